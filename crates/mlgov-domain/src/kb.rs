@@ -1,0 +1,604 @@
+//! The knowledge base: all records together, whole-base validation (references, duplicates,
+//! overlapping memberships), conflicts between sources, and name resolution.
+
+use crate::date::Interval;
+use crate::id::{Id, IdKind};
+use crate::model::*;
+use crate::property::Property;
+use crate::text::fold;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Every record of a knowledge base.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct KnowledgeBase {
+    /// Bibliographic records.
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    /// Localities.
+    #[serde(default)]
+    pub localities: Vec<Locality>,
+    /// Networks.
+    #[serde(default)]
+    pub networks: Vec<Network>,
+    /// Organisations.
+    #[serde(default)]
+    pub organisations: Vec<Organisation>,
+    /// Persons.
+    #[serde(default)]
+    pub persons: Vec<Person>,
+    /// Events.
+    #[serde(default)]
+    pub events: Vec<Event>,
+    /// Memberships.
+    #[serde(default)]
+    pub memberships: Vec<Membership>,
+    /// Office terms.
+    #[serde(default)]
+    pub terms: Vec<Term>,
+    /// Affiliations.
+    #[serde(default)]
+    pub affiliations: Vec<Affiliation>,
+    /// Relations.
+    #[serde(default)]
+    pub relations: Vec<Relation>,
+    /// Facts.
+    #[serde(default)]
+    pub facts: Vec<Fact>,
+    /// Trajectory phases as sources name them.
+    #[serde(default)]
+    pub phases: Vec<Phase>,
+    /// Good practices.
+    #[serde(default)]
+    pub practices: Vec<Practice>,
+    /// Adoptions of practices.
+    #[serde(default)]
+    pub adoptions: Vec<Adoption>,
+}
+
+/// A problem found by whole-base validation, attached to a record and (usually) a field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// The record's id (as written).
+    pub id: String,
+    /// The field concerned.
+    pub field: String,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+/// Visits every record of every table, for code generic over record types.
+pub trait TableVisitor {
+    /// Called once per table.
+    fn table<R: Record>(&mut self, rows: &[R]);
+}
+
+/// Mutable visitor over tables.
+pub trait TableVisitorMut {
+    /// Called once per table.
+    fn table<R: Record>(&mut self, rows: &mut Vec<R>);
+}
+
+impl KnowledgeBase {
+    /// Calls `v` for every table, in the data format's file order.
+    pub fn visit<V: TableVisitor>(&self, v: &mut V) {
+        v.table(&self.sources);
+        v.table(&self.localities);
+        v.table(&self.networks);
+        v.table(&self.organisations);
+        v.table(&self.persons);
+        v.table(&self.events);
+        v.table(&self.memberships);
+        v.table(&self.terms);
+        v.table(&self.affiliations);
+        v.table(&self.relations);
+        v.table(&self.facts);
+        v.table(&self.phases);
+        v.table(&self.practices);
+        v.table(&self.adoptions);
+    }
+
+    /// Mutable variant of [`KnowledgeBase::visit`].
+    pub fn visit_mut<V: TableVisitorMut>(&mut self, v: &mut V) {
+        v.table(&mut self.sources);
+        v.table(&mut self.localities);
+        v.table(&mut self.networks);
+        v.table(&mut self.organisations);
+        v.table(&mut self.persons);
+        v.table(&mut self.events);
+        v.table(&mut self.memberships);
+        v.table(&mut self.terms);
+        v.table(&mut self.affiliations);
+        v.table(&mut self.relations);
+        v.table(&mut self.facts);
+        v.table(&mut self.phases);
+        v.table(&mut self.practices);
+        v.table(&mut self.adoptions);
+    }
+
+    /// Appends every record of `other`.
+    pub fn extend(&mut self, other: KnowledgeBase) {
+        self.sources.extend(other.sources);
+        self.localities.extend(other.localities);
+        self.networks.extend(other.networks);
+        self.organisations.extend(other.organisations);
+        self.persons.extend(other.persons);
+        self.events.extend(other.events);
+        self.memberships.extend(other.memberships);
+        self.terms.extend(other.terms);
+        self.affiliations.extend(other.affiliations);
+        self.relations.extend(other.relations);
+        self.facts.extend(other.facts);
+        self.phases.extend(other.phases);
+        self.practices.extend(other.practices);
+        self.adoptions.extend(other.adoptions);
+    }
+
+    /// Sorts every table by id (the canonical order of exports).
+    pub fn sort(&mut self) {
+        struct S;
+        impl TableVisitorMut for S {
+            fn table<R: Record>(&mut self, rows: &mut Vec<R>) {
+                rows.sort_by(|a, b| a.id().cmp(b.id()));
+            }
+        }
+        self.visit_mut(&mut S);
+    }
+
+    /// Number of records per file.
+    pub fn counts(&self) -> BTreeMap<&'static str, usize> {
+        struct C(BTreeMap<&'static str, usize>);
+        impl TableVisitor for C {
+            fn table<R: Record>(&mut self, rows: &[R]) {
+                self.0.insert(R::FILE.trim_end_matches(".csv"), rows.len());
+            }
+        }
+        let mut c = C(BTreeMap::new());
+        self.visit(&mut c);
+        c.0
+    }
+
+    /// Total number of statements (records that carry a citation).
+    pub fn statement_count(&self) -> usize {
+        self.counts().iter().filter(|(k, _)| **k != "sources").map(|(_, v)| v).sum()
+    }
+
+    /// Validates the whole base: duplicate ids, references to missing records or sources,
+    /// overlapping duplicate memberships, anonymised-locality rules. Returns every problem.
+    pub fn validate(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let mut p = |id: &Id, field: &str, message: String| problems.push(Problem { id: id.to_string(), field: field.to_string(), message });
+
+        // Duplicate ids across all tables.
+        let mut seen: HashMap<String, &'static str> = HashMap::new();
+        struct Collect<'s>(&'s mut HashMap<String, &'static str>, Vec<(Id, &'static str, &'static str)>);
+        impl TableVisitor for Collect<'_> {
+            fn table<R: Record>(&mut self, rows: &[R]) {
+                for r in rows {
+                    if let Some(prev) = self.0.insert(r.id().to_string(), R::FILE) {
+                        self.1.push((r.id().clone(), R::FILE, prev));
+                    }
+                }
+            }
+        }
+        let mut col = Collect(&mut seen, Vec::new());
+        self.visit(&mut col);
+        for (id, file, prev) in col.1 {
+            p(&id, "id", format!("duplicate id {id}: already defined in {prev} (again in {file})"));
+        }
+        let exists = |id: &Id| id.kind() == IdKind::Country || seen.contains_key(id.as_str());
+
+        // Citations point at sources.
+        struct Cites<'a>(&'a HashMap<String, &'static str>, Vec<(Id, Id)>);
+        impl TableVisitor for Cites<'_> {
+            fn table<R: Record>(&mut self, rows: &[R]) {
+                for r in rows {
+                    if let Some(c) = r.citation() {
+                        if !self.0.contains_key(c.source.as_str()) {
+                            self.1.push((r.id().clone(), c.source.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        let mut cites = Cites(&seen, Vec::new());
+        self.visit(&mut cites);
+        for (id, src) in cites.1 {
+            p(&id, "source", format!("cites {src}, which is not in sources.csv"));
+        }
+
+        let mut check = |owner: &Id, field: &str, target: &Id| {
+            if !exists(target) {
+                p(owner, field, format!("refers to {target}, which does not exist"));
+            }
+        };
+        for l in &self.localities {
+            if let Some(x) = &l.parent { check(&l.id, "parent", x) }
+            if let Some(x) = &l.coord_source { check(&l.id, "coord_source", x) }
+        }
+        for n in &self.networks {
+            if let Some(x) = &n.parent { check(&n.id, "parent", x) }
+        }
+        for e in &self.events {
+            for x in &e.places { check(&e.id, "places", x) }
+            for x in &e.actors { check(&e.id, "actors", x) }
+        }
+        for m in &self.memberships {
+            check(&m.id, "network", &m.network);
+            check(&m.id, "member", &m.member);
+        }
+        for t in &self.terms {
+            check(&t.id, "locality", &t.locality);
+            check(&t.id, "person", &t.person);
+        }
+        for a in &self.affiliations {
+            check(&a.id, "person", &a.person);
+            check(&a.id, "organisation", &a.organisation);
+        }
+        for r in &self.relations {
+            check(&r.id, "subject", &r.subject);
+            check(&r.id, "object", &r.object);
+        }
+        for f in &self.facts {
+            check(&f.id, "subject", &f.subject);
+            if f.property == Property::Headquarters {
+                if let Ok(target) = Id::parse(&f.value) { check(&f.id, "value", &target) }
+            }
+        }
+        for ph in &self.phases { check(&ph.id, "locality", &ph.locality) }
+        for pr in &self.practices {
+            if let Some(x) = &pr.origin { check(&pr.id, "origin", x) }
+            for x in &pr.actors { check(&pr.id, "actors", x) }
+        }
+        for a in &self.adoptions {
+            check(&a.id, "practice", &a.practice);
+            check(&a.id, "locality", &a.locality);
+        }
+
+        // Overlapping memberships of the same member, network and role citing the same source.
+        let mut groups: HashMap<(&Id, &Id, crate::MembershipRole, &Id), Vec<&Membership>> = HashMap::new();
+        for m in &self.memberships {
+            groups.entry((&m.network, &m.member, m.role, &m.citation.source)).or_default().push(m);
+        }
+        let mut overlap_problems = Vec::new();
+        for ms in groups.values() {
+            if ms.len() < 2 { continue }
+            let mut ms = ms.clone();
+            ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
+            for i in 0..ms.len() {
+                for j in (i + 1)..ms.len() {
+                    if ms[i].when.overlaps(&ms[j].when) {
+                        overlap_problems.push((ms[j].id.clone(), format!(
+                            "overlaps {} ({} in {} as {}, {} and {}) citing the same source; merge the two rows into one or correct the dates",
+                            ms[i].id, ms[i].member, ms[i].network, ms[i].role, ms[i].when.display(), ms[j].when.display())));
+                    }
+                }
+            }
+        }
+        overlap_problems.sort();
+        for (id, m) in overlap_problems { p(&id, "from", m) }
+
+        for l in &self.localities {
+            if l.anonymised && l.lat.is_some() {
+                p(&l.id, "lat", "an anonymised locality must not carry coordinates (they would identify it)".into());
+            }
+        }
+        problems
+    }
+
+    /// Statements that disagree: single-valued facts about the same subject, property and qualifier
+    /// whose intervals overlap (or are both undated) with different values; and memberships of the
+    /// same member, network and role from different sources whose dates differ.
+    pub fn conflicts(&self) -> Vec<Conflict> {
+        let mut out = Vec::new();
+        let mut by_key: BTreeMap<(String, String, String), Vec<&Fact>> = BTreeMap::new();
+        for f in &self.facts {
+            if f.property.is_multi() { continue }
+            by_key.entry((f.subject.to_string(), f.property.to_string(), f.qualifier.clone().unwrap_or_default())).or_default().push(f);
+        }
+        for ((subject, property, qualifier), fs) in by_key {
+            let mut involved: Vec<&Fact> = Vec::new();
+            for (i, a) in fs.iter().enumerate() {
+                for b in fs.iter().skip(i + 1) {
+                    if normalise_value(&a.value) != normalise_value(&b.value) && a.when.overlaps(&b.when) {
+                        if !involved.iter().any(|x| x.id == a.id) { involved.push(a) }
+                        if !involved.iter().any(|x| x.id == b.id) { involved.push(b) }
+                    }
+                }
+            }
+            if !involved.is_empty() {
+                involved.sort_by(|a, b| a.id.cmp(&b.id));
+                out.push(Conflict {
+                    kind: "fact".into(),
+                    subject,
+                    about: if qualifier.is_empty() { property } else { format!("{property} ({qualifier})") },
+                    statements: involved.iter().map(|f| ConflictingStatement {
+                        id: f.id.to_string(), value: f.value.clone(), when: f.when, citation: f.citation.clone(),
+                    }).collect(),
+                });
+            }
+        }
+        let mut mem: BTreeMap<(String, String, String), Vec<&Membership>> = BTreeMap::new();
+        for m in &self.memberships {
+            mem.entry((m.member.to_string(), m.network.to_string(), m.role.to_string())).or_default().push(m);
+        }
+        for ((member, network, role), ms) in mem {
+            let mut involved: Vec<&Membership> = Vec::new();
+            for (i, a) in ms.iter().enumerate() {
+                for b in ms.iter().skip(i + 1) {
+                    if a.citation.source != b.citation.source || a.citation.locator != b.citation.locator {
+                        if a.when != b.when && a.when.overlaps(&b.when) {
+                            if !involved.iter().any(|x| x.id == a.id) { involved.push(a) }
+                            if !involved.iter().any(|x| x.id == b.id) { involved.push(b) }
+                        }
+                    }
+                }
+            }
+            if !involved.is_empty() {
+                involved.sort_by(|a, b| a.id.cmp(&b.id));
+                out.push(Conflict {
+                    kind: "membership".into(),
+                    subject: member,
+                    about: format!("{role} of {network}"),
+                    statements: involved.iter().map(|m| ConflictingStatement {
+                        id: m.id.to_string(), value: m.when.display(), when: m.when, citation: m.citation.clone(),
+                    }).collect(),
+                });
+            }
+        }
+        out
+    }
+
+    /// Builds a name index for resolution and search.
+    pub fn index(&self) -> NameIndex {
+        let mut entries = Vec::new();
+        let mut add = |id: &Id, kind: IdKind, display: &str, names: Vec<&str>| {
+            for n in names {
+                entries.push(IndexEntry { id: id.clone(), kind, display: display.to_string(), key: fold(n), name: n.to_string() });
+            }
+            entries.push(IndexEntry { id: id.clone(), kind, display: display.to_string(), key: fold(id.as_str()), name: id.to_string() });
+            entries.push(IndexEntry { id: id.clone(), kind, display: display.to_string(), key: fold(id.body()), name: id.to_string() });
+        };
+        for l in &self.localities {
+            let mut names = vec![l.display_name()];
+            if !l.anonymised { names.extend(l.aliases.iter().map(|s| s.as_str())) } else { names.extend(l.aliases.iter().map(|s| s.as_str())) }
+            add(&l.id, IdKind::Locality, l.display_name(), names);
+        }
+        for n in &self.networks {
+            let mut names = vec![n.name.as_str()];
+            names.extend(n.acronym.as_deref());
+            names.extend(n.aliases.iter().map(|s| s.as_str()));
+            add(&n.id, IdKind::Network, &n.name, names);
+        }
+        for o in &self.organisations {
+            let mut names = vec![o.name.as_str()];
+            names.extend(o.acronym.as_deref());
+            names.extend(o.aliases.iter().map(|s| s.as_str()));
+            add(&o.id, IdKind::Organisation, &o.name, names);
+        }
+        for p in &self.persons {
+            let mut names = vec![p.name.as_str()];
+            names.extend(p.aliases.iter().map(|s| s.as_str()));
+            add(&p.id, IdKind::Person, &p.name, names);
+        }
+        for f in &self.facts {
+            if f.property == Property::Name {
+                let display = self.display_name(&f.subject);
+                entries.push(IndexEntry { id: f.subject.clone(), kind: f.subject.kind(), display, key: fold(&f.value), name: f.value.clone() });
+            }
+        }
+        NameIndex { entries }
+    }
+
+    /// The display name of any id (public label for anonymised localities).
+    pub fn display_name(&self, id: &Id) -> String {
+        match id.kind() {
+            IdKind::Locality => self.localities.iter().find(|l| &l.id == id).map(|l| l.display_name().to_string()),
+            IdKind::Network => self.networks.iter().find(|n| &n.id == id).map(|n| n.acronym.clone().filter(|a| a.len() <= 12 && n.name.len() > 30).unwrap_or_else(|| n.name.clone())),
+            IdKind::Organisation => self.organisations.iter().find(|o| &o.id == id).map(|o| o.name.clone()),
+            IdKind::Person => self.persons.iter().find(|p| &p.id == id).map(|p| p.name.clone()),
+            IdKind::Event => self.events.iter().find(|e| &e.id == id).map(|e| e.title.clone()),
+            IdKind::Source => self.sources.iter().find(|s| &s.id == id).map(|s| s.short.clone()),
+            IdKind::Practice => self.practices.iter().find(|p| &p.id == id).map(|p| p.title.clone()),
+            IdKind::Country => Some(id.body().to_string()),
+            _ => None,
+        }
+        .unwrap_or_else(|| id.to_string())
+    }
+
+    /// Facts about `subject` with `property`, sorted by date then id.
+    pub fn facts_of(&self, subject: &Id, property: Property) -> Vec<&Fact> {
+        let mut v: Vec<&Fact> = self.facts.iter().filter(|f| &f.subject == subject && f.property == property).collect();
+        v.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
+        v
+    }
+
+    /// Every statement that cites `source`, as (file, id).
+    pub fn citing(&self, source: &Id) -> Vec<(&'static str, Id, String)> {
+        struct V<'a>(&'a Id, Vec<(&'static str, Id, String)>);
+        impl TableVisitor for V<'_> {
+            fn table<R: Record>(&mut self, rows: &[R]) {
+                for r in rows {
+                    if let Some(c) = r.citation() {
+                        if &c.source == self.0 {
+                            self.1.push((R::FILE, r.id().clone(), c.locator.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        let mut v = V(source, Vec::new());
+        self.visit(&mut v);
+        v.1
+    }
+
+    /// Every citation of statements about `entity` (records whose id is the entity, or that
+    /// reference it), as (file, statement id, citation).
+    pub fn citations_about(&self, entity: &Id) -> Vec<(&'static str, Id, Citation)> {
+        let mut out = Vec::new();
+        let e = entity;
+        let mut push = |file, id: &Id, c: &Citation| out.push((file, id.clone(), c.clone()));
+        for l in &self.localities { if &l.id == e { push("localities.csv", &l.id, &l.citation) } }
+        for n in &self.networks { if &n.id == e { push("networks.csv", &n.id, &n.citation) } }
+        for o in &self.organisations { if &o.id == e { push("organisations.csv", &o.id, &o.citation) } }
+        for p in &self.persons { if &p.id == e { push("persons.csv", &p.id, &p.citation) } }
+        for x in &self.events { if &x.id == e || x.places.contains(e) || x.actors.contains(e) { push("events.csv", &x.id, &x.citation) } }
+        for m in &self.memberships { if &m.network == e || &m.member == e { push("memberships.csv", &m.id, &m.citation) } }
+        for t in &self.terms { if &t.locality == e || &t.person == e { push("terms.csv", &t.id, &t.citation) } }
+        for a in &self.affiliations { if &a.person == e || &a.organisation == e { push("affiliations.csv", &a.id, &a.citation) } }
+        for r in &self.relations { if &r.subject == e || &r.object == e { push("relations.csv", &r.id, &r.citation) } }
+        for f in &self.facts { if &f.subject == e { push("facts.csv", &f.id, &f.citation) } }
+        for p in &self.phases { if &p.locality == e { push("phases.csv", &p.id, &p.citation) } }
+        out
+    }
+}
+
+fn normalise_value(v: &str) -> String {
+    v.trim().to_lowercase()
+}
+
+/// One disagreement between statements.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Conflict {
+    /// `fact` or `membership`.
+    pub kind: String,
+    /// The subject id.
+    pub subject: String,
+    /// The property (with qualifier) or membership role.
+    pub about: String,
+    /// The disagreeing statements, each with its citation.
+    pub statements: Vec<ConflictingStatement>,
+}
+
+/// One side of a conflict.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConflictingStatement {
+    /// Statement id.
+    pub id: String,
+    /// Value (or interval for memberships).
+    pub value: String,
+    /// When it holds.
+    pub when: Interval,
+    /// Where it comes from.
+    pub citation: Citation,
+}
+
+/// An entry of the name index.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IndexEntry {
+    /// Entity id.
+    pub id: Id,
+    /// Entity kind.
+    pub kind: IdKind,
+    /// Display name.
+    pub display: String,
+    /// Folded key.
+    pub key: String,
+    /// The name or alias matched.
+    pub name: String,
+}
+
+/// Accent-insensitive name index over localities, networks, organisations and persons.
+#[derive(Clone, Debug, Default)]
+pub struct NameIndex {
+    entries: Vec<IndexEntry>,
+}
+
+/// The outcome of resolving a name.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum Resolution {
+    /// Exactly one entity.
+    Found(Id),
+    /// Several candidates (id, display name).
+    Ambiguous(Vec<(Id, String)>),
+    /// Nothing matched.
+    NotFound,
+}
+
+impl NameIndex {
+    /// Resolves a name, alias or id among `kinds` (all kinds when empty): exact folded matches win;
+    /// otherwise prefix matches; otherwise substring matches.
+    pub fn resolve(&self, query: &str, kinds: &[IdKind]) -> Resolution {
+        let q = fold(query);
+        if q.is_empty() {
+            return Resolution::NotFound;
+        }
+        let ok = |e: &&IndexEntry| kinds.is_empty() || kinds.contains(&e.kind);
+        let tiers: [&dyn Fn(&IndexEntry) -> bool; 3] = [
+            &|e| e.key == q,
+            &|e| e.key.starts_with(&q),
+            &|e| e.key.contains(&q),
+        ];
+        for tier in tiers {
+            let mut ids: Vec<(Id, String)> = Vec::new();
+            for e in self.entries.iter().filter(ok).filter(|e| tier(e)) {
+                if !ids.iter().any(|(i, _)| i == &e.id) {
+                    ids.push((e.id.clone(), e.display.clone()));
+                }
+            }
+            match ids.len() {
+                0 => continue,
+                1 => return Resolution::Found(ids.pop().unwrap().0),
+                _ => {
+                    ids.sort();
+                    return Resolution::Ambiguous(ids);
+                }
+            }
+        }
+        Resolution::NotFound
+    }
+
+    /// Search: every entity whose names contain all words of the query (folded), best first.
+    pub fn search(&self, query: &str, kinds: &[IdKind], limit: usize) -> Vec<SearchHit> {
+        let q = fold(query);
+        let words: Vec<&str> = q.split(' ').filter(|w| !w.is_empty()).collect();
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let mut best: HashMap<&Id, SearchHit> = HashMap::new();
+        for e in &self.entries {
+            if !(kinds.is_empty() || kinds.contains(&e.kind)) || e.name.contains(':') && e.name == e.id.as_str() && !q.contains(':') && !words.iter().all(|w| e.key.contains(w)) {
+                continue;
+            }
+            if !words.iter().all(|w| e.key.contains(w)) {
+                continue;
+            }
+            let score = if e.key == q { 3 } else if e.key.starts_with(&q) { 2 } else if e.key.split(' ').any(|t| t.starts_with(words[0])) { 1 } else { 0 };
+            let hit = SearchHit { id: e.id.clone(), kind: e.kind, name: e.display.clone(), matched: e.name.clone(), score };
+            match best.get(&e.id) {
+                Some(h) if h.score >= score => {}
+                _ => {
+                    best.insert(&e.id, hit);
+                }
+            }
+        }
+        let mut hits: Vec<SearchHit> = best.into_values().collect();
+        hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.name.len().cmp(&b.name.len())).then(a.id.cmp(&b.id)));
+        hits.truncate(limit);
+        hits
+    }
+}
+
+/// A search result.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SearchHit {
+    /// Entity id.
+    pub id: Id,
+    /// Entity kind.
+    pub kind: IdKind,
+    /// Display name.
+    pub name: String,
+    /// The name or alias that matched.
+    pub matched: String,
+    /// Rank (3 exact, 2 prefix, 1 word prefix, 0 substring).
+    pub score: u8,
+}
+
+/// Which ids are referenced at all (used to find orphans).
+pub fn referenced_ids(kb: &KnowledgeBase) -> HashSet<Id> {
+    let mut s = HashSet::new();
+    for m in &kb.memberships { s.insert(m.network.clone()); s.insert(m.member.clone()); }
+    for r in &kb.relations { s.insert(r.subject.clone()); s.insert(r.object.clone()); }
+    for f in &kb.facts { s.insert(f.subject.clone()); }
+    s
+}

@@ -1,0 +1,134 @@
+//! The property registry of facts: each property's value type, the kinds of subject it applies to,
+//! and whether several values may hold at once (multi-valued properties never conflict).
+
+use crate::id::{Id, IdKind};
+use crate::vocab::*;
+use serde::{Deserialize, Serialize};
+
+vocab!(
+    /// A fact's property. See `docs/data-format.md` for the table of properties.
+    Property, "property" {
+    Name => "name", Description => "description", Population => "population",
+    ForeignResidentsShare => "foreign_residents_share", SizeClass => "size_class",
+    StructuralConditions => "structural_conditions", DiversityExperience => "diversity_experience",
+    Typology => "typology", PoliticalOrientation => "political_orientation", PolicyOutcome => "policy_outcome",
+    IntegrationOfficer => "integration_officer", AdministrativeRole => "administrative_role",
+    PolicyConfiguration => "policy_configuration", Interviews => "interviews", Founded => "founded",
+    Ended => "ended", Scale => "scale", Origin => "origin", Focus => "focus",
+    Institutionalisation => "institutionalisation", Activity => "activity", MemberType => "member_type",
+    MemberCount => "member_count", Region => "region", Country => "country", FundingModel => "funding_model",
+    PartnerType => "partner_type", IssueFocus => "issue_focus", Headquarters => "headquarters",
+    EngagementMode => "engagement_mode", InterviewsTotal => "interviews_total",
+    PerceivedPublicAttitudes => "perceived_public_attitudes",
+});
+
+/// The type of a property's value.
+#[derive(Clone, Copy, Debug)]
+pub enum ValueType {
+    /// Free text.
+    Text,
+    /// A non-negative integer.
+    Count,
+    /// A decimal number within bounds.
+    Decimal(f64, f64),
+    /// A partial date.
+    Date,
+    /// `true`/`false`.
+    Bool,
+    /// An ISO country code.
+    CountryCode,
+    /// An id of one of these kinds.
+    Ref(&'static [IdKind]),
+    /// A word of a vocabulary.
+    Word(&'static str, &'static [&'static str]),
+}
+
+const LOC: &[IdKind] = &[IdKind::Locality];
+const NET: &[IdKind] = &[IdKind::Network];
+const NET_ORG: &[IdKind] = &[IdKind::Network, IdKind::Organisation];
+const ANY: &[IdKind] = &[IdKind::Locality, IdKind::Network, IdKind::Organisation, IdKind::Person, IdKind::Event, IdKind::Practice, IdKind::Country, IdKind::Source];
+
+fn word<T: Vocabulary>() -> ValueType {
+    ValueType::Word(T::NAME, T::ALL)
+}
+
+impl Property {
+    /// The value type.
+    pub fn value_type(&self) -> ValueType {
+        use Property as P;
+        match self {
+            P::Name | P::Description | P::Region | P::EngagementMode => ValueType::Text,
+            P::Population | P::Interviews | P::MemberCount | P::InterviewsTotal => ValueType::Count,
+            P::ForeignResidentsShare => ValueType::Decimal(0.0, 100.0),
+            P::PerceivedPublicAttitudes => ValueType::Decimal(1.0, 5.0),
+            P::SizeClass => word::<SizeClass>(),
+            P::StructuralConditions => word::<StructuralConditions>(),
+            P::DiversityExperience => word::<DiversityExperience>(),
+            P::Typology => word::<Typology>(),
+            P::PoliticalOrientation => word::<Orientation>(),
+            P::PolicyOutcome => word::<PolicyOutcome>(),
+            P::IntegrationOfficer => ValueType::Bool,
+            P::AdministrativeRole => word::<AdministrativeRole>(),
+            P::PolicyConfiguration => word::<PolicyConfiguration>(),
+            P::Founded | P::Ended => ValueType::Date,
+            P::Scale => word::<Scale>(),
+            P::Origin => word::<Origin>(),
+            P::Focus => word::<Focus>(),
+            P::Institutionalisation => word::<Institutionalisation>(),
+            P::Activity => word::<Activity>(),
+            P::MemberType => word::<MemberType>(),
+            P::Country => ValueType::CountryCode,
+            P::FundingModel => word::<FundingModel>(),
+            P::PartnerType => word::<PartnerType>(),
+            P::IssueFocus => word::<IssueFocus>(),
+            P::Headquarters => ValueType::Ref(LOC),
+        }
+    }
+
+    /// The kinds of subject the property applies to.
+    pub fn subjects(&self) -> &'static [IdKind] {
+        use Property as P;
+        match self {
+            P::Name | P::Description => ANY,
+            P::Population | P::SizeClass | P::StructuralConditions | P::DiversityExperience | P::Typology | P::PolicyOutcome
+            | P::IntegrationOfficer | P::AdministrativeRole | P::EngagementMode | P::InterviewsTotal | P::PerceivedPublicAttitudes => LOC,
+            P::ForeignResidentsShare => &[IdKind::Locality, IdKind::Country],
+            P::PoliticalOrientation => &[IdKind::Locality, IdKind::Person, IdKind::Organisation],
+            P::PolicyConfiguration => &[IdKind::Country],
+            P::Interviews => &[IdKind::Country, IdKind::Source, IdKind::Locality],
+            P::Founded | P::Ended | P::Scale | P::Activity | P::Region | P::Country | P::Headquarters => NET_ORG,
+            P::Origin | P::Focus | P::Institutionalisation | P::MemberType | P::MemberCount | P::FundingModel | P::PartnerType
+            | P::IssueFocus => NET,
+        }
+    }
+
+    /// Whether several values may hold at once (such facts never conflict).
+    pub fn is_multi(&self) -> bool {
+        use Property as P;
+        matches!(self, P::Name | P::Description | P::Activity | P::MemberType | P::Region | P::Country | P::PartnerType | P::IssueFocus)
+    }
+
+    /// Checks a value against the type; the message says what was expected.
+    pub fn check_value(&self, v: &str) -> Result<(), String> {
+        match self.value_type() {
+            ValueType::Text => Ok(()),
+            ValueType::Count => v.parse::<u64>().map(|_| ()).map_err(|_| format!("property {self} expects a non-negative integer, found {v:?}")),
+            ValueType::Decimal(lo, hi) => match v.parse::<f64>() {
+                Ok(x) if (lo..=hi).contains(&x) => Ok(()),
+                _ => Err(format!("property {self} expects a decimal number between {lo} and {hi}, found {v:?}")),
+            },
+            ValueType::Date => crate::PartialDate::parse(v).map(|_| ()).map_err(|e| format!("property {self}: {e}")),
+            ValueType::Bool => match v {
+                "true" | "false" => Ok(()),
+                _ => Err(format!("property {self} expects true or false, found {v:?}")),
+            },
+            ValueType::CountryCode => {
+                if crate::country::is_iso_alpha2(v) { Ok(()) } else { Err(format!("property {self} expects an ISO 3166-1 alpha-2 code, found {v:?}")) }
+            }
+            ValueType::Ref(kinds) => Id::parse_kind(v, kinds).map(|_| ()).map_err(|e| format!("property {self}: {e}")),
+            ValueType::Word(name, all) => {
+                if all.contains(&v) { Ok(()) } else { Err(format!("unknown {name} {v:?} for property {self}; expected one of: {}", all.join(", "))) }
+            }
+        }
+    }
+}

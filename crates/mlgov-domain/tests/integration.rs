@@ -1,0 +1,191 @@
+//! Integration tests of the domain model's invariants: intervals, overlapping memberships,
+//! citations, references, conflicts and name resolution.
+
+use mlgov_domain::*;
+use std::collections::BTreeMap;
+
+fn row(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+fn src() -> Source {
+    Source::from_cells(&row(&[("id", "src:a"), ("short", "A"), ("title", "T"), ("kind", "paper")])).unwrap()
+}
+
+fn membership(id: &str, from: &str, to: &str, source: &str) -> Membership {
+    Membership::from_cells(&row(&[
+        ("id", id), ("network", "net:n"), ("member", "loc:t"), ("role", "member"), ("from", from), ("to", to),
+        ("source", source), ("locator", "Table 3"),
+    ]))
+    .unwrap()
+}
+
+fn base() -> KnowledgeBase {
+    let mut kb = KnowledgeBase::default();
+    kb.sources.push(src());
+    let mut s2 = src();
+    s2.id = Id::parse("src:b").unwrap();
+    kb.sources.push(s2);
+    kb.localities.push(Locality::from_cells(&row(&[("id", "loc:t"), ("name", "Saint-Étienne"), ("aliases", "St-Étienne"), ("kind", "municipality"), ("country", "FR"), ("source", "src:a"), ("locator", "Table 1")])).unwrap());
+    kb.networks.push(Network::from_cells(&row(&[("id", "net:n"), ("name", "Intercultural Cities"), ("acronym", "ICC"), ("kind", "network"), ("source", "src:a"), ("locator", "p. 3")])).unwrap());
+    kb
+}
+
+#[test]
+fn end_before_start_is_rejected_with_field() {
+    let e = Membership::from_cells(&row(&[
+        ("id", "mem:x"), ("network", "net:n"), ("member", "loc:t"), ("role", "member"), ("from", "2010"), ("to", "2009"),
+        ("source", "src:a"), ("locator", "Table 3"),
+    ]))
+    .unwrap_err();
+    assert_eq!(e, vec![FieldProblem { field: "to".into(), message: "end 2009 is before start 2010".into() }]);
+}
+
+#[test]
+fn open_intervals_are_allowed() {
+    let m = membership("mem:x", "2006", "", "src:a");
+    assert_eq!(m.when.to, None);
+    assert!(m.when.contains_year(2024));
+    assert_eq!(m.when.display(), "2006–");
+}
+
+#[test]
+fn statement_without_source_or_locator_is_rejected() {
+    let e = Membership::from_cells(&row(&[("id", "mem:x"), ("network", "net:n"), ("member", "loc:t"), ("role", "member")])).unwrap_err();
+    let fields: Vec<&str> = e.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, vec!["source", "locator"]);
+}
+
+#[test]
+fn all_problems_of_a_row_are_reported() {
+    let e = Locality::from_cells(&row(&[("id", "loc:X"), ("name", ""), ("kind", "city"), ("country", "UK"), ("anonymised", "true"), ("source", "src:a"), ("locator", "x")])).unwrap_err();
+    let fields: Vec<&str> = e.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, vec!["id", "name", "kind", "country", "public_label"]);
+    assert!(e[2].message.contains("expected one of: municipality, intermunicipal"));
+}
+
+#[test]
+fn overlapping_memberships_same_source_are_rejected_different_sources_conflict() {
+    let mut kb = base();
+    kb.memberships.push(membership("mem:a", "1999", "2006", "src:a"));
+    kb.memberships.push(membership("mem:b", "2005", "2008", "src:a"));
+    let problems = kb.validate();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].id, "mem:b");
+    assert!(problems[0].message.contains("merge the two rows"));
+
+    let mut kb = base();
+    kb.memberships.push(membership("mem:a", "1999", "2006", "src:a"));
+    kb.memberships.push(membership("mem:b", "1999", "2001", "src:b"));
+    assert!(kb.validate().is_empty());
+    let c = kb.conflicts();
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].kind, "membership");
+    assert_eq!(c[0].statements.len(), 2);
+
+    // Non-overlapping rejoin from the same source is fine.
+    let mut kb = base();
+    kb.memberships.push(membership("mem:a", "1999", "2001", "src:a"));
+    kb.memberships.push(membership("mem:b", "2004", "2007", "src:a"));
+    assert!(kb.validate().is_empty());
+}
+
+#[test]
+fn references_and_duplicates_are_checked() {
+    let mut kb = base();
+    let mut m = membership("mem:a", "1999", "2006", "src:a");
+    m.network = Id::parse("net:missing").unwrap();
+    kb.memberships.push(m);
+    let mut dup = kb.localities[0].clone();
+    dup.name = "Other".into();
+    kb.localities.push(dup);
+    let mut bad_src = membership("mem:c", "2010", "", "src:a");
+    bad_src.citation.source = Id::parse("src:zzz").unwrap();
+    kb.memberships.push(bad_src);
+    let msgs: Vec<String> = kb.validate().iter().map(|p| format!("{} {}: {}", p.id, p.field, p.message)).collect();
+    assert!(msgs.contains(&"loc:t id: duplicate id loc:t: already defined in localities.csv (again in localities.csv)".to_string()), "{msgs:?}");
+    assert!(msgs.contains(&"mem:a network: refers to net:missing, which does not exist".to_string()), "{msgs:?}");
+    assert!(msgs.contains(&"mem:c source: cites src:zzz, which is not in sources.csv".to_string()), "{msgs:?}");
+}
+
+#[test]
+fn facts_are_typed_and_conflicts_keep_both() {
+    let f = |id: &str, value: &str, locator: &str| {
+        Fact::from_cells(&row(&[("id", id), ("subject", "loc:t"), ("property", "policy_outcome"), ("value", value), ("source", "src:a"), ("locator", locator)]))
+    };
+    assert!(f("fct:x", "great", "T1").unwrap_err()[0].message.contains("expected one of: accommodative, mixed, restrictive"));
+    let mut kb = base();
+    kb.facts.push(f("fct:a", "mixed", "Table 1").unwrap());
+    kb.facts.push(f("fct:b", "accommodative", "Table 2").unwrap());
+    kb.facts.push(f("fct:c", "mixed", "Table 3").unwrap());
+    let c = kb.conflicts();
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].statements.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), vec!["fct:a", "fct:b", "fct:c"]);
+    // Dated, non-overlapping values are a change over time, not a conflict.
+    let pop = |id: &str, v: &str, y: &str| {
+        Fact::from_cells(&row(&[("id", id), ("subject", "loc:t"), ("property", "population"), ("value", v), ("from", y), ("to", y), ("source", "src:a"), ("locator", "T1")])).unwrap()
+    };
+    let mut kb = base();
+    kb.facts.push(pop("fct:p1", "172500", "2017"));
+    kb.facts.push(pop("fct:p2", "171000", "2019"));
+    assert!(kb.conflicts().is_empty());
+    // A property that does not apply to the subject kind.
+    let e = Fact::from_cells(&row(&[("id", "fct:z"), ("subject", "net:n"), ("property", "population"), ("value", "3"), ("source", "src:a"), ("locator", "x")])).unwrap_err();
+    assert_eq!(e[0].field, "subject");
+}
+
+#[test]
+fn accent_insensitive_resolution() {
+    let kb = base();
+    let idx = kb.index();
+    for q in ["saint etienne", "SAINT-ETIENNE", "st etienne", "Saint-Étienne", "loc:t"] {
+        assert_eq!(idx.resolve(q, &[]), Resolution::Found(Id::parse("loc:t").unwrap()), "{q}");
+    }
+    assert_eq!(idx.resolve("icc", &[IdKind::Network]), Resolution::Found(Id::parse("net:n").unwrap()));
+    assert_eq!(idx.resolve("nowhere", &[]), Resolution::NotFound);
+    let hits = idx.search("etien", &[], 10);
+    assert_eq!(hits[0].id.as_str(), "loc:t");
+}
+
+#[test]
+fn ambiguous_names_list_candidates() {
+    let mut kb = base();
+    for (id, region) in [("loc:wc-a", "Piedmont"), ("loc:wc-b", "Piedmont")] {
+        kb.localities.push(Locality::from_cells(&row(&[("id", id), ("name", "IT (Piedmont)"), ("kind", "municipality"), ("country", "IT"), ("region", region), ("anonymised", "true"), ("public_label", "IT (Piedmont)"), ("source", "src:a"), ("locator", "x")])).unwrap());
+    }
+    match kb.index().resolve("it piedmont", &[]) {
+        Resolution::Ambiguous(c) => assert_eq!(c.len(), 2),
+        other => panic!("expected ambiguity, got {other:?}"),
+    }
+}
+
+#[test]
+fn size_thresholds_classify() {
+    let t = SizeThresholds::default();
+    assert_eq!(t.classify(875_000), SizeClass::LargeCity);
+    assert_eq!(t.classify(172_500), SizeClass::MediumTown);
+    assert_eq!(t.classify(100_000), SizeClass::SmallTown);
+    assert_eq!(t.classify(800), SizeClass::RuralArea);
+}
+
+mod props {
+    use mlgov_domain::{Interval, PartialDate};
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn overlap_is_symmetric_and_reflexive(a in 1900i32..2030, b in 0i32..20, c in 1900i32..2030, d in 0i32..20) {
+            let x = Interval::new(Some(PartialDate::year(a)), Some(PartialDate::year(a + b))).unwrap();
+            let y = Interval::new(Some(PartialDate::year(c)), Some(PartialDate::year(c + d))).unwrap();
+            prop_assert_eq!(x.overlaps(&y), y.overlaps(&x));
+            prop_assert!(x.overlaps(&x));
+            prop_assert_eq!(x.overlaps(&y), a <= c + d && c <= a + b);
+        }
+
+        #[test]
+        fn date_display_round_trips(y in 1000i32..2999, m in 1u8..13, d in 1u8..29) {
+            let s = format!("{y:04}-{m:02}-{d:02}");
+            prop_assert_eq!(PartialDate::parse(&s).unwrap().to_string(), s);
+        }
+    }
+}
