@@ -1,0 +1,279 @@
+//! The CSV directory format: reading with per-cell diagnostics, canonical writing.
+
+use crate::{Diagnostic, InterchangeError, Loaded, Locations};
+use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// The file names of the format, in canonical order.
+pub const CSV_FILES: [&str; 14] = [
+    "sources.csv", "localities.csv", "networks.csv", "organisations.csv", "persons.csv", "events.csv", "memberships.csv",
+    "terms.csv", "affiliations.csv", "relations.csv", "facts.csv", "phases.csv", "practices.csv", "adoptions.csv",
+];
+
+fn io(path: &Path, source: std::io::Error) -> InterchangeError {
+    InterchangeError::Io { path: path.to_path_buf(), source }
+}
+
+/// Reads a knowledge-base directory: its CSV files and those of its immediate subdirectories
+/// (sorted by name), as one base. Every problem is reported; nothing is returned if any is found.
+/// Files whose names are not in [`CSV_FILES`] are an error (a misspelt file would be silently
+/// ignored otherwise); other extensions (`.md`) are skipped.
+pub fn read_dir(dir: &Path) -> Result<Loaded, InterchangeError> {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    collect(dir, dir, &mut files, &mut diags, true)?;
+    if files.is_empty() && diags.is_empty() {
+        diags.push(Diagnostic { file: dir.display().to_string(), line: None, field: None, message: format!("no knowledge-base CSV files found; expected some of: {}", CSV_FILES.join(", ")) });
+    }
+    read_files(&files, diags)
+}
+
+fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, std::path::PathBuf)>, diags: &mut Vec<Diagnostic>, recurse: bool) -> Result<(), InterchangeError> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(|e| io(dir, e))?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    entries.sort();
+    let mut subdirs = Vec::new();
+    for p in entries {
+        if p.is_dir() {
+            if recurse && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+                subdirs.push(p);
+            }
+            continue;
+        }
+        if p.extension().and_then(|e| e.to_str()) != Some("csv") {
+            continue;
+        }
+        let rel = p.strip_prefix(root).unwrap_or(&p).display().to_string();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        if CSV_FILES.contains(&name.as_str()) {
+            files.push((rel, p));
+        } else {
+            diags.push(Diagnostic { file: rel, line: None, field: None, message: format!("unknown file name {name:?}; expected one of: {}", CSV_FILES.join(", ")) });
+        }
+    }
+    for s in subdirs {
+        collect(root, &s, files, diags, false)?;
+    }
+    Ok(())
+}
+
+/// Reads one CSV file; its record type is given by its file name (`memberships.csv`, or any name
+/// ending in `.<file stem>.csv` such as `big.memberships.csv`).
+pub fn read_csv_file(path: &Path) -> Result<Loaded, InterchangeError> {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let kind = CSV_FILES.iter().find(|f| name == **f || name.ends_with(&format!(".{f}")));
+    match kind {
+        Some(_) => read_files(&[(path.display().to_string(), path.to_path_buf())], Vec::new()),
+        None => Err(InterchangeError::Invalid(vec![Diagnostic {
+            file: path.display().to_string(),
+            line: None,
+            field: None,
+            message: format!("cannot tell the record type from the file name; name it one of: {}", CSV_FILES.join(", ")),
+        }])),
+    }
+}
+
+fn read_files(files: &[(String, std::path::PathBuf)], mut diags: Vec<Diagnostic>) -> Result<Loaded, InterchangeError> {
+    let mut kb = KnowledgeBase::default();
+    let mut locations = Locations::default();
+    let mut first_seen: HashMap<String, (String, u64)> = HashMap::new();
+    for (label, path) in files {
+        let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let file_kind = CSV_FILES.iter().find(|f| name == **f || name.ends_with(&format!(".{f}"))).copied().unwrap_or("");
+        let mut reader = TableReader { label, bytes: &bytes, file_kind, diags: &mut diags, locations: &mut locations, first_seen: &mut first_seen };
+        kb.visit_mut(&mut reader);
+    }
+    if diags.is_empty() {
+        let mut by_id = Vec::new();
+        for p in kb.validate() {
+            if p.message.starts_with("duplicate id") {
+                continue; // reported by the reader with both lines
+            }
+            let (file, line) = locations.0.get(&p.id).cloned().unwrap_or_default();
+            by_id.push(Diagnostic { file, line: Some(line), field: Some(p.field), message: p.message });
+        }
+        diags.extend(by_id);
+    }
+    if diags.is_empty() {
+        Ok(Loaded { kb, locations })
+    } else {
+        diags.sort_by(|a, b| (a.file.as_str(), a.line, a.field.as_deref()).cmp(&(b.file.as_str(), b.line, b.field.as_deref())));
+        diags.dedup();
+        Err(InterchangeError::Invalid(diags))
+    }
+}
+
+struct TableReader<'a> {
+    label: &'a str,
+    bytes: &'a [u8],
+    file_kind: &'static str,
+    diags: &'a mut Vec<Diagnostic>,
+    locations: &'a mut Locations,
+    first_seen: &'a mut HashMap<String, (String, u64)>,
+}
+
+impl TableVisitorMut for TableReader<'_> {
+    fn table<R: Record>(&mut self, rows: &mut Vec<R>) {
+        if R::FILE != self.file_kind {
+            return;
+        }
+        let d = |line: Option<u64>, field: Option<&str>, message: String| Diagnostic { file: self.label.to_string(), line, field: field.map(str::to_string), message };
+        let mut bytes = self.bytes;
+        if bytes.is_empty() {
+            self.diags.push(d(None, None, format!("file is empty; expected a header row: {}", R::COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(","))));
+            return;
+        }
+        if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            bytes = &bytes[3..];
+        }
+        let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+        let mut record = csv::ByteRecord::new();
+        let mut header: Option<Vec<String>> = None;
+        let mut errors_here = 0usize;
+        loop {
+            if errors_here >= 200 {
+                self.diags.push(d(None, None, "more than 200 problems in this file; stopping here".into()));
+                return;
+            }
+            match rdr.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map(|p| p.line());
+                    self.diags.push(d(line, None, format!("malformed CSV: {e}")));
+                    return;
+                }
+            }
+            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            let mut cells = Vec::with_capacity(record.len());
+            let mut bad = false;
+            for (i, raw) in record.iter().enumerate() {
+                match std::str::from_utf8(raw) {
+                    Ok(s) => cells.push(s.to_string()),
+                    Err(e) => {
+                        let col = header.as_ref().and_then(|h| h.get(i)).cloned().unwrap_or_else(|| format!("column {}", i + 1));
+                        self.diags.push(d(Some(line), Some(&col), format!("invalid UTF-8 at byte {} of the cell; the file must be UTF-8", e.valid_up_to())));
+                        bad = true;
+                    }
+                }
+            }
+            if bad {
+                errors_here += 1;
+                continue;
+            }
+            let Some(h) = &header else {
+                let h: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();
+                let known: Vec<&str> = R::COLUMNS.iter().map(|c| c.name).collect();
+                if !h.iter().any(|c| c == "id") {
+                    self.diags.push(d(Some(line), None, format!("missing header row: the first line must name the columns, expected: {}", known.join(","))));
+                    return;
+                }
+                let mut header_ok = true;
+                for c in &h {
+                    if !known.contains(&c.as_str()) {
+                        self.diags.push(d(Some(line), Some(c), format!("unknown column {c:?}; expected columns: {}", known.join(","))));
+                        header_ok = false;
+                    }
+                }
+                for c in R::COLUMNS.iter().filter(|c| c.required) {
+                    if !h.iter().any(|x| x == c.name) {
+                        self.diags.push(d(Some(line), Some(c.name), format!("missing required column {:?}", c.name)));
+                        header_ok = false;
+                    }
+                }
+                let mut seen = std::collections::HashSet::new();
+                for c in &h {
+                    if !seen.insert(c) {
+                        self.diags.push(d(Some(line), Some(c), format!("column {c:?} appears twice in the header")));
+                        header_ok = false;
+                    }
+                }
+                if !header_ok {
+                    return;
+                }
+                header = Some(h);
+                continue;
+            };
+            if cells.len() == 1 && cells[0].trim().is_empty() {
+                continue; // blank line
+            }
+            if cells.len() != h.len() {
+                self.diags.push(d(Some(line), None, format!("expected {} cells as in the header, found {}", h.len(), cells.len())));
+                errors_here += 1;
+                continue;
+            }
+            let map: BTreeMap<String, String> = h.iter().cloned().zip(cells).collect();
+            match R::from_cells(&map) {
+                Ok(r) => {
+                    let id = r.id().to_string();
+                    if let Some((f, l)) = self.first_seen.get(&id) {
+                        self.diags.push(d(Some(line), Some("id"), format!("duplicate id {id}: already defined at {f}:{l}")));
+                        errors_here += 1;
+                    } else {
+                        self.first_seen.insert(id.clone(), (self.label.to_string(), line));
+                        self.locations.0.insert(id, (self.label.to_string(), line));
+                        rows.push(r);
+                    }
+                }
+                Err(problems) => {
+                    errors_here += problems.len();
+                    for p in problems {
+                        self.diags.push(d(Some(line), Some(&p.field), p.message));
+                    }
+                }
+            }
+        }
+        if header.is_none() {
+            self.diags.push(d(None, None, format!("file has no header row; expected: {}", R::COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(","))));
+        }
+    }
+}
+
+/// Writes every table as a CSV file into `dir` (created if needed): all columns, rows sorted by
+/// id, LF line ends, no BOM. Empty tables are written with their header only.
+pub fn write_dir(kb: &KnowledgeBase, dir: &Path) -> Result<Vec<(String, usize)>, InterchangeError> {
+    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    let mut kb = kb.clone();
+    kb.sort();
+    struct W<'a> {
+        dir: &'a Path,
+        written: Vec<(String, usize)>,
+        err: Option<InterchangeError>,
+    }
+    impl TableVisitor for W<'_> {
+        fn table<R: Record>(&mut self, rows: &[R]) {
+            if self.err.is_some() {
+                return;
+            }
+            let bytes = table_to_csv(rows);
+            let path = self.dir.join(R::FILE);
+            if let Err(e) = write_atomic(&path, &bytes) {
+                self.err = Some(io(&path, e));
+            }
+            self.written.push((R::FILE.to_string(), rows.len()));
+        }
+    }
+    let mut w = W { dir, written: Vec::new(), err: None };
+    kb.visit(&mut w);
+    match w.err {
+        Some(e) => Err(e),
+        None => Ok(w.written),
+    }
+}
+
+/// One table as canonical CSV bytes.
+pub fn table_to_csv<R: Record>(rows: &[R]) -> Vec<u8> {
+    let mut wtr = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    wtr.write_record(R::COLUMNS.iter().map(|c| c.name)).expect("writing to memory");
+    for r in rows {
+        wtr.write_record(r.to_cells()).expect("writing to memory");
+    }
+    wtr.into_inner().expect("writing to memory")
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("csv.tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
