@@ -1,0 +1,70 @@
+//! Storage of the knowledge base behind one interface, [`Store`]. The embedded default is a SQLite
+//! file ([`SqliteStore`]); a PostgreSQL backend implements the same trait for the multi-user
+//! server. SQL lives here and nowhere else: the domain and analysis crates never see it.
+
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use mlgov_domain::KnowledgeBase;
+
+/// Why a storage operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database could not be opened, read or written.
+    #[error("database error: {0}")]
+    Database(String),
+    /// The database was written by a newer mlgov.
+    #[error("the database has schema version {found}, newer than this mlgov understands ({supported}); upgrade mlgov")]
+    TooNew {
+        /// Version in the file.
+        found: i64,
+        /// Newest version known here.
+        supported: i64,
+    },
+    /// A stored row no longer parses (the file was edited by hand or is corrupt).
+    #[error("stored row {table}/{id} is invalid: {message}")]
+    Corrupt {
+        /// Table.
+        table: String,
+        /// Row id.
+        id: String,
+        /// Problem.
+        message: String,
+    },
+    /// The store is not initialised (no such database file).
+    #[error("no mlgov database at {0}; run `mlgov init` (or `mlgov demo`) first, or pass --db")]
+    Missing(String),
+}
+
+/// What an import wrote.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Rows written per table.
+    pub written: Vec<(&'static str, usize)>,
+}
+
+impl ImportReport {
+    /// Total rows written.
+    pub fn total(&self) -> usize {
+        self.written.iter().map(|(_, n)| n).sum()
+    }
+}
+
+/// The storage interface every backend implements.
+pub trait Store {
+    /// Reads the whole knowledge base.
+    fn load(&self) -> Result<KnowledgeBase, StoreError>;
+    /// Adds every record of `kb` in one transaction: either all rows are written or none.
+    /// The caller has validated `kb` against the stored base (see `mlgov-interchange`).
+    fn insert_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError>;
+    /// Replaces the whole content by `kb` in one transaction.
+    fn replace_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError>;
+    /// Rows per table.
+    fn counts(&self) -> Result<Vec<(&'static str, usize)>, StoreError>;
+    /// Runs the backend's integrity check (SQLite: `PRAGMA integrity_check` and `foreign_key_check`).
+    fn integrity_check(&self) -> Result<Vec<String>, StoreError>;
+    /// The schema version.
+    fn schema_version(&self) -> Result<i64, StoreError>;
+}

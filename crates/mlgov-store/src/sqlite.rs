@@ -1,0 +1,213 @@
+//! The embedded SQLite backend: one file, WAL journal, foreign keys on, versioned migrations.
+
+use crate::{ImportReport, Store, StoreError};
+use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
+use rusqlite::{params_from_iter, Connection, OpenFlags};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Versioned migrations, applied in order; `PRAGMA user_version` records the last applied.
+pub const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
+
+fn db(e: rusqlite::Error) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+/// The SQLite store.
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and applies pending migrations.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path).map_err(db)?;
+        Self::setup(conn, path)
+    }
+
+    /// Opens an existing database; fails with [`StoreError::Missing`] if the file does not exist.
+    pub fn open_existing(path: &Path) -> Result<Self, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::Missing(path.display().to_string()));
+        }
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(db)?;
+        Self::setup(conn, path)
+    }
+
+    /// An in-memory store (tests).
+    pub fn in_memory() -> Result<Self, StoreError> {
+        let conn = Connection::open_in_memory().map_err(db)?;
+        Self::setup(conn, Path::new(":memory:"))
+    }
+
+    fn setup(conn: Connection, path: &Path) -> Result<Self, StoreError> {
+        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db)?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;").map_err(db)?;
+        let mut store = SqliteStore { conn, path: path.to_path_buf() };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let current: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(db)?;
+        let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+        if current > newest {
+            return Err(StoreError::TooNew { found: current, supported: newest });
+        }
+        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+            let tx = self.conn.transaction().map_err(db)?;
+            tx.execute_batch(sql).map_err(db)?;
+            tx.execute_batch(&format!("PRAGMA user_version = {version}")).map_err(db)?;
+            tx.commit().map_err(db)?;
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, kb: &KnowledgeBase, clear: bool) -> Result<ImportReport, StoreError> {
+        let tx = self.conn.transaction().map_err(db)?;
+        tx.execute_batch("PRAGMA defer_foreign_keys = ON").map_err(db)?;
+        if clear {
+            for t in TABLES.iter().rev() {
+                tx.execute(&format!("DELETE FROM {t}"), []).map_err(db)?;
+            }
+        }
+        struct W<'a> {
+            tx: &'a rusqlite::Transaction<'a>,
+            report: ImportReport,
+            err: Option<StoreError>,
+        }
+        impl TableVisitor for W<'_> {
+            fn table<R: Record>(&mut self, rows: &[R]) {
+                if self.err.is_some() || rows.is_empty() {
+                    return;
+                }
+                let table = R::FILE.trim_end_matches(".csv");
+                let cols: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{}\"", c.name)).collect();
+                let marks: Vec<&str> = R::COLUMNS.iter().map(|_| "?").collect();
+                let sql = format!("INSERT INTO {table} ({}) VALUES ({})", cols.join(","), marks.join(","));
+                let result = (|| -> rusqlite::Result<()> {
+                    let mut stmt = self.tx.prepare_cached(&sql)?;
+                    for r in rows {
+                        let cells = r.to_cells();
+                        stmt.execute(params_from_iter(cells.iter().map(|c| if c.is_empty() { None } else { Some(c.as_str()) })))?;
+                    }
+                    Ok(())
+                })();
+                match result {
+                    Ok(()) => self.report.written.push((R::FILE, rows.len())),
+                    Err(e) => self.err = Some(StoreError::Database(format!("writing {table}: {e}"))),
+                }
+            }
+        }
+        let mut w = W { tx: &tx, report: ImportReport::default(), err: None };
+        kb.visit(&mut w);
+        if let Some(e) = w.err {
+            return Err(e); // the transaction rolls back on drop
+        }
+        let report = w.report;
+        tx.commit().map_err(db)?;
+        Ok(report)
+    }
+}
+
+const TABLES: [&str; 14] = [
+    "sources", "localities", "networks", "organisations", "persons", "events", "memberships", "terms", "affiliations",
+    "relations", "facts", "phases", "practices", "adoptions",
+];
+
+impl Store for SqliteStore {
+    fn load(&self) -> Result<KnowledgeBase, StoreError> {
+        struct L<'a> {
+            conn: &'a Connection,
+            err: Option<StoreError>,
+        }
+        impl TableVisitorMut for L<'_> {
+            fn table<R: Record>(&mut self, rows: &mut Vec<R>) {
+                if self.err.is_some() {
+                    return;
+                }
+                let table = R::FILE.trim_end_matches(".csv");
+                let cols: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{}\"", c.name)).collect();
+                let sql = format!("SELECT {} FROM {table} ORDER BY id", cols.join(","));
+                let result = (|| -> Result<(), StoreError> {
+                    let mut stmt = self.conn.prepare(&sql).map_err(db)?;
+                    let mut q = stmt.query([]).map_err(db)?;
+                    while let Some(row) = q.next().map_err(db)? {
+                        let mut cells = BTreeMap::new();
+                        for (i, c) in R::COLUMNS.iter().enumerate() {
+                            let v: Option<String> = row.get(i).map_err(db)?;
+                            cells.insert(c.name.to_string(), v.unwrap_or_default());
+                        }
+                        match R::from_cells(&cells) {
+                            Ok(r) => rows.push(r),
+                            Err(ps) => {
+                                return Err(StoreError::Corrupt {
+                                    table: table.to_string(),
+                                    id: cells.get("id").cloned().unwrap_or_default(),
+                                    message: ps.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("; "),
+                                })
+                            }
+                        }
+                    }
+                    Ok(())
+                })();
+                if let Err(e) = result {
+                    self.err = Some(e);
+                }
+            }
+        }
+        let mut kb = KnowledgeBase::default();
+        let mut l = L { conn: &self.conn, err: None };
+        kb.visit_mut(&mut l);
+        match l.err {
+            Some(e) => Err(e),
+            None => Ok(kb),
+        }
+    }
+
+    fn insert_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError> {
+        self.write(kb, false)
+    }
+
+    fn replace_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError> {
+        self.write(kb, true)
+    }
+
+    fn counts(&self) -> Result<Vec<(&'static str, usize)>, StoreError> {
+        TABLES
+            .iter()
+            .map(|t| {
+                let n: i64 = self.conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0)).map_err(db)?;
+                Ok((*t, n as usize))
+            })
+            .collect()
+    }
+
+    fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check").map_err(db)?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(db)?;
+        for r in rows {
+            let r = r.map_err(db)?;
+            if r != "ok" {
+                problems.push(r);
+            }
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check").map_err(db)?;
+        let rows = stmt.query_map([], |r| Ok(format!("foreign key violation in {} row {}", r.get::<_, String>(0)?, r.get::<_, i64>(1)?))).map_err(db)?;
+        for r in rows {
+            problems.push(r.map_err(db)?);
+        }
+        Ok(problems)
+    }
+
+    fn schema_version(&self) -> Result<i64, StoreError> {
+        self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(db)
+    }
+}
