@@ -1,0 +1,290 @@
+//! Grouped horizontal bar chart with interval whiskers: categories (e.g. actor categories) are
+//! rows, series (e.g. locality size classes) are coloured bars within a row, the value axis is
+//! labelled with the scale's words, and every bar carries its n.
+
+use std::fmt::Write;
+
+use crate::svg::{OKABE_ITO, escape, fmt_num, nice_ticks, text_width, wrap};
+
+/// One bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    /// Estimate (None = no answers or suppressed).
+    pub value: Option<f64>,
+    /// Interval lower bound.
+    pub low: Option<f64>,
+    /// Interval upper bound.
+    pub high: Option<f64>,
+    /// Respondents behind the estimate.
+    pub n: usize,
+    /// Draw as small-n (lighter, marked with †).
+    pub small_n: bool,
+    /// Suppressed for publication.
+    pub suppressed: bool,
+}
+
+/// One coloured series (a group).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Legend name.
+    pub name: String,
+    /// One bar per category (None = not applicable).
+    pub bars: Vec<Option<Bar>>,
+}
+
+/// The value axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueAxis {
+    /// Axis title.
+    pub title: String,
+    /// Minimum.
+    pub min: f64,
+    /// Maximum.
+    pub max: f64,
+    /// Labelled ticks (value, words); empty = numeric ticks.
+    pub ticks: Vec<(f64, String)>,
+    /// Widen to fit bars and whiskers.
+    pub fit_to_data: bool,
+    /// Show values as percentages (0..1 → 0%..100%).
+    pub percent: bool,
+    /// Draw a dashed reference line here (e.g. 0.5 for a balanced share).
+    pub reference: Option<f64>,
+}
+
+/// A grouped bar chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarChart {
+    /// Title.
+    pub title: String,
+    /// Subtitle (period, grouping, interval method).
+    pub subtitle: Option<String>,
+    /// Adds "SYNTHETIC DATA" to the title and a banner.
+    pub synthetic: bool,
+    /// Category labels (rows).
+    pub categories: Vec<String>,
+    /// Section headings: (index of the first category of the section, heading), e.g. actor
+    /// classes. Empty = no sections.
+    pub sections: Vec<(usize, String)>,
+    /// Series (colours).
+    pub series: Vec<Series>,
+    /// Value axis.
+    pub axis: ValueAxis,
+    /// Footnote lines.
+    pub notes: Vec<String>,
+    /// Extra alt-text description.
+    pub description: String,
+}
+
+const W: f64 = 960.0;
+const FONT: &str = "font-family=\"DejaVu Sans, Arial, Helvetica, sans-serif\"";
+
+impl BarChart {
+    /// Render a standalone SVG document.
+    pub fn render(&self) -> String {
+        let ns = self.series.len().max(1);
+        let bar_h = if ns <= 3 { 12.0 } else if ns <= 6 { 9.0 } else { 7.0 };
+        let row_gap = 10.0;
+        let row_h = ns as f64 * bar_h + row_gap;
+        let cat_lines: Vec<Vec<String>> = self.categories.iter().map(|c| wrap(c, 30)).collect();
+        let label_w = cat_lines
+            .iter()
+            .flatten()
+            .map(|l| text_width(l, 12.0))
+            .fold(60.0, f64::max)
+            .min(240.0);
+        let left = label_w + 24.0;
+        let right = 70.0;
+        let plot_w = W - left - right;
+
+        // Axis range.
+        let (mut lo, mut hi) = (self.axis.min, self.axis.max);
+        if self.axis.fit_to_data {
+            for s in &self.series {
+                for b in s.bars.iter().flatten() {
+                    for v in [b.value, b.low, b.high].into_iter().flatten() {
+                        lo = lo.min(v);
+                        hi = hi.max(v);
+                    }
+                }
+            }
+        }
+        let ticks: Vec<(f64, String)> = if self.axis.ticks.is_empty() {
+            let t = nice_ticks(lo, hi, 6);
+            lo = lo.min(t[0]);
+            hi = hi.max(*t.last().unwrap_or(&hi));
+            t.into_iter()
+                .map(|v| (v, if self.axis.percent { format!("{}%", fmt_num(v * 100.0)) } else { fmt_num(v) }))
+                .collect()
+        } else {
+            self.axis.ticks.clone()
+        };
+        if hi <= lo {
+            hi = lo + 1.0;
+        }
+        let x = |v: f64| left + (v.clamp(lo, hi) - lo) / (hi - lo) * plot_w;
+        let base = if lo <= 0.0 && hi >= 0.0 { 0.0 } else { lo };
+
+        // Header: title, subtitle, banner, legend.
+        let mut y = 28.0;
+        let mut head = String::new();
+        let title = if self.synthetic { format!("SYNTHETIC DATA — {}", self.title) } else { self.title.clone() };
+        let _ = writeln!(head, r##"<text x="20" y="{y}" font-size="18" font-weight="bold" {FONT} fill="#111">{}</text>"##, escape(&title));
+        if let Some(sub) = &self.subtitle {
+            for line in wrap(sub, 130) {
+                y += 18.0;
+                let _ = writeln!(head, r##"<text x="20" y="{y}" font-size="12.5" {FONT} fill="#444">{}</text>"##, escape(&line));
+            }
+        }
+        if self.synthetic {
+            y += 20.0;
+            let _ = writeln!(head, r##"<rect x="20" y="{}" width="{}" height="18" fill="#FBE3D6" stroke="#D55E00"/><text x="28" y="{}" font-size="12" font-weight="bold" {FONT} fill="#8A3A00">SYNTHETIC DATA — generated for tests and demonstrations; not survey results.</text>"##, y - 13.0, W - 40.0, y);
+        }
+        // Legend (wraps).
+        y += 24.0;
+        let mut lx = 20.0;
+        for (i, s) in self.series.iter().enumerate() {
+            let col = OKABE_ITO[i % OKABE_ITO.len()];
+            let w = 18.0 + text_width(&s.name, 12.0) + 20.0;
+            if lx + w > W - 20.0 {
+                lx = 20.0;
+                y += 18.0;
+            }
+            let _ = writeln!(head, r##"<rect x="{lx}" y="{}" width="12" height="12" fill="{col}"/><text x="{}" y="{}" font-size="12" {FONT} fill="#222">{}</text>"##, y - 10.0, lx + 16.0, y, escape(&s.name));
+            lx += w;
+        }
+        let plot_top = y + 16.0;
+        let section_h = 20.0;
+        let mut row_top = Vec::with_capacity(self.categories.len());
+        let mut section_at = Vec::new();
+        let mut cy0 = plot_top;
+        for ci in 0..self.categories.len() {
+            if let Some((_, h)) = self.sections.iter().find(|(i, _)| *i == ci) {
+                section_at.push((cy0, h.clone()));
+                cy0 += section_h;
+            }
+            row_top.push(cy0);
+            cy0 += row_h;
+        }
+        let plot_bottom = cy0;
+
+        let mut body = String::new();
+        // Grid and ticks.
+        for (v, label) in &ticks {
+            if *v < lo - 1e-9 || *v > hi + 1e-9 {
+                continue;
+            }
+            let xv = x(*v);
+            let _ = writeln!(body, r##"<line x1="{xv:.1}" y1="{plot_top:.1}" x2="{xv:.1}" y2="{plot_bottom:.1}" stroke="#E3E3E3"/>"##);
+            for (k, line) in wrap(label, 12).iter().enumerate() {
+                let _ = writeln!(body, r##"<text x="{xv:.1}" y="{:.1}" font-size="11" text-anchor="middle" {FONT} fill="#333">{}</text>"##, plot_bottom + 16.0 + k as f64 * 13.0, escape(line));
+            }
+        }
+        if lo < 0.0 && hi > 0.0 {
+            let _ = writeln!(body, r##"<line x1="{0:.1}" y1="{plot_top:.1}" x2="{0:.1}" y2="{plot_bottom:.1}" stroke="#777"/>"##, x(0.0));
+        }
+        if let Some(r) = self.axis.reference {
+            let _ = writeln!(body, r##"<line x1="{0:.1}" y1="{plot_top:.1}" x2="{0:.1}" y2="{plot_bottom:.1}" stroke="#555" stroke-dasharray="4 3"/>"##, x(r));
+        }
+        let _ = writeln!(body, r##"<line x1="{left}" y1="{plot_bottom:.1}" x2="{:.1}" y2="{plot_bottom:.1}" stroke="#333"/>"##, left + plot_w);
+
+        // Rows.
+        for (sy, h) in &section_at {
+            let _ = writeln!(body, r##"<text x="20" y="{:.1}" font-size="12.5" font-weight="bold" {FONT} fill="#111">{}</text><line x1="20" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#999" stroke-width="0.8"/>"##, sy + 14.0, escape(h), sy + 18.0, left + plot_w, sy + 18.0);
+        }
+        for (ci, lines) in cat_lines.iter().enumerate() {
+            let top = row_top[ci] + row_gap / 2.0;
+            let mid = top + ns as f64 * bar_h / 2.0;
+            if ci % 2 == 1 {
+                let _ = writeln!(body, r##"<rect x="{left}" y="{:.1}" width="{plot_w:.1}" height="{row_h:.1}" fill="#000" fill-opacity="0.025"/>"##, top - row_gap / 2.0);
+            }
+            let n_lines = lines.len() as f64;
+            for (k, line) in lines.iter().enumerate() {
+                let ly = mid + 4.0 + (k as f64 - (n_lines - 1.0) / 2.0) * 13.0;
+                let _ = writeln!(body, r##"<text x="{:.1}" y="{ly:.1}" font-size="12" text-anchor="end" {FONT} fill="#222">{}</text>"##, left - 8.0, escape(line));
+            }
+            for (si, s) in self.series.iter().enumerate() {
+                let Some(Some(b)) = s.bars.get(ci) else { continue };
+                let col = OKABE_ITO[si % OKABE_ITO.len()];
+                let by = top + si as f64 * bar_h;
+                let cy = by + bar_h / 2.0;
+                let mut end = x(base);
+                let tip = |b: &Bar| {
+                    let shown = match b.value {
+                        Some(v) => if self.axis.percent { format!("{}%", fmt_num(v * 100.0)) } else { fmt_num(v) },
+                        None => "–".into(),
+                    };
+                    let iv = match (b.low, b.high) {
+                        (Some(l), Some(h)) if self.axis.percent => format!(" [{}%, {}%]", fmt_num(l * 100.0), fmt_num(h * 100.0)),
+                        (Some(l), Some(h)) => format!(" [{}, {}]", fmt_num(l), fmt_num(h)),
+                        _ => String::new(),
+                    };
+                    format!("{} — {}: {shown}{iv}, n={}", s.name, self.categories[ci], b.n)
+                };
+                match b.value {
+                    Some(v) => {
+                        let (x0, x1) = (x(base).min(x(v)), x(base).max(x(v)));
+                        let op = if b.small_n { "0.35\" stroke=\"".to_string() + col + "\" stroke-width=\"1" } else { "1".to_string() };
+                        let _ = writeln!(body, r##"<rect x="{x0:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{col}" fill-opacity="{op}"><title>{}</title></rect>"##, by + 0.5, (x1 - x0).max(0.8), bar_h - 1.0, escape(&tip(b)));
+                        end = end.max(x(v));
+                        if let (Some(l), Some(h)) = (b.low, b.high) {
+                            let (xl, xh) = (x(l), x(h));
+                            let _ = writeln!(body, r##"<path d="M{xl:.1} {cy:.1}H{xh:.1}M{xl:.1} {:.1}V{:.1}M{xh:.1} {:.1}V{:.1}" stroke="#222" stroke-width="1.1" fill="none"/>"##, cy - 3.0, cy + 3.0, cy - 3.0, cy + 3.0);
+                            end = end.max(xh);
+                        }
+                    }
+                    None => {}
+                }
+                let label = if b.suppressed {
+                    format!("n={} suppressed", b.n)
+                } else if b.value.is_none() {
+                    "no answers".to_string()
+                } else if b.small_n {
+                    format!("n={}†", b.n)
+                } else {
+                    format!("n={}", b.n)
+                };
+                let fill = if b.small_n || b.suppressed { "#B04000" } else { "#666" };
+                let fs = (bar_h - 1.0).clamp(7.0, 9.5);
+                let _ = writeln!(body, r##"<text x="{:.1}" y="{:.1}" font-size="{fs}" {FONT} fill="{fill}">{}</text>"##, end + 4.0, cy + fs / 2.8, escape(&label));
+            }
+        }
+
+        // Axis title and notes.
+        let max_tick_lines = ticks.iter().map(|(_, l)| wrap(l, 12).len()).max().unwrap_or(1) as f64;
+        let mut fy = plot_bottom + 16.0 + max_tick_lines * 13.0 + 8.0;
+        let mut foot = String::new();
+        let _ = writeln!(foot, r##"<text x="{:.1}" y="{fy:.1}" font-size="12.5" text-anchor="middle" {FONT} fill="#222">{}</text>"##, left + plot_w / 2.0, escape(&self.axis.title));
+        fy += 8.0;
+        let mut notes = self.notes.clone();
+        if self.series.iter().flat_map(|s| s.bars.iter().flatten()).any(|b| b.small_n) {
+            notes.push("† small n (pale, outlined bar): interpret with caution.".into());
+        }
+        for n in &notes {
+            for line in wrap(n, 150) {
+                fy += 15.0;
+                let _ = writeln!(foot, r##"<text x="20" y="{fy:.1}" font-size="11" {FONT} fill="#555">{}</text>"##, escape(&line));
+            }
+        }
+        let height = fy + 16.0;
+
+        let desc = format!(
+            "Grouped horizontal bar chart. Rows: {}. Colours: {}. Value axis: {} from {} to {}. Whiskers show intervals; each bar is labelled with its number of respondents. {}",
+            self.categories.join(", "),
+            self.series.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "),
+            self.axis.title,
+            fmt_num(lo),
+            fmt_num(hi),
+            self.description
+        );
+        let mut out = String::new();
+        let _ = writeln!(out, r##"<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{height:.0}" viewBox="0 0 {W} {height:.0}" role="img" aria-labelledby="t d">"##);
+        let _ = writeln!(out, "<title id=\"t\">{}</title>", escape(&title));
+        let _ = writeln!(out, "<desc id=\"d\">{}</desc>", escape(desc.trim()));
+        let _ = writeln!(out, r##"<rect width="100%" height="100%" fill="#FFFFFF"/>"##);
+        out.push_str(&head);
+        out.push_str(&body);
+        out.push_str(&foot);
+        out.push_str("</svg>\n");
+        out
+    }
+}

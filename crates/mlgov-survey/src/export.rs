@@ -1,0 +1,132 @@
+//! Writing a dataset back to the long or wide CSV layout (used by the synthetic-data generator and
+//! for round trips); answers that are missing are written as empty cells.
+
+use std::io::Write;
+
+use crate::dataset::{Dataset, PerceptionAnswer};
+use crate::instrument::Instrument;
+
+fn perception_text(ins: &Instrument, i: usize, a: &PerceptionAnswer) -> String {
+    let it = &ins.perceptions[i];
+    match a {
+        PerceptionAnswer::Scale(v) => v.to_string(),
+        PerceptionAnswer::Choice(o) => it.options[*o].id.clone(),
+        PerceptionAnswer::Multi(v) if v.is_empty() => "none".into(),
+        PerceptionAnswer::Multi(v) => v.iter().map(|o| it.options[*o].id.as_str()).collect::<Vec<_>>().join(";"),
+    }
+}
+
+/// Write the long layout: `respondent,locality,role,affiliation,period,item,value[,synthetic]`.
+/// Only answered items are written (a missing answer is simply absent). The `synthetic` column is
+/// written when the dataset is synthetic.
+pub fn write_long_csv<W: Write>(ds: &Dataset, ins: &Instrument, out: W) -> std::io::Result<()> {
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+    let syn = ds.synthetic;
+    w.write_all(b"respondent,locality,role,affiliation,period,item,value")?;
+    w.write_all(if syn { b",synthetic\n" } else { b"\n" })?;
+    let tail: &[u8] = if syn { b",true\n" } else { b"\n" };
+    let freq_items: Vec<String> = ins.actors.iter().map(|a| format!("freq_{}", a.id)).collect();
+    let nat_items: Vec<String> = ins.actors.iter().map(|a| format!("nature_{}", a.id)).collect();
+    let off = ins.nature.reported_offset;
+    for (r, resp) in ds.respondents.iter().enumerate() {
+        let prefix = format!(
+            "{},{},{},{},",
+            csv_field(&resp.id),
+            csv_field(&resp.locality),
+            ins.roles[resp.role].id,
+            resp.affiliation.map(|a| ins.affiliations[a].id.as_str()).unwrap_or("")
+        );
+        for (p, per) in ins.periods.iter().enumerate() {
+            for a in 0..ins.actors.len() {
+                if let Some(v) = ds.freq(r, p, a) {
+                    w.write_all(prefix.as_bytes())?;
+                    write!(w, "{},{},{}", per.id, freq_items[a], v)?;
+                    w.write_all(tail)?;
+                }
+            }
+            for a in 0..ins.actors.len() {
+                if let Some(v) = ds.nature(r, p, a) {
+                    w.write_all(prefix.as_bytes())?;
+                    write!(w, "{},{},{}", per.id, nat_items[a], v as i32 - off)?;
+                    w.write_all(tail)?;
+                }
+            }
+        }
+        for i in 0..ins.perceptions.len() {
+            if let Some(a) = ds.perception(r, i) {
+                w.write_all(prefix.as_bytes())?;
+                write!(w, ",{},{}", ins.perceptions[i].id, csv_field(&perception_text(ins, i, a)))?;
+                w.write_all(tail)?;
+            }
+        }
+    }
+    w.flush()
+}
+
+/// Write the wide layout: one row per respondent, every item column present.
+pub fn write_wide_csv<W: Write>(ds: &Dataset, ins: &Instrument, out: W) -> std::io::Result<()> {
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+    let mut header = vec!["respondent".to_string(), "locality".into(), "role".into(), "affiliation".into()];
+    for per in &ins.periods {
+        for a in &ins.actors {
+            header.push(format!("freq_{}_{}", per.id, a.id));
+        }
+        for a in &ins.actors {
+            header.push(format!("nature_{}_{}", per.id, a.id));
+        }
+    }
+    for it in &ins.perceptions {
+        header.push(it.id.clone());
+    }
+    if ds.synthetic {
+        header.push("synthetic".into());
+    }
+    writeln!(w, "{}", header.join(","))?;
+    let off = ins.nature.reported_offset;
+    let mut line = String::new();
+    for (r, resp) in ds.respondents.iter().enumerate() {
+        line.clear();
+        line.push_str(&csv_field(&resp.id));
+        line.push(',');
+        line.push_str(&csv_field(&resp.locality));
+        line.push(',');
+        line.push_str(&ins.roles[resp.role].id);
+        line.push(',');
+        line.push_str(resp.affiliation.map(|a| ins.affiliations[a].id.as_str()).unwrap_or(""));
+        for p in 0..ins.periods.len() {
+            for a in 0..ins.actors.len() {
+                line.push(',');
+                if let Some(v) = ds.freq(r, p, a) {
+                    line.push_str(&v.to_string());
+                }
+            }
+            for a in 0..ins.actors.len() {
+                line.push(',');
+                if let Some(v) = ds.nature(r, p, a) {
+                    line.push_str(&(v as i32 - off).to_string());
+                }
+            }
+        }
+        for i in 0..ins.perceptions.len() {
+            line.push(',');
+            if let Some(a) = ds.perception(r, i) {
+                line.push_str(&csv_field(&perception_text(ins, i, a)));
+            }
+        }
+        if ds.synthetic {
+            line.push_str(",true");
+        }
+        line.push('\n');
+        w.write_all(line.as_bytes())?;
+    }
+    w.flush()
+}
+
+/// Quote a CSV field when needed (RFC 4180).
+pub(crate) fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
