@@ -458,9 +458,6 @@ impl Record for Membership {
         let role = r.vocab("role");
         let when = r.interval();
         let exit_reason = r.opt_vocab("exit_reason");
-        if exit_reason.is_some() && when.to.is_none() && r.problems.iter().all(|p| p.field != "to") {
-            r.problems.push(FieldProblem { field: "exit_reason".into(), message: "an exit reason needs an end date in 'to'".into() });
-        }
         let note = r.opt_text("note");
         let citation = r.citation();
         r.finish(|| Membership { id: id.unwrap(), network: network.unwrap(), member: member.unwrap(), role: role.unwrap(), when, exit_reason, note, citation: citation.unwrap() })

@@ -8,8 +8,8 @@
 //! * degree `k_i` = number of distinct neighbours; strength `s_i` = sum of merged weights
 //!   (Barrat et al. 2004, PNAS 101:3747).
 //! * betweenness (Freeman 1977; algorithm of Brandes 2001, J. Math. Sociol. 25:163,
-//!   O(nm) time, O(n + m) space per source, parallel over sources with rayon via
-//!   rustworkx-core): shortest paths count hops, weights are ignored, because governance
+//!   O(nm) time, O(n + m) space per worker, parallel over sources with rayon, see
+//!   [`crate::betweenness`]; rustworkx-core's version is kept as a test reference): shortest paths count hops, weights are ignored, because governance
 //!   weights are tie *strengths*, not distances. `raw` counts each unordered pair once (as
 //!   networkx `normalized=False` and igraph `directed=False`); `normalized` divides by
 //!   `(n-1)(n-2)/2`.
@@ -99,8 +99,12 @@ pub fn to_petgraph(graph: &GovernanceGraph) -> UnGraph<(), f64> {
 pub fn centralities(graph: &GovernanceGraph, config: &CentralityConfig) -> CentralityReport {
     let adj = graph.simple_adjacency();
     let g = to_petgraph(graph);
-    let raw = betweenness_of(&g, false);
-    let norm = betweenness_of(&g, true);
+    let pairs: Vec<(usize, usize)> =
+        adj.iter().enumerate().flat_map(|(u, l)| l.iter().map(move |&(v, _)| (u, v))).collect();
+    let raw = betweenness_from_edges(adj.len(), &pairs, false);
+    let n = adj.len();
+    let norm_scale = if n > 2 { 2.0 / ((n - 1) * (n - 2)) as f64 } else { 0.0 };
+    let norm: Vec<f64> = raw.iter().map(|x| x * norm_scale).collect();
     let closeness = closeness_of(&g);
     let eigen = eigenvector_of(&g, config);
     let eigenvector_converged = eigen.is_some();
@@ -126,35 +130,20 @@ pub fn centralities(graph: &GovernanceGraph, config: &CentralityConfig) -> Centr
 /// Betweenness of every node of an undirected graph given as an edge list over nodes
 /// `0..node_count` (duplicate edges and self-loops are ignored). Used by the benchmark.
 pub fn betweenness_from_edges(node_count: usize, edges: &[(usize, usize)], normalized: bool) -> Vec<f64> {
-    let mut pairs: Vec<(usize, usize)> = edges
-        .iter()
-        .filter(|(u, v)| u != v && *u < node_count && *v < node_count)
-        .map(|&(u, v)| (u.min(v), u.max(v)))
-        .collect();
-    pairs.sort_unstable();
-    pairs.dedup();
-    let mut g = UnGraph::<(), f64>::with_capacity(node_count, pairs.len());
-    for _ in 0..node_count {
-        g.add_node(());
-    }
-    for (u, v) in pairs {
-        g.add_edge(NodeIndex::new(u), NodeIndex::new(v), 1.0);
-    }
-    betweenness_of(&g, normalized)
+    crate::betweenness::betweenness(&crate::betweenness::Csr::from_undirected(node_count, edges), normalized)
 }
 
-/// Brandes betweenness via rustworkx-core (endpoints excluded).
-fn betweenness_of(g: &UnGraph<(), f64>, normalized: bool) -> Vec<f64> {
-    let n = g.node_count();
-    let mut b: Vec<f64> = rustworkx_core::centrality::betweenness_centrality(g, false, normalized, PARALLEL_THRESHOLD)
-        .into_iter()
-        .map(|x| x.unwrap_or(0.0))
-        .collect();
-    if normalized && n > 2 {
-        // rustworkx-core divides the ordered-pair sum by (n-1)(n-2), which equals the
-        // unordered-pair sum divided by (n-1)(n-2)/2: the networkx convention. Nothing to do.
-    } else if normalized {
-        // n <= 2: no pair can have an intermediary.
+/// Brandes betweenness through rustworkx-core (endpoints excluded), kept as the reference the
+/// faster [`crate::betweenness`] is tested against.
+pub fn betweenness_rustworkx(g: &UnGraph<(), f64>, normalized: bool) -> Vec<f64> {
+    let mut b: Vec<f64> =
+        rustworkx_core::centrality::betweenness_centrality(g, false, normalized, PARALLEL_THRESHOLD)
+            .into_iter()
+            .map(|x| x.unwrap_or(0.0))
+            .collect();
+    // rustworkx-core divides the ordered-pair sum by (n-1)(n-2) — the networkx convention —
+    // but leaves it unscaled for n <= 2, where no pair can have an intermediary anyway.
+    if normalized && g.node_count() <= 2 {
         b.iter_mut().for_each(|x| *x = 0.0);
     }
     b

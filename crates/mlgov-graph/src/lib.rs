@@ -6,6 +6,7 @@
 //! Architecture invariant: this crate does no IO and knows nothing of the knowledge base; the
 //! integrator builds a [`GovernanceGraph`] from it, the CLI prints and writes files.
 
+pub mod betweenness;
 pub mod brokerage;
 pub mod centrality;
 pub mod components;

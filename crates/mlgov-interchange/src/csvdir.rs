@@ -26,7 +26,23 @@ pub fn read_dir(dir: &Path) -> Result<Loaded, InterchangeError> {
     if files.is_empty() && diags.is_empty() {
         diags.push(Diagnostic { file: dir.display().to_string(), line: None, field: None, message: format!("no knowledge-base CSV files found; expected some of: {}", CSV_FILES.join(", ")) });
     }
-    read_files(&files, diags)
+    let mut loaded = Vec::new();
+    for (label, path) in &files {
+        let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
+        loaded.push((label.clone(), file_name(path), bytes));
+    }
+    read_files(loaded, diags)
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
+}
+
+/// Reads a knowledge base from in-memory files: (relative path, contents); the record type of each
+/// comes from its file name. Used for the knowledge base bundled in the binary.
+pub fn read_memory(files: &[(&str, &[u8])]) -> Result<Loaded, InterchangeError> {
+    let loaded = files.iter().map(|(p, b)| (p.to_string(), file_name(Path::new(p)), b.to_vec())).collect();
+    read_files(loaded, Vec::new())
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, std::path::PathBuf)>, diags: &mut Vec<Diagnostic>, recurse: bool) -> Result<(), InterchangeError> {
@@ -63,7 +79,10 @@ pub fn read_csv_file(path: &Path) -> Result<Loaded, InterchangeError> {
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let kind = CSV_FILES.iter().find(|f| name == **f || name.ends_with(&format!(".{f}")));
     match kind {
-        Some(_) => read_files(&[(path.display().to_string(), path.to_path_buf())], Vec::new()),
+        Some(_) => {
+            let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
+            read_files(vec![(path.display().to_string(), name, bytes)], Vec::new())
+        }
         None => Err(InterchangeError::Invalid(vec![Diagnostic {
             file: path.display().to_string(),
             line: None,
@@ -73,15 +92,13 @@ pub fn read_csv_file(path: &Path) -> Result<Loaded, InterchangeError> {
     }
 }
 
-fn read_files(files: &[(String, std::path::PathBuf)], mut diags: Vec<Diagnostic>) -> Result<Loaded, InterchangeError> {
+fn read_files(files: Vec<(String, String, Vec<u8>)>, mut diags: Vec<Diagnostic>) -> Result<Loaded, InterchangeError> {
     let mut kb = KnowledgeBase::default();
     let mut locations = Locations::default();
     let mut first_seen: HashMap<String, (String, u64)> = HashMap::new();
-    for (label, path) in files {
-        let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
+    for (label, name, bytes) in &files {
         let file_kind = CSV_FILES.iter().find(|f| name == **f || name.ends_with(&format!(".{f}"))).copied().unwrap_or("");
-        let mut reader = TableReader { label, bytes: &bytes, file_kind, diags: &mut diags, locations: &mut locations, first_seen: &mut first_seen };
+        let mut reader = TableReader { label, bytes, file_kind, diags: &mut diags, locations: &mut locations, first_seen: &mut first_seen };
         kb.visit_mut(&mut reader);
     }
     if diags.is_empty() {

@@ -6,7 +6,7 @@
 mod csvdir;
 mod json;
 
-pub use csvdir::{read_csv_file, read_dir, write_dir, CSV_FILES};
+pub use csvdir::{read_csv_file, read_dir, read_memory, table_to_csv, write_dir, CSV_FILES};
 pub use json::{read_json, to_json, write_json};
 
 use mlgov_domain::KnowledgeBase;

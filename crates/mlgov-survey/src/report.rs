@@ -113,7 +113,7 @@ fn chart_of(t: &ResultTable, ins: &Instrument, per: &Option<String>, rows: &[&Re
     if measures.iter().any(|m| m.2.is_some() && !m.3) {
         let mut last: Option<(Option<ActorClass>, bool)> = None;
         for (i, m) in measures.iter().enumerate() {
-            let key = (m.2, m.3);
+            let key = if m.3 { (None, true) } else { (m.2, false) };
             if last != Some(key) {
                 let h = if m.3 { "Classes (aggregates)".to_string() } else { m.2.map(|c| c.label().to_string()).unwrap_or_default() };
                 sections.push((i, h));

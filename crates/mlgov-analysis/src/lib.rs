@@ -1,0 +1,6 @@
+//! Pure analyses over the knowledge base ([`mlgov_domain::KnowledgeBase`]): no IO, no SQL, no
+//! terminal. The CLI and the HTTP server call these and only format their results.
+
+pub mod profile;
+pub mod tables;
+pub mod trajectory;

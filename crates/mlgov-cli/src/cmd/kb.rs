@@ -1,0 +1,416 @@
+//! Knowledge-base commands: init, import, validate, export, show, list, timeline, conflicts,
+//! sources, search and demo.
+
+use crate::ctx::{store_err, CliError, Ctx};
+use crate::output::{gantt, table, GanttRow};
+use mlgov_domain::*;
+use mlgov_interchange::{check_addition, read_memory, read_path, Loaded};
+use mlgov_store::Store;
+use serde_json::{json, Value};
+use std::path::Path;
+
+include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+
+/// Loads the knowledge base bundled in the binary (data/kb at build time).
+pub fn bundled() -> Result<Loaded, CliError> {
+    read_memory(BUNDLED_KB).map_err(|e| CliError::Diagnostics(e.diagnostics()))
+}
+
+/// `mlgov init`: creates the database (applying migrations).
+pub fn init(ctx: &Ctx) -> Result<(), CliError> {
+    let s = ctx.store_create()?;
+    let v = s.schema_version().map_err(store_err)?;
+    ctx.emit(&json!({"db": ctx.db.display().to_string(), "schema_version": v}), || format!("initialised {} (schema version {v})", ctx.db.display()));
+    Ok(())
+}
+
+fn read_input(path: &Path) -> Result<Loaded, CliError> {
+    read_path(path).map_err(|e| CliError::Diagnostics(e.diagnostics()))
+}
+
+/// `mlgov import <dir|file>`: validates against the store and writes everything or nothing.
+pub fn import(ctx: &Ctx, path: &Path) -> Result<(), CliError> {
+    let pb = ctx.progress(3, "reading");
+    let loaded = read_input(path)?;
+    pb.inc(1);
+    pb.set_message("validating");
+    let mut store = ctx.store_create()?;
+    let existing = store.load().map_err(store_err)?;
+    let problems = check_addition(&existing, &loaded);
+    if !problems.is_empty() {
+        pb.finish_and_clear();
+        return Err(CliError::Diagnostics(problems));
+    }
+    pb.inc(1);
+    pb.set_message("writing");
+    let report = store.insert_all(&loaded.kb).map_err(store_err)?;
+    pb.finish_and_clear();
+    let written: Vec<Value> = report.written.iter().map(|(f, n)| json!({"file": f, "rows": n})).collect();
+    ctx.emit(&json!({"imported": report.total(), "tables": written, "db": ctx.db.display().to_string()}), || {
+        let rows: Vec<Vec<String>> = report.written.iter().map(|(f, n)| vec![f.to_string(), n.to_string()]).collect();
+        format!("imported {} records into {}\n{}", report.total(), ctx.db.display(), table(&["file", "rows"], &rows))
+    });
+    Ok(())
+}
+
+/// `mlgov validate <dir|file>`: checks without writing.
+pub fn validate(ctx: &Ctx, path: &Path) -> Result<(), CliError> {
+    let loaded = read_input(path)?;
+    let problems = if ctx.db.exists() {
+        let existing = ctx.load_kb()?;
+        check_addition(&existing, &loaded)
+    } else {
+        Vec::new()
+    };
+    if !problems.is_empty() {
+        return Err(CliError::Diagnostics(problems));
+    }
+    let counts = loaded.kb.counts();
+    ctx.emit(&json!({"valid": true, "records": counts}), || {
+        let rows: Vec<Vec<String>> = counts.iter().filter(|(_, n)| **n > 0).map(|(f, n)| vec![f.to_string(), n.to_string()]).collect();
+        format!("{} is valid: {} records\n{}", path.display(), counts.values().sum::<usize>(), table(&["table", "records"], &rows))
+    });
+    Ok(())
+}
+
+/// `mlgov export`: the whole base as CSV directory or JSON.
+pub fn export(ctx: &Ctx, out: &Path, format: &str) -> Result<(), CliError> {
+    let kb = ctx.load_kb()?;
+    match format {
+        "csv" => {
+            let written = mlgov_interchange::write_dir(&kb, out).map_err(|e| CliError::Other(anyhow::anyhow!(e.to_string())))?;
+            let total: usize = written.iter().map(|(_, n)| n).sum();
+            ctx.emit(&json!({"out": out.display().to_string(), "format": "csv", "records": total}), || format!("exported {total} records to {}", out.display()));
+        }
+        "json" => {
+            let s = mlgov_interchange::to_json(&kb);
+            if out.as_os_str() == "-" {
+                print!("{s}");
+            } else {
+                std::fs::write(out, s)?;
+                ctx.emit(&json!({"out": out.display().to_string(), "format": "json"}), || format!("exported to {}", out.display()));
+            }
+        }
+        other => return Err(CliError::Usage(format!("unknown export format {other:?}; expected csv or json"))),
+    }
+    Ok(())
+}
+
+fn cite(kb: &KnowledgeBase, c: &Citation) -> String {
+    format!("{}, {}", kb.display_name(&c.source), c.locator)
+}
+
+fn cite_json(kb: &KnowledgeBase, c: &Citation) -> Value {
+    json!({"source": c.source.as_str(), "short": kb.display_name(&c.source), "locator": c.locator})
+}
+
+fn when_json(i: &Interval) -> Value {
+    json!({"from": i.from.map(|d| d.to_string()), "to": i.to.map(|d| d.to_string())})
+}
+
+/// Facts of an entity as (JSON, rows).
+fn facts_section(kb: &KnowledgeBase, id: &Id) -> (Vec<Value>, Vec<Vec<String>>) {
+    let mut fs: Vec<&Fact> = kb.facts.iter().filter(|f| &f.subject == id).collect();
+    fs.sort_by(|a, b| a.property.cmp(&b.property).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
+    let j = fs.iter().map(|f| json!({"id": f.id.as_str(), "property": f.property.as_str(), "value": f.value, "qualifier": f.qualifier, "when": when_json(&f.when), "citation": cite_json(kb, &f.citation)})).collect();
+    let rows = fs.iter().map(|f| {
+        let v = match &f.qualifier { Some(q) => format!("{} ({q})", f.value), None => f.value.clone() };
+        let v = if f.property == Property::Headquarters { Id::parse(&f.value).map(|i| kb.display_name(&i)).unwrap_or(v) } else { v };
+        vec![f.property.to_string(), v, if f.when.is_undated() { String::new() } else { f.when.display() }, cite(kb, &f.citation)]
+    }).collect();
+    (j, rows)
+}
+
+/// `mlgov show <kind> <name>`.
+pub fn show(ctx: &Ctx, kind: &str, name: &str) -> Result<(), CliError> {
+    let kinds = match kind {
+        "locality" | "localities" => vec![IdKind::Locality],
+        "network" | "networks" => vec![IdKind::Network],
+        "organisation" | "organization" | "organisations" => vec![IdKind::Organisation],
+        "person" | "persons" | "people" => vec![IdKind::Person],
+        "any" => vec![],
+        other => return Err(CliError::Usage(format!("unknown kind {other:?}; expected locality, network, organisation or person"))),
+    };
+    let kb = ctx.load_kb()?;
+    let id = ctx.resolve(&kb, name, &kinds)?;
+    let (facts_json, facts_rows) = facts_section(&kb, &id);
+    let mut out = String::new();
+    let mut j = json!({"id": id.as_str(), "kind": id.kind().noun(), "name": kb.display_name(&id), "facts": facts_json});
+    match id.kind() {
+        IdKind::Locality => {
+            let l = kb.localities.iter().find(|l| l.id == id).unwrap();
+            j["country"] = json!(l.country);
+            j["region"] = json!(l.region);
+            j["locality_kind"] = json!(l.kind);
+            j["anonymised"] = json!(l.anonymised);
+            j["aliases"] = json!(l.aliases);
+            j["citation"] = cite_json(&kb, &l.citation);
+            out.push_str(&format!("{} — {} ({}{}){}\n", l.display_name(), l.kind, l.country, l.region.as_ref().map(|r| format!(", {r}")).unwrap_or_default(),
+                if l.anonymised { " [anonymised by its sources]" } else { "" }));
+            if !l.aliases.is_empty() { out.push_str(&format!("also: {}\n", l.aliases.join(", "))) }
+            out.push_str(&format!("id {}; source: {}\n", l.id, cite(&kb, &l.citation)));
+            let mut ms: Vec<&Membership> = kb.memberships.iter().filter(|m| m.member == id).collect();
+            ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
+            j["memberships"] = json!(ms.iter().map(|m| json!({"id": m.id.as_str(), "network": m.network.as_str(), "network_name": kb.display_name(&m.network), "role": m.role, "when": when_json(&m.when), "exit_reason": m.exit_reason, "citation": cite_json(&kb, &m.citation)})).collect::<Vec<_>>());
+            let mut ts: Vec<&Term> = kb.terms.iter().filter(|t| t.locality == id).collect();
+            ts.sort_by(|a, b| a.when.cmp(&b.when));
+            j["terms"] = json!(ts.iter().map(|t| json!({"person": t.person.as_str(), "name": kb.display_name(&t.person), "office": t.office, "portfolio": t.portfolio, "party": t.party, "orientation": t.orientation, "when": when_json(&t.when), "citation": cite_json(&kb, &t.citation)})).collect::<Vec<_>>());
+            if !facts_rows.is_empty() { out.push_str(&format!("\nFacts\n{}", table(&["property", "value", "when", "source"], &facts_rows))) }
+            if !ms.is_empty() {
+                let rows: Vec<Vec<String>> = ms.iter().map(|m| vec![kb.display_name(&m.network), m.role.to_string(), m.when.display(), cite(&kb, &m.citation)]).collect();
+                out.push_str(&format!("\nMemberships\n{}", table(&["network", "role", "years", "source"], &rows)));
+            }
+            if !ts.is_empty() {
+                let rows: Vec<Vec<String>> = ts.iter().map(|t| vec![kb.display_name(&t.person), t.office.to_string(), t.party.clone().unwrap_or_default(), t.when.display(), cite(&kb, &t.citation)]).collect();
+                out.push_str(&format!("\nOffice terms\n{}", table(&["person", "office", "party", "years", "source"], &rows)));
+            }
+        }
+        IdKind::Network => {
+            let n = kb.networks.iter().find(|n| n.id == id).unwrap();
+            j["acronym"] = json!(n.acronym);
+            j["network_kind"] = json!(n.kind);
+            j["parent"] = json!(n.parent.as_ref().map(|p| p.as_str()));
+            j["aliases"] = json!(n.aliases);
+            j["citation"] = cite_json(&kb, &n.citation);
+            out.push_str(&format!("{}{} — {}\n", n.name, n.acronym.as_ref().map(|a| format!(" ({a})")).unwrap_or_default(), n.kind));
+            if let Some(p) = &n.parent { out.push_str(&format!("part of {}\n", kb.display_name(p))) }
+            let children: Vec<&Network> = kb.networks.iter().filter(|c| c.parent.as_ref() == Some(&id)).collect();
+            if !children.is_empty() { out.push_str(&format!("working groups / parts: {}\n", children.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", "))) }
+            out.push_str(&format!("id {}; source: {}\n", n.id, cite(&kb, &n.citation)));
+            let mut ms: Vec<&Membership> = kb.memberships.iter().filter(|m| m.network == id).collect();
+            ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.member.cmp(&b.member)));
+            j["members"] = json!(ms.iter().map(|m| json!({"member": m.member.as_str(), "name": kb.display_name(&m.member), "role": m.role, "when": when_json(&m.when), "exit_reason": m.exit_reason, "citation": cite_json(&kb, &m.citation)})).collect::<Vec<_>>());
+            if !facts_rows.is_empty() { out.push_str(&format!("\nFacts\n{}", table(&["property", "value", "when", "source"], &facts_rows))) }
+            if !ms.is_empty() {
+                let rows: Vec<Vec<String>> = ms.iter().map(|m| vec![kb.display_name(&m.member), m.role.to_string(), m.when.display(), m.exit_reason.map(|e| e.to_string()).unwrap_or_default(), cite(&kb, &m.citation)]).collect();
+                out.push_str(&format!("\nMembers\n{}", table(&["member", "role", "years", "exit", "source"], &rows)));
+            }
+        }
+        IdKind::Organisation => {
+            let o = kb.organisations.iter().find(|o| o.id == id).unwrap();
+            j["organisation_kind"] = json!(o.kind);
+            j["citation"] = cite_json(&kb, &o.citation);
+            out.push_str(&format!("{} — {}{}\nid {}; source: {}\n", o.name, o.kind, o.country.as_ref().map(|c| format!(" ({c})")).unwrap_or_default(), o.id, cite(&kb, &o.citation)));
+            if !facts_rows.is_empty() { out.push_str(&format!("\nFacts\n{}", table(&["property", "value", "when", "source"], &facts_rows))) }
+        }
+        IdKind::Person => {
+            let p = kb.persons.iter().find(|p| p.id == id).unwrap();
+            j["citation"] = cite_json(&kb, &p.citation);
+            out.push_str(&format!("{}\nid {}; source: {}\n", p.name, p.id, cite(&kb, &p.citation)));
+            let ts: Vec<&Term> = kb.terms.iter().filter(|t| t.person == id).collect();
+            j["terms"] = json!(ts.iter().map(|t| json!({"locality": t.locality.as_str(), "office": t.office, "portfolio": t.portfolio, "party": t.party, "when": when_json(&t.when)})).collect::<Vec<_>>());
+            if !ts.is_empty() {
+                let rows: Vec<Vec<String>> = ts.iter().map(|t| vec![kb.display_name(&t.locality), t.office.to_string(), t.portfolio.clone().unwrap_or_default(), t.party.clone().unwrap_or_default(), t.when.display()]).collect();
+                out.push_str(&format!("\nOffice terms\n{}", table(&["locality", "office", "portfolio", "party", "years"], &rows)));
+            }
+            let afs: Vec<&Affiliation> = kb.affiliations.iter().filter(|a| a.person == id).collect();
+            j["affiliations"] = json!(afs.iter().map(|a| json!({"organisation": a.organisation.as_str(), "role": a.role, "sector": a.sector, "when": when_json(&a.when)})).collect::<Vec<_>>());
+            if !afs.is_empty() {
+                let rows: Vec<Vec<String>> = afs.iter().map(|a| vec![kb.display_name(&a.organisation), a.role.clone(), a.when.display(), cite(&kb, &a.citation)]).collect();
+                out.push_str(&format!("\nAffiliations\n{}", table(&["with", "role", "years", "source"], &rows)));
+            }
+        }
+        _ => {}
+    }
+    // Relations touching the entity.
+    let rels: Vec<&Relation> = kb.relations.iter().filter(|r| r.subject == id || r.object == id).collect();
+    j["relations"] = json!(rels.iter().map(|r| json!({"subject": r.subject.as_str(), "kind": r.kind, "object": r.object.as_str(), "when": when_json(&r.when), "citation": cite_json(&kb, &r.citation)})).collect::<Vec<_>>());
+    if !rels.is_empty() {
+        let rows: Vec<Vec<String>> = rels.iter().map(|r| vec![kb.display_name(&r.subject), r.kind.to_string(), kb.display_name(&r.object), if r.when.is_undated() { String::new() } else { r.when.display() }, cite(&kb, &r.citation)]).collect();
+        out.push_str(&format!("\nRelations\n{}", table(&["subject", "relation", "object", "when", "source"], &rows)));
+    }
+    ctx.emit(&j, || out);
+    Ok(())
+}
+
+fn size_word(s: &str) -> Result<&'static str, CliError> {
+    Ok(match s {
+        "rural" | "rural_area" => "rural_area",
+        "small" | "small_town" => "small_town",
+        "medium" | "medium_town" => "medium_town",
+        "large" | "large_city" => "large_city",
+        other => return Err(CliError::Usage(format!("unknown size {other:?}; expected rural, small, medium or large"))),
+    })
+}
+
+/// Filters of `mlgov list`.
+#[derive(Debug, Default, clap::Args)]
+pub struct ListFilters {
+    /// ISO country code (IT, FR, ES…).
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Size class: rural, small, medium, large.
+    #[arg(long)]
+    pub size: Option<String>,
+    /// Network scale: subnational, national, continental, global.
+    #[arg(long)]
+    pub scale: Option<String>,
+    /// Only records in force that year (memberships, terms, networks, events).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Network origin: sponsored, grassroots, mixed.
+    #[arg(long)]
+    pub origin: Option<String>,
+}
+
+/// `mlgov list <kind>`.
+pub fn list(ctx: &Ctx, kind: &str, f: &ListFilters) -> Result<(), CliError> {
+    let kb = ctx.load_kb()?;
+    let fact = |id: &Id, p: Property| kb.facts_of(id, p).iter().map(|f| f.value.clone()).collect::<Vec<_>>();
+    let (headers, rows): (Vec<&str>, Vec<Vec<String>>) = match kind {
+        "localities" | "locality" => {
+            let size = f.size.as_deref().map(size_word).transpose()?;
+            let rows = kb.localities.iter().filter(|l| {
+                f.country.as_ref().is_none_or(|c| c.eq_ignore_ascii_case(&l.country))
+                    && size.is_none_or(|s| fact(&l.id, Property::SizeClass).iter().any(|v| v == s))
+                    && f.year.is_none_or(|y| kb.memberships.iter().any(|m| m.member == l.id && m.when.contains_year(y)))
+            }).map(|l| vec![l.id.to_string(), l.display_name().to_string(), l.country.clone(), l.region.clone().unwrap_or_default(), fact(&l.id, Property::SizeClass).join("/"), l.kind.to_string()]).collect();
+            (vec!["id", "name", "country", "region", "size", "kind"], rows)
+        }
+        "networks" | "network" => {
+            let rows = kb.networks.iter().filter(|n| {
+                f.scale.as_ref().is_none_or(|s| fact(&n.id, Property::Scale).contains(s))
+                    && f.origin.as_ref().is_none_or(|s| fact(&n.id, Property::Origin).contains(s))
+                    && f.country.as_ref().is_none_or(|c| fact(&n.id, Property::Country).iter().any(|v| v.eq_ignore_ascii_case(c)))
+                    && f.year.is_none_or(|y| {
+                        let founded = fact(&n.id, Property::Founded).first().and_then(|d| PartialDate::parse(d).ok()).map(|d| d.year);
+                        let ended = fact(&n.id, Property::Ended).first().and_then(|d| PartialDate::parse(d).ok()).map(|d| d.year);
+                        founded.is_none_or(|a| a <= y) && ended.is_none_or(|b| b >= y)
+                    })
+            }).map(|n| vec![n.id.to_string(), n.name.clone(), n.kind.to_string(), fact(&n.id, Property::Scale).join("/"), fact(&n.id, Property::Origin).join("/"), fact(&n.id, Property::Founded).join("/")]).collect();
+            (vec!["id", "name", "kind", "scale", "origin", "founded"], rows)
+        }
+        "organisations" | "organisation" | "organizations" => {
+            let rows = kb.organisations.iter().filter(|o| f.country.as_ref().is_none_or(|c| o.country.as_ref().is_some_and(|oc| oc.eq_ignore_ascii_case(c))))
+                .map(|o| vec![o.id.to_string(), o.name.clone(), o.kind.to_string(), o.country.clone().unwrap_or_default()]).collect();
+            (vec!["id", "name", "kind", "country"], rows)
+        }
+        "persons" | "people" | "person" => {
+            let rows = kb.persons.iter().map(|p| {
+                let offices: Vec<String> = kb.terms.iter().filter(|t| t.person == p.id).map(|t| format!("{} of {} {}", t.office, kb.display_name(&t.locality), t.when.display())).collect();
+                vec![p.id.to_string(), p.name.clone(), offices.join("; ")]
+            }).collect();
+            (vec!["id", "name", "offices"], rows)
+        }
+        "memberships" | "membership" => {
+            let rows = kb.memberships.iter().filter(|m| {
+                f.year.is_none_or(|y| m.when.contains_year(y))
+                    && f.country.as_ref().is_none_or(|c| kb.localities.iter().any(|l| l.id == m.member && l.country.eq_ignore_ascii_case(c)))
+            }).map(|m| vec![kb.display_name(&m.member), kb.display_name(&m.network), m.role.to_string(), m.when.display(), m.id.to_string()]).collect();
+            (vec!["member", "network", "role", "years", "id"], rows)
+        }
+        "terms" | "term" => {
+            let rows = kb.terms.iter().filter(|t| f.year.is_none_or(|y| t.when.contains_year(y)))
+                .map(|t| vec![kb.display_name(&t.locality), kb.display_name(&t.person), t.office.to_string(), t.party.clone().unwrap_or_default(), t.when.display()]).collect();
+            (vec!["locality", "person", "office", "party", "years"], rows)
+        }
+        "events" | "event" => {
+            let rows = kb.events.iter().filter(|e| f.year.is_none_or(|y| e.when.contains_year(y)) && f.country.as_ref().is_none_or(|c| e.country.as_ref().is_some_and(|ec| ec.eq_ignore_ascii_case(c))))
+                .map(|e| vec![e.when.display(), e.title.clone(), e.kind.to_string(), e.country.clone().unwrap_or_default(), e.id.to_string()]).collect();
+            (vec!["date", "title", "kind", "country", "id"], rows)
+        }
+        "sources" | "source" => {
+            let rows = kb.sources.iter().map(|s| vec![s.id.to_string(), s.short.clone(), s.kind.to_string(), kb.citing(&s.id).len().to_string()]).collect();
+            (vec!["id", "short", "kind", "statements"], rows)
+        }
+        other => return Err(CliError::Usage(format!("unknown kind {other:?}; expected localities, networks, organisations, persons, memberships, terms, events or sources"))),
+    };
+    let mut rows = rows;
+    rows.sort();
+    let j: Vec<Value> = rows.iter().map(|r| Value::Object(headers.iter().zip(r).map(|(h, v)| (h.to_string(), json!(v))).collect())).collect();
+    ctx.emit(&json!({"kind": kind, "count": rows.len(), "items": j}), || format!("{}{} {kind}", table(&headers, &rows), rows.len()));
+    Ok(())
+}
+
+/// `mlgov timeline <locality>`: memberships, roles, terms, events and phases as a text Gantt.
+pub fn timeline(ctx: &Ctx, name: &str) -> Result<(), CliError> {
+    let kb = ctx.load_kb()?;
+    let id = ctx.resolve(&kb, name, &[IdKind::Locality])?;
+    let tl = mlgov_analysis::trajectory::timeline(&kb, &id);
+    ctx.emit(&serde_json::to_value(&tl)?, || {
+        let (y0, y1) = (tl.first_year, tl.last_year);
+        let mut rows = Vec::new();
+        for r in &tl.rows {
+            let mark = match r.lane.as_str() {
+                "membership" if r.leading => '▓',
+                "membership" => '█',
+                "term" => '░',
+                "phase" => '─',
+                _ => '◆',
+            };
+            rows.push(GanttRow { label: r.label.clone(), from: r.from, to: if r.lane == "event" { r.from } else { r.to }, mark });
+        }
+        format!("{} — {y0}–{y1}  (█ member  ▓ leading role  ░ office term  ─ phase  ◆ event  ▶ ongoing)\n{}", tl.name, gantt(&rows, y0, y1))
+    });
+    Ok(())
+}
+
+/// `mlgov conflicts`: statements that disagree, each with its source.
+pub fn conflicts(ctx: &Ctx) -> Result<(), CliError> {
+    let kb = ctx.load_kb()?;
+    let cs = kb.conflicts();
+    ctx.emit(&json!({"count": cs.len(), "conflicts": cs}), || {
+        let mut out = format!("{} conflict(s)\n", cs.len());
+        for c in &cs {
+            let subj = Id::parse(&c.subject).map(|i| kb.display_name(&i)).unwrap_or(c.subject.clone());
+            out.push_str(&format!("\n{} — {} ({})\n", subj, c.about, c.subject));
+            let rows: Vec<Vec<String>> = c.statements.iter().map(|s| vec![s.value.clone(), if s.when.is_undated() { String::new() } else { s.when.display() }, cite(&kb, &s.citation), s.id.clone()]).collect();
+            out.push_str(&table(&["value", "when", "source", "statement"], &rows));
+        }
+        out
+    });
+    Ok(())
+}
+
+/// `mlgov sources <name-or-id>`: for a source, what cites it; for an entity, where its statements come from.
+pub fn sources(ctx: &Ctx, name: &str) -> Result<(), CliError> {
+    let kb = ctx.load_kb()?;
+    let id = if let Ok(i) = Id::parse(name) { i } else { ctx.resolve(&kb, name, &[])? };
+    if id.kind() == IdKind::Source {
+        let Some(src) = kb.sources.iter().find(|s| s.id == id) else { return Err(CliError::Data(format!("no source {id}"))) };
+        let cites = kb.citing(&id);
+        ctx.emit(&json!({"source": src, "statements": cites.iter().map(|(f, i, l)| json!({"file": f, "id": i.as_str(), "locator": l})).collect::<Vec<_>>()}), || {
+            let rows: Vec<Vec<String>> = cites.iter().map(|(f, i, l)| vec![f.trim_end_matches(".csv").to_string(), i.to_string(), l.clone()]).collect();
+            format!("{} — {}\n{} statement(s) cite it\n{}", src.short, src.title, cites.len(), table(&["table", "statement", "locator"], &rows))
+        });
+    } else {
+        let cs = kb.citations_about(&id);
+        ctx.emit(&json!({"entity": id.as_str(), "name": kb.display_name(&id), "citations": cs.iter().map(|(f, i, c)| json!({"file": f, "id": i.as_str(), "source": c.source.as_str(), "locator": c.locator})).collect::<Vec<_>>()}), || {
+            let rows: Vec<Vec<String>> = cs.iter().map(|(f, i, c)| vec![f.trim_end_matches(".csv").to_string(), i.to_string(), kb.display_name(&c.source), c.locator.clone()]).collect();
+            format!("{} — {} statement(s)\n{}", kb.display_name(&id), cs.len(), table(&["table", "statement", "source", "locator"], &rows))
+        });
+    }
+    Ok(())
+}
+
+/// `mlgov search <text>`: accent-insensitive search across entities.
+pub fn search(ctx: &Ctx, q: &str, limit: usize) -> Result<(), CliError> {
+    let kb = ctx.load_kb()?;
+    let hits = kb.index().search(q, &[IdKind::Locality, IdKind::Network, IdKind::Organisation, IdKind::Person], limit);
+    ctx.emit(&json!({"query": q, "hits": hits}), || {
+        let rows: Vec<Vec<String>> = hits.iter().map(|h| vec![h.name.clone(), h.kind.noun().to_string(), h.id.to_string(), h.matched.clone()]).collect();
+        table(&["name", "kind", "id", "matched"], &rows)
+    });
+    Ok(())
+}
+
+/// `mlgov demo`: (re)creates the store with the bundled knowledge base and prints an overview.
+pub fn demo(ctx: &Ctx) -> Result<(), CliError> {
+    let loaded = bundled()?;
+    let mut store = ctx.store_create()?;
+    let report = store.replace_all(&loaded.kb).map_err(store_err)?;
+    let kb = store.load().map_err(store_err)?;
+    let counts = kb.counts();
+    let overview = mlgov_analysis::tables::network_counts(&kb);
+    let conflicts = kb.conflicts().len();
+    ctx.emit(&json!({"db": ctx.db.display().to_string(), "records": report.total(), "counts": counts, "conflicts": conflicts, "networks": overview}), || {
+        let mut out = format!("mlgov demo — loaded the bundled knowledge base into {}\n\n", ctx.db.display());
+        let rows: Vec<Vec<String>> = counts.iter().map(|(k, v)| vec![k.to_string(), v.to_string()]).collect();
+        out.push_str(&table(&["records", "count"], &rows));
+        out.push_str(&format!("\n{} sourced statements from {} sources; {} conflict(s) between statements kept visible.\n\n", kb.statement_count(), kb.sources.len(), conflicts));
+        out.push_str(&mlgov_analysis::tables::network_counts_text(&overview));
+        out.push_str("\nTry:\n  mlgov show locality \"saint etienne\"\n  mlgov timeline Turin\n  mlgov compare Turin Saint-Etienne\n  mlgov crosstab outcome-by-size\n  mlgov conflicts\n  mlgov list networks --scale national\n");
+        out
+    });
+    Ok(())
+}

@@ -1,0 +1,4 @@
+//! Command groups of the `mlgov` binary, one module each.
+
+pub mod kb;
+pub mod tables;

@@ -1,0 +1,108 @@
+//! The command context: global options, store access, name resolution, output and errors.
+
+use mlgov_domain::{Id, IdKind, KnowledgeBase, Resolution};
+use mlgov_interchange::Diagnostic;
+use mlgov_store::{SqliteStore, Store};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Errors of a command, each with its exit code.
+#[derive(Debug)]
+pub enum CliError {
+    /// Wrong usage (exit 1).
+    Usage(String),
+    /// Invalid data, not found, ambiguous (exit 2).
+    Data(String),
+    /// Invalid input files (exit 2), with every diagnostic.
+    Diagnostics(Vec<Diagnostic>),
+    /// Anything else (exit 3).
+    Other(anyhow::Error),
+}
+
+impl CliError {
+    /// The process exit code.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Usage(_) => 1,
+            CliError::Data(_) | CliError::Diagnostics(_) => 2,
+            CliError::Other(_) => 3,
+        }
+    }
+}
+
+impl<E: Into<anyhow::Error>> From<E> for CliError {
+    fn from(e: E) -> Self {
+        CliError::Other(e.into())
+    }
+}
+
+/// Maps a store error onto the CLI's error kinds.
+pub fn store_err(e: mlgov_store::StoreError) -> CliError {
+    match e {
+        mlgov_store::StoreError::Missing(_) => CliError::Data(e.to_string()),
+        other => CliError::Other(anyhow::anyhow!(other.to_string())),
+    }
+}
+
+/// Global options and helpers shared by every command.
+pub struct Ctx {
+    /// Database file.
+    pub db: PathBuf,
+    /// Print JSON instead of text.
+    pub json: bool,
+}
+
+impl Ctx {
+    /// Opens the existing store.
+    pub fn store(&self) -> Result<SqliteStore, CliError> {
+        SqliteStore::open_existing(&self.db).map_err(store_err)
+    }
+
+    /// Opens the store, creating it if needed.
+    pub fn store_create(&self) -> Result<SqliteStore, CliError> {
+        SqliteStore::open(&self.db).map_err(store_err)
+    }
+
+    /// Loads the whole knowledge base from the store.
+    pub fn load_kb(&self) -> Result<KnowledgeBase, CliError> {
+        self.store()?.load().map_err(store_err)
+    }
+
+    /// Resolves a name, alias or id among `kinds`; ambiguity and absence are data errors that
+    /// list candidates.
+    pub fn resolve(&self, kb: &KnowledgeBase, name: &str, kinds: &[IdKind]) -> Result<Id, CliError> {
+        match kb.index().resolve(name, kinds) {
+            Resolution::Found(id) => Ok(id),
+            Resolution::Ambiguous(c) => Err(CliError::Data(format!(
+                "{name:?} is ambiguous; candidates:\n{}",
+                c.iter().map(|(id, n)| format!("  {id}  {n}")).collect::<Vec<_>>().join("\n")
+            ))),
+            Resolution::NotFound => {
+                let hits = kb.index().search(name, kinds, 5);
+                let hint = if hits.is_empty() { String::new() } else { format!("; did you mean: {}", hits.iter().map(|h| format!("{} ({})", h.name, h.id)).collect::<Vec<_>>().join(", ")) };
+                Err(CliError::Data(format!("no {} named {name:?}{hint}", if kinds.len() == 1 { kinds[0].noun() } else { "entity" })))
+            }
+        }
+    }
+
+    /// Prints `value` as JSON with `--json`, else the human text.
+    pub fn emit(&self, value: &serde_json::Value, human: impl FnOnce() -> String) {
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(value).expect("JSON"));
+        } else {
+            let s = human();
+            if s.ends_with('\n') { print!("{s}") } else { println!("{s}") }
+        }
+    }
+
+    /// A progress bar on stderr, hidden with `--json` or when stderr is not a terminal.
+    pub fn progress(&self, len: u64, msg: &str) -> indicatif::ProgressBar {
+        if self.json || !std::io::stderr().is_terminal() {
+            return indicatif::ProgressBar::hidden();
+        }
+        let pb = indicatif::ProgressBar::new(len);
+        pb.set_style(indicatif::ProgressStyle::with_template("{msg:20} [{bar:40}] {pos}/{len} {eta}").expect("template").progress_chars("=> "));
+        pb.set_message(msg.to_string());
+        pb
+    }
+}

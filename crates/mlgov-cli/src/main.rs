@@ -1,0 +1,164 @@
+//! `mlgov`: the command-line front of the observatory of the multilevel governance of migration.
+
+mod cmd;
+mod ctx;
+mod output;
+
+use clap::{Parser, Subcommand};
+use ctx::{CliError, Ctx};
+use std::path::PathBuf;
+
+/// mlgov — a sourced, dated knowledge base and analyses of the multilevel governance of migration.
+#[derive(Parser, Debug)]
+#[command(name = "mlgov", version, about, long_about = None, after_help = "Exit codes: 0 ok, 1 usage error, 2 data or validation error, 3 other failure.")]
+struct Cli {
+    /// Database file (SQLite).
+    #[arg(long, global = true, env = "MLGOV_DB", default_value = "mlgov.db")]
+    db: PathBuf,
+    /// Print JSON on stdout instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Create (or migrate) the database.
+    Init,
+    /// Load the bundled knowledge base into the database (replacing its content) and print an overview.
+    Demo,
+    /// Import a knowledge-base directory, CSV file or JSON file: everything or nothing.
+    Import { path: PathBuf },
+    /// Check a directory or file without writing; lists every problem (exit 2 if any).
+    Validate { path: PathBuf },
+    /// Export the whole knowledge base.
+    Export {
+        /// Output directory (csv) or file (json; `-` for stdout).
+        #[arg(long, short, default_value = "mlgov-export")]
+        out: PathBuf,
+        /// csv or json.
+        #[arg(long, default_value = "csv")]
+        format: String,
+    },
+    /// Show one locality, network, organisation or person with sourced facts.
+    Show {
+        /// locality, network, organisation, person (or any).
+        kind: String,
+        /// Name, alias or id (accent-insensitive).
+        name: String,
+    },
+    /// List records of a kind with filters.
+    List {
+        /// localities, networks, organisations, persons, memberships, terms, events, sources.
+        kind: String,
+        #[command(flatten)]
+        filters: cmd::kb::ListFilters,
+    },
+    /// Search localities, networks, organisations and people (accent-insensitive).
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// A locality's memberships, roles, mayoral terms, phases and events by year (text Gantt).
+    Timeline { locality: String },
+    /// Statements that disagree, each with its source.
+    Conflicts,
+    /// What a source supports, or where an entity's statements come from.
+    Sources { name: String },
+    /// Compare localities side by side (memberships with years, mode of internationalisation, mayors).
+    Compare {
+        #[arg(required = true, num_args = 2..)]
+        localities: Vec<String>,
+        /// Only the memberships of Table 3 of Caponio & Clément 2020 (the paper's table).
+        #[arg(long)]
+        table3: bool,
+    },
+    /// Whole-COMM cross-tabs: outcome-by-size, outcome-by-typology, outcome-by-orientation or all.
+    Crosstab {
+        #[arg(default_value = "all")]
+        name: String,
+    },
+    /// Country policy configurations (national / regional integration policies).
+    Countries,
+    /// Trajectory phases as the authors name and date them.
+    Phases,
+    /// Networks: overview counts.
+    Networks {
+        #[command(subcommand)]
+        cmd: NetworksCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum NetworksCommand {
+    /// Counts by kind, scale, origin, focus, region and founding decade.
+    Overview,
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let ctx = Ctx { db: cli.db, json: cli.json };
+    match &cli.command {
+        Command::Init => cmd::kb::init(&ctx),
+        Command::Demo => cmd::kb::demo(&ctx),
+        Command::Import { path } => cmd::kb::import(&ctx, path),
+        Command::Validate { path } => cmd::kb::validate(&ctx, path),
+        Command::Export { out, format } => cmd::kb::export(&ctx, out, format),
+        Command::Show { kind, name } => cmd::kb::show(&ctx, kind, name),
+        Command::List { kind, filters } => cmd::kb::list(&ctx, kind, filters),
+        Command::Search { query, limit } => cmd::kb::search(&ctx, query, *limit),
+        Command::Timeline { locality } => cmd::kb::timeline(&ctx, locality),
+        Command::Conflicts => cmd::kb::conflicts(&ctx),
+        Command::Sources { name } => cmd::kb::sources(&ctx, name),
+        Command::Compare { localities, table3 } => cmd::tables::compare(&ctx, localities, *table3),
+        Command::Crosstab { name } => cmd::tables::crosstab(&ctx, name),
+        Command::Countries => cmd::tables::countries(&ctx),
+        Command::Phases => cmd::tables::phases(&ctx),
+        Command::Networks { cmd } => match cmd {
+            NetworksCommand::Overview => cmd::tables::networks_overview(&ctx),
+        },
+    }
+}
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => 1,
+            };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let json = cli.json;
+    if let Err(e) = run(cli) {
+        let code = e.exit_code();
+        match e {
+            CliError::Diagnostics(ds) => {
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&serde_json::json!({"error": "invalid input", "problems": ds})).unwrap());
+                }
+                for d in &ds {
+                    eprintln!("error: {d}");
+                }
+                eprintln!("{} problem(s); nothing was written", ds.len());
+            }
+            CliError::Usage(m) | CliError::Data(m) => {
+                if json {
+                    println!("{}", serde_json::json!({"error": m}));
+                }
+                eprintln!("error: {m}");
+            }
+            CliError::Other(e) => {
+                if json {
+                    println!("{}", serde_json::json!({"error": format!("{e:#}")}));
+                }
+                eprintln!("error: {e:#}");
+            }
+        }
+        std::process::exit(code);
+    }
+}

@@ -1,0 +1,129 @@
+//! Human output: aligned tables that fit 100 columns, and text Gantt charts.
+
+/// Maximum width of human output.
+pub const WIDTH: usize = 100;
+
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+fn truncate(s: &str, w: usize) -> String {
+    if width(s) <= w {
+        s.to_string()
+    } else if w <= 1 {
+        "…".chars().take(w).collect()
+    } else {
+        let mut t: String = s.chars().take(w - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Renders an aligned table; the widest columns are shrunk (with an ellipsis) until the table
+/// fits [`WIDTH`] columns.
+pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let n = headers.len();
+    let mut w: Vec<usize> = headers.iter().map(|h| width(h)).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate().take(n) {
+            w[i] = w[i].max(width(c));
+        }
+    }
+    let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * (n.saturating_sub(1));
+    while total(&w) > WIDTH {
+        let (i, &m) = w.iter().enumerate().max_by_key(|(_, v)| **v).unwrap();
+        if m <= 6 {
+            break;
+        }
+        w[i] = m - 1;
+    }
+    let mut out = String::new();
+    let line = |cells: Vec<String>, out: &mut String| {
+        let s: Vec<String> = cells.iter().enumerate().map(|(i, c)| {
+            let t = truncate(c, w[i]);
+            if i + 1 == n { t } else { format!("{t}{}", " ".repeat(w[i] - width(&t))) }
+        }).collect();
+        out.push_str(s.join("  ").trim_end());
+        out.push('\n');
+    };
+    line(headers.iter().map(|h| h.to_string()).collect(), &mut out);
+    line(w.iter().map(|x| "─".repeat(*x)).collect(), &mut out);
+    for r in rows {
+        let mut r = r.clone();
+        r.resize(n, String::new());
+        line(r, &mut out);
+    }
+    out
+}
+
+/// One row of a text Gantt chart.
+pub struct GanttRow {
+    /// Label at the left.
+    pub label: String,
+    /// First year (None: before the chart).
+    pub from: Option<i32>,
+    /// Last year (None: still ongoing).
+    pub to: Option<i32>,
+    /// Fill character (`█` membership, `▓` leading role, `░` term, `◆` event).
+    pub mark: char,
+}
+
+/// Renders rows over the year range `[y0, y1]` within [`WIDTH`] columns, with a year axis.
+pub fn gantt(rows: &[GanttRow], y0: i32, y1: i32) -> String {
+    let label_w = rows.iter().map(|r| width(&r.label)).max().unwrap_or(10).clamp(10, 40);
+    let span = (y1 - y0 + 1).max(1) as usize;
+    let avail = WIDTH - label_w - 2;
+    let per = (avail / span).clamp(1, 3);
+    let mut out = String::new();
+    // Axis: a year label every 5 (or 10) years.
+    let step = if per >= 2 { 5 } else { 10 };
+    let mut axis = vec![' '; span * per + 4];
+    for y in y0..=y1 {
+        if y % step == 0 {
+            let pos = (y - y0) as usize * per;
+            for (k, ch) in y.to_string().chars().enumerate() {
+                if pos + k < axis.len() {
+                    axis[pos + k] = ch;
+                }
+            }
+        }
+    }
+    out.push_str(&format!("{:label_w$}  {}\n", "", axis.iter().collect::<String>().trim_end()));
+    for r in rows {
+        let a = r.from.unwrap_or(y0).max(y0);
+        let b = r.to.unwrap_or(y1).min(y1);
+        let mut cells = vec!['·'; span * per];
+        if a <= b {
+            for y in a..=b {
+                for k in 0..per {
+                    cells[(y - y0) as usize * per + k] = r.mark;
+                }
+            }
+        }
+        if r.to.is_none() && r.mark != '◆' {
+            if let Some(last) = cells.last_mut() {
+                *last = '▶';
+            }
+        }
+        let label = truncate(&r.label, label_w);
+        out.push_str(&format!("{label}{}  {}\n", " ".repeat(label_w - width(&label)), cells.iter().collect::<String>()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tables_fit_100_columns() {
+        let rows = vec![vec!["x".repeat(80), "y".repeat(80)]];
+        let t = super::table(&["a", "b"], &rows);
+        assert!(t.lines().all(|l| l.chars().count() <= super::WIDTH), "{t}");
+    }
+
+    #[test]
+    fn gantt_marks_years() {
+        let g = super::gantt(&[super::GanttRow { label: "Euromed".into(), from: Some(1999), to: Some(2006), mark: '█' }], 1989, 2020);
+        assert!(g.contains('█'));
+        assert!(g.lines().all(|l| l.chars().count() <= super::WIDTH));
+    }
+}
