@@ -416,7 +416,7 @@ impl GovernanceGraph {
             .iter()
             .map(|e| (e.source.min(e.target), e.source.max(e.target), e.weight))
             .collect();
-        pairs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        pairs.sort_by_key(|p| (p.0, p.1));
         let mut adj: Vec<Vec<(usize, f64)>> = vec![Vec::new(); self.nodes.len()];
         let mut k = 0;
         while k < pairs.len() {
