@@ -90,7 +90,7 @@ impl Gantt {
             }
         }
         // Event labels need room above the plot.
-        let ev_space = if self.events.is_empty() { 0.0 } else { 18.0 };
+        let ev_space = match self.events.len() { 0 => 0.0, 1 => 18.0, _ => 30.0 };
         let top = y + 16.0 + ev_space;
         let bottom = top + self.rows.len() as f64 * row_h;
         let mut body = String::new();
@@ -137,7 +137,7 @@ impl Gantt {
             let ex = x(e.at);
             let _ = writeln!(body, r##"<line x1="{ex:.1}" y1="{:.1}" x2="{ex:.1}" y2="{bottom:.1}" stroke="#D55E00" stroke-dasharray="4 3"><title>{}</title></line>"##, top - ev_space + 4.0, escape(&e.label));
             let anchor = if ex > W - 160.0 { "end" } else { "start" };
-            let _ = writeln!(body, r##"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="{anchor}" {FONT} fill="#8A3A00">{}</text>"##, ex + if anchor == "start" { 3.0 } else { -3.0 }, top - ev_space + 12.0 + (k % 2) as f64 * 0.0, escape(&wrap(&e.label, 40).join(" ")));
+            let _ = writeln!(body, r##"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="{anchor}" {FONT} fill="#8A3A00">{}</text>"##, ex + if anchor == "start" { 3.0 } else { -3.0 }, top - ev_space + 12.0 + (k % 2) as f64 * 12.0, escape(&wrap(&e.label, 40).join(" ")));
         }
         let height = bottom + 30.0;
         let desc = format!(

@@ -1,2 +1,85 @@
-//! Integration tests of mlgov-charts.
+//! Integration tests of mlgov-charts: SVG structure, alt text, palette, n labels, Gantt.
 
+use mlgov_charts::*;
+
+fn chart(synthetic: bool) -> BarChart {
+    BarChart {
+        title: "Frequency <by size>".into(),
+        subtitle: Some("2020–2021".into()),
+        synthetic,
+        categories: vec!["Pro-migrant groups".into(), "Regional government".into()],
+        sections: vec![(0, "Horizontal".into()), (1, "Vertical".into())],
+        series: vec![
+            Series { name: "rural".into(), bars: vec![Some(Bar { value: Some(1.5), low: Some(1.0), high: Some(2.0), n: 12, small_n: false, suppressed: false }), None] },
+            Series { name: "medium".into(), bars: vec![Some(Bar { value: Some(3.0), low: Some(2.5), high: Some(3.4), n: 3, small_n: true, suppressed: false }), Some(Bar { value: None, low: None, high: None, n: 2, small_n: true, suppressed: true })] },
+        ],
+        axis: ValueAxis { title: "Frequency".into(), min: 0.0, max: 5.0, ticks: (0..=5).map(|v| (v as f64, format!("{v} word{v}"))).collect(), fit_to_data: false, percent: false, reference: None },
+        notes: vec!["A note.".into()],
+        description: "Extra.".into(),
+    }
+}
+
+#[test]
+fn bar_chart_is_accessible_and_labelled() {
+    let svg = chart(false).render();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(svg.trim_end().ends_with("</svg>"));
+    assert!(svg.contains("<title id=\"t\">Frequency &lt;by size&gt;</title>"), "escaped title");
+    assert!(svg.contains("<desc id=\"d\">Grouped horizontal bar chart. Rows: Pro-migrant groups, Regional government."));
+    assert!(svg.contains(OKABE_ITO[0]) && svg.contains(OKABE_ITO[1]));
+    assert!(svg.contains(">n=12<") && svg.contains(">n=3†<") && svg.contains(">n=2 suppressed<"));
+    assert!(svg.contains(">4 word4<"), "axis words");
+    assert!(svg.contains(">Horizontal<") && svg.contains(">Vertical<"), "section headings");
+    assert!(svg.contains("small n"), "small-n footnote");
+    assert!(!svg.contains("SYNTHETIC"));
+    assert_eq!(svg.matches("<rect x=").count() >= 3, true);
+}
+
+#[test]
+fn synthetic_charts_say_so_in_title_and_banner() {
+    let svg = chart(true).render();
+    assert!(svg.contains("<title id=\"t\">SYNTHETIC DATA — Frequency"));
+    assert!(svg.contains("not survey results"));
+}
+
+#[test]
+fn whisker_spans_the_interval() {
+    // Axis 0..5 over the plot width: the whisker path of the first bar runs from 1.0 to 2.0.
+    let svg = chart(false).render();
+    let path = svg.lines().find(|l| l.starts_with("<path d=\"M")).unwrap();
+    let nums: Vec<f64> = path[9..].split(|c: char| !(c.is_ascii_digit() || c == '.')).filter_map(|s| s.parse().ok()).collect();
+    let (x_lo, x_hi) = (nums[0], nums[2]);
+    assert!(x_hi > x_lo);
+}
+
+#[test]
+fn nice_ticks_cover_the_range() {
+    assert_eq!(nice_ticks(0.0, 1.0, 5), vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]);
+    let t = nice_ticks(-12.3, 2.1, 6);
+    assert!(t[0] <= -12.3 && *t.last().unwrap() >= 2.1 && t.contains(&0.0));
+    assert_eq!(escape("a&b\"<"), "a&amp;b&quot;&lt;");
+}
+
+#[test]
+fn gantt_renders_bars_open_ends_markers_and_events() {
+    let g = Gantt {
+        title: "Turin in city networks".into(),
+        subtitle: None,
+        synthetic: false,
+        from: 1985.0,
+        to: 2022.0,
+        rows: vec![
+            GanttRow { label: "Eurocities".into(), bars: vec![GanttBar { from: 1989.0, to: None, label: Some("member".into()), colour: 0 }], markers: vec![Marker { at: 1993.0, label: "president".into() }] },
+            GanttRow { label: "ECCAR".into(), bars: vec![GanttBar { from: 2004.0, to: Some(2015.0), label: Some("member".into()), colour: 1 }], markers: vec![] },
+        ],
+        events: vec![Marker { at: 2015.0, label: "asylum 'crisis'".into() }],
+        legend: vec![("membership".into(), 0)],
+    };
+    let svg = g.render();
+    assert!(svg.contains("linearGradient"), "open-ended bar fades");
+    assert!(svg.contains("Eurocities: 1989–") && svg.contains("ECCAR: 2004–2015"));
+    assert!(svg.contains("president (1993)"));
+    assert!(svg.contains("stroke-dasharray") && svg.contains("asylum &#39;crisis&#39;"));
+    assert!(svg.contains(">1990<") && svg.contains(">2020<"), "year ticks");
+    assert!(svg.contains("<desc id=\"d\">Timeline from 1985 to 2022 with 2 rows"));
+}

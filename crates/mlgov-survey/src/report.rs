@@ -110,7 +110,7 @@ fn chart_of(t: &ResultTable, ins: &Instrument, per: &Option<String>, rows: &[&Re
     }
     // Section headings by actor class when the rows are single actors.
     let mut sections = Vec::new();
-    if measures.iter().any(|m| m.2.is_some() && !m.3) {
+    if matches!(t.analysis, AnalysisKind::Frequency | AnalysisKind::Nature | AnalysisKind::Change) && measures.iter().any(|m| m.2.is_some() && !m.3) {
         let mut last: Option<(Option<ActorClass>, bool)> = None;
         for (i, m) in measures.iter().enumerate() {
             let key = if m.3 { (None, true) } else { (m.2, false) };

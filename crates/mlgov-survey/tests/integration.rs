@@ -1,2 +1,10 @@
-//! Integration tests of mlgov-survey.
+//! Integration tests of mlgov-survey: instrument, intake, analyses, bootstrap, properties, report.
 
+mod integration {
+    pub mod analysis;
+    pub mod fixtures;
+    pub mod instrument;
+    pub mod intake;
+    pub mod properties;
+    pub mod report;
+}
