@@ -56,20 +56,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         susceptibility: SusceptibilityParams::neutral(),
         top_bridges: 50,
     };
-    let t0 = Instant::now();
+    let (t0, c0) = (Instant::now(), cpu_seconds());
     let result = simulate(&graph, &config, None)?;
-    let sim_s = t0.elapsed().as_secs_f64();
+    let (sim_s, sim_cpu_s) = (t0.elapsed().as_secs_f64(), cpu_seconds() - c0);
     println!(
         "{{\"impl\": \"rust\", \"threads\": {}, \"nodes\": {}, \"edges\": {}, \"runs\": {runs}, \
          \"load_s\": {load_s:.3}, \"build_s\": {build_s:.3}, \"sim_s\": {sim_s:.3}, \
-         \"per_run_ms\": {:.3}, \"mean_final_active\": {:.1}, \"p2_5\": {:.1}, \"p97_5\": {:.1}}}",
+         \"per_run_ms\": {:.3}, \"sim_cpu_s\": {sim_cpu_s:.2}, \"cpu_per_run_ms\": {:.3}, \
+         \"mean_final_active\": {:.1}, \"p2_5\": {:.1}, \"p97_5\": {:.1}}}",
         rayon::current_num_threads(),
         graph.node_count(),
         graph.edge_count(),
         1000.0 * sim_s / f64::from(runs),
+        1000.0 * sim_cpu_s / f64::from(runs),
         result.final_adopters.mean,
         result.final_adopters.band.low,
         result.final_adopters.band.high,
     );
     Ok(())
+}
+
+/// CPU time (user + system) of this process in seconds, from /proc/self/stat (Linux; clock
+/// ticks of 1/100 s); NaN elsewhere.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return f64::NAN };
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else { return f64::NAN };
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    (ticks(11) + ticks(12)) / 100.0
 }

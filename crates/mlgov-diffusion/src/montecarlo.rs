@@ -218,7 +218,6 @@ pub(crate) struct Counters {
     node_active: Vec<u32>,
     edge_use: Vec<u32>,
     relayed: Vec<u32>,
-    children: Vec<u64>,
 }
 
 impl Counters {
@@ -227,20 +226,17 @@ impl Counters {
             node_active: vec![0; n],
             edge_use: vec![0; m],
             relayed: vec![0; n],
-            children: vec![0; n],
         }
     }
 
     /// Adds the outcome left in `scratch` by [`model::run`].
-    pub(crate) fn record(&mut self, graph: &DiffusionGraph, scratch: &mut Scratch) {
-        for i in 0..scratch.active.len() {
-            let v = scratch.active[i];
+    pub(crate) fn record(&mut self, scratch: &mut Scratch) {
+        for i in 0..scratch.activated().len() {
+            let v = scratch.activated()[i];
             self.node_active[v as usize] += 1;
-            let e = scratch.parent[i];
+            let (e, u) = scratch.parent(i);
             if e != NO_EDGE {
                 self.edge_use[e as usize] += 1;
-                let u = graph.sources[e as usize];
-                self.children[u as usize] += 1;
                 if scratch.mark_relay(u) {
                     self.relayed[u as usize] += 1;
                 }
@@ -252,9 +248,6 @@ impl Counters {
         add(&mut self.node_active, &other.node_active);
         add(&mut self.edge_use, &other.edge_use);
         add(&mut self.relayed, &other.relayed);
-        for (a, b) in self.children.iter_mut().zip(&other.children) {
-            *a += b;
-        }
         self
     }
 }
@@ -300,7 +293,7 @@ pub fn simulate(
                 let mut rng = run_rng(config.seed, r as u64);
                 model::run(config.model, &prepared, &seeds, config.max_steps, &mut rng, &mut scratch);
                 curve.copy_from_slice(&scratch.curve);
-                counters.record(graph, &mut scratch);
+                counters.record(&mut scratch);
                 report(progress, &done, runs);
                 (scratch, counters)
             },
@@ -414,8 +407,10 @@ pub(crate) fn summarise(
         .map(|(i, n)| {
             #[allow(clippy::cast_possible_truncation)]
             let id = NodeId(i as u32);
+            // Nodes it activated directly = uses of its out-edges.
+            let children: u64 = graph.out_edges(id).map(|e| u64::from(counters.edge_use[e.index()])).sum();
             #[allow(clippy::cast_precision_loss)]
-            let mean_direct = counters.children[i] as f64 / r_f;
+            let mean_direct = children as f64 / r_f;
             CarrierUse {
                 node: id,
                 key: n.key.clone(),

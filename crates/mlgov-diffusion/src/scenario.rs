@@ -311,20 +311,20 @@ pub fn compare_graphs(
             model::run(config.model, &b.prepared, &b.seeds, config.max_steps, &mut rng, sb);
             curve_a.copy_from_slice(&sa.curve);
             curve_b.copy_from_slice(&sb.curve);
-            for &v in &sa.active {
+            for &v in sa.activated() {
                 let w = a_to_b[v as usize];
                 if w != u32::MAX && !sb.is_active(w) {
                     lost[v as usize] += 1;
                 }
             }
-            for &w in &sb.active {
+            for &w in sb.activated() {
                 let v = b_to_a[w as usize];
                 if v != u32::MAX && !sa.is_active(v) {
                     gained[v as usize] += 1;
                 }
             }
-            ca.record(baseline, sa);
-            cb.record(scenario, sb);
+            ca.record(sa);
+            cb.record(sb);
             montecarlo::report(progress, &done, runs);
             st
         })
