@@ -115,3 +115,165 @@ pub fn timeline(kb: &KnowledgeBase, id: &Id) -> Timeline {
     let last_year = years.iter().copied().max().unwrap_or(2020).max(first_year);
     Timeline { id: id.to_string(), name: kb.display_name(id), first_year, last_year, rows }
 }
+
+/// Participation of a locality in one year.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct YearState {
+    /// Year.
+    pub year: i32,
+    /// Distinct networks with a membership in force.
+    pub active: usize,
+    /// Distinct networks where it holds a leading role.
+    pub leading: usize,
+    /// Networks joined this year.
+    pub joins: usize,
+    /// Networks left this year (a membership ending in `to` counts as an exit in `to + 1`).
+    pub exits: usize,
+}
+
+/// A phase computed by [`segment`].
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ComputedPhase {
+    /// activation, consolidation, fragmentation, disengagement or re_engagement.
+    pub kind: String,
+    /// First year.
+    pub from: i32,
+    /// Last year.
+    pub to: i32,
+}
+
+/// Year-by-year participation from the first join to `last_year`.
+pub fn yearly(kb: &KnowledgeBase, id: &Id, last_year: i32) -> Vec<YearState> {
+    let members = related_localities(kb, id);
+    let ms: Vec<_> = kb.memberships.iter().filter(|m| members.contains(&m.member) && m.when.start_year().is_some()).collect();
+    let Some(first) = ms.iter().filter_map(|m| m.when.start_year()).min() else { return Vec::new() };
+    let mut out = Vec::new();
+    for y in first..=last_year.max(first) {
+        let nets = |pred: &dyn Fn(&&&mlgov_domain::Membership) -> bool| {
+            let mut v: Vec<&Id> = ms.iter().filter(pred).map(|m| &m.network).collect();
+            v.sort();
+            v.dedup();
+            v.len()
+        };
+        let in_force = |m: &mlgov_domain::Membership, y: i32| m.when.start_year().is_some_and(|a| a <= y) && m.when.end_year().is_none_or(|b| b >= y) && !(m.exit_reason.is_some() && m.when.to.is_none());
+        let active = nets(&|m| in_force(m, y));
+        let leading = nets(&|m| m.role.is_leading() && in_force(m, y));
+        let joined_before = |net: &Id| ms.iter().any(|m| &m.network == net && m.when.start_year().is_some_and(|a| a < y));
+        let joins = nets(&|m| m.when.start_year() == Some(y) && !joined_before(&m.network));
+        let exits = nets(&|m| m.when.end_year() == Some(y - 1) && !ms.iter().any(|o| o.network == m.network && in_force(o, y)));
+        out.push(YearState { year: y, active, leading, joins, exits });
+    }
+    out
+}
+
+/// Segments a trajectory into phases by documented rules (see `docs/trajectories.md`):
+///
+/// Let `c = max(2, ⌈peak/2⌉)` be the consolidated level, where `peak` is the most networks the
+/// locality was ever active in at once, and `low = c − 1`. Walking through the years:
+/// * before any membership: no phase; the first year with a membership starts **activation**;
+/// * activation → **consolidation** when `active ≥ c` (or a leading role is held);
+/// * consolidation → **fragmentation** in a year with more exits than joins while `active > low`;
+/// * consolidation, fragmentation or re-engagement → **disengagement** when `active ≤ low`
+///   after a net loss;
+/// * disengagement → **re_engagement** in a year with a join;
+/// * fragmentation → consolidation when joins exceed exits and `active ≥ c`;
+/// * re_engagement → fragmentation in a year with more exits than joins.
+///
+/// Consecutive years of the same kind form one phase.
+pub fn segment(years: &[YearState]) -> Vec<ComputedPhase> {
+    let peak = years.iter().map(|y| y.active).max().unwrap_or(0);
+    if peak == 0 {
+        return Vec::new();
+    }
+    let c = 2.max(peak.div_ceil(2));
+    let low = c - 1;
+    let mut state = "";
+    let mut kinds: Vec<(i32, &str)> = Vec::new();
+    for y in years {
+        let loss = y.exits > y.joins;
+        state = match state {
+            "" if y.active > 0 => if y.active >= c || y.leading > 0 { "consolidation" } else { "activation" },
+            "" => "",
+            "activation" => if y.active >= c || y.leading > 0 { "consolidation" } else { "activation" },
+            "consolidation" => if loss && y.active <= low { "disengagement" } else if loss { "fragmentation" } else { "consolidation" },
+            "fragmentation" => if y.active <= low { "disengagement" } else if y.joins > y.exits && y.active >= c { "consolidation" } else { "fragmentation" },
+            "disengagement" => if y.joins > 0 { "re_engagement" } else { "disengagement" },
+            "re_engagement" => if loss && y.active <= low { "disengagement" } else if loss { "fragmentation" } else { "re_engagement" },
+            s => s,
+        };
+        if !state.is_empty() {
+            kinds.push((y.year, state));
+        }
+    }
+    let mut out: Vec<ComputedPhase> = Vec::new();
+    for (y, k) in kinds {
+        match out.last_mut() {
+            Some(p) if p.kind == k && p.to + 1 == y => p.to = y,
+            _ => out.push(ComputedPhase { kind: k.to_string(), from: y, to: y }),
+        }
+    }
+    out
+}
+
+/// Computed phases next to the phases the sources name, with year-level agreement.
+#[derive(Clone, Debug, Serialize)]
+pub struct PhaseComparison {
+    /// Locality id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Year-by-year participation.
+    pub years: Vec<YearState>,
+    /// Phases computed by [`segment`].
+    pub computed: Vec<ComputedPhase>,
+    /// Phases as named by the sources (label, kind, from, to, source).
+    pub named: Vec<(String, String, Option<i32>, Option<i32>, String)>,
+    /// Share of years (covered by both) where the computed kind equals a named phase's kind.
+    pub agreement: Option<f64>,
+}
+
+/// Compares computed and named phases for one locality; `last_year` bounds open intervals.
+pub fn compare_phases(kb: &KnowledgeBase, id: &Id, last_year: i32) -> PhaseComparison {
+    let years = yearly(kb, id, last_year);
+    let computed = segment(&years);
+    let mut named: Vec<_> = kb.phases.iter().filter(|p| &p.locality == id).collect();
+    named.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
+    let named: Vec<_> = named.iter().map(|p| (p.label.clone(), p.kind.map(|k| k.to_string()).unwrap_or_default(), p.when.start_year(), p.when.end_year(), format!("{}, {}", kb.display_name(&p.citation.source), p.citation.locator))).collect();
+    let (mut both, mut same) = (0usize, 0usize);
+    for cp in &computed {
+        for y in cp.from..=cp.to {
+            let kinds: Vec<&str> = named.iter().filter(|(_, _, a, b, _)| a.is_some_and(|a| a <= y) && b.unwrap_or(last_year) >= y).map(|(_, k, _, _, _)| k.as_str()).collect();
+            if !kinds.is_empty() {
+                both += 1;
+                if kinds.contains(&cp.kind.as_str()) {
+                    same += 1;
+                }
+            }
+        }
+    }
+    PhaseComparison { id: id.to_string(), name: kb.display_name(id), years, computed, named, agreement: (both > 0).then(|| same as f64 / both as f64) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ys(active: &[usize], joins: &[usize], exits: &[usize]) -> Vec<YearState> {
+        active.iter().enumerate().map(|(i, a)| YearState { year: 2000 + i as i32, active: *a, leading: 0, joins: joins[i], exits: exits[i] }).collect()
+    }
+
+    #[test]
+    fn segments_a_full_cycle() {
+        // 1 network, then 4 (consolidated, c = 2), lose 2 (fragmentation), fall to 1 (disengagement), join again.
+        let y = ys(&[1, 1, 4, 4, 3, 1, 1, 2], &[1, 0, 3, 0, 0, 0, 0, 1], &[0, 0, 0, 0, 1, 2, 0, 0]);
+        let kinds: Vec<(String, i32, i32)> = segment(&y).into_iter().map(|p| (p.kind, p.from, p.to)).collect();
+        assert_eq!(kinds, vec![
+            ("activation".into(), 2000, 2001),
+            ("consolidation".into(), 2002, 2003),
+            ("fragmentation".into(), 2004, 2004),
+            ("disengagement".into(), 2005, 2006),
+            ("re_engagement".into(), 2007, 2007),
+        ]);
+        assert!(segment(&ys(&[0, 0], &[0, 0], &[0, 0])).is_empty());
+    }
+}

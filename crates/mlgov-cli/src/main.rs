@@ -84,17 +84,46 @@ enum Command {
     Countries,
     /// Trajectory phases as the authors name and date them.
     Phases,
-    /// Networks: overview counts.
+    /// The hypotheses of Lacroix, Furri & Hombert 2022 checked on the data.
+    Hypotheses {
+        /// H1: look-back window in years before a network's founding.
+        #[arg(long, default_value_t = 5)]
+        window: i32,
+        /// H2: civil-society organisations needed for a "dense" ecosystem.
+        #[arg(long, default_value_t = 2)]
+        min_cso: usize,
+    },
+    /// A locality's participation by year, computed phases, and the phases the sources name.
+    Trajectory {
+        locality: String,
+        /// Last year to consider for open memberships.
+        #[arg(long, default_value_t = 2020)]
+        until: i32,
+    },
+    /// Networks: overview, show, typology, assemblage.
     Networks {
         #[command(subcommand)]
         cmd: NetworksCommand,
     },
+    /// Governance graph: centrality, communities, brokerage, export.
+    Graph { #[command(subcommand)] cmd: cmd::graph::GraphCommand },
+    /// Practice diffusion: Monte Carlo simulation (IC/LT) and what-if comparisons.
+    Diffusion { #[command(subcommand)] cmd: cmd::diffusion::DiffusionCommand },
 }
 
 #[derive(Subcommand, Debug)]
 enum NetworksCommand {
     /// Counts by kind, scale, origin, focus, region and founding decade.
     Overview,
+    /// One network: sponsored ↔ militant traits with evidence, and its assemblage.
+    Show { name: String },
+    /// Every network's position on the sponsored ↔ militant spectrum.
+    Typology,
+    /// Power assemblages: members and partners by actor type, side by side.
+    Assemblage {
+        #[arg(required = true)]
+        networks: Vec<String>,
+    },
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
@@ -115,8 +144,15 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Crosstab { name } => cmd::tables::crosstab(&ctx, name),
         Command::Countries => cmd::tables::countries(&ctx),
         Command::Phases => cmd::tables::phases(&ctx),
+        Command::Graph { cmd } => cmd::graph::run(cmd, &ctx),
+        Command::Diffusion { cmd } => cmd::diffusion::run(cmd, &ctx),
+        Command::Hypotheses { window, min_cso } => cmd::networks::hypotheses_cmd(&ctx, *window, *min_cso),
+        Command::Trajectory { locality, until } => cmd::networks::trajectory_cmd(&ctx, locality, *until),
         Command::Networks { cmd } => match cmd {
             NetworksCommand::Overview => cmd::tables::networks_overview(&ctx),
+            NetworksCommand::Show { name } => cmd::networks::show(&ctx, name),
+            NetworksCommand::Typology => cmd::networks::typology_all(&ctx),
+            NetworksCommand::Assemblage { networks } => cmd::networks::assemblages(&ctx, networks),
         },
     }
 }

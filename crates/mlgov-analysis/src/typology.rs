@@ -1,0 +1,178 @@
+//! The sponsored ↔ militant spectrum of city networks (Lacroix, Furri & Hombert 2022, file 001):
+//! four traits — funding, partners, scope, issue focus — each read from sourced statements, with
+//! its evidence, or "unknown" where the data are silent.
+//!
+//! Trait rules (each trait scores −1 for the sponsored pole, +1 for the militant pole, 0 for mixed):
+//! * funding: `funding_model` facts (public −1, self_funded +1, mixed 0); failing those, `funds` /
+//!   `sponsors` relations towards the network from EU institutions, international organisations or
+//!   governments (−1) or from NGOs and civil-society groups (+1).
+//! * partners: `partner_type` facts (international/EU institutions, states, foundations −1; civil
+//!   society +1); failing those, `partners_with` / `supports` / `cooperates_with` relations with
+//!   organisations of those kinds.
+//! * scope: `scale` facts (continental/global = cross-border −1; local/subnational/national +1).
+//! * issue focus: `issue_focus` facts (integration, diversity, anti-discrimination, urban
+//!   development, security −1; welcoming, undocumented migrants, rights, asylum, rescue at sea +1).
+//!
+//! A trait with evidence on both poles scores the mean of its evidence. The position is the mean of
+//! the known traits; ≤ −0.5 is "sponsored", ≥ 0.5 "militant", otherwise "intermediate"; with no
+//! known trait, "unknown". The stated `origin` fact is shown beside the computed position.
+
+use mlgov_domain::{Id, KnowledgeBase, OrganisationKind, Property, RelationKind};
+use serde::Serialize;
+
+/// One piece of evidence for a trait.
+#[derive(Clone, Debug, Serialize)]
+pub struct Evidence {
+    /// What the statement says, in words.
+    pub statement: String,
+    /// Score it contributes (−1 sponsored … +1 militant).
+    pub score: f64,
+    /// Statement id.
+    pub id: String,
+    /// Source and locator.
+    pub source: String,
+}
+
+/// One trait of a network.
+#[derive(Clone, Debug, Serialize)]
+pub struct Trait {
+    /// funding, partners, scope or issue_focus.
+    pub name: &'static str,
+    /// "sponsored", "militant", "mixed" or "unknown".
+    pub value: String,
+    /// Mean score, when known.
+    pub score: Option<f64>,
+    /// Evidence behind it.
+    pub evidence: Vec<Evidence>,
+}
+
+/// A network's position on the spectrum.
+#[derive(Clone, Debug, Serialize)]
+pub struct NetworkTypology {
+    /// Network id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// The four traits.
+    pub traits: Vec<Trait>,
+    /// Mean of known trait scores.
+    pub position: Option<f64>,
+    /// sponsored / intermediate / militant / unknown.
+    pub class: String,
+    /// Stated origin facts (sponsored / grassroots / mixed).
+    pub stated_origin: Vec<String>,
+    /// Scale facts.
+    pub scale: Vec<String>,
+    /// Institutionalisation facts.
+    pub institutionalisation: Vec<String>,
+    /// Focus facts.
+    pub focus: Vec<String>,
+}
+
+fn pole(score: f64) -> &'static str {
+    if score <= -0.5 {
+        "sponsored"
+    } else if score >= 0.5 {
+        "militant"
+    } else {
+        "mixed"
+    }
+}
+
+fn org_score(kb: &KnowledgeBase, id: &Id) -> Option<f64> {
+    let o = kb.organisations.iter().find(|o| &o.id == id)?;
+    use OrganisationKind as K;
+    match o.kind {
+        K::EuInstitution | K::InternationalOrganisation | K::NationalGovernment | K::RegionalGovernment | K::Foundation => Some(-1.0),
+        K::Ngo | K::CivilSocietyGroup | K::MigrantOrganisation | K::ReligiousOrganisation => Some(1.0),
+        _ => None,
+    }
+}
+
+/// Places one network on the spectrum.
+pub fn network_typology(kb: &KnowledgeBase, id: &Id) -> NetworkTypology {
+    let cite = |c: &mlgov_domain::Citation| format!("{}, {}", kb.display_name(&c.source), c.locator);
+    let facts = |p: Property| kb.facts_of(id, p);
+    let mut traits = Vec::new();
+
+    // Funding.
+    let mut ev = Vec::new();
+    for f in facts(Property::FundingModel) {
+        let s = match f.value.as_str() { "public" => -1.0, "self_funded" => 1.0, _ => 0.0 };
+        ev.push(Evidence { statement: format!("funding model: {}", f.value), score: s, id: f.id.to_string(), source: cite(&f.citation) });
+    }
+    if ev.is_empty() {
+        for r in kb.relations.iter().filter(|r| &r.object == id && matches!(r.kind, RelationKind::Funds | RelationKind::Sponsors)) {
+            if let Some(s) = org_score(kb, &r.subject) {
+                ev.push(Evidence { statement: format!("{} {} it", kb.display_name(&r.subject), r.kind), score: s, id: r.id.to_string(), source: cite(&r.citation) });
+            }
+        }
+    }
+    traits.push(make_trait("funding", ev));
+
+    // Partners.
+    let mut ev = Vec::new();
+    for f in facts(Property::PartnerType) {
+        let s = if f.value == "civil_society" { 1.0 } else { -1.0 };
+        ev.push(Evidence { statement: format!("partners: {}", f.value), score: s, id: f.id.to_string(), source: cite(&f.citation) });
+    }
+    if ev.is_empty() {
+        for r in kb.relations.iter().filter(|r| (&r.object == id || &r.subject == id) && matches!(r.kind, RelationKind::PartnersWith | RelationKind::Supports | RelationKind::CooperatesWith)) {
+            let other = if &r.object == id { &r.subject } else { &r.object };
+            if let Some(s) = org_score(kb, other) {
+                ev.push(Evidence { statement: format!("{} {} {}", kb.display_name(&r.subject), r.kind, kb.display_name(&r.object)), score: s, id: r.id.to_string(), source: cite(&r.citation) });
+            }
+        }
+    }
+    traits.push(make_trait("partners", ev));
+
+    // Scope.
+    let ev = facts(Property::Scale).iter().map(|f| {
+        let s = match f.value.as_str() { "continental" | "global" => -1.0, _ => 1.0 };
+        Evidence { statement: format!("scale: {}", f.value), score: s, id: f.id.to_string(), source: cite(&f.citation) }
+    }).collect();
+    traits.push(make_trait("scope", ev));
+
+    // Issue focus.
+    let ev = facts(Property::IssueFocus).iter().map(|f| {
+        let s = match f.value.as_str() { "welcoming" | "undocumented_migrants" | "rights" | "asylum" | "rescue_at_sea" => 1.0, _ => -1.0 };
+        Evidence { statement: format!("issue: {}", f.value), score: s, id: f.id.to_string(), source: cite(&f.citation) }
+    }).collect();
+    traits.push(make_trait("issue_focus", ev));
+
+    let known: Vec<f64> = traits.iter().filter_map(|t| t.score).collect();
+    let position = (!known.is_empty()).then(|| known.iter().sum::<f64>() / known.len() as f64);
+    let class = match position {
+        None => "unknown".to_string(),
+        Some(p) if p <= -0.5 => "sponsored".to_string(),
+        Some(p) if p >= 0.5 => "militant".to_string(),
+        Some(_) => "intermediate".to_string(),
+    };
+    let vals = |p: Property| facts(p).iter().map(|f| f.value.clone()).collect::<Vec<_>>();
+    NetworkTypology {
+        id: id.to_string(),
+        name: kb.display_name(id),
+        traits,
+        position,
+        class,
+        stated_origin: vals(Property::Origin),
+        scale: vals(Property::Scale),
+        institutionalisation: vals(Property::Institutionalisation),
+        focus: vals(Property::Focus),
+    }
+}
+
+fn make_trait(name: &'static str, evidence: Vec<Evidence>) -> Trait {
+    if evidence.is_empty() {
+        return Trait { name, value: "unknown".into(), score: None, evidence };
+    }
+    let score = evidence.iter().map(|e| e.score).sum::<f64>() / evidence.len() as f64;
+    Trait { name, value: pole(score).into(), score: Some(score), evidence }
+}
+
+/// Every network's typology, sorted by name.
+pub fn all(kb: &KnowledgeBase) -> Vec<NetworkTypology> {
+    let mut v: Vec<_> = kb.networks.iter().map(|n| network_typology(kb, &n.id)).collect();
+    v.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    v
+}
