@@ -1,6 +1,7 @@
 //! Pure analyses over the knowledge base ([`mlgov_domain::KnowledgeBase`]): no IO, no SQL, no
 //! terminal. The CLI and the HTTP server call these and only format their results.
 
+pub mod diffusion;
 pub mod profile;
 pub mod tables;
 pub mod trajectory;
