@@ -68,8 +68,9 @@ pub struct CrossTab {
     pub rows: Vec<String>,
     /// Column labels.
     pub columns: Vec<String>,
-    /// Counts `[row][column]`; a locality whose cell the source leaves ambiguous between m
-    /// candidates counts 1/m in each (sums stay exact when the candidates are exchangeable).
+    /// Counts `[row][column]`. A locality's cell is given by a row statement and an outcome
+    /// statement citing the same table cell (same locator); a locality the source leaves ambiguous
+    /// between m cells counts 1/m in each (sums stay exact when the candidates are exchangeable).
     pub counts: Vec<Vec<f64>>,
     /// Localities (display label) per cell.
     pub members: Vec<Vec<Vec<String>>>,
@@ -98,26 +99,43 @@ pub fn crosstab(kb: &KnowledgeBase, spec: &CrossTabSpec) -> CrossTab {
     let mut unplaced = Vec::new();
     let mut ambiguous = Vec::new();
     for l in &kb.localities {
-        let outcomes: BTreeSet<String> = from_table(kb, &l.id, Property::PolicyOutcome, spec.source, spec.locator_prefix).iter().map(|f| f.value.clone()).collect();
-        if outcomes.is_empty() {
+        let outcome_facts = from_table(kb, &l.id, Property::PolicyOutcome, spec.source, spec.locator_prefix);
+        if outcome_facts.is_empty() {
             continue;
         }
-        let rows: BTreeSet<String> = from_table(kb, &l.id, spec.row_property, spec.source, spec.locator_prefix).iter().map(|f| f.value.clone()).collect();
-        let rows: Vec<usize> = rows.iter().filter_map(|r| spec.rows.iter().position(|x| x == r)).collect();
-        let cols: Vec<usize> = outcomes.iter().filter_map(|o| OUTCOMES.iter().position(|x| x == o)).collect();
-        if rows.is_empty() || cols.is_empty() {
+        let row_facts = from_table(kb, &l.id, spec.row_property, spec.source, spec.locator_prefix);
+        // Candidate cells: a row statement and an outcome statement citing the same table cell
+        // (same locator); when no locator pairs up, every combination.
+        let mut cells: BTreeSet<(usize, usize)> = BTreeSet::new();
+        for r in &row_facts {
+            for o in &outcome_facts {
+                if r.citation.locator == o.citation.locator {
+                    if let (Some(ri), Some(ci)) = (spec.rows.iter().position(|x| *x == r.value), OUTCOMES.iter().position(|x| *x == o.value)) {
+                        cells.insert((ri, ci));
+                    }
+                }
+            }
+        }
+        if cells.is_empty() {
+            for r in &row_facts {
+                for o in &outcome_facts {
+                    if let (Some(ri), Some(ci)) = (spec.rows.iter().position(|x| *x == r.value), OUTCOMES.iter().position(|x| *x == o.value)) {
+                        cells.insert((ri, ci));
+                    }
+                }
+            }
+        }
+        if cells.is_empty() {
             unplaced.push(l.display_name().to_string() + " (" + l.id.as_str() + ")");
             continue;
         }
-        let w = 1.0 / (rows.len() * cols.len()) as f64;
-        if rows.len() * cols.len() > 1 {
+        let w = 1.0 / cells.len() as f64;
+        if cells.len() > 1 {
             ambiguous.push(l.display_name().to_string() + " (" + l.id.as_str() + ")");
         }
-        for &r in &rows {
-            for &c in &cols {
-                counts[r][c] += w;
-                members[r][c].push(l.display_name().to_string());
-            }
+        for &(r, c) in &cells {
+            counts[r][c] += w;
+            members[r][c].push(l.display_name().to_string());
         }
     }
     for row in members.iter_mut() {
