@@ -362,12 +362,16 @@ impl<'a> State<'a> {
                 return None;
             }
             let resp = &self.ds.respondents[r];
-            let role_first = self.ins.roles[resp.role].id.clone();
-            let aff_first = resp.affiliation.map(|a| self.ins.affiliations[a].id.clone()).unwrap_or_default();
-            let loc_first = resp.locality.clone();
-            for (col, first, this) in [("locality", loc_first, locality), ("role", role_first, role_s), ("affiliation", aff_first, aff_s)] {
-                if first != this {
-                    self.err(row, Some(col), IntakeErrorKind::InconsistentAttribute { respondent: id.into(), first, first_row, this: this.into() });
+            let role_first = self.ins.roles[resp.role].id.as_str();
+            let aff_first = resp.affiliation.map(|a| self.ins.affiliations[a].id.as_str()).unwrap_or("");
+            if resp.locality != locality || role_first != role_s || aff_first != aff_s {
+                let mismatches: Vec<(&str, String, String)> = [("locality", resp.locality.as_str(), locality), ("role", role_first, role_s), ("affiliation", aff_first, aff_s)]
+                    .into_iter()
+                    .filter(|(_, a, b)| a != b)
+                    .map(|(c, a, b)| (c, a.to_string(), b.to_string()))
+                    .collect();
+                for (col, first, this) in mismatches {
+                    self.err(row, Some(col), IntakeErrorKind::InconsistentAttribute { respondent: id.into(), first, first_row, this });
                 }
             }
             return Some(r);
@@ -598,8 +602,7 @@ impl<'a> State<'a> {
                 }
             }
         };
-        let item_name = item_s.to_string();
-        self.answer(row, "value", r, item, &item_name, period, f(c.value));
+        self.answer(row, "value", r, item, item_s, period, f(c.value));
     }
 
     fn wide_header(&mut self, header: &[&str]) -> Option<Vec<WideCol>> {
