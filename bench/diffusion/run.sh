@@ -21,7 +21,7 @@ if [ ! -f "$WORK/edges.tsv" ]; then
   "$PY" "$ROOT/bench/diffusion/generate_graph.py" "$WORK" --nodes 100000 --edges 1000000 --seed 2026
 fi
 
-echo "machine: $(nproc) cores, $(uname -sr), $(rustc --version)"
+echo "machine: $(nproc) cores, $(uname -sr), $(rustc --version); load average: $(cut -d" " -f1-3 /proc/loadavg)"
 (cd "$ROOT" && cargo build -q --release -p mlgov-diffusion --example ic_bench)
 BIN="$CARGO_TARGET_DIR/release/examples/ic_bench"
 for threads in 1 2; do

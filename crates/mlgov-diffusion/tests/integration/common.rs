@@ -71,12 +71,12 @@ pub fn exact_ic(g: &DiffusionGraph, params: &SusceptibilityParams, seeds: &[usiz
     for mask in 0u32..(1 << m) {
         let mut prob = 1.0;
         let mut live = Vec::new();
-        for e in 0..m {
+        for (e, &qe) in q.iter().enumerate() {
             if mask & (1 << e) != 0 {
-                prob *= q[e];
+                prob *= qe;
                 live.push(e);
             } else {
-                prob *= 1.0 - q[e];
+                prob *= 1.0 - qe;
             }
         }
         if prob == 0.0 {
