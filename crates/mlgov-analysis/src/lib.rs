@@ -2,6 +2,7 @@
 //! terminal. The CLI and the HTTP server call these and only format their results.
 
 pub mod diffusion;
+pub mod graph;
 pub mod profile;
 pub mod tables;
 pub mod trajectory;

@@ -1,0 +1,303 @@
+//! Mapping of the knowledge base onto the governance graph of `mlgov-graph`: entities become
+//! typed nodes with a level and a sector, statements (memberships, office terms, affiliations,
+//! relations) become time-stamped edges; plus the focal set of a locality for the
+//! boundary-spanner report.
+//!
+//! Level and sector rules (documented heuristics; a `scale` fact always wins for level):
+//! * localities: municipality, intermunicipal, district, island → local; province, region →
+//!   regional; sector public.
+//! * networks: level from the `scale` fact (local → local, subnational → regional, national →
+//!   national, continental → eu, global → international), else international (city networks in
+//!   the sources are transnational unless stated); sector public except movements and campaigns
+//!   (non-public); interval from the `founded` / `ended` facts.
+//! * organisations: international organisation → international, EU institution → eu, national
+//!   government → national, regional government → regional, municipal department → local, all
+//!   public; other kinds are non-public (universities public), at the `scale` fact's level, else
+//!   national for parties, local when a country is given, international otherwise.
+//! * persons: public when they hold an office term or a public affiliation (the affiliation's
+//!   own sector, else the organisation's), otherwise non-public when they have any tie; level =
+//!   the most local level among the localities and organisations they are tied to (local if
+//!   none).
+//! * countries (only those named by relations): national, public.
+//! * edges: membership → membership; office term and affiliation → affiliation; relations
+//!   funds/sponsors → funding, partners_with/cooperates_with → partnership, participates_in →
+//!   membership, other kinds keep their name; `opposes` is left out unless asked for (an
+//!   adversarial tie is not a channel). Statements naming an entity that is not a node (events,
+//!   practices) are skipped and counted.
+//! * municipal departments are tied to their locality by an inferred `affiliation` edge
+//!   (attribute `inferred = municipal department of`): the knowledge base does not state the
+//!   link, so it is read from a `headquarters` fact naming the locality, else from the id
+//!   convention `org:<locality-id-body>-…` (for example `org:turin-foreigners-office`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use mlgov_domain::{Id, IdKind, KnowledgeBase, LocalityKind, NetworkKind, OrganisationKind, Property, RelationKind};
+use mlgov_graph::{EdgeKind, EdgeSpec, GovernanceGraph, Level, Node, NodeKind, Sector};
+use serde::Serialize;
+
+/// The graph crate, re-exported so that callers need no extra dependency.
+pub use mlgov_graph;
+
+/// Options of [`governance_graph`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GraphOptions {
+    /// Keep `opposes` relations as edges of kind `opposes`.
+    pub include_opposition: bool,
+}
+
+/// The graph and what could not be mapped.
+#[derive(Clone, Debug)]
+pub struct BuiltGraph {
+    /// The governance graph (node ids are knowledge-base ids).
+    pub graph: GovernanceGraph,
+    /// Statements skipped, with the reason.
+    pub skipped: Vec<SkippedStatement>,
+}
+
+/// A statement that did not become an edge.
+#[derive(Clone, Debug, Serialize)]
+pub struct SkippedStatement {
+    /// Statement id.
+    pub id: String,
+    /// Why.
+    pub reason: String,
+}
+
+fn scale_level(kb: &KnowledgeBase, id: &Id) -> Option<Level> {
+    let mut facts = kb.facts_of(id, Property::Scale);
+    facts.sort_by(|a, b| a.id.cmp(&b.id));
+    facts.first().and_then(|f| match f.value.as_str() {
+        "local" => Some(Level::Local),
+        "subnational" => Some(Level::Regional),
+        "national" => Some(Level::National),
+        "continental" => Some(Level::Eu),
+        "global" => Some(Level::International),
+        _ => None,
+    })
+}
+
+fn fact_year(kb: &KnowledgeBase, id: &Id, p: Property) -> Option<i32> {
+    let mut facts = kb.facts_of(id, p);
+    facts.sort_by(|a, b| a.id.cmp(&b.id));
+    facts.first().and_then(|f| f.value.get(..4)).and_then(|y| y.parse().ok())
+}
+
+fn org_level_sector(kb: &KnowledgeBase, o: &mlgov_domain::Organisation) -> (Level, Sector) {
+    use OrganisationKind as K;
+    let governmental = match o.kind {
+        K::InternationalOrganisation => Some(Level::International),
+        K::EuInstitution => Some(Level::Eu),
+        K::NationalGovernment => Some(Level::National),
+        K::RegionalGovernment => Some(Level::Regional),
+        K::MunicipalDepartment => Some(Level::Local),
+        _ => None,
+    };
+    let scale = scale_level(kb, &o.id);
+    if let Some(level) = governmental {
+        return (scale.unwrap_or(level), Sector::Public);
+    }
+    let sector = if o.kind == K::University { Sector::Public } else { Sector::NonPublic };
+    let level = scale.unwrap_or(if o.kind == K::Party {
+        Level::National
+    } else if o.country.is_some() {
+        Level::Local
+    } else {
+        Level::International
+    });
+    (level, sector)
+}
+
+fn interval(when: &mlgov_domain::Interval) -> Option<(Option<i32>, Option<i32>)> {
+    if when.is_undated() { None } else { Some((when.start_year(), when.end_year())) }
+}
+
+fn citation_attrs(spec: EdgeSpec, id: &Id, c: &mlgov_domain::Citation) -> EdgeSpec {
+    spec.with_attribute("statement", id.as_str())
+        .with_attribute("source", c.source.as_str())
+        .with_attribute("locator", c.locator.clone())
+}
+
+/// The governance graph of the knowledge base.
+pub fn governance_graph(kb: &KnowledgeBase, options: &GraphOptions) -> BuiltGraph {
+    let mut g = GovernanceGraph::new();
+    let mut skipped = Vec::new();
+    let mut nodes: Vec<Node> = Vec::new();
+    for l in &kb.localities {
+        let level = match l.kind {
+            LocalityKind::Province | LocalityKind::Region => Level::Regional,
+            _ => Level::Local,
+        };
+        let mut n = Node::new(l.id.as_str(), l.display_name(), NodeKind::Locality, level, Sector::Public)
+            .with_attribute("country", l.country.clone());
+        if let Some(r) = &l.region {
+            n = n.with_attribute("region", r.clone());
+        }
+        nodes.push(n);
+    }
+    for net in &kb.networks {
+        let sector = match net.kind {
+            NetworkKind::Movement | NetworkKind::Campaign => Sector::NonPublic,
+            _ => Sector::Public,
+        };
+        let level = scale_level(kb, &net.id).unwrap_or(Level::International);
+        let mut n = Node::new(net.id.as_str(), net.name.clone(), NodeKind::Network, level, sector)
+            .with_attribute("network_kind", net.kind.to_string());
+        let (from, to) = (fact_year(kb, &net.id, Property::Founded), fact_year(kb, &net.id, Property::Ended));
+        if from.is_some() || to.is_some() {
+            n = n.with_interval(from, to.filter(|t| from.is_none_or(|f| f <= *t)));
+        }
+        nodes.push(n);
+    }
+    for o in &kb.organisations {
+        let (level, sector) = org_level_sector(kb, o);
+        let mut n = Node::new(o.id.as_str(), o.name.clone(), NodeKind::Organisation, level, sector)
+            .with_attribute("organisation_kind", o.kind.to_string());
+        if let Some(c) = &o.country {
+            n = n.with_attribute("country", c.clone());
+        }
+        nodes.push(n);
+    }
+    // Persons: level and sector from their ties.
+    let level_of: BTreeMap<String, (Level, Sector)> = nodes.iter().map(|n| (n.id.clone(), (n.level, n.sector))).collect();
+    for p in &kb.persons {
+        let mut public = kb.terms.iter().any(|t| t.person == p.id);
+        let mut any_tie = public;
+        let mut level: Option<Level> = None;
+        let mut lower = |l: Level| level = Some(level.map_or(l, |x: Level| x.min(l)));
+        for t in kb.terms.iter().filter(|t| t.person == p.id) {
+            if let Some((l, _)) = level_of.get(t.locality.as_str()) {
+                lower(*l);
+            }
+        }
+        for a in kb.affiliations.iter().filter(|a| a.person == p.id) {
+            any_tie = true;
+            let target = level_of.get(a.organisation.as_str());
+            if let Some((l, _)) = target {
+                lower(*l);
+            }
+            let sector = match a.sector {
+                Some(mlgov_domain::Sector::Public) => Some(Sector::Public),
+                Some(mlgov_domain::Sector::NonPublic) => Some(Sector::NonPublic),
+                None => target.map(|t| t.1),
+            };
+            public |= sector == Some(Sector::Public);
+        }
+        for m in kb.memberships.iter().filter(|m| m.member == p.id) {
+            any_tie = true;
+            if let Some((l, _)) = level_of.get(m.network.as_str()) {
+                lower(*l);
+            }
+        }
+        let sector = if public || !any_tie { Sector::Public } else { Sector::NonPublic };
+        nodes.push(Node::new(p.id.as_str(), p.name.clone(), NodeKind::Person, level.unwrap_or(Level::Local), sector));
+    }
+    // Countries named by relations.
+    let countries: BTreeSet<&Id> = kb
+        .relations
+        .iter()
+        .flat_map(|r| [&r.subject, &r.object])
+        .filter(|id| id.kind() == IdKind::Country)
+        .collect();
+    for c in countries {
+        nodes.push(Node::new(c.as_str(), c.body().to_uppercase(), NodeKind::Country, Level::National, Sector::Public));
+    }
+    for n in nodes {
+        if let Err(e) = g.add_node(n) {
+            skipped.push(SkippedStatement { id: String::new(), reason: e.to_string() });
+        }
+    }
+
+    let mut edges: Vec<(String, EdgeSpec)> = Vec::new();
+    for m in &kb.memberships {
+        let mut e = EdgeSpec::new(m.member.as_str(), m.network.as_str(), EdgeKind::Membership)
+            .with_attribute("role", m.role.to_string());
+        if let Some((f, t)) = interval(&m.when) {
+            e = e.with_interval(f, t);
+        }
+        edges.push((m.id.to_string(), citation_attrs(e, &m.id, &m.citation)));
+    }
+    for t in &kb.terms {
+        let mut e = EdgeSpec::new(t.person.as_str(), t.locality.as_str(), EdgeKind::Affiliation)
+            .with_attribute("role", t.office.to_string());
+        if let Some((f, to)) = interval(&t.when) {
+            e = e.with_interval(f, to);
+        }
+        edges.push((t.id.to_string(), citation_attrs(e, &t.id, &t.citation)));
+    }
+    for a in &kb.affiliations {
+        let mut e = EdgeSpec::new(a.person.as_str(), a.organisation.as_str(), EdgeKind::Affiliation)
+            .with_attribute("role", a.role.clone());
+        if let Some((f, t)) = interval(&a.when) {
+            e = e.with_interval(f, t);
+        }
+        edges.push((a.id.to_string(), citation_attrs(e, &a.id, &a.citation)));
+    }
+    for r in &kb.relations {
+        let kind = match r.kind {
+            RelationKind::Funds | RelationKind::Sponsors => EdgeKind::Funding,
+            RelationKind::PartnersWith | RelationKind::CooperatesWith => EdgeKind::Partnership,
+            RelationKind::ParticipatesIn => EdgeKind::Membership,
+            RelationKind::Opposes if !options.include_opposition => {
+                skipped.push(SkippedStatement { id: r.id.to_string(), reason: "opposes: adversarial tie left out".into() });
+                continue;
+            }
+            other => EdgeKind::Other(other.to_string()),
+        };
+        let mut e = EdgeSpec::new(r.subject.as_str(), r.object.as_str(), kind).with_attribute("relation", r.kind.to_string());
+        if let Some((f, t)) = interval(&r.when) {
+            e = e.with_interval(f, t);
+        }
+        edges.push((r.id.to_string(), citation_attrs(e, &r.id, &r.citation)));
+    }
+    for o in &kb.organisations {
+        if let Some(l) = department_locality(kb, o) {
+            edges.push((
+                o.id.to_string(),
+                EdgeSpec::new(o.id.as_str(), l.as_str(), EdgeKind::Affiliation)
+                    .with_attribute("inferred", "municipal department of"),
+            ));
+        }
+    }
+    for (id, e) in edges {
+        if let Err(err) = g.add_edge(e) {
+            skipped.push(SkippedStatement { id, reason: err.to_string() });
+        }
+    }
+    BuiltGraph { graph: g, skipped }
+}
+
+/// The locality a municipal department belongs to (see the module documentation).
+pub fn department_locality<'a>(kb: &'a KnowledgeBase, o: &mlgov_domain::Organisation) -> Option<&'a Id> {
+    if o.kind != OrganisationKind::MunicipalDepartment {
+        return None;
+    }
+    let mut facts = kb.facts_of(&o.id, Property::Headquarters);
+    facts.sort_by(|a, b| a.id.cmp(&b.id));
+    if let Some(f) = facts.first()
+        && let Some(l) = kb.localities.iter().find(|l| l.id.as_str() == f.value)
+    {
+        return Some(&l.id);
+    }
+    kb.localities
+        .iter()
+        .filter(|l| o.id.body().starts_with(&format!("{}-", l.id.body())))
+        .max_by_key(|l| l.id.body().len())
+        .map(|l| &l.id)
+}
+
+/// The focal set of a locality: the locality, the persons holding an office term in it, the
+/// persons affiliated to it, its municipal departments and the persons affiliated to those.
+pub fn locality_focus(kb: &KnowledgeBase, locality: &Id) -> Vec<String> {
+    let mut focal: BTreeSet<String> = BTreeSet::from([locality.to_string()]);
+    focal.extend(kb.terms.iter().filter(|t| &t.locality == locality).map(|t| t.person.to_string()));
+    let departments: BTreeSet<&Id> =
+        kb.organisations.iter().filter(|o| department_locality(kb, o) == Some(locality)).map(|o| &o.id).collect();
+    focal.extend(departments.iter().map(|d| d.to_string()));
+    focal.extend(
+        kb.affiliations
+            .iter()
+            .filter(|a| &a.organisation == locality || departments.contains(&a.organisation))
+            .map(|a| a.person.to_string()),
+    );
+    focal.into_iter().collect()
+}
