@@ -162,7 +162,9 @@ impl TableVisitorMut for TableReader<'_> {
                     return;
                 }
             }
-            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            // With CRLF line ends the csv reader places a record's start on the `\n` left over
+            // from the previous line's `\r\n`, before counting that line: add it back.
+            let line = record.position().map(|p| p.line() + u64::from(bytes.get(p.byte() as usize) == Some(&b'\n'))).unwrap_or(0);
             let mut cells = Vec::with_capacity(record.len());
             let mut bad = false;
             for (i, raw) in record.iter().enumerate() {
