@@ -142,10 +142,25 @@ pub struct ComputedPhase {
     pub to: i32,
 }
 
+/// Which memberships a trajectory counts.
+#[derive(Clone, Debug, Default)]
+pub struct MembershipFilter {
+    /// Only memberships citing this source…
+    pub source: Option<String>,
+    /// …with a locator starting with this (e.g. `Table 3`).
+    pub locator: Option<String>,
+}
+
+impl MembershipFilter {
+    fn accepts(&self, m: &mlgov_domain::Membership) -> bool {
+        self.source.as_ref().is_none_or(|s| m.citation.source.as_str() == s) && self.locator.as_ref().is_none_or(|l| m.citation.locator.starts_with(l.as_str()))
+    }
+}
+
 /// Year-by-year participation from the first join to `last_year`.
-pub fn yearly(kb: &KnowledgeBase, id: &Id, last_year: i32) -> Vec<YearState> {
+pub fn yearly(kb: &KnowledgeBase, id: &Id, last_year: i32, filter: &MembershipFilter) -> Vec<YearState> {
     let members = related_localities(kb, id);
-    let ms: Vec<_> = kb.memberships.iter().filter(|m| members.contains(&m.member) && m.when.start_year().is_some()).collect();
+    let ms: Vec<_> = kb.memberships.iter().filter(|m| members.contains(&m.member) && m.when.start_year().is_some() && filter.accepts(m)).collect();
     let Some(first) = ms.iter().filter_map(|m| m.when.start_year()).min() else { return Vec::new() };
     let mut out = Vec::new();
     for y in first..=last_year.max(first) {
@@ -169,15 +184,17 @@ pub fn yearly(kb: &KnowledgeBase, id: &Id, last_year: i32) -> Vec<YearState> {
 /// Segments a trajectory into phases by documented rules (see `docs/trajectories.md`):
 ///
 /// Let `c = max(2, ⌈peak/2⌉)` be the consolidated level, where `peak` is the most networks the
-/// locality was ever active in at once, and `low = c − 1`. Walking through the years:
-/// * before any membership: no phase; the first year with a membership starts **activation**;
-/// * activation → **consolidation** when `active ≥ c` (or a leading role is held);
-/// * consolidation → **fragmentation** in a year with more exits than joins while `active > low`;
-/// * consolidation, fragmentation or re-engagement → **disengagement** when `active ≤ low`
-///   after a net loss;
+/// locality was ever active in at once, and `low = c − 1`. A year's net loss is `exits − joins`.
+/// Walking through the years:
+/// * the first year with a membership starts **activation**;
+/// * any phase → **disengagement** when no membership is in force any more;
+/// * activation → **consolidation** when `active ≥ c`;
+/// * consolidation → **fragmentation** in a year with a net loss (→ **disengagement** instead if
+///   `active ≤ low`);
+/// * fragmentation → **disengagement** in a year with a net loss of at least 2 networks, or when
+///   `active ≤ low`;
 /// * disengagement → **re_engagement** in a year with a join;
-/// * fragmentation → consolidation when joins exceed exits and `active ≥ c`;
-/// * re_engagement → fragmentation in a year with more exits than joins.
+/// * re_engagement → fragmentation in a year with a net loss (disengagement if `active ≤ low`).
 ///
 /// Consecutive years of the same kind form one phase.
 pub fn segment(years: &[YearState]) -> Vec<ComputedPhase> {
@@ -190,15 +207,15 @@ pub fn segment(years: &[YearState]) -> Vec<ComputedPhase> {
     let mut state = "";
     let mut kinds: Vec<(i32, &str)> = Vec::new();
     for y in years {
-        let loss = y.exits > y.joins;
+        let net_loss = y.exits as i64 - y.joins as i64;
         state = match state {
-            "" if y.active > 0 => if y.active >= c || y.leading > 0 { "consolidation" } else { "activation" },
+            "" if y.active > 0 => if y.active >= c { "consolidation" } else { "activation" },
             "" => "",
-            "activation" => if y.active >= c || y.leading > 0 { "consolidation" } else { "activation" },
-            "consolidation" => if loss && y.active <= low { "disengagement" } else if loss { "fragmentation" } else { "consolidation" },
-            "fragmentation" => if y.active <= low { "disengagement" } else if y.joins > y.exits && y.active >= c { "consolidation" } else { "fragmentation" },
-            "disengagement" => if y.joins > 0 { "re_engagement" } else { "disengagement" },
-            "re_engagement" => if loss && y.active <= low { "disengagement" } else if loss { "fragmentation" } else { "re_engagement" },
+            s if !s.is_empty() && s != "disengagement" && y.active == 0 => "disengagement",
+            "activation" => if y.active >= c { "consolidation" } else { "activation" },
+            "consolidation" | "re_engagement" if net_loss > 0 => if y.active <= low { "disengagement" } else { "fragmentation" },
+            "fragmentation" if net_loss >= 2 || y.active <= low => "disengagement",
+            "disengagement" if y.joins > 0 => "re_engagement",
             s => s,
         };
         if !state.is_empty() {
@@ -233,8 +250,8 @@ pub struct PhaseComparison {
 }
 
 /// Compares computed and named phases for one locality; `last_year` bounds open intervals.
-pub fn compare_phases(kb: &KnowledgeBase, id: &Id, last_year: i32) -> PhaseComparison {
-    let years = yearly(kb, id, last_year);
+pub fn compare_phases(kb: &KnowledgeBase, id: &Id, last_year: i32, filter: &MembershipFilter) -> PhaseComparison {
+    let years = yearly(kb, id, last_year, filter);
     let computed = segment(&years);
     let mut named: Vec<_> = kb.phases.iter().filter(|p| &p.locality == id).collect();
     named.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
@@ -264,7 +281,8 @@ mod tests {
 
     #[test]
     fn segments_a_full_cycle() {
-        // 1 network, then 4 (consolidated, c = 2), lose 2 (fragmentation), fall to 1 (disengagement), join again.
+        // peak 4 → c = 2, low = 1. One network, then 4 (consolidated), lose 1 (fragmentation),
+        // lose 2 (disengagement), join again (re-engagement).
         let y = ys(&[1, 1, 4, 4, 3, 1, 1, 2], &[1, 0, 3, 0, 0, 0, 0, 1], &[0, 0, 0, 0, 1, 2, 0, 0]);
         let kinds: Vec<(String, i32, i32)> = segment(&y).into_iter().map(|p| (p.kind, p.from, p.to)).collect();
         assert_eq!(kinds, vec![

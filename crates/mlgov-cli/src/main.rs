@@ -99,6 +99,12 @@ enum Command {
         /// Last year to consider for open memberships.
         #[arg(long, default_value_t = 2020)]
         until: i32,
+        /// Only memberships citing this source (e.g. src:caponio-clement-2020).
+        #[arg(long)]
+        source: Option<String>,
+        /// …with a locator starting with this (e.g. "Table 3").
+        #[arg(long)]
+        locator: Option<String>,
     },
     /// Networks: overview, show, typology, assemblage.
     Networks {
@@ -109,6 +115,8 @@ enum Command {
     Graph { #[command(subcommand)] cmd: cmd::graph::GraphCommand },
     /// Practice diffusion: Monte Carlo simulation (IC/LT) and what-if comparisons.
     Diffusion { #[command(subcommand)] cmd: cmd::diffusion::DiffusionCommand },
+    /// Interaction survey: import answers, analyses with bootstrap intervals, report, synthetic data.
+    Survey { #[command(subcommand)] cmd: cmd::survey::SurveyCommand },
 }
 
 #[derive(Subcommand, Debug)]
@@ -146,8 +154,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Phases => cmd::tables::phases(&ctx),
         Command::Graph { cmd } => cmd::graph::run(cmd, &ctx),
         Command::Diffusion { cmd } => cmd::diffusion::run(cmd, &ctx),
+        Command::Survey { cmd } => cmd::survey::run(cmd, &ctx),
         Command::Hypotheses { window, min_cso } => cmd::networks::hypotheses_cmd(&ctx, *window, *min_cso),
-        Command::Trajectory { locality, until } => cmd::networks::trajectory_cmd(&ctx, locality, *until),
+        Command::Trajectory { locality, until, source, locator } => cmd::networks::trajectory_cmd(&ctx, locality, *until, mlgov_analysis::trajectory::MembershipFilter { source: source.clone(), locator: locator.clone() }),
         Command::Networks { cmd } => match cmd {
             NetworksCommand::Overview => cmd::tables::networks_overview(&ctx),
             NetworksCommand::Show { name } => cmd::networks::show(&ctx, name),

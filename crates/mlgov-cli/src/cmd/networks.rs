@@ -104,10 +104,10 @@ pub fn hypotheses_cmd(ctx: &Ctx, window: i32, min_cso: usize) -> Result<(), CliE
 
 /// `mlgov trajectory <locality>`: year-by-year participation, computed phases and the phases the
 /// sources name, with their agreement.
-pub fn trajectory_cmd(ctx: &Ctx, name: &str, until: i32) -> Result<(), CliError> {
+pub fn trajectory_cmd(ctx: &Ctx, name: &str, until: i32, filter: trajectory::MembershipFilter) -> Result<(), CliError> {
     let kb = ctx.load_kb()?;
     let id = ctx.resolve(&kb, name, &[IdKind::Locality])?;
-    let c = trajectory::compare_phases(&kb, &id, until);
+    let c = trajectory::compare_phases(&kb, &id, until, &filter);
     ctx.emit(&serde_json::to_value(&c)?, || {
         let mut out = format!("{} — participation by year (distinct networks)\n", c.name);
         let rows: Vec<Vec<String>> = c.years.iter().map(|y| vec![y.year.to_string(), y.active.to_string(), y.leading.to_string(), y.joins.to_string(), y.exits.to_string(), "█".repeat(y.active)]).collect();
