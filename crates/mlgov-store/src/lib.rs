@@ -3,6 +3,8 @@
 //! server. SQL lives here and nowhere else: the domain and analysis crates never see it.
 
 mod sqlite;
+#[cfg(feature = "contract-tests")]
+pub mod contract;
 
 pub use sqlite::SqliteStore;
 

@@ -1,0 +1,340 @@
+//! [`PgStore`]: the knowledge base in PostgreSQL tables, with versioned migrations recorded in
+//! `schema_migrations`, deferred foreign keys, binary `COPY` for bulk writes and snapshot reads.
+
+use crate::redact;
+use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
+use mlgov_store::{ImportReport, Store, StoreError};
+use postgres::binary_copy::BinaryCopyInWriter;
+use postgres::types::{ToSql, Type};
+use postgres::{Client, IsolationLevel, NoTls, Transaction};
+use std::collections::BTreeMap;
+use std::sync::{Mutex, MutexGuard};
+
+/// Versioned migrations, applied in order inside one transaction each; the table
+/// `schema_migrations(version, name, applied_at)` records what was applied.
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../migrations/postgres/0001_init.sql"))];
+
+/// The record tables, in the data format's file order.
+const TABLES: [&str; 14] = [
+    "sources", "localities", "networks", "organisations", "persons", "events", "memberships", "terms", "affiliations",
+    "relations", "facts", "phases", "practices", "adoptions",
+];
+
+/// Key of the advisory lock that serialises migrations between processes starting together.
+const MIGRATION_LOCK: i64 = 0x6d6c_676f_7600_0001;
+
+/// At most this many orphan rows are reported per foreign key by [`Store::integrity_check`].
+const ORPHANS_REPORTED: i64 = 20;
+
+/// The server's message, detail and constraint when there are some (the client's own `Display`
+/// says only "db error"), else the client error with its cause.
+fn describe(e: &postgres::Error) -> String {
+    if let Some(d) = e.as_db_error() {
+        let mut s = format!("{} ({})", d.message(), d.code().code());
+        if let Some(detail) = d.detail() {
+            s.push_str(&format!("; {detail}"));
+        }
+        return s;
+    }
+    match std::error::Error::source(e) {
+        Some(cause) => format!("{e}: {cause}"),
+        None => e.to_string(),
+    }
+}
+
+fn db(e: postgres::Error) -> StoreError {
+    StoreError::Database(describe(&e))
+}
+
+fn db_in(what: &str, e: postgres::Error) -> StoreError {
+    StoreError::Database(format!("{what}: {}", describe(&e)))
+}
+
+/// The PostgreSQL store. One connection, guarded by a mutex so that the read methods of
+/// [`Store`] (which take `&self`) can use it; the store is `Send + Sync`.
+pub struct PgStore {
+    client: Mutex<Client>,
+    location: String,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore").field("location", &self.location).finish_non_exhaustive()
+    }
+}
+
+impl PgStore {
+    /// Connects to `url` (a libpq-style URL, e.g. `postgres://user:pw@127.0.0.1:5432/mlgov`) and
+    /// applies pending migrations, creating the tables on a fresh database.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`] when the server cannot be reached or a migration fails;
+    /// [`StoreError::TooNew`] when the database was migrated by a newer mlgov.
+    pub fn connect(url: &str) -> Result<Self, StoreError> {
+        let mut store = Self::connect_only(url)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Connects to an initialised database (one that has `schema_migrations`) and applies pending
+    /// migrations.
+    ///
+    /// # Errors
+    /// [`StoreError::Missing`] when the database has never been initialised (`mlgov init`), and the
+    /// errors of [`PgStore::connect`].
+    pub fn connect_existing(url: &str) -> Result<Self, StoreError> {
+        let mut store = Self::connect_only(url)?;
+        let initialised: bool = store
+            .client()
+            .query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[])
+            .map_err(db)?
+            .get(0);
+        if !initialised {
+            return Err(StoreError::Missing(store.location.clone()));
+        }
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn connect_only(url: &str) -> Result<Self, StoreError> {
+        let location = redact(url);
+        let client = Client::connect(url, NoTls).map_err(|e| StoreError::Database(format!("connecting to {location}: {}", describe(&e))))?;
+        Ok(PgStore { client: Mutex::new(client), location })
+    }
+
+    /// The database URL with any password masked.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    fn client(&self) -> MutexGuard<'_, Client> {
+        // A panic while holding the lock leaves the connection usable (every write is one
+        // transaction, rolled back when it was interrupted), so poisoning is ignored.
+        self.client.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+        let mut client = self.client();
+        let mut tx = client.transaction().map_err(db)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(db)?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+               version BIGINT PRIMARY KEY,
+               name TEXT NOT NULL,
+               applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+             )",
+        )
+        .map_err(db)?;
+        let current: i64 = tx.query_one("SELECT coalesce(max(version), 0) FROM schema_migrations", &[]).map_err(db)?.get(0);
+        if current > newest {
+            return Err(StoreError::TooNew { found: current, supported: newest });
+        }
+        for (version, name, sql) in MIGRATIONS.iter().filter(|(v, _, _)| *v > current) {
+            tx.batch_execute(sql).map_err(|e| db_in(&format!("migration {version} ({name})"), e))?;
+            tx.execute("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", &[version, name]).map_err(db)?;
+        }
+        tx.commit().map_err(db)
+    }
+
+    fn write(&mut self, kb: &KnowledgeBase, clear: bool) -> Result<ImportReport, StoreError> {
+        let mut client = self.client();
+        let mut tx = client.transaction().map_err(db)?;
+        tx.batch_execute("SET CONSTRAINTS ALL DEFERRED").map_err(db)?;
+        if clear {
+            // DELETE rather than TRUNCATE: readers keep their snapshot instead of waiting for an
+            // exclusive lock; deferred keys make the order irrelevant.
+            for t in TABLES {
+                tx.execute(&format!("DELETE FROM {t}"), &[]).map_err(|e| db_in(&format!("clearing {t}"), e))?;
+            }
+        }
+        let mut w = Writer { tx: &mut tx, report: ImportReport::default(), err: None };
+        kb.visit(&mut w);
+        let Writer { report, err, .. } = w;
+        if let Some(e) = err {
+            return Err(e); // the transaction rolls back on drop
+        }
+        // Deferred foreign keys are checked here: a dangling reference fails the whole write.
+        tx.commit().map_err(|e| db_in("committing", e))?;
+        Ok(report)
+    }
+}
+
+/// Copies every table of a knowledge base into the transaction.
+struct Writer<'a, 'b> {
+    tx: &'a mut Transaction<'b>,
+    report: ImportReport,
+    err: Option<StoreError>,
+}
+
+impl TableVisitor for Writer<'_, '_> {
+    fn table<R: Record>(&mut self, rows: &[R]) {
+        if self.err.is_some() || rows.is_empty() {
+            return;
+        }
+        let table = R::FILE.trim_end_matches(".csv");
+        let cols: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{}\"", c.name)).collect();
+        let sql = format!("COPY {table} ({}) FROM STDIN (FORMAT binary)", cols.join(","));
+        let types = vec![Type::TEXT; R::COLUMNS.len()];
+        let result = (|| -> Result<(), postgres::Error> {
+            let sink = self.tx.copy_in(&sql)?;
+            let mut writer = BinaryCopyInWriter::new(sink, &types);
+            for r in rows {
+                let cells: Vec<Option<String>> = r.to_cells().into_iter().map(|c| if c.is_empty() { None } else { Some(c) }).collect();
+                let values: Vec<&(dyn ToSql + Sync)> = cells.iter().map(|c| c as &(dyn ToSql + Sync)).collect();
+                writer.write(&values)?;
+            }
+            writer.finish()?;
+            Ok(())
+        })();
+        match result {
+            Ok(()) => self.report.written.push((R::FILE, rows.len())),
+            Err(e) => self.err = Some(db_in(&format!("writing {table}"), e)),
+        }
+    }
+}
+
+/// Reads every table of a knowledge base from one snapshot.
+struct Loader<'a, 'b> {
+    tx: &'a mut Transaction<'b>,
+    err: Option<StoreError>,
+}
+
+impl TableVisitorMut for Loader<'_, '_> {
+    fn table<R: Record>(&mut self, rows: &mut Vec<R>) {
+        if self.err.is_some() {
+            return;
+        }
+        let table = R::FILE.trim_end_matches(".csv");
+        let cols: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{}\"", c.name)).collect();
+        // Byte order of ids, as SQLite's default BINARY collation gives, whatever the database locale.
+        let sql = format!("SELECT {} FROM {table} ORDER BY id COLLATE \"C\"", cols.join(","));
+        let result = (|| -> Result<(), StoreError> {
+            let found = self.tx.query(&sql, &[]).map_err(|e| db_in(&format!("reading {table}"), e))?;
+            rows.reserve(found.len());
+            for row in found {
+                let mut cells = BTreeMap::new();
+                for (i, c) in R::COLUMNS.iter().enumerate() {
+                    let v: Option<String> = row.try_get(i).map_err(|e| db_in(&format!("reading {table}.{}", c.name), e))?;
+                    cells.insert(c.name.to_string(), v.unwrap_or_default());
+                }
+                match R::from_cells(&cells) {
+                    Ok(r) => rows.push(r),
+                    Err(ps) => {
+                        return Err(StoreError::Corrupt {
+                            table: table.to_string(),
+                            id: cells.get("id").cloned().unwrap_or_default(),
+                            message: ps.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("; "),
+                        });
+                    }
+                }
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            self.err = Some(e);
+        }
+    }
+}
+
+impl Store for PgStore {
+    fn load(&self) -> Result<KnowledgeBase, StoreError> {
+        let mut client = self.client();
+        let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().map_err(db)?;
+        let mut kb = KnowledgeBase::default();
+        let mut l = Loader { tx: &mut tx, err: None };
+        kb.visit_mut(&mut l);
+        if let Some(e) = l.err {
+            return Err(e);
+        }
+        tx.commit().map_err(db)?;
+        Ok(kb)
+    }
+
+    fn insert_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError> {
+        self.write(kb, false)
+    }
+
+    fn replace_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError> {
+        self.write(kb, true)
+    }
+
+    fn counts(&self) -> Result<Vec<(&'static str, usize)>, StoreError> {
+        let mut client = self.client();
+        let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().map_err(db)?;
+        let mut out = Vec::with_capacity(TABLES.len());
+        for t in TABLES {
+            let n: i64 = tx.query_one(&format!("SELECT count(*) FROM {t}"), &[]).map_err(|e| db_in(&format!("counting {t}"), e))?.get(0);
+            out.push((t, usize::try_from(n).unwrap_or(0)));
+        }
+        tx.commit().map_err(db)?;
+        Ok(out)
+    }
+
+    /// PostgreSQL enforces its constraints itself, so this is the second safety net the SQLite
+    /// `foreign_key_check` is: every table exists; every foreign key of the schema is present and
+    /// validated; no row references a missing parent (which can only happen when triggers were
+    /// disabled or constraints dropped by hand); the applied migrations are exactly the known ones.
+    fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
+        let mut problems = Vec::new();
+        let mut client = self.client();
+        let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().map_err(db)?;
+        for t in TABLES {
+            let present: bool = tx.query_one("SELECT to_regclass($1) IS NOT NULL", &[&t]).map_err(db)?.get(0);
+            if !present {
+                problems.push(format!("table {t} is missing"));
+            }
+        }
+        let applied: Vec<i64> = tx.query("SELECT version FROM schema_migrations ORDER BY version", &[]).map_err(db)?.iter().map(|r| r.get(0)).collect();
+        let known: Vec<i64> = MIGRATIONS.iter().map(|m| m.0).collect();
+        if applied != known {
+            problems.push(format!("applied migrations {applied:?} differ from the known migrations {known:?}"));
+        }
+        let keys = tx
+            .query(
+                "SELECT con.conname::text, cl.relname::text, att.attname::text, fcl.relname::text, fatt.attname::text, con.convalidated
+                   FROM pg_constraint con
+                   JOIN pg_class cl ON cl.oid = con.conrelid
+                   JOIN pg_namespace ns ON ns.oid = cl.relnamespace
+                   JOIN pg_class fcl ON fcl.oid = con.confrelid
+                   JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = con.conkey[1]
+                   JOIN pg_attribute fatt ON fatt.attrelid = con.confrelid AND fatt.attnum = con.confkey[1]
+                  WHERE con.contype = 'f' AND ns.nspname = current_schema() AND cl.relname = ANY($1)
+                  ORDER BY cl.relname, att.attname",
+                &[&TABLES.as_slice()],
+            )
+            .map_err(db)?;
+        let expected = MIGRATIONS.iter().map(|m| m.2.matches(" REFERENCES ").count()).sum::<usize>();
+        if keys.len() != expected {
+            problems.push(format!("the schema has {} foreign keys, expected {expected}", keys.len()));
+        }
+        for k in &keys {
+            let (name, table, column, parent, parent_column, validated): (String, String, String, String, String, bool) =
+                (k.get(0), k.get(1), k.get(2), k.get(3), k.get(4), k.get(5));
+            if !validated {
+                problems.push(format!("foreign key {name} on {table}.{column} is not validated"));
+            }
+            let orphans = tx
+                .query(
+                    &format!(
+                        "SELECT c.id, c.\"{column}\" FROM {table} c
+                          WHERE c.\"{column}\" IS NOT NULL
+                            AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.\"{parent_column}\" = c.\"{column}\")
+                          ORDER BY c.id COLLATE \"C\" LIMIT {ORPHANS_REPORTED}"
+                    ),
+                    &[],
+                )
+                .map_err(|e| db_in(&format!("checking {table}.{column}"), e))?;
+            for o in orphans {
+                let (id, value): (String, String) = (o.get(0), o.get(1));
+                problems.push(format!("foreign key violation in {table} row {id}: {column} = {value:?} is not in {parent}"));
+            }
+        }
+        tx.commit().map_err(db)?;
+        Ok(problems)
+    }
+
+    fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self.client().query_one("SELECT coalesce(max(version), 0) FROM schema_migrations", &[]).map_err(db)?.get(0))
+    }
+}

@@ -1,0 +1,232 @@
+//! The storage contract every [`Store`] backend honours, as plain functions over `&mut dyn Store`
+//! that assert (panic) on a violation, each given a fresh, empty store. Backends' integration tests
+//! instantiate it: SQLite in this crate, PostgreSQL in `mlgov-store-postgres` (when
+//! `MLGOV_TEST_PG_URL` names a server). Compiled only with the `contract-tests` feature, which
+//! backends enable as a dev-dependency; it is not part of the library's API.
+//!
+//! The checks up to `cells_survive_storage` are copied from `crates/mlgov-store/tests/integration.rs`
+//! (where they were first written); the last two (forward references, dangling references in a
+//! self-referencing table) were added with the PostgreSQL backend.
+
+use crate::Store;
+use mlgov_domain::{Id, KnowledgeBase, Record};
+use std::collections::BTreeMap;
+
+/// Every check of the contract by name.
+pub const CHECKS: &[(&str, fn(&mut dyn Store))] = &[
+    ("fresh_store_is_empty", fresh_store_is_empty),
+    ("insert_then_load_round_trips", insert_then_load_round_trips),
+    ("inserts_accumulate", inserts_accumulate),
+    ("failing_insert_changes_nothing", failing_insert_changes_nothing),
+    ("dangling_citation_is_refused", dangling_citation_is_refused),
+    ("replace_all_swaps_everything", replace_all_swaps_everything),
+    ("cells_survive_storage", cells_survive_storage),
+    ("forward_references_are_accepted", forward_references_are_accepted),
+    ("dangling_parent_rolls_back", dangling_parent_rolls_back),
+];
+
+/// Runs every check in [`CHECKS`], each on a fresh store from `open_empty`, naming the check on
+/// stderr before it runs (so a failure says which one).
+pub fn run_all(open_empty: &mut dyn FnMut() -> Box<dyn Store>) {
+    for (name, check) in CHECKS {
+        let mut store = open_empty();
+        eprintln!("storage contract: {name}");
+        check(store.as_mut());
+    }
+}
+
+/// Builds a record from (column, value) pairs through the interchange cell parser.
+pub fn rec<R: Record>(cells: &[(&str, &str)]) -> R {
+    let map: BTreeMap<String, String> = cells.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    R::from_cells(&map).unwrap_or_else(|ps| panic!("fixture row {cells:?} is invalid: {ps:?}"))
+}
+
+/// A small valid base touching most tables, including cells with commas, quotes, accents, empty
+/// optional cells and partial dates.
+pub fn fixture() -> KnowledgeBase {
+    let src = [("source", "src:fixture"), ("locator", "p. 1")];
+    let with = |extra: &[(&'static str, &'static str)]| -> Vec<(&'static str, &'static str)> { extra.iter().chain(src.iter()).copied().collect() };
+    let mut kb = KnowledgeBase::default();
+    kb.sources.push(rec(&[("id", "src:fixture"), ("short", "Fixture 2024"), ("title", "A \"quoted\", title"), ("kind", "other"), ("year", "2024")]));
+    kb.sources.push(rec(&[("id", "src:second"), ("short", "Second"), ("title", "Second source"), ("kind", "paper")]));
+    kb.localities.push(rec(&with(&[("id", "loc:saint-etienne"), ("name", "Saint-Étienne"), ("aliases", "Saint-Etienne;St-Étienne"), ("kind", "municipality"), ("country", "FR")])));
+    kb.localities.push(rec(&with(&[("id", "loc:metropole"), ("name", "Saint-Étienne Métropole"), ("kind", "intermunicipal"), ("country", "FR"), ("parent", "loc:saint-etienne")])));
+    kb.networks.push(rec(&with(&[("id", "net:eurocities"), ("name", "Eurocities"), ("kind", "network")])));
+    kb.networks.push(rec(&with(&[("id", "net:euromed"), ("name", "Euromed"), ("kind", "working_group"), ("parent", "net:eurocities")])));
+    kb.organisations.push(rec(&with(&[("id", "org:unhcr"), ("name", "UNHCR"), ("kind", "international_organisation")])));
+    kb.persons.push(rec(&with(&[("id", "per:thiolliere"), ("name", "Michel Thiollière")])));
+    kb.events.push(rec(&with(&[("id", "evt:meeting"), ("title", "A meeting"), ("kind", "meeting"), ("from", "2019-02"), ("places", "loc:saint-etienne")])));
+    kb.memberships.push(rec(&with(&[("id", "mem:se-euromed"), ("network", "net:euromed"), ("member", "loc:saint-etienne"), ("role", "member"), ("from", "1999"), ("to", "2001"), ("exit_reason", "opted_out")])));
+    kb.memberships.push(rec(&with(&[("id", "mem:metropole-eurocities"), ("network", "net:eurocities"), ("member", "loc:metropole"), ("role", "member"), ("from", "2002-05-01")])));
+    kb.terms.push(rec(&with(&[("id", "trm:thiolliere"), ("locality", "loc:saint-etienne"), ("person", "per:thiolliere"), ("office", "mayor"), ("party", "Centre-Right coalition"), ("orientation", "conservative"), ("from", "1994"), ("to", "2008")])));
+    kb.affiliations.push(rec(&with(&[("id", "aff:x"), ("person", "per:thiolliere"), ("organisation", "loc:saint-etienne"), ("role", "mayor's office"), ("sector", "public")])));
+    kb.relations.push(rec(&with(&[("id", "rel:x"), ("subject", "org:unhcr"), ("kind", "supports"), ("object", "net:eurocities")])));
+    kb.facts.push(rec(&with(&[("id", "fct:pop"), ("subject", "loc:saint-etienne"), ("property", "population"), ("value", "172565"), ("from", "2017"), ("to", "2017")])));
+    kb.facts.push(rec(&[("id", "fct:cfg"), ("subject", "country:FR"), ("property", "policy_configuration"), ("value", "national_only"), ("source", "src:second"), ("locator", "Table 1, \"row\" FR")]));
+    kb
+}
+
+/// Every table's rows in canonical (id) order, for comparisons.
+pub fn sorted(mut kb: KnowledgeBase) -> KnowledgeBase {
+    kb.sort();
+    kb
+}
+
+/// Rows in the store, all tables together.
+pub fn total(s: &dyn Store) -> usize {
+    s.counts().unwrap().iter().map(|(_, n)| n).sum()
+}
+
+/// A fresh store is empty, reports a schema version ≥ 1 and passes its integrity check.
+pub fn fresh_store_is_empty(s: &mut dyn Store) {
+    assert_eq!(total(s), 0);
+    assert_eq!(s.load().unwrap(), KnowledgeBase::default());
+    assert!(s.schema_version().unwrap() >= 1);
+    assert_eq!(s.integrity_check().unwrap(), Vec::<String>::new());
+    let names: Vec<&str> = s.counts().unwrap().iter().map(|(t, _)| *t).collect();
+    assert_eq!(names.len(), 14, "{names:?}");
+}
+
+/// `insert_all` then `load` returns the same records; counts match the report.
+pub fn insert_then_load_round_trips(s: &mut dyn Store) {
+    let kb = fixture();
+    let report = s.insert_all(&kb).unwrap();
+    assert_eq!(report.total(), kb.counts().values().sum::<usize>());
+    assert_eq!(sorted(s.load().unwrap()), sorted(kb.clone()));
+    let counts: BTreeMap<&str, usize> = s.counts().unwrap().into_iter().collect();
+    for (table, n) in kb.counts() {
+        assert_eq!(counts[table], n, "{table}");
+    }
+    assert_eq!(s.integrity_check().unwrap(), Vec::<String>::new());
+}
+
+/// Two additions accumulate.
+pub fn inserts_accumulate(s: &mut dyn Store) {
+    let kb = fixture();
+    let mut first = KnowledgeBase::default();
+    first.sources = kb.sources.clone();
+    first.localities = kb.localities.clone();
+    s.insert_all(&first).unwrap();
+    let mut rest = kb.clone();
+    rest.sources.clear();
+    rest.localities.clear();
+    s.insert_all(&rest).unwrap();
+    assert_eq!(sorted(s.load().unwrap()), sorted(kb));
+}
+
+/// A failing insert (a duplicate primary key in the last table written) leaves the store
+/// exactly as it was: nothing of the batch is written.
+pub fn failing_insert_changes_nothing(s: &mut dyn Store) {
+    let kb = fixture();
+    s.insert_all(&kb).unwrap();
+    let before = s.load().unwrap();
+    let n = total(s);
+    // New rows in early tables plus one duplicate id in a late one.
+    let mut batch = KnowledgeBase::default();
+    batch.sources.push(rec(&[("id", "src:third"), ("short", "Third"), ("title", "Third"), ("kind", "web")]));
+    batch.persons.push(rec(&[("id", "per:new"), ("name", "New Person"), ("source", "src:third"), ("locator", "p. 2")]));
+    batch.facts.push(kb.facts[0].clone());
+    assert!(s.insert_all(&batch).is_err(), "a duplicate primary key must fail");
+    assert_eq!(total(s), n);
+    assert_eq!(s.load().unwrap(), before);
+    assert_eq!(s.integrity_check().unwrap(), Vec::<String>::new());
+    // A duplicate inside the batch itself fails too.
+    let mut twice = KnowledgeBase::default();
+    twice.sources.push(rec(&[("id", "src:dup"), ("short", "D"), ("title", "D"), ("kind", "web")]));
+    twice.sources.push(rec(&[("id", "src:dup"), ("short", "D2"), ("title", "D2"), ("kind", "web")]));
+    assert!(s.insert_all(&twice).is_err());
+    assert_eq!(s.load().unwrap(), before);
+}
+
+/// A batch citing a source that is neither stored nor in the batch is refused (referential
+/// integrity is the backend's last line of defence), and changes nothing.
+pub fn dangling_citation_is_refused(s: &mut dyn Store) {
+    s.insert_all(&fixture()).unwrap();
+    let before = s.load().unwrap();
+    let mut batch = KnowledgeBase::default();
+    batch.persons.push(rec(&[("id", "per:ghost"), ("name", "Ghost"), ("source", "src:nowhere"), ("locator", "p. 1")]));
+    assert!(s.insert_all(&batch).is_err(), "a citation of a missing source must fail");
+    assert_eq!(s.load().unwrap(), before);
+    assert_eq!(s.integrity_check().unwrap(), Vec::<String>::new());
+}
+
+/// `replace_all` swaps the whole content; a failing replace keeps the old content.
+pub fn replace_all_swaps_everything(s: &mut dyn Store) {
+    s.insert_all(&fixture()).unwrap();
+    let mut small = KnowledgeBase::default();
+    small.sources.push(rec(&[("id", "src:only"), ("short", "Only"), ("title", "Only"), ("kind", "web")]));
+    small.persons.push(rec(&[("id", "per:only"), ("name", "Only One"), ("source", "src:only"), ("locator", "p. 9")]));
+    let report = s.replace_all(&small).unwrap();
+    assert_eq!(report.total(), 2);
+    assert_eq!(s.load().unwrap(), small);
+    assert_eq!(total(s), 2);
+    // Replacing with the fixture again restores it.
+    s.replace_all(&fixture()).unwrap();
+    assert_eq!(sorted(s.load().unwrap()), sorted(fixture()));
+    // A replace that fails midway (duplicate id in the new content) keeps the old content.
+    let before = s.load().unwrap();
+    let mut bad = small.clone();
+    bad.persons.push(bad.persons[0].clone());
+    assert!(s.replace_all(&bad).is_err());
+    assert_eq!(s.load().unwrap(), before);
+    // Replacing with an empty base empties the store.
+    s.replace_all(&KnowledgeBase::default()).unwrap();
+    assert_eq!(total(s), 0);
+    assert_eq!(s.integrity_check().unwrap(), Vec::<String>::new());
+}
+
+/// Every cell survives storage byte for byte (quotes, commas, accents, partial dates, lists).
+pub fn cells_survive_storage(s: &mut dyn Store) {
+    let kb = fixture();
+    s.insert_all(&kb).unwrap();
+    let back = s.load().unwrap();
+    struct Cells(Vec<(String, Vec<String>)>);
+    impl mlgov_domain::TableVisitor for Cells {
+        fn table<R: Record>(&mut self, rows: &[R]) {
+            for r in rows {
+                self.0.push((r.id().to_string(), r.to_cells()));
+            }
+        }
+    }
+    let (mut a, mut b) = (Cells(Vec::new()), Cells(Vec::new()));
+    sorted(kb).visit(&mut a);
+    back.visit(&mut b);
+    assert_eq!(a.0, b.0);
+    assert!(b.0.iter().any(|(_, c)| c.iter().any(|x| x == "Saint-Étienne")));
+    assert!(b.0.iter().any(|(_, c)| c.iter().any(|x| x == "2002-05-01")));
+}
+
+/// Rows may reference rows that come later in the same write, in any table order (deferred
+/// foreign keys): here every table is written in reverse row order, so a locality comes before the
+/// locality it names as its parent.
+pub fn forward_references_are_accepted(s: &mut dyn Store) {
+    let mut kb = fixture();
+    struct Reverse;
+    impl mlgov_domain::TableVisitorMut for Reverse {
+        fn table<R: Record>(&mut self, rows: &mut Vec<R>) {
+            rows.reverse();
+        }
+    }
+    kb.visit_mut(&mut Reverse);
+    let child = kb.localities.iter().position(|l| l.parent.is_some()).expect("the fixture has a locality with a parent");
+    let parent = kb.localities.iter().position(|l| Some(&l.id) == kb.localities[child].parent.as_ref()).expect("its parent");
+    if parent < child {
+        kb.localities.swap(parent, child);
+    }
+    s.insert_all(&kb).unwrap();
+    assert_eq!(s.load().unwrap(), sorted(kb));
+    assert_eq!(s.integrity_check().unwrap(), Vec::<String>::new());
+}
+
+/// A reference to a missing row of the same table (a locality's parent) fails the whole write at
+/// commit, and nothing of it is visible.
+pub fn dangling_parent_rolls_back(s: &mut dyn Store) {
+    let mut kb = fixture();
+    let mut orphan = kb.localities[0].clone();
+    orphan.id = Id::parse("loc:contract-orphan").unwrap();
+    orphan.parent = Some(Id::parse("loc:contract-nowhere").unwrap());
+    kb.localities.push(orphan);
+    assert!(s.insert_all(&kb).is_err(), "a dangling parent must fail the write");
+    assert_eq!(total(s), 0, "nothing of the failed write is visible");
+    assert_eq!(s.integrity_check().unwrap(), Vec::<String>::new());
+}
