@@ -295,3 +295,78 @@ mod tests {
         assert!(segment(&ys(&[0, 0], &[0, 0], &[0, 0])).is_empty());
     }
 }
+
+fn short(s: &str) -> String {
+    if s.chars().count() <= 32 { s.to_string() } else { s.chars().take(31).collect::<String>() + "…" }
+}
+
+/// Renders one or more localities' trajectories as an SVG Gantt chart: one row per network (bars
+/// for memberships, a second colour for leading roles), a row of mayoral terms per locality
+/// (coloured by orientation), the named phases, and events as markers. Open intervals run to
+/// `until`.
+pub fn gantt_svg(kb: &KnowledgeBase, ids: &[Id], until: i32) -> String {
+    use mlgov_charts::{Gantt, GanttBar, GanttRow, Marker};
+    let mut rows = Vec::new();
+    let mut events = Vec::new();
+    let (mut y0, mut y1) = (i32::MAX, i32::MIN);
+    for id in ids {
+        let tl = timeline(kb, id);
+        y0 = y0.min(tl.first_year);
+        y1 = y1.max(tl.last_year).max(until);
+        let prefix = if ids.len() > 1 { format!("{} · ", tl.name) } else { String::new() };
+        let mut by_network: Vec<(String, Vec<GanttBar>)> = Vec::new();
+        for r in tl.rows.iter().filter(|r| r.lane == "membership") {
+            let name = r.label.split(" — ").next().unwrap_or(&r.label).to_string();
+            let role = r.label.split(" — ").nth(1).unwrap_or("").to_string();
+            let Some(from) = r.from else { continue };
+            let bar = GanttBar { from: from as f64, to: Some((r.to.unwrap_or(until) + 1) as f64), label: (role != "member").then_some(role), colour: if r.leading { 1 } else { 0 } };
+            match by_network.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, bars)) => bars.push(bar),
+                None => by_network.push((name, vec![bar])),
+            }
+        }
+        for (name, bars) in by_network {
+            rows.push(GanttRow { label: short(&format!("{prefix}{name}")), bars, markers: Vec::new() });
+        }
+        let mut mayors = Vec::new();
+        for t in kb.terms.iter().filter(|t| &t.locality == id && t.office == mlgov_domain::Office::Mayor) {
+            let Some(from) = t.when.start_year() else { continue };
+            let colour = match t.orientation { Some(mlgov_domain::Orientation::Progressive) => 2, Some(mlgov_domain::Orientation::Conservative) => 3, _ => 4 };
+            mayors.push(GanttBar { from: from as f64, to: Some((t.when.end_year().unwrap_or(until) + 1) as f64), label: Some(kb.display_name(&t.person)), colour });
+        }
+        if !mayors.is_empty() {
+            rows.push(GanttRow { label: format!("{prefix}mayors"), bars: mayors, markers: Vec::new() });
+        }
+        let mut seen_labels = std::collections::BTreeSet::new();
+        let phases: Vec<GanttBar> = tl.rows.iter().filter(|r| r.lane == "phase" && r.from.is_some() && seen_labels.insert(r.label.clone())).map(|r| GanttBar {
+            from: r.from.unwrap() as f64,
+            to: Some((r.to.unwrap_or(until) + 1) as f64),
+            label: Some(r.label.trim_start_matches("phase: ").chars().take(28).collect()),
+            colour: 5,
+        }).collect();
+        if !phases.is_empty() {
+            rows.push(GanttRow { label: format!("{prefix}phases (authors)"), bars: phases, markers: Vec::new() });
+        }
+        let markers: Vec<Marker> = tl.rows.iter().filter(|r| r.lane == "event" && r.from.is_some()).map(|r| Marker { at: r.from.unwrap() as f64 + 0.5, label: r.label.chars().take(40).collect() }).collect();
+        if !markers.is_empty() {
+            rows.push(GanttRow { label: format!("{prefix}events"), bars: Vec::new(), markers });
+        }
+        let _ = &mut events;
+    }
+    if y0 == i32::MAX {
+        y0 = until - 10;
+        y1 = until;
+    }
+    let names: Vec<String> = ids.iter().map(|i| kb.display_name(i)).collect();
+    Gantt {
+        title: format!("{} — participation in city networks", names.join(" and ")),
+        subtitle: Some("memberships and roles, mayoral terms, the authors' phases and events; every bar is a sourced statement".into()),
+        synthetic: false,
+        from: y0 as f64,
+        to: (y1 + 1) as f64,
+        rows,
+        events,
+        legend: vec![("member".into(), 0), ("leading role".into(), 1), ("progressive mayor".into(), 2), ("conservative mayor".into(), 3), ("other mayor".into(), 4), ("phase".into(), 5)],
+    }
+    .render()
+}

@@ -62,7 +62,12 @@ enum Command {
         limit: usize,
     },
     /// A locality's memberships, roles, mayoral terms, phases and events by year (text Gantt).
-    Timeline { locality: String },
+    Timeline {
+        locality: String,
+        /// Also write an SVG Gantt chart to this file.
+        #[arg(long)]
+        svg: Option<PathBuf>,
+    },
     /// Statements that disagree, each with its source.
     Conflicts,
     /// What a source supports, or where an entity's statements come from.
@@ -74,6 +79,9 @@ enum Command {
         /// Only the memberships of Table 3 of Caponio & Clément 2020 (the paper's table).
         #[arg(long)]
         table3: bool,
+        /// Also write an SVG Gantt chart of all the localities to this file.
+        #[arg(long)]
+        svg: Option<PathBuf>,
     },
     /// Whole-COMM cross-tabs: outcome-by-size, outcome-by-typology, outcome-by-orientation or all.
     Crosstab {
@@ -115,6 +123,8 @@ enum Command {
     Graph { #[command(subcommand)] cmd: cmd::graph::GraphCommand },
     /// Practice diffusion: Monte Carlo simulation (IC/LT) and what-if comparisons.
     Diffusion { #[command(subcommand)] cmd: cmd::diffusion::DiffusionCommand },
+    /// Serve the web explorer and JSON API (prints the address; Ctrl-C stops).
+    Serve(cmd::serve::ServeArgs),
     /// Interaction survey: import answers, analyses with bootstrap intervals, report, synthetic data.
     Survey { #[command(subcommand)] cmd: cmd::survey::SurveyCommand },
 }
@@ -145,15 +155,16 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Show { kind, name } => cmd::kb::show(&ctx, kind, name),
         Command::List { kind, filters } => cmd::kb::list(&ctx, kind, filters),
         Command::Search { query, limit } => cmd::kb::search(&ctx, query, *limit),
-        Command::Timeline { locality } => cmd::kb::timeline(&ctx, locality),
+        Command::Timeline { locality, svg } => cmd::kb::timeline(&ctx, locality, svg.as_deref()),
         Command::Conflicts => cmd::kb::conflicts(&ctx),
         Command::Sources { name } => cmd::kb::sources(&ctx, name),
-        Command::Compare { localities, table3 } => cmd::tables::compare(&ctx, localities, *table3),
+        Command::Compare { localities, table3, svg } => cmd::tables::compare(&ctx, localities, *table3, svg.as_deref()),
         Command::Crosstab { name } => cmd::tables::crosstab(&ctx, name),
         Command::Countries => cmd::tables::countries(&ctx),
         Command::Phases => cmd::tables::phases(&ctx),
         Command::Graph { cmd } => cmd::graph::run(cmd, &ctx),
         Command::Diffusion { cmd } => cmd::diffusion::run(cmd, &ctx),
+        Command::Serve(args) => cmd::serve::run(args, &ctx),
         Command::Survey { cmd } => cmd::survey::run(cmd, &ctx),
         Command::Hypotheses { window, min_cso } => cmd::networks::hypotheses_cmd(&ctx, *window, *min_cso),
         Command::Trajectory { locality, until, source, locator } => cmd::networks::trajectory_cmd(&ctx, locality, *until, mlgov_analysis::trajectory::MembershipFilter { source: source.clone(), locator: locator.clone() }),

@@ -323,10 +323,14 @@ pub fn list(ctx: &Ctx, kind: &str, f: &ListFilters) -> Result<(), CliError> {
 }
 
 /// `mlgov timeline <locality>`: memberships, roles, terms, events and phases as a text Gantt.
-pub fn timeline(ctx: &Ctx, name: &str) -> Result<(), CliError> {
+pub fn timeline(ctx: &Ctx, name: &str, svg: Option<&Path>) -> Result<(), CliError> {
     let kb = ctx.load_kb()?;
     let id = ctx.resolve(&kb, name, &[IdKind::Locality])?;
     let tl = mlgov_analysis::trajectory::timeline(&kb, &id);
+    if let Some(path) = svg {
+        std::fs::write(path, mlgov_analysis::trajectory::gantt_svg(&kb, std::slice::from_ref(&id), tl.last_year.max(2020)))?;
+        eprintln!("wrote {}", path.display());
+    }
     ctx.emit(&serde_json::to_value(&tl)?, || {
         let (y0, y1) = (tl.first_year, tl.last_year);
         let mut rows = Vec::new();

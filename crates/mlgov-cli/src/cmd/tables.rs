@@ -17,7 +17,7 @@ fn years(a: Option<i32>, b: Option<i32>) -> String {
 
 /// `mlgov compare A B [C…]`: memberships with years side by side, mode of internationalisation,
 /// mayors (Table 3 and Table 2 of Caponio & Clément 2020 for Turin and Saint-Étienne).
-pub fn compare(ctx: &Ctx, names: &[String], table3: bool) -> Result<(), CliError> {
+pub fn compare(ctx: &Ctx, names: &[String], table3: bool, svg: Option<&std::path::Path>) -> Result<(), CliError> {
     if names.len() < 2 {
         return Err(CliError::Usage("compare needs at least two localities".into()));
     }
@@ -29,6 +29,10 @@ pub fn compare(ctx: &Ctx, names: &[String], table3: bool) -> Result<(), CliError
         CompareOptions { only: None, roles: true }
     };
     let cols = tables::compare(&kb, &ids, &opts);
+    if let Some(path) = svg {
+        std::fs::write(path, mlgov_analysis::trajectory::gantt_svg(&kb, &ids, 2020))?;
+        eprintln!("wrote {}", path.display());
+    }
     ctx.emit(&json!({"localities": cols, "table3_only": table3}), || {
         let mut out = String::new();
         let depth = cols.iter().map(|c| c.memberships.len()).max().unwrap_or(0);
