@@ -21,24 +21,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         edges.push((u, v));
     }
     let mut times = Vec::new();
+    let mut cpus = Vec::new();
     let mut b = Vec::new();
     for _ in 0..repeats {
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu_seconds());
         b = mlgov_graph::centrality::betweenness_from_edges(n, &edges, false);
         times.push(t.elapsed().as_secs_f64());
+        cpus.push(cpu_seconds() - c);
     }
+    cpus.sort_by(f64::total_cmp);
     let mut sorted = times.clone();
     sorted.sort_by(f64::total_cmp);
     let sum: f64 = b.iter().sum();
     let max = b.iter().copied().fold(0.0, f64::max);
     println!(
-        "{{\"tool\": \"mlgov-graph {} (CSR Brandes, {} threads)\", \"nodes\": {n}, \"edges\": {}, \"seconds\": {}, \"all_seconds\": {:?}, \"sum\": {sum}, \"max\": {max}, \"node0\": {}}}",
+        "{{\"tool\": \"mlgov-graph {} (CSR Brandes, {} threads)\", \"nodes\": {n}, \"edges\": {}, \"seconds\": {}, \"all_seconds\": {:?}, \"cpu_seconds\": {}, \"sum\": {sum}, \"max\": {max}, \"node0\": {}}}",
         env!("CARGO_PKG_VERSION"),
         rayon::current_num_threads(),
         edges.len(),
         sorted[sorted.len() / 2],
         times,
+        cpus[cpus.len() / 2],
         b.first().copied().unwrap_or(0.0)
     );
     Ok(())
+}
+
+/// Process CPU time (user + system, all threads) from /proc/self/stat, in seconds (0 elsewhere).
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11).and_then(|x| x.parse().ok()).unwrap_or(0.0) + f.get(12).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
+    ticks / 100.0
 }
