@@ -4,5 +4,6 @@
 pub mod diffusion;
 pub mod graph;
 pub mod profile;
+pub mod survey;
 pub mod tables;
 pub mod trajectory;

@@ -4,4 +4,5 @@ pub mod diffusion;
 pub mod graph;
 pub mod kb;
 pub mod networks;
+pub mod survey;
 pub mod tables;
