@@ -199,11 +199,16 @@ pub fn run(cmd: &DiffusionCommand, ctx: &Ctx) -> Result<(), CliError> {
             sim.seeds.sort();
             sim.seeds.dedup();
             let mut interventions = file.intervention.clone();
+            let mut name = file.name.clone();
             if let Some(path) = scenario {
-                interventions.extend(read_file(path)?.intervention);
+                let extra = read_file(path)?;
+                interventions.extend(extra.intervention);
+                if !extra.name.is_empty() {
+                    name = extra.name;
+                }
             }
             resolve_interventions(ctx, &kb, &mapping.graph, &mut interventions)?;
-            let scen = Scenario { name: file.name.clone(), description: None, interventions };
+            let scen = Scenario { name, description: None, interventions };
             let graph = scen.apply(&mapping.graph).map_err(data_err)?;
             let result = progress_run(ctx, sim.runs, "simulating", |cb| diff::simulate(&graph, &sim, Some(cb))).map_err(data_err)?;
             let labels = labels(&mapping, &graph);
