@@ -1,0 +1,57 @@
+//! Statistical disclosure control for what viewers and the public see of survey data: aggregates
+//! over respondents are published only when no respondent can be singled out.
+//!
+//! Two mechanisms, both pure (no IO), both parameterised by [`Rules`] (minimum cell size `k`,
+//! default 5):
+//!
+//! * [`protect`] — a two-way table of respondent counts with its row, column and grand totals.
+//!   Cells with fewer than `k` respondents are suppressed (primary suppression), then further
+//!   cells are suppressed (complementary suppression) until no suppressed value can be computed
+//!   back from the published cells and totals. See [`table`] for the algorithm and its proof.
+//! * [`Guard`] — means and counts over groups of respondents chosen by a filter. Answers are given
+//!   only for unions of the blocks of a fixed partition in which every block has at least `k`
+//!   respondents, so the difference of any two answers covers zero or at least `k` respondents
+//!   and a differencing attack cannot isolate one person. See [`query`].
+//!
+//! Reference: A. Hundepool, J. Domingo-Ferrer, L. Franconi, S. Giessing, E. Schulte Nordholt,
+//! K. Spicer, P.-P. de Wolf, *Statistical Disclosure Control*, Wiley, 2012 — ch. 4 (magnitude
+//! tables: sensitivity rules, secondary suppression, the linear-system view of attacks), ch. 5
+//! (frequency tables: threshold rule, disclosure by differencing).
+
+pub mod query;
+pub mod table;
+
+pub use query::{Block, Contribution, Filter, Guard, Mean, Refusal};
+pub use table::{protect, recoverable_cells, CellRef, CellStatus, CountTable, ProtectedCell, ProtectedTable, TableError};
+
+use serde::{Deserialize, Serialize};
+
+/// The disclosure rules in force.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rules {
+    /// Minimum number of respondents behind any published cell or group (`k`). Values below 1
+    /// are treated as 1 (nothing suppressed).
+    pub min_cell: u64,
+    /// Whether cells with zero respondents are sensitive too. Off by default: a structural zero
+    /// says that nobody falls in a cell, which the threshold rule does not protect (Hundepool et
+    /// al. 2012, §5.2); turn it on when "nobody in group X answered yes" is itself sensitive.
+    pub protect_zeros: bool,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules { min_cell: 5, protect_zeros: false }
+    }
+}
+
+impl Rules {
+    /// Rules with minimum cell size `k` and the other settings at their defaults.
+    pub fn with_min_cell(k: u64) -> Rules {
+        Rules { min_cell: k, ..Rules::default() }
+    }
+
+    /// Whether a cell or group of `n` respondents may not be published on its own.
+    pub fn is_sensitive(&self, n: u64) -> bool {
+        (n > 0 || self.protect_zeros) && n < self.min_cell.max(1)
+    }
+}
