@@ -125,6 +125,8 @@ enum Command {
     Diffusion { #[command(subcommand)] cmd: cmd::diffusion::DiffusionCommand },
     /// Serve the web explorer and JSON API (prints the address; Ctrl-C stops).
     Serve(cmd::serve::ServeArgs),
+    /// Serve the web explorer and JSON API (prints the address; Ctrl-C stops).
+    Serve(cmd::serve::ServeArgs),
     /// Interaction survey: import answers, analyses with bootstrap intervals, report, synthetic data.
     Survey { #[command(subcommand)] cmd: cmd::survey::SurveyCommand },
 }
@@ -164,6 +166,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Phases => cmd::tables::phases(&ctx),
         Command::Graph { cmd } => cmd::graph::run(cmd, &ctx),
         Command::Diffusion { cmd } => cmd::diffusion::run(cmd, &ctx),
+        Command::Serve(args) => cmd::serve::run(args, &ctx),
         Command::Serve(args) => cmd::serve::run(args, &ctx),
         Command::Survey { cmd } => cmd::survey::run(cmd, &ctx),
         Command::Hypotheses { window, min_cso } => cmd::networks::hypotheses_cmd(&ctx, *window, *min_cso),

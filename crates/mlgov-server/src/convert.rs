@@ -324,16 +324,16 @@ pub fn crosstab(s: &Snapshot, spec: &tables::CrossTabSpec) -> CrossTabOut {
 pub fn countries(s: &Snapshot) -> CountryList {
     let conf = tables::country_configuration(&s.kb);
     let mut by: BTreeMap<String, CountryOut> = BTreeMap::new();
-    let mut get = |c: &str| -> &mut CountryOut {
+    fn get<'a>(by: &'a mut BTreeMap<String, CountryOut>, c: &str) -> &'a mut CountryOut {
         by.entry(c.to_string()).or_insert_with(|| CountryOut { country: c.to_string(), configurations: vec![], localities: 0, with_coordinates: 0, memberships: 0 })
-    };
+    }
     for (k, cs) in &conf {
         for c in cs {
-            get(c).configurations.push(k.clone());
+            get(&mut by, c).configurations.push(k.clone());
         }
     }
     for l in &s.kb.localities {
-        let e = get(&l.country);
+        let e = get(&mut by, &l.country);
         e.localities += 1;
         if l.lat.is_some() && !l.anonymised { e.with_coordinates += 1 }
         e.memberships += s.kb.memberships.iter().filter(|m| m.member == l.id).count();

@@ -4,5 +4,6 @@ pub mod diffusion;
 pub mod graph;
 pub mod kb;
 pub mod networks;
+pub mod serve;
 pub mod survey;
 pub mod tables;

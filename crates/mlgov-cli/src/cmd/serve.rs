@@ -1,0 +1,43 @@
+//! `mlgov serve`: starts the HTTP explorer and JSON API (crate `mlgov-server`) on the store given
+//! by `--db`, loading the bundled knowledge base first when the database does not exist yet.
+
+use crate::ctx::{store_err, CliError, Ctx};
+use mlgov_store::Store;
+use std::net::SocketAddr;
+
+/// Flags of `mlgov serve`.
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the address is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Worker threads of the runtime (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// Runs the server until Ctrl-C.
+pub fn run(args: &ServeArgs, ctx: &Ctx) -> Result<(), CliError> {
+    if !ctx.db.exists() {
+        let loaded = crate::cmd::kb::bundled()?;
+        let mut store = ctx.store_create()?;
+        store.replace_all(&loaded.kb).map_err(store_err)?;
+        eprintln!("{} did not exist: created it with the bundled knowledge base", ctx.db.display());
+    }
+    let mut rt = tokio::runtime::Builder::new_multi_thread();
+    rt.enable_all();
+    if let Some(n) = args.threads {
+        rt.worker_threads(n.max(1));
+    }
+    let rt = rt.build()?;
+    rt.block_on(async {
+        let server = mlgov_server::Server::bind(&ctx.db, args.addr).await.map_err(|e| CliError::Data(e.to_string()))?;
+        let addr = server.local_addr().map_err(|e| CliError::Other(e.into()))?;
+        ctx.emit(&serde_json::json!({"listening": format!("http://{addr}"), "db": ctx.db.display().to_string()}), || {
+            format!("mlgov explorer listening on http://{addr}  (API: http://{addr}/api/v1, docs: http://{addr}/api/docs; Ctrl-C stops)")
+        });
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        server.run().await.map_err(|e| CliError::Other(e.into()))
+    })
+}

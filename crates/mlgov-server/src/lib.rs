@@ -1,0 +1,236 @@
+//! mlgov-server: the HTTP face of mlgov — a JSON API under `/api/v1` (OpenAPI 3 document at
+//! `/api/openapi.json`, offline docs at `/api/docs`) and a server-rendered explorer (minijinja
+//! templates embedded in the binary, progressively enhanced by the Vite bundle of `web/`).
+//!
+//! Architecture: the knowledge base is read from the SQLite store into an immutable
+//! [`state::Snapshot`] (with its name index and a content hash); handlers only read snapshots,
+//! call the pure analyses of `mlgov-analysis` (and `mlgov-survey`), convert results into wire
+//! types ([`wire`]) and render JSON or HTML. Cacheable GETs carry an ETag derived from the
+//! snapshot hash and the URL, answer 304 to a matching `If-None-Match`, and are kept rendered in
+//! a per-snapshot cache. A reload (endpoint or file change) swaps the snapshot atomically.
+
+pub mod api;
+pub mod assets;
+pub mod convert;
+pub mod diffusionapi;
+pub mod error;
+pub mod graphapi;
+pub mod openapi;
+pub mod pages;
+pub mod params;
+pub mod state;
+pub mod survey;
+pub mod svg;
+pub mod wire;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::limit::RequestBodyLimitLayer;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub use state::AppState;
+
+use crate::error::ApiError;
+use crate::state::CachedResponse;
+
+/// Largest accepted request body.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// Errors of [`serve`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// The store could not be read.
+    #[error("{0}")]
+    Store(#[from] mlgov_store::StoreError),
+    /// The address could not be bound or the server failed.
+    #[error("cannot serve on {addr}: {source}")]
+    Io {
+        /// Address.
+        addr: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+}
+
+/// The application: API, pages, assets and docs over `state`.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/api/v1", get(api::get_overview))
+        .route("/api/v1/search", get(api::search))
+        .route("/api/v1/localities", get(api::list_localities))
+        .route("/api/v1/localities/{id}", get(api::get_locality))
+        .route("/api/v1/localities/{id}/timeline", get(api::get_timeline))
+        .route("/api/v1/localities/{id}/trajectory", get(api::get_trajectory))
+        .route("/api/v1/networks", get(api::list_networks))
+        .route("/api/v1/networks/{id}", get(api::get_network))
+        .route("/api/v1/networks/{id}/assemblage", get(api::get_assemblage))
+        .route("/api/v1/typology", get(api::list_typology))
+        .route("/api/v1/organisations", get(api::list_organisations))
+        .route("/api/v1/organisations/{id}", get(api::get_organisation))
+        .route("/api/v1/persons", get(api::list_persons))
+        .route("/api/v1/persons/{id}", get(api::get_person))
+        .route("/api/v1/events", get(api::list_events))
+        .route("/api/v1/memberships", get(api::list_memberships))
+        .route("/api/v1/sources", get(api::list_sources))
+        .route("/api/v1/sources/{id}", get(api::get_source))
+        .route("/api/v1/compare", get(api::compare))
+        .route("/api/v1/crosstabs", get(api::list_crosstabs))
+        .route("/api/v1/crosstabs/{name}", get(api::get_crosstab))
+        .route("/api/v1/countries", get(api::list_countries))
+        .route("/api/v1/phases", get(api::list_phases))
+        .route("/api/v1/hypotheses", get(api::get_hypotheses))
+        .route("/api/v1/conflicts", get(api::list_conflicts))
+        .route("/api/v1/graph", get(graphapi::get_graph))
+        .route("/api/v1/survey", get(survey::get_survey))
+        .route("/api/v1/diffusion", get(diffusionapi::get_diffusion));
+    let cached = pages::routes(api).route_layer(middleware::from_fn_with_state(state.clone(), conditional_get));
+    let posts = Router::new()
+        .route("/api/v1/reload", post(api::reload))
+        .route("/api/v1/compare", post(api::compare_body))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
+    Router::new()
+        .merge(cached)
+        .merge(posts)
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi::ApiDoc::openapi()))
+        .route("/assets/{*path}", get(assets::serve_asset))
+        .route("/static/{*path}", get(assets::serve_static))
+        .fallback(not_found)
+        .layer(middleware::map_response(error_envelope))
+        .with_state(state)
+}
+
+async fn not_found(req: Request) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        ApiError::NotFound(format!("no endpoint {} {}", req.method(), req.uri().path())).into_response()
+    } else {
+        pages::not_found_page(req.uri().path())
+    }
+}
+
+/// Gives 413 (from the body limit) and 405 the API's JSON error body.
+async fn error_envelope(resp: Response) -> Response {
+    match resp.status() {
+        StatusCode::PAYLOAD_TOO_LARGE if !is_json(&resp) => ApiError::PayloadTooLarge(BODY_LIMIT).into_response(),
+        StatusCode::METHOD_NOT_ALLOWED if !is_json(&resp) => {
+            let mut r = ApiError::field("method", "method not allowed for this path").into_response();
+            *r.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+            r
+        }
+        _ => resp,
+    }
+}
+
+fn is_json(resp: &Response) -> bool {
+    resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"))
+}
+
+/// ETag / If-None-Match and the per-snapshot response cache for GET and HEAD.
+async fn conditional_get(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return next.run(req).await;
+    }
+    let key = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| req.uri().path().to_string());
+    let snap = st.snapshot();
+    let etag = snap.etag(&key);
+    let matches = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+        v.split(',').map(str::trim).any(|t| t == "*" || t == etag || t.strip_prefix("W/") == Some(etag.as_str()))
+    });
+    let etag_value = HeaderValue::from_str(&etag).expect("ETag is ASCII");
+    if matches {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value), (header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))]).into_response();
+    }
+    if let Some(c) = snap.cached(&key) {
+        return respond(c, etag_value);
+    }
+    let resp = next.run(req).await;
+    if resp.status() != StatusCode::OK {
+        return resp;
+    }
+    let content_type = match resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
+        Some(t) if t.starts_with("application/json") => "application/json",
+        Some(t) if t.starts_with("text/html") => "text/html; charset=utf-8",
+        Some(t) if t.starts_with("text/csv") => "text/csv; charset=utf-8",
+        _ => {
+            let mut resp = resp;
+            resp.headers_mut().insert(header::ETAG, etag_value);
+            return resp;
+        }
+    };
+    let (parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
+        return ApiError::Internal("response body".into()).into_response();
+    };
+    let disposition = parts.headers.get(header::CONTENT_DISPOSITION).cloned();
+    let c = CachedResponse { content_type, body: bytes };
+    if disposition.is_none() {
+        snap.store(key, c.clone());
+    }
+    let mut r = respond(c, etag_value);
+    if let Some(d) = disposition {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, d);
+    }
+    r
+}
+
+fn respond(c: CachedResponse, etag: HeaderValue) -> Response {
+    let mut r = Response::new(Body::from(c.body));
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(c.content_type));
+    h.insert(header::ETAG, etag);
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    r
+}
+
+/// A bound server, ready to run.
+pub struct Server {
+    listener: tokio::net::TcpListener,
+    state: AppState,
+}
+
+impl Server {
+    /// Loads the store at `db_path` and binds `addr` (port 0 picks a free port).
+    pub async fn bind(db_path: &Path, addr: SocketAddr) -> Result<Server, ServeError> {
+        let db = db_path.to_path_buf();
+        let state = tokio::task::spawn_blocking(move || AppState::open(&db)).await.map_err(|e| ServeError::Io { addr: addr.to_string(), source: std::io::Error::other(e) })??;
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| ServeError::Io { addr: addr.to_string(), source })?;
+        Ok(Server { listener, state })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> Result<SocketAddr, ServeError> {
+        self.listener.local_addr().map_err(|source| ServeError::Io { addr: "listener".into(), source })
+    }
+
+    /// Serves until the process receives Ctrl-C; reloads the store when its file changes.
+    pub async fn run(self) -> Result<(), ServeError> {
+        let addr = self.local_addr()?.to_string();
+        let watcher = self.state.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                let w = watcher.clone();
+                let _ = tokio::task::spawn_blocking(move || w.reload_if_changed()).await;
+            }
+        });
+        axum::serve(self.listener, app(self.state))
+            .with_graceful_shutdown(async { let _ = tokio::signal::ctrl_c().await; })
+            .await
+            .map_err(|source| ServeError::Io { addr, source })
+    }
+}
+
+/// Loads the store at `db_path` and serves the explorer and API on `addr` until Ctrl-C.
+pub async fn serve(db_path: &Path, addr: SocketAddr) -> Result<(), ServeError> {
+    Server::bind(db_path, addr).await?.run().await
+}

@@ -1,0 +1,37 @@
+//! The OpenAPI 3 document of the JSON API (utoipa), served at `/api/openapi.json` and browsed
+//! offline at `/api/docs` (Swagger UI, vendored).
+
+use utoipa::OpenApi;
+
+use crate::api;
+use crate::error::{ErrorBody, ErrorDetail, FieldError};
+use crate::wire::*;
+
+/// The API document.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "mlgov API", description = "Read access to the mlgov knowledge base of the multilevel governance of migration and its analyses. Every list is paginated (`page`, `per_page`, `meta` in the body); every cacheable GET carries an ETag and answers 304 to a matching If-None-Match; every error has the body {\"error\": {\"code\", \"message\", \"fields\"}}. Anonymised localities appear only by their public label.", license(name = "Apache-2.0")),
+    paths(
+        api::get_overview, api::search,
+        api::list_localities, api::get_locality, api::get_timeline, api::get_trajectory,
+        api::list_networks, api::get_network, api::get_assemblage, api::list_typology,
+        api::list_organisations, api::get_organisation, api::list_persons, api::get_person,
+        api::list_events, api::list_memberships, api::list_sources, api::get_source,
+        api::compare, api::compare_body, api::list_crosstabs, api::get_crosstab, api::list_countries, api::list_phases,
+        api::get_hypotheses, api::list_conflicts, api::reload,
+        crate::graphapi::get_graph, crate::survey::get_survey, crate::diffusionapi::get_diffusion,
+    ),
+    components(schemas(ErrorBody, ErrorDetail, FieldError, PageMeta, EntityRef, api::CompareRequest)),
+    tags(
+        (name = "knowledge base", description = "Counts, search, reload"),
+        (name = "entities", description = "Localities, networks, organisations, persons, events, memberships"),
+        (name = "sources", description = "Sources, what cites them, conflicts between statements"),
+        (name = "analyses", description = "Time lines, trajectories, comparisons, cross-tabs, typology, hypotheses, graph, survey, diffusion"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document as pretty JSON.
+pub fn json() -> String {
+    ApiDoc::openapi().to_pretty_json().expect("the OpenAPI document serialises")
+}

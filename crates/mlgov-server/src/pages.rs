@@ -1,0 +1,1009 @@
+//! Server-rendered pages of the explorer. Every page is built as data — a title, an optional
+//! filter form (a plain GET form: the page state lives in the URL), and sections holding text,
+//! key/value pairs, inline SVG figures and tables — rendered by one minijinja template embedded
+//! in the binary. Each table can be downloaded as CSV or JSON from the same URL with
+//! `download=<table id>&format=csv|json`; each figure is followed by its table equivalent.
+//! JavaScript (the Vite bundle) only enhances: type-ahead, the map, the interactive graph.
+
+use std::sync::OnceLock;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use minijinja::Environment;
+use mlgov_analysis::tables::{fmt_count, CROSSTABS};
+use mlgov_domain::{fold, Id, IdKind};
+use serde::Serialize;
+
+use crate::api::{self, LocalityFilter, NetworkFilter};
+use crate::convert::{self, paginate};
+use crate::error::ApiError;
+use crate::params::Params;
+use crate::state::{AppState, Snapshot};
+use crate::wire::*;
+use crate::{diffusionapi, graphapi, survey, svg};
+
+/// A table cell: text with an optional link; `num` right-aligns.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Cell {
+    /// Text.
+    pub text: String,
+    /// Link.
+    pub href: Option<String>,
+    /// Numeric.
+    pub num: bool,
+}
+
+fn t(s: impl Into<String>) -> Cell {
+    Cell { text: s.into(), href: None, num: false }
+}
+fn n(s: impl ToString) -> Cell {
+    Cell { text: s.to_string(), href: None, num: true }
+}
+fn link(s: impl Into<String>, href: Option<String>) -> Cell {
+    Cell { text: s.into(), href, num: false }
+}
+fn r(e: &EntityRef) -> Cell {
+    link(e.name.clone(), e.href.clone())
+}
+fn opt(o: &Option<String>) -> Cell {
+    t(o.clone().unwrap_or_default())
+}
+fn yr(y: Option<i32>) -> String {
+    y.map(|y| y.to_string()).unwrap_or_default()
+}
+fn cite(c: &CitationOut) -> Cell {
+    link(format!("{}, {}", c.short, c.locator), convert::href(&Id::parse(&c.source).unwrap_or_else(|_| Id::parse("src:unknown").expect("id"))))
+}
+
+/// A table with download links.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Table {
+    /// Element id and download key.
+    pub id: String,
+    /// Caption.
+    pub caption: String,
+    /// Column headers.
+    pub headers: Vec<String>,
+    /// Rows.
+    pub rows: Vec<Vec<Cell>>,
+    /// CSV download URL (filled at render time).
+    pub csv_href: String,
+    /// JSON download URL.
+    pub json_href: String,
+}
+
+fn table(id: &str, caption: impl Into<String>, headers: &[&str], rows: Vec<Vec<Cell>>) -> Table {
+    Table { id: id.into(), caption: caption.into(), headers: headers.iter().map(|h| h.to_string()).collect(), rows, ..Table::default() }
+}
+
+/// An inline SVG figure.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Figure {
+    /// SVG markup (trusted: produced by our chart code, text escaped).
+    pub svg: String,
+    /// Caption.
+    pub caption: String,
+    /// Id of the table with the same data.
+    pub table_id: Option<String>,
+}
+
+/// A client-side widget placeholder (map, graph).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Widget {
+    /// Element id.
+    pub id: String,
+    /// map or graph.
+    pub kind: String,
+    /// Accessible label.
+    pub label: String,
+    /// Note shown under it.
+    pub note: String,
+}
+
+/// Pagination links.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Pager {
+    /// Page.
+    pub page: usize,
+    /// Pages.
+    pub pages: usize,
+    /// Total items.
+    pub total: usize,
+    /// Previous page URL.
+    pub prev: Option<String>,
+    /// Next page URL.
+    pub next: Option<String>,
+}
+
+/// A page section.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Section {
+    /// Anchor id.
+    pub id: String,
+    /// Heading.
+    pub heading: String,
+    /// Paragraphs.
+    pub paragraphs: Vec<String>,
+    /// Key/value pairs.
+    pub pairs: Vec<(String, Cell)>,
+    /// Figure.
+    pub figure: Option<Figure>,
+    /// Widget.
+    pub widget: Option<Widget>,
+    /// Links.
+    pub links: Vec<Cell>,
+    /// Tables.
+    pub tables: Vec<Table>,
+    /// Pagination.
+    pub pager: Option<Pager>,
+}
+
+fn section(id: &str, heading: impl Into<String>) -> Section {
+    Section { id: id.into(), heading: heading.into(), ..Section::default() }
+}
+
+/// An option of a select field.
+#[derive(Clone, Debug, Serialize)]
+pub struct Opt {
+    /// Value.
+    pub value: String,
+    /// Label.
+    pub label: String,
+}
+
+/// A form field.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Field {
+    /// Parameter name.
+    pub name: String,
+    /// Label.
+    pub label: String,
+    /// select, number, text, search.
+    pub kind: String,
+    /// Current value.
+    pub value: String,
+    /// Options (select).
+    pub options: Vec<Opt>,
+    /// Minimum (number).
+    pub min: Option<i64>,
+    /// Maximum (number).
+    pub max: Option<i64>,
+    /// Placeholder.
+    pub placeholder: Option<String>,
+}
+
+fn select(name: &str, label: &str, value: &str, options: Vec<(String, String)>) -> Field {
+    Field { name: name.into(), label: label.into(), kind: "select".into(), value: value.into(), options: options.into_iter().map(|(value, label)| Opt { value, label }).collect(), ..Field::default() }
+}
+
+fn input(name: &str, label: &str, kind: &str, value: &str) -> Field {
+    Field { name: name.into(), label: label.into(), kind: kind.into(), value: value.into(), ..Field::default() }
+}
+
+fn any_opts(label: &str, values: impl IntoIterator<Item = String>) -> Vec<(String, String)> {
+    std::iter::once((String::new(), label.to_string())).chain(values.into_iter().map(|v| (v.clone(), v.replace('_', " ")))).collect()
+}
+
+/// A filter form.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Form {
+    /// Action URL.
+    pub action: String,
+    /// Accessible label.
+    pub label: String,
+    /// Fields.
+    pub fields: Vec<Field>,
+    /// Submit label.
+    pub submit: String,
+    /// Submit on change when JavaScript runs.
+    pub auto: bool,
+}
+
+/// A page.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Page {
+    /// Title (h1).
+    pub title: String,
+    /// Subtitle.
+    pub subtitle: Option<String>,
+    /// Prominent notice (synthetic data, anonymisation).
+    pub notice: Option<String>,
+    /// Lead paragraphs.
+    pub lead: Vec<String>,
+    /// Filter form.
+    pub form: Option<Form>,
+    /// Sections.
+    pub sections: Vec<Section>,
+    /// Table of contents (filled at render).
+    pub toc: Vec<Toc>,
+    /// Active navigation item.
+    pub nav: String,
+    /// Search box value.
+    pub query: String,
+    /// Vite entry.
+    #[serde(skip)]
+    pub entry: Option<&'static str>,
+    /// Scripts.
+    pub scripts: Vec<String>,
+    /// Styles.
+    pub styles: Vec<String>,
+    /// JSON for the client-side widget.
+    pub data_json: Option<String>,
+    /// Body class.
+    pub body_class: String,
+}
+
+/// A table-of-contents entry.
+#[derive(Clone, Debug, Serialize)]
+pub struct Toc {
+    /// Anchor.
+    pub id: String,
+    /// Heading.
+    pub heading: String,
+}
+
+fn env() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut e = Environment::new();
+        e.add_template("base.html", include_str!("../templates/base.html")).expect("base template");
+        e.add_template("page.html", include_str!("../templates/page.html")).expect("page template");
+        e
+    })
+}
+
+/// An error shown as a page.
+pub struct PageError(pub ApiError);
+
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> Self {
+        PageError(e)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        let body = self.0.body();
+        let mut page = Page { title: if status == StatusCode::NOT_FOUND { "Not found".into() } else { format!("{} — {}", status.as_u16(), status.canonical_reason().unwrap_or("error")) }, ..Page::default() };
+        page.lead.push(body.error.message.clone());
+        if !body.error.fields.is_empty() {
+            let mut s = section("problems", "What to change");
+            s.tables.push(table("problems", "Problems with the request", &["parameter", "problem"], body.error.fields.iter().map(|f| vec![t(&f.field), t(&f.message)]).collect()));
+            page.sections.push(s);
+        }
+        let mut s = section("next", "Where to go");
+        s.links = vec![link("Home", Some("/".into())), link("Search", Some("/search".into()))];
+        page.sections.push(s);
+        let html = render_html(None, page, "", None);
+        (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+    }
+}
+
+/// The 404 page for unknown paths.
+pub fn not_found_page(path: &str) -> Response {
+    PageError(ApiError::NotFound(format!("There is no page at {path}."))).into_response()
+}
+
+type PageResult = Result<Response, PageError>;
+
+fn render_html(snap: Option<&Snapshot>, mut page: Page, path: &str, query: Option<&str>) -> String {
+    let base_q: Vec<String> = query.unwrap_or("").split('&').filter(|p| !p.is_empty() && !p.starts_with("download=") && !p.starts_with("format=")).map(str::to_string).collect();
+    let dl = |id: &str, fmt: &str| {
+        let mut q = base_q.clone();
+        q.push(format!("download={id}"));
+        q.push(format!("format={fmt}"));
+        format!("{path}?{}", q.join("&"))
+    };
+    for s in &mut page.sections {
+        for tb in &mut s.tables {
+            tb.csv_href = dl(&tb.id, "csv");
+            tb.json_href = dl(&tb.id, "json");
+        }
+    }
+    page.toc = page.sections.iter().map(|s| Toc { id: s.id.clone(), heading: s.heading.clone() }).collect();
+    let entry = page.entry.unwrap_or("common");
+    let (js, css) = crate::assets::entry(entry);
+    page.scripts = js;
+    page.styles = css;
+    if let Some(d) = &page.data_json {
+        page.data_json = Some(d.replace("</", "<\\/"));
+    }
+    let counts_line = snap.map(|s| format!("{} localities, {} networks, {} statements from {} sources", s.kb.localities.len(), s.kb.networks.len(), s.kb.statement_count(), s.kb.sources.len())).unwrap_or_default();
+    env().get_template("page.html").and_then(|tpl| tpl.render(minijinja::context! { page => minijinja::Value::from(minijinja::value::Serde(&page)), version => env!("CARGO_PKG_VERSION"), counts_line => counts_line }))
+        .unwrap_or_else(|e| format!("<!doctype html><title>template error</title><p>template error: {e}</p>"))
+}
+
+/// Renders a page, or one of its tables as CSV/JSON when `download` is asked for.
+fn finish(snap: &Snapshot, page: Page, path: &str, query: Option<&str>, download: Option<(String, String)>) -> PageResult {
+    if let Some((id, format)) = download {
+        let tb = page.sections.iter().flat_map(|s| s.tables.iter()).find(|tb| tb.id == id)
+            .ok_or_else(|| ApiError::field("download", format!("no table {id:?} on this page; expected one of: {}", page.sections.iter().flat_map(|s| s.tables.iter().map(|t| t.id.clone())).collect::<Vec<_>>().join(", "))))?;
+        return Ok(download_table(tb, &format));
+    }
+    let html = render_html(Some(snap), page, path, query);
+    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+}
+
+fn download_table(tb: &Table, format: &str) -> Response {
+    if format == "json" {
+        let rows: Vec<serde_json::Map<String, serde_json::Value>> = tb.rows.iter().map(|r| tb.headers.iter().zip(r).map(|(h, c)| (h.clone(), serde_json::Value::String(c.text.clone()))).collect()).collect();
+        let body = serde_json::to_vec_pretty(&serde_json::json!({"table": tb.id, "caption": tb.caption, "rows": rows})).unwrap_or_default();
+        return ([(header::CONTENT_TYPE, "application/json".to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}.json\"", tb.id))], body).into_response();
+    }
+    let mut out = tb.headers.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(",");
+    out.push('\n');
+    for r in &tb.rows {
+        out.push_str(&r.iter().map(|c| csv_field(&c.text)).collect::<Vec<_>>().join(","));
+        out.push('\n');
+    }
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}.csv\"", tb.id))], out).into_response()
+}
+
+/// Reads `download` and `format`.
+fn download_param(p: &mut Params) -> Option<(String, String)> {
+    let d = p.string("download")?;
+    let f = p.choice("format", &["csv", "json"]).unwrap_or_else(|| "csv".into());
+    Some((d, f))
+}
+
+fn pager(path: &str, query: Option<&str>, meta: &PageMeta) -> Pager {
+    let base: Vec<String> = query.unwrap_or("").split('&').filter(|p| !p.is_empty() && !p.starts_with("page=")).map(str::to_string).collect();
+    let url = |page: usize| {
+        let mut q = base.clone();
+        q.push(format!("page={page}"));
+        format!("{path}?{}", q.join("&"))
+    };
+    Pager { page: meta.page, pages: meta.pages, total: meta.total, prev: (meta.page > 1).then(|| url(meta.page - 1)), next: (meta.page < meta.pages).then(|| url(meta.page + 1)) }
+}
+
+/// Adds the page routes to `router`.
+pub fn routes(router: Router<AppState>) -> Router<AppState> {
+    router
+        .route("/", get(home))
+        .route("/search", get(search))
+        .route("/localities", get(localities))
+        .route("/localities/{id}", get(locality))
+        .route("/networks", get(networks))
+        .route("/networks/{id}", get(network))
+        .route("/organisations/{id}", get(organisation))
+        .route("/persons/{id}", get(person))
+        .route("/map", get(map))
+        .route("/graph", get(graph))
+        .route("/survey", get(survey_page))
+        .route("/diffusion", get(diffusion))
+        .route("/analyses", get(analyses))
+        .route("/sources", get(sources))
+        .route("/sources/{id}", get(source))
+        .route("/conflicts", get(conflicts))
+}
+
+fn countries_opts(s: &Snapshot) -> Vec<(String, String)> {
+    let mut cs: Vec<String> = s.kb.localities.iter().map(|l| l.country.clone()).collect();
+    cs.sort();
+    cs.dedup();
+    any_opts("any country", cs)
+}
+
+async fn home(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let ov = convert::overview(&s);
+    let mut page = Page { title: "The multilevel governance of migration".into(), nav: "home".into(), entry: Some("search"), ..Page::default() };
+    page.lead.push("A sourced, dated knowledge base of cities, small towns and rural areas, the networks they form and the actors around them — every statement cites its source, and disagreeing sources stay visible.".into());
+    let mut start = section("start", "Start here");
+    start.links = vec![
+        link("Saint-Étienne: profile and membership Gantt", Some("/localities/saint-etienne".into())),
+        link("Turin: profile and membership Gantt", Some("/localities/turin".into())),
+        link("Compare Turin and Saint-Étienne (Table 3)", Some("/analyses?compare=Turin%2CSaint-Etienne#compare".into())),
+        link("Networks on the sponsored ↔ militant spectrum", Some("/networks".into())),
+        link("Map of localities and country counts", Some("/map".into())),
+        link("Governance graph", Some("/graph".into())),
+        link("Survey dashboards (synthetic data)", Some("/survey".into())),
+        link("Diffusion what-if", Some("/diffusion".into())),
+        link("Whole-COMM cross-tabs, hypotheses, phases", Some("/analyses".into())),
+        link("Statements that disagree", Some("/conflicts".into())),
+    ];
+    page.sections.push(start);
+    let mut counts = section("counts", "What is in the knowledge base");
+    counts.paragraphs.push(format!("{} sourced statements from {} sources; {} conflicts between statements are kept visible.", ov.statements, s.kb.sources.len(), ov.conflicts));
+    let href_of = |k: &str| match k {
+        "localities" => Some("/localities".to_string()),
+        "networks" => Some("/networks".to_string()),
+        "sources" => Some("/sources".to_string()),
+        _ => None,
+    };
+    counts.tables.push(table("counts", "Records per table", &["table", "records"], ov.counts.iter().filter(|(_, v)| **v > 0).map(|(k, v)| vec![link(k.clone(), href_of(k)), n(v)]).collect()));
+    page.sections.push(counts);
+    let mut top = section("networks", "Networks with the most members");
+    let mut nets = NetworkFilter { country: None, scale: None, origin: None, year: None, q: None }.apply(&s);
+    nets.sort_by(|a, b| b.members.cmp(&a.members).then(a.name.cmp(&b.name)));
+    top.tables.push(table("top-networks", "Networks by number of members", &["network", "kind", "members", "position"], nets.iter().take(10).map(|x| vec![link(&x.name, Some(x.href.clone())), t(&x.kind), n(x.members), t(&x.class)]).collect()));
+    page.sections.push(top);
+    finish(&s, page, "/", q.as_deref(), dl)
+}
+
+async fn search(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let query = p.string("q").unwrap_or_default();
+    let kind = p.choice("kind", &["locality", "network", "organisation", "person"]);
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let mut page = Page { title: "Search".into(), nav: "search".into(), query: query.clone(), entry: Some("search"), ..Page::default() };
+    page.lead.push("Names, aliases and acronyms of localities, networks, organisations and people; accents and case do not matter (\"saint etienne\", \"gavle\").".into());
+    page.form = Some(Form {
+        action: "/search".into(), label: "Search".into(), submit: "Search".into(), auto: false,
+        fields: vec![
+            Field { placeholder: Some("e.g. saint etienne".into()), ..input("q", "Words", "search", &query) },
+            select("kind", "Kind", kind.as_deref().unwrap_or(""), any_opts("any kind", ["locality", "network", "organisation", "person"].map(String::from))),
+        ],
+    });
+    if !query.is_empty() {
+        let res = api::search_results(&s, &query, kind.as_deref(), 100);
+        let mut sec = section("results", format!("{} result(s) for “{}”", res.hits.len(), query));
+        sec.tables.push(table("results", "Search results, best first", &["name", "kind", "id"], res.hits.iter().map(|h| vec![link(&h.name, Some(h.href.clone())), t(&h.kind), t(&h.id)]).collect()));
+        page.sections.push(sec);
+    }
+    finish(&s, page, "/search", q.as_deref(), dl)
+}
+
+async fn localities(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let (page_no, per) = p.pagination(50);
+    let f = LocalityFilter::parse(&mut p);
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let mut page = Page { title: "Localities".into(), nav: "localities".into(), ..Page::default() };
+    page.lead.push("Municipalities, districts, provinces and regions in the sources. Localities the sources anonymise appear only by their public label.".into());
+    page.form = Some(Form {
+        action: "/localities".into(), label: "Filter localities".into(), submit: "Filter".into(), auto: true,
+        fields: vec![
+            input("q", "Name contains", "search", f.q.as_deref().unwrap_or("")),
+            select("country", "Country", f.country.as_deref().unwrap_or(""), countries_opts(&s)),
+            select("size", "Size", f.size.unwrap_or(""), any_opts("any size", ["rural_area", "small_town", "medium_town", "large_city"].map(String::from))),
+            Field { min: Some(1900), max: Some(2100), ..input("year", "Member of a network in", "number", &f.year.map(|y| y.to_string()).unwrap_or_default()) },
+        ],
+    });
+    let all = f.apply(&s);
+    let (meta, items) = if dl.is_some() { paginate(all, 1, usize::MAX / 2) } else { paginate(all, page_no, per) };
+    let mut sec = section("list", "Localities");
+    sec.tables.push(table("localities", "Localities matching the filters", &["name", "country", "region", "size", "kind", "memberships"],
+        items.iter().map(|l| vec![link(&l.name, Some(l.href.clone())), t(&l.country), opt(&l.region), t(l.size_class.join(" / ").replace('_', " ")), t(&l.kind), n(l.memberships)]).collect()));
+    sec.pager = Some(pager("/localities", q.as_deref(), &meta));
+    page.sections.push(sec);
+    finish(&s, page, "/localities", q.as_deref(), dl)
+}
+
+fn facts_table(id: &str, facts: &[FactOut]) -> Table {
+    table(id, "Facts, each with its source", &["property", "value", "when", "source"],
+        facts.iter().map(|f| vec![t(f.property.replace('_', " ")), t(match &f.qualifier { Some(q) => format!("{} ({q})", f.value_label), None => f.value_label.clone() }), t(&f.when.display), cite(&f.citation)]).collect())
+}
+
+fn citations_table(id: &str, cs: &[StatementRef]) -> Table {
+    table(id, "Every statement about it, with its source", &["table", "statement", "source", "locator"],
+        cs.iter().map(|c| vec![t(&c.table), t(&c.id), link(&c.short, convert::href(&Id::parse(&c.source).unwrap_or_else(|_| Id::parse("src:unknown").expect("id")))), t(&c.locator)]).collect())
+}
+
+async fn locality(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q): RawQuery) -> PageResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let until = p.int("until", 1900..=2100).unwrap_or(2020) as i32;
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let id = convert::path_id(&s, &raw, IdKind::Locality)?;
+    let d = convert::locality_detail(&s, &id);
+    let l = &d.locality;
+    let mut page = Page { title: l.name.clone(), nav: "localities".into(), ..Page::default() };
+    page.subtitle = Some(format!("{} in {}{}", l.kind, l.country, l.region.as_ref().map(|r| format!(", {r}")).unwrap_or_default()));
+    if l.anonymised {
+        page.notice = Some("The sources anonymise this locality: it is shown only by its public label, without aliases or coordinates.".into());
+    }
+    let mut about = section("about", "About");
+    about.pairs.push(("Id".into(), t(&l.id)));
+    if !l.size_class.is_empty() { about.pairs.push(("Size class".into(), t(l.size_class.join(" / ").replace('_', " ")))) }
+    if !d.aliases.is_empty() { about.pairs.push(("Also known as".into(), t(d.aliases.join(", ")))) }
+    if let Some(pr) = &d.parent { about.pairs.push(("Part of".into(), r(pr))) }
+    about.pairs.push(("Record source".into(), cite(&d.citation)));
+    about.links.push(link("JSON of this profile", Some(format!("/api/v1/localities/{}", id.body()))));
+    page.sections.push(about);
+    let tl = convert::timeline(&s, &id);
+    let mut g = section("timeline", "Memberships, office terms, phases and events");
+    g.figure = Some(Figure { svg: strip_prolog(&svg::gantt(&tl)), caption: format!("Gantt chart of {}: network memberships (leading roles highlighted), mayoral and other office terms, trajectory phases and events.", l.name), table_id: Some("timeline-rows".into()) });
+    g.tables.push(table("timeline-rows", "Time line as a table", &["lane", "label", "from", "to", "source"],
+        tl.rows.iter().map(|x| vec![t(&x.lane), t(&x.label), n(yr(x.from)), n(if x.lane == "event" { String::new() } else { x.to.map(|y| y.to_string()).unwrap_or_else(|| "ongoing".into()) }), t(&x.source)]).collect()));
+    page.sections.push(g);
+    let mut f = section("facts", "Facts");
+    f.tables.push(facts_table("facts", &d.facts));
+    page.sections.push(f);
+    let mut m = section("memberships", "Memberships");
+    m.tables.push(table("memberships", "Memberships in networks", &["network", "member", "role", "years", "exit", "source"],
+        d.memberships.iter().map(|x| vec![r(&x.network), r(&x.member), t(&x.role), t(&x.when.display), opt(&x.exit_reason), cite(&x.citation)]).collect()));
+    page.sections.push(m);
+    let mut tm = section("terms", "Office terms");
+    tm.tables.push(table("terms", "Mayors and other office holders", &["person", "office", "party", "orientation", "years", "source"],
+        d.terms.iter().map(|x| vec![r(&x.person), t(&x.office), opt(&x.party), opt(&x.orientation), t(&x.when.display), cite(&x.citation)]).collect()));
+    page.sections.push(tm);
+    let tr = convert::trajectory_out(&s, &id, until);
+    let mut ph = section("trajectory", "Trajectory phases");
+    ph.paragraphs.push(format!("Phases computed from yearly participation (up to {until}) beside the phases the sources name{}.", tr.agreement.map(|a| format!("; they agree in {:.0} % of years", a * 100.0)).unwrap_or_default()));
+    ph.tables.push(table("phases-named", "Phases as the sources name them", &["phase", "kind", "from", "to", "source"],
+        tr.named.iter().map(|x| vec![t(&x.label), opt(&x.kind), n(yr(x.from)), n(yr(x.to)), opt(&x.source)]).collect()));
+    ph.tables.push(table("phases-computed", "Phases computed from participation", &["phase", "from", "to"],
+        tr.computed.iter().map(|x| vec![t(&x.label), n(yr(x.from)), n(yr(x.to))]).collect()));
+    ph.tables.push(table("years", "Participation by year", &["year", "active memberships", "leading roles", "joins", "exits"],
+        tr.years.iter().map(|y| vec![n(y.year), n(y.active), n(y.leading), n(y.joins), n(y.exits)]).collect()));
+    page.sections.push(ph);
+    let mut ev = section("events", "Events");
+    ev.tables.push(table("events", "Events there or involving it", &["date", "event", "kind", "source"],
+        d.events.iter().map(|x| vec![t(&x.when.display), t(&x.title), t(&x.kind), cite(&x.citation)]).collect()));
+    page.sections.push(ev);
+    if !d.relations.is_empty() {
+        let mut rl = section("relations", "Relations");
+        rl.tables.push(table("relations", "Relations with other actors", &["subject", "relation", "object", "when", "source"],
+            d.relations.iter().map(|x| vec![r(&x.subject), t(x.kind.replace('_', " ")), r(&x.object), t(&x.when.display), cite(&x.citation)]).collect()));
+        page.sections.push(rl);
+    }
+    let mut c = section("citations", "Sources of these statements");
+    c.tables.push(citations_table("citations", &d.citations));
+    page.sections.push(c);
+    finish(&s, page, &format!("/localities/{raw}"), q.as_deref(), dl)
+}
+
+fn strip_prolog(svg: &str) -> String {
+    svg.find("<svg").map(|i| svg[i..].to_string()).unwrap_or_default()
+}
+
+async fn networks(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let (page_no, per) = p.pagination(100);
+    let f = NetworkFilter::parse(&mut p);
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let mut page = Page { title: "Networks".into(), nav: "networks".into(), ..Page::default() };
+    page.lead.push("City networks, programmes, campaigns and platforms, with their computed position on the sponsored ↔ militant spectrum (Lacroix, Furri & Hombert 2022).".into());
+    page.form = Some(Form {
+        action: "/networks".into(), label: "Filter networks".into(), submit: "Filter".into(), auto: true,
+        fields: vec![
+            input("q", "Name contains", "search", f.q.as_deref().unwrap_or("")),
+            select("scale", "Scale", f.scale.as_deref().unwrap_or(""), any_opts("any scale", api::SCALES.map(String::from))),
+            select("origin", "Stated origin", f.origin.as_deref().unwrap_or(""), any_opts("any origin", ["sponsored", "grassroots", "mixed"].map(String::from))),
+            Field { min: Some(1900), max: Some(2100), ..input("year", "Active in", "number", &f.year.map(|y| y.to_string()).unwrap_or_default()) },
+        ],
+    });
+    let all = f.apply(&s);
+    let (meta, items) = if dl.is_some() { paginate(all, 1, usize::MAX / 2) } else { paginate(all, page_no, per) };
+    let mut sec = section("list", "Networks");
+    sec.tables.push(table("networks", "Networks matching the filters", &["network", "kind", "scale", "origin", "founded", "members", "position"],
+        items.iter().map(|x| vec![link(&x.name, Some(x.href.clone())), t(&x.kind), t(x.scale.join(" / ")), t(x.origin.join(" / ")), t(x.founded.join(" / ")), n(x.members), t(&x.class)]).collect()));
+    sec.pager = Some(pager("/networks", q.as_deref(), &meta));
+    page.sections.push(sec);
+    finish(&s, page, "/networks", q.as_deref(), dl)
+}
+
+fn bars_svg(title: &str, points: &[(String, f64)]) -> String {
+    let w = 640.0;
+    let h = 220.0;
+    let (l, b, top) = (40.0, 36.0, 30.0);
+    let max = points.iter().map(|p| p.1).fold(1.0_f64, f64::max);
+    let bw = (w - l - 10.0) / points.len().max(1) as f64;
+    let mut out = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"bs-t\" class=\"chart\"><title id=\"bs-t\">{}</title><rect width=\"{w}\" height=\"{h}\" fill=\"#fff\"/><text x=\"{l}\" y=\"18\" font-size=\"13\" font-weight=\"bold\">{}</text>", mlgov_charts::escape(title), mlgov_charts::escape(title));
+    let step = (points.len() / 12).max(1);
+    for (i, (label, v)) in points.iter().enumerate() {
+        let x = l + i as f64 * bw;
+        let bh = (h - top - b) * v / max;
+        out.push_str(&format!("<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"#0072B2\"><title>{}: {v}</title></rect>", x + 1.0, h - b - bh, (bw - 2.0).max(1.0), mlgov_charts::escape(label)));
+        if i % step == 0 {
+            out.push_str(&format!("<text x=\"{:.1}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\">{}</text>", x + bw / 2.0, h - b + 14.0, mlgov_charts::escape(label)));
+        }
+    }
+    out.push_str(&format!("<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"end\">{max}</text><line x1=\"{l}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"#999\"/></svg>", l - 4.0, top + 4.0, w - 10.0, h - b, h - b));
+    out
+}
+
+async fn network(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q): RawQuery) -> PageResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let id = convert::path_id(&s, &raw, IdKind::Network)?;
+    let d = convert::network_detail(&s, &id);
+    let x = &d.network;
+    let mut page = Page { title: x.name.clone(), nav: "networks".into(), ..Page::default() };
+    page.subtitle = Some(format!("{}{} — position on the sponsored ↔ militant spectrum: {}", x.kind, x.acronym.as_ref().map(|a| format!(" ({a})")).unwrap_or_default(), x.class));
+    let mut about = section("about", "Attributes");
+    about.pairs.push(("Id".into(), t(&x.id)));
+    if !x.scale.is_empty() { about.pairs.push(("Scale".into(), t(x.scale.join(", ")))) }
+    if !x.origin.is_empty() { about.pairs.push(("Stated origin".into(), t(x.origin.join(", ")))) }
+    if !x.founded.is_empty() { about.pairs.push(("Founded".into(), t(x.founded.join(", ")))) }
+    if let Some(pr) = &d.parent { about.pairs.push(("Part of".into(), r(pr))) }
+    if !d.parts.is_empty() { about.pairs.push(("Parts".into(), t(d.parts.iter().map(|p| p.name.clone()).collect::<Vec<_>>().join(", ")))) }
+    about.pairs.push(("Record source".into(), cite(&d.citation)));
+    about.links.push(link("Members on the map", Some(format!("/map?network={}", id.body()))));
+    about.links.push(link("JSON of this profile", Some(format!("/api/v1/networks/{}", id.body()))));
+    about.tables.push(facts_table("facts", &d.facts));
+    page.sections.push(about);
+    let mut ty = section("typology", "Sponsored ↔ militant traits");
+    ty.paragraphs.push(format!("Position {} (−1 sponsored … +1 militant): {}.", d.typology.position.map(|p| format!("{p:+.2}")).unwrap_or_else(|| "unknown".into()), d.typology.class));
+    ty.tables.push(table("traits", "Traits with their evidence", &["trait", "value", "score", "evidence", "source"],
+        d.typology.traits.iter().flat_map(|tr| {
+            if tr.evidence.is_empty() {
+                vec![vec![t(tr.name.replace('_', " ")), t(&tr.value), n(tr.score.map(|s| format!("{s:+.2}")).unwrap_or_default()), t("no statement in the data"), t("")]]
+            } else {
+                tr.evidence.iter().map(|e| vec![t(tr.name.replace('_', " ")), t(&tr.value), n(format!("{:+.0}", e.score)), t(&e.statement), t(&e.source)]).collect()
+            }
+        }).collect()));
+    page.sections.push(ty);
+    let mut mem = section("members", "Members over time");
+    if !d.members_by_year.is_empty() {
+        let pts: Vec<(String, f64)> = d.members_by_year.iter().map(|y| (y.year.to_string(), y.count as f64)).collect();
+        mem.figure = Some(Figure { svg: bars_svg(&format!("Members of {} by year", x.acronym.clone().unwrap_or(x.name.clone())), &pts), caption: "Distinct members with a dated membership in force each year.".into(), table_id: Some("members-by-year".into()) });
+    }
+    mem.tables.push(table("members", "Members, roles and years", &["member", "role", "years", "exit", "source"],
+        d.members.iter().map(|m| vec![r(&m.member), t(&m.role), t(&m.when.display), opt(&m.exit_reason), cite(&m.citation)]).collect()));
+    mem.tables.push(table("members-by-year", "Members by year", &["year", "members"], d.members_by_year.iter().map(|y| vec![n(y.year), n(y.count)]).collect()));
+    page.sections.push(mem);
+    let mut asm = section("assemblage", "Assemblage");
+    asm.paragraphs.push(format!("{} distinct actors among members and partners, by type.", d.assemblage.total));
+    asm.tables.push(table("assemblage", "Actors by type", &["actor type", "count", "actors"],
+        d.assemblage.counts.iter().map(|(k, v)| vec![t(k.replace('_', " ")), n(v), t(d.assemblage.actors.get(k).map(|a| a.join(", ")).unwrap_or_default())]).collect()));
+    page.sections.push(asm);
+    if !d.relations.is_empty() {
+        let mut rl = section("relations", "Relations");
+        rl.tables.push(table("relations", "Funding, sponsorship and partnerships", &["subject", "relation", "object", "when", "source"],
+            d.relations.iter().map(|x| vec![r(&x.subject), t(x.kind.replace('_', " ")), r(&x.object), t(&x.when.display), cite(&x.citation)]).collect()));
+        page.sections.push(rl);
+    }
+    let mut c = section("citations", "Sources of these statements");
+    c.tables.push(citations_table("citations", &d.citations));
+    page.sections.push(c);
+    finish(&s, page, &format!("/networks/{raw}"), q.as_deref(), dl)
+}
+
+async fn actor(st: AppState, raw: String, q: Option<String>, kind: IdKind) -> PageResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let id = convert::path_id(&s, &raw, kind)?;
+    let d = convert::actor_detail(&s, &id);
+    let mut page = Page { title: d.entity.name.clone(), subtitle: Some(format!("{}{}{}", d.kind, d.subtype.as_ref().map(|x| format!(" — {}", x.replace('_', " "))).unwrap_or_default(), d.country.as_ref().map(|c| format!(" ({c})")).unwrap_or_default())), ..Page::default() };
+    let mut about = section("about", "About");
+    about.pairs.push(("Id".into(), t(&d.entity.id)));
+    about.pairs.push(("Record source".into(), cite(&d.citation)));
+    about.tables.push(facts_table("facts", &d.facts));
+    page.sections.push(about);
+    let mut m = section("ties", "Memberships, offices and affiliations");
+    m.tables.push(table("memberships", "Memberships in networks", &["network", "role", "years", "source"], d.memberships.iter().map(|x| vec![r(&x.network), t(&x.role), t(&x.when.display), cite(&x.citation)]).collect()));
+    m.tables.push(table("terms", "Office terms", &["locality", "office", "party", "years", "source"], d.terms.iter().map(|x| vec![r(&x.locality), t(&x.office), opt(&x.party), t(&x.when.display), cite(&x.citation)]).collect()));
+    m.tables.push(table("affiliations", "Affiliations", &["person", "with", "role", "years", "source"], d.affiliations.iter().map(|x| vec![r(&x.person), r(&x.organisation), t(&x.role), t(&x.when.display), cite(&x.citation)]).collect()));
+    m.tables.push(table("relations", "Relations", &["subject", "relation", "object", "when", "source"], d.relations.iter().map(|x| vec![r(&x.subject), t(x.kind.replace('_', " ")), r(&x.object), t(&x.when.display), cite(&x.citation)]).collect()));
+    page.sections.push(m);
+    let mut c = section("citations", "Sources of these statements");
+    c.tables.push(citations_table("citations", &d.citations));
+    page.sections.push(c);
+    let seg = if kind == IdKind::Person { "persons" } else { "organisations" };
+    finish(&s, page, &format!("/{seg}/{raw}"), q.as_deref(), dl)
+}
+
+async fn organisation(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q): RawQuery) -> PageResult {
+    actor(st, raw, q, IdKind::Organisation).await
+}
+
+async fn person(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q): RawQuery) -> PageResult {
+    actor(st, raw, q, IdKind::Person).await
+}
+
+async fn map(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let net = p.string("network");
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let net_id = match &net { Some(raw) => Some(convert::path_id(&s, raw, IdKind::Network)?), None => None };
+    let members: Option<Vec<Id>> = net_id.as_ref().map(|nid| s.kb.memberships.iter().filter(|m| &m.network == nid).map(|m| m.member.clone()).collect());
+    let locs: Vec<&mlgov_domain::Locality> = s.kb.localities.iter().filter(|l| members.as_ref().is_none_or(|m| m.contains(&l.id))).collect();
+    let mut by_country: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for l in &locs {
+        let e = by_country.entry(l.country.clone()).or_default();
+        e.0 += 1;
+        if l.lat.is_some() && !l.anonymised { e.1 += 1 }
+    }
+    let points: Vec<serde_json::Value> = locs.iter().filter(|l| !l.anonymised && l.lat.is_some() && l.lon.is_some())
+        .map(|l| serde_json::json!({"id": l.id.as_str(), "name": l.display_name(), "lat": l.lat, "lon": l.lon, "href": convert::href(&l.id)})).collect();
+    let title = match &net_id { Some(nid) => format!("Map: members of {}", s.name(nid)), None => "Map of localities".into() };
+    let mut page = Page { title, nav: "map".into(), entry: Some("map"), body_class: "page-map".into(), ..Page::default() };
+    page.lead.push("Country boundaries come from Natural Earth (world-atlas, bundled); nothing is fetched from the network. Few localities carry coordinates yet, so countries are shaded by their number of localities.".into());
+    page.form = Some(Form { action: "/map".into(), label: "Choose a network".into(), submit: "Show".into(), auto: true,
+        fields: vec![select("network", "Members of", net_id.as_ref().map(|i| i.body()).unwrap_or(""),
+            std::iter::once((String::new(), "all localities".to_string())).chain({
+                let mut v: Vec<(String, String)> = s.kb.networks.iter().filter(|n| s.kb.memberships.iter().any(|m| m.network == n.id)).map(|n| (n.id.body().to_string(), s.name(&n.id))).collect();
+                v.sort_by(|a, b| fold(&a.1).cmp(&fold(&b.1)));
+                v
+            }).collect())] });
+    let mut m = section("map", "Map");
+    m.widget = Some(Widget { id: "map-widget".into(), kind: "map".into(), label: "Map of countries shaded by number of localities, with located localities as points".into(), note: "Use the tables below for the same data; the map can be panned with the arrow keys and zoomed with + and −.".into() });
+    page.sections.push(m);
+    let mut c = section("countries", "Localities per country");
+    c.tables.push(table("countries", "Localities per country", &["country", "localities", "with coordinates"], by_country.iter().map(|(k, (a, b))| vec![t(k), n(a), n(b)]).collect()));
+    page.sections.push(c);
+    let mut pl = section("located", "Localities with coordinates");
+    pl.tables.push(table("located", "Localities with coordinates", &["locality", "latitude", "longitude"], points.iter().map(|p| vec![link(p["name"].as_str().unwrap_or(""), p["href"].as_str().map(String::from)), n(p["lat"].as_f64().map(|x| format!("{x:.4}")).unwrap_or_default()), n(p["lon"].as_f64().map(|x| format!("{x:.4}")).unwrap_or_default())]).collect()));
+    page.sections.push(pl);
+    page.data_json = Some(serde_json::json!({"countries": by_country.iter().map(|(k, (a, b))| serde_json::json!({"country": k, "localities": a, "located": b})).collect::<Vec<_>>(), "points": points}).to_string());
+    let path = "/map";
+    finish(&s, page, path, q.as_deref(), dl)
+}
+
+async fn graph(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let gq = graphapi::GraphQuery::parse(&mut p);
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let g = graphapi::build(&s, &gq);
+    let mut page = Page { title: "Governance graph".into(), nav: "graph".into(), entry: Some("graph"), body_class: "page-graph".into(), ..Page::default() };
+    page.lead.push("Localities, networks, organisations, persons and countries tied by memberships, office terms, affiliations, funding and partnerships, as the sources state them. Node size follows the chosen centrality.".into());
+    page.form = Some(Form { action: "/graph".into(), label: "Filter the graph".into(), submit: "Apply".into(), auto: true, fields: vec![
+        Field { min: Some(1900), max: Some(2100), placeholder: Some("all years".into()), ..input("year", "Year", "number", &gq.year.map(|y| y.to_string()).unwrap_or_default()) },
+        select("edge_type", "Edge type", gq.edge_type.as_deref().unwrap_or(""), any_opts("all edges", graphapi::EDGE_KINDS.map(String::from))),
+        select("actor_type", "Actor type", gq.actor_type.as_deref().unwrap_or(""), any_opts("all actors", graphapi::ACTOR_KINDS.map(String::from))),
+        select("centrality", "Size by", &gq.centrality, graphapi::CENTRALITIES.iter().map(|c| (c.to_string(), c.to_string())).collect()),
+    ]});
+    let mut w = section("graph", format!("{} nodes, {} edges", g.nodes.len(), g.edges.len()));
+    w.widget = Some(Widget { id: "graph-widget".into(), kind: "graph".into(), label: "Interactive governance graph".into(), note: "Tab into the graph and use the arrow keys to move between nodes, Enter to open one. The tables below list the same nodes and edges.".into() });
+    page.sections.push(w);
+    let mut nodes = g.nodes.clone();
+    nodes.sort_by(|a, b| b.centrality.partial_cmp(&a.centrality).unwrap_or(std::cmp::Ordering::Equal).then(a.label.cmp(&b.label)));
+    let mut nt = section("nodes", "Nodes by centrality");
+    nt.tables.push(table("nodes", format!("Nodes sorted by {}", g.centrality), &["node", "kind", "level", "sector", "degree", &g.centrality],
+        nodes.iter().map(|x| vec![link(&x.label, x.href.clone()), t(&x.kind), t(&x.level), t(x.sector.replace('_', "-")), n(x.degree), n(format!("{:.4}", x.centrality))]).collect()));
+    page.sections.push(nt);
+    let label = |id: &str| g.nodes.iter().find(|x| x.id == id).map(|x| x.label.clone()).unwrap_or_else(|| id.to_string());
+    let mut et = section("edges", "Edges");
+    et.tables.push(table("edges", "Edges of the filtered graph", &["from", "to", "kind", "first year", "last year"],
+        g.edges.iter().map(|e| vec![t(label(&e.source)), t(label(&e.target)), t(&e.kind), n(yr(e.from)), n(yr(e.to))]).collect()));
+    page.sections.push(et);
+    page.data_json = Some(serde_json::to_string(&g).unwrap_or_default());
+    finish(&s, page, "/graph", q.as_deref(), dl)
+}
+
+async fn survey_page(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
+    let s = st.snapshot();
+    let data = st.extras.clone();
+    let mut p = Params::parse(q.as_deref());
+    let sq = survey::SurveyQuery::parse(&data, &mut p);
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let sq2 = sq.clone();
+    let d2 = data.clone();
+    let table_res = tokio::task::spawn_blocking(move || survey::run(&d2, &sq2)).await.map_err(|e| ApiError::Internal(e.to_string()))??;
+    let out = survey::to_wire(&data, &table_res);
+    let (ins, _, _) = data.get();
+    let mut page = Page { title: "Survey dashboards".into(), nav: "survey".into(), ..Page::default() };
+    page.notice = Some(format!("SYNTHETIC DATA — these figures are computed on {} generated respondents in {} invented localities (seed {}), to show how the Whole-COMM interaction survey is analysed. They say nothing about real places.", out.respondents, survey::LOCALITIES, survey::SEED));
+    page.form = Some(Form { action: "/survey".into(), label: "Choose the analysis and groups".into(), submit: "Show".into(), auto: true, fields: vec![
+        select("analysis", "Analysis", sq.analysis.id(), mlgov_survey::AnalysisKind::ALL.iter().map(|k| (k.id().to_string(), k.title().to_string())).collect()),
+        select("group_by", "Group by", sq.group_by.id(), survey::GROUPINGS.iter().map(|g| (g.to_string(), g.to_string())).collect()),
+        select("period", "Period", sq.period.as_deref().unwrap_or("all"), std::iter::once(("all".to_string(), "all periods".to_string())).chain(ins.periods.iter().map(|x| (x.id.clone(), x.label.clone()))).collect()),
+        select("role", "Respondents", sq.role.as_deref().unwrap_or("all"), std::iter::once(("all".to_string(), "all roles".to_string())).chain(ins.roles.iter().map(|x| (x.id.clone(), x.label.clone()))).collect()),
+    ]});
+    let mut fig = section("figure", format!("{} ({})", out.title, out.figure));
+    for (i, c) in mlgov_survey::charts_for(&table_res, ins).into_iter().enumerate() {
+        let svg = strip_prolog(&c.chart.render());
+        if i == 0 {
+            fig.figure = Some(Figure { svg, caption: format!("{} by {}, mean with 95 % bootstrap interval and n per bar; synthetic data.", out.title, out.group_by.join(", ")), table_id: Some("estimates".into()) });
+        } else {
+            fig.links.push(t(format!("Further panel: {}", c.suffix.trim_start_matches('_'))));
+        }
+    }
+    for note in &out.notes { fig.paragraphs.push(note.clone()) }
+    page.sections.push(fig);
+    let mut tb = section("table", "Estimates");
+    tb.tables.push(table("estimates", "Estimates with n and 95 % bootstrap intervals (synthetic data)", &["group", "period", "measure", "statistic", "n", "mean", "low", "high", "small n"],
+        out.rows.iter().map(|r| vec![t(r.group.join(" · ").replace('_', " ")), opt(&r.period), t(&r.label), t(&r.statistic), n(r.estimate.n),
+            n(r.estimate.mean.map(|x| format!("{x:.3}")).unwrap_or_default()), n(r.estimate.ci_low.map(|x| format!("{x:.3}")).unwrap_or_default()), n(r.estimate.ci_high.map(|x| format!("{x:.3}")).unwrap_or_default()), t(if r.estimate.small_n { "yes" } else { "" })]).collect()));
+    page.sections.push(tb);
+    finish(&s, page, "/survey", q.as_deref(), dl)
+}
+
+async fn diffusion(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let dq = diffusionapi::DiffusionQuery::parse(&s, &mut p);
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let s2 = s.clone();
+    let dq2 = dq.clone();
+    let (base, scen) = tokio::task::spawn_blocking(move || {
+        let base = diffusionapi::run(&s2, &diffusionapi::DiffusionQuery { scenario: "baseline".into(), ..dq2.clone() });
+        let scen = if dq2.scenario == "baseline" { None } else { Some(diffusionapi::run(&s2, &dq2)) };
+        (base, scen)
+    }).await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    let base = base?;
+    let scen = scen.transpose()?;
+    let mut page = Page { title: "Diffusion what-if".into(), nav: "diffusion".into(), ..Page::default() };
+    page.notice = Some("Scenario exploration, not a forecast: tie strengths are assumptions and the sources record no adoptions.".into());
+    let seed_default = dq.seed.clone().or_else(|| diffusionapi::DiffusionQuery::default_seed(&s));
+    let mut locs: Vec<(String, String)> = s.kb.localities.iter().filter(|l| s.kb.memberships.iter().any(|m| m.member == l.id)).map(|l| (l.id.body().to_string(), l.display_name().to_string())).collect();
+    locs.sort_by(|a, b| fold(&a.1).cmp(&fold(&b.1)));
+    let mut nets: Vec<(String, String)> = s.kb.networks.iter().map(|n| (n.id.body().to_string(), s.name(&n.id))).collect();
+    nets.sort_by(|a, b| fold(&a.1).cmp(&fold(&b.1)));
+    let mut fields = Vec::new();
+    if !s.kb.practices.is_empty() {
+        fields.push(select("practice", "Practice", dq.practice.as_ref().map(|x| x.as_str()).unwrap_or(""), std::iter::once((String::new(), "none: start from a locality".to_string())).chain(s.kb.practices.iter().map(|x| (x.id.to_string(), x.title.clone()))).collect()));
+    }
+    fields.push(select("seed", "Initial adopter", seed_default.as_ref().map(|x| x.body()).unwrap_or(""), locs));
+    fields.push(select("model", "Model", &dq.model, vec![("ic".into(), "independent cascade".into()), ("lt".into(), "linear threshold".into())]));
+    fields.push(select("scenario", "Scenario", &dq.scenario, vec![("baseline".into(), "baseline only".into()), ("integration_officers".into(), "every locality gets an integration officer".into()), ("join_network".into(), "the initial adopter joins a network".into())]));
+    fields.push(select("network", "Network joined", dq.network.as_ref().map(|x| x.body()).unwrap_or(""), std::iter::once((String::new(), "the largest network".to_string())).chain(nets).collect()));
+    page.form = Some(Form { action: "/diffusion".into(), label: "Choose the what-if".into(), submit: "Simulate".into(), auto: false, fields });
+    if s.kb.practices.is_empty() {
+        page.lead.push("The knowledge base records no practices yet, so the simulation starts from a chosen locality.".into());
+    }
+    let mut series: Vec<(&str, &[CurvePoint])> = vec![("baseline", &base.curve)];
+    if let Some(sc) = &scen { series.push((sc.scenario.as_str(), &sc.curve)) }
+    let mut fig = section("curves", "Adoption curves");
+    fig.paragraphs.push(format!("Initial adopter(s): {}; {} runs of the {} model over {} nodes.", base.seeds.iter().map(|x| x.name.clone()).collect::<Vec<_>>().join(", "), base.runs, if base.model == "lt" { "linear threshold" } else { "independent cascade" }, base.nodes));
+    for note in scen.as_ref().unwrap_or(&base).notes.iter() { fig.paragraphs.push(note.clone()) }
+    fig.figure = Some(Figure { svg: svg::curves("Mean adopters per step with 95 % band", &series), caption: "Mean number of adopting nodes per step across Monte Carlo runs, with the 2.5–97.5 % band.".into(), table_id: Some("curve".into()) });
+    let mut rows = Vec::new();
+    for (i, pt) in base.curve.iter().enumerate() {
+        let mut row = vec![n(pt.step), n(format!("{:.2}", pt.mean)), n(format!("{:.1}", pt.low)), n(format!("{:.1}", pt.high))];
+        if let Some(sc) = &scen {
+            let q = &sc.curve[i.min(sc.curve.len().saturating_sub(1))];
+            row.extend([n(format!("{:.2}", q.mean)), n(format!("{:.1}", q.low)), n(format!("{:.1}", q.high))]);
+        }
+        rows.push(row);
+    }
+    let headers: Vec<&str> = if scen.is_some() { vec!["step", "baseline mean", "low", "high", "scenario mean", "low", "high"] } else { vec!["step", "mean", "low", "high"] };
+    fig.tables.push(table("curve", "Adoption per step", &headers, rows));
+    page.sections.push(fig);
+    finish(&s, page, "/diffusion", q.as_deref(), dl)
+}
+
+async fn analyses(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let compare = p.string("compare").unwrap_or_else(|| "Turin,Saint-Etienne".into());
+    let table3 = p.bool("table3").unwrap_or(true);
+    let window = p.int("window", 0..=50).unwrap_or(5) as i32;
+    let min_cso = p.int("min_cso", 0..=100).unwrap_or(2) as usize;
+    let ids = api::resolve_localities(&s, &mut p, Some(&compare));
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let mut page = Page { title: "Analyses".into(), nav: "analyses".into(), ..Page::default() };
+    page.lead.push("The papers' tables reproduced from the statements: the Turin / Saint-Étienne comparison, Whole-COMM cross-tabs, national configurations, named phases, the hypotheses on militant networks and the typology of every network.".into());
+    page.form = Some(Form { action: "/analyses".into(), label: "Settings".into(), submit: "Update".into(), auto: false, fields: vec![
+        Field { placeholder: Some("Turin,Saint-Etienne".into()), ..input("compare", "Compare (comma-separated)", "text", &compare) },
+        select("table3", "Memberships", if table3 { "true" } else { "false" }, vec![("true".into(), "Table 3 only".into()), ("false".into(), "all, with roles".into())]),
+        Field { min: Some(0), max: Some(50), ..input("window", "H1 window (years)", "number", &window.to_string()) },
+        Field { min: Some(0), max: Some(100), ..input("min_cso", "H2 civil-society threshold", "number", &min_cso.to_string()) },
+    ]});
+    let cmp = convert::compare(&s, &ids, table3);
+    let mut c = section("compare", "Localities side by side");
+    for (i, col) in cmp.localities.iter().enumerate() {
+        c.tables.push(table(&format!("compare-{}", i + 1), format!("{}: memberships{}", col.locality.name, if col.mode.is_empty() { String::new() } else { format!(" (mode: {})", col.mode.join(", ").replace('_', " ")) }), &["network", "role", "from", "to", "via", "source"],
+            col.memberships.iter().map(|m| vec![r(&m.network), t(&m.role), n(yr(m.from)), n(yr(m.to)), opt(&m.via), t(&m.source)]).collect()));
+        c.tables.push(table(&format!("mayors-{}", i + 1), format!("{}: mayors", col.locality.name), &["mayor", "party", "orientation", "from", "to"],
+            col.mayors.iter().map(|m| vec![t(&m.name), opt(&m.party), opt(&m.orientation), n(yr(m.from)), n(yr(m.to))]).collect()));
+    }
+    page.sections.push(c);
+    let mut x = section("crosstabs", "Whole-COMM cross-tabs");
+    for spec in CROSSTABS.iter() {
+        let ct = convert::crosstab(&s, spec);
+        let mut headers: Vec<String> = vec![String::new()];
+        headers.extend(ct.columns.iter().cloned());
+        headers.push("total".into());
+        let mut rows: Vec<Vec<Cell>> = ct.rows.iter().enumerate().map(|(i, rname)| {
+            let mut row = vec![t(rname.replace('_', " "))];
+            row.extend(ct.counts[i].iter().map(|v| n(fmt_count(*v))));
+            row.push(n(fmt_count(ct.row_totals[i])));
+            row
+        }).collect();
+        let mut tot = vec![t("total")];
+        tot.extend(ct.column_totals.iter().map(|v| n(fmt_count(*v))));
+        tot.push(n(fmt_count(ct.total)));
+        rows.push(tot);
+        let hs: Vec<&str> = headers.iter().map(|h| h.as_str()).collect();
+        x.tables.push(table(&ct.name, &ct.title, &hs, rows));
+    }
+    page.sections.push(x);
+    let cs = convert::countries(&s);
+    let mut co = section("countries", "Countries");
+    co.tables.push(table("countries", "National / regional policy configurations and localities per country", &["country", "configurations", "localities", "memberships"],
+        cs.countries.iter().map(|c| vec![t(&c.country), t(c.configurations.join(", ").replace('_', " ")), n(c.localities), n(c.memberships)]).collect()));
+    page.sections.push(co);
+    let mut ph = section("phases", "Trajectory phases as the authors name them");
+    let mut phs: Vec<&mlgov_domain::Phase> = s.kb.phases.iter().collect();
+    phs.sort_by(|a, b| a.locality.cmp(&b.locality).then(a.when.cmp(&b.when)));
+    ph.tables.push(table("phases", "Named phases", &["locality", "phase", "kind", "years", "source"],
+        phs.iter().map(|x| { let o = convert::phase(&s, x); vec![r(&o.locality), t(&o.label), opt(&o.kind), t(&o.when.display), cite(&o.citation)] }).collect()));
+    page.sections.push(ph);
+    let hy = convert::hypotheses_out(&s, window, min_cso);
+    let mut hs = section("hypotheses", "Hypotheses on militant networks");
+    for h in &hy.hypotheses {
+        hs.paragraphs.push(format!("{}: {} — {} Paper: {}. Fisher's exact p = {}.", h.id, h.statement, h.sentence, h.paper_verdict, h.fisher_p.map(|p| format!("{p:.3}")).unwrap_or_else(|| "n/a".into())));
+        hs.tables.push(table(&format!("{}-rows", h.id.to_lowercase()), format!("{}: networks", h.id), &["network", "class", "countries", "founded", "condition", "evidence"],
+            h.rows.iter().map(|x| vec![r(&x.network), t(&x.class), t(x.countries.join(", ")), n(yr(x.founded)), t(match x.condition { Some(true) => "yes", Some(false) => "no", None => "unknown" }), t(x.evidence.join("; "))]).collect()));
+    }
+    page.sections.push(hs);
+    let mut ty = section("typology", "Every network on the sponsored ↔ militant spectrum");
+    let mut all: Vec<TypologyOut> = s.kb.networks.iter().map(|x| convert::typology_out(&s, &x.id)).collect();
+    all.sort_by(|a, b| a.position.partial_cmp(&b.position).unwrap_or(std::cmp::Ordering::Equal).then(a.network.name.cmp(&b.network.name)));
+    ty.tables.push(table("typology", "Networks by position (−1 sponsored … +1 militant)", &["network", "position", "class", "stated origin", "funding", "partners", "scope", "issue focus"],
+        all.iter().map(|x| {
+            let tr = |name: &str| t(x.traits.iter().find(|tr| tr.name == name).map(|tr| tr.value.clone()).unwrap_or_default());
+            vec![r(&x.network), n(x.position.map(|p| format!("{p:+.2}")).unwrap_or_default()), t(&x.class), t(x.stated_origin.join(", ")), tr("funding"), tr("partners"), tr("scope"), tr("issue_focus")]
+        }).collect()));
+    page.sections.push(ty);
+    finish(&s, page, "/analyses", q.as_deref(), dl)
+}
+
+async fn sources(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let mut page = Page { title: "Sources".into(), nav: "sources".into(), ..Page::default() };
+    page.lead.push("Every source the statements cite, with the number of statements citing it. Open a source to see what it supports.".into());
+    let mut sec = section("list", "Sources");
+    sec.tables.push(table("sources", "Sources", &["source", "title", "year", "kind", "statements"],
+        s.kb.sources.iter().map(|x| { let o = convert::source_summary(&s, x); vec![link(&o.short, Some(o.href.clone())), t(&o.title), n(o.year.map(|y| y.to_string()).unwrap_or_default()), t(&o.kind), n(o.statements)] }).collect()));
+    page.sections.push(sec);
+    finish(&s, page, "/sources", q.as_deref(), dl)
+}
+
+async fn source(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q): RawQuery) -> PageResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let (page_no, per) = p.pagination(200);
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let id = convert::path_id(&s, &raw, IdKind::Source)?;
+    let d = convert::source_detail(&s, &id);
+    let mut page = Page { title: d.source.short.clone(), subtitle: Some(d.source.title.clone()), nav: "sources".into(), ..Page::default() };
+    let mut about = section("about", "About");
+    about.pairs.push(("Id".into(), t(&d.source.id)));
+    if !d.source.authors.is_empty() { about.pairs.push(("Authors".into(), t(d.source.authors.join("; ")))) }
+    if let Some(y) = d.source.year { about.pairs.push(("Year".into(), t(y.to_string()))) }
+    about.pairs.push(("Kind".into(), t(&d.source.kind)));
+    if let Some(l) = &d.source.licence { about.pairs.push(("Licence".into(), t(l))) }
+    if let Some(u) = &d.source.url { about.pairs.push(("DOI / URL".into(), t(u))) }
+    page.sections.push(about);
+    let all = d.citing;
+    let (meta, items) = if dl.is_some() { paginate(all, 1, usize::MAX / 2) } else { paginate(all, page_no, per) };
+    let mut c = section("citing", format!("{} statements cite it", meta.total));
+    c.tables.push(table("citing", "Statements citing this source", &["table", "statement", "about", "locator"],
+        items.iter().map(|x| vec![t(&x.table), t(&x.id), x.about.as_ref().map(r).unwrap_or_default(), t(&x.locator)]).collect()));
+    c.pager = Some(pager(&format!("/sources/{raw}"), q.as_deref(), &meta));
+    page.sections.push(c);
+    finish(&s, page, &format!("/sources/{raw}"), q.as_deref(), dl)
+}
+
+async fn conflicts(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let cs = convert::conflicts(&s);
+    let mut page = Page { title: "Conflicts between statements".into(), nav: "conflicts".into(), ..Page::default() };
+    page.lead.push(format!("{} groups of statements disagree (single-valued facts with overlapping dates and different values, or memberships dated differently by different sources). All are kept, each with its source.", cs.count));
+    let mut sec = section("list", "Disagreeing statements");
+    sec.tables.push(table("conflicts", "Each disagreeing statement with its source", &["subject", "about", "value", "when", "source", "statement"],
+        cs.conflicts.iter().flat_map(|c| c.statements.iter().map(move |x| vec![r(&c.subject), t(c.about.replace('_', " ")), t(&x.value), t(&x.when.display), cite(&x.citation), t(&x.id)])).collect()));
+    page.sections.push(sec);
+    finish(&s, page, "/conflicts", q.as_deref(), dl)
+}
+

@@ -1,0 +1,178 @@
+//! The shared server state: an immutable snapshot of the knowledge base (with its name index,
+//! precomputed lookups and a content hash used in ETags) behind `Arc<RwLock<..>>`, replaced
+//! wholesale on reload; plus a bounded cache of rendered responses per snapshot.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::SystemTime;
+
+use axum::body::Bytes;
+use mlgov_domain::{Id, KnowledgeBase, NameIndex};
+use mlgov_store::{SqliteStore, Store, StoreError};
+
+/// How many rendered responses a snapshot keeps (cleared wholesale when full).
+const CACHE_CAPACITY: usize = 4096;
+
+/// A cached response: content type and body.
+#[derive(Clone, Debug)]
+pub struct CachedResponse {
+    /// `Content-Type` header value.
+    pub content_type: &'static str,
+    /// Body bytes.
+    pub body: Bytes,
+}
+
+/// One loaded version of the knowledge base with everything derived from it.
+pub struct Snapshot {
+    /// The knowledge base.
+    pub kb: KnowledgeBase,
+    /// Accent-insensitive name index.
+    pub index: NameIndex,
+    /// FNV-1a hash of the knowledge base's JSON serialisation (plus the server version): the
+    /// strong part of every ETag, so that a reload with different data invalidates caches.
+    pub content_hash: u64,
+    /// Display name per entity id (public labels for anonymised localities).
+    names: HashMap<Id, String>,
+    /// Rendered responses keyed by path and query.
+    cache: Mutex<HashMap<String, CachedResponse>>,
+}
+
+impl Snapshot {
+    /// Builds a snapshot (index, names, hash) from a knowledge base.
+    pub fn new(kb: KnowledgeBase) -> Snapshot {
+        let index = kb.index();
+        let json = serde_json::to_vec(&kb).unwrap_or_default();
+        let mut content_hash = fnv1a(&json);
+        content_hash ^= fnv1a(env!("CARGO_PKG_VERSION").as_bytes()).rotate_left(17);
+        let mut names = HashMap::new();
+        let ids = kb.localities.iter().map(|x| &x.id)
+            .chain(kb.networks.iter().map(|x| &x.id))
+            .chain(kb.organisations.iter().map(|x| &x.id))
+            .chain(kb.persons.iter().map(|x| &x.id))
+            .chain(kb.events.iter().map(|x| &x.id))
+            .chain(kb.sources.iter().map(|x| &x.id))
+            .chain(kb.practices.iter().map(|x| &x.id));
+        for id in ids {
+            names.insert(id.clone(), kb.display_name(id));
+        }
+        Snapshot { kb, index, content_hash, names, cache: Mutex::new(HashMap::new()) }
+    }
+
+    /// The display name of an id (public label for anonymised localities; the id when unknown).
+    pub fn name(&self, id: &Id) -> String {
+        self.names.get(id).cloned().unwrap_or_else(|| self.kb.display_name(id))
+    }
+
+    /// Whether an entity id exists in the base.
+    pub fn exists(&self, id: &Id) -> bool {
+        self.names.contains_key(id)
+    }
+
+    /// The ETag of a response identified by `key` (path and query) in this snapshot.
+    pub fn etag(&self, key: &str) -> String {
+        format!("\"{:016x}-{:016x}\"", self.content_hash, fnv1a(key.as_bytes()))
+    }
+
+    /// A cached response for `key`.
+    pub fn cached(&self, key: &str) -> Option<CachedResponse> {
+        self.cache.lock().ok()?.get(key).cloned()
+    }
+
+    /// Stores a rendered response.
+    pub fn store(&self, key: String, value: CachedResponse) {
+        if let Ok(mut c) = self.cache.lock() {
+            if c.len() >= CACHE_CAPACITY {
+                c.clear();
+            }
+            c.insert(key, value);
+        }
+    }
+}
+
+/// FNV-1a 64-bit hash (Fowler–Noll–Vo), O(n).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// The state shared by every handler.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<RwLock<Arc<Snapshot>>>,
+    /// The database file the snapshot was loaded from (None for in-memory states in tests).
+    pub db_path: Option<PathBuf>,
+    /// Modification time of the database file at the last load.
+    loaded_mtime: Arc<Mutex<Option<SystemTime>>>,
+    /// Derived data computed lazily and shared across requests (survey datasets).
+    pub extras: Arc<crate::survey::SurveyData>,
+}
+
+impl AppState {
+    /// A state over a knowledge base held in memory.
+    pub fn from_kb(kb: KnowledgeBase) -> AppState {
+        AppState {
+            inner: Arc::new(RwLock::new(Arc::new(Snapshot::new(kb)))),
+            db_path: None,
+            loaded_mtime: Arc::new(Mutex::new(None)),
+            extras: Arc::new(crate::survey::SurveyData::new()),
+        }
+    }
+
+    /// Loads the knowledge base from an existing SQLite store.
+    pub fn open(db: &Path) -> Result<AppState, StoreError> {
+        let kb = SqliteStore::open_existing(db)?.load()?;
+        let mut s = AppState::from_kb(kb);
+        s.db_path = Some(db.to_path_buf());
+        *s.loaded_mtime.lock().expect("mtime lock") = mtime(db);
+        Ok(s)
+    }
+
+    /// The current snapshot (cheap: clones an `Arc`).
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.inner.read().map(|g| g.clone()).unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    /// Replaces the snapshot.
+    pub fn replace(&self, kb: KnowledgeBase) {
+        let snap = Arc::new(Snapshot::new(kb));
+        match self.inner.write() {
+            Ok(mut g) => *g = snap,
+            Err(p) => *p.into_inner() = snap,
+        }
+    }
+
+    /// Reloads from the database file; returns whether a database is attached.
+    pub fn reload(&self) -> Result<bool, StoreError> {
+        let Some(db) = &self.db_path else { return Ok(false) };
+        let kb = SqliteStore::open_existing(db)?.load()?;
+        self.replace(kb);
+        *self.loaded_mtime.lock().expect("mtime lock") = mtime(db);
+        Ok(true)
+    }
+
+    /// Reloads when the database file (or its WAL) changed since the last load.
+    pub fn reload_if_changed(&self) -> Result<bool, StoreError> {
+        let Some(db) = &self.db_path else { return Ok(false) };
+        let now = mtime(db);
+        let last = *self.loaded_mtime.lock().expect("mtime lock");
+        if now.is_some() && now != last {
+            self.reload()?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+}
+
+/// Latest modification time of the database and its WAL file.
+fn mtime(db: &Path) -> Option<SystemTime> {
+    let main = std::fs::metadata(db).and_then(|m| m.modified()).ok();
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    let wal = std::fs::metadata(PathBuf::from(wal)).and_then(|m| m.modified()).ok();
+    main.max(wal)
+}

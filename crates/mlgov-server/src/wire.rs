@@ -1,0 +1,1020 @@
+//! Wire types of the JSON API: explicit structs, separate from the domain and analysis types,
+//! documented with utoipa. Conversions live in `build.rs`; these types never reach the store.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Pagination metadata, in the body of every list response.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PageMeta {
+    /// Page number (1-based).
+    pub page: usize,
+    /// Items per page.
+    pub per_page: usize,
+    /// Items matching the filters.
+    pub total: usize,
+    /// Number of pages.
+    pub pages: usize,
+}
+
+/// A reference to an entity by id and display name (public label for anonymised localities).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct EntityRef {
+    /// Prefixed id (`loc:`, `net:`, `org:`, `per:`, `evt:`, `src:`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Page of the entity in the explorer, when it has one.
+    pub href: Option<String>,
+}
+
+/// Where a statement comes from.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CitationOut {
+    /// Source id.
+    pub source: String,
+    /// Short citation of the source.
+    pub short: String,
+    /// Page, table or section in the source.
+    pub locator: String,
+}
+
+/// A (partial) date interval.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct WhenOut {
+    /// Start (YYYY, YYYY-MM or YYYY-MM-DD), open when absent.
+    pub from: Option<String>,
+    /// End, open when absent.
+    pub to: Option<String>,
+    /// Human rendering ("2019–", "2004–2014").
+    pub display: String,
+}
+
+/// A statement citing a source.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct StatementRef {
+    /// The table (memberships, facts, …).
+    pub table: String,
+    /// Statement id.
+    pub id: String,
+    /// Source id.
+    pub source: String,
+    /// Short citation.
+    pub short: String,
+    /// Locator.
+    pub locator: String,
+}
+
+/// A typed fact with its citation.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct FactOut {
+    /// Fact id.
+    pub id: String,
+    /// Property (size_class, policy_outcome, founded, scale, …).
+    pub property: String,
+    /// Value as stated.
+    pub value: String,
+    /// The value rendered for people (entity names resolved).
+    pub value_label: String,
+    /// Qualifier.
+    pub qualifier: Option<String>,
+    /// When it holds.
+    pub when: WhenOut,
+    /// Note.
+    pub note: Option<String>,
+    /// Source.
+    pub citation: CitationOut,
+}
+
+/// A membership of a locality, organisation, person or network in a network.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct MembershipOut {
+    /// Membership id.
+    pub id: String,
+    /// The network.
+    pub network: EntityRef,
+    /// The member.
+    pub member: EntityRef,
+    /// Role (member, founder, president, …).
+    pub role: String,
+    /// Whether the role is a leading one.
+    pub leading: bool,
+    /// When.
+    pub when: WhenOut,
+    /// Why it ended.
+    pub exit_reason: Option<String>,
+    /// Note.
+    pub note: Option<String>,
+    /// Source.
+    pub citation: CitationOut,
+}
+
+/// An office term (mayor, deputy mayor, …).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TermOut {
+    /// Term id.
+    pub id: String,
+    /// Locality.
+    pub locality: EntityRef,
+    /// Person.
+    pub person: EntityRef,
+    /// Office.
+    pub office: String,
+    /// Portfolio.
+    pub portfolio: Option<String>,
+    /// Party or coalition.
+    pub party: Option<String>,
+    /// Political orientation.
+    pub orientation: Option<String>,
+    /// When.
+    pub when: WhenOut,
+    /// Source.
+    pub citation: CitationOut,
+}
+
+/// A trajectory phase as a source names it.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PhaseOut {
+    /// Phase id.
+    pub id: String,
+    /// The locality.
+    pub locality: EntityRef,
+    /// The source's name of the phase.
+    pub label: String,
+    /// Mapped kind.
+    pub kind: Option<String>,
+    /// When.
+    pub when: WhenOut,
+    /// Source.
+    pub citation: CitationOut,
+}
+
+/// An event.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct EventOut {
+    /// Event id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Kind.
+    pub kind: String,
+    /// When.
+    pub when: WhenOut,
+    /// Country code.
+    pub country: Option<String>,
+    /// Places.
+    pub places: Vec<EntityRef>,
+    /// Actors.
+    pub actors: Vec<EntityRef>,
+    /// Description.
+    pub description: Option<String>,
+    /// Source.
+    pub citation: CitationOut,
+}
+
+/// A typed relation between two entities.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct RelationOut {
+    /// Relation id.
+    pub id: String,
+    /// Subject.
+    pub subject: EntityRef,
+    /// Kind (funds, sponsors, partners_with, …).
+    pub kind: String,
+    /// Object.
+    pub object: EntityRef,
+    /// When.
+    pub when: WhenOut,
+    /// Source.
+    pub citation: CitationOut,
+}
+
+/// A locality in a list.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct LocalitySummary {
+    /// `loc:` id.
+    pub id: String,
+    /// Display name (public label when anonymised).
+    pub name: String,
+    /// Administrative kind.
+    pub kind: String,
+    /// ISO country code.
+    pub country: String,
+    /// Region.
+    pub region: Option<String>,
+    /// Size classes stated by the sources.
+    pub size_class: Vec<String>,
+    /// Whether the sources anonymise it.
+    pub anonymised: bool,
+    /// Latitude (never for anonymised localities).
+    pub lat: Option<f64>,
+    /// Longitude.
+    pub lon: Option<f64>,
+    /// Number of memberships.
+    pub memberships: usize,
+    /// Explorer page.
+    pub href: String,
+}
+
+/// A list of localities.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct LocalityList {
+    /// Pagination.
+    pub meta: PageMeta,
+    /// Items.
+    pub items: Vec<LocalitySummary>,
+}
+
+/// A locality with its sourced statements.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct LocalityDetail {
+    /// Summary.
+    pub locality: LocalitySummary,
+    /// Aliases (omitted for anonymised localities).
+    pub aliases: Vec<String>,
+    /// Part of.
+    pub parent: Option<EntityRef>,
+    /// Where the locality record comes from.
+    pub citation: CitationOut,
+    /// Facts.
+    pub facts: Vec<FactOut>,
+    /// Memberships (its own and those of its parts).
+    pub memberships: Vec<MembershipOut>,
+    /// Office terms.
+    pub terms: Vec<TermOut>,
+    /// Named phases.
+    pub phases: Vec<PhaseOut>,
+    /// Events that took place there or involve it.
+    pub events: Vec<EventOut>,
+    /// Relations.
+    pub relations: Vec<RelationOut>,
+    /// Every statement about it, with its source.
+    pub citations: Vec<StatementRef>,
+}
+
+/// A network in a list.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct NetworkSummary {
+    /// `net:` id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Acronym.
+    pub acronym: Option<String>,
+    /// Kind (network, programme, campaign, …).
+    pub kind: String,
+    /// Scale facts.
+    pub scale: Vec<String>,
+    /// Stated origin (sponsored, grassroots, mixed).
+    pub origin: Vec<String>,
+    /// Founding date(s).
+    pub founded: Vec<String>,
+    /// Countries (facts).
+    pub countries: Vec<String>,
+    /// Distinct members.
+    pub members: usize,
+    /// Computed position on the sponsored ↔ militant spectrum.
+    pub class: String,
+    /// Explorer page.
+    pub href: String,
+}
+
+/// A list of networks.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct NetworkList {
+    /// Pagination.
+    pub meta: PageMeta,
+    /// Items.
+    pub items: Vec<NetworkSummary>,
+}
+
+/// One piece of evidence for a typology trait.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct EvidenceOut {
+    /// The statement in words.
+    pub statement: String,
+    /// −1 sponsored … +1 militant.
+    pub score: f64,
+    /// Statement id.
+    pub id: String,
+    /// Source and locator.
+    pub source: String,
+}
+
+/// One trait of the sponsored ↔ militant typology.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TraitOut {
+    /// funding, partners, scope, issue_focus.
+    pub name: String,
+    /// sponsored, militant, mixed or unknown.
+    pub value: String,
+    /// Mean score of the evidence.
+    pub score: Option<f64>,
+    /// Evidence.
+    pub evidence: Vec<EvidenceOut>,
+}
+
+/// A network's position on the sponsored ↔ militant spectrum.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TypologyOut {
+    /// The network.
+    pub network: EntityRef,
+    /// Mean of the known traits (−1 … +1).
+    pub position: Option<f64>,
+    /// sponsored, intermediate, militant or unknown.
+    pub class: String,
+    /// Traits.
+    pub traits: Vec<TraitOut>,
+    /// Stated origin.
+    pub stated_origin: Vec<String>,
+    /// Scale.
+    pub scale: Vec<String>,
+    /// Institutionalisation.
+    pub institutionalisation: Vec<String>,
+    /// Focus.
+    pub focus: Vec<String>,
+}
+
+/// Power assemblage: members and partners by actor type.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AssemblageOut {
+    /// The network.
+    pub network: EntityRef,
+    /// Distinct actors per type.
+    pub counts: BTreeMap<String, usize>,
+    /// Actor names per type.
+    pub actors: BTreeMap<String, Vec<String>>,
+    /// Total distinct actors.
+    pub total: usize,
+}
+
+/// A network with members, traits and assemblage.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct NetworkDetail {
+    /// Summary.
+    pub network: NetworkSummary,
+    /// Aliases.
+    pub aliases: Vec<String>,
+    /// Parent network.
+    pub parent: Option<EntityRef>,
+    /// Working groups and parts.
+    pub parts: Vec<EntityRef>,
+    /// Where the record comes from.
+    pub citation: CitationOut,
+    /// Facts.
+    pub facts: Vec<FactOut>,
+    /// Memberships in this network.
+    pub members: Vec<MembershipOut>,
+    /// Relations.
+    pub relations: Vec<RelationOut>,
+    /// Sponsored ↔ militant traits.
+    pub typology: TypologyOut,
+    /// Assemblage.
+    pub assemblage: AssemblageOut,
+    /// Members per year (year, active members).
+    pub members_by_year: Vec<YearCount>,
+    /// Every statement about it.
+    pub citations: Vec<StatementRef>,
+}
+
+/// A count for one year.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct YearCount {
+    /// Year.
+    pub year: i32,
+    /// Count.
+    pub count: usize,
+}
+
+/// An organisation in a list.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct OrganisationSummary {
+    /// `org:` id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Acronym.
+    pub acronym: Option<String>,
+    /// Kind.
+    pub kind: String,
+    /// Country.
+    pub country: Option<String>,
+    /// Explorer page.
+    pub href: String,
+}
+
+/// A list of organisations.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct OrganisationList {
+    /// Pagination.
+    pub meta: PageMeta,
+    /// Items.
+    pub items: Vec<OrganisationSummary>,
+}
+
+/// A person in a list.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PersonSummary {
+    /// `per:` id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Offices held, in words.
+    pub offices: Vec<String>,
+    /// Explorer page.
+    pub href: String,
+}
+
+/// A list of persons.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PersonList {
+    /// Pagination.
+    pub meta: PageMeta,
+    /// Items.
+    pub items: Vec<PersonSummary>,
+}
+
+/// An affiliation of a person.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AffiliationOut {
+    /// Affiliation id.
+    pub id: String,
+    /// Person.
+    pub person: EntityRef,
+    /// Organisation, locality or network.
+    pub organisation: EntityRef,
+    /// Role.
+    pub role: String,
+    /// When.
+    pub when: WhenOut,
+    /// Source.
+    pub citation: CitationOut,
+}
+
+/// An organisation or person with its statements.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ActorDetail {
+    /// The entity.
+    pub entity: EntityRef,
+    /// organisation or person.
+    pub kind: String,
+    /// Subtype (organisation kind).
+    pub subtype: Option<String>,
+    /// Country.
+    pub country: Option<String>,
+    /// Where the record comes from.
+    pub citation: CitationOut,
+    /// Facts.
+    pub facts: Vec<FactOut>,
+    /// Memberships in networks.
+    pub memberships: Vec<MembershipOut>,
+    /// Office terms (persons).
+    pub terms: Vec<TermOut>,
+    /// Affiliations.
+    pub affiliations: Vec<AffiliationOut>,
+    /// Relations.
+    pub relations: Vec<RelationOut>,
+    /// Every statement about it.
+    pub citations: Vec<StatementRef>,
+}
+
+/// A list of events.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct EventList {
+    /// Pagination.
+    pub meta: PageMeta,
+    /// Items.
+    pub items: Vec<EventOut>,
+}
+
+/// A list of memberships.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct MembershipList {
+    /// Pagination.
+    pub meta: PageMeta,
+    /// Items.
+    pub items: Vec<MembershipOut>,
+}
+
+/// A bibliographic source.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SourceSummary {
+    /// `src:` id.
+    pub id: String,
+    /// Short citation.
+    pub short: String,
+    /// Title.
+    pub title: String,
+    /// Authors.
+    pub authors: Vec<String>,
+    /// Year.
+    pub year: Option<i64>,
+    /// Kind.
+    pub kind: String,
+    /// DOI or URL (not fetched by the explorer).
+    pub url: Option<String>,
+    /// Licence.
+    pub licence: Option<String>,
+    /// Statements citing it.
+    pub statements: usize,
+    /// Explorer page.
+    pub href: String,
+}
+
+/// A list of sources.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SourceList {
+    /// Pagination.
+    pub meta: PageMeta,
+    /// Items.
+    pub items: Vec<SourceSummary>,
+}
+
+/// A source and every statement that cites it.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SourceDetail {
+    /// The source.
+    pub source: SourceSummary,
+    /// Citing statements with the entity each is about.
+    pub citing: Vec<CitingStatement>,
+}
+
+/// A statement citing a source.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CitingStatement {
+    /// Table.
+    pub table: String,
+    /// Statement id.
+    pub id: String,
+    /// Locator.
+    pub locator: String,
+    /// What the statement is about (best effort).
+    pub about: Option<EntityRef>,
+}
+
+/// A search hit.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SearchHitOut {
+    /// Entity id.
+    pub id: String,
+    /// locality, network, organisation or person.
+    pub kind: String,
+    /// Display name.
+    pub name: String,
+    /// 3 exact, 2 prefix, 1 word prefix, 0 substring.
+    pub score: u8,
+    /// Explorer page.
+    pub href: String,
+}
+
+/// Search results.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SearchResults {
+    /// The query.
+    pub query: String,
+    /// Hits, best first.
+    pub hits: Vec<SearchHitOut>,
+}
+
+/// One row of a locality's time line.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TimelineRowOut {
+    /// membership, term, phase or event.
+    pub lane: String,
+    /// Label.
+    pub label: String,
+    /// First year.
+    pub from: Option<i32>,
+    /// Last year (open when absent).
+    pub to: Option<i32>,
+    /// Leading role.
+    pub leading: bool,
+    /// Statement id.
+    pub id: String,
+    /// Source and locator.
+    pub source: String,
+}
+
+/// A locality's time line.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TimelineOut {
+    /// The locality.
+    pub locality: EntityRef,
+    /// First year.
+    pub first_year: i32,
+    /// Last year.
+    pub last_year: i32,
+    /// Rows.
+    pub rows: Vec<TimelineRowOut>,
+}
+
+/// Participation in one year.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct YearStateOut {
+    /// Year.
+    pub year: i32,
+    /// Active memberships.
+    pub active: usize,
+    /// Leading roles.
+    pub leading: usize,
+    /// Joins.
+    pub joins: usize,
+    /// Exits.
+    pub exits: usize,
+}
+
+/// A computed or named phase with years.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PhaseSpan {
+    /// Kind or label.
+    pub label: String,
+    /// Mapped kind.
+    pub kind: Option<String>,
+    /// First year.
+    pub from: Option<i32>,
+    /// Last year.
+    pub to: Option<i32>,
+    /// Source (named phases).
+    pub source: Option<String>,
+}
+
+/// Computed vs named trajectory phases of a locality.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TrajectoryOut {
+    /// The locality.
+    pub locality: EntityRef,
+    /// Participation per year.
+    pub years: Vec<YearStateOut>,
+    /// Phases computed from participation.
+    pub computed: Vec<PhaseSpan>,
+    /// Phases as the sources name them.
+    pub named: Vec<PhaseSpan>,
+    /// Share of years where computed and named phases agree.
+    pub agreement: Option<f64>,
+}
+
+/// A membership in the comparison.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CompareMembershipOut {
+    /// Network.
+    pub network: EntityRef,
+    /// Role.
+    pub role: String,
+    /// First year.
+    pub from: Option<i32>,
+    /// Last year.
+    pub to: Option<i32>,
+    /// Through which part of the locality.
+    pub via: Option<String>,
+    /// Source.
+    pub source: String,
+}
+
+/// A mayor in the comparison.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CompareMayorOut {
+    /// Name.
+    pub name: String,
+    /// Party.
+    pub party: Option<String>,
+    /// Orientation.
+    pub orientation: Option<String>,
+    /// First year.
+    pub from: Option<i32>,
+    /// Last year.
+    pub to: Option<i32>,
+}
+
+/// One locality's column of a comparison.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CompareColumnOut {
+    /// The locality.
+    pub locality: EntityRef,
+    /// Memberships with years.
+    pub memberships: Vec<CompareMembershipOut>,
+    /// Mode of internationalisation.
+    pub mode: Vec<String>,
+    /// Mayors.
+    pub mayors: Vec<CompareMayorOut>,
+}
+
+/// A side-by-side comparison.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CompareOut {
+    /// Columns.
+    pub localities: Vec<CompareColumnOut>,
+}
+
+/// A Whole-COMM cross-tab.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CrossTabOut {
+    /// Name (outcome-by-size, …).
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// Row labels.
+    pub rows: Vec<String>,
+    /// Column labels (policy outcomes).
+    pub columns: Vec<String>,
+    /// Counts (fractional for ambiguous localities).
+    pub counts: Vec<Vec<f64>>,
+    /// Localities per cell (public labels).
+    pub members: Vec<Vec<Vec<String>>>,
+    /// Row totals.
+    pub row_totals: Vec<f64>,
+    /// Column totals.
+    pub column_totals: Vec<f64>,
+    /// Grand total.
+    pub total: f64,
+    /// Localities that could not be placed.
+    pub unplaced: Vec<String>,
+    /// Localities split between cells.
+    pub ambiguous: Vec<String>,
+}
+
+/// The list of cross-tabs.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CrossTabList {
+    /// Cross-tabs.
+    pub crosstabs: Vec<CrossTabOut>,
+}
+
+/// A country with its policy configurations and counts.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CountryOut {
+    /// ISO code.
+    pub country: String,
+    /// National / regional policy configurations stated by the sources.
+    pub configurations: Vec<String>,
+    /// Localities in the base.
+    pub localities: usize,
+    /// Localities with coordinates.
+    pub with_coordinates: usize,
+    /// Memberships of its localities.
+    pub memberships: usize,
+}
+
+/// Countries.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CountryList {
+    /// Countries.
+    pub countries: Vec<CountryOut>,
+}
+
+/// Named phases of every locality that has some.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PhaseList {
+    /// Phases.
+    pub phases: Vec<PhaseOut>,
+}
+
+/// Every network on the spectrum.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TypologyList {
+    /// Networks.
+    pub networks: Vec<TypologyOut>,
+}
+
+/// One network's row in a hypothesis check.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct HypothesisRowOut {
+    /// The network.
+    pub network: EntityRef,
+    /// Its class.
+    pub class: String,
+    /// Countries.
+    pub countries: Vec<String>,
+    /// Founding year.
+    pub founded: Option<i32>,
+    /// Whether the condition holds (unknown when absent).
+    pub condition: Option<bool>,
+    /// Evidence.
+    pub evidence: Vec<String>,
+}
+
+/// A hypothesis checked on the data.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct HypothesisOut {
+    /// H1 or H2.
+    pub id: String,
+    /// The hypothesis.
+    pub statement: String,
+    /// What the paper concluded.
+    pub paper_verdict: String,
+    /// 2×2 table [[militant∧cond, militant∧¬cond], [other∧cond, other∧¬cond]].
+    pub table: Vec<Vec<u64>>,
+    /// Fisher's exact test, two-sided.
+    pub fisher_p: Option<f64>,
+    /// Summary sentence.
+    pub sentence: String,
+    /// Rows.
+    pub rows: Vec<HypothesisRowOut>,
+}
+
+/// Both hypotheses.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct HypothesesOut {
+    /// H1 and H2.
+    pub hypotheses: Vec<HypothesisOut>,
+}
+
+/// One side of a conflict.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ConflictStatementOut {
+    /// Statement id.
+    pub id: String,
+    /// Value.
+    pub value: String,
+    /// When.
+    pub when: WhenOut,
+    /// Source.
+    pub citation: CitationOut,
+}
+
+/// Statements that disagree.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ConflictOut {
+    /// fact or membership.
+    pub kind: String,
+    /// The subject.
+    pub subject: EntityRef,
+    /// Property or membership.
+    pub about: String,
+    /// Statements.
+    pub statements: Vec<ConflictStatementOut>,
+}
+
+/// Conflicts.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ConflictList {
+    /// Count.
+    pub count: usize,
+    /// Conflicts.
+    pub conflicts: Vec<ConflictOut>,
+}
+
+/// Counts of the knowledge base and entry points.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Overview {
+    /// Records per table.
+    pub counts: BTreeMap<String, usize>,
+    /// Sourced statements.
+    pub statements: usize,
+    /// Conflicts.
+    pub conflicts: usize,
+    /// Content hash of the loaded data.
+    pub version: String,
+}
+
+/// Result of a reload.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ReloadOut {
+    /// Whether a database is attached and was read.
+    pub reloaded: bool,
+    /// Content hash after the reload.
+    pub version: String,
+}
+
+/// A node of the governance graph.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct GraphNodeOut {
+    /// Entity id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// locality, network, organisation, person, country.
+    pub kind: String,
+    /// Level (local … international).
+    pub level: String,
+    /// public or non_public.
+    pub sector: String,
+    /// Degree in the filtered graph.
+    pub degree: usize,
+    /// Chosen centrality.
+    pub centrality: f64,
+    /// Explorer page.
+    pub href: Option<String>,
+}
+
+/// An edge of the governance graph.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct GraphEdgeOut {
+    /// Source node id.
+    pub source: String,
+    /// Target node id.
+    pub target: String,
+    /// membership, affiliation, funding, partnership, …
+    pub kind: String,
+    /// First year.
+    pub from: Option<i32>,
+    /// Last year.
+    pub to: Option<i32>,
+}
+
+/// The governance graph, filtered.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct GraphOut {
+    /// Year of the snapshot (all years when absent).
+    pub year: Option<i32>,
+    /// Centrality used for sizes.
+    pub centrality: String,
+    /// Nodes.
+    pub nodes: Vec<GraphNodeOut>,
+    /// Edges.
+    pub edges: Vec<GraphEdgeOut>,
+    /// Edge kinds present before filtering.
+    pub edge_kinds: Vec<String>,
+    /// Node kinds present before filtering.
+    pub node_kinds: Vec<String>,
+}
+
+/// An estimate with its interval.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct EstimateOut {
+    /// Respondents contributing.
+    pub n: usize,
+    /// Mean (absent when suppressed or n = 0).
+    pub mean: Option<f64>,
+    /// Lower bound of the bootstrap interval.
+    pub ci_low: Option<f64>,
+    /// Upper bound.
+    pub ci_high: Option<f64>,
+    /// Small n.
+    pub small_n: bool,
+}
+
+/// A row of a survey result table.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SurveyRowOut {
+    /// Group values.
+    pub group: Vec<String>,
+    /// Period.
+    pub period: Option<String>,
+    /// Measure id.
+    pub measure: String,
+    /// Measure label.
+    pub label: String,
+    /// Statistic.
+    pub statistic: String,
+    /// Estimate.
+    pub estimate: EstimateOut,
+}
+
+/// A survey analysis.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SurveyOut {
+    /// Analysis id.
+    pub analysis: String,
+    /// Title.
+    pub title: String,
+    /// Figure of the report it reproduces.
+    pub figure: String,
+    /// True: computed on synthetic responses, not real data.
+    pub synthetic: bool,
+    /// Grouping dimensions.
+    pub group_by: Vec<String>,
+    /// Respondents in the dataset.
+    pub respondents: usize,
+    /// Notes.
+    pub notes: Vec<String>,
+    /// Rows.
+    pub rows: Vec<SurveyRowOut>,
+}
+
+/// One point of a diffusion curve.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CurvePoint {
+    /// Step.
+    pub step: usize,
+    /// Mean adopters.
+    pub mean: f64,
+    /// Lower bound.
+    pub low: f64,
+    /// Upper bound.
+    pub high: f64,
+}
+
+/// A diffusion scenario result.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct DiffusionOut {
+    /// Practice.
+    pub practice: Option<EntityRef>,
+    /// Model (ic or lt).
+    pub model: String,
+    /// Scenario.
+    pub scenario: String,
+    /// Seeds.
+    pub seeds: Vec<EntityRef>,
+    /// Runs.
+    pub runs: usize,
+    /// Nodes in the diffusion graph.
+    pub nodes: usize,
+    /// Mean final adopters.
+    pub final_mean: f64,
+    /// Curve.
+    pub curve: Vec<CurvePoint>,
+    /// Notes.
+    pub notes: Vec<String>,
+}

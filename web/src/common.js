@@ -1,0 +1,22 @@
+// Shared enhancements of every page: filter forms with data-autosubmit submit on change (the
+// page state stays in the URL), and the header's type-ahead search.
+import { typeahead } from './typeahead.js';
+
+export function autosubmit() {
+  for (const form of document.querySelectorAll('form[data-autosubmit]')) {
+    form.addEventListener('change', (e) => {
+      if (e.target.matches('select')) {
+        // Drop empty parameters so URLs stay short and linkable.
+        for (const el of form.elements) if (el.name && el.value === '') el.disabled = true;
+        form.submit();
+      }
+    });
+  }
+}
+
+export function init() {
+  autosubmit();
+  for (const input of document.querySelectorAll('input[data-typeahead]')) typeahead(input);
+}
+
+init();
