@@ -1,9 +1,13 @@
 //! Pure analyses over the knowledge base ([`mlgov_domain::KnowledgeBase`]): no IO, no SQL, no
 //! terminal. The CLI and the HTTP server call these and only format their results.
 
+pub mod assemblage;
 pub mod diffusion;
 pub mod graph;
+pub mod hypotheses;
+pub mod learning;
 pub mod profile;
 pub mod survey;
 pub mod tables;
 pub mod trajectory;
+pub mod typology;

@@ -114,6 +114,17 @@ enum Command {
         #[arg(long)]
         locator: Option<String>,
     },
+    /// Policy learning: a locality's learning profile.
+    Learning {
+        #[command(subcommand)]
+        cmd: cmd::learning::LearningCommand,
+    },
+    /// Comparable localities, networks worth joining and bridging NGOs for a locality.
+    Peers {
+        locality: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
     /// Networks: overview, show, typology, assemblage.
     Networks {
         #[command(subcommand)]
@@ -123,8 +134,6 @@ enum Command {
     Graph { #[command(subcommand)] cmd: cmd::graph::GraphCommand },
     /// Practice diffusion: Monte Carlo simulation (IC/LT) and what-if comparisons.
     Diffusion { #[command(subcommand)] cmd: cmd::diffusion::DiffusionCommand },
-    /// Serve the web explorer and JSON API (prints the address; Ctrl-C stops).
-    Serve(cmd::serve::ServeArgs),
     /// Serve the web explorer and JSON API (prints the address; Ctrl-C stops).
     Serve(cmd::serve::ServeArgs),
     /// Interaction survey: import answers, analyses with bootstrap intervals, report, synthetic data.
@@ -167,10 +176,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Graph { cmd } => cmd::graph::run(cmd, &ctx),
         Command::Diffusion { cmd } => cmd::diffusion::run(cmd, &ctx),
         Command::Serve(args) => cmd::serve::run(args, &ctx),
-        Command::Serve(args) => cmd::serve::run(args, &ctx),
         Command::Survey { cmd } => cmd::survey::run(cmd, &ctx),
         Command::Hypotheses { window, min_cso } => cmd::networks::hypotheses_cmd(&ctx, *window, *min_cso),
         Command::Trajectory { locality, until, source, locator } => cmd::networks::trajectory_cmd(&ctx, locality, *until, mlgov_analysis::trajectory::MembershipFilter { source: source.clone(), locator: locator.clone() }),
+        Command::Learning { cmd } => cmd::learning::run(cmd, &ctx),
+        Command::Peers { locality, limit } => cmd::learning::peers(&ctx, locality, *limit),
         Command::Networks { cmd } => match cmd {
             NetworksCommand::Overview => cmd::tables::networks_overview(&ctx),
             NetworksCommand::Show { name } => cmd::networks::show(&ctx, name),

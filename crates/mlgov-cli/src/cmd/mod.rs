@@ -3,6 +3,7 @@
 pub mod diffusion;
 pub mod graph;
 pub mod kb;
+pub mod learning;
 pub mod networks;
 pub mod serve;
 pub mod survey;

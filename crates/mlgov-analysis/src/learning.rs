@@ -1,0 +1,390 @@
+//! Policy learning (Pettrachin 2023, file 004): a locality's learning profile — its ties
+//! (vertical, horizontal, international, peers), the enabling factors, the NGO bridges reaching it
+//! — and suggestions of peers, networks and bridging NGOs, each explained by what matched.
+//!
+//! The profile is a list of sourced observations, not one opaque score. Every item says whether it
+//! is observed (a statement of the knowledge base, with its source), computed from survey answers
+//! (flagged synthetic when the survey is), or unknown.
+
+use crate::profile::{locality_attrs, LocalityAttrs};
+use mlgov_domain::{Id, IdKind, KnowledgeBase, OrganisationKind, Property, RelationKind};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One observed tie or fact.
+#[derive(Clone, Debug, Serialize)]
+pub struct Item {
+    /// Id of what it points to.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// What it is (role, relation kind, scale).
+    pub detail: String,
+    /// Source and locator.
+    pub source: String,
+}
+
+/// An enabling factor of file 004.
+#[derive(Clone, Debug, Serialize)]
+pub struct Factor {
+    /// Factor name.
+    pub name: String,
+    /// Value, or "unknown".
+    pub value: String,
+    /// observed / survey / survey (synthetic) / unknown.
+    pub basis: String,
+    /// Source, statement or survey item.
+    pub source: String,
+}
+
+/// Survey-derived aggregates for a locality.
+#[derive(Clone, Debug, Serialize)]
+pub struct SurveyAggregates {
+    /// Survey name.
+    pub survey: String,
+    /// Whether the survey is synthetic.
+    pub synthetic: bool,
+    /// Respondents from the locality.
+    pub respondents: usize,
+    /// Period used (the latest).
+    pub period: String,
+    /// Mean frequency (0–5) per actor class, with n answers.
+    pub mean_frequency_by_class: BTreeMap<String, (f64, usize)>,
+}
+
+/// The learning profile of a locality.
+#[derive(Clone, Debug, Serialize)]
+pub struct LearningProfile {
+    /// Locality id.
+    pub id: String,
+    /// Display name (public label when anonymised).
+    pub name: String,
+    /// Size, typology, orientation, outcome, country.
+    pub attributes: LocalityAttrs,
+    /// Memberships in force (any year open or ending ≥ `year`).
+    pub networks: Vec<Item>,
+    /// Networks of continental or global scale among them.
+    pub international: Vec<Item>,
+    /// Ties to higher levels: relations with regional/national governments, EU institutions,
+    /// international organisations.
+    pub vertical: Vec<Item>,
+    /// Ties to civil society: relations with NGOs, civil-society and migrant organisations.
+    pub horizontal: Vec<Item>,
+    /// Other localities sharing at least one network.
+    pub peer_localities: Vec<Item>,
+    /// Whether every network tie is subnational or national (ties only to neighbours/compatriots).
+    pub only_domestic_networks: bool,
+    /// Enabling factors.
+    pub enabling: Vec<Factor>,
+    /// NGOs tied to this locality that are also tied to other localities or networks.
+    pub ngo_bridges: Vec<Item>,
+    /// Survey aggregates, when a survey is given.
+    pub survey: Option<SurveyAggregates>,
+    /// What is observed, what is assumed, what is synthetic.
+    pub notes: Vec<String>,
+}
+
+fn cite(kb: &KnowledgeBase, c: &mlgov_domain::Citation) -> String {
+    format!("{}, {}", kb.display_name(&c.source), c.locator)
+}
+
+fn org_kind(kb: &KnowledgeBase, id: &Id) -> Option<OrganisationKind> {
+    kb.organisations.iter().find(|o| &o.id == id).map(|o| o.kind)
+}
+
+fn is_cso(k: OrganisationKind) -> bool {
+    use OrganisationKind as K;
+    matches!(k, K::Ngo | K::CivilSocietyGroup | K::MigrantOrganisation | K::ReligiousOrganisation)
+}
+
+fn is_higher(k: OrganisationKind) -> bool {
+    use OrganisationKind as K;
+    matches!(k, K::RegionalGovernment | K::NationalGovernment | K::EuInstitution | K::InternationalOrganisation)
+}
+
+/// Survey answers a profile may use: the dataset, its instrument and its name.
+pub struct SurveyInput<'a> {
+    /// Name the survey is stored under.
+    pub name: &'a str,
+    /// Responses.
+    pub dataset: &'a mlgov_survey::Dataset,
+    /// Instrument.
+    pub instrument: &'a mlgov_survey::Instrument,
+}
+
+/// Builds the learning profile of `id` as of `year`.
+pub fn profile(kb: &KnowledgeBase, id: &Id, year: i32, survey: Option<&SurveyInput>) -> LearningProfile {
+    let attrs = locality_attrs(kb);
+    let me = attrs.get(id.as_str()).cloned().unwrap_or_default();
+    let related = crate::trajectory::related_localities(kb, id);
+    let mut networks = Vec::new();
+    let mut international = Vec::new();
+    let mut my_networks = BTreeSet::new();
+    for m in kb.memberships.iter().filter(|m| related.contains(&m.member) && m.when.end_year().is_none_or(|e| e >= year) && m.when.start_year().is_none_or(|s| s <= year) && !(m.exit_reason.is_some() && m.when.to.is_none())) {
+        let scale: Vec<String> = kb.facts_of(&m.network, Property::Scale).iter().map(|f| f.value.clone()).collect();
+        let item = Item { id: m.network.to_string(), name: kb.display_name(&m.network), detail: format!("{} since {}; scale {}", m.role, m.when.start_year().map(|y| y.to_string()).unwrap_or_else(|| "?".into()), if scale.is_empty() { "unknown".into() } else { scale.join("/") }), source: cite(kb, &m.citation) };
+        if scale.iter().any(|s| s == "continental" || s == "global") {
+            international.push(item.clone());
+        }
+        if my_networks.insert(m.network.clone()) {
+            networks.push(item);
+        }
+    }
+    let only_domestic_networks = !networks.is_empty() && networks.iter().all(|n| {
+        let id = Id::parse(&n.id).unwrap();
+        let s: Vec<String> = kb.facts_of(&id, Property::Scale).iter().map(|f| f.value.clone()).collect();
+        !s.is_empty() && s.iter().all(|v| v == "subnational" || v == "national" || v == "local")
+    });
+    let mut vertical = Vec::new();
+    let mut horizontal = Vec::new();
+    let mut tied_orgs = BTreeSet::new();
+    for r in kb.relations.iter().filter(|r| related.contains(&r.subject) || related.contains(&r.object)) {
+        let other = if related.contains(&r.subject) { &r.object } else { &r.subject };
+        let Some(k) = org_kind(kb, other) else { continue };
+        let item = Item { id: other.to_string(), name: kb.display_name(other), detail: format!("{} ({k})", r.kind), source: cite(kb, &r.citation) };
+        if is_higher(k) {
+            vertical.push(item);
+        } else if is_cso(k) {
+            tied_orgs.insert(other.clone());
+            horizontal.push(item);
+        }
+    }
+    // NGO bridges: NGOs tied to this locality that also tie to other localities or networks.
+    let mut ngo_bridges = Vec::new();
+    for o in &tied_orgs {
+        let mut reach = BTreeSet::new();
+        for r in kb.relations.iter().filter(|r| (&r.subject == o || &r.object == o) && r.kind != RelationKind::Opposes) {
+            let other = if &r.subject == o { &r.object } else { &r.subject };
+            if !related.contains(other) && matches!(other.kind(), IdKind::Locality | IdKind::Network) {
+                reach.insert(kb.display_name(other));
+            }
+        }
+        for m in kb.memberships.iter().filter(|m| &m.member == o) {
+            reach.insert(kb.display_name(&m.network));
+        }
+        if !reach.is_empty() {
+            ngo_bridges.push(Item { id: o.to_string(), name: kb.display_name(o), detail: format!("also reaches {}", reach.into_iter().collect::<Vec<_>>().join(", ")), source: String::new() });
+        }
+    }
+    let mut peer_set: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for m in kb.memberships.iter().filter(|m| my_networks.contains(&m.network) && m.member.kind() == IdKind::Locality && !related.contains(&m.member) && m.when.end_year().is_none_or(|e| e >= year)) {
+        peer_set.entry(m.member.to_string()).or_default().insert(kb.display_name(&m.network));
+    }
+    let peer_localities = peer_set.into_iter().map(|(pid, nets)| {
+        let p = Id::parse(&pid).unwrap();
+        Item { name: kb.display_name(&p), id: pid, detail: format!("shares {}", nets.into_iter().collect::<Vec<_>>().join(", ")), source: String::new() }
+    }).collect();
+
+    // Enabling factors.
+    let mut enabling = Vec::new();
+    let officer = kb.facts_of(id, Property::IntegrationOfficer);
+    enabling.push(match officer.first() {
+        Some(f) => Factor { name: "official with an integration mandate".into(), value: if f.value == "true" { "yes".into() } else { "no".into() }, basis: "observed".into(), source: cite(kb, &f.citation) },
+        None => Factor { name: "official with an integration mandate".into(), value: "unknown".into(), basis: "unknown".into(), source: "no statement in the knowledge base".into() },
+    });
+    let attitudes = kb.facts_of(id, Property::PerceivedPublicAttitudes);
+    if let Some(f) = attitudes.first() {
+        enabling.push(Factor { name: "perceived public attitudes (1–5)".into(), value: f.value.clone(), basis: "observed".into(), source: cite(kb, &f.citation) });
+    }
+    let mut survey_out = None;
+    if let Some(s) = survey {
+        let ds = s.dataset;
+        let ins = s.instrument;
+        let basis = if ds.synthetic { "survey (synthetic)" } else { "survey" };
+        let rs: Vec<usize> = (0..ds.respondents.len()).filter(|&r| ds.respondents[r].locality == id.as_str()).collect();
+        let p = ds.n_periods().saturating_sub(1);
+        let mut by_class = BTreeMap::new();
+        for class in ins.classes() {
+            let actors = ins.actors_of(class);
+            let vals: Vec<f64> = rs.iter().flat_map(|&r| actors.iter().filter_map(move |&a| ds.freq(r, p, a))).map(|v| v as f64).collect();
+            if !vals.is_empty() {
+                by_class.insert(format!("{class:?}").to_lowercase(), (vals.iter().sum::<f64>() / vals.len() as f64, vals.len()));
+            }
+        }
+        for (i, item) in ins.perceptions.iter().enumerate() {
+            let answers: Vec<&mlgov_survey::PerceptionAnswer> = rs.iter().filter_map(|&r| ds.perception(r, i)).collect();
+            if answers.is_empty() {
+                continue;
+            }
+            let value = match item.id.as_str() {
+                "public_attitudes" => {
+                    let v: Vec<f64> = answers.iter().filter_map(|a| if let mlgov_survey::PerceptionAnswer::Scale(x) = a { Some(*x as f64) } else { None }).collect();
+                    if v.is_empty() { continue }
+                    format!("{:.2} (n={})", v.iter().sum::<f64>() / v.len() as f64, v.len())
+                }
+                "responsibility" => {
+                    let local = item.options.iter().position(|o| o.id == "local_government");
+                    let n = answers.len();
+                    let k = answers.iter().filter(|a| matches!(a, mlgov_survey::PerceptionAnswer::Choice(c) if Some(*c) == local)).count();
+                    format!("{k} of {n} see the local government as responsible")
+                }
+                "information_sources" => {
+                    let n = answers.len();
+                    let k = answers.iter().filter(|a| matches!(a, mlgov_survey::PerceptionAnswer::Multi(v) if v.iter().any(|&o| item.options.get(o).is_some_and(|x| x.specialist == Some(true))))).count();
+                    format!("{k} of {n} use specialist sources")
+                }
+                _ => continue,
+            };
+            enabling.push(Factor { name: item.label.clone(), value, basis: basis.into(), source: format!("survey '{}', item {}", s.name, item.id) });
+        }
+        survey_out = Some(SurveyAggregates { survey: s.name.to_string(), synthetic: ds.synthetic, respondents: rs.len(), period: ins.periods.get(p).map(|x| x.label.clone()).unwrap_or_default(), mean_frequency_by_class: by_class });
+    } else {
+        for n in ["perceived local responsibility", "perceived public attitudes (1–5)", "specialist information sources"] {
+            if enabling.iter().any(|f| f.name == n) {
+                continue;
+            }
+            enabling.push(Factor { name: n.into(), value: "unknown".into(), basis: "unknown".into(), source: "needs survey answers (mlgov survey import, or --survey)".into() });
+        }
+    }
+    let mut notes = vec![
+        "Ties and factors marked 'observed' are statements of the knowledge base with their sources; the papers record ties they mention, so a missing tie is not evidence of its absence.".to_string(),
+        "The papers contain no adoption data: diffusion results are simulations under stated assumptions (mlgov diffusion).".to_string(),
+    ];
+    if let Some(s) = &survey_out {
+        if s.synthetic {
+            notes.push(format!("Survey '{}' is SYNTHETIC (generated by mlgov survey synth): its figures illustrate the method and are not Whole-COMM's data.", s.survey));
+        }
+    }
+    LearningProfile {
+        id: id.to_string(),
+        name: kb.display_name(id),
+        attributes: me,
+        networks,
+        international,
+        vertical,
+        horizontal,
+        peer_localities,
+        only_domestic_networks,
+        enabling,
+        ngo_bridges,
+        survey: survey_out,
+        notes,
+    }
+}
+
+/// A suggested peer locality.
+#[derive(Clone, Debug, Serialize)]
+pub struct PeerSuggestion {
+    /// Locality id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Similarity score (sum of the weights of the matched attributes).
+    pub score: u32,
+    /// Attributes that matched.
+    pub matched: Vec<String>,
+    /// Practices it adopted (titles).
+    pub practices: Vec<String>,
+}
+
+/// A suggested network.
+#[derive(Clone, Debug, Serialize)]
+pub struct NetworkSuggestion {
+    /// Network id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Comparable localities that are members.
+    pub comparable_members: Vec<String>,
+    /// Sum of those members' similarity scores.
+    pub score: u32,
+}
+
+/// A suggested bridging NGO.
+#[derive(Clone, Debug, Serialize)]
+pub struct NgoSuggestion {
+    /// Organisation id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Comparable localities or networks it is tied to.
+    pub reaches: Vec<String>,
+}
+
+/// Peers, networks and NGOs suggested for a locality.
+#[derive(Clone, Debug, Serialize)]
+pub struct Peers {
+    /// Locality id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Comparable localities, best first (those that adopted practices first among equals).
+    pub peers: Vec<PeerSuggestion>,
+    /// Networks it is not in whose members are comparable.
+    pub networks: Vec<NetworkSuggestion>,
+    /// NGOs tied to comparable localities or to its networks' members.
+    pub ngos: Vec<NgoSuggestion>,
+    /// The weights used.
+    pub weights: BTreeMap<String, u32>,
+}
+
+/// Weights of the similarity score: size class 2, typology 2, political orientation 1, country
+/// policy configuration 1, same country 1.
+pub fn similarity(kb: &KnowledgeBase, a: &LocalityAttrs, b: &LocalityAttrs, config: &BTreeMap<String, String>) -> (u32, Vec<String>) {
+    let _ = kb;
+    let mut s = 0;
+    let mut m = Vec::new();
+    let mut check = |name: &str, w: u32, x: &Option<String>, y: &Option<String>| {
+        if let (Some(x), Some(y)) = (x, y) {
+            if x == y {
+                s += w;
+                m.push(format!("{name}: {x}"));
+            }
+        }
+    };
+    check("size", 2, &a.size_class, &b.size_class);
+    check("typology", 2, &a.typology, &b.typology);
+    check("orientation", 1, &a.orientation, &b.orientation);
+    check("policy configuration", 1, &config.get(&a.country).cloned(), &config.get(&b.country).cloned());
+    if a.country == b.country && !a.country.is_empty() {
+        s += 1;
+        m.push(format!("country: {}", a.country));
+    }
+    (s, m)
+}
+
+/// Suggests peers, networks and NGOs for `id`.
+pub fn peers(kb: &KnowledgeBase, id: &Id, limit: usize) -> Peers {
+    let attrs = locality_attrs(kb);
+    let me = attrs.get(id.as_str()).cloned().unwrap_or_default();
+    let config: BTreeMap<String, String> = kb.facts.iter().filter(|f| f.property == Property::PolicyConfiguration).map(|f| (f.subject.body().to_string(), f.value.clone())).collect();
+    let mut ps: Vec<PeerSuggestion> = attrs.values().filter(|a| a.id != me.id).filter_map(|a| {
+        let (score, matched) = similarity(kb, &me, a, &config);
+        if score == 0 {
+            return None;
+        }
+        let lid = Id::parse(&a.id).ok()?;
+        let practices = kb.adoptions.iter().filter(|ad| ad.locality == lid).map(|ad| kb.display_name(&ad.practice)).collect();
+        Some(PeerSuggestion { id: a.id.clone(), name: a.label.clone(), score, matched, practices })
+    }).collect();
+    ps.sort_by(|a, b| b.score.cmp(&a.score).then(b.practices.len().cmp(&a.practices.len())).then(a.id.cmp(&b.id)));
+    let comparable: BTreeMap<String, u32> = ps.iter().filter(|p| p.score >= 3).map(|p| (p.id.clone(), p.score)).collect();
+    let related = crate::trajectory::related_localities(kb, id);
+    let mine: BTreeSet<&Id> = kb.memberships.iter().filter(|m| related.contains(&m.member)).map(|m| &m.network).collect();
+    let mut nets: BTreeMap<&Id, (BTreeSet<String>, u32)> = BTreeMap::new();
+    for m in kb.memberships.iter().filter(|m| !mine.contains(&m.network)) {
+        if let Some(sc) = comparable.get(m.member.as_str()) {
+            let e = nets.entry(&m.network).or_default();
+            if e.0.insert(kb.display_name(&m.member)) {
+                e.1 += sc;
+            }
+        }
+    }
+    let mut networks: Vec<NetworkSuggestion> = nets.into_iter().map(|(n, (members, score))| NetworkSuggestion { id: n.to_string(), name: kb.display_name(n), comparable_members: members.into_iter().collect(), score }).collect();
+    networks.sort_by(|a, b| b.score.cmp(&a.score).then(a.id.cmp(&b.id)));
+    let mut ngo: BTreeMap<&Id, BTreeSet<String>> = BTreeMap::new();
+    for r in &kb.relations {
+        for (o, other) in [(&r.subject, &r.object), (&r.object, &r.subject)] {
+            if org_kind(kb, o).is_some_and(is_cso) && (comparable.contains_key(other.as_str()) || mine.contains(other)) {
+                ngo.entry(o).or_default().insert(kb.display_name(other));
+            }
+        }
+    }
+    let mut ngos: Vec<NgoSuggestion> = ngo.into_iter().map(|(o, r)| NgoSuggestion { id: o.to_string(), name: kb.display_name(o), reaches: r.into_iter().collect() }).collect();
+    ngos.sort_by(|a, b| b.reaches.len().cmp(&a.reaches.len()).then(a.id.cmp(&b.id)));
+    ps.truncate(limit);
+    networks.truncate(limit);
+    ngos.truncate(limit);
+    let weights = [("size", 2), ("typology", 2), ("orientation", 1), ("policy configuration", 1), ("country", 1)].into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    Peers { id: id.to_string(), name: kb.display_name(id), peers: ps, networks, ngos, weights }
+}
