@@ -20,3 +20,35 @@ fi
 log "cargo test --workspace (with a throwaway PostgreSQL: scripts/pg-test.sh)"
 scripts/pg-test.sh cargo test --workspace --locked
 # <<< postgres block
+
+# >>> browser block (owned by the server helper; keep the delimiters)
+# End-to-end tests of the web explorer in headless Chromium: installs Debian's chromium and the
+# npm packages when missing, builds the Vite bundle (embedded into the binary, so the binary is
+# rebuilt after it), starts `mlgov serve` on a free loopback port over a fresh demo database and
+# runs web/tests/e2e.mjs (screenshots of every page in test-output/screenshots/).
+if [ ! -x /usr/bin/chromium ]; then
+  log "installing chromium (Debian) for the browser tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+fi
+if [ ! -d web/node_modules ]; then
+  log "npm ci (web/)"
+  (cd web && npm ci --no-audit --no-fund)
+fi
+log "vite build (web/dist)"
+(cd web && npm run build --silent)
+cargo build --locked --bin mlgov
+e2e_dir=$(mktemp -d)
+log "browser tests against mlgov serve"
+./target/debug/mlgov --db "$e2e_dir/e2e.db" demo --json >/dev/null
+./target/debug/mlgov --db "$e2e_dir/e2e.db" --json serve --addr 127.0.0.1:0 >"$e2e_dir/serve.out" 2>"$e2e_dir/serve.err" &
+serve_pid=$!
+trap 'kill "$serve_pid" 2>/dev/null || true; rm -rf "$e2e_dir"' EXIT
+for _ in $(seq 1 100); do
+  grep -q listening "$e2e_dir/serve.out" 2>/dev/null && break
+  sleep 0.1
+done
+url=$(sed -n 's/.*"listening": *"\([^"]*\)".*/\1/p' "$e2e_dir/serve.out")
+[ -n "$url" ] || { cat "$e2e_dir/serve.err"; echo "mlgov serve did not start"; exit 1; }
+(cd web && MLGOV_URL="$url" node tests/e2e.mjs)
+kill "$serve_pid" 2>/dev/null || true
+# <<< browser block

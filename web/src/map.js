@@ -20,6 +20,15 @@ if (el && dataEl) {
   const shades = ['#f7fbff', '#c6dbef', '#6baed6', '#2171b5', '#08306b'];
   const colour = (n) => (n ? shades[Math.min(4, 1 + Math.floor((3 * n) / max))] : '#eeeeee');
   const world = feature(countries110m, countries110m.objects.countries);
+  // Polygons crossing the antimeridian (Russia's Chukotka, Fiji, Antarctica) would be drawn as a
+  // band across the whole map in a plain Web Mercator view: drop those pieces.
+  const spans = (poly) => { const xs = poly[0].map((p) => p[0]); return Math.max(...xs) - Math.min(...xs) > 180; };
+  for (const f of world.features) {
+    const g = f.geometry;
+    if (!g) continue;
+    if (g.type === 'MultiPolygon') g.coordinates = g.coordinates.filter((poly) => !spans(poly));
+    else if (g.type === 'Polygon' && spans(g.coordinates)) g.coordinates = [];
+  }
   const layer = L.geoJSON(world, {
     style: (f) => {
       const n = counts.get(isoNumericToAlpha2[f.id]) || 0;
@@ -31,16 +40,14 @@ if (el && dataEl) {
       lyr.bindTooltip(`${f.properties.name}${code ? ` (${code})` : ''}: ${n} localit${n === 1 ? 'y' : 'ies'}`);
     },
   }).addTo(map);
-  const withData = L.featureGroup();
-  layer.eachLayer((lyr) => { if (counts.get(isoNumericToAlpha2[lyr.feature.id])) withData.addLayer(lyr); });
   for (const p of data.points) {
     const m = L.circleMarker([p.lat, p.lon], { radius: 6, color: '#d55e00', weight: 2, fillOpacity: 0.8 });
     m.bindTooltip(p.name);
     if (p.href) m.on('click', () => { window.location.href = p.href; });
     m.addTo(map);
   }
-  if (withData.getLayers().length) map.fitBounds(withData.getBounds(), { padding: [20, 20] });
-  else map.setView([48, 10], 3);
+  // The sources are about Europe: start there (the country table lists the rest).
+  map.fitBounds([[35, -11], [66, 30]]);
   const legend = L.control({ position: 'bottomleft' });
   legend.onAdd = () => {
     const d = L.DomUtil.create('div', 'map-legend');

@@ -15,7 +15,7 @@ pub fn gantt(t: &TimelineOut) -> String {
     for r in &t.rows {
         let Some(from) = r.from else { continue };
         match r.lane.as_str() {
-            "event" => events.push(Marker { at: from as f64 + 0.5, label: r.label.clone() }),
+            "event" => events.push(Marker { at: from as f64 + 0.5, label: String::new() }),
             lane => {
                 let colour = match lane {
                     "membership" if r.leading => 1,
@@ -24,16 +24,21 @@ pub fn gantt(t: &TimelineOut) -> String {
                     _ => 3,
                 };
                 rows.push(GanttRow {
-                    label: r.label.clone(),
+                    label: short(&r.label, 34),
                     bars: vec![GanttBar { from: from as f64, to: r.to.map(|x| x as f64 + 1.0), label: None, colour }],
                     markers: vec![],
                 });
             }
         }
     }
+    if !events.is_empty() {
+        // Events as diamonds on their own row (their titles are in the table below: long titles
+        // drawn over the chart would overlap).
+        rows.push(GanttRow { label: format!("events ({})", events.len()), bars: vec![], markers: std::mem::take(&mut events) });
+    }
     let g = Gantt {
         title: format!("{}: memberships, office terms, phases and events", t.locality.name),
-        subtitle: Some(format!("{}–{}; bars fading out are still ongoing; dashed lines are events", t.first_year, last)),
+        subtitle: Some(format!("{}–{}; bars fading out are still ongoing; diamonds are events (listed in the table)", t.first_year, last)),
         synthetic: false,
         from: t.first_year as f64,
         to: last as f64 + 1.0,
@@ -42,6 +47,11 @@ pub fn gantt(t: &TimelineOut) -> String {
         legend: vec![("member".into(), 0), ("leading role".into(), 1), ("office term".into(), 2), ("phase".into(), 3)],
     };
     g.render()
+}
+
+/// Shortens a label to `max` characters with an ellipsis.
+fn short(s: &str, max: usize) -> String {
+    if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max - 1).collect::<String>().trim_end()) }
 }
 
 /// A line chart of one or two curves with their 95 % bands (`series`: label, points).
