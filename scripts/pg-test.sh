@@ -120,7 +120,7 @@ if [ "${#RUN[@]}" -gt 0 ]; then
 else
   export MLGOV_TEST_PG_CTL="$BIN/pg_ctl -D $DIR/data -w"
 fi
-say "PostgreSQL $("$BIN/postgres" --version | awk '{print $NF}') on 127.0.0.1:$PORT (data in $DIR/data)"
+say "PostgreSQL $("$BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT (data in $DIR/data)"
 
 set +e
 "$@"
