@@ -894,11 +894,12 @@ fn lead_rows(cx: &Ctx<'_>, periods: &[usize], classes: &[ActorClass], class_acto
             let c = classes[ci];
             let seed = derive_seed(cx.cfg.seed, &["lead", c.id(), &ins.periods[p].id, &gk]);
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            let b = if se.n() > 0 && so.n() > 0 { st.resamples } else { 0 };
-            let re = se.replicate_means(b, &mut rng);
-            let ro = so.replicate_means(b, &mut rng);
+            // Each side is resampled on its own (a side with answers keeps its interval even when
+            // the other side is empty); the share needs both.
+            let re = se.replicate_means(if se.n() > 0 { st.resamples } else { 0 }, &mut rng);
+            let ro = so.replicate_means(if so.n() > 0 { st.resamples } else { 0 }, &mut rng);
             let share = |x: f64, y: f64| if x + y > 0.0 { x / (x + y) } else { f64::NAN };
-            let share_reps: Vec<f64> = re.iter().zip(&ro).map(|(x, y)| share(*x, *y)).collect();
+            let share_reps: Vec<f64> = if se.n() > 0 && so.n() > 0 { re.iter().zip(&ro).map(|(x, y)| share(*x, *y)).collect() } else { Vec::new() };
             let point = match (se.mean, so.mean) {
                 (Some(x), Some(y)) if x + y > 0.0 => Some(share(x, y)),
                 _ => None,
