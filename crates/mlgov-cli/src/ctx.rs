@@ -2,7 +2,8 @@
 
 use mlgov_domain::{Id, IdKind, KnowledgeBase, Resolution};
 use mlgov_interchange::Diagnostic;
-use mlgov_store::{SqliteStore, Store};
+use mlgov_store::Store;
+use mlgov_store_postgres::{open_any, OpenMode};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -53,14 +54,14 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Opens the existing store.
-    pub fn store(&self) -> Result<SqliteStore, CliError> {
-        SqliteStore::open_existing(&self.db).map_err(store_err)
+    /// Opens the existing store: a SQLite file, or PostgreSQL when `--db` is a `postgres://` URL.
+    pub fn store(&self) -> Result<Box<dyn Store + Send>, CliError> {
+        open_any(&self.db.to_string_lossy(), OpenMode::Existing).map_err(store_err)
     }
 
-    /// Opens the store, creating it if needed.
-    pub fn store_create(&self) -> Result<SqliteStore, CliError> {
-        SqliteStore::open(&self.db).map_err(store_err)
+    /// Opens the store, creating it (the file, or the tables in PostgreSQL) if needed.
+    pub fn store_create(&self) -> Result<Box<dyn Store + Send>, CliError> {
+        open_any(&self.db.to_string_lossy(), OpenMode::Create).map_err(store_err)
     }
 
     /// Loads the whole knowledge base from the store.
@@ -87,11 +88,14 @@ impl Ctx {
 
     /// Prints `value` as JSON with `--json`, else the human text.
     pub fn emit(&self, value: &serde_json::Value, human: impl FnOnce() -> String) {
+        use std::io::Write;
+        // Writes ignore errors: a closed pipe (`mlgov … | head`) must not panic.
+        let mut out = std::io::stdout().lock();
         if self.json {
-            println!("{}", serde_json::to_string_pretty(value).expect("JSON"));
+            let _ = writeln!(out, "{}", serde_json::to_string_pretty(value).expect("JSON"));
         } else {
             let s = human();
-            if s.ends_with('\n') { print!("{s}") } else { println!("{s}") }
+            let _ = if s.ends_with('\n') { write!(out, "{s}") } else { writeln!(out, "{s}") };
         }
     }
 
