@@ -1,0 +1,848 @@
+//! The HTTP face of [`Auth`]: [`routes`] (login, logout, `/api/v1/me`, accounts, tokens,
+//! projects, surveys, audit log, respondent form, survey progress page), [`layer`] (the
+//! middleware that authenticates each request, applies the CSRF defences and puts the
+//! [`Principal`] into request extensions) and [`mount`], which does both onto another router.
+//!
+//! CSRF defences, in order, for every POST/PUT/PATCH/DELETE: a `Sec-Fetch-Site` other than
+//! `same-origin`/`none` is refused; an `Origin` that is neither the request's `Host` nor a
+//! configured origin is refused; a request authenticated by the session cookie must repeat the
+//! session's CSRF token in `X-CSRF-Token` or in the form field `csrf_token` (login is exempt: it
+//! has no session yet; the respondent form is exempt: its secret link token plays that part).
+//! The cookie itself is `SameSite=Strict`, so browsers do not send it on cross-site requests.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::OnceLock;
+use std::task::{Context, Poll};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use minijinja::Environment;
+use mlgov_survey::instrument::PerceptionKind;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::policy::{AuthVia, Principal, Role};
+use crate::respond::{self, FieldError, FormValues};
+use crate::secret;
+use crate::service::{Auth, CookieSecure, OpenedInvitation, SaveError};
+use crate::AuthError;
+
+/// Name of the session cookie.
+pub const COOKIE: &str = "mlgov_session";
+/// Header carrying the CSRF token on JSON requests made with the session cookie.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Largest form body the middleware reads to find the CSRF token.
+pub const FORM_LIMIT: usize = 256 * 1024;
+
+/// Runs blocking auth work (SQLite, argon2) off the async executor.
+async fn run<T: Send + 'static>(f: impl FnOnce() -> Result<T, AuthError> + Send + 'static) -> Result<T, AuthError> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| Err(AuthError::Database(format!("auth task failed: {e}"))))
+}
+
+// ---------------------------------------------------------------- errors
+
+/// An [`AuthError`] as a response: the API's JSON envelope under `/api/`, an HTML page elsewhere.
+pub struct Failure {
+    err: AuthError,
+    html: bool,
+    fields: Vec<FieldError>,
+}
+
+impl Failure {
+    fn api(err: AuthError) -> Failure {
+        Failure { err, html: false, fields: vec![] }
+    }
+    fn page(err: AuthError) -> Failure {
+        Failure { err, html: true, fields: vec![] }
+    }
+}
+
+/// HTTP status of an error.
+pub fn status_of(e: &AuthError) -> StatusCode {
+    match e {
+        AuthError::BadCredentials | AuthError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        AuthError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AuthError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AuthError::NotFound(_) => StatusCode::NOT_FOUND,
+        AuthError::Gone(_) => StatusCode::GONE,
+        AuthError::Conflict(_) => StatusCode::CONFLICT,
+        AuthError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        AuthError::Database(_) | AuthError::Crypto(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+fn code_of(e: &AuthError) -> &'static str {
+    match e {
+        AuthError::BadCredentials => "bad_credentials",
+        AuthError::Unauthenticated => "unauthenticated",
+        AuthError::RateLimited { .. } => "rate_limited",
+        AuthError::Forbidden(_) => "forbidden",
+        AuthError::NotFound(_) => "not_found",
+        AuthError::Gone(_) => "gone",
+        AuthError::Conflict(_) => "conflict",
+        AuthError::Invalid { .. } => "invalid_data",
+        _ => "internal",
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let status = status_of(&self.err);
+        // Internal details stay in the server; the client gets a generic message.
+        let message = if status.is_server_error() { "internal error".to_string() } else { self.err.to_string() };
+        let mut resp = if self.html {
+            let title = status.canonical_reason().unwrap_or("Error").to_string();
+            let login_link = status == StatusCode::UNAUTHORIZED;
+            (status, html_page("message.html", json!({ "title": title, "message": message, "login_link": login_link }))).into_response()
+        } else {
+            let mut fields = self.fields;
+            if let AuthError::Invalid { field, message } = &self.err {
+                fields.push(FieldError { field: field.clone(), message: message.clone() });
+            }
+            let body = json!({ "error": { "code": code_of(&self.err), "message": message, "fields": fields } });
+            (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+        };
+        if let AuthError::RateLimited { retry_after_secs } = self.err {
+            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs.max(1)));
+        }
+        if status == StatusCode::UNAUTHORIZED && !self.html {
+            resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"mlgov\""));
+        }
+        resp
+    }
+}
+
+fn bad_body(msg: impl Into<String>) -> Failure {
+    Failure::api(AuthError::Invalid { field: "body".into(), message: msg.into() })
+}
+
+// ---------------------------------------------------------------- templates
+
+fn env() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut e = Environment::new();
+        for (name, src) in [
+            ("base.html", include_str!("../templates/base.html")),
+            ("message.html", include_str!("../templates/message.html")),
+            ("login.html", include_str!("../templates/login.html")),
+            ("progress.html", include_str!("../templates/progress.html")),
+            ("respond.html", include_str!("../templates/respond.html")),
+        ] {
+            e.add_template(name, src).expect("embedded template parses");
+        }
+        e
+    })
+}
+
+/// Renders an embedded template as an HTML response body (with `no-store`: these pages carry
+/// personal answers or account data).
+fn html_page(name: &str, ctx: serde_json::Value) -> Response {
+    match env().get_template(name).and_then(|t| t.render(minijinja::Value::from(minijinja::value::Serde(&ctx)))) {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+                (header::REFERRER_POLICY, "no-referrer"),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("template {name}: {e}")).into_response(),
+    }
+}
+
+// ---------------------------------------------------------------- middleware
+
+/// The principal of a request (from the extensions set by [`layer`]; the anonymous public when
+/// the layer is absent, so a route mounted without it fails closed).
+#[derive(Clone, Debug)]
+pub struct Who(pub Principal);
+
+impl<S: Send + Sync> FromRequestParts<S> for Who {
+    type Rejection = Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Who, Infallible> {
+        Ok(Who(parts.extensions.get::<Principal>().cloned().unwrap_or_else(Principal::anonymous)))
+    }
+}
+
+/// The tower layer returned by [`layer`].
+#[derive(Clone)]
+pub struct AuthLayer {
+    auth: Auth,
+}
+
+/// The middleware: authenticates (bearer token, else session cookie, else public), applies the
+/// CSRF defences to state-changing requests, and inserts the [`Principal`] into the request's
+/// extensions. An invalid or revoked bearer token is refused (401) rather than downgraded.
+pub fn layer(auth: Auth) -> AuthLayer {
+    AuthLayer { auth }
+}
+
+impl<S> tower::Layer<S> for AuthLayer {
+    type Service = AuthService<S>;
+    fn layer(&self, inner: S) -> AuthService<S> {
+        AuthService { inner, auth: self.auth.clone() }
+    }
+}
+
+/// The service of [`AuthLayer`].
+#[derive(Clone)]
+pub struct AuthService<S> {
+    inner: S,
+    auth: Auth,
+}
+
+impl<S> tower::Service<Request> for AuthService<S>
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let auth = self.auth.clone();
+        Box::pin(async move {
+            match authenticate(&auth, req).await {
+                Ok(req) => inner.call(req).await,
+                Err(resp) => Ok(resp),
+            }
+        })
+    }
+}
+
+fn is_html_path(path: &str) -> bool {
+    !path.starts_with("/api/")
+}
+
+/// The `mlgov_session` cookie value, if any.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// Refuses cross-site state-changing requests (`Sec-Fetch-Site`, `Origin`); see the module doc.
+pub fn cross_site_check(headers: &HeaderMap, allowed_origins: &[String]) -> Result<(), String> {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        let site = site.to_str().unwrap_or("");
+        if site != "same-origin" && site != "none" {
+            return Err(format!("cross-site request refused (Sec-Fetch-Site: {site})"));
+        }
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or("null");
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+        let authority = origin.split_once("://").map(|(_, a)| a).unwrap_or("");
+        let same = !authority.is_empty() && authority.eq_ignore_ascii_case(host);
+        if !same && !allowed_origins.iter().any(|o| o.eq_ignore_ascii_case(origin)) {
+            return Err(format!("cross-origin request refused (Origin: {origin})"));
+        }
+    }
+    Ok(())
+}
+
+/// Parses an `application/x-www-form-urlencoded` body into pairs (`+` is a space, `%XX` a
+/// byte; invalid UTF-8 is replaced).
+pub fn parse_form(body: &[u8]) -> Vec<(String, String)> {
+    fn decode(s: &[u8]) -> String {
+        let mut out = Vec::with_capacity(s.len());
+        let mut i = 0;
+        while i < s.len() {
+            match s[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < s.len() => {
+                    let hex = |c: u8| (c as char).to_digit(16);
+                    match (hex(s[i + 1]), hex(s[i + 2])) {
+                        (Some(h), Some(l)) => {
+                            out.push((h * 16 + l) as u8);
+                            i += 2;
+                        }
+                        _ => out.push(b'%'),
+                    }
+                }
+                c => out.push(c),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    body.split(|b| *b == b'&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let mut it = p.splitn(2, |b| *b == b'=');
+            let k = decode(it.next().unwrap_or_default());
+            let v = decode(it.next().unwrap_or_default());
+            (k, v)
+        })
+        .collect()
+}
+
+fn is_form(headers: &HeaderMap) -> bool {
+    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+}
+
+fn csrf_exempt(path: &str) -> bool {
+    path == "/login" || path.starts_with("/respond/")
+}
+
+async fn authenticate(auth: &Auth, req: Request) -> Result<Request, Response> {
+    let (mut parts, body) = req.into_parts();
+    let html = is_html_path(parts.uri.path());
+    let fail = |e: AuthError| if html { Failure::page(e).into_response() } else { Failure::api(e).into_response() };
+    let principal = if let Some(h) = parts.headers.get(header::AUTHORIZATION) {
+        let value = h.to_str().unwrap_or("").trim().to_string();
+        let Some(token) = value.strip_prefix("Bearer ").map(|t| t.trim().to_string()).filter(|t| !t.is_empty()) else {
+            return Err(fail(AuthError::Unauthenticated));
+        };
+        let a = auth.clone();
+        match run(move || a.token_principal(&token)).await {
+            Ok(Some(p)) => p,
+            Ok(None) => return Err(fail(AuthError::Unauthenticated)),
+            Err(e) => return Err(fail(e)),
+        }
+    } else if let Some(sid) = session_cookie(&parts.headers) {
+        let a = auth.clone();
+        match run(move || a.session_principal(&sid)).await {
+            Ok(Some(p)) => p,
+            Ok(None) => Principal::anonymous(),
+            Err(e) => return Err(fail(e)),
+        }
+    } else {
+        Principal::anonymous()
+    };
+    let mut body = body;
+    if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        if let Err(m) = cross_site_check(&parts.headers, &auth.config().allowed_origins) {
+            return Err(fail(AuthError::Forbidden(m)));
+        }
+        if let AuthVia::Session { csrf, .. } = &principal.via {
+            if !csrf_exempt(parts.uri.path()) {
+                let header_ok = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).is_some_and(|v| secret::constant_time_eq(v, csrf));
+                let ok = if header_ok {
+                    true
+                } else if is_form(&parts.headers) {
+                    let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
+                        return Err((StatusCode::PAYLOAD_TOO_LARGE, "form body too large").into_response());
+                    };
+                    let found = parse_form(&bytes).into_iter().any(|(k, v)| k == "csrf_token" && secret::constant_time_eq(&v, csrf));
+                    body = Body::from(bytes);
+                    found
+                } else {
+                    false
+                };
+                if !ok {
+                    return Err(fail(AuthError::Forbidden("missing or wrong CSRF token (send X-CSRF-Token or the csrf_token form field)".into())));
+                }
+            }
+        }
+    }
+    parts.extensions.insert(principal);
+    Ok(Request::from_parts(parts, body))
+}
+
+// ---------------------------------------------------------------- routes
+
+/// The routes of this crate, with `auth` as their state. Apply [`layer`] over them (and over any
+/// other routes that need the principal), or use [`mount`].
+pub fn routes(auth: Auth) -> Router {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/users", get(list_users).post(create_user))
+        .route("/api/v1/users/{name}", get(get_user).patch(update_user).delete(delete_user))
+        .route("/api/v1/tokens", get(list_tokens).post(issue_token))
+        .route("/api/v1/tokens/{id}", axum::routing::delete(revoke_token))
+        .route("/api/v1/projects", get(list_projects).post(create_project))
+        .route("/api/v1/audit", get(audit_log))
+        .route("/api/v1/surveys", get(list_surveys).post(create_survey))
+        .route("/api/v1/surveys/{name}", get(survey_progress))
+        .route("/api/v1/surveys/{name}/invitations", post(invite))
+        .route("/api/v1/surveys/{name}/answers", get(raw_answers))
+        .route("/api/v1/surveys/{name}/aggregates", get(aggregates))
+        .route("/admin/surveys/{name}", get(progress_page))
+        .route("/respond/{token}", get(respond_page).post(respond_post))
+        .with_state(auth)
+}
+
+/// `router` with this crate's routes merged in and the middleware over all of it.
+pub fn mount(router: Router, auth: Auth) -> Router {
+    router.merge(routes(auth.clone())).layer(layer(auth))
+}
+
+/// Opens the auth store in the database file at `db` (or in memory when `None`) with the default
+/// settings and mounts onto `router`. If the store cannot be opened, this crate's routes answer
+/// 503 and the other routes get no principal (the public): the server fails closed.
+pub fn mount_at(router: Router, db: Option<&std::path::Path>) -> Router {
+    let store = match db {
+        Some(p) => crate::SqliteAuthStore::open(p),
+        None => crate::SqliteAuthStore::in_memory(),
+    };
+    match store {
+        Ok(s) => mount(router, Auth::new(Box::new(s), crate::Config::default())),
+        Err(e) => {
+            let msg = format!("accounts unavailable: {e}");
+            router.merge(
+                Router::new()
+                    .route("/login", axum::routing::any(move || async move { (StatusCode::SERVICE_UNAVAILABLE, msg).into_response() }))
+                    .fallback_service(Router::new()),
+            )
+        }
+    }
+}
+
+fn client_ip(parts_headers: &HeaderMap, connect: Option<SocketAddr>, trust_forwarded: bool) -> String {
+    if trust_forwarded {
+        if let Some(ip) = parts_headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()) {
+            return ip.trim().to_string();
+        }
+    }
+    connect.map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+fn is_tls(headers: &HeaderMap, uri: &axum::http::Uri) -> bool {
+    uri.scheme_str() == Some("https") || headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+/// The `Set-Cookie` value of a session (or of its removal when `value` is empty).
+pub fn session_cookie_header(value: &str, max_age: i64, secure: bool) -> String {
+    format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}", max_age.max(0), if secure { "; Secure" } else { "" })
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct NextQuery {
+    #[serde(default)]
+    next: Option<String>,
+}
+
+async fn login_page(Query(q): Query<NextQuery>) -> Response {
+    html_page("login.html", json!({ "title": "Log in", "next": safe_next(q.next.as_deref()), "username": "", "error": null }))
+}
+
+/// Only local paths are accepted as redirect targets (no open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.chars().any(char::is_control) => n.to_string(),
+        _ => "/".into(),
+    }
+}
+
+async fn login(State(auth): State<Auth>, req: Request) -> Response {
+    let connect = req.extensions().get::<ConnectInfo<SocketAddr>>().cloned();
+    let (parts, body) = req.into_parts();
+    let form = is_form(&parts.headers);
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "body too large").into_response();
+    };
+    let parsed: Result<LoginForm, String> = if form {
+        let pairs = parse_form(&bytes);
+        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        match (get("username"), get("password")) {
+            (Some(username), Some(password)) => Ok(LoginForm { username, password, next: get("next") }),
+            _ => Err("expected form fields username and password".into()),
+        }
+    } else {
+        serde_json::from_slice(&bytes).map_err(|e| format!("expected JSON {{\"username\", \"password\"}}: {e}"))
+    };
+    let login = match parsed {
+        Ok(l) => l,
+        Err(m) if form => return (StatusCode::BAD_REQUEST, html_page("login.html", json!({ "title": "Log in", "next": "/", "username": "", "error": m }))).into_response(),
+        Err(m) => return bad_body(m).into_response(),
+    };
+    let ip = client_ip(&parts.headers, connect.map(|c| c.0), auth.config().trust_forwarded_for);
+    let secure = match auth.config().cookie_secure {
+        CookieSecure::Always => true,
+        CookieSecure::Never => false,
+        CookieSecure::Auto => is_tls(&parts.headers, &parts.uri),
+    };
+    let (user, pass) = (login.username.clone(), login.password.clone());
+    let a = auth.clone();
+    match run(move || a.login(&user, &pass, &ip)).await {
+        Ok(out) => {
+            let cookie = session_cookie_header(&out.session_id, out.expires - auth.now(), secure);
+            let mut resp = if form {
+                (StatusCode::SEE_OTHER, [(header::LOCATION, safe_next(login.next.as_deref()))]).into_response()
+            } else {
+                Json(json!({ "user": out.user, "csrf_token": out.csrf, "expires": crate::service::iso_time(out.expires) })).into_response()
+            };
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                resp.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            resp
+        }
+        Err(e) if form => {
+            let status = status_of(&e);
+            let mut r = (status, html_page("login.html", json!({ "title": "Log in", "next": safe_next(login.next.as_deref()), "username": login.username, "error": e.to_string() }))).into_response();
+            if let AuthError::RateLimited { retry_after_secs } = e {
+                r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            }
+            r
+        }
+        Err(e) => Failure::api(e).into_response(),
+    }
+}
+
+async fn logout(State(auth): State<Auth>, headers: HeaderMap) -> Response {
+    if let Some(sid) = session_cookie(&headers) {
+        let a = auth.clone();
+        if let Err(e) = run(move || a.logout(&sid)).await {
+            return Failure::api(e).into_response();
+        }
+    }
+    let secure = auth.config().cookie_secure == CookieSecure::Always || headers.get("x-forwarded-proto").is_some_and(|v| v == "https");
+    let mut resp = StatusCode::NO_CONTENT.into_response();
+    if let Ok(v) = HeaderValue::from_str(&session_cookie_header("", 0, secure)) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+async fn me(Who(p): Who) -> Response {
+    if !p.is_authenticated() {
+        return Failure::api(AuthError::Unauthenticated).into_response();
+    }
+    let (csrf, expires) = match &p.via {
+        AuthVia::Session { csrf, expires } => (Some(csrf.clone()), Some(crate::service::iso_time(*expires))),
+        _ => (None, None),
+    };
+    Json(json!({ "username": p.username, "role": p.role, "projects": p.projects, "via": p.via, "csrf_token": csrf, "session_expires": expires })).into_response()
+}
+
+/// A JSON body of type `T`, or a 422 envelope naming what was expected.
+fn json_body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, Failure> {
+    serde_json::from_slice(bytes).map_err(|e| bad_body(format!("invalid JSON body: {e}")))
+}
+
+async fn api<T: Serialize + Send + 'static>(status: StatusCode, f: impl FnOnce() -> Result<T, AuthError> + Send + 'static) -> Response {
+    match run(f).await {
+        Ok(v) => (status, Json(v)).into_response(),
+        Err(e) => Failure::api(e).into_response(),
+    }
+}
+
+async fn list_users(State(auth): State<Auth>, Who(p): Who) -> Response {
+    api(StatusCode::OK, move || auth.users(&p)).await
+}
+
+#[derive(Deserialize)]
+struct NewUserBody {
+    username: String,
+    role: Role,
+    password: String,
+    #[serde(default)]
+    projects: Vec<String>,
+}
+
+async fn create_user(State(auth): State<Auth>, Who(p): Who, body: Bytes) -> Response {
+    let b: NewUserBody = match json_body(&body) {
+        Ok(b) => b,
+        Err(f) => return f.into_response(),
+    };
+    api(StatusCode::CREATED, move || auth.add_user(&p, &b.username, b.role, &b.password, &b.projects)).await
+}
+
+async fn get_user(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>) -> Response {
+    api(StatusCode::OK, move || auth.user(&p, &name)).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserPatch {
+    #[serde(default)]
+    role: Option<Role>,
+    #[serde(default)]
+    password: Option<String>,
+    #[serde(default)]
+    projects: Option<Vec<String>>,
+}
+
+async fn update_user(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>, body: Bytes) -> Response {
+    let b: UserPatch = match json_body(&body) {
+        Ok(b) => b,
+        Err(f) => return f.into_response(),
+    };
+    api(StatusCode::OK, move || auth.update_user(&p, &name, b.role, b.password.as_deref(), b.projects.as_deref())).await
+}
+
+async fn delete_user(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>) -> Response {
+    match run(move || auth.remove_user(&p, &name)).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => Failure::api(e).into_response(),
+    }
+}
+
+async fn list_tokens(State(auth): State<Auth>, Who(p): Who) -> Response {
+    api(StatusCode::OK, move || auth.tokens(&p)).await
+}
+
+#[derive(Deserialize)]
+struct TokenBody {
+    username: String,
+    #[serde(default)]
+    label: String,
+}
+
+async fn issue_token(State(auth): State<Auth>, Who(p): Who, body: Bytes) -> Response {
+    let b: TokenBody = match json_body(&body) {
+        Ok(b) => b,
+        Err(f) => return f.into_response(),
+    };
+    let mut r = api(StatusCode::CREATED, move || auth.issue_token(&p, &b.username, &b.label)).await;
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+async fn revoke_token(State(auth): State<Auth>, Who(p): Who, Path(id): Path<String>) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return Failure::api(AuthError::NotFound(format!("token {id:?}"))).into_response();
+    };
+    match run(move || auth.revoke_token(&p, id)).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => Failure::api(e).into_response(),
+    }
+}
+
+async fn list_projects(State(auth): State<Auth>, Who(p): Who) -> Response {
+    api(StatusCode::OK, move || auth.projects(&p)).await
+}
+
+#[derive(Deserialize)]
+struct ProjectBody {
+    name: String,
+}
+
+async fn create_project(State(auth): State<Auth>, Who(p): Who, body: Bytes) -> Response {
+    let b: ProjectBody = match json_body(&body) {
+        Ok(b) => b,
+        Err(f) => return f.into_response(),
+    };
+    api(StatusCode::CREATED, move || auth.add_project(&p, &b.name).map(|()| json!({ "name": b.name }))).await
+}
+
+#[derive(Deserialize)]
+struct LimitQuery {
+    #[serde(default)]
+    limit: Option<usize>,
+}
+
+async fn audit_log(State(auth): State<Auth>, Who(p): Who, q: Result<Query<LimitQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+    let limit = match q {
+        Ok(Query(q)) => q.limit.unwrap_or(100).min(10_000),
+        Err(e) => return Failure::api(AuthError::Invalid { field: "limit".into(), message: format!("expected a whole number: {e}") }).into_response(),
+    };
+    api(StatusCode::OK, move || auth.audit_log(&p, limit)).await
+}
+
+async fn list_surveys(State(auth): State<Auth>, Who(p): Who) -> Response {
+    api(StatusCode::OK, move || auth.surveys(&p)).await
+}
+
+#[derive(Deserialize)]
+struct SurveyBody {
+    name: String,
+    instrument: String,
+    project: String,
+}
+
+async fn create_survey(State(auth): State<Auth>, Who(p): Who, body: Bytes) -> Response {
+    let b: SurveyBody = match json_body(&body) {
+        Ok(b) => b,
+        Err(f) => return f.into_response(),
+    };
+    api(StatusCode::CREATED, move || auth.create_survey(&p, &b.name, &b.instrument, &b.project)).await
+}
+
+async fn survey_progress(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>) -> Response {
+    api(StatusCode::OK, move || auth.progress(&p, &name).map(|(s, pr)| json!({ "survey": s, "progress": pr }))).await
+}
+
+#[derive(Deserialize)]
+struct InviteBody {
+    count: usize,
+    #[serde(default)]
+    locality: Option<String>,
+}
+
+async fn invite(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>, body: Bytes) -> Response {
+    let b: InviteBody = match json_body(&body) {
+        Ok(b) => b,
+        Err(f) => return f.into_response(),
+    };
+    let mut r = api(StatusCode::CREATED, move || {
+        auth.invite(&p, &name, b.count, b.locality.as_deref()).map(|tokens| json!({ "links": tokens.iter().map(|t| format!("/respond/{t}")).collect::<Vec<_>>() }))
+    })
+    .await;
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+async fn raw_answers(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>) -> Response {
+    let mut r = api(StatusCode::OK, move || auth.raw_answers(&p, &name)).await;
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+async fn aggregates(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>) -> Response {
+    api(StatusCode::OK, move || auth.aggregates(&p, &name)).await
+}
+
+async fn progress_page(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>) -> Response {
+    match run(move || auth.progress(&p, &name)).await {
+        Ok((s, pr)) => html_page("progress.html", json!({ "title": format!("Survey {}", s.name), "survey": s, "progress": pr })),
+        Err(e) => Failure::page(e).into_response(),
+    }
+}
+
+// ---------------------------------------------------------------- respondent form
+
+fn looks_like_token(t: &str) -> bool {
+    t.len() == 64 && t.bytes().all(|c| c.is_ascii_hexdigit())
+}
+
+#[derive(Serialize)]
+struct Opt {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+#[derive(Serialize)]
+struct Field {
+    name: String,
+    label: String,
+    options: Vec<Opt>,
+    error: Option<String>,
+}
+
+fn field(name: String, label: String, choices: Vec<(String, String)>, values: &FormValues, errors: &[FieldError]) -> Field {
+    let current: Vec<&str> = values.get(&name).map(|v| v.split(';').collect()).unwrap_or_default();
+    let options = choices.into_iter().map(|(value, label)| Opt { selected: current.contains(&value.as_str()), value, label }).collect();
+    let error = errors.iter().find(|e| e.field == name).map(|e| e.message.clone());
+    Field { name, label, options, error }
+}
+
+/// Renders the respondent form of an opened invitation with values and field errors.
+fn render_form(token: &str, o: &OpenedInvitation, values: &FormValues, errors: &[FieldError], saved: bool) -> Response {
+    let ins = &o.instrument;
+    let scale = |labels: &[mlgov_survey::instrument::ScaleLabel], min: i32, max: i32| -> Vec<(String, String)> {
+        (min..=max).map(|v| (v.to_string(), match labels.iter().find(|l| l.value == v) { Some(l) => format!("{v} — {}", l.label), None => v.to_string() })).collect()
+    };
+    let freq = scale(&ins.frequency.labels, ins.frequency.min, ins.frequency.max);
+    let nature = scale(&ins.nature.labels, ins.nature.answered_min, ins.nature.answered_max);
+    let periods: Vec<serde_json::Value> = ins
+        .periods
+        .iter()
+        .map(|p| {
+            let rows: Vec<serde_json::Value> = ins
+                .actors
+                .iter()
+                .map(|a| {
+                    json!({
+                        "actor": a.label,
+                        "freq": field(format!("freq_{}_{}", p.id, a.id), format!("{}: how often, {}", a.label, p.label), freq.clone(), values, errors),
+                        "nature": field(format!("nature_{}_{}", p.id, a.id), format!("{}: nature, {}", a.label, p.label), nature.clone(), values, errors),
+                    })
+                })
+                .collect();
+            json!({ "label": p.label, "rows": rows })
+        })
+        .collect();
+    let perceptions: Vec<serde_json::Value> = ins
+        .perceptions
+        .iter()
+        .map(|q| {
+            let choices = match q.kind {
+                PerceptionKind::Scale => scale(&q.labels, q.min.unwrap_or(1), q.max.unwrap_or(5)),
+                _ => q.options.iter().map(|o| (o.id.clone(), o.label.clone())).collect(),
+            };
+            json!({ "multi": q.kind == PerceptionKind::Multi, "field": field(q.id.clone(), q.label.clone(), choices, values, errors) })
+        })
+        .collect();
+    let roles = ins.roles.iter().map(|r| (r.id.clone(), r.label.clone())).collect();
+    let affs = ins.affiliations.iter().map(|r| (r.id.clone(), r.label.clone())).collect();
+    let ctx = json!({
+        "title": ins.title,
+        "action": format!("/respond/{token}"),
+        "saved": saved,
+        "error_count": errors.len(),
+        "role": field("role".into(), "Your role".into(), roles, values, errors),
+        "affiliation": field("affiliation".into(), "Political affiliation".into(), affs, values, errors),
+        "periods": periods,
+        "perceptions": perceptions,
+        "freq_range": format!("{}–{}", ins.frequency.min, ins.frequency.max),
+        "nature_range": format!("{} very conflictual – {} very collaborative", ins.nature.answered_min, ins.nature.answered_max),
+    });
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    (status, html_page("respond.html", ctx)).into_response()
+}
+
+#[derive(Deserialize, Default)]
+struct SavedQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+async fn respond_page(State(auth): State<Auth>, Path(token): Path<String>, q: Result<Query<SavedQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+    if !looks_like_token(&token) {
+        return Failure::page(AuthError::NotFound("invitation".into())).into_response();
+    }
+    let t = token.clone();
+    match run(move || auth.open_invitation(&t)).await {
+        Ok(o) => render_form(&token, &o, &o.values, &[], q.is_ok_and(|q| q.saved.is_some())),
+        Err(e) => Failure::page(e).into_response(),
+    }
+}
+
+async fn respond_post(State(auth): State<Auth>, Path(token): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+    if !looks_like_token(&token) {
+        return Failure::page(AuthError::NotFound("invitation".into())).into_response();
+    }
+    if !is_form(&headers) {
+        return (StatusCode::UNSUPPORTED_MEDIA_TYPE, html_page("message.html", json!({ "title": "Unsupported form", "message": "expected a form post (application/x-www-form-urlencoded)" }))).into_response();
+    }
+    let pairs = parse_form(&body);
+    let submit = pairs.iter().any(|(k, v)| k == "action" && v == "submit");
+    let values = respond::collect(&pairs);
+    let t = token.clone();
+    let v = values.clone();
+    let result = tokio::task::spawn_blocking(move || auth.save_response(&t, &v, submit)).await;
+    match result {
+        Ok(Ok(_)) if submit => html_page("message.html", json!({ "title": "Thank you", "message": "Your answers have been submitted. This link can no longer be used." })),
+        Ok(Ok(_)) => (StatusCode::SEE_OTHER, [(header::LOCATION, format!("/respond/{token}?saved=1"))]).into_response(),
+        Ok(Err(SaveError::Fields { opened, errors })) => render_form(&token, &opened, &values, &errors, false),
+        Ok(Err(SaveError::Auth(e))) => Failure::page(e).into_response(),
+        Err(e) => Failure::page(AuthError::Database(e.to_string())).into_response(),
+    }
+}

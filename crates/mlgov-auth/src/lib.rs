@@ -1,0 +1,73 @@
+//! mlgov-auth: who may see and change what on a shared mlgov server — accounts and roles (a
+//! permission matrix as data), argon2id passwords, server-side sessions, CSRF defences, hashed
+//! revocable API tokens, login rate limiting, an audit log of raw-data access — and survey
+//! collection (single-use invitation links, a respondent form that works without JavaScript,
+//! raw answers readable only by the project, aggregates after disclosure control).
+//!
+//! Layers: [`policy`] (the matrix), [`secret`] (hashing and random tokens), [`limiter`],
+//! [`respond`] (form validation and aggregates; pure), [`store`] (the [`AuthStore`] trait) with
+//! [`sqlite`] (its tables in the knowledge base's database file), [`service`] ([`Auth`], the core,
+//! usable without HTTP), and [`http`] (the axum router and the middleware that puts the
+//! [`Principal`] into request extensions).
+//!
+//! *Invariants:* raw answers leave [`Auth`] only through [`Auth::raw_answers`], which checks
+//! the matrix and writes the audit log; no secret (password, session id, API or invitation token)
+//! is stored in clear; every state-changing HTTP request passes the cross-site checks.
+
+pub mod http;
+pub mod limiter;
+pub mod policy;
+pub mod respond;
+pub mod secret;
+pub mod service;
+pub mod sqlite;
+pub mod store;
+
+pub use policy::{allowed, Action, AuthVia, Grant, Principal, Resource, Role};
+pub use service::{Auth, Clock, Config, CookieSecure, SystemClock, User};
+pub use sqlite::SqliteAuthStore;
+pub use store::AuthStore;
+
+/// Errors of accounts, sessions, tokens and survey collection.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// The database failed (a bug or an unavailable store).
+    #[error("auth store: {0}")]
+    Database(String),
+    /// Wrong user name or password (deliberately not saying which).
+    #[error("wrong user name or password")]
+    BadCredentials,
+    /// Too many failed logins; retry later.
+    #[error("too many failed logins; retry in {retry_after_secs} s")]
+    RateLimited {
+        /// Seconds until the window ends.
+        retry_after_secs: i64,
+    },
+    /// Credentials are needed.
+    #[error("authentication required")]
+    Unauthenticated,
+    /// Authenticated, but the role does not allow it.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// No such thing.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// It existed but is used up (a submitted invitation).
+    #[error("{0}")]
+    Gone(String),
+    /// The name is taken.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// A field is invalid.
+    #[error("field {field:?}: {message}")]
+    Invalid {
+        /// Field name.
+        field: String,
+        /// What was expected.
+        message: String,
+    },
+    /// Hashing failed.
+    #[error("crypto: {0}")]
+    Crypto(String),
+}

@@ -1,0 +1,212 @@
+//! The storage interface of accounts, sessions, tokens, the audit log and survey collection:
+//! [`AuthStore`], with row types. Backends hold no rules (who may do what is decided by
+//! [`crate::Auth`]); they only guarantee atomicity where a method says so.
+
+use serde::Serialize;
+
+use crate::policy::Role;
+use crate::AuthError;
+
+/// An account as stored (with its password hash).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserRecord {
+    /// Id.
+    pub id: i64,
+    /// Account name (unique, case-insensitive).
+    pub username: String,
+    /// Role (never [`Role::Public`]).
+    pub role: Role,
+    /// argon2id PHC string.
+    pub password_hash: String,
+    /// Projects the account belongs to, sorted.
+    pub projects: Vec<String>,
+    /// Creation time, Unix seconds.
+    pub created: i64,
+}
+
+/// A server-side session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// SHA-256 of the session id held in the cookie.
+    pub id_hash: String,
+    /// Account.
+    pub user_id: i64,
+    /// CSRF token of the session.
+    pub csrf: String,
+    /// Creation time, Unix seconds.
+    pub created: i64,
+    /// Expiry, Unix seconds.
+    pub expires: i64,
+}
+
+/// An API token as stored (never the token itself).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TokenRecord {
+    /// Id (what `revoke` takes).
+    pub id: i64,
+    /// SHA-256 of the token.
+    #[serde(skip)]
+    pub token_hash: String,
+    /// Account the token acts for.
+    pub user_id: i64,
+    /// Account name.
+    pub username: String,
+    /// Free label ("nightly export").
+    pub label: String,
+    /// Creation time, Unix seconds.
+    pub created: i64,
+    /// Revocation time, if revoked.
+    pub revoked: Option<i64>,
+}
+
+/// One line of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    /// ISO 8601 UTC time.
+    pub time: String,
+    /// Account name (`cli`, or `-` for the public).
+    pub user: String,
+    /// What was done (`read_raw_answers`, `user_add`, …).
+    pub action: String,
+    /// What it was done to (`survey:pilot`, `user:ann`, …).
+    pub resource: String,
+}
+
+/// A survey being collected.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SurveyRecord {
+    /// Id.
+    pub id: i64,
+    /// Name (in URLs).
+    pub name: String,
+    /// Instrument id.
+    pub instrument: String,
+    /// Owning project.
+    pub project: String,
+    /// Creation time, Unix seconds.
+    pub created: i64,
+}
+
+/// A single-use invitation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvitationRecord {
+    /// Id (the respondent's id in raw answers).
+    pub id: i64,
+    /// Survey.
+    pub survey_id: i64,
+    /// SHA-256 of the link token.
+    pub token_hash: String,
+    /// Locality the respondent answers for, if fixed by the invitation.
+    pub locality: Option<String>,
+    /// Creation time.
+    pub created: i64,
+    /// First save.
+    pub started: Option<i64>,
+    /// Submission (after which the link is unusable).
+    pub submitted: Option<i64>,
+}
+
+/// One answer: an item of the long layout of `docs/survey.md` (`freq_<actor>`,
+/// `nature_<actor>`, a perception id, `role`, `affiliation`), its period (`""` for none) and
+/// value as text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+pub struct Answer {
+    /// Item.
+    pub item: String,
+    /// Period id or "".
+    pub period: String,
+    /// Value.
+    pub value: String,
+}
+
+/// A raw answer with its respondent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RawAnswer {
+    /// Invitation id (respondent).
+    pub respondent: i64,
+    /// Locality of the invitation.
+    pub locality: Option<String>,
+    /// Whether the response was submitted.
+    pub submitted: bool,
+    /// The answer.
+    #[serde(flatten)]
+    pub answer: Answer,
+}
+
+/// Collection progress of a survey.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
+pub struct Progress {
+    /// Invitations issued.
+    pub invited: u64,
+    /// Invitations with a saved response not yet submitted.
+    pub started: u64,
+    /// Submitted responses.
+    pub submitted: u64,
+}
+
+/// Storage of the auth and survey-collection tables.
+pub trait AuthStore: Send {
+    /// Creates a project (no error if it exists).
+    fn ensure_project(&mut self, name: &str, now: i64) -> Result<(), AuthError>;
+    /// Project names, sorted.
+    fn projects(&self) -> Result<Vec<String>, AuthError>;
+    /// Creates an account with its memberships (creating missing projects) in one transaction;
+    /// [`AuthError::Conflict`] if the name is taken.
+    fn create_user(&mut self, username: &str, role: Role, password_hash: &str, projects: &[String], now: i64) -> Result<UserRecord, AuthError>;
+    /// An account by name (case-insensitive).
+    fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>, AuthError>;
+    /// An account by id.
+    fn user_by_id(&self, id: i64) -> Result<Option<UserRecord>, AuthError>;
+    /// Every account, by name.
+    fn users(&self) -> Result<Vec<UserRecord>, AuthError>;
+    /// Changes role, password hash and/or memberships (those given) in one transaction.
+    fn update_user(&mut self, username: &str, role: Option<Role>, password_hash: Option<&str>, projects: Option<&[String]>, now: i64) -> Result<UserRecord, AuthError>;
+    /// Deletes an account with its sessions, tokens and memberships; whether it existed.
+    fn delete_user(&mut self, username: &str) -> Result<bool, AuthError>;
+
+    /// Stores a session.
+    fn insert_session(&mut self, s: &SessionRecord) -> Result<(), AuthError>;
+    /// A session by id digest.
+    fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>, AuthError>;
+    /// Deletes a session.
+    fn delete_session(&mut self, id_hash: &str) -> Result<(), AuthError>;
+    /// Deletes sessions expired at `now`; how many.
+    fn purge_sessions(&mut self, now: i64) -> Result<usize, AuthError>;
+
+    /// Stores an API token; returns its id.
+    fn insert_token(&mut self, token_hash: &str, user_id: i64, label: &str, now: i64) -> Result<i64, AuthError>;
+    /// A token by digest (revoked ones included).
+    fn token_by_hash(&self, token_hash: &str) -> Result<Option<TokenRecord>, AuthError>;
+    /// Every token, newest first.
+    fn tokens(&self) -> Result<Vec<TokenRecord>, AuthError>;
+    /// Marks a token revoked; whether a live token was revoked.
+    fn revoke_token(&mut self, id: i64, now: i64) -> Result<bool, AuthError>;
+
+    /// Appends to the audit log.
+    fn audit(&mut self, entry: &AuditEntry) -> Result<(), AuthError>;
+    /// The newest `limit` audit entries, newest first.
+    fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>, AuthError>;
+
+    /// Creates a survey; [`AuthError::Conflict`] if the name is taken.
+    fn create_survey(&mut self, name: &str, instrument: &str, project: &str, now: i64) -> Result<SurveyRecord, AuthError>;
+    /// A survey by name.
+    fn survey(&self, name: &str) -> Result<Option<SurveyRecord>, AuthError>;
+    /// A survey by id.
+    fn survey_by_id(&self, id: i64) -> Result<Option<SurveyRecord>, AuthError>;
+    /// Every survey, by name.
+    fn surveys(&self) -> Result<Vec<SurveyRecord>, AuthError>;
+    /// Stores invitations (one digest each) in one transaction; returns their ids.
+    fn insert_invitations(&mut self, survey_id: i64, token_hashes: &[String], locality: Option<&str>, now: i64) -> Result<Vec<i64>, AuthError>;
+    /// An invitation by token digest.
+    fn invitation(&self, token_hash: &str) -> Result<Option<InvitationRecord>, AuthError>;
+    /// Replaces the answers of an invitation and marks it started (and submitted when
+    /// `submit`), all in one transaction, and only if it has not been submitted:
+    /// [`AuthError::Gone`] otherwise (so two concurrent submissions cannot both land).
+    fn save_answers(&mut self, invitation_id: i64, answers: &[Answer], submit: bool, now: i64) -> Result<(), AuthError>;
+    /// The saved answers of an invitation.
+    fn answers_of(&self, invitation_id: i64) -> Result<Vec<Answer>, AuthError>;
+    /// Every raw answer of a survey (submitted and in progress).
+    fn raw_answers(&self, survey_id: i64) -> Result<Vec<RawAnswer>, AuthError>;
+    /// Collection progress.
+    fn progress(&self, survey_id: i64) -> Result<Progress, AuthError>;
+}

@@ -1,0 +1,1 @@
+//! Integration tests of mlgov-auth (filled in below).
