@@ -1,0 +1,258 @@
+//! The router through `oneshot`: the authorisation matrix (every route × every role), CSRF
+//! rejection, cookie attributes, rate limiting and the respondent form over HTTP.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use mlgov_auth::http::{mount, COOKIE};
+use tower::ServiceExt;
+
+use crate::common::*;
+
+fn app(f: &Fixture) -> Router {
+    mount(Router::new(), f.auth.clone())
+}
+
+async fn send(app: Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+    let resp = app.oneshot(req).await.unwrap();
+    let (parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024).await.unwrap();
+    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn request(method: &str, uri: &str, bearer: Option<&str>, json: Option<&str>) -> Request<Body> {
+    let mut b = Request::builder().method(method).uri(uri).header(header::HOST, "mlgov.test");
+    if let Some(t) = bearer {
+        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    match json {
+        Some(j) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(j.to_string())).unwrap(),
+        None => b.body(Body::empty()).unwrap(),
+    }
+}
+
+/// Every route × every role (admin, researcher of the survey's project, researcher of another
+/// project, viewer, public) → expected status. Each cell runs on a fresh database.
+#[tokio::test]
+async fn authorisation_matrix() {
+    let survey = r#"{"name":"s2","instrument":"whole-comm-interactions","project":"p1"}"#;
+    let cases: &[(&str, &str, Option<&str>, [u16; 5])] = &[
+        ("GET", "/login", None, [200, 200, 200, 200, 200]),
+        ("POST", "/logout", None, [204, 204, 204, 204, 204]),
+        ("GET", "/api/v1/me", None, [200, 200, 200, 200, 401]),
+        ("GET", "/api/v1/users", None, [200, 403, 403, 403, 401]),
+        ("POST", "/api/v1/users", Some(r#"{"username":"zoe","role":"viewer","password":"a long passphrase"}"#), [201, 403, 403, 403, 401]),
+        ("GET", "/api/v1/users/vic", None, [200, 403, 403, 403, 401]),
+        ("PATCH", "/api/v1/users/vic", Some(r#"{"role":"researcher"}"#), [200, 403, 403, 403, 401]),
+        ("DELETE", "/api/v1/users/vic", None, [204, 403, 403, 403, 401]),
+        ("GET", "/api/v1/tokens", None, [200, 403, 403, 403, 401]),
+        ("POST", "/api/v1/tokens", Some(r#"{"username":"vic","label":"x"}"#), [201, 403, 403, 403, 401]),
+        ("DELETE", "/api/v1/tokens/4", None, [204, 403, 403, 403, 401]),
+        ("GET", "/api/v1/projects", None, [200, 200, 200, 403, 401]),
+        ("POST", "/api/v1/projects", Some(r#"{"name":"p9"}"#), [201, 403, 403, 403, 401]),
+        ("GET", "/api/v1/audit", None, [200, 403, 403, 403, 401]),
+        ("GET", "/api/v1/surveys", None, [200, 200, 200, 403, 401]),
+        ("POST", "/api/v1/surveys", Some(survey), [201, 403, 403, 403, 401]),
+        ("GET", "/api/v1/surveys/s1", None, [200, 200, 403, 403, 401]),
+        ("POST", "/api/v1/surveys/s1/invitations", Some(r#"{"count":2}"#), [201, 403, 403, 403, 401]),
+        ("GET", "/api/v1/surveys/s1/answers", None, [200, 200, 403, 403, 401]),
+        ("GET", "/api/v1/surveys/s1/aggregates", None, [200, 200, 200, 200, 200]),
+        ("GET", "/admin/surveys/s1", None, [200, 200, 403, 403, 401]),
+        ("GET", "/respond/{invitation}", None, [200, 200, 200, 200, 200]),
+    ];
+    let mut failures = vec![];
+    for (method, path, body, expected) in cases {
+        for (col, who) in WHO.iter().enumerate() {
+            let f = Fixture::new();
+            let uri = path.replace("{invitation}", &f.invitation);
+            let (status, _, text) = send(app(&f), request(method, &uri, f.bearer(who), *body)).await;
+            if status.as_u16() != expected[col] {
+                failures.push(format!("{method} {path} as {who}: {} (expected {}) {text}", status.as_u16(), expected[col]));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn revoked_or_bad_bearer_is_refused_not_downgraded() {
+    let f = Fixture::new();
+    f.auth.revoke_token(&mlgov_auth::Principal::cli_admin(), 2).unwrap();
+    let (s, h, _) = send(app(&f), request("GET", "/api/v1/surveys/s1/aggregates", Some(&f.tokens[1]), None)).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(h.get(header::WWW_AUTHENTICATE).unwrap(), "Bearer realm=\"mlgov\"");
+    let (s, _, _) = send(app(&f), request("GET", "/api/v1/me", Some("not-a-token"), None)).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
+
+async fn login(f: &Fixture, extra: &[(&str, &str)]) -> (String, String, String) {
+    let mut b = Request::builder().method("POST").uri("/login").header(header::HOST, "mlgov.test").header(header::CONTENT_TYPE, "application/json");
+    for (k, v) in extra {
+        b = b.header(*k, *v);
+    }
+    let (s, h, body) = send(app(f), b.body(Body::from(format!(r#"{{"username":"ada","password":"{PASSWORD}"}}"#))).unwrap()).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let set_cookie = h.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
+    let sid = set_cookie.split(';').next().unwrap().trim_start_matches(&format!("{COOKIE}=")).to_string();
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    (sid, v["csrf_token"].as_str().unwrap().to_string(), set_cookie)
+}
+
+#[tokio::test]
+async fn session_cookie_attributes() {
+    let f = Fixture::new();
+    let (sid, _, cookie) = login(&f, &[]).await;
+    assert_eq!(sid.len(), 64);
+    assert_eq!(cookie, format!("{COOKIE}={sid}; Path=/; HttpOnly; SameSite=Strict; Max-Age=3600"));
+    let (_, _, cookie) = login(&f, &[("x-forwarded-proto", "https")]).await;
+    assert!(cookie.ends_with("; Secure"), "{cookie}");
+    // The session authenticates /api/v1/me, which returns the CSRF token.
+    let (_, csrf, _) = login(&f, &[]).await;
+    let req = Request::builder().uri("/api/v1/me").header(header::COOKIE, format!("{COOKIE}={sid}")).body(Body::empty()).unwrap();
+    let (s, _, body) = send(app(&f), req).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(body.contains("\"role\":\"admin\"") && !body.contains(&csrf), "a different session's token is not shown: {body}");
+}
+
+fn post_with_session(sid: &str, uri: &str, headers: &[(&str, &str)], content_type: &str, body: &str) -> Request<Body> {
+    let mut b = Request::builder().method("POST").uri(uri).header(header::HOST, "mlgov.test").header(header::COOKIE, format!("{COOKIE}={sid}")).header(header::CONTENT_TYPE, content_type);
+    for (k, v) in headers {
+        b = b.header(*k, *v);
+    }
+    b.body(Body::from(body.to_string())).unwrap()
+}
+
+#[tokio::test]
+async fn csrf_rejections() {
+    let f = Fixture::new();
+    let (sid, csrf, _) = login(&f, &[]).await;
+    let json = "application/json";
+    let body = r#"{"name":"p7"}"#;
+    // No token → 403; wrong token → 403; right token → 201.
+    let (s, _, _) = send(app(&f), post_with_session(&sid, "/api/v1/projects", &[], json, body)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, _) = send(app(&f), post_with_session(&sid, "/api/v1/projects", &[("x-csrf-token", &"0".repeat(64))], json, body)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, _) = send(app(&f), post_with_session(&sid, "/api/v1/projects", &[("x-csrf-token", &csrf)], json, body)).await;
+    assert_eq!(s, StatusCode::CREATED);
+    // Right token but a cross-site origin or fetch site → 403.
+    for extra in [("origin", "https://evil.example"), ("sec-fetch-site", "cross-site"), ("sec-fetch-site", "same-site"), ("origin", "null")] {
+        let (s, _, text) = send(app(&f), post_with_session(&sid, "/api/v1/projects", &[("x-csrf-token", &csrf), extra], json, r#"{"name":"p8"}"#)).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{extra:?}: {text}");
+    }
+    // Same origin passes.
+    let (s, _, _) = send(app(&f), post_with_session(&sid, "/api/v1/projects", &[("x-csrf-token", &csrf), ("origin", "http://mlgov.test"), ("sec-fetch-site", "same-origin")], json, r#"{"name":"p8"}"#)).await;
+    assert_eq!(s, StatusCode::CREATED);
+    // Form posts carry the token as a field.
+    let form = "application/x-www-form-urlencoded";
+    let (s, _, _) = send(app(&f), post_with_session(&sid, "/logout", &[], form, "x=1")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, h, _) = send(app(&f), post_with_session(&sid, "/logout", &[], form, &format!("csrf_token={csrf}"))).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert!(h.get(header::SET_COOKIE).unwrap().to_str().unwrap().contains("Max-Age=0"));
+    assert!(f.auth.session_principal(&sid).unwrap().is_none());
+    // Bearer requests need no CSRF token but still pass the cross-site checks.
+    let mut r = request("POST", "/api/v1/projects", Some(&f.tokens[0]), Some(r#"{"name":"p9"}"#));
+    r.headers_mut().insert("origin", "https://evil.example".parse().unwrap());
+    assert_eq!(send(app(&f), r).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(send(app(&f), request("POST", "/api/v1/projects", Some(&f.tokens[0]), Some(r#"{"name":"p9"}"#))).await.0, StatusCode::CREATED);
+    // A cross-site login form post is refused too (login CSRF).
+    let mut r = request("POST", "/login", None, Some(&format!(r#"{{"username":"ada","password":"{PASSWORD}"}}"#)));
+    r.headers_mut().insert("sec-fetch-site", "cross-site".parse().unwrap());
+    assert_eq!(send(app(&f), r).await.0, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn login_rate_limited_after_five_failures_over_http() {
+    let f = Fixture::new();
+    let form = |pw: &str| {
+        Request::builder()
+            .method("POST")
+            .uri("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("username=rita&password={}", pw.replace(' ', "+"))))
+            .unwrap()
+    };
+    for _ in 0..5 {
+        let (s, _, body) = send(app(&f), form("wrong password")).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        assert!(body.contains("wrong user name or password"));
+    }
+    let (s, h, _) = send(app(&f), form(PASSWORD)).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(h.get(header::RETRY_AFTER).unwrap(), "900");
+    f.clock.advance(900);
+    let (s, h, _) = send(app(&f), form(PASSWORD)).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(h.get(header::LOCATION).unwrap(), "/");
+}
+
+fn form_post(uri: &str, body: &str) -> Request<Body> {
+    Request::builder().method("POST").uri(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body.to_string())).unwrap()
+}
+
+#[tokio::test]
+async fn respondent_flow_over_http() {
+    let f = Fixture::new();
+    let admin = f.tokens[0].clone();
+    // The admin creates a survey and issues two links.
+    let (s, _, _) = send(app(&f), request("POST", "/api/v1/surveys", Some(&admin), Some(r#"{"name":"pilot","instrument":"whole-comm-interactions","project":"p1"}"#))).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _, body) = send(app(&f), request("POST", "/api/v1/surveys/pilot/invitations", Some(&admin), Some(r#"{"count":2}"#))).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let link = v["links"][0].as_str().unwrap().to_string();
+    assert!(link.starts_with("/respond/") && link.len() == "/respond/".len() + 64);
+    // The form renders without JavaScript.
+    let (s, h, page) = send(app(&f), request("GET", &link, None, None)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(h.get(header::CACHE_CONTROL).unwrap(), "no-store");
+    assert_eq!(h.get(header::REFERRER_POLICY).unwrap(), "no-referrer");
+    assert!(page.contains("<form method=\"post\"") && page.contains("name=\"freq_p1_trade_unions\"") && !page.contains("<script"));
+    // Invalid entry: 422, message next to the field, nothing saved.
+    let (s, _, page) = send(app(&f), form_post(&link, "freq_p1_trade_unions=7&action=save")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("id=\"freq_p1_trade_unions-err\">7 is out of range; expected a whole number from 0 to 5</span>"), "{page}");
+    // Save, then resume with the same link.
+    let (s, h, _) = send(app(&f), form_post(&link, "freq_p1_trade_unions=3&nature_p1_trade_unions=4&action=save")).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let again = h.get(header::LOCATION).unwrap().to_str().unwrap().to_string();
+    let (s, _, page) = send(app(&f), request("GET", &again, None, None)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("Your answers have been saved"));
+    assert!(page.contains("<option value=\"3\" selected>3 — monthly</option>"), "saved value is selected again");
+    let (_, _, body) = send(app(&f), request("GET", "/api/v1/surveys/pilot", Some(&admin), None)).await;
+    assert!(body.contains(r#""progress":{"invited":2,"started":1,"submitted":0}"#), "{body}");
+    // Submit without a role: refused with the message by the role field.
+    let (s, _, page) = send(app(&f), form_post(&link, "freq_p1_trade_unions=3&action=submit")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("your role is required to submit"));
+    // Submit.
+    let (s, _, page) = send(app(&f), form_post(&link, "freq_p1_trade_unions=3&nature_p1_trade_unions=4&role=local_official&action=submit")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("This link can no longer be used"));
+    // The link is now unusable.
+    assert_eq!(send(app(&f), request("GET", &link, None, None)).await.0, StatusCode::GONE);
+    assert_eq!(send(app(&f), form_post(&link, "freq_p1_trade_unions=0&action=submit")).await.0, StatusCode::GONE);
+    let (_, _, body) = send(app(&f), request("GET", "/api/v1/surveys/pilot", Some(&admin), None)).await;
+    assert!(body.contains(r#""progress":{"invited":2,"started":0,"submitted":1}"#), "{body}");
+    let (_, _, page) = send(app(&f), request("GET", "/admin/surveys/pilot", Some(&admin), None)).await;
+    assert!(page.contains("<td>2</td><td>0</td><td>1</td><td>1</td>"), "{page}");
+    // Raw answers for the admin (audited); aggregates for the public are suppressed (n = 1 < 5).
+    let (_, _, body) = send(app(&f), request("GET", "/api/v1/surveys/pilot/answers", Some(&admin), None)).await;
+    assert!(body.contains(r#""item":"freq_trade_unions","period":"p1","value":"3""#), "{body}");
+    let (_, _, body) = send(app(&f), request("GET", "/api/v1/surveys/pilot/aggregates", None, None)).await;
+    assert!(body.contains(r#""respondents":null"#) && !body.contains(r#""mean":3"#), "{body}");
+    // Unknown and malformed links.
+    assert_eq!(send(app(&f), request("GET", &format!("/respond/{}", "a".repeat(64)), None, None)).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(send(app(&f), request("GET", "/respond/..%2F..%2Fetc%2Fpasswd", None, None)).await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn html_in_answers_is_escaped() {
+    let f = Fixture::new();
+    let link = format!("/respond/{}", f.invitation);
+    let (s, _, page) = send(app(&f), form_post(&link, "role=%3Cscript%3Ealert(1)%3C%2Fscript%3E&action=save")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!page.contains("<script>alert(1)") && page.contains("&lt;script&gt;"), "{page}");
+}
