@@ -2,7 +2,6 @@
 //! by `--db`, loading the bundled knowledge base first when the database does not exist yet.
 
 use crate::ctx::{store_err, CliError, Ctx};
-use mlgov_store::Store;
 use std::net::SocketAddr;
 
 /// Flags of `mlgov serve`.
