@@ -5,7 +5,8 @@
 //! Trait rules (each trait scores −1 for the sponsored pole, +1 for the militant pole, 0 for mixed):
 //! * funding: `funding_model` facts (public −1, self_funded +1, mixed 0); failing those, `funds` /
 //!   `sponsors` relations towards the network from EU institutions, international organisations or
-//!   governments (−1) or from NGOs and civil-society groups (+1).
+//!   governments (−1) or from NGOs and civil-society groups (+1); private and political
+//!   foundations are neither public sponsors nor grassroots and count as no evidence.
 //! * partners: `partner_type` facts (international/EU institutions, states, foundations −1; civil
 //!   society +1); failing those, `partners_with` / `supports` / `cooperates_with` relations with
 //!   organisations of those kinds.
@@ -83,7 +84,7 @@ fn org_score(kb: &KnowledgeBase, id: &Id) -> Option<f64> {
     let o = kb.organisations.iter().find(|o| &o.id == id)?;
     use OrganisationKind as K;
     match o.kind {
-        K::EuInstitution | K::InternationalOrganisation | K::NationalGovernment | K::RegionalGovernment | K::Foundation => Some(-1.0),
+        K::EuInstitution | K::InternationalOrganisation | K::NationalGovernment | K::RegionalGovernment => Some(-1.0),
         K::Ngo | K::CivilSocietyGroup | K::MigrantOrganisation | K::ReligiousOrganisation => Some(1.0),
         _ => None,
     }
