@@ -2,10 +2,9 @@
 //! sources, search and demo.
 
 use crate::ctx::{store_err, CliError, Ctx};
-use crate::output::{gantt, table, GanttRow};
+use crate::output::{gantt, table, wrap, GanttRow};
 use mlgov_domain::*;
 use mlgov_interchange::{check_addition, read_memory, read_path, Loaded};
-use mlgov_store::Store;
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -56,11 +55,11 @@ pub fn import(ctx: &Ctx, path: &Path) -> Result<(), CliError> {
 /// `mlgov validate <dir|file>`: checks without writing.
 pub fn validate(ctx: &Ctx, path: &Path) -> Result<(), CliError> {
     let loaded = read_input(path)?;
-    let problems = if ctx.db.exists() {
-        let existing = ctx.load_kb()?;
-        check_addition(&existing, &loaded)
-    } else {
-        Vec::new()
+    // Checked against the store when there is one (a SQLite file or a PostgreSQL URL).
+    let problems = match ctx.store() {
+        Ok(store) => check_addition(&store.load().map_err(store_err)?, &loaded),
+        Err(CliError::Data(_)) => Vec::new(),
+        Err(e) => return Err(e),
     };
     if !problems.is_empty() {
         return Err(CliError::Diagnostics(problems));
@@ -147,7 +146,7 @@ pub fn show(ctx: &Ctx, kind: &str, name: &str) -> Result<(), CliError> {
             j["citation"] = cite_json(&kb, &l.citation);
             out.push_str(&format!("{} — {} ({}{}){}\n", l.display_name(), l.kind, l.country, l.region.as_ref().map(|r| format!(", {r}")).unwrap_or_default(),
                 if l.anonymised { " [anonymised by its sources]" } else { "" }));
-            if !l.aliases.is_empty() { out.push_str(&format!("also: {}\n", l.aliases.join(", "))) }
+            if !l.aliases.is_empty() { out.push_str(&wrap(&format!("also: {}", l.aliases.join(", ")))) }
             out.push_str(&format!("id {}; source: {}\n", l.id, cite(&kb, &l.citation)));
             let mut ms: Vec<&Membership> = kb.memberships.iter().filter(|m| m.member == id).collect();
             ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
@@ -175,7 +174,7 @@ pub fn show(ctx: &Ctx, kind: &str, name: &str) -> Result<(), CliError> {
             out.push_str(&format!("{}{} — {}\n", n.name, n.acronym.as_ref().map(|a| format!(" ({a})")).unwrap_or_default(), n.kind));
             if let Some(p) = &n.parent { out.push_str(&format!("part of {}\n", kb.display_name(p))) }
             let children: Vec<&Network> = kb.networks.iter().filter(|c| c.parent.as_ref() == Some(&id)).collect();
-            if !children.is_empty() { out.push_str(&format!("working groups / parts: {}\n", children.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", "))) }
+            if !children.is_empty() { out.push_str(&wrap(&format!("working groups / parts: {}", children.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")))) }
             out.push_str(&format!("id {}; source: {}\n", n.id, cite(&kb, &n.citation)));
             let mut ms: Vec<&Membership> = kb.memberships.iter().filter(|m| m.network == id).collect();
             ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.member.cmp(&b.member)));
@@ -305,8 +304,10 @@ pub fn list(ctx: &Ctx, kind: &str, f: &ListFilters) -> Result<(), CliError> {
             (vec!["locality", "person", "office", "party", "years"], rows)
         }
         "events" | "event" => {
-            let rows = kb.events.iter().filter(|e| f.year.is_none_or(|y| e.when.contains_year(y)) && f.country.as_ref().is_none_or(|c| e.country.as_ref().is_some_and(|ec| ec.eq_ignore_ascii_case(c))))
-                .map(|e| vec![e.when.display(), e.title.clone(), e.kind.to_string(), e.country.clone().unwrap_or_default(), e.id.to_string()]).collect();
+            // An event without `to` happened at its `from` date (it is not ongoing).
+            let at = |e: &Event| if e.when.to.is_none() { Interval { from: e.when.from, to: e.when.from } } else { e.when };
+            let rows = kb.events.iter().filter(|e| f.year.is_none_or(|y| at(e).contains_year(y)) && f.country.as_ref().is_none_or(|c| e.country.as_ref().is_some_and(|ec| ec.eq_ignore_ascii_case(c))))
+                .map(|e| vec![at(e).display(), e.title.clone(), e.kind.to_string(), e.country.clone().unwrap_or_default(), e.id.to_string()]).collect();
             (vec!["date", "title", "kind", "country", "id"], rows)
         }
         "sources" | "source" => {
@@ -357,7 +358,7 @@ pub fn conflicts(ctx: &Ctx) -> Result<(), CliError> {
         let mut out = format!("{} conflict(s)\n", cs.len());
         for c in &cs {
             let subj = Id::parse(&c.subject).map(|i| kb.display_name(&i)).unwrap_or(c.subject.clone());
-            out.push_str(&format!("\n{} — {} ({})\n", subj, c.about, c.subject));
+            out.push_str(&format!("\n{}", wrap(&format!("{} — {} ({})", subj, c.about, c.subject))));
             let rows: Vec<Vec<String>> = c.statements.iter().map(|s| vec![s.value.clone(), if s.when.is_undated() { String::new() } else { s.when.display() }, cite(&kb, &s.citation), s.id.clone()]).collect();
             out.push_str(&table(&["value", "when", "source", "statement"], &rows));
         }
