@@ -56,6 +56,26 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// Wraps `text` at word boundaries so that no line exceeds [`WIDTH`] columns; continuation lines
+/// are indented by two spaces. Ends with a newline.
+pub fn wrap(text: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && width(&line) + 1 + width(word) > WIDTH {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = String::from("  ");
+        } else if !line.is_empty() && line != "  " {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&truncate(line.trim_end(), WIDTH));
+    out.push('\n');
+    out
+}
+
 /// One row of a text Gantt chart.
 pub struct GanttRow {
     /// Label at the left.
@@ -118,6 +138,15 @@ mod tests {
         let rows = vec![vec!["x".repeat(80), "y".repeat(80)]];
         let t = super::table(&["a", "b"], &rows);
         assert!(t.lines().all(|l| l.chars().count() <= super::WIDTH), "{t}");
+    }
+
+    #[test]
+    fn wrap_fits_100_columns() {
+        let text = format!("working groups / parts: {}", vec!["Roma Group of Eurocities"; 12].join(", "));
+        let w = super::wrap(&text);
+        assert!(w.lines().count() > 1 && w.lines().all(|l| l.chars().count() <= super::WIDTH), "{w}");
+        assert_eq!(w.split_whitespace().collect::<Vec<_>>(), text.split_whitespace().collect::<Vec<_>>());
+        assert_eq!(super::wrap("short"), "short\n");
     }
 
     #[test]
