@@ -138,6 +138,10 @@ enum Command {
     Serve(cmd::serve::ServeArgs),
     /// Interaction survey: import answers, analyses with bootstrap intervals, report, synthetic data.
     Survey { #[command(subcommand)] cmd: cmd::survey::SurveyCommand },
+    /// Accounts of the shared server: add, list, remove.
+    User { #[command(subcommand)] cmd: cmd::user::UserCommand },
+    /// API tokens for scripts: issue, revoke, list.
+    Token { #[command(subcommand)] cmd: cmd::user::TokenCommand },
 }
 
 #[derive(Subcommand, Debug)]
@@ -177,6 +181,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Diffusion { cmd } => cmd::diffusion::run(cmd, &ctx),
         Command::Serve(args) => cmd::serve::run(args, &ctx),
         Command::Survey { cmd } => cmd::survey::run(cmd, &ctx),
+        Command::User { cmd } => cmd::user::run(cmd, &ctx),
+        Command::Token { cmd } => cmd::user::run_token(cmd, &ctx),
         Command::Hypotheses { window, min_cso } => cmd::networks::hypotheses_cmd(&ctx, *window, *min_cso),
         Command::Trajectory { locality, until, source, locator } => cmd::networks::trajectory_cmd(&ctx, locality, *until, mlgov_analysis::trajectory::MembershipFilter { source: source.clone(), locator: locator.clone() }),
         Command::Learning { cmd } => cmd::learning::run(cmd, &ctx),

@@ -8,3 +8,4 @@ pub mod networks;
 pub mod serve;
 pub mod survey;
 pub mod tables;
+pub mod user;

@@ -1,0 +1,146 @@
+//! Account commands: `mlgov user add|list|remove` and `mlgov token issue|revoke|list` over the
+//! auth tables of the `--db` database (mlgov-auth). The command line has the database file, so it
+//! acts as an administrator; its actions are written to the audit log as user `cli`.
+
+use std::io::BufRead;
+
+use mlgov_auth::secret::random_token;
+use mlgov_auth::{Auth, AuthError, Config, Principal, Role, SqliteAuthStore};
+use serde_json::json;
+
+use crate::ctx::{CliError, Ctx};
+use crate::output::table;
+
+/// `mlgov user …`
+#[derive(clap::Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an account. The password is read from standard input (`--password-stdin`) or
+    /// generated and printed once.
+    Add {
+        /// Account name (letters, digits, `. _ - @`).
+        username: String,
+        /// admin, researcher or viewer.
+        #[arg(long)]
+        role: String,
+        /// Project the account belongs to (repeatable).
+        #[arg(long = "project")]
+        projects: Vec<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List,
+    /// Delete an account with its sessions and tokens.
+    Remove {
+        /// Account name.
+        username: String,
+    },
+}
+
+/// `mlgov token …`
+#[derive(clap::Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Issue an API token for an account (shown once; stored as its SHA-256).
+    Issue {
+        /// Account the token acts for.
+        #[arg(long)]
+        user: String,
+        /// Free label.
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// Revoke a token by id.
+    Revoke {
+        /// Token id (from `issue` or `list`).
+        id: i64,
+    },
+    /// List tokens (no secrets).
+    List,
+}
+
+fn open(ctx: &Ctx) -> Result<Auth, CliError> {
+    let location = ctx.db.to_string_lossy();
+    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        return Err(CliError::Usage("accounts are stored in SQLite only for now; --db must be a database file".into()));
+    }
+    let store = SqliteAuthStore::open(&ctx.db).map_err(auth_err)?;
+    Ok(Auth::new(Box::new(store), Config::default()))
+}
+
+fn auth_err(e: AuthError) -> CliError {
+    match e {
+        AuthError::Database(_) | AuthError::Crypto(_) => CliError::Other(anyhow::anyhow!(e.to_string())),
+        other => CliError::Data(other.to_string()),
+    }
+}
+
+/// Runs a `mlgov user` subcommand.
+pub fn run(cmd: &UserCommand, ctx: &Ctx) -> Result<(), CliError> {
+    let auth = open(ctx)?;
+    let me = Principal::cli_admin();
+    match cmd {
+        UserCommand::Add { username, role, projects, password_stdin } => {
+            let role: Role = role.parse().map_err(|e: mlgov_auth::policy::UnknownRole| CliError::Usage(e.to_string()))?;
+            let (password, generated) = if *password_stdin {
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line).map_err(|e| CliError::Other(e.into()))?;
+                (line.trim_end_matches(['\r', '\n']).to_string(), false)
+            } else {
+                (random_token()[..24].to_string(), true)
+            };
+            let u = auth.add_user(&me, username, role, &password, projects).map_err(auth_err)?;
+            let shown = generated.then_some(password.as_str());
+            ctx.emit(&json!({ "user": u, "password": shown }), || {
+                let mut s = format!("created {} ({}){}", u.username, u.role, if u.projects.is_empty() { String::new() } else { format!(" in {}", u.projects.join(", ")) });
+                if let Some(p) = shown {
+                    s.push_str(&format!("\npassword (shown once): {p}"));
+                }
+                s
+            });
+            Ok(())
+        }
+        UserCommand::List => {
+            let users = auth.users(&me).map_err(auth_err)?;
+            ctx.emit(&json!({ "users": users }), || {
+                let rows: Vec<Vec<String>> = users.iter().map(|u| vec![u.username.clone(), u.role.to_string(), u.projects.join(", ")]).collect();
+                table(&["user", "role", "projects"], &rows)
+            });
+            Ok(())
+        }
+        UserCommand::Remove { username } => {
+            auth.remove_user(&me, username).map_err(auth_err)?;
+            ctx.emit(&json!({ "removed": username }), || format!("removed {username}"));
+            Ok(())
+        }
+    }
+}
+
+/// Runs a `mlgov token` subcommand.
+pub fn run_token(cmd: &TokenCommand, ctx: &Ctx) -> Result<(), CliError> {
+    let auth = open(ctx)?;
+    let me = Principal::cli_admin();
+    match cmd {
+        TokenCommand::Issue { user, label } => {
+            let t = auth.issue_token(&me, user, label).map_err(auth_err)?;
+            ctx.emit(&json!(t), || format!("token {} for {} (shown once; use as 'Authorization: Bearer <token>'):\n{}", t.id, t.username, t.token));
+            Ok(())
+        }
+        TokenCommand::Revoke { id } => {
+            auth.revoke_token(&me, *id).map_err(auth_err)?;
+            ctx.emit(&json!({ "revoked": id }), || format!("revoked token {id}"));
+            Ok(())
+        }
+        TokenCommand::List => {
+            let tokens = auth.tokens(&me).map_err(auth_err)?;
+            ctx.emit(&json!({ "tokens": tokens }), || {
+                let rows: Vec<Vec<String>> = tokens
+                    .iter()
+                    .map(|t| vec![t.id.to_string(), t.username.clone(), t.label.clone(), mlgov_auth::service::iso_time(t.created), t.revoked.map(mlgov_auth::service::iso_time).unwrap_or_else(|| "live".into())])
+                    .collect();
+                table(&["id", "user", "label", "created", "revoked"], &rows)
+            });
+            Ok(())
+        }
+    }
+}
