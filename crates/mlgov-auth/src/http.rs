@@ -405,11 +405,11 @@ pub fn mount_at(router: Router, db: Option<&std::path::Path>) -> Router {
         Ok(s) => mount(router, Auth::new(Box::new(s), crate::Config::default())),
         Err(e) => {
             let msg = format!("accounts unavailable: {e}");
-            router.merge(
-                Router::new()
-                    .route("/login", axum::routing::any(move || async move { (StatusCode::SERVICE_UNAVAILABLE, msg).into_response() }))
-                    .fallback_service(Router::new()),
-            )
+            let unavailable = move || {
+                let msg = msg.clone();
+                async move { (StatusCode::SERVICE_UNAVAILABLE, msg).into_response() }
+            };
+            router.merge(Router::new().route("/login", axum::routing::any(unavailable.clone())).route("/api/v1/me", axum::routing::any(unavailable)))
         }
     }
 }
@@ -420,7 +420,9 @@ fn client_ip(parts_headers: &HeaderMap, connect: Option<SocketAddr>, trust_forwa
             return ip.trim().to_string();
         }
     }
-    connect.map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+    // Without a socket address (a server not started with connect info) the address is unknown
+    // and only the per-account limit applies: one shared key would let anyone lock everyone out.
+    connect.map(|a| a.ip().to_string()).unwrap_or_default()
 }
 
 fn is_tls(headers: &HeaderMap, uri: &axum::http::Uri) -> bool {

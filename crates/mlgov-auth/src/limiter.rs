@@ -60,17 +60,20 @@ impl Limiter {
             m.get(key).filter(|w| now < w.start + self.config.window_secs && w.failures >= max).map(|w| w.start + self.config.window_secs - now)
         };
         let a = blocked(&self.accounts, &account.to_lowercase(), self.config.max_per_account);
-        let i = blocked(&self.ips, ip, self.config.max_per_ip);
+        let i = if ip.is_empty() { None } else { blocked(&self.ips, ip, self.config.max_per_ip) };
         match a.into_iter().chain(i).max() {
             Some(wait) => Err(wait.max(1)),
             None => Ok(()),
         }
     }
 
-    /// Records a failed attempt.
+    /// Records a failed attempt. An empty `ip` (address unknown) is not counted.
     pub fn failure(&mut self, account: &str, ip: &str, now: i64) {
         let window = self.config.window_secs;
         for (map, key) in [(&mut self.accounts, account.to_lowercase()), (&mut self.ips, ip.to_string())] {
+            if key.is_empty() {
+                continue;
+            }
             if map.len() > PRUNE_AT {
                 map.retain(|_, w| now < w.start + window);
             }
