@@ -22,9 +22,20 @@ fn own_database(url: &str) -> String {
 }
 
 fn restart_cluster(ctl: &str) -> (bool, Duration, String) {
+    // pg_ctl's server inherits stdout/stderr: send them to a file, not to pipes we would wait on.
+    let log = std::env::temp_dir().join(format!("mlgov-faults-pg-ctl-{}.log", std::process::id()));
+    let file = std::fs::File::create(&log).expect("pg_ctl log");
     let t = Instant::now();
-    let out = Command::new("sh").arg("-c").arg(format!("{ctl} -m fast -t 60 restart")).output().expect("run pg_ctl");
-    (out.status.success(), t.elapsed(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let mut child = Command::new("sh").arg("-c").arg(format!("{ctl} -m fast -t 60 restart"))
+        .stdin(std::process::Stdio::null()).stdout(file.try_clone().expect("log")).stderr(file).spawn().expect("run pg_ctl");
+    let code = wait_timeout(&mut child, Duration::from_secs(90));
+    if code.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    let _ = std::fs::remove_file(&log);
+    (code == Some(0), t.elapsed(), text)
 }
 
 /// What one client saw during the restart.
@@ -32,6 +43,7 @@ fn restart_cluster(ctl: &str) -> (bool, Duration, String) {
 struct Tally {
     ok: usize,
     clean_errors: usize,
+    samples: Vec<String>,
     problems: Vec<String>,
 }
 
@@ -76,7 +88,10 @@ fn through_the_server(s: Server, ctl: &str) {
                 let mut g = tally.lock().expect("lock");
                 match r {
                     Ok(r) if r.status == 200 => g.ok += 1,
-                    Ok(r) if r.status >= 500 && r.envelope_problem().is_none() => g.clean_errors += 1,
+                    Ok(r) if r.status >= 500 && r.envelope_problem().is_none() => {
+                        g.clean_errors += 1;
+                        if g.samples.len() < 3 { g.samples.push(format!("{m} {p}: {} {}", r.status, r.text().chars().take(200).collect::<String>())) }
+                    }
                     Ok(r) => g.problems.push(format!("{m} {p}: {} {}", r.status, r.text().chars().take(200).collect::<String>())),
                     Err(e) => g.problems.push(format!("{m} {p} after {took:?}: {e}")),
                 }
@@ -104,7 +119,7 @@ fn through_the_server(s: Server, ctl: &str) {
     assert!(recovered, "POST /api/v1/reload does not succeed after the restart");
     assert_eq!(s.get("/api/v1").expect("overview").status, 200);
     let t = tally.lock().expect("lock");
-    eprintln!("PostgreSQL restart ({:.1} s) under mlgov serve: {} ok, {} clean 5xx, {} problems", took.as_secs_f64(), t.ok, t.clean_errors, t.problems.len());
+    eprintln!("PostgreSQL restart ({:.1} s) under mlgov serve: {} ok, {} clean 5xx, {} problems; errors seen: {:?}", took.as_secs_f64(), t.ok, t.clean_errors, t.problems.len(), t.samples);
     assert!(t.problems.is_empty(), "{:?}", t.problems);
 }
 
@@ -125,7 +140,10 @@ fn through_the_cli(url: &str, ctl: &str) {
                 let mut g = tally.lock().expect("lock");
                 match code {
                     0 if serde_json::from_str::<serde_json::Value>(&out).is_ok() => g.ok += 1,
-                    2 | 3 if !err.trim().is_empty() && !err.contains("panicked") => g.clean_errors += 1,
+                    2 | 3 if !err.trim().is_empty() && !err.contains("panicked") => {
+                        g.clean_errors += 1;
+                        if g.samples.len() < 3 { g.samples.push(format!("exit {code}: {}", err.trim().chars().take(200).collect::<String>())) }
+                    }
                     _ => g.problems.push(format!("{args:?}: exit {code}: {}", err.chars().take(300).collect::<String>())),
                 }
             }
@@ -140,6 +158,7 @@ fn through_the_cli(url: &str, ctl: &str) {
     assert_eq!(code, 0, "mlgov against PostgreSQL after the restart: {err}");
     assert!(out.contains("loc:"), "localities after the restart");
     let t = tally.lock().expect("lock");
-    eprintln!("PostgreSQL restart ({:.1} s) under the CLI: {} ok, {} clean errors, {} problems", took.as_secs_f64(), t.ok, t.clean_errors, t.problems.len());
+    eprintln!("PostgreSQL restart ({:.1} s) under the CLI: {} ok, {} clean errors, {} problems; errors seen: {:?}", took.as_secs_f64(), t.ok, t.clean_errors, t.problems.len(), t.samples);
+    assert!(t.ok > 0, "no command succeeded around the restart");
     assert!(t.problems.is_empty(), "{:?}", t.problems);
 }
