@@ -10,6 +10,13 @@
 //! usable without HTTP), and [`http`] (the axum router and the middleware that puts the
 //! [`Principal`] into request extensions).
 //!
+//! Sessions are a table of this crate, not `tower-sessions` (STACK.md's suggestion): a session
+//! here must belong to an account (deleted with it, ended by a password change), be stored only as
+//! the SHA-256 of its id, and carry the CSRF token; `tower-sessions` stores an opaque serialised
+//! record keyed by the id in clear through an async store trait. The table is a few queries of the
+//! same [`AuthStore`], with no extra dependency. Login throttling is hand-written for the reasons
+//! given in [`limiter`].
+//!
 //! *Invariants:* raw answers leave [`Auth`] only through [`Auth::raw_answers`], which checks
 //! the matrix and writes the audit log; no secret (password, session id, API or invitation token)
 //! is stored in clear; every state-changing HTTP request passes the cross-site checks.
