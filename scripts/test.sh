@@ -52,3 +52,27 @@ url=$(sed -n 's/.*"listening": *"\([^"]*\)".*/\1/p' "$e2e_dir/serve.out")
 (cd web && MLGOV_URL="$url" node tests/e2e.mjs)
 kill "$serve_pid" 2>/dev/null || true
 # <<< browser block
+
+# >>> schemathesis block (owned by the faults helper; keep the delimiters)
+# schemathesis against the OpenAPI document of a running `mlgov serve` (fresh demo database, free
+# loopback port): any 5xx fails the script (scripts/schemathesis.sh installs schemathesis when
+# missing; ≈ 30 s). Then the 60 s soak of crates/mlgov-faults (200 req/s of mixed API and page
+# reads, no errors, flat memory), which the workspace run above skips without MLGOV_SOAK=1.
+cargo build --locked --bin mlgov
+st_dir=$(mktemp -d)
+log "schemathesis against mlgov serve (no 5xx)"
+./target/debug/mlgov --db "$st_dir/st.db" demo --json >/dev/null
+./target/debug/mlgov --db "$st_dir/st.db" --json serve --addr 127.0.0.1:0 >"$st_dir/serve.out" 2>"$st_dir/serve.err" &
+st_pid=$!
+trap 'kill "$st_pid" 2>/dev/null || true; rm -rf "$st_dir" "${e2e_dir:-}"' EXIT
+for _ in $(seq 1 100); do
+  grep -q listening "$st_dir/serve.out" 2>/dev/null && break
+  sleep 0.1
+done
+st_url=$(sed -n 's/.*"listening": *"\([^"]*\)".*/\1/p' "$st_dir/serve.out")
+[ -n "$st_url" ] || { cat "$st_dir/serve.err"; echo "mlgov serve did not start"; exit 1; }
+scripts/schemathesis.sh "$st_url"
+kill "$st_pid" 2>/dev/null || true
+log "soak: 60 s at 200 req/s against mlgov serve (MLGOV_SOAK=1)"
+MLGOV_SOAK=1 cargo test --locked -p mlgov-faults --test integration -- soak --nocapture
+# <<< schemathesis block
