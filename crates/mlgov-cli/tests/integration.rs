@@ -2,7 +2,22 @@
 //! a temporary directory. One module per area under `tests/integration/`; `common` is the shared
 //! harness (`Env::new()`, `env.mlgov(&[…])`, `env.json(&[…])`) every module uses.
 
+#[path = "integration/common.rs"]
 mod common;
 
+#[path = "integration/diffusion.rs"]
 mod diffusion;
+#[path = "integration/graph.rs"]
 mod graph;
+#[path = "integration/kb.rs"]
+mod kb;
+#[path = "integration/malformed.rs"]
+mod malformed;
+#[path = "integration/reproduce.rs"]
+mod reproduce;
+#[path = "integration/roundtrip.rs"]
+mod roundtrip;
+#[path = "integration/networkx.rs"]
+mod networkx;
+#[path = "integration/survey.rs"]
+mod survey;

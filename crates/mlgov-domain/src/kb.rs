@@ -545,6 +545,11 @@ impl NameIndex {
                 }
             }
         }
+        // Abbreviated place names: "st etienne" is "saint etienne", "ste foy" is "sainte foy".
+        let expanded = q.split(' ').map(|w| match w { "st" => "saint", "ste" => "sainte", w => w }).collect::<Vec<_>>().join(" ");
+        if expanded != q {
+            return self.resolve(&expanded, kinds);
+        }
         Resolution::NotFound
     }
 

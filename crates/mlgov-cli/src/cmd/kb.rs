@@ -147,7 +147,7 @@ pub fn show(ctx: &Ctx, kind: &str, name: &str) -> Result<(), CliError> {
             out.push_str(&format!("{} — {} ({}{}){}\n", l.display_name(), l.kind, l.country, l.region.as_ref().map(|r| format!(", {r}")).unwrap_or_default(),
                 if l.anonymised { " [anonymised by its sources]" } else { "" }));
             if !l.aliases.is_empty() { out.push_str(&wrap(&format!("also: {}", l.aliases.join(", ")))) }
-            out.push_str(&format!("id {}; source: {}\n", l.id, cite(&kb, &l.citation)));
+            out.push_str(&wrap(&format!("id {}; source: {}", l.id, cite(&kb, &l.citation))));
             let mut ms: Vec<&Membership> = kb.memberships.iter().filter(|m| m.member == id).collect();
             ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
             j["memberships"] = json!(ms.iter().map(|m| json!({"id": m.id.as_str(), "network": m.network.as_str(), "network_name": kb.display_name(&m.network), "role": m.role, "when": when_json(&m.when), "exit_reason": m.exit_reason, "citation": cite_json(&kb, &m.citation)})).collect::<Vec<_>>());
@@ -175,7 +175,7 @@ pub fn show(ctx: &Ctx, kind: &str, name: &str) -> Result<(), CliError> {
             if let Some(p) = &n.parent { out.push_str(&format!("part of {}\n", kb.display_name(p))) }
             let children: Vec<&Network> = kb.networks.iter().filter(|c| c.parent.as_ref() == Some(&id)).collect();
             if !children.is_empty() { out.push_str(&wrap(&format!("working groups / parts: {}", children.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")))) }
-            out.push_str(&format!("id {}; source: {}\n", n.id, cite(&kb, &n.citation)));
+            out.push_str(&wrap(&format!("id {}; source: {}", n.id, cite(&kb, &n.citation))));
             let mut ms: Vec<&Membership> = kb.memberships.iter().filter(|m| m.network == id).collect();
             ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.member.cmp(&b.member)));
             j["members"] = json!(ms.iter().map(|m| json!({"member": m.member.as_str(), "name": kb.display_name(&m.member), "role": m.role, "when": when_json(&m.when), "exit_reason": m.exit_reason, "citation": cite_json(&kb, &m.citation)})).collect::<Vec<_>>());
@@ -189,13 +189,14 @@ pub fn show(ctx: &Ctx, kind: &str, name: &str) -> Result<(), CliError> {
             let o = kb.organisations.iter().find(|o| o.id == id).unwrap();
             j["organisation_kind"] = json!(o.kind);
             j["citation"] = cite_json(&kb, &o.citation);
-            out.push_str(&format!("{} — {}{}\nid {}; source: {}\n", o.name, o.kind, o.country.as_ref().map(|c| format!(" ({c})")).unwrap_or_default(), o.id, cite(&kb, &o.citation)));
+            out.push_str(&wrap(&format!("{} — {}{}", o.name, o.kind, o.country.as_ref().map(|c| format!(" ({c})")).unwrap_or_default())));
+            out.push_str(&wrap(&format!("id {}; source: {}", o.id, cite(&kb, &o.citation))));
             if !facts_rows.is_empty() { out.push_str(&format!("\nFacts\n{}", table(&["property", "value", "when", "source"], &facts_rows))) }
         }
         IdKind::Person => {
             let p = kb.persons.iter().find(|p| p.id == id).unwrap();
             j["citation"] = cite_json(&kb, &p.citation);
-            out.push_str(&format!("{}\nid {}; source: {}\n", p.name, p.id, cite(&kb, &p.citation)));
+            out.push_str(&format!("{}\n{}", p.name, wrap(&format!("id {}; source: {}", p.id, cite(&kb, &p.citation)))));
             let ts: Vec<&Term> = kb.terms.iter().filter(|t| t.person == id).collect();
             j["terms"] = json!(ts.iter().map(|t| json!({"locality": t.locality.as_str(), "office": t.office, "portfolio": t.portfolio, "party": t.party, "when": when_json(&t.when)})).collect::<Vec<_>>());
             if !ts.is_empty() {
@@ -376,7 +377,7 @@ pub fn sources(ctx: &Ctx, name: &str) -> Result<(), CliError> {
         let cites = kb.citing(&id);
         ctx.emit(&json!({"source": src, "statements": cites.iter().map(|(f, i, l)| json!({"file": f, "id": i.as_str(), "locator": l})).collect::<Vec<_>>()}), || {
             let rows: Vec<Vec<String>> = cites.iter().map(|(f, i, l)| vec![f.trim_end_matches(".csv").to_string(), i.to_string(), l.clone()]).collect();
-            format!("{} — {}\n{} statement(s) cite it\n{}", src.short, src.title, cites.len(), table(&["table", "statement", "locator"], &rows))
+            format!("{}{} statement(s) cite it\n{}", wrap(&format!("{} — {}", src.short, src.title)), cites.len(), table(&["table", "statement", "locator"], &rows))
         });
     } else {
         let cs = kb.citations_about(&id);

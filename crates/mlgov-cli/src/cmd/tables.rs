@@ -1,7 +1,7 @@
 //! Reproduced tables: `compare`, `crosstab`, `countries`, `phases`, `networks overview`.
 
 use crate::ctx::{CliError, Ctx};
-use crate::output::table;
+use crate::output::{table, wrap};
 use mlgov_analysis::tables::{self, fmt_count, CompareOptions, CROSSTABS};
 use mlgov_domain::IdKind;
 use serde_json::json;
@@ -92,10 +92,10 @@ pub fn crosstab(ctx: &Ctx, name: &str) -> Result<(), CliError> {
             rows.push(tot);
             out.push_str(&table(&["", "accommodative", "mixed", "restrictive", "total"], &rows));
             if !t.ambiguous.is_empty() {
-                out.push_str(&format!("counted fractionally (the report does not say which same-label locality is which): {}\n", t.ambiguous.join(", ")));
+                out.push_str(&wrap(&format!("counted fractionally (the report does not say which same-label locality is which): {}", t.ambiguous.join(", "))));
             }
             if !t.unplaced.is_empty() {
-                out.push_str(&format!("in the table without a row value: {}\n", t.unplaced.join(", ")));
+                out.push_str(&wrap(&format!("in the table without a row value: {}", t.unplaced.join(", "))));
             }
             out.push('\n');
         }
