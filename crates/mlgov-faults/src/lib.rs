@@ -247,19 +247,18 @@ impl Server {
         let sink = err_text.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Ok(mut s) = sink.lock() {
-                    if s.len() < 64 * 1024 {
+                if let Ok(mut s) = sink.lock()
+                    && s.len() < 64 * 1024 {
                         s.push_str(&line);
                         s.push('\n');
                     }
-                }
             }
         });
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 if let Some(i) = line.find("http://") {
-                    let url = line[i + 7..].trim_end_matches(|c| c == '"' || c == ',' || c == ' ').to_string();
+                    let url = line[i + 7..].trim_end_matches(['"', ',', ' ']).to_string();
                     let _ = tx.send(url);
                 }
             }

@@ -59,13 +59,12 @@ fn import(db: &Path, kb: &Path, kill_at: Option<u64>) -> Run {
             last_growth = now;
             write_start.get_or_insert(now);
         }
-        if let (Some(ws), Some(k)) = (write_start, kill_at) {
-            if len >= k {
+        if let (Some(ws), Some(k)) = (write_start, kill_at)
+            && len >= k {
                 child.kill().expect("SIGKILL import");
                 let _ = child.wait();
                 return Run { write_start: ws, last_growth, end: now, code: None, max_wal: last_len };
             }
-        }
         assert!(Instant::now() < deadline, "import did not finish within 300 s");
         std::thread::sleep(Duration::from_millis(5));
     }

@@ -35,7 +35,10 @@ fn payloads() -> Vec<(&'static str, Vec<u8>)> {
 }
 
 /// GET operations of the OpenAPI document: (path template, [(param name, in, schema type)]).
-fn operations(doc: &serde_json::Value) -> Vec<(String, Vec<(String, String, String)>)> {
+/// One declared parameter: (name, location, schema type).
+type Param = (String, String, String);
+
+fn operations(doc: &serde_json::Value) -> Vec<(String, Vec<Param>)> {
     let mut ops = Vec::new();
     for (path, item) in doc["paths"].as_object().expect("paths") {
         if let Some(op) = item.get("get") {
@@ -88,11 +91,10 @@ fn judge(url: &str, r: &Result<Resp, HttpError>) -> Option<String> {
         // a text/plain 400, not the JSON envelope. Strict check: the ignored test below.
         return None;
     }
-    if api && r.status >= 400 && r.status != 431 && r.status != 414 {
-        if let Some(p) = r.envelope_problem() {
+    if api && r.status >= 400 && r.status != 431 && r.status != 414
+        && let Some(p) = r.envelope_problem() {
             return Some(format!("{url}: {} with a malformed error body: {p}", r.status));
         }
-    }
     if api && r.status == 200 && r.is_json() && r.json().is_none() {
         return Some(format!("{url}: 200 with invalid JSON"));
     }
@@ -257,9 +259,8 @@ fn hostile_bodies_on_every_post_route_give_4xx_never_5xx() {
         }
         // Body shorter than its Content-Length, then the client stops sending.
         let r = request_raw(s.addr, "POST", path, &[("Content-Type", "application/json"), ("Content-Length", "100")], b"{\"localities\": [", false, Duration::from_secs(20));
-        if let Ok(r) = &r {
-            if r.status >= 500 { problems.push(format!("{path} short body: {}", r.status)) }
-        }
+        if let Ok(r) = &r
+            && r.status >= 500 { problems.push(format!("{path} short body: {}", r.status)) }
     }
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
     // Still serving, data intact.

@@ -39,8 +39,8 @@ fn max(v: &[u64]) -> u64 {
     v.iter().copied().max().unwrap_or(0)
 }
 
-/// 3. Steady-rate soak (default 200 req/s for 60 s): no errors, and memory flat — the largest
-/// RSS sample of the last third of the run is within 20 % of the largest of the first third.
+/// Part 3, steady-rate soak (default 200 req/s for 60 s): no errors, and memory flat (the largest
+/// RSS sample of the last third of the run is within 20 % of the largest of the first third).
 #[test]
 fn steady_rate_soak_has_no_errors_and_flat_memory() {
     if std::env::var("MLGOV_SOAK").as_deref() != Ok("1") {
