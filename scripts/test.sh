@@ -32,7 +32,9 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 if [ ! -d web/node_modules ]; then
   log "npm ci (web/)"
-  (cd web && npm ci --no-audit --no-fund)
+  # npm 11 with this registry mirror rejects `npm ci` on locks with platform-specific optional
+  # dependencies (rollup's) even when freshly generated; `npm install` honours the same lock.
+  (cd web && { npm ci --no-audit --no-fund || npm install --no-audit --no-fund; })
 fi
 log "vite build (web/dist)"
 (cd web && npm run build --silent)
