@@ -70,7 +70,8 @@ pub struct CrossTab {
     pub columns: Vec<String>,
     /// Counts `[row][column]`. A locality's cell is given by a row statement and an outcome
     /// statement citing the same table cell (same locator); a locality the source leaves ambiguous
-    /// between m cells counts 1/m in each (sums stay exact when the candidates are exchangeable).
+    /// between m cells counts 1/m in each (sums stay exact when the candidates are exchangeable);
+    /// a statement qualified "one of N" (the table lists the label once for N candidates) counts 1/N.
     pub counts: Vec<Vec<f64>>,
     /// Localities (display label) per cell.
     pub members: Vec<Vec<Vec<String>>>,
@@ -129,7 +130,10 @@ pub fn crosstab(kb: &KnowledgeBase, spec: &CrossTabSpec) -> CrossTab {
             unplaced.push(l.display_name().to_string() + " (" + l.id.as_str() + ")");
             continue;
         }
-        let w = 1.0 / cells.len() as f64;
+        // A statement qualified "one of N" says the table lists this label once for N candidate
+        // localities (the report does not say which): each candidate counts 1/N.
+        let one_of = outcome_facts.iter().chain(row_facts.iter()).filter_map(|f| f.qualifier.as_deref()?.strip_prefix("one of ")?.trim().parse::<f64>().ok()).fold(1.0f64, f64::max);
+        let w = 1.0 / (cells.len() as f64 * one_of);
         if cells.len() > 1 {
             ambiguous.push(l.display_name().to_string() + " (" + l.id.as_str() + ")");
         }

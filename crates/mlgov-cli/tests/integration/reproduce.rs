@@ -260,7 +260,6 @@ fn check_cells(name: &str, prefix: &str, rename: &[(&str, &str)]) {
 }
 
 #[test]
-#[ignore = "data: both candidate localities of the single POL (Greater Poland) cell in the marginal typology table carry a whole statement, so (marginal, restrictive) counts 3 where the report prints 2 (restrictive total 12 vs 11); fix pending in data/kb/003 or the one_of weighting"]
 fn crosstab_outcome_by_typology_column_totals_as_printed() {
     check_printed_column_totals("outcome-by-typology", "typology");
 }
@@ -271,7 +270,6 @@ fn crosstab_outcome_by_orientation_column_totals_as_printed() {
 }
 
 #[test]
-#[ignore = "data: both candidate localities of the single POL (Greater Poland) cell in the marginal typology table carry a whole statement, so (marginal, restrictive) counts 3 where the report prints 2 (restrictive total 12 vs 11); fix pending in data/kb/003 or the one_of weighting"]
 fn crosstab_outcome_by_typology_every_cell() {
     check_cells("outcome-by-typology", "typology_", &[]);
 }
