@@ -106,6 +106,7 @@ pub fn app(state: AppState) -> Router {
         .route("/assets/{*path}", get(assets::serve_asset))
         .route("/static/{*path}", get(assets::serve_static))
         .fallback(not_found)
+        .layer(middleware::from_fn(api_error_envelope))
         .layer(middleware::map_response(error_envelope))
         .with_state(state)
 }
@@ -116,6 +117,22 @@ async fn not_found(req: Request) -> Response {
     } else {
         pages::not_found_page(req.uri().path())
     }
+}
+
+/// Gives the API's JSON error body to any other plain-text client error under `/api/` (for
+/// example axum's rejection of a path parameter that is not UTF-8).
+async fn api_error_envelope(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if !api || !status.is_client_error() || is_json(&resp) || status == StatusCode::NOT_MODIFIED {
+        return resp;
+    }
+    let bytes = axum::body::to_bytes(resp.into_body(), 64 * 1024).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes).trim().to_string();
+    let mut r = ApiError::field("path", if text.is_empty() { status.canonical_reason().unwrap_or("bad request").to_string() } else { text }).into_response();
+    *r.status_mut() = status;
+    r
 }
 
 /// Gives 413 (from the body limit) and 405 the API's JSON error body.

@@ -118,7 +118,6 @@ fn invalid_utf8_path_rejection(url: &str, r: &Resp) -> bool {
 /// get the JSON error envelope. Ignored until the server maps `Path` rejections (mlgov-server
 /// owns the fix); run with `cargo test -p mlgov-faults -- --ignored`.
 #[test]
-#[ignore = "known mlgov-server issue: Path rejections are text/plain, not the JSON envelope"]
 fn invalid_utf8_in_a_path_parameter_gets_the_json_envelope() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = demo_db(dir.path(), "utf8.db");
