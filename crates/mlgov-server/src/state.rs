@@ -123,9 +123,10 @@ impl AppState {
         }
     }
 
-    /// Loads the knowledge base from an existing SQLite store.
+    /// Loads the knowledge base from an existing store: a SQLite file, or PostgreSQL when `db` is
+    /// a `postgres://` URL (then reloads happen on `POST /api/v1/reload` only).
     pub fn open(db: &Path) -> Result<AppState, StoreError> {
-        let kb = SqliteStore::open_existing(db)?.load()?;
+        let kb = load_store(db)?;
         let mut s = AppState::from_kb(kb);
         s.db_path = Some(db.to_path_buf());
         *s.loaded_mtime.lock().expect("mtime lock") = mtime(db);
@@ -149,7 +150,7 @@ impl AppState {
     /// Reloads from the database file; returns whether a database is attached.
     pub fn reload(&self) -> Result<bool, StoreError> {
         let Some(db) = &self.db_path else { return Ok(false) };
-        let kb = SqliteStore::open_existing(db)?.load()?;
+        let kb = load_store(db)?;
         self.replace(kb);
         *self.loaded_mtime.lock().expect("mtime lock") = mtime(db);
         Ok(true)
@@ -165,6 +166,20 @@ impl AppState {
             return Ok(true);
         }
         Ok(false)
+    }
+}
+
+/// Whether `db` names a PostgreSQL database rather than a SQLite file.
+pub fn is_postgres(db: &Path) -> bool {
+    let s = db.to_string_lossy();
+    s.starts_with("postgres://") || s.starts_with("postgresql://")
+}
+
+fn load_store(db: &Path) -> Result<KnowledgeBase, StoreError> {
+    if is_postgres(db) {
+        mlgov_store_postgres::open_any(&db.to_string_lossy(), mlgov_store_postgres::OpenMode::Existing)?.load()
+    } else {
+        SqliteStore::open_existing(db)?.load()
     }
 }
 

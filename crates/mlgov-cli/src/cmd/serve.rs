@@ -17,11 +17,21 @@ pub struct ServeArgs {
 
 /// Runs the server until Ctrl-C.
 pub fn run(args: &ServeArgs, ctx: &Ctx) -> Result<(), CliError> {
-    if !ctx.db.exists() {
+    // A missing SQLite file, or an empty PostgreSQL database, gets the bundled knowledge base;
+    // an existing store is never overwritten.
+    let url = ctx.db.to_string_lossy();
+    let is_url = url.starts_with("postgres://") || url.starts_with("postgresql://");
+    let empty = if is_url {
+        let store = ctx.store_create()?;
+        store.counts().map_err(store_err)?.iter().all(|(_, n)| *n == 0)
+    } else {
+        !ctx.db.exists()
+    };
+    if empty {
         let loaded = crate::cmd::kb::bundled()?;
         let mut store = ctx.store_create()?;
         store.replace_all(&loaded.kb).map_err(store_err)?;
-        eprintln!("{} did not exist: created it with the bundled knowledge base", ctx.db.display());
+        eprintln!("{} was empty: loaded the bundled knowledge base into it", ctx.db.display());
     }
     let mut rt = tokio::runtime::Builder::new_multi_thread();
     rt.enable_all();
