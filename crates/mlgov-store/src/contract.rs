@@ -1,12 +1,8 @@
 //! The storage contract every [`Store`] backend honours, as plain functions over `&mut dyn Store`
 //! that assert (panic) on a violation, each given a fresh, empty store. Backends' integration tests
 //! instantiate it: SQLite in this crate, PostgreSQL in `mlgov-store-postgres` (when
-//! `MLGOV_TEST_PG_URL` names a server). Compiled only with the `contract-tests` feature, which
-//! backends enable as a dev-dependency; it is not part of the library's API.
-//!
-//! The checks up to `cells_survive_storage` are copied from `crates/mlgov-store/tests/integration.rs`
-//! (where they were first written); the last two (forward references, dangling references in a
-//! self-referencing table) were added with the PostgreSQL backend.
+//! `MLGOV_TEST_PG_URL` names a server). Test support, hidden from the documented API; the
+//! `contract-tests` feature is kept for compatibility and changes nothing.
 
 use crate::Store;
 use mlgov_domain::{Id, KnowledgeBase, Record};

@@ -3,7 +3,7 @@
 //! server. SQL lives here and nowhere else: the domain and analysis crates never see it.
 
 mod sqlite;
-#[cfg(feature = "contract-tests")]
+#[doc(hidden)]
 pub mod contract;
 
 pub use sqlite::SqliteStore;
