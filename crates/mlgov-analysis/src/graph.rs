@@ -301,3 +301,68 @@ pub fn locality_focus(kb: &KnowledgeBase, locality: &Id) -> Vec<String> {
     );
     focal.into_iter().collect()
 }
+
+/// Adds survey interactions to a governance graph: for every locality with respondents, one
+/// `interaction` edge to each actor category its respondents interact with, weighted by the mean
+/// answered frequency (0–5) in `period` (an index into the instrument's periods). Actor categories
+/// become nodes `actor:<id>` (organisation kind; level and sector from the category's class:
+/// horizontal → local non-public, internal → local public, other local governments → local public
+/// (abroad → international), vertical → regional / national / EU by category). Edges carry `n`
+/// (respondents who answered), the period, and `synthetic` when the survey is synthetic. Returns
+/// the number of edges added.
+pub fn add_survey_interactions(g: &mut GovernanceGraph, ds: &mlgov_survey::Dataset, ins: &mlgov_survey::Instrument, period: usize) -> usize {
+    use mlgov_survey::ActorClass;
+    let mut by_locality: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (r, resp) in ds.respondents.iter().enumerate() {
+        by_locality.entry(resp.locality.as_str()).or_default().push(r);
+    }
+    let mut added = 0;
+    for (a, actor) in ins.actors.iter().enumerate() {
+        let node_id = format!("actor:{}", actor.id);
+        let (level, sector) = match actor.class {
+            ActorClass::Horizontal => (Level::Local, Sector::NonPublic),
+            ActorClass::Internal => (Level::Local, Sector::Public),
+            ActorClass::OtherLocalGovernments => (if actor.id.contains("abroad") { Level::International } else { Level::Local }, Sector::Public),
+            ActorClass::Vertical => (
+                if actor.id.contains("eu") { Level::Eu } else if actor.id.contains("regional") { Level::Regional } else { Level::National },
+                Sector::Public,
+            ),
+        };
+        let mut node_added = g.node_index(&node_id).is_some();
+        for (loc, rs) in &by_locality {
+            if g.node_index(loc).is_none() {
+                continue;
+            }
+            let vals: Vec<f64> = rs.iter().filter_map(|&r| ds.freq(r, period, a)).map(f64::from).collect();
+            if vals.is_empty() {
+                continue;
+            }
+            let mean = vals.iter().sum::<f64>() / vals.len() as f64;
+            if mean <= 0.0 {
+                continue;
+            }
+            if !node_added {
+                let node = Node::new(node_id.clone(), format!("{} (survey actor category)", actor.label), NodeKind::Organisation, level, sector)
+                    .with_attribute("survey_class", format!("{:?}", actor.class).to_lowercase());
+                if g.add_node(node).is_err() {
+                    break;
+                }
+                node_added = true;
+            }
+            let mut e = EdgeSpec::new(*loc, node_id.clone(), EdgeKind::Interaction)
+                .with_weight(mean)
+                .with_attribute("n", vals.len().to_string())
+                .with_attribute("period", ins.periods.get(period).map(|p| p.label.clone()).unwrap_or_default());
+            if let Some(p) = ins.periods.get(period) {
+                e = e.with_interval(Some(p.from), Some(p.to));
+            }
+            if ds.synthetic {
+                e = e.with_attribute("synthetic", "true");
+            }
+            if g.add_edge(e).is_ok() {
+                added += 1;
+            }
+        }
+    }
+    added
+}

@@ -27,6 +27,13 @@ pub struct GraphFilter {
     /// Keep `opposes` relations as edges.
     #[arg(long)]
     pub include_opposition: bool,
+    /// Add `interaction` edges (locality → survey actor category, weighted by mean frequency)
+    /// from this imported survey (`mlgov survey import` / `synth`).
+    #[arg(long)]
+    pub survey: Option<String>,
+    /// Survey period for the interaction edges (an id such as p2; default: the latest).
+    #[arg(long)]
+    pub period: Option<String>,
 }
 
 /// Which one-mode projection to analyse instead of the full graph.
@@ -163,7 +170,18 @@ fn edge_kind(s: &str) -> EdgeKind {
 /// Loads the knowledge base, builds the graph and applies the filter and projection.
 fn load(ctx: &Ctx, filter: &GraphFilter, projection: Option<Projection>) -> Result<(mlgov_domain::KnowledgeBase, GovernanceGraph, usize), CliError> {
     let kb = ctx.load_kb()?;
-    let built = governance_graph(&kb, &GraphOptions { include_opposition: filter.include_opposition });
+    let mut built = governance_graph(&kb, &GraphOptions { include_opposition: filter.include_opposition });
+    if let Some(name) = &filter.survey {
+        let l = crate::cmd::survey::load_survey(ctx, name)?;
+        let period = match &filter.period {
+            Some(p) => l.ins.periods.iter().position(|x| &x.id == p).ok_or_else(|| CliError::Usage(format!("unknown period {p:?}; expected one of: {}", l.ins.periods.iter().map(|x| x.id.as_str()).collect::<Vec<_>>().join(", "))))?,
+            None => l.ins.periods.len().saturating_sub(1),
+        };
+        let n = mlgov_analysis::graph::add_survey_interactions(&mut built.graph, &l.ds, &l.ins, period);
+        if !ctx.json {
+            eprintln!("added {n} survey interaction edges from {name:?}{}", if l.ds.synthetic { " (SYNTHETIC survey)" } else { "" });
+        }
+    }
     let spec = SubgraphSpec {
         year: filter.year,
         edge_kinds: if filter.edge_kinds.is_empty() {

@@ -83,3 +83,24 @@ fn out_of_range_answer_is_rejected_with_its_row_and_nothing_is_kept() {
     let (code, _, err) = env.mlgov(&["survey", "analyze", "bad", "frequency"]);
     assert_eq!(code, 2, "the rejected survey must not be kept: {err}");
 }
+
+#[test]
+fn survey_interactions_become_weighted_graph_edges_labelled_synthetic() {
+    let env = Env::new();
+    env.demo();
+    let (code, _, err) = env.mlgov(&["survey", "synth", "--respondents", "100", "--seed", "3"]);
+    assert_eq!(code, 0, "{err}");
+    let out = env.path("g.graphml");
+    let (code, _, err) = env.mlgov(&["graph", "export", "--survey", "synthetic", "--edge-kinds", "interaction", "--format", "graphml", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let xml = std::fs::read_to_string(&out).unwrap();
+    let edges = xml.matches("<edge ").count();
+    assert!(edges > 100, "expected locality → actor-category edges, found {edges}");
+    assert!(xml.contains("actor:regional_government"), "actor categories are nodes");
+    assert!(xml.contains(">interaction<") && xml.contains(">true<"), "edges carry their kind and the synthetic flag");
+    // Without --survey there are no interaction edges.
+    let plain = env.path("p.graphml");
+    let (code, _, err) = env.mlgov(&["graph", "export", "--edge-kinds", "interaction", "--format", "graphml", "--out", plain.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(&plain).unwrap().matches("<edge ").count(), 0);
+}
