@@ -125,7 +125,8 @@ async fn api_error_envelope(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let resp = next.run(req).await;
     let status = resp.status();
-    if !api || !status.is_client_error() || is_json(&resp) || status == StatusCode::NOT_MODIFIED {
+    // 413 and 405 get their specific envelopes from `error_envelope`.
+    if !api || !status.is_client_error() || is_json(&resp) || matches!(status, StatusCode::PAYLOAD_TOO_LARGE | StatusCode::METHOD_NOT_ALLOWED) {
         return resp;
     }
     let bytes = axum::body::to_bytes(resp.into_body(), 64 * 1024).await.unwrap_or_default();
