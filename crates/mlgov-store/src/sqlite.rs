@@ -71,7 +71,10 @@ impl SqliteStore {
 
     fn write(&mut self, kb: &KnowledgeBase, clear: bool) -> Result<ImportReport, StoreError> {
         let tx = self.conn.transaction().map_err(db)?;
-        tx.execute_batch("PRAGMA defer_foreign_keys = ON").map_err(db)?;
+        // A 256 MB page cache (default 2 MB) keeps a large import's B-tree pages in memory instead
+        // of spilling them to the WAL mid-transaction: a 1,000,000-row import spends 4x less
+        // system time (docs/benchmarks-import.md).
+        tx.execute_batch("PRAGMA defer_foreign_keys = ON; PRAGMA cache_size = -262144").map_err(db)?;
         if clear {
             for t in TABLES.iter().rev() {
                 tx.execute(&format!("DELETE FROM {t}"), []).map_err(db)?;
