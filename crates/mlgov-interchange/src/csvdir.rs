@@ -2,7 +2,7 @@
 
 use crate::{Diagnostic, InterchangeError, Loaded, Locations};
 use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// The file names of the format, in canonical order.
@@ -147,6 +147,7 @@ impl TableVisitorMut for TableReader<'_> {
         let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
         let mut record = csv::ByteRecord::new();
         let mut header: Option<Vec<String>> = None;
+        let mut index: HashMap<String, usize> = HashMap::new();
         let mut errors_here = 0usize;
         loop {
             if errors_here >= 200 {
@@ -165,11 +166,11 @@ impl TableVisitorMut for TableReader<'_> {
             // With CRLF line ends the csv reader places a record's start on the `\n` left over
             // from the previous line's `\r\n`, before counting that line: add it back.
             let line = record.position().map(|p| p.line() + u64::from(bytes.get(p.byte() as usize) == Some(&b'\n'))).unwrap_or(0);
-            let mut cells = Vec::with_capacity(record.len());
+            let mut cells: Vec<&str> = Vec::with_capacity(record.len());
             let mut bad = false;
             for (i, raw) in record.iter().enumerate() {
                 match std::str::from_utf8(raw) {
-                    Ok(s) => cells.push(s.to_string()),
+                    Ok(s) => cells.push(s),
                     Err(e) => {
                         let col = header.as_ref().and_then(|h| h.get(i)).cloned().unwrap_or_else(|| format!("column {}", i + 1));
                         self.diags.push(d(Some(line), Some(&col), format!("invalid UTF-8 at byte {} of the cell; the file must be UTF-8", e.valid_up_to())));
@@ -211,6 +212,7 @@ impl TableVisitorMut for TableReader<'_> {
                 if !header_ok {
                     return;
                 }
+                index = h.iter().enumerate().map(|(i, c)| (c.clone(), i)).collect();
                 header = Some(h);
                 continue;
             };
@@ -222,8 +224,7 @@ impl TableVisitorMut for TableReader<'_> {
                 errors_here += 1;
                 continue;
             }
-            let map: BTreeMap<String, String> = h.iter().cloned().zip(cells).collect();
-            match R::from_cells(&map) {
+            match R::from_cells(&RowCells { index: &index, cells: &cells }) {
                 Ok(r) => {
                     let id = r.id().to_string();
                     if let Some((f, l)) = self.first_seen.get(&id) {
@@ -246,6 +247,18 @@ impl TableVisitorMut for TableReader<'_> {
         if header.is_none() {
             self.diags.push(d(None, None, format!("file has no header row; expected: {}", R::COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(","))));
         }
+    }
+}
+
+/// One row's cells by column name, over the header's column index (no per-row map).
+struct RowCells<'a> {
+    index: &'a HashMap<String, usize>,
+    cells: &'a [&'a str],
+}
+
+impl mlgov_domain::Cells for RowCells<'_> {
+    fn cell(&self, column: &str) -> &str {
+        self.index.get(column).and_then(|&i| self.cells.get(i)).map(|s| s.trim()).unwrap_or("")
     }
 }
 
