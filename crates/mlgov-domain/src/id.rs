@@ -153,9 +153,28 @@ impl Id {
         Id::parse(&format!("country:{code}"))
     }
 
-    /// The kind read from the prefix.
+    /// The kind read from the prefix (the id was validated on construction, so its first two
+    /// bytes decide: every prefix differs from the others there).
     pub fn kind(&self) -> IdKind {
-        IdKind::ALL.iter().find(|k| self.0.starts_with(k.prefix())).copied().expect("validated on construction")
+        let b = self.0.as_bytes();
+        match (b[0], b.get(1).copied().unwrap_or(0)) {
+            (b'l', _) => IdKind::Locality,
+            (b'n', _) => IdKind::Network,
+            (b'o', _) => IdKind::Organisation,
+            (b'p', b'e') => IdKind::Person,
+            (b'p', b'r') => IdKind::Practice,
+            (b'p', _) => IdKind::Phase,
+            (b'e', _) => IdKind::Event,
+            (b's', _) => IdKind::Source,
+            (b'c', _) => IdKind::Country,
+            (b'm', _) => IdKind::Membership,
+            (b't', _) => IdKind::Term,
+            (b'a', b'f') => IdKind::Affiliation,
+            (b'a', _) => IdKind::Adoption,
+            (b'r', _) => IdKind::Relation,
+            (b'f', _) => IdKind::Fact,
+            _ => IdKind::ALL.iter().find(|k| self.0.starts_with(k.prefix())).copied().expect("validated on construction"),
+        }
     }
 
     /// The id as text.
@@ -197,6 +216,10 @@ mod tests {
         assert_eq!(Id::parse("loc:saint-etienne").unwrap().kind(), IdKind::Locality);
         assert_eq!(Id::parse("country:IT").unwrap().body(), "IT");
         assert!(matches!(Id::parse("city:turin"), Err(IdError::Prefix(_))));
+        for k in IdKind::ALL {
+            let id = if k == IdKind::Country { "country:IT".to_string() } else { format!("{}x", k.prefix()) };
+            assert_eq!(Id::parse(&id).unwrap().kind(), k, "{id}");
+        }
         assert!(matches!(Id::parse("loc:Turin"), Err(IdError::Body(_))));
         assert!(matches!(Id::parse("loc:"), Err(IdError::Body(_))));
         assert!(matches!(Id::parse("country:XX"), Err(IdError::Country(_))));

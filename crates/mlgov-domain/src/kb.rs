@@ -7,6 +7,7 @@ use crate::model::*;
 use crate::property::Property;
 use crate::text::fold;
 use serde::{Deserialize, Serialize};
+use crate::fxhash::FxHashMap;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Every record of a knowledge base.
@@ -170,8 +171,9 @@ impl KnowledgeBase {
         let mut p = |id: &Id, field: &str, message: String| problems.push(Problem { id: id.to_string(), field: field.to_string(), message });
 
         // Duplicate ids across all tables.
-        let mut seen: HashMap<String, &'static str> = HashMap::new();
-        struct Collect<'s>(&'s mut HashMap<String, &'static str>, Vec<(Id, &'static str, &'static str)>);
+        let mut seen: FxHashMap<String, &'static str> = FxHashMap::default();
+        seen.reserve(self.counts().values().sum());
+        struct Collect<'s>(&'s mut FxHashMap<String, &'static str>, Vec<(Id, &'static str, &'static str)>);
         impl TableVisitor for Collect<'_> {
             fn table<R: Record>(&mut self, rows: &[R]) {
                 for r in rows {
@@ -189,7 +191,7 @@ impl KnowledgeBase {
         let exists = |id: &Id| id.kind() == IdKind::Country || seen.contains_key(id.as_str());
 
         // Citations point at sources.
-        struct Cites<'a>(&'a HashMap<String, &'static str>, Vec<(Id, Id)>);
+        struct Cites<'a>(&'a FxHashMap<String, &'static str>, Vec<(Id, Id)>);
         impl TableVisitor for Cites<'_> {
             fn table<R: Record>(&mut self, rows: &[R]) {
                 for r in rows {
@@ -256,7 +258,7 @@ impl KnowledgeBase {
         }
 
         // Overlapping memberships of the same member, network and role citing the same source.
-        let mut groups: HashMap<(&Id, &Id, crate::MembershipRole, &Id), Vec<&Membership>> = HashMap::new();
+        let mut groups: FxHashMap<(&Id, &Id, crate::MembershipRole, &Id), Vec<&Membership>> = FxHashMap::default();
         for m in &self.memberships {
             groups.entry((&m.network, &m.member, m.role, &m.citation.source)).or_default().push(m);
         }

@@ -10,6 +10,7 @@
 pub mod vocab;
 pub mod country;
 pub mod date;
+pub mod fxhash;
 pub mod id;
 pub mod kb;
 pub mod model;

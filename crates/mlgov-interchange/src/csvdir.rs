@@ -2,7 +2,7 @@
 
 use crate::{Diagnostic, InterchangeError, Loaded, Locations};
 use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
-use std::collections::HashMap;
+use mlgov_domain::fxhash::FxHashMap;
 use std::path::Path;
 
 /// The file names of the format, in canonical order.
@@ -95,10 +95,9 @@ pub fn read_csv_file(path: &Path) -> Result<Loaded, InterchangeError> {
 fn read_files(files: Vec<(String, String, Vec<u8>)>, mut diags: Vec<Diagnostic>) -> Result<Loaded, InterchangeError> {
     let mut kb = KnowledgeBase::default();
     let mut locations = Locations::default();
-    let mut first_seen: HashMap<String, (String, u64)> = HashMap::new();
     for (label, name, bytes) in &files {
         let file_kind = CSV_FILES.iter().find(|f| name == **f || name.ends_with(&format!(".{f}"))).copied().unwrap_or("");
-        let mut reader = TableReader { label, bytes, file_kind, diags: &mut diags, locations: &mut locations, first_seen: &mut first_seen };
+        let mut reader = TableReader { label, bytes, file_kind, diags: &mut diags, locations: &mut locations };
         kb.visit_mut(&mut reader);
     }
     if diags.is_empty() {
@@ -127,7 +126,6 @@ struct TableReader<'a> {
     file_kind: &'static str,
     diags: &'a mut Vec<Diagnostic>,
     locations: &'a mut Locations,
-    first_seen: &'a mut HashMap<String, (String, u64)>,
 }
 
 impl TableVisitorMut for TableReader<'_> {
@@ -147,7 +145,7 @@ impl TableVisitorMut for TableReader<'_> {
         let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
         let mut record = csv::ByteRecord::new();
         let mut header: Option<Vec<String>> = None;
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut index: FxHashMap<String, usize> = FxHashMap::default();
         let mut errors_here = 0usize;
         loop {
             if errors_here >= 200 {
@@ -227,11 +225,11 @@ impl TableVisitorMut for TableReader<'_> {
             match R::from_cells(&RowCells { index: &index, cells: &cells }) {
                 Ok(r) => {
                     let id = r.id().to_string();
-                    if let Some((f, l)) = self.first_seen.get(&id) {
+                    // `locations` holds the first place of every id read so far.
+                    if let Some((f, l)) = self.locations.0.get(&id) {
                         self.diags.push(d(Some(line), Some("id"), format!("duplicate id {id}: already defined at {f}:{l}")));
                         errors_here += 1;
                     } else {
-                        self.first_seen.insert(id.clone(), (self.label.to_string(), line));
                         self.locations.0.insert(id, (self.label.to_string(), line));
                         rows.push(r);
                     }
@@ -252,7 +250,7 @@ impl TableVisitorMut for TableReader<'_> {
 
 /// One row's cells by column name, over the header's column index (no per-row map).
 struct RowCells<'a> {
-    index: &'a HashMap<String, usize>,
+    index: &'a FxHashMap<String, usize>,
     cells: &'a [&'a str],
 }
 

@@ -11,7 +11,6 @@ pub use json::{read_json, to_json, write_json};
 
 use mlgov_domain::KnowledgeBase;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -72,7 +71,7 @@ impl InterchangeError {
 
 /// Where each record was read from, to place whole-base validation problems.
 #[derive(Clone, Debug, Default)]
-pub struct Locations(pub HashMap<String, (String, u64)>);
+pub struct Locations(pub mlgov_domain::fxhash::FxHashMap<String, (String, u64)>);
 
 /// A knowledge base read from files, with the location of each record.
 #[derive(Clone, Debug, Default)]
