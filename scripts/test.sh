@@ -8,6 +8,20 @@ cd "$(dirname "$0")/.."
 
 log() { printf '\n== %s\n' "$*"; }
 
+# start_serve DIR: loads the bundled knowledge base into DIR/kb.db, starts `mlgov serve` on a free
+# loopback port in the background and sets SERVE_URL and SERVE_PID (exits if it does not start).
+start_serve() {
+  ./target/debug/mlgov --db "$1/kb.db" demo --json >/dev/null
+  ./target/debug/mlgov --db "$1/kb.db" --json serve --addr 127.0.0.1:0 >"$1/serve.out" 2>"$1/serve.err" &
+  SERVE_PID=$!
+  for _ in $(seq 1 100); do
+    grep -q listening "$1/serve.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  SERVE_URL=$(sed -n 's/.*"listening": *"\([^"]*\)".*/\1/p' "$1/serve.out")
+  [ -n "$SERVE_URL" ] || { cat "$1/serve.err"; echo "mlgov serve did not start"; exit 1; }
+}
+
 if ! python3 -c 'import networkx' >/dev/null 2>&1; then
   log "installing networkx (PyPI) for the GraphML/GEXF compatibility tests"
   python3 -m pip install --quiet --disable-pip-version-check networkx || echo "warning: could not install networkx"
@@ -41,16 +55,10 @@ log "vite build (web/dist)"
 cargo build --locked --bin mlgov
 e2e_dir=$(mktemp -d)
 log "browser tests against mlgov serve"
-./target/debug/mlgov --db "$e2e_dir/e2e.db" demo --json >/dev/null
-./target/debug/mlgov --db "$e2e_dir/e2e.db" --json serve --addr 127.0.0.1:0 >"$e2e_dir/serve.out" 2>"$e2e_dir/serve.err" &
-serve_pid=$!
-trap 'kill "$serve_pid" 2>/dev/null || true; rm -rf "$e2e_dir"' EXIT
-for _ in $(seq 1 100); do
-  grep -q listening "$e2e_dir/serve.out" 2>/dev/null && break
-  sleep 0.1
-done
-url=$(sed -n 's/.*"listening": *"\([^"]*\)".*/\1/p' "$e2e_dir/serve.out")
-[ -n "$url" ] || { cat "$e2e_dir/serve.err"; echo "mlgov serve did not start"; exit 1; }
+trap 'kill "${SERVE_PID:-}" 2>/dev/null || true; rm -rf "$e2e_dir"' EXIT
+start_serve "$e2e_dir"
+serve_pid=$SERVE_PID
+url=$SERVE_URL
 (cd web && MLGOV_URL="$url" node tests/e2e.mjs)
 kill "$serve_pid" 2>/dev/null || true
 # <<< browser block
@@ -60,19 +68,12 @@ kill "$serve_pid" 2>/dev/null || true
 # loopback port): any 5xx fails the script (scripts/schemathesis.sh installs schemathesis when
 # missing; ≈ 30 s). Then the 60 s soak of crates/mlgov-faults (200 req/s of mixed API and page
 # reads, no errors, flat memory), which the workspace run above skips without MLGOV_SOAK=1.
-cargo build --locked --bin mlgov
 st_dir=$(mktemp -d)
 log "schemathesis against mlgov serve (no 5xx)"
-./target/debug/mlgov --db "$st_dir/st.db" demo --json >/dev/null
-./target/debug/mlgov --db "$st_dir/st.db" --json serve --addr 127.0.0.1:0 >"$st_dir/serve.out" 2>"$st_dir/serve.err" &
-st_pid=$!
-trap 'kill "$st_pid" 2>/dev/null || true; rm -rf "$st_dir" "${e2e_dir:-}"' EXIT
-for _ in $(seq 1 100); do
-  grep -q listening "$st_dir/serve.out" 2>/dev/null && break
-  sleep 0.1
-done
-st_url=$(sed -n 's/.*"listening": *"\([^"]*\)".*/\1/p' "$st_dir/serve.out")
-[ -n "$st_url" ] || { cat "$st_dir/serve.err"; echo "mlgov serve did not start"; exit 1; }
+trap 'kill "${SERVE_PID:-}" 2>/dev/null || true; rm -rf "$st_dir" "${e2e_dir:-}"' EXIT
+start_serve "$st_dir"
+st_pid=$SERVE_PID
+st_url=$SERVE_URL
 scripts/schemathesis.sh "$st_url"
 kill "$st_pid" 2>/dev/null || true
 log "soak: 60 s at 200 req/s against mlgov serve (MLGOV_SOAK=1)"

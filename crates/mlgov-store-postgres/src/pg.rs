@@ -218,16 +218,7 @@ impl TableVisitorMut for Loader<'_, '_> {
                     let v: Option<String> = row.try_get(i).map_err(|e| db_in(&format!("reading {table}.{}", c.name), e))?;
                     cells.insert(c.name.to_string(), v.unwrap_or_default());
                 }
-                match R::from_cells(&cells) {
-                    Ok(r) => rows.push(r),
-                    Err(ps) => {
-                        return Err(StoreError::Corrupt {
-                            table: table.to_string(),
-                            id: cells.get("id").cloned().unwrap_or_default(),
-                            message: ps.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("; "),
-                        });
-                    }
-                }
+                rows.push(mlgov_store::record_from_row(table, &cells)?);
             }
             Ok(())
         })();

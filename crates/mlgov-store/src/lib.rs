@@ -40,6 +40,17 @@ pub enum StoreError {
     Missing(String),
 }
 
+/// Parses one stored row (column → cell text, empty for NULL) into its record; a row that no longer
+/// parses is [`StoreError::Corrupt`]. Shared by every backend so that the domain parser stays the
+/// single reader of stored cells.
+pub fn record_from_row<R: mlgov_domain::Record>(table: &str, cells: &std::collections::BTreeMap<String, String>) -> Result<R, StoreError> {
+    R::from_cells(cells).map_err(|ps| StoreError::Corrupt {
+        table: table.to_string(),
+        id: cells.get("id").cloned().unwrap_or_default(),
+        message: ps.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("; "),
+    })
+}
+
 /// What an import wrote.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImportReport {

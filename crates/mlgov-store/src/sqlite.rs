@@ -147,16 +147,7 @@ impl Store for SqliteStore {
                             let v: Option<String> = row.get(i).map_err(db)?;
                             cells.insert(c.name.to_string(), v.unwrap_or_default());
                         }
-                        match R::from_cells(&cells) {
-                            Ok(r) => rows.push(r),
-                            Err(ps) => {
-                                return Err(StoreError::Corrupt {
-                                    table: table.to_string(),
-                                    id: cells.get("id").cloned().unwrap_or_default(),
-                                    message: ps.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("; "),
-                                })
-                            }
-                        }
+                        rows.push(crate::record_from_row(table, &cells)?);
                     }
                     Ok(())
                 })();
