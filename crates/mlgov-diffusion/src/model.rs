@@ -33,8 +33,9 @@
 //!
 //! Implementation notes: the IC inner loop is branch-free (every out-edge of an active node
 //! consumes one 32-bit draw, whether or not its target is already active) and reads one packed
-//! `(target, threshold)` array; the edge slices of frontier nodes a few places ahead are
-//! prefetched. On large sparse graphs a run is bound by memory latency, not arithmetic.
+//! `(target | carrier bit, threshold)` array laid out in breadth-first order from the seeds
+//! ([`Prepared::with_seeds`]); every cache line of the edge slices of frontier nodes a few
+//! places ahead is prefetched. See docs/benchmarks-diffusion.md for what each step bought.
 //! IC probabilities are quantised to multiples of 2⁻³² (a probability within 2⁻³² of 1 fires
 //! always).
 
@@ -63,62 +64,161 @@ pub enum Model {
 pub(crate) const NO_EDGE: u32 = u32::MAX;
 
 /// How many frontier entries ahead edge slices are prefetched (their CSR offsets twice as far).
-const PREFETCH_AHEAD: usize = 8;
+const PREFETCH_AHEAD: usize = 4;
+
+/// Mask of the node id in [`IcEdge::target`].
+const TARGET_MASK: u32 = (1 << 31) - 1;
+
+/// IC edges per 64-byte cache line.
+const EDGES_PER_LINE: usize = 64 / std::mem::size_of::<IcEdge>();
 
 /// One out-edge as the IC loop reads it.
 #[derive(Debug, Clone, Copy)]
 struct IcEdge {
+    /// Internal id of the target in the low 31 bits; the top bit is set if it is a carrier.
     target: u32,
     /// `round(p_uv · s_v · 2³²)` saturated at `u32::MAX`, which means "always".
     threshold: u32,
 }
 
-/// A graph with susceptibilities applied: per-edge IC thresholds and normalised LT weights.
+/// A graph with susceptibilities applied: per-edge IC thresholds and normalised LT weights,
+/// in an internal node numbering.
+///
+/// **Internal numbering**: [`Prepared::with_seeds`] renumbers the nodes in breadth-first order
+/// from the seeds (unreached nodes after, in id order) and lays the out-edges out in that
+/// order. The nodes a run activates at step `t` then mostly sit in one contiguous id range,
+/// so their edge slices are read nearly sequentially instead of from random places of the
+/// edge array (on the 1,000,000-edge benchmark graph this is the difference between a run
+/// bound by memory latency and one the hardware prefetcher keeps fed). [`Prepared::new`]
+/// keeps the graph's own numbering. The numbering is invisible outside this module and
+/// [`crate::montecarlo`]: [`run`] takes and [`Scratch`] reports graph ids.
 #[derive(Debug, Clone)]
 pub struct Prepared<'g> {
     pub(crate) graph: &'g DiffusionGraph,
+    /// Susceptibility per node, graph ids.
     susceptibility: Vec<f64>,
+    /// Internal id → graph id.
+    to_graph: Vec<u32>,
+    /// Graph id → internal id.
+    to_internal: Vec<u32>,
+    /// CSR offsets over internal ids.
+    offsets: Vec<u32>,
+    /// Out-edges in internal order; targets are internal ids.
     ic_edges: Vec<IcEdge>,
-    /// `s_v · ŵ_uv`.
+    /// `s_v · ŵ_uv`, internal edge order.
     lt_weight: Vec<f64>,
-    /// One bit per node: carrier.
+    /// Internal edge index → graph edge id.
+    edge_to_graph: Vec<u32>,
+    /// One bit per internal node: carrier.
     carrier: Vec<u64>,
+    /// One bit per internal edge: its source is a carrier.
+    carrier_edge: Vec<u64>,
 }
 
 impl<'g> Prepared<'g> {
-    /// Applies susceptibilities to `graph`. O(n + m).
+    /// Applies susceptibilities to `graph`, keeping its node numbering. O(n + m).
     ///
     /// # Errors
     /// If the susceptibility parameters are out of range.
     pub fn new(graph: &'g DiffusionGraph, params: &SusceptibilityParams) -> Result<Self> {
+        #[allow(clippy::cast_possible_truncation)]
+        let order = (0..graph.node_count() as u32).collect();
+        Self::build(graph, params, order)
+    }
+
+    /// Applies susceptibilities to `graph`, numbering nodes in breadth-first order from
+    /// `seeds` (type docs). Runs are identical to those on [`Prepared::new`]: frontiers are
+    /// visited in activation order and each node's out-edges keep their order, so the same
+    /// draws meet the same edges. O(n + m).
+    ///
+    /// # Errors
+    /// If the susceptibility parameters are out of range.
+    pub fn with_seeds(
+        graph: &'g DiffusionGraph,
+        params: &SusceptibilityParams,
+        seeds: &[NodeId],
+    ) -> Result<Self> {
+        Self::build(graph, params, bfs_order(graph, seeds))
+    }
+
+    fn build(graph: &'g DiffusionGraph, params: &SusceptibilityParams, to_graph: Vec<u32>) -> Result<Self> {
         params.validate()?;
+        let n = graph.node_count();
+        // Node ids fit in 31 bits (the top bit of `IcEdge::target` is the carrier flag).
+        if n > TARGET_MASK as usize {
+            return Err(crate::error::DiffusionError::InvalidSetting {
+                field: "nodes",
+                value: n.to_string(),
+                expected: "fewer than 2^31 nodes",
+            });
+        }
         let susceptibility: Vec<f64> = graph.nodes().iter().map(|n| params.of(n)).collect();
-        let mut in_weight = vec![0.0f64; graph.node_count()];
+        let mut to_internal = vec![0u32; n];
+        for (i, &g) in to_graph.iter().enumerate() {
+            #[allow(clippy::cast_possible_truncation)]
+            {
+                to_internal[g as usize] = i as u32;
+            }
+        }
+        let mut in_weight = vec![0.0f64; n];
         for (&t, &w) in graph.targets.iter().zip(&graph.weight) {
             in_weight[t as usize] += w;
         }
         let scale = 4_294_967_296.0_f64; // 2^32
-        let mut ic_edges = Vec::with_capacity(graph.edge_count());
-        let mut lt_weight = Vec::with_capacity(graph.edge_count());
-        for ((&t, &p), &w) in graph.targets.iter().zip(&graph.probability).zip(&graph.weight) {
-            let s = susceptibility[t as usize];
-            let q = ((p * s).clamp(0.0, 1.0) * scale).round();
-            // In [0, 2^32]; saturating cast to u32::MAX ("always").
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let threshold = if q >= scale - 1.0 { u32::MAX } else { q as u32 };
-            ic_edges.push(IcEdge { target: t, threshold });
-            lt_weight.push(s * w / in_weight[t as usize].max(1.0));
+        let m = graph.edge_count();
+        let mut offsets = Vec::with_capacity(n + 1);
+        let mut ic_edges = Vec::with_capacity(m);
+        let mut lt_weight = Vec::with_capacity(m);
+        let mut edge_to_graph = Vec::with_capacity(m);
+        offsets.push(0u32);
+        for &u in &to_graph {
+            let (a, b) = (graph.offsets[u as usize], graph.offsets[u as usize + 1]);
+            for e in a..b {
+                let e_us = e as usize;
+                let t = graph.targets[e_us];
+                let (p, w) = (graph.probability[e_us], graph.weight[e_us]);
+                let s = susceptibility[t as usize];
+                let q = ((p * s).clamp(0.0, 1.0) * scale).round();
+                // In [0, 2^32]; saturating cast to u32::MAX ("always").
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let threshold = if q >= scale - 1.0 { u32::MAX } else { q as u32 };
+                let carrier_bit = u32::from(graph.nodes()[t as usize].carrier) << 31;
+                ic_edges.push(IcEdge { target: to_internal[t as usize] | carrier_bit, threshold });
+                lt_weight.push(s * w / in_weight[t as usize].max(1.0));
+                edge_to_graph.push(e);
+            }
+            #[allow(clippy::cast_possible_truncation)]
+            offsets.push(ic_edges.len() as u32);
         }
-        let mut carrier = vec![0u64; graph.node_count().div_ceil(64)];
-        for (i, n) in graph.nodes().iter().enumerate() {
-            if n.carrier {
+        let mut carrier = vec![0u64; n.div_ceil(64)];
+        for (i, &g) in to_graph.iter().enumerate() {
+            if graph.nodes()[g as usize].carrier {
                 carrier[i >> 6] |= 1 << (i & 63);
             }
         }
-        Ok(Prepared { graph, susceptibility, ic_edges, lt_weight, carrier })
+        let mut carrier_edge = vec![0u64; m.div_ceil(64)];
+        for (i, w) in offsets.windows(2).enumerate() {
+            if (carrier[i >> 6] >> (i & 63)) & 1 == 1 {
+                for e in w[0]..w[1] {
+                    carrier_edge[e as usize >> 6] |= 1 << (e & 63);
+                }
+            }
+        }
+        Ok(Prepared {
+            carrier_edge,
+            graph,
+            susceptibility,
+            to_graph,
+            to_internal,
+            offsets,
+            ic_edges,
+            lt_weight,
+            edge_to_graph,
+            carrier,
+        })
     }
 
-    /// The susceptibility of every node, in id order.
+    /// The susceptibility of every node, in graph id order.
     #[must_use]
     pub fn susceptibility(&self) -> &[f64] {
         &self.susceptibility
@@ -130,13 +230,73 @@ impl<'g> Prepared<'g> {
         self.graph
     }
 
+    /// Graph id of internal node `v`.
+    #[inline]
+    pub(crate) fn graph_node(&self, v: u32) -> u32 {
+        self.to_graph[v as usize]
+    }
+
+    /// Internal id of graph node `v`.
+    #[inline]
+    pub(crate) fn internal_node(&self, v: u32) -> u32 {
+        self.to_internal[v as usize]
+    }
+
+    /// Internal source node of internal edge `e` and whether it is a carrier, `None` for
+    /// other sources. O(log n) for carriers.
+    #[inline]
+    pub(crate) fn carrier_source(&self, e: u32) -> Option<u32> {
+        if (self.carrier_edge[e as usize >> 6] >> (e & 63)) & 1 == 0 {
+            return None;
+        }
+        let u = self.offsets.partition_point(|&o| o <= e) - 1;
+        #[allow(clippy::cast_possible_truncation)]
+        Some(u as u32)
+    }
+
+    /// Graph edge id of internal edge `e`.
+    #[inline]
+    pub(crate) fn graph_edge(&self, e: u32) -> u32 {
+        self.edge_to_graph[e as usize]
+    }
+
     #[inline]
     fn is_carrier(&self, v: usize) -> u32 {
         u32::from((self.carrier[v >> 6] >> (v & 63)) & 1 == 1)
     }
 }
 
-/// Reusable per-thread state of single runs; after [`run`] it holds the run's outcome.
+/// Breadth-first order of all nodes from `seeds` along out-edges; unreached nodes follow in
+/// id order.
+fn bfs_order(graph: &DiffusionGraph, seeds: &[NodeId]) -> Vec<u32> {
+    let n = graph.node_count();
+    let mut seen = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    for s in seeds {
+        if !seen[s.index()] {
+            seen[s.index()] = true;
+            order.push(s.0);
+        }
+    }
+    let mut head = 0;
+    while head < order.len() {
+        let u = order[head] as usize;
+        head += 1;
+        for e in graph.offsets[u]..graph.offsets[u + 1] {
+            let t = graph.targets[e as usize];
+            if !seen[t as usize] {
+                seen[t as usize] = true;
+                order.push(t);
+            }
+        }
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    order.extend((0..n as u32).filter(|&v| !seen[v as usize]));
+    order
+}
+
+/// Reusable per-thread state of single runs; after [`run`] it holds the run's outcome, in
+/// the internal numbering of the [`Prepared`] graph it ran on.
 #[derive(Debug, Clone)]
 pub struct Scratch {
     active_bits: Vec<u64>,
@@ -148,8 +308,6 @@ pub struct Scratch {
     active: Vec<u32>,
     /// Parent edge of each active entry ([`NO_EDGE`] for seeds).
     parent_edge: Vec<u32>,
-    /// Parent node of each active entry (`u32::MAX` for seeds).
-    parent_node: Vec<u32>,
     len: usize,
     /// Number of active adopter (non-carrier) nodes at steps `0..=max_steps`.
     pub(crate) curve: Vec<u32>,
@@ -168,7 +326,6 @@ impl Scratch {
             theta: vec![0.0; n],
             active: vec![0; n + 1],
             parent_edge: vec![0; n + 1],
-            parent_node: vec![0; n + 1],
             len: 0,
             curve: Vec::new(),
         }
@@ -206,15 +363,15 @@ impl Scratch {
         &self.active[..self.len]
     }
 
-    /// `(parent edge, parent node)` of the `i`-th activated node ([`NO_EDGE`] for seeds).
+    /// Parent edge (internal index) of the `i`-th activated node ([`NO_EDGE`] for seeds).
     #[inline]
-    pub(crate) fn parent(&self, i: usize) -> (u32, u32) {
-        (self.parent_edge[i], self.parent_node[i])
+    pub(crate) fn parent(&self, i: usize) -> u32 {
+        self.parent_edge[i]
     }
 
-    /// Active nodes of the last run in activation order.
-    pub fn active_nodes(&self) -> impl Iterator<Item = NodeId> + '_ {
-        self.activated().iter().map(|&v| NodeId(v))
+    /// Active nodes of the last run on `prepared`, as graph ids in activation order.
+    pub fn active_nodes<'a>(&'a self, prepared: &'a Prepared<'_>) -> impl Iterator<Item = NodeId> + 'a {
+        self.activated().iter().map(|&v| NodeId(prepared.graph_node(v)))
     }
 
     /// Adopter counts per step of the last run.
@@ -224,14 +381,13 @@ impl Scratch {
     }
 
     #[inline]
-    fn activate(&mut self, v: usize, edge: u32, from: u32) {
+    fn activate(&mut self, v: usize, edge: u32) {
         self.active_bits[v >> 6] |= 1 << (v & 63);
         #[allow(clippy::cast_possible_truncation)]
         {
             self.active[self.len] = v as u32;
         }
         self.parent_edge[self.len] = edge;
-        self.parent_node[self.len] = from;
         self.len += 1;
     }
 }
@@ -252,9 +408,10 @@ pub fn run(
     scratch.begin();
     let mut adopters = 0u32;
     for &s in seeds {
-        let v = s.index();
-        if !scratch.is_active(s.0) {
-            scratch.activate(v, NO_EDGE, u32::MAX);
+        let v = prepared.internal_node(s.0) as usize;
+        #[allow(clippy::cast_possible_truncation)]
+        if !scratch.is_active(v as u32) {
+            scratch.activate(v, NO_EDGE);
             adopters += 1 - prepared.is_carrier(v);
         }
     }
@@ -277,6 +434,9 @@ pub fn run(
 }
 
 /// One IC step over the frontier `active[start..end]`; returns the number of new adopters.
+///
+/// The hot loop of the crate: slices and the append position live in locals so that nothing
+/// is spilled per edge, and each out-edge costs one draw, one L1 bit test and two stores.
 fn ic_step(
     prepared: &Prepared<'_>,
     rng: &mut ChaCha8Rng,
@@ -284,37 +444,51 @@ fn ic_step(
     start: usize,
     end: usize,
 ) -> u32 {
-    let offsets = &prepared.graph.offsets;
-    let edges = &prepared.ic_edges;
+    let offsets = &prepared.offsets[..];
+    let edges = &prepared.ic_edges[..];
+    let active_bits = &mut s.active_bits[..];
+    let active = &mut s.active[..];
+    let parent_edge = &mut s.parent_edge[..];
+    let mut len = s.len;
     let mut new_adopters = 0u32;
     for i in start..end {
         if i + 2 * PREFETCH_AHEAD < end {
-            prefetch(offsets, s.active[i + 2 * PREFETCH_AHEAD] as usize);
+            prefetch(offsets, active[i + 2 * PREFETCH_AHEAD] as usize);
         }
         if i + PREFETCH_AHEAD < end {
-            let w = s.active[i + PREFETCH_AHEAD] as usize;
-            prefetch(edges, offsets[w] as usize);
+            // Every cache line of the edge slice, not only the first: slices of 10 edges span
+            // two or three lines.
+            let w = active[i + PREFETCH_AHEAD] as usize;
+            let (a, b) = (offsets[w] as usize, offsets[w + 1] as usize);
+            let mut k = a;
+            while k < b {
+                prefetch(edges, k);
+                k += EDGES_PER_LINE;
+            }
+            if b > a {
+                prefetch(edges, b - 1);
+            }
         }
-        let u = s.active[i];
-        let (a, b) = (offsets[u as usize] as usize, offsets[u as usize + 1] as usize);
+        let u = active[i] as usize;
+        let (a, b) = (offsets[u] as usize, offsets[u + 1] as usize);
         for (k, edge) in edges[a..b].iter().enumerate() {
-            let v = edge.target as usize;
             let draw = rng.next_u32();
-            let inactive = (s.active_bits[v >> 6] >> (v & 63)) & 1 == 0;
+            let v = (edge.target & TARGET_MASK) as usize;
+            let carrier = edge.target >> 31;
+            let inactive = (active_bits[v >> 6] >> (v & 63)) & 1 == 0;
             let fires = inactive & ((draw < edge.threshold) | (edge.threshold == u32::MAX));
             // Branch-free append: write into the spare slot, advance only if it fired.
-            let slot = s.len;
-            s.active[slot] = edge.target;
             #[allow(clippy::cast_possible_truncation)]
             {
-                s.parent_edge[slot] = (a + k) as u32;
+                active[len] = v as u32;
+                parent_edge[len] = (a + k) as u32;
             }
-            s.parent_node[slot] = u;
-            s.active_bits[v >> 6] |= u64::from(fires) << (v & 63);
-            s.len += usize::from(fires);
-            new_adopters += u32::from(fires) & (1 - prepared.is_carrier(v));
+            active_bits[v >> 6] |= u64::from(fires) << (v & 63);
+            len += usize::from(fires);
+            new_adopters += u32::from(fires) & (1 - carrier);
         }
     }
+    s.len = len;
     new_adopters
 }
 
@@ -326,14 +500,14 @@ fn lt_step(
     start: usize,
     end: usize,
 ) -> u32 {
-    let g = prepared.graph;
     let mut new_adopters = 0u32;
     for i in start..end {
         let u = s.active[i];
-        let (a, b) = (g.offsets[u as usize] as usize, g.offsets[u as usize + 1] as usize);
+        let (a, b) = (prepared.offsets[u as usize] as usize, prepared.offsets[u as usize + 1] as usize);
         for e in a..b {
-            let v = g.targets[e] as usize;
-            if s.is_active(g.targets[e]) {
+            let t = prepared.ic_edges[e].target & TARGET_MASK;
+            let v = t as usize;
+            if s.is_active(t) {
                 continue;
             }
             let (w, bit) = (v >> 6, 1u64 << (v & 63));
@@ -345,7 +519,7 @@ fn lt_step(
             s.acc[v] += prepared.lt_weight[e];
             if s.acc[v] >= s.theta[v] {
                 #[allow(clippy::cast_possible_truncation)]
-                s.activate(v, e as u32, u);
+                s.activate(v, e as u32);
                 new_adopters += 1 - prepared.is_carrier(v);
             }
         }
@@ -356,7 +530,7 @@ fn lt_step(
 /// Hints the CPU to fetch the cache line holding `slice[index]` (no effect if out of range
 /// or on other architectures).
 #[inline]
-fn prefetch<T>(slice: &[T], index: usize) {
+pub(crate) fn prefetch<T>(slice: &[T], index: usize) {
     #[cfg(target_arch = "x86_64")]
     if let Some(x) = slice.get(index) {
         use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};

@@ -212,6 +212,9 @@ pub struct MonteCarloResult {
     pub final_adopters_per_run: Vec<u32>,
 }
 
+/// How many activated entries ahead [`Counters::record`] prefetches its counters.
+const RECORD_PREFETCH_AHEAD: usize = 128;
+
 /// Cross-run integer counters of one side of a simulation.
 #[derive(Debug, Clone)]
 pub(crate) struct Counters {
@@ -229,19 +232,47 @@ impl Counters {
         }
     }
 
-    /// Adds the outcome left in `scratch` by [`model::run`].
-    pub(crate) fn record(&mut self, scratch: &mut Scratch) {
-        for i in 0..scratch.activated().len() {
+    /// Adds the outcome left in `scratch` by [`model::run`] on `prepared`.
+    pub(crate) fn record(&mut self, scratch: &mut Scratch, prepared: &Prepared<'_>) {
+        let len = scratch.activated().len();
+        for i in 0..len {
+            // The counters are indexed by random node and edge ids: fetch a few entries ahead.
+            if i + RECORD_PREFETCH_AHEAD < len {
+                let j = i + RECORD_PREFETCH_AHEAD;
+                model::prefetch(&self.node_active, scratch.activated()[j] as usize);
+                model::prefetch(&self.edge_use, scratch.parent(j) as usize);
+            }
             let v = scratch.activated()[i];
             self.node_active[v as usize] += 1;
-            let (e, u) = scratch.parent(i);
+            let e = scratch.parent(i);
             if e != NO_EDGE {
                 self.edge_use[e as usize] += 1;
-                if scratch.mark_relay(u) {
-                    self.relayed[u as usize] += 1;
+                // Relays are reported for carriers only.
+                if let Some(u) = prepared.carrier_source(e) {
+                    if scratch.mark_relay(u) {
+                        self.relayed[u as usize] += 1;
+                    }
                 }
             }
         }
+    }
+
+    /// The counters re-indexed from `prepared`'s internal numbering (in which
+    /// [`Counters::record`] counts) to graph node and edge ids.
+    pub(crate) fn into_graph_ids(self, prepared: &Prepared<'_>) -> Counters {
+        let mut out = Counters::new(self.node_active.len(), self.edge_use.len());
+        for (i, (&a, &r)) in self.node_active.iter().zip(&self.relayed).enumerate() {
+            #[allow(clippy::cast_possible_truncation)]
+            let g = prepared.graph_node(i as u32) as usize;
+            out.node_active[g] = a;
+            out.relayed[g] = r;
+        }
+        for (e, &k) in self.edge_use.iter().enumerate() {
+            #[allow(clippy::cast_possible_truncation)]
+            let g = prepared.graph_edge(e as u32) as usize;
+            out.edge_use[g] = k;
+        }
+        out
     }
 
     pub(crate) fn merge(mut self, other: Counters) -> Counters {
@@ -278,7 +309,7 @@ pub fn simulate(
 ) -> Result<MonteCarloResult> {
     config.validate()?;
     let seeds = graph.resolve_keys(&config.seeds, "seeds")?;
-    let prepared = Prepared::new(graph, &config.susceptibility)?;
+    let prepared = Prepared::with_seeds(graph, &config.susceptibility, &seeds)?;
     let width = config.max_steps as usize + 1;
     let runs = config.runs as usize;
     let mut curves = vec![0u32; runs * width];
@@ -293,14 +324,15 @@ pub fn simulate(
                 let mut rng = run_rng(config.seed, r as u64);
                 model::run(config.model, &prepared, &seeds, config.max_steps, &mut rng, &mut scratch);
                 curve.copy_from_slice(&scratch.curve);
-                counters.record(&mut scratch);
+                counters.record(&mut scratch, &prepared);
                 report(progress, &done, runs);
                 (scratch, counters)
             },
         )
         .map(|(_, c)| c)
         .reduce_with(Counters::merge)
-        .unwrap_or_else(|| Counters::new(n, m));
+        .unwrap_or_else(|| Counters::new(n, m))
+        .into_graph_ids(&prepared);
     Ok(summarise(&prepared, config, &seeds, &curves, &counters))
 }
 

@@ -263,13 +263,15 @@ pub fn compare_graphs(
     progress: Option<ProgressFn<'_>>,
 ) -> Result<Comparison> {
     config.validate()?;
+    let seeds_a = baseline.resolve_keys(&config.seeds, "seeds (baseline)")?;
+    let seeds_b = scenario.resolve_keys(&config.seeds, "seeds (scenario)")?;
     let a = Side {
-        prepared: Prepared::new(baseline, &config.susceptibility)?,
-        seeds: baseline.resolve_keys(&config.seeds, "seeds (baseline)")?,
+        prepared: Prepared::with_seeds(baseline, &config.susceptibility, &seeds_a)?,
+        seeds: seeds_a,
     };
     let b = Side {
-        prepared: Prepared::new(scenario, &config.susceptibility)?,
-        seeds: scenario.resolve_keys(&config.seeds, "seeds (scenario)")?,
+        prepared: Prepared::with_seeds(scenario, &config.susceptibility, &seeds_b)?,
+        seeds: seeds_b,
     };
     let a_to_b: Vec<u32> = baseline
         .nodes()
@@ -311,20 +313,22 @@ pub fn compare_graphs(
             model::run(config.model, &b.prepared, &b.seeds, config.max_steps, &mut rng, sb);
             curve_a.copy_from_slice(&sa.curve);
             curve_b.copy_from_slice(&sb.curve);
-            for &v in sa.activated() {
+            // Scratch holds internal ids of each side's prepared graph; pair by graph ids.
+            for &vi in sa.activated() {
+                let v = a.prepared.graph_node(vi);
                 let w = a_to_b[v as usize];
-                if w != u32::MAX && !sb.is_active(w) {
+                if w != u32::MAX && !sb.is_active(b.prepared.internal_node(w)) {
                     lost[v as usize] += 1;
                 }
             }
-            for &w in sb.activated() {
-                let v = b_to_a[w as usize];
-                if v != u32::MAX && !sa.is_active(v) {
+            for &wi in sb.activated() {
+                let v = b_to_a[b.prepared.graph_node(wi) as usize];
+                if v != u32::MAX && !sa.is_active(a.prepared.internal_node(v)) {
                     gained[v as usize] += 1;
                 }
             }
-            ca.record(sa);
-            cb.record(sb);
+            ca.record(sa, &a.prepared);
+            cb.record(sb, &b.prepared);
             montecarlo::report(progress, &done, runs);
             st
         })
@@ -341,6 +345,7 @@ pub fn compare_graphs(
         })
         .unwrap_or_else(|| (Counters::new(na, ma), Counters::new(nb, mb), vec![0; na], vec![0; na]));
 
+    let (ca, cb) = (ca.into_graph_ids(&a.prepared), cb.into_graph_ids(&b.prepared));
     let base = montecarlo::summarise(&a.prepared, config, &a.seeds, &curves_a, &ca);
     let scen = montecarlo::summarise(&b.prepared, config, &b.seeds, &curves_b, &cb);
 

@@ -201,3 +201,29 @@ fn carriers_are_bridges_not_adopters() {
         r.bridges.iter().map(|b| (b.source.as_str(), b.target.as_str(), b.runs, b.via_carrier)).collect();
     assert_eq!(bridges, vec![("a", "ngo", 50, true), ("ngo", "b", 50, true)]);
 }
+
+#[test]
+fn results_are_reported_by_graph_id_whatever_the_internal_numbering() {
+    // Ids out of breadth-first order (the simulation renumbers internally from the seed "a"):
+    // every per-node, per-edge and per-carrier figure must land on the right key.
+    let g = graph(
+        &[
+            ("x", NodeKind::Locality),
+            ("b", NodeKind::Locality),
+            ("ngo", NodeKind::Organisation),
+            ("a", NodeKind::Locality),
+            ("c", NodeKind::Locality),
+        ],
+        &[("a", "ngo", 1.0), ("ngo", "b", 1.0), ("b", "c", 0.0), ("x", "a", 1.0)],
+    );
+    let r = simulate(&g, &config(Model::IndependentCascade, 40, &["a"]), None).unwrap();
+    let p: Vec<(&str, f64, bool)> = r.nodes.iter().map(|n| (n.key.as_str(), n.probability, n.seed)).collect();
+    assert_eq!(
+        p,
+        vec![("x", 0.0, false), ("b", 1.0, false), ("ngo", 1.0, false), ("a", 1.0, true), ("c", 0.0, false)]
+    );
+    let bridges: Vec<(&str, &str, u32)> = r.bridges.iter().map(|b| (b.source.as_str(), b.target.as_str(), b.runs)).collect();
+    // Equal runs: by edge id, i.e. by source id (ngo = 2 before a = 3).
+    assert_eq!(bridges, vec![("ngo", "b", 40), ("a", "ngo", 40)]);
+    assert_eq!((r.carriers[0].key.as_str(), r.carriers[0].runs_relayed), ("ngo", 40));
+}
