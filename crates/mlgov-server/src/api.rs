@@ -489,10 +489,23 @@ pub async fn list_conflicts(State(st): State<AppState>, RawQuery(q): RawQuery) -
     Ok(Json(convert::conflicts(&st.snapshot())))
 }
 
-/// Reloads the knowledge base from the database file.
+/// Reloads the knowledge base from the database (admin only).
+///
+/// A reload costs a full read of the store, so it is not open to anonymous clients: send an
+/// admin's API token (`Authorization: Bearer …`) or session cookie.
 #[utoipa::path(post, path = "/api/v1/reload", operation_id = "reload_store", tag = "knowledge base",
-    responses((status = 200, body = ReloadOut), (status = 413, body = ErrorBody), (status = 500, body = ErrorBody)))]
-pub async fn reload(State(st): State<AppState>) -> ApiResult<ReloadOut> {
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, body = ReloadOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 500, body = ErrorBody)))]
+pub async fn reload(State(st): State<AppState>, who: Option<axum::Extension<mlgov_auth::Principal>>) -> ApiResult<ReloadOut> {
+    // Without the auth layer (a bare `app()`) nobody is authenticated.
+    let who = who.map_or_else(mlgov_auth::Principal::anonymous, |e| e.0);
+    if !who.is_authenticated() {
+        return Err(ApiError::Unauthenticated("reloading the store needs an admin account (session or API token)".into()));
+    }
+    if !who.may(mlgov_auth::policy::Action::Write, mlgov_auth::policy::Resource::PublishedPages, None) {
+        return Err(ApiError::Forbidden(format!("{} may not reload the store (admin only)", who.role)));
+    }
     let st2 = st.clone();
     let reloaded = tokio::task::spawn_blocking(move || st2.reload()).await.map_err(|e| ApiError::Internal(e.to_string()))??;
     Ok(Json(ReloadOut { reloaded, version: format!("{:016x}", st.snapshot().content_hash) }))

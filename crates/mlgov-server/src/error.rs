@@ -41,6 +41,12 @@ pub enum ApiError {
     /// Invalid query parameters (400), with one entry per field.
     #[error("invalid request: {}", fields_text(.0))]
     BadRequest(Vec<FieldError>),
+    /// No credentials, or invalid ones, for an operation that needs an account (401).
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The account's role does not allow the operation (403).
+    #[error("{0}")]
+    Forbidden(String),
     /// Nothing at this address (404).
     #[error("{0}")]
     NotFound(String),
@@ -69,6 +75,8 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::InvalidData(..) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -80,6 +88,8 @@ impl ApiError {
     pub fn body(&self) -> ErrorBody {
         let (code, fields) = match self {
             ApiError::BadRequest(f) => ("bad_request", f.clone()),
+            ApiError::Unauthenticated(_) => ("unauthenticated", vec![]),
+            ApiError::Forbidden(_) => ("forbidden", vec![]),
             ApiError::NotFound(_) => ("not_found", vec![]),
             ApiError::PayloadTooLarge(_) => ("payload_too_large", vec![]),
             ApiError::InvalidData(_, f) => ("invalid_data", f.clone()),

@@ -22,6 +22,7 @@ use crate::wire::*;
         crate::graphapi::get_graph, crate::survey::get_survey, crate::diffusionapi::get_diffusion,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldError, PageMeta, EntityRef, api::CompareRequest)),
+    modifiers(&SecuritySchemes),
     tags(
         (name = "knowledge base", description = "Counts, search, reload"),
         (name = "entities", description = "Localities, networks, organisations, persons, events, memberships"),
@@ -30,6 +31,22 @@ use crate::wire::*;
     )
 )]
 pub struct ApiDoc;
+
+/// Declares the two ways to authenticate: an API token (`Authorization: Bearer …`, issued by
+/// `mlgov token issue`) and the session cookie set by `/login`.
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("API token from `mlgov token issue`")).build()),
+        );
+        components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(mlgov_auth::http::COOKIE))));
+    }
+}
 
 /// The document as pretty JSON.
 pub fn json() -> String {

@@ -60,8 +60,11 @@ fn postgres_restart_gives_clean_errors_then_recovers() {
     let url = own_database(&url);
     let (code, _, err) = mlgov(&url, &["--json", "demo"], Duration::from_secs(180));
     assert_eq!(code, 0, "mlgov demo into PostgreSQL failed: {err}");
+    // Reloading is admin-only: an admin account and API token in the same PostgreSQL database
+    // (which also puts the auth store through the restart: every request checks the token).
+    let bearer: &'static str = Box::leak(super::faults::admin_bearer(&url).into_boxed_str());
     match Server::start(&url, Duration::from_secs(60)) {
-        Ok(s) => through_the_server(s, &ctl),
+        Ok(s) => through_the_server(s, &ctl, bearer),
         Err(e) => {
             eprintln!("NOTICE: `mlgov --db postgres://… serve` does not start ({}); testing the CLI against the restart instead", e.lines().next().unwrap_or(""));
             through_the_cli(&url, &ctl);
@@ -69,7 +72,7 @@ fn postgres_restart_gives_clean_errors_then_recovers() {
     }
 }
 
-fn through_the_server(s: Server, ctl: &str) {
+fn through_the_server(s: Server, ctl: &str, bearer: &'static str) {
     let addr = s.addr;
     let stop = Arc::new(AtomicBool::new(false));
     let tally = Arc::new(Mutex::new(Tally::default()));
@@ -83,7 +86,7 @@ fn through_the_server(s: Server, ctl: &str) {
                 let (m, p) = reqs[i % reqs.len()];
                 i += 1;
                 let t0 = Instant::now();
-                let r = request(addr, m, p, &[], b"", Duration::from_secs(30));
+                let r = request(addr, m, p, &[("Authorization", bearer)], b"", Duration::from_secs(30));
                 let took = t0.elapsed();
                 let mut g = tally.lock().expect("lock");
                 match r {
@@ -111,7 +114,7 @@ fn through_the_server(s: Server, ctl: &str) {
     // Afterwards: reload and reads succeed (the pool may need a retry to reconnect).
     let deadline = Instant::now() + Duration::from_secs(30);
     let recovered = loop {
-        let r = request(s.addr, "POST", "/api/v1/reload", &[], b"", Duration::from_secs(30));
+        let r = request(s.addr, "POST", "/api/v1/reload", &[("Authorization", bearer)], b"", Duration::from_secs(30));
         if r.as_ref().is_ok_and(|r| r.status == 200) { break true }
         if Instant::now() > deadline { break false }
         std::thread::sleep(Duration::from_millis(500));

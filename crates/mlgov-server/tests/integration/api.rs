@@ -1,10 +1,9 @@
-//! JSON API against a real server on loopback.
+//! JSON API against a real server on loopback, every test on both storage backends (SQLite
+//! file and PostgreSQL schema; see `common::both_backends!`).
 
 use super::common::Env;
 
-#[tokio::test]
-async fn overview_counts_and_etag_revalidation() {
-    let env = Env::start().await;
+async fn overview_counts_and_etag_revalidation(env: Env) {
     let r = env.get("/api/v1").await;
     assert_eq!(r.status, 200);
     let j = r.json();
@@ -22,9 +21,7 @@ async fn overview_counts_and_etag_revalidation() {
     assert_ne!(l.header("etag"), Some(etag.as_str()));
 }
 
-#[tokio::test]
-async fn search_is_accent_insensitive() {
-    let env = Env::start().await;
+async fn search_is_accent_insensitive(env: Env) {
     let j = env.get("/api/v1/search?q=saint+etienne").await.json();
     assert_eq!(j["hits"][0]["id"], "loc:saint-etienne");
     assert_eq!(j["hits"][0]["href"], "/localities/saint-etienne");
@@ -35,9 +32,7 @@ async fn search_is_accent_insensitive() {
     assert_eq!(missing.json()["error"]["fields"][0]["field"], "q");
 }
 
-#[tokio::test]
-async fn pagination_and_filters() {
-    let env = Env::start().await;
+async fn pagination_and_filters(env: Env) {
     let total = env.state.snapshot().kb.localities.len();
     let j = env.get("/api/v1/localities?per_page=5&page=2").await.json();
     assert_eq!(j["meta"]["total"], total);
@@ -61,9 +56,7 @@ async fn pagination_and_filters() {
     assert!(nets["items"].as_array().unwrap().iter().all(|n| n["scale"].as_array().unwrap().iter().any(|s| s == "national")));
 }
 
-#[tokio::test]
-async fn bad_parameters_give_400_with_every_field() {
-    let env = Env::start().await;
+async fn bad_parameters_give_400_with_every_field(env: Env) {
     let r = env.get("/api/v1/localities?page=0&per_page=x&size=huge&bogus=1").await;
     assert_eq!(r.status, 400);
     assert_eq!(r.header("content-type"), Some("application/json"));
@@ -74,9 +67,7 @@ async fn bad_parameters_give_400_with_every_field() {
     assert!(j["error"]["fields"][2]["message"].as_str().unwrap().contains("small"));
 }
 
-#[tokio::test]
-async fn not_found_has_the_error_body() {
-    let env = Env::start().await;
+async fn not_found_has_the_error_body(env: Env) {
     for path in ["/api/v1/localities/atlantis", "/api/v1/nothing-here", "/api/v1/crosstabs/nope"] {
         let r = env.get(path).await;
         assert_eq!(r.status, 404, "{path}");
@@ -86,9 +77,7 @@ async fn not_found_has_the_error_body() {
     }
 }
 
-#[tokio::test]
-async fn body_limit_gives_413_and_invalid_data_422() {
-    let env = Env::start().await;
+async fn body_limit_gives_413_and_invalid_data_422(env: Env) {
     let big = vec![b' '; mlgov_server::BODY_LIMIT + 10];
     let r = env.request("POST", "/api/v1/compare", &[("Content-Type", "application/json")], &big).await;
     assert_eq!(r.status, 413);
@@ -105,9 +94,7 @@ async fn body_limit_gives_413_and_invalid_data_422() {
     assert_eq!(malformed.status, 400);
 }
 
-#[tokio::test]
-async fn locality_detail_has_iccar_from_2019_with_citations() {
-    let env = Env::start().await;
+async fn locality_detail_has_iccar_from_2019_with_citations(env: Env) {
     let j = env.get("/api/v1/localities/saint-etienne").await.json();
     let ms = j["memberships"].as_array().unwrap();
     let iccar = ms.iter().find(|m| m["network"]["id"] == "net:iccar").expect("ICCAR membership");
@@ -120,9 +107,7 @@ async fn locality_detail_has_iccar_from_2019_with_citations() {
     assert!(!tr["years"].as_array().unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn anonymised_localities_only_by_public_label() {
-    let env = Env::start().await;
+async fn anonymised_localities_only_by_public_label(env: Env) {
     let snap = env.state.snapshot();
     let anon: Vec<_> = snap.kb.localities.iter().filter(|l| l.anonymised).collect();
     assert!(!anon.is_empty());
@@ -144,9 +129,7 @@ async fn anonymised_localities_only_by_public_label() {
     }
 }
 
-#[tokio::test]
-async fn analyses_endpoints() {
-    let env = Env::start().await;
+async fn analyses_endpoints(env: Env) {
     let x = env.get("/api/v1/crosstabs/outcome-by-size").await.json();
     assert_eq!(x["columns"].as_array().unwrap().len(), 3);
     let totals: f64 = x["column_totals"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).sum();
@@ -173,12 +156,30 @@ async fn analyses_endpoints() {
     assert!(curve.windows(2).all(|w| w[1]["mean"].as_f64().unwrap() >= w[0]["mean"].as_f64().unwrap() - 1e-9));
 }
 
-#[tokio::test]
-async fn reload_swaps_the_snapshot() {
-    let env = Env::start().await;
-    let r = env.request("POST", "/api/v1/reload", &[], b"").await;
-    assert_eq!(r.status, 200);
+async fn reload_swaps_the_snapshot(env: Env) {
+    let anonymous = env.request("POST", "/api/v1/reload", &[], b"").await;
+    assert_eq!(anonymous.status, 401, "{}", anonymous.text());
+    assert_eq!(anonymous.json()["error"]["code"], "unauthenticated");
+    let viewer = env.request("POST", "/api/v1/reload", &[("Authorization", &env.viewer_bearer)], b"").await;
+    assert_eq!(viewer.status, 403, "{}", viewer.text());
+    assert_eq!(viewer.json()["error"]["code"], "forbidden");
+    let r = env.request("POST", "/api/v1/reload", &[("Authorization", &env.admin_bearer)], b"").await;
+    assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["reloaded"], true);
+    assert_eq!(r.json()["version"], format!("{:016x}", env.state.snapshot().content_hash));
     let wrong = env.request("DELETE", "/api/v1/reload", &[], b"").await;
     assert_eq!(wrong.status, 405);
 }
+
+crate::both_backends!(
+    overview_counts_and_etag_revalidation,
+    search_is_accent_insensitive,
+    pagination_and_filters,
+    bad_parameters_give_400_with_every_field,
+    not_found_has_the_error_body,
+    body_limit_gives_413_and_invalid_data_422,
+    locality_detail_has_iccar_from_2019_with_citations,
+    anonymised_localities_only_by_public_label,
+    analyses_endpoints,
+    reload_swaps_the_snapshot,
+);

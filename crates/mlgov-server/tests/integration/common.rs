@@ -1,11 +1,21 @@
-//! Test harness: loads data/kb into a temporary SQLite store, starts the app on 127.0.0.1:0 and
-//! speaks HTTP/1.1 over a plain TCP socket.
+//! Test harness: loads data/kb into a fresh store — a temporary SQLite file, or a schema of its
+//! own on the PostgreSQL server named by `MLGOV_TEST_PG_URL` —, starts the app with the auth
+//! layer (in-memory accounts with one admin and its API token) on 127.0.0.1:0 and speaks
+//! HTTP/1.1 over a plain TCP socket. [`both_backends!`] runs a test body on each backend.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use mlgov_store::{SqliteStore, Store};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Which storage backend a test server runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
 
 /// A running server and its database.
 pub struct Env {
@@ -13,8 +23,16 @@ pub struct Env {
     pub addr: SocketAddr,
     /// Keeps the database alive.
     pub _dir: tempfile::TempDir,
+    /// Drops the PostgreSQL schema at the end.
+    pub _schema: Option<PgSchema>,
     /// The state (to inspect the loaded base).
     pub state: mlgov_server::AppState,
+    /// `Authorization` header value of an admin's API token.
+    pub admin_bearer: String,
+    /// `Authorization` header value of a viewer's API token.
+    pub viewer_bearer: String,
+    /// The backend.
+    pub backend: Backend,
 }
 
 /// A parsed response.
@@ -36,20 +54,124 @@ impl Resp {
     }
 }
 
+/// A PostgreSQL schema of its own, dropped on drop.
+pub struct PgSchema {
+    base: String,
+    name: String,
+}
+
+impl PgSchema {
+    fn new(base: &str) -> PgSchema {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let name = format!("srv_{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
+        let mut admin = postgres::Client::connect(base, postgres::NoTls).expect("connect to MLGOV_TEST_PG_URL");
+        admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}")).expect("create schema");
+        PgSchema { base: base.to_string(), name }
+    }
+
+    fn url(&self) -> String {
+        let sep = if self.base.contains('?') { '&' } else { '?' };
+        format!("{}{sep}options=-c%20search_path%3D{}", self.base, self.name)
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        // The sync client runs its own runtime: not on a tokio worker thread.
+        let (base, name) = (self.base.clone(), self.name.clone());
+        let _ = std::thread::spawn(move || {
+            if let Ok(mut c) = postgres::Client::connect(&base, postgres::NoTls) {
+                let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"));
+            }
+        })
+        .join();
+    }
+}
+
+/// The PostgreSQL server of the test run, or `None` with a notice (then PostgreSQL variants
+/// pass vacuously; `scripts/test.sh` always sets it).
+pub fn pg_url(test: &str) -> Option<String> {
+    match std::env::var("MLGOV_TEST_PG_URL") {
+        Ok(u) if !u.trim().is_empty() => Some(u),
+        _ => {
+            eprintln!("SKIPPED {test} on PostgreSQL: MLGOV_TEST_PG_URL is not set (run under scripts/pg-test.sh)");
+            None
+        }
+    }
+}
+
+/// Runs each named `async fn name(env: Env)` as two tests, `sqlite::name` and `postgres::name`.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::integration::common::Env::start().await).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(env) = $crate::integration::common::Env::start_on($crate::integration::common::Backend::Postgres, stringify!($name)).await else { return };
+                    super::$name(env).await
+                }
+            )*
+        }
+    };
+}
+
 impl Env {
     /// Loads the bundled data into a fresh SQLite file and serves it.
     pub async fn start() -> Env {
+        Env::start_on(Backend::Sqlite, "").await.expect("SQLite needs no server")
+    }
+
+    /// Loads the bundled data into a fresh store on `backend` and serves it; `None` when the
+    /// backend is PostgreSQL and no test server is configured.
+    pub async fn start_on(backend: Backend, test: &str) -> Option<Env> {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("mlgov.db");
         let kb_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/kb");
         let loaded = mlgov_interchange::read_path(&kb_dir).unwrap_or_else(|e| panic!("bundled data: {:?}", e.diagnostics()));
-        SqliteStore::open(&db).expect("create store").replace_all(&loaded.kb).expect("load store");
-        let state = mlgov_server::AppState::open(&db).expect("open store");
+        let (location, schema) = match backend {
+            Backend::Sqlite => {
+                let db = dir.path().join("mlgov.db");
+                SqliteStore::open(&db).expect("create store").replace_all(&loaded.kb).expect("load store");
+                (db, None)
+            }
+            Backend::Postgres => {
+                let base = pg_url(test)?;
+                let kb = loaded.kb;
+                let schema = tokio::task::spawn_blocking(move || {
+                    let schema = PgSchema::new(&base);
+                    let mut store = mlgov_store_postgres::PgStore::connect(&schema.url()).expect("connect to the test schema");
+                    store.replace_all(&kb).expect("load store");
+                    schema
+                })
+                .await
+                .expect("load task");
+                (PathBuf::from(schema.url()), Some(schema))
+            }
+        };
+        let state = {
+            let l = location.clone();
+            tokio::task::spawn_blocking(move || mlgov_server::AppState::open(&l)).await.expect("open task").expect("open store")
+        };
+        let auth = mlgov_auth::Auth::new(Box::new(mlgov_auth::SqliteAuthStore::in_memory().expect("auth store")), mlgov_auth::Config::default());
+        let cli = mlgov_auth::Principal::cli_admin();
+        let bearer = |name: &str, role: mlgov_auth::Role| {
+            auth.add_user(&cli, name, role, "a long enough test password", &[]).expect("add user");
+            format!("Bearer {}", auth.issue_token(&cli, name, "tests").expect("issue token").token)
+        };
+        let (admin_bearer, viewer_bearer) = (bearer("root", mlgov_auth::Role::Admin), bearer("vera", mlgov_auth::Role::Viewer));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let addr = listener.local_addr().expect("addr");
-        let app = mlgov_server::app(state.clone());
-        tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
-        Env { addr, _dir: dir, state }
+        let app = mlgov_auth::http::mount(mlgov_server::app(state.clone()), auth);
+        tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve") });
+        Some(Env { addr, _dir: dir, _schema: schema, state, admin_bearer, viewer_bearer, backend })
     }
 
     /// Sends a request and reads the whole response.
