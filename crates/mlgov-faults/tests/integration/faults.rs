@@ -238,10 +238,19 @@ fn submission(i: usize) -> String {
 fn sigkill_during_survey_submissions_loses_no_acknowledged_answer() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = demo_db(dir.path(), "survey.db");
-    let dbs = db.to_str().expect("utf-8").to_string();
-    let bearer = admin_bearer(&dbs);
+    survey_kill_scenario(db.to_str().expect("utf-8"), &|| {
+        sqlite_integrity(&db);
+        checked_counts(&db);
+    });
+}
+
+/// The scenario of [`sigkill_during_survey_submissions_loses_no_acknowledged_answer`] on the
+/// demo database `db` (a SQLite file or a PostgreSQL URL); `integrity` checks the store after
+/// the kill, before the restart.
+pub fn survey_kill_scenario(db: &str, integrity: &dyn Fn()) {
+    let bearer = admin_bearer(db);
     let auth: &[(&str, &str)] = &[("Authorization", &bearer), ("Content-Type", "application/json")];
-    let mut s = serve(&db);
+    let mut s = Server::start(db, Duration::from_secs(60)).unwrap_or_else(|e| panic!("{e}"));
     let r = request(s.addr, "POST", "/api/v1/surveys", auth, br#"{"name":"kill","instrument":"whole-comm-interactions","project":"p1"}"#, Duration::from_secs(20)).expect("create survey");
     assert_eq!(r.status, 201, "{}", r.text());
     let r = request(s.addr, "POST", "/api/v1/surveys/kill/invitations", auth, br#"{"count":1000}"#, Duration::from_secs(60)).expect("invite");
@@ -303,9 +312,8 @@ fn sigkill_during_survey_submissions_loses_no_acknowledged_answer() {
     assert!(in_flight >= 1, "no request was in flight when the server was killed: the kill did not land during submissions");
 
     // The database as the kill left it.
-    sqlite_integrity(&db);
-    checked_counts(&db);
-    let s2 = serve(&db);
+    integrity();
+    let s2 = Server::start(db, Duration::from_secs(60)).unwrap_or_else(|e| panic!("{e}"));
     let r = request(s2.addr, "GET", "/api/v1/surveys/kill/answers", auth, b"", Duration::from_secs(30)).expect("raw answers");
     assert_eq!(r.status, 200, "{}", r.text());
     let raw = r.json().expect("JSON");

@@ -11,14 +11,14 @@ use super::common::*;
 
 /// A database of our own on the test cluster (so the restart test does not disturb the shared
 /// `mlgov_test` database): created with the cluster's psql when available.
-fn own_database(url: &str) -> String {
+fn own_database(url: &str, name: &str) -> String {
     let Some(bin) = std::env::var_os("MLGOV_TEST_PG_BIN") else { return url.to_string() };
     let Some((server, _db)) = url.rsplit_once('/') else { return url.to_string() };
     let admin = format!("{server}/postgres");
     let psql = std::path::Path::new(&bin).join("psql");
     let run = |sql: &str| Command::new(&psql).args(["-X", "-q", "-d", &admin, "-c", sql]).output().map(|o| o.status.success()).unwrap_or(false);
-    let _ = run("DROP DATABASE IF EXISTS mlgov_faults");
-    if run("CREATE DATABASE mlgov_faults") { format!("{server}/mlgov_faults") } else { url.to_string() }
+    let _ = run(&format!("DROP DATABASE IF EXISTS {name}"));
+    if run(&format!("CREATE DATABASE {name}")) { format!("{server}/{name}") } else { url.to_string() }
 }
 
 fn restart_cluster(ctl: &str) -> (bool, Duration, String) {
@@ -57,7 +57,7 @@ fn postgres_restart_gives_clean_errors_then_recovers() {
         eprintln!("NOTICE: MLGOV_TEST_PG_URL/MLGOV_TEST_PG_CTL not set: PostgreSQL restart test skipped (run it inside scripts/pg-test.sh)");
         return;
     };
-    let url = own_database(&url);
+    let url = own_database(&url, "mlgov_faults");
     let (code, _, err) = mlgov(&url, &["--json", "demo"], Duration::from_secs(180));
     assert_eq!(code, 0, "mlgov demo into PostgreSQL failed: {err}");
     // Reloading is admin-only: an admin account and API token in the same PostgreSQL database
@@ -164,4 +164,23 @@ fn through_the_cli(url: &str, ctl: &str) {
     eprintln!("PostgreSQL restart ({:.1} s) under the CLI: {} ok, {} clean errors, {} problems; errors seen: {:?}", took.as_secs_f64(), t.ok, t.clean_errors, t.problems.len(), t.samples);
     assert!(t.ok > 0, "no command succeeded around the restart");
     assert!(t.problems.is_empty(), "{:?}", t.problems);
+}
+
+/// 2c on PostgreSQL: SIGKILL `mlgov serve --db postgres://…` while respondents save and submit
+/// survey forms; the same checks as on SQLite, with the store's integrity check
+/// (`Store::integrity_check`: foreign keys, schema) through `mlgov_store_postgres`.
+#[test]
+fn sigkill_during_survey_submissions_on_postgres() {
+    let Ok(url) = std::env::var("MLGOV_TEST_PG_URL") else {
+        eprintln!("NOTICE: MLGOV_TEST_PG_URL not set: PostgreSQL survey kill test skipped (run it inside scripts/pg-test.sh)");
+        return;
+    };
+    let url = own_database(&url, "mlgov_faults_survey");
+    let (code, _, err) = mlgov(&url, &["--json", "demo"], Duration::from_secs(180));
+    assert_eq!(code, 0, "mlgov demo into PostgreSQL failed: {err}");
+    super::faults::survey_kill_scenario(&url, &|| {
+        let store = mlgov_store_postgres::open_any(&url, mlgov_store_postgres::OpenMode::Existing).unwrap_or_else(|e| panic!("store does not open after the kill: {e}"));
+        let problems = store.integrity_check().expect("integrity check runs");
+        assert!(problems.is_empty(), "integrity check after the kill: {problems:?}");
+    });
 }
