@@ -197,11 +197,13 @@ fn post_paths(doc: &serde_json::Value) -> Vec<String> {
 fn hostile_bodies_on_every_post_route_give_4xx_never_5xx() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = demo_db(dir.path(), "body.db");
+    // As an admin, so that the bodies reach every handler (`/api/v1/reload` is admin-only).
+    let bearer = super::faults::admin_bearer(db.to_str().expect("utf-8"));
     let s = serve(&db);
     let doc = s.get("/api/openapi.json").expect("openapi").json().expect("openapi JSON");
     let posts = post_paths(&doc);
     assert!(posts.iter().any(|p| p == "/api/v1/compare"), "POST routes: {posts:?}");
-    let json = [("Content-Type", "application/json")];
+    let json = [("Content-Type", "application/json"), ("Authorization", bearer.as_str())];
     let big_valid = format!("{{\"localities\": [{}]}}", vec!["\"loc:turin\""; 40_000].join(","));
     let deep = format!("{}{}", "[".repeat(30_000), "]".repeat(30_000));
     let bodies: Vec<(&str, Vec<u8>)> = vec![
@@ -236,14 +238,14 @@ fn hostile_bodies_on_every_post_route_give_4xx_never_5xx() {
             chunked.extend_from_slice(b"\r\n");
         }
         chunked.extend_from_slice(b"0\r\n\r\n");
-        let r = request_raw(s.addr, "POST", path, &[("Content-Type", "application/json"), ("Transfer-Encoding", "chunked")], &chunked, false, Duration::from_secs(30));
+        let r = request_raw(s.addr, "POST", path, &[json[0], json[1], ("Transfer-Encoding", "chunked")], &chunked, false, Duration::from_secs(30));
         match &r {
             Ok(r) if r.status < 500 && (r.status == 413 || r.status == 400 || r.status == 200) => {}
             Ok(r) => problems.push(format!("{path} chunked oversized: {} {}", r.status, r.text().chars().take(200).collect::<String>())),
             Err(e) => problems.push(format!("{path} chunked oversized: {e}")),
         }
         for (label, body) in &bodies {
-            for headers in [&json[..], &[("Content-Type", "text/plain")][..]] {
+            for headers in [&json[..], &[("Content-Type", "text/plain"), json[1]][..]] {
                 let r = request(s.addr, "POST", path, headers, body, Duration::from_secs(30));
                 match &r {
                     Ok(r) if r.status >= 500 => problems.push(format!("{path} [{label}]: {} {}", r.status, r.text().chars().take(200).collect::<String>())),
@@ -257,7 +259,7 @@ fn hostile_bodies_on_every_post_route_give_4xx_never_5xx() {
             }
         }
         // Body shorter than its Content-Length, then the client stops sending.
-        let r = request_raw(s.addr, "POST", path, &[("Content-Type", "application/json"), ("Content-Length", "100")], b"{\"localities\": [", false, Duration::from_secs(20));
+        let r = request_raw(s.addr, "POST", path, &[json[0], json[1], ("Content-Length", "100")], b"{\"localities\": [", false, Duration::from_secs(20));
         if let Ok(r) = &r
             && r.status >= 500 { problems.push(format!("{path} short body: {}", r.status)) }
     }
