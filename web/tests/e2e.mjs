@@ -55,6 +55,12 @@ try {
   check(/ICCAR/.test(svgText), 'Gantt has an ICCAR row');
   const iccarRow = page.locator('#timeline-rows tr', { hasText: 'ICCAR' }).first();
   check((await iccarRow.textContent()).includes('2019'), 'ICCAR membership starts in 2019');
+  // Learning profile and survey results, rendered on the server.
+  const learning = page.locator('#learning');
+  check(await learning.isVisible() && (await page.locator('#learning-ties tr', { hasText: 'ICCAR' }).count()) === 1, 'profile shows the learning profile with its ICCAR tie');
+  check((await page.locator('#learning-attributes').textContent()).includes('assumed'), 'learning profile gives each value its status');
+  check((await page.locator('#survey .notice').textContent()).includes('SYNTHETIC'), 'profile labels group-level survey figures as synthetic');
+  await learning.screenshot({ path: `${shots}/locality-saint-etienne-learning.png` });
   await page.screenshot({ path: `${shots}/locality-saint-etienne.png`, fullPage: true });
   // Open a network from the profile.
   await page.locator('#memberships a', { hasText: 'ICCAR' }).first().click();
@@ -101,6 +107,7 @@ try {
   const nojs = await ctx.newPage();
   await nojs.goto(`${base}/localities/saint-etienne`);
   check(await nojs.locator('#timeline svg').count() === 1 && await nojs.locator('#memberships tbody tr').count() > 0, 'profile works without JavaScript');
+  check(await nojs.locator('#learning-enabling tbody tr').count() > 0 && await nojs.locator('#survey-groups tbody tr').count() > 0, 'learning profile and survey results work without JavaScript');
   await nojs.goto(`${base}/map`);
   check(await nojs.locator('#countries tbody tr').count() > 0, 'map page has its country table without JavaScript');
   // Keyboard: the skip link is the first focus stop.

@@ -1,5 +1,8 @@
 //! Embedded static files: the Vite bundle (`web/dist`, optional — `allow_missing` lets cargo
-//! build without npm, pages then work without their enhancements) and the server's own CSS.
+//! build without npm, pages then work without their enhancements) and the server's own CSS; and
+//! the build fingerprint over everything embedded, mixed into every ETag.
+
+use std::sync::OnceLock;
 
 use axum::extract::Path;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -16,6 +19,42 @@ pub struct WebDist;
 #[derive(RustEmbed)]
 #[folder = "static/"]
 pub struct Static;
+
+/// The build fingerprint mixed into every page and API ETag, computed once: a hash of the
+/// embedded page templates, the embedded files (the Vite bundle and the server's CSS: paths and
+/// SHA-256 digests) and the crate version. The data snapshot's hash alone would let a client keep
+/// a page rendered by an older build after an upgrade that changed templates or assets.
+pub fn build_fingerprint() -> u64 {
+    static FINGERPRINT: OnceLock<u64> = OnceLock::new();
+    *FINGERPRINT.get_or_init(|| {
+        let mut files: Vec<(String, [u8; 32])> = WebDist::iter().filter_map(|p| WebDist::get(&p).map(|f| (format!("web/{p}"), f.metadata.sha256_hash()))).collect();
+        files.extend(Static::iter().filter_map(|p| Static::get(&p).map(|f| (format!("static/{p}"), f.metadata.sha256_hash()))));
+        fingerprint(&crate::pages::TEMPLATES, &files, env!("CARGO_PKG_VERSION"))
+    })
+}
+
+/// FNV-1a ([`crate::state::fnv1a`]) over the length-prefixed template names and sources, the
+/// asset paths and digests (in path order, so the listing order does not matter) and `version`.
+/// O(total bytes of the templates).
+pub fn fingerprint(templates: &[(&str, &str)], assets: &[(String, [u8; 32])], version: &str) -> u64 {
+    let mut buf = Vec::new();
+    let mut put = |bytes: &[u8]| {
+        buf.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        buf.extend_from_slice(bytes);
+    };
+    for (name, source) in templates {
+        put(name.as_bytes());
+        put(source.as_bytes());
+    }
+    let mut sorted: Vec<&(String, [u8; 32])> = assets.iter().collect();
+    sorted.sort();
+    for (path, digest) in sorted {
+        put(path.as_bytes());
+        put(digest);
+    }
+    put(version.as_bytes());
+    crate::state::fnv1a(&buf)
+}
 
 fn file_response(data: rust_embed::EmbeddedFile, path: &str, immutable: bool) -> Response {
     let mime = data.metadata.mimetype().to_string();
@@ -66,4 +105,43 @@ pub fn entry(name: &str) -> (Vec<String>, Vec<String>) {
     }
     let js = e.get("file").and_then(|f| f.as_str()).map(|f| vec![format!("/{f}")]).unwrap_or_default();
     (js, css)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEMPLATES: [(&str, &str); 2] = [("base.html", "<main>{% block content %}{% endblock %}</main>"), ("page.html", "<h1>{{ page.title }}</h1>")];
+
+    fn assets() -> Vec<(String, [u8; 32])> {
+        vec![("web/assets/app-1.js".into(), [1; 32]), ("static/app.css".into(), [2; 32])]
+    }
+
+    #[test]
+    fn fingerprint_changes_with_any_template_asset_or_version() {
+        let base = fingerprint(&TEMPLATES, &assets(), "1.0.0");
+        assert_eq!(base, fingerprint(&TEMPLATES, &assets(), "1.0.0"), "deterministic");
+        let mut edited = TEMPLATES;
+        edited[1].1 = "<h1 class=\"title\">{{ page.title }}</h1>";
+        assert_ne!(base, fingerprint(&edited, &assets(), "1.0.0"), "a changed template");
+        let mut changed = assets();
+        changed[0].1[0] = 9;
+        assert_ne!(base, fingerprint(&TEMPLATES, &changed, "1.0.0"), "a changed asset");
+        assert_ne!(base, fingerprint(&TEMPLATES, &assets()[..1], "1.0.0"), "a removed asset");
+        assert_ne!(base, fingerprint(&TEMPLATES, &assets(), "1.0.1"), "another version");
+        let mut reordered = assets();
+        reordered.reverse();
+        assert_eq!(base, fingerprint(&TEMPLATES, &reordered, "1.0.0"), "listing order does not matter");
+        // Moving text between a template's name and its source is not the same input.
+        let shifted = [("base.html<main>", "{% block content %}{% endblock %}</main>"), TEMPLATES[1]];
+        assert_ne!(base, fingerprint(&shifted, &assets(), "1.0.0"));
+    }
+
+    #[test]
+    fn the_build_fingerprint_covers_the_embedded_templates() {
+        let files: Vec<(String, [u8; 32])> = WebDist::iter().filter_map(|p| WebDist::get(&p).map(|f| (format!("web/{p}"), f.metadata.sha256_hash())))
+            .chain(Static::iter().filter_map(|p| Static::get(&p).map(|f| (format!("static/{p}"), f.metadata.sha256_hash())))).collect();
+        assert_eq!(build_fingerprint(), fingerprint(&crate::pages::TEMPLATES, &files, env!("CARGO_PKG_VERSION")));
+        assert!(crate::pages::TEMPLATES.iter().any(|(n, src)| *n == "page.html" && src.contains("{% block content %}")));
+    }
 }

@@ -6,8 +6,9 @@
 //! [`state::Snapshot`] (with its name index and a content hash); handlers only read snapshots,
 //! call the pure analyses of `mlgov-analysis` (and `mlgov-survey`), convert results into wire
 //! types ([`wire`]) and render JSON or HTML. Cacheable GETs carry an ETag derived from the
-//! snapshot hash and the URL, answer 304 to a matching `If-None-Match`, and are kept rendered in
-//! a per-snapshot cache. A reload (endpoint or file change) swaps the snapshot atomically.
+//! snapshot hash, the build fingerprint (embedded templates, web assets and version) and the URL,
+//! answer 304 to a matching `If-None-Match`, and are kept rendered in a per-snapshot cache. A
+//! reload (endpoint or file change) swaps the snapshot atomically.
 
 pub mod api;
 pub mod assets;
@@ -15,6 +16,7 @@ pub mod convert;
 pub mod diffusionapi;
 pub mod error;
 pub mod graphapi;
+pub mod learningapi;
 pub mod openapi;
 pub mod pages;
 pub mod params;
@@ -72,6 +74,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/localities/{id}", get(api::get_locality))
         .route("/api/v1/localities/{id}/timeline", get(api::get_timeline))
         .route("/api/v1/localities/{id}/trajectory", get(api::get_trajectory))
+        .route("/api/v1/localities/{id}/learning", get(learningapi::get_learning))
+        .route("/api/v1/localities/{id}/survey", get(survey::get_locality_survey))
         .route("/api/v1/networks", get(api::list_networks))
         .route("/api/v1/networks/{id}", get(api::get_network))
         .route("/api/v1/networks/{id}/assemblage", get(api::get_assemblage))

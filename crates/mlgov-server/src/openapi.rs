@@ -20,6 +20,7 @@ use crate::wire::*;
         api::compare, api::compare_body, api::list_crosstabs, api::get_crosstab, api::list_countries, api::list_phases,
         api::get_hypotheses, api::list_conflicts, api::reload,
         crate::graphapi::get_graph, crate::survey::get_survey, crate::diffusionapi::get_diffusion,
+        crate::learningapi::get_learning, crate::survey::get_locality_survey,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldError, PageMeta, EntityRef, api::CompareRequest)),
     modifiers(&SecuritySchemes),

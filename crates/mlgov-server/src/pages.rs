@@ -23,7 +23,7 @@ use crate::error::ApiError;
 use crate::params::Params;
 use crate::state::{AppState, Snapshot};
 use crate::wire::*;
-use crate::{diffusionapi, graphapi, survey, svg};
+use crate::{diffusionapi, graphapi, learningapi, survey, svg};
 
 /// A table cell: text with an optional link; `num` right-aligns.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -125,6 +125,8 @@ pub struct Section {
     pub id: String,
     /// Heading.
     pub heading: String,
+    /// Prominent notice at the top of the section (synthetic data, group-level figures).
+    pub notice: Option<String>,
     /// Paragraphs.
     pub paragraphs: Vec<String>,
     /// Key/value pairs.
@@ -139,6 +141,8 @@ pub struct Section {
     pub tables: Vec<Table>,
     /// Pagination.
     pub pager: Option<Pager>,
+    /// Notes after the tables (what is observed, assumed or synthetic).
+    pub notes: Vec<String>,
 }
 
 fn section(id: &str, heading: impl Into<String>) -> Section {
@@ -245,12 +249,20 @@ pub struct Toc {
     pub heading: String,
 }
 
+/// The page templates embedded in the binary, as (name, source); part of the build fingerprint
+/// of every ETag ([`crate::assets::build_fingerprint`]).
+pub const TEMPLATES: [(&str, &str); 2] = [
+    ("base.html", include_str!("../templates/base.html")),
+    ("page.html", include_str!("../templates/page.html")),
+];
+
 fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut e = Environment::new();
-        e.add_template("base.html", include_str!("../templates/base.html")).expect("base template");
-        e.add_template("page.html", include_str!("../templates/page.html")).expect("page template");
+        for (name, source) in TEMPLATES {
+            e.add_template(name, source).expect("embedded template parses");
+        }
         e
     })
 }
@@ -544,6 +556,11 @@ async fn locality(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(
     ph.tables.push(table("years", "Participation by year", &["year", "active memberships", "leading roles", "joins", "exits"],
         tr.years.iter().map(|y| vec![n(y.year), n(y.active), n(y.leading), n(y.joins), n(y.exits)]).collect()));
     page.sections.push(ph);
+    page.sections.push(learning_section(&learningapi::learning_out(&s, &id, learningapi::DEFAULT_YEAR), id.body()));
+    let (s2, data, id2) = (s.clone(), st.extras.clone(), id.clone());
+    let sv = tokio::task::spawn_blocking(move || survey::locality_survey(&s2, &data, &id2)).await.map_err(|e| ApiError::Internal(e.to_string()))??;
+    let last_period = st.extras.get().0.periods.last().map(|p| p.id.clone()).unwrap_or_default();
+    page.sections.push(survey_section(&sv, id.body(), &last_period));
     let mut ev = section("events", "Events");
     ev.tables.push(table("events", "Events there or involving it", &["date", "event", "kind", "source"],
         d.events.iter().map(|x| vec![t(&x.when.display), t(&x.title), t(&x.kind), cite(&x.citation)]).collect()));
@@ -558,6 +575,100 @@ async fn locality(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(
     c.tables.push(citations_table("citations", &d.citations));
     page.sections.push(c);
     finish(&s, page, &format!("/localities/{raw}"), q.as_deref(), dl)
+}
+
+/// The learning-profile section of a locality page: isolation at a glance, then the attributes
+/// and enabling factors, the ties and the peers as tables, every value with its status and source.
+fn learning_section(lp: &LearningOut, body: &str) -> Section {
+    let name = &lp.locality.name;
+    let year = lp.year;
+    let mut sec = section("learning", "Learning profile");
+    sec.paragraphs.push(format!("Policy learning (Pettrachin 2023): how isolated {name} is, what enables it to learn, and which NGOs bridge it to others, with ties read in {year}. Every value gives its source or its status: observed (a sourced statement), assumed (derived by mlgov under the assumption stated) or not in the data."));
+    let recorded = |k: usize| if k == 0 { "none recorded".to_string() } else { k.to_string() };
+    let unscaled = if lp.networks_without_scale == 0 { String::new() } else { format!("; {} without a stated scale", lp.networks_without_scale) };
+    sec.pairs.push((format!("Networks in {year}"), t(if lp.networks == 0 { "none recorded".to_string() } else { format!("{} ({} continental or global{unscaled})", lp.networks, lp.international) })));
+    let domestic = if lp.networks == 0 {
+        "no network recorded".to_string()
+    } else if lp.international > 0 {
+        "no".to_string()
+    } else if lp.networks_without_scale > 0 {
+        format!("unknown: {} of its {} networks have no stated scale", lp.networks_without_scale, lp.networks)
+    } else {
+        (if lp.only_domestic_networks { "yes" } else { "no" }).to_string()
+    };
+    sec.pairs.push(("Ties only to local, subnational or national networks".into(), t(domestic)));
+    sec.pairs.push(("Vertical ties (regional, national, EU and international bodies)".into(), t(recorded(lp.vertical))));
+    sec.pairs.push(("Horizontal ties (NGOs and civil society)".into(), t(recorded(lp.horizontal))));
+    sec.pairs.push(("NGO bridges to other localities or networks".into(), t(recorded(lp.ngo_bridges))));
+    sec.pairs.push(("Localities sharing a network".into(), t(recorded(lp.peers.len()))));
+    let factor_row = |f: &LearningFactorOut| vec![t(&f.name), t(f.value.replace('_', " ")), t(&f.status), t(&f.source)];
+    sec.tables.push(table("learning-attributes", "Attributes, each with its status and source", &["attribute", "value", "status", "source"], lp.attributes.iter().map(factor_row).collect()));
+    sec.tables.push(table("learning-enabling", "Enabling factors, each with its status and source", &["enabling factor", "value", "status", "source"], lp.enabling.iter().map(factor_row).collect()));
+    sec.tables.push(table("learning-ties", format!("Ties in force in {year}, all observed, each with its source"), &["tie", "with", "detail", "source"],
+        lp.ties.iter().map(|x| vec![t(&x.tie), r(&x.with), t(&x.detail), t(if x.source.is_empty() { "its relations and memberships (see its page)" } else { &x.source })]).collect()));
+    sec.tables.push(table("learning-peers", "Localities sharing a network", &["locality", "networks shared"],
+        lp.peers.iter().map(|x| vec![r(&x.locality), t(&x.shares)]).collect()));
+    sec.notes.extend(lp.notes.iter().map(|x| x.replace("(mlgov diffusion)", "(see the Diffusion page)")));
+    sec.links.push(link("JSON of this learning profile", Some(format!("/api/v1/localities/{body}/learning"))));
+    sec
+}
+
+/// A bootstrap interval as `low–high` (three decimals, as on the survey dashboards).
+fn interval(low: Option<f64>, high: Option<f64>) -> String {
+    match (low, high) {
+        (Some(a), Some(b)) => format!("{a:.3}–{b:.3}"),
+        _ => String::new(),
+    }
+}
+
+fn group_dimension(d: &str) -> &str {
+    if d == "size" { "size class" } else { d }
+}
+
+/// The survey section of a locality page: the Whole-COMM report's statements about it and the
+/// group-level figures of its size class and typology (labelled SYNTHETIC when the data are), or
+/// an explicit statement that there is no survey data.
+fn survey_section(sv: &LocalitySurveyOut, body: &str, last_period: &str) -> Section {
+    let name = &sv.locality.name;
+    let mut sec = section("survey", "Survey results");
+    sec.links.push(link("JSON of these survey results", Some(format!("/api/v1/localities/{body}/survey"))));
+    if sv.no_data {
+        sec.notice = sv.notes.first().cloned();
+        sec.notes.extend(sv.notes.iter().skip(1).cloned());
+        sec.links.insert(0, link("Survey dashboards (all groups)", Some("/survey".into())));
+        return sec;
+    }
+    if sv.synthetic && !sv.groups.is_empty() {
+        sec.notice = Some(format!("SYNTHETIC DATA — group-level figures, not answers from {name}: the interaction survey loaded here is generated, so its figures say nothing about real places."));
+    }
+    if sv.whole_comm {
+        sec.paragraphs.push(format!("The Whole-COMM study covers {name}: {} statement(s) of its report (Schiller et al. 2023) class it, each with its table and cell.", sv.report.len()));
+        sec.tables.push(table("survey-report", "What the Whole-COMM report states about it", &["property", "value", "source"],
+            sv.report.iter().map(|f| vec![t(f.property.replace('_', " ")), t(&f.value_label), cite(&f.citation)]).collect()));
+    }
+    sec.pairs.push(("Answers from this locality".into(), t(if sv.respondents == 0 { "none in the loaded survey dataset".to_string() } else { sv.respondents.to_string() })));
+    for g in &sv.groups {
+        let dim = group_dimension(&g.dimension);
+        sec.pairs.push((format!("Group by {dim}"), t(format!("{} ({}; {} localities, {} respondents{})", g.value.replace('_', " "), g.status, g.localities, g.respondents, if sv.synthetic { ", synthetic" } else { "" }))));
+    }
+    if !sv.groups.is_empty() {
+        sec.paragraphs.push(format!("Interactions with each class of actor in {} ({}), for the groups {name} belongs to, with the number of respondents n and 95 % bootstrap intervals; small n is flagged. {}", sv.period, if sv.synthetic { "synthetic data" } else { "survey data" }, sv.measure));
+        let rows = sv.groups.iter().flat_map(|g| {
+            let dim = group_dimension(&g.dimension);
+            g.rows.iter().map(move |x| vec![t(format!("{dim}: {} ({})", g.value.replace('_', " "), g.status)), t(&x.label), n(x.estimate.n),
+                n(x.estimate.mean.map(|v| format!("{v:.3}")).unwrap_or_default()), n(interval(x.estimate.ci_low, x.estimate.ci_high)), t(if x.estimate.small_n { "yes" } else { "" })])
+        }).collect();
+        let caption = format!("Group-level figures{}: interactions by class of actor, {}", if sv.synthetic { " (SYNTHETIC data)" } else { "" }, sv.period);
+        sec.tables.push(table("survey-groups", caption, &["group", "class of actor", "n", "mean", "95 % interval", "small n"], rows));
+        sec.tables.push(table("survey-group-basis", "Why these groups", &["group", "value", "status", "source"],
+            sv.groups.iter().map(|g| vec![t(group_dimension(&g.dimension)), t(g.value.replace('_', " ")), t(&g.status), t(&g.source)]).collect()));
+        for (i, g) in sv.groups.iter().enumerate() {
+            let dim = group_dimension(&g.dimension);
+            sec.links.insert(i, link(format!("All {dim} groups on the survey dashboards"), Some(format!("/survey?analysis=class_aggregates&group_by={}&period={last_period}", g.dimension))));
+        }
+    }
+    sec.notes.extend(sv.notes.iter().cloned());
+    sec
 }
 
 fn strip_prolog(svg: &str) -> String {
@@ -729,7 +840,7 @@ async fn map(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
         fields: vec![select("network", "Members of", net_id.as_ref().map(|i| i.body()).unwrap_or(""),
             std::iter::once((String::new(), "all localities".to_string())).chain({
                 let mut v: Vec<(String, String)> = s.kb.networks.iter().filter(|n| s.kb.memberships.iter().any(|m| m.network == n.id)).map(|n| (n.id.body().to_string(), s.name(&n.id))).collect();
-                v.sort_by(|a, b| fold(&a.1).cmp(&fold(&b.1)));
+                v.sort_by_key(|a| fold(&a.1));
                 v
             }).collect())] });
     let mut m = section("map", "Map");
@@ -837,9 +948,9 @@ async fn diffusion(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageRes
     page.notice = Some("Scenario exploration, not a forecast: tie strengths are assumptions and the sources record no adoptions.".into());
     let seed_default = dq.seed.clone().or_else(|| diffusionapi::DiffusionQuery::default_seed(&s));
     let mut locs: Vec<(String, String)> = s.kb.localities.iter().filter(|l| s.kb.memberships.iter().any(|m| m.member == l.id)).map(|l| (l.id.body().to_string(), l.display_name().to_string())).collect();
-    locs.sort_by(|a, b| fold(&a.1).cmp(&fold(&b.1)));
+    locs.sort_by_key(|a| fold(&a.1));
     let mut nets: Vec<(String, String)> = s.kb.networks.iter().map(|n| (n.id.body().to_string(), s.name(&n.id))).collect();
-    nets.sort_by(|a, b| fold(&a.1).cmp(&fold(&b.1)));
+    nets.sort_by_key(|a| fold(&a.1));
     let mut fields = Vec::new();
     if !s.kb.practices.is_empty() {
         fields.push(select("practice", "Practice", dq.practice.as_ref().map(|x| x.as_str()).unwrap_or(""), std::iter::once((String::new(), "none: start from a locality".to_string())).chain(s.kb.practices.iter().map(|x| (x.id.to_string(), x.title.clone()))).collect()));

@@ -1,6 +1,7 @@
 //! The shared server state: an immutable snapshot of the knowledge base (with its name index,
-//! precomputed lookups and a content hash used in ETags) behind `Arc<RwLock<..>>`, replaced
-//! wholesale on reload; plus a bounded cache of rendered responses per snapshot.
+//! precomputed lookups and a content hash used in ETags beside the build fingerprint) behind
+//! `Arc<RwLock<..>>`, replaced wholesale on reload; plus a bounded cache of rendered responses
+//! per snapshot.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -69,9 +70,11 @@ impl Snapshot {
         self.names.contains_key(id)
     }
 
-    /// The ETag of a response identified by `key` (path and query) in this snapshot.
+    /// The ETag of a response identified by `key` (path and query) in this snapshot, rendered by
+    /// this build: `"<content hash>-<build fingerprint>-<key hash>"`, so that new data, new
+    /// templates or assets ([`crate::assets::build_fingerprint`]) or another URL each change it.
     pub fn etag(&self, key: &str) -> String {
-        format!("\"{:016x}-{:016x}\"", self.content_hash, fnv1a(key.as_bytes()))
+        etag(self.content_hash, crate::assets::build_fingerprint(), key)
     }
 
     /// A cached response for `key`.
@@ -88,6 +91,11 @@ impl Snapshot {
             c.insert(key, value);
         }
     }
+}
+
+/// The ETag of the response at `key` given the data's content hash and the build fingerprint.
+pub fn etag(content_hash: u64, build: u64, key: &str) -> String {
+    format!("\"{content_hash:016x}-{build:016x}-{:016x}\"", fnv1a(key.as_bytes()))
 }
 
 /// FNV-1a 64-bit hash (Fowler–Noll–Vo), O(n).

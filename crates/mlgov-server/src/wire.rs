@@ -1018,3 +1018,121 @@ pub struct DiffusionOut {
     /// Notes.
     pub notes: Vec<String>,
 }
+
+/// A status-tagged value of a learning profile: a locality attribute or an enabling factor.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct LearningFactorOut {
+    /// What is measured (size class, official with an integration mandate, …).
+    pub name: String,
+    /// Value; "unknown" when the data say nothing.
+    pub value: String,
+    /// observed (a sourced statement), assumed (derived by mlgov under a stated assumption),
+    /// survey / survey (SYNTHETIC), or not in the data.
+    pub status: String,
+    /// The source and locator, the assumption made, or why the value is missing.
+    pub source: String,
+}
+
+/// A tie of a locality in its learning profile.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct LearningTieOut {
+    /// network, international network, vertical, horizontal or NGO bridge.
+    pub tie: String,
+    /// What it ties to (public label for anonymised localities).
+    pub with: EntityRef,
+    /// Role, relation kind, scale or reach.
+    pub detail: String,
+    /// Source and locator of the statement (empty when derived from several statements).
+    pub source: String,
+}
+
+/// A locality sharing at least one network with the profiled one.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct LearningPeerOut {
+    /// The peer (public label when anonymised).
+    pub locality: EntityRef,
+    /// The networks shared.
+    pub shares: String,
+}
+
+/// The policy-learning profile of a locality (Pettrachin 2023): isolation measures, enabling
+/// factors and NGO bridges, each value with its source or its status.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct LearningOut {
+    /// The locality.
+    pub locality: EntityRef,
+    /// Year the ties are read at.
+    pub year: i32,
+    /// Size class, typology, political orientation, policy outcome, country.
+    pub attributes: Vec<LearningFactorOut>,
+    /// Network memberships in force in `year`.
+    pub networks: usize,
+    /// Of which continental or global.
+    pub international: usize,
+    /// Of which without a stated scale (so neither international nor domestic is known).
+    pub networks_without_scale: usize,
+    /// Whether every network it belongs to is local, subnational or national (ties only to
+    /// neighbours and compatriots); false when it has no network.
+    pub only_domestic_networks: bool,
+    /// Ties to regional/national governments, EU institutions, international organisations.
+    pub vertical: usize,
+    /// Ties to NGOs, civil-society, migrant and religious organisations.
+    pub horizontal: usize,
+    /// NGOs tied to it that also reach other localities or networks.
+    pub ngo_bridges: usize,
+    /// Official with an integration mandate, perceived responsibility, public attitudes,
+    /// specialist information sources.
+    pub enabling: Vec<LearningFactorOut>,
+    /// Every tie, with its source.
+    pub ties: Vec<LearningTieOut>,
+    /// Localities sharing a network.
+    pub peers: Vec<LearningPeerOut>,
+    /// What is observed, what is assumed.
+    pub notes: Vec<String>,
+}
+
+/// Group-level survey figures for the group a locality belongs to.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SurveyGroupOut {
+    /// Grouping dimension: size or typology.
+    pub dimension: String,
+    /// The locality's value of it (medium_town, revitalising, …).
+    pub value: String,
+    /// observed or assumed, as for learning-profile values.
+    pub status: String,
+    /// Source of the value, or the assumption.
+    pub source: String,
+    /// Localities of the survey dataset in this group.
+    pub localities: usize,
+    /// Respondents of the survey dataset in this group.
+    pub respondents: usize,
+    /// Mean interaction frequency per class of actor in the group, with n and bootstrap intervals.
+    pub rows: Vec<SurveyRowOut>,
+}
+
+/// What the survey data say about a locality: the Whole-COMM report's statements about it and the
+/// figures of the groups it belongs to.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct LocalitySurveyOut {
+    /// The locality (public label when anonymised).
+    pub locality: EntityRef,
+    /// True when the Whole-COMM report makes statements about it.
+    pub whole_comm: bool,
+    /// The Whole-COMM report's statements about it (size class, typology, orientation, policy
+    /// outcome, …), each with its source.
+    pub report: Vec<FactOut>,
+    /// Respondents from this locality in the loaded survey dataset.
+    pub respondents: usize,
+    /// True when the loaded survey dataset is synthetic.
+    pub synthetic: bool,
+    /// Period of the group figures.
+    pub period: String,
+    /// What the group figures measure (analysis, report figure, how the aggregate is formed).
+    pub measure: String,
+    /// Group-level figures (not answers from this locality).
+    pub groups: Vec<SurveyGroupOut>,
+    /// True when there is neither a report statement nor a group to show.
+    pub no_data: bool,
+    /// Notes: what the figures are and are not.
+    pub notes: Vec<String>,
+}

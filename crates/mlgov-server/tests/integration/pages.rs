@@ -87,3 +87,192 @@ async fn anonymised_profile_pages_show_the_public_label() {
     }
     assert!(html.contains("anonymise"));
 }
+
+/// The text of the `<section id="{id}">` of a page: tags removed, entities decoded, white space
+/// collapsed — so tests compare what a reader sees.
+fn section_text(html: &str, id: &str) -> String {
+    let start = html.find(&format!("<section id=\"{id}\"")).unwrap_or_else(|| panic!("no section {id}"));
+    let end = html[start..].find("</section>").map(|e| start + e).expect("section end");
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html[start..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => { in_tag = false; out.push(' ') }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#x27;", "'").replace("&#39;", "'").replace("&#x2f;", "/").replace("&amp;", "&");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The dashboard's own run of the group figures (class aggregates in the last period grouped by
+/// `dim`), on a fresh synthetic dataset: an independent computation of the numbers a locality
+/// page shows. Returns (measure label, n, mean with three decimals) for group `value`.
+fn dashboard_group_rows(dim: mlgov_survey::Dimension, value: &str) -> Vec<(String, usize, String)> {
+    let data = mlgov_server::survey::SurveyData::new();
+    let last = data.get().0.periods.last().unwrap().id.clone();
+    let q = mlgov_server::survey::SurveyQuery { analysis: mlgov_survey::AnalysisKind::ClassAggregates, group_by: dim, period: Some(last), role: None };
+    let t = mlgov_server::survey::run(&data, &q).expect("survey analysis");
+    t.rows.iter().filter(|r| r.group == [value.to_string()]).map(|r| (r.measure_label.clone(), r.estimate.n, format!("{:.3}", r.estimate.mean.unwrap()))).collect()
+}
+
+#[tokio::test]
+async fn saint_etienne_profile_shows_its_learning_profile() {
+    let env = Env::start().await;
+    let snap = env.state.snapshot();
+    let id = mlgov_domain::Id::parse("loc:saint-etienne").unwrap();
+    let expected = mlgov_analysis::learning::profile(&snap.kb, &id, 2021, None);
+    let html = env.get("/localities/saint-etienne").await.text();
+    assert!(html.contains("<a href=\"#learning\">Learning profile</a>"), "listed in the table of contents");
+    let text = section_text(&html, "learning");
+    // Isolation at a glance, from the analysis.
+    assert!(!expected.networks.is_empty());
+    assert!(text.contains(&format!("Networks in 2021 {} ({} continental or global", expected.networks.len(), expected.international.len())), "{text}");
+    assert!(text.contains(&format!("Localities sharing a network {}", expected.peer_localities.len())), "{text}");
+    // Every network tie with its detail and source; ICCAR from 2019 as Table 3 of the paper says.
+    for n in &expected.networks {
+        assert!(text.contains(&format!("{} {} {}", n.name, n.detail, n.source)), "tie {} missing in {text}", n.name);
+    }
+    assert!(text.contains("ICCAR member since 2019"), "{text}");
+    for p in &expected.peer_localities {
+        assert!(text.contains(&p.name), "peer {} missing", p.name);
+    }
+    // Attributes with their status: the size class is assumed from the population (172,500 in
+    // 2017), the typology is not in the data, the country is observed.
+    assert!(text.contains("size class medium town assumed no source states it; derived from the population of 172,500 in 2017 (Caponio & Clément 2020, Table 1)"), "{text}");
+    assert!(text.contains("typology (Whole-COMM) unknown not in the data"), "{text}");
+    assert!(text.contains("country FR observed Caponio & Clément 2020"), "{text}");
+    // Enabling factors as the analysis gives them, unknown ones marked "not in the data".
+    for f in &expected.enabling {
+        let status = if f.basis == "observed" { "observed" } else { "not in the data" };
+        assert!(text.contains(&format!("{} {} {status}", f.name, f.value)), "factor {} missing in {text}", f.name);
+    }
+    assert!(text.contains("a missing tie is not evidence of its absence"));
+    // The ties table downloads like every other table.
+    let j = env.get("/localities/saint-etienne?download=learning-ties&format=json").await.json();
+    let iccar = j["rows"].as_array().unwrap().iter().find(|r| r["with"] == "ICCAR").expect("ICCAR row");
+    assert_eq!(iccar["source"], "Caponio & Clément 2020, Table 3");
+    let csv = env.get("/localities/saint-etienne?download=learning-attributes&format=csv").await.text();
+    assert!(csv.starts_with("attribute,value,status,source\n") && csv.contains("\nsize class,medium town,assumed,"), "{csv}");
+    // The same profile from the API.
+    let api = env.get("/api/v1/localities/saint-etienne/learning").await.json();
+    assert_eq!(api["networks"], expected.networks.len());
+    assert_eq!(api["locality"]["name"], "Saint-Étienne");
+    assert_eq!(api["attributes"][0]["status"], "assumed");
+    assert!(api["ties"].as_array().unwrap().iter().any(|t| t["with"]["id"] == "net:iccar" && t["with"]["href"] == "/networks/iccar"));
+    let earlier = env.get("/api/v1/localities/saint-etienne/learning?year=2005").await.json();
+    assert!(earlier["networks"].as_u64().unwrap() < expected.networks.len() as u64, "fewer ties in 2005");
+    assert_eq!(env.get("/api/v1/localities/saint-etienne/learning?year=x").await.status, 400);
+}
+
+#[tokio::test]
+async fn saint_etienne_profile_shows_group_level_synthetic_survey_results() {
+    let env = Env::start().await;
+    let html = env.get("/localities/saint-etienne").await.text();
+    let text = section_text(&html, "survey");
+    assert!(text.contains("SYNTHETIC DATA — group-level figures, not answers from Saint-Étienne"), "{text}");
+    assert!(text.contains("Answers from this locality none in the loaded survey dataset"), "{text}");
+    assert!(text.contains("The Whole-COMM report makes no statement about Saint-Étienne."), "{text}");
+    // Its size class is assumed from its population; the figures are those of medium towns.
+    assert!(text.contains("Group by size class medium town (assumed; 16 localities, 96 respondents, synthetic)"), "{text}");
+    let rows = dashboard_group_rows(mlgov_survey::Dimension::Size, "medium_town");
+    assert_eq!(rows.len(), 4, "one row per class of actor");
+    for (label, n, mean) in &rows {
+        assert!(text.contains(&format!("size class: medium town (assumed) {label} {n} {mean}")), "{label} {n} {mean} missing in {text}");
+    }
+    assert!(!html.contains("id=\"survey-report\""), "no Whole-COMM statements to show");
+    let api = env.get("/api/v1/localities/saint-etienne/survey").await.json();
+    assert_eq!(api["synthetic"], true);
+    assert_eq!(api["no_data"], false);
+    assert_eq!(api["respondents"], 0);
+    assert_eq!(api["groups"].as_array().unwrap().len(), 1);
+    assert_eq!(api["groups"][0]["value"], "medium_town");
+    assert_eq!(api["groups"][0]["status"], "assumed");
+    assert_eq!(format!("{:.3}", api["groups"][0]["rows"][0]["estimate"]["mean"].as_f64().unwrap()), rows[0].2);
+}
+
+#[tokio::test]
+async fn anonymised_whole_comm_profile_shows_report_statements_and_group_figures_by_public_label() {
+    let env = Env::start().await;
+    let snap = env.state.snapshot();
+    let wc = mlgov_analysis::tables::WHOLE_COMM;
+    let stated = |l: &mlgov_domain::Locality, p: mlgov_domain::Property| {
+        let mut fs: Vec<_> = snap.kb.facts_of(&l.id, p).into_iter().filter(|f| f.citation.source.as_str() == wc).collect();
+        fs.sort_by(|a, b| a.id.cmp(&b.id));
+        fs.first().map(|f| f.value.clone())
+    };
+    let l = snap.kb.localities.iter()
+        .find(|l| l.anonymised && stated(l, mlgov_domain::Property::SizeClass).is_some() && stated(l, mlgov_domain::Property::Typology).is_some())
+        .expect("an anonymised Whole-COMM locality with a size class and a typology");
+    let label = l.public_label.clone().unwrap();
+    let (size, typology) = (stated(l, mlgov_domain::Property::SizeClass).unwrap(), stated(l, mlgov_domain::Property::Typology).unwrap());
+    let html = env.get(&format!("/localities/{}", l.id.body())).await.text();
+    if label != l.name {
+        assert!(!html.contains(&l.name), "the real name never appears");
+    }
+    let learning = section_text(&html, "learning");
+    assert!(learning.contains(&format!("how isolated {label} is")), "{learning}");
+    assert!(learning.contains(&format!("size class {} observed {}", size.replace('_', " "), snap.name(&snap.kb.sources.iter().find(|s| s.id.as_str() == wc).unwrap().id))), "{learning}");
+    let text = section_text(&html, "survey");
+    assert!(text.contains(&format!("The Whole-COMM study covers {label}")), "{text}");
+    assert!(text.contains(&format!("typology {} Schiller et al. 2023", typology.replace('_', " "))), "{text}");
+    assert!(text.contains(&format!("SYNTHETIC DATA — group-level figures, not answers from {label}")), "{text}");
+    for (dim, name, value) in [(mlgov_survey::Dimension::Size, "size class", &size), (mlgov_survey::Dimension::Typology, "typology", &typology)] {
+        let rows = dashboard_group_rows(dim, value);
+        assert!(!rows.is_empty(), "{name} {value} in the synthetic dataset");
+        for (measure, n, mean) in rows {
+            assert!(text.contains(&format!("{name}: {} (observed) {measure} {n} {mean}", value.replace('_', " "))), "{name} {measure} missing in {text}");
+        }
+    }
+    let api = env.get(&format!("/api/v1/localities/{}/survey", l.id.body())).await.json();
+    assert_eq!(api["locality"]["name"], label.as_str());
+    assert_eq!(api["whole_comm"], true);
+    assert!(api["report"].as_array().unwrap().iter().any(|f| f["property"] == "typology" && f["value"] == typology.as_str()));
+    assert_eq!(api["groups"].as_array().unwrap().len(), 2);
+    let learning_api = env.get(&format!("/api/v1/localities/{}/learning", l.id.body())).await.json();
+    assert_eq!(learning_api["locality"]["name"], label.as_str());
+}
+
+#[tokio::test]
+async fn a_locality_without_survey_data_says_so() {
+    let env = Env::start().await;
+    let snap = env.state.snapshot();
+    let lyon = mlgov_domain::Id::parse("loc:lyon").unwrap();
+    for p in [mlgov_domain::Property::SizeClass, mlgov_domain::Property::Typology, mlgov_domain::Property::Population] {
+        assert!(snap.kb.facts_of(&lyon, p).is_empty(), "precondition: Lyon has no {p} statement");
+    }
+    let html = env.get("/localities/lyon").await.text();
+    let text = section_text(&html, "survey");
+    assert!(text.contains("No survey data for Lyon: the Whole-COMM report makes no statement about it, and neither its size class nor its typology is known"), "{text}");
+    assert!(!text.contains("SYNTHETIC"), "no synthetic figures are shown for it: {text}");
+    assert!(!html.contains("id=\"survey-groups\""));
+    let learning = section_text(&html, "learning");
+    assert!(learning.contains("size class unknown not in the data"), "{learning}");
+    assert!(learning.contains("Eurocities member since ?; scale continental"), "{learning}");
+    let api = env.get("/api/v1/localities/lyon/survey").await.json();
+    assert_eq!(api["no_data"], true);
+    assert!(api["groups"].as_array().unwrap().is_empty());
+    assert_eq!(env.get("/api/v1/localities/atlantis/survey").await.status, 404);
+    assert_eq!(env.get("/api/v1/localities/atlantis/learning").await.status, 404);
+}
+
+#[tokio::test]
+async fn etags_carry_the_build_fingerprint() {
+    let env = Env::start().await;
+    let r = env.get("/localities/saint-etienne").await;
+    let etag = r.header("etag").expect("ETag").to_string();
+    let build = mlgov_server::assets::build_fingerprint();
+    assert!(etag.contains(&format!("-{build:016x}-")), "{etag} lacks the build fingerprint {build:016x}");
+    let snap = env.state.snapshot();
+    assert_eq!(etag, mlgov_server::state::etag(snap.content_hash, build, "/localities/saint-etienne"));
+    // Another build (changed templates or assets) gives another ETag for the same data and URL,
+    // so a client holding the old one gets the new page instead of a 304.
+    let other = mlgov_server::state::etag(snap.content_hash, build ^ 1, "/localities/saint-etienne");
+    assert_ne!(other, etag);
+    assert_eq!(env.request("GET", "/localities/saint-etienne", &[("If-None-Match", &etag)], b"").await.status, 304);
+    assert_eq!(env.request("GET", "/localities/saint-etienne", &[("If-None-Match", &other)], b"").await.status, 200);
+    let api = env.get("/api/v1/localities/saint-etienne/learning").await;
+    assert!(api.header("etag").unwrap().contains(&format!("-{build:016x}-")));
+}
