@@ -393,16 +393,17 @@ pub fn mount(router: Router, auth: Auth) -> Router {
     router.merge(routes(auth.clone())).layer(layer(auth))
 }
 
-/// Opens the auth store in the database file at `db` (or in memory when `None`) with the default
-/// settings and mounts onto `router`. If the store cannot be opened, this crate's routes answer
-/// 503 and the other routes get no principal (the public): the server fails closed.
-pub fn mount_at(router: Router, db: Option<&std::path::Path>) -> Router {
-    let store = match db {
-        Some(p) => crate::SqliteAuthStore::open(p),
-        None => crate::SqliteAuthStore::in_memory(),
+/// Opens the auth store beside the knowledge base at `location` (a SQLite file path or a
+/// `postgres://` URL, see [`crate::open_store`]; in memory when `None`) with the default settings
+/// and mounts onto `router`. If the store cannot be opened, this crate's routes answer 503 and the
+/// other routes get no principal (the public): the server fails closed.
+pub fn mount_at(router: Router, location: Option<&str>) -> Router {
+    let store = match location {
+        Some(l) => crate::open_store(l),
+        None => crate::SqliteAuthStore::in_memory().map(|s| Box::new(s) as Box<dyn crate::AuthStore>),
     };
     match store {
-        Ok(s) => mount(router, Auth::new(Box::new(s), crate::Config::default())),
+        Ok(s) => mount(router, Auth::new(s, crate::Config::default())),
         Err(e) => {
             let msg = format!("accounts unavailable: {e}");
             let unavailable = move || {

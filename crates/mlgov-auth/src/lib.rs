@@ -6,9 +6,10 @@
 //!
 //! Layers: [`policy`] (the matrix), [`secret`] (hashing and random tokens), [`limiter`],
 //! [`respond`] (form validation and aggregates; pure), [`store`] (the [`AuthStore`] trait) with
-//! [`sqlite`] (its tables in the knowledge base's database file), [`service`] ([`Auth`], the core,
-//! usable without HTTP), and [`http`] (the axum router and the middleware that puts the
-//! [`Principal`] into request extensions).
+//! [`sqlite`] and [`postgres`] (its tables in the knowledge base's database, whichever backend that
+//! is; [`open_store`] picks one by the location), [`service`] ([`Auth`], the core, usable without
+//! HTTP), and [`http`] (the axum router and the middleware that puts the [`Principal`] into request
+//! extensions).
 //!
 //! Sessions are a table of this crate, not `tower-sessions` (STACK.md's suggestion): a session
 //! here must belong to an account (deleted with it, ended by a password change), be stored only as
@@ -24,6 +25,7 @@
 pub mod http;
 pub mod limiter;
 pub mod policy;
+pub mod postgres;
 pub mod respond;
 pub mod secret;
 pub mod service;
@@ -32,8 +34,30 @@ pub mod store;
 
 pub use policy::{allowed, Action, AuthVia, Grant, Principal, Resource, Role};
 pub use service::{Auth, Clock, Config, CookieSecure, SystemClock, User};
+pub use self::postgres::PgAuthStore;
 pub use sqlite::SqliteAuthStore;
 pub use store::AuthStore;
+
+/// Whether `location` names a PostgreSQL database (`postgres://` or `postgresql://`, any case).
+pub fn is_postgres_url(location: &str) -> bool {
+    let lower = location.trim_start().to_ascii_lowercase();
+    lower.starts_with("postgres://") || lower.starts_with("postgresql://")
+}
+
+/// Opens the auth store beside the knowledge base at `location`: a `postgres://` or
+/// `postgresql://` URL → [`PgAuthStore`], anything else → a SQLite file ([`SqliteAuthStore`]).
+/// Pending auth migrations are applied in both cases.
+///
+/// # Errors
+/// [`AuthError::Database`] when the file cannot be opened, the server cannot be reached, or a
+/// migration fails.
+pub fn open_store(location: &str) -> Result<Box<dyn AuthStore>, AuthError> {
+    if is_postgres_url(location) {
+        Ok(Box::new(PgAuthStore::connect(location)?))
+    } else {
+        Ok(Box::new(SqliteAuthStore::open(std::path::Path::new(location))?))
+    }
+}
 
 /// Errors of accounts, sessions, tokens and survey collection.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

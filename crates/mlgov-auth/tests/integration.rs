@@ -1,9 +1,13 @@
-//! Integration tests of mlgov-auth: the permission matrix, secrets, sessions, tokens, rate
-//! limiting and the audit log through [`mlgov_auth::Auth`] (no HTTP), then the router through
-//! `tower::ServiceExt::oneshot` over a temporary SQLite file.
+//! Integration tests of mlgov-auth: the storage contract of `AuthStore` on SQLite and PostgreSQL
+//! (`contract`), the permission matrix, secrets, sessions, tokens, rate limiting and the audit log
+//! through [`mlgov_auth::Auth`] (no HTTP; on both backends), then the router through
+//! `tower::ServiceExt::oneshot` over a temporary SQLite file. PostgreSQL tests need
+//! `MLGOV_TEST_PG_URL` (`scripts/pg-test.sh` sets it); without it they print a notice and pass.
 
 #[path = "integration/common.rs"]
 mod common;
+#[path = "integration/contract.rs"]
+mod contract;
 #[path = "integration/accounts.rs"]
 mod accounts;
 #[path = "integration/http.rs"]

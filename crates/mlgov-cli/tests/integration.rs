@@ -21,3 +21,4 @@ mod roundtrip;
 mod networkx;
 #[path = "integration/survey.rs"]
 mod survey;
+#[path = "integration/users_pg.rs"] mod users_pg;

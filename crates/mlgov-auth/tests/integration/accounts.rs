@@ -33,9 +33,7 @@ fn role_action_matrix_is_as_specified() {
     }
 }
 
-#[test]
-fn membership_decides_if_member_grants() {
-    let f = Fixture::new();
+fn membership_decides_if_member_grants(f: Fixture) {
     let rita = f.principal("member");
     assert!(rita.may(Action::Read, Resource::RawData, Some("p1")));
     assert!(!rita.may(Action::Read, Resource::RawData, Some("p2")));
@@ -58,25 +56,27 @@ fn passwords_are_argon2id_salted_and_verified() {
     assert!(default.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{default}");
 }
 
-#[test]
-fn stored_passwords_and_tokens_are_not_in_clear() {
-    let f = Fixture::new();
-    let conn = rusqlite::Connection::open(&f.db).unwrap();
-    let hash: String = conn.query_row("SELECT password_hash FROM auth_users WHERE username = 'ada'", [], |r| r.get(0)).unwrap();
+fn stored_passwords_and_tokens_are_not_in_clear(f: Fixture) {
+    let hash = f.backend.strings("SELECT password_hash FROM auth_users WHERE username = 'ada'").remove(0);
     assert!(hash.starts_with("$argon2id$") && !hash.contains(PASSWORD));
-    let digests: Vec<String> = conn.prepare("SELECT token_hash FROM auth_tokens").unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    let digests = f.backend.strings("SELECT token_hash FROM auth_tokens");
     assert_eq!(digests.len(), 4);
     for t in &f.tokens {
         assert!(!digests.contains(t));
         assert!(digests.contains(&secret::token_digest(t)));
     }
-    let inv: String = conn.query_row("SELECT token_hash FROM survey_invitations", [], |r| r.get(0)).unwrap();
-    assert_eq!(inv, secret::token_digest(&f.invitation));
+    assert_eq!(f.backend.strings("SELECT token_hash FROM survey_invitations"), [secret::token_digest(&f.invitation)]);
+    // Nor anywhere else: no column of any auth table holds a password, token or link in clear.
+    let everything = f.backend.strings(
+        "SELECT username || ' ' || password_hash FROM auth_users UNION ALL SELECT token_hash || ' ' || label FROM auth_tokens \
+         UNION ALL SELECT token_hash FROM survey_invitations UNION ALL SELECT resource FROM auth_audit",
+    );
+    for secret in f.tokens.iter().chain([&f.invitation]).map(String::as_str).chain([PASSWORD]) {
+        assert!(everything.iter().all(|v| !v.contains(secret)), "{secret} stored in clear");
+    }
 }
 
-#[test]
-fn tokens_authenticate_until_revoked() {
-    let f = Fixture::new();
+fn tokens_authenticate_until_revoked(f: Fixture) {
     let admin = f.principal("admin");
     let issued = f.auth.issue_token(&admin, "vic", "export").unwrap();
     let p = f.auth.token_principal(&issued.token).unwrap().unwrap();
@@ -94,9 +94,7 @@ fn tokens_authenticate_until_revoked() {
     assert!(f.auth.token_principal(&t.token).unwrap().is_none());
 }
 
-#[test]
-fn sessions_expire() {
-    let f = Fixture::new();
+fn sessions_expire(f: Fixture) {
     let out = f.auth.login("rita", PASSWORD, "10.0.0.1").unwrap();
     assert_eq!(out.expires, T0 + 3600);
     f.clock.advance(3599);
@@ -106,9 +104,7 @@ fn sessions_expire() {
     assert!(f.auth.session_principal(&out.session_id).unwrap().is_none(), "expired at ttl");
 }
 
-#[test]
-fn logout_and_password_change_end_sessions() {
-    let f = Fixture::new();
+fn logout_and_password_change_end_sessions(f: Fixture) {
     let a = f.auth.login("rita", PASSWORD, "ip").unwrap();
     f.auth.logout(&a.session_id).unwrap();
     assert!(f.auth.session_principal(&a.session_id).unwrap().is_none());
@@ -119,9 +115,7 @@ fn logout_and_password_change_end_sessions() {
     assert!(f.auth.login("rita", "another long passphrase", "ip").is_ok());
 }
 
-#[test]
-fn login_is_rate_limited_per_account_after_five_failures() {
-    let f = Fixture::new();
+fn login_is_rate_limited_per_account_after_five_failures(f: Fixture) {
     for i in 0..5 {
         assert_eq!(f.auth.login("rita", "wrong password!", &format!("10.0.0.{i}")).unwrap_err(), AuthError::BadCredentials);
     }
@@ -132,9 +126,7 @@ fn login_is_rate_limited_per_account_after_five_failures() {
     assert!(f.auth.login("rita", PASSWORD, "10.9.9.9").is_ok(), "window over");
 }
 
-#[test]
-fn login_is_rate_limited_per_address() {
-    let f = Fixture::new();
+fn login_is_rate_limited_per_address(f: Fixture) {
     for i in 0..20 {
         let _ = f.auth.login(&format!("nobody{i}"), "wrong password!", "203.0.113.7");
     }
@@ -142,15 +134,11 @@ fn login_is_rate_limited_per_address() {
     assert!(f.auth.login("vic", PASSWORD, "198.51.100.1").is_ok());
 }
 
-#[test]
-fn unknown_user_and_wrong_password_look_the_same() {
-    let f = Fixture::new();
+fn unknown_user_and_wrong_password_look_the_same(f: Fixture) {
     assert_eq!(f.auth.login("nobody", PASSWORD, "ip").unwrap_err(), f.auth.login("rita", "wrong password!", "ip").unwrap_err());
 }
 
-#[test]
-fn account_rules() {
-    let f = Fixture::new();
+fn account_rules(f: Fixture) {
     let admin = f.principal("admin");
     assert!(matches!(f.auth.add_user(&admin, "ada", Role::Viewer, PASSWORD, &[]), Err(AuthError::Conflict(_))));
     assert!(matches!(f.auth.add_user(&admin, "ADA", Role::Viewer, PASSWORD, &[]), Err(AuthError::Conflict(_))), "names are case-insensitive");
@@ -162,9 +150,7 @@ fn account_rules() {
     assert_eq!(names, ["ada", "ned", "rita", "vic"]);
 }
 
-#[test]
-fn raw_data_reads_are_audited_and_scoped() {
-    let f = Fixture::new();
+fn raw_data_reads_are_audited_and_scoped(f: Fixture) {
     assert!(f.auth.raw_answers(&f.principal("member"), "s1").is_ok());
     assert!(matches!(f.auth.raw_answers(&f.principal("outsider"), "s1"), Err(AuthError::Forbidden(_))));
     assert!(matches!(f.auth.raw_answers(&f.principal("viewer"), "s1"), Err(AuthError::Forbidden(_))));
@@ -176,3 +162,16 @@ fn raw_data_reads_are_audited_and_scoped() {
     assert!(log.iter().any(|e| e.action == "user_add" && e.user == "cli" && e.resource == "user:vic"));
     assert!(matches!(f.auth.audit_log(&f.principal("member"), 10), Err(AuthError::Forbidden(_))));
 }
+
+on_both_backends!(Fixture::on;
+    membership_decides_if_member_grants,
+    stored_passwords_and_tokens_are_not_in_clear,
+    tokens_authenticate_until_revoked,
+    sessions_expire,
+    logout_and_password_change_end_sessions,
+    login_is_rate_limited_per_account_after_five_failures,
+    login_is_rate_limited_per_address,
+    unknown_user_and_wrong_password_look_the_same,
+    account_rules,
+    raw_data_reads_are_audited_and_scoped,
+);

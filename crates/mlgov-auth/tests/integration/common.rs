@@ -1,11 +1,156 @@
-//! Shared fixtures: a temporary database, a manual clock, four accounts and one survey.
+//! Shared fixtures: a fresh database on either backend ([`Backend`]: a temporary SQLite file, or
+//! a schema of its own on the PostgreSQL server named by `MLGOV_TEST_PG_URL`), a manual clock,
+//! four accounts and one survey; and [`on_both_backends!`], which turns one test body into a
+//! SQLite test and a PostgreSQL test.
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use mlgov_auth::limiter::LimitConfig;
 use mlgov_auth::secret::PasswordParams;
-use mlgov_auth::{Auth, Clock, Config, Principal, Role, SqliteAuthStore};
+use mlgov_auth::{Auth, AuthStore, Clock, Config, Principal, Role};
+
+pub const PG_URL_VAR: &str = "MLGOV_TEST_PG_URL";
+
+/// The PostgreSQL server of the tests, or `None` with a printed notice when `MLGOV_TEST_PG_URL`
+/// is unset (as the store-postgres tests do). Under CI (`CI` set) a missing URL fails the test.
+pub fn pg_url(test: &str) -> Option<String> {
+    match std::env::var(PG_URL_VAR) {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false") => {
+            panic!("{test}: {PG_URL_VAR} is not set but CI is: run the tests under scripts/pg-test.sh")
+        }
+        _ => {
+            eprintln!("SKIPPED {test} on PostgreSQL: {PG_URL_VAR} is not set (run under scripts/pg-test.sh to test PostgreSQL)");
+            None
+        }
+    }
+}
+
+/// A schema of its own on the test server (so tests run in parallel), dropped on drop. Stores
+/// reach it through the URL's `options=-c search_path=…`; their connections carry the schema's
+/// name as `application_name`.
+pub struct PgSchema {
+    pub base: String,
+    pub name: String,
+}
+
+impl PgSchema {
+    pub fn new(base: &str) -> PgSchema {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let name = format!("auth_t_{}_{}_{nanos}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
+        let mut admin = postgres::Client::connect(base, postgres::NoTls).expect("connect to MLGOV_TEST_PG_URL");
+        admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}")).expect("create schema");
+        PgSchema { base: base.to_string(), name }
+    }
+
+    /// The server URL with this schema as the search path.
+    pub fn url(&self) -> String {
+        let sep = if self.base.contains('?') { '&' } else { '?' };
+        format!("{}{sep}options=-c%20search_path%3D{n}&application_name={n}", self.base, n = self.name)
+    }
+
+    /// A plain client on this schema, for looking behind the store's back.
+    pub fn admin(&self) -> postgres::Client {
+        let mut c = postgres::Client::connect(&self.base, postgres::NoTls).expect("connect");
+        c.batch_execute(&format!("SET search_path = {}", self.name)).expect("search path");
+        c
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.base, postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name));
+        }
+    }
+}
+
+/// A fresh, empty database for the auth tables.
+pub enum Backend {
+    /// `<tmp>/mlgov.db`.
+    Sqlite { _dir: tempfile::TempDir, path: PathBuf },
+    /// A schema of its own on the PostgreSQL test server.
+    Postgres(PgSchema),
+}
+
+impl Backend {
+    pub fn sqlite() -> Backend {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mlgov.db");
+        Backend::Sqlite { _dir: dir, path }
+    }
+
+    /// `None` (with a notice) when no PostgreSQL server is configured.
+    pub fn postgres(test: &str) -> Option<Backend> {
+        pg_url(test).map(|url| Backend::Postgres(PgSchema::new(&url)))
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Backend::Sqlite { .. } => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// What `mlgov --db` would be given: the file path or the URL.
+    pub fn location(&self) -> String {
+        match self {
+            Backend::Sqlite { path, .. } => path.to_str().expect("utf-8 temp path").to_string(),
+            Backend::Postgres(s) => s.url(),
+        }
+    }
+
+    /// A new store (its own connection) on this database, through `mlgov_auth::open_store`.
+    pub fn open(&self) -> Box<dyn AuthStore> {
+        mlgov_auth::open_store(&self.location()).unwrap_or_else(|e| panic!("opening the {} store: {e}", self.name()))
+    }
+
+    /// The first column, as text, of every row of `sql`, read behind the store's back.
+    pub fn strings(&self, sql: &str) -> Vec<String> {
+        match self {
+            Backend::Sqlite { path, .. } => {
+                let conn = rusqlite::Connection::open(path).unwrap();
+                let mut st = conn.prepare(sql).unwrap();
+                st.query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap).collect()
+            }
+            Backend::Postgres(s) => s.admin().query(sql, &[]).unwrap().iter().map(|r| r.get::<_, String>(0)).collect(),
+        }
+    }
+}
+
+/// Turns each `fn name(x: T)` listed into two tests, `on_sqlite::name` and `on_postgres::name`,
+/// where `x = $make(backend)` on a fresh database of that backend. The PostgreSQL test prints a
+/// notice and passes when `MLGOV_TEST_PG_URL` is unset (fails under `CI`).
+macro_rules! on_both_backends {
+    ($make:path; $($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[test]
+                fn $name() {
+                    super::$name($make(crate::common::Backend::sqlite()))
+                }
+            )*
+        }
+        mod on_postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[test]
+                fn $name() {
+                    if let Some(b) = crate::common::Backend::postgres(stringify!($name)) {
+                        super::$name($make(b))
+                    }
+                }
+            )*
+        }
+    };
+}
+pub(crate) use on_both_backends;
 
 /// A clock the test moves by hand.
 #[derive(Default)]
@@ -30,8 +175,7 @@ pub const T0: i64 = 1_800_000_000;
 pub const WHO: [&str; 5] = ["admin", "member", "outsider", "viewer", "public"];
 
 pub struct Fixture {
-    pub _dir: tempfile::TempDir,
-    pub db: std::path::PathBuf,
+    pub backend: Backend,
     pub auth: Auth,
     pub clock: Arc<ManualClock>,
     /// Bearer tokens of ada (admin), rita (researcher in p1), ned (researcher in p2), vic (viewer).
@@ -50,11 +194,15 @@ pub fn config() -> Config {
 }
 
 impl Fixture {
+    /// On a fresh SQLite file.
     pub fn new() -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("mlgov.db");
+        Fixture::on(Backend::sqlite())
+    }
+
+    /// On a fresh database of `backend`.
+    pub fn on(backend: Backend) -> Fixture {
         let clock = Arc::new(ManualClock(AtomicI64::new(T0)));
-        let auth = Auth::with_clock(Box::new(SqliteAuthStore::open(&db).unwrap()), config(), clock.clone());
+        let auth = Auth::with_clock(backend.open(), config(), clock.clone());
         let root = Principal::cli_admin();
         auth.add_user(&root, "ada", Role::Admin, PASSWORD, &[]).unwrap();
         auth.add_user(&root, "rita", Role::Researcher, PASSWORD, &["p1".into()]).unwrap();
@@ -63,7 +211,7 @@ impl Fixture {
         let tokens = ["ada", "rita", "ned", "vic"].iter().map(|u| auth.issue_token(&root, u, "tests").unwrap().token).collect();
         auth.create_survey(&root, "s1", "whole-comm-interactions", "p1").unwrap();
         let invitation = auth.invite(&root, "s1", 1, Some("loc:x")).unwrap().remove(0);
-        Fixture { _dir: dir, db, auth, clock, tokens, invitation }
+        Fixture { backend, auth, clock, tokens, invitation }
     }
 
     /// The principal of one column of [`WHO`].

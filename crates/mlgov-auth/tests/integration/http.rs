@@ -261,7 +261,7 @@ async fn html_in_answers_is_escaped() {
 async fn mount_at_opens_the_store_in_the_database_file_and_keeps_other_routes() {
     let f = Fixture::new();
     let other = Router::new().route("/hello", axum::routing::get(|w: mlgov_auth::http::Who| async move { w.0.username }));
-    let app = mlgov_auth::http::mount_at(other, Some(&f.db));
+    let app = mlgov_auth::http::mount_at(other, Some(&f.backend.location()));
     // The layer covers the other router's routes too: the principal is in the extensions.
     let (s, _, body) = send(app.clone(), request("GET", "/hello", Some(&f.tokens[3]), None)).await;
     assert_eq!((s, body.as_str()), (StatusCode::OK, "vic"));
@@ -270,6 +270,6 @@ async fn mount_at_opens_the_store_in_the_database_file_and_keeps_other_routes() 
     let (s, _, _) = send(app, request("GET", "/api/v1/users", Some(&f.tokens[0]), None)).await;
     assert_eq!(s, StatusCode::OK);
     // A store that cannot be opened: the auth routes answer 503, nothing panics.
-    let broken = mlgov_auth::http::mount_at(Router::new(), Some(std::path::Path::new("/nonexistent/dir/x.db")));
+    let broken = mlgov_auth::http::mount_at(Router::new(), Some("/nonexistent/dir/x.db"));
     assert_eq!(send(broken, request("GET", "/api/v1/me", None, None)).await.0, StatusCode::SERVICE_UNAVAILABLE);
 }

@@ -52,9 +52,7 @@ fn valid_answers_map_to_the_long_layout() {
     assert_eq!(respond::values_of(&ins, &a), values(&[("freq_p1_trade_unions", "3"), ("nature_p1_trade_unions", "5"), ("public_attitudes", "2"), ("role", "local_official")]));
 }
 
-#[test]
-fn invite_save_resume_submit_then_link_is_unusable() {
-    let f = Fixture::new();
+fn invite_save_resume_submit_then_link_is_unusable(f: Fixture) {
     let admin = f.auth.token_principal(&f.tokens[0]).unwrap().unwrap();
     let tok = f.invitation.clone();
     let opened = f.auth.open_invitation(&tok).unwrap();
@@ -83,9 +81,7 @@ fn invite_save_resume_submit_then_link_is_unusable() {
     assert!(matches!(f.auth.open_invitation(&"0".repeat(64)), Err(AuthError::NotFound(_))));
 }
 
-#[test]
-fn aggregates_suppress_cells_below_five_respondents() {
-    let f = Fixture::new();
+fn aggregates_suppress_cells_below_five_respondents(f: Fixture) {
     let admin = Principal::cli_admin();
     let links = f.auth.invite(&admin, "s1", 6, None).unwrap();
     // Five respondents answer trade unions in p1 (1..=5); only four answer employers.
@@ -108,3 +104,8 @@ fn aggregates_suppress_cells_below_five_respondents() {
     let roles = agg.choices.iter().find(|c| c.item == "role").unwrap();
     assert!(roles.counts.iter().all(|(_, c)| c.is_none()), "{roles:?}");
 }
+
+on_both_backends!(Fixture::on;
+    invite_save_resume_submit_then_link_is_unusable,
+    aggregates_suppress_cells_below_five_respondents,
+);

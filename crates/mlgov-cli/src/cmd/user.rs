@@ -5,7 +5,7 @@
 use std::io::BufRead;
 
 use mlgov_auth::secret::random_token;
-use mlgov_auth::{Auth, AuthError, Config, Principal, Role, SqliteAuthStore};
+use mlgov_auth::{Auth, AuthError, Config, Principal, Role};
 use serde_json::json;
 
 use crate::ctx::{CliError, Ctx};
@@ -60,12 +60,8 @@ pub enum TokenCommand {
 }
 
 fn open(ctx: &Ctx) -> Result<Auth, CliError> {
-    let location = ctx.db.to_string_lossy();
-    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-        return Err(CliError::Usage("accounts are stored in SQLite only for now; --db must be a database file".into()));
-    }
-    let store = SqliteAuthStore::open(&ctx.db).map_err(auth_err)?;
-    Ok(Auth::new(Box::new(store), Config::default()))
+    let store = mlgov_auth::open_store(&ctx.db.to_string_lossy()).map_err(auth_err)?;
+    Ok(Auth::new(store, Config::default()))
 }
 
 fn auth_err(e: AuthError) -> CliError {

@@ -1,0 +1,545 @@
+//! The PostgreSQL [`AuthStore`]: the tables of the SQLite schema (`auth_*`, `survey_*`) in the
+//! knowledge base's PostgreSQL database, versioned in their own `auth_schema` table (the knowledge
+//! base uses `schema_migrations`), migrated under an advisory lock so servers starting together
+//! migrate once.
+//!
+//! One connection behind a mutex (the read methods of [`AuthStore`] take `&self`). Every write is
+//! one transaction. A broken connection (the server was restarted) is replaced on the next call;
+//! the call that meets it reconnects once and runs again, unless the connection broke while
+//! committing — then whether the change landed is unknown and the call returns a clean
+//! [`AuthError::Database`] instead.
+//!
+//! The client is the synchronous `postgres` crate, which runs its own small runtime: do not call a
+//! [`PgAuthStore`] from inside an async task (use `tokio::task::spawn_blocking`, as the HTTP layer
+//! does). Connecting and dropping are safe anywhere: inside a tokio runtime they happen on a
+//! separate thread.
+
+use std::sync::{Mutex, MutexGuard};
+
+use ::postgres::error::SqlState;
+use ::postgres::types::ToSql;
+use ::postgres::{Client, GenericClient, NoTls, Row, Transaction};
+
+use crate::policy::Role;
+use crate::store::*;
+use crate::AuthError;
+
+/// Versioned migrations of the auth tables, applied in order; `auth_schema(version, applied_at)`
+/// records what was applied.
+pub const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_auth.sql"))];
+
+/// Key of the advisory lock that serialises auth migrations between processes (not the knowledge
+/// base's key: the two migrate independently).
+const MIGRATION_LOCK: i64 = 0x6d6c_676f_7600_0a01;
+
+/// The server's message, code and detail when there are some (the client's own `Display` says
+/// only "db error"), else the client error with its cause.
+fn describe(e: &::postgres::Error) -> String {
+    if let Some(d) = e.as_db_error() {
+        let mut s = format!("{} ({})", d.message(), d.code().code());
+        if let Some(detail) = d.detail() {
+            s.push_str(&format!("; {detail}"));
+        }
+        return s;
+    }
+    match std::error::Error::source(e) {
+        Some(cause) => format!("{e}: {cause}"),
+        None => e.to_string(),
+    }
+}
+
+/// Why a unit of work failed: the database (maybe the connection), the database while
+/// committing, or a rule of the store (conflict, gone, …).
+enum Fail {
+    Pg(::postgres::Error),
+    Commit(::postgres::Error),
+    Auth(AuthError),
+}
+
+impl From<::postgres::Error> for Fail {
+    fn from(e: ::postgres::Error) -> Fail {
+        Fail::Pg(e)
+    }
+}
+
+impl From<AuthError> for Fail {
+    fn from(e: AuthError) -> Fail {
+        Fail::Auth(e)
+    }
+}
+
+fn commit(tx: Transaction<'_>) -> Result<(), Fail> {
+    tx.commit().map_err(Fail::Commit)
+}
+
+/// Whether `e` means the connection is gone (server restarted or shutting down, socket closed),
+/// as opposed to an error of the statement.
+fn connection_lost(e: &::postgres::Error, client: &Client) -> bool {
+    if e.is_closed() || client.is_closed() {
+        return true;
+    }
+    if let Some(d) = e.as_db_error() {
+        let c = d.code();
+        return *c == SqlState::ADMIN_SHUTDOWN || *c == SqlState::CRASH_SHUTDOWN || *c == SqlState::CANNOT_CONNECT_NOW || c.code().starts_with("08");
+    }
+    std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
+}
+
+fn is_unique_violation(e: &::postgres::Error) -> bool {
+    e.code() == Some(&SqlState::UNIQUE_VIOLATION)
+}
+
+/// Runs `f` off any tokio runtime: the synchronous client blocks on a runtime of its own, which
+/// tokio forbids on a thread that drives async tasks.
+fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return f();
+    }
+    std::thread::scope(|s| s.spawn(f).join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+}
+
+/// Closes a client (its `Drop` blocks on the client's runtime), on another thread inside a tokio
+/// runtime.
+fn discard(client: Option<Client>) {
+    let Some(c) = client else { return };
+    if tokio::runtime::Handle::try_current().is_ok() {
+        std::thread::spawn(move || drop(c));
+    } else {
+        drop(c);
+    }
+}
+
+/// `url` with any password replaced by `***`, for messages.
+fn redact(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else { return url.to_string() };
+    let (scheme, rest) = url.split_at(scheme_end);
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let authority = match (authority.rfind('@'), authority.find(':')) {
+        (Some(at), Some(colon)) if colon < at => format!("{}:***{}", &authority[..colon], &authority[at..]),
+        _ => authority.to_string(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let params: Vec<&str> = query.split('&').map(|kv| if kv.to_ascii_lowercase().starts_with("password=") { "password=***" } else { kv }).collect();
+            format!("{path}?{}", params.join("&"))
+        }
+        None => tail.to_string(),
+    };
+    format!("{scheme}{authority}{tail}")
+}
+
+fn connect_client(url: &str, location: &str) -> Result<Client, AuthError> {
+    Client::connect(url, NoTls).map_err(|e| AuthError::Database(format!("connecting to {location}: {}", describe(&e))))
+}
+
+fn migrate(client: &mut Client) -> Result<(), AuthError> {
+    let db = |e: ::postgres::Error| AuthError::Database(format!("auth migrations: {}", describe(&e)));
+    let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+    let mut tx = client.transaction().map_err(db)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(db)?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS auth_schema (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())").map_err(db)?;
+    let current: i64 = tx.query_one("SELECT coalesce(max(version), 0) FROM auth_schema", &[]).map_err(db)?.get(0);
+    if current > newest {
+        return Err(AuthError::Database(format!("auth schema version {current} is newer than this build supports ({newest})")));
+    }
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+        tx.batch_execute(sql).map_err(|e| AuthError::Database(format!("auth migration {version}: {}", describe(&e))))?;
+        tx.execute("INSERT INTO auth_schema (version) VALUES ($1)", &[version]).map_err(db)?;
+    }
+    tx.commit().map_err(db)
+}
+
+/// The PostgreSQL auth store.
+pub struct PgAuthStore {
+    /// `None` after the connection was found broken (reconnected on the next call).
+    client: Mutex<Option<Client>>,
+    url: String,
+    location: String,
+}
+
+impl std::fmt::Debug for PgAuthStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgAuthStore").field("location", &self.location).finish_non_exhaustive()
+    }
+}
+
+impl Drop for PgAuthStore {
+    fn drop(&mut self) {
+        discard(self.client.get_mut().unwrap_or_else(|p| p.into_inner()).take());
+    }
+}
+
+impl PgAuthStore {
+    /// Connects to `url` (e.g. `postgres://user:pw@127.0.0.1:5432/mlgov`) and applies pending auth
+    /// migrations, creating the tables beside the knowledge base's on a fresh database.
+    ///
+    /// # Errors
+    /// [`AuthError::Database`] when the server cannot be reached, a migration fails, or the auth
+    /// schema is newer than this build.
+    pub fn connect(url: &str) -> Result<PgAuthStore, AuthError> {
+        let location = redact(url);
+        let client = off_runtime(|| {
+            let mut c = connect_client(url, &location)?;
+            migrate(&mut c)?;
+            Ok::<_, AuthError>(c)
+        })?;
+        Ok(PgAuthStore { client: Mutex::new(Some(client)), url: url.to_string(), location })
+    }
+
+    /// The database URL with any password masked.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Option<Client>> {
+        // Every write is one transaction, rolled back when interrupted, so a panic while holding
+        // the lock leaves the connection usable: poisoning is ignored.
+        self.client.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `f` on the connection, (re)connecting first when there is none or it is closed. When
+    /// the connection turns out broken during `f`, reconnects and runs `f` once more — except when
+    /// it broke while committing (the outcome is unknown).
+    fn with<T>(&self, mut f: impl FnMut(&mut Client) -> Result<T, Fail>) -> Result<T, AuthError> {
+        let mut guard = self.lock();
+        let mut retried = false;
+        loop {
+            if guard.as_ref().is_none_or(Client::is_closed) {
+                discard(guard.take());
+                *guard = Some(off_runtime(|| connect_client(&self.url, &self.location))?);
+            }
+            let client = guard.as_mut().expect("connected above");
+            let (e, committing) = match f(client) {
+                Ok(v) => return Ok(v),
+                Err(Fail::Auth(e)) => return Err(e),
+                Err(Fail::Pg(e)) => (e, false),
+                Err(Fail::Commit(e)) => (e, true),
+            };
+            if !connection_lost(&e, client) {
+                return Err(AuthError::Database(describe(&e)));
+            }
+            discard(guard.take());
+            if committing {
+                return Err(AuthError::Database(format!(
+                    "the connection to {} broke while committing; the change may or may not have been saved: {}",
+                    self.location,
+                    describe(&e)
+                )));
+            }
+            if retried {
+                return Err(AuthError::Database(format!("connection to {} lost: {}", self.location, describe(&e))));
+            }
+            retried = true;
+        }
+    }
+
+    /// One statement in its own transaction (so a broken connection before `COMMIT` means it
+    /// did not run and may be retried); the number of rows it changed.
+    fn execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, AuthError> {
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            let n = tx.execute(sql, params)?;
+            commit(tx)?;
+            Ok(n)
+        })
+    }
+}
+
+/// Users with their memberships; append a `WHERE`, then [`USER_GROUP`].
+const USER_SELECT: &str = "SELECT u.id, u.username, u.role, u.password_hash, u.created, \
+     coalesce(array_agg(m.project ORDER BY m.project COLLATE \"C\") FILTER (WHERE m.project IS NOT NULL), '{}')::text[] \
+     FROM auth_users u LEFT JOIN auth_memberships m ON m.user_id = u.id";
+const USER_GROUP: &str = "GROUP BY u.id ORDER BY lower(u.username) COLLATE \"C\", u.username COLLATE \"C\"";
+
+fn user_row(r: &Row) -> Result<UserRecord, Fail> {
+    let id: i64 = r.get(0);
+    let role: String = r.get(2);
+    let role = role.parse::<Role>().map_err(|e| AuthError::Database(format!("auth_users row {id}: {e}")))?;
+    Ok(UserRecord { id, username: r.get(1), role, password_hash: r.get(3), projects: r.get(5), created: r.get(4) })
+}
+
+fn user_where(c: &mut impl GenericClient, clause: &str, arg: &(dyn ToSql + Sync)) -> Result<Option<UserRecord>, Fail> {
+    let row = c.query_opt(&format!("{USER_SELECT} WHERE {clause} {USER_GROUP}"), &[arg])?;
+    row.as_ref().map(user_row).transpose()
+}
+
+fn set_memberships(tx: &mut Transaction<'_>, user_id: i64, projects: &[String], now: i64) -> Result<(), Fail> {
+    tx.execute("DELETE FROM auth_memberships WHERE user_id = $1", &[&user_id])?;
+    for p in projects {
+        tx.execute("INSERT INTO auth_projects (name, created) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[p, &now])?;
+        tx.execute("INSERT INTO auth_memberships (user_id, project) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&user_id, p])?;
+    }
+    Ok(())
+}
+
+const TOKEN_SELECT: &str = "SELECT t.id, t.token_hash, t.user_id, u.username, t.label, t.created, t.revoked FROM auth_tokens t JOIN auth_users u ON u.id = t.user_id";
+
+fn token_row(r: &Row) -> TokenRecord {
+    TokenRecord { id: r.get(0), token_hash: r.get(1), user_id: r.get(2), username: r.get(3), label: r.get(4), created: r.get(5), revoked: r.get(6) }
+}
+
+const SURVEY_SELECT: &str = "SELECT id, name, instrument, project, created FROM survey_collections";
+
+fn survey_row(r: &Row) -> SurveyRecord {
+    SurveyRecord { id: r.get(0), name: r.get(1), instrument: r.get(2), project: r.get(3), created: r.get(4) }
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+impl AuthStore for PgAuthStore {
+    fn ensure_project(&mut self, name: &str, now: i64) -> Result<(), AuthError> {
+        self.execute("INSERT INTO auth_projects (name, created) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&name, &now])?;
+        Ok(())
+    }
+
+    fn projects(&self) -> Result<Vec<String>, AuthError> {
+        self.with(|c| Ok(c.query("SELECT name FROM auth_projects ORDER BY name COLLATE \"C\"", &[])?.iter().map(|r| r.get(0)).collect()))
+    }
+
+    fn create_user(&mut self, username: &str, role: Role, password_hash: &str, projects: &[String], now: i64) -> Result<UserRecord, AuthError> {
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            let inserted = tx.query_one(
+                "INSERT INTO auth_users (username, role, password_hash, created) VALUES ($1, $2, $3, $4) RETURNING id",
+                &[&username, &role.as_str(), &password_hash, &now],
+            );
+            let id: i64 = match inserted {
+                Err(e) if is_unique_violation(&e) => return Err(AuthError::Conflict(format!("user {username:?} already exists")).into()),
+                r => r?.get(0),
+            };
+            set_memberships(&mut tx, id, projects, now)?;
+            let user = user_where(&mut tx, "u.id = $1", &id)?;
+            commit(tx)?;
+            user.ok_or_else(|| AuthError::Database("user vanished after insert".into()).into())
+        })
+    }
+
+    fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>, AuthError> {
+        self.with(|c| user_where(c, "lower(u.username) = lower($1)", &username))
+    }
+
+    fn user_by_id(&self, id: i64) -> Result<Option<UserRecord>, AuthError> {
+        self.with(|c| user_where(c, "u.id = $1", &id))
+    }
+
+    fn users(&self) -> Result<Vec<UserRecord>, AuthError> {
+        self.with(|c| c.query(&format!("{USER_SELECT} {USER_GROUP}"), &[])?.iter().map(user_row).collect())
+    }
+
+    fn update_user(&mut self, username: &str, role: Option<Role>, password_hash: Option<&str>, projects: Option<&[String]>, now: i64) -> Result<UserRecord, AuthError> {
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            let Some(row) = tx.query_opt("SELECT id FROM auth_users WHERE lower(username) = lower($1) FOR UPDATE", &[&username])? else {
+                return Err(AuthError::NotFound(format!("user {username:?}")).into());
+            };
+            let id: i64 = row.get(0);
+            if let Some(role) = role {
+                tx.execute("UPDATE auth_users SET role = $1 WHERE id = $2", &[&role.as_str(), &id])?;
+            }
+            if let Some(h) = password_hash {
+                tx.execute("UPDATE auth_users SET password_hash = $1 WHERE id = $2", &[&h, &id])?;
+                // A new password ends every existing session of the account.
+                tx.execute("DELETE FROM auth_sessions WHERE user_id = $1", &[&id])?;
+            }
+            if let Some(p) = projects {
+                set_memberships(&mut tx, id, p, now)?;
+            }
+            let user = user_where(&mut tx, "u.id = $1", &id)?;
+            commit(tx)?;
+            user.ok_or_else(|| AuthError::NotFound(format!("user {username:?}")).into())
+        })
+    }
+
+    fn delete_user(&mut self, username: &str) -> Result<bool, AuthError> {
+        // Sessions, tokens and memberships go with it (ON DELETE CASCADE).
+        Ok(self.execute("DELETE FROM auth_users WHERE lower(username) = lower($1)", &[&username])? > 0)
+    }
+
+    fn insert_session(&mut self, s: &SessionRecord) -> Result<(), AuthError> {
+        self.execute(
+            "INSERT INTO auth_sessions (id_hash, user_id, csrf, created, expires) VALUES ($1, $2, $3, $4, $5)",
+            &[&s.id_hash, &s.user_id, &s.csrf, &s.created, &s.expires],
+        )?;
+        Ok(())
+    }
+
+    fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>, AuthError> {
+        self.with(|c| {
+            let row = c.query_opt("SELECT id_hash, user_id, csrf, created, expires FROM auth_sessions WHERE id_hash = $1", &[&id_hash])?;
+            Ok(row.map(|r| SessionRecord { id_hash: r.get(0), user_id: r.get(1), csrf: r.get(2), created: r.get(3), expires: r.get(4) }))
+        })
+    }
+
+    fn delete_session(&mut self, id_hash: &str) -> Result<(), AuthError> {
+        self.execute("DELETE FROM auth_sessions WHERE id_hash = $1", &[&id_hash])?;
+        Ok(())
+    }
+
+    fn purge_sessions(&mut self, now: i64) -> Result<usize, AuthError> {
+        let n = self.execute("DELETE FROM auth_sessions WHERE expires <= $1", &[&now])?;
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+
+    fn insert_token(&mut self, token_hash: &str, user_id: i64, label: &str, now: i64) -> Result<i64, AuthError> {
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            let id: i64 = tx
+                .query_one("INSERT INTO auth_tokens (token_hash, user_id, label, created) VALUES ($1, $2, $3, $4) RETURNING id", &[&token_hash, &user_id, &label, &now])?
+                .get(0);
+            commit(tx)?;
+            Ok(id)
+        })
+    }
+
+    fn token_by_hash(&self, token_hash: &str) -> Result<Option<TokenRecord>, AuthError> {
+        self.with(|c| Ok(c.query_opt(&format!("{TOKEN_SELECT} WHERE t.token_hash = $1"), &[&token_hash])?.as_ref().map(token_row)))
+    }
+
+    fn tokens(&self) -> Result<Vec<TokenRecord>, AuthError> {
+        self.with(|c| Ok(c.query(&format!("{TOKEN_SELECT} ORDER BY t.id DESC"), &[])?.iter().map(token_row).collect()))
+    }
+
+    fn revoke_token(&mut self, id: i64, now: i64) -> Result<bool, AuthError> {
+        Ok(self.execute("UPDATE auth_tokens SET revoked = $1 WHERE id = $2 AND revoked IS NULL", &[&now, &id])? > 0)
+    }
+
+    fn audit(&mut self, e: &AuditEntry) -> Result<(), AuthError> {
+        self.execute("INSERT INTO auth_audit (time, username, action, resource) VALUES ($1, $2, $3, $4)", &[&e.time, &e.user, &e.action, &e.resource])?;
+        Ok(())
+    }
+
+    fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>, AuthError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.with(|c| {
+            let rows = c.query("SELECT time, username, action, resource FROM auth_audit ORDER BY id DESC LIMIT $1", &[&limit])?;
+            Ok(rows.iter().map(|r| AuditEntry { time: r.get(0), user: r.get(1), action: r.get(2), resource: r.get(3) }).collect())
+        })
+    }
+
+    fn create_survey(&mut self, name: &str, instrument: &str, project: &str, now: i64) -> Result<SurveyRecord, AuthError> {
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            tx.execute("INSERT INTO auth_projects (name, created) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&project, &now])?;
+            let inserted = tx.query_one(
+                "INSERT INTO survey_collections (name, instrument, project, created) VALUES ($1, $2, $3, $4) RETURNING id",
+                &[&name, &instrument, &project, &now],
+            );
+            let id: i64 = match inserted {
+                Err(e) if is_unique_violation(&e) => return Err(AuthError::Conflict(format!("survey {name:?} already exists")).into()),
+                r => r?.get(0),
+            };
+            commit(tx)?;
+            Ok(SurveyRecord { id, name: name.into(), instrument: instrument.into(), project: project.into(), created: now })
+        })
+    }
+
+    fn survey(&self, name: &str) -> Result<Option<SurveyRecord>, AuthError> {
+        self.with(|c| Ok(c.query_opt(&format!("{SURVEY_SELECT} WHERE name = $1"), &[&name])?.as_ref().map(survey_row)))
+    }
+
+    fn survey_by_id(&self, id: i64) -> Result<Option<SurveyRecord>, AuthError> {
+        self.with(|c| Ok(c.query_opt(&format!("{SURVEY_SELECT} WHERE id = $1"), &[&id])?.as_ref().map(survey_row)))
+    }
+
+    fn surveys(&self) -> Result<Vec<SurveyRecord>, AuthError> {
+        self.with(|c| Ok(c.query(&format!("{SURVEY_SELECT} ORDER BY name COLLATE \"C\""), &[])?.iter().map(survey_row).collect()))
+    }
+
+    fn insert_invitations(&mut self, survey_id: i64, token_hashes: &[String], locality: Option<&str>, now: i64) -> Result<Vec<i64>, AuthError> {
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            let st = tx.prepare("INSERT INTO survey_invitations (survey_id, token_hash, locality, created) VALUES ($1, $2, $3, $4) RETURNING id")?;
+            let mut ids = Vec::with_capacity(token_hashes.len());
+            for h in token_hashes {
+                ids.push(tx.query_one(&st, &[&survey_id, h, &locality, &now])?.get(0));
+            }
+            commit(tx)?;
+            Ok(ids)
+        })
+    }
+
+    fn invitation(&self, token_hash: &str) -> Result<Option<InvitationRecord>, AuthError> {
+        self.with(|c| {
+            let row = c.query_opt("SELECT id, survey_id, token_hash, locality, created, started, submitted FROM survey_invitations WHERE token_hash = $1", &[&token_hash])?;
+            Ok(row.map(|r| InvitationRecord {
+                id: r.get(0),
+                survey_id: r.get(1),
+                token_hash: r.get(2),
+                locality: r.get(3),
+                created: r.get(4),
+                started: r.get(5),
+                submitted: r.get(6),
+            }))
+        })
+    }
+
+    fn save_answers(&mut self, invitation_id: i64, answers: &[Answer], submit: bool, now: i64) -> Result<(), AuthError> {
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            // The row lock makes a concurrent submission wait for this transaction and then see
+            // `submitted` set (READ COMMITTED re-reads the locked row), so only one lands.
+            let row = tx.query_opt("SELECT survey_id, submitted FROM survey_invitations WHERE id = $1 FOR UPDATE", &[&invitation_id])?;
+            let survey_id: i64 = match row {
+                Some(r) if r.get::<_, Option<i64>>(1).is_none() => r.get(0),
+                _ => return Err(AuthError::Gone("this invitation has already been used".into()).into()),
+            };
+            let submitted = submit.then_some(now);
+            tx.execute("UPDATE survey_invitations SET started = coalesce(started, $1), submitted = $2 WHERE id = $3", &[&now, &submitted, &invitation_id])?;
+            tx.execute("DELETE FROM survey_raw_answers WHERE invitation_id = $1", &[&invitation_id])?;
+            let st = tx.prepare("INSERT INTO survey_raw_answers (survey_id, invitation_id, item, period, value) VALUES ($1, $2, $3, $4, $5)")?;
+            for a in answers {
+                tx.execute(&st, &[&survey_id, &invitation_id, &a.item, &a.period, &a.value])?;
+            }
+            commit(tx)
+        })
+    }
+
+    fn answers_of(&self, invitation_id: i64) -> Result<Vec<Answer>, AuthError> {
+        self.with(|c| {
+            let rows = c.query("SELECT item, period, value FROM survey_raw_answers WHERE invitation_id = $1 ORDER BY item COLLATE \"C\", period COLLATE \"C\"", &[&invitation_id])?;
+            Ok(rows.iter().map(|r| Answer { item: r.get(0), period: r.get(1), value: r.get(2) }).collect())
+        })
+    }
+
+    fn raw_answers(&self, survey_id: i64) -> Result<Vec<RawAnswer>, AuthError> {
+        self.with(|c| {
+            let rows = c.query(
+                "SELECT a.invitation_id, i.locality, i.submitted IS NOT NULL, a.item, a.period, a.value FROM survey_raw_answers a \
+                 JOIN survey_invitations i ON i.id = a.invitation_id WHERE a.survey_id = $1 \
+                 ORDER BY a.invitation_id, a.item COLLATE \"C\", a.period COLLATE \"C\"",
+                &[&survey_id],
+            )?;
+            Ok(rows
+                .iter()
+                .map(|r| RawAnswer { respondent: r.get(0), locality: r.get(1), submitted: r.get(2), answer: Answer { item: r.get(3), period: r.get(4), value: r.get(5) } })
+                .collect())
+        })
+    }
+
+    fn progress(&self, survey_id: i64) -> Result<Progress, AuthError> {
+        self.with(|c| {
+            let r = c.query_one(
+                "SELECT count(*), count(*) FILTER (WHERE started IS NOT NULL AND submitted IS NULL), count(*) FILTER (WHERE submitted IS NOT NULL) \
+                 FROM survey_invitations WHERE survey_id = $1",
+                &[&survey_id],
+            )?;
+            Ok(Progress { invited: count(r.get(0)), started: count(r.get(1)), submitted: count(r.get(2)) })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact("postgres://ann:secret@db:5432/mlgov"), "postgres://ann:***@db:5432/mlgov");
+        assert_eq!(redact("postgres://ann@db/mlgov"), "postgres://ann@db/mlgov");
+        assert_eq!(redact("postgresql://db/mlgov?user=ann&password=s3&sslmode=disable"), "postgresql://db/mlgov?user=ann&password=***&sslmode=disable");
+        assert_eq!(redact("postgres://a:b@c"), "postgres://a:***@c");
+    }
+}

@@ -1,0 +1,400 @@
+//! The storage contract of [`AuthStore`], run against both backends (`on_sqlite::…` always,
+//! `on_postgres::…` when `MLGOV_TEST_PG_URL` is set): users, sessions, tokens, the audit log,
+//! surveys, invitations and answers (including two concurrent submissions of one invitation),
+//! reopening; then PostgreSQL-only behaviour (migrations under concurrency, reconnecting after the
+//! server dropped the connection, the router on a PostgreSQL URL).
+
+use std::sync::Barrier;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use mlgov_auth::store::*;
+use mlgov_auth::{AuthError, AuthStore, PgAuthStore, Role};
+use tower::ServiceExt;
+
+use crate::common::*;
+
+fn strs(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+fn answer(item: &str, period: &str, value: &str) -> Answer {
+    Answer { item: item.into(), period: period.into(), value: value.into() }
+}
+
+fn session(id_hash: &str, user_id: i64, expires: i64) -> SessionRecord {
+    SessionRecord { id_hash: id_hash.into(), user_id, csrf: format!("csrf-{id_hash}"), created: 1, expires }
+}
+
+fn names(s: &dyn AuthStore) -> Vec<String> {
+    s.users().unwrap().into_iter().map(|u| u.username).collect()
+}
+
+fn users(b: Backend) {
+    let mut s = b.open();
+    let ann = s.create_user("Ann", Role::Researcher, "hash-1", &strs(&["p2", "p1"]), 10).unwrap();
+    assert!(ann.id > 0);
+    assert_eq!(
+        (ann.username.as_str(), ann.role, ann.password_hash.as_str(), ann.projects.clone(), ann.created),
+        ("Ann", Role::Researcher, "hash-1", strs(&["p1", "p2"]), 10)
+    );
+    // Names are unique case-insensitively; a refused account leaves nothing behind.
+    for taken in ["Ann", "ann", "ANN"] {
+        assert!(matches!(s.create_user(taken, Role::Viewer, "h", &strs(&["p3"]), 11), Err(AuthError::Conflict(_))), "{taken}");
+    }
+    assert_eq!(s.projects().unwrap(), strs(&["p1", "p2"]));
+    assert_eq!(s.user_by_name("aNN").unwrap(), Some(ann.clone()));
+    assert_eq!(s.user_by_id(ann.id).unwrap(), Some(ann.clone()));
+    assert_eq!(s.user_by_name("nobody").unwrap(), None);
+    assert_eq!(s.user_by_id(ann.id + 1000).unwrap(), None);
+    // Listed by name, case-insensitively (SQLite's NOCASE order), with their projects.
+    let bob = s.create_user("bob", Role::Viewer, "hash-2", &[], 12).unwrap();
+    s.create_user("Carl", Role::Admin, "hash-3", &strs(&["p1"]), 13).unwrap();
+    s.create_user("al_", Role::Viewer, "hash-4", &[], 14).unwrap();
+    assert!(bob.id > ann.id && bob.projects.is_empty());
+    assert_eq!(names(&*s), ["al_", "Ann", "bob", "Carl"]);
+    assert_eq!(s.users().unwrap()[1], ann);
+    // Updates change only what is given; new projects are created.
+    let u = s.update_user("ANN", Some(Role::Admin), None, None, 20).unwrap();
+    assert_eq!((u.role, u.password_hash.as_str(), u.projects.clone()), (Role::Admin, "hash-1", strs(&["p1", "p2"])));
+    let u = s.update_user("ann", None, None, Some(&strs(&["p4"])), 21).unwrap();
+    assert_eq!((u.role, u.projects.clone()), (Role::Admin, strs(&["p4"])));
+    assert_eq!(s.projects().unwrap(), strs(&["p1", "p2", "p4"]));
+    // A new password ends the account's sessions, not others'.
+    s.insert_session(&session("sa", ann.id, 100)).unwrap();
+    s.insert_session(&session("sb", bob.id, 100)).unwrap();
+    let u = s.update_user("Ann", None, Some("hash-9"), None, 22).unwrap();
+    assert_eq!(u.password_hash, "hash-9");
+    assert_eq!(s.session("sa").unwrap(), None);
+    assert!(s.session("sb").unwrap().is_some());
+    assert!(matches!(s.update_user("nobody", Some(Role::Viewer), None, None, 23), Err(AuthError::NotFound(_))));
+    // Deleting (by any case) takes sessions, tokens and memberships with it.
+    s.insert_session(&session("sa2", ann.id, 100)).unwrap();
+    let t = s.insert_token("tok-ann", ann.id, "", 24).unwrap();
+    s.insert_token("tok-bob", bob.id, "", 24).unwrap();
+    assert!(s.delete_user("aNn").unwrap());
+    assert!(!s.delete_user("ann").unwrap());
+    assert_eq!(s.session("sa2").unwrap(), None);
+    assert_eq!(s.token_by_hash("tok-ann").unwrap(), None);
+    assert!(s.tokens().unwrap().iter().all(|x| x.id != t));
+    assert_eq!(s.tokens().unwrap().len(), 1);
+    assert_eq!(b.strings(&format!("SELECT project FROM auth_memberships WHERE user_id = {}", ann.id)), Vec::<String>::new());
+    assert_eq!(names(&*s), ["al_", "bob", "Carl"]);
+    // Projects survive their members; ensure_project is idempotent.
+    s.ensure_project("p0", 30).unwrap();
+    s.ensure_project("p0", 31).unwrap();
+    assert_eq!(s.projects().unwrap(), strs(&["p0", "p1", "p2", "p4"]));
+    // The name is free again, with a new id.
+    let again = s.create_user("ann", Role::Viewer, "h", &[], 40).unwrap();
+    assert_ne!(again.id, ann.id);
+}
+
+fn sessions(b: Backend) {
+    let mut s = b.open();
+    let u = s.create_user("ses", Role::Viewer, "h", &[], 1).unwrap();
+    s.insert_session(&session("a", u.id, 100)).unwrap();
+    s.insert_session(&session("b", u.id, 200)).unwrap();
+    assert_eq!(s.session("a").unwrap(), Some(session("a", u.id, 100)));
+    assert_eq!(s.session("zz").unwrap(), None);
+    assert!(s.insert_session(&session("a", u.id, 300)).is_err(), "ids are unique");
+    assert!(s.insert_session(&session("c", u.id + 1000, 300)).is_err(), "a session belongs to an account");
+    assert_eq!(s.purge_sessions(99).unwrap(), 0);
+    assert_eq!(s.purge_sessions(100).unwrap(), 1, "expired at `expires`");
+    assert_eq!(s.session("a").unwrap(), None);
+    assert!(s.session("b").unwrap().is_some());
+    s.delete_session("b").unwrap();
+    s.delete_session("b").unwrap();
+    assert_eq!(s.session("b").unwrap(), None);
+}
+
+fn tokens(b: Backend) {
+    let mut s = b.open();
+    let u1 = s.create_user("t1", Role::Viewer, "h", &[], 1).unwrap();
+    let u2 = s.create_user("t2", Role::Admin, "h", &[], 1).unwrap();
+    let id1 = s.insert_token("hash-1", u1.id, "nightly export", 5).unwrap();
+    let id2 = s.insert_token("hash-2", u2.id, "", 6).unwrap();
+    assert!(id2 > id1);
+    let t1 = TokenRecord { id: id1, token_hash: "hash-1".into(), user_id: u1.id, username: "t1".into(), label: "nightly export".into(), created: 5, revoked: None };
+    assert_eq!(s.token_by_hash("hash-1").unwrap(), Some(t1.clone()));
+    assert_eq!(s.token_by_hash("nope").unwrap(), None);
+    assert_eq!(s.tokens().unwrap().iter().map(|t| t.id).collect::<Vec<_>>(), [id2, id1], "newest first");
+    assert!(s.insert_token("hash-1", u2.id, "", 7).is_err(), "digests are unique");
+    assert!(s.revoke_token(id1, 9).unwrap());
+    assert!(!s.revoke_token(id1, 10).unwrap(), "already revoked");
+    assert!(!s.revoke_token(id2 + 1000, 10).unwrap(), "no such token");
+    assert_eq!(s.token_by_hash("hash-1").unwrap(), Some(TokenRecord { revoked: Some(9), ..t1 }), "revoked tokens are still found");
+    assert_eq!(s.tokens().unwrap()[1].revoked, Some(9));
+}
+
+fn audit_log(b: Backend) {
+    let mut s = b.open();
+    assert_eq!(s.audit_log(10).unwrap(), []);
+    // Same time on purpose: the order is that of appending.
+    let entry = |i: usize| AuditEntry { time: "2027-01-15T08:00:00Z".into(), user: format!("u{i}"), action: format!("a{i}"), resource: format!("survey:s{i}") };
+    for i in 0..5 {
+        s.audit(&entry(i)).unwrap();
+    }
+    assert_eq!(s.audit_log(3).unwrap(), [entry(4), entry(3), entry(2)]);
+    assert_eq!(s.audit_log(100).unwrap().len(), 5);
+    assert_eq!(s.audit_log(0).unwrap(), []);
+    // Another connection sees the same log.
+    assert_eq!(b.open().audit_log(1).unwrap(), [entry(4)]);
+}
+
+fn surveys_invitations_and_answers(b: Backend) {
+    let mut s = b.open();
+    let s1 = s.create_survey("s1", "whole-comm-interactions", "p9", 7).unwrap();
+    assert_eq!((s1.name.as_str(), s1.instrument.as_str(), s1.project.as_str(), s1.created), ("s1", "whole-comm-interactions", "p9", 7));
+    assert_eq!(s.projects().unwrap(), strs(&["p9"]), "the project is created");
+    assert!(matches!(s.create_survey("s1", "whole-comm-interactions", "p9", 8), Err(AuthError::Conflict(_))));
+    let a0 = s.create_survey("a0", "whole-comm-interactions", "p9", 8).unwrap();
+    assert_eq!(s.survey("s1").unwrap(), Some(s1.clone()));
+    assert_eq!(s.survey_by_id(s1.id).unwrap(), Some(s1.clone()));
+    assert_eq!(s.survey("none").unwrap(), None);
+    assert_eq!(s.surveys().unwrap(), [a0.clone(), s1.clone()]);
+
+    let ids = s.insert_invitations(s1.id, &strs(&["i1", "i2", "i3"]), Some("loc:x"), 8).unwrap();
+    assert_eq!(ids.len(), 3);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    let i4 = s.insert_invitations(s1.id, &strs(&["i4"]), None, 9).unwrap()[0];
+    assert_eq!(
+        s.invitation("i1").unwrap(),
+        Some(InvitationRecord { id: ids[0], survey_id: s1.id, token_hash: "i1".into(), locality: Some("loc:x".into()), created: 8, started: None, submitted: None })
+    );
+    assert_eq!(s.invitation("i4").unwrap().unwrap().locality, None);
+    assert_eq!(s.invitation("nope").unwrap(), None);
+    // One transaction: a duplicate digest inserts none of the batch.
+    assert!(s.insert_invitations(s1.id, &strs(&["i5", "i1"]), None, 9).is_err());
+    assert_eq!(s.invitation("i5").unwrap(), None);
+    assert_eq!(s.progress(s1.id).unwrap(), Progress { invited: 4, started: 0, submitted: 0 });
+
+    // Save, resume (replace), submit, then the invitation is used up.
+    let (i1, i2) = (ids[0], ids[1]);
+    s.save_answers(i1, &[answer("role", "", "local_official"), answer("freq_trade_unions", "p2", "3"), answer("freq_trade_unions", "p1", "4")], false, 10).unwrap();
+    assert_eq!(s.answers_of(i1).unwrap(), [answer("freq_trade_unions", "p1", "4"), answer("freq_trade_unions", "p2", "3"), answer("role", "", "local_official")]);
+    let inv = s.invitation("i1").unwrap().unwrap();
+    assert_eq!((inv.started, inv.submitted), (Some(10), None));
+    assert_eq!(s.progress(s1.id).unwrap(), Progress { invited: 4, started: 1, submitted: 0 });
+    s.save_answers(i1, &[answer("freq_trade_unions", "p1", "5")], false, 11).unwrap();
+    assert_eq!(s.answers_of(i1).unwrap(), [answer("freq_trade_unions", "p1", "5")], "a save replaces the previous answers");
+    assert_eq!(s.invitation("i1").unwrap().unwrap().started, Some(10), "started keeps the first save");
+    let final_answers = [answer("freq_trade_unions", "p1", "5"), answer("role", "", "expert_journalist")];
+    s.save_answers(i1, &final_answers, true, 12).unwrap();
+    let inv = s.invitation("i1").unwrap().unwrap();
+    assert_eq!((inv.started, inv.submitted), (Some(10), Some(12)));
+    assert!(matches!(s.save_answers(i1, &[], false, 13), Err(AuthError::Gone(_))));
+    assert!(matches!(s.save_answers(i1, &[answer("role", "", "x")], true, 13), Err(AuthError::Gone(_))));
+    assert!(matches!(s.save_answers(i4 + 1000, &[], true, 13), Err(AuthError::Gone(_))), "no such invitation");
+    assert_eq!(s.answers_of(i1).unwrap(), final_answers, "refused saves change nothing");
+    assert_eq!(s.invitation("i1").unwrap().unwrap().submitted, Some(12));
+    // Submitting directly, without a prior save, starts and submits at once.
+    s.save_answers(ids[2], &[answer("role", "", "local_official")], true, 14).unwrap();
+    let inv = s.invitation("i3").unwrap().unwrap();
+    assert_eq!((inv.started, inv.submitted), (Some(14), Some(14)));
+    s.save_answers(i2, &[answer("freq_employers", "p1", "2")], false, 15).unwrap();
+
+    // Raw answers: every respondent's, submitted or not, by respondent then item and period.
+    let raw = s.raw_answers(s1.id).unwrap();
+    type Flat<'a> = (i64, Option<&'a str>, bool, &'a str, &'a str, &'a str);
+    let rows: Vec<Flat<'_>> =
+        raw.iter().map(|r| (r.respondent, r.locality.as_deref(), r.submitted, r.answer.item.as_str(), r.answer.period.as_str(), r.answer.value.as_str())).collect();
+    assert_eq!(
+        rows,
+        [
+            (i1, Some("loc:x"), true, "freq_trade_unions", "p1", "5"),
+            (i1, Some("loc:x"), true, "role", "", "expert_journalist"),
+            (i2, Some("loc:x"), false, "freq_employers", "p1", "2"),
+            (ids[2], Some("loc:x"), true, "role", "", "local_official"),
+        ]
+    );
+    assert_eq!(s.raw_answers(a0.id).unwrap(), []);
+    assert_eq!(s.answers_of(i4).unwrap(), []);
+    assert_eq!(s.progress(s1.id).unwrap(), Progress { invited: 4, started: 1, submitted: 2 });
+    assert_eq!(s.progress(a0.id).unwrap(), Progress::default());
+}
+
+/// Two connections submit the same invitation at the same moment, many times over: exactly one
+/// submission lands each time, the other is told the link is used, and the stored answers are the
+/// winner's.
+fn concurrent_submissions_land_once(b: Backend) {
+    let mut setup = b.open();
+    let survey = setup.create_survey("race", "whole-comm-interactions", "p1", 1).unwrap();
+    let hashes: Vec<String> = (0..12).map(|i| format!("race-{i}")).collect();
+    let ids = setup.insert_invitations(survey.id, &hashes, None, 1).unwrap();
+    let mut stores = [b.open(), b.open()];
+    for &inv in &ids {
+        let barrier = Barrier::new(2);
+        let results: Vec<Result<(), AuthError>> = std::thread::scope(|sc| {
+            let handles: Vec<_> = stores
+                .iter_mut()
+                .enumerate()
+                .map(|(k, store)| {
+                    let barrier = &barrier;
+                    sc.spawn(move || {
+                        let mine = [answer("freq_trade_unions", "p1", &k.to_string()), answer("role", "", &format!("writer_{k}"))];
+                        barrier.wait();
+                        store.save_answers(inv, &mine, true, 2)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("thread")).collect()
+        });
+        let winners: Vec<usize> = results.iter().enumerate().filter(|(_, r)| r.is_ok()).map(|(k, _)| k).collect();
+        assert_eq!(winners.len(), 1, "invitation {inv}: {results:?}");
+        let loser = &results[1 - winners[0]];
+        assert!(matches!(loser, Err(AuthError::Gone(_))), "invitation {inv}: {loser:?}");
+        let k = winners[0];
+        assert_eq!(setup.answers_of(inv).unwrap(), [answer("freq_trade_unions", "p1", &k.to_string()), answer("role", "", &format!("writer_{k}"))]);
+    }
+    assert_eq!(setup.progress(survey.id).unwrap(), Progress { invited: 12, started: 0, submitted: 12 });
+    // Concurrent saves (not submissions) of one invitation both succeed; one of them is kept whole.
+    let inv = setup.insert_invitations(survey.id, &strs(&["race-save"]), None, 3).unwrap()[0];
+    let barrier = Barrier::new(2);
+    std::thread::scope(|sc| {
+        for (k, store) in stores.iter_mut().enumerate() {
+            let barrier = &barrier;
+            sc.spawn(move || {
+                barrier.wait();
+                store.save_answers(inv, &[answer("role", "", &format!("saver_{k}")), answer("x", "", &k.to_string())], false, 4).unwrap();
+            });
+        }
+    });
+    let kept = setup.answers_of(inv).unwrap();
+    assert!(kept == [answer("role", "", "saver_0"), answer("x", "", "0")] || kept == [answer("role", "", "saver_1"), answer("x", "", "1")], "{kept:?}");
+}
+
+fn reopening_keeps_everything_and_migrates_once(b: Backend) {
+    let mut s = b.open();
+    let u = s.create_user("keep", Role::Researcher, "h", &strs(&["p1"]), 1).unwrap();
+    let survey = s.create_survey("kept", "whole-comm-interactions", "p1", 1).unwrap();
+    drop(s);
+    let s = b.open();
+    assert_eq!(s.user_by_name("KEEP").unwrap(), Some(u));
+    assert_eq!(s.survey("kept").unwrap(), Some(survey));
+    assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM auth_schema"), ["1"]);
+}
+
+on_both_backends!(std::convert::identity;
+    users,
+    sessions,
+    tokens,
+    audit_log,
+    surveys_invitations_and_answers,
+    concurrent_submissions_land_once,
+    reopening_keeps_everything_and_migrates_once,
+);
+
+// ---------------------------------------------------------------- PostgreSQL only
+
+fn pg_schema(test: &str) -> Option<PgSchema> {
+    pg_url(test).map(|url| PgSchema::new(&url))
+}
+
+/// Ends every connection of the stores on `schema` from the server side, as a restart does.
+fn kill_store_connections(schema: &PgSchema) -> i64 {
+    let mut admin = postgres::Client::connect(&schema.base, postgres::NoTls).unwrap();
+    let killed = admin
+        .query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()", &[&schema.name])
+        .unwrap()
+        .len();
+    i64::try_from(killed).unwrap()
+}
+
+#[test]
+fn pg_concurrent_first_connections_migrate_once() {
+    let Some(schema) = pg_schema("pg_concurrent_first_connections_migrate_once") else { return };
+    let url = schema.url();
+    std::thread::scope(|sc| {
+        let handles: Vec<_> = (0..4).map(|_| sc.spawn(|| PgAuthStore::connect(&url).map(|s| s.projects()))).collect();
+        for h in handles {
+            assert_eq!(h.join().unwrap().expect("connect").expect("query"), Vec::<String>::new());
+        }
+    });
+    let n: i64 = schema.admin().query_one("SELECT count(*) FROM auth_schema", &[]).unwrap().get(0);
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn pg_a_newer_auth_schema_is_refused() {
+    let Some(schema) = pg_schema("pg_a_newer_auth_schema_is_refused") else { return };
+    drop(PgAuthStore::connect(&schema.url()).unwrap());
+    schema.admin().execute("INSERT INTO auth_schema (version) VALUES (99)", &[]).unwrap();
+    match PgAuthStore::connect(&schema.url()) {
+        Err(AuthError::Database(m)) => assert!(m.contains("auth schema version 99 is newer"), "{m}"),
+        other => panic!("expected a Database error, got {other:?}"),
+    }
+}
+
+#[test]
+fn pg_reconnects_after_the_server_drops_the_connection() {
+    let Some(schema) = pg_schema("pg_reconnects_after_the_server_drops_the_connection") else { return };
+    let mut s = PgAuthStore::connect(&schema.url()).unwrap();
+    let u = s.create_user("ann", Role::Viewer, "h", &[], 1).unwrap();
+    // A read after the connection died: reconnects and answers.
+    assert_eq!(kill_store_connections(&schema), 1);
+    assert_eq!(s.user_by_name("ann").unwrap(), Some(u.clone()));
+    // A write after the connection died: it failed before COMMIT, so it runs again, once.
+    assert_eq!(kill_store_connections(&schema), 1);
+    let t = s.insert_token("tok", u.id, "", 2).unwrap();
+    assert_eq!(s.tokens().unwrap().iter().map(|x| x.id).collect::<Vec<_>>(), [t]);
+    assert_eq!(kill_store_connections(&schema), 1);
+    assert!(matches!(s.create_user("ANN", Role::Viewer, "h", &[], 3), Err(AuthError::Conflict(_))), "rules still apply after a reconnect");
+    assert_eq!(kill_store_connections(&schema), 1);
+    let survey = s.create_survey("s", "whole-comm-interactions", "p", 4).unwrap();
+    let inv = s.insert_invitations(survey.id, &strs(&["i"]), None, 4).unwrap()[0];
+    assert_eq!(kill_store_connections(&schema), 1);
+    s.save_answers(inv, &[answer("role", "", "x")], true, 5).unwrap();
+    assert!(matches!(s.save_answers(inv, &[], true, 6), Err(AuthError::Gone(_))));
+    assert_eq!(schema.admin().query_one("SELECT count(*) FROM auth_tokens", &[]).unwrap().get::<_, i64>(0), 1);
+}
+
+#[test]
+fn pg_an_unreachable_server_is_a_clean_error_without_the_password() {
+    match PgAuthStore::connect("postgres://ann:hunter2@127.0.0.1:1/mlgov?connect_timeout=2") {
+        Err(AuthError::Database(m)) => assert!(m.contains("127.0.0.1:1") && !m.contains("hunter2"), "{m}"),
+        other => panic!("expected a Database error, got {other:?}"),
+    }
+    match mlgov_auth::open_store("postgresql://127.0.0.1:1/mlgov?connect_timeout=2") {
+        Err(AuthError::Database(_)) => {}
+        Err(e) => panic!("expected a Database error, got {e}"),
+        Ok(_) => panic!("expected a Database error, got a store"),
+    }
+}
+
+/// What the server does: `mount_at` with the `--db` URL, inside the async runtime, keeps its
+/// accounts in PostgreSQL: a token issued through one store authenticates through the router.
+#[test]
+fn pg_mount_at_a_postgres_url_serves_accounts_from_the_database() {
+    let Some(schema) = pg_schema("pg_mount_at_a_postgres_url_serves_accounts_from_the_database") else { return };
+    let url = schema.url();
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    rt.block_on(async move {
+        let issued = {
+            let url = url.clone();
+            tokio::task::spawn_blocking(move || {
+                let auth = mlgov_auth::Auth::new(mlgov_auth::open_store(&url).unwrap(), config());
+                auth.add_user(&mlgov_auth::Principal::cli_admin(), "vic", Role::Viewer, PASSWORD, &[]).unwrap();
+                auth.issue_token(&mlgov_auth::Principal::cli_admin(), "vic", "t").unwrap()
+            })
+            .await
+            .unwrap()
+        };
+        // Opening happens on the async thread, as in `mlgov serve`.
+        let app = mlgov_auth::http::mount_at(axum::Router::new(), Some(&url));
+        let req = Request::builder().uri("/api/v1/me").header(header::HOST, "mlgov.test").header(header::AUTHORIZATION, format!("Bearer {}", issued.token)).body(Body::empty()).unwrap();
+        let resp = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        let body = axum::body::to_bytes(resp.into_body(), 1 << 20).await.unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["username"], "vic");
+        // A database that cannot be reached: the auth routes answer 503, nothing panics.
+        let broken = mlgov_auth::http::mount_at(axum::Router::new(), Some("postgres://127.0.0.1:1/x?connect_timeout=2"));
+        let req = Request::builder().uri("/api/v1/me").header(header::HOST, "mlgov.test").body(Body::empty()).unwrap();
+        assert_eq!(broken.oneshot(req).await.unwrap().status(), StatusCode::SERVICE_UNAVAILABLE);
+        drop(app); // dropping the store on an async thread must not panic either
+    });
+    drop(rt);
+    // The account is in the database, for any later process.
+    let n: i64 = schema.admin().query_one("SELECT count(*) FROM auth_users WHERE username = 'vic'", &[]).unwrap().get(0);
+    assert_eq!(n, 1);
+}
