@@ -21,6 +21,13 @@ fn own_database(url: &str, name: &str) -> String {
     if run(&format!("CREATE DATABASE {name}")) { format!("{server}/{name}") } else { url.to_string() }
 }
 
+/// The PostgreSQL tests share one cluster and one of them restarts it: they take turns.
+static CLUSTER: Mutex<()> = Mutex::new(());
+
+fn cluster_turn() -> std::sync::MutexGuard<'static, ()> {
+    CLUSTER.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn restart_cluster(ctl: &str) -> (bool, Duration, String) {
     // pg_ctl's server inherits stdout/stderr: send them to a file, not to pipes we would wait on.
     let log = std::env::temp_dir().join(format!("mlgov-faults-pg-ctl-{}.log", std::process::id()));
@@ -57,6 +64,7 @@ fn postgres_restart_gives_clean_errors_then_recovers() {
         eprintln!("NOTICE: MLGOV_TEST_PG_URL/MLGOV_TEST_PG_CTL not set: PostgreSQL restart test skipped (run it inside scripts/pg-test.sh)");
         return;
     };
+    let _turn = cluster_turn();
     let url = own_database(&url, "mlgov_faults");
     let (code, _, err) = mlgov(&url, &["--json", "demo"], Duration::from_secs(180));
     assert_eq!(code, 0, "mlgov demo into PostgreSQL failed: {err}");
@@ -175,6 +183,7 @@ fn sigkill_during_survey_submissions_on_postgres() {
         eprintln!("NOTICE: MLGOV_TEST_PG_URL not set: PostgreSQL survey kill test skipped (run it inside scripts/pg-test.sh)");
         return;
     };
+    let _turn = cluster_turn();
     let url = own_database(&url, "mlgov_faults_survey");
     let (code, _, err) = mlgov(&url, &["--json", "demo"], Duration::from_secs(180));
     assert_eq!(code, 0, "mlgov demo into PostgreSQL failed: {err}");
