@@ -31,8 +31,6 @@ pub struct Env {
     pub admin_bearer: String,
     /// `Authorization` header value of a viewer's API token.
     pub viewer_bearer: String,
-    /// The backend.
-    pub backend: Backend,
 }
 
 /// A parsed response.
@@ -171,7 +169,7 @@ impl Env {
         let addr = listener.local_addr().expect("addr");
         let app = mlgov_auth::http::mount(mlgov_server::app(state.clone()), auth);
         tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve") });
-        Some(Env { addr, _dir: dir, _schema: schema, state, admin_bearer, viewer_bearer, backend })
+        Some(Env { addr, _dir: dir, _schema: schema, state, admin_bearer, viewer_bearer })
     }
 
     /// Sends a request and reads the whole response.

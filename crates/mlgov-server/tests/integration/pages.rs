@@ -1,10 +1,9 @@
-//! HTML pages against a real server: every page renders its core content without JavaScript.
+//! HTML pages against a real server: every page renders its core content without JavaScript;
+//! every test runs on both storage backends (`common::both_backends!`).
 
 use super::common::Env;
 
-#[tokio::test]
-async fn every_page_renders() {
-    let env = Env::start().await;
+async fn every_page_renders(env: Env) {
     let pages = [
         ("/", "What is in the knowledge base"),
         ("/search?q=saint+etienne", "Saint-Étienne"),
@@ -36,9 +35,7 @@ async fn every_page_renders() {
     }
 }
 
-#[tokio::test]
-async fn locality_profile_has_a_server_side_gantt() {
-    let env = Env::start().await;
+async fn locality_profile_has_a_server_side_gantt(env: Env) {
     let html = env.get("/localities/saint-etienne").await.text();
     let svg_start = html.find("<svg").expect("inline SVG");
     let svg = &html[svg_start..html[svg_start..].find("</svg>").unwrap() + svg_start];
@@ -48,9 +45,7 @@ async fn locality_profile_has_a_server_side_gantt() {
     assert!(html.contains("id=\"timeline-rows\""), "table equivalent");
 }
 
-#[tokio::test]
-async fn tables_download_as_csv_and_json() {
-    let env = Env::start().await;
+async fn tables_download_as_csv_and_json(env: Env) {
     let r = env.get("/localities?country=IT&download=localities&format=csv").await;
     assert_eq!(r.status, 200);
     assert!(r.header("content-type").unwrap().starts_with("text/csv"));
@@ -65,9 +60,7 @@ async fn tables_download_as_csv_and_json() {
     assert_eq!(missing.status, 400);
 }
 
-#[tokio::test]
-async fn unknown_pages_are_404_html() {
-    let env = Env::start().await;
+async fn unknown_pages_are_404_html(env: Env) {
     let r = env.get("/localities/atlantis").await;
     assert_eq!(r.status, 404);
     assert!(r.text().contains("Not found"));
@@ -75,9 +68,7 @@ async fn unknown_pages_are_404_html() {
     assert_eq!(r.status, 404);
 }
 
-#[tokio::test]
-async fn anonymised_profile_pages_show_the_public_label() {
-    let env = Env::start().await;
+async fn anonymised_profile_pages_show_the_public_label(env: Env) {
     let snap = env.state.snapshot();
     let l = snap.kb.localities.iter().find(|l| l.anonymised).expect("an anonymised locality");
     let html = env.get(&format!("/localities/{}", l.id.body())).await.text();
@@ -118,9 +109,7 @@ fn dashboard_group_rows(dim: mlgov_survey::Dimension, value: &str) -> Vec<(Strin
     t.rows.iter().filter(|r| r.group == [value.to_string()]).map(|r| (r.measure_label.clone(), r.estimate.n, format!("{:.3}", r.estimate.mean.unwrap()))).collect()
 }
 
-#[tokio::test]
-async fn saint_etienne_profile_shows_its_learning_profile() {
-    let env = Env::start().await;
+async fn saint_etienne_profile_shows_its_learning_profile(env: Env) {
     let snap = env.state.snapshot();
     let id = mlgov_domain::Id::parse("loc:saint-etienne").unwrap();
     let expected = mlgov_analysis::learning::profile(&snap.kb, &id, 2021, None);
@@ -167,9 +156,7 @@ async fn saint_etienne_profile_shows_its_learning_profile() {
     assert_eq!(env.get("/api/v1/localities/saint-etienne/learning?year=x").await.status, 400);
 }
 
-#[tokio::test]
-async fn saint_etienne_profile_shows_group_level_synthetic_survey_results() {
-    let env = Env::start().await;
+async fn saint_etienne_profile_shows_group_level_synthetic_survey_results(env: Env) {
     let html = env.get("/localities/saint-etienne").await.text();
     let text = section_text(&html, "survey");
     assert!(text.contains("SYNTHETIC DATA — group-level figures, not answers from Saint-Étienne"), "{text}");
@@ -193,9 +180,7 @@ async fn saint_etienne_profile_shows_group_level_synthetic_survey_results() {
     assert_eq!(format!("{:.3}", api["groups"][0]["rows"][0]["estimate"]["mean"].as_f64().unwrap()), rows[0].2);
 }
 
-#[tokio::test]
-async fn anonymised_whole_comm_profile_shows_report_statements_and_group_figures_by_public_label() {
-    let env = Env::start().await;
+async fn anonymised_whole_comm_profile_shows_report_statements_and_group_figures_by_public_label(env: Env) {
     let snap = env.state.snapshot();
     let wc = mlgov_analysis::tables::WHOLE_COMM;
     let stated = |l: &mlgov_domain::Locality, p: mlgov_domain::Property| {
@@ -235,9 +220,7 @@ async fn anonymised_whole_comm_profile_shows_report_statements_and_group_figures
     assert_eq!(learning_api["locality"]["name"], label.as_str());
 }
 
-#[tokio::test]
-async fn a_locality_without_survey_data_says_so() {
-    let env = Env::start().await;
+async fn a_locality_without_survey_data_says_so(env: Env) {
     let snap = env.state.snapshot();
     let lyon = mlgov_domain::Id::parse("loc:lyon").unwrap();
     for p in [mlgov_domain::Property::SizeClass, mlgov_domain::Property::Typology, mlgov_domain::Property::Population] {
@@ -258,9 +241,7 @@ async fn a_locality_without_survey_data_says_so() {
     assert_eq!(env.get("/api/v1/localities/atlantis/learning").await.status, 404);
 }
 
-#[tokio::test]
-async fn etags_carry_the_build_fingerprint() {
-    let env = Env::start().await;
+async fn etags_carry_the_build_fingerprint(env: Env) {
     let r = env.get("/localities/saint-etienne").await;
     let etag = r.header("etag").expect("ETag").to_string();
     let build = mlgov_server::assets::build_fingerprint();
@@ -276,3 +257,16 @@ async fn etags_carry_the_build_fingerprint() {
     let api = env.get("/api/v1/localities/saint-etienne/learning").await;
     assert!(api.header("etag").unwrap().contains(&format!("-{build:016x}-")));
 }
+
+crate::both_backends!(
+    every_page_renders,
+    locality_profile_has_a_server_side_gantt,
+    tables_download_as_csv_and_json,
+    unknown_pages_are_404_html,
+    anonymised_profile_pages_show_the_public_label,
+    saint_etienne_profile_shows_its_learning_profile,
+    saint_etienne_profile_shows_group_level_synthetic_survey_results,
+    anonymised_whole_comm_profile_shows_report_statements_and_group_figures_by_public_label,
+    a_locality_without_survey_data_says_so,
+    etags_carry_the_build_fingerprint,
+);
