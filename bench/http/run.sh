@@ -29,7 +29,7 @@ trap 'kill $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
 for _ in $(seq 1 100); do grep -q 'http://' "$dir/out" 2>/dev/null && break; sleep 0.1; done
 url=$(grep -o 'http://[0-9.:]*' "$dir/out" | head -1)
 echo "server $url (pid $pid); wrk -t$THREADS -c$CONNS -d${DURATION}s --latency; $(nproc) cores"
-for path in /localities/saint-etienne /networks/iccar /api/v1/localities/saint-etienne "/api/v1/localities?country=IT&per_page=20" "/api/v1/search?q=saint+etienne" /api/v1/networks/iccar; do
+for path in /localities/saint-etienne /networks/iccar /api/v1/localities/saint-etienne /api/v1/localities/saint-etienne/learning /api/v1/localities/saint-etienne/survey "/api/v1/localities?country=IT&per_page=20" "/api/v1/search?q=saint+etienne" /api/v1/networks/iccar; do
   out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "$url$path")
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   p50=$(echo "$out" | awk '$1=="50%" {print $2}')
