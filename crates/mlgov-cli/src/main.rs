@@ -12,7 +12,7 @@ use std::path::PathBuf;
 #[derive(Parser, Debug)]
 #[command(name = "mlgov", version, about, long_about = None, after_help = "Exit codes: 0 ok, 1 usage error, 2 data or validation error, 3 other failure.")]
 struct Cli {
-    /// Database file (SQLite).
+    /// Database: a SQLite file or a postgres:// URL (knowledge base and accounts).
     #[arg(long, global = true, env = "MLGOV_DB", default_value = "mlgov.db")]
     db: PathBuf,
     /// Print JSON on stdout instead of text.
