@@ -84,9 +84,7 @@ pub struct LearningProfile {
     pub notes: Vec<String>,
 }
 
-fn cite(kb: &KnowledgeBase, c: &mlgov_domain::Citation) -> String {
-    format!("{}, {}", kb.display_name(&c.source), c.locator)
-}
+use crate::profile::cite;
 
 fn org_kind(kb: &KnowledgeBase, id: &Id) -> Option<OrganisationKind> {
     kb.organisations.iter().find(|o| &o.id == id).map(|o| o.kind)

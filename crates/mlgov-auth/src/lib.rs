@@ -38,12 +38,6 @@ pub use self::postgres::PgAuthStore;
 pub use sqlite::SqliteAuthStore;
 pub use store::AuthStore;
 
-/// Whether `location` names a PostgreSQL database (`postgres://` or `postgresql://`, any case).
-pub fn is_postgres_url(location: &str) -> bool {
-    let lower = location.trim_start().to_ascii_lowercase();
-    lower.starts_with("postgres://") || lower.starts_with("postgresql://")
-}
-
 /// Opens the auth store beside the knowledge base at `location`: a `postgres://` or
 /// `postgresql://` URL → [`PgAuthStore`], anything else → a SQLite file ([`SqliteAuthStore`]).
 /// Pending auth migrations are applied in both cases.
@@ -52,7 +46,7 @@ pub fn is_postgres_url(location: &str) -> bool {
 /// [`AuthError::Database`] when the file cannot be opened, the server cannot be reached, or a
 /// migration fails.
 pub fn open_store(location: &str) -> Result<Box<dyn AuthStore>, AuthError> {
-    if is_postgres_url(location) {
+    if mlgov_store_postgres::is_postgres_url(location) {
         Ok(Box::new(PgAuthStore::connect(location)?))
     } else {
         Ok(Box::new(SqliteAuthStore::open(std::path::Path::new(location))?))

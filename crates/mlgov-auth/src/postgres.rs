@@ -20,6 +20,8 @@ use ::postgres::error::SqlState;
 use ::postgres::types::ToSql;
 use ::postgres::{Client, GenericClient, NoTls, Row, Transaction};
 
+use mlgov_store_postgres::{describe_error as describe, redact};
+
 use crate::policy::Role;
 use crate::store::*;
 use crate::AuthError;
@@ -31,22 +33,6 @@ pub const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgre
 /// Key of the advisory lock that serialises auth migrations between processes (not the knowledge
 /// base's key: the two migrate independently).
 const MIGRATION_LOCK: i64 = 0x6d6c_676f_7600_0a01;
-
-/// The server's message, code and detail when there are some (the client's own `Display` says
-/// only "db error"), else the client error with its cause.
-fn describe(e: &::postgres::Error) -> String {
-    if let Some(d) = e.as_db_error() {
-        let mut s = format!("{} ({})", d.message(), d.code().code());
-        if let Some(detail) = d.detail() {
-            s.push_str(&format!("; {detail}"));
-        }
-        return s;
-    }
-    match std::error::Error::source(e) {
-        Some(cause) => format!("{e}: {cause}"),
-        None => e.to_string(),
-    }
-}
 
 /// Why a unit of work failed: the database (maybe the connection), the database while
 /// committing, or a rule of the store (conflict, gone, …).
@@ -107,26 +93,6 @@ fn discard(client: Option<Client>) {
     } else {
         drop(c);
     }
-}
-
-/// `url` with any password replaced by `***`, for messages.
-fn redact(url: &str) -> String {
-    let Some(scheme_end) = url.find("://").map(|i| i + 3) else { return url.to_string() };
-    let (scheme, rest) = url.split_at(scheme_end);
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let authority = match (authority.rfind('@'), authority.find(':')) {
-        (Some(at), Some(colon)) if colon < at => format!("{}:***{}", &authority[..colon], &authority[at..]),
-        _ => authority.to_string(),
-    };
-    let tail = match tail.split_once('?') {
-        Some((path, query)) => {
-            let params: Vec<&str> = query.split('&').map(|kv| if kv.to_ascii_lowercase().starts_with("password=") { "password=***" } else { kv }).collect();
-            format!("{path}?{}", params.join("&"))
-        }
-        None => tail.to_string(),
-    };
-    format!("{scheme}{authority}{tail}")
 }
 
 fn connect_client(url: &str, location: &str) -> Result<Client, AuthError> {
@@ -528,18 +494,5 @@ impl AuthStore for PgAuthStore {
             )?;
             Ok(Progress { invited: count(r.get(0)), started: count(r.get(1)), submitted: count(r.get(2)) })
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redacts_passwords() {
-        assert_eq!(redact("postgres://ann:secret@db:5432/mlgov"), "postgres://ann:***@db:5432/mlgov");
-        assert_eq!(redact("postgres://ann@db/mlgov"), "postgres://ann@db/mlgov");
-        assert_eq!(redact("postgresql://db/mlgov?user=ann&password=s3&sslmode=disable"), "postgresql://db/mlgov?user=ann&password=***&sslmode=disable");
-        assert_eq!(redact("postgres://a:b@c"), "postgres://a:***@c");
     }
 }

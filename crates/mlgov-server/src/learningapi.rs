@@ -6,8 +6,8 @@
 
 use axum::extract::{Path, RawQuery, State};
 use axum::Json;
-use mlgov_analysis::learning;
-use mlgov_domain::{Citation, Id, IdKind, Property, SizeThresholds};
+use mlgov_analysis::{learning, profile};
+use mlgov_domain::{Citation, Id, IdKind, Property};
 
 use crate::convert;
 use crate::error::{ApiError, ErrorBody};
@@ -18,68 +18,25 @@ use crate::wire::*;
 /// Year the ties are read at when none is asked for (as `mlgov learning profile`).
 pub const DEFAULT_YEAR: i32 = 2021;
 
-/// Status of a value stated by a source.
-pub const OBSERVED: &str = "observed";
-/// Status of a value mlgov derived under a stated assumption.
-pub const ASSUMED: &str = "assumed";
-/// Status of a value the data do not give.
-pub const NOT_IN_DATA: &str = "not in the data";
+pub use mlgov_analysis::profile::{ASSUMED, NOT_IN_DATA, OBSERVED};
 
 /// "Short, locator" of a citation.
 pub fn cite_text(s: &Snapshot, c: &Citation) -> String {
     format!("{}, {}", s.name(&c.source), c.locator)
 }
 
-/// A locality attribute read from its facts (the first in id order, as the analyses read it),
-/// with the source; "not in the data" when no fact states it.
+/// A locality attribute with its status and source (`mlgov_analysis::profile::sourced_attribute`).
 pub fn attribute(s: &Snapshot, id: &Id, p: Property, name: &str) -> LearningFactorOut {
-    let mut fs = s.kb.facts_of(id, p);
-    fs.sort_by(|a, b| a.id.cmp(&b.id));
-    match fs.first() {
-        Some(f) => {
-            let others: Vec<&str> = fs.iter().skip(1).map(|g| g.value.as_str()).filter(|v| *v != f.value).collect();
-            let more = fs.len() - 1;
-            let mut source = cite_text(s, &f.citation);
-            if more > 0 {
-                source.push_str(&format!(" (+{more} more statement{}{})", if more == 1 { "" } else { "s" },
-                    if others.is_empty() { String::new() } else { format!(", also stating {}", others.join(", ")) }));
-            }
-            LearningFactorOut { name: name.into(), value: f.value.clone(), status: OBSERVED.into(), source }
-        }
-        None => LearningFactorOut { name: name.into(), value: "unknown".into(), status: NOT_IN_DATA.into(), source: format!("no {} statement about it", p.to_string().replace('_', " ")) },
-    }
+    factor(name, profile::sourced_attribute(&s.kb, id, p))
 }
 
-/// The size class of a locality: stated by a source (observed), else derived from its latest
-/// stated population with mlgov's default thresholds (assumed), else not in the data.
+/// The size class, stated or assumed from the population (`mlgov_analysis::profile::sourced_size_class`).
 pub fn size_class(s: &Snapshot, id: &Id) -> LearningFactorOut {
-    let stated = attribute(s, id, Property::SizeClass, "size class");
-    if stated.status == OBSERVED {
-        return stated;
-    }
-    let pops = s.kb.facts_of(id, Property::Population);
-    let Some((f, pop)) = pops.iter().rev().find_map(|f| f.value.parse::<u64>().ok().map(|p| (*f, p))) else { return stated };
-    let th = SizeThresholds::default();
-    let year = f.when.start_year().map(|y| format!(" in {y}")).unwrap_or_default();
-    LearningFactorOut {
-        name: "size class".into(),
-        value: th.classify(pop).to_string(),
-        status: ASSUMED.into(),
-        source: format!("no source states it; derived from the population of {}{year} ({}) with mlgov's default thresholds: small town from {}, medium town from {} (file 004), large city from {} (an mlgov assumption)",
-            thousands(pop), cite_text(s, &f.citation), thousands(th.small_town_min), thousands(th.medium_town_min), thousands(th.large_city_min)),
-    }
+    factor("size class", profile::sourced_size_class(&s.kb, id))
 }
 
-/// `172500` → `172,500`.
-pub fn thousands(v: u64) -> String {
-    let digits = v.to_string();
-    let head = match digits.len() % 3 { 0 => 3, r => r }.min(digits.len());
-    let mut out = digits[..head].to_string();
-    for group in digits.as_bytes()[head..].chunks(3) {
-        out.push(',');
-        out.extend(group.iter().map(|&b| b as char));
-    }
-    out
+fn factor(name: &str, v: profile::Sourced) -> LearningFactorOut {
+    LearningFactorOut { name: name.into(), value: v.value, status: v.status.into(), source: v.source }
 }
 
 fn status_of(basis: &str) -> String {
@@ -156,14 +113,4 @@ pub async fn get_learning(State(st): State<AppState>, Path(id): Path<String>, Ra
     let s = st.snapshot();
     let id = convert::path_id(&s, &id, IdKind::Locality)?;
     Ok(Json(learning_out(&s, &id, year)))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands_separates_groups_of_three() {
-        for (v, s) in [(0, "0"), (999, "999"), (1_000, "1,000"), (5_000, "5,000"), (100_001, "100,001"), (172_500, "172,500"), (1_234_567, "1,234,567")] {
-            assert_eq!(super::thousands(v), s);
-        }
-    }
 }

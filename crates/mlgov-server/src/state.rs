@@ -179,8 +179,7 @@ impl AppState {
 
 /// Whether `db` names a PostgreSQL database rather than a SQLite file.
 pub fn is_postgres(db: &Path) -> bool {
-    let s = db.to_string_lossy();
-    s.starts_with("postgres://") || s.starts_with("postgresql://")
+    mlgov_store_postgres::is_postgres_url(&db.to_string_lossy())
 }
 
 fn load_store(db: &Path) -> Result<KnowledgeBase, StoreError> {

@@ -14,8 +14,10 @@
 //! `tokio::task::spawn_blocking` (as for the SQLite store, whose calls block too).
 
 mod pg;
+#[cfg(feature = "testing")]
+pub mod testing;
 
-pub use pg::{PgStore, MIGRATIONS};
+pub use pg::{describe_error, PgStore, MIGRATIONS};
 
 use mlgov_store::{SqliteStore, Store, StoreError};
 use std::path::Path;

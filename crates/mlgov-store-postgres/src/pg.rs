@@ -28,7 +28,7 @@ const ORPHANS_REPORTED: i64 = 20;
 
 /// The server's message, detail and constraint when there are some (the client's own `Display`
 /// says only "db error"), else the client error with its cause.
-fn describe(e: &postgres::Error) -> String {
+pub fn describe_error(e: &postgres::Error) -> String {
     if let Some(d) = e.as_db_error() {
         let mut s = format!("{} ({})", d.message(), d.code().code());
         if let Some(detail) = d.detail() {
@@ -43,11 +43,11 @@ fn describe(e: &postgres::Error) -> String {
 }
 
 fn db(e: postgres::Error) -> StoreError {
-    StoreError::Database(describe(&e))
+    StoreError::Database(describe_error(&e))
 }
 
 fn db_in(what: &str, e: postgres::Error) -> StoreError {
-    StoreError::Database(format!("{what}: {}", describe(&e)))
+    StoreError::Database(format!("{what}: {}", describe_error(&e)))
 }
 
 /// The PostgreSQL store. One connection, guarded by a mutex so that the read methods of
@@ -98,7 +98,7 @@ impl PgStore {
 
     fn connect_only(url: &str) -> Result<Self, StoreError> {
         let location = redact(url);
-        let client = Client::connect(url, NoTls).map_err(|e| StoreError::Database(format!("connecting to {location}: {}", describe(&e))))?;
+        let client = Client::connect(url, NoTls).map_err(|e| StoreError::Database(format!("connecting to {location}: {}", describe_error(&e))))?;
         Ok(PgStore { client: Mutex::new(client), location })
     }
 

@@ -3,66 +3,16 @@
 //! backend selection), run against the server named by `MLGOV_TEST_PG_URL`.
 //!
 //! `scripts/pg-test.sh` starts a throwaway cluster and sets the variable; without it every test
-//! prints a notice and passes vacuously. Each test works in its own schema (selected through the
-//! URL's `options=-c search_path=…`), dropped afterwards.
+//! prints a notice and passes vacuously. Each test works in its own schema
+//! (`mlgov_store_postgres::testing::TestSchema`), dropped afterwards.
 
 use mlgov_domain::{Id, KnowledgeBase};
 use mlgov_store::{contract, Store, StoreError};
+use mlgov_store_postgres::testing::{server_url, TestSchema};
 use mlgov_store_postgres::{open_any, OpenMode, PgStore};
-use postgres::{Client, NoTls};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
-
-const URL_VAR: &str = "MLGOV_TEST_PG_URL";
-
-/// The server URL, or `None` (with a notice) when tests should skip.
-fn server_url(test: &str) -> Option<String> {
-    match std::env::var(URL_VAR) {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ => {
-            eprintln!("SKIPPED {test}: {URL_VAR} is not set (run under scripts/pg-test.sh to test PostgreSQL)");
-            None
-        }
-    }
-}
-
-/// A schema of its own on the test server, dropped on drop.
-struct TestSchema {
-    base: String,
-    name: String,
-}
-
-impl TestSchema {
-    fn new(base: &str, label: &str) -> TestSchema {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let name = format!("t_{}_{}_{}", label, std::process::id(), N.fetch_add(1, Ordering::Relaxed));
-        let mut admin = Client::connect(base, NoTls).expect("connect to MLGOV_TEST_PG_URL");
-        admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}")).expect("create schema");
-        TestSchema { base: base.to_string(), name }
-    }
-
-    /// The server URL with this schema as the search path.
-    fn url(&self) -> String {
-        let sep = if self.base.contains('?') { '&' } else { '?' };
-        format!("{}{sep}options=-c%20search_path%3D{}", self.base, self.name)
-    }
-
-    /// A plain client on this schema, for poking at tables behind the store's back.
-    fn admin(&self) -> Client {
-        let mut c = Client::connect(&self.base, NoTls).expect("connect");
-        c.batch_execute(&format!("SET search_path = {}", self.name)).expect("search path");
-        c
-    }
-}
-
-impl Drop for TestSchema {
-    fn drop(&mut self) {
-        if let Ok(mut c) = Client::connect(&self.base, NoTls) {
-            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name));
-        }
-    }
-}
 
 /// The bundled knowledge base (`data/kb`, a few thousand rows of real data), read once.
 fn fixture() -> &'static KnowledgeBase {

@@ -4,69 +4,14 @@
 //! SQLite test and a PostgreSQL test.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use mlgov_auth::limiter::LimitConfig;
 use mlgov_auth::secret::PasswordParams;
 use mlgov_auth::{Auth, AuthStore, Clock, Config, Principal, Role};
 
-pub const PG_URL_VAR: &str = "MLGOV_TEST_PG_URL";
-
-/// The PostgreSQL server of the tests, or `None` with a printed notice when `MLGOV_TEST_PG_URL`
-/// is unset (as the store-postgres tests do). Under CI (`CI` set) a missing URL fails the test.
-pub fn pg_url(test: &str) -> Option<String> {
-    match std::env::var(PG_URL_VAR) {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false") => {
-            panic!("{test}: {PG_URL_VAR} is not set but CI is: run the tests under scripts/pg-test.sh")
-        }
-        _ => {
-            eprintln!("SKIPPED {test} on PostgreSQL: {PG_URL_VAR} is not set (run under scripts/pg-test.sh to test PostgreSQL)");
-            None
-        }
-    }
-}
-
-/// A schema of its own on the test server (so tests run in parallel), dropped on drop. Stores
-/// reach it through the URL's `options=-c search_path=…`; their connections carry the schema's
-/// name as `application_name`.
-pub struct PgSchema {
-    pub base: String,
-    pub name: String,
-}
-
-impl PgSchema {
-    pub fn new(base: &str) -> PgSchema {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-        let name = format!("auth_t_{}_{}_{nanos}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
-        let mut admin = postgres::Client::connect(base, postgres::NoTls).expect("connect to MLGOV_TEST_PG_URL");
-        admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}")).expect("create schema");
-        PgSchema { base: base.to_string(), name }
-    }
-
-    /// The server URL with this schema as the search path.
-    pub fn url(&self) -> String {
-        let sep = if self.base.contains('?') { '&' } else { '?' };
-        format!("{}{sep}options=-c%20search_path%3D{n}&application_name={n}", self.base, n = self.name)
-    }
-
-    /// A plain client on this schema, for looking behind the store's back.
-    pub fn admin(&self) -> postgres::Client {
-        let mut c = postgres::Client::connect(&self.base, postgres::NoTls).expect("connect");
-        c.batch_execute(&format!("SET search_path = {}", self.name)).expect("search path");
-        c
-    }
-}
-
-impl Drop for PgSchema {
-    fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(&self.base, postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name));
-        }
-    }
-}
+pub use mlgov_store_postgres::testing::{server_url as pg_url, TestSchema as PgSchema};
 
 /// A fresh, empty database for the auth tables.
 pub enum Backend {
@@ -85,7 +30,7 @@ impl Backend {
 
     /// `None` (with a notice) when no PostgreSQL server is configured.
     pub fn postgres(test: &str) -> Option<Backend> {
-        pg_url(test).map(|url| Backend::Postgres(PgSchema::new(&url)))
+        pg_url(test).map(|url| Backend::Postgres(PgSchema::new(&url, "auth")))
     }
 
     pub fn name(&self) -> &'static str {
@@ -116,7 +61,7 @@ impl Backend {
                 let mut st = conn.prepare(sql).unwrap();
                 st.query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap).collect()
             }
-            Backend::Postgres(s) => s.admin().query(sql, &[]).unwrap().iter().map(|r| r.get::<_, String>(0)).collect(),
+            Backend::Postgres(s) => s.strings(sql),
         }
     }
 }

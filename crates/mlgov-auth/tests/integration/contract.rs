@@ -287,14 +287,14 @@ on_both_backends!(std::convert::identity;
 // ---------------------------------------------------------------- PostgreSQL only
 
 fn pg_schema(test: &str) -> Option<PgSchema> {
-    pg_url(test).map(|url| PgSchema::new(&url))
+    pg_url(test).map(|url| PgSchema::new(&url, "auth"))
 }
 
 /// Ends every connection of the stores on `schema` from the server side, as a restart does.
 fn kill_store_connections(schema: &PgSchema) -> i64 {
-    let mut admin = postgres::Client::connect(&schema.base, postgres::NoTls).unwrap();
+    let mut admin = schema.admin();
     let killed = admin
-        .query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()", &[&schema.name])
+        .query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()", &[&schema.name()])
         .unwrap()
         .len();
     i64::try_from(killed).unwrap()

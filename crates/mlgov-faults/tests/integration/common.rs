@@ -73,3 +73,14 @@ pub fn generate_kb(dir: &Path, rows: usize, tag: &str) {
 pub fn total(counts: &[(&'static str, usize)]) -> usize {
     counts.iter().map(|(_, n)| n).sum()
 }
+
+/// An admin account and its API token in `db` (SQLite file or PostgreSQL URL), through the CLI;
+/// returns the `Authorization` header value.
+pub fn admin_bearer(db: &str) -> String {
+    let (code, _, err) = mlgov(db, &["user", "add", "root", "--role", "admin"], Duration::from_secs(60));
+    assert_eq!(code, 0, "mlgov user add: {err}");
+    let (code, out, err) = mlgov(db, &["--json", "token", "issue", "--user", "root", "--label", "faults"], Duration::from_secs(60));
+    assert_eq!(code, 0, "mlgov token issue: {err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("token issue --json ({e}): {out}"));
+    format!("Bearer {}", v["token"].as_str().unwrap_or_else(|| panic!("no token in {out}")))
+}

@@ -189,16 +189,8 @@ fn sigkill_of_a_serving_server_loses_no_committed_data() {
     eprintln!("serve kill: {} reads served before the SIGKILL; restart serves the committed import", ok.load(Ordering::Relaxed));
 }
 
-/// An admin account and its API token in `db` (SQLite file or PostgreSQL URL), through the CLI;
-/// returns the `Authorization` header value.
-pub fn admin_bearer(db: &str) -> String {
-    let (code, _, err) = mlgov(db, &["user", "add", "root", "--role", "admin"], Duration::from_secs(60));
-    assert_eq!(code, 0, "mlgov user add: {err}");
-    let (code, out, err) = mlgov(db, &["--json", "token", "issue", "--user", "root", "--label", "faults"], Duration::from_secs(60));
-    assert_eq!(code, 0, "mlgov token issue: {err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("token issue --json ({e}): {out}"));
-    format!("Bearer {}", v["token"].as_str().unwrap_or_else(|| panic!("no token in {out}")))
-}
+/// Stored answers of one respondent as `(item, period, value)`, sorted.
+type Answers = Vec<(String, String, String)>;
 
 /// What a client knows about one invitation when the server is killed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -321,20 +313,20 @@ pub fn survey_kill_scenario(db: &str, integrity: &dyn Fn()) {
     // Invitations of the first survey of a fresh database are numbered 1, 2, … in the order
     // their links were returned; the answer values below (which depend on the index) check it.
     let link_of_respondent = |id: i64| -> usize { usize::try_from(id - 1).expect("respondent id ≥ 1") };
-    let mut by_link: std::collections::BTreeMap<usize, (bool, Vec<(String, String, String)>)> = Default::default();
+    let mut by_link: std::collections::BTreeMap<usize, (bool, Answers)> = Default::default();
     for a in rows {
         let i = link_of_respondent(a["respondent"].as_i64().expect("respondent"));
         let e = by_link.entry(i).or_default();
         e.0 = a["submitted"].as_bool().expect("submitted");
         e.1.push((a["item"].as_str().expect("item").into(), a["period"].as_str().expect("period").into(), a["value"].as_str().expect("value").into()));
     }
-    let expected_draft = |i: usize| -> Vec<(String, String, String)> {
+    let expected_draft = |i: usize| -> Answers {
         let mut v = vec![("freq_trade_unions".into(), "p1".into(), (i % 5 + 1).to_string()), ("nature_trade_unions".into(), "p1".into(), (i % 5 + 1).to_string())];
         v.sort();
         v
     };
-    let expected_submission = |i: usize| -> Vec<(String, String, String)> {
-        let mut v: Vec<(String, String, String)> = vec![
+    let expected_submission = |i: usize| -> Answers {
+        let mut v: Answers = vec![
             ("freq_trade_unions".into(), "p1".into(), (i % 5 + 1).to_string()),
             ("nature_trade_unions".into(), "p1".into(), (i % 5 + 1).to_string()),
             ("freq_employers".into(), "p1".into(), ((i + 1) % 6).to_string()),

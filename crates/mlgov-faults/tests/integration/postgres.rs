@@ -7,19 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::common::*;
+use mlgov_store_postgres::testing::TestSchema;
 
-/// A database of our own on the test cluster (so the restart test does not disturb the shared
-/// `mlgov_test` database): created with the cluster's psql when available.
-fn own_database(url: &str, name: &str) -> String {
-    let Some(bin) = std::env::var_os("MLGOV_TEST_PG_BIN") else { return url.to_string() };
-    let Some((server, _db)) = url.rsplit_once('/') else { return url.to_string() };
-    let admin = format!("{server}/postgres");
-    let psql = std::path::Path::new(&bin).join("psql");
-    let run = |sql: &str| Command::new(&psql).args(["-X", "-q", "-d", &admin, "-c", sql]).output().map(|o| o.status.success()).unwrap_or(false);
-    let _ = run(&format!("DROP DATABASE IF EXISTS {name}"));
-    if run(&format!("CREATE DATABASE {name}")) { format!("{server}/{name}") } else { url.to_string() }
-}
+use super::common::*;
 
 /// The PostgreSQL tests share one cluster and one of them restarts it: they take turns.
 static CLUSTER: Mutex<()> = Mutex::new(());
@@ -65,14 +55,16 @@ fn postgres_restart_gives_clean_errors_then_recovers() {
         return;
     };
     let _turn = cluster_turn();
-    let url = own_database(&url, "mlgov_faults");
+    // A schema of our own, so the restart test does not disturb the shared `mlgov_test` database.
+    let schema = TestSchema::new(&url, "faults");
+    let url = schema.url();
     let (code, _, err) = mlgov(&url, &["--json", "demo"], Duration::from_secs(180));
     assert_eq!(code, 0, "mlgov demo into PostgreSQL failed: {err}");
     // Reloading is admin-only: an admin account and API token in the same PostgreSQL database
     // (which also puts the auth store through the restart: every request checks the token).
-    let bearer: &'static str = Box::leak(super::faults::admin_bearer(&url).into_boxed_str());
+    let bearer = admin_bearer(&url);
     match Server::start(&url, Duration::from_secs(60)) {
-        Ok(s) => through_the_server(s, &ctl, bearer),
+        Ok(s) => through_the_server(s, &ctl, &bearer),
         Err(e) => {
             eprintln!("NOTICE: `mlgov --db postgres://… serve` does not start ({}); testing the CLI against the restart instead", e.lines().next().unwrap_or(""));
             through_the_cli(&url, &ctl);
@@ -80,13 +72,13 @@ fn postgres_restart_gives_clean_errors_then_recovers() {
     }
 }
 
-fn through_the_server(s: Server, ctl: &str, bearer: &'static str) {
+fn through_the_server(s: Server, ctl: &str, bearer: &str) {
     let addr = s.addr;
     let stop = Arc::new(AtomicBool::new(false));
     let tally = Arc::new(Mutex::new(Tally::default()));
     let mut clients = Vec::new();
     for t in 0..4 {
-        let (stop, tally) = (stop.clone(), tally.clone());
+        let (stop, tally, bearer) = (stop.clone(), tally.clone(), bearer.to_string());
         clients.push(std::thread::spawn(move || {
             let reqs: [(&str, &str); 3] = [("POST", "/api/v1/reload"), ("GET", "/api/v1/localities?per_page=5"), ("GET", "/api/v1")];
             let mut i = t;
@@ -94,7 +86,7 @@ fn through_the_server(s: Server, ctl: &str, bearer: &'static str) {
                 let (m, p) = reqs[i % reqs.len()];
                 i += 1;
                 let t0 = Instant::now();
-                let r = request(addr, m, p, &[("Authorization", bearer)], b"", Duration::from_secs(30));
+                let r = request(addr, m, p, &[("Authorization", &bearer)], b"", Duration::from_secs(30));
                 let took = t0.elapsed();
                 let mut g = tally.lock().expect("lock");
                 match r {
@@ -184,7 +176,8 @@ fn sigkill_during_survey_submissions_on_postgres() {
         return;
     };
     let _turn = cluster_turn();
-    let url = own_database(&url, "mlgov_faults_survey");
+    let schema = TestSchema::new(&url, "faults_survey");
+    let url = schema.url();
     let (code, _, err) = mlgov(&url, &["--json", "demo"], Duration::from_secs(180));
     assert_eq!(code, 0, "mlgov demo into PostgreSQL failed: {err}");
     super::faults::survey_kill_scenario(&url, &|| {

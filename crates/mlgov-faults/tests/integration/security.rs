@@ -198,7 +198,7 @@ fn hostile_bodies_on_every_post_route_give_4xx_never_5xx() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = demo_db(dir.path(), "body.db");
     // As an admin, so that the bodies reach every handler (`/api/v1/reload` is admin-only).
-    let bearer = super::faults::admin_bearer(db.to_str().expect("utf-8"));
+    let bearer = admin_bearer(db.to_str().expect("utf-8"));
     let s = serve(&db);
     let doc = s.get("/api/openapi.json").expect("openapi").json().expect("openapi JSON");
     let posts = post_paths(&doc);

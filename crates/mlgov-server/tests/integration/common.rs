@@ -5,9 +5,9 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use mlgov_store::{SqliteStore, Store};
+use mlgov_store_postgres::testing::{server_url, TestSchema};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Which storage backend a test server runs on.
@@ -24,7 +24,7 @@ pub struct Env {
     /// Keeps the database alive.
     pub _dir: tempfile::TempDir,
     /// Drops the PostgreSQL schema at the end.
-    pub _schema: Option<PgSchema>,
+    pub _schema: Option<TestSchema>,
     /// The state (to inspect the loaded base).
     pub state: mlgov_server::AppState,
     /// `Authorization` header value of an admin's API token.
@@ -49,52 +49,6 @@ impl Resp {
     }
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
-    }
-}
-
-/// A PostgreSQL schema of its own, dropped on drop.
-pub struct PgSchema {
-    base: String,
-    name: String,
-}
-
-impl PgSchema {
-    fn new(base: &str) -> PgSchema {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let name = format!("srv_{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
-        let mut admin = postgres::Client::connect(base, postgres::NoTls).expect("connect to MLGOV_TEST_PG_URL");
-        admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}")).expect("create schema");
-        PgSchema { base: base.to_string(), name }
-    }
-
-    fn url(&self) -> String {
-        let sep = if self.base.contains('?') { '&' } else { '?' };
-        format!("{}{sep}options=-c%20search_path%3D{}", self.base, self.name)
-    }
-}
-
-impl Drop for PgSchema {
-    fn drop(&mut self) {
-        // The sync client runs its own runtime: not on a tokio worker thread.
-        let (base, name) = (self.base.clone(), self.name.clone());
-        let _ = std::thread::spawn(move || {
-            if let Ok(mut c) = postgres::Client::connect(&base, postgres::NoTls) {
-                let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"));
-            }
-        })
-        .join();
-    }
-}
-
-/// The PostgreSQL server of the test run, or `None` with a notice (then PostgreSQL variants
-/// pass vacuously; `scripts/test.sh` always sets it).
-pub fn pg_url(test: &str) -> Option<String> {
-    match std::env::var("MLGOV_TEST_PG_URL") {
-        Ok(u) if !u.trim().is_empty() => Some(u),
-        _ => {
-            eprintln!("SKIPPED {test} on PostgreSQL: MLGOV_TEST_PG_URL is not set (run under scripts/pg-test.sh)");
-            None
-        }
     }
 }
 
@@ -141,10 +95,10 @@ impl Env {
                 (db, None)
             }
             Backend::Postgres => {
-                let base = pg_url(test)?;
+                let base = server_url(test)?;
                 let kb = loaded.kb;
                 let schema = tokio::task::spawn_blocking(move || {
-                    let schema = PgSchema::new(&base);
+                    let schema = TestSchema::new(&base, "server");
                     let mut store = mlgov_store_postgres::PgStore::connect(&schema.url()).expect("connect to the test schema");
                     store.replace_all(&kb).expect("load store");
                     schema
