@@ -3,7 +3,7 @@
 
 use crate::redact;
 use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
-use mlgov_store::{ImportReport, Store, StoreError};
+use mlgov_store::{ImportReport, Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary};
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, IsolationLevel, NoTls, Transaction};
@@ -12,7 +12,10 @@ use std::sync::{Mutex, MutexGuard};
 
 /// Versioned migrations, applied in order inside one transaction each; the table
 /// `schema_migrations(version, name, applied_at)` records what was applied.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../migrations/postgres/0001_init.sql"))];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/postgres/0001_init.sql")),
+    (2, "surveys", include_str!("../migrations/postgres/0002_surveys.sql")),
+];
 
 /// The record tables, in the data format's file order.
 const TABLES: [&str; 14] = [
@@ -328,4 +331,110 @@ impl Store for PgStore {
     fn schema_version(&self) -> Result<i64, StoreError> {
         Ok(self.client().query_one("SELECT coalesce(max(version), 0) FROM schema_migrations", &[]).map_err(db)?.get(0))
     }
+
+    fn surveys(&self) -> Result<Vec<SurveySummary>, StoreError> {
+        let rows = self.client().query(&format!("SELECT {SUMMARY_COLUMNS} FROM survey_datasets ORDER BY name"), &[]).map_err(|e| db_in("listing surveys", e))?;
+        rows.iter().map(summary_row).collect()
+    }
+
+    fn survey(&self, name: &str) -> Result<Option<StoredSurvey>, StoreError> {
+        let row = self
+            .client()
+            .query_opt(&format!("SELECT {SUMMARY_COLUMNS}, instrument_toml, localities_csv, data FROM survey_datasets WHERE name = $1"), &[&name])
+            .map_err(|e| db_in("reading a survey", e))?;
+        let Some(r) = row else { return Ok(None) };
+        Ok(Some(StoredSurvey::from_parts(summary_row(&r)?, r.get(10), r.get(11), r.get(12))))
+    }
+
+    fn put_survey(&mut self, s: &StoredSurvey) -> Result<i64, StoreError> {
+        let mut client = self.client();
+        let mut tx = client.transaction().map_err(db)?;
+        // The row lock on survey_versions serialises concurrent writers of one name.
+        let version: i64 = tx
+            .query_one(
+                "INSERT INTO survey_versions (name, version) VALUES ($1, 1)
+                 ON CONFLICT (name) DO UPDATE SET version = survey_versions.version + 1 RETURNING version",
+                &[&s.name],
+            )
+            .map_err(|e| db_in("numbering the survey version", e))?
+            .get(0);
+        tx.execute("DELETE FROM survey_datasets WHERE name = $1", &[&s.name]).map_err(|e| db_in("replacing the survey", e))?;
+        tx.execute(
+            "INSERT INTO survey_datasets (name, version, origin, synthetic, project, source_file, instrument_id, instrument_version, instrument_toml, localities_csv, data, respondents, written_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            &[&s.name, &version, &s.origin.as_str(), &s.synthetic, &s.project, &s.source_file, &s.instrument_id, &s.instrument_version, &s.instrument_toml, &s.localities_csv, &s.data, &s.respondents, &s.written_at],
+        )
+        .map_err(|e| db_in("writing the survey", e))?;
+        tx.commit().map_err(|e| db_in("committing", e))?;
+        Ok(version)
+    }
+
+    fn delete_survey(&mut self, name: &str) -> Result<bool, StoreError> {
+        Ok(self.client().execute("DELETE FROM survey_datasets WHERE name = $1", &[&name]).map_err(db)? > 0)
+    }
+
+    fn releases(&self, survey: &str) -> Result<Vec<StoredRelease>, StoreError> {
+        let rows = self
+            .client()
+            .query(
+                "SELECT survey, number, survey_version, created_at, created_by, min_cell, content, cell_members FROM survey_releases WHERE survey = $1 ORDER BY number",
+                &[&survey],
+            )
+            .map_err(|e| db_in("reading releases", e))?;
+        Ok(rows
+            .iter()
+            .map(|r| StoredRelease {
+                survey: r.get(0),
+                number: r.get(1),
+                survey_version: r.get(2),
+                created_at: r.get(3),
+                created_by: r.get(4),
+                min_cell: r.get(5),
+                content: r.get(6),
+                cell_members: r.get(7),
+            })
+            .collect())
+    }
+
+    fn put_release(&mut self, r: &StoredRelease) -> Result<(), StoreError> {
+        let mut client = self.client();
+        let mut tx = client.transaction().map_err(db)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", &[&RELEASE_LOCK, &r.survey]).map_err(db)?;
+        let latest: i64 = tx.query_one("SELECT coalesce(max(number), 0) FROM survey_releases WHERE survey = $1", &[&r.survey]).map_err(db)?.get(0);
+        if r.number != latest + 1 {
+            return Err(StoreError::Conflict(format!("survey {:?} has {latest} release(s); the next one is number {}, not {}", r.survey, latest + 1, r.number)));
+        }
+        tx.execute(
+            "INSERT INTO survey_releases (survey, number, survey_version, created_at, created_by, min_cell, content, cell_members) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[&r.survey, &r.number, &r.survey_version, &r.created_at, &r.created_by, &r.min_cell, &r.content, &r.cell_members],
+        )
+        .map_err(|e| db_in("writing the release", e))?;
+        tx.commit().map_err(|e| db_in("committing", e))
+    }
+}
+
+const SUMMARY_COLUMNS: &str = "name, version, origin, synthetic, project, source_file, instrument_id, instrument_version, respondents, written_at";
+
+/// Key (first half) of the advisory lock that serialises publications of one survey's releases.
+const RELEASE_LOCK: i32 = 0x6d6c_6772;
+
+/// A [`SurveySummary`] from the first columns of a row ([`SUMMARY_COLUMNS`]).
+fn summary_row(r: &postgres::Row) -> Result<SurveySummary, StoreError> {
+    let name: String = r.get(0);
+    let origin: String = r.get(2);
+    let Some(origin) = SurveyOrigin::parse(&origin) else {
+        return Err(StoreError::Corrupt { table: "survey_datasets".into(), id: name, message: format!("origin {origin:?}") });
+    };
+    Ok(SurveySummary {
+        name,
+        version: r.get(1),
+        origin,
+        synthetic: r.get(3),
+        project: r.get(4),
+        source_file: r.get(5),
+        instrument_id: r.get(6),
+        instrument_version: r.get(7),
+        respondents: r.get(8),
+        written_at: r.get(9),
+    })
 }

@@ -4,7 +4,7 @@
 //! `MLGOV_TEST_PG_URL` names a server). Test support, hidden from the documented API; the
 //! `contract-tests` feature is kept for compatibility and changes nothing.
 
-use crate::Store;
+use crate::{Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin};
 use mlgov_domain::{Id, KnowledgeBase, Record};
 use std::collections::BTreeMap;
 
@@ -19,6 +19,9 @@ pub const CHECKS: &[(&str, fn(&mut dyn Store))] = &[
     ("cells_survive_storage", cells_survive_storage),
     ("forward_references_are_accepted", forward_references_are_accepted),
     ("dangling_parent_rolls_back", dangling_parent_rolls_back),
+    ("surveys_round_trip", surveys_round_trip),
+    ("survey_reimport_replaces_and_counts_versions", survey_reimport_replaces_and_counts_versions),
+    ("releases_are_numbered_and_frozen", releases_are_numbered_and_frozen),
 ];
 
 /// Runs every check in [`CHECKS`], each on a fresh store from `open_empty`, naming the check on
@@ -225,4 +228,86 @@ pub fn dangling_parent_rolls_back(s: &mut dyn Store) {
     assert!(s.insert_all(&kb).is_err(), "a dangling parent must fail the write");
     assert_eq!(total(s), 0, "nothing of the failed write is visible");
     assert_eq!(s.integrity_check().unwrap(), Vec::<String>::new());
+}
+
+/// A small survey dataset: non-ASCII text, quotes, a large-ish data column.
+pub fn survey_fixture(name: &str, data: &str) -> StoredSurvey {
+    StoredSurvey {
+        name: name.to_string(),
+        version: 0,
+        origin: SurveyOrigin::Imported,
+        synthetic: false,
+        project: Some("pilot".into()),
+        source_file: "exports/Jönköping \"wave 1\".csv".into(),
+        instrument_id: "whole-comm".into(),
+        instrument_version: "1".into(),
+        instrument_toml: "id = \"whole-comm\"\n# é, ö\n".into(),
+        localities_csv: String::new(),
+        data: data.to_string(),
+        respondents: data.lines().count().saturating_sub(1) as i64,
+        written_at: "2026-12-06T10:00:00Z".into(),
+    }
+}
+
+fn surveys_round_trip(store: &mut dyn Store) {
+    assert!(store.surveys().expect("list").is_empty(), "a fresh store has no surveys");
+    assert_eq!(store.survey("none").expect("read"), None);
+    let big: String = std::iter::once("respondent,locality\n".to_string()).chain((0..20_000).map(|i| format!("r{i},loc:x\n"))).collect();
+    let a = survey_fixture("wave-1", &big);
+    let mut b = survey_fixture("synth", "respondent,locality\nr1,loc:y\n");
+    b.origin = SurveyOrigin::Synthetic;
+    b.synthetic = true;
+    b.project = None;
+    b.localities_csv = "id,label\nloc:y,Y\n".into();
+    assert_eq!(store.put_survey(&a).expect("put a"), 1);
+    assert_eq!(store.put_survey(&b).expect("put b"), 1);
+    let got = store.survey("wave-1").expect("read").expect("stored");
+    assert_eq!(got, StoredSurvey { version: 1, ..a.clone() }, "every column survives storage");
+    let got_b = store.survey("synth").expect("read").expect("stored");
+    assert_eq!(got_b, StoredSurvey { version: 1, ..b.clone() });
+    let list = store.surveys().expect("list");
+    assert_eq!(list.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["synth", "wave-1"], "listed by name");
+    assert_eq!(list[1], got.summary());
+    assert!(store.delete_survey("synth").expect("delete"));
+    assert!(!store.delete_survey("synth").expect("delete again"));
+    assert_eq!(store.surveys().expect("list").len(), 1);
+}
+
+fn survey_reimport_replaces_and_counts_versions(store: &mut dyn Store) {
+    let v1 = survey_fixture("wave", "respondent\nr1\n");
+    let v2 = survey_fixture("wave", "respondent\nr1\nr2\n");
+    assert_eq!(store.put_survey(&v1).expect("v1"), 1);
+    assert_eq!(store.put_survey(&v2).expect("v2"), 2);
+    let got = store.survey("wave").expect("read").expect("stored");
+    assert_eq!((got.version, got.data.as_str(), got.respondents), (2, "respondent\nr1\nr2\n", 2), "the second import replaced the first");
+    assert_eq!(store.surveys().expect("list").len(), 1, "one row per name");
+    assert!(store.delete_survey("wave").expect("delete"));
+    assert_eq!(store.put_survey(&v1).expect("v3"), 3, "versions keep counting after a delete, so releases never point at a reused version");
+}
+
+fn releases_are_numbered_and_frozen(store: &mut dyn Store) {
+    let rel = |n: i64, content: &str| StoredRelease {
+        survey: "wave".into(),
+        number: n,
+        survey_version: 1,
+        created_at: "2026-12-06T10:00:00Z".into(),
+        created_by: "ann".into(),
+        min_cell: 5,
+        content: content.into(),
+        cell_members: "{\"a\":[1,2,3,4,5]}".into(),
+    };
+    assert!(store.releases("wave").expect("none").is_empty());
+    store.put_release(&rel(1, "{\"n\":5}")).expect("first release");
+    match store.put_release(&rel(1, "{\"n\":6}")) {
+        Err(StoreError::Conflict(m)) => assert!(m.contains("next one is number 2"), "{m}"),
+        other => panic!("a second release numbered 1 must conflict, got {other:?}"),
+    }
+    match store.put_release(&rel(3, "{}")) {
+        Err(StoreError::Conflict(_)) => {}
+        other => panic!("a gap in numbering must conflict, got {other:?}"),
+    }
+    store.put_release(&rel(2, "{\"n\":10}")).expect("second release");
+    let got = store.releases("wave").expect("read");
+    assert_eq!(got, vec![rel(1, "{\"n\":5}"), rel(2, "{\"n\":10}")], "releases are kept as published, oldest first");
+    assert!(store.releases("other").expect("read").is_empty(), "releases are per survey");
 }

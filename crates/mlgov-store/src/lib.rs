@@ -3,10 +3,12 @@
 //! server. SQL lives here and nowhere else: the domain and analysis crates never see it.
 
 mod sqlite;
+mod survey;
 #[doc(hidden)]
 pub mod contract;
 
 pub use sqlite::SqliteStore;
+pub use survey::{StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary};
 
 use mlgov_domain::KnowledgeBase;
 
@@ -35,6 +37,9 @@ pub enum StoreError {
         /// Problem.
         message: String,
     },
+    /// A write conflicts with what is stored (a release number already taken).
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// The store is not initialised (no such database file).
     #[error("no mlgov database at {0}; run `mlgov init` (or `mlgov demo`) first, or pass --db")]
     Missing(String),
@@ -80,4 +85,20 @@ pub trait Store {
     fn integrity_check(&self) -> Result<Vec<String>, StoreError>;
     /// The schema version.
     fn schema_version(&self) -> Result<i64, StoreError>;
+
+    /// Every stored survey dataset, by name (without the data).
+    fn surveys(&self) -> Result<Vec<SurveySummary>, StoreError>;
+    /// One survey dataset by name.
+    fn survey(&self, name: &str) -> Result<Option<StoredSurvey>, StoreError>;
+    /// Stores `survey` under its name, replacing any earlier version in the same transaction (a
+    /// crash leaves either the old or the new version); returns the version written (the
+    /// previous one + 1, or 1). `survey.version` is ignored.
+    fn put_survey(&mut self, survey: &StoredSurvey) -> Result<i64, StoreError>;
+    /// Deletes a survey dataset (its releases stay: they were published); whether it existed.
+    fn delete_survey(&mut self, name: &str) -> Result<bool, StoreError>;
+    /// The releases of a survey, oldest first.
+    fn releases(&self, survey: &str) -> Result<Vec<StoredRelease>, StoreError>;
+    /// Appends a release. Its number must be the next one (latest + 1, or 1): a concurrent
+    /// publication of the same number fails with [`StoreError::Conflict`] and writes nothing.
+    fn put_release(&mut self, release: &StoredRelease) -> Result<(), StoreError>;
 }

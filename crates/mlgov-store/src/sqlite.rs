@@ -1,13 +1,16 @@
 //! The embedded SQLite backend: one file, WAL journal, foreign keys on, versioned migrations.
 
-use crate::{ImportReport, Store, StoreError};
+use crate::{ImportReport, Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary};
 use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
-use rusqlite::{params_from_iter, Connection, OpenFlags};
+use rusqlite::{params, params_from_iter, Connection, OpenFlags, OptionalExtension};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Versioned migrations, applied in order; `PRAGMA user_version` records the last applied.
-pub const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_init.sql")),
+    (2, include_str!("../migrations/sqlite/0002_surveys.sql")),
+];
 
 fn db(e: rusqlite::Error) -> StoreError {
     StoreError::Database(e.to_string())
@@ -204,4 +207,108 @@ impl Store for SqliteStore {
     fn schema_version(&self) -> Result<i64, StoreError> {
         self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(db)
     }
+
+    fn surveys(&self) -> Result<Vec<SurveySummary>, StoreError> {
+        let mut st = self.conn.prepare(&format!("SELECT {SUMMARY_COLUMNS} FROM survey_datasets ORDER BY name")).map_err(db)?;
+        let rows = st.query_map([], summary_row).map_err(db)?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(r.map_err(db)??);
+        }
+        Ok(out)
+    }
+
+    fn survey(&self, name: &str) -> Result<Option<StoredSurvey>, StoreError> {
+        let row = self
+            .conn
+            .query_row(&format!("SELECT {SUMMARY_COLUMNS}, instrument_toml, localities_csv, data FROM survey_datasets WHERE name = ?1"), [name], |r| {
+                let s = summary_row(r)?;
+                Ok(s.map(|s| (s, r.get::<_, String>(10), r.get::<_, String>(11), r.get::<_, String>(12))))
+            })
+            .optional()
+            .map_err(db)?;
+        let Some(row) = row else { return Ok(None) };
+        let (s, toml, locs, data) = row?;
+        Ok(Some(StoredSurvey::from_parts(s, toml.map_err(db)?, locs.map_err(db)?, data.map_err(db)?)))
+    }
+
+    fn put_survey(&mut self, s: &StoredSurvey) -> Result<i64, StoreError> {
+        let tx = self.conn.transaction().map_err(db)?;
+        let prev: Option<i64> = tx.query_row("SELECT version FROM survey_versions WHERE name = ?1", [&s.name], |r| r.get(0)).optional().map_err(db)?;
+        let version = prev.unwrap_or(0) + 1;
+        tx.execute("INSERT INTO survey_versions (name, version) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET version = excluded.version", params![s.name, version]).map_err(db)?;
+        tx.execute("DELETE FROM survey_datasets WHERE name = ?1", [&s.name]).map_err(db)?;
+        tx.execute(
+            "INSERT INTO survey_datasets (name, version, origin, synthetic, project, source_file, instrument_id, instrument_version, instrument_toml, localities_csv, data, respondents, written_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![s.name, version, s.origin.as_str(), s.synthetic, s.project, s.source_file, s.instrument_id, s.instrument_version, s.instrument_toml, s.localities_csv, s.data, s.respondents, s.written_at],
+        )
+        .map_err(db)?;
+        tx.commit().map_err(db)?;
+        Ok(version)
+    }
+
+    fn delete_survey(&mut self, name: &str) -> Result<bool, StoreError> {
+        Ok(self.conn.execute("DELETE FROM survey_datasets WHERE name = ?1", [name]).map_err(db)? > 0)
+    }
+
+    fn releases(&self, survey: &str) -> Result<Vec<StoredRelease>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT survey, number, survey_version, created_at, created_by, min_cell, content, cell_members FROM survey_releases WHERE survey = ?1 ORDER BY number")
+            .map_err(db)?;
+        let rows = st
+            .query_map([survey], |r| {
+                Ok(StoredRelease {
+                    survey: r.get(0)?,
+                    number: r.get(1)?,
+                    survey_version: r.get(2)?,
+                    created_at: r.get(3)?,
+                    created_by: r.get(4)?,
+                    min_cell: r.get(5)?,
+                    content: r.get(6)?,
+                    cell_members: r.get(7)?,
+                })
+            })
+            .map_err(db)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(db)
+    }
+
+    fn put_release(&mut self, r: &StoredRelease) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
+        let latest: i64 = tx.query_row("SELECT coalesce(max(number), 0) FROM survey_releases WHERE survey = ?1", [&r.survey], |x| x.get(0)).map_err(db)?;
+        if r.number != latest + 1 {
+            return Err(StoreError::Conflict(format!("survey {:?} has {latest} release(s); the next one is number {}, not {}", r.survey, latest + 1, r.number)));
+        }
+        tx.execute(
+            "INSERT INTO survey_releases (survey, number, survey_version, created_at, created_by, min_cell, content, cell_members) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![r.survey, r.number, r.survey_version, r.created_at, r.created_by, r.min_cell, r.content, r.cell_members],
+        )
+        .map_err(db)?;
+        tx.commit().map_err(db)
+    }
+}
+
+const SUMMARY_COLUMNS: &str = "name, version, origin, synthetic, project, source_file, instrument_id, instrument_version, respondents, written_at";
+
+/// A [`SurveySummary`] from the first columns of a row ([`SUMMARY_COLUMNS`]); an unknown origin is
+/// [`StoreError::Corrupt`].
+fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<SurveySummary, StoreError>> {
+    let name: String = r.get(0)?;
+    let origin: String = r.get(2)?;
+    let Some(origin) = SurveyOrigin::parse(&origin) else {
+        return Ok(Err(StoreError::Corrupt { table: "survey_datasets".into(), id: name, message: format!("origin {origin:?}") }));
+    };
+    Ok(Ok(SurveySummary {
+        name,
+        version: r.get(1)?,
+        origin,
+        synthetic: r.get(3)?,
+        project: r.get(4)?,
+        source_file: r.get(5)?,
+        instrument_id: r.get(6)?,
+        instrument_version: r.get(7)?,
+        respondents: r.get(8)?,
+        written_at: r.get(9)?,
+    }))
 }
