@@ -17,8 +17,9 @@ fn perception_text(ins: &Instrument, i: usize, a: &PerceptionAnswer) -> String {
 }
 
 /// Write the long layout: `respondent,locality,role,affiliation,period,item,value[,synthetic]`.
-/// Only answered items are written (a missing answer is simply absent). The `synthetic` column is
-/// written when the dataset is synthetic.
+/// Only answered items are written (a missing answer is simply absent), except that a respondent
+/// with no answer at all gets one row with an empty value, so that they are kept when the file is
+/// read back. The `synthetic` column is written when the dataset is synthetic.
 pub fn write_long_csv<W: Write>(ds: &Dataset, ins: &Instrument, out: W) -> std::io::Result<()> {
     let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
     let syn = ds.synthetic;
@@ -36,6 +37,13 @@ pub fn write_long_csv<W: Write>(ds: &Dataset, ins: &Instrument, out: W) -> std::
             ins.roles[resp.role].id,
             resp.affiliation.map(|a| ins.affiliations[a].id.as_str()).unwrap_or("")
         );
+        let any = (0..ins.periods.len()).any(|p| (0..ins.actors.len()).any(|a| ds.freq(r, p, a).is_some() || ds.nature(r, p, a).is_some()))
+            || (0..ins.perceptions.len()).any(|i| ds.perception(r, i).is_some());
+        if !any && let (Some(per), Some(item)) = (ins.periods.first(), freq_items.first()) {
+            w.write_all(prefix.as_bytes())?;
+            write!(w, "{},{},", per.id, item)?;
+            w.write_all(tail)?;
+        }
         for (p, per) in ins.periods.iter().enumerate() {
             for a in 0..ins.actors.len() {
                 if let Some(v) = ds.freq(r, p, a) {

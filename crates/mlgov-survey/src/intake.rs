@@ -4,12 +4,15 @@
 //! Formats are specified in docs/survey.md. Intake is all-or-nothing: either the whole dataset or
 //! the complete list of problems.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io::Cursor;
 
 use crate::dataset::{Dataset, PerceptionAnswer, Respondent};
+use crate::decode::{self, TextOptions};
 use crate::instrument::{Instrument, PerceptionKind};
+use crate::limits::{self, LimitKind, Limits, XlsxCheck, thousands};
 
 /// File container.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +54,16 @@ pub struct IntakeOptions<'a> {
     pub layout: Layout,
     /// When given, every locality must be in this set.
     pub known_localities: Option<&'a HashSet<String>>,
+}
+
+/// How the bytes of a file are read, beyond what [`IntakeOptions`] says: text encoding and
+/// separator of CSV files, and the limits that bound the work on hostile files.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Encoding and separator (detected when not given).
+    pub text: TextOptions,
+    /// Size caps.
+    pub limits: Limits,
 }
 
 /// What went wrong with one cell or row.
@@ -139,6 +152,20 @@ pub enum IntakeErrorKind {
         /// The period given.
         period: String,
     },
+    /// A size limit was exceeded; the file was not read further.
+    LimitExceeded {
+        /// Which limit.
+        limit: LimitKind,
+        /// The amount seen (at least this much).
+        seen: u64,
+        /// The limit.
+        max: u64,
+    },
+    /// The file is the export of a known survey tool; its columns need a mapping file.
+    NeedsMapping {
+        /// The tool's name (Qualtrics, LimeSurvey, KoboToolbox).
+        tool: String,
+    },
 }
 
 /// One intake problem, located in the file.
@@ -184,45 +211,103 @@ impl fmt::Display for IntakeError {
             K::InconsistentAttribute { respondent, first, first_row, this } => write!(f, "inconsistent attribute for respondent {respondent:?}: {this:?} here but {first:?} on row {first_row}"),
             K::MissingPeriod => write!(f, "frequency and nature items need a period"),
             K::UnexpectedPeriod { period } => write!(f, "perception items take no period (got {period:?}); expected an empty cell"),
+            K::LimitExceeded { limit, seen, max } => write!(
+                f,
+                "{} exceeds the limit: at least {} > {}; if the file is trusted, raise the limit with {} (library: {})",
+                limit.what(),
+                thousands(*seen),
+                thousands(*max),
+                limit.flag(),
+                limit.field()
+            ),
+            K::NeedsMapping { tool } => write!(
+                f,
+                "this looks like a {tool} export: its columns must be mapped to the instrument first; draft a mapping with `mlgov survey mapping suggest FILE -o map.toml`, check it, then import with `--mapping map.toml` (docs/survey.md, \"Survey-tool exports\")"
+            ),
         }
     }
 }
 
-/// All problems of a rejected file.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{} problem(s):\n{}", .0.len(), .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
-pub struct IntakeErrors(pub Vec<IntakeError>);
+/// All problems of a rejected file: the first [`KEPT_ERRORS`] in file order, then how many more
+/// were found and not kept (memory stays bounded on files with millions of bad cells).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntakeErrors(pub Vec<IntakeError>, pub usize);
 
-/// Read a survey file. `file` names the file in messages. Returns the full dataset or every
-/// problem found.
+/// How many problems an intake keeps in detail.
+pub const KEPT_ERRORS: usize = 1000;
+/// How many problems [`IntakeErrors`]'s `Display` prints before the count of the rest.
+pub const PRINTED_ERRORS: usize = 100;
+
+impl IntakeErrors {
+    /// Total number of problems found (kept and not kept).
+    pub fn total(&self) -> usize {
+        self.0.len() + self.1
+    }
+}
+
+impl fmt::Display for IntakeErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} problem(s):", thousands(self.total() as u64))?;
+        for e in self.0.iter().take(PRINTED_ERRORS) {
+            write!(f, "\n  {e}")?;
+        }
+        let rest = self.total().saturating_sub(PRINTED_ERRORS);
+        if rest > 0 {
+            write!(f, "\n  … and {} more problem{}", thousands(rest as u64), if rest == 1 { "" } else { "s" })?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for IntakeErrors {}
+
+/// Read a survey file with default [`ReadOptions`] (encoding and separator detected, default
+/// limits). `file` names the file in messages. Returns the full dataset or every problem found.
 pub fn read_survey(
     bytes: &[u8],
     file: &str,
     instrument: &Instrument,
     opts: IntakeOptions<'_>,
 ) -> Result<Dataset, IntakeErrors> {
+    read_survey_with(bytes, file, instrument, opts, &ReadOptions::default())
+}
+
+/// Read a survey file in mlgov's long or wide layout, with explicit encoding, separator and
+/// limits. The export of a known survey tool (Qualtrics, LimeSurvey, KoboToolbox) is refused with
+/// [`IntakeErrorKind::NeedsMapping`]: use [`crate::mapping::read_mapped`] for those.
+pub fn read_survey_with(
+    bytes: &[u8],
+    file: &str,
+    instrument: &Instrument,
+    opts: IntakeOptions<'_>,
+    read: &ReadOptions,
+) -> Result<Dataset, IntakeErrors> {
     let mut st = State::new(file, instrument, opts.known_localities);
-    match opts.kind {
-        FileKind::Csv => read_csv(bytes, &mut st, opts.layout),
-        FileKind::Xlsx => read_xlsx(bytes, &mut st, opts.layout),
+    if let Some(src) = Source::open(bytes, opts.kind, read, &mut st) {
+        read_layout(&src, &mut st, opts.layout, &read.limits);
     }
     st.finish()
 }
 
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Clone, Copy)]
-enum Item {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Item {
     Freq(usize),
     Nature(usize),
     Perception(usize),
 }
 
-struct State<'a> {
+pub(crate) struct State<'a> {
     file: &'a str,
-    ins: &'a Instrument,
+    pub(crate) ins: &'a Instrument,
     known: Option<&'a HashSet<String>>,
     errors: Vec<IntakeError>,
+    /// Problems found beyond [`KEPT_ERRORS`].
+    omitted: usize,
+    /// Names of the respondent, locality, role and affiliation columns in messages (the file's own
+    /// names when a mapping renamed them).
+    pub(crate) attr_cols: [String; 4],
     ds: Dataset,
     by_id: HashMap<String, usize>,
     /// Row where each respondent was first seen.
@@ -246,7 +331,7 @@ struct LongCols {
     synthetic: Option<usize>,
 }
 
-enum WideCol {
+pub(crate) enum WideCol {
     Respondent,
     Locality,
     Role,
@@ -255,7 +340,7 @@ enum WideCol {
     Answer(Item, Option<usize>),
 }
 
-fn list(v: impl IntoIterator<Item = impl AsRef<str>>) -> String {
+pub(crate) fn list(v: impl IntoIterator<Item = impl AsRef<str>>) -> String {
     let v: Vec<String> = v.into_iter().map(|s| s.as_ref().to_string()).collect();
     if v.len() > 12 {
         format!("{}, … ({} values; see the instrument)", v[..12].join(", "), v.len())
@@ -264,12 +349,12 @@ fn list(v: impl IntoIterator<Item = impl AsRef<str>>) -> String {
     }
 }
 
-fn is_missing(s: &str) -> bool {
+pub(crate) fn is_missing(s: &str) -> bool {
     s.is_empty() || s.eq_ignore_ascii_case("na") || s.eq_ignore_ascii_case("n/a")
 }
 
 impl<'a> State<'a> {
-    fn new(file: &'a str, ins: &'a Instrument, known: Option<&'a HashSet<String>>) -> State<'a> {
+    pub(crate) fn new(file: &'a str, ins: &'a Instrument, known: Option<&'a HashSet<String>>) -> State<'a> {
         let mut items = HashMap::new();
         for (i, a) in ins.actors.iter().enumerate() {
             items.insert(format!("freq_{}", a.id), Item::Freq(i));
@@ -283,6 +368,8 @@ impl<'a> State<'a> {
             ins,
             known,
             errors: Vec::new(),
+            omitted: 0,
+            attr_cols: ["respondent".into(), "locality".into(), "role".into(), "affiliation".into()],
             ds: Dataset::new(ins),
             by_id: HashMap::new(),
             first_row: Vec::new(),
@@ -292,7 +379,11 @@ impl<'a> State<'a> {
         }
     }
 
-    fn err(&mut self, row: usize, column: Option<&str>, kind: IntakeErrorKind) {
+    pub(crate) fn err(&mut self, row: usize, column: Option<&str>, kind: IntakeErrorKind) {
+        if self.errors.len() >= KEPT_ERRORS {
+            self.omitted += 1;
+            return;
+        }
         self.errors.push(IntakeError {
             file: self.file.to_string(),
             row,
@@ -316,7 +407,12 @@ impl<'a> State<'a> {
         }
     }
 
-    fn finish(mut self) -> Result<Dataset, IntakeErrors> {
+    /// Number of problems found so far.
+    pub(crate) fn error_count(&self) -> usize {
+        self.errors.len() + self.omitted
+    }
+
+    pub(crate) fn finish(mut self) -> Result<Dataset, IntakeErrors> {
         if self.errors.is_empty() && self.ds.is_empty() {
             self.err(0, None, IntakeErrorKind::Unreadable("the file holds no respondents".into()));
         }
@@ -324,13 +420,13 @@ impl<'a> State<'a> {
             self.ds.synthetic = self.synthetic;
             Ok(self.ds)
         } else {
-            Err(IntakeErrors(self.errors))
+            Err(IntakeErrors(self.errors, self.omitted))
         }
     }
 
     /// Find or create the respondent of a row and check its attributes.
     #[allow(clippy::too_many_arguments)]
-    fn respondent(
+    pub(crate) fn respondent(
         &mut self,
         row: usize,
         id: &str,
@@ -347,9 +443,10 @@ impl<'a> State<'a> {
                 other => self.err(row, Some("synthetic"), IntakeErrorKind::UnknownCategory { what: "boolean", value: other.into(), expected: "true, false".into() }),
             }
         }
+        let [c_id, c_loc, c_role, c_aff] = self.attr_cols.clone();
         let id = id.trim();
         if id.is_empty() {
-            self.err(row, Some("respondent"), IntakeErrorKind::MissingRespondent);
+            self.err(row, Some(&c_id), IntakeErrorKind::MissingRespondent);
             return None;
         }
         let locality = locality.trim();
@@ -358,38 +455,38 @@ impl<'a> State<'a> {
         if let Some(&r) = self.by_id.get(id) {
             let first_row = self.first_row[r];
             if wide {
-                self.err(row, Some("respondent"), IntakeErrorKind::DuplicateRespondent { respondent: id.into(), first_row });
+                self.err(row, Some(&c_id), IntakeErrorKind::DuplicateRespondent { respondent: id.into(), first_row });
                 return None;
             }
             let resp = &self.ds.respondents[r];
             let role_first = self.ins.roles[resp.role].id.as_str();
             let aff_first = resp.affiliation.map(|a| self.ins.affiliations[a].id.as_str()).unwrap_or("");
             if resp.locality != locality || role_first != role_s || aff_first != aff_s {
-                let mismatches: Vec<(&str, String, String)> = [("locality", resp.locality.as_str(), locality), ("role", role_first, role_s), ("affiliation", aff_first, aff_s)]
+                let mismatches: Vec<(&String, String, String)> = [(&c_loc, resp.locality.as_str(), locality), (&c_role, role_first, role_s), (&c_aff, aff_first, aff_s)]
                     .into_iter()
                     .filter(|(_, a, b)| a != b)
                     .map(|(c, a, b)| (c, a.to_string(), b.to_string()))
                     .collect();
                 for (col, first, this) in mismatches {
-                    self.err(row, Some(col), IntakeErrorKind::InconsistentAttribute { respondent: id.into(), first, first_row, this });
+                    self.err(row, Some(col.as_str()), IntakeErrorKind::InconsistentAttribute { respondent: id.into(), first, first_row, this });
                 }
             }
             return Some(r);
         }
         let mut ok = true;
         if locality.is_empty() {
-            self.err(row, Some("locality"), IntakeErrorKind::MissingLocality { respondent: id.into() });
+            self.err(row, Some(&c_loc), IntakeErrorKind::MissingLocality { respondent: id.into() });
             ok = false;
         } else if let Some(k) = self.known
             && !k.contains(locality)
         {
-            self.err(row, Some("locality"), IntakeErrorKind::UnknownLocality { locality: locality.into() });
+            self.err(row, Some(&c_loc), IntakeErrorKind::UnknownLocality { locality: locality.into() });
             ok = false;
         }
         let role = self.ins.role_index(role_s);
         if role.is_none() {
             let expected = list(self.ins.roles.iter().map(|r| &r.id));
-            self.err(row, Some("role"), IntakeErrorKind::UnknownCategory { what: "role", value: role_s.into(), expected });
+            self.err(row, Some(&c_role), IntakeErrorKind::UnknownCategory { what: "role", value: role_s.into(), expected });
             ok = false;
         }
         let affiliation = if aff_s.is_empty() {
@@ -398,7 +495,7 @@ impl<'a> State<'a> {
             let a = self.ins.affiliation_index(aff_s);
             if a.is_none() {
                 let expected = list(self.ins.affiliations.iter().map(|r| &r.id));
-                self.err(row, Some("affiliation"), IntakeErrorKind::UnknownCategory { what: "affiliation", value: aff_s.into(), expected });
+                self.err(row, Some(&c_aff), IntakeErrorKind::UnknownCategory { what: "affiliation", value: aff_s.into(), expected });
                 ok = false;
             }
             a
@@ -426,7 +523,8 @@ impl<'a> State<'a> {
         }
         let v: i64 = match s.parse::<i64>() {
             Ok(v) => v,
-            Err(_) => match s.parse::<f64>() {
+            // A whole number written as a decimal, with a point or a comma (`4.0`, `4,0`).
+            Err(_) => match decode::parse_number(s).ok_or(()) {
                 Ok(f) if f.fract() == 0.0 && f.abs() < 1e12 => f as i64,
                 _ => {
                     self.err(row, Some(col), IntakeErrorKind::NotAnInteger { value: s.into() });
@@ -443,7 +541,8 @@ impl<'a> State<'a> {
 
     /// Parse and store one answer. `r` is None when the respondent was rejected (the value is
     /// still validated so every error is reported).
-    fn answer(&mut self, row: usize, col: &str, r: Option<usize>, item: Item, item_name: &str, period: Option<usize>, value: &str) {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn answer(&mut self, row: usize, col: &str, r: Option<usize>, item: Item, item_name: &str, period: Option<usize>, value: &str) {
         let ins = self.ins;
         let parsed: Result<Option<Stored>, ()> = match item {
             Item::Freq(_) => self
@@ -646,7 +745,9 @@ impl<'a> State<'a> {
         ok.then_some(cols)
     }
 
-    fn wide_item(&self, h: &str) -> Option<WideCol> {
+    /// The answer column of the wide layout named `h` (`freq_<period>_<actor>`,
+    /// `nature_<period>_<actor>` or a perception id).
+    pub(crate) fn wide_item(&self, h: &str) -> Option<WideCol> {
         if let Some(&Item::Perception(i)) = self.items.get(h) {
             return Some(WideCol::Answer(Item::Perception(i), None));
         }
@@ -709,25 +810,22 @@ fn detect_layout(layout: Layout, header: &[&str]) -> Layout {
     }
 }
 
-fn read_csv(bytes: &[u8], st: &mut State<'_>, layout: Layout) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut rec = csv::StringRecord::new();
-    match rdr.read_record(&mut rec) {
-        Ok(true) => {}
-        Ok(false) => {
-            st.err(0, None, IntakeErrorKind::Unreadable("empty file: expected a header row".into()));
-            return;
+/// Read mlgov's own long or wide layout from an opened file.
+fn read_layout(src: &Source<'_>, st: &mut State<'_>, layout: Layout, limits: &Limits) {
+    let mut rows = src.rows(limits);
+    let mut cells = Vec::new();
+    if rows.next(st, &mut cells).is_none() {
+        if st.error_count() == 0 {
+            st.err(0, None, IntakeErrorKind::Unreadable(format!("empty {}: expected a header row", src.what())));
         }
-        Err(e) => {
-            st.err(1, None, IntakeErrorKind::Unreadable(e.to_string()));
-            return;
-        }
+        return;
     }
-    let header: Vec<String> = rec.iter().map(str::to_string).collect();
+    let header: Vec<String> = src.header_cells(&cells);
+    if let Some(tool) = crate::mapping::detect_tool(&header) {
+        st.err(1, None, IntakeErrorKind::NeedsMapping { tool: tool.name().to_string() });
+        return;
+    }
+    rows.set_header(&header);
     let hdr: Vec<&str> = header.iter().map(String::as_str).collect();
     let layout = detect_layout(layout, &hdr);
     enum Cols {
@@ -739,30 +837,222 @@ fn read_csv(bytes: &[u8], st: &mut State<'_>, layout: Layout) {
         _ => st.wide_header(&hdr).map(Cols::Wide),
     };
     let Some(cols) = cols else { return };
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let row = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                st.err(row, None, IntakeErrorKind::Unreadable(e.to_string()));
-                continue;
-            }
-        }
-        let row = rec.position().map(|p| p.line() as usize).unwrap_or(0);
-        if rec.iter().all(|s| s.trim().is_empty()) {
+    while let Some(row) = rows.next(st, &mut cells) {
+        if cells.iter().all(|s| s.trim().is_empty()) {
             continue;
         }
-        if rec.len() != header.len() {
-            st.err(row, None, IntakeErrorKind::Unreadable(format!("row has {} fields, the header has {}", rec.len(), header.len())));
+        if !src.fit_width(row, &mut cells, header.len(), st) {
             continue;
         }
-        let fields: Vec<&str> = rec.iter().collect();
+        let fields: Vec<&str> = cells.iter().map(String::as_str).collect();
         match &cols {
             Cols::Long(c) => st.long_row(c, row, &fields),
             Cols::Wide(c) => st.wide_row(c, &header, row, &fields),
         }
     }
+}
+
+/// An opened file: decoded text with its separator, or the first worksheet of a workbook whose
+/// container passed the limits.
+pub(crate) enum Source<'a> {
+    Csv { text: Cow<'a, str>, delimiter: u8 },
+    Xlsx { range: calamine::Range<calamine::Data> },
+}
+
+impl<'a> Source<'a> {
+    /// Decode or unpack `bytes`; problems are recorded in `st` and give `None`.
+    pub(crate) fn open(bytes: &'a [u8], kind: FileKind, read: &ReadOptions, st: &mut State<'_>) -> Option<Source<'a>> {
+        match kind {
+            FileKind::Csv => {
+                let text = match decode::decode(bytes, read.text.encoding) {
+                    Ok((t, _)) => t,
+                    Err(e) => {
+                        st.err(e.line, None, IntakeErrorKind::Unreadable(e.to_string()));
+                        return None;
+                    }
+                };
+                let delimiter = read.text.delimiter.unwrap_or_else(|| decode::detect_delimiter(&text));
+                Some(Source::Csv { text, delimiter })
+            }
+            FileKind::Xlsx => open_xlsx(bytes, &read.limits, st).map(|range| Source::Xlsx { range }),
+        }
+    }
+
+    fn what(&self) -> &'static str {
+        match self {
+            Source::Csv { .. } => "file",
+            Source::Xlsx { .. } => "worksheet",
+        }
+    }
+
+    /// The rows of the file, in order.
+    pub(crate) fn rows(&self, limits: &Limits) -> Rows<'_> {
+        match self {
+            Source::Csv { text, delimiter } => Rows::Csv {
+                rdr: csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(*delimiter).from_reader(text.as_bytes()),
+                text: text.as_bytes(),
+                rec: csv::StringRecord::new(),
+                limits: *limits,
+                header: Vec::new(),
+                stopped: false,
+            },
+            Source::Xlsx { range } => Rows::Xlsx { rows: range.rows(), start_row: range.start().map(|(r, _)| r as usize).unwrap_or(0), next: 0 },
+        }
+    }
+
+    /// Header names from a header row: trimmed; for a workbook, trailing empty cells (formatting)
+    /// are dropped.
+    pub(crate) fn header_cells(&self, cells: &[String]) -> Vec<String> {
+        let mut h: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();
+        if matches!(self, Source::Xlsx { .. }) {
+            let width = h.iter().rposition(|s| !s.is_empty()).map_or(0, |i| i + 1);
+            h.truncate(width);
+        }
+        h
+    }
+
+    /// Make a data row as wide as the header. A CSV row of another width is an error (recorded;
+    /// returns false); a worksheet row is padded or cut (cells right of the header are formatting).
+    pub(crate) fn fit_width(&self, row: usize, cells: &mut Vec<String>, width: usize, st: &mut State<'_>) -> bool {
+        match self {
+            Source::Csv { .. } => {
+                if cells.len() != width {
+                    st.err(row, None, IntakeErrorKind::Unreadable(format!("row has {} fields, the header has {width}", cells.len())));
+                    return false;
+                }
+                true
+            }
+            Source::Xlsx { .. } => {
+                cells.resize(width, String::new());
+                true
+            }
+        }
+    }
+}
+
+/// Rows of an opened file with their 1-based row numbers (physical line of the record's start in
+/// a CSV file, CRLF or LF; sheet row in a workbook).
+pub(crate) enum Rows<'s> {
+    Csv {
+        rdr: csv::Reader<&'s [u8]>,
+        text: &'s [u8],
+        rec: csv::StringRecord,
+        limits: Limits,
+        header: Vec<String>,
+        stopped: bool,
+    },
+    Xlsx {
+        rows: calamine::Rows<'s, calamine::Data>,
+        start_row: usize,
+        next: usize,
+    },
+}
+
+impl Rows<'_> {
+    /// Column names for messages about over-long fields.
+    pub(crate) fn set_header(&mut self, names: &[String]) {
+        if let Rows::Csv { header, .. } = self {
+            *header = names.to_vec();
+        }
+    }
+
+    /// The next row into `out`; its row number, or `None` at the end (or after a problem that
+    /// stops reading, recorded in `st`). Rows with a recoverable problem are skipped after
+    /// recording it.
+    pub(crate) fn next(&mut self, st: &mut State<'_>, out: &mut Vec<String>) -> Option<usize> {
+        match self {
+            Rows::Csv { rdr, text, rec, limits, header, stopped } => loop {
+                if *stopped {
+                    return None;
+                }
+                match rdr.read_record(rec) {
+                    Ok(true) => {}
+                    Ok(false) => return None,
+                    Err(e) => {
+                        let row = e.position().map(|p| csv_line(text, p)).unwrap_or(0);
+                        st.err(row, None, IntakeErrorKind::Unreadable(e.to_string()));
+                        if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+                            continue;
+                        }
+                        *stopped = true;
+                        return None;
+                    }
+                }
+                let row = rec.position().map(|p| csv_line(text, p)).unwrap_or(0);
+                if rec.len() > limits.max_columns {
+                    st.err(row, None, IntakeErrorKind::LimitExceeded { limit: LimitKind::Columns, seen: rec.len() as u64, max: limits.max_columns as u64 });
+                    *stopped = true;
+                    return None;
+                }
+                let mut too_long = false;
+                for (i, f) in rec.iter().enumerate() {
+                    if f.len() > limits.max_field_bytes {
+                        let col = header.get(i).cloned().unwrap_or_else(|| format!("#{}", i + 1));
+                        st.err(row, Some(&col), IntakeErrorKind::LimitExceeded { limit: LimitKind::FieldBytes, seen: f.len() as u64, max: limits.max_field_bytes as u64 });
+                        too_long = true;
+                    }
+                }
+                if too_long {
+                    continue;
+                }
+                out.clear();
+                out.extend(rec.iter().map(str::to_string));
+                return Some(row);
+            },
+            Rows::Xlsx { rows, start_row, next } => {
+                let cells = rows.next()?;
+                let row = *start_row + *next + 1;
+                *next += 1;
+                out.clear();
+                out.extend(cells.iter().map(cell_text));
+                Some(row)
+            }
+        }
+    }
+}
+
+/// The 1-based line where a CSV record starts. With CRLF line ends the csv reader places a
+/// record's start on the `\n` left over from the previous line's `\r\n`, before counting that
+/// line: that `\n` belongs to the previous line, so the record starts one line later.
+fn csv_line(text: &[u8], p: &csv::Position) -> usize {
+    p.line() as usize + usize::from(text.get(p.byte() as usize) == Some(&b'\n'))
+}
+
+/// Check the container against the limits, then read the first worksheet.
+fn open_xlsx(bytes: &[u8], limits: &Limits, st: &mut State<'_>) -> Option<calamine::Range<calamine::Data>> {
+    use calamine::{Reader, Xlsx};
+    match limits::check_xlsx(bytes, limits) {
+        XlsxCheck::Ok => {}
+        XlsxCheck::NotZip(e) => {
+            st.err(0, None, IntakeErrorKind::Unreadable(format!("not an XLSX workbook: {e}")));
+            return None;
+        }
+        XlsxCheck::Exceeded(limit, seen, max, entry) => {
+            st.err(0, Some(&entry), IntakeErrorKind::LimitExceeded { limit, seen, max });
+            return None;
+        }
+        XlsxCheck::Corrupt(m) => {
+            st.err(0, None, IntakeErrorKind::Unreadable(format!("damaged XLSX workbook: {m}")));
+            return None;
+        }
+    }
+    let mut wb: Xlsx<_> = match Xlsx::new(Cursor::new(bytes)) {
+        Ok(w) => w,
+        Err(e) => {
+            st.err(0, None, IntakeErrorKind::Unreadable(format!("not an XLSX workbook: {e}")));
+            return None;
+        }
+    };
+    let Some(Ok(range)) = wb.worksheet_range_at(0) else {
+        st.err(0, None, IntakeErrorKind::Unreadable("the workbook has no readable worksheet".into()));
+        return None;
+    };
+    let width = range.width();
+    if width > limits.max_columns {
+        st.err(0, None, IntakeErrorKind::LimitExceeded { limit: LimitKind::Columns, seen: width as u64, max: limits.max_columns as u64 });
+        return None;
+    }
+    Some(range)
 }
 
 fn cell_text(d: &calamine::Data) -> String {
@@ -776,54 +1066,5 @@ fn cell_text(d: &calamine::Data) -> String {
         Data::Bool(b) => b.to_string(),
         Data::Error(e) => format!("#ERROR {e:?}"),
         other => other.to_string(),
-    }
-}
-
-fn read_xlsx(bytes: &[u8], st: &mut State<'_>, layout: Layout) {
-    use calamine::{Reader, Xlsx};
-    let mut wb: Xlsx<_> = match Xlsx::new(Cursor::new(bytes)) {
-        Ok(w) => w,
-        Err(e) => {
-            st.err(0, None, IntakeErrorKind::Unreadable(format!("not an XLSX workbook: {e}")));
-            return;
-        }
-    };
-    let Some(Ok(range)) = wb.worksheet_range_at(0) else {
-        st.err(0, None, IntakeErrorKind::Unreadable("the workbook has no readable worksheet".into()));
-        return;
-    };
-    let start_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-    let mut rows = range.rows();
-    let Some(h) = rows.next() else {
-        st.err(0, None, IntakeErrorKind::Unreadable("empty worksheet: expected a header row".into()));
-        return;
-    };
-    let header: Vec<String> = h.iter().map(cell_text).collect();
-    // Trailing empty header cells (formatting) are ignored.
-    let width = header.iter().rposition(|s| !s.trim().is_empty()).map_or(0, |i| i + 1);
-    let header: Vec<String> = header[..width].to_vec();
-    let hdr: Vec<&str> = header.iter().map(String::as_str).collect();
-    let layout = detect_layout(layout, &hdr);
-    let long = layout == Layout::Long;
-    let (lc, wc) = if long {
-        (st.long_header(&hdr), None)
-    } else {
-        (None, st.wide_header(&hdr))
-    };
-    if lc.is_none() && wc.is_none() {
-        return;
-    }
-    for (i, cells) in rows.enumerate() {
-        let row = start_row + i + 2;
-        let texts: Vec<String> = (0..width).map(|c| cells.get(c).map(cell_text).unwrap_or_default()).collect();
-        if texts.iter().all(|s| s.trim().is_empty()) {
-            continue;
-        }
-        let fields: Vec<&str> = texts.iter().map(String::as_str).collect();
-        if let Some(c) = &lc {
-            st.long_row(c, row, &fields);
-        } else if let Some(c) = &wc {
-            st.wide_row(c, &header, row, &fields);
-        }
     }
 }

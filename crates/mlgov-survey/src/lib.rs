@@ -8,9 +8,12 @@
 pub mod analysis;
 pub mod bootstrap;
 pub mod dataset;
+pub mod decode;
 pub mod export;
 pub mod instrument;
 pub mod intake;
+pub mod limits;
+pub mod mapping;
 pub mod report;
 pub mod synth;
 pub mod table;
@@ -23,7 +26,10 @@ pub use analysis::{
 pub use dataset::{Dataset, PerceptionAnswer, Respondent};
 pub use export::{write_long_csv, write_wide_csv};
 pub use instrument::{ActorCategory, ActorClass, Instrument, InstrumentError, LeadSide, Period};
-pub use intake::{FileKind, IntakeError, IntakeErrorKind, IntakeErrors, IntakeOptions, Layout, read_survey};
+pub use decode::{TextEncoding, TextOptions};
+pub use intake::{FileKind, IntakeError, IntakeErrorKind, IntakeErrors, IntakeOptions, Layout, ReadOptions, read_survey, read_survey_with};
+pub use limits::{LimitKind, Limits};
+pub use mapping::{Mapping, MappingError, MappingOptions, Suggestion, Tool, detect_tool, read_mapped, suggest_mapping};
 pub use report::{ReportFile, ReportMeta, TableChart, build_report, charts_for};
 pub use synth::{SynthParams, SynthSize, synth, synth_localities};
 pub use table::{rounded, table_csv_string, table_json, write_table_csv};
