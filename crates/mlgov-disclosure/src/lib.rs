@@ -12,6 +12,9 @@
 //!   only for unions of the blocks of a fixed partition in which every block has at least `k`
 //!   respondents, so the difference of any two answers covers zero or at least `k` respondents
 //!   and a differencing attack cannot isolate one person. See [`query`].
+//! * [`check_release`] — frozen releases of a survey's figures: a candidate release is refused when
+//!   a cell it shares with an earlier release rests on respondents differing by 1 … k−1, so
+//!   differencing releases isolates nobody. See [`release`].
 //!
 //! Reference: A. Hundepool, J. Domingo-Ferrer, L. Franconi, S. Giessing, E. Schulte Nordholt,
 //! K. Spicer, P.-P. de Wolf, *Statistical Disclosure Control*, Wiley, 2012 — ch. 4 (magnitude
@@ -19,9 +22,11 @@
 //! (frequency tables: threshold rule, disclosure by differencing).
 
 pub mod query;
+pub mod release;
 pub mod table;
 
 pub use query::{Block, Contribution, Filter, Guard, Mean, Refusal};
+pub use release::{check_release, EarlierRelease, ReleaseCells, ReleaseRefusal};
 pub use table::{protect, recoverable_cells, CellRef, CellStatus, CountTable, ProtectedCell, ProtectedTable, TableError};
 
 use serde::{Deserialize, Serialize};
