@@ -249,6 +249,14 @@ impl Mapping {
             }
             targets.insert(col.clone(), target);
         }
+        // A multi-choice item comes from one column or from checkbox columns, not both.
+        for (col, t) in &targets {
+            if let Target::Answer(Item::Perception(i), _) = t
+                && let Some((other, _)) = targets.iter().find(|(_, u)| matches!(u, Target::Checkbox(j, _) if j == i))
+            {
+                problems.push(format!("[answers] {col:?} and the checkbox column {other:?} both hold {:?}; use one form", ins.perceptions[*i].id));
+            }
+        }
         // A column may have one role only.
         let mut uses: HashMap<&str, Vec<&str>> = HashMap::new();
         let attrs = [("respondent", Some(&raw.columns.respondent)), ("locality", Some(&raw.columns.locality)), ("role", raw.columns.role.as_ref()), ("affiliation", raw.columns.affiliation.as_ref())];
@@ -422,7 +430,7 @@ pub fn read_mapped(bytes: &[u8], file: &str, ins: &Instrument, mapping: &Mapping
         match p {
             Some(p) => plan.push(p),
             None => {
-                st.err(names_line, Some(h), IntakeErrorKind::UnknownColumn { expected: "a column of the mapping: place it under [answers] or [columns], or add it to `ignore`".into() });
+                st.err(names_line, Some(h), IntakeErrorKind::UnknownColumn { expected: "the mapping's columns: place it under [answers] or [columns], or add it to `ignore`".into() });
                 header_ok = false;
                 plan.push(ColPlan::Ignore);
             }
@@ -693,6 +701,16 @@ pub fn suggest_mapping(
             _ => unplaced.push(name.clone()),
         }
     }
+    // A multi-choice item exported both as one column and as checkbox columns (Kobo's default):
+    // keep the one column, ignore the checkboxes.
+    let combined: HashSet<String> = answers.iter().filter(|(_, g)| ins.perceptions.iter().any(|p| p.id == g.line && p.kind == PerceptionKind::Multi)).map(|(_, g)| g.line.clone()).collect();
+    answers.retain(|(c, g)| match g.line.split_once(':') {
+        Some((item, _)) if combined.contains(item) => {
+            ignore.push(c.clone());
+            false
+        }
+        _ => true,
+    });
     // ---- write ----
     let mut t = String::new();
     let _ = writeln!(t, "# Mapping drafted by `mlgov survey mapping suggest` from {file}.");
@@ -836,7 +854,7 @@ fn guess_answer(ins: &Instrument, code: &str, text: &str, hay: &str) -> Option<G
                 if let Some(o) = by_name {
                     return Some(Guess { line: format!("{}:{}", p.id, p.options[o].id), note: format!("guess: checkbox for {:?}", p.options[o].label) });
                 }
-                if let Some(n) = position_code(tail) {
+                if let Some(n) = position_code(tail).filter(|_| code.contains(['[', '/'])) {
                     if let Some(o) = p.options.get(n) {
                         return Some(Guess { line: format!("{}:{}", p.id, o.id), note: format!("guess BY POSITION: {tail} → option {} {:?}; check", n + 1, o.label) });
                     }
@@ -911,7 +929,7 @@ fn guess_answer(ins: &Instrument, code: &str, text: &str, hay: &str) -> Option<G
     }
     if actor.is_none() {
         let tail = code.rsplit(['[', '_', '/']).next().unwrap_or("").trim_end_matches(']');
-        if let Some(n) = position_code(tail)
+        if let Some(n) = position_code(tail).filter(|_| code.contains('['))
             && n < ins.actors.len()
         {
             actor = Some(n);

@@ -7,4 +7,5 @@ mod integration {
     pub mod intake;
     pub mod properties;
     pub mod report;
+    pub mod tools;
 }
