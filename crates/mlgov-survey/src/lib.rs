@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod bootstrap;
+pub mod collected;
 pub mod dataset;
 pub mod decode;
 pub mod export;
@@ -14,6 +15,7 @@ pub mod instrument;
 pub mod intake;
 pub mod limits;
 pub mod mapping;
+pub mod publish;
 pub mod report;
 pub mod synth;
 pub mod table;

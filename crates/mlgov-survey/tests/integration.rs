@@ -6,6 +6,7 @@ mod integration {
     pub mod instrument;
     pub mod intake;
     pub mod properties;
+    pub mod release;
     pub mod report;
     pub mod tools;
 }

@@ -1,0 +1,491 @@
+//! What viewers and the public may see of a survey: the standard analyses with every cell below
+//! `k` respondents suppressed, and choice tables whose categories come from the instrument, each
+//! published cell with the respondents behind it (for the release rule of
+//! `mlgov_disclosure::release`). Pure.
+//!
+//! # Numeric tables
+//! [`standard_analyses`] run by [`analyze_all`] (the same path as the report) in publication mode.
+//! Analyses whose statistic is a share of respondents choosing an option (`responsibility`,
+//! `information_sources`) are not published as shares — a share with its n is a count — but as
+//! the protected choice tables below. In a published table:
+//! * a group (e.g. `medium_town`) appears only when at least `k` respondents fall in it; a group
+//!   with 1 … k−1 respondents is left out, like an empty one, so its absence says only "fewer
+//!   than k";
+//! * a cell (group × period × measure × statistic) with fewer than `k` respondents behind it —
+//!   zero included — has `n`, `mean` and interval `null`; the `lead` share counts as resting on
+//!   both sides, so it is published only when each side has `k`.
+//!
+//! # Choice tables
+//! `role`, `affiliation`, every single-choice perception item (one row: its options and the
+//! total of respondents who answered) and every option of a multi-choice item (`named` / `not
+//! named`). Every option of the instrument is listed whether or not anybody chose it, and a
+//! suppressed count is `null` with no status. Counts are protected by
+//! [`mlgov_disclosure::protect`] with `protect_zeros` on, whatever the caller's rules say: with
+//! zeros published, a `0` beside a `null` would say that the `null` holds someone. Primary
+//! suppression then hides 0 … k−1 alike, and complementary suppression keeps a suppressed count
+//! from being the total minus the published ones. One more case remains: non-negativity. When the
+//! total is published, the suppressed counts of a row add up to `S` = total − published counts,
+//! and each lies in `0 … S`. With `S = 0` a reader knows that every suppressed option was chosen
+//! by nobody; with `0 < S < k` that they hold at most `S` people between them. [`publish`]
+//! therefore also suppresses the smallest published count until `S ≥ k` (or nothing is left to
+//! suppress): then `0 … S` contains `0 … k−1`, and a suppressed option cannot be told apart from
+//! one nobody chose, one person chose, or (complementary) many chose. A total below `k`
+//! is suppressed, and then every count is (each is at most the total).
+//!
+//! # Cell members
+//! Each published cell lists the respondents behind it, computed here from the analyses'
+//! documented definitions (docs/survey.md §3: who has a value for the measure) and checked
+//! against the analysis' own `n` for every cell: a mismatch is an [`PublishError::Inconsistent`]
+//! error, never a silently wrong release rule.
+
+use std::collections::{BTreeMap, HashMap};
+
+use mlgov_disclosure::{protect, CountTable, ReleaseCells, Rules};
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::{analyze_all, standard_analyses, AnalysisConfig, AnalysisError, AnalysisKind, Dimension, LocalityInfo, ResultTable, ScaleSpec};
+use crate::dataset::{Dataset, PerceptionAnswer};
+use crate::instrument::{ActorClass, Instrument, LeadSide, PerceptionKind};
+
+/// Name of the published format (in [`PublishedFigures::format`]).
+pub const PUBLISHED_FORMAT: &str = "mlgov-survey-figures";
+/// Version of the published format.
+pub const PUBLISHED_FORMAT_VERSION: u32 = 1;
+
+/// Figures and their cell members.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Publication {
+    /// What may be shown to viewers and the public.
+    pub content: PublishedFigures,
+    /// Internal: the respondents behind every published cell. Never shown.
+    pub cell_members: ReleaseCells,
+}
+
+/// The published figures of a survey (serialised as the release's content).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublishedFigures {
+    /// [`PUBLISHED_FORMAT`].
+    pub format: String,
+    /// [`PUBLISHED_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// `instrument_id@version`.
+    pub instrument: String,
+    /// Whether the answers are synthetic.
+    pub synthetic: bool,
+    /// Minimum cell size `k` applied.
+    pub min_cell: u64,
+    /// Number of respondents (`null` below `k`).
+    pub respondents: Option<u64>,
+    /// Numeric tables of the standard analyses.
+    pub tables: Vec<PublishedTable>,
+    /// Protected choice tables.
+    pub choices: Vec<PublishedChoice>,
+}
+
+/// One numeric table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublishedTable {
+    /// Table id (as in the report, e.g. `frequency_by_size_p2`).
+    pub id: String,
+    /// Analysis.
+    pub analysis: AnalysisKind,
+    /// Title.
+    pub title: String,
+    /// Report figure.
+    pub figure: String,
+    /// Grouping dimensions.
+    pub group_by: Vec<Dimension>,
+    /// Roles included (empty = all).
+    pub roles: Vec<String>,
+    /// Bootstrap resamples behind the intervals.
+    pub resamples: usize,
+    /// Interval level.
+    pub confidence: f64,
+    /// Value axis.
+    pub scale: ScaleSpec,
+    /// Method notes.
+    pub notes: Vec<String>,
+    /// Rows of groups with at least `k` respondents.
+    pub rows: Vec<PublishedRow>,
+}
+
+/// One cell of a numeric table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublishedRow {
+    /// Group values (one per dimension).
+    pub group: Vec<String>,
+    /// Period id.
+    pub period: Option<String>,
+    /// Measure (actor, class, index or item id).
+    pub measure: String,
+    /// Measure label.
+    pub measure_label: String,
+    /// Actor class.
+    pub class: Option<ActorClass>,
+    /// Statistic (`mean`, `elected_share`, …).
+    pub statistic: String,
+    /// Respondents behind the cell (`null` when suppressed).
+    pub n: Option<u64>,
+    /// Estimate (`null` when suppressed).
+    pub mean: Option<f64>,
+    /// Interval bounds (`null` when suppressed or without resamples).
+    pub ci_low: Option<f64>,
+    /// Upper bound.
+    pub ci_high: Option<f64>,
+}
+
+/// One protected choice table (one row of options and its total).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublishedChoice {
+    /// Item (`role`, `affiliation`, a perception id, or `<multi item>:<option>`).
+    pub item: String,
+    /// Label.
+    pub label: String,
+    /// Every option of the instrument, in its order.
+    pub options: Vec<PublishedOption>,
+    /// Respondents who answered the item (`null` when suppressed).
+    pub total: Option<u64>,
+}
+
+/// One option of a choice table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublishedOption {
+    /// Option id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// Respondents who chose it (`null` when suppressed: 0 … k−1, or hidden to protect another).
+    pub count: Option<u64>,
+}
+
+/// Why figures could not be published.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PublishError {
+    /// An analysis failed.
+    #[error(transparent)]
+    Analysis(#[from] AnalysisError),
+    /// The respondents found behind a cell disagree with the analysis' n (a bug).
+    #[error("internal error: cell {cell:?} of table {table}: the analysis counts {expected} respondents, the release rule found {found}")]
+    Inconsistent {
+        /// Table id.
+        table: String,
+        /// Cell key.
+        cell: String,
+        /// n of the analysis.
+        expected: usize,
+        /// Members found.
+        found: usize,
+    },
+}
+
+/// The key of a numeric cell in [`Publication::cell_members`].
+pub fn cell_key(table: &str, group: &[String], period: Option<&str>, measure: &str, statistic: &str) -> String {
+    format!("{table}|{}|{}|{measure}|{statistic}", group.join(","), period.unwrap_or(""))
+}
+
+/// The key of a choice cell (`option` = `None` for the item's total).
+pub fn choice_key(item: &str, option: Option<&str>) -> String {
+    format!("choice|{item}|{}", option.unwrap_or("total"))
+}
+
+/// Published figures with the default analysis settings (1,000 resamples, seed 1).
+///
+/// # Errors
+/// See [`publish_with`].
+pub fn publish(ds: &Dataset, ins: &Instrument, locs: &[LocalityInfo], rules: &Rules) -> Result<Publication, PublishError> {
+    publish_with(ds, ins, locs, rules, &AnalysisConfig::default())
+}
+
+/// Published figures; `base` gives resamples, seed and confidence (its grouping and thresholds
+/// are replaced: see the module documentation for what is published).
+///
+/// # Errors
+/// [`PublishError::Analysis`] when an analysis fails, [`PublishError::Inconsistent`] on a bug.
+pub fn publish_with(ds: &Dataset, ins: &Instrument, locs: &[LocalityInfo], rules: &Rules, base: &AnalysisConfig) -> Result<Publication, PublishError> {
+    let k = rules.min_cell.max(1);
+    let base = AnalysisConfig { publication_min_n: Some(k as usize), small_n: k as usize, ..base.clone() };
+    let specs: Vec<_> = standard_analyses(ins, &base).into_iter().filter(|s| !matches!(s.kind, AnalysisKind::Responsibility | AnalysisKind::InformationSources)).collect();
+    let results = analyze_all(&specs, ds, ins, locs)?;
+    let facts = Facts::new(ds, ins, locs);
+    let mut cells: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut tables = Vec::new();
+    for (spec, t) in specs.iter().zip(results) {
+        tables.push(publish_table(&facts, &spec.config, t, k, &mut cells)?);
+    }
+    let choices = choice_tables(ds, ins, k, &mut cells);
+    let n = ds.len() as u64;
+    let total_published = n >= k;
+    let content = PublishedFigures {
+        format: PUBLISHED_FORMAT.into(),
+        format_version: PUBLISHED_FORMAT_VERSION,
+        instrument: format!("{}@{}", ins.id, ins.version),
+        synthetic: ds.synthetic || tables_synthetic(ds, locs),
+        min_cell: k,
+        respondents: total_published.then_some(n),
+        tables,
+        choices,
+    };
+    let cell_members = ReleaseCells { respondents: ds.respondents.iter().map(|r| r.id.clone()).collect(), total_published, cells };
+    Ok(Publication { content, cell_members })
+}
+
+fn tables_synthetic(ds: &Dataset, locs: &[LocalityInfo]) -> bool {
+    let by: HashMap<&str, &LocalityInfo> = locs.iter().map(|l| (l.id.as_str(), l)).collect();
+    ds.respondents.iter().any(|r| by.get(r.locality.as_str()).is_some_and(|l| l.synthetic))
+}
+
+/// What the membership computation needs: per respondent, its group values and answers.
+struct Facts<'a> {
+    ds: &'a Dataset,
+    ins: &'a Instrument,
+    loc_of: Vec<Option<&'a LocalityInfo>>,
+}
+
+impl<'a> Facts<'a> {
+    fn new(ds: &'a Dataset, ins: &'a Instrument, locs: &'a [LocalityInfo]) -> Facts<'a> {
+        let by: HashMap<&str, &LocalityInfo> = locs.iter().map(|l| (l.id.as_str(), l)).collect();
+        Facts { ds, ins, loc_of: ds.respondents.iter().map(|r| by.get(r.locality.as_str()).copied()).collect() }
+    }
+
+    /// The group value of respondent `r` on `d`, as the analyses compute it.
+    fn dim_value(&self, r: usize, d: Dimension) -> String {
+        let resp = &self.ds.respondents[r];
+        let loc = self.loc_of[r];
+        let v = match d {
+            Dimension::Size => loc.and_then(|l| l.size_class.clone()),
+            Dimension::Orientation => loc.and_then(|l| l.orientation.clone()),
+            Dimension::Typology => loc.and_then(|l| l.typology.clone()),
+            Dimension::Country => loc.and_then(|l| l.country.clone()),
+            Dimension::Role => Some(self.ins.roles[resp.role].id.clone()),
+            Dimension::Affiliation => resp.affiliation.map(|a| self.ins.affiliations[a].id.clone()),
+        };
+        v.filter(|s| !s.is_empty()).unwrap_or_else(|| "(none)".to_string())
+    }
+
+    fn any_freq(&self, r: usize, p: usize, actors: &[usize]) -> bool {
+        actors.iter().any(|&a| self.ds.freq(r, p, a).is_some())
+    }
+
+    fn both_periods(&self, r: usize, a: usize) -> bool {
+        let last = self.ins.periods.len() - 1;
+        self.ds.freq(r, 0, a).is_some() && self.ds.freq(r, last, a).is_some()
+    }
+
+    /// Whether respondent `r` has a value for the cell (kind, period, measure, statistic), per
+    /// the definitions of docs/survey.md §3.
+    fn has_value(&self, kind: AnalysisKind, r: usize, period: Option<usize>, measure: &str, statistic: &str) -> bool {
+        let ins = self.ins;
+        let actor = ins.actor_index(measure);
+        let class_actors = || ins.classes().into_iter().find(|c| c.id() == measure).map(|c| ins.actors_of(c)).unwrap_or_default();
+        let all_actors: Vec<usize> = (0..ins.actors.len()).collect();
+        let last = ins.periods.len() - 1;
+        match kind {
+            AnalysisKind::Frequency => period.zip(actor).is_some_and(|(p, a)| self.ds.freq(r, p, a).is_some()),
+            AnalysisKind::ClassAggregates => period.is_some_and(|p| self.any_freq(r, p, &class_actors())),
+            AnalysisKind::Change => match actor {
+                Some(a) => self.both_periods(r, a),
+                None => class_actors().iter().any(|&a| self.both_periods(r, a)),
+            },
+            AnalysisKind::Nature => period.is_some_and(|p| match actor {
+                Some(a) => self.ds.nature(r, p, a).is_some(),
+                None => class_actors().iter().any(|&a| self.ds.nature(r, p, a).is_some()),
+            }),
+            AnalysisKind::Lead => {
+                let side = ins.roles[self.ds.respondents[r].role].lead;
+                let answered = period.is_some_and(|p| self.any_freq(r, p, &class_actors()));
+                answered
+                    && match statistic {
+                        "elected_mean" => side == Some(LeadSide::Elected),
+                        "official_mean" => side == Some(LeadSide::Official),
+                        _ => side.is_some(),
+                    }
+            }
+            AnalysisKind::Indexes => {
+                let (i1, i2) = (self.any_freq(r, 0, &all_actors), self.any_freq(r, last, &all_actors));
+                match measure {
+                    "index1" => i1,
+                    "index2" => i2,
+                    _ => i1 && i2,
+                }
+            }
+            AnalysisKind::Attitudes => {
+                ins.perception_index(measure).is_some_and(|i| matches!(self.ds.perception(r, i), Some(PerceptionAnswer::Scale(_))))
+            }
+            AnalysisKind::Responsibility | AnalysisKind::InformationSources => false,
+        }
+    }
+}
+
+fn publish_table(f: &Facts<'_>, cfg: &AnalysisConfig, t: ResultTable, k: u64, cells: &mut BTreeMap<String, Vec<u32>>) -> Result<PublishedTable, PublishError> {
+    let ins = f.ins;
+    let roles: Vec<usize> = cfg.roles.iter().filter_map(|r| ins.role_index(r)).collect();
+    let included = |r: usize| roles.is_empty() || roles.contains(&f.ds.respondents[r].role);
+    // Group members, by the table's own grouping (lead drops role).
+    let mut groups: HashMap<Vec<String>, Vec<u32>> = HashMap::new();
+    for r in (0..f.ds.len()).filter(|&r| included(r)) {
+        groups.entry(t.group_by.iter().map(|d| f.dim_value(r, *d)).collect()).or_default().push(r as u32);
+    }
+    let mut rows = Vec::new();
+    for row in t.rows {
+        let members = groups.get(&row.group).map(Vec::as_slice).unwrap_or(&[]);
+        if (members.len() as u64) < k {
+            continue;
+        }
+        let period = row.period.as_deref().and_then(|p| ins.period_index(p));
+        let behind: Vec<u32> = members.iter().copied().filter(|&r| f.has_value(t.analysis, r as usize, period, &row.measure, &row.statistic)).collect();
+        let key = cell_key(&t.id, &row.group, row.period.as_deref(), &row.measure, &row.statistic);
+        let (found, n_published) = if t.analysis == AnalysisKind::Lead && row.statistic == "elected_share" {
+            let elected = behind.iter().filter(|&&r| ins.roles[f.ds.respondents[r as usize].role].lead == Some(LeadSide::Elected)).count();
+            let smaller = elected.min(behind.len() - elected);
+            (smaller, smaller)
+        } else {
+            (behind.len(), behind.len())
+        };
+        if found != row.estimate.n {
+            return Err(PublishError::Inconsistent { table: t.id.clone(), cell: key, expected: row.estimate.n, found });
+        }
+        let published = n_published as u64 >= k && row.estimate.mean.is_some();
+        if published {
+            cells.insert(key, behind);
+        }
+        rows.push(PublishedRow {
+            group: row.group,
+            period: row.period,
+            measure: row.measure,
+            measure_label: row.measure_label,
+            class: row.class,
+            statistic: row.statistic,
+            n: published.then_some(row.estimate.n as u64),
+            mean: if published { row.estimate.mean } else { None },
+            ci_low: if published { row.estimate.ci_low } else { None },
+            ci_high: if published { row.estimate.ci_high } else { None },
+        });
+    }
+    Ok(PublishedTable {
+        id: t.id,
+        analysis: t.analysis,
+        title: t.title,
+        figure: t.figure,
+        group_by: t.group_by,
+        roles: t.roles,
+        resamples: t.resamples,
+        confidence: t.confidence,
+        scale: t.scale,
+        notes: t.notes,
+        rows,
+    })
+}
+
+/// One choice item to protect: options (id, label) and each respondent's option, if answered.
+struct ChoiceItem {
+    item: String,
+    label: String,
+    options: Vec<(String, String)>,
+    chosen: Vec<Option<usize>>,
+}
+
+fn choice_items(ds: &Dataset, ins: &Instrument) -> Vec<ChoiceItem> {
+    let n = ds.len();
+    let mut out = vec![
+        ChoiceItem {
+            item: "role".into(),
+            label: "Role of the respondent".into(),
+            options: ins.roles.iter().map(|o| (o.id.clone(), o.label.clone())).collect(),
+            chosen: ds.respondents.iter().map(|r| Some(r.role)).collect(),
+        },
+        ChoiceItem {
+            item: "affiliation".into(),
+            label: "Political affiliation".into(),
+            options: ins.affiliations.iter().map(|o| (o.id.clone(), o.label.clone())).collect(),
+            chosen: ds.respondents.iter().map(|r| r.affiliation).collect(),
+        },
+    ];
+    for (i, q) in ins.perceptions.iter().enumerate() {
+        match q.kind {
+            PerceptionKind::Scale => {}
+            PerceptionKind::Choice => out.push(ChoiceItem {
+                item: q.id.clone(),
+                label: q.label.clone(),
+                options: q.options.iter().map(|o| (o.id.clone(), o.label.clone())).collect(),
+                chosen: (0..n).map(|r| match ds.perception(r, i) {
+                    Some(PerceptionAnswer::Choice(c)) => Some(*c),
+                    _ => None,
+                }).collect(),
+            }),
+            PerceptionKind::Multi => {
+                for (o, opt) in q.options.iter().enumerate() {
+                    out.push(ChoiceItem {
+                        item: format!("{}:{}", q.id, opt.id),
+                        label: format!("{}: {}", q.label, opt.label),
+                        options: vec![("named".into(), "Named".into()), ("not_named".into(), "Not named".into())],
+                        chosen: (0..n).map(|r| match ds.perception(r, i) {
+                            Some(PerceptionAnswer::Multi(v)) => Some(usize::from(!v.contains(&o))),
+                            _ => None,
+                        }).collect(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn choice_tables(ds: &Dataset, ins: &Instrument, k: u64, cells: &mut BTreeMap<String, Vec<u32>>) -> Vec<PublishedChoice> {
+    let rules = Rules { min_cell: k, protect_zeros: true };
+    let mut out = Vec::new();
+    for it in choice_items(ds, ins) {
+        let mut members: Vec<Vec<u32>> = vec![Vec::new(); it.options.len()];
+        for (r, c) in it.chosen.iter().enumerate() {
+            if let Some(c) = c {
+                members[*c].push(r as u32);
+            }
+        }
+        let counts: Vec<u64> = members.iter().map(|m| m.len() as u64).collect();
+        let published = protect_choice(&it.item, &it.options, &counts, &rules);
+        let (values, total) = published;
+        for (o, v) in values.iter().enumerate() {
+            if v.is_some() {
+                cells.insert(choice_key(&it.item, Some(&it.options[o].0)), members[o].clone());
+            }
+        }
+        if total.is_some() {
+            let mut all: Vec<u32> = members.concat();
+            all.sort_unstable();
+            cells.insert(choice_key(&it.item, None), all);
+        }
+        out.push(PublishedChoice {
+            item: it.item,
+            label: it.label,
+            options: it.options.into_iter().zip(values).map(|((id, label), count)| PublishedOption { id, label, count }).collect(),
+            total,
+        });
+    }
+    out
+}
+
+/// Protects one row of option counts (see the module documentation): `protect` with zeros
+/// protected, then the non-negativity rule (suppressed counts share at least `k` respondents).
+fn protect_choice(item: &str, options: &[(String, String)], counts: &[u64], rules: &Rules) -> (Vec<Option<u64>>, Option<u64>) {
+    let columns: Vec<String> = options.iter().map(|o| o.0.clone()).collect();
+    let Ok(table) = CountTable::new(vec![item.to_string()], columns, vec![counts.to_vec()]) else {
+        // No options: nothing to list, only a total (never reached with a valid instrument).
+        return (Vec::new(), None);
+    };
+    let p = protect(&table, rules);
+    let mut values: Vec<Option<u64>> = p.cells[0].iter().map(|c| c.value).collect();
+    let total = p.row_totals[0].value;
+    if let Some(t) = total {
+        loop {
+            let suppressed = values.iter().any(Option::is_none);
+            let published: u64 = values.iter().flatten().sum();
+            if !suppressed || t - published >= rules.min_cell {
+                break;
+            }
+            // The suppressed counts share fewer than k respondents: hide the smallest published.
+            let Some(j) = (0..values.len()).filter(|&j| values[j].is_some()).min_by_key(|&j| (values[j], j)) else { break };
+            values[j] = None;
+        }
+    }
+    (values, total)
+}
