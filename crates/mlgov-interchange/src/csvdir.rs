@@ -1,8 +1,9 @@
 //! The CSV directory format: reading with per-cell diagnostics, canonical writing.
 
-use crate::{Diagnostic, InterchangeError, Loaded, Locations};
+use crate::{CsvOptions, Diagnostic, Encoding, InterchangeError, Loaded, Locations};
 use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
 use mlgov_domain::fxhash::FxHashMap;
+use std::borrow::Cow;
 use std::path::Path;
 
 /// The file names of the format, in canonical order.
@@ -20,6 +21,11 @@ fn io(path: &Path, source: std::io::Error) -> InterchangeError {
 /// Files whose names are not in [`CSV_FILES`] are an error (a misspelt file would be silently
 /// ignored otherwise); other extensions (`.md`) are skipped.
 pub fn read_dir(dir: &Path) -> Result<Loaded, InterchangeError> {
+    read_dir_with(dir, &CsvOptions::default())
+}
+
+/// [`read_dir`] with an explicit encoding and separator.
+pub fn read_dir_with(dir: &Path, opts: &CsvOptions) -> Result<Loaded, InterchangeError> {
     let mut files = Vec::new();
     let mut diags = Vec::new();
     collect(dir, dir, &mut files, &mut diags, true)?;
@@ -31,7 +37,7 @@ pub fn read_dir(dir: &Path) -> Result<Loaded, InterchangeError> {
         let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
         loaded.push((label.clone(), file_name(path), bytes));
     }
-    read_files(loaded, diags)
+    read_files(loaded, diags, opts)
 }
 
 fn file_name(p: &Path) -> String {
@@ -42,7 +48,7 @@ fn file_name(p: &Path) -> String {
 /// comes from its file name. Used for the knowledge base bundled in the binary.
 pub fn read_memory(files: &[(&str, &[u8])]) -> Result<Loaded, InterchangeError> {
     let loaded = files.iter().map(|(p, b)| (p.to_string(), file_name(Path::new(p)), b.to_vec())).collect();
-    read_files(loaded, Vec::new())
+    read_files(loaded, Vec::new(), &CsvOptions::default())
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, std::path::PathBuf)>, diags: &mut Vec<Diagnostic>, recurse: bool) -> Result<(), InterchangeError> {
@@ -76,12 +82,17 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, std::path::PathBuf)
 /// Reads one CSV file; its record type is given by its file name (`memberships.csv`, or any name
 /// ending in `.<file stem>.csv` such as `big.memberships.csv`).
 pub fn read_csv_file(path: &Path) -> Result<Loaded, InterchangeError> {
+    read_csv_file_with(path, &CsvOptions::default())
+}
+
+/// [`read_csv_file`] with an explicit encoding and separator.
+pub fn read_csv_file_with(path: &Path, opts: &CsvOptions) -> Result<Loaded, InterchangeError> {
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let kind = CSV_FILES.iter().find(|f| name == **f || name.ends_with(&format!(".{f}")));
     match kind {
         Some(_) => {
             let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
-            read_files(vec![(path.display().to_string(), name, bytes)], Vec::new())
+            read_files(vec![(path.display().to_string(), name, bytes)], Vec::new(), opts)
         }
         None => Err(InterchangeError::Invalid(vec![Diagnostic {
             file: path.display().to_string(),
@@ -92,12 +103,12 @@ pub fn read_csv_file(path: &Path) -> Result<Loaded, InterchangeError> {
     }
 }
 
-fn read_files(files: Vec<(String, String, Vec<u8>)>, mut diags: Vec<Diagnostic>) -> Result<Loaded, InterchangeError> {
+fn read_files(files: Vec<(String, String, Vec<u8>)>, mut diags: Vec<Diagnostic>, opts: &CsvOptions) -> Result<Loaded, InterchangeError> {
     let mut kb = KnowledgeBase::default();
     let mut locations = Locations::default();
     for (label, name, bytes) in &files {
         let file_kind = CSV_FILES.iter().find(|f| name == **f || name.ends_with(&format!(".{f}"))).copied().unwrap_or("");
-        let mut reader = TableReader { label, bytes, file_kind, diags: &mut diags, locations: &mut locations };
+        let mut reader = TableReader { label, bytes, file_kind, diags: &mut diags, locations: &mut locations, opts };
         kb.visit_mut(&mut reader);
     }
     if diags.is_empty() {
@@ -126,6 +137,81 @@ struct TableReader<'a> {
     file_kind: &'static str,
     diags: &'a mut Vec<Diagnostic>,
     locations: &'a mut Locations,
+    opts: &'a CsvOptions,
+}
+
+/// The text of a file as UTF-8 bytes: a UTF-8 BOM is dropped; UTF-16 (by its BOM or when asked
+/// for) and Windows-1252 (when asked for) are transcoded. UTF-8 is otherwise kept as bytes so
+/// that an invalid sequence is reported at its cell.
+fn transcode<'b>(bytes: &'b [u8], asked: Option<Encoding>) -> Result<Cow<'b, [u8]>, String> {
+    let bom16 = if bytes.starts_with(&[0xFF, 0xFE]) {
+        Some((Encoding::Utf16Le, &bytes[2..]))
+    } else if bytes.starts_with(&[0xFE, 0xFF]) {
+        Some((Encoding::Utf16Be, &bytes[2..]))
+    } else {
+        None
+    };
+    let (enc, body) = match bom16 {
+        Some((e, b)) if asked.is_none_or(|a| a == e) => (e, b),
+        _ => (asked.unwrap_or(Encoding::Utf8), bytes),
+    };
+    match enc {
+        Encoding::Utf8 => Ok(Cow::Borrowed(body.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(body))),
+        Encoding::Windows1252 => Ok(Cow::Owned(encoding_rs::WINDOWS_1252.decode_without_bom_handling(body).0.into_owned().into_bytes())),
+        Encoding::Utf16Le | Encoding::Utf16Be => {
+            let e = if enc == Encoding::Utf16Le { encoding_rs::UTF_16LE } else { encoding_rs::UTF_16BE };
+            e.decode_without_bom_handling_and_without_replacement(body)
+                .map(|s| Cow::Owned(s.into_owned().into_bytes()))
+                .ok_or_else(|| format!("the file is not valid {}; give its encoding with --encoding (utf-8, utf-16le, utf-16be, windows-1252)", enc.name()))
+        }
+    }
+}
+
+/// The 1-based line where a record starts. The csv reader reports a record's start at the end of
+/// the previous record, which with CRLF line ends is the `\n` of the previous line's `\r\n`, and
+/// before blank lines it skipped: skip the line ends, then count `\n`s (incrementally, so a file
+/// is scanned once).
+#[derive(Default)]
+pub(crate) struct LineCounter {
+    byte: usize,
+    line: usize,
+}
+
+impl LineCounter {
+    pub(crate) fn line_at(&mut self, text: &[u8], mut start: usize) -> usize {
+        while matches!(text.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start < self.byte {
+            self.byte = 0;
+            self.line = 0;
+        }
+        self.line += text[self.byte..start.min(text.len())].iter().filter(|&&b| b == b'\n').count();
+        self.byte = start.min(text.len());
+        self.line + 1
+    }
+}
+
+/// `,` `;` or tab, whichever occurs most outside quotes on the first line (ties: `,`).
+pub(crate) fn detect_delimiter(text: &[u8]) -> u8 {
+    let (mut comma, mut semi, mut tab, mut quoted) = (0usize, 0usize, 0usize, false);
+    for &b in text {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => break,
+            b',' if !quoted => comma += 1,
+            b';' if !quoted => semi += 1,
+            b'\t' if !quoted => tab += 1,
+            _ => {}
+        }
+    }
+    if semi > comma && semi >= tab {
+        b';'
+    } else if tab > comma && tab > semi {
+        b'\t'
+    } else {
+        b','
+    }
 }
 
 impl TableVisitorMut for TableReader<'_> {
@@ -134,15 +220,23 @@ impl TableVisitorMut for TableReader<'_> {
             return;
         }
         let d = |line: Option<u64>, field: Option<&str>, message: String| Diagnostic { file: self.label.to_string(), line, field: field.map(str::to_string), message };
-        let mut bytes = self.bytes;
-        if bytes.is_empty() {
+        if self.bytes.is_empty() {
             self.diags.push(d(None, None, format!("file is empty; expected a header row: {}", R::COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(","))));
             return;
         }
-        if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            bytes = &bytes[3..];
-        }
-        let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+        let text = match transcode(self.bytes, self.opts.encoding) {
+            Ok(t) => t,
+            Err(m) => {
+                self.diags.push(d(None, None, m));
+                return;
+            }
+        };
+        let bytes: &[u8] = &text;
+        let delimiter = self.opts.delimiter.unwrap_or_else(|| detect_delimiter(bytes));
+        // Excel writes decimal commas where `;` separates fields.
+        let decimal_comma = delimiter == b';';
+        let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
+        let mut lines = LineCounter::default();
         let mut record = csv::ByteRecord::new();
         let mut header: Option<Vec<String>> = None;
         let mut index: FxHashMap<String, usize> = FxHashMap::default();
@@ -161,9 +255,7 @@ impl TableVisitorMut for TableReader<'_> {
                     return;
                 }
             }
-            // With CRLF line ends the csv reader places a record's start on the `\n` left over
-            // from the previous line's `\r\n`, before counting that line: add it back.
-            let line = record.position().map(|p| p.line() + u64::from(bytes.get(p.byte() as usize) == Some(&b'\n'))).unwrap_or(0);
+            let line = record.position().map(|p| lines.line_at(bytes, p.byte() as usize) as u64).unwrap_or(0);
             let mut cells: Vec<&str> = Vec::with_capacity(record.len());
             let mut bad = false;
             for (i, raw) in record.iter().enumerate() {
@@ -171,7 +263,7 @@ impl TableVisitorMut for TableReader<'_> {
                     Ok(s) => cells.push(s),
                     Err(e) => {
                         let col = header.as_ref().and_then(|h| h.get(i)).cloned().unwrap_or_else(|| format!("column {}", i + 1));
-                        self.diags.push(d(Some(line), Some(&col), format!("invalid UTF-8 at byte {} of the cell; the file must be UTF-8", e.valid_up_to())));
+                        self.diags.push(d(Some(line), Some(&col), format!("invalid UTF-8 at byte {} of the cell; the file must be UTF-8 (or give its encoding: --encoding windows-1252 for a CSV saved by Excel)", e.valid_up_to())));
                         bad = true;
                     }
                 }
@@ -222,6 +314,23 @@ impl TableVisitorMut for TableReader<'_> {
                 errors_here += 1;
                 continue;
             }
+            // R writes NA for a missing value: read as empty in every column but `country`, where
+            // "NA" is Namibia's ISO code. With `;` separators, lat/lon may have decimal commas.
+            let cleaned: Vec<Cow<str>> = cells
+                .iter()
+                .zip(h.iter())
+                .map(|(c, name)| {
+                    let t = c.trim();
+                    if (t == "NA" || t == "N/A") && name != "country" {
+                        Cow::Borrowed("")
+                    } else if decimal_comma && (name == "lat" || name == "lon") && t.matches(',').count() == 1 && !t.contains('.') {
+                        Cow::Owned(t.replace(',', "."))
+                    } else {
+                        Cow::Borrowed(*c)
+                    }
+                })
+                .collect();
+            let cells: Vec<&str> = cleaned.iter().map(|c| c.as_ref()).collect();
             match R::from_cells(&RowCells { index: &index, cells: &cells }) {
                 Ok(r) => {
                     let id = r.id().to_string();

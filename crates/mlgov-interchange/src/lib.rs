@@ -1,12 +1,13 @@
 //! Interchange of the knowledge base: a directory of UTF-8 CSV files (one per record type, see
 //! `docs/data-format.md`) or one JSON document. Reading collects every problem with its file,
-//! line and field; writing is canonical (sorted, LF, no BOM) so that export → import → export is
+//! line and field (UTF-8, UTF-16 with BOM or Windows-1252 on request; `,` `;` or tab separators
+//! detected from the header line); writing is canonical (sorted, LF, no BOM) so that export → import → export is
 //! byte-identical. This crate reads and writes files; it knows nothing of SQL or the terminal.
 
 mod csvdir;
 mod json;
 
-pub use csvdir::{read_csv_file, read_dir, read_memory, table_to_csv, write_dir, CSV_FILES};
+pub use csvdir::{read_csv_file, read_csv_file_with, read_dir, read_dir_with, read_memory, table_to_csv, write_dir, CSV_FILES};
 pub use json::{read_json, to_json, write_json};
 
 use mlgov_domain::KnowledgeBase;
@@ -84,14 +85,68 @@ pub struct Loaded {
 
 /// Reads a directory, a single CSV file or a JSON file, whichever `path` is.
 pub fn read_path(path: &Path) -> Result<Loaded, InterchangeError> {
+    read_path_with(path, &CsvOptions::default())
+}
+
+/// [`read_path`] with an explicit encoding and separator for CSV files.
+pub fn read_path_with(path: &Path, opts: &CsvOptions) -> Result<Loaded, InterchangeError> {
     let meta = std::fs::metadata(path).map_err(|source| InterchangeError::Io { path: path.to_path_buf(), source })?;
     if meta.is_dir() {
-        read_dir(path)
+        read_dir_with(path, opts)
     } else if path.extension().and_then(|e| e.to_str()) == Some("json") {
         read_json(path)
     } else {
-        read_csv_file(path)
+        read_csv_file_with(path, opts)
     }
+}
+
+/// Text encoding of CSV files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 (the default; a BOM is accepted).
+    Utf8,
+    /// UTF-16 little endian (recognised by its BOM without being asked for).
+    Utf16Le,
+    /// UTF-16 big endian (recognised by its BOM without being asked for).
+    Utf16Be,
+    /// Windows-1252, as Excel saves "CSV" on Western-European Windows. Only when asked for: a
+    /// UTF-8 file with one broken byte must not be silently read as another encoding.
+    Windows1252,
+}
+
+impl Encoding {
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf16Le => "utf-16le",
+            Encoding::Utf16Be => "utf-16be",
+            Encoding::Windows1252 => "windows-1252",
+        }
+    }
+}
+
+impl std::str::FromStr for Encoding {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "utf-8" | "utf8" => Ok(Encoding::Utf8),
+            "utf-16" | "utf16" | "utf-16le" | "utf16le" => Ok(Encoding::Utf16Le),
+            "utf-16be" | "utf16be" => Ok(Encoding::Utf16Be),
+            "windows-1252" | "cp1252" | "latin1" | "latin-1" | "iso-8859-1" | "iso-8859-15" => Ok(Encoding::Windows1252),
+            other => Err(format!("unknown encoding {other:?}; expected utf-8, utf-16le, utf-16be or windows-1252")),
+        }
+    }
+}
+
+/// How CSV files are decoded. `None` = detect: the separator from the header line (`,` `;` tab),
+/// the encoding from a BOM (else UTF-8).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CsvOptions {
+    /// Field separator.
+    pub delimiter: Option<u8>,
+    /// Text encoding.
+    pub encoding: Option<Encoding>,
 }
 
 /// Validates `incoming` as an addition to `existing` (which is assumed valid): every problem of

@@ -209,3 +209,87 @@ fn many_bad_rows_stop_after_200_problems() {
     assert_eq!(d.iter().find_map(|x| x.line), Some(2));
 }
 
+
+// ---- files from Excel and R -------------------------------------------------------------------
+
+use mlgov_interchange::{read_csv_file_with, read_dir_with, CsvOptions, Encoding};
+
+/// LOCALITIES as Excel saves it in a European locale: `;` separators, CRLF, decimal commas.
+const LOCALITIES_SEMI: &str = "id;name;aliases;kind;country;lat;lon;coord_source;source;locator\r\nloc:gavle;Gävle;Gavle;municipality;SE;60,6745;17,1417;src:a;src:a;p. 2\r\n";
+
+fn dir_with(localities: &[u8]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sources.csv"), SOURCES).unwrap();
+    std::fs::write(dir.path().join("localities.csv"), localities).unwrap();
+    dir
+}
+
+#[test]
+fn excel_semicolons_and_decimal_commas_are_read() {
+    let dir = dir_with(LOCALITIES_SEMI.as_bytes());
+    let l = read_dir(dir.path()).unwrap_or_else(|e| panic!("{:?}", e.diagnostics()));
+    let loc = &l.kb.localities[0];
+    assert_eq!(loc.name, "Gävle");
+    assert_eq!((loc.lat, loc.lon), (Some(60.6745), Some(17.1417)));
+    // A decimal comma where `,` separates fields is an error, not a silent guess; it is placed exactly.
+    let dir = dir_with(b"id,name,kind,country,lat,lon,coord_source,source,locator\r\nloc:gavle,G\xc3\xa4vle,municipality,SE,\"60,6745\",17.1,src:a,src:a,p. 2\r\n");
+    let d = diags(read_dir(dir.path()));
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!((d[0].file.as_str(), d[0].line, d[0].field.as_deref()), ("localities.csv", Some(2), Some("lat")));
+}
+
+#[test]
+fn tab_separators_and_an_explicit_delimiter() {
+    let tabbed = LOCALITIES_SEMI.replace(';', "\t");
+    let dir = dir_with(tabbed.as_bytes());
+    let d = diags(read_dir(dir.path()));
+    let at: Vec<(Option<u64>, Option<&str>)> = d.iter().map(|x| (x.line, x.field.as_deref())).collect();
+    assert_eq!(at, vec![(Some(2), Some("lat")), (Some(2), Some("lon"))], "decimal commas only with `;` separators: {d:?}");
+    let dir = dir_with(tabbed.replace("60,6745", "60.6745").replace("17,1417", "17.1417").as_bytes());
+    assert_eq!(read_dir(dir.path()).unwrap().kb.localities[0].lat, Some(60.6745));
+    // Given explicitly, the separator is used as is: a tab file read with `;` has one column.
+    let d = diags(read_dir_with(dir.path(), &CsvOptions { delimiter: Some(b';'), encoding: None }));
+    assert!(d[0].message.starts_with("missing header row"), "{d:?}");
+}
+
+#[test]
+fn utf16_with_bom_and_windows_1252_on_request() {
+    let text = LOCALITIES_SEMI;
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let l = read_dir(dir_with(&le).path()).unwrap_or_else(|e| panic!("{:?}", e.diagnostics()));
+    assert_eq!(l.kb.localities[0].name, "Gävle");
+    let mut be = vec![0xFE, 0xFF];
+    be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    assert_eq!(read_dir(dir_with(&be).path()).unwrap().kb.localities[0].name, "Gävle");
+    // Windows-1252: refused as UTF-8 with a hint at the cell, read when asked for.
+    let cp1252: Vec<u8> = text.chars().map(|c| if c == 'ä' { 0xE4 } else { c as u8 }).collect();
+    let dir = dir_with(&cp1252);
+    let d = diags(read_dir(dir.path()));
+    assert_eq!((d[0].line, d[0].field.as_deref()), (Some(2), Some("name")));
+    assert!(d[0].message.contains("--encoding windows-1252"), "{}", d[0].message);
+    let opts = CsvOptions { delimiter: None, encoding: Some(Encoding::Windows1252) };
+    assert_eq!(read_dir_with(dir.path(), &opts).unwrap().kb.localities[0].name, "Gävle");
+    let one = read_csv_file_with(&dir.path().join("localities.csv"), &CsvOptions { delimiter: Some(b';'), encoding: Some(Encoding::Windows1252) });
+    let d = diags(one);
+    assert!(d[0].message.contains("src:a") && d[0].line == Some(2), "the single file is decoded and parsed; its reference is checked: {d:?}");
+}
+
+#[test]
+fn na_is_empty_except_a_country_code() {
+    // R's write.csv: NA for missing values; "NA" in `country` is Namibia.
+    let dir = dir_with(b"\"id\",\"name\",\"aliases\",\"kind\",\"country\",\"region\",\"source\",\"locator\"\r\n\"loc:windhoek\",\"Windhoek\",NA,\"municipality\",\"NA\",NA,\"src:a\",\"p. 2\"\r\n");
+    let l = read_dir(dir.path()).unwrap_or_else(|e| panic!("{:?}", e.diagnostics()));
+    let loc = &l.kb.localities[0];
+    assert!(loc.aliases.is_empty());
+    assert_eq!(loc.region, None);
+    assert_eq!(loc.country, "NA");
+}
+
+#[test]
+fn crlf_and_semicolon_line_numbers_are_exact() {
+    let body = "id;name;kind;country;source;locator\r\nloc:a;A;municipality;SE;src:a;p. 1\r\n\r\nloc:b;B;hamlet;SE;src:a;p. 1\r\n\r\n\r\nloc:c;\"C\r\nD\";village;SE;src:a;p. 1\r\nloc:d;D;town;SE;src:a;p. 1\r\n";
+    let d = diags(read_dir(dir_with(body.as_bytes()).path()));
+    let at: Vec<(Option<u64>, Option<&str>)> = d.iter().map(|x| (x.line, x.field.as_deref())).collect();
+    assert_eq!(at, vec![(Some(4), Some("kind")), (Some(7), Some("kind")), (Some(9), Some("kind"))], "{d:?}");
+}

@@ -80,7 +80,8 @@ pub struct DecodeError {
 
 /// Decode a whole text file to UTF-8 and say which encoding was used. A BOM always wins (it also
 /// tells UTF-16's byte order); without one, valid UTF-8 is UTF-8, text whose every other byte is
-/// zero is UTF-16, and anything else is Windows-1252 (every byte is a character there).
+/// zero is UTF-16, a file with both valid and invalid multi-byte UTF-8 is damaged UTF-8 (an error
+/// at its line), and anything else is Windows-1252 (every byte is a character there).
 pub fn decode(bytes: &[u8], encoding: Option<TextEncoding>) -> Result<(Cow<'_, str>, TextEncoding), DecodeError> {
     let (enc, body) = match bom(bytes) {
         Some((found, len)) if encoding.is_none_or(|e| e == found) => (found, &bytes[len..]),
@@ -128,7 +129,13 @@ fn sniff(bytes: &[u8]) -> TextEncoding {
             return TextEncoding::Utf16Be;
         }
     }
-    if std::str::from_utf8(bytes).is_ok() { TextEncoding::Utf8 } else { TextEncoding::Windows1252 }
+    // Invalid UTF-8 that nevertheless holds valid multi-byte sequences is a damaged UTF-8 file,
+    // not Windows-1252: reading it as such would silently garble every accented letter.
+    if std::str::from_utf8(bytes).is_ok() || bytes.utf8_chunks().any(|c| !c.valid().is_ascii()) {
+        TextEncoding::Utf8
+    } else {
+        TextEncoding::Windows1252
+    }
 }
 
 fn first_bad_utf16(body: &[u8], le: bool) -> usize {

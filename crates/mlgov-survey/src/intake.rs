@@ -426,13 +426,13 @@ impl<'a> State<'a> {
 
     /// Find or create the respondent of a row and check its attributes.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn respondent(
+    pub(crate) fn respondent<'b>(
         &mut self,
         row: usize,
         id: &str,
-        locality: &str,
-        role: &str,
-        affiliation: Option<&str>,
+        locality: &'b str,
+        role: &'b str,
+        affiliation: Option<&'b str>,
         synthetic: Option<&str>,
         wide: bool,
     ) -> Option<usize> {
@@ -449,9 +449,11 @@ impl<'a> State<'a> {
             self.err(row, Some(&c_id), IntakeErrorKind::MissingRespondent);
             return None;
         }
-        let locality = locality.trim();
-        let role_s = role.trim();
-        let aff_s = affiliation.map(str::trim).unwrap_or("");
+        // `NA` (R) and `N/A` are missing in every column, attributes included.
+        let blank = |s: &'b str| if is_missing(s) { "" } else { s };
+        let locality = blank(locality.trim());
+        let role_s = blank(role.trim());
+        let aff_s = blank(affiliation.map(str::trim).unwrap_or(""));
         if let Some(&r) = self.by_id.get(id) {
             let first_row = self.first_row[r];
             if wide {
@@ -895,6 +897,7 @@ impl<'a> Source<'a> {
                 limits: *limits,
                 header: Vec::new(),
                 stopped: false,
+                lines: LineCounter::default(),
             },
             Source::Xlsx { range } => Rows::Xlsx { rows: range.rows(), start_row: range.start().map(|(r, _)| r as usize).unwrap_or(0), next: 0 },
         }
@@ -940,6 +943,7 @@ pub(crate) enum Rows<'s> {
         limits: Limits,
         header: Vec<String>,
         stopped: bool,
+        lines: LineCounter,
     },
     Xlsx {
         rows: calamine::Rows<'s, calamine::Data>,
@@ -961,7 +965,7 @@ impl Rows<'_> {
     /// recording it.
     pub(crate) fn next(&mut self, st: &mut State<'_>, out: &mut Vec<String>) -> Option<usize> {
         match self {
-            Rows::Csv { rdr, text, rec, limits, header, stopped } => loop {
+            Rows::Csv { rdr, text, rec, limits, header, stopped, lines } => loop {
                 if *stopped {
                     return None;
                 }
@@ -969,7 +973,7 @@ impl Rows<'_> {
                     Ok(true) => {}
                     Ok(false) => return None,
                     Err(e) => {
-                        let row = e.position().map(|p| csv_line(text, p)).unwrap_or(0);
+                        let row = e.position().map(|p| lines.line_at(text, p)).unwrap_or(0);
                         st.err(row, None, IntakeErrorKind::Unreadable(e.to_string()));
                         if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
                             continue;
@@ -978,7 +982,7 @@ impl Rows<'_> {
                         return None;
                     }
                 }
-                let row = rec.position().map(|p| csv_line(text, p)).unwrap_or(0);
+                let row = rec.position().map(|p| lines.line_at(text, p)).unwrap_or(0);
                 if rec.len() > limits.max_columns {
                     st.err(row, None, IntakeErrorKind::LimitExceeded { limit: LimitKind::Columns, seen: rec.len() as u64, max: limits.max_columns as u64 });
                     *stopped = true;
@@ -1011,11 +1015,30 @@ impl Rows<'_> {
     }
 }
 
-/// The 1-based line where a CSV record starts. With CRLF line ends the csv reader places a
-/// record's start on the `\n` left over from the previous line's `\r\n`, before counting that
-/// line: that `\n` belongs to the previous line, so the record starts one line later.
-fn csv_line(text: &[u8], p: &csv::Position) -> usize {
-    p.line() as usize + usize::from(text.get(p.byte() as usize) == Some(&b'\n'))
+/// The 1-based line where a CSV record starts. The csv reader reports a record's start at the
+/// end of the previous record, which with CRLF line ends is the `\n` of the previous line's
+/// `\r\n` (so its line number was one too low), and before any blank lines it skipped: skip the
+/// line ends, then count `\n`s (incrementally: the file is scanned once).
+#[derive(Default)]
+pub(crate) struct LineCounter {
+    byte: usize,
+    line: usize,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, text: &[u8], p: &csv::Position) -> usize {
+        let mut start = p.byte() as usize;
+        while matches!(text.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let start = start.min(text.len());
+        if start < self.byte {
+            *self = LineCounter::default();
+        }
+        self.line += text[self.byte..start].iter().filter(|&&b| b == b'\n').count();
+        self.byte = start;
+        self.line + 1
+    }
 }
 
 /// Check the container against the limits, then read the first worksheet.

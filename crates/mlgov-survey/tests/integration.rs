@@ -2,6 +2,7 @@
 
 mod integration {
     pub mod analysis;
+    pub mod files;
     pub mod fixtures;
     pub mod instrument;
     pub mod intake;
