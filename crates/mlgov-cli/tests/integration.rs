@@ -21,4 +21,6 @@ mod roundtrip;
 mod networkx;
 #[path = "integration/survey.rs"]
 mod survey;
+#[path = "integration/survey_store.rs"]
+mod survey_store;
 #[path = "integration/users_pg.rs"] mod users_pg;

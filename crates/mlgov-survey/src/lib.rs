@@ -17,6 +17,7 @@ pub mod limits;
 pub mod mapping;
 pub mod publish;
 pub mod report;
+pub mod stored;
 pub mod synth;
 pub mod table;
 

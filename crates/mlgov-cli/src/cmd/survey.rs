@@ -1,7 +1,7 @@
-//! Survey commands: `mlgov survey import|analyze|report|synth` — the Whole-COMM interaction survey
-//! (docs/survey.md). Imported surveys are kept, normalised to the long CSV layout, in the directory
-//! `<db>.surveys/` next to the database: `<name>.csv`, `<name>.instrument.toml` and, for generated
-//! localities, `<name>.localities.csv`.
+//! Survey commands: `mlgov survey import|list|delete|analyze|report|synth` — the Whole-COMM
+//! interaction survey (docs/survey.md). Surveys live in the database (SQLite or PostgreSQL, the
+//! store's survey tables): a re-import replaces the previous version in one transaction. A
+//! `<db>.surveys/` folder left by an earlier mlgov is moved into the database on first use.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -13,7 +13,8 @@ use mlgov_analysis::survey::mlgov_survey::{
 use mlgov_analysis::survey::{survey_localities, whole_comm_localities};
 use serde_json::json;
 
-use crate::ctx::{CliError, Ctx};
+use crate::ctx::{store_err, CliError, Ctx};
+use mlgov_store::{Store, StoredSurvey, SurveyOrigin};
 use crate::output::table;
 
 /// Options shared by analyze and report.
@@ -54,6 +55,13 @@ pub enum SurveyCommand {
         /// Do not require localities to exist in the knowledge base.
         #[arg(long)]
         no_kb_check: bool,
+    },
+    /// List the surveys stored in the database.
+    List,
+    /// Delete a stored survey (its published releases stay).
+    Delete {
+        /// Survey name.
+        name: String,
     },
     /// Run one analysis (or `all`) on an imported survey.
     Analyze {
@@ -107,17 +115,18 @@ pub enum SurveyCommand {
     },
 }
 
-fn store_dir(ctx: &Ctx) -> PathBuf {
+/// The folder where mlgov ≤ 0.1 kept imported surveys next to a SQLite file (`<db>.surveys/`).
+fn legacy_dir(ctx: &Ctx) -> PathBuf {
     let mut s = ctx.db.clone().into_os_string();
     s.push(".surveys");
     PathBuf::from(s)
 }
 
 fn valid_name(n: &str) -> Result<(), CliError> {
-    if !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if !n.is_empty() && n.len() <= 100 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
         Ok(())
     } else {
-        Err(CliError::Usage(format!("survey name {n:?}: use letters, digits, '-' and '_'")))
+        Err(CliError::Usage(format!("survey name {n:?}: use 1 to 100 letters, digits, '-' and '_'")))
     }
 }
 
@@ -135,94 +144,129 @@ fn kb_localities(ctx: &Ctx) -> Vec<LocalityInfo> {
     ctx.load_kb().map(|kb| survey_localities(&kb)).unwrap_or_default()
 }
 
-fn write_localities(path: &Path, locs: &[LocalityInfo]) -> Result<(), CliError> {
-    let mut w = String::new();
-    w.push_str("id,label,size_class,orientation,typology,country,synthetic\n");
-    for l in locs {
-        let o = |v: &Option<String>| v.clone().unwrap_or_default();
-        w.push_str(&format!("{},\"{}\",{},{},{},{},{}\n", l.id, l.label.replace('"', "\"\""), o(&l.size_class), o(&l.orientation), o(&l.typology), o(&l.country), l.synthetic));
-    }
-    std::fs::write(path, w)?;
-    Ok(())
-}
-
-fn read_localities(path: &Path) -> Result<Vec<LocalityInfo>, CliError> {
-    if !path.exists() {
-        return Ok(Vec::new());
-    }
-    let text = std::fs::read_to_string(path)?;
-    let mut out = Vec::new();
-    for line in text.lines().skip(1) {
-        let mut cells = Vec::new();
-        let mut cur = String::new();
-        let mut quoted = false;
-        let mut chars = line.chars().peekable();
-        while let Some(c) = chars.next() {
-            match c {
-                '"' if quoted && chars.peek() == Some(&'"') => {
-                    cur.push('"');
-                    chars.next();
-                }
-                '"' => quoted = !quoted,
-                ',' if !quoted => cells.push(std::mem::take(&mut cur)),
-                c => cur.push(c),
-            }
-        }
-        cells.push(cur);
-        if cells.len() < 7 {
-            continue;
-        }
-        let o = |i: usize| Some(cells[i].clone()).filter(|s| !s.is_empty());
-        out.push(LocalityInfo { id: cells[0].clone(), label: cells[1].clone(), size_class: o(2), orientation: o(3), typology: o(4), country: o(5), synthetic: cells[6] == "true" });
-    }
-    Ok(out)
-}
-
 pub(crate) struct Loaded {
     pub(crate) ins: Instrument,
     pub(crate) ds: Dataset,
     locs: Vec<LocalityInfo>,
+    version: i64,
 }
 
+/// Moves the surveys of a `<db>.surveys/` folder (long CSV, instrument TOML, generated
+/// localities: the layout of mlgov ≤ 0.1) into the database, each in its own transaction, then
+/// renames the folder to `<db>.surveys.migrated`. A survey already in the database is left as it
+/// is (the database wins). A file that no longer reads stops the migration with a message that
+/// says what to do; nothing of the folder is renamed then, so the next run tries again.
+pub(crate) fn migrate_legacy(ctx: &Ctx, store: &mut dyn Store) -> Result<(), CliError> {
+    let dir = legacy_dir(ctx);
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&dir)?
+        .filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".csv").map(str::to_string))
+        .filter(|n| !n.ends_with(".localities"))
+        .collect();
+    names.sort();
+    let have: HashSet<String> = store.surveys().map_err(store_err)?.into_iter().map(|s| s.name).collect();
+    let mut moved = Vec::new();
+    for name in &names {
+        if have.contains(name) {
+            continue;
+        }
+        let csv = dir.join(format!("{name}.csv"));
+        let fail = |m: String| CliError::Data(format!(
+            "{m}\n{} holds surveys of an earlier mlgov that are being moved into the database; fix or delete {}, or move the folder away, then run the command again",
+            dir.display(), csv.display()
+        ));
+        valid_name(name).map_err(|_| fail(format!("{}: {name:?} is not a valid survey name", csv.display())))?;
+        let ins_path = dir.join(format!("{name}.instrument.toml"));
+        let ins = load_instrument(ins_path.exists().then_some(ins_path.as_path())).map_err(|e| fail(format!("{}: {}", ins_path.display(), describe(&e))))?;
+        let bytes = std::fs::read(&csv)?;
+        let ds = sv::read_survey(&bytes, &csv.display().to_string(), &ins, IntakeOptions { kind: FileKind::Csv, layout: Layout::Long, known_localities: None })
+            .map_err(|e| fail(e.to_string()))?;
+        let lp = dir.join(format!("{name}.localities.csv"));
+        let locs = if lp.exists() {
+            Some(sv::stored::decode(name, &ins.to_toml_string(), &std::fs::read_to_string(&lp)?, "respondent,locality,role,affiliation\n").map_err(|e| fail(e.to_string()))?.localities)
+        } else {
+            None
+        };
+        put(store, name, &ds, &ins, locs.as_deref(), SurveyOrigin::Migrated, &csv.display().to_string())?;
+        moved.push(name.clone());
+    }
+    let mut target = dir.clone().into_os_string();
+    target.push(".migrated");
+    std::fs::rename(&dir, &target)?;
+    if !ctx.json {
+        eprintln!(
+            "note: moved {} survey(s) from {} into the database{}; the folder is now {} and can be deleted",
+            moved.len(),
+            dir.display(),
+            if moved.is_empty() { String::new() } else { format!(" ({})", moved.join(", ")) },
+            PathBuf::from(target).display()
+        );
+    }
+    Ok(())
+}
+
+fn describe(e: &CliError) -> String {
+    match e {
+        CliError::Usage(m) | CliError::Data(m) => m.clone(),
+        CliError::Diagnostics(d) => format!("{} problem(s)", d.len()),
+        CliError::Other(e) => e.to_string(),
+    }
+}
+
+/// Opens the store for survey work (migrating a legacy `<db>.surveys/` folder first).
+fn survey_store(ctx: &Ctx, create: bool) -> Result<Box<dyn Store + Send>, CliError> {
+    let mut store = if create { ctx.store_create()? } else { ctx.store()? };
+    migrate_legacy(ctx, store.as_mut())?;
+    Ok(store)
+}
+
+/// Loads a stored survey with the localities it is analysed against (its own generated ones,
+/// then the knowledge base's).
 pub(crate) fn load_survey(ctx: &Ctx, name: &str) -> Result<Loaded, CliError> {
     valid_name(name)?;
-    let dir = store_dir(ctx);
-    let csv = dir.join(format!("{name}.csv"));
-    if !csv.exists() {
-        let have: Vec<String> = std::fs::read_dir(&dir)
-            .map(|d| d.filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".csv").map(str::to_string)).filter(|n| !n.ends_with(".localities")).collect())
-            .unwrap_or_default();
-        return Err(CliError::Data(format!("no survey named {name:?}; imported surveys: {}", if have.is_empty() { "none (use `mlgov survey import` or `mlgov survey synth`)".into() } else { have.join(", ") })));
-    }
-    let ins_path = dir.join(format!("{name}.instrument.toml"));
-    let ins = load_instrument(ins_path.exists().then_some(ins_path.as_path()))?;
-    let bytes = std::fs::read(&csv)?;
-    let ds = sv::read_survey(&bytes, &csv.display().to_string(), &ins, IntakeOptions { kind: FileKind::Csv, layout: Layout::Long, known_localities: None })
-        .map_err(|e| CliError::Data(e.to_string()))?;
-    let mut locs = read_localities(&dir.join(format!("{name}.localities.csv")))?;
+    let store = survey_store(ctx, false)?;
+    let Some(stored) = store.survey(name).map_err(store_err)? else {
+        let have: Vec<String> = store.surveys().map_err(store_err)?.into_iter().map(|s| s.name).collect();
+        return Err(CliError::Data(format!(
+            "no survey named {name:?}; stored surveys: {}",
+            if have.is_empty() { "none (use `mlgov survey import` or `mlgov survey synth`)".into() } else { have.join(", ") }
+        )));
+    };
+    let dec = sv::stored::decode(name, &stored.instrument_toml, &stored.localities_csv, &stored.data).map_err(|e| CliError::Data(e.to_string()))?;
+    let mut locs = dec.localities;
     let own: HashSet<String> = locs.iter().map(|l| l.id.clone()).collect();
-    locs.extend(kb_localities(ctx).into_iter().filter(|l| !own.contains(&l.id)));
-    Ok(Loaded { ins, ds, locs })
+    locs.extend(survey_localities(&store.load().map_err(store_err)?).into_iter().filter(|l| !own.contains(&l.id)));
+    Ok(Loaded { ins: dec.instrument, ds: dec.dataset, locs, version: stored.version })
 }
 
-fn save_survey(ctx: &Ctx, name: &str, ds: &Dataset, ins: &Instrument, locs: Option<&[LocalityInfo]>) -> Result<PathBuf, CliError> {
-    let dir = store_dir(ctx);
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join(format!("{name}.csv"));
-    let mut buf = Vec::new();
-    sv::write_long_csv(ds, ins, &mut buf)?;
-    std::fs::write(&path, buf)?;
-    std::fs::write(dir.join(format!("{name}.instrument.toml")), ins.to_toml_string())?;
-    let lp = dir.join(format!("{name}.localities.csv"));
-    match locs {
-        Some(l) => write_localities(&lp, l)?,
-        None => {
-            if lp.exists() {
-                std::fs::remove_file(lp)?;
-            }
-        }
-    }
-    Ok(path)
+fn put(store: &mut dyn Store, name: &str, ds: &Dataset, ins: &Instrument, locs: Option<&[LocalityInfo]>, origin: SurveyOrigin, source_file: &str) -> Result<i64, CliError> {
+    let enc = sv::stored::encode(ds, ins, locs);
+    let stored = StoredSurvey {
+        name: name.to_string(),
+        version: 0,
+        origin,
+        synthetic: ds.synthetic,
+        project: None,
+        source_file: source_file.to_string(),
+        instrument_id: ins.id.clone(),
+        instrument_version: ins.version.clone(),
+        instrument_toml: enc.instrument_toml,
+        localities_csv: enc.localities_csv,
+        data: enc.data,
+        respondents: ds.len() as i64,
+        written_at: mlgov_auth::service::iso_time(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)),
+    };
+    store.put_survey(&stored).map_err(store_err)
+}
+
+/// Stores a dataset under `name` in the database (replacing an earlier version in one
+/// transaction); returns where it went, for messages (`<db> survey "name" v2`).
+fn save_survey(ctx: &Ctx, name: &str, ds: &Dataset, ins: &Instrument, locs: Option<&[LocalityInfo]>, origin: SurveyOrigin, source_file: &str) -> Result<String, CliError> {
+    let mut store = survey_store(ctx, true)?;
+    let version = put(store.as_mut(), name, ds, ins, locs, origin, source_file)?;
+    Ok(format!("{} survey {name:?} version {version}", mlgov_store_postgres::redact(&ctx.db.to_string_lossy())))
 }
 
 fn config(est: &EstimateArgs, by: &str, period: Option<&str>, roles: Option<&str>) -> Result<AnalysisConfig, CliError> {
@@ -301,10 +345,38 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
             let fname = file.display().to_string();
             let opts = IntakeOptions { kind: FileKind::from_name(&fname), layout, known_localities: (!*no_kb_check).then_some(&known) };
             let ds = sv::read_survey(&bytes, &fname, &ins, opts).map_err(|e| CliError::Data(format!("{e}\n(use --no-kb-check to accept localities the knowledge base does not know)")))?;
-            let path = save_survey(ctx, &name, &ds, &ins, None)?;
+            let path = save_survey(ctx, &name, &ds, &ins, None, SurveyOrigin::Imported, &fname)?;
             let localities: HashSet<&str> = ds.respondents.iter().map(|r| r.locality.as_str()).collect();
-            let v = json!({"name": name, "respondents": ds.len(), "localities": localities.len(), "frequency_answers": ds.answered_frequencies(), "synthetic": ds.synthetic, "stored": path.display().to_string(), "instrument": format!("{}@{}", ins.id, ins.version)});
-            ctx.emit(&v, || format!("imported {name:?}: {} respondents in {} localities, {} frequency answers{} → {}", ds.len(), localities.len(), ds.answered_frequencies(), if ds.synthetic { " (SYNTHETIC)" } else { "" }, path.display()));
+            let v = json!({"name": name, "respondents": ds.len(), "localities": localities.len(), "frequency_answers": ds.answered_frequencies(), "synthetic": ds.synthetic, "stored": path, "instrument": format!("{}@{}", ins.id, ins.version)});
+            ctx.emit(&v, || format!("imported {name:?}: {} respondents in {} localities, {} frequency answers{} → {}", ds.len(), localities.len(), ds.answered_frequencies(), if ds.synthetic { " (SYNTHETIC)" } else { "" }, path));
+            Ok(())
+        }
+        SurveyCommand::List => {
+            let store = survey_store(ctx, false)?;
+            let list = store.surveys().map_err(store_err)?;
+            let v: Vec<serde_json::Value> = list
+                .iter()
+                .map(|s| json!({"name": s.name, "version": s.version, "origin": s.origin.as_str(), "synthetic": s.synthetic, "respondents": s.respondents, "instrument": format!("{}@{}", s.instrument_id, s.instrument_version), "source_file": s.source_file, "written_at": s.written_at, "project": s.project}))
+                .collect();
+            ctx.emit(&json!(v), || {
+                if list.is_empty() {
+                    return "no stored surveys (use `mlgov survey import FILE` or `mlgov survey synth`)".into();
+                }
+                let rows: Vec<Vec<String>> = list
+                    .iter()
+                    .map(|s| vec![s.name.clone(), s.version.to_string(), if s.synthetic { "SYNTHETIC".into() } else { s.origin.as_str().into() }, s.respondents.to_string(), s.written_at.clone(), s.source_file.clone()])
+                    .collect();
+                table(&["name", "version", "origin", "respondents", "written", "from"], &rows)
+            });
+            Ok(())
+        }
+        SurveyCommand::Delete { name } => {
+            valid_name(name)?;
+            let mut store = survey_store(ctx, false)?;
+            if !store.delete_survey(name).map_err(store_err)? {
+                return Err(CliError::Data(format!("no survey named {name:?}")));
+            }
+            ctx.emit(&json!({"deleted": name}), || format!("deleted survey {name:?}"));
             Ok(())
         }
         SurveyCommand::Analyze { name, analysis, by, period, roles, est, csv } => {
@@ -328,7 +400,7 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
             let idx = sv::respondent_indexes(&l.ds, &l.ins);
             let meta = ReportMeta {
                 title: format!("Policymaking interactions survey: {name}"),
-                data_source: format!("survey {name:?}{}", if l.ds.synthetic { " (synthetic)" } else { "" }),
+                data_source: format!("survey {name:?} version {}{}", l.version, if l.ds.synthetic { " (synthetic)" } else { "" }),
                 respondents: l.ds.len(),
                 generated_by: format!("mlgov {}", env!("CARGO_PKG_VERSION")),
             };
@@ -353,14 +425,14 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
                 }
             };
             let ds = sv::synth(&locs, SynthSize::Total(*respondents), *seed, &SynthParams::default(), &ins);
-            let path = save_survey(ctx, name, &ds, &ins, generated.then_some(locs.as_slice()))?;
+            let path = save_survey(ctx, name, &ds, &ins, generated.then_some(locs.as_slice()), SurveyOrigin::Synthetic, "")?;
             if let Some(o) = out {
                 let mut buf = Vec::new();
                 sv::write_long_csv(&ds, &ins, &mut buf)?;
                 std::fs::write(o, buf)?;
             }
-            let v = json!({"name": name, "respondents": ds.len(), "localities": locs.len(), "generated_localities": generated, "seed": seed, "synthetic": true, "stored": path.display().to_string()});
-            ctx.emit(&v, || format!("SYNTHETIC survey {name:?}: {} respondents over {} {}localities (seed {seed}) → {}", ds.len(), locs.len(), if generated { "generated " } else { "knowledge-base " }, path.display()));
+            let v = json!({"name": name, "respondents": ds.len(), "localities": locs.len(), "generated_localities": generated, "seed": seed, "synthetic": true, "stored": path});
+            ctx.emit(&v, || format!("SYNTHETIC survey {name:?}: {} respondents over {} {}localities (seed {seed}) → {}", ds.len(), locs.len(), if generated { "generated " } else { "knowledge-base " }, path));
             Ok(())
         }
     }
