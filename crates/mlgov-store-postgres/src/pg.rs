@@ -373,6 +373,11 @@ impl Store for PgStore {
         Ok(self.client().execute("DELETE FROM survey_datasets WHERE name = $1", &[&name]).map_err(db)? > 0)
     }
 
+    fn released_surveys(&self) -> Result<Vec<String>, StoreError> {
+        let rows = self.client().query("SELECT DISTINCT survey FROM survey_releases ORDER BY survey", &[]).map_err(|e| db_in("listing releases", e))?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
     fn releases(&self, survey: &str) -> Result<Vec<StoredRelease>, StoreError> {
         let rows = self
             .client()

@@ -310,4 +310,6 @@ fn releases_are_numbered_and_frozen(store: &mut dyn Store) {
     let got = store.releases("wave").expect("read");
     assert_eq!(got, vec![rel(1, "{\"n\":5}"), rel(2, "{\"n\":10}")], "releases are kept as published, oldest first");
     assert!(store.releases("other").expect("read").is_empty(), "releases are per survey");
+    store.put_release(&StoredRelease { survey: "collected".into(), ..rel(1, "{}") }).expect("another survey's first release");
+    assert_eq!(store.released_surveys().expect("names"), ["collected", "wave"], "surveys with releases, sorted, each once");
 }

@@ -96,6 +96,8 @@ pub trait Store {
     fn put_survey(&mut self, survey: &StoredSurvey) -> Result<i64, StoreError>;
     /// Deletes a survey dataset (its releases stay: they were published); whether it existed.
     fn delete_survey(&mut self, name: &str) -> Result<bool, StoreError>;
+    /// Names of the surveys with at least one release (imported or collected), sorted.
+    fn released_surveys(&self) -> Result<Vec<String>, StoreError>;
     /// The releases of a survey, oldest first.
     fn releases(&self, survey: &str) -> Result<Vec<StoredRelease>, StoreError>;
     /// Appends a release. Its number must be the next one (latest + 1, or 1): a concurrent

@@ -252,6 +252,12 @@ impl Store for SqliteStore {
         Ok(self.conn.execute("DELETE FROM survey_datasets WHERE name = ?1", [name]).map_err(db)? > 0)
     }
 
+    fn released_surveys(&self) -> Result<Vec<String>, StoreError> {
+        let mut st = self.conn.prepare("SELECT DISTINCT survey FROM survey_releases ORDER BY survey").map_err(db)?;
+        let rows = st.query_map([], |r| r.get(0)).map_err(db)?;
+        rows.collect::<Result<Vec<String>, _>>().map_err(db)
+    }
+
     fn releases(&self, survey: &str) -> Result<Vec<StoredRelease>, StoreError> {
         let mut st = self
             .conn
