@@ -21,6 +21,8 @@ mod roundtrip;
 mod networkx;
 #[path = "integration/survey.rs"]
 mod survey;
+#[path = "integration/survey_tools.rs"]
+mod survey_tools;
 #[path = "integration/survey_store.rs"]
 mod survey_store;
 #[path = "integration/users_pg.rs"] mod users_pg;

@@ -7,5 +7,6 @@ pub mod learning;
 pub mod networks;
 pub mod serve;
 pub mod survey;
+pub mod survey_tools;
 pub mod tables;
 pub mod user;

@@ -55,6 +55,13 @@ pub enum SurveyCommand {
         /// Do not require localities to exist in the knowledge base.
         #[arg(long)]
         no_kb_check: bool,
+        #[command(flatten)]
+        files: crate::cmd::survey_tools::FileArgs,
+    },
+    /// Mapping files for survey-tool exports (Qualtrics, LimeSurvey, KoboToolbox).
+    Mapping {
+        #[command(subcommand)]
+        cmd: crate::cmd::survey_tools::MappingCommand,
     },
     /// List the surveys stored in the database.
     List,
@@ -329,7 +336,8 @@ fn human_table(t: &ResultTable) -> String {
 /// Run a survey command.
 pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
     match cmd {
-        SurveyCommand::Import { file, name, layout, instrument, no_kb_check } => {
+        SurveyCommand::Mapping { cmd } => crate::cmd::survey_tools::run_mapping(cmd, ctx, load_instrument),
+        SurveyCommand::Import { file, name, layout, instrument, no_kb_check, files } => {
             let name = name.clone().unwrap_or_else(|| file.file_stem().and_then(|s| s.to_str()).unwrap_or("survey").to_string());
             valid_name(&name)?;
             let ins = load_instrument(instrument.as_deref())?;
@@ -343,8 +351,7 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
             let kb_locs = if *no_kb_check { Vec::new() } else { kb_localities(ctx) };
             let known: HashSet<String> = kb_locs.iter().map(|l| l.id.clone()).collect();
             let fname = file.display().to_string();
-            let opts = IntakeOptions { kind: FileKind::from_name(&fname), layout, known_localities: (!*no_kb_check).then_some(&known) };
-            let ds = sv::read_survey(&bytes, &fname, &ins, opts).map_err(|e| CliError::Data(format!("{e}\n(use --no-kb-check to accept localities the knowledge base does not know)")))?;
+            let ds = crate::cmd::survey_tools::read_import(ctx, file, &bytes, &ins, layout, (!*no_kb_check).then_some(&known), files)?;
             let path = save_survey(ctx, &name, &ds, &ins, None, SurveyOrigin::Imported, &fname)?;
             let localities: HashSet<&str> = ds.respondents.iter().map(|r| r.locality.as_str()).collect();
             let v = json!({"name": name, "respondents": ds.len(), "localities": localities.len(), "frequency_answers": ds.answered_frequencies(), "synthetic": ds.synthetic, "stored": path, "instrument": format!("{}@{}", ins.id, ins.version)});
