@@ -9,7 +9,12 @@
 use mlgov_domain::{Id, KnowledgeBase};
 use mlgov_store::{contract, Store, StoreError};
 use mlgov_store_postgres::testing::{server_url, TestSchema};
-use mlgov_store_postgres::{open_any, OpenMode, PgStore};
+use mlgov_store_postgres::{open_any, OpenMode, PgStore, MIGRATIONS};
+
+/// The newest migration's version.
+fn newest() -> i64 {
+    MIGRATIONS.last().expect("migrations").0
+}
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
@@ -74,13 +79,13 @@ fn migrations_are_recorded_and_idempotent() {
     let Some(base) = server_url("migrations_are_recorded_and_idempotent") else { return };
     let schema = TestSchema::new(&base, "migrate");
     let store = PgStore::connect(&schema.url()).expect("first connect migrates");
-    assert_eq!(store.schema_version().expect("version"), 1);
+    assert_eq!(store.schema_version().expect("version"), newest());
     drop(store);
     let store = PgStore::connect(&schema.url()).expect("second connect is a no-op");
-    assert_eq!(store.schema_version().expect("version"), 1);
-    let rows = schema.admin().query("SELECT version, name FROM schema_migrations", &[]).expect("query");
+    assert_eq!(store.schema_version().expect("version"), newest());
+    let rows = schema.admin().query("SELECT version, name FROM schema_migrations ORDER BY version", &[]).expect("query");
     let applied: Vec<(i64, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
-    assert_eq!(applied, vec![(1, "init".to_string())]);
+    assert_eq!(applied, vec![(1, "init".to_string()), (2, "surveys".to_string())]);
 }
 
 #[test]
@@ -94,10 +99,10 @@ fn concurrent_first_connections_migrate_once() {
     }).collect();
     for h in handles {
         let v = h.join().expect("thread").expect("connect").expect("version");
-        assert_eq!(v, 1);
+        assert_eq!(v, newest());
     }
     let n: i64 = schema.admin().query_one("SELECT count(*) FROM schema_migrations", &[]).expect("count").get(0);
-    assert_eq!(n, 1);
+    assert_eq!(n, newest(), "each migration recorded once");
 }
 
 #[test]
@@ -107,8 +112,8 @@ fn a_newer_schema_is_refused() {
     drop(PgStore::connect(&schema.url()).expect("connect"));
     schema.admin().execute("INSERT INTO schema_migrations (version, name) VALUES (99, 'future')", &[]).expect("insert");
     match PgStore::connect(&schema.url()) {
-        Err(StoreError::TooNew { found: 99, supported: 1 }) => {}
-        other => panic!("expected TooNew(99, 1), got {other:?}"),
+        Err(StoreError::TooNew { found: 99, supported }) if supported == newest() => {}
+        other => panic!("expected TooNew(99, {}), got {other:?}", newest()),
     }
 }
 
