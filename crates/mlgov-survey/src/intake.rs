@@ -935,6 +935,7 @@ impl<'a> Source<'a> {
 
 /// Rows of an opened file with their 1-based row numbers (physical line of the record's start in
 /// a CSV file, CRLF or LF; sheet row in a workbook).
+#[allow(clippy::large_enum_variant)] // one per intake
 pub(crate) enum Rows<'s> {
     Csv {
         rdr: csv::Reader<&'s [u8]>,

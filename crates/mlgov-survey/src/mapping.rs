@@ -14,6 +14,9 @@ use crate::dataset::Dataset;
 use crate::instrument::{Instrument, PerceptionKind, ScaleLabel};
 use crate::intake::{FileKind, IntakeErrorKind, IntakeErrors, Item, ReadOptions, Source, State, WideCol, is_missing, list};
 
+/// Resolves a locality name or code to a locality id (the caller's knowledge of localities).
+pub type LocalityResolver<'a> = &'a dyn Fn(&str) -> Option<String>;
+
 /// The version of the mapping format this code reads.
 pub const MAPPING_VERSION: u32 = 1;
 
@@ -327,7 +330,7 @@ pub struct MappingOptions<'a> {
     /// When given, every locality must be in this set.
     pub known_localities: Option<&'a HashSet<String>>,
     /// Resolves a locality name or code (after the mapping's `[localities]` table) to an id.
-    pub locality_names: Option<&'a dyn Fn(&str) -> Option<String>>,
+    pub locality_names: Option<LocalityResolver<'a>>,
 }
 
 fn norm(s: &str) -> String {
@@ -520,7 +523,7 @@ pub fn read_mapped(bytes: &[u8], file: &str, ins: &Instrument, mapping: &Mapping
     st.finish()
 }
 
-fn resolve_locality(mapping: &Mapping, names: Option<&dyn Fn(&str) -> Option<String>>, v: &str) -> String {
+fn resolve_locality(mapping: &Mapping, names: Option<LocalityResolver<'_>>, v: &str) -> String {
     if v.is_empty() {
         return String::new();
     }
@@ -613,7 +616,7 @@ pub fn suggest_mapping(
     ins: &Instrument,
     kind: Option<FileKind>,
     read: &ReadOptions,
-    locality_names: Option<&dyn Fn(&str) -> Option<String>>,
+    locality_names: Option<LocalityResolver<'_>>,
 ) -> Result<Suggestion, IntakeErrors> {
     let mut st = State::new(file, ins, None);
     let kind = kind.unwrap_or_else(|| FileKind::from_name(file));
@@ -672,7 +675,7 @@ pub fn suggest_mapping(
         let text = &texts[i];
         let code = name.split_once(". ").map(|(c, _)| c).unwrap_or(name);
         let hay = format!("{} {}", alnum(code), alnum(text));
-        if tool.is_some_and(|t| t.respondent_column() == code) || (attrs.get("respondent").is_none() && ["respondent", "respondentid", "responseid"].contains(&alnum(code).as_str())) {
+        if tool.is_some_and(|t| t.respondent_column() == code) || (!attrs.contains_key("respondent") && ["respondent", "respondentid", "responseid"].contains(&alnum(code).as_str())) {
             attrs.insert("respondent", (name.clone(), String::new()));
             continue;
         }
