@@ -162,18 +162,25 @@ async fn conditional_get(State(st): State<AppState>, req: Request, next: Next) -
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return next.run(req).await;
     }
-    let key = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| req.uri().path().to_string());
+    // What a page shows can depend on who asks (survey figures: live for a project's
+    // researchers, releases for everyone else), so the audience is part of the cache key and of
+    // the ETag, and responses to signed-in members are private.
+    let audience = survey::Audience::of(req.extensions().get::<mlgov_auth::Principal>());
+    let private = audience != survey::Audience::Public;
+    let url = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| req.uri().path().to_string());
+    let key = format!("{url}#{}", audience.cache_key());
     let snap = st.snapshot();
     let etag = snap.etag(&key);
     let matches = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| {
         v.split(',').map(str::trim).any(|t| t == "*" || t == etag || t.strip_prefix("W/") == Some(etag.as_str()))
     });
     let etag_value = HeaderValue::from_str(&etag).expect("ETag is ASCII");
+    let cache_control = HeaderValue::from_static(if private { "private, no-cache" } else { "no-cache" });
     if matches {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value), (header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))]).into_response();
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache_control), (header::VARY, HeaderValue::from_static(VARY))]).into_response();
     }
     if let Some(c) = snap.cached(&key) {
-        return respond(c, etag_value);
+        return respond(c, etag_value, cache_control);
     }
     let resp = next.run(req).await;
     if resp.status() != StatusCode::OK {
@@ -198,19 +205,23 @@ async fn conditional_get(State(st): State<AppState>, req: Request, next: Next) -
     if disposition.is_none() {
         snap.store(key, c.clone());
     }
-    let mut r = respond(c, etag_value);
+    let mut r = respond(c, etag_value, cache_control);
     if let Some(d) = disposition {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, d);
     }
     r
 }
 
-fn respond(c: CachedResponse, etag: HeaderValue) -> Response {
+/// Request headers that change who is asking (and so what a page may show).
+const VARY: &str = "Cookie, Authorization";
+
+fn respond(c: CachedResponse, etag: HeaderValue, cache_control: HeaderValue) -> Response {
     let mut r = Response::new(Body::from(c.body));
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(c.content_type));
     h.insert(header::ETAG, etag);
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(header::CACHE_CONTROL, cache_control);
+    h.insert(header::VARY, HeaderValue::from_static(VARY));
     r
 }
 

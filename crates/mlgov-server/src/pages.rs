@@ -420,7 +420,7 @@ async fn home(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
         link("Networks on the sponsored ↔ militant spectrum", Some("/networks".into())),
         link("Map of localities and country counts", Some("/map".into())),
         link("Governance graph", Some("/graph".into())),
-        link("Survey dashboards (synthetic data)", Some("/survey".into())),
+        link("Survey dashboards", Some("/survey".into())),
         link("Diffusion what-if", Some("/diffusion".into())),
         link("Whole-COMM cross-tabs, hypotheses, phases", Some("/analyses".into())),
         link("Statements that disagree", Some("/conflicts".into())),
@@ -507,7 +507,8 @@ fn citations_table(id: &str, cs: &[StatementRef]) -> Table {
         cs.iter().map(|c| vec![t(&c.table), t(&c.id), link(&c.short, convert::href(&Id::parse(&c.source).unwrap_or_else(|_| Id::parse("src:unknown").expect("id")))), t(&c.locator)]).collect())
 }
 
-async fn locality(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q): RawQuery) -> PageResult {
+async fn locality(State(st): State<AppState>, who: Option<axum::Extension<mlgov_auth::Principal>>, Path(raw): Path<String>, RawQuery(q): RawQuery) -> PageResult {
+    let who = survey::audience(who);
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
     let until = p.int("until", 1900..=2100).unwrap_or(2020) as i32;
@@ -557,10 +558,9 @@ async fn locality(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(
         tr.years.iter().map(|y| vec![n(y.year), n(y.active), n(y.leading), n(y.joins), n(y.exits)]).collect()));
     page.sections.push(ph);
     page.sections.push(learning_section(&learningapi::learning_out(&s, &id, learningapi::DEFAULT_YEAR), id.body()));
-    let (s2, data, id2) = (s.clone(), st.extras.clone(), id.clone());
-    let sv = tokio::task::spawn_blocking(move || survey::locality_survey(&s2, &data, &id2)).await.map_err(|e| ApiError::Internal(e.to_string()))??;
-    let last_period = st.extras.get().0.periods.last().map(|p| p.id.clone()).unwrap_or_default();
-    page.sections.push(survey_section(&sv, id.body(), &last_period));
+    let (s2, id2) = (s.clone(), id.clone());
+    let sv = tokio::task::spawn_blocking(move || survey::locality_survey(&s2, &who, &id2)).await.map_err(|e| ApiError::Internal(e.to_string()))??;
+    page.sections.push(survey_section(&sv, id.body()));
     let mut ev = section("events", "Events");
     ev.tables.push(table("events", "Events there or involving it", &["date", "event", "kind", "source"],
         d.events.iter().map(|x| vec![t(&x.when.display), t(&x.title), t(&x.kind), cite(&x.citation)]).collect()));
@@ -625,47 +625,55 @@ fn group_dimension(d: &str) -> &str {
     if d == "size" { "size class" } else { d }
 }
 
-/// The survey section of a locality page: the Whole-COMM report's statements about it and the
-/// group-level figures of its size class and typology (labelled SYNTHETIC when the data are), or
-/// an explicit statement that there is no survey data.
-fn survey_section(sv: &LocalitySurveyOut, body: &str, last_period: &str) -> Section {
+/// The survey section of a locality page: the Whole-COMM report's statements about it and, for
+/// every survey the visitor may see (live for its project's researchers, the latest release for
+/// everyone else), the group-level figures of its size class and typology — labelled SYNTHETIC
+/// when the answers are — or an explicit statement that there is no survey data.
+fn survey_section(sv: &LocalitySurveyOut, body: &str) -> Section {
     let name = &sv.locality.name;
     let mut sec = section("survey", "Survey results");
     sec.links.push(link("JSON of these survey results", Some(format!("/api/v1/localities/{body}/survey"))));
+    sec.links.insert(0, link("Survey dashboards", Some("/survey".into())));
     if sv.no_data {
         sec.notice = sv.notes.first().cloned();
         sec.notes.extend(sv.notes.iter().skip(1).cloned());
-        sec.links.insert(0, link("Survey dashboards (all groups)", Some("/survey".into())));
         return sec;
     }
-    if sv.synthetic && !sv.groups.is_empty() {
-        sec.notice = Some(format!("SYNTHETIC DATA — group-level figures, not answers from {name}: the interaction survey loaded here is generated, so its figures say nothing about real places."));
+    let notices: Vec<&str> = sv.surveys.iter().filter(|f| f.synthetic).map(|f| f.survey.as_str()).collect();
+    if !notices.is_empty() {
+        sec.notice = Some(format!("SYNTHETIC DATA in {} — group-level figures on generated answers, not answers from {name}; they say nothing about real places.", notices.join(", ")));
     }
     if sv.whole_comm {
         sec.paragraphs.push(format!("The Whole-COMM study covers {name}: {} statement(s) of its report (Schiller et al. 2023) class it, each with its table and cell.", sv.report.len()));
         sec.tables.push(table("survey-report", "What the Whole-COMM report states about it", &["property", "value", "source"],
             sv.report.iter().map(|f| vec![t(f.property.replace('_', " ")), t(&f.value_label), cite(&f.citation)]).collect()));
     }
-    sec.pairs.push(("Answers from this locality".into(), t(if sv.respondents == 0 { "none in the loaded survey dataset".to_string() } else { sv.respondents.to_string() })));
-    for g in &sv.groups {
-        let dim = group_dimension(&g.dimension);
-        sec.pairs.push((format!("Group by {dim}"), t(format!("{} ({}; {} localities, {} respondents{})", g.value.replace('_', " "), g.status, g.localities, g.respondents, if sv.synthetic { ", synthetic" } else { "" }))));
+    if !sv.surveys.is_empty() {
+        sec.paragraphs.push(format!("Interactions with each class of actor for the groups {name} belongs to, in each survey shown here, with the number of respondents n and 95 % bootstrap intervals. {}", sv.measure));
     }
-    if !sv.groups.is_empty() {
-        sec.paragraphs.push(format!("Interactions with each class of actor in {} ({}), for the groups {name} belongs to, with the number of respondents n and 95 % bootstrap intervals; small n is flagged. {}", sv.period, if sv.synthetic { "synthetic data" } else { "survey data" }, sv.measure));
-        let rows = sv.groups.iter().flat_map(|g| {
-            let dim = group_dimension(&g.dimension);
-            g.rows.iter().map(move |x| vec![t(format!("{dim}: {} ({})", g.value.replace('_', " "), g.status)), t(&x.label), n(x.estimate.n),
-                n(x.estimate.mean.map(|v| format!("{v:.3}")).unwrap_or_default()), n(interval(x.estimate.ci_low, x.estimate.ci_high)), t(if x.estimate.small_n { "yes" } else { "" })])
-        }).collect();
-        let caption = format!("Group-level figures{}: interactions by class of actor, {}", if sv.synthetic { " (SYNTHETIC data)" } else { "" }, sv.period);
-        sec.tables.push(table("survey-groups", caption, &["group", "class of actor", "n", "mean", "95 % interval", "small n"], rows));
-        sec.tables.push(table("survey-group-basis", "Why these groups", &["group", "value", "status", "source"],
-            sv.groups.iter().map(|g| vec![t(group_dimension(&g.dimension)), t(g.value.replace('_', " ")), t(&g.status), t(&g.source)]).collect()));
-        for (i, g) in sv.groups.iter().enumerate() {
-            let dim = group_dimension(&g.dimension);
-            sec.links.insert(i, link(format!("All {dim} groups on the survey dashboards"), Some(format!("/survey?analysis=class_aggregates&group_by={}&period={last_period}", g.dimension))));
+    for f in &sv.surveys {
+        sec.pairs.push((format!("Survey {}", f.label), t(&f.notice)));
+        if let Some(n) = f.respondents {
+            sec.pairs.push((format!("Answers from this locality in {}", f.survey), t(if n == 0 { "none".to_string() } else { n.to_string() })));
         }
+        for g in &f.groups {
+            let dim = group_dimension(&g.dimension);
+            let counts = match (g.localities, g.respondents) {
+                (Some(l), Some(r)) => format!("; {l} localities, {r} respondents"),
+                _ => String::new(),
+            };
+            sec.pairs.push((format!("{}: group by {dim}", f.survey), t(format!("{} ({}{counts}{})", g.value.replace('_', " "), g.status, if f.synthetic { ", synthetic" } else { "" }))));
+        }
+    }
+    let rows: Vec<Vec<Cell>> = sv.surveys.iter().flat_map(|f| f.groups.iter().flat_map(move |g| {
+        let dim = group_dimension(&g.dimension);
+        g.rows.iter().map(move |x| vec![t(format!("{}{}", f.survey, if f.synthetic { " (SYNTHETIC)" } else { "" })), t(format!("{dim}: {} ({})", g.value.replace('_', " "), g.status)), t(&x.label), t(&f.period), n(x.estimate.n.map(|v| v.to_string()).unwrap_or_else(|| "suppressed".into())),
+            n(x.estimate.mean.map(|v| format!("{v:.3}")).unwrap_or_default()), n(interval(x.estimate.ci_low, x.estimate.ci_high)), t(if x.estimate.small_n { "yes" } else { "" })])
+    })).collect();
+    if !rows.is_empty() {
+        sec.tables.push(table("survey-groups", "Group-level figures: interactions by class of actor", &["survey", "group", "class of actor", "period", "n", "mean", "95 % interval", "small n"], rows));
+        sec.tables.push(table("survey-group-basis", "Why these groups", &["survey", "group", "value", "status", "source"],
+            sv.surveys.iter().flat_map(|f| f.groups.iter().map(move |g| vec![t(&f.survey), t(group_dimension(&g.dimension)), t(g.value.replace('_', " ")), t(&g.status), t(&g.source)])).collect()));
     }
     sec.notes.extend(sv.notes.iter().cloned());
     sec
@@ -890,42 +898,74 @@ async fn graph(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult 
     finish(&s, page, "/graph", q.as_deref(), dl)
 }
 
-async fn survey_page(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
+async fn survey_page(State(st): State<AppState>, who: Option<axum::Extension<mlgov_auth::Principal>>, RawQuery(q): RawQuery) -> PageResult {
+    let who = survey::audience(who);
     let s = st.snapshot();
-    let data = st.extras.clone();
+    let views = s.surveys.visible(&who);
     let mut p = Params::parse(q.as_deref());
-    let sq = survey::SurveyQuery::parse(&data, &mut p);
+    let sq = survey::SurveyQuery::parse(&views, &mut p);
     let dl = download_param(&mut p);
     p.finish()?;
-    let sq2 = sq.clone();
-    let d2 = data.clone();
-    let table_res = tokio::task::spawn_blocking(move || survey::run(&d2, &sq2)).await.map_err(|e| ApiError::Internal(e.to_string()))??;
-    let out = survey::to_wire(&data, &table_res);
-    let (ins, _, _) = data.get();
     let mut page = Page { title: "Survey dashboards".into(), nav: "survey".into(), ..Page::default() };
-    page.notice = Some(format!("SYNTHETIC DATA — these figures are computed on {} generated respondents in {} invented localities (seed {}), to show how the Whole-COMM interaction survey is analysed. They say nothing about real places.", out.respondents, survey::LOCALITIES, survey::SEED));
-    page.form = Some(Form { action: "/survey".into(), label: "Choose the analysis and groups".into(), submit: "Show".into(), auto: true, fields: vec![
-        select("analysis", "Analysis", sq.analysis.id(), mlgov_survey::AnalysisKind::ALL.iter().map(|k| (k.id().to_string(), k.title().to_string())).collect()),
-        select("group_by", "Group by", sq.group_by.id(), survey::GROUPINGS.iter().map(|g| (g.to_string(), g.to_string())).collect()),
-        select("period", "Period", sq.period.as_deref().unwrap_or("all"), std::iter::once(("all".to_string(), "all periods".to_string())).chain(ins.periods.iter().map(|x| (x.id.clone(), x.label.clone()))).collect()),
-        select("role", "Respondents", sq.role.as_deref().unwrap_or("all"), std::iter::once(("all".to_string(), "all roles".to_string())).chain(ins.roles.iter().map(|x| (x.id.clone(), x.label.clone()))).collect()),
-    ]});
+    page.lead.push("The multilevel-governance interaction survey of the Whole-COMM project (Schiller et al. 2023): how often, and how collaboratively, local policymakers interact with civil society and with higher levels, by group of localities, with n and 95 % bootstrap intervals.".into());
+    if views.is_empty() {
+        page.notice = Some(survey::no_survey_message(&who, &s.surveys));
+        let mut how = section("how", "How survey figures get here");
+        how.paragraphs.push("Import a survey-tool export with `mlgov survey import FILE --mapping map.toml --name NAME` (Qualtrics, LimeSurvey, KoboToolbox; docs/survey.md) or collect answers through invitation links (POST /api/v1/surveys), then publish a release with `mlgov survey release NAME`: releases are what the public and viewers see.".into());
+        page.sections.push(how);
+        return finish(&s, page, "/survey", q.as_deref(), dl);
+    }
+    let (s2, who2, sq2) = (s.clone(), who.clone(), sq.clone());
+    let shown = tokio::task::spawn_blocking(move || survey::run(&s2, &who2, &sq2)).await.map_err(|e| ApiError::Internal(e.to_string()))??;
+    let out = survey::to_wire(&s, &who, &shown);
+    page.notice = Some(out.notice.clone());
+    let survey_field = select("survey", "Survey", &out.survey, out.surveys.iter().map(|x| (x.name.clone(), x.label.clone())).collect());
+    let mut fields = vec![survey_field];
+    let synthetic_note = if out.synthetic { " SYNTHETIC data." } else { "" };
+    if shown.view.live {
+        let ins = shown.instrument.clone().unwrap_or_else(mlgov_survey::Instrument::whole_comm);
+        fields.extend([
+            select("analysis", "Analysis", sq.analysis.id(), mlgov_survey::AnalysisKind::ALL.iter().map(|k| (k.id().to_string(), k.title().to_string())).collect()),
+            select("group_by", "Group by", sq.group_by.id(), survey::GROUPINGS.iter().map(|g| (g.to_string(), g.to_string())).collect()),
+            select("period", "Period", sq.period.as_deref().unwrap_or("all"), std::iter::once(("all".to_string(), "all periods".to_string())).chain(ins.periods.iter().map(|x| (x.id.clone(), x.label.clone()))).collect()),
+            select("role", "Respondents", sq.role.as_deref().unwrap_or("all"), std::iter::once(("all".to_string(), "all roles".to_string())).chain(ins.roles.iter().map(|x| (x.id.clone(), x.label.clone()))).collect()),
+        ]);
+    } else {
+        fields.push(select("table", "Published table", &out.table, shown.tables.clone()));
+    }
+    page.form = Some(Form { action: "/survey".into(), label: "Choose the survey and the figures".into(), submit: "Show".into(), auto: true, fields });
     let mut fig = section("figure", format!("{} ({})", out.title, out.figure));
-    for (i, c) in mlgov_survey::charts_for(&table_res, ins).into_iter().enumerate() {
-        let svg = strip_prolog(&c.chart.render());
-        if i == 0 {
-            fig.figure = Some(Figure { svg, caption: format!("{} by {}, mean with 95 % bootstrap interval and n per bar; synthetic data.", out.title, out.group_by.join(", ")), table_id: Some("estimates".into()) });
-        } else {
-            fig.links.push(t(format!("Further panel: {}", c.suffix.trim_start_matches('_'))));
+    if let Some(ins) = &shown.instrument {
+        for (i, c) in mlgov_survey::charts_for(&shown.table, ins).into_iter().enumerate() {
+            let svg = strip_prolog(&c.chart.render());
+            if i == 0 {
+                fig.figure = Some(Figure { svg, caption: format!("{} by {}, mean with 95 % bootstrap interval and n per bar.{synthetic_note}", out.title, out.group_by.join(", ")), table_id: Some("estimates".into()) });
+            } else {
+                fig.links.push(t(format!("Further panel: {}", c.suffix.trim_start_matches('_'))));
+            }
         }
     }
     for note in &out.notes { fig.paragraphs.push(note.clone()) }
     page.sections.push(fig);
     let mut tb = section("table", "Estimates");
-    tb.tables.push(table("estimates", "Estimates with n and 95 % bootstrap intervals (synthetic data)", &["group", "period", "measure", "statistic", "n", "mean", "low", "high", "small n"],
-        out.rows.iter().map(|r| vec![t(r.group.join(" · ").replace('_', " ")), opt(&r.period), t(&r.label), t(&r.statistic), n(r.estimate.n),
+    let caption = match out.release {
+        Some(r) => format!("Estimates with n and 95 % bootstrap intervals, release {r}: cells below {} respondents suppressed.{synthetic_note}", out.min_cell.unwrap_or(0)),
+        None => format!("Estimates with n and 95 % bootstrap intervals (live figures).{synthetic_note}"),
+    };
+    tb.tables.push(table("estimates", caption, &["group", "period", "measure", "statistic", "n", "mean", "low", "high", "small n"],
+        out.rows.iter().map(|r| vec![t(r.group.join(" · ").replace('_', " ")), opt(&r.period), t(&r.label), t(&r.statistic), n(r.estimate.n.map(|v| v.to_string()).unwrap_or_else(|| "suppressed".into())),
             n(r.estimate.mean.map(|x| format!("{x:.3}")).unwrap_or_default()), n(r.estimate.ci_low.map(|x| format!("{x:.3}")).unwrap_or_default()), n(r.estimate.ci_high.map(|x| format!("{x:.3}")).unwrap_or_default()), t(if r.estimate.small_n { "yes" } else { "" })]).collect()));
     page.sections.push(tb);
+    if !out.choices.is_empty() {
+        let mut ch = section("choices", "Choice questions");
+        ch.paragraphs.push("Every option of the questionnaire is listed whether or not anyone chose it; a suppressed count (fewer than k respondents, or hidden to protect another cell) says nothing — not even whether anyone chose the option.".into());
+        for (i, c) in out.choices.iter().enumerate() {
+            let total = c.total.map(|v| v.to_string()).unwrap_or_else(|| "suppressed".into());
+            ch.tables.push(table(&format!("choice-{i}"), format!("{} (respondents who answered: {total})", c.label), &["option", "respondents"],
+                c.options.iter().map(|o| vec![t(&o.label), n(o.count.map(|v| v.to_string()).unwrap_or_else(|| "suppressed".into()))]).collect()));
+        }
+        page.sections.push(ch);
+    }
     finish(&s, page, "/survey", q.as_deref(), dl)
 }
 

@@ -1,7 +1,7 @@
-//! The shared server state: an immutable snapshot of the knowledge base (with its name index,
-//! precomputed lookups and a content hash used in ETags beside the build fingerprint) behind
-//! `Arc<RwLock<..>>`, replaced wholesale on reload; plus a bounded cache of rendered responses
-//! per snapshot.
+//! The shared server state: an immutable snapshot of the knowledge base and the stored surveys
+//! (with its name index, precomputed lookups and a content hash used in ETags beside the build
+//! fingerprint) behind `Arc<RwLock<..>>`, replaced wholesale on reload; plus a bounded cache of
+//! rendered responses per snapshot.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -35,17 +35,26 @@ pub struct Snapshot {
     pub content_hash: u64,
     /// Display name per entity id (public labels for anonymised localities).
     names: HashMap<Id, String>,
+    /// Stored survey datasets and their latest releases ([`crate::survey::Catalog`]).
+    pub surveys: crate::survey::Catalog,
     /// Rendered responses keyed by path and query.
     cache: Mutex<HashMap<String, CachedResponse>>,
 }
 
 impl Snapshot {
-    /// Builds a snapshot (index, names, hash) from a knowledge base.
+    /// Builds a snapshot (index, names, hash) from a knowledge base without surveys.
     pub fn new(kb: KnowledgeBase) -> Snapshot {
+        Snapshot::with_surveys(kb, crate::survey::Catalog::default())
+    }
+
+    /// Builds a snapshot from a knowledge base and the stored surveys.
+    pub fn with_surveys(kb: KnowledgeBase, surveys: crate::survey::Catalog) -> Snapshot {
         let index = kb.index();
         let json = serde_json::to_vec(&kb).unwrap_or_default();
         let mut content_hash = fnv1a(&json);
         content_hash ^= fnv1a(env!("CARGO_PKG_VERSION").as_bytes()).rotate_left(17);
+        content_hash ^= surveys.fingerprint().rotate_left(31);
+        let surveys = surveys.with_localities(mlgov_analysis::survey::survey_localities(&kb));
         let mut names = HashMap::new();
         let ids = kb.localities.iter().map(|x| &x.id)
             .chain(kb.networks.iter().map(|x| &x.id))
@@ -57,7 +66,7 @@ impl Snapshot {
         for id in ids {
             names.insert(id.clone(), kb.display_name(id));
         }
-        Snapshot { kb, index, content_hash, names, cache: Mutex::new(HashMap::new()) }
+        Snapshot { kb, index, content_hash, names, surveys, cache: Mutex::new(HashMap::new()) }
     }
 
     /// The display name of an id (public label for anonymised localities; the id when unknown).
@@ -116,26 +125,22 @@ pub struct AppState {
     pub db_path: Option<PathBuf>,
     /// Modification time of the database file at the last load.
     loaded_mtime: Arc<Mutex<Option<SystemTime>>>,
-    /// Derived data computed lazily and shared across requests (survey datasets).
-    pub extras: Arc<crate::survey::SurveyData>,
 }
 
 impl AppState {
     /// A state over a knowledge base held in memory.
     pub fn from_kb(kb: KnowledgeBase) -> AppState {
-        AppState {
-            inner: Arc::new(RwLock::new(Arc::new(Snapshot::new(kb)))),
-            db_path: None,
-            loaded_mtime: Arc::new(Mutex::new(None)),
-            extras: Arc::new(crate::survey::SurveyData::new()),
-        }
+        AppState::from_snapshot(Snapshot::new(kb))
+    }
+
+    fn from_snapshot(snap: Snapshot) -> AppState {
+        AppState { inner: Arc::new(RwLock::new(Arc::new(snap))), db_path: None, loaded_mtime: Arc::new(Mutex::new(None)) }
     }
 
     /// Loads the knowledge base from an existing store: a SQLite file, or PostgreSQL when `db` is
     /// a `postgres://` URL (then reloads happen on `POST /api/v1/reload` only).
     pub fn open(db: &Path) -> Result<AppState, StoreError> {
-        let kb = load_store(db)?;
-        let mut s = AppState::from_kb(kb);
+        let mut s = AppState::from_snapshot(load_store(db)?);
         s.db_path = Some(db.to_path_buf());
         *s.loaded_mtime.lock().expect("mtime lock") = mtime(db);
         Ok(s)
@@ -146,9 +151,13 @@ impl AppState {
         self.inner.read().map(|g| g.clone()).unwrap_or_else(|p| p.into_inner().clone())
     }
 
-    /// Replaces the snapshot.
+    /// Replaces the snapshot by one of `kb` without surveys.
     pub fn replace(&self, kb: KnowledgeBase) {
-        let snap = Arc::new(Snapshot::new(kb));
+        self.replace_snapshot(Snapshot::new(kb));
+    }
+
+    fn replace_snapshot(&self, snap: Snapshot) {
+        let snap = Arc::new(snap);
         match self.inner.write() {
             Ok(mut g) => *g = snap,
             Err(p) => *p.into_inner() = snap,
@@ -158,8 +167,7 @@ impl AppState {
     /// Reloads from the database file; returns whether a database is attached.
     pub fn reload(&self) -> Result<bool, StoreError> {
         let Some(db) = &self.db_path else { return Ok(false) };
-        let kb = load_store(db)?;
-        self.replace(kb);
+        self.replace_snapshot(load_store(db)?);
         *self.loaded_mtime.lock().expect("mtime lock") = mtime(db);
         Ok(true)
     }
@@ -182,12 +190,16 @@ pub fn is_postgres(db: &Path) -> bool {
     mlgov_store_postgres::is_postgres_url(&db.to_string_lossy())
 }
 
-fn load_store(db: &Path) -> Result<KnowledgeBase, StoreError> {
-    if is_postgres(db) {
-        mlgov_store_postgres::open_any(&db.to_string_lossy(), mlgov_store_postgres::OpenMode::Existing)?.load()
+/// Reads the knowledge base and the survey catalogue from the store at `db`.
+fn load_store(db: &Path) -> Result<Snapshot, StoreError> {
+    let store: Box<dyn Store> = if is_postgres(db) {
+        mlgov_store_postgres::open_any(&db.to_string_lossy(), mlgov_store_postgres::OpenMode::Existing)?
     } else {
-        SqliteStore::open_existing(db)?.load()
-    }
+        Box::new(SqliteStore::open_existing(db)?)
+    };
+    let kb = store.load()?;
+    let surveys = crate::survey::Catalog::load(store.as_ref())?;
+    Ok(Snapshot::with_surveys(kb, surveys))
 }
 
 /// Latest modification time of the database and its WAL file.

@@ -1,155 +1,316 @@
-//! Survey dashboards: the Whole-COMM interaction-survey analyses of `mlgov-survey` on a
-//! SYNTHETIC dataset (no real responses ship with mlgov), generated once per process with a fixed
-//! seed, filtered by analysis, grouping, period and respondent role. Every output carries the
-//! synthetic flag. A locality's own survey section (`/api/v1/localities/{id}/survey` and the
-//! locality page) shows the Whole-COMM report's statements about it and the figures of the
-//! groups it belongs to (size class, typology), labelled group-level and synthetic.
+//! Survey figures in the explorer and the API, from the surveys stored in the database (imported,
+//! synthetic by a user's choice, or collected through invitation links) and their published
+//! releases. Who sees what is decided here, once, by [`Audience`]:
+//!
+//! * the anonymous public and viewers see only the latest published **release** of a survey
+//!   (frozen figures that passed disclosure control when they were published,
+//!   `mlgov_survey::publish`); a survey without a release is invisible to them;
+//! * a project's researchers (any researcher for a survey without a project) and admins see the
+//!   **live** figures of stored datasets, computed by the same `mlgov-survey` analyses as the CLI,
+//!   with n, bootstrap intervals and small-n flags; for other surveys they see the release.
+//!
+//! Nothing is generated here: synthetic figures appear only for a dataset a user made with
+//! `mlgov survey synth`, and carry the SYNTHETIC label. A locality's survey section shows the
+//! Whole-COMM report's statements about it and the figures of the groups it belongs to in each
+//! visible survey (never its own respondents' answers to the public).
 
-use std::sync::OnceLock;
+use std::collections::BTreeSet;
+use std::sync::{Arc, OnceLock};
 
 use axum::extract::{Path, RawQuery, State};
-use axum::Json;
+use axum::{Extension, Json};
 use mlgov_analysis::tables::WHOLE_COMM;
+use mlgov_auth::{Principal, Role};
 use mlgov_domain::{Id, IdKind, Property};
-use mlgov_survey::{analyze, synth, synth_localities, AnalysisConfig, AnalysisKind, Dataset, Dimension, Instrument, LocalityInfo, ResultTable, SynthParams, SynthSize};
+use mlgov_store::{Store, StoreError, StoredSurvey, SurveySummary};
+use mlgov_survey::publish::{PublishedChoice, PublishedFigures, PublishedTable};
+use mlgov_survey::stored::Decoded;
+use mlgov_survey::{analyze, AnalysisConfig, AnalysisKind, ClassAggregate, Dimension, Estimate, Instrument, LocalityInfo, ResultRow, ResultTable};
 
 use crate::convert;
 use crate::error::{ApiError, ErrorBody};
 use crate::learningapi::{self, OBSERVED};
 use crate::params::Params;
-use crate::state::{AppState, Snapshot};
+use crate::state::{fnv1a, AppState, Snapshot};
 use crate::wire::*;
 
-/// Synthetic localities generated.
-pub const LOCALITIES: usize = 48;
-/// Respondents per synthetic locality.
-pub const PER_LOCALITY: usize = 6;
-/// Seed of the synthetic data.
-pub const SEED: u64 = 2024;
-/// Bootstrap resamples per estimate.
+/// Bootstrap resamples per live estimate (releases carry their own).
 pub const RESAMPLES: usize = 200;
 
-/// The instrument and a synthetic dataset, built on first use.
-pub struct SurveyData {
-    cell: OnceLock<(Instrument, Vec<LocalityInfo>, Dataset)>,
-    groups: OnceLock<Result<Vec<(Dimension, ResultTable)>, String>>,
+/// A stored dataset of the catalogue, decoded on first use.
+pub struct DatasetEntry {
+    /// What the store lists about it.
+    pub summary: SurveySummary,
+    stored: StoredSurvey,
+    decoded: OnceLock<Result<Arc<Decoded>, String>>,
 }
 
-impl Default for SurveyData {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl SurveyData {
-    /// Empty; data are generated on first use.
-    pub fn new() -> SurveyData {
-        SurveyData { cell: OnceLock::new(), groups: OnceLock::new() }
-    }
-
-    /// The instrument, localities and dataset.
-    pub fn get(&self) -> &(Instrument, Vec<LocalityInfo>, Dataset) {
-        self.cell.get_or_init(|| {
-            let ins = Instrument::whole_comm();
-            let locs = synth_localities(LOCALITIES, SEED);
-            let ds = synth(&locs, SynthSize::PerLocality(PER_LOCALITY), SEED, &SynthParams::default(), &ins);
-            (ins, locs, ds)
-        })
-    }
-
-    /// The group figures of locality pages: interactions aggregated by class of actor in the
-    /// last period, grouped by each of [`LOCALITY_GROUPINGS`] (the dashboard's
-    /// `analysis=class_aggregates&group_by=…&period=<last>`), computed once.
-    pub fn group_tables(&self) -> Result<&[(Dimension, ResultTable)], ApiError> {
-        let r = self.groups.get_or_init(|| {
-            let (ins, _, _) = self.get();
-            let last = ins.periods.last().map(|p| p.id.clone());
-            LOCALITY_GROUPINGS.iter().map(|&d| {
-                let q = SurveyQuery { analysis: AnalysisKind::ClassAggregates, group_by: d, period: last.clone(), role: None };
-                run(self, &q).map(|t| (d, t)).map_err(|e| e.to_string())
-            }).collect()
-        });
-        r.as_deref().map_err(|e| ApiError::Internal(format!("survey group figures: {e}")))
+impl DatasetEntry {
+    /// The instrument, answers and generated localities (decoded once per snapshot).
+    pub fn decoded(&self) -> Result<Arc<Decoded>, ApiError> {
+        self.decoded
+            .get_or_init(|| mlgov_survey::stored::decode(&self.stored.name, &self.stored.instrument_toml, &self.stored.localities_csv, &self.stored.data).map(Arc::new).map_err(|e| e.to_string()))
+            .clone()
+            .map_err(ApiError::Internal)
     }
 }
 
-/// The dimensions a locality's group figures are shown for.
-pub const LOCALITY_GROUPINGS: [Dimension; 2] = [Dimension::Size, Dimension::Typology];
+/// The latest published release of a survey.
+pub struct ReleaseEntry {
+    /// Release number.
+    pub number: i64,
+    /// Releases published so far.
+    pub count: usize,
+    /// When it was published.
+    pub created_at: String,
+    /// Who published it.
+    pub created_by: String,
+    /// The published figures.
+    pub figures: PublishedFigures,
+}
 
-/// Properties of the Whole-COMM report's statements shown in a locality's survey section.
-const REPORT_PROPERTIES: [Property; 8] = [
-    Property::SizeClass, Property::Typology, Property::PoliticalOrientation, Property::PolicyOutcome,
-    Property::IntegrationOfficer, Property::StructuralConditions, Property::DiversityExperience, Property::AdministrativeRole,
-];
+/// One survey name in the catalogue: its stored dataset (if any) and its latest release (if any).
+pub struct Entry {
+    /// Survey name.
+    pub name: String,
+    /// Stored dataset (imported or synthetic); `None` for a collected survey.
+    pub dataset: Option<DatasetEntry>,
+    /// Latest release.
+    pub release: Option<ReleaseEntry>,
+}
 
-/// What the survey data say about locality `id`: the Whole-COMM report's statements about it and
-/// the group-level figures of its size class and typology (the size class assumed from its
-/// population when no source states it), explicitly empty when there is neither.
-pub fn locality_survey(s: &Snapshot, data: &SurveyData, id: &Id) -> Result<LocalitySurveyOut, ApiError> {
-    let (ins, locs, ds) = data.get();
-    let name = s.name(id);
-    let report: Vec<FactOut> = convert::facts(s, id).into_iter()
-        .filter(|f| f.citation.source == WHOLE_COMM && REPORT_PROPERTIES.iter().any(|p| p.to_string() == f.property)).collect();
-    let tables = data.group_tables()?;
-    let measure = tables.first().map(|(_, t)| format!("{} ({}): {}", t.title, t.figure, t.notes.first().map(String::as_str).unwrap_or(""))).unwrap_or_default();
-    let mut groups = Vec::new();
-    let mut notes = Vec::new();
-    let size = learningapi::size_class(s, id);
-    let typology = learningapi::attribute(s, id, Property::Typology, "typology");
-    for (dim, value) in [(Dimension::Size, size), (Dimension::Typology, typology)] {
-        if value.status != OBSERVED && value.status != learningapi::ASSUMED {
-            continue;
+/// The stored surveys and releases of one snapshot, with the knowledge base's locality attributes
+/// the analyses group by.
+#[derive(Default)]
+pub struct Catalog {
+    entries: Vec<Arc<Entry>>,
+    kb_localities: Arc<Vec<LocalityInfo>>,
+    /// Releases whose content could not be read (a newer format); named on the dashboards.
+    unreadable: Vec<String>,
+}
+
+impl Catalog {
+    /// Reads every stored survey and the latest release of every survey from `store`.
+    pub fn load(store: &dyn Store) -> Result<Catalog, StoreError> {
+        let mut names: BTreeSet<String> = store.surveys()?.into_iter().map(|s| s.name).collect();
+        names.extend(store.released_surveys()?);
+        let mut entries = Vec::new();
+        let mut unreadable = Vec::new();
+        for name in names {
+            let dataset = store.survey(&name)?.map(|stored| DatasetEntry { summary: stored.summary(), stored, decoded: OnceLock::new() });
+            let releases = store.releases(&name)?;
+            let release = match releases.last() {
+                None => None,
+                Some(r) => match serde_json::from_str::<PublishedFigures>(&r.content) {
+                    Ok(figures) => Some(ReleaseEntry { number: r.number, count: releases.len(), created_at: r.created_at.clone(), created_by: r.created_by.clone(), figures }),
+                    Err(e) => {
+                        unreadable.push(format!("release {} of survey {name:?} could not be read ({e}); it is not shown", r.number));
+                        None
+                    }
+                },
+            };
+            entries.push(Arc::new(Entry { name, dataset, release }));
         }
-        let in_group: Vec<&str> = locs.iter().filter(|l| if dim == Dimension::Size { &l.size_class } else { &l.typology }.as_deref() == Some(value.value.as_str())).map(|l| l.id.as_str()).collect();
-        let Some((_, table)) = tables.iter().find(|(d, _)| *d == dim) else { continue };
-        let rows: Vec<SurveyRowOut> = to_wire(data, table).rows.into_iter().filter(|r| r.group.len() == 1 && r.group[0] == value.value).collect();
-        if rows.is_empty() {
-            notes.push(format!("The survey dataset has no localities with {} {}, so there are no group figures for it.", dim.id(), value.value.replace('_', " ")));
-            continue;
-        }
-        let respondents = ds.respondents.iter().filter(|r| in_group.contains(&r.locality.as_str())).count();
-        groups.push(SurveyGroupOut { dimension: dim.id().to_string(), value: value.value, status: value.status, source: value.source, localities: in_group.len(), respondents, rows });
+        Ok(Catalog { entries, kb_localities: Arc::default(), unreadable })
     }
-    let respondents = ds.respondents.iter().filter(|r| r.locality == id.as_str()).count();
-    let no_data = report.is_empty() && groups.is_empty() && respondents == 0;
-    if no_data {
-        notes.insert(0, format!("No survey data for {name}: the Whole-COMM report makes no statement about it, and neither its size class nor its typology is known, so no group figures apply."));
-    } else {
-        if report.is_empty() {
-            notes.push(format!("The Whole-COMM report makes no statement about {name}."));
+
+    /// The same catalogue with the knowledge base's locality attributes.
+    pub fn with_localities(mut self, locs: Vec<LocalityInfo>) -> Catalog {
+        self.kb_localities = Arc::new(locs);
+        self
+    }
+
+    /// A hash of what the catalogue holds (names, dataset versions, release numbers), part of
+    /// every ETag so that an import or a release invalidates cached pages.
+    pub fn fingerprint(&self) -> u64 {
+        let mut text = String::new();
+        for e in &self.entries {
+            text.push_str(&format!("{}|{}|{};", e.name, e.dataset.as_ref().map_or(0, |d| d.summary.version), e.release.as_ref().map_or(0, |r| r.number)));
         }
-        if respondents == 0 {
-            notes.push(format!("The loaded survey dataset holds no answers from {name}: the figures are group-level, computed on respondents from other localities of the same group."));
+        fnv1a(text.as_bytes())
+    }
+
+    /// Every survey name in the catalogue.
+    pub fn entries(&self) -> &[Arc<Entry>] {
+        &self.entries
+    }
+
+    /// What `who` may see, one view per visible survey, by name.
+    pub fn visible(&self, who: &Audience) -> Vec<View> {
+        self.entries
+            .iter()
+            .filter_map(|e| {
+                let live = e.dataset.as_ref().is_some_and(|d| who.may_see_live(&d.summary));
+                if live {
+                    Some(View { entry: e.clone(), live: true, kb_localities: self.kb_localities.clone() })
+                } else if e.release.is_some() {
+                    Some(View { entry: e.clone(), live: false, kb_localities: self.kb_localities.clone() })
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+}
+
+/// Who is asking, as far as survey figures are concerned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// The anonymous public and viewers: published releases only.
+    Public,
+    /// A researcher or an admin.
+    Member {
+        /// Account name.
+        username: String,
+        /// Admins see every live figure.
+        admin: bool,
+        /// Projects of the account.
+        projects: Vec<String>,
+    },
+}
+
+impl Audience {
+    /// The audience of a request's principal (none = the public).
+    pub fn of(p: Option<&Principal>) -> Audience {
+        match p {
+            Some(p) if p.role == Role::Admin || p.role == Role::Researcher => Audience::Member { username: p.username.clone(), admin: p.role == Role::Admin, projects: p.projects.clone() },
+            _ => Audience::Public,
         }
     }
-    if ds.synthetic && !groups.is_empty() {
-        notes.push(format!("SYNTHETIC DATA — the group figures are computed on {} generated respondents in {} invented localities (seed {SEED}) to show how the Whole-COMM interaction survey is analysed; they say nothing about real places.", ds.len(), locs.len()));
+
+    /// Whether live figures of a stored dataset may be shown: admins always; researchers for a
+    /// dataset of one of their projects, or one without a project.
+    pub fn may_see_live(&self, s: &SurveySummary) -> bool {
+        match self {
+            Audience::Public => false,
+            Audience::Member { admin: true, .. } => true,
+            Audience::Member { projects, .. } => s.project.as_ref().is_none_or(|p| projects.contains(p)),
+        }
     }
-    Ok(LocalitySurveyOut {
-        locality: convert::eref(s, id),
-        whole_comm: !report.is_empty(),
-        report,
-        respondents,
-        synthetic: ds.synthetic,
-        period: ins.periods.last().map(|p| p.label.clone()).unwrap_or_default(),
-        measure,
-        groups,
-        no_data,
-        notes,
-    })
+
+    /// The part of a cache key and ETag that separates what different audiences see.
+    pub fn cache_key(&self) -> String {
+        match self {
+            Audience::Public => "public".into(),
+            Audience::Member { username, .. } => format!("member:{username}"),
+        }
+    }
+}
+
+/// The audience of a request from its principal extension.
+pub fn audience(who: Option<Extension<Principal>>) -> Audience {
+    Audience::of(who.as_ref().map(|e| &e.0))
+}
+
+/// One survey as one audience sees it: live figures of its dataset, or its latest release.
+#[derive(Clone)]
+pub struct View {
+    /// The catalogue entry.
+    pub entry: Arc<Entry>,
+    /// True: live figures of the stored dataset; false: the latest release.
+    pub live: bool,
+    kb_localities: Arc<Vec<LocalityInfo>>,
+}
+
+impl View {
+    /// Survey name.
+    pub fn name(&self) -> &str {
+        &self.entry.name
+    }
+
+    /// The release shown (None for live views).
+    pub fn release(&self) -> Option<&ReleaseEntry> {
+        if self.live { None } else { self.entry.release.as_ref() }
+    }
+
+    /// Whether the figures rest on synthetic answers.
+    pub fn synthetic(&self) -> bool {
+        match (self.live, &self.entry.dataset, &self.entry.release) {
+            (true, Some(d), _) => d.summary.synthetic,
+            (_, _, Some(r)) => r.figures.synthetic,
+            _ => false,
+        }
+    }
+
+    /// "live" or "release".
+    pub fn source(&self) -> &'static str {
+        if self.live { "live" } else { "release" }
+    }
+
+    /// Respondents behind the figures (None when a release suppressed the total).
+    pub fn respondents(&self) -> Option<usize> {
+        match (self.live, &self.entry.dataset, self.release()) {
+            (true, Some(d), _) => Some(d.summary.respondents.max(0) as usize),
+            (_, _, Some(r)) => r.figures.respondents.map(|n| n as usize),
+            _ => None,
+        }
+    }
+
+    /// The instrument of the figures: the dataset's own, or the shipped Whole-COMM instrument
+    /// when a release names it; None when unknown (then figures are shown as tables only).
+    pub fn instrument(&self) -> Option<Instrument> {
+        if let Some(d) = &self.entry.dataset {
+            let id = format!("{}@{}", d.summary.instrument_id, d.summary.instrument_version);
+            if self.live || self.release().is_some_and(|r| r.figures.instrument == id) {
+                return d.decoded().ok().map(|x| x.instrument.clone());
+            }
+        }
+        let wc = Instrument::whole_comm();
+        let wc_id = format!("{}@{}", wc.id, wc.version);
+        self.release().filter(|r| r.figures.instrument == wc_id).map(|_| wc)
+    }
+
+    /// The summary line shown with the figures.
+    pub fn label(&self) -> String {
+        let syn = if self.synthetic() { " — SYNTHETIC" } else { "" };
+        match self.release() {
+            Some(r) => format!("{} (release {} of {}{syn})", self.name(), r.number, r.created_at.get(..10).unwrap_or(&r.created_at)),
+            None => format!("{} (live{syn})", self.name()),
+        }
+    }
+
+    /// The localities the live analyses group by: the dataset's generated ones, then the
+    /// knowledge base's.
+    fn localities(&self, d: &Decoded) -> Vec<LocalityInfo> {
+        let own: BTreeSet<&str> = d.localities.iter().map(|l| l.id.as_str()).collect();
+        d.localities.iter().cloned().chain(self.kb_localities.iter().filter(|l| !own.contains(l.id.as_str())).cloned()).collect()
+    }
+
+    fn notice(&self) -> String {
+        let mut parts = Vec::new();
+        if self.synthetic() {
+            parts.push("SYNTHETIC DATA — these figures are computed on generated answers (a dataset made with `mlgov survey synth`); they say nothing about real places.".to_string());
+        }
+        match self.release() {
+            Some(r) => parts.push(format!(
+                "Published release {} of survey {:?} ({} release{} so far), published {} by {}: frozen figures; every cell resting on fewer than {} respondents is suppressed and says nothing.",
+                r.number, self.name(), r.count, if r.count == 1 { "" } else { "s" }, r.created_at, r.created_by, r.figures.min_cell
+            )),
+            None => parts.push(format!(
+                "Live figures of survey {:?}, shown to its project's researchers only: the public and viewers see published releases{}.",
+                self.name(),
+                self.entry.release.as_ref().map(|r| format!(" (the latest is release {})", r.number)).unwrap_or_else(|| " (none is published yet; publish one with `mlgov survey release NAME`)".into())
+            )),
+        }
+        parts.join(" ")
+    }
 }
 
 /// Dashboard filters.
 #[derive(Clone, Debug)]
 pub struct SurveyQuery {
-    /// Analysis.
+    /// Survey name (None: the first visible one).
+    pub survey: Option<String>,
+    /// Analysis (live views).
     pub analysis: AnalysisKind,
-    /// Grouping.
+    /// Grouping (live views).
     pub group_by: Dimension,
-    /// Period id (None: all periods).
+    /// Period id (None: all periods; live views).
     pub period: Option<String>,
-    /// Role id (None: all roles).
+    /// Role id (None: all roles; live views).
     pub role: Option<String>,
+    /// Published table id (release views; None: the first class-aggregate table).
+    pub table: Option<String>,
 }
 
 /// Analyses offered.
@@ -161,9 +322,12 @@ pub fn analysis_ids() -> Vec<&'static str> {
 pub const GROUPINGS: [&str; 5] = ["size", "orientation", "typology", "country", "role"];
 
 impl SurveyQuery {
-    /// Reads the filters.
-    pub fn parse(data: &SurveyData, p: &mut Params) -> SurveyQuery {
-        let (ins, _, _) = data.get();
+    /// Reads the filters; which values are valid depends on the surveys `views` offers.
+    pub fn parse(views: &[View], p: &mut Params) -> SurveyQuery {
+        let names: Vec<&str> = views.iter().map(|v| v.name()).collect();
+        let survey = p.choice("survey", &names);
+        let view = survey.as_deref().and_then(|n| views.iter().find(|v| v.name() == n)).or(views.first());
+        let ins = view.and_then(View::instrument).unwrap_or_else(Instrument::whole_comm);
         let ids = analysis_ids();
         let analysis = p.choice("analysis", &ids).and_then(|a| a.parse().ok()).unwrap_or(AnalysisKind::ClassAggregates);
         let group_by = p.choice("group_by", &GROUPINGS).and_then(|g| g.parse().ok()).unwrap_or(Dimension::Size);
@@ -171,60 +335,276 @@ impl SurveyQuery {
         let period = p.choice("period", &periods).filter(|x| x != "all");
         let roles: Vec<&str> = ins.roles.iter().map(|x| x.id.as_str()).chain(["all"]).collect();
         let role = p.choice("role", &roles).filter(|x| x != "all");
-        SurveyQuery { analysis, group_by, period, role }
+        let tables: Vec<&str> = view.and_then(View::release).map(|r| r.figures.tables.iter().map(|t| t.id.as_str()).collect()).unwrap_or_default();
+        let table = if tables.is_empty() { p.string("table").and(None) } else { p.choice("table", &tables) };
+        SurveyQuery { survey, analysis, group_by, period, role, table }
     }
 }
 
-/// Runs the analysis.
-pub fn run(data: &SurveyData, q: &SurveyQuery) -> Result<ResultTable, ApiError> {
-    let (ins, locs, ds) = data.get();
-    let cfg = AnalysisConfig {
-        group_by: vec![q.group_by], periods: q.period.clone().map(|p| vec![p]), roles: q.role.clone().into_iter().collect(),
-        resamples: RESAMPLES, seed: 1, ..AnalysisConfig::default()
+/// The figures a dashboard shows: a result table (live or converted from a release), the
+/// instrument for its chart, and the release's choice tables.
+pub struct Shown {
+    /// The view.
+    pub view: View,
+    /// The table.
+    pub table: ResultTable,
+    /// Instrument (for charts), when known.
+    pub instrument: Option<Instrument>,
+    /// Published choice tables (release views).
+    pub choices: Vec<PublishedChoice>,
+    /// Ids and titles of the release's tables (release views).
+    pub tables: Vec<(String, String)>,
+}
+
+/// Runs the dashboard query for `who`; `NotFound` when no survey is visible.
+pub fn run(s: &Snapshot, who: &Audience, q: &SurveyQuery) -> Result<Shown, ApiError> {
+    let views = s.surveys.visible(who);
+    let view = match &q.survey {
+        Some(n) => views.iter().find(|v| v.name() == n),
+        None => views.first(),
+    }
+    .cloned()
+    .ok_or_else(|| ApiError::NotFound(no_survey_message(who, &s.surveys)))?;
+    if view.live {
+        let d = view.entry.dataset.as_ref().ok_or_else(|| ApiError::Internal("live view without a dataset".into()))?.decoded()?;
+        let locs = view.localities(&d);
+        let cfg = AnalysisConfig {
+            group_by: vec![q.group_by],
+            periods: q.period.clone().map(|p| vec![p]),
+            roles: q.role.clone().into_iter().collect(),
+            resamples: RESAMPLES,
+            seed: 1,
+            ..AnalysisConfig::default()
+        };
+        let table = analyze(q.analysis, &d.dataset, &d.instrument, &locs, &cfg).map_err(|e| ApiError::InvalidData(e.to_string(), vec![]))?;
+        Ok(Shown { instrument: Some(d.instrument.clone()), view, table, choices: Vec::new(), tables: Vec::new() })
+    } else {
+        let r = view.release().ok_or_else(|| ApiError::Internal("release view without a release".into()))?;
+        let published = match &q.table {
+            Some(id) => r.figures.tables.iter().find(|t| &t.id == id),
+            None => r.figures.tables.iter().find(|t| t.analysis == AnalysisKind::ClassAggregates).or(r.figures.tables.first()),
+        }
+        .ok_or_else(|| ApiError::NotFound(format!("release {} of survey {:?} has no such table", r.number, view.name())))?;
+        let table = result_table(published, &r.figures);
+        let tables = r.figures.tables.iter().map(|t| (t.id.clone(), format!("{} — by {}", t.title, t.group_by.iter().map(|d| d.id()).collect::<Vec<_>>().join(" × ")))).collect();
+        Ok(Shown { instrument: view.instrument(), choices: r.figures.choices.clone(), view: view.clone(), table, tables })
+    }
+}
+
+/// Why nothing is shown to `who`.
+pub fn no_survey_message(who: &Audience, c: &Catalog) -> String {
+    let mut m = match who {
+        Audience::Public => "No survey figures are published yet. Researchers publish a frozen, disclosure-controlled release of a survey with `mlgov survey release NAME` (or POST /api/v1/surveys/NAME/releases); live figures are shown to signed-in researchers of the survey's project.".to_string(),
+        Audience::Member { .. } => "No stored survey is visible to this account: import one with `mlgov survey import FILE` (or make a synthetic one with `mlgov survey synth`), or ask to be added to the survey's project.".to_string(),
     };
-    analyze(q.analysis, ds, ins, locs, &cfg).map_err(|e| ApiError::InvalidData(e.to_string(), vec![]))
+    for u in &c.unreadable {
+        m.push(' ');
+        m.push_str(u);
+    }
+    m
+}
+
+/// A published table in the form of the analyses' result tables (for charts and the wire type):
+/// suppressed cells keep no n, mean or interval.
+pub fn result_table(t: &PublishedTable, f: &PublishedFigures) -> ResultTable {
+    ResultTable {
+        analysis: t.analysis,
+        id: t.id.clone(),
+        title: t.title.clone(),
+        figure: t.figure.clone(),
+        synthetic: f.synthetic,
+        instrument: f.instrument.clone(),
+        group_by: t.group_by.clone(),
+        roles: t.roles.clone(),
+        resamples: t.resamples,
+        seed: 0,
+        confidence: t.confidence,
+        small_n: f.min_cell as usize,
+        publication_min_n: Some(f.min_cell as usize),
+        class_aggregate: ClassAggregate::Sum,
+        scale: t.scale.clone(),
+        notes: t.notes.clone(),
+        rows: t
+            .rows
+            .iter()
+            .map(|r| ResultRow {
+                group: r.group.clone(),
+                period: r.period.clone(),
+                measure: r.measure.clone(),
+                measure_label: r.measure_label.clone(),
+                class: r.class,
+                statistic: r.statistic.clone(),
+                estimate: Estimate { n: r.n.unwrap_or(0) as usize, mean: r.mean, ci_low: r.ci_low, ci_high: r.ci_high, small_n: false, suppressed: r.n.is_none() },
+            })
+            .collect(),
+    }
 }
 
 /// The wire form of a result table.
-pub fn to_wire(data: &SurveyData, t: &ResultTable) -> SurveyOut {
-    let r2 = |x: Option<f64>| x.map(|v| (v * 1000.0).round() / 1000.0);
-    SurveyOut {
-        analysis: t.analysis.id().into(), title: t.title.clone(), figure: t.figure.clone(), synthetic: t.synthetic,
-        group_by: t.group_by.iter().map(|d| d.id().to_string()).collect(), respondents: data.get().2.len(), notes: t.notes.clone(),
-        rows: t.rows.iter().map(|r| SurveyRowOut {
-            group: r.group.clone(), period: r.period.clone(), measure: r.measure.clone(), label: r.measure_label.clone(), statistic: r.statistic.clone(),
-            estimate: EstimateOut { n: r.estimate.n, mean: r2(r.estimate.mean), ci_low: r2(r.estimate.ci_low), ci_high: r2(r.estimate.ci_high), small_n: r.estimate.small_n },
-        }).collect(),
+pub fn row_wire(r: &ResultRow) -> SurveyRowOut {
+    let r3 = |x: Option<f64>| x.map(|v| (v * 1000.0).round() / 1000.0);
+    let e = &r.estimate;
+    SurveyRowOut {
+        group: r.group.clone(),
+        period: r.period.clone(),
+        measure: r.measure.clone(),
+        label: r.measure_label.clone(),
+        statistic: r.statistic.clone(),
+        estimate: EstimateOut { n: (!e.suppressed).then_some(e.n), mean: r3(e.mean), ci_low: r3(e.ci_low), ci_high: r3(e.ci_high), small_n: e.small_n, suppressed: e.suppressed },
     }
 }
 
-/// A survey analysis on the synthetic dataset, with bootstrap intervals.
+/// The wire form of what a dashboard shows.
+pub fn to_wire(s: &Snapshot, who: &Audience, shown: &Shown) -> SurveyOut {
+    let t = &shown.table;
+    let v = &shown.view;
+    SurveyOut {
+        survey: v.name().to_string(),
+        source: v.source().into(),
+        release: v.release().map(|r| r.number),
+        min_cell: v.release().map(|r| r.figures.min_cell),
+        table: t.id.clone(),
+        analysis: t.analysis.id().into(),
+        title: t.title.clone(),
+        figure: t.figure.clone(),
+        synthetic: v.synthetic(),
+        group_by: t.group_by.iter().map(|d| d.id().to_string()).collect(),
+        respondents: v.respondents(),
+        notes: t.notes.clone(),
+        notice: v.notice(),
+        rows: t.rows.iter().map(row_wire).collect(),
+        choices: shown.choices.iter().map(|c| SurveyChoiceOut { item: c.item.clone(), label: c.label.clone(), total: c.total, options: c.options.iter().map(|o| SurveyOptionOut { id: o.id.clone(), label: o.label.clone(), count: o.count }).collect() }).collect(),
+        surveys: s.surveys.visible(who).iter().map(|x| SurveyRefOut { name: x.name().to_string(), label: x.label(), source: x.source().into(), release: x.release().map(|r| r.number), synthetic: x.synthetic() }).collect(),
+    }
+}
+
+/// Properties of the Whole-COMM report's statements shown in a locality's survey section.
+const REPORT_PROPERTIES: [Property; 8] = [
+    Property::SizeClass, Property::Typology, Property::PoliticalOrientation, Property::PolicyOutcome,
+    Property::IntegrationOfficer, Property::StructuralConditions, Property::DiversityExperience, Property::AdministrativeRole,
+];
+
+/// The dimensions a locality's group figures are shown for.
+pub const LOCALITY_GROUPINGS: [Dimension; 2] = [Dimension::Size, Dimension::Typology];
+
+/// What the survey data say about locality `id` to `who`: the Whole-COMM report's statements about
+/// it and, in every survey `who` may see, the interactions by class of actor in the last period
+/// for the groups it belongs to (size class, typology; the size class assumed from its
+/// population when no source states it) — explicitly empty when there is nothing.
+pub fn locality_survey(s: &Snapshot, who: &Audience, id: &Id) -> Result<LocalitySurveyOut, ApiError> {
+    let name = s.name(id);
+    let report: Vec<FactOut> = convert::facts(s, id).into_iter().filter(|f| f.citation.source == WHOLE_COMM && REPORT_PROPERTIES.iter().any(|p| p.to_string() == f.property)).collect();
+    let size = learningapi::size_class(s, id);
+    let typology = learningapi::attribute(s, id, Property::Typology, "typology");
+    let known: Vec<(Dimension, LearningFactorOut)> =
+        [(Dimension::Size, size), (Dimension::Typology, typology)].into_iter().filter(|(_, v)| v.status == OBSERVED || v.status == learningapi::ASSUMED).collect();
+    let mut surveys = Vec::new();
+    let mut notes = Vec::new();
+    for view in s.surveys.visible(who) {
+        let mut groups = Vec::new();
+        let mut respondents = None;
+        let mut period = String::new();
+        if view.live {
+            let Some(d) = view.entry.dataset.as_ref() else { continue };
+            let d = d.decoded()?;
+            let locs = view.localities(&d);
+            let last = d.instrument.periods.last().map(|p| p.id.clone());
+            period = d.instrument.periods.last().map(|p| p.label.clone()).unwrap_or_default();
+            respondents = Some(d.dataset.respondents.iter().filter(|r| r.locality == id.as_str()).count());
+            for (dim, value) in &known {
+                let cfg = AnalysisConfig { group_by: vec![*dim], periods: last.clone().map(|p| vec![p]), resamples: RESAMPLES, seed: 1, ..AnalysisConfig::default() };
+                let t = analyze(AnalysisKind::ClassAggregates, &d.dataset, &d.instrument, &locs, &cfg).map_err(|e| ApiError::Internal(e.to_string()))?;
+                let rows: Vec<SurveyRowOut> = t.rows.iter().filter(|r| r.group.len() == 1 && r.group[0] == value.value).map(row_wire).collect();
+                let in_group: BTreeSet<&str> = locs.iter().filter(|l| if *dim == Dimension::Size { &l.size_class } else { &l.typology }.as_deref() == Some(value.value.as_str())).map(|l| l.id.as_str()).collect();
+                let n_resp = d.dataset.respondents.iter().filter(|r| in_group.contains(r.locality.as_str())).count();
+                if rows.is_empty() {
+                    notes.push(format!("Survey {:?} has no respondents with {} {}, so it has no group figures for it.", view.name(), dim.id(), value.value.replace('_', " ")));
+                    continue;
+                }
+                let localities = d.dataset.respondents.iter().filter(|r| in_group.contains(r.locality.as_str())).map(|r| r.locality.as_str()).collect::<BTreeSet<_>>().len();
+                groups.push(SurveyGroupOut { dimension: dim.id().into(), value: value.value.clone(), status: value.status.clone(), source: value.source.clone(), localities: Some(localities), respondents: Some(n_resp), rows });
+            }
+        } else if let Some(r) = view.release() {
+            let ins = view.instrument();
+            period = r.figures.tables.iter().find_map(|t| t.rows.first()?.period.clone()).map(|p| ins.as_ref().and_then(|i| i.periods.iter().find(|x| x.id == p)).map_or(p.clone(), |x| x.label.clone())).unwrap_or_default();
+            // Published class-aggregate tables over all roles whose groups are exactly the
+            // locality's values on every grouping dimension.
+            for t in r.figures.tables.iter().filter(|t| t.analysis == AnalysisKind::ClassAggregates && t.roles.is_empty()) {
+                let values: Option<Vec<&LearningFactorOut>> = t.group_by.iter().map(|d| known.iter().find(|(k, _)| k == d).map(|(_, v)| v)).collect();
+                let Some(values) = values else { continue };
+                let want: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+                let rt = result_table(t, &r.figures);
+                let rows: Vec<SurveyRowOut> = rt.rows.iter().filter(|x| x.group.iter().map(String::as_str).eq(want.iter().copied())).map(row_wire).collect();
+                if rows.is_empty() {
+                    notes.push(format!("Release {} of survey {:?} publishes no group {} (fewer than {} respondents, or none).", r.number, view.name(), want.join(" · ").replace('_', " "), r.figures.min_cell));
+                    continue;
+                }
+                groups.push(SurveyGroupOut {
+                    dimension: t.group_by.iter().map(|d| d.id()).collect::<Vec<_>>().join(" × "),
+                    value: want.join(" · "),
+                    status: values.iter().map(|v| v.status.as_str()).collect::<Vec<_>>().join(" · "),
+                    source: values.iter().map(|v| v.source.as_str()).collect::<Vec<_>>().join("; "),
+                    localities: None,
+                    respondents: None,
+                    rows,
+                });
+            }
+        }
+        if groups.is_empty() && respondents.unwrap_or(0) == 0 {
+            continue;
+        }
+        surveys.push(LocalitySurveyFiguresOut { survey: view.name().into(), label: view.label(), source: view.source().into(), release: view.release().map(|r| r.number), synthetic: view.synthetic(), period, respondents, groups, notice: view.notice() });
+    }
+    let measure = "Interactions aggregated by class of actor (Whole-COMM report, Figures 2–4): for each respondent, the sum of interaction frequencies with the actors of a class; the mean over the respondents of a group, with its n and 95 % bootstrap interval.".to_string();
+    let no_data = report.is_empty() && surveys.is_empty();
+    if no_data {
+        notes.insert(
+            0,
+            if known.is_empty() {
+                format!("No survey data for {name}: the Whole-COMM report makes no statement about it, and neither its size class nor its typology is known, so no group figures apply.")
+            } else {
+                format!("No survey data for {name}: the Whole-COMM report makes no statement about it, and no survey visible here has figures for its groups.")
+            },
+        );
+    } else if report.is_empty() {
+        notes.push(format!("The Whole-COMM report makes no statement about {name}."));
+    }
+    if s.surveys.visible(who).is_empty() {
+        notes.push(no_survey_message(who, &s.surveys));
+    }
+    Ok(LocalitySurveyOut { locality: convert::eref(s, id), whole_comm: !report.is_empty(), report, measure, surveys, no_data, notes })
+}
+
+/// A survey analysis: live figures of a stored dataset for its project's researchers, or the
+/// latest published release for everyone else.
 #[utoipa::path(get, path = "/api/v1/survey", operation_id = "get_survey", tag = "analyses",
-    params(("analysis" = Option<String>, Query, description = "frequency, class_aggregates (default), change, nature, lead, indexes, attitudes, responsibility, information_sources"),
-        ("group_by" = Option<String>, Query, description = "size (default), orientation, typology, country, role"),
-        ("period" = Option<String>, Query, description = "Period id of the instrument, or all"),
-        ("role" = Option<String>, Query, description = "Respondent role id, or all")),
-    responses((status = 200, body = SurveyOut), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn get_survey(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Json<SurveyOut>, ApiError> {
-    let data = st.extras.clone();
+    params(("survey" = Option<String>, Query, description = "Survey name (default: the first visible survey)"),
+        ("analysis" = Option<String>, Query, description = "Live figures: frequency, class_aggregates (default), change, nature, lead, indexes, attitudes, responsibility, information_sources"),
+        ("group_by" = Option<String>, Query, description = "Live figures: size (default), orientation, typology, country, role"),
+        ("period" = Option<String>, Query, description = "Live figures: period id of the instrument, or all"),
+        ("role" = Option<String>, Query, description = "Live figures: respondent role id, or all"),
+        ("table" = Option<String>, Query, description = "Releases: id of a published table (default: the first class-aggregate table)")),
+    responses((status = 200, body = SurveyOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn get_survey(State(st): State<AppState>, who: Option<Extension<Principal>>, RawQuery(q): RawQuery) -> Result<Json<SurveyOut>, ApiError> {
+    let who = audience(who);
+    let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
-    let sq = SurveyQuery::parse(&data, &mut p);
+    let sq = SurveyQuery::parse(&s.surveys.visible(&who), &mut p);
     p.finish()?;
-    let out = tokio::task::spawn_blocking(move || run(&data, &sq).map(|t| to_wire(&data, &t))).await.map_err(|e| ApiError::Internal(e.to_string()))??;
+    let out = tokio::task::spawn_blocking(move || run(&s, &who, &sq).map(|shown| to_wire(&s, &who, &shown))).await.map_err(|e| ApiError::Internal(e.to_string()))??;
     Ok(Json(out))
 }
 
-/// What the survey data say about a locality: the Whole-COMM report's statements about it and
-/// group-level figures (mean interaction frequency per class of actor, with n and bootstrap
-/// intervals) for its size class and typology — on the synthetic dataset, flagged as such.
+/// What the survey data say about a locality: the Whole-COMM report's statements about it and,
+/// in every survey the caller may see, group-level figures for its size class and typology.
 #[utoipa::path(get, path = "/api/v1/localities/{id}/survey", operation_id = "get_locality_survey", tag = "analyses",
     params(("id" = String, Path, description = "Locality id, with or without the `loc:` prefix")),
     responses((status = 200, body = LocalitySurveyOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_locality_survey(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> Result<Json<LocalitySurveyOut>, ApiError> {
+pub async fn get_locality_survey(State(st): State<AppState>, who: Option<Extension<Principal>>, Path(id): Path<String>, RawQuery(q): RawQuery) -> Result<Json<LocalitySurveyOut>, ApiError> {
     Params::parse(q.as_deref()).finish()?;
+    let who = audience(who);
     let s = st.snapshot();
     let id = convert::path_id(&s, &id, IdKind::Locality)?;
-    let data = st.extras.clone();
-    let out = tokio::task::spawn_blocking(move || locality_survey(&s, &data, &id)).await.map_err(|e| ApiError::Internal(e.to_string()))??;
+    let out = tokio::task::spawn_blocking(move || locality_survey(&s, &who, &id)).await.map_err(|e| ApiError::Internal(e.to_string()))??;
     Ok(Json(out))
 }

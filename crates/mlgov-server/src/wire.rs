@@ -933,16 +933,19 @@ pub struct GraphOut {
 /// An estimate with its interval.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct EstimateOut {
-    /// Respondents contributing.
-    pub n: usize,
+    /// Respondents contributing (absent when the cell is suppressed: a suppressed cell says
+    /// nothing, not even how many answered).
+    pub n: Option<usize>,
     /// Mean (absent when suppressed or n = 0).
     pub mean: Option<f64>,
     /// Lower bound of the bootstrap interval.
     pub ci_low: Option<f64>,
     /// Upper bound.
     pub ci_high: Option<f64>,
-    /// Small n.
+    /// Small n (live figures).
     pub small_n: bool,
+    /// Withheld by disclosure control (published releases).
+    pub suppressed: bool,
 }
 
 /// A row of a survey result table.
@@ -962,9 +965,19 @@ pub struct SurveyRowOut {
     pub estimate: EstimateOut,
 }
 
-/// A survey analysis.
+/// A survey analysis: live figures of a stored dataset, or a published release.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct SurveyOut {
+    /// Survey name.
+    pub survey: String,
+    /// `live` (a project's researchers) or `release` (published, disclosure-controlled).
+    pub source: String,
+    /// Release number (release figures).
+    pub release: Option<i64>,
+    /// Minimum cell size of the release.
+    pub min_cell: Option<u64>,
+    /// Table id.
+    pub table: String,
     /// Analysis id.
     pub analysis: String,
     /// Title.
@@ -975,12 +988,57 @@ pub struct SurveyOut {
     pub synthetic: bool,
     /// Grouping dimensions.
     pub group_by: Vec<String>,
-    /// Respondents in the dataset.
-    pub respondents: usize,
+    /// Respondents behind the figures (absent when a release suppressed the total).
+    pub respondents: Option<usize>,
     /// Notes.
     pub notes: Vec<String>,
+    /// What these figures are (live or release, synthetic, who may see them).
+    pub notice: String,
     /// Rows.
     pub rows: Vec<SurveyRowOut>,
+    /// Protected choice tables of a release (every option of the instrument listed).
+    pub choices: Vec<SurveyChoiceOut>,
+    /// The surveys the caller may see.
+    pub surveys: Vec<SurveyRefOut>,
+}
+
+/// A survey the caller may see.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SurveyRefOut {
+    /// Name.
+    pub name: String,
+    /// Label (name, release or live, synthetic).
+    pub label: String,
+    /// `live` or `release`.
+    pub source: String,
+    /// Release number shown.
+    pub release: Option<i64>,
+    /// Synthetic answers.
+    pub synthetic: bool,
+}
+
+/// A published choice table.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SurveyChoiceOut {
+    /// Item id.
+    pub item: String,
+    /// Label.
+    pub label: String,
+    /// Respondents who answered (absent when suppressed).
+    pub total: Option<u64>,
+    /// Every option of the instrument.
+    pub options: Vec<SurveyOptionOut>,
+}
+
+/// One option of a published choice table.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SurveyOptionOut {
+    /// Option id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// Respondents who chose it (absent when suppressed).
+    pub count: Option<u64>,
 }
 
 /// One point of a diffusion curve.
@@ -1094,7 +1152,7 @@ pub struct LearningOut {
 /// Group-level survey figures for the group a locality belongs to.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct SurveyGroupOut {
-    /// Grouping dimension: size or typology.
+    /// Grouping dimension(s): size, typology, or `size × typology` in a release.
     pub dimension: String,
     /// The locality's value of it (medium_town, revitalising, …).
     pub value: String,
@@ -1102,12 +1160,35 @@ pub struct SurveyGroupOut {
     pub status: String,
     /// Source of the value, or the assumption.
     pub source: String,
-    /// Localities of the survey dataset in this group.
-    pub localities: usize,
-    /// Respondents of the survey dataset in this group.
-    pub respondents: usize,
+    /// Localities of the survey in this group (live figures only).
+    pub localities: Option<usize>,
+    /// Respondents of the survey in this group (live figures only).
+    pub respondents: Option<usize>,
     /// Mean interaction frequency per class of actor in the group, with n and bootstrap intervals.
     pub rows: Vec<SurveyRowOut>,
+}
+
+/// One survey's group figures for a locality.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct LocalitySurveyFiguresOut {
+    /// Survey name.
+    pub survey: String,
+    /// Label (name, release or live, synthetic).
+    pub label: String,
+    /// `live` or `release`.
+    pub source: String,
+    /// Release number.
+    pub release: Option<i64>,
+    /// Synthetic answers.
+    pub synthetic: bool,
+    /// Period of the figures.
+    pub period: String,
+    /// Respondents from this locality (live figures only; never in a release).
+    pub respondents: Option<usize>,
+    /// Group-level figures (not answers from this locality).
+    pub groups: Vec<SurveyGroupOut>,
+    /// What these figures are.
+    pub notice: String,
 }
 
 /// What the survey data say about a locality: the Whole-COMM report's statements about it and the
@@ -1121,17 +1202,11 @@ pub struct LocalitySurveyOut {
     /// The Whole-COMM report's statements about it (size class, typology, orientation, policy
     /// outcome, …), each with its source.
     pub report: Vec<FactOut>,
-    /// Respondents from this locality in the loaded survey dataset.
-    pub respondents: usize,
-    /// True when the loaded survey dataset is synthetic.
-    pub synthetic: bool,
-    /// Period of the group figures.
-    pub period: String,
-    /// What the group figures measure (analysis, report figure, how the aggregate is formed).
+    /// What the group figures measure.
     pub measure: String,
-    /// Group-level figures (not answers from this locality).
-    pub groups: Vec<SurveyGroupOut>,
-    /// True when there is neither a report statement nor a group to show.
+    /// Group figures in each survey the caller may see.
+    pub surveys: Vec<LocalitySurveyFiguresOut>,
+    /// True when there is neither a report statement nor a survey figure to show.
     pub no_data: bool,
     /// Notes: what the figures are and are not.
     pub notes: Vec<String>,

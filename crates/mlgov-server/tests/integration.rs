@@ -5,5 +5,6 @@ mod integration {
     pub mod common;
     mod api;
     mod pages;
+    mod surveys;
     mod openapi;
 }

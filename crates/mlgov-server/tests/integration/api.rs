@@ -146,9 +146,11 @@ async fn analyses_endpoints(env: Env) {
     let g = env.get("/api/v1/graph?year=2019&edge_type=membership&centrality=betweenness").await.json();
     assert!(g["edges"].as_array().unwrap().iter().all(|e| e["kind"] == "membership"));
     assert!(!g["nodes"].as_array().unwrap().is_empty());
-    let sv = env.get("/api/v1/survey?analysis=indexes&group_by=orientation").await.json();
-    assert_eq!(sv["synthetic"], true);
-    assert!(!sv["rows"].as_array().unwrap().is_empty());
+    // No survey is stored in a fresh base: the dashboard API says so (tests/integration/surveys.rs
+    // covers stored surveys and releases).
+    let sv = env.get("/api/v1/survey?analysis=indexes&group_by=orientation").await;
+    assert_eq!(sv.status, 404);
+    assert!(sv.json()["error"]["message"].as_str().unwrap().contains("No survey figures are published yet"));
     let d = env.get("/api/v1/diffusion?seed=turin&runs=50&scenario=join_network").await.json();
     assert_eq!(d["seeds"][0]["id"], "loc:turin");
     let curve = d["curve"].as_array().unwrap();

@@ -31,6 +31,10 @@ pub struct Env {
     pub admin_bearer: String,
     /// `Authorization` header value of a viewer's API token.
     pub viewer_bearer: String,
+    /// `Authorization` header value of the API token of a researcher in project `p1`.
+    pub researcher_bearer: String,
+    /// Where the store is (SQLite file or PostgreSQL URL).
+    pub location: PathBuf,
 }
 
 /// A parsed response.
@@ -114,16 +118,17 @@ impl Env {
         };
         let auth = mlgov_auth::Auth::new(Box::new(mlgov_auth::SqliteAuthStore::in_memory().expect("auth store")), mlgov_auth::Config::default());
         let cli = mlgov_auth::Principal::cli_admin();
-        let bearer = |name: &str, role: mlgov_auth::Role| {
-            auth.add_user(&cli, name, role, "a long enough test password", &[]).expect("add user");
+        let bearer = |name: &str, role: mlgov_auth::Role, projects: &[String]| {
+            auth.add_user(&cli, name, role, "a long enough test password", projects).expect("add user");
             format!("Bearer {}", auth.issue_token(&cli, name, "tests").expect("issue token").token)
         };
-        let (admin_bearer, viewer_bearer) = (bearer("root", mlgov_auth::Role::Admin), bearer("vera", mlgov_auth::Role::Viewer));
+        let (admin_bearer, viewer_bearer) = (bearer("root", mlgov_auth::Role::Admin, &[]), bearer("vera", mlgov_auth::Role::Viewer, &[]));
+        let researcher_bearer = bearer("rita", mlgov_auth::Role::Researcher, &["p1".to_string()]);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let addr = listener.local_addr().expect("addr");
         let app = mlgov_auth::http::mount(mlgov_server::app(state.clone()), auth);
         tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve") });
-        Some(Env { addr, _dir: dir, _schema: schema, state, admin_bearer, viewer_bearer })
+        Some(Env { addr, _dir: dir, _schema: schema, state, admin_bearer, viewer_bearer, researcher_bearer, location })
     }
 
     /// Sends a request and reads the whole response.
@@ -146,6 +151,26 @@ impl Env {
 
     pub async fn get(&self, path: &str) -> Resp {
         self.request("GET", path, &[], b"").await
+    }
+
+    /// GET with an `Authorization` header.
+    pub async fn get_as(&self, bearer: &str, path: &str) -> Resp {
+        self.request("GET", path, &[("Authorization", bearer)], b"").await
+    }
+
+    /// Runs `f` on the store of this server (in a blocking task), then reloads the server's
+    /// snapshot so that it sees what `f` wrote.
+    pub async fn with_store<T: Send + 'static>(&self, f: impl FnOnce(&mut dyn Store) -> T + Send + 'static) -> T {
+        let location = self.location.clone();
+        let state = self.state.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut store = mlgov_store_postgres::open_any(&location.to_string_lossy(), mlgov_store_postgres::OpenMode::Existing).expect("open the test store");
+            let out = f(store.as_mut());
+            state.reload().expect("reload");
+            out
+        })
+        .await
+        .expect("store task")
     }
 }
 

@@ -13,7 +13,7 @@ async fn every_page_renders(env: Env) {
         ("/networks/iccar", "Sponsored ↔ militant traits"),
         ("/map", "Localities per country"),
         ("/graph?year=2015", "Nodes by centrality"),
-        ("/survey?group_by=orientation", "SYNTHETIC DATA"),
+        ("/survey?group_by=orientation", "No survey figures are published yet"),
         ("/diffusion", "Adoption curves"),
         ("/analyses", "Whole-COMM cross-tabs"),
         ("/sources", "Sources"),
@@ -98,17 +98,6 @@ fn section_text(html: &str, id: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The dashboard's own run of the group figures (class aggregates in the last period grouped by
-/// `dim`), on a fresh synthetic dataset: an independent computation of the numbers a locality
-/// page shows. Returns (measure label, n, mean with three decimals) for group `value`.
-fn dashboard_group_rows(dim: mlgov_survey::Dimension, value: &str) -> Vec<(String, usize, String)> {
-    let data = mlgov_server::survey::SurveyData::new();
-    let last = data.get().0.periods.last().unwrap().id.clone();
-    let q = mlgov_server::survey::SurveyQuery { analysis: mlgov_survey::AnalysisKind::ClassAggregates, group_by: dim, period: Some(last), role: None };
-    let t = mlgov_server::survey::run(&data, &q).expect("survey analysis");
-    t.rows.iter().filter(|r| r.group == [value.to_string()]).map(|r| (r.measure_label.clone(), r.estimate.n, format!("{:.3}", r.estimate.mean.unwrap()))).collect()
-}
-
 async fn saint_etienne_profile_shows_its_learning_profile(env: Env) {
     let snap = env.state.snapshot();
     let id = mlgov_domain::Id::parse("loc:saint-etienne").unwrap();
@@ -156,31 +145,18 @@ async fn saint_etienne_profile_shows_its_learning_profile(env: Env) {
     assert_eq!(env.get("/api/v1/localities/saint-etienne/learning?year=x").await.status, 400);
 }
 
-async fn saint_etienne_profile_shows_group_level_synthetic_survey_results(env: Env) {
+async fn saint_etienne_profile_without_stored_surveys_says_so(env: Env) {
     let html = env.get("/localities/saint-etienne").await.text();
     let text = section_text(&html, "survey");
-    assert!(text.contains("SYNTHETIC DATA — group-level figures, not answers from Saint-Étienne"), "{text}");
-    assert!(text.contains("Answers from this locality none in the loaded survey dataset"), "{text}");
-    assert!(text.contains("The Whole-COMM report makes no statement about Saint-Étienne."), "{text}");
-    // Its size class is assumed from its population; the figures are those of medium towns.
-    assert!(text.contains("Group by size class medium town (assumed; 16 localities, 96 respondents, synthetic)"), "{text}");
-    let rows = dashboard_group_rows(mlgov_survey::Dimension::Size, "medium_town");
-    assert_eq!(rows.len(), 4, "one row per class of actor");
-    for (label, n, mean) in &rows {
-        assert!(text.contains(&format!("size class: medium town (assumed) {label} {n} {mean}")), "{label} {n} {mean} missing in {text}");
-    }
+    assert!(text.contains("No survey data for Saint-Étienne: the Whole-COMM report makes no statement about it, and no survey visible here has figures for its groups."), "{text}");
+    assert!(!text.contains("SYNTHETIC"), "nothing generated appears on its own: {text}");
     assert!(!html.contains("id=\"survey-report\""), "no Whole-COMM statements to show");
     let api = env.get("/api/v1/localities/saint-etienne/survey").await.json();
-    assert_eq!(api["synthetic"], true);
-    assert_eq!(api["no_data"], false);
-    assert_eq!(api["respondents"], 0);
-    assert_eq!(api["groups"].as_array().unwrap().len(), 1);
-    assert_eq!(api["groups"][0]["value"], "medium_town");
-    assert_eq!(api["groups"][0]["status"], "assumed");
-    assert_eq!(format!("{:.3}", api["groups"][0]["rows"][0]["estimate"]["mean"].as_f64().unwrap()), rows[0].2);
+    assert_eq!(api["no_data"], true);
+    assert!(api["surveys"].as_array().unwrap().is_empty());
 }
 
-async fn anonymised_whole_comm_profile_shows_report_statements_and_group_figures_by_public_label(env: Env) {
+async fn anonymised_whole_comm_profile_shows_report_statements_by_public_label(env: Env) {
     let snap = env.state.snapshot();
     let wc = mlgov_analysis::tables::WHOLE_COMM;
     let stated = |l: &mlgov_domain::Locality, p: mlgov_domain::Property| {
@@ -203,19 +179,13 @@ async fn anonymised_whole_comm_profile_shows_report_statements_and_group_figures
     let text = section_text(&html, "survey");
     assert!(text.contains(&format!("The Whole-COMM study covers {label}")), "{text}");
     assert!(text.contains(&format!("typology {} Schiller et al. 2023", typology.replace('_', " "))), "{text}");
-    assert!(text.contains(&format!("SYNTHETIC DATA — group-level figures, not answers from {label}")), "{text}");
-    for (dim, name, value) in [(mlgov_survey::Dimension::Size, "size class", &size), (mlgov_survey::Dimension::Typology, "typology", &typology)] {
-        let rows = dashboard_group_rows(dim, value);
-        assert!(!rows.is_empty(), "{name} {value} in the synthetic dataset");
-        for (measure, n, mean) in rows {
-            assert!(text.contains(&format!("{name}: {} (observed) {measure} {n} {mean}", value.replace('_', " "))), "{name} {measure} missing in {text}");
-        }
-    }
+    assert!(text.contains(&format!("size class {}", size.replace('_', " "))), "{text}");
+    assert!(!text.contains("SYNTHETIC"), "no survey stored, no figures: {text}");
     let api = env.get(&format!("/api/v1/localities/{}/survey", l.id.body())).await.json();
     assert_eq!(api["locality"]["name"], label.as_str());
     assert_eq!(api["whole_comm"], true);
     assert!(api["report"].as_array().unwrap().iter().any(|f| f["property"] == "typology" && f["value"] == typology.as_str()));
-    assert_eq!(api["groups"].as_array().unwrap().len(), 2);
+    assert!(api["surveys"].as_array().unwrap().is_empty());
     let learning_api = env.get(&format!("/api/v1/localities/{}/learning", l.id.body())).await.json();
     assert_eq!(learning_api["locality"]["name"], label.as_str());
 }
@@ -236,7 +206,7 @@ async fn a_locality_without_survey_data_says_so(env: Env) {
     assert!(learning.contains("Eurocities member since ?; scale continental"), "{learning}");
     let api = env.get("/api/v1/localities/lyon/survey").await.json();
     assert_eq!(api["no_data"], true);
-    assert!(api["groups"].as_array().unwrap().is_empty());
+    assert!(api["surveys"].as_array().unwrap().is_empty());
     assert_eq!(env.get("/api/v1/localities/atlantis/survey").await.status, 404);
     assert_eq!(env.get("/api/v1/localities/atlantis/learning").await.status, 404);
 }
@@ -247,10 +217,11 @@ async fn etags_carry_the_build_fingerprint(env: Env) {
     let build = mlgov_server::assets::build_fingerprint();
     assert!(etag.contains(&format!("-{build:016x}-")), "{etag} lacks the build fingerprint {build:016x}");
     let snap = env.state.snapshot();
-    assert_eq!(etag, mlgov_server::state::etag(snap.content_hash, build, "/localities/saint-etienne"));
+    // The key is the URL and the audience (anonymous visitors: `public`).
+    assert_eq!(etag, mlgov_server::state::etag(snap.content_hash, build, "/localities/saint-etienne#public"));
     // Another build (changed templates or assets) gives another ETag for the same data and URL,
     // so a client holding the old one gets the new page instead of a 304.
-    let other = mlgov_server::state::etag(snap.content_hash, build ^ 1, "/localities/saint-etienne");
+    let other = mlgov_server::state::etag(snap.content_hash, build ^ 1, "/localities/saint-etienne#public");
     assert_ne!(other, etag);
     assert_eq!(env.request("GET", "/localities/saint-etienne", &[("If-None-Match", &etag)], b"").await.status, 304);
     assert_eq!(env.request("GET", "/localities/saint-etienne", &[("If-None-Match", &other)], b"").await.status, 200);
@@ -265,8 +236,8 @@ crate::both_backends!(
     unknown_pages_are_404_html,
     anonymised_profile_pages_show_the_public_label,
     saint_etienne_profile_shows_its_learning_profile,
-    saint_etienne_profile_shows_group_level_synthetic_survey_results,
-    anonymised_whole_comm_profile_shows_report_statements_and_group_figures_by_public_label,
+    saint_etienne_profile_without_stored_surveys_says_so,
+    anonymised_whole_comm_profile_shows_report_statements_by_public_label,
     a_locality_without_survey_data_says_so,
     etags_carry_the_build_fingerprint,
 );
