@@ -33,6 +33,9 @@ pub fn run(args: &ServeArgs, ctx: &Ctx) -> Result<(), CliError> {
         store.replace_all(&loaded.kb).map_err(store_err)?;
         eprintln!("{} was empty: loaded the bundled knowledge base into it", ctx.db.display());
     }
+    // Surveys an earlier mlgov kept in a `<db>.surveys/` folder move into the database first, so
+    // that the explorer sees them.
+    crate::cmd::survey::migrate_legacy(ctx, ctx.store()?.as_mut())?;
     let mut rt = tokio::runtime::Builder::new_multi_thread();
     rt.enable_all();
     if let Some(n) = args.threads {
