@@ -29,3 +29,23 @@ pub fn survey_localities(kb: &KnowledgeBase) -> Vec<LocalityInfo> {
 pub fn whole_comm_localities(kb: &KnowledgeBase) -> Vec<LocalityInfo> {
     survey_localities(kb).into_iter().filter(|l| l.size_class.is_some()).collect()
 }
+
+/// The localities a stored survey is analysed against: its own (generated with synthetic data)
+/// first, then every knowledge-base locality it does not redefine. The one rule the CLI, the
+/// server and the release builder share, so a survey groups the same way wherever it is analysed.
+pub fn analysis_localities(own: &[LocalityInfo], kb_localities: &[LocalityInfo]) -> Vec<LocalityInfo> {
+    let mine: std::collections::HashSet<&str> = own.iter().map(|l| l.id.as_str()).collect();
+    own.iter().cloned().chain(kb_localities.iter().filter(|l| !mine.contains(l.id.as_str())).cloned()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_localities_come_first_and_win() {
+        let l = |id: &str, size: &str| LocalityInfo { id: id.into(), size_class: Some(size.into()), ..LocalityInfo::default() };
+        let got = analysis_localities(&[l("loc:a", "rural_area")], &[l("loc:a", "medium_town"), l("loc:b", "small_town")]);
+        assert_eq!(got, vec![l("loc:a", "rural_area"), l("loc:b", "small_town")]);
+    }
+}

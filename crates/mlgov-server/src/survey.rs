@@ -272,8 +272,7 @@ impl View {
     /// The localities the live analyses group by: the dataset's generated ones, then the
     /// knowledge base's.
     fn localities(&self, d: &Decoded) -> Vec<LocalityInfo> {
-        let own: BTreeSet<&str> = d.localities.iter().map(|l| l.id.as_str()).collect();
-        d.localities.iter().cloned().chain(self.kb_localities.iter().filter(|l| !own.contains(l.id.as_str())).cloned()).collect()
+        mlgov_analysis::survey::analysis_localities(&d.localities, &self.kb_localities)
     }
 
     fn notice(&self) -> String {
