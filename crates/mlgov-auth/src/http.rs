@@ -1,5 +1,6 @@
 //! The HTTP face of [`Auth`]: [`routes`] (login, logout, `/api/v1/me`, accounts, tokens,
-//! projects, surveys, audit log, respondent form, survey progress page), [`layer`] (the
+//! projects, surveys, survey figures and releases, audit log, respondent form, survey progress
+//! page), [`layer`] (the
 //! middleware that authenticates each request, applies the CSRF defences and puts the
 //! [`Principal`] into request extensions) and [`mount`], which does both onto another router.
 //!
@@ -75,6 +76,7 @@ pub fn status_of(e: &AuthError) -> StatusCode {
         AuthError::Gone(_) => StatusCode::GONE,
         AuthError::Conflict(_) => StatusCode::CONFLICT,
         AuthError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        AuthError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         AuthError::Database(_) | AuthError::Crypto(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -89,6 +91,7 @@ fn code_of(e: &AuthError) -> &'static str {
         AuthError::Gone(_) => "gone",
         AuthError::Conflict(_) => "conflict",
         AuthError::Invalid { .. } => "invalid_data",
+        AuthError::Unavailable(_) => "unavailable",
         _ => "internal",
     }
 }
@@ -383,6 +386,7 @@ pub fn routes(auth: Auth) -> Router {
         .route("/api/v1/surveys/{name}/invitations", post(invite))
         .route("/api/v1/surveys/{name}/answers", get(raw_answers))
         .route("/api/v1/surveys/{name}/aggregates", get(aggregates))
+        .route("/api/v1/surveys/{name}/releases", get(list_releases).post(publish_release))
         .route("/admin/surveys/{name}", get(progress_page))
         .route("/respond/{token}", get(respond_page).post(respond_post))
         .with_state(auth)
@@ -403,7 +407,7 @@ pub fn mount_at(router: Router, location: Option<&str>) -> Router {
         None => crate::SqliteAuthStore::in_memory().map(|s| Box::new(s) as Box<dyn crate::AuthStore>),
     };
     match store {
-        Ok(s) => mount(router, Auth::new(s, crate::Config::default())),
+        Ok(s) => mount(router, Auth::new(s, crate::Config { kb_location: location.map(str::to_string), ..crate::Config::default() })),
         Err(e) => {
             let msg = format!("accounts unavailable: {e}");
             let unavailable = move || {
@@ -717,8 +721,35 @@ async fn raw_answers(State(auth): State<Auth>, Who(p): Who, Path(name): Path<Str
     r
 }
 
-async fn aggregates(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>) -> Response {
-    api(StatusCode::OK, move || auth.aggregates(&p, &name)).await
+#[derive(Deserialize, Default)]
+struct LiveQuery {
+    #[serde(default)]
+    live: Option<bool>,
+}
+
+/// The figures of a survey: the latest frozen release (everyone; 404 with the envelope when none
+/// is published), or with `?live=true` the figures computed now (admin; researchers of the
+/// survey's project; `no-store`).
+async fn aggregates(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>, q: Result<Query<LiveQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+    let live = match q {
+        Ok(Query(q)) => q.live.unwrap_or(false),
+        Err(e) => return Failure::api(AuthError::Invalid { field: "live".into(), message: format!("expected true or false: {e}") }).into_response(),
+    };
+    if live {
+        let mut r = api(StatusCode::OK, move || auth.live_figures(&p, &name).map(|f| json!({ "live": true, "figures": f }))).await;
+        r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        r
+    } else {
+        api(StatusCode::OK, move || auth.released_figures(&p, &name)).await
+    }
+}
+
+async fn list_releases(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>) -> Response {
+    api(StatusCode::OK, move || auth.releases(&p, &name)).await
+}
+
+async fn publish_release(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>) -> Response {
+    api(StatusCode::CREATED, move || auth.publish_release(&p, &name)).await
 }
 
 async fn progress_page(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>) -> Response {

@@ -2,10 +2,12 @@
 //! permission matrix as data), argon2id passwords, server-side sessions, CSRF defences, hashed
 //! revocable API tokens, login rate limiting, an audit log of raw-data access — and survey
 //! collection (single-use invitation links, a respondent form that works without JavaScript,
-//! raw answers readable only by the project, aggregates after disclosure control).
+//! raw answers readable only by the project) and the survey figures viewers and the public see:
+//! frozen releases that pass the release rule of `mlgov_disclosure` (researchers of the project see
+//! live figures).
 //!
 //! Layers: [`policy`] (the matrix), [`secret`] (hashing and random tokens), [`limiter`],
-//! [`respond`] (form validation and aggregates; pure), [`store`] (the [`AuthStore`] trait) with
+//! [`respond`] (form validation; pure), [`store`] (the [`AuthStore`] trait) with
 //! [`sqlite`] and [`postgres`] (its tables in the knowledge base's database, whichever backend that
 //! is; [`open_store`] picks one by the location), [`service`] ([`Auth`], the core, usable without
 //! HTTP), and [`http`] (the axum router and the middleware that puts the [`Principal`] into request
@@ -95,4 +97,7 @@ pub enum AuthError {
     /// Hashing failed.
     #[error("crypto: {0}")]
     Crypto(String),
+    /// A service this operation needs is not configured or not reachable.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
 }

@@ -1,5 +1,6 @@
-//! The respondent form of a survey instrument, its server-side validation, and the aggregates
-//! that viewers and the public may see (after disclosure control). Pure: no IO.
+//! The respondent form of a survey instrument and its server-side validation. Pure: no IO. (What
+//! viewers and the public see of the answers is built by `mlgov_survey::publish` from the same
+//! analyses as imported data, and served only from frozen releases: see `service`.)
 //!
 //! Form fields use the names of the wide layout of `docs/survey.md`: `freq_<period>_<actor>`
 //! (0–5), `nature_<period>_<actor>` (as answered, 1–5), perception ids, `role` and
@@ -8,7 +9,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use mlgov_disclosure::{protect, CountTable, Rules};
 use mlgov_survey::instrument::PerceptionKind;
 use mlgov_survey::Instrument;
 use serde::Serialize;
@@ -167,93 +167,4 @@ pub fn values_of(instrument: &Instrument, answers: &[Answer]) -> FormValues {
     }
     let _ = instrument;
     out
-}
-
-/// One published aggregate of a numeric item in a period.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ItemAggregate {
-    /// Item (long layout).
-    pub item: String,
-    /// Period id or "".
-    pub period: String,
-    /// Respondents who answered (None when suppressed).
-    pub n: Option<u64>,
-    /// Mean of the answers, rounded to 3 decimals (None when suppressed).
-    pub mean: Option<f64>,
-    /// Whether the cell was withheld because fewer than `k` respondents answered.
-    pub suppressed: bool,
-}
-
-/// Published counts of the options of a choice item.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ChoiceAggregate {
-    /// Item.
-    pub item: String,
-    /// (option, count or None when suppressed).
-    pub counts: Vec<(String, Option<u64>)>,
-    /// Total respondents (None when suppressed).
-    pub total: Option<u64>,
-}
-
-/// Aggregates of a survey's submitted responses as viewers and the public see them.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Aggregates {
-    /// Submitted respondents behind the aggregates (None when fewer than `k`).
-    pub respondents: Option<u64>,
-    /// Minimum cell size in force.
-    pub min_cell: u64,
-    /// Frequency, nature and perception-scale means.
-    pub items: Vec<ItemAggregate>,
-    /// Option counts of choice items (role and single-choice perceptions), protected with
-    /// primary and complementary suppression (`mlgov_disclosure::protect`).
-    pub choices: Vec<ChoiceAggregate>,
-}
-
-/// Aggregates over the answers of submitted respondents (`(respondent, answer)` pairs), with
-/// cells of fewer than `rules.min_cell` respondents suppressed.
-///
-/// Means are published with their n; a mean's cell is suppressed when n < k. Option counts of a
-/// choice item form a one-row table with its total, protected by `mlgov_disclosure::protect`, so
-/// a single suppressed option cannot be recovered as total − others. Multi-choice items are not
-/// published here (each option is its own yes/no table; left to the survey pages).
-pub fn aggregates(instrument: &Instrument, answers: &[(i64, Answer)], rules: &Rules) -> Aggregates {
-    let respondents: BTreeSet<i64> = answers.iter().map(|(r, _)| *r).collect();
-    let n_resp = respondents.len() as u64;
-    let mut numeric: BTreeMap<(String, String), (u64, i64)> = BTreeMap::new();
-    let mut choices: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-    let scale_items: BTreeSet<&str> = instrument.perceptions.iter().filter(|p| p.kind == PerceptionKind::Scale).map(|p| p.id.as_str()).collect();
-    let choice_items: BTreeSet<&str> = instrument.perceptions.iter().filter(|p| p.kind == PerceptionKind::Choice).map(|p| p.id.as_str()).chain(["role"]).collect();
-    for (_, a) in answers {
-        let is_numeric = a.item.starts_with("freq_") || a.item.starts_with("nature_") || scale_items.contains(a.item.as_str());
-        if is_numeric {
-            if let Ok(v) = a.value.parse::<i64>() {
-                let e = numeric.entry((a.item.clone(), a.period.clone())).or_default();
-                e.0 += 1;
-                e.1 += v;
-            }
-        } else if choice_items.contains(a.item.as_str()) {
-            *choices.entry(a.item.clone()).or_default().entry(a.value.clone()).or_default() += 1;
-        }
-    }
-    let items = numeric
-        .into_iter()
-        .map(|((item, period), (n, sum))| {
-            if rules.is_sensitive(n) {
-                ItemAggregate { item, period, n: None, mean: None, suppressed: true }
-            } else {
-                let mean = (sum as f64 / n as f64 * 1000.0).round() / 1000.0;
-                ItemAggregate { item, period, n: Some(n), mean: Some(mean), suppressed: false }
-            }
-        })
-        .collect();
-    let choices = choices
-        .into_iter()
-        .filter_map(|(item, counts)| {
-            let options: Vec<String> = counts.keys().cloned().collect();
-            let table = CountTable::new(vec![item.clone()], options.clone(), vec![counts.values().copied().collect()]).ok()?;
-            let p = protect(&table, rules);
-            Some(ChoiceAggregate { counts: options.into_iter().zip(p.cells[0].iter().map(|c| c.value)).collect(), total: p.row_totals[0].value, item })
-        })
-        .collect();
-    Aggregates { respondents: (!rules.is_sensitive(n_resp)).then_some(n_resp), min_cell: rules.min_cell, items, choices }
 }

@@ -4,13 +4,17 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use mlgov_disclosure::Rules;
-use mlgov_survey::Instrument;
+use mlgov_disclosure::{check_release, EarlierRelease, ReleaseCells, Rules};
+use mlgov_store::{Store, StoreError, StoredRelease};
+use mlgov_store_postgres::OpenMode;
+use mlgov_survey::collected::{dataset_from_collected, CollectedAnswer, CollectedResponse};
+use mlgov_survey::publish::{publish, PublishedFigures};
+use mlgov_survey::{Dataset, FileKind, Instrument, IntakeOptions, Layout, LocalityInfo};
 use serde::Serialize;
 
 use crate::limiter::{LimitConfig, Limiter};
 use crate::policy::{Action, AuthVia, Principal, Resource, Role};
-use crate::respond::{self, Aggregates, FieldError, FormValues};
+use crate::respond::{self, FieldError, FormValues};
 use crate::secret::{self, PasswordParams};
 use crate::store::*;
 use crate::AuthError;
@@ -63,6 +67,10 @@ pub struct Config {
     pub disclosure: Rules,
     /// Instruments surveys can be created from.
     pub instruments: Vec<Instrument>,
+    /// Where the knowledge-base store lives (the server's `--db`: a SQLite path or a PostgreSQL
+    /// URL): imported survey datasets are read and releases written there. `None`: releases are
+    /// unavailable (503).
+    pub kb_location: Option<String>,
 }
 
 impl Default for Config {
@@ -76,6 +84,7 @@ impl Default for Config {
             password: PasswordParams::default(),
             disclosure: Rules::default(),
             instruments: vec![Instrument::whole_comm()],
+            kb_location: None,
         }
     }
 }
@@ -452,6 +461,9 @@ impl Auth {
         valid_name("name", name)?;
         valid_name("project", project)?;
         self.instrument(instrument)?;
+        if self.config.kb_location.is_some() && self.kb()?.survey(name).map_err(store_error)?.is_some() {
+            return Err(AuthError::Conflict(format!("a survey dataset named {name:?} is already stored (mlgov survey import); choose another name for the collection")));
+        }
         let s = self.store().create_survey(name, instrument, project, self.now())?;
         self.audit(by, "survey_create", &format!("survey:{name}"))?;
         Ok(s)
@@ -530,14 +542,179 @@ impl Auth {
         Ok(rows)
     }
 
-    /// Aggregates of the submitted responses after disclosure control (everyone).
-    pub fn aggregates(&self, by: &Principal, survey: &str) -> Result<Aggregates, AuthError> {
-        let s = self.survey_record(survey)?;
-        self.require(by, Action::Read, Resource::Aggregates, None)?;
-        let rows = self.store().raw_answers(s.id)?;
-        let submitted: Vec<(i64, Answer)> = rows.into_iter().filter(|r| r.submitted).map(|r| (r.respondent, r.answer)).collect();
-        Ok(respond::aggregates(self.instrument(&s.instrument)?, &submitted, &self.config.disclosure))
+    // ---- published figures and releases ----
+
+    fn kb(&self) -> Result<Box<dyn Store + Send>, AuthError> {
+        let Some(location) = self.config.kb_location.as_deref() else {
+            return Err(AuthError::Unavailable("no knowledge-base store is configured for survey datasets and releases".into()));
+        };
+        mlgov_store_postgres::open_any(location, OpenMode::Existing).map_err(store_error)
     }
+
+    /// The answers behind a survey name: a survey collected here (submitted responses only) or,
+    /// failing that, a dataset imported into the knowledge-base store.
+    fn source(&self, name: &str) -> Result<SurveySource, AuthError> {
+        let collected = self.store().survey(name)?;
+        if let Some(s) = collected {
+            let instrument = self.instrument(&s.instrument)?.clone();
+            let rows = self.store().raw_answers(s.id)?;
+            let mut by: std::collections::BTreeMap<i64, CollectedResponse> = std::collections::BTreeMap::new();
+            for r in rows.into_iter().filter(|r| r.submitted) {
+                let e = by.entry(r.respondent).or_insert_with(|| CollectedResponse { respondent: r.respondent.to_string(), locality: r.locality.clone(), answers: Vec::new() });
+                e.answers.push(CollectedAnswer { item: r.answer.item, period: r.answer.period, value: r.answer.value });
+            }
+            let responses: Vec<CollectedResponse> = by.into_values().collect();
+            let dataset = dataset_from_collected(&instrument, &responses, None).map_err(|e| AuthError::Database(format!("collected answers of {name:?} do not validate: {e}")))?;
+            return Ok(SurveySource { project: Some(s.project), dataset, instrument, version: 0, localities: Vec::new() });
+        }
+        let stored = self.kb()?.survey(name).map_err(store_error)?.ok_or_else(|| AuthError::NotFound(format!("survey {name:?}")))?;
+        let instrument = Instrument::from_toml_str(&stored.instrument_toml, &format!("instrument of {name}")).map_err(|e| AuthError::Database(e.to_string()))?;
+        let dataset = mlgov_survey::read_survey(stored.data.as_bytes(), name, &instrument, IntakeOptions { kind: FileKind::Csv, layout: Layout::Wide, known_localities: None })
+            .map_err(|e| AuthError::Database(format!("stored survey {name:?} does not read back: {e}")))?;
+        let localities = parse_localities(&stored.localities_csv).map_err(AuthError::Database)?;
+        Ok(SurveySource { project: stored.project, dataset, instrument, version: stored.version, localities })
+    }
+
+    /// Live figures of a survey, computed now with the disclosure rules (admin; researchers of
+    /// the survey's project). Audited.
+    pub fn live_figures(&self, by: &Principal, survey: &str) -> Result<PublishedFigures, AuthError> {
+        let src = self.source(survey)?;
+        self.require(by, Action::Read, Resource::RawData, src.project.as_deref())?;
+        let p = publish(&src.dataset, &src.instrument, &src.localities, &self.config.disclosure).map_err(|e| AuthError::Database(e.to_string()))?;
+        self.audit(by, "read_live_figures", &format!("survey:{survey}"))?;
+        Ok(p.content)
+    }
+
+    /// The latest release of a survey (everyone): [`AuthError::NotFound`] when none is published.
+    pub fn released_figures(&self, by: &Principal, survey: &str) -> Result<ReleasedFigures, AuthError> {
+        self.require(by, Action::Read, Resource::Aggregates, None)?;
+        let latest = self.kb()?.releases(survey).map_err(store_error)?.pop();
+        let Some(r) = latest else {
+            return Err(AuthError::NotFound(format!("no release of survey {survey:?} is published yet; a researcher of its project publishes one with POST /api/v1/surveys/{survey}/releases")));
+        };
+        let figures: serde_json::Value = serde_json::from_str(&r.content).map_err(|e| AuthError::Database(format!("release {} of {survey:?}: {e}", r.number)))?;
+        Ok(ReleasedFigures { release: ReleaseSummary::of(&r), figures })
+    }
+
+    /// The releases of a survey, oldest first (everyone).
+    pub fn releases(&self, by: &Principal, survey: &str) -> Result<Vec<ReleaseSummary>, AuthError> {
+        self.require(by, Action::Read, Resource::Aggregates, None)?;
+        Ok(self.kb()?.releases(survey).map_err(store_error)?.iter().map(ReleaseSummary::of).collect())
+    }
+
+    /// Publishes a frozen release of a survey's figures (admin; researchers of the project),
+    /// refused with [`AuthError::Conflict`] when it would differ from an earlier release by
+    /// 1 … k−1 respondents in a figure both publish (`mlgov_disclosure::check_release`). Audited.
+    pub fn publish_release(&self, by: &Principal, survey: &str) -> Result<ReleaseSummary, AuthError> {
+        let src = self.source(survey)?;
+        self.require(by, Action::Write, Resource::RawData, src.project.as_deref())?;
+        let release = build_release(survey, &src, &self.config.disclosure, &by.username, &iso_time(self.now()), &*self.kb()?)?;
+        self.kb()?.put_release(&release).map_err(store_error)?;
+        self.audit(by, "release_publish", &format!("survey:{survey} release:{}", release.number))?;
+        Ok(ReleaseSummary::of(&release))
+    }
+}
+
+/// A survey's answers with what analysing them needs.
+struct SurveySource {
+    project: Option<String>,
+    dataset: Dataset,
+    instrument: Instrument,
+    version: i64,
+    localities: Vec<LocalityInfo>,
+}
+
+/// A release as listed (never its cell members).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReleaseSummary {
+    /// Survey.
+    pub survey: String,
+    /// Release number (1, 2, …).
+    pub number: i64,
+    /// When it was published (ISO 8601 UTC).
+    pub created_at: String,
+    /// Who published it.
+    pub created_by: String,
+    /// Minimum cell size `k`.
+    pub min_cell: i64,
+    /// Respondents behind it (`null` below `k`).
+    pub respondents: Option<u64>,
+    /// Version of the dataset it was computed from (0 for collected surveys).
+    pub survey_version: i64,
+}
+
+impl ReleaseSummary {
+    fn of(r: &StoredRelease) -> ReleaseSummary {
+        let respondents = serde_json::from_str::<serde_json::Value>(&r.content).ok().and_then(|v| v.get("respondents").and_then(serde_json::Value::as_u64));
+        ReleaseSummary { survey: r.survey.clone(), number: r.number, created_at: r.created_at.clone(), created_by: r.created_by.clone(), min_cell: r.min_cell, respondents, survey_version: r.survey_version }
+    }
+}
+
+/// The figures of the latest release with its summary.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReleasedFigures {
+    /// The release.
+    pub release: ReleaseSummary,
+    /// Its content, as published.
+    pub figures: serde_json::Value,
+}
+
+fn store_error(e: StoreError) -> AuthError {
+    match e {
+        StoreError::Conflict(m) => AuthError::Conflict(m),
+        other => AuthError::Database(other.to_string()),
+    }
+}
+
+/// Builds the next release of `survey` from `src` and checks it against every earlier release in
+/// `kb`; [`AuthError::Conflict`] with the rule's message when refused.
+fn build_release(survey: &str, src: &SurveySource, rules: &Rules, by: &str, now: &str, kb: &dyn Store) -> Result<StoredRelease, AuthError> {
+    let p = publish(&src.dataset, &src.instrument, &src.localities, rules).map_err(|e| AuthError::Database(e.to_string()))?;
+    let earlier = kb.releases(survey).map_err(store_error)?;
+    let cells: Vec<(i64, ReleaseCells)> = earlier
+        .iter()
+        .map(|r| serde_json::from_str(&r.cell_members).map(|c| (r.number, c)).map_err(|e| AuthError::Database(format!("release {} of {survey:?}: unreadable cell members: {e}", r.number))))
+        .collect::<Result<_, _>>()?;
+    let refs: Vec<EarlierRelease<'_>> = cells.iter().map(|(n, c)| EarlierRelease { number: *n, cells: c }).collect();
+    check_release(&refs, &p.cell_members, rules.min_cell).map_err(|e| AuthError::Conflict(e.to_string()))?;
+    Ok(StoredRelease {
+        survey: survey.to_string(),
+        number: earlier.last().map_or(1, |r| r.number + 1),
+        survey_version: src.version,
+        created_at: now.to_string(),
+        created_by: by.to_string(),
+        min_cell: rules.min_cell as i64,
+        content: serde_json::to_string(&p.content).map_err(|e| AuthError::Database(e.to_string()))?,
+        cell_members: serde_json::to_string(&p.cell_members).map_err(|e| AuthError::Database(e.to_string()))?,
+    })
+}
+
+/// Localities stored with a generated dataset (`id,label,size_class,orientation,typology,country,
+/// synthetic`); empty text → none (the knowledge base's localities are not known here, so such
+/// respondents fall in the group `(none)`).
+fn parse_localities(csv_text: &str) -> Result<Vec<LocalityInfo>, String> {
+    if csv_text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut r = csv::Reader::from_reader(csv_text.as_bytes());
+    let header = r.headers().map_err(|e| format!("stored localities: {e}"))?.clone();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let (id, label, size, orient, typo, country, synth) = (col("id"), col("label"), col("size_class"), col("orientation"), col("typology"), col("country"), col("synthetic"));
+    let mut out = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| format!("stored localities: {e}"))?;
+        let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).map(str::to_string).filter(|s| !s.is_empty());
+        out.push(LocalityInfo {
+            id: get(id).unwrap_or_default(),
+            label: get(label).unwrap_or_default(),
+            size_class: get(size),
+            orientation: get(orient),
+            typology: get(typo),
+            country: get(country),
+            synthetic: get(synth).is_some_and(|s| s == "true"),
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

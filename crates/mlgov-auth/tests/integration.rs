@@ -14,3 +14,5 @@ mod accounts;
 mod http;
 #[path = "integration/respond.rs"]
 mod respond;
+#[path = "integration/attacks.rs"]
+mod attacks;

@@ -69,6 +69,10 @@ pub enum CollectedError {
 /// # Errors
 /// [`CollectedError`] with every problem intake finds, or the first answer the layout cannot hold.
 pub fn dataset_from_collected(ins: &Instrument, responses: &[CollectedResponse], known_localities: Option<&HashSet<String>>) -> Result<Dataset, CollectedError> {
+    if responses.is_empty() {
+        // Nothing submitted yet is an empty survey, not a broken file.
+        return Ok(Dataset::new(ins));
+    }
     let mut columns: Vec<String> = vec!["respondent".into(), "locality".into(), "role".into(), "affiliation".into()];
     for p in &ins.periods {
         for a in &ins.actors {

@@ -147,7 +147,9 @@ impl Fixture {
     /// On a fresh database of `backend`.
     pub fn on(backend: Backend) -> Fixture {
         let clock = Arc::new(ManualClock(AtomicI64::new(T0)));
-        let auth = Auth::with_clock(backend.open(), config(), clock.clone());
+        // The knowledge-base store at the same location: survey datasets and releases live there.
+        mlgov_store_postgres::open_any(&backend.location(), mlgov_store_postgres::OpenMode::Create).unwrap_or_else(|e| panic!("creating the {} knowledge-base store: {e}", backend.name()));
+        let auth = Auth::with_clock(backend.open(), Config { kb_location: Some(backend.location()), ..config() }, clock.clone());
         let root = Principal::cli_admin();
         auth.add_user(&root, "ada", Role::Admin, PASSWORD, &[]).unwrap();
         auth.add_user(&root, "rita", Role::Researcher, PASSWORD, &["p1".into()]).unwrap();

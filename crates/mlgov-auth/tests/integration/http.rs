@@ -56,7 +56,10 @@ async fn authorisation_matrix() {
         ("GET", "/api/v1/surveys/s1", None, [200, 200, 403, 403, 401]),
         ("POST", "/api/v1/surveys/s1/invitations", Some(r#"{"count":2}"#), [201, 403, 403, 403, 401]),
         ("GET", "/api/v1/surveys/s1/answers", None, [200, 200, 403, 403, 401]),
-        ("GET", "/api/v1/surveys/s1/aggregates", None, [200, 200, 200, 200, 200]),
+        ("GET", "/api/v1/surveys/s1/aggregates", None, [404, 404, 404, 404, 404]),
+        ("GET", "/api/v1/surveys/s1/aggregates?live=true", None, [200, 200, 403, 403, 401]),
+        ("GET", "/api/v1/surveys/s1/releases", None, [200, 200, 200, 200, 200]),
+        ("POST", "/api/v1/surveys/s1/releases", None, [201, 201, 403, 403, 401]),
         ("GET", "/admin/surveys/s1", None, [200, 200, 403, 403, 401]),
         ("GET", "/respond/{invitation}", None, [200, 200, 200, 200, 200]),
     ];
@@ -241,8 +244,9 @@ async fn respondent_flow_over_http() {
     // Raw answers for the admin (audited); aggregates for the public are suppressed (n = 1 < 5).
     let (_, _, body) = send(app(&f), request("GET", "/api/v1/surveys/pilot/answers", Some(&admin), None)).await;
     assert!(body.contains(r#""item":"freq_trade_unions","period":"p1","value":"3""#), "{body}");
-    let (_, _, body) = send(app(&f), request("GET", "/api/v1/surveys/pilot/aggregates", None, None)).await;
-    assert!(body.contains(r#""respondents":null"#) && !body.contains(r#""mean":3"#), "{body}");
+    let (s, _, body) = send(app(&f), request("GET", "/api/v1/surveys/pilot/aggregates", None, None)).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "no release yet: {body}");
+    assert!(body.contains("no release of survey") && !body.contains(r#""mean":3"#), "{body}");
     // Unknown and malformed links.
     assert_eq!(send(app(&f), request("GET", &format!("/respond/{}", "a".repeat(64)), None, None)).await.0, StatusCode::NOT_FOUND);
     assert_eq!(send(app(&f), request("GET", "/respond/..%2F..%2Fetc%2Fpasswd", None, None)).await.0, StatusCode::NOT_FOUND);

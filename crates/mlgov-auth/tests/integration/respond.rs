@@ -1,5 +1,5 @@
 //! Survey collection: validation, save and resume, single-use submission, progress, and
-//! aggregates under disclosure control.
+//! frozen releases under the release rule.
 
 use mlgov_auth::respond::{self, FormValues};
 use mlgov_auth::service::SaveError;
@@ -81,31 +81,48 @@ fn invite_save_resume_submit_then_link_is_unusable(f: Fixture) {
     assert!(matches!(f.auth.open_invitation(&"0".repeat(64)), Err(AuthError::NotFound(_))));
 }
 
-fn aggregates_suppress_cells_below_five_respondents(f: Fixture) {
+fn releases_are_frozen_and_differ_by_at_least_k_respondents(f: Fixture) {
     let admin = Principal::cli_admin();
-    let links = f.auth.invite(&admin, "s1", 6, None).unwrap();
-    // Five respondents answer trade unions in p1 (1..=5); only four answer employers.
-    for (i, tok) in links.iter().take(5).enumerate() {
-        let freq = (i + 1).to_string();
-        let mut v = vec![("freq_p1_trade_unions", freq.as_str()), ("role", if i < 4 { "local_official" } else { "expert_journalist" })];
-        if i < 4 {
-            v.push(("freq_p1_employers", "2"));
-        }
-        f.auth.save_response(tok, &values(&v), true).unwrap();
+    let rita = f.principal("member");
+    let links = f.auth.invite(&admin, "s1", 11, None).unwrap();
+    let submit = |tok: &str, freq: &str| f.auth.save_response(tok, &values(&[("freq_p1_trade_unions", freq), ("role", "local_official")]), true).unwrap();
+    // Nothing published yet: the public gets a not-found that says so.
+    match f.auth.released_figures(&Principal::anonymous(), "s1") {
+        Err(AuthError::NotFound(m)) => assert!(m.contains("no release of survey \"s1\" is published yet"), "{m}"),
+        other => panic!("{other:?}"),
     }
-    // A sixth saved but not submitted response is not counted.
-    f.auth.save_response(&links[5], &values(&[("freq_p1_trade_unions", "0")]), false).unwrap();
-    let agg = f.auth.aggregates(&Principal::anonymous(), "s1").unwrap();
-    assert_eq!((agg.respondents, agg.min_cell), (Some(5), 5));
-    let item = |name: &str| agg.items.iter().find(|i| i.item == name && i.period == "p1").unwrap();
-    assert_eq!((item("freq_trade_unions").n, item("freq_trade_unions").mean), (Some(5), Some(3.0)));
-    assert!(item("freq_employers").suppressed && item("freq_employers").mean.is_none());
-    // Roles: 4 local officials, 1 expert: the 1 is suppressed, and so must be the 4 (else 5 − 4).
-    let roles = agg.choices.iter().find(|c| c.item == "role").unwrap();
-    assert!(roles.counts.iter().all(|(_, c)| c.is_none()), "{roles:?}");
+    for (i, tok) in links.iter().take(5).enumerate() {
+        submit(tok, &(i + 1).to_string());
+    }
+    // A saved, unsubmitted response is not counted.
+    f.auth.save_response(&links[10], &values(&[("freq_p1_trade_unions", "0")]), false).unwrap();
+    let r1 = f.auth.publish_release(&rita, "s1").unwrap();
+    assert_eq!((r1.number, r1.respondents, r1.created_by.as_str(), r1.min_cell), (1, Some(5), "rita", 5));
+    submit(&links[5], "5");
+    // The public still sees release 1; the researcher sees the live figures.
+    let public = f.auth.released_figures(&Principal::anonymous(), "s1").unwrap();
+    assert_eq!((public.release.number, public.figures["respondents"].as_u64()), (1, Some(5)));
+    assert_eq!(f.auth.live_figures(&rita, "s1").unwrap().respondents, Some(6));
+    assert!(matches!(f.auth.live_figures(&Principal::anonymous(), "s1"), Err(AuthError::Unauthenticated)));
+    assert!(matches!(f.auth.live_figures(&f.principal("outsider"), "s1"), Err(AuthError::Forbidden(_))));
+    assert!(matches!(f.auth.publish_release(&f.principal("viewer"), "s1"), Err(AuthError::Forbidden(_))));
+    // One more respondent than release 1: refused, with the rule's reason.
+    match f.auth.publish_release(&rita, "s1") {
+        Err(AuthError::Conflict(m)) => assert!(m.contains("differs from release 1 by 1 respondent") && m.contains("at least 5"), "{m}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    for tok in &links[6..10] {
+        submit(tok, "2");
+    }
+    let r2 = f.auth.publish_release(&rita, "s1").unwrap();
+    assert_eq!((r2.number, r2.respondents), (2, Some(10)));
+    let listed: Vec<i64> = f.auth.releases(&Principal::anonymous(), "s1").unwrap().iter().map(|r| r.number).collect();
+    assert_eq!(listed, [1, 2]);
+    let log = f.auth.audit_log(&admin, 50).unwrap();
+    assert!(log.iter().any(|e| e.action == "release_publish" && e.resource == "survey:s1 release:2" && e.user == "rita"), "{log:?}");
 }
 
 on_both_backends!(Fixture::on;
     invite_save_resume_submit_then_link_is_unusable,
-    aggregates_suppress_cells_below_five_respondents,
+    releases_are_frozen_and_differ_by_at_least_k_respondents,
 );

@@ -44,6 +44,7 @@ fn collected_answers_are_validated_like_an_import_and_analysed_by_the_same_analy
         // Only a role: the respondent still counts (no answer is not no respondent).
         response(2, None, vec![answer("role", "", "elected_policymaker")]),
     ];
+    assert!(dataset_from_collected(&ins, &[], None).unwrap().is_empty(), "no submission yet: an empty dataset");
     let ds = dataset_from_collected(&ins, &good, None).expect("valid answers");
     assert_eq!(ds.len(), 2);
     assert_eq!(ds.respondents[1].locality, UNSPECIFIED_LOCALITY);
