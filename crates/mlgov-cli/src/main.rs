@@ -29,9 +29,17 @@ enum Command {
     /// Load the bundled knowledge base into the database (replacing its content) and print an overview.
     Demo,
     /// Import a knowledge-base directory, CSV file or JSON file: everything or nothing.
-    Import { path: PathBuf },
+    Import {
+        path: PathBuf,
+        #[command(flatten)]
+        csv: cmd::kb::CsvArgs,
+    },
     /// Check a directory or file without writing; lists every problem (exit 2 if any).
-    Validate { path: PathBuf },
+    Validate {
+        path: PathBuf,
+        #[command(flatten)]
+        csv: cmd::kb::CsvArgs,
+    },
     /// Export the whole knowledge base.
     Export {
         /// Output directory (csv) or file (json; `-` for stdout).
@@ -164,8 +172,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
     match &cli.command {
         Command::Init => cmd::kb::init(&ctx),
         Command::Demo => cmd::kb::demo(&ctx),
-        Command::Import { path } => cmd::kb::import(&ctx, path),
-        Command::Validate { path } => cmd::kb::validate(&ctx, path),
+        Command::Import { path, csv } => cmd::kb::import(&ctx, path, csv),
+        Command::Validate { path, csv } => cmd::kb::validate(&ctx, path, csv),
         Command::Export { out, format } => cmd::kb::export(&ctx, out, format),
         Command::Show { kind, name } => cmd::kb::show(&ctx, kind, name),
         Command::List { kind, filters } => cmd::kb::list(&ctx, kind, filters),

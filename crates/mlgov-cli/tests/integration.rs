@@ -11,6 +11,8 @@ mod diffusion;
 mod graph;
 #[path = "integration/kb.rs"]
 mod kb;
+#[path = "integration/kb_encodings.rs"]
+mod kb_encodings;
 #[path = "integration/malformed.rs"]
 mod malformed;
 #[path = "integration/reproduce.rs"]

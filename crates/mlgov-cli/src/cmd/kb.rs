@@ -4,7 +4,7 @@
 use crate::ctx::{store_err, CliError, Ctx};
 use crate::output::{gantt, table, wrap, GanttRow};
 use mlgov_domain::*;
-use mlgov_interchange::{check_addition, read_memory, read_path, Loaded};
+use mlgov_interchange::{check_addition, read_memory, read_path_with, CsvOptions, Encoding, Loaded};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -23,14 +23,40 @@ pub fn init(ctx: &Ctx) -> Result<(), CliError> {
     Ok(())
 }
 
-fn read_input(path: &Path) -> Result<Loaded, CliError> {
-    read_path(path).map_err(|e| CliError::Diagnostics(e.diagnostics()))
+/// How the CSV files of `mlgov import` and `mlgov validate` are decoded (docs/data-format.md).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct CsvArgs {
+    /// CSV separator: , ; tab or any one character (default: detected from the header line).
+    #[arg(long)]
+    pub delimiter: Option<String>,
+    /// Text encoding of CSV files: utf-8, utf-16le, utf-16be, windows-1252 (default: UTF-8, or
+    /// UTF-16 by its BOM). Excel on Western-European Windows saves "CSV" as windows-1252.
+    #[arg(long)]
+    pub encoding: Option<String>,
+}
+
+impl CsvArgs {
+    /// The interchange reader's options, or a usage error naming the flag.
+    pub fn options(&self) -> Result<CsvOptions, CliError> {
+        let delimiter = self
+            .delimiter
+            .as_deref()
+            .map(|d| mlgov_analysis::survey::mlgov_survey::decode::parse_delimiter(d).map_err(|e| CliError::Usage(format!("--delimiter: {e}"))))
+            .transpose()?;
+        let encoding = self.encoding.as_deref().map(|e| e.parse::<Encoding>().map_err(|e| CliError::Usage(format!("--encoding: {e}")))).transpose()?;
+        Ok(CsvOptions { delimiter, encoding })
+    }
+}
+
+fn read_input(path: &Path, csv: &CsvArgs) -> Result<Loaded, CliError> {
+    let opts = csv.options()?;
+    read_path_with(path, &opts).map_err(|e| CliError::Diagnostics(e.diagnostics()))
 }
 
 /// `mlgov import <dir|file>`: validates against the store and writes everything or nothing.
-pub fn import(ctx: &Ctx, path: &Path) -> Result<(), CliError> {
+pub fn import(ctx: &Ctx, path: &Path, csv: &CsvArgs) -> Result<(), CliError> {
     let pb = ctx.progress(3, "reading");
-    let loaded = read_input(path)?;
+    let loaded = read_input(path, csv)?;
     pb.inc(1);
     pb.set_message("validating");
     let mut store = ctx.store_create()?;
@@ -56,8 +82,8 @@ pub fn import(ctx: &Ctx, path: &Path) -> Result<(), CliError> {
 }
 
 /// `mlgov validate <dir|file>`: checks without writing.
-pub fn validate(ctx: &Ctx, path: &Path) -> Result<(), CliError> {
-    let loaded = read_input(path)?;
+pub fn validate(ctx: &Ctx, path: &Path, csv: &CsvArgs) -> Result<(), CliError> {
+    let loaded = read_input(path, csv)?;
     // Checked against the store when there is one (a SQLite file or a PostgreSQL URL).
     let problems = match ctx.store() {
         Ok(store) => check_addition(&store.load().map_err(store_err)?, &loaded),
