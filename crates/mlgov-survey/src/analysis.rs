@@ -368,12 +368,30 @@ pub struct ResultTable {
 
 // ---------------------------------------------------------------------------------------------
 
-struct Measure {
+struct Measure<'a> {
     period: Option<usize>,
     key: String,
     label: String,
     class: Option<ActorClass>,
-    values: Vec<f64>,
+    values: Values<'a>,
+}
+
+/// A measure's value per respondent (NaN = missing): computed up front, or read when needed for
+/// measures that are a lookup in the dataset (frequency, nature) — 8 bytes × respondents less per
+/// measure (15 MB for the 38 frequency measures of 50,000 respondents).
+enum Values<'a> {
+    Dense(Vec<f64>),
+    Lookup(Box<dyn Fn(usize) -> f64 + Sync + 'a>),
+}
+
+impl Values<'_> {
+    #[inline]
+    fn get(&self, r: usize) -> f64 {
+        match self {
+            Values::Dense(v) => v[r],
+            Values::Lookup(f) => f(r),
+        }
+    }
 }
 
 struct Groups {
@@ -456,15 +474,22 @@ impl<'a> Ctx<'a> {
         let mut index: HashMap<Vec<String>, usize> = HashMap::new();
         let mut keys: Vec<Vec<String>> = Vec::new();
         let mut members: Vec<Vec<u32>> = Vec::new();
+        // A respondent's group depends only on their locality, role and affiliation: look the
+        // key up once per distinct triple, not once per respondent.
+        let mut by_attrs: HashMap<(usize, usize, usize), usize> = HashMap::new();
         for r in 0..self.ds.len() {
             if !self.included[r] {
                 continue;
             }
-            let key: Vec<String> = dims.iter().map(|d| self.dim_value(r, *d)).collect();
-            let g = *index.entry(key.clone()).or_insert_with(|| {
-                keys.push(key);
-                members.push(Vec::new());
-                keys.len() - 1
+            let resp = &self.ds.respondents[r];
+            let attrs = (self.loc_of[r].map_or(usize::MAX, |l| l as *const LocalityInfo as usize), resp.role, resp.affiliation.unwrap_or(usize::MAX));
+            let g = *by_attrs.entry(attrs).or_insert_with(|| {
+                let key: Vec<String> = dims.iter().map(|d| self.dim_value(r, *d)).collect();
+                *index.entry(key.clone()).or_insert_with(|| {
+                    keys.push(key);
+                    members.push(Vec::new());
+                    keys.len() - 1
+                })
             });
             members[g].push(r as u32);
         }
@@ -522,7 +547,7 @@ impl<'a> Ctx<'a> {
         jobs.par_iter()
             .map(|&(m, g)| {
                 let me = &measures[m];
-                let vals: Vec<f64> = groups.members[g].iter().map(|&r| me.values[r as usize]).collect();
+                let vals: Vec<f64> = groups.members[g].iter().map(|&r| me.values.get(r as usize)).collect();
                 let gk = groups.keys[g].join("\u{1f}");
                 let per = me.period.map(|p| self.ins.periods[p].id.as_str()).unwrap_or("");
                 let seed = derive_seed(self.cfg.seed, &[analysis, &me.key, per, &gk]);
@@ -539,8 +564,14 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
-    fn per_respondent(&self, f: impl Fn(usize) -> f64 + Sync) -> Vec<f64> {
-        (0..self.ds.len()).into_par_iter().map(|r| if self.included[r] { f(r) } else { f64::NAN }).collect()
+    fn per_respondent(&self, f: impl Fn(usize) -> f64 + Sync) -> Values<'a> {
+        Values::Dense((0..self.ds.len()).into_par_iter().map(|r| if self.included[r] { f(r) } else { f64::NAN }).collect())
+    }
+
+    /// A measure read from the dataset when needed. Only group members (included respondents)
+    /// are ever read, so no inclusion test is needed.
+    fn lookup(&self, f: impl Fn(usize) -> f64 + Sync + 'a) -> Values<'a> {
+        Values::Lookup(Box::new(f))
     }
 }
 
@@ -595,7 +626,7 @@ pub fn analyze(
                         key: act.id.clone(),
                         label: act.label.clone(),
                         class: Some(act.class),
-                        values: cx.per_respondent(|r| ds.freq(r, p, a).map_or(f64::NAN, f64::from)),
+                        values: cx.lookup(move |r| ds.freq(r, p, a).map_or(f64::NAN, f64::from)),
                     });
                 }
             }
@@ -676,7 +707,7 @@ pub fn analyze(
                         key: act.id.clone(),
                         label: act.label.clone(),
                         class: Some(act.class),
-                        values: cx.per_respondent(|r| ds.nature(r, p, a).map_or(f64::NAN, f64::from)),
+                        values: cx.lookup(move |r| ds.nature(r, p, a).map_or(f64::NAN, f64::from)),
                     });
                 }
                 for (ci, c) in classes.iter().enumerate() {

@@ -1,12 +1,15 @@
 //! The validated survey dataset: respondents with their attributes and their answers, stored
 //! densely (respondent × period × actor) with missing answers kept missing.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::instrument::Instrument;
 
 const MISSING_FREQ: u8 = u8::MAX;
 const MISSING_NATURE: i8 = i8::MIN;
+const MISSING_PERCEPTION: u32 = u32::MAX;
 
 /// One respondent and their attributes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,7 +25,7 @@ pub struct Respondent {
 }
 
 /// An answer to a perception item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PerceptionAnswer {
     /// A scale value.
     Scale(i32),
@@ -34,8 +37,9 @@ pub enum PerceptionAnswer {
 
 /// A full survey dataset. Answers are addressed by (respondent, period, actor) indices that follow
 /// the instrument's order. Frequencies are stored as answered (0..=5); nature as *reported*
-/// (answered + offset, −2..=+2).
-#[derive(Debug, Clone, PartialEq)]
+/// (answered + offset, −2..=+2). Perception answers are kept once per distinct answer (a survey
+/// has few: scale values, options, sets of options) and referenced by index, 4 bytes per cell.
+#[derive(Debug, Clone)]
 pub struct Dataset {
     /// Id of the instrument the answers follow.
     pub instrument_id: String,
@@ -50,7 +54,25 @@ pub struct Dataset {
     n_perceptions: usize,
     freq: Vec<u8>,
     nature: Vec<i8>,
-    perceptions: Vec<Option<PerceptionAnswer>>,
+    /// Per respondent × perception item: index into `distinct`, or [`MISSING_PERCEPTION`].
+    perceptions: Vec<u32>,
+    distinct: Vec<PerceptionAnswer>,
+    distinct_index: HashMap<PerceptionAnswer, u32>,
+}
+
+impl PartialEq for Dataset {
+    /// Equal answers, whatever order the distinct perception answers were first seen in.
+    fn eq(&self, o: &Dataset) -> bool {
+        self.instrument_id == o.instrument_id
+            && self.instrument_version == o.instrument_version
+            && self.synthetic == o.synthetic
+            && self.respondents == o.respondents
+            && (self.n_periods, self.n_actors, self.n_perceptions) == (o.n_periods, o.n_actors, o.n_perceptions)
+            && self.freq == o.freq
+            && self.nature == o.nature
+            && self.perceptions.len() == o.perceptions.len()
+            && (0..self.respondents.len()).all(|r| (0..self.n_perceptions).all(|i| self.perception(r, i) == o.perception(r, i)))
+    }
 }
 
 impl Dataset {
@@ -67,7 +89,18 @@ impl Dataset {
             freq: Vec::new(),
             nature: Vec::new(),
             perceptions: Vec::new(),
+            distinct: Vec::new(),
+            distinct_index: HashMap::new(),
         }
+    }
+
+    /// Reserve room for `additional` more respondents (intake knows about how many rows follow).
+    pub fn reserve(&mut self, additional: usize) {
+        let cells = self.n_periods * self.n_actors;
+        self.respondents.reserve_exact(additional);
+        self.freq.reserve_exact(additional * cells);
+        self.nature.reserve_exact(additional * cells);
+        self.perceptions.reserve_exact(additional * self.n_perceptions);
     }
 
     /// Add a respondent with all answers missing; returns its index.
@@ -77,7 +110,7 @@ impl Dataset {
         self.freq.extend(std::iter::repeat_n(MISSING_FREQ, cells));
         self.nature.extend(std::iter::repeat_n(MISSING_NATURE, cells));
         self.perceptions
-            .extend(std::iter::repeat_n(None, self.n_perceptions));
+            .extend(std::iter::repeat_n(MISSING_PERCEPTION, self.n_perceptions));
         self.respondents.len() - 1
     }
 
@@ -133,11 +166,24 @@ impl Dataset {
     }
     /// Perception answer `i` of respondent `r`.
     pub fn perception(&self, r: usize, i: usize) -> Option<&PerceptionAnswer> {
-        self.perceptions[r * self.n_perceptions + i].as_ref()
+        let d = self.perceptions[r * self.n_perceptions + i];
+        (d != MISSING_PERCEPTION).then(|| &self.distinct[d as usize])
     }
     /// Set perception answer `i` of respondent `r`.
     pub fn set_perception(&mut self, r: usize, i: usize, v: Option<PerceptionAnswer>) {
-        self.perceptions[r * self.n_perceptions + i] = v;
+        let d = match v {
+            None => MISSING_PERCEPTION,
+            Some(a) => match self.distinct_index.get(&a) {
+                Some(&d) => d,
+                None => {
+                    let d = self.distinct.len() as u32;
+                    self.distinct.push(a.clone());
+                    self.distinct_index.insert(a, d);
+                    d
+                }
+            },
+        };
+        self.perceptions[r * self.n_perceptions + i] = d;
     }
     /// Number of non-missing frequency answers (all respondents, periods, actors).
     pub fn answered_frequencies(&self) -> usize {

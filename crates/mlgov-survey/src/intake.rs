@@ -309,12 +309,17 @@ pub(crate) struct State<'a> {
     /// names when a mapping renamed them).
     pub(crate) attr_cols: [String; 4],
     ds: Dataset,
-    by_id: HashMap<String, usize>,
+    /// Respondents by id (see [`IdIndex`]).
+    by_id: IdIndex,
     /// Row where each respondent was first seen.
-    first_row: Vec<usize>,
+    first_row: Vec<u32>,
     /// For duplicate detection: row of the first answer per cell (0 = unseen). Layout:
     /// per respondent, periods×actors freq, then periods×actors nature, then perceptions.
+    /// Not kept (empty) when `track_answers` is off: in mlgov's wide layout a cell cannot be
+    /// answered twice (one row per respondent, no repeated column), so the table would only cost
+    /// memory (16 MB for 50,000 respondents).
     answered: Vec<u32>,
+    pub(crate) track_answers: bool,
     items: HashMap<String, Item>,
     synthetic: bool,
 }
@@ -371,9 +376,10 @@ impl<'a> State<'a> {
             omitted: 0,
             attr_cols: ["respondent".into(), "locality".into(), "role".into(), "affiliation".into()],
             ds: Dataset::new(ins),
-            by_id: HashMap::new(),
+            by_id: IdIndex::default(),
             first_row: Vec::new(),
             answered: Vec::new(),
+            track_answers: true,
             items,
             synthetic: false,
         }
@@ -443,10 +449,10 @@ impl<'a> State<'a> {
                 other => self.err(row, Some("synthetic"), IntakeErrorKind::UnknownCategory { what: "boolean", value: other.into(), expected: "true, false".into() }),
             }
         }
-        let [c_id, c_loc, c_role, c_aff] = self.attr_cols.clone();
+        let col = |st: &Self, i: usize| st.attr_cols[i].clone();
         let id = id.trim();
         if id.is_empty() {
-            self.err(row, Some(&c_id), IntakeErrorKind::MissingRespondent);
+            self.err(row, Some(&col(self, 0)), IntakeErrorKind::MissingRespondent);
             return None;
         }
         // `NA` (R) and `N/A` are missing in every column, attributes included.
@@ -454,12 +460,13 @@ impl<'a> State<'a> {
         let locality = blank(locality.trim());
         let role_s = blank(role.trim());
         let aff_s = blank(affiliation.map(str::trim).unwrap_or(""));
-        if let Some(&r) = self.by_id.get(id) {
-            let first_row = self.first_row[r];
+        if let Some(r) = self.by_id.get(id, &self.ds.respondents) {
+            let first_row = self.first_row[r] as usize;
             if wide {
-                self.err(row, Some(&c_id), IntakeErrorKind::DuplicateRespondent { respondent: id.into(), first_row });
+                self.err(row, Some(&col(self, 0)), IntakeErrorKind::DuplicateRespondent { respondent: id.into(), first_row });
                 return None;
             }
+            let [_, c_loc, c_role, c_aff] = self.attr_cols.clone();
             let resp = &self.ds.respondents[r];
             let role_first = self.ins.roles[resp.role].id.as_str();
             let aff_first = resp.affiliation.map(|a| self.ins.affiliations[a].id.as_str()).unwrap_or("");
@@ -477,18 +484,18 @@ impl<'a> State<'a> {
         }
         let mut ok = true;
         if locality.is_empty() {
-            self.err(row, Some(&c_loc), IntakeErrorKind::MissingLocality { respondent: id.into() });
+            self.err(row, Some(&col(self, 1)), IntakeErrorKind::MissingLocality { respondent: id.into() });
             ok = false;
         } else if let Some(k) = self.known
             && !k.contains(locality)
         {
-            self.err(row, Some(&c_loc), IntakeErrorKind::UnknownLocality { locality: locality.into() });
+            self.err(row, Some(&col(self, 1)), IntakeErrorKind::UnknownLocality { locality: locality.into() });
             ok = false;
         }
         let role = self.ins.role_index(role_s);
         if role.is_none() {
             let expected = list(self.ins.roles.iter().map(|r| &r.id));
-            self.err(row, Some(&c_role), IntakeErrorKind::UnknownCategory { what: "role", value: role_s.into(), expected });
+            self.err(row, Some(&col(self, 2)), IntakeErrorKind::UnknownCategory { what: "role", value: role_s.into(), expected });
             ok = false;
         }
         let affiliation = if aff_s.is_empty() {
@@ -497,7 +504,7 @@ impl<'a> State<'a> {
             let a = self.ins.affiliation_index(aff_s);
             if a.is_none() {
                 let expected = list(self.ins.affiliations.iter().map(|r| &r.id));
-                self.err(row, Some(&c_aff), IntakeErrorKind::UnknownCategory { what: "affiliation", value: aff_s.into(), expected });
+                self.err(row, Some(&col(self, 3)), IntakeErrorKind::UnknownCategory { what: "affiliation", value: aff_s.into(), expected });
                 ok = false;
             }
             a
@@ -511,14 +518,25 @@ impl<'a> State<'a> {
             role: role.unwrap_or(0),
             affiliation,
         });
-        self.by_id.insert(id.to_string(), r);
-        self.first_row.push(row);
-        let n = self.cells_per_respondent();
-        self.answered.extend(std::iter::repeat_n(0u32, n));
+        self.by_id.insert(id, r, &self.ds.respondents);
+        self.first_row.push(row.min(u32::MAX as usize) as u32);
+        if self.track_answers {
+            let n = self.cells_per_respondent();
+            self.answered.extend(std::iter::repeat_n(0u32, n));
+        }
         Some(r)
     }
 
     fn parse_int(&mut self, row: usize, col: &str, s: &str, min: i32, max: i32) -> Result<Option<i32>, ()> {
+        // Fast path: one digit (every answer of a stored survey).
+        if let &[b @ b'0'..=b'9'] = s.as_bytes() {
+            let v = i32::from(b - b'0');
+            if v < min || v > max {
+                self.err(row, Some(col), IntakeErrorKind::OutOfRange { value: v as i64, min, max });
+                return Err(());
+            }
+            return Ok(Some(v));
+        }
         let s = s.trim();
         if is_missing(s) {
             return Ok(None);
@@ -556,15 +574,17 @@ impl<'a> State<'a> {
             Item::Perception(i) => self.parse_perception(row, col, i, value),
         };
         let (Some(r), Ok(v)) = (r, parsed) else { return };
-        let c = self.cell_index(r, item, period);
-        let first = self.answered[c];
-        if first != 0 {
-            let respondent = self.ds.respondents[r].id.clone();
-            let period = period.map(|p| ins.periods[p].id.clone()).unwrap_or_default();
-            self.err(row, Some(col), IntakeErrorKind::DuplicateAnswer { respondent, item: item_name.into(), period, first_row: first as usize });
-            return;
+        if self.track_answers {
+            let c = self.cell_index(r, item, period);
+            let first = self.answered[c];
+            if first != 0 {
+                let respondent = self.ds.respondents[r].id.clone();
+                let period = period.map(|p| ins.periods[p].id.clone()).unwrap_or_default();
+                self.err(row, Some(col), IntakeErrorKind::DuplicateAnswer { respondent, item: item_name.into(), period, first_row: first as usize });
+                return;
+            }
+            self.answered[c] = row.min(u32::MAX as usize) as u32;
         }
-        self.answered[c] = row.min(u32::MAX as usize) as u32;
         let p = period.unwrap_or(0);
         match (item, v) {
             (Item::Freq(a), Some(Stored::Int(x))) => self.ds.set_freq(r, p, a, Some(x as u8)),
@@ -794,6 +814,42 @@ impl<'a> State<'a> {
     }
 }
 
+/// Respondent ids → index, without a second copy of every id: a table from the id's hash to the
+/// first respondent with that hash (the id itself is read from the dataset to confirm), and a
+/// map of ids for the rare hash collisions.
+#[derive(Default)]
+pub(crate) struct IdIndex {
+    by_hash: HashMap<u64, u32>,
+    collided: HashMap<String, usize>,
+}
+
+impl IdIndex {
+    fn hash(id: &str) -> u64 {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        BuildHasherDefault::<std::hash::DefaultHasher>::default().hash_one(id)
+    }
+
+    fn get(&self, id: &str, rs: &[Respondent]) -> Option<usize> {
+        match self.by_hash.get(&Self::hash(id)) {
+            Some(&i) if rs[i as usize].id == id => Some(i as usize),
+            Some(_) => self.collided.get(id).copied(),
+            None => None,
+        }
+    }
+
+    /// `id` (not yet indexed) is respondent `r`.
+    fn insert(&mut self, id: &str, r: usize, _rs: &[Respondent]) {
+        match self.by_hash.entry(Self::hash(id)) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(r as u32);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.collided.insert(id.to_string(), r);
+            }
+        }
+    }
+}
+
 enum Stored {
     Int(i32),
     Perception(PerceptionAnswer),
@@ -836,7 +892,18 @@ fn read_layout(src: &Source<'_>, st: &mut State<'_>, layout: Layout, limits: &Li
     }
     let cols = match layout {
         Layout::Long => st.long_header(&hdr).map(Cols::Long),
-        _ => st.wide_header(&hdr).map(Cols::Wide),
+        _ => {
+            // One row per respondent and no repeated column (checked by the header and by
+            // DuplicateRespondent): no cell can be answered twice.
+            st.track_answers = false;
+            if let Source::Csv { text, .. } = src {
+                // At most one respondent per remaining line, and each row holds at least a
+                // separator per column: reserve that (capped) instead of growing by doubling.
+                let lines = text.as_bytes().iter().filter(|&&b| b == b'\n').count();
+                st.ds.reserve(lines.min(text.len() / header.len().max(1)).min(1 << 20));
+            }
+            st.wide_header(&hdr).map(Cols::Wide)
+        }
     };
     let Some(cols) = cols else { return };
     while let Some(row) = rows.next(st, &mut cells) {
@@ -1000,8 +1067,17 @@ impl Rows<'_> {
                 if too_long {
                     continue;
                 }
-                out.clear();
-                out.extend(rec.iter().map(str::to_string));
+                // Reuse the cells' buffers: no allocation per field once they are large enough.
+                out.truncate(rec.len());
+                for (i, f) in rec.iter().enumerate() {
+                    match out.get_mut(i) {
+                        Some(c) => {
+                            c.clear();
+                            c.push_str(f);
+                        }
+                        None => out.push(f.to_string()),
+                    }
+                }
                 return Some(row);
             },
             Rows::Xlsx { rows, start_row, next } => {
