@@ -65,6 +65,18 @@ pub enum SurveyCommand {
     },
     /// List the surveys stored in the database.
     List,
+    /// Write a stored survey's answers as CSV (for pandas, R, a spreadsheet). Localities stored
+    /// with the survey (synthetic ones) go to `<out>.localities.csv` beside it.
+    Export {
+        /// Survey name.
+        name: String,
+        /// Output CSV file.
+        #[arg(long, short)]
+        out: PathBuf,
+        /// wide (one row per respondent, the stored form) or long (one answer per row).
+        #[arg(long, default_value = "wide")]
+        layout: String,
+    },
     /// Delete a stored survey (its published releases stay).
     Delete {
         /// Survey name.
@@ -374,6 +386,43 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
                     .map(|s| vec![s.name.clone(), s.version.to_string(), if s.synthetic { "SYNTHETIC".into() } else { s.origin.as_str().into() }, s.respondents.to_string(), s.written_at.clone(), s.source_file.clone()])
                     .collect();
                 table(&["name", "version", "origin", "respondents", "written", "from"], &rows)
+            });
+            Ok(())
+        }
+        SurveyCommand::Export { name, out, layout } => {
+            valid_name(name)?;
+            let long = match layout.as_str() {
+                "wide" => false,
+                "long" => true,
+                other => return Err(CliError::Usage(format!("--layout {other:?}: expected wide or long"))),
+            };
+            let store = survey_store(ctx, false)?;
+            let Some(stored) = store.survey(name).map_err(store_err)? else {
+                return Err(CliError::Data(format!("no survey named {name:?}")));
+            };
+            let respondents = stored.respondents;
+            if long {
+                let dec = sv::stored::decode(name, &stored.instrument_toml, &stored.localities_csv, &stored.data).map_err(|e| CliError::Data(e.to_string()))?;
+                let f = std::fs::File::create(out).map_err(|e| CliError::Usage(format!("{}: {e}", out.display())))?;
+                sv::write_long_csv(&dec.dataset, &dec.instrument, f)?;
+            } else {
+                std::fs::write(out, stored.data.as_bytes()).map_err(|e| CliError::Usage(format!("{}: {e}", out.display())))?;
+            }
+            let mut loc_path = None;
+            if !stored.localities_csv.is_empty() {
+                let mut p = out.clone().into_os_string();
+                p.push(".localities.csv");
+                std::fs::write(&p, stored.localities_csv.as_bytes())?;
+                loc_path = Some(PathBuf::from(p).display().to_string());
+            }
+            let v = json!({"name": name, "out": out.display().to_string(), "layout": layout, "respondents": respondents, "localities": loc_path, "synthetic": stored.synthetic});
+            ctx.emit(&v, || {
+                format!(
+                    "wrote {}survey {name:?} ({respondents} respondents, {layout} layout) to {}{}",
+                    if stored.synthetic { "SYNTHETIC " } else { "" },
+                    out.display(),
+                    loc_path.as_ref().map(|p| format!("; its localities to {p}")).unwrap_or_default()
+                )
             });
             Ok(())
         }
