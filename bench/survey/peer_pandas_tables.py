@@ -1,6 +1,6 @@
 """Point-estimate tables of the survey benchmark with pandas (peer of the Rust harness).
 
-Usage: python peer_pandas.py /tmp/s.csv
+Usage: python peer_pandas_tables.py /tmp/s.csv
 Computes by locality size: (1) mean frequency per actor and period, (2) mean per-respondent class
 sum per period, (3) mean change p2 - p1 per actor (respondents with both periods), (4) Index 1-4
 means, (5) mean nature (answered - 3) per actor and period; each with n. Prints timings.

@@ -1,11 +1,11 @@
 """Point-estimate tables of the survey benchmark with polars (peer of the Rust harness).
 
-Usage: python peer_polars.py /tmp/s.csv — same five tables as peer_pandas.py.
+Usage: python peer_polars.py /tmp/s.csv — same five tables as peer_pandas_tables.py.
 """
 import sys, time
 import polars as pl
 
-from peer_pandas import CLASS
+from peer_pandas_tables import CLASS
 
 def main(path):
     t0 = time.perf_counter()
