@@ -4,12 +4,12 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use mlgov_disclosure::{check_release, EarlierRelease, ReleaseCells, Rules};
+use mlgov_disclosure::Rules;
 use mlgov_store::{Store, StoreError, StoredRelease};
 use mlgov_store_postgres::OpenMode;
 use mlgov_survey::collected::{dataset_from_collected, CollectedAnswer, CollectedResponse};
-use mlgov_survey::publish::{publish, PublishedFigures};
-use mlgov_survey::{Dataset, FileKind, Instrument, IntakeOptions, Layout, LocalityInfo};
+use mlgov_survey::publish::{next_release, publish, PublishedFigures, ReleaseError};
+use mlgov_survey::{Dataset, Instrument, LocalityInfo};
 use serde::Serialize;
 
 use crate::limiter::{LimitConfig, Limiter};
@@ -551,6 +551,12 @@ impl Auth {
         mlgov_store_postgres::open_any(location, OpenMode::Existing).map_err(store_error)
     }
 
+    /// The knowledge base's localities as survey groups (size class, orientation, typology,
+    /// country), the same rule as the CLI and the explorer (`mlgov_analysis::survey`).
+    fn kb_localities(&self) -> Result<Vec<LocalityInfo>, AuthError> {
+        Ok(mlgov_analysis::survey::survey_localities(&self.kb()?.load().map_err(store_error)?))
+    }
+
     /// The answers behind a survey name: a survey collected here (submitted responses only) or,
     /// failing that, a dataset imported into the knowledge-base store.
     fn source(&self, name: &str) -> Result<SurveySource, AuthError> {
@@ -565,14 +571,14 @@ impl Auth {
             }
             let responses: Vec<CollectedResponse> = by.into_values().collect();
             let dataset = dataset_from_collected(&instrument, &responses, None).map_err(|e| AuthError::Database(format!("collected answers of {name:?} do not validate: {e}")))?;
-            return Ok(SurveySource { project: Some(s.project), dataset, instrument, version: 0, localities: Vec::new() });
+            // Invitations name knowledge-base localities: group them by the base's attributes.
+            let localities = self.kb_localities()?;
+            return Ok(SurveySource { project: Some(s.project), dataset, instrument, version: 0, localities });
         }
         let stored = self.kb()?.survey(name).map_err(store_error)?.ok_or_else(|| AuthError::NotFound(format!("survey {name:?}")))?;
-        let instrument = Instrument::from_toml_str(&stored.instrument_toml, &format!("instrument of {name}")).map_err(|e| AuthError::Database(e.to_string()))?;
-        let dataset = mlgov_survey::read_survey(stored.data.as_bytes(), name, &instrument, IntakeOptions { kind: FileKind::Csv, layout: Layout::Wide, known_localities: None })
-            .map_err(|e| AuthError::Database(format!("stored survey {name:?} does not read back: {e}")))?;
-        let localities = parse_localities(&stored.localities_csv).map_err(AuthError::Database)?;
-        Ok(SurveySource { project: stored.project, dataset, instrument, version: stored.version, localities })
+        let dec = mlgov_survey::stored::decode(name, &stored.instrument_toml, &stored.localities_csv, &stored.data).map_err(|e| AuthError::Database(e.to_string()))?;
+        let localities = mlgov_analysis::survey::analysis_localities(&dec.localities, &self.kb_localities()?);
+        Ok(SurveySource { project: stored.project, dataset: dec.dataset, instrument: dec.instrument, version: stored.version, localities })
     }
 
     /// Live figures of a survey, computed now with the disclosure rules (admin; researchers of
@@ -667,16 +673,15 @@ fn store_error(e: StoreError) -> AuthError {
 }
 
 /// Builds the next release of `survey` from `src` and checks it against every earlier release in
-/// `kb`; [`AuthError::Conflict`] with the rule's message when refused.
+/// `kb` (`mlgov_survey::publish::next_release`); [`AuthError::Conflict`] with the rule's message
+/// when refused.
 fn build_release(survey: &str, src: &SurveySource, rules: &Rules, by: &str, now: &str, kb: &dyn Store) -> Result<StoredRelease, AuthError> {
-    let p = publish(&src.dataset, &src.instrument, &src.localities, rules).map_err(|e| AuthError::Database(e.to_string()))?;
     let earlier = kb.releases(survey).map_err(store_error)?;
-    let cells: Vec<(i64, ReleaseCells)> = earlier
-        .iter()
-        .map(|r| serde_json::from_str(&r.cell_members).map(|c| (r.number, c)).map_err(|e| AuthError::Database(format!("release {} of {survey:?}: unreadable cell members: {e}", r.number))))
-        .collect::<Result<_, _>>()?;
-    let refs: Vec<EarlierRelease<'_>> = cells.iter().map(|(n, c)| EarlierRelease { number: *n, cells: c }).collect();
-    check_release(&refs, &p.cell_members, rules.min_cell).map_err(|e| AuthError::Conflict(e.to_string()))?;
+    let refs: Vec<(i64, &str)> = earlier.iter().map(|r| (r.number, r.cell_members.as_str())).collect();
+    let next = next_release(&src.dataset, &src.instrument, &src.localities, rules, &refs).map_err(|e| match e {
+        ReleaseError::Refused(m) => AuthError::Conflict(m),
+        other => AuthError::Database(format!("survey {survey:?}: {other}")),
+    })?;
     Ok(StoredRelease {
         survey: survey.to_string(),
         number: earlier.last().map_or(1, |r| r.number + 1),
@@ -684,37 +689,9 @@ fn build_release(survey: &str, src: &SurveySource, rules: &Rules, by: &str, now:
         created_at: now.to_string(),
         created_by: by.to_string(),
         min_cell: rules.min_cell as i64,
-        content: serde_json::to_string(&p.content).map_err(|e| AuthError::Database(e.to_string()))?,
-        cell_members: serde_json::to_string(&p.cell_members).map_err(|e| AuthError::Database(e.to_string()))?,
+        content: next.content,
+        cell_members: next.cell_members,
     })
-}
-
-/// Localities stored with a generated dataset (`id,label,size_class,orientation,typology,country,
-/// synthetic`); empty text → none (the knowledge base's localities are not known here, so such
-/// respondents fall in the group `(none)`).
-fn parse_localities(csv_text: &str) -> Result<Vec<LocalityInfo>, String> {
-    if csv_text.trim().is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut r = csv::Reader::from_reader(csv_text.as_bytes());
-    let header = r.headers().map_err(|e| format!("stored localities: {e}"))?.clone();
-    let col = |name: &str| header.iter().position(|h| h == name);
-    let (id, label, size, orient, typo, country, synth) = (col("id"), col("label"), col("size_class"), col("orientation"), col("typology"), col("country"), col("synthetic"));
-    let mut out = Vec::new();
-    for rec in r.records() {
-        let rec = rec.map_err(|e| format!("stored localities: {e}"))?;
-        let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).map(str::to_string).filter(|s| !s.is_empty());
-        out.push(LocalityInfo {
-            id: get(id).unwrap_or_default(),
-            label: get(label).unwrap_or_default(),
-            size_class: get(size),
-            orientation: get(orient),
-            typology: get(typo),
-            country: get(country),
-            synthetic: get(synth).is_some_and(|s| s == "true"),
-        });
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -489,3 +489,60 @@ fn protect_choice(item: &str, options: &[(String, String)], counts: &[u64], rule
     }
     (values, total)
 }
+
+/// The next release of a survey, ready to store: its published figures and its cell members as
+/// JSON, already checked against every earlier release by the release rule
+/// ([`mlgov_disclosure::check_release`]). The one builder behind `mlgov survey release` and
+/// `POST /api/v1/surveys/{name}/releases`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NextRelease {
+    /// The figures as published (JSON of [`PublishedFigures`]).
+    pub content: String,
+    /// The respondents behind each published cell (JSON of [`ReleaseCells`]; never served).
+    pub cell_members: String,
+    /// Respondents behind the release (`None` below `k`).
+    pub respondents: Option<u64>,
+}
+
+/// Why a release cannot be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReleaseError {
+    /// The figures could not be computed.
+    #[error(transparent)]
+    Publish(#[from] PublishError),
+    /// An earlier release's cell members do not read (a damaged store).
+    #[error("release {number}: unreadable cell members: {message}")]
+    Unreadable {
+        /// Release number.
+        number: i64,
+        /// Parser message.
+        message: String,
+    },
+    /// The release rule refuses it (differencing against an earlier release would single out
+    /// fewer than `k` respondents); the message says which figure and how many more answers
+    /// are needed.
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// Builds the next release of a survey from its answers, given the `(number, cell_members JSON)`
+/// of its earlier releases.
+///
+/// # Errors
+/// [`ReleaseError::Refused`] when the release rule refuses it; the other variants for broken
+/// inputs.
+pub fn next_release(ds: &Dataset, ins: &Instrument, locs: &[LocalityInfo], rules: &Rules, earlier: &[(i64, &str)]) -> Result<NextRelease, ReleaseError> {
+    let p = publish(ds, ins, locs, rules)?;
+    let cells: Vec<(i64, ReleaseCells)> = earlier
+        .iter()
+        .map(|(n, json)| serde_json::from_str(json).map(|c| (*n, c)).map_err(|e| ReleaseError::Unreadable { number: *n, message: e.to_string() }))
+        .collect::<Result<_, _>>()?;
+    let refs: Vec<mlgov_disclosure::EarlierRelease<'_>> = cells.iter().map(|(n, c)| mlgov_disclosure::EarlierRelease { number: *n, cells: c }).collect();
+    mlgov_disclosure::check_release(&refs, &p.cell_members, rules.min_cell).map_err(|e| ReleaseError::Refused(e.to_string()))?;
+    Ok(NextRelease {
+        respondents: p.content.respondents,
+        content: serde_json::to_string(&p.content).expect("figures serialise"),
+        cell_members: serde_json::to_string(&p.cell_members).expect("cells serialise"),
+    })
+}

@@ -77,6 +77,21 @@ pub enum SurveyCommand {
         #[arg(long, default_value = "wide")]
         layout: String,
     },
+    /// Publish a frozen, disclosure-controlled release of a stored survey: what viewers and the
+    /// public see in the explorer and the API. Refused (exit 2) when a figure would differ from an
+    /// earlier release by fewer than `--min-cell` respondents.
+    Release {
+        /// Survey name.
+        name: String,
+        /// Minimum number of respondents behind any published cell (k).
+        #[arg(long, default_value_t = 5)]
+        min_cell: u64,
+    },
+    /// List the published releases of a survey.
+    Releases {
+        /// Survey name.
+        name: String,
+    },
     /// Delete a stored survey (its published releases stay).
     Delete {
         /// Survey name.
@@ -254,9 +269,7 @@ pub(crate) fn load_survey(ctx: &Ctx, name: &str) -> Result<Loaded, CliError> {
         )));
     };
     let dec = sv::stored::decode(name, &stored.instrument_toml, &stored.localities_csv, &stored.data).map_err(|e| CliError::Data(e.to_string()))?;
-    let mut locs = dec.localities;
-    let own: HashSet<String> = locs.iter().map(|l| l.id.clone()).collect();
-    locs.extend(survey_localities(&store.load().map_err(store_err)?).into_iter().filter(|l| !own.contains(&l.id)));
+    let locs = mlgov_analysis::survey::analysis_localities(&dec.localities, &survey_localities(&store.load().map_err(store_err)?));
     Ok(Loaded { ins: dec.instrument, ds: dec.dataset, locs, version: stored.version })
 }
 
@@ -423,6 +436,68 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
                     out.display(),
                     loc_path.as_ref().map(|p| format!("; its localities to {p}")).unwrap_or_default()
                 )
+            });
+            Ok(())
+        }
+        SurveyCommand::Release { name, min_cell } => {
+            valid_name(name)?;
+            if *min_cell < 2 {
+                return Err(CliError::Usage(format!("--min-cell {min_cell}: a release needs k ≥ 2 (default 5) to protect anyone")));
+            }
+            let l = load_survey(ctx, name)?;
+            let mut store = survey_store(ctx, false)?;
+            let earlier = store.releases(name).map_err(store_err)?;
+            let refs: Vec<(i64, &str)> = earlier.iter().map(|r| (r.number, r.cell_members.as_str())).collect();
+            let rules = mlgov_disclosure::Rules::with_min_cell(*min_cell);
+            let next = sv::publish::next_release(&l.ds, &l.ins, &l.locs, &rules, &refs).map_err(|e| match e {
+                sv::publish::ReleaseError::Refused(m) => CliError::Data(format!("release of {name:?} refused: {m}")),
+                other => CliError::Data(other.to_string()),
+            })?;
+            let number = earlier.last().map_or(1, |r| r.number + 1);
+            let now = mlgov_auth::service::iso_time(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0));
+            let release = mlgov_store::StoredRelease {
+                survey: name.clone(),
+                number,
+                survey_version: l.version,
+                created_at: now.clone(),
+                created_by: "cli".into(),
+                min_cell: *min_cell as i64,
+                content: next.content,
+                cell_members: next.cell_members,
+            };
+            store.put_release(&release).map_err(|e| match e {
+                mlgov_store::StoreError::Conflict(m) => CliError::Data(format!("release of {name:?}: {m} (another release was published meanwhile; run the command again)")),
+                other => store_err(other),
+            })?;
+            let v = json!({"survey": name, "release": number, "survey_version": l.version, "min_cell": min_cell, "respondents": next.respondents, "created_at": now, "synthetic": l.ds.synthetic});
+            ctx.emit(&v, || {
+                format!(
+                    "published release {number} of {}survey {name:?} (version {}, k = {min_cell}, {} respondents): viewers and the public now see it",
+                    if l.ds.synthetic { "SYNTHETIC " } else { "" },
+                    l.version,
+                    next.respondents.map_or_else(|| format!("fewer than {min_cell}"), |n| n.to_string())
+                )
+            });
+            Ok(())
+        }
+        SurveyCommand::Releases { name } => {
+            valid_name(name)?;
+            let store = survey_store(ctx, false)?;
+            let list = store.releases(name).map_err(store_err)?;
+            let respondents = |c: &str| serde_json::from_str::<serde_json::Value>(c).ok().and_then(|v| v.get("respondents").and_then(serde_json::Value::as_u64));
+            let v: Vec<serde_json::Value> = list
+                .iter()
+                .map(|r| json!({"survey": r.survey, "release": r.number, "survey_version": r.survey_version, "created_at": r.created_at, "created_by": r.created_by, "min_cell": r.min_cell, "respondents": respondents(&r.content)}))
+                .collect();
+            ctx.emit(&json!(v), || {
+                if list.is_empty() {
+                    return format!("no release of {name:?} is published (publish one with `mlgov survey release {name}`)");
+                }
+                let rows: Vec<Vec<String>> = list
+                    .iter()
+                    .map(|r| vec![r.number.to_string(), r.survey_version.to_string(), r.created_at.clone(), r.created_by.clone(), r.min_cell.to_string(), respondents(&r.content).map_or_else(|| "suppressed".into(), |n| n.to_string())])
+                    .collect();
+                table(&["release", "version", "published", "by", "k", "respondents"], &rows)
             });
             Ok(())
         }

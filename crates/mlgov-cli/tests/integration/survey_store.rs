@@ -169,3 +169,30 @@ fn surveys_live_in_postgres_too() {
     assert!(!t[0]["rows"].as_array().unwrap().is_empty());
     assert!(!Path::new(&format!("{url}.surveys")).exists());
 }
+
+#[test]
+fn releases_from_the_cli_follow_the_release_rule() {
+    let env = Env::new();
+    env.demo();
+    let out = env.path("s.csv");
+    env.json(&["survey", "synth", "--respondents", "300", "--seed", "4", "--name", "wave", "--out", out.to_str().unwrap()]);
+    let r = env.json(&["survey", "release", "wave"]);
+    assert_eq!((r["release"].as_i64(), r["respondents"].as_u64(), r["synthetic"].as_bool()), (Some(1), Some(300), Some(true)), "{r}");
+    // One respondent fewer: every figure that respondent stood behind would differ by 1.
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.remove(1);
+    let fewer = env.write("fewer.csv", lines.join("\n") + "\n");
+    env.json(&["survey", "import", fewer.to_str().unwrap(), "--name", "wave"]);
+    let (code, _, err) = env.mlgov(&["survey", "release", "wave"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("refused") && err.contains("release 1") && err.contains("1 respondent"), "says which release and by how many: {err}");
+    // Back to the published answers: nothing differs, so a second release is accepted.
+    env.json(&["survey", "import", out.to_str().unwrap(), "--name", "wave"]);
+    assert_eq!(env.json(&["survey", "release", "wave"])["release"], 2);
+    let list = env.json(&["survey", "releases", "wave"]);
+    assert_eq!(list.as_array().unwrap().iter().map(|r| r["release"].as_i64().unwrap()).collect::<Vec<_>>(), [1, 2]);
+    assert!(list.to_string().find("cell_members").is_none(), "cell members are never shown");
+    let (code, _, err) = env.mlgov(&["survey", "release", "wave", "--min-cell", "1"]);
+    assert_eq!(code, 1, "k below 2 is a usage error: {err}");
+}
