@@ -178,6 +178,12 @@ impl EstimateSettings {
 
     /// Mean with bootstrap interval of one group's respondent values (NaN = missing).
     pub(crate) fn mean_estimate(&self, values: Vec<f64>, seed: u64) -> Estimate {
+        if self.resamples == 0 {
+            // Point estimate only: no distinct values to sort (same sum, same order as Sample).
+            let n = values.iter().filter(|v| !v.is_nan()).count();
+            let mean = (n > 0).then(|| values.iter().copied().filter(|v| !v.is_nan()).sum::<f64>() / n as f64);
+            return self.finish(n, mean, None);
+        }
         let s = Sample::new(values);
         let ci = if self.resamples > 0 && s.n() > 0 {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);

@@ -906,6 +906,26 @@ fn read_layout(src: &Source<'_>, st: &mut State<'_>, layout: Layout, limits: &Li
         }
     };
     let Some(cols) = cols else { return };
+    let run = |st: &mut State<'_>, row: usize, fields: &[&str]| match &cols {
+        Cols::Long(c) => st.long_row(c, row, fields),
+        Cols::Wide(c) => st.wide_row(c, &header, row, fields),
+    };
+    if let Source::Csv { .. } = src {
+        // Fields straight from the reader's record, without copying them into `cells`.
+        while let Some(row) = rows.next_csv(st) {
+            let rec = rows.record().expect("a CSV file");
+            if rec.iter().all(|s| s.trim().is_empty()) {
+                continue;
+            }
+            if rec.len() != header.len() {
+                st.err(row, None, IntakeErrorKind::Unreadable(format!("row has {} fields, the header has {}", rec.len(), header.len())));
+                continue;
+            }
+            let fields: Vec<&str> = rec.iter().collect();
+            run(st, row, &fields);
+        }
+        return;
+    }
     while let Some(row) = rows.next(st, &mut cells) {
         if cells.iter().all(|s| s.trim().is_empty()) {
             continue;
@@ -914,10 +934,7 @@ fn read_layout(src: &Source<'_>, st: &mut State<'_>, layout: Layout, limits: &Li
             continue;
         }
         let fields: Vec<&str> = cells.iter().map(String::as_str).collect();
-        match &cols {
-            Cols::Long(c) => st.long_row(c, row, &fields),
-            Cols::Wide(c) => st.wide_row(c, &header, row, &fields),
-        }
+        run(st, row, &fields);
     }
 }
 
@@ -1028,10 +1045,9 @@ impl Rows<'_> {
         }
     }
 
-    /// The next row into `out`; its row number, or `None` at the end (or after a problem that
-    /// stops reading, recorded in `st`). Rows with a recoverable problem are skipped after
-    /// recording it.
-    pub(crate) fn next(&mut self, st: &mut State<'_>, out: &mut Vec<String>) -> Option<usize> {
+    /// The next CSV record into the reader's own record ([`Rows::record`]); as [`Rows::next`]. For
+    /// a workbook: `None`.
+    pub(crate) fn next_csv(&mut self, st: &mut State<'_>) -> Option<usize> {
         match self {
             Rows::Csv { rdr, text, rec, limits, header, stopped, lines } => loop {
                 if *stopped {
@@ -1067,6 +1083,28 @@ impl Rows<'_> {
                 if too_long {
                     continue;
                 }
+                return Some(row);
+            },
+            Rows::Xlsx { .. } => None,
+        }
+    }
+
+    /// The record [`Rows::next_csv`] read last (empty for a workbook).
+    pub(crate) fn record(&self) -> Option<&csv::StringRecord> {
+        match self {
+            Rows::Csv { rec, .. } => Some(rec),
+            Rows::Xlsx { .. } => None,
+        }
+    }
+
+    /// The next row into `out`; its row number, or `None` at the end (or after a problem that
+    /// stops reading, recorded in `st`). Rows with a recoverable problem are skipped after
+    /// recording it.
+    pub(crate) fn next(&mut self, st: &mut State<'_>, out: &mut Vec<String>) -> Option<usize> {
+        match self {
+            Rows::Csv { .. } => {
+                let row = self.next_csv(st)?;
+                let Rows::Csv { rec, .. } = self else { unreachable!() };
                 // Reuse the cells' buffers: no allocation per field once they are large enough.
                 out.truncate(rec.len());
                 for (i, f) in rec.iter().enumerate() {
@@ -1078,8 +1116,8 @@ impl Rows<'_> {
                         None => out.push(f.to_string()),
                     }
                 }
-                return Some(row);
-            },
+                Some(row)
+            }
             Rows::Xlsx { rows, start_row, next } => {
                 let cells = rows.next()?;
                 let row = *start_row + *next + 1;
