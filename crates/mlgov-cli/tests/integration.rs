@@ -27,4 +27,6 @@ mod survey;
 mod survey_tools;
 #[path = "integration/survey_store.rs"]
 mod survey_store;
+#[path = "integration/survey_export.rs"]
+mod survey_export;
 #[path = "integration/users_pg.rs"] mod users_pg;
