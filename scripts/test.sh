@@ -56,10 +56,18 @@ cargo build --locked --bin mlgov
 e2e_dir=$(mktemp -d)
 log "browser tests against mlgov serve"
 trap 'kill "${SERVE_PID:-}" 2>/dev/null || true; rm -rf "$e2e_dir"' EXIT
+# Surveys for the explorer tests: a synthetic dataset a user chose to make, an imported Qualtrics
+# export (data/survey/examples), and an admin token for the collected survey the browser answers.
+mlgov_e2e() { ./target/debug/mlgov --db "$e2e_dir/kb.db" --json "$@"; }
+mlgov_e2e demo >/dev/null
+mlgov_e2e survey synth --respondents 300 --seed 7 --name demo-synth >/dev/null
+mlgov_e2e survey import data/survey/examples/qualtrics.csv --mapping data/survey/examples/qualtrics.mapping.toml --name wave1 >/dev/null
+mlgov_e2e user add e2e-admin --role admin >/dev/null
+admin_token=$(mlgov_e2e token issue --user e2e-admin --label e2e | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 start_serve "$e2e_dir"
 serve_pid=$SERVE_PID
 url=$SERVE_URL
-(cd web && MLGOV_URL="$url" node tests/e2e.mjs)
+(cd web && MLGOV_URL="$url" MLGOV_ADMIN_TOKEN="$admin_token" node tests/e2e.mjs)
 kill "$serve_pid" 2>/dev/null || true
 # <<< browser block
 

@@ -30,8 +30,75 @@ async function newPage(width) {
   return page;
 }
 
+// The admin token of an account made by scripts/test.sh (for publishing releases and collecting).
+const adminToken = process.env.MLGOV_ADMIN_TOKEN || '';
+const api = async (method, path, body) => {
+  const r = await fetch(`${base}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: r.status, json, text };
+};
+// Waits until the server has reloaded the store and `path` answers 200 to the public.
+async function publicly(path) {
+  for (let i = 0; i < 50; i++) {
+    const r = await fetch(`${base}${path}`);
+    if (r.status === 200) return true;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  return false;
+}
+
 try {
   const page = await newPage(1280);
+  // Surveys: a collected one, answered through its invitation links in the browser (the
+  // no-JavaScript form), then releases of it, of an imported Qualtrics export and of a synthetic
+  // dataset a user made; the public sees releases only.
+  check(adminToken !== '', 'an admin token was given (MLGOV_ADMIN_TOKEN)');
+  check((await api('POST', '/api/v1/surveys', { name: 'pilot', instrument: 'whole-comm-interactions', project: 'e2e' })).status === 201, 'collected survey created');
+  const inv = await api('POST', '/api/v1/surveys/pilot/invitations', { count: 6, locality: 'loc:wc-se-jonkoping' });
+  check(inv.status === 201 && inv.json.links.length === 6, 'six invitation links');
+  const form = await newPage(1280);
+  for (const [i, link] of (inv.json.links || []).entries()) {
+    await form.goto(`${base}${link}`);
+    await form.selectOption('#role', i % 2 === 0 ? 'elected_policymaker' : 'local_official');
+    await form.selectOption('#freq_p2_pro_migrant_groups', String(2 + (i % 3)));
+    await form.selectOption('#freq_p2_trade_unions', String(1 + (i % 4)));
+    const [posted] = await Promise.all([form.waitForResponse((r) => r.request().method() === 'POST'), form.click('button[value="submit"]')]);
+    await form.waitForLoadState('load');
+    check(posted.status() === 200 && (await form.locator('h1').textContent()).includes('Thank you'), `invitation ${i + 1} submitted through the form`);
+  }
+  await form.screenshot({ path: `${shots}/respond-submitted.png`, fullPage: true });
+  check((await api('GET', '/api/v1/survey?survey=pilot')).status !== 500, 'no server error before any release');
+  for (const name of ['pilot', 'wave1', 'demo-synth']) {
+    const r = await api('POST', `/api/v1/surveys/${name}/releases`);
+    check(r.status === 201, `release 1 of ${name} published (${r.status} ${r.status === 201 ? '' : r.text})`);
+  }
+  check(await publicly('/api/v1/survey?survey=pilot'), 'the explorer picks up the releases');
+  // The collected survey as the public sees it: its release, every role listed, small counts suppressed.
+  await page.goto(`${base}/survey?survey=pilot`);
+  check((await page.locator('.notice').first().textContent()).includes('Published release 1 of survey "pilot"'), 'collected survey: the public sees release 1');
+  const roles = page.locator('#choices table').first();
+  check(await roles.locator('tbody tr').count() === 15, 'collected survey: the role table lists every role of the instrument');
+  check((await roles.textContent()).includes('suppressed'), 'collected survey: six answers, cells below 5 suppressed');
+  await page.screenshot({ path: `${shots}/survey-collected.png`, fullPage: true });
+  // The imported export: release to the public, live figures for an admin.
+  await page.goto(`${base}/survey?survey=wave1`);
+  const wave1 = await page.locator('.notice').first().textContent();
+  check(wave1.includes('Published release 1 of survey "wave1"') && !wave1.includes('SYNTHETIC'), 'imported survey: the public sees its release, not labelled synthetic');
+  check(await page.locator('#f-analysis').count() === 0, 'imported survey: no live filters for the public');
+  await page.screenshot({ path: `${shots}/survey-imported.png`, fullPage: true });
+  const adminCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, extraHTTPHeaders: { Authorization: `Bearer ${adminToken}` } });
+  const admin = await adminCtx.newPage();
+  await admin.goto(`${base}/survey?survey=wave1&analysis=frequency&period=p1`);
+  check((await admin.locator('.notice').first().textContent()).includes('Live figures of survey "wave1"'), 'imported survey: an admin sees live figures');
+  check((await admin.locator('#estimates tbody tr').count()) > 0, 'imported survey: live estimates table');
+  await admin.screenshot({ path: `${shots}/survey-imported-live.png`, fullPage: true });
+  await adminCtx.close();
   // Search "saint etienne" with the type-ahead, then open the profile.
   await page.goto(`${base}/`);
   await page.screenshot({ path: `${shots}/home.png`, fullPage: true });
@@ -68,11 +135,12 @@ try {
   check(await page.locator('#traits').count() === 1, 'network page shows the typology traits');
   check(await page.locator('#members tbody tr').count() > 0, 'network page lists members');
   await page.screenshot({ path: `${shots}/network.png`, fullPage: true });
-  // Survey: change a filter (auto-submits; state in the URL).
-  await page.goto(`${base}/survey`);
-  check((await page.locator('.notice').textContent()).includes('SYNTHETIC'), 'survey page labels synthetic data');
-  await Promise.all([page.waitForURL(/group_by=orientation/), page.selectOption('#f-group_by', 'orientation')]);
-  check(page.url().includes('group_by=orientation'), 'survey filter change is in the URL');
+  // Survey: the synthetic dataset's release, labelled; choose another published table
+  // (auto-submits; state in the URL).
+  await page.goto(`${base}/survey?survey=demo-synth`);
+  check((await page.locator('.notice').first().textContent()).includes('SYNTHETIC'), 'survey page labels synthetic data');
+  await Promise.all([page.waitForURL(/table=attitudes_by_orientation/), page.selectOption('#f-table', 'attitudes_by_orientation')]);
+  check(page.url().includes('table=attitudes_by_orientation'), 'survey table choice is in the URL');
   check((await page.locator('#estimates').textContent()).includes('progressive'), 'survey table grouped by orientation');
   await page.screenshot({ path: `${shots}/survey.png`, fullPage: true });
   // The other pages.

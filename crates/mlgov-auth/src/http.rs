@@ -249,14 +249,23 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
 
 /// Refuses cross-site state-changing requests (`Sec-Fetch-Site`, `Origin`); see the module doc.
 pub fn cross_site_check(headers: &HeaderMap, allowed_origins: &[String]) -> Result<(), String> {
+    let mut same_origin_fetch = false;
     if let Some(site) = headers.get("sec-fetch-site") {
         let site = site.to_str().unwrap_or("");
         if site != "same-origin" && site != "none" {
             return Err(format!("cross-site request refused (Sec-Fetch-Site: {site})"));
         }
+        same_origin_fetch = site == "same-origin";
     }
     if let Some(origin) = headers.get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or("null");
+        // Our pages send `Referrer-Policy: no-referrer` (invitation tokens are in URLs), under
+        // which browsers serialise the Origin of a form post as `null` even on the same site.
+        // A browser's own `Sec-Fetch-Site: same-origin` (a header scripts cannot set) then says
+        // what the Origin no longer does; without it, `null` stays refused.
+        if origin == "null" && same_origin_fetch {
+            return Ok(());
+        }
         let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
         let authority = origin.split_once("://").map(|(_, a)| a).unwrap_or("");
         let same = !authority.is_empty() && authority.eq_ignore_ascii_case(host);

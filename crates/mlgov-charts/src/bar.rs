@@ -234,8 +234,9 @@ impl BarChart {
                     }
                     None => {}
                 }
+                // A suppressed cell says nothing, not even its n (below the publication minimum).
                 let label = if b.suppressed {
-                    format!("n={} suppressed", b.n)
+                    "suppressed".to_string()
                 } else if b.value.is_none() {
                     "no answers".to_string()
                 } else if b.small_n {

@@ -18,8 +18,10 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Binomial, Distribution};
 use serde::{Deserialize, Serialize};
 
-/// One estimate with its uncertainty.
+/// One estimate with its uncertainty. Serialised with `n: null` when suppressed: a suppressed
+/// cell says nothing, not even how many answered.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(from = "EstimateRepr", into = "EstimateRepr")]
 pub struct Estimate {
     /// Respondents contributing (with a non-missing value).
     pub n: usize,
@@ -33,6 +35,29 @@ pub struct Estimate {
     pub small_n: bool,
     /// The cell was suppressed for publication (n below the minimum); mean and interval removed.
     pub suppressed: bool,
+}
+
+/// The serialised form of [`Estimate`].
+#[derive(Serialize, Deserialize)]
+struct EstimateRepr {
+    n: Option<usize>,
+    mean: Option<f64>,
+    ci_low: Option<f64>,
+    ci_high: Option<f64>,
+    small_n: bool,
+    suppressed: bool,
+}
+
+impl From<Estimate> for EstimateRepr {
+    fn from(e: Estimate) -> Self {
+        EstimateRepr { n: (!e.suppressed).then_some(e.n), mean: e.mean, ci_low: e.ci_low, ci_high: e.ci_high, small_n: e.small_n && !e.suppressed, suppressed: e.suppressed }
+    }
+}
+
+impl From<EstimateRepr> for Estimate {
+    fn from(e: EstimateRepr) -> Self {
+        Estimate { n: e.n.unwrap_or(0), mean: e.mean, ci_low: e.ci_low, ci_high: e.ci_high, small_n: e.small_n, suppressed: e.suppressed }
+    }
 }
 
 /// FNV-1a over the parts, then SplitMix64 finalisation, mixed with the run seed: one independent

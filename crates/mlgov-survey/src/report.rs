@@ -137,8 +137,13 @@ fn chart_of(t: &ResultTable, ins: &Instrument, per: &Option<String>, rows: &[&Re
                     })
                 })
                 .collect();
-            let nmax = bars.iter().flatten().map(|b| b.n).max().unwrap_or(0);
-            Series { name: format!("{} (n≤{nmax})", group_name(g)), bars }
+            // Only published cells count: a suppressed cell's n is withheld.
+            let nmax = bars.iter().flatten().filter(|b| !b.suppressed).map(|b| b.n).max();
+            let name = match nmax {
+                Some(n) => format!("{} (n≤{n})", group_name(g)),
+                None => group_name(g),
+            };
+            Series { name, bars }
         })
         .collect();
     let period_label = per.as_ref().and_then(|p| ins.periods.iter().find(|x| &x.id == p)).map(|p| p.label.clone());

@@ -33,11 +33,12 @@ pub fn write_table_csv<W: Write>(t: &ResultTable, mut w: W) -> std::io::Result<(
         cells.push(csv_field(&r.measure_label));
         cells.push(r.class.map(|c| c.id().to_string()).unwrap_or_default());
         cells.push(r.statistic.clone());
-        cells.push(r.estimate.n.to_string());
+        // A suppressed cell says nothing, not even its n.
+        cells.push(if r.estimate.suppressed { String::new() } else { r.estimate.n.to_string() });
         cells.push(num(r.estimate.mean));
         cells.push(num(r.estimate.ci_low));
         cells.push(num(r.estimate.ci_high));
-        cells.push(r.estimate.small_n.to_string());
+        cells.push((r.estimate.small_n && !r.estimate.suppressed).to_string());
         cells.push(r.estimate.suppressed.to_string());
         cells.push(t.synthetic.to_string());
         writeln!(w, "{}", cells.join(","))?;

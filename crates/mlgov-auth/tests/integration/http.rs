@@ -146,6 +146,11 @@ async fn csrf_rejections() {
     // Same origin passes.
     let (s, _, _) = send(app(&f), post_with_session(&sid, "/api/v1/projects", &[("x-csrf-token", &csrf), ("origin", "http://mlgov.test"), ("sec-fetch-site", "same-origin")], json, r#"{"name":"p8"}"#)).await;
     assert_eq!(s, StatusCode::CREATED);
+    // A browser's same-site form post under `Referrer-Policy: no-referrer` says `Origin: null`
+    // with `Sec-Fetch-Site: same-origin` (what Chromium sends for the respondent form): accepted.
+    let mut both = post_with_session(&sid, "/api/v1/projects", &[("x-csrf-token", &csrf), ("sec-fetch-site", "same-origin")], json, r#"{"name":"p10"}"#);
+    both.headers_mut().insert("origin", "null".parse().unwrap());
+    assert_eq!(send(app(&f), both).await.0, StatusCode::CREATED);
     // Form posts carry the token as a field.
     let form = "application/x-www-form-urlencoded";
     let (s, _, _) = send(app(&f), post_with_session(&sid, "/logout", &[], form, "x=1")).await;

@@ -340,7 +340,7 @@ fn human_table(t: &ResultTable) -> String {
                 r.period.clone().unwrap_or_default(),
                 r.measure.clone(),
                 r.statistic.clone(),
-                r.estimate.n.to_string(),
+                if r.estimate.suppressed { String::new() } else { r.estimate.n.to_string() },
                 f(r.estimate.mean),
                 if r.estimate.ci_low.is_some() { format!("[{}, {}]", f(r.estimate.ci_low), f(r.estimate.ci_high)) } else { "–".into() },
                 flags,
