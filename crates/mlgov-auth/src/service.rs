@@ -563,14 +563,7 @@ impl Auth {
         let collected = self.store().survey(name)?;
         if let Some(s) = collected {
             let instrument = self.instrument(&s.instrument)?.clone();
-            let rows = self.store().raw_answers(s.id)?;
-            let mut by: std::collections::BTreeMap<i64, CollectedResponse> = std::collections::BTreeMap::new();
-            for r in rows.into_iter().filter(|r| r.submitted) {
-                let e = by.entry(r.respondent).or_insert_with(|| CollectedResponse { respondent: r.respondent.to_string(), locality: r.locality.clone(), answers: Vec::new() });
-                e.answers.push(CollectedAnswer { item: r.answer.item, period: r.answer.period, value: r.answer.value });
-            }
-            let responses: Vec<CollectedResponse> = by.into_values().collect();
-            let dataset = dataset_from_collected(&instrument, &responses, None).map_err(|e| AuthError::Database(format!("collected answers of {name:?} do not validate: {e}")))?;
+            let dataset = collected_dataset(&**self.store(), &s, &instrument)?;
             // Invitations name knowledge-base localities: group them by the base's attributes.
             let localities = self.kb_localities()?;
             return Ok(SurveySource { project: Some(s.project), dataset, instrument, version: 0, localities });
@@ -619,6 +612,20 @@ impl Auth {
         self.audit(by, "release_publish", &format!("survey:{survey} release:{}", release.number))?;
         Ok(ReleaseSummary::of(&release))
     }
+}
+
+/// The submitted answers of collected survey `s` as a dataset (answers saved but not submitted
+/// are left out), validated by the survey intake like an imported file: what releases, live
+/// figures and the explorer analyse.
+pub fn collected_dataset(store: &dyn AuthStore, s: &SurveyRecord, instrument: &Instrument) -> Result<Dataset, AuthError> {
+    let rows = store.raw_answers(s.id)?;
+    let mut by: std::collections::BTreeMap<i64, CollectedResponse> = std::collections::BTreeMap::new();
+    for r in rows.into_iter().filter(|r| r.submitted) {
+        let e = by.entry(r.respondent).or_insert_with(|| CollectedResponse { respondent: r.respondent.to_string(), locality: r.locality.clone(), answers: Vec::new() });
+        e.answers.push(CollectedAnswer { item: r.answer.item, period: r.answer.period, value: r.answer.value });
+    }
+    let responses: Vec<CollectedResponse> = by.into_values().collect();
+    dataset_from_collected(instrument, &responses, None).map_err(|e| AuthError::Database(format!("collected answers of {:?} do not validate: {e}", s.name)))
 }
 
 /// A survey's answers with what analysing them needs.

@@ -198,7 +198,12 @@ fn load_store(db: &Path) -> Result<Snapshot, StoreError> {
         Box::new(SqliteStore::open_existing(db)?)
     };
     let kb = store.load()?;
-    let surveys = crate::survey::Catalog::load(store.as_ref())?;
+    // Collected surveys live in the collection tables of the same database.
+    let collected = crate::survey::collected_surveys(&db.to_string_lossy()).unwrap_or_else(|e| {
+        eprintln!("warning: collected surveys are not listed in the explorer: {e}");
+        Vec::new()
+    });
+    let surveys = crate::survey::Catalog::load(store.as_ref(), collected)?;
     Ok(Snapshot::with_surveys(kb, surveys))
 }
 

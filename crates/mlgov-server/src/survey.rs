@@ -22,7 +22,7 @@ use axum::{Extension, Json};
 use mlgov_analysis::tables::WHOLE_COMM;
 use mlgov_auth::{Principal, Role};
 use mlgov_domain::{Id, IdKind, Property};
-use mlgov_store::{Store, StoreError, StoredSurvey, SurveySummary};
+use mlgov_store::{Store, StoreError, StoredSurvey, SurveyOrigin, SurveySummary};
 use mlgov_survey::publish::{PublishedChoice, PublishedFigures, PublishedTable};
 use mlgov_survey::stored::Decoded;
 use mlgov_survey::{analyze, AnalysisConfig, AnalysisKind, ClassAggregate, Dimension, Estimate, Instrument, LocalityInfo, ResultRow, ResultTable};
@@ -37,22 +37,77 @@ use crate::wire::*;
 /// Bootstrap resamples per live estimate (releases carry their own).
 pub const RESAMPLES: usize = 200;
 
-/// A stored dataset of the catalogue, decoded on first use.
+/// The answers of a survey in the catalogue: a stored dataset (decoded on first use) or the
+/// submitted answers of a collected survey.
 pub struct DatasetEntry {
-    /// What the store lists about it.
+    /// What the store lists about it (origin `collected` for a collected survey).
     pub summary: SurveySummary,
-    stored: StoredSurvey,
+    stored: Option<StoredSurvey>,
     decoded: OnceLock<Result<Arc<Decoded>, String>>,
 }
 
 impl DatasetEntry {
+    /// A stored dataset.
+    fn stored(stored: StoredSurvey) -> DatasetEntry {
+        DatasetEntry { summary: stored.summary(), stored: Some(stored), decoded: OnceLock::new() }
+    }
+
+    /// The submitted answers of a collected survey.
+    fn collected(c: CollectedSurvey) -> DatasetEntry {
+        let summary = SurveySummary {
+            name: c.name,
+            version: 0,
+            origin: SurveyOrigin::Collected,
+            synthetic: c.dataset.synthetic,
+            project: Some(c.project),
+            source_file: String::new(),
+            instrument_id: c.instrument.id.clone(),
+            instrument_version: c.instrument.version.clone(),
+            respondents: c.dataset.len() as i64,
+            written_at: String::new(),
+        };
+        let decoded = OnceLock::new();
+        let _ = decoded.set(Ok(Arc::new(Decoded { instrument: c.instrument, dataset: c.dataset, localities: Vec::new() })));
+        DatasetEntry { summary, stored: None, decoded }
+    }
+
     /// The instrument, answers and generated localities (decoded once per snapshot).
     pub fn decoded(&self) -> Result<Arc<Decoded>, ApiError> {
         self.decoded
-            .get_or_init(|| mlgov_survey::stored::decode(&self.stored.name, &self.stored.instrument_toml, &self.stored.localities_csv, &self.stored.data).map(Arc::new).map_err(|e| e.to_string()))
+            .get_or_init(|| match &self.stored {
+                Some(st) => mlgov_survey::stored::decode(&st.name, &st.instrument_toml, &st.localities_csv, &st.data).map(Arc::new).map_err(|e| e.to_string()),
+                None => Err(format!("survey {:?} has no answers loaded", self.summary.name)),
+            })
             .clone()
             .map_err(ApiError::Internal)
     }
+}
+
+/// A collected survey (answers to invitation links) with its submitted answers, for the
+/// catalogue (`mlgov_auth::service::collected_dataset`).
+pub struct CollectedSurvey {
+    /// Name.
+    pub name: String,
+    /// Owning project.
+    pub project: String,
+    /// Instrument.
+    pub instrument: Instrument,
+    /// Submitted answers.
+    pub dataset: mlgov_survey::Dataset,
+}
+
+/// Every collected survey in the database at `location` with its submitted answers; none when
+/// the collection tables cannot be read (then only stored datasets and releases are listed).
+pub fn collected_surveys(location: &str) -> Result<Vec<CollectedSurvey>, String> {
+    let store = mlgov_auth::open_store(location).map_err(|e| e.to_string())?;
+    let instruments = mlgov_auth::Config::default().instruments;
+    let mut out = Vec::new();
+    for rec in store.surveys().map_err(|e| e.to_string())? {
+        let Some(ins) = instruments.iter().find(|i| i.id == rec.instrument) else { continue };
+        let dataset = mlgov_auth::service::collected_dataset(store.as_ref(), &rec, ins).map_err(|e| e.to_string())?;
+        out.push(CollectedSurvey { name: rec.name, project: rec.project, instrument: ins.clone(), dataset });
+    }
+    Ok(out)
 }
 
 /// The latest published release of a survey.
@@ -90,14 +145,20 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// Reads every stored survey and the latest release of every survey from `store`.
-    pub fn load(store: &dyn Store) -> Result<Catalog, StoreError> {
+    /// Reads every stored survey and the latest release of every survey from `store`, beside the
+    /// `collected` surveys (whose names never clash with stored ones: collections refuse them).
+    pub fn load(store: &dyn Store, collected: Vec<CollectedSurvey>) -> Result<Catalog, StoreError> {
         let mut names: BTreeSet<String> = store.surveys()?.into_iter().map(|s| s.name).collect();
         names.extend(store.released_surveys()?);
+        names.extend(collected.iter().map(|c| c.name.clone()));
+        let mut collected: std::collections::BTreeMap<String, CollectedSurvey> = collected.into_iter().map(|c| (c.name.clone(), c)).collect();
         let mut entries = Vec::new();
         let mut unreadable = Vec::new();
         for name in names {
-            let dataset = store.survey(&name)?.map(|stored| DatasetEntry { summary: stored.summary(), stored, decoded: OnceLock::new() });
+            let dataset = match store.survey(&name)? {
+                Some(stored) => Some(DatasetEntry::stored(stored)),
+                None => collected.remove(&name).map(DatasetEntry::collected),
+            };
             let releases = store.releases(&name)?;
             let release = match releases.last() {
                 None => None,

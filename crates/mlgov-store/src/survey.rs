@@ -11,6 +11,10 @@ pub enum SurveyOrigin {
     Synthetic,
     /// Copied from an earlier `<db>.surveys/` folder on first open.
     Migrated,
+    /// Answers collected through invitation links. Never a row of `survey_datasets` (the answers
+    /// live in the collection tables); it names the origin of a collected survey when it is
+    /// listed beside stored ones (the explorer's catalogue).
+    Collected,
 }
 
 impl SurveyOrigin {
@@ -20,6 +24,7 @@ impl SurveyOrigin {
             SurveyOrigin::Imported => "imported",
             SurveyOrigin::Synthetic => "synthetic",
             SurveyOrigin::Migrated => "migrated",
+            SurveyOrigin::Collected => "collected",
         }
     }
 

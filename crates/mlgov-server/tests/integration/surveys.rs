@@ -201,7 +201,46 @@ async fn survey_outputs_never_name_a_respondent_locality(env: Env) {
     assert!(html.contains(&mlgov_charts::escape(l.public_label.as_deref().unwrap())), "its page uses the public label");
 }
 
+async fn a_collected_survey_is_live_for_its_project_and_public_only_when_released(env: Env) {
+    // Six respondents answer through invitation links (the collection tables of the same database).
+    let location = env.location.to_string_lossy().into_owned();
+    let ds = tokio::task::spawn_blocking(move || {
+        let mut store = mlgov_auth::open_store(&location).expect("collection store");
+        let s = store.create_survey("collected", "whole-comm-interactions", "p1", 0).expect("create");
+        let ids = store.insert_invitations(s.id, &(0..7).map(|i| format!("{i:064x}")).collect::<Vec<_>>(), Some("loc:wc-se-jonkoping"), 0).expect("invite");
+        let answer = |item: &str, period: &str, value: &str| mlgov_auth::store::Answer { item: item.into(), period: period.into(), value: value.into() };
+        for (i, id) in ids.iter().enumerate() {
+            let answers = vec![answer("role", "", "elected_policymaker"), answer("freq_trade_unions", "p2", &(1 + i % 3).to_string())];
+            // The seventh saves a draft without submitting: never analysed.
+            store.save_answers(*id, &answers, i < 6, 1).expect("save");
+        }
+        mlgov_auth::service::collected_dataset(store.as_ref(), &s, &Instrument::whole_comm()).expect("collected dataset")
+    })
+    .await
+    .unwrap();
+    let state = env.state.clone();
+    tokio::task::spawn_blocking(move || state.reload().expect("reload")).await.unwrap();
+    assert_eq!(env.get("/api/v1/survey?survey=collected").await.status, 400, "the public does not even see the name");
+    let live = env.get_as(&env.researcher_bearer, "/api/v1/survey?survey=collected&analysis=frequency&group_by=role&period=p2").await;
+    assert_eq!(live.status, 200, "{}", live.text());
+    let live = live.json();
+    assert_eq!((live["source"].as_str(), live["respondents"].as_u64(), live["synthetic"].as_bool()), (Some("live"), Some(6), Some(false)), "submitted answers only");
+    let unions = live["rows"].as_array().unwrap().iter().find(|r| r["measure"] == "trade_unions").expect("trade unions row");
+    assert_eq!(unions["estimate"]["n"], 6);
+    assert!((unions["estimate"]["mean"].as_f64().unwrap() - 2.0).abs() < 1e-9, "(1+2+3+1+2+3)/6 = 2: {unions}");
+    let html = env.get_as(&env.researcher_bearer, "/survey?survey=collected").await.text();
+    assert!(html.contains("Live figures of survey &quot;collected&quot;"));
+    // Released: the public sees the frozen figures, six respondents of one role all suppressed.
+    publish(&env, "collected", &ds).await;
+    let public = env.get("/api/v1/survey?survey=collected").await.json();
+    assert_eq!((public["source"].as_str(), public["release"].as_i64(), public["respondents"].as_u64()), (Some("release"), Some(1), Some(6)));
+    let role = public["choices"].as_array().unwrap().iter().find(|c| c["item"] == "role").unwrap();
+    assert!(role["options"].as_array().unwrap().iter().all(|o| o["count"].is_null()), "six of one role: no role count is published: {role}");
+    assert_eq!(env.get_as(&env.researcher_bearer, "/api/v1/survey?survey=collected").await.json()["source"], "live");
+}
+
 crate::both_backends!(
+    a_collected_survey_is_live_for_its_project_and_public_only_when_released,
     nothing_is_shown_before_a_survey_is_stored,
     researchers_see_live_figures_and_the_public_sees_nothing_unpublished,
     the_public_sees_the_published_release_with_every_option,
