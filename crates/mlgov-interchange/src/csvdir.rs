@@ -1,8 +1,9 @@
 //! The CSV directory format: reading with per-cell diagnostics, canonical writing.
 
-use crate::{CsvOptions, Diagnostic, Encoding, InterchangeError, Loaded, Locations};
+use crate::{CsvOptions, Diagnostic, InterchangeError, Loaded, Locations};
 use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
 use mlgov_domain::fxhash::FxHashMap;
+use mlgov_textfile::{LineCounter, WithoutBom};
 use std::borrow::Cow;
 use std::path::Path;
 
@@ -140,80 +141,6 @@ struct TableReader<'a> {
     opts: &'a CsvOptions,
 }
 
-/// The text of a file as UTF-8 bytes: a UTF-8 BOM is dropped; UTF-16 (by its BOM or when asked
-/// for) and Windows-1252 (when asked for) are transcoded. UTF-8 is otherwise kept as bytes so
-/// that an invalid sequence is reported at its cell.
-fn transcode<'b>(bytes: &'b [u8], asked: Option<Encoding>) -> Result<Cow<'b, [u8]>, String> {
-    let bom16 = if bytes.starts_with(&[0xFF, 0xFE]) {
-        Some((Encoding::Utf16Le, &bytes[2..]))
-    } else if bytes.starts_with(&[0xFE, 0xFF]) {
-        Some((Encoding::Utf16Be, &bytes[2..]))
-    } else {
-        None
-    };
-    let (enc, body) = match bom16 {
-        Some((e, b)) if asked.is_none_or(|a| a == e) => (e, b),
-        _ => (asked.unwrap_or(Encoding::Utf8), bytes),
-    };
-    match enc {
-        Encoding::Utf8 => Ok(Cow::Borrowed(body.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(body))),
-        Encoding::Windows1252 => Ok(Cow::Owned(encoding_rs::WINDOWS_1252.decode_without_bom_handling(body).0.into_owned().into_bytes())),
-        Encoding::Utf16Le | Encoding::Utf16Be => {
-            let e = if enc == Encoding::Utf16Le { encoding_rs::UTF_16LE } else { encoding_rs::UTF_16BE };
-            e.decode_without_bom_handling_and_without_replacement(body)
-                .map(|s| Cow::Owned(s.into_owned().into_bytes()))
-                .ok_or_else(|| format!("the file is not valid {}; give its encoding with --encoding (utf-8, utf-16le, utf-16be, windows-1252)", enc.name()))
-        }
-    }
-}
-
-/// The 1-based line where a record starts. The csv reader reports a record's start at the end of
-/// the previous record, which with CRLF line ends is the `\n` of the previous line's `\r\n`, and
-/// before blank lines it skipped: skip the line ends, then count `\n`s (incrementally, so a file
-/// is scanned once).
-#[derive(Default)]
-pub(crate) struct LineCounter {
-    byte: usize,
-    line: usize,
-}
-
-impl LineCounter {
-    pub(crate) fn line_at(&mut self, text: &[u8], mut start: usize) -> usize {
-        while matches!(text.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
-        }
-        if start < self.byte {
-            self.byte = 0;
-            self.line = 0;
-        }
-        self.line += text[self.byte..start.min(text.len())].iter().filter(|&&b| b == b'\n').count();
-        self.byte = start.min(text.len());
-        self.line + 1
-    }
-}
-
-/// `,` `;` or tab, whichever occurs most outside quotes on the first line (ties: `,`).
-pub(crate) fn detect_delimiter(text: &[u8]) -> u8 {
-    let (mut comma, mut semi, mut tab, mut quoted) = (0usize, 0usize, 0usize, false);
-    for &b in text {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\n' | b'\r' if !quoted => break,
-            b',' if !quoted => comma += 1,
-            b';' if !quoted => semi += 1,
-            b'\t' if !quoted => tab += 1,
-            _ => {}
-        }
-    }
-    if semi > comma && semi >= tab {
-        b';'
-    } else if tab > comma && tab > semi {
-        b'\t'
-    } else {
-        b','
-    }
-}
-
 impl TableVisitorMut for TableReader<'_> {
     fn table<R: Record>(&mut self, rows: &mut Vec<R>) {
         if R::FILE != self.file_kind {
@@ -224,15 +151,17 @@ impl TableVisitorMut for TableReader<'_> {
             self.diags.push(d(None, None, format!("file is empty; expected a header row: {}", R::COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(","))));
             return;
         }
-        let text = match transcode(self.bytes, self.opts.encoding) {
-            Ok(t) => t,
-            Err(m) => {
-                self.diags.push(d(None, None, m));
+        // A BOM decides, else UTF-8 (Windows-1252 only when asked for), kept as bytes so that an
+        // invalid sequence is reported at its cell.
+        let text = match mlgov_textfile::transcode(self.bytes, self.opts.encoding, WithoutBom::Utf8) {
+            Ok((t, _)) => t,
+            Err(e) => {
+                self.diags.push(d(None, None, format!("the file is not valid {}; give its encoding with --encoding (utf-8, utf-16le, utf-16be, windows-1252)", e.encoding)));
                 return;
             }
         };
         let bytes: &[u8] = &text;
-        let delimiter = self.opts.delimiter.unwrap_or_else(|| detect_delimiter(bytes));
+        let delimiter = self.opts.delimiter.unwrap_or_else(|| mlgov_textfile::detect_delimiter(bytes));
         // Excel writes decimal commas where `;` separates fields.
         let decimal_comma = delimiter == b';';
         let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
@@ -321,10 +250,11 @@ impl TableVisitorMut for TableReader<'_> {
                 .zip(h.iter())
                 .map(|(c, name)| {
                     let t = c.trim();
+                    let coordinate = decimal_comma && (name == "lat" || name == "lon");
                     if (t == "NA" || t == "N/A") && name != "country" {
                         Cow::Borrowed("")
-                    } else if decimal_comma && (name == "lat" || name == "lon") && t.matches(',').count() == 1 && !t.contains('.') {
-                        Cow::Owned(t.replace(',', "."))
+                    } else if let Some(pointed) = coordinate.then(|| mlgov_textfile::decimal_comma_to_point(t)).flatten() {
+                        Cow::Owned(pointed)
                     } else {
                         Cow::Borrowed(*c)
                     }

@@ -100,54 +100,11 @@ pub fn read_path_with(path: &Path, opts: &CsvOptions) -> Result<Loaded, Intercha
     }
 }
 
-/// Text encoding of CSV files.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Encoding {
-    /// UTF-8 (the default; a BOM is accepted).
-    Utf8,
-    /// UTF-16 little endian (recognised by its BOM without being asked for).
-    Utf16Le,
-    /// UTF-16 big endian (recognised by its BOM without being asked for).
-    Utf16Be,
-    /// Windows-1252, as Excel saves "CSV" on Western-European Windows. Only when asked for: a
-    /// UTF-8 file with one broken byte must not be silently read as another encoding.
-    Windows1252,
-}
-
-impl Encoding {
-    /// The name used on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Encoding::Utf8 => "utf-8",
-            Encoding::Utf16Le => "utf-16le",
-            Encoding::Utf16Be => "utf-16be",
-            Encoding::Windows1252 => "windows-1252",
-        }
-    }
-}
-
-impl std::str::FromStr for Encoding {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
-            "utf-8" | "utf8" => Ok(Encoding::Utf8),
-            "utf-16" | "utf16" | "utf-16le" | "utf16le" => Ok(Encoding::Utf16Le),
-            "utf-16be" | "utf16be" => Ok(Encoding::Utf16Be),
-            "windows-1252" | "cp1252" | "latin1" | "latin-1" | "iso-8859-1" | "iso-8859-15" => Ok(Encoding::Windows1252),
-            other => Err(format!("unknown encoding {other:?}; expected utf-8, utf-16le, utf-16be or windows-1252")),
-        }
-    }
-}
-
-/// How CSV files are decoded. `None` = detect: the separator from the header line (`,` `;` tab),
-/// the encoding from a BOM (else UTF-8).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct CsvOptions {
-    /// Field separator.
-    pub delimiter: Option<u8>,
-    /// Text encoding.
-    pub encoding: Option<Encoding>,
-}
+// How CSV files are decoded (`--encoding`, `--delimiter`), under this crate's names: one type each
+// in mlgov-textfile. `None` = detect: the separator from the header line (`,` `;` tab), the
+// encoding from a BOM, else UTF-8 — Windows-1252 only when asked for, so that a UTF-8 file with one
+// broken byte is reported at its cell rather than silently read as another encoding.
+pub use mlgov_textfile::{TextEncoding as Encoding, TextOptions as CsvOptions};
 
 /// Validates `incoming` as an addition to `existing` (which is assumed valid): every problem of
 /// the merged base that concerns an incoming record, placed at its file and line.

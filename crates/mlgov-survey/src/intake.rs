@@ -10,9 +10,9 @@ use std::fmt;
 use std::io::Cursor;
 
 use crate::dataset::{Dataset, PerceptionAnswer, Respondent};
-use crate::decode::{self, TextOptions};
 use crate::instrument::{Instrument, PerceptionKind};
 use crate::limits::{self, LimitKind, Limits, XlsxCheck, thousands};
+use mlgov_textfile::{LineCounter, TextOptions, WithoutBom};
 
 /// File container.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -544,7 +544,7 @@ impl<'a> State<'a> {
         let v: i64 = match s.parse::<i64>() {
             Ok(v) => v,
             // A whole number written as a decimal, with a point or a comma (`4.0`, `4,0`).
-            Err(_) => match decode::parse_number(s).ok_or(()) {
+            Err(_) => match mlgov_textfile::parse_number(s).ok_or(()) {
                 Ok(f) if f.fract() == 0.0 && f.abs() < 1e12 => f as i64,
                 _ => {
                     self.err(row, Some(col), IntakeErrorKind::NotAnInteger { value: s.into() });
@@ -950,14 +950,14 @@ impl<'a> Source<'a> {
     pub(crate) fn open(bytes: &'a [u8], kind: FileKind, read: &ReadOptions, st: &mut State<'_>) -> Option<Source<'a>> {
         match kind {
             FileKind::Csv => {
-                let text = match decode::decode(bytes, read.text.encoding) {
+                let text = match mlgov_textfile::decode(bytes, read.text.encoding, WithoutBom::Guess) {
                     Ok((t, _)) => t,
                     Err(e) => {
                         st.err(e.line, None, IntakeErrorKind::Unreadable(e.to_string()));
                         return None;
                     }
                 };
-                let delimiter = read.text.delimiter.unwrap_or_else(|| decode::detect_delimiter(&text));
+                let delimiter = read.text.delimiter.unwrap_or_else(|| mlgov_textfile::detect_delimiter(text.as_bytes()));
                 Some(Source::Csv { text, delimiter })
             }
             FileKind::Xlsx => open_xlsx(bytes, &read.limits, st).map(|range| Source::Xlsx { range }),
@@ -1057,7 +1057,7 @@ impl Rows<'_> {
                     Ok(true) => {}
                     Ok(false) => return None,
                     Err(e) => {
-                        let row = e.position().map(|p| lines.line_at(text, p)).unwrap_or(0);
+                        let row = e.position().map(|p| lines.line_at(text, p.byte() as usize)).unwrap_or(0);
                         st.err(row, None, IntakeErrorKind::Unreadable(e.to_string()));
                         if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
                             continue;
@@ -1066,7 +1066,7 @@ impl Rows<'_> {
                         return None;
                     }
                 }
-                let row = rec.position().map(|p| lines.line_at(text, p)).unwrap_or(0);
+                let row = rec.position().map(|p| lines.line_at(text, p.byte() as usize)).unwrap_or(0);
                 if rec.len() > limits.max_columns {
                     st.err(row, None, IntakeErrorKind::LimitExceeded { limit: LimitKind::Columns, seen: rec.len() as u64, max: limits.max_columns as u64 });
                     *stopped = true;
@@ -1127,32 +1127,6 @@ impl Rows<'_> {
                 Some(row)
             }
         }
-    }
-}
-
-/// The 1-based line where a CSV record starts. The csv reader reports a record's start at the
-/// end of the previous record, which with CRLF line ends is the `\n` of the previous line's
-/// `\r\n` (so its line number was one too low), and before any blank lines it skipped: skip the
-/// line ends, then count `\n`s (incrementally: the file is scanned once).
-#[derive(Default)]
-pub(crate) struct LineCounter {
-    byte: usize,
-    line: usize,
-}
-
-impl LineCounter {
-    fn line_at(&mut self, text: &[u8], p: &csv::Position) -> usize {
-        let mut start = p.byte() as usize;
-        while matches!(text.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
-        }
-        let start = start.min(text.len());
-        if start < self.byte {
-            *self = LineCounter::default();
-        }
-        self.line += text[self.byte..start].iter().filter(|&&b| b == b'\n').count();
-        self.byte = start;
-        self.line + 1
     }
 }
 

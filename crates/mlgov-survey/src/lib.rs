@@ -9,7 +9,6 @@ pub mod analysis;
 pub mod bootstrap;
 pub mod collected;
 pub mod dataset;
-pub mod decode;
 pub mod export;
 pub mod instrument;
 pub mod intake;
@@ -29,9 +28,11 @@ pub use analysis::{
 pub use dataset::{Dataset, PerceptionAnswer, Respondent};
 pub use export::{write_long_csv, write_wide_csv};
 pub use instrument::{ActorCategory, ActorClass, Instrument, InstrumentError, LeadSide, Period};
-pub use decode::{TextEncoding, TextOptions};
 pub use intake::{FileKind, IntakeError, IntakeErrorKind, IntakeErrors, IntakeOptions, Layout, ReadOptions, read_survey, read_survey_with};
 pub use limits::{LimitKind, Limits};
+// How a CSV file is read (`ReadOptions::text`): decoding, separators and decimal commas are
+// mlgov-textfile's; the intake guesses the encoding of a file without a BOM.
+pub use mlgov_textfile::{TextEncoding, TextOptions};
 pub use mapping::{Mapping, MappingError, MappingOptions, Suggestion, Tool, detect_tool, read_mapped, suggest_mapping};
 pub use report::{ReportFile, ReportMeta, TableChart, build_report, charts_for};
 pub use synth::{SynthParams, SynthSize, synth, synth_localities};

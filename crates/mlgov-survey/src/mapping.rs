@@ -785,7 +785,7 @@ pub fn suggest_mapping(
             }
             let Some(i) = idx(col) else { continue };
             for v in distinct(i) {
-                if crate::decode::parse_number(&v).is_none() && scale_by_label(scale, &v).is_none() && !["NA", "N/A"].contains(&v.as_str()) && !odd.contains(&v) {
+                if mlgov_textfile::parse_number(&v).is_none() && scale_by_label(scale, &v).is_none() && !["NA", "N/A"].contains(&v.as_str()) && !odd.contains(&v) {
                     odd.push(v);
                 }
             }

@@ -4,7 +4,7 @@
 use crate::ctx::{store_err, CliError, Ctx};
 use crate::output::{gantt, table, wrap, GanttRow};
 use mlgov_domain::*;
-use mlgov_interchange::{check_addition, read_memory, read_path_with, CsvOptions, Encoding, Loaded};
+use mlgov_interchange::{check_addition, read_memory, read_path_with, CsvOptions, Loaded};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -38,13 +38,7 @@ pub struct CsvArgs {
 impl CsvArgs {
     /// The interchange reader's options, or a usage error naming the flag.
     pub fn options(&self) -> Result<CsvOptions, CliError> {
-        let delimiter = self
-            .delimiter
-            .as_deref()
-            .map(|d| mlgov_analysis::survey::mlgov_survey::decode::parse_delimiter(d).map_err(|e| CliError::Usage(format!("--delimiter: {e}"))))
-            .transpose()?;
-        let encoding = self.encoding.as_deref().map(|e| e.parse::<Encoding>().map_err(|e| CliError::Usage(format!("--encoding: {e}")))).transpose()?;
-        Ok(CsvOptions { delimiter, encoding })
+        super::survey_tools::text_options(self.delimiter.as_deref(), self.encoding.as_deref())
     }
 }
 

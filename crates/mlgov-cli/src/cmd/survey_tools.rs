@@ -39,8 +39,10 @@ pub struct FileArgs {
     pub max_columns: usize,
 }
 
-fn text_options(delimiter: Option<&str>, encoding: Option<&str>) -> Result<TextOptions, CliError> {
-    let delimiter = delimiter.map(|d| sv::decode::parse_delimiter(d).map_err(|e| CliError::Usage(format!("--delimiter: {e}")))).transpose()?;
+/// The `--delimiter` and `--encoding` flags of every command that reads CSV (surveys and the
+/// knowledge base alike), or a usage error naming the flag.
+pub(crate) fn text_options(delimiter: Option<&str>, encoding: Option<&str>) -> Result<TextOptions, CliError> {
+    let delimiter = delimiter.map(|d| mlgov_textfile::parse_delimiter(d).map_err(|e| CliError::Usage(format!("--delimiter: {e}")))).transpose()?;
     let encoding = encoding.map(|e| e.parse::<TextEncoding>().map_err(|e| CliError::Usage(format!("--encoding: {e}")))).transpose()?;
     Ok(TextOptions { delimiter, encoding })
 }
