@@ -1,14 +1,16 @@
 //! The HTTP face of [`Auth`]: [`routes`] (login, logout, `/api/v1/me`, accounts, tokens,
-//! projects, surveys, survey figures and releases, audit log, respondent form, survey progress
-//! page), [`layer`] (the
-//! middleware that authenticates each request, applies the CSRF defences and puts the
-//! [`Principal`] into request extensions) and [`mount`], which does both onto another router.
+//! projects, audit log), [`layer`] (the middleware that authenticates each request, applies the
+//! CSRF defences and puts the [`Principal`] into request extensions) and [`mount`], which does
+//! both onto another router. Other route sets mounted under the layer (survey collection) use the
+//! public pieces: [`Who`], [`Failure`], [`error_response`], [`render_page`] with
+//! [`PAGE_TEMPLATES`], [`cross_site_check`], [`parse_form`], [`is_form`].
 //!
 //! CSRF defences, in order, for every POST/PUT/PATCH/DELETE: a `Sec-Fetch-Site` other than
 //! `same-origin`/`none` is refused; an `Origin` that is neither the request's `Host` nor a
 //! configured origin is refused; a request authenticated by the session cookie must repeat the
 //! session's CSRF token in `X-CSRF-Token` or in the form field `csrf_token` (login is exempt: it
-//! has no session yet; the respondent form is exempt: its secret link token plays that part).
+//! has no session yet; the respondent form of `mlgov-collect` under `/respond/` is exempt: its
+//! secret link token plays that part).
 //! The cookie itself is `SameSite=Strict`, so browsers do not send it on cross-site requests.
 
 use std::convert::Infallible;
@@ -26,14 +28,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use minijinja::Environment;
-use mlgov_survey::instrument::PerceptionKind;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::policy::{AuthVia, Principal, Role};
-use crate::respond::{self, FieldError, FormValues};
 use crate::secret;
-use crate::service::{Auth, CookieSecure, OpenedInvitation, SaveError};
+use crate::service::{Auth, CookieSecure};
 use crate::AuthError;
 
 /// Name of the session cookie.
@@ -54,15 +54,16 @@ async fn run<T: Send + 'static>(f: impl FnOnce() -> Result<T, AuthError> + Send 
 pub struct Failure {
     err: AuthError,
     html: bool,
-    fields: Vec<FieldError>,
 }
 
 impl Failure {
-    fn api(err: AuthError) -> Failure {
-        Failure { err, html: false, fields: vec![] }
+    /// The JSON envelope.
+    pub fn api(err: AuthError) -> Failure {
+        Failure { err, html: false }
     }
-    fn page(err: AuthError) -> Failure {
-        Failure { err, html: true, fields: vec![] }
+    /// An HTML page (`message.html`).
+    pub fn page(err: AuthError) -> Failure {
+        Failure { err, html: true }
     }
 }
 
@@ -73,54 +74,59 @@ pub fn status_of(e: &AuthError) -> StatusCode {
         AuthError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         AuthError::Forbidden(_) => StatusCode::FORBIDDEN,
         AuthError::NotFound(_) => StatusCode::NOT_FOUND,
-        AuthError::Gone(_) => StatusCode::GONE,
         AuthError::Conflict(_) => StatusCode::CONFLICT,
         AuthError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-        AuthError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         AuthError::Database(_) | AuthError::Crypto(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
-fn code_of(e: &AuthError) -> &'static str {
+/// Machine-readable code of an error (`error.code` of the envelope).
+pub fn code_of(e: &AuthError) -> &'static str {
     match e {
         AuthError::BadCredentials => "bad_credentials",
         AuthError::Unauthenticated => "unauthenticated",
         AuthError::RateLimited { .. } => "rate_limited",
         AuthError::Forbidden(_) => "forbidden",
         AuthError::NotFound(_) => "not_found",
-        AuthError::Gone(_) => "gone",
         AuthError::Conflict(_) => "conflict",
         AuthError::Invalid { .. } => "invalid_data",
-        AuthError::Unavailable(_) => "unavailable",
         _ => "internal",
     }
 }
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        let status = status_of(&self.err);
-        // Internal details stay in the server; the client gets a generic message.
-        let message = if status.is_server_error() { "internal error".to_string() } else { self.err.to_string() };
-        let mut resp = if self.html {
-            let title = status.canonical_reason().unwrap_or("Error").to_string();
-            let login_link = status == StatusCode::UNAUTHORIZED;
-            (status, html_page("message.html", json!({ "title": title, "message": message, "login_link": login_link }))).into_response()
-        } else {
-            let mut fields = self.fields;
-            if let AuthError::Invalid { field, message } = &self.err {
-                fields.push(FieldError { field: field.clone(), message: message.clone() });
-            }
-            let body = json!({ "error": { "code": code_of(&self.err), "message": message, "fields": fields } });
-            (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+        let field = match &self.err {
+            AuthError::Invalid { field, message } => Some((field.as_str(), message.as_str())),
+            _ => None,
         };
+        let mut resp = error_response(status_of(&self.err), code_of(&self.err), &self.err.to_string(), field, self.html);
         if let AuthError::RateLimited { retry_after_secs } = self.err {
             resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs.max(1)));
         }
-        if status == StatusCode::UNAUTHORIZED && !self.html {
-            resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"mlgov\""));
-        }
         resp
     }
+}
+
+/// An error response of the server's one envelope: under the API `{"error": {"code", "message",
+/// "fields"}}` (`fields` lists the invalid `field` with its message, if any), elsewhere the
+/// `message.html` page. A server error's message is replaced by "internal error" (details stay in
+/// the server); a 401 of the API carries `WWW-Authenticate: Bearer realm="mlgov"`.
+pub fn error_response(status: StatusCode, code: &str, message: &str, field: Option<(&str, &str)>, html: bool) -> Response {
+    let message = if status.is_server_error() { "internal error".to_string() } else { message.to_string() };
+    let mut resp = if html {
+        let title = status.canonical_reason().unwrap_or("Error").to_string();
+        let login_link = status == StatusCode::UNAUTHORIZED;
+        (status, html_page("message.html", json!({ "title": title, "message": message, "login_link": login_link }))).into_response()
+    } else {
+        let fields: Vec<serde_json::Value> = field.map(|(f, m)| json!({ "field": f, "message": m })).into_iter().collect();
+        let body = json!({ "error": { "code": code, "message": message, "fields": fields } });
+        (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+    };
+    if status == StatusCode::UNAUTHORIZED && !html {
+        resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"mlgov\""));
+    }
+    resp
 }
 
 fn bad_body(msg: impl Into<String>) -> Failure {
@@ -129,27 +135,29 @@ fn bad_body(msg: impl Into<String>) -> Failure {
 
 // ---------------------------------------------------------------- templates
 
+/// The page frame (`base.html`) and the message page (`message.html`), for route sets mounted
+/// beside these that render pages in the same frame: add them to their own environment.
+pub const PAGE_TEMPLATES: &[(&str, &str)] = &[("base.html", include_str!("../templates/base.html")), ("message.html", include_str!("../templates/message.html"))];
+
 fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut e = Environment::new();
-        for (name, src) in [
-            ("base.html", include_str!("../templates/base.html")),
-            ("message.html", include_str!("../templates/message.html")),
-            ("login.html", include_str!("../templates/login.html")),
-            ("progress.html", include_str!("../templates/progress.html")),
-            ("respond.html", include_str!("../templates/respond.html")),
-        ] {
+        for (name, src) in PAGE_TEMPLATES.iter().copied().chain([("login.html", include_str!("../templates/login.html"))]) {
             e.add_template(name, src).expect("embedded template parses");
         }
         e
     })
 }
 
-/// Renders an embedded template as an HTML response body (with `no-store`: these pages carry
-/// personal answers or account data).
 fn html_page(name: &str, ctx: serde_json::Value) -> Response {
-    match env().get_template(name).and_then(|t| t.render(minijinja::Value::from(minijinja::value::Serde(&ctx)))) {
+    render_page(env(), name, ctx)
+}
+
+/// Renders template `name` of `env` as an HTML response body (with `no-store`: these pages carry
+/// personal answers or account data; and `no-referrer`: some URLs hold secret link tokens).
+pub fn render_page(env: &Environment<'_>, name: &str, ctx: serde_json::Value) -> Response {
+    match env.get_template(name).and_then(|t| t.render(minijinja::Value::from(minijinja::value::Serde(&ctx)))) {
         Ok(body) => (
             [
                 (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -312,10 +320,13 @@ pub fn parse_form(body: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
-fn is_form(headers: &HeaderMap) -> bool {
+/// Whether the request body is a URL-encoded form.
+pub fn is_form(headers: &HeaderMap) -> bool {
     headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
 }
 
+/// Login (no session yet) and the respondent form of `mlgov-collect` (its secret link token plays
+/// the part of the CSRF token) need no CSRF token.
 fn csrf_exempt(path: &str) -> bool {
     path == "/login" || path.starts_with("/respond/")
 }
@@ -390,14 +401,6 @@ pub fn routes(auth: Auth) -> Router {
         .route("/api/v1/tokens/{id}", axum::routing::delete(revoke_token))
         .route("/api/v1/projects", get(list_projects).post(create_project))
         .route("/api/v1/audit", get(audit_log))
-        .route("/api/v1/surveys", get(list_surveys).post(create_survey))
-        .route("/api/v1/surveys/{name}", get(survey_progress))
-        .route("/api/v1/surveys/{name}/invitations", post(invite))
-        .route("/api/v1/surveys/{name}/answers", get(raw_answers))
-        .route("/api/v1/surveys/{name}/aggregates", get(aggregates))
-        .route("/api/v1/surveys/{name}/releases", get(list_releases).post(publish_release))
-        .route("/admin/surveys/{name}", get(progress_page))
-        .route("/respond/{token}", get(respond_page).post(respond_post))
         .with_state(auth)
 }
 
@@ -407,24 +410,41 @@ pub fn mount(router: Router, auth: Auth) -> Router {
 }
 
 /// Opens the auth store beside the knowledge base at `location` (a SQLite file path or a
-/// `postgres://` URL, see [`crate::open_store`]; in memory when `None`) with the default settings
-/// and mounts onto `router`. If the store cannot be opened, this crate's routes answer 503 and the
-/// other routes get no principal (the public): the server fails closed.
-pub fn mount_at(router: Router, location: Option<&str>) -> Router {
+/// `postgres://` URL, see [`crate::open_store`]; in memory when `None`) and returns an [`Auth`]
+/// with the default settings.
+///
+/// # Errors
+/// [`AuthError::Database`] when the store cannot be opened.
+pub fn open_at(location: Option<&str>) -> Result<Auth, AuthError> {
     let store = match location {
-        Some(l) => crate::open_store(l),
-        None => crate::SqliteAuthStore::in_memory().map(|s| Box::new(s) as Box<dyn crate::AuthStore>),
+        Some(l) => crate::open_store(l)?,
+        None => Box::new(crate::SqliteAuthStore::in_memory()?),
     };
-    match store {
-        Ok(s) => mount(router, Auth::new(s, crate::Config { kb_location: location.map(str::to_string), ..crate::Config::default() })),
-        Err(e) => {
-            let msg = format!("accounts unavailable: {e}");
-            let unavailable = move || {
-                let msg = msg.clone();
-                async move { (StatusCode::SERVICE_UNAVAILABLE, msg).into_response() }
-            };
-            router.merge(Router::new().route("/login", axum::routing::any(unavailable.clone())).route("/api/v1/me", axum::routing::any(unavailable)))
-        }
+    Ok(Auth::new(store, crate::Config::default()))
+}
+
+/// A handler answering 503 with `message`, for routes whose store could not be opened.
+pub fn unavailable(message: String) -> axum::routing::MethodRouter {
+    axum::routing::any(move || {
+        let msg = message.clone();
+        async move { (StatusCode::SERVICE_UNAVAILABLE, msg).into_response() }
+    })
+}
+
+/// `router` with this crate's routes answering 503 (`accounts unavailable: …`) because the auth
+/// store could not be opened; the other routes get no principal (the public): fail closed.
+pub fn mount_unavailable(router: Router, error: &AuthError) -> Router {
+    let handler = unavailable(format!("accounts unavailable: {error}"));
+    router.merge(Router::new().route("/login", handler.clone()).route("/api/v1/me", handler))
+}
+
+/// Opens the auth store at `location` ([`open_at`]) and mounts onto `router`. If the store cannot
+/// be opened, this crate's routes answer 503 and the other routes get no principal (the public):
+/// the server fails closed ([`mount_unavailable`]).
+pub fn mount_at(router: Router, location: Option<&str>) -> Router {
+    match open_at(location) {
+        Ok(auth) => mount(router, auth),
+        Err(e) => mount_unavailable(router, &e),
     }
 }
 
@@ -679,213 +699,4 @@ async fn audit_log(State(auth): State<Auth>, Who(p): Who, q: Result<Query<LimitQ
         Err(e) => return Failure::api(AuthError::Invalid { field: "limit".into(), message: format!("expected a whole number: {e}") }).into_response(),
     };
     api(StatusCode::OK, move || auth.audit_log(&p, limit)).await
-}
-
-async fn list_surveys(State(auth): State<Auth>, Who(p): Who) -> Response {
-    api(StatusCode::OK, move || auth.surveys(&p)).await
-}
-
-#[derive(Deserialize)]
-struct SurveyBody {
-    name: String,
-    instrument: String,
-    project: String,
-}
-
-async fn create_survey(State(auth): State<Auth>, Who(p): Who, body: Bytes) -> Response {
-    let b: SurveyBody = match json_body(&body) {
-        Ok(b) => b,
-        Err(f) => return f.into_response(),
-    };
-    api(StatusCode::CREATED, move || auth.create_survey(&p, &b.name, &b.instrument, &b.project)).await
-}
-
-async fn survey_progress(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>) -> Response {
-    api(StatusCode::OK, move || auth.progress(&p, &name).map(|(s, pr)| json!({ "survey": s, "progress": pr }))).await
-}
-
-#[derive(Deserialize)]
-struct InviteBody {
-    count: usize,
-    #[serde(default)]
-    locality: Option<String>,
-}
-
-async fn invite(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>, body: Bytes) -> Response {
-    let b: InviteBody = match json_body(&body) {
-        Ok(b) => b,
-        Err(f) => return f.into_response(),
-    };
-    let mut r = api(StatusCode::CREATED, move || {
-        auth.invite(&p, &name, b.count, b.locality.as_deref()).map(|tokens| json!({ "links": tokens.iter().map(|t| format!("/respond/{t}")).collect::<Vec<_>>() }))
-    })
-    .await;
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
-}
-
-async fn raw_answers(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>) -> Response {
-    let mut r = api(StatusCode::OK, move || auth.raw_answers(&p, &name)).await;
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
-}
-
-#[derive(Deserialize, Default)]
-struct LiveQuery {
-    #[serde(default)]
-    live: Option<bool>,
-}
-
-/// The figures of a survey: the latest frozen release (everyone; 404 with the envelope when none
-/// is published), or with `?live=true` the figures computed now (admin; researchers of the
-/// survey's project; `no-store`).
-async fn aggregates(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>, q: Result<Query<LiveQuery>, axum::extract::rejection::QueryRejection>) -> Response {
-    let live = match q {
-        Ok(Query(q)) => q.live.unwrap_or(false),
-        Err(e) => return Failure::api(AuthError::Invalid { field: "live".into(), message: format!("expected true or false: {e}") }).into_response(),
-    };
-    if live {
-        let mut r = api(StatusCode::OK, move || auth.live_figures(&p, &name).map(|f| json!({ "live": true, "figures": f }))).await;
-        r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        r
-    } else {
-        api(StatusCode::OK, move || auth.released_figures(&p, &name)).await
-    }
-}
-
-async fn list_releases(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>) -> Response {
-    api(StatusCode::OK, move || auth.releases(&p, &name)).await
-}
-
-async fn publish_release(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>) -> Response {
-    api(StatusCode::CREATED, move || auth.publish_release(&p, &name)).await
-}
-
-async fn progress_page(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>) -> Response {
-    match run(move || auth.progress(&p, &name)).await {
-        Ok((s, pr)) => html_page("progress.html", json!({ "title": format!("Survey {}", s.name), "survey": s, "progress": pr })),
-        Err(e) => Failure::page(e).into_response(),
-    }
-}
-
-// ---------------------------------------------------------------- respondent form
-
-fn looks_like_token(t: &str) -> bool {
-    t.len() == 64 && t.bytes().all(|c| c.is_ascii_hexdigit())
-}
-
-#[derive(Serialize)]
-struct Opt {
-    value: String,
-    label: String,
-    selected: bool,
-}
-
-#[derive(Serialize)]
-struct Field {
-    name: String,
-    label: String,
-    options: Vec<Opt>,
-    error: Option<String>,
-}
-
-fn field(name: String, label: String, choices: Vec<(String, String)>, values: &FormValues, errors: &[FieldError]) -> Field {
-    let current: Vec<&str> = values.get(&name).map(|v| v.split(';').collect()).unwrap_or_default();
-    let options = choices.into_iter().map(|(value, label)| Opt { selected: current.contains(&value.as_str()), value, label }).collect();
-    let error = errors.iter().find(|e| e.field == name).map(|e| e.message.clone());
-    Field { name, label, options, error }
-}
-
-/// Renders the respondent form of an opened invitation with values and field errors.
-fn render_form(token: &str, o: &OpenedInvitation, values: &FormValues, errors: &[FieldError], saved: bool) -> Response {
-    let ins = &o.instrument;
-    let scale = |labels: &[mlgov_survey::instrument::ScaleLabel], min: i32, max: i32| -> Vec<(String, String)> {
-        (min..=max).map(|v| (v.to_string(), match labels.iter().find(|l| l.value == v) { Some(l) => format!("{v} — {}", l.label), None => v.to_string() })).collect()
-    };
-    let freq = scale(&ins.frequency.labels, ins.frequency.min, ins.frequency.max);
-    let nature = scale(&ins.nature.labels, ins.nature.answered_min, ins.nature.answered_max);
-    let periods: Vec<serde_json::Value> = ins
-        .periods
-        .iter()
-        .map(|p| {
-            let rows: Vec<serde_json::Value> = ins
-                .actors
-                .iter()
-                .map(|a| {
-                    json!({
-                        "actor": a.label,
-                        "freq": field(format!("freq_{}_{}", p.id, a.id), format!("{}: how often, {}", a.label, p.label), freq.clone(), values, errors),
-                        "nature": field(format!("nature_{}_{}", p.id, a.id), format!("{}: nature, {}", a.label, p.label), nature.clone(), values, errors),
-                    })
-                })
-                .collect();
-            json!({ "label": p.label, "rows": rows })
-        })
-        .collect();
-    let perceptions: Vec<serde_json::Value> = ins
-        .perceptions
-        .iter()
-        .map(|q| {
-            let choices = match q.kind {
-                PerceptionKind::Scale => scale(&q.labels, q.min.unwrap_or(1), q.max.unwrap_or(5)),
-                _ => q.options.iter().map(|o| (o.id.clone(), o.label.clone())).collect(),
-            };
-            json!({ "multi": q.kind == PerceptionKind::Multi, "field": field(q.id.clone(), q.label.clone(), choices, values, errors) })
-        })
-        .collect();
-    let roles = ins.roles.iter().map(|r| (r.id.clone(), r.label.clone())).collect();
-    let affs = ins.affiliations.iter().map(|r| (r.id.clone(), r.label.clone())).collect();
-    let ctx = json!({
-        "title": ins.title,
-        "action": format!("/respond/{token}"),
-        "saved": saved,
-        "error_count": errors.len(),
-        "role": field("role".into(), "Your role".into(), roles, values, errors),
-        "affiliation": field("affiliation".into(), "Political affiliation".into(), affs, values, errors),
-        "periods": periods,
-        "perceptions": perceptions,
-        "freq_range": format!("{}–{}", ins.frequency.min, ins.frequency.max),
-        "nature_range": format!("{} very conflictual – {} very collaborative", ins.nature.answered_min, ins.nature.answered_max),
-    });
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    (status, html_page("respond.html", ctx)).into_response()
-}
-
-#[derive(Deserialize, Default)]
-struct SavedQuery {
-    #[serde(default)]
-    saved: Option<String>,
-}
-
-async fn respond_page(State(auth): State<Auth>, Path(token): Path<String>, q: Result<Query<SavedQuery>, axum::extract::rejection::QueryRejection>) -> Response {
-    if !looks_like_token(&token) {
-        return Failure::page(AuthError::NotFound("invitation".into())).into_response();
-    }
-    let t = token.clone();
-    match run(move || auth.open_invitation(&t)).await {
-        Ok(o) => render_form(&token, &o, &o.values, &[], q.is_ok_and(|q| q.saved.is_some())),
-        Err(e) => Failure::page(e).into_response(),
-    }
-}
-
-async fn respond_post(State(auth): State<Auth>, Path(token): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
-    if !looks_like_token(&token) {
-        return Failure::page(AuthError::NotFound("invitation".into())).into_response();
-    }
-    if !is_form(&headers) {
-        return (StatusCode::UNSUPPORTED_MEDIA_TYPE, html_page("message.html", json!({ "title": "Unsupported form", "message": "expected a form post (application/x-www-form-urlencoded)" }))).into_response();
-    }
-    let pairs = parse_form(&body);
-    let submit = pairs.iter().any(|(k, v)| k == "action" && v == "submit");
-    let values = respond::collect(&pairs);
-    let t = token.clone();
-    let v = values.clone();
-    let result = tokio::task::spawn_blocking(move || auth.save_response(&t, &v, submit)).await;
-    match result {
-        Ok(Ok(_)) if submit => html_page("message.html", json!({ "title": "Thank you", "message": "Your answers have been submitted. This link can no longer be used." })),
-        Ok(Ok(_)) => (StatusCode::SEE_OTHER, [(header::LOCATION, format!("/respond/{token}?saved=1"))]).into_response(),
-        Ok(Err(SaveError::Fields { opened, errors })) => render_form(&token, &opened, &values, &errors, false),
-        Ok(Err(SaveError::Auth(e))) => Failure::page(e).into_response(),
-        Err(e) => Failure::page(AuthError::Database(e.to_string())).into_response(),
-    }
 }

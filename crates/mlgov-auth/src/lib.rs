@@ -1,17 +1,15 @@
 //! mlgov-auth: who may see and change what on a shared mlgov server — accounts and roles (a
 //! permission matrix as data), argon2id passwords, server-side sessions, CSRF defences, hashed
-//! revocable API tokens, login rate limiting, an audit log of raw-data access — and survey
-//! collection (single-use invitation links, a respondent form that works without JavaScript,
-//! raw answers readable only by the project) and the survey figures viewers and the public see:
-//! frozen releases that pass the release rule of `mlgov_disclosure` (researchers of the project see
-//! live figures).
+//! revocable API tokens, login rate limiting and an audit log of raw-data access. Survey
+//! collection (invitation links, the respondent form, raw answers, releases) is `mlgov-collect`,
+//! which checks rights through [`Auth::require`] and writes the audit log through [`Auth::audit`].
 //!
 //! Layers: [`policy`] (the matrix), [`secret`] (hashing and random tokens), [`limiter`],
-//! [`respond`] (form validation; pure), [`store`] (the [`AuthStore`] trait) with
-//! [`sqlite`] and [`postgres`] (its tables in the knowledge base's database, whichever backend that
-//! is; [`open_store`] picks one by the location), [`service`] ([`Auth`], the core, usable without
-//! HTTP), and [`http`] (the axum router and the middleware that puts the [`Principal`] into request
-//! extensions).
+//! [`store`] (the [`AuthStore`] trait) with [`sqlite`] and [`postgres`] (its tables in the
+//! knowledge base's database, whichever backend that is; [`open_store`] picks one by the
+//! location), [`service`] ([`Auth`], the core, usable without HTTP), and [`http`] (the axum router
+//! and the middleware that puts the [`Principal`] into request extensions, for this crate's routes
+//! and any others mounted under it).
 //!
 //! Sessions are a table of this crate, not `tower-sessions` (STACK.md's suggestion): a session
 //! here must belong to an account (deleted with it, ended by a password change), be stored only as
@@ -20,15 +18,14 @@
 //! same [`AuthStore`], with no extra dependency. Login throttling is hand-written for the reasons
 //! given in [`limiter`].
 //!
-//! *Invariants:* raw answers leave [`Auth`] only through [`Auth::raw_answers`], which checks
-//! the matrix and writes the audit log; no secret (password, session id, API or invitation token)
-//! is stored in clear; every state-changing HTTP request passes the cross-site checks.
+//! *Invariants:* no secret (password, session id, API token) is stored in clear; every
+//! state-changing HTTP request passes the cross-site checks; nothing here knows surveys (the
+//! matrix names their resources, `Surveys`, `RawData` and `Aggregates`, and that is all).
 
 pub mod http;
 pub mod limiter;
 pub mod policy;
 pub mod postgres;
-pub mod respond;
 pub mod secret;
 pub mod service;
 pub mod sqlite;
@@ -55,7 +52,7 @@ pub fn open_store(location: &str) -> Result<Box<dyn AuthStore>, AuthError> {
     }
 }
 
-/// Errors of accounts, sessions, tokens and survey collection.
+/// Errors of accounts, sessions, tokens and permission checks.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AuthError {
@@ -80,9 +77,6 @@ pub enum AuthError {
     /// No such thing.
     #[error("not found: {0}")]
     NotFound(String),
-    /// It existed but is used up (a submitted invitation).
-    #[error("{0}")]
-    Gone(String),
     /// The name is taken.
     #[error("conflict: {0}")]
     Conflict(String),
@@ -97,7 +91,4 @@ pub enum AuthError {
     /// Hashing failed.
     #[error("crypto: {0}")]
     Crypto(String),
-    /// A service this operation needs is not configured or not reachable.
-    #[error("unavailable: {0}")]
-    Unavailable(String),
 }

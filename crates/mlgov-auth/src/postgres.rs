@@ -1,4 +1,4 @@
-//! The PostgreSQL [`AuthStore`]: the tables of the SQLite schema (`auth_*`, `survey_*`) in the
+//! The PostgreSQL [`AuthStore`]: the tables of the SQLite schema (`auth_*`) in the
 //! knowledge base's PostgreSQL database, versioned in their own `auth_schema` table (the knowledge
 //! base uses `schema_migrations`), migrated under an advisory lock so servers starting together
 //! migrate once.
@@ -99,7 +99,13 @@ fn connect_client(url: &str, location: &str) -> Result<Client, AuthError> {
     Client::connect(url, NoTls).map_err(|e| AuthError::Database(format!("connecting to {location}: {}", describe(&e))))
 }
 
-fn migrate(client: &mut Client) -> Result<(), AuthError> {
+/// Applies pending auth migrations on `client`, under the advisory lock. Other crates whose tables
+/// refer to the auth tables (survey collection's refer to `auth_projects`) call this on their own
+/// connection before their own migrations.
+///
+/// # Errors
+/// [`AuthError::Database`] when a migration fails or the auth schema is newer than this build.
+pub fn apply_migrations(client: &mut Client) -> Result<(), AuthError> {
     let db = |e: ::postgres::Error| AuthError::Database(format!("auth migrations: {}", describe(&e)));
     let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
     let mut tx = client.transaction().map_err(db)?;
@@ -147,7 +153,7 @@ impl PgAuthStore {
         let location = redact(url);
         let client = off_runtime(|| {
             let mut c = connect_client(url, &location)?;
-            migrate(&mut c)?;
+            apply_migrations(&mut c)?;
             Ok::<_, AuthError>(c)
         })?;
         Ok(PgAuthStore { client: Mutex::new(Some(client)), url: url.to_string(), location })
@@ -243,16 +249,6 @@ const TOKEN_SELECT: &str = "SELECT t.id, t.token_hash, t.user_id, u.username, t.
 
 fn token_row(r: &Row) -> TokenRecord {
     TokenRecord { id: r.get(0), token_hash: r.get(1), user_id: r.get(2), username: r.get(3), label: r.get(4), created: r.get(5), revoked: r.get(6) }
-}
-
-const SURVEY_SELECT: &str = "SELECT id, name, instrument, project, created FROM survey_collections";
-
-fn survey_row(r: &Row) -> SurveyRecord {
-    SurveyRecord { id: r.get(0), name: r.get(1), instrument: r.get(2), project: r.get(3), created: r.get(4) }
-}
-
-fn count(n: i64) -> u64 {
-    u64::try_from(n).unwrap_or(0)
 }
 
 impl AuthStore for PgAuthStore {
@@ -382,117 +378,6 @@ impl AuthStore for PgAuthStore {
         self.with(|c| {
             let rows = c.query("SELECT time, username, action, resource FROM auth_audit ORDER BY id DESC LIMIT $1", &[&limit])?;
             Ok(rows.iter().map(|r| AuditEntry { time: r.get(0), user: r.get(1), action: r.get(2), resource: r.get(3) }).collect())
-        })
-    }
-
-    fn create_survey(&mut self, name: &str, instrument: &str, project: &str, now: i64) -> Result<SurveyRecord, AuthError> {
-        self.with(|c| {
-            let mut tx = c.transaction()?;
-            tx.execute("INSERT INTO auth_projects (name, created) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&project, &now])?;
-            let inserted = tx.query_one(
-                "INSERT INTO survey_collections (name, instrument, project, created) VALUES ($1, $2, $3, $4) RETURNING id",
-                &[&name, &instrument, &project, &now],
-            );
-            let id: i64 = match inserted {
-                Err(e) if is_unique_violation(&e) => return Err(AuthError::Conflict(format!("survey {name:?} already exists")).into()),
-                r => r?.get(0),
-            };
-            commit(tx)?;
-            Ok(SurveyRecord { id, name: name.into(), instrument: instrument.into(), project: project.into(), created: now })
-        })
-    }
-
-    fn survey(&self, name: &str) -> Result<Option<SurveyRecord>, AuthError> {
-        self.with(|c| Ok(c.query_opt(&format!("{SURVEY_SELECT} WHERE name = $1"), &[&name])?.as_ref().map(survey_row)))
-    }
-
-    fn survey_by_id(&self, id: i64) -> Result<Option<SurveyRecord>, AuthError> {
-        self.with(|c| Ok(c.query_opt(&format!("{SURVEY_SELECT} WHERE id = $1"), &[&id])?.as_ref().map(survey_row)))
-    }
-
-    fn surveys(&self) -> Result<Vec<SurveyRecord>, AuthError> {
-        self.with(|c| Ok(c.query(&format!("{SURVEY_SELECT} ORDER BY name COLLATE \"C\""), &[])?.iter().map(survey_row).collect()))
-    }
-
-    fn insert_invitations(&mut self, survey_id: i64, token_hashes: &[String], locality: Option<&str>, now: i64) -> Result<Vec<i64>, AuthError> {
-        self.with(|c| {
-            let mut tx = c.transaction()?;
-            let st = tx.prepare("INSERT INTO survey_invitations (survey_id, token_hash, locality, created) VALUES ($1, $2, $3, $4) RETURNING id")?;
-            let mut ids = Vec::with_capacity(token_hashes.len());
-            for h in token_hashes {
-                ids.push(tx.query_one(&st, &[&survey_id, h, &locality, &now])?.get(0));
-            }
-            commit(tx)?;
-            Ok(ids)
-        })
-    }
-
-    fn invitation(&self, token_hash: &str) -> Result<Option<InvitationRecord>, AuthError> {
-        self.with(|c| {
-            let row = c.query_opt("SELECT id, survey_id, token_hash, locality, created, started, submitted FROM survey_invitations WHERE token_hash = $1", &[&token_hash])?;
-            Ok(row.map(|r| InvitationRecord {
-                id: r.get(0),
-                survey_id: r.get(1),
-                token_hash: r.get(2),
-                locality: r.get(3),
-                created: r.get(4),
-                started: r.get(5),
-                submitted: r.get(6),
-            }))
-        })
-    }
-
-    fn save_answers(&mut self, invitation_id: i64, answers: &[Answer], submit: bool, now: i64) -> Result<(), AuthError> {
-        self.with(|c| {
-            let mut tx = c.transaction()?;
-            // The row lock makes a concurrent submission wait for this transaction and then see
-            // `submitted` set (READ COMMITTED re-reads the locked row), so only one lands.
-            let row = tx.query_opt("SELECT survey_id, submitted FROM survey_invitations WHERE id = $1 FOR UPDATE", &[&invitation_id])?;
-            let survey_id: i64 = match row {
-                Some(r) if r.get::<_, Option<i64>>(1).is_none() => r.get(0),
-                _ => return Err(AuthError::Gone("this invitation has already been used".into()).into()),
-            };
-            let submitted = submit.then_some(now);
-            tx.execute("UPDATE survey_invitations SET started = coalesce(started, $1), submitted = $2 WHERE id = $3", &[&now, &submitted, &invitation_id])?;
-            tx.execute("DELETE FROM survey_raw_answers WHERE invitation_id = $1", &[&invitation_id])?;
-            let st = tx.prepare("INSERT INTO survey_raw_answers (survey_id, invitation_id, item, period, value) VALUES ($1, $2, $3, $4, $5)")?;
-            for a in answers {
-                tx.execute(&st, &[&survey_id, &invitation_id, &a.item, &a.period, &a.value])?;
-            }
-            commit(tx)
-        })
-    }
-
-    fn answers_of(&self, invitation_id: i64) -> Result<Vec<Answer>, AuthError> {
-        self.with(|c| {
-            let rows = c.query("SELECT item, period, value FROM survey_raw_answers WHERE invitation_id = $1 ORDER BY item COLLATE \"C\", period COLLATE \"C\"", &[&invitation_id])?;
-            Ok(rows.iter().map(|r| Answer { item: r.get(0), period: r.get(1), value: r.get(2) }).collect())
-        })
-    }
-
-    fn raw_answers(&self, survey_id: i64) -> Result<Vec<RawAnswer>, AuthError> {
-        self.with(|c| {
-            let rows = c.query(
-                "SELECT a.invitation_id, i.locality, i.submitted IS NOT NULL, a.item, a.period, a.value FROM survey_raw_answers a \
-                 JOIN survey_invitations i ON i.id = a.invitation_id WHERE a.survey_id = $1 \
-                 ORDER BY a.invitation_id, a.item COLLATE \"C\", a.period COLLATE \"C\"",
-                &[&survey_id],
-            )?;
-            Ok(rows
-                .iter()
-                .map(|r| RawAnswer { respondent: r.get(0), locality: r.get(1), submitted: r.get(2), answer: Answer { item: r.get(3), period: r.get(4), value: r.get(5) } })
-                .collect())
-        })
-    }
-
-    fn progress(&self, survey_id: i64) -> Result<Progress, AuthError> {
-        self.with(|c| {
-            let r = c.query_one(
-                "SELECT count(*), count(*) FILTER (WHERE started IS NOT NULL AND submitted IS NULL), count(*) FILTER (WHERE submitted IS NOT NULL) \
-                 FROM survey_invitations WHERE survey_id = $1",
-                &[&survey_id],
-            )?;
-            Ok(Progress { invited: count(r.get(0)), started: count(r.get(1)), submitted: count(r.get(2)) })
         })
     }
 }

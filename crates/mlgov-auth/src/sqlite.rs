@@ -16,6 +16,27 @@ fn db(e: rusqlite::Error) -> AuthError {
     AuthError::Database(e.to_string())
 }
 
+/// Applies pending auth migrations on `conn` in one immediate transaction. Other crates whose
+/// tables refer to the auth tables (survey collection's refer to `auth_projects`) call this on
+/// their own connection before their own migrations.
+///
+/// # Errors
+/// [`AuthError::Database`] when a migration fails or the auth schema is newer than this build.
+pub fn apply_migrations(conn: &mut Connection) -> Result<(), AuthError> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
+    tx.execute_batch("CREATE TABLE IF NOT EXISTS auth_schema (version INTEGER NOT NULL) STRICT").map_err(db)?;
+    let current: i64 = tx.query_row("SELECT coalesce(max(version), 0) FROM auth_schema", [], |r| r.get(0)).map_err(db)?;
+    let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+    if current > newest {
+        return Err(AuthError::Database(format!("auth schema version {current} is newer than this build supports ({newest})")));
+    }
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+        tx.execute_batch(sql).map_err(db)?;
+        tx.execute("INSERT INTO auth_schema (version) VALUES (?1)", [version]).map_err(db)?;
+    }
+    tx.commit().map_err(db)
+}
+
 /// The SQLite auth store.
 pub struct SqliteAuthStore {
     conn: Connection,
@@ -36,24 +57,9 @@ impl SqliteAuthStore {
     fn setup(conn: Connection) -> Result<SqliteAuthStore, AuthError> {
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db)?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;").map_err(db)?;
-        let mut s = SqliteAuthStore { conn };
-        s.migrate()?;
-        Ok(s)
-    }
-
-    fn migrate(&mut self) -> Result<(), AuthError> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
-        tx.execute_batch("CREATE TABLE IF NOT EXISTS auth_schema (version INTEGER NOT NULL) STRICT").map_err(db)?;
-        let current: i64 = tx.query_row("SELECT coalesce(max(version), 0) FROM auth_schema", [], |r| r.get(0)).map_err(db)?;
-        let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
-        if current > newest {
-            return Err(AuthError::Database(format!("auth schema version {current} is newer than this build supports ({newest})")));
-        }
-        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-            tx.execute_batch(sql).map_err(db)?;
-            tx.execute("INSERT INTO auth_schema (version) VALUES (?1)", [version]).map_err(db)?;
-        }
-        tx.commit().map_err(db)
+        let mut conn = conn;
+        apply_migrations(&mut conn)?;
+        Ok(SqliteAuthStore { conn })
     }
 
     fn projects_of(&self, user_id: i64) -> Result<Vec<String>, AuthError> {
@@ -93,10 +99,6 @@ fn token_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TokenRecord> {
 }
 
 const TOKEN_SELECT: &str = "SELECT t.id, t.token_hash, t.user_id, u.username, t.label, t.created, t.revoked FROM auth_tokens t JOIN auth_users u ON u.id = t.user_id";
-
-fn survey_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SurveyRecord> {
-    Ok(SurveyRecord { id: r.get(0)?, name: r.get(1)?, instrument: r.get(2)?, project: r.get(3)?, created: r.get(4)? })
-}
 
 impl AuthStore for SqliteAuthStore {
     fn ensure_project(&mut self, name: &str, now: i64) -> Result<(), AuthError> {
@@ -230,119 +232,5 @@ impl AuthStore for SqliteAuthStore {
             .query_map([limit as i64], |r| Ok(AuditEntry { time: r.get(0)?, user: r.get(1)?, action: r.get(2)?, resource: r.get(3)? }))
             .map_err(db)?;
         rows.collect::<Result<_, _>>().map_err(db)
-    }
-
-    fn create_survey(&mut self, name: &str, instrument: &str, project: &str, now: i64) -> Result<SurveyRecord, AuthError> {
-        self.ensure_project(project, now)?;
-        let r = self.conn.execute(
-            "INSERT INTO survey_collections (name, instrument, project, created) VALUES (?1, ?2, ?3, ?4)",
-            params![name, instrument, project, now],
-        );
-        match r {
-            Err(e) if is_unique_violation(&e) => Err(AuthError::Conflict(format!("survey {name:?} already exists"))),
-            Err(e) => Err(db(e)),
-            Ok(_) => Ok(SurveyRecord { id: self.conn.last_insert_rowid(), name: name.into(), instrument: instrument.into(), project: project.into(), created: now }),
-        }
-    }
-
-    fn survey(&self, name: &str) -> Result<Option<SurveyRecord>, AuthError> {
-        self.conn.query_row("SELECT id, name, instrument, project, created FROM survey_collections WHERE name = ?1", [name], survey_row).optional().map_err(db)
-    }
-
-    fn survey_by_id(&self, id: i64) -> Result<Option<SurveyRecord>, AuthError> {
-        self.conn.query_row("SELECT id, name, instrument, project, created FROM survey_collections WHERE id = ?1", [id], survey_row).optional().map_err(db)
-    }
-
-    fn surveys(&self) -> Result<Vec<SurveyRecord>, AuthError> {
-        let mut st = self.conn.prepare("SELECT id, name, instrument, project, created FROM survey_collections ORDER BY name").map_err(db)?;
-        let rows = st.query_map([], survey_row).map_err(db)?;
-        rows.collect::<Result<_, _>>().map_err(db)
-    }
-
-    fn insert_invitations(&mut self, survey_id: i64, token_hashes: &[String], locality: Option<&str>, now: i64) -> Result<Vec<i64>, AuthError> {
-        let tx = self.conn.transaction().map_err(db)?;
-        let mut ids = Vec::with_capacity(token_hashes.len());
-        for h in token_hashes {
-            tx.execute("INSERT INTO survey_invitations (survey_id, token_hash, locality, created) VALUES (?1, ?2, ?3, ?4)", params![survey_id, h, locality, now])
-                .map_err(db)?;
-            ids.push(tx.last_insert_rowid());
-        }
-        tx.commit().map_err(db)?;
-        Ok(ids)
-    }
-
-    fn invitation(&self, token_hash: &str) -> Result<Option<InvitationRecord>, AuthError> {
-        self.conn
-            .query_row(
-                "SELECT id, survey_id, token_hash, locality, created, started, submitted FROM survey_invitations WHERE token_hash = ?1",
-                [token_hash],
-                |r| {
-                    Ok(InvitationRecord {
-                        id: r.get(0)?,
-                        survey_id: r.get(1)?,
-                        token_hash: r.get(2)?,
-                        locality: r.get(3)?,
-                        created: r.get(4)?,
-                        started: r.get(5)?,
-                        submitted: r.get(6)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(db)
-    }
-
-    fn save_answers(&mut self, invitation_id: i64, answers: &[Answer], submit: bool, now: i64) -> Result<(), AuthError> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
-        let changed = tx
-            .execute(
-                "UPDATE survey_invitations SET started = coalesce(started, ?1), submitted = CASE WHEN ?2 THEN ?1 ELSE NULL END WHERE id = ?3 AND submitted IS NULL",
-                params![now, submit, invitation_id],
-            )
-            .map_err(db)?;
-        if changed == 0 {
-            return Err(AuthError::Gone("this invitation has already been used".into()));
-        }
-        let survey_id: i64 = tx.query_row("SELECT survey_id FROM survey_invitations WHERE id = ?1", [invitation_id], |r| r.get(0)).map_err(db)?;
-        tx.execute("DELETE FROM survey_raw_answers WHERE invitation_id = ?1", [invitation_id]).map_err(db)?;
-        {
-            let mut st = tx.prepare_cached("INSERT INTO survey_raw_answers (survey_id, invitation_id, item, period, value) VALUES (?1, ?2, ?3, ?4, ?5)").map_err(db)?;
-            for a in answers {
-                st.execute(params![survey_id, invitation_id, a.item, a.period, a.value]).map_err(db)?;
-            }
-        }
-        tx.commit().map_err(db)
-    }
-
-    fn answers_of(&self, invitation_id: i64) -> Result<Vec<Answer>, AuthError> {
-        let mut st = self.conn.prepare("SELECT item, period, value FROM survey_raw_answers WHERE invitation_id = ?1 ORDER BY item, period").map_err(db)?;
-        let rows = st.query_map([invitation_id], |r| Ok(Answer { item: r.get(0)?, period: r.get(1)?, value: r.get(2)? })).map_err(db)?;
-        rows.collect::<Result<_, _>>().map_err(db)
-    }
-
-    fn raw_answers(&self, survey_id: i64) -> Result<Vec<RawAnswer>, AuthError> {
-        let mut st = self
-            .conn
-            .prepare(
-                "SELECT a.invitation_id, i.locality, i.submitted IS NOT NULL, a.item, a.period, a.value FROM survey_raw_answers a \
-                 JOIN survey_invitations i ON i.id = a.invitation_id WHERE a.survey_id = ?1 ORDER BY a.invitation_id, a.item, a.period",
-            )
-            .map_err(db)?;
-        let rows = st
-            .query_map([survey_id], |r| {
-                Ok(RawAnswer { respondent: r.get(0)?, locality: r.get(1)?, submitted: r.get(2)?, answer: Answer { item: r.get(3)?, period: r.get(4)?, value: r.get(5)? } })
-            })
-            .map_err(db)?;
-        rows.collect::<Result<_, _>>().map_err(db)
-    }
-
-    fn progress(&self, survey_id: i64) -> Result<Progress, AuthError> {
-        self.conn
-            .query_row(
-                "SELECT count(*), coalesce(sum(started IS NOT NULL AND submitted IS NULL), 0), coalesce(sum(submitted IS NOT NULL), 0) FROM survey_invitations WHERE survey_id = ?1",
-                [survey_id],
-                |r| Ok(Progress { invited: r.get::<_, i64>(0)? as u64, started: r.get::<_, i64>(1)? as u64, submitted: r.get::<_, i64>(2)? as u64 }),
-            )
-            .map_err(db)
     }
 }

@@ -1,4 +1,4 @@
-//! The storage interface of accounts, sessions, tokens, the audit log and survey collection:
+//! The storage interface of accounts, projects, sessions, tokens and the audit log:
 //! [`AuthStore`], with row types. Backends hold no rules (who may do what is decided by
 //! [`crate::Auth`]); they only guarantee atomicity where a method says so.
 
@@ -72,79 +72,7 @@ pub struct AuditEntry {
     pub resource: String,
 }
 
-/// A survey being collected.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SurveyRecord {
-    /// Id.
-    pub id: i64,
-    /// Name (in URLs).
-    pub name: String,
-    /// Instrument id.
-    pub instrument: String,
-    /// Owning project.
-    pub project: String,
-    /// Creation time, Unix seconds.
-    pub created: i64,
-}
-
-/// A single-use invitation.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InvitationRecord {
-    /// Id (the respondent's id in raw answers).
-    pub id: i64,
-    /// Survey.
-    pub survey_id: i64,
-    /// SHA-256 of the link token.
-    pub token_hash: String,
-    /// Locality the respondent answers for, if fixed by the invitation.
-    pub locality: Option<String>,
-    /// Creation time.
-    pub created: i64,
-    /// First save.
-    pub started: Option<i64>,
-    /// Submission (after which the link is unusable).
-    pub submitted: Option<i64>,
-}
-
-/// One answer: an item of the long layout of `docs/survey.md` (`freq_<actor>`,
-/// `nature_<actor>`, a perception id, `role`, `affiliation`), its period (`""` for none) and
-/// value as text.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, PartialOrd, Ord)]
-pub struct Answer {
-    /// Item.
-    pub item: String,
-    /// Period id or "".
-    pub period: String,
-    /// Value.
-    pub value: String,
-}
-
-/// A raw answer with its respondent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RawAnswer {
-    /// Invitation id (respondent).
-    pub respondent: i64,
-    /// Locality of the invitation.
-    pub locality: Option<String>,
-    /// Whether the response was submitted.
-    pub submitted: bool,
-    /// The answer.
-    #[serde(flatten)]
-    pub answer: Answer,
-}
-
-/// Collection progress of a survey.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
-pub struct Progress {
-    /// Invitations issued.
-    pub invited: u64,
-    /// Invitations with a saved response not yet submitted.
-    pub started: u64,
-    /// Submitted responses.
-    pub submitted: u64,
-}
-
-/// Storage of the auth and survey-collection tables.
+/// Storage of the auth tables.
 pub trait AuthStore: Send {
     /// Creates a project (no error if it exists).
     fn ensure_project(&mut self, name: &str, now: i64) -> Result<(), AuthError>;
@@ -186,27 +114,4 @@ pub trait AuthStore: Send {
     fn audit(&mut self, entry: &AuditEntry) -> Result<(), AuthError>;
     /// The newest `limit` audit entries, newest first.
     fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>, AuthError>;
-
-    /// Creates a survey; [`AuthError::Conflict`] if the name is taken.
-    fn create_survey(&mut self, name: &str, instrument: &str, project: &str, now: i64) -> Result<SurveyRecord, AuthError>;
-    /// A survey by name.
-    fn survey(&self, name: &str) -> Result<Option<SurveyRecord>, AuthError>;
-    /// A survey by id.
-    fn survey_by_id(&self, id: i64) -> Result<Option<SurveyRecord>, AuthError>;
-    /// Every survey, by name.
-    fn surveys(&self) -> Result<Vec<SurveyRecord>, AuthError>;
-    /// Stores invitations (one digest each) in one transaction; returns their ids.
-    fn insert_invitations(&mut self, survey_id: i64, token_hashes: &[String], locality: Option<&str>, now: i64) -> Result<Vec<i64>, AuthError>;
-    /// An invitation by token digest.
-    fn invitation(&self, token_hash: &str) -> Result<Option<InvitationRecord>, AuthError>;
-    /// Replaces the answers of an invitation and marks it started (and submitted when
-    /// `submit`), all in one transaction, and only if it has not been submitted:
-    /// [`AuthError::Gone`] otherwise (so two concurrent submissions cannot both land).
-    fn save_answers(&mut self, invitation_id: i64, answers: &[Answer], submit: bool, now: i64) -> Result<(), AuthError>;
-    /// The saved answers of an invitation.
-    fn answers_of(&self, invitation_id: i64) -> Result<Vec<Answer>, AuthError>;
-    /// Every raw answer of a survey (submitted and in progress).
-    fn raw_answers(&self, survey_id: i64) -> Result<Vec<RawAnswer>, AuthError>;
-    /// Collection progress.
-    fn progress(&self, survey_id: i64) -> Result<Progress, AuthError>;
 }

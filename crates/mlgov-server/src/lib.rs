@@ -256,7 +256,7 @@ impl Server {
                 let _ = tokio::task::spawn_blocking(move || w.reload_if_changed()).await;
             }
         });
-        axum::serve(self.listener, mlgov_auth::http::mount_at(app(self.state.clone()), self.state.db_path.as_deref().and_then(|p| p.to_str())).into_make_service_with_connect_info::<SocketAddr>())
+        axum::serve(self.listener, mlgov_collect::http::mount_at(app(self.state.clone()), self.state.db_path.as_deref().and_then(|p| p.to_str())).into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async { let _ = tokio::signal::ctrl_c().await; })
             .await
             .map_err(|source| ServeError::Io { addr, source })

@@ -84,7 +84,7 @@ impl DatasetEntry {
 }
 
 /// A collected survey (answers to invitation links) with its submitted answers, for the
-/// catalogue (`mlgov_auth::service::collected_dataset`).
+/// catalogue (`mlgov_collect::collected_dataset`).
 pub struct CollectedSurvey {
     /// Name.
     pub name: String,
@@ -99,12 +99,12 @@ pub struct CollectedSurvey {
 /// Every collected survey in the database at `location` with its submitted answers; none when
 /// the collection tables cannot be read (then only stored datasets and releases are listed).
 pub fn collected_surveys(location: &str) -> Result<Vec<CollectedSurvey>, String> {
-    let store = mlgov_auth::open_store(location).map_err(|e| e.to_string())?;
-    let instruments = mlgov_auth::Config::default().instruments;
+    let store = mlgov_collect::open_store(location).map_err(|e| e.to_string())?;
+    let instruments = mlgov_collect::Config::default().instruments;
     let mut out = Vec::new();
     for rec in store.surveys().map_err(|e| e.to_string())? {
         let Some(ins) = instruments.iter().find(|i| i.id == rec.instrument) else { continue };
-        let dataset = mlgov_auth::service::collected_dataset(store.as_ref(), &rec, ins).map_err(|e| e.to_string())?;
+        let dataset = mlgov_collect::collected_dataset(store.as_ref(), &rec, ins).map_err(|e| e.to_string())?;
         out.push(CollectedSurvey { name: rec.name, project: rec.project, instrument: ins.clone(), dataset });
     }
     Ok(out)

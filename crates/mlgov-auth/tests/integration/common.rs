@@ -1,6 +1,6 @@
 //! Shared fixtures: a fresh database on either backend ([`Backend`]: a temporary SQLite file, or
 //! a schema of its own on the PostgreSQL server named by `MLGOV_TEST_PG_URL`), a manual clock,
-//! four accounts and one survey; and [`on_both_backends!`], which turns one test body into a
+//! four accounts; and [`on_both_backends!`], which turns one test body into a
 //! SQLite test and a PostgreSQL test.
 
 use std::path::PathBuf;
@@ -125,8 +125,6 @@ pub struct Fixture {
     pub clock: Arc<ManualClock>,
     /// Bearer tokens of ada (admin), rita (researcher in p1), ned (researcher in p2), vic (viewer).
     pub tokens: Vec<String>,
-    /// One invitation token of survey s1.
-    pub invitation: String,
 }
 
 pub fn config() -> Config {
@@ -147,18 +145,14 @@ impl Fixture {
     /// On a fresh database of `backend`.
     pub fn on(backend: Backend) -> Fixture {
         let clock = Arc::new(ManualClock(AtomicI64::new(T0)));
-        // The knowledge-base store at the same location: survey datasets and releases live there.
-        mlgov_store_postgres::open_any(&backend.location(), mlgov_store_postgres::OpenMode::Create).unwrap_or_else(|e| panic!("creating the {} knowledge-base store: {e}", backend.name()));
-        let auth = Auth::with_clock(backend.open(), Config { kb_location: Some(backend.location()), ..config() }, clock.clone());
+        let auth = Auth::with_clock(backend.open(), config(), clock.clone());
         let root = Principal::cli_admin();
         auth.add_user(&root, "ada", Role::Admin, PASSWORD, &[]).unwrap();
         auth.add_user(&root, "rita", Role::Researcher, PASSWORD, &["p1".into()]).unwrap();
         auth.add_user(&root, "ned", Role::Researcher, PASSWORD, &["p2".into()]).unwrap();
         auth.add_user(&root, "vic", Role::Viewer, PASSWORD, &[]).unwrap();
         let tokens = ["ada", "rita", "ned", "vic"].iter().map(|u| auth.issue_token(&root, u, "tests").unwrap().token).collect();
-        auth.create_survey(&root, "s1", "whole-comm-interactions", "p1").unwrap();
-        let invitation = auth.invite(&root, "s1", 1, Some("loc:x")).unwrap().remove(0);
-        Fixture { backend, auth, clock, tokens, invitation }
+        Fixture { backend, auth, clock, tokens }
     }
 
     /// The principal of one column of [`WHO`].

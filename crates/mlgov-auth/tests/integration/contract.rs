@@ -1,10 +1,7 @@
 //! The storage contract of [`AuthStore`], run against both backends (`on_sqlite::…` always,
 //! `on_postgres::…` when `MLGOV_TEST_PG_URL` is set): users, sessions, tokens, the audit log,
-//! surveys, invitations and answers (including two concurrent submissions of one invitation),
-//! reopening; then PostgreSQL-only behaviour (migrations under concurrency, reconnecting after the
+//! reopening (the collection tables' contract is mlgov-collect's); then PostgreSQL-only behaviour (migrations under concurrency, reconnecting after the
 //! server dropped the connection, the router on a PostgreSQL URL).
-
-use std::sync::Barrier;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -16,10 +13,6 @@ use crate::common::*;
 
 fn strs(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
-}
-
-fn answer(item: &str, period: &str, value: &str) -> Answer {
-    Answer { item: item.into(), period: period.into(), value: value.into() }
 }
 
 fn session(id_hash: &str, user_id: i64, expires: i64) -> SessionRecord {
@@ -141,136 +134,12 @@ fn audit_log(b: Backend) {
     assert_eq!(b.open().audit_log(1).unwrap(), [entry(4)]);
 }
 
-fn surveys_invitations_and_answers(b: Backend) {
-    let mut s = b.open();
-    let s1 = s.create_survey("s1", "whole-comm-interactions", "p9", 7).unwrap();
-    assert_eq!((s1.name.as_str(), s1.instrument.as_str(), s1.project.as_str(), s1.created), ("s1", "whole-comm-interactions", "p9", 7));
-    assert_eq!(s.projects().unwrap(), strs(&["p9"]), "the project is created");
-    assert!(matches!(s.create_survey("s1", "whole-comm-interactions", "p9", 8), Err(AuthError::Conflict(_))));
-    let a0 = s.create_survey("a0", "whole-comm-interactions", "p9", 8).unwrap();
-    assert_eq!(s.survey("s1").unwrap(), Some(s1.clone()));
-    assert_eq!(s.survey_by_id(s1.id).unwrap(), Some(s1.clone()));
-    assert_eq!(s.survey("none").unwrap(), None);
-    assert_eq!(s.surveys().unwrap(), [a0.clone(), s1.clone()]);
-
-    let ids = s.insert_invitations(s1.id, &strs(&["i1", "i2", "i3"]), Some("loc:x"), 8).unwrap();
-    assert_eq!(ids.len(), 3);
-    assert!(ids.windows(2).all(|w| w[0] < w[1]));
-    let i4 = s.insert_invitations(s1.id, &strs(&["i4"]), None, 9).unwrap()[0];
-    assert_eq!(
-        s.invitation("i1").unwrap(),
-        Some(InvitationRecord { id: ids[0], survey_id: s1.id, token_hash: "i1".into(), locality: Some("loc:x".into()), created: 8, started: None, submitted: None })
-    );
-    assert_eq!(s.invitation("i4").unwrap().unwrap().locality, None);
-    assert_eq!(s.invitation("nope").unwrap(), None);
-    // One transaction: a duplicate digest inserts none of the batch.
-    assert!(s.insert_invitations(s1.id, &strs(&["i5", "i1"]), None, 9).is_err());
-    assert_eq!(s.invitation("i5").unwrap(), None);
-    assert_eq!(s.progress(s1.id).unwrap(), Progress { invited: 4, started: 0, submitted: 0 });
-
-    // Save, resume (replace), submit, then the invitation is used up.
-    let (i1, i2) = (ids[0], ids[1]);
-    s.save_answers(i1, &[answer("role", "", "local_official"), answer("freq_trade_unions", "p2", "3"), answer("freq_trade_unions", "p1", "4")], false, 10).unwrap();
-    assert_eq!(s.answers_of(i1).unwrap(), [answer("freq_trade_unions", "p1", "4"), answer("freq_trade_unions", "p2", "3"), answer("role", "", "local_official")]);
-    let inv = s.invitation("i1").unwrap().unwrap();
-    assert_eq!((inv.started, inv.submitted), (Some(10), None));
-    assert_eq!(s.progress(s1.id).unwrap(), Progress { invited: 4, started: 1, submitted: 0 });
-    s.save_answers(i1, &[answer("freq_trade_unions", "p1", "5")], false, 11).unwrap();
-    assert_eq!(s.answers_of(i1).unwrap(), [answer("freq_trade_unions", "p1", "5")], "a save replaces the previous answers");
-    assert_eq!(s.invitation("i1").unwrap().unwrap().started, Some(10), "started keeps the first save");
-    let final_answers = [answer("freq_trade_unions", "p1", "5"), answer("role", "", "expert_journalist")];
-    s.save_answers(i1, &final_answers, true, 12).unwrap();
-    let inv = s.invitation("i1").unwrap().unwrap();
-    assert_eq!((inv.started, inv.submitted), (Some(10), Some(12)));
-    assert!(matches!(s.save_answers(i1, &[], false, 13), Err(AuthError::Gone(_))));
-    assert!(matches!(s.save_answers(i1, &[answer("role", "", "x")], true, 13), Err(AuthError::Gone(_))));
-    assert!(matches!(s.save_answers(i4 + 1000, &[], true, 13), Err(AuthError::Gone(_))), "no such invitation");
-    assert_eq!(s.answers_of(i1).unwrap(), final_answers, "refused saves change nothing");
-    assert_eq!(s.invitation("i1").unwrap().unwrap().submitted, Some(12));
-    // Submitting directly, without a prior save, starts and submits at once.
-    s.save_answers(ids[2], &[answer("role", "", "local_official")], true, 14).unwrap();
-    let inv = s.invitation("i3").unwrap().unwrap();
-    assert_eq!((inv.started, inv.submitted), (Some(14), Some(14)));
-    s.save_answers(i2, &[answer("freq_employers", "p1", "2")], false, 15).unwrap();
-
-    // Raw answers: every respondent's, submitted or not, by respondent then item and period.
-    let raw = s.raw_answers(s1.id).unwrap();
-    type Flat<'a> = (i64, Option<&'a str>, bool, &'a str, &'a str, &'a str);
-    let rows: Vec<Flat<'_>> =
-        raw.iter().map(|r| (r.respondent, r.locality.as_deref(), r.submitted, r.answer.item.as_str(), r.answer.period.as_str(), r.answer.value.as_str())).collect();
-    assert_eq!(
-        rows,
-        [
-            (i1, Some("loc:x"), true, "freq_trade_unions", "p1", "5"),
-            (i1, Some("loc:x"), true, "role", "", "expert_journalist"),
-            (i2, Some("loc:x"), false, "freq_employers", "p1", "2"),
-            (ids[2], Some("loc:x"), true, "role", "", "local_official"),
-        ]
-    );
-    assert_eq!(s.raw_answers(a0.id).unwrap(), []);
-    assert_eq!(s.answers_of(i4).unwrap(), []);
-    assert_eq!(s.progress(s1.id).unwrap(), Progress { invited: 4, started: 1, submitted: 2 });
-    assert_eq!(s.progress(a0.id).unwrap(), Progress::default());
-}
-
-/// Two connections submit the same invitation at the same moment, many times over: exactly one
-/// submission lands each time, the other is told the link is used, and the stored answers are the
-/// winner's.
-fn concurrent_submissions_land_once(b: Backend) {
-    let mut setup = b.open();
-    let survey = setup.create_survey("race", "whole-comm-interactions", "p1", 1).unwrap();
-    let hashes: Vec<String> = (0..12).map(|i| format!("race-{i}")).collect();
-    let ids = setup.insert_invitations(survey.id, &hashes, None, 1).unwrap();
-    let mut stores = [b.open(), b.open()];
-    for &inv in &ids {
-        let barrier = Barrier::new(2);
-        let results: Vec<Result<(), AuthError>> = std::thread::scope(|sc| {
-            let handles: Vec<_> = stores
-                .iter_mut()
-                .enumerate()
-                .map(|(k, store)| {
-                    let barrier = &barrier;
-                    sc.spawn(move || {
-                        let mine = [answer("freq_trade_unions", "p1", &k.to_string()), answer("role", "", &format!("writer_{k}"))];
-                        barrier.wait();
-                        store.save_answers(inv, &mine, true, 2)
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().expect("thread")).collect()
-        });
-        let winners: Vec<usize> = results.iter().enumerate().filter(|(_, r)| r.is_ok()).map(|(k, _)| k).collect();
-        assert_eq!(winners.len(), 1, "invitation {inv}: {results:?}");
-        let loser = &results[1 - winners[0]];
-        assert!(matches!(loser, Err(AuthError::Gone(_))), "invitation {inv}: {loser:?}");
-        let k = winners[0];
-        assert_eq!(setup.answers_of(inv).unwrap(), [answer("freq_trade_unions", "p1", &k.to_string()), answer("role", "", &format!("writer_{k}"))]);
-    }
-    assert_eq!(setup.progress(survey.id).unwrap(), Progress { invited: 12, started: 0, submitted: 12 });
-    // Concurrent saves (not submissions) of one invitation both succeed; one of them is kept whole.
-    let inv = setup.insert_invitations(survey.id, &strs(&["race-save"]), None, 3).unwrap()[0];
-    let barrier = Barrier::new(2);
-    std::thread::scope(|sc| {
-        for (k, store) in stores.iter_mut().enumerate() {
-            let barrier = &barrier;
-            sc.spawn(move || {
-                barrier.wait();
-                store.save_answers(inv, &[answer("role", "", &format!("saver_{k}")), answer("x", "", &k.to_string())], false, 4).unwrap();
-            });
-        }
-    });
-    let kept = setup.answers_of(inv).unwrap();
-    assert!(kept == [answer("role", "", "saver_0"), answer("x", "", "0")] || kept == [answer("role", "", "saver_1"), answer("x", "", "1")], "{kept:?}");
-}
-
 fn reopening_keeps_everything_and_migrates_once(b: Backend) {
     let mut s = b.open();
     let u = s.create_user("keep", Role::Researcher, "h", &strs(&["p1"]), 1).unwrap();
-    let survey = s.create_survey("kept", "whole-comm-interactions", "p1", 1).unwrap();
     drop(s);
     let s = b.open();
     assert_eq!(s.user_by_name("KEEP").unwrap(), Some(u));
-    assert_eq!(s.survey("kept").unwrap(), Some(survey));
     assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM auth_schema"), ["1"]);
 }
 
@@ -279,8 +148,6 @@ on_both_backends!(std::convert::identity;
     sessions,
     tokens,
     audit_log,
-    surveys_invitations_and_answers,
-    concurrent_submissions_land_once,
     reopening_keeps_everything_and_migrates_once,
 );
 
@@ -339,12 +206,6 @@ fn pg_reconnects_after_the_server_drops_the_connection() {
     assert_eq!(s.tokens().unwrap().iter().map(|x| x.id).collect::<Vec<_>>(), [t]);
     assert_eq!(kill_store_connections(&schema), 1);
     assert!(matches!(s.create_user("ANN", Role::Viewer, "h", &[], 3), Err(AuthError::Conflict(_))), "rules still apply after a reconnect");
-    assert_eq!(kill_store_connections(&schema), 1);
-    let survey = s.create_survey("s", "whole-comm-interactions", "p", 4).unwrap();
-    let inv = s.insert_invitations(survey.id, &strs(&["i"]), None, 4).unwrap()[0];
-    assert_eq!(kill_store_connections(&schema), 1);
-    s.save_answers(inv, &[answer("role", "", "x")], true, 5).unwrap();
-    assert!(matches!(s.save_answers(inv, &[], true, 6), Err(AuthError::Gone(_))));
     assert_eq!(schema.admin().query_one("SELECT count(*) FROM auth_tokens", &[]).unwrap().get::<_, i64>(0), 1);
 }
 

@@ -205,16 +205,16 @@ async fn a_collected_survey_is_live_for_its_project_and_public_only_when_release
     // Six respondents answer through invitation links (the collection tables of the same database).
     let location = env.location.to_string_lossy().into_owned();
     let ds = tokio::task::spawn_blocking(move || {
-        let mut store = mlgov_auth::open_store(&location).expect("collection store");
+        let mut store = mlgov_collect::open_store(&location).expect("collection store");
         let s = store.create_survey("collected", "whole-comm-interactions", "p1", 0).expect("create");
         let ids = store.insert_invitations(s.id, &(0..7).map(|i| format!("{i:064x}")).collect::<Vec<_>>(), Some("loc:wc-se-jonkoping"), 0).expect("invite");
-        let answer = |item: &str, period: &str, value: &str| mlgov_auth::store::Answer { item: item.into(), period: period.into(), value: value.into() };
+        let answer = |item: &str, period: &str, value: &str| mlgov_collect::store::Answer { item: item.into(), period: period.into(), value: value.into() };
         for (i, id) in ids.iter().enumerate() {
             let answers = vec![answer("role", "", "elected_policymaker"), answer("freq_trade_unions", "p2", &(1 + i % 3).to_string())];
             // The seventh saves a draft without submitting: never analysed.
             store.save_answers(*id, &answers, i < 6, 1).expect("save");
         }
-        mlgov_auth::service::collected_dataset(store.as_ref(), &s, &Instrument::whole_comm()).expect("collected dataset")
+        mlgov_collect::collected_dataset(store.as_ref(), &s, &Instrument::whole_comm()).expect("collected dataset")
     })
     .await
     .unwrap();

@@ -5,14 +5,14 @@
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use mlgov_auth::http::mount;
 use mlgov_auth::Principal;
+use mlgov_collect::http::mount;
 use tower::ServiceExt;
 
 use crate::common::*;
 
 fn app(f: &Fixture) -> Router {
-    mount(Router::new(), f.auth.clone())
+    mount(Router::new(), f.auth.clone(), f.collect.clone())
 }
 
 async fn send(f: &Fixture, method: &str, uri: &str, bearer: Option<&str>, form: Option<&str>) -> (StatusCode, String) {
@@ -32,7 +32,7 @@ async fn send(f: &Fixture, method: &str, uri: &str, bearer: Option<&str>, form: 
 
 /// Respondents submit `forms` through their invitation links (the no-JavaScript form).
 async fn submit_all(f: &Fixture, forms: &[String]) {
-    let links = f.auth.invite(&Principal::cli_admin(), "s1", forms.len(), Some("loc:x")).unwrap();
+    let links = f.collect.invite(&Principal::cli_admin(), "s1", forms.len(), Some("loc:x")).unwrap();
     for (link, form) in links.iter().zip(forms) {
         let (s, page) = send(f, "POST", &format!("/respond/{link}"), None, Some(&format!("{form}&action=submit"))).await;
         assert_eq!(s, StatusCode::OK, "{page}");
