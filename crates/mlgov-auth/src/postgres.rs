@@ -7,20 +7,19 @@
 //! one transaction. A broken connection (the server was restarted) is replaced on the next call;
 //! the call that meets it reconnects once and runs again, unless the connection broke while
 //! committing — then whether the change landed is unknown and the call returns a clean
-//! [`AuthError::Database`] instead.
+//! [`AuthError::Database`] instead (`mlgov_store_postgres::reconnect`, shared with
+//! `mlgov_collect::postgres`).
 //!
 //! The client is the synchronous `postgres` crate, which runs its own small runtime: do not call a
 //! [`PgAuthStore`] from inside an async task (use `tokio::task::spawn_blocking`, as the HTTP layer
 //! does). Connecting and dropping are safe anywhere: inside a tokio runtime they happen on a
 //! separate thread.
 
-use std::sync::{Mutex, MutexGuard};
-
-use ::postgres::error::SqlState;
 use ::postgres::types::ToSql;
-use ::postgres::{Client, GenericClient, NoTls, Row, Transaction};
+use ::postgres::{Client, GenericClient, Row, Transaction};
 
-use mlgov_store_postgres::{describe_error as describe, redact};
+use mlgov_store_postgres::describe_error as describe;
+use mlgov_store_postgres::reconnect::{self, commit, is_unique_violation, Reconnecting};
 
 use crate::policy::Role;
 use crate::store::*;
@@ -34,69 +33,14 @@ pub const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgre
 /// base's key: the two migrate independently).
 const MIGRATION_LOCK: i64 = 0x6d6c_676f_7600_0a01;
 
-/// Why a unit of work failed: the database (maybe the connection), the database while
-/// committing, or a rule of the store (conflict, gone, …).
-enum Fail {
-    Pg(::postgres::Error),
-    Commit(::postgres::Error),
-    Auth(AuthError),
-}
-
-impl From<::postgres::Error> for Fail {
-    fn from(e: ::postgres::Error) -> Fail {
-        Fail::Pg(e)
-    }
-}
+/// A failed unit of work (`mlgov_store_postgres::reconnect`): the database, or a rule of this
+/// store passed through unchanged.
+type Fail = reconnect::Fail<AuthError>;
 
 impl From<AuthError> for Fail {
     fn from(e: AuthError) -> Fail {
-        Fail::Auth(e)
+        reconnect::Fail::Rule(e)
     }
-}
-
-fn commit(tx: Transaction<'_>) -> Result<(), Fail> {
-    tx.commit().map_err(Fail::Commit)
-}
-
-/// Whether `e` means the connection is gone (server restarted or shutting down, socket closed),
-/// as opposed to an error of the statement.
-fn connection_lost(e: &::postgres::Error, client: &Client) -> bool {
-    if e.is_closed() || client.is_closed() {
-        return true;
-    }
-    if let Some(d) = e.as_db_error() {
-        let c = d.code();
-        return *c == SqlState::ADMIN_SHUTDOWN || *c == SqlState::CRASH_SHUTDOWN || *c == SqlState::CANNOT_CONNECT_NOW || c.code().starts_with("08");
-    }
-    std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
-}
-
-fn is_unique_violation(e: &::postgres::Error) -> bool {
-    e.code() == Some(&SqlState::UNIQUE_VIOLATION)
-}
-
-/// Runs `f` off any tokio runtime: the synchronous client blocks on a runtime of its own, which
-/// tokio forbids on a thread that drives async tasks.
-fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    if tokio::runtime::Handle::try_current().is_err() {
-        return f();
-    }
-    std::thread::scope(|s| s.spawn(f).join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-}
-
-/// Closes a client (its `Drop` blocks on the client's runtime), on another thread inside a tokio
-/// runtime.
-fn discard(client: Option<Client>) {
-    let Some(c) = client else { return };
-    if tokio::runtime::Handle::try_current().is_ok() {
-        std::thread::spawn(move || drop(c));
-    } else {
-        drop(c);
-    }
-}
-
-fn connect_client(url: &str, location: &str) -> Result<Client, AuthError> {
-    Client::connect(url, NoTls).map_err(|e| AuthError::Database(format!("connecting to {location}: {}", describe(&e))))
 }
 
 /// Applies pending auth migrations on `client`, under the advisory lock. Other crates whose tables
@@ -122,24 +66,10 @@ pub fn apply_migrations(client: &mut Client) -> Result<(), AuthError> {
     tx.commit().map_err(db)
 }
 
-/// The PostgreSQL auth store.
+/// The PostgreSQL store: one reconnecting connection (`mlgov_store_postgres::reconnect`).
+#[derive(Debug)]
 pub struct PgAuthStore {
-    /// `None` after the connection was found broken (reconnected on the next call).
-    client: Mutex<Option<Client>>,
-    url: String,
-    location: String,
-}
-
-impl std::fmt::Debug for PgAuthStore {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PgAuthStore").field("location", &self.location).finish_non_exhaustive()
-    }
-}
-
-impl Drop for PgAuthStore {
-    fn drop(&mut self) {
-        discard(self.client.get_mut().unwrap_or_else(|p| p.into_inner()).take());
-    }
+    conn: Reconnecting,
 }
 
 impl PgAuthStore {
@@ -150,60 +80,17 @@ impl PgAuthStore {
     /// [`AuthError::Database`] when the server cannot be reached, a migration fails, or the auth
     /// schema is newer than this build.
     pub fn connect(url: &str) -> Result<PgAuthStore, AuthError> {
-        let location = redact(url);
-        let client = off_runtime(|| {
-            let mut c = connect_client(url, &location)?;
-            apply_migrations(&mut c)?;
-            Ok::<_, AuthError>(c)
-        })?;
-        Ok(PgAuthStore { client: Mutex::new(Some(client)), url: url.to_string(), location })
+        Ok(PgAuthStore { conn: Reconnecting::connect(url, |c| apply_migrations(c), AuthError::Database)? })
     }
 
     /// The database URL with any password masked.
     pub fn location(&self) -> &str {
-        &self.location
+        self.conn.location()
     }
 
-    fn lock(&self) -> MutexGuard<'_, Option<Client>> {
-        // Every write is one transaction, rolled back when interrupted, so a panic while holding
-        // the lock leaves the connection usable: poisoning is ignored.
-        self.client.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Runs `f` on the connection, (re)connecting first when there is none or it is closed. When
-    /// the connection turns out broken during `f`, reconnects and runs `f` once more — except when
-    /// it broke while committing (the outcome is unknown).
-    fn with<T>(&self, mut f: impl FnMut(&mut Client) -> Result<T, Fail>) -> Result<T, AuthError> {
-        let mut guard = self.lock();
-        let mut retried = false;
-        loop {
-            if guard.as_ref().is_none_or(Client::is_closed) {
-                discard(guard.take());
-                *guard = Some(off_runtime(|| connect_client(&self.url, &self.location))?);
-            }
-            let client = guard.as_mut().expect("connected above");
-            let (e, committing) = match f(client) {
-                Ok(v) => return Ok(v),
-                Err(Fail::Auth(e)) => return Err(e),
-                Err(Fail::Pg(e)) => (e, false),
-                Err(Fail::Commit(e)) => (e, true),
-            };
-            if !connection_lost(&e, client) {
-                return Err(AuthError::Database(describe(&e)));
-            }
-            discard(guard.take());
-            if committing {
-                return Err(AuthError::Database(format!(
-                    "the connection to {} broke while committing; the change may or may not have been saved: {}",
-                    self.location,
-                    describe(&e)
-                )));
-            }
-            if retried {
-                return Err(AuthError::Database(format!("connection to {} lost: {}", self.location, describe(&e))));
-            }
-            retried = true;
-        }
+    /// Runs `f` on the connection (reconnecting when it broke; see `Reconnecting::with`).
+    fn with<T>(&self, f: impl FnMut(&mut Client) -> Result<T, Fail>) -> Result<T, AuthError> {
+        self.conn.with(f, AuthError::Database)
     }
 
     /// One statement in its own transaction (so a broken connection before `COMMIT` means it
