@@ -4,7 +4,10 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/kb");
+    // The manifest directory of *this* build, read when the script runs (a compile-time `env!`
+    // would point at whichever checkout first compiled the script when target dirs are shared).
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join("../../data/kb");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     if let Ok(rd) = std::fs::read_dir(&root) {
@@ -27,6 +30,8 @@ fn main() {
             }
         }
     }
+    // A binary without the bundled base would make `mlgov demo` load nothing, silently.
+    assert!(files.len() >= 5, "found {} CSV files under {}: the bundled knowledge base is missing", files.len(), root.display());
     let mut out = String::from("/// The bundled knowledge-base files: (path relative to data/kb, contents).\npub const BUNDLED_KB: &[(&str, &[u8])] = &[\n");
     for f in &files {
         let rel = f.strip_prefix(&root).unwrap().display().to_string();

@@ -252,7 +252,7 @@ impl Collect {
         let stored = self.kb()?.survey(name).map_err(store_error)?.ok_or_else(|| CollectError::NotFound(format!("survey {name:?}")))?;
         let dec = mlgov_survey::stored::decode(name, &stored.instrument_toml, &stored.localities_csv, &stored.data).map_err(|e| CollectError::Database(e.to_string()))?;
         let localities = mlgov_analysis::survey::analysis_localities(&dec.localities, &self.kb_localities()?);
-        Ok(SurveySource { project: stored.project, dataset: dec.dataset, instrument: dec.instrument, version: stored.version, localities })
+        Ok(SurveySource { project: stored.summary.project, dataset: dec.dataset, instrument: dec.instrument, version: stored.summary.version, localities })
     }
 
     /// Live figures of a survey, computed now with the disclosure rules (admin; researchers of

@@ -49,7 +49,7 @@ pub struct DatasetEntry {
 impl DatasetEntry {
     /// A stored dataset.
     fn stored(stored: StoredSurvey) -> DatasetEntry {
-        DatasetEntry { summary: stored.summary(), stored: Some(stored), decoded: OnceLock::new() }
+        DatasetEntry { summary: stored.summary.clone(), stored: Some(stored), decoded: OnceLock::new() }
     }
 
     /// The submitted answers of a collected survey.
@@ -75,7 +75,7 @@ impl DatasetEntry {
     pub fn decoded(&self) -> Result<Arc<Decoded>, ApiError> {
         self.decoded
             .get_or_init(|| match &self.stored {
-                Some(st) => mlgov_survey::stored::decode(&st.name, &st.instrument_toml, &st.localities_csv, &st.data).map(Arc::new).map_err(|e| e.to_string()),
+                Some(st) => mlgov_survey::stored::decode(&st.summary.name, &st.instrument_toml, &st.localities_csv, &st.data).map(Arc::new).map_err(|e| e.to_string()),
                 None => Err(format!("survey {:?} has no answers loaded", self.summary.name)),
             })
             .clone()

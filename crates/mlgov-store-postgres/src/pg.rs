@@ -343,10 +343,11 @@ impl Store for PgStore {
             .query_opt(&format!("SELECT {SUMMARY_COLUMNS}, instrument_toml, localities_csv, data FROM survey_datasets WHERE name = $1"), &[&name])
             .map_err(|e| db_in("reading a survey", e))?;
         let Some(r) = row else { return Ok(None) };
-        Ok(Some(StoredSurvey::from_parts(summary_row(&r)?, r.get(10), r.get(11), r.get(12))))
+        Ok(Some(StoredSurvey { summary: summary_row(&r)?, instrument_toml: r.get(10), localities_csv: r.get(11), data: r.get(12) }))
     }
 
-    fn put_survey(&mut self, s: &StoredSurvey) -> Result<i64, StoreError> {
+    fn put_survey(&mut self, survey: &StoredSurvey) -> Result<i64, StoreError> {
+        let s = &survey.summary;
         let mut client = self.client();
         let mut tx = client.transaction().map_err(db)?;
         // The row lock on survey_versions serialises concurrent writers of one name.
@@ -362,7 +363,7 @@ impl Store for PgStore {
         tx.execute(
             "INSERT INTO survey_datasets (name, version, origin, synthetic, project, source_file, instrument_id, instrument_version, instrument_toml, localities_csv, data, respondents, written_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-            &[&s.name, &version, &s.origin.as_str(), &s.synthetic, &s.project, &s.source_file, &s.instrument_id, &s.instrument_version, &s.instrument_toml, &s.localities_csv, &s.data, &s.respondents, &s.written_at],
+            &[&s.name, &version, &s.origin.as_str(), &s.synthetic, &s.project, &s.source_file, &s.instrument_id, &s.instrument_version, &survey.instrument_toml, &survey.localities_csv, &survey.data, &s.respondents, &s.written_at],
         )
         .map_err(|e| db_in("writing the survey", e))?;
         tx.commit().map_err(|e| db_in("committing", e))?;

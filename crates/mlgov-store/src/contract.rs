@@ -4,7 +4,7 @@
 //! `MLGOV_TEST_PG_URL` names a server). Test support, hidden from the documented API; the
 //! `contract-tests` feature is kept for compatibility and changes nothing.
 
-use crate::{Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin};
+use crate::{Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary};
 use mlgov_domain::{Id, KnowledgeBase, Record};
 use std::collections::BTreeMap;
 
@@ -233,19 +233,21 @@ pub fn dangling_parent_rolls_back(s: &mut dyn Store) {
 /// A small survey dataset: non-ASCII text, quotes, a large-ish data column.
 pub fn survey_fixture(name: &str, data: &str) -> StoredSurvey {
     StoredSurvey {
-        name: name.to_string(),
-        version: 0,
-        origin: SurveyOrigin::Imported,
-        synthetic: false,
-        project: Some("pilot".into()),
-        source_file: "exports/Jönköping \"wave 1\".csv".into(),
-        instrument_id: "whole-comm".into(),
-        instrument_version: "1".into(),
+        summary: SurveySummary {
+            name: name.to_string(),
+            version: 0,
+            origin: SurveyOrigin::Imported,
+            synthetic: false,
+            project: Some("pilot".into()),
+            source_file: "exports/Jönköping \"wave 1\".csv".into(),
+            instrument_id: "whole-comm".into(),
+            instrument_version: "1".into(),
+            respondents: data.lines().count().saturating_sub(1) as i64,
+            written_at: "2026-12-06T10:00:00Z".into(),
+        },
         instrument_toml: "id = \"whole-comm\"\n# é, ö\n".into(),
         localities_csv: String::new(),
         data: data.to_string(),
-        respondents: data.lines().count().saturating_sub(1) as i64,
-        written_at: "2026-12-06T10:00:00Z".into(),
     }
 }
 
@@ -255,19 +257,20 @@ fn surveys_round_trip(store: &mut dyn Store) {
     let big: String = std::iter::once("respondent,locality\n".to_string()).chain((0..20_000).map(|i| format!("r{i},loc:x\n"))).collect();
     let a = survey_fixture("wave-1", &big);
     let mut b = survey_fixture("synth", "respondent,locality\nr1,loc:y\n");
-    b.origin = SurveyOrigin::Synthetic;
-    b.synthetic = true;
-    b.project = None;
+    b.summary.origin = SurveyOrigin::Synthetic;
+    b.summary.synthetic = true;
+    b.summary.project = None;
     b.localities_csv = "id,label\nloc:y,Y\n".into();
     assert_eq!(store.put_survey(&a).expect("put a"), 1);
     assert_eq!(store.put_survey(&b).expect("put b"), 1);
     let got = store.survey("wave-1").expect("read").expect("stored");
-    assert_eq!(got, StoredSurvey { version: 1, ..a.clone() }, "every column survives storage");
+    let v1 = |s: &StoredSurvey| StoredSurvey { summary: SurveySummary { version: 1, ..s.summary.clone() }, ..s.clone() };
+    assert_eq!(got, v1(&a), "every column survives storage");
     let got_b = store.survey("synth").expect("read").expect("stored");
-    assert_eq!(got_b, StoredSurvey { version: 1, ..b.clone() });
+    assert_eq!(got_b, v1(&b));
     let list = store.surveys().expect("list");
     assert_eq!(list.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["synth", "wave-1"], "listed by name");
-    assert_eq!(list[1], got.summary());
+    assert_eq!(list[1], got.summary);
     assert!(store.delete_survey("synth").expect("delete"));
     assert!(!store.delete_survey("synth").expect("delete again"));
     assert_eq!(store.surveys().expect("list").len(), 1);
@@ -279,7 +282,7 @@ fn survey_reimport_replaces_and_counts_versions(store: &mut dyn Store) {
     assert_eq!(store.put_survey(&v1).expect("v1"), 1);
     assert_eq!(store.put_survey(&v2).expect("v2"), 2);
     let got = store.survey("wave").expect("read").expect("stored");
-    assert_eq!((got.version, got.data.as_str(), got.respondents), (2, "respondent\nr1\nr2\n", 2), "the second import replaced the first");
+    assert_eq!((got.summary.version, got.data.as_str(), got.summary.respondents), (2, "respondent\nr1\nr2\n", 2), "the second import replaced the first");
     assert_eq!(store.surveys().expect("list").len(), 1, "one row per name");
     assert!(store.delete_survey("wave").expect("delete"));
     assert_eq!(store.put_survey(&v1).expect("v3"), 3, "versions keep counting after a delete, so releases never point at a reused version");

@@ -229,10 +229,11 @@ impl Store for SqliteStore {
             .map_err(db)?;
         let Some(row) = row else { return Ok(None) };
         let (s, toml, locs, data) = row?;
-        Ok(Some(StoredSurvey::from_parts(s, toml.map_err(db)?, locs.map_err(db)?, data.map_err(db)?)))
+        Ok(Some(StoredSurvey { summary: s, instrument_toml: toml.map_err(db)?, localities_csv: locs.map_err(db)?, data: data.map_err(db)? }))
     }
 
-    fn put_survey(&mut self, s: &StoredSurvey) -> Result<i64, StoreError> {
+    fn put_survey(&mut self, survey: &StoredSurvey) -> Result<i64, StoreError> {
+        let s = &survey.summary;
         let tx = self.conn.transaction().map_err(db)?;
         let prev: Option<i64> = tx.query_row("SELECT version FROM survey_versions WHERE name = ?1", [&s.name], |r| r.get(0)).optional().map_err(db)?;
         let version = prev.unwrap_or(0) + 1;
@@ -241,7 +242,7 @@ impl Store for SqliteStore {
         tx.execute(
             "INSERT INTO survey_datasets (name, version, origin, synthetic, project, source_file, instrument_id, instrument_version, instrument_toml, localities_csv, data, respondents, written_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            params![s.name, version, s.origin.as_str(), s.synthetic, s.project, s.source_file, s.instrument_id, s.instrument_version, s.instrument_toml, s.localities_csv, s.data, s.respondents, s.written_at],
+            params![s.name, version, s.origin.as_str(), s.synthetic, s.project, s.source_file, s.instrument_id, s.instrument_version, survey.instrument_toml, survey.localities_csv, survey.data, s.respondents, s.written_at],
         )
         .map_err(db)?;
         tx.commit().map_err(db)?;

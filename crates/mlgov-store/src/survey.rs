@@ -39,13 +39,27 @@ impl SurveyOrigin {
     }
 }
 
-/// One survey dataset with everything needed to analyse it again: the instrument it follows, the
-/// localities generated for it (synthetic data only) and the answers.
+/// One survey dataset with everything needed to analyse it again: what listings show of it, the
+/// instrument it follows, the localities generated for it (synthetic data only) and the answers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredSurvey {
+    /// Name, version (set by the store on write: 1, then +1 on every replacement), origin, flags.
+    pub summary: SurveySummary,
+    /// The instrument as TOML (so an edited instrument file never changes stored results).
+    pub instrument_toml: String,
+    /// Generated localities as CSV (`id,label,size_class,orientation,typology,country,synthetic`);
+    /// empty when the survey's localities are the knowledge base's.
+    pub localities_csv: String,
+    /// The answers in the canonical wide CSV layout of docs/survey.md.
+    pub data: String,
+}
+
+/// What a listing shows of a stored survey (everything but the instrument, localities and data).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SurveySummary {
     /// Name (letters, digits, `-`, `_`); unique in the store.
     pub name: String,
-    /// Version, set by the store: 1 on first write, +1 on every replacement.
+    /// Version, set by the store: 1 on first write, +1 on every replacement (ignored on write).
     pub version: i64,
     /// Where it came from.
     pub origin: SurveyOrigin,
@@ -59,60 +73,10 @@ pub struct StoredSurvey {
     pub instrument_id: String,
     /// Instrument version.
     pub instrument_version: String,
-    /// The instrument as TOML (so an edited instrument file never changes stored results).
-    pub instrument_toml: String,
-    /// Generated localities as CSV (`id,label,size_class,orientation,typology,country,synthetic`);
-    /// empty when the survey's localities are the knowledge base's.
-    pub localities_csv: String,
-    /// The answers in the canonical wide CSV layout of docs/survey.md.
-    pub data: String,
-    /// Number of respondents in `data`.
+    /// Number of respondents in the data.
     pub respondents: i64,
     /// When it was written (ISO 8601 UTC), set by the caller.
     pub written_at: String,
-}
-
-/// A stored survey without its data (for listings).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SurveySummary {
-    /// Name.
-    pub name: String,
-    /// Version.
-    pub version: i64,
-    /// Origin.
-    pub origin: SurveyOrigin,
-    /// Synthetic flag.
-    pub synthetic: bool,
-    /// Owning project.
-    pub project: Option<String>,
-    /// File it was read from.
-    pub source_file: String,
-    /// Instrument id.
-    pub instrument_id: String,
-    /// Instrument version.
-    pub instrument_version: String,
-    /// Respondents.
-    pub respondents: i64,
-    /// When it was written.
-    pub written_at: String,
-}
-
-impl StoredSurvey {
-    /// The listing view.
-    pub fn summary(&self) -> SurveySummary {
-        SurveySummary {
-            name: self.name.clone(),
-            version: self.version,
-            origin: self.origin,
-            synthetic: self.synthetic,
-            project: self.project.clone(),
-            source_file: self.source_file.clone(),
-            instrument_id: self.instrument_id.clone(),
-            instrument_version: self.instrument_version.clone(),
-            respondents: self.respondents,
-            written_at: self.written_at.clone(),
-        }
-    }
 }
 
 /// A frozen, published release of a survey's figures: what viewers and the public see. Releases
@@ -136,25 +100,4 @@ pub struct StoredRelease {
     /// Internal: which respondents stand behind each published cell (JSON), for the rule that two
     /// releases never differ by fewer than `k` respondents in a cell. Never served.
     pub cell_members: String,
-}
-
-impl StoredSurvey {
-    /// A survey from its summary and the three large columns (what a backend reads back).
-    pub fn from_parts(s: SurveySummary, instrument_toml: String, localities_csv: String, data: String) -> StoredSurvey {
-        StoredSurvey {
-            name: s.name,
-            version: s.version,
-            origin: s.origin,
-            synthetic: s.synthetic,
-            project: s.project,
-            source_file: s.source_file,
-            instrument_id: s.instrument_id,
-            instrument_version: s.instrument_version,
-            instrument_toml,
-            localities_csv,
-            data,
-            respondents: s.respondents,
-            written_at: s.written_at,
-        }
-    }
 }

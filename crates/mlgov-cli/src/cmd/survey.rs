@@ -14,7 +14,7 @@ use mlgov_analysis::survey::{survey_localities, whole_comm_localities};
 use serde_json::json;
 
 use crate::ctx::{store_err, CliError, Ctx};
-use mlgov_store::{Store, StoredSurvey, SurveyOrigin};
+use mlgov_store::{Store, StoredSurvey, SurveyOrigin, SurveySummary};
 use crate::output::table;
 
 /// Options shared by analyze and report.
@@ -270,25 +270,27 @@ pub(crate) fn load_survey(ctx: &Ctx, name: &str) -> Result<Loaded, CliError> {
     };
     let dec = sv::stored::decode(name, &stored.instrument_toml, &stored.localities_csv, &stored.data).map_err(|e| CliError::Data(e.to_string()))?;
     let locs = mlgov_analysis::survey::analysis_localities(&dec.localities, &survey_localities(&store.load().map_err(store_err)?));
-    Ok(Loaded { ins: dec.instrument, ds: dec.dataset, locs, version: stored.version })
+    Ok(Loaded { ins: dec.instrument, ds: dec.dataset, locs, version: stored.summary.version })
 }
 
 fn put(store: &mut dyn Store, name: &str, ds: &Dataset, ins: &Instrument, locs: Option<&[LocalityInfo]>, origin: SurveyOrigin, source_file: &str) -> Result<i64, CliError> {
     let enc = sv::stored::encode(ds, ins, locs);
     let stored = StoredSurvey {
-        name: name.to_string(),
-        version: 0,
-        origin,
-        synthetic: ds.synthetic,
-        project: None,
-        source_file: source_file.to_string(),
-        instrument_id: ins.id.clone(),
-        instrument_version: ins.version.clone(),
+        summary: SurveySummary {
+            name: name.to_string(),
+            version: 0,
+            origin,
+            synthetic: ds.synthetic,
+            project: None,
+            source_file: source_file.to_string(),
+            instrument_id: ins.id.clone(),
+            instrument_version: ins.version.clone(),
+            respondents: ds.len() as i64,
+            written_at: mlgov_auth::service::iso_time(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)),
+        },
         instrument_toml: enc.instrument_toml,
         localities_csv: enc.localities_csv,
         data: enc.data,
-        respondents: ds.len() as i64,
-        written_at: mlgov_auth::service::iso_time(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)),
     };
     store.put_survey(&stored).map_err(store_err)
 }
@@ -413,7 +415,7 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
             let Some(stored) = store.survey(name).map_err(store_err)? else {
                 return Err(CliError::Data(format!("no survey named {name:?}")));
             };
-            let respondents = stored.respondents;
+            let respondents = stored.summary.respondents;
             if long {
                 let dec = sv::stored::decode(name, &stored.instrument_toml, &stored.localities_csv, &stored.data).map_err(|e| CliError::Data(e.to_string()))?;
                 let f = std::fs::File::create(out).map_err(|e| CliError::Usage(format!("{}: {e}", out.display())))?;
@@ -428,11 +430,11 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
                 std::fs::write(&p, stored.localities_csv.as_bytes())?;
                 loc_path = Some(PathBuf::from(p).display().to_string());
             }
-            let v = json!({"name": name, "out": out.display().to_string(), "layout": layout, "respondents": respondents, "localities": loc_path, "synthetic": stored.synthetic});
+            let v = json!({"name": name, "out": out.display().to_string(), "layout": layout, "respondents": respondents, "localities": loc_path, "synthetic": stored.summary.synthetic});
             ctx.emit(&v, || {
                 format!(
                     "wrote {}survey {name:?} ({respondents} respondents, {layout} layout) to {}{}",
-                    if stored.synthetic { "SYNTHETIC " } else { "" },
+                    if stored.summary.synthetic { "SYNTHETIC " } else { "" },
                     out.display(),
                     loc_path.as_ref().map(|p| format!("; its localities to {p}")).unwrap_or_default()
                 )

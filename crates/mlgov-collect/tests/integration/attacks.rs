@@ -124,19 +124,21 @@ async fn a_collection_cannot_take_the_name_of_a_stored_dataset() {
     let mut kb = mlgov_store_postgres::open_any(&f.backend.location(), mlgov_store_postgres::OpenMode::Existing).unwrap();
     let ds = mlgov_survey::synth(&mlgov_survey::synth_localities(2, 1), mlgov_survey::SynthSize::PerLocality(6), 1, &Default::default(), &mlgov_survey::Instrument::whole_comm());
     let stored = mlgov_store::StoredSurvey {
-        name: "imported".into(),
-        version: 0,
-        origin: mlgov_store::SurveyOrigin::Imported,
-        synthetic: true,
-        project: Some("p1".into()),
-        source_file: "x.csv".into(),
-        instrument_id: "whole-comm-interactions".into(),
-        instrument_version: "1".into(),
+        summary: mlgov_store::SurveySummary {
+            name: "imported".into(),
+            version: 0,
+            origin: mlgov_store::SurveyOrigin::Imported,
+            synthetic: true,
+            project: Some("p1".into()),
+            source_file: "x.csv".into(),
+            instrument_id: "whole-comm-interactions".into(),
+            instrument_version: "1".into(),
+            respondents: ds.len() as i64,
+            written_at: "2026-01-01T00:00:00Z".into(),
+        },
         instrument_toml: mlgov_survey::instrument::WHOLE_COMM_TOML.into(),
         localities_csv: String::new(),
         data: String::from_utf8(write_wide(&ds)).unwrap(),
-        respondents: ds.len() as i64,
-        written_at: "2026-01-01T00:00:00Z".into(),
     };
     kb.put_survey(&stored).unwrap();
     let (s, body) = send_json(&f, "/api/v1/surveys", r#"{"name":"imported","instrument":"whole-comm-interactions","project":"p1"}"#).await;

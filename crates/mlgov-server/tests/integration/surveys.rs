@@ -5,7 +5,7 @@
 //! caches never hand one audience's page to another. Every test runs on both backends.
 
 use mlgov_disclosure::Rules;
-use mlgov_store::{Store, StoredRelease, StoredSurvey, SurveyOrigin};
+use mlgov_store::{Store, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary};
 use mlgov_survey::{analyze, AnalysisConfig, AnalysisKind, Dimension, Instrument, LocalityInfo, SynthParams, SynthSize};
 
 use super::common::Env;
@@ -23,19 +23,21 @@ async fn store_synthetic(env: &Env, name: &'static str, project: Option<&'static
     let ds = mlgov_survey::synth(&locs, SynthSize::PerLocality(6), 11, &SynthParams::default(), &ins);
     let enc = mlgov_survey::stored::encode(&ds, &ins, None);
     let stored = StoredSurvey {
-        name: name.into(),
-        version: 0,
-        origin: SurveyOrigin::Synthetic,
-        synthetic: true,
-        project: project.map(str::to_string),
-        source_file: String::new(),
-        instrument_id: ins.id.clone(),
-        instrument_version: ins.version.clone(),
+        summary: SurveySummary {
+            name: name.into(),
+            version: 0,
+            origin: SurveyOrigin::Synthetic,
+            synthetic: true,
+            project: project.map(str::to_string),
+            source_file: String::new(),
+            instrument_id: ins.id.clone(),
+            instrument_version: ins.version.clone(),
+            respondents: ds.len() as i64,
+            written_at: "2026-12-06T12:00:00Z".into(),
+        },
         instrument_toml: enc.instrument_toml,
         localities_csv: enc.localities_csv,
         data: enc.data,
-        respondents: ds.len() as i64,
-        written_at: "2026-12-06T12:00:00Z".into(),
     };
     env.with_store(move |s: &mut dyn Store| s.put_survey(&stored).expect("put survey")).await;
     ds
