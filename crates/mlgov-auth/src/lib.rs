@@ -30,6 +30,8 @@ pub mod secret;
 pub mod service;
 pub mod sqlite;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use policy::{allowed, Action, AuthVia, Grant, Principal, Resource, Role};
 pub use service::{Auth, Clock, Config, CookieSecure, SystemClock, User};

@@ -5,8 +5,6 @@
 //! mlgov-collect. PostgreSQL tests need
 //! `MLGOV_TEST_PG_URL` (`scripts/pg-test.sh` sets it); without it they print a notice and pass.
 
-#[path = "integration/common.rs"]
-mod common;
 #[path = "integration/contract.rs"]
 mod contract;
 #[path = "integration/accounts.rs"]

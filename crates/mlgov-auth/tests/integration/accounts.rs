@@ -4,7 +4,8 @@
 use mlgov_auth::secret::{self, PasswordParams};
 use mlgov_auth::{allowed, Action, AuthError, Grant, Principal, Resource, Role};
 
-use crate::common::*;
+use mlgov_auth::testing::*;
+use mlgov_store_postgres::testing::*;
 
 /// Every (role, action, resource) → grant, written out by hand: A = allow, M = if member,
 /// . = deny. Columns: PublishedPages, Aggregates, RawData, Surveys, Users, Tokens, Projects,
@@ -33,7 +34,7 @@ fn role_action_matrix_is_as_specified() {
     }
 }
 
-fn membership_decides_if_member_grants(f: Fixture) {
+fn membership_decides_if_member_grants(f: Accounts) {
     let rita = f.principal("member");
     assert!(rita.may(Action::Read, Resource::RawData, Some("p1")));
     assert!(!rita.may(Action::Read, Resource::RawData, Some("p2")));
@@ -56,15 +57,8 @@ fn passwords_are_argon2id_salted_and_verified() {
     assert!(default.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{default}");
 }
 
-fn stored_passwords_and_tokens_are_not_in_clear(f: Fixture) {
-    let hash = f.backend.strings("SELECT password_hash FROM auth_users WHERE username = 'ada'").remove(0);
-    assert!(hash.starts_with("$argon2id$") && !hash.contains(PASSWORD));
-    let digests = f.backend.strings("SELECT token_hash FROM auth_tokens");
-    assert_eq!(digests.len(), 4);
-    for t in &f.tokens {
-        assert!(!digests.contains(t));
-        assert!(digests.contains(&secret::token_digest(t)));
-    }
+fn stored_passwords_and_tokens_are_not_in_clear(f: Accounts) {
+    f.assert_passwords_and_tokens_hashed();
     // Nor anywhere else: no column of any auth table holds a password or token in clear (the
     // invitation links of survey collection: mlgov-collect's test of the same name).
     let everything = f.backend.strings(
@@ -76,7 +70,7 @@ fn stored_passwords_and_tokens_are_not_in_clear(f: Fixture) {
     }
 }
 
-fn tokens_authenticate_until_revoked(f: Fixture) {
+fn tokens_authenticate_until_revoked(f: Accounts) {
     let admin = f.principal("admin");
     let issued = f.auth.issue_token(&admin, "vic", "export").unwrap();
     let p = f.auth.token_principal(&issued.token).unwrap().unwrap();
@@ -94,7 +88,7 @@ fn tokens_authenticate_until_revoked(f: Fixture) {
     assert!(f.auth.token_principal(&t.token).unwrap().is_none());
 }
 
-fn sessions_expire(f: Fixture) {
+fn sessions_expire(f: Accounts) {
     let out = f.auth.login("rita", PASSWORD, "10.0.0.1").unwrap();
     assert_eq!(out.expires, T0 + 3600);
     f.clock.advance(3599);
@@ -104,7 +98,7 @@ fn sessions_expire(f: Fixture) {
     assert!(f.auth.session_principal(&out.session_id).unwrap().is_none(), "expired at ttl");
 }
 
-fn logout_and_password_change_end_sessions(f: Fixture) {
+fn logout_and_password_change_end_sessions(f: Accounts) {
     let a = f.auth.login("rita", PASSWORD, "ip").unwrap();
     f.auth.logout(&a.session_id).unwrap();
     assert!(f.auth.session_principal(&a.session_id).unwrap().is_none());
@@ -115,7 +109,7 @@ fn logout_and_password_change_end_sessions(f: Fixture) {
     assert!(f.auth.login("rita", "another long passphrase", "ip").is_ok());
 }
 
-fn login_is_rate_limited_per_account_after_five_failures(f: Fixture) {
+fn login_is_rate_limited_per_account_after_five_failures(f: Accounts) {
     for i in 0..5 {
         assert_eq!(f.auth.login("rita", "wrong password!", &format!("10.0.0.{i}")).unwrap_err(), AuthError::BadCredentials);
     }
@@ -126,7 +120,7 @@ fn login_is_rate_limited_per_account_after_five_failures(f: Fixture) {
     assert!(f.auth.login("rita", PASSWORD, "10.9.9.9").is_ok(), "window over");
 }
 
-fn login_is_rate_limited_per_address(f: Fixture) {
+fn login_is_rate_limited_per_address(f: Accounts) {
     for i in 0..20 {
         let _ = f.auth.login(&format!("nobody{i}"), "wrong password!", "203.0.113.7");
     }
@@ -134,11 +128,11 @@ fn login_is_rate_limited_per_address(f: Fixture) {
     assert!(f.auth.login("vic", PASSWORD, "198.51.100.1").is_ok());
 }
 
-fn unknown_user_and_wrong_password_look_the_same(f: Fixture) {
+fn unknown_user_and_wrong_password_look_the_same(f: Accounts) {
     assert_eq!(f.auth.login("nobody", PASSWORD, "ip").unwrap_err(), f.auth.login("rita", "wrong password!", "ip").unwrap_err());
 }
 
-fn account_rules(f: Fixture) {
+fn account_rules(f: Accounts) {
     let admin = f.principal("admin");
     assert!(matches!(f.auth.add_user(&admin, "ada", Role::Viewer, PASSWORD, &[]), Err(AuthError::Conflict(_))));
     assert!(matches!(f.auth.add_user(&admin, "ADA", Role::Viewer, PASSWORD, &[]), Err(AuthError::Conflict(_))), "names are case-insensitive");
@@ -150,7 +144,7 @@ fn account_rules(f: Fixture) {
     assert_eq!(names, ["ada", "ned", "rita", "vic"]);
 }
 
-on_both_backends!(Fixture::on;
+on_both_backends!(Accounts::on;
     membership_decides_if_member_grants,
     stored_passwords_and_tokens_are_not_in_clear,
     tokens_authenticate_until_revoked,

@@ -9,7 +9,8 @@ use mlgov_auth::store::*;
 use mlgov_auth::{AuthError, AuthStore, PgAuthStore, Role};
 use tower::ServiceExt;
 
-use crate::common::*;
+use mlgov_auth::testing::*;
+use mlgov_store_postgres::testing::*;
 
 fn strs(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
@@ -23,8 +24,8 @@ fn names(s: &dyn AuthStore) -> Vec<String> {
     s.users().unwrap().into_iter().map(|u| u.username).collect()
 }
 
-fn users(b: Backend) {
-    let mut s = b.open();
+fn users(b: TestDb) {
+    let mut s = b.open_auth();
     let ann = s.create_user("Ann", Role::Researcher, "hash-1", &strs(&["p2", "p1"]), 10).unwrap();
     assert!(ann.id > 0);
     assert_eq!(
@@ -82,8 +83,8 @@ fn users(b: Backend) {
     assert_ne!(again.id, ann.id);
 }
 
-fn sessions(b: Backend) {
-    let mut s = b.open();
+fn sessions(b: TestDb) {
+    let mut s = b.open_auth();
     let u = s.create_user("ses", Role::Viewer, "h", &[], 1).unwrap();
     s.insert_session(&session("a", u.id, 100)).unwrap();
     s.insert_session(&session("b", u.id, 200)).unwrap();
@@ -100,8 +101,8 @@ fn sessions(b: Backend) {
     assert_eq!(s.session("b").unwrap(), None);
 }
 
-fn tokens(b: Backend) {
-    let mut s = b.open();
+fn tokens(b: TestDb) {
+    let mut s = b.open_auth();
     let u1 = s.create_user("t1", Role::Viewer, "h", &[], 1).unwrap();
     let u2 = s.create_user("t2", Role::Admin, "h", &[], 1).unwrap();
     let id1 = s.insert_token("hash-1", u1.id, "nightly export", 5).unwrap();
@@ -119,8 +120,8 @@ fn tokens(b: Backend) {
     assert_eq!(s.tokens().unwrap()[1].revoked, Some(9));
 }
 
-fn audit_log(b: Backend) {
-    let mut s = b.open();
+fn audit_log(b: TestDb) {
+    let mut s = b.open_auth();
     assert_eq!(s.audit_log(10).unwrap(), []);
     // Same time on purpose: the order is that of appending.
     let entry = |i: usize| AuditEntry { time: "2027-01-15T08:00:00Z".into(), user: format!("u{i}"), action: format!("a{i}"), resource: format!("survey:s{i}") };
@@ -131,14 +132,14 @@ fn audit_log(b: Backend) {
     assert_eq!(s.audit_log(100).unwrap().len(), 5);
     assert_eq!(s.audit_log(0).unwrap(), []);
     // Another connection sees the same log.
-    assert_eq!(b.open().audit_log(1).unwrap(), [entry(4)]);
+    assert_eq!(b.open_auth().audit_log(1).unwrap(), [entry(4)]);
 }
 
-fn reopening_keeps_everything_and_migrates_once(b: Backend) {
-    let mut s = b.open();
+fn reopening_keeps_everything_and_migrates_once(b: TestDb) {
+    let mut s = b.open_auth();
     let u = s.create_user("keep", Role::Researcher, "h", &strs(&["p1"]), 1).unwrap();
     drop(s);
-    let s = b.open();
+    let s = b.open_auth();
     assert_eq!(s.user_by_name("KEEP").unwrap(), Some(u));
     assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM auth_schema"), ["1"]);
 }
@@ -153,23 +154,9 @@ on_both_backends!(std::convert::identity;
 
 // ---------------------------------------------------------------- PostgreSQL only
 
-fn pg_schema(test: &str) -> Option<PgSchema> {
-    pg_url(test).map(|url| PgSchema::new(&url, "auth"))
-}
-
-/// Ends every connection of the stores on `schema` from the server side, as a restart does.
-fn kill_store_connections(schema: &PgSchema) -> i64 {
-    let mut admin = schema.admin();
-    let killed = admin
-        .query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()", &[&schema.name()])
-        .unwrap()
-        .len();
-    i64::try_from(killed).unwrap()
-}
-
 #[test]
 fn pg_concurrent_first_connections_migrate_once() {
-    let Some(schema) = pg_schema("pg_concurrent_first_connections_migrate_once") else { return };
+    let Some(schema) = TestSchema::for_test("pg_concurrent_first_connections_migrate_once", "auth") else { return };
     let url = schema.url();
     std::thread::scope(|sc| {
         let handles: Vec<_> = (0..4).map(|_| sc.spawn(|| PgAuthStore::connect(&url).map(|s| s.projects()))).collect();
@@ -183,7 +170,7 @@ fn pg_concurrent_first_connections_migrate_once() {
 
 #[test]
 fn pg_a_newer_auth_schema_is_refused() {
-    let Some(schema) = pg_schema("pg_a_newer_auth_schema_is_refused") else { return };
+    let Some(schema) = TestSchema::for_test("pg_a_newer_auth_schema_is_refused", "auth") else { return };
     drop(PgAuthStore::connect(&schema.url()).unwrap());
     schema.admin().execute("INSERT INTO auth_schema (version) VALUES (99)", &[]).unwrap();
     match PgAuthStore::connect(&schema.url()) {
@@ -194,17 +181,17 @@ fn pg_a_newer_auth_schema_is_refused() {
 
 #[test]
 fn pg_reconnects_after_the_server_drops_the_connection() {
-    let Some(schema) = pg_schema("pg_reconnects_after_the_server_drops_the_connection") else { return };
+    let Some(schema) = TestSchema::for_test("pg_reconnects_after_the_server_drops_the_connection", "auth") else { return };
     let mut s = PgAuthStore::connect(&schema.url()).unwrap();
     let u = s.create_user("ann", Role::Viewer, "h", &[], 1).unwrap();
     // A read after the connection died: reconnects and answers.
-    assert_eq!(kill_store_connections(&schema), 1);
+    assert_eq!(schema.terminate_connections(), 1);
     assert_eq!(s.user_by_name("ann").unwrap(), Some(u.clone()));
     // A write after the connection died: it failed before COMMIT, so it runs again, once.
-    assert_eq!(kill_store_connections(&schema), 1);
+    assert_eq!(schema.terminate_connections(), 1);
     let t = s.insert_token("tok", u.id, "", 2).unwrap();
     assert_eq!(s.tokens().unwrap().iter().map(|x| x.id).collect::<Vec<_>>(), [t]);
-    assert_eq!(kill_store_connections(&schema), 1);
+    assert_eq!(schema.terminate_connections(), 1);
     assert!(matches!(s.create_user("ANN", Role::Viewer, "h", &[], 3), Err(AuthError::Conflict(_))), "rules still apply after a reconnect");
     assert_eq!(schema.admin().query_one("SELECT count(*) FROM auth_tokens", &[]).unwrap().get::<_, i64>(0), 1);
 }
@@ -226,7 +213,7 @@ fn pg_an_unreachable_server_is_a_clean_error_without_the_password() {
 /// accounts in PostgreSQL: a token issued through one store authenticates through the router.
 #[test]
 fn pg_mount_at_a_postgres_url_serves_accounts_from_the_database() {
-    let Some(schema) = pg_schema("pg_mount_at_a_postgres_url_serves_accounts_from_the_database") else { return };
+    let Some(schema) = TestSchema::for_test("pg_mount_at_a_postgres_url_serves_accounts_from_the_database", "auth") else { return };
     let url = schema.url();
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     rt.block_on(async move {

@@ -6,56 +6,22 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use mlgov_auth::http::{mount, COOKIE};
-use tower::ServiceExt;
 
-use crate::common::*;
+use mlgov_auth::testing::*;
 
-fn app(f: &Fixture) -> Router {
+fn app(f: &Accounts) -> Router {
     mount(Router::new(), f.auth.clone())
 }
 
-async fn send(app: Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
-    let resp = app.oneshot(req).await.unwrap();
-    let (parts, body) = resp.into_parts();
-    let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024).await.unwrap();
-    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
-}
-
-fn request(method: &str, uri: &str, bearer: Option<&str>, json: Option<&str>) -> Request<Body> {
-    let mut b = Request::builder().method(method).uri(uri).header(header::HOST, "mlgov.test");
-    if let Some(t) = bearer {
-        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    match json {
-        Some(j) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(j.to_string())).unwrap(),
-        None => b.body(Body::empty()).unwrap(),
-    }
-}
-
-/// Every route × every role (admin, researcher of the survey's project, researcher of another
-/// project, viewer, public) → expected status. Each cell runs on a fresh database.
+/// Every route ([`ACCOUNT_ROUTES`], shared with mlgov-collect's matrix) × every role (admin,
+/// researcher of the survey's project, researcher of another project, viewer, public) → expected
+/// status. Each cell runs on a fresh database.
 #[tokio::test]
 async fn authorisation_matrix() {
-    let cases: &[(&str, &str, Option<&str>, [u16; 5])] = &[
-        ("GET", "/login", None, [200, 200, 200, 200, 200]),
-        ("POST", "/logout", None, [204, 204, 204, 204, 204]),
-        ("GET", "/api/v1/me", None, [200, 200, 200, 200, 401]),
-        ("GET", "/api/v1/users", None, [200, 403, 403, 403, 401]),
-        ("POST", "/api/v1/users", Some(r#"{"username":"zoe","role":"viewer","password":"a long passphrase"}"#), [201, 403, 403, 403, 401]),
-        ("GET", "/api/v1/users/vic", None, [200, 403, 403, 403, 401]),
-        ("PATCH", "/api/v1/users/vic", Some(r#"{"role":"researcher"}"#), [200, 403, 403, 403, 401]),
-        ("DELETE", "/api/v1/users/vic", None, [204, 403, 403, 403, 401]),
-        ("GET", "/api/v1/tokens", None, [200, 403, 403, 403, 401]),
-        ("POST", "/api/v1/tokens", Some(r#"{"username":"vic","label":"x"}"#), [201, 403, 403, 403, 401]),
-        ("DELETE", "/api/v1/tokens/4", None, [204, 403, 403, 403, 401]),
-        ("GET", "/api/v1/projects", None, [200, 200, 200, 403, 401]),
-        ("POST", "/api/v1/projects", Some(r#"{"name":"p9"}"#), [201, 403, 403, 403, 401]),
-        ("GET", "/api/v1/audit", None, [200, 403, 403, 403, 401]),
-    ];
     let mut failures = vec![];
-    for (method, path, body, expected) in cases {
+    for (method, path, body, expected) in ACCOUNT_ROUTES {
         for (col, who) in WHO.iter().enumerate() {
-            let f = Fixture::new();
+            let f = Accounts::new();
             let (status, _, text) = send(app(&f), request(method, path, f.bearer(who), *body)).await;
             if status.as_u16() != expected[col] {
                 failures.push(format!("{method} {path} as {who}: {} (expected {}) {text}", status.as_u16(), expected[col]));
@@ -67,7 +33,7 @@ async fn authorisation_matrix() {
 
 #[tokio::test]
 async fn revoked_or_bad_bearer_is_refused_not_downgraded() {
-    let f = Fixture::new();
+    let f = Accounts::new();
     f.auth.revoke_token(&mlgov_auth::Principal::cli_admin(), 2).unwrap();
     let (s, h, _) = send(app(&f), request("GET", "/api/v1/surveys/s1/aggregates", Some(&f.tokens[1]), None)).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
@@ -76,7 +42,7 @@ async fn revoked_or_bad_bearer_is_refused_not_downgraded() {
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 }
 
-async fn login(f: &Fixture, extra: &[(&str, &str)]) -> (String, String, String) {
+async fn login(f: &Accounts, extra: &[(&str, &str)]) -> (String, String, String) {
     let mut b = Request::builder().method("POST").uri("/login").header(header::HOST, "mlgov.test").header(header::CONTENT_TYPE, "application/json");
     for (k, v) in extra {
         b = b.header(*k, *v);
@@ -91,7 +57,7 @@ async fn login(f: &Fixture, extra: &[(&str, &str)]) -> (String, String, String) 
 
 #[tokio::test]
 async fn session_cookie_attributes() {
-    let f = Fixture::new();
+    let f = Accounts::new();
     let (sid, _, cookie) = login(&f, &[]).await;
     assert_eq!(sid.len(), 64);
     assert_eq!(cookie, format!("{COOKIE}={sid}; Path=/; HttpOnly; SameSite=Strict; Max-Age=3600"));
@@ -115,7 +81,7 @@ fn post_with_session(sid: &str, uri: &str, headers: &[(&str, &str)], content_typ
 
 #[tokio::test]
 async fn csrf_rejections() {
-    let f = Fixture::new();
+    let f = Accounts::new();
     let (sid, csrf, _) = login(&f, &[]).await;
     let json = "application/json";
     let body = r#"{"name":"p7"}"#;
@@ -160,7 +126,7 @@ async fn csrf_rejections() {
 
 #[tokio::test]
 async fn login_rate_limited_after_five_failures_over_http() {
-    let f = Fixture::new();
+    let f = Accounts::new();
     let form = |pw: &str| {
         Request::builder()
             .method("POST")
@@ -185,7 +151,7 @@ async fn login_rate_limited_after_five_failures_over_http() {
 
 #[tokio::test]
 async fn mount_at_opens_the_store_in_the_database_file_and_keeps_other_routes() {
-    let f = Fixture::new();
+    let f = Accounts::new();
     let other = Router::new().route("/hello", axum::routing::get(|w: mlgov_auth::http::Who| async move { w.0.username }));
     let app = mlgov_auth::http::mount_at(other, Some(&f.backend.location()));
     // The layer covers the other router's routes too: the principal is in the extensions.

@@ -21,8 +21,8 @@ fn answer(item: &str, period: &str, value: &str) -> Answer {
     Answer { item: item.into(), period: period.into(), value: value.into() }
 }
 
-fn surveys_invitations_and_answers(b: Backend) {
-    let mut s = b.open();
+fn surveys_invitations_and_answers(b: TestDb) {
+    let mut s = b.open_collect();
     let s1 = s.create_survey("s1", "whole-comm-interactions", "p9", 7).unwrap();
     assert_eq!((s1.name.as_str(), s1.instrument.as_str(), s1.project.as_str(), s1.created), ("s1", "whole-comm-interactions", "p9", 7));
     assert_eq!(b.open_auth().projects().unwrap(), strs(&["p9"]), "the project is created");
@@ -96,12 +96,12 @@ fn surveys_invitations_and_answers(b: Backend) {
 /// Two connections submit the same invitation at the same moment, many times over: exactly one
 /// submission lands each time, the other is told the link is used, and the stored answers are the
 /// winner's.
-fn concurrent_submissions_land_once(b: Backend) {
-    let mut setup = b.open();
+fn concurrent_submissions_land_once(b: TestDb) {
+    let mut setup = b.open_collect();
     let survey = setup.create_survey("race", "whole-comm-interactions", "p1", 1).unwrap();
     let hashes: Vec<String> = (0..12).map(|i| format!("race-{i}")).collect();
     let ids = setup.insert_invitations(survey.id, &hashes, None, 1).unwrap();
-    let mut stores = [b.open(), b.open()];
+    let mut stores = [b.open_collect(), b.open_collect()];
     for &inv in &ids {
         let barrier = Barrier::new(2);
         let results: Vec<Result<(), CollectError>> = std::thread::scope(|sc| {
@@ -143,11 +143,11 @@ fn concurrent_submissions_land_once(b: Backend) {
     assert!(kept == [answer("role", "", "saver_0"), answer("x", "", "0")] || kept == [answer("role", "", "saver_1"), answer("x", "", "1")], "{kept:?}");
 }
 
-fn reopening_keeps_everything_and_migrates_once(b: Backend) {
-    let mut s = b.open();
+fn reopening_keeps_everything_and_migrates_once(b: TestDb) {
+    let mut s = b.open_collect();
     let survey = s.create_survey("kept", "whole-comm-interactions", "p1", 1).unwrap();
     drop(s);
-    let s = b.open();
+    let s = b.open_collect();
     assert_eq!(s.survey("kept").unwrap(), Some(survey));
     assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM auth_schema"), ["1"]);
     assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM collect_schema"), ["1"]);
@@ -168,7 +168,7 @@ on_both_backends!(std::convert::identity;
 /// every row, records collection version 1 without touching the tables, and collection goes on.
 #[test]
 fn a_database_written_before_the_split_opens_with_its_answers() {
-    let b = Backend::sqlite();
+    let b = TestDb::sqlite();
     let location = b.location();
     {
         // The historical migration, exactly as applied then (it is never edited).
@@ -187,7 +187,7 @@ fn a_database_written_before_the_split_opens_with_its_answers() {
         .unwrap();
     }
     assert_eq!(b.strings("SELECT name FROM sqlite_master WHERE name = 'collect_schema'"), Vec::<String>::new());
-    let mut s = b.open();
+    let mut s = b.open_collect();
     // Nothing was lost or rewritten.
     let wave0 = s.survey("wave0").unwrap().expect("the collected survey is still there");
     assert_eq!((wave0.id, wave0.instrument.as_str(), wave0.project.as_str(), wave0.created), (1, "whole-comm-interactions", "p1", 5));
@@ -213,7 +213,7 @@ fn a_database_written_before_the_split_opens_with_its_answers() {
     drop(s);
     // And through the service, with rights and the audit log of the auth crate on the same file.
     let auth = mlgov_auth::Auth::new(b.open_auth(), config());
-    let collect = mlgov_collect::Collect::new(b.open(), auth.clone(), mlgov_collect::Config::default());
+    let collect = mlgov_collect::Collect::new(b.open_collect(), auth.clone(), mlgov_collect::Config::default());
     let rows = collect.raw_answers(&Principal::cli_admin(), "wave0").unwrap();
     assert_eq!(rows.iter().filter(|r| r.submitted).count(), 4);
     assert!(auth.audit_log(&Principal::cli_admin(), 10).unwrap().iter().any(|e| e.action == "read_raw_answers" && e.resource == "survey:wave0"));
@@ -223,34 +223,20 @@ fn a_database_written_before_the_split_opens_with_its_answers() {
 /// does): the auth crate leaves the collection tables and their version alone.
 #[test]
 fn the_auth_store_alone_leaves_the_collection_tables_alone() {
-    let b = Backend::sqlite();
-    let mut s = b.open();
+    let b = TestDb::sqlite();
+    let mut s = b.open_collect();
     let survey = s.create_survey("s", "whole-comm-interactions", "p", 1).unwrap();
     drop(s);
     drop(b.open_auth());
-    assert_eq!(b.open().survey("s").unwrap(), Some(survey));
+    assert_eq!(b.open_collect().survey("s").unwrap(), Some(survey));
     assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM collect_schema"), ["1"]);
 }
 
 // ---------------------------------------------------------------- PostgreSQL only
 
-fn pg_schema(test: &str) -> Option<PgSchema> {
-    pg_url(test).map(|url| PgSchema::new(&url, "collect"))
-}
-
-/// Ends every connection of the stores on `schema` from the server side, as a restart does.
-fn kill_store_connections(schema: &PgSchema) -> i64 {
-    let mut admin = schema.admin();
-    let killed = admin
-        .query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()", &[&schema.name()])
-        .unwrap()
-        .len();
-    i64::try_from(killed).unwrap()
-}
-
 #[test]
 fn pg_concurrent_first_connections_migrate_once() {
-    let Some(schema) = pg_schema("pg_concurrent_first_connections_migrate_once") else { return };
+    let Some(schema) = TestSchema::for_test("pg_concurrent_first_connections_migrate_once", "collect") else { return };
     let url = schema.url();
     std::thread::scope(|sc| {
         let handles: Vec<_> = (0..4).map(|_| sc.spawn(|| PgCollectStore::connect(&url).map(|s| s.surveys()))).collect();
@@ -266,7 +252,7 @@ fn pg_concurrent_first_connections_migrate_once() {
 
 #[test]
 fn pg_a_newer_collect_schema_is_refused() {
-    let Some(schema) = pg_schema("pg_a_newer_collect_schema_is_refused") else { return };
+    let Some(schema) = TestSchema::for_test("pg_a_newer_collect_schema_is_refused", "collect") else { return };
     drop(PgCollectStore::connect(&schema.url()).unwrap());
     schema.admin().execute("INSERT INTO collect_schema (version) VALUES (99)", &[]).unwrap();
     match PgCollectStore::connect(&schema.url()) {
@@ -277,15 +263,15 @@ fn pg_a_newer_collect_schema_is_refused() {
 
 #[test]
 fn pg_reconnects_after_the_server_drops_the_connection() {
-    let Some(schema) = pg_schema("pg_reconnects_after_the_server_drops_the_connection") else { return };
+    let Some(schema) = TestSchema::for_test("pg_reconnects_after_the_server_drops_the_connection", "collect") else { return };
     let mut s = PgCollectStore::connect(&schema.url()).unwrap();
-    assert_eq!(kill_store_connections(&schema), 1);
+    assert_eq!(schema.terminate_connections(), 1);
     let survey = s.create_survey("s", "whole-comm-interactions", "p", 4).unwrap();
     let inv = s.insert_invitations(survey.id, &strs(&["i"]), None, 4).unwrap()[0];
-    assert_eq!(kill_store_connections(&schema), 1);
+    assert_eq!(schema.terminate_connections(), 1);
     s.save_answers(inv, &[answer("role", "", "x")], true, 5).unwrap();
     assert!(matches!(s.save_answers(inv, &[], true, 6), Err(CollectError::Gone(_))));
-    assert_eq!(kill_store_connections(&schema), 1);
+    assert_eq!(schema.terminate_connections(), 1);
     assert_eq!(s.survey("s").unwrap(), Some(survey), "a read after the connection died reconnects and answers");
 }
 

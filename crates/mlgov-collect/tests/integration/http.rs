@@ -6,7 +6,6 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use mlgov_collect::http::mount;
-use tower::ServiceExt;
 
 use crate::common::*;
 
@@ -14,44 +13,13 @@ fn app(f: &Fixture) -> Router {
     mount(Router::new(), f.auth.clone(), f.collect.clone())
 }
 
-async fn send(app: Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
-    let resp = app.oneshot(req).await.unwrap();
-    let (parts, body) = resp.into_parts();
-    let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024).await.unwrap();
-    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
-}
-
-fn request(method: &str, uri: &str, bearer: Option<&str>, json: Option<&str>) -> Request<Body> {
-    let mut b = Request::builder().method(method).uri(uri).header(header::HOST, "mlgov.test");
-    if let Some(t) = bearer {
-        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    match json {
-        Some(j) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(j.to_string())).unwrap(),
-        None => b.body(Body::empty()).unwrap(),
-    }
-}
-
-/// Every route × every role (admin, researcher of the survey's project, researcher of another
-/// project, viewer, public) → expected status. Each cell runs on a fresh database.
+/// Every route — the accounts' (`ACCOUNT_ROUTES` of `mlgov_auth::testing`) and the collection's —
+/// × every role (admin, researcher of the survey's project, researcher of another project,
+/// viewer, public) → expected status. Each cell runs on a fresh database.
 #[tokio::test]
 async fn authorisation_matrix() {
     let survey = r#"{"name":"s2","instrument":"whole-comm-interactions","project":"p1"}"#;
-    let cases: &[(&str, &str, Option<&str>, [u16; 5])] = &[
-        ("GET", "/login", None, [200, 200, 200, 200, 200]),
-        ("POST", "/logout", None, [204, 204, 204, 204, 204]),
-        ("GET", "/api/v1/me", None, [200, 200, 200, 200, 401]),
-        ("GET", "/api/v1/users", None, [200, 403, 403, 403, 401]),
-        ("POST", "/api/v1/users", Some(r#"{"username":"zoe","role":"viewer","password":"a long passphrase"}"#), [201, 403, 403, 403, 401]),
-        ("GET", "/api/v1/users/vic", None, [200, 403, 403, 403, 401]),
-        ("PATCH", "/api/v1/users/vic", Some(r#"{"role":"researcher"}"#), [200, 403, 403, 403, 401]),
-        ("DELETE", "/api/v1/users/vic", None, [204, 403, 403, 403, 401]),
-        ("GET", "/api/v1/tokens", None, [200, 403, 403, 403, 401]),
-        ("POST", "/api/v1/tokens", Some(r#"{"username":"vic","label":"x"}"#), [201, 403, 403, 403, 401]),
-        ("DELETE", "/api/v1/tokens/4", None, [204, 403, 403, 403, 401]),
-        ("GET", "/api/v1/projects", None, [200, 200, 200, 403, 401]),
-        ("POST", "/api/v1/projects", Some(r#"{"name":"p9"}"#), [201, 403, 403, 403, 401]),
-        ("GET", "/api/v1/audit", None, [200, 403, 403, 403, 401]),
+    let survey_routes: &[MatrixRow] = &[
         ("GET", "/api/v1/surveys", None, [200, 200, 200, 403, 401]),
         ("POST", "/api/v1/surveys", Some(survey), [201, 403, 403, 403, 401]),
         ("GET", "/api/v1/surveys/s1", None, [200, 200, 403, 403, 401]),
@@ -65,7 +33,7 @@ async fn authorisation_matrix() {
         ("GET", "/respond/{invitation}", None, [200, 200, 200, 200, 200]),
     ];
     let mut failures = vec![];
-    for (method, path, body, expected) in cases {
+    for (method, path, body, expected) in ACCOUNT_ROUTES.iter().chain(survey_routes) {
         for (col, who) in WHO.iter().enumerate() {
             let f = Fixture::new();
             let uri = path.replace("{invitation}", &f.invitation);

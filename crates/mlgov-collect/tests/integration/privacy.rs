@@ -9,14 +9,7 @@ use mlgov_collect::CollectError;
 use crate::common::*;
 
 fn stored_passwords_and_tokens_are_not_in_clear(f: Fixture) {
-    let hash = f.backend.strings("SELECT password_hash FROM auth_users WHERE username = 'ada'").remove(0);
-    assert!(hash.starts_with("$argon2id$") && !hash.contains(PASSWORD));
-    let digests = f.backend.strings("SELECT token_hash FROM auth_tokens");
-    assert_eq!(digests.len(), 4);
-    for t in &f.tokens {
-        assert!(!digests.contains(t));
-        assert!(digests.contains(&secret::token_digest(t)));
-    }
+    f.assert_passwords_and_tokens_hashed();
     assert_eq!(f.backend.strings("SELECT token_hash FROM survey_invitations"), [secret::token_digest(&f.invitation)]);
     // Nor anywhere else: no column of any auth table holds a password, token or link in clear.
     let everything = f.backend.strings(

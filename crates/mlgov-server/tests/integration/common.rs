@@ -1,30 +1,22 @@
 //! Test harness: loads data/kb into a fresh store — a temporary SQLite file, or a schema of its
 //! own on the PostgreSQL server named by `MLGOV_TEST_PG_URL` —, starts the app with the auth
 //! layer (in-memory accounts with one admin and its API token) on 127.0.0.1:0 and speaks
-//! HTTP/1.1 over a plain TCP socket. [`both_backends!`] runs a test body on each backend.
+//! HTTP/1.1 over a plain TCP socket. [`both_backends!`] runs a test body on each backend (through
+//! `mlgov_store_postgres::testing`, which also provides the database).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use mlgov_store::{SqliteStore, Store};
-use mlgov_store_postgres::testing::{server_url, TestSchema};
+use mlgov_store::Store;
+use mlgov_store_postgres::testing::TestDb;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// Which storage backend a test server runs on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
 
 /// A running server and its database.
 pub struct Env {
     /// Bound address.
     pub addr: SocketAddr,
-    /// Keeps the database alive.
-    pub _dir: tempfile::TempDir,
-    /// Drops the PostgreSQL schema at the end.
-    pub _schema: Option<TestSchema>,
+    /// Keeps the database alive (removes the SQLite file or drops the PostgreSQL schema at the end).
+    pub _db: TestDb,
     /// The state (to inspect the loaded base).
     pub state: mlgov_server::AppState,
     /// `Authorization` header value of an admin's API token.
@@ -56,62 +48,36 @@ impl Resp {
     }
 }
 
-/// Runs each named `async fn name(env: Env)` as two tests, `sqlite::name` and `postgres::name`.
+/// Runs each named `async fn name(env: Env)` as two tests, `on_sqlite::name` and
+/// `on_postgres::name`, on a server started by [`Env::on`] (`on_both_backends!` of
+/// `mlgov_store_postgres::testing`).
 #[macro_export]
 macro_rules! both_backends {
     ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    super::$name($crate::integration::common::Env::start().await).await
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let Some(env) = $crate::integration::common::Env::start_on($crate::integration::common::Backend::Postgres, stringify!($name)).await else { return };
-                    super::$name(env).await
-                }
-            )*
-        }
+        mlgov_store_postgres::testing::on_both_backends!(async $crate::integration::common::Env::on; $($name),*);
     };
 }
 
 impl Env {
     /// Loads the bundled data into a fresh SQLite file and serves it.
     pub async fn start() -> Env {
-        Env::start_on(Backend::Sqlite, "").await.expect("SQLite needs no server")
+        Env::on(TestDb::sqlite()).await
     }
 
-    /// Loads the bundled data into a fresh store on `backend` and serves it; `None` when the
-    /// backend is PostgreSQL and no test server is configured.
-    pub async fn start_on(backend: Backend, test: &str) -> Option<Env> {
-        let dir = tempfile::tempdir().expect("temp dir");
+    /// Loads the bundled data into a fresh store in `db` and serves it.
+    pub async fn on(db: TestDb) -> Env {
         let kb_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/kb");
         let loaded = mlgov_interchange::read_path(&kb_dir).unwrap_or_else(|e| panic!("bundled data: {:?}", e.diagnostics()));
-        let (location, schema) = match backend {
-            Backend::Sqlite => {
-                let db = dir.path().join("mlgov.db");
-                SqliteStore::open(&db).expect("create store").replace_all(&loaded.kb).expect("load store");
-                (db, None)
-            }
-            Backend::Postgres => {
-                let base = server_url(test)?;
-                let kb = loaded.kb;
-                let schema = tokio::task::spawn_blocking(move || {
-                    let schema = TestSchema::new(&base, "server");
-                    let mut store = mlgov_store_postgres::PgStore::connect(&schema.url()).expect("connect to the test schema");
-                    store.replace_all(&kb).expect("load store");
-                    schema
-                })
-                .await
-                .expect("load task");
-                (PathBuf::from(schema.url()), Some(schema))
-            }
-        };
+        let location = PathBuf::from(db.location());
+        {
+            let (l, kb, backend) = (db.location(), loaded.kb, db.name());
+            tokio::task::spawn_blocking(move || {
+                let mut store = mlgov_store_postgres::open_any(&l, mlgov_store_postgres::OpenMode::Create).unwrap_or_else(|e| panic!("creating the {backend} store: {e}"));
+                store.replace_all(&kb).expect("load store");
+            })
+            .await
+            .expect("load task");
+        }
         let state = {
             let l = location.clone();
             tokio::task::spawn_blocking(move || mlgov_server::AppState::open(&l)).await.expect("open task").expect("open store")
@@ -128,7 +94,7 @@ impl Env {
         let addr = listener.local_addr().expect("addr");
         let app = mlgov_auth::http::mount(mlgov_server::app(state.clone()), auth);
         tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve") });
-        Some(Env { addr, _dir: dir, _schema: schema, state, admin_bearer, viewer_bearer, researcher_bearer, location })
+        Env { addr, _db: db, state, admin_bearer, viewer_bearer, researcher_bearer, location }
     }
 
     /// Sends a request and reads the whole response.

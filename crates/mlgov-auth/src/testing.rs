@@ -1,0 +1,201 @@
+//! Test fixtures for the crates whose tests need accounts (feature `testing`, dev-only; the
+//! backend-agnostic part is `mlgov_store_postgres::testing`): a [`ManualClock`], the four
+//! accounts of the authorisation matrix with their API tokens ([`Accounts`]), the matrix of this
+//! crate's routes ([`ACCOUNT_ROUTES`]), a fast [`config`], and [`send`]/[`request`] for driving a
+//! router through `oneshot`.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::Router;
+use mlgov_store_postgres::testing::TestDb;
+use tower::ServiceExt;
+
+use crate::limiter::LimitConfig;
+use crate::secret::{self, PasswordParams};
+use crate::{Auth, AuthStore, Clock, Config, Principal, Role};
+
+/// The password of every account of [`Accounts`].
+pub const PASSWORD: &str = "correct horse battery";
+/// Where a [`ManualClock`] of [`Accounts`] starts, in Unix seconds.
+pub const T0: i64 = 1_800_000_000;
+/// The roles of the authorisation matrix, in column order: an admin, a researcher of project
+/// `p1` (the member), a researcher of `p2` (the outsider), a viewer, and the public.
+pub const WHO: [&str; 5] = ["admin", "member", "outsider", "viewer", "public"];
+
+/// One row of an authorisation matrix: method, path, JSON body, and the expected status for
+/// each column of [`WHO`].
+pub type MatrixRow = (&'static str, &'static str, Option<&'static str>, [u16; 5]);
+
+/// The authorisation matrix of this crate's routes on [`Accounts`] (a fresh database each cell),
+/// which every router that mounts them must keep.
+pub const ACCOUNT_ROUTES: &[MatrixRow] = &[
+        ("GET", "/login", None, [200, 200, 200, 200, 200]),
+        ("POST", "/logout", None, [204, 204, 204, 204, 204]),
+        ("GET", "/api/v1/me", None, [200, 200, 200, 200, 401]),
+        ("GET", "/api/v1/users", None, [200, 403, 403, 403, 401]),
+        ("POST", "/api/v1/users", Some(r#"{"username":"zoe","role":"viewer","password":"a long passphrase"}"#), [201, 403, 403, 403, 401]),
+        ("GET", "/api/v1/users/vic", None, [200, 403, 403, 403, 401]),
+        ("PATCH", "/api/v1/users/vic", Some(r#"{"role":"researcher"}"#), [200, 403, 403, 403, 401]),
+        ("DELETE", "/api/v1/users/vic", None, [204, 403, 403, 403, 401]),
+        ("GET", "/api/v1/tokens", None, [200, 403, 403, 403, 401]),
+        ("POST", "/api/v1/tokens", Some(r#"{"username":"vic","label":"x"}"#), [201, 403, 403, 403, 401]),
+        ("DELETE", "/api/v1/tokens/4", None, [204, 403, 403, 403, 401]),
+        ("GET", "/api/v1/projects", None, [200, 200, 200, 403, 401]),
+        ("POST", "/api/v1/projects", Some(r#"{"name":"p9"}"#), [201, 403, 403, 403, 401]),
+        ("GET", "/api/v1/audit", None, [200, 403, 403, 403, 401]),
+];
+
+/// A clock the test moves by hand.
+#[derive(Default)]
+pub struct ManualClock(pub AtomicI64);
+
+impl Clock for ManualClock {
+    fn now(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+impl ManualClock {
+    /// Moves the clock `secs` seconds on.
+    pub fn advance(&self, secs: i64) {
+        self.0.fetch_add(secs, Ordering::SeqCst);
+    }
+}
+
+/// The service's configuration with fast password hashing, 5 login attempts per account and 20
+/// per address in 15 minutes, and sessions of an hour.
+#[must_use]
+pub fn config() -> Config {
+    Config {
+        password: PasswordParams::insecure_fast_for_tests(),
+        limits: LimitConfig { max_per_account: 5, max_per_ip: 20, window_secs: 900 },
+        session_ttl_secs: 3600,
+        ..Config::default()
+    }
+}
+
+/// Opening the accounts store of a [`TestDb`].
+pub trait OpenAuth {
+    /// A new accounts store (its own connection) on this database, through
+    /// [`crate::open_store`].
+    fn open_auth(&self) -> Box<dyn AuthStore>;
+}
+
+impl OpenAuth for TestDb {
+    fn open_auth(&self) -> Box<dyn AuthStore> {
+        crate::open_store(&self.location()).unwrap_or_else(|e| panic!("opening the {} auth store: {e}", self.name()))
+    }
+}
+
+/// A database with four accounts, one per column of [`WHO`] but the public — ada (admin), rita
+/// (researcher in `p1`), ned (researcher in `p2`), vic (viewer), all with [`PASSWORD`] — and an
+/// API token each, served by an [`Auth`] on a [`ManualClock`] at [`T0`] with [`config`].
+pub struct Accounts {
+    pub backend: TestDb,
+    pub auth: Auth,
+    pub clock: Arc<ManualClock>,
+    /// Bearer tokens of ada, rita, ned and vic.
+    pub tokens: Vec<String>,
+}
+
+impl Accounts {
+    /// On a fresh SQLite file.
+    ///
+    /// # Panics
+    /// When the store cannot be opened or written.
+    #[must_use]
+    pub fn new() -> Accounts {
+        Accounts::on(TestDb::sqlite())
+    }
+
+    /// On a fresh database of `backend`.
+    ///
+    /// # Panics
+    /// When the store cannot be opened or written.
+    #[must_use]
+    pub fn on(backend: TestDb) -> Accounts {
+        let clock = Arc::new(ManualClock(AtomicI64::new(T0)));
+        let auth = Auth::with_clock(backend.open_auth(), config(), clock.clone());
+        let root = Principal::cli_admin();
+        auth.add_user(&root, "ada", Role::Admin, PASSWORD, &[]).unwrap();
+        auth.add_user(&root, "rita", Role::Researcher, PASSWORD, &["p1".into()]).unwrap();
+        auth.add_user(&root, "ned", Role::Researcher, PASSWORD, &["p2".into()]).unwrap();
+        auth.add_user(&root, "vic", Role::Viewer, PASSWORD, &[]).unwrap();
+        let tokens = ["ada", "rita", "ned", "vic"].iter().map(|u| auth.issue_token(&root, u, "tests").unwrap().token).collect();
+        Accounts { backend, auth, clock, tokens }
+    }
+
+    /// The principal of one column of [`WHO`].
+    ///
+    /// # Panics
+    /// When `who` is not a column of [`WHO`].
+    #[must_use]
+    pub fn principal(&self, who: &str) -> Principal {
+        match who {
+            "public" => Principal::anonymous(),
+            w => self.auth.token_principal(self.bearer(w).unwrap()).unwrap().unwrap(),
+        }
+    }
+
+    /// The bearer token of one column of [`WHO`] (None for the public).
+    ///
+    /// # Panics
+    /// When `who` is not a column of [`WHO`].
+    #[must_use]
+    pub fn bearer(&self, who: &str) -> Option<&str> {
+        let i = WHO.iter().position(|w| *w == who).expect("known column");
+        self.tokens.get(i).map(String::as_str)
+    }
+
+    /// Asserts that the stored passwords are argon2id hashes of none but [`PASSWORD`] and that
+    /// the stored API tokens are the digests of [`Accounts::tokens`], not the tokens.
+    ///
+    /// # Panics
+    /// When they are not.
+    pub fn assert_passwords_and_tokens_hashed(&self) {
+        let hash = self.backend.strings("SELECT password_hash FROM auth_users WHERE username = 'ada'").remove(0);
+        assert!(hash.starts_with("$argon2id$") && !hash.contains(PASSWORD));
+        let digests = self.backend.strings("SELECT token_hash FROM auth_tokens");
+        assert_eq!(digests.len(), 4);
+        for t in &self.tokens {
+            assert!(!digests.contains(t));
+            assert!(digests.contains(&secret::token_digest(t)));
+        }
+    }
+}
+
+impl Default for Accounts {
+    fn default() -> Accounts {
+        Accounts::new()
+    }
+}
+
+/// Sends `req` to `app` and returns the status, the headers and the body as text.
+///
+/// # Panics
+/// When the router fails or the body is over 16 MiB.
+pub async fn send(app: Router, req: Request<Body>) -> (StatusCode, HeaderMap, String) {
+    let resp = app.oneshot(req).await.unwrap();
+    let (parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024).await.unwrap();
+    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A request to host `mlgov.test`, with the API token `bearer` and the JSON body `json` if given.
+///
+/// # Panics
+/// When `method` or `uri` is not valid.
+#[must_use]
+pub fn request(method: &str, uri: &str, bearer: Option<&str>, json: Option<&str>) -> Request<Body> {
+    let mut b = Request::builder().method(method).uri(uri).header(header::HOST, "mlgov.test");
+    if let Some(t) = bearer {
+        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    match json {
+        Some(j) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(j.to_string())).unwrap(),
+        None => b.body(Body::empty()).unwrap(),
+    }
+}
