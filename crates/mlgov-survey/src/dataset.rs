@@ -58,6 +58,18 @@ pub struct Dataset {
     perceptions: Vec<u32>,
     distinct: Vec<PerceptionAnswer>,
     distinct_index: HashMap<PerceptionAnswer, u32>,
+    /// The same index for the common small answers without hashing (scale values −16…47 and
+    /// options 0…63, [`small_slot`]): slot → distinct index + 1, 0 when not seen yet.
+    small_index: [u32; 128],
+}
+
+/// The slot of an answer in [`Dataset`]'s direct index, if it is small enough to have one.
+fn small_slot(a: &PerceptionAnswer) -> Option<usize> {
+    match a {
+        PerceptionAnswer::Scale(v) if (-16..48).contains(v) => Some((v + 16) as usize),
+        PerceptionAnswer::Choice(o) if *o < 64 => Some(64 + o),
+        _ => None,
+    }
 }
 
 impl PartialEq for Dataset {
@@ -91,6 +103,7 @@ impl Dataset {
             perceptions: Vec::new(),
             distinct: Vec::new(),
             distinct_index: HashMap::new(),
+            small_index: [0; 128],
         }
     }
 
@@ -173,6 +186,18 @@ impl Dataset {
     pub fn set_perception(&mut self, r: usize, i: usize, v: Option<PerceptionAnswer>) {
         let d = match v {
             None => MISSING_PERCEPTION,
+            Some(a) if small_slot(&a).is_some() => {
+                let slot = small_slot(&a).expect("checked");
+                match self.small_index[slot] {
+                    0 => {
+                        let d = self.distinct.len() as u32;
+                        self.distinct.push(a);
+                        self.small_index[slot] = d + 1;
+                        d
+                    }
+                    k => k - 1,
+                }
+            }
             Some(a) => match self.distinct_index.get(&a) {
                 Some(&d) => d,
                 None => {
