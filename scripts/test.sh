@@ -8,10 +8,11 @@ cd "$(dirname "$0")/.."
 
 log() { printf '\n== %s\n' "$*"; }
 
-# start_serve DIR: loads the bundled knowledge base into DIR/kb.db, starts `mlgov serve` on a free
-# loopback port in the background and sets SERVE_URL and SERVE_PID (exits if it does not start).
+# start_serve DIR [--keep]: loads the bundled knowledge base into DIR/kb.db (unless --keep: the
+# database is already prepared), starts `mlgov serve` on a free loopback port in the background and
+# sets SERVE_URL and SERVE_PID (exits if it does not start).
 start_serve() {
-  ./target/debug/mlgov --db "$1/kb.db" demo --json >/dev/null
+  [ "${2:-}" = "--keep" ] || ./target/debug/mlgov --db "$1/kb.db" demo --json >/dev/null
   ./target/debug/mlgov --db "$1/kb.db" --json serve --addr 127.0.0.1:0 >"$1/serve.out" 2>"$1/serve.err" &
   SERVE_PID=$!
   for _ in $(seq 1 100); do
@@ -64,7 +65,15 @@ mlgov_e2e survey synth --respondents 300 --seed 7 --name demo-synth >/dev/null
 mlgov_e2e survey import data/survey/examples/qualtrics.csv --mapping data/survey/examples/qualtrics.mapping.toml --name wave1 >/dev/null
 mlgov_e2e user add e2e-admin --role admin >/dev/null
 admin_token=$(mlgov_e2e token issue --user e2e-admin --label e2e | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-start_serve "$e2e_dir"
+# A locality whose name is markup, with coordinates (a point on the map): the browser tests check
+# that no label renders it as HTML.
+mkdir -p "$e2e_dir/hostile"
+printf 'id,short,title,kind\nsrc:e2e-hostile,E2E fixture,A hostile name for the browser tests,other\n' >"$e2e_dir/hostile/sources.csv"
+printf '%s\n' 'id,name,kind,country,lat,lon,coord_source,source,locator' \
+  'loc:e2e-hostile,"""><img src=x onerror=""window.__xss=1"">",municipality,IT,44.0,12.0,src:e2e-hostile,src:e2e-hostile,fixture' \
+  >"$e2e_dir/hostile/localities.csv"
+mlgov_e2e import "$e2e_dir/hostile" >/dev/null
+start_serve "$e2e_dir" --keep
 serve_pid=$SERVE_PID
 url=$SERVE_URL
 (cd web && MLGOV_URL="$url" MLGOV_ADMIN_TOKEN="$admin_token" node tests/e2e.mjs)

@@ -14,6 +14,15 @@ export function autosubmit() {
   }
 }
 
+/// A text node wrapped in a span, for Leaflet tooltips and other widgets that would otherwise
+/// render a string as HTML: names come from the knowledge base (any user can import one), so they
+/// are never markup.
+export function textElement(text) {
+  const span = document.createElement('span');
+  span.textContent = String(text);
+  return span;
+}
+
 export function init() {
   autosubmit();
   for (const input of document.querySelectorAll('input[data-typeahead]')) typeahead(input);

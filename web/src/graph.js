@@ -62,6 +62,12 @@ if (el && dataEl) {
   });
   const legend = document.createElement('p');
   legend.className = 'widget-note';
-  legend.innerHTML = Object.entries(colours).map(([k, c]) => `<span style="color:${c}">●</span> ${k}`).join(' &nbsp; ');
+  // Built from nodes, not markup: the kinds come from the data.
+  legend.replaceChildren(...Object.entries(colours).flatMap(([k, c], i) => {
+    const dot = document.createElement('span');
+    dot.style.color = c;
+    dot.textContent = '●';
+    return [...(i ? [document.createTextNode('\u00a0\u00a0 ')] : []), dot, document.createTextNode(` ${k}`)];
+  }));
   el.after(legend);
 }

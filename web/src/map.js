@@ -1,7 +1,7 @@
 // The map page: Natural Earth country polygons (world-atlas, bundled — no tiles, no network)
 // shaded by the number of localities per country, and the localities that have coordinates as
 // points. Data come from the page itself (<script id="page-data">).
-import './common.js';
+import { textElement } from './common.js';
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import { feature } from 'topojson-client';
@@ -15,6 +15,10 @@ if (el && dataEl) {
   const counts = new Map(data.countries.map((c) => [c.country, c.localities]));
   const max = Math.max(1, ...counts.values());
   const map = L.map(el, { worldCopyJump: false, keyboard: true, attributionControl: true, zoomSnap: 0.25 });
+  // A view first: Leaflet cannot place vector layers on a map without one (adding a point before
+  // it threw "Cannot read properties of undefined (reading 'min')"). The sources are about Europe:
+  // start there (the country table lists the rest).
+  map.fitBounds([[35, -11], [66, 30]]);
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution('Boundaries: Natural Earth (world-atlas)');
   const shades = ['#f7fbff', '#c6dbef', '#6baed6', '#2171b5', '#08306b'];
@@ -37,17 +41,15 @@ if (el && dataEl) {
     onEachFeature: (f, lyr) => {
       const code = isoNumericToAlpha2[f.id];
       const n = counts.get(code) || 0;
-      lyr.bindTooltip(`${f.properties.name}${code ? ` (${code})` : ''}: ${n} localit${n === 1 ? 'y' : 'ies'}`);
+      lyr.bindTooltip(textElement(`${f.properties.name}${code ? ` (${code})` : ''}: ${n} localit${n === 1 ? 'y' : 'ies'}`));
     },
   }).addTo(map);
   for (const p of data.points) {
     const m = L.circleMarker([p.lat, p.lon], { radius: 6, color: '#d55e00', weight: 2, fillOpacity: 0.8 });
-    m.bindTooltip(p.name);
+    m.bindTooltip(textElement(p.name));
     if (p.href) m.on('click', () => { window.location.href = p.href; });
     m.addTo(map);
   }
-  // The sources are about Europe: start there (the country table lists the rest).
-  map.fitBounds([[35, -11], [66, 30]]);
   const legend = L.control({ position: 'bottomleft' });
   legend.onAdd = () => {
     const d = L.DomUtil.create('div', 'map-legend');

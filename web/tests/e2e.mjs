@@ -78,7 +78,12 @@ try {
     const r = await api('POST', `/api/v1/surveys/${name}/releases`);
     check(r.status === 201, `release 1 of ${name} published (${r.status} ${r.status === 201 ? '' : r.text})`);
   }
-  check(await publicly('/api/v1/survey?survey=pilot'), 'the explorer picks up the releases');
+  // The server reloads the store every 2 s: wait until one snapshot holds all three releases.
+  let all = false;
+  for (let i = 0; i < 5 && !all; i++) {
+    all = (await publicly('/api/v1/survey?survey=pilot')) && (await publicly('/api/v1/survey?survey=wave1')) && (await publicly('/api/v1/survey?survey=demo-synth'));
+  }
+  check(all, 'the explorer picks up the releases');
   // The collected survey as the public sees it: its release, every role listed, small counts suppressed.
   await page.goto(`${base}/survey?survey=pilot`);
   check((await page.locator('.notice').first().textContent()).includes('Published release 1 of survey "pilot"'), 'collected survey: the public sees release 1');
@@ -162,6 +167,21 @@ try {
     if (name === 'map' || name === 'graph') await page.waitForTimeout(800);
     await page.screenshot({ path: `${shots}/${name}.png`, fullPage: name !== 'map' && name !== 'graph' });
   }
+  // A locality named with markup (imported by scripts/test.sh) is a point on the map: its
+  // tooltip shows the name as text and runs nothing.
+  await page.goto(`${base}/map`);
+  const hostile = page.locator('#map-widget path[stroke="#d55e00"]');
+  await hostile.first().waitFor({ timeout: 10000, state: 'attached' });
+  check(await hostile.count() === 1, 'the located hostile-name locality is one point on the map');
+  await hostile.first().hover({ force: true });
+  const tip = page.locator('.leaflet-tooltip');
+  await tip.first().waitFor({ timeout: 5000 });
+  check((await tip.first().textContent()).includes('<img src=x onerror='), 'the tooltip shows the name as text');
+  check(await tip.first().locator('img').count() === 0, 'the tooltip holds no element made from the name');
+  await page.waitForTimeout(300);
+  check(await page.evaluate(() => window.__xss === undefined), 'no script from a locality name ran on the map');
+  await page.goto(`${base}/localities/e2e-hostile`);
+  check(await page.evaluate(() => window.__xss === undefined) && (await page.locator('h1').textContent()).includes('<img'), 'the profile shows the name as text and runs nothing');
   // Phone width.
   const phone = await newPage(375);
   await phone.goto(`${base}/localities/saint-etienne`);
