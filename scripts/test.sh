@@ -51,8 +51,15 @@ if [ ! -d web/node_modules ]; then
   # dependencies (rollup's) even when freshly generated; `npm install` honours the same lock.
   (cd web && { npm ci --no-audit --no-fund || npm install --no-audit --no-fund; })
 fi
-log "vite build (web/dist)"
+log "vite build (web/dist) and check it matches the committed bundle"
 (cd web && npm run build --silent)
+# The built bundle is committed so that the README's first command (`cargo run --release --
+# serve`, no npm) serves the whole explorer; a source change without a rebuild fails here.
+if [ -n "$(git status --porcelain -- web/dist)" ]; then
+  git status --short -- web/dist
+  echo "web/dist does not match web/src: run (cd web && npm run build) and commit web/dist"
+  exit 1
+fi
 cargo build --locked --bin mlgov
 e2e_dir=$(mktemp -d)
 log "browser tests against mlgov serve"

@@ -1,6 +1,8 @@
-//! Embedded static files: the Vite bundle (`web/dist`, optional — `allow_missing` lets cargo
-//! build without npm, pages then work without their enhancements) and the server's own CSS; and
-//! the build fingerprint over everything embedded, mixed into every ETag.
+//! Embedded static files: the Vite bundle (`web/dist`, built from `web/src` and committed, so a
+//! plain `cargo build` embeds it without npm; `scripts/test.sh` rebuilds it and fails when the
+//! committed copy is stale; `allow_missing` still lets cargo build without it, pages then work
+//! without their enhancements) and the server's own CSS; and the build fingerprint over
+//! everything embedded, mixed into every ETag.
 
 use std::sync::OnceLock;
 

@@ -229,7 +229,28 @@ async fn etags_carry_the_build_fingerprint(env: Env) {
     assert!(api.header("etag").unwrap().contains(&format!("-{build:016x}-")));
 }
 
+/// The bundle is committed (`web/dist`), so a build without npm embeds it: the interactive pages
+/// load their module scripts, and every script and style they name is served from the binary.
+async fn interactive_pages_load_the_embedded_bundle(env: Env) {
+    for (path, entry) in [("/map", "map"), ("/graph?year=2015", "graph"), ("/", "search")] {
+        // Attribute values are entity-escaped (`&#x2f;` for `/`), as browsers read them.
+        let html = env.get(path).await.text().replace("&#x2f;", "/");
+        let srcs: Vec<&str> = html.split("src=\"/assets/").skip(1).filter_map(|s| s.split('"').next()).collect();
+        assert!(srcs.iter().any(|s| s.starts_with(entry) && s.ends_with(".js")), "{path} loads no {entry} script: {srcs:?}");
+        let styles: Vec<&str> = html.split("href=\"/assets/").skip(1).filter_map(|s| s.split('"').next()).collect();
+        for asset in srcs.iter().chain(&styles) {
+            let r = env.get(&format!("/assets/{asset}")).await;
+            assert_eq!(r.status, 200, "{asset}");
+            let ct = r.header("content-type").unwrap_or("");
+            assert!(ct.contains("javascript") || ct.contains("css"), "{asset}: {ct}");
+            assert!(r.body.len() > 100, "{asset} is empty");
+        }
+    }
+    assert!(env.get("/search?q=saint").await.text().contains("data-typeahead"), "the type-ahead input is marked for the bundle");
+}
+
 crate::both_backends!(
+    interactive_pages_load_the_embedded_bundle,
     every_page_renders,
     locality_profile_has_a_server_side_gantt,
     tables_download_as_csv_and_json,
