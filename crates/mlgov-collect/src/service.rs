@@ -234,32 +234,43 @@ impl Collect {
 
     /// The knowledge base's localities as survey groups (size class, orientation, typology,
     /// country), the same rule as the CLI and the explorer (`mlgov_analysis::survey`).
-    fn kb_localities(&self) -> Result<Vec<LocalityInfo>, CollectError> {
-        Ok(mlgov_analysis::survey::survey_localities(&self.kb()?.load().map_err(store_error)?))
+    fn kb_localities(kb: &dyn Store) -> Result<Vec<LocalityInfo>, CollectError> {
+        Ok(mlgov_analysis::survey::survey_localities(&kb.load().map_err(store_error)?))
+    }
+
+    /// The project owning a survey name (collected here, or a dataset in `kb`), read without its
+    /// answers so that permissions are checked before any heavy work.
+    fn project(&self, kb: &dyn Store, name: &str) -> Result<Option<String>, CollectError> {
+        if let Some(s) = self.store().survey(name)? {
+            return Ok(Some(s.project));
+        }
+        let listed = kb.surveys().map_err(store_error)?.into_iter().find(|s| s.name == name);
+        listed.map(|s| s.project).ok_or_else(|| CollectError::NotFound(format!("survey {name:?}")))
     }
 
     /// The answers behind a survey name: a survey collected here (submitted responses only) or,
     /// failing that, a dataset imported into the knowledge-base store.
-    fn source(&self, name: &str) -> Result<SurveySource, CollectError> {
+    fn source(&self, kb: &dyn Store, name: &str) -> Result<SurveySource, CollectError> {
         let collected = self.store().survey(name)?;
         if let Some(s) = collected {
             let instrument = self.instrument(&s.instrument)?.clone();
             let dataset = collected_dataset(&**self.store(), &s, &instrument)?;
             // Invitations name knowledge-base localities: group them by the base's attributes.
-            let localities = self.kb_localities()?;
-            return Ok(SurveySource { project: Some(s.project), dataset, instrument, version: 0, localities });
+            let localities = Self::kb_localities(kb)?;
+            return Ok(SurveySource { dataset, instrument, version: 0, localities });
         }
-        let stored = self.kb()?.survey(name).map_err(store_error)?.ok_or_else(|| CollectError::NotFound(format!("survey {name:?}")))?;
+        let stored = kb.survey(name).map_err(store_error)?.ok_or_else(|| CollectError::NotFound(format!("survey {name:?}")))?;
         let dec = mlgov_survey::stored::decode(name, &stored.instrument_toml, &stored.localities_csv, &stored.data).map_err(|e| CollectError::Database(e.to_string()))?;
-        let localities = mlgov_analysis::survey::analysis_localities(&dec.localities, &self.kb_localities()?);
-        Ok(SurveySource { project: stored.summary.project, dataset: dec.dataset, instrument: dec.instrument, version: stored.summary.version, localities })
+        let localities = mlgov_analysis::survey::analysis_localities(&dec.localities, &Self::kb_localities(kb)?);
+        Ok(SurveySource { dataset: dec.dataset, instrument: dec.instrument, version: stored.summary.version, localities })
     }
 
     /// Live figures of a survey, computed now with the disclosure rules (admin; researchers of
     /// the survey's project). Audited.
     pub fn live_figures(&self, by: &Principal, survey: &str) -> Result<PublishedFigures, CollectError> {
-        let src = self.source(survey)?;
-        self.require(by, Action::Read, Resource::RawData, src.project.as_deref())?;
+        let kb = self.kb()?;
+        self.require(by, Action::Read, Resource::RawData, self.project(&*kb, survey)?.as_deref())?;
+        let src = self.source(&*kb, survey)?;
         let p = publish(&src.dataset, &src.instrument, &src.localities, &self.config.disclosure).map_err(|e| CollectError::Database(e.to_string()))?;
         self.audit(by, "read_live_figures", &format!("survey:{survey}"))?;
         Ok(p.content)
@@ -286,10 +297,11 @@ impl Collect {
     /// refused with [`CollectError::Conflict`] when it would differ from an earlier release by
     /// 1 … k−1 respondents in a figure both publish (`mlgov_disclosure::check_release`). Audited.
     pub fn publish_release(&self, by: &Principal, survey: &str) -> Result<ReleaseSummary, CollectError> {
-        let src = self.source(survey)?;
-        self.require(by, Action::Write, Resource::RawData, src.project.as_deref())?;
-        let release = build_release(survey, &src, &self.config.disclosure, &by.username, &iso_time(self.now()), &*self.kb()?)?;
-        self.kb()?.put_release(&release).map_err(store_error)?;
+        let mut kb = self.kb()?;
+        self.require(by, Action::Write, Resource::RawData, self.project(&*kb, survey)?.as_deref())?;
+        let src = self.source(&*kb, survey)?;
+        let release = build_release(survey, &src, &self.config.disclosure, &by.username, &iso_time(self.now()), &*kb)?;
+        kb.put_release(&release).map_err(store_error)?;
         self.audit(by, "release_publish", &format!("survey:{survey} release:{}", release.number))?;
         Ok(ReleaseSummary::of(&release))
     }
@@ -311,7 +323,6 @@ pub fn collected_dataset(store: &dyn CollectStore, s: &SurveyRecord, instrument:
 
 /// A survey's answers with what analysing them needs.
 struct SurveySource {
-    project: Option<String>,
     dataset: Dataset,
     instrument: Instrument,
     version: i64,

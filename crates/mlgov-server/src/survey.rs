@@ -71,6 +71,15 @@ impl DatasetEntry {
         DatasetEntry { summary, stored: None, decoded }
     }
 
+    /// The instrument alone (a release view needs it for charts; reading it never decodes the
+    /// answers).
+    pub fn instrument(&self) -> Option<Instrument> {
+        match &self.stored {
+            Some(st) => Instrument::from_toml_str(&st.instrument_toml, &st.summary.name).ok(),
+            None => self.decoded().ok().map(|d| d.instrument.clone()),
+        }
+    }
+
     /// The instrument, answers and generated localities (decoded once per snapshot).
     pub fn decoded(&self) -> Result<Arc<Decoded>, ApiError> {
         self.decoded
@@ -313,7 +322,7 @@ impl View {
         if let Some(d) = &self.entry.dataset {
             let id = format!("{}@{}", d.summary.instrument_id, d.summary.instrument_version);
             if self.live || self.release().is_some_and(|r| r.figures.instrument == id) {
-                return d.decoded().ok().map(|x| x.instrument.clone());
+                return d.instrument();
             }
         }
         let wc = Instrument::whole_comm();
@@ -560,7 +569,8 @@ pub fn locality_survey(s: &Snapshot, who: &Audience, id: &Id) -> Result<Locality
         [(Dimension::Size, size), (Dimension::Typology, typology)].into_iter().filter(|(_, v)| v.status == OBSERVED || v.status == learningapi::ASSUMED).collect();
     let mut surveys = Vec::new();
     let mut notes = Vec::new();
-    for view in s.surveys.visible(who) {
+    let views = s.surveys.visible(who);
+    for view in &views {
         let mut groups = Vec::new();
         let mut respondents = None;
         let mut period = String::new();
@@ -629,7 +639,7 @@ pub fn locality_survey(s: &Snapshot, who: &Audience, id: &Id) -> Result<Locality
     } else if report.is_empty() {
         notes.push(format!("The Whole-COMM report makes no statement about {name}."));
     }
-    if s.surveys.visible(who).is_empty() {
+    if views.is_empty() {
         notes.push(no_survey_message(who, &s.surveys));
     }
     Ok(LocalitySurveyOut { locality: convert::eref(s, id), whole_comm: !report.is_empty(), report, measure, surveys, no_data, notes })

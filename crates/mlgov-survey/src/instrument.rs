@@ -280,8 +280,11 @@ fn valid_id(s: &str) -> bool {
 impl Instrument {
     /// The Whole-COMM instrument shipped with mlgov.
     pub fn whole_comm() -> Instrument {
-        Instrument::from_toml_str(WHOLE_COMM_TOML, "whole-comm-instrument.toml")
-            .expect("the shipped instrument is valid (checked by tests)")
+        // Parsed and validated once per process; callers get their own copy.
+        static PARSED: std::sync::OnceLock<Instrument> = std::sync::OnceLock::new();
+        PARSED
+            .get_or_init(|| Instrument::from_toml_str(WHOLE_COMM_TOML, "whole-comm-instrument.toml").expect("the shipped instrument is valid (checked by tests)"))
+            .clone()
     }
 
     /// Parse and validate an instrument file. `file` is used in messages only.

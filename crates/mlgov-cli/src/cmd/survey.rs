@@ -260,7 +260,11 @@ fn survey_store(ctx: &Ctx, create: bool) -> Result<Box<dyn Store + Send>, CliErr
 /// then the knowledge base's).
 pub(crate) fn load_survey(ctx: &Ctx, name: &str) -> Result<Loaded, CliError> {
     valid_name(name)?;
-    let store = survey_store(ctx, false)?;
+    load_from(survey_store(ctx, false)?.as_ref(), name)
+}
+
+/// [`load_survey`] on a store already open.
+fn load_from(store: &dyn Store, name: &str) -> Result<Loaded, CliError> {
     let Some(stored) = store.survey(name).map_err(store_err)? else {
         let have: Vec<String> = store.surveys().map_err(store_err)?.into_iter().map(|s| s.name).collect();
         return Err(CliError::Data(format!(
@@ -451,8 +455,8 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
             if *min_cell < 2 {
                 return Err(CliError::Usage(format!("--min-cell {min_cell}: a release needs k ≥ 2 (default 5) to protect anyone")));
             }
-            let l = load_survey(ctx, name)?;
             let mut store = survey_store(ctx, false)?;
+            let l = load_from(store.as_ref(), name)?;
             let earlier = store.releases(name).map_err(store_err)?;
             let refs: Vec<(i64, &str)> = earlier.iter().map(|r| (r.number, r.cell_members.as_str())).collect();
             let rules = mlgov_disclosure::Rules::with_min_cell(*min_cell);
