@@ -1,18 +1,44 @@
-//! ISO 3166-1 alpha-2 country codes (the 249 officially assigned codes).
+//! Countries (ISO 3166-1 alpha-2, plus XK for Kosovo) and ISO 3166-2 subdivision codes, from the
+//! generated tables in `iso3166_data.rs` (Debian iso-codes via pycountry; `scripts/gazetteer/build.py`).
 
-/// The officially assigned ISO 3166-1 alpha-2 codes, sorted.
-pub const ISO_ALPHA2: [&str; 249] = ["AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ", "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS", "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE", "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM", "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM", "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC", "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK", "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW", "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO", "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI", "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW"];
+#[path = "iso3166_data.rs"]
+mod data;
 
-/// Whether `code` is an officially assigned ISO 3166-1 alpha-2 code (upper case).
+pub use data::{COUNTRIES, SUBDIVISIONS};
+
+/// Whether `code` is a country code mlgov accepts (upper case): an officially assigned ISO 3166-1
+/// alpha-2 code, or `XK` (Kosovo: a user-assigned code that the EU, GeoNames and CLDR use).
 pub fn is_iso_alpha2(code: &str) -> bool {
-    ISO_ALPHA2.binary_search(&code).is_ok()
+    COUNTRIES.binary_search_by(|(c, _)| (*c).cmp(code)).is_ok()
+}
+
+/// The English name of a country code.
+pub fn country_name(code: &str) -> Option<&'static str> {
+    COUNTRIES.binary_search_by(|(c, _)| (*c).cmp(code)).ok().map(|i| COUNTRIES[i].1)
+}
+
+/// Whether `code` is an ISO 3166-2 subdivision code (`IT-21`, `SE-X`, `BE-VLG`).
+pub fn is_subdivision(code: &str) -> bool {
+    SUBDIVISIONS.binary_search_by(|(c, _)| (*c).cmp(code)).is_ok()
+}
+
+/// The name of an ISO 3166-2 subdivision as iso-codes gives it (`IT-21` → "Piemonte").
+pub fn subdivision_name(code: &str) -> Option<&'static str> {
+    SUBDIVISIONS.binary_search_by(|(c, _)| (*c).cmp(code)).ok().map(|i| SUBDIVISIONS[i].1)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn sorted_and_known() {
-        assert!(super::ISO_ALPHA2.windows(2).all(|w| w[0] < w[1]));
-        assert!(super::is_iso_alpha2("IT") && super::is_iso_alpha2("GB") && !super::is_iso_alpha2("UK") && !super::is_iso_alpha2("it"));
+        assert!(COUNTRIES.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(SUBDIVISIONS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(is_iso_alpha2("IT") && is_iso_alpha2("GB") && !is_iso_alpha2("UK") && !is_iso_alpha2("it"));
+        assert!(is_iso_alpha2("XK"), "Kosovo is accepted");
+        assert_eq!(country_name("XK"), Some("Kosovo"));
+        assert!(is_subdivision("IT-21") && is_subdivision("SE-X") && !is_subdivision("IT-99"));
+        assert_eq!(subdivision_name("IT-21"), Some("Piemonte"));
     }
 }

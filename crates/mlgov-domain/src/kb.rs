@@ -408,6 +408,32 @@ impl KnowledgeBase {
         .unwrap_or_else(|| id.to_string())
     }
 
+    /// Where a locality is: its own coordinates (the `lat`/`lon` columns) when given, otherwise the
+    /// gazetteer's statements (`coordinates`, `geonames_id`, `population`, `subdivision` facts).
+    /// `None` for anonymised localities' coordinates: they are never placed as points (their
+    /// `subdivision` is still given, a region never narrows them).
+    pub fn place(&self, id: &Id) -> Option<Place> {
+        let l = self.localities.iter().find(|l| &l.id == id)?;
+        let first = |p: Property| self.facts_of(id, p).into_iter().next_back();
+        let mut place = Place { lat: None, lon: None, coord_source: None, geonames_id: None, population: None, population_source: None, subdivision: None };
+        if !l.anonymised {
+            if let (Some(lat), Some(lon)) = (l.lat, l.lon) {
+                (place.lat, place.lon, place.coord_source) = (Some(lat), Some(lon), l.coord_source.clone().or_else(|| Some(l.citation.source.clone())));
+            } else if let Some(f) = first(Property::Coordinates) {
+                if let Some((lat, lon)) = crate::property::parse_lat_lon(&f.value) {
+                    (place.lat, place.lon, place.coord_source) = (Some(lat), Some(lon), Some(f.citation.source.clone()));
+                }
+            }
+            place.geonames_id = first(Property::GeonamesId).and_then(|f| f.value.parse().ok());
+            if let Some(f) = first(Property::Population) {
+                place.population = f.value.parse().ok();
+                place.population_source = Some(f.citation.source.clone());
+            }
+        }
+        place.subdivision = first(Property::Subdivision).map(|f| f.value.clone());
+        Some(place)
+    }
+
     /// Facts about `subject` with `property`, sorted by date then id.
     pub fn facts_of(&self, subject: &Id, property: Property) -> Vec<&Fact> {
         let mut v: Vec<&Fact> = self.facts.iter().filter(|f| &f.subject == subject && f.property == property).collect();
@@ -483,6 +509,25 @@ pub struct ConflictingStatement {
     pub when: Interval,
     /// Where it comes from.
     pub citation: Citation,
+}
+
+/// Where a locality is, from [`KnowledgeBase::place`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Place {
+    /// Latitude (WGS84); never set for anonymised localities.
+    pub lat: Option<f64>,
+    /// Longitude (WGS84).
+    pub lon: Option<f64>,
+    /// The source of the coordinates (the gazetteer).
+    pub coord_source: Option<Id>,
+    /// GeoNames id.
+    pub geonames_id: Option<u64>,
+    /// The latest population statement.
+    pub population: Option<u64>,
+    /// Its source.
+    pub population_source: Option<Id>,
+    /// ISO 3166-2 subdivision code.
+    pub subdivision: Option<String>,
 }
 
 /// An entry of the name index.

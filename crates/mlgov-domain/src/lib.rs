@@ -14,6 +14,7 @@ pub mod fxhash;
 pub mod id;
 pub mod kb;
 pub mod model;
+pub mod names;
 pub mod property;
 pub mod record;
 pub mod size;
@@ -21,7 +22,7 @@ pub mod text;
 
 pub use date::{Interval, PartialDate};
 pub use id::{Id, IdKind};
-pub use kb::{Conflict, KnowledgeBase, NameIndex, Problem, Resolution, SearchHit, TableVisitor, TableVisitorMut};
+pub use kb::{Conflict, KnowledgeBase, NameIndex, Place, Problem, Resolution, SearchHit, TableVisitor, TableVisitorMut};
 pub use model::*;
 pub use property::Property;
 pub use record::{Cells, Column, FieldProblem};

@@ -19,7 +19,8 @@ vocab!(
     MemberCount => "member_count", Region => "region", Country => "country", FundingModel => "funding_model",
     PartnerType => "partner_type", IssueFocus => "issue_focus", Headquarters => "headquarters",
     EngagementMode => "engagement_mode", InterviewsTotal => "interviews_total",
-    PerceivedPublicAttitudes => "perceived_public_attitudes",
+    PerceivedPublicAttitudes => "perceived_public_attitudes", GeonamesId => "geonames_id",
+    Coordinates => "coordinates", Subdivision => "subdivision",
 });
 
 /// The type of a property's value.
@@ -37,6 +38,10 @@ pub enum ValueType {
     Bool,
     /// An ISO country code.
     CountryCode,
+    /// An ISO 3166-2 subdivision code.
+    SubdivisionCode,
+    /// WGS84 `latitude,longitude`.
+    LatLon,
     /// An id of one of these kinds.
     Ref(&'static [IdKind]),
     /// A word of a vocabulary.
@@ -58,7 +63,9 @@ impl Property {
         use Property as P;
         match self {
             P::Name | P::Description | P::Region | P::EngagementMode => ValueType::Text,
-            P::Population | P::Interviews | P::MemberCount | P::InterviewsTotal => ValueType::Count,
+            P::Population | P::Interviews | P::MemberCount | P::InterviewsTotal | P::GeonamesId => ValueType::Count,
+            P::Subdivision => ValueType::SubdivisionCode,
+            P::Coordinates => ValueType::LatLon,
             P::ForeignResidentsShare => ValueType::Decimal(0.0, 100.0),
             P::PerceivedPublicAttitudes => ValueType::Decimal(1.0, 5.0),
             P::SizeClass => word::<SizeClass>(),
@@ -91,7 +98,8 @@ impl Property {
         match self {
             P::Name | P::Description => ANY,
             P::Population | P::SizeClass | P::StructuralConditions | P::DiversityExperience | P::Typology | P::PolicyOutcome
-            | P::IntegrationOfficer | P::AdministrativeRole | P::EngagementMode | P::InterviewsTotal | P::PerceivedPublicAttitudes => LOC,
+            | P::IntegrationOfficer | P::AdministrativeRole | P::EngagementMode | P::InterviewsTotal | P::PerceivedPublicAttitudes
+            | P::GeonamesId | P::Coordinates | P::Subdivision => LOC,
             P::ForeignResidentsShare => &[IdKind::Locality, IdKind::Country],
             P::PoliticalOrientation => &[IdKind::Locality, IdKind::Person, IdKind::Organisation],
             P::PolicyConfiguration => &[IdKind::Country],
@@ -125,10 +133,21 @@ impl Property {
             ValueType::CountryCode => {
                 if crate::country::is_iso_alpha2(v) { Ok(()) } else { Err(format!("property {self} expects an ISO 3166-1 alpha-2 code, found {v:?}")) }
             }
+            ValueType::SubdivisionCode => {
+                if crate::country::is_subdivision(v) { Ok(()) } else { Err(format!("property {self} expects an ISO 3166-2 subdivision code such as IT-21, found {v:?}")) }
+            }
+            ValueType::LatLon => parse_lat_lon(v).map(|_| ()).ok_or_else(|| format!("property {self} expects \"latitude,longitude\" in WGS84 degrees, found {v:?}")),
             ValueType::Ref(kinds) => Id::parse_kind(v, kinds).map(|_| ()).map_err(|e| format!("property {self}: {e}")),
             ValueType::Word(name, all) => {
                 if all.contains(&v) { Ok(()) } else { Err(format!("unknown {name} {v:?} for property {self}; expected one of: {}", all.join(", "))) }
             }
         }
     }
+}
+
+/// Parses a `coordinates` value, `"45.07049,7.68682"`, into (latitude, longitude) within range.
+pub fn parse_lat_lon(v: &str) -> Option<(f64, f64)> {
+    let (a, b) = v.split_once(',')?;
+    let (lat, lon) = (a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?);
+    ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some((lat, lon))
 }

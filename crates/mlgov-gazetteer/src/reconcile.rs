@@ -1,0 +1,305 @@
+//! Reconciliation of free-text place names ("Torino", "Comune di Torino", "Gavle", "St Etienne")
+//! with the stored localities and the gazetteer: candidates with a score and the evidence, and a
+//! decision — linked when certain, review when not, no match — that never creates anything.
+
+use crate::{GeoPlace, Gazetteer};
+use mlgov_domain::names::{place_key, typo_budget, within_typos};
+use mlgov_domain::{Id, KnowledgeBase};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Score of an exact match on a stored locality's own name.
+pub const EXACT_NAME: f64 = 1.0;
+/// Score of an exact match on a stored alias or the GeoNames name of a stored locality's place.
+pub const EXACT_ALIAS: f64 = 0.98;
+/// Score of an exact match on a gazetteer place's main name.
+pub const EXACT_PLACE: f64 = 0.96;
+/// Score of an exact match on a GeoNames alternate name of a stored locality's place.
+pub const EXACT_LINKED_ALT: f64 = 0.92;
+/// Score of an exact match on a gazetteer alternate name.
+pub const EXACT_PLACE_ALT: f64 = 0.90;
+/// Scores at or above this are exact matches (typo matches score below).
+pub const EXACT_MIN: f64 = 0.90;
+/// Candidates within this of the best are its rivals.
+pub const RIVAL_MARGIN: f64 = 0.03;
+/// A name shared by several places is linked to the most populous one only when it is this many
+/// times larger than the next.
+pub const DOMINANCE: u64 = 10;
+
+/// What a name was matched to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(into = "String")]
+pub enum Target {
+    /// A stored locality.
+    Locality(Id),
+    /// A gazetteer place not (yet) in the knowledge base.
+    Place(u64),
+}
+
+impl From<Target> for String {
+    fn from(t: Target) -> String {
+        t.to_string()
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Locality(id) => write!(f, "{id}"),
+            Target::Place(g) => write!(f, "geonames:{g}"),
+        }
+    }
+}
+
+impl Target {
+    /// Parses `loc:…` or `geonames:N`.
+    pub fn parse(s: &str) -> Option<Target> {
+        if let Some(n) = s.strip_prefix("geonames:") {
+            return n.parse().ok().map(Target::Place);
+        }
+        Id::parse(s).ok().filter(|i| i.kind() == mlgov_domain::IdKind::Locality).map(Target::Locality)
+    }
+}
+
+/// A candidate match.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Candidate {
+    /// `loc:…` or `geonames:N`.
+    pub target: Target,
+    /// Its name.
+    pub name: String,
+    /// Its country.
+    pub country: String,
+    /// GeoNames id, when known.
+    pub geonames_id: Option<u64>,
+    /// Population as GeoNames lists it, when known.
+    pub population: Option<u64>,
+    /// 0..1: 1 an exact match on the stored name; typo matches score below [`EXACT_MIN`].
+    pub score: f64,
+    /// Why: which name matched, how.
+    pub evidence: Vec<String>,
+}
+
+/// The decision on one name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// Certain: one candidate.
+    Linked,
+    /// Uncertain: a person chooses among the candidates.
+    Review,
+    /// Nothing close enough.
+    NoMatch,
+}
+
+impl Decision {
+    /// The word used in files.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Decision::Linked => "linked",
+            Decision::Review => "review",
+            Decision::NoMatch => "no_match",
+        }
+    }
+}
+
+/// The outcome for one name.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Outcome {
+    /// The name as given.
+    pub name: String,
+    /// The country it was restricted to.
+    pub country: Option<String>,
+    /// Linked, review or no match.
+    pub decision: Decision,
+    /// Why this decision.
+    pub reason: String,
+    /// Candidates, best first (at most five).
+    pub candidates: Vec<Candidate>,
+}
+
+impl Outcome {
+    /// The linked target, if certain.
+    pub fn linked(&self) -> Option<&Candidate> {
+        (self.decision == Decision::Linked).then(|| &self.candidates[0])
+    }
+}
+
+struct Stored {
+    id: Id,
+    name: String,
+    country: String,
+    geonameid: Option<u64>,
+    population: Option<u64>,
+}
+
+/// Matches names against a knowledge base's named localities and a gazetteer.
+pub struct Reconciler<'a> {
+    gaz: &'a Gazetteer,
+    stored: Vec<Stored>,
+    /// key → (stored index, score, evidence)
+    stored_keys: HashMap<String, Vec<(usize, f64, String)>>,
+    by_geonameid: HashMap<u64, usize>,
+    /// Every key of both sides with its length in characters, for typo scans.
+    all_keys: Vec<(String, usize)>,
+}
+
+impl<'a> Reconciler<'a> {
+    /// Indexes the named (non-anonymised) localities of `kb`, with the alternate names of the
+    /// gazetteer places they are linked to. Anonymised localities are never candidates.
+    pub fn new(kb: &KnowledgeBase, gaz: &'a Gazetteer) -> Reconciler<'a> {
+        let mut stored = Vec::new();
+        let mut stored_keys: HashMap<String, Vec<(usize, f64, String)>> = HashMap::new();
+        let mut by_geonameid = HashMap::new();
+        for l in kb.localities.iter().filter(|l| !l.anonymised) {
+            let place = kb.place(&l.id).unwrap_or_else(|| unreachable!());
+            let i = stored.len();
+            let mut add = |name: &str, score: f64, why: String| {
+                let k = place_key(name);
+                if k.is_empty() {
+                    return;
+                }
+                let e = stored_keys.entry(k).or_default();
+                if !e.iter().any(|(j, s, _)| *j == i && *s >= score) {
+                    e.push((i, score, why));
+                }
+            };
+            add(&l.name, EXACT_NAME, format!("stored name {:?}", l.name));
+            for a in &l.aliases {
+                add(a, EXACT_ALIAS, format!("stored alias {a:?}"));
+            }
+            if let Some(p) = place.geonames_id.and_then(|g| gaz.get(g)) {
+                add(&p.name, EXACT_ALIAS, format!("GeoNames {} name {:?}", p.geonameid, p.name));
+                for a in &p.alternate_names {
+                    add(a, EXACT_LINKED_ALT, format!("GeoNames {} alternate name {a:?}", p.geonameid));
+                }
+                by_geonameid.insert(p.geonameid, i);
+            }
+            stored.push(Stored { id: l.id.clone(), name: l.name.clone(), country: l.country.clone(), geonameid: place.geonames_id, population: place.population });
+        }
+        let mut all_keys: Vec<(String, usize)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for k in stored_keys.keys().map(String::as_str).chain(gaz.keys().map(|(k, _)| k)) {
+            if seen.insert(k) {
+                all_keys.push((k.to_string(), k.chars().count()));
+            }
+        }
+        all_keys.sort();
+        Reconciler { gaz, stored, stored_keys, by_geonameid, all_keys }
+    }
+
+    /// Matches one name, optionally within one country (ISO 3166-1 alpha-2).
+    pub fn reconcile(&self, name: &str, country: Option<&str>) -> Outcome {
+        let key = place_key(name);
+        let country = country.map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty());
+        let mut out = Outcome { name: name.to_string(), country: country.clone(), decision: Decision::NoMatch, reason: String::new(), candidates: Vec::new() };
+        if key.is_empty() {
+            out.reason = "no letters to match".into();
+            return out;
+        }
+        let mut cands: HashMap<Target, Candidate> = HashMap::new();
+        self.collect(&key, country.as_deref(), None, &mut cands);
+        let exact = !cands.is_empty();
+        if !exact {
+            // Typos: every key within the budget of the name's length.
+            let qlen = key.chars().count();
+            let budget = typo_budget(qlen);
+            if budget > 0 {
+                let first = key.chars().next();
+                for (k, len) in &self.all_keys {
+                    if len.abs_diff(qlen) > budget || (k.chars().next() != first && !k.ends_with(&key[key.len().saturating_sub(2)..])) {
+                        continue;
+                    }
+                    if let Some(d) = within_typos(&key, k) {
+                        self.collect(k, country.as_deref(), Some(d), &mut cands);
+                    }
+                }
+            }
+        }
+        let mut list: Vec<Candidate> = cands.into_values().collect();
+        list.sort_by(|a, b| {
+            b.score.total_cmp(&a.score).then(matches!(b.target, Target::Locality(_)).cmp(&matches!(a.target, Target::Locality(_)))).then(b.population.cmp(&a.population)).then(a.target.cmp(&b.target))
+        });
+        list.truncate(5);
+        out.candidates = list;
+        let Some(best) = out.candidates.first() else {
+            out.reason = format!("no stored locality or gazetteer place named {key:?}{} (nor within {} typo(s))", country.as_deref().map(|c| format!(" in {c}")).unwrap_or_default(), typo_budget(key.chars().count()));
+            return out;
+        };
+        let rivals: Vec<&Candidate> = out.candidates[1..].iter().filter(|c| c.score >= best.score - RIVAL_MARGIN).collect();
+        let pop = |c: &Candidate| c.population.unwrap_or(0);
+        if !exact {
+            let unique = out.candidates.len() == 1;
+            if unique && key.chars().count() >= 7 && best.score >= 0.85 {
+                out.decision = Decision::Linked;
+                out.reason = "one candidate within one typo of a long name".into();
+            } else {
+                out.decision = Decision::Review;
+                out.reason = format!("typo match{}: confirm", if unique { "" } else { "es" });
+            }
+        } else if rivals.is_empty() {
+            out.decision = Decision::Linked;
+            out.reason = if out.candidates.len() == 1 { "one exact candidate".into() } else { "the exact match outranks the others".into() };
+        } else if rivals.iter().all(|r| pop(best) >= DOMINANCE * pop(r).max(1)) {
+            out.decision = Decision::Linked;
+            out.reason = format!("{} other place(s) share the name; this one is at least {DOMINANCE}× more populous", rivals.len());
+        } else {
+            out.decision = Decision::Review;
+            out.reason = format!("{} candidates share the name{}", rivals.len() + 1, if country.is_none() { "; give --country to narrow" } else { "" });
+        }
+        out
+    }
+
+    fn collect(&self, key: &str, country: Option<&str>, typos: Option<usize>, cands: &mut HashMap<Target, Candidate>) {
+        let penalty = |score: f64| match typos {
+            None => score,
+            Some(d) => score - 0.08 - 0.07 * d as f64,
+        };
+        let how = |e: &str| match typos {
+            None => e.to_string(),
+            Some(d) => format!("{e} within {d} typo(s)"),
+        };
+        for (i, score, why) in self.stored_keys.get(key).into_iter().flatten() {
+            let s = &self.stored[*i];
+            if country.is_some_and(|c| c != s.country) {
+                continue;
+            }
+            let c = cands.entry(Target::Locality(s.id.clone())).or_insert_with(|| Candidate {
+                target: Target::Locality(s.id.clone()),
+                name: s.name.clone(),
+                country: s.country.clone(),
+                geonames_id: s.geonameid,
+                population: s.population,
+                score: 0.0,
+                evidence: Vec::new(),
+            });
+            c.score = c.score.max(penalty(*score));
+            c.evidence.push(how(why));
+        }
+        for (p, main) in self.gaz.by_key(key) {
+            if country.is_some_and(|c| c != p.country) {
+                continue;
+            }
+            if let Some(&i) = self.by_geonameid.get(&p.geonameid) {
+                // The place is a stored locality: its evidence is already there (or add it).
+                let s = &self.stored[i];
+                if let Some(c) = cands.get_mut(&Target::Locality(s.id.clone())) {
+                    if !c.evidence.iter().any(|e| e.contains(&p.geonameid.to_string())) {
+                        c.evidence.push(how(&format!("GeoNames {}", p.geonameid)));
+                    }
+                }
+                continue;
+            }
+            let score = penalty(if main { EXACT_PLACE } else { EXACT_PLACE_ALT });
+            let c = cands.entry(Target::Place(p.geonameid)).or_insert_with(|| place_candidate(p));
+            if score > c.score {
+                c.score = score;
+            }
+            c.evidence.push(how(&format!("GeoNames {} {} {:?}", p.geonameid, if main { "name" } else { "alternate name" }, if main { p.name.as_str() } else { key })));
+        }
+    }
+}
+
+fn place_candidate(p: &GeoPlace) -> Candidate {
+    Candidate { target: Target::Place(p.geonameid), name: p.name.clone(), country: p.country.clone(), geonames_id: Some(p.geonameid), population: Some(p.population), score: 0.0, evidence: Vec::new() }
+}

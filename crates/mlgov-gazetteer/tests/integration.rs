@@ -1,0 +1,93 @@
+//! The embedded gazetteer and the reconciler, against the bundled knowledge base.
+
+use mlgov_domain::KnowledgeBase;
+use mlgov_gazetteer::reconcile::{Decision, Reconciler, Target};
+use mlgov_gazetteer::Gazetteer;
+
+trait ParseId {
+    fn parse_id(&self) -> mlgov_domain::Id;
+}
+impl ParseId for str {
+    fn parse_id(&self) -> mlgov_domain::Id {
+        mlgov_domain::Id::parse(self).unwrap()
+    }
+}
+
+fn bundled_kb() -> KnowledgeBase {
+    // The bundled base as CSV directories (the CLI embeds the same files).
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/kb");
+    mlgov_interchange::read_path(&root).expect("the bundled base loads").kb
+}
+
+#[test]
+fn named_localities_of_the_papers_are_linked_at_their_real_coordinates() {
+    let kb = bundled_kb();
+    let turin = kb.place(&"loc:turin".parse_id()).unwrap();
+    assert_eq!(turin.geonames_id, Some(3165524));
+    assert!((turin.lat.unwrap() - 45.0705).abs() < 0.001 && (turin.lon.unwrap() - 7.6868).abs() < 0.001, "{turin:?}");
+    assert_eq!(turin.subdivision.as_deref(), Some("IT-21"));
+    let se = kb.place(&"loc:saint-etienne".parse_id()).unwrap();
+    assert_eq!(se.geonames_id, Some(2980291));
+    assert!((se.lat.unwrap() - 45.4339).abs() < 0.001 && (se.lon.unwrap() - 4.39).abs() < 0.001, "{se:?}");
+    // Every named locality that is a populated place is linked; the two that are not (an
+    // intermunicipal authority, an island) are the documented exceptions.
+    let g = Gazetteer::bundled();
+    let mut unlinked = Vec::new();
+    for l in kb.localities.iter().filter(|l| !l.anonymised) {
+        let p = kb.place(&l.id).unwrap();
+        match p.geonames_id {
+            Some(id) => {
+                let gp = g.get(id).unwrap_or_else(|| panic!("{}: GeoNames {id} is not in the extract", l.id));
+                assert_eq!(gp.country, l.country, "{}", l.id);
+                assert!(p.lat.is_some() && p.population.is_some(), "{}", l.id);
+            }
+            None => unlinked.push(l.id.to_string()),
+        }
+    }
+    unlinked.sort();
+    assert_eq!(unlinked, ["loc:lesbos", "loc:saint-etienne-metropole"]);
+    // Anonymised localities are never placed; their region is known.
+    for l in kb.localities.iter().filter(|l| l.anonymised) {
+        let p = kb.place(&l.id).unwrap();
+        assert!(p.lat.is_none() && p.lon.is_none() && p.geonames_id.is_none(), "{}", l.id);
+    }
+    assert_eq!(kb.place(&"loc:wc-it-piedmont-small".parse_id()).map(|p| p.subdivision), Some(Some("IT-21".to_string())));
+}
+
+#[test]
+fn reconciliation_of_spellings_of_the_papers_cities() {
+    let kb = bundled_kb();
+    let r = Reconciler::new(&kb, Gazetteer::bundled());
+    for (name, country, want) in [
+        ("Torino", None, "loc:turin"),
+        ("Comune di Torino", Some("IT"), "loc:turin"),
+        ("Città di Torino", None, "loc:turin"),
+        ("St Etienne", None, "loc:saint-etienne"),
+        ("Ville de Saint-Étienne", Some("FR"), "loc:saint-etienne"),
+        ("Napoli", None, "loc:naples"),
+        ("Siracusa", None, "loc:syracuse"),
+        ("München", None, "geonames:2867714"),
+        ("Gavle", Some("SE"), "geonames:2712414"),
+    ] {
+        let o = r.reconcile(name, country);
+        assert_eq!(o.decision, Decision::Linked, "{name}: {o:?}");
+        assert_eq!(o.candidates[0].target.to_string(), want, "{name}: {o:?}");
+        assert!(!o.candidates[0].evidence.is_empty());
+    }
+    let typo = r.reconcile("Barcellona", Some("ES"));
+    assert_eq!(typo.candidates[0].target, Target::Locality("loc:barcelona".parse_id()), "{typo:?}");
+    assert_eq!(r.reconcile("Xyzzyville", None).decision, Decision::NoMatch);
+    // Anonymised localities are never candidates, whatever their public label.
+    assert!(r.reconcile("AUT (Lower Austria)", None).candidates.iter().all(|c| !c.target.to_string().starts_with("loc:wc-")));
+}
+
+#[test]
+fn the_extract_has_the_cities_of_the_papers() {
+    let g = Gazetteer::bundled();
+    assert!(g.len() > 60_000, "{}", g.len());
+    let turin = g.get(3165524).expect("Turin");
+    assert_eq!((turin.name.as_str(), turin.country.as_str()), ("Turin", "IT"));
+    assert!((turin.lat - 45.07).abs() < 0.01 && (turin.lon - 7.687).abs() < 0.01);
+    assert!(g.by_key("torino").any(|(p, _)| p.geonameid == 3165524), "the endonym is an alternate name");
+    assert!(g.region("IT-21").is_some_and(|r| r.outline.len() >= 3 && r.labels.contains(&"Piedmont".to_string())));
+}
