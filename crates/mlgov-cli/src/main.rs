@@ -40,14 +40,43 @@ enum Command {
         #[command(flatten)]
         csv: cmd::kb::CsvArgs,
     },
-    /// Export the whole knowledge base.
+    /// Export the whole knowledge base (csv, json), or its located localities (geojson).
     Export {
-        /// Output directory (csv) or file (json; `-` for stdout).
+        /// Output directory (csv) or file (json, geojson; `-` for stdout).
         #[arg(long, short, default_value = "mlgov-export")]
         out: PathBuf,
-        /// csv or json.
+        /// csv, json or geojson (points of the located, named localities, for QGIS and geopandas).
         #[arg(long, default_value = "csv")]
         format: String,
+        /// geojson: only members of this network (name, acronym or id).
+        #[arg(long)]
+        network: Option<String>,
+        /// geojson: only memberships running in this year.
+        #[arg(long)]
+        year: Option<i32>,
+        /// geojson: only localities of this country (ISO 3166-1 alpha-2).
+        #[arg(long)]
+        country: Option<String>,
+    },
+    /// Match free-text place names (a CSV with a name column, or one name per line) to stored
+    /// localities and GeoNames places: certain matches are linked, uncertain ones marked for review.
+    Reconcile {
+        /// The names: CSV with a `name` column (optional `country`), or one name per line.
+        file: PathBuf,
+        /// Restrict matching to this country (ISO 3166-1 alpha-2) where a row gives none.
+        #[arg(long)]
+        country: Option<String>,
+        /// Results file (default: <file>.reconciled.csv; with --apply, <file>.links.csv).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// A results file you reviewed: checks every row and writes the links.
+        #[arg(long)]
+        apply: Option<PathBuf>,
+        /// With --apply: write a batch of the linked GeoNames places not stored yet here, to import.
+        #[arg(long)]
+        new_localities: Option<PathBuf>,
+        #[command(flatten)]
+        csv: cmd::kb::CsvArgs,
     },
     /// Show one locality, network, organisation or person with sourced facts.
     Show {
@@ -174,7 +203,16 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Demo => cmd::kb::demo(&ctx),
         Command::Import { path, csv } => cmd::kb::import(&ctx, path, csv),
         Command::Validate { path, csv } => cmd::kb::validate(&ctx, path, csv),
-        Command::Export { out, format } => cmd::kb::export(&ctx, out, format),
+        Command::Export { out, format, network, year, country } => {
+            if format == "geojson" {
+                cmd::places::export_geojson(&ctx, out, network.as_deref(), *year, country.as_deref())
+            } else if network.is_some() || year.is_some() || country.is_some() {
+                Err(CliError::Usage("--network, --year and --country apply to --format geojson only".into()))
+            } else {
+                cmd::kb::export(&ctx, out, format)
+            }
+        }
+        Command::Reconcile { file, country, out, apply, new_localities, csv } => cmd::places::reconcile(&ctx, file, country.as_deref(), out.as_deref(), apply.as_deref(), new_localities.as_deref(), csv),
         Command::Show { kind, name } => cmd::kb::show(&ctx, kind, name),
         Command::List { kind, filters } => cmd::kb::list(&ctx, kind, filters),
         Command::Search { query, limit } => cmd::kb::search(&ctx, query, *limit),

@@ -600,23 +600,30 @@ impl NameIndex {
         Resolution::NotFound
     }
 
-    /// Search: every entity whose names contain all words of the query (folded), best first.
+    /// Search: every entity whose names contain all words of the query (folded, abbreviations
+    /// such as "st" expanded), best first; then, when fewer than `limit` entities are found, those
+    /// whose names match every word within its typo budget ([`crate::names::typo_budget`]:
+    /// "eurocites" finds Eurocities), marked `typo`.
     pub fn search(&self, query: &str, kinds: &[IdKind], limit: usize) -> Vec<SearchHit> {
         let q = fold(query);
         let words: Vec<&str> = q.split(' ').filter(|w| !w.is_empty()).collect();
         if words.is_empty() {
             return Vec::new();
         }
+        let expanded = crate::names::expand_abbreviations(&q);
+        let xwords: Vec<&str> = expanded.split(' ').filter(|w| !w.is_empty()).collect();
         let mut best: HashMap<&Id, SearchHit> = HashMap::new();
-        for e in &self.entries {
-            if !(kinds.is_empty() || kinds.contains(&e.kind)) || e.name.contains(':') && e.name == e.id.as_str() && !q.contains(':') && !words.iter().all(|w| e.key.contains(w)) {
+        let kind_ok = |e: &IndexEntry| kinds.is_empty() || kinds.contains(&e.kind);
+        for e in self.entries.iter().filter(|e| kind_ok(e)) {
+            let (q, words) = if words.iter().all(|w| e.key.contains(w)) {
+                (q.as_str(), &words)
+            } else if expanded != q && xwords.iter().all(|w| e.key.contains(w)) {
+                (expanded.as_str(), &xwords)
+            } else {
                 continue;
-            }
-            if !words.iter().all(|w| e.key.contains(w)) {
-                continue;
-            }
-            let score = if e.key == q { 3 } else if e.key.starts_with(&q) { 2 } else if e.key.split(' ').any(|t| t.starts_with(words[0])) { 1 } else { 0 };
-            let hit = SearchHit { id: e.id.clone(), kind: e.kind, name: e.display.clone(), matched: e.name.clone(), score };
+            };
+            let score = if e.key == q { 3 } else if e.key.starts_with(q) { 2 } else if e.key.split(' ').any(|t| t.starts_with(words[0])) { 1 } else { 0 };
+            let hit = SearchHit { id: e.id.clone(), kind: e.kind, name: e.display.clone(), matched: e.name.clone(), score, typo: false };
             match best.get(&e.id) {
                 Some(h) if h.score >= score => {}
                 _ => {
@@ -626,6 +633,34 @@ impl NameIndex {
         }
         let mut hits: Vec<SearchHit> = best.into_values().collect();
         hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.name.len().cmp(&b.name.len())).then(a.id.cmp(&b.id)));
+        if hits.len() < limit {
+            // Typo tolerance: every query word within its budget of some word of the name (or of
+            // the prefix of a word, for a word being typed), the fewest edits first.
+            let mut fuzzy: HashMap<&Id, (usize, &IndexEntry)> = HashMap::new();
+            for e in self.entries.iter().filter(|e| kind_ok(e) && !hits.iter().any(|h| h.id == e.id)) {
+                if e.name.contains(':') && e.name == e.id.as_str() {
+                    continue;
+                }
+                let key_words: Vec<&str> = e.key.split(' ').collect();
+                let mut total = 0;
+                let all = xwords.iter().all(|w| {
+                    let d = key_words.iter().filter_map(|k| crate::names::within_typos(w, k)).min();
+                    total += d.unwrap_or(0);
+                    d.is_some()
+                }) || crate::names::within_typos(&expanded, &e.key).map(|d| total = d).is_some();
+                if all && total > 0 {
+                    match fuzzy.get(&e.id) {
+                        Some((d, _)) if *d <= total => {}
+                        _ => {
+                            fuzzy.insert(&e.id, (total, e));
+                        }
+                    }
+                }
+            }
+            let mut extra: Vec<(usize, &IndexEntry)> = fuzzy.into_values().collect();
+            extra.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.display.len().cmp(&b.1.display.len())).then(a.1.id.cmp(&b.1.id)));
+            hits.extend(extra.into_iter().map(|(_, e)| SearchHit { id: e.id.clone(), kind: e.kind, name: e.display.clone(), matched: e.name.clone(), score: 0, typo: true }));
+        }
         hits.truncate(limit);
         hits
     }
@@ -642,8 +677,10 @@ pub struct SearchHit {
     pub name: String,
     /// The name or alias that matched.
     pub matched: String,
-    /// Rank (3 exact, 2 prefix, 1 word prefix, 0 substring).
+    /// Rank (3 exact, 2 prefix, 1 word prefix, 0 substring or typo).
     pub score: u8,
+    /// Matched within the typo budget rather than literally.
+    pub typo: bool,
 }
 
 /// Which ids are referenced at all (used to find orphans).

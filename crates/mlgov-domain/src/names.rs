@@ -9,10 +9,12 @@ const PREFIXES: &[&str] = &[
     "metropolitan city of", "citta metropolitana di", "comune di", "citta di", "municipio di", "ville de", "ville d", "commune de",
     "commune d", "mairie de", "mairie d", "city of", "town of", "municipality of", "borough of", "village of", "ayuntamiento de",
     "municipio de", "ajuntament de", "ajuntament d", "concello de", "ciudad de", "stadt", "gemeinde", "gemeente", "kommune",
-    "gmina", "miasto", "the",
+    "gmina", "miasto", "freie und hansestadt", "hansestadt", "landeshauptstadt", "the",
 ];
 /// Generic words after a place's name, folded.
-const SUFFIXES: &[&str] = &["city council", "municipality", "kommun", "kommune", "city", "town council", "stad", "gemeente"];
+const SUFFIXES: &[&str] = &["city council", "municipality", "kommun", "kommune", "lan", "city", "town council", "stad", "gemeente", "capitale"];
+/// Suffixes after a genitive in Swedish and Norwegian names ("Jönköpings kommun").
+const GENITIVE_SUFFIXES: &[&str] = &["kommun", "kommune", "lan"];
 /// Abbreviations in place names, folded → expanded.
 const ABBREVIATIONS: &[(&str, &str)] = &[("st", "saint"), ("ste", "sainte"), ("sta", "santa"), ("sto", "santo"), ("s", "san"), ("mt", "mount"), ("ft", "fort")];
 
@@ -60,6 +62,22 @@ pub fn place_key(name: &str) -> String {
     expand_abbreviations(key)
 }
 
+/// The keys to look a name up by: [`place_key`], and the same without a genitive `s` when a
+/// Scandinavian suffix was dropped ("Jönköpings kommun" → "jonkopings", "jonkoping").
+pub fn place_key_variants(name: &str) -> Vec<String> {
+    let key = place_key(name);
+    let folded = fold(name);
+    let mut out = vec![key.clone()];
+    if GENITIVE_SUFFIXES.iter().any(|s| folded.ends_with(&format!(" {s}"))) {
+        if let Some(stem) = key.strip_suffix('s') {
+            if !stem.is_empty() {
+                out.push(stem.to_string());
+            }
+        }
+    }
+    out
+}
+
 /// How many edits a word of `len` characters may carry and still match: none below 4, one up to
 /// 7, two from 8 (the budget of common spelling-tolerant search engines).
 pub fn typo_budget(len: usize) -> usize {
@@ -98,6 +116,9 @@ mod tests {
         assert_eq!(place_key("Ayuntamiento de Málaga"), "malaga");
         assert_eq!(place_key("City"), "city");
         assert_eq!(place_key("The Hague"), "hague");
+        assert_eq!(place_key("Landeshauptstadt München"), "munchen");
+        assert_eq!(place_key("Roma Capitale"), "roma");
+        assert_eq!(place_key_variants("Jönköpings kommun"), ["jonkopings", "jonkoping"]);
     }
 
     #[test]

@@ -189,3 +189,22 @@ mod props {
         }
     }
 }
+
+#[test]
+fn search_tolerates_typos_and_abbreviations() {
+    use mlgov_domain::{IdKind, KnowledgeBase};
+    let mut kb = KnowledgeBase::default();
+    let src = mlgov_domain::Id::parse("src:x").unwrap();
+    let cit = mlgov_domain::Citation { source: src, locator: "x".into() };
+    for (id, name, country) in [("loc:saint-etienne", "Saint-Étienne", "FR"), ("loc:gavle", "Gävle", "SE"), ("loc:torino", "Turin", "IT")] {
+        kb.localities.push(mlgov_domain::Locality { id: mlgov_domain::Id::parse(id).unwrap(), name: name.into(), aliases: vec![], kind: mlgov_domain::LocalityKind::Municipality, country: country.into(), region: None, parent: None, anonymised: false, public_label: None, lat: None, lon: None, coord_source: None, citation: cit.clone() });
+    }
+    let idx = kb.index();
+    let first = |q: &str| idx.search(q, &[IdKind::Locality], 5).first().map(|h| (h.id.to_string(), h.typo));
+    assert_eq!(first("st etienne"), Some(("loc:saint-etienne".into(), false)), "abbreviation");
+    assert_eq!(first("saint etiene"), Some(("loc:saint-etienne".into(), true)), "one typo");
+    assert_eq!(first("gavel"), Some(("loc:gavle".into(), true)), "a transposition");
+    assert_eq!(first("gavle"), Some(("loc:gavle".into(), false)), "accents");
+    assert_eq!(first("xq"), None, "short nonsense finds nothing");
+    assert!(idx.search("turon", &[IdKind::Locality], 5).iter().any(|h| h.id.as_str() == "loc:torino" && h.typo));
+}

@@ -3,7 +3,7 @@
 //! decision — linked when certain, review when not, no match — that never creates anything.
 
 use crate::{GeoPlace, Gazetteer};
-use mlgov_domain::names::{place_key, typo_budget, within_typos};
+use mlgov_domain::names::{place_key, place_key_variants, typo_budget, within_typos};
 use mlgov_domain::{Id, KnowledgeBase};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -23,8 +23,12 @@ pub const EXACT_MIN: f64 = 0.90;
 /// Candidates within this of the best are its rivals.
 pub const RIVAL_MARGIN: f64 = 0.03;
 /// A name shared by several places is linked to the most populous one only when it is this many
-/// times larger than the next.
-pub const DOMINANCE: u64 = 10;
+/// times larger than every other candidate; and a candidate this many times larger than the best
+/// (an exonym of a city beside a village's own name: "Bruges") sends the name to review.
+pub const DOMINANCE: u64 = 5;
+/// A one-typo match is linked only to a stored locality or a place of at least this population
+/// that dominates every other candidate.
+pub const TYPO_LINK_MIN_POPULATION: u64 = 50_000;
 
 /// What a name was matched to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -76,6 +80,8 @@ pub struct Candidate {
     pub population: Option<u64>,
     /// 0..1: 1 an exact match on the stored name; typo matches score below [`EXACT_MIN`].
     pub score: f64,
+    /// Edits between the name and the matched name (0: exact).
+    pub typos: usize,
     /// Why: which name matched, how.
     pub evidence: Vec<String>,
 }
@@ -198,7 +204,11 @@ impl<'a> Reconciler<'a> {
             return out;
         }
         let mut cands: HashMap<Target, Candidate> = HashMap::new();
-        self.collect(&key, country.as_deref(), None, &mut cands);
+        for k in place_key_variants(name) {
+            if cands.is_empty() {
+                self.collect(&k, country.as_deref(), None, &mut cands);
+            }
+        }
         let exact = !cands.is_empty();
         if !exact {
             // Typos: every key within the budget of the name's length.
@@ -228,14 +238,19 @@ impl<'a> Reconciler<'a> {
         };
         let rivals: Vec<&Candidate> = out.candidates[1..].iter().filter(|c| c.score >= best.score - RIVAL_MARGIN).collect();
         let pop = |c: &Candidate| c.population.unwrap_or(0);
-        if !exact {
-            let unique = out.candidates.len() == 1;
-            if unique && key.chars().count() >= 7 && best.score >= 0.85 {
+        let dominates = out.candidates[1..].iter().all(|r| pop(best) >= DOMINANCE * pop(r).max(1));
+        let bigger = out.candidates[1..].iter().find(|r| r.typos == best.typos && pop(r) >= DOMINANCE * pop(best).max(1));
+        if let Some(b) = bigger {
+            out.decision = Decision::Review;
+            out.reason = format!("{} ({}) also goes by this name and is at least {DOMINANCE}× more populous", b.name, b.country);
+        } else if !exact {
+            let stored = matches!(best.target, Target::Locality(_));
+            if best.typos == 1 && key.chars().count() >= 6 && (stored || pop(best) >= TYPO_LINK_MIN_POPULATION) && dominates {
                 out.decision = Decision::Linked;
-                out.reason = "one candidate within one typo of a long name".into();
+                out.reason = format!("one typo from {}, which is at least {DOMINANCE}× more populous than any other candidate", best.name);
             } else {
                 out.decision = Decision::Review;
-                out.reason = format!("typo match{}: confirm", if unique { "" } else { "es" });
+                out.reason = format!("typo match{}: confirm", if out.candidates.len() == 1 { "" } else { "es" });
             }
         } else if rivals.is_empty() {
             out.decision = Decision::Linked;
@@ -271,9 +286,13 @@ impl<'a> Reconciler<'a> {
                 geonames_id: s.geonameid,
                 population: s.population,
                 score: 0.0,
+                typos: typos.unwrap_or(0),
                 evidence: Vec::new(),
             });
-            c.score = c.score.max(penalty(*score));
+            if penalty(*score) > c.score {
+                c.score = penalty(*score);
+                c.typos = typos.unwrap_or(0);
+            }
             c.evidence.push(how(why));
         }
         for (p, main) in self.gaz.by_key(key) {
@@ -294,6 +313,7 @@ impl<'a> Reconciler<'a> {
             let c = cands.entry(Target::Place(p.geonameid)).or_insert_with(|| place_candidate(p));
             if score > c.score {
                 c.score = score;
+                c.typos = typos.unwrap_or(0);
             }
             c.evidence.push(how(&format!("GeoNames {} {} {:?}", p.geonameid, if main { "name" } else { "alternate name" }, if main { p.name.as_str() } else { key })));
         }
@@ -301,5 +321,5 @@ impl<'a> Reconciler<'a> {
 }
 
 fn place_candidate(p: &GeoPlace) -> Candidate {
-    Candidate { target: Target::Place(p.geonameid), name: p.name.clone(), country: p.country.clone(), geonames_id: Some(p.geonameid), population: Some(p.population), score: 0.0, evidence: Vec::new() }
+    Candidate { target: Target::Place(p.geonameid), name: p.name.clone(), country: p.country.clone(), geonames_id: Some(p.geonameid), population: Some(p.population), score: 0.0, typos: 0, evidence: Vec::new() }
 }

@@ -91,3 +91,36 @@ fn the_extract_has_the_cities_of_the_papers() {
     assert!(g.by_key("torino").any(|(p, _)| p.geonameid == 3165524), "the endonym is an alternate name");
     assert!(g.region("IT-21").is_some_and(|r| r.outline.len() >= 3 && r.labels.contains(&"Piedmont".to_string())));
 }
+
+/// The reconciliation benchmark (bench/reconcile/names.csv: 328 names with known answers; figures
+/// in docs/benchmarks-reconcile.md): precision and recall of the linked matches.
+#[test]
+fn reconciliation_benchmark_precision_and_recall() {
+    let kb = bundled_kb();
+    let r = Reconciler::new(&kb, Gazetteer::bundled());
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/reconcile/names.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (mut tp, mut fp, mut positives, mut total) = (0usize, 0usize, 0usize, 0usize);
+    let mut wrong = Vec::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.rsplitn(3, ',').collect();
+        let (expected, country, name) = (f[0], f[1], f[2].trim_matches('"'));
+        total += 1;
+        positives += usize::from(expected != "none");
+        let o = r.reconcile(name, Some(country).filter(|c| !c.is_empty()));
+        if let Some(c) = o.linked() {
+            if c.target.to_string() == expected {
+                tp += 1;
+            } else {
+                fp += 1;
+                wrong.push(format!("{name} → {} (expected {expected})", c.target));
+            }
+        }
+    }
+    let precision = tp as f64 / (tp + fp).max(1) as f64;
+    let recall = tp as f64 / positives as f64;
+    println!("{total} names, {positives} with an answer: precision {precision:.3}, recall {recall:.3}; wrong links: {wrong:?}");
+    assert!(total >= 200, "the benchmark has at least 200 names");
+    assert!(precision >= 0.98, "precision {precision:.3}: {wrong:?}");
+    assert!(recall >= 0.90, "recall {recall:.3}");
+}

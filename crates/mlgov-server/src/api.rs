@@ -360,7 +360,7 @@ pub async fn get_source(State(st): State<AppState>, Path(id): Path<String>, RawQ
 
 /// Accent-insensitive search over localities, networks, organisations and persons.
 #[utoipa::path(get, path = "/api/v1/search", operation_id = "search_entities", tag = "knowledge base",
-    params(("q" = String, Query, description = "Words to find (accent- and case-insensitive)"),
+    params(("q" = String, Query, description = "Words to find (accent- and case-insensitive; \"st\" means \"saint\"; when few names contain them, names within a typo or two are returned, marked `typo`)"),
         ("kind" = Option<String>, Query, description = "locality, network, organisation or person"),
         ("limit" = Option<u32>, Query, description = "1..=100 (default 20)")),
     responses((status = 200, body = SearchResults), (status = 400, body = ErrorBody)))]
@@ -389,7 +389,7 @@ pub fn search_results(s: &Snapshot, q: &str, kind: Option<&str>, limit: usize) -
     let hits = s.index.search(q, &kinds, limit);
     SearchResults {
         query: q.to_string(),
-        hits: hits.into_iter().map(|h| SearchHitOut { kind: h.kind.noun().to_string(), name: s.name(&h.id), score: h.score, href: convert::href(&h.id).unwrap_or_default(), id: h.id.to_string() }).collect(),
+        hits: hits.into_iter().map(|h| SearchHitOut { kind: h.kind.noun().to_string(), name: s.name(&h.id), score: h.score, typo: h.typo, href: convert::href(&h.id).unwrap_or_default(), id: h.id.to_string() }).collect(),
     }
 }
 

@@ -563,8 +563,10 @@ pub struct SearchHitOut {
     pub kind: String,
     /// Display name.
     pub name: String,
-    /// 3 exact, 2 prefix, 1 word prefix, 0 substring.
+    /// 3 exact, 2 prefix, 1 word prefix, 0 substring or typo.
     pub score: u8,
+    /// Matched within the typo budget (one edit in words of 4–7 letters, two from 8), not literally.
+    pub typo: bool,
     /// Explorer page.
     pub href: String,
 }

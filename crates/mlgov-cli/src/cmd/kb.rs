@@ -113,7 +113,7 @@ pub fn export(ctx: &Ctx, out: &Path, format: &str) -> Result<(), CliError> {
                 ctx.emit(&json!({"out": out.display().to_string(), "format": "json"}), || format!("exported to {}", out.display()));
             }
         }
-        other => return Err(CliError::Usage(format!("unknown export format {other:?}; expected csv or json"))),
+        other => return Err(CliError::Usage(format!("unknown export format {other:?}; expected csv, json or geojson"))),
     }
     Ok(())
 }

@@ -5,6 +5,7 @@ pub mod graph;
 pub mod kb;
 pub mod learning;
 pub mod networks;
+pub mod places;
 pub mod serve;
 pub mod survey;
 pub mod survey_tools;
