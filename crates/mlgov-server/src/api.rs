@@ -536,3 +536,52 @@ pub async fn compare_body(State(st): State<AppState>, body: axum::body::Bytes) -
     }
     Ok(Json(convert::compare(&s, &ids, req.table3)))
 }
+
+/// Located, named localities as GeoJSON (RFC 7946; WGS84 points; attributes as properties) for
+/// QGIS, geopandas and web maps. Anonymised localities are never placed.
+#[utoipa::path(get, path = "/api/v1/localities.geojson", operation_id = "localities_geojson", tag = "entities",
+    params(("network" = Option<String>, Query, description = "Only members of this network (id or name)"),
+        ("year" = Option<i32>, Query, description = "Only memberships running that year (with network)"),
+        ("country" = Option<String>, Query, description = "ISO 3166-1 alpha-2 country")),
+    responses((status = 200, description = "A GeoJSON FeatureCollection", content_type = "application/geo+json", body = serde_json::Value), (status = 400, body = ErrorBody)))]
+pub async fn localities_geojson(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<axum::response::Response, ApiError> {
+    let mut p = Params::parse(q.as_deref());
+    let network = p.string("network");
+    let year = p.int("year", -3000..=3000).map(|y| y as i32);
+    let country = p.string("country").map(|c| c.to_uppercase());
+    p.finish()?;
+    let s = st.snapshot();
+    let network = match network {
+        Some(n) => Some(match s.index.resolve(&n, &[IdKind::Network]) {
+            Resolution::Found(id) => id,
+            _ => return Err(ApiError::field("network", format!("no network named {n:?}"))),
+        }),
+        None => None,
+    };
+    Ok(geojson_response(&s, network, year, country))
+}
+
+/// A network's located member localities as GeoJSON.
+#[utoipa::path(get, path = "/api/v1/networks/{id}/members.geojson", operation_id = "network_members_geojson", tag = "entities",
+    params(("id" = String, Path, description = "Network id"), ("year" = Option<i32>, Query, description = "Only memberships running that year")),
+    responses((status = 200, description = "A GeoJSON FeatureCollection", content_type = "application/geo+json", body = serde_json::Value), (status = 404, body = ErrorBody)))]
+pub async fn network_members_geojson(State(st): State<AppState>, axum::extract::Path(raw): axum::extract::Path<String>, RawQuery(q): RawQuery) -> Result<axum::response::Response, ApiError> {
+    let mut p = Params::parse(q.as_deref());
+    let year = p.int("year", -3000..=3000).map(|y| y as i32);
+    p.finish()?;
+    let s = st.snapshot();
+    let id = convert::path_id(&s, &raw, IdKind::Network)?;
+    Ok(geojson_response(&s, Some(id), year, None))
+}
+
+fn geojson_response(s: &Snapshot, network: Option<Id>, year: Option<i32>, country: Option<String>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let title = match &network {
+        Some(n) => format!("Members of {}{}", s.name(n), year.map(|y| format!(" in {y}")).unwrap_or_default()),
+        None => "Localities".into(),
+    };
+    let filter = mlgov_analysis::places::PlaceFilter { network, year, country };
+    let places = mlgov_analysis::places::located(&s.kb, &filter);
+    let body = mlgov_analysis::places::geojson(&s.kb, &places, &title).to_string();
+    ([(axum::http::header::CONTENT_TYPE, "application/geo+json")], body).into_response()
+}

@@ -71,6 +71,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1", get(api::get_overview))
         .route("/api/v1/search", get(api::search))
         .route("/api/v1/localities", get(api::list_localities))
+        .route("/api/v1/localities.geojson", get(api::localities_geojson))
         .route("/api/v1/localities/{id}", get(api::get_locality))
         .route("/api/v1/localities/{id}/timeline", get(api::get_timeline))
         .route("/api/v1/localities/{id}/trajectory", get(api::get_trajectory))
@@ -79,6 +80,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/networks", get(api::list_networks))
         .route("/api/v1/networks/{id}", get(api::get_network))
         .route("/api/v1/networks/{id}/assemblage", get(api::get_assemblage))
+        .route("/api/v1/networks/{id}/members.geojson", get(api::network_members_geojson))
         .route("/api/v1/typology", get(api::list_typology))
         .route("/api/v1/organisations", get(api::list_organisations))
         .route("/api/v1/organisations/{id}", get(api::get_organisation))
@@ -190,6 +192,7 @@ async fn conditional_get(State(st): State<AppState>, req: Request, next: Next) -
         Some(t) if t.starts_with("application/json") => "application/json",
         Some(t) if t.starts_with("text/html") => "text/html; charset=utf-8",
         Some(t) if t.starts_with("text/csv") => "text/csv; charset=utf-8",
+        Some(t) if t.starts_with("application/geo+json") => "application/geo+json",
         _ => {
             let mut resp = resp;
             resp.headers_mut().insert(header::ETAG, etag_value);

@@ -13,7 +13,7 @@ use crate::wire::*;
     info(title = "mlgov API", description = "Read access to the mlgov knowledge base of the multilevel governance of migration and its analyses. Every list is paginated (`page`, `per_page`, `meta` in the body); every cacheable GET carries an ETag and answers 304 to a matching If-None-Match; every error has the body {\"error\": {\"code\", \"message\", \"fields\"}}. Anonymised localities appear only by their public label.", license(name = "Apache-2.0")),
     paths(
         api::get_overview, api::search,
-        api::list_localities, api::get_locality, api::get_timeline, api::get_trajectory,
+        api::list_localities, api::localities_geojson, api::network_members_geojson, api::get_locality, api::get_timeline, api::get_trajectory,
         api::list_networks, api::get_network, api::get_assemblage, api::list_typology,
         api::list_organisations, api::get_organisation, api::list_persons, api::get_person,
         api::list_events, api::list_memberships, api::list_sources, api::get_source,

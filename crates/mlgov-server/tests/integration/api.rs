@@ -27,6 +27,12 @@ async fn search_is_accent_insensitive(env: Env) {
     assert_eq!(j["hits"][0]["href"], "/localities/saint-etienne");
     let g = env.get("/api/v1/search?q=gavle").await.json();
     assert!(g["hits"].as_array().unwrap().iter().any(|h| h["name"].as_str().unwrap().contains("Gävle")), "{g}");
+    // Abbreviations and typos (#13): "st etienne", "eurocites".
+    let st = env.get("/api/v1/search?q=st+etienne").await.json();
+    assert_eq!(st["hits"][0]["id"], "loc:saint-etienne", "{st}");
+    let typo = env.get("/api/v1/search?q=eurocites").await.json();
+    assert_eq!(typo["hits"][0]["id"], "net:eurocities", "{typo}");
+    assert_eq!(typo["hits"][0]["typo"], true);
     let missing = env.get("/api/v1/search").await;
     assert_eq!(missing.status, 400);
     assert_eq!(missing.json()["error"]["fields"][0]["field"], "q");
@@ -173,7 +179,32 @@ async fn reload_swaps_the_snapshot(env: Env) {
     assert_eq!(wrong.status, 405);
 }
 
+async fn geojson_of_localities_and_of_a_network(env: Env) {
+    let r = env.get("/api/v1/localities.geojson").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("application/geo+json"));
+    let j = r.json();
+    assert_eq!(j["type"], "FeatureCollection");
+    let fs = j["features"].as_array().unwrap();
+    assert!(fs.len() >= 40, "{}", fs.len());
+    let turin = fs.iter().find(|f| f["id"] == "loc:turin").expect("Turin");
+    assert_eq!(turin["geometry"]["coordinates"], serde_json::json!([7.68682, 45.07049]), "GeoJSON is longitude, latitude");
+    assert_eq!(turin["properties"]["geonames_id"], 3165524);
+    assert_eq!(turin["properties"]["subdivision"], "IT-21");
+    assert!(turin["properties"]["attribution"].as_str().unwrap().contains("GeoNames"));
+    assert!(fs.iter().all(|f| !f["id"].as_str().unwrap().starts_with("loc:wc-")), "anonymised localities are never placed");
+    let anvita = env.get("/api/v1/networks/anvita/members.geojson").await.json();
+    let ids: Vec<&str> = anvita["features"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"loc:grande-synthe") && !ids.contains(&"loc:turin"), "{ids:?}");
+    let y = env.get("/api/v1/localities.geojson?network=eurocities&year=2010").await.json();
+    assert!(y["features"].as_array().unwrap().iter().any(|f| f["id"] == "loc:barcelona"), "{y}");
+    assert!(y["features"].as_array().unwrap().iter().all(|f| f["id"] != "loc:turin"), "{y}");
+    assert_eq!(env.get("/api/v1/networks/nope/members.geojson").await.status, 404);
+    assert_eq!(env.get("/api/v1/localities.geojson?year=x").await.status, 400);
+}
+
 crate::both_backends!(
+    geojson_of_localities_and_of_a_network,
     overview_counts_and_etag_revalidation,
     search_is_accent_insensitive,
     pagination_and_filters,
