@@ -27,6 +27,10 @@ if ! python3 -c 'import networkx' >/dev/null 2>&1; then
   log "installing networkx (PyPI) for the GraphML/GEXF compatibility tests"
   python3 -m pip install --quiet --disable-pip-version-check networkx || echo "warning: could not install networkx"
 fi
+if ! python3 -c 'import geopandas, pyogrio' >/dev/null 2>&1; then
+  log "installing geopandas and pyogrio (PyPI; GDAL inside the wheel) for the GeoJSON read-back"
+  python3 -m pip install --quiet --disable-pip-version-check geopandas pyogrio
+fi
 
 # >>> postgres block (owned by the PostgreSQL helper; keep the delimiters)
 # The whole workspace test run happens inside a throwaway PostgreSQL cluster on loopback
@@ -84,6 +88,9 @@ start_serve "$e2e_dir" --keep
 serve_pid=$SERVE_PID
 url=$SERVE_URL
 (cd web && MLGOV_URL="$url" MLGOV_ADMIN_TOKEN="$admin_token" node tests/e2e.mjs)
+log "GeoJSON read back with geopandas (CLI export and API)"
+mlgov_e2e export --format geojson -o "$e2e_dir/localities.geojson" >/dev/null
+python3 scripts/gis-check.py "$e2e_dir/localities.geojson" "$url"
 kill "$serve_pid" 2>/dev/null || true
 # <<< browser block
 
