@@ -61,6 +61,36 @@ pub struct Gazetteer {
     regions: Vec<Region>,
 }
 
+/// The embedded ISO 3166-2 regions with outlines, parsed once per process without the places
+/// (12 KB: cheap enough for every map page).
+pub fn regions() -> &'static [Region] {
+    static R: OnceLock<Vec<Region>> = OnceLock::new();
+    R.get_or_init(|| parse_regions(REGIONS_TSV).expect("the embedded region table is well formed"))
+}
+
+/// An embedded region by ISO 3166-2 code.
+pub fn region(code: &str) -> Option<&'static Region> {
+    regions().iter().find(|r| r.code == code)
+}
+
+/// Parses a region table (`regions.tsv`).
+pub fn parse_regions(regions_tsv: &str) -> Result<Vec<Region>, String> {
+    let mut regions = Vec::new();
+    for (i, line) in regions_tsv.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.starts_with("code\t")) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() != 7 {
+            return Err(format!("regions.tsv line {}: expected 7 fields, found {}", i + 1, f.len()));
+        }
+        let outline = f[6]
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(|p| p.split_once(',').and_then(|(x, y)| Some((x.parse().ok()?, y.parse().ok()?))).ok_or_else(|| format!("regions.tsv line {}: bad point {p:?}", i + 1)))
+            .collect::<Result<Vec<(f64, f64)>, String>>()?;
+        regions.push(Region { code: f[0].into(), name: f[1].into(), admin1: f[4].into(), labels: f[5].split('|').filter(|s| !s.is_empty()).map(String::from).collect(), outline });
+    }
+    Ok(regions)
+}
+
 impl Gazetteer {
     /// The embedded extract, parsed once per process (≈ 70,000 places).
     pub fn bundled() -> &'static Gazetteer {
@@ -105,19 +135,7 @@ impl Gazetteer {
                 }
             }
         }
-        let mut regions = Vec::new();
-        for (i, line) in regions_tsv.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.starts_with("code\t")) {
-            let f: Vec<&str> = line.split('\t').collect();
-            if f.len() != 7 {
-                return Err(format!("regions.tsv line {}: expected 7 fields, found {}", i + 1, f.len()));
-            }
-            let outline = f[6]
-                .split(' ')
-                .filter(|s| !s.is_empty())
-                .map(|p| p.split_once(',').and_then(|(x, y)| Some((x.parse().ok()?, y.parse().ok()?))).ok_or_else(|| format!("regions.tsv line {}: bad point {p:?}", i + 1)))
-                .collect::<Result<Vec<(f64, f64)>, String>>()?;
-            regions.push(Region { code: f[0].into(), name: f[1].into(), admin1: f[4].into(), labels: f[5].split('|').filter(|s| !s.is_empty()).map(String::from).collect(), outline });
-        }
+        let regions = parse_regions(regions_tsv)?;
         Ok(Gazetteer { places, by_id, by_key, regions })
     }
 
