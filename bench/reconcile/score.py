@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Scores `mlgov reconcile bench/reconcile/names.csv -o OUT` against the known answers.
-Usage: python3 bench/reconcile/score.py OUT  → precision and recall of the linked matches, and
+Usage: python3 bench/reconcile/score.py OUT [TRUTH.csv, default names.csv]  → precision and recall of the linked matches, and
 how often the best candidate of a row sent to review is the right one."""
 import csv, os, sys
 HERE = os.path.dirname(os.path.abspath(__file__))
-truth = list(csv.DictReader(open(os.path.join(HERE, "names.csv"), encoding="utf-8")))
+truth = list(csv.DictReader(open(sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "names.csv"), encoding="utf-8")))
 res = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
 assert len(truth) == len(res), (len(truth), len(res))
 tp = fp = review = review_top1 = wrong_none = 0

@@ -9,7 +9,7 @@ const PREFIXES: &[&str] = &[
     "metropolitan city of", "citta metropolitana di", "comune di", "citta di", "municipio di", "ville de", "ville d", "commune de",
     "commune d", "mairie de", "mairie d", "city of", "town of", "municipality of", "borough of", "village of", "ayuntamiento de",
     "municipio de", "ajuntament de", "ajuntament d", "concello de", "ciudad de", "stadt", "gemeinde", "gemeente", "kommune",
-    "gmina", "miasto", "freie und hansestadt", "hansestadt", "landeshauptstadt", "the",
+    "camara municipal de", "camara municipal do", "camara municipal da", "gmina miejska", "stad", "gmina", "miasto", "freie und hansestadt", "hansestadt", "landeshauptstadt", "the",
 ];
 /// Generic words after a place's name, folded.
 const SUFFIXES: &[&str] = &["city council", "municipality", "kommun", "kommune", "lan", "city", "town council", "stad", "gemeente", "capitale"];
