@@ -23,6 +23,18 @@ export function textElement(text) {
   return span;
 }
 
+/// Lines of text for a tooltip (the first in bold), each a text node: nothing in them is markup.
+export function textLines(lines) {
+  const span = document.createElement('span');
+  lines.filter((l) => l !== null && l !== undefined && l !== '').forEach((line, i) => {
+    const d = document.createElement(i === 0 ? 'strong' : 'span');
+    d.textContent = String(line);
+    d.style.display = 'block';
+    span.appendChild(d);
+  });
+  return span;
+}
+
 export function init() {
   autosubmit();
   for (const input of document.querySelectorAll('input[data-typeahead]')) typeahead(input);

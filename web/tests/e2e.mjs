@@ -167,17 +167,70 @@ try {
     if (name === 'map' || name === 'graph') await page.waitForTimeout(800);
     await page.screenshot({ path: `${shots}/${name}.png`, fullPage: name !== 'map' && name !== 'graph' });
   }
+  // The map: every located locality is a point or counted in a cluster; regions are shaded by
+  // their number of anonymised localities, none of which is a point or named on the page.
+  const mapCount = (p) => p.evaluate(() => document.querySelectorAll('#map-widget .map-point').length
+    + [...document.querySelectorAll('#map-widget .map-cluster')].reduce((a, e) => a + Number(e.dataset.count || 0), 0));
+  const pageData = (p) => p.evaluate(() => JSON.parse(document.getElementById('page-data').textContent));
+  await page.goto(`${base}/map`);
+  await page.locator('#map-widget .map-cluster').first().waitFor({ timeout: 10000, state: 'attached' });
+  const mapData = await pageData(page);
+  const shownOnMap = await mapCount(page);
+  check(shownOnMap >= 40 && shownOnMap === mapData.points.length, `the map shows ${shownOnMap} located localities as points or in clusters (${mapData.points.length} in its data)`);
+  check(await page.locator('#map-widget path.map-region').count() === mapData.regions.length && mapData.regions.length > 0, `shaded regions of anonymised localities (${mapData.regions.length})`);
+  const anonymised = [];
+  for (let pg = 1, pages = 1; pg <= pages; pg++) {
+    const j = await (await fetch(`${base}/api/v1/localities?per_page=100&page=${pg}`)).json();
+    pages = j.meta.pages;
+    anonymised.push(...j.items.filter((l) => l.anonymised));
+  }
+  const mapHtml = await page.content();
+  const pointIds = await page.evaluate(() => [...document.querySelectorAll('#map-widget .map-point')].map((e) => e.dataset.id));
+  check(anonymised.length > 0 && !anonymised.some((l) => pointIds.includes(l.id) || mapHtml.includes(l.id) || mapHtml.includes(`/localities/${l.id.slice(4)}`) || mapHtml.includes(l.name)),
+    `no marker, id or label of the ${anonymised.length} anonymised localities on the map page`);
+  check((await page.locator('.map-legend').textContent()).includes('GeoNames.org (CC BY 4.0)') && (await page.locator('.leaflet-control-attribution').textContent()).includes('Natural Earth'), 'legend and map carry the GeoNames and Natural Earth attribution');
+  // Selecting a cluster zooms in and splits it.
+  const before = await page.locator('#map-widget .map-cluster, #map-widget .map-point').count();
+  const biggest = await page.evaluate(() => { const cs = [...document.querySelectorAll('#map-widget .map-cluster')]; cs.sort((a, b) => b.dataset.count - a.dataset.count); cs[0].id = 'e2e-biggest-cluster'; return Number(cs[0].dataset.count); });
+  await page.locator('#e2e-biggest-cluster').click();
+  await page.waitForTimeout(1200);
+  check(await page.locator('#map-widget .map-cluster, #map-widget .map-point').count() > before, `selecting a cluster of ${biggest} zooms in and splits it`);
+  await page.screenshot({ path: `${shots}/map-zoomed.png` });
+  // Turin: zoomed to (#locality=turin, as a link from elsewhere would), its marker opens its profile.
+  await page.goto(`${base}/map#locality=turin`);
+  const turin = page.locator('#map-widget .map-point[data-id="loc:turin"]');
+  await turin.waitFor({ timeout: 10000 });
+  await page.waitForTimeout(800);
+  await Promise.all([page.waitForURL('**/localities/turin'), turin.click()]);
+  check(page.url().endsWith('/localities/turin'), "clicking Turin's marker opens /localities/turin");
+  // Filters in the URL: ICCAR's members, coloured by membership in 2020; the no-JS table agrees.
+  await page.goto(`${base}/map?network=iccar&year=2020`);
+  const se = page.locator('#map-widget .map-point[data-id="loc:saint-etienne"]');
+  await se.waitFor({ timeout: 10000 });
+  check(await se.getAttribute('data-key') === 'member' && (await page.locator('#located').textContent()).includes('Saint-Étienne'), 'the network and year filters: Saint-Étienne is an ICCAR member in 2020');
+  check((await page.locator('#f-colour').inputValue()) === 'network', 'the colour control shows membership colouring');
+  await Promise.all([page.waitForURL(/colour=position/), page.selectOption('#f-colour', 'position')]);
+  check(page.url().includes('network=iccar') && page.url().includes('year=2020'), 'changing the colouring keeps the filters in the URL');
+  // A network page shows its members on the same map.
+  await page.goto(`${base}/networks/anvita`);
+  await page.locator('#members-map #map-widget .map-point, #members-map #map-widget .map-cluster').first().waitFor({ timeout: 10000 });
+  const netData = await pageData(page);
+  const netShown = await mapCount(page);
+  check(netData.points.length > 1 && netShown === netData.points.length && netData.points.every((p) => p.networks.some((n) => n.id === 'net:anvita')), `the ANVITA page maps its ${netShown} located members`);
+  await page.locator('#members-map').screenshot({ path: `${shots}/network-map.png` });
   // A locality named with markup (imported by scripts/test.sh) is a point on the map: its
   // tooltip shows the name as text and runs nothing.
-  await page.goto(`${base}/map`);
-  const hostile = page.locator('#map-widget path[stroke="#d55e00"]');
-  await hostile.first().waitFor({ timeout: 10000, state: 'attached' });
+  await page.goto(`${base}/map#locality=e2e-hostile`);
+  const hostile = page.locator('#map-widget .map-point[data-id="loc:e2e-hostile"]');
+  await hostile.waitFor({ timeout: 10000 });
   check(await hostile.count() === 1, 'the located hostile-name locality is one point on the map');
-  await hostile.first().hover({ force: true });
+  await page.waitForTimeout(800);
+  await hostile.hover({ force: true });
   const tip = page.locator('.leaflet-tooltip');
   await tip.first().waitFor({ timeout: 5000 });
   check((await tip.first().textContent()).includes('<img src=x onerror='), 'the tooltip shows the name as text');
   check(await tip.first().locator('img').count() === 0, 'the tooltip holds no element made from the name');
+  check((await hostile.getAttribute('aria-label')).includes('<img src=x'), "the marker's accessible name is the name as text");
   await page.waitForTimeout(300);
   check(await page.evaluate(() => window.__xss === undefined), 'no script from a locality name ran on the map');
   await page.goto(`${base}/localities/e2e-hostile`);
@@ -197,7 +250,7 @@ try {
   check(await nojs.locator('#timeline svg').count() === 1 && await nojs.locator('#memberships tbody tr').count() > 0, 'profile works without JavaScript');
   check(await nojs.locator('#learning-enabling tbody tr').count() > 0 && await nojs.locator('#survey-groups tbody tr').count() > 0, 'learning profile and survey results work without JavaScript');
   await nojs.goto(`${base}/map`);
-  check(await nojs.locator('#countries tbody tr').count() > 0, 'map page has its country table without JavaScript');
+  check(await nojs.locator('#countries tbody tr').count() > 0 && await nojs.locator('#located tbody tr').count() >= 40 && await nojs.locator('#regions tbody tr').count() > 0, 'map page has its point, region and country tables without JavaScript');
   // Keyboard: the skip link is the first focus stop.
   await page.goto(`${base}/`);
   await page.keyboard.press('Tab');

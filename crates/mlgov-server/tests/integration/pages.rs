@@ -117,9 +117,10 @@ async fn saint_etienne_profile_shows_its_learning_profile(env: Env) {
     for p in &expected.peer_localities {
         assert!(text.contains(&p.name), "peer {} missing", p.name);
     }
-    // Attributes with their status: the size class is assumed from the population (172,500 in
-    // 2017), the typology is not in the data, the country is observed.
-    assert!(text.contains("size class medium town assumed no source states it; derived from the population of 172,500 in 2017 (Caponio & Clément 2020, Table 1)"), "{text}");
+    // Attributes with their status: the size class is assumed from the latest population
+    // statement (GeoNames' 176,280, snapshot 2020; Caponio & Clément give 172,500 in 2017), the
+    // typology is not in the data, the country is observed.
+    assert!(text.contains("size class medium town assumed no source states it; derived from the population of 176,280 in 2020 (GeoNames 2020, geonameid 2980291"), "{text}");
     assert!(text.contains("typology (Whole-COMM) unknown not in the data"), "{text}");
     assert!(text.contains("country FR observed Caponio & Clément 2020"), "{text}");
     // Enabling factors as the analysis gives them, unknown ones marked "not in the data".
@@ -192,17 +193,29 @@ async fn anonymised_whole_comm_profile_shows_report_statements_by_public_label(e
 
 async fn a_locality_without_survey_data_says_so(env: Env) {
     let snap = env.state.snapshot();
-    let lyon = mlgov_domain::Id::parse("loc:lyon").unwrap();
+    // Lesbos: neither a size class, a typology nor a population is stated.
+    let lesbos = mlgov_domain::Id::parse("loc:lesbos").unwrap();
     for p in [mlgov_domain::Property::SizeClass, mlgov_domain::Property::Typology, mlgov_domain::Property::Population] {
+        assert!(snap.kb.facts_of(&lesbos, p).is_empty(), "precondition: Lesbos has no {p} statement");
+    }
+    let html = env.get("/localities/lesbos").await.text();
+    let text = section_text(&html, "survey");
+    assert!(text.contains("No survey data for Lesbos: the Whole-COMM report makes no statement about it, and neither its size class nor its typology is known"), "{text}");
+    assert!(!text.contains("SYNTHETIC"), "no synthetic figures are shown for it: {text}");
+    assert!(!html.contains("id=\"survey-groups\""));
+    assert!(section_text(&html, "learning").contains("size class unknown not in the data"));
+    // Lyon: its size class is assumed from GeoNames' population; still no survey data.
+    let lyon = mlgov_domain::Id::parse("loc:lyon").unwrap();
+    for p in [mlgov_domain::Property::SizeClass, mlgov_domain::Property::Typology] {
         assert!(snap.kb.facts_of(&lyon, p).is_empty(), "precondition: Lyon has no {p} statement");
     }
     let html = env.get("/localities/lyon").await.text();
     let text = section_text(&html, "survey");
-    assert!(text.contains("No survey data for Lyon: the Whole-COMM report makes no statement about it, and neither its size class nor its typology is known"), "{text}");
+    assert!(text.contains("No survey data for Lyon: the Whole-COMM report makes no statement about it"), "{text}");
     assert!(!text.contains("SYNTHETIC"), "no synthetic figures are shown for it: {text}");
     assert!(!html.contains("id=\"survey-groups\""));
     let learning = section_text(&html, "learning");
-    assert!(learning.contains("size class unknown not in the data"), "{learning}");
+    assert!(learning.contains("size class large city assumed"), "{learning}");
     assert!(learning.contains("Eurocities member since ?; scale continental"), "{learning}");
     let api = env.get("/api/v1/localities/lyon/survey").await.json();
     assert_eq!(api["no_data"], true);
@@ -249,6 +262,124 @@ async fn interactive_pages_load_the_embedded_bundle(env: Env) {
     assert!(env.get("/search?q=saint").await.text().contains("data-typeahead"), "the type-ahead input is marked for the bundle");
 }
 
+/// The widget's data of a page (`<script type="application/json" id="page-data">`).
+fn page_data(html: &str) -> serde_json::Value {
+    let start = html.find("id=\"page-data\">").expect("page data") + "id=\"page-data\">".len();
+    let end = start + html[start..].find("</script>").expect("end of page data");
+    serde_json::from_str(&html[start..end].replace("<\\/", "</")).expect("page data is JSON")
+}
+
+/// The map: every located, named locality is a point at its GeoNames coordinates with its
+/// networks; anonymised localities are only counts of their region (or country), never a point, an
+/// id or a label.
+async fn the_map_places_named_localities_and_counts_anonymised_ones_by_region(env: Env) {
+    let snap = env.state.snapshot();
+    let html = env.get("/map").await.text();
+    let data = page_data(&html);
+    let points = data["points"].as_array().expect("points");
+    let point = |id: &str| points.iter().find(|p| p["id"] == id).unwrap_or_else(|| panic!("no point {id}"));
+    for (id, lat, lon, href) in [("loc:turin", 45.07049, 7.68682, "/localities/turin"), ("loc:saint-etienne", 45.43389, 4.39, "/localities/saint-etienne")] {
+        let p = point(id);
+        assert!((p["lat"].as_f64().unwrap() - lat).abs() < 1e-9 && (p["lon"].as_f64().unwrap() - lon).abs() < 1e-9, "{id}: {p}");
+        assert_eq!(p["href"], href);
+        assert!(p["population"].as_u64().unwrap() > 100_000, "{id}: population from GeoNames");
+    }
+    // Saint-Étienne's networks with their years and positions; ICCAR from 2019.
+    let se = point("loc:saint-etienne");
+    let iccar = se["networks"].as_array().unwrap().iter().find(|n| n["id"] == "net:iccar").expect("ICCAR");
+    assert_eq!(iccar["from"], 2019);
+    assert!(iccar["class"].is_string());
+    // Every located, named locality is a point; none is anonymised.
+    let located: Vec<&mlgov_domain::Locality> = snap.kb.localities.iter().filter(|l| !l.anonymised && snap.kb.place(&l.id).is_some_and(|p| p.lat.is_some())).collect();
+    assert!(located.len() >= 40, "{} located localities", located.len());
+    assert_eq!(points.len(), located.len());
+    let data_text = data.to_string();
+    for l in snap.kb.localities.iter().filter(|l| l.anonymised) {
+        assert!(!html.contains(l.id.as_str()) && !html.contains(&format!("/localities/{}", l.id.body())), "{} appears on the map page", l.id);
+        let label = l.public_label.as_deref().unwrap_or(&l.name);
+        assert!(!html.contains(label) && !html.contains(&mlgov_charts::escape(label)) && !data_text.contains(label), "the label {label:?} of {} appears on the map page", l.id);
+    }
+    // Regions: code, name, count and outline only; Piedmont holds the three Whole-COMM localities.
+    let regions = data["regions"].as_array().expect("regions");
+    let piedmont = regions.iter().find(|r| r["code"] == "IT-21").expect("IT-21");
+    assert_eq!(piedmont["count"], 3);
+    assert!(piedmont["outline"].as_array().unwrap().len() >= 3);
+    for r in regions {
+        let mut keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort();
+        assert_eq!(keys, ["code", "count", "name", "outline"], "nothing finer than a count per region");
+    }
+    let in_regions: u64 = regions.iter().map(|r| r["count"].as_u64().unwrap()).sum();
+    let anonymised = snap.kb.localities.iter().filter(|l| l.anonymised).count() as u64;
+    // The Turkish statistical regions have no outline: their localities count in the country only.
+    let tr = data["countries"].as_array().unwrap().iter().find(|c| c["country"] == "TR").expect("TR");
+    assert_eq!(tr["country_only"], 3);
+    assert_eq!(in_regions + 3, anonymised);
+    assert!(html.contains("GeoNames.org (CC BY 4.0)") && html.contains("Natural Earth"), "attribution on the page");
+    // The same data without JavaScript.
+    let text = section_text(&html, "points");
+    assert!(text.contains("Turin IT IT-21 45.0705 7.6868"), "{text}");
+    assert!(section_text(&html, "by-region").contains("IT-21 Piemonte 3"));
+}
+
+/// Filters and colours of the map, in the URL: a network's members coloured by membership in a
+/// year; positions; policy outcomes; bad values are 400.
+async fn map_filters_and_colours_follow_the_query(env: Env) {
+    // ICCAR: Saint-Étienne joined in 2019.
+    let data = page_data(&env.get("/map?network=iccar&year=2015").await.text());
+    assert_eq!(data["colour"], "network");
+    let points = data["points"].as_array().unwrap();
+    let se = points.iter().find(|p| p["id"] == "loc:saint-etienne").expect("Saint-Étienne is an ICCAR member");
+    assert_eq!(se["key"], "other_years", "not a member in 2015");
+    assert!(points.iter().all(|p| p["networks"].as_array().unwrap().iter().any(|n| n["id"] == "net:iccar")), "members only");
+    assert!(data["regions"].as_array().unwrap().is_empty());
+    let data = page_data(&env.get("/map?network=iccar&year=2020").await.text());
+    assert_eq!(data["points"].as_array().unwrap().iter().find(|p| p["id"] == "loc:saint-etienne").unwrap()["key"], "member");
+    // Position: the most militant of its networks in the year; only localities with a membership then.
+    let data = page_data(&env.get("/map?colour=position&year=2020").await.text());
+    let snap = env.state.snapshot();
+    for p in data["points"].as_array().unwrap() {
+        let current: Vec<&serde_json::Value> = p["networks"].as_array().unwrap().iter().filter(|n| n["in_year"] == true).collect();
+        assert!(!current.is_empty(), "{p}");
+        let max = current.iter().filter_map(|n| n["position"].as_f64()).fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))));
+        let expected = match max { Some(x) if x >= 0.5 => "militant", Some(x) if x <= -0.5 => "sponsored", Some(_) => "intermediate", None => "unknown" };
+        assert_eq!(p["key"], expected, "{p}");
+    }
+    let counted: u64 = data["classes"].as_array().unwrap().iter().map(|c| c["count"].as_u64().unwrap()).sum();
+    assert_eq!(counted as usize, data["points"].as_array().unwrap().len());
+    // Policy outcome: the key is the latest statement's value, or none.
+    let data = page_data(&env.get("/map?colour=outcome").await.text());
+    for p in data["points"].as_array().unwrap() {
+        let id = mlgov_domain::Id::parse(p["id"].as_str().unwrap()).unwrap();
+        let latest = snap.kb.facts_of(&id, mlgov_domain::Property::PolicyOutcome).last().map(|f| f.value.clone()).unwrap_or_else(|| "none".into());
+        assert_eq!(p["key"], latest.as_str());
+    }
+    // Membership colouring needs a network: position instead, with a notice.
+    let html = env.get("/map?colour=network").await.text();
+    assert_eq!(page_data(&html)["colour"], "position");
+    assert!(html.contains("Colouring by membership needs a network"));
+    for bad in ["/map?colour=rainbow", "/map?year=abc", "/map?network=atlantis"] {
+        assert!(matches!(env.get(bad).await.status, 400 | 404), "{bad}");
+    }
+    // Tables download like everywhere else.
+    let csv = env.get("/map?network=iccar&download=located&format=csv").await.text();
+    assert!(csv.starts_with("locality,country,region,latitude,longitude,population,colour class,networks\n") && csv.contains("Saint-Étienne,FR,FR-ARA,45.4339,4.3900"), "{csv}");
+}
+
+/// A network page shows its members on the same map widget.
+async fn network_pages_show_their_members_on_the_map(env: Env) {
+    let html = env.get("/networks/iccar").await.text();
+    assert!(html.contains("id=\"map-widget\""), "the map widget");
+    let src = html.replace("&#x2f;", "/");
+    assert!(src.split("src=\"/assets/").skip(1).any(|s| s.starts_with("map")), "loads the map module");
+    let data = page_data(&html);
+    assert_eq!(data["network"]["id"], "net:iccar");
+    let points = data["points"].as_array().unwrap();
+    assert!(points.iter().any(|p| p["id"] == "loc:saint-etienne"));
+    assert!(points.iter().all(|p| p["key"] == "member"));
+    assert!(section_text(&html, "members-map").contains("Saint-Étienne FR FR-ARA"));
+}
+
 crate::both_backends!(
     interactive_pages_load_the_embedded_bundle,
     every_page_renders,
@@ -261,4 +392,7 @@ crate::both_backends!(
     anonymised_whole_comm_profile_shows_report_statements_by_public_label,
     a_locality_without_survey_data_says_so,
     etags_carry_the_build_fingerprint,
+    the_map_places_named_localities_and_counts_anonymised_ones_by_region,
+    map_filters_and_colours_follow_the_query,
+    network_pages_show_their_members_on_the_map,
 );
