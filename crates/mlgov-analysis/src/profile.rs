@@ -80,15 +80,15 @@ pub fn sourced_attribute(kb: &KnowledgeBase, id: &Id, p: Property) -> Sourced {
 }
 
 /// The size class of locality `id`: stated by a source ([`OBSERVED`]), else derived from its
-/// latest stated population with the default [`SizeThresholds`] ([`ASSUMED`]), else
+/// population ([`KnowledgeBase::population`]: the papers' latest, else the gazetteer's) with the
+/// default [`SizeThresholds`] ([`ASSUMED`]), else
 /// [`NOT_IN_DATA`].
 pub fn sourced_size_class(kb: &KnowledgeBase, id: &Id) -> Sourced {
     let stated = sourced_attribute(kb, id, Property::SizeClass);
     if stated.status == OBSERVED {
         return stated;
     }
-    let pops = kb.facts_of(id, Property::Population);
-    let Some((f, pop)) = pops.iter().rev().find_map(|f| f.value.parse::<u64>().ok().map(|p| (*f, p))) else { return stated };
+    let Some((f, pop)) = kb.population(id) else { return stated };
     let th = SizeThresholds::default();
     let year = f.when.start_year().map(|y| format!(" in {y}")).unwrap_or_default();
     Sourced {

@@ -425,13 +425,23 @@ impl KnowledgeBase {
                 }
             }
             place.geonames_id = first(Property::GeonamesId).and_then(|f| f.value.parse().ok());
-            if let Some(f) = first(Property::Population) {
-                place.population = f.value.parse().ok();
+            if let Some((f, pop)) = self.population(id) {
+                place.population = Some(pop);
                 place.population_source = Some(f.citation.source.clone());
             }
         }
         place.subdivision = first(Property::Subdivision).map(|f| f.value.clone());
         Some(place)
+    }
+
+    /// The population to use for a locality: the latest that a source other than a gazetteer states
+    /// (the papers), else the gazetteer's latest (GeoNames) — a gazetteer figure sits beside a
+    /// paper's, never over it.
+    pub fn population(&self, id: &Id) -> Option<(&Fact, u64)> {
+        let gazetteer = |f: &Fact| self.sources.iter().any(|s| s.id == f.citation.source && s.kind == crate::SourceKind::Gazetteer);
+        let facts = self.facts_of(id, Property::Population);
+        let pick = |paper: bool| facts.iter().rev().copied().filter(|f| !paper || !gazetteer(f)).find_map(|f| f.value.parse::<u64>().ok().map(|p| (f, p)));
+        pick(true).or_else(|| pick(false))
     }
 
     /// Facts about `subject` with `property`, sorted by date then id.

@@ -146,8 +146,12 @@ pub struct Reconciler<'a> {
     /// key → (stored index, score, evidence)
     stored_keys: HashMap<String, Vec<(usize, f64, String)>>,
     by_geonameid: HashMap<u64, usize>,
-    /// Every key of both sides with its length in characters, for typo scans.
-    all_keys: Vec<(String, usize)>,
+    /// Every key of both sides, for typo scans.
+    all_keys: Vec<String>,
+    /// Keys by first character and by last two characters, each sorted by length in characters:
+    /// a typo scan reads only the keys of the right length that share the start or the end.
+    by_first: HashMap<char, Vec<(usize, u32)>>,
+    by_tail: HashMap<(char, char), Vec<(usize, u32)>>,
 }
 
 impl<'a> Reconciler<'a> {
@@ -183,15 +187,29 @@ impl<'a> Reconciler<'a> {
             }
             stored.push(Stored { id: l.id.clone(), name: l.name.clone(), country: l.country.clone(), geonameid: place.geonames_id, population: place.population });
         }
-        let mut all_keys: Vec<(String, usize)> = Vec::new();
+        let mut all_keys: Vec<String> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for k in stored_keys.keys().map(String::as_str).chain(gaz.keys().map(|(k, _)| k)) {
             if seen.insert(k) {
-                all_keys.push((k.to_string(), k.chars().count()));
+                all_keys.push(k.to_string());
             }
         }
         all_keys.sort();
-        Reconciler { gaz, stored, stored_keys, by_geonameid, all_keys }
+        let mut by_first: HashMap<char, Vec<(usize, u32)>> = HashMap::new();
+        let mut by_tail: HashMap<(char, char), Vec<(usize, u32)>> = HashMap::new();
+        for (i, k) in all_keys.iter().enumerate() {
+            let len = k.chars().count();
+            if let Some(c) = k.chars().next() {
+                by_first.entry(c).or_default().push((len, i as u32));
+            }
+            if let Some(t) = tail(k) {
+                by_tail.entry(t).or_default().push((len, i as u32));
+            }
+        }
+        for v in by_first.values_mut().chain(by_tail.values_mut()) {
+            v.sort_unstable();
+        }
+        Reconciler { gaz, stored, stored_keys, by_geonameid, all_keys, by_first, by_tail }
     }
 
     /// Matches one name, optionally within one country (ISO 3166-1 alpha-2).
@@ -216,10 +234,12 @@ impl<'a> Reconciler<'a> {
             let budget = typo_budget(qlen);
             if budget > 0 {
                 let first = key.chars().next();
-                for (k, len) in &self.all_keys {
-                    if len.abs_diff(qlen) > budget || (k.chars().next() != first && !k.ends_with(&key[key.len().saturating_sub(2)..])) {
-                        continue;
-                    }
+                let (lo, hi) = (qlen.saturating_sub(budget), qlen + budget);
+                let starts = first.and_then(|c| self.by_first.get(&c)).into_iter().flat_map(|v| in_range(v, lo, hi));
+                // Keys that share the end but not the start (a typo in the first letter).
+                let ends = tail(&key).and_then(|t| self.by_tail.get(&t)).into_iter().flat_map(|v| in_range(v, lo, hi)).filter(|&i| self.all_keys[i].chars().next() != first);
+                for i in starts.chain(ends) {
+                    let k = &self.all_keys[i];
                     if let Some(d) = within_typos(&key, k) {
                         self.collect(k, country.as_deref(), Some(d), &mut cands);
                     }
@@ -318,6 +338,19 @@ impl<'a> Reconciler<'a> {
             c.evidence.push(how(&format!("GeoNames {} {} {:?}", p.geonameid, if main { "name" } else { "alternate name" }, if main { p.name.as_str() } else { key })));
         }
     }
+}
+
+/// The key indexes of a length-sorted bucket whose length is within `lo..=hi`.
+fn in_range(v: &[(usize, u32)], lo: usize, hi: usize) -> impl Iterator<Item = usize> + '_ {
+    let start = v.partition_point(|(l, _)| *l < lo);
+    v[start..].iter().take_while(move |(l, _)| *l <= hi).map(|(_, i)| *i as usize)
+}
+
+/// The last two characters of a key.
+fn tail(k: &str) -> Option<(char, char)> {
+    let mut it = k.chars().rev();
+    let (b, a) = (it.next()?, it.next()?);
+    Some((a, b))
 }
 
 fn place_candidate(p: &GeoPlace) -> Candidate {

@@ -26,6 +26,11 @@ fn named_localities_of_the_papers_are_linked_at_their_real_coordinates() {
     assert_eq!(turin.geonames_id, Some(3165524));
     assert!((turin.lat.unwrap() - 45.0705).abs() < 0.001 && (turin.lon.unwrap() - 7.6868).abs() < 0.001, "{turin:?}");
     assert_eq!(turin.subdivision.as_deref(), Some("IT-21"));
+    // The paper's population (875,000 in 2017) is used over GeoNames' (847,287, 2020 snapshot);
+    // where no paper gives one (Lyon), the gazetteer's.
+    assert_eq!((turin.population, turin.population_source.as_ref().map(|s| s.as_str())), (Some(875_000), Some("src:caponio-clement-2020")));
+    let lyon = kb.place(&"loc:lyon".parse_id()).unwrap();
+    assert_eq!((lyon.population, lyon.population_source.as_ref().map(|s| s.as_str())), (Some(520_774), Some("src:geonames")));
     let se = kb.place(&"loc:saint-etienne".parse_id()).unwrap();
     assert_eq!(se.geonames_id, Some(2980291));
     assert!((se.lat.unwrap() - 45.4339).abs() < 0.001 && (se.lon.unwrap() - 4.39).abs() < 0.001, "{se:?}");
@@ -77,6 +82,11 @@ fn reconciliation_of_spellings_of_the_papers_cities() {
     let typo = r.reconcile("Barcellona", Some("ES"));
     assert_eq!(typo.candidates[0].target, Target::Locality("loc:barcelona".parse_id()), "{typo:?}");
     assert_eq!(r.reconcile("Xyzzyville", None).decision, Decision::NoMatch);
+    // Any script, punctuation or length is an answer, never a panic.
+    for odd in ["Москва", "東京", "É", "ßß", "--", "", "Ω(α)", &"x".repeat(500)] {
+        let o = r.reconcile(odd, None);
+        assert!(o.decision != Decision::Linked || !o.candidates.is_empty(), "{odd}: {o:?}");
+    }
     // Anonymised localities are never candidates, whatever their public label.
     assert!(r.reconcile("AUT (Lower Austria)", None).candidates.iter().all(|c| !c.target.to_string().starts_with("loc:wc-")));
 }

@@ -117,10 +117,10 @@ async fn saint_etienne_profile_shows_its_learning_profile(env: Env) {
     for p in &expected.peer_localities {
         assert!(text.contains(&p.name), "peer {} missing", p.name);
     }
-    // Attributes with their status: the size class is assumed from the latest population
-    // statement (GeoNames' 176,280, snapshot 2020; Caponio & Clément give 172,500 in 2017), the
-    // typology is not in the data, the country is observed.
-    assert!(text.contains("size class medium town assumed no source states it; derived from the population of 176,280 in 2020 (GeoNames 2020, geonameid 2980291"), "{text}");
+    // Attributes with their status: the size class is assumed from the paper's population
+    // (172,500 in 2017; GeoNames' 176,280 of its 2020 snapshot sits beside it and never wins over a
+    // paper's figure), the typology is not in the data, the country is observed.
+    assert!(text.contains("size class medium town assumed no source states it; derived from the population of 172,500 in 2017 (Caponio & Clément 2020, Table 1)"), "{text}");
     assert!(text.contains("typology (Whole-COMM) unknown not in the data"), "{text}");
     assert!(text.contains("country FR observed Caponio & Clément 2020"), "{text}");
     // Enabling factors as the analysis gives them, unknown ones marked "not in the data".
