@@ -148,6 +148,9 @@ pub struct Reconciler<'a> {
     by_geonameid: HashMap<u64, usize>,
     /// Every key of both sides, for typo scans.
     all_keys: Vec<String>,
+    /// Letter counts of each key ([`signature`]): their difference bounds the edit distance from
+    /// below, so most keys are passed over without computing it.
+    signatures: Vec<[u8; 27]>,
     /// Keys by first character and by last two characters, each sorted by length in characters:
     /// a typo scan reads only the keys of the right length that share the start or the end.
     by_first: HashMap<char, Vec<(usize, u32)>>,
@@ -209,7 +212,8 @@ impl<'a> Reconciler<'a> {
         for v in by_first.values_mut().chain(by_tail.values_mut()) {
             v.sort_unstable();
         }
-        Reconciler { gaz, stored, stored_keys, by_geonameid, all_keys, by_first, by_tail }
+        let signatures = all_keys.iter().map(|k| signature(k)).collect();
+        Reconciler { gaz, stored, stored_keys, by_geonameid, all_keys, signatures, by_first, by_tail }
     }
 
     /// Matches one name, optionally within one country (ISO 3166-1 alpha-2).
@@ -238,7 +242,11 @@ impl<'a> Reconciler<'a> {
                 let starts = first.and_then(|c| self.by_first.get(&c)).into_iter().flat_map(|v| in_range(v, lo, hi));
                 // Keys that share the end but not the start (a typo in the first letter).
                 let ends = tail(&key).and_then(|t| self.by_tail.get(&t)).into_iter().flat_map(|v| in_range(v, lo, hi)).filter(|&i| self.all_keys[i].chars().next() != first);
+                let qsig = signature(&key);
                 for i in starts.chain(ends) {
+                    if bag_distance(&qsig, &self.signatures[i]) > budget {
+                        continue;
+                    }
                     let k = &self.all_keys[i];
                     if let Some(d) = within_typos(&key, k) {
                         self.collect(k, country.as_deref(), Some(d), &mut cands);
@@ -346,6 +354,28 @@ fn in_range(v: &[(usize, u32)], lo: usize, hi: usize) -> impl Iterator<Item = us
     v[start..].iter().take_while(move |(l, _)| *l <= hi).map(|(_, i)| *i as usize)
 }
 
+/// How many times each letter a–z occurs in a key (saturating), and how many other characters.
+fn signature(k: &str) -> [u8; 27] {
+    let mut s = [0u8; 27];
+    for c in k.chars() {
+        let i = if c.is_ascii_lowercase() { (c as u8 - b'a') as usize } else { 26 };
+        s[i] = s[i].saturating_add(1);
+    }
+    s
+}
+
+/// The bag distance of two signatures: the larger of what each has that the other lacks. An edit
+/// (insertion, deletion, substitution, transposition) changes it by at most one, so it is a lower
+/// bound of the optimal-string-alignment distance.
+fn bag_distance(a: &[u8; 27], b: &[u8; 27]) -> usize {
+    let (mut more, mut less) = (0usize, 0usize);
+    for i in 0..27 {
+        let (x, y) = (a[i] as usize, b[i] as usize);
+        if x > y { more += x - y } else { less += y - x }
+    }
+    more.max(less)
+}
+
 /// The last two characters of a key.
 fn tail(k: &str) -> Option<(char, char)> {
     let mut it = k.chars().rev();
@@ -355,4 +385,18 @@ fn tail(k: &str) -> Option<(char, char)> {
 
 fn place_candidate(p: &GeoPlace) -> Candidate {
     Candidate { target: Target::Place(p.geonameid), name: p.name.clone(), country: p.country.clone(), geonames_id: Some(p.geonameid), population: Some(p.population), score: 0.0, typos: 0, evidence: Vec::new() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The bag distance never exceeds the edit distance, so the typo scan's filter loses no match.
+        #[test]
+        fn bag_distance_bounds_the_edit_distance(a in "[a-zé ]{0,12}", b in "[a-zé ]{0,12}") {
+            prop_assert!(bag_distance(&signature(&a), &signature(&b)) <= mlgov_domain::names::distance(&a, &b));
+        }
+    }
 }
