@@ -9,6 +9,8 @@ mod common;
 mod diffusion;
 #[path = "integration/graph.rs"]
 mod graph;
+#[path = "integration/grow.rs"]
+mod grow;
 #[path = "integration/kb.rs"]
 mod kb;
 #[path = "integration/kb_encodings.rs"]

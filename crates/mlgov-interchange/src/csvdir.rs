@@ -27,6 +27,11 @@ pub fn read_dir(dir: &Path) -> Result<Loaded, InterchangeError> {
 
 /// [`read_dir`] with an explicit encoding and separator.
 pub fn read_dir_with(dir: &Path, opts: &CsvOptions) -> Result<Loaded, InterchangeError> {
+    read_dir_mode(dir, opts, true)
+}
+
+/// Reads a directory as a batch of additions to a stored base (see [`crate::read_path_batch_with`]).
+pub(crate) fn read_dir_mode(dir: &Path, opts: &CsvOptions, whole: bool) -> Result<Loaded, InterchangeError> {
     let mut files = Vec::new();
     let mut diags = Vec::new();
     collect(dir, dir, &mut files, &mut diags, true)?;
@@ -38,7 +43,7 @@ pub fn read_dir_with(dir: &Path, opts: &CsvOptions) -> Result<Loaded, Interchang
         let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
         loaded.push((label.clone(), file_name(path), bytes));
     }
-    read_files(loaded, diags, opts)
+    read_files(loaded, diags, opts, whole)
 }
 
 fn file_name(p: &Path) -> String {
@@ -49,7 +54,7 @@ fn file_name(p: &Path) -> String {
 /// comes from its file name. Used for the knowledge base bundled in the binary.
 pub fn read_memory(files: &[(&str, &[u8])]) -> Result<Loaded, InterchangeError> {
     let loaded = files.iter().map(|(p, b)| (p.to_string(), file_name(Path::new(p)), b.to_vec())).collect();
-    read_files(loaded, Vec::new(), &CsvOptions::default())
+    read_files(loaded, Vec::new(), &CsvOptions::default(), true)
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, std::path::PathBuf)>, diags: &mut Vec<Diagnostic>, recurse: bool) -> Result<(), InterchangeError> {
@@ -88,12 +93,17 @@ pub fn read_csv_file(path: &Path) -> Result<Loaded, InterchangeError> {
 
 /// [`read_csv_file`] with an explicit encoding and separator.
 pub fn read_csv_file_with(path: &Path, opts: &CsvOptions) -> Result<Loaded, InterchangeError> {
+    read_csv_file_mode(path, opts, true)
+}
+
+/// Reads one CSV file as a batch of additions to a stored base.
+pub(crate) fn read_csv_file_mode(path: &Path, opts: &CsvOptions, whole: bool) -> Result<Loaded, InterchangeError> {
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let kind = CSV_FILES.iter().find(|f| name == **f || name.ends_with(&format!(".{f}")));
     match kind {
         Some(_) => {
             let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
-            read_files(vec![(path.display().to_string(), name, bytes)], Vec::new(), opts)
+            read_files(vec![(path.display().to_string(), name, bytes)], Vec::new(), opts, whole)
         }
         None => Err(InterchangeError::Invalid(vec![Diagnostic {
             file: path.display().to_string(),
@@ -104,7 +114,9 @@ pub fn read_csv_file_with(path: &Path, opts: &CsvOptions) -> Result<Loaded, Inte
     }
 }
 
-fn read_files(files: Vec<(String, String, Vec<u8>)>, mut diags: Vec<Diagnostic>, opts: &CsvOptions) -> Result<Loaded, InterchangeError> {
+/// `whole`: the files are a whole base (every reference must resolve among them); otherwise a batch
+/// whose references may point into the store ([`crate::plan_addition`] checks them there).
+fn read_files(files: Vec<(String, String, Vec<u8>)>, mut diags: Vec<Diagnostic>, opts: &CsvOptions, whole: bool) -> Result<Loaded, InterchangeError> {
     let mut kb = KnowledgeBase::default();
     let mut locations = Locations::default();
     for (label, name, bytes) in &files {
@@ -117,6 +129,9 @@ fn read_files(files: Vec<(String, String, Vec<u8>)>, mut diags: Vec<Diagnostic>,
         for p in kb.validate() {
             if p.message.starts_with("duplicate id") {
                 continue; // reported by the reader with both lines
+            }
+            if !whole && crate::is_reference_problem(&p.message) {
+                continue; // checked against the store
             }
             let (file, line) = locations.0.get(&p.id).cloned().unwrap_or_default();
             by_id.push(Diagnostic { file, line: Some(line), field: Some(p.field), message: p.message });

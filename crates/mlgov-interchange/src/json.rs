@@ -30,6 +30,11 @@ pub fn write_json(kb: &KnowledgeBase, path: &Path) -> Result<(), InterchangeErro
 
 /// Reads a JSON document written by [`write_json`] (or by hand in the same shape).
 pub fn read_json(path: &Path) -> Result<Loaded, InterchangeError> {
+    read_json_mode(path, true)
+}
+
+/// Reads a JSON document as a whole base (`whole`) or as a batch of additions to a stored base.
+pub(crate) fn read_json_mode(path: &Path, whole: bool) -> Result<Loaded, InterchangeError> {
     let label = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| InterchangeError::Io { path: path.to_path_buf(), source })?;
     let text = std::str::from_utf8(&bytes).map_err(|e| InterchangeError::Invalid(vec![Diagnostic { file: label.clone(), line: None, field: None, message: format!("invalid UTF-8 at byte {}", e.valid_up_to()) }]))?;
@@ -61,7 +66,7 @@ pub fn read_json(path: &Path) -> Result<Loaded, InterchangeError> {
     }
     let mut c = Check(&label, Vec::new(), Locations::default());
     kb.visit(&mut c);
-    for p in kb.validate() {
+    for p in kb.validate().into_iter().filter(|p| whole || !crate::is_reference_problem(&p.message)) {
         c.1.push(Diagnostic { file: label.clone(), line: None, field: Some(format!("{}.{}", p.id, p.field)), message: p.message });
     }
     if c.1.is_empty() { Ok(Loaded { kb, locations: c.2 }) } else { Err(InterchangeError::Invalid(c.1)) }

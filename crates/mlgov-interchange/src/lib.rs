@@ -106,40 +106,174 @@ pub fn read_path_with(path: &Path, opts: &CsvOptions) -> Result<Loaded, Intercha
 // broken byte is reported at its cell rather than silently read as another encoding.
 pub use mlgov_textfile::{TextEncoding as Encoding, TextOptions as CsvOptions};
 
-/// Validates `incoming` as an addition to `existing` (which is assumed valid): every problem of
-/// the merged base that concerns an incoming record, placed at its file and line.
-pub fn check_addition(existing: &KnowledgeBase, incoming: &Loaded) -> Vec<Diagnostic> {
-    let mut merged = existing.clone();
-    merged.extend(incoming.kb.clone());
-    let mut out = Vec::new();
-    for p in merged.validate() {
-        let Some((file, line)) = incoming.locations.0.get(&p.id) else { continue };
-        if p.message.starts_with("duplicate id") {
-            // Duplicates inside the input are reported by the reader with both lines.
-            if existing_has(existing, &p.id) {
-                out.push(Diagnostic { file: file.clone(), line: Some(*line), field: Some("id".into()), message: format!("duplicate id {}: already in the store", p.id) });
-            }
-            continue;
-        }
-        out.push(Diagnostic { file: file.clone(), line: Some(*line), field: Some(p.field), message: p.message });
-    }
-    out.sort_by(|a, b| (a.file.as_str(), a.line, a.field.as_deref()).cmp(&(b.file.as_str(), b.line, b.field.as_deref())));
-    out.dedup();
-    out
+/// Whether a whole-base validation problem is about a reference (which, in a batch added to a stored
+/// base, may resolve in the store).
+pub(crate) fn is_reference_problem(message: &str) -> bool {
+    (message.starts_with("refers to ") && message.ends_with(", which does not exist")) || (message.starts_with("cites ") && message.ends_with(", which is not in sources.csv"))
 }
 
-fn existing_has(kb: &KnowledgeBase, id: &str) -> bool {
-    kb.counts().values().sum::<usize>() > 0 && {
-        struct F<'a>(&'a str, bool);
-        impl mlgov_domain::TableVisitor for F<'_> {
-            fn table<R: mlgov_domain::Record>(&mut self, rows: &[R]) {
-                if rows.iter().any(|r| r.id().as_str() == self.0) {
-                    self.1 = true;
+/// Reads a directory, CSV file or JSON file as a **batch** to add to a stored base: every row and
+/// every rule inside the batch is checked as by [`read_path_with`], except that references may point
+/// at records that are only in the store; [`plan_addition`] checks them against it.
+pub fn read_path_batch_with(path: &Path, opts: &CsvOptions) -> Result<Loaded, InterchangeError> {
+    let meta = std::fs::metadata(path).map_err(|source| InterchangeError::Io { path: path.to_path_buf(), source })?;
+    if meta.is_dir() {
+        csvdir::read_dir_mode(path, opts, false)
+    } else if path.extension().and_then(|e| e.to_str()) == Some("json") {
+        json::read_json_mode(path, false)
+    } else {
+        csvdir::read_csv_file_mode(path, opts, false)
+    }
+}
+
+/// What adding a batch to a stored base does.
+#[derive(Clone, Debug, Default)]
+pub struct AdditionPlan {
+    /// Records whose ids are new to the store.
+    pub new: KnowledgeBase,
+    /// Records stored under the same id with other content (written only with `--update`).
+    pub changed: KnowledgeBase,
+    /// Records stored with identical content: nothing to do.
+    pub unchanged: usize,
+}
+
+/// Plans adding `incoming` (a batch, [`read_path_batch_with`]) to `existing` (a valid base): a
+/// record stored with identical content is a no-op; with other content it is an error naming both
+/// versions unless `update` (then it is a change); references may resolve in the batch or in the
+/// store, and one that resolves in neither is an error listing the closest stored ids. Every
+/// problem of the merged base that concerns an incoming record is reported at its file and line.
+pub fn plan_addition(existing: &KnowledgeBase, incoming: &Loaded, update: bool) -> Result<AdditionPlan, Vec<Diagnostic>> {
+    use mlgov_domain::fxhash::FxHashMap;
+    type FxHashSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<mlgov_domain::fxhash::FxHasher>>;
+    use mlgov_domain::{Record, TableVisitor, TableVisitorMut};
+    // The stored rows that the batch names, as (file, cells).
+    struct Ids(FxHashSet<String>);
+    impl TableVisitor for Ids {
+        fn table<R: Record>(&mut self, rows: &[R]) {
+            self.0.extend(rows.iter().map(|r| r.id().to_string()));
+        }
+    }
+    let mut ids = Ids(FxHashSet::default());
+    incoming.kb.visit(&mut ids);
+    struct Stored<'a>(&'a FxHashSet<String>, FxHashMap<String, (&'static str, Vec<String>)>);
+    impl TableVisitor for Stored<'_> {
+        fn table<R: Record>(&mut self, rows: &[R]) {
+            for r in rows.iter().filter(|r| self.0.contains(r.id().as_str())) {
+                self.1.insert(r.id().to_string(), (R::FILE, r.to_cells()));
+            }
+        }
+    }
+    let mut stored = Stored(&ids.0, FxHashMap::default());
+    existing.visit(&mut stored);
+    let stored = stored.1;
+    // Sort the batch into new, changed and unchanged.
+    struct Split<'a> {
+        stored: &'a FxHashMap<String, (&'static str, Vec<String>)>,
+        locations: &'a Locations,
+        update: bool,
+        changed: FxHashSet<String>,
+        unchanged: FxHashSet<String>,
+        diags: Vec<Diagnostic>,
+    }
+    impl TableVisitor for Split<'_> {
+        fn table<R: Record>(&mut self, rows: &[R]) {
+            for r in rows {
+                let Some((file, cells)) = self.stored.get(r.id().as_str()) else { continue };
+                let (f, line) = self.locations.0.get(r.id().as_str()).cloned().unwrap_or_default();
+                if *file != R::FILE {
+                    self.diags.push(Diagnostic { file: f, line: Some(line), field: Some("id".into()), message: format!("{} is stored in {file}, not in {}; ids are unique across tables", r.id(), R::FILE) });
+                    self.unchanged.insert(r.id().to_string());
+                    continue;
+                }
+                let here = r.to_cells();
+                if *cells == here {
+                    self.unchanged.insert(r.id().to_string());
+                } else if self.update {
+                    self.changed.insert(r.id().to_string());
+                } else {
+                    let diffs: Vec<String> = R::COLUMNS.iter().zip(cells.iter().zip(&here)).filter(|(_, (a, b))| a != b).map(|(c, (a, b))| format!("{}: stored {a:?}, here {b:?}", c.name)).collect();
+                    self.diags.push(Diagnostic { file: f, line: Some(line), field: Some("id".into()), message: format!("{} is already stored with other content ({}); mlgov does not keep versions of statements yet, so an import cannot correct a stored one: give this row a new id to record it beside the stored statement", r.id(), diags_join(&diffs)) });
+                    // Kept out of the merged base: one message, not a duplicate and its echoes.
+                    self.unchanged.insert(r.id().to_string());
                 }
             }
         }
-        let mut f = F(id, false);
-        kb.visit(&mut f);
-        f.1
+    }
+    let mut split = Split { stored: &stored, locations: &incoming.locations, update, changed: FxHashSet::default(), unchanged: FxHashSet::default(), diags: Vec::new() };
+    incoming.kb.visit(&mut split);
+    let Split { changed, unchanged, mut diags, .. } = split;
+    struct Keep<F: Fn(&str) -> bool>(F);
+    impl<F: Fn(&str) -> bool> TableVisitorMut for Keep<F> {
+        fn table<R: Record>(&mut self, rows: &mut Vec<R>) {
+            rows.retain(|r| (self.0)(r.id().as_str()));
+        }
+    }
+    let mut plan = AdditionPlan { new: incoming.kb.clone(), changed: incoming.kb.clone(), unchanged: unchanged.len() };
+    plan.new.visit_mut(&mut Keep(|id: &str| !changed.contains(id) && !unchanged.contains(id)));
+    plan.changed.visit_mut(&mut Keep(|id: &str| changed.contains(id)));
+    // The merged base: the store with the changed records replaced, plus the new ones.
+    let mut merged = existing.clone();
+    if !changed.is_empty() {
+        merged.visit_mut(&mut Keep(|id: &str| !changed.contains(id)));
+        merged.extend(plan.changed.clone());
+    }
+    merged.extend(plan.new.clone());
+    let mut stored_ids: Option<Vec<String>> = None;
+    for p in merged.validate() {
+        let Some((file, line)) = incoming.locations.0.get(&p.id) else { continue };
+        let mut message = p.message;
+        if let Some(target) = message.strip_prefix("refers to ").and_then(|m| m.strip_suffix(", which does not exist")).or_else(|| message.strip_prefix("cites ").and_then(|m| m.strip_suffix(", which is not in sources.csv"))) {
+            let all = stored_ids.get_or_insert_with(|| all_ids(existing));
+            let close = closest(all, target);
+            if !close.is_empty() {
+                message = format!("{message} in the file or the store; closest stored ids: {}", close.join(", "));
+            } else {
+                message = format!("{message} in the file or the store");
+            }
+        }
+        diags.push(Diagnostic { file: file.clone(), line: Some(*line), field: Some(p.field), message });
+    }
+    if diags.is_empty() {
+        Ok(plan)
+    } else {
+        diags.sort_by(|a, b| (a.file.as_str(), a.line, a.field.as_deref()).cmp(&(b.file.as_str(), b.line, b.field.as_deref())));
+        diags.dedup();
+        Err(diags)
     }
 }
+
+fn diags_join(d: &[String]) -> String {
+    if d.len() > 4 { format!("{}; and {} more", d[..4].join("; "), d.len() - 4) } else { d.join("; ") }
+}
+
+fn all_ids(kb: &KnowledgeBase) -> Vec<String> {
+    struct All(Vec<String>);
+    impl mlgov_domain::TableVisitor for All {
+        fn table<R: mlgov_domain::Record>(&mut self, rows: &[R]) {
+            self.0.extend(rows.iter().map(|r| r.id().to_string()));
+        }
+    }
+    let mut a = All(Vec::new());
+    kb.visit(&mut a);
+    a.0
+}
+
+/// The stored ids of the same kind closest to `target` (at most three, within a few edits, or
+/// sharing its body as a prefix).
+fn closest(ids: &[String], target: &str) -> Vec<String> {
+    let prefix = target.split_once(':').map(|(p, _)| p).unwrap_or("");
+    let body = target.split_once(':').map(|(_, b)| b).unwrap_or(target);
+    let mut scored: Vec<(usize, &String)> = ids
+        .iter()
+        .filter(|i| i.split_once(':').map(|(p, _)| p) == Some(prefix))
+        .map(|i| {
+            let b = i.split_once(':').map(|(_, b)| b).unwrap_or(i);
+            let d = mlgov_domain::names::distance(body, b);
+            (if b.starts_with(body) || body.starts_with(b) { d.min(2) } else { d }, i)
+        })
+        .filter(|(d, _)| *d <= 3.max(body.len() / 3))
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, i)| i.clone()).collect()
+}
+

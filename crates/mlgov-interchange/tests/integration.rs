@@ -2,7 +2,7 @@
 //! subdirectories, BOM, CRLF, columns in any order), single CSV files, JSON, canonical writing and
 //! the diagnostics' file/line/field.
 
-use mlgov_interchange::{check_addition, read_csv_file, read_dir, read_json, read_memory, read_path, table_to_csv, to_json, write_dir, write_json, Diagnostic, CSV_FILES};
+use mlgov_interchange::{plan_addition, read_path_batch_with, read_csv_file, read_dir, read_json, read_memory, read_path, table_to_csv, to_json, write_dir, write_json, Diagnostic, CSV_FILES};
 
 const SOURCES: &str = "id,short,title,kind\nsrc:b,B,Second,paper\nsrc:a,\"A, with comma\",\"Title with \"\"quotes\"\"\",other\n";
 const LOCALITIES: &str = "id,name,aliases,kind,country,source,locator\nloc:gavle,Gävle,Gavle;Gaevle,municipality,SE,src:a,p. 2\n";
@@ -149,21 +149,38 @@ fn whole_base_problems_are_placed_at_their_row() {
 }
 
 #[test]
-fn check_addition_against_an_existing_base() {
+fn a_batch_is_planned_against_the_stored_base() {
     let base = read_memory(&files()).unwrap();
-    // A new membership that refers to a stored network is fine; a stored id is a duplicate.
-    let add = "id,network,member,role,source,locator\nmem:new,net:eurocities,loc:gavle,founder,src:a,p. 4\n";
-    let loaded = read_memory(&[("memberships.csv", add.as_bytes()), ("sources.csv", b"id,short,title,kind\nsrc:c,C,C,web\n")]);
-    // Alone it refers to missing records…
-    assert!(loaded.is_err());
-    // …so read the addition together with a stub and check only the addition against the base.
-    let dup = "id,short,title,kind\nsrc:a,A again,A,other\n";
-    let l = read_memory(&[("sources.csv", dup.as_bytes())]).unwrap();
-    let d = check_addition(&base.kb, &l);
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    // A membership that refers only to stored records (network, member, source) is new.
+    write("memberships.csv", "id,network,member,role,source,locator\nmem:new,net:eurocities,loc:gavle,founder,src:a,p. 4\n");
+    // Alone it refers to missing records; as a batch it is read, and resolves in the store.
+    assert!(read_path(dir.path()).is_err());
+    let batch = read_path_batch_with(dir.path(), &Default::default()).unwrap();
+    let plan = plan_addition(&base.kb, &batch, false).unwrap();
+    assert_eq!((plan.new.memberships.len(), plan.unchanged), (1, 0));
+    // A stored row with identical content is a no-op; with other content an error naming both
+    // versions, or (update) a change.
+    let src_a = base.kb.sources.iter().find(|s| s.id.as_str() == "src:a").unwrap().clone();
+    let mut same = mlgov_domain::KnowledgeBase::default();
+    same.sources.push(src_a.clone());
+    write("sources.csv", std::str::from_utf8(&mlgov_interchange::table_to_csv(&same.sources)).unwrap());
+    std::fs::remove_file(dir.path().join("memberships.csv")).unwrap();
+    let batch = read_path_batch_with(dir.path(), &Default::default()).unwrap();
+    assert_eq!(plan_addition(&base.kb, &batch, false).unwrap().unchanged, 1);
+    write("sources.csv", "id,short,title,kind\nsrc:a,A again,A,other\n");
+    let batch = read_path_batch_with(dir.path(), &Default::default()).unwrap();
+    let d = plan_addition(&base.kb, &batch, false).unwrap_err();
     assert_eq!(d.len(), 1, "{d:?}");
-    assert_eq!(d[0].to_string(), "sources.csv:2: field \"id\": duplicate id src:a: already in the store");
-    let fresh = read_memory(&[("sources.csv", b"id,short,title,kind\nsrc:z,Z,Z,web\n")]).unwrap();
-    assert!(check_addition(&base.kb, &fresh).is_empty());
+    assert!(d[0].to_string().starts_with("sources.csv:2: field \"id\": src:a is already stored with other content (short: stored"), "{}", d[0]);
+    assert_eq!(plan_addition(&base.kb, &batch, true).unwrap().changed.sources.len(), 1);
+    // A reference that resolves nowhere names the closest stored ids.
+    std::fs::remove_file(dir.path().join("sources.csv")).unwrap();
+    write("memberships.csv", "id,network,member,role,source,locator\nmem:new,net:eurocitie,loc:gavle,founder,src:a,p. 4\n");
+    let batch = read_path_batch_with(dir.path(), &Default::default()).unwrap();
+    let d = plan_addition(&base.kb, &batch, false).unwrap_err();
+    assert!(d[0].message.contains("closest stored ids: net:eurocities"), "{d:?}");
 }
 
 #[test]

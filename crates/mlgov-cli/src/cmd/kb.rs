@@ -4,7 +4,7 @@
 use crate::ctx::{store_err, CliError, Ctx};
 use crate::output::{gantt, table, wrap, GanttRow};
 use mlgov_domain::*;
-use mlgov_interchange::{check_addition, read_memory, read_path_with, CsvOptions, Loaded};
+use mlgov_interchange::{read_memory, read_path_with, CsvOptions, Loaded};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -50,43 +50,51 @@ fn read_input(path: &Path, csv: &CsvArgs) -> Result<Loaded, CliError> {
 /// `mlgov import <dir|file>`: validates against the store and writes everything or nothing.
 pub fn import(ctx: &Ctx, path: &Path, csv: &CsvArgs) -> Result<(), CliError> {
     let pb = ctx.progress(3, "reading");
-    let loaded = read_input(path, csv)?;
-    pb.inc(1);
-    pb.set_message("validating");
     let mut store = ctx.store_create()?;
     let existing = store.load().map_err(store_err)?;
-    // Into an empty store the addition is the input alone, which `read_input` has already
-    // validated as a whole base: checking it again would only double the time of large imports.
+    // Into an empty store the input must be a whole base; into a stored base it is a batch whose
+    // references may point at stored records, and rows stored identically are no-ops.
     let empty = existing.counts().values().all(|n| *n == 0);
-    let problems = if empty { Vec::new() } else { check_addition(&existing, &loaded) };
-    if !problems.is_empty() {
-        pb.finish_and_clear();
-        return Err(CliError::Diagnostics(problems));
-    }
+    let (new, unchanged) = if empty {
+        (read_input(path, csv)?.kb, 0)
+    } else {
+        let opts = csv.options()?;
+        let loaded = mlgov_interchange::read_path_batch_with(path, &opts).map_err(|e| CliError::Diagnostics(e.diagnostics()))?;
+        pb.inc(1);
+        pb.set_message("validating");
+        let plan = mlgov_interchange::plan_addition(&existing, &loaded, false).map_err(CliError::Diagnostics)?;
+        (plan.new, plan.unchanged)
+    };
     pb.inc(1);
     pb.set_message("writing");
-    let report = store.insert_all(&loaded.kb).map_err(store_err)?;
+    let report = store.insert_all(&new).map_err(store_err)?;
     pb.finish_and_clear();
     let written: Vec<Value> = report.written.iter().map(|(f, n)| json!({"file": f, "rows": n})).collect();
-    ctx.emit(&json!({"imported": report.total(), "tables": written, "db": ctx.db.display().to_string()}), || {
+    ctx.emit(&json!({"imported": report.total(), "unchanged": unchanged, "tables": written, "db": ctx.db.display().to_string()}), || {
         let rows: Vec<Vec<String>> = report.written.iter().map(|(f, n)| vec![f.to_string(), n.to_string()]).collect();
-        format!("imported {} records into {}\n{}", report.total(), ctx.db.display(), table(&["file", "rows"], &rows))
+        let same = if unchanged > 0 { format!(" ({unchanged} already stored identically: nothing to do)") } else { String::new() };
+        format!("imported {} records into {}{same}\n{}", report.total(), ctx.db.display(), table(&["file", "rows"], &rows))
     });
     Ok(())
 }
 
 /// `mlgov validate <dir|file>`: checks without writing.
 pub fn validate(ctx: &Ctx, path: &Path, csv: &CsvArgs) -> Result<(), CliError> {
-    let loaded = read_input(path, csv)?;
-    // Checked against the store when there is one (a SQLite file or a PostgreSQL URL).
-    let problems = match ctx.store() {
-        Ok(store) => check_addition(&store.load().map_err(store_err)?, &loaded),
-        Err(CliError::Data(_)) => Vec::new(),
+    // Checked against the store when there is one (a SQLite file or a PostgreSQL URL) and it holds
+    // a base: then the input is a batch whose references may resolve in the store.
+    let existing = match ctx.store() {
+        Ok(store) => Some(store.load().map_err(store_err)?).filter(|kb| kb.counts().values().any(|n| *n > 0)),
+        Err(CliError::Data(_)) => None,
         Err(e) => return Err(e),
     };
-    if !problems.is_empty() {
-        return Err(CliError::Diagnostics(problems));
-    }
+    let loaded = match &existing {
+        None => read_input(path, csv)?,
+        Some(kb) => {
+            let loaded = mlgov_interchange::read_path_batch_with(path, &csv.options()?).map_err(|e| CliError::Diagnostics(e.diagnostics()))?;
+            mlgov_interchange::plan_addition(kb, &loaded, false).map_err(CliError::Diagnostics)?;
+            loaded
+        }
+    };
     let counts = loaded.kb.counts();
     ctx.emit(&json!({"valid": true, "records": counts}), || {
         let rows: Vec<Vec<String>> = counts.iter().filter(|(_, n)| **n > 0).map(|(f, n)| vec![f.to_string(), n.to_string()]).collect();

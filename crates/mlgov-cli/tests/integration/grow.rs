@@ -1,0 +1,58 @@
+//! A knowledge base that grows in place (issue 14, part 1): a batch may refer to stored records,
+//! identical rows are no-ops, changed rows are refused with both versions, unknown references name
+//! the closest stored ids; on SQLite and on PostgreSQL (`MLGOV_TEST_PG_URL`, a schema of its own).
+
+use std::path::Path;
+
+use mlgov_store_postgres::testing::{server_url, TestSchema};
+
+use crate::common::{run, Env};
+
+/// Turin's membership of ACM, citing Caponio & Clément: every id it names is stored.
+const TURIN_ACM: &str = "id,network,member,role,from,to,exit_reason,note,source,locator\nmem:turin-acm-2019,net:acm,loc:turin,member,2019,,,,src:caponio-clement-2020,Table 3\n";
+
+fn grows_in_place(env: &Env, db: &Path) {
+    let go = |args: &[&str]| {
+        let mut a = args.to_vec();
+        a.push("--json");
+        run(env.command_with_db(db, &a))
+    };
+    let (code, _, err) = go(&["demo"]);
+    assert_eq!(code, 0, "{err}");
+    let batch = env.write("turin-acm/memberships.csv", TURIN_ACM);
+    let (code, out, err) = go(&["import", batch.parent().unwrap().to_str().unwrap()]);
+    assert_eq!(code, 0, "the Turin/ACM row refers only to stored records: {err}");
+    assert!(out.contains("\"imported\": 1"), "{out}");
+    let (_, shown, _) = go(&["show", "locality", "Turin"]);
+    assert!(shown.contains("mem:turin-acm-2019"), "{shown}");
+    // The same row again: nothing to do.
+    let (code, out, _) = go(&["import", batch.parent().unwrap().to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(out.contains("\"unchanged\": 1") && out.contains("\"imported\": 0"), "{out}");
+    // The same id with other content: refused, both versions named, nothing written.
+    env.write("turin-acm/memberships.csv", TURIN_ACM.replace(",2019,", ",2018,"));
+    let (code, _, err) = go(&["import", batch.parent().unwrap().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("memberships.csv:2: field \"id\": mem:turin-acm-2019 is already stored with other content (from: stored \"2019\", here \"2018\")"), "{err}");
+    // A reference that resolves nowhere lists the closest stored ids.
+    env.write("turin-acm/memberships.csv", TURIN_ACM.replace("net:acm,", "net:acmm,").replace("mem:turin-acm-2019", "mem:turin-acmm"));
+    let (code, _, err) = go(&["import", batch.parent().unwrap().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("refers to net:acmm, which does not exist in the file or the store; closest stored ids: net:acm"), "{err}");
+    let (_, shown, _) = go(&["show", "locality", "Turin"]);
+    assert!(!shown.contains("mem:turin-acmm"), "nothing was written");
+}
+
+#[test]
+fn a_batch_refers_to_stored_records_on_sqlite() {
+    let env = Env::new();
+    grows_in_place(&env, &env.db.clone());
+}
+
+#[test]
+fn a_batch_refers_to_stored_records_on_postgres() {
+    let Some(base) = server_url("a_batch_refers_to_stored_records_on_postgres") else { return };
+    let db = TestSchema::new(&base, "cli_grow");
+    let env = Env::new();
+    grows_in_place(&env, Path::new(&db.url()));
+}
