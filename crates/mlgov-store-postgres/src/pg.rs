@@ -3,7 +3,7 @@
 
 use crate::redact;
 use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
-use mlgov_store::{ImportReport, Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary};
+use mlgov_store::{cells_from_json, kb_columns, Change, ChangeSetInfo, ImportReport, Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary, Version, KB_TABLES};
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, IsolationLevel, NoTls, Transaction};
@@ -15,7 +15,11 @@ use std::sync::{Mutex, MutexGuard};
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/postgres/0001_init.sql")),
     (2, "surveys", include_str!("../migrations/postgres/0002_surveys.sql")),
+    (3, "versions", include_str!("../migrations/postgres/0003_versions.sql")),
 ];
+
+/// Key of the advisory lock that serialises change sets, so that their numbers follow their times.
+const CHANGE_LOCK: i64 = 0x6d6c_676f_7600_0002;
 
 /// The record tables, in the data format's file order.
 const TABLES: [&str; 14] = [
@@ -58,6 +62,7 @@ fn db_in(what: &str, e: postgres::Error) -> StoreError {
 pub struct PgStore {
     client: Mutex<Client>,
     location: String,
+    recorder: String,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -102,7 +107,7 @@ impl PgStore {
     fn connect_only(url: &str) -> Result<Self, StoreError> {
         let location = redact(url);
         let client = Client::connect(url, NoTls).map_err(|e| StoreError::Database(format!("connecting to {location}: {}", describe_error(&e))))?;
-        Ok(PgStore { client: Mutex::new(client), location })
+        Ok(PgStore { client: Mutex::new(client), location, recorder: "unknown".into() })
     }
 
     /// The database URL with any password masked.
@@ -141,31 +146,123 @@ impl PgStore {
     }
 
     fn write(&mut self, kb: &KnowledgeBase, clear: bool) -> Result<ImportReport, StoreError> {
+        let change = Change { kind: if clear { "demo".into() } else { "import".into() }, new: kb.clone(), ..Change::default() };
+        self.write_change(&change, clear).map(|(_, r)| r)
+    }
+
+    /// One change set in one transaction (`clear`: the whole base and its history are replaced).
+    fn write_change(&mut self, change: &Change, clear: bool) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
+        let recorder = self.recorder.clone();
         let mut client = self.client();
         let mut tx = client.transaction().map_err(db)?;
         tx.batch_execute("SET CONSTRAINTS ALL DEFERRED").map_err(db)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHANGE_LOCK]).map_err(db)?;
         if clear {
             // DELETE rather than TRUNCATE: readers keep their snapshot instead of waiting for an
             // exclusive lock; deferred keys make the order irrelevant.
             for t in TABLES {
                 tx.execute(&format!("DELETE FROM {t}"), &[]).map_err(|e| db_in(&format!("clearing {t}"), e))?;
             }
+            tx.batch_execute("DELETE FROM record_history; DELETE FROM change_sets").map_err(db)?;
         }
-        let mut w = Writer { tx: &mut tx, report: ImportReport::default(), err: None };
-        kb.visit(&mut w);
-        let Writer { report, err, .. } = w;
-        if let Some(e) = err {
-            return Err(e); // the transaction rolls back on drop
+        let info = ChangeSetInfo { id: 0, recorded_at: mlgov_store::utc_now(), recorded_by: recorder, kind: change.kind.clone(), note: change.note.clone() };
+        let id: i64 = tx
+            .query_one(
+                "INSERT INTO change_sets (id, recorded_at, recorded_by, kind, note) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM change_sets), $1, $2, $3, $4) RETURNING id",
+                &[&info.recorded_at, &info.recorded_by, &info.kind, &info.note],
+            )
+            .map_err(|e| db_in("recording the change set", e))?
+            .get(0);
+        let info = ChangeSetInfo { id, ..info };
+        struct Close<'a, 'b> {
+            tx: &'a mut Transaction<'b>,
+            cs: i64,
+            prepared: Option<i64>,
+            err: Option<StoreError>,
+        }
+        impl TableVisitor for Close<'_, '_> {
+            fn table<R: Record>(&mut self, rows: &[R]) {
+                for r in rows {
+                    if self.err.is_none() {
+                        self.err = close_version(self.tx, R::FILE.trim_end_matches(".csv"), r.id().as_str(), self.cs, "correct", None, self.prepared).err();
+                    }
+                }
+            }
+        }
+        let mut close = Close { tx: &mut tx, cs: id, prepared: change.prepared_against, err: None };
+        change.corrected.visit(&mut close);
+        if let Some(e) = close.err {
+            return Err(e);
+        }
+        for r in &change.retracted {
+            let table = table_of(&mut tx, &r.id)?.ok_or_else(|| StoreError::Conflict(format!("{} is not stored (any more): nothing to retract", r.id)))?;
+            close_version(&mut tx, table, &r.id, id, "retract", Some(&r.reason), change.prepared_against)?;
+        }
+        let mut report = ImportReport::default();
+        for kb in [&change.corrected, &change.new] {
+            let mut w = Writer { tx: &mut tx, cs: id, report: ImportReport::default(), err: None };
+            kb.visit(&mut w);
+            let Writer { report: r, err, .. } = w;
+            if let Some(e) = err {
+                return Err(e); // the transaction rolls back on drop
+            }
+            for (t, n) in r.written {
+                match report.written.iter_mut().find(|(u, _)| *u == t) {
+                    Some(e) => e.1 += n,
+                    None => report.written.push((t, n)),
+                }
+            }
         }
         // Deferred foreign keys are checked here: a dangling reference fails the whole write.
         tx.commit().map_err(|e| db_in("committing", e))?;
-        Ok(report)
+        Ok((info, report))
     }
+}
+
+/// `json_build_object('id', "id", …)::text` over a table's columns.
+fn json_of(table: &str) -> String {
+    let parts: Vec<String> = kb_columns(table).iter().map(|c| format!("'{0}', \"{0}\"", c.name)).collect();
+    format!("json_build_object({})::text", parts.join(", "))
+}
+
+/// Moves the current version of `id` into the history, closed by change set `cs`, and deletes it.
+fn close_version(tx: &mut Transaction<'_>, table: &str, id: &str, cs: i64, op: &str, reason: Option<&str>, prepared: Option<i64>) -> Result<(), StoreError> {
+    let prepared = prepared.unwrap_or(i64::MAX);
+    let moved = tx
+        .execute(
+            &format!("INSERT INTO record_history (table_name, id, cells, opened, closed, op, reason) SELECT $1, id, {}, coalesce(\"_cs\", 0), $2, $3, $4 FROM {table} WHERE id = $5 AND coalesce(\"_cs\", 0) <= $6", json_of(table)),
+            &[&table, &cs, &op, &reason, &id, &prepared],
+        )
+        .map_err(|e| db_in(&format!("closing {id}"), e))?;
+    if moved != 1 {
+        return Err(StoreError::Conflict(format!("{id} was changed or retracted in {table} after this change was prepared: nothing was applied; prepare it again against the current base")));
+    }
+    tx.execute(&format!("DELETE FROM {table} WHERE id = $1"), &[&id]).map_err(|e| db_in(&format!("closing {id}"), e))?;
+    Ok(())
+}
+
+/// The table that holds `id` now.
+fn table_of(tx: &mut Transaction<'_>, id: &str) -> Result<Option<&'static str>, StoreError> {
+    for t in KB_TABLES {
+        if !tx.query(&format!("SELECT 1 FROM {t} WHERE id = $1"), &[&id]).map_err(db)?.is_empty() {
+            return Ok(Some(t));
+        }
+    }
+    Ok(None)
+}
+
+fn change_set(tx: &mut Transaction<'_>, id: i64) -> Result<ChangeSetInfo, StoreError> {
+    let rows = tx.query("SELECT id, recorded_at, recorded_by, kind, note FROM change_sets WHERE id = $1", &[&id]).map_err(db)?;
+    Ok(match rows.first() {
+        Some(r) => ChangeSetInfo { id: r.get(0), recorded_at: r.get(1), recorded_by: r.get(2), kind: r.get(3), note: r.get(4) },
+        None => ChangeSetInfo { id, recorded_at: String::new(), recorded_by: "unknown".into(), kind: "unknown".into(), note: None },
+    })
 }
 
 /// Copies every table of a knowledge base into the transaction.
 struct Writer<'a, 'b> {
     tx: &'a mut Transaction<'b>,
+    cs: i64,
     report: ImportReport,
     err: Option<StoreError>,
 }
@@ -177,14 +274,17 @@ impl TableVisitor for Writer<'_, '_> {
         }
         let table = R::FILE.trim_end_matches(".csv");
         let cols: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{}\"", c.name)).collect();
-        let sql = format!("COPY {table} ({}) FROM STDIN (FORMAT binary)", cols.join(","));
-        let types = vec![Type::TEXT; R::COLUMNS.len()];
+        let sql = format!("COPY {table} ({}, \"_cs\") FROM STDIN (FORMAT binary)", cols.join(","));
+        let mut types = vec![Type::TEXT; R::COLUMNS.len()];
+        types.push(Type::INT8);
+        let cs = self.cs;
         let result = (|| -> Result<(), postgres::Error> {
             let sink = self.tx.copy_in(&sql)?;
             let mut writer = BinaryCopyInWriter::new(sink, &types);
             for r in rows {
                 let cells: Vec<Option<String>> = r.to_cells().into_iter().map(|c| if c.is_empty() { None } else { Some(c) }).collect();
-                let values: Vec<&(dyn ToSql + Sync)> = cells.iter().map(|c| c as &(dyn ToSql + Sync)).collect();
+                let mut values: Vec<&(dyn ToSql + Sync)> = cells.iter().map(|c| c as &(dyn ToSql + Sync)).collect();
+                values.push(&cs);
                 writer.write(&values)?;
             }
             writer.finish()?;
@@ -232,6 +332,83 @@ impl TableVisitorMut for Loader<'_, '_> {
 }
 
 impl Store for PgStore {
+    fn set_recorder(&mut self, who: &str) {
+        self.recorder = who.to_string();
+    }
+
+    fn apply(&mut self, change: &Change) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
+        self.write_change(change, false)
+    }
+
+    fn latest_change_set(&self) -> Result<Option<i64>, StoreError> {
+        let mut client = self.client();
+        Ok(client.query_one("SELECT max(id) FROM change_sets", &[]).map_err(db)?.get(0))
+    }
+
+    fn history(&self, id: &str) -> Result<Vec<Version>, StoreError> {
+        let mut client = self.client();
+        let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().map_err(db)?;
+        let mut out = Vec::new();
+        let rows = tx.query("SELECT table_name, cells, opened, closed, op, reason FROM record_history WHERE id = $1 ORDER BY opened", &[&id]).map_err(db)?;
+        for r in rows {
+            let (table, cells, opened, closed, op, reason): (String, String, i64, i64, String, Option<String>) = (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5));
+            out.push(Version { table, cells: cells_from_json(&cells)?, opened: change_set(&mut tx, opened)?, closed: Some(change_set(&mut tx, closed)?), closed_as: Some(op), reason });
+        }
+        if let Some(table) = table_of(&mut tx, id)? {
+            let r = tx.query_one(&format!("SELECT {}, \"_cs\" FROM {table} WHERE id = $1", json_of(table)), &[&id]).map_err(db)?;
+            let (cells, cs): (String, Option<i64>) = (r.get(0), r.get(1));
+            out.push(Version { table: table.to_string(), cells: cells_from_json(&cells)?, opened: change_set(&mut tx, cs.unwrap_or(0))?, closed: None, closed_as: None, reason: None });
+        }
+        tx.commit().map_err(db)?;
+        Ok(out)
+    }
+
+    fn load_as_of(&self, as_of: &mlgov_store::AsOf) -> Result<KnowledgeBase, StoreError> {
+        let mut client = self.client();
+        let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().map_err(db)?;
+        let at: Option<i64> = match as_of {
+            mlgov_store::AsOf::Instant(instant) => tx.query_one("SELECT max(id) FROM change_sets WHERE recorded_at <= $1", &[&instant]).map_err(db)?.get(0),
+            mlgov_store::AsOf::ChangeSet(n) => Some(*n),
+        };
+        let mut kb = KnowledgeBase::default();
+        let Some(at) = at else { return Ok(kb) };
+        struct L<'a, 'b> {
+            tx: &'a mut Transaction<'b>,
+            at: i64,
+            err: Option<StoreError>,
+        }
+        impl TableVisitorMut for L<'_, '_> {
+            fn table<R: Record>(&mut self, rows: &mut Vec<R>) {
+                if self.err.is_some() {
+                    return;
+                }
+                let table = R::FILE.trim_end_matches(".csv");
+                let result = (|| -> Result<(), StoreError> {
+                    let sql = format!(
+                        "SELECT {} FROM {table} WHERE coalesce(\"_cs\", 0) <= $1 UNION ALL SELECT cells FROM record_history WHERE table_name = $2 AND opened <= $1 AND closed > $1",
+                        json_of(table)
+                    );
+                    for row in self.tx.query(&sql, &[&self.at, &table]).map_err(|e| db_in(&format!("reading {table}"), e))? {
+                        let cells: String = row.get(0);
+                        rows.push(mlgov_store::record_from_row(table, &cells_from_json(&cells)?)?);
+                    }
+                    Ok(())
+                })();
+                if let Err(e) = result {
+                    self.err = Some(e);
+                }
+            }
+        }
+        let mut l = L { tx: &mut tx, at, err: None };
+        kb.visit_mut(&mut l);
+        if let Some(e) = l.err {
+            return Err(e);
+        }
+        tx.commit().map_err(db)?;
+        kb.sort();
+        Ok(kb)
+    }
+
     fn load(&self) -> Result<KnowledgeBase, StoreError> {
         let mut client = self.client();
         let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().map_err(db)?;

@@ -4,7 +4,7 @@
 //! `MLGOV_TEST_PG_URL` names a server). Test support, hidden from the documented API; the
 //! `contract-tests` feature is kept for compatibility and changes nothing.
 
-use crate::{Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary};
+use crate::{AsOf, Change, Retraction, Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary};
 use mlgov_domain::{Id, KnowledgeBase, Record};
 use std::collections::BTreeMap;
 
@@ -22,6 +22,8 @@ pub const CHECKS: &[(&str, fn(&mut dyn Store))] = &[
     ("surveys_round_trip", surveys_round_trip),
     ("survey_reimport_replaces_and_counts_versions", survey_reimport_replaces_and_counts_versions),
     ("releases_are_numbered_and_frozen", releases_are_numbered_and_frozen),
+    ("versions_keep_the_past", versions_keep_the_past),
+    ("a_stale_change_is_refused_whole", a_stale_change_is_refused_whole),
 ];
 
 /// Runs every check in [`CHECKS`], each on a fresh store from `open_empty`, naming the check on
@@ -315,4 +317,72 @@ fn releases_are_numbered_and_frozen(store: &mut dyn Store) {
     assert!(store.releases("other").expect("read").is_empty(), "releases are per survey");
     store.put_release(&StoredRelease { survey: "collected".into(), ..rel(1, "{}") }).expect("another survey's first release");
     assert_eq!(store.released_surveys().expect("names"), ["collected", "wave"], "surveys with releases, sorted, each once");
+}
+
+/// Corrections and retractions close versions instead of deleting them: the history lists every
+/// version with who recorded it and why it was closed, and the base reads back as it was after each
+/// change set.
+pub fn versions_keep_the_past(s: &mut dyn Store) {
+    s.set_recorder("cli:ann");
+    let kb = fixture();
+    s.replace_all(&kb).unwrap();
+    let first = s.latest_change_set().unwrap().expect("the load is a change set");
+    // A correction of one membership's dates, and a new fact.
+    let mut corrected = KnowledgeBase::default();
+    let mut m = kb.memberships.iter().find(|m| m.id.as_str() == "mem:se-euromed").unwrap().clone();
+    m.when.to = Some(mlgov_domain::PartialDate::parse("2002").unwrap());
+    corrected.memberships.push(m.clone());
+    s.set_recorder("cli:bob");
+    let (cs, _) = s.apply(&Change { kind: "update".into(), corrected, prepared_against: Some(first), ..Change::default() }).unwrap();
+    assert!(cs.id > first && cs.recorded_by == "cli:bob" && cs.kind == "update", "{cs:?}");
+    // A retraction with its reason.
+    let (cs2, _) = s
+        .apply(&Change { kind: "retract".into(), retracted: vec![Retraction { id: "mem:metropole-eurocities".into(), reason: "not a member (src:second, p. 2)".into() }], prepared_against: Some(cs.id), ..Change::default() })
+        .unwrap();
+    let now = s.load().unwrap();
+    assert_eq!(now.memberships.iter().find(|x| x.id.as_str() == "mem:se-euromed").unwrap().when.to, m.when.to);
+    assert!(now.memberships.iter().all(|x| x.id.as_str() != "mem:metropole-eurocities"), "retracted from the current base");
+    let h = s.history("mem:se-euromed").unwrap();
+    assert_eq!(h.len(), 2, "{h:?}");
+    assert_eq!((h[0].cells["to"].as_str(), h[0].opened.recorded_by.as_str(), h[0].closed_as.as_deref()), ("2001", "cli:ann", Some("correct")));
+    assert_eq!((h[1].cells["to"].as_str(), h[1].opened.id, h[1].closed.is_none()), ("2002", cs.id, true));
+    let r = s.history("mem:metropole-eurocities").unwrap();
+    assert_eq!((r.len(), r[0].closed_as.as_deref(), r[0].reason.as_deref(), r[0].closed.as_ref().map(|c| c.id)), (1, Some("retract"), Some("not a member (src:second, p. 2)"), Some(cs2.id)));
+    assert!(s.history("mem:never").unwrap().is_empty());
+    // As recorded after each change set.
+    assert_eq!(sorted(s.load_as_of(&AsOf::ChangeSet(first)).unwrap()), sorted(kb.clone()), "the base as first loaded");
+    let after_fix = s.load_as_of(&AsOf::ChangeSet(cs.id)).unwrap();
+    assert_eq!(after_fix.memberships.len(), kb.memberships.len());
+    assert_eq!(after_fix.memberships.iter().find(|x| x.id.as_str() == "mem:se-euromed").unwrap().when.to, m.when.to);
+    assert_eq!(sorted(s.load_as_of(&AsOf::ChangeSet(cs2.id)).unwrap()), sorted(now.clone()));
+    assert_eq!(total_kb(&s.load_as_of(&AsOf::Instant("2000-01-01T00:00:00Z".into())).unwrap()), 0, "nothing was recorded in 2000");
+    assert_eq!(sorted(s.load_as_of(&AsOf::Instant("2999-01-01T00:00:00Z".into())).unwrap()), sorted(now));
+}
+
+fn total_kb(kb: &KnowledgeBase) -> usize {
+    kb.counts().values().sum()
+}
+
+/// Two changes prepared against the same state: the first applies, the second — which corrects the
+/// record the first changed — is refused whole with a conflict, and nothing of it is written.
+pub fn a_stale_change_is_refused_whole(s: &mut dyn Store) {
+    let kb = fixture();
+    s.replace_all(&kb).unwrap();
+    let base = s.latest_change_set().unwrap();
+    let fix = |to: &str, extra_fact: bool| {
+        let mut c = Change { kind: "update".into(), prepared_against: base, ..Change::default() };
+        let mut m = kb.memberships.iter().find(|m| m.id.as_str() == "mem:se-euromed").unwrap().clone();
+        m.when.to = Some(mlgov_domain::PartialDate::parse(to).unwrap());
+        c.corrected.memberships.push(m);
+        if extra_fact {
+            c.new.facts.push(rec(&[("id", "fct:extra"), ("subject", "loc:saint-etienne"), ("property", "description"), ("value", "x"), ("source", "src:fixture"), ("locator", "p. 9")]));
+        }
+        c
+    };
+    s.apply(&fix("2002", false)).unwrap();
+    let err = s.apply(&fix("2003", true)).unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    let now = s.load().unwrap();
+    assert_eq!(now.memberships.iter().find(|x| x.id.as_str() == "mem:se-euromed").unwrap().when.to.map(|d| d.to_string()), Some("2002".into()));
+    assert!(now.facts.iter().all(|f| f.id.as_str() != "fct:extra"), "nothing of the refused change was written");
 }

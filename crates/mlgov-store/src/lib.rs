@@ -8,6 +8,12 @@ mod survey;
 pub mod contract;
 
 pub use sqlite::SqliteStore;
+
+/// The SQLite migrations (version, SQL), for tests that build older databases.
+#[doc(hidden)]
+pub fn sqlite_migrations() -> &'static [(i64, &'static str)] {
+    sqlite::MIGRATIONS
+}
 pub use survey::{StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary};
 
 use mlgov_domain::KnowledgeBase;
@@ -70,6 +76,145 @@ impl ImportReport {
     }
 }
 
+/// A set of changes recorded together, in one transaction ("change set"): new records, new versions
+/// of stored records (corrections) and retractions.
+#[derive(Clone, Debug, Default)]
+pub struct Change {
+    /// `import`, `update`, `retract`, …
+    pub kind: String,
+    /// A note (the file imported, a reason).
+    pub note: Option<String>,
+    /// Records new to the store.
+    pub new: KnowledgeBase,
+    /// New versions of stored records (same ids).
+    pub corrected: KnowledgeBase,
+    /// Stored records to retract, with why.
+    pub retracted: Vec<Retraction>,
+    /// The latest change set the change was prepared against ([`Store::latest_change_set`]): a
+    /// corrected or retracted record recorded after it makes the whole change a
+    /// [`StoreError::Conflict`] (someone changed it meanwhile); `None` skips the check.
+    pub prepared_against: Option<i64>,
+}
+
+/// A retraction: the record stays in the history, closed by the change set, with the reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Retraction {
+    /// The record.
+    pub id: String,
+    /// Why (and, where there is one, the source that says so).
+    pub reason: String,
+}
+
+/// When, by whom and how a change set was recorded.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ChangeSetInfo {
+    /// Number (increasing with time).
+    pub id: i64,
+    /// UTC, `YYYY-MM-DDTHH:MM:SSZ`.
+    pub recorded_at: String,
+    /// Account (`cli:<user>`, a server account).
+    pub recorded_by: String,
+    /// `demo`, `import`, `update`, `retract`, `migration`.
+    pub kind: String,
+    /// Note.
+    pub note: Option<String>,
+}
+
+/// One recorded version of a record: its cells, the change set that recorded it and the one that
+/// closed it (none for the current version).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Version {
+    /// Table (`memberships`).
+    pub table: String,
+    /// The cells (column → text).
+    pub cells: std::collections::BTreeMap<String, String>,
+    /// Recorded by.
+    pub opened: ChangeSetInfo,
+    /// Closed by (a correction or a retraction).
+    pub closed: Option<ChangeSetInfo>,
+    /// `correct` or `retract` when closed.
+    pub closed_as: Option<String>,
+    /// Why it was closed.
+    pub reason: Option<String>,
+}
+
+/// Parses a history row's cells (a JSON object of column → text or null).
+pub fn cells_from_json(json: &str) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+    let v: std::collections::BTreeMap<String, serde_json::Value> = serde_json::from_str(json).map_err(|e| StoreError::Database(format!("a history row is not a JSON object: {e}")))?;
+    Ok(v.into_iter().map(|(k, v)| (k, match v { serde_json::Value::Null => String::new(), serde_json::Value::String(s) => s, other => other.to_string() })).collect())
+}
+
+/// The tables of the knowledge base, in the order of `CSV_FILES`.
+pub const KB_TABLES: [&str; 14] = [
+    "sources", "localities", "networks", "organisations", "persons", "events", "memberships", "terms", "affiliations",
+    "relations", "facts", "phases", "practices", "adoptions",
+];
+
+/// The columns of a knowledge-base table (from the domain's record types).
+pub fn kb_columns(table: &str) -> &'static [mlgov_domain::Column] {
+    struct Find<'a>(&'a str, &'static [mlgov_domain::Column]);
+    impl mlgov_domain::TableVisitor for Find<'_> {
+        fn table<R: mlgov_domain::Record>(&mut self, _rows: &[R]) {
+            if R::FILE.trim_end_matches(".csv") == self.0 {
+                self.1 = R::COLUMNS;
+            }
+        }
+    }
+    let mut f = Find(table, &[]);
+    KnowledgeBase::default().visit(&mut f);
+    f.1
+}
+
+/// The current time as recorded in change sets: UTC, `YYYY-MM-DDTHH:MM:SSZ` (sorts as text).
+pub fn utc_now() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// A point in the recording history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AsOf {
+    /// A UTC instant, `YYYY-MM-DDTHH:MM:SSZ`: the base as recorded then.
+    Instant(String),
+    /// Right after this change set.
+    ChangeSet(i64),
+}
+
+impl AsOf {
+    /// Parses a user's `--as-of` value: a date (`2026-03-01`, the end of that day, UTC), a UTC time
+    /// (`2026-03-01T09:30:00Z`) or a change set (`cs:12`).
+    pub fn parse(value: &str) -> Result<AsOf, String> {
+        if let Some(n) = value.trim().strip_prefix("cs:") {
+            return n.parse().map(AsOf::ChangeSet).map_err(|_| format!("{value:?}: expected cs:<number>"));
+        }
+        as_of_instant(value).map(AsOf::Instant)
+    }
+}
+
+/// Turns a date (`2026-03-01`: the end of that day, UTC) or a UTC time into a recording instant.
+pub fn as_of_instant(value: &str) -> Result<String, String> {
+    let v = value.trim();
+    let date_ok = |d: &str| d.len() == 10 && d.as_bytes()[4] == b'-' && d.as_bytes()[7] == b'-' && d.chars().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if date_ok(v) {
+        return Ok(format!("{v}T23:59:59Z"));
+    }
+    if v.len() == 20 && date_ok(&v[..10]) && v.as_bytes()[10] == b'T' && v.ends_with('Z') {
+        return Ok(v.to_string());
+    }
+    Err(format!("{value:?} is not a date (YYYY-MM-DD), a UTC time (YYYY-MM-DDTHH:MM:SSZ) or a change set (cs:12)"))
+}
+
 /// The storage interface every backend implements.
 pub trait Store {
     /// Reads the whole knowledge base.
@@ -79,6 +224,18 @@ pub trait Store {
     fn insert_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError>;
     /// Replaces the whole content by `kb` in one transaction.
     fn replace_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError>;
+    /// Who the next change sets are recorded by (`cli:<user>`, a server account); "unknown" until set.
+    fn set_recorder(&mut self, who: &str);
+    /// Records a change set in one transaction: inserts the new records, closes the current version
+    /// of every corrected or retracted record into the history and writes the corrections. The
+    /// caller has validated the result. Returns the change set and the rows written.
+    fn apply(&mut self, change: &Change) -> Result<(ChangeSetInfo, ImportReport), StoreError>;
+    /// The number of the latest change set (`None` for a base never written).
+    fn latest_change_set(&self) -> Result<Option<i64>, StoreError>;
+    /// Every recorded version of a record, oldest first (empty when the id was never stored).
+    fn history(&self, id: &str) -> Result<Vec<Version>, StoreError>;
+    /// The knowledge base as it was recorded at a moment or right after a change set.
+    fn load_as_of(&self, at: &AsOf) -> Result<KnowledgeBase, StoreError>;
     /// Rows per table.
     fn counts(&self) -> Result<Vec<(&'static str, usize)>, StoreError>;
     /// Runs the backend's integrity check (SQLite: `PRAGMA integrity_check` and `foreign_key_check`).

@@ -105,3 +105,24 @@ fn corrupt_rows_are_reported_not_panicked() {
     let msg = e.to_string();
     assert!(msg.contains("memberships/mem:se-euromed") && msg.contains("role"), "{msg}");
 }
+
+#[test]
+fn a_base_written_before_versions_is_brought_over() {
+    // A schema-2 database with a base in it, as mlgov wrote it before keeping versions.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kb.db");
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        for (v, sql) in &mlgov_store::sqlite_migrations()[..2] {
+            c.execute_batch(sql).unwrap();
+            c.execute_batch(&format!("PRAGMA user_version = {v}")).unwrap();
+        }
+        c.execute_batch("INSERT INTO sources (id, short, title, kind) VALUES ('src:old', 'Old', 'An old source', 'other')").unwrap();
+    }
+    let s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 3);
+    let h = s.history("src:old").unwrap();
+    assert_eq!(h.len(), 1, "{h:?}");
+    assert_eq!((h[0].opened.id, h[0].opened.kind.as_str(), h[0].closed.is_none()), (1, "migration", true));
+    assert_eq!(s.load_as_of(&mlgov_store::AsOf::ChangeSet(1)).unwrap().sources.len(), 1);
+}

@@ -1,0 +1,46 @@
+-- mlgov SQLite schema, version 3: statements keep their past (docs/data-format.md, "Versions and
+-- change sets"). Every write is a change set (when, by whom, what kind); every current row records
+-- the change set that wrote it ("_cs"); a correction or a retraction moves the row it replaces into
+-- record_history (its cells as a JSON object, the change set that opened and the one that closed
+-- it, why), so the base as recorded at any moment can be read back.
+CREATE TABLE change_sets (
+  id INTEGER PRIMARY KEY,
+  recorded_at TEXT NOT NULL,
+  recorded_by TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  note TEXT
+) STRICT;
+CREATE TABLE record_history (
+  table_name TEXT NOT NULL,
+  id TEXT NOT NULL,
+  cells TEXT NOT NULL,
+  opened INTEGER NOT NULL,
+  closed INTEGER NOT NULL,
+  op TEXT NOT NULL CHECK (op IN ('correct', 'retract')),
+  reason TEXT,
+  PRIMARY KEY (id, opened)
+) STRICT;
+CREATE INDEX record_history_by_closed ON record_history (table_name, opened, closed);
+ALTER TABLE sources ADD COLUMN "_cs" INTEGER;
+ALTER TABLE localities ADD COLUMN "_cs" INTEGER;
+ALTER TABLE networks ADD COLUMN "_cs" INTEGER;
+ALTER TABLE organisations ADD COLUMN "_cs" INTEGER;
+ALTER TABLE persons ADD COLUMN "_cs" INTEGER;
+ALTER TABLE events ADD COLUMN "_cs" INTEGER;
+ALTER TABLE memberships ADD COLUMN "_cs" INTEGER;
+ALTER TABLE terms ADD COLUMN "_cs" INTEGER;
+ALTER TABLE affiliations ADD COLUMN "_cs" INTEGER;
+ALTER TABLE relations ADD COLUMN "_cs" INTEGER;
+ALTER TABLE facts ADD COLUMN "_cs" INTEGER;
+ALTER TABLE phases ADD COLUMN "_cs" INTEGER;
+ALTER TABLE practices ADD COLUMN "_cs" INTEGER;
+ALTER TABLE adoptions ADD COLUMN "_cs" INTEGER;
+-- A base written before versions were kept: one change set holds all of it.
+INSERT INTO change_sets (id, recorded_at, recorded_by, kind, note)
+  SELECT 1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'migration', 'migration', 'recorded before mlgov kept versions (schema 3)'
+  WHERE EXISTS (SELECT 1 FROM sources);
+UPDATE sources SET "_cs" = 1; UPDATE localities SET "_cs" = 1; UPDATE networks SET "_cs" = 1;
+UPDATE organisations SET "_cs" = 1; UPDATE persons SET "_cs" = 1; UPDATE events SET "_cs" = 1;
+UPDATE memberships SET "_cs" = 1; UPDATE terms SET "_cs" = 1; UPDATE affiliations SET "_cs" = 1;
+UPDATE relations SET "_cs" = 1; UPDATE facts SET "_cs" = 1; UPDATE phases SET "_cs" = 1;
+UPDATE practices SET "_cs" = 1; UPDATE adoptions SET "_cs" = 1;
