@@ -51,22 +51,47 @@ pub struct Ctx {
     pub db: PathBuf,
     /// Print JSON instead of text.
     pub json: bool,
+    /// Read the base as recorded then (`--as-of`).
+    pub as_of: Option<mlgov_store::AsOf>,
+}
+
+/// Who the CLI records changes as: `cli:<login name>`.
+pub fn cli_recorder() -> String {
+    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
+    format!("cli:{user}")
 }
 
 impl Ctx {
     /// Opens the existing store: a SQLite file, or PostgreSQL when `--db` is a `postgres://` URL.
     pub fn store(&self) -> Result<Box<dyn Store + Send>, CliError> {
-        open_any(&self.db.to_string_lossy(), OpenMode::Existing).map_err(store_err)
+        let mut s = open_any(&self.db.to_string_lossy(), OpenMode::Existing).map_err(store_err)?;
+        s.set_recorder(&cli_recorder());
+        Ok(s)
     }
 
     /// Opens the store, creating it (the file, or the tables in PostgreSQL) if needed.
     pub fn store_create(&self) -> Result<Box<dyn Store + Send>, CliError> {
-        open_any(&self.db.to_string_lossy(), OpenMode::Create).map_err(store_err)
+        self.refuse_as_of()?;
+        let mut s = open_any(&self.db.to_string_lossy(), OpenMode::Create).map_err(store_err)?;
+        s.set_recorder(&cli_recorder());
+        Ok(s)
     }
 
-    /// Loads the whole knowledge base from the store.
+    /// A command that writes refuses `--as-of` (the past is read, never written).
+    pub fn refuse_as_of(&self) -> Result<(), CliError> {
+        match self.as_of {
+            Some(_) => Err(CliError::Usage("--as-of reads the base as it was recorded; it cannot be given to a command that writes".into())),
+            None => Ok(()),
+        }
+    }
+
+    /// Loads the whole knowledge base from the store (as recorded then, with `--as-of`).
     pub fn load_kb(&self) -> Result<KnowledgeBase, CliError> {
-        self.store()?.load().map_err(store_err)
+        let store = self.store()?;
+        match &self.as_of {
+            Some(at) => store.load_as_of(at).map_err(store_err),
+            None => store.load().map_err(store_err),
+        }
     }
 
     /// Resolves a name, alias or id among `kinds`; ambiguity and absence are data errors that

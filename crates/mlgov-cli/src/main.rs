@@ -18,6 +18,10 @@ struct Cli {
     /// Print JSON on stdout instead of text.
     #[arg(long, global = true)]
     json: bool,
+    /// Read the knowledge base as it was recorded then: a date (2026-03-01, end of day UTC), a UTC
+    /// time (2026-03-01T09:30:00Z) or a change set (cs:12). For commands that read; never writes.
+    #[arg(long, global = true, value_name = "WHEN")]
+    as_of: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -31,8 +35,25 @@ enum Command {
     /// Import a knowledge-base directory, CSV file or JSON file: everything or nothing.
     Import {
         path: PathBuf,
+        /// Rows whose id is stored with other content become new versions of those records (the
+        /// old versions stay in their history: `mlgov history ID`).
+        #[arg(long)]
+        update: bool,
         #[command(flatten)]
         csv: cmd::kb::CsvArgs,
+    },
+    /// Every recorded version of a record: when, by whom, in which change set, and why it was closed.
+    History {
+        /// The record's id (loc:…, mem:…, fct:…).
+        id: String,
+    },
+    /// Retract a stored record: it leaves the current base and stays in its history with the reason.
+    Retract {
+        /// The record's id.
+        id: String,
+        /// Why (name the source that says so, with its locator, where there is one).
+        #[arg(long)]
+        reason: String,
     },
     /// Check a directory or file without writing; lists every problem (exit 2 if any).
     Validate {
@@ -197,11 +218,17 @@ enum NetworksCommand {
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
-    let ctx = Ctx { db: cli.db, json: cli.json };
+    let as_of = match cli.as_of.as_deref().map(mlgov_store::AsOf::parse).transpose() {
+        Ok(a) => a,
+        Err(e) => return Err(CliError::Usage(format!("--as-of {e}"))),
+    };
+    let ctx = Ctx { db: cli.db, json: cli.json, as_of };
     match &cli.command {
         Command::Init => cmd::kb::init(&ctx),
         Command::Demo => cmd::kb::demo(&ctx),
-        Command::Import { path, csv } => cmd::kb::import(&ctx, path, csv),
+        Command::Import { path, update, csv } => cmd::kb::import(&ctx, path, *update, csv),
+        Command::History { id } => cmd::kb::history(&ctx, id),
+        Command::Retract { id, reason } => cmd::kb::retract(&ctx, id, reason),
         Command::Validate { path, csv } => cmd::kb::validate(&ctx, path, csv),
         Command::Export { out, format, network, year, country } => {
             if format == "geojson" {

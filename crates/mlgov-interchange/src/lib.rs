@@ -192,7 +192,7 @@ pub fn plan_addition(existing: &KnowledgeBase, incoming: &Loaded, update: bool) 
                     self.changed.insert(r.id().to_string());
                 } else {
                     let diffs: Vec<String> = R::COLUMNS.iter().zip(cells.iter().zip(&here)).filter(|(_, (a, b))| a != b).map(|(c, (a, b))| format!("{}: stored {a:?}, here {b:?}", c.name)).collect();
-                    self.diags.push(Diagnostic { file: f, line: Some(line), field: Some("id".into()), message: format!("{} is already stored with other content ({}); mlgov does not keep versions of statements yet, so an import cannot correct a stored one: give this row a new id to record it beside the stored statement", r.id(), diags_join(&diffs)) });
+                    self.diags.push(Diagnostic { file: f, line: Some(line), field: Some("id".into()), message: format!("{} is already stored with other content ({}); add --update to record this as a new version (the stored one stays in its history)", r.id(), diags_join(&diffs)) });
                     // Kept out of the merged base: one message, not a duplicate and its echoes.
                     self.unchanged.insert(r.id().to_string());
                 }

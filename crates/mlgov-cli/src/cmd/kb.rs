@@ -48,33 +48,95 @@ fn read_input(path: &Path, csv: &CsvArgs) -> Result<Loaded, CliError> {
 }
 
 /// `mlgov import <dir|file>`: validates against the store and writes everything or nothing.
-pub fn import(ctx: &Ctx, path: &Path, csv: &CsvArgs) -> Result<(), CliError> {
+pub fn import(ctx: &Ctx, path: &Path, update: bool, csv: &CsvArgs) -> Result<(), CliError> {
     let pb = ctx.progress(3, "reading");
     let mut store = ctx.store_create()?;
     let existing = store.load().map_err(store_err)?;
+    let prepared_against = store.latest_change_set().map_err(store_err)?;
     // Into an empty store the input must be a whole base; into a stored base it is a batch whose
     // references may point at stored records, and rows stored identically are no-ops.
     let empty = existing.counts().values().all(|n| *n == 0);
-    let (new, unchanged) = if empty {
-        (read_input(path, csv)?.kb, 0)
+    let (new, corrected, unchanged) = if empty {
+        (read_input(path, csv)?.kb, KnowledgeBase::default(), 0)
     } else {
         let opts = csv.options()?;
         let loaded = mlgov_interchange::read_path_batch_with(path, &opts).map_err(|e| CliError::Diagnostics(e.diagnostics()))?;
         pb.inc(1);
         pb.set_message("validating");
-        let plan = mlgov_interchange::plan_addition(&existing, &loaded, false).map_err(CliError::Diagnostics)?;
-        (plan.new, plan.unchanged)
+        let plan = mlgov_interchange::plan_addition(&existing, &loaded, update).map_err(CliError::Diagnostics)?;
+        (plan.new, plan.changed, plan.unchanged)
     };
     pb.inc(1);
     pb.set_message("writing");
-    let report = store.insert_all(&new).map_err(store_err)?;
+    let n_corrected: usize = corrected.counts().values().sum();
+    let change = mlgov_store::Change { kind: if n_corrected > 0 { "update".into() } else { "import".into() }, note: Some(format!("mlgov import {}", path.display())), new, corrected, retracted: Vec::new(), prepared_against };
+    let (cs, report) = store.apply(&change).map_err(store_err)?;
     pb.finish_and_clear();
     let written: Vec<Value> = report.written.iter().map(|(f, n)| json!({"file": f, "rows": n})).collect();
-    ctx.emit(&json!({"imported": report.total(), "unchanged": unchanged, "tables": written, "db": ctx.db.display().to_string()}), || {
+    ctx.emit(&json!({"imported": report.total() - n_corrected, "corrected": n_corrected, "unchanged": unchanged, "change_set": cs, "tables": written, "db": ctx.db.display().to_string()}), || {
         let rows: Vec<Vec<String>> = report.written.iter().map(|(f, n)| vec![f.to_string(), n.to_string()]).collect();
         let same = if unchanged > 0 { format!(" ({unchanged} already stored identically: nothing to do)") } else { String::new() };
-        format!("imported {} records into {}{same}\n{}", report.total(), ctx.db.display(), table(&["file", "rows"], &rows))
+        let fixed = if n_corrected > 0 { format!(", {n_corrected} new version(s) of stored records") } else { String::new() };
+        format!("imported {} records into {}{fixed}{same} — change set {} by {} at {}\n{}", report.total() - n_corrected, ctx.db.display(), cs.id, cs.recorded_by, cs.recorded_at, table(&["file", "rows"], &rows))
     });
+    Ok(())
+}
+
+/// `mlgov history ID`: every recorded version of a record.
+pub fn history(ctx: &Ctx, id: &str) -> Result<(), CliError> {
+    let store = ctx.store()?;
+    let versions = store.history(id).map_err(store_err)?;
+    if versions.is_empty() {
+        return Err(CliError::Data(format!("{id} was never stored")));
+    }
+    ctx.emit(&json!({"id": id, "versions": versions}), || {
+        let mut out = format!("{id} — {} version(s)\n", versions.len());
+        let mut prev: Option<&std::collections::BTreeMap<String, String>> = None;
+        for v in &versions {
+            out.push_str(&format!("\nrecorded {} by {} (change set {}, {})", v.opened.recorded_at, v.opened.recorded_by, v.opened.id, v.opened.kind));
+            match (&v.closed, v.closed_as.as_deref()) {
+                (Some(c), Some(op)) => out.push_str(&format!("; {} {} by {} (change set {}){}\n", if op == "retract" { "retracted" } else { "superseded" }, c.recorded_at, c.recorded_by, c.id, v.reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default())),
+                _ => out.push_str("; current\n"),
+            }
+            let rows: Vec<Vec<String>> = v.cells.iter().filter(|(k, val)| prev.is_none_or(|p| p.get(*k) != Some(val)) && !val.is_empty() || prev.is_some_and(|p| p.get(*k).is_some_and(|o| o != *val))).map(|(k, val)| vec![k.clone(), val.clone()]).collect();
+            out.push_str(&table(&[if prev.is_none() { "field" } else { "changed field" }, "value"], &rows));
+            prev = Some(&v.cells);
+        }
+        out
+    });
+    Ok(())
+}
+
+/// `mlgov retract ID --reason "…"`: the record leaves the current base (if nothing stored refers to
+/// it) and stays in its history.
+pub fn retract(ctx: &Ctx, id: &str, reason: &str) -> Result<(), CliError> {
+    if reason.trim().is_empty() {
+        return Err(CliError::Usage("--reason must say why (and, where there is one, cite the source)".into()));
+    }
+    let mut store = ctx.store_create()?;
+    let prepared_against = store.latest_change_set().map_err(store_err)?;
+    let mut kb = store.load().map_err(store_err)?;
+    // The base without it must still be valid: nothing may refer to what is retracted.
+    struct Drop<'a>(&'a str, bool);
+    impl mlgov_domain::TableVisitorMut for Drop<'_> {
+        fn table<R: mlgov_domain::Record>(&mut self, rows: &mut Vec<R>) {
+            let n = rows.len();
+            rows.retain(|r| r.id().as_str() != self.0);
+            self.1 |= rows.len() != n;
+        }
+    }
+    let mut d = Drop(id, false);
+    kb.visit_mut(&mut d);
+    if !d.1 {
+        return Err(CliError::Data(format!("{id} is not in the current base (see `mlgov history {id}`)")));
+    }
+    let referrers: Vec<String> = kb.validate().into_iter().filter(|p| p.message.contains(&format!(" {id},")) || p.message.contains(&format!(" {id} "))).map(|p| format!("{} ({})", p.id, p.field)).collect();
+    if !referrers.is_empty() {
+        return Err(CliError::Data(format!("{id} cannot be retracted while {} stored record(s) refer to it: {}; retract or correct them first", referrers.len(), referrers.join(", "))));
+    }
+    let change = mlgov_store::Change { kind: "retract".into(), note: None, retracted: vec![mlgov_store::Retraction { id: id.to_string(), reason: reason.to_string() }], prepared_against, ..Default::default() };
+    let (cs, _) = store.apply(&change).map_err(store_err)?;
+    ctx.emit(&json!({"retracted": id, "reason": reason, "change_set": cs}), || format!("retracted {id} — change set {} by {} at {}: {reason}\n(its versions stay: mlgov history {id})", cs.id, cs.recorded_by, cs.recorded_at));
     Ok(())
 }
 

@@ -41,6 +41,42 @@ fn grows_in_place(env: &Env, db: &Path) {
     assert!(err.contains("refers to net:acmm, which does not exist in the file or the store; closest stored ids: net:acm"), "{err}");
     let (_, shown, _) = go(&["show", "locality", "Turin"]);
     assert!(!shown.contains("mem:turin-acmm"), "nothing was written");
+
+    // Corrections keep the past (part 2): --update records a new version, retract closes it.
+    env.write("turin-acm/memberships.csv", TURIN_ACM.replace(",2019,", ",2018,"));
+    let (code, out, err) = go(&["import", batch.parent().unwrap().to_str().unwrap(), "--update"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"corrected\": 1"), "{out}");
+    let (code, out, err) = go(&["retract", "mem:turin-acm-2019", "--reason", "not in Table 3 (fixture)"]);
+    assert_eq!(code, 0, "{err}");
+    let retracted: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let (code, out, _) = go(&["history", "mem:turin-acm-2019"]);
+    assert_eq!(code, 0);
+    let h: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = h["versions"].as_array().unwrap();
+    assert_eq!(v.len(), 2, "{h}");
+    assert_eq!((v[0]["cells"]["from"].as_str(), v[0]["closed_as"].as_str()), (Some("2019"), Some("correct")));
+    assert_eq!((v[1]["cells"]["from"].as_str(), v[1]["closed_as"].as_str(), v[1]["reason"].as_str()), (Some("2018"), Some("retract"), Some("not in Table 3 (fixture)")));
+    assert!(v[0]["opened"]["recorded_by"].as_str().unwrap().starts_with("cli:"));
+    // The base as recorded after each change set.
+    let from_as_of = |at: &str| -> Option<String> {
+        let (code, out, err) = go(&["--as-of", at, "export", "--format", "json", "--out", "-"]);
+        assert_eq!(code, 0, "{err}");
+        let kb: serde_json::Value = serde_json::from_str(&out).unwrap();
+        kb["memberships"].as_array().unwrap().iter().find(|m| m["id"] == "mem:turin-acm-2019").map(|m| m["from"].as_str().unwrap().to_string())
+    };
+    let opened = v[0]["opened"]["id"].as_i64().unwrap();
+    assert_eq!(from_as_of(&format!("cs:{}", opened - 1)), None, "before the import");
+    assert_eq!(from_as_of(&format!("cs:{opened}")).as_deref(), Some("2019"));
+    assert_eq!(from_as_of(&format!("cs:{}", v[1]["opened"]["id"])).as_deref(), Some("2018"));
+    assert_eq!(from_as_of(&format!("cs:{}", retracted["change_set"]["id"])), None, "retracted");
+    assert_eq!(from_as_of("2000-01-01"), None, "nothing was recorded in 2000");
+    // Writing commands refuse --as-of; retracting what others refer to is refused.
+    let (code, _, err) = go(&["--as-of", "2000-01-01", "demo"]);
+    assert_eq!(code, 1, "{err}");
+    let (code, _, err) = go(&["retract", "net:acm", "--reason", "x"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot be retracted while") && err.contains("rel:acm-participates-in-comissio-ports-segurs (subject)"), "{err}");
 }
 
 #[test]
