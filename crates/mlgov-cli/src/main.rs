@@ -42,6 +42,26 @@ enum Command {
         #[command(flatten)]
         csv: cmd::kb::CsvArgs,
     },
+    /// Add one record, validated like an import: `mlgov add membership --network net:acm --member
+    /// loc:turin --role member --from 2019 --source src:… --locator "Table 3"` (columns of
+    /// docs/data-format.md; an id is made from the key fields when --id is not given).
+    Add {
+        /// Record kind: source, locality, network, organisation, person, event, membership, term,
+        /// affiliation, relation, fact, phase, practice, adoption.
+        kind: String,
+        /// `--<column> <value>` pairs.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "--COLUMN VALUE")]
+        fields: Vec<String>,
+    },
+    /// Correct a stored record: the given columns change, the old version stays in its history.
+    /// `mlgov correct mem:turin-acm --to 2015 --source src:… --locator "p. 9"`.
+    Correct {
+        /// The record's id.
+        id: String,
+        /// `--<column> <value>` pairs (`--source` and `--locator`: what says so).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "--COLUMN VALUE")]
+        fields: Vec<String>,
+    },
     /// Every recorded version of a record: when, by whom, in which change set, and why it was closed.
     History {
         /// The record's id (loc:…, mem:…, fct:…).
@@ -228,6 +248,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Demo => cmd::kb::demo(&ctx),
         Command::Import { path, update, csv } => cmd::kb::import(&ctx, path, *update, csv),
         Command::History { id } => cmd::kb::history(&ctx, id),
+        Command::Add { kind, fields } => cmd::edit::add(&ctx, kind, fields),
+        Command::Correct { id, fields } => cmd::edit::correct(&ctx, id, fields),
         Command::Retract { id, reason } => cmd::kb::retract(&ctx, id, reason),
         Command::Validate { path, csv } => cmd::kb::validate(&ctx, path, csv),
         Command::Export { out, format, network, year, country } => {

@@ -57,6 +57,12 @@ pub fn read_memory(files: &[(&str, &[u8])]) -> Result<Loaded, InterchangeError> 
     read_files(loaded, Vec::new(), &CsvOptions::default(), true)
 }
 
+/// [`read_memory`] as a batch to add to a stored base (references may resolve in the store).
+pub fn read_memory_batch(files: &[(&str, &[u8])]) -> Result<Loaded, InterchangeError> {
+    let loaded = files.iter().map(|(p, b)| (p.to_string(), file_name(Path::new(p)), b.to_vec())).collect();
+    read_files(loaded, Vec::new(), &CsvOptions::default(), false)
+}
+
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, std::path::PathBuf)>, diags: &mut Vec<Diagnostic>, recurse: bool) -> Result<(), InterchangeError> {
     let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(|e| io(dir, e))?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     entries.sort();

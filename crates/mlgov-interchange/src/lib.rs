@@ -7,7 +7,7 @@
 mod csvdir;
 mod json;
 
-pub use csvdir::{read_csv_file, read_csv_file_with, read_dir, read_dir_with, read_memory, table_to_csv, write_dir, CSV_FILES};
+pub use csvdir::{read_csv_file, read_csv_file_with, read_dir, read_dir_with, read_memory, read_memory_batch, table_to_csv, write_dir, CSV_FILES};
 pub use json::{read_json, to_json, write_json};
 
 use mlgov_domain::KnowledgeBase;

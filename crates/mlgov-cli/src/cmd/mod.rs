@@ -1,6 +1,7 @@
 //! Command groups of the `mlgov` binary, one module each.
 
 pub mod diffusion;
+pub mod edit;
 pub mod graph;
 pub mod kb;
 pub mod learning;

@@ -71,6 +71,21 @@ fn grows_in_place(env: &Env, db: &Path) {
     assert_eq!(from_as_of(&format!("cs:{}", v[1]["opened"]["id"])).as_deref(), Some("2018"));
     assert_eq!(from_as_of(&format!("cs:{}", retracted["change_set"]["id"])), None, "retracted");
     assert_eq!(from_as_of("2000-01-01"), None, "nothing was recorded in 2000");
+    // One record from the command line, validated like an import, then corrected (part 3).
+    let (code, out, err) = go(&["add", "membership", "--network", "net:acm", "--member", "loc:turin", "--role", "member", "--from", "2019", "--source", "src:caponio-clement-2020", "--locator", "Table 3"]);
+    assert_eq!(code, 0, "{err}");
+    let added: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let new_id = added["id"].as_str().unwrap().to_string();
+    assert_eq!(new_id, "mem:turin-acm-2019-2", "an id made from the key fields, never one stored before: {added}");
+    let (code, _, err) = go(&["correct", &new_id, "--to", "2020", "--locator", "p. 9"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = go(&["history", &new_id]);
+    let h: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(h["versions"].as_array().unwrap().len(), 2, "{h}");
+    assert_eq!(h["versions"][1]["cells"]["to"], "2020");
+    let (code, _, err) = go(&["add", "membership", "--network", "net:acm", "--member", "loc:turin", "--role", "membre", "--source", "src:caponio-clement-2020", "--locator", "x"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("field \"role\": unknown membership role \"membre\""), "{err}");
     // Writing commands refuse --as-of; retracting what others refer to is refused.
     let (code, _, err) = go(&["--as-of", "2000-01-01", "demo"]);
     assert_eq!(code, 1, "{err}");
