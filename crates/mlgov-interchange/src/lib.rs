@@ -106,6 +106,26 @@ pub fn read_path_with(path: &Path, opts: &CsvOptions) -> Result<Loaded, Intercha
 // broken byte is reported at its cell rather than silently read as another encoding.
 pub use mlgov_textfile::{TextEncoding as Encoding, TextOptions as CsvOptions};
 
+/// The ids a batch refers to that it does not define itself (to look up in the store).
+pub fn unresolved_references(kb: &KnowledgeBase) -> Vec<String> {
+    let mut out: Vec<String> = kb
+        .validate()
+        .into_iter()
+        .filter_map(|p| {
+            let m = p.message;
+            m.strip_prefix("refers to ").and_then(|r| r.strip_suffix(", which does not exist")).or_else(|| m.strip_prefix("cites ").and_then(|r| r.strip_suffix(", which is not in sources.csv"))).map(String::from)
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Every id a knowledge base defines.
+pub fn ids_of(kb: &KnowledgeBase) -> Vec<String> {
+    all_ids(kb)
+}
+
 /// Whether a whole-base validation problem is about a reference (which, in a batch added to a stored
 /// base, may resolve in the store).
 pub(crate) fn is_reference_problem(message: &str) -> bool {
@@ -220,8 +240,15 @@ pub fn plan_addition(existing: &KnowledgeBase, incoming: &Loaded, update: bool) 
     merged.extend(plan.new.clone());
     let mut stored_ids: Option<Vec<String>> = None;
     for p in merged.validate() {
-        let Some((file, line)) = incoming.locations.0.get(&p.id) else { continue };
-        let mut message = p.message;
+        let located = incoming.locations.0.get(&p.id).map(|l| (l.clone(), p.message.clone())).or_else(|| {
+            // An overlap is reported on the later of the two rows: when that is the stored one, the
+            // incoming row it names carries the problem.
+            let other = p.message.strip_prefix("overlaps ")?.split(' ').next()?;
+            incoming.locations.0.get(other).map(|l| (l.clone(), format!("overlaps the stored {} ({}", p.id, p.message.split_once(" (").map(|(_, r)| r).unwrap_or(""))))
+        });
+        let Some(((file, line), message)) = located else { continue };
+        let (file, line) = (&file, &line);
+        let mut message = message;
         if let Some(target) = message.strip_prefix("refers to ").and_then(|m| m.strip_suffix(", which does not exist")).or_else(|| message.strip_prefix("cites ").and_then(|m| m.strip_suffix(", which is not in sources.csv"))) {
             let all = stored_ids.get_or_insert_with(|| all_ids(existing));
             let close = closest(all, target);

@@ -150,6 +150,52 @@ impl PgStore {
         self.write_change(&change, clear).map(|(_, r)| r)
     }
 
+    /// The rows of every table (or only `only`) matching `condition` over one text-array parameter.
+    fn select_where(&self, condition: &str, param: &[String], only: Option<&str>) -> Result<KnowledgeBase, StoreError> {
+        let mut client = self.client();
+        let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().map_err(db)?;
+        struct L<'a, 'b, 'c> {
+            tx: &'a mut Transaction<'b>,
+            condition: &'c str,
+            param: &'c [String],
+            only: Option<&'c str>,
+            err: Option<StoreError>,
+        }
+        impl TableVisitorMut for L<'_, '_, '_> {
+            fn table<R: Record>(&mut self, rows: &mut Vec<R>) {
+                let table = R::FILE.trim_end_matches(".csv");
+                if self.err.is_some() || self.only.is_some_and(|o| o != table) {
+                    return;
+                }
+                let cols: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{}\"", c.name)).collect();
+                let sql = format!("SELECT {} FROM {table} WHERE {} ORDER BY id COLLATE \"C\"", cols.join(","), self.condition);
+                let param = self.param.to_vec();
+                let result = (|| -> Result<(), StoreError> {
+                    for row in self.tx.query(&sql, &[&param]).map_err(|e| db_in(&format!("reading {table}"), e))? {
+                        let mut cells = BTreeMap::new();
+                        for (i, c) in R::COLUMNS.iter().enumerate() {
+                            let v: Option<String> = row.try_get(i).map_err(|e| db_in(&format!("reading {table}.{}", c.name), e))?;
+                            cells.insert(c.name.to_string(), v.unwrap_or_default());
+                        }
+                        rows.push(mlgov_store::record_from_row(table, &cells)?);
+                    }
+                    Ok(())
+                })();
+                if let Err(e) = result {
+                    self.err = Some(e);
+                }
+            }
+        }
+        let mut kb = KnowledgeBase::default();
+        let mut l = L { tx: &mut tx, condition, param, only, err: None };
+        kb.visit_mut(&mut l);
+        if let Some(e) = l.err {
+            return Err(e);
+        }
+        tx.commit().map_err(db)?;
+        Ok(kb)
+    }
+
     /// One change set in one transaction (`clear`: the whole base and its history are replaced).
     fn write_change(&mut self, change: &Change, clear: bool) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
         let recorder = self.recorder.clone();
@@ -338,6 +384,14 @@ impl Store for PgStore {
 
     fn apply(&mut self, change: &Change) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
         self.write_change(change, false)
+    }
+
+    fn records_by_id(&self, ids: &[String]) -> Result<KnowledgeBase, StoreError> {
+        self.select_where("id = ANY($1)", ids, None)
+    }
+
+    fn memberships_of(&self, members: &[String]) -> Result<Vec<mlgov_domain::Membership>, StoreError> {
+        Ok(self.select_where("member = ANY($1)", members, Some("memberships"))?.memberships)
     }
 
     fn latest_change_set(&self) -> Result<Option<i64>, StoreError> {

@@ -24,6 +24,7 @@ pub const CHECKS: &[(&str, fn(&mut dyn Store))] = &[
     ("releases_are_numbered_and_frozen", releases_are_numbered_and_frozen),
     ("versions_keep_the_past", versions_keep_the_past),
     ("a_stale_change_is_refused_whole", a_stale_change_is_refused_whole),
+    ("records_are_found_by_id_and_member", records_are_found_by_id_and_member),
 ];
 
 /// Runs every check in [`CHECKS`], each on a fresh store from `open_empty`, naming the check on
@@ -385,4 +386,14 @@ pub fn a_stale_change_is_refused_whole(s: &mut dyn Store) {
     let now = s.load().unwrap();
     assert_eq!(now.memberships.iter().find(|x| x.id.as_str() == "mem:se-euromed").unwrap().when.to.map(|d| d.to_string()), Some("2002".into()));
     assert!(now.facts.iter().all(|f| f.id.as_str() != "fct:extra"), "nothing of the refused change was written");
+}
+
+/// Indexed reads for planning a batch: records by id across tables, memberships by member.
+pub fn records_are_found_by_id_and_member(s: &mut dyn Store) {
+    s.replace_all(&fixture()).unwrap();
+    let got = s.records_by_id(&["loc:saint-etienne".into(), "src:second".into(), "mem:se-euromed".into(), "nowhere:x".into()]).unwrap();
+    assert_eq!((got.localities.len(), got.sources.len(), got.memberships.len(), total_kb(&got)), (1, 1, 1, 3));
+    let ms = s.memberships_of(&["loc:metropole".into()]).unwrap();
+    assert_eq!(ms.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["mem:metropole-eurocities"]);
+    assert!(s.records_by_id(&[]).unwrap().counts().values().all(|n| *n == 0));
 }

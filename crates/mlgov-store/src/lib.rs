@@ -230,6 +230,10 @@ pub trait Store {
     /// of every corrected or retracted record into the history and writes the corrections. The
     /// caller has validated the result. Returns the change set and the rows written.
     fn apply(&mut self, change: &Change) -> Result<(ChangeSetInfo, ImportReport), StoreError>;
+    /// The stored records with these ids, whatever their tables (ids not stored are left out).
+    fn records_by_id(&self, ids: &[String]) -> Result<KnowledgeBase, StoreError>;
+    /// The stored memberships of these members (every network).
+    fn memberships_of(&self, members: &[String]) -> Result<Vec<mlgov_domain::Membership>, StoreError>;
     /// The number of the latest change set (`None` for a base never written).
     fn latest_change_set(&self) -> Result<Option<i64>, StoreError>;
     /// Every recorded version of a record, oldest first (empty when the id was never stored).

@@ -79,6 +79,50 @@ impl SqliteStore {
         self.write_change(&change, clear).map(|(_, r)| r)
     }
 
+    /// The rows of every table (or only `only`) matching `condition` with one text parameter.
+    fn select_where(&self, condition: &str, param: &str, only: Option<&str>) -> Result<KnowledgeBase, StoreError> {
+        struct L<'a> {
+            conn: &'a Connection,
+            condition: &'a str,
+            param: &'a str,
+            only: Option<&'a str>,
+            err: Option<StoreError>,
+        }
+        impl TableVisitorMut for L<'_> {
+            fn table<R: Record>(&mut self, rows: &mut Vec<R>) {
+                let table = R::FILE.trim_end_matches(".csv");
+                if self.err.is_some() || self.only.is_some_and(|o| o != table) {
+                    return;
+                }
+                let cols: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{}\"", c.name)).collect();
+                let sql = format!("SELECT {} FROM {table} WHERE {} ORDER BY id", cols.join(","), self.condition);
+                let result = (|| -> Result<(), StoreError> {
+                    let mut stmt = self.conn.prepare(&sql).map_err(db)?;
+                    let mut q = stmt.query(params![self.param]).map_err(db)?;
+                    while let Some(row) = q.next().map_err(db)? {
+                        let mut cells = BTreeMap::new();
+                        for (i, c) in R::COLUMNS.iter().enumerate() {
+                            let v: Option<String> = row.get(i).map_err(db)?;
+                            cells.insert(c.name.to_string(), v.unwrap_or_default());
+                        }
+                        rows.push(crate::record_from_row(table, &cells)?);
+                    }
+                    Ok(())
+                })();
+                if let Err(e) = result {
+                    self.err = Some(e);
+                }
+            }
+        }
+        let mut kb = KnowledgeBase::default();
+        let mut l = L { conn: &self.conn, condition, param, only, err: None };
+        kb.visit_mut(&mut l);
+        match l.err {
+            Some(e) => Err(e),
+            None => Ok(kb),
+        }
+    }
+
     /// One change set in one transaction (`clear`: the whole base and its history are replaced).
     fn write_change(&mut self, change: &Change, clear: bool) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
         let tx = self.conn.transaction().map_err(db)?;
@@ -232,6 +276,16 @@ impl Store for SqliteStore {
 
     fn apply(&mut self, change: &Change) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
         self.write_change(change, false)
+    }
+
+    fn records_by_id(&self, ids: &[String]) -> Result<KnowledgeBase, StoreError> {
+        let list = serde_json::to_string(ids).expect("strings");
+        self.select_where("id IN (SELECT value FROM json_each(?1))", &list, None)
+    }
+
+    fn memberships_of(&self, members: &[String]) -> Result<Vec<mlgov_domain::Membership>, StoreError> {
+        let list = serde_json::to_string(members).expect("strings");
+        Ok(self.select_where("member IN (SELECT value FROM json_each(?1))", &list, Some("memberships"))?.memberships)
     }
 
     fn latest_change_set(&self) -> Result<Option<i64>, StoreError> {

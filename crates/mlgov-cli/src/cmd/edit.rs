@@ -102,10 +102,9 @@ fn make_id(kb_ids: &dyn Fn(&str) -> bool, prefix: &str, cells: &[(String, String
 fn apply_one(ctx: &Ctx, file: &'static str, cells: Vec<(String, String)>, update: bool, kind: &str) -> Result<(), CliError> {
     let mut store = ctx.store_create()?;
     let prepared_against = store.latest_change_set().map_err(store_err)?;
-    let existing = store.load().map_err(store_err)?;
     let bytes = one_row(file, &cells);
     let loaded = mlgov_interchange::read_memory_batch(&[(file, &bytes)]).map_err(|e| CliError::Diagnostics(e.diagnostics()))?;
-    let plan = mlgov_interchange::plan_addition(&existing, &loaded, update).map_err(CliError::Diagnostics)?;
+    let plan = super::kb::plan_against_store(store.as_ref(), &loaded, update)?;
     if plan.unchanged > 0 {
         return Err(CliError::Data("the record is already stored with exactly this content: nothing to do".into()));
     }

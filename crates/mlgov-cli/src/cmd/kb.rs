@@ -51,11 +51,10 @@ fn read_input(path: &Path, csv: &CsvArgs) -> Result<Loaded, CliError> {
 pub fn import(ctx: &Ctx, path: &Path, update: bool, csv: &CsvArgs) -> Result<(), CliError> {
     let pb = ctx.progress(3, "reading");
     let mut store = ctx.store_create()?;
-    let existing = store.load().map_err(store_err)?;
     let prepared_against = store.latest_change_set().map_err(store_err)?;
     // Into an empty store the input must be a whole base; into a stored base it is a batch whose
     // references may point at stored records, and rows stored identically are no-ops.
-    let empty = existing.counts().values().all(|n| *n == 0);
+    let empty = store.counts().map_err(store_err)?.iter().all(|(_, n)| *n == 0);
     let (new, corrected, unchanged) = if empty {
         (read_input(path, csv)?.kb, KnowledgeBase::default(), 0)
     } else {
@@ -63,7 +62,7 @@ pub fn import(ctx: &Ctx, path: &Path, update: bool, csv: &CsvArgs) -> Result<(),
         let loaded = mlgov_interchange::read_path_batch_with(path, &opts).map_err(|e| CliError::Diagnostics(e.diagnostics()))?;
         pb.inc(1);
         pb.set_message("validating");
-        let plan = mlgov_interchange::plan_addition(&existing, &loaded, update).map_err(CliError::Diagnostics)?;
+        let plan = plan_against_store(store.as_ref(), &loaded, update)?;
         (plan.new, plan.changed, plan.unchanged)
     };
     pb.inc(1);
@@ -80,6 +79,30 @@ pub fn import(ctx: &Ctx, path: &Path, update: bool, csv: &CsvArgs) -> Result<(),
         format!("imported {} records into {}{fixed}{same} — change set {} by {} at {}\n{}", report.total() - n_corrected, ctx.db.display(), cs.id, cs.recorded_by, cs.recorded_at, table(&["file", "rows"], &rows))
     });
     Ok(())
+}
+
+/// Plans a batch against the stored base without loading it: only the stored records the batch
+/// names or refers to, and the stored memberships of its members (for overlaps), are read — the
+/// same checks as against the whole base (`plan_addition`). When the batch has problems, the plan
+/// is made again against the whole base, whose ids give the "closest stored ids" hints.
+pub fn plan_against_store(store: &dyn mlgov_store::Store, loaded: &Loaded, update: bool) -> Result<mlgov_interchange::AdditionPlan, CliError> {
+    let mut wanted = mlgov_interchange::unresolved_references(&loaded.kb);
+    wanted.extend(mlgov_interchange::ids_of(&loaded.kb));
+    let mut near = store.records_by_id(&wanted).map_err(store_err)?;
+    let mut members: Vec<String> = loaded.kb.memberships.iter().map(|m| m.member.to_string()).collect();
+    members.sort();
+    members.dedup();
+    if !members.is_empty() {
+        let have: std::collections::HashSet<String> = near.memberships.iter().map(|m| m.id.to_string()).collect();
+        near.memberships.extend(store.memberships_of(&members).map_err(store_err)?.into_iter().filter(|m| !have.contains(m.id.as_str())));
+    }
+    match mlgov_interchange::plan_addition(&near, loaded, update) {
+        Ok(plan) => Ok(plan),
+        Err(_) => {
+            let existing = store.load().map_err(store_err)?;
+            mlgov_interchange::plan_addition(&existing, loaded, update).map_err(CliError::Diagnostics)
+        }
+    }
 }
 
 /// `mlgov history ID`: every recorded version of a record.
@@ -144,16 +167,16 @@ pub fn retract(ctx: &Ctx, id: &str, reason: &str) -> Result<(), CliError> {
 pub fn validate(ctx: &Ctx, path: &Path, csv: &CsvArgs) -> Result<(), CliError> {
     // Checked against the store when there is one (a SQLite file or a PostgreSQL URL) and it holds
     // a base: then the input is a batch whose references may resolve in the store.
-    let existing = match ctx.store() {
-        Ok(store) => Some(store.load().map_err(store_err)?).filter(|kb| kb.counts().values().any(|n| *n > 0)),
+    let store = match ctx.store() {
+        Ok(store) => Some(store).filter(|s| s.counts().map(|c| c.iter().any(|(_, n)| *n > 0)).unwrap_or(false)),
         Err(CliError::Data(_)) => None,
         Err(e) => return Err(e),
     };
-    let loaded = match &existing {
+    let loaded = match &store {
         None => read_input(path, csv)?,
-        Some(kb) => {
+        Some(store) => {
             let loaded = mlgov_interchange::read_path_batch_with(path, &csv.options()?).map_err(|e| CliError::Diagnostics(e.diagnostics()))?;
-            mlgov_interchange::plan_addition(kb, &loaded, false).map_err(CliError::Diagnostics)?;
+            plan_against_store(store.as_ref(), &loaded, false)?;
             loaded
         }
     };

@@ -42,6 +42,14 @@ fn grows_in_place(env: &Env, db: &Path) {
     let (_, shown, _) = go(&["show", "locality", "Turin"]);
     assert!(!shown.contains("mem:turin-acmm"), "nothing was written");
 
+    // An incoming membership overlapping a stored one of the same member, network, role and source
+    // is reported at its own line, whichever of the two starts later.
+    let before = TURIN_ACM.replace("mem:turin-acm-2019", "mem:turin-acm-early").replace(",2019,,", ",2017,2020,");
+    env.write("turin-acm/memberships.csv", before);
+    let (code, _, err) = go(&["import", batch.parent().unwrap().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("memberships.csv:2: field \"from\": overlaps the stored mem:turin-acm-2019"), "{err}");
+
     // Corrections keep the past (part 2): --update records a new version, retract closes it.
     env.write("turin-acm/memberships.csv", TURIN_ACM.replace(",2019,", ",2018,"));
     let (code, out, err) = go(&["import", batch.parent().unwrap().to_str().unwrap(), "--update"]);
