@@ -148,22 +148,7 @@ fn valid_password(p: &str) -> Result<(), AuthError> {
     }
 }
 
-/// Formats Unix seconds as ISO 8601 UTC (`2026-11-22T10:00:00Z`), using the days-to-civil
-/// algorithm of H. Hinnant, "chrono-Compatible Low-Level Date Algorithms" (2013); O(1).
-pub fn iso_time(t: i64) -> String {
-    let days = t.div_euclid(86_400);
-    let secs = t.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
-}
+pub use mlgov_domain::date::iso_time;
 
 impl Auth {
     /// An `Auth` over `store` with `config` and the system clock.

@@ -150,14 +150,14 @@ impl PgStore {
         self.write_change(&change, clear).map(|(_, r)| r)
     }
 
-    /// The rows of every table (or only `only`) matching `condition` over one text-array parameter.
-    fn select_where(&self, condition: &str, param: &[String], only: Option<&str>) -> Result<KnowledgeBase, StoreError> {
+    /// The rows of every table (or only `only`), from one snapshot, in byte order of ids — all of
+    /// them, or those matching a condition over one text-array parameter (`$1`).
+    fn select_where(&self, filter: Option<(&str, &[String])>, only: Option<&str>) -> Result<KnowledgeBase, StoreError> {
         let mut client = self.client();
         let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().map_err(db)?;
         struct L<'a, 'b, 'c> {
             tx: &'a mut Transaction<'b>,
-            condition: &'c str,
-            param: &'c [String],
+            filter: Option<(&'c str, &'c [String])>,
             only: Option<&'c str>,
             err: Option<StoreError>,
         }
@@ -168,10 +168,18 @@ impl PgStore {
                     return;
                 }
                 let cols: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{}\"", c.name)).collect();
-                let sql = format!("SELECT {} FROM {table} WHERE {} ORDER BY id COLLATE \"C\"", cols.join(","), self.condition);
-                let param = self.param.to_vec();
+                let condition = self.filter.map(|(c, _)| format!(" WHERE {c}")).unwrap_or_default();
+                // Byte order of ids, as SQLite's default BINARY collation gives, whatever the database locale.
+                let sql = format!("SELECT {} FROM {table}{condition} ORDER BY id COLLATE \"C\"", cols.join(","));
+                let param: Vec<String> = self.filter.map(|(_, p)| p.to_vec()).unwrap_or_default();
                 let result = (|| -> Result<(), StoreError> {
-                    for row in self.tx.query(&sql, &[&param]).map_err(|e| db_in(&format!("reading {table}"), e))? {
+                    let found = match self.filter {
+                        Some(_) => self.tx.query(&sql, &[&param]),
+                        None => self.tx.query(&sql, &[]),
+                    }
+                    .map_err(|e| db_in(&format!("reading {table}"), e))?;
+                    rows.reserve(found.len());
+                    for row in found {
                         let mut cells = BTreeMap::new();
                         for (i, c) in R::COLUMNS.iter().enumerate() {
                             let v: Option<String> = row.try_get(i).map_err(|e| db_in(&format!("reading {table}.{}", c.name), e))?;
@@ -187,7 +195,7 @@ impl PgStore {
             }
         }
         let mut kb = KnowledgeBase::default();
-        let mut l = L { tx: &mut tx, condition, param, only, err: None };
+        let mut l = L { tx: &mut tx, filter, only, err: None };
         kb.visit_mut(&mut l);
         if let Some(e) = l.err {
             return Err(e);
@@ -343,40 +351,6 @@ impl TableVisitor for Writer<'_, '_> {
     }
 }
 
-/// Reads every table of a knowledge base from one snapshot.
-struct Loader<'a, 'b> {
-    tx: &'a mut Transaction<'b>,
-    err: Option<StoreError>,
-}
-
-impl TableVisitorMut for Loader<'_, '_> {
-    fn table<R: Record>(&mut self, rows: &mut Vec<R>) {
-        if self.err.is_some() {
-            return;
-        }
-        let table = R::FILE.trim_end_matches(".csv");
-        let cols: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{}\"", c.name)).collect();
-        // Byte order of ids, as SQLite's default BINARY collation gives, whatever the database locale.
-        let sql = format!("SELECT {} FROM {table} ORDER BY id COLLATE \"C\"", cols.join(","));
-        let result = (|| -> Result<(), StoreError> {
-            let found = self.tx.query(&sql, &[]).map_err(|e| db_in(&format!("reading {table}"), e))?;
-            rows.reserve(found.len());
-            for row in found {
-                let mut cells = BTreeMap::new();
-                for (i, c) in R::COLUMNS.iter().enumerate() {
-                    let v: Option<String> = row.try_get(i).map_err(|e| db_in(&format!("reading {table}.{}", c.name), e))?;
-                    cells.insert(c.name.to_string(), v.unwrap_or_default());
-                }
-                rows.push(mlgov_store::record_from_row(table, &cells)?);
-            }
-            Ok(())
-        })();
-        if let Err(e) = result {
-            self.err = Some(e);
-        }
-    }
-}
-
 impl Store for PgStore {
     fn set_recorder(&mut self, who: &str) {
         self.recorder = who.to_string();
@@ -387,11 +361,11 @@ impl Store for PgStore {
     }
 
     fn records_by_id(&self, ids: &[String]) -> Result<KnowledgeBase, StoreError> {
-        self.select_where("id = ANY($1)", ids, None)
+        self.select_where(Some(("id = ANY($1)", ids)), None)
     }
 
     fn memberships_of(&self, members: &[String]) -> Result<Vec<mlgov_domain::Membership>, StoreError> {
-        Ok(self.select_where("member = ANY($1)", members, Some("memberships"))?.memberships)
+        Ok(self.select_where(Some(("member = ANY($1)", members)), Some("memberships"))?.memberships)
     }
 
     fn latest_change_set(&self) -> Result<Option<i64>, StoreError> {
@@ -464,16 +438,7 @@ impl Store for PgStore {
     }
 
     fn load(&self) -> Result<KnowledgeBase, StoreError> {
-        let mut client = self.client();
-        let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().map_err(db)?;
-        let mut kb = KnowledgeBase::default();
-        let mut l = Loader { tx: &mut tx, err: None };
-        kb.visit_mut(&mut l);
-        if let Some(e) = l.err {
-            return Err(e);
-        }
-        tx.commit().map_err(db)?;
-        Ok(kb)
+        self.select_where(None, None)
     }
 
     fn insert_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError> {

@@ -79,12 +79,12 @@ impl SqliteStore {
         self.write_change(&change, clear).map(|(_, r)| r)
     }
 
-    /// The rows of every table (or only `only`) matching `condition` with one text parameter.
-    fn select_where(&self, condition: &str, param: &str, only: Option<&str>) -> Result<KnowledgeBase, StoreError> {
+    /// The rows of every table (or only `only`), in id order — all of them, or those matching a
+    /// condition over one text parameter (`?1`).
+    fn select_where(&self, filter: Option<(&str, &str)>, only: Option<&str>) -> Result<KnowledgeBase, StoreError> {
         struct L<'a> {
             conn: &'a Connection,
-            condition: &'a str,
-            param: &'a str,
+            filter: Option<(&'a str, &'a str)>,
             only: Option<&'a str>,
             err: Option<StoreError>,
         }
@@ -95,10 +95,15 @@ impl SqliteStore {
                     return;
                 }
                 let cols: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{}\"", c.name)).collect();
-                let sql = format!("SELECT {} FROM {table} WHERE {} ORDER BY id", cols.join(","), self.condition);
+                let condition = self.filter.map(|(c, _)| format!(" WHERE {c}")).unwrap_or_default();
+                let sql = format!("SELECT {} FROM {table}{condition} ORDER BY id", cols.join(","));
                 let result = (|| -> Result<(), StoreError> {
                     let mut stmt = self.conn.prepare(&sql).map_err(db)?;
-                    let mut q = stmt.query(params![self.param]).map_err(db)?;
+                    let mut q = match self.filter {
+                        Some((_, param)) => stmt.query(params![param]),
+                        None => stmt.query([]),
+                    }
+                    .map_err(db)?;
                     while let Some(row) = q.next().map_err(db)? {
                         let mut cells = BTreeMap::new();
                         for (i, c) in R::COLUMNS.iter().enumerate() {
@@ -115,7 +120,7 @@ impl SqliteStore {
             }
         }
         let mut kb = KnowledgeBase::default();
-        let mut l = L { conn: &self.conn, condition, param, only, err: None };
+        let mut l = L { conn: &self.conn, filter, only, err: None };
         kb.visit_mut(&mut l);
         match l.err {
             Some(e) => Err(e),
@@ -280,12 +285,12 @@ impl Store for SqliteStore {
 
     fn records_by_id(&self, ids: &[String]) -> Result<KnowledgeBase, StoreError> {
         let list = serde_json::to_string(ids).expect("strings");
-        self.select_where("id IN (SELECT value FROM json_each(?1))", &list, None)
+        self.select_where(Some(("id IN (SELECT value FROM json_each(?1))", &list)), None)
     }
 
     fn memberships_of(&self, members: &[String]) -> Result<Vec<mlgov_domain::Membership>, StoreError> {
         let list = serde_json::to_string(members).expect("strings");
-        Ok(self.select_where("member IN (SELECT value FROM json_each(?1))", &list, Some("memberships"))?.memberships)
+        Ok(self.select_where(Some(("member IN (SELECT value FROM json_each(?1))", &list)), Some("memberships"))?.memberships)
     }
 
     fn latest_change_set(&self) -> Result<Option<i64>, StoreError> {
@@ -353,43 +358,7 @@ impl Store for SqliteStore {
     }
 
     fn load(&self) -> Result<KnowledgeBase, StoreError> {
-        struct L<'a> {
-            conn: &'a Connection,
-            err: Option<StoreError>,
-        }
-        impl TableVisitorMut for L<'_> {
-            fn table<R: Record>(&mut self, rows: &mut Vec<R>) {
-                if self.err.is_some() {
-                    return;
-                }
-                let table = R::FILE.trim_end_matches(".csv");
-                let cols: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{}\"", c.name)).collect();
-                let sql = format!("SELECT {} FROM {table} ORDER BY id", cols.join(","));
-                let result = (|| -> Result<(), StoreError> {
-                    let mut stmt = self.conn.prepare(&sql).map_err(db)?;
-                    let mut q = stmt.query([]).map_err(db)?;
-                    while let Some(row) = q.next().map_err(db)? {
-                        let mut cells = BTreeMap::new();
-                        for (i, c) in R::COLUMNS.iter().enumerate() {
-                            let v: Option<String> = row.get(i).map_err(db)?;
-                            cells.insert(c.name.to_string(), v.unwrap_or_default());
-                        }
-                        rows.push(crate::record_from_row(table, &cells)?);
-                    }
-                    Ok(())
-                })();
-                if let Err(e) = result {
-                    self.err = Some(e);
-                }
-            }
-        }
-        let mut kb = KnowledgeBase::default();
-        let mut l = L { conn: &self.conn, err: None };
-        kb.visit_mut(&mut l);
-        match l.err {
-            Some(e) => Err(e),
-            None => Ok(kb),
-        }
+        self.select_where(None, None)
     }
 
     fn insert_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError> {
