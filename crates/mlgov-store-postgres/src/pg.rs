@@ -3,7 +3,7 @@
 
 use crate::redact;
 use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
-use mlgov_store::{cells_from_json, kb_columns, Change, ChangeSetInfo, ImportReport, Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary, Version, KB_TABLES};
+use mlgov_store::{cells_from_json, kb_columns, Change, ChangeSetInfo, Comment, Decision, Proposal, ImportReport, Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary, Version, KB_TABLES};
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, IsolationLevel, NoTls, Transaction};
@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/postgres/0001_init.sql")),
     (2, "surveys", include_str!("../migrations/postgres/0002_surveys.sql")),
     (3, "versions", include_str!("../migrations/postgres/0003_versions.sql")),
+    (4, "proposals", include_str!("../migrations/postgres/0004_proposals.sql")),
 ];
 
 /// Key of the advisory lock that serialises change sets, so that their numbers follow their times.
@@ -252,6 +253,17 @@ impl PgStore {
             let table = table_of(&mut tx, &r.id)?.ok_or_else(|| StoreError::Conflict(format!("{} is not stored (any more): nothing to retract", r.id)))?;
             close_version(&mut tx, table, &r.id, id, "retract", Some(&r.reason), change.prepared_against)?;
         }
+        if let Some(d) = &change.approves {
+            let n = tx
+                .execute(
+                    "UPDATE change_proposals SET status = 'approved', decided_at = $1, decided_by = $2, decision_note = $3, change_set = $4 WHERE id = $5 AND status = 'pending'",
+                    &[&info.recorded_at, &d.by, &d.note, &id, &d.proposal],
+                )
+                .map_err(db)?;
+            if n != 1 {
+                return Err(StoreError::Conflict(format!("proposal {} is not pending any more (decided meanwhile): nothing was applied", d.proposal)));
+            }
+        }
         let mut report = ImportReport::default();
         for kb in [&change.corrected, &change.new] {
             let mut w = Writer { tx: &mut tx, cs: id, report: ImportReport::default(), err: None };
@@ -303,6 +315,28 @@ fn table_of(tx: &mut Transaction<'_>, id: &str) -> Result<Option<&'static str>, 
         }
     }
     Ok(None)
+}
+
+const PROPOSAL_SELECT: &str = "SELECT id, submitted_at, submitted_by, note, files, update_rows, prepared_against, status, decided_at, decided_by, decision_note, change_set, comments FROM change_proposals";
+
+fn proposal_row(r: &postgres::Row) -> Result<Proposal, StoreError> {
+    let update: i64 = r.get(5);
+    let base = Proposal {
+        id: r.get(0),
+        submitted_at: r.get(1),
+        submitted_by: r.get(2),
+        note: r.get(3),
+        files: Default::default(),
+        update: update != 0,
+        prepared_against: r.get(6),
+        status: r.get(7),
+        decided_at: r.get(8),
+        decided_by: r.get(9),
+        decision_note: r.get(10),
+        change_set: r.get(11),
+        comments: Vec::new(),
+    };
+    mlgov_store::proposal_parts(base, r.get::<_, &str>(4), r.get::<_, &str>(12))
 }
 
 fn change_set(tx: &mut Transaction<'_>, id: i64) -> Result<ChangeSetInfo, StoreError> {
@@ -366,6 +400,50 @@ impl Store for PgStore {
 
     fn memberships_of(&self, members: &[String]) -> Result<Vec<mlgov_domain::Membership>, StoreError> {
         Ok(self.select_where(Some(("member = ANY($1)", members)), Some("memberships"))?.memberships)
+    }
+
+    fn put_proposal(&mut self, p: &Proposal) -> Result<i64, StoreError> {
+        let files = serde_json::to_string(&p.files).expect("strings");
+        let mut client = self.client();
+        let mut tx = client.transaction().map_err(db)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHANGE_LOCK]).map_err(db)?;
+        let id: i64 = tx
+            .query_one(
+                "INSERT INTO change_proposals (id, submitted_at, submitted_by, note, files, update_rows, prepared_against) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM change_proposals), $1, $2, $3, $4, $5, $6) RETURNING id",
+                &[&p.submitted_at, &p.submitted_by, &p.note, &files, &(p.update as i64), &p.prepared_against],
+            )
+            .map_err(db)?
+            .get(0);
+        tx.commit().map_err(db)?;
+        Ok(id)
+    }
+
+    fn proposals(&self) -> Result<Vec<Proposal>, StoreError> {
+        let mut client = self.client();
+        client.query(&format!("{PROPOSAL_SELECT} ORDER BY id DESC"), &[]).map_err(db)?.iter().map(proposal_row).collect()
+    }
+
+    fn proposal(&self, id: i64) -> Result<Option<Proposal>, StoreError> {
+        let mut client = self.client();
+        client.query(&format!("{PROPOSAL_SELECT} WHERE id = $1"), &[&id]).map_err(db)?.first().map(proposal_row).transpose()
+    }
+
+    fn comment_proposal(&mut self, id: i64, comment: &Comment) -> Result<(), StoreError> {
+        let c = serde_json::to_string(comment).expect("strings");
+        let mut client = self.client();
+        let n = client.execute("UPDATE change_proposals SET comments = (comments::jsonb || jsonb_build_array($1::text::jsonb))::text WHERE id = $2", &[&c, &id]).map_err(db)?;
+        if n == 1 { Ok(()) } else { Err(StoreError::Conflict(format!("no proposal {id}"))) }
+    }
+
+    fn reject_proposal(&mut self, d: &Decision) -> Result<(), StoreError> {
+        let mut client = self.client();
+        let n = client
+            .execute(
+                "UPDATE change_proposals SET status = 'rejected', decided_at = $1, decided_by = $2, decision_note = $3 WHERE id = $4 AND status = 'pending'",
+                &[&mlgov_store::utc_now(), &d.by, &d.note, &d.proposal],
+            )
+            .map_err(db)?;
+        if n == 1 { Ok(()) } else { Err(StoreError::Conflict(format!("proposal {} is not pending (decided already, or no such proposal)", d.proposal))) }
     }
 
     fn latest_change_set(&self) -> Result<Option<i64>, StoreError> {

@@ -85,7 +85,7 @@ fn migrations_are_recorded_and_idempotent() {
     assert_eq!(store.schema_version().expect("version"), newest());
     let rows = schema.admin().query("SELECT version, name FROM schema_migrations ORDER BY version", &[]).expect("query");
     let applied: Vec<(i64, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
-    assert_eq!(applied, vec![(1, "init".to_string()), (2, "surveys".to_string()), (3, "versions".to_string())]);
+    assert_eq!(applied, vec![(1, "init".to_string()), (2, "surveys".to_string()), (3, "versions".to_string()), (4, "proposals".to_string())]);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! `MLGOV_TEST_PG_URL` names a server). Test support, hidden from the documented API; the
 //! `contract-tests` feature is kept for compatibility and changes nothing.
 
-use crate::{AsOf, Change, Retraction, Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary};
+use crate::{AsOf, Change, Comment, Decision, Proposal, Retraction, Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary};
 use mlgov_domain::{Id, KnowledgeBase, Record};
 use std::collections::BTreeMap;
 
@@ -25,6 +25,7 @@ pub const CHECKS: &[(&str, fn(&mut dyn Store))] = &[
     ("versions_keep_the_past", versions_keep_the_past),
     ("a_stale_change_is_refused_whole", a_stale_change_is_refused_whole),
     ("records_are_found_by_id_and_member", records_are_found_by_id_and_member),
+    ("proposals_are_decided_once", proposals_are_decided_once),
 ];
 
 /// Runs every check in [`CHECKS`], each on a fresh store from `open_empty`, naming the check on
@@ -396,4 +397,35 @@ pub fn records_are_found_by_id_and_member(s: &mut dyn Store) {
     let ms = s.memberships_of(&["loc:metropole".into()]).unwrap();
     assert_eq!(ms.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["mem:metropole-eurocities"]);
     assert!(s.records_by_id(&[]).unwrap().counts().values().all(|n| *n == 0));
+}
+
+/// Proposed change sets: stored as submitted, commented, approved by the change set that applies
+/// them (in its transaction) or rejected — once: a second decision is a conflict and writes nothing.
+pub fn proposals_are_decided_once(s: &mut dyn Store) {
+    s.replace_all(&fixture()).unwrap();
+    let base = s.latest_change_set().unwrap();
+    let mut files = BTreeMap::new();
+    files.insert("facts.csv".to_string(), "id,subject,property,value,source,locator\nfct:p1,loc:saint-etienne,description,proposed,src:fixture,p. 3\n".to_string());
+    let p = Proposal { id: 0, submitted_at: crate::utc_now(), submitted_by: "ann".into(), note: Some("a fact".into()), files, update: false, prepared_against: base, status: String::new(), decided_at: None, decided_by: None, decision_note: None, change_set: None, comments: vec![] };
+    let a = s.put_proposal(&p).unwrap();
+    let b = s.put_proposal(&p).unwrap();
+    assert!(b > a);
+    s.comment_proposal(a, &Comment { at: crate::utc_now(), by: "bob".into(), text: "source checked".into() }).unwrap();
+    let got = s.proposal(a).unwrap().unwrap();
+    assert_eq!((got.status.as_str(), got.comments.len(), got.files.len(), got.submitted_by.as_str()), ("pending", 1, 1, "ann"));
+    assert_eq!(s.proposals().unwrap().iter().map(|p| p.id).collect::<Vec<_>>(), [b, a], "newest first");
+    let mut change = Change { kind: "review".into(), approves: Some(Decision { proposal: a, by: "bob".into(), note: Some("ok".into()) }), prepared_against: base, ..Change::default() };
+    change.new.facts.push(rec(&[("id", "fct:p1"), ("subject", "loc:saint-etienne"), ("property", "description"), ("value", "proposed"), ("source", "src:fixture"), ("locator", "p. 3")]));
+    let (cs, _) = s.apply(&change).unwrap();
+    let done = s.proposal(a).unwrap().unwrap();
+    assert_eq!((done.status.as_str(), done.change_set, done.decided_by.as_deref()), ("approved", Some(cs.id), Some("bob")));
+    // A second approval of the same proposal (another reviewer, at the same time): refused whole.
+    let mut again = change.clone();
+    again.new.facts[0] = rec(&[("id", "fct:p1-again"), ("subject", "loc:saint-etienne"), ("property", "description"), ("value", "x"), ("source", "src:fixture"), ("locator", "p. 3")]);
+    assert!(matches!(s.apply(&again), Err(StoreError::Conflict(_))));
+    assert!(s.load().unwrap().facts.iter().all(|f| f.id.as_str() != "fct:p1-again"));
+    assert!(matches!(s.reject_proposal(&Decision { proposal: a, by: "carl".into(), note: None }), Err(StoreError::Conflict(_))));
+    s.reject_proposal(&Decision { proposal: b, by: "carl".into(), note: Some("duplicate".into()) }).unwrap();
+    assert_eq!(s.proposal(b).unwrap().unwrap().status, "rejected");
+    assert!(s.proposal(999).unwrap().is_none());
 }

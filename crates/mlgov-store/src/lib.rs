@@ -90,10 +90,67 @@ pub struct Change {
     pub corrected: KnowledgeBase,
     /// Stored records to retract, with why.
     pub retracted: Vec<Retraction>,
+    /// The proposal this change approves (server review): in the same transaction it must still be
+    /// pending, and becomes approved with this change set, else the change is a
+    /// [`StoreError::Conflict`] and nothing is written.
+    pub approves: Option<Decision>,
     /// The latest change set the change was prepared against ([`Store::latest_change_set`]): a
     /// corrected or retracted record recorded after it makes the whole change a
     /// [`StoreError::Conflict`] (someone changed it meanwhile); `None` skips the check.
     pub prepared_against: Option<i64>,
+}
+
+/// Who decides a proposal, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    /// The proposal.
+    pub proposal: i64,
+    /// The reviewer.
+    pub by: String,
+    /// Why.
+    pub note: Option<String>,
+}
+
+/// A comment on a proposal.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Comment {
+    /// When (UTC).
+    pub at: String,
+    /// Who.
+    pub by: String,
+    /// What.
+    pub text: String,
+}
+
+/// A change set proposed for review: the files as submitted and what became of them.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Proposal {
+    /// Number.
+    pub id: i64,
+    /// When (UTC).
+    pub submitted_at: String,
+    /// Who.
+    pub submitted_by: String,
+    /// What it is about, with its source.
+    pub note: Option<String>,
+    /// File name → CSV text, as submitted.
+    pub files: std::collections::BTreeMap<String, String>,
+    /// Whether rows stored with other content become new versions.
+    pub update: bool,
+    /// The latest change set when it was submitted.
+    pub prepared_against: Option<i64>,
+    /// `pending`, `approved`, `rejected`.
+    pub status: String,
+    /// When decided.
+    pub decided_at: Option<String>,
+    /// By whom.
+    pub decided_by: Option<String>,
+    /// Why.
+    pub decision_note: Option<String>,
+    /// The change set that applied it.
+    pub change_set: Option<i64>,
+    /// Comments, oldest first.
+    pub comments: Vec<Comment>,
 }
 
 /// A retraction: the record stays in the history, closed by the change set, with the reason.
@@ -136,6 +193,13 @@ pub struct Version {
     pub closed_as: Option<String>,
     /// Why it was closed.
     pub reason: Option<String>,
+}
+
+/// Completes a proposal read from a row with its files and comments (JSON text).
+pub fn proposal_parts(mut p: Proposal, files: &str, comments: &str) -> Result<Proposal, StoreError> {
+    p.files = serde_json::from_str(files).map_err(|e| StoreError::Database(format!("proposal {}: files are not a JSON object: {e}", p.id)))?;
+    p.comments = serde_json::from_str(comments).map_err(|e| StoreError::Database(format!("proposal {}: comments are not a JSON array: {e}", p.id)))?;
+    Ok(p)
 }
 
 /// Parses a history row's cells (a JSON object of column → text or null).
@@ -223,6 +287,16 @@ pub trait Store {
     fn records_by_id(&self, ids: &[String]) -> Result<KnowledgeBase, StoreError>;
     /// The stored memberships of these members (every network).
     fn memberships_of(&self, members: &[String]) -> Result<Vec<mlgov_domain::Membership>, StoreError>;
+    /// Stores a new proposal (pending; `id`, `status` and the decision are ignored); returns its number.
+    fn put_proposal(&mut self, proposal: &Proposal) -> Result<i64, StoreError>;
+    /// Every proposal, newest first.
+    fn proposals(&self) -> Result<Vec<Proposal>, StoreError>;
+    /// One proposal.
+    fn proposal(&self, id: i64) -> Result<Option<Proposal>, StoreError>;
+    /// Appends a comment.
+    fn comment_proposal(&mut self, id: i64, comment: &Comment) -> Result<(), StoreError>;
+    /// Rejects a pending proposal ([`StoreError::Conflict`] when it was decided meanwhile).
+    fn reject_proposal(&mut self, decision: &Decision) -> Result<(), StoreError>;
     /// The number of the latest change set (`None` for a base never written).
     fn latest_change_set(&self) -> Result<Option<i64>, StoreError>;
     /// Every recorded version of a record, oldest first (empty when the id was never stored).

@@ -1,6 +1,6 @@
 //! The embedded SQLite backend: one file, WAL journal, foreign keys on, versioned migrations.
 
-use crate::{cells_from_json, kb_columns, Change, ChangeSetInfo, ImportReport, Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary, Version, KB_TABLES};
+use crate::{cells_from_json, kb_columns, Change, ChangeSetInfo, Comment, Decision, Proposal, ImportReport, Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary, Version, KB_TABLES};
 use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
 use rusqlite::{params, params_from_iter, Connection, OpenFlags, OptionalExtension};
 use std::collections::BTreeMap;
@@ -11,6 +11,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../migrations/sqlite/0002_surveys.sql")),
     (3, include_str!("../migrations/sqlite/0003_versions.sql")),
+    (4, include_str!("../migrations/sqlite/0004_proposals.sql")),
 ];
 
 fn db(e: rusqlite::Error) -> StoreError {
@@ -176,6 +177,17 @@ impl SqliteStore {
             let table = table_of(&tx, &r.id)?.ok_or_else(|| StoreError::Conflict(format!("{} is not stored (any more): nothing to retract", r.id)))?;
             close_version(&tx, table, &r.id, id, "retract", Some(&r.reason), change.prepared_against)?;
         }
+        if let Some(d) = &change.approves {
+            let n = tx
+                .execute(
+                    "UPDATE change_proposals SET status = 'approved', decided_at = ?1, decided_by = ?2, decision_note = ?3, change_set = ?4 WHERE id = ?5 AND status = 'pending'",
+                    params![info.recorded_at, d.by, d.note, id, d.proposal],
+                )
+                .map_err(db)?;
+            if n != 1 {
+                return Err(StoreError::Conflict(format!("proposal {} is not pending any more (decided meanwhile): nothing was applied", d.proposal)));
+            }
+        }
         let mut report = ImportReport::default();
         for kb in [&change.corrected, &change.new] {
             let mut w = W { tx: &tx, cs: id, report: ImportReport::default(), err: None };
@@ -260,6 +272,30 @@ fn table_of(conn: &Connection, id: &str) -> Result<Option<&'static str>, StoreEr
     Ok(None)
 }
 
+const PROPOSAL_SELECT: &str = "SELECT id, submitted_at, submitted_by, note, files, update_rows, prepared_against, status, decided_at, decided_by, decision_note, change_set, comments FROM change_proposals";
+
+fn proposal_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Proposal, StoreError>> {
+    let files: String = r.get(4)?;
+    let comments: String = r.get(12)?;
+    let update: i64 = r.get(5)?;
+    let base = Proposal {
+        id: r.get(0)?,
+        submitted_at: r.get(1)?,
+        submitted_by: r.get(2)?,
+        note: r.get(3)?,
+        files: Default::default(),
+        update: update != 0,
+        prepared_against: r.get(6)?,
+        status: r.get(7)?,
+        decided_at: r.get(8)?,
+        decided_by: r.get(9)?,
+        decision_note: r.get(10)?,
+        change_set: r.get(11)?,
+        comments: Vec::new(),
+    };
+    Ok(crate::proposal_parts(base, &files, &comments))
+}
+
 fn change_set(conn: &Connection, id: i64) -> Result<ChangeSetInfo, StoreError> {
     conn.query_row("SELECT id, recorded_at, recorded_by, kind, note FROM change_sets WHERE id = ?1", params![id], |r| {
         Ok(ChangeSetInfo { id: r.get(0)?, recorded_at: r.get(1)?, recorded_by: r.get(2)?, kind: r.get(3)?, note: r.get(4)? })
@@ -291,6 +327,44 @@ impl Store for SqliteStore {
     fn memberships_of(&self, members: &[String]) -> Result<Vec<mlgov_domain::Membership>, StoreError> {
         let list = serde_json::to_string(members).expect("strings");
         Ok(self.select_where(Some(("member IN (SELECT value FROM json_each(?1))", &list)), Some("memberships"))?.memberships)
+    }
+
+    fn put_proposal(&mut self, p: &Proposal) -> Result<i64, StoreError> {
+        let files = serde_json::to_string(&p.files).expect("strings");
+        self.conn
+            .query_row(
+                "INSERT INTO change_proposals (id, submitted_at, submitted_by, note, files, update_rows, prepared_against) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM change_proposals), ?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+                params![p.submitted_at, p.submitted_by, p.note, files, p.update as i64, p.prepared_against],
+                |r| r.get(0),
+            )
+            .map_err(db)
+    }
+
+    fn proposals(&self) -> Result<Vec<Proposal>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!("{PROPOSAL_SELECT} ORDER BY id DESC")).map_err(db)?;
+        let rows = stmt.query_map([], proposal_row).map_err(db)?.collect::<Result<Vec<_>, _>>().map_err(db)?;
+        rows.into_iter().collect()
+    }
+
+    fn proposal(&self, id: i64) -> Result<Option<Proposal>, StoreError> {
+        self.conn.query_row(&format!("{PROPOSAL_SELECT} WHERE id = ?1"), params![id], proposal_row).optional().map_err(db)?.transpose()
+    }
+
+    fn comment_proposal(&mut self, id: i64, comment: &Comment) -> Result<(), StoreError> {
+        let c = serde_json::to_string(comment).expect("strings");
+        let n = self.conn.execute("UPDATE change_proposals SET comments = json_insert(comments, '$[#]', json(?1)) WHERE id = ?2", params![c, id]).map_err(db)?;
+        if n == 1 { Ok(()) } else { Err(StoreError::Conflict(format!("no proposal {id}"))) }
+    }
+
+    fn reject_proposal(&mut self, d: &Decision) -> Result<(), StoreError> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE change_proposals SET status = 'rejected', decided_at = ?1, decided_by = ?2, decision_note = ?3 WHERE id = ?4 AND status = 'pending'",
+                params![crate::utc_now(), d.by, d.note, d.proposal],
+            )
+            .map_err(db)?;
+        if n == 1 { Ok(()) } else { Err(StoreError::Conflict(format!("proposal {} is not pending (decided already, or no such proposal)", d.proposal))) }
     }
 
     fn latest_change_set(&self) -> Result<Option<i64>, StoreError> {

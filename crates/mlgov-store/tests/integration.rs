@@ -120,7 +120,7 @@ fn a_base_written_before_versions_is_brought_over() {
         c.execute_batch("INSERT INTO sources (id, short, title, kind) VALUES ('src:old', 'Old', 'An old source', 'other')").unwrap();
     }
     let s = SqliteStore::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 3);
+    assert_eq!(s.schema_version().unwrap(), 4);
     let h = s.history("src:old").unwrap();
     assert_eq!(h.len(), 1, "{h:?}");
     assert_eq!((h[0].opened.id, h[0].opened.kind.as_str(), h[0].closed.is_none()), (1, "migration", true));

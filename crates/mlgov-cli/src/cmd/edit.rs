@@ -109,7 +109,7 @@ fn apply_one(ctx: &Ctx, file: &'static str, cells: Vec<(String, String)>, update
         return Err(CliError::Data("the record is already stored with exactly this content: nothing to do".into()));
     }
     let id = cells.iter().find(|(k, _)| k == "id").map(|(_, v)| v.clone()).unwrap_or_default();
-    let change = mlgov_store::Change { kind: kind.into(), note: Some(format!("mlgov {kind} {id}")), new: plan.new, corrected: plan.changed, retracted: Vec::new(), prepared_against };
+    let change = mlgov_store::Change { kind: kind.into(), note: Some(format!("mlgov {kind} {id}")), new: plan.new, corrected: plan.changed, retracted: Vec::new(), prepared_against, approves: None };
     let (cs, _) = store.apply(&change).map_err(store_err)?;
     ctx.emit(&json!({"id": id, "kind": kind, "change_set": cs, "cells": cells.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<std::collections::BTreeMap<_, _>>()}), || {
         format!("{} {id} — change set {} by {} at {}", if kind == "add" { "added" } else { "corrected" }, cs.id, cs.recorded_by, cs.recorded_at)

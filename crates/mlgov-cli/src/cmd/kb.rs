@@ -68,7 +68,7 @@ pub fn import(ctx: &Ctx, path: &Path, update: bool, csv: &CsvArgs) -> Result<(),
     pb.inc(1);
     pb.set_message("writing");
     let n_corrected: usize = corrected.counts().values().sum();
-    let change = mlgov_store::Change { kind: if n_corrected > 0 { "update".into() } else { "import".into() }, note: Some(format!("mlgov import {}", path.display())), new, corrected, retracted: Vec::new(), prepared_against };
+    let change = mlgov_store::Change { kind: if n_corrected > 0 { "update".into() } else { "import".into() }, note: Some(format!("mlgov import {}", path.display())), new, corrected, retracted: Vec::new(), prepared_against, approves: None };
     let (cs, report) = store.apply(&change).map_err(store_err)?;
     pb.finish_and_clear();
     let written: Vec<Value> = report.written.iter().map(|(f, n)| json!({"file": f, "rows": n})).collect();
