@@ -2,11 +2,13 @@
 //! file ([`SqliteStore`]); a PostgreSQL backend implements the same trait for the multi-user
 //! server. SQL lives here and nowhere else: the domain and analysis crates never see it.
 
+mod plan;
 mod sqlite;
 mod survey;
 #[doc(hidden)]
 pub mod contract;
 
+pub use plan::{plan_batch, PlanError};
 pub use sqlite::SqliteStore;
 
 /// The SQLite migrations (version, SQL), for tests that build older databases.

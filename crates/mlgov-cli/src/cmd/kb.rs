@@ -81,28 +81,12 @@ pub fn import(ctx: &Ctx, path: &Path, update: bool, csv: &CsvArgs) -> Result<(),
     Ok(())
 }
 
-/// Plans a batch against the stored base without loading it: only the stored records the batch
-/// names or refers to, and the stored memberships of its members (for overlaps), are read — the
-/// same checks as against the whole base (`plan_addition`). When the batch has problems, the plan
-/// is made again against the whole base, whose ids give the "closest stored ids" hints.
+/// [`mlgov_store::plan_batch`] with the CLI's errors.
 pub fn plan_against_store(store: &dyn mlgov_store::Store, loaded: &Loaded, update: bool) -> Result<mlgov_interchange::AdditionPlan, CliError> {
-    let mut wanted = mlgov_interchange::unresolved_references(&loaded.kb);
-    wanted.extend(mlgov_interchange::ids_of(&loaded.kb));
-    let mut near = store.records_by_id(&wanted).map_err(store_err)?;
-    let mut members: Vec<String> = loaded.kb.memberships.iter().map(|m| m.member.to_string()).collect();
-    members.sort();
-    members.dedup();
-    if !members.is_empty() {
-        let have: std::collections::HashSet<String> = near.memberships.iter().map(|m| m.id.to_string()).collect();
-        near.memberships.extend(store.memberships_of(&members).map_err(store_err)?.into_iter().filter(|m| !have.contains(m.id.as_str())));
-    }
-    match mlgov_interchange::plan_addition(&near, loaded, update) {
-        Ok(plan) => Ok(plan),
-        Err(_) => {
-            let existing = store.load().map_err(store_err)?;
-            mlgov_interchange::plan_addition(&existing, loaded, update).map_err(CliError::Diagnostics)
-        }
-    }
+    mlgov_store::plan_batch(store, loaded, update).map_err(|e| match e {
+        mlgov_store::PlanError::Invalid(d) => CliError::Diagnostics(d),
+        mlgov_store::PlanError::Store(e) => store_err(e),
+    })
 }
 
 /// `mlgov history ID`: every recorded version of a record.
