@@ -90,11 +90,15 @@ pub enum Resource {
     Projects,
     /// The audit log.
     AuditLog,
+    /// Proposed knowledge-base change sets: read and comment (Read), submit (Write).
+    KbChanges,
+    /// Deciding proposed change sets: approve (applies them) or reject (Write).
+    KbReview,
 }
 
 impl Resource {
     /// Every resource.
-    pub const ALL: [Resource; 8] = [
+    pub const ALL: [Resource; 10] = [
         Resource::PublishedPages,
         Resource::Aggregates,
         Resource::RawData,
@@ -103,6 +107,8 @@ impl Resource {
         Resource::Tokens,
         Resource::Projects,
         Resource::AuditLog,
+        Resource::KbChanges,
+        Resource::KbReview,
     ];
 }
 
@@ -134,6 +140,8 @@ pub const MATRIX: &[(Role, Action, Resource, Grant)] = &[
     (Role::Researcher, Write, RawData, IfMember),
     (Role::Researcher, Read, Surveys, IfMember),
     (Role::Researcher, Read, Projects, IfMember),
+    (Role::Researcher, Read, KbChanges, Allow),
+    (Role::Researcher, Write, KbChanges, Allow),
     (Role::Admin, Read, PublishedPages, Allow),
     (Role::Admin, Write, PublishedPages, Allow),
     (Role::Admin, Read, Aggregates, Allow),
@@ -148,6 +156,9 @@ pub const MATRIX: &[(Role, Action, Resource, Grant)] = &[
     (Role::Admin, Read, Projects, Allow),
     (Role::Admin, Write, Projects, Allow),
     (Role::Admin, Read, AuditLog, Allow),
+    (Role::Admin, Read, KbChanges, Allow),
+    (Role::Admin, Write, KbChanges, Allow),
+    (Role::Admin, Write, KbReview, Allow),
 ];
 
 /// Looks up `(role, action, resource)` in [`MATRIX`]; O(|MATRIX|).

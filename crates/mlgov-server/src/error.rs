@@ -56,6 +56,10 @@ pub enum ApiError {
     /// Well-formed request whose data is invalid (422), with field problems.
     #[error("{0}")]
     InvalidData(String, Vec<FieldError>),
+    /// The request conflicts with the current state (409): a proposal decided meanwhile, a change
+    /// to a record someone changed since, with the problems when there are some.
+    #[error("{0}")]
+    Conflict(String, Vec<FieldError>),
     /// A bug or an unavailable store (500).
     #[error("internal error: {0}")]
     Internal(String),
@@ -80,6 +84,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::InvalidData(..) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Conflict(..) => StatusCode::CONFLICT,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -93,6 +98,7 @@ impl ApiError {
             ApiError::NotFound(_) => ("not_found", vec![]),
             ApiError::PayloadTooLarge(_) => ("payload_too_large", vec![]),
             ApiError::InvalidData(_, f) => ("invalid_data", f.clone()),
+            ApiError::Conflict(_, f) => ("conflict", f.clone()),
             ApiError::Internal(_) => ("internal", vec![]),
         };
         ErrorBody { error: ErrorDetail { code: code.into(), message: self.to_string(), fields } }
@@ -108,6 +114,9 @@ impl IntoResponse for ApiError {
 
 impl From<mlgov_store::StoreError> for ApiError {
     fn from(e: mlgov_store::StoreError) -> Self {
-        ApiError::Internal(e.to_string())
+        match e {
+            mlgov_store::StoreError::Conflict(m) => ApiError::Conflict(m, vec![]),
+            other => ApiError::Internal(other.to_string()),
+        }
     }
 }

@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod changes;
 pub mod convert;
 pub mod diffusionapi;
 pub mod error;
@@ -103,6 +104,11 @@ pub fn app(state: AppState) -> Router {
     let cached = pages::routes(api).route_layer(middleware::from_fn_with_state(state.clone(), conditional_get));
     let posts = Router::new()
         .route("/api/v1/reload", post(api::reload))
+        .route("/api/v1/changes", post(changes::propose).get(changes::list))
+        .route("/api/v1/changes/{id}", get(changes::get))
+        .route("/api/v1/changes/{id}/comments", post(changes::comment))
+        .route("/api/v1/changes/{id}/approve", post(changes::approve))
+        .route("/api/v1/changes/{id}/reject", post(changes::reject))
         .route("/api/v1/compare", post(api::compare_body))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
     Router::new()

@@ -19,10 +19,11 @@ use crate::wire::*;
         api::list_events, api::list_memberships, api::list_sources, api::get_source,
         api::compare, api::compare_body, api::list_crosstabs, api::get_crosstab, api::list_countries, api::list_phases,
         api::get_hypotheses, api::list_conflicts, api::reload,
+        crate::changes::propose, crate::changes::list, crate::changes::get, crate::changes::comment, crate::changes::approve, crate::changes::reject,
         crate::graphapi::get_graph, crate::survey::get_survey, crate::diffusionapi::get_diffusion,
         crate::learningapi::get_learning, crate::survey::get_locality_survey,
     ),
-    components(schemas(ErrorBody, ErrorDetail, FieldError, PageMeta, EntityRef, api::CompareRequest)),
+    components(schemas(crate::changes::ChangeRequest, crate::changes::TextRequest, crate::changes::DiffRow, crate::changes::Diff, crate::changes::ProposalOut, crate::changes::ProposalList, ErrorBody, ErrorDetail, FieldError, PageMeta, EntityRef, api::CompareRequest)),
     modifiers(&SecuritySchemes),
     tags(
         (name = "knowledge base", description = "Counts, search, reload"),

@@ -4,6 +4,7 @@
 mod integration {
     pub mod common;
     mod api;
+    mod changes;
     mod pages;
     mod surveys;
     mod openapi;

@@ -13,14 +13,14 @@ use mlgov_store_postgres::testing::*;
 #[test]
 fn role_action_matrix_is_as_specified() {
     let expected = [
-        (Role::Admin, Action::Read, "AAAAAAAA"),
-        (Role::Admin, Action::Write, "A.AAAAA."),
-        (Role::Researcher, Action::Read, "AAMM..M."),
-        (Role::Researcher, Action::Write, "..M....."),
-        (Role::Viewer, Action::Read, "AA......"),
-        (Role::Viewer, Action::Write, "........"),
-        (Role::Public, Action::Read, "AA......"),
-        (Role::Public, Action::Write, "........"),
+        (Role::Admin, Action::Read, "AAAAAAAAA."),
+        (Role::Admin, Action::Write, "A.AAAAA.AA"),
+        (Role::Researcher, Action::Read, "AAMM..M.A."),
+        (Role::Researcher, Action::Write, "..M.....A."),
+        (Role::Viewer, Action::Read, "AA........"),
+        (Role::Viewer, Action::Write, ".........."),
+        (Role::Public, Action::Read, "AA........"),
+        (Role::Public, Action::Write, ".........."),
     ];
     for (role, action, row) in expected {
         for (res, c) in Resource::ALL.iter().zip(row.chars()) {
