@@ -17,6 +17,8 @@ pub struct ServeArgs {
 
 /// Runs the server until Ctrl-C.
 pub fn run(args: &ServeArgs, ctx: &Ctx) -> Result<(), CliError> {
+    // The server serves the current base (and writes approved proposals): not a past one.
+    ctx.refuse_as_of()?;
     // A missing SQLite file, or an empty PostgreSQL database, gets the bundled knowledge base;
     // an existing store is never overwritten.
     let url = ctx.db.to_string_lossy();
