@@ -101,7 +101,9 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/graph", get(graphapi::get_graph))
         .route("/api/v1/survey", get(survey::get_survey))
         .route("/api/v1/diffusion", get(diffusionapi::get_diffusion));
-    let cached = pages::routes(api).route_layer(middleware::from_fn_with_state(state.clone(), conditional_get));
+    let cached = pages::routes(api)
+        .route_layer(middleware::from_fn_with_state(state.clone(), conditional_get))
+        .route_layer(middleware::from_fn_with_state(state.clone(), as_of));
     let posts = Router::new()
         .route("/api/v1/reload", post(api::reload))
         .route("/api/v1/changes", post(changes::propose).get(changes::list))
@@ -121,6 +123,64 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn(api_error_envelope))
         .layer(middleware::map_response(error_envelope))
         .with_state(state)
+}
+
+/// `?as_of=` on every GET of the API and the explorer: the request is answered by the same
+/// application over the knowledge base as it was recorded then (`2026-03-01`, a UTC time, or
+/// `cs:12`; see docs/data-format.md), without surveys; the page cache never sees it. The
+/// response carries `X-MLGOV-As-Of`.
+async fn as_of(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(raw) = req.uri().query().map(str::to_string) else { return next.run(req).await };
+    let (mut value, mut rest) = (None, Vec::new());
+    for pair in raw.split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some((k, v)) if params::decode(k) == "as_of" => value = Some(params::decode(v)),
+            _ => rest.push(pair),
+        }
+    }
+    let Some(value) = value else { return next.run(req).await };
+    let at = match mlgov_store::AsOf::parse(&value) {
+        Ok(at) => at,
+        Err(e) => return ApiError::field("as_of", e).into_response(),
+    };
+    let st2 = st.clone();
+    let loaded = tokio::task::spawn_blocking(move || -> Result<mlgov_domain::KnowledgeBase, ApiError> {
+        let db = st2.db_path.as_ref().ok_or_else(|| ApiError::field("as_of", "this server has no database with a history"))?;
+        let store = mlgov_store_postgres::open_any(&db.to_string_lossy(), mlgov_store_postgres::OpenMode::Existing)?;
+        Ok(store.load_as_of(&at)?)
+    })
+    .await;
+    let kb = match loaded {
+        Ok(Ok(kb)) => kb,
+        Ok(Err(e)) => return e.into_response(),
+        Err(e) => return ApiError::Internal(e.to_string()).into_response(),
+    };
+    let (parts, body) = req.into_parts();
+    let query = rest.join("&");
+    let uri = if query.is_empty() { parts.uri.path().to_string() } else { format!("{}?{query}", parts.uri.path()) };
+    // A fresh request (the outer router's matched path parameters must not reach the inner one);
+    // the account, when there is one, goes along.
+    let mut inner = Request::new(body);
+    *inner.method_mut() = parts.method;
+    *inner.headers_mut() = parts.headers;
+    *inner.version_mut() = parts.version;
+    *inner.uri_mut() = match uri.parse() {
+        Ok(u) => u,
+        Err(_) => return ApiError::field("as_of", "cannot rewrite the request").into_response(),
+    };
+    if let Some(p) = parts.extensions.get::<mlgov_auth::Principal>() {
+        inner.extensions_mut().insert(p.clone());
+    }
+    use tower::ServiceExt;
+    let mut resp = match app(AppState::from_kb(kb)).oneshot(inner).await {
+        Ok(r) => r,
+        Err(e) => match e {},
+    };
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        resp.headers_mut().insert("x-mlgov-as-of", v);
+    }
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
 }
 
 async fn not_found(req: Request) -> Response {

@@ -81,4 +81,24 @@ async fn proposals_are_reviewed_before_they_apply(env: Env) {
     assert_eq!(statuses.iter().filter(|s| **s == "pending").count(), 1, "the refused one stays pending: {statuses:?}");
 }
 
-crate::both_backends!(proposals_are_reviewed_before_they_apply);
+async fn the_api_reads_the_base_as_recorded_then(env: Env) {
+    let first = env.with_store(|s| s.latest_change_set().unwrap().unwrap()).await;
+    let r = post(&env, &env.researcher_bearer, "/api/v1/changes", &membership("mem:turin-acm-asof", "2019")).await;
+    let id = r.json()["proposal"]["id"].as_i64().unwrap();
+    assert_eq!(post(&env, &env.admin_bearer, &format!("/api/v1/changes/{id}/approve"), &json!({})).await.status, 200);
+    let ids = |r: super::common::Resp| -> Vec<String> { r.json()["items"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_string()).collect() };
+    let now = ids(env.get("/api/v1/memberships?member=loc:turin&per_page=200").await);
+    assert!(now.contains(&"mem:turin-acm-asof".to_string()));
+    let then = env.get(&format!("/api/v1/memberships?member=loc:turin&per_page=200&as_of=cs:{first}")).await;
+    assert_eq!(then.status, 200, "{}", then.text());
+    assert_eq!(then.header("x-mlgov-as-of"), Some(format!("cs:{first}").as_str()));
+    let then = ids(then);
+    assert!(!then.contains(&"mem:turin-acm-asof".to_string()) && then.len() + 1 == now.len(), "{then:?}");
+    assert_eq!(env.get("/api/v1/memberships?as_of=2000-01-01").await.json()["items"].as_array().unwrap().len(), 0, "nothing was recorded in 2000");
+    let bad = env.get("/api/v1/memberships?as_of=yesterday").await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.json()["error"]["fields"][0]["field"], "as_of");
+    assert_eq!(env.get(&format!("/localities/turin?as_of=cs:{first}")).await.status, 200, "pages too");
+}
+
+crate::both_backends!(proposals_are_reviewed_before_they_apply, the_api_reads_the_base_as_recorded_then);
