@@ -231,7 +231,7 @@ pub async fn list(State(st): State<AppState>, who: Option<Extension<Principal>>)
 
 /// One proposal with its diff against the current base.
 #[utoipa::path(get, path = "/api/v1/changes/{id}", operation_id = "get_change", tag = "knowledge base",
-    security(("bearer" = []), ("session" = [])), params(("id" = i64, Path, description = "Proposal number")),
+    security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")),
     responses((status = 200, body = ProposalOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get(State(st): State<AppState>, who: Option<Extension<Principal>>, Path(id): Path<i64>) -> Result<Json<ProposalOut>, ApiError> {
     let who = principal(who);
@@ -247,7 +247,7 @@ pub async fn get(State(st): State<AppState>, who: Option<Extension<Principal>>, 
 
 /// Comments on a proposal.
 #[utoipa::path(post, path = "/api/v1/changes/{id}/comments", operation_id = "comment_change", tag = "knowledge base",
-    security(("bearer" = []), ("session" = [])), params(("id" = i64, Path, description = "Proposal number")), request_body = TextRequest,
+    security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")), request_body = TextRequest,
     responses((status = 200, body = ProposalOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn comment(State(st): State<AppState>, who: Option<Extension<Principal>>, Path(id): Path<i64>, body: Bytes) -> Result<Json<ProposalOut>, ApiError> {
     let who = principal(who);
@@ -271,7 +271,7 @@ pub async fn comment(State(st): State<AppState>, who: Option<Extension<Principal
 /// Approves a proposal: its change set is applied (in the transaction that marks it approved) if
 /// it still applies to the current base; 409 when it does not, or when it was decided meanwhile.
 #[utoipa::path(post, path = "/api/v1/changes/{id}/approve", operation_id = "approve_change", tag = "knowledge base",
-    security(("bearer" = []), ("session" = [])), params(("id" = i64, Path, description = "Proposal number")), request_body = TextRequest,
+    security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")), request_body = TextRequest,
     responses((status = 200, body = ProposalOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn approve(State(st): State<AppState>, who: Option<Extension<Principal>>, Path(id): Path<i64>, body: Bytes) -> Result<Json<ProposalOut>, ApiError> {
     let who = principal(who);
@@ -310,7 +310,7 @@ pub async fn approve(State(st): State<AppState>, who: Option<Extension<Principal
 
 /// Rejects a proposal (409 when it was decided meanwhile).
 #[utoipa::path(post, path = "/api/v1/changes/{id}/reject", operation_id = "reject_change", tag = "knowledge base",
-    security(("bearer" = []), ("session" = [])), params(("id" = i64, Path, description = "Proposal number")), request_body = TextRequest,
+    security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")), request_body = TextRequest,
     responses((status = 200, body = ProposalOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn reject(State(st): State<AppState>, who: Option<Extension<Principal>>, Path(id): Path<i64>, body: Bytes) -> Result<Json<ProposalOut>, ApiError> {
     let who = principal(who);
