@@ -8,6 +8,7 @@ pub mod hypotheses;
 pub mod learning;
 pub mod places;
 pub mod profile;
+pub mod quotes;
 pub mod survey;
 pub mod tables;
 pub mod trajectory;

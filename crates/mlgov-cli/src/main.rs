@@ -149,7 +149,13 @@ enum Command {
     /// Statements that disagree, each with its source.
     Conflicts,
     /// What a source supports, or where an entity's statements come from.
-    Sources { name: String },
+    Sources {
+        /// A source's name or id — or `verify`: check every quoted locator against the texts.
+        name: String,
+        /// With `verify`: the folder holding the sources' bundled files (`file` in sources.csv).
+        #[arg(long)]
+        texts: Option<PathBuf>,
+    },
     /// Compare localities side by side (memberships with years, mode of internationalisation, mayors).
     Compare {
         #[arg(required = true, num_args = 2..)]
@@ -267,7 +273,12 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Search { query, limit } => cmd::kb::search(&ctx, query, *limit),
         Command::Timeline { locality, svg } => cmd::kb::timeline(&ctx, locality, svg.as_deref()),
         Command::Conflicts => cmd::kb::conflicts(&ctx),
-        Command::Sources { name } => cmd::kb::sources(&ctx, name),
+        Command::Sources { name, texts } => match (name.as_str(), texts) {
+            ("verify", Some(dir)) => cmd::kb::verify_quotes(&ctx, dir),
+            ("verify", None) => Err(CliError::Usage("mlgov sources verify needs --texts DIR (the folder of the sources' files, e.g. ../shared/seeds)".into())),
+            (_, Some(_)) => Err(CliError::Usage("--texts goes with `mlgov sources verify`".into())),
+            _ => cmd::kb::sources(&ctx, name),
+        },
         Command::Compare { localities, table3, svg } => cmd::tables::compare(&ctx, localities, *table3, svg.as_deref()),
         Command::Crosstab { name } => cmd::tables::crosstab(&ctx, name),
         Command::Countries => cmd::tables::countries(&ctx),

@@ -89,6 +89,37 @@ pub fn plan_against_store(store: &dyn mlgov_store::Store, loaded: &Loaded, updat
     })
 }
 
+/// `mlgov sources verify --texts DIR`: every quotation of every locator against the cited source's
+/// bundled text (exit 2 when one is not found).
+pub fn verify_quotes(ctx: &Ctx, dir: &Path) -> Result<(), CliError> {
+    use mlgov_analysis::quotes::{verify, QuoteStatus};
+    let kb = ctx.load_kb()?;
+    let mut texts = std::collections::BTreeMap::new();
+    for f in kb.sources.iter().filter_map(|s| s.file.clone()) {
+        match std::fs::read(dir.join(&f)) {
+            Ok(b) => {
+                texts.insert(f, String::from_utf8_lossy(&b).into_owned());
+            }
+            Err(e) => return Err(CliError::Data(format!("{}: {e} (a source's file named in sources.csv)", dir.join(&f).display()))),
+        }
+    }
+    let checks = verify(&kb, &texts);
+    let count = |st: QuoteStatus| checks.iter().filter(|c| c.status == st).count();
+    let (ok, bad, no_quote, no_text) = (count(QuoteStatus::Verified), count(QuoteStatus::Unverified), count(QuoteStatus::NoQuote), count(QuoteStatus::NoText));
+    let unverified: Vec<_> = checks.iter().filter(|c| c.status == QuoteStatus::Unverified).collect();
+    ctx.emit(&json!({"verified": ok, "unverified": bad, "no_quote": no_quote, "no_text": no_text, "unverified_quotes": unverified}), || {
+        let rows: Vec<Vec<String>> = unverified.iter().map(|c| vec![c.id.clone(), c.source.clone(), c.missing.clone().unwrap_or_default()]).collect();
+        format!(
+            "{ok} statements quote their source verbatim, {bad} do not; {no_quote} cite a section, table or footnote without quoting; {no_text} cite a source with no bundled text (datasets such as GeoNames)\n{}",
+            if rows.is_empty() { String::new() } else { table(&["statement", "source", "quotation not found"], &rows) }
+        )
+    });
+    if bad > 0 {
+        return Err(CliError::Data(format!("{bad} quotation(s) not found in the cited text")));
+    }
+    Ok(())
+}
+
 /// `mlgov history ID`: every recorded version of a record.
 pub fn history(ctx: &Ctx, id: &str) -> Result<(), CliError> {
     let store = ctx.store()?;

@@ -91,3 +91,18 @@ fn geojson_export_of_localities_and_of_a_network() {
     let (code, _, err) = env.mlgov(&["export", "--format", "csv", "--network", "ANVITA"]);
     assert_eq!(code, 1, "{err}");
 }
+
+#[test]
+fn sources_verify_checks_every_quotation_against_the_text() {
+    let env = Env::new();
+    env.write("kb/sources.csv", "id,short,title,kind,file\nsrc:t,T 2024,A text,paper,t.txt\n");
+    env.write("kb/localities.csv", "id,name,kind,country,source,locator\nloc:a,A,municipality,IT,src:t,\"p. 1: \"\"we started with Katowice [Poland]\"\"\"\nloc:b,B,municipality,IT,src:t,Table 2\n");
+    env.ok(&["import", env.path("kb").to_str().unwrap()]);
+    env.write("texts/t.txt", "Interview: “We started with\nKatowice [Poland] and Annaba.”");
+    let v = env.json(&["sources", "verify", "--texts", env.path("texts").to_str().unwrap()]);
+    assert_eq!((v["verified"].as_u64(), v["unverified"].as_u64(), v["no_quote"].as_u64()), (Some(1), Some(0), Some(1)), "{v}");
+    env.write("texts/t.txt", "Interview: we began elsewhere.");
+    let (code, out, err) = env.mlgov(&["sources", "verify", "--texts", env.path("texts").to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(out.contains("loc:a") && out.contains("we started with Katowice [Poland]"), "{out}");
+}
