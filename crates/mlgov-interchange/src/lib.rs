@@ -121,11 +121,6 @@ pub fn unresolved_references(kb: &KnowledgeBase) -> Vec<String> {
     out
 }
 
-/// Every id a knowledge base defines.
-pub fn ids_of(kb: &KnowledgeBase) -> Vec<String> {
-    all_ids(kb)
-}
-
 /// Whether a whole-base validation problem is about a reference (which, in a batch added to a stored
 /// base, may resolve in the store).
 pub(crate) fn is_reference_problem(message: &str) -> bool {
@@ -167,14 +162,7 @@ pub fn plan_addition(existing: &KnowledgeBase, incoming: &Loaded, update: bool) 
     type FxHashSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<mlgov_domain::fxhash::FxHasher>>;
     use mlgov_domain::{Record, TableVisitor, TableVisitorMut};
     // The stored rows that the batch names, as (file, cells).
-    struct Ids(FxHashSet<String>);
-    impl TableVisitor for Ids {
-        fn table<R: Record>(&mut self, rows: &[R]) {
-            self.0.extend(rows.iter().map(|r| r.id().to_string()));
-        }
-    }
-    let mut ids = Ids(FxHashSet::default());
-    incoming.kb.visit(&mut ids);
+    let ids: FxHashSet<String> = ids_of(&incoming.kb).into_iter().collect();
     struct Stored<'a>(&'a FxHashSet<String>, FxHashMap<String, (&'static str, Vec<String>)>);
     impl TableVisitor for Stored<'_> {
         fn table<R: Record>(&mut self, rows: &[R]) {
@@ -183,7 +171,7 @@ pub fn plan_addition(existing: &KnowledgeBase, incoming: &Loaded, update: bool) 
             }
         }
     }
-    let mut stored = Stored(&ids.0, FxHashMap::default());
+    let mut stored = Stored(&ids, FxHashMap::default());
     existing.visit(&mut stored);
     let stored = stored.1;
     // Sort the batch into new, changed and unchanged.
@@ -250,7 +238,7 @@ pub fn plan_addition(existing: &KnowledgeBase, incoming: &Loaded, update: bool) 
         let (file, line) = (&file, &line);
         let mut message = message;
         if let Some(target) = message.strip_prefix("refers to ").and_then(|m| m.strip_suffix(", which does not exist")).or_else(|| message.strip_prefix("cites ").and_then(|m| m.strip_suffix(", which is not in sources.csv"))) {
-            let all = stored_ids.get_or_insert_with(|| all_ids(existing));
+            let all = stored_ids.get_or_insert_with(|| ids_of(existing));
             let close = closest(all, target);
             if !close.is_empty() {
                 message = format!("{message} in the file or the store; closest stored ids: {}", close.join(", "));
@@ -273,7 +261,8 @@ fn diags_join(d: &[String]) -> String {
     if d.len() > 4 { format!("{}; and {} more", d[..4].join("; "), d.len() - 4) } else { d.join("; ") }
 }
 
-fn all_ids(kb: &KnowledgeBase) -> Vec<String> {
+/// Every id a knowledge base defines.
+pub fn ids_of(kb: &KnowledgeBase) -> Vec<String> {
     struct All(Vec<String>);
     impl mlgov_domain::TableVisitor for All {
         fn table<R: mlgov_domain::Record>(&mut self, rows: &[R]) {

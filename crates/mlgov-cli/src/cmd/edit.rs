@@ -132,14 +132,7 @@ pub fn add(ctx: &Ctx, kind: &str, fields: &[String]) -> Result<(), CliError> {
     }
     if !cells.iter().any(|(n, _)| n == "id") {
         let kb = ctx.load_kb()?;
-        let mut ids = std::collections::HashSet::new();
-        struct Ids<'a>(&'a mut std::collections::HashSet<String>);
-        impl TableVisitor for Ids<'_> {
-            fn table<R: Record>(&mut self, rows: &[R]) {
-                self.0.extend(rows.iter().map(|r| r.id().to_string()));
-            }
-        }
-        kb.visit(&mut Ids(&mut ids));
+        let ids: std::collections::HashSet<String> = mlgov_interchange::ids_of(&kb).into_iter().collect();
         // Never an id that was stored before (a retracted record keeps its id and its history).
         let store = ctx.store()?;
         let id = make_id(&|c| ids.contains(c) || store.history(c).map(|h| !h.is_empty()).unwrap_or(true), prefix, &cells);
