@@ -15,6 +15,9 @@ pub enum Role {
     Admin,
     /// Reads and writes the raw data of the projects they belong to.
     Researcher,
+    /// Proposes knowledge-base changes (a network secretariat, a colleague outside the team) and
+    /// follows their own proposals; otherwise sees what a viewer sees.
+    Contributor,
     /// Sees aggregates (after disclosure control) and published pages only.
     Viewer,
     /// Anonymous visitor: published pages and aggregates only.
@@ -23,13 +26,14 @@ pub enum Role {
 
 impl Role {
     /// Every role, most to least privileged.
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Researcher, Role::Viewer, Role::Public];
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Researcher, Role::Contributor, Role::Viewer, Role::Public];
 
     /// The role's name as written in files, the CLI and JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",
             Role::Researcher => "researcher",
+            Role::Contributor => "contributor",
             Role::Viewer => "viewer",
             Role::Public => "public",
         }
@@ -44,7 +48,7 @@ impl fmt::Display for Role {
 
 /// A role name that is not one of [`Role::ALL`] (or `public` where an account role is needed).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role {0:?}; expected one of admin, researcher, viewer")]
+#[error("unknown role {0:?}; expected one of admin, researcher, contributor, viewer")]
 pub struct UnknownRole(pub String);
 
 impl FromStr for Role {
@@ -53,6 +57,7 @@ impl FromStr for Role {
         match s.trim().to_ascii_lowercase().as_str() {
             "admin" => Ok(Role::Admin),
             "researcher" => Ok(Role::Researcher),
+            "contributor" => Ok(Role::Contributor),
             "viewer" => Ok(Role::Viewer),
             "public" => Ok(Role::Public),
             _ => Err(UnknownRole(s.to_string())),
@@ -92,13 +97,15 @@ pub enum Resource {
     AuditLog,
     /// Proposed knowledge-base change sets: read and comment (Read), submit (Write).
     KbChanges,
+    /// One's own proposed change sets (contributors): read, comment (Read) and submit (Write).
+    OwnKbChanges,
     /// Deciding proposed change sets: approve (applies them) or reject (Write).
     KbReview,
 }
 
 impl Resource {
     /// Every resource.
-    pub const ALL: [Resource; 10] = [
+    pub const ALL: [Resource; 11] = [
         Resource::PublishedPages,
         Resource::Aggregates,
         Resource::RawData,
@@ -109,6 +116,7 @@ impl Resource {
         Resource::AuditLog,
         Resource::KbChanges,
         Resource::KbReview,
+        Resource::OwnKbChanges,
     ];
 }
 
@@ -132,6 +140,10 @@ use Resource::*;
 pub const MATRIX: &[(Role, Action, Resource, Grant)] = &[
     (Role::Public, Read, PublishedPages, Allow),
     (Role::Public, Read, Aggregates, Allow),
+    (Role::Contributor, Read, PublishedPages, Allow),
+    (Role::Contributor, Read, Aggregates, Allow),
+    (Role::Contributor, Read, OwnKbChanges, Allow),
+    (Role::Contributor, Write, OwnKbChanges, Allow),
     (Role::Viewer, Read, PublishedPages, Allow),
     (Role::Viewer, Read, Aggregates, Allow),
     (Role::Researcher, Read, PublishedPages, Allow),
@@ -142,6 +154,8 @@ pub const MATRIX: &[(Role, Action, Resource, Grant)] = &[
     (Role::Researcher, Read, Projects, IfMember),
     (Role::Researcher, Read, KbChanges, Allow),
     (Role::Researcher, Write, KbChanges, Allow),
+    (Role::Researcher, Read, OwnKbChanges, Allow),
+    (Role::Researcher, Write, OwnKbChanges, Allow),
     (Role::Admin, Read, PublishedPages, Allow),
     (Role::Admin, Write, PublishedPages, Allow),
     (Role::Admin, Read, Aggregates, Allow),
@@ -159,6 +173,8 @@ pub const MATRIX: &[(Role, Action, Resource, Grant)] = &[
     (Role::Admin, Read, KbChanges, Allow),
     (Role::Admin, Write, KbChanges, Allow),
     (Role::Admin, Write, KbReview, Allow),
+    (Role::Admin, Read, OwnKbChanges, Allow),
+    (Role::Admin, Write, OwnKbChanges, Allow),
 ];
 
 /// Looks up `(role, action, resource)` in [`MATRIX`]; O(|MATRIX|).

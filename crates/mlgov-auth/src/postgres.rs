@@ -27,7 +27,10 @@ use crate::AuthError;
 
 /// Versioned migrations of the auth tables, applied in order; `auth_schema(version, applied_at)`
 /// records what was applied.
-pub const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_auth.sql"))];
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_auth.sql")),
+    (2, include_str!("../migrations/postgres/0002_contributor.sql")),
+];
 
 /// Key of the advisory lock that serialises auth migrations between processes (not the knowledge
 /// base's key: the two migrate independently).

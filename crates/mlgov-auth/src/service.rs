@@ -211,7 +211,7 @@ impl Auth {
             valid_name("projects", p)?;
         }
         if role == Role::Public {
-            return Err(AuthError::Invalid { field: "role".into(), message: "public is the role of anonymous visitors; expected admin, researcher or viewer".into() });
+            return Err(AuthError::Invalid { field: "role".into(), message: "public is the role of anonymous visitors; expected admin, researcher, contributor or viewer".into() });
         }
         valid_password(password)?;
         let hash = secret::hash_password(password, &self.config.password)?;
@@ -236,7 +236,7 @@ impl Auth {
     pub fn update_user(&self, by: &Principal, username: &str, role: Option<Role>, password: Option<&str>, projects: Option<&[String]>) -> Result<User, AuthError> {
         self.require(by, Action::Write, Resource::Users, None)?;
         if role == Some(Role::Public) {
-            return Err(AuthError::Invalid { field: "role".into(), message: "expected admin, researcher or viewer".into() });
+            return Err(AuthError::Invalid { field: "role".into(), message: "expected admin, researcher, contributor or viewer".into() });
         }
         for p in projects.unwrap_or_default() {
             valid_name("projects", p)?;

@@ -10,7 +10,10 @@ use crate::store::*;
 use crate::AuthError;
 
 /// Versioned migrations of the auth tables, applied in order.
-pub const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_auth.sql"))];
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_auth.sql")),
+    (2, include_str!("../migrations/sqlite/0002_contributor.sql")),
+];
 
 fn db(e: rusqlite::Error) -> AuthError {
     AuthError::Database(e.to_string())
@@ -23,6 +26,17 @@ fn db(e: rusqlite::Error) -> AuthError {
 /// # Errors
 /// [`AuthError::Database`] when a migration fails or the auth schema is newer than this build.
 pub fn apply_migrations(conn: &mut Connection) -> Result<(), AuthError> {
+    // Migration 2 rebuilds auth_users (a CHECK constraint cannot be altered in SQLite): foreign
+    // keys are off while it runs (the pragma is a no-op inside a transaction), checked before the
+    // commit, and restored afterwards whatever happened.
+    let fk: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).map_err(db)?;
+    conn.execute_batch("PRAGMA foreign_keys = OFF").map_err(db)?;
+    let result = migrate(conn);
+    let restored = conn.execute_batch(if fk { "PRAGMA foreign_keys = ON" } else { "PRAGMA foreign_keys = OFF" }).map_err(db);
+    result.and(restored)
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), AuthError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
     tx.execute_batch("CREATE TABLE IF NOT EXISTS auth_schema (version INTEGER NOT NULL) STRICT").map_err(db)?;
     let current: i64 = tx.query_row("SELECT coalesce(max(version), 0) FROM auth_schema", [], |r| r.get(0)).map_err(db)?;
@@ -33,6 +47,10 @@ pub fn apply_migrations(conn: &mut Connection) -> Result<(), AuthError> {
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
         tx.execute_batch(sql).map_err(db)?;
         tx.execute("INSERT INTO auth_schema (version) VALUES (?1)", [version]).map_err(db)?;
+    }
+    let broken: Option<String> = tx.query_row("PRAGMA foreign_key_check", [], |r| r.get(0)).optional().map_err(db)?;
+    if let Some(table) = broken {
+        return Err(AuthError::Database(format!("auth migrations: a row of {table} refers to a missing row; nothing was migrated")));
     }
     tx.commit().map_err(db)
 }

@@ -187,6 +187,18 @@ impl TestDb {
         }
     }
 
+    /// Runs `sql` (one or more statements) behind the stores' backs, as an older build or an
+    /// operator would.
+    ///
+    /// # Panics
+    /// When the database cannot be opened or a statement fails.
+    pub fn execute(&self, sql: &str) {
+        match self {
+            TestDb::Sqlite { path, .. } => rusqlite::Connection::open(path).expect("open the SQLite file").execute_batch(sql).expect("execute"),
+            TestDb::Postgres(s) => on_own_thread(|| s.admin().batch_execute(sql).expect("execute")),
+        }
+    }
+
     /// The first column, as text, of every row of `sql`, read behind the stores' backs.
     ///
     /// # Panics

@@ -9,18 +9,20 @@ use mlgov_store_postgres::testing::*;
 
 /// Every (role, action, resource) → grant, written out by hand: A = allow, M = if member,
 /// . = deny. Columns: PublishedPages, Aggregates, RawData, Surveys, Users, Tokens, Projects,
-/// AuditLog.
+/// AuditLog, KbChanges, KbReview, OwnKbChanges.
 #[test]
 fn role_action_matrix_is_as_specified() {
     let expected = [
-        (Role::Admin, Action::Read, "AAAAAAAAA."),
-        (Role::Admin, Action::Write, "A.AAAAA.AA"),
-        (Role::Researcher, Action::Read, "AAMM..M.A."),
-        (Role::Researcher, Action::Write, "..M.....A."),
-        (Role::Viewer, Action::Read, "AA........"),
-        (Role::Viewer, Action::Write, ".........."),
-        (Role::Public, Action::Read, "AA........"),
-        (Role::Public, Action::Write, ".........."),
+        (Role::Admin, Action::Read, "AAAAAAAAA.A"),
+        (Role::Admin, Action::Write, "A.AAAAA.AAA"),
+        (Role::Researcher, Action::Read, "AAMM..M.A.A"),
+        (Role::Researcher, Action::Write, "..M.....A.A"),
+        (Role::Contributor, Action::Read, "AA........A"),
+        (Role::Contributor, Action::Write, "..........A"),
+        (Role::Viewer, Action::Read, "AA........."),
+        (Role::Viewer, Action::Write, "..........."),
+        (Role::Public, Action::Read, "AA........."),
+        (Role::Public, Action::Write, "..........."),
     ];
     for (role, action, row) in expected {
         for (res, c) in Resource::ALL.iter().zip(row.chars()) {

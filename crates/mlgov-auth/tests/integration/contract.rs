@@ -141,7 +141,38 @@ fn reopening_keeps_everything_and_migrates_once(b: TestDb) {
     drop(s);
     let s = b.open_auth();
     assert_eq!(s.user_by_name("KEEP").unwrap(), Some(u));
-    assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM auth_schema"), ["1"]);
+    assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM auth_schema ORDER BY version"), ["1", "2"]);
+}
+
+/// A database written by a build before the contributor role (auth schema 1) with an account,
+/// its session and token, is brought to schema 2 on opening: everything kept (no cascade from the
+/// rebuilt accounts table), and contributors can be created; the old role rule is gone.
+fn a_version_1_database_gains_the_contributor_role(b: TestDb) {
+    let v1 = mlgov_auth::sqlite::MIGRATIONS[0].1;
+    let (v1, schema) = match b {
+        TestDb::Sqlite { .. } => (v1.to_string(), "CREATE TABLE auth_schema (version INTEGER NOT NULL) STRICT; INSERT INTO auth_schema VALUES (1);"),
+        TestDb::Postgres(_) => (mlgov_auth::postgres::MIGRATIONS[0].1.to_string(), "CREATE TABLE auth_schema (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now()); INSERT INTO auth_schema (version) VALUES (1);"),
+    };
+    b.execute(&format!("{v1}\n{schema}"));
+    assert!(std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| b.execute("INSERT INTO auth_users (username, role, password_hash, created) VALUES ('early', 'contributor', 'h', 1)"))).is_err(), "schema 1 has no contributors");
+    b.execute(
+        "INSERT INTO auth_projects (name, created) VALUES ('p1', 1);
+         INSERT INTO auth_users (username, role, password_hash, created) VALUES ('old', 'researcher', 'h', 1);
+         INSERT INTO auth_memberships (user_id, project) SELECT id, 'p1' FROM auth_users WHERE username = 'old';
+         INSERT INTO auth_sessions (id_hash, user_id, csrf, created, expires) SELECT 'sess', id, 'c', 1, 99 FROM auth_users WHERE username = 'old';",
+    );
+    let mut s = b.open_auth();
+    assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM auth_schema ORDER BY version"), ["1", "2"]);
+    let old = s.user_by_name("old").unwrap().expect("the account survives");
+    assert_eq!((old.role, old.projects.clone()), (Role::Researcher, strs(&["p1"])));
+    assert_eq!(s.session("sess").unwrap().map(|x| x.user_id), Some(old.id), "sessions are not cascaded away");
+    let cora = s.create_user("cora", Role::Contributor, "h", &[], 2).unwrap();
+    assert_eq!(s.user_by_name("CORA").unwrap().map(|u| u.role), Some(Role::Contributor));
+    assert!(cora.id > old.id);
+    assert!(std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| b.execute("UPDATE auth_users SET role = 'owner' WHERE username = 'cora'"))).is_err(), "the role rule still holds");
+    if let TestDb::Sqlite { .. } = b {
+        assert_eq!(b.strings("SELECT CAST(count(*) AS TEXT) FROM pragma_foreign_key_list('auth_sessions') WHERE \"table\" = 'auth_users'"), ["1"]);
+    }
 }
 
 on_both_backends!(std::convert::identity;
@@ -150,6 +181,7 @@ on_both_backends!(std::convert::identity;
     tokens,
     audit_log,
     reopening_keeps_everything_and_migrates_once,
+    a_version_1_database_gains_the_contributor_role,
 );
 
 // ---------------------------------------------------------------- PostgreSQL only

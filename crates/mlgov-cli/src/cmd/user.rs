@@ -19,7 +19,7 @@ pub enum UserCommand {
     Add {
         /// Account name (letters, digits, `. _ - @`).
         username: String,
-        /// admin, researcher or viewer.
+        /// admin, researcher, contributor (proposes knowledge-base changes) or viewer.
         #[arg(long)]
         role: String,
         /// Project the account belongs to (repeatable).
