@@ -383,6 +383,9 @@ async fn authenticate(auth: &Auth, req: Request) -> Result<Request, Response> {
         }
     }
     parts.extensions.insert(principal);
+    // Handlers outside this crate that act on the principal's behalf write the audit log
+    // through it (`Auth::audit`).
+    parts.extensions.insert(auth.clone());
     Ok(Request::from_parts(parts, body))
 }
 

@@ -1,18 +1,21 @@
-//! Proposed knowledge-base change sets on the shared server (`/api/v1/changes`): researchers (and
-//! admins) submit rows — the same CSV files `mlgov import` reads, each row with its source and
+//! Proposed knowledge-base change sets on the shared server (`/api/v1/changes` and the explorer's
+//! `/changes` pages): contributors, researchers and admins submit rows (or a form for one
+//! statement) — the same CSV files `mlgov import` reads, each row with its source and
 //! locator — which are checked at once and kept as a proposal; anyone who may read proposals sees
 //! each as a diff against the current base and comments; an admin approves (the change set is
 //! applied in the transaction that marks the proposal approved) or rejects. A proposal that no
 //! longer applies, or that another reviewer decided meanwhile, is refused with 409; nothing is ever
-//! half-applied (`mlgov_store::Store::apply`).
+//! half-applied (`mlgov_store::Store::apply`). Contributors see only their own proposals.
+//! Submissions, comments and decisions go into the accounts' audit log. The API and the pages
+//! share one core ([`Proposals`]); the pages are rendered with `crate::pages`.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
-use mlgov_auth::policy::{Action, Resource};
-use mlgov_auth::Principal;
+use axum::{Extension, Form, Json};
+use mlgov_auth::policy::{Action, AuthVia, Resource};
+use mlgov_auth::{Auth, Principal};
 use mlgov_domain::{KnowledgeBase, Record, TableVisitor};
 use mlgov_store::{Comment, Decision, Proposal, Store};
 use serde::{Deserialize, Serialize};
@@ -21,6 +24,7 @@ use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, ErrorBody, FieldError};
+use crate::pages::{self, Cell, Field, Page, PostForm};
 use crate::state::AppState;
 
 /// A change set to propose.
@@ -110,6 +114,18 @@ fn require(who: &Principal, action: Action, resource: Resource, what: &str) -> R
     Ok(())
 }
 
+/// Whether `who` may read (and comment on) proposal `p`: every proposal (researchers, admins) or
+/// their own (contributors).
+fn may_see(who: &Principal, p: &Proposal) -> bool {
+    who.may(Action::Read, Resource::KbChanges, None) || (who.may(Action::Read, Resource::OwnKbChanges, None) && p.submitted_by == who.username)
+}
+
+/// Checks that `who` may take part at all (read their own proposals at least).
+fn require_participant(who: &Principal, action: Action, what: &str) -> Result<(), ApiError> {
+    let resource = if who.may(action, Resource::KbChanges, None) { Resource::KbChanges } else { Resource::OwnKbChanges };
+    require(who, action, resource, what)
+}
+
 fn open_store(st: &AppState) -> Result<Box<dyn Store + Send>, ApiError> {
     let db = st.db_path.as_ref().ok_or_else(|| ApiError::Internal("no database attached to this server".into()))?;
     Ok(mlgov_store_postgres::open_any(&db.to_string_lossy(), mlgov_store_postgres::OpenMode::Existing)?)
@@ -189,98 +205,93 @@ fn diff(base: &KnowledgeBase, files: &BTreeMap<String, String>, update: bool) ->
     out
 }
 
-/// Proposes a change set.
-#[utoipa::path(post, path = "/api/v1/changes", operation_id = "propose_change", tag = "knowledge base",
-    security(("bearer" = []), ("session" = [])), request_body = ChangeRequest,
-    responses((status = 201, body = ProposalOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn propose(State(st): State<AppState>, who: Option<Extension<Principal>>, body: Bytes) -> Result<Response, ApiError> {
-    let who = principal(who);
-    require(&who, Action::Write, Resource::KbChanges, "propose changes to the knowledge base")?;
-    let req: ChangeRequest = serde_json::from_slice(&body).map_err(|e| ApiError::InvalidData(format!("not a change request: {e}"), vec![]))?;
-    let loaded = read_files(&req.files).map_err(|p| ApiError::InvalidData("the files have problems; nothing was proposed".into(), p))?;
-    let st2 = st.clone();
-    let by = who.username.clone();
-    let (proposal, diff) = blocking(move || {
-        let mut store = open_store(&st2)?;
+
+/// What the API and the pages do, over one server state, for one principal; every method opens
+/// the store itself and runs on a blocking thread.
+struct Proposals {
+    st: AppState,
+    who: Principal,
+    auth: Option<Auth>,
+}
+
+impl Proposals {
+    fn audit(&self, action: &str, resource: &str) {
+        if let Some(a) = &self.auth {
+            if let Err(e) = a.audit(&self.who, action, resource) {
+                eprintln!("warning: audit log: {action} {resource} by {}: {e}", self.who.username);
+            }
+        }
+    }
+
+    /// A proposal `who` may see (404 otherwise: another contributor's proposal is not revealed).
+    fn visible(&self, store: &dyn Store, id: i64) -> Result<Proposal, ApiError> {
+        match store.proposal(id)? {
+            Some(p) if may_see(&self.who, &p) => Ok(p),
+            _ => Err(ApiError::NotFound(format!("no proposal {id}"))),
+        }
+    }
+
+    fn out(&self, p: Proposal) -> ProposalOut {
+        let d = diff(&self.st.snapshot().kb, &p.files, p.update);
+        ProposalOut { proposal: p, diff: d }
+    }
+
+    fn propose(&self, req: ChangeRequest) -> Result<ProposalOut, ApiError> {
+        require_participant(&self.who, Action::Write, "propose changes to the knowledge base")?;
+        let loaded = read_files(&req.files).map_err(|p| ApiError::InvalidData("the files have problems; nothing was proposed".into(), p))?;
+        let mut store = open_store(&self.st)?;
         let prepared_against = store.latest_change_set()?;
         mlgov_store::plan_batch(store.as_ref(), &loaded, req.update).map_err(|e| match e {
             mlgov_store::PlanError::Invalid(d) => ApiError::InvalidData("the files have problems; nothing was proposed".into(), diagnostics(d)),
             mlgov_store::PlanError::Store(e) => e.into(),
         })?;
-        let p = Proposal { id: 0, submitted_at: mlgov_store::utc_now(), submitted_by: by, note: req.note.filter(|n| !n.trim().is_empty()), files: req.files.clone(), update: req.update, prepared_against, status: "pending".into(), decided_at: None, decided_by: None, decision_note: None, change_set: None, comments: vec![] };
+        let p = Proposal { id: 0, submitted_at: mlgov_store::utc_now(), submitted_by: self.who.username.clone(), note: req.note.filter(|n| !n.trim().is_empty()), files: req.files, update: req.update, prepared_against, status: "pending".into(), decided_at: None, decided_by: None, decision_note: None, change_set: None, comments: vec![] };
         let id = store.put_proposal(&p)?;
+        self.audit("kb_change_propose", &format!("proposal:{id}"));
         let stored = store.proposal(id)?.ok_or_else(|| ApiError::Internal("the proposal was not stored".into()))?;
-        let d = diff(&st2.snapshot().kb, &stored.files, stored.update);
-        Ok((stored, d))
-    })
-    .await?;
-    Ok((StatusCode::CREATED, Json(ProposalOut { proposal, diff })).into_response())
-}
-
-/// Every proposal, newest first.
-#[utoipa::path(get, path = "/api/v1/changes", operation_id = "list_changes", tag = "knowledge base",
-    security(("bearer" = []), ("session" = [])),
-    responses((status = 200, body = ProposalList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn list(State(st): State<AppState>, who: Option<Extension<Principal>>) -> Result<Json<ProposalList>, ApiError> {
-    let who = principal(who);
-    require(&who, Action::Read, Resource::KbChanges, "read proposed changes")?;
-    let items = blocking(move || Ok(open_store(&st)?.proposals()?)).await?;
-    Ok(Json(ProposalList { items }))
-}
-
-/// One proposal with its diff against the current base.
-#[utoipa::path(get, path = "/api/v1/changes/{id}", operation_id = "get_change", tag = "knowledge base",
-    security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")),
-    responses((status = 200, body = ProposalOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get(State(st): State<AppState>, who: Option<Extension<Principal>>, Path(id): Path<i64>) -> Result<Json<ProposalOut>, ApiError> {
-    let who = principal(who);
-    require(&who, Action::Read, Resource::KbChanges, "read proposed changes")?;
-    let out = blocking(move || {
-        let p = open_store(&st)?.proposal(id)?.ok_or_else(|| ApiError::NotFound(format!("no proposal {id}")))?;
-        let d = diff(&st.snapshot().kb, &p.files, p.update);
-        Ok(ProposalOut { proposal: p, diff: d })
-    })
-    .await?;
-    Ok(Json(out))
-}
-
-/// Comments on a proposal.
-#[utoipa::path(post, path = "/api/v1/changes/{id}/comments", operation_id = "comment_change", tag = "knowledge base",
-    security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")), request_body = TextRequest,
-    responses((status = 200, body = ProposalOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn comment(State(st): State<AppState>, who: Option<Extension<Principal>>, Path(id): Path<i64>, body: Bytes) -> Result<Json<ProposalOut>, ApiError> {
-    let who = principal(who);
-    require(&who, Action::Read, Resource::KbChanges, "comment on proposed changes")?;
-    let req: TextRequest = serde_json::from_slice(&body).map_err(|e| ApiError::InvalidData(format!("not a comment: {e}"), vec![]))?;
-    if req.text.trim().is_empty() {
-        return Err(ApiError::InvalidData("an empty comment".into(), vec![FieldError { field: "text".into(), message: "is required".into() }]));
+        Ok(self.out(stored))
     }
-    let out = blocking(move || {
-        let mut store = open_store(&st)?;
-        store.proposal(id)?.ok_or_else(|| ApiError::NotFound(format!("no proposal {id}")))?;
-        store.comment_proposal(id, &Comment { at: mlgov_store::utc_now(), by: who.username.clone(), text: req.text })?;
-        let p = store.proposal(id)?.expect("just commented");
-        let d = diff(&st.snapshot().kb, &p.files, p.update);
-        Ok(ProposalOut { proposal: p, diff: d })
-    })
-    .await?;
-    Ok(Json(out))
-}
 
-/// Approves a proposal: its change set is applied (in the transaction that marks it approved) if
-/// it still applies to the current base; 409 when it does not, or when it was decided meanwhile.
-#[utoipa::path(post, path = "/api/v1/changes/{id}/approve", operation_id = "approve_change", tag = "knowledge base",
-    security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")), request_body = TextRequest,
-    responses((status = 200, body = ProposalOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn approve(State(st): State<AppState>, who: Option<Extension<Principal>>, Path(id): Path<i64>, body: Bytes) -> Result<Json<ProposalOut>, ApiError> {
-    let who = principal(who);
-    require(&who, Action::Write, Resource::KbReview, "approve proposed changes (admin only)")?;
-    let note = serde_json::from_slice::<TextRequest>(&body).map(|r| r.text).unwrap_or_default();
-    let st2 = st.clone();
-    let out = blocking(move || {
-        let mut store = open_store(&st2)?;
-        store.set_recorder(&who.username);
+    fn list(&self) -> Result<Vec<Proposal>, ApiError> {
+        require_participant(&self.who, Action::Read, "read proposed changes")?;
+        Ok(open_store(&self.st)?.proposals()?.into_iter().filter(|p| may_see(&self.who, p)).collect())
+    }
+
+    fn get(&self, id: i64) -> Result<ProposalOut, ApiError> {
+        require_participant(&self.who, Action::Read, "read proposed changes")?;
+        let store = open_store(&self.st)?;
+        Ok(self.out(self.visible(store.as_ref(), id)?))
+    }
+
+    fn comment(&self, id: i64, text: String) -> Result<ProposalOut, ApiError> {
+        require_participant(&self.who, Action::Read, "comment on proposed changes")?;
+        if text.trim().is_empty() {
+            return Err(ApiError::InvalidData("an empty comment".into(), vec![FieldError { field: "text".into(), message: "is required".into() }]));
+        }
+        let mut store = open_store(&self.st)?;
+        self.visible(store.as_ref(), id)?;
+        store.comment_proposal(id, &Comment { at: mlgov_store::utc_now(), by: self.who.username.clone(), text })?;
+        self.audit("kb_change_comment", &format!("proposal:{id}"));
+        let p = store.proposal(id)?.ok_or_else(|| ApiError::NotFound(format!("no proposal {id}")))?;
+        Ok(self.out(p))
+    }
+
+    /// Approves (applies) or rejects proposal `id`.
+    fn decide(&self, id: i64, approve: bool, note: String) -> Result<ProposalOut, ApiError> {
+        let verb = if approve { "approve" } else { "reject" };
+        require(&self.who, Action::Write, Resource::KbReview, &format!("{verb} proposed changes (admin only)"))?;
+        let result = if approve { self.approve(id, note) } else { self.reject(id, note) };
+        match &result {
+            Ok(p) => self.audit(&format!("kb_change_{verb}"), &format!("proposal:{id}{}", p.proposal.change_set.map(|c| format!(" change_set:{c}")).unwrap_or_default())),
+            Err(ApiError::Conflict(..)) => self.audit(&format!("kb_change_{verb}_refused"), &format!("proposal:{id}")),
+            Err(_) => {}
+        }
+        result
+    }
+
+    fn approve(&self, id: i64, note: String) -> Result<ProposalOut, ApiError> {
+        let mut store = open_store(&self.st)?;
+        store.set_recorder(&self.who.username);
         let p = store.proposal(id)?.ok_or_else(|| ApiError::NotFound(format!("no proposal {id}")))?;
         if p.status != "pending" {
             return Err(ApiError::Conflict(format!("proposal {id} is {} already", p.status), vec![]));
@@ -296,33 +307,365 @@ pub async fn approve(State(st): State<AppState>, who: Option<Extension<Principal
             new: plan.new,
             corrected: plan.changed,
             retracted: vec![],
-            approves: Some(Decision { proposal: id, by: who.username.clone(), note: Some(note).filter(|n| !n.trim().is_empty()) }),
+            approves: Some(Decision { proposal: id, by: self.who.username.clone(), note: Some(note).filter(|n| !n.trim().is_empty()) }),
             prepared_against: p.prepared_against,
         };
         store.apply(&change)?;
-        st2.reload().map_err(ApiError::from)?;
-        let p = store.proposal(id)?.expect("just approved");
-        Ok(ProposalOut { diff: diff(&st2.snapshot().kb, &p.files, p.update), proposal: p })
-    })
-    .await?;
-    Ok(Json(out))
+        self.st.reload().map_err(ApiError::from)?;
+        let p = store.proposal(id)?.ok_or_else(|| ApiError::NotFound(format!("no proposal {id}")))?;
+        Ok(self.out(p))
+    }
+
+    fn reject(&self, id: i64, note: String) -> Result<ProposalOut, ApiError> {
+        let mut store = open_store(&self.st)?;
+        store.proposal(id)?.ok_or_else(|| ApiError::NotFound(format!("no proposal {id}")))?;
+        store.reject_proposal(&Decision { proposal: id, by: self.who.username.clone(), note: Some(note).filter(|n| !n.trim().is_empty()) })?;
+        let p = store.proposal(id)?.ok_or_else(|| ApiError::NotFound(format!("no proposal {id}")))?;
+        Ok(self.out(p))
+    }
+}
+
+fn core(st: AppState, who: Option<Extension<Principal>>, auth: Option<Extension<Auth>>) -> Proposals {
+    Proposals { st, who: principal(who), auth: auth.map(|a| a.0) }
+}
+
+/// Runs `f` on the core on a blocking thread.
+async fn with<T: Send + 'static>(c: Proposals, f: impl FnOnce(&Proposals) -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
+    blocking(move || f(&c)).await
+}
+
+fn text_of(body: &Bytes) -> String {
+    serde_json::from_slice::<TextRequest>(body).map(|r| r.text).unwrap_or_default()
+}
+
+/// Proposes a change set.
+#[utoipa::path(post, path = "/api/v1/changes", operation_id = "propose_change", tag = "knowledge base",
+    security(("bearer" = []), ("session" = [])), request_body = ChangeRequest,
+    responses((status = 201, body = ProposalOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn propose(State(st): State<AppState>, who: Option<Extension<Principal>>, auth: Option<Extension<Auth>>, body: Bytes) -> Result<Response, ApiError> {
+    let c = core(st, who, auth);
+    require_participant(&c.who, Action::Write, "propose changes to the knowledge base")?;
+    let req: ChangeRequest = serde_json::from_slice(&body).map_err(|e| ApiError::InvalidData(format!("not a change request: {e}"), vec![]))?;
+    let out = with(c, move |c| c.propose(req)).await?;
+    Ok((StatusCode::CREATED, Json(out)).into_response())
+}
+
+/// The proposals the caller may see (contributors: their own), newest first.
+#[utoipa::path(get, path = "/api/v1/changes", operation_id = "list_changes", tag = "knowledge base",
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, body = ProposalList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list(State(st): State<AppState>, who: Option<Extension<Principal>>, auth: Option<Extension<Auth>>) -> Result<Json<ProposalList>, ApiError> {
+    let items = with(core(st, who, auth), |c| c.list()).await?;
+    Ok(Json(ProposalList { items }))
+}
+
+/// One proposal with its diff against the current base.
+#[utoipa::path(get, path = "/api/v1/changes/{id}", operation_id = "get_change", tag = "knowledge base",
+    security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")),
+    responses((status = 200, body = ProposalOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get(State(st): State<AppState>, who: Option<Extension<Principal>>, auth: Option<Extension<Auth>>, Path(id): Path<i64>) -> Result<Json<ProposalOut>, ApiError> {
+    Ok(Json(with(core(st, who, auth), move |c| c.get(id)).await?))
+}
+
+/// Comments on a proposal.
+#[utoipa::path(post, path = "/api/v1/changes/{id}/comments", operation_id = "comment_change", tag = "knowledge base",
+    security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")), request_body = TextRequest,
+    responses((status = 200, body = ProposalOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn comment(State(st): State<AppState>, who: Option<Extension<Principal>>, auth: Option<Extension<Auth>>, Path(id): Path<i64>, body: Bytes) -> Result<Json<ProposalOut>, ApiError> {
+    let c = core(st, who, auth);
+    require_participant(&c.who, Action::Read, "comment on proposed changes")?;
+    let req: TextRequest = serde_json::from_slice(&body).map_err(|e| ApiError::InvalidData(format!("not a comment: {e}"), vec![]))?;
+    Ok(Json(with(c, move |c| c.comment(id, req.text)).await?))
+}
+
+/// Approves a proposal: its change set is applied (in the transaction that marks it approved) if
+/// it still applies to the current base; 409 when it does not, or when it was decided meanwhile.
+#[utoipa::path(post, path = "/api/v1/changes/{id}/approve", operation_id = "approve_change", tag = "knowledge base",
+    security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")), request_body = TextRequest,
+    responses((status = 200, body = ProposalOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn approve(State(st): State<AppState>, who: Option<Extension<Principal>>, auth: Option<Extension<Auth>>, Path(id): Path<i64>, body: Bytes) -> Result<Json<ProposalOut>, ApiError> {
+    let note = text_of(&body);
+    Ok(Json(with(core(st, who, auth), move |c| c.decide(id, true, note)).await?))
 }
 
 /// Rejects a proposal (409 when it was decided meanwhile).
 #[utoipa::path(post, path = "/api/v1/changes/{id}/reject", operation_id = "reject_change", tag = "knowledge base",
     security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")), request_body = TextRequest,
     responses((status = 200, body = ProposalOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn reject(State(st): State<AppState>, who: Option<Extension<Principal>>, Path(id): Path<i64>, body: Bytes) -> Result<Json<ProposalOut>, ApiError> {
-    let who = principal(who);
-    require(&who, Action::Write, Resource::KbReview, "reject proposed changes (admin only)")?;
-    let note = serde_json::from_slice::<TextRequest>(&body).map(|r| r.text).unwrap_or_default();
-    let out = blocking(move || {
-        let mut store = open_store(&st)?;
-        store.proposal(id)?.ok_or_else(|| ApiError::NotFound(format!("no proposal {id}")))?;
-        store.reject_proposal(&Decision { proposal: id, by: who.username.clone(), note: Some(note).filter(|n| !n.trim().is_empty()) })?;
-        let p = store.proposal(id)?.expect("just rejected");
-        Ok(ProposalOut { diff: diff(&st.snapshot().kb, &p.files, p.update), proposal: p })
+pub async fn reject(State(st): State<AppState>, who: Option<Extension<Principal>>, auth: Option<Extension<Auth>>, Path(id): Path<i64>, body: Bytes) -> Result<Json<ProposalOut>, ApiError> {
+    let note = text_of(&body);
+    Ok(Json(with(core(st, who, auth), move |c| c.decide(id, false, note)).await?))
+}
+// ---------------------------------------------------------------- explorer pages
+
+/// The knowledge-base tables a proposal can write: file name and columns, in the order of the
+/// knowledge base.
+fn kb_tables() -> Vec<(&'static str, &'static [mlgov_domain::Column])> {
+    struct T(Vec<(&'static str, &'static [mlgov_domain::Column])>);
+    impl TableVisitor for T {
+        fn table<R: Record>(&mut self, _: &[R]) {
+            self.0.push((R::FILE, R::COLUMNS));
+        }
+    }
+    let mut t = T(Vec::new());
+    KnowledgeBase::default().visit(&mut t);
+    t.0
+}
+
+fn csrf_of(who: &Principal) -> String {
+    match &who.via {
+        AuthVia::Session { csrf, .. } => csrf.clone(),
+        _ => String::new(),
+    }
+}
+
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+}
+
+fn form(id: &str, action: &str, label: &str, submit: &str, who: &Principal, fields: Vec<Field>) -> PostForm {
+    PostForm { id: id.into(), action: action.into(), label: label.into(), fields, submit: submit.into(), csrf: csrf_of(who), method: "post".into() }
+}
+
+fn field(name: &str, label: &str, kind: &str, value: &str, help: Option<&str>, required: bool) -> Field {
+    let mut f = pages::input(name, label, kind, value);
+    f.help = help.map(str::to_string);
+    f.required = required;
+    f
+}
+
+fn problems_table(problems: &[FieldError]) -> pages::Table {
+    pages::table("problems", "What to change (file:line:field)", &["where", "problem"], problems.iter().map(|f| vec![pages::t(&f.field), pages::t(&f.message)]).collect())
+}
+
+fn page_error(st: &AppState, e: ApiError, path: &str) -> Response {
+    let status = e.status();
+    if status == StatusCode::UNAUTHORIZED {
+        let mut page = Page { title: "Sign in to propose changes".into(), ..Page::default() };
+        page.lead.push("Proposing, commenting on and reviewing changes to the knowledge base needs an account: contributors propose and follow their own proposals, researchers propose and read every proposal, administrators approve or reject.".into());
+        let mut s = pages::section("signin", "Sign in");
+        s.links.push(pages::link("Log in", Some(format!("/login?next={}", crate::params::encode(path)))));
+        page.sections.push(s);
+        return pages::html(&st.snapshot(), page, path, status);
+    }
+    crate::pages::PageError(e).into_response()
+}
+
+fn form_value<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
+    form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+}
+
+/// The list of proposals with the two ways to propose: one statement, or rows of a file.
+fn list_page(who: &Principal, items: &[Proposal], table_name: &str, kept: &[(String, String)], problems: &[FieldError]) -> Page {
+    let mut page = Page { title: "Proposed changes".into(), ..Page::default() };
+    page.lead.push(format!("Signed in as {} ({}). A proposal is checked at once like an import (every row with its source and locator); a reviewer sees it as a diff against the current base and approves it — it is then applied whole, or refused whole if the base has moved — or rejects it.", who.username, who.role));
+    if who.role == mlgov_auth::Role::Contributor {
+        page.lead.push("As a contributor you see your own proposals only.".into());
+    }
+    if !problems.is_empty() {
+        page.notice = Some("Nothing was proposed: the rows have problems (below). Correct them and submit again.".into());
+        let mut s = pages::section("problems", "Problems");
+        s.tables.push(problems_table(problems));
+        page.sections.push(s);
+    }
+    let mut s = pages::section("proposals", "Proposals");
+    s.tables.push(pages::table("proposal-list", "Proposals you may see, newest first", &["proposal", "submitted", "by", "note", "status", "decided by"],
+        items.iter().map(|p| vec![pages::link(format!("#{}", p.id), Some(format!("/changes/{}", p.id))), pages::t(&p.submitted_at), pages::t(&p.submitted_by), pages::t(p.note.clone().unwrap_or_default()), pages::t(&p.status), pages::t(p.decided_by.clone().unwrap_or_default())]).collect()));
+    page.sections.push(s);
+    let tables = kb_tables();
+    let chosen = tables.iter().find(|(f, _)| f.trim_end_matches(".csv") == table_name).or_else(|| tables.iter().find(|(f, _)| *f == "memberships.csv")).copied();
+    let opts: Vec<(String, String)> = tables.iter().map(|(f, _)| (f.trim_end_matches(".csv").to_string(), f.trim_end_matches(".csv").replace('_', " "))).collect();
+    let mut one = pages::section("one", "Propose one statement");
+    one.paragraphs.push("Choose what kind of statement, fill in its fields and cite where it comes from (source id and locator: a section, table, page or short quote). An id already stored with other content is a correction of that statement: tick \"correct a stored statement\".".into());
+    if let Some((file, columns)) = chosen {
+        let name = file.trim_end_matches(".csv");
+        // A GET form: changing the kind only reloads the page.
+        let choose = form("choose", "/changes#one", "Choose the kind of statement", "Show its fields", who, vec![pages::select("table", "Kind of statement", name, opts.clone())]);
+        one.forms.push(PostForm { csrf: String::new(), method: "get".into(), ..choose });
+        let mut fields = vec![Field { kind: "hidden".into(), name: "file".into(), value: file.to_string(), ..Field::default() }, Field { kind: "hidden".into(), name: "mode".into(), value: "one".into(), ..Field::default() }];
+        for c in columns.iter() {
+            let key = format!("col:{}", c.name);
+            let v = if form_value(kept, "file") == file { form_value(kept, &key) } else { "" };
+            fields.push(field(&key, c.name, "text", v, Some(c.doc).filter(|d| !d.is_empty()), c.required));
+        }
+        fields.push(field("note", "Note for the reviewer", "text", form_value(kept, "note"), Some("What the change is and why (optional)."), false));
+        fields.push(field("update", "Correct a stored statement (the id exists with other content)", "checkbox", form_value(kept, "update"), None, false));
+        one.forms.push(form("statement", "/changes", &format!("Propose one {name} statement"), "Propose this statement", who, fields));
+    }
+    page.sections.push(one);
+    let mut rows = pages::section("rows", "Propose rows of a file");
+    rows.paragraphs.push("Paste rows with their header line, as `mlgov import` reads them (docs/data-format.md). Rows may refer to anything already stored.".into());
+    let file = if form_value(kept, "mode") == "rows" { form_value(kept, "file").trim_end_matches(".csv").to_string() } else { "memberships".to_string() };
+    rows.forms.push(form("rows-form", "/changes", "Propose rows of a file", "Propose these rows", who, vec![
+        Field { kind: "hidden".into(), name: "mode".into(), value: "rows".into(), ..Field::default() },
+        pages::select("file", "File", &file, opts),
+        field("rows", "Rows (CSV with its header line)", "textarea", if form_value(kept, "mode") == "rows" { form_value(kept, "rows") } else { "" }, Some("For example: id,member,network,role,start,end,source,locator"), true),
+        field("note", "Note for the reviewer", "text", if form_value(kept, "mode") == "rows" { form_value(kept, "note") } else { "" }, None, false),
+        field("update", "Rows whose id is stored with other content are corrections", "checkbox", if form_value(kept, "mode") == "rows" { form_value(kept, "update") } else { "" }, None, false),
+    ]));
+    page.sections.push(rows);
+    page
+}
+
+/// A proposal: what it is, what it would change (or changed), its rows, comments and decision.
+fn proposal_page(who: &Principal, out: &ProposalOut, notice: Option<String>, problems: &[FieldError]) -> Page {
+    let p = &out.proposal;
+    let d = &out.diff;
+    let mut page = Page { title: format!("Proposal {}", p.id), subtitle: p.note.clone(), notice, ..Page::default() };
+    let mut about = pages::section("about", "About");
+    about.pairs = vec![
+        ("status".into(), pages::t(&p.status)),
+        ("submitted".into(), pages::t(format!("{} by {}", p.submitted_at, p.submitted_by))),
+        ("prepared against".into(), pages::t(p.prepared_against.map(|c| format!("change set {c}")).unwrap_or_else(|| "an empty base".into()))),
+    ];
+    if let Some(by) = &p.decided_by {
+        about.pairs.push(("decided".into(), pages::t(format!("{} by {by}{}", p.decided_at.clone().unwrap_or_default(), p.decision_note.as_ref().map(|n| format!(": {n}")).unwrap_or_default()))));
+    }
+    if let Some(cs) = p.change_set {
+        about.pairs.push(("applied as".into(), pages::link(format!("change set {cs} (the base right after it)"), Some(format!("/?as_of=cs:{cs}")))));
+    }
+    page.sections.push(about);
+    if !problems.is_empty() {
+        let mut s = pages::section("problems", "Why it was refused");
+        s.tables.push(problems_table(problems));
+        page.sections.push(s);
+    }
+    let mut diff = pages::section("diff", if p.status == "pending" { "What it would change" } else { "Against the current base" });
+    if p.status == "approved" {
+        diff.paragraphs.push("Applied: its rows are in the current base, so they show as already stored.".into());
+    }
+    if !d.applies {
+        diff.notice = Some("This proposal does not apply to the current base as it stands (the problems are listed with their file, line and field). Approving it would be refused.".into());
+        diff.tables.push(problems_table(&d.problems));
+    }
+    diff.paragraphs.push(format!("{} new, {} corrected, {} already stored identically.", d.added.len(), d.corrected.len(), d.unchanged));
+    let summary = |cells: &BTreeMap<String, String>| cells.iter().filter(|(k, v)| !v.is_empty() && k.as_str() != "id").map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+    diff.tables.push(pages::table("added", "Statements it adds", &["table", "id", "content"], d.added.iter().map(|r| vec![pages::t(&r.table), pages::t(&r.id), pages::t(summary(&r.proposed))]).collect()));
+    diff.tables.push(pages::table("corrected", "Statements it corrects (changed values highlighted)", &["table", "id", "field", "stored", "proposed"],
+        d.corrected.iter().flat_map(|r| r.changed.iter().map(move |c| vec![pages::t(&r.table), pages::t(&r.id), pages::t(c), pages::t(r.stored.as_ref().and_then(|s| s.get(c)).cloned().unwrap_or_default()), Cell { text: r.proposed.get(c).cloned().unwrap_or_default(), mark: true, ..Cell::default() }])).collect()));
+    let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    diff.tables.push(pages::table("conflicts", "Disagreements with statements from other sources it would create", &["subject", "about", "statement", "value", "source", "locator"],
+        d.conflicts.iter().flat_map(|c| c.get("statements").and_then(Value::as_array).cloned().unwrap_or_default().into_iter().map(move |x| {
+            let cit = x.get("citation").cloned().unwrap_or(Value::Null);
+            let mine = Cell { text: s(&x, "id"), mark: d.added.iter().chain(&d.corrected).any(|r| r.id == s(&x, "id")), ..Cell::default() };
+            vec![pages::t(s(c, "subject")), pages::t(s(c, "about").replace('_', " ")), mine, pages::t(s(&x, "value")), pages::t(s(&cit, "source")), pages::t(s(&cit, "locator"))]
+        })).collect()));
+    page.sections.push(diff);
+    let mut files = pages::section("files", "Rows as submitted");
+    for (name, text) in &p.files {
+        let id = format!("file-{}", name.trim_end_matches(".csv").replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
+        files.tables.push(pages::table(&id, name.clone(), &["line", "text"], text.lines().enumerate().map(|(i, l)| vec![pages::t((i + 1).to_string()), pages::t(l)]).collect()));
+    }
+    page.sections.push(files);
+    let mut comments = pages::section("comments", "Comments");
+    comments.tables.push(pages::table("comment-list", "Comments, oldest first", &["when", "who", "comment"], p.comments.iter().map(|c| vec![pages::t(&c.at), pages::t(&c.by), pages::t(&c.text)]).collect()));
+    comments.forms.push(form("comment", &format!("/changes/{}/comment", p.id), "Add a comment", "Comment", who, vec![field("text", "Comment", "textarea", "", None, true)]));
+    page.sections.push(comments);
+    if p.status == "pending" && who.may(Action::Write, Resource::KbReview, None) {
+        let mut review = pages::section("review", "Decide");
+        review.paragraphs.push("Approving applies every row in one change set, recorded under your name; if the base has moved so that the rows no longer apply, nothing is applied and you are told why.".into());
+        review.forms.push(form("approve", &format!("/changes/{}/approve", p.id), "Approve and apply", "Approve and apply", who, vec![field("text", "Note (optional)", "text", "", None, false)]));
+        review.forms.push(form("reject", &format!("/changes/{}/reject", p.id), "Reject", "Reject", who, vec![field("text", "Why (optional)", "text", "", None, false)]));
+        page.sections.push(review);
+    }
+    page
+}
+
+/// `GET /changes`: the proposals the signed-in account may see and the forms to propose.
+pub async fn changes_page(State(st): State<AppState>, who: Option<Extension<Principal>>, auth: Option<Extension<Auth>>, RawQuery(q): RawQuery) -> Response {
+    let mut params = crate::params::Params::parse(q.as_deref());
+    let table = params.string("table").unwrap_or_default();
+    let c = core(st.clone(), who, auth);
+    let who = c.who.clone();
+    match with(c, |c| c.list()).await {
+        Ok(items) => pages::html(&st.snapshot(), list_page(&who, &items, &table, &[], &[]), "/changes", StatusCode::OK),
+        Err(e) => page_error(&st, e, "/changes"),
+    }
+}
+
+/// `POST /changes` (form): one statement (`mode=one`, `col:<name>` fields) or rows of a file
+/// (`mode=rows`); 303 to the new proposal, or the form again with the problems.
+pub async fn propose_form(State(st): State<AppState>, who: Option<Extension<Principal>>, auth: Option<Extension<Auth>>, Form(form): Form<Vec<(String, String)>>) -> Response {
+    let c = core(st.clone(), who, auth);
+    let who = c.who.clone();
+    if let Err(e) = require_participant(&who, Action::Write, "propose changes to the knowledge base") {
+        return page_error(&st, e, "/changes");
+    }
+    let mode = form_value(&form, "mode").to_string();
+    let file = form_value(&form, "file").trim().to_string();
+    let file = if file.ends_with(".csv") { file } else { format!("{file}.csv") };
+    let text = if mode == "one" {
+        let cols: Vec<(&str, &str)> = form.iter().filter_map(|(k, v)| k.strip_prefix("col:").map(|k| (k, v.as_str()))).collect();
+        format!("{}\n{}\n", cols.iter().map(|(k, _)| csv_cell(k)).collect::<Vec<_>>().join(","), cols.iter().map(|(_, v)| csv_cell(v.trim())).collect::<Vec<_>>().join(","))
+    } else {
+        form_value(&form, "rows").replace("\r\n", "\n")
+    };
+    let req = ChangeRequest { files: BTreeMap::from([(file.clone(), text)]), note: Some(form_value(&form, "note").to_string()), update: !form_value(&form, "update").is_empty() };
+    let known = kb_tables().iter().any(|(f, _)| *f == file);
+    let result = if known { with(c, move |c| c.propose(req)).await } else { Err(ApiError::InvalidData("unknown file".into(), vec![FieldError { field: "file".into(), message: format!("{file:?} is not a knowledge-base file") }])) };
+    match result {
+        Ok(out) => (StatusCode::SEE_OTHER, [(header::LOCATION, format!("/changes/{}?done=proposed", out.proposal.id))]).into_response(),
+        Err(ApiError::InvalidData(msg, mut fields)) => {
+            if fields.is_empty() {
+                fields.push(FieldError { field: file.clone(), message: msg });
+            }
+            let items = with(core(st.clone(), Some(Extension(who.clone())), None), |c| c.list()).await.unwrap_or_default();
+            let table = file.trim_end_matches(".csv").to_string();
+            pages::html(&st.snapshot(), list_page(&who, &items, &table, &form, &fields), "/changes", StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(e) => page_error(&st, e, "/changes"),
+    }
+}
+
+fn done_notice(q: Option<&str>) -> Option<String> {
+    let done = crate::params::Params::parse(q).string("done")?;
+    Some(match done.as_str() {
+        "proposed" => "Proposed. A reviewer will see it as below.".into(),
+        "commented" => "Your comment was added.".into(),
+        "approved" => "Approved: the rows are now in the knowledge base.".into(),
+        "rejected" => "Rejected.".into(),
+        _ => return None,
     })
-    .await?;
-    Ok(Json(out))
+}
+
+/// `GET /changes/{id}`.
+pub async fn proposal_view(State(st): State<AppState>, who: Option<Extension<Principal>>, auth: Option<Extension<Auth>>, Path(id): Path<String>, RawQuery(q): RawQuery) -> Response {
+    let path = format!("/changes/{id}");
+    let Ok(id) = id.parse::<i64>() else { return page_error(&st, ApiError::NotFound(format!("no proposal {id}")), &path) };
+    let c = core(st.clone(), who, auth);
+    let who = c.who.clone();
+    match with(c, move |c| c.get(id)).await {
+        Ok(out) => pages::html(&st.snapshot(), proposal_page(&who, &out, done_notice(q.as_deref()), &[]), &path, StatusCode::OK),
+        Err(e) => page_error(&st, e, &path),
+    }
+}
+
+/// `POST /changes/{id}/comment|approve|reject` (forms): 303 back to the proposal, or the proposal
+/// with why it was refused (409 when the base moved or another reviewer decided first).
+pub async fn act_form(State(st): State<AppState>, who: Option<Extension<Principal>>, auth: Option<Extension<Auth>>, Path((id, action)): Path<(String, String)>, Form(form): Form<Vec<(String, String)>>) -> Response {
+    let path = format!("/changes/{id}");
+    let Ok(id) = id.parse::<i64>() else { return page_error(&st, ApiError::NotFound(format!("no proposal {id}")), &path) };
+    let text = form_value(&form, "text").to_string();
+    let c = core(st.clone(), who, auth);
+    let who = c.who.clone();
+    let (result, done) = match action.as_str() {
+        "comment" => (with(c, move |c| c.comment(id, text)).await, "commented"),
+        "approve" => (with(c, move |c| c.decide(id, true, text)).await, "approved"),
+        "reject" => (with(c, move |c| c.decide(id, false, text)).await, "rejected"),
+        _ => return page_error(&st, ApiError::NotFound(format!("no page {path}/{action}")), &path),
+    };
+    match result {
+        Ok(_) => (StatusCode::SEE_OTHER, [(header::LOCATION, format!("{path}?done={done}"))]).into_response(),
+        Err(e @ (ApiError::Conflict(..) | ApiError::InvalidData(..))) => {
+            let status = e.status();
+            let body = e.body();
+            let fields = body.error.fields.iter().map(|f| FieldError { field: f.field.clone(), message: f.message.clone() }).collect::<Vec<_>>();
+            match with(core(st.clone(), Some(Extension(who.clone())), None), move |c| c.get(id)).await {
+                Ok(out) => pages::html(&st.snapshot(), proposal_page(&who, &out, Some(format!("Not done: {}", body.error.message)), &fields), &path, status),
+                Err(e) => page_error(&st, e, &path),
+            }
+        }
+        Err(e) => page_error(&st, e, &path),
+    }
 }

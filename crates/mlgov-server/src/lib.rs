@@ -112,6 +112,9 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/changes/{id}/approve", post(changes::approve))
         .route("/api/v1/changes/{id}/reject", post(changes::reject))
         .route("/api/v1/compare", post(api::compare_body))
+        .route("/changes", get(changes::changes_page).post(changes::propose_form))
+        .route("/changes/{id}", get(changes::proposal_view))
+        .route("/changes/{id}/{action}", post(changes::act_form))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
     Router::new()
         .merge(cached)
@@ -144,14 +147,9 @@ async fn as_of(State(st): State<AppState>, req: Request, next: Next) -> Response
         Err(e) => return ApiError::field("as_of", e).into_response(),
     };
     let st2 = st.clone();
-    let loaded = tokio::task::spawn_blocking(move || -> Result<mlgov_domain::KnowledgeBase, ApiError> {
-        let db = st2.db_path.as_ref().ok_or_else(|| ApiError::field("as_of", "this server has no database with a history"))?;
-        let store = mlgov_store_postgres::open_any(&db.to_string_lossy(), mlgov_store_postgres::OpenMode::Existing)?;
-        Ok(store.load_as_of(&at)?)
-    })
-    .await;
-    let kb = match loaded {
-        Ok(Ok(kb)) => kb,
+    let v2 = value.clone();
+    let state = match tokio::task::spawn_blocking(move || st2.as_of(&v2, &at)).await {
+        Ok(Ok(state)) => state,
         Ok(Err(e)) => return e.into_response(),
         Err(e) => return ApiError::Internal(e.to_string()).into_response(),
     };
@@ -172,15 +170,34 @@ async fn as_of(State(st): State<AppState>, req: Request, next: Next) -> Response
         inner.extensions_mut().insert(p.clone());
     }
     use tower::ServiceExt;
-    let mut resp = match app(AppState::from_kb(kb)).oneshot(inner).await {
+    let resp = match app(state).oneshot(inner).await {
         Ok(r) => r,
         Err(e) => match e {},
     };
+    let mut resp = carry_as_of(resp, &value).await;
     if let Ok(v) = HeaderValue::from_str(&value) {
         resp.headers_mut().insert("x-mlgov-as-of", v);
     }
     resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp
+}
+
+/// Keeps a reader of an earlier base there: internal links of an HTML page read with `?as_of=`
+/// carry it, and its GET forms send it along.
+async fn carry_as_of(resp: Response, value: &str) -> Response {
+    let html = resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if !html {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
+        return ApiError::Internal("response body".into()).into_response();
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let out = pages::carry_param(&text, "as_of", value);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::ETAG);
+    Response::from_parts(parts, Body::from(out))
 }
 
 async fn not_found(req: Request) -> Response {

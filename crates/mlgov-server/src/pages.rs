@@ -34,16 +34,18 @@ pub struct Cell {
     pub href: Option<String>,
     /// Numeric.
     pub num: bool,
+    /// Highlighted (a value a proposed change alters).
+    pub mark: bool,
 }
 
-fn t(s: impl Into<String>) -> Cell {
-    Cell { text: s.into(), href: None, num: false }
+pub(crate) fn t(s: impl Into<String>) -> Cell {
+    Cell { text: s.into(), ..Cell::default() }
 }
 fn n(s: impl ToString) -> Cell {
-    Cell { text: s.to_string(), href: None, num: true }
+    Cell { text: s.to_string(), num: true, ..Cell::default() }
 }
-fn link(s: impl Into<String>, href: Option<String>) -> Cell {
-    Cell { text: s.into(), href, num: false }
+pub(crate) fn link(s: impl Into<String>, href: Option<String>) -> Cell {
+    Cell { text: s.into(), href, ..Cell::default() }
 }
 fn r(e: &EntityRef) -> Cell {
     link(e.name.clone(), e.href.clone())
@@ -75,7 +77,7 @@ pub struct Table {
     pub json_href: String,
 }
 
-fn table(id: &str, caption: impl Into<String>, headers: &[&str], rows: Vec<Vec<Cell>>) -> Table {
+pub(crate) fn table(id: &str, caption: impl Into<String>, headers: &[&str], rows: Vec<Vec<Cell>>) -> Table {
     Table { id: id.into(), caption: caption.into(), headers: headers.iter().map(|h| h.to_string()).collect(), rows, ..Table::default() }
 }
 
@@ -143,9 +145,30 @@ pub struct Section {
     pub pager: Option<Pager>,
     /// Notes after the tables (what is observed, assumed or synthetic).
     pub notes: Vec<String>,
+    /// Forms that change something (POST, with the session's CSRF token).
+    pub forms: Vec<PostForm>,
 }
 
-fn section(id: &str, heading: impl Into<String>) -> Section {
+/// A form that changes something: posted with the session's CSRF token.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct PostForm {
+    /// Element id (field ids are prefixed with it).
+    pub id: String,
+    /// Action URL.
+    pub action: String,
+    /// Accessible label.
+    pub label: String,
+    /// Fields (kinds: text, textarea, select, checkbox, hidden).
+    pub fields: Vec<Field>,
+    /// Submit label.
+    pub submit: String,
+    /// The session's CSRF token.
+    pub csrf: String,
+    /// `post`, or `get` for a form that only changes what the page shows.
+    pub method: String,
+}
+
+pub(crate) fn section(id: &str, heading: impl Into<String>) -> Section {
     Section { id: id.into(), heading: heading.into(), ..Section::default() }
 }
 
@@ -177,13 +200,17 @@ pub struct Field {
     pub max: Option<i64>,
     /// Placeholder.
     pub placeholder: Option<String>,
+    /// Help text under the field.
+    pub help: Option<String>,
+    /// Must be filled.
+    pub required: bool,
 }
 
-fn select(name: &str, label: &str, value: &str, options: Vec<(String, String)>) -> Field {
+pub(crate) fn select(name: &str, label: &str, value: &str, options: Vec<(String, String)>) -> Field {
     Field { name: name.into(), label: label.into(), kind: "select".into(), value: value.into(), options: options.into_iter().map(|(value, label)| Opt { value, label }).collect(), ..Field::default() }
 }
 
-fn input(name: &str, label: &str, kind: &str, value: &str) -> Field {
+pub(crate) fn input(name: &str, label: &str, kind: &str, value: &str) -> Field {
     Field { name: name.into(), label: label.into(), kind: kind.into(), value: value.into(), ..Field::default() }
 }
 
@@ -300,7 +327,7 @@ pub fn not_found_page(path: &str) -> Response {
     PageError(ApiError::NotFound(format!("There is no page at {path}."))).into_response()
 }
 
-type PageResult = Result<Response, PageError>;
+pub(crate) type PageResult = Result<Response, PageError>;
 
 fn render_html(snap: Option<&Snapshot>, mut page: Page, path: &str, query: Option<&str>) -> String {
     let base_q: Vec<String> = query.unwrap_or("").split('&').filter(|p| !p.is_empty() && !p.starts_with("download=") && !p.starts_with("format=")).map(str::to_string).collect();
@@ -325,8 +352,71 @@ fn render_html(snap: Option<&Snapshot>, mut page: Page, path: &str, query: Optio
         page.data_json = Some(d.replace("</", "<\\/"));
     }
     let counts_line = snap.map(|s| format!("{} localities, {} networks, {} statements from {} sources", s.kb.localities.len(), s.kb.networks.len(), s.kb.statement_count(), s.kb.sources.len())).unwrap_or_default();
-    env().get_template("page.html").and_then(|tpl| tpl.render(minijinja::context! { page => minijinja::Value::from(minijinja::value::Serde(&page)), version => env!("CARGO_PKG_VERSION"), counts_line => counts_line }))
+    let as_of = snap.and_then(|s| s.as_of.clone());
+    // The same page of the current base: this path and query (the middleware took `as_of` out).
+    let current = match query.filter(|q| !q.is_empty()) {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_string(),
+    };
+    env().get_template("page.html").and_then(|tpl| tpl.render(minijinja::context! { page => minijinja::Value::from(minijinja::value::Serde(&page)), version => env!("CARGO_PKG_VERSION"), counts_line => counts_line, as_of => minijinja::Value::from(minijinja::value::Serde(&as_of)), current => current }))
         .unwrap_or_else(|e| format!("<!doctype html><title>template error</title><p>template error: {e}</p>"))
+}
+
+/// An HTML response of `page` over `snap` (pages that are not cached: forms, proposals).
+pub(crate) fn html(snap: &Snapshot, page: Page, path: &str, status: StatusCode) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "private, no-store")], render_html(Some(snap), page, path, None)).into_response()
+}
+
+/// `html` with every internal link (`href="/…"`, but not assets, static files, the API docs, or a
+/// link marked `data-current`) given `name=value`, and every GET form a hidden field for it: how
+/// a page read with `?as_of=` keeps its reader in that version of the base.
+pub fn carry_param(html: &str, name: &str, value: &str) -> String {
+    let enc = crate::params::encode(value);
+    let attr = value.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
+    // The templates escape `/` in attribute values as `&#x2f;`; it means `/` everywhere.
+    let html = html.replace("&#x2f;", "/");
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut rest = html.as_str();
+    loop {
+        let (href, form) = (rest.find("href=\"/"), rest.find("<form "));
+        let at = match (href, form) {
+            (None, None) => break,
+            (Some(h), None) => h,
+            (None, Some(f)) => f,
+            (Some(h), Some(f)) => h.min(f),
+        };
+        if Some(at) == form {
+            let Some(end) = rest[at..].find('>') else { break };
+            let tag = &rest[at..=at + end];
+            out.push_str(&rest[..=at + end]);
+            if tag.contains("method=\"get\"") {
+                out.push_str(&format!("<input type=\"hidden\" name=\"{name}\" value=\"{attr}\">"));
+            }
+            rest = &rest[at + end + 1..];
+            continue;
+        }
+        let start = at + "href=\"".len();
+        let Some(len) = rest[start..].find('"') else { break };
+        let url = &rest[start..start + len];
+        out.push_str(&rest[..start]);
+        let marked = rest[..at].ends_with("data-current ");
+        let skip = marked || url.starts_with("//") || ["/static/", "/assets/", "/api/docs", "/api/openapi.json"].iter().any(|p| url.starts_with(p)) || url.contains(&format!("{name}="));
+        if skip {
+            out.push_str(url);
+        } else {
+            let (path, frag) = url.split_once('#').map_or((url, None), |(p, f)| (p, Some(f)));
+            out.push_str(path);
+            out.push_str(if path.contains('?') { "&amp;" } else { "?" });
+            out.push_str(&format!("{name}={enc}"));
+            if let Some(f) = frag {
+                out.push('#');
+                out.push_str(f);
+            }
+        }
+        rest = &rest[start + len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Renders a page, or one of its tables as CSV/JSON when `download` is asked for.

@@ -39,6 +39,18 @@ pub struct Snapshot {
     pub surveys: crate::survey::Catalog,
     /// Rendered responses keyed by path and query.
     cache: Mutex<HashMap<String, CachedResponse>>,
+    /// Set when this snapshot is the base as recorded at an earlier moment (`?as_of=`).
+    pub as_of: Option<AsOfView>,
+}
+
+/// What a snapshot read with `?as_of=` shows: the moment asked for and the change set it resolved
+/// to (pages show it in a banner).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct AsOfView {
+    /// The value of `as_of` as given (`2026-03-01`, a UTC time, `cs:12`).
+    pub value: String,
+    /// The latest change set recorded then (None: before anything was recorded).
+    pub change_set: Option<i64>,
 }
 
 impl Snapshot {
@@ -66,7 +78,7 @@ impl Snapshot {
         for id in ids {
             names.insert(id.clone(), kb.display_name(id));
         }
-        Snapshot { kb, index, content_hash, names, surveys, cache: Mutex::new(HashMap::new()) }
+        Snapshot { kb, index, content_hash, names, surveys, cache: Mutex::new(HashMap::new()), as_of: None }
     }
 
     /// The display name of an id (public label for anonymised localities; the id when unknown).
@@ -117,10 +129,16 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
+/// How many earlier versions of the base (`?as_of=`, one per change set) a server keeps built.
+const AS_OF_CAPACITY: usize = 8;
+
 /// The state shared by every handler.
 #[derive(Clone)]
 pub struct AppState {
     inner: Arc<RwLock<Arc<Snapshot>>>,
+    /// Earlier versions of the base by the change set they end with, most recently used last;
+    /// emptied on every reload (a store replaced by `mlgov demo` numbers change sets anew).
+    as_of: Arc<Mutex<Vec<(Option<i64>, AppState)>>>,
     /// The database file the snapshot was loaded from (None for in-memory states in tests).
     pub db_path: Option<PathBuf>,
     /// Modification time of the database file at the last load.
@@ -134,7 +152,7 @@ impl AppState {
     }
 
     fn from_snapshot(snap: Snapshot) -> AppState {
-        AppState { inner: Arc::new(RwLock::new(Arc::new(snap))), db_path: None, loaded_mtime: Arc::new(Mutex::new(None)) }
+        AppState { inner: Arc::new(RwLock::new(Arc::new(snap))), as_of: Arc::new(Mutex::new(Vec::new())), db_path: None, loaded_mtime: Arc::new(Mutex::new(None)) }
     }
 
     /// Loads the knowledge base from an existing store: a SQLite file, or PostgreSQL when `db` is
@@ -144,6 +162,60 @@ impl AppState {
         s.db_path = Some(db.to_path_buf());
         *s.loaded_mtime.lock().expect("mtime lock") = mtime(db);
         Ok(s)
+    }
+
+    /// A state over the base as recorded at `view` (no surveys, no database: it never reloads).
+    pub fn as_of_view(kb: KnowledgeBase, view: AsOfView) -> AppState {
+        let mut snap = Snapshot::new(kb);
+        snap.as_of = Some(view);
+        AppState::from_snapshot(snap)
+    }
+
+    /// The state of the base as it was recorded at `at`, built once per change set and kept
+    /// ([`AS_OF_CAPACITY`] versions, least recently used dropped); `value` is what the user asked.
+    pub fn as_of(&self, value: &str, at: &mlgov_store::AsOf) -> Result<AppState, crate::error::ApiError> {
+        let db = self.db_path.as_ref().ok_or_else(|| crate::error::ApiError::field("as_of", "this server has no database with a history"))?;
+        let store = mlgov_store_postgres::open_any(&db.to_string_lossy(), mlgov_store_postgres::OpenMode::Existing)?;
+        let cs = store.change_set_at(at)?;
+        let view = AsOfView { value: value.to_string(), change_set: cs };
+        {
+            let mut cache = self.as_of.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(i) = cache.iter().position(|(k, _)| *k == cs) {
+                let hit = cache.remove(i);
+                let state = hit.1.clone();
+                cache.push(hit);
+                return Ok(state.relabelled(view));
+            }
+        }
+        let kb = match cs {
+            Some(n) => store.load_as_of(&mlgov_store::AsOf::ChangeSet(n))?,
+            None => KnowledgeBase::default(),
+        };
+        let state = AppState::as_of_view(kb, view);
+        let mut cache = self.as_of.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() >= AS_OF_CAPACITY {
+            cache.remove(0);
+        }
+        cache.push((cs, state.clone()));
+        Ok(state)
+    }
+
+    /// The change sets whose versions of the base are built and kept, least recently used first.
+    pub fn as_of_versions(&self) -> Vec<Option<i64>> {
+        self.as_of.lock().unwrap_or_else(|p| p.into_inner()).iter().map(|(k, _)| *k).collect()
+    }
+
+    /// The same built version shown under another `as_of` value (`2026-03-01` and `cs:4` may
+    /// read the same change set): shares the knowledge base and the response cache, whose keys
+    /// hold the URL with its `as_of`.
+    fn relabelled(&self, view: AsOfView) -> AppState {
+        let snap = self.snapshot();
+        if snap.as_of.as_ref().is_some_and(|v| v.value == view.value) {
+            return self.clone();
+        }
+        // Pages print the value asked for; the snapshot is rebuilt around the same (cloned)
+        // base only when the label differs, which is rare (one label per change set in practice).
+        AppState::as_of_view(snap.kb.clone(), view)
     }
 
     /// The current snapshot (cheap: clones an `Arc`).
@@ -168,6 +240,7 @@ impl AppState {
     pub fn reload(&self) -> Result<bool, StoreError> {
         let Some(db) = &self.db_path else { return Ok(false) };
         self.replace_snapshot(load_store(db)?);
+        self.as_of.lock().unwrap_or_else(|p| p.into_inner()).clear();
         *self.loaded_mtime.lock().expect("mtime lock") = mtime(db);
         Ok(true)
     }

@@ -469,6 +469,13 @@ impl Store for PgStore {
         Ok(out)
     }
 
+    fn change_set_at(&self, as_of: &mlgov_store::AsOf) -> Result<Option<i64>, StoreError> {
+        match as_of {
+            mlgov_store::AsOf::Instant(instant) => Ok(self.client().query_one("SELECT max(id) FROM change_sets WHERE recorded_at <= $1", &[&instant]).map_err(db)?.get(0)),
+            mlgov_store::AsOf::ChangeSet(n) => Ok(Some(*n)),
+        }
+    }
+
     fn load_as_of(&self, as_of: &mlgov_store::AsOf) -> Result<KnowledgeBase, StoreError> {
         let mut client = self.client();
         let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().map_err(db)?;

@@ -358,6 +358,9 @@ pub fn versions_keep_the_past(s: &mut dyn Store) {
     assert_eq!(after_fix.memberships.iter().find(|x| x.id.as_str() == "mem:se-euromed").unwrap().when.to, m.when.to);
     assert_eq!(sorted(s.load_as_of(&AsOf::ChangeSet(cs2.id)).unwrap()), sorted(now.clone()));
     assert_eq!(total_kb(&s.load_as_of(&AsOf::Instant("2000-01-01T00:00:00Z".into())).unwrap()), 0, "nothing was recorded in 2000");
+    assert_eq!(s.change_set_at(&AsOf::Instant("2000-01-01T00:00:00Z".into())).unwrap(), None);
+    assert_eq!(s.change_set_at(&AsOf::Instant("2999-01-01T00:00:00Z".into())).unwrap(), Some(cs2.id), "a moment after the last change set reads it");
+    assert_eq!(s.change_set_at(&AsOf::ChangeSet(first)).unwrap(), Some(first));
     assert_eq!(sorted(s.load_as_of(&AsOf::Instant("2999-01-01T00:00:00Z".into())).unwrap()), sorted(now));
 }
 

@@ -303,6 +303,10 @@ pub trait Store {
     fn latest_change_set(&self) -> Result<Option<i64>, StoreError>;
     /// Every recorded version of a record, oldest first (empty when the id was never stored).
     fn history(&self, id: &str) -> Result<Vec<Version>, StoreError>;
+    /// The change set a moment resolves to: the latest recorded at or before it (None before the
+    /// first); a change set resolves to itself. Two moments with the same answer read the same
+    /// base, so callers may cache [`Store::load_as_of`] by it.
+    fn change_set_at(&self, at: &AsOf) -> Result<Option<i64>, StoreError>;
     /// The knowledge base as it was recorded at a moment or right after a change set.
     fn load_as_of(&self, at: &AsOf) -> Result<KnowledgeBase, StoreError>;
     /// Rows per table.

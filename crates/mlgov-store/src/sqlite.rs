@@ -386,11 +386,15 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    fn change_set_at(&self, as_of: &crate::AsOf) -> Result<Option<i64>, StoreError> {
+        match as_of {
+            crate::AsOf::Instant(instant) => self.conn.query_row("SELECT max(id) FROM change_sets WHERE recorded_at <= ?1", params![instant], |r| r.get(0)).map_err(db),
+            crate::AsOf::ChangeSet(n) => Ok(Some(*n)),
+        }
+    }
+
     fn load_as_of(&self, as_of: &crate::AsOf) -> Result<KnowledgeBase, StoreError> {
-        let at: Option<i64> = match as_of {
-            crate::AsOf::Instant(instant) => self.conn.query_row("SELECT max(id) FROM change_sets WHERE recorded_at <= ?1", params![instant], |r| r.get(0)).map_err(db)?,
-            crate::AsOf::ChangeSet(n) => Some(*n),
-        };
+        let at = self.change_set_at(as_of)?;
         let mut kb = KnowledgeBase::default();
         let Some(at) = at else { return Ok(kb) };
         struct L<'a> {

@@ -2,7 +2,9 @@
 //! refer to stored records, sees the diff, a colleague comments, an admin approves (the rows are in
 //! the base and the proposal records the change set) or rejects; two conflicting proposals approved
 //! at the same moment: one applies, the other is refused with 409 and nothing of it is written.
-//! On SQLite and PostgreSQL.
+//! Contributors propose and follow only their own proposals; the explorer's pages do the same
+//! through forms with the session's CSRF token; every step is in the audit log. Pages read with
+//! `?as_of=` say so and keep their links there. On SQLite and PostgreSQL.
 
 use super::common::Env;
 use serde_json::json;
@@ -98,7 +100,125 @@ async fn the_api_reads_the_base_as_recorded_then(env: Env) {
     let bad = env.get("/api/v1/memberships?as_of=yesterday").await;
     assert_eq!(bad.status, 400);
     assert_eq!(bad.json()["error"]["fields"][0]["field"], "as_of");
-    assert_eq!(env.get(&format!("/localities/turin?as_of=cs:{first}")).await.status, 200, "pages too");
+    // Pages say which version they show and keep their links in it; the current base is a link
+    // away. The version is built once per change set, whatever moment names it.
+    let page = env.get(&format!("/localities/turin?as_of=cs:{first}")).await;
+    assert_eq!(page.status, 200, "pages too");
+    let html = page.text();
+    assert!(html.contains("class=\"as-of-banner\"") && html.contains(&format!("up to change set {first} (cs:{first})")), "{html}");
+    assert!(html.contains(&format!("href=\"/networks?as_of=cs:{first}\"")), "internal links carry as_of");
+    assert!(html.contains("<a data-current href=\"/localities/turin\">Back to the current base</a>"));
+    assert!(!env.get("/localities/turin").await.text().contains("as-of-banner"), "the current base has no banner");
+    let later = env.get("/localities/turin?as_of=2999-01-01").await.text();
+    assert!(later.contains("as-of-banner") && later.contains("mem:turin-acm-asof") || later.contains("ACM"), "the latest change set shows the approved row");
+    let built = env.state.as_of_versions();
+    assert_eq!(built.len(), 3, "three moments read (before anything, cs 1, cs 2), three versions built: {built:?}");
+    let _ = env.get(&format!("/api/v1/localities/turin?as_of=cs:{first}")).await;
+    assert_eq!(env.state.as_of_versions().len(), 3, "read again from the built version");
 }
 
-crate::both_backends!(proposals_are_reviewed_before_they_apply, the_api_reads_the_base_as_recorded_then);
+async fn post_as(env: &Env, bearer: &str, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+    let r = post(env, bearer, path, body).await;
+    (r.status, serde_json::from_slice(&r.body).unwrap_or(serde_json::Value::Null))
+}
+
+async fn contributors_follow_their_own_proposals_and_all_is_audited(env: Env) {
+    let (st, mine) = post_as(&env, &env.contributor_bearer, "/api/v1/changes", &membership("mem:turin-acm-cora", "2019")).await;
+    assert_eq!(st, 201, "{mine}");
+    let mine = mine["proposal"]["id"].as_i64().unwrap();
+    let (_, theirs) = post_as(&env, &env.researcher_bearer, "/api/v1/changes", &membership("mem:turin-acm-rita", "2019")).await;
+    let theirs = theirs["proposal"]["id"].as_i64().unwrap();
+    let listed: Vec<i64> = env.get_as(&env.contributor_bearer, "/api/v1/changes").await.json()["items"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
+    assert_eq!(listed, [mine], "a contributor sees their own proposals only");
+    assert_eq!(env.get_as(&env.researcher_bearer, "/api/v1/changes").await.json()["items"].as_array().unwrap().len(), 2, "a researcher sees all");
+    assert_eq!(env.get_as(&env.contributor_bearer, &format!("/api/v1/changes/{theirs}")).await.status, 404, "another's proposal is not revealed");
+    assert_eq!(post(&env, &env.contributor_bearer, &format!("/api/v1/changes/{theirs}/comments"), &json!({"text": "x"})).await.status, 404);
+    assert_eq!(post(&env, &env.contributor_bearer, &format!("/api/v1/changes/{mine}/comments"), &json!({"text": "source attached"})).await.status, 200);
+    assert_eq!(post(&env, &env.contributor_bearer, &format!("/api/v1/changes/{mine}/approve"), &json!({})).await.status, 403, "contributors do not decide");
+    assert_eq!(env.get_as(&env.viewer_bearer, "/api/v1/changes").await.status, 403, "viewers take no part");
+    assert_eq!(post(&env, &env.admin_bearer, &format!("/api/v1/changes/{mine}/approve"), &json!({})).await.status, 200);
+    assert_eq!(post(&env, &env.admin_bearer, &format!("/api/v1/changes/{mine}/approve"), &json!({})).await.status, 409);
+    assert_eq!(post(&env, &env.admin_bearer, &format!("/api/v1/changes/{theirs}/reject"), &json!({"text": "duplicate"})).await.status, 200);
+    let log = env.get_as(&env.admin_bearer, "/api/v1/audit?limit=50").await.json();
+    let entries: Vec<String> = log.as_array().or_else(|| log["items"].as_array()).expect("audit entries").iter().map(|e| format!("{} {} {}", e["user"].as_str().or(e["username"].as_str()).unwrap_or(""), e["action"].as_str().unwrap_or(""), e["resource"].as_str().unwrap_or(""))).collect();
+    for want in [format!("cora kb_change_propose proposal:{mine}"), format!("rita kb_change_propose proposal:{theirs}"), format!("cora kb_change_comment proposal:{mine}"), format!("root kb_change_reject proposal:{theirs}"), format!("root kb_change_approve_refused proposal:{mine}")] {
+        assert!(entries.contains(&want), "{want} not in {entries:?}");
+    }
+    assert!(entries.iter().any(|e| e.starts_with(&format!("root kb_change_approve proposal:{mine} change_set:"))), "{entries:?}");
+}
+
+fn form_body(fields: &[(&str, &str)]) -> String {
+    fields.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect::<Vec<_>>().join("&")
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+async fn form_post(env: &Env, cookie: &str, path: &str, fields: &[(&str, &str)]) -> super::common::Resp {
+    env.request("POST", path, &[("Cookie", cookie), ("Content-Type", "application/x-www-form-urlencoded")], form_body(fields).as_bytes()).await
+}
+
+fn statement<'a>(csrf: &'a str, id: &'a str, from: &'a str, update: bool) -> Vec<(&'a str, &'a str)> {
+    let mut f = vec![("csrf_token", csrf), ("mode", "one"), ("file", "memberships.csv"), ("col:id", id), ("col:network", "net:acm"), ("col:member", "loc:turin"), ("col:role", "member"), ("col:from", from), ("col:source", "src:caponio-clement-2020"), ("col:locator", "Table 3"), ("note", "Turin in ACM")];
+    if update {
+        f.push(("update", "1"));
+    }
+    f
+}
+
+async fn the_explorer_pages_propose_review_and_refuse_what_no_longer_applies(env: Env) {
+    let anon = env.get("/changes").await;
+    assert_eq!(anon.status, 401);
+    assert!(anon.text().contains("login?next=%2Fchanges"), "{}", anon.text());
+    let (cora, csrf) = env.login("cora").await;
+    let list = env.request("GET", "/changes?table=facts", &[("Cookie", &cora)], b"").await;
+    assert_eq!(list.status, 200);
+    let html = list.text();
+    assert!(html.contains(&format!("name=\"csrf_token\" value=\"{csrf}\"")) && html.contains("name=\"col:property\""), "a form for one fact, with the session's CSRF token");
+    // Without the token nothing happens.
+    let forged = form_post(&env, &cora, "/changes", &statement("", "mem:turin-acm-form", "2019", false)[1..]).await;
+    assert_eq!(forged.status, 403, "{}", forged.text());
+    // A bad row: the form again, with the problem's file, line and field, and what was typed.
+    let mut bad = statement(&csrf, "mem:turin-acm-form", "2019", false);
+    bad[4] = ("col:network", "net:acmm");
+    let r = form_post(&env, &cora, "/changes", &bad).await;
+    assert_eq!(r.status, 422);
+    assert!(r.text().contains("memberships.csv:2:network") && r.text().contains("value=\"net:acmm\""), "{}", r.text());
+    // One statement proposed through the form.
+    let r = form_post(&env, &cora, "/changes", &statement(&csrf, "mem:turin-acm-form", "2019", false)).await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    let at = r.header("location").unwrap().to_string();
+    assert!(at.starts_with("/changes/") && at.ends_with("?done=proposed"), "{at}");
+    let view = env.request("GET", &at, &[("Cookie", &cora)], b"").await.text();
+    assert!(view.contains("Statements it adds") && view.contains("mem:turin-acm-form") && view.contains("Proposed."), "{view}");
+    assert!(!view.contains("Approve and apply"), "a contributor cannot decide");
+    // The admin sees a correction highlighted, then a second correction of the same statement
+    // that no longer applies once the first is approved.
+    let (root, root_csrf) = env.login("root").await;
+    let id = at.trim_start_matches("/changes/").split('?').next().unwrap().to_string();
+    let r = form_post(&env, &root, &format!("/changes/{id}/approve"), &[("csrf_token", &root_csrf), ("text", "checked")]).await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert!(env.state.snapshot().kb.memberships.iter().any(|m| m.id.as_str() == "mem:turin-acm-form"));
+    let a = form_post(&env, &cora, "/changes", &statement(&csrf, "mem:turin-acm-form", "2017", true)).await.header("location").unwrap().to_string();
+    let b = form_post(&env, &cora, "/changes", &statement(&csrf, "mem:turin-acm-form", "2018", true)).await.header("location").unwrap().to_string();
+    let (a, b) = (a.split('?').next().unwrap().to_string(), b.split('?').next().unwrap().to_string());
+    let diff = env.request("GET", &a, &[("Cookie", &root)], b"").await.text();
+    assert!(diff.contains("Statements it corrects") && diff.contains("<mark>2017</mark>") && diff.contains("Approve and apply"), "{diff}");
+    assert_eq!(form_post(&env, &root, &format!("{a}/approve"), &[("csrf_token", &root_csrf)]).await.status, 303);
+    let refused = form_post(&env, &root, &format!("{b}/approve"), &[("csrf_token", &root_csrf)]).await;
+    assert_eq!(refused.status, 409);
+    assert!(refused.text().contains("Not done") && (refused.text().contains("no longer applies") || refused.text().contains("after this change was prepared")), "{}", refused.text());
+    let from = env.state.snapshot().kb.memberships.iter().find(|m| m.id.as_str() == "mem:turin-acm-form").and_then(|m| m.when.from.map(|d| d.to_string()));
+    assert_eq!(from.as_deref(), Some("2017"), "the approved correction stands, nothing of the refused one");
+    let c = form_post(&env, &root, &format!("{b}/comment"), &[("csrf_token", &root_csrf), ("text", "superseded by the 2017 correction")]).await;
+    assert_eq!(c.status, 303);
+    assert!(env.request("GET", &b, &[("Cookie", &cora)], b"").await.text().contains("superseded by the 2017 correction"), "the contributor reads the comment");
+}
+
+crate::both_backends!(
+    proposals_are_reviewed_before_they_apply,
+    the_api_reads_the_base_as_recorded_then,
+    contributors_follow_their_own_proposals_and_all_is_audited,
+    the_explorer_pages_propose_review_and_refuse_what_no_longer_applies,
+);

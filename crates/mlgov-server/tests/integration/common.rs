@@ -11,6 +11,9 @@ use mlgov_store::Store;
 use mlgov_store_postgres::testing::TestDb;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+/// The password of every test account.
+pub const PASSWORD: &str = "a long enough test password";
+
 /// A running server and its database.
 pub struct Env {
     /// Bound address.
@@ -25,6 +28,10 @@ pub struct Env {
     pub viewer_bearer: String,
     /// `Authorization` header value of the API token of a researcher in project `p1`.
     pub researcher_bearer: String,
+    /// `Authorization` header value of the API token of a contributor (`cora`).
+    pub contributor_bearer: String,
+    /// The accounts (users root, vera, rita, cora; password [`PASSWORD`]).
+    pub auth: mlgov_auth::Auth,
     /// Where the store is (SQLite file or PostgreSQL URL).
     pub location: PathBuf,
 }
@@ -85,16 +92,28 @@ impl Env {
         let auth = mlgov_auth::Auth::new(Box::new(mlgov_auth::SqliteAuthStore::in_memory().expect("auth store")), mlgov_auth::Config::default());
         let cli = mlgov_auth::Principal::cli_admin();
         let bearer = |name: &str, role: mlgov_auth::Role, projects: &[String]| {
-            auth.add_user(&cli, name, role, "a long enough test password", projects).expect("add user");
+            auth.add_user(&cli, name, role, PASSWORD, projects).expect("add user");
             format!("Bearer {}", auth.issue_token(&cli, name, "tests").expect("issue token").token)
         };
         let (admin_bearer, viewer_bearer) = (bearer("root", mlgov_auth::Role::Admin, &[]), bearer("vera", mlgov_auth::Role::Viewer, &[]));
         let researcher_bearer = bearer("rita", mlgov_auth::Role::Researcher, &["p1".to_string()]);
+        let contributor_bearer = bearer("cora", mlgov_auth::Role::Contributor, &[]);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let addr = listener.local_addr().expect("addr");
-        let app = mlgov_auth::http::mount(mlgov_server::app(state.clone()), auth);
+        let app = mlgov_auth::http::mount(mlgov_server::app(state.clone()), auth.clone());
         tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve") });
-        Env { addr, _db: db, state, admin_bearer, viewer_bearer, researcher_bearer, location }
+        Env { addr, _db: db, state, admin_bearer, viewer_bearer, researcher_bearer, contributor_bearer, auth, location }
+    }
+
+    /// Logs `user` in through the login form: the session cookie (`name=value`) and its CSRF
+    /// token, as a browser holds them.
+    pub async fn login(&self, user: &str) -> (String, String) {
+        let body = format!("username={user}&password={}&next=%2F", PASSWORD.replace(' ', "+"));
+        let r = self.request("POST", "/login", &[("Content-Type", "application/x-www-form-urlencoded")], body.as_bytes()).await;
+        assert_eq!(r.status, 303, "login {user}: {}", r.text());
+        let cookie = r.header("set-cookie").expect("a session cookie").split(';').next().unwrap().to_string();
+        let me = self.request("GET", "/api/v1/me", &[("Cookie", &cookie)], b"").await.json();
+        (cookie, me["csrf_token"].as_str().expect("csrf token").to_string())
     }
 
     /// Sends a request and reads the whole response.
