@@ -24,7 +24,9 @@ const check = (cond, msg) => { if (cond) { console.log(`ok   ${msg}`); } else { 
 async function newPage(width) {
   const ctx = await browser.newContext({ viewport: { width, height: 900 } });
   const page = await ctx.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`); });
+  // A refused approval answers 409 on purpose (the page says why); the browser logs the status.
+  const expected = (url, text) => /\/changes\/\d+\/approve$/.test(new URL(url).pathname) && text.includes('status of 409');
+  page.on('console', (m) => { if (m.type() === 'error' && !expected(page.url(), m.text())) errors.push(`${page.url()}: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
   page.on('request', (r) => { const u = r.url(); if (!u.startsWith(base) && !u.startsWith('data:') && !u.startsWith('blob:')) external.push(u); });
   return page;
@@ -235,6 +237,73 @@ try {
   check(await page.evaluate(() => window.__xss === undefined), 'no script from a locality name ran on the map');
   await page.goto(`${base}/localities/e2e-hostile`);
   check(await page.evaluate(() => window.__xss === undefined) && (await page.locator('h1').textContent()).includes('<img'), 'the profile shows the name as text and runs nothing');
+  // Proposals (issue 14): a contributor proposes one statement through the form; a reviewer
+  // approves it; the contributor proposes two corrections of that statement; two reviewers approve
+  // them at the same moment in two browsers: one applies, the other is refused and says why.
+  const password = 'e2e passphrase for reviewers';
+  for (const [username, role] of [['e2e-cora', 'contributor'], ['e2e-rev1', 'admin'], ['e2e-rev2', 'admin']]) {
+    const u = await api('POST', '/api/v1/users', { username, role, password });
+    check(u.status === 201, `${role} ${username} created (${u.status} ${u.status === 201 ? '' : u.text})`);
+  }
+  const signedIn = async (username) => {
+    const p = await newPage(1280);
+    await p.goto(`${base}/login?next=/changes`);
+    await p.fill('#username', username);
+    await p.fill('#password', password);
+    await Promise.all([p.waitForURL(`${base}/changes`), p.click('form[action="/login"] button[type="submit"]')]);
+    return p;
+  };
+  const cora = await signedIn('e2e-cora');
+  check((await cora.locator('h1').textContent()).includes('Proposed changes'), 'the contributor reaches the proposals page after logging in');
+  const propose = async (from, correct) => {
+    await cora.goto(`${base}/changes?table=memberships`);
+    const values = { id: 'mem:e2e-turin-acm', network: 'net:acm', member: 'loc:turin', role: 'member', from, source: 'src:caponio-clement-2020', locator: 'Table 3' };
+    for (const [k, v] of Object.entries(values)) await cora.fill(`#statement [name="col:${k}"]`, v);
+    await cora.fill('#statement [name="note"]', `Turin in ACM from ${from}`);
+    if (correct) await cora.check('#statement [name="update"]');
+    await Promise.all([cora.waitForURL(/\/changes\/\d+\?done=proposed$/), cora.click('#statement button[type="submit"]')]);
+    return new URL(cora.url()).pathname;
+  };
+  const first = await propose('2019', false);
+  check((await cora.locator('#added').textContent()).includes('mem:e2e-turin-acm'), 'the proposal shows the statement it adds');
+  check(await cora.locator('#approve').count() === 0, 'a contributor is offered no approval');
+  await cora.screenshot({ path: `${shots}/proposal-contributor.png`, fullPage: true });
+  const rev1 = await signedIn('e2e-rev1');
+  const rev2 = await signedIn('e2e-rev2');
+  await rev1.goto(`${base}${first}`);
+  await Promise.all([rev1.waitForURL(/done=approved/), rev1.click('#approve button[type="submit"]')]);
+  check((await rev1.locator('.notice').first().textContent()).includes('Approved'), 'the first proposal is approved and applied');
+  const a = await propose('2017', true);
+  const b = await propose('2018', true);
+  await rev1.goto(`${base}${a}`);
+  await rev2.goto(`${base}${b}`);
+  check((await rev1.locator('#corrected mark').first().textContent()).trim() === '2017', 'the reviewer sees the corrected value highlighted');
+  await rev1.screenshot({ path: `${shots}/proposal-review.png`, fullPage: true });
+  const decided = (u) => u.pathname.endsWith('/approve') || u.search.includes('done=approved');
+  await Promise.all([
+    Promise.all([rev1.waitForURL(decided), rev1.click('#approve button[type="submit"]')]),
+    Promise.all([rev2.waitForURL(decided), rev2.click('#approve button[type="submit"]')]),
+  ]);
+  await rev1.waitForFunction(() => document.querySelector('.notice') !== null);
+  await rev2.waitForFunction(() => document.querySelector('.notice') !== null);
+  const n1 = await rev1.locator('.notice').first().textContent();
+  const n2 = await rev2.locator('.notice').first().textContent();
+  const won = [n1, n2].filter((t) => t.includes('Approved')).length;
+  const refused = [n1, n2].filter((t) => t.includes('Not done')).length;
+  check(won === 1 && refused === 1, `two concurrent approvals: one applies, one is refused (${n1.trim()} | ${n2.trim()})`);
+  const loser = n1.includes('Not done') ? rev1 : rev2;
+  await loser.screenshot({ path: `${shots}/proposal-refused.png`, fullPage: true });
+  check(await loser.locator('#again-form textarea').count() === 1, 'the refused proposal offers to propose its rows again against the current base');
+  const winner = n1.includes('Approved') ? '2017' : '2018';
+  const stored = await (await fetch(`${base}/api/v1/memberships?member=loc:turin&network=net:acm&per_page=200`)).json();
+  const row = (stored.items || []).find((m) => m.id === 'mem:e2e-turin-acm');
+  const loserYear = winner === '2017' ? '2018' : '2017';
+  check(row && JSON.stringify(row).includes(winner) && !JSON.stringify(row).includes(loserYear), `the base holds the winner's start year ${winner}, nothing of the refused one`);
+  // Reading the base as it was before: a banner, and links that stay in that version.
+  await cora.goto(`${base}/localities/turin?as_of=cs:1`);
+  check(await cora.locator('.as-of-banner').count() === 1, 'a page read with as_of says which version it shows');
+  const net = cora.locator('main a[href^="/networks/"]').first();
+  check(((await net.getAttribute('href')) || '').includes('as_of=cs:1'), 'its links keep the version');
   // Phone width.
   const phone = await newPage(375);
   await phone.goto(`${base}/localities/saint-etienne`);

@@ -231,9 +231,21 @@ impl Proposals {
         }
     }
 
-    fn out(&self, p: Proposal) -> ProposalOut {
-        let d = diff(&self.st.snapshot().kb, &p.files, p.update);
-        ProposalOut { proposal: p, diff: d }
+    /// The proposal with its diff against the current base; a pending proposal whose corrections
+    /// touch statements recorded after it was prepared does not apply (approval would be refused).
+    fn out(&self, store: &dyn Store, p: Proposal) -> Result<ProposalOut, ApiError> {
+        let mut d = diff(&self.st.snapshot().kb, &p.files, p.update);
+        if p.status == "pending" {
+            let since = p.prepared_against.unwrap_or(0);
+            for r in &d.corrected {
+                let current = store.history(&r.id)?.into_iter().rev().find(|v| v.closed.is_none());
+                if let Some(v) = current.filter(|v| v.opened.id > since) {
+                    d.applies = false;
+                    d.problems.push(FieldError { field: format!("{}:{}", r.table, r.id), message: format!("recorded again in change set {} by {} after this proposal was prepared (against change set {since}); propose it again against the current base", v.opened.id, v.opened.recorded_by) });
+                }
+            }
+        }
+        Ok(ProposalOut { proposal: p, diff: d })
     }
 
     fn propose(&self, req: ChangeRequest) -> Result<ProposalOut, ApiError> {
@@ -249,7 +261,7 @@ impl Proposals {
         let id = store.put_proposal(&p)?;
         self.audit("kb_change_propose", &format!("proposal:{id}"));
         let stored = store.proposal(id)?.ok_or_else(|| ApiError::Internal("the proposal was not stored".into()))?;
-        Ok(self.out(stored))
+        self.out(store.as_ref(), stored)
     }
 
     fn list(&self) -> Result<Vec<Proposal>, ApiError> {
@@ -260,7 +272,8 @@ impl Proposals {
     fn get(&self, id: i64) -> Result<ProposalOut, ApiError> {
         require_participant(&self.who, Action::Read, "read proposed changes")?;
         let store = open_store(&self.st)?;
-        Ok(self.out(self.visible(store.as_ref(), id)?))
+        let p = self.visible(store.as_ref(), id)?;
+        self.out(store.as_ref(), p)
     }
 
     fn comment(&self, id: i64, text: String) -> Result<ProposalOut, ApiError> {
@@ -273,7 +286,7 @@ impl Proposals {
         store.comment_proposal(id, &Comment { at: mlgov_store::utc_now(), by: self.who.username.clone(), text })?;
         self.audit("kb_change_comment", &format!("proposal:{id}"));
         let p = store.proposal(id)?.ok_or_else(|| ApiError::NotFound(format!("no proposal {id}")))?;
-        Ok(self.out(p))
+        self.out(store.as_ref(), p)
     }
 
     /// Approves (applies) or rejects proposal `id`.
@@ -313,7 +326,7 @@ impl Proposals {
         store.apply(&change)?;
         self.st.reload().map_err(ApiError::from)?;
         let p = store.proposal(id)?.ok_or_else(|| ApiError::NotFound(format!("no proposal {id}")))?;
-        Ok(self.out(p))
+        self.out(store.as_ref(), p)
     }
 
     fn reject(&self, id: i64, note: String) -> Result<ProposalOut, ApiError> {
@@ -321,7 +334,7 @@ impl Proposals {
         store.proposal(id)?.ok_or_else(|| ApiError::NotFound(format!("no proposal {id}")))?;
         store.reject_proposal(&Decision { proposal: id, by: self.who.username.clone(), note: Some(note).filter(|n| !n.trim().is_empty()) })?;
         let p = store.proposal(id)?.ok_or_else(|| ApiError::NotFound(format!("no proposal {id}")))?;
-        Ok(self.out(p))
+        self.out(store.as_ref(), p)
     }
 }
 
@@ -552,6 +565,20 @@ fn proposal_page(who: &Principal, out: &ProposalOut, notice: Option<String>, pro
             vec![pages::t(s(c, "subject")), pages::t(s(c, "about").replace('_', " ")), mine, pages::t(s(&x, "value")), pages::t(s(&cit, "source")), pages::t(s(&cit, "locator"))]
         })).collect()));
     page.sections.push(diff);
+    let may_propose = who.may(Action::Write, Resource::KbChanges, None) || (who.may(Action::Write, Resource::OwnKbChanges, None) && p.submitted_by == who.username);
+    if p.status == "pending" && !d.applies && p.files.len() == 1 && may_propose {
+        let (file, rows) = p.files.iter().next().expect("one file");
+        let mut again = pages::section("again", "Propose it again");
+        again.paragraphs.push("Edit the rows against the current base (the problems above say what moved) and propose them as a new proposal; this one stays as it is until a reviewer rejects it.".into());
+        again.forms.push(form("again-form", "/changes", "Propose the rows again", "Propose again against the current base", who, vec![
+            Field { kind: "hidden".into(), name: "mode".into(), value: "rows".into(), ..Field::default() },
+            Field { kind: "hidden".into(), name: "file".into(), value: file.clone(), ..Field::default() },
+            field("rows", &format!("Rows of {file}"), "textarea", rows, None, true),
+            field("note", "Note for the reviewer", "text", &format!("{} (again, replaces proposal {})", p.note.clone().unwrap_or_default(), p.id).trim_start().to_string(), None, false),
+            field("update", "Rows whose id is stored with other content are corrections", "checkbox", if p.update { "1" } else { "" }, None, false),
+        ]));
+        page.sections.push(again);
+    }
     let mut files = pages::section("files", "Rows as submitted");
     for (name, text) in &p.files {
         let id = format!("file-{}", name.trim_end_matches(".csv").replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
@@ -576,10 +603,11 @@ fn proposal_page(who: &Principal, out: &ProposalOut, notice: Option<String>, pro
 pub async fn changes_page(State(st): State<AppState>, who: Option<Extension<Principal>>, auth: Option<Extension<Auth>>, RawQuery(q): RawQuery) -> Response {
     let mut params = crate::params::Params::parse(q.as_deref());
     let table = params.string("table").unwrap_or_default();
+    let dl = wanted_download(&mut params);
     let c = core(st.clone(), who, auth);
     let who = c.who.clone();
     match with(c, |c| c.list()).await {
-        Ok(items) => pages::html(&st.snapshot(), list_page(&who, &items, &table, &[], &[]), "/changes", StatusCode::OK),
+        Ok(items) => respond(&st, list_page(&who, &items, &table, &[], &[]), "/changes", dl),
         Err(e) => page_error(&st, e, "/changes"),
     }
 }
@@ -618,6 +646,26 @@ pub async fn propose_form(State(st): State<AppState>, who: Option<Extension<Prin
     }
 }
 
+/// `download=<table>&format=csv|json`, as on every page.
+fn wanted_download(p: &mut crate::params::Params) -> Option<(String, String)> {
+    let id = p.string("download")?;
+    Some((id, p.choice("format", &["csv", "json"]).unwrap_or_else(|| "csv".into())))
+}
+
+/// The page, or one of its tables when a download is asked for.
+fn respond(st: &AppState, page: Page, path: &str, dl: Option<(String, String)>) -> Response {
+    match dl {
+        Some((id, format)) => match pages::download(&page, &id, &format) {
+            Ok(mut r) => {
+                r.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("private, no-store"));
+                r
+            }
+            Err(e) => e.into_response(),
+        },
+        None => pages::html(&st.snapshot(), page, path, StatusCode::OK),
+    }
+}
+
 fn done_notice(q: Option<&str>) -> Option<String> {
     let done = crate::params::Params::parse(q).string("done")?;
     Some(match done.as_str() {
@@ -635,8 +683,9 @@ pub async fn proposal_view(State(st): State<AppState>, who: Option<Extension<Pri
     let Ok(id) = id.parse::<i64>() else { return page_error(&st, ApiError::NotFound(format!("no proposal {id}")), &path) };
     let c = core(st.clone(), who, auth);
     let who = c.who.clone();
+    let dl = wanted_download(&mut crate::params::Params::parse(q.as_deref()));
     match with(c, move |c| c.get(id)).await {
-        Ok(out) => pages::html(&st.snapshot(), proposal_page(&who, &out, done_notice(q.as_deref()), &[]), &path, StatusCode::OK),
+        Ok(out) => respond(&st, proposal_page(&who, &out, done_notice(q.as_deref()), &[]), &path, dl),
         Err(e) => page_error(&st, e, &path),
     }
 }

@@ -419,12 +419,18 @@ pub fn carry_param(html: &str, name: &str, value: &str) -> String {
     out
 }
 
+/// One table of `page` as CSV or JSON (`download=<table id>&format=csv|json` on pages that are
+/// not cached).
+pub(crate) fn download(page: &Page, id: &str, format: &str) -> PageResult {
+    let tb = page.sections.iter().flat_map(|s| s.tables.iter()).find(|tb| tb.id == id)
+        .ok_or_else(|| ApiError::field("download", format!("no table {id:?} on this page; expected one of: {}", page.sections.iter().flat_map(|s| s.tables.iter().map(|t| t.id.clone())).collect::<Vec<_>>().join(", "))))?;
+    Ok(download_table(tb, format))
+}
+
 /// Renders a page, or one of its tables as CSV/JSON when `download` is asked for.
 fn finish(snap: &Snapshot, page: Page, path: &str, query: Option<&str>, download: Option<(String, String)>) -> PageResult {
     if let Some((id, format)) = download {
-        let tb = page.sections.iter().flat_map(|s| s.tables.iter()).find(|tb| tb.id == id)
-            .ok_or_else(|| ApiError::field("download", format!("no table {id:?} on this page; expected one of: {}", page.sections.iter().flat_map(|s| s.tables.iter().map(|t| t.id.clone())).collect::<Vec<_>>().join(", "))))?;
-        return Ok(download_table(tb, &format));
+        return self::download(&page, &id, &format);
     }
     let html = render_html(Some(snap), page, path, query);
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())

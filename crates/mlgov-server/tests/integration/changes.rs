@@ -191,6 +191,8 @@ async fn the_explorer_pages_propose_review_and_refuse_what_no_longer_applies(env
     let at = r.header("location").unwrap().to_string();
     assert!(at.starts_with("/changes/") && at.ends_with("?done=proposed"), "{at}");
     let view = env.request("GET", &at, &[("Cookie", &cora)], b"").await.text();
+    let csv = env.request("GET", &format!("{}&download=added&format=csv", at), &[("Cookie", &cora)], b"").await;
+    assert!(csv.status == 200 && csv.text().starts_with("table,id,content\n") && csv.text().contains("mem:turin-acm-form"), "{}", csv.text());
     assert!(view.contains("Statements it adds") && view.contains("mem:turin-acm-form") && view.contains("Proposed."), "{view}");
     assert!(!view.contains("Approve and apply"), "a contributor cannot decide");
     // The admin sees a correction highlighted, then a second correction of the same statement
@@ -209,6 +211,7 @@ async fn the_explorer_pages_propose_review_and_refuse_what_no_longer_applies(env
     let refused = form_post(&env, &root, &format!("{b}/approve"), &[("csrf_token", &root_csrf)]).await;
     assert_eq!(refused.status, 409);
     assert!(refused.text().contains("Not done") && (refused.text().contains("no longer applies") || refused.text().contains("after this change was prepared")), "{}", refused.text());
+    assert!(refused.text().contains("after this proposal was prepared") && refused.text().contains("Propose again against the current base"), "the proposal says it does not apply and offers to propose it again");
     let from = env.state.snapshot().kb.memberships.iter().find(|m| m.id.as_str() == "mem:turin-acm-form").and_then(|m| m.when.from.map(|d| d.to_string()));
     assert_eq!(from.as_deref(), Some("2017"), "the approved correction stands, nothing of the refused one");
     let c = form_post(&env, &root, &format!("{b}/comment"), &[("csrf_token", &root_csrf), ("text", "superseded by the 2017 correction")]).await;
