@@ -158,9 +158,10 @@ impl AppState {
     /// Loads the knowledge base from an existing store: a SQLite file, or PostgreSQL when `db` is
     /// a `postgres://` URL (then reloads happen on `POST /api/v1/reload` only).
     pub fn open(db: &Path) -> Result<AppState, StoreError> {
+        let before = mtime(db);
         let mut s = AppState::from_snapshot(load_store(db)?);
         s.db_path = Some(db.to_path_buf());
-        *s.loaded_mtime.lock().expect("mtime lock") = mtime(db);
+        *s.loaded_mtime.lock().expect("mtime lock") = before;
         Ok(s)
     }
 
@@ -239,9 +240,13 @@ impl AppState {
     /// Reloads from the database file; returns whether a database is attached.
     pub fn reload(&self) -> Result<bool, StoreError> {
         let Some(db) = &self.db_path else { return Ok(false) };
+        // The modification time is read before the store: a write that lands while the store is
+        // read leaves a newer time behind, and the next check reloads again (read after, it
+        // would hide that write until the next one).
+        let before = mtime(db);
         self.replace_snapshot(load_store(db)?);
         self.as_of.lock().unwrap_or_else(|p| p.into_inner()).clear();
-        *self.loaded_mtime.lock().expect("mtime lock") = mtime(db);
+        *self.loaded_mtime.lock().expect("mtime lock") = before;
         Ok(true)
     }
 
