@@ -676,6 +676,16 @@ impl Record for Fact {
             }
         }
         let qualifier = r.opt_text("qualifier");
+        if property == Some(crate::property::Property::Finding) {
+            match qualifier.as_deref() {
+                Some(q) => {
+                    if let Err(m) = crate::property::parse_finding_qualifier(q) {
+                        r.problems.push(FieldProblem { field: "qualifier".into(), message: m });
+                    }
+                }
+                None => r.problems.push(FieldProblem { field: "qualifier".into(), message: "a finding needs its topic (and scope), e.g. isolation@size:small".into() }),
+            }
+        }
         let when = r.interval();
         let note = r.opt_text("note");
         let citation = r.citation();

@@ -20,8 +20,55 @@ vocab!(
     PartnerType => "partner_type", IssueFocus => "issue_focus", Headquarters => "headquarters",
     EngagementMode => "engagement_mode", InterviewsTotal => "interviews_total",
     PerceivedPublicAttitudes => "perceived_public_attitudes", GeonamesId => "geonames_id",
-    Coordinates => "coordinates", Subdivision => "subdivision",
+    Coordinates => "coordinates", Subdivision => "subdivision", Finding => "finding",
+    NetworkProfessional => "network_professional",
 });
+
+vocab!(
+    /// What a study's finding is about (the first part of a `finding` fact's qualifier): the
+    /// learning profile and the explorer look findings up by topic.
+    FindingTopic, "finding topic" {
+    Design => "design", Isolation => "isolation", HorizontalTies => "horizontal_ties",
+    VerticalTies => "vertical_ties", InternalTies => "internal_ties", EuLinks => "eu_links",
+    NgoBridges => "ngo_bridges", InformationSources => "information_sources",
+    CivilSociety => "civil_society", EnablingOfficer => "enabling_officer",
+    EnablingPublicOpinion => "enabling_public_opinion", EnablingResponsibility => "enabling_responsibility",
+    Pandemic => "pandemic", Index => "index", NetworkDatabase => "network_database",
+    NetworkTypes => "network_types", Drivers => "drivers",
+});
+
+/// Which localities a study's finding is about (the part of a `finding` qualifier after `@`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FindingScope {
+    /// Every locality studied.
+    All,
+    /// Localities of a size class (`size:small`).
+    Size(String),
+    /// Localities of a typology class (`type:left_behind`).
+    Type(String),
+    /// Localities of a political orientation (`orientation:conservative`).
+    Orientation(String),
+    /// Localities of one country (`country:NL`).
+    Country(String),
+}
+
+/// Parses a `finding` fact's qualifier, `topic` or `topic@scope` (scope: `all`, `size:<class>`,
+/// `type:<typology>`, `orientation:<orientation>`, `country:<ISO code>`).
+pub fn parse_finding_qualifier(q: &str) -> Result<(FindingTopic, FindingScope), String> {
+    let (topic, scope) = q.split_once('@').unwrap_or((q, "all"));
+    let topic: FindingTopic = topic.trim().parse().map_err(|e: crate::vocab::VocabError| e.to_string())?;
+    let scope = scope.trim();
+    let bad = || format!("finding scope {scope:?}: expected all, size:<rural_area|small_town|medium_town|large_city>, type:<revitalising|marginal|in_transition|left_behind>, orientation:<progressive|conservative|mixed>, country:<ISO code>");
+    let scope = match scope.split_once(':') {
+        None if scope == "all" => FindingScope::All,
+        Some(("size", v)) if SizeClass::ALL.contains(&v) => FindingScope::Size(v.into()),
+        Some(("type", v)) if Typology::ALL.contains(&v) => FindingScope::Type(v.into()),
+        Some(("orientation", v)) if Orientation::ALL.contains(&v) => FindingScope::Orientation(v.into()),
+        Some(("country", v)) if crate::country::is_iso_alpha2(v) => FindingScope::Country(v.into()),
+        _ => return Err(bad()),
+    };
+    Ok((topic, scope))
+}
 
 /// The type of a property's value.
 #[derive(Clone, Copy, Debug)]
@@ -62,7 +109,7 @@ impl Property {
     pub fn value_type(&self) -> ValueType {
         use Property as P;
         match self {
-            P::Name | P::Description | P::Region | P::EngagementMode => ValueType::Text,
+            P::Name | P::Description | P::Region | P::EngagementMode | P::Finding => ValueType::Text,
             P::Population | P::Interviews | P::MemberCount | P::InterviewsTotal | P::GeonamesId => ValueType::Count,
             P::Subdivision => ValueType::SubdivisionCode,
             P::Coordinates => ValueType::LatLon,
@@ -74,7 +121,7 @@ impl Property {
             P::Typology => word::<Typology>(),
             P::PoliticalOrientation => word::<Orientation>(),
             P::PolicyOutcome => word::<PolicyOutcome>(),
-            P::IntegrationOfficer => ValueType::Bool,
+            P::IntegrationOfficer | P::NetworkProfessional => ValueType::Bool,
             P::AdministrativeRole => word::<AdministrativeRole>(),
             P::PolicyConfiguration => word::<PolicyConfiguration>(),
             P::Founded | P::Ended => ValueType::Date,
@@ -104,6 +151,8 @@ impl Property {
             P::PoliticalOrientation => &[IdKind::Locality, IdKind::Person, IdKind::Organisation],
             P::PolicyConfiguration => &[IdKind::Country],
             P::Interviews => &[IdKind::Country, IdKind::Source, IdKind::Locality],
+            P::Finding => &[IdKind::Source],
+            P::NetworkProfessional => &[IdKind::Person],
             P::Founded | P::Ended | P::Scale | P::Activity | P::Region | P::Country | P::Headquarters => NET_ORG,
             P::Origin | P::Focus | P::Institutionalisation | P::MemberType | P::MemberCount | P::FundingModel | P::PartnerType
             | P::IssueFocus => NET,
@@ -113,7 +162,7 @@ impl Property {
     /// Whether several values may hold at once (such facts never conflict).
     pub fn is_multi(&self) -> bool {
         use Property as P;
-        matches!(self, P::Name | P::Description | P::Activity | P::MemberType | P::Region | P::Country | P::PartnerType | P::IssueFocus)
+        matches!(self, P::Name | P::Description | P::Activity | P::MemberType | P::Region | P::Country | P::PartnerType | P::IssueFocus | P::Finding)
     }
 
     /// Checks a value against the type; the message says what was expected.
