@@ -99,7 +99,7 @@ REGIONS = [
     ("NL-DR", "Assen", ["Drenthe"]), ("NL-OV", "Zwolle", ["Overijssel"]), ("NL-ZH", "Rotterdam", ["South Holland"]),
     ("NL-UT", "Utrecht", ["Utrecht"]),
     ("PL-30", "Poznań", ["Greater Poland"]), ("PL-02", "Wrocław", ["Lower Silesia"]), ("PL-24", "Katowice", []),
-    ("SE-K", "Karlskrona", ["Blekinge"]), ("SE-W", "Falun", ["Dalarna"]), ("SE-X", "Gävle", ["Gävleborg", "Gavle"]),
+    ("SE-K", "Karlskrona", ["Blekinge"]), ("SE-W", "Falun", ["Dalarna"]), ("SE-X", "Gävle", ["Gävleborg"]),
     ("SE-F", "Jönköping", ["Jönköping"]), ("SE-M", "Malmö", ["Scania"]),
     ("CA-BC", "Vancouver", ["British Columbia"]), ("CA-ON", "Toronto", ["Ontario"]), ("CA-QC", "Montréal", ["Quebec"]),
     ("GB-ENG", "Birmingham", []), ("US-NY", "New York City", []), ("US-CA", "San Francisco", []),

@@ -28,7 +28,7 @@ pub struct Assemblage {
     pub total: usize,
 }
 
-fn actor_type(kb: &KnowledgeBase, id: &Id) -> &'static str {
+pub(crate) fn actor_type(kb: &KnowledgeBase, id: &Id) -> &'static str {
     match id.kind() {
         IdKind::Locality => "municipalities",
         IdKind::Person => "persons",

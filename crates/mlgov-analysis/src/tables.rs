@@ -253,9 +253,16 @@ pub fn compare(kb: &KnowledgeBase, ids: &[Id], opts: &CompareOptions) -> Vec<Cit
                     && (opts.roles || !m.role.is_leading())
             }).collect();
             ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.network.cmp(&b.network)));
+            // Reproducing a table: the network under the name that table prints (a `name` fact
+            // citing the same source and table), else its current name.
+            let printed = |net: &Id| -> String {
+                opts.only.as_ref().and_then(|(s, l)| {
+                    kb.facts_of(net, Property::Name).into_iter().find(|f| f.citation.source.as_str() == s && f.citation.locator.starts_with(l.as_str())).map(|f| f.value.clone())
+                }).unwrap_or_else(|| kb.display_name(net))
+            };
             let memberships = ms.iter().map(|m| CompareMembership {
                 network: m.network.to_string(),
-                name: kb.display_name(&m.network),
+                name: printed(&m.network),
                 role: m.role.to_string(),
                 from: m.when.start_year(),
                 to: m.when.end_year(),

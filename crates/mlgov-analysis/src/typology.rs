@@ -15,11 +15,33 @@
 //!   development, security −1; welcoming, undocumented migrants, rights, asylum, rescue at sea +1).
 //!
 //! A trait with evidence on both poles scores the mean of its evidence. The position is the mean of
-//! the known traits; ≤ −0.5 is "sponsored", ≥ 0.5 "militant", otherwise "intermediate"; with no
-//! known trait, "unknown". The stated `origin` fact is shown beside the computed position.
+//! the known traits, computed only when at least [`MIN_TRAITS`] of the four are observed (the
+//! coverage, k of 4, is always shown): ≤ −0.5 is "sponsored", ≥ 0.5 "militant", otherwise
+//! "intermediate"; with fewer observed traits, "unknown" (one trait alone placed ANCI at the
+//! militant pole from its national scale). The stated `origin` fact and the paper's own placement
+//! (`spectrum_placement` facts, with their quotes) are shown beside the computed position, with a
+//! sentence when they differ; where the paper places a network, its placement is the class mlgov
+//! reports (so the Palermo Charter Platform Process, "a rare example of international networking
+//! effort with a militant agenda", stays militant although its cross-border scope pulls the traits
+//! towards the sponsored pole). Relative placements (`less_militant_than`) are checked against the
+//! computed positions.
 
 use mlgov_domain::{Id, KnowledgeBase, OrganisationKind, Property, RelationKind};
 use serde::Serialize;
+
+/// Observed traits needed for a position.
+pub const MIN_TRAITS: usize = 2;
+
+/// A source's own placement of the network, with its citation.
+#[derive(Clone, Debug, Serialize)]
+pub struct Placement {
+    /// sponsored / intermediate / militant.
+    pub value: String,
+    /// Source, locator (the quote).
+    pub citation: String,
+    /// What else the statement notes.
+    pub note: Option<String>,
+}
 
 /// One piece of evidence for a trait.
 #[derive(Clone, Debug, Serialize)]
@@ -56,8 +78,23 @@ pub struct NetworkTypology {
     pub name: String,
     /// The four traits.
     pub traits: Vec<Trait>,
-    /// Mean of known trait scores.
+    /// Mean of known trait scores (only with at least [`MIN_TRAITS`] observed).
     pub position: Option<f64>,
+    /// Observed traits (k of 4).
+    pub coverage: usize,
+    /// What the traits alone give (sponsored / intermediate / militant / unknown).
+    pub computed_class: String,
+    /// Where `class` comes from: `paper` (a source places the network) or `traits`.
+    pub class_from: String,
+    /// The sources' own placements (absolute: sponsored, intermediate, militant).
+    pub paper: Vec<Placement>,
+    /// The sources' relative placements: the networks this one is less militant than, with
+    /// their computed positions and citations.
+    pub less_militant_than: Vec<(String, Option<f64>, String)>,
+    /// `agrees`, `differs`, or empty when no source places the network.
+    pub agreement: String,
+    /// Why the computed class differs from the paper's placement.
+    pub explanation: Option<String>,
     /// sponsored / intermediate / militant / unknown.
     pub class: String,
     /// Stated origin facts (sponsored / grassroots / mixed).
@@ -92,6 +129,20 @@ fn org_score(kb: &KnowledgeBase, id: &Id) -> Option<f64> {
 
 /// Places one network on the spectrum.
 pub fn network_typology(kb: &KnowledgeBase, id: &Id) -> NetworkTypology {
+    let cite = |c: &mlgov_domain::Citation| format!("{}, {}", kb.display_name(&c.source), c.locator);
+    let facts = |p: Property| kb.facts_of(id, p);
+    let traits = network_traits(kb, id);
+    placed(kb, id, traits, &cite, &facts)
+}
+
+/// The position of known trait scores, when at least [`MIN_TRAITS`] are known.
+fn position_of(traits: &[Trait]) -> Option<f64> {
+    let known: Vec<f64> = traits.iter().filter_map(|t| t.score).collect();
+    (known.len() >= MIN_TRAITS).then(|| known.iter().sum::<f64>() / known.len() as f64)
+}
+
+/// The four traits of a network with their evidence.
+pub fn network_traits(kb: &KnowledgeBase, id: &Id) -> Vec<Trait> {
     let cite = |c: &mlgov_domain::Citation| format!("{}, {}", kb.display_name(&c.source), c.locator);
     let facts = |p: Property| kb.facts_of(id, p);
     let mut traits = Vec::new();
@@ -140,21 +191,72 @@ pub fn network_typology(kb: &KnowledgeBase, id: &Id) -> NetworkTypology {
         Evidence { statement: format!("issue: {}", f.value), score: s, id: f.id.to_string(), source: cite(&f.citation) }
     }).collect();
     traits.push(make_trait("issue_focus", ev));
+    traits
+}
 
-    let known: Vec<f64> = traits.iter().filter_map(|t| t.score).collect();
-    let position = (!known.is_empty()).then(|| known.iter().sum::<f64>() / known.len() as f64);
-    let class = match position {
+fn placed<'a>(kb: &'a KnowledgeBase, id: &Id, traits: Vec<Trait>, cite: &dyn Fn(&mlgov_domain::Citation) -> String, facts: &dyn Fn(Property) -> Vec<&'a mlgov_domain::Fact>) -> NetworkTypology {
+    let coverage = traits.iter().filter(|t| t.score.is_some()).count();
+    let position = position_of(&traits);
+    let computed_class = match position {
         None => "unknown".to_string(),
         Some(p) if p <= -0.5 => "sponsored".to_string(),
         Some(p) if p >= 0.5 => "militant".to_string(),
         Some(_) => "intermediate".to_string(),
     };
     let vals = |p: Property| facts(p).iter().map(|f| f.value.clone()).collect::<Vec<_>>();
+    let paper: Vec<Placement> = facts(Property::SpectrumPlacement).iter().map(|f| Placement { value: f.value.clone(), citation: cite(&f.citation), note: f.note.clone() }).collect();
+    let relative: Vec<(String, Option<f64>, String)> = facts(Property::LessMilitantThan).iter().filter_map(|f| {
+        let other = Id::parse(&f.value).ok()?;
+        Some((kb.display_name(&other), position_of(&network_traits(kb, &other)), cite(&f.citation)))
+    }).collect();
+    let (agreement, explanation) = match paper.first() {
+        None if !relative.is_empty() => {
+            let fmt = |x: Option<f64>| x.map(|v| format!("{v:+.2}")).unwrap_or_else(|| "unknown".into());
+            let compared: Vec<String> = relative.iter().map(|(n, b, _)| format!("{} here vs {} for {n}", fmt(position), fmt(*b))).collect();
+            let below = relative.iter().all(|(_, b, _)| matches!((position, b), (Some(a), Some(b)) if a < *b));
+            let names = relative.iter().map(|(n, _, _)| n.clone()).collect::<Vec<_>>().join(", ");
+            if below {
+                ("agrees".to_string(), Some(format!("the paper places it less militant than {names}; the computed positions agree ({})", compared.join("; "))))
+            } else {
+                ("differs".to_string(), Some(format!("the paper places it less militant than {names}; the computed positions do not show it ({})", compared.join("; "))))
+            }
+        }
+        None => (String::new(), None),
+        Some(p) if p.value == computed_class => ("agrees".to_string(), None),
+        Some(p) => {
+            let unknown: Vec<&str> = traits.iter().filter(|t| t.score.is_none()).map(|t| t.name).collect();
+            let why = if computed_class == "unknown" {
+                format!("only {coverage} of the 4 traits are observed in the data ({} unknown), too few for a position", unknown.join(", "))
+            } else {
+                let against: Vec<String> = traits.iter().filter(|t| t.score.is_some_and(|s| (p.value == "militant" && s < 0.5) || (p.value == "sponsored" && s > -0.5) || (p.value == "intermediate" && s.abs() >= 0.5))).map(|t| format!("{} ({})", t.name, t.value)).collect();
+                format!(
+                    "the paper's placement weighs the network's politics and stance towards governments, which the four traits read only through funding, partners, scope and issues; the traits that pull the computed position away from \"{}\": {}{}",
+                    p.value,
+                    if against.is_empty() { "none singly".into() } else { against.join(", ") },
+                    if unknown.is_empty() { String::new() } else { format!("; unobserved: {}", unknown.join(", ")) }
+                )
+            };
+            ("differs".to_string(), Some(why))
+        }
+    };
+    // The class mlgov reports: the paper's own placement where it gives one (a proxy must not
+    // contradict it), else what the traits give.
+    let (class, class_from) = match paper.first() {
+        Some(p) => (p.value.clone(), "paper".to_string()),
+        None => (computed_class.clone(), "traits".to_string()),
+    };
     NetworkTypology {
         id: id.to_string(),
         name: kb.display_name(id),
         traits,
         position,
+        coverage,
+        computed_class,
+        class_from,
+        paper,
+        less_militant_than: relative,
+        agreement,
+        explanation,
         class,
         stated_origin: vals(Property::Origin),
         scale: vals(Property::Scale),

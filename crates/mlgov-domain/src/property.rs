@@ -21,7 +21,15 @@ vocab!(
     EngagementMode => "engagement_mode", InterviewsTotal => "interviews_total",
     PerceivedPublicAttitudes => "perceived_public_attitudes", GeonamesId => "geonames_id",
     Coordinates => "coordinates", Subdivision => "subdivision", Finding => "finding",
-    NetworkProfessional => "network_professional",
+    NetworkProfessional => "network_professional", FoundingTrigger => "founding_trigger",
+    FoundingCivilSociety => "founding_civil_society", SpectrumPlacement => "spectrum_placement",
+    LessMilitantThan => "less_militant_than",
+});
+
+vocab!(
+    /// A source's own placement of a network on the sponsored ↔ militant spectrum (file 001).
+    SpectrumPosition, "spectrum placement" {
+    Sponsored => "sponsored", Intermediate => "intermediate", Militant => "militant",
 });
 
 vocab!(
@@ -121,7 +129,10 @@ impl Property {
             P::Typology => word::<Typology>(),
             P::PoliticalOrientation => word::<Orientation>(),
             P::PolicyOutcome => word::<PolicyOutcome>(),
-            P::IntegrationOfficer | P::NetworkProfessional => ValueType::Bool,
+            P::IntegrationOfficer | P::NetworkProfessional | P::FoundingCivilSociety => ValueType::Bool,
+            P::FoundingTrigger => ValueType::Ref(&[IdKind::Event]),
+            P::LessMilitantThan => ValueType::Ref(NET),
+            P::SpectrumPlacement => word::<SpectrumPosition>(),
             P::AdministrativeRole => word::<AdministrativeRole>(),
             P::PolicyConfiguration => word::<PolicyConfiguration>(),
             P::Founded | P::Ended => ValueType::Date,
@@ -153,6 +164,7 @@ impl Property {
             P::Interviews => &[IdKind::Country, IdKind::Source, IdKind::Locality],
             P::Finding => &[IdKind::Source],
             P::NetworkProfessional => &[IdKind::Person],
+            P::FoundingTrigger | P::FoundingCivilSociety | P::SpectrumPlacement | P::LessMilitantThan => NET,
             P::Founded | P::Ended | P::Scale | P::Activity | P::Region | P::Country | P::Headquarters => NET_ORG,
             P::Origin | P::Focus | P::Institutionalisation | P::MemberType | P::MemberCount | P::FundingModel | P::PartnerType
             | P::IssueFocus => NET,

@@ -168,7 +168,7 @@ pub fn network_summary(s: &Snapshot, n: &Network) -> NetworkSummary {
 pub fn typology_out(s: &Snapshot, id: &Id) -> TypologyOut {
     let t = typology::network_typology(&s.kb, id);
     TypologyOut {
-        network: eref(s, id), position: t.position, class: t.class,
+        network: eref(s, id), position: t.position, class: t.class, coverage: t.coverage, paper: t.paper, agreement: t.agreement, explanation: t.explanation,
         traits: t.traits.into_iter().map(|tr| TraitOut {
             name: tr.name.to_string(), value: tr.value, score: tr.score,
             evidence: tr.evidence.into_iter().map(|e| EvidenceOut { statement: e.statement, score: e.score, id: e.id, source: e.source }).collect(),
@@ -344,11 +344,13 @@ pub fn countries(s: &Snapshot) -> CountryList {
 /// Hypotheses H1 and H2.
 pub fn hypotheses_out(s: &Snapshot, window: i32, min_cso: usize) -> HypothesesOut {
     let conv = |h: hypotheses::HypothesisCheck| HypothesisOut {
-        id: h.id, statement: h.statement, paper_verdict: h.paper_verdict, table: h.table.iter().map(|r| r.to_vec()).collect(),
+        id: h.id, statement: h.statement, paper_verdict: h.paper_verdict, computed_rule: h.computed_rule, excluded: h.excluded,
+        cases_agree: h.cases_agree, cases_differ: h.cases_differ, table: h.table.iter().map(|r| r.to_vec()).collect(),
         fisher_p: h.fisher_p, sentence: h.sentence,
         rows: h.rows.into_iter().map(|r| HypothesisRowOut {
             network: Id::parse(&r.network).map(|n| eref(s, &n)).unwrap_or(EntityRef { id: r.network.clone(), name: r.name.clone(), href: None }),
-            class: r.class, countries: r.countries, founded: r.founded, condition: r.condition, evidence: r.evidence,
+            class: r.class, countries: r.countries, founded: r.founded, founded_from: r.founded_from, condition: r.condition, evidence: r.evidence,
+            not_counted: r.not_counted, paper: r.paper, agreement: r.agreement, explanation: r.explanation,
         }).collect(),
     };
     HypothesesOut { hypotheses: vec![conv(hypotheses::h1(&s.kb, window)), conv(hypotheses::h2(&s.kb, min_cso))] }

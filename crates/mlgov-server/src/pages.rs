@@ -1499,18 +1499,28 @@ async fn analyses(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResu
     let hy = convert::hypotheses_out(&s, window, min_cso);
     let mut hs = section("hypotheses", "Hypotheses on militant networks");
     for h in &hy.hypotheses {
-        hs.paragraphs.push(format!("{}: {} — {} Paper: {}. Fisher's exact p = {}.", h.id, h.statement, h.sentence, h.paper_verdict, h.fisher_p.map(|p| format!("{p:.3}")).unwrap_or_else(|| "n/a".into())));
-        hs.tables.push(table(&format!("{}-rows", h.id.to_lowercase()), format!("{}: networks", h.id), &["network", "class", "countries", "founded", "condition", "evidence"],
-            h.rows.iter().map(|x| vec![r(&x.network), t(&x.class), t(x.countries.join(", ")), n(yr(x.founded)), t(match x.condition { Some(true) => "yes", Some(false) => "no", None => "unknown" }), t(x.evidence.join("; "))]).collect()));
+        let yn = |c: Option<bool>| match c { Some(true) => "yes", Some(false) => "no", None => "unknown" };
+        hs.paragraphs.push(format!("{}: {} The paper's verdict: {}.", h.id, h.statement, h.paper_verdict));
+        hs.paragraphs.push(format!("mlgov computes, for each network: {}. {}", h.computed_rule, h.sentence));
+        hs.tables.push(table(&format!("{}-cases", h.id.to_lowercase()), format!("{}: the paper's cases — its reading beside mlgov's", h.id), &["network", "the paper", "its source", "mlgov", "agreement", "why they differ"],
+            h.rows.iter().filter_map(|x| x.paper.as_ref().map(|p| vec![r(&x.network), t(format!("{} — {}", yn(Some(p.holds)), p.detail)), t(&p.citation), t(yn(x.condition)), t(&x.agreement), t(x.explanation.clone().unwrap_or_default())])).collect()));
+        hs.tables.push(table(&format!("{}-rows", h.id.to_lowercase()), format!("{}: every network compared (Fisher's exact p = {})", h.id, h.fisher_p.map(|p| format!("{p:.3}")).unwrap_or_else(|| "n/a".into())), &["network", "class", "countries", "founded", "founding from", "condition", "evidence", "not counted"],
+            h.rows.iter().map(|x| vec![r(&x.network), t(&x.class), t(x.countries.join(", ")), n(yr(x.founded)), t(&x.founded_from), t(yn(x.condition)), t(x.evidence.join("; ")), t(x.not_counted.join("; "))]).collect()));
+        if !h.excluded.is_empty() {
+            hs.notes.push(format!("Left out of {}: {}.", h.id, h.excluded.join("; ")));
+        }
     }
     page.sections.push(hs);
     let mut ty = section("typology", "Every network on the sponsored ↔ militant spectrum");
     let mut all: Vec<TypologyOut> = s.kb.networks.iter().map(|x| convert::typology_out(&s, &x.id)).collect();
     all.sort_by(|a, b| a.position.partial_cmp(&b.position).unwrap_or(std::cmp::Ordering::Equal).then(a.network.name.cmp(&b.network.name)));
-    ty.tables.push(table("typology", "Networks by position (−1 sponsored … +1 militant)", &["network", "position", "class", "stated origin", "funding", "partners", "scope", "issue focus"],
+    ty.paragraphs.push(format!("A position is the mean of the observed traits, computed only when at least {} of the four are observed; \"traits\" says how many are. Where the paper places a network itself, its placement and quote stand beside the computed class.", mlgov_analysis::typology::MIN_TRAITS));
+    ty.tables.push(table("typology", "Networks by position (−1 sponsored … +1 militant)", &["network", "position", "class", "traits", "the paper", "why they differ", "stated origin", "funding", "partners", "scope", "issue focus"],
         all.iter().map(|x| {
             let tr = |name: &str| t(x.traits.iter().find(|tr| tr.name == name).map(|tr| tr.value.clone()).unwrap_or_default());
-            vec![r(&x.network), n(x.position.map(|p| format!("{p:+.2}")).unwrap_or_default()), t(&x.class), t(x.stated_origin.join(", ")), tr("funding"), tr("partners"), tr("scope"), tr("issue_focus")]
+            vec![r(&x.network), n(x.position.map(|p| format!("{p:+.2}")).unwrap_or_default()), t(&x.class), n(format!("{}/4", x.coverage)),
+                t(x.paper.iter().map(|p| format!("{} ({})", p.value, p.citation)).collect::<Vec<_>>().join("; ")), t(x.explanation.clone().unwrap_or_default()),
+                t(x.stated_origin.join(", ")), tr("funding"), tr("partners"), tr("scope"), tr("issue_focus")]
         }).collect()));
     page.sections.push(ty);
     finish(&s, page, "/analyses", q.as_deref(), dl)

@@ -321,10 +321,19 @@ pub struct TraitOut {
 pub struct TypologyOut {
     /// The network.
     pub network: EntityRef,
-    /// Mean of the known traits (−1 … +1).
+    /// Mean of the known traits (−1 … +1), only with at least two observed.
     pub position: Option<f64>,
     /// sponsored, intermediate, militant or unknown.
     pub class: String,
+    /// Observed traits, k of 4.
+    pub coverage: usize,
+    /// The sources' own placements (value, citation with the quote, note).
+    #[schema(value_type = Vec<Object>)]
+    pub paper: Vec<mlgov_analysis::typology::Placement>,
+    /// agrees, differs, or empty when no source places the network.
+    pub agreement: String,
+    /// Why the computed class differs from the paper's placement.
+    pub explanation: Option<String>,
     /// Traits.
     pub traits: Vec<TraitOut>,
     /// Stated origin.
@@ -790,10 +799,21 @@ pub struct HypothesisRowOut {
     pub countries: Vec<String>,
     /// Founding year.
     pub founded: Option<i32>,
-    /// Whether the condition holds (unknown when absent).
+    /// Where the founding year comes from (`founded fact`, `earliest membership`, `unknown`).
+    pub founded_from: String,
+    /// Whether the condition holds by mlgov's computation (unknown when absent).
     pub condition: Option<bool>,
-    /// Evidence.
+    /// Evidence of the computed verdict.
     pub evidence: Vec<String>,
+    /// What does not count, and why.
+    pub not_counted: Vec<String>,
+    /// The paper's own reading of this case.
+    #[schema(value_type = Option<Object>)]
+    pub paper: Option<mlgov_analysis::hypotheses::Reading>,
+    /// agrees, differs, not read by the paper, cannot be computed.
+    pub agreement: String,
+    /// Why mlgov's verdict differs from the paper's.
+    pub explanation: Option<String>,
 }
 
 /// A hypothesis checked on the data.
@@ -803,8 +823,16 @@ pub struct HypothesisOut {
     pub id: String,
     /// The hypothesis.
     pub statement: String,
-    /// What the paper concluded.
+    /// What the paper concluded, with its words.
     pub paper_verdict: String,
+    /// What mlgov computes for each network.
+    pub computed_rule: String,
+    /// Networks left out of the comparison (projects, funding programmes), with why.
+    pub excluded: Vec<String>,
+    /// Of the paper's cases, how many computed verdicts agree.
+    pub cases_agree: usize,
+    /// Of the paper's cases, how many differ (each explained).
+    pub cases_differ: usize,
     /// 2×2 table [[militant∧cond, militant∧¬cond], [other∧cond, other∧¬cond]].
     pub table: Vec<Vec<u64>>,
     /// Fisher's exact test, two-sided.

@@ -18,8 +18,14 @@ pub fn show(ctx: &Ctx, name: &str) -> Result<(), CliError> {
     let t = typology::network_typology(&kb, &id);
     let a = assemblage::assemblage(&kb, &id);
     ctx.emit(&json!({"typology": t, "assemblage": a}), || {
-        let mut out = format!("{} — {} on the sponsored ↔ militant spectrum (position {}; stated origin: {})\n",
-            t.name, t.class, score(t.position), if t.stated_origin.is_empty() { "not stated".into() } else { t.stated_origin.join(", ") });
+        let mut out = format!("{} — {} on the sponsored ↔ militant spectrum ({}; the traits give {}, position {}, from {} of 4 observed; stated origin: {})\n",
+            t.name, t.class, if t.class_from == "paper" { "the paper's placement" } else { "from the traits" }, t.computed_class, score(t.position), t.coverage, if t.stated_origin.is_empty() { "not stated".into() } else { t.stated_origin.join(", ") });
+        for p in &t.paper {
+            out.push_str(&format!("the paper places it: {} — {}{}\n", p.value, p.citation, p.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()));
+        }
+        if let Some(e) = &t.explanation {
+            out.push_str(&format!("why mlgov differs: {e}\n"));
+        }
         out.push_str(&format!("scale: {} · institutionalisation: {} · focus: {}\n\n",
             or_unknown(&t.scale), or_unknown(&t.institutionalisation), or_unknown(&t.focus)));
         let mut rows = Vec::new();
@@ -51,12 +57,22 @@ pub fn typology_all(ctx: &Ctx) -> Result<(), CliError> {
     let all = typology::all(&kb);
     ctx.emit(&json!({"networks": all}), || {
         let rows: Vec<Vec<String>> = all.iter().map(|t| {
-            let mut r = vec![t.name.clone(), t.class.clone(), score(t.position)];
+            let mut r = vec![t.name.clone(), t.class.clone(), score(t.position), format!("{}/4", t.coverage)];
             r.extend(t.traits.iter().map(|tr| tr.value.clone()));
             r.push(t.stated_origin.join("/"));
+            r.push(t.paper.iter().map(|p| p.value.clone()).collect::<Vec<_>>().join("/"));
             r
         }).collect();
-        table(&["network", "class", "pos", "funding", "partners", "scope", "issues", "stated origin"], &rows)
+        let mut out = table(&["network", "class", "pos", "traits", "funding", "partners", "scope", "issues", "stated origin", "paper"], &rows);
+        out.push_str(&format!("A position needs at least {} of the 4 traits observed. Where the paper places a network:\n", typology::MIN_TRAITS));
+        for t in all.iter().filter(|t| !t.paper.is_empty() || !t.less_militant_than.is_empty()) {
+            let paper = match t.paper.first() {
+                Some(p) => format!("{} ({})", p.value, p.citation),
+                None => t.less_militant_than.iter().map(|(n, _, c)| format!("less militant than {n} ({c})")).collect::<Vec<_>>().join("; "),
+            };
+            out.push_str(&format!("- {}: the paper: {paper}; the traits give {} ({}, {} of 4 observed) — {}: {}\n", t.name, t.computed_class, score(t.position), t.coverage, if t.agreement.is_empty() { "—" } else { t.agreement.as_str() }, t.explanation.clone().unwrap_or_else(|| "the same class".into())));
+        }
+        out
     });
     Ok(())
 }
@@ -89,12 +105,23 @@ pub fn hypotheses_cmd(ctx: &Ctx, window: i32, min_cso: usize) -> Result<(), CliE
     ctx.emit(&json!({"hypotheses": checks}), || {
         let mut out = String::new();
         for h in &checks {
-            out.push_str(&format!("{}: {}\nPaper's verdict: {}\n", h.id, h.statement, h.paper_verdict));
+            out.push_str(&format!("{}: {}\nThe paper's verdict: {}\nmlgov computes: {}\n", h.id, h.statement, h.paper_verdict, h.computed_rule));
+            let yes_no = |c: Option<bool>| match c { Some(true) => "yes", Some(false) => "no", None => "?" }.to_string();
+            out.push_str("\nThe paper's cases, its reading beside mlgov's\n");
+            let rows: Vec<Vec<String>> = h.rows.iter().filter(|r| r.paper.is_some()).map(|r| {
+                let p = r.paper.as_ref().expect("filtered");
+                vec![r.name.clone(), format!("{} — {}", yes_no(Some(p.holds)), p.detail), yes_no(r.condition), r.agreement.clone(), r.explanation.clone().unwrap_or_default()]
+            }).collect();
+            out.push_str(&table(&["network", "paper", "mlgov", "", "why they differ"], &rows));
+            out.push_str("\nEvery network compared (computed class; founding year and where it comes from)\n");
             let rows: Vec<Vec<String>> = h.rows.iter().filter(|r| r.condition.is_some() && r.class != "unknown").map(|r| vec![
-                r.name.clone(), r.class.clone(), r.countries.join("/"), r.founded.map(|y| y.to_string()).unwrap_or_default(),
-                if r.condition == Some(true) { "yes".into() } else { "no".into() }, r.evidence.join("; "),
+                r.name.clone(), r.class.clone(), r.countries.join("/"), format!("{} ({})", r.founded.map(|y| y.to_string()).unwrap_or_default(), r.founded_from),
+                yes_no(r.condition), r.evidence.join("; "),
             ]).collect();
             out.push_str(&table(&["network", "class", "country", "founded", "holds", "evidence"], &rows));
+            if !h.excluded.is_empty() {
+                out.push_str(&format!("Left out: {}\n", h.excluded.join("; ")));
+            }
             out.push_str(&format!("2×2: militant {}/{} · others {}/{}\n{}\n\n", h.table[0][0], h.table[0][0] + h.table[0][1], h.table[1][0], h.table[1][0] + h.table[1][1], h.sentence));
         }
         out

@@ -41,6 +41,14 @@ fn table3_memberships_and_mode_of_internationalisation() {
         want.sort();
         got.sort();
         assert_eq!(got, want, "{label}: Table 3 memberships");
+        // Each network under the name Table 3 prints, with its years: "Quartiers-en-crise
+        // (1989-2015)", not today's "LUDEN".
+        let years = |f: &Value, t: &Value| format!("{}-{}", opt_i64(f).map(|y| y.to_string()).unwrap_or_default(), opt_i64(t).map(|y| y.to_string()).unwrap_or_default());
+        let mut want_labels: Vec<String> = exp[label.as_str()].as_array().unwrap().iter().map(|m| m["label"].as_str().unwrap().to_string()).collect();
+        let mut got_labels: Vec<String> = col["memberships"].as_array().unwrap().iter().map(|m| format!("{} ({})", m["name"].as_str().unwrap(), years(&m["from"], &m["to"]))).collect();
+        want_labels.sort();
+        got_labels.sort();
+        assert_eq!(got_labels, want_labels, "{label}: Table 3 labels as printed");
         // Each row cites Table 3 of the paper.
         for m in col["memberships"].as_array().unwrap() {
             assert!(m["source"].as_str().unwrap().contains("Table 3"), "{m}");
