@@ -149,18 +149,62 @@ pub struct MembershipFilter {
     pub source: Option<String>,
     /// …with a locator starting with this (e.g. `Table 3`).
     pub locator: Option<String>,
+    /// Every network, not only migration-related ones (the scope of file 000: "TCNs on
+    /// migration"; see [`is_migration_related`]).
+    pub all_networks: bool,
+    /// Also memberships whose years are those of a phase the authors name for the locality
+    /// (dated from that phase: counting them makes the comparison with the phases circular).
+    pub include_phase_dated: bool,
 }
 
-impl MembershipFilter {
-    fn accepts(&self, m: &mlgov_domain::Membership) -> bool {
-        self.source.as_ref().is_none_or(|s| m.citation.source.as_str() == s) && self.locator.as_ref().is_none_or(|l| m.citation.locator.starts_with(l.as_str()))
+/// Whether a network is about migration: it is in Table 3 of Caponio & Clément (its list of
+/// "TCNs on migration"), or a statement gives it a migration-specific focus or a migration issue
+/// (integration, diversity, anti-discrimination, welcoming, undocumented migrants, rights, asylum,
+/// rescue at sea).
+pub fn is_migration_related(kb: &KnowledgeBase, net: &Id) -> bool {
+    const ISSUES: [&str; 8] = ["integration", "diversity", "anti_discrimination", "welcoming", "undocumented_migrants", "rights", "asylum", "rescue_at_sea"];
+    let own = kb.memberships.iter().any(|m| &m.network == net && m.citation.source.as_str() == "src:caponio-clement-2020" && m.citation.locator.starts_with("Table 3"))
+        || kb.facts_of(net, mlgov_domain::Property::Focus).iter().any(|f| f.value == "migration_specific")
+        || kb.facts_of(net, mlgov_domain::Property::IssueFocus).iter().any(|f| ISSUES.contains(&f.value.as_str()));
+    // A national branch or working group of a network on migration is one too (parents followed
+    // a few levels up; a cycle in the data cannot loop).
+    own || {
+        let mut cur = net.clone();
+        (0..4).any(|_| match kb.networks.iter().find(|n| n.id == cur).and_then(|n| n.parent.clone()) {
+            Some(p) if p != cur => {
+                cur = p;
+                kb.memberships.iter().any(|m| m.network == cur && m.citation.locator.starts_with("Table 3"))
+                    || kb.facts_of(&cur, mlgov_domain::Property::Focus).iter().any(|f| f.value == "migration_specific")
+                    || kb.facts_of(&cur, mlgov_domain::Property::IssueFocus).iter().any(|f| ISSUES.contains(&f.value.as_str()))
+            }
+            _ => false,
+        })
     }
+}
+
+/// Why a membership is left out of a trajectory, if it is.
+pub fn left_out(kb: &KnowledgeBase, locality: &Id, m: &mlgov_domain::Membership, filter: &MembershipFilter) -> Option<String> {
+    if !(filter.source.as_ref().is_none_or(|s| m.citation.source.as_str() == s) && filter.locator.as_ref().is_none_or(|l| m.citation.locator.starts_with(l.as_str()))) {
+        return Some("not from the chosen source and locator".into());
+    }
+    if !filter.all_networks && !is_migration_related(kb, &m.network) {
+        return Some(format!("{}: no statement makes it a network on migration", kb.display_name(&m.network)));
+    }
+    // A membership whose years were taken from a phase the source names says so in its note
+    // ("dated by the … phase …", docs/data-format.md).
+    let phase_dated = m.note.as_deref().is_some_and(|n| n.to_lowercase().contains("dated by") && n.to_lowercase().contains("phase"));
+    if !filter.include_phase_dated && phase_dated && m.when.start_year().is_some() {
+        let (a, b) = (m.when.start_year(), m.when.end_year());
+        let phase = kb.phases.iter().find(|p| &p.locality == locality && p.when.start_year() == a && p.when.end_year() == b).map(|p| format!(" \"{}\"", p.label)).unwrap_or_default();
+        return Some(format!("{}: its years ({}) are those of the authors' phase{phase}, so counting it would confirm the phase by itself", kb.display_name(&m.network), m.when.display()));
+    }
+    None
 }
 
 /// Year-by-year participation from the first join to `last_year`.
 pub fn yearly(kb: &KnowledgeBase, id: &Id, last_year: i32, filter: &MembershipFilter) -> Vec<YearState> {
     let members = related_localities(kb, id);
-    let ms: Vec<_> = kb.memberships.iter().filter(|m| members.contains(&m.member) && m.when.start_year().is_some() && filter.accepts(m)).collect();
+    let ms: Vec<_> = kb.memberships.iter().filter(|m| members.contains(&m.member) && m.when.start_year().is_some() && left_out(kb, id, m, filter).is_none()).collect();
     let Some(first) = ms.iter().filter_map(|m| m.when.start_year()).min() else { return Vec::new() };
     let mut out = Vec::new();
     for y in first..=last_year.max(first) {
@@ -247,6 +291,12 @@ pub struct PhaseComparison {
     pub named: Vec<(String, String, Option<i32>, Option<i32>, String)>,
     /// Share of years (covered by both) where the computed kind equals a named phase's kind.
     pub agreement: Option<f64>,
+    /// Years covered by both (the denominator of `agreement`).
+    pub years_compared: usize,
+    /// Memberships left out, with why (other networks; memberships dated from the phases).
+    pub left_out: Vec<(String, String)>,
+    /// What the trajectory counts, in words.
+    pub scope: String,
 }
 
 /// Compares computed and named phases for one locality; `last_year` bounds open intervals.
@@ -268,7 +318,14 @@ pub fn compare_phases(kb: &KnowledgeBase, id: &Id, last_year: i32, filter: &Memb
             }
         }
     }
-    PhaseComparison { id: id.to_string(), name: kb.display_name(id), years, computed, named, agreement: (both > 0).then(|| same as f64 / both as f64) }
+    let members = related_localities(kb, id);
+    let left: Vec<(String, String)> = kb.memberships.iter().filter(|m| members.contains(&m.member)).filter_map(|m| left_out(kb, id, m, filter).map(|why| (m.id.to_string(), why))).collect();
+    let scope = format!(
+        "{}{}",
+        if filter.all_networks { "every network" } else { "networks on migration only (the paper's scope)" },
+        if filter.include_phase_dated { ", memberships dated from the authors' phases included (circular)" } else { "; memberships dated from the authors' own phases left out" }
+    );
+    PhaseComparison { id: id.to_string(), name: kb.display_name(id), years, computed, named, agreement: (both > 0).then(|| same as f64 / both as f64), years_compared: both, left_out: left, scope }
 }
 
 #[cfg(test)]

@@ -148,3 +148,26 @@ fn a_position_needs_two_observed_traits() {
     let anci = typology::network_typology(&kb, &Id::parse("net:anci").unwrap());
     assert_eq!((anci.coverage, anci.class.as_str()), (1, "unknown"));
 }
+
+#[test]
+fn trajectories_count_networks_on_migration_and_not_the_phases_themselves() {
+    use mlgov_analysis::trajectory::{compare_phases, MembershipFilter};
+    let kb = kb();
+    let se = compare_phases(&kb, &Id::parse("loc:saint-etienne").unwrap(), 2020, &MembershipFilter::default());
+    // UNESCO Creative Cities is not a network on migration: no re-engagement from it in 2009;
+    // the authors' dis-involvement since 2008 holds until ICCAR in 2019 ("its first TCN
+    // participation on migration since 2007").
+    assert!(se.left_out.iter().any(|(id, _)| id == "mem:saint-etienne-unesco-creative-cities"), "{:?}", se.left_out);
+    assert!(se.computed.iter().all(|p| !(p.kind == "re_engagement" && p.from <= 2009 && p.to >= 2009)), "{:?}", se.computed);
+    let dis = se.computed.iter().find(|p| p.kind == "disengagement" && p.from == 2008).unwrap_or_else(|| panic!("{:?}", se.computed));
+    assert_eq!(dis.to, 2018, "disengaged from 2008 until ICCAR in 2019");
+    // Turin: memberships dated from the authors' consolidation phase are left out, and said so.
+    let every = MembershipFilter { all_networks: true, ..Default::default() };
+    let turin = compare_phases(&kb, &Id::parse("loc:turin").unwrap(), 2020, &every);
+    let efus = turin.left_out.iter().find(|(id, _)| id == "mem:turin-efus").expect("EFUS left out");
+    assert!(efus.1.contains("phase"), "{efus:?}");
+    assert!(turin.scope.contains("left out"));
+    // The agreement is a share of the years both cover, and both are reported.
+    let t = compare_phases(&kb, &Id::parse("loc:turin").unwrap(), 2020, &MembershipFilter::default());
+    assert!(t.years_compared > 20 && t.agreement.unwrap() < 1.0, "{} years, {:?}", t.years_compared, t.agreement);
+}

@@ -197,6 +197,12 @@ enum Command {
         /// …with a locator starting with this (e.g. "Table 3").
         #[arg(long)]
         locator: Option<String>,
+        /// Count every network, not only networks on migration (the paper's scope).
+        #[arg(long)]
+        all_networks: bool,
+        /// Also count memberships dated from the authors' own phases (makes the agreement circular).
+        #[arg(long)]
+        include_phase_dated: bool,
     },
     /// Policy learning: a locality's learning profile.
     Learning {
@@ -290,7 +296,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::User { cmd } => cmd::user::run(cmd, &ctx),
         Command::Token { cmd } => cmd::user::run_token(cmd, &ctx),
         Command::Hypotheses { window, min_cso } => cmd::networks::hypotheses_cmd(&ctx, *window, *min_cso),
-        Command::Trajectory { locality, until, source, locator } => cmd::networks::trajectory_cmd(&ctx, locality, *until, mlgov_analysis::trajectory::MembershipFilter { source: source.clone(), locator: locator.clone() }),
+        Command::Trajectory { locality, until, source, locator, all_networks, include_phase_dated } => cmd::networks::trajectory_cmd(&ctx, locality, *until, mlgov_analysis::trajectory::MembershipFilter { source: source.clone(), locator: locator.clone(), all_networks: *all_networks, include_phase_dated: *include_phase_dated }),
         Command::Learning { cmd } => cmd::learning::run(cmd, &ctx),
         Command::Peers { locality, limit } => cmd::learning::peers(&ctx, locality, *limit),
         Command::Networks { cmd } => match cmd {

@@ -291,6 +291,9 @@ pub fn trajectory_out(s: &Snapshot, id: &Id, until: i32) -> TrajectoryOut {
         computed: c.computed.iter().map(|p| PhaseSpan { label: p.kind.clone(), kind: Some(p.kind.clone()), from: Some(p.from), to: Some(p.to), source: None }).collect(),
         named: c.named.iter().map(|(label, kind, from, to, src)| PhaseSpan { label: label.clone(), kind: (!kind.is_empty()).then(|| kind.clone()), from: *from, to: *to, source: Some(src.clone()) }).collect(),
         agreement: c.agreement,
+        years_compared: c.years_compared,
+        scope: c.scope,
+        left_out: c.left_out,
     }
 }
 

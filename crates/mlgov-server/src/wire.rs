@@ -664,6 +664,13 @@ pub struct TrajectoryOut {
     pub named: Vec<PhaseSpan>,
     /// Share of years where computed and named phases agree.
     pub agreement: Option<f64>,
+    /// Years both cover (the denominator of `agreement`).
+    pub years_compared: usize,
+    /// What the trajectory counts (networks on migration; memberships dated from the authors'
+    /// phases left out).
+    pub scope: String,
+    /// Memberships left out: [statement id, why].
+    pub left_out: Vec<(String, String)>,
 }
 
 /// A membership in the comparison.

@@ -136,7 +136,7 @@ pub fn trajectory_cmd(ctx: &Ctx, name: &str, until: i32, filter: trajectory::Mem
     let id = ctx.resolve(&kb, name, &[IdKind::Locality])?;
     let c = trajectory::compare_phases(&kb, &id, until, &filter);
     ctx.emit(&serde_json::to_value(&c)?, || {
-        let mut out = format!("{} — participation by year (distinct networks)\n", c.name);
+        let mut out = format!("{} — participation by year (distinct networks; {})\n", c.name, c.scope);
         let rows: Vec<Vec<String>> = c.years.iter().map(|y| vec![y.year.to_string(), y.active.to_string(), y.leading.to_string(), y.joins.to_string(), y.exits.to_string(), "█".repeat(y.active)]).collect();
         out.push_str(&table(&["year", "active", "leading", "joins", "exits", ""], &rows));
         out.push_str("\nComputed phases (rules in docs/trajectories.md)\n");
@@ -145,7 +145,13 @@ pub fn trajectory_cmd(ctx: &Ctx, name: &str, until: i32, filter: trajectory::Mem
         out.push_str("\nPhases as the authors name them\n");
         let rows: Vec<Vec<String>> = c.named.iter().map(|(l, k, a, b, s)| vec![format!("{}–{}", a.map(|x| x.to_string()).unwrap_or_default(), b.map(|x| x.to_string()).unwrap_or_default()), k.clone(), l.clone(), s.clone()]).collect();
         out.push_str(&table(&["years", "kind", "label", "source"], &rows));
-        out.push_str(&format!("\nyear-level agreement: {}\n", c.agreement.map(|a| format!("{:.0}%", a * 100.0)).unwrap_or_else(|| "no named phases to compare".into())));
+        out.push_str(&format!("\nyear-level agreement: {}\n", c.agreement.map(|a| format!("{:.0}% of the {} years both cover", a * 100.0, c.years_compared)).unwrap_or_else(|| "no named phases to compare".into())));
+        if !c.left_out.is_empty() {
+            out.push_str("Left out:\n");
+            for (id, why) in &c.left_out {
+                out.push_str(&format!("  {id} — {why}\n"));
+            }
+        }
         out
     });
     Ok(())
