@@ -35,6 +35,78 @@ pub struct Factor {
     pub basis: String,
     /// Source, statement or survey item.
     pub source: String,
+    /// Ids of the studies' findings about localities like this one that bear on the factor
+    /// (group-level evidence, in [`LearningProfile::findings`]).
+    pub group_evidence: Vec<String>,
+}
+
+/// A study's finding about a class of localities this one belongs to: group-level evidence, never
+/// an observation of this locality.
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupFinding {
+    /// Topic (isolation, enabling_officer, …).
+    pub topic: String,
+    /// Which localities the finding is about (`all`, `size:small_town`, …).
+    pub scope: String,
+    /// The finding.
+    pub finding: String,
+    /// Why it applies to this locality (its class, with that value's status).
+    pub applies_because: String,
+    /// Source and locator (with the quote).
+    pub source: String,
+    /// Statement id.
+    pub id: String,
+}
+
+/// Topics of findings that bear on policy learning (the others — network types, study design,
+/// drivers of networking — do not describe a locality's situation).
+const LEARNING_TOPICS: [FindingTopic; 12] = [
+    FindingTopic::Isolation, FindingTopic::HorizontalTies, FindingTopic::VerticalTies, FindingTopic::InternalTies,
+    FindingTopic::EuLinks, FindingTopic::NgoBridges, FindingTopic::InformationSources, FindingTopic::CivilSociety,
+    FindingTopic::EnablingOfficer, FindingTopic::EnablingPublicOpinion, FindingTopic::EnablingResponsibility, FindingTopic::Pandemic,
+];
+
+const SMALL_AND_MEDIUM: [&str; 3] = ["rural_area", "small_town", "medium_town"];
+
+/// The findings of the studies whose scope covers locality `id`: a scope of size, typology,
+/// orientation or country covers it when its value (stated, or assumed from its population for
+/// the size class) matches, among the small and medium-sized towns and rural areas the studies are
+/// about (a study that also makes statements about large cities is about its own cases only).
+pub fn group_findings(kb: &KnowledgeBase, id: &Id) -> Vec<GroupFinding> {
+    let size = crate::profile::sourced_size_class(kb, id);
+    let attr = |p: Property| crate::profile::sourced_attribute(kb, id, p);
+    let country = kb.localities.iter().find(|l| &l.id == id).map(|l| l.country.clone()).unwrap_or_default();
+    let studies_large = |src: &Id| kb.facts.iter().any(|f| &f.citation.source == src && f.subject.kind() == IdKind::Locality && crate::profile::sourced_size_class(kb, &f.subject).value == "large_city");
+    let mut out = Vec::new();
+    for f in kb.facts.iter().filter(|f| f.property == Property::Finding) {
+        let Some(Ok((topic, scope))) = f.qualifier.as_deref().map(parse_finding_qualifier) else { continue };
+        if !LEARNING_TOPICS.contains(&topic) {
+            continue;
+        }
+        // The population the study is about: its findings on a class (orientation, country, …)
+        // hold among its localities, not for a large city of that class.
+        let in_population = SMALL_AND_MEDIUM.contains(&size.value.as_str()) && !studies_large(&f.subject) && !studies_large(&f.citation.source);
+        if !in_population && !matches!(scope, FindingScope::Size(_)) {
+            continue;
+        }
+        let because = match &scope {
+            FindingScope::All => Some(format!("the study is about small and medium-sized towns and rural areas; this is a {} ({})", size.value.replace('_', " "), size.status)),
+            FindingScope::Size(v) => (&size.value == v).then(|| format!("size class {} ({})", v.replace('_', " "), size.status)),
+            FindingScope::Type(v) => {
+                let a = attr(Property::Typology);
+                (&a.value == v).then(|| format!("typology {} ({})", v.replace('_', " "), a.status))
+            }
+            FindingScope::Orientation(v) => {
+                let a = attr(Property::PoliticalOrientation);
+                (&a.value == v).then(|| format!("political orientation {v} ({})", a.status))
+            }
+            FindingScope::Country(c) => (&country == c).then(|| format!("country {c}")),
+        };
+        if let Some(applies_because) = because {
+            out.push(GroupFinding { topic: topic.to_string(), scope: f.qualifier.clone().unwrap_or_default().split_once('@').map(|x| x.1.to_string()).unwrap_or_else(|| "all".into()), finding: f.value.clone(), applies_because, source: cite(kb, &f.citation), id: f.id.to_string() });
+        }
+    }
+    out
 }
 
 /// Survey-derived aggregates for a locality.
@@ -78,6 +150,8 @@ pub struct LearningProfile {
     pub enabling: Vec<Factor>,
     /// NGOs tied to this locality that are also tied to other localities or networks.
     pub ngo_bridges: Vec<Item>,
+    /// What the studies found for localities of its class (group-level evidence).
+    pub findings: Vec<GroupFinding>,
     /// Survey aggregates, when a survey is given.
     pub survey: Option<SurveyAggregates>,
     /// What is observed, what is assumed, what is synthetic.
@@ -85,6 +159,7 @@ pub struct LearningProfile {
 }
 
 use crate::profile::cite;
+use mlgov_domain::property::{parse_finding_qualifier, FindingScope, FindingTopic};
 
 fn org_kind(kb: &KnowledgeBase, id: &Id) -> Option<OrganisationKind> {
     kb.organisations.iter().find(|o| &o.id == id).map(|o| o.kind)
@@ -177,12 +252,12 @@ pub fn profile(kb: &KnowledgeBase, id: &Id, year: i32, survey: Option<&SurveyInp
     let mut enabling = Vec::new();
     let officer = kb.facts_of(id, Property::IntegrationOfficer);
     enabling.push(match officer.first() {
-        Some(f) => Factor { name: "official with an integration mandate".into(), value: if f.value == "true" { "yes".into() } else { "no".into() }, basis: "observed".into(), source: cite(kb, &f.citation) },
-        None => Factor { name: "official with an integration mandate".into(), value: "unknown".into(), basis: "unknown".into(), source: "no statement in the knowledge base".into() },
+        Some(f) => Factor { name: "official with an integration mandate".into(), value: if f.value == "true" { "yes".into() } else { "no".into() }, basis: "observed".into(), source: cite(kb, &f.citation), group_evidence: vec![] },
+        None => Factor { name: "official with an integration mandate".into(), value: "unknown".into(), basis: "unknown".into(), source: "no statement about this locality in the knowledge base".into(), group_evidence: vec![] },
     });
     let attitudes = kb.facts_of(id, Property::PerceivedPublicAttitudes);
     if let Some(f) = attitudes.first() {
-        enabling.push(Factor { name: "perceived public attitudes (1–5)".into(), value: f.value.clone(), basis: "observed".into(), source: cite(kb, &f.citation) });
+        enabling.push(Factor { name: "perceived public attitudes (1–5)".into(), value: f.value.clone(), basis: "observed".into(), source: cite(kb, &f.citation), group_evidence: vec![] });
     }
     let mut survey_out = None;
     if let Some(s) = survey {
@@ -223,7 +298,7 @@ pub fn profile(kb: &KnowledgeBase, id: &Id, year: i32, survey: Option<&SurveyInp
                 }
                 _ => continue,
             };
-            enabling.push(Factor { name: item.label.clone(), value, basis: basis.into(), source: format!("survey '{}', item {}", s.name, item.id) });
+            enabling.push(Factor { name: item.label.clone(), value, basis: basis.into(), source: format!("survey '{}', item {}", s.name, item.id), group_evidence: vec![] });
         }
         survey_out = Some(SurveyAggregates { survey: s.name.to_string(), synthetic: ds.synthetic, respondents: rs.len(), period: ins.periods.get(p).map(|x| x.label.clone()).unwrap_or_default(), mean_frequency_by_class: by_class });
     } else {
@@ -231,8 +306,23 @@ pub fn profile(kb: &KnowledgeBase, id: &Id, year: i32, survey: Option<&SurveyInp
             if enabling.iter().any(|f| f.name == n) {
                 continue;
             }
-            enabling.push(Factor { name: n.into(), value: "unknown".into(), basis: "unknown".into(), source: "needs survey answers (mlgov survey import, or --survey)".into() });
+            enabling.push(Factor { name: n.into(), value: "unknown".into(), basis: "unknown".into(), source: "needs survey answers (mlgov survey import, or --survey)".into(), group_evidence: vec![] });
         }
+    }
+    // What the studies found for localities like it, attached to the factors they bear on.
+    let findings = group_findings(kb, id);
+    for f in &mut enabling {
+        let topics: &[&str] = match f.name.as_str() {
+            "official with an integration mandate" => &["enabling_officer"],
+            "perceived public attitudes (1–5)" => &["enabling_public_opinion"],
+            "perceived local responsibility" => &["enabling_responsibility"],
+            "specialist information sources" => &["information_sources"],
+            n if n.contains("responsib") => &["enabling_responsibility"],
+            n if n.contains("attitude") || n.contains("opinion") => &["enabling_public_opinion"],
+            n if n.contains("information") => &["information_sources"],
+            _ => &[],
+        };
+        f.group_evidence = findings.iter().filter(|g| topics.contains(&g.topic.as_str())).map(|g| g.id.clone()).collect();
     }
     let mut notes = vec![
         "Ties and factors marked 'observed' are statements of the knowledge base with their sources; the papers record ties they mention, so a missing tie is not evidence of its absence.".to_string(),
@@ -255,6 +345,7 @@ pub fn profile(kb: &KnowledgeBase, id: &Id, year: i32, survey: Option<&SurveyInp
         only_domestic_networks,
         enabling,
         ngo_bridges,
+        findings,
         survey: survey_out,
         notes,
     }

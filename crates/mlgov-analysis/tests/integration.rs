@@ -171,3 +171,31 @@ fn trajectories_count_networks_on_migration_and_not_the_phases_themselves() {
     let t = compare_phases(&kb, &Id::parse("loc:turin").unwrap(), 2020, &MembershipFilter::default());
     assert!(t.years_compared > 20 && t.agreement.unwrap() < 1.0, "{} years, {:?}", t.years_compared, t.agreement);
 }
+
+#[test]
+fn learning_profiles_carry_the_studies_findings_as_group_level_evidence() {
+    use mlgov_analysis::learning::profile;
+    let kb = kb();
+    // A medium town of the Whole-COMM study: file 004's findings on small localities apply as
+    // group-level evidence, attached to the enabling factors they bear on; nothing is made an
+    // observation of the town.
+    let p = profile(&kb, &Id::parse("loc:wc-se-jonkoping").unwrap(), 2021, None);
+    let officer = p.enabling.iter().find(|f| f.name == "official with an integration mandate").unwrap();
+    assert!(officer.group_evidence.iter().any(|id| id.starts_with("fct:pettrachin-")), "{officer:?}");
+    assert_ne!(officer.basis, "observed", "a finding about a class is not an observation of the town");
+    for topic in ["isolation", "eu_links", "ngo_bridges", "information_sources"] {
+        assert!(p.findings.iter().any(|g| g.topic == topic && g.source.starts_with("Pettrachin 2023")), "{topic}: {:?}", p.findings.iter().map(|g| &g.topic).collect::<Vec<_>>());
+    }
+    assert!(p.findings.iter().all(|g| !g.applies_because.is_empty() && g.source.contains('"')));
+    // Findings about conservative localities do not apply to a progressive one, nor do size
+    // findings of another class.
+    assert!(p.findings.iter().all(|g| g.scope != "orientation:conservative" && g.scope != "size:rural_area"), "{:?}", p.findings.iter().map(|g| &g.scope).collect::<Vec<_>>());
+    // A large city is not what the studies of small localities are about.
+    let turin = profile(&kb, &Id::parse("loc:turin").unwrap(), 2021, None);
+    assert!(turin.findings.is_empty(), "{:?}", turin.findings.iter().map(|g| &g.id).collect::<Vec<_>>());
+    // Every source now contributes statements.
+    for src in ["src:caponio-clement-2020", "src:lacroix-furri-hombert-2022", "src:lacroix-2021", "src:schiller-et-al-2023", "src:pettrachin-2023"] {
+        let n = kb.facts.iter().filter(|f| f.citation.source.as_str() == src).count();
+        assert!(n >= 5, "{src}: {n} facts");
+    }
+}

@@ -64,12 +64,14 @@ pub fn learning_out(s: &Snapshot, id: &Id, year: i32) -> LearningOut {
     attributes.push(attribute(s, id, Property::PolicyOutcome, "policy outcome"));
     let l = s.kb.localities.iter().find(|l| &l.id == id);
     attributes.push(LearningFactorOut { name: "country".into(), value: p.attributes.country.clone(), status: OBSERVED.into(), source: l.map(|l| cite_text(s, &l.citation)).unwrap_or_default() });
-    let enabling = p.enabling.iter().map(|f| LearningFactorOut {
-        name: f.name.clone(),
-        value: f.value.clone(),
-        status: status_of(&f.basis),
-        source: if f.source.starts_with("needs survey answers") { "needs survey answers from this locality; none are loaded".into() } else { f.source.clone() },
+    let enabling = p.enabling.iter().map(|f| {
+        let mut source = if f.source.starts_with("needs survey answers") { "needs survey answers from this locality; none are loaded".to_string() } else { f.source.clone() };
+        if !f.group_evidence.is_empty() {
+            source.push_str(&format!("; for localities of its class see the studies' findings ({})", f.group_evidence.len()));
+        }
+        LearningFactorOut { name: f.name.clone(), value: f.value.clone(), status: status_of(&f.basis), source }
     }).collect();
+    let findings = p.findings.iter().map(|g| LearningFindingOut { topic: g.topic.replace('_', " "), scope: g.scope.clone(), finding: g.finding.clone(), applies_because: g.applies_because.clone(), source: g.source.clone(), id: g.id.clone() }).collect();
     let international: Vec<&str> = p.international.iter().map(|i| i.id.as_str()).collect();
     let mut ties = Vec::new();
     for i in &p.networks {
@@ -96,6 +98,7 @@ pub fn learning_out(s: &Snapshot, id: &Id, year: i32) -> LearningOut {
         enabling,
         ties,
         peers,
+        findings,
         notes: p.notes.clone(),
     }
 }

@@ -704,6 +704,10 @@ fn learning_section(lp: &LearningOut, body: &str) -> Section {
         lp.ties.iter().map(|x| vec![t(&x.tie), r(&x.with), t(&x.detail), t(if x.source.is_empty() { "its relations and memberships (see its page)" } else { &x.source })]).collect()));
     sec.tables.push(table("learning-peers", "Localities sharing a network", &["locality", "networks shared"],
         lp.peers.iter().map(|x| vec![r(&x.locality), t(&x.shares)]).collect()));
+    if !lp.findings.is_empty() {
+        sec.tables.push(table("learning-findings", format!("What the studies found for localities like {name}: group-level evidence, not an observation of {name}"), &["topic", "finding", "applies because", "source"],
+            lp.findings.iter().map(|x| vec![t(&x.topic), t(&x.finding), t(&x.applies_because), t(&x.source)]).collect()));
+    }
     sec.notes.extend(lp.notes.iter().map(|x| x.replace("(mlgov diffusion)", "(see the Diffusion page)")));
     sec.links.push(link("JSON of this learning profile", Some(format!("/api/v1/localities/{body}/learning"))));
     sec

@@ -1182,8 +1182,28 @@ pub struct LearningOut {
     pub ties: Vec<LearningTieOut>,
     /// Localities sharing a network.
     pub peers: Vec<LearningPeerOut>,
+    /// What the studies found for localities of its class: group-level evidence, not an
+    /// observation of this locality.
+    pub findings: Vec<LearningFindingOut>,
     /// What is observed, what is assumed.
     pub notes: Vec<String>,
+}
+
+/// A study's finding about a class of localities the profiled one belongs to.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct LearningFindingOut {
+    /// Topic (isolation, enabling officer, pandemic, …).
+    pub topic: String,
+    /// Which localities it is about (all, size:small_town, orientation:conservative, …).
+    pub scope: String,
+    /// The finding.
+    pub finding: String,
+    /// Why it applies to this locality (its class and that value's status).
+    pub applies_because: String,
+    /// Source and locator, with the quote.
+    pub source: String,
+    /// Statement id.
+    pub id: String,
 }
 
 /// Group-level survey figures for the group a locality belongs to.

@@ -55,8 +55,14 @@ pub fn run(cmd: &LearningCommand, ctx: &Ctx) -> Result<(), CliError> {
                 out.push_str(&items("Horizontal ties (NGOs, civil society)", &p.horizontal));
                 out.push_str(&items("Peer localities sharing a network", &p.peer_localities));
                 out.push_str(&items("NGO bridges", &p.ngo_bridges));
-                let rows: Vec<Vec<String>> = p.enabling.iter().map(|f| vec![f.name.clone(), f.value.clone(), f.basis.clone(), f.source.clone()]).collect();
-                out.push_str(&format!("Enabling factors (file 004)\n{}", table(&["factor", "value", "basis", "source"], &rows)));
+                let rows: Vec<Vec<String>> = p.enabling.iter().map(|f| vec![f.name.clone(), f.value.clone(), f.basis.clone(), f.source.clone(), f.group_evidence.join(", ")]).collect();
+                out.push_str(&format!("Enabling factors (file 004)\n{}", table(&["factor", "value", "basis", "source", "studies' findings for its class"], &rows)));
+                if !p.findings.is_empty() {
+                    out.push_str(&format!("\nWhat the studies found for localities like {} (group-level evidence, not an observation of it)\n", p.name));
+                    for g in &p.findings {
+                        out.push_str(&format!("- [{}] {} — applies because: {}; {} ({})\n", g.topic.replace('_', " "), g.finding, g.applies_because, g.source, g.id));
+                    }
+                }
                 if let Some(s) = &p.survey {
                     let rows: Vec<Vec<String>> = s.mean_frequency_by_class.iter().map(|(k, (m, n))| vec![k.clone(), format!("{m:.2}"), n.to_string()]).collect();
                     out.push_str(&format!("\nSurvey '{}'{} — {} respondents, {}\n{}", s.survey, if s.synthetic { " [SYNTHETIC]" } else { "" }, s.respondents, s.period, table(&["interactions with", "mean frequency 0–5", "answers"], &rows)));
