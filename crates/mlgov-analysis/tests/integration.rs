@@ -199,3 +199,26 @@ fn learning_profiles_carry_the_studies_findings_as_group_level_evidence() {
         assert!(n >= 5, "{src}: {n} facts");
     }
 }
+
+#[test]
+fn conflicts_say_what_kind_of_difference_they_are() {
+    let kb = kb();
+    let cs = kb.conflicts();
+    let find = |subject: &str, about: &str| cs.iter().find(|c| c.subject == subject && c.about.starts_with(about)).unwrap_or_else(|| panic!("no conflict {subject} {about}: {:?}", cs.iter().map(|c| (&c.subject, &c.about)).collect::<Vec<_>>()));
+    // Disagreements the papers contain, now stored from both sides.
+    assert_eq!(find("net:urbact", "founded").nature, "sources_disagree", "URBACT 2002 (file 000) vs 2006 (file 001)");
+    assert_eq!(find("src:caponio-clement-2020", "interviews").nature, "source_disagrees_with_itself", "20 interviews vs 13 + 10");
+    assert_eq!(find("src:schiller-et-al-2023", "interviews (Whole-COMM fieldwork").nature, "sources_disagree", "fieldwork from October (004) vs November 2021 (003)");
+    let perdriau = cs.iter().find(|c| c.kind == "event" && c.statements.iter().any(|s| s.id.starts_with("evt:perdriau-refugee-welcome"))).expect("Perdriau's welcome: November 2015 vs 14 September 2015");
+    assert_eq!(perdriau.statements.len(), 2);
+    // Candidates for localities sharing a public label are identity ambiguity, not disagreement.
+    let flanders = find("loc:wc-be-flanders-medium", "typology");
+    assert_eq!(flanders.nature, "identity_ambiguity");
+    assert!(flanders.explanation.contains("loc:wc-be-flanders-small"), "{}", flanders.explanation);
+    assert!(cs.iter().filter(|c| c.nature == "identity_ambiguity").count() >= 20);
+    // The Piedmont orientation changed after 2016: dated, no longer a conflict.
+    assert!(!cs.iter().any(|c| c.subject == "loc:wc-it-piedmont-medium" && c.about.starts_with("political_orientation")));
+    for c in &cs {
+        assert!(mlgov_domain::KnowledgeBase::CONFLICT_NATURES.contains(&c.nature.as_str()) && !c.explanation.is_empty(), "{c:?}");
+    }
+}

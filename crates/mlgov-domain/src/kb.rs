@@ -292,6 +292,47 @@ impl KnowledgeBase {
     /// whose intervals overlap (or are both undated) with different values; and memberships of the
     /// same member, network and role from different sources whose dates differ.
     pub fn conflicts(&self) -> Vec<Conflict> {
+        let mut out = self.raw_conflicts();
+        // Identity ambiguity: the same values are candidates for every locality of one public
+        // label (the report's table names the label, not which of its localities).
+        let label_of = |id: &str| self.localities.iter().find(|l| l.id.as_str() == id).filter(|l| l.anonymised).map(|l| l.display_name().to_string());
+        let values = |c: &Conflict| {
+            let mut v: Vec<String> = c.statements.iter().map(|s| normalise_value(&s.value)).collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let keys: Vec<(Option<String>, String, Vec<String>, String)> = out.iter().map(|c| (label_of(&c.subject), c.about.clone(), values(c), c.subject.clone())).collect();
+        for (i, c) in out.iter_mut().enumerate() {
+            let (label, about, vals, subject) = &keys[i];
+            let siblings: Vec<&String> = keys.iter().filter(|(l, a, v, s)| l.is_some() && l == label && a == about && v == vals && s != subject).map(|k| &k.3).collect();
+            let sources: std::collections::BTreeSet<&str> = c.statements.iter().map(|s| s.citation.source.as_str()).collect();
+            let undated = c.statements.iter().filter(|s| s.when.from.is_none() && s.when.to.is_none()).count();
+            let dated: Vec<&ConflictingStatement> = c.statements.iter().filter(|s| s.when.from.is_some() || s.when.to.is_some()).collect();
+            let dated_overlap = dated.iter().enumerate().any(|(i, a)| dated.iter().skip(i + 1).any(|b| normalise_value(&a.value) != normalise_value(&b.value) && a.when.overlaps(&b.when)));
+            let (nature, explanation) = if c.kind == "fact" && !siblings.is_empty() {
+                ("identity_ambiguity", format!(
+                    "not a disagreement: {} localities share the public label {}, and the report gives these values to the label without saying which locality has which (the same candidates stand on {})",
+                    siblings.len() + 1, label.clone().unwrap_or_default(), siblings.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                ))
+            } else if undated > 0 && !dated.is_empty() && !dated_overlap {
+                ("change_over_time", "possibly a change over time: the dated statements do not overlap, and an undated one is read as holding at any time; dating it would settle whether the sources disagree".to_string())
+            } else if sources.len() > 1 {
+                ("sources_disagree", format!("{} sources disagree", sources.len()))
+            } else {
+                ("source_disagrees_with_itself", "one source states different values in different places (a table and the text, the text and a footnote, or two tables)".to_string())
+            };
+            c.nature = nature.into();
+            c.explanation = explanation;
+        }
+        out
+    }
+
+    /// The natures of conflicts, in the order listings group them.
+    pub const CONFLICT_NATURES: [&'static str; 4] = ["sources_disagree", "source_disagrees_with_itself", "change_over_time", "identity_ambiguity"];
+
+    /// Conflicts before their nature is known.
+    fn raw_conflicts(&self) -> Vec<Conflict> {
         let mut out = Vec::new();
         let mut by_key: BTreeMap<(String, String, String), Vec<&Fact>> = BTreeMap::new();
         for f in &self.facts {
@@ -312,6 +353,8 @@ impl KnowledgeBase {
                 involved.sort_by(|a, b| a.id.cmp(&b.id));
                 out.push(Conflict {
                     kind: "fact".into(),
+                    nature: String::new(),
+                    explanation: String::new(),
                     subject,
                     about: if qualifier.is_empty() { property } else { format!("{property} ({qualifier})") },
                     statements: involved.iter().map(|f| ConflictingStatement {
@@ -340,11 +383,41 @@ impl KnowledgeBase {
                 involved.sort_by(|a, b| a.id.cmp(&b.id));
                 out.push(Conflict {
                     kind: "membership".into(),
+                    nature: String::new(),
+                    explanation: String::new(),
                     subject: member,
                     about: format!("{role} of {network}"),
                     statements: involved.iter().map(|m| ConflictingStatement {
                         id: m.id.to_string(), value: m.when.display(), when: m.when, citation: m.citation.clone(),
                     }).collect(),
+                });
+            }
+        }
+        // Events: the same event (same title, kind and country) dated differently by different
+        // statements.
+        let mut ev: BTreeMap<(String, String, String), Vec<&Event>> = BTreeMap::new();
+        for e in &self.events {
+            ev.entry((crate::text::fold(&e.title), e.kind.to_string(), e.country.clone().unwrap_or_default())).or_default().push(e);
+        }
+        for (_, es) in ev {
+            let mut involved: Vec<&Event> = Vec::new();
+            for (i, a) in es.iter().enumerate() {
+                for b in es.iter().skip(i + 1) {
+                    if a.when != b.when && (a.citation.source != b.citation.source || a.citation.locator != b.citation.locator) {
+                        if !involved.iter().any(|x| x.id == a.id) { involved.push(a) }
+                        if !involved.iter().any(|x| x.id == b.id) { involved.push(b) }
+                    }
+                }
+            }
+            if !involved.is_empty() {
+                involved.sort_by(|a, b| a.id.cmp(&b.id));
+                out.push(Conflict {
+                    kind: "event".into(),
+                    nature: String::new(),
+                    explanation: String::new(),
+                    subject: involved[0].id.to_string(),
+                    about: "date".into(),
+                    statements: involved.iter().map(|e| ConflictingStatement { id: e.id.to_string(), value: e.when.display(), when: e.when, citation: e.citation.clone() }).collect(),
                 });
             }
         }
@@ -498,8 +571,15 @@ fn normalise_value(v: &str) -> String {
 /// One disagreement between statements.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Conflict {
-    /// `fact` or `membership`.
+    /// `fact`, `membership` or `event`.
     pub kind: String,
+    /// What the disagreement is ([`Conflict::NATURES`]): sources that disagree, a source that
+    /// disagrees with itself, candidates for localities that share a public label (which value
+    /// belongs to which one is unknown: identity ambiguity, not disagreement), or an undated
+    /// statement beside dated ones (possibly a change over time).
+    pub nature: String,
+    /// The nature in a sentence, for this group.
+    pub explanation: String,
     /// The subject id.
     pub subject: String,
     /// The property (with qualifier) or membership role.

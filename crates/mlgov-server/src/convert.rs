@@ -363,11 +363,14 @@ pub fn hypotheses_out(s: &Snapshot, window: i32, min_cso: usize) -> HypothesesOu
 pub fn conflicts(s: &Snapshot) -> ConflictList {
     let cs: Vec<ConflictOut> = s.kb.conflicts().into_iter().map(|c| ConflictOut {
         kind: c.kind,
+        nature: c.nature,
+        explanation: c.explanation,
         subject: Id::parse(&c.subject).map(|i| eref(s, &i)).unwrap_or(EntityRef { id: c.subject.clone(), name: c.subject.clone(), href: None }),
         about: c.about,
         statements: c.statements.into_iter().map(|x| ConflictStatementOut { id: x.id, value: x.value, when: when(&x.when), citation: cite(s, &x.citation) }).collect(),
     }).collect();
-    ConflictList { count: cs.len(), conflicts: cs }
+    let by_nature = mlgov_domain::KnowledgeBase::CONFLICT_NATURES.iter().map(|n| (n.to_string(), cs.iter().filter(|c| c.nature == *n).count())).collect();
+    ConflictList { count: cs.len(), by_nature, conflicts: cs }
 }
 
 /// Counts.

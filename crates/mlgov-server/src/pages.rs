@@ -1578,11 +1578,19 @@ async fn conflicts(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageRes
     p.finish()?;
     let cs = convert::conflicts(&s);
     let mut page = Page { title: "Conflicts between statements".into(), nav: "conflicts".into(), ..Page::default() };
-    page.lead.push(format!("{} groups of statements disagree (single-valued facts with overlapping dates and different values, or memberships dated differently by different sources). All are kept, each with its source.", cs.count));
-    let mut sec = section("list", "Disagreeing statements");
-    sec.tables.push(table("conflicts", "Each disagreeing statement with its source", &["subject", "about", "value", "when", "source", "statement"],
-        cs.conflicts.iter().flat_map(|c| c.statements.iter().map(move |x| vec![r(&c.subject), t(c.about.replace('_', " ")), t(&x.value), t(&x.when.display), cite(&x.citation), t(&x.id)])).collect()));
-    page.sections.push(sec);
+    page.lead.push(format!("{} groups of statements do not agree (single-valued facts with overlapping dates and different values, memberships or events dated differently). All are kept, each with its source, and grouped by what the difference is: sources that disagree, a source that disagrees with itself, an undated statement beside dated ones (possibly a change over time), and candidate values for anonymised localities that share a public label (identity ambiguity, not disagreement).", cs.count));
+    for (nature, heading) in [("sources_disagree", "Sources disagree"), ("source_disagrees_with_itself", "A source disagrees with itself"), ("change_over_time", "Possibly a change over time"), ("identity_ambiguity", "Identity ambiguity: localities sharing a label")] {
+        let group: Vec<&ConflictOut> = cs.conflicts.iter().filter(|c| c.nature == nature).collect();
+        let mut sec = section(&nature.replace('_', "-"), format!("{heading} ({})", group.len()));
+        if let Some(c) = group.first() {
+            if nature == "identity_ambiguity" || nature == "change_over_time" {
+                sec.paragraphs.push(c.explanation.split(" (the same candidates").next().unwrap_or("").to_string());
+            }
+        }
+        sec.tables.push(table(&format!("conflicts-{}", nature.replace('_', "-")), format!("{heading}: each statement with its source"), &["subject", "about", "value", "when", "source", "statement", "what it is"],
+            group.iter().flat_map(|c| c.statements.iter().map(move |x| vec![r(&c.subject), t(c.about.replace('_', " ")), t(&x.value), t(&x.when.display), cite(&x.citation), t(&x.id), t(&c.explanation)])).collect()));
+        page.sections.push(sec);
+    }
     finish(&s, page, "/conflicts", q.as_deref(), dl)
 }
 

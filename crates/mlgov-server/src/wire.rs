@@ -873,8 +873,12 @@ pub struct ConflictStatementOut {
 /// Statements that disagree.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct ConflictOut {
-    /// fact or membership.
+    /// fact, membership or event.
     pub kind: String,
+    /// sources_disagree, source_disagrees_with_itself, change_over_time or identity_ambiguity.
+    pub nature: String,
+    /// The nature in a sentence.
+    pub explanation: String,
     /// The subject.
     pub subject: EntityRef,
     /// Property or membership.
@@ -888,6 +892,8 @@ pub struct ConflictOut {
 pub struct ConflictList {
     /// Count.
     pub count: usize,
+    /// Count per nature.
+    pub by_nature: BTreeMap<String, usize>,
     /// Conflicts.
     pub conflicts: Vec<ConflictOut>,
 }

@@ -486,17 +486,40 @@ pub fn timeline(ctx: &Ctx, name: &str, svg: Option<&Path>) -> Result<(), CliErro
 pub fn conflicts(ctx: &Ctx) -> Result<(), CliError> {
     let kb = ctx.load_kb()?;
     let cs = kb.conflicts();
-    ctx.emit(&json!({"count": cs.len(), "conflicts": cs}), || {
-        let mut out = format!("{} conflict(s)\n", cs.len());
-        for c in &cs {
-            let subj = Id::parse(&c.subject).map(|i| kb.display_name(&i)).unwrap_or(c.subject.clone());
-            out.push_str(&format!("\n{}", wrap(&format!("{} — {} ({})", subj, c.about, c.subject))));
-            let rows: Vec<Vec<String>> = c.statements.iter().map(|s| vec![s.value.clone(), if s.when.is_undated() { String::new() } else { s.when.display() }, cite(&kb, &s.citation), s.id.clone()]).collect();
-            out.push_str(&table(&["value", "when", "source", "statement"], &rows));
+    let by_nature: std::collections::BTreeMap<&str, usize> = KnowledgeBase::CONFLICT_NATURES.iter().map(|n| (*n, cs.iter().filter(|c| c.nature == *n).count())).collect();
+    ctx.emit(&json!({"count": cs.len(), "by_nature": by_nature, "conflicts": cs}), || {
+        let mut out = format!("{} group(s) of statements that do not agree\n", cs.len());
+        for n in KnowledgeBase::CONFLICT_NATURES {
+            out.push_str(&format!("  {:>3}  {}\n", by_nature[n], nature_heading(n).to_lowercase()));
+        }
+        for nature in KnowledgeBase::CONFLICT_NATURES {
+            let group: Vec<_> = cs.iter().filter(|c| c.nature == nature).collect();
+            if group.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("\n== {} ({}) ==\n", nature_heading(nature), group.len()));
+            for c in group {
+                let subj = Id::parse(&c.subject).map(|i| kb.display_name(&i)).unwrap_or(c.subject.clone());
+                out.push_str(&format!("\n{}", wrap(&format!("{} — {} ({})", subj, c.about, c.subject))));
+                out.push_str(&wrap(&format!("  {}", c.explanation)));
+                let rows: Vec<Vec<String>> = c.statements.iter().map(|s| vec![s.value.clone(), if s.when.is_undated() { String::new() } else { s.when.display() }, cite(&kb, &s.citation), s.id.clone()]).collect();
+                out.push_str(&table(&["value", "when", "source", "statement"], &rows));
+            }
         }
         out
     });
     Ok(())
+}
+
+/// The heading of a conflict nature.
+fn nature_heading(n: &str) -> &'static str {
+    match n {
+        "sources_disagree" => "Sources disagree",
+        "source_disagrees_with_itself" => "A source disagrees with itself",
+        "change_over_time" => "Possibly a change over time",
+        "identity_ambiguity" => "Identity ambiguity (localities sharing a label)",
+        _ => "Other",
+    }
 }
 
 /// `mlgov sources <name-or-id>`: for a source, what cites it; for an entity, where its statements come from.

@@ -278,7 +278,7 @@ fn conflicts_list_each_conflict_with_both_sources() {
     // Human output: the count, one block per conflict naming its subject, one row per statement
     // (ids may be shortened with an ellipsis to fit 100 columns).
     let out = env.ok(&["conflicts"]);
-    assert!(out.starts_with(&format!("{} conflict(s)", cs.len())), "{out}");
+    assert!(out.starts_with(&format!("{} group(s) of statements that do not agree", cs.len())), "{out}");
     for c in cs {
         assert!(out.contains(&format!("({})", c["subject"].as_str().unwrap())), "conflict on {} not printed", c["subject"]);
     }

@@ -18,7 +18,7 @@ async fn every_page_renders(env: Env) {
         ("/analyses", "Whole-COMM cross-tabs"),
         ("/sources", "Sources"),
         ("/sources/caponio-clement-2020", "statements cite it"),
-        ("/conflicts", "Disagreeing statements"),
+        ("/conflicts", "Identity ambiguity: localities sharing a label"),
     ];
     for (path, needle) in pages {
         let r = env.get(path).await;
