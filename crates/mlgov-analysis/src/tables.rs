@@ -356,3 +356,66 @@ pub fn named_phases(kb: &KnowledgeBase) -> BTreeMap<String, Vec<(String, String,
     let _ = IdKind::Locality;
     out
 }
+
+/// One cell of a table reproduced from statements: the value with the statement it comes from.
+#[derive(Clone, Debug, Serialize)]
+pub struct SourcedCell {
+    /// The value as stored.
+    pub value: String,
+    /// Statement id.
+    pub id: String,
+}
+
+/// Table 1 of Caponio & Clément 2020 (file 000), "Main features of the immigrant population in
+/// Turin and Saint-Etienne (2017)", rebuilt from the statements that cite it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Table1 {
+    /// The title as the paper prints it.
+    pub title: String,
+    /// One column per locality: id, name, municipal population, share of foreign residents, and
+    /// the country's share printed beside it.
+    pub columns: Vec<Table1Column>,
+    /// Source and locator.
+    pub source: String,
+}
+
+/// A locality's column of [`Table1`].
+#[derive(Clone, Debug, Serialize)]
+pub struct Table1Column {
+    /// Locality id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Municipal population.
+    pub population: Option<SourcedCell>,
+    /// Ratio of foreign residents on the total population, percent.
+    pub foreign_residents_share: Option<SourcedCell>,
+    /// The country's ratio, printed in the same cell.
+    pub country_share: Option<(String, SourcedCell)>,
+}
+
+/// Rebuilds Table 1 of file 000 from the statements citing it (never from stored totals).
+pub fn caponio_clement_table1(kb: &KnowledgeBase) -> Table1 {
+    let cites = |f: &&mlgov_domain::Fact| f.citation.source.as_str() == "src:caponio-clement-2020" && f.citation.locator.starts_with("Table 1");
+    let cell = |id: &Id, p: Property| kb.facts_of(id, p).into_iter().find(|f| cites(f)).map(|f| SourcedCell { value: f.value.clone(), id: f.id.to_string() });
+    let mut ids: Vec<Id> = kb.facts.iter().filter(|f| cites(f) && f.subject.kind() == IdKind::Locality).map(|f| f.subject.clone()).collect();
+    ids.dedup();
+    let mut seen = BTreeSet::new();
+    ids.retain(|i| seen.insert(i.clone()));
+    let title = "Main features of the immigrant population in Turin and Saint-Etienne (2017)";
+    // In the paper's column order, which is the order the title names them.
+    let at = |id: &Id| mlgov_domain::fold(title).find(&mlgov_domain::fold(&kb.display_name(id))).unwrap_or(usize::MAX);
+    ids.sort_by_key(|i| at(i));
+    let columns = ids.iter().map(|id| {
+        let country = kb.localities.iter().find(|l| &l.id == id).map(|l| l.country.clone()).unwrap_or_default();
+        let cid = Id::parse(&format!("country:{country}")).ok();
+        Table1Column {
+            id: id.to_string(),
+            name: kb.display_name(id),
+            population: cell(id, Property::Population),
+            foreign_residents_share: cell(id, Property::ForeignResidentsShare),
+            country_share: cid.and_then(|c| cell(&c, Property::ForeignResidentsShare).map(|v| (mlgov_domain::country::country_name(&country).unwrap_or(&country).to_string(), v))),
+        }
+    }).collect();
+    Table1 { title: title.into(), columns, source: "Caponio & Clément 2020, Table 1".into() }
+}

@@ -167,6 +167,13 @@ enum Command {
         #[arg(long)]
         svg: Option<PathBuf>,
     },
+    /// The papers' tables rebuilt from the statements: without a name, the list; `000-table1`
+    /// (population and foreign residents), `000-table2` (mayors), `000-table3` (memberships), or a
+    /// Whole-COMM cross-tab (`003-outcome-by-size`, …).
+    Tables {
+        /// Which table (omit to list them).
+        name: Option<String>,
+    },
     /// Whole-COMM cross-tabs: outcome-by-size, outcome-by-typology, outcome-by-orientation or all.
     Crosstab {
         #[arg(default_value = "all")]
@@ -287,6 +294,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         },
         Command::Compare { localities, table3, svg } => cmd::tables::compare(&ctx, localities, *table3, svg.as_deref()),
         Command::Crosstab { name } => cmd::tables::crosstab(&ctx, name),
+        Command::Tables { name } => cmd::tables::tables(&ctx, name.as_deref()),
         Command::Countries => cmd::tables::countries(&ctx),
         Command::Phases => cmd::tables::phases(&ctx),
         Command::Graph { cmd } => cmd::graph::run(cmd, &ctx),

@@ -1,4 +1,4 @@
-//! Reproduced tables: `compare`, `crosstab`, `countries`, `phases`, `networks overview`.
+//! Reproduced tables: `tables`, `compare`, `crosstab`, `countries`, `phases`, `networks overview`.
 
 use crate::ctx::{CliError, Ctx};
 use crate::output::{table, wrap};
@@ -12,6 +12,49 @@ fn years(a: Option<i32>, b: Option<i32>) -> String {
         (Some(a), None) => format!("{a}-"),
         (None, Some(b)) => format!("-{b}"),
         (None, None) => String::new(),
+    }
+}
+
+/// The tables `mlgov tables` rebuilds, with what they are.
+const TABLES: [(&str, &str); 6] = [
+    ("000-table1", "Caponio & Clément 2020, Table 1: population and foreign residents of Turin and Saint-Etienne (2017)"),
+    ("000-table2", "Caponio & Clément 2020, Table 2: mayors, parties and coalitions since the 1990s (= mlgov compare Turin Saint-Etienne)"),
+    ("000-table3", "Caponio & Clément 2020, Table 3: memberships in TCNs on migration (= mlgov compare Turin Saint-Etienne --table3)"),
+    ("003-outcome-by-size", "Schiller et al. 2023: policy outcome by size (= mlgov crosstab outcome-by-size)"),
+    ("003-outcome-by-typology", "Schiller et al. 2023: policy outcome by typology (= mlgov crosstab outcome-by-typology)"),
+    ("003-outcome-by-orientation", "Schiller et al. 2023: policy outcome by political orientation (= mlgov crosstab outcome-by-orientation)"),
+];
+
+/// `mlgov tables [NAME]`: the papers' tables rebuilt from the statements.
+pub fn tables(ctx: &Ctx, name: Option<&str>) -> Result<(), CliError> {
+    match name {
+        None => {
+            ctx.emit(&json!({"tables": TABLES.iter().map(|(n, d)| json!({"name": n, "what": d})).collect::<Vec<_>>()}), || {
+                let rows: Vec<Vec<String>> = TABLES.iter().map(|(n, d)| vec![n.to_string(), d.to_string()]).collect();
+                table(&["table", "what"], &rows)
+            });
+            Ok(())
+        }
+        Some("000-table1") => {
+            let kb = ctx.load_kb()?;
+            let t = tables::caponio_clement_table1(&kb);
+            ctx.emit(&serde_json::to_value(&t)?, || {
+                let v = |c: &Option<tables::SourcedCell>| c.as_ref().map(|c| c.value.clone()).unwrap_or_else(|| "—".into());
+                let pop = |c: &Option<tables::SourcedCell>| c.as_ref().and_then(|c| c.value.parse::<u64>().ok()).map(|x| { let s = x.to_string(); let b = s.as_bytes(); let mut o = String::new(); for (i, ch) in b.iter().enumerate() { if i > 0 && (b.len() - i) % 3 == 0 { o.push(' '); } o.push(*ch as char); } o }).unwrap_or_else(|| "—".into());
+                let mut headers = vec![""];
+                headers.extend(t.columns.iter().map(|c| c.name.as_str()));
+                let mut r1 = vec!["Municipal population".to_string()];
+                r1.extend(t.columns.iter().map(|c| pop(&c.population)));
+                let mut r2 = vec!["Ratio of foreign residents on the total population".to_string()];
+                r2.extend(t.columns.iter().map(|c| format!("{}%{}", v(&c.foreign_residents_share), c.country_share.as_ref().map(|(n, s)| format!(" {n}: {}%", s.value)).unwrap_or_default())));
+                format!("{}\n{}\n{}\n", wrap(&format!("Table 1. {}", t.title)), table(&headers, &[r1, r2]), t.source)
+            });
+            Ok(())
+        }
+        Some("000-table2") => compare(ctx, &["Turin".into(), "Saint-Etienne".into()], false, None),
+        Some("000-table3") => compare(ctx, &["Turin".into(), "Saint-Etienne".into()], true, None),
+        Some(n) if n.starts_with("003-") && CROSSTABS.iter().any(|c| c.name == &n[4..]) => crosstab(ctx, &n[4..]),
+        Some(n) => Err(CliError::Usage(format!("unknown table {n:?}; expected one of: {}", TABLES.iter().map(|t| t.0).collect::<Vec<_>>().join(", ")))),
     }
 }
 

@@ -64,6 +64,33 @@ fn table3_memberships_and_mode_of_internationalisation() {
 }
 
 #[test]
+fn table1_population_and_foreign_residents() {
+    let env = demo_env();
+    let exp = expected("000-table1.json");
+    let v = env.json(&["tables", "000-table1"]);
+    assert_eq!(v["title"], exp["title"]);
+    let cols = v["columns"].as_array().unwrap();
+    let want = exp["columns"].as_array().unwrap();
+    assert_eq!(cols.len(), want.len());
+    for (got, w) in cols.iter().zip(want) {
+        // In the paper's column order, each cell from a statement citing Table 1.
+        assert_eq!(got["id"], w["locality"]);
+        assert_eq!(got["population"]["value"].as_str().unwrap().parse::<f64>().unwrap(), w["population"].as_f64().unwrap());
+        assert_eq!(got["foreign_residents_share"]["value"].as_str().unwrap().parse::<f64>().unwrap(), w["foreign_residents_share"].as_f64().unwrap());
+        assert_eq!(got["country_share"][0], w["country"]);
+        assert_eq!(got["country_share"][1]["value"].as_str().unwrap().parse::<f64>().unwrap(), w["country_share"].as_f64().unwrap());
+    }
+    let text = env.ok(&["tables", "000-table1"]);
+    assert!(text.contains("875 000") && text.contains("14.0% France: 7.0%"), "{text}");
+    // The list names every reproducible table; an unknown name is a usage error.
+    let list = env.json(&["tables"]);
+    assert!(list["tables"].as_array().unwrap().iter().any(|t| t["name"] == "000-table1"));
+    let (code, _, err) = env.mlgov(&["tables", "000-table9"]);
+    assert_eq!(code, 1, "a usage error, as an unknown cross-tab: {err}");
+    assert!(err.contains("000-table1"), "{err}");
+}
+
+#[test]
 fn table2_mayors() {
     let env = demo_env();
     let exp = expected("000-table2.json");
