@@ -95,6 +95,102 @@ pub fn found_in(quote: &str, folded_text: &str) -> bool {
     true
 }
 
+/// The texts bundled with mlgov (`data/texts`: sources whose licence allows redistribution), as
+/// (file name, text).
+pub const BUNDLED_TEXTS: [(&str, &str); 2] = [
+    ("000_3fb63639e0fbe218.txt", include_str!("../../../data/texts/000_3fb63639e0fbe218.txt")),
+    ("001_c87ac04b6e06d7be.txt", include_str!("../../../data/texts/001_c87ac04b6e06d7be.txt")),
+];
+
+/// [`fold_text`] with, for every byte of the folded text, the byte offset in `s` of the character
+/// it comes from (characters are normalised one at a time).
+fn fold_with_map(s: &str) -> (String, Vec<usize>) {
+    let (mut out, mut map) = (String::with_capacity(s.len()), Vec::with_capacity(s.len()));
+    let mut space = false;
+    let mut buf = [0u8; 4];
+    for (at, orig) in s.char_indices() {
+        for c in orig.to_string().nfkc() {
+            let c = match c {
+                '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => '\'',
+                '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => '"',
+                '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => '-',
+                '\u{00AD}' => continue,
+                c => c,
+            };
+            if c.is_whitespace() {
+                space = !out.is_empty();
+                continue;
+            }
+            if space {
+                out.push(' ');
+                map.push(at);
+                space = false;
+            }
+            for l in c.to_lowercase() {
+                let n = l.encode_utf8(&mut buf).len();
+                out.push(l);
+                map.extend(std::iter::repeat_n(at, n));
+            }
+        }
+    }
+    (out, map)
+}
+
+/// A paragraph of a source's text around a quoted passage.
+#[derive(Clone, Debug, Serialize)]
+pub struct PassageParagraph {
+    /// Line number in the text (1-based).
+    pub line: usize,
+    /// The paragraph as in the text.
+    pub text: String,
+    /// Byte ranges of `text` that the locator quotes.
+    pub marks: Vec<(usize, usize)>,
+}
+
+/// Where the quotations of `locator` stand in `text`: the paragraphs holding them, with the
+/// quoted ranges, and the paragraph before and after as context. Empty when nothing is found.
+pub fn passage(text: &str, locator: &str) -> Vec<PassageParagraph> {
+    let (folded, map) = fold_with_map(text);
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for quote in quotations(locator) {
+        let q = quote.replace('\u{2026}', "...").replace("[...]", "...").replace("(...)", "...");
+        let mut at = 0;
+        for part in q.split("...").map(fold_text).filter(|p| !p.is_empty()) {
+            let Some(i) = folded[at..].find(&part) else { break };
+            let (a, b) = (at + i, at + i + part.len());
+            let end = map.get(b).copied().unwrap_or(text.len());
+            // The end of the last character quoted, in the original text.
+            let last = map[b - 1];
+            let end = if end > last { end.min(last + text[last..].chars().next().map_or(1, char::len_utf8)) } else { last + 1 };
+            ranges.push((map[a], end));
+            at = b;
+        }
+    }
+    if ranges.is_empty() {
+        return Vec::new();
+    }
+    // Lines with their byte spans.
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (n, l) in text.split('\n').enumerate() {
+        lines.push((n + 1, start, l));
+        start += l.len() + 1;
+    }
+    let hit: std::collections::BTreeSet<usize> = lines.iter().enumerate().filter(|(_, (_, s, l))| ranges.iter().any(|(a, b)| *a < s + l.len() && *b > *s)).map(|(i, _)| i).collect();
+    let mut keep = std::collections::BTreeSet::new();
+    for &i in &hit {
+        keep.insert(i);
+        // The nearest non-empty line before and after, as context.
+        if let Some(j) = (0..i).rev().find(|&j| !lines[j].2.trim().is_empty()) { keep.insert(j); }
+        if let Some(j) = (i + 1..lines.len()).find(|&j| !lines[j].2.trim().is_empty()) { keep.insert(j); }
+    }
+    keep.into_iter().map(|i| {
+        let (line, s, l) = lines[i];
+        let marks = ranges.iter().filter(|(a, b)| *a < s + l.len() && *b > s).map(|(a, b)| (a.saturating_sub(s).min(l.len()), (b - s).min(l.len()))).collect();
+        PassageParagraph { line, text: l.to_string(), marks }
+    }).collect()
+}
+
 /// Checks every statement of `kb` against `texts` (bundled file name → its text).
 pub fn verify(kb: &KnowledgeBase, texts: &BTreeMap<String, String>) -> Vec<QuoteCheck> {
     let files: BTreeMap<String, String> = kb
@@ -140,5 +236,18 @@ mod tests {
         assert!(found_in("We started with … these cities - were chosen", &text));
         assert!(!found_in("We started with Warsaw", &text));
         assert!(!found_in("these cities … We started", &text), "parts in order");
+    }
+
+    #[test]
+    fn passages_mark_the_quoted_ranges_in_the_original_text() {
+        let text = "Title\n\nFirst paragraph.\nIn June 2006 “Ilda Curti” was appointed — Deputy Mayor.\nLast one.\n";
+        let p = passage(text, r#"Turin: "was appointed - deputy""#);
+        let lines: Vec<usize> = p.iter().map(|x| x.line).collect();
+        assert_eq!(lines, [3, 4, 5], "the quoted paragraph with one paragraph of context on each side");
+        let q = &p[1];
+        let (a, b) = q.marks[0];
+        assert_eq!(&q.text[a..b], "was appointed — Deputy");
+        assert!(passage(text, r#""not in the text""#).is_empty());
+        assert!(passage(text, "Table 3").is_empty(), "a locator without a quotation has no passage");
     }
 }

@@ -152,7 +152,7 @@ enum Command {
     Sources {
         /// A source's name or id — or `verify`: check every quoted locator against the texts.
         name: String,
-        /// With `verify`: the folder holding the sources' bundled files (`file` in sources.csv).
+        /// With `verify`: a folder holding the sources' files (`file` in sources.csv); without it only the bundled texts (files 000 and 001) are checked.
         #[arg(long)]
         texts: Option<PathBuf>,
     },
@@ -287,8 +287,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Timeline { locality, svg } => cmd::kb::timeline(&ctx, locality, svg.as_deref()),
         Command::Conflicts => cmd::kb::conflicts(&ctx),
         Command::Sources { name, texts } => match (name.as_str(), texts) {
-            ("verify", Some(dir)) => cmd::kb::verify_quotes(&ctx, dir),
-            ("verify", None) => Err(CliError::Usage("mlgov sources verify needs --texts DIR (the folder of the sources' files, e.g. ../shared/seeds)".into())),
+            ("verify", dir) => cmd::kb::verify_quotes(&ctx, dir.as_deref()),
             (_, Some(_)) => Err(CliError::Usage("--texts goes with `mlgov sources verify`".into())),
             _ => cmd::kb::sources(&ctx, name),
         },

@@ -24,6 +24,7 @@ pub mod params;
 pub mod state;
 pub mod survey;
 pub mod svg;
+pub mod texts;
 pub mod wire;
 
 use std::net::SocketAddr;
@@ -324,6 +325,17 @@ impl Server {
         let state = tokio::task::spawn_blocking(move || AppState::open(&db)).await.map_err(|e| ServeError::Io { addr: addr.to_string(), source: std::io::Error::other(e) })??;
         let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| ServeError::Io { addr: addr.to_string(), source })?;
         Ok(Server { listener, state })
+    }
+
+    /// Also reads the sources' texts in `dir` (for quoted passages in context).
+    ///
+    /// # Errors
+    /// When the folder cannot be read.
+    pub fn add_texts(&mut self, dir: &Path) -> Result<usize, ServeError> {
+        let mut t = (*self.state.texts).clone();
+        let n = t.add_dir(dir).map_err(|source| ServeError::Io { addr: dir.display().to_string(), source })?;
+        self.state.texts = std::sync::Arc::new(t);
+        Ok(n)
     }
 
     /// The address actually bound.

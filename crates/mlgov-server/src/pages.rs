@@ -57,7 +57,13 @@ fn yr(y: Option<i32>) -> String {
     y.map(|y| y.to_string()).unwrap_or_default()
 }
 fn cite(c: &CitationOut) -> Cell {
-    link(format!("{}, {}", c.short, c.locator), convert::href(&Id::parse(&c.source).unwrap_or_else(|_| Id::parse("src:unknown").expect("id"))))
+    // A locator that quotes its source links to the passage in context; others to the source.
+    let href = if mlgov_analysis::quotes::quotations(&c.locator).is_empty() {
+        convert::href(&Id::parse(&c.source).unwrap_or_else(|_| Id::parse("src:unknown").expect("id")))
+    } else {
+        Some(format!("/sources/{}/passage?locator={}", c.source.trim_start_matches("src:"), crate::params::encode(&c.locator)))
+    };
+    link(format!("{}, {}", c.short, c.locator), href)
 }
 
 /// A table with download links.
@@ -147,6 +153,33 @@ pub struct Section {
     pub notes: Vec<String>,
     /// Forms that change something (POST, with the session's CSRF token).
     pub forms: Vec<PostForm>,
+    /// Paragraphs already rendered as HTML by [`html_marked`] (text escaped, `<mark>` added).
+    pub html: Vec<String>,
+}
+
+/// Escapes text for HTML.
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+/// A paragraph of text as HTML with the byte ranges `marks` in `<mark>`: every piece escaped.
+fn html_marked(text: &str, marks: &[(usize, usize)]) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    let mut ms: Vec<(usize, usize)> = marks.iter().copied().filter(|(a, b)| a < b && *b <= text.len() && text.is_char_boundary(*a) && text.is_char_boundary(*b)).collect();
+    ms.sort();
+    for (a, b) in ms {
+        if a < at {
+            continue;
+        }
+        out.push_str(&escape_html(&text[at..a]));
+        out.push_str("<mark>");
+        out.push_str(&escape_html(&text[a..b]));
+        out.push_str("</mark>");
+        at = b;
+    }
+    out.push_str(&escape_html(&text[at..]));
+    out
 }
 
 /// A form that changes something: posted with the session's CSRF token.
@@ -490,6 +523,7 @@ pub fn routes(router: Router<AppState>) -> Router<AppState> {
         .route("/analyses", get(analyses))
         .route("/sources", get(sources))
         .route("/sources/{id}", get(source))
+        .route("/sources/{id}/passage", get(passage))
         .route("/conflicts", get(conflicts))
 }
 
@@ -1569,6 +1603,43 @@ async fn source(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q)
     c.pager = Some(pager(&format!("/sources/{raw}"), q.as_deref(), &meta));
     page.sections.push(c);
     finish(&s, page, &format!("/sources/{raw}"), q.as_deref(), dl)
+}
+
+/// `/sources/{id}/passage?locator=…`: where a locator's quotations stand in the source's text,
+/// the quoted words marked, with a paragraph of context on each side.
+async fn passage(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q): RawQuery) -> PageResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let locator = p.string("locator").unwrap_or_default();
+    p.finish()?;
+    let id = convert::path_id(&s, &raw, IdKind::Source)?;
+    let src = s.kb.sources.iter().find(|x| x.id == id).ok_or_else(|| ApiError::NotFound(format!("no source {id}")))?;
+    let mut page = Page { title: format!("{} — the passage in context", src.short), subtitle: Some(src.title.clone()), nav: "sources".into(), ..Page::default() };
+    page.lead.push(format!("Locator: {locator}"));
+    let mut sec = section("passage", "Passage");
+    let text = src.file.as_deref().and_then(|f| st.texts.get(f));
+    match text {
+        None => sec.paragraphs.push(format!(
+            "The text of {} is not available on this server{}: its licence does not allow mlgov to redistribute it. Start the server with --texts DIR (the folder holding {}) to see quoted passages in context.",
+            src.short, if src.file.is_none() { " (no file is recorded for it)" } else { "" }, src.file.clone().unwrap_or_default()
+        )),
+        Some(text) => {
+            let found = mlgov_analysis::quotes::passage(text, &locator);
+            if mlgov_analysis::quotes::quotations(&locator).is_empty() {
+                sec.paragraphs.push("This locator quotes nothing (a section, table or footnote): there is no passage to show.".into());
+            } else if found.is_empty() {
+                sec.notice = Some("The quotation was not found in the text (mlgov sources verify lists such locators).".into());
+            } else {
+                sec.paragraphs.push(format!("Line numbers refer to {} (the quoted words are marked).", src.file.clone().unwrap_or_default()));
+                for para in &found {
+                    sec.html.push(format!("<span class=\"line-no\">{}</span> {}", para.line, html_marked(&para.text, &para.marks)));
+                }
+            }
+        }
+    }
+    sec.links.push(link(format!("Everything that cites {}", src.short), Some(format!("/sources/{raw}"))));
+    page.sections.push(sec);
+    finish(&s, page, &format!("/sources/{raw}/passage"), q.as_deref(), None)
 }
 
 async fn conflicts(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {

@@ -143,6 +143,8 @@ pub struct AppState {
     pub db_path: Option<PathBuf>,
     /// Modification time of the database file at the last load.
     loaded_mtime: Arc<Mutex<Option<SystemTime>>>,
+    /// The sources' texts, for quoted passages in context.
+    pub texts: Arc<crate::texts::Texts>,
 }
 
 impl AppState {
@@ -152,7 +154,7 @@ impl AppState {
     }
 
     fn from_snapshot(snap: Snapshot) -> AppState {
-        AppState { inner: Arc::new(RwLock::new(Arc::new(snap))), as_of: Arc::new(Mutex::new(Vec::new())), db_path: None, loaded_mtime: Arc::new(Mutex::new(None)) }
+        AppState { inner: Arc::new(RwLock::new(Arc::new(snap))), as_of: Arc::new(Mutex::new(Vec::new())), db_path: None, loaded_mtime: Arc::new(Mutex::new(None)), texts: Arc::new(crate::texts::Texts::from_env()) }
     }
 
     /// Loads the knowledge base from an existing store: a SQLite file, or PostgreSQL when `db` is

@@ -89,18 +89,21 @@ pub fn plan_against_store(store: &dyn mlgov_store::Store, loaded: &Loaded, updat
     })
 }
 
-/// `mlgov sources verify --texts DIR`: every quotation of every locator against the cited source's
-/// bundled text (exit 2 when one is not found).
-pub fn verify_quotes(ctx: &Ctx, dir: &Path) -> Result<(), CliError> {
-    use mlgov_analysis::quotes::{verify, QuoteStatus};
+/// `mlgov sources verify [--texts DIR]`: every quotation of every locator against the cited
+/// source's text — the texts bundled with mlgov (files 000 and 001, CC BY), and with `--texts` every
+/// source's file from DIR (exit 2 when a quotation is not found).
+pub fn verify_quotes(ctx: &Ctx, dir: Option<&Path>) -> Result<(), CliError> {
+    use mlgov_analysis::quotes::{verify, QuoteStatus, BUNDLED_TEXTS};
     let kb = ctx.load_kb()?;
-    let mut texts = std::collections::BTreeMap::new();
-    for f in kb.sources.iter().filter_map(|s| s.file.clone()) {
-        match std::fs::read(dir.join(&f)) {
-            Ok(b) => {
-                texts.insert(f, String::from_utf8_lossy(&b).into_owned());
+    let mut texts: std::collections::BTreeMap<String, String> = BUNDLED_TEXTS.iter().map(|(f, t)| (f.to_string(), t.to_string())).collect();
+    if let Some(dir) = dir {
+        for f in kb.sources.iter().filter_map(|s| s.file.clone()) {
+            match std::fs::read(dir.join(&f)) {
+                Ok(b) => {
+                    texts.insert(f, String::from_utf8_lossy(&b).into_owned());
+                }
+                Err(e) => return Err(CliError::Data(format!("{}: {e} (a source's file named in sources.csv)", dir.join(&f).display()))),
             }
-            Err(e) => return Err(CliError::Data(format!("{}: {e} (a source's file named in sources.csv)", dir.join(&f).display()))),
         }
     }
     let checks = verify(&kb, &texts);
@@ -110,7 +113,7 @@ pub fn verify_quotes(ctx: &Ctx, dir: &Path) -> Result<(), CliError> {
     ctx.emit(&json!({"verified": ok, "unverified": bad, "no_quote": no_quote, "no_text": no_text, "unverified_quotes": unverified}), || {
         let rows: Vec<Vec<String>> = unverified.iter().map(|c| vec![c.id.clone(), c.source.clone(), c.missing.clone().unwrap_or_default()]).collect();
         format!(
-            "{ok} statements quote their source verbatim, {bad} do not; {no_quote} cite a section, table or footnote without quoting; {no_text} cite a source with no bundled text (datasets such as GeoNames)\n{}",
+            "{ok} statements quote their source verbatim, {bad} do not; {no_quote} cite a section, table or footnote without quoting; {no_text} cite a source whose text is not at hand (not bundled: give --texts DIR; datasets such as GeoNames have none)\n{}",
             if rows.is_empty() { String::new() } else { table(&["statement", "source", "quotation not found"], &rows) }
         )
     });
@@ -328,6 +331,10 @@ pub fn show(ctx: &Ctx, kind: &str, name: &str) -> Result<(), CliError> {
             let p = kb.persons.iter().find(|p| p.id == id).unwrap();
             j["citation"] = cite_json(&kb, &p.citation);
             out.push_str(&format!("{}\n{}", p.name, wrap(&format!("id {}; source: {}", p.id, cite(&kb, &p.citation)))));
+            if kb.facts_of(&id, mlgov_domain::Property::NetworkProfessional).iter().any(|f| f.value == "true") {
+                out.push_str("A network professional (boundary spanner between the city and its networks): see Facts\n");
+            }
+            if !facts_rows.is_empty() { out.push_str(&format!("\nFacts\n{}", table(&["property", "value", "when", "source"], &facts_rows))) }
             let ts: Vec<&Term> = kb.terms.iter().filter(|t| t.person == id).collect();
             j["terms"] = json!(ts.iter().map(|t| json!({"locality": t.locality.as_str(), "office": t.office, "portfolio": t.portfolio, "party": t.party, "when": when_json(&t.when)})).collect::<Vec<_>>());
             if !ts.is_empty() {

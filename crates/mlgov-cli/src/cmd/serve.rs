@@ -13,6 +13,10 @@ pub struct ServeArgs {
     /// Worker threads of the runtime (default: one per core).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Folder with the texts of sources that are not bundled (file names as in sources.csv), for
+    /// quoted passages in context; the CC BY texts of files 000 and 001 are bundled.
+    #[arg(long, env = "MLGOV_TEXTS")]
+    pub texts: Option<std::path::PathBuf>,
 }
 
 /// Runs the server until Ctrl-C.
@@ -45,7 +49,10 @@ pub fn run(args: &ServeArgs, ctx: &Ctx) -> Result<(), CliError> {
     }
     let rt = rt.build()?;
     rt.block_on(async {
-        let server = mlgov_server::Server::bind(&ctx.db, args.addr).await.map_err(|e| CliError::Data(e.to_string()))?;
+        let mut server = mlgov_server::Server::bind(&ctx.db, args.addr).await.map_err(|e| CliError::Data(e.to_string()))?;
+        if let Some(dir) = &args.texts {
+            server.add_texts(dir).map_err(|e| CliError::Usage(format!("--texts: {e}")))?;
+        }
         let addr = server.local_addr().map_err(|e| CliError::Other(e.into()))?;
         ctx.emit(&serde_json::json!({"listening": format!("http://{addr}"), "db": ctx.db.display().to_string()}), || {
             format!("mlgov explorer listening on http://{addr}  (API: http://{addr}/api/v1, docs: http://{addr}/api/docs; Ctrl-C stops)")

@@ -383,7 +383,27 @@ async fn network_pages_show_their_members_on_the_map(env: Env) {
     assert!(section_text(&html, "members-map").contains("Saint-Étienne FR FR-ARA"));
 }
 
+async fn quoted_locators_open_their_passage_in_context(env: Env) {
+    // Ilda Curti's page: the citation of her office term quotes file 000 and links to the passage.
+    let html = env.get("/persons/ilda-curti").await.text();
+    let html = html.replace("&#x2f;", "/");
+    let href = html.split("href=\"").map(|h| h.split('"').next().unwrap_or("")).find(|h| h.contains("/passage?locator=")).expect("a link to a passage").replace("&amp;", "&");
+    assert!(href.starts_with("/sources/caponio-clement-2020/passage?locator="), "{href}");
+    let page = env.get(&href).await;
+    assert_eq!(page.status, 200, "{href}");
+    let text = page.text();
+    assert!(text.contains("<mark>") && text.contains("Ilda Curti"), "the quoted words are marked in the text");
+    assert!(text.contains("class=\"line-no\""), "with line numbers");
+    // A source whose text is not redistributed says so, and how to see it.
+    let pet = env.get("/sources/pettrachin-2023/passage?locator=%22small+localities%22").await.text();
+    assert!(pet.contains("not available on this server") && pet.contains("--texts"), "{pet}");
+    // A quotation that is not in the text is reported, not invented.
+    let miss = env.get("/sources/caponio-clement-2020/passage?locator=%22no+such+words+anywhere%22").await.text();
+    assert!(miss.contains("was not found in the text"));
+}
+
 crate::both_backends!(
+    quoted_locators_open_their_passage_in_context,
     interactive_pages_load_the_embedded_bundle,
     every_page_renders,
     locality_profile_has_a_server_side_gantt,
