@@ -536,9 +536,20 @@ pub fn sources(ctx: &Ctx, name: &str) -> Result<(), CliError> {
     if id.kind() == IdKind::Source {
         let Some(src) = kb.sources.iter().find(|s| s.id == id) else { return Err(CliError::Data(format!("no source {id}"))) };
         let cites = kb.citing(&id);
-        ctx.emit(&json!({"source": src, "statements": cites.iter().map(|(f, i, l)| json!({"file": f, "id": i.as_str(), "locator": l})).collect::<Vec<_>>()}), || {
+        // Statements about the source made by other sources (a paper reporting its figures).
+        let about: Vec<&mlgov_domain::Fact> = kb.facts.iter().filter(|f| f.subject == id && f.citation.source != id).collect();
+        ctx.emit(&json!({
+            "source": src,
+            "statements": cites.iter().map(|(f, i, l)| json!({"file": f, "id": i.as_str(), "locator": l})).collect::<Vec<_>>(),
+            "about_it": about.iter().map(|f| json!({"id": f.id.as_str(), "property": f.property, "value": f.value, "citation": cite_json(&kb, &f.citation)})).collect::<Vec<_>>(),
+        }), || {
             let rows: Vec<Vec<String>> = cites.iter().map(|(f, i, l)| vec![f.trim_end_matches(".csv").to_string(), i.to_string(), l.clone()]).collect();
-            format!("{}{} statement(s) cite it\n{}", wrap(&format!("{} — {}", src.short, src.title)), cites.len(), table(&["table", "statement", "locator"], &rows))
+            let mut out = format!("{}{} statement(s) cite it\n{}", wrap(&format!("{} — {}", src.short, src.title)), cites.len(), table(&["table", "statement", "locator"], &rows));
+            if !about.is_empty() {
+                let rows: Vec<Vec<String>> = about.iter().map(|f| vec![f.id.to_string(), f.property.to_string(), f.value.clone(), cite(&kb, &f.citation)]).collect();
+                out.push_str(&format!("\n{} statement(s) about it from other sources\n{}", about.len(), table(&["statement", "property", "value", "source"], &rows)));
+            }
+            out
         });
     } else {
         let cs = kb.citations_about(&id);
