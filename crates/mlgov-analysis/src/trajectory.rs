@@ -6,7 +6,7 @@ use serde::Serialize;
 /// One row of a time line.
 #[derive(Clone, Debug, Serialize)]
 pub struct TimelineRow {
-    /// `membership`, `term`, `event` or `phase`.
+    /// `membership`, `term`, `network_professional`, `event` or `phase`.
     pub lane: String,
     /// Label (network and role, person and office, event title, phase name).
     pub label: String,
@@ -80,6 +80,27 @@ pub fn timeline(kb: &KnowledgeBase, id: &Id) -> Timeline {
             leading: false,
             id: t.id.to_string(),
             source: cite(&t.citation),
+        });
+    }
+    // Network professionals (file 000's boundary spanners): people marked so, tied to the locality
+    // by an office term there or an affiliation with one of its own bodies (an organisation whose
+    // name names the locality), over the years the statement gives.
+    let place = mlgov_domain::fold(&kb.display_name(id));
+    let tied = |p: &Id| {
+        kb.terms.iter().any(|t| &t.person == p && &t.locality == id)
+            || kb.affiliations.iter().any(|a| &a.person == p && kb.organisations.iter().any(|o| o.id == a.organisation && mlgov_domain::fold(&o.name).contains(&place)))
+    };
+    let mut pros: Vec<_> = kb.facts.iter().filter(|f| f.property == mlgov_domain::Property::NetworkProfessional && f.value == "true" && tied(&f.subject)).collect();
+    pros.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
+    for f in pros {
+        rows.push(TimelineRow {
+            lane: "network_professional".into(),
+            label: format!("{} — network professional", kb.display_name(&f.subject)),
+            from: f.when.start_year(),
+            to: f.when.end_year(),
+            leading: false,
+            id: f.id.to_string(),
+            source: cite(&f.citation),
         });
     }
     let mut ps: Vec<_> = kb.phases.iter().filter(|p| &p.locality == id).collect();
@@ -393,6 +414,15 @@ pub fn gantt_svg(kb: &KnowledgeBase, ids: &[Id], until: i32) -> String {
         }
         if !mayors.is_empty() {
             rows.push(GanttRow { label: format!("{prefix}mayors"), bars: mayors, markers: Vec::new() });
+        }
+        let pros: Vec<GanttBar> = tl.rows.iter().filter(|r| r.lane == "network_professional" && r.from.is_some()).map(|r| GanttBar {
+            from: r.from.unwrap() as f64,
+            to: Some((r.to.unwrap_or(until) + 1) as f64),
+            label: Some(r.label.trim_end_matches(" — network professional").chars().take(28).collect()),
+            colour: 4,
+        }).collect();
+        if !pros.is_empty() {
+            rows.push(GanttRow { label: format!("{prefix}network professionals"), bars: pros, markers: Vec::new() });
         }
         let mut seen_labels = std::collections::BTreeSet::new();
         let phases: Vec<GanttBar> = tl.rows.iter().filter(|r| r.lane == "phase" && r.from.is_some() && seen_labels.insert(r.label.clone())).map(|r| GanttBar {

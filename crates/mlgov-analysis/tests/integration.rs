@@ -246,3 +246,19 @@ fn every_quoted_locator_is_verbatim_in_its_source() {
         eprintln!("notice: ../shared/seeds not found; only the bundled texts (000, 001) were checked");
     }
 }
+
+#[test]
+fn network_professionals_stand_on_turins_time_line_and_not_saint_etiennes() {
+    use mlgov_analysis::trajectory::timeline;
+    let kb = kb();
+    let pros = |id: &str| -> Vec<(String, Option<i32>)> {
+        timeline(&kb, &Id::parse(id).unwrap()).rows.into_iter().filter(|r| r.lane == "network_professional").map(|r| (r.label, r.from)).collect()
+    };
+    let turin = pros("loc:turin");
+    // "networks' professionals … engaged their personal relations in boundary-spanning work"
+    // (file 000): Ilda Curti from her appointment in June 2006, Marco Giusta and his staff from 2017.
+    assert!(turin.iter().any(|(l, y)| l.starts_with("Ilda Curti") && *y == Some(2006)), "{turin:?}");
+    assert!(turin.iter().any(|(l, y)| l.starts_with("Marco Giusta") && *y == Some(2017)), "{turin:?}");
+    // "Such dynamics are absent in the case of Saint-Etienne".
+    assert!(pros("loc:saint-etienne").is_empty());
+}

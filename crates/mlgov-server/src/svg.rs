@@ -20,7 +20,7 @@ pub fn gantt(t: &TimelineOut) -> String {
                 let colour = match lane {
                     "membership" if r.leading => 1,
                     "membership" => 0,
-                    "term" => 2,
+                    "term" | "network_professional" => 2,
                     _ => 3,
                 };
                 rows.push(GanttRow {

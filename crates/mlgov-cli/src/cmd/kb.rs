@@ -479,12 +479,13 @@ pub fn timeline(ctx: &Ctx, name: &str, svg: Option<&Path>) -> Result<(), CliErro
                 "membership" if r.leading => '▓',
                 "membership" => '█',
                 "term" => '░',
+                "network_professional" => '▒',
                 "phase" => '─',
                 _ => '◆',
             };
             rows.push(GanttRow { label: r.label.clone(), from: r.from, to: if r.lane == "event" { r.from } else { r.to }, mark });
         }
-        format!("{} — {y0}–{y1}  (█ member  ▓ leading role  ░ office term  ─ phase  ◆ event  ▶ ongoing)\n{}", tl.name, gantt(&rows, y0, y1))
+        format!("{} — {y0}–{y1}\n(█ member  ▓ leading role  ░ office term  ▒ network professional  ─ phase  ◆ event  ▶ ongoing)\n{}", tl.name, gantt(&rows, y0, y1))
     });
     Ok(())
 }
