@@ -1,7 +1,7 @@
 //! Statistical disclosure control for what viewers and the public see of survey data: aggregates
 //! over respondents are published only when no respondent can be singled out.
 //!
-//! Two mechanisms, both pure (no IO), both parameterised by [`Rules`] (minimum cell size `k`,
+//! Four mechanisms, all pure (no IO), all parameterised by [`Rules`] (minimum cell size `k`,
 //! default 5):
 //!
 //! * [`protect`] — a two-way table of respondent counts with its row, column and grand totals.
@@ -12,6 +12,10 @@
 //!   only for unions of the blocks of a fixed partition in which every block has at least `k`
 //!   respondents, so the difference of any two answers covers zero or at least `k` respondents
 //!   and a differencing attack cannot isolate one person. See [`query`].
+//! * [`protect_linked`] — the tables released together: cells that group the same respondents
+//!   in nested or crossed ways (size, size × orientation, size × orientation × affiliation) are
+//!   one linear system; further cells are suppressed until no suppressed cell's `n` or sum is a
+//!   linear combination of the published cells. See [`linked`].
 //! * [`check_release`] — frozen releases of a survey's figures: a candidate release is refused when
 //!   a cell it shares with an earlier release rests on respondents differing by 1 … k−1, so
 //!   differencing releases isolates nobody. See [`release`].
@@ -21,10 +25,12 @@
 //! tables: sensitivity rules, secondary suppression, the linear-system view of attacks), ch. 5
 //! (frequency tables: threshold rule, disclosure by differencing).
 
+pub mod linked;
 pub mod query;
 pub mod release;
 pub mod table;
 
+pub use linked::{protect_linked, recoverable_linked, LinkedCell};
 pub use query::{Block, Contribution, Filter, Guard, Mean, Refusal};
 pub use release::{check_release, EarlierRelease, ReleaseCells, ReleaseRefusal};
 pub use table::{protect, recoverable_cells, CellRef, CellStatus, CountTable, ProtectedCell, ProtectedTable, TableError};

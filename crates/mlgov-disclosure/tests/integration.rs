@@ -2,7 +2,7 @@
 //! totals, a differencing attack on group means, hand-computed patterns, and property tests checked
 //! against an independent attacker (Gaussian elimination on the published equations).
 
-use mlgov_disclosure::{protect, recoverable_cells, CellRef, CellStatus, Contribution, CountTable, Filter, Guard, ProtectedCell, ProtectedTable, Refusal, Rules};
+use mlgov_disclosure::{protect, protect_linked, recoverable_cells, recoverable_linked, CellRef, CellStatus, Contribution, CountTable, Filter, Guard, LinkedCell, ProtectedCell, ProtectedTable, Refusal, Rules};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
@@ -261,6 +261,68 @@ fn malformed_contributions_and_filters_are_reported() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Linked tables.
+
+/// Respondents as attribute tuples; one table per grouping (attribute positions), one cell per
+/// group present, all in family "f"; cells list the respondents' indexes.
+fn linked_tables(people: &[Vec<usize>], groupings: &[Vec<usize>]) -> Vec<LinkedCell> {
+    let mut out = Vec::new();
+    for g in groupings {
+        let mut groups: std::collections::BTreeMap<Vec<usize>, Vec<u32>> = std::collections::BTreeMap::new();
+        for (i, p) in people.iter().enumerate() {
+            groups.entry(g.iter().map(|&d| p[d]).collect()).or_default().push(i as u32);
+        }
+        out.extend(groups.into_values().map(|members| LinkedCell { family: "f".into(), members, publishable: true }));
+    }
+    out
+}
+
+/// The independent attacker on linked cells: unknowns are the respondents' values, one
+/// equation per published cell (the sum over its members); a cell is recovered iff its indicator
+/// vector lies in the row space of the published ones.
+fn linked_determined(cells: &[LinkedCell], published: &[bool], respondents: usize, target: usize) -> bool {
+    let row = |c: &LinkedCell| {
+        let mut v = vec![0.0; respondents];
+        for &m in &c.members {
+            v[m as usize] = 1.0;
+        }
+        v
+    };
+    let mut eqs: Vec<Vec<f64>> = cells.iter().zip(published).filter(|(_, p)| **p).map(|(c, _)| row(c)).collect();
+    let before = rank(eqs.clone());
+    eqs.push(row(&cells[target]));
+    rank(eqs) == before
+}
+
+#[test]
+fn nested_tables_leak_with_per_table_suppression_and_not_with_linked_suppression() {
+    // Two levels: size (2 groups) and size × orientation (2 × 3). Rural: 6 + 7 + 1 people; town:
+    // 9 + 8 + 6. Per table, only the rural/"other" cell (1 person) is below k = 5.
+    let mut people = Vec::new();
+    for (size, orientation, n) in [(0, 0, 6), (0, 1, 7), (0, 2, 1), (1, 0, 9), (1, 1, 8), (1, 2, 6)] {
+        people.extend(std::iter::repeat_n(vec![size, orientation], n));
+    }
+    let cells = linked_tables(&people, &[vec![0], vec![0, 1]]);
+    let rules = Rules::with_min_cell(5);
+    let lonely = cells.iter().position(|c| c.members.len() == 1).expect("the n = 1 cell");
+    // Per-table suppression: publish every cell with at least k members.
+    let naive: Vec<bool> = cells.iter().map(|c| !rules.is_sensitive(c.members.len() as u64)).collect();
+    assert!(linked_determined(&cells, &naive, people.len(), lonely), "rural − (rural, progressive) − (rural, conservative) gives it");
+    assert_eq!(recoverable_linked(&cells, &naive, &rules), vec![lonely]);
+    // Joint suppression: one more rural cell goes, the smallest (6 people), and nothing leaks.
+    let status = protect_linked(&cells, &rules);
+    let published: Vec<bool> = status.iter().map(|s| *s == CellStatus::Published).collect();
+    let hidden: Vec<usize> = cells.iter().enumerate().filter(|(i, _)| !published[*i]).map(|(_, c)| c.members.len()).collect();
+    assert_eq!(hidden, vec![6, 1]);
+    for (i, s) in status.iter().enumerate() {
+        if *s != CellStatus::Published {
+            assert!(!linked_determined(&cells, &published, people.len(), i), "cell {i} is still determined");
+        }
+    }
+    assert!(recoverable_linked(&cells, &published, &rules).is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
 // Properties.
 
 fn arb_table() -> impl Strategy<Value = Vec<Vec<u64>>> {
@@ -269,6 +331,25 @@ fn arb_table() -> impl Strategy<Value = Vec<Vec<u64>>> {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn linked_tables_are_safe(
+        people in proptest::collection::vec(proptest::collection::vec(0usize..3, 3), 1..40),
+        k in 2u64..7,
+        groupings in proptest::sample::subsequence(vec![vec![], vec![0], vec![1], vec![0, 1], vec![0, 2], vec![0, 1, 2]], 2..=6),
+    ) {
+        let rules = Rules::with_min_cell(k);
+        let cells = linked_tables(&people, &groupings);
+        let status = protect_linked(&cells, &rules);
+        let published: Vec<bool> = status.iter().map(|s| *s == CellStatus::Published).collect();
+        for (i, c) in cells.iter().enumerate() {
+            prop_assert_eq!(rules.is_sensitive(c.members.len() as u64), status[i] == CellStatus::Primary);
+            if status[i] == CellStatus::Primary {
+                prop_assert!(!linked_determined(&cells, &published, people.len(), i), "cell {} ({} members) is determined", i, c.members.len());
+            }
+        }
+        prop_assert!(recoverable_linked(&cells, &published, &rules).is_empty());
+    }
 
     #[test]
     fn protected_tables_are_safe(counts in arb_table(), k in 1u64..8, protect_zeros in any::<bool>()) {

@@ -747,6 +747,11 @@ fn learning_section(lp: &LearningOut, body: &str) -> Section {
     sec
 }
 
+/// The flags of an estimate, in words.
+fn flags(small_n: bool, few_localities: bool) -> String {
+    [(small_n, "small n"), (few_localities, "fewer than 5 localities")].iter().filter(|x| x.0).map(|x| x.1).collect::<Vec<_>>().join("; ")
+}
+
 /// A bootstrap interval as `low–high` (three decimals, as on the survey dashboards).
 fn interval(low: Option<f64>, high: Option<f64>) -> String {
     match (low, high) {
@@ -802,10 +807,11 @@ fn survey_section(sv: &LocalitySurveyOut, body: &str) -> Section {
     let rows: Vec<Vec<Cell>> = sv.surveys.iter().flat_map(|f| f.groups.iter().flat_map(move |g| {
         let dim = group_dimension(&g.dimension);
         g.rows.iter().map(move |x| vec![t(format!("{}{}", f.survey, if f.synthetic { " (SYNTHETIC)" } else { "" })), t(format!("{dim}: {} ({})", g.value.replace('_', " "), g.status)), t(&x.label), t(&f.period), n(x.estimate.n.map(|v| v.to_string()).unwrap_or_else(|| "suppressed".into())),
-            n(x.estimate.mean.map(|v| format!("{v:.3}")).unwrap_or_default()), n(interval(x.estimate.ci_low, x.estimate.ci_high)), t(if x.estimate.small_n { "yes" } else { "" })])
+            n(x.estimate.localities.filter(|l| *l > 0).map(|v| v.to_string()).unwrap_or_default()),
+            n(x.estimate.mean.map(|v| format!("{v:.3}")).unwrap_or_default()), n(interval(x.estimate.ci_low, x.estimate.ci_high)), t(flags(x.estimate.small_n, x.estimate.few_localities))])
     })).collect();
     if !rows.is_empty() {
-        sec.tables.push(table("survey-groups", "Group-level figures: interactions by class of actor", &["survey", "group", "class of actor", "period", "n", "mean", "95 % interval", "small n"], rows));
+        sec.tables.push(table("survey-groups", "Group-level figures: interactions by class of actor", &["survey", "group", "class of actor", "period", "n", "localities", "mean", "95 % interval", "flags"], rows));
         sec.tables.push(table("survey-group-basis", "Why these groups", &["survey", "group", "value", "status", "source"],
             sv.surveys.iter().flat_map(|f| f.groups.iter().map(move |g| vec![t(&f.survey), t(group_dimension(&g.dimension)), t(g.value.replace('_', " ")), t(&g.status), t(&g.source)])).collect()));
     }
@@ -1401,12 +1407,13 @@ async fn survey_page(State(st): State<AppState>, who: Option<axum::Extension<mlg
     page.sections.push(fig);
     let mut tb = section("table", "Estimates");
     let caption = match out.release {
-        Some(r) => format!("Estimates with n and 95 % bootstrap intervals, release {r}: cells below {} respondents suppressed.{synthetic_note}", out.min_cell.unwrap_or(0)),
-        None => format!("Estimates with n and 95 % bootstrap intervals (live figures).{synthetic_note}"),
+        Some(r) => format!("Estimates with n, localities and 95 % intervals, release {r}: cells below {} respondents suppressed.{synthetic_note}", out.min_cell.unwrap_or(0)),
+        None => format!("Estimates with n, localities and 95 % intervals (localities as clusters; live figures).{synthetic_note}"),
     };
-    tb.tables.push(table("estimates", caption, &["group", "period", "measure", "statistic", "n", "mean", "low", "high", "small n"],
+    tb.tables.push(table("estimates", caption, &["group", "period", "measure", "statistic", "n", "localities", "mean", "low", "high", "flags"],
         out.rows.iter().map(|r| vec![t(r.group.join(" · ").replace('_', " ")), opt(&r.period), t(&r.label), t(&r.statistic), n(r.estimate.n.map(|v| v.to_string()).unwrap_or_else(|| "suppressed".into())),
-            n(r.estimate.mean.map(|x| format!("{x:.3}")).unwrap_or_default()), n(r.estimate.ci_low.map(|x| format!("{x:.3}")).unwrap_or_default()), n(r.estimate.ci_high.map(|x| format!("{x:.3}")).unwrap_or_default()), t(if r.estimate.small_n { "yes" } else { "" })]).collect()));
+            n(r.estimate.localities.filter(|l| *l > 0).map(|v| v.to_string()).unwrap_or_default()),
+            n(r.estimate.mean.map(|x| format!("{x:.3}")).unwrap_or_default()), n(r.estimate.ci_low.map(|x| format!("{x:.3}")).unwrap_or_default()), n(r.estimate.ci_high.map(|x| format!("{x:.3}")).unwrap_or_default()), t(flags(r.estimate.small_n, r.estimate.few_localities))]).collect()));
     page.sections.push(tb);
     if !out.choices.is_empty() {
         let mut ch = section("choices", "Choice questions");

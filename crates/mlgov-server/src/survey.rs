@@ -490,7 +490,8 @@ pub fn result_table(t: &PublishedTable, f: &PublishedFigures) -> ResultTable {
         confidence: t.confidence,
         small_n: f.min_cell as usize,
         publication_min_n: Some(f.min_cell as usize),
-        class_aggregate: ClassAggregate::Sum,
+        class_aggregate: t.class_aggregate.unwrap_or(ClassAggregate::Sum),
+        interval: t.interval.unwrap_or(mlgov_survey::analysis::IntervalMethod::RespondentBootstrap),
         scale: t.scale.clone(),
         notes: t.notes.clone(),
         rows: t
@@ -503,7 +504,7 @@ pub fn result_table(t: &PublishedTable, f: &PublishedFigures) -> ResultTable {
                 measure_label: r.measure_label.clone(),
                 class: r.class,
                 statistic: r.statistic.clone(),
-                estimate: Estimate { n: r.n.unwrap_or(0) as usize, mean: r.mean, ci_low: r.ci_low, ci_high: r.ci_high, small_n: false, suppressed: r.n.is_none() },
+                estimate: Estimate { n: r.n.unwrap_or(0) as usize, localities: r.localities.unwrap_or(0) as usize, few_localities: r.localities.is_some_and(|l| (l as usize) < mlgov_survey::analysis::FEW_LOCALITIES), mean: r.mean, ci_low: r.ci_low, ci_high: r.ci_high, small_n: false, suppressed: r.n.is_none() },
             })
             .collect(),
     }
@@ -519,7 +520,7 @@ pub fn row_wire(r: &ResultRow) -> SurveyRowOut {
         measure: r.measure.clone(),
         label: r.measure_label.clone(),
         statistic: r.statistic.clone(),
-        estimate: EstimateOut { n: (!e.suppressed).then_some(e.n), mean: r3(e.mean), ci_low: r3(e.ci_low), ci_high: r3(e.ci_high), small_n: e.small_n, suppressed: e.suppressed },
+        estimate: EstimateOut { n: (!e.suppressed).then_some(e.n), localities: (!e.suppressed).then_some(e.localities), few_localities: e.few_localities && !e.suppressed, mean: r3(e.mean), ci_low: r3(e.ci_low), ci_high: r3(e.ci_high), small_n: e.small_n, suppressed: e.suppressed },
     }
 }
 
@@ -599,7 +600,9 @@ pub fn locality_survey(s: &Snapshot, who: &Audience, id: &Id) -> Result<Locality
             period = r.figures.tables.iter().find_map(|t| t.rows.first()?.period.clone()).map(|p| ins.as_ref().and_then(|i| i.periods.iter().find(|x| x.id == p)).map_or(p.clone(), |x| x.label.clone())).unwrap_or_default();
             // Published class-aggregate tables over all roles whose groups are exactly the
             // locality's values on every grouping dimension.
-            for t in r.figures.tables.iter().filter(|t| t.analysis == AnalysisKind::ClassAggregates && t.roles.is_empty()) {
+            // (Releases before issue 16 left `roles` empty for that population; later ones name it.)
+            let default_population = |roles: &[String]| roles.is_empty() || roles.iter().map(String::as_str).eq(mlgov_survey::analysis::REPORT_ROLES);
+            for t in r.figures.tables.iter().filter(|t| t.analysis == AnalysisKind::ClassAggregates && default_population(&t.roles)) {
                 let values: Option<Vec<&LearningFactorOut>> = t.group_by.iter().map(|d| known.iter().find(|(k, _)| k == d).map(|(_, v)| v)).collect();
                 let Some(values) = values else { continue };
                 let want: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();

@@ -979,9 +979,14 @@ pub struct EstimateOut {
     /// Respondents contributing (absent when the cell is suppressed: a suppressed cell says
     /// nothing, not even how many answered).
     pub n: Option<usize>,
+    /// Localities those respondents come from (absent when suppressed; 0 in releases made before
+    /// localities were counted).
+    pub localities: Option<usize>,
+    /// Fewer than five localities.
+    pub few_localities: bool,
     /// Mean (absent when suppressed or n = 0).
     pub mean: Option<f64>,
-    /// Lower bound of the bootstrap interval.
+    /// Lower bound of the interval (localities as clusters by default).
     pub ci_low: Option<f64>,
     /// Upper bound.
     pub ci_high: Option<f64>,

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::bootstrap::{EstimateSettings, Sample, derive_seed, percentile_interval};
-pub use crate::bootstrap::Estimate;
+pub use crate::bootstrap::{Estimate, IntervalMethod, Weighting, FEW_LOCALITIES};
 use crate::dataset::{Dataset, PerceptionAnswer};
 use crate::instrument::{ActorClass, Instrument, LeadSide, PerceptionKind};
 
@@ -199,12 +199,18 @@ impl FromStr for AnalysisKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum ClassAggregate {
-    /// Sum of the answered items (the report: "Sum of interactions", Figure 3.1 panel d, 3.5).
-    #[default]
+    /// Sum of the answered items (the report's "Sum of interactions", Figure 3.1 panel d, 3.5): it
+    /// grows with the number of actors in a class, so classes of different sizes do not compare.
     Sum,
-    /// Mean of the answered items (stays on the 0–5 scale; comparable across classes).
+    /// Mean of the answered items (stays on the 0–5 scale, comparable across classes: the report's
+    /// "an average decrease of around 1 point in our temporal scale"). The default.
+    #[default]
     Mean,
 }
+
+/// The roles of the report's population for the interaction analyses (Part 3 of file 003:
+/// elected policymakers and local officials); other roles only with `all_roles`.
+pub const REPORT_ROLES: [&str; 2] = ["elected_policymaker", "local_official"];
 
 /// Settings of an analysis run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -221,12 +227,22 @@ pub struct AnalysisConfig {
     pub seed: u64,
     /// Interval level, e.g. 0.95.
     pub confidence: f64,
-    /// Estimates with n below this are flagged `small_n`.
+    /// Estimates with n below this are flagged `small_n` (default 10: below it even a t interval
+    /// covers poorly and a percentile one much worse).
     pub small_n: usize,
     /// When set, cells with n below it are suppressed (publication mode).
     pub publication_min_n: Option<usize>,
-    /// Sum (report) or mean.
+    /// Mean (default) or sum of a class's items.
     pub class_aggregate: ClassAggregate,
+    /// How intervals are computed (localities as clusters by default).
+    #[serde(default)]
+    pub interval: IntervalMethod,
+    /// Whether respondents or localities weigh the same in a group mean.
+    #[serde(default)]
+    pub weighting: Weighting,
+    /// Include every role; by default (empty `roles`) only the report's population, [`REPORT_ROLES`].
+    #[serde(default)]
+    pub all_roles: bool,
 }
 
 impl Default for AnalysisConfig {
@@ -238,9 +254,12 @@ impl Default for AnalysisConfig {
             resamples: 1000,
             seed: 1,
             confidence: 0.95,
-            small_n: 5,
+            small_n: 10,
             publication_min_n: None,
-            class_aggregate: ClassAggregate::Sum,
+            class_aggregate: ClassAggregate::Mean,
+            interval: IntervalMethod::ClusterT,
+            weighting: Weighting::Respondents,
+            all_roles: false,
         }
     }
 }
@@ -358,6 +377,9 @@ pub struct ResultTable {
     pub publication_min_n: Option<usize>,
     /// Aggregation used for classes.
     pub class_aggregate: ClassAggregate,
+    /// How the intervals were computed.
+    #[serde(default)]
+    pub interval: IntervalMethod,
     /// Value scale.
     pub scale: ScaleSpec,
     /// Notes on definitions.
@@ -422,6 +444,8 @@ struct Ctx<'a> {
     included: Vec<bool>,
     synthetic: bool,
     loc_of: Vec<Option<&'a LocalityInfo>>,
+    /// Each respondent's locality as an index (the clusters of the intervals).
+    cluster_of: Vec<u32>,
 }
 
 impl<'a> Ctx<'a> {
@@ -437,14 +461,23 @@ impl<'a> Ctx<'a> {
         if !(0.0..1.0).contains(&cfg.confidence) || cfg.confidence <= 0.0 {
             return Err(AnalysisError::InvalidSetting(format!("confidence {} must lie strictly between 0 and 1", cfg.confidence)));
         }
+        // The report's population unless every role is asked for (or roles are named).
+        if roles.is_empty() && !cfg.all_roles {
+            roles = REPORT_ROLES.iter().filter_map(|r| ins.role_index(r)).collect();
+        }
         let included: Vec<bool> = ds.respondents.iter().map(|r| roles.is_empty() || roles.contains(&r.role)).collect();
+        let mut interned: HashMap<&str, u32> = HashMap::new();
+        let cluster_of: Vec<u32> = ds.respondents.iter().map(|r| {
+            let k = interned.len() as u32;
+            *interned.entry(r.locality.as_str()).or_insert(k)
+        }).collect();
         let loc_of: Vec<Option<&LocalityInfo>> = ds.respondents.iter().map(|r| by_id.get(r.locality.as_str()).copied()).collect();
         let synthetic = ds.synthetic
             || loc_of
                 .iter()
                 .zip(&included)
                 .any(|(l, inc)| *inc && l.is_some_and(|l| l.synthetic));
-        Ok(Ctx { ds, ins, cfg, included, synthetic, loc_of })
+        Ok(Ctx { ds, ins, cfg, included, synthetic, loc_of, cluster_of })
     }
 
     fn settings(&self) -> EstimateSettings {
@@ -453,6 +486,8 @@ impl<'a> Ctx<'a> {
             confidence: self.cfg.confidence,
             small_n: self.cfg.small_n,
             publication_min_n: self.cfg.publication_min_n,
+            method: self.cfg.interval,
+            weighting: self.cfg.weighting,
         }
     }
 
@@ -548,6 +583,7 @@ impl<'a> Ctx<'a> {
             .map(|&(m, g)| {
                 let me = &measures[m];
                 let vals: Vec<f64> = groups.members[g].iter().map(|&r| me.values.get(r as usize)).collect();
+                let locs: Vec<u32> = groups.members[g].iter().map(|&r| self.cluster_of[r as usize]).collect();
                 let gk = groups.keys[g].join("\u{1f}");
                 let per = me.period.map(|p| self.ins.periods[p].id.as_str()).unwrap_or("");
                 let seed = derive_seed(self.cfg.seed, &[analysis, &me.key, per, &gk]);
@@ -558,7 +594,7 @@ impl<'a> Ctx<'a> {
                     measure_label: me.label.clone(),
                     class: me.class,
                     statistic: statistic.to_string(),
-                    estimate: st.mean_estimate(vals, seed),
+                    estimate: st.estimate(&vals, &locs, statistic == "share", seed),
                 }
             })
             .collect()
@@ -872,6 +908,27 @@ pub fn analyze(
         id.push('_');
         id.push_str(&periods.iter().map(|&p| ins.periods[p].id.as_str()).collect::<Vec<_>>().join("_"));
     }
+    // What every table says about its population and its intervals.
+    let roles_used: Vec<String> = if !cfg.roles.is_empty() {
+        cfg.roles.clone()
+    } else if cfg.all_roles {
+        Vec::new()
+    } else {
+        REPORT_ROLES.iter().filter(|r| ins.role_index(r).is_some()).map(|r| r.to_string()).collect()
+    };
+    notes.push(if cfg.roles.is_empty() && !cfg.all_roles {
+        "Respondents: elected policymakers and local officials, the report's population (Part 3 of Whole-COMM D3.2); other stakeholders only with --all-roles.".to_string()
+    } else if cfg.all_roles {
+        "Respondents: every role, including stakeholders outside the report's population (elected policymakers and local officials).".to_string()
+    } else {
+        format!("Respondents: roles {}.", cfg.roles.join(", "))
+    });
+    if cfg.resamples > 0 {
+        notes.push(format!("{}. Each estimate gives n (respondents) and the localities they come from; fewer than {FEW_LOCALITIES} localities is flagged, fewer than {} respondents too.", cfg.interval.describe(cfg.confidence), cfg.small_n));
+    }
+    if cfg.weighting == Weighting::Localities {
+        notes.push("Localities weigh the same: each group mean is the mean of its localities' means.".into());
+    }
     Ok(ResultTable {
         analysis: kind,
         id,
@@ -880,13 +937,14 @@ pub fn analyze(
         synthetic: cx.synthetic,
         instrument: format!("{}@{}", ins.id, ins.version),
         group_by,
-        roles: cfg.roles.clone(),
+        roles: roles_used,
         resamples: cfg.resamples,
         seed: cfg.seed,
         confidence: cfg.confidence,
         small_n: cfg.small_n,
         publication_min_n: cfg.publication_min_n,
         class_aggregate: cfg.class_aggregate,
+        interval: cfg.interval,
         scale,
         notes,
         rows,
@@ -911,15 +969,23 @@ fn lead_rows(cx: &Ctx<'_>, periods: &[usize], classes: &[ActorClass], class_acto
         .map(|&(p, ci, g)| {
             let mut e = Vec::new();
             let mut o = Vec::new();
+            let (mut le, mut lo) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
             for &r in &groups.members[g] {
                 let r = r as usize;
                 let v = cx.class_value(r, p, &class_actors[ci]);
                 match side[r] {
-                    Some(LeadSide::Elected) => e.push(v),
-                    Some(LeadSide::Official) => o.push(v),
+                    Some(LeadSide::Elected) => {
+                        if !v.is_nan() { le.insert(cx.cluster_of[r]); }
+                        e.push(v)
+                    }
+                    Some(LeadSide::Official) => {
+                        if !v.is_nan() { lo.insert(cx.cluster_of[r]); }
+                        o.push(v)
+                    }
                     None => {}
                 }
             }
+            let both = le.intersection(&lo).count();
             let (se, so) = (Sample::new(e), Sample::new(o));
             let gk = groups.keys[g].join("\u{1f}");
             let c = classes[ci];
@@ -950,9 +1016,9 @@ fn lead_rows(cx: &Ctx<'_>, periods: &[usize], classes: &[ActorClass], class_acto
             // The share needs both sides: its n is the smaller side, so small-n flags and
             // suppression apply when either side is thin.
             vec![
-                mk("elected_share", st.finish(se.n().min(so.n()), point, ci_s)),
-                mk("elected_mean", st.finish(se.n(), se.mean, ci_e)),
-                mk("official_mean", st.finish(so.n(), so.mean, ci_o)),
+                mk("elected_share", st.finish(se.n().min(so.n()), both, point, ci_s)),
+                mk("elected_mean", st.finish(se.n(), le.len(), se.mean, ci_e)),
+                mk("official_mean", st.finish(so.n(), lo.len(), so.mean, ci_o)),
             ]
         })
         .collect();

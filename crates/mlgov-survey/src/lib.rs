@@ -1,6 +1,7 @@
 //! mlgov-survey: the multilevel-governance interaction survey of the Whole-COMM report (file 003,
 //! Part 3) and the perception items of file 004 — instrument as data, intake of CSV/XLSX in long or
-//! wide layout, analyses with bootstrap intervals, synthetic data and a report builder.
+//! wide layout, analyses with intervals that treat localities as clusters, synthetic data and a
+//! report builder.
 //!
 //! Pure: no file system, network or terminal. Callers pass bytes and locality attributes and get
 //! typed values (and report files as bytes) back. See docs/survey.md.
@@ -25,6 +26,7 @@ pub use analysis::{
     RespondentIndexes, ResultRow, ResultTable, ScaleSpec, Tick, analyze, analyze_all, respondent_indexes,
     standard_analyses,
 };
+pub use bootstrap::{FEW_LOCALITIES, IntervalMethod, IntervalSpec, Weighting, group_estimate};
 pub use dataset::{Dataset, PerceptionAnswer, Respondent};
 pub use export::{write_long_csv, write_wide_csv};
 pub use instrument::{ActorCategory, ActorClass, Instrument, InstrumentError, LeadSide, Period};

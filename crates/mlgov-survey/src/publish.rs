@@ -15,6 +15,24 @@
 //!   zero included — has `n`, `mean` and interval `null`; the `lead` share counts as resting on
 //!   both sides, so it is published only when each side has `k`.
 //!
+//! # Linked tables
+//! The tables of one publication group the same respondents in nested and crossed ways (Index 3
+//! by size, by size × orientation and by size × typology; every grouping adds up to everyone), so
+//! a cell hidden in one table could be the difference of cells published in others. Every cell of
+//! every numeric table — those of groups left out included — is therefore passed, with the
+//! respondents behind it, to [`mlgov_disclosure::protect_linked`], which suppresses further cells
+//! until no hidden cell with 1 … k−1 respondents has an `n` or an `n × mean` that is a linear
+//! combination of published ones. Cells are linked by *family*: all cells whose respondents are
+//! "those with a value for the same thing" (one actor's frequency in one period; one class in
+//! one period — class aggregates and the lead's elected and official means alike; one actor's or
+//! class's change; one nature measure; Index 1; Index 2; Index 3, 4 and the parts of Index 3, which
+//! need both periods; one attitude item), whatever the table, grouping or roles. A lead
+//! `elected_share` is published only when both its means are (it is their ratio). The same rule
+//! is [`protect_linked_tables`], for tables computed elsewhere in publication mode
+//! (`mlgov survey analyze|report --min-n`). Not covered: identities across families (a class sum
+//! is the sum of its actors' frequencies), counts of families whose respondents coincide only in
+//! the data, and figures published apart (see docs/security.md).
+//!
 //! # Choice tables
 //! `role`, `affiliation`, every single-choice perception item (one row: its options and the
 //! total of respondents who answered) and every option of a multi-choice item (`named` / `not
@@ -40,7 +58,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use mlgov_disclosure::{protect, CountTable, ReleaseCells, Rules};
+use mlgov_disclosure::{protect, protect_linked, CellStatus, CountTable, LinkedCell, ReleaseCells, Rules};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{analyze_all, standard_analyses, AnalysisConfig, AnalysisError, AnalysisKind, Dimension, LocalityInfo, ResultTable, ScaleSpec};
@@ -105,6 +123,13 @@ pub struct PublishedTable {
     pub scale: ScaleSpec,
     /// Method notes.
     pub notes: Vec<String>,
+    /// Class aggregate (absent in releases made before issue 16, which used sums).
+    #[serde(default)]
+    pub class_aggregate: Option<crate::analysis::ClassAggregate>,
+    /// How the intervals were computed (absent in releases made before issue 16: respondent
+    /// bootstrap).
+    #[serde(default)]
+    pub interval: Option<crate::bootstrap::IntervalMethod>,
     /// Rows of groups with at least `k` respondents.
     pub rows: Vec<PublishedRow>,
 }
@@ -126,6 +151,9 @@ pub struct PublishedRow {
     pub statistic: String,
     /// Respondents behind the cell (`null` when suppressed).
     pub n: Option<u64>,
+    /// Localities they come from (`null` when suppressed, and in releases made before issue 16).
+    #[serde(default)]
+    pub localities: Option<u64>,
     /// Estimate (`null` when suppressed).
     pub mean: Option<f64>,
     /// Interval bounds (`null` when suppressed or without resamples).
@@ -206,12 +234,14 @@ pub fn publish_with(ds: &Dataset, ins: &Instrument, locs: &[LocalityInfo], rules
     let k = rules.min_cell.max(1);
     let base = AnalysisConfig { publication_min_n: Some(k as usize), small_n: k as usize, ..base.clone() };
     let specs: Vec<_> = standard_analyses(ins, &base).into_iter().filter(|s| !matches!(s.kind, AnalysisKind::Responsibility | AnalysisKind::InformationSources)).collect();
-    let results = analyze_all(&specs, ds, ins, locs)?;
+    let mut results = analyze_all(&specs, ds, ins, locs)?;
     let facts = Facts::new(ds, ins, locs);
+    let behind = linked_rows(&facts, &results)?;
+    apply_linked(&mut results, &behind, &Rules::with_min_cell(k));
     let mut cells: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     let mut tables = Vec::new();
-    for (spec, t) in specs.iter().zip(results) {
-        tables.push(publish_table(&facts, &spec.config, t, k, &mut cells)?);
+    for (t, rows) in results.into_iter().zip(behind) {
+        tables.push(publish_table(&facts, t, rows, k, &mut cells));
     }
     let choices = choice_tables(ds, ins, k, &mut cells);
     let n = ds.len() as u64;
@@ -312,42 +342,169 @@ impl<'a> Facts<'a> {
             AnalysisKind::Attitudes => {
                 ins.perception_index(measure).is_some_and(|i| matches!(self.ds.perception(r, i), Some(PerceptionAnswer::Scale(_))))
             }
-            AnalysisKind::Responsibility | AnalysisKind::InformationSources => false,
+            AnalysisKind::Responsibility | AnalysisKind::InformationSources => self.item_of(kind, measure).is_some_and(|i| match self.ds.perception(r, i) {
+                Some(PerceptionAnswer::Choice(_)) => kind == AnalysisKind::Responsibility,
+                Some(PerceptionAnswer::Multi(_)) => kind == AnalysisKind::InformationSources,
+                _ => false,
+            }),
+        }
+    }
+
+    /// The perception item behind a share measure (an option id, or a summary of the specialist
+    /// sources): the first item of the analysis' kind that has it.
+    fn item_of(&self, kind: AnalysisKind, measure: &str) -> Option<usize> {
+        let want = if kind == AnalysisKind::Responsibility { PerceptionKind::Choice } else { PerceptionKind::Multi };
+        self.ins.perceptions.iter().position(|q| {
+            q.kind == want
+                && (q.options.iter().any(|o| o.id == measure)
+                    || (want == PerceptionKind::Multi && matches!(measure, "any_specialist" | "only_non_specialist") && q.options.iter().any(|o| o.specialist.is_some())))
+        })
+    }
+
+    /// The family of a cell for [`mlgov_disclosure::protect_linked`]: cells of one family have
+    /// "respondents with a value for the same thing" behind them (see the module documentation);
+    /// `None` for a ratio (the lead's `elected_share`), which is not a sum over respondents.
+    fn family(&self, kind: AnalysisKind, period: Option<&str>, measure: &str, statistic: &str) -> Option<String> {
+        let p = period.unwrap_or("");
+        Some(match kind {
+            AnalysisKind::Frequency => format!("frequency|{p}|{measure}"),
+            AnalysisKind::ClassAggregates => format!("class|{p}|{measure}"),
+            AnalysisKind::Lead if statistic == "elected_share" => return None,
+            AnalysisKind::Lead => format!("class|{p}|{measure}"),
+            AnalysisKind::Change => format!("change|{}|{measure}", if self.ins.actor_index(measure).is_some() { "actor" } else { "class" }),
+            AnalysisKind::Nature => format!("nature|{p}|{}|{measure}", if self.ins.actor_index(measure).is_some() { "actor" } else { "class" }),
+            AnalysisKind::Indexes => match measure {
+                "index1" => "index1".to_string(),
+                "index2" => "index2".to_string(),
+                _ => "index_both_periods".to_string(),
+            },
+            AnalysisKind::Attitudes => format!("attitude|{measure}"),
+            AnalysisKind::Responsibility | AnalysisKind::InformationSources => {
+                format!("item|{}", self.item_of(kind, measure).map_or_else(|| measure.to_string(), |i| self.ins.perceptions[i].id.clone()))
+            }
+        })
+    }
+}
+
+/// One row of a result table as the linked rule sees it.
+struct RowCell {
+    /// The respondents behind the cell.
+    members: Vec<u32>,
+    /// Its family (`None`: not a sum over respondents).
+    family: Option<String>,
+}
+
+/// The respondents behind every row of every table, checked against the analyses' n.
+fn linked_rows(f: &Facts<'_>, tables: &[ResultTable]) -> Result<Vec<Vec<RowCell>>, PublishError> {
+    let ins = f.ins;
+    tables
+        .iter()
+        .map(|t| {
+            // The table's own population (`roles`, empty = every role) and grouping.
+            let roles: Vec<usize> = t.roles.iter().filter_map(|r| ins.role_index(r)).collect();
+            let included = |r: usize| roles.is_empty() || roles.contains(&f.ds.respondents[r].role);
+            let mut groups: HashMap<Vec<String>, Vec<u32>> = HashMap::new();
+            for r in (0..f.ds.len()).filter(|&r| included(r)) {
+                groups.entry(t.group_by.iter().map(|d| f.dim_value(r, *d)).collect()).or_default().push(r as u32);
+            }
+            t.rows
+                .iter()
+                .map(|row| {
+                    let members = groups.get(&row.group).map(Vec::as_slice).unwrap_or(&[]);
+                    let period = row.period.as_deref().and_then(|p| ins.period_index(p));
+                    let behind: Vec<u32> = members.iter().copied().filter(|&r| f.has_value(t.analysis, r as usize, period, &row.measure, &row.statistic)).collect();
+                    let found = if t.analysis == AnalysisKind::Lead && row.statistic == "elected_share" {
+                        let elected = behind.iter().filter(|&&r| ins.roles[f.ds.respondents[r as usize].role].lead == Some(LeadSide::Elected)).count();
+                        elected.min(behind.len() - elected)
+                    } else {
+                        behind.len()
+                    };
+                    if found != row.estimate.n {
+                        let key = cell_key(&t.id, &row.group, row.period.as_deref(), &row.measure, &row.statistic);
+                        return Err(PublishError::Inconsistent { table: t.id.clone(), cell: key, expected: row.estimate.n, found });
+                    }
+                    Ok(RowCell { members: behind, family: f.family(t.analysis, row.period.as_deref(), &row.measure, &row.statistic) })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Runs the linked rule over every row of `tables` and suppresses what it says (mean, interval
+/// and n withheld), then the lead shares whose means are not both published.
+fn apply_linked(tables: &mut [ResultTable], behind: &[Vec<RowCell>], rules: &Rules) {
+    let mut cells = Vec::new();
+    let mut at = Vec::new();
+    for (ti, (t, rows)) in tables.iter().zip(behind).enumerate() {
+        for (ri, (row, cell)) in t.rows.iter().zip(rows).enumerate() {
+            if let Some(family) = &cell.family {
+                cells.push(LinkedCell { family: family.clone(), members: cell.members.clone(), publishable: !row.estimate.suppressed && row.estimate.mean.is_some() });
+                at.push((ti, ri));
+            }
+        }
+    }
+    let status = protect_linked(&cells, rules);
+    for (&(ti, ri), s) in at.iter().zip(&status) {
+        if *s != CellStatus::Published {
+            suppress(&mut tables[ti].rows[ri].estimate);
+        }
+    }
+    for t in tables.iter_mut().filter(|t| t.analysis == AnalysisKind::Lead) {
+        let hidden: std::collections::HashSet<(Vec<String>, Option<String>, String)> = t
+            .rows
+            .iter()
+            .filter(|r| r.statistic != "elected_share" && r.estimate.suppressed)
+            .map(|r| (r.group.clone(), r.period.clone(), r.measure.clone()))
+            .collect();
+        for r in t.rows.iter_mut().filter(|r| r.statistic == "elected_share") {
+            if hidden.contains(&(r.group.clone(), r.period.clone(), r.measure.clone())) {
+                suppress(&mut r.estimate);
+            }
         }
     }
 }
 
-fn publish_table(f: &Facts<'_>, cfg: &AnalysisConfig, t: ResultTable, k: u64, cells: &mut BTreeMap<String, Vec<u32>>) -> Result<PublishedTable, PublishError> {
-    let ins = f.ins;
-    let roles: Vec<usize> = cfg.roles.iter().filter_map(|r| ins.role_index(r)).collect();
-    let included = |r: usize| roles.is_empty() || roles.contains(&f.ds.respondents[r].role);
-    // Group members, by the table's own grouping (lead drops role).
-    let mut groups: HashMap<Vec<String>, Vec<u32>> = HashMap::new();
-    for r in (0..f.ds.len()).filter(|&r| included(r)) {
-        groups.entry(t.group_by.iter().map(|d| f.dim_value(r, *d)).collect()).or_default().push(r as u32);
+fn suppress(e: &mut crate::analysis::Estimate) {
+    e.suppressed = true;
+    e.mean = None;
+    e.ci_low = None;
+    e.ci_high = None;
+}
+
+/// Secondary suppression across tables computed in publication mode and released together
+/// (`mlgov survey analyze|report --min-n K`): every cell of `tables` with 1 … k−1 respondents
+/// behind it is suppressed (as the analyses already do), then further cells until no suppressed
+/// cell's `n` or `n × mean` follows from the published cells of any of the tables by linear
+/// combination (see the module documentation and [`mlgov_disclosure::linked`]). Call it once
+/// with every table that will be published together; tables protected in separate calls are
+/// protected separately. Complementary cells get `suppressed = true` and lose mean and interval,
+/// like primary ones.
+///
+/// # Errors
+/// [`PublishError::Inconsistent`] when the respondents found behind a cell disagree with its n
+/// (a bug).
+pub fn protect_linked_tables(tables: &mut [ResultTable], ds: &Dataset, ins: &Instrument, locs: &[LocalityInfo], rules: &Rules) -> Result<(), PublishError> {
+    let facts = Facts::new(ds, ins, locs);
+    let behind = linked_rows(&facts, tables)?;
+    apply_linked(tables, &behind, rules);
+    Ok(())
+}
+
+fn publish_table(f: &Facts<'_>, t: ResultTable, behind: Vec<RowCell>, k: u64, cells: &mut BTreeMap<String, Vec<u32>>) -> PublishedTable {
+    // Group sizes, by the table's own population and grouping (lead drops role).
+    let roles: Vec<usize> = t.roles.iter().filter_map(|r| f.ins.role_index(r)).collect();
+    let mut sizes: HashMap<Vec<String>, u64> = HashMap::new();
+    for r in (0..f.ds.len()).filter(|&r| roles.is_empty() || roles.contains(&f.ds.respondents[r].role)) {
+        *sizes.entry(t.group_by.iter().map(|d| f.dim_value(r, *d)).collect()).or_default() += 1;
     }
     let mut rows = Vec::new();
-    for row in t.rows {
-        let members = groups.get(&row.group).map(Vec::as_slice).unwrap_or(&[]);
-        if (members.len() as u64) < k {
+    for (row, cell) in t.rows.into_iter().zip(behind) {
+        if sizes.get(&row.group).copied().unwrap_or(0) < k {
             continue;
         }
-        let period = row.period.as_deref().and_then(|p| ins.period_index(p));
-        let behind: Vec<u32> = members.iter().copied().filter(|&r| f.has_value(t.analysis, r as usize, period, &row.measure, &row.statistic)).collect();
-        let key = cell_key(&t.id, &row.group, row.period.as_deref(), &row.measure, &row.statistic);
-        let (found, n_published) = if t.analysis == AnalysisKind::Lead && row.statistic == "elected_share" {
-            let elected = behind.iter().filter(|&&r| ins.roles[f.ds.respondents[r as usize].role].lead == Some(LeadSide::Elected)).count();
-            let smaller = elected.min(behind.len() - elected);
-            (smaller, smaller)
-        } else {
-            (behind.len(), behind.len())
-        };
-        if found != row.estimate.n {
-            return Err(PublishError::Inconsistent { table: t.id.clone(), cell: key, expected: row.estimate.n, found });
-        }
-        let published = n_published as u64 >= k && row.estimate.mean.is_some();
+        let published = !row.estimate.suppressed && row.estimate.n as u64 >= k && row.estimate.mean.is_some();
         if published {
-            cells.insert(key, behind);
+            cells.insert(cell_key(&t.id, &row.group, row.period.as_deref(), &row.measure, &row.statistic), cell.members);
         }
         rows.push(PublishedRow {
             group: row.group,
@@ -357,12 +514,13 @@ fn publish_table(f: &Facts<'_>, cfg: &AnalysisConfig, t: ResultTable, k: u64, ce
             class: row.class,
             statistic: row.statistic,
             n: published.then_some(row.estimate.n as u64),
+            localities: published.then_some(row.estimate.localities as u64),
             mean: if published { row.estimate.mean } else { None },
             ci_low: if published { row.estimate.ci_low } else { None },
             ci_high: if published { row.estimate.ci_high } else { None },
         });
     }
-    Ok(PublishedTable {
+    PublishedTable {
         id: t.id,
         analysis: t.analysis,
         title: t.title,
@@ -373,8 +531,10 @@ fn publish_table(f: &Facts<'_>, cfg: &AnalysisConfig, t: ResultTable, k: u64, ce
         confidence: t.confidence,
         scale: t.scale,
         notes: t.notes,
+        class_aggregate: Some(t.class_aggregate),
+        interval: Some(t.interval),
         rows,
-    })
+    }
 }
 
 /// One choice item to protect: options (id, label) and each respondent's option, if answered.

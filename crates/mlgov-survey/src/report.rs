@@ -160,7 +160,11 @@ fn chart_of(t: &ResultTable, ins: &Instrument, per: &Option<String>, rows: &[&Re
         sub.push(format!("respondents: {}", t.roles.join(", ").replace('_', " ")));
     }
     if t.resamples > 0 {
-        sub.push(format!("whiskers: {:.0}% percentile bootstrap interval ({} resamples, seed {})", t.confidence * 100.0, t.resamples, t.seed));
+        sub.push(match t.interval {
+            crate::bootstrap::IntervalMethod::ClusterT => format!("whiskers: {:.0}% interval, localities as clusters", t.confidence * 100.0),
+            crate::bootstrap::IntervalMethod::ClusterBootstrap => format!("whiskers: {:.0}% locality-cluster bootstrap ({} resamples, seed {})", t.confidence * 100.0, t.resamples, t.seed),
+            crate::bootstrap::IntervalMethod::RespondentBootstrap => format!("whiskers: {:.0}% percentile bootstrap interval ({} resamples, seed {})", t.confidence * 100.0, t.resamples, t.seed),
+        });
     } else {
         sub.push("point estimates only (no resampling)".into());
     }

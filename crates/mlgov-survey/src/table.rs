@@ -17,12 +17,13 @@ fn num(v: Option<f64>) -> String {
 }
 
 /// Write a result table as CSV: one column per grouping dimension, then `period, measure,
-/// measure_label, class, statistic, n, mean, ci_low, ci_high, small_n, suppressed, synthetic`.
+/// measure_label, class, statistic, n, localities, mean, ci_low, ci_high, small_n, few_localities,
+/// suppressed, synthetic`.
 /// Numbers have at most 6 decimals; missing or suppressed values are empty cells.
 pub fn write_table_csv<W: Write>(t: &ResultTable, mut w: W) -> std::io::Result<()> {
     let mut header: Vec<String> = t.group_by.iter().map(|d| d.id().to_string()).collect();
     header.extend(
-        ["period", "measure", "measure_label", "class", "statistic", "n", "mean", "ci_low", "ci_high", "small_n", "suppressed", "synthetic"]
+        ["period", "measure", "measure_label", "class", "statistic", "n", "localities", "mean", "ci_low", "ci_high", "small_n", "few_localities", "suppressed", "synthetic"]
             .map(String::from),
     );
     writeln!(w, "{}", header.join(","))?;
@@ -35,10 +36,12 @@ pub fn write_table_csv<W: Write>(t: &ResultTable, mut w: W) -> std::io::Result<(
         cells.push(r.statistic.clone());
         // A suppressed cell says nothing, not even its n.
         cells.push(if r.estimate.suppressed { String::new() } else { r.estimate.n.to_string() });
+        cells.push(if r.estimate.suppressed { String::new() } else { r.estimate.localities.to_string() });
         cells.push(num(r.estimate.mean));
         cells.push(num(r.estimate.ci_low));
         cells.push(num(r.estimate.ci_high));
         cells.push((r.estimate.small_n && !r.estimate.suppressed).to_string());
+        cells.push((r.estimate.few_localities && !r.estimate.suppressed).to_string());
         cells.push(r.estimate.suppressed.to_string());
         cells.push(t.synthetic.to_string());
         writeln!(w, "{}", cells.join(","))?;

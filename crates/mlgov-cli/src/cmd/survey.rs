@@ -27,14 +27,24 @@ pub struct EstimateArgs {
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Flag estimates with fewer respondents than this as small-n.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 10)]
     small_n: usize,
     /// Publication mode: suppress cells with fewer respondents than this.
     #[arg(long)]
     min_n: Option<usize>,
-    /// Class aggregate: sum (the report's) or mean.
-    #[arg(long, default_value = "sum")]
+    /// Class aggregate: mean of the class's items (default; comparable across classes) or sum.
+    #[arg(long, default_value = "mean")]
     aggregate: String,
+    /// Intervals: cluster-t (localities as clusters; default), cluster-bootstrap, or
+    /// respondent-bootstrap (ignores the clustering; for comparison).
+    #[arg(long, default_value = "cluster-t")]
+    interval: String,
+    /// Whose answers weigh the same in a group mean: respondents (default) or localities.
+    #[arg(long, default_value = "respondents")]
+    weight: String,
+    /// Include every role (default: elected policymakers and local officials, the report's population).
+    #[arg(long)]
+    all_roles: bool,
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -332,26 +342,52 @@ fn config(est: &EstimateArgs, by: &str, period: Option<&str>, roles: Option<&str
         class_aggregate: match est.aggregate.as_str() {
             "sum" => ClassAggregate::Sum,
             "mean" => ClassAggregate::Mean,
-            other => return Err(CliError::Usage(format!("--aggregate {other:?}: expected sum or mean"))),
+            other => return Err(CliError::Usage(format!("--aggregate {other:?}: expected mean or sum"))),
         },
+        interval: sv::analysis::IntervalMethod::parse(&est.interval).ok_or_else(|| CliError::Usage(format!("--interval {:?}: expected cluster-t, cluster-bootstrap or respondent-bootstrap", est.interval)))?,
+        weighting: match est.weight.as_str() {
+            "respondents" => sv::analysis::Weighting::Respondents,
+            "localities" => sv::analysis::Weighting::Localities,
+            other => return Err(CliError::Usage(format!("--weight {other:?}: expected respondents or localities"))),
+        },
+        all_roles: est.all_roles,
     })
+    .and_then(|c: AnalysisConfig| {
+        // Disclosure control reasons about sums of respondents' values: publication mode keeps
+        // every respondent weighing the same.
+        if c.publication_min_n.is_some() && c.weighting == sv::analysis::Weighting::Localities {
+            return Err(CliError::Usage("--weight localities cannot be combined with --min-n (publication mode protects respondent-weighted means)".into()));
+        }
+        Ok(c)
+    })
+}
+
+/// Publication mode (`--min-n`): the tables computed together are protected together, so that no
+/// suppressed cell can be recovered by differencing one table against another
+/// (`mlgov_disclosure::linked`).
+fn protect_linked(est: &EstimateArgs, tables: &mut [ResultTable], l: &Loaded) -> Result<(), CliError> {
+    if let Some(m) = est.min_n {
+        sv::publish::protect_linked_tables(tables, &l.ds, &l.ins, &l.locs, &mlgov_disclosure::Rules::with_min_cell(m as u64)).map_err(|e| CliError::Data(e.to_string()))?;
+    }
+    Ok(())
 }
 
 fn human_table(t: &ResultTable) -> String {
     let f = |v: Option<f64>| v.map(|x| format!("{x:.2}")).unwrap_or_else(|| "–".into());
     let mut headers: Vec<&str> = t.group_by.iter().map(|d| d.id()).collect();
-    headers.extend(["period", "measure", "stat", "n", "mean", "95% interval", "flags"]);
+    headers.extend(["period", "measure", "stat", "n", "loc", "mean", "95% interval", "flags"]);
     let rows: Vec<Vec<String>> = t
         .rows
         .iter()
         .map(|r| {
             let mut v = r.group.clone();
-            let flags = [(r.estimate.small_n, "small-n"), (r.estimate.suppressed, "suppressed")].iter().filter(|x| x.0).map(|x| x.1).collect::<Vec<_>>().join(",");
+            let flags = [(r.estimate.small_n, "small-n"), (r.estimate.few_localities && !r.estimate.suppressed, "few-loc"), (r.estimate.suppressed, "suppressed")].iter().filter(|x| x.0).map(|x| x.1).collect::<Vec<_>>().join(",");
             v.extend([
                 r.period.clone().unwrap_or_default(),
                 r.measure.clone(),
                 r.statistic.clone(),
                 if r.estimate.suppressed { String::new() } else { r.estimate.n.to_string() },
+                if r.estimate.suppressed { String::new() } else { r.estimate.localities.to_string() },
                 f(r.estimate.mean),
                 if r.estimate.ci_low.is_some() { format!("[{}, {}]", f(r.estimate.ci_low), f(r.estimate.ci_high)) } else { "–".into() },
                 flags,
@@ -364,9 +400,10 @@ fn human_table(t: &ResultTable) -> String {
         if t.synthetic { "SYNTHETIC DATA — " } else { "" },
         t.title,
         t.figure,
-        if t.resamples > 0 { format!(" — {} bootstrap resamples, seed {}", t.resamples, t.seed) } else { String::new() }
+        if t.resamples > 0 { format!(" — intervals by {}", if t.notes.iter().any(|n| n.contains("treat localities as clusters")) { "localities as clusters".to_string() } else { format!("{} resamples, seed {}", t.resamples, t.seed) }) } else { String::new() }
     );
-    format!("{head}{}", table(&headers, &rows))
+    let notes: String = t.notes.iter().map(|n| format!("  {n}\n")).collect();
+    format!("{head}{}{notes}", table(&headers, &rows))
 }
 
 /// Run a survey command.
@@ -530,7 +567,8 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
                 vec![analysis.parse::<AnalysisKind>().map_err(|e| CliError::Usage(e.to_string()))?]
             };
             let specs: Vec<AnalysisSpec> = kinds.into_iter().map(|kind| AnalysisSpec { kind, config: cfg.clone() }).collect();
-            let tables = sv::analyze_all(&specs, &l.ds, &l.ins, &l.locs).map_err(|e| CliError::Usage(e.to_string()))?;
+            let mut tables = sv::analyze_all(&specs, &l.ds, &l.ins, &l.locs).map_err(|e| CliError::Usage(e.to_string()))?;
+            protect_linked(est, &mut tables, &l)?;
             let v = serde_json::to_value(&tables)?;
             ctx.emit(&v, || tables.iter().map(|t| if *csv { sv::table_csv_string(t) } else { human_table(t) }).collect::<Vec<_>>().join("\n"));
             Ok(())
@@ -538,7 +576,8 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
         SurveyCommand::Report { name, out, est } => {
             let l = load_survey(ctx, name)?;
             let base = config(est, "size", None, None)?;
-            let tables = sv::analyze_all(&sv::standard_analyses(&l.ins, &base), &l.ds, &l.ins, &l.locs).map_err(|e| CliError::Usage(e.to_string()))?;
+            let mut tables = sv::analyze_all(&sv::standard_analyses(&l.ins, &base), &l.ds, &l.ins, &l.locs).map_err(|e| CliError::Usage(e.to_string()))?;
+            protect_linked(est, &mut tables, &l)?;
             let idx = sv::respondent_indexes(&l.ds, &l.ins);
             let meta = ReportMeta {
                 title: format!("Policymaking interactions survey: {name}"),

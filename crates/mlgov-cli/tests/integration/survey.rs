@@ -33,7 +33,7 @@ fn csv_export_to_browsable_report_in_two_commands() {
         assert!(index.contains(&name), "index.html does not link {name}");
     }
     // Every estimate in every CSV table carries n and an interval.
-    let mut rows = 0;
+    let (mut rows, mut with_interval) = (0, 0);
     for e in std::fs::read_dir(&out_dir).unwrap().filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "csv")) {
         let mut rdr = csv::Reader::from_path(e.path()).unwrap();
         let headers = rdr.headers().unwrap().clone();
@@ -47,13 +47,19 @@ fn csv_export_to_browsable_report_in_two_commands() {
             }
             rows += 1;
             assert!(r[n].parse::<u64>().is_ok(), "{:?}: n missing in {r:?}", e.path());
-            if r[n].parse::<u64>().unwrap() > 1 {
+            // No interval below n = 2, or from a single locality (localities are the clusters).
+            if r[n].parse::<u64>().unwrap() < 2 {
+                assert!(r[lo].is_empty(), "{:?}: an interval from one answer in {r:?}", e.path());
+            }
+            if !r[lo].is_empty() {
+                with_interval += 1;
                 let (l, m, h): (f64, f64, f64) = (r[lo].parse().unwrap(), r[mean].parse().unwrap(), r[hi].parse().unwrap());
                 assert!(l <= m + 1e-9 && m <= h + 1e-9, "{:?}: interval [{l}, {h}] does not contain {m}", e.path());
             }
         }
     }
     assert!(rows > 50, "expected many estimates, found {rows}");
+    assert!(with_interval > 50, "expected many intervals, found {with_interval}");
 }
 
 #[test]

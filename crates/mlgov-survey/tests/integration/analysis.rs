@@ -4,8 +4,37 @@ use mlgov_survey::*;
 
 use super::fixtures::*;
 
+/// The hand computations below are respondent-level, over every role, with class sums: the
+/// settings are spelt out (the defaults — localities as clusters, the report's population, class
+/// means — are tested in `defaults_follow_the_report`).
 fn cfg(dims: Vec<Dimension>) -> AnalysisConfig {
-    AnalysisConfig { group_by: dims, resamples: 200, seed: 11, ..AnalysisConfig::default() }
+    AnalysisConfig {
+        group_by: dims,
+        resamples: 200,
+        seed: 11,
+        interval: IntervalMethod::RespondentBootstrap,
+        class_aggregate: ClassAggregate::Sum,
+        all_roles: true,
+        small_n: 5,
+        ..AnalysisConfig::default()
+    }
+}
+
+#[test]
+fn defaults_follow_the_report() {
+    let d = AnalysisConfig::default();
+    assert_eq!((d.interval, d.weighting, d.class_aggregate, d.small_n, d.all_roles), (IntervalMethod::ClusterT, Weighting::Respondents, ClassAggregate::Mean, 10, false));
+    let (ins, ds, locs) = fixture();
+    let t = analyze(AnalysisKind::Frequency, &ds, &ins, &locs, &AnalysisConfig { group_by: vec![Dimension::Size], ..AnalysisConfig::default() }).unwrap();
+    assert_eq!(t.roles, ["elected_policymaker", "local_official"], "the report's population");
+    assert!(t.notes.iter().any(|n| n.contains("the report's population")) && t.notes.iter().any(|n| n.contains("localities as clusters")), "{:?}", t.notes);
+    for r in &t.rows {
+        assert!(r.estimate.localities <= r.estimate.n && (r.estimate.n == 0 || r.estimate.localities >= 1));
+        assert!(r.estimate.few_localities == (r.estimate.localities < FEW_LOCALITIES));
+        if r.estimate.n < 2 {
+            assert_eq!(r.estimate.ci_low, None, "no interval below n = 2");
+        }
+    }
 }
 
 #[test]
@@ -20,9 +49,9 @@ fn frequency_means_exclude_missing_and_handle_a_group_of_one() {
     let e = est(&t, &["small_town"], Some("p2"), "a2", "mean");
     assert_eq!((e.n, e.mean), (1, Some(1.0)));
     assert!(e.small_n);
-    // rural area: one respondent (group of one).
+    // rural area: one respondent (group of one): a mean, no interval.
     let e = est(&t, &["rural_area"], Some("p2"), "a1", "mean");
-    assert_eq!((e.n, e.mean, e.ci_low, e.ci_high), (1, Some(3.0), Some(3.0), Some(3.0)));
+    assert_eq!((e.n, e.mean, e.ci_low, e.ci_high), (1, Some(3.0), None, None));
     // r3 has no p1 answers: the rural p1 cells are empty, not zero.
     let e = est(&t, &["rural_area"], Some("p1"), "a1", "mean");
     assert_eq!((e.n, e.mean, e.ci_low), (0, None, None));
@@ -172,8 +201,9 @@ fn bootstrap_is_deterministic_and_independent_of_thread_count() {
     let ins = Instrument::whole_comm();
     let locs = synth_localities(12, 5);
     let ds = synth(&locs, SynthSize::Total(400), 5, &SynthParams::default(), &ins);
-    let a = analyze(AnalysisKind::Frequency, &ds, &ins, &locs, &AnalysisConfig { seed: 1, ..AnalysisConfig::default() }).unwrap();
-    let b = analyze(AnalysisKind::Frequency, &ds, &ins, &locs, &AnalysisConfig { seed: 2, ..AnalysisConfig::default() }).unwrap();
+    let boot = AnalysisConfig { interval: IntervalMethod::ClusterBootstrap, ..AnalysisConfig::default() };
+    let a = analyze(AnalysisKind::Frequency, &ds, &ins, &locs, &AnalysisConfig { seed: 1, ..boot.clone() }).unwrap();
+    let b = analyze(AnalysisKind::Frequency, &ds, &ins, &locs, &AnalysisConfig { seed: 2, ..boot }).unwrap();
     assert!(a.rows.iter().zip(&b.rows).all(|(x, y)| x.estimate.mean == y.estimate.mean));
     assert!(a.rows.iter().zip(&b.rows).any(|(x, y)| x.estimate.ci_low != y.estimate.ci_low));
 }
@@ -185,7 +215,7 @@ fn bootstrap_interval_matches_normal_theory_on_a_large_sample() {
     let ins = Instrument::whole_comm();
     let locs = synth_localities(3, 8);
     let ds = synth(&locs, SynthSize::Total(2000), 8, &SynthParams::default(), &ins);
-    let c = AnalysisConfig { group_by: vec![], resamples: 2000, periods: Some(vec!["p2".into()]), ..AnalysisConfig::default() };
+    let c = AnalysisConfig { group_by: vec![], resamples: 2000, periods: Some(vec!["p2".into()]), interval: IntervalMethod::RespondentBootstrap, all_roles: true, ..AnalysisConfig::default() };
     let t = analyze(AnalysisKind::Frequency, &ds, &ins, &locs, &c).unwrap();
     let a = ins.actor_index("pro_migrant_groups").unwrap();
     let xs: Vec<f64> = (0..ds.len()).filter_map(|r| ds.freq(r, 1, a).map(f64::from)).collect();
