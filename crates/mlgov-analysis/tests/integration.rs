@@ -262,3 +262,23 @@ fn network_professionals_stand_on_turins_time_line_and_not_saint_etiennes() {
     // "Such dynamics are absent in the case of Saint-Etienne".
     assert!(pros("loc:saint-etienne").is_empty());
 }
+
+#[test]
+fn survey_groups_never_take_the_first_of_disagreeing_statements() {
+    let kb = kb();
+    let locs = mlgov_analysis::survey::survey_localities(&kb);
+    let get = |id: &str| locs.iter().find(|l| l.id == id).unwrap_or_else(|| panic!("{id}"));
+    // Dated statements: the one in force at the fieldwork (conservative from 2017).
+    let piedmont = get("loc:wc-it-piedmont-medium");
+    assert_eq!(piedmont.orientation.as_deref(), Some("conservative"));
+    // The report's size table decides against its text (small town, not "a rural area"), and says so.
+    let wallonia = get("loc:wc-be-wallonia-small");
+    assert_eq!(wallonia.size_class.as_deref(), Some("small_town"));
+    assert!(wallonia.choices.iter().any(|(a, why)| a == "size_class" && why.contains("Part 2, 2.2.1")), "{:?}", wallonia.choices);
+    // Candidates of localities sharing a label: grouped apart, by name, never the first.
+    let flanders = get("loc:wc-be-flanders-medium");
+    assert_eq!(flanders.typology.as_deref(), Some("ambiguous: left_behind / revitalising"));
+    assert!(flanders.choices.iter().any(|(a, _)| a == "typology"));
+    // One statement: no choice to report.
+    assert!(get("loc:turin").choices.is_empty());
+}

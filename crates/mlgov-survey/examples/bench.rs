@@ -20,7 +20,7 @@ fn main() {
         .map(|l| {
             let c: Vec<&str> = l.split(',').collect();
             let o = |i: usize| Some(c[i].to_string()).filter(|s| !s.is_empty());
-            LocalityInfo { id: c[0].into(), label: c[1].into(), size_class: o(2), orientation: o(3), typology: o(4), country: o(5), synthetic: c[6] == "true" }
+            LocalityInfo { id: c[0].into(), label: c[1].into(), size_class: o(2), orientation: o(3), typology: o(4), country: o(5), synthetic: c[6] == "true", choices: Vec::new() }
         })
         .collect();
     let bytes = std::fs::read(&path).expect("survey file");

@@ -41,6 +41,10 @@ pub struct LocalityInfo {
     pub country: Option<String>,
     /// True for generated localities.
     pub synthetic: bool,
+    /// How an attribute was chosen among several statements, as (attribute, sentence): the
+    /// analyses say so beside every table grouped by it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<(String, String)>,
 }
 
 /// A grouping dimension.
@@ -795,7 +799,7 @@ pub fn analyze(
                 ("index1", format!("Index 1: sum of all interactions, {}", ins.periods[first].label)),
                 ("index2", format!("Index 2: sum of all interactions, {}", ins.periods[last].label)),
                 ("index3", "Index 3 = Index 1 + Index 2".to_string()),
-                ("index4", "Index 4 = Index 2 − Index 1".to_string()),
+                ("index4", "Index 4 = Index 2 − Index 1, over the items answered in both periods".to_string()),
             ];
             for (k, (key, label)) in names.into_iter().enumerate() {
                 ms.push(Measure {
@@ -907,6 +911,51 @@ pub fn analyze(
     if cfg.periods.is_some() && !matches!(kind, AnalysisKind::Change | AnalysisKind::Indexes | AnalysisKind::Attitudes | AnalysisKind::Responsibility | AnalysisKind::InformationSources) {
         id.push('_');
         id.push_str(&periods.iter().map(|&p| ins.periods[p].id.as_str()).collect::<Vec<_>>().join("_"));
+    }
+    // Localities whose grouping attribute had several statements: which value was used, and why.
+    let mut chosen: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    for (r, l) in cx.loc_of.iter().enumerate() {
+        let Some(l) = l else { continue };
+        if !cx.included[r] {
+            continue;
+        }
+        for d in &group_by {
+            let attr = match d {
+                Dimension::Size => "size_class",
+                Dimension::Orientation => "orientation",
+                Dimension::Typology => "typology",
+                _ => continue,
+            };
+            for (a, why) in &l.choices {
+                if a == attr {
+                    // Survey output never names the localities behind it: only how the choice
+                    // was made, counted per locality.
+                    let rule = if why.contains("in force at the fieldwork") { "the statement in force at the fieldwork" } else if why.contains("report's table") { "the report's own classification table" } else { "grouped apart as ambiguous (the statements disagree and the report does not decide)" };
+                    chosen.insert(format!("{}\u{1f}{attr}\u{1f}{rule}", l.id));
+                }
+            }
+        }
+    }
+    if !chosen.is_empty() {
+        let mut counts: std::collections::BTreeMap<(String, String), usize> = std::collections::BTreeMap::new();
+        for c in &chosen {
+            let mut it = c.split('\u{1f}').skip(1);
+            *counts.entry((it.next().unwrap_or("").to_string(), it.next().unwrap_or("").to_string())).or_default() += 1;
+        }
+        notes.push(format!(
+            "Localities with several statements of a grouping attribute (never the first taken silently): {}.",
+            counts.iter().map(|((a, rule), n)| format!("{n} by {rule} for {}", a.replace('_', " "))).collect::<Vec<_>>().join("; ")
+        ));
+    }
+    // Operationalisations the report does not state (docs/survey.md, "ASSUMED"), beside the
+    // figures they affect.
+    const ACTORS: &str = "ASSUMED: the actors asked about are the instrument's list (nine horizontal ones among them): the report names actor categories, not its item list; 'other local governments' are a class of their own (the report counts them with vertical interactions in Figure 3.6 panel b, apart in its footnote 6).";
+    match kind {
+        AnalysisKind::Frequency | AnalysisKind::ClassAggregates | AnalysisKind::Change => notes.push(ACTORS.into()),
+        AnalysisKind::Nature => notes.push("ASSUMED: the nature of an interaction is asked for each period, and accepted even where its frequency is 0 (the report does not say).".into()),
+        AnalysisKind::Lead => notes.push("ASSUMED: who takes the lead is read as elected policymakers' share of the two sides' mean interactions, elected / (elected + officials); the report describes it in words only. Its intervals resample respondents within each side (not localities).".into()),
+        AnalysisKind::Indexes => notes.push("ASSUMED: Index 4 is computed over the items answered in both periods (it equals Index 2 − Index 1 when the same items are answered); an Index 3 part is missing for a class never answered, not 0; blanks never count as 0.".into()),
+        _ => {}
     }
     // What every table says about its population and its intervals.
     let roles_used: Vec<String> = if !cfg.roles.is_empty() {
@@ -1038,9 +1087,11 @@ pub struct RespondentIndexes {
     pub index2: Option<f64>,
     /// Index 1 + Index 2.
     pub index3: Option<f64>,
-    /// Index 2 − Index 1.
+    /// Index 2 − Index 1 over the items answered in both periods (ASSUMED: the report defines it
+    /// as Index 2 − Index 1; pairing keeps missing answers in one period from moving it).
     pub index4: Option<f64>,
-    /// Index 3 split by class (instrument class order); sums to Index 3.
+    /// Index 3 split by class (instrument class order); the classes answered sum to Index 3, a
+    /// class never answered is missing (not 0).
     pub index3_parts: Vec<Option<f64>>,
 }
 
@@ -1049,8 +1100,11 @@ pub struct RespondentIndexes {
 /// Definitions (003 section 3.4): "Index1 = the sum of all the interactions of interviewees with
 /// the actors listed in our survey for the time period 2017-2019; Index 2 = … 2020-2021; Index 3 =
 /// Index 1 + Index 2; Index 4 = Index 2 − Index 1". The first and last periods of the instrument
-/// play the roles of 2017–2019 and 2020–2021. Assumption: unanswered items are left out of the
-/// sum (a blank is not a 0 answer); a period with no answered item makes that index missing.
+/// play the roles of 2017–2019 and 2020–2021. Assumptions (ASSUMED, docs/survey.md): unanswered
+/// items are left out of the sum (a blank is not a 0 answer); a period with no answered item makes
+/// that index missing; Index 4 is computed over the items answered in both periods (with the
+/// same items answered in both, it equals Index 2 − Index 1; otherwise a blank in one period would
+/// read as a change of the whole answer); an Index 3 part is missing for a class never answered.
 pub fn respondent_indexes(ds: &Dataset, ins: &Instrument) -> Vec<RespondentIndexes> {
     let classes = ins.classes();
     let (first, last) = (0, ins.periods.len() - 1);
@@ -1071,26 +1125,27 @@ pub fn respondent_indexes(ds: &Dataset, ins: &Instrument) -> Vec<RespondentIndex
             };
             let (i1, i2) = (sum(first), sum(last));
             let both = i1.is_some() && i2.is_some();
+            // A class none of whose items was answered in either period is missing, not 0.
             let parts = classes
                 .iter()
                 .map(|c| {
-                    both.then(|| {
-                        ins.actors_of(*c)
-                            .iter()
-                            .map(|&a| {
-                                ds.freq(r, first, a).map_or(0.0, f64::from) + ds.freq(r, last, a).map_or(0.0, f64::from)
-                            })
-                            .sum()
-                    })
+                    if !both {
+                        return None;
+                    }
+                    let answered: Vec<f64> = ins.actors_of(*c).iter().flat_map(|&a| [ds.freq(r, first, a), ds.freq(r, last, a)]).flatten().map(f64::from).collect();
+                    (!answered.is_empty()).then(|| answered.iter().sum())
                 })
                 .collect();
+            // Index 4 over the items answered in both periods: a blank in one period only would
+            // otherwise count as a fall (or rise) of the whole answer.
+            let paired: Vec<f64> = (0..ins.actors.len()).filter_map(|a| Some(f64::from(ds.freq(r, last, a)?) - f64::from(ds.freq(r, first, a)?))).collect();
             RespondentIndexes {
                 respondent: ds.respondents[r].id.clone(),
                 locality: ds.respondents[r].locality.clone(),
                 index1: i1,
                 index2: i2,
                 index3: if both { Some(i1.unwrap_or(0.0) + i2.unwrap_or(0.0)) } else { None },
-                index4: if both { Some(i2.unwrap_or(0.0) - i1.unwrap_or(0.0)) } else { None },
+                index4: if both && !paired.is_empty() { Some(paired.iter().sum()) } else { None },
                 index3_parts: parts,
             }
         })

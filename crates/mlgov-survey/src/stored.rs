@@ -78,7 +78,7 @@ pub fn decode(name: &str, instrument_toml: &str, localities_csv: &str, data: &st
             let rec = rec.map_err(|e| err("localities", e.to_string()))?;
             let cell = |i: usize| rec.get(i).unwrap_or("").to_string();
             let opt = |i: usize| Some(cell(i)).filter(|s| !s.is_empty());
-            localities.push(LocalityInfo { id: cell(0), label: cell(1), size_class: opt(2), orientation: opt(3), typology: opt(4), country: opt(5), synthetic: cell(6) == "true" });
+            localities.push(LocalityInfo { id: cell(0), label: cell(1), size_class: opt(2), orientation: opt(3), typology: opt(4), country: opt(5), synthetic: cell(6) == "true", choices: Vec::new() });
         }
     }
     Ok(Decoded { instrument, dataset, localities })

@@ -168,6 +168,7 @@ pub fn synth_localities(n: usize, seed: u64) -> Vec<LocalityInfo> {
                 typology: Some(types[rng.random_range(0..types.len())].to_string()),
                 country: Some(country.to_string()),
                 synthetic: true,
+                choices: Vec::new(),
             }
         })
         .collect()

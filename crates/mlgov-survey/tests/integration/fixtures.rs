@@ -126,6 +126,7 @@ pub fn localities() -> Vec<LocalityInfo> {
             typology: Some("revitalising".into()),
             country: Some("IT".into()),
             synthetic: false,
+            choices: Vec::new(),
         },
         LocalityInfo {
             id: "loc:b".into(),
@@ -135,6 +136,7 @@ pub fn localities() -> Vec<LocalityInfo> {
             typology: Some("left_behind".into()),
             country: Some("AT".into()),
             synthetic: false,
+            choices: Vec::new(),
         },
     ]
 }

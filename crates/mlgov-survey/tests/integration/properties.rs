@@ -53,13 +53,25 @@ proptest! {
     #[test]
     fn indexes_add_up(ds in dataset()) {
         let ins = mini();
-        for x in respondent_indexes(&ds, &ins) {
+        for (r, x) in respondent_indexes(&ds, &ins).into_iter().enumerate() {
+            let last = ins.periods.len() - 1;
+            let same_items = (0..ins.actors.len()).all(|a| ds.freq(r, 0, a).is_some() == ds.freq(r, last, a).is_some());
+            let paired: f64 = (0..ins.actors.len()).filter_map(|a| Some(f64::from(ds.freq(r, last, a)?) - f64::from(ds.freq(r, 0, a)?))).sum();
             match (x.index1, x.index2) {
                 (Some(a), Some(b)) => {
                     prop_assert_eq!(x.index3, Some(a + b));
-                    prop_assert_eq!(x.index4, Some(b - a));
-                    let parts: f64 = x.index3_parts.iter().map(|p| p.unwrap()).sum();
+                    // Index 4 pairs the items answered in both periods: it is Index 2 − Index 1
+                    // exactly when the same items are answered in both.
+                    if let Some(i4) = x.index4 {
+                        prop_assert_eq!(i4, paired);
+                        if same_items {
+                            prop_assert_eq!(i4, b - a);
+                        }
+                    }
+                    // The classes answered sum to Index 3; a class never answered is missing.
+                    let parts: f64 = x.index3_parts.iter().flatten().sum();
                     prop_assert_eq!(Some(parts), x.index3);
+                    prop_assert!(x.index3_parts.iter().any(|p| p.is_some()));
                 }
                 _ => {
                     prop_assert_eq!(x.index3, None);
