@@ -139,9 +139,12 @@ fn chart_of(t: &ResultTable, ins: &Instrument, per: &Option<String>, rows: &[&Re
                 .collect();
             // Only published cells count: a suppressed cell's n is withheld.
             let nmax = bars.iter().flatten().filter(|b| !b.suppressed).map(|b| b.n).max();
-            let name = match nmax {
-                Some(n) => format!("{} (n≤{n})", group_name(g)),
-                None => group_name(g),
+            // The localities behind the group (its sampling units), beside n.
+            let lmax = rows.iter().filter(|r| &r.group == *g && !r.estimate.suppressed).map(|r| r.estimate.localities).max().filter(|l| *l > 0);
+            let name = match (nmax, lmax) {
+                (Some(n), Some(l)) => format!("{} (n≤{n}, {l} localit{})", group_name(g), if l == 1 { "y" } else { "ies" }),
+                (Some(n), None) => format!("{} (n≤{n})", group_name(g)),
+                _ => group_name(g),
             };
             Series { name, bars }
         })
@@ -245,11 +248,12 @@ pub fn build_report(tables: &[ResultTable], ins: &Instrument, indexes: Option<&[
             files.push(ReportFile { name, bytes: chart.render().into_bytes() });
         }
         let _ = writeln!(html, "<p>Table: <a href=\"{0}.csv\">{0}.csv</a> · <a href=\"{0}.json\">{0}.json</a></p>", escape(&t.id));
-        let _ = writeln!(html, "<details><summary>Show table ({} rows)</summary><table><tr>{}<th>period</th><th>measure</th><th>statistic</th><th>n</th><th>mean</th><th>{:.0}% interval</th><th>flags</th></tr>", t.rows.len(), t.group_by.iter().map(|d| format!("<th>{}</th>", d.id())).collect::<String>(), t.confidence * 100.0);
+        let _ = writeln!(html, "<details><summary>Show table ({} rows)</summary><table><tr>{}<th>period</th><th>measure</th><th>statistic</th><th>n</th><th>localities</th><th>mean</th><th>{:.0}% interval</th><th>flags</th></tr>", t.rows.len(), t.group_by.iter().map(|d| format!("<th>{}</th>", d.id())).collect::<String>(), t.confidence * 100.0);
         for r in &t.rows {
             let f = |v: Option<f64>| v.map(|x| format!("{x:.2}")).unwrap_or_else(|| "–".into());
-            let flags = [(r.estimate.small_n, "small n"), (r.estimate.suppressed, "suppressed")].iter().filter(|x| x.0).map(|x| x.1).collect::<Vec<_>>().join(", ");
-            let _ = writeln!(html, "<tr>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>[{}, {}]</td><td>{}</td></tr>", r.group.iter().map(|g| format!("<td>{}</td>", escape(g))).collect::<String>(), escape(r.period.as_deref().unwrap_or("")), escape(&r.measure_label), escape(&r.statistic), r.estimate.n, f(r.estimate.mean), f(r.estimate.ci_low), f(r.estimate.ci_high), flags);
+            let flags = [(r.estimate.small_n, "small n"), (r.estimate.few_localities && !r.estimate.suppressed, "fewer than 5 localities"), (r.estimate.suppressed, "suppressed")].iter().filter(|x| x.0).map(|x| x.1).collect::<Vec<_>>().join(", ");
+            let (n, l) = if r.estimate.suppressed { (String::new(), String::new()) } else { (r.estimate.n.to_string(), r.estimate.localities.to_string()) };
+            let _ = writeln!(html, "<tr>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>[{}, {}]</td><td>{}</td></tr>", r.group.iter().map(|g| format!("<td>{}</td>", escape(g))).collect::<String>(), escape(r.period.as_deref().unwrap_or("")), escape(&r.measure_label), escape(&r.statistic), n, l, f(r.estimate.mean), f(r.estimate.ci_low), f(r.estimate.ci_high), flags);
         }
         html.push_str("</table></details>\n");
     }
