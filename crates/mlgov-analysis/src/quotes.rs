@@ -41,13 +41,7 @@ pub fn fold_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
     for c in s.nfkc() {
-        let c = match c {
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => '"',
-            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => '-',
-            '\u{00AD}' => continue,
-            c => c,
-        };
+        let Some(c) = fold_char(c) else { continue };
         if c.is_whitespace() {
             space = !out.is_empty();
             continue;
@@ -59,6 +53,18 @@ pub fn fold_text(s: &str) -> String {
         out.extend(c.to_lowercase());
     }
     out
+}
+
+/// One (NFKC-normalised) character folded: typographic quotes and dashes to ASCII, soft hyphens
+/// dropped (None).
+fn fold_char(c: char) -> Option<char> {
+    Some(match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => '"',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => '-',
+        '\u{00AD}' => return None,
+        c => c,
+    })
 }
 
 /// The quotations of a locator: passages between straight or typographic double quotes.
@@ -110,13 +116,7 @@ fn fold_with_map(s: &str) -> (String, Vec<usize>) {
     let mut buf = [0u8; 4];
     for (at, orig) in s.char_indices() {
         for c in orig.to_string().nfkc() {
-            let c = match c {
-                '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => '\'',
-                '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => '"',
-                '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => '-',
-                '\u{00AD}' => continue,
-                c => c,
-            };
+            let Some(c) = fold_char(c) else { continue };
             if c.is_whitespace() {
                 space = !out.is_empty();
                 continue;

@@ -340,17 +340,8 @@ impl KnowledgeBase {
             by_key.entry((f.subject.to_string(), f.property.to_string(), f.qualifier.clone().unwrap_or_default())).or_default().push(f);
         }
         for ((subject, property, qualifier), fs) in by_key {
-            let mut involved: Vec<&Fact> = Vec::new();
-            for (i, a) in fs.iter().enumerate() {
-                for b in fs.iter().skip(i + 1) {
-                    if normalise_value(&a.value) != normalise_value(&b.value) && a.when.overlaps(&b.when) {
-                        if !involved.iter().any(|x| x.id == a.id) { involved.push(a) }
-                        if !involved.iter().any(|x| x.id == b.id) { involved.push(b) }
-                    }
-                }
-            }
+            let involved = disagreeing(&fs, |a, b| normalise_value(&a.value) != normalise_value(&b.value) && a.when.overlaps(&b.when));
             if !involved.is_empty() {
-                involved.sort_by(|a, b| a.id.cmp(&b.id));
                 out.push(Conflict {
                     kind: "fact".into(),
                     nature: String::new(),
@@ -368,19 +359,8 @@ impl KnowledgeBase {
             mem.entry((m.member.to_string(), m.network.to_string(), m.role.to_string())).or_default().push(m);
         }
         for ((member, network, role), ms) in mem {
-            let mut involved: Vec<&Membership> = Vec::new();
-            for (i, a) in ms.iter().enumerate() {
-                for b in ms.iter().skip(i + 1) {
-                    if a.citation.source != b.citation.source || a.citation.locator != b.citation.locator {
-                        if a.when != b.when && a.when.overlaps(&b.when) {
-                            if !involved.iter().any(|x| x.id == a.id) { involved.push(a) }
-                            if !involved.iter().any(|x| x.id == b.id) { involved.push(b) }
-                        }
-                    }
-                }
-            }
+            let involved = disagreeing(&ms, |a, b| a.citation != b.citation && a.when != b.when && a.when.overlaps(&b.when));
             if !involved.is_empty() {
-                involved.sort_by(|a, b| a.id.cmp(&b.id));
                 out.push(Conflict {
                     kind: "membership".into(),
                     nature: String::new(),
@@ -400,17 +380,8 @@ impl KnowledgeBase {
             ev.entry((crate::text::fold(&e.title), e.kind.to_string(), e.country.clone().unwrap_or_default())).or_default().push(e);
         }
         for (_, es) in ev {
-            let mut involved: Vec<&Event> = Vec::new();
-            for (i, a) in es.iter().enumerate() {
-                for b in es.iter().skip(i + 1) {
-                    if a.when != b.when && (a.citation.source != b.citation.source || a.citation.locator != b.citation.locator) {
-                        if !involved.iter().any(|x| x.id == a.id) { involved.push(a) }
-                        if !involved.iter().any(|x| x.id == b.id) { involved.push(b) }
-                    }
-                }
-            }
+            let involved = disagreeing(&es, |a, b| a.when != b.when && a.citation != b.citation);
             if !involved.is_empty() {
-                involved.sort_by(|a, b| a.id.cmp(&b.id));
                 out.push(Conflict {
                     kind: "event".into(),
                     nature: String::new(),
@@ -780,4 +751,23 @@ pub fn referenced_ids(kb: &KnowledgeBase) -> HashSet<Id> {
     for r in &kb.relations { s.insert(r.subject.clone()); s.insert(r.object.clone()); }
     for f in &kb.facts { s.insert(f.subject.clone()); }
     s
+}
+
+/// The statements of one group that disagree with at least one other (`differ` on a pair),
+/// sorted by id.
+fn disagreeing<'a, T: Record>(items: &[&'a T], differ: impl Fn(&T, &T) -> bool) -> Vec<&'a T> {
+    let mut involved: Vec<&'a T> = Vec::new();
+    for (i, a) in items.iter().enumerate() {
+        for b in items.iter().skip(i + 1) {
+            if differ(a, b) {
+                for x in [*a, *b] {
+                    if !involved.iter().any(|y| y.id() == x.id()) {
+                        involved.push(x);
+                    }
+                }
+            }
+        }
+    }
+    involved.sort_by(|a, b| a.id().cmp(b.id()));
+    involved
 }
