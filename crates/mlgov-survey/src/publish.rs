@@ -336,7 +336,17 @@ impl<'a> Facts<'a> {
                 match measure {
                     "index1" => i1,
                     "index2" => i2,
-                    _ => i1 && i2,
+                    "index3" => i1 && i2,
+                    // Index 4 over the items answered in both periods (analysis::respondent_indexes).
+                    "index4" => i1 && i2 && all_actors.iter().any(|&a| self.both_periods(r, a)),
+                    // An Index 3 part: the class answered in either period.
+                    m => {
+                        let class = m.strip_prefix("index3_").and_then(|c| ins.classes().into_iter().find(|x| x.id() == c));
+                        i1 && i2 && class.is_some_and(|c| {
+                            let acts = ins.actors_of(c);
+                            self.any_freq(r, 0, &acts) || self.any_freq(r, last, &acts)
+                        })
+                    }
                 }
             }
             AnalysisKind::Attitudes => {

@@ -27,6 +27,10 @@ fn import_example(tool: &str, ext: &str) {
     let tu = rows.iter().find(|r| r["measure"] == "trade_unions" && r["statistic"] == "mean").unwrap_or_else(|| panic!("{tool}: no trade_unions row in {v}"));
     assert_eq!(tu["estimate"]["n"], 10, "{tool}: {tu}");
     assert!((tu["estimate"]["mean"].as_f64().unwrap() - 2.1).abs() < 1e-9, "{tool}: {tu}");
+    // A release of it: classes some respondents never answered (missing Index 3 parts) and the
+    // linked-table rule agree on who is behind every cell.
+    let (code, out, err) = env.mlgov(&["survey", "release", tool]);
+    assert_eq!(code, 0, "{tool}: release: {out}{err}");
 }
 
 #[test]
