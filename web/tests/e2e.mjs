@@ -160,7 +160,7 @@ try {
     ['analyses', '/analyses', '#outcome-by-size'],
     ['sources', '/sources', '#sources'],
     ['source', '/sources/caponio-clement-2020', '#citing'],
-    ['conflicts', '/conflicts', '#conflicts'],
+    ['conflicts', '/conflicts', '#conflicts-identity-ambiguity'],
     ['organisation', '/search?q=unhcr', '#results'],
   ]) {
     await page.goto(`${base}${path}`);
