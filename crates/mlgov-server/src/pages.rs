@@ -752,7 +752,7 @@ fn flags(small_n: bool, few_localities: bool) -> String {
     [(small_n, "small n"), (few_localities, "fewer than 5 localities")].iter().filter(|x| x.0).map(|x| x.1).collect::<Vec<_>>().join("; ")
 }
 
-/// A bootstrap interval as `low–high` (three decimals, as on the survey dashboards).
+/// An interval as `low–high` (three decimals, as on the survey dashboards).
 fn interval(low: Option<f64>, high: Option<f64>) -> String {
     match (low, high) {
         (Some(a), Some(b)) => format!("{a:.3}–{b:.3}"),
@@ -788,7 +788,7 @@ fn survey_section(sv: &LocalitySurveyOut, body: &str) -> Section {
             sv.report.iter().map(|f| vec![t(f.property.replace('_', " ")), t(&f.value_label), cite(&f.citation)]).collect()));
     }
     if !sv.surveys.is_empty() {
-        sec.paragraphs.push(format!("Interactions with each class of actor for the groups {name} belongs to, in each survey shown here, with the number of respondents n and 95 % bootstrap intervals. {}", sv.measure));
+        sec.paragraphs.push(format!("Interactions with each class of actor for the groups {name} belongs to, in each survey shown here, with the number of respondents n, the localities behind it and 95 % intervals. {}", sv.measure));
     }
     for f in &sv.surveys {
         sec.pairs.push((format!("Survey {}", f.label), t(&f.notice)));
@@ -1365,7 +1365,7 @@ async fn survey_page(State(st): State<AppState>, who: Option<axum::Extension<mlg
     let dl = download_param(&mut p);
     p.finish()?;
     let mut page = Page { title: "Survey dashboards".into(), nav: "survey".into(), ..Page::default() };
-    page.lead.push("The multilevel-governance interaction survey of the Whole-COMM project (Schiller et al. 2023): how often, and how collaboratively, local policymakers interact with civil society and with higher levels, by group of localities, with n and 95 % bootstrap intervals.".into());
+    page.lead.push("The multilevel-governance interaction survey of the Whole-COMM project (Schiller et al. 2023): how often, and how collaboratively, local policymakers interact with civil society and with higher levels, by group of localities, with n, the localities behind it and 95 % intervals that treat localities as clusters.".into());
     if views.is_empty() {
         page.notice = Some(survey::no_survey_message(&who, &s.surveys));
         let mut how = section("how", "How survey figures get here");
@@ -1386,7 +1386,7 @@ async fn survey_page(State(st): State<AppState>, who: Option<axum::Extension<mlg
             select("analysis", "Analysis", sq.analysis.id(), mlgov_survey::AnalysisKind::ALL.iter().map(|k| (k.id().to_string(), k.title().to_string())).collect()),
             select("group_by", "Group by", sq.group_by.id(), survey::GROUPINGS.iter().map(|g| (g.to_string(), g.to_string())).collect()),
             select("period", "Period", sq.period.as_deref().unwrap_or("all"), std::iter::once(("all".to_string(), "all periods".to_string())).chain(ins.periods.iter().map(|x| (x.id.clone(), x.label.clone()))).collect()),
-            select("role", "Respondents", sq.role.as_deref().unwrap_or("all"), std::iter::once(("all".to_string(), "all roles".to_string())).chain(ins.roles.iter().map(|x| (x.id.clone(), x.label.clone()))).collect()),
+            select("role", "Respondents", sq.role.as_deref().unwrap_or("report"), [("report".to_string(), "elected policymakers and local officials (the report's population)".to_string()), ("all".to_string(), "all roles".to_string())].into_iter().chain(ins.roles.iter().map(|x| (x.id.clone(), x.label.clone()))).collect()),
         ]);
     } else {
         fields.push(select("table", "Published table", &out.table, shown.tables.clone()));
@@ -1397,7 +1397,7 @@ async fn survey_page(State(st): State<AppState>, who: Option<axum::Extension<mlg
         for (i, c) in mlgov_survey::charts_for(&shown.table, ins).into_iter().enumerate() {
             let svg = strip_prolog(&c.chart.render());
             if i == 0 {
-                fig.figure = Some(Figure { svg, caption: format!("{} by {}, mean with 95 % bootstrap interval and n per bar.{synthetic_note}", out.title, out.group_by.join(", ")), table_id: Some("estimates".into()) });
+                fig.figure = Some(Figure { svg, caption: format!("{} by {}, mean with its 95 % interval and n per bar (the legend gives the localities).{synthetic_note}", out.title, out.group_by.join(", ")), table_id: Some("estimates".into()) });
             } else {
                 fig.links.push(t(format!("Further panel: {}", c.suffix.trim_start_matches('_'))));
             }

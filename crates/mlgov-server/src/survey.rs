@@ -7,7 +7,8 @@
 //!   `mlgov_survey::publish`); a survey without a release is invisible to them;
 //! * a project's researchers (any researcher for a survey without a project) and admins see the
 //!   **live** figures of stored datasets, computed by the same `mlgov-survey` analyses as the CLI,
-//!   with n, bootstrap intervals and small-n flags; for other surveys they see the release.
+//!   with n, localities, intervals that treat localities as clusters and small-n / few-localities
+//!   flags; for other surveys they see the release.
 //!
 //! Nothing is generated here: synthetic figures appear only for a dataset a user made with
 //! `mlgov survey synth`, and carry the SYNTHETIC label. A locality's survey section shows the
@@ -376,7 +377,8 @@ pub struct SurveyQuery {
     pub group_by: Dimension,
     /// Period id (None: all periods; live views).
     pub period: Option<String>,
-    /// Role id (None: all roles; live views).
+    /// Respondents (live views): None the report's population (elected policymakers and local
+    /// officials), `all` every role, or one role id.
     pub role: Option<String>,
     /// Published table id (release views; None: the first class-aggregate table).
     pub table: Option<String>,
@@ -402,8 +404,8 @@ impl SurveyQuery {
         let group_by = p.choice("group_by", &GROUPINGS).and_then(|g| g.parse().ok()).unwrap_or(Dimension::Size);
         let periods: Vec<&str> = ins.periods.iter().map(|x| x.id.as_str()).chain(["all"]).collect();
         let period = p.choice("period", &periods).filter(|x| x != "all");
-        let roles: Vec<&str> = ins.roles.iter().map(|x| x.id.as_str()).chain(["all"]).collect();
-        let role = p.choice("role", &roles).filter(|x| x != "all");
+        let roles: Vec<&str> = ins.roles.iter().map(|x| x.id.as_str()).chain(["all", "report"]).collect();
+        let role = p.choice("role", &roles).filter(|x| x != "report");
         let tables: Vec<&str> = view.and_then(View::release).map(|r| r.figures.tables.iter().map(|t| t.id.as_str()).collect()).unwrap_or_default();
         let table = if tables.is_empty() { p.string("table").and(None) } else { p.choice("table", &tables) };
         SurveyQuery { survey, analysis, group_by, period, role, table }
@@ -440,7 +442,8 @@ pub fn run(s: &Snapshot, who: &Audience, q: &SurveyQuery) -> Result<Shown, ApiEr
         let cfg = AnalysisConfig {
             group_by: vec![q.group_by],
             periods: q.period.clone().map(|p| vec![p]),
-            roles: q.role.clone().into_iter().collect(),
+            roles: q.role.clone().into_iter().filter(|r| r != "all").collect(),
+            all_roles: q.role.as_deref() == Some("all"),
             resamples: RESAMPLES,
             seed: 1,
             ..AnalysisConfig::default()
@@ -628,7 +631,7 @@ pub fn locality_survey(s: &Snapshot, who: &Audience, id: &Id) -> Result<Locality
         }
         surveys.push(LocalitySurveyFiguresOut { survey: view.name().into(), label: view.label(), source: view.source().into(), release: view.release().map(|r| r.number), synthetic: view.synthetic(), period, respondents, groups, notice: view.notice() });
     }
-    let measure = "Interactions aggregated by class of actor (Whole-COMM report, Figures 2–4): for each respondent, the sum of interaction frequencies with the actors of a class; the mean over the respondents of a group, with its n and 95 % bootstrap interval.".to_string();
+    let measure = "Interactions aggregated by class of actor (Whole-COMM report, Figures 2–4): for each respondent, the mean interaction frequency with the actors of a class (sums in releases made before issue 16); the mean over the respondents of a group, with its n, its localities and a 95 % interval that treats localities as clusters.".to_string();
     let no_data = report.is_empty() && surveys.is_empty();
     if no_data {
         notes.insert(

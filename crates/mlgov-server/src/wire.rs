@@ -1232,7 +1232,7 @@ pub struct SurveyGroupOut {
     pub localities: Option<usize>,
     /// Respondents of the survey in this group (live figures only).
     pub respondents: Option<usize>,
-    /// Mean interaction frequency per class of actor in the group, with n and bootstrap intervals.
+    /// Mean interaction frequency per class of actor in the group, with n, localities and intervals.
     pub rows: Vec<SurveyRowOut>,
 }
 

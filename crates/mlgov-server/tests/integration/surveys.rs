@@ -97,7 +97,14 @@ async fn researchers_see_live_figures_and_the_public_sees_nothing_unpublished(en
         assert!((got["estimate"]["mean"].as_f64().unwrap() - want.estimate.mean.unwrap()).abs() < 1e-3);
     }
     assert!(live["notice"].as_str().unwrap().starts_with("SYNTHETIC DATA"));
+    // Every estimate gives its localities; the default population is the report's, `role=all`
+    // counts every role (more respondents), and the page says which.
+    assert!(rows.iter().all(|r| r["estimate"]["localities"].as_u64().is_some()), "{rows:?}");
+    let all = env.get_as(&env.researcher_bearer, "/api/v1/survey?survey=pilot&analysis=frequency&group_by=size&period=p2&role=all").await.json();
+    let said = |v: &serde_json::Value, what: &str| v["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap_or("").contains(what));
+    assert!(said(&live, "the report's population") && said(&all, "every role"), "{:?} / {:?}", live["notes"], all["notes"]);
     let page = env.get_as(&env.researcher_bearer, "/survey?survey=pilot").await.text();
+    assert!(page.contains("the report&#x27;s population") || page.contains("the report's population"), "the respondents chosen are said");
     assert!(page.contains("SYNTHETIC DATA") && page.contains("Live figures of survey &quot;pilot&quot;"), "the page says what it shows");
     // An admin sees it too; a researcher of another project does not (that account is not in p1:
     // the viewer stands in here, as a non-member).
