@@ -186,11 +186,15 @@ pub fn h1(kb: &KnowledgeBase, window: i32) -> HypothesisCheck {
             }
             _ => None,
         };
-        let paper = kb.facts_of(&n.id, Property::FoundingTrigger).first().map(|fct| {
-            let detail = Id::parse(&fct.value).ok().and_then(|id| kb.events.iter().find(|e| e.id == id)).map(event_label).unwrap_or_else(|| fct.value.clone());
-            Reading { holds: true, detail, citation: cite(kb, &fct.citation), id: fct.id.to_string() }
+        let reading = kb.facts_of(&n.id, Property::FoundingTrigger).first().copied();
+        let trigger = reading.and_then(|fct| Id::parse(&fct.value).ok()).and_then(|id| kb.events.iter().find(|e| e.id == id));
+        let paper = reading.map(|fct| Reading {
+            holds: true,
+            detail: trigger.map(event_label).unwrap_or_else(|| fct.value.clone()),
+            citation: cite(kb, &fct.citation),
+            id: fct.id.to_string(),
         });
-        let (agreement, explanation) = compare_h1(kb, &paper, condition, f, &cs, window);
+        let (agreement, explanation) = compare_h1(paper.is_some(), trigger, condition, f, &cs, window);
         rows.push(HypothesisRow { network: n.id.to_string(), name: n.name.clone(), class, countries: cs, founded: f, founded_from: from.into(), condition, evidence, not_counted: vec![], paper, agreement, explanation });
     }
     finish(
@@ -204,9 +208,12 @@ pub fn h1(kb: &KnowledgeBase, window: i32) -> HypothesisCheck {
     )
 }
 
-fn compare_h1(kb: &KnowledgeBase, paper: &Option<Reading>, computed: Option<bool>, founded: Option<i32>, cs: &[String], window: i32) -> (String, Option<String>) {
-    let Some(p) = paper else { return ("not read by the paper".into(), None) };
-    let trigger = kb.facts.iter().find(|f| f.id.as_str() == p.id).and_then(|f| Id::parse(&f.value).ok()).and_then(|id| kb.events.iter().find(|e| e.id == id));
+/// The paper's reading (whether it gives one, and its trigger event when that is an event of the
+/// data) against the computed verdict.
+fn compare_h1(read: bool, trigger: Option<&Event>, computed: Option<bool>, founded: Option<i32>, cs: &[String], window: i32) -> (String, Option<String>) {
+    if !read {
+        return ("not read by the paper".into(), None);
+    }
     match computed {
         Some(true) => ("agrees".into(), None),
         None => ("cannot be computed".into(), Some(if founded.is_none() {

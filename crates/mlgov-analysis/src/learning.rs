@@ -76,7 +76,17 @@ pub fn group_findings(kb: &KnowledgeBase, id: &Id) -> Vec<GroupFinding> {
     let size = crate::profile::sourced_size_class(kb, id);
     let attr = |p: Property| crate::profile::sourced_attribute(kb, id, p);
     let country = kb.localities.iter().find(|l| &l.id == id).map(|l| l.country.clone()).unwrap_or_default();
-    let studies_large = |src: &Id| kb.facts.iter().any(|f| &f.citation.source == src && f.subject.kind() == IdKind::Locality && crate::profile::sourced_size_class(kb, &f.subject).value == "large_city");
+    // The sources that make statements about large cities (their "all" means their own cases),
+    // found once, with each locality's size class computed once.
+    let mut size_of: BTreeMap<&Id, bool> = BTreeMap::new();
+    let mut large_sources: BTreeSet<&Id> = BTreeSet::new();
+    for f in kb.facts.iter().filter(|f| f.subject.kind() == IdKind::Locality) {
+        let large = *size_of.entry(&f.subject).or_insert_with(|| crate::profile::sourced_size_class(kb, &f.subject).value == "large_city");
+        if large {
+            large_sources.insert(&f.citation.source);
+        }
+    }
+    let studies_large = |src: &Id| large_sources.contains(src);
     let mut out = Vec::new();
     for f in kb.facts.iter().filter(|f| f.property == Property::Finding) {
         let Some(Ok((topic, scope))) = f.qualifier.as_deref().map(parse_finding_qualifier) else { continue };

@@ -148,19 +148,24 @@ fn read_files(files: &BTreeMap<String, String>) -> Result<mlgov_interchange::Loa
     mlgov_interchange::read_memory_batch(&owned).map_err(|e| diagnostics(e.diagnostics()))
 }
 
-fn cells_of(kb: &KnowledgeBase) -> Vec<(String, String, BTreeMap<String, String>)> {
-    struct C(Vec<(String, String, BTreeMap<String, String>)>);
-    impl TableVisitor for C {
+/// (table, id, cells) of every record of `kb`, or only of those whose id is in `only`.
+fn cells_of_ids(kb: &KnowledgeBase, only: Option<&std::collections::HashSet<&str>>) -> Vec<(String, String, BTreeMap<String, String>)> {
+    struct C<'a>(Vec<(String, String, BTreeMap<String, String>)>, Option<&'a std::collections::HashSet<&'a str>>);
+    impl TableVisitor for C<'_> {
         fn table<R: Record>(&mut self, rows: &[R]) {
-            for r in rows {
+            for r in rows.iter().filter(|r| self.1.is_none_or(|ids| ids.contains(r.id().as_str()))) {
                 let cells = R::COLUMNS.iter().map(|c| c.name.to_string()).zip(r.to_cells()).collect();
                 self.0.push((R::FILE.trim_end_matches(".csv").to_string(), r.id().to_string(), cells));
             }
         }
     }
-    let mut c = C(Vec::new());
+    let mut c = C(Vec::new(), only);
     kb.visit(&mut c);
     c.0
+}
+
+fn cells_of(kb: &KnowledgeBase) -> Vec<(String, String, BTreeMap<String, String>)> {
+    cells_of_ids(kb, None)
 }
 
 /// The diff of `files` against `base` (the server's current snapshot).
@@ -183,8 +188,11 @@ fn diff(base: &KnowledgeBase, files: &BTreeMap<String, String>, update: bool) ->
     out.applies = true;
     out.unchanged = plan.unchanged;
     out.added = cells_of(&plan.new).into_iter().map(|(table, id, proposed)| DiffRow { table, id, stored: None, proposed, changed: vec![] }).collect();
-    let stored: BTreeMap<String, BTreeMap<String, String>> = cells_of(base).into_iter().filter(|(_, id, _)| cells_of(&plan.changed).iter().any(|(_, i, _)| i == id)).map(|(_, id, c)| (id, c)).collect();
-    out.corrected = cells_of(&plan.changed)
+    // The stored versions of the corrected records only (not the whole base converted to cells).
+    let changed = cells_of(&plan.changed);
+    let ids: std::collections::HashSet<&str> = changed.iter().map(|(_, id, _)| id.as_str()).collect();
+    let stored: BTreeMap<String, BTreeMap<String, String>> = cells_of_ids(base, Some(&ids)).into_iter().map(|(_, id, c)| (id, c)).collect();
+    out.corrected = changed
         .into_iter()
         .map(|(table, id, proposed)| {
             let old = stored.get(&id).cloned().unwrap_or_default();
