@@ -1,33 +1,39 @@
 //! Mapping of the knowledge base onto the governance graph of `mlgov-graph`: entities become
 //! typed nodes with a level and a sector, statements (memberships, office terms, affiliations,
-//! relations) become time-stamped edges; plus the focal set of a locality for the
-//! boundary-spanner report.
+//! relations) join ties — one per pair of entities and layer, carrying the statements' spells
+//! and citations; plus the focal set of a locality for the boundary-spanner report.
 //!
-//! Level and sector rules (documented heuristics; a `scale` fact always wins for level):
+//! Layers: membership (memberships and `participates_in`), office (office terms, person →
+//! locality), affiliation (affiliations; municipal departments → their locality), funding
+//! (`funds`, `sponsors`), partnership (`partners_with`, `cooperates_with`), founding
+//! (`founded`), coordination (`coordinates`), hosting (`hosts`), support (`supports`);
+//! opposition (`opposes`) only when asked for (an adversarial tie is not a channel).
+//!
+//! Level and sector rules — from stated attributes only, never guessed from a country:
 //! * localities: municipality, intermunicipal, district, island → local; province, region →
 //!   regional; sector public.
 //! * networks: level from the `scale` fact (local → local, subnational → regional, national →
 //!   national, continental → eu, global → international), else international (city networks in
 //!   the sources are transnational unless stated); sector public except movements and campaigns
 //!   (non-public); interval from the `founded` / `ended` facts.
-//! * organisations: international organisation → international, EU institution → eu, national
-//!   government → national, regional government → regional, municipal department → local, all
-//!   public; other kinds are non-public (universities public), at the `scale` fact's level, else
-//!   national for parties, local when a country is given, international otherwise.
-//! * persons: public when they hold an office term or a public affiliation (the affiliation's
-//!   own sector, else the organisation's), otherwise non-public when they have any tie; level =
-//!   the most local level among the localities and organisations they are tied to (local if
-//!   none).
+//! * organisations: a `scale` fact wins; else the kind when it is a level of government
+//!   (international organisation → international, EU institution → eu, national government →
+//!   national, regional government → regional, municipal department → local); else
+//!   **unstated** (an NGO with a country may be local, national or international: the Spanish
+//!   Red Cross and CEAR are national, Seebrücke a national movement of local groups). Sector:
+//!   governments and universities public, other kinds non-public.
+//! * persons: level of the office they hold (the level of the locality of their office terms,
+//!   the most local if several); without an office, the level of the organisations of their
+//!   posts (affiliations) when stated and all the same, else unstated. Public when they hold an
+//!   office or a public post (the affiliation's own sector, else the organisation's), otherwise
+//!   non-public when they have any post, public otherwise.
 //! * countries (only those named by relations): national, public.
-//! * edges: membership → membership; office term and affiliation → affiliation; relations
-//!   funds/sponsors → funding, partners_with/cooperates_with → partnership, participates_in →
-//!   membership, other kinds keep their name; `opposes` is left out unless asked for (an
-//!   adversarial tie is not a channel). Statements naming an entity that is not a node (events,
-//!   practices) are skipped and counted.
-//! * municipal departments are tied to their locality by an inferred `affiliation` edge
-//!   (attribute `inferred = municipal department of`): the knowledge base does not state the
-//!   link, so it is read from a `headquarters` fact naming the locality, else from the id
-//!   convention `org:<locality-id-body>-…` (for example `org:turin-foreigners-office`).
+//! Statements naming an entity that is not a node (events, practices) are skipped and counted.
+//!
+//! Municipal departments are tied to their locality by an inferred `affiliation` tie
+//! (attribute `inferred = municipal department of`): the knowledge base does not state the
+//! link, so it is read from a `headquarters` fact naming the locality, else from the id
+//! convention `org:<locality-id-body>-…` (for example `org:turin-foreigners-office`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -92,18 +98,8 @@ fn org_level_sector(kb: &KnowledgeBase, o: &mlgov_domain::Organisation) -> (Leve
         K::MunicipalDepartment => Some(Level::Local),
         _ => None,
     };
-    let scale = scale_level(kb, &o.id);
-    if let Some(level) = governmental {
-        return (scale.unwrap_or(level), Sector::Public);
-    }
-    let sector = if o.kind == K::University { Sector::Public } else { Sector::NonPublic };
-    let level = scale.unwrap_or(if o.kind == K::Party {
-        Level::National
-    } else if o.country.is_some() {
-        Level::Local
-    } else {
-        Level::International
-    });
+    let level = scale_level(kb, &o.id).or(governmental).unwrap_or(Level::Unstated);
+    let sector = if governmental.is_some() || o.kind == K::University { Sector::Public } else { Sector::NonPublic };
     (level, sector)
 }
 
@@ -157,39 +153,39 @@ pub fn governance_graph(kb: &KnowledgeBase, options: &GraphOptions) -> BuiltGrap
         }
         nodes.push(n);
     }
-    // Persons: level and sector from their ties.
+    // Persons: level from their office, else from their posts; sector from both.
     let level_of: BTreeMap<String, (Level, Sector)> = nodes.iter().map(|n| (n.id.clone(), (n.level, n.sector))).collect();
     for p in &kb.persons {
-        let mut public = kb.terms.iter().any(|t| t.person == p.id);
-        let mut any_tie = public;
-        let mut level: Option<Level> = None;
-        let mut lower = |l: Level| level = Some(level.map_or(l, |x: Level| x.min(l)));
-        for t in kb.terms.iter().filter(|t| t.person == p.id) {
-            if let Some((l, _)) = level_of.get(t.locality.as_str()) {
-                lower(*l);
-            }
-        }
-        for a in kb.affiliations.iter().filter(|a| a.person == p.id) {
-            any_tie = true;
-            let target = level_of.get(a.organisation.as_str());
-            if let Some((l, _)) = target {
-                lower(*l);
-            }
+        let office_levels: BTreeSet<Level> = kb
+            .terms
+            .iter()
+            .filter(|t| t.person == p.id)
+            .filter_map(|t| level_of.get(t.locality.as_str()).map(|x| x.0))
+            .collect();
+        let posts: Vec<_> = kb.affiliations.iter().filter(|a| a.person == p.id).collect();
+        let post_levels: BTreeSet<Level> = posts
+            .iter()
+            .filter_map(|a| level_of.get(a.organisation.as_str()).map(|x| x.0))
+            .collect();
+        let level = match (office_levels.first(), post_levels.len()) {
+            (Some(l), _) => *l,
+            (None, 1) if !post_levels.contains(&Level::Unstated) => *post_levels.first().unwrap_or(&Level::Unstated),
+            _ => Level::Unstated,
+        };
+        let public_post = posts.iter().any(|a| {
             let sector = match a.sector {
                 Some(mlgov_domain::Sector::Public) => Some(Sector::Public),
                 Some(mlgov_domain::Sector::NonPublic) => Some(Sector::NonPublic),
-                None => target.map(|t| t.1),
+                None => level_of.get(a.organisation.as_str()).map(|t| t.1),
             };
-            public |= sector == Some(Sector::Public);
-        }
-        for m in kb.memberships.iter().filter(|m| m.member == p.id) {
-            any_tie = true;
-            if let Some((l, _)) = level_of.get(m.network.as_str()) {
-                lower(*l);
-            }
-        }
-        let sector = if public || !any_tie { Sector::Public } else { Sector::NonPublic };
-        nodes.push(Node::new(p.id.as_str(), p.name.clone(), NodeKind::Person, level.unwrap_or(Level::Local), sector));
+            sector == Some(Sector::Public)
+        });
+        let sector = if !office_levels.is_empty() || kb.terms.iter().any(|t| t.person == p.id) || public_post || posts.is_empty() {
+            Sector::Public
+        } else {
+            Sector::NonPublic
+        };
+        nodes.push(Node::new(p.id.as_str(), p.name.clone(), NodeKind::Person, level, sector));
     }
     // Countries named by relations.
     let countries: BTreeSet<&Id> = kb
@@ -217,7 +213,7 @@ pub fn governance_graph(kb: &KnowledgeBase, options: &GraphOptions) -> BuiltGrap
         edges.push((m.id.to_string(), citation_attrs(e, &m.id, &m.citation)));
     }
     for t in &kb.terms {
-        let mut e = EdgeSpec::new(t.person.as_str(), t.locality.as_str(), EdgeKind::Affiliation)
+        let mut e = EdgeSpec::new(t.person.as_str(), t.locality.as_str(), EdgeKind::Office)
             .with_attribute("role", t.office.to_string());
         if let Some((f, to)) = interval(&t.when) {
             e = e.with_interval(f, to);
@@ -237,11 +233,15 @@ pub fn governance_graph(kb: &KnowledgeBase, options: &GraphOptions) -> BuiltGrap
             RelationKind::Funds | RelationKind::Sponsors => EdgeKind::Funding,
             RelationKind::PartnersWith | RelationKind::CooperatesWith => EdgeKind::Partnership,
             RelationKind::ParticipatesIn => EdgeKind::Membership,
-            RelationKind::Opposes if !options.include_opposition => {
+            RelationKind::Founded => EdgeKind::Founding,
+            RelationKind::Coordinates => EdgeKind::Coordination,
+            RelationKind::Hosts => EdgeKind::Hosting,
+            RelationKind::Supports => EdgeKind::Support,
+            RelationKind::Opposes if options.include_opposition => EdgeKind::Opposition,
+            RelationKind::Opposes => {
                 skipped.push(SkippedStatement { id: r.id.to_string(), reason: "opposes: adversarial tie left out".into() });
                 continue;
             }
-            other => EdgeKind::Other(other.to_string()),
         };
         let mut e = EdgeSpec::new(r.subject.as_str(), r.object.as_str(), kind).with_attribute("relation", r.kind.to_string());
         if let Some((f, t)) = interval(&r.when) {
@@ -365,4 +365,165 @@ pub fn add_survey_interactions(g: &mut GovernanceGraph, ds: &mlgov_survey::Datas
         }
     }
     added
+}
+
+/// Which graph a question is asked of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum On {
+    /// Localities tied while they share a network (the default for locality questions).
+    #[default]
+    Localities,
+    /// Networks tied while they share a member (the default for network questions).
+    Networks,
+    /// The chosen layers of the multilayer graph, every kind of actor (one tie per pair and
+    /// layer; pairs tied in several layers count once).
+    Layers,
+}
+
+impl On {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            On::Localities => "localities",
+            On::Networks => "networks",
+            On::Layers => "layers",
+        }
+    }
+}
+
+/// The layers of the knowledge-base graph (the survey's `interaction`, the projected
+/// `shared_membership` and the adversarial `opposition` are left out).
+pub const KB_LAYERS: [EdgeKind; 9] = [
+    EdgeKind::Membership,
+    EdgeKind::Office,
+    EdgeKind::Affiliation,
+    EdgeKind::Funding,
+    EdgeKind::Partnership,
+    EdgeKind::Founding,
+    EdgeKind::Coordination,
+    EdgeKind::Hosting,
+    EdgeKind::Support,
+];
+
+/// The view of the governance graph an analysis runs on: one definition shared by the CLI,
+/// the API and the explorer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GraphView {
+    /// Projection or layers.
+    pub on: On,
+    /// Layers kept (with [`On::Layers`]; `None` = [`KB_LAYERS`] plus whatever else the graph
+    /// holds, such as survey interactions).
+    pub layers: Option<BTreeSet<EdgeKind>>,
+    /// A year snapshot (`Some`), or all years (`None`, with time-respecting paths).
+    pub year: Option<i32>,
+    /// Keep ties that no statement dates (as holding every year).
+    pub include_undated: bool,
+    /// How ties become weights.
+    pub weighting: mlgov_graph::Weighting,
+}
+
+impl GraphView {
+    /// The default view: the locality projection at `year`, undated ties left out, weight 1.
+    pub fn new(on: On, year: Option<i32>) -> Self {
+        GraphView { on, layers: None, year, include_undated: false, weighting: mlgov_graph::Weighting::None }
+    }
+
+    /// Whether paths must respect time (a view spanning several years).
+    pub fn time_respecting(&self) -> bool {
+        self.year.is_none()
+    }
+}
+
+/// A graph ready for analysis, with what was left out.
+#[derive(Clone, Debug)]
+pub struct ViewGraph {
+    /// The graph (isolated nodes dropped: nodes without a tie in the view; counted below).
+    pub graph: GovernanceGraph,
+    /// The view.
+    pub on: On,
+    /// The year of the snapshot, `None` for all years.
+    pub year: Option<i32>,
+    /// Whether undated ties were kept.
+    pub include_undated: bool,
+    /// Ties of the chosen layers left out because no statement dates them.
+    pub undated_left_out: usize,
+    /// Nodes of the view's kinds with no tie in it (left out of every measure, in every slice,
+    /// so that normalised scores share one scale rule).
+    pub isolates: usize,
+    /// Whether betweenness and brokerage use time-respecting paths.
+    pub time_respecting: bool,
+    /// One sentence saying what the graph is.
+    pub description: String,
+}
+
+/// The latest year the graph's statements name: the default snapshot year.
+pub fn default_year(g: &GovernanceGraph) -> Option<i32> {
+    g.horizon
+}
+
+/// The graph of `view` built from the full knowledge-base graph `full`.
+pub fn view_graph(full: &GovernanceGraph, view: &GraphView) -> ViewGraph {
+    use mlgov_graph::{NodeSelection, ProjectionSpec, SubgraphSpec, UndatedTies};
+    let layers: Option<BTreeSet<EdgeKind>> = match view.on {
+        On::Layers => view.layers.clone(),
+        On::Localities | On::Networks => Some(BTreeSet::from([EdgeKind::Membership])),
+    };
+    let in_layers = |e: &mlgov_graph::Edge| layers.as_ref().is_none_or(|l| l.contains(&e.kind));
+    let undated_left_out = if view.include_undated { 0 } else { full.edges().iter().filter(|e| in_layers(e) && e.undated).count() };
+    let mut base = full.clone();
+    base.weighting = view.weighting;
+    let spec = SubgraphSpec {
+        year: view.year,
+        edge_kinds: layers.clone(),
+        node_kinds: None,
+        nodes: NodeSelection::Incident,
+        undated: if view.include_undated { UndatedTies::Include } else { UndatedTies::Exclude },
+    };
+    let sub = mlgov_graph::subgraph(&base, &spec);
+    let (graph, kind_total, what) = match view.on {
+        On::Localities => {
+            let mut p = ProjectionSpec::localities_by_networks(view.year);
+            p.keep_isolated = false;
+            let total = full.nodes().iter().filter(|n| n.kind == NodeKind::Locality).count();
+            (mlgov_graph::project(&sub, &p), total, "localities tied while they share a network (membership layer projected)".to_string())
+        }
+        On::Networks => {
+            let mut p = ProjectionSpec::networks_by_members(view.year);
+            p.keep_isolated = false;
+            let total = full.nodes().iter().filter(|n| n.kind == NodeKind::Network).count();
+            (mlgov_graph::project(&sub, &p), total, "networks tied while they share a member (membership layer projected)".to_string())
+        }
+        On::Layers => {
+            let names: Vec<&str> = match &layers {
+                Some(l) => l.iter().map(|k| k.as_str()).collect(),
+                None => {
+                    let present: BTreeSet<&str> = full.edges().iter().map(|e| e.kind.as_str()).collect();
+                    present.into_iter().collect()
+                }
+            };
+            let total = full.node_count();
+            (sub, total, format!("layers {} (pairs tied in several layers count once)", names.join(", ")))
+        }
+    };
+    let isolates = kind_total.saturating_sub(graph.node_count());
+    let when = match view.year {
+        Some(y) => format!("ties holding in {y}"),
+        None => "all years, paths that respect time".to_string(),
+    };
+    let undated = if view.include_undated {
+        "undated ties kept as holding always".to_string()
+    } else {
+        format!("{undated_left_out} undated ties left out")
+    };
+    ViewGraph {
+        description: format!("{what}; {when}; {undated}; weight {}", view.weighting.as_str()),
+        graph,
+        on: view.on,
+        year: view.year,
+        include_undated: view.include_undated,
+        undated_left_out,
+        isolates,
+        time_respecting: view.time_respecting(),
+    }
 }

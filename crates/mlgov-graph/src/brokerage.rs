@@ -17,23 +17,41 @@
 //! The five cases are exhaustive and exclusive, so for every node the role counts sum to the
 //! number of brokered two-paths through it.
 //!
-//! **Undirected graphs** ([`Direction::Undirected`], the default for the governance graph, whose
-//! ties are mostly symmetric) are treated as symmetric digraphs, each tie being an arc in both
-//! directions, as `sna::brokerage` in R/statnet does. Then an open triad `a – b – c` (with `a`
-//! and `c` not adjacent) is counted twice, once as `(a, b, c)` and once as `(c, b, a)`: the
-//! coordinator, itinerant and liaison counts are even, a gatekeeper path read backwards is a
-//! representative path, so gatekeeper = representative for every node, and the total equals
-//! twice the number of unordered open triads centred on `b`.
+//! **Undirected mode** ([`Direction::Undirected`], the default: most governance ties have no
+//! meaningful direction) counts each *unordered* open triad `a – b – c` once. Gatekeeper and
+//! representative cannot be told apart without a direction (a gatekeeper path read backwards is
+//! a representative path), so they are merged into one role, `gatekeeper_or_representative`:
+//! one end in the broker's group, the other outside. (`sna::brokerage` on a symmetric matrix
+//! counts every triad twice and reports equal gatekeeper and representative counts; our counts
+//! are exactly half of its and the merged role equals its gatekeeper count.)
 //!
-//! Parallel edges are merged first (a pair is tied if any edge joins it, in the given
-//! direction); edge kinds and weights are not used.
+//! **Directed mode** reads each tie as an arc from source to target (both ways when a statement
+//! runs the other way) and is only allowed on layers whose direction means a flow
+//! ([`crate::EdgeKind::is_directed`]: funding, founding, coordination, hosting, support,
+//! opposition); membership and affiliation are recorded member → network by convention, which
+//! would make it impossible for a network ever to broker.
+//!
+//! **Against expectation.** Raw counts grow with the square of the degree; each count is
+//! reported with its expected value and standard deviation under the null model of
+//! Gould & Fernandez (a random graph of the same density and the same group sizes) and the
+//! z-score, as `sna::brokerage` does ([`crate::brokerage_null`]). Directed moments are sna's
+//! exactly; undirected ones are derived for unordered triads under G(N, p).
+//!
+//! **Time.** With [`BrokerageConfig::time_respecting`] (graphs spanning several years), a
+//! two-path `a – b – c` counts only when the ties `a–b` and `b–c` hold at a common time and
+//! `a` and `c` are not tied during it; no null model is given then (the static one does not
+//! apply), so expected values and z-scores are absent. In a year snapshot every tie holds at
+//! once and the static definitions apply.
+//!
+//! Ties of several layers between the same pair count as one tie; weights are not used.
 //!
 //! Complexity: O(Σ_b d_in(b) · d_out(b) · log d) with binary search on sorted arc lists.
 
 use serde::{Deserialize, Serialize};
 
+use crate::brokerage_null::{RoleMoments, directed_global_moments, directed_node_moments, undirected_node_moments, z_score};
 use crate::error::GraphError;
-use crate::model::GovernanceGraph;
+use crate::model::{GovernanceGraph, Interval, spells_overlap};
 
 /// One of the five Gould–Fernandez roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -106,10 +124,10 @@ impl RoleCounts {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
-    /// Every tie is an arc in both directions (see the module documentation).
+    /// Unordered open triads (see the module documentation).
     #[default]
     Undirected,
-    /// Every edge is an arc from its source to its target.
+    /// Every tie is an arc from its source to its target (directed layers only).
     Directed,
 }
 
@@ -117,12 +135,14 @@ pub enum Direction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PartitionBy {
-    /// Governance level (local, regional, national, EU, international).
+    /// Governance level (local, regional, national, EU, international, unstated).
     Level,
     /// Public vs non-public.
     Sector,
     /// Node kind.
     Kind,
+    /// A node attribute (for example `country`); nodes without it form the group `unstated`.
+    Attribute(String),
     /// One group name per node, by node index.
     Custom(Vec<String>),
 }
@@ -138,6 +158,9 @@ impl PartitionBy {
             PartitionBy::Level => nodes.iter().map(|n| n.level.as_str().to_owned()).collect(),
             PartitionBy::Sector => nodes.iter().map(|n| n.sector.as_str().to_owned()).collect(),
             PartitionBy::Kind => nodes.iter().map(|n| n.kind.as_str().to_owned()).collect(),
+            PartitionBy::Attribute(key) => {
+                nodes.iter().map(|n| n.attributes.get(key).cloned().unwrap_or_else(|| "unstated".into())).collect()
+            }
             PartitionBy::Custom(groups) => {
                 if groups.len() != nodes.len() {
                     return Err(GraphError::PartitionLength { expected: nodes.len(), got: groups.len() });
@@ -147,13 +170,14 @@ impl PartitionBy {
         })
     }
 
-    /// A short name for reports: `level`, `sector`, `kind` or `custom`.
-    pub fn name(&self) -> &'static str {
+    /// A short name for reports: `level`, `sector`, `kind`, the attribute or `custom`.
+    pub fn name(&self) -> String {
         match self {
-            PartitionBy::Level => "level",
-            PartitionBy::Sector => "sector",
-            PartitionBy::Kind => "kind",
-            PartitionBy::Custom(_) => "custom",
+            PartitionBy::Level => "level".into(),
+            PartitionBy::Sector => "sector".into(),
+            PartitionBy::Kind => "kind".into(),
+            PartitionBy::Attribute(key) => key.clone(),
+            PartitionBy::Custom(_) => "custom".into(),
         }
     }
 }
@@ -165,10 +189,35 @@ pub struct BrokerageConfig {
     pub direction: Direction,
     /// The node partition.
     pub partition: PartitionBy,
+    /// Count only two-paths whose ties coexist (graphs spanning several years).
+    pub time_respecting: bool,
+}
+
+impl BrokerageConfig {
+    /// Undirected, static, with this partition.
+    pub fn undirected(partition: PartitionBy) -> Self {
+        BrokerageConfig { direction: Direction::Undirected, partition, time_respecting: false }
+    }
+}
+
+/// One role's count through a node (or in the whole graph) against its expectation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoleStat {
+    /// `coordinator`, `itinerant`, `gatekeeper`, `representative`,
+    /// `gatekeeper_or_representative` (undirected), `liaison` or `total`.
+    pub role: String,
+    /// Number of brokered two-paths (unordered triads in undirected mode).
+    pub count: u64,
+    /// Expected count under the null model (absent for time-respecting counts).
+    pub expected: Option<f64>,
+    /// Its standard deviation.
+    pub sd: Option<f64>,
+    /// `(count − expected) / sd`; absent when the sd is 0 or there is no null model.
+    pub z: Option<f64>,
 }
 
 /// Brokerage of one node.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BrokerageRow {
     /// Node id.
     pub id: String,
@@ -176,45 +225,236 @@ pub struct BrokerageRow {
     pub label: String,
     /// The node's group in the partition.
     pub group: String,
-    /// Role counts.
+    /// Raw counts by role (in undirected mode gatekeeper carries the merged
+    /// gatekeeper-or-representative count and representative is 0).
     pub roles: RoleCounts,
+    /// Each role with expected value and z-score, then the total.
+    pub stats: Vec<RoleStat>,
+}
+
+impl BrokerageRow {
+    /// The statistic of `role`.
+    pub fn stat(&self, role: &str) -> Option<&RoleStat> {
+        self.stats.iter().find(|s| s.role == role)
+    }
 }
 
 /// Brokerage of every node, in node index order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BrokerageReport {
-    /// `level`, `sector`, `kind` or `custom`.
+    /// Partition name.
     pub partition: String,
     /// How directions were read.
     pub direction: Direction,
+    /// Whether only time-respecting two-paths were counted.
+    pub time_respecting: bool,
+    /// Density used by the null model (arcs / N(N−1) directed, ties / C(N,2) undirected).
+    pub density: f64,
+    /// Size of each group.
+    pub groups: std::collections::BTreeMap<String, usize>,
     /// One row per node.
     pub rows: Vec<BrokerageRow>,
-    /// Number of brokered two-paths in the whole graph (= sum of all role counts).
+    /// Number of brokered two-paths in the whole graph (unordered triads when undirected).
     pub open_two_paths: u64,
+    /// Whole-graph counts against expectation (directed mode: sna's global statistics).
+    pub global: Vec<RoleStat>,
 }
 
-/// Gould–Fernandez brokerage roles of every node of `graph`.
+/// Role names in report order.
+pub fn role_names(direction: Direction) -> &'static [&'static str] {
+    match direction {
+        Direction::Directed => &["coordinator", "itinerant", "gatekeeper", "representative", "liaison", "total"],
+        Direction::Undirected => &["coordinator", "itinerant", "gatekeeper_or_representative", "liaison", "total"],
+    }
+}
+
+fn stats_of(direction: Direction, counts: &RoleCounts, moments: Option<&RoleMoments>) -> Vec<RoleStat> {
+    let values: [u64; 6] = [
+        counts.coordinator,
+        counts.itinerant,
+        counts.gatekeeper,
+        counts.representative,
+        counts.liaison,
+        counts.total(),
+    ];
+    let slots: &[usize] = match direction {
+        Direction::Directed => &[0, 1, 2, 3, 4, 5],
+        Direction::Undirected => &[0, 1, 2, 4, 5],
+    };
+    role_names(direction)
+        .iter()
+        .zip(slots)
+        .map(|(name, &k)| {
+            let m = moments.map(|m| m[k]);
+            RoleStat {
+                role: (*name).to_owned(),
+                count: values[k],
+                expected: m.map(|m| m.expected),
+                sd: m.map(|m| m.sd),
+                z: m.and_then(|m| z_score(values[k] as f64, m)),
+            }
+        })
+        .collect()
+}
+
+/// Gould–Fernandez brokerage roles of every node of `graph`, with expectations.
 ///
 /// # Errors
-/// [`GraphError::PartitionLength`] for a custom partition of the wrong length.
+/// [`GraphError::PartitionLength`] for a custom partition of the wrong length;
+/// [`GraphError::UndirectedLayers`] for directed mode on layers without a meaningful direction.
 pub fn brokerage(graph: &GovernanceGraph, config: &BrokerageConfig) -> Result<BrokerageReport, GraphError> {
-    let groups = config.partition.groups(graph)?;
+    let names = config.partition.groups(graph)?;
+    if config.direction == Direction::Directed {
+        let bad: std::collections::BTreeSet<&str> =
+            graph.edges().iter().filter(|e| !e.kind.is_directed()).map(|e| e.kind.as_str()).collect();
+        if !bad.is_empty() {
+            return Err(GraphError::UndirectedLayers { layers: bad.into_iter().collect::<Vec<_>>().join(", ") });
+        }
+    }
+    // Groups as indices, in order of first appearance.
+    let mut group_names: Vec<String> = Vec::new();
+    let groups: Vec<usize> = names
+        .iter()
+        .map(|g| match group_names.iter().position(|x| x == g) {
+            Some(i) => i,
+            None => {
+                group_names.push(g.clone());
+                group_names.len() - 1
+            }
+        })
+        .collect();
+    let mut sizes = vec![0usize; group_names.len()];
+    groups.iter().for_each(|&g| sizes[g] += 1);
     let (out, inc) = arcs(graph, config.direction);
-    let counts = brokerage_arcs(&out, &inc, &groups);
+    let spells = config.time_respecting.then(|| pair_spell_map(graph));
+    let n = graph.node_count();
+    let (counts, density) = match config.direction {
+        Direction::Directed => {
+            let m: usize = out.iter().map(Vec::len).sum();
+            (brokerage_directed(&out, &inc, &groups, spells.as_ref()), if n > 1 { m as f64 / (n * (n - 1)) as f64 } else { 0.0 })
+        }
+        Direction::Undirected => {
+            let m: usize = out.iter().map(Vec::len).sum::<usize>() / 2;
+            (brokerage_undirected(&out, &groups, spells.as_ref()), if n > 1 { 2.0 * m as f64 / (n * (n - 1)) as f64 } else { 0.0 })
+        }
+    };
+    let static_null = !config.time_respecting;
+    let node_moments: Vec<Option<RoleMoments>> = (0..sizes.len())
+        .map(|g| {
+            static_null.then(|| match config.direction {
+                Direction::Directed => directed_node_moments(&sizes, g, density),
+                Direction::Undirected => undirected_node_moments(&sizes, g, density),
+            })
+        })
+        .collect();
     let open_two_paths = counts.iter().map(RoleCounts::total).sum();
+    let mut global_counts = RoleCounts::default();
+    for c in &counts {
+        global_counts.coordinator += c.coordinator;
+        global_counts.itinerant += c.itinerant;
+        global_counts.gatekeeper += c.gatekeeper;
+        global_counts.representative += c.representative;
+        global_counts.liaison += c.liaison;
+    }
+    let global_moments = (static_null && config.direction == Direction::Directed).then(|| directed_global_moments(&sizes, density));
+    let global = stats_of(config.direction, &global_counts, global_moments.as_ref());
     let rows = graph
         .nodes()
         .iter()
-        .zip(groups)
+        .zip(names)
         .zip(counts)
-        .map(|((n, group), roles)| BrokerageRow { id: n.id.clone(), label: n.label.clone(), group, roles })
+        .enumerate()
+        .map(|(i, ((node, group), roles))| BrokerageRow {
+            id: node.id.clone(),
+            label: node.label.clone(),
+            group,
+            stats: stats_of(config.direction, &roles, node_moments[groups[i]].as_ref()),
+            roles,
+        })
         .collect();
     Ok(BrokerageReport {
-        partition: config.partition.name().to_owned(),
+        partition: config.partition.name(),
         direction: config.direction,
+        time_respecting: config.time_respecting,
+        density,
+        groups: group_names.into_iter().zip(sizes).collect(),
         rows,
         open_two_paths,
+        global,
     })
+}
+
+/// Spells of each linked pair, all layers merged (`None` = undated, holds always).
+pub(crate) type PairSpells = std::collections::HashMap<(usize, usize), Vec<Interval>>;
+
+pub(crate) fn pair_spell_map(graph: &GovernanceGraph) -> PairSpells {
+    crate::centrality::pair_spells(graph)
+        .into_iter()
+        .map(|(u, v, s)| ((u, v), s.into_iter().map(|(from, to)| Interval { from, to }).collect()))
+        .collect()
+}
+
+/// Whether the two-path a – b – c is open: with spells, the ties a–b and b–c must coexist and
+/// a–c must not be tied during their common time; without, a and c must not be adjacent.
+pub(crate) fn open_path(out: &[Vec<usize>], a: usize, b: usize, c: usize, spells: Option<&PairSpells>) -> bool {
+    let Some(spells) = spells else {
+        return out[a].binary_search(&c).is_err();
+    };
+    let get = |x: usize, y: usize| spells.get(&(x.min(y), x.max(y)));
+    let (Some(ab), Some(bc)) = (get(a, b), get(b, c)) else { return false };
+    let common: Vec<Interval> = if ab.is_empty() {
+        bc.clone()
+    } else if bc.is_empty() {
+        ab.clone()
+    } else {
+        ab.iter().flat_map(|x| bc.iter().filter_map(move |y| x.intersection(y))).collect()
+    };
+    if !ab.is_empty() && !bc.is_empty() && common.is_empty() {
+        return false;
+    }
+    match get(a, c) {
+        None => true,
+        Some(ac) => !spells_overlap(ac, &common),
+    }
+}
+
+/// Unordered role counts (gatekeeper = merged gatekeeper-or-representative).
+fn brokerage_undirected(adj: &[Vec<usize>], groups: &[usize], spells: Option<&PairSpells>) -> Vec<RoleCounts> {
+    (0..adj.len())
+        .map(|b| {
+            let mut counts = RoleCounts::default();
+            let nb = &adj[b];
+            for (x, &a) in nb.iter().enumerate() {
+                for &c in &nb[x + 1..] {
+                    if !open_path(adj, a, b, c, spells) {
+                        continue;
+                    }
+                    match BrokerageRole::classify(&groups[a], &groups[b], &groups[c]) {
+                        BrokerageRole::Representative => counts.add(BrokerageRole::Gatekeeper),
+                        role => counts.add(role),
+                    }
+                }
+            }
+            counts
+        })
+        .collect()
+}
+
+fn brokerage_directed(out: &[Vec<usize>], inc: &[Vec<usize>], groups: &[usize], spells: Option<&PairSpells>) -> Vec<RoleCounts> {
+    (0..out.len())
+        .map(|b| {
+            let mut counts = RoleCounts::default();
+            for &a in &inc[b] {
+                for &c in &out[b] {
+                    if a == c || a == b || c == b || !open_path(out, a, b, c, spells) {
+                        continue;
+                    }
+                    counts.add(BrokerageRole::classify(&groups[a], &groups[b], &groups[c]));
+                }
+            }
+            counts
+        })
+        .collect()
 }
 
 /// Sorted, deduplicated out- and in-arc lists of `graph` read with `direction`.
@@ -225,7 +465,7 @@ pub fn arcs(graph: &GovernanceGraph, direction: Direction) -> (Vec<Vec<usize>>, 
     for e in graph.edges() {
         out[e.source].push(e.target);
         inc[e.target].push(e.source);
-        if direction == Direction::Undirected {
+        if direction == Direction::Undirected || e.reciprocal {
             out[e.target].push(e.source);
             inc[e.source].push(e.target);
         }

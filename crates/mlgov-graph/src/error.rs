@@ -60,6 +60,20 @@ pub enum GraphError {
         /// Number of groups given.
         got: usize,
     },
+    /// A layer name that does not exist.
+    #[error("unknown layer `{name}`; expected one of: {expected}")]
+    UnknownLayer {
+        /// The name given.
+        name: String,
+        /// The layers that exist.
+        expected: String,
+    },
+    /// A directed analysis asked of layers whose direction is a recording convention.
+    #[error("directed brokerage needs layers whose direction means a flow (funding, founding, coordination, hosting, support, opposition); {layers} record their direction by convention only — use the undirected mode or choose directed layers with --layers")]
+    UndirectedLayers {
+        /// The offending layers, comma-separated.
+        layers: String,
+    },
     /// Writing XML failed (should not happen when writing to memory).
     #[error("internal error while writing {format}: {message}")]
     Export {

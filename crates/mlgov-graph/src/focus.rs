@@ -16,7 +16,10 @@
 //!   spans both.
 //!
 //! The Gould–Fernandez role counts by sector and by level ([`crate::brokerage`], undirected
-//! rule) are reported alongside. Candidates are the focal nodes and, optionally, their
+//! rule: unordered triads, gatekeeper and representative merged into `gatekeeper`) are
+//! reported alongside. With [`FocusSpec::time_respecting`] (a graph spanning several years) an
+//! open pair counts only when its two ties hold at a common time and its ends are not tied
+//! then: a mayor of 1995 and one of 2015 are not connected by their city. Candidates are the focal nodes and, optionally, their
 //! neighbours, restricted to the requested kinds.
 //!
 //! Complexity: O(Σ_b d(b)² log d) over the candidates.
@@ -25,7 +28,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::brokerage::{BrokerageRole, RoleCounts, arcs, Direction};
+use crate::brokerage::{BrokerageRole, Direction, RoleCounts, arcs, open_path, pair_spell_map};
 use crate::error::GraphError;
 use crate::model::{GovernanceGraph, Level, NodeKind, Sector};
 
@@ -42,6 +45,8 @@ pub struct FocusSpec {
     pub local_levels: BTreeSet<Level>,
     /// Levels forming the international sphere.
     pub international_levels: BTreeSet<Level>,
+    /// Count only open pairs whose two ties hold at a common time (graphs spanning years).
+    pub time_respecting: bool,
 }
 
 impl FocusSpec {
@@ -54,6 +59,7 @@ impl FocusSpec {
             candidate_kinds: Some(BTreeSet::from([NodeKind::Person, NodeKind::Organisation])),
             local_levels: BTreeSet::from([Level::Local]),
             international_levels: BTreeSet::from([Level::Eu, Level::International]),
+            time_respecting: false,
         }
     }
 }
@@ -108,6 +114,11 @@ pub struct FocusReport {
     pub candidates: usize,
 }
 
+/// Undirected roles: a representative triad read the other way is a gatekeeper triad.
+fn merged(role: BrokerageRole) -> BrokerageRole {
+    if role == BrokerageRole::Representative { BrokerageRole::Gatekeeper } else { role }
+}
+
 /// The boundary-spanning report of `spec.focal` in `graph`.
 ///
 /// # Errors
@@ -115,6 +126,7 @@ pub struct FocusReport {
 pub fn focus_report(graph: &GovernanceGraph, spec: &FocusSpec) -> Result<FocusReport, GraphError> {
     let nodes = graph.nodes();
     let (adj, _) = arcs(graph, Direction::Undirected);
+    let spells = spec.time_respecting.then(|| pair_spell_map(graph));
     let mut focal_idx = BTreeSet::new();
     for id in &spec.focal {
         let i = graph.node_index(id).ok_or_else(|| GraphError::UnknownNode {
@@ -139,7 +151,7 @@ pub fn focus_report(graph: &GovernanceGraph, spec: &FocusSpec) -> Result<FocusRe
         let (mut sector_roles, mut level_roles) = (RoleCounts::default(), RoleCounts::default());
         for (x, &a) in nb.iter().enumerate() {
             for &c in &nb[x + 1..] {
-                if adj[a].binary_search(&c).is_ok() {
+                if !open_path(&adj, a, b, c, spells.as_ref()) {
                     continue;
                 }
                 if nodes[a].sector != nodes[c].sector {
@@ -148,11 +160,9 @@ pub fn focus_report(graph: &GovernanceGraph, spec: &FocusSpec) -> Result<FocusRe
                 if (is_local(a) && is_intl(c)) || (is_intl(a) && is_local(c)) {
                     level_pairs += 1;
                 }
-                // Undirected rule: both orientations of the open triad.
-                for (p, q) in [(a, c), (c, a)] {
-                    sector_roles.add(BrokerageRole::classify(&nodes[p].sector, &nodes[b].sector, &nodes[q].sector));
-                    level_roles.add(BrokerageRole::classify(&nodes[p].level, &nodes[b].level, &nodes[q].level));
-                }
+                // Undirected rule: one unordered triad, gatekeeper and representative merged.
+                sector_roles.add(merged(BrokerageRole::classify(&nodes[a].sector, &nodes[b].sector, &nodes[c].sector)));
+                level_roles.add(merged(BrokerageRole::classify(&nodes[a].level, &nodes[b].level, &nodes[c].level)));
             }
         }
         if sector_pairs == 0 && level_pairs == 0 {

@@ -1,32 +1,40 @@
 //! mlgov-graph: the multi-layer, time-stamped governance graph of localities, networks,
-//! organisations, persons and countries, and its analyses — snapshots, bipartite projections,
-//! centralities, components, Louvain communities, Gould–Fernandez brokerage, the
-//! boundary-spanner report — and its GraphML / GEXF export.
+//! organisations, persons and countries — one tie per pair and layer, with its spells and
+//! statements — and its analyses: snapshots, one-mode projections, centralities (static and
+//! time-respecting), components, Louvain and Leiden communities, Gould–Fernandez brokerage
+//! against its null model, the boundary-spanner report — and its GraphML / GEXF export.
 //!
 //! Architecture invariant: this crate does no IO and knows nothing of the knowledge base; the
 //! integrator builds a [`GovernanceGraph`] from it, the CLI prints and writes files.
 
 pub mod betweenness;
 pub mod brokerage;
+pub mod brokerage_null;
 pub mod centrality;
 pub mod components;
 mod error;
 pub mod export;
 pub mod focus;
+pub mod leiden;
 pub mod louvain;
 mod model;
 pub mod projection;
 pub mod snapshot;
+pub mod temporal;
 
 pub use brokerage::{
-    BrokerageConfig, BrokerageReport, BrokerageRole, BrokerageRow, Direction, PartitionBy, RoleCounts, brokerage,
+    BrokerageConfig, BrokerageReport, BrokerageRole, BrokerageRow, Direction, PartitionBy, RoleCounts, RoleStat, brokerage,
 };
 pub use centrality::{CentralityConfig, CentralityReport, CentralityRow, centralities};
 pub use components::{Components, connected_components};
 pub use error::GraphError;
 pub use export::{ExportConfig, GexfVersion, to_gexf, to_graphml};
 pub use focus::{FocusReport, FocusSpec, SpannerRow, focus_report};
+pub use leiden::{BestOf, Method, best_of, leiden_adjacency};
 pub use louvain::{Communities, LouvainConfig, louvain, modularity};
-pub use model::{Edge, EdgeKind, EdgeSpec, GovernanceGraph, Interval, Level, Node, NodeKind, Sector};
+pub use model::{
+    Edge, EdgeKind, EdgeSpec, GovernanceGraph, Interval, Level, Node, NodeKind, Sector, TieStatement, Weighting, merge_spells,
+    spells_overlap,
+};
 pub use projection::{ProjectionSpec, project};
-pub use snapshot::{NodeSelection, SubgraphSpec, snapshot, subgraph};
+pub use snapshot::{NodeSelection, SubgraphSpec, UndatedTies, snapshot, subgraph};

@@ -948,8 +948,26 @@ pub struct GraphEdgeOut {
     pub source: String,
     /// Target node id.
     pub target: String,
-    /// membership, affiliation, funding, partnership, …
+    /// Layer: membership, office, affiliation, funding, partnership, founding, coordination,
+    /// hosting, support, shared_membership (projections).
     pub kind: String,
+    /// First year of the tie's span (absent: unknown or undated).
+    pub from: Option<i32>,
+    /// Last year of its span (absent: still running or undated).
+    pub to: Option<i32>,
+    /// The periods the tie holds (one tie per pair and layer).
+    pub spells: Vec<SpellOut>,
+    /// No statement dates the tie.
+    pub undated: bool,
+    /// Statements behind the tie.
+    pub statements: usize,
+    /// Its weight under the chosen weighting.
+    pub weight: f64,
+}
+
+/// A period a tie holds (inclusive years; absent = open).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SpellOut {
     /// First year.
     pub from: Option<i32>,
     /// Last year.
@@ -961,6 +979,14 @@ pub struct GraphEdgeOut {
 pub struct GraphOut {
     /// Year of the snapshot (all years when absent).
     pub year: Option<i32>,
+    /// `layers`, `localities` or `networks`.
+    pub on: String,
+    /// What the graph is (view, time, undated ties, weighting).
+    pub description: String,
+    /// Undated ties of the chosen layers left out.
+    pub undated_left_out: usize,
+    /// Whether betweenness counts time-respecting paths (all years).
+    pub time_respecting: bool,
     /// Centrality used for sizes.
     pub centrality: String,
     /// Nodes.

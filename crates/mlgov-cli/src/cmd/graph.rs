@@ -1,5 +1,8 @@
 //! `mlgov graph centrality|communities|brokerage|export`: the governance graph of the knowledge
-//! base (built by `mlgov_analysis::graph`) analysed with `mlgov-graph`.
+//! base (built by `mlgov_analysis::graph`: one tie per pair and layer, with spells and
+//! statements) viewed as a year snapshot or over all years, on a projection or on chosen
+//! layers (`mlgov_analysis::graph::GraphView`, shared with the API and the explorer), and
+//! analysed with `mlgov-graph`.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -8,41 +11,70 @@ use crate::ctx::{CliError, Ctx};
 use crate::output::table;
 use mlgov_analysis::graph::mlgov_graph::{
     self as mg, BrokerageConfig, CentralityConfig, Direction, EdgeKind, ExportConfig, FocusSpec, GexfVersion,
-    GovernanceGraph, LouvainConfig, NodeSelection, PartitionBy, ProjectionSpec, SubgraphSpec,
+    LouvainConfig, PartitionBy, Weighting,
 };
-use mlgov_analysis::graph::{GraphOptions, governance_graph, locality_focus};
+use mlgov_analysis::graph::{GraphOptions, GraphView, On, ViewGraph, default_year, governance_graph, locality_focus, view_graph};
 use mlgov_domain::IdKind;
 use serde_json::json;
 
-/// Options shared by every graph command.
+/// Options shared by every graph command: which graph, at which time, weighted how.
 #[derive(clap::Args, Debug, Clone)]
 pub struct GraphFilter {
-    /// Snapshot at this year (edges whose interval contains it, and their nodes).
-    #[arg(long)]
+    /// Snapshot at this year: ties holding that year (default: the latest year the sources
+    /// name).
+    #[arg(long, conflicts_with = "all_years")]
     pub year: Option<i32>,
-    /// Keep only these edge kinds (comma-separated: membership, affiliation, partnership,
-    /// funding, interaction, or a relation name such as supports).
+    /// All years at once; betweenness and brokerage then count only time-respecting paths
+    /// (consecutive ties must hold at a common time).
+    #[arg(long)]
+    pub all_years: bool,
+    /// The graph: `localities` (tied while they share a network), `networks` (tied while they
+    /// share a member) or `layers` (the multilayer graph of every kind of actor).
+    #[arg(long, value_enum)]
+    pub on: Option<OnArg>,
+    /// Layers kept with `--on layers` (comma-separated: membership, office, affiliation, funding,
+    /// partnership, founding, coordination, hosting, support, interaction); implies `--on
+    /// layers`.
     #[arg(long, value_delimiter = ',')]
-    pub edge_kinds: Vec<String>,
-    /// Keep `opposes` relations as edges.
+    pub layers: Vec<String>,
+    /// Keep ties that no statement dates, as holding every year (left out by default).
+    #[arg(long)]
+    pub include_undated: bool,
+    /// Tie weights for strength, eigenvector and communities: none (every tie 1, the
+    /// default), years (years the tie holds), statements (statements behind it), value (the
+    /// data's value: interaction frequency, shared networks of a projected tie).
+    #[arg(long, value_enum, default_value = "none")]
+    pub weight: WeightArg,
+    /// Keep `opposes` relations as an `opposition` layer.
     #[arg(long)]
     pub include_opposition: bool,
-    /// Add `interaction` edges (locality → survey actor category, weighted by mean frequency)
-    /// from this imported survey (`mlgov survey import` / `synth`).
+    /// Add an `interaction` layer (locality → survey actor category, valued by mean
+    /// frequency) from this imported survey (`mlgov survey import` / `synth`).
     #[arg(long)]
     pub survey: Option<String>,
-    /// Survey period for the interaction edges (an id such as p2; default: the latest).
+    /// Survey period for the interaction ties (an id such as p2; default: the latest).
     #[arg(long)]
     pub period: Option<String>,
 }
 
-/// Which one-mode projection to analyse instead of the full graph.
-#[derive(clap::ValueEnum, Debug, Clone, Copy)]
-pub enum Projection {
-    /// Locality–locality, weighted by shared networks.
+/// `--on`.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnArg {
+    /// Locality–locality while they share a network.
     Localities,
-    /// Network–network, weighted by shared members.
+    /// Network–network while they share a member.
     Networks,
+    /// The chosen layers, every kind of actor.
+    Layers,
+}
+
+/// `--weight`.
+#[derive(clap::ValueEnum, Debug, Clone, Copy)]
+pub enum WeightArg {
+    None,
+    Years,
+    Statements,
+    Value,
 }
 
 /// Sort key of the centrality table.
@@ -61,6 +93,14 @@ pub enum Partition {
     Level,
     Sector,
     Kind,
+    Country,
+}
+
+/// Community detection methods.
+#[derive(clap::ValueEnum, Debug, Clone, Copy)]
+pub enum MethodArg {
+    Leiden,
+    Louvain,
 }
 
 /// Export formats.
@@ -81,13 +121,11 @@ pub enum GexfVer {
 
 #[derive(clap::Subcommand, Debug)]
 pub enum GraphCommand {
-    /// Degree, strength, betweenness, closeness and eigenvector centrality.
+    /// Degree, strength, betweenness, closeness and eigenvector centrality (default: the
+    /// locality graph in the latest year; ranks with undated ties shown beside).
     Centrality {
         #[command(flatten)]
         filter: GraphFilter,
-        /// Analyse a one-mode projection instead of the full graph.
-        #[arg(long, value_enum)]
-        projection: Option<Projection>,
         /// Sort by this measure (descending).
         #[arg(long, value_enum, default_value = "betweenness")]
         sort: SortKey,
@@ -95,38 +133,46 @@ pub enum GraphCommand {
         #[arg(long, default_value_t = 20)]
         top: usize,
     },
-    /// Louvain communities (seeded) and connected components.
+    /// Communities (Leiden or Louvain, best of several seeds) and connected components
+    /// (default: the locality graph in the latest year).
     Communities {
         #[command(flatten)]
         filter: GraphFilter,
-        /// Analyse a one-mode projection instead of the full graph.
-        #[arg(long, value_enum)]
-        projection: Option<Projection>,
-        /// Seed of the node visiting order.
+        /// Method.
+        #[arg(long, value_enum, default_value = "leiden")]
+        method: MethodArg,
+        /// First seed; seeds seed, seed+1, … are tried and the best modularity kept.
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        /// Number of seeds tried.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
         /// Modularity resolution.
         #[arg(long, default_value_t = 1.0)]
         resolution: f64,
     },
-    /// Gould–Fernandez brokerage roles; with --locality, the boundary spanners around it.
+    /// Gould–Fernandez brokerage roles against their expected values (default: every layer,
+    /// groups by level); with --locality, the boundary spanners around it.
     Brokerage {
         #[command(flatten)]
         filter: GraphFilter,
         /// Report the boundary spanners around this locality and its officials.
         #[arg(long)]
         locality: Option<String>,
-        /// Groups for the role classification (ignored with --locality, which reports both).
-        #[arg(long, value_enum, default_value = "sector")]
+        /// Groups for the role classification (ignored with --locality, which reports both
+        /// level and sector).
+        #[arg(long, value_enum, default_value = "level")]
         partition: Partition,
-        /// Read edges as directed (source → target).
+        /// Read ties as directed (source → target): only on directed layers (funding,
+        /// founding, coordination, hosting, support).
         #[arg(long)]
         directed: bool,
         /// Rows shown (all with 0).
         #[arg(long, default_value_t = 20)]
         top: usize,
     },
-    /// Write the graph as GraphML or GEXF (dynamic, with time intervals).
+    /// Write the graph as GraphML or GEXF: one edge per pair and layer with its spells
+    /// (default: every layer, every year, undated ties included and flagged).
     Export {
         #[command(flatten)]
         filter: GraphFilter,
@@ -144,9 +190,9 @@ pub enum GraphCommand {
 
 pub fn run(cmd: &GraphCommand, ctx: &Ctx) -> Result<(), CliError> {
     match cmd {
-        GraphCommand::Centrality { filter, projection, sort, top } => centrality(ctx, filter, *projection, *sort, *top),
-        GraphCommand::Communities { filter, projection, seed, resolution } => {
-            communities(ctx, filter, *projection, *seed, *resolution)
+        GraphCommand::Centrality { filter, sort, top } => centrality(ctx, filter, *sort, *top),
+        GraphCommand::Communities { filter, method, seed, runs, resolution } => {
+            communities(ctx, filter, *method, *seed, *runs, *resolution)
         }
         GraphCommand::Brokerage { filter, locality, partition, directed, top } => {
             brokerage(ctx, filter, locality.as_deref(), *partition, *directed, *top)
@@ -155,20 +201,8 @@ pub fn run(cmd: &GraphCommand, ctx: &Ctx) -> Result<(), CliError> {
     }
 }
 
-fn edge_kind(s: &str) -> EdgeKind {
-    match s.trim() {
-        "membership" => EdgeKind::Membership,
-        "affiliation" => EdgeKind::Affiliation,
-        "partnership" => EdgeKind::Partnership,
-        "funding" => EdgeKind::Funding,
-        "interaction" => EdgeKind::Interaction,
-        "shared_membership" => EdgeKind::SharedMembership,
-        other => EdgeKind::Other(other.to_string()),
-    }
-}
-
-/// Loads the knowledge base, builds the graph and applies the filter and projection.
-fn load(ctx: &Ctx, filter: &GraphFilter, projection: Option<Projection>) -> Result<(mlgov_domain::KnowledgeBase, GovernanceGraph, usize), CliError> {
+/// The knowledge base and its full graph (with survey interactions when asked).
+fn load_full(ctx: &Ctx, filter: &GraphFilter) -> Result<(mlgov_domain::KnowledgeBase, mg::GovernanceGraph, usize), CliError> {
     let kb = ctx.load_kb()?;
     let mut built = governance_graph(&kb, &GraphOptions { include_opposition: filter.include_opposition });
     if let Some(name) = &filter.survey {
@@ -179,38 +213,72 @@ fn load(ctx: &Ctx, filter: &GraphFilter, projection: Option<Projection>) -> Resu
         };
         let n = mlgov_analysis::graph::add_survey_interactions(&mut built.graph, &l.ds, &l.ins, period);
         if !ctx.json {
-            eprintln!("added {n} survey interaction edges from {name:?}{}", if l.ds.synthetic { " (SYNTHETIC survey)" } else { "" });
+            eprintln!("added {n} survey interaction ties from {name:?}{}", if l.ds.synthetic { " (SYNTHETIC survey)" } else { "" });
         }
     }
-    let spec = SubgraphSpec {
-        year: filter.year,
-        edge_kinds: if filter.edge_kinds.is_empty() {
-            None
-        } else {
-            Some(filter.edge_kinds.iter().map(|s| edge_kind(s)).collect::<BTreeSet<_>>())
-        },
-        node_kinds: None,
-        nodes: if filter.year.is_some() { NodeSelection::Incident } else { NodeSelection::All },
+    Ok((kb, built.graph, built.skipped.len()))
+}
+
+/// The view asked for by the flags, with `default_on` when neither --on nor --layers is given.
+fn view_of(filter: &GraphFilter, full: &mg::GovernanceGraph, default_on: On) -> Result<GraphView, CliError> {
+    let layers = if filter.layers.is_empty() {
+        None
+    } else {
+        Some(
+            filter
+                .layers
+                .iter()
+                .map(|s| EdgeKind::parse(s))
+                .collect::<Result<BTreeSet<_>, _>>()
+                .map_err(|e| CliError::Usage(e.to_string()))?,
+        )
     };
-    let mut g = mg::subgraph(&built.graph, &spec);
-    if let Some(p) = projection {
-        let spec = match p {
-            Projection::Localities => ProjectionSpec::localities_by_networks(filter.year),
-            Projection::Networks => ProjectionSpec::networks_by_members(filter.year),
-        };
-        g = mg::project(&g, &spec);
-    }
-    Ok((kb, g, built.skipped.len()))
+    let on = match (filter.on, &layers) {
+        (Some(OnArg::Localities), Some(_)) | (Some(OnArg::Networks), Some(_)) => {
+            return Err(CliError::Usage("--layers goes with --on layers (the projections use the membership layer)".into()));
+        }
+        (Some(OnArg::Localities), None) => On::Localities,
+        (Some(OnArg::Networks), None) => On::Networks,
+        (Some(OnArg::Layers), _) | (None, Some(_)) => On::Layers,
+        (None, None) => default_on,
+    };
+    let year = if filter.all_years { None } else { filter.year.or_else(|| default_year(full)) };
+    let weighting = match filter.weight {
+        WeightArg::None => Weighting::None,
+        WeightArg::Years => Weighting::Years,
+        WeightArg::Statements => Weighting::Statements,
+        WeightArg::Value => Weighting::Value,
+    };
+    Ok(GraphView { on, layers, year, include_undated: filter.include_undated, weighting })
+}
+
+/// The JSON description of a view graph.
+fn describe(v: &ViewGraph) -> serde_json::Value {
+    json!({
+        "on": v.on.as_str(), "year": v.year, "time_respecting": v.time_respecting,
+        "include_undated": v.include_undated, "undated_ties_left_out": v.undated_left_out,
+        "weight": v.graph.weighting.as_str(), "nodes": v.graph.node_count(), "ties": v.graph.edge_count(),
+        "statements": v.graph.statement_count(), "isolates_left_out": v.isolates, "description": v.description,
+    })
+}
+
+fn heading(v: &ViewGraph) -> String {
+    format!(
+        "Governance graph: {}
+{} nodes, {} ties ({} statements); {} without a tie left out",
+        v.description,
+        v.graph.node_count(),
+        v.graph.edge_count(),
+        v.graph.statement_count(),
+        v.isolates
+    )
 }
 
 fn f3(x: f64) -> String {
     format!("{x:.3}")
 }
 
-fn centrality(ctx: &Ctx, filter: &GraphFilter, projection: Option<Projection>, sort: SortKey, top: usize) -> Result<(), CliError> {
-    let (_, g, skipped) = load(ctx, filter, projection)?;
-    let report = mg::centralities(&g, &CentralityConfig::default());
-    let mut rows = report.rows.clone();
+fn sort_rows(rows: &mut [mg::CentralityRow], sort: SortKey) {
     let key = |r: &mg::CentralityRow| match sort {
         SortKey::Degree => r.degree as f64,
         SortKey::Strength => r.strength,
@@ -219,16 +287,44 @@ fn centrality(ctx: &Ctx, filter: &GraphFilter, projection: Option<Projection>, s
         SortKey::Eigenvector => r.eigenvector.unwrap_or(0.0),
     };
     rows.sort_by(|a, b| key(b).total_cmp(&key(a)).then_with(|| a.id.cmp(&b.id)));
+}
+
+fn centrality(ctx: &Ctx, filter: &GraphFilter, sort: SortKey, top: usize) -> Result<(), CliError> {
+    let (_, full, skipped) = load_full(ctx, filter)?;
+    let view = view_of(filter, &full, On::Localities)?;
+    let run = |view: &GraphView| {
+        let v = view_graph(&full, view);
+        let config = CentralityConfig { time_respecting: v.time_respecting, ..CentralityConfig::default() };
+        let report = mg::centralities(&v.graph, &config);
+        let mut rows = report.rows.clone();
+        sort_rows(&mut rows, sort);
+        (v, report, rows)
+    };
+    let (v, report, rows) = run(&view);
+    // The same question with the other treatment of undated ties, for the ranks beside.
+    let other_view = GraphView { include_undated: !view.include_undated, ..view.clone() };
+    let (ov, _, other_rows) = run(&other_view);
+    let other_rank = |id: &str| other_rows.iter().position(|r| r.id == id).map(|p| p + 1);
     let shown = if top == 0 { rows.len() } else { top.min(rows.len()) };
+    let other_label = if view.include_undated { "without_undated" } else { "with_undated" };
     let value = json!({
-        "year": filter.year, "nodes": g.node_count(), "edges": g.edge_count(), "skipped_statements": skipped,
-        "eigenvector_converged": report.eigenvector_converged, "rows": &rows[..shown],
+        "graph": describe(&v), "skipped_statements": skipped,
+        "eigenvector_converged": report.eigenvector_converged,
+        "rows": rows[..shown].iter().map(|r| {
+            let mut x = serde_json::to_value(r).unwrap_or_default();
+            let o = other_rows.iter().find(|o| o.id == r.id);
+            x[other_label] = json!({"rank": other_rank(&r.id), "betweenness": o.map(|o| o.betweenness), "degree": o.map(|o| o.degree)});
+            x
+        }).collect::<Vec<_>>(),
+        other_label: {"graph": describe(&ov)},
     });
     ctx.emit(&value, || {
         let body: Vec<Vec<String>> = rows[..shown]
             .iter()
-            .map(|r| {
+            .enumerate()
+            .map(|(i, r)| {
                 vec![
+                    (i + 1).to_string(),
                     r.label.clone(),
                     r.kind.as_str().to_string(),
                     r.degree.to_string(),
@@ -236,31 +332,43 @@ fn centrality(ctx: &Ctx, filter: &GraphFilter, projection: Option<Projection>, s
                     f3(r.betweenness_normalized),
                     f3(r.closeness),
                     r.eigenvector.map(f3).unwrap_or_else(|| "n/a".into()),
+                    other_rank(&r.id).map(|k| k.to_string()).unwrap_or_else(|| "absent".into()),
                 ]
             })
             .collect();
+        let other_head = if view.include_undated { "rank without undated" } else { "rank with undated" };
         format!(
-            "Governance graph{}: {} nodes, {} edges\n{}",
-            filter.year.map(|y| format!(" in {y}")).unwrap_or_default(),
-            g.node_count(),
-            g.edge_count(),
-            table(&["actor", "kind", "degree", "strength", "betweenness", "closeness", "eigenvector"], &body)
+            "{}\n{}eigenvector centrality is computed within each connected component{}\n",
+            heading(&v),
+            table(&["#", "actor", "kind", "degree", "strength", "betweenness", "closeness", "eigenvector", other_head], &body),
+            if v.time_respecting { "; betweenness counts time-respecting paths only" } else { "" }
         )
     });
     Ok(())
 }
 
-fn communities(ctx: &Ctx, filter: &GraphFilter, projection: Option<Projection>, seed: u64, resolution: f64) -> Result<(), CliError> {
-    let (_, g, _) = load(ctx, filter, projection)?;
-    let c = mg::louvain(&g, &LouvainConfig { seed, resolution });
-    let comps = mg::connected_components(&g);
+fn communities(ctx: &Ctx, filter: &GraphFilter, method: MethodArg, seed: u64, runs: usize, resolution: f64) -> Result<(), CliError> {
+    let (_, full, _) = load_full(ctx, filter)?;
+    let view = view_of(filter, &full, On::Localities)?;
+    let v = view_graph(&full, &view);
+    let g = &v.graph;
+    let method = match method {
+        MethodArg::Leiden => mg::Method::Leiden,
+        MethodArg::Louvain => mg::Method::Louvain,
+    };
+    let adj = g.simple_adjacency();
+    let best = mg::best_of(&adj, &LouvainConfig { seed, resolution }, runs.max(1), method);
+    let c = &best.best;
+    let comps = mg::connected_components(g);
     let mut groups: Vec<Vec<&str>> = vec![Vec::new(); c.count];
     for (i, n) in g.nodes().iter().enumerate() {
         groups[c.community[i]].push(n.label.as_str());
     }
+    let (lo, hi) = best.modularities.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
     let value = json!({
-        "seed": seed, "resolution": resolution, "modularity": c.modularity, "levels": c.levels,
-        "communities": groups, "components": comps.sizes,
+        "graph": describe(&v), "method": method, "seed": best.seed, "runs": best.runs, "resolution": resolution,
+        "modularity": c.modularity, "modularity_range": [lo, hi], "distinct_partitions": best.distinct_partitions,
+        "levels": c.levels, "communities": groups, "components": comps.sizes,
         "membership": g.nodes().iter().enumerate().map(|(i, n)| json!({"id": n.id, "community": c.community[i], "component": comps.component[i]})).collect::<Vec<_>>(),
     });
     ctx.emit(&value, || {
@@ -272,9 +380,16 @@ fn communities(ctx: &Ctx, filter: &GraphFilter, projection: Option<Projection>, 
             .map(|&k| vec![k.to_string(), groups[k].len().to_string(), groups[k].join(", ")])
             .collect();
         format!(
-            "Louvain (seed {seed}, resolution {resolution}): {} communities, modularity {:.3}; {} connected components (largest {})\n{}",
+            "{}\n{} (best of {} seeds from {}, resolution {resolution}): {} communities, modularity {:.4} (seeds ranged {:.4}–{:.4}, {} distinct partitions); {} connected components (largest {})\n{}",
+            heading(&v),
+            match method { mg::Method::Leiden => "Leiden", mg::Method::Louvain => "Louvain" },
+            best.runs,
+            seed,
             c.count,
             c.modularity,
+            lo,
+            hi,
+            best.distinct_partitions,
             comps.sizes.len(),
             comps.sizes.first().copied().unwrap_or(0),
             table(&["community", "size", "members"], &body)
@@ -283,8 +398,18 @@ fn communities(ctx: &Ctx, filter: &GraphFilter, projection: Option<Projection>, 
     Ok(())
 }
 
+fn z(s: Option<&mg::RoleStat>) -> String {
+    match s {
+        Some(s) => match s.z {
+            Some(z) => format!("{} ({z:+.1})", s.count),
+            None => s.count.to_string(),
+        },
+        None => String::new(),
+    }
+}
+
 fn roles(r: &mg::RoleCounts) -> String {
-    format!("{}/{}/{}/{}/{}", r.coordinator, r.itinerant, r.gatekeeper, r.representative, r.liaison)
+    format!("{}/{}/{}/{}", r.coordinator, r.itinerant, r.gatekeeper + r.representative, r.liaison)
 }
 
 fn brokerage(
@@ -295,16 +420,24 @@ fn brokerage(
     directed: bool,
     top: usize,
 ) -> Result<(), CliError> {
-    let (kb, g, _) = load(ctx, filter, None)?;
+    let (kb, full, _) = load_full(ctx, filter)?;
+    let mut view = view_of(filter, &full, On::Layers)?;
+    if directed && view.on == On::Layers && view.layers.is_none() {
+        view.layers = Some(EdgeKind::ALL.into_iter().filter(|k| k.is_directed()).collect());
+    }
+    let v = view_graph(&full, &view);
+    let g = &v.graph;
     if let Some(name) = locality {
         let id = ctx.resolve(&kb, name, &[IdKind::Locality])?;
         let focal: Vec<String> = locality_focus(&kb, &id).into_iter().filter(|f| g.node_index(f).is_some()).collect();
         if focal.is_empty() {
-            return Err(CliError::Data(format!("{} has no node in the graph{}", kb.display_name(&id), filter.year.map(|y| format!(" in {y}")).unwrap_or_default())));
+            return Err(CliError::Data(format!("{} has no tie in this graph ({})", kb.display_name(&id), v.description)));
         }
-        let report = mg::focus_report(&g, &FocusSpec::new(focal)).map_err(|e| CliError::Data(e.to_string()))?;
+        let mut spec = FocusSpec::new(focal);
+        spec.time_respecting = v.time_respecting;
+        let report = mg::focus_report(g, &spec).map_err(|e| CliError::Data(e.to_string()))?;
         let label = kb.display_name(&id);
-        ctx.emit(&json!({"locality": id.to_string(), "name": label, "year": filter.year, "report": report}), || {
+        ctx.emit(&json!({"locality": id.to_string(), "name": label, "graph": describe(&v), "report": report}), || {
             let body: Vec<Vec<String>> = report
                 .rows
                 .iter()
@@ -327,7 +460,8 @@ fn brokerage(
                 format!("Boundary spanners (network professionals) around {label}: {}.", names.join(", "))
             };
             format!(
-                "{verdict}\n{} candidates (persons and organisations among {label}, its officials and their ties)\n{}roles: coordinator/itinerant/gatekeeper/representative/liaison\n",
+                "{}\n{verdict}\n{} candidates (persons and organisations among {label}, its officials and their ties)\n{}roles (unordered open triads): coordinator/itinerant/gatekeeper-or-representative/liaison\n",
+                heading(&v),
                 report.candidates,
                 table(&["actor", "kind level/sector", "spanner", "pub-nonpub", "local-intl", "roles by sector", "roles by level"], &body)
             )
@@ -338,28 +472,46 @@ fn brokerage(
         Partition::Level => PartitionBy::Level,
         Partition::Sector => PartitionBy::Sector,
         Partition::Kind => PartitionBy::Kind,
+        Partition::Country => PartitionBy::Attribute("country".into()),
     };
-    let config = BrokerageConfig { direction: if directed { Direction::Directed } else { Direction::Undirected }, partition };
-    let report = mg::brokerage(&g, &config).map_err(|e| CliError::Data(e.to_string()))?;
+    let config = BrokerageConfig {
+        direction: if directed { Direction::Directed } else { Direction::Undirected },
+        partition,
+        time_respecting: v.time_respecting,
+    };
+    let report = mg::brokerage(g, &config).map_err(|e| CliError::Usage(e.to_string()))?;
     let mut rows: Vec<&mg::BrokerageRow> = report.rows.iter().filter(|r| r.roles.total() > 0).collect();
     rows.sort_by(|a, b| b.roles.total().cmp(&a.roles.total()).then_with(|| a.id.cmp(&b.id)));
     let shown = if top == 0 { rows.len() } else { top.min(rows.len()) };
+    let names = mg::brokerage::role_names(report.direction);
     ctx.emit(
-        &json!({"partition": report.partition, "direction": report.direction, "open_two_paths": report.open_two_paths, "rows": &rows[..shown]}),
+        &json!({"graph": describe(&v), "partition": report.partition, "direction": report.direction, "time_respecting": report.time_respecting,
+            "density": report.density, "groups": report.groups, "open_two_paths": report.open_two_paths, "global": report.global, "rows": &rows[..shown]}),
         || {
             let body: Vec<Vec<String>> = rows[..shown]
                 .iter()
                 .map(|r| {
-                    let c = r.roles;
-                    vec![r.label.clone(), r.group.clone(), c.coordinator.to_string(), c.itinerant.to_string(), c.gatekeeper.to_string(), c.representative.to_string(), c.liaison.to_string(), c.total().to_string()]
+                    let mut line = vec![r.label.clone(), r.group.clone()];
+                    line.extend(names.iter().map(|n| z(r.stat(n))));
+                    line
                 })
                 .collect();
+            let mut head = vec!["actor", "group"];
+            head.extend(names.iter().map(|n| if *n == "gatekeeper_or_representative" { "gatekeeper/representative" } else { n }));
             format!(
-                "Gould–Fernandez brokerage by {} ({}): {} brokered two-paths\n{}",
+                "{}\nGould–Fernandez brokerage by {} ({}): {} brokered {}; groups {}\n{}{}\n",
+                heading(&v),
                 report.partition,
-                if directed { "directed" } else { "undirected: each open triad counted in both directions" },
+                if directed { "directed" } else { "undirected: unordered open triads, gatekeeper and representative merged" },
                 report.open_two_paths,
-                table(&["actor", "group", "coordinator", "itinerant", "gatekeeper", "representative", "liaison", "total"], &body)
+                if directed { "two-paths" } else { "triads" },
+                report.groups.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", "),
+                table(&head, &body),
+                if report.time_respecting {
+                    "counts of time-respecting two-paths; no z-scores (the Gould–Fernandez null model is static: use --year)"
+                } else {
+                    "count (z-score against the Gould–Fernandez null model: a random graph of the same density and group sizes)"
+                }
             )
         },
     );
@@ -367,7 +519,25 @@ fn brokerage(
 }
 
 fn export(ctx: &Ctx, filter: &GraphFilter, format: Format, version: GexfVer, out: &Option<PathBuf>) -> Result<(), CliError> {
-    let (_, g, _) = load(ctx, filter, None)?;
+    let (_, full, _) = load_full(ctx, filter)?;
+    // An export is the data, not an analysis: every year and undated ties (flagged) unless a
+    // year or a view is asked for.
+    let mut view = view_of(filter, &full, On::Layers)?;
+    if filter.year.is_none() {
+        view.year = None;
+    }
+    if filter.year.is_none() && !filter.all_years {
+        view.include_undated = true;
+    }
+    let v = view_graph(&full, &view);
+    let g = if view.on == On::Layers && view.year.is_none() && view.layers.is_none() {
+        // Keep the isolated nodes too: the whole base.
+        let mut all = full.clone();
+        all.weighting = view.weighting;
+        all
+    } else {
+        v.graph.clone()
+    };
     let config = ExportConfig {
         directed: false,
         gexf_version: match version {
@@ -383,14 +553,17 @@ fn export(ctx: &Ctx, filter: &GraphFilter, format: Format, version: GexfVer, out
     match out {
         Some(path) => {
             std::fs::write(path, &text).map_err(|e| CliError::Data(format!("cannot write {}: {e}", path.display())))?;
-            ctx.emit(&json!({"format": name, "nodes": g.node_count(), "edges": g.edge_count(), "path": path}), || {
-                format!("wrote {} ({} nodes, {} edges) to {}", name, g.node_count(), g.edge_count(), path.display())
+            ctx.emit(&json!({"format": name, "nodes": g.node_count(), "edges": g.edge_count(), "statements": g.statement_count(), "path": path}), || {
+                format!("wrote {} ({} nodes, {} ties from {} statements) to {}", name, g.node_count(), g.edge_count(), g.statement_count(), path.display())
             });
         }
         None if ctx.json => {
             ctx.emit(&json!({"format": name, "nodes": g.node_count(), "edges": g.edge_count(), "document": text}), String::new);
         }
-        None => print!("{text}"),
+        None => {
+            use std::io::Write;
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        }
     }
     Ok(())
 }

@@ -1,7 +1,9 @@
 //! GEXF writer (GEXF 1.3 by default, 1.2draft on request), static or dynamic: with any time
 //! interval present the graph is `mode="dynamic"` with `timeformat="integer"` and
-//! `timerepresentation="interval"`; nodes and edges carry `start` / `end` years (inclusive,
-//! absent = open), which Gephi's timeline reads.
+//! `timerepresentation="interval"`; nodes carry `start` / `end` years and each tie (one edge
+//! per pair and layer) a `<spells>` list of the periods it holds (inclusive years, absent end =
+//! open), which Gephi's timeline reads; `statements` counts the statements behind the tie and
+//! `undated` flags a tie no statement dates.
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
@@ -59,12 +61,15 @@ pub fn to_gexf(graph: &GovernanceGraph, config: &ExportConfig) -> Result<String,
     let err = io_error(FORMAT);
     let version = config.gexf_version;
     let (node_extras, edge_extras) = extra_keys(graph);
-    let dynamic = graph.nodes().iter().any(|n| has_bound(n.interval))
-        || graph.edges().iter().any(|e| has_bound(e.interval));
+    let dynamic = graph.nodes().iter().any(|n| has_bound(n.interval)) || graph.edges().iter().any(|e| !e.spells.is_empty());
     let mut node_attrs: Vec<(String, String)> =
         ["kind", "level", "sector"].iter().map(|s| (format!("n_{s}"), s.to_string())).collect();
     node_attrs.extend(node_extras.iter().enumerate().map(|(i, k)| (format!("n_x{i}"), extra_name(k))));
-    let mut edge_attrs: Vec<(String, String)> = vec![("e_kind".into(), "kind".into())];
+    let mut edge_attrs: Vec<(String, String)> = vec![
+        ("e_kind".into(), "kind".into()),
+        ("e_statements".into(), "statements".into()),
+        ("e_undated".into(), "undated".into()),
+    ];
     edge_attrs.extend(edge_extras.iter().enumerate().map(|(i, k)| (format!("e_x{i}"), extra_name(k))));
 
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
@@ -125,13 +130,17 @@ pub fn to_gexf(graph: &GovernanceGraph, config: &ExportConfig) -> Result<String,
                 })?;
                 w.create_element("edges").write_inner_content(|w| {
                     for (ix, e) in graph.edges().iter().enumerate() {
-                        let mut values: Vec<(String, String)> = vec![("e_kind".into(), e.kind.as_str().into())];
+                        let mut values: Vec<(String, String)> = vec![
+                            ("e_kind".into(), e.kind.as_str().into()),
+                            ("e_statements".into(), e.statements.len().to_string()),
+                            ("e_undated".into(), e.undated.to_string()),
+                        ];
                         for (i, k) in edge_extras.iter().enumerate() {
                             if let Some(v) = e.attributes.get(k) {
                                 values.push((format!("e_x{i}"), v.clone()));
                             }
                         }
-                        let weight = e.weight.to_string();
+                        let weight = graph.weight(e).to_string();
                         let el = w
                             .create_element("edge")
                             .with_attribute(("id", format!("e{ix}").as_str()))
@@ -139,16 +148,10 @@ pub fn to_gexf(graph: &GovernanceGraph, config: &ExportConfig) -> Result<String,
                             .with_attribute(("target", graph.nodes()[e.target].id.as_str()))
                             .with_attribute(("label", e.kind.as_str()))
                             .with_attribute(("weight", weight.as_str()));
-                        let (start, end) = bounds(e.interval);
-                        let el = match &start {
-                            Some(s) => el.with_attribute(("start", s.as_str())),
-                            None => el,
-                        };
-                        let el = match &end {
-                            Some(s) => el.with_attribute(("end", s.as_str())),
-                            None => el,
-                        };
-                        el.write_inner_content(|w| write_values(w, &values))?;
+                        el.write_inner_content(|w| {
+                            write_values(w, &values)?;
+                            write_spells(w, &e.spells)
+                        })?;
                     }
                     Ok(())
                 })?;
@@ -169,6 +172,28 @@ fn bounds(interval: Option<Interval>) -> (Option<String>, Option<String>) {
         Some(i) => (i.from.map(|y| y.to_string()), i.to.map(|y| y.to_string())),
         None => (None, None),
     }
+}
+
+/// The tie's spells as a GEXF `<spells>` element (start / end years inclusive, absent = open).
+fn write_spells(w: &mut Writer<Vec<u8>>, spells: &[Interval]) -> std::io::Result<()> {
+    if spells.is_empty() {
+        return Ok(());
+    }
+    w.create_element("spells").write_inner_content(|w| {
+        for s in spells {
+            let (start, end) = bounds(Some(*s));
+            let mut el = w.create_element("spell");
+            if let Some(x) = &start {
+                el = el.with_attribute(("start", x.as_str()));
+            }
+            if let Some(x) = &end {
+                el = el.with_attribute(("end", x.as_str()));
+            }
+            el.write_empty()?;
+        }
+        Ok(())
+    })?;
+    Ok(())
 }
 
 fn write_declarations(w: &mut Writer<Vec<u8>>, class: &str, attrs: &[(String, String)]) -> std::io::Result<()> {

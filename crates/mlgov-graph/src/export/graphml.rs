@@ -13,8 +13,10 @@ const FORMAT: &str = "GraphML";
 /// The graph as a GraphML document.
 ///
 /// Keys: nodes `label`, `kind`, `level`, `sector` (string), `from_year`, `to_year` (int) and
-/// one string key per extra attribute; edges `kind` (string), `weight` (double),
-/// `from_year`, `to_year` (int) and extras. Edge ids are `e<index>`.
+/// one string key per extra attribute; edges (one per pair and layer) `kind` (string),
+/// `weight` (double, under the graph's weighting), `from_year`, `to_year` (int, the span of the
+/// tie), `spells` (string, for example `1989-2015;2017-`), `statements` (int), `undated`
+/// (boolean) and extras. Edge ids are `e<index>`.
 ///
 /// # Errors
 /// [`GraphError::Export`] only on an internal writer failure.
@@ -35,6 +37,9 @@ pub fn to_graphml(graph: &GovernanceGraph, config: &ExportConfig) -> Result<Stri
         ("e_weight".into(), "edge", "weight".into(), "double"),
         ("e_from".into(), "edge", "from_year".into(), "int"),
         ("e_to".into(), "edge", "to_year".into(), "int"),
+        ("e_spells".into(), "edge", "spells".into(), "string"),
+        ("e_statements".into(), "edge", "statements".into(), "int"),
+        ("e_undated".into(), "edge", "undated".into(), "boolean"),
     ];
     for (i, k) in node_extras.iter().enumerate() {
         keys.push((format!("n_x{i}"), "node", extra_name(k), "string"));
@@ -87,14 +92,19 @@ pub fn to_graphml(graph: &GovernanceGraph, config: &ExportConfig) -> Result<Stri
                     for (ix, e) in graph.edges().iter().enumerate() {
                         let mut data: Vec<(String, String)> = vec![
                             ("e_kind".into(), e.kind.as_str().into()),
-                            ("e_weight".into(), e.weight.to_string()),
+                            ("e_weight".into(), graph.weight(e).to_string()),
                         ];
-                        if let Some(f) = e.interval.and_then(|i| i.from) {
+                        if let Some(f) = e.span().and_then(|i| i.from) {
                             data.push(("e_from".into(), f.to_string()));
                         }
-                        if let Some(t) = e.interval.and_then(|i| i.to) {
+                        if let Some(t) = e.span().and_then(|i| i.to) {
                             data.push(("e_to".into(), t.to_string()));
                         }
+                        if !e.spells.is_empty() {
+                            data.push(("e_spells".into(), spells_text(&e.spells)));
+                        }
+                        data.push(("e_statements".into(), e.statements.len().to_string()));
+                        data.push(("e_undated".into(), e.undated.to_string()));
                         for (i, k) in edge_extras.iter().enumerate() {
                             if let Some(v) = e.attributes.get(k) {
                                 data.push((format!("e_x{i}"), v.clone()));
@@ -121,4 +131,13 @@ fn write_data(w: &mut Writer<Vec<u8>>, data: &[(String, String)]) -> std::io::Re
             .write_text_content(BytesText::new(value))?;
     }
     Ok(())
+}
+
+/// Spells as text: `from-to` per spell (an open end left empty), separated by `;`.
+pub(crate) fn spells_text(spells: &[crate::model::Interval]) -> String {
+    spells
+        .iter()
+        .map(|s| format!("{}-{}", s.from.map(|y| y.to_string()).unwrap_or_default(), s.to.map(|y| y.to_string()).unwrap_or_default()))
+        .collect::<Vec<_>>()
+        .join(";")
 }

@@ -1,6 +1,6 @@
 //! Export of the governance graph to GraphML and GEXF (static or dynamic), written with
-//! quick-xml into memory. Both keep every node and edge (parallel edges included), their
-//! kinds, levels, sectors, weights, time intervals and extra attributes.
+//! quick-xml into memory. Both keep every node and every tie (one edge per pair and layer),
+//! their kinds, levels, sectors, weights, spells, statement counts and extra attributes.
 
 mod gexf;
 mod graphml;

@@ -57,14 +57,38 @@ fn two_triangles_joined_by_a_bridge() {
 }
 
 #[test]
-fn strength_sums_parallel_weights_and_betweenness_ignores_them() {
-    use mlgov_graph::{EdgeKind, EdgeSpec};
+fn strength_follows_the_chosen_weighting_and_betweenness_ignores_it() {
+    use mlgov_graph::{EdgeKind, EdgeSpec, Weighting};
     let mut g = fixtures::path();
     g.add_edge(EdgeSpec::new("n1", "n0", EdgeKind::Funding).with_weight(4.0)).unwrap();
+    // A second statement of the same interaction joins its tie.
+    g.add_edge(EdgeSpec::new("n1", "n0", EdgeKind::Interaction)).unwrap();
+    assert_eq!(g.edge_count(), 5, "one tie per pair and layer");
+    // Default: every tie weighs 1, and a pair tied in two layers counts once.
     let r = centralities(&g, &CentralityConfig::default());
-    close(r.rows[0].strength, 5.0);
+    close(r.rows[0].strength, 1.0);
     assert_eq!(r.rows[0].degree, 1);
+    // Value: interaction 1 + funding 4.
+    g.weighting = Weighting::Value;
+    close(centralities(&g, &CentralityConfig::default()).rows[0].strength, 5.0);
+    // Statements: two interaction statements + one funding.
+    g.weighting = Weighting::Statements;
+    let r = centralities(&g, &CentralityConfig::default());
+    close(r.rows[0].strength, 3.0);
     all_close(&col(&r, |r| r.betweenness), &[0.0, 3.0, 4.0, 3.0, 0.0]);
+}
+
+#[test]
+fn eigenvector_is_computed_within_each_component() {
+    // Two triangles apart: each gets 1/sqrt(3) inside its own component; an isolate gets none.
+    let g = numbered(7, &[(0, 1), (1, 2), (0, 2), (3, 4), (4, 5), (3, 5)]);
+    let r = centralities(&g, &CentralityConfig::default());
+    for row in &r.rows[..6] {
+        close(row.eigenvector.unwrap(), 1.0 / 3f64.sqrt());
+        assert_eq!(row.component_size, 3);
+    }
+    assert_eq!(r.rows[6].eigenvector, None);
+    assert!(r.eigenvector_converged);
 }
 
 #[test]

@@ -92,7 +92,7 @@ fn graphml_round_trip() {
     let xml = to_graphml(&sample(), &ExportConfig::default()).unwrap();
     let els = elements(&xml);
     assert_eq!(named(&els, "node").len(), 3);
-    assert_eq!(named(&els, "edge").len(), 3);
+    assert_eq!(named(&els, "edge").len(), 2, "one edge per pair and layer");
     assert_eq!(named(&els, "graph")[0].1["edgedefault"], "undirected");
     let keys: Vec<(String, String)> =
         named(&els, "key").iter().map(|k| (k.1["for"].clone(), k.1["attr.name"].clone())).collect();
@@ -101,8 +101,12 @@ fn graphml_round_trip() {
     }
     let data = named(&els, "data");
     assert!(data.iter().any(|d| d.2 == "Turin & <Torino> \"TO\""), "label escaped and restored");
-    assert_eq!(data.iter().filter(|d| d.1["key"] == "e_from").count(), 2);
-    assert_eq!(data.iter().filter(|d| d.1["key"] == "e_to").count(), 1, "open end omitted");
+    assert_eq!(data.iter().filter(|d| d.1["key"] == "e_from").count(), 1, "the undated tie has no span");
+    assert_eq!(data.iter().filter(|d| d.1["key"] == "e_to").count(), 0, "open end omitted");
+    let spells: Vec<&str> = data.iter().filter(|d| d.1["key"] == "e_spells").map(|d| d.2.as_str()).collect();
+    assert_eq!(spells, ["1991-2014;2018-"]);
+    let statements: Vec<&str> = data.iter().filter(|d| d.1["key"] == "e_statements").map(|d| d.2.as_str()).collect();
+    assert_eq!(statements, ["2", "1"]);
     assert!(xml.contains("&amp;") && xml.contains("&lt;Torino&gt;"));
 }
 
@@ -122,20 +126,26 @@ fn gexf_dynamic_round_trip() {
     assert_eq!(nodes[1].1.get("start").map(String::as_str), Some("1986"));
     assert!(!nodes[1].1.contains_key("end"));
     let edges = named(&els, "edge");
-    assert_eq!(edges.len(), 3);
-    assert_eq!((edges[0].1["start"].as_str(), edges[0].1["end"].as_str()), ("1991", "2014"));
-    assert_eq!(edges[2].1["weight"], "4");
+    assert_eq!(edges.len(), 2, "one edge per pair and layer");
+    let spells: Vec<(Option<&str>, Option<&str>)> =
+        named(&els, "spell").iter().map(|s| (s.1.get("start").map(String::as_str), s.1.get("end").map(String::as_str))).collect();
+    assert_eq!(spells, [(Some("1991"), Some("2014")), (Some("2018"), None)]);
+    assert_eq!(edges[1].1["weight"], "1", "weight none by default");
+    let mut valued = sample();
+    valued.weighting = mlgov_graph::Weighting::Value;
+    let xml_valued = to_gexf(&valued, &ExportConfig::default()).unwrap();
+    assert_eq!(named(&elements(&xml_valued), "edge")[1].1["weight"], "4");
     let declared: Vec<(String, String)> = named(&els, "attributes")
         .iter()
         .map(|a| (a.1["class"].clone(), a.1["mode"].clone()))
         .collect();
     assert_eq!(declared, [("node".to_string(), "static".to_string()), ("edge".into(), "static".into())]);
     let titles: Vec<&str> = named(&els, "attribute").iter().map(|a| a.1["title"].as_str()).collect();
-    assert_eq!(titles, ["kind", "level", "sector", "country", "attr_kind", "kind", "source"]);
+    assert_eq!(titles, ["kind", "level", "sector", "country", "attr_kind", "kind", "statements", "undated", "source"]);
     // Every attvalue refers to a declared attribute id.
     let ids: Vec<&str> = named(&els, "attribute").iter().map(|a| a.1["id"].as_str()).collect();
     assert!(named(&els, "attvalue").iter().all(|v| ids.contains(&v.1["for"].as_str())));
-    assert_eq!(named(&els, "attvalue").len(), 3 * 3 + 2 + 3 + 1);
+    assert_eq!(named(&els, "attvalue").len(), 3 * 3 + 2 + 2 * 3 + 1);
 }
 
 #[test]

@@ -91,10 +91,47 @@ fn filters_by_edge_and_node_kind() {
 }
 
 #[test]
-fn simple_adjacency_merges_parallel_edges_in_both_directions() {
+fn simple_adjacency_merges_layers_in_both_directions() {
     let mut g = timeline();
     g.add_edge(EdgeSpec::new("eurocities", "turin", EdgeKind::Funding).with_weight(2.5)).unwrap();
     let adj = g.simple_adjacency();
+    assert_eq!(adj[0], vec![(1, 1.0), (2, 1.0), (3, 1.0)], "weight none: a tied pair weighs 1");
+    g.weighting = mlgov_graph::Weighting::Value;
+    let adj = g.simple_adjacency();
     assert_eq!(adj[0], vec![(1, 3.5), (2, 1.0), (3, 1.0)]);
     assert_eq!(adj[1], vec![(0, 3.5)]);
+}
+
+#[test]
+fn statements_of_one_relation_make_one_tie_with_spells() {
+    // Turin and Quartiers en crise: member 1989–2015, founder 1989, president twice.
+    let mut g = GovernanceGraph::new();
+    g.add_node(Node::new("turin", "Turin", NodeKind::Locality, Level::Local, Sector::Public)).unwrap();
+    g.add_node(Node::new("qec", "Quartiers en crise", NodeKind::Network, Level::Eu, Sector::Public)).unwrap();
+    let m = |from, to, role: &str| {
+        EdgeSpec::new("turin", "qec", EdgeKind::Membership).with_interval(from, to).with_attribute("role", role)
+    };
+    g.add_edge(m(Some(1989), Some(2015), "member")).unwrap();
+    g.add_edge(m(Some(1989), Some(1989), "founder")).unwrap();
+    g.add_edge(m(Some(1995), Some(1997), "president")).unwrap();
+    g.add_edge(m(Some(2016), Some(2018), "president")).unwrap();
+    assert_eq!(g.edge_count(), 1);
+    assert_eq!(g.statement_count(), 4);
+    let tie = &g.edges()[0];
+    assert_eq!(tie.spells, vec![mlgov_graph::Interval::new(Some(1989), Some(2018))], "adjacent spells merge");
+    assert_eq!(tie.attributes["role"], "member; founder; president");
+    assert!(!tie.undated);
+    use mlgov_graph::Weighting;
+    assert_eq!(tie.weight_by(Weighting::None, None), 1.0);
+    assert_eq!(tie.weight_by(Weighting::Statements, None), 4.0);
+    assert_eq!(tie.weight_by(Weighting::Years, None), 30.0);
+    assert!(g.tie("qec", "turin", &EdgeKind::Membership).is_some());
+    assert!(g.tie("qec", "turin", &EdgeKind::Funding).is_none());
+    // An undated statement alone makes an undated tie; a still-running spell counts to the horizon.
+    g.add_node(Node::new("ngo", "NGO", NodeKind::Organisation, Level::Unstated, Sector::NonPublic)).unwrap();
+    g.add_edge(EdgeSpec::new("ngo", "turin", EdgeKind::Partnership)).unwrap();
+    g.add_edge(EdgeSpec::new("ngo", "qec", EdgeKind::Support).with_interval(Some(2015), None)).unwrap();
+    assert!(g.tie("ngo", "turin", &EdgeKind::Partnership).unwrap().undated);
+    assert_eq!(g.horizon, Some(2018));
+    assert_eq!(g.tie("ngo", "qec", &EdgeKind::Support).unwrap().weight_by(Weighting::Years, g.horizon), 4.0);
 }

@@ -30,7 +30,8 @@ proptest! {
         let simple: BTreeSet<(usize, usize)> = clean(&edges).iter().map(|&(u, v)| (u.min(v), u.max(v))).collect();
         prop_assert_eq!(r.rows.iter().map(|r| r.degree).sum::<usize>(), 2 * simple.len());
         let strength: f64 = r.rows.iter().map(|r| r.strength).sum();
-        prop_assert!((strength - 2.0 * clean(&edges).len() as f64).abs() < 1e-9);
+        // One tie per pair and layer, weight 1 by default: strength equals degree.
+        prop_assert!((strength - 2.0 * simple.len() as f64).abs() < 1e-9);
         for row in &r.rows {
             prop_assert!(row.betweenness >= 0.0 && row.betweenness_normalized >= 0.0);
             prop_assert!(row.betweenness_normalized <= 1.0 + 1e-9);
@@ -119,8 +120,8 @@ proptest! {
             let u: usize = p.nodes()[e.source].id[1..].parse().unwrap();
             let v: usize = p.nodes()[e.target].id[1..].parse().unwrap();
             prop_assert_eq!(w[u][v], 0.0, "one edge per pair");
-            w[u][v] = e.weight;
-            w[v][u] = e.weight;
+            w[u][v] = e.value();
+            w[v][u] = e.value();
         }
         let nets = |l: usize| memberships.iter().filter(|m| m.0 == l).map(|m| m.1).collect::<BTreeSet<_>>();
         for (u, row) in w.iter().enumerate() {
