@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every mlgov test. Installs what the tests need first (only when missing):
-#   - Python packages used by export-compatibility tests (networkx reads our GraphML/GEXF).
+#   - Python packages used by export-compatibility tests (networkx reads our GraphML/GEXF) and
+#     by the reference comparisons (python-igraph for communities).
+#   - R with sna (Debian r-cran-sna), the reference for Gould–Fernandez brokerage.
 #   - PostgreSQL (Debian packages) for the PostgreSQL storage tests, via scripts/pg-test.sh.
 # Usage: ./scripts/test.sh            (from a fresh clone; needs the Rust toolchain)
 set -euo pipefail
@@ -26,6 +28,15 @@ start_serve() {
 if ! python3 -c 'import networkx' >/dev/null 2>&1; then
   log "installing networkx (PyPI) for the GraphML/GEXF compatibility tests"
   python3 -m pip install --quiet --disable-pip-version-check networkx || echo "warning: could not install networkx"
+fi
+if ! python3 -c 'import igraph' >/dev/null 2>&1; then
+  log "installing python-igraph (PyPI) for the Louvain/Leiden comparison"
+  python3 -m pip install --quiet --disable-pip-version-check igraph
+fi
+if ! Rscript -e 'library(sna)' >/dev/null 2>&1; then
+  log "installing R and sna (Debian r-cran-sna) for the Gould–Fernandez brokerage comparison"
+  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends r-cran-sna >/dev/null 2>&1; } ||
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends r-cran-sna >/dev/null; }
 fi
 if ! python3 -c 'import geopandas, pyogrio' >/dev/null 2>&1; then
   log "installing geopandas and pyogrio (PyPI; GDAL inside the wheel) for the GeoJSON read-back"

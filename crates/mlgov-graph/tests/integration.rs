@@ -8,7 +8,9 @@ mod integration {
     pub mod export;
     pub mod fixtures;
     pub mod focus;
+    pub mod leiden;
     pub mod model;
     pub mod projection;
+    pub mod sna;
     pub mod properties;
 }
