@@ -336,7 +336,7 @@ fn centrality(ctx: &Ctx, filter: &GraphFilter, sort: SortKey, top: usize) -> Res
                 ]
             })
             .collect();
-        let other_head = if view.include_undated { "rank without undated" } else { "rank with undated" };
+        let other_head = if view.include_undated { "without undated" } else { "with undated" };
         format!(
             "{}\n{}eigenvector centrality is computed within each connected component{}\n",
             heading(&v),

@@ -97,7 +97,7 @@ fn survey_interactions_become_weighted_graph_edges_labelled_synthetic() {
     let (code, _, err) = env.mlgov(&["survey", "synth", "--respondents", "100", "--seed", "3"]);
     assert_eq!(code, 0, "{err}");
     let out = env.path("g.graphml");
-    let (code, _, err) = env.mlgov(&["graph", "export", "--survey", "synthetic", "--edge-kinds", "interaction", "--format", "graphml", "--out", out.to_str().unwrap()]);
+    let (code, _, err) = env.mlgov(&["graph", "export", "--survey", "synthetic", "--layers", "interaction", "--format", "graphml", "--out", out.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     let xml = std::fs::read_to_string(&out).unwrap();
     let edges = xml.matches("<edge ").count();
@@ -106,7 +106,7 @@ fn survey_interactions_become_weighted_graph_edges_labelled_synthetic() {
     assert!(xml.contains(">interaction<") && xml.contains(">true<"), "edges carry their kind and the synthetic flag");
     // Without --survey there are no interaction edges.
     let plain = env.path("p.graphml");
-    let (code, _, err) = env.mlgov(&["graph", "export", "--edge-kinds", "interaction", "--format", "graphml", "--out", plain.to_str().unwrap()]);
+    let (code, _, err) = env.mlgov(&["graph", "export", "--layers", "interaction", "--format", "graphml", "--out", plain.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(std::fs::read_to_string(&plain).unwrap().matches("<edge ").count(), 0);
 }

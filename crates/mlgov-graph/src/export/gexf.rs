@@ -1,8 +1,9 @@
 //! GEXF writer (GEXF 1.3 by default, 1.2draft on request), static or dynamic: with any time
 //! interval present the graph is `mode="dynamic"` with `timeformat="integer"` and
-//! `timerepresentation="interval"`; nodes carry `start` / `end` years and each tie (one edge
-//! per pair and layer) a `<spells>` list of the periods it holds (inclusive years, absent end =
-//! open), which Gephi's timeline reads; `statements` counts the statements behind the tie and
+//! `timerepresentation="interval"`; nodes carry `start` / `end` years and so does each tie (one
+//! edge per pair and layer) that holds during one period; a tie holding during several periods
+//! carries a `<spells>` list of them (inclusive years, absent end = open), which Gephi's
+//! timeline reads; `statements` counts the statements behind the tie and
 //! `undated` flags a tie no statement dates.
 
 use quick_xml::Writer;
@@ -69,6 +70,7 @@ pub fn to_gexf(graph: &GovernanceGraph, config: &ExportConfig) -> Result<String,
         ("e_kind".into(), "kind".into()),
         ("e_statements".into(), "statements".into()),
         ("e_undated".into(), "undated".into()),
+        ("e_running".into(), "running".into()),
     ];
     edge_attrs.extend(edge_extras.iter().enumerate().map(|(i, k)| (format!("e_x{i}"), extra_name(k))));
 
@@ -134,6 +136,7 @@ pub fn to_gexf(graph: &GovernanceGraph, config: &ExportConfig) -> Result<String,
                             ("e_kind".into(), e.kind.as_str().into()),
                             ("e_statements".into(), e.statements.len().to_string()),
                             ("e_undated".into(), e.undated.to_string()),
+                            ("e_running".into(), e.spells.last().is_some_and(|s| s.to.is_none()).to_string()),
                         ];
                         for (i, k) in edge_extras.iter().enumerate() {
                             if let Some(v) = e.attributes.get(k) {
@@ -148,9 +151,20 @@ pub fn to_gexf(graph: &GovernanceGraph, config: &ExportConfig) -> Result<String,
                             .with_attribute(("target", graph.nodes()[e.target].id.as_str()))
                             .with_attribute(("label", e.kind.as_str()))
                             .with_attribute(("weight", weight.as_str()));
+                        // One spell: `start` / `end` on the edge (every reader takes these,
+                        // open ends omitted); several: a `<spells>` list.
+                        let single = if e.spells.len() == 1 { bounds(Some(e.spells[0])) } else { (None, None) };
+                        let el = match &single.0 {
+                            Some(x) => el.with_attribute(("start", x.as_str())),
+                            None => el,
+                        };
+                        let el = match &single.1 {
+                            Some(x) => el.with_attribute(("end", x.as_str())),
+                            None => el,
+                        };
                         el.write_inner_content(|w| {
                             write_values(w, &values)?;
-                            write_spells(w, &e.spells)
+                            if e.spells.len() > 1 { write_spells(w, &e.spells, graph.horizon) } else { Ok(()) }
                         })?;
                     }
                     Ok(())
@@ -174,14 +188,19 @@ fn bounds(interval: Option<Interval>) -> (Option<String>, Option<String>) {
     }
 }
 
-/// The tie's spells as a GEXF `<spells>` element (start / end years inclusive, absent = open).
-fn write_spells(w: &mut Writer<Vec<u8>>, spells: &[Interval]) -> std::io::Result<()> {
+/// The tie's spells as a GEXF `<spells>` element (start / end years inclusive). Readers such as
+/// networkx need both ends of a spell, so a still-running last spell ends at `horizon` (the
+/// latest year the data name; the edge's `running` attribute says so) and a spell with an
+/// unknown start starts at its end year.
+fn write_spells(w: &mut Writer<Vec<u8>>, spells: &[Interval], horizon: Option<i32>) -> std::io::Result<()> {
     if spells.is_empty() {
         return Ok(());
     }
     w.create_element("spells").write_inner_content(|w| {
         for s in spells {
-            let (start, end) = bounds(Some(*s));
+            let to = s.to.or(horizon.map(|h| h.max(s.from.unwrap_or(h))));
+            let from = s.from.or(to);
+            let (start, end) = bounds(Some(Interval { from, to }));
             let mut el = w.create_element("spell");
             if let Some(x) = &start {
                 el = el.with_attribute(("start", x.as_str()));

@@ -129,7 +129,16 @@ fn gexf_dynamic_round_trip() {
     assert_eq!(edges.len(), 2, "one edge per pair and layer");
     let spells: Vec<(Option<&str>, Option<&str>)> =
         named(&els, "spell").iter().map(|s| (s.1.get("start").map(String::as_str), s.1.get("end").map(String::as_str))).collect();
-    assert_eq!(spells, [(Some("1991"), Some("2014")), (Some("2018"), None)]);
+    // The running last spell ends at the horizon (2018, the latest year named) for readers
+    // that need both ends; the edge says it is running.
+    assert_eq!(spells, [(Some("1991"), Some("2014")), (Some("2018"), Some("2018"))]);
+    assert!(!edges[0].1.contains_key("start"), "several spells go in <spells>");
+    // A tie of one period carries it as start / end.
+    let mut one = sample();
+    one.add_edge(EdgeSpec::new("ngo", "eurocities", EdgeKind::Membership).with_interval(Some(2001), Some(2003))).unwrap();
+    let els_one = elements(&to_gexf(&one, &ExportConfig::default()).unwrap());
+    let e = named(&els_one, "edge")[2];
+    assert_eq!((e.1["start"].as_str(), e.1["end"].as_str()), ("2001", "2003"));
     assert_eq!(edges[1].1["weight"], "1", "weight none by default");
     let mut valued = sample();
     valued.weighting = mlgov_graph::Weighting::Value;
@@ -141,11 +150,11 @@ fn gexf_dynamic_round_trip() {
         .collect();
     assert_eq!(declared, [("node".to_string(), "static".to_string()), ("edge".into(), "static".into())]);
     let titles: Vec<&str> = named(&els, "attribute").iter().map(|a| a.1["title"].as_str()).collect();
-    assert_eq!(titles, ["kind", "level", "sector", "country", "attr_kind", "kind", "statements", "undated", "source"]);
+    assert_eq!(titles, ["kind", "level", "sector", "country", "attr_kind", "kind", "statements", "undated", "running", "source"]);
     // Every attvalue refers to a declared attribute id.
     let ids: Vec<&str> = named(&els, "attribute").iter().map(|a| a.1["id"].as_str()).collect();
     assert!(named(&els, "attvalue").iter().all(|v| ids.contains(&v.1["for"].as_str())));
-    assert_eq!(named(&els, "attvalue").len(), 3 * 3 + 2 + 2 * 3 + 1);
+    assert_eq!(named(&els, "attvalue").len(), 3 * 3 + 2 + 2 * 4 + 1);
 }
 
 #[test]
