@@ -9,6 +9,7 @@ pub mod learning;
 pub mod places;
 pub mod profile;
 pub mod quotes;
+pub mod spanners;
 pub mod survey;
 pub mod tables;
 pub mod trajectory;

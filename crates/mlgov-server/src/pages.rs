@@ -1331,11 +1331,21 @@ async fn graph(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult 
     p.finish()?;
     let g = graphapi::build(&s, &gq);
     let mut page = Page { title: "Governance graph".into(), nav: "graph".into(), entry: Some("graph"), body_class: "page-graph".into(), ..Page::default() };
-    page.lead.push("Localities, networks, organisations, persons and countries tied by memberships, office terms, affiliations, funding and partnerships, as the sources state them. Node size follows the chosen centrality.".into());
+    page.lead.push("Localities, networks, organisations, persons and countries tied by memberships, offices, affiliations, funding, partnerships, founding, coordination, hosting and support, as the sources state them: one tie per pair and layer, carrying its periods and statements. Node size follows the chosen centrality.".into());
+    page.lead.push(format!("Shown: {}. {} undated ties of these layers are left out unless you keep them.", g.description, g.undated_left_out));
+    let yes_no = |a: &str, b: &str| vec![("false".to_string(), a.to_string()), ("true".to_string(), b.to_string())];
     page.form = Some(Form { action: "/graph".into(), label: "Filter the graph".into(), submit: "Apply".into(), auto: true, fields: vec![
-        Field { min: Some(1900), max: Some(2100), placeholder: Some("all years".into()), ..input("year", "Year", "number", &gq.year.map(|y| y.to_string()).unwrap_or_default()) },
-        select("edge_type", "Edge type", gq.edge_type.as_deref().unwrap_or(""), any_opts("all edges", graphapi::EDGE_KINDS.map(String::from))),
+        Field { min: Some(1900), max: Some(2100), placeholder: Some("latest year".into()), ..input("year", "Year", "number", &gq.year.map(|y| y.to_string()).unwrap_or_default()) },
+        select("all_years", "Time", if gq.all_years { "true" } else { "false" }, yes_no("the year above (snapshot)", "all years, paths that respect time")),
+        select("include_undated", "Undated ties", if gq.include_undated { "true" } else { "false" }, yes_no("left out", "kept, as holding every year")),
+        select("on", "Graph", gq.on.as_deref().unwrap_or("layers"), vec![
+            ("layers".into(), "every kind of actor (layers)".into()),
+            ("localities".into(), "localities tied while they share a network".into()),
+            ("networks".into(), "networks tied while they share a member".into()),
+        ]),
+        select("edge_type", "Layer", gq.edge_type.as_deref().unwrap_or(""), any_opts("all layers", graphapi::EDGE_KINDS.map(String::from))),
         select("actor_type", "Actor type", gq.actor_type.as_deref().unwrap_or(""), any_opts("all actors", graphapi::ACTOR_KINDS.map(String::from))),
+        select("weight", "Tie weight", gq.weight.as_deref().unwrap_or("none"), graphapi::WEIGHTS.iter().map(|c| (c.to_string(), c.to_string())).collect()),
         select("centrality", "Size by", &gq.centrality, graphapi::CENTRALITIES.iter().map(|c| (c.to_string(), c.to_string())).collect()),
     ]});
     let mut w = section("graph", format!("{} nodes, {} edges", g.nodes.len(), g.edges.len()));
@@ -1348,12 +1358,39 @@ async fn graph(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult 
         nodes.iter().map(|x| vec![link(&x.label, x.href.clone()), t(&x.kind), t(&x.level), t(x.sector.replace('_', "-")), n(x.degree), n(format!("{:.4}", x.centrality))]).collect()));
     page.sections.push(nt);
     let label = |id: &str| g.nodes.iter().find(|x| x.id == id).map(|x| x.label.clone()).unwrap_or_else(|| id.to_string());
-    let mut et = section("edges", "Edges");
-    et.tables.push(table("edges", "Edges of the filtered graph", &["from", "to", "kind", "first year", "last year"],
-        g.edges.iter().map(|e| vec![t(label(&e.source)), t(label(&e.target)), t(&e.kind), n(yr(e.from)), n(yr(e.to))]).collect()));
+    let mut et = section("edges", "Ties");
+    let periods = |e: &crate::wire::GraphEdgeOut| {
+        if e.undated { "undated".to_string() } else { e.spells.iter().map(|p| format!("{}–{}", yr(p.from), yr(p.to))).collect::<Vec<_>>().join(", ") }
+    };
+    et.tables.push(table("edges", "Ties of the filtered graph: one per pair and layer", &["from", "to", "layer", "periods", "statements", "weight"],
+        g.edges.iter().map(|e| vec![t(label(&e.source)), t(label(&e.target)), t(&e.kind), t(periods(e)), n(e.statements), n(e.weight)]).collect()));
     page.sections.push(et);
+    page.sections.push(spanner_section(&s));
     page.data_json = Some(serde_json::to_string(&g).unwrap_or_default());
     finish(&s, page, "/graph", q.as_deref(), dl)
+}
+
+/// The Turin / Saint-Étienne boundary-spanner comparison with the paper's reading beside it.
+fn spanner_section(s: &Snapshot) -> Section {
+    let full = mlgov_analysis::graph::governance_graph(&s.kb, &Default::default()).graph;
+    let c = mlgov_analysis::spanners::compare(&s.kb, &full, 2018);
+    let mut sec = section("spanners", "Boundary spanners: Turin and Saint-Étienne (Caponio & Clément 2020)");
+    sec.paragraphs.push(format!("The paper's reading ({}): “{}”", c.locator, c.quote));
+    sec.paragraphs.push("A boundary spanner is an actor around the city (an official, a department, an organisation tied to them) through whom public and non-public actors, and local and international ones, are connected without a direct tie of their own. Over all years a connection counts only when both ties hold at a common time.".into());
+    for st in &c.settings {
+        sec.tables.push(table(&format!("spanners-{}", st.id), st.description.clone(), &["locality", "the paper", "boundary spanners found", "candidates", "verdict"],
+            st.cities.iter().map(|x| vec![
+                link(&x.name, Id::parse(&x.locality).ok().as_ref().and_then(crate::convert::href)),
+                t(if x.paper_has_spanners { "network professionals" } else { "mayor-centred, none" }),
+                t(if x.spanners.is_empty() { "none".to_string() } else { x.spanners.join(", ") }),
+                n(x.report.candidates),
+                t(if x.agrees { "agrees with the paper" } else { "differs from the paper" }),
+            ]).collect()));
+        if !st.explanation.is_empty() {
+            sec.notes.push(st.explanation.clone());
+        }
+    }
+    sec
 }
 
 async fn survey_page(State(st): State<AppState>, who: Option<axum::Extension<mlgov_auth::Principal>>, RawQuery(q): RawQuery) -> PageResult {

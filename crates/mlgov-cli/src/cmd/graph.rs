@@ -171,6 +171,13 @@ pub enum GraphCommand {
         #[arg(long, default_value_t = 20)]
         top: usize,
     },
+    /// The boundary-spanner comparison of Turin and Saint-Étienne (Caponio & Clément 2020)
+    /// under each time treatment, with the paper's reading beside the computed verdicts.
+    Spanners {
+        /// The year of the snapshot treatment (default 2018, the year of the paper's interviews).
+        #[arg(long, default_value_t = 2018)]
+        year: i32,
+    },
     /// Write the graph as GraphML or GEXF: one edge per pair and layer with its spells
     /// (default: every layer, every year, undated ties included and flagged).
     Export {
@@ -198,7 +205,38 @@ pub fn run(cmd: &GraphCommand, ctx: &Ctx) -> Result<(), CliError> {
             brokerage(ctx, filter, locality.as_deref(), *partition, *directed, *top)
         }
         GraphCommand::Export { filter, format, gexf_version, out } => export(ctx, filter, *format, *gexf_version, out),
+        GraphCommand::Spanners { year } => spanners(ctx, *year),
     }
+}
+
+fn spanners(ctx: &Ctx, year: i32) -> Result<(), CliError> {
+    let kb = ctx.load_kb()?;
+    let full = governance_graph(&kb, &GraphOptions::default()).graph;
+    let c = mlgov_analysis::spanners::compare(&kb, &full, year);
+    ctx.emit(&serde_json::to_value(&c).unwrap_or_default(), || {
+        let mut out = format!("The paper ({}, {}): \"{}\"\n", c.source, c.locator, c.quote);
+        for s in &c.settings {
+            let body: Vec<Vec<String>> = s
+                .cities
+                .iter()
+                .map(|x| {
+                    vec![
+                        x.name.clone(),
+                        if x.paper_has_spanners { "network professionals".into() } else { "mayor-centred, none".into() },
+                        if x.spanners.is_empty() { "none".into() } else { x.spanners.join(", ") },
+                        x.report.candidates.to_string(),
+                        if x.agrees { "agrees".into() } else { "DIFFERS".into() },
+                    ]
+                })
+                .collect();
+            out.push_str(&format!("\n{}\n{}", s.description, table(&["locality", "paper", "boundary spanners found", "candidates", "verdict"], &body)));
+            if !s.explanation.is_empty() {
+                out.push_str(&format!("{}\n", s.explanation));
+            }
+        }
+        out
+    });
+    Ok(())
 }
 
 /// The knowledge base and its full graph (with survey interactions when asked).
