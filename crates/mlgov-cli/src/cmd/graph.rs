@@ -403,7 +403,12 @@ fn communities(ctx: &Ctx, filter: &GraphFilter, method: MethodArg, seed: u64, ru
         groups[c.community[i]].push(n.label.as_str());
     }
     let (lo, hi) = best.modularities.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+    // The same question with the other treatment of undated ties.
+    let ov = view_graph(&full, &GraphView { include_undated: !view.include_undated, ..view.clone() });
+    let other = mg::best_of(&ov.graph.simple_adjacency(), &LouvainConfig { seed, resolution }, runs.max(1), method);
+    let other_label = if view.include_undated { "without_undated" } else { "with_undated" };
     let value = json!({
+        other_label: {"graph": describe(&ov), "modularity": other.best.modularity, "communities": other.best.count},
         "graph": describe(&v), "method": method, "seed": best.seed, "runs": best.runs, "resolution": resolution,
         "modularity": c.modularity, "modularity_range": [lo, hi], "distinct_partitions": best.distinct_partitions,
         "levels": c.levels, "communities": groups, "components": comps.sizes,
@@ -431,6 +436,12 @@ fn communities(ctx: &Ctx, filter: &GraphFilter, method: MethodArg, seed: u64, ru
             comps.sizes.len(),
             comps.sizes.first().copied().unwrap_or(0),
             table(&["community", "size", "members"], &body)
+        ) + &format!(
+            "{} undated ties: {} communities, modularity {:.4} ({} nodes)\n",
+            if view.include_undated { "Without" } else { "With" },
+            other.best.count,
+            other.best.modularity,
+            ov.graph.node_count()
         )
     });
     Ok(())
@@ -522,8 +533,16 @@ fn brokerage(
     rows.sort_by(|a, b| b.roles.total().cmp(&a.roles.total()).then_with(|| a.id.cmp(&b.id)));
     let shown = if top == 0 { rows.len() } else { top.min(rows.len()) };
     let names = mg::brokerage::role_names(report.direction);
+    // The same question with the other treatment of undated ties: how many triads, who leads.
+    let ov = view_graph(&full, &GraphView { include_undated: !view.include_undated, ..view.clone() });
+    let other = mg::brokerage(&ov.graph, &BrokerageConfig { time_respecting: ov.time_respecting, ..config.clone() }).map_err(|e| CliError::Usage(e.to_string()))?;
+    let mut other_top: Vec<&mg::BrokerageRow> = other.rows.iter().filter(|r| r.roles.total() > 0).collect();
+    other_top.sort_by(|a, b| b.roles.total().cmp(&a.roles.total()).then_with(|| a.id.cmp(&b.id)));
+    other_top.truncate(5);
+    let other_label = if view.include_undated { "without_undated" } else { "with_undated" };
     ctx.emit(
-        &json!({"graph": describe(&v), "partition": report.partition, "direction": report.direction, "time_respecting": report.time_respecting,
+        &json!({other_label: {"graph": describe(&ov), "open_two_paths": other.open_two_paths, "top": other_top.iter().map(|r| json!({"id": r.id, "total": r.roles.total()})).collect::<Vec<_>>()},
+            "graph": describe(&v), "partition": report.partition, "direction": report.direction, "time_respecting": report.time_respecting,
             "density": report.density, "groups": report.groups, "open_two_paths": report.open_two_paths, "global": report.global, "rows": &rows[..shown]}),
         || {
             let body: Vec<Vec<String>> = rows[..shown]
@@ -544,7 +563,13 @@ fn brokerage(
                 report.open_two_paths,
                 if directed { "two-paths" } else { "triads" },
                 report.groups.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", "),
-                table(&head, &body),
+                table(&head, &body) + &format!(
+                    "{} undated ties: {} brokered {}; most: {}\n",
+                    if view.include_undated { "Without" } else { "With" },
+                    other.open_two_paths,
+                    if directed { "two-paths" } else { "triads" },
+                    other_top.iter().map(|r| format!("{} ({})", r.label, r.roles.total())).collect::<Vec<_>>().join(", ")
+                ),
                 if report.time_respecting {
                     "counts of time-respecting two-paths; no z-scores (the Gould–Fernandez null model is static: use --year)"
                 } else {

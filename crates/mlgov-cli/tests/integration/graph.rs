@@ -80,6 +80,7 @@ fn communities_are_the_best_of_several_seeds_and_deterministic() {
     let range = k["modularity_range"].as_array().unwrap();
     assert!((range[1].as_f64().unwrap() - q).abs() < 1e-12, "the best run is reported");
     assert_eq!(k, env.json(&["graph", "communities", "--all-years", "--include-undated", "--seed", "7"]), "seeded and deterministic");
+    assert!(k["without_undated"]["modularity"].is_f64(), "the other treatment of undated ties is reported: {k}");
     let louvain = env.json(&["graph", "communities", "--method", "louvain", "--on", "layers", "--runs", "5"]);
     assert_eq!(louvain["runs"], 5);
     assert_eq!(louvain["modularity_range"].as_array().unwrap().len(), 2);
@@ -106,6 +107,9 @@ fn brokerage_reports_counts_against_their_expectation() {
         assert_eq!(r["roles"]["representative"], 0, "undirected: merged into gatekeeper_or_representative");
     }
     assert!(b["groups"]["unstated"].as_u64().unwrap() > 0, "levels are never guessed: {}", b["groups"]);
+    // The result with undated ties is reported beside.
+    assert_eq!(b["with_undated"]["graph"]["include_undated"], true);
+    assert!(b["with_undated"]["open_two_paths"].as_u64().unwrap() > b["open_two_paths"].as_u64().unwrap());
     // Over all years the counts are time-respecting and no z-score is claimed.
     let t = env.json(&["graph", "brokerage", "--all-years", "--top", "0"]);
     assert_eq!(t["time_respecting"], true);
