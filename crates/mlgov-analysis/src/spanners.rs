@@ -44,6 +44,8 @@ pub struct CityVerdict {
 pub struct Setting {
     /// Short name: `all_years_with_undated`, `all_years_dated_only`, `year_<y>_with_undated`.
     pub id: String,
+    /// The treatment in a few words.
+    pub label: String,
     /// What the graph is.
     pub description: String,
     /// Undated ties left out.
@@ -73,13 +75,13 @@ pub struct SpannerComparison {
 /// year `snapshot` with undated ties kept.
 pub fn compare(kb: &KnowledgeBase, full: &GovernanceGraph, snapshot: i32) -> SpannerComparison {
     let treatments = [
-        ("all_years_with_undated".to_string(), None, true),
-        ("all_years_dated_only".to_string(), None, false),
-        (format!("year_{snapshot}_with_undated"), Some(snapshot), true),
+        ("all_years_with_undated".to_string(), None, true, "All years, undated ties kept".to_string()),
+        ("all_years_dated_only".to_string(), None, false, "All years, dated ties only".to_string()),
+        (format!("year_{snapshot}_with_undated"), Some(snapshot), true, format!("{snapshot}, undated ties kept")),
     ];
     let settings = treatments
         .into_iter()
-        .map(|(id, year, include_undated)| {
+        .map(|(id, year, include_undated, label)| {
             let view = GraphView { on: On::Layers, layers: None, year, include_undated, weighting: Weighting::None };
             let v = view_graph(full, &view);
             let cities: Vec<CityVerdict> = CITIES
@@ -109,7 +111,7 @@ pub fn compare(kb: &KnowledgeBase, full: &GovernanceGraph, snapshot: i32) -> Spa
                 })
                 .collect();
             let explanation = explain(&cities, v.undated_left_out, year);
-            Setting { id, description: v.description, undated_left_out: v.undated_left_out, cities, explanation }
+            Setting { id, label, description: v.description, undated_left_out: v.undated_left_out, cities, explanation }
         })
         .collect();
     SpannerComparison { source: SOURCE.into(), locator: LOCATOR.into(), quote: QUOTE.into(), settings }

@@ -1332,7 +1332,7 @@ async fn graph(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult 
     let g = graphapi::build(&s, &gq);
     let mut page = Page { title: "Governance graph".into(), nav: "graph".into(), entry: Some("graph"), body_class: "page-graph".into(), ..Page::default() };
     page.lead.push("Localities, networks, organisations, persons and countries tied by memberships, offices, affiliations, funding, partnerships, founding, coordination, hosting and support, as the sources state them: one tie per pair and layer, carrying its periods and statements. Node size follows the chosen centrality.".into());
-    page.lead.push(format!("Shown: {}. {} undated ties of these layers are left out unless you keep them.", g.description, g.undated_left_out));
+    page.lead.push(format!("Shown: {}. Choose “Undated ties: kept” to add the ties no statement dates, or “all years” to follow paths that respect time.", g.description));
     let yes_no = |a: &str, b: &str| vec![("false".to_string(), a.to_string()), ("true".to_string(), b.to_string())];
     page.form = Some(Form { action: "/graph".into(), label: "Filter the graph".into(), submit: "Apply".into(), auto: true, fields: vec![
         Field { min: Some(1900), max: Some(2100), placeholder: Some("latest year".into()), ..input("year", "Year", "number", &gq.year.map(|y| y.to_string()).unwrap_or_default()) },
@@ -1348,7 +1348,7 @@ async fn graph(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult 
         select("weight", "Tie weight", gq.weight.as_deref().unwrap_or("none"), graphapi::WEIGHTS.iter().map(|c| (c.to_string(), c.to_string())).collect()),
         select("centrality", "Size by", &gq.centrality, graphapi::CENTRALITIES.iter().map(|c| (c.to_string(), c.to_string())).collect()),
     ]});
-    let mut w = section("graph", format!("{} nodes, {} edges", g.nodes.len(), g.edges.len()));
+    let mut w = section("graph", format!("{} nodes, {} ties", g.nodes.len(), g.edges.len()));
     w.widget = Some(Widget { id: "graph-widget".into(), kind: "graph".into(), label: "Interactive governance graph".into(), note: "Tab into the graph and use the arrow keys to move between nodes, Enter to open one. The tables below list the same nodes and edges.".into() });
     page.sections.push(w);
     let mut nodes = g.nodes.clone();
@@ -1378,7 +1378,7 @@ fn spanner_section(s: &Snapshot) -> Section {
     sec.paragraphs.push(format!("The paper's reading ({}): “{}”", c.locator, c.quote));
     sec.paragraphs.push("A boundary spanner is an actor around the city (an official, a department, an organisation tied to them) through whom public and non-public actors, and local and international ones, are connected without a direct tie of their own. Over all years a connection counts only when both ties hold at a common time.".into());
     for st in &c.settings {
-        sec.tables.push(table(&format!("spanners-{}", st.id), st.description.clone(), &["locality", "the paper", "boundary spanners found", "candidates", "verdict"],
+        sec.tables.push(table(&format!("spanners-{}", st.id), format!("{}: {}", st.label, st.description), &["locality", "the paper", "boundary spanners found", "candidates", "verdict"],
             st.cities.iter().map(|x| vec![
                 link(&x.name, Id::parse(&x.locality).ok().as_ref().and_then(crate::convert::href)),
                 t(if x.paper_has_spanners { "network professionals" } else { "mayor-centred, none" }),
@@ -1387,7 +1387,7 @@ fn spanner_section(s: &Snapshot) -> Section {
                 t(if x.agrees { "agrees with the paper" } else { "differs from the paper" }),
             ]).collect()));
         if !st.explanation.is_empty() {
-            sec.notes.push(st.explanation.clone());
+            sec.notes.push(format!("{}: {}", st.label, st.explanation));
         }
     }
     sec

@@ -229,7 +229,7 @@ fn spanners(ctx: &Ctx, year: i32) -> Result<(), CliError> {
                     ]
                 })
                 .collect();
-            out.push_str(&format!("\n{}\n{}", s.description, table(&["locality", "paper", "boundary spanners found", "candidates", "verdict"], &body)));
+            out.push_str(&format!("\n{} — {}\n{}", s.label, s.description, table(&["locality", "paper", "boundary spanners found", "candidates", "verdict"], &body)));
             if !s.explanation.is_empty() {
                 out.push_str(&format!("{}\n", s.explanation));
             }
