@@ -392,19 +392,6 @@ impl On {
     }
 }
 
-/// The layers of the knowledge-base graph (the survey's `interaction`, the projected
-/// `shared_membership` and the adversarial `opposition` are left out).
-pub const KB_LAYERS: [EdgeKind; 9] = [
-    EdgeKind::Membership,
-    EdgeKind::Office,
-    EdgeKind::Affiliation,
-    EdgeKind::Funding,
-    EdgeKind::Partnership,
-    EdgeKind::Founding,
-    EdgeKind::Coordination,
-    EdgeKind::Hosting,
-    EdgeKind::Support,
-];
 
 /// The view of the governance graph an analysis runs on: one definition shared by the CLI,
 /// the API and the explorer.
@@ -412,7 +399,7 @@ pub const KB_LAYERS: [EdgeKind; 9] = [
 pub struct GraphView {
     /// Projection or layers.
     pub on: On,
-    /// Layers kept (with [`On::Layers`]; `None` = [`KB_LAYERS`] plus whatever else the graph
+    /// Layers kept (with [`On::Layers`]; `None` = every layer the graph holds: [`EdgeKind::knowledge_base`] plus, when added, survey interactions
     /// holds, such as survey interactions).
     pub layers: Option<BTreeSet<EdgeKind>>,
     /// A year snapshot (`Some`), or all years (`None`, with time-respecting paths).

@@ -152,6 +152,12 @@ impl EdgeKind {
         EdgeKind::SharedMembership,
     ];
 
+    /// The layers the knowledge base states: the first nine of [`EdgeKind::ALL`] (the
+    /// adversarial opposition, the survey's interactions and the projections left out).
+    pub fn knowledge_base() -> &'static [EdgeKind] {
+        &Self::ALL[..9]
+    }
+
     /// The snake_case name used in exports and JSON.
     pub fn as_str(&self) -> &'static str {
         match self {

@@ -18,9 +18,10 @@ use crate::wire::*;
 
 /// Centralities offered for node sizes.
 pub const CENTRALITIES: [&str; 4] = ["degree", "betweenness", "closeness", "eigenvector"];
-/// Layers offered as filters.
-pub const EDGE_KINDS: [&str; 9] =
-    ["membership", "office", "affiliation", "funding", "partnership", "founding", "coordination", "hosting", "support"];
+/// Layers offered as filters: those the knowledge base states.
+pub fn edge_kinds() -> Vec<&'static str> {
+    g::EdgeKind::knowledge_base().iter().map(|k| k.as_str()).collect()
+}
 /// Actor kinds offered as filters.
 pub const ACTOR_KINDS: [&str; 5] = ["locality", "network", "organisation", "person", "country"];
 /// Views offered.
@@ -56,7 +57,7 @@ impl GraphQuery {
             year: p.int("year", 1900..=2100).map(|y| y as i32),
             all_years: p.bool("all_years").unwrap_or(false),
             on: p.choice("on", &VIEWS),
-            edge_type: p.choice("edge_type", &EDGE_KINDS),
+            edge_type: p.choice("edge_type", &edge_kinds()),
             actor_type: p.choice("actor_type", &ACTOR_KINDS),
             include_undated: p.bool("include_undated").unwrap_or(false),
             weight: p.choice("weight", &WEIGHTS),

@@ -1343,7 +1343,7 @@ async fn graph(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult 
             ("localities".into(), "localities tied while they share a network".into()),
             ("networks".into(), "networks tied while they share a member".into()),
         ]),
-        select("edge_type", "Layer", gq.edge_type.as_deref().unwrap_or(""), any_opts("all layers", graphapi::EDGE_KINDS.map(String::from))),
+        select("edge_type", "Layer", gq.edge_type.as_deref().unwrap_or(""), any_opts("all layers", graphapi::edge_kinds().into_iter().map(String::from).collect::<Vec<_>>())),
         select("actor_type", "Actor type", gq.actor_type.as_deref().unwrap_or(""), any_opts("all actors", graphapi::ACTOR_KINDS.map(String::from))),
         select("weight", "Tie weight", gq.weight.as_deref().unwrap_or("none"), graphapi::WEIGHTS.iter().map(|c| (c.to_string(), c.to_string())).collect()),
         select("centrality", "Size by", &gq.centrality, graphapi::CENTRALITIES.iter().map(|c| (c.to_string(), c.to_string())).collect()),
