@@ -435,6 +435,9 @@ pub struct ViewGraph {
     pub include_undated: bool,
     /// Ties of the chosen layers left out because no statement dates them.
     pub undated_left_out: usize,
+    /// Undated ties of the chosen layers in the base, kept or not (0: the other treatment of
+    /// undated ties gives the same graph).
+    pub undated_in_layers: usize,
     /// Nodes of the view's kinds with no tie in it (left out of every measure, in every slice,
     /// so that normalised scores share one scale rule).
     pub isolates: usize,
@@ -457,7 +460,8 @@ pub fn view_graph(full: &GovernanceGraph, view: &GraphView) -> ViewGraph {
         On::Localities | On::Networks => Some(BTreeSet::from([EdgeKind::Membership])),
     };
     let in_layers = |e: &mlgov_graph::Edge| layers.as_ref().is_none_or(|l| l.contains(&e.kind));
-    let undated_left_out = if view.include_undated { 0 } else { full.edges().iter().filter(|e| in_layers(e) && e.undated).count() };
+    let undated_in_layers = full.edges().iter().filter(|e| in_layers(e) && e.undated).count();
+    let undated_left_out = if view.include_undated { 0 } else { undated_in_layers };
     let mut base = full.clone();
     base.weighting = view.weighting;
     let spec = SubgraphSpec {
@@ -510,6 +514,7 @@ pub fn view_graph(full: &GovernanceGraph, view: &GraphView) -> ViewGraph {
         year: view.year,
         include_undated: view.include_undated,
         undated_left_out,
+        undated_in_layers,
         isolates,
         time_respecting: view.time_respecting(),
     }

@@ -219,7 +219,7 @@ pub enum Weighting {
     /// counted up to the graph's horizon, a spell with unknown start counts from its end year
     /// only); 1 for an undated tie.
     Years,
-    /// The number of statements behind the tie.
+    /// The number of statements behind the tie (for a projected tie, the shared neighbours).
     Statements,
     /// The value the data gives (the mean interaction frequency of a survey tie, the number of
     /// shared neighbours of a projected tie); 1 for other ties.
@@ -489,6 +489,8 @@ impl Edge {
     pub fn weight_by(&self, weighting: Weighting, horizon: Option<i32>) -> f64 {
         match weighting {
             Weighting::None => 1.0,
+            // A projected tie has one statement standing for all its shared neighbours.
+            Weighting::Statements if self.kind == EdgeKind::SharedMembership => self.value(),
             Weighting::Statements => self.statements.len() as f64,
             Weighting::Value => self.value(),
             Weighting::Years if self.undated => 1.0,

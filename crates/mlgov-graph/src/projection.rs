@@ -8,13 +8,13 @@
 //! of distinct common neighbours; its weight follows the graph's weighting (1 by default). The
 //! `shared` attribute lists the ids of the common neighbours.
 //!
-//! Complexity: O(Σ_v d(v)²) over the via nodes `v`, plus sorting.
+//! Complexity: O(Σ_v d(v)²) over the via nodes `v`, plus sorting the distinct pairs.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{EdgeKind, EdgeSpec, GovernanceGraph, Interval, NodeKind, merge_spells};
+use crate::model::{Edge, EdgeKind, GovernanceGraph, Interval, NodeKind, TieStatement, merge_spells};
 
 /// What to project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,13 +56,28 @@ impl ProjectionSpec {
     }
 }
 
+/// How many shared via ids a projected tie lists in its `shared` attribute before summarising.
+pub const SHARED_LISTED: usize = 20;
+
+/// What a projected tie accumulates while the via nodes are scanned.
+#[derive(Default)]
+struct Acc {
+    vias: u32,
+    shared: Vec<usize>,
+    undated: bool,
+    spells: Vec<Interval>,
+}
+
 /// The projection described by `spec`. Ties are of layer [`EdgeKind::SharedMembership`],
-/// undirected (source id < target id), with one statement per shared via node and period of
-/// co-membership: two nodes are tied only while both belong to the via node (the intersection
-/// of the two ties' spells — co-members decades apart are not tied); a co-membership resting on
-/// an undated tie is undated. Statements carry `shared` = the via id and the value = the number
-/// of via nodes the pair shares, so [`crate::Weighting::Value`] weighs a projected tie by its
-/// shared neighbours; the merged `shared` attribute lists them.
+/// undirected (source id < target id): two nodes are tied only while both belong to a via node
+/// (the intersection of the two ties' spells — co-members decades apart are not tied); a
+/// co-membership resting on an undated tie is undated, and a projected tie is undated only when
+/// all its co-memberships are. Each tie has one statement whose value is the number of via nodes
+/// the pair shares ([`crate::Weighting::Value`] and [`crate::Weighting::Statements`] both weigh
+/// a projected tie by it) and whose `shared` attribute lists them (the first
+/// [`SHARED_LISTED`], then how many in all).
+///
+/// Complexity: O(Σ_v d(v)²) hash updates over the via nodes `v`; memory O(distinct pairs).
 pub fn project(graph: &GovernanceGraph, spec: &ProjectionSpec) -> GovernanceGraph {
     let nodes = graph.nodes();
     // For each via node, the kept nodes tied to it, with the tie.
@@ -80,8 +95,7 @@ pub fn project(graph: &GovernanceGraph, spec: &ProjectionSpec) -> GovernanceGrap
             }
         }
     }
-    // (u, v) → [(via, co-membership spells or None when undated)]
-    let mut shared: BTreeMap<(usize, usize), Vec<(usize, Option<Vec<Interval>>)>> = BTreeMap::new();
+    let mut acc: HashMap<(usize, usize), Acc> = HashMap::new();
     for (via, list) in &members {
         for (i, &(u, eu)) in list.iter().enumerate() {
             for &(v, ev) in &list[i + 1..] {
@@ -89,7 +103,7 @@ pub fn project(graph: &GovernanceGraph, spec: &ProjectionSpec) -> GovernanceGrap
                     continue;
                 }
                 let (tu, tv) = (&graph.edges()[eu], &graph.edges()[ev]);
-                let spells = if tu.undated || tv.undated {
+                let spells: Option<Vec<Interval>> = if tu.undated || tv.undated {
                     None
                 } else {
                     let both: Vec<Interval> =
@@ -97,46 +111,68 @@ pub fn project(graph: &GovernanceGraph, spec: &ProjectionSpec) -> GovernanceGrap
                     if both.is_empty() {
                         continue;
                     }
-                    Some(merge_spells(both))
+                    Some(both)
                 };
                 let key = if nodes[u].id < nodes[v].id { (u, v) } else { (v, u) };
-                shared.entry(key).or_default().push((*via, spells));
+                let a = acc.entry(key).or_default();
+                a.vias += 1;
+                if a.shared.len() < SHARED_LISTED {
+                    a.shared.push(*via);
+                }
+                match spells {
+                    None => a.undated = true,
+                    Some(list) => {
+                        a.spells.extend(list);
+                        if a.spells.len() > 16 {
+                            a.spells = merge_spells(std::mem::take(&mut a.spells));
+                        }
+                    }
+                }
             }
         }
     }
     let mut out = GovernanceGraph::new();
     out.weighting = graph.weighting;
     out.horizon = graph.horizon;
+    let mut index = vec![usize::MAX; nodes.len()];
     let mut touched = vec![false; nodes.len()];
-    for &(u, v) in shared.keys() {
+    for &(u, v) in acc.keys() {
         touched[u] = true;
         touched[v] = true;
     }
     for (i, n) in nodes.iter().enumerate() {
-        if spec.keep.contains(&n.kind) && (spec.keep_isolated || touched[i]) {
-            let _ = out.add_node(n.clone());
+        if spec.keep.contains(&n.kind)
+            && (spec.keep_isolated || touched[i])
+            && let Ok(j) = out.add_node(n.clone())
+        {
+            index[i] = j;
         }
     }
-    for ((u, v), vias) in shared {
-        let mut distinct: Vec<usize> = vias.iter().map(|(w, _)| *w).collect();
-        distinct.sort_unstable();
-        distinct.dedup();
-        let count = distinct.len() as f64;
-        for (via, spells) in vias {
-            let base = EdgeSpec::new(nodes[u].id.clone(), nodes[v].id.clone(), EdgeKind::SharedMembership)
-                .with_weight(count)
-                .with_attribute("shared", nodes[via].id.clone());
-            match spells {
-                None => {
-                    let _ = out.add_edge(base);
-                }
-                Some(list) => {
-                    for s in list {
-                        let _ = out.add_edge(base.clone().with_interval(s.from, s.to));
-                    }
-                }
-            }
+    let mut pairs: Vec<((usize, usize), Acc)> = acc.into_iter().collect();
+    pairs.sort_unstable_by_key(|(k, _)| *k);
+    for ((u, v), a) in pairs {
+        let mut ids: Vec<&str> = a.shared.iter().map(|&w| nodes[w].id.as_str()).collect();
+        ids.sort_unstable();
+        let mut shared = ids.join("; ");
+        if a.vias as usize > a.shared.len() {
+            shared.push_str(&format!("; … ({} in all)", a.vias));
         }
+        let spells = merge_spells(a.spells);
+        let statement = TieStatement {
+            interval: None,
+            value: f64::from(a.vias),
+            attributes: BTreeMap::from([("shared".to_string(), shared)]),
+        };
+        out.push_tie(Edge {
+            source: index[u],
+            target: index[v],
+            kind: EdgeKind::SharedMembership,
+            undated: spells.is_empty() && a.undated,
+            spells,
+            reciprocal: false,
+            attributes: statement.attributes.clone(),
+            statements: vec![statement],
+        });
     }
     out
 }

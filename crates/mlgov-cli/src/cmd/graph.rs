@@ -339,9 +339,14 @@ fn centrality(ctx: &Ctx, filter: &GraphFilter, sort: SortKey, top: usize) -> Res
         (v, report, rows)
     };
     let (v, report, rows) = run(&view);
-    // The same question with the other treatment of undated ties, for the ranks beside.
-    let other_view = GraphView { include_undated: !view.include_undated, ..view.clone() };
-    let (ov, _, other_rows) = run(&other_view);
+    // The same question with the other treatment of undated ties, for the ranks beside (the
+    // same graph when the layers hold no undated tie).
+    let (ov, other_rows) = if v.undated_in_layers == 0 {
+        (v.clone(), rows.clone())
+    } else {
+        let (ov, _, other_rows) = run(&GraphView { include_undated: !view.include_undated, ..view.clone() });
+        (ov, other_rows)
+    };
     let other_rank = |id: &str| other_rows.iter().position(|r| r.id == id).map(|p| p + 1);
     let shown = if top == 0 { rows.len() } else { top.min(rows.len()) };
     let other_label = if view.include_undated { "without_undated" } else { "with_undated" };
@@ -404,8 +409,8 @@ fn communities(ctx: &Ctx, filter: &GraphFilter, method: MethodArg, seed: u64, ru
     }
     let (lo, hi) = best.modularities.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
     // The same question with the other treatment of undated ties.
-    let ov = view_graph(&full, &GraphView { include_undated: !view.include_undated, ..view.clone() });
-    let other = mg::best_of(&ov.graph.simple_adjacency(), &LouvainConfig { seed, resolution }, runs.max(1), method);
+    let ov = if v.undated_in_layers == 0 { v.clone() } else { view_graph(&full, &GraphView { include_undated: !view.include_undated, ..view.clone() }) };
+    let other = if v.undated_in_layers == 0 { best.clone() } else { mg::best_of(&ov.graph.simple_adjacency(), &LouvainConfig { seed, resolution }, runs.max(1), method) };
     let other_label = if view.include_undated { "without_undated" } else { "with_undated" };
     let value = json!({
         other_label: {"graph": describe(&ov), "modularity": other.best.modularity, "communities": other.best.count},
@@ -534,8 +539,12 @@ fn brokerage(
     let shown = if top == 0 { rows.len() } else { top.min(rows.len()) };
     let names = mg::brokerage::role_names(report.direction);
     // The same question with the other treatment of undated ties: how many triads, who leads.
-    let ov = view_graph(&full, &GraphView { include_undated: !view.include_undated, ..view.clone() });
-    let other = mg::brokerage(&ov.graph, &BrokerageConfig { time_respecting: ov.time_respecting, ..config.clone() }).map_err(|e| CliError::Usage(e.to_string()))?;
+    let ov = if v.undated_in_layers == 0 { v.clone() } else { view_graph(&full, &GraphView { include_undated: !view.include_undated, ..view.clone() }) };
+    let other = if v.undated_in_layers == 0 {
+        report.clone()
+    } else {
+        mg::brokerage(&ov.graph, &BrokerageConfig { time_respecting: ov.time_respecting, ..config.clone() }).map_err(|e| CliError::Usage(e.to_string()))?
+    };
     let mut other_top: Vec<&mg::BrokerageRow> = other.rows.iter().filter(|r| r.roles.total() > 0).collect();
     other_top.sort_by(|a, b| b.roles.total().cmp(&a.roles.total()).then_with(|| a.id.cmp(&b.id)));
     other_top.truncate(5);
