@@ -462,30 +462,34 @@ pub fn view_graph(full: &GovernanceGraph, view: &GraphView) -> ViewGraph {
     let in_layers = |e: &mlgov_graph::Edge| layers.as_ref().is_none_or(|l| l.contains(&e.kind));
     let undated_in_layers = full.edges().iter().filter(|e| in_layers(e) && e.undated).count();
     let undated_left_out = if view.include_undated { 0 } else { undated_in_layers };
-    let mut base = full.clone();
-    base.weighting = view.weighting;
-    let spec = SubgraphSpec {
-        year: view.year,
-        edge_kinds: layers.clone(),
-        node_kinds: None,
-        nodes: NodeSelection::Incident,
-        undated: if view.include_undated { UndatedTies::Include } else { UndatedTies::Exclude },
+    let projection = |mut p: ProjectionSpec| {
+        p.keep_isolated = false;
+        p.include_undated = view.include_undated;
+        let mut g = mlgov_graph::project(full, &p);
+        g.weighting = view.weighting;
+        g
     };
-    let sub = mlgov_graph::subgraph(&base, &spec);
     let (graph, kind_total, what) = match view.on {
         On::Localities => {
-            let mut p = ProjectionSpec::localities_by_networks(view.year);
-            p.keep_isolated = false;
             let total = full.nodes().iter().filter(|n| n.kind == NodeKind::Locality).count();
-            (mlgov_graph::project(&sub, &p), total, "localities tied while they share a network (membership layer projected)".to_string())
+            let what = "localities tied while they share a network (membership layer projected)".to_string();
+            (projection(ProjectionSpec::localities_by_networks(view.year)), total, what)
         }
         On::Networks => {
-            let mut p = ProjectionSpec::networks_by_members(view.year);
-            p.keep_isolated = false;
             let total = full.nodes().iter().filter(|n| n.kind == NodeKind::Network).count();
-            (mlgov_graph::project(&sub, &p), total, "networks tied while they share a member (membership layer projected)".to_string())
+            let what = "networks tied while they share a member (membership layer projected)".to_string();
+            (projection(ProjectionSpec::networks_by_members(view.year)), total, what)
         }
         On::Layers => {
+            let spec = SubgraphSpec {
+                year: view.year,
+                edge_kinds: layers.clone(),
+                node_kinds: None,
+                nodes: NodeSelection::Incident,
+                undated: if view.include_undated { UndatedTies::Include } else { UndatedTies::Exclude },
+            };
+            let mut sub = mlgov_graph::subgraph(full, &spec);
+            sub.weighting = view.weighting;
             let names: Vec<&str> = match &layers {
                 Some(l) => l.iter().map(|k| k.as_str()).collect(),
                 None => {

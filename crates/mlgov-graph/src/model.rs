@@ -456,9 +456,6 @@ pub struct Edge {
     pub reciprocal: bool,
     /// The statements, in the order they were added.
     pub statements: Vec<TieStatement>,
-    /// Attributes merged over the statements: for each key, its distinct values in order,
-    /// joined by `; `.
-    pub attributes: BTreeMap<String, String>,
 }
 
 impl Edge {
@@ -498,21 +495,26 @@ impl Edge {
         }
     }
 
-    /// Adds a statement's attributes to the merged attributes.
-    fn merge_attributes(&mut self, attributes: &BTreeMap<String, String>) {
-        for (k, v) in attributes {
-            match self.attributes.get_mut(k) {
-                Some(existing) => {
-                    if !existing.split("; ").any(|x| x == v) {
-                        existing.push_str("; ");
-                        existing.push_str(v);
+    /// Attributes merged over the statements: for each key, its distinct values in order of
+    /// appearance, joined by `; `.
+    pub fn attributes(&self) -> BTreeMap<String, String> {
+        let mut out: BTreeMap<String, String> = BTreeMap::new();
+        for st in &self.statements {
+            for (k, v) in &st.attributes {
+                match out.get_mut(k) {
+                    Some(existing) => {
+                        if !existing.split("; ").any(|x| x == v) {
+                            existing.push_str("; ");
+                            existing.push_str(v);
+                        }
                     }
-                }
-                None => {
-                    self.attributes.insert(k.clone(), v.clone());
+                    None => {
+                        out.insert(k.clone(), v.clone());
+                    }
                 }
             }
         }
+        out
     }
 }
 
@@ -608,25 +610,21 @@ impl GovernanceGraph {
         if let Some(&i) = self.tie_index.get(&key) {
             let tie = &mut self.edges[i];
             tie.reciprocal |= tie.source != source;
-            tie.merge_attributes(&statement.attributes);
             tie.statements.push(statement);
             let dated: Vec<Interval> = tie.statements.iter().filter_map(|s| s.interval).collect();
             tie.undated = dated.is_empty();
             tie.spells = merge_spells(dated);
             return Ok(i);
         }
-        let mut tie = Edge {
+        let tie = Edge {
             source,
             target,
             kind: spec.kind,
             spells: interval.into_iter().collect(),
             undated: interval.is_none(),
             reciprocal: false,
-            statements: Vec::new(),
-            attributes: BTreeMap::new(),
+            statements: vec![statement],
         };
-        tie.merge_attributes(&statement.attributes);
-        tie.statements.push(statement);
         Ok(self.push_tie(tie))
     }
 

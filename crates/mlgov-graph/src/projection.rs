@@ -10,7 +10,7 @@
 //!
 //! Complexity: O(Σ_v d(v)²) over the via nodes `v`, plus sorting the distinct pairs.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +29,8 @@ pub struct ProjectionSpec {
     pub year: Option<i32>,
     /// Keep kept-kind nodes with no projected tie.
     pub keep_isolated: bool,
+    /// Count undated ties (as holding always).
+    pub include_undated: bool,
 }
 
 impl ProjectionSpec {
@@ -40,6 +42,7 @@ impl ProjectionSpec {
             edge_kinds: Some(BTreeSet::from([EdgeKind::Membership])),
             year,
             keep_isolated: true,
+            include_undated: true,
         }
     }
 
@@ -52,6 +55,7 @@ impl ProjectionSpec {
             edge_kinds: Some(BTreeSet::from([EdgeKind::Membership])),
             year,
             keep_isolated: true,
+            include_undated: true,
         }
     }
 }
@@ -77,7 +81,7 @@ struct Acc {
 /// a projected tie by it) and whose `shared` attribute lists them (the first
 /// [`SHARED_LISTED`], then how many in all).
 ///
-/// Complexity: O(Σ_v d(v)²) hash updates over the via nodes `v`; memory O(distinct pairs).
+/// Complexity: O(Σ_v d(v)²) array updates over the via nodes `v`; memory O(distinct pairs).
 pub fn project(graph: &GovernanceGraph, spec: &ProjectionSpec) -> GovernanceGraph {
     let nodes = graph.nodes();
     // For each via node, the kept nodes tied to it, with the tie.
@@ -86,7 +90,7 @@ pub fn project(graph: &GovernanceGraph, spec: &ProjectionSpec) -> GovernanceGrap
         if spec.edge_kinds.as_ref().is_some_and(|k| !k.contains(&e.kind)) {
             continue;
         }
-        if spec.year.is_some_and(|y| !e.active_in(y)) {
+        if spec.year.is_some_and(|y| !e.active_in(y)) || (e.undated && !spec.include_undated) {
             continue;
         }
         for (a, b) in [(e.source, e.target), (e.target, e.source)] {
@@ -95,40 +99,63 @@ pub fn project(graph: &GovernanceGraph, spec: &ProjectionSpec) -> GovernanceGrap
             }
         }
     }
-    let mut acc: HashMap<(usize, usize), Acc> = HashMap::new();
-    for (via, list) in &members {
-        for (i, &(u, eu)) in list.iter().enumerate() {
-            for &(v, ev) in &list[i + 1..] {
-                if u == v {
+    // One tie per (kept, via) pair even when several layers are counted.
+    for list in members.values_mut() {
+        list.sort_by_key(|&(u, ei)| (u, ei));
+        list.dedup_by_key(|&mut (u, _)| u);
+    }
+    // Pairs are keyed by their nodes in id order; scanning each kept node's via nodes with dense
+    // per-partner accumulators (no hashing, no string comparison per pair).
+    let mut by_id: Vec<usize> = (0..nodes.len()).collect();
+    by_id.sort_by(|&a, &b| nodes[a].id.cmp(&nodes[b].id));
+    let mut rank = vec![0usize; nodes.len()];
+    for (r, &i) in by_id.iter().enumerate() {
+        rank[i] = r;
+    }
+    let mut vias_of: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nodes.len()];
+    for (&via, list) in &members {
+        for &(u, eu) in list {
+            vias_of[u].push((via, eu));
+        }
+    }
+    let mut acc: Vec<Acc> = (0..nodes.len()).map(|_| Acc::default()).collect();
+    let mut touched: Vec<usize> = Vec::new();
+    let mut found: Vec<((usize, usize), Acc)> = Vec::new();
+    for u in 0..nodes.len() {
+        for &(via, eu) in &vias_of[u] {
+            let tu = &graph.edges()[eu];
+            for &(v, ev) in &members[&via] {
+                if rank[v] <= rank[u] {
                     continue;
                 }
-                let (tu, tv) = (&graph.edges()[eu], &graph.edges()[ev]);
-                let spells: Option<Vec<Interval>> = if tu.undated || tv.undated {
-                    None
+                let tv = &graph.edges()[ev];
+                let a = &mut acc[v];
+                if tu.undated || tv.undated {
+                    if a.vias == 0 {
+                        touched.push(v);
+                    }
+                    a.undated = true;
                 } else {
-                    let both: Vec<Interval> =
-                        tu.spells.iter().flat_map(|a| tv.spells.iter().filter_map(move |b| a.intersection(b))).collect();
-                    if both.is_empty() {
+                    let before = a.spells.len();
+                    a.spells.extend(tu.spells.iter().flat_map(|x| tv.spells.iter().filter_map(move |y| x.intersection(y))));
+                    if a.spells.len() == before {
                         continue;
                     }
-                    Some(both)
-                };
-                let key = if nodes[u].id < nodes[v].id { (u, v) } else { (v, u) };
-                let a = acc.entry(key).or_default();
-                a.vias += 1;
-                if a.shared.len() < SHARED_LISTED {
-                    a.shared.push(*via);
-                }
-                match spells {
-                    None => a.undated = true,
-                    Some(list) => {
-                        a.spells.extend(list);
-                        if a.spells.len() > 16 {
-                            a.spells = merge_spells(std::mem::take(&mut a.spells));
-                        }
+                    if a.vias == 0 {
+                        touched.push(v);
+                    }
+                    if a.spells.len() > 16 {
+                        a.spells = merge_spells(std::mem::take(&mut a.spells));
                     }
                 }
+                a.vias += 1;
+                if a.shared.len() < SHARED_LISTED {
+                    a.shared.push(via);
+                }
             }
+        }
+        for v in touched.drain(..) {
+            found.push(((u, v), std::mem::take(&mut acc[v])));
         }
     }
     let mut out = GovernanceGraph::new();
@@ -136,7 +163,7 @@ pub fn project(graph: &GovernanceGraph, spec: &ProjectionSpec) -> GovernanceGrap
     out.horizon = graph.horizon;
     let mut index = vec![usize::MAX; nodes.len()];
     let mut touched = vec![false; nodes.len()];
-    for &(u, v) in acc.keys() {
+    for &((u, v), _) in &found {
         touched[u] = true;
         touched[v] = true;
     }
@@ -148,9 +175,8 @@ pub fn project(graph: &GovernanceGraph, spec: &ProjectionSpec) -> GovernanceGrap
             index[i] = j;
         }
     }
-    let mut pairs: Vec<((usize, usize), Acc)> = acc.into_iter().collect();
-    pairs.sort_unstable_by_key(|(k, _)| *k);
-    for ((u, v), a) in pairs {
+    found.sort_unstable_by_key(|(k, _)| *k);
+    for ((u, v), a) in found {
         let mut ids: Vec<&str> = a.shared.iter().map(|&w| nodes[w].id.as_str()).collect();
         ids.sort_unstable();
         let mut shared = ids.join("; ");
@@ -170,7 +196,6 @@ pub fn project(graph: &GovernanceGraph, spec: &ProjectionSpec) -> GovernanceGrap
             undated: spells.is_empty() && a.undated,
             spells,
             reciprocal: false,
-            attributes: statement.attributes.clone(),
             statements: vec![statement],
         });
     }

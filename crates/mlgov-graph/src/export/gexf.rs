@@ -138,8 +138,9 @@ pub fn to_gexf(graph: &GovernanceGraph, config: &ExportConfig) -> Result<String,
                             ("e_undated".into(), e.undated.to_string()),
                             ("e_running".into(), e.spells.last().is_some_and(|s| s.to.is_none()).to_string()),
                         ];
+                        let attributes = e.attributes();
                         for (i, k) in edge_extras.iter().enumerate() {
-                            if let Some(v) = e.attributes.get(k) {
+                            if let Some(v) = attributes.get(k) {
                                 values.push((format!("e_x{i}"), v.clone()));
                             }
                         }

@@ -105,8 +105,9 @@ pub fn to_graphml(graph: &GovernanceGraph, config: &ExportConfig) -> Result<Stri
                         }
                         data.push(("e_statements".into(), e.statements.len().to_string()));
                         data.push(("e_undated".into(), e.undated.to_string()));
+                        let attributes = e.attributes();
                         for (i, k) in edge_extras.iter().enumerate() {
-                            if let Some(v) = e.attributes.get(k) {
+                            if let Some(v) = attributes.get(k) {
                                 data.push((format!("e_x{i}"), v.clone()));
                             }
                         }

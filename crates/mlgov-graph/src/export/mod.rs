@@ -37,7 +37,8 @@ fn extra_name(key: &str) -> String {
 /// Sorted union of the extra attribute keys of nodes and of edges.
 fn extra_keys(graph: &GovernanceGraph) -> (Vec<String>, Vec<String>) {
     let nodes: BTreeSet<&String> = graph.nodes().iter().flat_map(|n| n.attributes.keys()).collect();
-    let edges: BTreeSet<&String> = graph.edges().iter().flat_map(|e| e.attributes.keys()).collect();
+    let edges: BTreeSet<&String> =
+        graph.edges().iter().flat_map(|e| e.statements.iter().flat_map(|s| s.attributes.keys())).collect();
     (nodes.into_iter().cloned().collect(), edges.into_iter().cloned().collect())
 }
 

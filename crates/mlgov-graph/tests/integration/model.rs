@@ -119,7 +119,7 @@ fn statements_of_one_relation_make_one_tie_with_spells() {
     assert_eq!(g.statement_count(), 4);
     let tie = &g.edges()[0];
     assert_eq!(tie.spells, vec![mlgov_graph::Interval::new(Some(1989), Some(2018))], "adjacent spells merge");
-    assert_eq!(tie.attributes["role"], "member; founder; president");
+    assert_eq!(tie.attributes()["role"], "member; founder; president");
     assert!(!tie.undated);
     use mlgov_graph::Weighting;
     assert_eq!(tie.weight_by(Weighting::None, None), 1.0);

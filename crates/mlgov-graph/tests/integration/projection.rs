@@ -31,7 +31,7 @@ fn weights(g: &GovernanceGraph) -> Vec<(String, String, f64, String)> {
                 g.nodes()[e.source].id.clone(),
                 g.nodes()[e.target].id.clone(),
                 e.value(),
-                e.attributes["shared"].clone(),
+                e.attributes()["shared"].clone(),
             )
         })
         .collect()
