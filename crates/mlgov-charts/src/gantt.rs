@@ -10,7 +10,8 @@ use crate::svg::{OKABE_ITO, escape, fmt_num, text_width, wrap};
 pub struct GanttBar {
     /// Start year.
     pub from: f64,
-    /// End year (inclusive end is the caller's choice; 2015.0..2019.0 spans four years).
+    /// End (exclusive: 2015.0..2019.0 spans the four years 2015–2018, and the hover text says
+    /// "2015–2018"); `None` for still running.
     pub to: Option<f64>,
     /// Text drawn inside or after the bar.
     pub label: Option<String>,
@@ -114,7 +115,10 @@ impl Gantt {
                 let x0 = x(b.from);
                 let x1 = x(b.to.unwrap_or(to));
                 let w = (x1 - x0).max(2.0);
-                let tip = format!("{}: {}–{}{}", r.label, fmt_num(b.from), b.to.map(fmt_num).unwrap_or_default(), b.label.as_ref().map(|l| format!(" ({l})")).unwrap_or_default());
+                // Bars end where the next year starts (1999–2001 is drawn 1999.0..2002.0): the
+                // hover text gives the last year the bar covers, as the tables do.
+                let last = |t: f64| if t.fract() == 0.0 && t > b.from { t - 1.0 } else { t };
+                let tip = format!("{}: {}–{}{}", r.label, fmt_num(b.from), b.to.map(|t| fmt_num(last(t))).unwrap_or_else(|| "ongoing".into()), b.label.as_ref().map(|l| format!(" ({l})")).unwrap_or_default());
                 if b.to.is_none() {
                     let id = format!("fade{i}_{}", (b.from * 10.0) as i64);
                     let _ = writeln!(body, r##"<defs><linearGradient id="{id}"><stop offset="0.7" stop-color="{col}"/><stop offset="1" stop-color="{col}" stop-opacity="0.1"/></linearGradient></defs><rect x="{x0:.1}" y="{:.1}" width="{w:.1}" height="{:.1}" fill="url(#{id})" rx="2"><title>{}</title></rect>"##, ry + 5.0, row_h - 10.0, escape(&tip));
@@ -130,7 +134,7 @@ impl Gantt {
             for m in &r.markers {
                 let mx = x(m.at);
                 let my = ry + row_h / 2.0;
-                let _ = writeln!(body, r##"<path d="M{mx:.1} {:.1}L{:.1} {my:.1}L{mx:.1} {:.1}L{:.1} {my:.1}Z" fill="#111" stroke="#FFF" stroke-width="0.8"><title>{}</title></path>"##, my - 6.0, mx + 6.0, my + 6.0, mx - 6.0, escape(&format!("{} ({})", m.label, fmt_num(m.at))));
+                let _ = writeln!(body, r##"<path d="M{mx:.1} {:.1}L{:.1} {my:.1}L{mx:.1} {:.1}L{:.1} {my:.1}Z" fill="#111" stroke="#FFF" stroke-width="0.8"><title>{}</title></path>"##, my - 6.0, mx + 6.0, my + 6.0, mx - 6.0, escape(&format!("{} ({})", m.label, fmt_num(m.at.floor()))));
             }
         }
         for (k, e) in self.events.iter().enumerate() {

@@ -514,6 +514,30 @@ impl KnowledgeBase {
         v.1
     }
 
+    /// One statement by id, whatever its table: its file, its cells by column (with each
+    /// column's documentation) and its citation.
+    pub fn statement(&self, id: &Id) -> Option<StatementRecord> {
+        struct V<'a>(&'a Id, Option<StatementRecord>);
+        impl TableVisitor for V<'_> {
+            fn table<R: Record>(&mut self, rows: &[R]) {
+                if self.1.is_some() || R::KIND != self.0.kind() {
+                    return;
+                }
+                if let Some(r) = rows.iter().find(|r| r.id() == self.0) {
+                    let cells = r.to_cells();
+                    self.1 = Some(StatementRecord {
+                        file: R::FILE,
+                        fields: R::COLUMNS.iter().zip(cells).map(|(c, v)| (c.name, c.doc, v)).collect(),
+                        citation: r.citation().cloned(),
+                    });
+                }
+            }
+        }
+        let mut v = V(id, None);
+        self.visit(&mut v);
+        v.1
+    }
+
     /// Every citation of statements about `entity` (records whose id is the entity, or that
     /// reference it), as (file, statement id, citation).
     pub fn citations_about(&self, entity: &Id) -> Vec<(&'static str, Id, Citation)> {
@@ -770,4 +794,15 @@ fn disagreeing<'a, T: Record>(items: &[&'a T], differ: impl Fn(&T, &T) -> bool) 
     }
     involved.sort_by(|a, b| a.id().cmp(b.id()));
     involved
+}
+
+/// One statement as stored: see [`KnowledgeBase::statement`].
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct StatementRecord {
+    /// The file (table) it belongs to, `memberships.csv`.
+    pub file: &'static str,
+    /// (column, column documentation, value) in the data format's order.
+    pub fields: Vec<(&'static str, &'static str, String)>,
+    /// Its citation (sources have none).
+    pub citation: Option<Citation>,
 }

@@ -189,9 +189,13 @@ pub fn network_detail(s: &Snapshot, id: &Id) -> NetworkDetail {
     let mut ms: Vec<&Membership> = s.kb.memberships.iter().filter(|m| &m.network == id).collect();
     ms.sort_by(|a, b| a.when.cmp(&b.when).then(s.name(&a.member).cmp(&s.name(&b.member))));
     let years: Vec<i32> = ms.iter().flat_map(|m| [m.when.start_year(), m.when.end_year()]).flatten().collect();
+    // Running memberships are counted up to the latest year any membership statement names, not
+    // only this network's (an open end must not stop the count at the last start year).
+    let horizon = s.kb.memberships.iter().flat_map(|m| [m.when.start_year(), m.when.end_year()]).flatten().max();
+    let running = ms.iter().any(|m| m.when.start_year().is_some() && m.when.end_year().is_none());
     let mut by_year = Vec::new();
     if let (Some(&a), Some(&b)) = (years.iter().min(), years.iter().max()) {
-        let b = b.max(a);
+        let b = if running { horizon.unwrap_or(b).max(b) } else { b.max(a) };
         for y in a..=b {
             let count = ms.iter().filter(|m| m.when.start_year().is_some_and(|f| f <= y) && m.when.end_year().is_none_or(|t| t >= y)).map(|m| &m.member).collect::<BTreeSet<_>>().len();
             by_year.push(YearCount { year: y, count });

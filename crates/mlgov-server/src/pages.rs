@@ -56,6 +56,11 @@ fn opt(o: &Option<String>) -> Cell {
 fn yr(y: Option<i32>) -> String {
     y.map(|y| y.to_string()).unwrap_or_default()
 }
+/// A statement's permanent link, its id as text.
+fn stmt(id: &str) -> Cell {
+    link(id, Some(format!("/statements/{id}")))
+}
+
 fn cite(c: &CitationOut) -> Cell {
     // A locator that quotes its source links to the passage in context; others to the source.
     let href = if mlgov_analysis::quotes::quotations(&c.locator).is_empty() {
@@ -81,6 +86,8 @@ pub struct Table {
     pub csv_href: String,
     /// JSON download URL.
     pub json_href: String,
+    /// CSV with a UTF-8 byte-order mark, for Excel.
+    pub excel_href: String,
 }
 
 pub(crate) fn table(id: &str, caption: impl Into<String>, headers: &[&str], rows: Vec<Vec<Cell>>) -> Table {
@@ -363,7 +370,7 @@ pub fn not_found_page(path: &str) -> Response {
 pub(crate) type PageResult = Result<Response, PageError>;
 
 fn render_html(snap: Option<&Snapshot>, mut page: Page, path: &str, query: Option<&str>) -> String {
-    let base_q: Vec<String> = query.unwrap_or("").split('&').filter(|p| !p.is_empty() && !p.starts_with("download=") && !p.starts_with("format=")).map(str::to_string).collect();
+    let base_q: Vec<String> = query.unwrap_or("").split('&').filter(|p| !p.is_empty() && !p.starts_with("download=") && !p.starts_with("format=") && !p.starts_with("bom=")).map(str::to_string).collect();
     let dl = |id: &str, fmt: &str| {
         let mut q = base_q.clone();
         q.push(format!("download={id}"));
@@ -374,6 +381,7 @@ fn render_html(snap: Option<&Snapshot>, mut page: Page, path: &str, query: Optio
         for tb in &mut s.tables {
             tb.csv_href = dl(&tb.id, "csv");
             tb.json_href = dl(&tb.id, "json");
+            tb.excel_href = format!("{}&bom=true", tb.csv_href);
         }
     }
     page.toc = page.sections.iter().map(|s| Toc { id: s.id.clone(), heading: s.heading.clone() }).collect();
@@ -455,44 +463,91 @@ pub fn carry_param(html: &str, name: &str, value: &str) -> String {
 /// One table of `page` as CSV or JSON (`download=<table id>&format=csv|json` on pages that are
 /// not cached).
 pub(crate) fn download(page: &Page, id: &str, format: &str) -> PageResult {
-    let tb = page.sections.iter().flat_map(|s| s.tables.iter()).find(|tb| tb.id == id)
+    download_as(page, &Download { table: id.to_string(), format: format.to_string(), bom: false }, id)
+}
+
+/// A table asked for as a file: `download=<table id>`, `format=csv|json`, `bom=true` (a UTF-8
+/// byte-order mark, so that Excel opens the CSV as UTF-8).
+#[derive(Clone, Debug)]
+pub(crate) struct Download {
+    table: String,
+    format: String,
+    bom: bool,
+}
+
+fn download_as(page: &Page, d: &Download, stem: &str) -> PageResult {
+    let id = &d.table;
+    let tb = page.sections.iter().flat_map(|s| s.tables.iter()).find(|tb| &tb.id == id)
         .ok_or_else(|| ApiError::field("download", format!("no table {id:?} on this page; expected one of: {}", page.sections.iter().flat_map(|s| s.tables.iter().map(|t| t.id.clone())).collect::<Vec<_>>().join(", "))))?;
-    Ok(download_table(tb, format))
+    Ok(download_table(tb, &d.format, d.bom, stem))
+}
+
+/// The file name of a download, after what it holds: the page's path, the table and the
+/// filters (`/networks/eurocities?year=2010&download=members` → `networks-eurocities-members-year-2010`).
+fn file_stem(path: &str, query: Option<&str>, table: &str) -> String {
+    let mut parts: Vec<String> = path.split('/').filter(|p| !p.is_empty()).map(str::to_string).collect();
+    if parts.last().map(String::as_str) != Some(table) {
+        parts.push(table.to_string());
+    }
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        if !["download", "format", "bom", "page", "per_page"].contains(&k) && !v.is_empty() {
+            parts.push(format!("{k}-{v}"));
+        }
+    }
+    let joined = parts.join("-");
+    let mut out = String::with_capacity(joined.len());
+    for c in mlgov_domain::text::fold(&joined).chars() {
+        let c = if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' };
+        if !(c == '-' && out.ends_with('-')) {
+            out.push(c);
+        }
+    }
+    let out = out.trim_matches('-');
+    if out.is_empty() { "table".to_string() } else { out.chars().take(120).collect() }
 }
 
 /// Renders a page, or one of its tables as CSV/JSON when `download` is asked for.
-fn finish(snap: &Snapshot, page: Page, path: &str, query: Option<&str>, download: Option<(String, String)>) -> PageResult {
-    if let Some((id, format)) = download {
-        return self::download(&page, &id, &format);
+fn finish(snap: &Snapshot, page: Page, path: &str, query: Option<&str>, download: Option<Download>) -> PageResult {
+    if let Some(d) = download {
+        return download_as(&page, &d, &file_stem(path, query, &d.table));
     }
     let html = render_html(Some(snap), page, path, query);
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
+}
+
+/// A period as two cells, first and last year (empty when open), so that a download has
+/// `from` and `to` columns a spreadsheet can sort.
+fn when_cells(w: &crate::wire::WhenOut) -> [Cell; 2] {
+    [n(w.from.clone().unwrap_or_default()), n(w.to.clone().unwrap_or_default())]
 }
 
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
-fn download_table(tb: &Table, format: &str) -> Response {
+fn download_table(tb: &Table, format: &str, bom: bool, stem: &str) -> Response {
     if format == "json" {
         let rows: Vec<serde_json::Map<String, serde_json::Value>> = tb.rows.iter().map(|r| tb.headers.iter().zip(r).map(|(h, c)| (h.clone(), serde_json::Value::String(c.text.clone()))).collect()).collect();
         let body = serde_json::to_vec_pretty(&serde_json::json!({"table": tb.id, "caption": tb.caption, "rows": rows})).unwrap_or_default();
-        return ([(header::CONTENT_TYPE, "application/json".to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}.json\"", tb.id))], body).into_response();
+        return ([(header::CONTENT_TYPE, "application/json".to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{stem}.json\""))], body).into_response();
     }
-    let mut out = tb.headers.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(",");
+    let mut out = if bom { "\u{FEFF}".to_string() } else { String::new() };
+    out.push_str(&tb.headers.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(","));
     out.push('\n');
     for r in &tb.rows {
         out.push_str(&r.iter().map(|c| csv_field(&c.text)).collect::<Vec<_>>().join(","));
         out.push('\n');
     }
-    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}.csv\"", tb.id))], out).into_response()
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{stem}.csv\""))], out).into_response()
 }
 
 /// Reads `download` and `format`.
-fn download_param(p: &mut Params) -> Option<(String, String)> {
-    let d = p.string("download")?;
-    let f = p.choice("format", &["csv", "json"]).unwrap_or_else(|| "csv".into());
-    Some((d, f))
+fn download_param(p: &mut Params) -> Option<Download> {
+    let table = p.string("download")?;
+    let format = p.choice("format", &["csv", "json"]).unwrap_or_else(|| "csv".into());
+    let bom = p.bool("bom").unwrap_or(false);
+    Some(Download { table, format, bom })
 }
 
 fn pager(path: &str, query: Option<&str>, meta: &PageMeta) -> Pager {
@@ -524,6 +579,7 @@ pub fn routes(router: Router<AppState>) -> Router<AppState> {
         .route("/sources", get(sources))
         .route("/sources/{id}", get(source))
         .route("/sources/{id}/passage", get(passage))
+        .route("/statements/{id}", get(statement))
         .route("/conflicts", get(conflicts))
 }
 
@@ -670,12 +726,12 @@ async fn locality(State(st): State<AppState>, who: Option<axum::Extension<mlgov_
     f.tables.push(facts_table("facts", &d.facts));
     page.sections.push(f);
     let mut m = section("memberships", "Memberships");
-    m.tables.push(table("memberships", "Memberships in networks", &["network", "member", "role", "years", "exit", "source"],
-        d.memberships.iter().map(|x| vec![r(&x.network), r(&x.member), t(&x.role), t(&x.when.display), opt(&x.exit_reason), cite(&x.citation)]).collect()));
+    m.tables.push(table("memberships", "Memberships in networks", &["network", "member", "role", "from", "to", "exit", "source", "statement"],
+        d.memberships.iter().map(|x| { let [f, u] = when_cells(&x.when); vec![r(&x.network), r(&x.member), t(&x.role), f, u, opt(&x.exit_reason), cite(&x.citation), stmt(&x.id)] }).collect()));
     page.sections.push(m);
     let mut tm = section("terms", "Office terms");
-    tm.tables.push(table("terms", "Mayors and other office holders", &["person", "office", "party", "orientation", "years", "source"],
-        d.terms.iter().map(|x| vec![r(&x.person), t(&x.office), opt(&x.party), opt(&x.orientation), t(&x.when.display), cite(&x.citation)]).collect()));
+    tm.tables.push(table("terms", "Mayors and other office holders", &["person", "office", "party", "orientation", "from", "to", "source", "statement"],
+        d.terms.iter().map(|x| { let [f, u] = when_cells(&x.when); vec![r(&x.person), t(&x.office), opt(&x.party), opt(&x.orientation), f, u, cite(&x.citation), stmt(&x.id)] }).collect()));
     page.sections.push(tm);
     let tr = convert::trajectory_out(&s, &id, until);
     let mut ph = section("trajectory", "Trajectory phases");
@@ -874,6 +930,7 @@ fn bars_svg(title: &str, points: &[(String, f64)]) -> String {
 async fn network(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q): RawQuery) -> PageResult {
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
+    let year = p.int("year", 1900..=2100).map(|y| y as i32);
     let dl = download_param(&mut p);
     p.finish()?;
     let id = convert::path_id(&s, &raw, IdKind::Network)?;
@@ -904,15 +961,38 @@ async fn network(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q
             }
         }).collect()));
     page.sections.push(ty);
-    let mut mem = section("members", "Members over time");
+    let short = x.acronym.clone().unwrap_or(x.name.clone());
+    let mut mem = section("members", match year { Some(y) => format!("Members in {y}"), None => "Members over time".to_string() });
+    let in_force = |m: &crate::wire::MembershipOut, y: i32| {
+        let year_of = |v: &Option<String>| v.as_deref().and_then(|t| t.get(..4)).and_then(|t| t.parse::<i32>().ok());
+        year_of(&m.when.from).is_some_and(|f| f <= y) && year_of(&m.when.to).is_none_or(|t| t >= y)
+    };
+    if let Some(y) = year {
+        let members: std::collections::BTreeSet<&str> = d.members.iter().filter(|m| in_force(m, y)).map(|m| m.member.id.as_str()).collect();
+        let undated = d.members.iter().filter(|m| m.when.from.is_none()).count();
+        mem.paragraphs.push(format!(
+            "{} members of {short} in {y} (memberships dated to include {y}; still running memberships included){}.",
+            members.len(),
+            if undated > 0 { format!("; {undated} memberships have no start year and are not counted") } else { String::new() }
+        ));
+        mem.links.push(link(&format!("{short} members in {y} on the map"), Some(format!("/map?network={}&year={y}", id.body()))));
+        mem.links.push(link("All years", Some(format!("/networks/{}#members", id.body()))));
+    } else if let Some(last) = d.members_by_year.last() {
+        mem.paragraphs.push(format!("Choose a year to list the members in force then (for example {}).", last.year));
+    }
     if !d.members_by_year.is_empty() {
         let pts: Vec<(String, f64)> = d.members_by_year.iter().map(|y| (y.year.to_string(), y.count as f64)).collect();
-        mem.figure = Some(Figure { svg: bars_svg(&format!("Members of {} by year", x.acronym.clone().unwrap_or(x.name.clone())), &pts), caption: "Distinct members with a dated membership in force each year.".into(), table_id: Some("members-by-year".into()) });
+        let last = d.members_by_year.last().map(|y| y.year).unwrap_or_default();
+        mem.figure = Some(Figure { svg: bars_svg(&format!("Members of {short} by year"), &pts), caption: format!("Distinct members with a dated membership in force each year; memberships still running are counted up to {last}, the latest year the sources name."), table_id: Some("members-by-year".into()) });
     }
-    mem.tables.push(table("members", "Members, roles and years", &["member", "role", "years", "exit", "source"],
-        d.members.iter().map(|m| vec![r(&m.member), t(&m.role), t(&m.when.display), opt(&m.exit_reason), cite(&m.citation)]).collect()));
+    let listed: Vec<&crate::wire::MembershipOut> = d.members.iter().filter(|m| year.is_none_or(|y| in_force(m, y))).collect();
+    mem.tables.push(table("members", match year { Some(y) => format!("Members of {short} in {y}, roles and years"), None => "Members, roles and years".to_string() }, &["member", "role", "from", "to", "exit", "source", "statement"],
+        listed.iter().map(|m| { let [f, u] = when_cells(&m.when); vec![r(&m.member), t(&m.role), f, u, opt(&m.exit_reason), cite(&m.citation), stmt(&m.id)] }).collect()));
     mem.tables.push(table("members-by-year", "Members by year", &["year", "members"], d.members_by_year.iter().map(|y| vec![n(y.year), n(y.count)]).collect()));
     page.sections.push(mem);
+    page.form = Some(Form { action: format!("/networks/{}", id.body()), label: format!("Members of {short} in a year"), submit: "Show".into(), auto: false, fields: vec![
+        Field { min: Some(1900), max: Some(2100), placeholder: Some("all years".into()), ..input("year", "Year", "number", &year.map(|y| y.to_string()).unwrap_or_default()) },
+    ]});
     // Its members on the map: the same widget and data as /map?network=… (open there to choose a
     // year or another colouring).
     let v = map_view(&s, &MapQuery { network: Some(id.clone()), year: None, colour: MapColour::Network, colour_fallback: false });
@@ -958,9 +1038,9 @@ async fn actor(st: AppState, raw: String, q: Option<String>, kind: IdKind) -> Pa
     about.tables.push(facts_table("facts", &d.facts));
     page.sections.push(about);
     let mut m = section("ties", "Memberships, offices and affiliations");
-    m.tables.push(table("memberships", "Memberships in networks", &["network", "role", "years", "source"], d.memberships.iter().map(|x| vec![r(&x.network), t(&x.role), t(&x.when.display), cite(&x.citation)]).collect()));
-    m.tables.push(table("terms", "Office terms", &["locality", "office", "party", "years", "source"], d.terms.iter().map(|x| vec![r(&x.locality), t(&x.office), opt(&x.party), t(&x.when.display), cite(&x.citation)]).collect()));
-    m.tables.push(table("affiliations", "Affiliations", &["person", "with", "role", "years", "source"], d.affiliations.iter().map(|x| vec![r(&x.person), r(&x.organisation), t(&x.role), t(&x.when.display), cite(&x.citation)]).collect()));
+    m.tables.push(table("memberships", "Memberships in networks", &["network", "role", "from", "to", "source"], d.memberships.iter().map(|x| { let [f, u] = when_cells(&x.when); vec![r(&x.network), t(&x.role), f, u, cite(&x.citation)] }).collect()));
+    m.tables.push(table("terms", "Office terms", &["locality", "office", "party", "from", "to", "source"], d.terms.iter().map(|x| { let [f, u] = when_cells(&x.when); vec![r(&x.locality), t(&x.office), opt(&x.party), f, u, cite(&x.citation)] }).collect()));
+    m.tables.push(table("affiliations", "Affiliations", &["person", "with", "role", "from", "to", "source"], d.affiliations.iter().map(|x| { let [f, u] = when_cells(&x.when); vec![r(&x.person), r(&x.organisation), t(&x.role), f, u, cite(&x.citation)] }).collect()));
     m.tables.push(table("relations", "Relations", &["subject", "relation", "object", "when", "source"], d.relations.iter().map(|x| vec![r(&x.subject), t(x.kind.replace('_', " ")), r(&x.object), t(&x.when.display), cite(&x.citation)]).collect()));
     page.sections.push(m);
     let mut c = section("citations", "Sources of these statements");
@@ -1575,8 +1655,8 @@ async fn analyses(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResu
     let mut ph = section("phases", "Trajectory phases as the authors name them");
     let mut phs: Vec<&mlgov_domain::Phase> = s.kb.phases.iter().collect();
     phs.sort_by(|a, b| a.locality.cmp(&b.locality).then(a.when.cmp(&b.when)));
-    ph.tables.push(table("phases", "Named phases", &["locality", "phase", "kind", "years", "source"],
-        phs.iter().map(|x| { let o = convert::phase(&s, x); vec![r(&o.locality), t(&o.label), opt(&o.kind), t(&o.when.display), cite(&o.citation)] }).collect()));
+    ph.tables.push(table("phases", "Named phases", &["locality", "phase", "kind", "from", "to", "source"],
+        phs.iter().map(|x| { let o = convert::phase(&s, x); let [f, u] = when_cells(&o.when); vec![r(&o.locality), t(&o.label), opt(&o.kind), f, u, cite(&o.citation)] }).collect()));
     page.sections.push(ph);
     let hy = convert::hypotheses_out(&s, window, min_cso);
     let mut hs = section("hypotheses", "Hypotheses on militant networks");
@@ -1642,11 +1722,50 @@ async fn source(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q)
     let all = d.citing;
     let (meta, items) = if dl.is_some() { paginate(all, 1, usize::MAX / 2) } else { paginate(all, page_no, per) };
     let mut c = section("citing", format!("{} statements cite it", meta.total));
-    c.tables.push(table("citing", "Statements citing this source", &["table", "statement", "about", "locator"],
-        items.iter().map(|x| vec![t(&x.table), t(&x.id), x.about.as_ref().map(r).unwrap_or_default(), t(&x.locator)]).collect()));
+    c.tables.push(table("citing", "Statements citing this source (open one for its values and passage)", &["table", "statement", "about", "locator"],
+        items.iter().map(|x| vec![t(x.table.trim_end_matches(".csv").replace('_', " ")), link(&x.id, Some(format!("/statements/{}", x.id))), x.about.as_ref().map(r).unwrap_or_default(), t(&x.locator)]).collect()));
     c.pager = Some(pager(&format!("/sources/{raw}"), q.as_deref(), &meta));
     page.sections.push(c);
     finish(&s, page, &format!("/sources/{raw}"), q.as_deref(), dl)
+}
+
+/// `/statements/{id}`: the permanent page of one statement — its values, what they mean, its
+/// source and locator, the passage it quotes, and the entities it is about.
+async fn statement(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q): RawQuery) -> PageResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let id = Id::parse(&raw).map_err(|e| ApiError::NotFound(format!("{raw:?} is not a statement id: {e}")))?;
+    let rec = s.kb.statement(&id).ok_or_else(|| ApiError::NotFound(format!("no statement {id} in the knowledge base")))?;
+    let table_name = rec.file.trim_end_matches(".csv").replace('_', " ");
+    let mut page = Page { title: format!("Statement {id}"), subtitle: Some(format!("one row of {table_name}")), nav: "sources".into(), ..Page::default() };
+    let mut v = section("values", "What it states");
+    v.tables.push(table("fields", format!("The fields of {id}, as stored"), &["field", "value", "meaning"],
+        rec.fields.iter().filter(|(_, _, value)| !value.is_empty()).map(|(name, doc, value)| {
+            let cell = match Id::parse(value) {
+                Ok(x) if s.exists(&x) => link(&s.name(&x), crate::convert::href(&x)),
+                _ => t(value),
+            };
+            vec![t(name.replace('_', " ")), cell, t(*doc)]
+        }).collect()));
+    page.sections.push(v);
+    let mut c = section("source", "Its source");
+    match &rec.citation {
+        Some(cit) => {
+            let src = s.kb.sources.iter().find(|x| x.id == cit.source);
+            c.pairs.push(("Source".into(), link(&src.map(|x| x.short.clone()).unwrap_or_else(|| cit.source.to_string()), crate::convert::href(&cit.source))));
+            c.pairs.push(("Locator".into(), t(&cit.locator)));
+            if !mlgov_analysis::quotes::quotations(&cit.locator).is_empty() {
+                c.links.push(link("The quoted passage in its context", Some(format!("/sources/{}/passage?locator={}", cit.source.body(), crate::params::encode(&cit.locator)))));
+            }
+            c.links.push(link("Everything this source supports", crate::convert::href(&cit.source)));
+        }
+        None => c.paragraphs.push("A source record: it cites nothing itself.".into()),
+    }
+    page.sections.push(c);
+    let path = format!("/statements/{raw}");
+    finish(&s, page, &path, q.as_deref(), dl)
 }
 
 /// `/sources/{id}/passage?locator=…`: where a locator's quotations stand in the source's text,

@@ -30,8 +30,9 @@ async fn every_page_renders(env: Env) {
         // No request leaves the machine: no absolute http(s) URL in src/href of assets.
         assert!(!html.contains("src=\"http"), "{path} loads a remote script");
         assert!(!html.contains("<link rel=\"stylesheet\" href=\"http"), "{path} loads a remote style");
-        // Every table offers CSV and JSON downloads.
-        assert_eq!(html.matches("<table").count(), html.matches("format=csv").count(), "{path}");
+        // Every table offers CSV (plain and for Excel) and JSON downloads.
+        assert_eq!(html.matches("<table").count(), html.matches("format=csv\"").count(), "{path}");
+        assert_eq!(html.matches("<table").count(), html.matches("bom=true").count(), "{path}");
     }
 }
 
@@ -402,7 +403,72 @@ async fn quoted_locators_open_their_passage_in_context(env: Env) {
     assert!(miss.contains("was not found in the text"));
 }
 
+/// The page's HTML with the escapes of attribute values undone (`&#x2f;` → `/`, `&amp;` → `&`).
+fn unescaped(html: String) -> String {
+    html.replace("&#x2f;", "/").replace("&amp;", "&")
+}
+
+/// Task 7 of the explorer issue: a downloaded table named after its content, with from/to
+/// columns, and a UTF-8 byte-order mark on request (Excel).
+async fn downloads_are_named_after_their_content_with_from_and_to(env: Env) {
+    let r = env.get("/networks/eurocities?year=2010&download=members&format=csv").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-disposition"), Some("attachment; filename=\"networks-eurocities-members-year-2010.csv\""));
+    let text = r.text();
+    assert_eq!(text.lines().next(), Some("member,role,from,to,exit,source,statement"));
+    assert!(!text.starts_with('\u{FEFF}'));
+    let excel = env.get("/networks/eurocities?year=2010&download=members&format=csv&bom=true").await;
+    assert!(excel.body.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 BOM for Excel");
+    let j = env.get("/localities/turin?download=memberships&format=json").await;
+    assert_eq!(j.header("content-disposition"), Some("attachment; filename=\"localities-turin-memberships.json\""));
+    let rows = j.json()["rows"].as_array().unwrap().clone();
+    let euromed = rows.iter().find(|r| r["network"].as_str().unwrap().contains("Euromed")).expect("Turin in Euromed");
+    assert!(euromed["from"].as_str().unwrap().len() == 4 && euromed.get("years").is_none(), "{euromed}");
+}
+
+/// Task 4: the members of a network in a year, counts by year that include running memberships.
+async fn network_members_in_a_year_and_running_memberships_by_year(env: Env) {
+    let html = unescaped(env.get("/networks/eurocities?year=2010").await.text());
+    assert!(html.contains("Members in 2010"), "heading");
+    assert!(html.contains("members of Eurocities in 2010"), "count sentence");
+    assert!(html.contains("/map?network=eurocities&year=2010"), "map of that year");
+    let all = env.get("/networks/anvita?download=members-by-year&format=json").await.json();
+    let years: Vec<i64> = all["rows"].as_array().unwrap().iter().map(|r| r["year"].as_str().unwrap().parse().unwrap()).collect();
+    assert!(years.len() > 1, "ANVITA's running memberships are counted after 2018: {years:?}");
+    let snap = env.state.snapshot();
+    let latest = snap.kb.memberships.iter().flat_map(|m| [m.when.start_year(), m.when.end_year()]).flatten().max().unwrap();
+    assert_eq!(*years.last().unwrap(), i64::from(latest));
+}
+
+/// Task 8: every statement has a permanent page with its values, source and passage.
+async fn statements_have_a_permanent_page_with_source_and_passage(env: Env) {
+    let html = unescaped(env.get("/statements/mem:turin-quartiers-en-crise").await.text());
+    assert!(html.contains("Statement mem:turin-quartiers-en-crise"));
+    assert!(html.contains("1989") && html.contains("2015"), "its values");
+    assert!(html.contains("/networks/quartiers-en-crise"), "the entities it names link to their pages");
+    assert!(html.contains("/sources/caponio-clement-2020/passage?locator="), "its passage");
+    let src = unescaped(env.get("/sources/caponio-clement-2020").await.text());
+    assert!(src.contains("href=\"/statements/mem:turin-quartiers-en-crise\""), "source pages link to each statement");
+    let locality = unescaped(env.get("/localities/turin").await.text());
+    assert!(locality.contains("href=\"/statements/mem:turin-quartiers-en-crise\""), "membership rows link to their statement");
+    assert_eq!(env.get("/statements/mem:no-such-statement").await.status, 404);
+    assert_eq!(env.get("/statements/not-an-id").await.status, 404);
+}
+
+/// Task 1: the Gantt's hover text ends in the same year as the table, events are named.
+async fn gantt_hover_text_matches_the_table(env: Env) {
+    let html = env.get("/localities/saint-etienne").await.text();
+    let svg = &html[html.find("<svg").unwrap()..html.find("</svg>").unwrap()];
+    assert!(svg.contains("Euromed") && svg.contains("1999–2001</title>"), "bar hover ends in 2001 like the table");
+    assert!(!svg.contains("1999–2002</title>"));
+    assert!(!svg.contains(" (2015.5)") && !svg.contains("<title> ("), "event diamonds are named");
+}
+
 crate::both_backends!(
+    downloads_are_named_after_their_content_with_from_and_to,
+    network_members_in_a_year_and_running_memberships_by_year,
+    statements_have_a_permanent_page_with_source_and_passage,
+    gantt_hover_text_matches_the_table,
     quoted_locators_open_their_passage_in_context,
     interactive_pages_load_the_embedded_bundle,
     every_page_renders,
