@@ -102,6 +102,8 @@ url=$SERVE_URL
 log "GeoJSON read back with geopandas (CLI export and API)"
 mlgov_e2e export --format geojson -o "$e2e_dir/localities.geojson" >/dev/null
 python3 scripts/gis-check.py "$e2e_dir/localities.geojson" "$url"
+log "table downloads read back with pandas (CSV, CSV for Excel, JSON)"
+python3 scripts/downloads-check.py "$url"
 kill "$serve_pid" 2>/dev/null || true
 # <<< browser block
 

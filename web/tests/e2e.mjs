@@ -142,6 +142,42 @@ try {
   check(await page.locator('#traits').count() === 1, 'network page shows the typology traits');
   check(await page.locator('#members tbody tr').count() > 0, 'network page lists members');
   await page.screenshot({ path: `${shots}/network.png`, fullPage: true });
+  // Task 4: the members of a network in a chosen year, from its page (list, count and map).
+  await page.goto(`${base}/networks/eurocities`);
+  await page.fill('#f-year', '2010');
+  await Promise.all([page.waitForURL(/year=2010/), page.locator('form.filters button[type="submit"]').click()]);
+  check((await page.locator('#members-h').textContent()).includes('Members in 2010'), 'task 4: the network page lists its members in 2010');
+  const memberRows = await page.locator('#members tbody tr').allTextContents();
+  check(memberRows.length > 0, 'task 4: members in force that year are listed');
+  check(memberRows.some((r) => r.includes('Barcelona')) && !memberRows.some((r) => r.includes('Turin')), 'task 4: Barcelona (founder, 1989–) is listed; Turin, whose membership is undated, is not');
+  check((await page.locator('#members').first().textContent()).includes('no start year and are not counted'), 'task 4: the page says undated memberships are not counted');
+  check(await page.locator('a[href*="/map?network=eurocities"][href*="year=2010"]').count() === 1, 'task 4: a link shows those members on the map');
+  const byYear = await page.locator('#members-by-year tbody tr').allTextContents();
+  check(byYear.length > 0 && /20(1[89]|2[0-9])/.test(byYear[byYear.length - 1]), 'task 4: counts by year run past the last start year (running memberships)');
+  // Task 7: a downloaded table named after its content, from/to columns, a CSV for Excel.
+  const dl = await page.evaluate(async () => {
+    const a = document.querySelector('table#members caption a[href*="bom=true"]');
+    const r = await fetch(a.href);
+    const buf = new Uint8Array(await r.arrayBuffer());
+    return { disposition: r.headers.get('content-disposition'), bom: buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf, head: new TextDecoder().decode(buf.slice(3, 60)) };
+  });
+  check(dl.disposition.includes('networks-eurocities-members-year-2010.csv'), `task 7: the download is named after its content (${dl.disposition})`);
+  check(dl.bom && dl.head.startsWith('member,role,from,to'), 'task 7: the CSV for Excel has a UTF-8 mark and from/to columns');
+  // Task 8: from a statement, its source and passage through its permanent link.
+  await page.goto(`${base}/localities/turin`);
+  await Promise.all([page.waitForURL('**/statements/**'), page.locator('#memberships a[href="/statements/mem:turin-quartiers-en-crise"]').first().click()]);
+  check((await page.locator('h1').textContent()).includes('mem:turin-quartiers-en-crise'), 'task 8: a membership row opens its statement page');
+  check((await page.locator('#fields').textContent()).includes('2015'), 'task 8: the statement page shows its values');
+  await Promise.all([page.waitForURL('**/passage**'), page.locator('#source a', { hasText: 'passage' }).first().click()]);
+  check(await page.locator('mark').count() > 0, 'task 8: the passage opens with the quoted words marked');
+  await page.screenshot({ path: `${shots}/statement-passage.png`, fullPage: true });
+  // Task 1: a locality's Gantt: hover text ends in the table's year, events have names.
+  await page.goto(`${base}/localities/saint-etienne`);
+  const titles = await page.locator('#timeline svg title').allTextContents();
+  const euromedTip = titles.find((x) => x.includes('Euromed'));
+  const euromedRow = await page.locator('#timeline-rows tr', { hasText: 'Euromed' }).first().textContent();
+  check(euromedTip && euromedTip.includes('1999–2001') && euromedRow.includes('2001'), `task 1: the Euromed bar's hover ends in 2001 like the table (${euromedTip})`);
+  check(!titles.some((x) => /^\s*\(\d/.test(x)), 'task 1: every event diamond has a name');
   // Survey: the synthetic dataset's release, labelled; choose another published table
   // (auto-submits; state in the URL).
   await page.goto(`${base}/survey?survey=demo-synth`);
