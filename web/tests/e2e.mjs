@@ -171,6 +171,15 @@ try {
   await Promise.all([page.waitForURL('**/passage**'), page.locator('#source a', { hasText: 'passage' }).first().click()]);
   check(await page.locator('mark').count() > 0, 'task 8: the passage opens with the quoted words marked');
   await page.screenshot({ path: `${shots}/statement-passage.png`, fullPage: true });
+  // Task 2: from Turin's profile, compare with Saint-Étienne on one shared timeline.
+  await page.goto(`${base}/localities/turin`);
+  await Promise.all([page.waitForURL('**/compare?l1=turin'), page.locator('a', { hasText: 'Compare with…' }).first().click()]);
+  await page.selectOption('#f-l2', 'saint-etienne');
+  await Promise.all([page.waitForURL(/l2=saint-etienne/), page.locator('form.filters button[type="submit"]').click()]);
+  const shared = await page.locator('#timeline svg').textContent();
+  check(shared.includes('Turin: ') && shared.includes('Saint-Étienne: '), 'task 2: both localities on one timeline');
+  check(shared.includes('URBACT'), "task 2: all memberships by default (Saint-Étienne's URBACT)");
+  await page.screenshot({ path: `${shots}/compare.png`, fullPage: true });
   // Task 1: a locality's Gantt: hover text ends in the table's year, events have names.
   await page.goto(`${base}/localities/saint-etienne`);
   const titles = await page.locator('#timeline svg title').allTextContents();

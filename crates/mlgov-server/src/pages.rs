@@ -576,6 +576,7 @@ pub fn routes(router: Router<AppState>) -> Router<AppState> {
         .route("/survey", get(survey_page))
         .route("/diffusion", get(diffusion))
         .route("/analyses", get(analyses))
+        .route("/compare", get(compare_page))
         .route("/sources", get(sources))
         .route("/sources/{id}", get(source))
         .route("/sources/{id}/passage", get(passage))
@@ -714,6 +715,7 @@ async fn locality(State(st): State<AppState>, who: Option<axum::Extension<mlgov_
     if !d.aliases.is_empty() { about.pairs.push(("Also known as".into(), t(d.aliases.join(", ")))) }
     if let Some(pr) = &d.parent { about.pairs.push(("Part of".into(), r(pr))) }
     about.pairs.push(("Record source".into(), cite(&d.citation)));
+    about.links.push(link("Compare with…", Some(format!("/compare?l1={}", id.body()))));
     about.links.push(link("JSON of this profile", Some(format!("/api/v1/localities/{}", id.body()))));
     page.sections.push(about);
     let tl = convert::timeline(&s, &id);
@@ -1600,26 +1602,115 @@ async fn diffusion(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageRes
     finish(&s, page, "/diffusion", q.as_deref(), dl)
 }
 
+/// Localities named by the user (names, aliases or ids, accents optional), distinct, with a
+/// sentence for each name that does not resolve: a page that compares never fails on them.
+fn pick_localities<'a>(s: &Snapshot, names: impl Iterator<Item = &'a str>) -> (Vec<Id>, Vec<String>) {
+    let mut ids: Vec<Id> = Vec::new();
+    let mut problems: Vec<String> = Vec::new();
+    for name in names.map(str::trim).filter(|n| !n.is_empty()) {
+        match s.index.resolve(name, &[IdKind::Locality]) {
+            mlgov_domain::Resolution::Found(id) if !ids.contains(&id) => ids.push(id),
+            mlgov_domain::Resolution::Found(_) => {}
+            mlgov_domain::Resolution::Ambiguous(c) => problems.push(format!("“{name}” names several localities: {}", c.iter().map(|(_, d)| d.clone()).collect::<Vec<_>>().join(", "))),
+            mlgov_domain::Resolution::NotFound => problems.push(format!("no locality named “{name}”")),
+        }
+    }
+    (ids, problems)
+}
+
+/// `/compare?l1=…&l2=…&l3=…&l4=…`: two to four localities on one shared timeline of their
+/// memberships (all of them, with roles) and their mayors, picked from lists; then each one's
+/// table, side by side in the page order.
+async fn compare_page(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let picked: Vec<String> = ["l1", "l2", "l3", "l4"].iter().filter_map(|k| p.string(k)).filter(|v| !v.trim().is_empty()).collect();
+    let table3 = p.bool("table3").unwrap_or(false);
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let (ids, problems) = pick_localities(&s, picked.iter().map(String::as_str));
+    let mut page = Page { title: "Compare localities".into(), nav: "analyses".into(), ..Page::default() };
+    page.lead.push("Two to four localities on one shared timeline: every membership with its role, and the mayors, as the sources date them.".into());
+    let mut choices: Vec<(String, String)> = s.kb.localities.iter().map(|l| (l.id.body().to_string(), s.name(&l.id))).collect();
+    choices.sort_by(|a, b| mlgov_domain::fold(&a.1).cmp(&mlgov_domain::fold(&b.1)));
+    let value = |i: usize| ids.get(i).map(|x| x.body().to_string()).unwrap_or_default();
+    let mut fields: Vec<Field> = (0..4).map(|i| {
+        let mut opts = vec![(String::new(), if i < 2 { "choose a locality".to_string() } else { "(none)".to_string() })];
+        opts.extend(choices.iter().cloned());
+        select(&format!("l{}", i + 1), &format!("Locality {}", i + 1), &value(i), opts)
+    }).collect();
+    fields.push(select("table3", "Memberships", if table3 { "true" } else { "false" }, vec![("false".into(), "all, with roles".into()), ("true".into(), "only those of Caponio & Clément's Table 3".into())]));
+    page.form = Some(Form { action: "/compare".into(), label: "Localities to compare".into(), submit: "Compare".into(), auto: false, fields });
+    if !problems.is_empty() {
+        page.notice = Some(problems.join("; "));
+    } else if ids.len() < 2 {
+        page.notice = Some(if ids.len() == 1 { format!("Choose at least one more locality to compare with {}.", s.name(&ids[0])) } else { "Choose two to four localities.".to_string() });
+    }
+    if ids.len() >= 2 {
+        let cmp = convert::compare(&s, &ids, table3);
+        let first = cmp.localities.iter().flat_map(|c| c.memberships.iter().filter_map(|m| m.from).chain(c.mayors.iter().filter_map(|m| m.from))).min().unwrap_or(2000);
+        let last = cmp.localities.iter().flat_map(|c| c.memberships.iter().flat_map(|m| [m.from, m.to]).chain(c.mayors.iter().flat_map(|m| [m.from, m.to]))).flatten().max().unwrap_or(first).max(first);
+        let mut rows = Vec::new();
+        for (k, col) in cmp.localities.iter().enumerate() {
+            for m in col.mayors.iter().filter(|m| m.from.is_some()) {
+                rows.push(mlgov_charts::GanttRow { label: crate::svg::short(&format!("{}: mayor {}", col.locality.name, m.name), 40), bars: vec![mlgov_charts::GanttBar { from: m.from.unwrap_or(first) as f64, to: m.to.map(|t| t as f64 + 1.0), label: None, colour: 2 * k + 1 }], markers: vec![] });
+            }
+            for m in col.memberships.iter().filter(|m| m.from.is_some()) {
+                let label = format!("{}: {} ({})", col.locality.name, m.network.name, m.role.replace('_', " "));
+                rows.push(mlgov_charts::GanttRow { label: crate::svg::short(&label, 40), bars: vec![mlgov_charts::GanttBar { from: m.from.unwrap_or(first) as f64, to: m.to.map(|t| t as f64 + 1.0), label: None, colour: 2 * k }], markers: vec![] });
+            }
+        }
+        let names: Vec<String> = cmp.localities.iter().map(|c| c.locality.name.clone()).collect();
+        let chart = mlgov_charts::Gantt {
+            title: format!("{} on one timeline", names.join(", ")),
+            subtitle: Some(format!("{first}–{last}; memberships and mayors with dated starts; bars fading out are still running")),
+            synthetic: false,
+            from: first as f64,
+            to: last as f64 + 1.0,
+            rows,
+            events: vec![],
+            legend: names.iter().enumerate().flat_map(|(k, n)| [(format!("{n}: membership"), 2 * k), (format!("{n}: mayor"), 2 * k + 1)]).collect(),
+        };
+        let mut tl = section("timeline", "On one timeline");
+        tl.figure = Some(Figure { svg: strip_prolog(&chart.render()), caption: format!("Memberships and mayors of {} on a shared axis (the tables below list every row, the undated included).", names.join(", ")), table_id: Some("compare-1".into()) });
+        page.sections.push(tl);
+        let mut c = section("compare", "Each locality");
+        for (i, col) in cmp.localities.iter().enumerate() {
+            let undated = col.memberships.iter().filter(|m| m.from.is_none()).count();
+            c.tables.push(table(&format!("compare-{}", i + 1), format!("{}: memberships{}", col.locality.name, if undated > 0 { format!(" ({undated} without a start year, not on the timeline)") } else { String::new() }), &["network", "role", "from", "to", "via", "source"],
+                col.memberships.iter().map(|m| vec![r(&m.network), t(m.role.replace('_', " ")), n(yr(m.from)), n(yr(m.to)), opt(&m.via), t(&m.source)]).collect()));
+            c.tables.push(table(&format!("mayors-{}", i + 1), format!("{}: mayors", col.locality.name), &["mayor", "party", "orientation", "from", "to"],
+                col.mayors.iter().map(|m| vec![t(&m.name), opt(&m.party), opt(&m.orientation), n(yr(m.from)), n(yr(m.to))]).collect()));
+        }
+        page.sections.push(c);
+    }
+    finish(&s, page, "/compare", q.as_deref(), dl)
+}
+
 async fn analyses(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
     let compare = p.string("compare").unwrap_or_else(|| "Turin,Saint-Etienne".into());
-    let table3 = p.bool("table3").unwrap_or(true);
+    let table3 = p.bool("table3").unwrap_or(false);
     let window = p.int("window", 0..=50).unwrap_or(5) as i32;
     let min_cso = p.int("min_cso", 0..=100).unwrap_or(2) as usize;
-    let ids = api::resolve_localities(&s, &mut p, Some(&compare));
+    let (ids, problems) = pick_localities(&s, compare.split(','));
     let dl = download_param(&mut p);
     p.finish()?;
     let mut page = Page { title: "Analyses".into(), nav: "analyses".into(), ..Page::default() };
+    if !problems.is_empty() || ids.len() < 2 {
+        page.notice = Some(format!("Comparison: {}", if problems.is_empty() { "name at least two localities, separated by commas".to_string() } else { problems.join("; ") }));
+    }
     page.lead.push("The papers' tables reproduced from the statements: the Turin / Saint-Étienne comparison, Whole-COMM cross-tabs, national configurations, named phases, the hypotheses on militant networks and the typology of every network.".into());
     page.form = Some(Form { action: "/analyses".into(), label: "Settings".into(), submit: "Update".into(), auto: false, fields: vec![
         Field { placeholder: Some("Turin,Saint-Etienne".into()), ..input("compare", "Compare (comma-separated)", "text", &compare) },
-        select("table3", "Memberships", if table3 { "true" } else { "false" }, vec![("true".into(), "Table 3 only".into()), ("false".into(), "all, with roles".into())]),
+        select("table3", "Memberships", if table3 { "true" } else { "false" }, vec![("false".into(), "all, with roles".into()), ("true".into(), "Table 3 only".into())]),
         Field { min: Some(0), max: Some(50), ..input("window", "H1 window (years)", "number", &window.to_string()) },
         Field { min: Some(0), max: Some(100), ..input("min_cso", "H2 civil-society threshold", "number", &min_cso.to_string()) },
     ]});
     let cmp = convert::compare(&s, &ids, table3);
     let mut c = section("compare", "Localities side by side");
+    c.links.push(link("Compare them on one timeline", Some(format!("/compare?{}", ids.iter().enumerate().map(|(i, x)| format!("l{}={}", i + 1, x.body())).collect::<Vec<_>>().join("&")))));
     for (i, col) in cmp.localities.iter().enumerate() {
         c.tables.push(table(&format!("compare-{}", i + 1), format!("{}: memberships{}", col.locality.name, if col.mode.is_empty() { String::new() } else { format!(" (mode: {})", col.mode.join(", ").replace('_', " ")) }), &["network", "role", "from", "to", "via", "source"],
             col.memberships.iter().map(|m| vec![r(&m.network), t(&m.role), n(yr(m.from)), n(yr(m.to)), opt(&m.via), t(&m.source)]).collect()));

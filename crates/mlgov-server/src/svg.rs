@@ -86,7 +86,7 @@ fn shorten_labels(rows: &mut [GanttRow], t: &TimelineOut, max: usize) {
 }
 
 /// Shortens a label to `max` characters with an ellipsis.
-fn short(s: &str, max: usize) -> String {
+pub(crate) fn short(s: &str, max: usize) -> String {
     if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max - 1).collect::<String>().trim_end()) }
 }
 

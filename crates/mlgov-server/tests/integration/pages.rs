@@ -464,7 +464,27 @@ async fn gantt_hover_text_matches_the_table(env: Env) {
     assert!(!svg.contains(" (2015.5)") && !svg.contains("<title> ("), "event diamonds are named");
 }
 
+/// Task 2: localities side by side on one shared timeline, from a profile's "Compare with…".
+async fn localities_compare_on_one_timeline(env: Env) {
+    let turin = unescaped(env.get("/localities/turin").await.text());
+    assert!(turin.contains("href=\"/compare?l1=turin\""), "a profile links to the comparison");
+    let one = env.get("/compare?l1=turin").await;
+    assert_eq!(one.status, 200, "one locality is not an error");
+    assert!(one.text().contains("Choose at least one more locality to compare with Turin"));
+    let two = env.get("/compare?l1=turin&l2=saint-etienne").await.text();
+    let svg = &two[two.find("<svg").unwrap()..two.find("</svg>").unwrap()];
+    assert!(svg.contains("Turin: ") && svg.contains("Saint-Étienne: "), "both on one timeline");
+    assert!(svg.contains("URBACT"), "all memberships by default (Saint-Étienne's URBACT is not in Table 3)");
+    assert!(two.contains("id=\"compare-1\"") && two.contains("id=\"compare-2\""));
+    let typo = env.get("/compare?l1=turin&l2=atlantis").await;
+    assert_eq!(typo.status, 200);
+    assert!(typo.text().contains("no locality named “atlantis”"));
+    let analyses = env.get("/analyses?compare=Turin").await;
+    assert_eq!(analyses.status, 200, "the Analyses page survives a single name");
+}
+
 crate::both_backends!(
+    localities_compare_on_one_timeline,
     downloads_are_named_after_their_content_with_from_and_to,
     network_members_in_a_year_and_running_memberships_by_year,
     statements_have_a_permanent_page_with_source_and_passage,
