@@ -94,7 +94,7 @@ pub fn sourced_size_class(kb: &KnowledgeBase, id: &Id) -> Sourced {
     Sourced {
         value: th.classify(pop).to_string(),
         status: ASSUMED,
-        source: format!("no source states it; derived from the population of {}{year} ({}) with mlgov's default thresholds: small town from {}, medium town from {} (file 004), large city from {} (an mlgov assumption)",
+        source: format!("no source states it; derived from the population of {}{year} ({}) with mlgov's default thresholds: small town from {}, medium town from {} (Pettrachin 2023), large city from {} (an mlgov assumption)",
             thousands(pop), cite(kb, &f.citation), thousands(th.small_town_min), thousands(th.medium_town_min), thousands(th.large_city_min)),
     }
 }

@@ -50,6 +50,10 @@ pub(crate) fn link(s: impl Into<String>, href: Option<String>) -> Cell {
 fn r(e: &EntityRef) -> Cell {
     link(e.name.clone(), e.href.clone())
 }
+/// A vocabulary code in words (`formal_only` → "formal only", `opted_out` → "opted out").
+fn code(s: &str) -> Cell {
+    t(s.replace('_', " "))
+}
 fn opt(o: &Option<String>) -> Cell {
     t(o.clone().unwrap_or_default())
 }
@@ -392,7 +396,7 @@ fn render_html(snap: Option<&Snapshot>, mut page: Page, path: &str, query: Optio
     if let Some(d) = &page.data_json {
         page.data_json = Some(d.replace("</", "<\\/"));
     }
-    let counts_line = snap.map(|s| format!("{} localities, {} networks, {} statements from {} sources", s.kb.localities.len(), s.kb.networks.len(), s.kb.statement_count(), s.kb.sources.len())).unwrap_or_default();
+    let counts_line = snap.map(|s| format!("Data: {} localities, {} networks, {} statements from {} sources.", s.kb.localities.len(), s.kb.networks.len(), s.kb.statement_count(), s.kb.sources.len())).unwrap_or_default();
     let as_of = snap.and_then(|s| s.as_of.clone());
     // The same page of the current base: this path and query (the middleware took `as_of` out).
     let current = match query.filter(|q| !q.is_empty()) {
@@ -621,7 +625,25 @@ async fn home(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
         "sources" => Some("/sources".to_string()),
         _ => None,
     };
-    counts.tables.push(table("counts", "Records per table", &["table", "records"], ov.counts.iter().filter(|(_, v)| **v > 0).map(|(k, v)| vec![link(k.clone(), href_of(k)), n(v)]).collect()));
+    // What each table holds, in words (the internal table names stay in the downloads' file names).
+    let words = |k: &str| -> String { match k {
+        "localities" => "localities (municipalities, towns, rural areas)",
+        "networks" => "city networks and their working groups",
+        "organisations" => "organisations (NGOs, governments, foundations, EU bodies)",
+        "persons" => "persons (mayors, officials, activists)",
+        "memberships" => "memberships of localities in networks",
+        "terms" => "office terms (mayors, deputy mayors)",
+        "affiliations" => "persons' posts in organisations",
+        "relations" => "ties between organisations and networks (funding, partnership, support…)",
+        "events" => "events (crises, elections, meetings)",
+        "facts" => "dated facts (population, scale, founding, policy outcome…)",
+        "phases" => "trajectory phases named by the authors",
+        "practices" => "good practices",
+        "adoptions" => "adoptions of practices by localities",
+        "sources" => "sources (papers, reports, datasets)",
+        other => other,
+    }.to_string() };
+    counts.tables.push(table("counts", "Records by kind", &["kind of record", "records"], ov.counts.iter().filter(|(_, v)| **v > 0).map(|(k, v)| vec![link(words(k), href_of(k)), n(v)]).collect()));
     page.sections.push(counts);
     let mut top = section("networks", "Networks with the most members");
     let mut nets = NetworkFilter { country: None, scale: None, origin: None, year: None, q: None }.apply(&s);
@@ -729,7 +751,7 @@ async fn locality(State(st): State<AppState>, who: Option<axum::Extension<mlgov_
     page.sections.push(f);
     let mut m = section("memberships", "Memberships");
     m.tables.push(table("memberships", "Memberships in networks", &["network", "member", "role", "from", "to", "exit", "source", "statement"],
-        d.memberships.iter().map(|x| { let [f, u] = when_cells(&x.when); vec![r(&x.network), r(&x.member), t(&x.role), f, u, opt(&x.exit_reason), cite(&x.citation), stmt(&x.id)] }).collect()));
+        d.memberships.iter().map(|x| { let [f, u] = when_cells(&x.when); vec![r(&x.network), r(&x.member), code(&x.role), f, u, code(x.exit_reason.as_deref().unwrap_or_default()), cite(&x.citation), stmt(&x.id)] }).collect()));
     page.sections.push(m);
     let mut tm = section("terms", "Office terms");
     tm.tables.push(table("terms", "Mayors and other office holders", &["person", "office", "party", "orientation", "from", "to", "source", "statement"],
@@ -989,7 +1011,7 @@ async fn network(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q
     }
     let listed: Vec<&crate::wire::MembershipOut> = d.members.iter().filter(|m| year.is_none_or(|y| in_force(m, y))).collect();
     mem.tables.push(table("members", match year { Some(y) => format!("Members of {short} in {y}, roles and years"), None => "Members, roles and years".to_string() }, &["member", "role", "from", "to", "exit", "source", "statement"],
-        listed.iter().map(|m| { let [f, u] = when_cells(&m.when); vec![r(&m.member), t(&m.role), f, u, opt(&m.exit_reason), cite(&m.citation), stmt(&m.id)] }).collect()));
+        listed.iter().map(|m| { let [f, u] = when_cells(&m.when); vec![r(&m.member), code(&m.role), f, u, code(m.exit_reason.as_deref().unwrap_or_default()), cite(&m.citation), stmt(&m.id)] }).collect()));
     mem.tables.push(table("members-by-year", "Members by year", &["year", "members"], d.members_by_year.iter().map(|y| vec![n(y.year), n(y.count)]).collect()));
     page.sections.push(mem);
     page.form = Some(Form { action: format!("/networks/{}", id.body()), label: format!("Members of {short} in a year"), submit: "Show".into(), auto: false, fields: vec![
@@ -1040,7 +1062,7 @@ async fn actor(st: AppState, raw: String, q: Option<String>, kind: IdKind) -> Pa
     about.tables.push(facts_table("facts", &d.facts));
     page.sections.push(about);
     let mut m = section("ties", "Memberships, offices and affiliations");
-    m.tables.push(table("memberships", "Memberships in networks", &["network", "role", "from", "to", "source"], d.memberships.iter().map(|x| { let [f, u] = when_cells(&x.when); vec![r(&x.network), t(&x.role), f, u, cite(&x.citation)] }).collect()));
+    m.tables.push(table("memberships", "Memberships in networks", &["network", "role", "from", "to", "source"], d.memberships.iter().map(|x| { let [f, u] = when_cells(&x.when); vec![r(&x.network), code(&x.role), f, u, cite(&x.citation)] }).collect()));
     m.tables.push(table("terms", "Office terms", &["locality", "office", "party", "from", "to", "source"], d.terms.iter().map(|x| { let [f, u] = when_cells(&x.when); vec![r(&x.locality), t(&x.office), opt(&x.party), f, u, cite(&x.citation)] }).collect()));
     m.tables.push(table("affiliations", "Affiliations", &["person", "with", "role", "from", "to", "source"], d.affiliations.iter().map(|x| { let [f, u] = when_cells(&x.when); vec![r(&x.person), r(&x.organisation), t(&x.role), f, u, cite(&x.citation)] }).collect()));
     m.tables.push(table("relations", "Relations", &["subject", "relation", "object", "when", "source"], d.relations.iter().map(|x| vec![r(&x.subject), t(x.kind.replace('_', " ")), r(&x.object), t(&x.when.display), cite(&x.citation)]).collect()));
