@@ -126,6 +126,9 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         .layer(middleware::from_fn(api_error_envelope))
         .layer(middleware::map_response(error_envelope))
+        // gzip or brotli when the client accepts it (pages, JSON, CSV, the bundle); the
+        // default predicate leaves small bodies and images alone.
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }
 

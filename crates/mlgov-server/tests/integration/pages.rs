@@ -483,7 +483,20 @@ async fn localities_compare_on_one_timeline(env: Env) {
     assert_eq!(analyses.status, 200, "the Analyses page survives a single name");
 }
 
+/// Pages, JSON and downloads are compressed when the client accepts it.
+async fn responses_are_compressed_when_accepted(env: Env) {
+    for (enc, path) in [("gzip", "/localities/turin"), ("br", "/api/v1/localities"), ("gzip", "/localities/turin?download=memberships&format=csv")] {
+        let r = env.request("GET", path, &[("Accept-Encoding", enc)], b"").await;
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("content-encoding"), Some(enc), "{path}");
+        let plain = env.get(path).await;
+        assert!(plain.header("content-encoding").is_none());
+        assert!(r.body.len() * 2 < plain.body.len(), "{path}: {} compressed vs {} plain bytes", r.body.len(), plain.body.len());
+    }
+}
+
 crate::both_backends!(
+    responses_are_compressed_when_accepted,
     localities_compare_on_one_timeline,
     downloads_are_named_after_their_content_with_from_and_to,
     network_members_in_a_year_and_running_memberships_by_year,
