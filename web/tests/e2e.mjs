@@ -180,6 +180,15 @@ try {
   check(shared.includes('Turin: ') && shared.includes('Saint-Étienne: '), 'task 2: both localities on one timeline');
   check(shared.includes('URBACT'), "task 2: all memberships by default (Saint-Étienne's URBACT)");
   await page.screenshot({ path: `${shots}/compare.png`, fullPage: true });
+  // Task 3: which networks are militant, on what evidence and coverage (home → Networks → position).
+  await page.goto(`${base}/`);
+  await Promise.all([page.waitForURL('**/networks'), page.locator('header a, nav a', { hasText: 'Networks' }).first().click()]);
+  await Promise.all([page.waitForURL(/position=militant/), page.selectOption('#f-position', 'militant')]);
+  const militant = await page.locator('#networks tbody tr').allTextContents();
+  check(militant.length > 0 && militant.some((r) => r.includes('Association Nationale des Villes et Territoires Accueillants') && r.includes('of 4') && r.includes('agrees')), 'task 3: ANVITA is listed as militant with its traits observed and the paper agreeing');
+  check(!militant.some((r) => r.includes('Eurocities')), 'task 3: sponsored Eurocities is not');
+  check((await page.locator('#positions').textContent()).includes('sponsored'), 'task 3: counts by position are shown');
+  await page.screenshot({ path: `${shots}/networks-militant.png`, fullPage: true });
   // Task 1: a locality's Gantt: hover text ends in the table's year, events have names.
   await page.goto(`${base}/localities/saint-etienne`);
   const titles = await page.locator('#timeline svg title').allTextContents();

@@ -73,6 +73,7 @@ impl LocalityFilter {
 }
 
 /// Filters of the network list.
+#[derive(Clone, Debug, Default)]
 pub struct NetworkFilter {
     /// Country fact.
     pub country: Option<String>,
@@ -84,7 +85,12 @@ pub struct NetworkFilter {
     pub year: Option<i32>,
     /// Name contains.
     pub q: Option<String>,
+    /// Computed position class: sponsored, intermediate, militant, unknown.
+    pub position: Option<String>,
 }
+
+/// Position classes on the sponsored ↔ militant spectrum, in order.
+pub const POSITIONS: [&str; 4] = ["sponsored", "intermediate", "militant", "unknown"];
 
 impl NetworkFilter {
     /// Reads the filters.
@@ -95,6 +101,7 @@ impl NetworkFilter {
             origin: p.choice("origin", &["sponsored", "grassroots", "mixed"]),
             year: p.int("year", 1800..=2200).map(|y| y as i32),
             q: p.string("q"),
+            position: p.choice("position", &POSITIONS),
         }
     }
 
@@ -108,7 +115,7 @@ impl NetworkFilter {
                 && self.origin.as_ref().is_none_or(|c| has(Property::Origin, c))
                 && self.year.is_none_or(|y| year_of(&n.id, Property::Founded).is_none_or(|a| a <= y) && year_of(&n.id, Property::Ended).is_none_or(|b| b >= y))
                 && (name_matches(&n.name, &self.q) || n.acronym.as_deref().is_some_and(|a| name_matches(a, &self.q)))
-        }).map(|n| convert::network_summary(s, n)).collect();
+        }).map(|n| convert::network_summary(s, n)).filter(|n| self.position.as_ref().is_none_or(|p| &n.class == p)).collect();
         v.sort_by(|a, b| fold(&a.name).cmp(&fold(&b.name)));
         v
     }
@@ -185,6 +192,7 @@ pub async fn get_trajectory(State(st): State<AppState>, Path(id): Path<String>, 
         ("country" = Option<String>, Query, description = "Country fact (ISO code)"),
         ("scale" = Option<String>, Query, description = "local, subnational, national, continental, global"),
         ("origin" = Option<String>, Query, description = "sponsored, grassroots, mixed"),
+        ("position" = Option<String>, Query, description = "computed position on the sponsored ↔ militant spectrum: sponsored, intermediate, militant, unknown"),
         ("year" = Option<i32>, Query, description = "Active that year (founded ≤ year ≤ ended)"),
         ("q" = Option<String>, Query, description = "Name or acronym contains"),
     ),

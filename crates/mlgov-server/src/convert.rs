@@ -168,7 +168,7 @@ pub fn network_summary(s: &Snapshot, n: &Network) -> NetworkSummary {
 pub fn typology_out(s: &Snapshot, id: &Id) -> TypologyOut {
     let t = typology::network_typology(&s.kb, id);
     TypologyOut {
-        network: eref(s, id), position: t.position, class: t.class, coverage: t.coverage, paper: t.paper, agreement: t.agreement, explanation: t.explanation,
+        network: eref(s, id), position: t.position, class: t.class, computed_class: t.computed_class, class_from: t.class_from, coverage: t.coverage, paper: t.paper, agreement: t.agreement, explanation: t.explanation,
         traits: t.traits.into_iter().map(|tr| TraitOut {
             name: tr.name.to_string(), value: tr.value, score: tr.score,
             evidence: tr.evidence.into_iter().map(|e| EvidenceOut { statement: e.statement, score: e.score, id: e.id, source: e.source }).collect(),

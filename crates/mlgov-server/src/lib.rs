@@ -165,6 +165,9 @@ async fn as_of(State(st): State<AppState>, req: Request, next: Next) -> Response
     let mut inner = Request::new(body);
     *inner.method_mut() = parts.method;
     *inner.headers_mut() = parts.headers;
+    // The inner app must answer uncompressed: its page is rewritten below (links keep the
+    // version), and the outer layer compresses the result.
+    inner.headers_mut().remove(axum::http::header::ACCEPT_ENCODING);
     *inner.version_mut() = parts.version;
     *inner.uri_mut() = match uri.parse() {
         Ok(u) => u,

@@ -646,7 +646,7 @@ async fn home(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
     counts.tables.push(table("counts", "Records by kind", &["kind of record", "records"], ov.counts.iter().filter(|(_, v)| **v > 0).map(|(k, v)| vec![link(words(k), href_of(k)), n(v)]).collect()));
     page.sections.push(counts);
     let mut top = section("networks", "Networks with the most members");
-    let mut nets = NetworkFilter { country: None, scale: None, origin: None, year: None, q: None }.apply(&s);
+    let mut nets = NetworkFilter::default().apply(&s);
     nets.sort_by(|a, b| b.members.cmp(&a.members).then(a.name.cmp(&b.name)));
     top.tables.push(table("top-networks", "Networks by number of members", &["network", "kind", "members", "position"], nets.iter().take(10).map(|x| vec![link(&x.name, Some(x.href.clone())), t(&x.kind), n(x.members), t(&x.class)]).collect()));
     page.sections.push(top);
@@ -908,27 +908,68 @@ async fn networks(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResu
     let mut p = Params::parse(q.as_deref());
     let (page_no, per) = p.pagination(100);
     let f = NetworkFilter::parse(&mut p);
+    let sort = p.choice("sort", &["name", "members", "position", "founded", "coverage"]).unwrap_or_else(|| "name".into());
     let dl = download_param(&mut p);
     p.finish()?;
     let mut page = Page { title: "Networks".into(), nav: "networks".into(), ..Page::default() };
-    page.lead.push("City networks, programmes, campaigns and platforms, with their computed position on the sponsored ↔ militant spectrum (Lacroix, Furri & Hombert 2022).".into());
+    page.lead.push("City networks, programmes, campaigns and platforms, with their computed position on the sponsored ↔ militant spectrum (Lacroix, Furri & Hombert 2022): the mean of four traits (stated origin, scale, institutionalisation, focus), given only when at least two are observed, beside the paper's own placement.".into());
     page.form = Some(Form {
         action: "/networks".into(), label: "Filter networks".into(), submit: "Filter".into(), auto: true,
         fields: vec![
             input("q", "Name contains", "search", f.q.as_deref().unwrap_or("")),
+            select("position", "Position", f.position.as_deref().unwrap_or(""), any_opts("any position", api::POSITIONS.map(String::from))),
             select("scale", "Scale", f.scale.as_deref().unwrap_or(""), any_opts("any scale", api::SCALES.map(String::from))),
             select("origin", "Stated origin", f.origin.as_deref().unwrap_or(""), any_opts("any origin", ["sponsored", "grassroots", "mixed"].map(String::from))),
             Field { min: Some(1900), max: Some(2100), ..input("year", "Active in", "number", &f.year.map(|y| y.to_string()).unwrap_or_default()) },
+            select("sort", "Sort by", &sort, [("name", "name"), ("members", "members (most first)"), ("position", "position (most militant first)"), ("coverage", "traits observed (most first)"), ("founded", "founding year")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()),
         ],
     });
     let all = f.apply(&s);
+    // Facets: how many of the matching networks fall in each position class, each a filter link.
+    let mut facets = section("facets", "Positions among these networks (the paper's placement where a source gives one, else the traits')");
+    let without_position = NetworkFilter { position: None, ..f.clone() }.apply(&s);
+    facets.tables.push(table("positions", "Matching networks by position (select one to filter)", &["position", "networks"],
+        api::POSITIONS.iter().map(|c| {
+            let k = without_position.iter().filter(|x| x.class == *c).count();
+            let mut q: Vec<String> = query_pairs(q.as_deref()).into_iter().filter(|(k, _)| k != "position" && k != "page").map(|(k, v)| format!("{k}={}", crate::params::encode(&v))).collect();
+            q.push(format!("position={c}"));
+            vec![link(*c, Some(format!("/networks?{}", q.join("&")))), n(k)]
+        }).collect()));
+    page.sections.push(facets);
+    let typ: std::collections::HashMap<String, crate::wire::TypologyOut> = all.iter().filter_map(|x| Id::parse(&x.id).ok()).map(|id| (id.to_string(), convert::typology_out(&s, &id))).collect();
+    let mut all = all;
+    let position_of = |x: &NetworkSummary| typ.get(&x.id).and_then(|t| t.position);
+    match sort.as_str() {
+        "members" => all.sort_by(|a, b| b.members.cmp(&a.members)),
+        "position" => all.sort_by(|a, b| position_of(b).unwrap_or(f64::NEG_INFINITY).total_cmp(&position_of(a).unwrap_or(f64::NEG_INFINITY))),
+        "coverage" => all.sort_by(|a, b| typ.get(&b.id).map(|t| t.coverage).cmp(&typ.get(&a.id).map(|t| t.coverage))),
+        "founded" => all.sort_by(|a, b| a.founded.first().cmp(&b.founded.first()).then(a.founded.is_empty().cmp(&b.founded.is_empty()))),
+        _ => {}
+    }
     let (meta, items) = if dl.is_some() { paginate(all, 1, usize::MAX / 2) } else { paginate(all, page_no, per) };
     let mut sec = section("list", "Networks");
-    sec.tables.push(table("networks", "Networks matching the filters", &["network", "kind", "scale", "origin", "founded", "members", "position"],
-        items.iter().map(|x| vec![link(&x.name, Some(x.href.clone())), t(&x.kind), t(x.scale.join(" / ")), t(x.origin.join(" / ")), t(x.founded.join(" / ")), n(x.members), t(&x.class)]).collect()));
+    sec.tables.push(table("networks", "Networks matching the filters: position (−1 sponsored … +1 militant) with the traits it rests on, and the paper's placement", &["network", "kind", "scale", "origin", "founded", "members", "position", "traits give", "traits observed", "paper's placement", "agreement"],
+        items.iter().map(|x| {
+            let ty = typ.get(&x.id);
+            vec![
+                link(&x.name, Some(x.href.clone())), code(&x.kind), t(x.scale.join(" / ")), t(x.origin.join(" / ")), t(x.founded.join(" / ")), n(x.members),
+                n(ty.and_then(|t| t.position).map(|p| format!("{p:+.2}")).unwrap_or_default()), t(ty.map(|t| t.computed_class.clone()).unwrap_or_default()),
+                link(format!("{} of 4", ty.map(|t| t.coverage).unwrap_or(0)), Some(format!("{}#typology", x.href))),
+                t(ty.map(|t| t.paper.iter().map(|p| p.value.clone()).collect::<Vec<_>>().join(", ")).unwrap_or_default()),
+                t(ty.map(|t| t.agreement.clone()).unwrap_or_default()),
+            ]
+        }).collect()));
     sec.pager = Some(pager("/networks", q.as_deref(), &meta));
     page.sections.push(sec);
     finish(&s, page, "/networks", q.as_deref(), dl)
+}
+
+/// The query's pairs, decoded.
+fn query_pairs(q: Option<&str>) -> Vec<(String, String)> {
+    q.unwrap_or("").split('&').filter(|x| !x.is_empty()).map(|x| {
+        let (k, v) = x.split_once('=').unwrap_or((x, ""));
+        (k.to_string(), crate::params::decode(v))
+    }).collect()
 }
 
 fn bars_svg(title: &str, points: &[(String, f64)]) -> String {

@@ -323,8 +323,13 @@ pub struct TypologyOut {
     pub network: EntityRef,
     /// Mean of the known traits (−1 … +1), only with at least two observed.
     pub position: Option<f64>,
-    /// sponsored, intermediate, militant or unknown.
+    /// sponsored, intermediate, militant or unknown: the paper's placement when a source places
+    /// the network, else what the traits give.
     pub class: String,
+    /// What the traits alone give.
+    pub computed_class: String,
+    /// `paper` or `traits`: where `class` comes from.
+    pub class_from: String,
     /// Observed traits, k of 4.
     pub coverage: usize,
     /// The sources' own placements (value, citation with the quote, note).
