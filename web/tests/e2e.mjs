@@ -189,6 +189,14 @@ try {
   check(!militant.some((r) => r.includes('Eurocities')), 'task 3: sponsored Eurocities is not');
   check((await page.locator('#positions').textContent()).includes('sponsored'), 'task 3: counts by position are shown');
   await page.screenshot({ path: `${shots}/networks-militant.png`, fullPage: true });
+  // Task 6: a diffusion what-if with a plain verdict and who adopts.
+  await page.goto(`${base}/diffusion`);
+  await page.selectOption('#f-scenario', 'integration_officers');
+  await Promise.all([page.waitForURL(/scenario=integration_officers/), page.locator('form.filters button[type="submit"]').click()]);
+  const verdict = await page.locator('#verdict').textContent();
+  check(verdict.includes('integration mandate') && verdict.includes('95 % interval'), 'task 6: the verdict says what changed and how sure');
+  check(await page.locator('#adopters tbody tr').count() > 0, 'task 6: who adopts is listed');
+  check(!(await page.locator('main').textContent()).includes('integration_officers'), 'task 6: no raw scenario code in the page');
   // Task 1: a locality's Gantt: hover text ends in the table's year, events have names.
   await page.goto(`${base}/localities/saint-etienne`);
   const titles = await page.locator('#timeline svg title').allTextContents();

@@ -90,8 +90,10 @@ pub fn run(s: &Snapshot, q: &DiffusionQuery) -> Result<DiffusionOut, ApiError> {
         return Err(ApiError::InvalidData("no initial adopter is a node of the diffusion graph".into(), vec![]));
     }
     let mut notes = vec!["Scenario exploration under assumed tie strengths (membership and relation frequency 3 of 5); the sources hold no adoption data.".to_string()];
+    let mut scenario_label = "as things are (baseline)".to_string();
     let interventions = match q.scenario.as_str() {
         "integration_officers" => {
+            scenario_label = "every locality gets an official with an integration mandate".to_string();
             let nodes: Vec<String> = s.kb.localities.iter().map(|l| l.id.to_string()).filter(|k| mapping.graph.node_id(k).is_some()).collect();
             notes.push(format!("Every locality ({}) gets an official with an integration mandate.", nodes.len()));
             vec![Intervention::SetAttributes { nodes, set: EnablingFactors { integration_officer: Some(true), ..EnablingFactors::default() } }]
@@ -100,6 +102,7 @@ pub fn run(s: &Snapshot, q: &DiffusionQuery) -> Result<DiffusionOut, ApiError> {
             let net = q.network.clone().or_else(|| s.kb.networks.iter().max_by_key(|n| s.kb.memberships.iter().filter(|m| m.network == n.id).count()).map(|n| n.id.clone()));
             let Some(net) = net else { return Err(ApiError::InvalidData("no network to join".into(), vec![])) };
             notes.push(format!("{} joins {}.", s.name(&seeds[0]), s.name(&net)));
+            scenario_label = format!("{} joins {}", s.name(&seeds[0]), s.name(&net));
             vec![Intervention::JoinNetwork { locality: seeds[0].to_string(), network: net.to_string(), frequency: 3.0 }]
         }
         _ => Vec::new(),
@@ -112,11 +115,18 @@ pub fn run(s: &Snapshot, q: &DiffusionQuery) -> Result<DiffusionOut, ApiError> {
     };
     let r = d::simulate(&graph, &sim, None).map_err(bad)?;
     let curve: Vec<CurvePoint> = r.curve.iter().map(|c| CurvePoint { step: c.step as usize, mean: c.mean, low: c.band.low, high: c.band.high }).collect();
+    let mut adopters: Vec<AdopterOut> = r
+        .nodes
+        .iter()
+        .filter(|n| !n.seed && !n.carrier && n.runs_active > 0)
+        .filter_map(|n| Id::parse(&n.key).ok().map(|id| AdopterOut { entity: crate::convert::eref(s, &id), probability: n.probability }))
+        .collect();
+    adopters.sort_by(|a, b| b.probability.total_cmp(&a.probability).then(a.entity.name.cmp(&b.entity.name)));
     Ok(DiffusionOut {
         practice: q.practice.as_ref().map(|p| crate::convert::eref(s, p)),
         model: q.model.clone(), scenario: q.scenario.clone(),
         seeds: seeds.iter().map(|i| crate::convert::eref(s, i)).collect(), runs: q.runs as usize, nodes: graph.node_count(),
-        final_mean: curve.last().map(|c| c.mean).unwrap_or(0.0), curve, notes,
+        final_mean: r.final_adopters.mean, final_sd: r.final_adopters.sd, adopter_nodes: r.adopter_nodes, scenario_label, adopters, curve, notes,
     })
 }
 

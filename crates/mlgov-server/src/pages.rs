@@ -1644,10 +1644,14 @@ async fn diffusion(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageRes
     if s.kb.practices.is_empty() {
         page.lead.push("The knowledge base records no practices yet, so the simulation starts from a chosen locality.".into());
     }
-    let mut series: Vec<(&str, &[CurvePoint])> = vec![("baseline", &base.curve)];
-    if let Some(sc) = &scen { series.push((sc.scenario.as_str(), &sc.curve)) }
+    let seeds_named = base.seeds.iter().map(|x| x.name.clone()).collect::<Vec<_>>().join(", ");
+    let mut verdict = section("verdict", "What the what-if changes");
+    verdict.paragraphs.push(diffusion_verdict(&base, scen.as_ref(), &seeds_named));
+    page.sections.push(verdict);
+    let mut series: Vec<(&str, &[CurvePoint])> = vec![("as things are", &base.curve)];
+    if let Some(sc) = &scen { series.push((sc.scenario_label.as_str(), &sc.curve)) }
     let mut fig = section("curves", "Adoption curves");
-    fig.paragraphs.push(format!("Initial adopter(s): {}; {} runs of the {} model over {} nodes.", base.seeds.iter().map(|x| x.name.clone()).collect::<Vec<_>>().join(", "), base.runs, if base.model == "lt" { "linear threshold" } else { "independent cascade" }, base.nodes));
+    fig.paragraphs.push(format!("Initial adopter(s): {seeds_named}; {} runs of the {} model over {} actors that can adopt (localities and organisations; networks relay without adopting).", base.runs, if base.model == "lt" { "linear threshold" } else { "independent cascade" }, base.adopter_nodes));
     for note in scen.as_ref().unwrap_or(&base).notes.iter() { fig.paragraphs.push(note.clone()) }
     fig.figure = Some(Figure { svg: svg::curves("Mean adopters per step with 95 % band", &series), caption: "Mean number of adopting nodes per step across Monte Carlo runs, with the 2.5–97.5 % band.".into(), table_id: Some("curve".into()) });
     let mut rows = Vec::new();
@@ -1659,10 +1663,54 @@ async fn diffusion(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageRes
         }
         rows.push(row);
     }
-    let headers: Vec<&str> = if scen.is_some() { vec!["step", "baseline mean", "low", "high", "scenario mean", "low", "high"] } else { vec!["step", "mean", "low", "high"] };
-    fig.tables.push(table("curve", "Adoption per step", &headers, rows));
+    let headers: Vec<&str> = if scen.is_some() { vec!["step", "as things are: mean", "low", "high", "what-if: mean", "low", "high"] } else { vec!["step", "mean", "low", "high"] };
+    fig.tables.push(table("curve", "Adopters per step (mean and 95 % band across runs)", &headers, rows));
     page.sections.push(fig);
+    let mut who = section("who", "Who adopts");
+    let names: std::collections::BTreeMap<&str, (f64, f64)> = {
+        let mut m: std::collections::BTreeMap<&str, (f64, f64)> = Default::default();
+        for a in &base.adopters { m.entry(a.entity.id.as_str()).or_default().0 = a.probability; }
+        if let Some(sc) = &scen { for a in &sc.adopters { m.entry(a.entity.id.as_str()).or_default().1 = a.probability; } }
+        m
+    };
+    let entity = |id: &str| base.adopters.iter().chain(scen.iter().flat_map(|x| x.adopters.iter())).find(|a| a.entity.id == id).map(|a| a.entity.clone());
+    let mut rows: Vec<(f64, Vec<Cell>)> = names.iter().filter_map(|(id, (b, w))| {
+        let e = entity(id)?;
+        let mut row = vec![r(&e), n(format!("{:.0} %", b * 100.0))];
+        if scen.is_some() { row.push(n(format!("{:.0} %", w * 100.0))); }
+        Some((b.max(*w), row))
+    }).collect();
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let head: Vec<&str> = if scen.is_some() { vec!["actor", "adopts as things are (share of runs)", "adopts in the what-if"] } else { vec!["actor", "adopts (share of runs)"] };
+    if rows.is_empty() {
+        who.paragraphs.push("Nobody beyond the initial adopter(s) adopts in any run.".into());
+    }
+    who.tables.push(table("adopters", "Actors that adopt in at least one run, most likely first", &head, rows.into_iter().map(|x| x.1).collect()));
+    page.sections.push(who);
     finish(&s, page, "/diffusion", q.as_deref(), dl)
+}
+
+/// The what-if in one sentence: what changed, by how much, and how sure (the difference of the
+/// mean final adopters with a 95 % interval from the runs' spread, independent runs assumed).
+fn diffusion_verdict(base: &crate::wire::DiffusionOut, scen: Option<&crate::wire::DiffusionOut>, seeds: &str) -> String {
+    let reach = format!("Starting from {seeds}, a practice reaches on average {:.1} further actors out of {} ({} runs)", (base.final_mean - base.seeds.len() as f64).max(0.0), base.adopter_nodes, base.runs);
+    let Some(sc) = scen else {
+        return format!("{reach}. Choose a scenario to see what would change.");
+    };
+    let diff = sc.final_mean - base.final_mean;
+    let se = (base.final_sd.powi(2) / base.runs.max(1) as f64 + sc.final_sd.powi(2) / sc.runs.max(1) as f64).sqrt();
+    let (lo, hi) = (diff - 1.96 * se, diff + 1.96 * se);
+    let sure = if lo > 0.0 {
+        "a clear increase: the whole 95 % interval is above zero"
+    } else if hi < 0.0 {
+        "a clear decrease: the whole 95 % interval is below zero"
+    } else {
+        "no clear difference: the 95 % interval includes zero"
+    };
+    format!(
+        "If {}, a practice adopted by {seeds} ends with {:.2} adopters on average instead of {:.2} as things are: a difference of {diff:+.2} (95 % interval {lo:+.2} to {hi:+.2}) — {sure}. {reach} as things are.",
+        sc.scenario_label, sc.final_mean, base.final_mean
+    )
 }
 
 /// Localities named by the user (names, aliases or ids, accents optional), distinct, with a

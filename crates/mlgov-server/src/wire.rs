@@ -1004,6 +1004,15 @@ pub struct GraphOut {
     pub node_kinds: Vec<String>,
 }
 
+/// A node that adopts in some runs.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AdopterOut {
+    /// The entity.
+    pub entity: EntityRef,
+    /// Share of runs in which it has adopted at the end.
+    pub probability: f64,
+}
+
 /// An estimate with its interval.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct EstimateOut {
@@ -1150,6 +1159,15 @@ pub struct DiffusionOut {
     pub nodes: usize,
     /// Mean final adopters.
     pub final_mean: f64,
+    /// Standard deviation of the final adopters across runs.
+    pub final_sd: f64,
+    /// Nodes that can adopt (localities and organisations; networks only relay).
+    pub adopter_nodes: usize,
+    /// The scenario in words.
+    pub scenario_label: String,
+    /// Who adopts: nodes other than the initial adopters that adopt in at least one run, most
+    /// likely first, with the share of runs in which they do.
+    pub adopters: Vec<AdopterOut>,
     /// Curve.
     pub curve: Vec<CurvePoint>,
     /// Notes.

@@ -524,7 +524,20 @@ async fn networks_filter_by_position_with_counts_coverage_and_the_papers_placeme
     assert_eq!(env.get("/api/v1/networks?position=militant").await.json()["meta"]["total"].as_u64().unwrap() as usize, rows.len());
 }
 
+/// Task 6: a diffusion what-if says what changed, by how much and how sure, and who adopts.
+async fn diffusion_what_if_has_a_plain_verdict_and_lists_who_adopts(env: Env) {
+    let html = env.get("/diffusion?scenario=integration_officers&runs=200").await.text();
+    assert!(html.contains("If every locality gets an official with an integration mandate"), "the what-if in words");
+    assert!(html.contains("95 % interval") && (html.contains("a clear increase") || html.contains("no clear difference") || html.contains("a clear decrease")), "how sure");
+    assert!(html.contains("id=\"adopters\""), "who adopts");
+    assert!(!html.contains("integration_officers<") && !html.contains(">baseline<"), "no raw codes in the page's text");
+    let j = env.get("/api/v1/diffusion?scenario=integration_officers&runs=200").await.json();
+    assert!(j["adopter_nodes"].as_u64().unwrap() > 0 && j["final_sd"].is_f64());
+    assert!(j["adopters"].as_array().unwrap().iter().all(|a| (0.0..=1.0).contains(&a["probability"].as_f64().unwrap())));
+}
+
 crate::both_backends!(
+    diffusion_what_if_has_a_plain_verdict_and_lists_who_adopts,
     networks_filter_by_position_with_counts_coverage_and_the_papers_placement,
     responses_are_compressed_when_accepted,
     localities_compare_on_one_timeline,
