@@ -197,6 +197,13 @@ try {
   check(verdict.includes('integration mandate') && verdict.includes('95 % interval'), 'task 6: the verdict says what changed and how sure');
   check(await page.locator('#adopters tbody tr').count() > 0, 'task 6: who adopts is listed');
   check(!(await page.locator('main').textContent()).includes('integration_officers'), 'task 6: no raw scenario code in the page');
+  // Task 5: survey results for a size class with their uncertainty, periods in words.
+  await page.goto(`${base}/survey?survey=demo-synth`);
+  const tableChoices = await page.locator('#f-table option').allTextContents();
+  check(tableChoices.some((x) => /\d{4}–\d{4}/.test(x)) && !tableChoices.some((x) => /\bp[12]\b/.test(x)), 'task 5: published tables name their period in years, not p1/p2');
+  check((await page.locator('#figure-h').textContent()).match(/\d{4}–\d{4}/) !== null, 'task 5: the figure heading names its period');
+  const small = await page.locator('#estimates tbody tr', { hasText: 'small town' }).first().textContent();
+  check(/\d\.\d{3}.*\d\.\d{3}.*\d\.\d{3}/.test(small) && !/\bp[12]\b/.test(small) && /\d{4}–\d{4}/.test(small), `task 5: a small-town estimate with its interval and its period in years (${small.trim().slice(0, 90)})`);
   // Task 1: a locality's Gantt: hover text ends in the table's year, events have names.
   await page.goto(`${base}/localities/saint-etienne`);
   const titles = await page.locator('#timeline svg title').allTextContents();

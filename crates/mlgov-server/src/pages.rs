@@ -1574,7 +1574,8 @@ async fn survey_page(State(st): State<AppState>, who: Option<axum::Extension<mlg
         fields.push(select("table", "Published table", &out.table, shown.tables.clone()));
     }
     page.form = Some(Form { action: "/survey".into(), label: "Choose the survey and the figures".into(), submit: "Show".into(), auto: true, fields });
-    let mut fig = section("figure", format!("{} ({})", out.title, out.figure));
+    let period = survey::period_words(&shown.table.id, shown.table.analysis, shown.instrument.as_ref());
+    let mut fig = section("figure", format!("{}{period} ({})", out.title, out.figure));
     if let Some(ins) = &shown.instrument {
         for (i, c) in mlgov_survey::charts_for(&shown.table, ins).into_iter().enumerate() {
             let svg = strip_prolog(&c.chart.render());
@@ -1587,13 +1588,18 @@ async fn survey_page(State(st): State<AppState>, who: Option<axum::Extension<mlg
     }
     for note in &out.notes { fig.paragraphs.push(note.clone()) }
     page.sections.push(fig);
+    // Period ids (p1, p2) in words, as the instrument labels them.
+    let period_label = |id: Option<&str>| -> String {
+        let Some(id) = id else { return String::new() };
+        shown.instrument.as_ref().and_then(|ins| ins.periods.iter().find(|p| p.id == id)).map(|p| p.label.clone()).unwrap_or_else(|| id.to_string())
+    };
     let mut tb = section("table", "Estimates");
     let caption = match out.release {
         Some(r) => format!("Estimates with n, localities and 95 % intervals, release {r}: cells below {} respondents suppressed.{synthetic_note}", out.min_cell.unwrap_or(0)),
         None => format!("Estimates with n, localities and 95 % intervals (localities as clusters; live figures).{synthetic_note}"),
     };
     tb.tables.push(table("estimates", caption, &["group", "period", "measure", "statistic", "n", "localities", "mean", "low", "high", "flags"],
-        out.rows.iter().map(|r| vec![t(r.group.join(" · ").replace('_', " ")), opt(&r.period), t(&r.label), t(&r.statistic), n(r.estimate.n.map(|v| v.to_string()).unwrap_or_else(|| "suppressed".into())),
+        out.rows.iter().map(|r| vec![t(r.group.join(" · ").replace('_', " ")), t(period_label(r.period.as_deref())), t(&r.label), t(&r.statistic), n(r.estimate.n.map(|v| v.to_string()).unwrap_or_else(|| "suppressed".into())),
             n(r.estimate.localities.filter(|l| *l > 0).map(|v| v.to_string()).unwrap_or_default()),
             n(r.estimate.mean.map(|x| format!("{x:.3}")).unwrap_or_default()), n(r.estimate.ci_low.map(|x| format!("{x:.3}")).unwrap_or_default()), n(r.estimate.ci_high.map(|x| format!("{x:.3}")).unwrap_or_default()), t(flags(r.estimate.small_n, r.estimate.few_localities))]).collect()));
     page.sections.push(tb);

@@ -458,9 +458,23 @@ pub fn run(s: &Snapshot, who: &Audience, q: &SurveyQuery) -> Result<Shown, ApiEr
         }
         .ok_or_else(|| ApiError::NotFound(format!("release {} of survey {:?} has no such table", r.number, view.name())))?;
         let table = result_table(published, &r.figures);
-        let tables = r.figures.tables.iter().map(|t| (t.id.clone(), format!("{} — by {}", t.title, t.group_by.iter().map(|d| d.id()).collect::<Vec<_>>().join(" × ")))).collect();
-        Ok(Shown { instrument: view.instrument(), choices: r.figures.choices.clone(), view: view.clone(), table, tables })
+        let ins = view.instrument();
+        let tables = r.figures.tables.iter().map(|t| (t.id.clone(), format!("{} — by {}{}", t.title, t.group_by.iter().map(|d| d.id()).collect::<Vec<_>>().join(" × "), period_words(&t.id, t.analysis, ins.as_ref())))).collect();
+        Ok(Shown { instrument: ins, choices: r.figures.choices.clone(), view: view.clone(), table, tables })
     }
+}
+
+/// The period of a published table in words, from its id's period suffix (`…_p2` → ", 2020–2023"
+/// as the instrument labels it), or the two periods a change compares; empty when neither applies.
+pub fn period_words(table_id: &str, analysis: AnalysisKind, ins: Option<&mlgov_survey::Instrument>) -> String {
+    let Some(ins) = ins else { return String::new() };
+    if analysis == AnalysisKind::Change {
+        return match (ins.periods.first(), ins.periods.last()) {
+            (Some(a), Some(b)) if a.id != b.id => format!(", {} compared with {}", b.label, a.label),
+            _ => String::new(),
+        };
+    }
+    ins.periods.iter().find(|p| table_id.ends_with(&format!("_{}", p.id))).map(|p| format!(", {}", p.label)).unwrap_or_default()
 }
 
 /// Why nothing is shown to `who`.

@@ -175,15 +175,15 @@ impl AnalysisKind {
     /// The report figure it corresponds to.
     pub fn figure(self) -> &'static str {
         match self {
-            AnalysisKind::Frequency => "003 Figures 3.1 (panels a–c), 3.4, 3.5",
-            AnalysisKind::ClassAggregates => "003 Figure 3.1 panel d, 3.4, 3.5",
-            AnalysisKind::Change => "003 Figure 3.2",
-            AnalysisKind::Nature => "003 Figure 3.3",
-            AnalysisKind::Lead => "003 section 3.2 ('take the lead')",
-            AnalysisKind::Indexes => "003 Figures 3.6, 3.7",
-            AnalysisKind::Attitudes => "004 'perceptions of public opinion'",
-            AnalysisKind::Responsibility => "004 'perception of being responsible'",
-            AnalysisKind::InformationSources => "004 'sources of information'",
+            AnalysisKind::Frequency => "Schiller et al. 2023, Figures 3.1 (panels a–c), 3.4, 3.5",
+            AnalysisKind::ClassAggregates => "Schiller et al. 2023, Figure 3.1 panel d, 3.4, 3.5",
+            AnalysisKind::Change => "Schiller et al. 2023, Figure 3.2",
+            AnalysisKind::Nature => "Schiller et al. 2023, Figure 3.3",
+            AnalysisKind::Lead => "Schiller et al. 2023, section 3.2 ('take the lead')",
+            AnalysisKind::Indexes => "Schiller et al. 2023, Figures 3.6, 3.7",
+            AnalysisKind::Attitudes => "Pettrachin 2023, 'perceptions of public opinion'",
+            AnalysisKind::Responsibility => "Pettrachin 2023, 'perception of being responsible'",
+            AnalysisKind::InformationSources => "Pettrachin 2023, 'sources of information'",
         }
     }
 }
