@@ -146,11 +146,11 @@ try {
   await page.goto(`${base}/networks/eurocities`);
   await page.fill('#f-year', '2010');
   await Promise.all([page.waitForURL(/year=2010/), page.locator('form.filters button[type="submit"]').click()]);
-  check((await page.locator('#members-h').textContent()).includes('Members in 2010'), 'task 4: the network page lists its members in 2010');
+  check((await page.locator('#members-section-h').textContent()).includes('Members in 2010'), 'task 4: the network page lists its members in 2010');
   const memberRows = await page.locator('#members tbody tr').allTextContents();
   check(memberRows.length > 0, 'task 4: members in force that year are listed');
   check(memberRows.some((r) => r.includes('Barcelona')) && !memberRows.some((r) => r.includes('Turin')), 'task 4: Barcelona (founder, 1989–) is listed; Turin, whose membership is undated, is not');
-  check((await page.locator('#members').first().textContent()).includes('no start year and are not counted'), 'task 4: the page says undated memberships are not counted');
+  check((await page.locator('#members-section').textContent()).includes('no start year and are not counted'), 'task 4: the page says undated memberships are not counted');
   check(await page.locator('a[href*="/map?network=eurocities"][href*="year=2010"]').count() === 1, 'task 4: a link shows those members on the map');
   const byYear = await page.locator('#members-by-year tbody tr').allTextContents();
   check(byYear.length > 0 && /20(1[89]|2[0-9])/.test(byYear[byYear.length - 1]), 'task 4: counts by year run past the last start year (running memberships)');
@@ -373,6 +373,39 @@ try {
   check(await cora.locator('.as-of-banner').count() === 1, 'a page read with as_of says which version it shows');
   const net = cora.locator('main a[href^="/networks/"]').first();
   check(((await net.getAttribute('href')) || '').includes('as_of=cs:1'), 'its links keep the version');
+  // Every page at 1366×900 and at 390×844 (a phone): screenshots, ids unique, no sideways
+  // scrolling of the page, and axe-core's accessibility rules with no serious or critical
+  // violation.
+  const axePath = new URL('../node_modules/axe-core/axe.min.js', import.meta.url).pathname;
+  const everyPage = [
+    ['home', '/'], ['localities', '/localities'], ['locality', '/localities/saint-etienne'], ['networks', '/networks'],
+    ['network', '/networks/eurocities'], ['map', '/map'], ['graph', '/graph'], ['survey', '/survey?survey=demo-synth'],
+    ['diffusion', '/diffusion?scenario=join_network'], ['analyses', '/analyses'], ['compare', '/compare?l1=turin&l2=saint-etienne'],
+    ['sources', '/sources'], ['source', '/sources/caponio-clement-2020'], ['statement', '/statements/mem:turin-quartiers-en-crise'],
+    ['passage', '/sources/caponio-clement-2020/passage?locator=%22founding+member+in+1989%22'], ['conflicts', '/conflicts'],
+    ['search', '/search?q=saint+etienne'], ['changes', '/changes'],
+  ];
+  for (const [width, height] of [[1366, 900], [390, 844]]) {
+    const ctx = await browser.newContext({ viewport: { width, height } });
+    const p = await ctx.newPage();
+    p.on('pageerror', (e) => errors.push(`${p.url()}: ${e.message}`));
+    for (const [name, path] of everyPage) {
+      await p.goto(`${base}${path}`);
+      if (name === 'map' || name === 'graph') await p.waitForTimeout(800);
+      await p.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: true });
+      const dup = await p.evaluate(() => { const seen = new Set(); const d = []; for (const e of document.querySelectorAll('[id]')) { if (seen.has(e.id)) d.push(e.id); seen.add(e.id); } return d; });
+      check(dup.length === 0, `${name} at ${width} px: ids are unique${dup.length ? ` (${dup.slice(0, 5).join(', ')})` : ''}`);
+      const over = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      check(over <= 1, `${name} at ${width} px: no sideways scrolling of the page (${over})`);
+      if (width === 1366) {
+        await p.addScriptTag({ path: axePath });
+        const v = await p.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+          .filter((x) => x.impact === 'serious' || x.impact === 'critical').map((x) => `${x.id} (${x.nodes.length})`));
+        check(v.length === 0, `${name}: axe-core finds no serious or critical violation${v.length ? `: ${v.join(', ')}` : ''}`);
+      }
+    }
+    await ctx.close();
+  }
   // Phone width.
   const phone = await newPage(375);
   await phone.goto(`${base}/localities/saint-etienne`);

@@ -166,6 +166,8 @@ pub struct Section {
     pub forms: Vec<PostForm>,
     /// Paragraphs already rendered as HTML by [`html_marked`] (text escaped, `<mark>` added).
     pub html: Vec<String>,
+    /// Short items shown as badges (a profile's current networks).
+    pub badges: Vec<Cell>,
 }
 
 /// Escapes text for HTML.
@@ -386,6 +388,14 @@ fn render_html(snap: Option<&Snapshot>, mut page: Page, path: &str, query: Optio
             tb.csv_href = dl(&tb.id, "csv");
             tb.json_href = dl(&tb.id, "json");
             tb.excel_href = format!("{}&bom=true", tb.csv_href);
+        }
+    }
+    // Ids are unique on a page: a section named like one of the page's tables (the section
+    // "members" holding the table "members") takes the suffix "-section".
+    let table_ids: std::collections::HashSet<String> = page.sections.iter().flat_map(|s| s.tables.iter().map(|t| t.id.clone())).collect();
+    for sec in &mut page.sections {
+        if table_ids.contains(&sec.id) {
+            sec.id = format!("{}-section", sec.id);
         }
     }
     page.toc = page.sections.iter().map(|s| Toc { id: s.id.clone(), heading: s.heading.clone() }).collect();
@@ -706,6 +716,44 @@ async fn localities(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageRe
     finish(&s, page, "/localities", q.as_deref(), dl)
 }
 
+/// The latest fact of a property (by its date), in words.
+fn latest_fact<'a>(facts: &'a [FactOut], property: &str) -> Option<&'a FactOut> {
+    facts.iter().filter(|f| f.property == property).max_by(|a, b| a.when.from.cmp(&b.when.from).then(a.id.cmp(&b.id)))
+}
+
+/// "In short" at the top of a locality's profile: its mayor, population, size, type and
+/// outcome, its networks now (badges), and how much the sources say.
+fn locality_summary(d: &crate::wire::LocalityDetail) -> Section {
+    let mut sum = section("summary", "In short");
+    let mayor = d.terms.iter().filter(|x| x.office == "mayor").max_by(|a, b| (a.when.to.is_none(), &a.when.from).cmp(&(b.when.to.is_none(), &b.when.from)));
+    if let Some(m) = mayor {
+        let party = m.party.as_ref().map(|p| format!(", {p}")).unwrap_or_default();
+        let label = if m.when.to.is_none() { "Mayor" } else { "Last mayor recorded" };
+        sum.pairs.push((label.into(), link(format!("{} ({}{party})", m.person.name, m.when.display), m.person.href.clone())));
+    }
+    for (property, label) in [("population", "Population"), ("size_class", "Size"), ("typology", "Whole-COMM type"), ("policy_outcome", "Policy outcome"), ("political_orientation", "Political orientation")] {
+        if let Some(f) = latest_fact(&d.facts, property) {
+            let when = if f.when.display.is_empty() { String::new() } else { format!(" ({})", f.when.display) };
+            sum.pairs.push((label.into(), t(format!("{}{when}", f.value_label.replace('_', " ")))));
+        }
+    }
+    let mut now: Vec<&crate::wire::MembershipOut> = d.memberships.iter().filter(|m| m.when.from.is_some() && m.when.to.is_none()).collect();
+    now.sort_by(|a, b| a.network.name.cmp(&b.network.name));
+    now.dedup_by(|a, b| a.network.id == b.network.id);
+    if now.is_empty() {
+        sum.paragraphs.push("No membership the sources date is still running.".into());
+    } else {
+        sum.paragraphs.push(format!("Member now (dated memberships still running) of {} network{}:", now.len(), if now.len() == 1 { "" } else { "s" }));
+        sum.badges = now.iter().map(|m| r(&m.network)).collect();
+    }
+    let networks: std::collections::BTreeSet<&str> = d.memberships.iter().map(|m| m.network.id.as_str()).collect();
+    sum.pairs.push(("In the sources".into(), t(format!(
+        "{} membership statements in {} networks, {} office terms, {} events and {} relations: {} statements in all",
+        d.memberships.len(), networks.len(), d.terms.len(), d.events.len(), d.relations.len(), d.citations.len()
+    ))));
+    sum
+}
+
 fn facts_table(id: &str, facts: &[FactOut]) -> Table {
     table(id, "Facts, each with its source", &["property", "value", "when", "source"],
         facts.iter().map(|f| vec![t(f.property.replace('_', " ")), t(match &f.qualifier { Some(q) => format!("{} ({q})", f.value_label), None => f.value_label.clone() }), t(&f.when.display), cite(&f.citation)]).collect())
@@ -713,7 +761,7 @@ fn facts_table(id: &str, facts: &[FactOut]) -> Table {
 
 fn citations_table(id: &str, cs: &[StatementRef]) -> Table {
     table(id, "Every statement about it, with its source", &["table", "statement", "source", "locator"],
-        cs.iter().map(|c| vec![t(&c.table), t(&c.id), link(&c.short, convert::href(&Id::parse(&c.source).unwrap_or_else(|_| Id::parse("src:unknown").expect("id")))), t(&c.locator)]).collect())
+        cs.iter().map(|c| vec![t(c.table.trim_end_matches(".csv").replace('_', " ")), stmt(&c.id), link(&c.short, convert::href(&Id::parse(&c.source).unwrap_or_else(|_| Id::parse("src:unknown").expect("id")))), t(&c.locator)]).collect())
 }
 
 async fn locality(State(st): State<AppState>, who: Option<axum::Extension<mlgov_auth::Principal>>, Path(raw): Path<String>, RawQuery(q): RawQuery) -> PageResult {
@@ -728,6 +776,7 @@ async fn locality(State(st): State<AppState>, who: Option<axum::Extension<mlgov_
     let l = &d.locality;
     let mut page = Page { title: l.name.clone(), nav: "localities".into(), ..Page::default() };
     page.subtitle = Some(format!("{} in {}{}", l.kind, l.country, l.region.as_ref().map(|r| format!(", {r}")).unwrap_or_default()));
+    page.sections.push(locality_summary(&d));
     if l.anonymised {
         page.notice = Some("The sources anonymise this locality: it is shown only by its public label, without aliases or coordinates.".into());
     }
@@ -1003,6 +1052,14 @@ async fn network(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q
     let x = &d.network;
     let mut page = Page { title: x.name.clone(), nav: "networks".into(), ..Page::default() };
     page.subtitle = Some(format!("{}{} — position on the sponsored ↔ militant spectrum: {}", x.kind, x.acronym.as_ref().map(|a| format!(" ({a})")).unwrap_or_default(), x.class));
+    let mut sum = section("summary", "In short");
+    if !x.founded.is_empty() { sum.pairs.push(("Founded".into(), t(x.founded.join(", ")))) }
+    if !x.scale.is_empty() { sum.pairs.push(("Scale".into(), t(x.scale.join(", ")))) }
+    sum.pairs.push(("Position".into(), t(format!("{}{}", d.typology.class, if d.typology.class_from == "paper" { " (as the sources place it)" } else { " (from its traits)" }))));
+    let running: std::collections::BTreeSet<&str> = d.members.iter().filter(|m| m.when.from.is_some() && m.when.to.is_none()).map(|m| m.member.id.as_str()).collect();
+    let all_members: std::collections::BTreeSet<&str> = d.members.iter().map(|m| m.member.id.as_str()).collect();
+    sum.pairs.push(("Members".into(), t(format!("{} now (dated memberships still running), {} at any time", running.len(), all_members.len()))));
+    page.sections.push(sum);
     let mut about = section("about", "Attributes");
     about.pairs.push(("Id".into(), t(&x.id)));
     if !x.scale.is_empty() { about.pairs.push(("Scale".into(), t(x.scale.join(", ")))) }

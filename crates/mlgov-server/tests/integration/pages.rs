@@ -536,7 +536,20 @@ async fn diffusion_what_if_has_a_plain_verdict_and_lists_who_adopts(env: Env) {
     assert!(j["adopters"].as_array().unwrap().iter().all(|a| (0.0..=1.0).contains(&a["probability"].as_f64().unwrap())));
 }
 
+/// Profiles open with a summary: the mayor, the facts that place the locality, its networks now.
+async fn profiles_open_with_a_summary(env: Env) {
+    let html = env.get("/localities/saint-etienne").await.text();
+    let summary = &html[html.find("id=\"summary\"").expect("a summary")..html.find("id=\"about\"").expect("then the attributes")];
+    assert!(summary.contains("Gaël Perdriau"), "the mayor of the latest term");
+    assert!(summary.contains("class=\"badges\"") && summary.contains("ICCAR"), "its networks now, as badges");
+    assert!(summary.contains("statements in all"));
+    let net = env.get("/networks/anvita").await.text();
+    let summary = &net[net.find("id=\"summary\"").expect("a summary")..net.find("id=\"about\"").unwrap()];
+    assert!(summary.contains("militant") && summary.contains("now (dated memberships still running)"));
+}
+
 crate::both_backends!(
+    profiles_open_with_a_summary,
     diffusion_what_if_has_a_plain_verdict_and_lists_who_adopts,
     networks_filter_by_position_with_counts_coverage_and_the_papers_placement,
     responses_are_compressed_when_accepted,
