@@ -1556,8 +1556,16 @@ async fn graph(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult 
     let mut nodes = g.nodes.clone();
     nodes.sort_by(|a, b| b.centrality.partial_cmp(&a.centrality).unwrap_or(std::cmp::Ordering::Equal).then(a.label.cmp(&b.label)));
     let mut nt = section("nodes", "Nodes by centrality");
-    nt.tables.push(table("nodes", format!("Nodes sorted by {}", g.centrality), &["node", "kind", "level", "sector", "degree", &g.centrality],
-        nodes.iter().map(|x| vec![link(&x.label, x.href.clone()), t(&x.kind), t(&x.level), t(x.sector.replace('_', "-")), n(x.degree), n(format!("{:.4}", x.centrality))]).collect()));
+    // One column per measure: sorted by degree, the degree column is the measure.
+    let by_degree = g.centrality == "degree";
+    let mut head = vec!["node", "kind", "level", "sector", "degree"];
+    if !by_degree { head.push(&g.centrality) }
+    nt.tables.push(table("nodes", format!("Nodes sorted by {}", g.centrality), &head,
+        nodes.iter().map(|x| {
+            let mut row = vec![link(&x.label, x.href.clone()), t(&x.kind), t(&x.level), t(x.sector.replace('_', "-")), n(x.degree)];
+            if !by_degree { row.push(n(format!("{:.4}", x.centrality))) }
+            row
+        }).collect()));
     page.sections.push(nt);
     let label = |id: &str| g.nodes.iter().find(|x| x.id == id).map(|x| x.label.clone()).unwrap_or_else(|| id.to_string());
     let mut et = section("edges", "Ties");
@@ -2086,8 +2094,19 @@ async fn conflicts(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageRes
                 sec.paragraphs.push(c.explanation.split(" (the same candidates").next().unwrap_or("").to_string());
             }
         }
-        sec.tables.push(table(&format!("conflicts-{}", nature.replace('_', "-")), format!("{heading}: each statement with its source"), &["subject", "about", "value", "when", "source", "statement", "what it is"],
-            group.iter().flat_map(|c| c.statements.iter().map(move |x| vec![r(&c.subject), t(c.about.replace('_', " ")), t(&x.value), t(&x.when.display), cite(&x.citation), t(&x.id), t(&c.explanation)])).collect()));
+        // Subjects sharing a display name (anonymised localities with the same public label) are
+        // told apart by their id; each group of disagreeing statements has its number.
+        let mut names: std::collections::HashMap<&str, std::collections::BTreeSet<&str>> = Default::default();
+        for c in &cs.conflicts {
+            names.entry(c.subject.name.as_str()).or_default().insert(c.subject.id.as_str());
+        }
+        let subject = |c: &ConflictOut| {
+            let shared = names.get(c.subject.name.as_str()).is_some_and(|ids| ids.len() > 1);
+            let label = if shared { format!("{} ({})", c.subject.name, c.subject.id) } else { c.subject.name.clone() };
+            link(label, c.subject.href.clone())
+        };
+        sec.tables.push(table(&format!("conflicts-{}", nature.replace('_', "-")), format!("{heading}: each group of statements that do not agree, each statement with its source"), &["group", "subject", "about", "value", "when", "source", "statement", "what it is"],
+            group.iter().enumerate().flat_map(|(k, c)| c.statements.iter().map(move |x| vec![n(k + 1), subject(c), t(c.about.replace('_', " ")), t(&x.value), t(&x.when.display), cite(&x.citation), stmt(&x.id), t(&c.explanation)])).collect()));
         page.sections.push(sec);
     }
     finish(&s, page, "/conflicts", q.as_deref(), dl)

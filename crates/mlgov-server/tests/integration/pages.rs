@@ -548,7 +548,21 @@ async fn profiles_open_with_a_summary(env: Env) {
     assert!(summary.contains("militant") && summary.contains("now (dated memberships still running)"));
 }
 
+/// Conflicts are grouped, and two localities sharing a public label never look the same.
+async fn conflicts_are_numbered_groups_with_distinct_subjects(env: Env) {
+    let csv = env.get("/conflicts?download=conflicts-identity-ambiguity&format=csv").await.text();
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().starts_with("group,subject,about"));
+    let rows: Vec<(String, String)> = lines.map(|l| { let mut f = l.splitn(3, ','); (f.next().unwrap().to_string(), f.next().unwrap().to_string()) }).collect();
+    let by_group: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> = rows.iter().fold(Default::default(), |mut m, (g, s)| { m.entry(g.as_str()).or_default().insert(s.as_str()); m });
+    assert!(by_group.values().all(|s| s.len() == 1), "one subject per group");
+    let subjects: std::collections::BTreeSet<&str> = rows.iter().map(|(_, s)| s.as_str()).collect();
+    let labels: std::collections::BTreeSet<&str> = subjects.iter().map(|s| s.split(" (loc:").next().unwrap()).collect();
+    assert!(subjects.len() > labels.len(), "same-label localities are told apart: {subjects:?}");
+}
+
 crate::both_backends!(
+    conflicts_are_numbered_groups_with_distinct_subjects,
     profiles_open_with_a_summary,
     diffusion_what_if_has_a_plain_verdict_and_lists_who_adopts,
     networks_filter_by_position_with_counts_coverage_and_the_papers_placement,
