@@ -383,7 +383,8 @@ try {
     ['diffusion', '/diffusion?scenario=join_network'], ['analyses', '/analyses'], ['compare', '/compare?l1=turin&l2=saint-etienne'],
     ['sources', '/sources'], ['source', '/sources/caponio-clement-2020'], ['statement', '/statements/mem:turin-quartiers-en-crise'],
     ['passage', '/sources/caponio-clement-2020/passage?locator=%22founding+member+in+1989%22'], ['conflicts', '/conflicts'],
-    ['search', '/search?q=saint+etienne'], ['changes', '/changes'],
+    ['search', '/search?q=saint+etienne'], ['changes', '/changes'], ['practices', '/practices'],
+    ['practice', '/practices/barcelona-emergency-accommodation'],
   ];
   for (const [width, height] of [[1366, 900], [390, 844]]) {
     const ctx = await browser.newContext({ viewport: { width, height } });

@@ -595,6 +595,8 @@ pub fn routes(router: Router<AppState>) -> Router<AppState> {
         .route("/sources/{id}", get(source))
         .route("/sources/{id}/passage", get(passage))
         .route("/statements/{id}", get(statement))
+        .route("/practices", get(practices))
+        .route("/practices/{id}", get(practice))
         .route("/conflicts", get(conflicts))
 }
 
@@ -625,6 +627,7 @@ async fn home(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
         link("Diffusion what-if", Some("/diffusion".into())),
         link("Whole-COMM cross-tabs, hypotheses, phases", Some("/analyses".into())),
         link("Statements that disagree", Some("/conflicts".into())),
+        link("Practices and who adopted them", Some("/practices".into())),
     ];
     page.sections.push(start);
     let mut counts = section("counts", "What is in the knowledge base");
@@ -1714,6 +1717,8 @@ async fn diffusion(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageRes
     page.form = Some(Form { action: "/diffusion".into(), label: "Choose the what-if".into(), submit: "Simulate".into(), auto: false, fields });
     if s.kb.practices.is_empty() {
         page.lead.push("The knowledge base records no practices yet, so the simulation starts from a chosen locality.".into());
+    } else {
+        page.lead.push(format!("{} practices are recorded (see Practices); choosing one starts from its origin and stated adopters.", s.kb.practices.len()));
     }
     let seeds_named = base.seeds.iter().map(|x| x.name.clone()).collect::<Vec<_>>().join(", ");
     let mut verdict = section("verdict", "What the what-if changes");
@@ -2000,6 +2005,64 @@ async fn source(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q)
     c.pager = Some(pager(&format!("/sources/{raw}"), q.as_deref(), &meta));
     page.sections.push(c);
     finish(&s, page, &format!("/sources/{raw}"), q.as_deref(), dl)
+}
+
+/// A citation as the pages show it.
+fn cite_of(s: &Snapshot, c: &mlgov_domain::Citation) -> Cell {
+    cite(&convert::cite(s, c))
+}
+
+/// `/practices`: the good practices the sources describe, where they come from and who adopted
+/// them.
+async fn practices(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let mut page = Page { title: "Practices".into(), nav: "analyses".into(), ..Page::default() };
+    page.lead.push("Integration practices the sources describe: where each comes from, when, and which localities are stated to have adopted it. Open one to simulate its diffusion.".into());
+    let mut list: Vec<&mlgov_domain::Practice> = s.kb.practices.iter().collect();
+    list.sort_by(|a, b| fold(&a.title).cmp(&fold(&b.title)));
+    let mut sec = section("list", format!("{} practices", list.len()));
+    if list.is_empty() {
+        sec.paragraphs.push("The knowledge base records no practices yet.".into());
+    }
+    sec.tables.push(table("practices", "Practices, their origin and adoptions", &["practice", "policy area", "origin", "since", "adopted by", "source"],
+        list.iter().map(|x| {
+            let adopters = s.kb.adoptions.iter().filter(|a| a.practice == x.id).count();
+            vec![link(&x.title, Some(format!("/practices/{}", x.id.body()))), code(&x.policy_area), x.origin.as_ref().map(|o| link(s.name(o), convert::href(o))).unwrap_or_default(), n(x.when.start_year().map(|y| y.to_string()).unwrap_or_default()), n(adopters), cite_of(&s, &x.citation)]
+        }).collect()));
+    page.sections.push(sec);
+    finish(&s, page, "/practices", q.as_deref(), dl)
+}
+
+/// `/practices/{id}`: one practice, its adoptions and a link to simulate its diffusion.
+async fn practice(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q): RawQuery) -> PageResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let body = raw.trim_start_matches("prc:");
+    let x = s.kb.practices.iter().find(|x| x.id.body() == body).ok_or_else(|| ApiError::NotFound(format!("no practice {raw:?}")))?;
+    let mut page = Page { title: x.title.clone(), subtitle: Some(format!("practice in {}", x.policy_area.replace('_', " "))), nav: "analyses".into(), ..Page::default() };
+    let mut about = section("about", "What it is");
+    if let Some(d) = &x.description { about.paragraphs.push(d.clone()) }
+    if let Some(o) = &x.origin { about.pairs.push(("Origin".into(), link(s.name(o), convert::href(o)))) }
+    about.pairs.push(("When".into(), t(if x.when.is_undated() { "undated".to_string() } else { format!("{}–{}", x.when.start_year().map(|y| y.to_string()).unwrap_or_default(), x.when.end_year().map(|y| y.to_string()).unwrap_or_default()) })));
+    if !x.actors.is_empty() { about.badges = x.actors.iter().map(|a| link(s.name(a), convert::href(a))).collect() }
+    about.pairs.push(("Source".into(), cite_of(&s, &x.citation)));
+    about.links.push(link("Simulate its diffusion", Some(format!("/diffusion?practice={}", crate::params::encode(x.id.as_str())))));
+    about.links.push(link("Its statement", Some(format!("/statements/{}", x.id))));
+    page.sections.push(about);
+    let mut ad = section("adoptions", "Adopted by");
+    let adoptions: Vec<&mlgov_domain::Adoption> = s.kb.adoptions.iter().filter(|a| a.practice == x.id).collect();
+    if adoptions.is_empty() {
+        ad.paragraphs.push("No adoption is recorded.".into());
+    }
+    ad.tables.push(table("adopted-by", "Localities stated to have adopted it", &["locality", "from", "source", "statement"],
+        adoptions.iter().map(|a| vec![link(s.name(&a.locality), convert::href(&a.locality)), n(a.from.as_ref().map(|d| d.year.to_string()).unwrap_or_default()), cite_of(&s, &a.citation), stmt(a.id.as_str())]).collect()));
+    page.sections.push(ad);
+    finish(&s, page, &format!("/practices/{raw}"), q.as_deref(), dl)
 }
 
 /// `/statements/{id}`: the permanent page of one statement — its values, what they mean, its

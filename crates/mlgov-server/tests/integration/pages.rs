@@ -561,7 +561,19 @@ async fn conflicts_are_numbered_groups_with_distinct_subjects(env: Env) {
     assert!(subjects.len() > labels.len(), "same-label localities are told apart: {subjects:?}");
 }
 
+/// Practices have pages: origin, adopters, and a way to simulate their diffusion.
+async fn practices_have_pages(env: Env) {
+    let list = unescaped(env.get("/practices").await.text());
+    assert!(list.contains("href=\"/practices/barcelona-emergency-accommodation\""));
+    let one = unescaped(env.get("/practices/barcelona-emergency-accommodation").await.text());
+    assert!(one.contains("Emergency accommodation funded by the City Council") && one.contains("/localities/barcelona"));
+    assert!(one.contains("/diffusion?practice=prc%3Abarcelona-emergency-accommodation") || one.contains("/diffusion?practice=prc:barcelona-emergency-accommodation"));
+    assert_eq!(env.get("/practices/no-such-practice").await.status, 404);
+    assert!(unescaped(env.get("/").await.text()).contains("href=\"/practices\""), "linked from the home page");
+}
+
 crate::both_backends!(
+    practices_have_pages,
     conflicts_are_numbered_groups_with_distinct_subjects,
     profiles_open_with_a_summary,
     diffusion_what_if_has_a_plain_verdict_and_lists_who_adopts,
