@@ -37,15 +37,20 @@ fn name_matches(name: &str, q: &Option<String>) -> bool {
 }
 
 /// Filters of the locality list.
+#[derive(Clone, Debug, Default)]
 pub struct LocalityFilter {
     /// Country code.
     pub country: Option<String>,
     /// Size class (vocabulary word).
     pub size: Option<&'static str>,
-    /// Member of some network that year.
+    /// Member of some network (or of `network`) that year.
     pub year: Option<i32>,
     /// Name contains.
     pub q: Option<String>,
+    /// Member of this network (in `year` when given).
+    pub network: Option<Id>,
+    /// Policy outcome fact (Whole-COMM).
+    pub outcome: Option<String>,
 }
 
 impl LocalityFilter {
@@ -56,7 +61,22 @@ impl LocalityFilter {
             size: p.choice("size", &SIZES).map(|s| size_word(&s)),
             year: p.int("year", 1800..=2200).map(|y| y as i32),
             q: p.string("q"),
+            network: None,
+            outcome: p.string("outcome"),
         }
+    }
+
+    /// Reads the filters, resolving `network` (a name, acronym or id) against the base.
+    pub fn parse_with(p: &mut Params, s: &Snapshot) -> LocalityFilter {
+        let mut f = LocalityFilter::parse(p);
+        if let Some(name) = p.string("network") {
+            match s.index.resolve(&name, &[IdKind::Network]) {
+                Resolution::Found(id) => f.network = Some(id),
+                Resolution::Ambiguous(c) => p.error("network", format!("{name:?} is ambiguous: {}", c.iter().map(|(i, d)| format!("{d} ({i})")).collect::<Vec<_>>().join(", "))),
+                Resolution::NotFound => p.error("network", format!("no network named {name:?}")),
+            }
+        }
+        f
     }
 
     /// The matching localities, sorted by name.
@@ -64,7 +84,15 @@ impl LocalityFilter {
         let mut v: Vec<LocalitySummary> = s.kb.localities.iter().filter(|l| {
             self.country.as_ref().is_none_or(|c| c == &l.country)
                 && self.size.is_none_or(|z| s.kb.facts_of(&l.id, Property::SizeClass).iter().any(|f| f.value == z))
-                && self.year.is_none_or(|y| s.kb.memberships.iter().any(|m| m.member == l.id && m.when.contains_year(y)))
+                && (self.year.is_none() && self.network.is_none()
+                    || s.kb.memberships.iter().any(|m| {
+                        m.member == l.id
+                            && self.network.as_ref().is_none_or(|n| &m.network == n)
+                            // In a year: a membership the sources date (an undated one may hold
+                            // any year, and is listed apart by the explorer).
+                            && self.year.is_none_or(|y| m.when.start_year().is_some() && m.when.contains_year(y))
+                    }))
+                && self.outcome.as_ref().is_none_or(|o| s.kb.facts_of(&l.id, Property::PolicyOutcome).iter().any(|f| &f.value == o))
                 && name_matches(l.display_name(), &self.q)
         }).map(|l| convert::locality_summary(s, l)).collect();
         v.sort_by(|a, b| fold(&a.name).cmp(&fold(&b.name)).then(a.id.cmp(&b.id)));
@@ -136,16 +164,19 @@ pub async fn get_overview(State(st): State<AppState>, RawQuery(q): RawQuery) -> 
         ("per_page" = Option<u32>, Query, description = "Items per page, 1..=200 (default 50)"),
         ("country" = Option<String>, Query, description = "ISO 3166-1 alpha-2 code"),
         ("size" = Option<String>, Query, description = "rural, small, medium, large (or rural_area, small_town, medium_town, large_city)"),
-        ("year" = Option<i32>, Query, description = "Member of a network that year"),
+        ("year" = Option<i32>, Query, description = "Member of a network (or of `network`) that year, by a dated membership"),
+        ("network" = Option<String>, Query, description = "Member of this network (name, acronym or id), in `year` when given"),
+        ("outcome" = Option<String>, Query, description = "Whole-COMM policy outcome fact"),
         ("q" = Option<String>, Query, description = "Name contains (accent-insensitive)"),
     ),
     responses((status = 200, body = LocalityList), (status = 400, body = ErrorBody)))]
 pub async fn list_localities(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<LocalityList> {
+    let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
     let (page, per) = p.pagination(50);
-    let f = LocalityFilter::parse(&mut p);
+    let f = LocalityFilter::parse_with(&mut p, &s);
     p.finish()?;
-    let (meta, items) = paginate(f.apply(&st.snapshot()), page, per);
+    let (meta, items) = paginate(f.apply(&s), page, per);
     Ok(Json(LocalityList { meta, items }))
 }
 

@@ -695,23 +695,75 @@ async fn localities(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageRe
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
     let (page_no, per) = p.pagination(50);
-    let f = LocalityFilter::parse(&mut p);
+    let f = LocalityFilter::parse_with(&mut p, &s);
+    let sort = p.choice("sort", &["name", "memberships", "country"]).unwrap_or_else(|| "name".into());
     let dl = download_param(&mut p);
     p.finish()?;
     let mut page = Page { title: "Localities".into(), nav: "localities".into(), ..Page::default() };
-    page.lead.push("Municipalities, districts, provinces and regions in the sources. Localities the sources anonymise appear only by their public label.".into());
+    page.lead.push("Municipalities, districts, provinces and regions in the sources. Localities the sources anonymise appear only by their public label. Choose a network and a year to see who was a member then.".into());
+    let mut nets: Vec<(String, String)> = s.kb.networks.iter().map(|n| (n.id.body().to_string(), s.name(&n.id))).collect();
+    nets.sort_by_key(|a| fold(&a.1));
+    let mut outcomes: Vec<String> = s.kb.facts.iter().filter(|x| x.property == mlgov_domain::Property::PolicyOutcome).map(|x| x.value.clone()).collect();
+    outcomes.sort();
+    outcomes.dedup();
     page.form = Some(Form {
         action: "/localities".into(), label: "Filter localities".into(), submit: "Filter".into(), auto: true,
         fields: vec![
             input("q", "Name contains", "search", f.q.as_deref().unwrap_or("")),
+            select("network", "Member of", f.network.as_ref().map(|n| n.body()).unwrap_or(""), std::iter::once((String::new(), "any network".to_string())).chain(nets).collect()),
+            Field { min: Some(1900), max: Some(2100), ..input("year", "In the year", "number", &f.year.map(|y| y.to_string()).unwrap_or_default()) },
             select("country", "Country", f.country.as_deref().unwrap_or(""), countries_opts(&s)),
-            select("size", "Size", f.size.unwrap_or(""), any_opts("any size", ["rural_area", "small_town", "medium_town", "large_city"].map(String::from))),
-            Field { min: Some(1900), max: Some(2100), ..input("year", "Member of a network in", "number", &f.year.map(|y| y.to_string()).unwrap_or_default()) },
+            select("size", "Size", f.size.unwrap_or(""), any_opts("any size", ["rural_area", "small_town", "medium_town", "large_city"].map(String::from)).into_iter().map(|(v, l)| (v, l.replace('_', " "))).collect()),
+            select("outcome", "Policy outcome", f.outcome.as_deref().unwrap_or(""), std::iter::once((String::new(), "any outcome".to_string())).chain(outcomes.iter().map(|o| (o.clone(), o.replace('_', " ")))).collect()),
+            select("sort", "Sort by", &sort, vec![("name".into(), "name".into()), ("memberships".into(), "memberships (most first)".into()), ("country".into(), "country".into())]),
         ],
     });
-    let all = f.apply(&s);
+    let mut all = f.apply(&s);
+    match sort.as_str() {
+        "memberships" => all.sort_by(|a, b| b.memberships.cmp(&a.memberships)),
+        "country" => all.sort_by(|a, b| a.country.cmp(&b.country)),
+        _ => {}
+    }
+    // Facets: the matching localities by country, size and outcome, each a filter link (the
+    // counts ignore the facet's own filter, so that every choice shows what it would give).
+    let mut facets = section("facets", "Narrow down");
+    let pairs = query_pairs(q.as_deref());
+    let href_with = |key: &str, value: &str| {
+        let mut q: Vec<String> = pairs.iter().filter(|(k, _)| k != key && k != "page" && k != "download" && k != "format").map(|(k, v)| format!("{k}={}", crate::params::encode(v))).collect();
+        q.push(format!("{key}={}", crate::params::encode(value)));
+        format!("/localities?{}", q.join("&"))
+    };
+    let facet = |key: &str, caption: &str, without: LocalityFilter, value_of: &dyn Fn(&LocalitySummary) -> Vec<String>| {
+        let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+        for l in without.apply(&s) {
+            for v in value_of(&l) {
+                *counts.entry(v).or_default() += 1;
+            }
+        }
+        table(&format!("facet-{key}"), caption, &[key, "localities"], counts.into_iter().map(|(v, c)| vec![link(v.replace('_', " "), Some(href_with(key, &v))), n(c)]).collect())
+    };
+    facets.tables.push(facet("country", "By country", LocalityFilter { country: None, ..f.clone() }, &|l| vec![l.country.clone()]));
+    facets.tables.push(facet("size", "By size", LocalityFilter { size: None, ..f.clone() }, &|l| l.size_class.clone()));
+    facets.tables.push(facet("outcome", "By policy outcome", LocalityFilter { outcome: None, ..f.clone() }, &|l| {
+        Id::parse(&l.id).map(|id| s.kb.facts_of(&id, mlgov_domain::Property::PolicyOutcome).iter().map(|x| x.value.clone()).collect()).unwrap_or_default()
+    }));
+    page.sections.push(facets);
     let (meta, items) = if dl.is_some() { paginate(all, 1, usize::MAX / 2) } else { paginate(all, page_no, per) };
-    let mut sec = section("list", "Localities");
+    let mut sec = section("list", match (&f.network, f.year) {
+        (Some(n), Some(y)) => format!("Members of {} in {y}", s.name(n)),
+        (Some(n), None) => format!("Members of {} at any time", s.name(n)),
+        _ => "Localities".to_string(),
+    });
+    sec.paragraphs.push(format!("{} localities match.", meta.total));
+    if let (Some(net), Some(y)) = (&f.network, f.year) {
+        let listed: std::collections::BTreeSet<&str> = s.kb.memberships.iter().filter(|m| &m.network == net && m.when.start_year().is_some() && m.when.contains_year(y)).map(|m| m.member.as_str()).collect();
+        let mut undated: Vec<String> = s.kb.memberships.iter().filter(|m| &m.network == net && m.when.start_year().is_none() && !listed.contains(m.member.as_str())).map(|m| s.name(&m.member)).collect();
+        undated.sort();
+        undated.dedup();
+        if !undated.is_empty() {
+            sec.paragraphs.push(format!("Not counted: {} — the sources state their membership of {} without a date, so it cannot be placed in {y}.", undated.join(", "), s.name(net)));
+        }
+    }
     sec.tables.push(table("localities", "Localities matching the filters", &["name", "country", "region", "size", "kind", "memberships"],
         items.iter().map(|l| vec![link(&l.name, Some(l.href.clone())), t(&l.country), opt(&l.region), t(l.size_class.join(" / ").replace('_', " ")), t(&l.kind), n(l.memberships)]).collect()));
     sec.pager = Some(pager("/localities", q.as_deref(), &meta));

@@ -572,7 +572,30 @@ async fn practices_have_pages(env: Env) {
     assert!(unescaped(env.get("/").await.text()).contains("href=\"/practices\""), "linked from the home page");
 }
 
+/// The localities list answers "members of Eurocities in 2010", with facets and counts.
+async fn localities_list_has_network_year_filters_facets_and_sorting(env: Env) {
+    let html = env.get("/localities?network=eurocities&year=2010").await.text();
+    assert!(html.contains("Members of Eurocities in 2010"));
+    assert!(html.contains("Not counted:") && html.contains("without a date"), "undated memberships said apart");
+    let j = env.get("/localities?network=eurocities&year=2010&download=localities&format=json").await.json();
+    let names: Vec<&str> = j["rows"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"Barcelona") && !names.contains(&"Turin"), "{names:?}");
+    // The network page agrees.
+    let net = env.get("/networks/eurocities?year=2010&download=members&format=json").await.json();
+    let members: std::collections::BTreeSet<&str> = net["rows"].as_array().unwrap().iter().map(|r| r["member"].as_str().unwrap()).collect();
+    assert_eq!(members, names.iter().copied().collect(), "the localities list and the network page agree");
+    let facet = env.get("/localities?download=facet-country&format=json").await.json();
+    let total: usize = facet["rows"].as_array().unwrap().iter().map(|r| r["localities"].as_str().unwrap().parse::<usize>().unwrap()).sum();
+    let all = env.get("/localities?download=localities&format=json").await.json();
+    assert_eq!(total, all["rows"].as_array().unwrap().len(), "country counts add up to the list");
+    let sorted = env.get("/localities?sort=memberships&download=localities&format=json").await.json();
+    let m: Vec<usize> = sorted["rows"].as_array().unwrap().iter().map(|r| r["memberships"].as_str().unwrap().parse().unwrap()).collect();
+    assert!(m.windows(2).all(|w| w[0] >= w[1]));
+    assert_eq!(env.get("/localities?network=atlantis").await.status, 400);
+}
+
 crate::both_backends!(
+    localities_list_has_network_year_filters_facets_and_sorting,
     practices_have_pages,
     conflicts_are_numbered_groups_with_distinct_subjects,
     profiles_open_with_a_summary,
