@@ -888,7 +888,27 @@ async fn locality(State(st): State<AppState>, who: Option<axum::Extension<mlgov_
     let mut c = section("citations", "Sources of these statements");
     c.tables.push(citations_table("citations", &d.citations));
     page.sections.push(c);
+    drop_empty_sections(&mut page);
     finish(&s, page, &format!("/localities/{raw}"), q.as_deref(), dl)
+}
+
+/// Leaves out the sections that would show only empty tables (an anonymised locality has no
+/// memberships, terms or events) and says in the summary what the sources do not record,
+/// instead of a row of "None." tables. Downloads are unaffected: only sections without any row
+/// go, and their tables would be empty files.
+fn drop_empty_sections(page: &mut Page) {
+    let empty = |s: &Section| {
+        s.id != "summary" && s.figure.as_ref().is_none_or(|f| f.table_id.is_some()) && !s.tables.is_empty()
+            && s.tables.iter().all(|t| t.rows.is_empty()) && s.pairs.is_empty() && s.widget.is_none() && s.notice.is_none()
+    };
+    let gone: Vec<String> = page.sections.iter().filter(|s| empty(s)).map(|s| s.heading.to_lowercase()).collect();
+    if gone.is_empty() {
+        return;
+    }
+    page.sections.retain(|s| !empty(s));
+    if let Some(sum) = page.sections.iter_mut().find(|s| s.id == "summary") {
+        sum.paragraphs.push(format!("The sources record nothing on: {}.", gone.join("; ")));
+    }
 }
 
 /// The learning-profile section of a locality page: isolation at a glance, then the attributes

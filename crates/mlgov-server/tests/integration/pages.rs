@@ -594,7 +594,19 @@ async fn localities_list_has_network_year_filters_facets_and_sorting(env: Env) {
     assert_eq!(env.get("/localities?network=atlantis").await.status, 400);
 }
 
+/// An anonymised profile says what the sources do not record instead of empty tables.
+async fn anonymised_profiles_leave_out_empty_sections(env: Env) {
+    let snap = env.state.snapshot();
+    let l = snap.kb.localities.iter().find(|l| l.anonymised && !snap.kb.memberships.iter().any(|m| m.member == l.id)).expect("an anonymised locality without memberships");
+    let html = env.get(&format!("/localities/{}", l.id.body())).await.text();
+    assert!(html.contains("The sources record nothing on:"), "said once, in the summary");
+    assert!(!html.contains("id=\"memberships\""), "no empty memberships table");
+    // Only the learning profile's lists may be empty (no ties in force, no peers): they say so.
+    assert!(html.matches(">None.<").count() <= 2, "not a row of None. tables");
+}
+
 crate::both_backends!(
+    anonymised_profiles_leave_out_empty_sections,
     localities_list_has_network_year_filters_facets_and_sorting,
     practices_have_pages,
     conflicts_are_numbered_groups_with_distinct_subjects,
