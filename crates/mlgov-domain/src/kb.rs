@@ -514,6 +514,29 @@ impl KnowledgeBase {
         v.1
     }
 
+    /// Several statements by id in one pass over the tables (for a page of them).
+    pub fn statements(&self, ids: &HashSet<Id>) -> HashMap<Id, StatementRecord> {
+        struct V<'a>(&'a HashSet<Id>, HashMap<Id, StatementRecord>);
+        impl TableVisitor for V<'_> {
+            fn table<R: Record>(&mut self, rows: &[R]) {
+                if !self.0.iter().any(|i| i.kind() == R::KIND) {
+                    return;
+                }
+                for r in rows.iter().filter(|r| self.0.contains(r.id())) {
+                    let cells = r.to_cells();
+                    self.1.insert(r.id().clone(), StatementRecord {
+                        file: R::FILE,
+                        fields: R::COLUMNS.iter().zip(cells).map(|(c, v)| (c.name, c.doc, v)).collect(),
+                        citation: r.citation().cloned(),
+                    });
+                }
+            }
+        }
+        let mut v = V(ids, HashMap::new());
+        self.visit(&mut v);
+        v.1
+    }
+
     /// One statement by id, whatever its table: its file, its cells by column (with each
     /// column's documentation) and its citation.
     pub fn statement(&self, id: &Id) -> Option<StatementRecord> {

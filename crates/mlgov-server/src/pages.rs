@@ -619,7 +619,7 @@ async fn home(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
     start.links = vec![
         link("Saint-Étienne: profile and membership Gantt", Some("/localities/saint-etienne".into())),
         link("Turin: profile and membership Gantt", Some("/localities/turin".into())),
-        link("Compare Turin and Saint-Étienne (Table 3)", Some("/analyses?compare=Turin%2CSaint-Etienne#compare".into())),
+        link("Compare Turin and Saint-Étienne on one timeline", Some("/compare?l1=turin&l2=saint-etienne".into())),
         link("Networks on the sponsored ↔ militant spectrum", Some("/networks".into())),
         link("Map of localities and country counts", Some("/map".into())),
         link("Governance graph", Some("/graph".into())),
@@ -636,6 +636,7 @@ async fn home(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
         "localities" => Some("/localities".to_string()),
         "networks" => Some("/networks".to_string()),
         "sources" => Some("/sources".to_string()),
+        "practices" | "adoptions" => Some("/practices".to_string()),
         _ => None,
     };
     // What each table holds, in words (the internal table names stay in the downloads' file names).
@@ -661,7 +662,7 @@ async fn home(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
     let mut top = section("networks", "Networks with the most members");
     let mut nets = NetworkFilter::default().apply(&s);
     nets.sort_by(|a, b| b.members.cmp(&a.members).then(a.name.cmp(&b.name)));
-    top.tables.push(table("top-networks", "Networks by number of members", &["network", "kind", "members", "position"], nets.iter().take(10).map(|x| vec![link(&x.name, Some(x.href.clone())), t(&x.kind), n(x.members), t(&x.class)]).collect()));
+    top.tables.push(table("top-networks", "Networks by number of members", &["network", "kind", "members", "position"], nets.iter().take(10).map(|x| vec![link(&x.name, Some(x.href.clone())), code(&x.kind), n(x.members), t(&x.class)]).collect()));
     page.sections.push(top);
     finish(&s, page, "/", q.as_deref(), dl)
 }
@@ -2072,11 +2073,29 @@ async fn source(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q)
     let all = d.citing;
     let (meta, items) = if dl.is_some() { paginate(all, 1, usize::MAX / 2) } else { paginate(all, page_no, per) };
     let mut c = section("citing", format!("{} statements cite it", meta.total));
-    c.tables.push(table("citing", "Statements citing this source (open one for its values and passage)", &["table", "statement", "about", "locator"],
-        items.iter().map(|x| vec![t(x.table.trim_end_matches(".csv").replace('_', " ")), link(&x.id, Some(format!("/statements/{}", x.id))), x.about.as_ref().map(r).unwrap_or_default(), t(&x.locator)]).collect()));
+    let wanted: std::collections::HashSet<Id> = items.iter().filter_map(|x| Id::parse(&x.id).ok()).collect();
+    let records = s.kb.statements(&wanted);
+    c.tables.push(table("citing", "Statements citing this source (open one for its passage)", &["table", "statement", "about", "what it states", "locator"],
+        items.iter().map(|x| vec![t(x.table.trim_end_matches(".csv").replace('_', " ")), link(&x.id, Some(format!("/statements/{}", x.id))), x.about.as_ref().map(r).unwrap_or_default(), t(statement_gist(&s, Id::parse(&x.id).ok().and_then(|i| records.get(&i)))), t(&x.locator)]).collect()));
     c.pager = Some(pager(&format!("/sources/{raw}"), q.as_deref(), &meta));
     page.sections.push(c);
     finish(&s, page, &format!("/sources/{raw}"), q.as_deref(), dl)
+}
+
+/// A statement's values in a few words: its fields other than id, source, locator and note, ids
+/// shown by name ("Turin · Eurocities · member · 1991").
+fn statement_gist(s: &Snapshot, rec: Option<&mlgov_domain::StatementRecord>) -> String {
+    let Some(rec) = rec else { return String::new() };
+    rec.fields
+        .iter()
+        .filter(|(name, _, v)| !v.is_empty() && !["id", "source", "locator", "note", "description"].contains(name))
+        .take(5)
+        .map(|(_, _, v)| match Id::parse(v) {
+            Ok(x) if s.exists(&x) => s.name(&x),
+            _ => v.replace('_', " "),
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// A citation as the pages show it.

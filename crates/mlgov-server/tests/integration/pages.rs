@@ -449,6 +449,7 @@ async fn statements_have_a_permanent_page_with_source_and_passage(env: Env) {
     assert!(html.contains("/sources/caponio-clement-2020/passage?locator="), "its passage");
     let src = unescaped(env.get("/sources/caponio-clement-2020").await.text());
     assert!(src.contains("href=\"/statements/mem:turin-quartiers-en-crise\""), "source pages link to each statement");
+    assert!(src.contains("LUDEN · Turin · member · 1989 · 2015"), "and say what it states");
     let locality = unescaped(env.get("/localities/turin").await.text());
     assert!(locality.contains("href=\"/statements/mem:turin-quartiers-en-crise\""), "membership rows link to their statement");
     assert_eq!(env.get("/statements/mem:no-such-statement").await.status, 404);
