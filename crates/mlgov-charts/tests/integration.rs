@@ -77,7 +77,8 @@ fn gantt_renders_bars_open_ends_markers_and_events() {
     };
     let svg = g.render();
     assert!(svg.contains("linearGradient"), "open-ended bar fades");
-    assert!(svg.contains("Eurocities: 1989–") && svg.contains("ECCAR: 2004–2015"));
+    // Bars end where the next year starts: 2004.0..2015.0 covers 2004–2014, as the tables say.
+    assert!(svg.contains("Eurocities: 1989–ongoing") && svg.contains("ECCAR: 2004–2014"), "hover text in inclusive years");
     assert!(svg.contains("president (1993)"));
     assert!(svg.contains("stroke-dasharray") && svg.contains("asylum &#39;crisis&#39;"));
     assert!(svg.contains(">1990<") && svg.contains(">2020<"), "year ticks");
