@@ -233,6 +233,14 @@ enum Command {
     Diffusion { #[command(subcommand)] cmd: cmd::diffusion::DiffusionCommand },
     /// Serve the web explorer and JSON API (prints the address; Ctrl-C stops).
     Serve(cmd::serve::ServeArgs),
+    /// Print a shell completion script: `mlgov completions bash > ~/.local/share/bash-completion/completions/mlgov`
+    /// (also zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `mlgov man > mlgov.1 && man ./mlgov.1`.
+    Man,
     /// Interaction survey: import answers, analyses with bootstrap intervals, report, synthetic data.
     Survey { #[command(subcommand)] cmd: cmd::survey::SurveyCommand },
     /// Accounts of the shared server: add, list, remove.
@@ -299,6 +307,15 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Graph { cmd } => cmd::graph::run(cmd, &ctx),
         Command::Diffusion { cmd } => cmd::diffusion::run(cmd, &ctx),
         Command::Serve(args) => cmd::serve::run(args, &ctx),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(*shell, &mut Cli::command(), "mlgov", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()).map_err(|e| CliError::Other(anyhow::anyhow!(e)))
+        }
         Command::Survey { cmd } => cmd::survey::run(cmd, &ctx),
         Command::User { cmd } => cmd::user::run(cmd, &ctx),
         Command::Token { cmd } => cmd::user::run_token(cmd, &ctx),
@@ -315,7 +332,23 @@ fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
+/// A closed pipe (`mlgov graph export | head`) ends the program quietly with exit 0, as other
+/// Unix tools do, instead of a panic message: writing to stdout fails only because the reader
+/// has gone.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let msg = payload.downcast_ref::<String>().map(String::as_str).or_else(|| payload.downcast_ref::<&str>().copied()).unwrap_or("");
+        if msg.contains("Broken pipe") || msg.contains("failed printing to stdout") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 fn main() {
+    quiet_on_closed_pipe();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

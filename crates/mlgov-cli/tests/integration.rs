@@ -5,6 +5,8 @@
 #[path = "integration/common.rs"]
 mod common;
 
+#[path = "integration/behaviour.rs"]
+mod behaviour;
 #[path = "integration/diffusion.rs"]
 mod diffusion;
 #[path = "integration/graph.rs"]

@@ -210,6 +210,9 @@ pub fn validate(ctx: &Ctx, path: &Path, csv: &CsvArgs) -> Result<(), CliError> {
 pub fn export(ctx: &Ctx, out: &Path, format: &str) -> Result<(), CliError> {
     let kb = ctx.load_kb()?;
     match format {
+        "csv" if out.as_os_str() == "-" => {
+            return Err(CliError::Usage("a CSV export is a directory of files (one per record kind) and cannot go to stdout; give a directory with --out DIR, or --format json --out - for one document on stdout".into()));
+        }
         "csv" => {
             let written = mlgov_interchange::write_dir(&kb, out).map_err(|e| CliError::Other(anyhow::anyhow!(e.to_string())))?;
             let total: usize = written.iter().map(|(_, n)| n).sum();
