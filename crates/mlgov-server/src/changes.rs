@@ -441,8 +441,9 @@ fn csrf_of(who: &Principal) -> String {
     }
 }
 
+/// Rows offered again for a proposal are data to re-import, not a spreadsheet: raw.
 fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+    mlgov_textfile::csv_field(s, true)
 }
 
 fn form(id: &str, action: &str, label: &str, submit: &str, who: &Principal, fields: Vec<Field>) -> PostForm {

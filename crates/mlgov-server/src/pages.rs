@@ -477,7 +477,7 @@ pub fn carry_param(html: &str, name: &str, value: &str) -> String {
 /// One table of `page` as CSV or JSON (`download=<table id>&format=csv|json` on pages that are
 /// not cached).
 pub(crate) fn download(page: &Page, id: &str, format: &str) -> PageResult {
-    download_as(page, &Download { table: id.to_string(), format: format.to_string(), bom: false }, id)
+    download_as(page, &Download { table: id.to_string(), format: format.to_string(), bom: false, raw: false }, id)
 }
 
 /// A table asked for as a file: `download=<table id>`, `format=csv|json`, `bom=true` (a UTF-8
@@ -487,13 +487,15 @@ pub(crate) struct Download {
     table: String,
     format: String,
     bom: bool,
+    /// Cells exactly as stored (no neutralising of formula-like cells).
+    raw: bool,
 }
 
 fn download_as(page: &Page, d: &Download, stem: &str) -> PageResult {
     let id = &d.table;
     let tb = page.sections.iter().flat_map(|s| s.tables.iter()).find(|tb| &tb.id == id)
         .ok_or_else(|| ApiError::field("download", format!("no table {id:?} on this page; expected one of: {}", page.sections.iter().flat_map(|s| s.tables.iter().map(|t| t.id.clone())).collect::<Vec<_>>().join(", "))))?;
-    Ok(download_table(tb, &d.format, d.bom, stem))
+    Ok(download_table(tb, &d.format, d.bom, d.raw, stem))
 }
 
 /// The file name of a download, after what it holds: the page's path, the table and the
@@ -505,7 +507,7 @@ fn file_stem(path: &str, query: Option<&str>, table: &str) -> String {
     }
     for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        if !["download", "format", "bom", "page", "per_page"].contains(&k) && !v.is_empty() {
+        if !["download", "format", "bom", "raw", "page", "per_page"].contains(&k) && !v.is_empty() {
             parts.push(format!("{k}-{v}"));
         }
     }
@@ -536,11 +538,9 @@ fn when_cells(w: &crate::wire::WhenOut) -> [Cell; 2] {
     [n(w.from.clone().unwrap_or_default()), n(w.to.clone().unwrap_or_default())]
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
-}
 
-fn download_table(tb: &Table, format: &str, bom: bool, stem: &str) -> Response {
+fn download_table(tb: &Table, format: &str, bom: bool, raw: bool, stem: &str) -> Response {
+    let csv_field = |s: &str| mlgov_textfile::csv_field(s, raw);
     if format == "json" {
         let rows: Vec<serde_json::Map<String, serde_json::Value>> = tb.rows.iter().map(|r| tb.headers.iter().zip(r).map(|(h, c)| (h.clone(), serde_json::Value::String(c.text.clone()))).collect()).collect();
         let body = serde_json::to_vec_pretty(&serde_json::json!({"table": tb.id, "caption": tb.caption, "rows": rows})).unwrap_or_default();
@@ -561,7 +561,8 @@ fn download_param(p: &mut Params) -> Option<Download> {
     let table = p.string("download")?;
     let format = p.choice("format", &["csv", "json"]).unwrap_or_else(|| "csv".into());
     let bom = p.bool("bom").unwrap_or(false);
-    Some(Download { table, format, bom })
+    let raw = p.bool("raw").unwrap_or(false);
+    Some(Download { table, format, bom, raw })
 }
 
 fn pager(path: &str, query: Option<&str>, meta: &PageMeta) -> Pager {

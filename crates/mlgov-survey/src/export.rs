@@ -130,11 +130,8 @@ pub fn write_wide_csv<W: Write>(ds: &Dataset, ins: &Instrument, out: W) -> std::
     w.flush()
 }
 
-/// Quote a CSV field when needed (RFC 4180).
+/// One CSV field of a report table: quoted when needed, formula-like cells neutralised
+/// (`mlgov_textfile::csv_field`; a report is read in spreadsheets).
 pub(crate) fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    mlgov_textfile::csv_field(s, false)
 }

@@ -1,5 +1,6 @@
 //! mlgov-textfile: text files as Excel and R save them — the encoding (a BOM, UTF-16, Windows-1252),
-//! the separator (`,` `;` tab), numbers with a decimal comma, and physical line numbers of records.
+//! the separator (`,` `;` tab), numbers with a decimal comma, and physical line numbers of records —
+//! and the cells mlgov writes for spreadsheets (formula-like text neutralised, CSV quoting).
 //!
 //! The one home of this logic for both readers of delimited text: the survey intake
 //! (`mlgov-survey`) and the knowledge-base CSV reader (`mlgov-interchange`). Pure functions over
@@ -9,10 +10,12 @@ mod encoding;
 mod lines;
 mod number;
 mod separator;
+mod spreadsheet;
 
 pub use encoding::{DecodeError, TextEncoding, UnknownEncoding, WithoutBom, decode, transcode};
 pub use lines::LineCounter;
 pub use number::{decimal_comma_to_point, parse_number};
+pub use spreadsheet::{csv_field, formula_like, spreadsheet_safe};
 pub use separator::{delimiter_name, detect_delimiter, parse_delimiter};
 
 /// How to read a text (CSV) file, as a user gives it (`--delimiter`, `--encoding`). `None` means

@@ -20,6 +20,24 @@ async fn post(env: &Env, bearer: &str, path: &str, body: &serde_json::Value) -> 
     env.request("POST", path, &[("Authorization", bearer), ("Content-Type", "application/json")], body.to_string().as_bytes()).await
 }
 
+/// A stored value that a spreadsheet would run as a formula is neutralised in the explorer's
+/// downloads (CSV and CSV for Excel), and given as stored with `raw=true` (OWASP CSV injection).
+async fn downloads_neutralise_formula_like_cells(env: Env) {
+    let hostile = "=HYPERLINK(\"http://evil.example\",\"x\")";
+    let rows = format!("id,name,kind,country,source,locator\nloc:formula-town,\"{}\",municipality,IT,src:caponio-clement-2020,fixture\n", hostile.replace('"', "\"\""));
+    let r = post(&env, &env.researcher_bearer, "/api/v1/changes", &json!({"files": {"localities.csv": rows}, "note": "fixture"})).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["proposal"]["id"].as_i64().unwrap();
+    let a = post(&env, &env.admin_bearer, &format!("/api/v1/changes/{id}/approve"), &json!({})).await;
+    assert_eq!(a.status, 200, "{}", a.text());
+    let csv = env.get("/localities?country=IT&download=localities&format=csv").await.text();
+    assert!(csv.contains("\"'=HYPERLINK("), "neutralised with a leading apostrophe: {csv}");
+    assert!(!csv.lines().any(|l| l.starts_with("\"=") || l.starts_with('=')), "no line starts a formula");
+    assert!(csv.contains(",IT,"), "other cells untouched");
+    let raw = env.get("/localities?country=IT&download=localities&format=csv&raw=true").await.text();
+    assert!(raw.contains("\"=HYPERLINK("), "raw=true gives the cell as stored");
+}
+
 async fn proposals_are_reviewed_before_they_apply(env: Env) {
     // Who may do what.
     let anon = env.request("POST", "/api/v1/changes", &[("Content-Type", "application/json")], membership("mem:x", "2019").to_string().as_bytes()).await;
@@ -220,6 +238,7 @@ async fn the_explorer_pages_propose_review_and_refuse_what_no_longer_applies(env
 }
 
 crate::both_backends!(
+    downloads_neutralise_formula_like_cells,
     proposals_are_reviewed_before_they_apply,
     the_api_reads_the_base_as_recorded_then,
     contributors_follow_their_own_proposals_and_all_is_audited,
