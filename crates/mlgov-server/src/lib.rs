@@ -102,9 +102,19 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/graph", get(graphapi::get_graph))
         .route("/api/v1/survey", get(survey::get_survey))
         .route("/api/v1/diffusion", get(diffusionapi::get_diffusion));
+    // Public reads of the API may be made from any origin (a notebook, an Observable page): CORS
+    // for GET and HEAD of /api/ only (outside the page cache, which rebuilds responses), without
+    // credentials and without allowing the Authorization header, so that authenticated and
+    // state-changing requests stay same-origin; explorer pages are not shared.
+    let cors = tower_http::cors::CorsLayer::new()
+        .allow_origin(tower_http::cors::AllowOrigin::predicate(|_, parts: &axum::http::request::Parts| parts.uri.path().starts_with("/api/")))
+        .allow_methods([Method::GET, Method::HEAD])
+        .allow_headers([header::ACCEPT, header::IF_NONE_MATCH])
+        .expose_headers([header::ETAG, axum::http::HeaderName::from_static("x-mlgov-as-of")]);
     let cached = pages::routes(api)
         .route_layer(middleware::from_fn_with_state(state.clone(), conditional_get))
-        .route_layer(middleware::from_fn_with_state(state.clone(), as_of));
+        .route_layer(middleware::from_fn_with_state(state.clone(), as_of))
+        .route_layer(cors);
     let posts = Router::new()
         .route("/api/v1/reload", post(api::reload))
         .route("/api/v1/changes", post(changes::propose).get(changes::list))

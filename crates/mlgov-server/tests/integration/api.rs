@@ -203,7 +203,31 @@ async fn geojson_of_localities_and_of_a_network(env: Env) {
     assert_eq!(env.get("/api/v1/localities.geojson?year=x").await.status, 400);
 }
 
+/// Public reads of the API answer other origins (CORS for GET without credentials); the
+/// Authorization header and state-changing methods are not allowed across origins.
+async fn public_reads_allow_other_origins_and_nothing_else(env: Env) {
+    let origin = ("Origin", "https://observablehq.com");
+    let r = env.request("GET", "/api/v1/localities", &[origin], b"").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("access-control-allow-origin"), Some("https://observablehq.com"));
+    assert!(r.header("access-control-allow-credentials").is_none());
+    // Also when the answer comes from the page cache.
+    let again = env.request("GET", "/api/v1/localities", &[origin], b"").await;
+    assert_eq!(again.header("access-control-allow-origin"), Some("https://observablehq.com"));
+    let pre = env.request("OPTIONS", "/api/v1/networks", &[origin, ("Access-Control-Request-Method", "GET")], b"").await;
+    assert!(pre.status == 200 || pre.status == 204, "preflight {}", pre.status);
+    assert_eq!(pre.header("access-control-allow-origin"), Some("https://observablehq.com"));
+    assert!(!pre.header("access-control-allow-methods").unwrap_or("").contains("POST"));
+    let auth = env.request("OPTIONS", "/api/v1/localities", &[origin, ("Access-Control-Request-Method", "GET"), ("Access-Control-Request-Headers", "authorization")], b"").await;
+    assert!(!auth.header("access-control-allow-headers").unwrap_or("").to_lowercase().contains("authorization"), "no Authorization across origins");
+    let post = env.request("OPTIONS", "/api/v1/changes", &[origin, ("Access-Control-Request-Method", "POST")], b"").await;
+    assert!(post.header("access-control-allow-origin").is_none(), "state-changing routes stay same-origin");
+    let page = env.request("GET", "/localities", &[origin], b"").await;
+    assert!(page.header("access-control-allow-origin").is_none(), "explorer pages are not shared across origins");
+}
+
 crate::both_backends!(
+    public_reads_allow_other_origins_and_nothing_else,
     geojson_of_localities_and_of_a_network,
     overview_counts_and_etag_revalidation,
     search_is_accent_insensitive,
