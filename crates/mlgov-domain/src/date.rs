@@ -170,6 +170,12 @@ impl Interval {
         self.overlaps(&Interval::year(year))
     }
 
+    /// Whether the interval has a known start and covers a day of `year`: the rule for "in force
+    /// that year" wherever an undated statement must not be placed in a year.
+    pub fn dated_in(&self, year: i32) -> bool {
+        self.from.is_some() && self.contains_year(year)
+    }
+
     /// First year covered, if the start is known.
     pub fn start_year(&self) -> Option<i32> {
         self.from.map(|d| d.year)

@@ -90,7 +90,7 @@ impl LocalityFilter {
                             && self.network.as_ref().is_none_or(|n| &m.network == n)
                             // In a year: a membership the sources date (an undated one may hold
                             // any year, and is listed apart by the explorer).
-                            && self.year.is_none_or(|y| m.when.start_year().is_some() && m.when.contains_year(y))
+                            && self.year.is_none_or(|y| m.when.dated_in(y))
                     }))
                 && self.outcome.as_ref().is_none_or(|o| s.kb.facts_of(&l.id, Property::PolicyOutcome).iter().any(|f| &f.value == o))
                 && name_matches(l.display_name(), &self.q)

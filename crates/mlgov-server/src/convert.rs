@@ -197,7 +197,7 @@ pub fn network_detail(s: &Snapshot, id: &Id) -> NetworkDetail {
     if let (Some(&a), Some(&b)) = (years.iter().min(), years.iter().max()) {
         let b = if running { horizon.unwrap_or(b).max(b) } else { b.max(a) };
         for y in a..=b {
-            let count = ms.iter().filter(|m| m.when.start_year().is_some_and(|f| f <= y) && m.when.end_year().is_none_or(|t| t >= y)).map(|m| &m.member).collect::<BTreeSet<_>>().len();
+            let count = ms.iter().filter(|m| m.when.dated_in(y)).map(|m| &m.member).collect::<BTreeSet<_>>().len();
             by_year.push(YearCount { year: y, count });
         }
     }

@@ -758,7 +758,7 @@ async fn localities(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageRe
     });
     sec.paragraphs.push(format!("{} localities match.", meta.total));
     if let (Some(net), Some(y)) = (&f.network, f.year) {
-        let listed: std::collections::BTreeSet<&str> = s.kb.memberships.iter().filter(|m| &m.network == net && m.when.start_year().is_some() && m.when.contains_year(y)).map(|m| m.member.as_str()).collect();
+        let listed: std::collections::BTreeSet<&str> = s.kb.memberships.iter().filter(|m| &m.network == net && m.when.dated_in(y)).map(|m| m.member.as_str()).collect();
         let mut undated: Vec<String> = s.kb.memberships.iter().filter(|m| &m.network == net && m.when.start_year().is_none() && !listed.contains(m.member.as_str())).map(|m| s.name(&m.member)).collect();
         undated.sort();
         undated.dedup();
@@ -1162,10 +1162,11 @@ async fn network(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q
     page.sections.push(ty);
     let short = x.acronym.clone().unwrap_or(x.name.clone());
     let mut mem = section("members", match year { Some(y) => format!("Members in {y}"), None => "Members over time".to_string() });
-    let in_force = |m: &crate::wire::MembershipOut, y: i32| {
-        let year_of = |v: &Option<String>| v.as_deref().and_then(|t| t.get(..4)).and_then(|t| t.parse::<i32>().ok());
-        year_of(&m.when.from).is_some_and(|f| f <= y) && year_of(&m.when.to).is_none_or(|t| t >= y)
-    };
+    // The statements in force in the chosen year, by the same rule as the localities list.
+    let dated: std::collections::HashSet<&str> = year
+        .map(|y| s.kb.memberships.iter().filter(|m| m.network == id && m.when.dated_in(y)).map(|m| m.id.as_str()).collect())
+        .unwrap_or_default();
+    let in_force = |m: &crate::wire::MembershipOut, _: i32| dated.contains(m.id.as_str());
     if let Some(y) = year {
         let members: std::collections::BTreeSet<&str> = d.members.iter().filter(|m| in_force(m, y)).map(|m| m.member.id.as_str()).collect();
         let undated = d.members.iter().filter(|m| m.when.from.is_none()).count();
