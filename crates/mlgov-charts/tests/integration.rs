@@ -1,6 +1,9 @@
-//! Integration tests of mlgov-charts: SVG structure, alt text, palette, n labels, Gantt.
+//! Integration tests of mlgov-charts: SVG structure, alt text, palette, n labels, Gantt; PNG and
+//! PDF (`raster`).
 
 use mlgov_charts::*;
+
+mod raster;
 
 fn chart(synthetic: bool) -> BarChart {
     BarChart {

@@ -53,6 +53,10 @@ pub struct Ctx {
     pub json: bool,
     /// Read the base as recorded then (`--as-of`).
     pub as_of: Option<mlgov_store::AsOf>,
+    /// `--xlsx FILE`: also write the tables of the command's output to this workbook.
+    pub xlsx: Option<PathBuf>,
+    /// What writing the `--xlsx` workbook gave: `None` until [`Ctx::emit`] ran.
+    pub xlsx_written: std::cell::RefCell<Option<Result<usize, String>>>,
 }
 
 /// Who the CLI records changes as: `cli:<login name>`.
@@ -111,9 +115,13 @@ impl Ctx {
         }
     }
 
-    /// Prints `value` as JSON with `--json`, else the human text.
+    /// Prints `value` as JSON with `--json`, else the human text; with `--xlsx FILE`, also writes
+    /// the tables of `value` (every list of records in it, `mlgov_export::json_tables`) to FILE.
     pub fn emit(&self, value: &serde_json::Value, human: impl FnOnce() -> String) {
         use std::io::Write;
+        if let Some(path) = &self.xlsx {
+            *self.xlsx_written.borrow_mut() = Some(self.write_xlsx(path, value));
+        }
         // Writes ignore errors: a closed pipe (`mlgov … | head`) must not panic.
         let mut out = std::io::stdout().lock();
         if self.json {
@@ -122,6 +130,28 @@ impl Ctx {
             let s = human();
             let _ = if s.ends_with('\n') { write!(out, "{s}") } else { writeln!(out, "{s}") };
         }
+    }
+
+    fn write_xlsx(&self, path: &std::path::Path, value: &serde_json::Value) -> Result<usize, String> {
+        let command: Vec<String> = std::env::args().skip(1).collect();
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("mlgov");
+        let tables = mlgov_export::json_tables(value, stem);
+        if tables.is_empty() {
+            return Err("this command's output holds no table to write with --xlsx".into());
+        }
+        let synthetic = value.to_string().contains("\"synthetic\":true");
+        let mut lines = vec![
+            ("Command".to_string(), format!("mlgov {}", command.join(" "))),
+            ("Written by".into(), format!("mlgov {}", env!("CARGO_PKG_VERSION"))),
+            ("Sheets".into(), tables.iter().map(|t| format!("{} ({} rows)", t.name, t.rows.len())).collect::<Vec<_>>().join(", ")),
+        ];
+        if synthetic {
+            lines.insert(0, ("SYNTHETIC".into(), "These figures come from synthetic (generated) data, not from a real survey.".into()));
+        }
+        let readme = mlgov_export::xlsx::ReadMe { title: format!("mlgov {}", command.first().map(String::as_str).unwrap_or("")), lines };
+        let bytes = mlgov_export::xlsx::workbook(&tables, Some(&readme), mlgov_export::xlsx::XlsxOptions::default()).map_err(|e| e.to_string())?;
+        std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(tables.len())
     }
 
     /// A progress bar on stderr, hidden with `--json` or when stderr is not a terminal.

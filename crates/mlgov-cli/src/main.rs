@@ -22,6 +22,10 @@ struct Cli {
     /// time (2026-03-01T09:30:00Z) or a change set (cs:12). For commands that read; never writes.
     #[arg(long, global = true, value_name = "WHEN")]
     as_of: Option<String>,
+    /// Also write the tables of the command's output to an XLSX workbook (one sheet per table,
+    /// a README sheet naming the command): `mlgov list memberships --year 2010 --xlsx m.xlsx`.
+    #[arg(long, global = true, value_name = "FILE")]
+    xlsx: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -29,11 +33,30 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Create (or migrate) the database.
+    #[command(after_help = "\
+Examples:
+  # create the database --db names (mlgov.db by default), or bring an older one up to date
+  mlgov init")]
     Init,
     /// Load the bundled knowledge base into the database (replacing its content) and print an overview.
+    #[command(after_help = "\
+Examples:
+  # the statements of the bundled studies, to try every other command on
+  mlgov demo")]
     Demo,
     /// Import a knowledge-base directory, CSV file or JSON file: everything or nothing.
+    #[command(after_help = "\
+Examples:
+  # a folder of new statements: CSV files named as in docs/data-format.md (sources.csv, facts.csv, …)
+  mlgov import new-batch
+  # the same folder after correcting a row: changed rows become new versions of their records
+  mlgov import new-batch --update")]
     Import {
+        /// What to read: a folder of CSV files named after their tables (sources.csv,
+        /// localities.csv, memberships.csv, … as docs/data-format.md describes), one such CSV
+        /// file, or a JSON file written by `mlgov export --format json`. Into an empty database
+        /// it must be a whole valid base; into a stored one it is a batch whose ids may refer to
+        /// stored records.
         path: PathBuf,
         /// Rows whose id is stored with other content become new versions of those records (the
         /// old versions stay in their history: `mlgov history ID`).
@@ -45,6 +68,11 @@ enum Command {
     /// Add one record, validated like an import: `mlgov add membership --network net:acm --member
     /// loc:turin --role member --from 2019 --source src:… --locator "Table 3"` (columns of
     /// docs/data-format.md; an id is made from the key fields when --id is not given).
+    #[command(after_help = "\
+Examples:
+  # your own source first, then a statement that cites it
+  mlgov add source --id src:fieldwork-2024 --short \"Fieldwork 2024\" --title \"Interviews in Palermo\" --kind other
+  mlgov add membership --network net:eurocities --member loc:palermo --role member --from 2019 --source src:fieldwork-2024 --locator \"interview 3\"")]
     Add {
         /// Record kind: source, locality, network, organisation, person, event, membership, term,
         /// affiliation, relation, fact, phase, practice, adoption.
@@ -55,40 +83,84 @@ enum Command {
     },
     /// Correct a stored record: the given columns change, the old version stays in its history.
     /// `mlgov correct mem:turin-acm --to 2015 --source src:… --locator "p. 9"`.
+    #[command(after_help = "\
+Examples:
+  # a membership's note and the place in the source that supports it
+  mlgov correct mem:turin-clip --note \"years as in Table 3\" --source src:caponio-clement-2020 --locator \"Table 3\"
+  # the old version stays in the record's history
+  mlgov history mem:turin-clip")]
     Correct {
-        /// The record's id.
+        /// The record's id, with its prefix (`mem:turin-clip`, `fct:…`, `loc:turin`; `mlgov list`
+        /// and `mlgov show` print them).
         id: String,
         /// `--<column> <value>` pairs (`--source` and `--locator`: what says so).
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "--COLUMN VALUE")]
         fields: Vec<String>,
     },
     /// Every recorded version of a record: when, by whom, in which change set, and why it was closed.
+    #[command(after_help = "\
+Examples:
+  mlgov history loc:turin
+  mlgov history mem:turin-clip --json")]
     History {
         /// The record's id (loc:…, mem:…, fct:…).
         id: String,
     },
     /// Retract a stored record: it leaves the current base and stays in its history with the reason.
+    #[command(after_help = "\
+Examples:
+  # a membership the sources do not support after all (nothing may still refer to it)
+  mlgov retract mem:turin-clip --reason \"not in Table 3 of Caponio & Clément 2020\"")]
     Retract {
-        /// The record's id.
+        /// The record's id, with its prefix (`mem:turin-clip`, `fct:…`).
         id: String,
-        /// Why (name the source that says so, with its locator, where there is one).
+        /// Why, in words kept with the closed version (name the source that says so, with its
+        /// locator, where there is one).
         #[arg(long)]
         reason: String,
     },
     /// Check a directory or file without writing; lists every problem (exit 2 if any).
+    #[command(after_help = "\
+Examples:
+  # a folder of new statements, checked against the stored base (nothing is written)
+  mlgov validate new-batch
+  # a copy of the whole base
+  mlgov export --out kb
+  mlgov validate kb --json")]
     Validate {
+        /// What to check: a folder of CSV files named after their tables (docs/data-format.md),
+        /// one such CSV file, or a JSON file of `mlgov export --format json`; ids it refers to
+        /// may be stored ones.
         path: PathBuf,
         #[command(flatten)]
         csv: cmd::kb::CsvArgs,
     },
-    /// Export the whole knowledge base (csv, json), or its located localities (geojson).
+    /// Export the whole knowledge base (csv, json, xlsx, parquet), its sources (bibtex, csl-json)
+    /// or its located localities (geojson).
+    #[command(after_help = "\
+Examples:
+  mlgov export --out kb-csv                                  # importable CSV files
+  mlgov export --format xlsx --out kb.xlsx                   # one sheet per record type
+  mlgov export --format parquet --out kb-parquet             # for pandas, R's arrow, polars
+  mlgov export --format bibtex --out sources.bib             # the sources for Zotero or LaTeX
+  mlgov export --format csl-json --out -                     # the sources for Pandoc, on stdout
+  mlgov export --format geojson --network eurocities --year 2010 --out members.geojson")]
     Export {
-        /// Output directory (csv) or file (json, geojson; `-` for stdout).
+        /// Output directory (csv, parquet: one file per record type) or file (json, xlsx, bibtex,
+        /// csl-json, geojson; `-` for stdout, except xlsx).
         #[arg(long, short, default_value = "mlgov-export")]
         out: PathBuf,
-        /// csv, json or geojson (points of the located, named localities, for QGIS and geopandas).
+        /// csv (the importable interchange format), json, xlsx (one sheet per record type and a
+        /// README sheet), parquet (typed columns, dates as dates), bibtex or csl-json (the
+        /// sources, for Zotero, Pandoc or LaTeX), or geojson (points of the located, named
+        /// localities, for QGIS and geopandas).
         #[arg(long, default_value = "csv")]
         format: String,
+        /// csv, xlsx: cells exactly as stored. By default a cell a spreadsheet would read as a
+        /// formula (=, +, -, @, tab, CR) is marked as text (a leading apostrophe in CSV, which
+        /// `mlgov import` removes; Excel's quote prefix in XLSX).
+        #[arg(long)]
+        raw: bool,
         /// geojson: only members of this network (name, acronym or id).
         #[arg(long)]
         network: Option<String>,
@@ -101,16 +173,23 @@ enum Command {
     },
     /// Match free-text place names (a CSV with a name column, or one name per line) to stored
     /// localities and GeoNames places: certain matches are linked, uncertain ones marked for review.
+    #[command(after_help = "\
+Examples:
+  # one place name per line; the results (to review) go to names.reconciled.csv
+  mlgov reconcile names.txt --country IT
+  # after reviewing them: the links, and the GeoNames places not stored yet as a batch to import
+  mlgov reconcile names.txt --apply names.reconciled.csv --new-localities new-places
+  mlgov import new-places")]
     Reconcile {
         /// The names: CSV with a `name` column (optional `country`), or one name per line.
         file: PathBuf,
-        /// Restrict matching to this country (ISO 3166-1 alpha-2) where a row gives none.
+        /// Restrict matching to this country (ISO 3166-1 alpha-2: IT, FR, ES…) where a row gives none.
         #[arg(long)]
         country: Option<String>,
-        /// Results file (default: <file>.reconciled.csv; with --apply, <file>.links.csv).
+        /// Results file (default: <stem>.reconciled.csv beside FILE; with --apply, <stem>.links.csv).
         #[arg(long, short)]
         out: Option<PathBuf>,
-        /// A results file you reviewed: checks every row and writes the links.
+        /// A results file you reviewed (every `review` row decided): checks every row and writes the links.
         #[arg(long)]
         apply: Option<PathBuf>,
         /// With --apply: write a batch of the linked GeoNames places not stored yet here, to import.
@@ -120,6 +199,11 @@ enum Command {
         csv: cmd::kb::CsvArgs,
     },
     /// Show one locality, network, organisation or person with sourced facts.
+    #[command(after_help = "\
+Examples:
+  mlgov show locality \"saint etienne\"
+  mlgov show network ECCAR
+  mlgov show any \"Ada Colau\" --json")]
     Show {
         /// locality, network, organisation, person (or any).
         kind: String,
@@ -127,6 +211,11 @@ enum Command {
         name: String,
     },
     /// List records of a kind with filters.
+    #[command(after_help = "\
+Examples:
+  mlgov list localities --country IT
+  mlgov list networks --scale national
+  mlgov list memberships --year 2015 --json")]
     List {
         /// localities, networks, organisations, persons, memberships, terms, events, sources.
         kind: String,
@@ -134,21 +223,45 @@ enum Command {
         filters: cmd::kb::ListFilters,
     },
     /// Search localities, networks, organisations and people (accent-insensitive).
+    #[command(after_help = "\
+Examples:
+  mlgov search torino
+  mlgov search \"st etienne\" --limit 5")]
     Search {
+        /// Words of a name, alias, acronym or id; case- and accent-insensitive, a typo or two
+        /// forgiven (`torino`, `st etienne`, `eurocites`).
         query: String,
+        /// Most results shown.
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
     /// A locality's memberships, roles, mayoral terms, phases and events by year (text Gantt).
+    #[command(after_help = "\
+Examples:
+  mlgov timeline Turin
+  mlgov timeline \"saint etienne\" --svg saint-etienne.svg")]
     Timeline {
+        /// The locality: name, alias or id, accent-insensitive (`Turin`, `Torino`, `loc:turin`).
         locality: String,
         /// Also write an SVG Gantt chart to this file.
         #[arg(long)]
         svg: Option<PathBuf>,
     },
     /// Statements that disagree, each with its source.
+    #[command(after_help = "\
+Examples:
+  mlgov conflicts
+  mlgov conflicts --json")]
     Conflicts,
     /// What a source supports, or where an entity's statements come from.
+    #[command(after_help = "\
+Examples:
+  # what a study supports
+  mlgov sources \"Caponio & Clément 2020\"
+  # where the statements about a locality come from
+  mlgov sources Turin
+  # every quoted locator checked against the bundled texts
+  mlgov sources verify")]
     Sources {
         /// A source's name or id — or `verify`: check every quoted locator against the texts.
         name: String,
@@ -157,7 +270,14 @@ enum Command {
         texts: Option<PathBuf>,
     },
     /// Compare localities side by side (memberships with years, mode of internationalisation, mayors).
+    #[command(after_help = "\
+Examples:
+  # Table 3 of Caponio & Clément 2020, rebuilt from the statements
+  mlgov compare Turin Saint-Etienne --table3
+  mlgov compare Turin Saint-Etienne Palermo --svg three-cities.svg")]
     Compare {
+        /// Two or more localities: names, aliases or ids, accent-insensitive (`Turin`,
+        /// `Saint-Etienne`, `loc:palermo`).
         #[arg(required = true, num_args = 2..)]
         localities: Vec<String>,
         /// Only the memberships of Table 3 of Caponio & Clément 2020 (the paper's table).
@@ -170,20 +290,43 @@ enum Command {
     /// The papers' tables rebuilt from the statements: without a name, the list; `000-table1`
     /// (population and foreign residents), `000-table2` (mayors), `000-table3` (memberships), or a
     /// Whole-COMM cross-tab (`003-outcome-by-size`, …).
+    #[command(after_help = "\
+Examples:
+  mlgov tables
+  mlgov tables 000-table3
+  mlgov tables 003-outcome-by-size --json")]
     Tables {
         /// Which table (omit to list them).
         name: Option<String>,
     },
     /// Whole-COMM cross-tabs: outcome-by-size, outcome-by-typology, outcome-by-orientation or all.
+    #[command(after_help = "\
+Examples:
+  mlgov crosstab
+  mlgov crosstab outcome-by-size --json")]
     Crosstab {
+        /// Which cross-tab of Schiller et al. 2023: outcome-by-size, outcome-by-typology,
+        /// outcome-by-orientation, or all of them.
         #[arg(default_value = "all")]
         name: String,
     },
     /// Country policy configurations (national / regional integration policies).
+    #[command(after_help = "\
+Examples:
+  mlgov countries
+  mlgov countries --json")]
     Countries,
     /// Trajectory phases as the authors name and date them.
+    #[command(after_help = "\
+Examples:
+  mlgov phases")]
     Phases,
     /// The hypotheses of Lacroix, Furri & Hombert 2022 checked on the data.
+    #[command(after_help = "\
+Examples:
+  mlgov hypotheses
+  # a stricter reading: three years before the founding, three civil-society organisations
+  mlgov hypotheses --window 3 --min-cso 3")]
     Hypotheses {
         /// H1: look-back window in years before a network's founding.
         #[arg(long, default_value_t = 5)]
@@ -193,7 +336,13 @@ enum Command {
         min_cso: usize,
     },
     /// A locality's participation by year, computed phases, and the phases the sources name.
+    #[command(after_help = "\
+Examples:
+  mlgov trajectory Turin
+  # only the memberships of the paper's Table 3
+  mlgov trajectory Turin --source src:caponio-clement-2020 --locator \"Table 3\"")]
     Trajectory {
+        /// The locality: name, alias or id, accent-insensitive (`Turin`, `loc:saint-etienne`).
         locality: String,
         /// Last year to consider for open memberships.
         #[arg(long, default_value_t = 2020)]
@@ -217,8 +366,14 @@ enum Command {
         cmd: cmd::learning::LearningCommand,
     },
     /// Comparable localities, networks worth joining and bridging NGOs for a locality.
+    #[command(after_help = "\
+Examples:
+  mlgov peers Turin
+  mlgov peers \"saint etienne\" --limit 5 --json")]
     Peers {
+        /// The locality: name, alias or id, accent-insensitive (`Turin`, `loc:saint-etienne`).
         locality: String,
+        /// Most rows in each list (peers, networks, NGOs).
         #[arg(long, default_value_t = 10)]
         limit: usize,
     },
@@ -231,15 +386,39 @@ enum Command {
     Graph { #[command(subcommand)] cmd: cmd::graph::GraphCommand },
     /// Practice diffusion: Monte Carlo simulation (IC/LT) and what-if comparisons.
     Diffusion { #[command(subcommand)] cmd: cmd::diffusion::DiffusionCommand },
+    /// A citable release of the public base in a folder: a Frictionless Data Package
+    /// (datapackage.json, the CSV tables with their schemas), Parquet files, an XLSX workbook,
+    /// the sources as BibTeX and CSL-JSON, CITATION.cff, Zenodo metadata (.zenodo.json), a
+    /// README, and the published survey releases (never raw answers).
+    #[command(after_help = "\
+Examples:
+  mlgov release --out release-2026-12
+  mlgov release --out release --version 1.0.0 --author \"Tiziana Caponio\" --author \"mlgov contributors\" --zip
+  # check it with the Frictionless tools: pip install frictionless && frictionless validate release/datapackage.json")]
+    Release(cmd::release::ReleaseArgs),
     /// Serve the web explorer and JSON API (prints the address; Ctrl-C stops).
+    #[command(after_help = "\
+Examples:
+  # the explorer at http://127.0.0.1:8080/
+  mlgov serve
+  # on every interface, with the texts of the sources that are not bundled
+  mlgov serve --addr 0.0.0.0:8080 --texts sources-texts")]
     Serve(cmd::serve::ServeArgs),
     /// Print a shell completion script: `mlgov completions bash > ~/.local/share/bash-completion/completions/mlgov`
     /// (also zsh, fish, elvish, powershell).
+    #[command(after_help = "\
+Examples:
+  mlgov completions bash > mlgov.bash
+  # zsh: put _mlgov in a folder of $fpath
+  mlgov completions zsh > _mlgov")]
     Completions {
-        /// The shell.
+        /// The shell: bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
     },
     /// Print the manual page (roff): `mlgov man > mlgov.1 && man ./mlgov.1`.
+    #[command(after_help = "\
+Examples:
+  mlgov man > mlgov.1")]
     Man,
     /// Interaction survey: import answers, analyses with bootstrap intervals, report, synthetic data.
     Survey { #[command(subcommand)] cmd: cmd::survey::SurveyCommand },
@@ -252,13 +431,33 @@ enum Command {
 #[derive(Subcommand, Debug)]
 enum NetworksCommand {
     /// Counts by kind, scale, origin, focus, region and founding decade.
+    #[command(after_help = "\
+Examples:
+  mlgov networks overview
+  mlgov networks overview --json")]
     Overview,
     /// One network: sponsored ↔ militant traits with evidence, and its assemblage.
-    Show { name: String },
+    #[command(after_help = "\
+Examples:
+  mlgov networks show Eurocities
+  mlgov networks show ECCAR --json")]
+    Show {
+        /// The network: name, acronym, alias or id, accent-insensitive (`Eurocities`, `ECCAR`,
+        /// `net:anvita`).
+        name: String,
+    },
     /// Every network's position on the sponsored ↔ militant spectrum.
+    #[command(after_help = "\
+Examples:
+  mlgov networks typology")]
     Typology,
     /// Power assemblages: members and partners by actor type, side by side.
+    #[command(after_help = "\
+Examples:
+  mlgov networks assemblage Eurocities ANVITA
+  mlgov networks assemblage \"Ciudades Refugio\" --json")]
     Assemblage {
+        /// One or more networks: names, acronyms, aliases or ids (`Eurocities`, `ANVITA`, `net:eccar`).
         #[arg(required = true)]
         networks: Vec<String>,
     },
@@ -269,7 +468,19 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Ok(a) => a,
         Err(e) => return Err(CliError::Usage(format!("--as-of {e}"))),
     };
-    let ctx = Ctx { db: cli.db, json: cli.json, as_of };
+    let ctx = Ctx { db: cli.db.clone(), json: cli.json, as_of, xlsx: cli.xlsx.clone(), xlsx_written: Default::default() };
+    let result = run_command(&cli, &ctx);
+    if result.is_ok() && ctx.xlsx.is_some() {
+        match ctx.xlsx_written.borrow_mut().take() {
+            Some(Ok(_)) => {}
+            Some(Err(m)) => return Err(CliError::Usage(format!("--xlsx: {m}"))),
+            None => return Err(CliError::Usage("--xlsx: this command writes no table".into())),
+        }
+    }
+    result
+}
+
+fn run_command(cli: &Cli, ctx: &Ctx) -> Result<(), CliError> {
     match &cli.command {
         Command::Init => cmd::kb::init(&ctx),
         Command::Demo => cmd::kb::demo(&ctx),
@@ -279,13 +490,13 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Correct { id, fields } => cmd::edit::correct(&ctx, id, fields),
         Command::Retract { id, reason } => cmd::kb::retract(&ctx, id, reason),
         Command::Validate { path, csv } => cmd::kb::validate(&ctx, path, csv),
-        Command::Export { out, format, network, year, country } => {
+        Command::Export { out, format, raw, network, year, country } => {
             if format == "geojson" {
                 cmd::places::export_geojson(&ctx, out, network.as_deref(), *year, country.as_deref())
             } else if network.is_some() || year.is_some() || country.is_some() {
                 Err(CliError::Usage("--network, --year and --country apply to --format geojson only".into()))
             } else {
-                cmd::kb::export(&ctx, out, format)
+                cmd::kb::export(&ctx, out, format, *raw)
             }
         }
         Command::Reconcile { file, country, out, apply, new_localities, csv } => cmd::places::reconcile(&ctx, file, country.as_deref(), out.as_deref(), apply.as_deref(), new_localities.as_deref(), csv),
@@ -306,6 +517,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Phases => cmd::tables::phases(&ctx),
         Command::Graph { cmd } => cmd::graph::run(cmd, &ctx),
         Command::Diffusion { cmd } => cmd::diffusion::run(cmd, &ctx),
+        Command::Release(args) => cmd::release::run(args, &ctx),
         Command::Serve(args) => cmd::serve::run(args, &ctx),
         Command::Completions { shell } => {
             use clap::CommandFactory;
@@ -387,5 +599,61 @@ fn main() {
             }
         }
         std::process::exit(code);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Walks the command tree: every argument without help text and every leaf command without an
+    /// "Examples:" block, by their command path.
+    fn walk(cmd: &clap::Command, path: &str, no_help: &mut Vec<String>, no_examples: &mut Vec<String>) {
+        for a in cmd.get_arguments() {
+            let id = a.get_id().as_str();
+            if id == "help" || id == "version" || a.is_hide_set() {
+                continue;
+            }
+            let help = a.get_long_help().or(a.get_help()).map(|h| h.to_string()).unwrap_or_default();
+            if help.trim().is_empty() {
+                no_help.push(format!("{path} <{id}>"));
+            }
+        }
+        let subs: Vec<&clap::Command> = cmd.get_subcommands().filter(|s| s.get_name() != "help" && !s.is_hide_set()).collect();
+        if subs.is_empty() {
+            let after = [cmd.get_after_long_help(), cmd.get_after_help()].into_iter().flatten().map(|h| h.to_string()).collect::<String>();
+            if !after.contains("Examples:") {
+                no_examples.push(path.to_string());
+            }
+        }
+        for s in subs {
+            walk(s, &format!("{path} {}", s.get_name()), no_help, no_examples);
+        }
+    }
+
+    #[test]
+    fn every_argument_has_help_and_every_leaf_command_an_example() {
+        let mut cmd = Cli::command();
+        cmd.build();
+        let (mut no_help, mut no_examples) = (Vec::new(), Vec::new());
+        walk(&cmd, "mlgov", &mut no_help, &mut no_examples);
+        assert!(
+            no_help.is_empty() && no_examples.is_empty(),
+            "arguments without a description:\n  {}\ncommands without an Examples: block:\n  {}",
+            no_help.join("\n  "),
+            no_examples.join("\n  ")
+        );
+    }
+
+    #[test]
+    fn the_top_level_keeps_the_exit_codes() {
+        let help = Cli::command().render_long_help().to_string();
+        assert!(help.contains("Exit codes: 0 ok, 1 usage error, 2 data or validation error, 3 other failure."), "{help}");
+    }
+
+    #[test]
+    fn the_command_tree_is_consistent() {
+        Cli::command().debug_assert();
     }
 }

@@ -25,7 +25,7 @@ pub use id::{Id, IdKind};
 pub use kb::{Conflict, KnowledgeBase, NameIndex, Place, Problem, Resolution, SearchHit, StatementRecord, TableVisitor, TableVisitorMut};
 pub use model::*;
 pub use property::Property;
-pub use record::{Cells, Column, FieldProblem};
+pub use record::{Cells, Column, ColumnType, FieldProblem};
 pub use size::SizeThresholds;
 pub use text::fold;
 pub use vocab::*;

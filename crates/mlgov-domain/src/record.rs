@@ -37,6 +37,40 @@ pub struct Column {
     pub doc: &'static str,
 }
 
+/// The type of a column's values, for typed outputs (Parquet, XLSX, Frictionless table schemas).
+/// Cells stay text in the interchange format; this says how to read them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnType {
+    /// Free text, a vocabulary word or an id.
+    Text,
+    /// A `;`-separated list of texts or ids.
+    List,
+    /// A partial date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    Date,
+    /// A whole number.
+    Integer,
+    /// A decimal number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+}
+
+impl Column {
+    /// The type of the column's values: partial dates (`from`, `to`), whole numbers (`year`),
+    /// coordinates (`lat`, `lon`), flags (`anonymised`), `;`-lists (documented as such), else text.
+    pub fn ty(&self) -> ColumnType {
+        match self.name {
+            "from" | "to" => ColumnType::Date,
+            "year" => ColumnType::Integer,
+            "lat" | "lon" => ColumnType::Number,
+            "anonymised" => ColumnType::Boolean,
+            _ if self.doc.starts_with(";-list") => ColumnType::List,
+            _ => ColumnType::Text,
+        }
+    }
+}
+
 /// Collects field problems while typed values are read from a row.
 pub struct RowReader<'a> {
     cells: &'a dyn Cells,

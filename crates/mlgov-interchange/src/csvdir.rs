@@ -1,6 +1,6 @@
 //! The CSV directory format: reading with per-cell diagnostics, canonical writing.
 
-use crate::{CsvOptions, Diagnostic, InterchangeError, Loaded, Locations};
+use crate::{CsvOptions, Diagnostic, InterchangeError, Loaded, Locations, ReadStep};
 use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
 use mlgov_domain::fxhash::FxHashMap;
 use mlgov_textfile::{LineCounter, WithoutBom};
@@ -27,11 +27,11 @@ pub fn read_dir(dir: &Path) -> Result<Loaded, InterchangeError> {
 
 /// [`read_dir`] with an explicit encoding and separator.
 pub fn read_dir_with(dir: &Path, opts: &CsvOptions) -> Result<Loaded, InterchangeError> {
-    read_dir_mode(dir, opts, true)
+    read_dir_mode(dir, opts, true, &mut |_| {})
 }
 
 /// Reads a directory as a batch of additions to a stored base (see [`crate::read_path_batch_with`]).
-pub(crate) fn read_dir_mode(dir: &Path, opts: &CsvOptions, whole: bool) -> Result<Loaded, InterchangeError> {
+pub(crate) fn read_dir_mode(dir: &Path, opts: &CsvOptions, whole: bool, progress: &mut dyn FnMut(ReadStep<'_>)) -> Result<Loaded, InterchangeError> {
     let mut files = Vec::new();
     let mut diags = Vec::new();
     collect(dir, dir, &mut files, &mut diags, true)?;
@@ -43,7 +43,7 @@ pub(crate) fn read_dir_mode(dir: &Path, opts: &CsvOptions, whole: bool) -> Resul
         let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
         loaded.push((label.clone(), file_name(path), bytes));
     }
-    read_files(loaded, diags, opts, whole)
+    read_files(loaded, diags, opts, whole, progress)
 }
 
 fn file_name(p: &Path) -> String {
@@ -54,13 +54,13 @@ fn file_name(p: &Path) -> String {
 /// comes from its file name. Used for the knowledge base bundled in the binary.
 pub fn read_memory(files: &[(&str, &[u8])]) -> Result<Loaded, InterchangeError> {
     let loaded = files.iter().map(|(p, b)| (p.to_string(), file_name(Path::new(p)), b.to_vec())).collect();
-    read_files(loaded, Vec::new(), &CsvOptions::default(), true)
+    read_files(loaded, Vec::new(), &CsvOptions::default(), true, &mut |_| {})
 }
 
 /// [`read_memory`] as a batch to add to a stored base (references may resolve in the store).
 pub fn read_memory_batch(files: &[(&str, &[u8])]) -> Result<Loaded, InterchangeError> {
     let loaded = files.iter().map(|(p, b)| (p.to_string(), file_name(Path::new(p)), b.to_vec())).collect();
-    read_files(loaded, Vec::new(), &CsvOptions::default(), false)
+    read_files(loaded, Vec::new(), &CsvOptions::default(), false, &mut |_| {})
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, std::path::PathBuf)>, diags: &mut Vec<Diagnostic>, recurse: bool) -> Result<(), InterchangeError> {
@@ -99,17 +99,17 @@ pub fn read_csv_file(path: &Path) -> Result<Loaded, InterchangeError> {
 
 /// [`read_csv_file`] with an explicit encoding and separator.
 pub fn read_csv_file_with(path: &Path, opts: &CsvOptions) -> Result<Loaded, InterchangeError> {
-    read_csv_file_mode(path, opts, true)
+    read_csv_file_mode(path, opts, true, &mut |_| {})
 }
 
 /// Reads one CSV file as a batch of additions to a stored base.
-pub(crate) fn read_csv_file_mode(path: &Path, opts: &CsvOptions, whole: bool) -> Result<Loaded, InterchangeError> {
+pub(crate) fn read_csv_file_mode(path: &Path, opts: &CsvOptions, whole: bool, progress: &mut dyn FnMut(ReadStep<'_>)) -> Result<Loaded, InterchangeError> {
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let kind = CSV_FILES.iter().find(|f| name == **f || name.ends_with(&format!(".{f}")));
     match kind {
         Some(_) => {
             let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
-            read_files(vec![(path.display().to_string(), name, bytes)], Vec::new(), opts, whole)
+            read_files(vec![(path.display().to_string(), name, bytes)], Vec::new(), opts, whole, progress)
         }
         None => Err(InterchangeError::Invalid(vec![Diagnostic {
             file: path.display().to_string(),
@@ -122,15 +122,19 @@ pub(crate) fn read_csv_file_mode(path: &Path, opts: &CsvOptions, whole: bool) ->
 
 /// `whole`: the files are a whole base (every reference must resolve among them); otherwise a batch
 /// whose references may point into the store ([`crate::plan_addition`] checks them there).
-fn read_files(files: Vec<(String, String, Vec<u8>)>, mut diags: Vec<Diagnostic>, opts: &CsvOptions, whole: bool) -> Result<Loaded, InterchangeError> {
+/// `progress` hears of each file as it is parsed, of its rows as they are read, and of the
+/// whole-base check.
+fn read_files(files: Vec<(String, String, Vec<u8>)>, mut diags: Vec<Diagnostic>, opts: &CsvOptions, whole: bool, progress: &mut dyn FnMut(ReadStep<'_>)) -> Result<Loaded, InterchangeError> {
     let mut kb = KnowledgeBase::default();
     let mut locations = Locations::default();
-    for (label, name, bytes) in &files {
+    for (i, (label, name, bytes)) in files.iter().enumerate() {
+        progress(ReadStep::File { index: i + 1, of: files.len(), name: label, bytes: bytes.len() as u64 });
         let file_kind = CSV_FILES.iter().find(|f| name == **f || name.ends_with(&format!(".{f}"))).copied().unwrap_or("");
-        let mut reader = TableReader { label, bytes, file_kind, diags: &mut diags, locations: &mut locations, opts };
+        let mut reader = TableReader { label, bytes, file_kind, diags: &mut diags, locations: &mut locations, opts, progress: &mut *progress };
         kb.visit_mut(&mut reader);
     }
     if diags.is_empty() {
+        progress(ReadStep::Checking);
         let mut by_id = Vec::new();
         for p in kb.validate() {
             if p.message.starts_with("duplicate id") {
@@ -160,6 +164,7 @@ struct TableReader<'a> {
     diags: &'a mut Vec<Diagnostic>,
     locations: &'a mut Locations,
     opts: &'a CsvOptions,
+    progress: &'a mut dyn FnMut(ReadStep<'_>),
 }
 
 impl TableVisitorMut for TableReader<'_> {
@@ -191,7 +196,11 @@ impl TableVisitorMut for TableReader<'_> {
         let mut header: Option<Vec<String>> = None;
         let mut index: FxHashMap<String, usize> = FxHashMap::default();
         let mut errors_here = 0usize;
+        let mut records = 0u64;
         loop {
+            if records % 8192 == 0 && records > 0 {
+                (self.progress)(ReadStep::Rows(records));
+            }
             if errors_here >= 200 {
                 self.diags.push(d(None, None, "more than 200 problems in this file; stopping here".into()));
                 return;
@@ -259,6 +268,7 @@ impl TableVisitorMut for TableReader<'_> {
             if cells.len() == 1 && cells[0].trim().is_empty() {
                 continue; // blank line
             }
+            records += 1;
             if cells.len() != h.len() {
                 self.diags.push(d(Some(line), None, format!("expected {} cells as in the header, found {}", h.len(), cells.len())));
                 errors_here += 1;
@@ -305,6 +315,7 @@ impl TableVisitorMut for TableReader<'_> {
         if header.is_none() {
             self.diags.push(d(None, None, format!("file has no header row; expected: {}", R::COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(","))));
         }
+        (self.progress)(ReadStep::Rows(records));
     }
 }
 
@@ -316,18 +327,26 @@ struct RowCells<'a> {
 
 impl mlgov_domain::Cells for RowCells<'_> {
     fn cell(&self, column: &str) -> &str {
-        self.index.get(column).and_then(|&i| self.cells.get(i)).map(|s| s.trim()).unwrap_or("")
+        // A cell mlgov neutralised for spreadsheets (`'=…`) reads back as written before.
+        self.index.get(column).and_then(|&i| self.cells.get(i)).map(|s| mlgov_textfile::spreadsheet_unmark(s.trim())).unwrap_or("")
     }
 }
 
 /// Writes every table as a CSV file into `dir` (created if needed): all columns, rows sorted by
-/// id, LF line ends, no BOM. Empty tables are written with their header only.
+/// id, LF line ends, no BOM, formula-like cells neutralised ([`table_to_csv`]). Empty tables are
+/// written with their header only.
 pub fn write_dir(kb: &KnowledgeBase, dir: &Path) -> Result<Vec<(String, usize)>, InterchangeError> {
+    write_dir_with(kb, dir, false)
+}
+
+/// [`write_dir`], with `raw`: cells exactly as stored (formula-like cells not neutralised).
+pub fn write_dir_with(kb: &KnowledgeBase, dir: &Path, raw: bool) -> Result<Vec<(String, usize)>, InterchangeError> {
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
     let mut kb = kb.clone();
     kb.sort();
     struct W<'a> {
         dir: &'a Path,
+        raw: bool,
         written: Vec<(String, usize)>,
         err: Option<InterchangeError>,
     }
@@ -336,7 +355,7 @@ pub fn write_dir(kb: &KnowledgeBase, dir: &Path) -> Result<Vec<(String, usize)>,
             if self.err.is_some() {
                 return;
             }
-            let bytes = table_to_csv(rows);
+            let bytes = table_to_csv_with(rows, self.raw);
             let path = self.dir.join(R::FILE);
             if let Err(e) = write_atomic(&path, &bytes) {
                 self.err = Some(io(&path, e));
@@ -344,7 +363,7 @@ pub fn write_dir(kb: &KnowledgeBase, dir: &Path) -> Result<Vec<(String, usize)>,
             self.written.push((R::FILE.to_string(), rows.len()));
         }
     }
-    let mut w = W { dir, written: Vec::new(), err: None };
+    let mut w = W { dir, raw, written: Vec::new(), err: None };
     kb.visit(&mut w);
     match w.err {
         Some(e) => Err(e),
@@ -352,12 +371,24 @@ pub fn write_dir(kb: &KnowledgeBase, dir: &Path) -> Result<Vec<(String, usize)>,
     }
 }
 
-/// One table as canonical CSV bytes.
+/// One table as canonical CSV bytes, formula-like cells neutralised with a leading apostrophe
+/// (`mlgov_textfile::spreadsheet_safe`, undone exactly when mlgov reads the file back).
 pub fn table_to_csv<R: Record>(rows: &[R]) -> Vec<u8> {
+    table_to_csv_with(rows, false)
+}
+
+/// [`table_to_csv`], with `raw`: cells exactly as stored.
+pub fn table_to_csv_with<R: Record>(rows: &[R], raw: bool) -> Vec<u8> {
     let mut wtr = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
     wtr.write_record(R::COLUMNS.iter().map(|c| c.name)).expect("writing to memory");
     for r in rows {
-        wtr.write_record(r.to_cells()).expect("writing to memory");
+        let cells = r.to_cells();
+        if raw {
+            wtr.write_record(&cells)
+        } else {
+            wtr.write_record(cells.iter().map(|c| mlgov_textfile::spreadsheet_safe(c).into_owned()))
+        }
+        .expect("writing to memory");
     }
     wtr.into_inner().expect("writing to memory")
 }

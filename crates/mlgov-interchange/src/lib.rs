@@ -7,7 +7,7 @@
 mod csvdir;
 mod json;
 
-pub use csvdir::{read_csv_file, read_csv_file_with, read_dir, read_dir_with, read_memory, read_memory_batch, table_to_csv, write_dir, CSV_FILES};
+pub use csvdir::{read_csv_file, read_csv_file_with, read_dir, read_dir_with, read_memory, read_memory_batch, table_to_csv, table_to_csv_with, write_dir, write_dir_with, CSV_FILES};
 pub use json::{read_json, to_json, write_json};
 
 use mlgov_domain::KnowledgeBase;
@@ -90,13 +90,33 @@ pub fn read_path(path: &Path) -> Result<Loaded, InterchangeError> {
 
 /// [`read_path`] with an explicit encoding and separator for CSV files.
 pub fn read_path_with(path: &Path, opts: &CsvOptions) -> Result<Loaded, InterchangeError> {
+    read_path_progress(path, opts, true, &mut |_| {})
+}
+
+/// What a reader is doing, for a progress display ([`read_path_progress`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadStep<'a> {
+    /// Parsing file `index` (from 1) of `of`: its name as reported in diagnostics, its size.
+    File { index: usize, of: usize, name: &'a str, bytes: u64 },
+    /// Rows of the current file read so far: every few thousand rows, and once at its end.
+    Rows(u64),
+    /// Every file read without a problem: checking the records together (ids, references,
+    /// overlaps).
+    Checking,
+}
+
+/// Reads a directory, CSV file or JSON file as [`read_path_with`] (`whole`) or
+/// [`read_path_batch_with`] (not `whole`) do, telling `progress` which file it parses, how many
+/// rows it has read and when it checks the records together. The result is the same.
+pub fn read_path_progress(path: &Path, opts: &CsvOptions, whole: bool, progress: &mut dyn FnMut(ReadStep<'_>)) -> Result<Loaded, InterchangeError> {
     let meta = std::fs::metadata(path).map_err(|source| InterchangeError::Io { path: path.to_path_buf(), source })?;
     if meta.is_dir() {
-        read_dir_with(path, opts)
+        csvdir::read_dir_mode(path, opts, whole, progress)
     } else if path.extension().and_then(|e| e.to_str()) == Some("json") {
-        read_json(path)
+        progress(ReadStep::File { index: 1, of: 1, name: &path.display().to_string(), bytes: meta.len() });
+        json::read_json_mode(path, whole)
     } else {
-        read_csv_file_with(path, opts)
+        csvdir::read_csv_file_mode(path, opts, whole, progress)
     }
 }
 
@@ -131,14 +151,7 @@ pub(crate) fn is_reference_problem(message: &str) -> bool {
 /// every rule inside the batch is checked as by [`read_path_with`], except that references may point
 /// at records that are only in the store; [`plan_addition`] checks them against it.
 pub fn read_path_batch_with(path: &Path, opts: &CsvOptions) -> Result<Loaded, InterchangeError> {
-    let meta = std::fs::metadata(path).map_err(|source| InterchangeError::Io { path: path.to_path_buf(), source })?;
-    if meta.is_dir() {
-        csvdir::read_dir_mode(path, opts, false)
-    } else if path.extension().and_then(|e| e.to_str()) == Some("json") {
-        json::read_json_mode(path, false)
-    } else {
-        csvdir::read_csv_file_mode(path, opts, false)
-    }
+    read_path_progress(path, opts, false, &mut |_| {})
 }
 
 /// What adding a batch to a stored base does.

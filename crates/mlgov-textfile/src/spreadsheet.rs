@@ -16,10 +16,36 @@ pub fn formula_like(s: &str) -> bool {
     s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.trim().parse::<f64>().is_err()
 }
 
+/// Whether [`spreadsheet_safe`] marks the cell: it is formula-like, or it already begins with
+/// the apostrophe of a marked cell (so that marking can be undone exactly).
+fn needs_mark(s: &str) -> bool {
+    formula_like(s) || s.strip_prefix('\'').is_some_and(needs_mark)
+}
+
 /// The cell as a spreadsheet should receive it: a formula-like cell gets a leading apostrophe,
-/// which spreadsheets show as text and do not evaluate; anything else is unchanged.
+/// which spreadsheets show as text and do not evaluate; anything else is unchanged. A cell that
+/// already reads like a marked one (`'=x`) is marked again, so that [`spreadsheet_unmark`]
+/// restores every value exactly.
+///
+/// ```
+/// use mlgov_textfile::{spreadsheet_safe, spreadsheet_unmark};
+/// for v in ["=1+1", "'=1+1", "''=1+1", "'quoted'", "-0.5", "Saint-Étienne", ""] {
+///     assert_eq!(spreadsheet_unmark(&spreadsheet_safe(v)), v);
+/// }
+/// assert_eq!(spreadsheet_safe("'=1+1"), "''=1+1");
+/// assert_eq!(spreadsheet_safe("'quoted'"), "'quoted'");
+/// ```
 pub fn spreadsheet_safe(s: &str) -> std::borrow::Cow<'_, str> {
-    if formula_like(s) { std::borrow::Cow::Owned(format!("'{s}")) } else { std::borrow::Cow::Borrowed(s) }
+    if needs_mark(s) { std::borrow::Cow::Owned(format!("'{s}")) } else { std::borrow::Cow::Borrowed(s) }
+}
+
+/// Undoes [`spreadsheet_safe`]: a cell it marked loses its leading apostrophe; any other cell
+/// is unchanged (importers read mlgov's own neutralised CSV files back exactly).
+pub fn spreadsheet_unmark(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if needs_mark(rest) => rest,
+        _ => s,
+    }
 }
 
 /// One CSV field: formula-like content neutralised ([`spreadsheet_safe`]) unless `raw`, then

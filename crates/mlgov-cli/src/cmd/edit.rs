@@ -11,7 +11,7 @@ use serde_json::json;
 /// column list takes every argument, so they are picked out here. Returns the context to use and
 /// the remaining arguments.
 pub fn with_globals(ctx: &Ctx, fields: &[String]) -> Result<(Ctx, Vec<String>), CliError> {
-    let mut out = Ctx { db: ctx.db.clone(), json: ctx.json, as_of: ctx.as_of.clone() };
+    let mut out = Ctx { db: ctx.db.clone(), json: ctx.json, as_of: ctx.as_of.clone(), xlsx: None, xlsx_written: Default::default() };
     let mut rest = Vec::new();
     let mut it = fields.iter();
     while let Some(f) = it.next() {

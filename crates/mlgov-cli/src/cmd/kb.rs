@@ -206,28 +206,76 @@ pub fn validate(ctx: &Ctx, path: &Path, csv: &CsvArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// `mlgov export`: the whole base as CSV directory or JSON.
-pub fn export(ctx: &Ctx, out: &Path, format: &str) -> Result<(), CliError> {
+/// `mlgov export`: the whole base as a CSV directory, JSON, an XLSX workbook, Parquet files, or
+/// its sources as BibTeX or CSL-JSON.
+pub fn export(ctx: &Ctx, out: &Path, format: &str, raw: bool) -> Result<(), CliError> {
     let kb = ctx.load_kb()?;
+    let to_stdout = out.as_os_str() == "-";
+    let write_file = |bytes: &[u8], what: &str, records: usize| -> Result<(), CliError> {
+        if to_stdout {
+            use std::io::Write;
+            // A closed pipe (`| head`) ends quietly.
+            let _ = std::io::stdout().lock().write_all(bytes);
+            return Ok(());
+        }
+        std::fs::write(out, bytes).map_err(|e| CliError::Other(anyhow::anyhow!("{}: {e}", out.display())))?;
+        ctx.emit(&json!({"out": out.display().to_string(), "format": format, "records": records}), || format!("exported {what} to {}", out.display()));
+        Ok(())
+    };
+    let records: usize = kb.counts().values().sum();
     match format {
-        "csv" if out.as_os_str() == "-" => {
-            return Err(CliError::Usage("a CSV export is a directory of files (one per record kind) and cannot go to stdout; give a directory with --out DIR, or --format json --out - for one document on stdout".into()));
+        "csv" | "parquet" if to_stdout => {
+            return Err(CliError::Usage(format!("a {format} export is a directory of files (one per record kind) and cannot go to stdout; give a directory with --out DIR, or --format json --out - for one document on stdout")));
         }
         "csv" => {
-            let written = mlgov_interchange::write_dir(&kb, out).map_err(|e| CliError::Other(anyhow::anyhow!(e.to_string())))?;
+            let written = mlgov_interchange::write_dir_with(&kb, out, raw).map_err(|e| CliError::Other(anyhow::anyhow!(e.to_string())))?;
             let total: usize = written.iter().map(|(_, n)| n).sum();
-            ctx.emit(&json!({"out": out.display().to_string(), "format": "csv", "records": total}), || format!("exported {total} records to {}", out.display()));
+            ctx.emit(&json!({"out": out.display().to_string(), "format": "csv", "records": total, "raw": raw}), || format!("exported {total} records to {}", out.display()));
+        }
+        "parquet" => {
+            std::fs::create_dir_all(out)?;
+            let mut files = Vec::new();
+            for t in mlgov_export::kb_tables(&kb) {
+                let bytes = mlgov_export::parquet::parquet_bytes(&t, &[("mlgov.version", env!("CARGO_PKG_VERSION"))]).map_err(|e| CliError::Other(e.into()))?;
+                let path = out.join(format!("{}.parquet", t.name));
+                std::fs::write(&path, bytes).map_err(|e| CliError::Other(anyhow::anyhow!("{}: {e}", path.display())))?;
+                files.push(json!({"file": path.display().to_string(), "rows": t.rows.len()}));
+            }
+            ctx.emit(&json!({"out": out.display().to_string(), "format": "parquet", "records": records, "files": files}), || format!("exported {records} records to {} ({} Parquet files)", out.display(), files.len()));
+        }
+        "xlsx" => {
+            if to_stdout {
+                return Err(CliError::Usage("an XLSX workbook is binary: give a file with --out FILE.xlsx".into()));
+            }
+            let tables = mlgov_export::kb_tables(&kb);
+            let mut lines = vec![
+                ("Written by".to_string(), format!("mlgov {}", env!("CARGO_PKG_VERSION"))),
+                ("Sheets".into(), "one per record type; every row cites its source (src: id, sheet sources) and a locator".into()),
+                ("Dates".into(), "as the sources give them: 2015, 2015-03 or 2015-03-12 (text, not spreadsheet dates)".into()),
+            ];
+            for s in &kb.sources {
+                lines.push((s.id.to_string(), format!("{} — {}{}", s.short, s.title, s.licence.as_ref().map(|l| format!(" (licence {l})")).unwrap_or_default())));
+            }
+            let readme = mlgov_export::xlsx::ReadMe { title: "mlgov knowledge base".into(), lines };
+            let bytes = mlgov_export::xlsx::workbook(&tables, Some(&readme), mlgov_export::xlsx::XlsxOptions { raw }).map_err(|e| CliError::Other(e.into()))?;
+            write_file(&bytes, &format!("{records} records as an XLSX workbook"), records)?;
+        }
+        "bibtex" => write_file(mlgov_export::cite::bibtex(&kb.sources).as_bytes(), &format!("{} sources as BibTeX", kb.sources.len()), kb.sources.len())?,
+        "csl-json" => {
+            let s = serde_json::to_string_pretty(&mlgov_export::cite::csl_json(&kb.sources))? + "\n";
+            write_file(s.as_bytes(), &format!("{} sources as CSL-JSON", kb.sources.len()), kb.sources.len())?;
         }
         "json" => {
             let s = mlgov_interchange::to_json(&kb);
-            if out.as_os_str() == "-" {
-                print!("{s}");
+            if to_stdout {
+                use std::io::Write;
+                let _ = std::io::stdout().lock().write_all(s.as_bytes());
             } else {
                 std::fs::write(out, s)?;
                 ctx.emit(&json!({"out": out.display().to_string(), "format": "json"}), || format!("exported to {}", out.display()));
             }
         }
-        other => return Err(CliError::Usage(format!("unknown export format {other:?}; expected csv, json or geojson"))),
+        other => return Err(CliError::Usage(format!("unknown export format {other:?}; expected csv, json, xlsx, parquet, bibtex, csl-json or geojson"))),
     }
     Ok(())
 }

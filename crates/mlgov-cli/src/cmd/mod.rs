@@ -7,6 +7,7 @@ pub mod kb;
 pub mod learning;
 pub mod networks;
 pub mod places;
+pub mod release;
 pub mod serve;
 pub mod survey;
 pub mod survey_tools;

@@ -20,10 +20,10 @@ use crate::output::table;
 /// Options shared by analyze and report.
 #[derive(clap::Args, Debug, Clone)]
 pub struct EstimateArgs {
-    /// Bootstrap resamples (0 = point estimates only).
+    /// Bootstrap resamples for the bootstrap intervals (0 = point estimates only).
     #[arg(long, default_value_t = 1000)]
     resamples: usize,
-    /// Seed of the bootstrap.
+    /// Seed of the bootstrap: the same seed gives the same intervals.
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Flag estimates with fewer respondents than this as small-n.
@@ -50,13 +50,22 @@ pub struct EstimateArgs {
 #[derive(clap::Subcommand, Debug)]
 pub enum SurveyCommand {
     /// Validate a CSV/XLSX export (long or wide layout) and keep it under a name.
+    #[command(after_help = "\
+Examples:
+  # answers in our own layout (long: one answer per row; wide: one respondent per row)
+  mlgov survey import answers.csv --name wave1
+  # a Qualtrics export, through a mapping file (draft one with `mlgov survey mapping suggest`)
+  mlgov survey import qualtrics.csv --mapping qualtrics.mapping.toml --name pilot")]
     Import {
-        /// CSV or XLSX file.
+        /// The answers: a CSV file (any encoding and separator Excel or R write) or an XLSX
+        /// workbook, in our long or wide layout (docs/survey.md) or a survey tool's export with
+        /// `--mapping`.
         file: PathBuf,
-        /// Name to keep it under (default: the file stem).
+        /// Name to keep it under: letters, digits, `-` and `_` (default: the file stem).
         #[arg(long)]
         name: Option<String>,
-        /// long, wide or auto.
+        /// long (one answer per row), wide (one respondent per row) or auto (recognised from
+        /// the header).
         #[arg(long, default_value = "auto")]
         layout: String,
         /// Instrument TOML (default: the shipped Whole-COMM instrument).
@@ -74,13 +83,22 @@ pub enum SurveyCommand {
         cmd: crate::cmd::survey_tools::MappingCommand,
     },
     /// List the surveys stored in the database.
+    #[command(after_help = "\
+Examples:
+  mlgov survey list
+  mlgov survey list --json")]
     List,
     /// Write a stored survey's answers as CSV (for pandas, R, a spreadsheet). Localities stored
     /// with the survey (synthetic ones) go to `<out>.localities.csv` beside it.
+    #[command(after_help = "\
+Examples:
+  mlgov survey export synthetic --out synthetic.csv
+  # one answer per row, for R's tidyverse or pandas' groupby
+  mlgov survey export synthetic --out synthetic-long.csv --layout long")]
     Export {
-        /// Survey name.
+        /// The stored survey's name (`mlgov survey list`).
         name: String,
-        /// Output CSV file.
+        /// Output CSV file (UTF-8, comma-separated).
         #[arg(long, short)]
         out: PathBuf,
         /// wide (one row per respondent, the stored form) or long (one answer per row).
@@ -90,26 +108,46 @@ pub enum SurveyCommand {
     /// Publish a frozen, disclosure-controlled release of a stored survey: what viewers and the
     /// public see in the explorer and the API. Refused (exit 2) when a figure would differ from an
     /// earlier release by fewer than `--min-cell` respondents.
+    #[command(after_help = "\
+Examples:
+  mlgov survey release synthetic
+  # a stricter threshold: at least 10 respondents behind every published figure
+  mlgov survey release synthetic --min-cell 10")]
     Release {
-        /// Survey name.
+        /// The stored survey's name (`mlgov survey list`).
         name: String,
         /// Minimum number of respondents behind any published cell (k).
         #[arg(long, default_value_t = 5)]
         min_cell: u64,
     },
     /// List the published releases of a survey.
+    #[command(after_help = "\
+Examples:
+  mlgov survey releases synthetic")]
     Releases {
-        /// Survey name.
+        /// The stored survey's name (`mlgov survey list`).
         name: String,
     },
     /// Delete a stored survey (its published releases stay).
+    #[command(after_help = "\
+Examples:
+  mlgov survey synth --name trial
+  mlgov survey delete trial")]
     Delete {
-        /// Survey name.
+        /// The stored survey's name (`mlgov survey list`).
         name: String,
     },
     /// Run one analysis (or `all`) on an imported survey.
+    #[command(after_help = "\
+Examples:
+  # how often each actor category is met, by size of locality (the synthetic survey of `mlgov survey synth`)
+  mlgov survey analyze synthetic frequency --by size
+  # perceived public attitudes by political orientation, mayors and councillors only, as CSV
+  mlgov survey analyze synthetic attitudes --by orientation --roles elected_policymaker --csv
+  # every analysis with cluster-bootstrap intervals
+  mlgov survey analyze synthetic all --interval cluster-bootstrap --resamples 200")]
     Analyze {
-        /// Survey name.
+        /// The stored survey's name (`mlgov survey list`).
         name: String,
         /// frequency, class_aggregates, change, nature, lead, indexes, attitudes, responsibility, information_sources, all.
         #[arg(default_value = "frequency")]
@@ -117,10 +155,11 @@ pub enum SurveyCommand {
         /// Grouping: comma-separated among size, orientation, type, country, role, affiliation.
         #[arg(long, default_value = "size")]
         by: String,
-        /// Period ids (comma-separated); default all.
+        /// Period ids of the instrument (comma-separated: p1, p2 in Whole-COMM); default all.
         #[arg(long)]
         period: Option<String>,
-        /// Only these roles (comma-separated role ids).
+        /// Only these roles (comma-separated role ids of the instrument: elected_policymaker,
+        /// local_official, pro_migrant_group, …).
         #[arg(long)]
         roles: Option<String>,
         #[command(flatten)]
@@ -130,21 +169,32 @@ pub enum SurveyCommand {
         csv: bool,
     },
     /// Write every figure (SVG), table (CSV, JSON) and an index.html into a directory.
+    #[command(after_help = "\
+Examples:
+  mlgov survey report synthetic --out report
+  # publication mode: cells with fewer than 5 respondents suppressed; 2000 resamples
+  mlgov survey report synthetic --out report-public --min-n 5 --resamples 2000")]
     Report {
-        /// Survey name.
+        /// The stored survey's name (`mlgov survey list`).
         name: String,
-        /// Output directory.
+        /// Output directory (created if needed; files of the same name are overwritten).
         #[arg(long, short)]
         out: PathBuf,
         #[command(flatten)]
         est: EstimateArgs,
     },
     /// Generate synthetic responses (marked synthetic everywhere) and keep them under a name.
+    #[command(after_help = "\
+Examples:
+  # 300 respondents in the Whole-COMM localities of the knowledge base, kept as \"synthetic\"
+  mlgov survey synth
+  # a larger test set over generated localities, also written as a long CSV
+  mlgov survey synth --respondents 3000 --localities 120 --name big --out big.csv")]
     Synth {
         /// Respondents in total.
         #[arg(long, default_value_t = 300)]
         respondents: usize,
-        /// Seed.
+        /// Seed of the generator: the same seed gives the same answers.
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Generate this many localities instead of using the knowledge base's Whole-COMM localities.
@@ -153,7 +203,7 @@ pub enum SurveyCommand {
         /// Name to keep it under.
         #[arg(long, default_value = "synthetic")]
         name: String,
-        /// Also write the long CSV here.
+        /// Also write the answers here as a long CSV (the layout `mlgov survey import` reads).
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -260,7 +310,7 @@ fn describe(e: &CliError) -> String {
 }
 
 /// Opens the store for survey work (migrating a legacy `<db>.surveys/` folder first).
-fn survey_store(ctx: &Ctx, create: bool) -> Result<Box<dyn Store + Send>, CliError> {
+pub(crate) fn survey_store(ctx: &Ctx, create: bool) -> Result<Box<dyn Store + Send>, CliError> {
     let mut store = if create { ctx.store_create()? } else { ctx.store()? };
     migrate_legacy(ctx, store.as_mut())?;
     Ok(store)

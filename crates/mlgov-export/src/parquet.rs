@@ -1,0 +1,194 @@
+//! Parquet files (arrow + parquet, Snappy): typed columns for pandas, R's arrow and polars.
+//!
+//! Column types follow [`ColumnType`]: integers as `int64`, numbers as `float64`, flags as
+//! `bool`, `;`-lists as `list<string>`, repetitive text (ids of networks, roles, vocabulary
+//! words: at most half the rows distinct) as dictionary-encoded strings (a pandas `category`),
+//! other text as `string`. A partial date becomes two columns: `<name>` as a `date32` and
+//! `<name>_precision` (`year`, `month` or `day`); the date is the first day of the stated period,
+//! or its last day for the end of an interval (`to`), so `2015` as an end reads 2015-12-31.
+//! Key-value metadata carry what the file is (`mlgov.table`, `mlgov.title`, and whatever the
+//! caller adds, such as `mlgov.synthetic`).
+
+use std::sync::Arc;
+
+use arrow_array::builder::{ListBuilder, StringBuilder};
+use arrow_array::types::Int32Type;
+use arrow_array::{Array, ArrayRef, BooleanArray, Date32Array, DictionaryArray, Float64Array, Int64Array, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, Schema};
+use mlgov_domain::{ColumnType, PartialDate};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::WriterProperties;
+
+use crate::table::Table;
+use crate::ExportError;
+
+/// Days since 1970-01-01 of a civil date (proleptic Gregorian; H. Hinnant's algorithm).
+pub fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe as u32 * 365 + yoe as u32 / 4 - yoe as u32 / 100 + doy;
+    era * 146_097 + doe as i32 - 719_468
+}
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// The first (or, with `end`, the last) day of a partial date, in days since 1970-01-01, and its
+/// precision word.
+pub fn date_days(d: &PartialDate, end: bool) -> (i32, &'static str) {
+    match (d.month, d.day) {
+        (Some(m), Some(day)) => (days_from_civil(d.year, m as u32, day as u32), "day"),
+        (Some(m), None) => (days_from_civil(d.year, m as u32, if end { days_in_month(d.year, m as u32) } else { 1 }), "month"),
+        _ => (if end { days_from_civil(d.year, 12, 31) } else { days_from_civil(d.year, 1, 1) }, "year"),
+    }
+}
+
+fn opt<'a>(s: &&'a str) -> Option<&'a str> {
+    if s.is_empty() { None } else { Some(*s) }
+}
+
+fn is_end(name: &str) -> bool {
+    name == "to" || name.ends_with("_to") || name == "end"
+}
+
+/// The table as Parquet bytes, with `metadata` added to the file's key-value metadata.
+///
+/// # Errors
+/// [`ExportError::Parquet`] on a writer failure; [`ExportError::Cell`] when a cell does not read
+/// as its column's type (a bad date in a date column).
+pub fn parquet_bytes(t: &Table, metadata: &[(&str, &str)]) -> Result<Vec<u8>, ExportError> {
+    let mut fields = Vec::new();
+    let mut arrays: Vec<ArrayRef> = Vec::new();
+    for (j, c) in t.columns.iter().enumerate() {
+        let cells: Vec<&str> = t.rows.iter().map(|r| r.get(j).map(String::as_str).unwrap_or("")).collect();
+        let bad = |i: usize, what: &str| ExportError::Cell { table: t.name.clone(), row: i + 1, column: c.name.clone(), message: format!("{:?} is not {what}", cells[i]) };
+        match c.ty {
+            ColumnType::Integer => {
+                let mut v = Vec::with_capacity(cells.len());
+                for (i, s) in cells.iter().enumerate() {
+                    v.push(match opt(s) {
+                        None => None,
+                        Some(s) => Some(s.parse::<i64>().map_err(|_| bad(i, "a whole number"))?),
+                    });
+                }
+                fields.push(Field::new(&c.name, DataType::Int64, true));
+                arrays.push(Arc::new(Int64Array::from(v)));
+            }
+            ColumnType::Number => {
+                let mut v = Vec::with_capacity(cells.len());
+                for (i, s) in cells.iter().enumerate() {
+                    v.push(match opt(s) {
+                        None => None,
+                        Some(s) => Some(s.parse::<f64>().map_err(|_| bad(i, "a number"))?),
+                    });
+                }
+                fields.push(Field::new(&c.name, DataType::Float64, true));
+                arrays.push(Arc::new(Float64Array::from(v)));
+            }
+            ColumnType::Boolean => {
+                let mut v = Vec::with_capacity(cells.len());
+                for (i, s) in cells.iter().enumerate() {
+                    v.push(match opt(s) {
+                        None => None,
+                        Some("true") => Some(true),
+                        Some("false") => Some(false),
+                        Some(_) => return Err(bad(i, "true or false")),
+                    });
+                }
+                fields.push(Field::new(&c.name, DataType::Boolean, true));
+                arrays.push(Arc::new(BooleanArray::from(v)));
+            }
+            ColumnType::Date => {
+                let mut days = Vec::with_capacity(cells.len());
+                let mut precision = Vec::with_capacity(cells.len());
+                for (i, s) in cells.iter().enumerate() {
+                    match opt(s) {
+                        None => {
+                            days.push(None);
+                            precision.push(None);
+                        }
+                        Some(s) => {
+                            let d = PartialDate::parse(s).map_err(|_| bad(i, "a date (YYYY, YYYY-MM or YYYY-MM-DD)"))?;
+                            let (n, p) = date_days(&d, is_end(&c.name));
+                            days.push(Some(n));
+                            precision.push(Some(p));
+                        }
+                    }
+                }
+                fields.push(Field::new(&c.name, DataType::Date32, true));
+                arrays.push(Arc::new(Date32Array::from(days)));
+                fields.push(Field::new(format!("{}_precision", c.name), DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)), true));
+                arrays.push(Arc::new(precision.into_iter().collect::<DictionaryArray<Int32Type>>()));
+            }
+            ColumnType::List => {
+                let mut b = ListBuilder::new(StringBuilder::new());
+                for s in &cells {
+                    if s.is_empty() {
+                        b.append(true);
+                        continue;
+                    }
+                    for item in s.split(';').map(str::trim).filter(|x| !x.is_empty()) {
+                        b.values().append_value(item);
+                    }
+                    b.append(true);
+                }
+                let a = b.finish();
+                fields.push(Field::new(&c.name, a.data_type().clone(), true));
+                arrays.push(Arc::new(a));
+            }
+            ColumnType::Text => {
+                let distinct: std::collections::HashSet<&str> = cells.iter().copied().collect();
+                if cells.len() >= 4 && distinct.len() * 2 <= cells.len() {
+                    fields.push(Field::new(&c.name, DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)), true));
+                    arrays.push(Arc::new(cells.iter().map(opt).collect::<DictionaryArray<Int32Type>>()));
+                } else {
+                    fields.push(Field::new(&c.name, DataType::Utf8, true));
+                    arrays.push(Arc::new(StringArray::from(cells.iter().map(opt).collect::<Vec<_>>())));
+                }
+            }
+        }
+    }
+    let fields: Vec<Field> = fields
+        .into_iter()
+        .map(|f| {
+            let doc = t.columns.iter().find(|c| c.name == *f.name()).map(|c| c.doc.clone()).unwrap_or_default();
+            if doc.is_empty() { f } else { f.with_metadata([("description".to_string(), doc)].into_iter().collect::<std::collections::HashMap<String, String>>()) }
+        })
+        .collect();
+    let schema = Arc::new(Schema::new(fields));
+    let batch = RecordBatch::try_new(schema.clone(), arrays)?;
+    let mut kv = vec![KeyValue::new("mlgov.table".into(), t.name.clone()), KeyValue::new("mlgov.title".into(), t.title.clone())];
+    kv.extend(metadata.iter().map(|(k, v)| KeyValue::new((*k).to_string(), (*v).to_string())));
+    let props = WriterProperties::builder().set_compression(Compression::SNAPPY).set_key_value_metadata(Some(kv)).build();
+    let mut buf = Vec::new();
+    let mut w = ArrowWriter::try_new(&mut buf, schema, Some(props))?;
+    w.write(&batch)?;
+    w.close()?;
+    Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_days_match_known_dates() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(days_from_civil(1969, 12, 31), -1);
+        let d = PartialDate::parse("2016-02").unwrap();
+        assert_eq!(date_days(&d, true), (days_from_civil(2016, 2, 29), "month"));
+        assert_eq!(date_days(&PartialDate::parse("2015").unwrap(), true), (days_from_civil(2015, 12, 31), "year"));
+    }
+}
