@@ -362,8 +362,8 @@ fn text_of(body: &Bytes) -> String {
 /// Proposes a change set.
 #[utoipa::path(post, path = "/api/v1/changes", operation_id = "propose_change", tag = "knowledge base",
     security(("bearer" = []), ("session" = [])), request_body = ChangeRequest,
-    responses((status = 201, body = ProposalOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, description = "The proposal was recorded; its diff", body = ProposalOut), (status = 401, description = "No valid credentials", body = ErrorBody), (status = 403, description = "The account's role does not allow this", body = ErrorBody),
+        (status = 413, description = "Request body too large", body = ErrorBody), (status = 422, description = "Well-formed but invalid data", body = ErrorBody)))]
 pub async fn propose(State(st): State<AppState>, who: Option<Extension<Principal>>, auth: Option<Extension<Auth>>, body: Bytes) -> Result<Response, ApiError> {
     let c = core(st, who, auth);
     require_participant(&c.who, Action::Write, "propose changes to the knowledge base")?;
@@ -375,7 +375,7 @@ pub async fn propose(State(st): State<AppState>, who: Option<Extension<Principal
 /// The proposals the caller may see (contributors: their own), newest first.
 #[utoipa::path(get, path = "/api/v1/changes", operation_id = "list_changes", tag = "knowledge base",
     security(("bearer" = []), ("session" = [])),
-    responses((status = 200, body = ProposalList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, description = "The proposals this account may see", body = ProposalList), (status = 401, description = "No valid credentials", body = ErrorBody), (status = 403, description = "The account's role does not allow this", body = ErrorBody)))]
 pub async fn list(State(st): State<AppState>, who: Option<Extension<Principal>>, auth: Option<Extension<Auth>>) -> Result<Json<ProposalList>, ApiError> {
     let items = with(core(st, who, auth), |c| c.list()).await?;
     Ok(Json(ProposalList { items }))
@@ -384,7 +384,7 @@ pub async fn list(State(st): State<AppState>, who: Option<Extension<Principal>>,
 /// One proposal with its diff against the current base.
 #[utoipa::path(get, path = "/api/v1/changes/{id}", operation_id = "get_change", tag = "knowledge base",
     security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")),
-    responses((status = 200, body = ProposalOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The proposal with its diff", body = ProposalOut), (status = 401, description = "No valid credentials", body = ErrorBody), (status = 403, description = "The account's role does not allow this", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn get(State(st): State<AppState>, who: Option<Extension<Principal>>, auth: Option<Extension<Auth>>, Path(id): Path<i64>) -> Result<Json<ProposalOut>, ApiError> {
     Ok(Json(with(core(st, who, auth), move |c| c.get(id)).await?))
 }
@@ -392,7 +392,7 @@ pub async fn get(State(st): State<AppState>, who: Option<Extension<Principal>>, 
 /// Comments on a proposal.
 #[utoipa::path(post, path = "/api/v1/changes/{id}/comments", operation_id = "comment_change", tag = "knowledge base",
     security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")), request_body = TextRequest,
-    responses((status = 200, body = ProposalOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "The proposal with its diff", body = ProposalOut), (status = 401, description = "No valid credentials", body = ErrorBody), (status = 403, description = "The account's role does not allow this", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody), (status = 422, description = "Well-formed but invalid data", body = ErrorBody)))]
 pub async fn comment(State(st): State<AppState>, who: Option<Extension<Principal>>, auth: Option<Extension<Auth>>, Path(id): Path<i64>, body: Bytes) -> Result<Json<ProposalOut>, ApiError> {
     let c = core(st, who, auth);
     require_participant(&c.who, Action::Read, "comment on proposed changes")?;
@@ -404,7 +404,7 @@ pub async fn comment(State(st): State<AppState>, who: Option<Extension<Principal
 /// it still applies to the current base; 409 when it does not, or when it was decided meanwhile.
 #[utoipa::path(post, path = "/api/v1/changes/{id}/approve", operation_id = "approve_change", tag = "knowledge base",
     security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")), request_body = TextRequest,
-    responses((status = 200, body = ProposalOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, description = "The proposal with its diff", body = ProposalOut), (status = 401, description = "No valid credentials", body = ErrorBody), (status = 403, description = "The account's role does not allow this", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody), (status = 409, description = "Conflicts with the current state", body = ErrorBody)))]
 pub async fn approve(State(st): State<AppState>, who: Option<Extension<Principal>>, auth: Option<Extension<Auth>>, Path(id): Path<i64>, body: Bytes) -> Result<Json<ProposalOut>, ApiError> {
     let note = text_of(&body);
     Ok(Json(with(core(st, who, auth), move |c| c.decide(id, true, note)).await?))
@@ -413,7 +413,7 @@ pub async fn approve(State(st): State<AppState>, who: Option<Extension<Principal
 /// Rejects a proposal (409 when it was decided meanwhile).
 #[utoipa::path(post, path = "/api/v1/changes/{id}/reject", operation_id = "reject_change", tag = "knowledge base",
     security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")), request_body = TextRequest,
-    responses((status = 200, body = ProposalOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, description = "The proposal with its diff", body = ProposalOut), (status = 401, description = "No valid credentials", body = ErrorBody), (status = 403, description = "The account's role does not allow this", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody), (status = 409, description = "Conflicts with the current state", body = ErrorBody)))]
 pub async fn reject(State(st): State<AppState>, who: Option<Extension<Principal>>, auth: Option<Extension<Auth>>, Path(id): Path<i64>, body: Bytes) -> Result<Json<ProposalOut>, ApiError> {
     let note = text_of(&body);
     Ok(Json(with(core(st, who, auth), move |c| c.decide(id, false, note)).await?))

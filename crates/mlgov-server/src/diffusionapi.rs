@@ -138,7 +138,7 @@ pub fn run(s: &Snapshot, q: &DiffusionQuery) -> Result<DiffusionOut, ApiError> {
         ("scenario" = Option<String>, Query, description = "baseline, integration_officers, join_network"),
         ("network" = Option<String>, Query, description = "Network joined by the seed locality (join_network)"),
         ("runs" = Option<u32>, Query, description = "Monte Carlo runs, 10..=2000 (default 300)")),
-    responses((status = 200, body = DiffusionOut), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "The simulated diffusion", body = DiffusionOut), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody), (status = 422, description = "Well-formed but invalid data", body = ErrorBody)))]
 pub async fn get_diffusion(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Json<DiffusionOut>, ApiError> {
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());

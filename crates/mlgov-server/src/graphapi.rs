@@ -137,7 +137,7 @@ pub fn build(s: &Snapshot, q: &GraphQuery) -> GraphOut {
         ("edge_type" = Option<String>, Query, description = "One layer: membership, office, affiliation, funding, partnership, founding, coordination, hosting, support"),
         ("actor_type" = Option<String>, Query, description = "locality, network, organisation, person, country (networks are kept as context)"),
         ("centrality" = Option<String>, Query, description = "degree (default), betweenness, closeness, eigenvector")),
-    responses((status = 200, body = GraphOut), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The governance graph for the view asked", body = GraphOut), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody)))]
 pub async fn get_graph(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Json<GraphOut>, ApiError> {
     let mut p = Params::parse(q.as_deref());
     let gq = GraphQuery::parse(&mut p);

@@ -108,7 +108,7 @@ pub fn learning_out(s: &Snapshot, id: &Id, year: i32) -> LearningOut {
 #[utoipa::path(get, path = "/api/v1/localities/{id}/learning", operation_id = "get_locality_learning", tag = "analyses",
     params(("id" = String, Path, description = "Locality id, with or without the `loc:` prefix"),
         ("year" = Option<i32>, Query, description = "Year the ties are read at (default 2021)")),
-    responses((status = 200, body = LearningOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "What the locality may learn from, each value labelled", body = LearningOut), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn get_learning(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> Result<Json<LearningOut>, ApiError> {
     let mut p = Params::parse(q.as_deref());
     let year = p.int("year", 1900..=2100).unwrap_or(DEFAULT_YEAR as i64) as i32;

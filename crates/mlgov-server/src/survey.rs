@@ -674,7 +674,7 @@ pub fn locality_survey(s: &Snapshot, who: &Audience, id: &Id) -> Result<Locality
         ("period" = Option<String>, Query, description = "Live figures: period id of the instrument, or all"),
         ("role" = Option<String>, Query, description = "Live figures: respondent role id, or all"),
         ("table" = Option<String>, Query, description = "Releases: id of a published table (default: the first class-aggregate table)")),
-    responses((status = 200, body = SurveyOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "Survey figures for the audience", body = SurveyOut), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody), (status = 422, description = "Well-formed but invalid data", body = ErrorBody)))]
 pub async fn get_survey(State(st): State<AppState>, who: Option<Extension<Principal>>, RawQuery(q): RawQuery) -> Result<Json<SurveyOut>, ApiError> {
     let who = audience(who);
     let s = st.snapshot();
@@ -689,7 +689,7 @@ pub async fn get_survey(State(st): State<AppState>, who: Option<Extension<Princi
 /// in every survey the caller may see, group-level figures for its size class and typology.
 #[utoipa::path(get, path = "/api/v1/localities/{id}/survey", operation_id = "get_locality_survey", tag = "analyses",
     params(("id" = String, Path, description = "Locality id, with or without the `loc:` prefix")),
-    responses((status = 200, body = LocalitySurveyOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The locality's survey figures, each labelled", body = LocalitySurveyOut), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn get_locality_survey(State(st): State<AppState>, who: Option<Extension<Principal>>, Path(id): Path<String>, RawQuery(q): RawQuery) -> Result<Json<LocalitySurveyOut>, ApiError> {
     Params::parse(q.as_deref()).finish()?;
     let who = audience(who);
