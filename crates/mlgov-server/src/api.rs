@@ -2,17 +2,21 @@
 //! analysis function → wire type → JSON. Each handler is documented for the OpenAPI document.
 
 use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
 use axum::Json;
 use mlgov_analysis::tables::CROSSTABS;
 use mlgov_domain::*;
 
-use crate::convert::{self, paginate};
+use crate::convert;
 use crate::error::{ApiError, ErrorBody};
+use crate::listing::{self, ListQuery};
 use crate::params::Params;
 use crate::state::{AppState, Snapshot};
 use crate::wire::*;
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
+type ListResult = Result<Response, ApiError>;
 
 /// Size-class words accepted by `size` (short and long forms).
 pub const SIZES: [&str; 8] = ["rural", "small", "medium", "large", "rural_area", "small_town", "medium_town", "large_city"];
@@ -151,7 +155,7 @@ impl NetworkFilter {
 
 /// Counts of the knowledge base.
 #[utoipa::path(get, path = "/api/v1", operation_id = "get_overview", tag = "knowledge base",
-    responses((status = 200, body = Overview), (status = 304, description = "Not modified (ETag)")))]
+    responses((status = 200, description = "Counts of the knowledge base and its version", body = Overview), (status = 304, description = "Not modified (ETag)")))]
 pub async fn get_overview(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<Overview> {
     Params::parse(q.as_deref()).finish()?;
     Ok(Json(convert::overview(&st.snapshot())))
@@ -160,8 +164,6 @@ pub async fn get_overview(State(st): State<AppState>, RawQuery(q): RawQuery) -> 
 /// Localities with filters and pagination.
 #[utoipa::path(get, path = "/api/v1/localities", operation_id = "list_localities", tag = "entities",
     params(
-        ("page" = Option<u32>, Query, description = "Page, from 1"),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1..=200 (default 50)"),
         ("country" = Option<String>, Query, description = "ISO 3166-1 alpha-2 code"),
         ("size" = Option<String>, Query, description = "rural, small, medium, large (or rural_area, small_town, medium_town, large_city)"),
         ("year" = Option<i32>, Query, description = "Member of a network (or of `network`) that year, by a dated membership"),
@@ -169,21 +171,20 @@ pub async fn get_overview(State(st): State<AppState>, RawQuery(q): RawQuery) -> 
         ("outcome" = Option<String>, Query, description = "Whole-COMM policy outcome fact"),
         ("q" = Option<String>, Query, description = "Name contains (accent-insensitive)"),
     ),
-    responses((status = 200, body = LocalityList), (status = 400, body = ErrorBody)))]
-pub async fn list_localities(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<LocalityList> {
+    responses((status = 200, description = "A page of localities, or CSV of all that match", body = LocalityList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
+pub async fn list_localities(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
-    let (page, per) = p.pagination(50);
+    let list = ListQuery::parse(&listing::LOCALITIES, &mut p, &headers);
     let f = LocalityFilter::parse_with(&mut p, &s);
     p.finish()?;
-    let (meta, items) = paginate(f.apply(&s), page, per);
-    Ok(Json(LocalityList { meta, items }))
+    Ok(list.respond(&uri, f.apply(&s), |meta, items| LocalityList { meta, items }))
 }
 
 /// One locality with facts, memberships, terms, phases, events and citations.
 #[utoipa::path(get, path = "/api/v1/localities/{id}", operation_id = "get_locality", tag = "entities",
     params(("id" = String, Path, description = "Locality id, with or without the `loc:` prefix")),
-    responses((status = 200, body = LocalityDetail), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The locality with its sourced statements", body = LocalityDetail), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn get_locality(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> ApiResult<LocalityDetail> {
     Params::parse(q.as_deref()).finish()?;
     let s = st.snapshot();
@@ -194,7 +195,7 @@ pub async fn get_locality(State(st): State<AppState>, Path(id): Path<String>, Ra
 /// A locality's memberships, terms, phases and events by year.
 #[utoipa::path(get, path = "/api/v1/localities/{id}/timeline", operation_id = "get_locality_timeline", tag = "analyses",
     params(("id" = String, Path, description = "Locality id")),
-    responses((status = 200, body = TimelineOut), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The locality's time line", body = TimelineOut), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn get_timeline(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> ApiResult<TimelineOut> {
     Params::parse(q.as_deref()).finish()?;
     let s = st.snapshot();
@@ -205,7 +206,7 @@ pub async fn get_timeline(State(st): State<AppState>, Path(id): Path<String>, Ra
 /// Participation by year, computed phases and the phases the sources name.
 #[utoipa::path(get, path = "/api/v1/localities/{id}/trajectory", operation_id = "get_locality_trajectory", tag = "analyses",
     params(("id" = String, Path, description = "Locality id"), ("until" = Option<i32>, Query, description = "Last year for open memberships (default 2020)")),
-    responses((status = 200, body = TrajectoryOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "Participation by year, computed and named phases", body = TrajectoryOut), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn get_trajectory(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> ApiResult<TrajectoryOut> {
     let mut p = Params::parse(q.as_deref());
     let until = p.int("until", 1900..=2100).unwrap_or(2020) as i32;
@@ -218,8 +219,6 @@ pub async fn get_trajectory(State(st): State<AppState>, Path(id): Path<String>, 
 /// Networks with filters and pagination.
 #[utoipa::path(get, path = "/api/v1/networks", operation_id = "list_networks", tag = "entities",
     params(
-        ("page" = Option<u32>, Query, description = "Page, from 1"),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1..=200 (default 50)"),
         ("country" = Option<String>, Query, description = "Country fact (ISO code)"),
         ("scale" = Option<String>, Query, description = "local, subnational, national, continental, global"),
         ("origin" = Option<String>, Query, description = "sponsored, grassroots, mixed"),
@@ -227,20 +226,19 @@ pub async fn get_trajectory(State(st): State<AppState>, Path(id): Path<String>, 
         ("year" = Option<i32>, Query, description = "Active that year (founded ≤ year ≤ ended)"),
         ("q" = Option<String>, Query, description = "Name or acronym contains"),
     ),
-    responses((status = 200, body = NetworkList), (status = 400, body = ErrorBody)))]
-pub async fn list_networks(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<NetworkList> {
+    responses((status = 200, description = "A page of networks, or CSV of all that match", body = NetworkList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
+pub async fn list_networks(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
     let mut p = Params::parse(q.as_deref());
-    let (page, per) = p.pagination(50);
+    let list = ListQuery::parse(&listing::NETWORKS, &mut p, &headers);
     let f = NetworkFilter::parse(&mut p);
     p.finish()?;
-    let (meta, items) = paginate(f.apply(&st.snapshot()), page, per);
-    Ok(Json(NetworkList { meta, items }))
+    Ok(list.respond(&uri, f.apply(&st.snapshot()), |meta, items| NetworkList { meta, items }))
 }
 
 /// One network with members, sponsored ↔ militant traits and assemblage.
 #[utoipa::path(get, path = "/api/v1/networks/{id}", operation_id = "get_network", tag = "entities",
     params(("id" = String, Path, description = "Network id, with or without the `net:` prefix")),
-    responses((status = 200, body = NetworkDetail), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The network with its members, traits and assemblage", body = NetworkDetail), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn get_network(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> ApiResult<NetworkDetail> {
     Params::parse(q.as_deref()).finish()?;
     let s = st.snapshot();
@@ -251,7 +249,7 @@ pub async fn get_network(State(st): State<AppState>, Path(id): Path<String>, Raw
 /// A network's power assemblage.
 #[utoipa::path(get, path = "/api/v1/networks/{id}/assemblage", operation_id = "get_network_assemblage", tag = "analyses",
     params(("id" = String, Path, description = "Network id")),
-    responses((status = 200, body = AssemblageOut), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The network's power assemblage", body = AssemblageOut), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn get_assemblage(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> ApiResult<AssemblageOut> {
     Params::parse(q.as_deref()).finish()?;
     let s = st.snapshot();
@@ -261,7 +259,7 @@ pub async fn get_assemblage(State(st): State<AppState>, Path(id): Path<String>, 
 
 /// Every network on the sponsored ↔ militant spectrum.
 #[utoipa::path(get, path = "/api/v1/typology", operation_id = "list_typology", tag = "analyses",
-    responses((status = 200, body = TypologyList)))]
+    responses((status = 200, description = "Every network on the sponsored ↔ militant spectrum", body = TypologyList)))]
 pub async fn list_typology(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<TypologyList> {
     Params::parse(q.as_deref()).finish()?;
     let s = st.snapshot();
@@ -270,13 +268,12 @@ pub async fn list_typology(State(st): State<AppState>, RawQuery(q): RawQuery) ->
 
 /// Organisations.
 #[utoipa::path(get, path = "/api/v1/organisations", operation_id = "list_organisations", tag = "entities",
-    params(("page" = Option<u32>, Query, description = "Page"), ("per_page" = Option<u32>, Query, description = "Items per page"),
-        ("country" = Option<String>, Query, description = "ISO code"), ("kind" = Option<String>, Query, description = "Organisation kind"),
-        ("q" = Option<String>, Query, description = "Name contains")),
-    responses((status = 200, body = OrganisationList), (status = 400, body = ErrorBody)))]
-pub async fn list_organisations(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<OrganisationList> {
+    params(("country" = Option<String>, Query, description = "ISO code"), ("kind" = Option<String>, Query, description = "Organisation kind"),
+        ("q" = Option<String>, Query, description = "Name contains (accent-insensitive)")),
+    responses((status = 200, description = "A page of organisations, or CSV of all that match", body = OrganisationList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
+pub async fn list_organisations(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
     let mut p = Params::parse(q.as_deref());
-    let (page, per) = p.pagination(50);
+    let list = ListQuery::parse(&listing::ORGANISATIONS, &mut p, &headers);
     let country = p.string("country").map(|c| c.to_uppercase());
     let kind = p.choice("kind", OrganisationKind::ALL);
     let name = p.string("q");
@@ -286,14 +283,13 @@ pub async fn list_organisations(State(st): State<AppState>, RawQuery(q): RawQuer
         country.as_ref().is_none_or(|c| o.country.as_ref() == Some(c)) && kind.as_ref().is_none_or(|k| o.kind.as_str() == k) && name_matches(&o.name, &name)
     }).map(convert::organisation_summary).collect();
     v.sort_by(|a, b| fold(&a.name).cmp(&fold(&b.name)));
-    let (meta, items) = paginate(v, page, per);
-    Ok(Json(OrganisationList { meta, items }))
+    Ok(list.respond(&uri, v, |meta, items| OrganisationList { meta, items }))
 }
 
 /// One organisation.
 #[utoipa::path(get, path = "/api/v1/organisations/{id}", operation_id = "get_organisation", tag = "entities",
     params(("id" = String, Path, description = "Organisation id")),
-    responses((status = 200, body = ActorDetail), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The organisation or person with its statements", body = ActorDetail), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn get_organisation(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> ApiResult<ActorDetail> {
     Params::parse(q.as_deref()).finish()?;
     let s = st.snapshot();
@@ -303,25 +299,23 @@ pub async fn get_organisation(State(st): State<AppState>, Path(id): Path<String>
 
 /// Persons.
 #[utoipa::path(get, path = "/api/v1/persons", operation_id = "list_persons", tag = "entities",
-    params(("page" = Option<u32>, Query, description = "Page"), ("per_page" = Option<u32>, Query, description = "Items per page"),
-        ("q" = Option<String>, Query, description = "Name contains")),
-    responses((status = 200, body = PersonList), (status = 400, body = ErrorBody)))]
-pub async fn list_persons(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<PersonList> {
+    params(("q" = Option<String>, Query, description = "Name contains (accent-insensitive)")),
+    responses((status = 200, description = "A page of persons, or CSV of all that match", body = PersonList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
+pub async fn list_persons(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
     let mut p = Params::parse(q.as_deref());
-    let (page, per) = p.pagination(50);
+    let list = ListQuery::parse(&listing::PERSONS, &mut p, &headers);
     let name = p.string("q");
     p.finish()?;
     let s = st.snapshot();
     let mut v: Vec<PersonSummary> = s.kb.persons.iter().filter(|x| name_matches(&x.name, &name)).map(|x| convert::person_summary(&s, x)).collect();
     v.sort_by(|a, b| fold(&a.name).cmp(&fold(&b.name)));
-    let (meta, items) = paginate(v, page, per);
-    Ok(Json(PersonList { meta, items }))
+    Ok(list.respond(&uri, v, |meta, items| PersonList { meta, items }))
 }
 
 /// One person.
 #[utoipa::path(get, path = "/api/v1/persons/{id}", operation_id = "get_person", tag = "entities",
     params(("id" = String, Path, description = "Person id")),
-    responses((status = 200, body = ActorDetail), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The organisation or person with its statements", body = ActorDetail), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn get_person(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> ApiResult<ActorDetail> {
     Params::parse(q.as_deref()).finish()?;
     let s = st.snapshot();
@@ -331,35 +325,34 @@ pub async fn get_person(State(st): State<AppState>, Path(id): Path<String>, RawQ
 
 /// Events.
 #[utoipa::path(get, path = "/api/v1/events", operation_id = "list_events", tag = "entities",
-    params(("page" = Option<u32>, Query, description = "Page"), ("per_page" = Option<u32>, Query, description = "Items per page"),
-        ("year" = Option<i32>, Query, description = "In progress that year"), ("country" = Option<String>, Query, description = "ISO code")),
-    responses((status = 200, body = EventList), (status = 400, body = ErrorBody)))]
-pub async fn list_events(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<EventList> {
+    params(("year" = Option<i32>, Query, description = "In progress that year"), ("country" = Option<String>, Query, description = "ISO code")),
+    responses((status = 200, description = "A page of events, or CSV of all that match", body = EventList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
+pub async fn list_events(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
     let mut p = Params::parse(q.as_deref());
-    let (page, per) = p.pagination(50);
+    let list = ListQuery::parse(&listing::EVENTS, &mut p, &headers);
     let year = p.int("year", 1800..=2200).map(|y| y as i32);
     let country = p.string("country").map(|c| c.to_uppercase());
     p.finish()?;
     let s = st.snapshot();
     let mut es: Vec<&Event> = s.kb.events.iter().filter(|e| year.is_none_or(|y| e.when.contains_year(y)) && country.as_ref().is_none_or(|c| e.country.as_ref() == Some(c))).collect();
     es.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
-    let (meta, items) = paginate(es.into_iter().map(|e| convert::event(&s, e)).collect(), page, per);
-    Ok(Json(EventList { meta, items }))
+    Ok(list.respond(&uri, es.into_iter().map(|e| convert::event(&s, e)).collect(), |meta, items| EventList { meta, items }))
 }
 
 /// Memberships with filters.
 #[utoipa::path(get, path = "/api/v1/memberships", operation_id = "list_memberships", tag = "entities",
-    params(("page" = Option<u32>, Query, description = "Page"), ("per_page" = Option<u32>, Query, description = "Items per page"),
-        ("network" = Option<String>, Query, description = "Network id"), ("member" = Option<String>, Query, description = "Member id"),
-        ("year" = Option<i32>, Query, description = "In force that year"), ("country" = Option<String>, Query, description = "Country of the member locality")),
-    responses((status = 200, body = MembershipList), (status = 400, body = ErrorBody)))]
-pub async fn list_memberships(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<MembershipList> {
+    params(("network" = Option<String>, Query, description = "Network id"), ("member" = Option<String>, Query, description = "Member id"),
+        ("year" = Option<i32>, Query, description = "In force that year"), ("country" = Option<String>, Query, description = "Country of the member locality"),
+        ("source" = Option<String>, Query, description = "Cited source (`src:` id, with or without the prefix)")),
+    responses((status = 200, description = "A page of memberships, or CSV of all that match", body = MembershipList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
+pub async fn list_memberships(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
     let mut p = Params::parse(q.as_deref());
-    let (page, per) = p.pagination(50);
+    let list = ListQuery::parse(&listing::MEMBERSHIPS, &mut p, &headers);
     let network = p.string("network");
     let member = p.string("member");
     let year = p.int("year", 1800..=2200).map(|y| y as i32);
     let country = p.string("country").map(|c| c.to_uppercase());
+    let source = p.string("source");
     p.finish()?;
     let s = st.snapshot();
     let mut ms: Vec<&Membership> = s.kb.memberships.iter().filter(|m| {
@@ -367,29 +360,27 @@ pub async fn list_memberships(State(st): State<AppState>, RawQuery(q): RawQuery)
             && member.as_ref().is_none_or(|n| m.member.as_str() == n || m.member.body() == n)
             && year.is_none_or(|y| m.when.contains_year(y))
             && country.as_ref().is_none_or(|c| s.kb.localities.iter().any(|l| l.id == m.member && &l.country == c))
+            && cites(&m.citation, &source)
     }).collect();
     ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
-    let (meta, items) = paginate(ms.into_iter().map(|m| convert::membership(&s, m)).collect(), page, per);
-    Ok(Json(MembershipList { meta, items }))
+    Ok(list.respond(&uri, ms.into_iter().map(|m| convert::membership(&s, m)).collect(), |meta, items| MembershipList { meta, items }))
 }
 
 /// Sources with the number of statements citing each.
 #[utoipa::path(get, path = "/api/v1/sources", operation_id = "list_sources", tag = "sources",
-    params(("page" = Option<u32>, Query, description = "Page"), ("per_page" = Option<u32>, Query, description = "Items per page")),
-    responses((status = 200, body = SourceList), (status = 400, body = ErrorBody)))]
-pub async fn list_sources(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<SourceList> {
+    responses((status = 200, description = "A page of sources, or CSV of all of them", body = SourceList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
+pub async fn list_sources(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
     let mut p = Params::parse(q.as_deref());
-    let (page, per) = p.pagination(50);
+    let list = ListQuery::parse(&listing::SOURCES, &mut p, &headers);
     p.finish()?;
     let s = st.snapshot();
-    let (meta, items) = paginate(s.kb.sources.iter().map(|x| convert::source_summary(&s, x)).collect(), page, per);
-    Ok(Json(SourceList { meta, items }))
+    Ok(list.respond(&uri, s.kb.sources.iter().map(|x| convert::source_summary(&s, x)).collect(), |meta, items| SourceList { meta, items }))
 }
 
 /// A source and every statement that cites it.
 #[utoipa::path(get, path = "/api/v1/sources/{id}", operation_id = "get_source", tag = "sources",
     params(("id" = String, Path, description = "Source id")),
-    responses((status = 200, body = SourceDetail), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The source and every statement citing it", body = SourceDetail), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn get_source(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> ApiResult<SourceDetail> {
     Params::parse(q.as_deref()).finish()?;
     let s = st.snapshot();
@@ -402,7 +393,7 @@ pub async fn get_source(State(st): State<AppState>, Path(id): Path<String>, RawQ
     params(("q" = String, Query, description = "Words to find (accent- and case-insensitive; \"st\" means \"saint\"; when few names contain them, names within a typo or two are returned, marked `typo`)"),
         ("kind" = Option<String>, Query, description = "locality, network, organisation or person"),
         ("limit" = Option<u32>, Query, description = "1..=100 (default 20)")),
-    responses((status = 200, body = SearchResults), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "Matching entities, best first", body = SearchResults), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody)))]
 pub async fn search(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<SearchResults> {
     let mut p = Params::parse(q.as_deref());
     let query = p.string("q");
@@ -436,7 +427,7 @@ pub fn search_results(s: &Snapshot, q: &str, kind: Option<&str>, limit: usize) -
 #[utoipa::path(get, path = "/api/v1/compare", operation_id = "compare_localities", tag = "analyses",
     params(("localities" = String, Query, description = "Two or more locality names or ids, comma-separated"),
         ("table3" = Option<bool>, Query, description = "Only the memberships of Table 3 of Caponio & Clément 2020")),
-    responses((status = 200, body = CompareOut), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The localities side by side", body = CompareOut), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody)))]
 pub async fn compare(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<CompareOut> {
     let mut p = Params::parse(q.as_deref());
     let names = p.string("localities");
@@ -469,7 +460,7 @@ pub fn resolve_localities(s: &Snapshot, p: &mut Params, names: Option<&str>) -> 
 
 /// The Whole-COMM cross-tabs.
 #[utoipa::path(get, path = "/api/v1/crosstabs", operation_id = "list_crosstabs", tag = "analyses",
-    responses((status = 200, body = CrossTabList)))]
+    responses((status = 200, description = "Every Whole-COMM cross-tab", body = CrossTabList)))]
 pub async fn list_crosstabs(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<CrossTabList> {
     Params::parse(q.as_deref()).finish()?;
     let s = st.snapshot();
@@ -479,7 +470,7 @@ pub async fn list_crosstabs(State(st): State<AppState>, RawQuery(q): RawQuery) -
 /// One cross-tab by name.
 #[utoipa::path(get, path = "/api/v1/crosstabs/{name}", operation_id = "get_crosstab", tag = "analyses",
     params(("name" = String, Path, description = "outcome-by-size, outcome-by-typology or outcome-by-orientation")),
-    responses((status = 200, body = CrossTabOut), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The cross-tab", body = CrossTabOut), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn get_crosstab(State(st): State<AppState>, Path(name): Path<String>, RawQuery(q): RawQuery) -> ApiResult<CrossTabOut> {
     Params::parse(q.as_deref()).finish()?;
     let spec = CROSSTABS.iter().find(|c| c.name == name).ok_or_else(|| {
@@ -490,28 +481,34 @@ pub async fn get_crosstab(State(st): State<AppState>, Path(name): Path<String>, 
 
 /// Countries: policy configurations and counts.
 #[utoipa::path(get, path = "/api/v1/countries", operation_id = "list_countries", tag = "analyses",
-    responses((status = 200, body = CountryList)))]
-pub async fn list_countries(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<CountryList> {
-    Params::parse(q.as_deref()).finish()?;
-    Ok(Json(convert::countries(&st.snapshot())))
+    responses((status = 200, description = "Every country of the base (not paginated), or CSV", body = CountryList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
+pub async fn list_countries(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+    let mut p = Params::parse(q.as_deref());
+    let list = ListQuery::parse(&listing::COUNTRIES, &mut p, &headers);
+    p.finish()?;
+    Ok(list.respond(&uri, convert::countries(&st.snapshot()).countries, |_, countries| CountryList { countries }))
 }
 
 /// Trajectory phases as the sources name them.
 #[utoipa::path(get, path = "/api/v1/phases", operation_id = "list_phases", tag = "analyses",
-    responses((status = 200, body = PhaseList)))]
-pub async fn list_phases(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<PhaseList> {
-    Params::parse(q.as_deref()).finish()?;
+    params(("locality" = Option<String>, Query, description = "Only this locality's (name or id)")),
+    responses((status = 200, description = "Every named phase (not paginated), or CSV", body = PhaseList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
+pub async fn list_phases(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
     let s = st.snapshot();
-    let mut ps: Vec<&Phase> = s.kb.phases.iter().collect();
+    let mut p = Params::parse(q.as_deref());
+    let list = ListQuery::parse(&listing::PHASES, &mut p, &headers);
+    let locality = entity_param(&mut p, &s, "locality", &[IdKind::Locality]);
+    p.finish()?;
+    let mut ps: Vec<&Phase> = s.kb.phases.iter().filter(|x| locality.as_ref().is_none_or(|l| &x.locality == l)).collect();
     ps.sort_by(|a, b| a.locality.cmp(&b.locality).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
-    Ok(Json(PhaseList { phases: ps.into_iter().map(|p| convert::phase(&s, p)).collect() }))
+    Ok(list.respond(&uri, ps.into_iter().map(|p| convert::phase(&s, p)).collect(), |_, phases| PhaseList { phases }))
 }
 
 /// Hypotheses H1 and H2 of Lacroix, Furri & Hombert 2022.
 #[utoipa::path(get, path = "/api/v1/hypotheses", operation_id = "get_hypotheses", tag = "analyses",
     params(("window" = Option<i32>, Query, description = "H1 look-back window in years (default 5)"),
         ("min_cso" = Option<u32>, Query, description = "H2 civil-society organisations for a dense ecosystem (default 2)")),
-    responses((status = 200, body = HypothesesOut), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "H1 and H2 checked on the data", body = HypothesesOut), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody)))]
 pub async fn get_hypotheses(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<HypothesesOut> {
     let mut p = Params::parse(q.as_deref());
     let window = p.int("window", 0..=50).unwrap_or(5) as i32;
@@ -522,7 +519,7 @@ pub async fn get_hypotheses(State(st): State<AppState>, RawQuery(q): RawQuery) -
 
 /// Statements that disagree, each with its source.
 #[utoipa::path(get, path = "/api/v1/conflicts", operation_id = "list_conflicts", tag = "sources",
-    responses((status = 200, body = ConflictList)))]
+    responses((status = 200, description = "Every group of statements that disagree", body = ConflictList)))]
 pub async fn list_conflicts(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<ConflictList> {
     Params::parse(q.as_deref()).finish()?;
     Ok(Json(convert::conflicts(&st.snapshot())))
@@ -534,8 +531,8 @@ pub async fn list_conflicts(State(st): State<AppState>, RawQuery(q): RawQuery) -
 /// admin's API token (`Authorization: Bearer …`) or session cookie.
 #[utoipa::path(post, path = "/api/v1/reload", operation_id = "reload_store", tag = "knowledge base",
     security(("bearer" = []), ("session" = [])),
-    responses((status = 200, body = ReloadOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 500, body = ErrorBody)))]
+    responses((status = 200, description = "The store was read again", body = ReloadOut), (status = 401, description = "No valid credentials", body = ErrorBody), (status = 403, description = "The account's role does not allow this", body = ErrorBody),
+        (status = 413, description = "Request body too large", body = ErrorBody), (status = 500, description = "Internal error", body = ErrorBody)))]
 pub async fn reload(State(st): State<AppState>, who: Option<axum::Extension<mlgov_auth::Principal>>) -> ApiResult<ReloadOut> {
     // Without the auth layer (a bare `app()`) nobody is authenticated.
     let who = who.map_or_else(mlgov_auth::Principal::anonymous, |e| e.0);
@@ -563,7 +560,7 @@ pub struct CompareRequest {
 /// Localities side by side, the list given in a JSON body (422 when a name does not resolve).
 #[utoipa::path(post, path = "/api/v1/compare", operation_id = "compare_localities_body", tag = "analyses",
     request_body = CompareRequest,
-    responses((status = 200, body = CompareOut), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "The localities side by side", body = CompareOut), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody), (status = 413, description = "Request body too large", body = ErrorBody), (status = 422, description = "Well-formed but invalid data", body = ErrorBody)))]
 pub async fn compare_body(State(st): State<AppState>, body: axum::body::Bytes) -> ApiResult<CompareOut> {
     let req: CompareRequest = serde_json::from_slice(&body).map_err(|e| ApiError::field("body", format!("not a valid JSON request: {e}")))?;
     let s = st.snapshot();
@@ -582,7 +579,7 @@ pub async fn compare_body(State(st): State<AppState>, body: axum::body::Bytes) -
     params(("network" = Option<String>, Query, description = "Only members of this network (id or name)"),
         ("year" = Option<i32>, Query, description = "Only memberships running that year (with network)"),
         ("country" = Option<String>, Query, description = "ISO 3166-1 alpha-2 country")),
-    responses((status = 200, description = "A GeoJSON FeatureCollection", content_type = "application/geo+json", body = serde_json::Value), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "A GeoJSON FeatureCollection", content_type = "application/geo+json", body = serde_json::Value), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody)))]
 pub async fn localities_geojson(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<axum::response::Response, ApiError> {
     let mut p = Params::parse(q.as_deref());
     let network = p.string("network");
@@ -603,7 +600,7 @@ pub async fn localities_geojson(State(st): State<AppState>, RawQuery(q): RawQuer
 /// A network's located member localities as GeoJSON.
 #[utoipa::path(get, path = "/api/v1/networks/{id}/members.geojson", operation_id = "network_members_geojson", tag = "entities",
     params(("id" = String, Path, description = "Network id"), ("year" = Option<i32>, Query, description = "Only memberships running that year")),
-    responses((status = 200, description = "A GeoJSON FeatureCollection", content_type = "application/geo+json", body = serde_json::Value), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "A GeoJSON FeatureCollection", content_type = "application/geo+json", body = serde_json::Value), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn network_members_geojson(State(st): State<AppState>, axum::extract::Path(raw): axum::extract::Path<String>, RawQuery(q): RawQuery) -> Result<axum::response::Response, ApiError> {
     let mut p = Params::parse(q.as_deref());
     let year = p.int("year", -3000..=3000).map(|y| y as i32);
@@ -623,4 +620,235 @@ fn geojson_response(s: &Snapshot, network: Option<Id>, year: Option<i32>, countr
     let places = mlgov_analysis::places::located(&s.kb, &filter);
     let body = mlgov_analysis::places::geojson(&s.kb, &places, &title).to_string();
     ([(axum::http::header::CONTENT_TYPE, "application/geo+json")], body).into_response()
+}
+
+/// Whether a citation is of `source` (a `src:` id with or without its prefix), or no source is asked.
+fn cites(c: &Citation, source: &Option<String>) -> bool {
+    source.as_ref().is_none_or(|x| c.source.as_str() == x || c.source.body() == x)
+}
+
+/// Reads an entity parameter of one of `kinds`: an id (with or without its prefix when one kind
+/// is expected), `country:XX` where countries are accepted, or a name (accent-insensitive;
+/// anonymised localities only by their public label). An unknown or ambiguous name is a problem
+/// of the field.
+fn entity_param(p: &mut Params, s: &Snapshot, name: &'static str, kinds: &[IdKind]) -> Option<Id> {
+    let raw = p.string(name)?;
+    let mut candidates = vec![raw.clone()];
+    if let [kind] = kinds {
+        candidates.push(format!("{}{raw}", kind.prefix()));
+    }
+    for c in &candidates {
+        if let Ok(id) = Id::parse_kind(c, kinds) {
+            if s.exists(&id) || id.kind() == IdKind::Country {
+                return Some(id);
+            }
+        }
+    }
+    match s.index.resolve(&raw, kinds) {
+        Resolution::Found(id) => Some(id),
+        Resolution::Ambiguous(c) => {
+            p.error(name, format!("{raw:?} is ambiguous: {}", c.iter().map(|(i, d)| format!("{d} ({i})")).collect::<Vec<_>>().join(", ")));
+            None
+        }
+        Resolution::NotFound => {
+            p.error(name, format!("no {} named {raw:?}", kinds.iter().map(|k| k.noun()).collect::<Vec<_>>().join(" or ")));
+            None
+        }
+    }
+}
+
+/// Every kind of entity a statement may be about.
+const ENTITIES: [IdKind; 8] = [IdKind::Locality, IdKind::Network, IdKind::Organisation, IdKind::Person, IdKind::Event, IdKind::Practice, IdKind::Source, IdKind::Country];
+
+/// Facts (typed statements about an entity: size class, policy outcome, founding date, …), each
+/// with its source and locator.
+#[utoipa::path(get, path = "/api/v1/facts", operation_id = "list_facts", tag = "statements",
+    params(
+        ("subject" = Option<String>, Query, description = "What the facts are about: an id (`loc:turin`, `country:IT`) or a name"),
+        ("property" = Option<String>, Query, description = "Property (size_class, policy_outcome, founded, scale, …)"),
+        ("value" = Option<String>, Query, description = "Value as stated (exact)"),
+        ("source" = Option<String>, Query, description = "Cited source (`src:` id, with or without the prefix)"),
+    ),
+    responses((status = 200, description = "A page of facts, or CSV of all that match", body = FactList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
+pub async fn list_facts(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let list = ListQuery::parse(&listing::FACTS, &mut p, &headers);
+    let subject = entity_param(&mut p, &s, "subject", &ENTITIES);
+    let property = p.choice("property", Property::ALL);
+    let value = p.string("value");
+    let source = p.string("source");
+    p.finish()?;
+    let mut fs: Vec<&Fact> = s.kb.facts.iter().filter(|f| {
+        subject.as_ref().is_none_or(|x| &f.subject == x)
+            && property.as_ref().is_none_or(|x| f.property.as_str() == x)
+            && value.as_ref().is_none_or(|x| &f.value == x)
+            && cites(&f.citation, &source)
+            && convert::fact_shown(&s, f)
+    }).collect();
+    fs.sort_by(|a, b| a.subject.cmp(&b.subject).then(a.property.cmp(&b.property)).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
+    Ok(list.respond(&uri, fs.into_iter().map(|f| convert::fact(&s, f)).collect(), |meta, items| FactList { meta, items }))
+}
+
+/// Office terms (mayors, deputy mayors, …) with party, orientation and source.
+#[utoipa::path(get, path = "/api/v1/terms", operation_id = "list_terms", tag = "statements",
+    params(
+        ("person" = Option<String>, Query, description = "Office holder (id or name)"),
+        ("locality" = Option<String>, Query, description = "Locality (id or name)"),
+        ("office" = Option<String>, Query, description = "Office (mayor, deputy_mayor, …)"),
+        ("year" = Option<i32>, Query, description = "In office that year (a dated term)"),
+        ("source" = Option<String>, Query, description = "Cited source (`src:` id, with or without the prefix)"),
+    ),
+    responses((status = 200, description = "A page of office terms, or CSV of all that match", body = TermList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
+pub async fn list_terms(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let list = ListQuery::parse(&listing::TERMS, &mut p, &headers);
+    let person = entity_param(&mut p, &s, "person", &[IdKind::Person]);
+    let locality = entity_param(&mut p, &s, "locality", &[IdKind::Locality]);
+    let office = p.choice("office", Office::ALL);
+    let year = p.int("year", 1800..=2200).map(|y| y as i32);
+    let source = p.string("source");
+    p.finish()?;
+    let mut ts: Vec<&Term> = s.kb.terms.iter().filter(|t| {
+        person.as_ref().is_none_or(|x| &t.person == x)
+            && locality.as_ref().is_none_or(|x| &t.locality == x)
+            && office.as_ref().is_none_or(|x| t.office.as_str() == x)
+            && year.is_none_or(|y| t.when.dated_in(y))
+            && cites(&t.citation, &source)
+    }).collect();
+    ts.sort_by(|a, b| a.locality.cmp(&b.locality).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
+    Ok(list.respond(&uri, ts.into_iter().map(|t| convert::term(&s, t)).collect(), |meta, items| TermList { meta, items }))
+}
+
+/// Typed relations between entities (funds, sponsors, partners_with, …) with their source.
+#[utoipa::path(get, path = "/api/v1/relations", operation_id = "list_relations", tag = "statements",
+    params(
+        ("subject" = Option<String>, Query, description = "Subject (id or name)"),
+        ("object" = Option<String>, Query, description = "Object (id or name)"),
+        ("entity" = Option<String>, Query, description = "Either end (id or name)"),
+        ("kind" = Option<String>, Query, description = "Relation kind"),
+        ("network" = Option<String>, Query, description = "A network at either end (id, name or acronym)"),
+        ("source" = Option<String>, Query, description = "Cited source (`src:` id, with or without the prefix)"),
+    ),
+    responses((status = 200, description = "A page of relations, or CSV of all that match", body = RelationList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
+pub async fn list_relations(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let list = ListQuery::parse(&listing::RELATIONS, &mut p, &headers);
+    let subject = entity_param(&mut p, &s, "subject", &ENTITIES);
+    let object = entity_param(&mut p, &s, "object", &ENTITIES);
+    let entity = entity_param(&mut p, &s, "entity", &ENTITIES);
+    let kind = p.choice("kind", RelationKind::ALL);
+    let network = entity_param(&mut p, &s, "network", &[IdKind::Network]);
+    let source = p.string("source");
+    p.finish()?;
+    let mut rs: Vec<&Relation> = s.kb.relations.iter().filter(|r| {
+        subject.as_ref().is_none_or(|x| &r.subject == x)
+            && object.as_ref().is_none_or(|x| &r.object == x)
+            && entity.as_ref().is_none_or(|x| &r.subject == x || &r.object == x)
+            && network.as_ref().is_none_or(|x| &r.subject == x || &r.object == x)
+            && kind.as_ref().is_none_or(|x| r.kind.as_str() == x)
+            && cites(&r.citation, &source)
+    }).collect();
+    rs.sort_by(|a, b| a.subject.cmp(&b.subject).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
+    Ok(list.respond(&uri, rs.into_iter().map(|r| convert::relation(&s, r)).collect(), |meta, items| RelationList { meta, items }))
+}
+
+/// Affiliations of persons with organisations, localities or networks, with their source.
+#[utoipa::path(get, path = "/api/v1/affiliations", operation_id = "list_affiliations", tag = "statements",
+    params(
+        ("person" = Option<String>, Query, description = "Person (id or name)"),
+        ("organisation" = Option<String>, Query, description = "Organisation, locality or network (id or name)"),
+        ("year" = Option<i32>, Query, description = "Held that year (a dated affiliation)"),
+        ("source" = Option<String>, Query, description = "Cited source (`src:` id, with or without the prefix)"),
+    ),
+    responses((status = 200, description = "A page of affiliations, or CSV of all that match", body = AffiliationList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
+pub async fn list_affiliations(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let list = ListQuery::parse(&listing::AFFILIATIONS, &mut p, &headers);
+    let person = entity_param(&mut p, &s, "person", &[IdKind::Person]);
+    let organisation = entity_param(&mut p, &s, "organisation", &[IdKind::Organisation, IdKind::Locality, IdKind::Network]);
+    let year = p.int("year", 1800..=2200).map(|y| y as i32);
+    let source = p.string("source");
+    p.finish()?;
+    let mut v: Vec<&Affiliation> = s.kb.affiliations.iter().filter(|a| {
+        person.as_ref().is_none_or(|x| &a.person == x)
+            && organisation.as_ref().is_none_or(|x| &a.organisation == x)
+            && year.is_none_or(|y| a.when.dated_in(y))
+            && cites(&a.citation, &source)
+    }).collect();
+    v.sort_by(|a, b| a.person.cmp(&b.person).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
+    Ok(list.respond(&uri, v.into_iter().map(|a| convert::affiliation(&s, a)).collect(), |meta, items| AffiliationList { meta, items }))
+}
+
+/// Local practices (the units of policy diffusion), with origin, actors and number of adopters.
+#[utoipa::path(get, path = "/api/v1/practices", operation_id = "list_practices", tag = "statements",
+    params(
+        ("origin" = Option<String>, Query, description = "Originating locality (id or name)"),
+        ("adopter" = Option<String>, Query, description = "Adopted by this locality (id or name)"),
+        ("policy_area" = Option<String>, Query, description = "Policy area (reception, housing, …)"),
+        ("q" = Option<String>, Query, description = "Title contains (accent-insensitive)"),
+        ("source" = Option<String>, Query, description = "Cited source (`src:` id, with or without the prefix)"),
+    ),
+    responses((status = 200, description = "A page of practices, or CSV of all that match", body = PracticeList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
+pub async fn list_practices(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let list = ListQuery::parse(&listing::PRACTICES, &mut p, &headers);
+    let origin = entity_param(&mut p, &s, "origin", &[IdKind::Locality]);
+    let adopter = entity_param(&mut p, &s, "adopter", &[IdKind::Locality]);
+    let area = p.string("policy_area");
+    let title = p.string("q");
+    let source = p.string("source");
+    p.finish()?;
+    let mut v: Vec<&Practice> = s.kb.practices.iter().filter(|x| {
+        origin.as_ref().is_none_or(|o| x.origin.as_ref() == Some(o))
+            && adopter.as_ref().is_none_or(|l| s.kb.adoptions.iter().any(|a| a.practice == x.id && &a.locality == l))
+            && area.as_ref().is_none_or(|a| x.policy_area.eq_ignore_ascii_case(a))
+            && name_matches(&x.title, &title)
+            && cites(&x.citation, &source)
+    }).collect();
+    v.sort_by(|a, b| fold(&a.title).cmp(&fold(&b.title)).then(a.id.cmp(&b.id)));
+    Ok(list.respond(&uri, v.into_iter().map(|x| convert::practice(&s, x)).collect(), |meta, items| PracticeList { meta, items }))
+}
+
+/// One practice with who adopted it (each adoption with its source) and the statements about it.
+#[utoipa::path(get, path = "/api/v1/practices/{id}", operation_id = "get_practice", tag = "statements",
+    params(("id" = String, Path, description = "Practice id, with or without the `prc:` prefix")),
+    responses((status = 200, description = "The practice", body = PracticeDetail), (status = 400, description = "Invalid parameters", body = ErrorBody), (status = 404, description = "No such practice", body = ErrorBody)))]
+pub async fn get_practice(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> ApiResult<PracticeDetail> {
+    Params::parse(q.as_deref()).finish()?;
+    let s = st.snapshot();
+    let id = convert::path_id(&s, &id, IdKind::Practice)?;
+    Ok(Json(convert::practice_detail(&s, &id)))
+}
+
+/// Adoptions of practices by localities (what the diffusion models start from), with their source.
+#[utoipa::path(get, path = "/api/v1/adoptions", operation_id = "list_adoptions", tag = "statements",
+    params(
+        ("practice" = Option<String>, Query, description = "Practice (`prc:` id, with or without the prefix)"),
+        ("locality" = Option<String>, Query, description = "Adopting locality (id or name)"),
+        ("year" = Option<i32>, Query, description = "Adopted that year"),
+        ("source" = Option<String>, Query, description = "Cited source (`src:` id, with or without the prefix)"),
+    ),
+    responses((status = 200, description = "A page of adoptions, or CSV of all that match", body = AdoptionList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
+pub async fn list_adoptions(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let list = ListQuery::parse(&listing::ADOPTIONS, &mut p, &headers);
+    let practice = entity_param(&mut p, &s, "practice", &[IdKind::Practice]);
+    let locality = entity_param(&mut p, &s, "locality", &[IdKind::Locality]);
+    let year = p.int("year", 1800..=2200).map(|y| y as i32);
+    let source = p.string("source");
+    p.finish()?;
+    let mut v: Vec<&Adoption> = s.kb.adoptions.iter().filter(|a| {
+        practice.as_ref().is_none_or(|x| &a.practice == x)
+            && locality.as_ref().is_none_or(|x| &a.locality == x)
+            && year.is_none_or(|y| a.from.is_some_and(|d| d.year == y))
+            && cites(&a.citation, &source)
+    }).collect();
+    v.sort_by(|a, b| a.practice.cmp(&b.practice).then(a.from.map(|d| (d.year, d.month, d.day)).cmp(&b.from.map(|d| (d.year, d.month, d.day)))).then(a.id.cmp(&b.id)));
+    Ok(list.respond(&uri, v.into_iter().map(|a| convert::adoption(&s, a)).collect(), |meta, items| AdoptionList { meta, items }))
 }

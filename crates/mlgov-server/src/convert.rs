@@ -19,6 +19,7 @@ pub fn href(id: &Id) -> Option<String> {
         IdKind::Organisation => "organisations",
         IdKind::Person => "persons",
         IdKind::Source => "sources",
+        IdKind::Practice => "practices",
         _ => return None,
     };
     Some(format!("/{seg}/{}", id.body()))
@@ -52,20 +53,29 @@ fn fact_values(s: &Snapshot, id: &Id, p: Property) -> Vec<String> {
     v
 }
 
+/// Whether a fact may be shown: never the coordinates or the GeoNames place of an anonymised
+/// locality (they would identify it; the domain never places one either).
+pub fn fact_shown(s: &Snapshot, f: &Fact) -> bool {
+    !(matches!(f.property, Property::Coordinates | Property::GeonamesId) && s.kb.localities.iter().any(|l| l.anonymised && l.id == f.subject))
+}
+
+/// A fact with its subject and citation.
+pub fn fact(s: &Snapshot, f: &Fact) -> FactOut {
+    let value_label = match Id::parse(&f.value) {
+        Ok(v) if s.exists(&v) => s.name(&v),
+        _ => f.value.replace('_', " "),
+    };
+    FactOut {
+        id: f.id.to_string(), subject: eref(s, &f.subject), property: f.property.to_string(), value: f.value.clone(), value_label,
+        qualifier: f.qualifier.clone(), when: when(&f.when), note: f.note.clone(), citation: cite(s, &f.citation),
+    }
+}
+
 /// Facts about an entity, by property then date.
 pub fn facts(s: &Snapshot, id: &Id) -> Vec<FactOut> {
-    let mut fs: Vec<&Fact> = s.kb.facts.iter().filter(|f| &f.subject == id).collect();
+    let mut fs: Vec<&Fact> = s.kb.facts.iter().filter(|f| &f.subject == id && fact_shown(s, f)).collect();
     fs.sort_by(|a, b| a.property.cmp(&b.property).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
-    fs.iter().map(|f| {
-        let value_label = match Id::parse(&f.value) {
-            Ok(v) if s.exists(&v) => s.name(&v),
-            _ => f.value.replace('_', " "),
-        };
-        FactOut {
-            id: f.id.to_string(), property: f.property.to_string(), value: f.value.clone(), value_label,
-            qualifier: f.qualifier.clone(), when: when(&f.when), note: f.note.clone(), citation: cite(s, &f.citation),
-        }
-    }).collect()
+    fs.iter().map(|f| fact(s, f)).collect()
 }
 
 /// A membership.
@@ -102,7 +112,38 @@ pub fn event(s: &Snapshot, e: &Event) -> EventOut {
 
 /// A relation.
 pub fn relation(s: &Snapshot, r: &Relation) -> RelationOut {
-    RelationOut { id: r.id.to_string(), subject: eref(s, &r.subject), kind: r.kind.to_string(), object: eref(s, &r.object), when: when(&r.when), citation: cite(s, &r.citation) }
+    RelationOut { id: r.id.to_string(), subject: eref(s, &r.subject), kind: r.kind.to_string(), object: eref(s, &r.object), when: when(&r.when), note: r.note.clone(), citation: cite(s, &r.citation) }
+}
+
+/// An affiliation of a person.
+pub fn affiliation(s: &Snapshot, a: &Affiliation) -> AffiliationOut {
+    AffiliationOut {
+        id: a.id.to_string(), person: eref(s, &a.person), organisation: eref(s, &a.organisation), role: a.role.clone(),
+        sector: a.sector.map(|x| x.to_string()), when: when(&a.when), citation: cite(s, &a.citation),
+    }
+}
+
+/// A practice with its number of adopters.
+pub fn practice(s: &Snapshot, p: &Practice) -> PracticeOut {
+    PracticeOut {
+        id: p.id.to_string(), title: p.title.clone(), policy_area: p.policy_area.clone(), origin: p.origin.as_ref().map(|o| eref(s, o)),
+        when: when(&p.when), actors: p.actors.iter().map(|a| eref(s, a)).collect(), description: p.description.clone(),
+        adopters: s.kb.adoptions.iter().filter(|a| a.practice == p.id).map(|a| &a.locality).collect::<BTreeSet<_>>().len(),
+        citation: cite(s, &p.citation), href: href(&p.id).unwrap_or_default(),
+    }
+}
+
+/// An adoption of a practice.
+pub fn adoption(s: &Snapshot, a: &Adoption) -> AdoptionOut {
+    AdoptionOut { id: a.id.to_string(), practice: eref(s, &a.practice), locality: eref(s, &a.locality), from: a.from.map(|d| d.to_string()), citation: cite(s, &a.citation) }
+}
+
+/// A practice with its adoptions (by date, then locality), relations and citing statements.
+pub fn practice_detail(s: &Snapshot, id: &Id) -> PracticeDetail {
+    let p = s.kb.practices.iter().find(|p| &p.id == id).expect("checked by path_id");
+    let mut ads: Vec<&Adoption> = s.kb.adoptions.iter().filter(|a| &a.practice == id).collect();
+    ads.sort_by(|a, b| a.from.map(|d| (d.year, d.month, d.day)).cmp(&b.from.map(|d| (d.year, d.month, d.day))).then(a.id.cmp(&b.id)));
+    PracticeDetail { practice: practice(s, p), adoptions: ads.into_iter().map(|a| adoption(s, a)).collect(), relations: relations_of(s, id), citations: citations(s, id) }
 }
 
 fn relations_of(s: &Snapshot, id: &Id) -> Vec<RelationOut> {
@@ -237,9 +278,7 @@ pub fn actor_detail(s: &Snapshot, id: &Id) -> ActorDetail {
         entity: eref(s, id), kind: id.kind().noun().to_string(), subtype, country, citation, facts: facts(s, id),
         memberships: s.kb.memberships.iter().filter(|m| &m.member == id).map(|m| membership(s, m)).collect(),
         terms: s.kb.terms.iter().filter(|t| &t.person == id).map(|t| term(s, t)).collect(),
-        affiliations: s.kb.affiliations.iter().filter(|a| &a.person == id || &a.organisation == id).map(|a| AffiliationOut {
-            id: a.id.to_string(), person: eref(s, &a.person), organisation: eref(s, &a.organisation), role: a.role.clone(), when: when(&a.when), citation: cite(s, &a.citation),
-        }).collect(),
+        affiliations: s.kb.affiliations.iter().filter(|a| &a.person == id || &a.organisation == id).map(|a| affiliation(s, a)).collect(),
         relations: relations_of(s, id), citations: citations(s, id),
     }
 }

@@ -17,7 +17,9 @@ pub mod convert;
 pub mod diffusionapi;
 pub mod error;
 pub mod graphapi;
+pub mod httpdate;
 pub mod learningapi;
+pub mod listing;
 pub mod openapi;
 pub mod pages;
 pub mod params;
@@ -90,6 +92,13 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/persons/{id}", get(api::get_person))
         .route("/api/v1/events", get(api::list_events))
         .route("/api/v1/memberships", get(api::list_memberships))
+        .route("/api/v1/facts", get(api::list_facts))
+        .route("/api/v1/terms", get(api::list_terms))
+        .route("/api/v1/relations", get(api::list_relations))
+        .route("/api/v1/affiliations", get(api::list_affiliations))
+        .route("/api/v1/practices", get(api::list_practices))
+        .route("/api/v1/practices/{id}", get(api::get_practice))
+        .route("/api/v1/adoptions", get(api::list_adoptions))
         .route("/api/v1/sources", get(api::list_sources))
         .route("/api/v1/sources/{id}", get(api::get_source))
         .route("/api/v1/compare", get(api::compare))
@@ -109,8 +118,8 @@ pub fn app(state: AppState) -> Router {
     let cors = tower_http::cors::CorsLayer::new()
         .allow_origin(tower_http::cors::AllowOrigin::predicate(|_, parts: &axum::http::request::Parts| parts.uri.path().starts_with("/api/")))
         .allow_methods([Method::GET, Method::HEAD])
-        .allow_headers([header::ACCEPT, header::IF_NONE_MATCH])
-        .expose_headers([header::ETAG, axum::http::HeaderName::from_static("x-mlgov-as-of")]);
+        .allow_headers([header::ACCEPT, header::IF_NONE_MATCH, header::IF_MODIFIED_SINCE])
+        .expose_headers([header::ETAG, header::LINK, header::CONTENT_DISPOSITION, axum::http::HeaderName::from_static("x-mlgov-as-of")]);
     let cached = pages::routes(api)
         .route_layer(middleware::from_fn_with_state(state.clone(), conditional_get))
         .route_layer(middleware::from_fn_with_state(state.clone(), as_of))
@@ -192,6 +201,11 @@ async fn as_of(State(st): State<AppState>, req: Request, next: Next) -> Response
         Err(e) => match e {},
     };
     let mut resp = carry_as_of(resp, &value).await;
+    // The pages of a list read in that version link pages of the same version.
+    let link = resp.headers().get(header::LINK).and_then(|l| l.to_str().ok()).map(|l| listing::link_with_param(l, "as_of", &value));
+    if let Some(l) = link.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        resp.headers_mut().insert(header::LINK, l);
+    }
     if let Ok(v) = HeaderValue::from_str(&value) {
         resp.headers_mut().insert("x-mlgov-as-of", v);
     }
@@ -259,7 +273,9 @@ fn is_json(resp: &Response) -> bool {
     resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"))
 }
 
-/// ETag / If-None-Match and the per-snapshot response cache for GET and HEAD.
+/// ETag / If-None-Match, Last-Modified / If-Modified-Since and the per-snapshot response cache
+/// for GET and HEAD. A list of the API asked for as CSV by its `Accept` header is another
+/// representation of the same URL: it has its own cache key and ETag.
 async fn conditional_get(State(st): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return next.run(req).await;
@@ -270,19 +286,31 @@ async fn conditional_get(State(st): State<AppState>, req: Request, next: Next) -
     let audience = survey::Audience::of(req.extensions().get::<mlgov_auth::Principal>());
     let private = audience != survey::Audience::Public;
     let url = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| req.uri().path().to_string());
-    let key = format!("{url}#{}", audience.cache_key());
+    let csv = req.uri().path().starts_with("/api/") && listing::accept_prefers_csv(req.headers());
+    let key = format!("{url}#{}{}", audience.cache_key(), if csv { "#csv" } else { "" });
     let snap = st.snapshot();
     let etag = snap.etag(&key);
-    let matches = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+    let inm = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
+    let matches = inm.is_some_and(|v| {
         v.split(',').map(str::trim).any(|t| t == "*" || t == etag || t.strip_prefix("W/") == Some(etag.as_str()))
     });
-    let etag_value = HeaderValue::from_str(&etag).expect("ETag is ASCII");
-    let cache_control = HeaderValue::from_static(if private { "private, no-cache" } else { "no-cache" });
-    if matches {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache_control), (header::VARY, HeaderValue::from_static(VARY))]).into_response();
+    // If-Modified-Since counts only without If-None-Match (RFC 9110 §13.2.2); HTTP dates have
+    // whole seconds.
+    let modified = httpdate::unix_seconds(snap.loaded_at);
+    let not_modified_since = inm.is_none()
+        && req.headers().get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok()).and_then(httpdate::parse).is_some_and(|t| modified <= httpdate::unix_seconds(t));
+    let validators = Validators {
+        etag: HeaderValue::from_str(&etag).expect("ETag is ASCII"),
+        last_modified: HeaderValue::from_str(&httpdate::format(snap.loaded_at)).expect("an HTTP date is ASCII"),
+        cache_control: HeaderValue::from_static(if private { "private, no-cache" } else { "no-cache" }),
+    };
+    if matches || not_modified_since {
+        let mut r = StatusCode::NOT_MODIFIED.into_response();
+        validators.apply(&mut r);
+        return r;
     }
     if let Some(c) = snap.cached(&key) {
-        return respond(c, etag_value, cache_control);
+        return respond(c, &validators);
     }
     let resp = next.run(req).await;
     if resp.status() != StatusCode::OK {
@@ -295,7 +323,8 @@ async fn conditional_get(State(st): State<AppState>, req: Request, next: Next) -
         Some(t) if t.starts_with("application/geo+json") => "application/geo+json",
         _ => {
             let mut resp = resp;
-            resp.headers_mut().insert(header::ETAG, etag_value);
+            resp.headers_mut().insert(header::ETAG, validators.etag);
+            resp.headers_mut().insert(header::LAST_MODIFIED, validators.last_modified);
             return resp;
         }
     };
@@ -304,27 +333,45 @@ async fn conditional_get(State(st): State<AppState>, req: Request, next: Next) -
         return ApiError::Internal("response body".into()).into_response();
     };
     let disposition = parts.headers.get(header::CONTENT_DISPOSITION).cloned();
-    let c = CachedResponse { content_type, body: bytes };
+    let c = CachedResponse { content_type, body: bytes, link: parts.headers.get(header::LINK).cloned() };
     if disposition.is_none() {
         snap.store(key, c.clone());
     }
-    let mut r = respond(c, etag_value, cache_control);
+    let mut r = respond(c, &validators);
     if let Some(d) = disposition {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, d);
     }
     r
 }
 
-/// Request headers that change who is asking (and so what a page may show).
-const VARY: &str = "Cookie, Authorization";
+/// Request headers that change who is asking (and so what a page may show), and `Accept` (CSV
+/// or JSON of an API list).
+const VARY: &str = "Cookie, Authorization, Accept";
 
-fn respond(c: CachedResponse, etag: HeaderValue, cache_control: HeaderValue) -> Response {
+/// The validators and caching rules of a response.
+struct Validators {
+    etag: HeaderValue,
+    last_modified: HeaderValue,
+    cache_control: HeaderValue,
+}
+
+impl Validators {
+    fn apply(&self, r: &mut Response) {
+        let h = r.headers_mut();
+        h.insert(header::ETAG, self.etag.clone());
+        h.insert(header::LAST_MODIFIED, self.last_modified.clone());
+        h.insert(header::CACHE_CONTROL, self.cache_control.clone());
+        h.insert(header::VARY, HeaderValue::from_static(VARY));
+    }
+}
+
+fn respond(c: CachedResponse, v: &Validators) -> Response {
     let mut r = Response::new(Body::from(c.body));
-    let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(c.content_type));
-    h.insert(header::ETAG, etag);
-    h.insert(header::CACHE_CONTROL, cache_control);
-    h.insert(header::VARY, HeaderValue::from_static(VARY));
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(c.content_type));
+    if let Some(l) = c.link {
+        r.headers_mut().insert(header::LINK, l);
+    }
+    v.apply(&mut r);
     r
 }
 

@@ -10,13 +10,14 @@ use crate::wire::*;
 /// The API document.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "mlgov API", description = "Read access to the mlgov knowledge base of the multilevel governance of migration and its analyses. Every list is paginated (`page`, `per_page`, `meta` in the body); every cacheable GET carries an ETag and answers 304 to a matching If-None-Match; every error has the body {\"error\": {\"code\", \"message\", \"fields\"}}. Anonymised localities appear only by their public label.", license(name = "Apache-2.0")),
+    info(title = "mlgov API", description = "Read access to the mlgov knowledge base of the multilevel governance of migration and its analyses. Every list sorts (`sort`, `direction`) and answers CSV of all its matching rows to `?format=csv` or `Accept: text/csv` (nested fields as `a.b` columns, lists joined with `; `, formula-like cells neutralised unless `raw=true`); in JSON, the lists of records are paginated (`page`, `per_page`, `meta` in the body, RFC 8288 `Link` headers: next, prev, first, last). Every cacheable GET carries an ETag and a Last-Modified date and answers 304 to a matching If-None-Match or If-Modified-Since; public GETs may be read from any origin (CORS). Every error has the body {\"error\": {\"code\", \"message\", \"fields\"}}. Anonymised localities appear only by their public label, never with coordinates.", license(name = "Apache-2.0")),
     paths(
         api::get_overview, api::search,
         api::list_localities, api::localities_geojson, api::network_members_geojson, api::get_locality, api::get_timeline, api::get_trajectory,
         api::list_networks, api::get_network, api::get_assemblage, api::list_typology,
         api::list_organisations, api::get_organisation, api::list_persons, api::get_person,
         api::list_events, api::list_memberships, api::list_sources, api::get_source,
+        api::list_facts, api::list_terms, api::list_relations, api::list_affiliations, api::list_practices, api::get_practice, api::list_adoptions,
         api::compare, api::compare_body, api::list_crosstabs, api::get_crosstab, api::list_countries, api::list_phases,
         api::get_hypotheses, api::list_conflicts, api::reload,
         crate::changes::propose, crate::changes::list, crate::changes::get, crate::changes::comment, crate::changes::approve, crate::changes::reject,
@@ -24,11 +25,12 @@ use crate::wire::*;
         crate::learningapi::get_learning, crate::survey::get_locality_survey,
     ),
     components(schemas(crate::changes::ChangeRequest, crate::changes::TextRequest, crate::changes::DiffRow, crate::changes::Diff, crate::changes::ProposalOut, crate::changes::ProposalList, ErrorBody, ErrorDetail, FieldError, PageMeta, EntityRef, api::CompareRequest)),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &ListParameters),
     tags(
         (name = "knowledge base", description = "Counts, search, reload"),
         (name = "entities", description = "Localities, networks, organisations, persons, events, memberships"),
         (name = "sources", description = "Sources, what cites them, conflicts between statements"),
+        (name = "statements", description = "Facts, office terms, relations, affiliations, practices and adoptions, each with its source and locator"),
         (name = "analyses", description = "Time lines, trajectories, comparisons, cross-tabs, typology, hypotheses, graph, survey, diffusion"),
     )
 )]
@@ -47,6 +49,53 @@ impl utoipa::Modify for SecuritySchemes {
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("API token from `mlgov token issue`")).build()),
         );
         components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(mlgov_auth::http::COOKIE))));
+    }
+}
+
+/// Adds what every list endpoint of [`crate::listing::SPECS`] accepts and answers: `page` and
+/// `per_page` (paginated lists), `format`, `sort` (its keys), `direction`, `raw`; CSV beside
+/// JSON; the `Link` header.
+struct ListParameters;
+
+impl utoipa::Modify for ListParameters {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::{ContentBuilder, HeaderBuilder, ObjectBuilder, RefOr, Required, Type};
+        let string = || ObjectBuilder::new().schema_type(Type::String).build();
+        let text = |d: &str| ObjectBuilder::new().schema_type(Type::String).description(Some(d.to_string())).build();
+        let words = |w: &[&str]| ObjectBuilder::new().schema_type(Type::String).enum_values(Some(w.iter().map(|x| x.to_string()))).build();
+        let int = |min: f64, max: Option<f64>, default: usize| {
+            ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(min)).maximum(max).default(Some(default.into())).build()
+        };
+        for spec in crate::listing::SPECS {
+            let Some(op) = doc.paths.paths.get_mut(spec.path).and_then(|item| item.get.as_mut()) else {
+                panic!("list {} is not in the OpenAPI document", spec.path);
+            };
+            let query = |name: &str, schema: utoipa::openapi::schema::Object, description: String| {
+                ParameterBuilder::new().name(name).parameter_in(ParameterIn::Query).required(Required::False).schema(Some(schema)).description(Some(description)).build()
+            };
+            let mut common = Vec::new();
+            if spec.paginated {
+                common.push(query("page", int(1.0, None, 1), "Page of the JSON list, from 1 (CSV gives every matching row)".into()));
+                common.push(query("per_page", int(1.0, Some(200.0), crate::listing::DEFAULT_PER_PAGE), "Items per JSON page, 1..=200 (CSV gives every matching row)".into()));
+            }
+            let keys: Vec<&str> = spec.sort.iter().map(|(k, _)| *k).collect();
+            common.push(query("format", words(&["json", "csv"]), "json (default) or csv; without it, `Accept: text/csv` asks for CSV".into()));
+            common.push(query("sort", words(&keys), format!("Sort by this field of the items (text accent-insensitively, absent values last; equal keys keep the list's order): {}", spec.sort_keys())));
+            common.push(query("direction", words(&["asc", "desc"]), "asc (default) or desc; without `sort`, desc reverses the list's own order".into()));
+            common.push(query("raw", ObjectBuilder::new().schema_type(Type::Boolean).default(Some(false.into())).build(), "CSV only: cells as stored, without neutralising formula-like cells (`=`, `+`, `-`, `@`, tab, CR) with a leading apostrophe".into()));
+            let params = op.parameters.get_or_insert_with(Vec::new);
+            let filters = std::mem::take(params);
+            params.extend(common.into_iter().map(RefOr::T));
+            params.extend(filters);
+            if let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200") {
+                ok.content.insert("text/csv".into(), RefOr::T(ContentBuilder::new().schema(Some(text("One row per item; header row of flattened field names"))).build()));
+                if spec.paginated {
+                    ok.headers.insert("Link".into(), RefOr::T(HeaderBuilder::new().schema(Some(string())).description(Some("RFC 8288 links to the next, prev, first and last pages (JSON), with the request's other parameters")).build()));
+                }
+                ok.headers.insert("Last-Modified".into(), RefOr::T(HeaderBuilder::new().schema(Some(string())).description(Some("When this server loaded the data it answers from")).build()));
+            }
+        }
     }
 }
 

@@ -22,6 +22,8 @@ pub struct CachedResponse {
     pub content_type: &'static str,
     /// Body bytes.
     pub body: Bytes,
+    /// `Link` header value (pagination of API lists), kept with the body.
+    pub link: Option<axum::http::HeaderValue>,
 }
 
 /// One loaded version of the knowledge base with everything derived from it.
@@ -41,6 +43,9 @@ pub struct Snapshot {
     cache: Mutex<HashMap<String, CachedResponse>>,
     /// Set when this snapshot is the base as recorded at an earlier moment (`?as_of=`).
     pub as_of: Option<AsOfView>,
+    /// When this content was first served by this process (the `Last-Modified` of its responses;
+    /// kept across a reload that finds the same content).
+    pub loaded_at: SystemTime,
 }
 
 /// What a snapshot read with `?as_of=` shows: the moment asked for and the change set it resolved
@@ -78,7 +83,7 @@ impl Snapshot {
         for id in ids {
             names.insert(id.clone(), kb.display_name(id));
         }
-        Snapshot { kb, index, content_hash, names, surveys, cache: Mutex::new(HashMap::new()), as_of: None }
+        Snapshot { kb, index, content_hash, names, surveys, cache: Mutex::new(HashMap::new()), as_of: None, loaded_at: SystemTime::now() }
     }
 
     /// The display name of an id (public label for anonymised localities; the id when unknown).
@@ -231,7 +236,11 @@ impl AppState {
         self.replace_snapshot(Snapshot::new(kb));
     }
 
-    fn replace_snapshot(&self, snap: Snapshot) {
+    fn replace_snapshot(&self, mut snap: Snapshot) {
+        // Last-Modified has whole seconds: new content is dated at least a second after the
+        // content it replaces, so that If-Modified-Since never hides it.
+        let old = self.snapshot();
+        snap.loaded_at = if old.content_hash == snap.content_hash { old.loaded_at } else { snap.loaded_at.max(old.loaded_at + std::time::Duration::from_secs(1)) };
         let snap = Arc::new(snap);
         match self.inner.write() {
             Ok(mut g) => *g = snap,

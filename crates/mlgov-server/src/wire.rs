@@ -1,5 +1,5 @@
 //! Wire types of the JSON API: explicit structs, separate from the domain and analysis types,
-//! documented with utoipa. Conversions live in `build.rs`; these types never reach the store.
+//! documented with utoipa. Conversions live in `convert.rs`; these types never reach the store.
 
 use std::collections::BTreeMap;
 
@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 /// Pagination metadata, in the body of every list response.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
 pub struct PageMeta {
     /// Page number (1-based).
     pub page: usize,
@@ -20,7 +20,7 @@ pub struct PageMeta {
 }
 
 /// A reference to an entity by id and display name (public label for anonymised localities).
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
 pub struct EntityRef {
     /// Prefixed id (`loc:`, `net:`, `org:`, `per:`, `evt:`, `src:`).
     pub id: String,
@@ -31,7 +31,7 @@ pub struct EntityRef {
 }
 
 /// Where a statement comes from.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
 pub struct CitationOut {
     /// Source id.
     pub source: String,
@@ -42,7 +42,7 @@ pub struct CitationOut {
 }
 
 /// A (partial) date interval.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
 pub struct WhenOut {
     /// Start (YYYY, YYYY-MM or YYYY-MM-DD), open when absent.
     pub from: Option<String>,
@@ -68,10 +68,12 @@ pub struct StatementRef {
 }
 
 /// A typed fact with its citation.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
 pub struct FactOut {
     /// Fact id.
     pub id: String,
+    /// What the fact is about (public label for an anonymised locality).
+    pub subject: EntityRef,
     /// Property (size_class, policy_outcome, founded, scale, …).
     pub property: String,
     /// Value as stated.
@@ -89,7 +91,7 @@ pub struct FactOut {
 }
 
 /// A membership of a locality, organisation, person or network in a network.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
 pub struct MembershipOut {
     /// Membership id.
     pub id: String,
@@ -112,7 +114,7 @@ pub struct MembershipOut {
 }
 
 /// An office term (mayor, deputy mayor, …).
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
 pub struct TermOut {
     /// Term id.
     pub id: String,
@@ -135,7 +137,7 @@ pub struct TermOut {
 }
 
 /// A trajectory phase as a source names it.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
 pub struct PhaseOut {
     /// Phase id.
     pub id: String,
@@ -152,7 +154,7 @@ pub struct PhaseOut {
 }
 
 /// An event.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
 pub struct EventOut {
     /// Event id.
     pub id: String,
@@ -175,7 +177,7 @@ pub struct EventOut {
 }
 
 /// A typed relation between two entities.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
 pub struct RelationOut {
     /// Relation id.
     pub id: String,
@@ -187,12 +189,14 @@ pub struct RelationOut {
     pub object: EntityRef,
     /// When.
     pub when: WhenOut,
+    /// Note.
+    pub note: Option<String>,
     /// Source.
     pub citation: CitationOut,
 }
 
 /// A locality in a list.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
 pub struct LocalitySummary {
     /// `loc:` id.
     pub id: String,
@@ -255,7 +259,7 @@ pub struct LocalityDetail {
 }
 
 /// A network in a list.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
 pub struct NetworkSummary {
     /// `net:` id.
     pub id: String,
@@ -403,7 +407,7 @@ pub struct YearCount {
 }
 
 /// An organisation in a list.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
 pub struct OrganisationSummary {
     /// `org:` id.
     pub id: String,
@@ -429,7 +433,7 @@ pub struct OrganisationList {
 }
 
 /// A person in a list.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
 pub struct PersonSummary {
     /// `per:` id.
     pub id: String,
@@ -451,7 +455,7 @@ pub struct PersonList {
 }
 
 /// An affiliation of a person.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
 pub struct AffiliationOut {
     /// Affiliation id.
     pub id: String,
@@ -461,6 +465,8 @@ pub struct AffiliationOut {
     pub organisation: EntityRef,
     /// Role.
     pub role: String,
+    /// public or non_public.
+    pub sector: Option<String>,
     /// When.
     pub when: WhenOut,
     /// Source.
@@ -513,7 +519,7 @@ pub struct MembershipList {
 }
 
 /// A bibliographic source.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
 pub struct SourceSummary {
     /// `src:` id.
     pub id: String,
@@ -765,7 +771,7 @@ pub struct CrossTabList {
 }
 
 /// A country with its policy configurations and counts.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
 pub struct CountryOut {
     /// ISO code.
     pub country: String,
@@ -1327,4 +1333,111 @@ pub struct LocalitySurveyOut {
     pub no_data: bool,
     /// Notes: what the figures are and are not.
     pub notes: Vec<String>,
+}
+
+/// A list of facts.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct FactList {
+    /// Pagination.
+    pub meta: PageMeta,
+    /// Items.
+    pub items: Vec<FactOut>,
+}
+
+/// A list of office terms.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TermList {
+    /// Pagination.
+    pub meta: PageMeta,
+    /// Items.
+    pub items: Vec<TermOut>,
+}
+
+/// A list of relations.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct RelationList {
+    /// Pagination.
+    pub meta: PageMeta,
+    /// Items.
+    pub items: Vec<RelationOut>,
+}
+
+/// A list of affiliations.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AffiliationList {
+    /// Pagination.
+    pub meta: PageMeta,
+    /// Items.
+    pub items: Vec<AffiliationOut>,
+}
+
+/// A local practice that others may adopt (the diffusion model's unit).
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
+pub struct PracticeOut {
+    /// `prc:` id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Policy area (reception, housing, …).
+    pub policy_area: String,
+    /// Originating locality (public label when anonymised).
+    pub origin: Option<EntityRef>,
+    /// Years it ran.
+    pub when: WhenOut,
+    /// Actors involved.
+    pub actors: Vec<EntityRef>,
+    /// Description.
+    pub description: Option<String>,
+    /// Localities stated to have adopted it.
+    pub adopters: usize,
+    /// Source.
+    pub citation: CitationOut,
+    /// Explorer page.
+    pub href: String,
+}
+
+/// A list of practices.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PracticeList {
+    /// Pagination.
+    pub meta: PageMeta,
+    /// Items.
+    pub items: Vec<PracticeOut>,
+}
+
+/// The adoption of a practice by a locality.
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
+pub struct AdoptionOut {
+    /// `adp:` id.
+    pub id: String,
+    /// The practice.
+    pub practice: EntityRef,
+    /// The adopting locality (public label when anonymised).
+    pub locality: EntityRef,
+    /// When it was adopted (YYYY, YYYY-MM or YYYY-MM-DD), when the source says.
+    pub from: Option<String>,
+    /// Source.
+    pub citation: CitationOut,
+}
+
+/// A list of adoptions.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AdoptionList {
+    /// Pagination.
+    pub meta: PageMeta,
+    /// Items.
+    pub items: Vec<AdoptionOut>,
+}
+
+/// A practice with its adoptions and the statements about it.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PracticeDetail {
+    /// The practice.
+    pub practice: PracticeOut,
+    /// Who adopted it, when, by which source.
+    pub adoptions: Vec<AdoptionOut>,
+    /// Relations involving it.
+    pub relations: Vec<RelationOut>,
+    /// Every statement about it, with its source.
+    pub citations: Vec<StatementRef>,
 }

@@ -1,0 +1,95 @@
+//! HTTP dates (RFC 9110 §5.6.7): `Last-Modified` written as IMF-fixdate, `If-Modified-Since`
+//! read in the three forms recipients must accept; whole seconds, UTC, no dependency.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// Whole seconds since the Unix epoch (0 before it).
+pub fn unix_seconds(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT`.
+pub fn format(t: SystemTime) -> String {
+    let secs = unix_seconds(t);
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days);
+    format!("{}, {d:02} {} {y:04} {:02}:{:02}:{:02} GMT", DAYS[(days % 7) as usize], MONTHS[(m - 1) as usize], rem / 3600, rem / 60 % 60, rem % 60)
+}
+
+/// Reads an HTTP date (IMF-fixdate, RFC 850 or asctime); `None` when it is none of them (an
+/// invalid `If-Modified-Since` is ignored, RFC 9110 §13.1.3).
+pub fn parse(s: &str) -> Option<SystemTime> {
+    let s = s.trim();
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let (day, month, year, time) = match words.as_slice() {
+        // Sun, 06 Nov 1994 08:49:37 GMT
+        [_, d, mo, y, t, "GMT"] => (d.parse::<u32>().ok()?, *mo, y.parse::<i64>().ok()?, *t),
+        // Sunday, 06-Nov-94 08:49:37 GMT
+        [_, dmy, t, "GMT"] => {
+            let mut it = dmy.split('-');
+            let d = it.next()?.parse::<u32>().ok()?;
+            let mo = it.next()?;
+            let y = it.next()?.parse::<i64>().ok()?;
+            (d, mo, if y < 50 { 2000 + y } else if y < 100 { 1900 + y } else { y }, *t)
+        }
+        // Sun Nov  6 08:49:37 1994
+        [_, mo, d, t, y] => (d.parse::<u32>().ok()?, *mo, y.parse::<i64>().ok()?, *t),
+        _ => return None,
+    };
+    let month = MONTHS.iter().position(|m| *m == month)? as u32 + 1;
+    let hms: Vec<u64> = time.split(':').map(|x| x.parse::<u64>().ok()).collect::<Option<_>>()?;
+    let [h, mi, se] = hms.as_slice() else { return None };
+    if !(1..=31).contains(&day) || *h > 23 || *mi > 59 || *se > 60 || year < 1970 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    Some(UNIX_EPOCH + Duration::from_secs(days as u64 * 86_400 + h * 3600 + mi * 60 + se))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-Compatible Low-Level
+/// Date Algorithms", `days_from_civil`).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m as i64 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The inverse of [`days_from_civil`] (same reference): (year, month, day).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_and_reads_the_rfc_examples() {
+        let t = UNIX_EPOCH + Duration::from_secs(784_111_777);
+        assert_eq!(format(t), "Sun, 06 Nov 1994 08:49:37 GMT");
+        for s in ["Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"] {
+            assert_eq!(parse(s), Some(t), "{s}");
+        }
+        assert_eq!(parse("yesterday"), None);
+        assert_eq!(parse("Sun, 06 Nov 1994 25:49:37 GMT"), None);
+        let leap = UNIX_EPOCH + Duration::from_secs(951_782_400);
+        assert_eq!(format(leap), "Tue, 29 Feb 2000 00:00:00 GMT");
+        assert_eq!(parse(&format(leap)), Some(leap));
+    }
+}
