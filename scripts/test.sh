@@ -33,6 +33,10 @@ if ! python3 -c 'import igraph' >/dev/null 2>&1; then
   log "installing python-igraph (PyPI) for the Louvain/Leiden comparison"
   python3 -m pip install --quiet --disable-pip-version-check igraph
 fi
+if ! python3 -c 'import openapi_spec_validator' >/dev/null 2>&1; then
+  log "installing openapi-spec-validator (PyPI) for the OpenAPI document test"
+  python3 -m pip install --quiet --disable-pip-version-check openapi-spec-validator
+fi
 if ! Rscript -e 'library(sna)' >/dev/null 2>&1; then
   log "installing R and sna (Debian r-cran-sna) for the Gould–Fernandez brokerage comparison"
   { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends r-cran-sna >/dev/null 2>&1; } ||
@@ -104,6 +108,8 @@ mlgov_e2e export --format geojson -o "$e2e_dir/localities.geojson" >/dev/null
 python3 scripts/gis-check.py "$e2e_dir/localities.geojson" "$url"
 log "table downloads read back with pandas (CSV, CSV for Excel, JSON)"
 python3 scripts/downloads-check.py "$url"
+log "docs/api-clients.md snippets (Python with pandas; R with base read.csv)"
+python3 scripts/api-clients-check.py "$url"
 kill "$serve_pid" 2>/dev/null || true
 # <<< browser block
 
