@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every mlgov test. Installs what the tests need first (only when missing):
-#   - Python packages used by export-compatibility tests (networkx reads our GraphML/GEXF) and
+#   - Python packages used by export-compatibility tests (networkx reads our GraphML/GEXF; Pillow
+#     and pypdf read the PNG and PDF figures) and
 #     by the reference comparisons (python-igraph for communities).
 #   - R with sna (Debian r-cran-sna), the reference for Gould–Fernandez brokerage.
 #   - PostgreSQL (Debian packages) for the PostgreSQL storage tests, via scripts/pg-test.sh.
@@ -45,6 +46,10 @@ fi
 if ! python3 -c 'import geopandas, pyogrio' >/dev/null 2>&1; then
   log "installing geopandas and pyogrio (PyPI; GDAL inside the wheel) for the GeoJSON read-back"
   python3 -m pip install --quiet --disable-pip-version-check geopandas pyogrio
+fi
+if ! python3 -c 'import PIL, pypdf' >/dev/null 2>&1; then
+  log "installing pillow and pypdf (PyPI) to read back the PNG and PDF figures"
+  python3 -m pip install --quiet --disable-pip-version-check pillow pypdf
 fi
 
 # >>> postgres block (owned by the PostgreSQL helper; keep the delimiters)

@@ -239,12 +239,15 @@ Examples:
     #[command(after_help = "\
 Examples:
   mlgov timeline Turin
-  mlgov timeline \"saint etienne\" --svg saint-etienne.svg")]
+  mlgov timeline \"saint etienne\" --svg saint-etienne.svg
+  # the same chart for a paper (PDF) or a slide (PNG)
+  mlgov timeline \"saint etienne\" --figure saint-etienne.pdf")]
     Timeline {
         /// The locality: name, alias or id, accent-insensitive (`Turin`, `Torino`, `loc:turin`).
         locality: String,
-        /// Also write an SVG Gantt chart to this file.
-        #[arg(long)]
+        /// Also write the Gantt chart to this file: SVG, PNG or PDF by its extension (.svg, .png,
+        /// .pdf); `--svg` is the older name.
+        #[arg(long = "figure", visible_alias = "svg", value_name = "FILE")]
         svg: Option<PathBuf>,
     },
     /// Statements that disagree, each with its source.
@@ -274,7 +277,8 @@ Examples:
 Examples:
   # Table 3 of Caponio & Clément 2020, rebuilt from the statements
   mlgov compare Turin Saint-Etienne --table3
-  mlgov compare Turin Saint-Etienne Palermo --svg three-cities.svg")]
+  mlgov compare Turin Saint-Etienne Palermo --svg three-cities.svg
+  mlgov compare Turin Saint-Etienne --figure two-cities.png")]
     Compare {
         /// Two or more localities: names, aliases or ids, accent-insensitive (`Turin`,
         /// `Saint-Etienne`, `loc:palermo`).
@@ -283,8 +287,9 @@ Examples:
         /// Only the memberships of Table 3 of Caponio & Clément 2020 (the paper's table).
         #[arg(long)]
         table3: bool,
-        /// Also write an SVG Gantt chart of all the localities to this file.
-        #[arg(long)]
+        /// Also write a Gantt chart of all the localities to this file: SVG, PNG or PDF by its
+        /// extension (.svg, .png, .pdf); `--svg` is the older name.
+        #[arg(long = "figure", visible_alias = "svg", value_name = "FILE")]
         svg: Option<PathBuf>,
     },
     /// The papers' tables rebuilt from the statements: without a name, the list; `000-table1`

@@ -9,6 +9,8 @@ mod common;
 mod behaviour;
 #[path = "integration/diffusion.rs"]
 mod diffusion;
+#[path = "integration/figures.rs"]
+mod figures;
 #[path = "integration/graph.rs"]
 mod graph;
 #[path = "integration/grow.rs"]

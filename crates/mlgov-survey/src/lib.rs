@@ -36,6 +36,6 @@ pub use limits::{LimitKind, Limits};
 // mlgov-textfile's; the intake guesses the encoding of a file without a BOM.
 pub use mlgov_textfile::{TextEncoding, TextOptions};
 pub use mapping::{Mapping, MappingError, MappingOptions, Suggestion, Tool, detect_tool, read_mapped, suggest_mapping};
-pub use report::{ReportFile, ReportMeta, TableChart, build_report, charts_for};
+pub use report::{ReportFile, ReportMeta, TableChart, build_report, build_report_with, charts_for};
 pub use synth::{SynthParams, SynthSize, synth, synth_localities};
 pub use table::{rounded, table_csv_string, table_json, write_table_csv};

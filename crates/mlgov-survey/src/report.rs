@@ -206,6 +206,20 @@ fn chart_of(t: &ResultTable, ins: &Instrument, per: &Option<String>, rows: &[&Re
 /// Build every file of the report: for each table `<id>.csv`, `<id>.json`, one SVG per period,
 /// optionally `respondent_indexes.csv`, and `index.html` linking them.
 pub fn build_report(tables: &[ResultTable], ins: &Instrument, indexes: Option<&[RespondentIndexes]>, meta: &ReportMeta) -> Vec<ReportFile> {
+    match build_report_with(tables, ins, indexes, meta, |_| Ok::<_, std::convert::Infallible>(Vec::new())) {
+        Ok(files) => files,
+        Err(never) => match never {},
+    }
+}
+
+/// [`build_report`], with each figure also in the formats `render` makes from its SVG text:
+/// (file extension, bytes) pairs such as `("png", …)` and `("pdf", …)`, written beside
+/// `<name>.svg` as `<name>.<extension>` and linked under the figure in `index.html`. The CLI
+/// passes PNG and PDF (mlgov-charts' `raster`); this crate renders nothing itself.
+///
+/// # Errors
+/// The first error of `render`.
+pub fn build_report_with<E>(tables: &[ResultTable], ins: &Instrument, indexes: Option<&[RespondentIndexes]>, meta: &ReportMeta, render: impl Fn(&str) -> Result<Vec<(&'static str, Vec<u8>)>, E>) -> Result<Vec<ReportFile>, E> {
     let mut files = Vec::new();
     let synthetic = tables.iter().any(|t| t.synthetic);
     let mut html = String::new();
@@ -243,9 +257,19 @@ pub fn build_report(tables: &[ResultTable], ins: &Instrument, indexes: Option<&[
             let _ = writeln!(html, "<p class=\"note\">{}</p>", escape(n));
         }
         for TableChart { suffix, chart, .. } in charts_for(t, ins) {
-            let name = format!("{}{suffix}.svg", t.id);
+            let stem = format!("{}{suffix}", t.id);
+            let name = format!("{stem}.svg");
             let _ = writeln!(html, "<p><a href=\"{0}\"><img src=\"{0}\" alt=\"{1}\"></a></p>", escape(&name), escape(&format!("{} {}", chart.title, chart.subtitle.clone().unwrap_or_default())));
-            files.push(ReportFile { name, bytes: chart.render().into_bytes() });
+            let svg = chart.render();
+            let others = render(&svg)?;
+            if !others.is_empty() {
+                let links: Vec<String> = std::iter::once(format!("<a href=\"{}\">SVG</a>", escape(&name))).chain(others.iter().map(|(ext, _)| format!("<a href=\"{}.{ext}\">{}</a>", escape(&stem), ext.to_uppercase()))).collect();
+                let _ = writeln!(html, "<p class=\"note\">Figure: {}</p>", links.join(" · "));
+            }
+            files.push(ReportFile { name, bytes: svg.into_bytes() });
+            for (ext, bytes) in others {
+                files.push(ReportFile { name: format!("{stem}.{ext}"), bytes });
+            }
         }
         let _ = writeln!(html, "<p>Table: <a href=\"{0}.csv\">{0}.csv</a> · <a href=\"{0}.json\">{0}.json</a></p>", escape(&t.id));
         let _ = writeln!(html, "<details><summary>Show table ({} rows)</summary><table><tr>{}<th>period</th><th>measure</th><th>statistic</th><th>n</th><th>localities</th><th>mean</th><th>{:.0}% interval</th><th>flags</th></tr>", t.rows.len(), t.group_by.iter().map(|d| format!("<th>{}</th>", d.id())).collect::<String>(), t.confidence * 100.0);
@@ -265,5 +289,5 @@ pub fn build_report(tables: &[ResultTable], ins: &Instrument, indexes: Option<&[
     }
     html.push_str("</body></html>\n");
     files.push(ReportFile { name: "index.html".into(), bytes: html.into_bytes() });
-    files
+    Ok(files)
 }

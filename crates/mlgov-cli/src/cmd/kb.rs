@@ -514,12 +514,14 @@ pub fn list(ctx: &Ctx, kind: &str, f: &ListFilters) -> Result<(), CliError> {
 }
 
 /// `mlgov timeline <locality>`: memberships, roles, terms, events and phases as a text Gantt.
-pub fn timeline(ctx: &Ctx, name: &str, svg: Option<&Path>) -> Result<(), CliError> {
+/// `figure`: also the Gantt chart as SVG, PNG or PDF, by the file's extension.
+pub fn timeline(ctx: &Ctx, name: &str, figure: Option<&Path>) -> Result<(), CliError> {
+    let format = figure.map(super::figure::format_of).transpose()?;
     let kb = ctx.load_kb()?;
     let id = ctx.resolve(&kb, name, &[IdKind::Locality])?;
     let tl = mlgov_analysis::trajectory::timeline(&kb, &id);
-    if let Some(path) = svg {
-        std::fs::write(path, mlgov_analysis::trajectory::gantt_svg(&kb, std::slice::from_ref(&id), tl.last_year.max(2020)))?;
+    if let (Some(path), Some(format)) = (figure, format) {
+        super::figure::write(path, format, &mlgov_analysis::trajectory::gantt_svg(&kb, std::slice::from_ref(&id), tl.last_year.max(2020)))?;
         eprintln!("wrote {}", path.display());
     }
     ctx.emit(&serde_json::to_value(&tl)?, || {

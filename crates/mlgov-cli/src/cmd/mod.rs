@@ -2,6 +2,7 @@
 
 pub mod diffusion;
 pub mod edit;
+pub mod figure;
 pub mod graph;
 pub mod kb;
 pub mod learning;

@@ -168,7 +168,7 @@ Examples:
         #[arg(long)]
         csv: bool,
     },
-    /// Write every figure (SVG), table (CSV, JSON) and an index.html into a directory.
+    /// Write every figure (SVG, PNG and PDF), table (CSV, JSON) and an index.html into a directory.
     #[command(after_help = "\
 Examples:
   mlgov survey report synthetic --out report
@@ -635,7 +635,7 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
                 respondents: l.ds.len(),
                 generated_by: format!("mlgov {}", env!("CARGO_PKG_VERSION")),
             };
-            let files = sv::build_report(&tables, &l.ins, Some(&idx), &meta);
+            let files = sv::build_report_with(&tables, &l.ins, Some(&idx), &meta, super::figure::png_and_pdf)?;
             std::fs::create_dir_all(out)?;
             for f in &files {
                 std::fs::write(out.join(&f.name), &f.bytes)?;

@@ -60,10 +60,12 @@ pub fn tables(ctx: &Ctx, name: Option<&str>) -> Result<(), CliError> {
 
 /// `mlgov compare A B [C…]`: memberships with years side by side, mode of internationalisation,
 /// mayors (Table 3 and Table 2 of Caponio & Clément 2020 for Turin and Saint-Étienne).
-pub fn compare(ctx: &Ctx, names: &[String], table3: bool, svg: Option<&std::path::Path>) -> Result<(), CliError> {
+/// `figure`: also the Gantt chart as SVG, PNG or PDF, by the file's extension.
+pub fn compare(ctx: &Ctx, names: &[String], table3: bool, figure: Option<&std::path::Path>) -> Result<(), CliError> {
     if names.len() < 2 {
         return Err(CliError::Usage("compare needs at least two localities".into()));
     }
+    let format = figure.map(super::figure::format_of).transpose()?;
     let kb = ctx.load_kb()?;
     let ids = names.iter().map(|n| ctx.resolve(&kb, n, &[IdKind::Locality])).collect::<Result<Vec<_>, _>>()?;
     let opts = if table3 {
@@ -72,8 +74,8 @@ pub fn compare(ctx: &Ctx, names: &[String], table3: bool, svg: Option<&std::path
         CompareOptions { only: None, roles: true }
     };
     let cols = tables::compare(&kb, &ids, &opts);
-    if let Some(path) = svg {
-        std::fs::write(path, mlgov_analysis::trajectory::gantt_svg(&kb, &ids, 2020))?;
+    if let (Some(path), Some(format)) = (figure, format) {
+        super::figure::write(path, format, &mlgov_analysis::trajectory::gantt_svg(&kb, &ids, 2020))?;
         eprintln!("wrote {}", path.display());
     }
     ctx.emit(&json!({"localities": cols, "table3_only": table3}), || {

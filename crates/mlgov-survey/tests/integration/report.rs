@@ -57,3 +57,29 @@ fn report_has_every_file_and_labels_synthetic_data() {
     assert_eq!(charts.len(), 1);
     assert_eq!(charts[0].chart.axis.ticks[4].1, "4 weekly", "axis uses the scale's words");
 }
+
+#[test]
+fn other_renderings_of_each_figure_sit_beside_its_svg_and_are_linked() {
+    let ins = Instrument::whole_comm();
+    let locs = synth_localities(6, 4);
+    let ds = synth(&locs, SynthSize::PerLocality(4), 4, &SynthParams::default(), &ins);
+    let tables = analyze_all(&standard_analyses(&ins, &AnalysisConfig::default()), &ds, &ins, &locs).unwrap();
+    let meta = ReportMeta { title: "Survey".into(), data_source: "synthetic".into(), respondents: ds.len(), generated_by: "test".into() };
+    let plain = build_report(&tables, &ins, None, &meta);
+    // A stand-in renderer: the CLI passes mlgov-charts' PNG and PDF.
+    let files = build_report_with(&tables, &ins, None, &meta, |svg| Ok::<_, String>(vec![("png", format!("PNG of {} bytes", svg.len()).into_bytes()), ("pdf", b"%PDF-".to_vec())])).unwrap();
+    let html = String::from_utf8(files.iter().find(|f| f.name == "index.html").unwrap().bytes.clone()).unwrap();
+    let svgs: Vec<_> = files.iter().filter(|f| f.name.ends_with(".svg")).collect();
+    assert!(!svgs.is_empty());
+    assert_eq!(files.len(), plain.len() + 2 * svgs.len(), "two more files per figure, nothing else changes");
+    for f in svgs {
+        let stem = f.name.trim_end_matches(".svg");
+        let png = files.iter().find(|g| g.name == format!("{stem}.png")).expect("png beside the svg");
+        assert_eq!(png.bytes, format!("PNG of {} bytes", f.bytes.len()).into_bytes(), "rendered from that figure's SVG");
+        assert!(files.iter().any(|g| g.name == format!("{stem}.pdf")));
+        assert!(html.contains(&format!("Figure: <a href=\"{stem}.svg\">SVG</a> · <a href=\"{stem}.png\">PNG</a> · <a href=\"{stem}.pdf\">PDF</a>")), "{stem} linked");
+    }
+    assert!(!String::from_utf8_lossy(&plain.iter().find(|f| f.name == "index.html").unwrap().bytes).contains("Figure: "), "no links to files not written");
+    let err = build_report_with(&tables, &ins, None, &meta, |_| Err::<Vec<(&'static str, Vec<u8>)>, _>("no renderer")).unwrap_err();
+    assert_eq!(err, "no renderer");
+}
