@@ -2,7 +2,9 @@
 //! filter form (a plain GET form: the page state lives in the URL), and sections holding text,
 //! key/value pairs, inline SVG figures and tables — rendered by one minijinja template embedded
 //! in the binary. Each table can be downloaded as CSV or JSON from the same URL with
-//! `download=<table id>&format=csv|json`; each figure is followed by its table equivalent.
+//! `download=<table id>&format=csv|json`; each figure is followed by its table equivalent, and can
+//! be downloaded as SVG, PNG or PDF with `figure=<figure id>&format=svg|png|pdf` (the id is the
+//! figure's table id; `mlgov_charts::FigureFormat` parses the format and renders).
 //! JavaScript (the Vite bundle) only enhances: type-ahead, the map, the interactive graph.
 
 use std::sync::OnceLock;
@@ -105,8 +107,15 @@ pub struct Figure {
     pub svg: String,
     /// Caption.
     pub caption: String,
-    /// Id of the table with the same data.
+    /// Id of the table with the same data; also the figure's id in `figure=` downloads.
     pub table_id: Option<String>,
+    /// SVG · PNG · PDF download links (filled at render time).
+    pub downloads: Vec<Cell>,
+}
+
+/// The id of a section's figure in `figure=<id>` downloads: its table's id, else the section's.
+fn figure_id(s: &Section) -> Option<String> {
+    s.figure.as_ref().map(|f| f.table_id.clone().unwrap_or_else(|| s.id.clone()))
 }
 
 /// A client-side widget placeholder (map, graph).
@@ -376,7 +385,20 @@ pub fn not_found_page(path: &str) -> Response {
 pub(crate) type PageResult = Result<Response, PageError>;
 
 fn render_html(snap: Option<&Snapshot>, mut page: Page, path: &str, query: Option<&str>) -> String {
-    let base_q: Vec<String> = query.unwrap_or("").split('&').filter(|p| !p.is_empty() && !p.starts_with("download=") && !p.starts_with("format=") && !p.starts_with("bom=")).map(str::to_string).collect();
+    let base_q: Vec<String> = query.unwrap_or("").split('&').filter(|p| !p.is_empty() && !p.starts_with("download=") && !p.starts_with("format=") && !p.starts_with("bom=") && !p.starts_with("figure=")).map(str::to_string).collect();
+    let figure_dl = |id: &str, fmt: mlgov_charts::FigureFormat| {
+        let mut q = base_q.clone();
+        q.push(format!("figure={}", crate::params::encode(id)));
+        q.push(format!("format={fmt}"));
+        format!("{path}?{}", q.join("&"))
+    };
+    for s in &mut page.sections {
+        if let Some(id) = figure_id(s) {
+            if let Some(f) = &mut s.figure {
+                f.downloads = mlgov_charts::FigureFormat::ALL.iter().map(|&fmt| link(fmt.label(), Some(figure_dl(&id, fmt)))).collect();
+            }
+        }
+    }
     let dl = |id: &str, fmt: &str| {
         let mut q = base_q.clone();
         q.push(format!("download={id}"));
@@ -477,7 +499,7 @@ pub fn carry_param(html: &str, name: &str, value: &str) -> String {
 /// One table of `page` as CSV or JSON (`download=<table id>&format=csv|json` on pages that are
 /// not cached).
 pub(crate) fn download(page: &Page, id: &str, format: &str) -> PageResult {
-    download_as(page, &Download { table: id.to_string(), format: format.to_string(), bom: false, raw: false }, id)
+    download_as(page, &Download { table: id.to_string(), format: format.to_string(), bom: false, raw: false, figure: None }, id)
 }
 
 /// A table asked for as a file: `download=<table id>`, `format=csv|json`, `bom=true` (a UTF-8
@@ -489,6 +511,8 @@ pub(crate) struct Download {
     bom: bool,
     /// Cells exactly as stored (no neutralising of formula-like cells).
     raw: bool,
+    /// A figure, not a table, was asked for (`figure=<id>`, the id in `table`), in this format.
+    figure: Option<mlgov_charts::FigureFormat>,
 }
 
 fn download_as(page: &Page, d: &Download, stem: &str) -> PageResult {
@@ -507,7 +531,7 @@ fn file_stem(path: &str, query: Option<&str>, table: &str) -> String {
     }
     for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        if !["download", "format", "bom", "raw", "page", "per_page"].contains(&k) && !v.is_empty() {
+        if !["download", "figure", "format", "bom", "raw", "page", "per_page"].contains(&k) && !v.is_empty() {
             parts.push(format!("{k}-{v}"));
         }
     }
@@ -526,6 +550,9 @@ fn file_stem(path: &str, query: Option<&str>, table: &str) -> String {
 /// Renders a page, or one of its tables as CSV/JSON when `download` is asked for.
 fn finish(snap: &Snapshot, page: Page, path: &str, query: Option<&str>, download: Option<Download>) -> PageResult {
     if let Some(d) = download {
+        if let Some(format) = d.figure {
+            return download_figure(&page, &d.table, format, &file_stem(path, query, &d.table));
+        }
         return download_as(&page, &d, &file_stem(path, query, &d.table));
     }
     let html = render_html(Some(snap), page, path, query);
@@ -556,13 +583,31 @@ fn download_table(tb: &Table, format: &str, bom: bool, raw: bool, stem: &str) ->
     ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{stem}.csv\""))], out).into_response()
 }
 
-/// Reads `download` and `format`.
+/// One figure of `page` as SVG, PNG or PDF (`figure=<id>&format=svg|png|pdf`), named like the
+/// table downloads (`/localities/turin?figure=timeline-rows&format=pdf` →
+/// `localities-turin-timeline-rows.pdf`).
+fn download_figure(page: &Page, id: &str, format: mlgov_charts::FigureFormat, stem: &str) -> PageResult {
+    let fig = page.sections.iter().find(|s| figure_id(s).as_deref() == Some(id)).and_then(|s| s.figure.as_ref())
+        .ok_or_else(|| ApiError::field("figure", format!("no figure {id:?} on this page; expected one of: {}", page.sections.iter().filter_map(figure_id).collect::<Vec<_>>().join(", "))))?;
+    let body = format.render(&fig.svg).map_err(|e| ApiError::Internal(format!("figure {id:?} as {}: {e}", format.label())))?;
+    Ok(([(header::CONTENT_TYPE, format.content_type().to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{stem}.{}\"", format.extension()))], body).into_response())
+}
+
+/// Reads `figure` (a figure as svg|png|pdf), or `download` (a table), and `format`.
 fn download_param(p: &mut Params) -> Option<Download> {
+    if let Some(id) = p.string("figure") {
+        let names = mlgov_charts::FigureFormat::ALL.map(|f| f.extension());
+        let format = p.choice("format", &names).and_then(|f| f.parse().ok()).unwrap_or(mlgov_charts::FigureFormat::Svg);
+        if p.string("download").is_some() {
+            p.error("download", "figure and download ask for two different files; give one of them");
+        }
+        return Some(Download { table: id, format: format.extension().into(), bom: false, raw: false, figure: Some(format) });
+    }
     let table = p.string("download")?;
     let format = p.choice("format", &["csv", "json"]).unwrap_or_else(|| "csv".into());
     let bom = p.bool("bom").unwrap_or(false);
     let raw = p.bool("raw").unwrap_or(false);
-    Some(Download { table, format, bom, raw })
+    Some(Download { table, format, bom, raw, figure: None })
 }
 
 fn pager(path: &str, query: Option<&str>, meta: &PageMeta) -> Pager {
@@ -848,7 +893,7 @@ async fn locality(State(st): State<AppState>, who: Option<axum::Extension<mlgov_
     page.sections.push(about);
     let tl = convert::timeline(&s, &id);
     let mut g = section("timeline", "Memberships, office terms, phases and events");
-    g.figure = Some(Figure { svg: strip_prolog(&svg::gantt(&tl)), caption: format!("Gantt chart of {}: network memberships (leading roles highlighted), mayoral and other office terms, trajectory phases and events.", l.name), table_id: Some("timeline-rows".into()) });
+    g.figure = Some(Figure { svg: strip_prolog(&svg::gantt(&tl)), caption: format!("Gantt chart of {}: network memberships (leading roles highlighted), mayoral and other office terms, trajectory phases and events.", l.name), table_id: Some("timeline-rows".into()), downloads: Vec::new() });
     g.tables.push(table("timeline-rows", "Time line as a table", &["lane", "label", "from", "to", "source"],
         tl.rows.iter().map(|x| vec![t(&x.lane), t(&x.label), n(yr(x.from)), n(if x.lane == "event" { String::new() } else { x.to.map(|y| y.to_string()).unwrap_or_else(|| "ongoing".into()) }), t(&x.source)]).collect()));
     page.sections.push(g);
@@ -1183,7 +1228,7 @@ async fn network(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q
     if !d.members_by_year.is_empty() {
         let pts: Vec<(String, f64)> = d.members_by_year.iter().map(|y| (y.year.to_string(), y.count as f64)).collect();
         let last = d.members_by_year.last().map(|y| y.year).unwrap_or_default();
-        mem.figure = Some(Figure { svg: bars_svg(&format!("Members of {short} by year"), &pts), caption: format!("Distinct members with a dated membership in force each year; memberships still running are counted up to {last}, the latest year the sources name."), table_id: Some("members-by-year".into()) });
+        mem.figure = Some(Figure { svg: bars_svg(&format!("Members of {short} by year"), &pts), caption: format!("Distinct members with a dated membership in force each year; memberships still running are counted up to {last}, the latest year the sources name."), table_id: Some("members-by-year".into()), downloads: Vec::new() });
     }
     let listed: Vec<&crate::wire::MembershipOut> = d.members.iter().filter(|m| year.is_none_or(|y| in_force(m, y))).collect();
     mem.tables.push(table("members", match year { Some(y) => format!("Members of {short} in {y}, roles and years"), None => "Members, roles and years".to_string() }, &["member", "role", "from", "to", "exit", "source", "statement"],
@@ -1723,7 +1768,7 @@ async fn survey_page(State(st): State<AppState>, who: Option<axum::Extension<mlg
         for (i, c) in mlgov_survey::charts_for(&shown.table, ins).into_iter().enumerate() {
             let svg = strip_prolog(&c.chart.render());
             if i == 0 {
-                fig.figure = Some(Figure { svg, caption: format!("{} by {}, mean with its 95 % interval and n per bar (the legend gives the localities).{synthetic_note}", out.title, out.group_by.join(", ")), table_id: Some("estimates".into()) });
+                fig.figure = Some(Figure { svg, caption: format!("{} by {}, mean with its 95 % interval and n per bar (the legend gives the localities).{synthetic_note}", out.title, out.group_by.join(", ")), table_id: Some("estimates".into()), downloads: Vec::new() });
             } else {
                 fig.links.push(t(format!("Further panel: {}", c.suffix.trim_start_matches('_'))));
             }
@@ -1804,7 +1849,7 @@ async fn diffusion(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageRes
     let mut fig = section("curves", "Adoption curves");
     fig.paragraphs.push(format!("Initial adopter(s): {seeds_named}; {} runs of the {} model over {} actors that can adopt (localities and organisations; networks relay without adopting).", base.runs, if base.model == "lt" { "linear threshold" } else { "independent cascade" }, base.adopter_nodes));
     for note in scen.as_ref().unwrap_or(&base).notes.iter() { fig.paragraphs.push(note.clone()) }
-    fig.figure = Some(Figure { svg: svg::curves("Mean adopters per step with 95 % band", &series), caption: "Mean number of adopting nodes per step across Monte Carlo runs, with the 2.5–97.5 % band.".into(), table_id: Some("curve".into()) });
+    fig.figure = Some(Figure { svg: svg::curves("Mean adopters per step with 95 % band", &series), caption: "Mean number of adopting nodes per step across Monte Carlo runs, with the 2.5–97.5 % band.".into(), table_id: Some("curve".into()), downloads: Vec::new() });
     let mut rows = Vec::new();
     for (i, pt) in base.curve.iter().enumerate() {
         let mut row = vec![n(pt.step), n(format!("{:.2}", pt.mean)), n(format!("{:.1}", pt.low)), n(format!("{:.1}", pt.high))];
@@ -1934,7 +1979,7 @@ async fn compare_page(State(st): State<AppState>, RawQuery(q): RawQuery) -> Page
             legend: names.iter().enumerate().flat_map(|(k, n)| [(format!("{n}: membership"), 2 * k), (format!("{n}: mayor"), 2 * k + 1)]).collect(),
         };
         let mut tl = section("timeline", "On one timeline");
-        tl.figure = Some(Figure { svg: strip_prolog(&chart.render()), caption: format!("Memberships and mayors of {} on a shared axis (the tables below list every row, the undated included).", names.join(", ")), table_id: Some("compare-1".into()) });
+        tl.figure = Some(Figure { svg: strip_prolog(&chart.render()), caption: format!("Memberships and mayors of {} on a shared axis (the tables below list every row, the undated included).", names.join(", ")), table_id: Some("compare-1".into()), downloads: Vec::new() });
         page.sections.push(tl);
         let mut c = section("compare", "Each locality");
         for (i, col) in cmp.localities.iter().enumerate() {

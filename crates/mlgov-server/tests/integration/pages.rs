@@ -426,6 +426,40 @@ async fn downloads_are_named_after_their_content_with_from_and_to(env: Env) {
     assert!(euromed["from"].as_str().unwrap().len() == 4 && euromed.get("years").is_none(), "{euromed}");
 }
 
+/// Every figure downloads as SVG, PNG or PDF from its page's URL (`figure=<table id>&format=…`),
+/// with the content type and a file name after the page, like the tables.
+async fn figures_download_as_svg_png_and_pdf_named_after_the_page(env: Env) {
+    let html = unescaped(env.get("/localities/turin").await.text());
+    for f in ["svg", "png", "pdf"] {
+        assert!(html.contains(&format!("href=\"/localities/turin?figure=timeline-rows&format={f}\" download>{}</a>", f.to_uppercase())), "{f} link under the figure");
+    }
+    let png = env.get("/localities/turin?figure=timeline-rows&format=png").await;
+    assert_eq!(png.status, 200);
+    assert_eq!(png.header("content-type"), Some("image/png"));
+    assert_eq!(png.header("content-disposition"), Some("attachment; filename=\"localities-turin-timeline-rows.png\""));
+    assert_eq!(&png.body[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(&png.body[12..16], b"IHDR");
+    assert_eq!(u32::from_be_bytes(png.body[16..20].try_into().unwrap()), 1920, "960-unit-wide chart at 2 px per unit");
+    let pdf = env.get("/localities/turin?figure=timeline-rows&format=pdf").await;
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    assert_eq!(pdf.header("content-disposition"), Some("attachment; filename=\"localities-turin-timeline-rows.pdf\""));
+    assert!(pdf.body.starts_with(b"%PDF-"));
+    assert!(String::from_utf8_lossy(&pdf.body).contains("DejaVuSans"), "text set in the bundled font");
+    let svg = env.get("/localities/turin?figure=timeline-rows").await;
+    assert_eq!(svg.header("content-type"), Some("image/svg+xml"), "SVG when no format is given");
+    assert!(svg.text().starts_with("<svg") && svg.text().contains("LUDEN"));
+    // The server's own charts (no font-family in them) and the filters in the URL.
+    let bars = env.get("/networks/eurocities?year=2010&figure=members-by-year&format=pdf").await;
+    assert_eq!(bars.status, 200);
+    assert_eq!(bars.header("content-disposition"), Some("attachment; filename=\"networks-eurocities-members-by-year-year-2010.pdf\""));
+    for bad in ["/localities/turin?figure=nope&format=png", "/localities/turin?figure=timeline-rows&format=gif", "/localities/turin?figure=timeline-rows&download=memberships", "/localities/turin?figure=timeline-rows&format=png&bom=true"] {
+        let r = env.get(bad).await;
+        assert_eq!(r.status, 400, "{bad}");
+    }
+    assert!(env.get("/localities/turin?figure=nope").await.text().contains("timeline-rows"), "the error names the figures there are");
+}
+
 /// Task 4: the members of a network in a year, counts by year that include running memberships.
 async fn network_members_in_a_year_and_running_memberships_by_year(env: Env) {
     let html = unescaped(env.get("/networks/eurocities?year=2010").await.text());
@@ -617,6 +651,7 @@ crate::both_backends!(
     responses_are_compressed_when_accepted,
     localities_compare_on_one_timeline,
     downloads_are_named_after_their_content_with_from_and_to,
+    figures_download_as_svg_png_and_pdf_named_after_the_page,
     network_members_in_a_year_and_running_memberships_by_year,
     statements_have_a_permanent_page_with_source_and_passage,
     gantt_hover_text_matches_the_table,
