@@ -345,16 +345,11 @@ fn csv_response(file: &str, rows: &[Node], header: Option<&Node>, raw: bool) -> 
         r.flatten("", &mut cells);
         cells
     }).collect();
-    let mut columns: Vec<String> = Vec::new();
     let mut header_cells = Vec::new();
     if let Some(h) = header {
         h.flatten("", &mut header_cells);
     }
-    for (c, _) in flat.iter().flatten().chain(header_cells.iter()) {
-        if !columns.contains(c) {
-            columns.push(c.clone());
-        }
-    }
+    let columns = columns(flat.iter().flatten().chain(header_cells.iter()).map(|(c, _)| c.as_str()));
     let field = |s: &str| mlgov_textfile::csv_field(s, raw);
     let mut out = columns.iter().map(|c| field(c)).collect::<Vec<_>>().join(",");
     out.push('\n');
@@ -364,6 +359,27 @@ fn csv_response(file: &str, rows: &[Node], header: Option<&Node>, raw: bool) -> 
         out.push('\n');
     }
     ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}.csv\""))], out).into_response()
+}
+
+/// The columns of the rows' cells in order of first appearance. An empty list or an absent
+/// object gives one empty cell under its own name, and elsewhere the same field gives `name.member`
+/// columns: those go where the field is, and the bare column is left out.
+fn columns<'a>(cells: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut columns: Vec<String> = Vec::new();
+    for c in cells {
+        if columns.iter().any(|x| x == c) {
+            continue;
+        }
+        let under = |p: &str, x: &str| x == p || x.strip_prefix(p).is_some_and(|rest| rest.starts_with('.'));
+        let at = c.match_indices('.').map(|(i, _)| &c[..i]).rev().find_map(|p| columns.iter().rposition(|x| under(p, x)));
+        match at {
+            Some(i) => columns.insert(i + 1, c.to_string()),
+            None => columns.push(c.to_string()),
+        }
+    }
+    let bare: Vec<String> = columns.iter().filter(|p| columns.iter().any(|x| x.strip_prefix(p.as_str()).is_some_and(|rest| rest.starts_with('.')))).cloned().collect();
+    columns.retain(|c| !bare.contains(c));
+    columns
 }
 
 /// A sort key: numbers by value, text accent- and case-insensitively (then as written), lists
@@ -457,6 +473,18 @@ mod tests {
         assert_eq!(cells[2].1, "a; b");
         assert_eq!(cells[3].1, "loc:a; loc:b");
         assert_eq!(cells[4].1, "A; ");
+    }
+
+    #[test]
+    fn empty_lists_and_absent_objects_take_the_columns_of_the_others() {
+        let rows = [row("a", None), Row { places: vec![Place { id: "loc:b".into(), name: "B".into() }], when: Some(Place::default()), ..row("b", Some(1)) }];
+        let cells: Vec<Vec<(String, String)>> = rows.iter().map(|r| {
+            let mut c = Vec::new();
+            node(r).flatten("", &mut c);
+            c
+        }).collect();
+        let cols = columns(cells.iter().flatten().map(|(c, _)| c.as_str()));
+        assert_eq!(cols, ["name", "n", "tags", "places.id", "places.name", "when.id", "when.name"]);
     }
 
     #[test]

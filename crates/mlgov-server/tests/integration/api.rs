@@ -380,6 +380,11 @@ async fn paginated_lists_have_link_headers(env: Env) {
     let cors = env.request("GET", "/api/v1/facts?per_page=1", &[("Origin", "https://observablehq.com")], b"").await;
     assert!(cors.header("access-control-expose-headers").unwrap_or("").to_lowercase().contains("link"), "{:?}", cors.headers);
     assert!(env.get("/api/v1/localities?format=csv").await.header("link").is_none(), "CSV is not paginated");
+    // A list read in an earlier version links pages of that version.
+    let cs = env.with_store(|s| s.latest_change_set().unwrap().unwrap()).await;
+    let old = env.get(&format!("/api/v1/localities?country=IT&per_page=2&as_of=cs:{cs}")).await;
+    assert_eq!(old.status, 200, "{}", old.text());
+    assert_eq!(rel(old.header("link").unwrap(), "next"), Some(format!("/api/v1/localities?country=IT&per_page=2&page=2&as_of=cs:{cs}")));
 }
 
 /// Last-Modified beside the ETag; If-Modified-Since answers 304 unless the data are newer, and
@@ -425,6 +430,8 @@ async fn statement_endpoints_with_citations(env: Env) {
         let csv = csv_records(&env.get(&format!("/api/v1/{path}?format=csv")).await.text());
         assert_eq!(csv.len() - 1, n, "{path} CSV");
         assert!(csv[0].contains(&"citation.source".to_string()) && csv[0].contains(&"citation.locator".to_string()), "{path}: {:?}", csv[0]);
+        assert!(!csv[0].iter().any(|c| csv[0].iter().any(|d| d.starts_with(&format!("{c}.")))), "{path}: a field is one column or its members' columns, not both: {:?}", csv[0]);
+        assert!(csv.iter().all(|r| r.len() == csv[0].len()), "{path}: every row has every column");
         let sorted = env.get(&format!("/api/v1/{path}?sort=id&direction=desc&per_page=200")).await.json();
         let ids = names(&sorted, "id");
         assert!(ids.windows(2).all(|w| fold(&w[0]) >= fold(&w[1])), "{path} by id desc");
