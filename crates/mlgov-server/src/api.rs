@@ -637,12 +637,8 @@ fn entity_param(p: &mut Params, s: &Snapshot, name: &'static str, kinds: &[IdKin
     if let [kind] = kinds {
         candidates.push(format!("{}{raw}", kind.prefix()));
     }
-    for c in &candidates {
-        if let Ok(id) = Id::parse_kind(c, kinds) {
-            if s.exists(&id) || id.kind() == IdKind::Country {
-                return Some(id);
-            }
-        }
+    if let Some(id) = candidates.iter().find_map(|c| Id::parse_kind(c, kinds).ok().filter(|id| s.exists(id) || id.kind() == IdKind::Country)) {
+        return Some(id);
     }
     match s.index.resolve(&raw, kinds) {
         Resolution::Found(id) => Some(id),
