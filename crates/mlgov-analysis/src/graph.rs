@@ -38,7 +38,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use mlgov_domain::{Id, IdKind, KnowledgeBase, LocalityKind, NetworkKind, OrganisationKind, Property, RelationKind};
-use mlgov_graph::{EdgeKind, EdgeSpec, GovernanceGraph, Level, Node, NodeKind, Sector};
+use mlgov_graph::{DaySpan, EdgeKind, EdgeSpec, GovernanceGraph, Level, Node, NodeKind, Sector};
 use serde::Serialize;
 
 /// The graph crate, re-exported so that callers need no extra dependency.
@@ -105,6 +105,26 @@ fn org_level_sector(kb: &KnowledgeBase, o: &mlgov_domain::Organisation) -> (Leve
 
 fn interval(when: &mlgov_domain::Interval) -> Option<(Option<i32>, Option<i32>)> {
     if when.is_undated() { None } else { Some((when.start_year(), when.end_year())) }
+}
+
+/// The statement's years, and its dates to the day for exports ([`DaySpan`]).
+fn dated(e: EdgeSpec, when: &mlgov_domain::Interval) -> EdgeSpec {
+    let Some((f, t)) = interval(when) else { return e };
+    let day = |d: &Option<mlgov_domain::PartialDate>, end: bool| {
+        d.map(|d| {
+            let m = d.month.unwrap_or(if end { 12 } else { 1 });
+            let last = match m {
+                2 if (d.year % 4 == 0 && d.year % 100 != 0) || d.year % 400 == 0 => 29,
+                2 => 28,
+                4 | 6 | 9 | 11 => 30,
+                _ => 31,
+            };
+            let day = d.day.unwrap_or(if end { last } else { 1 });
+            format!("{:04}-{m:02}-{day:02}", d.year)
+        })
+    };
+    let precise = [when.from, when.to].iter().flatten().any(|d| d.month.is_some());
+    e.with_interval(f, t).with_dates(DaySpan { from: day(&when.from, false), to: day(&when.to, true), precise })
 }
 
 fn citation_attrs(spec: EdgeSpec, id: &Id, c: &mlgov_domain::Citation) -> EdgeSpec {
@@ -207,25 +227,19 @@ pub fn governance_graph(kb: &KnowledgeBase, options: &GraphOptions) -> BuiltGrap
     for m in &kb.memberships {
         let mut e = EdgeSpec::new(m.member.as_str(), m.network.as_str(), EdgeKind::Membership)
             .with_attribute("role", m.role.to_string());
-        if let Some((f, t)) = interval(&m.when) {
-            e = e.with_interval(f, t);
-        }
+        e = dated(e, &m.when);
         edges.push((m.id.to_string(), citation_attrs(e, &m.id, &m.citation)));
     }
     for t in &kb.terms {
         let mut e = EdgeSpec::new(t.person.as_str(), t.locality.as_str(), EdgeKind::Office)
             .with_attribute("role", t.office.to_string());
-        if let Some((f, to)) = interval(&t.when) {
-            e = e.with_interval(f, to);
-        }
+        e = dated(e, &t.when);
         edges.push((t.id.to_string(), citation_attrs(e, &t.id, &t.citation)));
     }
     for a in &kb.affiliations {
         let mut e = EdgeSpec::new(a.person.as_str(), a.organisation.as_str(), EdgeKind::Affiliation)
             .with_attribute("role", a.role.clone());
-        if let Some((f, t)) = interval(&a.when) {
-            e = e.with_interval(f, t);
-        }
+        e = dated(e, &a.when);
         edges.push((a.id.to_string(), citation_attrs(e, &a.id, &a.citation)));
     }
     for r in &kb.relations {
@@ -244,9 +258,7 @@ pub fn governance_graph(kb: &KnowledgeBase, options: &GraphOptions) -> BuiltGrap
             }
         };
         let mut e = EdgeSpec::new(r.subject.as_str(), r.object.as_str(), kind).with_attribute("relation", r.kind.to_string());
-        if let Some((f, t)) = interval(&r.when) {
-            e = e.with_interval(f, t);
-        }
+        e = dated(e, &r.when);
         edges.push((r.id.to_string(), citation_attrs(e, &r.id, &r.citation)));
     }
     for o in &kb.organisations {

@@ -108,17 +108,23 @@ pub fn json_tables(value: &Value, root_name: &str) -> Vec<Table> {
     out
 }
 
+/// Whether an object holds a list of records (then it is a container, not a record).
+fn holds_table(v: &Value) -> bool {
+    v.as_object().is_some_and(|m| m.values().any(|x| x.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object))))
+}
+
 fn text_col(name: &str) -> Col {
     Col { name: name.into(), ty: ColumnType::Text, required: false, doc: String::new() }
 }
 
 fn label_of(m: &serde_json::Map<String, Value>) -> Option<String> {
-    ["title", "name", "id", "analysis"].iter().find_map(|k| m.get(*k).and_then(Value::as_str)).map(str::to_string)
+    ["id", "name", "title", "analysis"].iter().find_map(|k| m.get(*k).and_then(Value::as_str)).map(str::to_string)
 }
 
 fn collect(value: &Value, name: &str, out: &mut Vec<Table>) {
     match value {
-        Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => out.push(rows_table(items, name)),
+        // Records, unless they hold tables themselves (a list of result tables, each with rows).
+        Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) && !items.iter().any(holds_table) => out.push(rows_table(items, name)),
         Value::Array(items) if !items.is_empty() && items.iter().all(|v| !v.is_array() && !v.is_object()) => out.push(Table {
             name: name.to_string(),
             title: name.to_string(),
@@ -133,7 +139,9 @@ fn collect(value: &Value, name: &str, out: &mut Vec<Table>) {
         }
         Value::Object(m) => {
             for (k, v) in m {
-                if v.is_array() || v.is_object() {
+                // Lists of plain values inside an object are its attributes, not tables.
+                let container = v.is_object() || v.as_array().is_some_and(|a| a.iter().any(|x| x.is_object() || x.is_array()));
+                if container {
                     let label = if matches!(k.as_str(), "rows" | "items" | "cells") { label_of(m).unwrap_or_else(|| k.clone()) } else { k.clone() };
                     collect(v, &label, out);
                 }
@@ -234,12 +242,19 @@ pub fn csv_table(bytes: &[u8], name: &str, title: &str) -> Result<Table, csv::Er
     for rec in rdr.records() {
         rows.push(rec?.iter().map(str::to_string).collect::<Vec<_>>());
     }
-    let columns = header
-        .iter()
-        .enumerate()
-        .map(|(i, h)| Col { name: h.clone(), ty: infer(rows.iter().map(|r: &Vec<String>| r[i].as_str())), required: false, doc: String::new() })
-        .collect();
-    Ok(Table { name: name.into(), title: title.into(), columns, rows })
+    Ok(Table::from_text(name, title, header, rows))
+}
+
+impl Table {
+    /// A table of text cells whose column types are read from the cells (see [`csv_table`]).
+    pub fn from_text(name: &str, title: &str, header: Vec<String>, rows: Vec<Vec<String>>) -> Table {
+        let columns = header
+            .into_iter()
+            .enumerate()
+            .map(|(i, h)| Col { name: h, ty: infer(rows.iter().map(|r: &Vec<String>| r.get(i).map(String::as_str).unwrap_or(""))), required: false, doc: String::new() })
+            .collect();
+        Table { name: name.into(), title: title.into(), columns, rows }
+    }
 }
 
 fn infer<'a>(cells: impl Iterator<Item = &'a str> + Clone) -> ColumnType {

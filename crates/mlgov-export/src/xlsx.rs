@@ -69,7 +69,18 @@ pub fn workbook(tables: &[Table], readme: Option<&ReadMe>, opts: XlsxOptions) ->
     Ok(wb.save_to_buffer()?)
 }
 
+/// Excel's limit on the characters of one cell.
+const CELL_LIMIT: usize = 32_767;
+
 fn write_text(ws: &mut Worksheet, row: u32, col: u16, s: &str, opts: XlsxOptions, mark: &Format) -> Result<(), ExportError> {
+    let truncated;
+    let s = if s.chars().count() > CELL_LIMIT {
+        let note = " … [cut: longer than an Excel cell holds; see the CSV or JSON output]";
+        truncated = s.chars().take(CELL_LIMIT - note.chars().count()).collect::<String>() + note;
+        truncated.as_str()
+    } else {
+        s
+    };
     if !opts.raw && mlgov_textfile::formula_like(s) {
         ws.write_string_with_format(row, col, s, mark)?;
     } else {

@@ -33,7 +33,7 @@ pub use focus::{FocusReport, FocusSpec, SpannerRow, focus_report};
 pub use leiden::{BestOf, Method, best_of, leiden_adjacency};
 pub use louvain::{Communities, LouvainConfig, louvain, modularity};
 pub use model::{
-    Edge, EdgeKind, EdgeSpec, GovernanceGraph, Interval, Level, Node, NodeKind, Sector, TieStatement, Weighting, merge_spells,
+    DaySpan, Edge, EdgeKind, EdgeSpec, GovernanceGraph, Interval, Level, Node, NodeKind, Sector, TieStatement, Weighting, merge_spells,
     spells_overlap,
 };
 pub use projection::{ProjectionSpec, project};

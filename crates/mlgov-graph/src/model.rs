@@ -390,6 +390,23 @@ pub struct EdgeSpec {
     pub weight: f64,
     /// Further attributes (role, source reference), exported as string attributes.
     pub attributes: BTreeMap<String, String>,
+    /// The statement's dates to the day where the source gives more than a year (exports only:
+    /// the analyses work in years, [`EdgeSpec::interval`]).
+    pub dates: Option<DaySpan>,
+}
+
+/// A statement's period to the day, for exports that keep full dates (GEXF with
+/// `timeformat="date"`): the first day of its start and the last day of its end, as ISO dates
+/// (`2015-03-01`, `2018-12-31`); `None` where an end is open. `precise` is true when the source
+/// gives a month or a day (a year alone spans 1 January – 31 December).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DaySpan {
+    /// First day, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// Last day, `YYYY-MM-DD`.
+    pub to: Option<String>,
+    /// A month or a day was stated.
+    pub precise: bool,
 }
 
 impl EdgeSpec {
@@ -402,7 +419,14 @@ impl EdgeSpec {
             interval: None,
             weight: 1.0,
             attributes: BTreeMap::new(),
+            dates: None,
         }
+    }
+
+    /// Sets the dates to the day (builder style), see [`DaySpan`].
+    pub fn with_dates(mut self, dates: DaySpan) -> Self {
+        self.dates = Some(dates);
+        self
     }
 
     /// Sets the interval (builder style).
@@ -434,6 +458,9 @@ pub struct TieStatement {
     pub value: f64,
     /// Its attributes as given in the [`EdgeSpec`].
     pub attributes: BTreeMap<String, String>,
+    /// Its dates to the day, when the [`EdgeSpec`] gave them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dates: Option<DaySpan>,
 }
 
 /// A tie stored in the graph: one per pair of nodes and layer, carrying every statement that
@@ -605,7 +632,7 @@ impl GovernanceGraph {
         for y in interval.iter().flat_map(|i| [i.from, i.to]).flatten() {
             self.horizon = Some(self.horizon.map_or(y, |h| h.max(y)));
         }
-        let statement = TieStatement { interval, value: spec.weight, attributes: spec.attributes };
+        let statement = TieStatement { interval, value: spec.weight, attributes: spec.attributes, dates: spec.dates };
         let key = (source.min(target), source.max(target), spec.kind.clone());
         if let Some(&i) = self.tie_index.get(&key) {
             let tie = &mut self.edges[i];

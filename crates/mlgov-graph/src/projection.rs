@@ -188,6 +188,7 @@ pub fn project(graph: &GovernanceGraph, spec: &ProjectionSpec) -> GovernanceGrap
             interval: None,
             value: f64::from(a.vias),
             attributes: BTreeMap::from([("shared".to_string(), shared)]),
+            dates: None,
         };
         out.push_tie(Edge {
             source: index[u],

@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod bulk;
 pub mod changes;
 pub mod convert;
 pub mod diffusionapi;
@@ -101,6 +102,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/adoptions", get(api::list_adoptions))
         .route("/api/v1/sources", get(api::list_sources))
         .route("/api/v1/sources/{id}", get(api::get_source))
+        .route("/api/v1/release.zip", get(bulk::get_release_zip))
         .route("/api/v1/compare", get(api::compare))
         .route("/api/v1/crosstabs", get(api::list_crosstabs))
         .route("/api/v1/crosstabs/{name}", get(api::get_crosstab))

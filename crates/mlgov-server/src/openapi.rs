@@ -16,7 +16,7 @@ use crate::wire::*;
         api::list_localities, api::localities_geojson, api::network_members_geojson, api::get_locality, api::get_timeline, api::get_trajectory,
         api::list_networks, api::get_network, api::get_assemblage, api::list_typology,
         api::list_organisations, api::get_organisation, api::list_persons, api::get_person,
-        api::list_events, api::list_memberships, api::list_sources, api::get_source,
+        api::list_events, api::list_memberships, api::list_sources, api::get_source, crate::bulk::get_release_zip,
         api::list_facts, api::list_terms, api::list_relations, api::list_affiliations, api::list_practices, api::get_practice, api::list_adoptions,
         api::compare, api::compare_body, api::list_crosstabs, api::get_crosstab, api::list_countries, api::list_phases,
         api::get_hypotheses, api::list_conflicts, api::reload,

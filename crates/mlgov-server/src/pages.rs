@@ -94,6 +94,8 @@ pub struct Table {
     pub json_href: String,
     /// CSV with a UTF-8 byte-order mark, for Excel.
     pub excel_href: String,
+    /// Download as an XLSX workbook (set when rendering).
+    pub xlsx_href: String,
 }
 
 pub(crate) fn table(id: &str, caption: impl Into<String>, headers: &[&str], rows: Vec<Vec<Cell>>) -> Table {
@@ -410,6 +412,7 @@ fn render_html(snap: Option<&Snapshot>, mut page: Page, path: &str, query: Optio
             tb.csv_href = dl(&tb.id, "csv");
             tb.json_href = dl(&tb.id, "json");
             tb.excel_href = format!("{}&bom=true", tb.csv_href);
+            tb.xlsx_href = dl(&tb.id, "xlsx");
         }
     }
     // Ids are unique on a page: a section named like one of the page's tables (the section
@@ -568,6 +571,15 @@ fn when_cells(w: &crate::wire::WhenOut) -> [Cell; 2] {
 
 fn download_table(tb: &Table, format: &str, bom: bool, raw: bool, stem: &str) -> Response {
     let csv_field = |s: &str| mlgov_textfile::csv_field(s, raw);
+    if format == "xlsx" {
+        let title = tb.caption.clone();
+        let t = mlgov_export::Table::from_text(&tb.id, &title, tb.headers.clone(), tb.rows.iter().map(|r| r.iter().map(|c| c.text.clone()).collect()).collect());
+        let readme = mlgov_export::xlsx::ReadMe { title: title.clone(), lines: vec![("From".into(), format!("mlgov explorer: {stem}")), ("Written by".into(), format!("mlgov {}", env!("CARGO_PKG_VERSION")))] };
+        return match mlgov_export::xlsx::workbook(&[t], Some(&readme), mlgov_export::xlsx::XlsxOptions { raw }) {
+            Ok(body) => ([(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{stem}.xlsx\""))], body).into_response(),
+            Err(e) => PageError(ApiError::Internal(e.to_string())).into_response(),
+        };
+    }
     if format == "json" {
         let rows: Vec<serde_json::Map<String, serde_json::Value>> = tb.rows.iter().map(|r| tb.headers.iter().zip(r).map(|(h, c)| (h.clone(), serde_json::Value::String(c.text.clone()))).collect()).collect();
         let body = serde_json::to_vec_pretty(&serde_json::json!({"table": tb.id, "caption": tb.caption, "rows": rows})).unwrap_or_default();
@@ -604,7 +616,7 @@ fn download_param(p: &mut Params) -> Option<Download> {
         return Some(Download { table: id, format: format.extension().into(), bom: false, raw: false, figure: Some(format) });
     }
     let table = p.string("download")?;
-    let format = p.choice("format", &["csv", "json"]).unwrap_or_else(|| "csv".into());
+    let format = p.choice("format", &["csv", "json", "xlsx"]).unwrap_or_else(|| "csv".into());
     let bom = p.bool("bom").unwrap_or(false);
     let raw = p.bool("raw").unwrap_or(false);
     Some(Download { table, format, bom, raw, figure: None })

@@ -1,10 +1,12 @@
 //! GEXF writer (GEXF 1.3 by default, 1.2draft on request), static or dynamic: with any time
-//! interval present the graph is `mode="dynamic"` with `timeformat="integer"` and
-//! `timerepresentation="interval"`; nodes carry `start` / `end` years and so does each tie (one
-//! edge per pair and layer) that holds during one period; a tie holding during several periods
-//! carries a `<spells>` list of them (inclusive years, absent end = open), which Gephi's
-//! timeline reads; `statements` counts the statements behind the tie and
-//! `undated` flags a tie no statement dates.
+//! interval present the graph is `mode="dynamic"` with `timerepresentation="interval"` and
+//! `timeformat="integer"` (years), or `timeformat="date"` (ISO dates, full dates where the sources
+//! give a month or a day, 1 January / 31 December of a year otherwise) as soon as one statement
+//! gives more than a year. Each tie (one edge per pair and layer) that holds during one period
+//! carries `start` / `end`, one holding during several periods a `<spells>` list (inclusive,
+//! absent end = open), which Gephi's timeline reads; nodes carry their own period (a network's
+//! founding) or else the spells of their ties when all are dated. `statements` counts the
+//! statements behind the tie and `undated` flags a tie no statement dates.
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
@@ -63,6 +65,9 @@ pub fn to_gexf(graph: &GovernanceGraph, config: &ExportConfig) -> Result<String,
     let version = config.gexf_version;
     let (node_extras, edge_extras) = extra_keys(graph);
     let dynamic = graph.nodes().iter().any(|n| has_bound(n.interval)) || graph.edges().iter().any(|e| !e.spells.is_empty());
+    let clock = Clock::of(graph);
+    let edge_spells: Vec<Vec<Interval>> = graph.edges().iter().map(|e| clock.edge_spells(e)).collect();
+    let node_spells = clock.node_spells(graph, &edge_spells);
     let mut node_attrs: Vec<(String, String)> =
         ["kind", "level", "sector"].iter().map(|s| (format!("n_{s}"), s.to_string())).collect();
     node_attrs.extend(node_extras.iter().enumerate().map(|(i, k)| (format!("n_x{i}"), extra_name(k))));
@@ -93,7 +98,7 @@ pub fn to_gexf(graph: &GovernanceGraph, config: &ExportConfig) -> Result<String,
                 .with_attribute(("mode", if dynamic { "dynamic" } else { "static" }))
                 .with_attribute(("defaultedgetype", if config.directed { "directed" } else { "undirected" }));
             if dynamic {
-                g = g.with_attribute(("timeformat", "integer"));
+                g = g.with_attribute(("timeformat", if clock.dates { "date" } else { "integer" }));
                 if version == GexfVersion::V1_3 {
                     g = g.with_attribute(("timerepresentation", "interval"));
                 }
@@ -102,7 +107,7 @@ pub fn to_gexf(graph: &GovernanceGraph, config: &ExportConfig) -> Result<String,
                 write_declarations(w, "node", &node_attrs)?;
                 write_declarations(w, "edge", &edge_attrs)?;
                 w.create_element("nodes").write_inner_content(|w| {
-                    for n in graph.nodes() {
+                    for (ni, n) in graph.nodes().iter().enumerate() {
                         let mut values: Vec<(String, String)> = vec![
                             ("n_kind".into(), n.kind.as_str().into()),
                             ("n_level".into(), n.level.as_str().into()),
@@ -117,16 +122,23 @@ pub fn to_gexf(graph: &GovernanceGraph, config: &ExportConfig) -> Result<String,
                             .create_element("node")
                             .with_attribute(("id", n.id.as_str()))
                             .with_attribute(("label", n.label.as_str()));
-                        let (start, end) = bounds(n.interval);
-                        let el = match &start {
+                        // A node's presence: its own period when the sources give one (a
+                        // network's founding), else the union of its ties' spells when all are
+                        // dated; one spell as start / end, several as <spells>.
+                        let spells = &node_spells[ni];
+                        let single = if spells.len() == 1 { clock.bounds(spells[0]) } else { (None, None) };
+                        let el = match &single.0 {
                             Some(s) => el.with_attribute(("start", s.as_str())),
                             None => el,
                         };
-                        let el = match &end {
+                        let el = match &single.1 {
                             Some(s) => el.with_attribute(("end", s.as_str())),
                             None => el,
                         };
-                        el.write_inner_content(|w| write_values(w, &values))?;
+                        el.write_inner_content(|w| {
+                            write_values(w, &values)?;
+                            if spells.len() > 1 { write_spells(w, spells, &clock) } else { Ok(()) }
+                        })?;
                     }
                     Ok(())
                 })?;
@@ -154,7 +166,8 @@ pub fn to_gexf(graph: &GovernanceGraph, config: &ExportConfig) -> Result<String,
                             .with_attribute(("weight", weight.as_str()));
                         // One spell: `start` / `end` on the edge (every reader takes these,
                         // open ends omitted); several: a `<spells>` list.
-                        let single = if e.spells.len() == 1 { bounds(Some(e.spells[0])) } else { (None, None) };
+                        let spells = &edge_spells[ix];
+                        let single = if spells.len() == 1 { clock.bounds(spells[0]) } else { (None, None) };
                         let el = match &single.0 {
                             Some(x) => el.with_attribute(("start", x.as_str())),
                             None => el,
@@ -165,7 +178,7 @@ pub fn to_gexf(graph: &GovernanceGraph, config: &ExportConfig) -> Result<String,
                         };
                         el.write_inner_content(|w| {
                             write_values(w, &values)?;
-                            if e.spells.len() > 1 { write_spells(w, &e.spells, graph.horizon) } else { Ok(()) }
+                            if spells.len() > 1 { write_spells(w, spells, &clock) } else { Ok(()) }
                         })?;
                     }
                     Ok(())
@@ -182,26 +195,128 @@ fn has_bound(interval: Option<Interval>) -> bool {
     interval.is_some_and(|i| i.from.is_some() || i.to.is_some())
 }
 
-fn bounds(interval: Option<Interval>) -> (Option<String>, Option<String>) {
-    match interval {
-        Some(i) => (i.from.map(|y| y.to_string()), i.to.map(|y| y.to_string())),
-        None => (None, None),
+/// The time unit of a document: years (`timeformat="integer"`), or days written as ISO dates
+/// (`timeformat="date"`) when some statement gives a month or a day. Spells are [`Interval`]s in
+/// that unit (days since 1970-01-01 for dates).
+struct Clock {
+    dates: bool,
+    /// The latest time the data name, in the unit (the end of a running spell in `<spells>`).
+    horizon: Option<i32>,
+}
+
+fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = (y - era * 400) as u32;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    era * 146_097 + (yoe * 365 + yoe / 4 - yoe / 100 + doy) as i32 - 719_468
+}
+
+fn civil_from_days(z: i32) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = (z - era * 146_097) as u32;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe as i32 + era * 400 + i32::from(m <= 2), m, d)
+}
+
+fn iso_days(s: &str) -> Option<i32> {
+    let mut it = s.split('-');
+    let y = it.next()?.parse().ok()?;
+    let m = it.next()?.parse().ok()?;
+    let d = it.next()?.parse().ok()?;
+    Some(days_from_civil(y, m, d))
+}
+
+impl Clock {
+    fn of(graph: &GovernanceGraph) -> Clock {
+        let dates = graph.edges().iter().any(|e| e.statements.iter().any(|s| s.dates.as_ref().is_some_and(|d| d.precise)));
+        let horizon = if dates { graph.horizon.map(|y| days_from_civil(y, 12, 31)) } else { graph.horizon };
+        Clock { dates, horizon }
+    }
+
+    /// A year interval in the unit: 1 January of its first year to 31 December of its last.
+    fn years(&self, i: Interval) -> Interval {
+        if !self.dates {
+            return i;
+        }
+        Interval { from: i.from.map(|y| days_from_civil(y, 1, 1)), to: i.to.map(|y| days_from_civil(y, 12, 31)) }
+    }
+
+    fn edge_spells(&self, e: &crate::model::Edge) -> Vec<Interval> {
+        if !self.dates {
+            return e.spells.clone();
+        }
+        let spells = e
+            .statements
+            .iter()
+            .filter_map(|s| {
+                let years = self.years(s.interval?);
+                let days = s.dates.as_ref();
+                Some(Interval {
+                    from: days.and_then(|d| d.from.as_deref()).and_then(iso_days).or(years.from),
+                    to: days.and_then(|d| d.to.as_deref()).and_then(iso_days).or(years.to),
+                })
+            })
+            .collect();
+        crate::model::merge_spells(spells)
+    }
+
+    fn node_spells(&self, graph: &GovernanceGraph, edge_spells: &[Vec<Interval>]) -> Vec<Vec<Interval>> {
+        let n = graph.nodes().len();
+        let mut always = vec![false; n];
+        let mut tied: Vec<Vec<Interval>> = vec![Vec::new(); n];
+        for (e, spells) in graph.edges().iter().zip(edge_spells) {
+            for v in [e.source, e.target] {
+                if spells.is_empty() {
+                    always[v] = true;
+                } else {
+                    tied[v].extend(spells.iter().copied());
+                }
+            }
+        }
+        graph
+            .nodes()
+            .iter()
+            .enumerate()
+            .map(|(i, node)| match node.interval {
+                Some(iv) if iv.from.is_some() || iv.to.is_some() => vec![self.years(iv)],
+                _ if always[i] || tied[i].is_empty() => Vec::new(),
+                _ => crate::model::merge_spells(std::mem::take(&mut tied[i])),
+            })
+            .collect()
+    }
+
+    fn fmt(&self, t: i32) -> String {
+        if self.dates {
+            let (y, m, d) = civil_from_days(t);
+            format!("{y:04}-{m:02}-{d:02}")
+        } else {
+            t.to_string()
+        }
+    }
+
+    fn bounds(&self, i: Interval) -> (Option<String>, Option<String>) {
+        (i.from.map(|t| self.fmt(t)), i.to.map(|t| self.fmt(t)))
     }
 }
 
-/// The tie's spells as a GEXF `<spells>` element (start / end years inclusive). Readers such as
-/// networkx need both ends of a spell, so a still-running last spell ends at `horizon` (the
-/// latest year the data name; the edge's `running` attribute says so) and a spell with an
-/// unknown start starts at its end year.
-fn write_spells(w: &mut Writer<Vec<u8>>, spells: &[Interval], horizon: Option<i32>) -> std::io::Result<()> {
+/// Spells as a GEXF `<spells>` element (inclusive ends). Readers such as networkx need both ends
+/// of a spell, so a still-running last spell ends at the horizon (the latest time the data name;
+/// an edge's `running` attribute says so) and a spell with an unknown start starts at its end.
+fn write_spells(w: &mut Writer<Vec<u8>>, spells: &[Interval], clock: &Clock) -> std::io::Result<()> {
     if spells.is_empty() {
         return Ok(());
     }
     w.create_element("spells").write_inner_content(|w| {
         for s in spells {
-            let to = s.to.or(horizon.map(|h| h.max(s.from.unwrap_or(h))));
+            let to = s.to.or(clock.horizon.map(|h| h.max(s.from.unwrap_or(h))));
             let from = s.from.or(to);
-            let (start, end) = bounds(Some(Interval { from, to }));
+            let (start, end) = clock.bounds(Interval { from, to });
             let mut el = w.create_element("spell");
             if let Some(x) = &start {
                 el = el.with_attribute(("start", x.as_str()));

@@ -36,6 +36,44 @@ async fn downloads_neutralise_formula_like_cells(env: Env) {
     assert!(csv.contains(",IT,"), "other cells untouched");
     let raw = env.get("/localities?country=IT&download=localities&format=csv&raw=true").await.text();
     assert!(raw.contains("\"=HYPERLINK("), "raw=true gives the cell as stored");
+    // XLSX: the cell is text as stored (never a formula), marked with Excel's quote prefix.
+    let x = env.get("/localities?country=IT&download=localities&format=xlsx").await;
+    assert_eq!(x.status, 200);
+    assert_eq!(x.header("content-type"), Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+    assert!(x.header("content-disposition").unwrap().contains(".xlsx"));
+    let files = unzip(&x.body);
+    let strings = String::from_utf8_lossy(&files["xl/sharedStrings.xml"]).to_string();
+    assert!(strings.contains("<t>=HYPERLINK(\"http://evil.example\",\"x\")</t>"), "{strings}");
+    assert!(files.iter().filter(|(k, _)| k.starts_with("xl/worksheets/")).all(|(_, v)| !String::from_utf8_lossy(v).contains("<f>")));
+    assert!(String::from_utf8_lossy(&files["xl/styles.xml"]).contains("quotePrefix=\"1\""));
+    // The bulk download: the release as a ZIP, the new locality in its CSV (neutralised) and
+    // every file listed in the data package with its size.
+    let z = env.get("/api/v1/release.zip").await;
+    assert_eq!((z.status, z.header("content-type")), (200, Some("application/zip")));
+    let files = unzip(&z.body);
+    let csv = String::from_utf8_lossy(&files["mlgov-release/data/localities.csv"]).to_string();
+    assert!(csv.contains("\"'=HYPERLINK("), "{csv}");
+    let package: serde_json::Value = serde_json::from_slice(&files["mlgov-release/datapackage.json"]).unwrap();
+    for r in package["resources"].as_array().unwrap() {
+        let f = &files[&format!("mlgov-release/{}", r["path"].as_str().unwrap())];
+        assert_eq!(r["bytes"].as_u64().unwrap() as usize, f.len());
+    }
+    assert!(files.keys().any(|k| k.ends_with("CITATION.cff")) && files.keys().any(|k| k.ends_with("parquet/memberships.parquet")));
+    // A second request gets the same archive (kept per content).
+    assert_eq!(env.get("/api/v1/release.zip").await.body, z.body);
+}
+
+fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip archive");
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).unwrap();
+            (f.name().unwrap().to_string(), b)
+        })
+        .collect()
 }
 
 async fn proposals_are_reviewed_before_they_apply(env: Env) {
