@@ -51,6 +51,10 @@ if ! python3 -c 'import PIL, pypdf' >/dev/null 2>&1; then
   log "installing pillow and pypdf (PyPI) to read back the PNG and PDF figures"
   python3 -m pip install --quiet --disable-pip-version-check pillow pypdf
 fi
+if ! python3 -c 'import openpyxl, pyarrow, bibtexparser, citeproc, frictionless, lxml, jsonschema, yaml; assert bibtexparser.__version__ >= "2"' >/dev/null 2>&1; then
+  log "installing openpyxl, pyarrow, bibtexparser 2, citeproc-py, frictionless and lxml (PyPI) for the format read-back"
+  python3 -m pip install --quiet --disable-pip-version-check openpyxl pyarrow "bibtexparser>=2" citeproc-py frictionless lxml "jsonschema>=4.20" pyyaml
+fi
 
 # >>> postgres block (owned by the PostgreSQL helper; keep the delimiters)
 # The whole workspace test run happens inside a throwaway PostgreSQL cluster on loopback
@@ -115,6 +119,8 @@ log "table downloads read back with pandas (CSV, CSV for Excel, JSON)"
 python3 scripts/downloads-check.py "$url"
 log "docs/api-clients.md snippets (Python with pandas; R with base read.csv)"
 python3 scripts/api-clients-check.py "$url"
+log "every output format read back by its consumer's library (openpyxl, pyarrow, bibtexparser, citeproc-py, frictionless, lxml, networkx)"
+python3 scripts/formats-check.py ./target/debug/mlgov "$url"
 kill "$serve_pid" 2>/dev/null || true
 # <<< browser block
 
