@@ -154,9 +154,15 @@ impl Ctx {
         Ok(tables.len())
     }
 
+    /// Progress in phases on stderr (spinners and counted bars, `crate::progress`), hidden with
+    /// `--json` or when stderr is not a terminal.
+    pub fn phases(&self) -> crate::progress::Phases {
+        crate::progress::Phases::new(self.json)
+    }
+
     /// A progress bar on stderr, hidden with `--json` or when stderr is not a terminal.
     pub fn progress(&self, len: u64, msg: &str) -> indicatif::ProgressBar {
-        if self.json || !std::io::stderr().is_terminal() {
+        if !crate::progress::visible(self.json, std::io::stderr().is_terminal()) {
             return indicatif::ProgressBar::hidden();
         }
         let pb = indicatif::ProgressBar::new(len);

@@ -3,6 +3,7 @@
 mod cmd;
 mod ctx;
 mod output;
+mod progress;
 
 use clap::{Parser, Subcommand};
 use ctx::{CliError, Ctx};
@@ -266,7 +267,9 @@ Examples:
   # every quoted locator checked against the bundled texts
   mlgov sources verify")]
     Sources {
-        /// A source's name or id — or `verify`: check every quoted locator against the texts.
+        /// A source's short citation or id (`"Caponio & Clément 2020"`, `src:lacroix-2021`), an
+        /// entity's name or id (where its statements come from) — or `verify`: check every quoted
+        /// locator against the texts.
         name: String,
         /// With `verify`: a folder holding the sources' files (`file` in sources.csv); without it only the bundled texts (files 000 and 001) are checked.
         #[arg(long)]

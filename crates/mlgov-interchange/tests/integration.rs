@@ -310,3 +310,32 @@ fn crlf_and_semicolon_line_numbers_are_exact() {
     let at: Vec<(Option<u64>, Option<&str>)> = d.iter().map(|x| (x.line, x.field.as_deref())).collect();
     assert_eq!(at, vec![(Some(4), Some("kind")), (Some(7), Some("kind")), (Some(9), Some("kind"))], "{d:?}");
 }
+
+#[test]
+fn reading_with_progress_reports_each_file_its_rows_and_the_check() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in files() {
+        let p = dir.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    let mut steps = Vec::new();
+    let loaded = mlgov_interchange::read_path_progress(dir.path(), &Default::default(), true, &mut |s| steps.push(format!("{s:?}"))).unwrap();
+    let file = |index: usize, name: &str, text: &str| format!("File {{ index: {index}, of: 4, name: {name:?}, bytes: {} }}", text.len());
+    assert_eq!(
+        steps,
+        [
+            file(1, "memberships.csv", MEMBERSHIPS),
+            "Rows(1)".into(),
+            file(2, "networks.csv", NETWORKS),
+            "Rows(1)".into(),
+            file(3, "sources.csv", SOURCES),
+            "Rows(2)".into(),
+            file(4, "x/localities.csv", LOCALITIES),
+            "Rows(1)".into(),
+            "Checking".into(),
+        ]
+    );
+    // The same base as without progress.
+    assert_eq!(loaded.kb, read_path(dir.path()).unwrap().kb);
+}

@@ -1200,5 +1200,26 @@ pub fn analyze_all(
     ins: &Instrument,
     locs: &[LocalityInfo],
 ) -> Result<Vec<ResultTable>, AnalysisError> {
-    specs.par_iter().map(|s| analyze(s.kind, ds, ins, locs, &s.config)).collect()
+    analyze_all_progress(specs, ds, ins, locs, &|_, _| {})
+}
+
+/// [`analyze_all`], calling `done(k, spec)` as each analysis finishes (`k` analyses finished so
+/// far, `spec` the one that just did; from the thread that ran it), for a progress display. The
+/// results are the same, whatever the callback does and whatever the order analyses finish in.
+pub fn analyze_all_progress(
+    specs: &[AnalysisSpec],
+    ds: &Dataset,
+    ins: &Instrument,
+    locs: &[LocalityInfo],
+    done: &(dyn Fn(usize, &AnalysisSpec) + Sync),
+) -> Result<Vec<ResultTable>, AnalysisError> {
+    let finished = std::sync::atomic::AtomicUsize::new(0);
+    specs
+        .par_iter()
+        .map(|s| {
+            let t = analyze(s.kind, ds, ins, locs, &s.config);
+            done(finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, s);
+            t
+        })
+        .collect()
 }

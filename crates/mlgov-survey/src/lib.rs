@@ -23,7 +23,7 @@ pub mod table;
 
 pub use analysis::{
     AnalysisConfig, AnalysisError, AnalysisKind, AnalysisSpec, ClassAggregate, Dimension, Estimate, LocalityInfo,
-    RespondentIndexes, ResultRow, ResultTable, ScaleSpec, Tick, analyze, analyze_all, respondent_indexes,
+    RespondentIndexes, ResultRow, ResultTable, ScaleSpec, Tick, analyze, analyze_all, analyze_all_progress, respondent_indexes,
     standard_analyses,
 };
 pub use bootstrap::{FEW_LOCALITIES, IntervalMethod, IntervalSpec, Weighting, group_estimate};

@@ -19,12 +19,13 @@ use mlgov_analysis::diffusion::mlgov_diffusion::{
     self as diff, Comparison, DiffusionGraph, Intervention, Model, MonteCarloResult, Progress, Scenario, SimulationConfig,
 };
 use mlgov_analysis::diffusion::{DiffusionGraphOptions, DiffusionMapping, diffusion_graph};
-use mlgov_domain::{IdKind, KnowledgeBase};
+use mlgov_domain::{Id, IdKind, KnowledgeBase, fold};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::ctx::{CliError, Ctx};
 use crate::output::table;
+use crate::progress::Phases;
 
 const KINDS: &[IdKind] = &[IdKind::Locality, IdKind::Network, IdKind::Organisation];
 
@@ -44,6 +45,14 @@ pub enum ModelArg {
 #[derive(clap::Subcommand, Debug)]
 pub enum DiffusionCommand {
     /// Monte Carlo simulation: adoption curve, adoption probability per locality, bridges.
+    #[command(after_help = "\
+Examples:
+  # a practice spreading from Barcelona and Bologna (independent cascade, 1000 runs)
+  mlgov diffusion run --seeds Barcelona,Bologna --seed 7
+  # from the localities that adopted the Palermo Charter, linear threshold
+  mlgov diffusion run --practice \"Palermo Charter\" --model lt --runs 500
+  # parameters in a file, with a what-if scenario applied (docs/diffusion.md)
+  mlgov diffusion run --config baseline.toml --scenario scenario.toml")]
     Run {
         /// Simulation file (TOML with [simulation], [edges], [[intervention]]).
         #[arg(long)]
@@ -51,7 +60,8 @@ pub enum DiffusionCommand {
         /// Scenario file whose interventions are applied before simulating.
         #[arg(long)]
         scenario: Option<PathBuf>,
-        /// Model (overrides the file).
+        /// Model: ic (independent cascade: each tie one chance to pass it on) or lt (linear
+        /// threshold: adopt when enough neighbours have); overrides the file; default ic.
         #[arg(long, value_enum)]
         model: Option<ModelArg>,
         /// Monte Carlo runs (overrides the file; default 1000).
@@ -66,7 +76,8 @@ pub enum DiffusionCommand {
         /// Initial adopters: names or ids, comma-separated (adds to the file's seeds).
         #[arg(long, value_delimiter = ',')]
         seeds: Vec<String>,
-        /// Use the localities that adopted this practice (and its origin) as seeds.
+        /// Use the localities that adopted this practice (and its origin) as seeds: its title or
+        /// id (`Palermo Charter`, `prc:palermo-charter`).
         #[arg(long)]
         practice: Option<String>,
         /// Rows shown in the node, bridge and carrier tables.
@@ -74,6 +85,11 @@ pub enum DiffusionCommand {
         top: usize,
     },
     /// Paired comparison of a baseline file and a scenario file (scenario applied on top).
+    #[command(after_help = "\
+Examples:
+  # the two files of docs/diffusion.md: Bardonecchia joins Eurocities, an NGO works in two places
+  mlgov diffusion compare baseline.toml scenario.toml
+  mlgov diffusion compare baseline.toml scenario.toml --runs 5000 --seed 3 --json")]
     Compare {
         /// Baseline file: [simulation], [edges] and optional interventions.
         baseline: PathBuf,
@@ -158,18 +174,50 @@ fn resolve_interventions(ctx: &Ctx, kb: &KnowledgeBase, graph: &DiffusionGraph, 
     Ok(())
 }
 
-fn progress_run<T>(ctx: &Ctx, runs: u32, msg: &str, f: impl FnOnce(&(dyn Fn(Progress) + Sync)) -> T) -> T {
-    let pb = ctx.progress(u64::from(runs), msg);
-    let callback = |p: Progress| pb.set_position(p.done as u64);
+/// Monte Carlo runs as a counted phase of `progress`: "Monte Carlo runs (independent cascade) 400/1,000".
+fn progress_run<T>(progress: &Phases, runs: u32, msg: String, f: impl FnOnce(&(dyn Fn(Progress) + Sync)) -> T) -> T {
+    progress.counted(msg, u64::from(runs));
+    let callback = |p: Progress| progress.set_position(p.done as u64);
     let out = f(&callback);
-    pb.finish_and_clear();
+    progress.finish();
     out
+}
+
+/// The model's name in a progress message.
+fn model_name(m: Model) -> &'static str {
+    match m {
+        Model::IndependentCascade => "independent cascade",
+        Model::LinearThreshold => "linear threshold",
+        _ => "diffusion model",
+    }
+}
+
+/// The practice `--practice` names: its id (with or without `prc:`) or its title, case- and
+/// accent-insensitive; else the one practice whose title or id contains the words. (Practices are
+/// not in the knowledge base's name index, which holds actors.)
+fn resolve_practice(kb: &KnowledgeBase, name: &str) -> Result<Id, CliError> {
+    let q = fold(name);
+    let keys = |p: &mlgov_domain::Practice| [fold(p.id.as_str()), fold(p.id.body()), fold(&p.title)];
+    let mut hits: Vec<&mlgov_domain::Practice> = kb.practices.iter().filter(|p| keys(p).contains(&q)).collect();
+    if hits.is_empty() && !q.is_empty() {
+        hits = kb.practices.iter().filter(|p| keys(p).iter().any(|k| k.contains(&q))).collect();
+    }
+    match hits.as_slice() {
+        [one] => Ok(one.id.clone()),
+        [] => Err(CliError::Data(format!("no practice named {name:?}; practices are listed at /practices in `mlgov serve` (ids prc:…)"))),
+        many => Err(CliError::Data(format!(
+            "{name:?} is ambiguous; candidates:\n{}",
+            many.iter().map(|p| format!("  {}  {}", p.id, p.title)).collect::<Vec<_>>().join("\n")
+        ))),
+    }
 }
 
 /// Runs a diffusion command.
 pub fn run(cmd: &DiffusionCommand, ctx: &Ctx) -> Result<(), CliError> {
     match cmd {
         DiffusionCommand::Run { config, scenario, model, runs, seed, max_steps, seeds, practice, top } => {
+            let progress = ctx.phases();
+            progress.step("loading the knowledge base and its diffusion graph");
             let kb = ctx.load_kb()?;
             let file = config.as_deref().map(read_file).transpose()?.unwrap_or_default();
             let mapping = diffusion_graph(&kb, &file.edges.unwrap_or_default()).map_err(data_err)?;
@@ -185,7 +233,7 @@ pub fn run(cmd: &DiffusionCommand, ctx: &Ctx) -> Result<(), CliError> {
             sim.max_steps = max_steps.unwrap_or(sim.max_steps);
             sim.seeds.extend(seeds.iter().cloned());
             if let Some(p) = practice {
-                let id = ctx.resolve(&kb, p, &[IdKind::Practice])?;
+                let id = resolve_practice(&kb, p)?;
                 let pr = kb.practices.iter().find(|x| x.id == id);
                 sim.seeds.extend(pr.and_then(|x| x.origin.as_ref()).map(ToString::to_string));
                 sim.seeds.extend(kb.adoptions.iter().filter(|a| a.practice == id).map(|a| a.locality.to_string()));
@@ -210,7 +258,8 @@ pub fn run(cmd: &DiffusionCommand, ctx: &Ctx) -> Result<(), CliError> {
             resolve_interventions(ctx, &kb, &mapping.graph, &mut interventions)?;
             let scen = Scenario { name, description: None, interventions };
             let graph = scen.apply(&mapping.graph).map_err(data_err)?;
-            let result = progress_run(ctx, sim.runs, "simulating", |cb| diff::simulate(&graph, &sim, Some(cb))).map_err(data_err)?;
+            let msg = format!("Monte Carlo runs ({})", model_name(sim.model));
+            let result = progress_run(&progress, sim.runs, msg, |cb| diff::simulate(&graph, &sim, Some(cb))).map_err(data_err)?;
             let labels = labels(&mapping, &graph);
             ctx.emit(
                 &json!({"config": sim, "result": result, "labels": labels, "skipped": mapping.skipped, "note": HONESTY}),
@@ -219,6 +268,8 @@ pub fn run(cmd: &DiffusionCommand, ctx: &Ctx) -> Result<(), CliError> {
             Ok(())
         }
         DiffusionCommand::Compare { baseline, scenario, runs, seed, top } => {
+            let progress = ctx.phases();
+            progress.step("loading the knowledge base and its diffusion graph");
             let kb = ctx.load_kb()?;
             let base_file = read_file(baseline)?;
             let scen_file = read_file(scenario)?;
@@ -241,7 +292,8 @@ pub fn run(cmd: &DiffusionCommand, ctx: &Ctx) -> Result<(), CliError> {
             let mut scen = scen_file.scenario();
             resolve_interventions(ctx, &kb, &base_graph, &mut scen.interventions)?;
             let scen_graph = scen.apply(&base_graph).map_err(data_err)?;
-            let cmp = progress_run(ctx, sim.runs, "comparing", |cb| diff::compare_graphs(&base_graph, &scen_graph, &sim, Some(cb)))
+            let msg = format!("paired Monte Carlo runs, baseline and scenario ({})", model_name(sim.model));
+            let cmp = progress_run(&progress, sim.runs, msg, |cb| diff::compare_graphs(&base_graph, &scen_graph, &sim, Some(cb)))
                 .map_err(data_err)?;
             let labels = labels(&mapping, &scen_graph);
             ctx.emit(

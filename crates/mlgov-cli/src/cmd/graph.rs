@@ -123,6 +123,14 @@ pub enum GexfVer {
 pub enum GraphCommand {
     /// Degree, strength, betweenness, closeness and eigenvector centrality (default: the
     /// locality graph in the latest year; ranks with undated ties shown beside).
+    #[command(after_help = "\
+Examples:
+  # localities tied while they share a network, in the latest year the sources name
+  mlgov graph centrality --top 10
+  # networks tied while they share a member, in 2015, by degree
+  mlgov graph centrality --on networks --year 2015 --sort degree
+  # mayors' offices and memberships over all years (time-respecting paths)
+  mlgov graph centrality --layers membership,office --all-years")]
     Centrality {
         #[command(flatten)]
         filter: GraphFilter,
@@ -135,24 +143,38 @@ pub enum GraphCommand {
     },
     /// Communities (Leiden or Louvain, best of several seeds) and connected components
     /// (default: the locality graph in the latest year).
+    #[command(after_help = "\
+Examples:
+  mlgov graph communities
+  mlgov graph communities --on networks --year 2015 --method louvain
+  # smaller communities, weighted by the years each tie holds
+  mlgov graph communities --resolution 1.5 --weight years")]
     Communities {
         #[command(flatten)]
         filter: GraphFilter,
-        /// Method.
+        /// Method: leiden (Traag et al. 2019; communities are connected) or louvain (Blondel et
+        /// al. 2008).
         #[arg(long, value_enum, default_value = "leiden")]
         method: MethodArg,
         /// First seed; seeds seed, seed+1, … are tried and the best modularity kept.
         #[arg(long, default_value_t = 42)]
         seed: u64,
-        /// Number of seeds tried.
+        /// Number of seeds tried (the partition with the best modularity is kept).
         #[arg(long, default_value_t = 20)]
         runs: usize,
-        /// Modularity resolution.
+        /// Modularity resolution: above 1 more and smaller communities, below 1 fewer and larger.
         #[arg(long, default_value_t = 1.0)]
         resolution: f64,
     },
     /// Gould–Fernandez brokerage roles against their expected values (default: every layer,
     /// groups by level); with --locality, the boundary spanners around it.
+    #[command(after_help = "\
+Examples:
+  # brokerage roles between levels (local, regional, national, EU, international) on every layer
+  mlgov graph brokerage
+  mlgov graph brokerage --partition sector --year 2018
+  # who connects Turin's public and non-public, local and international actors
+  mlgov graph brokerage --locality Turin")]
     Brokerage {
         #[command(flatten)]
         filter: GraphFilter,
@@ -173,6 +195,10 @@ pub enum GraphCommand {
     },
     /// The boundary-spanner comparison of Turin and Saint-Étienne (Caponio & Clément 2020)
     /// under each time treatment, with the paper's reading beside the computed verdicts.
+    #[command(after_help = "\
+Examples:
+  mlgov graph spanners
+  mlgov graph spanners --year 2015 --json")]
     Spanners {
         /// The year of the snapshot treatment (default 2018, the year of the paper's interviews).
         #[arg(long, default_value_t = 2018)]
@@ -180,13 +206,19 @@ pub enum GraphCommand {
     },
     /// Write the graph as GraphML or GEXF: one edge per pair and layer with its spells
     /// (default: every layer, every year, undated ties included and flagged).
+    #[command(after_help = "\
+Examples:
+  # for Gephi, with spells for its timeline
+  mlgov graph export --out governance.gexf
+  # for networkx, igraph or R's igraph: the locality graph of 2018
+  mlgov graph export --format graphml --on localities --year 2018 --out localities-2018.graphml")]
     Export {
         #[command(flatten)]
         filter: GraphFilter,
-        /// Output format.
+        /// Output format: gexf (Gephi) or graphml (networkx, igraph, yEd).
         #[arg(long, value_enum, default_value = "gexf")]
         format: Format,
-        /// GEXF version.
+        /// GEXF version: 1.3, or 1.2 for older readers.
         #[arg(long, value_enum, default_value = "1.3")]
         gexf_version: GexfVer,
         /// Output file (stdout when absent).

@@ -4,7 +4,8 @@
 use crate::ctx::{store_err, CliError, Ctx};
 use crate::output::{gantt, table, wrap, GanttRow};
 use mlgov_domain::*;
-use mlgov_interchange::{read_memory, read_path_with, CsvOptions, Loaded};
+use crate::progress::{HumanBytes, HumanCount, Phases};
+use mlgov_interchange::{read_memory, CsvOptions, Loaded, ReadStep};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -42,35 +43,46 @@ impl CsvArgs {
     }
 }
 
-fn read_input(path: &Path, csv: &CsvArgs) -> Result<Loaded, CliError> {
-    let opts = csv.options()?;
-    read_path_with(path, &opts).map_err(|e| CliError::Diagnostics(e.diagnostics()))
+/// Reads `path` (a whole base, or a batch when not `whole`) with each step of the reader shown:
+/// "reading 2/3: memberships.csv (17.9 MB) — 1,000,000 rows", then "checking … together".
+fn read_shown(path: &Path, opts: &CsvOptions, whole: bool, progress: &Phases) -> Result<Loaded, CliError> {
+    let mut file = String::new();
+    let mut on_step = |step: ReadStep<'_>| match step {
+        ReadStep::File { index, of, name, bytes } => {
+            file = format!("reading {index}/{of}: {name} ({})", HumanBytes(bytes));
+            progress.step(file.clone());
+        }
+        ReadStep::Rows(n) => progress.message(format!("{file} — {} rows", HumanCount(n))),
+        ReadStep::Checking => progress.step("checking the records together (ids, references, overlaps)"),
+    };
+    mlgov_interchange::read_path_progress(path, opts, whole, &mut on_step).map_err(|e| CliError::Diagnostics(e.diagnostics()))
 }
 
 /// `mlgov import <dir|file>`: validates against the store and writes everything or nothing.
 pub fn import(ctx: &Ctx, path: &Path, update: bool, csv: &CsvArgs) -> Result<(), CliError> {
-    let pb = ctx.progress(3, "reading");
+    let progress = ctx.phases();
+    progress.step("opening the database");
     let mut store = ctx.store_create()?;
     let prepared_against = store.latest_change_set().map_err(store_err)?;
     // Into an empty store the input must be a whole base; into a stored base it is a batch whose
     // references may point at stored records, and rows stored identically are no-ops.
     let empty = store.counts().map_err(store_err)?.iter().all(|(_, n)| *n == 0);
+    let opts = csv.options()?;
     let (new, corrected, unchanged) = if empty {
-        (read_input(path, csv)?.kb, KnowledgeBase::default(), 0)
+        (read_shown(path, &opts, true, &progress)?.kb, KnowledgeBase::default(), 0)
     } else {
-        let opts = csv.options()?;
-        let loaded = mlgov_interchange::read_path_batch_with(path, &opts).map_err(|e| CliError::Diagnostics(e.diagnostics()))?;
-        pb.inc(1);
-        pb.set_message("validating");
+        let loaded = read_shown(path, &opts, false, &progress)?;
+        let n: usize = loaded.kb.counts().values().sum();
+        progress.step(format!("checking {} records against the stored base", HumanCount(n as u64)));
         let plan = plan_against_store(store.as_ref(), &loaded, update)?;
         (plan.new, plan.changed, plan.unchanged)
     };
-    pb.inc(1);
-    pb.set_message("writing");
     let n_corrected: usize = corrected.counts().values().sum();
+    let n_new: usize = new.counts().values().sum();
+    progress.step(format!("writing {} records to {}", HumanCount((n_new + n_corrected) as u64), ctx.db.display()));
     let change = mlgov_store::Change { kind: if n_corrected > 0 { "update".into() } else { "import".into() }, note: Some(format!("mlgov import {}", path.display())), new, corrected, retracted: Vec::new(), prepared_against, approves: None };
     let (cs, report) = store.apply(&change).map_err(store_err)?;
-    pb.finish_and_clear();
+    progress.finish();
     let written: Vec<Value> = report.written.iter().map(|(f, n)| json!({"file": f, "rows": n})).collect();
     ctx.emit(&json!({"imported": report.total() - n_corrected, "corrected": n_corrected, "unchanged": unchanged, "change_set": cs, "tables": written, "db": ctx.db.display().to_string()}), || {
         let rows: Vec<Vec<String>> = report.written.iter().map(|(f, n)| vec![f.to_string(), n.to_string()]).collect();
@@ -190,14 +202,18 @@ pub fn validate(ctx: &Ctx, path: &Path, csv: &CsvArgs) -> Result<(), CliError> {
         Err(CliError::Data(_)) => None,
         Err(e) => return Err(e),
     };
+    let progress = ctx.phases();
+    let opts = csv.options()?;
     let loaded = match &store {
-        None => read_input(path, csv)?,
+        None => read_shown(path, &opts, true, &progress)?,
         Some(store) => {
-            let loaded = mlgov_interchange::read_path_batch_with(path, &csv.options()?).map_err(|e| CliError::Diagnostics(e.diagnostics()))?;
+            let loaded = read_shown(path, &opts, false, &progress)?;
+            progress.step("checking the records against the stored base");
             plan_against_store(store.as_ref(), &loaded, false)?;
             loaded
         }
     };
+    progress.finish();
     let counts = loaded.kb.counts();
     ctx.emit(&json!({"valid": true, "records": counts}), || {
         let rows: Vec<Vec<String>> = counts.iter().filter(|(_, n)| **n > 0).map(|(f, n)| vec![f.to_string(), n.to_string()]).collect();
@@ -583,10 +599,30 @@ fn nature_heading(n: &str) -> &'static str {
     }
 }
 
+/// The source a name designates, case- and accent-insensitive: its short citation ("Caponio &
+/// Clément 2020"), its id without `src:` or its title; else the one source whose short citation
+/// contains the words. Sources are not in the name index, which holds entities.
+fn source_named(kb: &KnowledgeBase, name: &str) -> Result<Option<Id>, CliError> {
+    let q = fold(name);
+    let exact: Vec<&Source> = kb.sources.iter().filter(|s| [fold(&s.short), fold(s.id.body()), fold(&s.title)].contains(&q)).collect();
+    let hits = if exact.is_empty() && !q.is_empty() { kb.sources.iter().filter(|s| fold(&s.short).contains(&q)).collect() } else { exact };
+    match hits.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one.id.clone())),
+        many => Err(CliError::Data(format!("{name:?} is ambiguous; candidates:\n{}", many.iter().map(|s| format!("  {}  {}", s.id, s.short)).collect::<Vec<_>>().join("\n")))),
+    }
+}
+
 /// `mlgov sources <name-or-id>`: for a source, what cites it; for an entity, where its statements come from.
 pub fn sources(ctx: &Ctx, name: &str) -> Result<(), CliError> {
     let kb = ctx.load_kb()?;
-    let id = if let Ok(i) = Id::parse(name) { i } else { ctx.resolve(&kb, name, &[])? };
+    let id = match Id::parse(name) {
+        Ok(i) => i,
+        Err(_) => match source_named(&kb, name)? {
+            Some(i) => i,
+            None => ctx.resolve(&kb, name, &[])?,
+        },
+    };
     if id.kind() == IdKind::Source {
         let Some(src) = kb.sources.iter().find(|s| s.id == id) else { return Err(CliError::Data(format!("no source {id}"))) };
         let cites = kb.citing(&id);

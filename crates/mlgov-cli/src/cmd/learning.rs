@@ -9,10 +9,16 @@ use mlgov_domain::IdKind;
 #[derive(clap::Subcommand, Debug)]
 pub enum LearningCommand {
     /// A locality's ties, enabling factors and NGO bridges, each with its basis and source.
+    #[command(after_help = "\
+Examples:
+  mlgov learning profile Turin --year 2018
+  # a Whole-COMM locality (anonymised by the study), with the factors a stored survey gives
+  # (here the synthetic one of `mlgov survey synth`)
+  mlgov learning profile loc:wc-at-lower-austria-small --survey synthetic")]
     Profile {
-        /// Locality name, alias or id.
+        /// The locality: name, alias or id, accent-insensitive (`Turin`, `loc:wc-be-flanders-small`).
         locality: String,
-        /// Year the ties are read at.
+        /// Year the ties are read at (memberships and relations in force that year).
         #[arg(long, default_value_t = 2021)]
         year: i32,
         /// Use this imported survey (mlgov survey import / synth) for survey-based factors.

@@ -16,6 +16,7 @@ use serde_json::json;
 use crate::ctx::{store_err, CliError, Ctx};
 use mlgov_store::{Store, StoredSurvey, SurveyOrigin, SurveySummary};
 use crate::output::table;
+use crate::progress::{HumanCount, Phases};
 
 /// Options shared by analyze and report.
 #[derive(clap::Args, Debug, Clone)]
@@ -299,6 +300,21 @@ pub(crate) fn migrate_legacy(ctx: &Ctx, store: &mut dyn Store) -> Result<(), Cli
         );
     }
     Ok(())
+}
+
+/// Runs `specs` with the analyses counted in `progress` ("3/15 analyses: lead by size,
+/// orientation done").
+fn analyze_shown(specs: &[AnalysisSpec], l: &Loaded, progress: &Phases) -> Result<Vec<ResultTable>, CliError> {
+    let resamples = specs.first().map_or(0, |s| s.config.resamples);
+    let bootstrap = specs.iter().any(|s| s.config.interval != sv::IntervalMethod::ClusterT && s.config.resamples > 0);
+    let each = if bootstrap { format!(" ({} bootstrap resamples each)", HumanCount(resamples as u64)) } else { String::new() };
+    progress.counted(format!("analyses of {} respondents{each}", HumanCount(l.ds.len() as u64)), specs.len() as u64);
+    let done = |_k: usize, s: &AnalysisSpec| {
+        let by: Vec<&str> = s.config.group_by.iter().map(|d| d.id()).collect();
+        progress.message(format!("analyses: {} by {} done", s.kind.id(), by.join(", ")));
+        progress.inc(1);
+    };
+    sv::analyze_all_progress(specs, &l.ds, &l.ins, &l.locs, &done).map_err(|e| CliError::Usage(e.to_string()))
 }
 
 fn describe(e: &CliError) -> String {
@@ -609,6 +625,8 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
             Ok(())
         }
         SurveyCommand::Analyze { name, analysis, by, period, roles, est, csv } => {
+            let progress = ctx.phases();
+            progress.step(format!("loading survey {name:?}"));
             let l = load_survey(ctx, name)?;
             let cfg = config(est, by, period.as_deref(), roles.as_deref())?;
             let kinds: Vec<AnalysisKind> = if analysis == "all" {
@@ -617,16 +635,19 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
                 vec![analysis.parse::<AnalysisKind>().map_err(|e| CliError::Usage(e.to_string()))?]
             };
             let specs: Vec<AnalysisSpec> = kinds.into_iter().map(|kind| AnalysisSpec { kind, config: cfg.clone() }).collect();
-            let mut tables = sv::analyze_all(&specs, &l.ds, &l.ins, &l.locs).map_err(|e| CliError::Usage(e.to_string()))?;
+            let mut tables = analyze_shown(&specs, &l, &progress)?;
+            progress.finish();
             protect_linked(est, &mut tables, &l)?;
             let v = serde_json::to_value(&tables)?;
             ctx.emit(&v, || tables.iter().map(|t| if *csv { sv::table_csv_string(t) } else { human_table(t) }).collect::<Vec<_>>().join("\n"));
             Ok(())
         }
         SurveyCommand::Report { name, out, est } => {
+            let progress = ctx.phases();
+            progress.step(format!("loading survey {name:?}"));
             let l = load_survey(ctx, name)?;
             let base = config(est, "size", None, None)?;
-            let mut tables = sv::analyze_all(&sv::standard_analyses(&l.ins, &base), &l.ds, &l.ins, &l.locs).map_err(|e| CliError::Usage(e.to_string()))?;
+            let mut tables = analyze_shown(&sv::standard_analyses(&l.ins, &base), &l, &progress)?;
             protect_linked(est, &mut tables, &l)?;
             let idx = sv::respondent_indexes(&l.ds, &l.ins);
             let meta = ReportMeta {
@@ -635,11 +656,15 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
                 respondents: l.ds.len(),
                 generated_by: format!("mlgov {}", env!("CARGO_PKG_VERSION")),
             };
+            progress.step(format!("drawing the report's figures and tables ({} tables)", tables.len()));
             let files = sv::build_report_with(&tables, &l.ins, Some(&idx), &meta, super::figure::png_and_pdf)?;
             std::fs::create_dir_all(out)?;
+            progress.counted(format!("writing the files into {}", out.display()), files.len() as u64);
             for f in &files {
                 std::fs::write(out.join(&f.name), &f.bytes)?;
+                progress.inc(1);
             }
+            progress.finish();
             let index = out.join("index.html");
             let v = json!({"out": out.display().to_string(), "files": files.iter().map(|f| f.name.clone()).collect::<Vec<_>>(), "index": index.display().to_string(), "synthetic": l.ds.synthetic});
             ctx.emit(&v, || format!("wrote {} files ({} tables) to {}; open {}", files.len(), tables.len(), out.display(), index.display()));

@@ -116,8 +116,14 @@ pub fn read_import(ctx: &Ctx, file: &Path, bytes: &[u8], ins: &Instrument, layou
 pub enum MappingCommand {
     /// Recognise the survey tool of an export and draft a mapping file listing every column with
     /// its best guess; what could not be placed is marked UNPLACED.
+    #[command(after_help = "\
+Examples:
+  # draft a mapping for a Qualtrics export
+  mlgov survey mapping suggest qualtrics.csv --out draft.mapping.toml
+  # place every UNPLACED column in the draft, then: mlgov survey import qualtrics.csv --mapping draft.mapping.toml
+  mlgov survey mapping suggest limesurvey.csv")]
     Suggest {
-        /// The export (CSV or XLSX).
+        /// The export of Qualtrics, LimeSurvey or KoboToolbox (CSV or XLSX), as the tool wrote it.
         file: PathBuf,
         /// Write the mapping here (default: print it).
         #[arg(long, short)]
@@ -125,10 +131,10 @@ pub enum MappingCommand {
         /// Instrument TOML (default: the shipped Whole-COMM instrument).
         #[arg(long)]
         instrument: Option<PathBuf>,
-        /// CSV separator (default: detected).
+        /// CSV separator: , ; tab or any one character (default: detected from the header line).
         #[arg(long)]
         delimiter: Option<String>,
-        /// Text encoding (default: detected).
+        /// Text encoding: utf-8, utf-16le, utf-16be, windows-1252 (default: detected).
         #[arg(long)]
         encoding: Option<String>,
     },

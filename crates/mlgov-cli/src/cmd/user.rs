@@ -16,6 +16,12 @@ use crate::output::table;
 pub enum UserCommand {
     /// Create an account. The password is read from standard input (`--password-stdin`) or
     /// generated and printed once.
+    #[command(after_help = "\
+Examples:
+  # a researcher of one project; the generated password is printed once
+  mlgov user add ana --role researcher --project whole-comm
+  # a viewer whose password comes from a password manager on standard input
+  pass show mlgov/ben | mlgov user add ben --role viewer --password-stdin")]
     Add {
         /// Account name (letters, digits, `. _ - @`).
         username: String,
@@ -30,8 +36,16 @@ pub enum UserCommand {
         password_stdin: bool,
     },
     /// List accounts.
+    #[command(after_help = "\
+Examples:
+  mlgov user list
+  mlgov user list --json")]
     List,
     /// Delete an account with its sessions and tokens.
+    #[command(after_help = "\
+Examples:
+  mlgov user add ana --role viewer
+  mlgov user remove ana")]
     Remove {
         /// Account name.
         username: String,
@@ -42,20 +56,35 @@ pub enum UserCommand {
 #[derive(clap::Subcommand, Debug)]
 pub enum TokenCommand {
     /// Issue an API token for an account (shown once; stored as its SHA-256).
+    #[command(after_help = "\
+Examples:
+  mlgov user add ana --role researcher
+  # a token for ana's notebooks: send it as `Authorization: Bearer <token>`
+  mlgov token issue --user ana --label notebook")]
     Issue {
-        /// Account the token acts for.
+        /// Account the token acts for (with that account's role and projects).
         #[arg(long)]
         user: String,
-        /// Free label.
+        /// Free label, to recognise the token in `mlgov token list` (\"notebook\", \"R scripts\").
         #[arg(long, default_value = "")]
         label: String,
     },
     /// Revoke a token by id.
+    #[command(after_help = "\
+Examples:
+  mlgov user add ana --role researcher
+  mlgov token issue --user ana --label notebook
+  # the id printed by `issue` (or by `mlgov token list`)
+  mlgov token revoke 1")]
     Revoke {
         /// Token id (from `issue` or `list`).
         id: i64,
     },
     /// List tokens (no secrets).
+    #[command(after_help = "\
+Examples:
+  mlgov token list
+  mlgov token list --json")]
     List,
 }
 

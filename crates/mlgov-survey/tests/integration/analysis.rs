@@ -192,6 +192,27 @@ fn synthetic_tables(resamples: usize) -> Vec<ResultTable> {
     analyze_all(&standard_analyses(&ins, &base), &ds, &ins, &locs).unwrap()
 }
 
+/// The progress callback hears of every analysis once, with counts 1..=N, and changes nothing.
+#[test]
+fn analyses_report_their_progress_without_changing_results() {
+    let ins = Instrument::whole_comm();
+    let locs = synth_localities(12, 5);
+    let ds = synth(&locs, SynthSize::Total(400), 5, &SynthParams::default(), &ins);
+    let base = AnalysisConfig { resamples: 50, seed: 99, interval: IntervalMethod::ClusterBootstrap, ..AnalysisConfig::default() };
+    let specs = standard_analyses(&ins, &base);
+    let heard = std::sync::Mutex::new(Vec::new());
+    let with = analyze_all_progress(&specs, &ds, &ins, &locs, &|k, s| heard.lock().unwrap().push((k, s.kind))).unwrap();
+    assert_eq!(with, analyze_all(&specs, &ds, &ins, &locs).unwrap());
+    let mut heard = heard.into_inner().unwrap();
+    heard.sort_by_key(|h| h.0);
+    assert_eq!(heard.iter().map(|h| h.0).collect::<Vec<_>>(), (1..=specs.len()).collect::<Vec<_>>());
+    let mut kinds: Vec<String> = heard.iter().map(|h| h.1.id().to_string()).collect();
+    let mut expected: Vec<String> = specs.iter().map(|s| s.kind.id().to_string()).collect();
+    kinds.sort();
+    expected.sort();
+    assert_eq!(kinds, expected, "each analysis once");
+}
+
 #[test]
 fn bootstrap_is_deterministic_and_independent_of_thread_count() {
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(|| synthetic_tables(300));
