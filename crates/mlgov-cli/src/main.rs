@@ -104,7 +104,8 @@ Examples:
   mlgov history loc:turin
   mlgov history mem:turin-clip --json")]
     History {
-        /// The record's id (loc:…, mem:…, fct:…).
+        /// The record's id, with its prefix (`loc:turin`, `mem:turin-clip`, `fct:…`); retracted
+        /// records keep theirs.
         id: String,
     },
     /// Retract a stored record: it leaves the current base and stays in its history with the reason.
@@ -304,7 +305,8 @@ Examples:
   mlgov tables 000-table3
   mlgov tables 003-outcome-by-size --json")]
     Tables {
-        /// Which table (omit to list them).
+        /// Which table: `000-table1`, `000-table2`, `000-table3`, `003-outcome-by-size`, … (omit
+        /// to list them).
         name: Option<String>,
     },
     /// Whole-COMM cross-tabs: outcome-by-size, outcome-by-typology, outcome-by-orientation or all.

@@ -91,9 +91,11 @@ Examples:
   mlgov diffusion compare baseline.toml scenario.toml
   mlgov diffusion compare baseline.toml scenario.toml --runs 5000 --seed 3 --json")]
     Compare {
-        /// Baseline file: [simulation], [edges] and optional interventions.
+        /// Baseline file (TOML): [simulation], [edges] and optional [[intervention]] tables
+        /// (docs/diffusion.md).
         baseline: PathBuf,
-        /// Scenario file: interventions.
+        /// Scenario file (TOML): the [[intervention]] tables applied on top of the baseline
+        /// (join_network, set_attributes, add_carrier, add_edges; docs/diffusion.md).
         scenario: PathBuf,
         /// Monte Carlo runs (overrides the baseline file).
         #[arg(long)]

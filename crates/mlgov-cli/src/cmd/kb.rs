@@ -52,7 +52,7 @@ fn read_shown(path: &Path, opts: &CsvOptions, whole: bool, progress: &Phases) ->
             file = format!("reading {index}/{of}: {name} ({})", HumanBytes(bytes));
             progress.step(file.clone());
         }
-        ReadStep::Rows(n) => progress.message(format!("{file} — {} rows", HumanCount(n))),
+        ReadStep::Rows(n) => progress.message(format!("{file} — {} row{}", HumanCount(n), if n == 1 { "" } else { "s" })),
         ReadStep::Checking => progress.step("checking the records together (ids, references, overlaps)"),
     };
     mlgov_interchange::read_path_progress(path, opts, whole, &mut on_step).map_err(|e| CliError::Diagnostics(e.diagnostics()))
