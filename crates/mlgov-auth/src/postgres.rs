@@ -30,6 +30,7 @@ use crate::AuthError;
 pub const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_auth.sql")),
     (2, include_str!("../migrations/postgres/0002_contributor.sql")),
+    (3, include_str!("../migrations/postgres/0003_login_failures.sql")),
 ];
 
 /// Key of the advisory lock that serialises auth migrations between processes (not the knowledge
@@ -256,6 +257,35 @@ impl AuthStore for PgAuthStore {
 
     fn revoke_token(&mut self, id: i64, now: i64) -> Result<bool, AuthError> {
         Ok(self.execute("UPDATE auth_tokens SET revoked = $1 WHERE id = $2 AND revoked IS NULL", &[&now, &id])? > 0)
+    }
+
+    fn login_failures(&self, keys: &[String]) -> Result<Vec<(String, LoginWindow)>, AuthError> {
+        self.with(|c| {
+            let rows = c.query("SELECT key, window_start, failures FROM auth_login_failures WHERE key = ANY($1)", &[&keys])?;
+            Ok(rows.iter().map(|r| (r.get(0), LoginWindow { start: r.get(1), failures: u32::try_from(r.get::<_, i32>(2)).unwrap_or(0) })).collect())
+        })
+    }
+
+    fn record_login_failure(&mut self, key: &str, now: i64, window_secs: i64) -> Result<(), AuthError> {
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            tx.execute("DELETE FROM auth_login_failures WHERE window_start <= $1::bigint - $2::bigint", &[&now, &window_secs])?;
+            // One statement: two servers counting failures of one key at once both count (the
+            // conflicting insert waits for the other's row and then updates it).
+            tx.execute(
+                "INSERT INTO auth_login_failures AS f (key, window_start, failures) VALUES ($1, $2, 1) \
+                 ON CONFLICT (key) DO UPDATE SET \
+                   window_start = CASE WHEN f.window_start + $3::bigint <= EXCLUDED.window_start THEN EXCLUDED.window_start ELSE f.window_start END, \
+                   failures = CASE WHEN f.window_start + $3::bigint <= EXCLUDED.window_start THEN 1 ELSE f.failures + 1 END",
+                &[&key, &now, &window_secs],
+            )?;
+            commit(tx)
+        })
+    }
+
+    fn clear_login_failures(&mut self, key: &str) -> Result<(), AuthError> {
+        self.execute("DELETE FROM auth_login_failures WHERE key = $1", &[&key])?;
+        Ok(())
     }
 
     fn audit(&mut self, e: &AuditEntry) -> Result<(), AuthError> {

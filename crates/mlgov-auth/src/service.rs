@@ -122,7 +122,7 @@ pub struct IssuedToken {
 #[derive(Clone)]
 pub struct Auth {
     store: Arc<Mutex<Box<dyn AuthStore>>>,
-    limiter: Arc<Mutex<Limiter>>,
+    limiter: Limiter,
     config: Arc<Config>,
     clock: Arc<dyn Clock>,
     dummy_hash: Arc<String>,
@@ -161,7 +161,7 @@ impl Auth {
         let dummy = secret::dummy_hash(&config.password);
         Auth {
             store: Arc::new(Mutex::new(store)),
-            limiter: Arc::new(Mutex::new(Limiter::new(config.limits))),
+            limiter: Limiter::new(config.limits),
             config: Arc::new(config),
             clock,
             dummy_hash: Arc::new(dummy),
@@ -286,7 +286,8 @@ impl Auth {
     pub fn login(&self, username: &str, password: &str, ip: &str) -> Result<LoginOutcome, AuthError> {
         let now = self.now();
         let key = username.trim();
-        if let Err(wait) = self.limiter.lock().unwrap_or_else(|p| p.into_inner()).check(key, ip, now) {
+        // The counters are in the store, shared by every server on the database.
+        if let Err(wait) = self.limiter.check(&**self.store(), key, ip, now)? {
             return Err(AuthError::RateLimited { retry_after_secs: wait });
         }
         let user = self.store().user_by_name(key)?;
@@ -297,17 +298,15 @@ impl Auth {
                 false
             }
         };
-        let mut limiter = self.limiter.lock().unwrap_or_else(|p| p.into_inner());
+        let mut store = self.store();
         let (Some(user), true) = (user, ok) else {
-            limiter.failure(key, ip, now);
+            self.limiter.failure(&mut **store, key, ip, now)?;
             return Err(AuthError::BadCredentials);
         };
-        limiter.success(key);
-        drop(limiter);
+        self.limiter.success(&mut **store, key)?;
         let session_id = secret::random_token();
         let csrf = secret::random_token();
         let expires = now + self.config.session_ttl_secs;
-        let mut store = self.store();
         store.purge_sessions(now)?;
         store.insert_session(&SessionRecord { id_hash: secret::token_digest(&session_id), user_id: user.id, csrf: csrf.clone(), created: now, expires })?;
         Ok(LoginOutcome { session_id, csrf, expires, user: user.into() })

@@ -13,6 +13,7 @@ use crate::AuthError;
 pub const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_auth.sql")),
     (2, include_str!("../migrations/sqlite/0002_contributor.sql")),
+    (3, include_str!("../migrations/sqlite/0003_login_failures.sql")),
 ];
 
 fn db(e: rusqlite::Error) -> AuthError {
@@ -235,6 +236,36 @@ impl AuthStore for SqliteAuthStore {
     fn revoke_token(&mut self, id: i64, now: i64) -> Result<bool, AuthError> {
         let n = self.conn.execute("UPDATE auth_tokens SET revoked = ?1 WHERE id = ?2 AND revoked IS NULL", params![now, id]).map_err(db)?;
         Ok(n > 0)
+    }
+
+    fn login_failures(&self, keys: &[String]) -> Result<Vec<(String, LoginWindow)>, AuthError> {
+        let mut st = self.conn.prepare_cached("SELECT key, window_start, failures FROM auth_login_failures WHERE key = ?1").map_err(db)?;
+        let mut out = Vec::new();
+        for k in keys {
+            let row = st.query_row([k], |r| Ok((r.get::<_, String>(0)?, LoginWindow { start: r.get(1)?, failures: r.get(2)? }))).optional().map_err(db)?;
+            out.extend(row);
+        }
+        Ok(out)
+    }
+
+    fn record_login_failure(&mut self, key: &str, now: i64, window_secs: i64) -> Result<(), AuthError> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
+        tx.execute("DELETE FROM auth_login_failures WHERE window_start <= ?1 - ?2", params![now, window_secs]).map_err(db)?;
+        // The SET expressions read the row as it was before the update.
+        tx.execute(
+            "INSERT INTO auth_login_failures (key, window_start, failures) VALUES (?1, ?2, 1) \
+             ON CONFLICT (key) DO UPDATE SET \
+               window_start = CASE WHEN window_start + ?3 <= excluded.window_start THEN excluded.window_start ELSE window_start END, \
+               failures = CASE WHEN window_start + ?3 <= excluded.window_start THEN 1 ELSE failures + 1 END",
+            params![key, now, window_secs],
+        )
+        .map_err(db)?;
+        tx.commit().map_err(db)
+    }
+
+    fn clear_login_failures(&mut self, key: &str) -> Result<(), AuthError> {
+        self.conn.execute("DELETE FROM auth_login_failures WHERE key = ?1", [key]).map_err(db)?;
+        Ok(())
     }
 
     fn audit(&mut self, e: &AuditEntry) -> Result<(), AuthError> {

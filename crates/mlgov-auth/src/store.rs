@@ -59,6 +59,15 @@ pub struct TokenRecord {
     pub revoked: Option<i64>,
 }
 
+/// The failed logins of one key of the login limiter (`crate::limiter`) in its current window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoginWindow {
+    /// Unix seconds of the first failure of the window.
+    pub start: i64,
+    /// Failures counted since.
+    pub failures: u32,
+}
+
 /// One line of the audit log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AuditEntry {
@@ -109,6 +118,16 @@ pub trait AuthStore: Send {
     fn tokens(&self) -> Result<Vec<TokenRecord>, AuthError>;
     /// Marks a token revoked; whether a live token was revoked.
     fn revoke_token(&mut self, id: i64, now: i64) -> Result<bool, AuthError>;
+
+    /// The failure windows of these limiter keys (`account:<name>`, `ip:<address>`; see
+    /// `crate::limiter`) that are stored, ended or not, with their keys.
+    fn login_failures(&self, keys: &[String]) -> Result<Vec<(String, LoginWindow)>, AuthError>;
+    /// Counts one failed login against `key` in one statement, atomic between processes sharing
+    /// the database: a window that has ended at `now` (started `window_secs` ago or earlier)
+    /// starts again at `now` with one failure. Windows of any key that have ended are deleted.
+    fn record_login_failure(&mut self, key: &str, now: i64, window_secs: i64) -> Result<(), AuthError>;
+    /// Forgets the failures of `key`.
+    fn clear_login_failures(&mut self, key: &str) -> Result<(), AuthError>;
 
     /// Appends to the audit log.
     fn audit(&mut self, entry: &AuditEntry) -> Result<(), AuthError>;

@@ -141,7 +141,7 @@ fn reopening_keeps_everything_and_migrates_once(b: TestDb) {
     drop(s);
     let s = b.open_auth();
     assert_eq!(s.user_by_name("KEEP").unwrap(), Some(u));
-    assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM auth_schema ORDER BY version"), ["1", "2"]);
+    assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM auth_schema ORDER BY version"), ["1", "2", "3"]);
 }
 
 /// A database written by a build before the contributor role (auth schema 1) with an account,
@@ -162,7 +162,7 @@ fn a_version_1_database_gains_the_contributor_role(b: TestDb) {
          INSERT INTO auth_sessions (id_hash, user_id, csrf, created, expires) SELECT 'sess', id, 'c', 1, 99 FROM auth_users WHERE username = 'old';",
     );
     let mut s = b.open_auth();
-    assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM auth_schema ORDER BY version"), ["1", "2"]);
+    assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM auth_schema ORDER BY version"), ["1", "2", "3"]);
     let old = s.user_by_name("old").unwrap().expect("the account survives");
     assert_eq!((old.role, old.projects.clone()), (Role::Researcher, strs(&["p1"])));
     assert_eq!(s.session("sess").unwrap().map(|x| x.user_id), Some(old.id), "sessions are not cascaded away");
@@ -175,7 +175,31 @@ fn a_version_1_database_gains_the_contributor_role(b: TestDb) {
     }
 }
 
+/// Failed logins are counted in the database: a window per key, restarted once ended, counted
+/// through one connection and seen through another (two servers on one database), cleared per
+/// key, ended windows deleted when a failure is counted.
+fn login_failures(b: TestDb) {
+    let (mut one, mut two) = (b.open_auth(), b.open_auth());
+    let keys = strs(&["account:ann", "ip:10.0.0.1", "account:bob"]);
+    assert_eq!(one.login_failures(&keys).unwrap(), []);
+    one.record_login_failure("account:ann", 100, 60).unwrap();
+    two.record_login_failure("account:ann", 110, 60).unwrap();
+    one.record_login_failure("ip:10.0.0.1", 120, 60).unwrap();
+    let mut seen = two.login_failures(&keys).unwrap();
+    seen.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(seen, [("account:ann".to_string(), LoginWindow { start: 100, failures: 2 }), ("ip:10.0.0.1".to_string(), LoginWindow { start: 120, failures: 1 })]);
+    // At 160 ann's window (100 + 60) has ended: the failure starts a new one.
+    two.record_login_failure("account:ann", 160, 60).unwrap();
+    assert_eq!(one.login_failures(&strs(&["account:ann"])).unwrap(), [("account:ann".to_string(), LoginWindow { start: 160, failures: 1 })]);
+    // At 180 the address's window (120 + 60) has ended and is deleted by any failure counted.
+    one.record_login_failure("account:bob", 180, 60).unwrap();
+    assert_eq!(b.strings("SELECT key FROM auth_login_failures ORDER BY key"), ["account:ann", "account:bob"]);
+    two.clear_login_failures("account:ann").unwrap();
+    assert_eq!(one.login_failures(&keys).unwrap(), [("account:bob".to_string(), LoginWindow { start: 180, failures: 1 })]);
+}
+
 on_both_backends!(std::convert::identity;
+    login_failures,
     users,
     sessions,
     tokens,

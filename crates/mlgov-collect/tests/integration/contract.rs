@@ -149,7 +149,7 @@ fn reopening_keeps_everything_and_migrates_once(b: TestDb) {
     drop(s);
     let s = b.open_collect();
     assert_eq!(s.survey("kept").unwrap(), Some(survey));
-    assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM auth_schema ORDER BY version"), ["1", "2"]);
+    assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM auth_schema ORDER BY version"), ["1", "2", "3"]);
     assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM collect_schema"), ["1"]);
 }
 
@@ -203,8 +203,8 @@ fn a_database_written_before_the_split_opens_with_its_answers() {
     );
     let ds = mlgov_collect::collected_dataset(s.as_ref(), &wave0, &Instrument::whole_comm()).unwrap();
     assert_eq!(ds.respondents.len(), 1, "the submitted response, not the draft");
-    // The auth tables are brought to schema 2 (the contributor role) on the way.
-    assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM auth_schema ORDER BY version"), ["1", "2"]);
+    // The auth tables are brought to the current schema (the contributor role, login failures) on the way.
+    assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM auth_schema ORDER BY version"), ["1", "2", "3"]);
     assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM collect_schema"), ["1"]);
     // Collection goes on in the same tables: the draft is submitted, a new survey is created.
     s.save_answers(2, &[answer("freq_employers", "p2", "1"), answer("role", "", "expert_journalist")], true, 10).unwrap();
