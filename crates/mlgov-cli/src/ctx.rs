@@ -92,10 +92,13 @@ impl Ctx {
     /// Loads the whole knowledge base from the store (as recorded then, with `--as-of`).
     pub fn load_kb(&self) -> Result<KnowledgeBase, CliError> {
         let store = self.store()?;
-        match &self.as_of {
-            Some(at) => store.load_as_of(at).map_err(store_err),
-            None => store.load().map_err(store_err),
-        }
+        let mut kb = match &self.as_of {
+            Some(at) => store.load_as_of(at).map_err(store_err)?,
+            None => store.load().map_err(store_err)?,
+        };
+        // Commands read the base they loaded: lookups by id instead of scans.
+        kb.freeze();
+        Ok(kb)
     }
 
     /// Resolves a name, alias or id among `kinds`; ambiguity and absence are data errors that

@@ -55,6 +55,9 @@ pub struct KnowledgeBase {
     /// Adoptions of practices.
     #[serde(default)]
     pub adoptions: Vec<Adoption>,
+    /// Lookups by id, set by [`KnowledgeBase::freeze`] (see [`crate::index`]).
+    #[serde(skip)]
+    pub(crate) frozen: crate::index::IndexCell,
 }
 
 /// A problem found by whole-base validation, attached to a record and (usually) a field.
@@ -101,6 +104,7 @@ impl KnowledgeBase {
 
     /// Mutable variant of [`KnowledgeBase::visit`].
     pub fn visit_mut<V: TableVisitorMut>(&mut self, v: &mut V) {
+        self.frozen = Default::default();
         v.table(&mut self.sources);
         v.table(&mut self.localities);
         v.table(&mut self.networks);
@@ -119,6 +123,7 @@ impl KnowledgeBase {
 
     /// Appends every record of `other`.
     pub fn extend(&mut self, other: KnowledgeBase) {
+        self.frozen = Default::default();
         self.sources.extend(other.sources);
         self.localities.extend(other.localities);
         self.networks.extend(other.networks);
@@ -436,16 +441,115 @@ impl KnowledgeBase {
         NameIndex { entries }
     }
 
+    /// Builds the lookups by id ([`crate::index::KbIndex`]) for a base that will only be read
+    /// from now on: `facts_of`, `memberships_of`, `locality` and the others then cost what the
+    /// entity has, not what the base holds. Any change of a table's length or buffer, `sort` or
+    /// `visit_mut` falls back to scanning.
+    pub fn freeze(&mut self) {
+        self.frozen = crate::index::IndexCell(Some(std::sync::Arc::new(crate::index::KbIndex::build(self))));
+    }
+
+    /// The index, when the base is frozen and unchanged since.
+    pub fn lookup(&self) -> Option<&crate::index::KbIndex> {
+        self.frozen.0.as_deref().filter(|ix| ix.fits(self))
+    }
+
+    /// Records of `table` at the positions `map` gives for `id`, those still naming `id` (`keep`);
+    /// a scan of the table when the base is not frozen.
+    fn by<'a, T>(&'a self, table: &'a [T], map: impl Fn(&crate::index::KbIndex) -> &crate::fxhash::FxHashMap<Id, Vec<u32>>, id: &Id, keep: impl Fn(&T) -> bool) -> Vec<&'a T> {
+        match self.lookup() {
+            Some(ix) => map(ix).get(id).map(|v| v.iter().filter_map(|&i| table.get(i as usize)).filter(|r| keep(r)).collect()).unwrap_or_default(),
+            None => table.iter().filter(|r| keep(r)).collect(),
+        }
+    }
+
+    /// The memberships whose member is `member`, in table order.
+    pub fn memberships_of(&self, member: &Id) -> Vec<&Membership> {
+        self.by(&self.memberships, |ix| &ix.memberships_by_member, member, |m| &m.member == member)
+    }
+
+    /// The memberships in `network`, in table order.
+    pub fn memberships_in(&self, network: &Id) -> Vec<&Membership> {
+        self.by(&self.memberships, |ix| &ix.memberships_by_network, network, |m| &m.network == network)
+    }
+
+    /// Every fact about `subject`, in table order.
+    pub fn facts_about(&self, subject: &Id) -> Vec<&Fact> {
+        self.by(&self.facts, |ix| &ix.facts_by_subject, subject, |f| &f.subject == subject)
+    }
+
+    /// Office terms at `locality`, in table order.
+    pub fn terms_at(&self, locality: &Id) -> Vec<&Term> {
+        self.by(&self.terms, |ix| &ix.terms_by_locality, locality, |t| &t.locality == locality)
+    }
+
+    /// Office terms of `person`, in table order.
+    pub fn terms_of(&self, person: &Id) -> Vec<&Term> {
+        self.by(&self.terms, |ix| &ix.terms_by_person, person, |t| &t.person == person)
+    }
+
+    /// Phases of `locality`, in table order.
+    pub fn phases_of(&self, locality: &Id) -> Vec<&Phase> {
+        self.by(&self.phases, |ix| &ix.phases_by_locality, locality, |p| &p.locality == locality)
+    }
+
+    /// Events naming `id` among their places or actors, in table order.
+    pub fn events_naming(&self, id: &Id) -> Vec<&Event> {
+        self.by(&self.events, |ix| &ix.events_by_entity, id, |e| e.places.contains(id) || e.actors.contains(id))
+    }
+
+    /// Relations whose subject or object is `id`, in table order.
+    pub fn relations_naming(&self, id: &Id) -> Vec<&Relation> {
+        self.by(&self.relations, |ix| &ix.relations_by_entity, id, |r| &r.subject == id || &r.object == id)
+    }
+
+    /// Affiliations whose person or organisation is `id`, in table order.
+    pub fn affiliations_naming(&self, id: &Id) -> Vec<&Affiliation> {
+        self.by(&self.affiliations, |ix| &ix.affiliations_by_entity, id, |a| &a.person == id || &a.organisation == id)
+    }
+
+    /// Adoptions whose practice or locality is `id`, in table order.
+    pub fn adoptions_naming(&self, id: &Id) -> Vec<&Adoption> {
+        self.by(&self.adoptions, |ix| &ix.adoptions_by_entity, id, |a| &a.practice == id || &a.locality == id)
+    }
+
+    fn entity<'a, T>(&'a self, table: &'a [T], id: &Id, key: impl Fn(&T) -> &Id) -> Option<&'a T> {
+        match self.lookup() {
+            Some(ix) => ix.entity.get(id).and_then(|&i| table.get(i as usize)).filter(|r| key(r) == id),
+            None => table.iter().find(|r| key(r) == id),
+        }
+    }
+
+    /// The locality with this id.
+    pub fn locality(&self, id: &Id) -> Option<&Locality> {
+        self.entity(&self.localities, id, |x| &x.id)
+    }
+
+    /// The network with this id.
+    pub fn network(&self, id: &Id) -> Option<&Network> {
+        self.entity(&self.networks, id, |x| &x.id)
+    }
+
+    /// The organisation with this id.
+    pub fn organisation(&self, id: &Id) -> Option<&Organisation> {
+        self.entity(&self.organisations, id, |x| &x.id)
+    }
+
+    /// The person with this id.
+    pub fn person(&self, id: &Id) -> Option<&Person> {
+        self.entity(&self.persons, id, |x| &x.id)
+    }
+
     /// The display name of any id (public label for anonymised localities).
     pub fn display_name(&self, id: &Id) -> String {
         match id.kind() {
-            IdKind::Locality => self.localities.iter().find(|l| &l.id == id).map(|l| l.display_name().to_string()),
-            IdKind::Network => self.networks.iter().find(|n| &n.id == id).map(|n| n.acronym.clone().filter(|a| a.len() <= 12 && n.name.len() > 30).unwrap_or_else(|| n.name.clone())),
-            IdKind::Organisation => self.organisations.iter().find(|o| &o.id == id).map(|o| o.name.clone()),
-            IdKind::Person => self.persons.iter().find(|p| &p.id == id).map(|p| p.name.clone()),
-            IdKind::Event => self.events.iter().find(|e| &e.id == id).map(|e| e.title.clone()),
-            IdKind::Source => self.sources.iter().find(|s| &s.id == id).map(|s| s.short.clone()),
-            IdKind::Practice => self.practices.iter().find(|p| &p.id == id).map(|p| p.title.clone()),
+            IdKind::Locality => self.locality(id).map(|l| l.display_name().to_string()),
+            IdKind::Network => self.network(id).map(|n| n.acronym.clone().filter(|a| a.len() <= 12 && n.name.len() > 30).unwrap_or_else(|| n.name.clone())),
+            IdKind::Organisation => self.organisation(id).map(|o| o.name.clone()),
+            IdKind::Person => self.person(id).map(|p| p.name.clone()),
+            IdKind::Event => self.entity(&self.events, id, |x| &x.id).map(|e| e.title.clone()),
+            IdKind::Source => self.entity(&self.sources, id, |x| &x.id).map(|s| s.short.clone()),
+            IdKind::Practice => self.entity(&self.practices, id, |x| &x.id).map(|p| p.title.clone()),
             IdKind::Country => Some(id.body().to_string()),
             _ => None,
         }
@@ -457,7 +561,7 @@ impl KnowledgeBase {
     /// `None` for anonymised localities' coordinates: they are never placed as points (their
     /// `subdivision` is still given, a region never narrows them).
     pub fn place(&self, id: &Id) -> Option<Place> {
-        let l = self.localities.iter().find(|l| &l.id == id)?;
+        let l = self.locality(id)?;
         let first = |p: Property| self.facts_of(id, p).into_iter().next_back();
         let mut place = Place { lat: None, lon: None, coord_source: None, geonames_id: None, population: None, population_source: None, subdivision: None };
         if !l.anonymised {
@@ -490,7 +594,7 @@ impl KnowledgeBase {
 
     /// Facts about `subject` with `property`, sorted by date then id.
     pub fn facts_of(&self, subject: &Id, property: Property) -> Vec<&Fact> {
-        let mut v: Vec<&Fact> = self.facts.iter().filter(|f| &f.subject == subject && f.property == property).collect();
+        let mut v: Vec<&Fact> = self.by(&self.facts, |ix| &ix.facts_by_subject, subject, |f| &f.subject == subject && f.property == property);
         v.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
         v
     }
@@ -567,19 +671,35 @@ impl KnowledgeBase {
         let mut out = Vec::new();
         let e = entity;
         let mut push = |file, id: &Id, c: &Citation| out.push((file, id.clone(), c.clone()));
-        for l in &self.localities { if &l.id == e { push("localities.csv", &l.id, &l.citation) } }
-        for n in &self.networks { if &n.id == e { push("networks.csv", &n.id, &n.citation) } }
-        for o in &self.organisations { if &o.id == e { push("organisations.csv", &o.id, &o.citation) } }
-        for p in &self.persons { if &p.id == e { push("persons.csv", &p.id, &p.citation) } }
-        for x in &self.events { if &x.id == e || x.places.contains(e) || x.actors.contains(e) { push("events.csv", &x.id, &x.citation) } }
-        for m in &self.memberships { if &m.network == e || &m.member == e { push("memberships.csv", &m.id, &m.citation) } }
-        for t in &self.terms { if &t.locality == e || &t.person == e { push("terms.csv", &t.id, &t.citation) } }
-        for a in &self.affiliations { if &a.person == e || &a.organisation == e { push("affiliations.csv", &a.id, &a.citation) } }
-        for r in &self.relations { if &r.subject == e || &r.object == e { push("relations.csv", &r.id, &r.citation) } }
-        for f in &self.facts { if &f.subject == e { push("facts.csv", &f.id, &f.citation) } }
-        for p in &self.phases { if &p.locality == e { push("phases.csv", &p.id, &p.citation) } }
+        if let Some(l) = self.locality(e) { push("localities.csv", &l.id, &l.citation) }
+        if let Some(n) = self.network(e) { push("networks.csv", &n.id, &n.citation) }
+        if let Some(o) = self.organisation(e) { push("organisations.csv", &o.id, &o.citation) }
+        if let Some(p) = self.person(e) { push("persons.csv", &p.id, &p.citation) }
+        // Records naming the entity in two ways (member or network, place or id) once each, in
+        // table order.
+        let mut events: Vec<&Event> = self.events_naming(e);
+        events.extend(self.entity(&self.events, e, |x| &x.id));
+        for x in in_table_order(&self.events, events) { push("events.csv", &x.id, &x.citation) }
+        let mut ms: Vec<&Membership> = self.memberships_of(e);
+        ms.extend(self.memberships_in(e));
+        for m in in_table_order(&self.memberships, ms) { push("memberships.csv", &m.id, &m.citation) }
+        let mut ts: Vec<&Term> = self.terms_at(e);
+        ts.extend(self.terms_of(e));
+        for t in in_table_order(&self.terms, ts) { push("terms.csv", &t.id, &t.citation) }
+        for a in self.affiliations_naming(e) { push("affiliations.csv", &a.id, &a.citation) }
+        for r in self.relations_naming(e) { push("relations.csv", &r.id, &r.citation) }
+        for f in self.facts_about(e) { push("facts.csv", &f.id, &f.citation) }
+        for p in self.phases_of(e) { push("phases.csv", &p.id, &p.citation) }
         out
     }
+}
+
+/// `rows` (references into `table`) sorted by their position in it, each once.
+fn in_table_order<'a, T>(table: &'a [T], mut rows: Vec<&'a T>) -> Vec<&'a T> {
+    let pos = |r: &&T| (std::ptr::from_ref(*r) as usize - table.as_ptr() as usize) / std::mem::size_of::<T>().max(1);
+    rows.sort_by_key(pos);
+    rows.dedup_by(|a, b| std::ptr::eq(*a, *b));
+    rows
 }
 
 fn normalise_value(v: &str) -> String {

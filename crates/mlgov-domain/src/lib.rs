@@ -12,6 +12,7 @@ pub mod country;
 pub mod date;
 pub mod fxhash;
 pub mod id;
+pub mod index;
 pub mod kb;
 pub mod model;
 pub mod names;

@@ -83,24 +83,24 @@ impl LocalityFilter {
         f
     }
 
-    /// The matching localities, sorted by name.
+    /// The matching localities, sorted by name (from the snapshot's list, [`crate::derived`]).
     pub fn apply(&self, s: &Snapshot) -> Vec<LocalitySummary> {
-        let mut v: Vec<LocalitySummary> = s.kb.localities.iter().filter(|l| {
+        // With a network, only its members are candidates (an indexed lookup).
+        let in_network: Option<std::collections::HashSet<&Id>> = self.network.as_ref().map(|n| {
+            s.kb.memberships_in(n).into_iter().filter(|m| self.year.is_none_or(|y| m.when.dated_in(y))).map(|m| &m.member).collect()
+        });
+        s.derived().localities.iter().filter(|row| {
+            let l = &s.kb.localities[row.at];
             self.country.as_ref().is_none_or(|c| c == &l.country)
+                && in_network.as_ref().is_none_or(|set| set.contains(&l.id))
                 && self.size.is_none_or(|z| s.kb.facts_of(&l.id, Property::SizeClass).iter().any(|f| f.value == z))
-                && (self.year.is_none() && self.network.is_none()
-                    || s.kb.memberships.iter().any(|m| {
-                        m.member == l.id
-                            && self.network.as_ref().is_none_or(|n| &m.network == n)
-                            // In a year: a membership the sources date (an undated one may hold
-                            // any year, and is listed apart by the explorer).
-                            && self.year.is_none_or(|y| m.when.dated_in(y))
-                    }))
+                && (self.year.is_none() || self.network.is_some()
+                    // In a year: a membership the sources date (an undated one may hold any year,
+                    // and is listed apart by the explorer).
+                    || s.kb.memberships_of(&l.id).iter().any(|m| self.year.is_none_or(|y| m.when.dated_in(y))))
                 && self.outcome.as_ref().is_none_or(|o| s.kb.facts_of(&l.id, Property::PolicyOutcome).iter().any(|f| &f.value == o))
-                && name_matches(l.display_name(), &self.q)
-        }).map(|l| convert::locality_summary(s, l)).collect();
-        v.sort_by(|a, b| fold(&a.name).cmp(&fold(&b.name)).then(a.id.cmp(&b.id)));
-        v
+                && crate::derived::words_in(&row.folded, &self.q)
+        }).map(|row| row.summary.clone()).collect()
     }
 }
 
@@ -137,19 +137,19 @@ impl NetworkFilter {
         }
     }
 
-    /// The matching networks, sorted by name.
+    /// The matching networks, sorted by name (from the snapshot's list, [`crate::derived`]).
     pub fn apply(&self, s: &Snapshot) -> Vec<NetworkSummary> {
         let year_of = |id: &Id, p: Property| s.kb.facts_of(id, p).first().and_then(|f| PartialDate::parse(&f.value).ok()).map(|d| d.year);
-        let mut v: Vec<NetworkSummary> = s.kb.networks.iter().filter(|n| {
+        s.derived().networks.iter().filter(|row| {
+            let n = &s.kb.networks[row.at];
             let has = |p: Property, v: &str| s.kb.facts_of(&n.id, p).iter().any(|f| f.value.eq_ignore_ascii_case(v));
             self.country.as_ref().is_none_or(|c| has(Property::Country, c))
                 && self.scale.as_ref().is_none_or(|c| has(Property::Scale, c))
                 && self.origin.as_ref().is_none_or(|c| has(Property::Origin, c))
                 && self.year.is_none_or(|y| year_of(&n.id, Property::Founded).is_none_or(|a| a <= y) && year_of(&n.id, Property::Ended).is_none_or(|b| b >= y))
-                && (name_matches(&n.name, &self.q) || n.acronym.as_deref().is_some_and(|a| name_matches(a, &self.q)))
-        }).map(|n| convert::network_summary(s, n)).filter(|n| self.position.as_ref().is_none_or(|p| &n.class == p)).collect();
-        v.sort_by(|a, b| fold(&a.name).cmp(&fold(&b.name)));
-        v
+                && (crate::derived::words_in(&row.folded, &self.q) || row.folded_acronym.as_deref().is_some_and(|a| crate::derived::words_in(a, &self.q)))
+                && self.position.as_ref().is_none_or(|p| &row.summary.class == p)
+        }).map(|row| row.summary.clone()).collect()
     }
 }
 

@@ -73,7 +73,7 @@ pub fn fact(s: &Snapshot, f: &Fact) -> FactOut {
 
 /// Facts about an entity, by property then date.
 pub fn facts(s: &Snapshot, id: &Id) -> Vec<FactOut> {
-    let mut fs: Vec<&Fact> = s.kb.facts.iter().filter(|f| &f.subject == id && fact_shown(s, f)).collect();
+    let mut fs: Vec<&Fact> = s.kb.facts_about(id).into_iter().filter(|f| fact_shown(s, f)).collect();
     fs.sort_by(|a, b| a.property.cmp(&b.property).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
     fs.iter().map(|f| fact(s, f)).collect()
 }
@@ -128,7 +128,7 @@ pub fn practice(s: &Snapshot, p: &Practice) -> PracticeOut {
     PracticeOut {
         id: p.id.to_string(), title: p.title.clone(), policy_area: p.policy_area.clone(), origin: p.origin.as_ref().map(|o| eref(s, o)),
         when: when(&p.when), actors: p.actors.iter().map(|a| eref(s, a)).collect(), description: p.description.clone(),
-        adopters: s.kb.adoptions.iter().filter(|a| a.practice == p.id).map(|a| &a.locality).collect::<BTreeSet<_>>().len(),
+        adopters: s.kb.adoptions_naming(&p.id).into_iter().filter(|a| a.practice == p.id).map(|a| &a.locality).collect::<BTreeSet<_>>().len(),
         citation: cite(s, &p.citation), href: href(&p.id).unwrap_or_default(),
     }
 }
@@ -141,13 +141,13 @@ pub fn adoption(s: &Snapshot, a: &Adoption) -> AdoptionOut {
 /// A practice with its adoptions (by date, then locality), relations and citing statements.
 pub fn practice_detail(s: &Snapshot, id: &Id) -> PracticeDetail {
     let p = s.kb.practices.iter().find(|p| &p.id == id).expect("checked by path_id");
-    let mut ads: Vec<&Adoption> = s.kb.adoptions.iter().filter(|a| &a.practice == id).collect();
+    let mut ads: Vec<&Adoption> = s.kb.adoptions_naming(id).into_iter().filter(|a| &a.practice == id).collect();
     ads.sort_by(|a, b| a.from.map(|d| (d.year, d.month, d.day)).cmp(&b.from.map(|d| (d.year, d.month, d.day))).then(a.id.cmp(&b.id)));
     PracticeDetail { practice: practice(s, p), adoptions: ads.into_iter().map(|a| adoption(s, a)).collect(), relations: relations_of(s, id), citations: citations(s, id) }
 }
 
 fn relations_of(s: &Snapshot, id: &Id) -> Vec<RelationOut> {
-    s.kb.relations.iter().filter(|r| &r.subject == id || &r.object == id).map(|r| relation(s, r)).collect()
+    s.kb.relations_naming(id).into_iter().map(|r| relation(s, r)).collect()
 }
 
 fn citations(s: &Snapshot, id: &Id) -> Vec<StatementRef> {
@@ -162,23 +162,24 @@ pub fn locality_summary(s: &Snapshot, l: &Locality) -> LocalitySummary {
         id: l.id.to_string(), name: l.display_name().to_string(), kind: l.kind.to_string(), country: l.country.clone(),
         region: l.region.clone(), size_class: fact_values(s, &l.id, Property::SizeClass), anonymised: l.anonymised,
         lat: if l.anonymised { None } else { l.lat }, lon: if l.anonymised { None } else { l.lon },
-        memberships: s.kb.memberships.iter().filter(|m| m.member == l.id).count(),
+        memberships: s.kb.memberships_of(&l.id).len(),
         href: href(&l.id).unwrap_or_default(),
     }
 }
 
 /// A locality with its statements.
 pub fn locality_detail(s: &Snapshot, id: &Id) -> LocalityDetail {
-    let l = s.kb.localities.iter().find(|l| &l.id == id).expect("checked by path_id");
+    let l = s.kb.locality(id).expect("checked by path_id");
     let related = trajectory::related_localities(&s.kb, id);
-    let mut ms: Vec<&Membership> = s.kb.memberships.iter().filter(|m| related.contains(&m.member)).collect();
+    let mut ms: Vec<&Membership> = related.iter().flat_map(|r| s.kb.memberships_of(r)).collect();
     ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.network.cmp(&b.network)).then(a.id.cmp(&b.id)));
-    let mut ts: Vec<&Term> = s.kb.terms.iter().filter(|t| &t.locality == id).collect();
+    let mut ts: Vec<&Term> = s.kb.terms_at(id);
     ts.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
-    let mut ps: Vec<&Phase> = s.kb.phases.iter().filter(|p| &p.locality == id).collect();
+    let mut ps: Vec<&Phase> = s.kb.phases_of(id);
     ps.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
-    let mut es: Vec<&Event> = s.kb.events.iter().filter(|e| e.places.iter().any(|p| related.contains(p)) || e.actors.contains(id)).collect();
+    let mut es: Vec<&Event> = related.iter().flat_map(|r| s.kb.events_naming(r)).filter(|e| e.places.iter().any(|p| related.contains(p)) || e.actors.contains(id)).collect();
     es.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
+    es.dedup_by(|a, b| a.id == b.id);
     LocalityDetail {
         locality: locality_summary(s, l),
         aliases: if l.anonymised { Vec::new() } else { l.aliases.clone() },
@@ -196,7 +197,7 @@ pub fn locality_detail(s: &Snapshot, id: &Id) -> LocalityDetail {
 
 /// A network summary.
 pub fn network_summary(s: &Snapshot, n: &Network) -> NetworkSummary {
-    let members: BTreeSet<&Id> = s.kb.memberships.iter().filter(|m| m.network == n.id).map(|m| &m.member).collect();
+    let members: BTreeSet<&Id> = s.kb.memberships_in(&n.id).into_iter().map(|m| &m.member).collect();
     NetworkSummary {
         id: n.id.to_string(), name: n.name.clone(), acronym: n.acronym.clone(), kind: n.kind.to_string(),
         scale: fact_values(s, &n.id, Property::Scale), origin: fact_values(s, &n.id, Property::Origin),
@@ -226,13 +227,13 @@ pub fn assemblage_out(s: &Snapshot, id: &Id) -> AssemblageOut {
 
 /// A network with its statements, traits and assemblage.
 pub fn network_detail(s: &Snapshot, id: &Id) -> NetworkDetail {
-    let n = s.kb.networks.iter().find(|n| &n.id == id).expect("checked by path_id");
-    let mut ms: Vec<&Membership> = s.kb.memberships.iter().filter(|m| &m.network == id).collect();
+    let n = s.kb.network(id).expect("checked by path_id");
+    let mut ms: Vec<&Membership> = s.kb.memberships_in(id);
     ms.sort_by(|a, b| a.when.cmp(&b.when).then(s.name(&a.member).cmp(&s.name(&b.member))));
     let years: Vec<i32> = ms.iter().flat_map(|m| [m.when.start_year(), m.when.end_year()]).flatten().collect();
     // Running memberships are counted up to the latest year any membership statement names, not
     // only this network's (an open end must not stop the count at the last start year).
-    let horizon = s.kb.memberships.iter().flat_map(|m| [m.when.start_year(), m.when.end_year()]).flatten().max();
+    let horizon = s.membership_horizon();
     let running = ms.iter().any(|m| m.when.start_year().is_some() && m.when.end_year().is_none());
     let mut by_year = Vec::new();
     if let (Some(&a), Some(&b)) = (years.iter().min(), years.iter().max()) {
@@ -258,7 +259,7 @@ pub fn organisation_summary(o: &Organisation) -> OrganisationSummary {
 
 /// A person summary.
 pub fn person_summary(s: &Snapshot, p: &Person) -> PersonSummary {
-    let offices = s.kb.terms.iter().filter(|t| t.person == p.id).map(|t| format!("{} of {} {}", t.office, s.name(&t.locality), t.when.display())).collect();
+    let offices = s.kb.terms_of(&p.id).into_iter().map(|t| format!("{} of {} {}", t.office, s.name(&t.locality), t.when.display())).collect();
     PersonSummary { id: p.id.to_string(), name: p.name.clone(), offices, href: href(&p.id).unwrap_or_default() }
 }
 
@@ -266,19 +267,19 @@ pub fn person_summary(s: &Snapshot, p: &Person) -> PersonSummary {
 pub fn actor_detail(s: &Snapshot, id: &Id) -> ActorDetail {
     let (subtype, country, citation) = match id.kind() {
         IdKind::Organisation => {
-            let o = s.kb.organisations.iter().find(|o| &o.id == id).expect("checked");
+            let o = s.kb.organisation(id).expect("checked");
             (Some(o.kind.to_string()), o.country.clone(), cite(s, &o.citation))
         }
         _ => {
-            let p = s.kb.persons.iter().find(|p| &p.id == id).expect("checked");
+            let p = s.kb.person(id).expect("checked");
             (None, None, cite(s, &p.citation))
         }
     };
     ActorDetail {
         entity: eref(s, id), kind: id.kind().noun().to_string(), subtype, country, citation, facts: facts(s, id),
-        memberships: s.kb.memberships.iter().filter(|m| &m.member == id).map(|m| membership(s, m)).collect(),
-        terms: s.kb.terms.iter().filter(|t| &t.person == id).map(|t| term(s, t)).collect(),
-        affiliations: s.kb.affiliations.iter().filter(|a| &a.person == id || &a.organisation == id).map(|a| affiliation(s, a)).collect(),
+        memberships: s.kb.memberships_of(id).into_iter().map(|m| membership(s, m)).collect(),
+        terms: s.kb.terms_of(id).into_iter().map(|t| term(s, t)).collect(),
+        affiliations: s.kb.affiliations_naming(id).into_iter().map(|a| affiliation(s, a)).collect(),
         relations: relations_of(s, id), citations: citations(s, id),
     }
 }
@@ -382,7 +383,7 @@ pub fn countries(s: &Snapshot) -> CountryList {
         let e = get(&mut by, &l.country);
         e.localities += 1;
         if l.lat.is_some() && !l.anonymised { e.with_coordinates += 1 }
-        e.memberships += s.kb.memberships.iter().filter(|m| m.member == l.id).count();
+        e.memberships += s.kb.memberships_of(&l.id).len();
     }
     CountryList { countries: by.into_values().collect() }
 }
@@ -418,6 +419,11 @@ pub fn conflicts(s: &Snapshot) -> ConflictList {
 
 /// Counts.
 pub fn overview(s: &Snapshot) -> Overview {
+    s.derived().overview.clone()
+}
+
+/// The counts of the base, computed (once per snapshot, by [`crate::derived::Derived`]).
+pub fn overview_uncached(s: &Snapshot) -> Overview {
     Overview {
         counts: s.kb.counts().into_iter().map(|(k, v)| (k.trim_end_matches(".csv").to_string(), v)).collect(),
         statements: s.kb.statement_count(), conflicts: s.kb.conflicts().len(), version: format!("{:016x}", s.content_hash),

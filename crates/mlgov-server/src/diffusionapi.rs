@@ -66,7 +66,7 @@ impl DiffusionQuery {
 
     /// The default seed: the locality with the most memberships.
     pub fn default_seed(s: &Snapshot) -> Option<Id> {
-        s.kb.localities.iter().max_by_key(|l| (s.kb.memberships.iter().filter(|m| m.member == l.id).count(), std::cmp::Reverse(l.id.clone()))).map(|l| l.id.clone())
+        s.kb.localities.iter().max_by_key(|l| (s.kb.memberships_of(&l.id).len(), std::cmp::Reverse(l.id.clone()))).map(|l| l.id.clone())
     }
 }
 
@@ -99,7 +99,7 @@ pub fn run(s: &Snapshot, q: &DiffusionQuery) -> Result<DiffusionOut, ApiError> {
             vec![Intervention::SetAttributes { nodes, set: EnablingFactors { integration_officer: Some(true), ..EnablingFactors::default() } }]
         }
         "join_network" => {
-            let net = q.network.clone().or_else(|| s.kb.networks.iter().max_by_key(|n| s.kb.memberships.iter().filter(|m| m.network == n.id).count()).map(|n| n.id.clone()));
+            let net = q.network.clone().or_else(|| s.kb.networks.iter().max_by_key(|n| s.kb.memberships_in(&n.id).len()).map(|n| n.id.clone()));
             let Some(net) = net else { return Err(ApiError::InvalidData("no network to join".into(), vec![])) };
             notes.push(format!("{} joins {}.", s.name(&seeds[0]), s.name(&net)));
             scenario_label = format!("{} joins {}", s.name(&seeds[0]), s.name(&net));

@@ -15,6 +15,7 @@ pub mod assets;
 pub mod bulk;
 pub mod changes;
 pub mod convert;
+pub mod derived;
 pub mod diffusionapi;
 pub mod error;
 pub mod graphapi;

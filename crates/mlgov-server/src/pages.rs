@@ -815,8 +815,9 @@ async fn localities(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageRe
     });
     sec.paragraphs.push(format!("{} localities match.", meta.total));
     if let (Some(net), Some(y)) = (&f.network, f.year) {
-        let listed: std::collections::BTreeSet<&str> = s.kb.memberships.iter().filter(|m| &m.network == net && m.when.dated_in(y)).map(|m| m.member.as_str()).collect();
-        let mut undated: Vec<String> = s.kb.memberships.iter().filter(|m| &m.network == net && m.when.start_year().is_none() && !listed.contains(m.member.as_str())).map(|m| s.name(&m.member)).collect();
+        let in_net = s.kb.memberships_in(net);
+        let listed: std::collections::BTreeSet<&str> = in_net.iter().filter(|m| m.when.dated_in(y)).map(|m| m.member.as_str()).collect();
+        let mut undated: Vec<String> = in_net.iter().filter(|m| m.when.start_year().is_none() && !listed.contains(m.member.as_str())).map(|m| s.name(&m.member)).collect();
         undated.sort();
         undated.dedup();
         if !undated.is_empty() {
@@ -1221,7 +1222,7 @@ async fn network(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q
     let mut mem = section("members", match year { Some(y) => format!("Members in {y}"), None => "Members over time".to_string() });
     // The statements in force in the chosen year, by the same rule as the localities list.
     let dated: std::collections::HashSet<&str> = year
-        .map(|y| s.kb.memberships.iter().filter(|m| m.network == id && m.when.dated_in(y)).map(|m| m.id.as_str()).collect())
+        .map(|y| s.kb.memberships_in(&id).into_iter().filter(|m| m.when.dated_in(y)).map(|m| m.id.as_str()).collect())
         .unwrap_or_default();
     let in_force = |m: &crate::wire::MembershipOut, _: i32| dated.contains(m.id.as_str());
     if let Some(y) = year {
@@ -1644,7 +1645,7 @@ async fn map(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
     if mq.colour_fallback {
         page.notice = Some("Colouring by membership needs a network: choose one. Meanwhile the points are coloured by position.".into());
     }
-    let mut nets: Vec<(String, String)> = s.kb.networks.iter().filter(|n| s.kb.memberships.iter().any(|m| m.network == n.id)).map(|n| (n.id.body().to_string(), s.name(&n.id))).collect();
+    let mut nets: Vec<(String, String)> = s.kb.networks.iter().filter(|n| !s.kb.memberships_in(&n.id).is_empty()).map(|n| (n.id.body().to_string(), s.name(&n.id))).collect();
     nets.sort_by_key(|a| fold(&a.1));
     page.form = Some(Form { action: "/map".into(), label: "Choose what the map shows".into(), submit: "Show".into(), auto: true, fields: vec![
         select("network", "Network", mq.network.as_ref().map(|i| i.body()).unwrap_or(""), std::iter::once((String::new(), "all localities".to_string())).chain(nets).collect()),
@@ -1834,7 +1835,7 @@ async fn diffusion(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageRes
     let mut page = Page { title: "Diffusion what-if".into(), nav: "diffusion".into(), ..Page::default() };
     page.notice = Some("Scenario exploration, not a forecast: tie strengths are assumptions and the sources record no adoptions.".into());
     let seed_default = dq.seed.clone().or_else(|| diffusionapi::DiffusionQuery::default_seed(&s));
-    let mut locs: Vec<(String, String)> = s.kb.localities.iter().filter(|l| s.kb.memberships.iter().any(|m| m.member == l.id)).map(|l| (l.id.body().to_string(), l.display_name().to_string())).collect();
+    let mut locs: Vec<(String, String)> = s.kb.localities.iter().filter(|l| !s.kb.memberships_of(&l.id).is_empty()).map(|l| (l.id.body().to_string(), l.display_name().to_string())).collect();
     locs.sort_by_key(|a| fold(&a.1));
     let mut nets: Vec<(String, String)> = s.kb.networks.iter().map(|n| (n.id.body().to_string(), s.name(&n.id))).collect();
     nets.sort_by_key(|a| fold(&a.1));
@@ -2179,7 +2180,7 @@ async fn practices(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageRes
     }
     sec.tables.push(table("practices", "Practices, their origin and adoptions", &["practice", "policy area", "origin", "since", "adopted by", "source"],
         list.iter().map(|x| {
-            let adopters = s.kb.adoptions.iter().filter(|a| a.practice == x.id).count();
+            let adopters = s.kb.adoptions_naming(&x.id).into_iter().filter(|a| a.practice == x.id).count();
             vec![link(&x.title, Some(format!("/practices/{}", x.id.body()))), code(&x.policy_area), x.origin.as_ref().map(|o| link(s.name(o), convert::href(o))).unwrap_or_default(), n(x.when.start_year().map(|y| y.to_string()).unwrap_or_default()), n(adopters), cite_of(&s, &x.citation)]
         }).collect()));
     page.sections.push(sec);
@@ -2205,7 +2206,7 @@ async fn practice(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(
     about.links.push(link("Its statement", Some(format!("/statements/{}", x.id))));
     page.sections.push(about);
     let mut ad = section("adoptions", "Adopted by");
-    let adoptions: Vec<&mlgov_domain::Adoption> = s.kb.adoptions.iter().filter(|a| a.practice == x.id).collect();
+    let adoptions: Vec<&mlgov_domain::Adoption> = s.kb.adoptions_naming(&x.id).into_iter().filter(|a| a.practice == x.id).collect();
     if adoptions.is_empty() {
         ad.paragraphs.push("No adoption is recorded.".into());
     }

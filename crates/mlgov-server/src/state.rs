@@ -46,6 +46,8 @@ pub struct Snapshot {
     /// When this content was first served by this process (the `Last-Modified` of its responses;
     /// kept across a reload that finds the same content).
     pub loaded_at: SystemTime,
+    /// Lists and overview computed once ([`crate::derived`]).
+    derived: std::sync::OnceLock<crate::derived::Derived>,
 }
 
 /// What a snapshot read with `?as_of=` shows: the moment asked for and the change set it resolved
@@ -65,10 +67,14 @@ impl Snapshot {
     }
 
     /// Builds a snapshot from a knowledge base and the stored surveys.
-    pub fn with_surveys(kb: KnowledgeBase, surveys: crate::survey::Catalog) -> Snapshot {
+    pub fn with_surveys(mut kb: KnowledgeBase, surveys: crate::survey::Catalog) -> Snapshot {
+        // Lookups by id for every page and analysis of this snapshot (the base is read-only now).
+        kb.freeze();
         let index = kb.index();
-        let json = serde_json::to_vec(&kb).unwrap_or_default();
-        let mut content_hash = fnv1a(&json);
+        // The content hash streams the JSON serialisation through FNV-1a: no copy of the base.
+        let mut hasher = Fnv1a::default();
+        let _ = serde_json::to_writer(&mut hasher, &kb);
+        let mut content_hash = hasher.0;
         content_hash ^= fnv1a(env!("CARGO_PKG_VERSION").as_bytes()).rotate_left(17);
         content_hash ^= surveys.fingerprint().rotate_left(31);
         let surveys = surveys.with_localities(mlgov_analysis::survey::survey_localities(&kb));
@@ -83,7 +89,18 @@ impl Snapshot {
         for id in ids {
             names.insert(id.clone(), kb.display_name(id));
         }
-        Snapshot { kb, index, content_hash, names, surveys, cache: Mutex::new(HashMap::new()), as_of: None, loaded_at: SystemTime::now() }
+        Snapshot { kb, index, content_hash, names, surveys, cache: Mutex::new(HashMap::new()), as_of: None, loaded_at: SystemTime::now(), derived: std::sync::OnceLock::new() }
+    }
+
+    /// The latest year any membership statement names (the end of running memberships in counts
+    /// by year), computed once.
+    pub fn membership_horizon(&self) -> Option<i32> {
+        self.derived().membership_horizon
+    }
+
+    /// The lists and overview of this snapshot, computed on first use.
+    pub fn derived(&self) -> &crate::derived::Derived {
+        self.derived.get_or_init(|| crate::derived::Derived::build(self))
     }
 
     /// The display name of an id (public label for anonymised localities; the id when unknown).
@@ -124,6 +141,28 @@ pub fn etag(content_hash: u64, build: u64, key: &str) -> String {
     format!("\"{content_hash:016x}-{build:016x}-{:016x}\"", fnv1a(key.as_bytes()))
 }
 
+/// FNV-1a over everything written to it (a `std::io::Write` sink for serialisers).
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::io::Write for Fnv1a {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for b in buf {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// FNV-1a 64-bit hash (Fowler–Noll–Vo), O(n).
 pub fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -159,7 +198,12 @@ impl AppState {
     }
 
     fn from_snapshot(snap: Snapshot) -> AppState {
-        AppState { inner: Arc::new(RwLock::new(Arc::new(snap))), as_of: Arc::new(Mutex::new(Vec::new())), db_path: None, loaded_mtime: Arc::new(Mutex::new(None)), texts: Arc::new(crate::texts::Texts::from_env()) }
+        let snap = Arc::new(snap);
+        let warm = snap.clone();
+        std::thread::spawn(move || {
+            warm.derived();
+        });
+        AppState { inner: Arc::new(RwLock::new(snap)), as_of: Arc::new(Mutex::new(Vec::new())), db_path: None, loaded_mtime: Arc::new(Mutex::new(None)), texts: Arc::new(crate::texts::Texts::from_env()) }
     }
 
     /// Loads the knowledge base from an existing store: a SQLite file, or PostgreSQL when `db` is
@@ -243,9 +287,14 @@ impl AppState {
         snap.loaded_at = if old.content_hash == snap.content_hash { old.loaded_at } else { snap.loaded_at.max(old.loaded_at + std::time::Duration::from_secs(1)) };
         let snap = Arc::new(snap);
         match self.inner.write() {
-            Ok(mut g) => *g = snap,
-            Err(p) => *p.into_inner() = snap,
+            Ok(mut g) => *g = snap.clone(),
+            Err(p) => *p.into_inner() = snap.clone(),
         }
+        // The lists and overview are computed in the background, before the first request needs
+        // them (a request that comes first computes them itself, once).
+        std::thread::spawn(move || {
+            snap.derived();
+        });
     }
 
     /// Reloads from the database file; returns whether a database is attached.

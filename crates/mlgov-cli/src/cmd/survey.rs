@@ -95,11 +95,14 @@ Examples:
 Examples:
   mlgov survey export synthetic --out synthetic.csv
   # one answer per row, for R's tidyverse or pandas' groupby
-  mlgov survey export synthetic --out synthetic-long.csv --layout long")]
+  mlgov survey export synthetic --out synthetic-long.csv --layout long
+  # typed columns for pandas or R's arrow
+  mlgov survey export synthetic --out synthetic.parquet")]
     Export {
         /// The stored survey's name (`mlgov survey list`).
         name: String,
-        /// Output CSV file (UTF-8, comma-separated).
+        /// Output file; its extension picks the format: .csv (UTF-8, comma-separated), .parquet
+        /// (typed columns, for pandas and R) or .xlsx (a workbook with a README sheet).
         #[arg(long, short)]
         out: PathBuf,
         /// wide (one row per respondent, the stored form) or long (one answer per row).
@@ -528,13 +531,40 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
                 return Err(CliError::Data(format!("no survey named {name:?}")));
             };
             let respondents = stored.summary.respondents;
-            if long {
+            // The file's format follows its extension: .csv (default), .parquet or .xlsx.
+            let format = match mlgov_export::TableFormat::from_path(out) {
+                None | Some(mlgov_export::TableFormat::Csv) => mlgov_export::TableFormat::Csv,
+                Some(f @ (mlgov_export::TableFormat::Parquet | mlgov_export::TableFormat::Xlsx)) => f,
+                Some(mlgov_export::TableFormat::Json) => return Err(CliError::Usage(format!("{}: answers are written as .csv, .parquet or .xlsx", out.display()))),
+            };
+            let csv_bytes: Vec<u8> = if long {
                 let dec = sv::stored::decode(name, &stored.instrument_toml, &stored.localities_csv, &stored.data).map_err(|e| CliError::Data(e.to_string()))?;
-                let f = std::fs::File::create(out).map_err(|e| CliError::Usage(format!("{}: {e}", out.display())))?;
-                sv::write_long_csv(&dec.dataset, &dec.instrument, f)?;
+                let mut buf = Vec::new();
+                sv::write_long_csv(&dec.dataset, &dec.instrument, &mut buf)?;
+                buf
             } else {
-                std::fs::write(out, stored.data.as_bytes()).map_err(|e| CliError::Usage(format!("{}: {e}", out.display())))?;
-            }
+                stored.data.as_bytes().to_vec()
+            };
+            let synthetic = stored.summary.synthetic;
+            let bytes = match format {
+                mlgov_export::TableFormat::Csv => csv_bytes,
+                f => {
+                    let title = format!("{}answers of survey {name:?}, {layout} layout", if synthetic { "SYNTHETIC " } else { "" });
+                    let t = mlgov_export::csv_table(&csv_bytes, "answers", &title).map_err(|e| CliError::Data(format!("survey {name:?}: {e}")))?;
+                    if f == mlgov_export::TableFormat::Parquet {
+                        mlgov_export::parquet::parquet_bytes(&t, &[("mlgov.survey", name), ("mlgov.layout", layout), ("mlgov.synthetic", if synthetic { "true" } else { "false" })]).map_err(|e| CliError::Other(e.into()))?
+                    } else {
+                        let mut lines = vec![("Survey".to_string(), name.clone()), ("Layout".into(), layout.clone()), ("Respondents".into(), respondents.to_string())];
+                        if synthetic {
+                            lines.insert(0, ("SYNTHETIC".into(), "generated data, not answers of real people".into()));
+                        }
+                        lines.push(("Confidential".into(), "raw answers of identifiable officials: keep this file to the people the survey's consent covers".into()));
+                        let readme = mlgov_export::xlsx::ReadMe { title, lines };
+                        mlgov_export::xlsx::workbook(&[t], Some(&readme), mlgov_export::xlsx::XlsxOptions::default()).map_err(|e| CliError::Other(e.into()))?
+                    }
+                }
+            };
+            std::fs::write(out, bytes).map_err(|e| CliError::Usage(format!("{}: {e}", out.display())))?;
             let mut loc_path = None;
             if !stored.localities_csv.is_empty() {
                 let mut p = out.clone().into_os_string();
@@ -657,7 +687,17 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
                 generated_by: format!("mlgov {}", env!("CARGO_PKG_VERSION")),
             };
             progress.step(format!("drawing the report's figures and tables ({} tables)", tables.len()));
-            let files = sv::build_report_with(&tables, &l.ins, Some(&idx), &meta, super::figure::png_and_pdf)?;
+            let mut files = sv::build_report_with(&tables, &l.ins, Some(&idx), &meta, super::figure::png_and_pdf)?;
+            // Every table of the report in one workbook (report.xlsx), beside the CSV files.
+            let v_tables = serde_json::to_value(&tables)?;
+            let mut xt = mlgov_export::json_tables(&v_tables, "report");
+            xt.retain(|t| t.name != "summary");
+            let mut lines = vec![("Data".to_string(), meta.data_source.clone()), ("Respondents".into(), meta.respondents.to_string()), ("Written by".into(), meta.generated_by.clone())];
+            if l.ds.synthetic {
+                lines.insert(0, ("SYNTHETIC".into(), "these figures come from generated data, not from a real survey".into()));
+            }
+            let wb = mlgov_export::xlsx::workbook(&xt, Some(&mlgov_export::xlsx::ReadMe { title: meta.title.clone(), lines }), mlgov_export::xlsx::XlsxOptions::default()).map_err(|e| CliError::Other(e.into()))?;
+            files.push(sv::ReportFile { name: "report.xlsx".into(), bytes: wb });
             std::fs::create_dir_all(out)?;
             progress.counted(format!("writing the files into {}", out.display()), files.len() as u64);
             for f in &files {

@@ -52,8 +52,9 @@ fn graphml_and_gexf_load_in_networkx_with_the_same_counts() {
     }
     assert!(a["edge_kinds"].as_array().unwrap().iter().any(|k| k == "membership"), "{a}");
     assert_eq!(a["turin_label"], "Turin");
-    // GEXF: Turin's tie to LUDEN is one edge with its period, weight 1.
-    assert_eq!(b["luden_spells"], serde_json::json!([[1989, 2015]]), "{b}");
+    // GEXF: Turin's tie to LUDEN is one edge with its period (years as dates: the document has
+    // full dates elsewhere), weight 1.
+    assert_eq!(b["luden_spells"], serde_json::json!([["1989-01-01", "2015-12-31"]]), "{b}");
     assert_eq!(b["luden_weight"].as_f64(), Some(1.0), "{b}");
     let g = &central["graph"];
     assert_eq!(

@@ -1,0 +1,74 @@
+//! What lists and overviews need from a whole snapshot, computed once per snapshot (on first use,
+//! or by the warm-up thread started when a snapshot is swapped in) instead of per request: the
+//! summary of every locality and network, sorted as the lists show them, with their folded names,
+//! and the overview counts (conflicts included). A request filters these in memory.
+
+use mlgov_domain::{fold, Id, KnowledgeBase};
+
+use crate::convert;
+use crate::state::Snapshot;
+use crate::wire::{LocalitySummary, NetworkSummary, Overview};
+
+/// One locality of the list: its position in the base, its summary and folded name.
+pub struct LocalityRow {
+    /// Position in `kb.localities`.
+    pub at: usize,
+    /// Id.
+    pub id: Id,
+    /// The summary the list shows.
+    pub summary: LocalitySummary,
+    /// Accent-insensitive name, for sorting and `q`.
+    pub folded: String,
+}
+
+/// One network of the list.
+pub struct NetworkRow {
+    /// Position in `kb.networks`.
+    pub at: usize,
+    /// The summary the list shows.
+    pub summary: NetworkSummary,
+    /// Accent-insensitive name and acronym, for sorting and `q`.
+    pub folded: String,
+    /// Folded acronym.
+    pub folded_acronym: Option<String>,
+}
+
+/// The aggregates of one snapshot.
+pub struct Derived {
+    /// Every locality, sorted by folded name then id.
+    pub localities: Vec<LocalityRow>,
+    /// Every network, sorted by folded name.
+    pub networks: Vec<NetworkRow>,
+    /// Counts of the base.
+    pub overview: Overview,
+    /// The latest year any membership statement names.
+    pub membership_horizon: Option<i32>,
+}
+
+impl Derived {
+    /// Computes the aggregates of `s`.
+    pub fn build(s: &Snapshot) -> Derived {
+        let kb: &KnowledgeBase = &s.kb;
+        let mut localities: Vec<LocalityRow> = kb
+            .localities
+            .iter()
+            .enumerate()
+            .map(|(at, l)| LocalityRow { at, id: l.id.clone(), summary: convert::locality_summary(s, l), folded: fold(l.display_name()) })
+            .collect();
+        localities.sort_by(|a, b| a.folded.cmp(&b.folded).then(a.summary.id.cmp(&b.summary.id)));
+        let mut networks: Vec<NetworkRow> = kb
+            .networks
+            .iter()
+            .enumerate()
+            .map(|(at, n)| NetworkRow { at, summary: convert::network_summary(s, n), folded: fold(&n.name), folded_acronym: n.acronym.as_deref().map(fold) })
+            .collect();
+        networks.sort_by(|a, b| a.folded.cmp(&b.folded));
+        let membership_horizon = kb.memberships.iter().flat_map(|m| [m.when.start_year(), m.when.end_year()]).flatten().max();
+        Derived { localities, networks, overview: convert::overview_uncached(s), membership_horizon }
+    }
+}
+
+/// Whether every word of the folded query `q` is in `name` (already folded).
+pub fn words_in(folded_name: &str, q: &Option<String>) -> bool {
+    q.as_ref().is_none_or(|q| fold(q).split(' ').filter(|w| !w.is_empty()).all(|w| folded_name.contains(w)))
+}
