@@ -96,6 +96,28 @@ pub struct Table {
     pub excel_href: String,
     /// Download as an XLSX workbook (set when rendering).
     pub xlsx_href: String,
+    /// Set when rendering a table longer than [`TABLE_ROWS`]: which rows are shown and links to
+    /// the others (`rows=<table id>:<page>`); downloads always hold every row.
+    pub pager: Option<TablePager>,
+}
+
+/// Rows of a table shown on one page; longer tables are paged (`rows=<table id>:<page>`) so
+/// that no page grows with the base.
+pub const TABLE_ROWS: usize = 100;
+
+/// The paging of one long table.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct TablePager {
+    /// First and last row shown (1-based) and the total.
+    pub first: usize,
+    /// Last row shown.
+    pub last: usize,
+    /// Rows in all.
+    pub total: usize,
+    /// Previous and next pages of the table, when there are.
+    pub prev: Option<String>,
+    /// Next page.
+    pub next: Option<String>,
 }
 
 pub(crate) fn table(id: &str, caption: impl Into<String>, headers: &[&str], rows: Vec<Vec<Cell>>) -> Table {
@@ -407,8 +429,33 @@ fn render_html(snap: Option<&Snapshot>, mut page: Page, path: &str, query: Optio
         q.push(format!("format={fmt}"));
         format!("{path}?{}", q.join("&"))
     };
+    // `rows=<table id>:<page>`: which page of a long table to show.
+    let rows_q: Option<(String, usize)> = query.unwrap_or("").split('&').find_map(|kv| kv.strip_prefix("rows=")).and_then(|v| {
+        let v = crate::params::decode(v);
+        let (id, k) = v.rsplit_once(':')?;
+        Some((id.to_string(), k.parse::<usize>().ok()?.max(1)))
+    });
+    let page_link = |id: &str, k: usize| {
+        let mut q: Vec<String> = base_q.iter().filter(|p| !p.starts_with("rows=")).cloned().collect();
+        q.push(format!("rows={}", crate::params::encode(&format!("{id}:{k}"))));
+        format!("{path}?{}#{id}", q.join("&"))
+    };
     for s in &mut page.sections {
         for tb in &mut s.tables {
+            if tb.rows.len() > TABLE_ROWS {
+                let total = tb.rows.len();
+                let pages = total.div_ceil(TABLE_ROWS);
+                let k = rows_q.as_ref().filter(|(id, _)| id == &tb.id).map_or(1, |(_, k)| (*k).min(pages));
+                let first = (k - 1) * TABLE_ROWS;
+                tb.rows = tb.rows.drain(first..(first + TABLE_ROWS).min(total)).collect();
+                tb.pager = Some(TablePager {
+                    first: first + 1,
+                    last: first + tb.rows.len(),
+                    total,
+                    prev: (k > 1).then(|| page_link(&tb.id, k - 1)),
+                    next: (k < pages).then(|| page_link(&tb.id, k + 1)),
+                });
+            }
             tb.csv_href = dl(&tb.id, "csv");
             tb.json_href = dl(&tb.id, "json");
             tb.excel_href = format!("{}&bom=true", tb.csv_href);
@@ -607,6 +654,8 @@ fn download_figure(page: &Page, id: &str, format: mlgov_charts::FigureFormat, st
 
 /// Reads `figure` (a figure as svg|png|pdf), or `download` (a table), and `format`.
 fn download_param(p: &mut Params) -> Option<Download> {
+    // Which page of a long table to show (read when rendering, see `render_html`).
+    p.allow(&["rows"]);
     if let Some(id) = p.string("figure") {
         let names = mlgov_charts::FigureFormat::ALL.map(|f| f.extension());
         let format = p.choice("format", &names).and_then(|f| f.parse().ok()).unwrap_or(mlgov_charts::FigureFormat::Svg);

@@ -640,7 +640,23 @@ async fn anonymised_profiles_leave_out_empty_sections(env: Env) {
     assert!(html.matches(">None.<").count() <= 2, "not a row of None. tables");
 }
 
+async fn long_tables_are_paged_and_downloads_hold_every_row(env: Env) {
+    // A table longer than 100 rows shows 100 with links to the others; its downloads hold all.
+    let page = unescaped(env.get("/sources/schiller-et-al-2023").await.text());
+    assert!(page.contains("Rows 1–100 of 200"), "first page of the table");
+    assert!(page.contains("rows=citing%3A2#citing") || page.contains("rows=citing:2#citing"), "a link to the next rows");
+    assert_eq!(page.matches("<tr>").count() <= 100 + 40, true, "no more than a page of rows per table");
+    let second = unescaped(env.get("/sources/schiller-et-al-2023?rows=citing:2").await.text());
+    assert!(second.contains("Rows 101–200 of 200") && second.contains("previous rows"), "second page");
+    // A page past the end shows the last one; an unknown table id changes nothing.
+    assert!(unescaped(env.get("/sources/schiller-et-al-2023?rows=citing:99").await.text()).contains("Rows 101–200 of 200"));
+    assert!(unescaped(env.get("/sources/schiller-et-al-2023?rows=nothing:2").await.text()).contains("Rows 1–100 of 200"));
+    let csv = env.get("/sources/schiller-et-al-2023?rows=citing:2&download=citing&format=csv").await.text();
+    assert!(csv.lines().count() > 200, "the download holds every row: {}", csv.lines().count());
+}
+
 crate::both_backends!(
+    long_tables_are_paged_and_downloads_hold_every_row,
     anonymised_profiles_leave_out_empty_sections,
     localities_list_has_network_year_filters_facets_and_sorting,
     practices_have_pages,
