@@ -109,6 +109,8 @@ impl CollectStore for PgCollectStore {
                 Err(e) if is_unique_violation(&e) => return Err(CollectError::Conflict(format!("survey {name:?} already exists")).into()),
                 r => r?.get(0),
             };
+            // A new collected survey is listed by every server on the database.
+            mlgov_store_postgres::changes::notify(&mut tx, "collection")?;
             commit(tx)?;
             Ok(SurveyRecord { id, name: name.into(), instrument: instrument.into(), project: project.into(), created: now })
         })
@@ -170,6 +172,11 @@ impl CollectStore for PgCollectStore {
             let st = tx.prepare("INSERT INTO survey_raw_answers (survey_id, invitation_id, item, period, value) VALUES ($1, $2, $3, $4, $5)")?;
             for a in answers {
                 tx.execute(&st, &[&survey_id, &invitation_id, &a.item, &a.period, &a.value])?;
+            }
+            if submit {
+                // A submitted response enters the live figures of every server on the database
+                // (saved drafts are not analysed: no reload for them).
+                mlgov_store_postgres::changes::notify(&mut tx, "answers")?;
             }
             commit(tx)
         })

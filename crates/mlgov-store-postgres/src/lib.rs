@@ -13,6 +13,7 @@
 //! client drives its own small runtime. Do not call a [`PgStore`] from inside an async task: use
 //! `tokio::task::spawn_blocking` (as for the SQLite store, whose calls block too).
 
+pub mod changes;
 mod pg;
 pub mod reconnect;
 #[cfg(feature = "testing")]

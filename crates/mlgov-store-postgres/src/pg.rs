@@ -279,6 +279,8 @@ impl PgStore {
                 }
             }
         }
+        // Servers listening on this database reload when (and only if) this commits.
+        crate::changes::notify(&mut tx, "kb").map_err(db)?;
         // Deferred foreign keys are checked here: a dangling reference fails the whole write.
         tx.commit().map_err(|e| db_in("committing", e))?;
         Ok((info, report))
@@ -647,12 +649,20 @@ impl Store for PgStore {
             &[&s.name, &version, &s.origin.as_str(), &s.synthetic, &s.project, &s.source_file, &s.instrument_id, &s.instrument_version, &survey.instrument_toml, &survey.localities_csv, &survey.data, &s.respondents, &s.written_at],
         )
         .map_err(|e| db_in("writing the survey", e))?;
+        crate::changes::notify(&mut tx, "survey").map_err(db)?;
         tx.commit().map_err(|e| db_in("committing", e))?;
         Ok(version)
     }
 
     fn delete_survey(&mut self, name: &str) -> Result<bool, StoreError> {
-        Ok(self.client().execute("DELETE FROM survey_datasets WHERE name = $1", &[&name]).map_err(db)? > 0)
+        let mut client = self.client();
+        let mut tx = client.transaction().map_err(db)?;
+        let deleted = tx.execute("DELETE FROM survey_datasets WHERE name = $1", &[&name]).map_err(db)? > 0;
+        if deleted {
+            crate::changes::notify(&mut tx, "survey").map_err(db)?;
+        }
+        tx.commit().map_err(db)?;
+        Ok(deleted)
     }
 
     fn released_surveys(&self) -> Result<Vec<String>, StoreError> {
@@ -696,6 +706,7 @@ impl Store for PgStore {
             &[&r.survey, &r.number, &r.survey_version, &r.created_at, &r.created_by, &r.min_cell, &r.content, &r.cell_members],
         )
         .map_err(|e| db_in("writing the release", e))?;
+        crate::changes::notify(&mut tx, "release").map_err(db)?;
         tx.commit().map_err(|e| db_in("committing", e))
     }
 }

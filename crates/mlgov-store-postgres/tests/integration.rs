@@ -6,6 +6,8 @@
 //! prints a notice and passes vacuously. Each test works in its own schema
 //! (`mlgov_store_postgres::testing::TestSchema`), dropped afterwards.
 
+mod changes;
+
 use mlgov_domain::{Id, KnowledgeBase};
 use mlgov_store::{contract, Store, StoreError};
 use mlgov_store_postgres::testing::{server_url, TestSchema};
@@ -166,7 +168,9 @@ fn a_failed_import_is_invisible_to_a_concurrent_reader() {
     let schema = TestSchema::new(&base, "reader");
     let mut writer = PgStore::connect(&schema.url()).expect("writer");
     let reader = PgStore::connect(&schema.url()).expect("reader");
-    writer.insert_all(&KnowledgeBase { sources: fixture().sources.clone(), ..KnowledgeBase::default() }).expect("sources");
+    let mut sources = KnowledgeBase::default();
+    sources.sources = fixture().sources.clone();
+    writer.insert_all(&sources).expect("sources");
     let mut broken = fixture().clone();
     broken.sources.clear();
     broken.localities[0].parent = Some(Id::parse("loc:nowhere").expect("id"));
