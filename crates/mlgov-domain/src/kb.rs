@@ -57,7 +57,7 @@ pub struct KnowledgeBase {
     pub adoptions: Vec<Adoption>,
     /// Lookups by id, set by [`KnowledgeBase::freeze`] (see [`crate::index`]).
     #[serde(skip)]
-    pub(crate) frozen: crate::index::IndexCell,
+    pub frozen: crate::index::IndexCell,
 }
 
 /// A problem found by whole-base validation, attached to a record and (usually) a field.

@@ -409,9 +409,26 @@ impl Server {
         self.listener.local_addr().map_err(|source| ServeError::Io { addr: "listener".into(), source })
     }
 
-    /// Serves until the process receives Ctrl-C; reloads the store when its file changes.
+    /// Serves until the process receives Ctrl-C; reloads the store when its file changes, or —
+    /// PostgreSQL — when the database's change listener sees a change made through any server or
+    /// the CLI (`mlgov_store_postgres::changes`: a notification, or the 5 s poll; docs/deploy.md).
     pub async fn run(self) -> Result<(), ServeError> {
         let addr = self.local_addr()?.to_string();
+        // On a thread of its own (the synchronous client must not block a runtime worker), out of
+        // every request's way; stops when `run` returns.
+        let _listener = match self.state.db_path.as_deref().filter(|db| state::is_postgres(db)) {
+            Some(db) => {
+                let st = self.state.clone();
+                let on_change = move |fingerprint: &str| {
+                    if let Err(e) = st.reload_if_fingerprint(fingerprint) {
+                        eprintln!("warning: reloading after a change in the database failed: {e}");
+                    }
+                };
+                let options = mlgov_store_postgres::changes::ListenerOptions::default();
+                Some(mlgov_store_postgres::changes::Listener::spawn(&db.to_string_lossy(), options, on_change).map_err(|source| ServeError::Io { addr: addr.clone(), source })?)
+            }
+            None => None,
+        };
         let watcher = self.state.clone();
         tokio::spawn(async move {
             loop {

@@ -1716,12 +1716,22 @@ async fn graph(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult 
     let gq = graphapi::GraphQuery::parse(&mut p);
     let dl = download_param(&mut p);
     p.finish()?;
-    let g = graphapi::build(&s, &gq);
+    let focus = graphapi::focus_of(&s, &gq)?;
+    let g = graphapi::build_around(&s, &gq, focus.as_ref());
     let mut page = Page { title: "Governance graph".into(), nav: "graph".into(), entry: Some("graph"), body_class: "page-graph".into(), ..Page::default() };
     page.lead.push("Localities, networks, organisations, persons and countries tied by memberships, offices, affiliations, funding, partnerships, founding, coordination, hosting and support, as the sources state them: one tie per pair and layer, carrying its periods and statements. Node size follows the chosen centrality.".into());
     page.lead.push(format!("Shown: {}. Choose “Undated ties: kept” to add the ties no statement dates, or “all years” to follow paths that respect time.", g.description));
+    if let Some(f) = &focus {
+        let why = if gq.focus.is_none() {
+            format!("The knowledge base holds more than {} tie statements, too many to draw and rank at once: the graph shows the neighbourhood of the network with the most members. ", graphapi::FULL_GRAPH_LIMIT)
+        } else {
+            String::new()
+        };
+        page.notice = Some(format!("{why}Centred on {}: the statements naming it and those among the actors they name. Type another network, locality, organisation or person in “Centred on”.", s.name(f)));
+    }
     let yes_no = |a: &str, b: &str| vec![("false".to_string(), a.to_string()), ("true".to_string(), b.to_string())];
     page.form = Some(Form { action: "/graph".into(), label: "Filter the graph".into(), submit: "Apply".into(), auto: true, fields: vec![
+        Field { placeholder: Some("the whole base, or a network, locality, person…".into()), ..input("focus", "Centred on", "text", gq.focus.as_deref().unwrap_or_default()) },
         Field { min: Some(1900), max: Some(2100), placeholder: Some("latest year".into()), ..input("year", "Year", "number", &gq.year.map(|y| y.to_string()).unwrap_or_default()) },
         select("all_years", "Time", if gq.all_years { "true" } else { "false" }, yes_no("the year above (snapshot)", "all years, paths that respect time")),
         select("include_undated", "Undated ties", if gq.include_undated { "true" } else { "false" }, yes_no("left out", "kept, as holding every year")),
@@ -1767,8 +1777,11 @@ async fn graph(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult 
 
 /// The Turin / Saint-Étienne boundary-spanner comparison with the paper's reading beside it.
 fn spanner_section(s: &Snapshot) -> Section {
-    let full = mlgov_analysis::graph::governance_graph(&s.kb, &Default::default()).graph;
-    let c = mlgov_analysis::spanners::compare(&s.kb, &full, 2018);
+    let Some(c) = s.spanners() else {
+        let mut sec = section("spanners", "Boundary spanners: Turin and Saint-Étienne (Caponio & Clément 2020)");
+        sec.paragraphs.push("Turin and Saint-Étienne are not both in this knowledge base: the comparison with the paper cannot be made.".into());
+        return sec;
+    };
     let mut sec = section("spanners", "Boundary spanners: Turin and Saint-Étienne (Caponio & Clément 2020)");
     sec.paragraphs.push(format!("The paper's reading ({}): “{}”", c.locator, c.quote));
     sec.paragraphs.push("A boundary spanner is an actor around the city (an official, a department, an organisation tied to them) through whom public and non-public actors, and local and international ones, are connected without a direct tie of their own. Over all years a connection counts only when both ties hold at a common time.".into());

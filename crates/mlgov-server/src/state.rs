@@ -48,6 +48,8 @@ pub struct Snapshot {
     pub loaded_at: SystemTime,
     /// Lists and overview computed once ([`crate::derived`]).
     derived: std::sync::OnceLock<crate::derived::Derived>,
+    /// The boundary-spanner comparison of the explorer's graph page, computed once.
+    spanners: std::sync::OnceLock<Option<mlgov_analysis::spanners::SpannerComparison>>,
 }
 
 /// What a snapshot read with `?as_of=` shows: the moment asked for and the change set it resolved
@@ -89,13 +91,27 @@ impl Snapshot {
         for id in ids {
             names.insert(id.clone(), kb.display_name(id));
         }
-        Snapshot { kb, index, content_hash, names, surveys, cache: Mutex::new(HashMap::new()), as_of: None, loaded_at: SystemTime::now(), derived: std::sync::OnceLock::new() }
+        Snapshot { kb, index, content_hash, names, surveys, cache: Mutex::new(HashMap::new()), as_of: None, loaded_at: SystemTime::now(), derived: std::sync::OnceLock::new(), spanners: std::sync::OnceLock::new() }
     }
 
     /// The latest year any membership statement names (the end of running memberships in counts
     /// by year), computed once.
     pub fn membership_horizon(&self) -> Option<i32> {
         self.derived().membership_horizon
+    }
+
+    /// The Turin / Saint-Étienne boundary-spanner comparison (Caponio & Clément 2020) on the
+    /// whole governance graph, computed on first use; `None` when the base lacks either city.
+    pub fn spanners(&self) -> Option<&mlgov_analysis::spanners::SpannerComparison> {
+        self.spanners
+            .get_or_init(|| {
+                let both = ["loc:turin", "loc:saint-etienne"].iter().all(|i| Id::parse(i).ok().is_some_and(|id| self.kb.locality(&id).is_some()));
+                both.then(|| {
+                    let full = mlgov_analysis::graph::governance_graph(&self.kb, &Default::default()).graph;
+                    mlgov_analysis::spanners::compare(&self.kb, &full, 2018)
+                })
+            })
+            .as_ref()
     }
 
     /// The lists and overview of this snapshot, computed on first use.
@@ -187,6 +203,12 @@ pub struct AppState {
     pub db_path: Option<PathBuf>,
     /// Modification time of the database file at the last load.
     loaded_mtime: Arc<Mutex<Option<SystemTime>>>,
+    /// PostgreSQL: the database's change fingerprint read before the last load
+    /// (`mlgov_store_postgres::changes::fingerprint`), compared by [`AppState::reload_if_fingerprint`].
+    loaded_fingerprint: Arc<Mutex<Option<String>>>,
+    /// Held by a reload from start to end: reloads run one at a time, so that an older read of
+    /// the store never replaces a newer one.
+    reloading: Arc<Mutex<()>>,
     /// The sources' texts, for quoted passages in context.
     pub texts: Arc<crate::texts::Texts>,
 }
@@ -203,16 +225,19 @@ impl AppState {
         std::thread::spawn(move || {
             warm.derived();
         });
-        AppState { inner: Arc::new(RwLock::new(snap)), as_of: Arc::new(Mutex::new(Vec::new())), db_path: None, loaded_mtime: Arc::new(Mutex::new(None)), texts: Arc::new(crate::texts::Texts::from_env()) }
+        AppState { inner: Arc::new(RwLock::new(snap)), as_of: Arc::new(Mutex::new(Vec::new())), db_path: None, loaded_mtime: Arc::new(Mutex::new(None)), loaded_fingerprint: Arc::new(Mutex::new(None)), reloading: Arc::new(Mutex::new(())), texts: Arc::new(crate::texts::Texts::from_env()) }
     }
 
     /// Loads the knowledge base from an existing store: a SQLite file, or PostgreSQL when `db` is
-    /// a `postgres://` URL (then reloads happen on `POST /api/v1/reload` only).
+    /// a `postgres://` URL (then the server's change listener triggers reloads, see
+    /// [`AppState::reload_if_fingerprint`]).
     pub fn open(db: &Path) -> Result<AppState, StoreError> {
         let before = mtime(db);
+        let fingerprint = pg_fingerprint(db);
         let mut s = AppState::from_snapshot(load_store(db)?);
         s.db_path = Some(db.to_path_buf());
         *s.loaded_mtime.lock().expect("mtime lock") = before;
+        *s.loaded_fingerprint.lock().unwrap_or_else(|p| p.into_inner()) = fingerprint;
         Ok(s)
     }
 
@@ -300,13 +325,35 @@ impl AppState {
     /// Reloads from the database file; returns whether a database is attached.
     pub fn reload(&self) -> Result<bool, StoreError> {
         let Some(db) = &self.db_path else { return Ok(false) };
-        // The modification time is read before the store: a write that lands while the store is
-        // read leaves a newer time behind, and the next check reloads again (read after, it
-        // would hide that write until the next one).
+        let _one_at_a_time = self.reloading.lock().unwrap_or_else(|p| p.into_inner());
+        self.reload_from(db)?;
+        Ok(true)
+    }
+
+    /// The reload itself, under [`AppState::reloading`].
+    fn reload_from(&self, db: &Path) -> Result<(), StoreError> {
+        // The modification time (and PostgreSQL's fingerprint) is read before the store: a write
+        // that lands while the store is read leaves a newer mark behind, and the next check
+        // reloads again (read after, it would hide that write until the next one).
         let before = mtime(db);
+        let fingerprint = pg_fingerprint(db);
         self.replace_snapshot(load_store(db)?);
         self.as_of.lock().unwrap_or_else(|p| p.into_inner()).clear();
         *self.loaded_mtime.lock().expect("mtime lock") = before;
+        *self.loaded_fingerprint.lock().unwrap_or_else(|p| p.into_inner()) = fingerprint;
+        Ok(())
+    }
+
+    /// Reloads when `fingerprint` (the PostgreSQL database's, read by the server's change
+    /// listener: `mlgov_store_postgres::changes`) differs from the one read before the last load;
+    /// whether it reloaded. Runs on the listener's thread, never in a request.
+    pub fn reload_if_fingerprint(&self, fingerprint: &str) -> Result<bool, StoreError> {
+        let Some(db) = &self.db_path else { return Ok(false) };
+        let _one_at_a_time = self.reloading.lock().unwrap_or_else(|p| p.into_inner());
+        if self.loaded_fingerprint.lock().unwrap_or_else(|p| p.into_inner()).as_deref() == Some(fingerprint) {
+            return Ok(false);
+        }
+        self.reload_from(db)?;
         Ok(true)
     }
 
@@ -343,6 +390,17 @@ fn load_store(db: &Path) -> Result<Snapshot, StoreError> {
     });
     let surveys = crate::survey::Catalog::load(store.as_ref(), collected)?;
     Ok(Snapshot::with_surveys(kb, surveys))
+}
+
+/// The change fingerprint of a PostgreSQL database (None for SQLite, or when it cannot be read:
+/// then the next fingerprint the listener hands over differs and reloads).
+fn pg_fingerprint(db: &Path) -> Option<String> {
+    if !is_postgres(db) {
+        return None;
+    }
+    mlgov_store_postgres::changes::fingerprint_at(&db.to_string_lossy())
+        .map_err(|e| eprintln!("warning: reading the database's change fingerprint: {e}"))
+        .ok()
 }
 
 /// Latest modification time of the database and its WAL file.

@@ -988,6 +988,8 @@ pub struct SpellOut {
 /// The governance graph, filtered.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct GraphOut {
+    /// The actor the graph is centred on (its neighbourhood), when it is.
+    pub focus: Option<EntityRef>,
     /// Year of the snapshot (all years when absent).
     pub year: Option<i32>,
     /// `layers`, `localities` or `networks`.
