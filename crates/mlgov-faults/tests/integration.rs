@@ -1,7 +1,8 @@
 //! Security, fault-injection and soak tests of the `mlgov` binary. Every test talks to a real
 //! `mlgov serve` (or runs `mlgov import`) on loopback (127.0.0.1) only, and bounds every request,
 //! wait and loop in time. Gated tests: `MLGOV_SOAK=1` (60 s soak), `MLGOV_RUN_SCHEMATHESIS=1`
-//! (schemathesis against the OpenAPI document); the PostgreSQL test needs `MLGOV_TEST_PG_URL`.
+//! (schemathesis against the OpenAPI document); the PostgreSQL tests (restarts, two servers on one
+//! database) need `MLGOV_TEST_PG_URL`.
 
 mod integration {
     pub mod common;
@@ -10,4 +11,5 @@ mod integration {
     mod schemathesis;
     mod security;
     mod soak;
+    mod two_servers;
 }

@@ -1,7 +1,8 @@
 //! Change propagation (`mlgov_store_postgres::changes`): every write path that changes what a
 //! server shows changes the fingerprint and wakes a listener on the same schema when it commits —
-//! not when it rolls back, and not for another schema — and a listener whose connection the server
-//! ended reconnects and hands the fingerprint over again.
+//! not when it rolls back, and not for another schema —, a change made without a notification is
+//! seen by the poll, and a listener whose connection the server ended reconnects and hands the
+//! fingerprint over again.
 
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -100,5 +101,31 @@ fn a_listener_reconnects_after_the_server_ends_its_connection() {
     store.insert_all(&contract::fixture()).expect("import");
     let (fp, _) = woken(&rx, "an import after the reconnection");
     assert_eq!(fp, fingerprint_at(&schema.url()).expect("fingerprint"));
+    listener.stop();
+}
+
+#[test]
+fn the_poll_sees_a_change_made_without_a_notification() {
+    let Some(base) = server_url("the_poll_sees_a_change_made_without_a_notification") else { return };
+    let schema = TestSchema::new(&base, "poll");
+    drop(PgStore::connect(&schema.url()).expect("create the tables"));
+    let (tx, rx) = mpsc::channel();
+    let options = ListenerOptions { poll: Duration::from_millis(500), ..ListenerOptions::default() };
+    let listener = Listener::spawn(&schema.url(), options, move |fp| {
+        let _ = tx.send(fp.to_string());
+    })
+    .expect("spawn the listener");
+    let first = woken(&rx, "connecting").0;
+    // An operator's (or an older build's) change set, without NOTIFY.
+    schema.admin().batch_execute("INSERT INTO change_sets (id, recorded_at, recorded_by, kind) VALUES (1, '2026-12-06T10:00:00Z', 'psql', 'import')").expect("insert");
+    let t = Instant::now();
+    let changed = loop {
+        let fp = next(&rx, Duration::from_secs(5)).expect("the poll hands fingerprints over");
+        if fp != first {
+            break fp;
+        }
+        assert!(t.elapsed() < Duration::from_secs(5), "the poll did not see the change");
+    };
+    assert_eq!(changed, fingerprint_at(&schema.url()).expect("fingerprint"));
     listener.stop();
 }

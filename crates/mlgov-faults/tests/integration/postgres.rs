@@ -4,18 +4,24 @@
 
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use mlgov_store_postgres::testing::TestSchema;
 
 use super::common::*;
 
-/// The PostgreSQL tests share one cluster and one of them restarts it: they take turns.
-static CLUSTER: Mutex<()> = Mutex::new(());
+/// The PostgreSQL tests share one cluster and one of them restarts it: they take turns (the
+/// tests here take the cluster whole; those that only use it, `two_servers`, share it).
+static CLUSTER: RwLock<()> = RwLock::new(());
 
-fn cluster_turn() -> std::sync::MutexGuard<'static, ()> {
-    CLUSTER.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+fn cluster_turn() -> std::sync::RwLockWriteGuard<'static, ()> {
+    CLUSTER.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A share of the cluster for a test that does not restart it.
+pub(super) fn cluster_shared() -> std::sync::RwLockReadGuard<'static, ()> {
+    CLUSTER.read().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn restart_cluster(ctl: &str) -> (bool, Duration, String) {
