@@ -31,6 +31,8 @@ pub struct NetworkRow {
     pub folded: String,
     /// Folded acronym.
     pub folded_acronym: Option<String>,
+    /// Position on the sponsored (−1) ↔ militant (+1) spectrum, when the evidence places it.
+    pub position: Option<f64>,
 }
 
 /// The aggregates of one snapshot.
@@ -60,7 +62,13 @@ impl Derived {
             .networks
             .iter()
             .enumerate()
-            .map(|(at, n)| NetworkRow { at, summary: convert::network_summary(s, n), folded: fold(&n.name), folded_acronym: n.acronym.as_deref().map(fold) })
+            .map(|(at, n)| NetworkRow {
+                at,
+                summary: convert::network_summary(s, n),
+                folded: fold(&n.name),
+                folded_acronym: n.acronym.as_deref().map(fold),
+                position: mlgov_analysis::typology::network_typology(kb, &n.id).position,
+            })
             .collect();
         networks.sort_by(|a, b| a.folded.cmp(&b.folded));
         let membership_horizon = kb.memberships.iter().flat_map(|m| [m.when.start_year(), m.when.end_year()]).flatten().max();

@@ -1302,7 +1302,7 @@ async fn network(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q
     ]});
     // Its members on the map: the same widget and data as /map?network=… (open there to choose a
     // year or another colouring).
-    let v = map_view(&s, &MapQuery { network: Some(id.clone()), year: None, colour: MapColour::Network, colour_fallback: false });
+    let v = map_view(&s, &MapQuery { network: Some(id.clone()), year: None, colour: MapColour::Network, colour_fallback: false, trim_spells: s.kb.localities.len() > MAP_POINTS_LIMIT });
     let mut secs = map_sections(&v, "members-map", "Members on the map").into_iter();
     if let (Some(mut mm), Some(located)) = (secs.next(), secs.next()) {
         mm.links.push(link("Open on the full map (year, colours)", Some(format!("/map?network={}", id.body()))));
@@ -1396,7 +1396,12 @@ struct MapQuery {
     colour: MapColour,
     /// `colour=network` was asked for without a network: coloured by position instead.
     colour_fallback: bool,
+    /// Points carry only the memberships of `network` (a base larger than [`MAP_POINTS_LIMIT`]).
+    trim_spells: bool,
 }
+
+/// Localities above which the map shows one network at a time.
+const MAP_POINTS_LIMIT: usize = 2_000;
 
 /// One membership of a point's locality, as the widget's tooltip lists it.
 #[derive(Clone, Debug, Serialize)]
@@ -1521,16 +1526,26 @@ fn map_view(s: &Snapshot, q: &MapQuery) -> MapView {
     use mlgov_domain::Property;
     use std::collections::{BTreeMap, HashMap};
     let kb = &s.kb;
-    let mut typology: HashMap<&Id, (Option<f64>, String)> = HashMap::new();
-    for n in &kb.networks {
-        let t = mlgov_analysis::typology::network_typology(kb, &n.id);
-        typology.insert(&n.id, (t.position, t.class));
-    }
+    // Positions and classes of the networks, computed once per snapshot.
+    let typology: HashMap<&Id, (Option<f64>, String)> = s.derived().networks.iter().map(|r| (&kb.networks[r.at].id, (r.position, r.summary.class.clone()))).collect();
     let in_year = |m: &mlgov_domain::Membership| q.year.is_none_or(|y| m.when.contains_year(y));
-    let mut by_member: HashMap<&Id, Vec<&mlgov_domain::Membership>> = HashMap::new();
-    for m in &kb.memberships {
-        by_member.entry(&m.member).or_default().push(m);
-    }
+    // With a network, only its members are candidates; each locality's memberships by lookup.
+    let candidates: Vec<&mlgov_domain::Locality> = match &q.network {
+        Some(n) => {
+            let members: std::collections::HashSet<&Id> = kb.memberships_in(n).into_iter().map(|m| &m.member).collect();
+            kb.localities.iter().filter(|l| members.contains(&l.id)).collect()
+        }
+        None => kb.localities.iter().collect(),
+    };
+    let by_member: HashMap<&Id, Vec<&mlgov_domain::Membership>> = candidates.iter().map(|l| {
+        let mut ms = kb.memberships_of(&l.id);
+        // A large base keeps, per point, only the memberships of the network shown: the page
+        // must not grow with the base.
+        if q.trim_spells {
+            ms.retain(|m| q.network.as_ref().is_none_or(|n| &m.network == n));
+        }
+        (&l.id, ms)
+    }).collect();
     let shown = |l: &mlgov_domain::Locality| -> bool {
         let ms = by_member.get(&l.id).map(Vec::as_slice).unwrap_or(&[]);
         match (&q.network, q.colour) {
@@ -1544,7 +1559,7 @@ fn map_view(s: &Snapshot, q: &MapQuery) -> MapView {
     let mut points = Vec::new();
     let mut regions: BTreeMap<String, MapRegion> = BTreeMap::new();
     let mut countries: BTreeMap<String, MapCountry> = BTreeMap::new();
-    for l in kb.localities.iter().filter(|l| shown(l)) {
+    for l in candidates.iter().copied().filter(|l| shown(l)) {
         let c = countries.entry(l.country.clone()).or_insert_with(|| MapCountry { country: l.country.clone(), ..MapCountry::default() });
         c.localities += 1;
         let place = kb.place(&l.id);
@@ -1686,13 +1701,31 @@ async fn map(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
         None if network.is_some() => MapColour::Network,
         _ => MapColour::Position,
     };
-    let mq = MapQuery { network, year, colour, colour_fallback };
+    // A base with more localities than a map page should carry is shown network by network:
+    // the largest network unless one is chosen, each point with that network's memberships only.
+    let large = s.kb.localities.len() > MAP_POINTS_LIMIT;
+    let defaulted = large && network.is_none();
+    let network = if defaulted {
+        s.derived().networks.iter().max_by_key(|n| (n.summary.members, std::cmp::Reverse(n.summary.id.clone()))).and_then(|n| Id::parse(&n.summary.id).ok())
+    } else {
+        network
+    };
+    let colour = if defaulted && colour == MapColour::Position && !colour_fallback { MapColour::Network } else { colour };
+    let mq = MapQuery { network, year, colour, colour_fallback, trim_spells: large };
     let v = map_view(&s, &mq);
     let title = match &mq.network { Some(nid) => format!("Map: members of {}", s.name(nid)), None => "Map of localities".into() };
     let mut page = Page { title, nav: "map".into(), entry: Some("map"), body_class: "page-map".into(), ..Page::default() };
     page.lead.push("Located localities as points (coordinates from GeoNames), coloured by their networks' position on the sponsored ↔ militant spectrum, by membership of a network in a year, or by policy outcome; regions shaded by their number of anonymised localities. Everything is bundled: nothing is fetched from the network.".into());
     if mq.colour_fallback {
         page.notice = Some("Colouring by membership needs a network: choose one. Meanwhile the points are coloured by position.".into());
+    }
+    if large {
+        page.notice = Some(format!(
+            "The knowledge base holds {} localities, more than a map page carries ({MAP_POINTS_LIMIT}): the map shows {} network at a time{}, and each point lists only that network's memberships. GET /api/v1/localities.geojson gives every located locality.",
+            s.kb.localities.len(),
+            if defaulted { "one" } else { "the chosen" },
+            if defaulted { ", starting with the one with the most members; choose another above" } else { "" }
+        ));
     }
     let mut nets: Vec<(String, String)> = s.kb.networks.iter().filter(|n| !s.kb.memberships_in(&n.id).is_empty()).map(|n| (n.id.body().to_string(), s.name(&n.id))).collect();
     nets.sort_by_key(|a| fold(&a.1));
