@@ -34,7 +34,7 @@ pub(crate) fn actor_type(kb: &KnowledgeBase, id: &Id) -> &'static str {
         IdKind::Person => "persons",
         IdKind::Organisation => {
             use OrganisationKind as K;
-            match kb.organisations.iter().find(|o| &o.id == id).map(|o| o.kind) {
+            match kb.organisation(id).map(|o| o.kind) {
                 Some(K::Ngo | K::CivilSocietyGroup | K::MigrantOrganisation | K::ReligiousOrganisation | K::TradeUnion) => "civil_society",
                 Some(K::InternationalOrganisation | K::EuInstitution) => "international_organisations",
                 Some(K::NationalGovernment | K::RegionalGovernment) => "states",
@@ -56,13 +56,13 @@ pub fn assemblage(kb: &KnowledgeBase, id: &Id) -> Assemblage {
         }
     }
     let mut actors: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for m in kb.memberships.iter().filter(|m| scope.contains(&m.network)) {
+    for m in crate::lookup::gather(kb, &kb.memberships, scope.iter().copied(), |n| kb.memberships_in(n), |m| scope.contains(&m.network)) {
         if m.member.kind() == IdKind::Network {
             continue;
         }
         actors.entry(actor_type(kb, &m.member).into()).or_default().insert(kb.display_name(&m.member));
     }
-    for r in &kb.relations {
+    for r in crate::lookup::gather(kb, &kb.relations, scope.iter().copied(), |n| kb.relations_naming(n), |r| scope.contains(&r.object) || scope.contains(&r.subject)) {
         let (other, towards) = if scope.contains(&r.object) { (&r.subject, true) } else if scope.contains(&r.subject) { (&r.object, false) } else { continue };
         if other.kind() == IdKind::Network || other.kind() == IdKind::Event {
             continue;

@@ -176,13 +176,12 @@ pub fn governance_graph(kb: &KnowledgeBase, options: &GraphOptions) -> BuiltGrap
     // Persons: level from their office, else from their posts; sector from both.
     let level_of: BTreeMap<String, (Level, Sector)> = nodes.iter().map(|n| (n.id.clone(), (n.level, n.sector))).collect();
     for p in &kb.persons {
-        let office_levels: BTreeSet<Level> = kb
-            .terms
+        let terms = kb.terms_of(&p.id);
+        let office_levels: BTreeSet<Level> = terms
             .iter()
-            .filter(|t| t.person == p.id)
             .filter_map(|t| level_of.get(t.locality.as_str()).map(|x| x.0))
             .collect();
-        let posts: Vec<_> = kb.affiliations.iter().filter(|a| a.person == p.id).collect();
+        let posts: Vec<_> = kb.affiliations_naming(&p.id).into_iter().filter(|a| a.person == p.id).collect();
         let post_levels: BTreeSet<Level> = posts
             .iter()
             .filter_map(|a| level_of.get(a.organisation.as_str()).map(|x| x.0))
@@ -200,7 +199,7 @@ pub fn governance_graph(kb: &KnowledgeBase, options: &GraphOptions) -> BuiltGrap
             };
             sector == Some(Sector::Public)
         });
-        let sector = if !office_levels.is_empty() || kb.terms.iter().any(|t| t.person == p.id) || public_post || posts.is_empty() {
+        let sector = if !office_levels.is_empty() || !terms.is_empty() || public_post || posts.is_empty() {
             Sector::Public
         } else {
             Sector::NonPublic
@@ -286,14 +285,17 @@ pub fn department_locality<'a>(kb: &'a KnowledgeBase, o: &mlgov_domain::Organisa
     let mut facts = kb.facts_of(&o.id, Property::Headquarters);
     facts.sort_by(|a, b| a.id.cmp(&b.id));
     if let Some(f) = facts.first()
-        && let Some(l) = kb.localities.iter().find(|l| l.id.as_str() == f.value)
+        && let Some(l) = Id::parse(&f.value).ok().and_then(|id| kb.locality(&id))
     {
         return Some(&l.id);
     }
-    kb.localities
-        .iter()
-        .filter(|l| o.id.body().starts_with(&format!("{}-", l.id.body())))
-        .max_by_key(|l| l.id.body().len())
+    // The locality whose id body is the longest prefix of the department's, up to a `-`: looked
+    // up by each such prefix, longest first, rather than by a scan of the localities.
+    let body = o.id.body();
+    body.match_indices('-')
+        .rev()
+        .filter_map(|(at, _)| Id::parse(&format!("{}{}", IdKind::Locality.prefix(), &body[..at])).ok())
+        .find_map(|id| kb.locality(&id))
         .map(|l| &l.id)
 }
 
@@ -301,14 +303,15 @@ pub fn department_locality<'a>(kb: &'a KnowledgeBase, o: &mlgov_domain::Organisa
 /// persons affiliated to it, its municipal departments and the persons affiliated to those.
 pub fn locality_focus(kb: &KnowledgeBase, locality: &Id) -> Vec<String> {
     let mut focal: BTreeSet<String> = BTreeSet::from([locality.to_string()]);
-    focal.extend(kb.terms.iter().filter(|t| &t.locality == locality).map(|t| t.person.to_string()));
+    focal.extend(kb.terms_at(locality).into_iter().map(|t| t.person.to_string()));
     let departments: BTreeSet<&Id> =
         kb.organisations.iter().filter(|o| department_locality(kb, o) == Some(locality)).map(|o| &o.id).collect();
     focal.extend(departments.iter().map(|d| d.to_string()));
+    let at = |a: &mlgov_domain::Affiliation| &a.organisation == locality || departments.contains(&a.organisation);
     focal.extend(
-        kb.affiliations
-            .iter()
-            .filter(|a| &a.organisation == locality || departments.contains(&a.organisation))
+        crate::lookup::gather(kb, &kb.affiliations, std::iter::once(locality).chain(departments.iter().copied()), |o| kb.affiliations_naming(o), at)
+            .into_iter()
+            .filter(|a| at(a))
             .map(|a| a.person.to_string()),
     );
     focal.into_iter().collect()

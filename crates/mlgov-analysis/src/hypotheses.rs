@@ -25,6 +25,7 @@
 
 use mlgov_domain::{Event, EventKind, Id, KnowledgeBase, NetworkKind, PartialDate, Property};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// The paper's own reading of one case.
 #[derive(Clone, Debug, Serialize)]
@@ -139,7 +140,7 @@ fn founding(kb: &KnowledgeBase, id: &Id) -> (Option<i32>, &'static str) {
     if let Some(y) = kb.facts_of(id, Property::Founded).iter().filter_map(|f| PartialDate::parse(&f.value).ok()).map(|d| d.year).min() {
         return (Some(y), "founded fact");
     }
-    match kb.memberships.iter().filter(|m| &m.network == id).filter_map(|m| m.when.start_year()).min() {
+    match kb.memberships_in(id).iter().filter_map(|m| m.when.start_year()).min() {
         Some(y) => (Some(y), "earliest membership"),
         None => (None, "unknown"),
     }
@@ -171,6 +172,16 @@ fn event_label(e: &Event) -> String {
 /// H1 with a look-back window in years.
 pub fn h1(kb: &KnowledgeBase, window: i32) -> HypothesisCheck {
     let (set, excluded) = comparison_set(kb);
+    // Restrictive events by country (positions in the events table) and events by id, found once
+    // rather than by a scan of the events for every network.
+    let mut restrictive: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut event_by_id: HashMap<&Id, &Event> = HashMap::new();
+    for (i, e) in kb.events.iter().enumerate() {
+        if let Some(c) = e.country.as_deref().filter(|_| RESTRICTIVE.contains(&e.kind)) {
+            restrictive.entry(c).or_default().push(i);
+        }
+        event_by_id.entry(&e.id).or_insert(e);
+    }
     let mut rows = Vec::new();
     for n in set {
         let cs = countries(kb, &n.id);
@@ -179,15 +190,16 @@ pub fn h1(kb: &KnowledgeBase, window: i32) -> HypothesisCheck {
         let mut evidence = Vec::new();
         let condition = match f {
             Some(y) if !cs.is_empty() => {
-                evidence = kb.events.iter().filter(|e| {
-                    RESTRICTIVE.contains(&e.kind) && e.country.as_ref().is_some_and(|c| cs.contains(c)) && e.when.start_year().is_some_and(|ey| ey <= y && ey >= y - window)
-                }).map(event_label).collect();
+                let mut at: Vec<usize> = cs.iter().flat_map(|c| restrictive.get(c.as_str()).into_iter().flatten().copied()).collect();
+                at.sort_unstable();
+                at.dedup();
+                evidence = at.into_iter().map(|i| &kb.events[i]).filter(|e| e.when.start_year().is_some_and(|ey| ey <= y && ey >= y - window)).map(event_label).collect();
                 Some(!evidence.is_empty())
             }
             _ => None,
         };
         let reading = kb.facts_of(&n.id, Property::FoundingTrigger).first().copied();
-        let trigger = reading.and_then(|fct| Id::parse(&fct.value).ok()).and_then(|id| kb.events.iter().find(|e| e.id == id));
+        let trigger = reading.and_then(|fct| Id::parse(&fct.value).ok()).and_then(|id| event_by_id.get(&id).copied());
         let paper = reading.map(|fct| Reading {
             holds: true,
             detail: trigger.map(event_label).unwrap_or_else(|| fct.value.clone()),
@@ -250,12 +262,12 @@ pub fn h2(kb: &KnowledgeBase, min_cso: usize) -> HypothesisCheck {
         let class = crate::typology::network_typology(kb, &n.id).class;
         // Every civil-society organisation tied to the network, with the start of its tie.
         let mut ties: Vec<(Id, Option<i32>)> = Vec::new();
-        for m in kb.memberships.iter().filter(|m| m.network == n.id) {
+        for m in kb.memberships_in(&n.id) {
             if crate::assemblage::actor_type(kb, &m.member) == "civil_society" {
                 ties.push((m.member.clone(), m.when.start_year()));
             }
         }
-        for r in kb.relations.iter().filter(|r| r.object == n.id || r.subject == n.id) {
+        for r in kb.relations_naming(&n.id) {
             let other = if r.object == n.id { &r.subject } else { &r.object };
             if r.kind != mlgov_domain::RelationKind::Opposes && crate::assemblage::actor_type(kb, other) == "civil_society" {
                 ties.push((other.clone(), r.when.start_year()));

@@ -75,7 +75,7 @@ const SMALL_AND_MEDIUM: [&str; 3] = ["rural_area", "small_town", "medium_town"];
 pub fn group_findings(kb: &KnowledgeBase, id: &Id) -> Vec<GroupFinding> {
     let size = crate::profile::sourced_size_class(kb, id);
     let attr = |p: Property| crate::profile::sourced_attribute(kb, id, p);
-    let country = kb.localities.iter().find(|l| &l.id == id).map(|l| l.country.clone()).unwrap_or_default();
+    let country = kb.locality(id).map(|l| l.country.clone()).unwrap_or_default();
     // The sources that make statements about large cities (their "all" means their own cases),
     // found once, with each locality's size class computed once.
     let mut size_of: BTreeMap<&Id, bool> = BTreeMap::new();
@@ -172,7 +172,7 @@ use crate::profile::cite;
 use mlgov_domain::property::{parse_finding_qualifier, FindingScope, FindingTopic};
 
 fn org_kind(kb: &KnowledgeBase, id: &Id) -> Option<OrganisationKind> {
-    kb.organisations.iter().find(|o| &o.id == id).map(|o| o.kind)
+    kb.organisation(id).map(|o| o.kind)
 }
 
 fn is_cso(k: OrganisationKind) -> bool {
@@ -197,13 +197,12 @@ pub struct SurveyInput<'a> {
 
 /// Builds the learning profile of `id` as of `year`.
 pub fn profile(kb: &KnowledgeBase, id: &Id, year: i32, survey: Option<&SurveyInput>) -> LearningProfile {
-    let attrs = locality_attrs(kb);
-    let me = attrs.get(id.as_str()).cloned().unwrap_or_default();
+    let me = kb.locality(id).map(|l| crate::profile::attrs_of(kb, l)).unwrap_or_default();
     let related = crate::trajectory::related_localities(kb, id);
     let mut networks = Vec::new();
     let mut international = Vec::new();
     let mut my_networks = BTreeSet::new();
-    for m in kb.memberships.iter().filter(|m| related.contains(&m.member) && m.when.end_year().is_none_or(|e| e >= year) && m.when.start_year().is_none_or(|s| s <= year) && !(m.exit_reason.is_some() && m.when.to.is_none())) {
+    for m in crate::lookup::memberships_of_any(kb, &related).into_iter().filter(|m| m.when.end_year().is_none_or(|e| e >= year) && m.when.start_year().is_none_or(|s| s <= year) && !(m.exit_reason.is_some() && m.when.to.is_none())) {
         let scale: Vec<String> = kb.facts_of(&m.network, Property::Scale).iter().map(|f| f.value.clone()).collect();
         let item = Item { id: m.network.to_string(), name: kb.display_name(&m.network), detail: format!("{} since {}; scale {}", m.role, m.when.start_year().map(|y| y.to_string()).unwrap_or_else(|| "?".into()), if scale.is_empty() { "unknown".into() } else { scale.join("/") }), source: cite(kb, &m.citation) };
         if scale.iter().any(|s| s == "continental" || s == "global") {
@@ -221,7 +220,7 @@ pub fn profile(kb: &KnowledgeBase, id: &Id, year: i32, survey: Option<&SurveyInp
     let mut vertical = Vec::new();
     let mut horizontal = Vec::new();
     let mut tied_orgs = BTreeSet::new();
-    for r in kb.relations.iter().filter(|r| related.contains(&r.subject) || related.contains(&r.object)) {
+    for r in crate::lookup::relations_naming_any(kb, &related) {
         let other = if related.contains(&r.subject) { &r.object } else { &r.subject };
         let Some(k) = org_kind(kb, other) else { continue };
         let item = Item { id: other.to_string(), name: kb.display_name(other), detail: format!("{} ({k})", r.kind), source: cite(kb, &r.citation) };
@@ -236,13 +235,13 @@ pub fn profile(kb: &KnowledgeBase, id: &Id, year: i32, survey: Option<&SurveyInp
     let mut ngo_bridges = Vec::new();
     for o in &tied_orgs {
         let mut reach = BTreeSet::new();
-        for r in kb.relations.iter().filter(|r| (&r.subject == o || &r.object == o) && r.kind != RelationKind::Opposes) {
+        for r in kb.relations_naming(o).into_iter().filter(|r| r.kind != RelationKind::Opposes) {
             let other = if &r.subject == o { &r.object } else { &r.subject };
             if !related.contains(other) && matches!(other.kind(), IdKind::Locality | IdKind::Network) {
                 reach.insert(kb.display_name(other));
             }
         }
-        for m in kb.memberships.iter().filter(|m| &m.member == o) {
+        for m in kb.memberships_of(o) {
             reach.insert(kb.display_name(&m.network));
         }
         if !reach.is_empty() {
@@ -250,7 +249,8 @@ pub fn profile(kb: &KnowledgeBase, id: &Id, year: i32, survey: Option<&SurveyInp
         }
     }
     let mut peer_set: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for m in kb.memberships.iter().filter(|m| my_networks.contains(&m.network) && m.member.kind() == IdKind::Locality && !related.contains(&m.member) && m.when.end_year().is_none_or(|e| e >= year)) {
+    let in_my_networks = crate::lookup::gather(kb, &kb.memberships, &my_networks, |n| kb.memberships_in(n), |m| my_networks.contains(&m.network));
+    for m in in_my_networks.into_iter().filter(|m| m.member.kind() == IdKind::Locality && !related.contains(&m.member) && m.when.end_year().is_none_or(|e| e >= year)) {
         peer_set.entry(m.member.to_string()).or_default().insert(kb.display_name(&m.network));
     }
     let peer_localities = peer_set.into_iter().map(|(pid, nets)| {
@@ -453,15 +453,19 @@ pub fn peers(kb: &KnowledgeBase, id: &Id, limit: usize) -> Peers {
             return None;
         }
         let lid = Id::parse(&a.id).ok()?;
-        let practices = kb.adoptions.iter().filter(|ad| ad.locality == lid).map(|ad| kb.display_name(&ad.practice)).collect();
+        let practices = kb.adoptions_naming(&lid).into_iter().filter(|ad| ad.locality == lid).map(|ad| kb.display_name(&ad.practice)).collect();
         Some(PeerSuggestion { id: a.id.clone(), name: a.label.clone(), score, matched, practices })
     }).collect();
     ps.sort_by(|a, b| b.score.cmp(&a.score).then(b.practices.len().cmp(&a.practices.len())).then(a.id.cmp(&b.id)));
     let comparable: BTreeMap<String, u32> = ps.iter().filter(|p| p.score >= 3).map(|p| (p.id.clone(), p.score)).collect();
     let related = crate::trajectory::related_localities(kb, id);
-    let mine: BTreeSet<&Id> = kb.memberships.iter().filter(|m| related.contains(&m.member)).map(|m| &m.network).collect();
+    let mine: BTreeSet<&Id> = crate::lookup::memberships_of_any(kb, &related).into_iter().map(|m| &m.network).collect();
     let mut nets: BTreeMap<&Id, (BTreeSet<String>, u32)> = BTreeMap::new();
-    for m in kb.memberships.iter().filter(|m| !mine.contains(&m.network)) {
+    // The memberships of the comparable localities, in table order (a comparable id is a
+    // locality's, so it parses).
+    let comparable_ids: Vec<Id> = comparable.keys().filter_map(|c| Id::parse(c).ok()).collect();
+    let of_comparable = crate::lookup::gather(kb, &kb.memberships, &comparable_ids, |c| kb.memberships_of(c), |m| comparable.contains_key(m.member.as_str()));
+    for m in of_comparable.into_iter().filter(|m| !mine.contains(&m.network)) {
         if let Some(sc) = comparable.get(m.member.as_str()) {
             let e = nets.entry(&m.network).or_default();
             if e.0.insert(kb.display_name(&m.member)) {
@@ -472,7 +476,9 @@ pub fn peers(kb: &KnowledgeBase, id: &Id, limit: usize) -> Peers {
     let mut networks: Vec<NetworkSuggestion> = nets.into_iter().map(|(n, (members, score))| NetworkSuggestion { id: n.to_string(), name: kb.display_name(n), comparable_members: members.into_iter().collect(), score }).collect();
     networks.sort_by(|a, b| b.score.cmp(&a.score).then(a.id.cmp(&b.id)));
     let mut ngo: BTreeMap<&Id, BTreeSet<String>> = BTreeMap::new();
-    for r in &kb.relations {
+    // Only relations naming a comparable locality or one of its networks can reach one.
+    let reached = crate::lookup::gather(kb, &kb.relations, comparable_ids.iter().chain(mine.iter().copied()), |i| kb.relations_naming(i), |_| true);
+    for r in reached {
         for (o, other) in [(&r.subject, &r.object), (&r.object, &r.subject)] {
             if org_kind(kb, o).is_some_and(is_cso) && (comparable.contains_key(other.as_str()) || mine.contains(other)) {
                 ngo.entry(o).or_default().insert(kb.display_name(other));

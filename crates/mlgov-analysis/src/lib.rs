@@ -6,6 +6,7 @@ pub mod diffusion;
 pub mod graph;
 pub mod hypotheses;
 pub mod learning;
+mod lookup;
 pub mod places;
 pub mod profile;
 pub mod quotes;

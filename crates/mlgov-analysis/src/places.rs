@@ -81,9 +81,9 @@ pub fn located(kb: &KnowledgeBase, filter: &PlaceFilter) -> Vec<LocatedLocality>
         let Some(p) = kb.place(&l.id) else { continue };
         let (Some(lat), Some(lon)) = (p.lat, p.lon) else { continue };
         let spells: Vec<Spell> = kb
-            .memberships
-            .iter()
-            .filter(|m| m.member == l.id && filter.year.is_none_or(|y| m.when.contains_year(y)))
+            .memberships_of(&l.id)
+            .into_iter()
+            .filter(|m| filter.year.is_none_or(|y| m.when.contains_year(y)))
             .map(|m| Spell { network: m.network.to_string(), name: kb.display_name(&m.network), role: m.role.to_string(), from: m.when.start_year(), to: m.when.end_year() })
             .collect();
         if let Some(n) = &filter.network {

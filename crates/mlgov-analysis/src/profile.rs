@@ -114,24 +114,23 @@ pub fn thousands(v: u64) -> String {
 
 /// Attributes of every locality, keyed by id.
 pub fn locality_attrs(kb: &KnowledgeBase) -> BTreeMap<String, LocalityAttrs> {
-    kb.localities
-        .iter()
-        .map(|l| {
-            let a = LocalityAttrs {
-                id: l.id.to_string(),
-                label: l.display_name().to_string(),
-                country: l.country.clone(),
-                region: l.region.clone(),
-                size_class: first(kb, &l.id, Property::SizeClass),
-                typology: first(kb, &l.id, Property::Typology),
-                orientation: first(kb, &l.id, Property::PoliticalOrientation),
-                policy_outcome: first(kb, &l.id, Property::PolicyOutcome),
-                integration_officer: first(kb, &l.id, Property::IntegrationOfficer).map(|v| v == "true"),
-                anonymised: l.anonymised,
-            };
-            (l.id.to_string(), a)
-        })
-        .collect()
+    kb.localities.iter().map(|l| (l.id.to_string(), attrs_of(kb, l))).collect()
+}
+
+/// The attributes of one locality, as [`locality_attrs`] gives them.
+pub(crate) fn attrs_of(kb: &KnowledgeBase, l: &mlgov_domain::Locality) -> LocalityAttrs {
+    LocalityAttrs {
+        id: l.id.to_string(),
+        label: l.display_name().to_string(),
+        country: l.country.clone(),
+        region: l.region.clone(),
+        size_class: first(kb, &l.id, Property::SizeClass),
+        typology: first(kb, &l.id, Property::Typology),
+        orientation: first(kb, &l.id, Property::PoliticalOrientation),
+        policy_outcome: first(kb, &l.id, Property::PolicyOutcome),
+        integration_officer: first(kb, &l.id, Property::IntegrationOfficer).map(|v| v == "true"),
+        anonymised: l.anonymised,
+    }
 }
 
 #[cfg(test)]

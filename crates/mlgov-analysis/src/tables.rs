@@ -88,7 +88,7 @@ pub struct CrossTab {
 }
 
 fn from_table<'a>(kb: &'a KnowledgeBase, id: &Id, p: Property, source: &str, prefix: &str) -> Vec<&'a Fact> {
-    kb.facts.iter().filter(|f| &f.subject == id && f.property == p && f.citation.source.as_str() == source && f.citation.locator.starts_with(prefix)).collect()
+    kb.facts_about(id).into_iter().filter(|f| f.property == p && f.citation.source.as_str() == source && f.citation.locator.starts_with(prefix)).collect()
 }
 
 /// Computes a cross-tab of policy outcome (columns) by the spec's row property, each locality's
@@ -248,7 +248,7 @@ pub fn compare(kb: &KnowledgeBase, ids: &[Id], opts: &CompareOptions) -> Vec<Cit
     ids.iter()
         .map(|id| {
             let related = crate::trajectory::related_localities(kb, id);
-            let mut ms: Vec<_> = kb.memberships.iter().filter(|m| related.contains(&m.member)).filter(|m| {
+            let mut ms: Vec<_> = crate::lookup::memberships_of_any(kb, &related).into_iter().filter(|m| {
                 opts.only.as_ref().is_none_or(|(s, l)| m.citation.source.as_str() == s && m.citation.locator.starts_with(l.as_str()))
                     && (opts.roles || !m.role.is_leading())
             }).collect();
@@ -270,7 +270,7 @@ pub fn compare(kb: &KnowledgeBase, ids: &[Id], opts: &CompareOptions) -> Vec<Cit
                 source: format!("{}, {}", kb.display_name(&m.citation.source), m.citation.locator),
             }).collect();
             let mode = kb.facts_of(id, Property::EngagementMode).iter().map(|f| f.value.clone()).collect();
-            let mut terms: Vec<_> = kb.terms.iter().filter(|t| &t.locality == id && t.office == Office::Mayor).collect();
+            let mut terms: Vec<_> = kb.terms_at(id).into_iter().filter(|t| t.office == Office::Mayor).collect();
             terms.sort_by(|a, b| a.when.cmp(&b.when));
             let mayors = terms.iter().map(|t| CompareMayor {
                 name: kb.display_name(&t.person),
@@ -407,7 +407,7 @@ pub fn caponio_clement_table1(kb: &KnowledgeBase) -> Table1 {
     let at = |id: &Id| mlgov_domain::fold(title).find(&mlgov_domain::fold(&kb.display_name(id))).unwrap_or(usize::MAX);
     ids.sort_by_key(|i| at(i));
     let columns = ids.iter().map(|id| {
-        let country = kb.localities.iter().find(|l| &l.id == id).map(|l| l.country.clone()).unwrap_or_default();
+        let country = kb.locality(id).map(|l| l.country.clone()).unwrap_or_default();
         let cid = Id::parse(&format!("country:{country}")).ok();
         Table1Column {
             id: id.to_string(),

@@ -54,7 +54,7 @@ pub fn timeline(kb: &KnowledgeBase, id: &Id) -> Timeline {
     let members = related_localities(kb, id);
     let cite = |c: &mlgov_domain::Citation| format!("{}, {}", kb.display_name(&c.source), c.locator);
     let mut rows = Vec::new();
-    let mut ms: Vec<_> = kb.memberships.iter().filter(|m| members.contains(&m.member)).collect();
+    let mut ms = crate::lookup::memberships_of_any(kb, &members);
     ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.network.cmp(&b.network)).then(a.id.cmp(&b.id)));
     for m in ms {
         let who = if &m.member != id { format!(" (via {})", kb.display_name(&m.member)) } else { String::new() };
@@ -68,7 +68,7 @@ pub fn timeline(kb: &KnowledgeBase, id: &Id) -> Timeline {
             source: cite(&m.citation),
         });
     }
-    let mut ts: Vec<_> = kb.terms.iter().filter(|t| &t.locality == id).collect();
+    let mut ts = kb.terms_at(id);
     ts.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
     for t in ts {
         let portfolio = t.portfolio.as_ref().map(|p| format!(", {p}")).unwrap_or_default();
@@ -87,8 +87,8 @@ pub fn timeline(kb: &KnowledgeBase, id: &Id) -> Timeline {
     // name names the locality), over the years the statement gives.
     let place = mlgov_domain::fold(&kb.display_name(id));
     let tied = |p: &Id| {
-        kb.terms.iter().any(|t| &t.person == p && &t.locality == id)
-            || kb.affiliations.iter().any(|a| &a.person == p && kb.organisations.iter().any(|o| o.id == a.organisation && mlgov_domain::fold(&o.name).contains(&place)))
+        kb.terms_of(p).iter().any(|t| &t.locality == id)
+            || kb.affiliations_naming(p).iter().any(|a| &a.person == p && kb.organisation(&a.organisation).is_some_and(|o| mlgov_domain::fold(&o.name).contains(&place)))
     };
     let mut pros: Vec<_> = kb.facts.iter().filter(|f| f.property == mlgov_domain::Property::NetworkProfessional && f.value == "true" && tied(&f.subject)).collect();
     pros.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
@@ -103,7 +103,7 @@ pub fn timeline(kb: &KnowledgeBase, id: &Id) -> Timeline {
             source: cite(&f.citation),
         });
     }
-    let mut ps: Vec<_> = kb.phases.iter().filter(|p| &p.locality == id).collect();
+    let mut ps = kb.phases_of(id);
     ps.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
     for p in ps {
         rows.push(TimelineRow {
@@ -116,8 +116,8 @@ pub fn timeline(kb: &KnowledgeBase, id: &Id) -> Timeline {
             source: cite(&p.citation),
         });
     }
-    let country = kb.localities.iter().find(|l| &l.id == id).map(|l| l.country.clone());
-    let mut es: Vec<_> = kb.events.iter().filter(|e| e.places.iter().any(|p| members.contains(p)) || e.actors.contains(id)).collect();
+    let country = kb.locality(id).map(|l| l.country.clone());
+    let mut es: Vec<_> = crate::lookup::events_naming_any(kb, &members).into_iter().filter(|e| e.places.iter().any(|p| members.contains(p)) || e.actors.contains(id)).collect();
     es.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
     for e in es {
         rows.push(TimelineRow {
@@ -184,17 +184,17 @@ pub struct MembershipFilter {
 /// rescue at sea).
 pub fn is_migration_related(kb: &KnowledgeBase, net: &Id) -> bool {
     const ISSUES: [&str; 8] = ["integration", "diversity", "anti_discrimination", "welcoming", "undocumented_migrants", "rights", "asylum", "rescue_at_sea"];
-    let own = kb.memberships.iter().any(|m| &m.network == net && m.citation.source.as_str() == "src:caponio-clement-2020" && m.citation.locator.starts_with("Table 3"))
+    let own = kb.memberships_in(net).iter().any(|m| m.citation.source.as_str() == "src:caponio-clement-2020" && m.citation.locator.starts_with("Table 3"))
         || kb.facts_of(net, mlgov_domain::Property::Focus).iter().any(|f| f.value == "migration_specific")
         || kb.facts_of(net, mlgov_domain::Property::IssueFocus).iter().any(|f| ISSUES.contains(&f.value.as_str()));
     // A national branch or working group of a network on migration is one too (parents followed
     // a few levels up; a cycle in the data cannot loop).
     own || {
         let mut cur = net.clone();
-        (0..4).any(|_| match kb.networks.iter().find(|n| n.id == cur).and_then(|n| n.parent.clone()) {
+        (0..4).any(|_| match kb.network(&cur).and_then(|n| n.parent.clone()) {
             Some(p) if p != cur => {
                 cur = p;
-                kb.memberships.iter().any(|m| m.network == cur && m.citation.locator.starts_with("Table 3"))
+                kb.memberships_in(&cur).iter().any(|m| m.citation.locator.starts_with("Table 3"))
                     || kb.facts_of(&cur, mlgov_domain::Property::Focus).iter().any(|f| f.value == "migration_specific")
                     || kb.facts_of(&cur, mlgov_domain::Property::IssueFocus).iter().any(|f| ISSUES.contains(&f.value.as_str()))
             }
@@ -216,7 +216,7 @@ pub fn left_out(kb: &KnowledgeBase, locality: &Id, m: &mlgov_domain::Membership,
     let phase_dated = m.note.as_deref().is_some_and(|n| n.to_lowercase().contains("dated by") && n.to_lowercase().contains("phase"));
     if !filter.include_phase_dated && phase_dated && m.when.start_year().is_some() {
         let (a, b) = (m.when.start_year(), m.when.end_year());
-        let phase = kb.phases.iter().find(|p| &p.locality == locality && p.when.start_year() == a && p.when.end_year() == b).map(|p| format!(" \"{}\"", p.label)).unwrap_or_default();
+        let phase = kb.phases_of(locality).into_iter().find(|p| p.when.start_year() == a && p.when.end_year() == b).map(|p| format!(" \"{}\"", p.label)).unwrap_or_default();
         return Some(format!("{}: its years ({}) are those of the authors' phase{phase}, so counting it would confirm the phase by itself", kb.display_name(&m.network), m.when.display()));
     }
     None
@@ -225,7 +225,7 @@ pub fn left_out(kb: &KnowledgeBase, locality: &Id, m: &mlgov_domain::Membership,
 /// Year-by-year participation from the first join to `last_year`.
 pub fn yearly(kb: &KnowledgeBase, id: &Id, last_year: i32, filter: &MembershipFilter) -> Vec<YearState> {
     let members = related_localities(kb, id);
-    let ms: Vec<_> = kb.memberships.iter().filter(|m| members.contains(&m.member) && m.when.start_year().is_some() && left_out(kb, id, m, filter).is_none()).collect();
+    let ms: Vec<_> = crate::lookup::memberships_of_any(kb, &members).into_iter().filter(|m| m.when.start_year().is_some() && left_out(kb, id, m, filter).is_none()).collect();
     let Some(first) = ms.iter().filter_map(|m| m.when.start_year()).min() else { return Vec::new() };
     let mut out = Vec::new();
     for y in first..=last_year.max(first) {
@@ -324,7 +324,7 @@ pub struct PhaseComparison {
 pub fn compare_phases(kb: &KnowledgeBase, id: &Id, last_year: i32, filter: &MembershipFilter) -> PhaseComparison {
     let years = yearly(kb, id, last_year, filter);
     let computed = segment(&years);
-    let mut named: Vec<_> = kb.phases.iter().filter(|p| &p.locality == id).collect();
+    let mut named = kb.phases_of(id);
     named.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
     let named: Vec<_> = named.iter().map(|p| (p.label.clone(), p.kind.map(|k| k.to_string()).unwrap_or_default(), p.when.start_year(), p.when.end_year(), format!("{}, {}", kb.display_name(&p.citation.source), p.citation.locator))).collect();
     let (mut both, mut same) = (0usize, 0usize);
@@ -340,7 +340,7 @@ pub fn compare_phases(kb: &KnowledgeBase, id: &Id, last_year: i32, filter: &Memb
         }
     }
     let members = related_localities(kb, id);
-    let left: Vec<(String, String)> = kb.memberships.iter().filter(|m| members.contains(&m.member)).filter_map(|m| left_out(kb, id, m, filter).map(|why| (m.id.to_string(), why))).collect();
+    let left: Vec<(String, String)> = crate::lookup::memberships_of_any(kb, &members).into_iter().filter_map(|m| left_out(kb, id, m, filter).map(|why| (m.id.to_string(), why))).collect();
     let scope = format!(
         "{}{}",
         if filter.all_networks { "every network" } else { "networks on migration only (the paper's scope)" },
@@ -407,7 +407,7 @@ pub fn gantt_svg(kb: &KnowledgeBase, ids: &[Id], until: i32) -> String {
             rows.push(GanttRow { label: short(&format!("{prefix}{name}")), bars, markers: Vec::new() });
         }
         let mut mayors = Vec::new();
-        for t in kb.terms.iter().filter(|t| &t.locality == id && t.office == mlgov_domain::Office::Mayor) {
+        for t in kb.terms_at(id).into_iter().filter(|t| t.office == mlgov_domain::Office::Mayor) {
             let Some(from) = t.when.start_year() else { continue };
             let colour = match t.orientation { Some(mlgov_domain::Orientation::Progressive) => 2, Some(mlgov_domain::Orientation::Conservative) => 3, _ => 4 };
             mayors.push(GanttBar { from: from as f64, to: Some((t.when.end_year().unwrap_or(until) + 1) as f64), label: Some(kb.display_name(&t.person)), colour });

@@ -118,7 +118,7 @@ fn pole(score: f64) -> &'static str {
 }
 
 fn org_score(kb: &KnowledgeBase, id: &Id) -> Option<f64> {
-    let o = kb.organisations.iter().find(|o| &o.id == id)?;
+    let o = kb.organisation(id)?;
     use OrganisationKind as K;
     match o.kind {
         K::EuInstitution | K::InternationalOrganisation | K::NationalGovernment | K::RegionalGovernment => Some(-1.0),
@@ -154,7 +154,7 @@ pub fn network_traits(kb: &KnowledgeBase, id: &Id) -> Vec<Trait> {
         ev.push(Evidence { statement: format!("funding model: {}", f.value), score: s, id: f.id.to_string(), source: cite(&f.citation) });
     }
     if ev.is_empty() {
-        for r in kb.relations.iter().filter(|r| &r.object == id && matches!(r.kind, RelationKind::Funds | RelationKind::Sponsors)) {
+        for r in kb.relations_naming(id).into_iter().filter(|r| &r.object == id && matches!(r.kind, RelationKind::Funds | RelationKind::Sponsors)) {
             if let Some(s) = org_score(kb, &r.subject) {
                 ev.push(Evidence { statement: format!("{} {} it", kb.display_name(&r.subject), r.kind), score: s, id: r.id.to_string(), source: cite(&r.citation) });
             }
@@ -169,7 +169,7 @@ pub fn network_traits(kb: &KnowledgeBase, id: &Id) -> Vec<Trait> {
         ev.push(Evidence { statement: format!("partners: {}", f.value), score: s, id: f.id.to_string(), source: cite(&f.citation) });
     }
     if ev.is_empty() {
-        for r in kb.relations.iter().filter(|r| (&r.object == id || &r.subject == id) && matches!(r.kind, RelationKind::PartnersWith | RelationKind::Supports | RelationKind::CooperatesWith)) {
+        for r in kb.relations_naming(id).into_iter().filter(|r| matches!(r.kind, RelationKind::PartnersWith | RelationKind::Supports | RelationKind::CooperatesWith)) {
             let other = if &r.object == id { &r.subject } else { &r.object };
             if let Some(s) = org_score(kb, other) {
                 ev.push(Evidence { statement: format!("{} {} {}", kb.display_name(&r.subject), r.kind, kb.display_name(&r.object)), score: s, id: r.id.to_string(), source: cite(&r.citation) });
