@@ -414,7 +414,7 @@ pub fn mount(router: Router, auth: Auth) -> Router {
 
 /// Opens the auth store beside the knowledge base at `location` (a SQLite file path or a
 /// `postgres://` URL, see [`crate::open_store`]; in memory when `None`) and returns an [`Auth`]
-/// with the default settings.
+/// with the default settings and what the environment changes ([`crate::Config::from_env`]).
 ///
 /// # Errors
 /// [`AuthError::Database`] when the store cannot be opened.
@@ -423,7 +423,7 @@ pub fn open_at(location: Option<&str>) -> Result<Auth, AuthError> {
         Some(l) => crate::open_store(l)?,
         None => Box::new(crate::SqliteAuthStore::in_memory()?),
     };
-    Ok(Auth::new(store, crate::Config::default()))
+    Ok(Auth::new(store, crate::Config::from_env()))
 }
 
 /// A handler answering 503 with `message`, for routes whose store could not be opened.

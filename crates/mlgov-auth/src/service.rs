@@ -51,7 +51,8 @@ pub struct Config {
     /// Origins (scheme://host[:port]) accepted on state-changing requests besides the request's
     /// own `Host`.
     pub allowed_origins: Vec<String>,
-    /// Trust `X-Forwarded-For` for the client address (only behind a reverse proxy that sets it).
+    /// Trust `X-Forwarded-For` for the client address (only behind a reverse proxy that sets it;
+    /// `mlgov serve` reads [`TRUST_FORWARDED_FOR_VAR`]).
     pub trust_forwarded_for: bool,
     /// Login rate limits.
     pub limits: LimitConfig,
@@ -69,6 +70,28 @@ impl Default for Config {
             limits: LimitConfig::default(),
             password: PasswordParams::default(),
         }
+    }
+}
+
+/// The environment variable that sets [`Config::trust_forwarded_for`] for `mlgov serve`
+/// (`1`/`true`/`yes`/`on`): behind a load balancer or reverse proxy that *replaces*
+/// `X-Forwarded-For` with the client's address (docs/deploy.md).
+pub const TRUST_FORWARDED_FOR_VAR: &str = "MLGOV_TRUST_FORWARDED_FOR";
+
+impl Config {
+    /// The default settings with what the process environment changes ([`Config::with_env`]).
+    #[must_use]
+    pub fn from_env() -> Config {
+        Config::default().with_env(|k| std::env::var(k).ok())
+    }
+
+    /// These settings with what the variables `var` looks up change: [`TRUST_FORWARDED_FOR_VAR`].
+    #[must_use]
+    pub fn with_env(mut self, var: impl Fn(&str) -> Option<String>) -> Config {
+        if let Some(v) = var(TRUST_FORWARDED_FOR_VAR) {
+            self.trust_forwarded_for = matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on");
+        }
+        self
     }
 }
 
@@ -383,7 +406,19 @@ impl Auth {
 
 #[cfg(test)]
 mod tests {
-    use super::iso_time;
+    use super::{iso_time, Config, TRUST_FORWARDED_FOR_VAR};
+
+    #[test]
+    fn the_environment_may_trust_forwarded_for() {
+        let with = |v: Option<&str>| Config::default().with_env(|k| if k == TRUST_FORWARDED_FOR_VAR { v.map(str::to_string) } else { None }).trust_forwarded_for;
+        assert!(!with(None), "off by default");
+        for on in ["1", "true", "YES", " on "] {
+            assert!(with(Some(on)), "{on}");
+        }
+        for off in ["0", "false", "", "maybe"] {
+            assert!(!with(Some(off)), "{off}");
+        }
+    }
 
     #[test]
     fn iso_time_known_instants() {
