@@ -40,6 +40,16 @@ pub struct KbIndex {
     pub adoptions_by_entity: FxHashMap<Id, Vec<u32>>,
     /// Position of each locality, network, organisation, person, event, practice and source.
     pub entity: FxHashMap<Id, u32>,
+    /// Position of each membership, term, affiliation, relation, fact and phase, by a hash of
+    /// its id (no copy of a million ids; a hit is checked against the record's id).
+    statements: [FxHashMap<u64, u32>; 6],
+}
+
+fn id_hash(id: &Id) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = crate::fxhash::FxHasher::default();
+    id.as_str().hash(&mut h);
+    h.finish()
 }
 
 /// The shape of a base: length and buffer address of each table.
@@ -107,7 +117,29 @@ impl KbIndex {
         for (i, id) in ids {
             ix.entity.insert(id.clone(), i as u32);
         }
+        fn positions<'a>(ids: impl Iterator<Item = &'a Id>) -> FxHashMap<u64, u32> {
+            let mut m = FxHashMap::default();
+            for (i, id) in ids.enumerate() {
+                // On a hash collision the first keeps its place; the other is found by scanning.
+                m.entry(id_hash(id)).or_insert(i as u32);
+            }
+            m
+        }
+        ix.statements = [
+            positions(kb.memberships.iter().map(|x| &x.id)),
+            positions(kb.terms.iter().map(|x| &x.id)),
+            positions(kb.affiliations.iter().map(|x| &x.id)),
+            positions(kb.relations.iter().map(|x| &x.id)),
+            positions(kb.facts.iter().map(|x| &x.id)),
+            positions(kb.phases.iter().map(|x| &x.id)),
+        ];
         ix
+    }
+
+    /// Where the statement `id` may be in table `table` (0 memberships, 1 terms, 2 affiliations,
+    /// 3 relations, 4 facts, 5 phases); the caller checks the record's id.
+    pub fn statement_at(&self, table: usize, id: &Id) -> Option<usize> {
+        self.statements.get(table)?.get(&id_hash(id)).map(|&i| i as usize)
     }
 
     /// Whether the index was built for a base of `kb`'s shape.

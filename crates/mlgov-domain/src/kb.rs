@@ -618,6 +618,72 @@ impl KnowledgeBase {
         v.1
     }
 
+    /// The statements citing `source` in table order, skipping `offset` and keeping at most
+    /// `limit` of them, with the number there are in all: one pass, and only the window is copied
+    /// (a source cited a million times answers a page in what the pass costs).
+    pub fn citing_page(&self, source: &Id, offset: usize, limit: usize) -> (usize, Vec<(&'static str, Id, String)>) {
+        struct V<'a> {
+            source: &'a Id,
+            seen: usize,
+            offset: usize,
+            limit: usize,
+            out: Vec<(&'static str, Id, String)>,
+        }
+        impl TableVisitor for V<'_> {
+            fn table<R: Record>(&mut self, rows: &[R]) {
+                for r in rows {
+                    if let Some(c) = r.citation() {
+                        if &c.source == self.source {
+                            if self.seen >= self.offset && self.out.len() < self.limit {
+                                self.out.push((R::FILE, r.id().clone(), c.locator.clone()));
+                            }
+                            self.seen += 1;
+                        }
+                    }
+                }
+            }
+        }
+        let mut v = V { source, seen: 0, offset, limit, out: Vec::new() };
+        self.visit(&mut v);
+        (v.seen, v.out)
+    }
+
+    /// How many statements cite each source, in one pass.
+    pub fn citing_counts(&self) -> HashMap<Id, usize> {
+        struct V(HashMap<Id, usize>);
+        impl TableVisitor for V {
+            fn table<R: Record>(&mut self, rows: &[R]) {
+                for r in rows {
+                    if let Some(c) = r.citation() {
+                        *self.0.entry(c.source.clone()).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let mut v = V(HashMap::new());
+        self.visit(&mut v);
+        v.0
+    }
+
+    /// The membership, term, affiliation, relation, fact or phase with this id (by lookup when
+    /// the base is frozen).
+    pub fn statement_subject(&self, id: &Id) -> Option<Id> {
+        let ix = self.lookup();
+        let at = |table: usize| ix.and_then(|ix| ix.statement_at(table, id));
+        fn find<'a, T>(rows: &'a [T], at: Option<usize>, key: impl Fn(&T) -> &Id, id: &Id) -> Option<&'a T> {
+            at.and_then(|i| rows.get(i)).filter(|r| key(r) == id).or_else(|| rows.iter().find(|r| key(r) == id))
+        }
+        match id.kind() {
+            IdKind::Membership => find(&self.memberships, at(0), |m| &m.id, id).map(|m| m.member.clone()),
+            IdKind::Term => find(&self.terms, at(1), |t| &t.id, id).map(|t| t.locality.clone()),
+            IdKind::Affiliation => find(&self.affiliations, at(2), |a| &a.id, id).map(|a| a.person.clone()),
+            IdKind::Relation => find(&self.relations, at(3), |r| &r.id, id).map(|r| r.subject.clone()),
+            IdKind::Fact => find(&self.facts, at(4), |f| &f.id, id).map(|f| f.subject.clone()),
+            IdKind::Phase => find(&self.phases, at(5), |p| &p.id, id).map(|p| p.locality.clone()),
+            _ => None,
+        }
+    }
+
     /// Several statements by id in one pass over the tables (for a page of them).
     pub fn statements(&self, ids: &HashSet<Id>) -> HashMap<Id, StatementRecord> {
         struct V<'a>(&'a HashSet<Id>, HashMap<Id, StatementRecord>);

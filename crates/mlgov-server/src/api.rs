@@ -336,7 +336,7 @@ pub async fn list_events(State(st): State<AppState>, uri: Uri, headers: HeaderMa
     let s = st.snapshot();
     let mut es: Vec<&Event> = s.kb.events.iter().filter(|e| year.is_none_or(|y| e.when.contains_year(y)) && country.as_ref().is_none_or(|c| e.country.as_ref() == Some(c))).collect();
     es.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
-    Ok(list.respond(&uri, es.into_iter().map(|e| convert::event(&s, e)).collect(), |meta, items| EventList { meta, items }))
+    Ok(list.respond_with(&uri, es, |e| convert::event(&s, e), |meta, items| EventList { meta, items }))
 }
 
 /// Memberships with filters.
@@ -355,15 +355,23 @@ pub async fn list_memberships(State(st): State<AppState>, uri: Uri, headers: Hea
     let source = p.string("source");
     p.finish()?;
     let s = st.snapshot();
-    let mut ms: Vec<&Membership> = s.kb.memberships.iter().filter(|m| {
+    // A network or member given by id (with or without its prefix) narrows the candidates by
+    // lookup; the other filters are checked on each.
+    let by_id = |raw: &Option<String>, kind: IdKind| raw.as_ref().and_then(|n| Id::parse(n).ok().filter(|i| i.kind() == kind).or_else(|| Id::parse(&format!("{}{n}", kind.prefix())).ok()));
+    let candidates: Vec<&Membership> = match (by_id(&network, IdKind::Network), by_id(&member, IdKind::Locality).or_else(|| by_id(&member, IdKind::Organisation))) {
+        (Some(n), _) => s.kb.memberships_in(&n),
+        (None, Some(m)) => s.kb.memberships_of(&m),
+        _ => s.kb.memberships.iter().collect(),
+    };
+    let mut ms: Vec<&Membership> = candidates.into_iter().filter(|m| {
         network.as_ref().is_none_or(|n| m.network.as_str() == n || m.network.body() == n)
             && member.as_ref().is_none_or(|n| m.member.as_str() == n || m.member.body() == n)
             && year.is_none_or(|y| m.when.contains_year(y))
-            && country.as_ref().is_none_or(|c| s.kb.localities.iter().any(|l| l.id == m.member && &l.country == c))
+            && country.as_ref().is_none_or(|c| s.kb.locality(&m.member).is_some_and(|l| &l.country == c))
             && cites(&m.citation, &source)
     }).collect();
     ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
-    Ok(list.respond(&uri, ms.into_iter().map(|m| convert::membership(&s, m)).collect(), |meta, items| MembershipList { meta, items }))
+    Ok(list.respond_with(&uri, ms, |m| convert::membership(&s, m), |meta, items| MembershipList { meta, items }))
 }
 
 /// Sources with the number of statements citing each.
@@ -501,7 +509,7 @@ pub async fn list_phases(State(st): State<AppState>, uri: Uri, headers: HeaderMa
     p.finish()?;
     let mut ps: Vec<&Phase> = s.kb.phases.iter().filter(|x| locality.as_ref().is_none_or(|l| &x.locality == l)).collect();
     ps.sort_by(|a, b| a.locality.cmp(&b.locality).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
-    Ok(list.respond(&uri, ps.into_iter().map(|p| convert::phase(&s, p)).collect(), |_, phases| PhaseList { phases }))
+    Ok(list.respond_with(&uri, ps, |p| convert::phase(&s, p), |_, phases| PhaseList { phases }))
 }
 
 /// Hypotheses H1 and H2 of Lacroix, Furri & Hombert 2022.
@@ -683,7 +691,7 @@ pub async fn list_facts(State(st): State<AppState>, uri: Uri, headers: HeaderMap
             && convert::fact_shown(&s, f)
     }).collect();
     fs.sort_by(|a, b| a.subject.cmp(&b.subject).then(a.property.cmp(&b.property)).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
-    Ok(list.respond(&uri, fs.into_iter().map(|f| convert::fact(&s, f)).collect(), |meta, items| FactList { meta, items }))
+    Ok(list.respond_with(&uri, fs, |f| convert::fact(&s, f), |meta, items| FactList { meta, items }))
 }
 
 /// Office terms (mayors, deputy mayors, …) with party, orientation and source.
@@ -714,7 +722,7 @@ pub async fn list_terms(State(st): State<AppState>, uri: Uri, headers: HeaderMap
             && cites(&t.citation, &source)
     }).collect();
     ts.sort_by(|a, b| a.locality.cmp(&b.locality).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
-    Ok(list.respond(&uri, ts.into_iter().map(|t| convert::term(&s, t)).collect(), |meta, items| TermList { meta, items }))
+    Ok(list.respond_with(&uri, ts, |t| convert::term(&s, t), |meta, items| TermList { meta, items }))
 }
 
 /// Typed relations between entities (funds, sponsors, partners_with, …) with their source.
@@ -748,7 +756,7 @@ pub async fn list_relations(State(st): State<AppState>, uri: Uri, headers: Heade
             && cites(&r.citation, &source)
     }).collect();
     rs.sort_by(|a, b| a.subject.cmp(&b.subject).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
-    Ok(list.respond(&uri, rs.into_iter().map(|r| convert::relation(&s, r)).collect(), |meta, items| RelationList { meta, items }))
+    Ok(list.respond_with(&uri, rs, |r| convert::relation(&s, r), |meta, items| RelationList { meta, items }))
 }
 
 /// Affiliations of persons with organisations, localities or networks, with their source.
@@ -776,7 +784,7 @@ pub async fn list_affiliations(State(st): State<AppState>, uri: Uri, headers: He
             && cites(&a.citation, &source)
     }).collect();
     v.sort_by(|a, b| a.person.cmp(&b.person).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
-    Ok(list.respond(&uri, v.into_iter().map(|a| convert::affiliation(&s, a)).collect(), |meta, items| AffiliationList { meta, items }))
+    Ok(list.respond_with(&uri, v, |a| convert::affiliation(&s, a), |meta, items| AffiliationList { meta, items }))
 }
 
 /// Local practices (the units of policy diffusion), with origin, actors and number of adopters.
@@ -807,7 +815,7 @@ pub async fn list_practices(State(st): State<AppState>, uri: Uri, headers: Heade
             && cites(&x.citation, &source)
     }).collect();
     v.sort_by(|a, b| fold(&a.title).cmp(&fold(&b.title)).then(a.id.cmp(&b.id)));
-    Ok(list.respond(&uri, v.into_iter().map(|x| convert::practice(&s, x)).collect(), |meta, items| PracticeList { meta, items }))
+    Ok(list.respond_with(&uri, v, |x| convert::practice(&s, x), |meta, items| PracticeList { meta, items }))
 }
 
 /// One practice with who adopted it (each adoption with its source) and the statements about it.
@@ -846,5 +854,5 @@ pub async fn list_adoptions(State(st): State<AppState>, uri: Uri, headers: Heade
             && cites(&a.citation, &source)
     }).collect();
     v.sort_by(|a, b| a.practice.cmp(&b.practice).then(a.from.map(|d| (d.year, d.month, d.day)).cmp(&b.from.map(|d| (d.year, d.month, d.day)))).then(a.id.cmp(&b.id)));
-    Ok(list.respond(&uri, v.into_iter().map(|a| convert::adoption(&s, a)).collect(), |meta, items| AdoptionList { meta, items }))
+    Ok(list.respond_with(&uri, v, |a| convert::adoption(&s, a), |meta, items| AdoptionList { meta, items }))
 }

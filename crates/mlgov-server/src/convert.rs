@@ -288,21 +288,15 @@ pub fn actor_detail(s: &Snapshot, id: &Id) -> ActorDetail {
 pub fn source_summary(s: &Snapshot, src: &Source) -> SourceSummary {
     SourceSummary {
         id: src.id.to_string(), short: src.short.clone(), title: src.title.clone(), authors: src.authors.clone(), year: src.year,
-        kind: src.kind.to_string(), url: src.url.clone(), licence: src.licence.clone(), statements: s.kb.citing(&src.id).len(),
+        kind: src.kind.to_string(), url: src.url.clone(), licence: src.licence.clone(), statements: s.derived().citing.get(&src.id).copied().unwrap_or(0),
         href: href(&src.id).unwrap_or_default(),
     }
 }
 
 /// What a statement is about (its subject entity), best effort.
 fn statement_subject(s: &Snapshot, id: &Id) -> Option<Id> {
-    let kb = &s.kb;
     match id.kind() {
-        IdKind::Membership => kb.memberships.iter().find(|m| &m.id == id).map(|m| m.member.clone()),
-        IdKind::Term => kb.terms.iter().find(|t| &t.id == id).map(|t| t.locality.clone()),
-        IdKind::Affiliation => kb.affiliations.iter().find(|a| &a.id == id).map(|a| a.person.clone()),
-        IdKind::Relation => kb.relations.iter().find(|r| &r.id == id).map(|r| r.subject.clone()),
-        IdKind::Fact => kb.facts.iter().find(|f| &f.id == id).map(|f| f.subject.clone()),
-        IdKind::Phase => kb.phases.iter().find(|p| &p.id == id).map(|p| p.locality.clone()),
+        IdKind::Membership | IdKind::Term | IdKind::Affiliation | IdKind::Relation | IdKind::Fact | IdKind::Phase => s.kb.statement_subject(id),
         IdKind::Adoption => None,
         _ => Some(id.clone()),
     }
@@ -310,11 +304,18 @@ fn statement_subject(s: &Snapshot, id: &Id) -> Option<Id> {
 
 /// A source and what cites it.
 pub fn source_detail(s: &Snapshot, id: &Id) -> SourceDetail {
+    source_detail_page(s, id, 0, usize::MAX).1
+}
+
+/// [`source_detail`] with only the citing statements `offset .. offset + limit` (table order),
+/// and how many there are in all.
+pub fn source_detail_page(s: &Snapshot, id: &Id, offset: usize, limit: usize) -> (usize, SourceDetail) {
     let src = s.kb.sources.iter().find(|x| &x.id == id).expect("checked");
-    let citing = s.kb.citing(id).into_iter().map(|(f, i, l)| CitingStatement {
+    let (total, page) = s.kb.citing_page(id, offset, limit);
+    let citing = page.into_iter().map(|(f, i, l)| CitingStatement {
         table: f.trim_end_matches(".csv").to_string(), about: statement_subject(s, &i).filter(|a| s.exists(a)).map(|a| eref(s, &a)), id: i.to_string(), locator: l,
     }).collect();
-    SourceDetail { source: source_summary(s, src), citing }
+    (total, SourceDetail { source: source_summary(s, src), citing })
 }
 
 /// A locality's time line.
@@ -405,7 +406,7 @@ pub fn hypotheses_out(s: &Snapshot, window: i32, min_cso: usize) -> HypothesesOu
 
 /// Conflicts between statements.
 pub fn conflicts(s: &Snapshot) -> ConflictList {
-    let cs: Vec<ConflictOut> = s.kb.conflicts().into_iter().map(|c| ConflictOut {
+    let cs: Vec<ConflictOut> = s.derived().conflicts.iter().cloned().map(|c| ConflictOut {
         kind: c.kind,
         nature: c.nature,
         explanation: c.explanation,
@@ -423,10 +424,10 @@ pub fn overview(s: &Snapshot) -> Overview {
 }
 
 /// The counts of the base, computed (once per snapshot, by [`crate::derived::Derived`]).
-pub fn overview_uncached(s: &Snapshot) -> Overview {
+pub fn overview_uncached(s: &Snapshot, conflicts: usize) -> Overview {
     Overview {
         counts: s.kb.counts().into_iter().map(|(k, v)| (k.trim_end_matches(".csv").to_string(), v)).collect(),
-        statements: s.kb.statement_count(), conflicts: s.kb.conflicts().len(), version: format!("{:016x}", s.content_hash),
+        statements: s.kb.statement_count(), conflicts, version: format!("{:016x}", s.content_hash),
     }
 }
 

@@ -45,6 +45,10 @@ pub struct Derived {
     pub overview: Overview,
     /// The latest year any membership statement names.
     pub membership_horizon: Option<i32>,
+    /// Statements citing each source.
+    pub citing: std::collections::HashMap<Id, usize>,
+    /// Statements that disagree (the conflicts page and the overview's count).
+    pub conflicts: Vec<mlgov_domain::Conflict>,
 }
 
 impl Derived {
@@ -72,7 +76,10 @@ impl Derived {
             .collect();
         networks.sort_by(|a, b| a.folded.cmp(&b.folded));
         let membership_horizon = kb.memberships.iter().flat_map(|m| [m.when.start_year(), m.when.end_year()]).flatten().max();
-        Derived { localities, networks, overview: convert::overview_uncached(s), membership_horizon }
+        let conflicts = kb.conflicts();
+        let citing = kb.citing_counts();
+        let overview = convert::overview_uncached(s, conflicts.len());
+        Derived { localities, networks, overview, membership_horizon, citing, conflicts }
     }
 }
 

@@ -140,6 +140,23 @@ impl ListQuery {
     /// Sorts `items` (stable: equal keys keep the list's own order), then answers with a JSON page
     /// built by `body` (with a `Link` header) or with CSV of every item. `uri` is the request's,
     /// whose other parameters the links keep.
+    /// [`ListQuery::respond`] over records still to convert: a page of JSON in the stored order
+    /// converts only that page (a list of a million memberships answers in what one page costs);
+    /// CSV and sorted lists convert every record.
+    pub fn respond_with<R, T: Serialize + Default, B: Serialize>(&self, uri: &Uri, records: Vec<R>, convert: impl Fn(R) -> T, body: impl FnOnce(PageMeta, Vec<T>) -> B) -> Response {
+        if matches!(self.format, Format::Json) && self.spec.paginated && self.sort.is_none() {
+            let records: Vec<R> = if self.descending { records.into_iter().rev().collect() } else { records };
+            let (meta, page) = paginate(records, self.page, self.per_page);
+            let link = link_header(uri, &meta);
+            let mut r = Json(body(meta, page.into_iter().map(convert).collect())).into_response();
+            if let Some(l) = link {
+                r.headers_mut().insert(header::LINK, l);
+            }
+            return r;
+        }
+        self.respond(uri, records.into_iter().map(convert).collect(), body)
+    }
+
     pub fn respond<T: Serialize + Default, B: Serialize>(&self, uri: &Uri, items: Vec<T>, body: impl FnOnce(PageMeta, Vec<T>) -> B) -> Response {
         let items = match self.sort {
             Some(path) => sort_by_field(items, path, self.descending),

@@ -285,7 +285,15 @@ pub struct Field {
     pub required: bool,
 }
 
+/// Choices above which a select becomes a text field (a name or an id): a page must not carry
+/// every locality of a large base as an option.
+const SELECT_OPTIONS: usize = 300;
+
 pub(crate) fn select(name: &str, label: &str, value: &str, options: Vec<(String, String)>) -> Field {
+    if options.len() > SELECT_OPTIONS {
+        let shown = options.iter().find(|(v, _)| v == value).map(|(_, l)| l.clone()).filter(|_| !value.is_empty()).unwrap_or_else(|| value.to_string());
+        return Field { placeholder: Some(format!("a name or an id (one of {})", options.len())), ..input(name, label, "text", &shown) };
+    }
     Field { name: name.into(), label: label.into(), kind: "select".into(), value: value.into(), options: options.into_iter().map(|(value, label)| Opt { value, label }).collect(), ..Field::default() }
 }
 
@@ -1692,7 +1700,14 @@ async fn map(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
     let colour = p.choice("colour", &MapColour::ALL);
     let dl = download_param(&mut p);
     p.finish()?;
-    let network = match &net { Some(raw) => Some(convert::path_id(&s, raw, IdKind::Network)?), None => None };
+    // A network by id, or by name or acronym (the field is free text on a large base).
+    let network = match &net {
+        Some(raw) => Some(convert::path_id(&s, raw, IdKind::Network).or_else(|e| match s.index.resolve(raw, &[IdKind::Network]) {
+            mlgov_domain::Resolution::Found(id) => Ok(id),
+            _ => Err(e),
+        })?),
+        None => None,
+    };
     let colour_fallback = colour.as_deref() == Some("network") && network.is_none();
     let colour = match colour.as_deref() {
         Some("outcome") => MapColour::Outcome,
@@ -2215,7 +2230,9 @@ async fn source(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q)
     let dl = download_param(&mut p);
     p.finish()?;
     let id = convert::path_id(&s, &raw, IdKind::Source)?;
-    let d = convert::source_detail(&s, &id);
+    // Only the statements of the page asked for are read in full (a source may be cited a
+    // million times); a download takes them all.
+    let (total, d) = if dl.is_some() { convert::source_detail_page(&s, &id, 0, usize::MAX) } else { convert::source_detail_page(&s, &id, (page_no - 1) * per, per) };
     let mut page = Page { title: d.source.short.clone(), subtitle: Some(d.source.title.clone()), nav: "sources".into(), ..Page::default() };
     let mut about = section("about", "About");
     about.pairs.push(("Id".into(), t(&d.source.id)));
@@ -2225,8 +2242,8 @@ async fn source(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q)
     if let Some(l) = &d.source.licence { about.pairs.push(("Licence".into(), t(l))) }
     if let Some(u) = &d.source.url { about.pairs.push(("DOI / URL".into(), t(u))) }
     page.sections.push(about);
-    let all = d.citing;
-    let (meta, items) = if dl.is_some() { paginate(all, 1, usize::MAX / 2) } else { paginate(all, page_no, per) };
+    let items = d.citing;
+    let meta = crate::wire::PageMeta { page: if dl.is_some() { 1 } else { page_no }, per_page: per, total, pages: total.div_ceil(per).max(1) };
     let mut c = section("citing", format!("{} statements cite it", meta.total));
     let wanted: std::collections::HashSet<Id> = items.iter().filter_map(|x| Id::parse(&x.id).ok()).collect();
     let records = s.kb.statements(&wanted);
