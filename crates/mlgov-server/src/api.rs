@@ -358,10 +358,11 @@ pub async fn list_memberships(State(st): State<AppState>, uri: Uri, headers: Hea
     // A network or member given by id (with or without its prefix) narrows the candidates by
     // lookup; the other filters are checked on each.
     let by_id = |raw: &Option<String>, kind: IdKind| raw.as_ref().and_then(|n| Id::parse(n).ok().filter(|i| i.kind() == kind).or_else(|| Id::parse(&format!("{}{n}", kind.prefix())).ok()));
-    let candidates: Vec<&Membership> = match (by_id(&network, IdKind::Network), by_id(&member, IdKind::Locality).or_else(|| by_id(&member, IdKind::Organisation))) {
-        (Some(n), _) => s.kb.memberships_in(&n),
-        (None, Some(m)) => s.kb.memberships_of(&m),
-        _ => s.kb.memberships.iter().collect(),
+    let (candidates, sorted): (Vec<&Membership>, bool) = match (by_id(&network, IdKind::Network), by_id(&member, IdKind::Locality).or_else(|| by_id(&member, IdKind::Organisation))) {
+        (Some(n), _) => (s.kb.memberships_in(&n), false),
+        (None, Some(m)) => (s.kb.memberships_of(&m), false),
+        // Every membership, already in the list's order (computed once per snapshot).
+        _ => (s.derived().memberships_by_date.iter().map(|&i| &s.kb.memberships[i as usize]).collect(), true),
     };
     let mut ms: Vec<&Membership> = candidates.into_iter().filter(|m| {
         network.as_ref().is_none_or(|n| m.network.as_str() == n || m.network.body() == n)
@@ -370,7 +371,9 @@ pub async fn list_memberships(State(st): State<AppState>, uri: Uri, headers: Hea
             && country.as_ref().is_none_or(|c| s.kb.locality(&m.member).is_some_and(|l| &l.country == c))
             && cites(&m.citation, &source)
     }).collect();
-    ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
+    if !sorted {
+        ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
+    }
     Ok(list.respond_with(&uri, ms, |m| convert::membership(&s, m), |meta, items| MembershipList { meta, items }))
 }
 

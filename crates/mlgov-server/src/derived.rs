@@ -47,6 +47,8 @@ pub struct Derived {
     pub membership_horizon: Option<i32>,
     /// Statements citing each source.
     pub citing: std::collections::HashMap<Id, usize>,
+    /// Positions of the memberships in the API's order (by period, then id).
+    pub memberships_by_date: Vec<u32>,
     /// Statements that disagree (the conflicts page and the overview's count).
     pub conflicts: Vec<mlgov_domain::Conflict>,
 }
@@ -79,7 +81,12 @@ impl Derived {
         let conflicts = kb.conflicts();
         let citing = kb.citing_counts();
         let overview = convert::overview_uncached(s, conflicts.len());
-        Derived { localities, networks, overview, membership_horizon, citing, conflicts }
+        let mut memberships_by_date: Vec<u32> = (0..kb.memberships.len() as u32).collect();
+        memberships_by_date.sort_by(|&a, &b| {
+            let (a, b) = (&kb.memberships[a as usize], &kb.memberships[b as usize]);
+            a.when.cmp(&b.when).then(a.id.cmp(&b.id))
+        });
+        Derived { localities, networks, overview, membership_horizon, citing, conflicts, memberships_by_date }
     }
 }
 

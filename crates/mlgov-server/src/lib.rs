@@ -429,6 +429,11 @@ impl Server {
             }
             None => None,
         };
+        let router = mlgov_collect::http::mount_at(app(self.state.clone()), self.state.db_path.as_deref().and_then(|p| p.to_str()));
+        // Opening the accounts' and the collection's tables may have touched the SQLite file
+        // after the base was read (migrations): that is not a change of the base, and must not
+        // make the watcher read a million rows again.
+        self.state.note_current_mtime();
         let watcher = self.state.clone();
         tokio::spawn(async move {
             loop {
@@ -437,7 +442,7 @@ impl Server {
                 let _ = tokio::task::spawn_blocking(move || w.reload_if_changed()).await;
             }
         });
-        axum::serve(self.listener, mlgov_collect::http::mount_at(app(self.state.clone()), self.state.db_path.as_deref().and_then(|p| p.to_str())).into_make_service_with_connect_info::<SocketAddr>())
+        axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async { let _ = tokio::signal::ctrl_c().await; })
             .await
             .map_err(|source| ServeError::Io { addr, source })
