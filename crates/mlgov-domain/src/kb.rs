@@ -446,7 +446,14 @@ impl KnowledgeBase {
     /// entity has, not what the base holds. Any change of a table's length or buffer, `sort` or
     /// `visit_mut` falls back to scanning.
     pub fn freeze(&mut self) {
-        self.frozen = crate::index::IndexCell(Some(std::sync::Arc::new(crate::index::KbIndex::build(self))));
+        let ix = crate::index::KbIndex::build(self);
+        self.freeze_with(ix);
+    }
+
+    /// [`KnowledgeBase::freeze`] with an index built beforehand (for instance on another thread,
+    /// while the base is read for something else); an index of another shape is ignored.
+    pub fn freeze_with(&mut self, index: crate::index::KbIndex) {
+        self.frozen = crate::index::IndexCell(Some(std::sync::Arc::new(index)));
     }
 
     /// The index, when the base is frozen and unchanged since.

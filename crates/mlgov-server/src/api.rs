@@ -362,7 +362,7 @@ pub async fn list_memberships(State(st): State<AppState>, uri: Uri, headers: Hea
         (Some(n), _) => (s.kb.memberships_in(&n), false),
         (None, Some(m)) => (s.kb.memberships_of(&m), false),
         // Every membership, already in the list's order (computed once per snapshot).
-        _ => (s.derived().memberships_by_date.iter().map(|&i| &s.kb.memberships[i as usize]).collect(), true),
+        _ => (s.derived().memberships_by_date(&s).iter().map(|&i| &s.kb.memberships[i as usize]).collect(), true),
     };
     let mut ms: Vec<&Membership> = candidates.into_iter().filter(|m| {
         network.as_ref().is_none_or(|n| m.network.as_str() == n || m.network.body() == n)

@@ -41,20 +41,21 @@ pub struct Derived {
     pub localities: Vec<LocalityRow>,
     /// Every network, sorted by folded name.
     pub networks: Vec<NetworkRow>,
-    /// Counts of the base.
-    pub overview: Overview,
     /// The latest year any membership statement names.
     pub membership_horizon: Option<i32>,
     /// Statements citing each source.
     pub citing: std::collections::HashMap<Id, usize>,
-    /// Positions of the memberships in the API's order (by period, then id).
-    pub memberships_by_date: Vec<u32>,
-    /// Statements that disagree (the conflicts page and the overview's count).
-    pub conflicts: Vec<mlgov_domain::Conflict>,
+    /// Statements that disagree (the conflicts page and the overview's count), on first use.
+    conflicts: std::sync::OnceLock<Vec<mlgov_domain::Conflict>>,
+    /// Counts of the base, on first use (after the conflicts).
+    overview: std::sync::OnceLock<Overview>,
+    /// Positions of the memberships in the API's order (by period, then id), on first use.
+    memberships_by_date: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl Derived {
-    /// Computes the aggregates of `s`.
+    /// Computes the lists of `s`; the conflicts, the overview and the memberships' order are
+    /// computed on first use (the warm-up thread asks for them right after, in that order).
     pub fn build(s: &Snapshot) -> Derived {
         let kb: &KnowledgeBase = &s.kb;
         let mut localities: Vec<LocalityRow> = kb
@@ -78,15 +79,36 @@ impl Derived {
             .collect();
         networks.sort_by(|a, b| a.folded.cmp(&b.folded));
         let membership_horizon = kb.memberships.iter().flat_map(|m| [m.when.start_year(), m.when.end_year()]).flatten().max();
-        let conflicts = kb.conflicts();
         let citing = kb.citing_counts();
-        let overview = convert::overview_uncached(s, conflicts.len());
-        let mut memberships_by_date: Vec<u32> = (0..kb.memberships.len() as u32).collect();
-        memberships_by_date.sort_by(|&a, &b| {
-            let (a, b) = (&kb.memberships[a as usize], &kb.memberships[b as usize]);
-            a.when.cmp(&b.when).then(a.id.cmp(&b.id))
-        });
-        Derived { localities, networks, overview, membership_horizon, citing, conflicts, memberships_by_date }
+        Derived { localities, networks, membership_horizon, citing, conflicts: Default::default(), overview: Default::default(), memberships_by_date: Default::default() }
+    }
+
+    /// The statements that disagree.
+    pub fn conflicts(&self, s: &Snapshot) -> &[mlgov_domain::Conflict] {
+        self.conflicts.get_or_init(|| s.kb.conflicts())
+    }
+
+    /// Counts of the base (conflicts included).
+    pub fn overview(&self, s: &Snapshot) -> &Overview {
+        self.overview.get_or_init(|| convert::overview_uncached(s, self.conflicts(s).len()))
+    }
+
+    /// Positions of the memberships by period, then id.
+    pub fn memberships_by_date(&self, s: &Snapshot) -> &[u32] {
+        self.memberships_by_date.get_or_init(|| {
+            let kb = &s.kb;
+            // The order of `Interval::cmp` (first day of the start, last day of the end; unknown
+            // first), its keys read once per membership, then the id.
+            let mut keyed: Vec<_> = kb.memberships.iter().enumerate().map(|(i, m)| ((m.when.from.map(|d| d.first_day()), m.when.to.map(|d| d.last_day())), i as u32)).collect();
+            keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| kb.memberships[a.1 as usize].id.cmp(&kb.memberships[b.1 as usize].id)));
+            keyed.into_iter().map(|k| k.1).collect()
+        })
+    }
+
+    /// Computes everything that is computed on first use (the warm-up thread).
+    pub fn warm(&self, s: &Snapshot) {
+        self.overview(s);
+        self.memberships_by_date(s);
     }
 }
 

@@ -70,13 +70,20 @@ impl Snapshot {
 
     /// Builds a snapshot from a knowledge base and the stored surveys.
     pub fn with_surveys(mut kb: KnowledgeBase, surveys: crate::survey::Catalog) -> Snapshot {
-        // Lookups by id for every page and analysis of this snapshot (the base is read-only now).
-        kb.freeze();
+        // Lookups by id for every page and analysis of this snapshot (the base is read-only now),
+        // built while another thread hashes the content: the content hash streams the JSON
+        // serialisation through FNV-1a (no copy of the base).
+        let (lookups, mut content_hash) = std::thread::scope(|sc| {
+            let hash = sc.spawn(|| {
+                let mut hasher = Fnv1a::default();
+                let _ = serde_json::to_writer(&mut hasher, &kb);
+                hasher.0
+            });
+            let lookups = mlgov_domain::index::KbIndex::build(&kb);
+            (lookups, hash.join().expect("hashing the base"))
+        });
+        kb.freeze_with(lookups);
         let index = kb.index();
-        // The content hash streams the JSON serialisation through FNV-1a: no copy of the base.
-        let mut hasher = Fnv1a::default();
-        let _ = serde_json::to_writer(&mut hasher, &kb);
-        let mut content_hash = hasher.0;
         content_hash ^= fnv1a(env!("CARGO_PKG_VERSION").as_bytes()).rotate_left(17);
         content_hash ^= surveys.fingerprint().rotate_left(31);
         let surveys = surveys.with_localities(mlgov_analysis::survey::survey_localities(&kb));
@@ -240,7 +247,7 @@ impl AppState {
         let snap = Arc::new(snap);
         let warm = snap.clone();
         std::thread::spawn(move || {
-            warm.derived();
+            warm.derived().warm(&warm);
             release_free_memory();
         });
         AppState { inner: Arc::new(RwLock::new(snap)), as_of: Arc::new(Mutex::new(Vec::new())), db_path: None, loaded_mtime: Arc::new(Mutex::new(None)), loaded_fingerprint: Arc::new(Mutex::new(None)), reloading: Arc::new(Mutex::new(())), texts: Arc::new(crate::texts::Texts::from_env()) }
@@ -336,7 +343,7 @@ impl AppState {
         // The lists and overview are computed in the background, before the first request needs
         // them (a request that comes first computes them itself, once).
         std::thread::spawn(move || {
-            snap.derived();
+            snap.derived().warm(&snap);
             release_free_memory();
         });
     }
