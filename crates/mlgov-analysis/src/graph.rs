@@ -112,15 +112,8 @@ fn dated(e: EdgeSpec, when: &mlgov_domain::Interval) -> EdgeSpec {
     let Some((f, t)) = interval(when) else { return e };
     let day = |d: &Option<mlgov_domain::PartialDate>, end: bool| {
         d.map(|d| {
-            let m = d.month.unwrap_or(if end { 12 } else { 1 });
-            let last = match m {
-                2 if (d.year % 4 == 0 && d.year % 100 != 0) || d.year % 400 == 0 => 29,
-                2 => 28,
-                4 | 6 | 9 | 11 => 30,
-                _ => 31,
-            };
-            let day = d.day.unwrap_or(if end { last } else { 1 });
-            format!("{:04}-{m:02}-{day:02}", d.year)
+            let (y, m, day) = if end { d.last_day() } else { d.first_day() };
+            format!("{y:04}-{m:02}-{day:02}")
         })
     };
     let precise = [when.from, when.to].iter().flatten().any(|d| d.month.is_some());

@@ -24,34 +24,16 @@ use parquet::file::properties::WriterProperties;
 use crate::table::Table;
 use crate::ExportError;
 
-/// Days since 1970-01-01 of a civil date (proleptic Gregorian; H. Hinnant's algorithm).
-pub fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe as u32 * 365 + yoe as u32 / 4 - yoe as u32 / 100 + doy;
-    era * 146_097 + doe as i32 - 719_468
-}
-
-fn days_in_month(y: i32, m: u32) -> u32 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
 /// The first (or, with `end`, the last) day of a partial date, in days since 1970-01-01, and its
 /// precision word.
 pub fn date_days(d: &PartialDate, end: bool) -> (i32, &'static str) {
-    match (d.month, d.day) {
-        (Some(m), Some(day)) => (days_from_civil(d.year, m as u32, day as u32), "day"),
-        (Some(m), None) => (days_from_civil(d.year, m as u32, if end { days_in_month(d.year, m as u32) } else { 1 }), "month"),
-        _ => (if end { days_from_civil(d.year, 12, 31) } else { days_from_civil(d.year, 1, 1) }, "year"),
-    }
+    let (y, m, day) = if end { d.last_day() } else { d.first_day() };
+    let precision = match (d.month, d.day) {
+        (Some(_), Some(_)) => "day",
+        (Some(_), None) => "month",
+        _ => "year",
+    };
+    (mlgov_domain::date::days_from_civil(i64::from(y), u32::from(m), u32::from(day)) as i32, precision)
 }
 
 fn opt<'a>(s: &&'a str) -> Option<&'a str> {
@@ -181,14 +163,14 @@ pub fn parquet_bytes(t: &Table, metadata: &[(&str, &str)]) -> Result<Vec<u8>, Ex
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mlgov_domain::date::days_from_civil;
 
     #[test]
-    fn civil_days_match_known_dates() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
+    fn partial_dates_become_their_first_or_last_day() {
         assert_eq!(days_from_civil(2000, 3, 1), 11_017);
-        assert_eq!(days_from_civil(1969, 12, 31), -1);
         let d = PartialDate::parse("2016-02").unwrap();
-        assert_eq!(date_days(&d, true), (days_from_civil(2016, 2, 29), "month"));
-        assert_eq!(date_days(&PartialDate::parse("2015").unwrap(), true), (days_from_civil(2015, 12, 31), "year"));
+        assert_eq!(date_days(&d, true), (days_from_civil(2016, 2, 29) as i32, "month"));
+        assert_eq!(date_days(&d, false), (days_from_civil(2016, 2, 1) as i32, "month"));
+        assert_eq!(date_days(&PartialDate::parse("2015").unwrap(), true), (days_from_civil(2015, 12, 31) as i32, "year"));
     }
 }

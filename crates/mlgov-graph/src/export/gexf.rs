@@ -195,47 +195,27 @@ fn has_bound(interval: Option<Interval>) -> bool {
     interval.is_some_and(|i| i.from.is_some() || i.to.is_some())
 }
 
-/// The time unit of a document: years (`timeformat="integer"`), or days written as ISO dates
-/// (`timeformat="date"`) when some statement gives a month or a day. Spells are [`Interval`]s in
-/// that unit (days since 1970-01-01 for dates).
+/// The time unit of a document: years (`timeformat="integer"`), or dates (`timeformat="date"`)
+/// when some statement gives a month or a day. Spells are [`Interval`]s in that unit: a year, or a
+/// date as the number `yyyymmdd` (ordered like the date; no calendar arithmetic needed — spells
+/// that touch across a month's end stay two, which readers treat alike).
 struct Clock {
     dates: bool,
     /// The latest time the data name, in the unit (the end of a running spell in `<spells>`).
     horizon: Option<i32>,
 }
 
-fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = (y - era * 400) as u32;
-    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-    era * 146_097 + (yoe * 365 + yoe / 4 - yoe / 100 + doy) as i32 - 719_468
-}
-
-fn civil_from_days(z: i32) -> (i32, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = (z - era * 146_097) as u32;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe as i32 + era * 400 + i32::from(m <= 2), m, d)
-}
-
-fn iso_days(s: &str) -> Option<i32> {
+/// `2015-03-01` as 20150301.
+fn date_number(s: &str) -> Option<i32> {
     let mut it = s.split('-');
-    let y = it.next()?.parse().ok()?;
-    let m = it.next()?.parse().ok()?;
-    let d = it.next()?.parse().ok()?;
-    Some(days_from_civil(y, m, d))
+    let (y, m, d): (i32, i32, i32) = (it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?);
+    Some(y * 10_000 + m * 100 + d)
 }
 
 impl Clock {
     fn of(graph: &GovernanceGraph) -> Clock {
         let dates = graph.edges().iter().any(|e| e.statements.iter().any(|s| s.dates.as_ref().is_some_and(|d| d.precise)));
-        let horizon = if dates { graph.horizon.map(|y| days_from_civil(y, 12, 31)) } else { graph.horizon };
+        let horizon = if dates { graph.horizon.map(|y| y * 10_000 + 1231) } else { graph.horizon };
         Clock { dates, horizon }
     }
 
@@ -244,7 +224,7 @@ impl Clock {
         if !self.dates {
             return i;
         }
-        Interval { from: i.from.map(|y| days_from_civil(y, 1, 1)), to: i.to.map(|y| days_from_civil(y, 12, 31)) }
+        Interval { from: i.from.map(|y| y * 10_000 + 101), to: i.to.map(|y| y * 10_000 + 1231) }
     }
 
     fn edge_spells(&self, e: &crate::model::Edge) -> Vec<Interval> {
@@ -258,8 +238,8 @@ impl Clock {
                 let years = self.years(s.interval?);
                 let days = s.dates.as_ref();
                 Some(Interval {
-                    from: days.and_then(|d| d.from.as_deref()).and_then(iso_days).or(years.from),
-                    to: days.and_then(|d| d.to.as_deref()).and_then(iso_days).or(years.to),
+                    from: days.and_then(|d| d.from.as_deref()).and_then(date_number).or(years.from),
+                    to: days.and_then(|d| d.to.as_deref()).and_then(date_number).or(years.to),
                 })
             })
             .collect();
@@ -293,8 +273,7 @@ impl Clock {
 
     fn fmt(&self, t: i32) -> String {
         if self.dates {
-            let (y, m, d) = civil_from_days(t);
-            format!("{y:04}-{m:02}-{d:02}")
+            format!("{:04}-{:02}-{:02}", t / 10_000, t / 100 % 100, t % 100)
         } else {
             t.to_string()
         }
