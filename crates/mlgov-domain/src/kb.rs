@@ -359,12 +359,17 @@ impl KnowledgeBase {
                 });
             }
         }
-        let mut mem: BTreeMap<(String, String, String), Vec<&Membership>> = BTreeMap::new();
-        for m in &self.memberships {
-            mem.entry((m.member.to_string(), m.network.to_string(), m.role.to_string())).or_default().push(m);
+        // Memberships grouped by (member, network, role) in that order of the keys, each group in
+        // table order (a stable sort of references: no key is copied, a million memberships
+        // group in a fraction of a second).
+        fn key(m: &Membership) -> (&str, &str, &'static str) {
+            (m.member.as_str(), m.network.as_str(), crate::vocab::Vocabulary::as_str(&m.role))
         }
-        for ((member, network, role), ms) in mem {
-            let involved = disagreeing(&ms, |a, b| a.citation != b.citation && a.when != b.when && a.when.overlaps(&b.when));
+        let mut sorted: Vec<&Membership> = self.memberships.iter().collect();
+        sorted.sort_by(|a, b| key(a).cmp(&key(b)));
+        for ms in sorted.chunk_by(|a, b| key(a) == key(b)).filter(|g| g.len() > 1) {
+            let (member, network, role) = (ms[0].member.to_string(), ms[0].network.to_string(), ms[0].role.to_string());
+            let involved = disagreeing(ms, |a, b| a.citation != b.citation && a.when != b.when && a.when.overlaps(&b.when));
             if !involved.is_empty() {
                 out.push(Conflict {
                     kind: "membership".into(),

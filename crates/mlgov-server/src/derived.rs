@@ -45,8 +45,8 @@ pub struct Derived {
     pub membership_horizon: Option<i32>,
     /// Statements citing each source.
     pub citing: std::collections::HashMap<Id, usize>,
-    /// Statements that disagree (the conflicts page and the overview's count), on first use.
-    conflicts: std::sync::OnceLock<Vec<mlgov_domain::Conflict>>,
+    /// Statements that disagree (the conflicts page and the overview's count).
+    conflicts: Vec<mlgov_domain::Conflict>,
     /// Counts of the base, on first use (after the conflicts).
     overview: std::sync::OnceLock<Overview>,
     /// Positions of the memberships in the API's order (by period, then id), on first use.
@@ -54,9 +54,20 @@ pub struct Derived {
 }
 
 impl Derived {
-    /// Computes the lists of `s`; the conflicts, the overview and the memberships' order are
-    /// computed on first use (the warm-up thread asks for them right after, in that order).
+    /// Computes the lists and the conflicts of `s`; the overview and the memberships' order are
+    /// computed on first use (the warm-up thread asks for them right after).
     pub fn build(s: &Snapshot) -> Derived {
+        let kb: &KnowledgeBase = &s.kb;
+        // The conflicts take longest: another thread finds them while this one builds the lists.
+        std::thread::scope(|sc| {
+            let conflicts = sc.spawn(|| kb.conflicts());
+            let mut d = Derived::lists(s);
+            d.conflicts = conflicts.join().expect("finding the conflicts");
+            d
+        })
+    }
+
+    fn lists(s: &Snapshot) -> Derived {
         let kb: &KnowledgeBase = &s.kb;
         let mut localities: Vec<LocalityRow> = kb
             .localities
@@ -80,12 +91,12 @@ impl Derived {
         networks.sort_by(|a, b| a.folded.cmp(&b.folded));
         let membership_horizon = kb.memberships.iter().flat_map(|m| [m.when.start_year(), m.when.end_year()]).flatten().max();
         let citing = kb.citing_counts();
-        Derived { localities, networks, membership_horizon, citing, conflicts: Default::default(), overview: Default::default(), memberships_by_date: Default::default() }
+        Derived { localities, networks, membership_horizon, citing, conflicts: Vec::new(), overview: Default::default(), memberships_by_date: Default::default() }
     }
 
     /// The statements that disagree.
-    pub fn conflicts(&self, s: &Snapshot) -> &[mlgov_domain::Conflict] {
-        self.conflicts.get_or_init(|| s.kb.conflicts())
+    pub fn conflicts(&self, _s: &Snapshot) -> &[mlgov_domain::Conflict] {
+        &self.conflicts
     }
 
     /// Counts of the base (conflicts included).
