@@ -406,7 +406,7 @@ pub fn hypotheses_out(s: &Snapshot, window: i32, min_cso: usize) -> HypothesesOu
 
 /// Conflicts between statements.
 pub fn conflicts(s: &Snapshot) -> ConflictList {
-    let cs: Vec<ConflictOut> = s.derived().conflicts(s).iter().cloned().map(|c| ConflictOut {
+    let cs: Vec<ConflictOut> = s.derived().conflicts().iter().cloned().map(|c| ConflictOut {
         kind: c.kind,
         nature: c.nature,
         explanation: c.explanation,

@@ -13,8 +13,6 @@ use crate::wire::{LocalitySummary, NetworkSummary, Overview};
 pub struct LocalityRow {
     /// Position in `kb.localities`.
     pub at: usize,
-    /// Id.
-    pub id: Id,
     /// The summary the list shows.
     pub summary: LocalitySummary,
     /// Accent-insensitive name, for sorting and `q`.
@@ -73,7 +71,7 @@ impl Derived {
             .localities
             .iter()
             .enumerate()
-            .map(|(at, l)| LocalityRow { at, id: l.id.clone(), summary: convert::locality_summary(s, l), folded: fold(l.display_name()) })
+            .map(|(at, l)| LocalityRow { at, summary: convert::locality_summary(s, l), folded: fold(l.display_name()) })
             .collect();
         localities.sort_by(|a, b| a.folded.cmp(&b.folded).then(a.summary.id.cmp(&b.summary.id)));
         let mut networks: Vec<NetworkRow> = kb
@@ -95,13 +93,13 @@ impl Derived {
     }
 
     /// The statements that disagree.
-    pub fn conflicts(&self, _s: &Snapshot) -> &[mlgov_domain::Conflict] {
+    pub fn conflicts(&self) -> &[mlgov_domain::Conflict] {
         &self.conflicts
     }
 
     /// Counts of the base (conflicts included).
     pub fn overview(&self, s: &Snapshot) -> &Overview {
-        self.overview.get_or_init(|| convert::overview_uncached(s, self.conflicts(s).len()))
+        self.overview.get_or_init(|| convert::overview_uncached(s, self.conflicts.len()))
     }
 
     /// Positions of the memberships by period, then id.
