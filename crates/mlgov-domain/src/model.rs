@@ -18,7 +18,7 @@ pub struct Citation {
 }
 
 /// Common interface of all record types: their file, columns and cell conversions.
-pub trait Record: Sized + Clone + Serialize + for<'de> Deserialize<'de> {
+pub trait Record: Sized + Clone + Send + Sync + Serialize + for<'de> Deserialize<'de> {
     /// File name in the CSV directory (`localities.csv`).
     const FILE: &'static str;
     /// Prefix kind of the record's id.
@@ -31,6 +31,27 @@ pub trait Record: Sized + Clone + Serialize + for<'de> Deserialize<'de> {
     fn citation(&self) -> Option<&Citation>;
     /// Parses a row, collecting every problem.
     fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>>;
+    /// Parses a row of input (a file, a form, the command line): [`Record::from_cells`], and no
+    /// cell may hold a control character or a bidirectional override
+    /// ([`crate::text::control_problem`]; ids, words and numbers are refused by their own
+    /// grammar, free text by this rule). Every reader of input goes through here; stored rows,
+    /// written before the rule, are read with [`Record::from_cells`] and shown escaped.
+    fn from_input(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
+        let mut unsafe_text: Vec<FieldProblem> = Self::COLUMNS
+            .iter()
+            .filter_map(|c| crate::text::control_problem(cells.cell(c.name)).map(|message| FieldProblem { field: c.name.to_string(), message }))
+            .collect();
+        match Self::from_cells(cells) {
+            Ok(r) if unsafe_text.is_empty() => Ok(r),
+            Ok(_) => Err(unsafe_text),
+            Err(mut problems) => {
+                // A cell its own grammar refused already (an id, a word) is reported once.
+                unsafe_text.retain(|u| !problems.iter().any(|p| p.field == u.field));
+                problems.extend(unsafe_text);
+                Err(problems)
+            }
+        }
+    }
     /// The cells in [`Record::COLUMNS`] order.
     fn to_cells(&self) -> Vec<String>;
 }

@@ -208,3 +208,21 @@ fn search_tolerates_typos_and_abbreviations() {
     assert_eq!(first("xq"), None, "short nonsense finds nothing");
     assert!(idx.search("turon", &[IdKind::Locality], 5).iter().any(|h| h.id.as_str() == "loc:torino" && h.typo));
 }
+
+/// Input is checked for control characters and bidi overrides in every cell (issue 21); a row read
+/// back from a store written before the rule still parses, so that it can be shown (escaped).
+#[test]
+fn input_rows_refuse_control_characters_stored_rows_still_read() {
+    let cells = row(&[("id", "loc:t"), ("name", "\u{1b}[31mRed"), ("kind", "municipality"), ("country", "FR"), ("source", "src:a"), ("locator", "p.\u{202e} 1")]);
+    let problems = Locality::from_input(&cells).unwrap_err();
+    let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, ["name", "locator"]);
+    assert!(problems[0].message.starts_with("contains U+001B (ESC) at character 1; expected text without control characters"), "{problems:?}");
+    assert_eq!(Locality::from_cells(&cells).unwrap().name, "\u{1b}[31mRed");
+    // A cell refused by its own grammar is reported once, by that grammar.
+    let cells = row(&[("id", "loc:\u{7}"), ("name", "T"), ("kind", "municipality"), ("country", "FR"), ("source", "src:a"), ("locator", "p. 1")]);
+    let problems = Locality::from_input(&cells).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].message.contains("must continue after its prefix"), "{problems:?}");
+    assert_eq!(text::escape_unsafe("a\u{1b}[31mb\r\n\tc\u{9b}\u{2069}é"), "a\\u{1b}[31mb\\u{d}\n\tc\\u{9b}\\u{2069}é");
+}

@@ -292,7 +292,7 @@ impl TableVisitorMut for TableReader<'_> {
                 })
                 .collect();
             let cells: Vec<&str> = cleaned.iter().map(|c| c.as_ref()).collect();
-            match R::from_cells(&RowCells { index: &index, cells: &cells }) {
+            match R::from_input(&RowCells { index: &index, cells: &cells }) {
                 Ok(r) => {
                     let id = r.id().to_string();
                     // `locations` holds the first place of every id read so far.

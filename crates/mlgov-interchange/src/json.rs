@@ -55,7 +55,7 @@ pub(crate) fn read_json_mode(path: &Path, whole: bool) -> Result<Loaded, Interch
         fn table<R: Record>(&mut self, rows: &[R]) {
             for (i, r) in rows.iter().enumerate() {
                 let map: std::collections::BTreeMap<String, String> = R::COLUMNS.iter().map(|c| c.name.to_string()).zip(r.to_cells()).collect();
-                if let Err(ps) = R::from_cells(&map) {
+                if let Err(ps) = R::from_input(&map) {
                     for p in ps {
                         self.1.push(Diagnostic { file: self.0.to_string(), line: None, field: Some(format!("{}[{i}].{}", R::FILE.trim_end_matches(".csv"), p.field)), message: p.message });
                     }

@@ -339,3 +339,64 @@ fn reading_with_progress_reports_each_file_its_rows_and_the_check() {
     // The same base as without progress.
     assert_eq!(loaded.kb, read_path(dir.path()).unwrap().kb);
 }
+
+/// Control characters and bidirectional overrides (issue 21): every cell of every input row is
+/// checked by the domain's rule — free text refuses them with what was expected, ids, words and
+/// dates by their own grammar — at its file, line and field, through the CSV and the JSON reader
+/// alike. One table: (localities.csv row cells for name / aliases / locator / id, expected).
+#[test]
+fn control_characters_are_refused_at_their_cell() {
+    const EXPECTED: &str = "expected text without control characters (tab and line breaks are allowed) or bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069)";
+    // (id, name, aliases, locator) → (field, message); None: accepted.
+    let cases: &[(&str, &str, &str, &str, Option<(&str, String)>)] = &[
+        ("loc:a", "Turin", "", "p. 2", None),
+        ("loc:a", "Tab\there", "", "p. 2", None),
+        ("loc:a", "Two\nlines", "", "p. 2", None),
+        ("loc:a", "Windows\r\nline", "", "p. 2", None),
+        ("loc:a", "Lone\rCR", "", "p. 2", Some(("name", format!("contains U+000D (CARRIAGE RETURN) at character 5; {EXPECTED}")))),
+        ("loc:a", "Tu\u{0}rin", "", "p. 2", Some(("name", format!("contains U+0000 (NUL) at character 3; {EXPECTED}")))),
+        ("loc:a", "\u{1b}[31mred", "", "p. 2", Some(("name", format!("contains U+001B (ESC) at character 1; {EXPECTED}")))),
+        ("loc:a", "bell\u{7}", "", "p. 2", Some(("name", format!("contains U+0007 (BEL) at character 5; {EXPECTED}")))),
+        ("loc:a", "del\u{7f}", "", "p. 2", Some(("name", format!("contains U+007F (DEL) at character 4; {EXPECTED}")))),
+        ("loc:a", "c1\u{9b}31m", "", "p. 2", Some(("name", format!("contains U+009B (C1 control) at character 3; {EXPECTED}")))),
+        ("loc:a", "abc\u{202e}fed", "", "p. 2", Some(("name", format!("contains U+202E (RIGHT-TO-LEFT OVERRIDE) at character 4; {EXPECTED}")))),
+        ("loc:a", "x\u{2066}y", "", "p. 2", Some(("name", format!("contains U+2066 (LEFT-TO-RIGHT ISOLATE) at character 2; {EXPECTED}")))),
+        ("loc:a", "Gävle", "Ok;Ga\u{202d}vle", "p. 2", Some(("aliases", format!("contains U+202D (LEFT-TO-RIGHT OVERRIDE) at character 6; {EXPECTED}")))),
+        ("loc:a", "Turin", "", "p.\u{8} 2", Some(("locator", format!("contains U+0008 (BACKSPACE) at character 3; {EXPECTED}")))),
+        // An Arabic name with its direction marks is ordinary text.
+        ("loc:a", "\u{200f}الرباط\u{200e}", "", "p. 2", None),
+        // Ids keep their grammar, and its message escapes what it quotes.
+        ("loc:a\u{1b}[2J", "Turin", "", "p. 2", Some(("id", "id \"loc:a\\u{1b}[2J\" must continue after its prefix with lowercase ASCII letters, digits, '-' or '_'".to_string()))),
+    ];
+    for (id, name, aliases, locator, expected) in cases {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(["id", "name", "aliases", "kind", "country", "source", "locator"]).unwrap();
+        w.write_record([*id, name, aliases, "municipality", "IT", "src:a", locator]).unwrap();
+        let localities = w.into_inner().unwrap();
+        let csv_result = read_memory(&[("sources.csv", SOURCES.as_bytes()), ("localities.csv", &localities)]);
+        // The same row through the JSON reader.
+        let json = serde_json::json!({"format": "mlgov-kb", "version": 1,
+            "sources": [{"id": "src:a", "short": "A", "title": "T", "kind": "paper"}],
+            "localities": [{"id": id, "name": name, "aliases": aliases.split(';').filter(|a| !a.is_empty()).collect::<Vec<_>>(), "kind": "municipality", "country": "IT", "source": "src:a", "locator": locator}]});
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kb.json");
+        std::fs::write(&path, serde_json::to_string(&json).unwrap()).unwrap();
+        let json_result = read_json(&path);
+        match expected {
+            None => {
+                assert_eq!(csv_result.unwrap_or_else(|e| panic!("{name:?}: {:?}", e.diagnostics())).kb.localities[0].name, *name);
+                assert_eq!(json_result.unwrap_or_else(|e| panic!("{name:?}: {:?}", e.diagnostics())).kb.localities[0].name, *name);
+            }
+            Some((field, message)) => {
+                let d = diags(csv_result);
+                assert_eq!(d, vec![Diagnostic { file: "localities.csv".into(), line: Some(2), field: Some(field.to_string()), message: message.clone() }], "{name:?}");
+                if !id.contains('\u{1b}') {
+                    // (An id the JSON reader cannot even deserialise is reported as such.)
+                    let d = diags(json_result);
+                    assert_eq!(d.len(), 1, "{name:?}: {d:?}");
+                    assert_eq!((d[0].field.as_deref(), d[0].message.as_str()), (Some(format!("localities[0].{field}").as_str()), message.as_str()), "{name:?}");
+                }
+            }
+        }
+    }
+}
