@@ -106,6 +106,18 @@ pub enum IntakeErrorKind {
     },
     /// The respondent id is empty.
     MissingRespondent,
+    /// A respondent or locality id holds a character an identifier may not hold (a control
+    /// character, a bidirectional override, a symbol outside ASCII).
+    InvalidId {
+        /// `respondent` or `locality`.
+        what: &'static str,
+        /// The cell text.
+        value: String,
+        /// The first character refused.
+        found: char,
+        /// Its 1-based position in characters.
+        at: usize,
+    },
     /// The respondent has no locality.
     MissingLocality {
         /// Respondent id.
@@ -187,9 +199,15 @@ impl fmt::Display for IntakeError {
         if let Some(c) = &self.column {
             write!(f, ": column {c}")?;
         }
-        f.write_str(": ")?;
+        write!(f, ": {}", self.kind)
+    }
+}
+
+impl fmt::Display for IntakeErrorKind {
+    /// What is wrong and what was expected, without the place ([`IntakeError`] adds it).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use IntakeErrorKind as K;
-        match &self.kind {
+        match self {
             K::Unreadable(m) => write!(f, "cannot read file: {m}"),
             K::MissingColumn => write!(f, "required column is missing from the header"),
             K::UnknownColumn { expected } => write!(f, "unknown column; expected one of {expected}"),
@@ -198,6 +216,11 @@ impl fmt::Display for IntakeError {
             K::OutOfRange { value, min, max } => write!(f, "value {value} out of range; expected {min}..={max} or empty"),
             K::UnknownCategory { what, value, expected } => write!(f, "unknown {what} {value:?}; expected one of {expected}"),
             K::MissingRespondent => write!(f, "empty respondent id; expected a respondent id"),
+            K::InvalidId { what, value, found, at } => write!(
+                f,
+                "{what} id {value:?} holds U+{:04X} at character {at}; expected an identifier of letters, digits, spaces and ASCII punctuation",
+                *found as u32
+            ),
             K::MissingLocality { respondent } => write!(f, "respondent {respondent:?} has no locality; expected a locality id"),
             K::UnknownLocality { locality } => write!(f, "unknown locality {locality:?}; expected a locality id of the knowledge base"),
             K::DuplicateAnswer { respondent, item, period, first_row } => {
@@ -354,6 +377,17 @@ pub(crate) fn list(v: impl IntoIterator<Item = impl AsRef<str>>) -> String {
     }
 }
 
+/// The first character of an identifier (a respondent or locality id, as the survey tool wrote
+/// it) outside the grammar of identifiers — letters and digits of any script, spaces and printable
+/// ASCII punctuation — with its 1-based position: control characters, bidirectional overrides,
+/// invisible and other non-ASCII symbols are refused.
+pub fn identifier_problem(s: &str) -> Option<(usize, char)> {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return None;
+    }
+    s.chars().enumerate().find(|(_, c)| !((' '..='~').contains(c) || c.is_alphanumeric())).map(|(i, c)| (i + 1, c))
+}
+
 pub(crate) fn is_missing(s: &str) -> bool {
     s.is_empty() || s.eq_ignore_ascii_case("na") || s.eq_ignore_ascii_case("n/a")
 }
@@ -455,6 +489,10 @@ impl<'a> State<'a> {
             self.err(row, Some(&col(self, 0)), IntakeErrorKind::MissingRespondent);
             return None;
         }
+        if let Some((at, found)) = identifier_problem(id) {
+            self.err(row, Some(&col(self, 0)), IntakeErrorKind::InvalidId { what: "respondent", value: id.into(), found, at });
+            return None;
+        }
         // `NA` (R) and `N/A` are missing in every column, attributes included.
         let blank = |s: &'b str| if is_missing(s) { "" } else { s };
         let locality = blank(locality.trim());
@@ -485,6 +523,9 @@ impl<'a> State<'a> {
         let mut ok = true;
         if locality.is_empty() {
             self.err(row, Some(&col(self, 1)), IntakeErrorKind::MissingLocality { respondent: id.into() });
+            ok = false;
+        } else if let Some((at, found)) = identifier_problem(locality) {
+            self.err(row, Some(&col(self, 1)), IntakeErrorKind::InvalidId { what: "locality", value: locality.into(), found, at });
             ok = false;
         } else if let Some(k) = self.known
             && !k.contains(locality)

@@ -107,11 +107,25 @@ fn malformed_long_rows_each_give_a_precise_message() {
         ("r1,loc:a,local_official,,p1,freq_a1,1\nr1,loc:b,local_official,,p2,freq_a1,2\n", "bad.csv:3: column locality: inconsistent attribute for respondent \"r1\": \"loc:b\" here but \"loc:a\" on row 2"),
         ("r1,loc:a,local_official,,p1,freq_a1,1\nr1,loc:a,elected_policymaker,,p2,freq_a1,2\n", "bad.csv:3: column role: inconsistent attribute"),
         ("r1,loc:a,local_official,,p1,freq_a1,1,extra\n", "bad.csv:2: cannot read file: row has 8 fields, the header has 7"),
+        // Identifiers keep to their grammar (issue 21): no control characters, bidi overrides or
+        // invisible characters in a respondent or locality id.
+        ("r\u{1b}[31m1,loc:a,local_official,,p1,freq_a1,1\n", "bad.csv:2: column respondent: respondent id \"r\\u{1b}[31m1\" holds U+001B at character 2; expected an identifier of letters, digits, spaces and ASCII punctuation"),
+        ("\"r\u{0}\",loc:a,local_official,,p1,freq_a1,1\n", "bad.csv:2: column respondent: respondent id \"r\\0\" holds U+0000 at character 2"),
+        ("r\u{202e}1,loc:a,local_official,,p1,freq_a1,1\n", "bad.csv:2: column respondent: respondent id \"r\\u{202e}1\" holds U+202E at character 2"),
+        ("r1,loc:a\u{7},local_official,,p1,freq_a1,1\n", "bad.csv:2: column locality: locality id \"loc:a\\u{7}\" holds U+0007 at character 6"),
+        ("r1,loc:\u{200b}a,local_official,,p1,freq_a1,1\n", "bad.csv:2: column locality: locality id \"loc:\\u{200b}a\" holds U+200B at character 5"),
     ];
     for (body, expected) in cases {
         let errs = errors_of(body, None);
         assert_eq!(errs.len(), 1, "{body:?} → {errs:?}");
         assert!(errs[0].starts_with(expected), "{body:?}\n got: {}\nwant: {expected}", errs[0]);
+    }
+}
+
+#[test]
+fn identifiers_of_any_script_with_ascii_punctuation_are_accepted() {
+    for id in ["Ré-1", "ee.kobotoolbox.org:0001", "R_1abcXYZ", "受访者 7", "resp #12 (Turin)"] {
+        assert_eq!(errors_of(&format!("\"{id}\",loc:a,local_official,,p1,freq_a1,1\n"), None), Vec::<String>::new(), "{id}");
     }
 }
 
