@@ -3,6 +3,7 @@
 //! server. SQL lives here and nowhere else: the domain and analysis crates never see it.
 
 mod plan;
+pub mod private;
 mod sqlite;
 mod survey;
 #[doc(hidden)]

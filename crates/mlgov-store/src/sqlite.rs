@@ -26,7 +26,9 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database file and applies pending migrations.
+    /// Opens (creating if needed) the database file and applies pending migrations. A new file is
+    /// created readable by its owner only, and so are its `-wal` and `-shm` files
+    /// ([`crate::private::create_database_file`]).
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let conn = Connection::open(path).map_err(db)?;
         Self::setup(conn, path)
@@ -114,6 +116,8 @@ impl SqliteStore {
                         rows.push(crate::record_from_row(table, &cells)?);
                     }
                     Ok(())
+        // An error here (no such directory) is left to SQLite, which reports it in its words.
+        let _ = crate::private::create_database_file(path);
                 })();
                 if let Err(e) = result {
                     self.err = Some(e);
