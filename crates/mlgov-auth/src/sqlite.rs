@@ -62,8 +62,12 @@ pub struct SqliteAuthStore {
 }
 
 impl SqliteAuthStore {
-    /// Opens (creating if needed) the database file and applies pending auth migrations.
+    /// Opens (creating if needed) the database file and applies pending auth migrations. A new
+    /// file is created readable by its owner only, its `-wal` and `-shm` files too
+    /// (`mlgov_store::private::create_database_file`).
     pub fn open(path: &Path) -> Result<SqliteAuthStore, AuthError> {
+        // An error here (no such directory) is left to SQLite, which reports it in its words.
+        let _ = mlgov_store::private::create_database_file(path);
         let conn = Connection::open(path).map_err(|e| AuthError::Database(format!("{}: {e}", path.display())))?;
         Self::setup(conn)
     }

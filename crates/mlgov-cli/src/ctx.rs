@@ -70,6 +70,7 @@ impl Ctx {
     pub fn store(&self) -> Result<Box<dyn Store + Send>, CliError> {
         let mut s = open_any(&self.db.to_string_lossy(), OpenMode::Existing).map_err(store_err)?;
         s.set_recorder(&cli_recorder());
+        self.warn_if_exposed();
         Ok(s)
     }
 
@@ -78,7 +79,24 @@ impl Ctx {
         self.refuse_as_of()?;
         let mut s = open_any(&self.db.to_string_lossy(), OpenMode::Create).map_err(store_err)?;
         s.set_recorder(&cli_recorder());
+        self.warn_if_exposed();
         Ok(s)
+    }
+
+    /// Once per run, after the database was opened: a warning on stderr when files of the SQLite
+    /// database can be read by every user of the machine (`mlgov_store::private::exposed_warning`:
+    /// a database made by an mlgov before 0600 files, or loosened by hand). The file's mode is
+    /// left as it is; a PostgreSQL URL has no file.
+    pub fn warn_if_exposed(&self) {
+        static CHECKED: std::sync::Once = std::sync::Once::new();
+        if mlgov_store_postgres::is_postgres_url(&self.db.to_string_lossy()) {
+            return;
+        }
+        CHECKED.call_once(|| {
+            if let Some(w) = mlgov_store::private::exposed_warning(&self.db) {
+                eprintln!("{w}");
+            }
+        });
     }
 
     /// A command that writes refuses `--as-of` (the past is read, never written).

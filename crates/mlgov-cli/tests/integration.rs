@@ -21,6 +21,8 @@ mod kb;
 mod kb_encodings;
 #[path = "integration/malformed.rs"]
 mod malformed;
+#[path = "integration/permissions.rs"]
+mod permissions;
 #[path = "integration/places.rs"]
 mod places;
 #[path = "integration/reproduce.rs"]

@@ -23,8 +23,11 @@ pub struct SqliteCollectStore {
 
 impl SqliteCollectStore {
     /// Opens (creating if needed) the database file and applies pending auth, then collection,
-    /// migrations.
+    /// migrations. A new file is created readable by its owner only, its `-wal` and `-shm` files
+    /// too (`mlgov_store::private::create_database_file`).
     pub fn open(path: &Path) -> Result<SqliteCollectStore, CollectError> {
+        // An error here (no such directory) is left to SQLite, which reports it in its words.
+        let _ = mlgov_store::private::create_database_file(path);
         let conn = Connection::open(path).map_err(|e| CollectError::Database(format!("{}: {e}", path.display())))?;
         Self::setup(conn)
     }

@@ -249,6 +249,17 @@ pub(crate) struct Loaded {
     version: i64,
 }
 
+/// Writes answers of respondents (raw, or an index per respondent) to `path`: a new file is
+/// readable by its owner only (`mlgov_store::private`); an existing file keeps its mode, with a
+/// warning when every user of the machine can read it.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    mlgov_store::private::write(path, bytes)?;
+    if let Some(mode) = mlgov_store::private::exposed(path) {
+        eprintln!("warning: {} existed with mode {mode:04o} and keeps it: every user of this machine can read the survey answers now in it (`chmod 600` it; mlgov creates such files 0600)", path.display());
+    }
+    Ok(())
+}
+
 /// Moves the surveys of a `<db>.surveys/` folder (long CSV, instrument TOML, generated
 /// localities: the layout of mlgov ≤ 0.1) into the database, each in its own transaction, then
 /// renames the folder to `<db>.surveys.migrated`. A survey already in the database is left as it
@@ -564,12 +575,12 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
                     }
                 }
             };
-            std::fs::write(out, bytes).map_err(|e| CliError::Usage(format!("{}: {e}", out.display())))?;
+            write_private(out, &bytes).map_err(|e| CliError::Usage(format!("{}: {e}", out.display())))?;
             let mut loc_path = None;
             if !stored.localities_csv.is_empty() {
                 let mut p = out.clone().into_os_string();
                 p.push(".localities.csv");
-                std::fs::write(&p, stored.localities_csv.as_bytes())?;
+                write_private(Path::new(&p), stored.localities_csv.as_bytes())?;
                 loc_path = Some(PathBuf::from(p).display().to_string());
             }
             let v = json!({"name": name, "out": out.display().to_string(), "layout": layout, "respondents": respondents, "localities": loc_path, "synthetic": stored.summary.synthetic});
@@ -698,10 +709,16 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
             }
             let wb = mlgov_export::xlsx::workbook(&xt, Some(&mlgov_export::xlsx::ReadMe { title: meta.title.clone(), lines }), mlgov_export::xlsx::XlsxOptions::default()).map_err(|e| CliError::Other(e.into()))?;
             files.push(sv::ReportFile { name: "report.xlsx".into(), bytes: wb });
-            std::fs::create_dir_all(out)?;
+            // The report holds every respondent's indexes (respondent_indexes.csv): the folder is
+            // created for its owner only, and that file too.
+            mlgov_store::private::create_dir_all(out)?;
             progress.counted(format!("writing the files into {}", out.display()), files.len() as u64);
             for f in &files {
-                std::fs::write(out.join(&f.name), &f.bytes)?;
+                if f.name == "respondent_indexes.csv" {
+                    write_private(&out.join(&f.name), &f.bytes)?;
+                } else {
+                    std::fs::write(out.join(&f.name), &f.bytes)?;
+                }
                 progress.inc(1);
             }
             progress.finish();
@@ -725,7 +742,7 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
             if let Some(o) = out {
                 let mut buf = Vec::new();
                 sv::write_long_csv(&ds, &ins, &mut buf)?;
-                std::fs::write(o, buf)?;
+                write_private(o, &buf)?;
             }
             let v = json!({"name": name, "respondents": ds.len(), "localities": locs.len(), "generated_localities": generated, "seed": seed, "synthetic": true, "stored": path});
             ctx.emit(&v, || format!("SYNTHETIC survey {name:?}: {} respondents over {} {}localities (seed {seed}) → {}", ds.len(), locs.len(), if generated { "generated " } else { "knowledge-base " }, path));

@@ -90,6 +90,7 @@ Examples:
 
 fn open(ctx: &Ctx) -> Result<Auth, CliError> {
     let store = mlgov_auth::open_store(&ctx.db.to_string_lossy()).map_err(auth_err)?;
+    ctx.warn_if_exposed();
     Ok(Auth::new(store, Config::default()))
 }
 
