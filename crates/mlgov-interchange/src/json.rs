@@ -37,18 +37,21 @@ pub fn read_json(path: &Path) -> Result<Loaded, InterchangeError> {
 pub(crate) fn read_json_mode(path: &Path, whole: bool) -> Result<Loaded, InterchangeError> {
     let label = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| InterchangeError::Io { path: path.to_path_buf(), source })?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| InterchangeError::Invalid(vec![Diagnostic { file: label.clone(), line: None, field: None, message: format!("invalid UTF-8 at byte {}", e.valid_up_to()) }]))?;
-    let mut v: serde_json::Value = serde_json::from_str(text)
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
+        InterchangeError::Invalid(vec![Diagnostic { file: label.clone(), line: Some(line), field: None, message: format!("invalid UTF-8 at byte {}", e.valid_up_to()) }])
+    })?;
+    let v: serde_json::Value = serde_json::from_str(text)
         .map_err(|e| InterchangeError::Invalid(vec![Diagnostic { file: label.clone(), line: Some(e.line() as u64), field: None, message: format!("malformed JSON: {e}") }]))?;
-    if let serde_json::Value::Object(m) = &mut v {
+    if let serde_json::Value::Object(m) = &v {
         if m.get("format").and_then(|f| f.as_str()) != Some("mlgov-kb") {
             return Err(InterchangeError::Invalid(vec![Diagnostic { file: label, line: None, field: Some("format".into()), message: "expected \"format\": \"mlgov-kb\"".into() }]));
         }
-        m.remove("format");
-        m.remove("version");
     }
-    let kb: KnowledgeBase = serde_json::from_value(v)
-        .map_err(|e| InterchangeError::Invalid(vec![Diagnostic { file: label.clone(), line: None, field: None, message: format!("not a knowledge base: {e}") }]))?;
+    // Read from the text (not the value) so that a record of the wrong shape is placed at its line;
+    // `format` and `version`, checked above, are not fields of the base.
+    let kb: KnowledgeBase = serde_json::from_str(text)
+        .map_err(|e| InterchangeError::Invalid(vec![Diagnostic { file: label.clone(), line: Some(e.line() as u64), field: None, message: format!("not a knowledge base: {e}") }]))?;
     // Re-check every record through the CSV cell parser so JSON gets the same validation.
     struct Check<'a>(&'a str, Vec<Diagnostic>, Locations);
     impl TableVisitor for Check<'_> {

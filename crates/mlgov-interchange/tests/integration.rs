@@ -96,6 +96,21 @@ fn json_without_format_marker_is_rejected() {
     assert!(d[0].message.contains("mlgov-kb"), "{d:?}");
 }
 
+/// Found by the fuzzing of the parsers (mlgov-faults, `fuzz::kb::kb_json`): a record of the wrong
+/// shape and a file that is not UTF-8 were reported with neither a line nor a field.
+#[test]
+fn json_problems_of_shape_and_encoding_are_placed_at_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("kb.json");
+    std::fs::write(&p, "{\"format\": \"mlgov-kb\", \"version\": 1,\n\"sources\": [\n  {\"id\": 7}\n]}").unwrap();
+    let d = diags(read_json(&p));
+    assert_eq!((d.len(), d[0].line), (1, Some(3)), "{d:?}");
+    assert!(d[0].message.starts_with("not a knowledge base: invalid type: integer `7`"), "{d:?}");
+    std::fs::write(&p, b"{\"format\": \"mlgov-kb\",\n\"sources\": [\"\xff\"]}").unwrap();
+    let d = diags(read_json(&p));
+    assert_eq!((d.len(), d[0].line, d[0].message.as_str()), (1, Some(2), "invalid UTF-8 at byte 36"), "{d:?}");
+}
+
 #[test]
 fn bom_and_crlf_are_accepted() {
     let mut s = vec![0xEF, 0xBB, 0xBF];
