@@ -182,7 +182,7 @@ impl TableVisitorMut for TableReader<'_> {
         let text = match mlgov_textfile::transcode(self.bytes, self.opts.encoding, WithoutBom::Utf8) {
             Ok((t, _)) => t,
             Err(e) => {
-                self.diags.push(d(None, None, format!("the file is not valid {}; give its encoding with --encoding (utf-8, utf-16le, utf-16be, windows-1252)", e.encoding)));
+                self.diags.push(d(Some(e.line as u64), None, format!("the file is not valid {} (byte {}); give its encoding with --encoding (utf-8, utf-16le, utf-16be, windows-1252)", e.encoding, e.offset)));
                 return;
             }
         };

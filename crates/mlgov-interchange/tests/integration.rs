@@ -294,6 +294,14 @@ fn utf16_with_bom_and_windows_1252_on_request() {
     let mut be = vec![0xFE, 0xFF];
     be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
     assert_eq!(read_dir(dir_with(&be).path()).unwrap().kb.localities[0].name, "Gävle");
+    // A lone surrogate on line 2 is placed there (found by the fuzzing of the parsers: the
+    // problem had no line).
+    let mut broken = le.clone();
+    let second = 2 + 2 * text.encode_utf16().position(|u| u == u16::from(b'\n')).unwrap() + 4;
+    broken.splice(second..second, [0x00, 0xD8]);
+    let d = diags(read_dir(dir_with(&broken).path()));
+    assert_eq!((d.len(), d[0].line), (1, Some(2)), "{d:?}");
+    assert!(d[0].message.starts_with(&format!("the file is not valid utf-16le (byte {second})")), "{d:?}");
     // Windows-1252: refused as UTF-8 with a hint at the cell, read when asked for.
     let cp1252: Vec<u8> = text.chars().map(|c| if c == 'ä' { 0xE4 } else { c as u8 }).collect();
     let dir = dir_with(&cp1252);
