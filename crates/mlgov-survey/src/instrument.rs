@@ -291,7 +291,7 @@ impl Instrument {
     pub fn from_toml_str(text: &str, file: &str) -> Result<Instrument, InstrumentError> {
         let ins: Instrument = toml::from_str(text).map_err(|e| InstrumentError::Toml {
             file: file.to_string(),
-            message: e.to_string(),
+            message: toml_message(text, &e),
         })?;
         let problems = ins.problems();
         if problems.is_empty() {
@@ -332,6 +332,12 @@ impl Instrument {
             self.nature.answered_max,
             &self.nature.labels,
         );
+        // Natures are stored as reported (a byte; -128 marks a missing answer).
+        let reported = |v: i32| i64::from(v) + i64::from(self.nature.reported_offset);
+        let (lo, hi) = (reported(self.nature.answered_min), reported(self.nature.answered_max));
+        if lo < -127 || hi > 127 {
+            p.push(format!("nature: reported values (answered + reported_offset) run {lo}..={hi}; they must lie within -127..=127"));
+        }
         if self.periods.is_empty() {
             p.push("periods: at least one period is required".into());
         }
@@ -430,6 +436,41 @@ impl Instrument {
     }
 }
 
+/// A TOML error with its place. The reader gives a line and column for every error but one: a
+/// nesting deeper than it allows ("recursion limit"), placed here at the first line that nests
+/// deepest (brackets, braces and dotted keys outside strings and comments).
+pub(crate) fn toml_message(text: &str, e: &toml::de::Error) -> String {
+    let message = e.to_string().trim().to_string();
+    if e.span().is_some() {
+        return message;
+    }
+    let (mut depth, mut best, mut at) = (0usize, 0usize, (1usize, 1usize));
+    for (i, line) in text.split('\n').enumerate() {
+        let (mut dots, mut quote, mut escaped) = (0usize, None::<char>, false);
+        for (j, ch) in line.chars().enumerate() {
+            match (quote, ch) {
+                (Some('"'), '\\') if !escaped => {
+                    escaped = true;
+                    continue;
+                }
+                (Some(q), c) if c == q && !escaped => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(ch),
+                (None, '#') => break,
+                (None, '[' | '{') => depth += 1,
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                (None, '.') => dots += 1,
+                _ => {}
+            }
+            escaped = false;
+            if depth + dots > best {
+                (best, at) = (depth + dots, (i + 1, j + 1));
+            }
+        }
+    }
+    format!("{message}: nested too deeply, first at line {}, column {}", at.0, at.1)
+}
+
 fn short_label(labels: &[ScaleLabel], v: i32) -> String {
     labels
         .iter()
@@ -448,11 +489,30 @@ fn check_scale(p: &mut Vec<String>, what: &str, min: i32, max: i32, labels: &[Sc
             p.push(format!("{what}: label for {} lies outside {min}..={max}", l.value));
         }
     }
-    for v in min..=max {
-        match labels.iter().filter(|l| l.value == v).count() {
-            0 => p.push(format!("{what}: value {v} has no label")),
-            1 => {}
-            _ => p.push(format!("{what}: value {v} is labelled twice")),
+    // The values are walked through the labelled ones and the first few gaps, so that a scale of
+    // billions of values (`min = -2147483648`) costs what its labels cost, not a loop over them.
+    const SHOWN: u64 = 10;
+    let mut counts: std::collections::BTreeMap<i32, usize> = std::collections::BTreeMap::new();
+    for l in labels.iter().filter(|l| (min..=max).contains(&l.value)) {
+        *counts.entry(l.value).or_default() += 1;
+    }
+    let mut unlabelled: u64 = 0;
+    let mut gap = |p: &mut Vec<String>, from: i64, to: i64| {
+        for v in from..to.min(from + SHOWN.saturating_sub(unlabelled) as i64) {
+            p.push(format!("{what}: value {v} has no label"));
         }
+        unlabelled += (to - from).max(0) as u64;
+    };
+    let mut next = i64::from(min);
+    for (&v, &n) in &counts {
+        gap(p, next, i64::from(v));
+        if n > 1 {
+            p.push(format!("{what}: value {v} is labelled twice"));
+        }
+        next = i64::from(v) + 1;
+    }
+    gap(p, next, i64::from(max) + 1);
+    if unlabelled > SHOWN {
+        p.push(format!("{what}: {} more values have no label", unlabelled - SHOWN));
     }
 }

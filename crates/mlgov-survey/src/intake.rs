@@ -1173,7 +1173,6 @@ impl Rows<'_> {
 
 /// Check the container against the limits, then read the first worksheet.
 fn open_xlsx(bytes: &[u8], limits: &Limits, st: &mut State<'_>) -> Option<calamine::Range<calamine::Data>> {
-    use calamine::{Reader, Xlsx};
     match limits::check_xlsx(bytes, limits) {
         XlsxCheck::Ok => {}
         XlsxCheck::NotZip(e) => {
@@ -1189,23 +1188,55 @@ fn open_xlsx(bytes: &[u8], limits: &Limits, st: &mut State<'_>) -> Option<calami
             return None;
         }
     }
-    let mut wb: Xlsx<_> = match Xlsx::new(Cursor::new(bytes)) {
-        Ok(w) => w,
-        Err(e) => {
-            st.err(0, None, IntakeErrorKind::Unreadable(format!("not an XLSX workbook: {e}")));
-            return None;
+    // calamine's reference arithmetic overflows on hostile cell references (`r="A99999999999"`,
+    // `ref="B2:A1"`): a panic in a debug build, which is a damaged workbook here.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| first_sheet(bytes, limits)));
+    match read {
+        Ok(Ok(range)) => Some(range),
+        Ok(Err((row, kind))) => {
+            st.err(row, None, kind);
+            None
         }
-    };
-    let Some(Ok(range)) = wb.worksheet_range_at(0) else {
-        st.err(0, None, IntakeErrorKind::Unreadable("the workbook has no readable worksheet".into()));
-        return None;
-    };
-    let width = range.width();
-    if width > limits.max_columns {
-        st.err(0, None, IntakeErrorKind::LimitExceeded { limit: LimitKind::Columns, seen: width as u64, max: limits.max_columns as u64 });
-        return None;
+        Err(_) => {
+            st.err(0, None, IntakeErrorKind::Unreadable("damaged XLSX workbook: a cell reference of the first worksheet is out of range".into()));
+            None
+        }
     }
-    Some(range)
+}
+
+/// The non-empty cells of the first worksheet as a range. The range is dense (a cell per position
+/// from its first to its last row and column), so its rectangle is held to the limits while the
+/// cells are read: two cells at A1 and XFD1048576 would otherwise ask for 17 billion.
+fn first_sheet(bytes: &[u8], limits: &Limits) -> Result<calamine::Range<calamine::Data>, (usize, IntakeErrorKind)> {
+    use calamine::{Data, DataRef, Reader, Xlsx};
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| (0, IntakeErrorKind::Unreadable(format!("not an XLSX workbook: {e}"))))?;
+    let no_sheet = || (0, IntakeErrorKind::Unreadable("the workbook has no readable worksheet".into()));
+    let name = wb.sheet_names().first().cloned().ok_or_else(no_sheet)?;
+    let mut reader = wb.worksheet_cells_reader(&name).map_err(|_| no_sheet())?;
+    let mut cells = Vec::new();
+    let (mut top, mut bottom, mut left, mut right) = (u32::MAX, 0u32, u32::MAX, 0u32);
+    loop {
+        let cell = match reader.next_cell() {
+            Ok(Some(c)) => c,
+            Ok(None) => break,
+            Err(e) => return Err((0, IntakeErrorKind::Unreadable(format!("damaged XLSX workbook: {e}")))),
+        };
+        if matches!(cell.get_value(), DataRef::Empty) {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        (top, bottom, left, right) = (top.min(r), bottom.max(r), left.min(c), right.max(c));
+        let width = u64::from(right - left) + 1;
+        if width > limits.max_columns as u64 {
+            return Err((0, IntakeErrorKind::LimitExceeded { limit: LimitKind::Columns, seen: width, max: limits.max_columns as u64 }));
+        }
+        let area = (u64::from(bottom - top) + 1) * (u64::from(right - left) + 1);
+        if area > limits.max_cells {
+            return Err((r as usize + 1, IntakeErrorKind::LimitExceeded { limit: LimitKind::Cells, seen: area, max: limits.max_cells }));
+        }
+        cells.push(calamine::Cell::new((r, c), Data::from(cell.get_value().clone())));
+    }
+    Ok(calamine::Range::from_sparse(cells))
 }
 
 fn cell_text(d: &calamine::Data) -> String {

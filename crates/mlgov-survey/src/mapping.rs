@@ -200,7 +200,7 @@ impl Mapping {
     /// Parse and validate a mapping file against the instrument. Every problem is listed.
     pub fn from_toml_str(text: &str, file: &str, ins: &Instrument) -> Result<Mapping, MappingError> {
         let fail = |problems: Vec<String>| MappingError { file: file.to_string(), problems };
-        let raw: MappingFile = toml::from_str(text).map_err(|e| fail(vec![e.to_string().trim().to_string()]))?;
+        let raw: MappingFile = toml::from_str(text).map_err(|e| fail(vec![crate::instrument::toml_message(text, &e)]))?;
         let mut problems = Vec::new();
         if raw.mapping_version != MAPPING_VERSION {
             problems.push(format!("mapping_version = {}: this mlgov reads version {MAPPING_VERSION}", raw.mapping_version));

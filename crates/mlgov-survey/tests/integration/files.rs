@@ -255,3 +255,51 @@ fn damaged_utf8_is_not_mistaken_for_windows_1252() {
     let err = read_with(&bytes, "broken.csv", ReadOptions::default()).unwrap_err();
     assert!(messages(&err)[0].starts_with("broken.csv:3: cannot read file: line 3: the file is not valid utf-8"), "{err}");
 }
+
+// ---- found by the fuzzing of the parsers (mlgov-faults, `fuzz::survey::survey_intake_xlsx`) ----
+
+/// The parts of a workbook, one edited, zipped again (valid checksums).
+fn rezip(workbook: &[u8], edit: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(workbook)).unwrap();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        w.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+        w.write_all(&edit(&name, data)).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+fn two_cells(last_row: u32, last_col: u16) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "respondent").unwrap();
+    ws.write_number(last_row, last_col, 1.0).unwrap();
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn two_cells_far_apart_are_refused_before_the_sheet_is_made_dense() {
+    // A1 and XFD1048576: the reader's dense range would ask for 17 billion cells (550 GB); the
+    // rectangle of the used cells is held to the cell limit while the cells are read.
+    let start = Instant::now();
+    let err = read_survey(&two_cells(1_048_575, 16_383), "far.xlsx", &mini(), IntakeOptions { kind: FileKind::Xlsx, layout: Layout::Auto, known_localities: None }).unwrap_err();
+    assert_eq!(messages(&err), vec!["far.xlsx:0: columns exceeds the limit: at least 16,384 > 5,000; if the file is trusted, raise the limit with --max-columns (library: Limits::max_columns)".to_string()]);
+    let err = read_survey(&two_cells(1_048_575, 4), "tall.xlsx", &mini(), IntakeOptions { kind: FileKind::Xlsx, layout: Layout::Auto, known_localities: None }).unwrap_err();
+    assert_eq!(messages(&err), vec!["tall.xlsx:1048576: worksheet cells exceeds the limit: at least 5,242,880 > 5,000,000; if the file is trusted, raise the limit with --max-cells (library: Limits::max_cells)".to_string()]);
+    assert!(start.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn cell_references_beyond_the_reader_s_arithmetic_are_a_damaged_workbook() {
+    // `r="A4294967296"` overflows the reader's row arithmetic (a panic in a debug build).
+    let wb = rezip(&two_cells(1, 1), |name, data| if name.ends_with("sheet1.xml") { String::from_utf8(data).unwrap().replace("r=\"A1\"", "r=\"A4294967296\"").into_bytes() } else { data });
+    let err = read_survey(&wb, "overflow.xlsx", &mini(), IntakeOptions { kind: FileKind::Xlsx, layout: Layout::Auto, known_localities: None }).unwrap_err();
+    let m = messages(&err);
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(m[0].starts_with("overflow.xlsx:0: cannot read file: damaged XLSX workbook"), "{m:?}");
+}
