@@ -41,15 +41,17 @@ pub(crate) fn read_json_mode(path: &Path, whole: bool) -> Result<Loaded, Interch
         let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
         InterchangeError::Invalid(vec![Diagnostic { file: label.clone(), line: Some(line), field: None, message: format!("invalid UTF-8 at byte {}", e.valid_up_to()) }])
     })?;
-    let v: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| InterchangeError::Invalid(vec![Diagnostic { file: label.clone(), line: Some(e.line() as u64), field: None, message: format!("malformed JSON: {e}") }]))?;
-    if let serde_json::Value::Object(m) = &v {
-        if m.get("format").and_then(|f| f.as_str()) != Some("mlgov-kb") {
-            return Err(InterchangeError::Invalid(vec![Diagnostic { file: label, line: None, field: Some("format".into()), message: "expected \"format\": \"mlgov-kb\"".into() }]));
-        }
-    }
-    // Read from the text (not the value) so that a record of the wrong shape is placed at its line;
-    // `format` and `version`, checked above, are not fields of the base.
+    // One pass without building anything: malformed JSON, a duplicate key at any depth (serde_json
+    // would keep the last), and the document's `format` and `version`, each at its line and column.
+    crate::strict::check(text).map_err(|r| {
+        let message = match r.error.classify() {
+            serde_json::error::Category::Data => r.error.to_string(),
+            _ => format!("malformed JSON: {}", r.error),
+        };
+        InterchangeError::Invalid(vec![Diagnostic { file: label.clone(), line: Some(r.error.line() as u64), field: r.field.map(str::to_string), message }])
+    })?;
+    // Read from the text so that a record of the wrong shape is placed at its line; `format` and
+    // `version`, checked above, are not fields of the base.
     let kb: KnowledgeBase = serde_json::from_str(text)
         .map_err(|e| InterchangeError::Invalid(vec![Diagnostic { file: label.clone(), line: Some(e.line() as u64), field: None, message: format!("not a knowledge base: {e}") }]))?;
     // Re-check every record through the CSV cell parser so JSON gets the same validation.

@@ -6,9 +6,11 @@
 
 mod csvdir;
 mod json;
+mod strict;
 
 pub use csvdir::{read_csv_file, read_csv_file_with, read_dir, read_dir_with, read_memory, read_memory_batch, table_to_csv, table_to_csv_with, write_dir, write_dir_with, CSV_FILES};
 pub use json::{read_json, to_json, write_json};
+pub use strict::SUPPORTED_VERSIONS;
 
 use mlgov_domain::KnowledgeBase;
 use serde::Serialize;

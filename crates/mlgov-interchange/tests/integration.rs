@@ -423,3 +423,25 @@ fn control_characters_are_refused_at_their_cell() {
         }
     }
 }
+
+/// Strict JSON (issue 21): an unsupported version and a duplicate key are refused at their line
+/// and column, before anything is read (serde_json alone would keep the last of two keys).
+#[test]
+fn json_versions_and_duplicate_keys_are_placed() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("kb.json");
+    let cases: &[(&str, &str)] = &[
+        ("{\"format\": \"mlgov-kb\",\n \"version\": 99,\n \"sources\": []}", "kb.json:2: field \"version\": unsupported \"version\": 99; this mlgov reads \"version\": 1 at line 2 column 14"),
+        (
+            "{\"format\": \"mlgov-kb\", \"version\": 1,\n \"sources\": [{\"id\": \"src:a\", \"short\": \"A\", \"title\": \"T\", \"kind\": \"paper\",\n   \"title\": \"Other\"}]}",
+            "kb.json:3: duplicate key \"title\" in an object; each key may appear once at line 3 column 10",
+        ),
+    ];
+    for (text, expected) in cases {
+        std::fs::write(&p, text).unwrap();
+        let d = diags(read_json(&p));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].to_string().replace(&p.display().to_string(), "kb.json"), *expected);
+    }
+    assert_eq!(mlgov_interchange::SUPPORTED_VERSIONS, [1]);
+}
