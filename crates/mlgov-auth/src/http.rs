@@ -400,6 +400,7 @@ pub fn routes(auth: Auth) -> Router {
         .route("/api/v1/me", get(me))
         .route("/api/v1/users", get(list_users).post(create_user))
         .route("/api/v1/users/{name}", get(get_user).patch(update_user).delete(delete_user))
+        .route("/api/v1/users/{name}/tokens", get(list_user_tokens))
         .route("/api/v1/tokens", get(list_tokens).post(issue_token))
         .route("/api/v1/tokens/{id}", axum::routing::delete(revoke_token))
         .route("/api/v1/projects", get(list_projects).post(create_project))
@@ -573,7 +574,7 @@ async fn me(Who(p): Who) -> Response {
         return Failure::api(AuthError::Unauthenticated).into_response();
     }
     let (csrf, expires) = match &p.via {
-        AuthVia::Session { csrf, expires } => (Some(csrf.clone()), Some(crate::service::iso_time(*expires))),
+        AuthVia::Session { csrf, expires, .. } => (Some(csrf.clone()), Some(crate::service::iso_time(*expires))),
         _ => (None, None),
     };
     Json(json!({ "username": p.username, "role": p.role, "projects": p.projects, "via": p.via, "csrf_token": csrf, "session_expires": expires })).into_response()
@@ -625,6 +626,9 @@ struct UserPatch {
     password: Option<String>,
     #[serde(default)]
     projects: Option<Vec<String>>,
+    /// With a new password: leave the account's API tokens live (they are revoked otherwise).
+    #[serde(default)]
+    keep_tokens: bool,
 }
 
 async fn update_user(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>, body: Bytes) -> Response {
@@ -632,7 +636,15 @@ async fn update_user(State(auth): State<Auth>, Who(p): Who, Path(name): Path<Str
         Ok(b) => b,
         Err(f) => return f.into_response(),
     };
-    api(StatusCode::OK, move || auth.update_user(&p, &name, b.role, b.password.as_deref(), b.projects.as_deref())).await
+    api(StatusCode::OK, move || {
+        let change = crate::UserChange { role: b.role, password: b.password.as_deref(), projects: b.projects.as_deref(), keep_tokens: b.keep_tokens };
+        auth.update_user(&p, &name, &change)
+    })
+    .await
+}
+
+async fn list_user_tokens(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>) -> Response {
+    api(StatusCode::OK, move || auth.tokens_of(&p, &name)).await
 }
 
 async fn delete_user(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>) -> Response {

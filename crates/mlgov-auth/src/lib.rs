@@ -34,7 +34,7 @@ pub mod store;
 pub mod testing;
 
 pub use policy::{allowed, Action, AuthVia, Grant, Principal, Resource, Role};
-pub use service::{Auth, Clock, Config, CookieSecure, SystemClock, User};
+pub use service::{Auth, Clock, Config, CookieSecure, SystemClock, UpdatedUser, User, UserChange};
 pub use self::postgres::PgAuthStore;
 pub use sqlite::SqliteAuthStore;
 pub use store::AuthStore;

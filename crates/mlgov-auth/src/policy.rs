@@ -194,6 +194,10 @@ pub enum AuthVia {
     Anonymous,
     /// A session cookie; carries the session's CSRF token.
     Session {
+        /// SHA-256 of the session id (what the sessions table is keyed by): the session a
+        /// password change made in it keeps.
+        #[serde(skip)]
+        id_hash: String,
         /// The per-session CSRF token that form posts and `X-CSRF-Token` must repeat.
         #[serde(skip)]
         csrf: String,

@@ -182,7 +182,7 @@ impl AuthStore for PgAuthStore {
         self.with(|c| c.query(&format!("{USER_SELECT} {USER_GROUP}"), &[])?.iter().map(user_row).collect())
     }
 
-    fn update_user(&mut self, username: &str, role: Option<Role>, password_hash: Option<&str>, projects: Option<&[String]>, now: i64) -> Result<UserRecord, AuthError> {
+    fn update_user(&mut self, username: &str, role: Option<Role>, password: Option<&NewPassword<'_>>, projects: Option<&[String]>, now: i64) -> Result<(UserRecord, Ended), AuthError> {
         self.with(|c| {
             let mut tx = c.transaction()?;
             let Some(row) = tx.query_opt("SELECT id FROM auth_users WHERE lower(username) = lower($1) FOR UPDATE", &[&username])? else {
@@ -192,17 +192,22 @@ impl AuthStore for PgAuthStore {
             if let Some(role) = role {
                 tx.execute("UPDATE auth_users SET role = $1 WHERE id = $2", &[&role.as_str(), &id])?;
             }
-            if let Some(h) = password_hash {
-                tx.execute("UPDATE auth_users SET password_hash = $1 WHERE id = $2", &[&h, &id])?;
-                // A new password ends every existing session of the account.
-                tx.execute("DELETE FROM auth_sessions WHERE user_id = $1", &[&id])?;
+            let mut ended = Ended::default();
+            if let Some(p) = password {
+                tx.execute("UPDATE auth_users SET password_hash = $1 WHERE id = $2", &[&p.hash, &id])?;
+                // A new password ends the account's other sessions and, unless kept, its tokens.
+                ended.sessions = tx.execute("DELETE FROM auth_sessions WHERE user_id = $1 AND id_hash IS DISTINCT FROM $2", &[&id, &p.keep_session])?;
+                if !p.keep_tokens {
+                    ended.tokens = tx.execute("UPDATE auth_tokens SET revoked = $1 WHERE user_id = $2 AND revoked IS NULL", &[&now, &id])?;
+                }
             }
             if let Some(p) = projects {
                 set_memberships(&mut tx, id, p, now)?;
             }
             let user = user_where(&mut tx, "u.id = $1", &id)?;
             commit(tx)?;
-            user.ok_or_else(|| AuthError::NotFound(format!("user {username:?}")).into())
+            let user = user.ok_or_else(|| AuthError::NotFound(format!("user {username:?}")))?;
+            Ok((user, ended))
         })
     }
 

@@ -127,6 +127,33 @@ pub struct LoginOutcome {
     pub user: User,
 }
 
+/// A change of an account ([`Auth::update_user`]): the fields given change, the others stay.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct UserChange<'a> {
+    /// New role.
+    pub role: Option<Role>,
+    /// New password (10 to 1024 characters). It ends every other session of the account (all of
+    /// them, unless the account changes its own password in a session: that one stays) and
+    /// revokes every live API token of the account, unless `keep_tokens`.
+    pub password: Option<&'a str>,
+    /// New project memberships (replacing the old ones).
+    pub projects: Option<&'a [String]>,
+    /// With a new password: leave the account's API tokens live.
+    pub keep_tokens: bool,
+}
+
+/// A changed account, with what a new password ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UpdatedUser {
+    /// The account as it is now.
+    #[serde(flatten)]
+    pub user: User,
+    /// Sessions ended and tokens revoked by a new password (absent when the password did not
+    /// change).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended: Option<Ended>,
+}
+
 /// A newly issued API token: shown once.
 #[derive(Clone, Debug, Serialize)]
 pub struct IssuedToken {
@@ -173,6 +200,16 @@ fn valid_password(p: &str) -> Result<(), AuthError> {
 
 pub use mlgov_domain::date::iso_time;
 
+/// The error of an account name that does not exist — or that the caller may not see.
+fn no_user(username: &str) -> AuthError {
+    AuthError::NotFound(format!("user {username:?}"))
+}
+
+/// The error of a token id that is not a live token — or that the caller may not see.
+pub fn no_live_token(id: impl std::fmt::Display) -> AuthError {
+    AuthError::NotFound(format!("live token {id}"))
+}
+
 impl Auth {
     /// An `Auth` over `store` with `config` and the system clock.
     pub fn new(store: Box<dyn AuthStore>, config: Config) -> Auth {
@@ -218,6 +255,17 @@ impl Auth {
         }
     }
 
+    /// [`Auth::require`] for an operation on one named thing (an account, a token): an account
+    /// without the right gets `hidden` — the error of a thing that does not exist — rather than
+    /// [`AuthError::Forbidden`], so that what exists cannot be found out through it; the public is
+    /// still told to authenticate, whatever the name.
+    pub fn require_or_hide(&self, p: &Principal, action: Action, resource: Resource, hidden: impl FnOnce() -> AuthError) -> Result<(), AuthError> {
+        match self.require(p, action, resource, None) {
+            Err(AuthError::Forbidden(_)) => Err(hidden()),
+            other => other,
+        }
+    }
+
     /// Appends an audit entry for `p`.
     pub fn audit(&self, p: &Principal, action: &str, resource: &str) -> Result<(), AuthError> {
         let entry = AuditEntry { time: iso_time(self.now()), user: p.username.clone(), action: action.into(), resource: resource.into() };
@@ -249,38 +297,56 @@ impl Auth {
         Ok(self.store().users()?.into_iter().map(User::from).collect())
     }
 
-    /// One account (admin).
+    /// One account (admin; for any other account, [`AuthError::NotFound`] as for a name that does
+    /// not exist).
     pub fn user(&self, by: &Principal, username: &str) -> Result<User, AuthError> {
-        self.require(by, Action::Read, Resource::Users, None)?;
-        self.store().user_by_name(username)?.map(User::from).ok_or_else(|| AuthError::NotFound(format!("user {username:?}")))
+        self.require_or_hide(by, Action::Read, Resource::Users, || no_user(username))?;
+        self.store().user_by_name(username)?.map(User::from).ok_or_else(|| no_user(username))
     }
 
-    /// Changes an account's role, password or projects (admin); a new password ends its sessions.
-    pub fn update_user(&self, by: &Principal, username: &str, role: Option<Role>, password: Option<&str>, projects: Option<&[String]>) -> Result<User, AuthError> {
-        self.require(by, Action::Write, Resource::Users, None)?;
-        if role == Some(Role::Public) {
+    /// Changes an account's role, password or projects (admin; others get [`AuthError::NotFound`]
+    /// as for a name that does not exist). A new password ends the account's sessions but the one
+    /// making the change (when the account changes its own password in a session) and revokes its
+    /// live API tokens unless [`UserChange::keep_tokens`], in the same transaction; both are
+    /// written to the audit log (`password_change`).
+    pub fn update_user(&self, by: &Principal, username: &str, change: &UserChange<'_>) -> Result<UpdatedUser, AuthError> {
+        self.require_or_hide(by, Action::Write, Resource::Users, || no_user(username))?;
+        if change.role == Some(Role::Public) {
             return Err(AuthError::Invalid { field: "role".into(), message: "expected admin, researcher, contributor or viewer".into() });
         }
-        for p in projects.unwrap_or_default() {
+        for p in change.projects.unwrap_or_default() {
             valid_name("projects", p)?;
         }
-        let hash = match password {
+        if change.keep_tokens && change.password.is_none() {
+            return Err(AuthError::Invalid { field: "keep_tokens".into(), message: "goes with a new password".into() });
+        }
+        let hash = match change.password {
             Some(p) => {
                 valid_password(p)?;
                 Some(secret::hash_password(p, &self.config.password)?)
             }
             None => None,
         };
-        let u = self.store().update_user(username, role, hash.as_deref(), projects, self.now())?;
-        self.audit(by, "user_update", &format!("user:{username}"))?;
-        Ok(u.into())
+        let keep_session = match &by.via {
+            AuthVia::Session { id_hash, .. } if by.username.eq_ignore_ascii_case(username) => Some(id_hash.as_str()),
+            _ => None,
+        };
+        let password = hash.as_deref().map(|hash| NewPassword { hash, keep_session, keep_tokens: change.keep_tokens });
+        let (u, ended) = self.store().update_user(username, change.role, password.as_ref(), change.projects, self.now())?;
+        self.audit(by, "user_update", &format!("user:{}", u.username))?;
+        if password.is_some() {
+            let tokens = if change.keep_tokens { "tokens_kept".to_string() } else { format!("tokens_revoked:{}", ended.tokens) };
+            self.audit(by, "password_change", &format!("user:{} sessions_ended:{} {tokens}", u.username, ended.sessions))?;
+        }
+        Ok(UpdatedUser { user: u.into(), ended: password.is_some().then_some(ended) })
     }
 
-    /// Deletes an account with its sessions and tokens (admin).
+    /// Deletes an account with its sessions and tokens (admin; others get [`AuthError::NotFound`]
+    /// as for a name that does not exist).
     pub fn remove_user(&self, by: &Principal, username: &str) -> Result<(), AuthError> {
-        self.require(by, Action::Write, Resource::Users, None)?;
+        self.require_or_hide(by, Action::Write, Resource::Users, || no_user(username))?;
         if !self.store().delete_user(username)? {
-            return Err(AuthError::NotFound(format!("user {username:?}")));
+            return Err(no_user(username));
         }
         self.audit(by, "user_remove", &format!("user:{username}"))
     }
@@ -346,7 +412,7 @@ impl Auth {
             return Ok(None);
         }
         let Some(u) = store.user_by_id(s.user_id)? else { return Ok(None) };
-        Ok(Some(Principal { user_id: Some(u.id), username: u.username, role: u.role, projects: u.projects, via: AuthVia::Session { csrf: s.csrf, expires: s.expires } }))
+        Ok(Some(Principal { user_id: Some(u.id), username: u.username, role: u.role, projects: u.projects, via: AuthVia::Session { id_hash: s.id_hash, csrf: s.csrf, expires: s.expires } }))
     }
 
     /// Ends a session.
@@ -371,17 +437,27 @@ impl Auth {
         Ok(IssuedToken { id, token, username: user.username, label: label.into() })
     }
 
-    /// Every token (no secrets; admin).
+    /// Every token of every account, newest first (no secrets; admin).
     pub fn tokens(&self, by: &Principal) -> Result<Vec<TokenRecord>, AuthError> {
         self.require(by, Action::Read, Resource::Tokens, None)?;
         self.store().tokens()
     }
 
-    /// Revokes a token (admin); [`AuthError::NotFound`] if no live token has this id.
+    /// The tokens of one account, newest first, revoked ones included (no secrets; admin; others
+    /// get [`AuthError::NotFound`] as for a name that does not exist).
+    pub fn tokens_of(&self, by: &Principal, username: &str) -> Result<Vec<TokenRecord>, AuthError> {
+        self.require_or_hide(by, Action::Read, Resource::Tokens, || no_user(username))?;
+        let store = self.store();
+        let user = store.user_by_name(username)?.ok_or_else(|| no_user(username))?;
+        Ok(store.tokens()?.into_iter().filter(|t| t.user_id == user.id).collect())
+    }
+
+    /// Revokes a token of any account (admin); [`AuthError::NotFound`] if no live token has this
+    /// id, and the same for anyone else, whether it exists or not.
     pub fn revoke_token(&self, by: &Principal, id: i64) -> Result<(), AuthError> {
-        self.require(by, Action::Write, Resource::Tokens, None)?;
+        self.require_or_hide(by, Action::Write, Resource::Tokens, || no_live_token(id))?;
         if !self.store().revoke_token(id, self.now())? {
-            return Err(AuthError::NotFound(format!("live token {id}")));
+            return Err(no_live_token(id));
         }
         self.audit(by, "token_revoke", &format!("token:{id}"))
     }

@@ -169,22 +169,31 @@ impl AuthStore for SqliteAuthStore {
         ids.into_iter().filter_map(|id| self.user_by_id(id).transpose()).collect()
     }
 
-    fn update_user(&mut self, username: &str, role: Option<Role>, password_hash: Option<&str>, projects: Option<&[String]>, now: i64) -> Result<UserRecord, AuthError> {
-        let user = self.user_by_name(username)?.ok_or_else(|| AuthError::NotFound(format!("user {username:?}")))?;
-        let tx = self.conn.transaction().map_err(db)?;
+    fn update_user(&mut self, username: &str, role: Option<Role>, password: Option<&NewPassword<'_>>, projects: Option<&[String]>, now: i64) -> Result<(UserRecord, Ended), AuthError> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
+        let id: i64 = tx
+            .query_row("SELECT id FROM auth_users WHERE username = ?1", [username], |r| r.get(0))
+            .optional()
+            .map_err(db)?
+            .ok_or_else(|| AuthError::NotFound(format!("user {username:?}")))?;
         if let Some(role) = role {
-            tx.execute("UPDATE auth_users SET role = ?1 WHERE id = ?2", params![role.as_str(), user.id]).map_err(db)?;
+            tx.execute("UPDATE auth_users SET role = ?1 WHERE id = ?2", params![role.as_str(), id]).map_err(db)?;
         }
-        if let Some(h) = password_hash {
-            tx.execute("UPDATE auth_users SET password_hash = ?1 WHERE id = ?2", params![h, user.id]).map_err(db)?;
-            // A new password ends every existing session of the account.
-            tx.execute("DELETE FROM auth_sessions WHERE user_id = ?1", [user.id]).map_err(db)?;
+        let mut ended = Ended::default();
+        if let Some(p) = password {
+            tx.execute("UPDATE auth_users SET password_hash = ?1 WHERE id = ?2", params![p.hash, id]).map_err(db)?;
+            // A new password ends the account's other sessions and, unless kept, its tokens.
+            ended.sessions = tx.execute("DELETE FROM auth_sessions WHERE user_id = ?1 AND id_hash IS NOT ?2", params![id, p.keep_session]).map_err(db)? as u64;
+            if !p.keep_tokens {
+                ended.tokens = tx.execute("UPDATE auth_tokens SET revoked = ?1 WHERE user_id = ?2 AND revoked IS NULL", params![now, id]).map_err(db)? as u64;
+            }
         }
         if let Some(p) = projects {
-            set_memberships(&tx, user.id, p, now)?;
+            set_memberships(&tx, id, p, now)?;
         }
         tx.commit().map_err(db)?;
-        self.user_by_id(user.id)?.ok_or_else(|| AuthError::NotFound(format!("user {username:?}")))
+        let user = self.user_by_id(id)?.ok_or_else(|| AuthError::NotFound(format!("user {username:?}")))?;
+        Ok((user, ended))
     }
 
     fn delete_user(&mut self, username: &str) -> Result<bool, AuthError> {

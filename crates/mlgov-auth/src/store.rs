@@ -59,6 +59,28 @@ pub struct TokenRecord {
     pub revoked: Option<i64>,
 }
 
+/// A new password as [`AuthStore::update_user`] stores it, with what it ends: every session of the
+/// account but `keep_session`, and every live API token of the account unless `keep_tokens`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NewPassword<'a> {
+    /// argon2id PHC string.
+    pub hash: &'a str,
+    /// SHA-256 of the session that made the change, which stays open (the account changing its
+    /// own password in a browser); `None`: every session ends.
+    pub keep_session: Option<&'a str>,
+    /// Leave the account's API tokens live; otherwise every live one is revoked at `now`.
+    pub keep_tokens: bool,
+}
+
+/// What a new password ended.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Ended {
+    /// Sessions of the account deleted.
+    pub sessions: u64,
+    /// Live API tokens of the account revoked.
+    pub tokens: u64,
+}
+
 /// The failed logins of one key of the login limiter (`crate::limiter`) in its current window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LoginWindow {
@@ -96,8 +118,11 @@ pub trait AuthStore: Send {
     fn user_by_id(&self, id: i64) -> Result<Option<UserRecord>, AuthError>;
     /// Every account, by name.
     fn users(&self) -> Result<Vec<UserRecord>, AuthError>;
-    /// Changes role, password hash and/or memberships (those given) in one transaction.
-    fn update_user(&mut self, username: &str, role: Option<Role>, password_hash: Option<&str>, projects: Option<&[String]>, now: i64) -> Result<UserRecord, AuthError>;
+    /// Changes role, password and/or memberships (those given) in one transaction; a new password
+    /// ends the account's sessions and revokes its live tokens in the same transaction, as
+    /// [`NewPassword`] says, and what it ended is returned ([`Ended::default`] without one).
+    /// [`AuthError::NotFound`] for an unknown name.
+    fn update_user(&mut self, username: &str, role: Option<Role>, password: Option<&NewPassword<'_>>, projects: Option<&[String]>, now: i64) -> Result<(UserRecord, Ended), AuthError>;
     /// Deletes an account with its sessions, tokens and memberships; whether it existed.
     fn delete_user(&mut self, username: &str) -> Result<bool, AuthError>;
 

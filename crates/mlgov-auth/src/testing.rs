@@ -30,19 +30,23 @@ pub const WHO: [&str; 5] = ["admin", "member", "outsider", "viewer", "public"];
 pub type MatrixRow = (&'static str, &'static str, Option<&'static str>, [u16; 5]);
 
 /// The authorisation matrix of this crate's routes on [`Accounts`] (a fresh database each cell),
-/// which every router that mounts them must keep.
+/// which every router that mounts them must keep. A route naming one account or token answers an
+/// account without the right 404, as for one that does not exist (no enumeration); routes of whole
+/// collections answer 403.
 pub const ACCOUNT_ROUTES: &[MatrixRow] = &[
         ("GET", "/login", None, [200, 200, 200, 200, 200]),
         ("POST", "/logout", None, [204, 204, 204, 204, 204]),
         ("GET", "/api/v1/me", None, [200, 200, 200, 200, 401]),
         ("GET", "/api/v1/users", None, [200, 403, 403, 403, 401]),
         ("POST", "/api/v1/users", Some(r#"{"username":"zoe","role":"viewer","password":"a long passphrase"}"#), [201, 403, 403, 403, 401]),
-        ("GET", "/api/v1/users/vic", None, [200, 403, 403, 403, 401]),
-        ("PATCH", "/api/v1/users/vic", Some(r#"{"role":"researcher"}"#), [200, 403, 403, 403, 401]),
-        ("DELETE", "/api/v1/users/vic", None, [204, 403, 403, 403, 401]),
+        ("GET", "/api/v1/users/vic", None, [200, 404, 404, 404, 401]),
+        ("PATCH", "/api/v1/users/vic", Some(r#"{"role":"researcher"}"#), [200, 404, 404, 404, 401]),
+        ("PATCH", "/api/v1/users/vic", Some(r#"{"password":"a new long passphrase","keep_tokens":true}"#), [200, 404, 404, 404, 401]),
+        ("DELETE", "/api/v1/users/vic", None, [204, 404, 404, 404, 401]),
+        ("GET", "/api/v1/users/vic/tokens", None, [200, 404, 404, 404, 401]),
         ("GET", "/api/v1/tokens", None, [200, 403, 403, 403, 401]),
         ("POST", "/api/v1/tokens", Some(r#"{"username":"vic","label":"x"}"#), [201, 403, 403, 403, 401]),
-        ("DELETE", "/api/v1/tokens/4", None, [204, 403, 403, 403, 401]),
+        ("DELETE", "/api/v1/tokens/4", None, [204, 404, 404, 404, 401]),
         ("GET", "/api/v1/projects", None, [200, 200, 200, 403, 401]),
         ("POST", "/api/v1/projects", Some(r#"{"name":"p9"}"#), [201, 403, 403, 403, 401]),
         ("GET", "/api/v1/audit", None, [200, 403, 403, 403, 401]),

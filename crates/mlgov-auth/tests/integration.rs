@@ -11,3 +11,5 @@ mod contract;
 mod accounts;
 #[path = "integration/http.rs"]
 mod http;
+#[path = "integration/tokens.rs"]
+mod tokens;

@@ -49,18 +49,31 @@ fn users(b: TestDb) {
     assert_eq!(names(&*s), ["al_", "Ann", "bob", "Carl"]);
     assert_eq!(s.users().unwrap()[1], ann);
     // Updates change only what is given; new projects are created.
-    let u = s.update_user("ANN", Some(Role::Admin), None, None, 20).unwrap();
-    assert_eq!((u.role, u.password_hash.as_str(), u.projects.clone()), (Role::Admin, "hash-1", strs(&["p1", "p2"])));
-    let u = s.update_user("ann", None, None, Some(&strs(&["p4"])), 21).unwrap();
+    let (u, ended) = s.update_user("ANN", Some(Role::Admin), None, None, 20).unwrap();
+    assert_eq!((u.role, u.password_hash.as_str(), u.projects.clone(), ended), (Role::Admin, "hash-1", strs(&["p1", "p2"]), Ended::default()));
+    let (u, _) = s.update_user("ann", None, None, Some(&strs(&["p4"])), 21).unwrap();
     assert_eq!((u.role, u.projects.clone()), (Role::Admin, strs(&["p4"])));
     assert_eq!(s.projects().unwrap(), strs(&["p1", "p2", "p4"]));
-    // A new password ends the account's sessions, not others'.
+    // A new password ends the account's sessions, not others', and revokes its live tokens.
     s.insert_session(&session("sa", ann.id, 100)).unwrap();
     s.insert_session(&session("sb", bob.id, 100)).unwrap();
-    let u = s.update_user("Ann", None, Some("hash-9"), None, 22).unwrap();
+    let ta = s.insert_token("tok-a1", ann.id, "", 21).unwrap();
+    let tb = s.insert_token("tok-b1", bob.id, "", 21).unwrap();
+    let (u, ended) = s.update_user("Ann", None, Some(&NewPassword { hash: "hash-9", keep_session: None, keep_tokens: false }), None, 22).unwrap();
     assert_eq!(u.password_hash, "hash-9");
+    assert_eq!(ended, Ended { sessions: 1, tokens: 1 });
     assert_eq!(s.session("sa").unwrap(), None);
     assert!(s.session("sb").unwrap().is_some());
+    let revoked = |s: &dyn AuthStore, id: i64| s.tokens().unwrap().into_iter().find(|t| t.id == id).unwrap().revoked;
+    assert_eq!((revoked(&*s, ta), revoked(&*s, tb)), (Some(22), None));
+    // The session that made the change stays; tokens may be kept; revoked ones stay as they were.
+    s.insert_session(&session("sa3", ann.id, 100)).unwrap();
+    s.insert_session(&session("sa4", ann.id, 100)).unwrap();
+    let ta2 = s.insert_token("tok-a2", ann.id, "", 23).unwrap();
+    let (_, ended) = s.update_user("ann", None, Some(&NewPassword { hash: "hash-10", keep_session: Some("sa4"), keep_tokens: true }), None, 23).unwrap();
+    assert_eq!(ended, Ended { sessions: 1, tokens: 0 });
+    assert_eq!((s.session("sa3").unwrap(), s.session("sa4").unwrap().map(|x| x.id_hash)), (None, Some("sa4".to_string())));
+    assert_eq!((revoked(&*s, ta), revoked(&*s, ta2)), (Some(22), None));
     assert!(matches!(s.update_user("nobody", Some(Role::Viewer), None, None, 23), Err(AuthError::NotFound(_))));
     // Deleting (by any case) takes sessions, tokens and memberships with it.
     s.insert_session(&session("sa2", ann.id, 100)).unwrap();
@@ -71,7 +84,7 @@ fn users(b: TestDb) {
     assert_eq!(s.session("sa2").unwrap(), None);
     assert_eq!(s.token_by_hash("tok-ann").unwrap(), None);
     assert!(s.tokens().unwrap().iter().all(|x| x.id != t));
-    assert_eq!(s.tokens().unwrap().len(), 1);
+    assert_eq!(s.tokens().unwrap().len(), 2, "bob's two");
     assert_eq!(b.strings(&format!("SELECT project FROM auth_memberships WHERE user_id = {}", ann.id)), Vec::<String>::new());
     assert_eq!(names(&*s), ["al_", "bob", "Carl"]);
     // Projects survive their members; ensure_project is idempotent.
