@@ -154,3 +154,17 @@ fn line_numbers_count_crlf_and_blank_lines_once() {
     assert_eq!(lines.line_at(text, text.len() + 5), 8);
     assert_eq!(LineCounter::default().line_at(b"", 0), 1);
 }
+
+/// Found by the fuzzing of the parsers (mlgov-faults, `fuzz::text::cells_numbers_and_spreadsheet_marks`):
+/// every leading apostrophe cost a call, and a cell of a million of them (read back from any
+/// knowledge-base CSV, whose every cell is unmarked) overflowed the stack.
+#[test]
+fn a_million_apostrophes_are_marked_and_unmarked_in_a_loop() {
+    for tail in ["=1", "x", ""] {
+        let cell = format!("{}{tail}", "'".repeat(1_000_000));
+        let safe = spreadsheet_safe(&cell);
+        assert_eq!(safe.len(), cell.len() + usize::from(tail == "=1"));
+        assert_eq!(spreadsheet_unmark(&safe), cell);
+        assert_eq!(csv_field(&cell, false).len(), safe.len());
+    }
+}
