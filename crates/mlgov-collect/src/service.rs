@@ -91,6 +91,21 @@ fn valid_name(kind: &str, s: &str) -> Result<(), CollectError> {
     })
 }
 
+/// The error of a survey name that does not exist — or that the caller may not see.
+fn no_survey(name: &str) -> CollectError {
+    CollectError::NotFound(format!("survey {name:?}"))
+}
+
+/// The public is told to authenticate before any survey is looked up (so that its answer is the
+/// same for every name).
+fn require_account(by: &Principal) -> Result<(), CollectError> {
+    if by.is_authenticated() {
+        Ok(())
+    } else {
+        Err(CollectError::Auth(AuthError::Unauthenticated))
+    }
+}
+
 impl Collect {
     /// A `Collect` over `store`, checking rights and auditing through `auth` (whose clock it
     /// uses), with `config`.
@@ -132,8 +147,28 @@ impl Collect {
         })
     }
 
-    fn survey_record(&self, name: &str) -> Result<SurveyRecord, CollectError> {
-        self.store().survey(name)?.ok_or_else(|| CollectError::NotFound(format!("survey {name:?}")))
+    /// The collected survey `name` as `by` may see it. The public is told to authenticate,
+    /// whatever the name; an account that may not see the survey (not a member of its project,
+    /// nor an admin) gets [`CollectError::NotFound`] — word for word the error of a name that does
+    /// not exist —, so that neither the survey's existence nor its project can be found out.
+    fn visible_survey(&self, by: &Principal, name: &str) -> Result<SurveyRecord, CollectError> {
+        require_account(by)?;
+        match self.store().survey(name)? {
+            Some(s) if by.may(Action::Read, Resource::Surveys, Some(&s.project)) => Ok(s),
+            _ => Err(no_survey(name)),
+        }
+    }
+
+    /// The project of survey `name` (collected here, or a dataset in `kb`) as `by` may see it:
+    /// the rule of [`Collect::visible_survey`].
+    fn visible_project(&self, by: &Principal, kb: &dyn Store, name: &str) -> Result<Option<String>, CollectError> {
+        require_account(by)?;
+        let project = self.project(kb, name)?;
+        if by.may(Action::Read, Resource::Surveys, project.as_deref()) {
+            Ok(project)
+        } else {
+            Err(no_survey(name))
+        }
     }
 
     /// Creates a survey of `project` from an instrument (admin).
@@ -161,7 +196,7 @@ impl Collect {
 
     /// Issues `count` single-use invitation tokens (admin); returned once, stored hashed.
     pub fn invite(&self, by: &Principal, survey: &str, count: usize, locality: Option<&str>) -> Result<Vec<String>, CollectError> {
-        let s = self.survey_record(survey)?;
+        let s = self.visible_survey(by, survey)?;
         self.require(by, Action::Write, Resource::Surveys, Some(&s.project))?;
         if !(1..=1000).contains(&count) {
             return Err(CollectError::Invalid { field: "count".into(), message: format!("{count}: expected 1 to 1000 invitations at a time") });
@@ -180,8 +215,7 @@ impl Collect {
 
     /// Collection progress (admin; researchers of the project).
     pub fn progress(&self, by: &Principal, survey: &str) -> Result<(SurveyRecord, Progress), CollectError> {
-        let s = self.survey_record(survey)?;
-        self.require(by, Action::Read, Resource::Surveys, Some(&s.project))?;
+        let s = self.visible_survey(by, survey)?;
         let p = self.store().progress(s.id)?;
         Ok((s, p))
     }
@@ -216,7 +250,7 @@ impl Collect {
 
     /// Every raw answer of a survey (admin; researchers of the project). Audited.
     pub fn raw_answers(&self, by: &Principal, survey: &str) -> Result<Vec<RawAnswer>, CollectError> {
-        let s = self.survey_record(survey)?;
+        let s = self.visible_survey(by, survey)?;
         self.require(by, Action::Read, Resource::RawData, Some(&s.project))?;
         let rows = self.store().raw_answers(s.id)?;
         self.audit(by, "read_raw_answers", &format!("survey:{survey}"))?;
@@ -245,7 +279,7 @@ impl Collect {
             return Ok(Some(s.project));
         }
         let listed = kb.surveys().map_err(store_error)?.into_iter().find(|s| s.name == name);
-        listed.map(|s| s.project).ok_or_else(|| CollectError::NotFound(format!("survey {name:?}")))
+        listed.map(|s| s.project).ok_or_else(|| no_survey(name))
     }
 
     /// The answers behind a survey name: a survey collected here (submitted responses only) or,
@@ -259,7 +293,7 @@ impl Collect {
             let localities = Self::kb_localities(kb)?;
             return Ok(SurveySource { dataset, instrument, version: 0, localities });
         }
-        let stored = kb.survey(name).map_err(store_error)?.ok_or_else(|| CollectError::NotFound(format!("survey {name:?}")))?;
+        let stored = kb.survey(name).map_err(store_error)?.ok_or_else(|| no_survey(name))?;
         let dec = mlgov_survey::stored::decode(name, &stored.instrument_toml, &stored.localities_csv, &stored.data).map_err(|e| CollectError::Database(e.to_string()))?;
         let localities = mlgov_analysis::survey::analysis_localities(&dec.localities, &Self::kb_localities(kb)?);
         Ok(SurveySource { dataset: dec.dataset, instrument: dec.instrument, version: stored.summary.version, localities })
@@ -269,7 +303,7 @@ impl Collect {
     /// the survey's project). Audited.
     pub fn live_figures(&self, by: &Principal, survey: &str) -> Result<PublishedFigures, CollectError> {
         let kb = self.kb()?;
-        self.require(by, Action::Read, Resource::RawData, self.project(&*kb, survey)?.as_deref())?;
+        self.require(by, Action::Read, Resource::RawData, self.visible_project(by, &*kb, survey)?.as_deref())?;
         let src = self.source(&*kb, survey)?;
         let p = publish(&src.dataset, &src.instrument, &src.localities, &self.config.disclosure).map_err(|e| CollectError::Database(e.to_string()))?;
         self.audit(by, "read_live_figures", &format!("survey:{survey}"))?;
@@ -298,7 +332,7 @@ impl Collect {
     /// 1 … k−1 respondents in a figure both publish (`mlgov_disclosure::check_release`). Audited.
     pub fn publish_release(&self, by: &Principal, survey: &str) -> Result<ReleaseSummary, CollectError> {
         let mut kb = self.kb()?;
-        self.require(by, Action::Write, Resource::RawData, self.project(&*kb, survey)?.as_deref())?;
+        self.require(by, Action::Write, Resource::RawData, self.visible_project(by, &*kb, survey)?.as_deref())?;
         let src = self.source(&*kb, survey)?;
         let release = build_release(survey, &src, &self.config.disclosure, &by.username, &iso_time(self.now()), &*kb)?;
         kb.put_release(&release).map_err(store_error)?;

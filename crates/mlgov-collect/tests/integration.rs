@@ -18,3 +18,5 @@ mod http;
 mod respond;
 #[path = "integration/attacks.rs"]
 mod attacks;
+#[path = "integration/hidden.rs"]
+mod hidden;
