@@ -57,12 +57,47 @@ pub enum StoreError {
 /// Parses one stored row (column → cell text, empty for NULL) into its record; a row that no longer
 /// parses is [`StoreError::Corrupt`]. Shared by every backend so that the domain parser stays the
 /// single reader of stored cells.
-pub fn record_from_row<R: mlgov_domain::Record>(table: &str, cells: &std::collections::BTreeMap<String, String>) -> Result<R, StoreError> {
+pub fn record_from_row<R: mlgov_domain::Record, C: mlgov_domain::Cells>(table: &str, cells: &C) -> Result<R, StoreError> {
     R::from_cells(cells).map_err(|ps| StoreError::Corrupt {
         table: table.to_string(),
-        id: cells.get("id").cloned().unwrap_or_default(),
+        id: cells.cell("id").to_string(),
         message: ps.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("; "),
     })
+}
+
+static SPLIT_ROWS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(50_000);
+
+/// Tables with more rows than this are read (SQLite) or parsed (PostgreSQL) on two threads by a
+/// whole load.
+pub fn split_rows() -> usize {
+    SPLIT_ROWS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Sets [`split_rows`] (tests exercise the two-thread load on small bases).
+#[doc(hidden)]
+pub fn set_split_rows(n: usize) {
+    SPLIT_ROWS.store(n, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// One stored row's cells in the order of its record's columns, borrowed from the driver's row
+/// where it can (loading a million rows allocates no per-cell keys or copies).
+pub struct RowCells<'a> {
+    columns: &'static [mlgov_domain::Column],
+    values: Vec<std::borrow::Cow<'a, str>>,
+}
+
+impl<'a> RowCells<'a> {
+    /// Cells of `columns`, one value per column (empty for NULL).
+    pub fn new(columns: &'static [mlgov_domain::Column], values: Vec<std::borrow::Cow<'a, str>>) -> Self {
+        debug_assert_eq!(columns.len(), values.len());
+        RowCells { columns, values }
+    }
+}
+
+impl mlgov_domain::Cells for RowCells<'_> {
+    fn cell(&self, column: &str) -> &str {
+        self.columns.iter().position(|c| c.name == column).map(|i| self.values[i].trim()).unwrap_or("")
+    }
 }
 
 /// What an import wrote.

@@ -3,7 +3,6 @@
 use crate::{cells_from_json, kb_columns, Change, ChangeSetInfo, Comment, Decision, Proposal, ImportReport, Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary, Version, KB_TABLES};
 use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
 use rusqlite::{params, params_from_iter, Connection, OpenFlags, OptionalExtension};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Versioned migrations, applied in order; `PRAGMA user_version` records the last applied.
@@ -13,6 +12,91 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/sqlite/0003_versions.sql")),
     (4, include_str!("../migrations/sqlite/0004_proposals.sql")),
 ];
+
+/// What identifies the stored base at the start of a read transaction: the latest change set (its
+/// id and time) and how many there are. Every write of the base records a change set, so two
+/// connections that see the same moment see the same rows.
+#[derive(Debug, PartialEq, Eq)]
+struct Moment(Option<i64>, Option<String>, i64);
+
+impl Moment {
+    fn read(conn: &Connection) -> Result<Moment, StoreError> {
+        conn.query_row("SELECT max(id), (SELECT recorded_at FROM change_sets ORDER BY id DESC LIMIT 1), count(*) FROM change_sets", [], |r| Ok(Moment(r.get(0)?, r.get(1)?, r.get(2)?))).map_err(db)
+    }
+}
+
+/// Rows of `R`'s table (matching a condition over one text parameter), in storage order: walking
+/// the id index instead would look every row up by rowid (a million random reads at scale).
+fn read_rows<R: Record>(conn: &Connection, filter: Option<(&str, &str)>) -> Result<Vec<R>, StoreError> {
+    read_rows_sql(conn, &filter.map(|(c, _)| c.to_string()), filter.map(|(_, p)| p))
+}
+
+fn read_rows_sql<R: Record>(conn: &Connection, condition: &Option<String>, param: Option<&str>) -> Result<Vec<R>, StoreError> {
+    let table = R::FILE.trim_end_matches(".csv");
+    let cols: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{}\"", c.name)).collect();
+    let sql = format!("SELECT {} FROM {table}{}", cols.join(","), condition.as_ref().map(|c| format!(" WHERE {c}")).unwrap_or_default());
+    let mut stmt = conn.prepare(&sql).map_err(db)?;
+    let mut q = match param {
+        Some(param) => stmt.query(params![param]),
+        None => stmt.query([]),
+    }
+    .map_err(db)?;
+    let mut rows = Vec::new();
+    while let Some(row) = q.next().map_err(db)? {
+        let values = (0..R::COLUMNS.len()).map(|i| cell_text(row.get_ref(i).map_err(db)?)).collect::<Result<Vec<_>, _>>()?;
+        rows.push(crate::record_from_row(table, &crate::RowCells::new(R::COLUMNS, values))?);
+    }
+    Ok(rows)
+}
+
+/// Every row of a table; a large one is read and parsed half here and half by a second read-only
+/// connection on another thread, when that connection sees the same `moment` (otherwise, a write
+/// having come in between, this connection reads the second half too). Halves one core's work
+/// of a server's start at a million memberships.
+fn split_read<R: Record>(store: &SqliteStore, moment: &Moment) -> Result<Vec<R>, StoreError> {
+    let table = R::FILE.trim_end_matches(".csv");
+    let last: Option<i64> = store.conn.query_row(&format!("SELECT max(rowid) FROM {table}"), [], |r| r.get(0)).map_err(db)?;
+    let last = last.unwrap_or(0);
+    if last <= crate::split_rows() as i64 || store.path == Path::new(":memory:") {
+        return read_rows(&store.conn, None);
+    }
+    let mid = last / 2;
+    let path = &store.path;
+    let (upper, lower) = std::thread::scope(|sc| {
+        let other = sc.spawn(move || -> Result<Option<Vec<R>>, StoreError> {
+            let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(db)?;
+            conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db)?;
+            conn.execute_batch("BEGIN").map_err(db)?;
+            if Moment::read(&conn)? != *moment {
+                return Ok(None);
+            }
+            read_rows_sql(&conn, &Some(format!("rowid > {mid}")), None).map(Some)
+        });
+        let lower = read_rows_sql::<R>(&store.conn, &Some(format!("rowid <= {mid}")), None);
+        (other.join(), lower)
+    });
+    let mut rows = lower?;
+    match upper {
+        Ok(Ok(Some(upper))) => rows.extend(upper),
+        // Another moment, or the second connection failed: this one reads the rest.
+        _ => rows.extend(read_rows_sql::<R>(&store.conn, &Some(format!("rowid > {mid}")), None)?),
+    }
+    Ok(rows)
+}
+
+/// A stored cell as text, borrowed (NULL reads as empty; numbers written by other tools as their
+/// decimal text).
+fn cell_text(v: rusqlite::types::ValueRef<'_>) -> Result<std::borrow::Cow<'_, str>, StoreError> {
+    use rusqlite::types::ValueRef;
+    use std::borrow::Cow;
+    Ok(match v {
+        ValueRef::Null => Cow::Borrowed(""),
+        ValueRef::Text(t) => Cow::Borrowed(std::str::from_utf8(t).map_err(|e| StoreError::Database(format!("a stored cell is not UTF-8: {e}")))?),
+        ValueRef::Integer(n) => Cow::Owned(n.to_string()),
+        ValueRef::Real(x) => Cow::Owned(x.to_string()),
+        ValueRef::Blob(_) => return Err(StoreError::Database("a stored cell is a blob, expected text".into())),
+    })
+}
 
 fn db(e: rusqlite::Error) -> StoreError {
     StoreError::Database(e.to_string())
@@ -83,12 +167,14 @@ impl SqliteStore {
     }
 
     /// The rows of every table (or only `only`), in id order — all of them, or those matching a
-    /// condition over one text parameter (`?1`).
+    /// condition over one text parameter (`?1`). A whole load reads every table in one read
+    /// transaction, and a large table on two threads ([`split_read`]).
     fn select_where(&self, filter: Option<(&str, &str)>, only: Option<&str>) -> Result<KnowledgeBase, StoreError> {
         struct L<'a> {
-            conn: &'a Connection,
+            store: &'a SqliteStore,
             filter: Option<(&'a str, &'a str)>,
             only: Option<&'a str>,
+            moment: Option<Moment>,
             err: Option<StoreError>,
         }
         impl TableVisitorMut for L<'_> {
@@ -97,36 +183,36 @@ impl SqliteStore {
                 if self.err.is_some() || self.only.is_some_and(|o| o != table) {
                     return;
                 }
-                let cols: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{}\"", c.name)).collect();
-                let condition = self.filter.map(|(c, _)| format!(" WHERE {c}")).unwrap_or_default();
-                let sql = format!("SELECT {} FROM {table}{condition} ORDER BY id", cols.join(","));
-                let result = (|| -> Result<(), StoreError> {
-                    let mut stmt = self.conn.prepare(&sql).map_err(db)?;
-                    let mut q = match self.filter {
-                        Some((_, param)) => stmt.query(params![param]),
-                        None => stmt.query([]),
+                let result: Result<Vec<R>, StoreError> = match (&self.filter, &self.moment) {
+                    (None, Some(moment)) => split_read(self.store, moment),
+                    (filter, _) => read_rows(&self.store.conn, filter.map(|(c, p)| (c, p))),
+                };
+                match result {
+                    Ok(mut read) => {
+                        // Ids are unique, so this is the order `ORDER BY id` gives (BINARY
+                        // collation: byte order, as `str`'s); rows read in id order are checked
+                        // in one pass.
+                        read.sort_unstable_by(|a, b| a.id().cmp(b.id()));
+                        *rows = read;
                     }
-                    .map_err(db)?;
-                    while let Some(row) = q.next().map_err(db)? {
-                        let mut cells = BTreeMap::new();
-                        for (i, c) in R::COLUMNS.iter().enumerate() {
-                            let v: Option<String> = row.get(i).map_err(db)?;
-                            cells.insert(c.name.to_string(), v.unwrap_or_default());
-                        }
-                        rows.push(crate::record_from_row(table, &cells)?);
-                    }
-                    Ok(())
-        // An error here (no such directory) is left to SQLite, which reports it in its words.
-        let _ = crate::private::create_database_file(path);
-                })();
-                if let Err(e) = result {
-                    self.err = Some(e);
+                    Err(e) => self.err = Some(e),
                 }
             }
         }
+        let whole = filter.is_none() && only.is_none();
+        // A whole load reads every table at the same moment (one read transaction), which a
+        // second connection joins only when it finds the same moment.
+        if whole {
+            self.conn.execute_batch("BEGIN").map_err(db)?;
+        }
+        let moment = if whole { Some(Moment::read(&self.conn)) } else { None };
         let mut kb = KnowledgeBase::default();
-        let mut l = L { conn: &self.conn, filter, only, err: None };
+        let mut l = L { store: self, filter, only, moment: moment.transpose()?, err: None };
         kb.visit_mut(&mut l);
+        if whole {
+            // Only read: ending the transaction cannot lose anything.
+            let _ = self.conn.execute_batch("COMMIT");
+        }
         match l.err {
             Some(e) => Err(e),
             None => Ok(kb),
