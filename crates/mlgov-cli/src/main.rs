@@ -432,7 +432,7 @@ Examples:
     Man,
     /// Interaction survey: import answers, analyses with bootstrap intervals, report, synthetic data.
     Survey { #[command(subcommand)] cmd: cmd::survey::SurveyCommand },
-    /// Accounts of the shared server: add, list, remove.
+    /// Accounts of the shared server: add, list, set a password, remove.
     User { #[command(subcommand)] cmd: cmd::user::UserCommand },
     /// API tokens for scripts: issue, revoke, list.
     Token { #[command(subcommand)] cmd: cmd::user::TokenCommand },

@@ -1,11 +1,11 @@
-//! Account commands: `mlgov user add|list|remove` and `mlgov token issue|revoke|list` over the
-//! auth tables of the `--db` database (mlgov-auth). The command line has the database file, so it
+//! Account commands: `mlgov user add|list|password|remove` and `mlgov token issue|revoke|list` over
+//! the auth tables of the `--db` database (mlgov-auth). The command line has the database file, so it
 //! acts as an administrator; its actions are written to the audit log as user `cli`.
 
 use std::io::BufRead;
 
 use mlgov_auth::secret::random_token;
-use mlgov_auth::{Auth, AuthError, Config, Principal, Role};
+use mlgov_auth::{Auth, AuthError, Config, Principal, Role, UserChange};
 use serde_json::json;
 
 use crate::ctx::{CliError, Ctx};
@@ -41,6 +41,28 @@ Examples:
   mlgov user list
   mlgov user list --json")]
     List,
+    /// Set an account's password. It ends every session of the account and revokes its API tokens,
+    /// unless `--keep-tokens`. The password is read from standard input (`--password-stdin`) or
+    /// generated and printed once.
+    #[command(after_help = "\
+Examples:
+  mlgov user add ana --role researcher
+  # a generated password, printed once; ana's sessions end and her API tokens are revoked
+  mlgov user password ana
+  # her scripts keep their tokens (a routine change, not a leak)
+  mlgov user password ana --keep-tokens
+  # the password from a password manager on standard input
+  pass show mlgov/ana | mlgov user password ana --password-stdin")]
+    Password {
+        /// Account name.
+        username: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Leave the account's API tokens live (by default a new password revokes them all).
+        #[arg(long)]
+        keep_tokens: bool,
+    },
     /// Delete an account with its sessions and tokens.
     #[command(after_help = "\
 Examples:
@@ -80,12 +102,21 @@ Examples:
         /// Token id (from `issue` or `list`).
         id: i64,
     },
-    /// List tokens (no secrets).
+    /// List tokens (no secrets): every account's, or one account's with `--user`; revoked ones
+    /// with the time they were revoked.
     #[command(after_help = "\
 Examples:
   mlgov token list
-  mlgov token list --json")]
-    List,
+  mlgov token list --json
+  mlgov user add ana --role researcher
+  mlgov token issue --user ana --label notebook
+  # ana's tokens only (then `mlgov token revoke ID`)
+  mlgov token list --user ana")]
+    List {
+        /// Only the tokens of this account.
+        #[arg(long)]
+        user: Option<String>,
+    },
 }
 
 fn open(ctx: &Ctx) -> Result<Auth, CliError> {
@@ -101,6 +132,18 @@ fn auth_err(e: AuthError) -> CliError {
     }
 }
 
+/// A new password: the first line of standard input, or 24 random characters (generated: to be
+/// shown once).
+fn new_password(from_stdin: bool) -> Result<(String, bool), CliError> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| CliError::Other(e.into()))?;
+        Ok((line.trim_end_matches(['\r', '\n']).to_string(), false))
+    } else {
+        Ok((random_token()[..24].to_string(), true))
+    }
+}
+
 /// Runs a `mlgov user` subcommand.
 pub fn run(cmd: &UserCommand, ctx: &Ctx) -> Result<(), CliError> {
     let auth = open(ctx)?;
@@ -108,13 +151,7 @@ pub fn run(cmd: &UserCommand, ctx: &Ctx) -> Result<(), CliError> {
     match cmd {
         UserCommand::Add { username, role, projects, password_stdin } => {
             let role: Role = role.parse().map_err(|e: mlgov_auth::policy::UnknownRole| CliError::Usage(e.to_string()))?;
-            let (password, generated) = if *password_stdin {
-                let mut line = String::new();
-                std::io::stdin().lock().read_line(&mut line).map_err(|e| CliError::Other(e.into()))?;
-                (line.trim_end_matches(['\r', '\n']).to_string(), false)
-            } else {
-                (random_token()[..24].to_string(), true)
-            };
+            let (password, generated) = new_password(*password_stdin)?;
             let u = auth.add_user(&me, username, role, &password, projects).map_err(auth_err)?;
             let shown = generated.then_some(password.as_str());
             ctx.emit(&json!({ "user": u, "password": shown }), || {
@@ -131,6 +168,23 @@ pub fn run(cmd: &UserCommand, ctx: &Ctx) -> Result<(), CliError> {
             ctx.emit(&json!({ "users": users }), || {
                 let rows: Vec<Vec<String>> = users.iter().map(|u| vec![u.username.clone(), u.role.to_string(), u.projects.join(", ")]).collect();
                 table(&["user", "role", "projects"], &rows)
+            });
+            Ok(())
+        }
+        UserCommand::Password { username, password_stdin, keep_tokens } => {
+            let (password, generated) = new_password(*password_stdin)?;
+            let change = UserChange { password: Some(&password), keep_tokens: *keep_tokens, ..UserChange::default() };
+            let u = auth.update_user(&me, username, &change).map_err(auth_err)?;
+            let ended = u.ended.unwrap_or_default();
+            let shown = generated.then_some(password.as_str());
+            ctx.emit(&json!({ "user": u.user, "password": shown, "sessions_ended": ended.sessions, "tokens_revoked": ended.tokens, "tokens_kept": keep_tokens }), || {
+                let plural = |n: u64, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+                let tokens = if *keep_tokens { "API tokens kept".to_string() } else { format!("{} revoked", plural(ended.tokens, "API token")) };
+                let mut s = format!("new password for {}: {} ended, {tokens}", u.user.username, plural(ended.sessions, "session"));
+                if let Some(p) = shown {
+                    s.push_str(&format!("\npassword (shown once): {p}"));
+                }
+                s
             });
             Ok(())
         }
@@ -157,8 +211,12 @@ pub fn run_token(cmd: &TokenCommand, ctx: &Ctx) -> Result<(), CliError> {
             ctx.emit(&json!({ "revoked": id }), || format!("revoked token {id}"));
             Ok(())
         }
-        TokenCommand::List => {
-            let tokens = auth.tokens(&me).map_err(auth_err)?;
+        TokenCommand::List { user } => {
+            let tokens = match user {
+                Some(u) => auth.tokens_of(&me, u),
+                None => auth.tokens(&me),
+            }
+            .map_err(auth_err)?;
             ctx.emit(&json!({ "tokens": tokens }), || {
                 let rows: Vec<Vec<String>> = tokens
                     .iter()
