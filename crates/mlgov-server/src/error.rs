@@ -116,6 +116,7 @@ impl From<mlgov_store::StoreError> for ApiError {
     fn from(e: mlgov_store::StoreError) -> Self {
         match e {
             mlgov_store::StoreError::Conflict(m) => ApiError::Conflict(m, vec![]),
+            e @ mlgov_store::StoreError::AlreadyStored(_) => ApiError::Conflict(e.to_string(), vec![]),
             other => ApiError::Internal(other.to_string()),
         }
     }

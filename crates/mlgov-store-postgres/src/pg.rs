@@ -245,6 +245,18 @@ impl PgStore {
             .map_err(|e| db_in("recording the change set", e))?
             .get(0);
         let info = ChangeSetInfo { id, ..info };
+        // Records to add that another change stored after this one was prepared (two identical
+        // imports at once): refused whole, for the caller to plan again. Checked only when a
+        // change set was recorded since (the change lock is held: none can be recorded now).
+        let latest: Option<i64> = tx.query_one("SELECT max(id) FROM change_sets WHERE id < $1", &[&id]).map_err(db)?.get(0);
+        if latest != change.prepared_against && !clear {
+            for (table, ids) in mlgov_store::ids_by_table(&change.new) {
+                let stored: Vec<String> = tx.query(&format!("SELECT id FROM {table} WHERE id = ANY($1) LIMIT 10"), &[&ids]).map_err(db)?.iter().map(|r| r.get(0)).collect();
+                if !stored.is_empty() {
+                    return Err(StoreError::AlreadyStored(stored));
+                }
+            }
+        }
         struct Close<'a, 'b> {
             tx: &'a mut Transaction<'b>,
             cs: i64,

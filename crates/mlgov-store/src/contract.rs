@@ -25,6 +25,7 @@ pub const CHECKS: &[(&str, fn(&mut dyn Store))] = &[
     ("releases_are_numbered_and_frozen", releases_are_numbered_and_frozen),
     ("versions_keep_the_past", versions_keep_the_past),
     ("a_stale_change_is_refused_whole", a_stale_change_is_refused_whole),
+    ("an_addition_stored_meanwhile_is_refused_whole", an_addition_stored_meanwhile_is_refused_whole),
     ("records_are_found_by_id_and_member", records_are_found_by_id_and_member),
     ("proposals_are_decided_once", proposals_are_decided_once),
 ];
@@ -411,6 +412,29 @@ pub fn a_stale_change_is_refused_whole(s: &mut dyn Store) {
     let now = s.load().unwrap();
     assert_eq!(now.memberships.iter().find(|x| x.id.as_str() == "mem:se-euromed").unwrap().when.to.map(|d| d.to_string()), Some("2002".into()));
     assert!(now.facts.iter().all(|f| f.id.as_str() != "fct:extra"), "nothing of the refused change was written");
+}
+
+/// Two identical imports prepared against the same (empty) state, as when they run at once: the
+/// first writes; the second is refused whole as [`StoreError::AlreadyStored`], naming records the
+/// first stored (not a database error), and writes nothing — no records, no change set — so that
+/// its caller can plan it again against the current base.
+pub fn an_addition_stored_meanwhile_is_refused_whole(s: &mut dyn Store) {
+    let change = Change { kind: "import".into(), new: fixture(), prepared_against: s.latest_change_set().unwrap(), ..Change::default() };
+    s.apply(&change).unwrap();
+    let (counts, latest) = (s.counts().unwrap(), s.latest_change_set().unwrap());
+    match s.apply(&change) {
+        Err(StoreError::AlreadyStored(ids)) => {
+            assert!(!ids.is_empty() && ids.len() <= 10, "{ids:?}");
+            assert!(ids.iter().all(|id| crate::ids_by_table(&fixture()).iter().any(|(_, all)| all.contains(id))), "{ids:?}");
+        }
+        other => panic!("expected AlreadyStored, got {other:?}"),
+    }
+    assert_eq!((s.counts().unwrap(), s.latest_change_set().unwrap()), (counts, latest), "nothing of the refused change was written");
+    // Prepared against the current state, new records need no such check (the caller planned
+    // them against it): a new source is written.
+    let mut more = KnowledgeBase::default();
+    more.sources.push(rec(&[("id", "src:more"), ("short", "M"), ("title", "More"), ("kind", "paper")]));
+    s.apply(&Change { kind: "import".into(), new: more, prepared_against: latest, ..Change::default() }).unwrap();
 }
 
 /// Indexed reads for planning a batch: records by id across tables, memberships by member.

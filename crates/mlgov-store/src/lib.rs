@@ -49,6 +49,11 @@ pub enum StoreError {
     /// A write conflicts with what is stored (a release number already taken).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Records the change writes as new were stored by another change recorded after this one
+    /// was prepared (two identical imports at once): nothing was written. Plan the change again
+    /// against the current base, as the same change made afterwards would be.
+    #[error("{} and maybe more of the records to add were stored by another change meanwhile: nothing was written; read the input again against the current base", .0.join(", "))]
+    AlreadyStored(Vec<String>),
     /// The store is not initialised (no such database file).
     #[error("no mlgov database at {0}; run `mlgov init` (or `mlgov demo`) first, or pass --db")]
     Missing(String),
@@ -98,6 +103,24 @@ impl mlgov_domain::Cells for RowCells<'_> {
     fn cell(&self, column: &str) -> &str {
         self.columns.iter().position(|c| c.name == column).map(|i| self.values[i].trim()).unwrap_or("")
     }
+}
+
+/// The ids of `kb`'s records by table (`localities`, …), for the check every backend makes in its
+/// write transaction: a change prepared before the latest change set writes no record as new
+/// that is stored already ([`StoreError::AlreadyStored`]).
+#[doc(hidden)]
+pub fn ids_by_table(kb: &KnowledgeBase) -> Vec<(&'static str, Vec<String>)> {
+    struct Ids(Vec<(&'static str, Vec<String>)>);
+    impl mlgov_domain::TableVisitor for Ids {
+        fn table<R: mlgov_domain::Record>(&mut self, rows: &[R]) {
+            if !rows.is_empty() {
+                self.0.push((R::FILE.trim_end_matches(".csv"), rows.iter().map(|r| r.id().to_string()).collect()));
+            }
+        }
+    }
+    let mut ids = Ids(Vec::new());
+    kb.visit(&mut ids);
+    ids.0
 }
 
 /// What an import wrote.

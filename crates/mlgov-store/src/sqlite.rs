@@ -241,6 +241,21 @@ impl SqliteStore {
             )
             .map_err(db)?;
         let info = ChangeSetInfo { id, ..info };
+        // Records to add that another change stored after this one was prepared (two identical
+        // imports at once): refused whole, for the caller to plan again. Checked only when a
+        // change set was recorded since (the write lock is held: none can be recorded now).
+        let latest: Option<i64> = tx.query_row("SELECT max(id) FROM change_sets WHERE id < ?1", params![id], |r| r.get(0)).map_err(db)?;
+        if latest != change.prepared_against && !clear {
+            let mut stored = Vec::new();
+            for (table, ids) in crate::ids_by_table(&change.new) {
+                let list = serde_json::to_string(&ids).expect("strings");
+                let mut stmt = tx.prepare(&format!("SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?1)) LIMIT 10")).map_err(db)?;
+                stored.extend(stmt.query_map(params![list], |r| r.get::<_, String>(0)).map_err(db)?.collect::<Result<Vec<_>, _>>().map_err(db)?);
+                if !stored.is_empty() {
+                    return Err(StoreError::AlreadyStored(stored));
+                }
+            }
+        }
         // Close the versions that are corrected or retracted.
         struct Close<'a> {
             tx: &'a rusqlite::Transaction<'a>,

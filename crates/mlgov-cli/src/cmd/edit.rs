@@ -101,16 +101,24 @@ fn make_id(kb_ids: &dyn Fn(&str) -> bool, prefix: &str, cells: &[(String, String
 
 fn apply_one(ctx: &Ctx, file: &'static str, cells: Vec<(String, String)>, update: bool, kind: &str) -> Result<(), CliError> {
     let mut store = ctx.store_create()?;
-    let prepared_against = store.latest_change_set().map_err(store_err)?;
     let bytes = one_row(file, &cells);
     let loaded = mlgov_interchange::read_memory_batch(&[(file, &bytes)]).map_err(|e| CliError::Diagnostics(e.diagnostics()))?;
-    let plan = super::kb::plan_against_store(store.as_ref(), &loaded, update)?;
-    if plan.unchanged > 0 {
-        return Err(CliError::Data("the record is already stored with exactly this content: nothing to do".into()));
-    }
     let id = cells.iter().find(|(k, _)| k == "id").map(|(_, v)| v.clone()).unwrap_or_default();
-    let change = mlgov_store::Change { kind: kind.into(), note: Some(format!("mlgov {kind} {id}")), new: plan.new, corrected: plan.changed, retracted: Vec::new(), prepared_against, approves: None };
-    let (cs, _) = store.apply(&change).map_err(store_err)?;
+    let mut attempts = 0;
+    let cs = loop {
+        let prepared_against = store.latest_change_set().map_err(store_err)?;
+        let plan = super::kb::plan_against_store(store.as_ref(), &loaded, update)?;
+        if plan.unchanged > 0 {
+            return Err(CliError::Data("the record is already stored with exactly this content: nothing to do".into()));
+        }
+        let change = mlgov_store::Change { kind: kind.into(), note: Some(format!("mlgov {kind} {id}")), new: plan.new, corrected: plan.changed, retracted: Vec::new(), prepared_against, approves: None };
+        match store.apply(&change) {
+            Ok((cs, _)) => break cs,
+            // Stored by another writer since it was checked: checked again, as a second `add`.
+            Err(mlgov_store::StoreError::AlreadyStored(_)) if attempts < 3 => attempts += 1,
+            Err(e) => return Err(store_err(e)),
+        }
+    };
     ctx.emit(&json!({"id": id, "kind": kind, "change_set": cs, "cells": cells.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<std::collections::BTreeMap<_, _>>()}), || {
         format!("{} {id} — change set {} by {} at {}", if kind == "add" { "added" } else { "corrected" }, cs.id, cs.recorded_by, cs.recorded_at)
     });

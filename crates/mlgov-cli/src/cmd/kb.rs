@@ -63,25 +63,43 @@ pub fn import(ctx: &Ctx, path: &Path, update: bool, csv: &CsvArgs) -> Result<(),
     let progress = ctx.phases();
     progress.step("opening the database");
     let mut store = ctx.store_create()?;
-    let prepared_against = store.latest_change_set().map_err(store_err)?;
+    let mut prepared_against = store.latest_change_set().map_err(store_err)?;
     // Into an empty store the input must be a whole base; into a stored base it is a batch whose
     // references may point at stored records, and rows stored identically are no-ops.
-    let empty = store.counts().map_err(store_err)?.iter().all(|(_, n)| *n == 0);
+    let mut empty = store.counts().map_err(store_err)?.iter().all(|(_, n)| *n == 0);
     let opts = csv.options()?;
-    let (new, corrected, unchanged) = if empty {
-        (read_shown(path, &opts, true, &progress)?.kb, KnowledgeBase::default(), 0)
-    } else {
-        let loaded = read_shown(path, &opts, false, &progress)?;
-        let n: usize = loaded.kb.counts().values().sum();
-        progress.step(format!("checking {} records against the stored base", HumanCount(n as u64)));
-        let plan = plan_against_store(store.as_ref(), &loaded, update)?;
-        (plan.new, plan.changed, plan.unchanged)
+    let mut loaded = read_shown(path, &opts, empty, &progress)?;
+    let mut attempts = 0;
+    let (cs, report, n_corrected, unchanged) = loop {
+        let (new, corrected, unchanged) = if empty {
+            (std::mem::take(&mut loaded.kb), KnowledgeBase::default(), 0)
+        } else {
+            let n: usize = loaded.kb.counts().values().sum();
+            progress.step(format!("checking {} records against the stored base", HumanCount(n as u64)));
+            let plan = plan_against_store(store.as_ref(), &loaded, update)?;
+            (plan.new, plan.changed, plan.unchanged)
+        };
+        let n_corrected: usize = corrected.counts().values().sum();
+        let n_new: usize = new.counts().values().sum();
+        progress.step(format!("writing {} records to {}", HumanCount((n_new + n_corrected) as u64), ctx.db.display()));
+        let change = mlgov_store::Change { kind: if n_corrected > 0 { "update".into() } else { "import".into() }, note: Some(format!("mlgov import {}", path.display())), new, corrected, retracted: Vec::new(), prepared_against, approves: None };
+        match store.apply(&change) {
+            Ok((cs, report)) => break (cs, report, n_corrected, unchanged),
+            // Another import stored some of these records after they were checked (two imports
+            // at once): check them again against the base as it is now, exactly as this import
+            // run after the other one would have been — identical rows become no-ops, differing
+            // ones the precise diagnostics.
+            Err(mlgov_store::StoreError::AlreadyStored(_)) if attempts < 3 => {
+                attempts += 1;
+                if empty {
+                    loaded.kb = change.new;
+                    empty = false;
+                }
+                prepared_against = store.latest_change_set().map_err(store_err)?;
+            }
+            Err(e) => return Err(store_err(e)),
+        }
     };
-    let n_corrected: usize = corrected.counts().values().sum();
-    let n_new: usize = new.counts().values().sum();
-    progress.step(format!("writing {} records to {}", HumanCount((n_new + n_corrected) as u64), ctx.db.display()));
-    let change = mlgov_store::Change { kind: if n_corrected > 0 { "update".into() } else { "import".into() }, note: Some(format!("mlgov import {}", path.display())), new, corrected, retracted: Vec::new(), prepared_against, approves: None };
-    let (cs, report) = store.apply(&change).map_err(store_err)?;
     progress.finish();
     let written: Vec<Value> = report.written.iter().map(|(f, n)| json!({"file": f, "rows": n})).collect();
     ctx.emit(&json!({"imported": report.total() - n_corrected, "corrected": n_corrected, "unchanged": unchanged, "change_set": cs, "tables": written, "db": ctx.db.display().to_string()}), || {
