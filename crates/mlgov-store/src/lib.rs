@@ -319,11 +319,13 @@ impl AsOf {
 /// Turns a date (`2026-03-01`: the end of that day, UTC) or a UTC time into a recording instant.
 pub fn as_of_instant(value: &str) -> Result<String, String> {
     let v = value.trim();
-    let date_ok = |d: &str| d.len() == 10 && d.as_bytes()[4] == b'-' && d.as_bytes()[7] == b'-' && d.chars().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if date_ok(v) {
+    // On bytes: a time of 20 bytes may hold a character of two across byte 10 (`&v[..10]` panicked).
+    let date_ok = |d: &[u8]| d.len() == 10 && d[4] == b'-' && d[7] == b'-' && d.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if date_ok(v.as_bytes()) {
         return Ok(format!("{v}T23:59:59Z"));
     }
-    if v.len() == 20 && date_ok(&v[..10]) && v.as_bytes()[10] == b'T' && v.ends_with('Z') {
+    let time_ok = |t: &[u8]| t.iter().enumerate().all(|(i, c)| if i == 2 || i == 5 { *c == b':' } else { c.is_ascii_digit() });
+    if v.len() == 20 && date_ok(&v.as_bytes()[..10]) && v.as_bytes()[10] == b'T' && time_ok(&v.as_bytes()[11..19]) && v.ends_with('Z') {
         return Ok(v.to_string());
     }
     Err(format!("{value:?} is not a date (YYYY-MM-DD), a UTC time (YYYY-MM-DDTHH:MM:SSZ) or a change set (cs:12)"))
@@ -392,4 +394,21 @@ pub trait Store {
     /// Appends a release. Its number must be the next one (latest + 1, or 1): a concurrent
     /// publication of the same number fails with [`StoreError::Conflict`] and writes nothing.
     fn put_release(&mut self, release: &StoredRelease) -> Result<(), StoreError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the fuzzing of the parsers (mlgov-faults, `fuzz::server::query_strings`): a value of
+    /// 20 bytes with a character of two bytes across byte 10 panicked (`?as_of=` of any request).
+    #[test]
+    fn as_of_reads_dates_times_and_change_sets_and_refuses_the_rest() {
+        assert_eq!(AsOf::parse("2026-03-01"), Ok(AsOf::Instant("2026-03-01T23:59:59Z".into())));
+        assert_eq!(AsOf::parse(" 2026-03-01T09:30:00Z "), Ok(AsOf::Instant("2026-03-01T09:30:00Z".into())));
+        assert_eq!(AsOf::parse("cs:12"), Ok(AsOf::ChangeSet(12)));
+        for bad in ["\u{ca0}\u{13a0}\u{3131}\u{3a3}aA\u{fb13}\u{ae}a!", "2026-03-0\u{e9}T09:30:00Z", "2026-03-01Txx:yy:zzZ", "2026-3-1", "cs:x", "", "2026-03-01T09:30:00"] {
+            assert!(AsOf::parse(bad).is_err(), "{bad:?}");
+        }
+    }
 }
