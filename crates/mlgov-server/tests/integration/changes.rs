@@ -178,12 +178,29 @@ async fn post_as(env: &Env, bearer: &str, path: &str, body: &serde_json::Value) 
     (r.status, serde_json::from_slice(&r.body).unwrap_or(serde_json::Value::Null))
 }
 
+/// What the contributor gets for proposal `id`: the API, the page and a comment (status, content
+/// type, body).
+async fn contributors_view_of(env: &Env, id: i64) -> Vec<(u16, String, String)> {
+    let bearer = &env.contributor_bearer;
+    let mut out = Vec::new();
+    for r in [env.get_as(bearer, &format!("/api/v1/changes/{id}")).await, env.get_as(bearer, &format!("/changes/{id}")).await, post(env, bearer, &format!("/api/v1/changes/{id}/comments"), &json!({"text": "x"})).await] {
+        out.push(r.comparable());
+    }
+    out
+}
+
 async fn contributors_follow_their_own_proposals_and_all_is_audited(env: Env) {
     let (st, mine) = post_as(&env, &env.contributor_bearer, "/api/v1/changes", &membership("mem:turin-acm-cora", "2019")).await;
     assert_eq!(st, 201, "{mine}");
     let mine = mine["proposal"]["id"].as_i64().unwrap();
+    // Another's proposal answers the contributor as one that does not exist: the next id, asked
+    // before and after the researcher's proposal takes it, gets the same answers.
+    let next = mine + 1;
+    let before = contributors_view_of(&env, next).await;
     let (_, theirs) = post_as(&env, &env.researcher_bearer, "/api/v1/changes", &membership("mem:turin-acm-rita", "2019")).await;
     let theirs = theirs["proposal"]["id"].as_i64().unwrap();
+    assert_eq!(theirs, next);
+    assert_eq!(contributors_view_of(&env, next).await, before, "another's proposal answers as one that does not exist");
     let listed: Vec<i64> = env.get_as(&env.contributor_bearer, "/api/v1/changes").await.json()["items"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
     assert_eq!(listed, [mine], "a contributor sees their own proposals only");
     assert_eq!(env.get_as(&env.researcher_bearer, "/api/v1/changes").await.json()["items"].as_array().unwrap().len(), 2, "a researcher sees all");

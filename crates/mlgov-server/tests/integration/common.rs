@@ -53,6 +53,31 @@ impl Resp {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
+    /// What the response tells a client, to compare two responses: status, content type and body,
+    /// without what differs between any two requests (an error envelope's `request_id`, a page's
+    /// `nonce="…"` attributes).
+    pub fn comparable(&self) -> (u16, String, String) {
+        let body = match serde_json::from_slice::<serde_json::Value>(&self.body) {
+            Ok(mut v) => {
+                if let Some(e) = v.get_mut("error").and_then(serde_json::Value::as_object_mut) {
+                    e.remove("request_id");
+                }
+                v.to_string()
+            }
+            Err(_) => {
+                let (text, mut out) = (self.text(), String::new());
+                let mut rest = text.as_str();
+                while let Some(i) = rest.find("nonce=\"") {
+                    out.push_str(&rest[..i]);
+                    let after = &rest[i + 7..];
+                    rest = after.find('"').map_or("", |j| &after[j + 1..]);
+                }
+                out.push_str(rest);
+                out
+            }
+        };
+        (self.status, self.header("content-type").unwrap_or("").to_string(), body)
+    }
 }
 
 /// Runs each named `async fn name(env: Env)` as two tests, `on_sqlite::name` and

@@ -248,7 +248,46 @@ async fn a_collected_survey_is_live_for_its_project_and_public_only_when_release
     assert_eq!(env.get_as(&env.researcher_bearer, "/api/v1/survey?survey=collected").await.json()["source"], "live");
 }
 
+/// What `path` tells a visitor with `bearer` (`Resp::comparable`).
+async fn answer(env: &Env, bearer: Option<&str>, path: &str) -> (u16, String, String) {
+    match bearer {
+        Some(b) => env.get_as(b, path).await,
+        None => env.get(path).await,
+    }
+    .comparable()
+}
+
+/// No enumeration: a stored survey of a project the visitor does not belong to (and without a
+/// release) is answered — by the survey API, the dashboard page and a locality's survey section —
+/// exactly as a survey name that does not exist, to a researcher of another project, a viewer, a
+/// contributor and the public; its project is never named.
+async fn a_survey_of_another_project_answers_as_one_that_does_not_exist(env: Env) {
+    let askers = [("researcher of p1", Some(env.researcher_bearer.clone())), ("viewer", Some(env.viewer_bearer.clone())), ("contributor", Some(env.contributor_bearer.clone())), ("public", None)];
+    let paths = ["/api/v1/survey?survey=hidden", "/api/v1/survey?survey=hidden&analysis=frequency", "/api/v1/survey", "/survey?survey=hidden", "/survey", "/api/v1/localities/saint-etienne/survey"];
+    let mut before = Vec::new();
+    for path in paths {
+        for (_, bearer) in &askers {
+            before.push(answer(&env, bearer.as_deref(), path).await);
+        }
+    }
+    store_synthetic(&env, "hidden", Some("p2")).await;
+    for (i, path) in paths.iter().enumerate() {
+        for (j, (who, bearer)) in askers.iter().enumerate() {
+            let a = answer(&env, bearer.as_deref(), path).await;
+            assert_eq!(a, before[i * askers.len() + j], "{path} as {who}: the answer tells that the survey exists");
+            assert!(!a.2.contains("p2"), "{path} as {who} names the survey's project: {}", a.2);
+        }
+    }
+    let r = env.get_as(&env.researcher_bearer, "/api/v1/survey?survey=hidden").await;
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert_eq!(r.json()["error"]["fields"][0]["message"], "unknown value \"hidden\"; expected one of: ", "the surveys the visitor may see, none here");
+    // The admin sees it, live.
+    let v = env.get_as(&env.admin_bearer, "/api/v1/survey?survey=hidden").await.json();
+    assert_eq!(v["source"], "live", "{v}");
+}
+
 crate::both_backends!(
+    a_survey_of_another_project_answers_as_one_that_does_not_exist,
     a_collected_survey_is_live_for_its_project_and_public_only_when_released,
     nothing_is_shown_before_a_survey_is_stored,
     researchers_see_live_figures_and_the_public_sees_nothing_unpublished,
