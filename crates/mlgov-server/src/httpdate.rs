@@ -43,7 +43,8 @@ pub fn parse(s: &str) -> Option<SystemTime> {
     let month = MONTHS.iter().position(|m| *m == month)? as u32 + 1;
     let hms: Vec<u64> = time.split(':').map(|x| x.parse::<u64>().ok()).collect::<Option<_>>()?;
     let [h, mi, se] = hms.as_slice() else { return None };
-    if !(1..=31).contains(&day) || *h > 23 || *mi > 59 || *se > 60 || year < 1970 {
+    // Four-digit years only: a larger one overflowed the time arithmetic (a panic, also in release).
+    if !(1..=31).contains(&day) || *h > 23 || *mi > 59 || *se > 60 || !(1970..=9999).contains(&year) {
         return None;
     }
     let days = days_from_civil(year, month, day);
@@ -68,5 +69,15 @@ mod tests {
         let leap = UNIX_EPOCH + Duration::from_secs(951_782_400);
         assert_eq!(format(leap), "Tue, 29 Feb 2000 00:00:00 GMT");
         assert_eq!(parse(&format(leap)), Some(leap));
+    }
+
+    /// Found by the fuzzing of the parsers (mlgov-faults, `fuzz::server::if_modified_since`): an
+    /// `If-Modified-Since` with a twelve-digit year panicked the request.
+    #[test]
+    fn years_beyond_four_digits_are_not_dates() {
+        for s in ["Sun, 01 Jan 292277026597 00:00:00 GMT", "Sun, 01 Jan 9223372036854775807 00:00:00 GMT", "Sunday, 01-Jan-99999 00:00:00 GMT", "Sun Jan  1 00:00:00 10000"] {
+            assert_eq!(parse(s), None, "{s}");
+        }
+        assert!(parse("Fri, 31 Dec 9999 23:59:59 GMT").is_some());
     }
 }
