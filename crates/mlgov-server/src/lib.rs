@@ -10,6 +10,7 @@
 //! answer 304 to a matching `If-None-Match`, and are kept rendered in a per-snapshot cache. A
 //! reload (endpoint or file change) swaps the snapshot atomically.
 
+pub mod accounts;
 pub mod api;
 pub mod assets;
 pub mod bulk;

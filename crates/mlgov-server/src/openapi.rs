@@ -23,8 +23,9 @@ use crate::wire::*;
         crate::changes::propose, crate::changes::list, crate::changes::get, crate::changes::comment, crate::changes::approve, crate::changes::reject,
         crate::graphapi::get_graph, crate::survey::get_survey, crate::diffusionapi::get_diffusion,
         crate::learningapi::get_learning, crate::survey::get_locality_survey,
+        crate::accounts::list_tokens, crate::accounts::list_user_tokens, crate::accounts::revoke_token, crate::accounts::update_user,
     ),
-    components(schemas(crate::changes::ChangeRequest, crate::changes::TextRequest, crate::changes::DiffRow, crate::changes::Diff, crate::changes::ProposalOut, crate::changes::ProposalList, ErrorBody, ErrorDetail, FieldError, PageMeta, EntityRef, api::CompareRequest)),
+    components(schemas(crate::changes::ChangeRequest, crate::changes::TextRequest, crate::changes::DiffRow, crate::changes::Diff, crate::changes::ProposalOut, crate::changes::ProposalList, ErrorBody, ErrorDetail, FieldError, PageMeta, EntityRef, api::CompareRequest, crate::accounts::TokenOut, crate::accounts::UserPatch, crate::accounts::UpdatedUserOut, crate::accounts::EndedOut)),
     modifiers(&SecuritySchemes, &ListParameters),
     tags(
         (name = "knowledge base", description = "Counts, search, reload"),
@@ -32,6 +33,7 @@ use crate::wire::*;
         (name = "sources", description = "Sources, what cites them, conflicts between statements"),
         (name = "statements", description = "Facts, office terms, relations, affiliations, practices and adoptions, each with its source and locator"),
         (name = "analyses", description = "Time lines, trajectories, comparisons, cross-tabs, typology, hypotheses, graph, survey, diffusion"),
+        (name = "accounts", description = "API tokens and password changes (admin). A route naming an account or a token answers an account without the right 404, as for one that does not exist"),
     )
 )]
 pub struct ApiDoc;

@@ -88,3 +88,32 @@ print("valid OpenAPI " + doc["openapi"])
     assert!(out.status.success(), "openapi-spec-validator rejects /api/openapi.json:\n{stdout}{stderr}");
     assert!(stdout.contains("valid OpenAPI 3.1.0"), "{stdout}");
 }
+
+/// The account routes the document declares (served by mlgov-auth, described in
+/// `mlgov_server::accounts`) answer as described: the tokens' members are the schema's, a
+/// password change returns what it ended, and a non-admin gets 404 for a named account.
+#[tokio::test]
+async fn the_account_routes_answer_as_documented() {
+    let env = Env::start().await;
+    let doc: serde_json::Value = serde_json::from_str(&mlgov_server::openapi::json()).unwrap();
+    let props = |schema: &str| -> Vec<String> {
+        let mut k: Vec<String> = doc["components"]["schemas"][schema]["properties"].as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    for (template, path) in [("/api/v1/tokens", "/api/v1/tokens"), ("/api/v1/users/{name}/tokens", "/api/v1/users/rita/tokens")] {
+        assert!(doc["paths"][template]["get"].is_object(), "{template} is documented");
+        let v = env.get_as(&env.admin_bearer, path).await.json();
+        let mut keys: Vec<String> = v[0].as_object().unwrap_or_else(|| panic!("{path}: {v}")).keys().cloned().collect();
+        keys.sort();
+        assert_eq!(keys, props("TokenOut"), "{path}");
+    }
+    let r = env.request("PATCH", "/api/v1/users/rita", &[("Authorization", &env.admin_bearer), ("Content-Type", "application/json")], br#"{"password":"a new long passphrase","keep_tokens":true}"#).await;
+    let v = r.json();
+    let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    assert_eq!((r.status, keys, v["ended"]["tokens"].as_u64()), (200, props("UpdatedUserOut"), Some(0)), "{v}");
+    assert_eq!(env.get_as(&env.viewer_bearer, "/api/v1/users/rita/tokens").await.status, 404);
+    let r = env.request("DELETE", "/api/v1/tokens/1", &[("Authorization", &env.researcher_bearer)], b"").await;
+    assert_eq!(r.status, 404);
+}
