@@ -16,6 +16,9 @@ pub enum CliError {
     Data(String),
     /// Invalid input files (exit 2), with every diagnostic.
     Diagnostics(Vec<Diagnostic>),
+    /// An invalid survey file (exit 2): the problems the intake kept in detail, how many it found
+    /// (`IntakeErrors::total`), and what may help (empty or a sentence).
+    SurveyInput(mlgov_analysis::survey::mlgov_survey::IntakeErrors, String),
     /// Anything else (exit 3).
     Other(anyhow::Error),
 }
@@ -25,7 +28,7 @@ impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::Usage(_) => 1,
-            CliError::Data(_) | CliError::Diagnostics(_) => 2,
+            CliError::Data(_) | CliError::Diagnostics(_) | CliError::SurveyInput(..) => 2,
             CliError::Other(_) => 3,
         }
     }
@@ -148,7 +151,9 @@ impl Ctx {
         if self.json {
             let _ = writeln!(out, "{}", serde_json::to_string_pretty(value).expect("JSON"));
         } else {
+            // Names and notes from the data never drive the terminal (escape sequences, bidi).
             let s = human();
+            let s = crate::output::terminal(&s);
             let _ = if s.ends_with('\n') { write!(out, "{s}") } else { writeln!(out, "{s}") };
         }
     }

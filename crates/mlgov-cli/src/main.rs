@@ -585,30 +585,54 @@ fn main() {
     let json = cli.json;
     if let Err(e) = run(cli) {
         let code = e.exit_code();
-        match e {
-            CliError::Diagnostics(ds) => {
-                if json {
-                    println!("{}", serde_json::to_string_pretty(&serde_json::json!({"error": "invalid input", "problems": ds})).unwrap());
-                }
-                for d in &ds {
-                    eprintln!("error: {d}");
-                }
-                eprintln!("{} problem(s); nothing was written", ds.len());
-            }
-            CliError::Usage(m) | CliError::Data(m) => {
-                if json {
-                    println!("{}", serde_json::json!({"error": m}));
-                }
-                eprintln!("error: {m}");
-            }
-            CliError::Other(e) => {
-                if json {
-                    println!("{}", serde_json::json!({"error": format!("{e:#}")}));
-                }
-                eprintln!("error: {e:#}");
-            }
-        }
+        report(&e, json);
         std::process::exit(code);
+    }
+}
+
+/// Prints why a command failed: on stderr for a person — a list of problems bounded by
+/// [`output::problem_list`], every message escaped by [`output::terminal`] — and with `--json`
+/// also on stdout, every problem included.
+fn report(e: &CliError, json: bool) {
+    let problems = |kept: Vec<serde_json::Value>, count: usize, lines: Vec<String>, hint: &str| {
+        if json {
+            let mut v = serde_json::json!({"error": "invalid input", "count": count, "problems": kept});
+            if !hint.is_empty() {
+                v["hint"] = hint.into();
+            }
+            println!("{}", serde_json::to_string_pretty(&v).unwrap());
+        }
+        eprint!("{}", output::terminal(&output::problem_list(lines, count)));
+        eprintln!("{} problem(s); nothing was written", progress::HumanCount(count as u64));
+        if !hint.is_empty() {
+            eprintln!("{}", output::terminal(hint));
+        }
+    };
+    match e {
+        CliError::Diagnostics(ds) => {
+            let kept = ds.iter().map(|d| serde_json::to_value(d).unwrap()).collect();
+            problems(kept, ds.len(), ds.iter().map(|d| format!("error: {d}")).collect(), "");
+        }
+        CliError::SurveyInput(errors, hint) => {
+            let kept = errors
+                .0
+                .iter()
+                .map(|x| serde_json::to_value(mlgov_interchange::Diagnostic { file: x.file.clone(), line: (x.row > 0).then_some(x.row as u64), field: x.column.clone(), message: x.kind.to_string() }).unwrap())
+                .collect();
+            problems(kept, errors.total(), errors.0.iter().map(|x| format!("error: {x}")).collect(), hint);
+        }
+        CliError::Usage(m) | CliError::Data(m) => {
+            if json {
+                println!("{}", serde_json::json!({"error": m}));
+            }
+            eprintln!("error: {}", output::terminal(m));
+        }
+        CliError::Other(e) => {
+            if json {
+                println!("{}", serde_json::json!({"error": format!("{e:#}")}));
+            }
+            eprintln!("error: {}", output::terminal(&format!("{e:#}")));
+        }
     }
 }
 

@@ -3,6 +3,40 @@
 /// Maximum width of human output.
 pub const WIDTH: usize = 100;
 
+/// How many problems human output lists before it counts the rest ([`problem_list`]).
+pub const SHOWN_PROBLEMS: usize = 100;
+
+/// Human text made safe for a terminal: every control character and bidirectional override of
+/// the data (`ESC[31m`, BEL, U+202E…) written as `\u{1b}` (`mlgov_domain::text::escape_unsafe`),
+/// line breaks and tabs kept. Everything the CLI prints for a person goes through here —
+/// [`crate::ctx::Ctx::emit`] and the error messages; JSON output stays exact (JSON escapes them).
+pub fn terminal(s: &str) -> std::borrow::Cow<'_, str> {
+    mlgov_domain::text::escape_unsafe(s)
+}
+
+/// A list of problems for a person: the first [`SHOWN_PROBLEMS`] of `lines`, one per line, then
+/// "… and N more (use --json for all)" when there are `total` in all. Every list of diagnostics the
+/// CLI prints (imports, validation, survey imports, unverified quotations, reviewed
+/// reconciliations) goes through here; `--json` carries all of them.
+pub fn problem_list<I: IntoIterator<Item = String>>(lines: I, total: usize) -> String {
+    let mut out = String::new();
+    let mut shown = 0;
+    for line in lines.into_iter().take(SHOWN_PROBLEMS) {
+        out.push_str(&line);
+        out.push('\n');
+        shown += 1;
+    }
+    if total > shown {
+        out.push_str(&more(total - shown));
+    }
+    out
+}
+
+/// The line that closes a bounded list: "… and N more (use --json for all)".
+pub fn more(rest: usize) -> String {
+    format!("… and {} more (use --json for all)\n", crate::progress::HumanCount(rest as u64))
+}
+
 fn width(s: &str) -> usize {
     s.chars().count()
 }
@@ -133,6 +167,23 @@ pub fn gantt(rows: &[GanttRow], y0: i32, y1: i32) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn problem_lists_stop_at_100_and_count_the_rest() {
+        let all: Vec<String> = (1..=250).map(|i| format!("error: problem {i}")).collect();
+        let s = super::problem_list(all.clone(), all.len());
+        assert_eq!(s.lines().count(), 101);
+        assert_eq!(s.lines().nth(99), Some("error: problem 100"));
+        assert_eq!(s.lines().last(), Some("… and 150 more (use --json for all)"));
+        assert_eq!(super::problem_list(all[..3].to_vec(), 3).lines().count(), 3);
+        // A reader that kept fewer than it found counts the rest too.
+        assert_eq!(super::problem_list(all[..3].to_vec(), 5000).lines().last(), Some("… and 4,997 more (use --json for all)"));
+    }
+
+    #[test]
+    fn terminal_text_escapes_control_characters() {
+        assert_eq!(super::terminal("Turin\u{1b}[31m red\u{7}\u{202e}\n─ é\t"), "Turin\\u{1b}[31m red\\u{7}\\u{202e}\n─ é\t");
+    }
+
     #[test]
     fn tables_fit_100_columns() {
         let rows = vec![vec!["x".repeat(80), "y".repeat(80)]];

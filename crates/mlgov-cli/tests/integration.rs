@@ -15,6 +15,8 @@ mod figures;
 mod graph;
 #[path = "integration/grow.rs"]
 mod grow;
+#[path = "integration/hardening.rs"]
+mod hardening;
 #[path = "integration/kb.rs"]
 mod kb;
 #[path = "integration/kb_encodings.rs"]

@@ -239,12 +239,17 @@ impl TableVisitorMut for TableReader<'_> {
                     return;
                 }
                 let mut header_ok = true;
-                for c in &h {
-                    if !known.contains(&c.as_str()) {
+                // A few unknown columns are reported one by one; many (a header of 100,000 columns)
+                // in one diagnostic that names the first of them.
+                let unknown: Vec<&String> = h.iter().filter(|c| !known.contains(&c.as_str())).collect();
+                if unknown.len() <= LISTED_COLUMNS {
+                    for c in &unknown {
                         self.diags.push(d(Some(line), Some(c), format!("unknown column {c:?}; expected columns: {}", known.join(","))));
-                        header_ok = false;
                     }
+                } else {
+                    self.diags.push(d(Some(line), None, format!("{} unknown columns ({}, …); expected columns: {}", unknown.len(), first_names(&unknown), known.join(","))));
                 }
+                header_ok &= unknown.is_empty();
                 for c in R::COLUMNS.iter().filter(|c| c.required) {
                     if !h.iter().any(|x| x == c.name) {
                         self.diags.push(d(Some(line), Some(c.name), format!("missing required column {:?}", c.name)));
@@ -252,12 +257,15 @@ impl TableVisitorMut for TableReader<'_> {
                     }
                 }
                 let mut seen = std::collections::HashSet::new();
-                for c in &h {
-                    if !seen.insert(c) {
+                let twice: Vec<&String> = h.iter().filter(|c| !seen.insert(*c)).collect();
+                if twice.len() <= LISTED_COLUMNS {
+                    for c in &twice {
                         self.diags.push(d(Some(line), Some(c), format!("column {c:?} appears twice in the header")));
-                        header_ok = false;
                     }
+                } else {
+                    self.diags.push(d(Some(line), None, format!("{} columns appear more than once in the header ({}, …)", twice.len(), first_names(&twice))));
                 }
+                header_ok &= twice.is_empty();
                 if !header_ok {
                     return;
                 }
@@ -317,6 +325,15 @@ impl TableVisitorMut for TableReader<'_> {
         }
         (self.progress)(ReadStep::Rows(records));
     }
+}
+
+/// How many unknown or repeated columns of a header are reported one by one; beyond, one
+/// diagnostic counts them and names the first [`LISTED_COLUMNS`].
+const LISTED_COLUMNS: usize = 5;
+
+/// The first [`LISTED_COLUMNS`] names, quoted.
+fn first_names(names: &[&String]) -> String {
+    names.iter().take(LISTED_COLUMNS).map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", ")
 }
 
 /// One row's cells by column name, over the header's column index (no per-row map).

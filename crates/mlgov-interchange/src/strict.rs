@@ -4,7 +4,7 @@
 //! depth, a `"format"` other than `"mlgov-kb"` and a `"version"` this mlgov does not read, each
 //! at its line and column.
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::cell::Cell;
 use std::fmt;
 

@@ -141,10 +141,19 @@ pub fn verify_quotes(ctx: &Ctx, dir: Option<&Path>) -> Result<(), CliError> {
     let (ok, bad, no_quote, no_text) = (count(QuoteStatus::Verified), count(QuoteStatus::Unverified), count(QuoteStatus::NoQuote), count(QuoteStatus::NoText));
     let unverified: Vec<_> = checks.iter().filter(|c| c.status == QuoteStatus::Unverified).collect();
     ctx.emit(&json!({"verified": ok, "unverified": bad, "no_quote": no_quote, "no_text": no_text, "unverified_quotes": unverified}), || {
-        let rows: Vec<Vec<String>> = unverified.iter().map(|c| vec![c.id.clone(), c.source.clone(), c.missing.clone().unwrap_or_default()]).collect();
+        let rows: Vec<Vec<String>> = unverified.iter().take(crate::output::SHOWN_PROBLEMS).map(|c| vec![c.id.clone(), c.source.clone(), c.missing.clone().unwrap_or_default()]).collect();
+        let listed = if rows.is_empty() {
+            String::new()
+        } else {
+            // The first 100 quotations, then how many more.
+            let mut t = table(&["statement", "source", "quotation not found"], &rows);
+            if unverified.len() > rows.len() {
+                t.push_str(&crate::output::more(unverified.len() - rows.len()));
+            }
+            t
+        };
         format!(
-            "{ok} statements quote their source verbatim, {bad} do not; {no_quote} cite a section, table or footnote without quoting; {no_text} cite a source whose text is not at hand (not bundled: give --texts DIR; datasets such as GeoNames have none)\n{}",
-            if rows.is_empty() { String::new() } else { table(&["statement", "source", "quotation not found"], &rows) }
+            "{ok} statements quote their source verbatim, {bad} do not; {no_quote} cite a section, table or footnote without quoting; {no_text} cite a source whose text is not at hand (not bundled: give --texts DIR; datasets such as GeoNames have none)\n{listed}"
         )
     });
     if bad > 0 {

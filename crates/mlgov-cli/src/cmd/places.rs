@@ -150,6 +150,7 @@ fn apply_review(ctx: &Ctx, kb: &KnowledgeBase, gaz: &Gazetteer, file: &Path, rev
     let col = |n: &str| headers.iter().position(|h| h == n).ok_or_else(|| CliError::Data(format!("{}: line 1: missing column {n:?}; expected the columns mlgov reconcile writes: {}", reviewed.display(), RESULT_COLUMNS.join(","))));
     let (c_name, c_country, c_decision, c_match) = (col("name")?, col("country")?, col("decision")?, col("match")?);
     let mut problems = Vec::new();
+    let problem = |line: u64, field: &str, message: String| mlgov_interchange::Diagnostic { file: reviewed.display().to_string(), line: Some(line), field: Some(field.to_string()), message };
     let mut links: Vec<Vec<String>> = Vec::new();
     let mut new_places: Vec<(String, u64)> = Vec::new();
     for rec in rdr.records() {
@@ -158,7 +159,7 @@ fn apply_review(ctx: &Ctx, kb: &KnowledgeBase, gaz: &Gazetteer, file: &Path, rev
         let (name, decision, target) = (rec.get(c_name).unwrap_or(""), rec.get(c_decision).unwrap_or("").trim(), rec.get(c_match).unwrap_or("").trim());
         match decision {
             "no_match" => continue,
-            "review" => problems.push(format!("{}: line {line}: field decision: still \"review\" for {name:?}; choose a candidate (put it in match and set decision to linked) or set decision to no_match", reviewed.display())),
+            "review" => problems.push(problem(line, "decision", format!("still \"review\" for {name:?}; choose a candidate (put it in match and set decision to linked) or set decision to no_match"))),
             "linked" => match Target::parse(target) {
                 Some(Target::Locality(id)) if kb.localities.iter().any(|l| l.id == id && !l.anonymised) => {
                     links.push(vec![name.to_string(), rec.get(c_country).unwrap_or("").to_string(), id.to_string(), kb.place(&id).and_then(|p| p.geonames_id).map(|g| g.to_string()).unwrap_or_default(), "stored".into()])
@@ -175,13 +176,13 @@ fn apply_review(ctx: &Ctx, kb: &KnowledgeBase, gaz: &Gazetteer, file: &Path, rev
                         }
                     }
                 }
-                _ => problems.push(format!("{}: line {line}: field match: {target:?} is neither a stored, named locality (loc:…) nor a place of the gazetteer (geonames:N)", reviewed.display())),
+                _ => problems.push(problem(line, "match", format!("{target:?} is neither a stored, named locality (loc:…) nor a place of the gazetteer (geonames:N)"))),
             },
-            other => problems.push(format!("{}: line {line}: field decision: {other:?}; expected linked, review or no_match", reviewed.display())),
+            other => problems.push(problem(line, "decision", format!("{other:?}; expected linked, review or no_match"))),
         }
     }
     if !problems.is_empty() {
-        return Err(CliError::Data(problems.join("\n")));
+        return Err(CliError::Diagnostics(problems));
     }
     let out = out.map(Path::to_path_buf).unwrap_or_else(|| default_out(file, "links"));
     write_csv(&out, &["name", "country", "id", "geonames_id", "status"], &links)?;

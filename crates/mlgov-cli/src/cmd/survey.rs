@@ -335,6 +335,7 @@ fn describe(e: &CliError) -> String {
     match e {
         CliError::Usage(m) | CliError::Data(m) => m.clone(),
         CliError::Diagnostics(d) => format!("{} problem(s)", d.len()),
+        CliError::SurveyInput(e, _) => e.to_string(),
         CliError::Other(e) => e.to_string(),
     }
 }

@@ -94,17 +94,16 @@ pub fn read_import(ctx: &Ctx, file: &Path, bytes: &[u8], ins: &Instrument, layou
             let names = locality_names(ctx);
             let resolve = |v: &str| names.get(&mlgov_domain::fold(v)).cloned();
             let opts = MappingOptions { kind: Some(FileKind::from_name(&fname)), read, known_localities: known, locality_names: Some(&resolve) };
-            sv::read_mapped(bytes, &fname, ins, &mapping, opts).map_err(|e| CliError::Data(format!("{e}{hint}")))
+            sv::read_mapped(bytes, &fname, ins, &mapping, opts).map_err(|e| CliError::SurveyInput(e, hint.trim().to_string()))
         }
         None => {
             let opts = IntakeOptions { kind: FileKind::from_name(&fname), layout, known_localities: known };
             sv::read_survey_with(bytes, &fname, ins, opts, &read).map_err(|e| {
                 let tool = e.0.iter().any(|x| matches!(x.kind, sv::IntakeErrorKind::NeedsMapping { .. }));
-                let msg = e.to_string();
                 if tool {
-                    CliError::Data(msg.replace("mlgov survey mapping suggest FILE", &format!("mlgov survey mapping suggest {fname}")))
+                    CliError::Data(e.to_string().replace("mlgov survey mapping suggest FILE", &format!("mlgov survey mapping suggest {fname}")))
                 } else {
-                    CliError::Data(format!("{msg}{hint}"))
+                    CliError::SurveyInput(e, hint.trim().to_string())
                 }
             })
         }

@@ -31,7 +31,7 @@ fn reconcile_links_certain_names_and_sends_the_rest_to_review_without_touching_t
     // The review file: an undecided row is refused with its line and field …
     let (code, _, err) = env.mlgov(&["reconcile", names.to_str().unwrap(), "--apply", out.to_str().unwrap()]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("line 5") && err.contains("field decision") && err.contains("Lemberg"), "{err}");
+    assert!(err.contains(":5: field \"decision\": still \"review\"") && err.contains("Lemberg"), "{err}");
     // … then the user decides: Lemberg is Lviv (geonames:702550), Atlantis has no match.
     let text = std::fs::read_to_string(&out).unwrap();
     let mut rows: Vec<Vec<String>> = csv::Reader::from_reader(text.as_bytes()).records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
