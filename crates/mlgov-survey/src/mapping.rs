@@ -668,8 +668,17 @@ pub fn suggest_mapping(
     let mut ignore = Vec::new();
     let mut unplaced = Vec::new();
     let mut used_targets: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for (i, name) in names.iter().enumerate() {
         if name.is_empty() {
+            continue;
+        }
+        // A name the header repeats cannot be told apart in a mapping: unplaced, once (placing
+        // both wrote one TOML key twice, and the draft did not parse).
+        if !seen.insert(name.as_str()) {
+            if !unplaced.contains(name) {
+                unplaced.push(name.clone());
+            }
             continue;
         }
         let text = &texts[i];

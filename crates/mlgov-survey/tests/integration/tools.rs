@@ -265,3 +265,20 @@ fn mapped_import_reports_file_row_and_the_exports_column() {
     assert!(got[1].starts_with("t.csv:4: column Town: respondent \"r3\" has no locality"), "{got:?}");
     assert!(got[2].starts_with("t.csv:4: column Q2: value 9 out of range; expected 1..=5"), "{got:?}");
 }
+
+/// Found by the fuzzing of the parsers (mlgov-faults, `fuzz::survey::survey_tool_exports`): a
+/// column name the export repeats was placed twice, and the draft wrote one TOML key twice.
+#[test]
+fn a_repeated_column_name_is_drafted_as_unplaced_once() {
+    let text = String::from_utf8(example("qualtrics.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    for line in lines.iter_mut().take(1) {
+        *line = line.replacen(",Q4_1,Q4_2,", ",Q4_1,Q4_1,", 1);
+    }
+    let ins = Instrument::whole_comm();
+    let bytes = lines.join("\n").into_bytes();
+    let s = suggest_mapping(&bytes, "twice.csv", &ins, None, &ReadOptions::default(), None).unwrap();
+    assert_eq!(s.unplaced.iter().filter(|c| *c == "Q4_1").count(), 1, "{:?}", s.unplaced);
+    let t: toml::Table = s.toml.parse().unwrap_or_else(|e| panic!("the draft is TOML: {e}\n{}", s.toml));
+    assert!(t["answers"].as_table().unwrap().contains_key("Q4_1"), "the first of the two is placed");
+}
