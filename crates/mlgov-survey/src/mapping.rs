@@ -601,8 +601,26 @@ fn words(s: &str) -> Vec<String> {
     s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
 }
 
+/// A TOML basic string on one line (control characters escaped): the draft writes values inside
+/// comments too, where a multi-line string broke out of the comment and the draft did not parse.
 fn toml_str(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Draft a mapping for an export: recognise the tool, skip its header rows, ignore its metadata
@@ -725,7 +743,7 @@ pub fn suggest_mapping(
     });
     // ---- write ----
     let mut t = String::new();
-    let _ = writeln!(t, "# Mapping drafted by `mlgov survey mapping suggest` from {file}.");
+    let _ = writeln!(t, "# Mapping drafted by `mlgov survey mapping suggest` from {}.", one_line(file));
     let _ = writeln!(t, "# CHECK EVERY LINE: guesses are marked `# guess`; columns it could not place are listed in");
     let _ = writeln!(t, "# `unplaced` and marked `# UNPLACED` (an import refuses until `unplaced` is empty).");
     let _ = writeln!(t, "# Format: docs/survey.md, \"Survey-tool exports and mapping files\".");
@@ -766,7 +784,7 @@ pub fn suggest_mapping(
     }
     let _ = writeln!(t, "\n[answers]");
     for (col, g) in &answers {
-        let _ = writeln!(t, "{} = {}  # {}", toml_str(col), toml_str(&g.line), g.note);
+        let _ = writeln!(t, "{} = {}  # {}", toml_str(col), toml_str(&g.line), one_line(&g.note));
     }
     for col in &unplaced {
         let i = names.iter().position(|n| n == col).unwrap_or(0);

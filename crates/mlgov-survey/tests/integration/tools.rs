@@ -282,3 +282,17 @@ fn a_repeated_column_name_is_drafted_as_unplaced_once() {
     let t: toml::Table = s.toml.parse().unwrap_or_else(|e| panic!("the draft is TOML: {e}\n{}", s.toml));
     assert!(t["answers"].as_table().unwrap().contains_key("Q4_1"), "the first of the two is placed");
 }
+
+/// Found by the fuzzing of the parsers (mlgov-faults, `fuzz::survey::survey_tool_exports`): an
+/// answer code holding a line break was listed in a comment as a multi-line TOML string, whose
+/// second line broke out of the comment.
+#[test]
+fn values_with_line_breaks_stay_inside_the_draft_s_comments() {
+    let text = String::from_utf8(example("limesurvey.csv")).unwrap();
+    let bytes = text.replacen("\"A4\"", "\"A\n3\"", 1).replacen("\"A3\"", "\"x\"\"\ty\u{7}\"", 1).into_bytes();
+    let ins = Instrument::whole_comm();
+    let s = suggest_mapping(&bytes, "broken\nname.csv", &ins, None, &ReadOptions::default(), None).unwrap();
+    let _: toml::Table = s.toml.parse().unwrap_or_else(|e| panic!("the draft is TOML: {e}\n{}", s.toml));
+    assert!(s.toml.contains("# \"A\\n3\" = ?  # UNPLACED value"), "{}", s.toml);
+    assert!(s.toml.contains("# \"x\\\"\\ty\\u0007\" = ?  # UNPLACED value"), "{}", s.toml);
+}
