@@ -143,6 +143,7 @@ pub(crate) fn check_xlsx(bytes: &[u8], limits: &Limits) -> XlsxCheck {
         let name = f.name().map(|n| n.into_owned()).unwrap_or_default();
         let is_sheet = name.starts_with("xl/worksheets/") && name.ends_with(".xml");
         let mut scan = CellScan::default();
+        let mut strings = UniqueCountScan::default();
         let mut this: u64 = 0;
         loop {
             let n = match f.read(&mut buf) {
@@ -164,9 +165,64 @@ pub(crate) fn check_xlsx(bytes: &[u8], limits: &Limits) -> XlsxCheck {
                     return XlsxCheck::Exceeded(LimitKind::Cells, cells, limits.max_cells, name);
                 }
             }
+            // The reader reserves room for the shared strings a part declares before it reads
+            // one: `uniqueCount="4000000000"` asked for 96 GB. A string takes at least 5 bytes
+            // (`<si/>`), so a part cannot hold more than a fifth of its size.
+            if let Some(count) = strings.feed(&buf[..n])
+                && count.saturating_mul(5) > declared_size
+            {
+                return XlsxCheck::Corrupt(format!("{name}: declares {} shared strings, more than its {} bytes can hold", thousands(count), thousands(declared_size)));
+            }
         }
     }
     XlsxCheck::Ok
+}
+
+/// Finds the largest `uniqueCount="N"` attribute (in a tag) across chunk boundaries.
+#[derive(Default)]
+struct UniqueCountScan {
+    in_tag: bool,
+    /// Bytes of `uniqueCount` matched; then 11: the name, 12: `=` seen, 13: in the quoted value.
+    state: usize,
+    value: u64,
+}
+
+impl UniqueCountScan {
+    const NAME: &'static [u8] = b"uniqueCount";
+
+    /// The largest count whose value ended in this chunk, if any.
+    fn feed(&mut self, chunk: &[u8]) -> Option<u64> {
+        let mut found = None;
+        for &b in chunk {
+            match b {
+                b'<' => (self.in_tag, self.state) = (true, 0),
+                b'>' if self.state != 13 => (self.in_tag, self.state) = (false, 0),
+                _ if !self.in_tag => {}
+                _ => {
+                    self.state = match (self.state, b) {
+                        (s, b) if s < 11 && b == Self::NAME[s] => s + 1,
+                        (11 | 12, b' ' | b'\t' | b'\r' | b'\n') => self.state,
+                        (11, b'=') => 12,
+                        (12, b'"' | b'\'') => {
+                            self.value = 0;
+                            13
+                        }
+                        (13, b'0'..=b'9') => {
+                            self.value = self.value.saturating_mul(10).saturating_add(u64::from(b - b'0'));
+                            13
+                        }
+                        (13, _) => {
+                            found = found.max(Some(self.value));
+                            0
+                        }
+                        (_, b) if b == Self::NAME[0] => 1,
+                        _ => 0,
+                    };
+                }
+            }
+        }
+        found
+    }
 }
 
 /// Counts `<c ` / `<c>` / `<c/` (cell elements) across chunk boundaries.
