@@ -114,6 +114,8 @@ impl SqliteStore {
     /// created readable by its owner only, and so are its `-wal` and `-shm` files
     /// ([`crate::private::create_database_file`]).
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        // An error here (no such directory) is left to SQLite, which reports it in its words.
+        let _ = crate::private::create_database_file(path);
         let conn = Connection::open(path).map_err(db)?;
         Self::setup(conn, path)
     }
