@@ -857,9 +857,12 @@ pub fn suggest_mapping(
     Ok(Suggestion { tool, toml: t, placed: attrs.len() + answers.len(), ignored: ignore.len(), unplaced })
 }
 
+/// Text for a comment of the draft: one line of at most 90 characters, control characters
+/// written as `\u{1b}` (TOML refuses them in comments, and the draft did not parse).
 fn one_line(s: &str) -> String {
     let s: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if s.chars().count() > 90 { format!("{}…", s.chars().take(90).collect::<String>()) } else { s }
+    let s = if s.chars().count() > 90 { format!("{}…", s.chars().take(90).collect::<String>()) } else { s };
+    if s.chars().any(char::is_control) { s.chars().map(|c| if c.is_control() { format!("\\u{{{:x}}}", u32::from(c)) } else { c.to_string() }).collect() } else { s }
 }
 
 /// Guess what an answer column holds from its code and question text.

@@ -289,10 +289,12 @@ fn a_repeated_column_name_is_drafted_as_unplaced_once() {
 #[test]
 fn values_with_line_breaks_stay_inside_the_draft_s_comments() {
     let text = String::from_utf8(example("limesurvey.csv")).unwrap();
-    let bytes = text.replacen("\"A4\"", "\"A\n3\"", 1).replacen("\"A3\"", "\"x\"\"\ty\u{7}\"", 1).into_bytes();
+    // And a question code with a control character, which the draft shows in a comment.
+    let bytes = text.replacen("\"A4\"", "\"A\n3\"", 1).replacen("\"A3\"", "\"x\"\"\ty\u{7}\"", 1).replacen("\"respons\"", "\"res\u{1b}pons\"", 1).into_bytes();
     let ins = Instrument::whole_comm();
-    let s = suggest_mapping(&bytes, "broken\nname.csv", &ins, None, &ReadOptions::default(), None).unwrap();
+    let s = suggest_mapping(&bytes, "broken\nname\u{0}.csv", &ins, None, &ReadOptions::default(), None).unwrap();
     let _: toml::Table = s.toml.parse().unwrap_or_else(|e| panic!("the draft is TOML: {e}\n{}", s.toml));
     assert!(s.toml.contains("# \"A\\n3\" = ?  # UNPLACED value"), "{}", s.toml);
     assert!(s.toml.contains("# \"x\\\"\\ty\\u0007\" = ?  # UNPLACED value"), "{}", s.toml);
+    assert!(s.toml.starts_with("# Mapping drafted by `mlgov survey mapping suggest` from broken name\\u{0}.csv."), "{}", s.toml);
 }
