@@ -258,6 +258,9 @@ impl Proposals {
 
     fn propose(&self, req: ChangeRequest) -> Result<ProposalOut, ApiError> {
         require_participant(&self.who, Action::Write, "propose changes to the knowledge base")?;
+        if let Some(message) = req.note.as_deref().and_then(mlgov_domain::text::control_problem) {
+            return Err(ApiError::InvalidData("the note has a character it may not hold; nothing was proposed".into(), vec![FieldError { field: "note".into(), message }]));
+        }
         let loaded = read_files(&req.files).map_err(|p| ApiError::InvalidData("the files have problems; nothing was proposed".into(), p))?;
         let mut store = open_store(&self.st)?;
         let prepared_against = store.latest_change_set()?;
@@ -288,6 +291,9 @@ impl Proposals {
         require_participant(&self.who, Action::Read, "comment on proposed changes")?;
         if text.trim().is_empty() {
             return Err(ApiError::InvalidData("an empty comment".into(), vec![FieldError { field: "text".into(), message: "is required".into() }]));
+        }
+        if let Some(message) = mlgov_domain::text::control_problem(&text) {
+            return Err(ApiError::InvalidData("the comment has a character it may not hold".into(), vec![FieldError { field: "text".into(), message }]));
         }
         let mut store = open_store(&self.st)?;
         self.visible(store.as_ref(), id)?;

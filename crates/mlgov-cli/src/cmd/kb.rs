@@ -193,6 +193,9 @@ pub fn retract(ctx: &Ctx, id: &str, reason: &str) -> Result<(), CliError> {
     if reason.trim().is_empty() {
         return Err(CliError::Usage("--reason must say why (and, where there is one, cite the source)".into()));
     }
+    if let Some(problem) = mlgov_domain::text::control_problem(reason) {
+        return Err(CliError::Usage(format!("--reason {problem}")));
+    }
     let mut store = ctx.store_create()?;
     let prepared_against = store.latest_change_set().map_err(store_err)?;
     let mut kb = store.load().map_err(store_err)?;

@@ -66,6 +66,20 @@ fn control_characters_in_input_are_refused() {
     assert!(!env.snapshot().contains("redtown"), "nothing was written");
 }
 
+/// The reason of a retraction is free text under the same rule; `add` goes through the reader.
+#[test]
+fn edits_refuse_control_characters() {
+    let env = Env::new();
+    let dir = small_base(&env);
+    env.ok(&["import", dir.to_str().unwrap()]);
+    let (code, _, err) = env.mlgov(&["retract", "mem:r", "--reason", "see\u{1b}]8;;http://x\u{7}"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("--reason contains U+001B (ESC) at character 4"), "{err:?}");
+    let (code, _, err) = env.mlgov(&["add", "person", "--name", "Ann\u{202e}", "--source", "src:a", "--locator", "p. 4"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("field \"name\": contains U+202E (RIGHT-TO-LEFT OVERRIDE) at character 4"), "{err:?}");
+}
+
 /// `"version": 99` and a duplicate key are refused with their place.
 #[test]
 fn strict_json_import() {

@@ -292,7 +292,29 @@ async fn the_explorer_pages_propose_review_and_refuse_what_no_longer_applies(env
     assert!(env.request("GET", &b, &[("Cookie", &cora)], b"").await.text().contains("superseded by the 2017 correction"), "the contributor reads the comment");
 }
 
+/// Control characters and bidi overrides (issue 21) are refused in proposed rows (by the reader
+/// every import shares: file, line, field, what was expected), in the note and in comments.
+async fn proposals_refuse_control_characters(env: Env) {
+    let rows = "id,name,kind,country,source,locator\nloc:esc-town,\"Esc\u{1b}[31mTown\",municipality,IT,src:caponio-clement-2020,fixture\n";
+    let r = post(&env, &env.researcher_bearer, "/api/v1/changes", &json!({"files": {"localities.csv": rows}, "note": "fixture"})).await;
+    assert_eq!(r.status, 422, "{}", r.text());
+    let v = r.json();
+    let problem = v.to_string();
+    assert!(problem.contains("localities.csv:2:name") && problem.contains("contains U+001B (ESC) at character 4; expected text without control characters"), "{v}");
+    let clean = "id,name,kind,country,source,locator\nloc:esc-town,Esc Town,municipality,IT,src:caponio-clement-2020,fixture\n";
+    let r = post(&env, &env.researcher_bearer, "/api/v1/changes", &json!({"files": {"localities.csv": clean}, "note": "see \u{202e}txt.exe"})).await;
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert!(r.text().contains("note") && r.text().contains("U+202E (RIGHT-TO-LEFT OVERRIDE)"), "{}", r.text());
+    let r = post(&env, &env.researcher_bearer, "/api/v1/changes", &json!({"files": {"localities.csv": clean}, "note": "fixture"})).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["proposal"]["id"].as_i64().unwrap();
+    let c = post(&env, &env.researcher_bearer, &format!("/api/v1/changes/{id}/comments"), &json!({"text": "bell\u{7}"})).await;
+    assert_eq!(c.status, 422, "{}", c.text());
+    assert!(c.text().contains("U+0007 (BEL)"), "{}", c.text());
+}
+
 crate::both_backends!(
+    proposals_refuse_control_characters,
     downloads_neutralise_formula_like_cells,
     proposals_are_reviewed_before_they_apply,
     the_api_reads_the_base_as_recorded_then,
