@@ -233,7 +233,11 @@ fn load_instrument(path: Option<&Path>) -> Result<Instrument, CliError> {
         None => Ok(Instrument::whole_comm()),
         Some(p) => {
             let text = std::fs::read_to_string(p).map_err(|e| CliError::Usage(format!("{}: {e}", p.display())))?;
-            Instrument::from_toml_str(&text, &p.display().to_string()).map_err(|e| CliError::Data(e.to_string()))
+            Instrument::from_toml_str(&text, &p.display().to_string()).map_err(|e| match e {
+                // Every problem of the file, listed like any other input's (bounded for a person).
+                sv::InstrumentError::Invalid { file, problems } => CliError::Diagnostics(problems.into_iter().map(|message| mlgov_interchange::Diagnostic { file: file.clone(), line: None, field: None, message }).collect()),
+                other => CliError::Data(other.to_string()),
+            })
         }
     }
 }

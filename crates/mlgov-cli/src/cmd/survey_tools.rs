@@ -90,7 +90,8 @@ pub fn read_import(ctx: &Ctx, file: &Path, bytes: &[u8], ins: &Instrument, layou
     match &args.mapping {
         Some(m) => {
             let text = std::fs::read_to_string(m).map_err(|e| CliError::Usage(format!("{}: {e}", m.display())))?;
-            let mapping = Mapping::from_toml_str(&text, &m.display().to_string(), ins).map_err(|e| CliError::Data(e.to_string()))?;
+            let mapping = Mapping::from_toml_str(&text, &m.display().to_string(), ins)
+                .map_err(|e| CliError::Diagnostics(e.problems.into_iter().map(|message| mlgov_interchange::Diagnostic { file: e.file.clone(), line: None, field: None, message }).collect()))?;
             let names = locality_names(ctx);
             let resolve = |v: &str| names.get(&mlgov_domain::fold(v)).cloned();
             let opts = MappingOptions { kind: Some(FileKind::from_name(&fname)), read, known_localities: known, locality_names: Some(&resolve) };
