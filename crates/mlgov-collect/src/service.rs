@@ -202,8 +202,9 @@ impl Collect {
             return Err(CollectError::Invalid { field: "count".into(), message: format!("{count}: expected 1 to 1000 invitations at a time") });
         }
         if let Some(l) = locality {
-            if l.is_empty() || l.len() > 100 || l.chars().any(char::is_control) {
-                return Err(CollectError::Invalid { field: "locality".into(), message: "expected a locality id (1 to 100 characters)".into() });
+            // The grammar of locality ids in survey files: the answers become one through the intake.
+            if l.is_empty() || l.len() > 100 || mlgov_survey::intake::identifier_problem(l).is_some() {
+                return Err(CollectError::Invalid { field: "locality".into(), message: "expected a locality id (1 to 100 letters, digits, spaces and ASCII punctuation)".into() });
             }
         }
         let tokens: Vec<String> = (0..count).map(|_| secret::random_token()).collect();

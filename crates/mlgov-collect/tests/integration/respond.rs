@@ -85,6 +85,10 @@ fn invite_save_resume_submit_then_link_is_unusable(f: Fixture) {
 fn releases_are_frozen_and_differ_by_at_least_k_respondents(f: Fixture) {
     let admin = Principal::cli_admin();
     let rita = f.principal("member");
+    // An invitation's locality keeps to the grammar of locality ids (issue 21).
+    for bad in ["loc:\u{1b}[31mx", "loc:x\u{202e}", ""] {
+        assert!(matches!(f.collect.invite(&admin, "s1", 1, Some(bad)), Err(CollectError::Invalid { field, .. }) if field == "locality"), "{bad:?}");
+    }
     let links = f.collect.invite(&admin, "s1", 11, None).unwrap();
     let submit = |tok: &str, freq: &str| f.collect.save_response(tok, &values(&[("freq_p1_trade_unions", freq), ("role", "local_official")]), true).unwrap();
     // Nothing published yet: the public gets a not-found that says so.
