@@ -178,13 +178,19 @@ pub(crate) fn check_xlsx(bytes: &[u8], limits: &Limits) -> XlsxCheck {
     XlsxCheck::Ok
 }
 
-/// Finds the largest `uniqueCount="N"` attribute (in a tag) across chunk boundaries.
+/// Finds the largest `uniqueCount="N"` attribute across chunk boundaries, as the XML reader sees
+/// attributes: inside a tag, outside quoted values (where `>` does not end the tag).
 #[derive(Default)]
 struct UniqueCountScan {
     in_tag: bool,
-    /// Bytes of `uniqueCount` matched; then 11: the name, 12: `=` seen, 13: in the quoted value.
-    state: usize,
-    value: u64,
+    /// The quote of the attribute value being read (0: none).
+    quote: u8,
+    /// Bytes of `uniqueCount` matched.
+    matched: usize,
+    /// 1: the name was read, 2: then `=`.
+    after_name: u8,
+    /// Reading the value of `uniqueCount` (digits so far).
+    digits: Option<u64>,
 }
 
 impl UniqueCountScan {
@@ -194,30 +200,37 @@ impl UniqueCountScan {
     fn feed(&mut self, chunk: &[u8]) -> Option<u64> {
         let mut found = None;
         for &b in chunk {
+            if !self.in_tag {
+                if b == b'<' {
+                    (self.in_tag, self.matched, self.after_name) = (true, 0, 0);
+                }
+                continue;
+            }
+            if self.quote != 0 {
+                if b == self.quote {
+                    self.quote = 0;
+                    found = found.max(self.digits.take());
+                } else {
+                    // A value that is not all digits is not read as a count.
+                    self.digits = self.digits.and_then(|v| b.is_ascii_digit().then(|| v.saturating_mul(10).saturating_add(u64::from(b - b'0'))));
+                }
+                continue;
+            }
             match b {
-                b'<' => (self.in_tag, self.state) = (true, 0),
-                b'>' if self.state != 13 => (self.in_tag, self.state) = (false, 0),
-                _ if !self.in_tag => {}
+                b'>' => self.in_tag = false,
+                b'"' | b'\'' => {
+                    self.quote = b;
+                    self.digits = (self.after_name == 2).then_some(0);
+                    (self.matched, self.after_name) = (0, 0);
+                }
+                b'=' => (self.matched, self.after_name) = (0, if self.after_name == 1 { 2 } else { 0 }),
+                b' ' | b'\t' | b'\r' | b'\n' => self.matched = 0,
                 _ => {
-                    self.state = match (self.state, b) {
-                        (s, b) if s < 11 && b == Self::NAME[s] => s + 1,
-                        (11 | 12, b' ' | b'\t' | b'\r' | b'\n') => self.state,
-                        (11, b'=') => 12,
-                        (12, b'"' | b'\'') => {
-                            self.value = 0;
-                            13
-                        }
-                        (13, b'0'..=b'9') => {
-                            self.value = self.value.saturating_mul(10).saturating_add(u64::from(b - b'0'));
-                            13
-                        }
-                        (13, _) => {
-                            found = found.max(Some(self.value));
-                            0
-                        }
-                        (_, b) if b == Self::NAME[0] => 1,
-                        _ => 0,
-                    };
+                    self.after_name = 0;
+                    self.matched = if b == Self::NAME[self.matched] { self.matched + 1 } else { usize::from(b == Self::NAME[0]) };
+                    if self.matched == Self::NAME.len() {
+                        (self.matched, self.after_name) = (0, 1);
+                    }
                 }
             }
         }

@@ -308,9 +308,12 @@ fn cell_references_beyond_the_reader_s_arithmetic_are_a_damaged_workbook() {
 fn a_shared_string_count_beyond_the_part_s_size_is_a_damaged_workbook() {
     // calamine reserves room for the declared count before reading a string: 96 GB here, and
     // the process aborted on the failed allocation.
-    let wb = rezip(&two_cells(1, 1), |name, data| if name == "xl/sharedStrings.xml" { String::from_utf8(data).unwrap().replace("uniqueCount=\"1\"", "uniqueCount = '4000000000'").into_bytes() } else { data });
-    let err = read_survey(&wb, "strings.xlsx", &mini(), IntakeOptions { kind: FileKind::Xlsx, layout: Layout::Auto, known_localities: None }).unwrap_err();
-    let m = messages(&err);
-    assert_eq!(m.len(), 1, "{m:?}");
-    assert!(m[0].starts_with("strings.xlsx:0: cannot read file: damaged XLSX workbook: xl/sharedStrings.xml: declares 4,000,000,000 shared strings, more than its "), "{m:?}");
+    // Also after a `>` inside an attribute value, which does not end the tag (found next).
+    for (from, to) in [("uniqueCount=\"1\"", "uniqueCount = '4000000000'"), ("openxmlformats.org/", "openxmlformats.org>/\" uniqueCount=\"4000000000\" x=\"")] {
+        let wb = rezip(&two_cells(1, 1), |name, data| if name == "xl/sharedStrings.xml" { String::from_utf8(data).unwrap().replacen(from, to, 1).into_bytes() } else { data });
+        let err = read_survey(&wb, "strings.xlsx", &mini(), IntakeOptions { kind: FileKind::Xlsx, layout: Layout::Auto, known_localities: None }).unwrap_err();
+        let m = messages(&err);
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert!(m[0].starts_with("strings.xlsx:0: cannot read file: damaged XLSX workbook: xl/sharedStrings.xml: declares 4,000,000,000 shared strings, more than its "), "{to}: {m:?}");
+    }
 }
