@@ -629,7 +629,7 @@ fn geojson_response(s: &Snapshot, network: Option<Id>, year: Option<i32>, countr
     };
     let filter = mlgov_analysis::places::PlaceFilter { network, year, country };
     let places = mlgov_analysis::places::located(&s.kb, &filter);
-    let body = mlgov_analysis::places::geojson(&s.kb, &places, &title).to_string();
+    let body = serde_json::to_vec(&mlgov_analysis::places::geojson(&s.kb, &places, &title)).expect("GeoJSON serialises");
     ([(axum::http::header::CONTENT_TYPE, "application/geo+json")], body).into_response()
 }
 

@@ -336,6 +336,9 @@ async fn conditional_get(State(st): State<AppState>, req: Request, next: Next) -
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
         return ApiError::Internal("response body".into()).into_response();
     };
+    if bytes.len() >= state::LARGE_RESPONSE {
+        tokio::task::spawn_blocking(state::release_free_memory);
+    }
     let disposition = parts.headers.get(header::CONTENT_DISPOSITION).cloned();
     let c = CachedResponse { content_type, body: bytes, link: parts.headers.get(header::LINK).cloned() };
     if disposition.is_none() {

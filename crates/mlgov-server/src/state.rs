@@ -12,6 +12,10 @@ use axum::body::Bytes;
 use mlgov_domain::{Id, KnowledgeBase, NameIndex};
 use mlgov_store::{SqliteStore, Store, StoreError};
 
+/// A response at least this large was computed from large intermediate structures (the whole
+/// GeoJSON layer: a spell per membership); the memory they held is handed back once it is cached.
+pub(crate) const LARGE_RESPONSE: usize = 8 << 20;
+
 /// How many rendered responses a snapshot keeps (cleared wholesale when full).
 const CACHE_CAPACITY: usize = 4096;
 
@@ -167,7 +171,8 @@ pub fn etag(content_hash: u64, build: u64, key: &str) -> String {
 /// Hands memory freed after a load (the rows read, the grouping maps of the derived lists) back
 /// to the operating system. glibc's allocator keeps freed memory in per-thread arenas; without
 /// this a server over a million memberships holds several hundred megabytes it no longer uses.
-fn release_free_memory() {
+/// Also called after a large response was computed ([`LARGE_RESPONSE`]).
+pub(crate) fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         unsafe extern "C" {
