@@ -412,7 +412,13 @@ Examples:
   # the explorer at http://127.0.0.1:8080/
   mlgov serve
   # on every interface, with the texts of the sources that are not bundled
-  mlgov serve --addr 0.0.0.0:8080 --texts sources-texts")]
+  mlgov serve --addr 0.0.0.0:8080 --texts sources-texts
+
+Environment:
+  MLGOV_TEXTS                 the same as --texts
+  MLGOV_TRUST_FORWARDED_FOR   1/true/yes/on: take the client's address for login limits from
+                              X-Forwarded-For (only behind a proxy or load balancer that replaces
+                              that header; several servers on one PostgreSQL: docs/deploy.md)")]
     Serve(cmd::serve::ServeArgs),
     /// Print a shell completion script: `mlgov completions bash > ~/.local/share/bash-completion/completions/mlgov`
     /// (also zsh, fish, elvish, powershell).

@@ -388,15 +388,22 @@ pub async fn list_sources(State(st): State<AppState>, uri: Uri, headers: HeaderM
     Ok(list.respond(&uri, s.kb.sources.iter().map(|x| convert::source_summary(&s, x)).collect(), |meta, items| SourceList { meta, items }))
 }
 
-/// A source and every statement that cites it.
+/// A source and the statements that cite it, a page at a time (a source of a large registry is
+/// cited by a million statements; `/api/v1/facts?source=`, `/api/v1/memberships?source=`… filter
+/// the statements themselves).
 #[utoipa::path(get, path = "/api/v1/sources/{id}", operation_id = "get_source", tag = "sources",
-    params(("id" = String, Path, description = "Source id")),
-    responses((status = 200, description = "The source and every statement citing it", body = SourceDetail), (status = 404, description = "Not found", body = ErrorBody)))]
+    params(("id" = String, Path, description = "Source id"),
+        ("page" = Option<u32>, Query, description = "Page of the citing statements, 1-based (default 1)"),
+        ("per_page" = Option<u32>, Query, description = "Citing statements per page, 1..=1000 (default 1000)")),
+    responses((status = 200, description = "The source and a page of the statements citing it", body = SourceDetail), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn get_source(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> ApiResult<SourceDetail> {
-    Params::parse(q.as_deref()).finish()?;
+    let mut p = Params::parse(q.as_deref());
+    let page = p.int("page", 1..=1_000_000).unwrap_or(1) as usize;
+    let per_page = p.int("per_page", 1..=1000).unwrap_or(1000) as usize;
+    p.finish()?;
     let s = st.snapshot();
     let id = convert::path_id(&s, &id, IdKind::Source)?;
-    Ok(Json(convert::source_detail(&s, &id)))
+    Ok(Json(convert::source_detail_page(&s, &id, page, per_page)))
 }
 
 /// Accent-insensitive search over localities, networks, organisations and persons.

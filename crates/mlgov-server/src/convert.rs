@@ -303,19 +303,15 @@ fn statement_subject(s: &Snapshot, id: &Id) -> Option<Id> {
 }
 
 /// A source and what cites it.
-pub fn source_detail(s: &Snapshot, id: &Id) -> SourceDetail {
-    source_detail_page(s, id, 0, usize::MAX).1
-}
-
-/// [`source_detail`] with only the citing statements `offset .. offset + limit` (table order),
-/// and how many there are in all.
-pub fn source_detail_page(s: &Snapshot, id: &Id, offset: usize, limit: usize) -> (usize, SourceDetail) {
+/// A source with page `page` (1-based, `per_page` each) of the statements citing it, in table
+/// order; `meta.total` counts them all.
+pub fn source_detail_page(s: &Snapshot, id: &Id, page: usize, per_page: usize) -> SourceDetail {
     let src = s.kb.sources.iter().find(|x| &x.id == id).expect("checked");
-    let (total, page) = s.kb.citing_page(id, offset, limit);
-    let citing = page.into_iter().map(|(f, i, l)| CitingStatement {
+    let (total, found) = s.kb.citing_page(id, (page - 1).saturating_mul(per_page), per_page);
+    let citing = found.into_iter().map(|(f, i, l)| CitingStatement {
         table: f.trim_end_matches(".csv").to_string(), about: statement_subject(s, &i).filter(|a| s.exists(a)).map(|a| eref(s, &a)), id: i.to_string(), locator: l,
     }).collect();
-    (total, SourceDetail { source: source_summary(s, src), citing })
+    SourceDetail { source: source_summary(s, src), citing, meta: PageMeta { page, per_page, total, pages: total.div_ceil(per_page).max(1) } }
 }
 
 /// A locality's time line.

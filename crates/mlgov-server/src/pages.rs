@@ -2232,7 +2232,8 @@ async fn source(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q)
     let id = convert::path_id(&s, &raw, IdKind::Source)?;
     // Only the statements of the page asked for are read in full (a source may be cited a
     // million times); a download takes them all.
-    let (total, d) = if dl.is_some() { convert::source_detail_page(&s, &id, 0, usize::MAX) } else { convert::source_detail_page(&s, &id, (page_no - 1) * per, per) };
+    let d = if dl.is_some() { convert::source_detail_page(&s, &id, 1, usize::MAX) } else { convert::source_detail_page(&s, &id, page_no, per) };
+    let total = d.meta.total;
     let mut page = Page { title: d.source.short.clone(), subtitle: Some(d.source.title.clone()), nav: "sources".into(), ..Page::default() };
     let mut about = section("about", "About");
     about.pairs.push(("Id".into(), t(&d.source.id)));

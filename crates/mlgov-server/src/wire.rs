@@ -557,8 +557,10 @@ pub struct SourceList {
 pub struct SourceDetail {
     /// The source.
     pub source: SourceSummary,
-    /// Citing statements with the entity each is about.
+    /// Citing statements with the entity each is about (one page of them: `meta`).
     pub citing: Vec<CitingStatement>,
+    /// Which page of the citing statements this is, and how many there are.
+    pub meta: PageMeta,
 }
 
 /// A statement citing a source.

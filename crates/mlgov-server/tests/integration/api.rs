@@ -151,6 +151,17 @@ async fn analyses_endpoints(env: Env) {
     assert_eq!(c["count"].as_u64().unwrap() as usize, c["conflicts"].as_array().unwrap().len());
     let src = env.get("/api/v1/sources/caponio-clement-2020").await.json();
     assert_eq!(src["source"]["statements"].as_u64().unwrap() as usize, src["citing"].as_array().unwrap().len());
+    assert_eq!(src["meta"]["total"], src["source"]["statements"]);
+    // A page at a time: the pages together are the whole list, in the same order.
+    let total = src["meta"]["total"].as_u64().unwrap() as usize;
+    let mut paged = Vec::new();
+    for page in 1..=total.div_ceil(7) {
+        let p = env.get(&format!("/api/v1/sources/caponio-clement-2020?per_page=7&page={page}")).await.json();
+        assert_eq!(p["meta"]["pages"].as_u64().unwrap() as usize, total.div_ceil(7));
+        paged.extend(p["citing"].as_array().unwrap().iter().cloned());
+    }
+    assert_eq!(&paged, src["citing"].as_array().unwrap());
+    assert_eq!(env.get("/api/v1/sources/caponio-clement-2020?per_page=1001").await.status, 400);
     let g = env.get("/api/v1/graph?year=2019&edge_type=membership&centrality=betweenness").await.json();
     assert!(g["edges"].as_array().unwrap().iter().all(|e| e["kind"] == "membership"));
     assert!(!g["nodes"].as_array().unwrap().is_empty());
