@@ -3,6 +3,7 @@
 
 pub mod assemblage;
 pub mod diffusion;
+pub mod gantt;
 pub mod graph;
 pub mod hypotheses;
 pub mod learning;

@@ -75,7 +75,8 @@ mod tests {
                 writeln!(s, "yearly {}", j(&trajectory::yearly(kb, id, 2020, f))).unwrap();
                 writeln!(s, "phases {}", j(&trajectory::compare_phases(kb, id, 2020, f))).unwrap();
             }
-            writeln!(s, "gantt {}", trajectory::gantt_svg(kb, std::slice::from_ref(id), 2020)).unwrap();
+            writeln!(s, "gantt {}", crate::gantt::from_timelines(&[trajectory::timeline(kb, id)], crate::gantt::GanttLayout::ByNetwork { until: 2020 }).render()).unwrap();
+            writeln!(s, "gantt {}", crate::gantt::from_timelines(&[trajectory::timeline(kb, id)], crate::gantt::GanttLayout::ByStatement).render()).unwrap();
             for year in [2005, 2020] {
                 writeln!(s, "learning {}", j(&learning::profile(kb, id, year, None))).unwrap();
             }

@@ -1,14 +1,107 @@
 //! A locality's trajectory: memberships, roles, office terms, events and phases on one time line.
 
-use mlgov_domain::{Id, IdKind, KnowledgeBase};
+use mlgov_domain::{Id, KnowledgeBase, MembershipRole, Office, Orientation};
 use serde::Serialize;
+
+/// The lane of a time-line row: what kind of statement it shows. Serialised in `snake_case`
+/// (`"membership"`, `"network_professional"`, …), the words of the API and of `--json`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lane {
+    /// A membership of the locality (or of one of its districts or its intermunicipal authority).
+    Membership,
+    /// An office term at the locality.
+    Term,
+    /// A network professional tied to the locality.
+    NetworkProfessional,
+    /// A trajectory phase the sources name.
+    Phase,
+    /// An event naming the locality.
+    Event,
+}
+
+impl Lane {
+    /// The lane's word, as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lane::Membership => "membership",
+            Lane::Term => "term",
+            Lane::NetworkProfessional => "network_professional",
+            Lane::Phase => "phase",
+            Lane::Event => "event",
+        }
+    }
+}
+
+impl std::fmt::Display for Lane {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a row states, as typed fields; the row's `label` is only their display.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RowDetail {
+    /// A membership: the network, the role, and the member when it is not the locality itself.
+    Membership {
+        /// Network id.
+        network: Id,
+        /// Network display name.
+        network_name: String,
+        /// Role in the network.
+        role: MembershipRole,
+        /// Display name of the member when it is a district or an intermunicipal authority.
+        via: Option<String>,
+    },
+    /// An office term.
+    Term {
+        /// Person id.
+        person: Id,
+        /// Person display name.
+        person_name: String,
+        /// Office held.
+        office: Office,
+        /// Political orientation, when stated.
+        orientation: Option<Orientation>,
+    },
+    /// A network professional.
+    NetworkProfessional {
+        /// Person id.
+        person: Id,
+        /// Person display name.
+        person_name: String,
+    },
+    /// A named phase.
+    Phase {
+        /// The phase's name as the sources give it.
+        name: String,
+    },
+    /// An event.
+    Event {
+        /// Its title.
+        title: String,
+    },
+}
+
+impl RowDetail {
+    /// The lane of a row with this detail.
+    pub fn lane(&self) -> Lane {
+        match self {
+            RowDetail::Membership { .. } => Lane::Membership,
+            RowDetail::Term { .. } => Lane::Term,
+            RowDetail::NetworkProfessional { .. } => Lane::NetworkProfessional,
+            RowDetail::Phase { .. } => Lane::Phase,
+            RowDetail::Event { .. } => Lane::Event,
+        }
+    }
+}
 
 /// One row of a time line.
 #[derive(Clone, Debug, Serialize)]
 pub struct TimelineRow {
-    /// `membership`, `term`, `network_professional`, `event` or `phase`.
-    pub lane: String,
-    /// Label (network and role, person and office, event title, phase name).
+    /// The lane (always `detail.lane()`).
+    pub lane: Lane,
+    /// Label for display (network and role, person and office, event date and title, phase name).
     pub label: String,
     /// First year.
     pub from: Option<i32>,
@@ -20,6 +113,9 @@ pub struct TimelineRow {
     pub id: String,
     /// Source short name and locator.
     pub source: String,
+    /// What the row states, typed (not serialised: the JSON keeps lane and label).
+    #[serde(skip)]
+    pub detail: RowDetail,
 }
 
 /// A locality's time line.
@@ -57,29 +153,33 @@ pub fn timeline(kb: &KnowledgeBase, id: &Id) -> Timeline {
     let mut ms = crate::lookup::memberships_of_any(kb, &members);
     ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.network.cmp(&b.network)).then(a.id.cmp(&b.id)));
     for m in ms {
-        let who = if &m.member != id { format!(" (via {})", kb.display_name(&m.member)) } else { String::new() };
+        let via = (&m.member != id).then(|| kb.display_name(&m.member));
+        let network_name = kb.display_name(&m.network);
         rows.push(TimelineRow {
-            lane: "membership".into(),
-            label: format!("{} — {}{}", kb.display_name(&m.network), m.role, who),
+            lane: Lane::Membership,
+            label: format!("{network_name} — {}{}", m.role, via.as_ref().map(|v| format!(" (via {v})")).unwrap_or_default()),
             from: m.when.start_year(),
             to: m.when.end_year(),
             leading: m.role.is_leading(),
             id: m.id.to_string(),
             source: cite(&m.citation),
+            detail: RowDetail::Membership { network: m.network.clone(), network_name, role: m.role, via },
         });
     }
     let mut ts = kb.terms_at(id);
     ts.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
     for t in ts {
         let portfolio = t.portfolio.as_ref().map(|p| format!(", {p}")).unwrap_or_default();
+        let person_name = kb.display_name(&t.person);
         rows.push(TimelineRow {
-            lane: "term".into(),
-            label: format!("{} ({}{portfolio})", kb.display_name(&t.person), t.office),
+            lane: Lane::Term,
+            label: format!("{person_name} ({}{portfolio})", t.office),
             from: t.when.start_year(),
             to: t.when.end_year(),
             leading: false,
             id: t.id.to_string(),
             source: cite(&t.citation),
+            detail: RowDetail::Term { person: t.person.clone(), person_name, office: t.office, orientation: t.orientation },
         });
     }
     // Network professionals (file 000's boundary spanners): people marked so, tied to the locality
@@ -93,44 +193,46 @@ pub fn timeline(kb: &KnowledgeBase, id: &Id) -> Timeline {
     let mut pros: Vec<_> = kb.facts.iter().filter(|f| f.property == mlgov_domain::Property::NetworkProfessional && f.value == "true" && tied(&f.subject)).collect();
     pros.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
     for f in pros {
+        let person_name = kb.display_name(&f.subject);
         rows.push(TimelineRow {
-            lane: "network_professional".into(),
-            label: format!("{} — network professional", kb.display_name(&f.subject)),
+            lane: Lane::NetworkProfessional,
+            label: format!("{person_name} — network professional"),
             from: f.when.start_year(),
             to: f.when.end_year(),
             leading: false,
             id: f.id.to_string(),
             source: cite(&f.citation),
+            detail: RowDetail::NetworkProfessional { person: f.subject.clone(), person_name },
         });
     }
     let mut ps = kb.phases_of(id);
     ps.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
     for p in ps {
         rows.push(TimelineRow {
-            lane: "phase".into(),
+            lane: Lane::Phase,
             label: format!("phase: {}", p.label),
             from: p.when.start_year(),
             to: p.when.end_year(),
             leading: false,
             id: p.id.to_string(),
             source: cite(&p.citation),
+            detail: RowDetail::Phase { name: p.label.clone() },
         });
     }
-    let country = kb.locality(id).map(|l| l.country.clone());
     let mut es: Vec<_> = crate::lookup::events_naming_any(kb, &members).into_iter().filter(|e| e.places.iter().any(|p| members.contains(p)) || e.actors.contains(id)).collect();
     es.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
     for e in es {
         rows.push(TimelineRow {
-            lane: "event".into(),
+            lane: Lane::Event,
             label: format!("{} {}", e.when.from.map(|d| d.to_string()).unwrap_or_default(), e.title),
             from: e.when.start_year(),
             to: e.when.end_year().or(e.when.start_year()),
             leading: false,
             id: e.id.to_string(),
             source: cite(&e.citation),
+            detail: RowDetail::Event { title: e.title.clone() },
         });
     }
-    let _ = (country, IdKind::Locality);
     let years: Vec<i32> = rows.iter().flat_map(|r| [r.from, r.to]).flatten().collect();
     let first_year = years.iter().copied().min().unwrap_or(2000);
     let last_year = years.iter().copied().max().unwrap_or(2020).max(first_year);
@@ -374,86 +476,3 @@ mod tests {
     }
 }
 
-fn short(s: &str) -> String {
-    if s.chars().count() <= 32 { s.to_string() } else { s.chars().take(31).collect::<String>() + "…" }
-}
-
-/// Renders one or more localities' trajectories as an SVG Gantt chart: one row per network (bars
-/// for memberships, a second colour for leading roles), a row of mayoral terms per locality
-/// (coloured by orientation), the named phases, and events as markers. Open intervals run to
-/// `until`.
-pub fn gantt_svg(kb: &KnowledgeBase, ids: &[Id], until: i32) -> String {
-    use mlgov_charts::{Gantt, GanttBar, GanttRow, Marker};
-    let mut rows = Vec::new();
-    let mut events = Vec::new();
-    let (mut y0, mut y1) = (i32::MAX, i32::MIN);
-    for id in ids {
-        let tl = timeline(kb, id);
-        y0 = y0.min(tl.first_year);
-        y1 = y1.max(tl.last_year).max(until);
-        let prefix = if ids.len() > 1 { format!("{} · ", tl.name) } else { String::new() };
-        let mut by_network: Vec<(String, Vec<GanttBar>)> = Vec::new();
-        for r in tl.rows.iter().filter(|r| r.lane == "membership") {
-            let name = r.label.split(" — ").next().unwrap_or(&r.label).to_string();
-            let role = r.label.split(" — ").nth(1).unwrap_or("").to_string();
-            let Some(from) = r.from else { continue };
-            let bar = GanttBar { from: from as f64, to: Some((r.to.unwrap_or(until) + 1) as f64), label: (role != "member").then_some(role), colour: if r.leading { 1 } else { 0 } };
-            match by_network.iter_mut().find(|(n, _)| *n == name) {
-                Some((_, bars)) => bars.push(bar),
-                None => by_network.push((name, vec![bar])),
-            }
-        }
-        for (name, bars) in by_network {
-            rows.push(GanttRow { label: short(&format!("{prefix}{name}")), bars, markers: Vec::new() });
-        }
-        let mut mayors = Vec::new();
-        for t in kb.terms_at(id).into_iter().filter(|t| t.office == mlgov_domain::Office::Mayor) {
-            let Some(from) = t.when.start_year() else { continue };
-            let colour = match t.orientation { Some(mlgov_domain::Orientation::Progressive) => 2, Some(mlgov_domain::Orientation::Conservative) => 3, _ => 4 };
-            mayors.push(GanttBar { from: from as f64, to: Some((t.when.end_year().unwrap_or(until) + 1) as f64), label: Some(kb.display_name(&t.person)), colour });
-        }
-        if !mayors.is_empty() {
-            rows.push(GanttRow { label: format!("{prefix}mayors"), bars: mayors, markers: Vec::new() });
-        }
-        let pros: Vec<GanttBar> = tl.rows.iter().filter(|r| r.lane == "network_professional" && r.from.is_some()).map(|r| GanttBar {
-            from: r.from.unwrap() as f64,
-            to: Some((r.to.unwrap_or(until) + 1) as f64),
-            label: Some(r.label.trim_end_matches(" — network professional").chars().take(28).collect()),
-            colour: 4,
-        }).collect();
-        if !pros.is_empty() {
-            rows.push(GanttRow { label: format!("{prefix}network professionals"), bars: pros, markers: Vec::new() });
-        }
-        let mut seen_labels = std::collections::BTreeSet::new();
-        let phases: Vec<GanttBar> = tl.rows.iter().filter(|r| r.lane == "phase" && r.from.is_some() && seen_labels.insert(r.label.clone())).map(|r| GanttBar {
-            from: r.from.unwrap() as f64,
-            to: Some((r.to.unwrap_or(until) + 1) as f64),
-            label: Some(r.label.trim_start_matches("phase: ").chars().take(28).collect()),
-            colour: 5,
-        }).collect();
-        if !phases.is_empty() {
-            rows.push(GanttRow { label: format!("{prefix}phases (authors)"), bars: phases, markers: Vec::new() });
-        }
-        let markers: Vec<Marker> = tl.rows.iter().filter(|r| r.lane == "event" && r.from.is_some()).map(|r| Marker { at: r.from.unwrap() as f64 + 0.5, label: r.label.chars().take(40).collect() }).collect();
-        if !markers.is_empty() {
-            rows.push(GanttRow { label: format!("{prefix}events"), bars: Vec::new(), markers });
-        }
-        let _ = &mut events;
-    }
-    if y0 == i32::MAX {
-        y0 = until - 10;
-        y1 = until;
-    }
-    let names: Vec<String> = ids.iter().map(|i| kb.display_name(i)).collect();
-    Gantt {
-        title: format!("{} — participation in city networks", names.join(" and ")),
-        subtitle: Some("memberships and roles, mayoral terms, the authors' phases and events; every bar is a sourced statement".into()),
-        synthetic: false,
-        from: y0 as f64,
-        to: (y1 + 1) as f64,
-        rows,
-        events,
-        legend: vec![("member".into(), 0), ("leading role".into(), 1), ("progressive mayor".into(), 2), ("conservative mayor".into(), 3), ("other mayor".into(), 4), ("phase".into(), 5)],
-    }
-    .render()
-}

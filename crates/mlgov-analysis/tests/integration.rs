@@ -252,7 +252,7 @@ fn network_professionals_stand_on_turins_time_line_and_not_saint_etiennes() {
     use mlgov_analysis::trajectory::timeline;
     let kb = kb();
     let pros = |id: &str| -> Vec<(String, Option<i32>)> {
-        timeline(&kb, &Id::parse(id).unwrap()).rows.into_iter().filter(|r| r.lane == "network_professional").map(|r| (r.label, r.from)).collect()
+        timeline(&kb, &Id::parse(id).unwrap()).rows.into_iter().filter(|r| r.lane == mlgov_analysis::trajectory::Lane::NetworkProfessional).map(|r| (r.label, r.from)).collect()
     };
     let turin = pros("loc:turin");
     // "networks' professionals … engaged their personal relations in boundary-spanning work"
@@ -330,4 +330,59 @@ fn the_governance_graph_keeps_one_tie_per_pair_and_layer_and_states_levels_only(
     }
     // Persons take the level of their office.
     assert_eq!(g.node("per:ilda-curti").unwrap().level, Level::Local);
+}
+
+/// The one time line → Gantt mapping, on Saint-Étienne: per lane, the rows and bars the paper's
+/// story gives (file 000), in both layouts.
+#[test]
+fn saint_etiennes_time_line_maps_to_the_expected_gantt_bars_per_lane() {
+    use mlgov_analysis::gantt::{from_timelines, GanttLayout};
+    use mlgov_analysis::trajectory::timeline;
+    let kb = kb();
+    let tl = timeline(&kb, &Id::parse("loc:saint-etienne").unwrap());
+    let bars = |g: &mlgov_charts::Gantt| -> Vec<String> {
+        g.rows.iter().map(|r| {
+            let bars: Vec<String> = r.bars.iter().map(|b| format!("{}–{} c{}{}", b.from, b.to.map(|t| t.to_string()).unwrap_or_default(), b.colour, b.label.as_ref().map(|l| format!(" {l:?}")).unwrap_or_default())).collect();
+            format!("{}: {}{}", r.label, bars.join(", "), if r.markers.is_empty() { String::new() } else { format!("{} markers", r.markers.len()) })
+        }).collect()
+    };
+    // The figure: one row per network (open memberships closed at 2020 + 1), the mayors, the
+    // authors' phases (the reinforcement phase, stated twice, drawn once) and the events.
+    let figure = from_timelines(std::slice::from_ref(&tl), GanttLayout::ByNetwork { until: 2020 });
+    assert_eq!(bars(&figure), vec![
+        "Euromed Working Group of Euroci…: 1999–2002 c0",
+        "URBACT: 2002–2009 c0",
+        "Regenera: 2004–2008 c0",
+        "UNESCO creative cities network: 2009–2021 c0",
+        "ICCAR: 2019–2021 c0",
+        "mayors: 1994–2009 c3 \"Michel Thiollière\", 2008–2015 c2 \"Maurice Vincent\", 2014–2021 c3 \"Gaël Perdriau\", 2020–2021 c3 \"Gaël Perdriau\"",
+        "phases (authors): 1995–2000 c5 \"construction of the intercom\", 1999–2002 c5 \"collaboration with Mediterra\", 2001–2008 c5 \"reinforcement of the municip\", 2008–2021 c5 \"dis-involvement\"",
+        "events: 13 markers",
+    ]);
+    assert_eq!((figure.from, figure.to), (1994.0, 2021.0));
+    // The explorer: one row per dated statement in the table's order (the undated deputy-mayor
+    // terms left out), open intervals left open, the events of a year on one diamond.
+    let page = from_timelines(std::slice::from_ref(&tl), GanttLayout::ByStatement);
+    assert_eq!(bars(&page), vec![
+        "Euromed Working Group of Eurociti…: 1999–2002 c0",
+        "URBACT — member: 2002–2009 c0",
+        "Regenera — member: 2004–2008 c0",
+        "UNESCO creative cities network —…: 2009– c0",
+        "ICCAR — member: 2019– c0",
+        "Michel Thiollière (mayor): 1994–2009 c2",
+        // Two rows whose shortened labels would read the same keep their years instead.
+        "International Relation… 1995–2001: 1995–2002 c2",
+        "European Affairs Deputy Mayor of…: 2001–2009 c2",
+        "Maurice Vincent (mayor): 2008–2015 c2",
+        "International Relation… 2014–2020: 2014–2021 c2",
+        "Gaël Perdriau (mayor): 2014–2021 c2",
+        "Gaël Perdriau (mayor): 2020– c2",
+        "phase: construction of the interc…: 1995–2000 c3",
+        "phase: collaboration with Mediter…: 1999–2002 c3",
+        "phase: reinforcement o… 2001–2007: 2001–2008 c3",
+        "phase: reinforcement o… 2002–2007: 2002–2008 c3",
+        "phase: dis-involvement: 2008– c3",
+        "events (13): 9 markers",
+    ]);
+    assert_eq!((page.from, page.to), (1994.0, 2021.0));
 }

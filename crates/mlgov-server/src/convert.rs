@@ -319,7 +319,7 @@ pub fn timeline(s: &Snapshot, id: &Id) -> TimelineOut {
     let t = trajectory::timeline(&s.kb, id);
     TimelineOut {
         locality: eref(s, id), first_year: t.first_year, last_year: t.last_year,
-        rows: t.rows.into_iter().map(|r| TimelineRowOut { lane: r.lane, label: r.label, from: r.from, to: r.to, leading: r.leading, id: r.id, source: r.source }).collect(),
+        rows: t.rows.into_iter().map(|r| TimelineRowOut { lane: r.lane.to_string(), label: r.label, from: r.from, to: r.to, leading: r.leading, id: r.id, source: r.source }).collect(),
     }
 }
 

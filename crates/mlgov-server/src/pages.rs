@@ -961,11 +961,12 @@ async fn locality(State(st): State<AppState>, who: Option<axum::Extension<mlgov_
     about.links.push(link("Compare with…", Some(format!("/compare?l1={}", id.body()))));
     about.links.push(link("JSON of this profile", Some(format!("/api/v1/localities/{}", id.body()))));
     page.sections.push(about);
-    let tl = convert::timeline(&s, &id);
+    let tl = mlgov_analysis::trajectory::timeline(&s.kb, &id);
+    let chart = mlgov_analysis::gantt::from_timelines(std::slice::from_ref(&tl), mlgov_analysis::gantt::GanttLayout::ByStatement);
     let mut g = section("timeline", "Memberships, office terms, phases and events");
-    g.figure = Some(Figure { svg: strip_prolog(&svg::gantt(&tl)), caption: format!("Gantt chart of {}: network memberships (leading roles highlighted), mayoral and other office terms, trajectory phases and events.", l.name), table_id: Some("timeline-rows".into()), downloads: Vec::new() });
+    g.figure = Some(Figure { svg: strip_prolog(&chart.render()), caption: format!("Gantt chart of {}: network memberships (leading roles highlighted), mayoral and other office terms, trajectory phases and events.", l.name), table_id: Some("timeline-rows".into()), downloads: Vec::new() });
     g.tables.push(table("timeline-rows", "Time line as a table", &["lane", "label", "from", "to", "source"],
-        tl.rows.iter().map(|x| vec![t(&x.lane), t(&x.label), n(yr(x.from)), n(if x.lane == "event" { String::new() } else { x.to.map(|y| y.to_string()).unwrap_or_else(|| "ongoing".into()) }), t(&x.source)]).collect()));
+        tl.rows.iter().map(|x| vec![t(x.lane.as_str()), t(&x.label), n(yr(x.from)), n(if x.lane == mlgov_analysis::trajectory::Lane::Event { String::new() } else { x.to.map(|y| y.to_string()).unwrap_or_else(|| "ongoing".into()) }), t(&x.source)]).collect()));
     page.sections.push(g);
     let mut f = section("facts", "Facts");
     f.tables.push(facts_table("facts", &d.facts));
@@ -2083,11 +2084,11 @@ async fn compare_page(State(st): State<AppState>, RawQuery(q): RawQuery) -> Page
         let mut rows = Vec::new();
         for (k, col) in cmp.localities.iter().enumerate() {
             for m in col.mayors.iter().filter(|m| m.from.is_some()) {
-                rows.push(mlgov_charts::GanttRow { label: crate::svg::short(&format!("{}: mayor {}", col.locality.name, m.name), 40), bars: vec![mlgov_charts::GanttBar { from: m.from.unwrap_or(first) as f64, to: m.to.map(|t| t as f64 + 1.0), label: None, colour: 2 * k + 1 }], markers: vec![] });
+                rows.push(mlgov_charts::GanttRow { label: mlgov_analysis::gantt::short_label(&format!("{}: mayor {}", col.locality.name, m.name), 40), bars: vec![mlgov_charts::GanttBar { from: m.from.unwrap_or(first) as f64, to: m.to.map(|t| t as f64 + 1.0), label: None, colour: 2 * k + 1 }], markers: vec![] });
             }
             for m in col.memberships.iter().filter(|m| m.from.is_some()) {
                 let label = format!("{}: {} ({})", col.locality.name, m.network.name, m.role.replace('_', " "));
-                rows.push(mlgov_charts::GanttRow { label: crate::svg::short(&label, 40), bars: vec![mlgov_charts::GanttBar { from: m.from.unwrap_or(first) as f64, to: m.to.map(|t| t as f64 + 1.0), label: None, colour: 2 * k }], markers: vec![] });
+                rows.push(mlgov_charts::GanttRow { label: mlgov_analysis::gantt::short_label(&label, 40), bars: vec![mlgov_charts::GanttBar { from: m.from.unwrap_or(first) as f64, to: m.to.map(|t| t as f64 + 1.0), label: None, colour: 2 * k }], markers: vec![] });
             }
         }
         let names: Vec<String> = cmp.localities.iter().map(|c| c.locality.name.clone()).collect();

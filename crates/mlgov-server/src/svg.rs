@@ -1,94 +1,10 @@
-//! Server-side SVG charts for the pages: a locality's membership Gantt (memberships, leading
-//! roles, mayoral and other office terms, named phases, events) through `mlgov-charts`, and a
-//! small line chart with an interval band for diffusion curves. Each chart has alt text and the
-//! page shows a table equivalent beside it.
+//! Server-side SVG charts for the pages: a small line chart with an interval band for diffusion
+//! curves (a locality's Gantt is `mlgov_analysis::gantt`'s, rendered by `mlgov-charts`). Each
+//! chart has alt text and the page shows a table equivalent beside it.
 
-use mlgov_charts::{escape, Gantt, GanttBar, GanttRow, Marker};
+use mlgov_charts::escape;
 
-use crate::wire::{CurvePoint, TimelineOut};
-
-/// The Gantt of a locality's time line. Open memberships run to `last_year + 1`.
-pub fn gantt(t: &TimelineOut) -> String {
-    let mut rows: Vec<GanttRow> = Vec::new();
-    let mut events: std::collections::BTreeMap<i32, Vec<String>> = Default::default();
-    let last = t.last_year.max(t.first_year);
-    for r in &t.rows {
-        let Some(from) = r.from else { continue };
-        match r.lane.as_str() {
-            "event" => events.entry(from).or_default().push(r.label.clone()),
-            lane => {
-                let colour = match lane {
-                    "membership" if r.leading => 1,
-                    "membership" => 0,
-                    "term" | "network_professional" => 2,
-                    _ => 3,
-                };
-                rows.push(GanttRow {
-                    label: r.label.clone(),
-                    bars: vec![GanttBar { from: from as f64, to: r.to.map(|x| x as f64 + 1.0), label: None, colour }],
-                    markers: vec![],
-                });
-            }
-        }
-    }
-    shorten_labels(&mut rows, t, 34);
-    if !events.is_empty() {
-        // One diamond per year, named: several events of a year share it (their names in the
-        // hover text and in the table below), so that diamonds never overlap.
-        let count: usize = events.values().map(Vec::len).sum();
-        let markers = events
-            .into_iter()
-            .map(|(y, names)| Marker {
-                at: y as f64 + 0.5,
-                label: if names.len() == 1 { names[0].clone() } else { format!("{} events: {}", names.len(), names.join("; ")) },
-            })
-            .collect();
-        rows.push(GanttRow { label: format!("events ({count})"), bars: vec![], markers });
-    }
-    let events = Vec::new();
-    let g = Gantt {
-        title: format!("{}: memberships, office terms, phases and events", t.locality.name),
-        subtitle: Some(format!("{}–{}; bars fading out are still ongoing; diamonds are events (listed in the table)", t.first_year, last)),
-        synthetic: false,
-        from: t.first_year as f64,
-        to: last as f64 + 1.0,
-        rows,
-        events,
-        legend: vec![("member".into(), 0), ("leading role".into(), 1), ("office term".into(), 2), ("phase".into(), 3)],
-    };
-    g.render()
-}
-
-/// Shortens lane labels to `max` characters; lanes whose shortened labels would coincide keep
-/// their beginning and end instead ("International Relations … 1995–2001"), so that no two lanes
-/// read the same.
-fn shorten_labels(rows: &mut [GanttRow], t: &TimelineOut, max: usize) {
-    let mut spans = Vec::new();
-    for r in t.rows.iter().filter(|r| r.from.is_some() && r.lane != "event") {
-        let (from, to) = (r.from.unwrap_or_default(), r.to);
-        spans.push(match to {
-            Some(to) if to != from => format!("{from}–{to}"),
-            Some(_) => from.to_string(),
-            None => format!("{from}–"),
-        });
-    }
-    let shortened: Vec<String> = rows.iter().map(|r| short(&r.label, max)).collect();
-    for (i, r) in rows.iter_mut().enumerate() {
-        let clash = shortened.iter().enumerate().any(|(j, s)| j != i && *s == shortened[i] && s.ends_with('…'));
-        let years = spans.get(i).cloned().unwrap_or_default();
-        r.label = if clash {
-            let head: String = r.label.chars().take(max.saturating_sub(years.chars().count() + 3)).collect();
-            format!("{}… {years}", head.trim_end())
-        } else {
-            shortened[i].clone()
-        };
-    }
-}
-
-/// Shortens a label to `max` characters with an ellipsis.
-pub(crate) fn short(s: &str, max: usize) -> String {
-    if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max - 1).collect::<String>().trim_end()) }
-}
+use crate::wire::CurvePoint;
 
 /// A line chart of one or two curves with their 95 % bands (`series`: label, points).
 pub fn curves(title: &str, series: &[(&str, &[CurvePoint])]) -> String {

@@ -3,6 +3,7 @@
 
 use crate::ctx::{store_err, CliError, Ctx};
 use crate::output::{gantt, table, wrap, GanttRow};
+use mlgov_analysis::{gantt::GanttLayout, trajectory::Lane};
 use mlgov_domain::*;
 use crate::progress::{HumanBytes, HumanCount, Phases};
 use mlgov_interchange::{read_memory, CsvOptions, Loaded, ReadStep};
@@ -567,22 +568,23 @@ pub fn timeline(ctx: &Ctx, name: &str, figure: Option<&Path>) -> Result<(), CliE
     let id = ctx.resolve(&kb, name, &[IdKind::Locality])?;
     let tl = mlgov_analysis::trajectory::timeline(&kb, &id);
     if let (Some(path), Some(format)) = (figure, format) {
-        super::figure::write(path, format, &mlgov_analysis::trajectory::gantt_svg(&kb, std::slice::from_ref(&id), tl.last_year.max(2020)))?;
+        let chart = mlgov_analysis::gantt::from_timelines(std::slice::from_ref(&tl), GanttLayout::ByNetwork { until: tl.last_year.max(2020) });
+        super::figure::write(path, format, &chart.render())?;
         eprintln!("wrote {}", path.display());
     }
     ctx.emit(&serde_json::to_value(&tl)?, || {
         let (y0, y1) = (tl.first_year, tl.last_year);
         let mut rows = Vec::new();
         for r in &tl.rows {
-            let mark = match r.lane.as_str() {
-                "membership" if r.leading => '▓',
-                "membership" => '█',
-                "term" => '░',
-                "network_professional" => '▒',
-                "phase" => '─',
-                _ => '◆',
+            let mark = match r.lane {
+                Lane::Membership if r.leading => '▓',
+                Lane::Membership => '█',
+                Lane::Term => '░',
+                Lane::NetworkProfessional => '▒',
+                Lane::Phase => '─',
+                Lane::Event => '◆',
             };
-            rows.push(GanttRow { label: r.label.clone(), from: r.from, to: if r.lane == "event" { r.from } else { r.to }, mark });
+            rows.push(GanttRow { label: r.label.clone(), from: r.from, to: if r.lane == Lane::Event { r.from } else { r.to }, mark });
         }
         format!("{} — {y0}–{y1}\n(█ member  ▓ leading role  ░ office term  ▒ network professional  ─ phase  ◆ event  ▶ ongoing)\n{}", tl.name, gantt(&rows, y0, y1))
     });

@@ -75,7 +75,9 @@ pub fn compare(ctx: &Ctx, names: &[String], table3: bool, figure: Option<&std::p
     };
     let cols = tables::compare(&kb, &ids, &opts);
     if let (Some(path), Some(format)) = (figure, format) {
-        super::figure::write(path, format, &mlgov_analysis::trajectory::gantt_svg(&kb, &ids, 2020))?;
+        let timelines: Vec<_> = ids.iter().map(|id| mlgov_analysis::trajectory::timeline(&kb, id)).collect();
+        let chart = mlgov_analysis::gantt::from_timelines(&timelines, mlgov_analysis::gantt::GanttLayout::ByNetwork { until: 2020 });
+        super::figure::write(path, format, &chart.render())?;
         eprintln!("wrote {}", path.display());
     }
     ctx.emit(&json!({"localities": cols, "table3_only": table3}), || {
