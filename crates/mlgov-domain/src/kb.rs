@@ -267,19 +267,32 @@ impl KnowledgeBase {
         for m in &self.memberships {
             groups.entry((&m.network, &m.member, m.role, &m.citation.source)).or_default().push(m);
         }
+        // Sorted by start, a row overlaps an earlier one exactly when it overlaps the earlier row
+        // that reaches furthest: one problem per such row, naming that one (every overlapping pair
+        // was listed, and 12,000 alike rows asked for gigabytes).
         let mut overlap_problems = Vec::new();
         for ms in groups.values() {
             if ms.len() < 2 { continue }
             let mut ms = ms.clone();
             ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
-            for i in 0..ms.len() {
-                for j in (i + 1)..ms.len() {
-                    if ms[i].when.overlaps(&ms[j].when) {
-                        overlap_problems.push((ms[j].id.clone(), format!(
+            let mut reach: Option<&Membership> = None;
+            for m in ms {
+                if let Some(r) = reach {
+                    if r.when.overlaps(&m.when) {
+                        overlap_problems.push((m.id.clone(), format!(
                             "overlaps {} ({} in {} as {}, {} and {}) citing the same source; merge the two rows into one or correct the dates",
-                            ms[i].id, ms[i].member, ms[i].network, ms[i].role, ms[i].when.display(), ms[j].when.display())));
+                            r.id, r.member, r.network, r.role, r.when.display(), m.when.display())));
                     }
                 }
+                let further = match reach {
+                    None => true,
+                    Some(r) => match (r.when.to, m.when.to) {
+                        (None, _) => false,
+                        (Some(_), None) => true,
+                        (Some(a), Some(b)) => b.last_day() > a.last_day(),
+                    },
+                };
+                if further { reach = Some(m) }
             }
         }
         overlap_problems.sort();

@@ -90,6 +90,21 @@ fn overlapping_memberships_same_source_are_rejected_different_sources_conflict()
     assert!(kb.validate().is_empty());
 }
 
+/// Found by the fuzzing of the parsers (mlgov-faults, `fuzz::kb::kb_csv_memberships_terms_facts`):
+/// every overlapping pair was a problem, and 12,000 alike rows of one member asked for gigabytes.
+#[test]
+fn overlapping_memberships_are_one_problem_per_row() {
+    let mut kb = base();
+    for k in 0..12_000 {
+        kb.memberships.push(membership(&format!("mem:x-{k}"), "2010", "2015", "src:a"));
+    }
+    let start = std::time::Instant::now();
+    let problems = kb.validate();
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(problems.len(), 11_999);
+    assert!(problems.iter().all(|p| p.message.starts_with("overlaps mem:x-0 (loc:t in net:n as member, 2010–2015 and 2010–2015)")), "{:?}", &problems[..2]);
+}
+
 #[test]
 fn references_and_duplicates_are_checked() {
     let mut kb = base();
@@ -180,6 +195,31 @@ mod props {
             prop_assert_eq!(x.overlaps(&y), y.overlaps(&x));
             prop_assert!(x.overlaps(&x));
             prop_assert_eq!(x.overlaps(&y), a <= c + d && c <= a + b);
+        }
+
+        /// The rows reported as overlapping are those that overlap an earlier one (by start, then
+        /// id), each naming one it overlaps.
+        #[test]
+        fn overlap_problems_are_the_rows_overlapping_an_earlier_one(rows in proptest::collection::vec((proptest::option::of(1990i32..2010), proptest::option::of(0i32..6)), 2..12)) {
+            let mut kb = super::base();
+            for (k, (from, span)) in rows.iter().enumerate() {
+                let from_s = from.map(|y| y.to_string()).unwrap_or_default();
+                let to_s = span.map(|s| (from.unwrap_or(1990) + s).to_string()).unwrap_or_default();
+                kb.memberships.push(super::membership(&format!("mem:r{k:02}"), &from_s, &to_s, "src:a"));
+            }
+            let mut sorted: Vec<&mlgov_domain::Membership> = kb.memberships.iter().collect();
+            sorted.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
+            let mut expected: Vec<String> = (1..sorted.len()).filter(|&j| (0..j).any(|i| sorted[i].when.overlaps(&sorted[j].when))).map(|j| sorted[j].id.to_string()).collect();
+            expected.sort();
+            let problems = kb.validate();
+            let mut got: Vec<String> = problems.iter().map(|p| p.id.clone()).collect();
+            got.sort();
+            prop_assert_eq!(got, expected);
+            for p in &problems {
+                let other = p.message.strip_prefix("overlaps ").and_then(|m| m.split(' ').next()).unwrap();
+                let (a, b) = (kb.memberships.iter().find(|m| m.id.as_str() == other).unwrap(), kb.memberships.iter().find(|m| m.id.as_str() == p.id).unwrap());
+                prop_assert!(a.when.overlaps(&b.when), "{} does not overlap {}", p.id, other);
+            }
         }
 
         #[test]
