@@ -5,6 +5,16 @@
 import './common.js';
 import cytoscape from 'cytoscape';
 
+// Cytoscape adds a <style> element for its container (`position: relative`) unless an element
+// with the id below exists; the server's Content-Security-Policy refuses inline styles, so the
+// rule is in the server's app.css and this marker tells cytoscape not to add its own.
+const CYTOSCAPE_STYLESHEET_ID = '__________cytoscape_stylesheet';
+if (!document.getElementById(CYTOSCAPE_STYLESHEET_ID)) {
+  const marker = document.createElement('meta');
+  marker.id = CYTOSCAPE_STYLESHEET_ID;
+  document.head.append(marker);
+}
+
 const el = document.getElementById('graph-widget');
 const dataEl = document.getElementById('page-data');
 if (el && dataEl) {

@@ -1,7 +1,9 @@
 // End-to-end tests of the mlgov explorer in headless Chromium (Debian's /usr/bin/chromium driven
 // by playwright-core). Usage: MLGOV_URL=http://127.0.0.1:PORT node tests/e2e.mjs
 // Saves a screenshot of every page into test-output/screenshots/ (from the repository root) and
-// fails on any console error or failed assertion.
+// fails on any console error, any Content-Security-Policy violation (every browser context
+// records `securitypolicyviolation` events and console messages naming the policy, on every page
+// it visits) or failed assertion.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
@@ -18,11 +20,42 @@ const browser = await chromium.launch({
 });
 const errors = [];
 const external = [];
+const cspViolations = [];
+const pagesWatched = new Set();
+// Every context records Content-Security-Policy violations: a `securitypolicyviolation` listener
+// installed before any page script runs (an init script, which the policy does not govern)
+// reports each one through a binding; console messages naming the policy are kept too (with
+// JavaScript off, or for what happens before the listener). The policy itself is checked on
+// every document the context loads.
+async function watched(options) {
+  const ctx = await browser.newContext(options);
+  ctx.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${m.page() ? m.page().url() : '?'}: console: ${m.text()}`); });
+  ctx.on('response', (r) => {
+    if (r.request().resourceType() !== 'document' || !r.url().startsWith(base)) return;
+    pagesWatched.add(new URL(r.url()).pathname);
+    const csp = r.headers()['content-security-policy'] || '';
+    if (!csp.includes("frame-ancestors 'none'") || !/script-src 'self'(;|$)/.test(csp) || csp.includes('unsafe-inline') || r.headers()['x-frame-options'] !== 'DENY' || r.headers()['x-content-type-options'] !== 'nosniff') {
+      cspViolations.push(`${r.url()}: security headers missing or weak: ${csp} | ${r.headers()['x-frame-options']} | ${r.headers()['x-content-type-options']}`);
+    }
+  });
+  if (options?.javaScriptEnabled !== false) {
+    await ctx.exposeBinding('__mlgovCspViolation', ({ page }, v) => { cspViolations.push(`${page ? page.url() : '?'}: ${v}`); });
+    await ctx.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        window.__mlgovCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile || '?'}:${e.lineNumber || '?'} ${e.sample || ''}`);
+      });
+    });
+  }
+  // axe-core is loaded as a same-origin script (the policy allows no inline script).
+  await ctx.route(`${base}/__e2e__/axe.min.js`, (route) => route.fulfill({ path: axePath, contentType: 'text/javascript' }));
+  return ctx;
+}
+const axePath = new URL('../node_modules/axe-core/axe.min.js', import.meta.url).pathname;
 let failures = 0;
 const check = (cond, msg) => { if (cond) { console.log(`ok   ${msg}`); } else { failures++; console.log(`FAIL ${msg}`); } };
 
 async function newPage(width) {
-  const ctx = await browser.newContext({ viewport: { width, height: 900 } });
+  const ctx = await watched({ viewport: { width, height: 900 } });
   const page = await ctx.newPage();
   // A refused approval answers 409 on purpose (the page says why); the browser logs the status.
   const expected = (url, text) => /\/changes\/\d+\/approve$/.test(new URL(url).pathname) && text.includes('status of 409');
@@ -99,12 +132,16 @@ try {
   check(wave1.includes('Published release 1 of survey "wave1"') && !wave1.includes('SYNTHETIC'), 'imported survey: the public sees its release, not labelled synthetic');
   check(await page.locator('#f-analysis').count() === 0, 'imported survey: no live filters for the public');
   await page.screenshot({ path: `${shots}/survey-imported.png`, fullPage: true });
-  const adminCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, extraHTTPHeaders: { Authorization: `Bearer ${adminToken}` } });
+  const adminCtx = await watched({ viewport: { width: 1280, height: 900 }, extraHTTPHeaders: { Authorization: `Bearer ${adminToken}` } });
   const admin = await adminCtx.newPage();
   await admin.goto(`${base}/survey?survey=wave1&analysis=frequency&period=p1`);
   check((await admin.locator('.notice').first().textContent()).includes('Live figures of survey "wave1"'), 'imported survey: an admin sees live figures');
   check((await admin.locator('#estimates tbody tr').count()) > 0, 'imported survey: live estimates table');
   await admin.screenshot({ path: `${shots}/survey-imported-live.png`, fullPage: true });
+  // The collected survey's progress page (mlgov-collect), as its admin sees it.
+  await admin.goto(`${base}/admin/surveys/pilot`);
+  check((await admin.locator('h1').textContent()).includes('pilot'), 'the survey progress page renders');
+  await admin.screenshot({ path: `${shots}/survey-progress.png`, fullPage: true });
   await adminCtx.close();
   // Search "saint etienne" with the type-ahead, then open the profile.
   await page.goto(`${base}/`);
@@ -376,7 +413,6 @@ try {
   // Every page at 1366×900 and at 390×844 (a phone): screenshots, ids unique, no sideways
   // scrolling of the page, and axe-core's accessibility rules with no serious or critical
   // violation.
-  const axePath = new URL('../node_modules/axe-core/axe.min.js', import.meta.url).pathname;
   const everyPage = [
     ['home', '/'], ['localities', '/localities'], ['locality', '/localities/saint-etienne'], ['networks', '/networks'],
     ['network', '/networks/eurocities'], ['map', '/map'], ['graph', '/graph'], ['survey', '/survey?survey=demo-synth'],
@@ -387,7 +423,7 @@ try {
     ['practice', '/practices/barcelona-emergency-accommodation'],
   ];
   for (const [width, height] of [[1366, 900], [390, 844]]) {
-    const ctx = await browser.newContext({ viewport: { width, height } });
+    const ctx = await watched({ viewport: { width, height } });
     const p = await ctx.newPage();
     p.on('pageerror', (e) => errors.push(`${p.url()}: ${e.message}`));
     for (const [name, path] of everyPage) {
@@ -399,7 +435,7 @@ try {
       const over = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       check(over <= 1, `${name} at ${width} px: no sideways scrolling of the page (${over})`);
       if (width === 1366) {
-        await p.addScriptTag({ path: axePath });
+        await p.addScriptTag({ url: `${base}/__e2e__/axe.min.js` });
         const v = await p.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
           .filter((x) => x.impact === 'serious' || x.impact === 'critical').map((x) => `${x.id} (${x.nodes.length})`));
         check(v.length === 0, `${name}: axe-core finds no serious or critical violation${v.length ? `: ${v.join(', ')}` : ''}`);
@@ -416,13 +452,30 @@ try {
   await phone.goto(`${base}/`);
   await phone.screenshot({ path: `${shots}/home-375.png`, fullPage: false });
   // Without JavaScript the core content is there.
-  const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+  const ctx = await watched({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
   const nojs = await ctx.newPage();
   await nojs.goto(`${base}/localities/saint-etienne`);
   check(await nojs.locator('#timeline svg').count() === 1 && await nojs.locator('#memberships tbody tr').count() > 0, 'profile works without JavaScript');
   check(await nojs.locator('#learning-enabling tbody tr').count() > 0 && await nojs.locator('#survey-groups tbody tr').count() > 0, 'learning profile and survey results work without JavaScript');
   await nojs.goto(`${base}/map`);
   check(await nojs.locator('#countries tbody tr').count() > 0 && await nojs.locator('#located tbody tr').count() >= 40 && await nojs.locator('#regions tbody tr').count() > 0, 'map page has its point, region and country tables without JavaScript');
+  // The pages of the accounts and the API docs under the same policy: the login form logs in
+  // (above), the Swagger UI renders the document.
+  const docs = await newPage(1280);
+  await docs.goto(`${base}/login`);
+  check(await docs.locator('#username').isVisible(), 'the login page renders');
+  await docs.goto(`${base}/api/docs/`);
+  await docs.locator('.swagger-ui .info .title').first().waitFor({ timeout: 15000 });
+  check((await docs.locator('.swagger-ui .info .title').first().textContent()).includes('mlgov API'), 'the API docs (Swagger UI) render under the policy');
+  await docs.screenshot({ path: `${shots}/api-docs.png` });
+  // No page can be framed (clickjacking): another origin's frame of /login stays empty.
+  const framer = await browser.newContext();
+  const outer = await framer.newPage();
+  await outer.setContent(`<iframe id="f" src="${base}/login" width="600" height="400"></iframe>`);
+  await outer.waitForTimeout(1000);
+  const framedTexts = await Promise.all(outer.frames().filter((f) => f !== outer.mainFrame()).map((f) => f.evaluate(() => (document.body ? document.body.innerText : '')).catch(() => '')));
+  check(!framedTexts.some((t) => t.includes('Log in')), 'a page framed by another origin is refused (frame-ancestors, X-Frame-Options)');
+  await framer.close();
   // Keyboard: the skip link is the first focus stop.
   await page.goto(`${base}/`);
   await page.keyboard.press('Tab');
@@ -434,6 +487,9 @@ try {
   await browser.close();
 }
 check(errors.length === 0, `no console errors${errors.length ? `: ${errors.join(' | ')}` : ''}`);
+for (const p of ['/', '/login', '/map', '/graph', '/survey', '/api/docs/', '/admin/surveys/pilot']) check(pagesWatched.has(p), `the policy was checked on ${p}`);
+check([...pagesWatched].some((p) => p.startsWith('/respond/')), 'the policy was checked on the respondent form');
+check(cspViolations.length === 0, `no Content-Security-Policy violation on the ${pagesWatched.size} pages visited${cspViolations.length ? `: ${cspViolations.slice(0, 10).join(' | ')}` : ''}`);
 check(external.length === 0, `no request left the machine${external.length ? `: ${external.slice(0, 5).join(' ')}` : ''}`);
 console.log(failures ? `${failures} failure(s)` : 'all browser checks passed');
 process.exit(failures ? 1 : 0);

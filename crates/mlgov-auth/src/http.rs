@@ -1,5 +1,5 @@
 //! The HTTP face of [`Auth`]: [`routes`] (login, logout, `/api/v1/me`, accounts, tokens,
-//! projects, audit log), [`layer`] (the middleware that authenticates each request, applies the
+//! projects, audit log, and the stylesheet of the pages), [`layer`] (the middleware that authenticates each request, applies the
 //! CSRF defences and puts the [`Principal`] into request extensions) and [`mount`], which does
 //! both onto another router. Other route sets mounted under the layer (survey collection) use the
 //! public pieces: [`Who`], [`Failure`], [`error_response`], [`render_page`] with
@@ -108,11 +108,18 @@ impl IntoResponse for Failure {
     }
 }
 
+/// The whole message of an error response, kept in the response's extensions (never sent) for
+/// the server's log: a server error's body says only "internal error" (`mlgov-server`'s edge layer
+/// logs every 5xx with its request id and this cause).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorCause(pub String);
+
 /// An error response of the server's one envelope: under the API `{"error": {"code", "message",
 /// "fields"}}` (`fields` lists the invalid `field` with its message, if any), elsewhere the
 /// `message.html` page. A server error's message is replaced by "internal error" (details stay in
 /// the server); a 401 of the API carries `WWW-Authenticate: Bearer realm="mlgov"`.
 pub fn error_response(status: StatusCode, code: &str, message: &str, field: Option<(&str, &str)>, html: bool) -> Response {
+    let cause = ErrorCause(message.to_string());
     let message = if status.is_server_error() { "internal error".to_string() } else { message.to_string() };
     let mut resp = if html {
         let title = status.canonical_reason().unwrap_or("Error").to_string();
@@ -126,6 +133,7 @@ pub fn error_response(status: StatusCode, code: &str, message: &str, field: Opti
     if status == StatusCode::UNAUTHORIZED && !html {
         resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"mlgov\""));
     }
+    resp.extensions_mut().insert(cause);
     resp
 }
 
@@ -135,9 +143,20 @@ fn bad_body(msg: impl Into<String>) -> Failure {
 
 // ---------------------------------------------------------------- templates
 
-/// The page frame (`base.html`) and the message page (`message.html`), for route sets mounted
-/// beside these that render pages in the same frame: add them to their own environment.
+/// The page frame (`base.html`, styled by [`STYLESHEET`] at [`STYLESHEET_PATH`]) and the message
+/// page (`message.html`), for route sets mounted beside these that render pages in the same
+/// frame: add them to their own environment.
 pub const PAGE_TEMPLATES: &[(&str, &str)] = &[("base.html", include_str!("../templates/base.html")), ("message.html", include_str!("../templates/message.html"))];
+
+/// Where [`routes`] serve [`STYLESHEET`].
+pub const STYLESHEET_PATH: &str = "/static/accounts.css";
+/// The stylesheet of the pages in the `base.html` frame: a file, not an inline `<style>`, so that
+/// a Content-Security-Policy without `'unsafe-inline'` styles them.
+pub const STYLESHEET: &str = include_str!("../static/accounts.css");
+
+async fn stylesheet() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], STYLESHEET).into_response()
+}
 
 fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
@@ -396,6 +415,7 @@ async fn authenticate(auth: &Auth, req: Request) -> Result<Request, Response> {
 pub fn routes(auth: Auth) -> Router {
     Router::new()
         .route("/login", get(login_page).post(login))
+        .route(STYLESHEET_PATH, get(stylesheet))
         .route("/logout", post(logout))
         .route("/api/v1/me", get(me))
         .route("/api/v1/users", get(list_users).post(create_user))

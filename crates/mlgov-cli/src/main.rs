@@ -413,12 +413,28 @@ Examples:
   mlgov serve
   # on every interface, with the texts of the sources that are not bundled
   mlgov serve --addr 0.0.0.0:8080 --texts sources-texts
+  # JSON log lines appended to a file, every request logged
+  mlgov serve --log-format json --log-level debug --log-file mlgov-serve.log
 
 Environment:
   MLGOV_TEXTS                 the same as --texts
   MLGOV_TRUST_FORWARDED_FOR   1/true/yes/on: take the client's address for login limits from
                               X-Forwarded-For (only behind a proxy or load balancer that replaces
-                              that header; several servers on one PostgreSQL: docs/deploy.md)")]
+                              that header; several servers on one PostgreSQL: docs/deploy.md)
+  MLGOV_LOG_FORMAT            the same as --log-format
+  MLGOV_LOG                   the same as --log-level
+  MLGOV_LOG_FILE              the same as --log-file
+
+Errors and logs:
+  Every response carries an X-Request-Id header: the request's own X-Request-Id when it is 1-128
+  characters of A-Z a-z 0-9 - _ . :, else a fresh id. Every error of the API (and of any request
+  that sent or asked for JSON) has the body
+    {\"error\": {\"code\", \"message\", \"fields\": [{\"field\", \"message\"}], \"request_id\"}}
+  and HTML pages answer errors with an HTML page. Every server error (5xx) is logged at ERROR, to
+  stderr unless --log-file, with request_id, method, path, status and the error; a server error's
+  body says only \"internal error\": find its cause in the log by its request id.
+  Every response carries Content-Security-Policy (no inline script or style, never framed),
+  X-Frame-Options: DENY, X-Content-Type-Options: nosniff and a strict Referrer-Policy.")]
     Serve(cmd::serve::ServeArgs),
     /// Print a shell completion script: `mlgov completions bash > ~/.local/share/bash-completion/completions/mlgov`
     /// (also zsh, fish, elvish, powershell).

@@ -9,6 +9,7 @@ mod integration {
     pub mod common;
     mod faults;
     mod fuzz;
+    mod logs;
     mod postgres;
     mod schemathesis;
     mod security;

@@ -1,5 +1,9 @@
-//! The one error body of the API, `{"error": {"code", "message", "fields": [...]}}`, and its
-//! mapping onto HTTP status codes (400 bad parameters, 404, 413, 422 invalid data, 500).
+//! The one error body of the API, `{"error": {"code", "message", "fields": [...], "request_id"}}`,
+//! and its mapping onto HTTP status codes (400 bad parameters, 404, 413, 422 invalid data, 500).
+//! The request id is filled in by the edge layer ([`crate::edge`]), which also gives this
+//! envelope to every error no handler produced (the router's 404 and 405, the body limit's 413,
+//! extractor rejections, panics); a server error says only "internal error", its cause goes to the
+//! log through the response's [`crate::edge::ErrorCause`].
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -18,13 +22,20 @@ pub struct FieldError {
 /// The content of the error envelope.
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Machine-readable code: `bad_request`, `not_found`, `payload_too_large`, `invalid_data`,
-    /// `internal`.
+    /// Machine-readable code: `bad_request`, `unauthenticated`, `forbidden`, `not_found`,
+    /// `method_not_allowed`, `conflict`, `gone`, `payload_too_large`, `unsupported_media_type`,
+    /// `invalid_data`, `rate_limited`, `unavailable`, `internal` (and the accounts' own, such as
+    /// `bad_credentials`).
     pub code: String,
     /// Human-readable message.
     pub message: String,
     /// Field-level problems (may be empty).
     pub fields: Vec<FieldError>,
+    /// The id of the request, also in the `X-Request-Id` response header: the request's own
+    /// `X-Request-Id` when it sent a sane one (1–128 characters of `A-Z a-z 0-9 - _ . :`), else
+    /// one the server made. Server errors are logged with it: quote it when reporting a problem.
+    #[schema(example = "3f2c9a0d7b1e4c5a9e8f00112233aabb")]
+    pub request_id: String,
 }
 
 /// The error envelope returned with every 4xx/5xx response of the API.
@@ -60,9 +71,13 @@ pub enum ApiError {
     /// to a record someone changed since, with the problems when there are some.
     #[error("{0}")]
     Conflict(String, Vec<FieldError>),
-    /// A bug or an unavailable store (500).
+    /// A bug or an unavailable store (500). The message is logged, never sent: the envelope says
+    /// "internal error".
     #[error("internal error: {0}")]
     Internal(String),
+    /// Any other error status with its message (405, 415, 429, 503, …).
+    #[error("{1}")]
+    Status(StatusCode, String),
 }
 
 fn fields_text(f: &[FieldError]) -> String {
@@ -86,6 +101,7 @@ impl ApiError {
             ApiError::InvalidData(..) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict(..) => StatusCode::CONFLICT,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Status(s, _) => *s,
         }
     }
 
@@ -100,15 +116,42 @@ impl ApiError {
             ApiError::InvalidData(_, f) => ("invalid_data", f.clone()),
             ApiError::Conflict(_, f) => ("conflict", f.clone()),
             ApiError::Internal(_) => ("internal", vec![]),
+            ApiError::Status(s, _) => (code_for(*s), vec![]),
         };
-        ErrorBody { error: ErrorDetail { code: code.into(), message: self.to_string(), fields } }
+        let message = if self.status().is_server_error() { "internal error".to_string() } else { self.to_string() };
+        ErrorBody { error: ErrorDetail { code: code.into(), message, fields, request_id: String::new() } }
+    }
+}
+
+/// The envelope's `code` for a status: `bad_request`, `unauthenticated`, `forbidden`,
+/// `not_found`, `method_not_allowed`, `conflict`, `gone`, `payload_too_large`,
+/// `unsupported_media_type`, `invalid_data` (422), `rate_limited`, `unavailable` (503),
+/// `internal` (other 5xx).
+pub fn code_for(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::UNAUTHORIZED => "unauthenticated",
+        StatusCode::FORBIDDEN => "forbidden",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::CONFLICT => "conflict",
+        StatusCode::GONE => "gone",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::UNPROCESSABLE_ENTITY => "invalid_data",
+        StatusCode::TOO_MANY_REQUESTS => "rate_limited",
+        StatusCode::SERVICE_UNAVAILABLE => "unavailable",
+        s if s.is_server_error() => "internal",
+        _ => "bad_request",
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::to_vec(&self.body()).unwrap_or_default();
-        (self.status(), [(header::CONTENT_TYPE, "application/json")], body).into_response()
+        let mut resp = (self.status(), [(header::CONTENT_TYPE, "application/json")], body).into_response();
+        // The whole message (with a server error's cause) for the edge's log line.
+        resp.extensions_mut().insert(mlgov_auth::http::ErrorCause(self.to_string()));
+        resp
     }
 }
 

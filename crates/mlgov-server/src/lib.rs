@@ -18,6 +18,7 @@ pub mod changes;
 pub mod convert;
 pub mod derived;
 pub mod diffusionapi;
+pub mod edge;
 pub mod error;
 pub mod graphapi;
 pub mod httpdate;
@@ -72,7 +73,10 @@ pub enum ServeError {
     },
 }
 
-/// The application: API, pages, assets and docs over `state`.
+/// The application: API, pages, assets and docs over `state`. What is served is this with the
+/// account and survey-collection routes merged in (`mlgov_collect::http::mount_at`), under the
+/// edge layer ([`edge::layer`]: request ids, the one error envelope, 5xx logs, security headers,
+/// compression), as [`Server::run`] composes it.
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route("/api/v1", get(api::get_overview))
@@ -147,11 +151,6 @@ pub fn app(state: AppState) -> Router {
         .route("/assets/{*path}", get(assets::serve_asset))
         .route("/static/{*path}", get(assets::serve_static))
         .fallback(not_found)
-        .layer(middleware::from_fn(api_error_envelope))
-        .layer(middleware::map_response(error_envelope))
-        // gzip or brotli when the client accepts it (pages, JSON, CSV, the bundle); the
-        // default predicate leaves small bodies and images alone.
-        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }
 
@@ -188,8 +187,8 @@ async fn as_of(State(st): State<AppState>, req: Request, next: Next) -> Response
     let mut inner = Request::new(body);
     *inner.method_mut() = parts.method;
     *inner.headers_mut() = parts.headers;
-    // The inner app must answer uncompressed: its page is rewritten below (links keep the
-    // version), and the outer layer compresses the result.
+    // The inner app answers uncompressed (compression is the edge layer's, outside): its page is
+    // rewritten below (links keep the version).
     inner.headers_mut().remove(axum::http::header::ACCEPT_ENCODING);
     *inner.version_mut() = parts.version;
     *inner.uri_mut() = match uri.parse() {
@@ -241,40 +240,6 @@ async fn not_found(req: Request) -> Response {
     } else {
         pages::not_found_page(req.uri().path())
     }
-}
-
-/// Gives the API's JSON error body to any other plain-text client error under `/api/` (for
-/// example axum's rejection of a path parameter that is not UTF-8).
-async fn api_error_envelope(req: Request, next: Next) -> Response {
-    let api = req.uri().path().starts_with("/api/");
-    let resp = next.run(req).await;
-    let status = resp.status();
-    // 413 and 405 get their specific envelopes from `error_envelope`.
-    if !api || !status.is_client_error() || is_json(&resp) || matches!(status, StatusCode::PAYLOAD_TOO_LARGE | StatusCode::METHOD_NOT_ALLOWED) {
-        return resp;
-    }
-    let bytes = axum::body::to_bytes(resp.into_body(), 64 * 1024).await.unwrap_or_default();
-    let text = String::from_utf8_lossy(&bytes).trim().to_string();
-    let mut r = ApiError::field("path", if text.is_empty() { status.canonical_reason().unwrap_or("bad request").to_string() } else { text }).into_response();
-    *r.status_mut() = status;
-    r
-}
-
-/// Gives 413 (from the body limit) and 405 the API's JSON error body.
-async fn error_envelope(resp: Response) -> Response {
-    match resp.status() {
-        StatusCode::PAYLOAD_TOO_LARGE if !is_json(&resp) => ApiError::PayloadTooLarge(BODY_LIMIT).into_response(),
-        StatusCode::METHOD_NOT_ALLOWED if !is_json(&resp) => {
-            let mut r = ApiError::field("method", "method not allowed for this path").into_response();
-            *r.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
-            r
-        }
-        _ => resp,
-    }
-}
-
-fn is_json(resp: &Response) -> bool {
-    resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"))
 }
 
 /// ETag / If-None-Match, Last-Modified / If-Modified-Since and the per-snapshot response cache
@@ -433,7 +398,8 @@ impl Server {
             }
             None => None,
         };
-        let router = mlgov_collect::http::mount_at(app(self.state.clone()), self.state.db_path.as_deref().and_then(|p| p.to_str()));
+        // The edge layer goes over everything, last: no route escapes it.
+        let router = edge::layer(mlgov_collect::http::mount_at(app(self.state.clone()), self.state.db_path.as_deref().and_then(|p| p.to_str())));
         // Opening the accounts' and the collection's tables may have touched the SQLite file
         // after the base was read (migrations): that is not a change of the base, and must not
         // make the watcher read a million rows again.

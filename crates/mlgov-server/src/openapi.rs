@@ -10,7 +10,7 @@ use crate::wire::*;
 /// The API document.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "mlgov API", description = "Read access to the mlgov knowledge base of the multilevel governance of migration and its analyses. Every list sorts (`sort`, `direction`) and answers CSV of all its matching rows to `?format=csv` or `Accept: text/csv` (nested fields as `a.b` columns, lists joined with `; `, formula-like cells neutralised unless `raw=true`); in JSON, the lists of records are paginated (`page`, `per_page`, `meta` in the body, RFC 8288 `Link` headers: next, prev, first, last). Every cacheable GET carries an ETag and a Last-Modified date and answers 304 to a matching If-None-Match or If-Modified-Since; public GETs may be read from any origin (CORS). Every error has the body {\"error\": {\"code\", \"message\", \"fields\"}}. Anonymised localities appear only by their public label, never with coordinates.", license(name = "Apache-2.0")),
+    info(title = "mlgov API", description = "Read access to the mlgov knowledge base of the multilevel governance of migration and its analyses. Every list sorts (`sort`, `direction`) and answers CSV of all its matching rows to `?format=csv` or `Accept: text/csv` (nested fields as `a.b` columns, lists joined with `; `, formula-like cells neutralised unless `raw=true`); in JSON, the lists of records are paginated (`page`, `per_page`, `meta` in the body, RFC 8288 `Link` headers: next, prev, first, last). Every cacheable GET carries an ETag and a Last-Modified date and answers 304 to a matching If-None-Match or If-Modified-Since; public GETs may be read from any origin (CORS). Every error has the body {\"error\": {\"code\", \"message\", \"fields\", \"request_id\"}} (a server error says only \"internal error\"; its cause is logged with the request id). Every response carries `X-Request-Id`: the request's own `X-Request-Id` when it sent one of 1–128 characters of `A-Z a-z 0-9 - _ . :`, else an id the server made. Anonymised localities appear only by their public label, never with coordinates.", license(name = "Apache-2.0")),
     paths(
         api::get_overview, api::search,
         api::list_localities, api::localities_geojson, api::network_members_geojson, api::get_locality, api::get_timeline, api::get_trajectory,
@@ -26,7 +26,7 @@ use crate::wire::*;
         crate::accounts::list_tokens, crate::accounts::list_user_tokens, crate::accounts::revoke_token, crate::accounts::update_user,
     ),
     components(schemas(crate::changes::ChangeRequest, crate::changes::TextRequest, crate::changes::DiffRow, crate::changes::Diff, crate::changes::ProposalOut, crate::changes::ProposalList, ErrorBody, ErrorDetail, FieldError, PageMeta, EntityRef, api::CompareRequest, crate::accounts::TokenOut, crate::accounts::UserPatch, crate::accounts::UpdatedUserOut, crate::accounts::EndedOut)),
-    modifiers(&SecuritySchemes, &ListParameters),
+    modifiers(&SecuritySchemes, &ListParameters, &RequestIds),
     tags(
         (name = "knowledge base", description = "Counts, search, reload"),
         (name = "entities", description = "Localities, networks, organisations, persons, events, memberships"),
@@ -96,6 +96,32 @@ impl utoipa::Modify for ListParameters {
                     ok.headers.insert("Link".into(), RefOr::T(HeaderBuilder::new().schema(Some(string())).description(Some("RFC 8288 links to the next, prev, first and last pages (JSON), with the request's other parameters")).build()));
                 }
                 ok.headers.insert("Last-Modified".into(), RefOr::T(HeaderBuilder::new().schema(Some(string())).description(Some("When this server loaded the data it answers from")).build()));
+            }
+        }
+    }
+}
+
+/// Declares the `X-Request-Id` header (a reusable component) on every response of every
+/// operation: the id the error envelope repeats as `error.request_id` and the log line of a
+/// server error carries.
+struct RequestIds;
+
+impl utoipa::Modify for RequestIds {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{HeaderBuilder, ObjectBuilder, Ref, RefOr, Type};
+        let schema = ObjectBuilder::new().schema_type(Type::String).pattern(Some("^[A-Za-z0-9._:-]{1,128}$")).build();
+        let header = HeaderBuilder::new()
+            .schema(Some(schema))
+            .description(Some("The id of this request: its own `X-Request-Id` when it sent a sane one (1–128 characters of `A-Z a-z 0-9 - _ . :`), else one the server made; errors repeat it as `error.request_id`, and the server's log line of a server error carries it"))
+            .build();
+        doc.components.get_or_insert_with(Default::default).headers.insert("X-Request-Id".into(), RefOr::T(header));
+        for item in doc.paths.paths.values_mut() {
+            for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.options, &mut item.head, &mut item.patch, &mut item.trace].into_iter().flatten() {
+                for response in op.responses.responses.values_mut() {
+                    if let RefOr::T(r) = response {
+                        r.headers.insert("X-Request-Id".into(), RefOr::Ref(Ref::new("#/components/headers/X-Request-Id")));
+                    }
+                }
             }
         }
     }

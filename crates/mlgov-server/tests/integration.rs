@@ -5,6 +5,7 @@ mod integration {
     pub mod common;
     mod api;
     mod changes;
+    mod edge;
     mod pages;
     mod surveys;
     mod openapi;

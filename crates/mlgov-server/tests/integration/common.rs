@@ -1,6 +1,7 @@
 //! Test harness: loads data/kb into a fresh store — a temporary SQLite file, or a schema of its
-//! own on the PostgreSQL server named by `MLGOV_TEST_PG_URL` —, starts the app with the auth
-//! layer (in-memory accounts with one admin and its API token) on 127.0.0.1:0 and speaks
+//! own on the PostgreSQL server named by `MLGOV_TEST_PG_URL` —, starts the app as `mlgov serve`
+//! composes it (survey collection in the same database, accounts in memory with one admin and its
+//! API token, the auth layer, the edge layer) on 127.0.0.1:0 and speaks
 //! HTTP/1.1 over a plain TCP socket. [`both_backends!`] runs a test body on each backend (through
 //! `mlgov_store_postgres::testing`, which also provides the database).
 
@@ -125,7 +126,15 @@ impl Env {
         let contributor_bearer = bearer("cora", mlgov_auth::Role::Contributor, &[]);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let addr = listener.local_addr().expect("addr");
-        let app = mlgov_auth::http::mount(mlgov_server::app(state.clone()), auth.clone());
+        // Composed as `Server::run` composes it: the survey collection and the accounts (here in
+        // memory, with the accounts above) mounted onto the app under the auth layer, and the
+        // edge layer over everything.
+        let collect = {
+            let l = location.to_string_lossy().into_owned();
+            let store = tokio::task::spawn_blocking(move || mlgov_collect::open_store(&l)).await.expect("collection store task").expect("collection store");
+            mlgov_collect::Collect::new(store, auth.clone(), mlgov_collect::Config { kb_location: Some(location.to_string_lossy().into_owned()), ..mlgov_collect::Config::default() })
+        };
+        let app = mlgov_server::edge::layer(mlgov_collect::http::mount(mlgov_server::app(state.clone()), auth.clone(), collect));
         tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve") });
         Env { addr, _db: db, state, admin_bearer, viewer_bearer, researcher_bearer, contributor_bearer, auth, location }
     }

@@ -117,3 +117,26 @@ async fn the_account_routes_answer_as_documented() {
     let r = env.request("DELETE", "/api/v1/tokens/1", &[("Authorization", &env.researcher_bearer)], b"").await;
     assert_eq!(r.status, 404);
 }
+
+/// The document describes the request id (issue 21): `error.request_id` is a required member of
+/// the envelope, and every response of every operation declares the `X-Request-Id` header (one
+/// reusable component).
+#[test]
+fn every_response_declares_the_request_id() {
+    let doc: serde_json::Value = serde_json::from_str(&mlgov_server::openapi::json()).unwrap();
+    let detail = &doc["components"]["schemas"]["ErrorDetail"];
+    assert!(detail["required"].as_array().unwrap().iter().any(|r| r == "request_id"), "{detail}");
+    assert_eq!(detail["properties"]["request_id"]["type"], "string");
+    let header = &doc["components"]["headers"]["X-Request-Id"];
+    assert_eq!(header["schema"]["type"], "string", "{header}");
+    let mut responses = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, r) in op["responses"].as_object().unwrap() {
+                responses += 1;
+                assert_eq!(r["headers"]["X-Request-Id"]["$ref"], "#/components/headers/X-Request-Id", "{method} {path} {status}");
+            }
+        }
+    }
+    assert!(responses > 100, "{responses} responses");
+}
