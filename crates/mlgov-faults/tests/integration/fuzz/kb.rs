@@ -62,6 +62,41 @@ fn huge_list_row(file: &'static str) -> impl Strategy<Value = Bytes> {
     })
 }
 
+/// The first row of a seed repeated `n` times under new ids (`mem:x` → `mem:x-17`): whole-base
+/// checks (duplicates, overlapping memberships and terms, conflicts) over many alike rows.
+fn many_rows(seeds: &[Vec<u8>]) -> impl Strategy<Value = Bytes> {
+    let firsts: Vec<(String, String)> = seeds
+        .iter()
+        .filter_map(|f| {
+            let t = String::from_utf8(f.clone()).ok()?;
+            let mut lines = t.lines();
+            Some((lines.next()?.to_string(), lines.next()?.to_string()))
+        })
+        .collect();
+    (0..firsts.len().max(1), prop_oneof![1 => 1usize..200, 1 => 200usize..12_000]).prop_map(move |(i, n)| {
+        let Some((header, row)) = firsts.get(i) else { return Bytes::new(Vec::new()) };
+        let (id, rest) = row.split_once(',').unwrap_or((row, ""));
+        let mut s = format!("{header}\n");
+        for k in 0..n {
+            s.push_str(&format!("{id}-{k},{rest}\n"));
+        }
+        Bytes::new(s.into_bytes())
+    })
+}
+
+/// A header of `n` columns (unknown, repeated or known names), then a row: one problem per column.
+fn wide_header(file: &'static str) -> impl Strategy<Value = Bytes> {
+    (1usize..60_000, proptest::sample::select(vec!["a", "", "id", "x y", "\"q\"\"\""])).prop_map(move |(n, name)| {
+        let mut s = String::from("id,");
+        s.push_str(&vec![name; n].join(","));
+        s.push_str("\nloc:a");
+        s.push_str(&",".repeat(n));
+        s.push('\n');
+        let _ = file;
+        Bytes::new(s.into_bytes())
+    })
+}
+
 /// The columns of a file of the format (`R::COLUMNS` of its record type).
 fn columns_of(file: &str) -> Vec<&'static str> {
     struct Columns<'a>(&'a str, Vec<&'static str>);
@@ -116,7 +151,7 @@ fn kb_csv(file: &'static str, cases: u32) {
             panic!("a seed of {file} does not read: {:?}", e.diagnostics());
         }
     }
-    let inputs = prop_oneof![6 => mutated(seeds), 1 => texty_bytes(400), 1 => any_bytes(200), 1 => huge_list_row(file)];
+    let inputs = prop_oneof![6 => mutated(seeds.clone()), 1 => texty_bytes(400), 1 => any_bytes(200), 1 => huge_list_row(file), 1 => wide_header(file), 1 => many_rows(&seeds)];
     fuzz(target, cases, inputs, |input, totals| {
         let ran = run(target, &input.0, move |b| mlgov_interchange::read_memory_batch(&[(file, b)]).map(|l| l.kb.statement_count()))?;
         totals.add(input.0.len(), &ran);
