@@ -45,7 +45,7 @@ pub const FORM_LIMIT: usize = 256 * 1024;
 
 /// Runs blocking auth work (SQLite, argon2) off the async executor.
 async fn run<T: Send + 'static>(f: impl FnOnce() -> Result<T, AuthError> + Send + 'static) -> Result<T, AuthError> {
-    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| Err(AuthError::Database(format!("auth task failed: {e}"))))
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| Err(AuthError::Database(mlgov_store::DatabaseError::with_source(format!("auth task failed: {e}"), e))))
 }
 
 // ---------------------------------------------------------------- errors

@@ -39,18 +39,18 @@ pub use self::postgres::PgAuthStore;
 pub use sqlite::SqliteAuthStore;
 pub use store::AuthStore;
 
-/// Opens the auth store beside the knowledge base at `location`: a `postgres://` or
-/// `postgresql://` URL → [`PgAuthStore`], anything else → a SQLite file ([`SqliteAuthStore`]).
+/// Opens the auth store beside the knowledge base at `location` (a `--db` value, told apart by
+/// [`mlgov_store::Location`]): a PostgreSQL URL → [`PgAuthStore`], a SQLite file →
+/// [`SqliteAuthStore`].
 /// Pending auth migrations are applied in both cases.
 ///
 /// # Errors
 /// [`AuthError::Database`] when the file cannot be opened, the server cannot be reached, or a
 /// migration fails.
 pub fn open_store(location: &str) -> Result<Box<dyn AuthStore>, AuthError> {
-    if mlgov_store_postgres::is_postgres_url(location) {
-        Ok(Box::new(PgAuthStore::connect(location)?))
-    } else {
-        Ok(Box::new(SqliteAuthStore::open(std::path::Path::new(location))?))
+    match mlgov_store::Location::parse(location) {
+        mlgov_store::Location::Postgres(url) => Ok(Box::new(PgAuthStore::connect(&url)?)),
+        mlgov_store::Location::Sqlite(path) => Ok(Box::new(SqliteAuthStore::open(&path)?)),
     }
 }
 
@@ -60,7 +60,7 @@ pub fn open_store(location: &str) -> Result<Box<dyn AuthStore>, AuthError> {
 pub enum AuthError {
     /// The database failed (a bug or an unavailable store).
     #[error("auth store: {0}")]
-    Database(String),
+    Database(#[source] mlgov_store::DatabaseError),
     /// Wrong user name or password (deliberately not saying which).
     #[error("wrong user name or password")]
     BadCredentials,

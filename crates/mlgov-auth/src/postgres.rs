@@ -24,6 +24,7 @@ use mlgov_store_postgres::reconnect::{self, commit, is_unique_violation, Reconne
 use crate::policy::Role;
 use crate::store::*;
 use crate::AuthError;
+use mlgov_store::DatabaseError;
 
 /// Versioned migrations of the auth tables, applied in order; `auth_schema(version, applied_at)`
 /// records what was applied.
@@ -54,17 +55,17 @@ impl From<AuthError> for Fail {
 /// # Errors
 /// [`AuthError::Database`] when a migration fails or the auth schema is newer than this build.
 pub fn apply_migrations(client: &mut Client) -> Result<(), AuthError> {
-    let db = |e: ::postgres::Error| AuthError::Database(format!("auth migrations: {}", describe(&e)));
+    let db = |e: ::postgres::Error| AuthError::Database(DatabaseError::with_source(format!("auth migrations: {}", describe(&e)), e));
     let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
     let mut tx = client.transaction().map_err(db)?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(db)?;
     tx.batch_execute("CREATE TABLE IF NOT EXISTS auth_schema (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())").map_err(db)?;
     let current: i64 = tx.query_one("SELECT coalesce(max(version), 0) FROM auth_schema", &[]).map_err(db)?.get(0);
     if current > newest {
-        return Err(AuthError::Database(format!("auth schema version {current} is newer than this build supports ({newest})")));
+        return Err(AuthError::Database(format!("auth schema version {current} is newer than this build supports ({newest})").into()));
     }
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-        tx.batch_execute(sql).map_err(|e| AuthError::Database(format!("auth migration {version}: {}", describe(&e))))?;
+        tx.batch_execute(sql).map_err(|e| AuthError::Database(DatabaseError::with_source(format!("auth migration {version}: {}", describe(&e)), e)))?;
         tx.execute("INSERT INTO auth_schema (version) VALUES ($1)", &[version]).map_err(db)?;
     }
     tx.commit().map_err(db)
@@ -118,7 +119,7 @@ const USER_GROUP: &str = "GROUP BY u.id ORDER BY lower(u.username) COLLATE \"C\"
 fn user_row(r: &Row) -> Result<UserRecord, Fail> {
     let id: i64 = r.get(0);
     let role: String = r.get(2);
-    let role = role.parse::<Role>().map_err(|e| AuthError::Database(format!("auth_users row {id}: {e}")))?;
+    let role = role.parse::<Role>().map_err(|e| AuthError::Database(DatabaseError::with_source(format!("auth_users row {id}: {e}"), e)))?;
     Ok(UserRecord { id, username: r.get(1), role, password_hash: r.get(3), projects: r.get(5), created: r.get(4) })
 }
 

@@ -8,6 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::policy::Role;
 use crate::store::*;
 use crate::AuthError;
+use mlgov_store::DatabaseError;
 
 /// Versioned migrations of the auth tables, applied in order.
 pub const MIGRATIONS: &[(i64, &str)] = &[
@@ -17,7 +18,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
 ];
 
 fn db(e: rusqlite::Error) -> AuthError {
-    AuthError::Database(e.to_string())
+    AuthError::Database(DatabaseError::with_source(e.to_string(), e))
 }
 
 /// Applies pending auth migrations on `conn` in one immediate transaction. Other crates whose
@@ -43,7 +44,7 @@ fn migrate(conn: &mut Connection) -> Result<(), AuthError> {
     let current: i64 = tx.query_row("SELECT coalesce(max(version), 0) FROM auth_schema", [], |r| r.get(0)).map_err(db)?;
     let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
     if current > newest {
-        return Err(AuthError::Database(format!("auth schema version {current} is newer than this build supports ({newest})")));
+        return Err(AuthError::Database(format!("auth schema version {current} is newer than this build supports ({newest})").into()));
     }
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
         tx.execute_batch(sql).map_err(db)?;
@@ -51,7 +52,7 @@ fn migrate(conn: &mut Connection) -> Result<(), AuthError> {
     }
     let broken: Option<String> = tx.query_row("PRAGMA foreign_key_check", [], |r| r.get(0)).optional().map_err(db)?;
     if let Some(table) = broken {
-        return Err(AuthError::Database(format!("auth migrations: a row of {table} refers to a missing row; nothing was migrated")));
+        return Err(AuthError::Database(format!("auth migrations: a row of {table} refers to a missing row; nothing was migrated").into()));
     }
     tx.commit().map_err(db)
 }
@@ -68,7 +69,7 @@ impl SqliteAuthStore {
     pub fn open(path: &Path) -> Result<SqliteAuthStore, AuthError> {
         // An error here (no such directory) is left to SQLite, which reports it in its words.
         let _ = mlgov_store::private::create_database_file(path);
-        let conn = Connection::open(path).map_err(|e| AuthError::Database(format!("{}: {e}", path.display())))?;
+        let conn = Connection::open(path).map_err(|e| AuthError::Database(DatabaseError::with_source(format!("{}: {e}", path.display()), e)))?;
         Self::setup(conn)
     }
 
@@ -99,7 +100,7 @@ impl SqliteAuthStore {
             .optional()
             .map_err(db)?;
         let Some((id, username, role, password_hash, created)) = row else { return Ok(None) };
-        let role = role.parse::<Role>().map_err(|e| AuthError::Database(format!("auth_users row {id}: {e}")))?;
+        let role = role.parse::<Role>().map_err(|e| AuthError::Database(DatabaseError::with_source(format!("auth_users row {id}: {e}"), e)))?;
         Ok(Some(UserRecord { id, username, role, password_hash, projects: self.projects_of(id)?, created }))
     }
 }

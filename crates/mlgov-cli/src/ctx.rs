@@ -2,17 +2,29 @@
 
 use mlgov_domain::{Id, IdKind, KnowledgeBase, Resolution};
 use mlgov_interchange::Diagnostic;
-use mlgov_store::Store;
-use mlgov_store_postgres::{open_any, OpenMode};
+use mlgov_store::{Location, Store};
+use mlgov_store_postgres::OpenMode;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-/// Errors of a command, each with its exit code.
+/// Errors of a command, each with its exit code (documented in `mlgov --help` and the README:
+/// 0 ok, 1 usage error, 2 data or validation error, 3 other failure).
+///
+/// | Error                                                            | Variant  | Exit |
+/// |------------------------------------------------------------------|----------|------|
+/// | a flag or argument the command cannot take (`--as-of` on a write) | `Usage`  | 1    |
+/// | invalid input files, survey files; name not found, ambiguous      | `Data`, `Diagnostics`, `SurveyInput` | 2 |
+/// | an analysis the data cannot answer (`AnalysisError`: unknown role, period, grouping, setting) | `Data` ([`analysis_err`]) | 2 |
+/// | `StoreError::Missing` (no database at `--db`)                      | `Data` ([`store_err`]) | 2 |
+/// | any other `StoreError` (database, schema too new, corrupt row)     | `Other` ([`store_err`], source kept) | 3 |
+/// | `AuthError::Database`, `AuthError::Crypto`                          | `Other` (source kept) | 3 |
+/// | any other `AuthError` (not found, conflict, invalid field)          | `Data`   | 2    |
+/// | anything else (IO, …)                                              | `Other`  | 3    |
 #[derive(Debug)]
 pub enum CliError {
     /// Wrong usage (exit 1).
     Usage(String),
-    /// Invalid data, not found, ambiguous (exit 2).
+    /// Invalid data, not found, ambiguous, an analysis the data cannot answer (exit 2).
     Data(String),
     /// Invalid input files (exit 2), with every diagnostic.
     Diagnostics(Vec<Diagnostic>),
@@ -40,12 +52,41 @@ impl<E: Into<anyhow::Error>> From<E> for CliError {
     }
 }
 
-/// Maps a store error onto the CLI's error kinds.
+/// Maps a store error onto the CLI's error kinds (see [`CliError`]): a missing database is a data
+/// error (exit 2); every other kind is kept whole, its source chain reaching the driver's error
+/// (exit 3).
 pub fn store_err(e: mlgov_store::StoreError) -> CliError {
     match e {
         mlgov_store::StoreError::Missing(_) => CliError::Data(e.to_string()),
-        other => CliError::Other(anyhow::anyhow!(other.to_string())),
+        other => CliError::Other(anyhow::Error::new(other)),
     }
+}
+
+/// Maps a survey analysis error onto the CLI's error kinds: the data (the instrument's roles and
+/// periods, the dataset's groupings) cannot answer what was asked, a data error (exit 2), like a
+/// name that is not found.
+pub fn analysis_err(e: mlgov_analysis::survey::mlgov_survey::analysis::AnalysisError) -> CliError {
+    CliError::Data(e.to_string())
+}
+
+/// What an [`CliError::Other`] says: its words and its causes' (as `{e:#}`), without repeating
+/// what is already said — a [`mlgov_store::DatabaseError`] already holds its driver's words, so
+/// the causes end there.
+pub fn error_text(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for (i, cause) in e.chain().enumerate() {
+        let words = cause.to_string();
+        if i == 0 {
+            text = words;
+        } else if !text.contains(&words) {
+            text.push_str(": ");
+            text.push_str(&words);
+        }
+        if cause.is::<mlgov_store::DatabaseError>() {
+            break;
+        }
+    }
+    text
 }
 
 /// Global options and helpers shared by every command.
@@ -69,9 +110,14 @@ pub fn cli_recorder() -> String {
 }
 
 impl Ctx {
+    /// Where `--db` points: a SQLite file, or PostgreSQL for a `postgres://` URL.
+    pub fn location(&self) -> Location {
+        Location::from_path(&self.db)
+    }
+
     /// Opens the existing store: a SQLite file, or PostgreSQL when `--db` is a `postgres://` URL.
     pub fn store(&self) -> Result<Box<dyn Store + Send>, CliError> {
-        let mut s = open_any(&self.db.to_string_lossy(), OpenMode::Existing).map_err(store_err)?;
+        let mut s = mlgov_store_postgres::open(&self.location(), OpenMode::Existing).map_err(store_err)?;
         s.set_recorder(&cli_recorder());
         self.warn_if_exposed();
         Ok(s)
@@ -80,7 +126,7 @@ impl Ctx {
     /// Opens the store, creating it (the file, or the tables in PostgreSQL) if needed.
     pub fn store_create(&self) -> Result<Box<dyn Store + Send>, CliError> {
         self.refuse_as_of()?;
-        let mut s = open_any(&self.db.to_string_lossy(), OpenMode::Create).map_err(store_err)?;
+        let mut s = mlgov_store_postgres::open(&self.location(), OpenMode::Create).map_err(store_err)?;
         s.set_recorder(&cli_recorder());
         self.warn_if_exposed();
         Ok(s)
@@ -92,7 +138,7 @@ impl Ctx {
     /// left as it is; a PostgreSQL URL has no file.
     pub fn warn_if_exposed(&self) {
         static CHECKED: std::sync::Once = std::sync::Once::new();
-        if mlgov_store_postgres::is_postgres_url(&self.db.to_string_lossy()) {
+        if self.location().is_postgres() {
             return;
         }
         CHECKED.call_once(|| {

@@ -651,9 +651,9 @@ fn report(e: &CliError, json: bool) {
         }
         CliError::Other(e) => {
             if json {
-                println!("{}", serde_json::json!({"error": format!("{e:#}")}));
+                println!("{}", serde_json::json!({"error": ctx::error_text(e)}));
             }
-            eprintln!("error: {}", output::terminal(&format!("{e:#}")));
+            eprintln!("error: {}", output::terminal(&ctx::error_text(e)));
         }
     }
 }

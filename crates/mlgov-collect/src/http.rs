@@ -30,7 +30,7 @@ use crate::CollectError;
 
 /// Runs blocking collection work (SQLite, PostgreSQL) off the async executor.
 async fn run<T: Send + 'static>(f: impl FnOnce() -> Result<T, CollectError> + Send + 'static) -> Result<T, CollectError> {
-    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| Err(CollectError::Database(format!("collection task failed: {e}"))))
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| Err(CollectError::Database(mlgov_store::DatabaseError::with_source(format!("collection task failed: {e}"), e))))
 }
 
 // ---------------------------------------------------------------- errors
@@ -380,6 +380,6 @@ async fn respond_post(State(collect): State<Collect>, Path(token): Path<String>,
         Ok(Ok(_)) => (StatusCode::SEE_OTHER, [(header::LOCATION, format!("/respond/{token}?saved=1"))]).into_response(),
         Ok(Err(SaveError::Fields { opened, errors })) => render_form(&token, &opened, &values, &errors, false),
         Ok(Err(SaveError::Collect(e))) => failure(e, true),
-        Err(e) => failure(CollectError::Database(e.to_string()), true),
+        Err(e) => failure(CollectError::Database(mlgov_store::DatabaseError::with_source(e.to_string(), e)), true),
     }
 }

@@ -32,19 +32,18 @@ pub use service::{collected_dataset, Collect, Config};
 pub use sqlite::SqliteCollectStore;
 pub use store::CollectStore;
 
-/// Opens the collection store beside the knowledge base at `location`: a `postgres://` or
-/// `postgresql://` URL → [`PgCollectStore`], anything else → a SQLite file
-/// ([`SqliteCollectStore`]). Pending auth migrations (the collection tables refer to
+/// Opens the collection store beside the knowledge base at `location` (a `--db` value, told apart
+/// by [`mlgov_store::Location`]): a PostgreSQL URL → [`PgCollectStore`], a SQLite file →
+/// [`SqliteCollectStore`]. Pending auth migrations (the collection tables refer to
 /// `auth_projects`) and then collection migrations are applied in both cases.
 ///
 /// # Errors
 /// [`CollectError::Database`] when the file cannot be opened, the server cannot be reached, or a
 /// migration fails.
 pub fn open_store(location: &str) -> Result<Box<dyn CollectStore>, CollectError> {
-    if mlgov_store_postgres::is_postgres_url(location) {
-        Ok(Box::new(PgCollectStore::connect(location)?))
-    } else {
-        Ok(Box::new(SqliteCollectStore::open(std::path::Path::new(location))?))
+    match mlgov_store::Location::parse(location) {
+        mlgov_store::Location::Postgres(url) => Ok(Box::new(PgCollectStore::connect(&url)?)),
+        mlgov_store::Location::Sqlite(path) => Ok(Box::new(SqliteCollectStore::open(&path)?)),
     }
 }
 
@@ -54,7 +53,7 @@ pub fn open_store(location: &str) -> Result<Box<dyn CollectStore>, CollectError>
 pub enum CollectError {
     /// The database failed (a bug or an unavailable store).
     #[error("collection store: {0}")]
-    Database(String),
+    Database(#[source] mlgov_store::DatabaseError),
     /// Refused by the permission matrix (unauthenticated, forbidden), or the auth store failed
     /// while checking or auditing.
     #[error(transparent)]

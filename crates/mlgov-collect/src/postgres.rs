@@ -41,17 +41,17 @@ impl From<CollectError> for Fail {
 }
 
 fn migrate(client: &mut Client) -> Result<(), CollectError> {
-    let db = |e: ::postgres::Error| CollectError::Database(format!("collect migrations: {}", describe(&e)));
+    let db = |e: ::postgres::Error| CollectError::Database(mlgov_store::DatabaseError::with_source(format!("collect migrations: {}", describe(&e)), e));
     let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
     let mut tx = client.transaction().map_err(db)?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(db)?;
     tx.batch_execute("CREATE TABLE IF NOT EXISTS collect_schema (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())").map_err(db)?;
     let current: i64 = tx.query_one("SELECT coalesce(max(version), 0) FROM collect_schema", &[]).map_err(db)?.get(0);
     if current > newest {
-        return Err(CollectError::Database(format!("collect schema version {current} is newer than this build supports ({newest})")));
+        return Err(CollectError::Database(format!("collect schema version {current} is newer than this build supports ({newest})").into()));
     }
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-        tx.batch_execute(sql).map_err(|e| CollectError::Database(format!("collect migration {version}: {}", describe(&e))))?;
+        tx.batch_execute(sql).map_err(|e| CollectError::Database(mlgov_store::DatabaseError::with_source(format!("collect migration {version}: {}", describe(&e)), e)))?;
         tx.execute("INSERT INTO collect_schema (version) VALUES ($1)", &[version]).map_err(db)?;
     }
     tx.commit().map_err(db)

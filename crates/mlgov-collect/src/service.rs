@@ -295,7 +295,7 @@ impl Collect {
             return Ok(SurveySource { dataset, instrument, version: 0, localities });
         }
         let stored = kb.survey(name).map_err(store_error)?.ok_or_else(|| no_survey(name))?;
-        let dec = mlgov_survey::stored::decode(name, &stored.instrument_toml, &stored.localities_csv, &stored.data).map_err(|e| CollectError::Database(e.to_string()))?;
+        let dec = mlgov_survey::stored::decode(name, &stored.instrument_toml, &stored.localities_csv, &stored.data).map_err(|e| CollectError::Database(e.to_string().into()))?;
         let localities = mlgov_analysis::survey::analysis_localities(&dec.localities, &Self::kb_localities(kb)?);
         Ok(SurveySource { dataset: dec.dataset, instrument: dec.instrument, version: stored.summary.version, localities })
     }
@@ -306,7 +306,7 @@ impl Collect {
         let kb = self.kb()?;
         self.require(by, Action::Read, Resource::RawData, self.visible_project(by, &*kb, survey)?.as_deref())?;
         let src = self.source(&*kb, survey)?;
-        let p = publish(&src.dataset, &src.instrument, &src.localities, &self.config.disclosure).map_err(|e| CollectError::Database(e.to_string()))?;
+        let p = publish(&src.dataset, &src.instrument, &src.localities, &self.config.disclosure).map_err(|e| CollectError::Database(e.to_string().into()))?;
         self.audit(by, "read_live_figures", &format!("survey:{survey}"))?;
         Ok(p.content)
     }
@@ -318,7 +318,7 @@ impl Collect {
         let Some(r) = latest else {
             return Err(CollectError::NotFound(format!("no release of survey {survey:?} is published yet; a researcher of its project publishes one with POST /api/v1/surveys/{survey}/releases")));
         };
-        let figures: serde_json::Value = serde_json::from_str(&r.content).map_err(|e| CollectError::Database(format!("release {} of {survey:?}: {e}", r.number)))?;
+        let figures: serde_json::Value = serde_json::from_str(&r.content).map_err(|e| CollectError::Database(format!("release {} of {survey:?}: {e}", r.number).into()))?;
         Ok(ReleasedFigures { release: ReleaseSummary::of(&r), figures })
     }
 
@@ -353,7 +353,7 @@ pub fn collected_dataset(store: &dyn CollectStore, s: &SurveyRecord, instrument:
         e.answers.push(CollectedAnswer { item: r.answer.item, period: r.answer.period, value: r.answer.value });
     }
     let responses: Vec<CollectedResponse> = by.into_values().collect();
-    dataset_from_collected(instrument, &responses, None).map_err(|e| CollectError::Database(format!("collected answers of {:?} do not validate: {e}", s.name)))
+    dataset_from_collected(instrument, &responses, None).map_err(|e| CollectError::Database(format!("collected answers of {:?} do not validate: {e}", s.name).into()))
 }
 
 /// A survey's answers with what analysing them needs.
@@ -402,7 +402,7 @@ pub struct ReleasedFigures {
 fn store_error(e: StoreError) -> CollectError {
     match e {
         StoreError::Conflict(m) => CollectError::Conflict(m),
-        other => CollectError::Database(other.to_string()),
+        other => CollectError::Database(mlgov_store::DatabaseError::with_source(other.to_string(), other)),
     }
 }
 
@@ -414,7 +414,7 @@ fn build_release(survey: &str, src: &SurveySource, rules: &Rules, by: &str, now:
     let refs: Vec<(i64, &str)> = earlier.iter().map(|r| (r.number, r.cell_members.as_str())).collect();
     let next = next_release(&src.dataset, &src.instrument, &src.localities, rules, &refs).map_err(|e| match e {
         ReleaseError::Refused(m) => CollectError::Conflict(m),
-        other => CollectError::Database(format!("survey {survey:?}: {other}")),
+        other => CollectError::Database(format!("survey {survey:?}: {other}").into()),
     })?;
     Ok(StoredRelease {
         survey: survey.to_string(),

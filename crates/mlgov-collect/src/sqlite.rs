@@ -13,7 +13,7 @@ use crate::CollectError;
 pub const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_collect.sql"))];
 
 fn db(e: rusqlite::Error) -> CollectError {
-    CollectError::Database(e.to_string())
+    CollectError::Database(mlgov_store::DatabaseError::with_source(e.to_string(), e))
 }
 
 /// The SQLite collection store.
@@ -28,7 +28,7 @@ impl SqliteCollectStore {
     pub fn open(path: &Path) -> Result<SqliteCollectStore, CollectError> {
         // An error here (no such directory) is left to SQLite, which reports it in its words.
         let _ = mlgov_store::private::create_database_file(path);
-        let conn = Connection::open(path).map_err(|e| CollectError::Database(format!("{}: {e}", path.display())))?;
+        let conn = Connection::open(path).map_err(|e| CollectError::Database(mlgov_store::DatabaseError::with_source(format!("{}: {e}", path.display()), e)))?;
         Self::setup(conn)
     }
 
@@ -54,7 +54,7 @@ fn migrate(conn: &mut Connection) -> Result<(), CollectError> {
     let current: i64 = tx.query_row("SELECT coalesce(max(version), 0) FROM collect_schema", [], |r| r.get(0)).map_err(db)?;
     let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
     if current > newest {
-        return Err(CollectError::Database(format!("collect schema version {current} is newer than this build supports ({newest})")));
+        return Err(CollectError::Database(format!("collect schema version {current} is newer than this build supports ({newest})").into()));
     }
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
         tx.execute_batch(sql).map_err(db)?;

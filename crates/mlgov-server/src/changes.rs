@@ -128,7 +128,7 @@ fn require_participant(who: &Principal, action: Action, what: &str) -> Result<()
 
 fn open_store(st: &AppState) -> Result<Box<dyn Store + Send>, ApiError> {
     let db = st.db_path.as_ref().ok_or_else(|| ApiError::Internal("no database attached to this server".into()))?;
-    Ok(mlgov_store_postgres::open_any(&db.to_string_lossy(), mlgov_store_postgres::OpenMode::Existing)?)
+    Ok(mlgov_store_postgres::open(&mlgov_store::Location::from_path(db), mlgov_store_postgres::OpenMode::Existing)?)
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {

@@ -385,8 +385,8 @@ impl Server {
         let addr = self.local_addr()?.to_string();
         // On a thread of its own (the synchronous client must not block a runtime worker), out of
         // every request's way; stops when `run` returns.
-        let _listener = match self.state.db_path.as_deref().filter(|db| state::is_postgres(db)) {
-            Some(db) => {
+        let _listener = match self.state.db_path.as_deref().map(mlgov_store::Location::from_path) {
+            Some(mlgov_store::Location::Postgres(db)) => {
                 let st = self.state.clone();
                 let on_change = move |fingerprint: &str| {
                     if let Err(e) = st.reload_if_fingerprint(fingerprint) {
@@ -394,9 +394,9 @@ impl Server {
                     }
                 };
                 let options = mlgov_store_postgres::changes::ListenerOptions::default();
-                Some(mlgov_store_postgres::changes::Listener::spawn(&db.to_string_lossy(), options, on_change).map_err(|source| ServeError::Io { addr: addr.clone(), source })?)
+                Some(mlgov_store_postgres::changes::Listener::spawn(&db, options, on_change).map_err(|source| ServeError::Io { addr: addr.clone(), source })?)
             }
-            None => None,
+            Some(mlgov_store::Location::Sqlite(_)) | None => None,
         };
         // The edge layer goes over everything, last: no route escapes it.
         let router = edge::layer(mlgov_collect::http::mount_at(app(self.state.clone()), self.state.db_path.as_deref().and_then(|p| p.to_str())));

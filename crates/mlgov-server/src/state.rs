@@ -10,7 +10,7 @@ use std::time::SystemTime;
 
 use axum::body::Bytes;
 use mlgov_domain::{Id, KnowledgeBase, NameIndex};
-use mlgov_store::{SqliteStore, Store, StoreError};
+use mlgov_store::{Location, Store, StoreError};
 
 /// A response at least this large was computed from large intermediate structures (the whole
 /// GeoJSON layer: a spell per membership); the memory they held is handed back once it is cached.
@@ -282,7 +282,7 @@ impl AppState {
     /// ([`AS_OF_CAPACITY`] versions, least recently used dropped); `value` is what the user asked.
     pub fn as_of(&self, value: &str, at: &mlgov_store::AsOf) -> Result<AppState, crate::error::ApiError> {
         let db = self.db_path.as_ref().ok_or_else(|| crate::error::ApiError::field("as_of", "this server has no database with a history"))?;
-        let store = mlgov_store_postgres::open_any(&db.to_string_lossy(), mlgov_store_postgres::OpenMode::Existing)?;
+        let store = mlgov_store_postgres::open(&Location::from_path(db), mlgov_store_postgres::OpenMode::Existing)?;
         let cs = store.change_set_at(at)?;
         let view = AsOfView { value: value.to_string(), change_set: cs };
         {
@@ -409,18 +409,9 @@ impl AppState {
     }
 }
 
-/// Whether `db` names a PostgreSQL database rather than a SQLite file.
-pub fn is_postgres(db: &Path) -> bool {
-    mlgov_store_postgres::is_postgres_url(&db.to_string_lossy())
-}
-
 /// Reads the knowledge base and the survey catalogue from the store at `db`.
 fn load_store(db: &Path) -> Result<Snapshot, StoreError> {
-    let store: Box<dyn Store> = if is_postgres(db) {
-        mlgov_store_postgres::open_any(&db.to_string_lossy(), mlgov_store_postgres::OpenMode::Existing)?
-    } else {
-        Box::new(SqliteStore::open_existing(db)?)
-    };
+    let store: Box<dyn Store> = mlgov_store_postgres::open(&Location::from_path(db), mlgov_store_postgres::OpenMode::Existing)?;
     let kb = store.load()?;
     // Collected surveys live in the collection tables of the same database.
     let collected = crate::survey::collected_surveys(&db.to_string_lossy()).unwrap_or_else(|e| {
@@ -434,10 +425,8 @@ fn load_store(db: &Path) -> Result<Snapshot, StoreError> {
 /// The change fingerprint of a PostgreSQL database (None for SQLite, or when it cannot be read:
 /// then the next fingerprint the listener hands over differs and reloads).
 fn pg_fingerprint(db: &Path) -> Option<String> {
-    if !is_postgres(db) {
-        return None;
-    }
-    mlgov_store_postgres::changes::fingerprint_at(&db.to_string_lossy())
+    let Location::Postgres(url) = Location::from_path(db) else { return None };
+    mlgov_store_postgres::changes::fingerprint_at(&url)
         .map_err(|e| eprintln!("warning: reading the database's change fingerprint: {e}"))
         .ok()
 }

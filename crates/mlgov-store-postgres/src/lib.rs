@@ -1,7 +1,7 @@
 //! The PostgreSQL storage backend of mlgov (the multi-user server) behind the same [`Store`]
-//! interface as the embedded SQLite file, and [`open_any`], which picks the backend from the
-//! location's URL scheme (`postgres://…` or `postgresql://…` → PostgreSQL, anything else → a
-//! SQLite file path).
+//! interface as the embedded SQLite file, and [`open`], which opens the backend a
+//! [`mlgov_store::Location`] names (that type alone tells a `postgres://…` URL from a SQLite
+//! file path).
 //!
 //! The tables and columns are those of the SQLite schema; cells are stored as the interchange
 //! text (NULL when empty), so `mlgov-domain` stays the single parser of stored rows. Writes run in
@@ -21,16 +21,9 @@ pub mod testing;
 
 pub use pg::{describe_error, PgStore, MIGRATIONS};
 
-use mlgov_store::{SqliteStore, Store, StoreError};
-use std::path::Path;
+use mlgov_store::{Location, SqliteStore, Store, StoreError};
 
-/// Whether `location` names a PostgreSQL database (`postgres://` or `postgresql://`).
-pub fn is_postgres_url(location: &str) -> bool {
-    let lower = location.trim_start().to_ascii_lowercase();
-    lower.starts_with("postgres://") || lower.starts_with("postgresql://")
-}
-
-/// How [`open_any`] treats a store that does not exist yet.
+/// How [`open`] treats a store that does not exist yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OpenMode {
     /// Fail with [`StoreError::Missing`] when there is no initialised store.
@@ -39,28 +32,38 @@ pub enum OpenMode {
     Create,
 }
 
-/// Opens the store at `location`: a PostgreSQL URL or else a SQLite file path. Pending migrations
-/// are applied in both cases.
+/// Opens the store at `location`: a PostgreSQL database or a SQLite file. Pending migrations are
+/// applied in both cases.
 ///
 /// # Errors
 /// [`StoreError::Missing`] when `mode` is [`OpenMode::Existing`] and there is no initialised
 /// store; [`StoreError::TooNew`] for a schema newer than this build; [`StoreError::Database`] when
 /// the server cannot be reached or the file cannot be opened.
-pub fn open_any(location: &str, mode: OpenMode) -> Result<Box<dyn Store + Send>, StoreError> {
-    if is_postgres_url(location) {
-        let store = match mode {
-            OpenMode::Existing => PgStore::connect_existing(location)?,
-            OpenMode::Create => PgStore::connect(location)?,
-        };
-        Ok(Box::new(store))
-    } else {
-        let path = Path::new(location);
-        let store = match mode {
-            OpenMode::Existing => SqliteStore::open_existing(path)?,
-            OpenMode::Create => SqliteStore::open(path)?,
-        };
-        Ok(Box::new(store))
+pub fn open(location: &Location, mode: OpenMode) -> Result<Box<dyn Store + Send>, StoreError> {
+    match location {
+        Location::Postgres(url) => {
+            let store = match mode {
+                OpenMode::Existing => PgStore::connect_existing(url)?,
+                OpenMode::Create => PgStore::connect(url)?,
+            };
+            Ok(Box::new(store))
+        }
+        Location::Sqlite(path) => {
+            let store = match mode {
+                OpenMode::Existing => SqliteStore::open_existing(path)?,
+                OpenMode::Create => SqliteStore::open(path)?,
+            };
+            Ok(Box::new(store))
+        }
     }
+}
+
+/// [`open`] at a `--db` value given as text ([`Location::parse`]).
+///
+/// # Errors
+/// Those of [`open`].
+pub fn open_any(location: &str, mode: OpenMode) -> Result<Box<dyn Store + Send>, StoreError> {
+    open(&Location::parse(location), mode)
 }
 
 /// `location` with any password in a URL replaced by `***`, for messages and logs.
@@ -68,7 +71,7 @@ pub fn open_any(location: &str, mode: OpenMode) -> Result<Box<dyn Store + Send>,
 /// `postgres://ann:secret@db:5432/mlgov` → `postgres://ann:***@db:5432/mlgov`; a `password=`
 /// query parameter is masked too. Paths are returned unchanged.
 pub fn redact(location: &str) -> String {
-    if !is_postgres_url(location) {
+    if !Location::parse(location).is_postgres() {
         return location.to_string();
     }
     let Some(scheme_end) = location.find("://").map(|i| i + 3) else { return location.to_string() };
@@ -102,15 +105,6 @@ pub fn redact(location: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn recognises_postgres_urls_only() {
-        assert!(is_postgres_url("postgres://u@h/db"));
-        assert!(is_postgres_url("PostgreSQL://u@h/db"));
-        assert!(!is_postgres_url("mlgov.db"));
-        assert!(!is_postgres_url("/tmp/postgres/mlgov.db"));
-        assert!(!is_postgres_url("sqlite://x"));
-    }
 
     #[test]
     fn redacts_passwords() {

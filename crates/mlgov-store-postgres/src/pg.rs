@@ -3,7 +3,7 @@
 
 use crate::redact;
 use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
-use mlgov_store::{cells_from_json, kb_columns, Change, ChangeSetInfo, Comment, Decision, Proposal, ImportReport, Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary, Version, KB_TABLES};
+use mlgov_store::{cells_from_json, kb_columns, Change, ChangeSetInfo, Comment, Decision, Proposal, ImportReport, Store, StoreError, DatabaseError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary, Version, KB_TABLES};
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, IsolationLevel, NoTls, Transaction};
@@ -50,7 +50,7 @@ pub fn describe_error(e: &postgres::Error) -> String {
 }
 
 fn db(e: postgres::Error) -> StoreError {
-    StoreError::Database(describe_error(&e))
+    StoreError::Database(DatabaseError::with_source(describe_error(&e), e))
 }
 
 /// Parses fetched rows of `R`'s table (cells borrowed from the rows).
@@ -68,7 +68,7 @@ fn parse_rows<R: Record>(table: &str, found: &[postgres::Row]) -> Result<Vec<R>,
 }
 
 fn db_in(what: &str, e: postgres::Error) -> StoreError {
-    StoreError::Database(format!("{what}: {}", describe_error(&e)))
+    StoreError::Database(DatabaseError::with_source(format!("{what}: {}", describe_error(&e)), e))
 }
 
 /// The PostgreSQL store. One connection, guarded by a mutex so that the read methods of
@@ -120,7 +120,7 @@ impl PgStore {
 
     fn connect_only(url: &str) -> Result<Self, StoreError> {
         let location = redact(url);
-        let client = Client::connect(url, NoTls).map_err(|e| StoreError::Database(format!("connecting to {location}: {}", describe_error(&e))))?;
+        let client = Client::connect(url, NoTls).map_err(|e| StoreError::Database(DatabaseError::with_source(format!("connecting to {location}: {}", describe_error(&e)), e)))?;
         Ok(PgStore { client: Mutex::new(client), location, recorder: "unknown".into() })
     }
 
@@ -198,7 +198,7 @@ impl PgStore {
                     let parsed: Vec<Result<Vec<R>, StoreError>> = std::thread::scope(|sc| {
                         let handles: Vec<_> = halves.iter().skip(1).map(|h| sc.spawn(move || parse_rows::<R>(table, h))).collect();
                         let first = parse_rows::<R>(table, halves[0]);
-                        std::iter::once(first).chain(handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(StoreError::Database(format!("parsing {table} failed")))))).collect()
+                        std::iter::once(first).chain(handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(StoreError::Database(format!("parsing {table} failed").into()))))).collect()
                     });
                     rows.reserve(found.len());
                     for part in parsed {

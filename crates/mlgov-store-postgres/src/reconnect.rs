@@ -15,6 +15,7 @@ use postgres::error::SqlState;
 use postgres::{Client, NoTls, Transaction};
 
 use crate::{describe_error, redact};
+use mlgov_store::DatabaseError;
 
 /// Why a unit of work failed: the database (perhaps the connection), the database while
 /// committing, or a rule of the calling store (`E`: a conflict, a link already used, …).
@@ -99,11 +100,12 @@ impl Drop for Reconnecting {
 
 impl Reconnecting {
     /// Connects to `url` and runs `setup` (migrations) on the new connection, off any runtime;
-    /// `db` turns a message into the caller's database error.
+    /// `db` turns a [`DatabaseError`] (the words and the driver's error) into the caller's
+    /// database error.
     ///
     /// # Errors
     /// `db("connecting to <location>: …")` when the server cannot be reached; `setup`'s errors.
-    pub fn connect<E: Send>(url: &str, setup: impl FnOnce(&mut Client) -> Result<(), E> + Send, db: impl Fn(String) -> E + Sync) -> Result<Reconnecting, E> {
+    pub fn connect<E: Send>(url: &str, setup: impl FnOnce(&mut Client) -> Result<(), E> + Send, db: impl Fn(DatabaseError) -> E + Sync) -> Result<Reconnecting, E> {
         let location = redact(url);
         let client = off_runtime(|| {
             let mut c = Self::client(url, &location, &db)?;
@@ -113,8 +115,8 @@ impl Reconnecting {
         Ok(Reconnecting { client: Mutex::new(Some(client)), url: url.to_string(), location })
     }
 
-    fn client<E>(url: &str, location: &str, db: &impl Fn(String) -> E) -> Result<Client, E> {
-        Client::connect(url, NoTls).map_err(|e| db(format!("connecting to {location}: {}", describe_error(&e))))
+    fn client<E>(url: &str, location: &str, db: &impl Fn(DatabaseError) -> E) -> Result<Client, E> {
+        Client::connect(url, NoTls).map_err(|e| db(DatabaseError::with_source(format!("connecting to {location}: {}", describe_error(&e)), e)))
     }
 
     /// The database URL with any password masked.
@@ -130,12 +132,12 @@ impl Reconnecting {
 
     /// Runs `f` on the connection, (re)connecting first when there is none or it is closed. When
     /// the connection turns out broken during `f`, reconnects and runs `f` once more — except when
-    /// it broke while committing (the outcome is unknown). `db` turns a message into the caller's
-    /// database error.
+    /// it broke while committing (the outcome is unknown). `db` turns a [`DatabaseError`] into the
+    /// caller's database error.
     ///
     /// # Errors
     /// [`Fail::Rule`]'s error unchanged; `db(…)` for database failures.
-    pub fn with<T, E: Send>(&self, mut f: impl FnMut(&mut Client) -> Result<T, Fail<E>>, db: impl Fn(String) -> E + Sync) -> Result<T, E> {
+    pub fn with<T, E: Send>(&self, mut f: impl FnMut(&mut Client) -> Result<T, Fail<E>>, db: impl Fn(DatabaseError) -> E + Sync) -> Result<T, E> {
         let mut guard = self.lock();
         let mut retried = false;
         loop {
@@ -151,14 +153,14 @@ impl Reconnecting {
                 Err(Fail::Commit(e)) => (e, true),
             };
             if !connection_lost(&e, client) {
-                return Err(db(describe_error(&e)));
+                return Err(db(DatabaseError::with_source(describe_error(&e), e)));
             }
             discard(guard.take());
             if committing {
-                return Err(db(format!("the connection to {} broke while committing; the change may or may not have been saved: {}", self.location, describe_error(&e))));
+                return Err(db(DatabaseError::with_source(format!("the connection to {} broke while committing; the change may or may not have been saved: {}", self.location, describe_error(&e)), e)));
             }
             if retried {
-                return Err(db(format!("connection to {} lost: {}", self.location, describe_error(&e))));
+                return Err(db(DatabaseError::with_source(format!("connection to {} lost: {}", self.location, describe_error(&e)), e)));
             }
             retried = true;
         }

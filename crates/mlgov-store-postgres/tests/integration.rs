@@ -191,3 +191,17 @@ fn connection_errors_name_the_server_without_the_password() {
     let msg = err.to_string();
     assert!(msg.contains("127.0.0.1:1") && !msg.contains("hunter2"), "{msg}");
 }
+
+/// An unreachable server is a [`StoreError::Database`] whose words name the redacted location and
+/// whose source chain reaches the driver's `postgres::Error` (no server needed: port 1 refuses).
+#[test]
+fn an_unreachable_server_keeps_the_driver_error_as_its_source() {
+    let e = match mlgov_store_postgres::open(&mlgov_store::Location::parse("postgres://ann:hunter2@127.0.0.1:1/mlgov?connect_timeout=2"), OpenMode::Existing) {
+        Err(e) => e,
+        Ok(_) => panic!("a store on port 1"),
+    };
+    let text = e.to_string();
+    assert!(text.starts_with("database error: connecting to postgres://ann:***@127.0.0.1:1/mlgov") && !text.contains("hunter2"), "{text}");
+    let mut chain = std::iter::successors(Some(&e as &(dyn std::error::Error + 'static)), |e| e.source());
+    assert!(chain.any(|e| e.is::<postgres::Error>()), "no postgres::Error in the source chain of {e:?}");
+}

@@ -2,6 +2,8 @@
 //! file ([`SqliteStore`]); a PostgreSQL backend implements the same trait for the multi-user
 //! server. SQL lives here and nowhere else: the domain and analysis crates never see it.
 
+mod error;
+mod location;
 mod plan;
 pub mod private;
 mod sqlite;
@@ -9,6 +11,8 @@ mod survey;
 #[doc(hidden)]
 pub mod contract;
 
+pub use error::DatabaseError;
+pub use location::Location;
 pub use plan::{plan_batch, PlanError};
 pub use sqlite::SqliteStore;
 
@@ -27,7 +31,7 @@ use mlgov_domain::KnowledgeBase;
 pub enum StoreError {
     /// The database could not be opened, read or written.
     #[error("database error: {0}")]
-    Database(String),
+    Database(#[source] DatabaseError),
     /// The database was written by a newer mlgov.
     #[error("the database has schema version {found}, newer than this mlgov understands ({supported}); upgrade mlgov")]
     TooNew {
@@ -258,14 +262,14 @@ pub struct Version {
 
 /// Completes a proposal read from a row with its files and comments (JSON text).
 pub fn proposal_parts(mut p: Proposal, files: &str, comments: &str) -> Result<Proposal, StoreError> {
-    p.files = serde_json::from_str(files).map_err(|e| StoreError::Database(format!("proposal {}: files are not a JSON object: {e}", p.id)))?;
-    p.comments = serde_json::from_str(comments).map_err(|e| StoreError::Database(format!("proposal {}: comments are not a JSON array: {e}", p.id)))?;
+    p.files = serde_json::from_str(files).map_err(|e| StoreError::Database(DatabaseError::with_source(format!("proposal {}: files are not a JSON object: {e}", p.id), e)))?;
+    p.comments = serde_json::from_str(comments).map_err(|e| StoreError::Database(DatabaseError::with_source(format!("proposal {}: comments are not a JSON array: {e}", p.id), e)))?;
     Ok(p)
 }
 
 /// Parses a history row's cells (a JSON object of column → text or null).
 pub fn cells_from_json(json: &str) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
-    let v: std::collections::BTreeMap<String, serde_json::Value> = serde_json::from_str(json).map_err(|e| StoreError::Database(format!("a history row is not a JSON object: {e}")))?;
+    let v: std::collections::BTreeMap<String, serde_json::Value> = serde_json::from_str(json).map_err(|e| StoreError::Database(DatabaseError::with_source(format!("a history row is not a JSON object: {e}"), e)))?;
     Ok(v.into_iter().map(|(k, v)| (k, match v { serde_json::Value::Null => String::new(), serde_json::Value::String(s) => s, other => other.to_string() })).collect())
 }
 

@@ -1,6 +1,6 @@
 //! The embedded SQLite backend: one file, WAL journal, foreign keys on, versioned migrations.
 
-use crate::{cells_from_json, kb_columns, Change, ChangeSetInfo, Comment, Decision, Proposal, ImportReport, Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary, Version, KB_TABLES};
+use crate::{cells_from_json, kb_columns, Change, ChangeSetInfo, Comment, Decision, Proposal, ImportReport, Store, StoreError, DatabaseError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary, Version, KB_TABLES};
 use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
 use rusqlite::{params, params_from_iter, Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -91,7 +91,7 @@ fn cell_text(v: rusqlite::types::ValueRef<'_>) -> Result<std::borrow::Cow<'_, st
     use std::borrow::Cow;
     Ok(match v {
         ValueRef::Null => Cow::Borrowed(""),
-        ValueRef::Text(t) => Cow::Borrowed(std::str::from_utf8(t).map_err(|e| StoreError::Database(format!("a stored cell is not UTF-8: {e}")))?),
+        ValueRef::Text(t) => Cow::Borrowed(std::str::from_utf8(t).map_err(|e| StoreError::Database(DatabaseError::with_source(format!("a stored cell is not UTF-8: {e}"), e)))?),
         ValueRef::Integer(n) => Cow::Owned(n.to_string()),
         ValueRef::Real(x) => Cow::Owned(x.to_string()),
         ValueRef::Blob(_) => return Err(StoreError::Database("a stored cell is a blob, expected text".into())),
@@ -99,7 +99,7 @@ fn cell_text(v: rusqlite::types::ValueRef<'_>) -> Result<std::borrow::Cow<'_, st
 }
 
 fn db(e: rusqlite::Error) -> StoreError {
-    StoreError::Database(e.to_string())
+    StoreError::Database(DatabaseError::with_source(e.to_string(), e))
 }
 
 /// The SQLite store.
@@ -342,7 +342,7 @@ impl TableVisitor for W<'_> {
         })();
         match result {
             Ok(()) => self.report.written.push((R::FILE, rows.len())),
-            Err(e) => self.err = Some(StoreError::Database(format!("writing {table}: {e}"))),
+            Err(e) => self.err = Some(StoreError::Database(DatabaseError::with_source(format!("writing {table}: {e}"), e))),
         }
     }
 }

@@ -126,3 +126,21 @@ fn a_base_written_before_versions_is_brought_over() {
     assert_eq!((h[0].opened.id, h[0].opened.kind.as_str(), h[0].closed.is_none()), (1, "migration", true));
     assert_eq!(s.load_as_of(&mlgov_store::AsOf::ChangeSet(1)).unwrap().sources.len(), 1);
 }
+
+/// A database failure keeps the driver's error: the source chain of a [`StoreError::Database`]
+/// reaches `rusqlite::Error`, and the words shown are the driver's, as before.
+#[test]
+fn a_database_error_keeps_the_driver_error_as_its_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kb.db");
+    std::fs::write(&path, vec![b'x'; 4096]).unwrap();
+    let e = match SqliteStore::open(&path) {
+        Err(e) => e,
+        Ok(_) => panic!("a file of x's opened as a database"),
+    };
+    assert!(matches!(e, mlgov_store::StoreError::Database(_)), "{e:?}");
+    assert_eq!(e.to_string(), "database error: file is not a database");
+    let chain: Vec<&(dyn std::error::Error + 'static)> = std::iter::successors(Some(&e as &(dyn std::error::Error + 'static)), |e| e.source()).collect();
+    let driver = chain.iter().find_map(|e| e.downcast_ref::<rusqlite::Error>()).unwrap_or_else(|| panic!("no rusqlite::Error in the source chain of {e:?}"));
+    assert_eq!(driver.sqlite_error_code(), Some(rusqlite::ErrorCode::NotADatabase));
+}

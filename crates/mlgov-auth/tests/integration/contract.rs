@@ -244,7 +244,7 @@ fn pg_a_newer_auth_schema_is_refused() {
     drop(PgAuthStore::connect(&schema.url()).unwrap());
     schema.admin().execute("INSERT INTO auth_schema (version) VALUES (99)", &[]).unwrap();
     match PgAuthStore::connect(&schema.url()) {
-        Err(AuthError::Database(m)) => assert!(m.contains("auth schema version 99 is newer"), "{m}"),
+        Err(AuthError::Database(m)) => assert!(m.message().contains("auth schema version 99 is newer"), "{m}"),
         other => panic!("expected a Database error, got {other:?}"),
     }
 }
@@ -269,7 +269,13 @@ fn pg_reconnects_after_the_server_drops_the_connection() {
 #[test]
 fn pg_an_unreachable_server_is_a_clean_error_without_the_password() {
     match PgAuthStore::connect("postgres://ann:hunter2@127.0.0.1:1/mlgov?connect_timeout=2") {
-        Err(AuthError::Database(m)) => assert!(m.contains("127.0.0.1:1") && !m.contains("hunter2"), "{m}"),
+        Err(e @ AuthError::Database(_)) => {
+            let AuthError::Database(m) = &e else { unreachable!() };
+            assert!(m.message().contains("127.0.0.1:1") && !m.message().contains("hunter2"), "{m}");
+            // The driver's error stays reachable through the source chain.
+            let mut chain = std::iter::successors(Some(&e as &(dyn std::error::Error + 'static)), |e| e.source());
+            assert!(chain.any(|e| e.is::<postgres::Error>()), "no postgres::Error in the source chain of {e:?}");
+        }
         other => panic!("expected a Database error, got {other:?}"),
     }
     match mlgov_auth::open_store("postgresql://127.0.0.1:1/mlgov?connect_timeout=2") {

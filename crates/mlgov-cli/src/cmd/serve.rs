@@ -80,9 +80,7 @@ pub fn run(args: &ServeArgs, ctx: &Ctx) -> Result<(), CliError> {
     init_log(args)?;
     // A missing SQLite file, or an empty PostgreSQL database, gets the bundled knowledge base;
     // an existing store is never overwritten.
-    let url = ctx.db.to_string_lossy();
-    let is_url = url.starts_with("postgres://") || url.starts_with("postgresql://");
-    let empty = if is_url {
+    let empty = if ctx.location().is_postgres() {
         let store = ctx.store_create()?;
         store.counts().map_err(store_err)?.iter().all(|(_, n)| *n == 0)
     } else {

@@ -332,7 +332,7 @@ fn analyze_shown(specs: &[AnalysisSpec], l: &Loaded, progress: &Phases) -> Resul
         progress.message(format!("analyses: {} by {} done", s.kind.id(), by.join(", ")));
         progress.inc(1);
     };
-    sv::analyze_all_progress(specs, &l.ds, &l.ins, &l.locs, &done).map_err(|e| CliError::Usage(e.to_string()))
+    sv::analyze_all_progress(specs, &l.ds, &l.ins, &l.locs, &done).map_err(crate::ctx::analysis_err)
 }
 
 fn describe(e: &CliError) -> String {

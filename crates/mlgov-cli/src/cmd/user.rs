@@ -127,7 +127,7 @@ fn open(ctx: &Ctx) -> Result<Auth, CliError> {
 
 fn auth_err(e: AuthError) -> CliError {
     match e {
-        AuthError::Database(_) | AuthError::Crypto(_) => CliError::Other(anyhow::anyhow!(e.to_string())),
+        AuthError::Database(_) | AuthError::Crypto(_) => CliError::Other(anyhow::Error::new(e)),
         other => CliError::Data(other.to_string()),
     }
 }

@@ -110,3 +110,22 @@ fn survey_interactions_become_weighted_graph_edges_labelled_synthetic() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(std::fs::read_to_string(&plain).unwrap().matches("<edge ").count(), 0);
 }
+
+#[test]
+fn an_analysis_the_data_cannot_answer_is_a_data_error() {
+    // A role or a period the survey's instrument does not have is, like a name that is not
+    // found, a data error: exit 2 (it used to be 1, the exit of a wrong flag).
+    let env = Env::new();
+    env.demo();
+    let (code, _, err) = env.mlgov(&["survey", "synth", "--respondents", "40", "--seed", "2", "--name", "s"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = env.mlgov(&["survey", "analyze", "s", "frequency", "--roles", "no_such_role", "--resamples", "0"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("unknown role \"no_such_role\"") && err.contains("elected_policymaker"), "the message names the role and the instrument's roles: {err}");
+    let (code, _, err) = env.mlgov(&["survey", "analyze", "s", "frequency", "--period", "p99", "--resamples", "0"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("unknown period \"p99\""), "{err}");
+    // A flag value outside its fixed list stays a usage error.
+    let (code, _, err) = env.mlgov(&["survey", "analyze", "s", "frequency", "--by", "shoe_size"]);
+    assert_eq!(code, 1, "{err}");
+}

@@ -258,7 +258,7 @@ fn pg_a_newer_collect_schema_is_refused() {
     drop(PgCollectStore::connect(&schema.url()).unwrap());
     schema.admin().execute("INSERT INTO collect_schema (version) VALUES (99)", &[]).unwrap();
     match PgCollectStore::connect(&schema.url()) {
-        Err(CollectError::Database(m)) => assert!(m.contains("collect schema version 99 is newer"), "{m}"),
+        Err(CollectError::Database(m)) => assert!(m.message().contains("collect schema version 99 is newer"), "{m}"),
         other => panic!("expected a Database error, got {other:?}"),
     }
 }
