@@ -243,3 +243,22 @@ impl Ctx {
         pb
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_store_error_is_printed_once_and_its_source_stays_reachable() {
+        let io = std::io::Error::other("permission denied");
+        let e = mlgov_store::StoreError::Database(mlgov_store::DatabaseError::with_source("x.db: permission denied", io));
+        let CliError::Other(any) = store_err(e) else { panic!("a database error is an other failure") };
+        assert_eq!(error_text(&any), "database error: x.db: permission denied");
+        assert!(any.chain().any(|c| c.is::<std::io::Error>()), "the driver's error is lost");
+        assert_eq!(CliError::Other(any).exit_code(), 3);
+        // Context added on the way keeps `{e:#}`'s form.
+        let ctx = anyhow::Error::new(std::io::Error::other("disk full")).context("writing out.xlsx");
+        assert_eq!(error_text(&ctx), "writing out.xlsx: disk full");
+        assert_eq!(store_err(mlgov_store::StoreError::Missing("m.db".into())).exit_code(), 2);
+    }
+}
