@@ -937,13 +937,15 @@ fn read_layout(src: &Source<'_>, st: &mut State<'_>, layout: Layout, limits: &Li
             // One row per respondent and no repeated column (checked by the header and by
             // DuplicateRespondent): no cell can be answered twice.
             st.track_answers = false;
-            if let Source::Csv { text, .. } = src {
-                // At most one respondent per remaining line, and each row holds at least a
-                // separator per column: reserve that (capped) instead of growing by doubling.
-                let lines = text.as_bytes().iter().filter(|&&b| b == b'\n').count();
-                st.ds.reserve(lines.min(text.len() / header.len().max(1)).min(1 << 20));
+            let cols = st.wide_header(&hdr);
+            if let (Some(_), Source::Csv { text, .. }) = (&cols, src) {
+                // At most one respondent per line long enough for a row (a separator per column
+                // and an id): reserve that (capped) instead of growing by doubling. Counting every
+                // line set 160 bytes aside per blank line, and 1 MB of them asked for 168 MB.
+                let rows = text.as_bytes().split(|&b| b == b'\n').filter(|l| l.len() >= header.len()).count();
+                st.ds.reserve(rows.saturating_sub(1).min(1 << 20));
             }
-            st.wide_header(&hdr).map(Cols::Wide)
+            cols.map(Cols::Wide)
         }
     };
     let Some(cols) = cols else { return };
