@@ -48,6 +48,21 @@ fn csv_seeds() -> Vec<Vec<u8>> {
     vec![long, wide, expected, semi.into_bytes(), utf16, example("limesurvey.csv")]
 }
 
+/// Wide and long files of many short rows (or blank lines): what the intake sets aside per
+/// respondent against the bytes a row takes.
+fn many_short_rows() -> impl Strategy<Value = Bytes> {
+    let header = proptest::sample::select(vec!["respondent", "respondent,locality,role", "respondent,locality,role,affiliation,freq_p1_trade_unions", "respondent,locality,role,item,value"]);
+    let row = proptest::sample::select(vec!["", "x", "r{},l,elected_policymaker", "r{},loc:a,local_official,,3", "r,l,x", ",,"]);
+    (header, row, prop_oneof![3 => 1usize..2_000, 1 => 2_000usize..60_000]).prop_map(|(h, r, n)| {
+        let mut s = format!("{h}\n");
+        for k in 0..n {
+            s.push_str(&r.replace("{}", &k.to_string()));
+            s.push('\n');
+        }
+        Bytes::new(s.into_bytes())
+    })
+}
+
 fn intake_options() -> IntakeOptions<'static> {
     IntakeOptions { kind: FileKind::Csv, layout: Layout::Auto, known_localities: None }
 }
@@ -111,7 +126,7 @@ fn survey_intake_csv() {
     for (i, seed) in csv_seeds().iter().enumerate().take(5) {
         mlgov_survey::read_survey(seed, "seed.csv", ins(), intake_options()).unwrap_or_else(|e| panic!("seed {i}: {e}"));
     }
-    intake("survey intake csv", prop_oneof![6 => mutated(csv_seeds()), 1 => texty_bytes(400), 1 => any_bytes(300)], 1500, false);
+    intake("survey intake csv", prop_oneof![6 => mutated(csv_seeds()), 1 => texty_bytes(400), 1 => any_bytes(300), 1 => many_short_rows()], 1500, false);
 }
 
 // ---- XLSX ------------------------------------------------------------------------------------
