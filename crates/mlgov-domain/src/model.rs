@@ -131,7 +131,7 @@ impl Record for Source {
         let year = r.opt_i64("year");
         let kind = r.vocab("kind");
         let (file, licence, url) = (r.opt_text("file"), r.opt_text("licence"), r.opt_text("url"));
-        r.finish(|| Source { id: id.unwrap(), short, title, authors, year, kind: kind.unwrap(), file, licence, url })
+        r.finish(|| Some(Source { id: id?, short, title, authors, year, kind: kind?, file, licence, url }))
     }
     fn to_cells(&self) -> Vec<String> {
         vec![self.id.to_string(), self.short.clone(), self.title.clone(), join_list(&self.authors),
@@ -222,7 +222,7 @@ impl Record for Locality {
             r.problems.push(FieldProblem { field: "coord_source".into(), message: "is required when coordinates are given".into() });
         }
         let citation = r.citation();
-        r.finish(|| Locality { id: id.unwrap(), name, aliases, kind: kind.unwrap(), country, region, parent, anonymised, public_label, lat, lon, coord_source, citation: citation.unwrap() })
+        r.finish(|| Some(Locality { id: id?, name, aliases, kind: kind?, country, region, parent, anonymised, public_label, lat, lon, coord_source, citation: citation? }))
     }
     fn to_cells(&self) -> Vec<String> {
         vec![self.id.to_string(), self.name.clone(), join_list(&self.aliases), self.kind.to_string(), self.country.clone(),
@@ -272,7 +272,7 @@ impl Record for Network {
         let kind = r.vocab("kind");
         let parent = r.opt_id("parent", &[IdKind::Network]);
         let citation = r.citation();
-        r.finish(|| Network { id: id.unwrap(), name, acronym, aliases, kind: kind.unwrap(), parent, citation: citation.unwrap() })
+        r.finish(|| Some(Network { id: id?, name, acronym, aliases, kind: kind?, parent, citation: citation? }))
     }
     fn to_cells(&self) -> Vec<String> {
         vec![self.id.to_string(), self.name.clone(), o(&self.acronym), join_list(&self.aliases), self.kind.to_string(),
@@ -326,7 +326,7 @@ impl Record for Organisation {
             }
         }
         let citation = r.citation();
-        r.finish(|| Organisation { id: id.unwrap(), name, acronym, aliases, kind: kind.unwrap(), country, citation: citation.unwrap() })
+        r.finish(|| Some(Organisation { id: id?, name, acronym, aliases, kind: kind?, country, citation: citation? }))
     }
     fn to_cells(&self) -> Vec<String> {
         vec![self.id.to_string(), self.name.clone(), o(&self.acronym), join_list(&self.aliases), self.kind.to_string(),
@@ -363,7 +363,7 @@ impl Record for Person {
         let name = r.text("name");
         let aliases = r.list("aliases");
         let citation = r.citation();
-        r.finish(|| Person { id: id.unwrap(), name, aliases, citation: citation.unwrap() })
+        r.finish(|| Some(Person { id: id?, name, aliases, citation: citation? }))
     }
     fn to_cells(&self) -> Vec<String> {
         vec![self.id.to_string(), self.name.clone(), join_list(&self.aliases), self.citation.source.to_string(), self.citation.locator.clone()]
@@ -428,7 +428,7 @@ impl Record for Event {
         let actors = r.id_list("actors", ENTITY);
         let description = r.opt_text("description");
         let citation = r.citation();
-        r.finish(|| Event { id: id.unwrap(), title, kind: kind.unwrap(), when, country, places, actors, description, citation: citation.unwrap() })
+        r.finish(|| Some(Event { id: id?, title, kind: kind?, when, country, places, actors, description, citation: citation? }))
     }
     fn to_cells(&self) -> Vec<String> {
         vec![self.id.to_string(), self.title.clone(), self.kind.to_string(), od(&self.when.from), od(&self.when.to), o(&self.country),
@@ -481,7 +481,7 @@ impl Record for Membership {
         let exit_reason = r.opt_vocab("exit_reason");
         let note = r.opt_text("note");
         let citation = r.citation();
-        r.finish(|| Membership { id: id.unwrap(), network: network.unwrap(), member: member.unwrap(), role: role.unwrap(), when, exit_reason, note, citation: citation.unwrap() })
+        r.finish(|| Some(Membership { id: id?, network: network?, member: member?, role: role?, when, exit_reason, note, citation: citation? }))
     }
     fn to_cells(&self) -> Vec<String> {
         vec![self.id.to_string(), self.network.to_string(), self.member.to_string(), self.role.to_string(), od(&self.when.from), od(&self.when.to),
@@ -538,7 +538,7 @@ impl Record for Term {
         let orientation = r.opt_vocab("orientation");
         let when = r.interval();
         let citation = r.citation();
-        r.finish(|| Term { id: id.unwrap(), locality: locality.unwrap(), person: person.unwrap(), office: office.unwrap(), portfolio, party, orientation, when, citation: citation.unwrap() })
+        r.finish(|| Some(Term { id: id?, locality: locality?, person: person?, office: office?, portfolio, party, orientation, when, citation: citation? }))
     }
     fn to_cells(&self) -> Vec<String> {
         vec![self.id.to_string(), self.locality.to_string(), self.person.to_string(), self.office.to_string(), o(&self.portfolio),
@@ -586,7 +586,7 @@ impl Record for Affiliation {
         let sector = r.opt_vocab("sector");
         let when = r.interval();
         let citation = r.citation();
-        r.finish(|| Affiliation { id: id.unwrap(), person: person.unwrap(), organisation: organisation.unwrap(), role, sector, when, citation: citation.unwrap() })
+        r.finish(|| Some(Affiliation { id: id?, person: person?, organisation: organisation?, role, sector, when, citation: citation? }))
     }
     fn to_cells(&self) -> Vec<String> {
         vec![self.id.to_string(), self.person.to_string(), self.organisation.to_string(), self.role.clone(), ov(&self.sector),
@@ -634,7 +634,7 @@ impl Record for Relation {
         let when = r.interval();
         let note = r.opt_text("note");
         let citation = r.citation();
-        r.finish(|| Relation { id: id.unwrap(), subject: subject.unwrap(), kind: kind.unwrap(), object: object.unwrap(), when, note, citation: citation.unwrap() })
+        r.finish(|| Some(Relation { id: id?, subject: subject?, kind: kind?, object: object?, when, note, citation: citation? }))
     }
     fn to_cells(&self) -> Vec<String> {
         vec![self.id.to_string(), self.subject.to_string(), self.kind.to_string(), self.object.to_string(), od(&self.when.from),
@@ -710,7 +710,7 @@ impl Record for Fact {
         let when = r.interval();
         let note = r.opt_text("note");
         let citation = r.citation();
-        r.finish(|| Fact { id: id.unwrap(), subject: subject.unwrap(), property: property.unwrap(), value, qualifier, when, note, citation: citation.unwrap() })
+        r.finish(|| Some(Fact { id: id?, subject: subject?, property: property?, value, qualifier, when, note, citation: citation? }))
     }
     fn to_cells(&self) -> Vec<String> {
         vec![self.id.to_string(), self.subject.to_string(), self.property.to_string(), self.value.clone(), o(&self.qualifier),
@@ -755,7 +755,7 @@ impl Record for Phase {
         let kind = r.opt_vocab("kind");
         let when = r.interval();
         let citation = r.citation();
-        r.finish(|| Phase { id: id.unwrap(), locality: locality.unwrap(), label, kind, when, citation: citation.unwrap() })
+        r.finish(|| Some(Phase { id: id?, locality: locality?, label, kind, when, citation: citation? }))
     }
     fn to_cells(&self) -> Vec<String> {
         vec![self.id.to_string(), self.locality.to_string(), self.label.clone(), ov(&self.kind), od(&self.when.from), od(&self.when.to),
@@ -809,7 +809,7 @@ impl Record for Practice {
         let actors = r.id_list("actors", ENTITY);
         let description = r.opt_text("description");
         let citation = r.citation();
-        r.finish(|| Practice { id: id.unwrap(), title, policy_area, origin, when, actors, description, citation: citation.unwrap() })
+        r.finish(|| Some(Practice { id: id?, title, policy_area, origin, when, actors, description, citation: citation? }))
     }
     fn to_cells(&self) -> Vec<String> {
         vec![self.id.to_string(), self.title.clone(), self.policy_area.clone(), oi(&self.origin), od(&self.when.from), od(&self.when.to),
@@ -850,7 +850,7 @@ impl Record for Adoption {
         let locality = r.id("locality", &[IdKind::Locality]);
         let from = r.opt_date("from");
         let citation = r.citation();
-        r.finish(|| Adoption { id: id.unwrap(), practice: practice.unwrap(), locality: locality.unwrap(), from, citation: citation.unwrap() })
+        r.finish(|| Some(Adoption { id: id?, practice: practice?, locality: locality?, from, citation: citation? }))
     }
     fn to_cells(&self) -> Vec<String> {
         vec![self.id.to_string(), self.practice.to_string(), self.locality.to_string(), od(&self.from), self.citation.source.to_string(), self.citation.locator.clone()]

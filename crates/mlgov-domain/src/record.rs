@@ -243,9 +243,18 @@ impl<'a> RowReader<'a> {
         source.map(|source| crate::model::Citation { source, locator })
     }
 
-    /// Finishes: the value if no problem was found.
-    pub fn finish<T>(self, build: impl FnOnce() -> T) -> Result<T, Vec<FieldProblem>> {
-        if self.problems.is_empty() { Ok(build()) } else { Err(self.problems) }
+    /// Finishes: the value if no problem was found. `build` is called only then, and returns
+    /// `None` when a required value is missing (`id?`, `kind?`): every reader above that returns
+    /// `None` for a required cell records a problem first, so with no problem recorded every
+    /// required value is present. Should a reader ever break that rule, the row is refused with
+    /// a problem saying so rather than a panic.
+    pub fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, Vec<FieldProblem>> {
+        if !self.problems.is_empty() {
+            return Err(self.problems);
+        }
+        build().ok_or_else(|| {
+            vec![FieldProblem { field: String::new(), message: "a required value was not read, and no problem was recorded for it (a bug in the row reader)".into() }]
+        })
     }
 }
 

@@ -266,3 +266,24 @@ fn input_rows_refuse_control_characters_stored_rows_still_read() {
     assert!(problems[0].message.contains("must continue after its prefix"), "{problems:?}");
     assert_eq!(text::escape_unsafe("a\u{1b}[31mb\r\n\tc\u{9b}\u{2069}é"), "a\\u{1b}[31mb\\u{d}\n\tc\\u{9b}\\u{2069}é");
 }
+
+/// Issue 22: the record parsers build a record only from values their readers returned; a
+/// reader that returned nothing without recording a problem refuses the row instead of panicking.
+#[test]
+fn a_row_reader_that_lost_a_value_refuses_the_row_and_never_panics() {
+    use mlgov_domain::record::RowReader;
+    let cells = row(&[("id", "src:a")]);
+    let r = RowReader::new(&cells);
+    let missing: Option<Id> = None;
+    let e = r.finish(|| Some(missing?)).unwrap_err();
+    assert_eq!(e.len(), 1);
+    assert!(e[0].message.contains("bug in the row reader"), "{:?}", e[0]);
+    // With every required value present the record is built.
+    let mut r = RowReader::new(&cells);
+    let id = r.id("id", &[IdKind::Source]);
+    assert_eq!(r.finish(|| Some(id?)).unwrap().as_str(), "src:a");
+    // Every required cell missing: one problem per cell, and no record.
+    let e = Source::from_cells(&row(&[])).unwrap_err();
+    let fields: Vec<&str> = e.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, ["id", "short", "title", "kind"]);
+}
