@@ -416,7 +416,9 @@ pub fn conflicts(s: &Snapshot) -> ConflictList {
 
 /// Counts.
 pub fn overview(s: &Snapshot) -> Overview {
-    s.derived().overview(s).clone()
+    // The counts are the base's (shared by a snapshot that only changed the surveys); the
+    // version is this snapshot's.
+    Overview { version: format!("{:016x}", s.content_hash), ..s.derived().overview(s).clone() }
 }
 
 /// The counts of the base, computed (once per snapshot, by [`crate::derived::Derived`]).

@@ -32,15 +32,19 @@ pub struct CachedResponse {
 
 /// One loaded version of the knowledge base with everything derived from it.
 pub struct Snapshot {
-    /// The knowledge base.
-    pub kb: KnowledgeBase,
+    /// The knowledge base (shared with the snapshot that only changes the surveys:
+    /// [`Snapshot::with_new_surveys`]; so are the index, names, lists and spanners).
+    pub kb: Arc<KnowledgeBase>,
     /// Accent-insensitive name index.
-    pub index: NameIndex,
-    /// FNV-1a hash of the knowledge base's JSON serialisation (plus the server version): the
-    /// strong part of every ETag, so that a reload with different data invalidates caches.
+    pub index: Arc<NameIndex>,
+    /// FNV-1a hash of the knowledge base's JSON serialisation (plus the server version) and of
+    /// the surveys' fingerprint: the strong part of every ETag, so that a reload with different
+    /// data invalidates caches.
     pub content_hash: u64,
+    /// The part of `content_hash` that is the base's and the server version's.
+    base_hash: u64,
     /// Display name per entity id (public labels for anonymised localities).
-    names: HashMap<Id, String>,
+    names: Arc<HashMap<Id, String>>,
     /// Stored survey datasets and their latest releases ([`crate::survey::Catalog`]).
     pub surveys: crate::survey::Catalog,
     /// Rendered responses keyed by path and query.
@@ -50,10 +54,10 @@ pub struct Snapshot {
     /// When this content was first served by this process (the `Last-Modified` of its responses;
     /// kept across a reload that finds the same content).
     pub loaded_at: SystemTime,
-    /// Lists and overview computed once ([`crate::derived`]).
-    derived: std::sync::OnceLock<crate::derived::Derived>,
+    /// Lists and overview computed once ([`crate::derived`]; they do not depend on the surveys).
+    derived: Arc<std::sync::OnceLock<crate::derived::Derived>>,
     /// The boundary-spanner comparison of the explorer's graph page, computed once.
-    spanners: std::sync::OnceLock<Option<mlgov_analysis::spanners::SpannerComparison>>,
+    spanners: Arc<std::sync::OnceLock<Option<mlgov_analysis::spanners::SpannerComparison>>>,
 }
 
 /// What a snapshot read with `?as_of=` shows: the moment asked for and the change set it resolved
@@ -89,6 +93,7 @@ impl Snapshot {
         kb.freeze_with(lookups);
         let index = kb.index();
         content_hash ^= fnv1a(env!("CARGO_PKG_VERSION").as_bytes()).rotate_left(17);
+        let base_hash = content_hash;
         content_hash ^= surveys.fingerprint().rotate_left(31);
         let surveys = surveys.with_localities(mlgov_analysis::survey::survey_localities(&kb));
         let mut names = HashMap::new();
@@ -102,7 +107,22 @@ impl Snapshot {
         for id in ids {
             names.insert(id.clone(), kb.display_name(id));
         }
-        Snapshot { kb, index, content_hash, names, surveys, cache: Mutex::new(HashMap::new()), as_of: None, loaded_at: SystemTime::now(), derived: std::sync::OnceLock::new(), spanners: std::sync::OnceLock::new() }
+        Snapshot {
+            kb: Arc::new(kb), index: Arc::new(index), content_hash, base_hash, names: Arc::new(names), surveys, cache: Mutex::new(HashMap::new()), as_of: None,
+            loaded_at: SystemTime::now(), derived: Default::default(), spanners: Default::default(),
+        }
+    }
+
+    /// This snapshot's base with other surveys: what a change of the surveys alone (an answer
+    /// submitted, a survey imported or released) needs, without reading the base again. Shares
+    /// the base, its index, names, lists and spanners; starts an empty response cache.
+    pub fn with_new_surveys(&self, surveys: crate::survey::Catalog) -> Snapshot {
+        let content_hash = self.base_hash ^ surveys.fingerprint().rotate_left(31);
+        let surveys = surveys.with_localities(mlgov_analysis::survey::survey_localities(&self.kb));
+        Snapshot {
+            kb: self.kb.clone(), index: self.index.clone(), content_hash, base_hash: self.base_hash, names: self.names.clone(), surveys,
+            cache: Mutex::new(HashMap::new()), as_of: None, loaded_at: SystemTime::now(), derived: self.derived.clone(), spanners: self.spanners.clone(),
+        }
     }
 
     /// The latest year any membership statement names (the end of running memberships in counts
@@ -322,7 +342,7 @@ impl AppState {
         }
         // Pages print the value asked for; the snapshot is rebuilt around the same (cloned)
         // base only when the label differs, which is rare (one label per change set in practice).
-        AppState::as_of_view(snap.kb.clone(), view)
+        AppState::as_of_view(KnowledgeBase::clone(&snap.kb), view)
     }
 
     /// The current snapshot (cheap: clones an `Arc`).
@@ -357,18 +377,28 @@ impl AppState {
     pub fn reload(&self) -> Result<bool, StoreError> {
         let Some(db) = &self.db_path else { return Ok(false) };
         let _one_at_a_time = self.reloading.lock().unwrap_or_else(|p| p.into_inner());
-        self.reload_from(db)?;
+        self.reload_from(db, false)?;
         Ok(true)
     }
 
-    /// The reload itself, under [`AppState::reloading`].
-    fn reload_from(&self, db: &Path) -> Result<(), StoreError> {
+    /// The reload itself, under [`AppState::reloading`]. With `keep_same_base`, a PostgreSQL
+    /// database whose fingerprint names the base already loaded (only surveys changed: an answer
+    /// submitted, a survey imported or released) keeps the base and reads the surveys alone.
+    fn reload_from(&self, db: &Path, keep_same_base: bool) -> Result<(), StoreError> {
         // The modification time (and PostgreSQL's fingerprint) is read before the store: a write
         // that lands while the store is read leaves a newer mark behind, and the next check
         // reloads again (read after, it would hide that write until the next one).
         let before = mtime(db);
         let fingerprint = pg_fingerprint(db);
-        self.replace_snapshot(load_store(db)?);
+        let loaded = self.loaded_fingerprint.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let same_base = matches!((&loaded, &fingerprint), (Some(a), Some(b)) if mlgov_store_postgres::changes::same_base(a, b));
+        let snap = if keep_same_base && same_base {
+            let store = mlgov_store_postgres::open(&Location::from_path(db), mlgov_store_postgres::OpenMode::Existing)?;
+            self.snapshot().with_new_surveys(load_catalog(db, store.as_ref())?)
+        } else {
+            load_store(db)?
+        };
+        self.replace_snapshot(snap);
         self.as_of.lock().unwrap_or_else(|p| p.into_inner()).clear();
         *self.loaded_mtime.lock().expect("mtime lock") = before;
         *self.loaded_fingerprint.lock().unwrap_or_else(|p| p.into_inner()) = fingerprint;
@@ -384,7 +414,7 @@ impl AppState {
         if self.loaded_fingerprint.lock().unwrap_or_else(|p| p.into_inner()).as_deref() == Some(fingerprint) {
             return Ok(false);
         }
-        self.reload_from(db)?;
+        self.reload_from(db, true)?;
         Ok(true)
     }
 
@@ -413,13 +443,18 @@ impl AppState {
 fn load_store(db: &Path) -> Result<Snapshot, StoreError> {
     let store: Box<dyn Store> = mlgov_store_postgres::open(&Location::from_path(db), mlgov_store_postgres::OpenMode::Existing)?;
     let kb = store.load()?;
+    let surveys = load_catalog(db, store.as_ref())?;
+    Ok(Snapshot::with_surveys(kb, surveys))
+}
+
+/// The stored and collected surveys of the database.
+fn load_catalog(db: &Path, store: &dyn Store) -> Result<crate::survey::Catalog, StoreError> {
     // Collected surveys live in the collection tables of the same database.
     let collected = crate::survey::collected_surveys(&db.to_string_lossy()).unwrap_or_else(|e| {
         eprintln!("warning: collected surveys are not listed in the explorer: {e}");
         Vec::new()
     });
-    let surveys = crate::survey::Catalog::load(store.as_ref(), collected)?;
-    Ok(Snapshot::with_surveys(kb, surveys))
+    crate::survey::Catalog::load(store, collected)
 }
 
 /// The change fingerprint of a PostgreSQL database (None for SQLite, or when it cannot be read:

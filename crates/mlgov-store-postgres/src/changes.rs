@@ -57,7 +57,7 @@ pub fn fingerprint(c: &mut impl GenericClient) -> Result<String, postgres::Error
     let exists = c.query_one("SELECT to_regclass('change_sets') IS NOT NULL, to_regclass('survey_datasets') IS NOT NULL, to_regclass('survey_releases') IS NOT NULL, to_regclass('survey_invitations') IS NOT NULL AND to_regclass('survey_collections') IS NOT NULL", &[])?;
     let mut parts = Vec::new();
     if exists.get::<_, bool>(0) {
-        parts.push("(SELECT id::text || '@' || xmin::text FROM change_sets ORDER BY id DESC LIMIT 1)");
+        parts.push("'kb:' || (SELECT id::text || '@' || xmin::text FROM change_sets ORDER BY id DESC LIMIT 1)");
     }
     if exists.get::<_, bool>(1) {
         parts.push("(SELECT count(*)::text || '/' || coalesce(sum(version), 0)::text FROM survey_datasets)");
@@ -75,6 +75,14 @@ pub fn fingerprint(c: &mut impl GenericClient) -> Result<String, postgres::Error
     // NULL parts (no change set yet) are written as '-' so that positions stay fixed.
     let sql = format!("SELECT concat_ws(' ', {})", parts.iter().map(|p| format!("coalesce({p}, '-')")).collect::<Vec<_>>().join(", "));
     Ok(c.query_one(&sql, &[])?.get(0))
+}
+
+/// Whether two fingerprints name the same knowledge base (the same newest change set), so that
+/// what changed between them is the surveys alone: a server then keeps its base and reads only the
+/// surveys again. Unknown or missing parts never match.
+pub fn same_base(a: &str, b: &str) -> bool {
+    let base = |f: &str| f.split(' ').next().filter(|p| p.starts_with("kb:") && p.len() > 3).map(str::to_string);
+    matches!((base(a), base(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// [`fingerprint`] over a connection of its own to `url` (off any tokio runtime).
