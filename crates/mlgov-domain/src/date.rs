@@ -134,10 +134,10 @@ pub struct Interval {
 impl Interval {
     /// Builds an interval, rejecting an end before the start.
     pub fn new(from: Option<PartialDate>, to: Option<PartialDate>) -> Result<Self, IntervalError> {
-        if let (Some(f), Some(t)) = (from, to) {
-            if t.last_day() < f.first_day() {
-                return Err(IntervalError { from: f, to: t });
-            }
+        if let (Some(f), Some(t)) = (from, to)
+            && t.last_day() < f.first_day()
+        {
+            return Err(IntervalError { from: f, to: t });
         }
         Ok(Interval { from, to })
     }
@@ -211,40 +211,6 @@ impl Ord for Interval {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_all_precisions_and_rejects_garbage() {
-        assert_eq!(PartialDate::parse("2016").unwrap().to_string(), "2016");
-        assert_eq!(PartialDate::parse("2016-10").unwrap().to_string(), "2016-10");
-        assert_eq!(PartialDate::parse("2016-10-24").unwrap().to_string(), "2016-10-24");
-        assert!(PartialDate::parse("2016-02-29").unwrap().day == Some(29));
-        assert!(PartialDate::parse("2015-02-29").is_err());
-        for bad in ["16", "2016-13", "2016-1", "20x6", "2016-10-32", "", "2016-10-24-1"] {
-            assert!(PartialDate::parse(bad).is_err(), "{bad} should be rejected");
-        }
-    }
-
-    #[test]
-    fn interval_order_and_overlap() {
-        let y = |v| Some(PartialDate::year(v));
-        assert!(Interval::new(y(2010), y(2009)).is_err());
-        assert!(Interval::new(y(2010), y(2010)).is_ok());
-        let a = Interval::new(y(1999), y(2006)).unwrap();
-        let b = Interval::new(y(2006), None).unwrap();
-        let c = Interval::new(y(2007), None).unwrap();
-        assert!(a.overlaps(&b));
-        assert!(!a.overlaps(&c));
-        assert!(Interval::default().overlaps(&a));
-        assert!(b.contains_year(2030));
-        assert!(!c.contains_year(2006));
-        assert_eq!(a.display(), "1999–2006");
-        assert_eq!(b.display(), "2006–");
-    }
-}
-
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-Compatible Low-Level
 /// Date Algorithms", 2013, `days_from_civil`); O(1). The one home of calendar arithmetic (recorded
 /// times, HTTP dates, Parquet dates).
@@ -277,4 +243,38 @@ pub fn iso_time(t: i64) -> String {
     let (y, m, d) = civil_from_days(t.div_euclid(86_400));
     let secs = t.rem_euclid(86_400);
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_all_precisions_and_rejects_garbage() {
+        assert_eq!(PartialDate::parse("2016").unwrap().to_string(), "2016");
+        assert_eq!(PartialDate::parse("2016-10").unwrap().to_string(), "2016-10");
+        assert_eq!(PartialDate::parse("2016-10-24").unwrap().to_string(), "2016-10-24");
+        assert!(PartialDate::parse("2016-02-29").unwrap().day == Some(29));
+        assert!(PartialDate::parse("2015-02-29").is_err());
+        for bad in ["16", "2016-13", "2016-1", "20x6", "2016-10-32", "", "2016-10-24-1"] {
+            assert!(PartialDate::parse(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn interval_order_and_overlap() {
+        let y = |v| Some(PartialDate::year(v));
+        assert!(Interval::new(y(2010), y(2009)).is_err());
+        assert!(Interval::new(y(2010), y(2010)).is_ok());
+        let a = Interval::new(y(1999), y(2006)).unwrap();
+        let b = Interval::new(y(2006), None).unwrap();
+        let c = Interval::new(y(2007), None).unwrap();
+        assert!(a.overlaps(&b));
+        assert!(!a.overlaps(&c));
+        assert!(Interval::default().overlaps(&a));
+        assert!(b.contains_year(2030));
+        assert!(!c.contains_year(2006));
+        assert_eq!(a.display(), "1999–2006");
+        assert_eq!(b.display(), "2006–");
+    }
 }

@@ -200,10 +200,10 @@ impl KnowledgeBase {
         impl TableVisitor for Cites<'_> {
             fn table<R: Record>(&mut self, rows: &[R]) {
                 for r in rows {
-                    if let Some(c) = r.citation() {
-                        if !self.0.contains_key(c.source.as_str()) {
-                            self.1.push((r.id().clone(), c.source.clone()));
-                        }
+                    if let Some(c) = r.citation()
+                        && !self.0.contains_key(c.source.as_str())
+                    {
+                        self.1.push((r.id().clone(), c.source.clone()));
                     }
                 }
             }
@@ -248,8 +248,10 @@ impl KnowledgeBase {
         }
         for f in &self.facts {
             check(&f.id, "subject", &f.subject);
-            if f.property == Property::Headquarters {
-                if let Ok(target) = Id::parse(&f.value) { check(&f.id, "value", &target) }
+            if f.property == Property::Headquarters
+                && let Ok(target) = Id::parse(&f.value)
+            {
+                check(&f.id, "value", &target)
             }
         }
         for ph in &self.phases { check(&ph.id, "locality", &ph.locality) }
@@ -277,12 +279,12 @@ impl KnowledgeBase {
             ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
             let mut reach: Option<&Membership> = None;
             for m in ms {
-                if let Some(r) = reach {
-                    if r.when.overlaps(&m.when) {
-                        overlap_problems.push((m.id.clone(), format!(
-                            "overlaps {} ({} in {} as {}, {} and {}) citing the same source; merge the two rows into one or correct the dates",
-                            r.id, r.member, r.network, r.role, r.when.display(), m.when.display())));
-                    }
+                if let Some(r) = reach
+                    && r.when.overlaps(&m.when)
+                {
+                    overlap_problems.push((m.id.clone(), format!(
+                        "overlaps {} ({} in {} as {}, {} and {}) citing the same source; merge the two rows into one or correct the dates",
+                        r.id, r.member, r.network, r.role, r.when.display(), m.when.display())));
                 }
                 let further = match reach {
                     None => true,
@@ -592,10 +594,10 @@ impl KnowledgeBase {
         if !l.anonymised {
             if let (Some(lat), Some(lon)) = (l.lat, l.lon) {
                 (place.lat, place.lon, place.coord_source) = (Some(lat), Some(lon), l.coord_source.clone().or_else(|| Some(l.citation.source.clone())));
-            } else if let Some(f) = first(Property::Coordinates) {
-                if let Some((lat, lon)) = crate::property::parse_lat_lon(&f.value) {
-                    (place.lat, place.lon, place.coord_source) = (Some(lat), Some(lon), Some(f.citation.source.clone()));
-                }
+            } else if let Some(f) = first(Property::Coordinates)
+                && let Some((lat, lon)) = crate::property::parse_lat_lon(&f.value)
+            {
+                (place.lat, place.lon, place.coord_source) = (Some(lat), Some(lon), Some(f.citation.source.clone()));
             }
             place.geonames_id = first(Property::GeonamesId).and_then(|f| f.value.parse().ok());
             if let Some((f, pop)) = self.population(id) {
@@ -630,10 +632,10 @@ impl KnowledgeBase {
         impl TableVisitor for V<'_> {
             fn table<R: Record>(&mut self, rows: &[R]) {
                 for r in rows {
-                    if let Some(c) = r.citation() {
-                        if &c.source == self.0 {
-                            self.1.push((R::FILE, r.id().clone(), c.locator.clone()));
-                        }
+                    if let Some(c) = r.citation()
+                        && &c.source == self.0
+                    {
+                        self.1.push((R::FILE, r.id().clone(), c.locator.clone()));
                     }
                 }
             }
@@ -657,13 +659,13 @@ impl KnowledgeBase {
         impl TableVisitor for V<'_> {
             fn table<R: Record>(&mut self, rows: &[R]) {
                 for r in rows {
-                    if let Some(c) = r.citation() {
-                        if &c.source == self.source {
-                            if self.seen >= self.offset && self.out.len() < self.limit {
-                                self.out.push((R::FILE, r.id().clone(), c.locator.clone()));
-                            }
-                            self.seen += 1;
+                    if let Some(c) = r.citation()
+                        && &c.source == self.source
+                    {
+                        if self.seen >= self.offset && self.out.len() < self.limit {
+                            self.out.push((R::FILE, r.id().clone(), c.locator.clone()));
                         }
+                        self.seen += 1;
                     }
                 }
             }

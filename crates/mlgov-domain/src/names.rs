@@ -68,12 +68,11 @@ pub fn place_key_variants(name: &str) -> Vec<String> {
     let key = place_key(name);
     let folded = fold(name);
     let mut out = vec![key.clone()];
-    if GENITIVE_SUFFIXES.iter().any(|s| folded.ends_with(&format!(" {s}"))) {
-        if let Some(stem) = key.strip_suffix('s') {
-            if !stem.is_empty() {
-                out.push(stem.to_string());
-            }
-        }
+    if GENITIVE_SUFFIXES.iter().any(|s| folded.ends_with(&format!(" {s}")))
+        && let Some(stem) = key.strip_suffix('s')
+        && !stem.is_empty()
+    {
+        out.push(stem.to_string());
     }
     out
 }

@@ -275,13 +275,13 @@ fn a_row_reader_that_lost_a_value_refuses_the_row_and_never_panics() {
     let cells = row(&[("id", "src:a")]);
     let r = RowReader::new(&cells);
     let missing: Option<Id> = None;
-    let e = r.finish(|| Some(missing?)).unwrap_err();
+    let e = r.finish(|| missing).unwrap_err();
     assert_eq!(e.len(), 1);
     assert!(e[0].message.contains("bug in the row reader"), "{:?}", e[0]);
     // With every required value present the record is built.
     let mut r = RowReader::new(&cells);
     let id = r.id("id", &[IdKind::Source]);
-    assert_eq!(r.finish(|| Some(id?)).unwrap().as_str(), "src:a");
+    assert_eq!(r.finish(|| id).unwrap().as_str(), "src:a");
     // Every required cell missing: one problem per cell, and no record.
     let e = Source::from_cells(&row(&[])).unwrap_err();
     let fields: Vec<&str> = e.iter().map(|p| p.field.as_str()).collect();
