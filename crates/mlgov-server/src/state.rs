@@ -283,7 +283,7 @@ impl AppState {
     /// [`AppState::reload_if_fingerprint`]).
     pub fn open(db: &Path) -> Result<AppState, StoreError> {
         let before = mtime(db);
-        let fingerprint = pg_fingerprint(db);
+        let fingerprint = change_mark(db);
         let mut s = AppState::from_snapshot(load_store(db)?);
         s.db_path = Some(db.to_path_buf());
         *s.loaded_mtime.lock().expect("mtime lock") = before;
@@ -381,17 +381,19 @@ impl AppState {
         Ok(true)
     }
 
-    /// The reload itself, under [`AppState::reloading`]. With `keep_same_base`, a PostgreSQL
-    /// database whose fingerprint names the base already loaded (only surveys changed: an answer
-    /// submitted, a survey imported or released) keeps the base and reads the surveys alone.
+    /// The reload itself, under [`AppState::reloading`]. With `keep_same_base`, a database whose
+    /// change mark names the base already loaded (only surveys or accounts changed: an answer
+    /// submitted, a survey imported or released, a login) keeps the base and reads the surveys
+    /// alone.
     fn reload_from(&self, db: &Path, keep_same_base: bool) -> Result<(), StoreError> {
         // The modification time (and PostgreSQL's fingerprint) is read before the store: a write
         // that lands while the store is read leaves a newer mark behind, and the next check
         // reloads again (read after, it would hide that write until the next one).
         let before = mtime(db);
-        let fingerprint = pg_fingerprint(db);
+        let fingerprint = change_mark(db);
         let loaded = self.loaded_fingerprint.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let same_base = matches!((&loaded, &fingerprint), (Some(a), Some(b)) if mlgov_store_postgres::changes::same_base(a, b));
+        // (SQLite's mark is the base part alone.)
         let snap = if keep_same_base && same_base {
             let store = mlgov_store_postgres::open(&Location::from_path(db), mlgov_store_postgres::OpenMode::Existing)?;
             self.snapshot().with_new_surveys(load_catalog(db, store.as_ref())?)
@@ -432,7 +434,10 @@ impl AppState {
         let now = mtime(db);
         let last = *self.loaded_mtime.lock().expect("mtime lock");
         if now.is_some() && now != last {
-            self.reload()?;
+            // Logins, audit entries and survey answers write to the same file: when the base's
+            // mark is the one loaded, only the surveys are read again.
+            let _one_at_a_time = self.reloading.lock().unwrap_or_else(|p| p.into_inner());
+            self.reload_from(db, true)?;
             return Ok(true);
         }
         Ok(false)
@@ -457,13 +462,16 @@ fn load_catalog(db: &Path, store: &dyn Store) -> Result<crate::survey::Catalog, 
     crate::survey::Catalog::load(store, collected)
 }
 
-/// The change fingerprint of a PostgreSQL database (None for SQLite, or when it cannot be read:
-/// then the next fingerprint the listener hands over differs and reloads).
-fn pg_fingerprint(db: &Path) -> Option<String> {
-    let Location::Postgres(url) = Location::from_path(db) else { return None };
-    mlgov_store_postgres::changes::fingerprint_at(&url)
-        .map_err(|e| eprintln!("warning: reading the database's change fingerprint: {e}"))
-        .ok()
+/// The change fingerprint of a PostgreSQL database, or the base mark of a SQLite file
+/// (`SqliteStore::base_mark`); None when it cannot be read: then the next one differs and the
+/// base is read again.
+fn change_mark(db: &Path) -> Option<String> {
+    match Location::from_path(db) {
+        Location::Postgres(url) => mlgov_store_postgres::changes::fingerprint_at(&url)
+            .map_err(|e| eprintln!("warning: reading the database's change fingerprint: {e}"))
+            .ok(),
+        Location::Sqlite(path) => mlgov_store::SqliteStore::open_existing(&path).and_then(|s| s.base_mark()).ok(),
+    }
 }
 
 /// Latest modification time of the database and its WAL file.

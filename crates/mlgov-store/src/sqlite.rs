@@ -143,6 +143,18 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// What identifies the stored base now — `kb:<newest change set>@<its time>#<count>`, `-`
+    /// before any — in the form of the base part of PostgreSQL's change fingerprint
+    /// (`mlgov_store_postgres::changes::same_base`): a server whose file changed without a new
+    /// mark (a login, an audit entry, a survey answer) keeps the base it has.
+    pub fn base_mark(&self) -> Result<String, StoreError> {
+        let Moment(id, at, count) = Moment::read(&self.conn)?;
+        Ok(match (id, at) {
+            (Some(id), Some(at)) => format!("kb:{id}@{at}#{count}"),
+            _ => "-".into(),
+        })
+    }
+
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path

@@ -286,21 +286,29 @@ async fn a_survey_of_another_project_answers_as_one_that_does_not_exist(env: Env
     assert_eq!(v["source"], "live", "{v}");
 }
 
-/// A change of the surveys alone (here a stored survey; an answer submitted or a release
-/// likewise) keeps the loaded base on PostgreSQL — the change fingerprint names the same base, so
-/// a server under a survey campaign does not read a million memberships per answer — and shows the
-/// new surveys with a new content version; a change of the base reads the base again. (SQLite:
-/// the file watcher cannot tell the two apart and reads both.)
+/// A change of the surveys alone (here a stored survey; an answer submitted, a release or a
+/// login likewise) keeps the loaded base — the change mark (PostgreSQL's fingerprint, SQLite's
+/// `base_mark`) names the same base, so a server under a survey campaign does not read a million
+/// memberships per answer — and shows the new surveys with a new content version; a change of the
+/// base reads the base again.
 async fn a_change_of_the_surveys_alone_keeps_the_base(env: Env) {
-    let mlgov_store::Location::Postgres(url) = mlgov_store::Location::from_path(&env.location) else { return };
+    // What the server does when the database changes: PostgreSQL's listener hands over the
+    // fingerprint (the running server's own listener may take the change first; either way the
+    // same reload runs, once), SQLite's watcher sees the file change.
+    fn changed(state: &mlgov_server::AppState, location: &str) {
+        match mlgov_store::Location::parse(location) {
+            mlgov_store::Location::Postgres(url) => state.reload_if_fingerprint(&mlgov_store_postgres::changes::fingerprint_at(&url).expect("fingerprint")).map(|_| ()),
+            mlgov_store::Location::Sqlite(_) => state.reload_if_changed().map(|_| ()),
+        }
+        .expect("reload");
+    }
+    let location = env.location.to_string_lossy().to_string();
     let before = env.state.snapshot();
-    // The listener of the running server may take the change first; either way the same
-    // reload runs, once.
-    let (state, u) = (env.state.clone(), url.clone());
+    let (state, l) = (env.state.clone(), location.clone());
     tokio::task::spawn_blocking(move || {
-        let mut store = mlgov_store_postgres::open_any(&u, mlgov_store_postgres::OpenMode::Existing).expect("open");
+        let mut store = mlgov_store_postgres::open_any(&l, mlgov_store_postgres::OpenMode::Existing).expect("open");
         store.put_survey(&mlgov_store::contract::survey_fixture("wave", "respondent\nr1\n")).expect("put survey");
-        state.reload_if_fingerprint(&mlgov_store_postgres::changes::fingerprint_at(&u).expect("fingerprint")).expect("reload");
+        changed(&state, &l);
     })
     .await
     .expect("task");
@@ -309,13 +317,13 @@ async fn a_change_of_the_surveys_alone_keeps_the_base(env: Env) {
     assert_ne!(before.content_hash, after.content_hash, "a new content version (ETags change)");
     assert_eq!(env.get("/api/v1").await.json()["version"], format!("{:016x}", after.content_hash));
     // A change of the base: read again.
-    let (state, u) = (env.state.clone(), url);
+    let (state, l) = (env.state.clone(), location);
     tokio::task::spawn_blocking(move || {
-        let mut store = mlgov_store_postgres::open_any(&u, mlgov_store_postgres::OpenMode::Existing).expect("open");
+        let mut store = mlgov_store_postgres::open_any(&l, mlgov_store_postgres::OpenMode::Existing).expect("open");
         let mut kb = mlgov_domain::KnowledgeBase::default();
         kb.sources.push(mlgov_store::contract::rec(&[("id", "src:added-meanwhile"), ("short", "Added"), ("title", "Added meanwhile"), ("kind", "other")]));
         store.insert_all(&kb).expect("import");
-        state.reload_if_fingerprint(&mlgov_store_postgres::changes::fingerprint_at(&u).expect("fingerprint")).expect("reload");
+        changed(&state, &l);
     })
     .await
     .expect("task");
