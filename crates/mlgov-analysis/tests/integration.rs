@@ -4,6 +4,9 @@
 //! computed verdict is compared with the paper's, and every difference must come with its reason.
 //! The expected verdicts are written out here by hand from file 001.
 
+#[path = "integration/checks.rs"]
+mod checks;
+
 use mlgov_analysis::{hypotheses, typology};
 use mlgov_domain::{Id, KnowledgeBase};
 use std::path::Path;
