@@ -220,19 +220,16 @@ impl BarChart {
                     };
                     format!("{} — {}: {shown}{iv}, n={}", s.name, self.categories[ci], b.n)
                 };
-                match b.value {
-                    Some(v) => {
-                        let (x0, x1) = (x(base).min(x(v)), x(base).max(x(v)));
-                        let op = if b.small_n { "0.35\" stroke=\"".to_string() + col + "\" stroke-width=\"1" } else { "1".to_string() };
-                        let _ = writeln!(body, r##"<rect x="{x0:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{col}" fill-opacity="{op}"><title>{}</title></rect>"##, by + 0.5, (x1 - x0).max(0.8), bar_h - 1.0, escape(&tip(b)));
-                        end = end.max(x(v));
-                        if let (Some(l), Some(h)) = (b.low, b.high) {
-                            let (xl, xh) = (x(l), x(h));
-                            let _ = writeln!(body, r##"<path d="M{xl:.1} {cy:.1}H{xh:.1}M{xl:.1} {:.1}V{:.1}M{xh:.1} {:.1}V{:.1}" stroke="#222" stroke-width="1.1" fill="none"/>"##, cy - 3.0, cy + 3.0, cy - 3.0, cy + 3.0);
-                            end = end.max(xh);
-                        }
+                if let Some(v) = b.value {
+                    let (x0, x1) = (x(base).min(x(v)), x(base).max(x(v)));
+                    let op = if b.small_n { "0.35\" stroke=\"".to_string() + col + "\" stroke-width=\"1" } else { "1".to_string() };
+                    let _ = writeln!(body, r##"<rect x="{x0:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{col}" fill-opacity="{op}"><title>{}</title></rect>"##, by + 0.5, (x1 - x0).max(0.8), bar_h - 1.0, escape(&tip(b)));
+                    end = end.max(x(v));
+                    if let (Some(l), Some(h)) = (b.low, b.high) {
+                        let (xl, xh) = (x(l), x(h));
+                        let _ = writeln!(body, r##"<path d="M{xl:.1} {cy:.1}H{xh:.1}M{xl:.1} {:.1}V{:.1}M{xh:.1} {:.1}V{:.1}" stroke="#222" stroke-width="1.1" fill="none"/>"##, cy - 3.0, cy + 3.0, cy - 3.0, cy + 3.0);
+                        end = end.max(xh);
                     }
-                    None => {}
                 }
                 // A suppressed cell says nothing, not even its n (below the publication minimum).
                 let label = if b.suppressed {
