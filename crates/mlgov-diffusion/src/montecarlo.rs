@@ -248,10 +248,10 @@ impl Counters {
             if e != NO_EDGE {
                 self.edge_use[e as usize] += 1;
                 // Relays are reported for carriers only.
-                if let Some(u) = prepared.carrier_source(e) {
-                    if scratch.mark_relay(u) {
-                        self.relayed[u as usize] += 1;
-                    }
+                if let Some(u) = prepared.carrier_source(e)
+                    && scratch.mark_relay(u)
+                {
+                    self.relayed[u as usize] += 1;
                 }
             }
         }
