@@ -283,12 +283,12 @@ fn partition(keys: &[&Vec<String>], depth: usize, width: usize, counts: &BTreeMa
     }
     if leftover.respondents >= k {
         complete.push(std::mem::replace(&mut leftover, Block { keys: Vec::new(), respondents: 0 }));
-    } else if leftover.respondents > 0 {
-        if let Some(smallest) = complete.iter_mut().min_by_key(|b| b.respondents) {
-            smallest.keys.append(&mut leftover.keys);
-            smallest.respondents += leftover.respondents;
-            leftover.respondents = 0;
-        }
+    } else if leftover.respondents > 0
+        && let Some(smallest) = complete.iter_mut().min_by_key(|b| b.respondents)
+    {
+        smallest.keys.append(&mut leftover.keys);
+        smallest.respondents += leftover.respondents;
+        leftover.respondents = 0;
     }
     (complete, leftover)
 }
