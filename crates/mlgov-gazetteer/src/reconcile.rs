@@ -330,10 +330,10 @@ impl<'a> Reconciler<'a> {
             if let Some(&i) = self.by_geonameid.get(&p.geonameid) {
                 // The place is a stored locality: its evidence is already there (or add it).
                 let s = &self.stored[i];
-                if let Some(c) = cands.get_mut(&Target::Locality(s.id.clone())) {
-                    if !c.evidence.iter().any(|e| e.contains(&p.geonameid.to_string())) {
-                        c.evidence.push(how(&format!("GeoNames {}", p.geonameid)));
-                    }
+                if let Some(c) = cands.get_mut(&Target::Locality(s.id.clone()))
+                    && !c.evidence.iter().any(|e| e.contains(&p.geonameid.to_string()))
+                {
+                    c.evidence.push(how(&format!("GeoNames {}", p.geonameid)));
                 }
                 continue;
             }
