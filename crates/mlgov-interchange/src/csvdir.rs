@@ -198,7 +198,7 @@ impl TableVisitorMut for TableReader<'_> {
         let mut errors_here = 0usize;
         let mut records = 0u64;
         loop {
-            if records % 8192 == 0 && records > 0 {
+            if records.is_multiple_of(8192) && records > 0 {
                 (self.progress)(ReadStep::Rows(records));
             }
             if errors_here >= 200 {
