@@ -128,9 +128,7 @@ pub fn a_large_table_loads_whole_and_in_order(s: &mut dyn Store) {
 /// Two additions accumulate.
 pub fn inserts_accumulate(s: &mut dyn Store) {
     let kb = fixture();
-    let mut first = KnowledgeBase::default();
-    first.sources = kb.sources.clone();
-    first.localities = kb.localities.clone();
+    let first = KnowledgeBase { sources: kb.sources.clone(), localities: kb.localities.clone(), ..KnowledgeBase::default() };
     s.insert_all(&first).unwrap();
     let mut rest = kb.clone();
     rest.sources.clear();

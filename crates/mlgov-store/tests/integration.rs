@@ -101,7 +101,7 @@ fn corrupt_rows_are_reported_not_panicked() {
         let c = rusqlite::Connection::open(&path).unwrap();
         c.execute("UPDATE memberships SET role = 'grand_wizard' WHERE id = 'mem:se-euromed'", []).unwrap();
     }
-    let e = s.load().err().expect("corrupt row");
+    let e = s.load().expect_err("corrupt row");
     let msg = e.to_string();
     assert!(msg.contains("memberships/mem:se-euromed") && msg.contains("role"), "{msg}");
 }
