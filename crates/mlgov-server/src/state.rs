@@ -19,6 +19,11 @@ pub(crate) const LARGE_RESPONSE: usize = 8 << 20;
 /// How many rendered responses a snapshot keeps (cleared wholesale when full).
 const CACHE_CAPACITY: usize = 4096;
 
+/// How many bytes of rendered responses a snapshot keeps at most (cleared wholesale when full):
+/// a crawler walking thousands of pages of a large base must not grow the server without bound.
+/// The whole GeoJSON layer at a million memberships (≈ 60 MB) fits.
+const CACHE_BYTES: usize = 128 << 20;
+
 /// A cached response: content type and body.
 #[derive(Clone, Debug)]
 pub struct CachedResponse {
@@ -28,6 +33,13 @@ pub struct CachedResponse {
     pub body: Bytes,
     /// `Link` header value (pagination of API lists), kept with the body.
     pub link: Option<axum::http::HeaderValue>,
+}
+
+/// Rendered responses of a snapshot and the bytes they hold.
+#[derive(Default)]
+struct ResponseCache {
+    entries: HashMap<String, CachedResponse>,
+    bytes: usize,
 }
 
 /// One loaded version of the knowledge base with everything derived from it.
@@ -48,7 +60,7 @@ pub struct Snapshot {
     /// Stored survey datasets and their latest releases ([`crate::survey::Catalog`]).
     pub surveys: crate::survey::Catalog,
     /// Rendered responses keyed by path and query.
-    cache: Mutex<HashMap<String, CachedResponse>>,
+    cache: Mutex<ResponseCache>,
     /// Set when this snapshot is the base as recorded at an earlier moment (`?as_of=`).
     pub as_of: Option<AsOfView>,
     /// When this content was first served by this process (the `Last-Modified` of its responses;
@@ -108,7 +120,7 @@ impl Snapshot {
             names.insert(id.clone(), kb.display_name(id));
         }
         Snapshot {
-            kb: Arc::new(kb), index: Arc::new(index), content_hash, base_hash, names: Arc::new(names), surveys, cache: Mutex::new(HashMap::new()), as_of: None,
+            kb: Arc::new(kb), index: Arc::new(index), content_hash, base_hash, names: Arc::new(names), surveys, cache: Mutex::default(), as_of: None,
             loaded_at: SystemTime::now(), derived: Default::default(), spanners: Default::default(),
         }
     }
@@ -121,7 +133,7 @@ impl Snapshot {
         let surveys = surveys.with_localities(mlgov_analysis::survey::survey_localities(&self.kb));
         Snapshot {
             kb: self.kb.clone(), index: self.index.clone(), content_hash, base_hash: self.base_hash, names: self.names.clone(), surveys,
-            cache: Mutex::new(HashMap::new()), as_of: None, loaded_at: SystemTime::now(), derived: self.derived.clone(), spanners: self.spanners.clone(),
+            cache: Mutex::default(), as_of: None, loaded_at: SystemTime::now(), derived: self.derived.clone(), spanners: self.spanners.clone(),
         }
     }
 
@@ -169,16 +181,26 @@ impl Snapshot {
 
     /// A cached response for `key`.
     pub fn cached(&self, key: &str) -> Option<CachedResponse> {
-        self.cache.lock().ok()?.get(key).cloned()
+        self.cache.lock().ok()?.entries.get(key).cloned()
     }
 
-    /// Stores a rendered response.
+    /// Stores a rendered response (within [`CACHE_CAPACITY`] responses and [`CACHE_BYTES`]; a
+    /// response larger than half the budget is not kept).
     pub fn store(&self, key: String, value: CachedResponse) {
+        let size = key.len() + value.body.len();
+        if size > CACHE_BYTES / 2 {
+            return;
+        }
         if let Ok(mut c) = self.cache.lock() {
-            if c.len() >= CACHE_CAPACITY {
-                c.clear();
+            if c.entries.len() >= CACHE_CAPACITY || c.bytes + size > CACHE_BYTES {
+                c.entries.clear();
+                c.bytes = 0;
             }
-            c.insert(key, value);
+            let key_len = key.len();
+            if let Some(old) = c.entries.insert(key, value) {
+                c.bytes = c.bytes.saturating_sub(key_len + old.body.len());
+            }
+            c.bytes += size;
         }
     }
 }
@@ -481,4 +503,35 @@ fn mtime(db: &Path) -> Option<SystemTime> {
     wal.push("-wal");
     let wal = std::fs::metadata(PathBuf::from(wal)).and_then(|m| m.modified()).ok();
     main.max(wal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(bytes: usize) -> CachedResponse {
+        CachedResponse { content_type: "text/html; charset=utf-8", body: Bytes::from(vec![b'x'; bytes]), link: None }
+    }
+
+    #[test]
+    fn the_response_cache_holds_at_most_its_byte_budget() {
+        let s = Snapshot::new(KnowledgeBase::default());
+        let big = CACHE_BYTES / 3;
+        for i in 0..3 {
+            s.store(format!("/page/{i}"), response(big));
+        }
+        // The third would have passed the budget: the cache was emptied first.
+        assert!(s.cached("/page/0").is_none() && s.cached("/page/1").is_none());
+        assert!(s.cached("/page/2").is_some());
+        // Replacing an entry does not count it twice.
+        for _ in 0..10 {
+            s.store("/page/2".into(), response(big));
+        }
+        s.store("/page/3".into(), response(big));
+        assert!(s.cached("/page/2").is_some() && s.cached("/page/3").is_some());
+        // Larger than half the budget: never kept.
+        s.store("/huge".into(), response(CACHE_BYTES / 2 + 1));
+        assert!(s.cached("/huge").is_none());
+        assert!(s.cache.lock().unwrap().bytes <= CACHE_BYTES);
+    }
 }
