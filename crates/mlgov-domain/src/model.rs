@@ -320,10 +320,10 @@ impl Record for Organisation {
         let aliases = r.list("aliases");
         let kind = r.vocab("kind");
         let country = r.opt_text("country");
-        if let Some(cc) = &country {
-            if !crate::country::is_iso_alpha2(cc) {
-                r.problems.push(FieldProblem { field: "country".into(), message: format!("{cc:?} is not an ISO 3166-1 alpha-2 country code") });
-            }
+        if let Some(cc) = &country
+            && !crate::country::is_iso_alpha2(cc)
+        {
+            r.problems.push(FieldProblem { field: "country".into(), message: format!("{cc:?} is not an ISO 3166-1 alpha-2 country code") });
         }
         let citation = r.citation();
         r.finish(|| Some(Organisation { id: id?, name, acronym, aliases, kind: kind?, country, citation: citation? }))
@@ -419,10 +419,10 @@ impl Record for Event {
         }
         let when = r.interval();
         let country = r.opt_text("country");
-        if let Some(cc) = &country {
-            if !crate::country::is_iso_alpha2(cc) {
-                r.problems.push(FieldProblem { field: "country".into(), message: format!("{cc:?} is not an ISO 3166-1 alpha-2 country code") });
-            }
+        if let Some(cc) = &country
+            && !crate::country::is_iso_alpha2(cc)
+        {
+            r.problems.push(FieldProblem { field: "country".into(), message: format!("{cc:?} is not an ISO 3166-1 alpha-2 country code") });
         }
         let places = r.id_list("places", &[IdKind::Locality]);
         let actors = r.id_list("actors", ENTITY);
@@ -684,10 +684,10 @@ impl Record for Fact {
         let property: Option<crate::property::Property> = r.vocab("property");
         let value = r.text("value");
         if let (Some(p), Some(s)) = (property, subject.as_ref()) {
-            if !value.is_empty() {
-                if let Err(m) = p.check_value(&value) {
-                    r.problems.push(FieldProblem { field: "value".into(), message: m });
-                }
+            if !value.is_empty()
+                && let Err(m) = p.check_value(&value)
+            {
+                r.problems.push(FieldProblem { field: "value".into(), message: m });
             }
             if !p.subjects().contains(&s.kind()) {
                 r.problems.push(FieldProblem {
