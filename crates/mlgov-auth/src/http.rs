@@ -380,24 +380,24 @@ async fn authenticate(auth: &Auth, req: Request) -> Result<Request, Response> {
         if let Err(m) = cross_site_check(&parts.headers, &auth.config().allowed_origins) {
             return Err(fail(AuthError::Forbidden(m)));
         }
-        if let AuthVia::Session { csrf, .. } = &principal.via {
-            if !csrf_exempt(parts.uri.path()) {
-                let header_ok = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).is_some_and(|v| secret::constant_time_eq(v, csrf));
-                let ok = if header_ok {
-                    true
-                } else if is_form(&parts.headers) {
-                    let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
-                        return Err((StatusCode::PAYLOAD_TOO_LARGE, "form body too large").into_response());
-                    };
-                    let found = parse_form(&bytes).into_iter().any(|(k, v)| k == "csrf_token" && secret::constant_time_eq(&v, csrf));
-                    body = Body::from(bytes);
-                    found
-                } else {
-                    false
+        if let AuthVia::Session { csrf, .. } = &principal.via
+            && !csrf_exempt(parts.uri.path())
+        {
+            let header_ok = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).is_some_and(|v| secret::constant_time_eq(v, csrf));
+            let ok = if header_ok {
+                true
+            } else if is_form(&parts.headers) {
+                let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
+                    return Err((StatusCode::PAYLOAD_TOO_LARGE, "form body too large").into_response());
                 };
-                if !ok {
-                    return Err(fail(AuthError::Forbidden("missing or wrong CSRF token (send X-CSRF-Token or the csrf_token form field)".into())));
-                }
+                let found = parse_form(&bytes).into_iter().any(|(k, v)| k == "csrf_token" && secret::constant_time_eq(&v, csrf));
+                body = Body::from(bytes);
+                found
+            } else {
+                false
+            };
+            if !ok {
+                return Err(fail(AuthError::Forbidden("missing or wrong CSRF token (send X-CSRF-Token or the csrf_token form field)".into())));
             }
         }
     }
@@ -473,10 +473,10 @@ pub fn mount_at(router: Router, location: Option<&str>) -> Router {
 }
 
 fn client_ip(parts_headers: &HeaderMap, connect: Option<SocketAddr>, trust_forwarded: bool) -> String {
-    if trust_forwarded {
-        if let Some(ip) = parts_headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()) {
-            return ip.trim().to_string();
-        }
+    if trust_forwarded
+        && let Some(ip) = parts_headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next())
+    {
+        return ip.trim().to_string();
     }
     // Without a socket address (a server not started with connect info) the address is unknown
     // and only the per-account limit applies: one shared key would let anyone lock everyone out.

@@ -85,7 +85,7 @@ impl PgAuthStore {
     /// [`AuthError::Database`] when the server cannot be reached, a migration fails, or the auth
     /// schema is newer than this build.
     pub fn connect(url: &str) -> Result<PgAuthStore, AuthError> {
-        Ok(PgAuthStore { conn: Reconnecting::connect(url, |c| apply_migrations(c), AuthError::Database)? })
+        Ok(PgAuthStore { conn: Reconnecting::connect(url, apply_migrations, AuthError::Database)? })
     }
 
     /// The database URL with any password masked.
