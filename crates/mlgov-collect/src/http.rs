@@ -80,6 +80,8 @@ fn bad_body(msg: impl Into<String>) -> Response {
 }
 
 /// A JSON body of type `T`, or a 422 envelope naming what was expected.
+// The error is the finished response (the axum idiom), built once on the failure path.
+#[allow(clippy::result_large_err)]
 fn json_body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, Response> {
     serde_json::from_slice(bytes).map_err(|e| bad_body(format!("invalid JSON body: {e}")))
 }
