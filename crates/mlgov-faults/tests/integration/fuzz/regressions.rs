@@ -211,7 +211,7 @@ fn found_inputs_stay_fixed() {
     for f in FOUND {
         let input = Arc::new((f.input)());
         let parse = f.parse;
-        match run("regression", &input, move |b| parse(b)) {
+        match run("regression", &input, parse) {
             Ok(ran) => {
                 if let Err(e) = ran.value {
                     failures.push(format!("{} (fixed by {}): {e}", f.what, f.fixed_by));
