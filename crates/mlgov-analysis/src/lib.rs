@@ -3,6 +3,7 @@
 
 pub mod assemblage;
 pub mod diffusion;
+pub mod filter;
 pub mod gantt;
 pub mod graph;
 pub mod hypotheses;

@@ -389,3 +389,6 @@ fn saint_etiennes_time_line_maps_to_the_expected_gantt_bars_per_lane() {
     ]);
     assert_eq!((page.from, page.to), (1994.0, 2021.0));
 }
+
+#[path = "integration/filter.rs"]
+mod filter;

@@ -87,3 +87,19 @@ fn gantt_renders_bars_open_ends_markers_and_events() {
     assert!(svg.contains(">1990<") && svg.contains(">2020<"), "year ticks");
     assert!(svg.contains("<desc id=\"d\">Timeline from 1985 to 2022 with 2 rows"));
 }
+
+#[test]
+fn column_chart_draws_one_column_per_point_scaled_to_the_largest() {
+    let points: Vec<(String, f64)> = (2000..2026).map(|y| (y.to_string(), f64::from(y - 1999))).collect();
+    let svg = ColumnChart { title: "Members of <EC> by year".into(), points }.render();
+    assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>"), "an inline element, no prolog");
+    assert!(svg.contains("<title id=\"bs-t\">Members of &lt;EC&gt; by year</title>"), "escaped alt text");
+    assert_eq!(svg.matches("fill=\"#0072B2\"").count(), 26, "one column per point");
+    // The largest column fills the plot (220 − 30 − 36 = 154 high) and its value is the axis maximum.
+    assert!(svg.contains("height=\"154.0\" fill=\"#0072B2\"><title>2025: 26</title>"));
+    assert!(svg.contains("text-anchor=\"end\">26</text>"));
+    // 26 points: every second label is written.
+    assert!(svg.contains(">2000</text>") && svg.contains(">2002</text>") && !svg.contains(">2001</text>"));
+    let empty = ColumnChart { title: "none".into(), points: vec![] }.render();
+    assert!(empty.contains("text-anchor=\"end\">1</text>"), "an empty chart's axis runs to 1");
+}

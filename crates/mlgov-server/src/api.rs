@@ -18,139 +18,57 @@ use crate::wire::*;
 type ApiResult<T> = Result<Json<T>, ApiError>;
 type ListResult = Result<Response, ApiError>;
 
-/// Size-class words accepted by `size` (short and long forms).
-pub const SIZES: [&str; 8] = ["rural", "small", "medium", "large", "rural_area", "small_town", "medium_town", "large_city"];
-/// Network scales.
-pub const SCALES: [&str; 5] = ["local", "subnational", "national", "continental", "global"];
+pub use mlgov_analysis::filter::{LocalityFilter, NetworkFilter, POSITIONS, SCALES, SIZES};
+use mlgov_analysis::filter::{cites, name_has_words, size_class, EventFilter, MembershipFilter, NetworkNames, OpenEvent, ORIGINS, OrganisationFilter};
 
-/// Maps a short size word onto the vocabulary.
-pub fn size_word(s: &str) -> &'static str {
-    match s {
-        "rural" | "rural_area" => "rural_area",
-        "small" | "small_town" => "small_town",
-        "medium" | "medium_town" => "medium_town",
-        _ => "large_city",
+/// Reads the locality list's filters (what they keep is `mlgov_analysis::filter`).
+pub fn locality_filter(p: &mut Params) -> LocalityFilter {
+    LocalityFilter {
+        country: p.string("country").map(|c| c.to_uppercase()),
+        size: p.choice("size", &SIZES).and_then(|s| size_class(&s)),
+        year: p.int("year", 1800..=2200).map(|y| y as i32),
+        q: p.string("q"),
+        outcome: p.string("outcome"),
+        ..LocalityFilter::default()
     }
 }
 
-fn name_matches(name: &str, q: &Option<String>) -> bool {
-    q.as_ref().is_none_or(|q| {
-        let n = fold(name);
-        fold(q).split(' ').filter(|w| !w.is_empty()).all(|w| n.contains(w))
-    })
-}
-
-/// Filters of the locality list.
-#[derive(Clone, Debug, Default)]
-pub struct LocalityFilter {
-    /// Country code.
-    pub country: Option<String>,
-    /// Size class (vocabulary word).
-    pub size: Option<&'static str>,
-    /// Member of some network (or of `network`) that year.
-    pub year: Option<i32>,
-    /// Name contains.
-    pub q: Option<String>,
-    /// Member of this network (in `year` when given).
-    pub network: Option<Id>,
-    /// Policy outcome fact (Whole-COMM).
-    pub outcome: Option<String>,
-}
-
-impl LocalityFilter {
-    /// Reads the filters.
-    pub fn parse(p: &mut Params) -> LocalityFilter {
-        LocalityFilter {
-            country: p.string("country").map(|c| c.to_uppercase()),
-            size: p.choice("size", &SIZES).map(|s| size_word(&s)),
-            year: p.int("year", 1800..=2200).map(|y| y as i32),
-            q: p.string("q"),
-            network: None,
-            outcome: p.string("outcome"),
+/// Reads the locality list's filters, resolving `network` (a name, acronym or id) against the base.
+pub fn locality_filter_with(p: &mut Params, s: &Snapshot) -> LocalityFilter {
+    let mut f = locality_filter(p);
+    if let Some(name) = p.string("network") {
+        match s.index.resolve(&name, &[IdKind::Network]) {
+            Resolution::Found(id) => f.network = Some(id),
+            Resolution::Ambiguous(c) => p.error("network", format!("{name:?} is ambiguous: {}", c.iter().map(|(i, d)| format!("{d} ({i})")).collect::<Vec<_>>().join(", "))),
+            Resolution::NotFound => p.error("network", format!("no network named {name:?}")),
         }
     }
+    f
+}
 
-    /// Reads the filters, resolving `network` (a name, acronym or id) against the base.
-    pub fn parse_with(p: &mut Params, s: &Snapshot) -> LocalityFilter {
-        let mut f = LocalityFilter::parse(p);
-        if let Some(name) = p.string("network") {
-            match s.index.resolve(&name, &[IdKind::Network]) {
-                Resolution::Found(id) => f.network = Some(id),
-                Resolution::Ambiguous(c) => p.error("network", format!("{name:?} is ambiguous: {}", c.iter().map(|(i, d)| format!("{d} ({i})")).collect::<Vec<_>>().join(", "))),
-                Resolution::NotFound => p.error("network", format!("no network named {name:?}")),
-            }
-        }
-        f
-    }
+/// The localities `f` keeps, sorted by name (from the snapshot's list, [`crate::derived`]).
+pub fn localities(s: &Snapshot, f: &LocalityFilter) -> Vec<LocalitySummary> {
+    let m = f.matcher(&s.kb);
+    s.derived().localities.iter().filter(|row| m.matches(&s.kb.localities[row.at], &row.folded)).map(|row| row.summary.clone()).collect()
+}
 
-    /// The matching localities, sorted by name (from the snapshot's list, [`crate::derived`]).
-    pub fn apply(&self, s: &Snapshot) -> Vec<LocalitySummary> {
-        // With a network, only its members are candidates (an indexed lookup).
-        let in_network: Option<std::collections::HashSet<&Id>> = self.network.as_ref().map(|n| {
-            s.kb.memberships_in(n).into_iter().filter(|m| self.year.is_none_or(|y| m.when.dated_in(y))).map(|m| &m.member).collect()
-        });
-        s.derived().localities.iter().filter(|row| {
-            let l = &s.kb.localities[row.at];
-            self.country.as_ref().is_none_or(|c| c == &l.country)
-                && in_network.as_ref().is_none_or(|set| set.contains(&l.id))
-                && self.size.is_none_or(|z| s.kb.facts_of(&l.id, Property::SizeClass).iter().any(|f| f.value == z))
-                && (self.year.is_none() || self.network.is_some()
-                    // In a year: a membership the sources date (an undated one may hold any year,
-                    // and is listed apart by the explorer).
-                    || s.kb.memberships_of(&l.id).iter().any(|m| self.year.is_none_or(|y| m.when.dated_in(y))))
-                && self.outcome.as_ref().is_none_or(|o| s.kb.facts_of(&l.id, Property::PolicyOutcome).iter().any(|f| &f.value == o))
-                && crate::derived::words_in(&row.folded, &self.q)
-        }).map(|row| row.summary.clone()).collect()
+/// Reads the network list's filters.
+pub fn network_filter(p: &mut Params) -> NetworkFilter {
+    NetworkFilter {
+        country: p.string("country").map(|c| c.to_uppercase()),
+        scale: p.choice("scale", &SCALES),
+        origin: p.choice("origin", &ORIGINS),
+        year: p.int("year", 1800..=2200).map(|y| y as i32),
+        q: p.string("q"),
+        position: p.choice("position", &POSITIONS),
     }
 }
 
-/// Filters of the network list.
-#[derive(Clone, Debug, Default)]
-pub struct NetworkFilter {
-    /// Country fact.
-    pub country: Option<String>,
-    /// Scale.
-    pub scale: Option<String>,
-    /// Origin.
-    pub origin: Option<String>,
-    /// Active that year.
-    pub year: Option<i32>,
-    /// Name contains.
-    pub q: Option<String>,
-    /// Computed position class: sponsored, intermediate, militant, unknown.
-    pub position: Option<String>,
-}
-
-/// Position classes on the sponsored ↔ militant spectrum, in order.
-pub const POSITIONS: [&str; 4] = ["sponsored", "intermediate", "militant", "unknown"];
-
-impl NetworkFilter {
-    /// Reads the filters.
-    pub fn parse(p: &mut Params) -> NetworkFilter {
-        NetworkFilter {
-            country: p.string("country").map(|c| c.to_uppercase()),
-            scale: p.choice("scale", &SCALES),
-            origin: p.choice("origin", &["sponsored", "grassroots", "mixed"]),
-            year: p.int("year", 1800..=2200).map(|y| y as i32),
-            q: p.string("q"),
-            position: p.choice("position", &POSITIONS),
-        }
-    }
-
-    /// The matching networks, sorted by name (from the snapshot's list, [`crate::derived`]).
-    pub fn apply(&self, s: &Snapshot) -> Vec<NetworkSummary> {
-        let year_of = |id: &Id, p: Property| s.kb.facts_of(id, p).first().and_then(|f| PartialDate::parse(&f.value).ok()).map(|d| d.year);
-        s.derived().networks.iter().filter(|row| {
-            let n = &s.kb.networks[row.at];
-            let has = |p: Property, v: &str| s.kb.facts_of(&n.id, p).iter().any(|f| f.value.eq_ignore_ascii_case(v));
-            self.country.as_ref().is_none_or(|c| has(Property::Country, c))
-                && self.scale.as_ref().is_none_or(|c| has(Property::Scale, c))
-                && self.origin.as_ref().is_none_or(|c| has(Property::Origin, c))
-                && self.year.is_none_or(|y| year_of(&n.id, Property::Founded).is_none_or(|a| a <= y) && year_of(&n.id, Property::Ended).is_none_or(|b| b >= y))
-                && (crate::derived::words_in(&row.folded, &self.q) || row.folded_acronym.as_deref().is_some_and(|a| crate::derived::words_in(a, &self.q)))
-                && self.position.as_ref().is_none_or(|p| &row.summary.class == p)
-        }).map(|row| row.summary.clone()).collect()
-    }
+/// The networks `f` keeps, sorted by name (from the snapshot's list, [`crate::derived`]).
+pub fn networks(s: &Snapshot, f: &NetworkFilter) -> Vec<NetworkSummary> {
+    s.derived().networks.iter().filter(|row| {
+        f.matches(&s.kb, &s.kb.networks[row.at], &NetworkNames { folded: &row.folded, folded_acronym: row.folded_acronym.as_deref(), class: &row.summary.class })
+    }).map(|row| row.summary.clone()).collect()
 }
 
 /// Counts of the knowledge base.
@@ -176,9 +94,9 @@ pub async fn list_localities(State(st): State<AppState>, uri: Uri, headers: Head
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
     let list = ListQuery::parse(&listing::LOCALITIES, &mut p, &headers);
-    let f = LocalityFilter::parse_with(&mut p, &s);
+    let f = locality_filter_with(&mut p, &s);
     p.finish()?;
-    Ok(list.respond(&uri, f.apply(&s), |meta, items| LocalityList { meta, items }))
+    Ok(list.respond(&uri, localities(&s, &f), |meta, items| LocalityList { meta, items }))
 }
 
 /// One locality with facts, memberships, terms, phases, events and citations.
@@ -230,9 +148,9 @@ pub async fn get_trajectory(State(st): State<AppState>, Path(id): Path<String>, 
 pub async fn list_networks(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
     let mut p = Params::parse(q.as_deref());
     let list = ListQuery::parse(&listing::NETWORKS, &mut p, &headers);
-    let f = NetworkFilter::parse(&mut p);
+    let f = network_filter(&mut p);
     p.finish()?;
-    Ok(list.respond(&uri, f.apply(&st.snapshot()), |meta, items| NetworkList { meta, items }))
+    Ok(list.respond(&uri, networks(&st.snapshot(), &f), |meta, items| NetworkList { meta, items }))
 }
 
 /// One network with members, sponsored ↔ militant traits and assemblage.
@@ -274,14 +192,10 @@ pub async fn list_typology(State(st): State<AppState>, RawQuery(q): RawQuery) ->
 pub async fn list_organisations(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
     let mut p = Params::parse(q.as_deref());
     let list = ListQuery::parse(&listing::ORGANISATIONS, &mut p, &headers);
-    let country = p.string("country").map(|c| c.to_uppercase());
-    let kind = p.choice("kind", OrganisationKind::ALL);
-    let name = p.string("q");
+    let f = OrganisationFilter { country: p.string("country").map(|c| c.to_uppercase()), kind: p.choice("kind", OrganisationKind::ALL), q: p.string("q") };
     p.finish()?;
     let s = st.snapshot();
-    let mut v: Vec<OrganisationSummary> = s.kb.organisations.iter().filter(|o| {
-        country.as_ref().is_none_or(|c| o.country.as_ref() == Some(c)) && kind.as_ref().is_none_or(|k| o.kind.as_str() == k) && name_matches(&o.name, &name)
-    }).map(convert::organisation_summary).collect();
+    let mut v: Vec<OrganisationSummary> = s.kb.organisations.iter().filter(|o| f.matches(o)).map(convert::organisation_summary).collect();
     v.sort_by(|a, b| fold(&a.name).cmp(&fold(&b.name)));
     Ok(list.respond(&uri, v, |meta, items| OrganisationList { meta, items }))
 }
@@ -307,7 +221,7 @@ pub async fn list_persons(State(st): State<AppState>, uri: Uri, headers: HeaderM
     let name = p.string("q");
     p.finish()?;
     let s = st.snapshot();
-    let mut v: Vec<PersonSummary> = s.kb.persons.iter().filter(|x| name_matches(&x.name, &name)).map(|x| convert::person_summary(&s, x)).collect();
+    let mut v: Vec<PersonSummary> = s.kb.persons.iter().filter(|x| name_has_words(&x.name, name.as_deref())).map(|x| convert::person_summary(&s, x)).collect();
     v.sort_by(|a, b| fold(&a.name).cmp(&fold(&b.name)));
     Ok(list.respond(&uri, v, |meta, items| PersonList { meta, items }))
 }
@@ -330,11 +244,10 @@ pub async fn get_person(State(st): State<AppState>, Path(id): Path<String>, RawQ
 pub async fn list_events(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
     let mut p = Params::parse(q.as_deref());
     let list = ListQuery::parse(&listing::EVENTS, &mut p, &headers);
-    let year = p.int("year", 1800..=2200).map(|y| y as i32);
-    let country = p.string("country").map(|c| c.to_uppercase());
+    let f = EventFilter { year: p.int("year", 1800..=2200).map(|y| y as i32), country: p.string("country").map(|c| c.to_uppercase()), open: OpenEvent::InProgress };
     p.finish()?;
     let s = st.snapshot();
-    let mut es: Vec<&Event> = s.kb.events.iter().filter(|e| year.is_none_or(|y| e.when.contains_year(y)) && country.as_ref().is_none_or(|c| e.country.as_ref() == Some(c))).collect();
+    let mut es: Vec<&Event> = s.kb.events.iter().filter(|e| f.matches(e)).collect();
     es.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
     Ok(list.respond_with(&uri, es, |e| convert::event(&s, e), |meta, items| EventList { meta, items }))
 }
@@ -348,29 +261,22 @@ pub async fn list_events(State(st): State<AppState>, uri: Uri, headers: HeaderMa
 pub async fn list_memberships(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
     let mut p = Params::parse(q.as_deref());
     let list = ListQuery::parse(&listing::MEMBERSHIPS, &mut p, &headers);
-    let network = p.string("network");
-    let member = p.string("member");
-    let year = p.int("year", 1800..=2200).map(|y| y as i32);
-    let country = p.string("country").map(|c| c.to_uppercase());
-    let source = p.string("source");
+    let f = MembershipFilter {
+        network: p.string("network"),
+        member: p.string("member"),
+        year: p.int("year", 1800..=2200).map(|y| y as i32),
+        country: p.string("country").map(|c| c.to_uppercase()),
+        source: p.string("source"),
+    };
     p.finish()?;
     let s = st.snapshot();
-    // A network or member given by id (with or without its prefix) narrows the candidates by
-    // lookup; the other filters are checked on each.
-    let by_id = |raw: &Option<String>, kind: IdKind| raw.as_ref().and_then(|n| Id::parse(n).ok().filter(|i| i.kind() == kind).or_else(|| Id::parse(&format!("{}{n}", kind.prefix())).ok()));
-    let (candidates, sorted): (Vec<&Membership>, bool) = match (by_id(&network, IdKind::Network), by_id(&member, IdKind::Locality).or_else(|| by_id(&member, IdKind::Organisation))) {
-        (Some(n), _) => (s.kb.memberships_in(&n), false),
-        (None, Some(m)) => (s.kb.memberships_of(&m), false),
-        // Every membership, already in the list's order (computed once per snapshot).
-        _ => (s.derived().memberships_by_date(&s).iter().map(|&i| &s.kb.memberships[i as usize]).collect(), true),
+    // A network or member given by id narrows the candidates by lookup; without one, every
+    // membership, already in the list's order (computed once per snapshot).
+    let (candidates, sorted): (Vec<&Membership>, bool) = match f.candidates(&s.kb) {
+        Some(c) => (c, false),
+        None => (s.derived().memberships_by_date(&s).iter().map(|&i| &s.kb.memberships[i as usize]).collect(), true),
     };
-    let mut ms: Vec<&Membership> = candidates.into_iter().filter(|m| {
-        network.as_ref().is_none_or(|n| m.network.as_str() == n || m.network.body() == n)
-            && member.as_ref().is_none_or(|n| m.member.as_str() == n || m.member.body() == n)
-            && year.is_none_or(|y| m.when.contains_year(y))
-            && country.as_ref().is_none_or(|c| s.kb.locality(&m.member).is_some_and(|l| &l.country == c))
-            && cites(&m.citation, &source)
-    }).collect();
+    let mut ms: Vec<&Membership> = candidates.into_iter().filter(|m| f.matches(&s.kb, m)).collect();
     if !sorted {
         ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
     }
@@ -641,9 +547,6 @@ fn geojson_response(s: &Snapshot, network: Option<Id>, year: Option<i32>, countr
 }
 
 /// Whether a citation is of `source` (a `src:` id with or without its prefix), or no source is asked.
-fn cites(c: &Citation, source: &Option<String>) -> bool {
-    source.as_ref().is_none_or(|x| c.source.as_str() == x || c.source.body() == x)
-}
 
 /// Reads an entity parameter of one of `kinds`: an id (with or without its prefix when one kind
 /// is expected), `country:XX` where countries are accepted, or a name (accent-insensitive;
@@ -697,7 +600,7 @@ pub async fn list_facts(State(st): State<AppState>, uri: Uri, headers: HeaderMap
         subject.as_ref().is_none_or(|x| &f.subject == x)
             && property.as_ref().is_none_or(|x| f.property.as_str() == x)
             && value.as_ref().is_none_or(|x| &f.value == x)
-            && cites(&f.citation, &source)
+            && cites(&f.citation, source.as_deref())
             && convert::fact_shown(&s, f)
     }).collect();
     fs.sort_by(|a, b| a.subject.cmp(&b.subject).then(a.property.cmp(&b.property)).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
@@ -729,7 +632,7 @@ pub async fn list_terms(State(st): State<AppState>, uri: Uri, headers: HeaderMap
             && locality.as_ref().is_none_or(|x| &t.locality == x)
             && office.as_ref().is_none_or(|x| t.office.as_str() == x)
             && year.is_none_or(|y| t.when.dated_in(y))
-            && cites(&t.citation, &source)
+            && cites(&t.citation, source.as_deref())
     }).collect();
     ts.sort_by(|a, b| a.locality.cmp(&b.locality).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
     Ok(list.respond_with(&uri, ts, |t| convert::term(&s, t), |meta, items| TermList { meta, items }))
@@ -763,7 +666,7 @@ pub async fn list_relations(State(st): State<AppState>, uri: Uri, headers: Heade
             && entity.as_ref().is_none_or(|x| &r.subject == x || &r.object == x)
             && network.as_ref().is_none_or(|x| &r.subject == x || &r.object == x)
             && kind.as_ref().is_none_or(|x| r.kind.as_str() == x)
-            && cites(&r.citation, &source)
+            && cites(&r.citation, source.as_deref())
     }).collect();
     rs.sort_by(|a, b| a.subject.cmp(&b.subject).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
     Ok(list.respond_with(&uri, rs, |r| convert::relation(&s, r), |meta, items| RelationList { meta, items }))
@@ -791,7 +694,7 @@ pub async fn list_affiliations(State(st): State<AppState>, uri: Uri, headers: He
         person.as_ref().is_none_or(|x| &a.person == x)
             && organisation.as_ref().is_none_or(|x| &a.organisation == x)
             && year.is_none_or(|y| a.when.dated_in(y))
-            && cites(&a.citation, &source)
+            && cites(&a.citation, source.as_deref())
     }).collect();
     v.sort_by(|a, b| a.person.cmp(&b.person).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
     Ok(list.respond_with(&uri, v, |a| convert::affiliation(&s, a), |meta, items| AffiliationList { meta, items }))
@@ -821,8 +724,8 @@ pub async fn list_practices(State(st): State<AppState>, uri: Uri, headers: Heade
         origin.as_ref().is_none_or(|o| x.origin.as_ref() == Some(o))
             && adopter.as_ref().is_none_or(|l| s.kb.adoptions.iter().any(|a| a.practice == x.id && &a.locality == l))
             && area.as_ref().is_none_or(|a| x.policy_area.eq_ignore_ascii_case(a))
-            && name_matches(&x.title, &title)
-            && cites(&x.citation, &source)
+            && name_has_words(&x.title, title.as_deref())
+            && cites(&x.citation, source.as_deref())
     }).collect();
     v.sort_by(|a, b| fold(&a.title).cmp(&fold(&b.title)).then(a.id.cmp(&b.id)));
     Ok(list.respond_with(&uri, v, |x| convert::practice(&s, x), |meta, items| PracticeList { meta, items }))
@@ -861,7 +764,7 @@ pub async fn list_adoptions(State(st): State<AppState>, uri: Uri, headers: Heade
         practice.as_ref().is_none_or(|x| &a.practice == x)
             && locality.as_ref().is_none_or(|x| &a.locality == x)
             && year.is_none_or(|y| a.from.is_some_and(|d| d.year == y))
-            && cites(&a.citation, &source)
+            && cites(&a.citation, source.as_deref())
     }).collect();
     v.sort_by(|a, b| a.practice.cmp(&b.practice).then(a.from.map(|d| (d.year, d.month, d.day)).cmp(&b.from.map(|d| (d.year, d.month, d.day)))).then(a.id.cmp(&b.id)));
     Ok(list.respond_with(&uri, v, |a| convert::adoption(&s, a), |meta, items| AdoptionList { meta, items }))

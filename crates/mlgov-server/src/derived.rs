@@ -120,8 +120,3 @@ impl Derived {
         self.memberships_by_date(s);
     }
 }
-
-/// Whether every word of the folded query `q` is in `name` (already folded).
-pub fn words_in(folded_name: &str, q: &Option<String>) -> bool {
-    q.as_ref().is_none_or(|q| fold(q).split(' ').filter(|w| !w.is_empty()).all(|w| folded_name.contains(w)))
-}

@@ -775,7 +775,7 @@ async fn home(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
     counts.tables.push(table("counts", "Records by kind", &["kind of record", "records"], ov.counts.iter().filter(|(_, v)| **v > 0).map(|(k, v)| vec![link(words(k), href_of(k)), n(v)]).collect()));
     page.sections.push(counts);
     let mut top = section("networks", "Networks with the most members");
-    let mut nets = NetworkFilter::default().apply(&s);
+    let mut nets = api::networks(&s, &NetworkFilter::default());
     nets.sort_by(|a, b| b.members.cmp(&a.members).then(a.name.cmp(&b.name)));
     top.tables.push(table("top-networks", "Networks by number of members", &["network", "kind", "members", "position"], nets.iter().take(10).map(|x| vec![link(&x.name, Some(x.href.clone())), code(&x.kind), n(x.members), t(&x.class)]).collect()));
     page.sections.push(top);
@@ -811,7 +811,7 @@ async fn localities(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageRe
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
     let (page_no, per) = p.pagination(50);
-    let f = LocalityFilter::parse_with(&mut p, &s);
+    let f = api::locality_filter_with(&mut p, &s);
     let sort = p.choice("sort", &["name", "memberships", "country"]).unwrap_or_else(|| "name".into());
     let dl = download_param(&mut p);
     p.finish()?;
@@ -834,7 +834,7 @@ async fn localities(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageRe
             select("sort", "Sort by", &sort, vec![("name".into(), "name".into()), ("memberships".into(), "memberships (most first)".into()), ("country".into(), "country".into())]),
         ],
     });
-    let mut all = f.apply(&s);
+    let mut all = api::localities(&s, &f);
     match sort.as_str() {
         "memberships" => all.sort_by(|a, b| b.memberships.cmp(&a.memberships)),
         "country" => all.sort_by(|a, b| a.country.cmp(&b.country)),
@@ -851,7 +851,7 @@ async fn localities(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageRe
     };
     let facet = |key: &str, caption: &str, without: LocalityFilter, value_of: &dyn Fn(&LocalitySummary) -> Vec<String>| {
         let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
-        for l in without.apply(&s) {
+        for l in api::localities(&s, &without) {
             for v in value_of(&l) {
                 *counts.entry(v).or_default() += 1;
             }
@@ -1149,7 +1149,7 @@ async fn networks(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResu
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
     let (page_no, per) = p.pagination(100);
-    let f = NetworkFilter::parse(&mut p);
+    let f = api::network_filter(&mut p);
     let sort = p.choice("sort", &["name", "members", "position", "founded", "coverage"]).unwrap_or_else(|| "name".into());
     let dl = download_param(&mut p);
     p.finish()?;
@@ -1166,10 +1166,10 @@ async fn networks(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResu
             select("sort", "Sort by", &sort, [("name", "name"), ("members", "members (most first)"), ("position", "position (most militant first)"), ("coverage", "traits observed (most first)"), ("founded", "founding year")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()),
         ],
     });
-    let all = f.apply(&s);
+    let all = api::networks(&s, &f);
     // Facets: how many of the matching networks fall in each position class, each a filter link.
     let mut facets = section("facets", "Positions among these networks (the paper's placement where a source gives one, else the traits')");
-    let without_position = NetworkFilter { position: None, ..f.clone() }.apply(&s);
+    let without_position = api::networks(&s, &NetworkFilter { position: None, ..f.clone() });
     facets.tables.push(table("positions", "Matching networks by position (select one to filter)", &["position", "networks"],
         api::POSITIONS.iter().map(|c| {
             let k = without_position.iter().filter(|x| x.class == *c).count();
@@ -1212,26 +1212,6 @@ fn query_pairs(q: Option<&str>) -> Vec<(String, String)> {
         let (k, v) = x.split_once('=').unwrap_or((x, ""));
         (k.to_string(), crate::params::decode(v))
     }).collect()
-}
-
-fn bars_svg(title: &str, points: &[(String, f64)]) -> String {
-    let w = 640.0;
-    let h = 220.0;
-    let (l, b, top) = (40.0, 36.0, 30.0);
-    let max = points.iter().map(|p| p.1).fold(1.0_f64, f64::max);
-    let bw = (w - l - 10.0) / points.len().max(1) as f64;
-    let mut out = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"bs-t\" class=\"chart\"><title id=\"bs-t\">{}</title><rect width=\"{w}\" height=\"{h}\" fill=\"#fff\"/><text x=\"{l}\" y=\"18\" font-size=\"13\" font-weight=\"bold\">{}</text>", mlgov_charts::escape(title), mlgov_charts::escape(title));
-    let step = (points.len() / 12).max(1);
-    for (i, (label, v)) in points.iter().enumerate() {
-        let x = l + i as f64 * bw;
-        let bh = (h - top - b) * v / max;
-        out.push_str(&format!("<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"#0072B2\"><title>{}: {v}</title></rect>", x + 1.0, h - b - bh, (bw - 2.0).max(1.0), mlgov_charts::escape(label)));
-        if i % step == 0 {
-            out.push_str(&format!("<text x=\"{:.1}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\">{}</text>", x + bw / 2.0, h - b + 14.0, mlgov_charts::escape(label)));
-        }
-    }
-    out.push_str(&format!("<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"end\">{max}</text><line x1=\"{l}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"#999\"/></svg>", l - 4.0, top + 4.0, w - 10.0, h - b, h - b));
-    out
 }
 
 async fn network(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q): RawQuery) -> PageResult {
@@ -1299,7 +1279,7 @@ async fn network(State(st): State<AppState>, Path(raw): Path<String>, RawQuery(q
     if !d.members_by_year.is_empty() {
         let pts: Vec<(String, f64)> = d.members_by_year.iter().map(|y| (y.year.to_string(), y.count as f64)).collect();
         let last = d.members_by_year.last().map(|y| y.year).unwrap_or_default();
-        mem.figure = Some(Figure { svg: bars_svg(&format!("Members of {short} by year"), &pts), caption: format!("Distinct members with a dated membership in force each year; memberships still running are counted up to {last}, the latest year the sources name."), table_id: Some("members-by-year".into()), downloads: Vec::new() });
+        mem.figure = Some(Figure { svg: mlgov_charts::ColumnChart { title: format!("Members of {short} by year"), points: pts }.render(), caption: format!("Distinct members with a dated membership in force each year; memberships still running are counted up to {last}, the latest year the sources name."), table_id: Some("members-by-year".into()), downloads: Vec::new() });
     }
     let listed: Vec<&crate::wire::MembershipOut> = d.members.iter().filter(|m| year.is_none_or(|y| in_force(m, y))).collect();
     mem.tables.push(table("members", match year { Some(y) => format!("Members of {short} in {y}, roles and years"), None => "Members, roles and years".to_string() }, &["member", "role", "from", "to", "exit", "source", "statement"],

@@ -3,6 +3,9 @@
 
 use std::io::Write;
 
+// Report fields are read in spreadsheets: formula-like cells are neutralised (not raw).
+use mlgov_textfile::csv_field;
+
 use crate::dataset::{Dataset, PerceptionAnswer};
 use crate::instrument::Instrument;
 
@@ -32,8 +35,8 @@ pub fn write_long_csv<W: Write>(ds: &Dataset, ins: &Instrument, out: W) -> std::
     for (r, resp) in ds.respondents.iter().enumerate() {
         let prefix = format!(
             "{},{},{},{},",
-            csv_field(&resp.id),
-            csv_field(&resp.locality),
+            csv_field(&resp.id, false),
+            csv_field(&resp.locality, false),
             ins.roles[resp.role].id,
             resp.affiliation.map(|a| ins.affiliations[a].id.as_str()).unwrap_or("")
         );
@@ -63,7 +66,7 @@ pub fn write_long_csv<W: Write>(ds: &Dataset, ins: &Instrument, out: W) -> std::
         for i in 0..ins.perceptions.len() {
             if let Some(a) = ds.perception(r, i) {
                 w.write_all(prefix.as_bytes())?;
-                write!(w, ",{},{}", ins.perceptions[i].id, csv_field(&perception_text(ins, i, a)))?;
+                write!(w, ",{},{}", ins.perceptions[i].id, csv_field(&perception_text(ins, i, a), false))?;
                 w.write_all(tail)?;
             }
         }
@@ -94,9 +97,9 @@ pub fn write_wide_csv<W: Write>(ds: &Dataset, ins: &Instrument, out: W) -> std::
     let mut line = String::new();
     for (r, resp) in ds.respondents.iter().enumerate() {
         line.clear();
-        line.push_str(&csv_field(&resp.id));
+        line.push_str(&csv_field(&resp.id, false));
         line.push(',');
-        line.push_str(&csv_field(&resp.locality));
+        line.push_str(&csv_field(&resp.locality, false));
         line.push(',');
         line.push_str(&ins.roles[resp.role].id);
         line.push(',');
@@ -118,7 +121,7 @@ pub fn write_wide_csv<W: Write>(ds: &Dataset, ins: &Instrument, out: W) -> std::
         for i in 0..ins.perceptions.len() {
             line.push(',');
             if let Some(a) = ds.perception(r, i) {
-                line.push_str(&csv_field(&perception_text(ins, i, a)));
+                line.push_str(&csv_field(&perception_text(ins, i, a), false));
             }
         }
         if ds.synthetic {
@@ -128,10 +131,4 @@ pub fn write_wide_csv<W: Write>(ds: &Dataset, ins: &Instrument, out: W) -> std::
         w.write_all(line.as_bytes())?;
     }
     w.flush()
-}
-
-/// One CSV field of a report table: quoted when needed, formula-like cells neutralised
-/// (`mlgov_textfile::csv_field`; a report is read in spreadsheets).
-pub(crate) fn csv_field(s: &str) -> String {
-    mlgov_textfile::csv_field(s, false)
 }

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use crate::analysis::{ResultTable, RespondentIndexes};
-use crate::export::csv_field;
+use mlgov_textfile::csv_field;
 
 fn num(v: Option<f64>) -> String {
     match v {
@@ -28,10 +28,10 @@ pub fn write_table_csv<W: Write>(t: &ResultTable, mut w: W) -> std::io::Result<(
     );
     writeln!(w, "{}", header.join(","))?;
     for r in &t.rows {
-        let mut cells: Vec<String> = r.group.iter().map(|g| csv_field(g)).collect();
+        let mut cells: Vec<String> = r.group.iter().map(|g| csv_field(g, false)).collect();
         cells.push(r.period.clone().unwrap_or_default());
-        cells.push(csv_field(&r.measure));
-        cells.push(csv_field(&r.measure_label));
+        cells.push(csv_field(&r.measure, false));
+        cells.push(csv_field(&r.measure_label, false));
         cells.push(r.class.map(|c| c.id().to_string()).unwrap_or_default());
         cells.push(r.statistic.clone());
         // A suppressed cell says nothing, not even its n.
@@ -80,7 +80,7 @@ pub fn write_indexes_csv<W: Write>(rows: &[RespondentIndexes], classes: &[&str],
     header.extend(classes.iter().map(|c| format!("index3_{c}")));
     writeln!(w, "{}", header.join(","))?;
     for x in rows {
-        let mut cells = vec![csv_field(&x.respondent), csv_field(&x.locality), num(x.index1), num(x.index2), num(x.index3), num(x.index4)];
+        let mut cells = vec![csv_field(&x.respondent, false), csv_field(&x.locality, false), num(x.index1), num(x.index2), num(x.index3), num(x.index4)];
         cells.extend(x.index3_parts.iter().map(|p| num(*p)));
         writeln!(w, "{}", cells.join(","))?;
     }

@@ -3,7 +3,7 @@
 
 use crate::ctx::{store_err, CliError, Ctx};
 use crate::output::{gantt, table, wrap, GanttRow};
-use mlgov_analysis::{gantt::GanttLayout, trajectory::Lane};
+use mlgov_analysis::{filter, gantt::GanttLayout, trajectory::Lane};
 use mlgov_domain::*;
 use crate::progress::{HumanBytes, HumanCount, Phases};
 use mlgov_interchange::{read_memory, CsvOptions, Loaded, ReadStep};
@@ -459,16 +459,6 @@ pub fn show(ctx: &Ctx, kind: &str, name: &str) -> Result<(), CliError> {
     Ok(())
 }
 
-fn size_word(s: &str) -> Result<&'static str, CliError> {
-    Ok(match s {
-        "rural" | "rural_area" => "rural_area",
-        "small" | "small_town" => "small_town",
-        "medium" | "medium_town" => "medium_town",
-        "large" | "large_city" => "large_city",
-        other => return Err(CliError::Usage(format!("unknown size {other:?}; expected rural, small, medium or large"))),
-    })
-}
-
 /// Filters of `mlgov list`.
 #[derive(Debug, Default, clap::Args)]
 pub struct ListFilters {
@@ -495,29 +485,19 @@ pub fn list(ctx: &Ctx, kind: &str, f: &ListFilters) -> Result<(), CliError> {
     let fact = |id: &Id, p: Property| kb.facts_of(id, p).iter().map(|f| f.value.clone()).collect::<Vec<_>>();
     let (headers, rows): (Vec<&str>, Vec<Vec<String>>) = match kind {
         "localities" | "locality" => {
-            let size = f.size.as_deref().map(size_word).transpose()?;
-            let rows = kb.localities.iter().filter(|l| {
-                f.country.as_ref().is_none_or(|c| c.eq_ignore_ascii_case(&l.country))
-                    && size.is_none_or(|s| fact(&l.id, Property::SizeClass).iter().any(|v| v == s))
-                    && f.year.is_none_or(|y| kb.memberships.iter().any(|m| m.member == l.id && m.when.contains_year(y)))
-            }).map(|l| vec![l.id.to_string(), l.display_name().to_string(), l.country.clone(), l.region.clone().unwrap_or_default(), fact(&l.id, Property::SizeClass).join("/"), l.kind.to_string()]).collect();
+            let size = f.size.as_deref().map(|s| filter::size_class(s).ok_or_else(|| CliError::Usage(format!("unknown size {s:?}; expected rural, small, medium or large")))).transpose()?;
+            let keep = filter::LocalityFilter { country: f.country.clone(), size, year: f.year, year_rule: filter::YearRule::Overlaps, ..Default::default() };
+            let rows = keep.apply(&kb).into_iter().map(|l| vec![l.id.to_string(), l.display_name().to_string(), l.country.clone(), l.region.clone().unwrap_or_default(), fact(&l.id, Property::SizeClass).join("/"), l.kind.to_string()]).collect();
             (vec!["id", "name", "country", "region", "size", "kind"], rows)
         }
         "networks" | "network" => {
-            let rows = kb.networks.iter().filter(|n| {
-                f.scale.as_ref().is_none_or(|s| fact(&n.id, Property::Scale).contains(s))
-                    && f.origin.as_ref().is_none_or(|s| fact(&n.id, Property::Origin).contains(s))
-                    && f.country.as_ref().is_none_or(|c| fact(&n.id, Property::Country).iter().any(|v| v.eq_ignore_ascii_case(c)))
-                    && f.year.is_none_or(|y| {
-                        let founded = fact(&n.id, Property::Founded).first().and_then(|d| PartialDate::parse(d).ok()).map(|d| d.year);
-                        let ended = fact(&n.id, Property::Ended).first().and_then(|d| PartialDate::parse(d).ok()).map(|d| d.year);
-                        founded.is_none_or(|a| a <= y) && ended.is_none_or(|b| b >= y)
-                    })
-            }).map(|n| vec![n.id.to_string(), n.name.clone(), n.kind.to_string(), fact(&n.id, Property::Scale).join("/"), fact(&n.id, Property::Origin).join("/"), fact(&n.id, Property::Founded).join("/")]).collect();
+            let keep = filter::NetworkFilter { country: f.country.clone(), scale: f.scale.clone(), origin: f.origin.clone(), year: f.year, ..Default::default() };
+            let rows = keep.apply(&kb).into_iter().map(|n| vec![n.id.to_string(), n.name.clone(), n.kind.to_string(), fact(&n.id, Property::Scale).join("/"), fact(&n.id, Property::Origin).join("/"), fact(&n.id, Property::Founded).join("/")]).collect();
             (vec!["id", "name", "kind", "scale", "origin", "founded"], rows)
         }
         "organisations" | "organisation" | "organizations" => {
-            let rows = kb.organisations.iter().filter(|o| f.country.as_ref().is_none_or(|c| o.country.as_ref().is_some_and(|oc| oc.eq_ignore_ascii_case(c))))
+            let keep = filter::OrganisationFilter { country: f.country.clone(), ..Default::default() };
+            let rows = kb.organisations.iter().filter(|o| keep.matches(o))
                 .map(|o| vec![o.id.to_string(), o.name.clone(), o.kind.to_string(), o.country.clone().unwrap_or_default()]).collect();
             (vec!["id", "name", "kind", "country"], rows)
         }
@@ -529,10 +509,8 @@ pub fn list(ctx: &Ctx, kind: &str, f: &ListFilters) -> Result<(), CliError> {
             (vec!["id", "name", "offices"], rows)
         }
         "memberships" | "membership" => {
-            let rows = kb.memberships.iter().filter(|m| {
-                f.year.is_none_or(|y| m.when.contains_year(y))
-                    && f.country.as_ref().is_none_or(|c| kb.localities.iter().any(|l| l.id == m.member && l.country.eq_ignore_ascii_case(c)))
-            }).map(|m| vec![kb.display_name(&m.member), kb.display_name(&m.network), m.role.to_string(), m.when.display(), m.id.to_string()]).collect();
+            let keep = filter::MembershipFilter { year: f.year, country: f.country.clone(), ..Default::default() };
+            let rows = keep.apply(&kb).into_iter().map(|m| vec![kb.display_name(&m.member), kb.display_name(&m.network), m.role.to_string(), m.when.display(), m.id.to_string()]).collect();
             (vec!["member", "network", "role", "years", "id"], rows)
         }
         "terms" | "term" => {
@@ -542,9 +520,9 @@ pub fn list(ctx: &Ctx, kind: &str, f: &ListFilters) -> Result<(), CliError> {
         }
         "events" | "event" => {
             // An event without `to` happened at its `from` date (it is not ongoing).
-            let at = |e: &Event| if e.when.to.is_none() { Interval { from: e.when.from, to: e.when.from } } else { e.when };
-            let rows = kb.events.iter().filter(|e| f.year.is_none_or(|y| at(e).contains_year(y)) && f.country.as_ref().is_none_or(|c| e.country.as_ref().is_some_and(|ec| ec.eq_ignore_ascii_case(c))))
-                .map(|e| vec![at(e).display(), e.title.clone(), e.kind.to_string(), e.country.clone().unwrap_or_default(), e.id.to_string()]).collect();
+            let keep = filter::EventFilter { year: f.year, country: f.country.clone(), open: filter::OpenEvent::AtStart };
+            let rows = kb.events.iter().filter(|e| keep.matches(e))
+                .map(|e| vec![keep.span(e).display(), e.title.clone(), e.kind.to_string(), e.country.clone().unwrap_or_default(), e.id.to_string()]).collect();
             (vec!["date", "title", "kind", "country", "id"], rows)
         }
         "sources" | "source" => {
