@@ -73,7 +73,7 @@ fn many_rows(seeds: &[Vec<u8>]) -> impl Strategy<Value = Bytes> {
             Some((lines.next()?.to_string(), lines.next()?.to_string()))
         })
         .collect();
-    (0..firsts.len().max(1), prop_oneof![1 => 1usize..200, 1 => 200usize..12_000]).prop_map(move |(i, n)| {
+    (0..firsts.len().max(1), prop_oneof![1 => 1usize..200, 1 => 200usize..6_000]).prop_map(move |(i, n)| {
         let Some((header, row)) = firsts.get(i) else { return Bytes::new(Vec::new()) };
         let (id, rest) = row.split_once(',').unwrap_or((row, ""));
         let mut s = format!("{header}\n");
@@ -169,21 +169,21 @@ fn kb_csv(file: &'static str, cases: u32) {
 #[test]
 fn kb_csv_sources_localities_networks() {
     for f in ["sources.csv", "localities.csv", "networks.csv"] {
-        kb_csv(f, 400);
+        kb_csv(f, 250);
     }
 }
 
 #[test]
 fn kb_csv_memberships_terms_facts() {
     for f in ["memberships.csv", "terms.csv", "facts.csv"] {
-        kb_csv(f, 400);
+        kb_csv(f, 250);
     }
 }
 
 #[test]
 fn kb_csv_other_tables() {
     for f in CSV_FILES.iter().filter(|f| !["sources.csv", "localities.csv", "networks.csv", "memberships.csv", "terms.csv", "facts.csv"].contains(f)) {
-        kb_csv(f, 120);
+        kb_csv(f, 80);
     }
 }
 

@@ -20,8 +20,9 @@
 //!
 //! Seeded: [`harness::SEED`] unless `PROPTEST_RNG_SEED` is set; no failure files (a failure
 //! prints its shrunk input; what it found becomes a named test in [`regressions`] or next to the
-//! parser's own tests). Bounded: about 36,000 cases in all, ≈ 45 s of test-thread time and 25 s
-//! on 2 cores in a debug build (`MLGOV_FUZZ_SCALE=20` runs twenty times as many). Run only these:
+//! parser's own tests). Bounded: about 35,000 cases in all, 31 s on 2 cores in a debug build
+//! (58 s of test-thread time, measured with other builds sharing the machine; about 25 s alone).
+//! `MLGOV_FUZZ_SCALE=20` runs twenty times as many. Run only these:
 //! `cargo test -p mlgov-faults --test integration fuzz -- --nocapture` (prints cases, time and
 //! peak allocation per parser).
 //!
