@@ -692,7 +692,6 @@ for i in range(g.number_of_nodes()):
     }
 
     #[test]
-    #[allow(clippy::needless_range_loop)]
     fn distances_are_symmetric() {
         let mut rng = Rng(99);
         for _ in 0..20 {

@@ -2,7 +2,6 @@
 //! live through `bench/graph/sna_brokerage.R`: `scripts/test.sh` installs R and sna from Debian;
 //! without them these tests fail saying so), and the null-model moments against complete
 //! enumeration of small graphs.
-#![allow(clippy::needless_range_loop)]
 
 use std::collections::HashMap;
 use std::path::PathBuf;
