@@ -56,6 +56,13 @@ if ! python3 -c 'import openpyxl, pyarrow, bibtexparser, citeproc, frictionless,
   python3 -m pip install --quiet --disable-pip-version-check openpyxl pyarrow "bibtexparser>=2" citeproc-py frictionless lxml "jsonschema>=4.20" pyyaml
 fi
 
+# Style gates (issue 22): the tree is as rustfmt writes it (rustfmt.toml), and clippy finds nothing
+# under the workspace's lint policy ([workspace.lints] in Cargo.toml, each allowance with its
+# reason). Either fails the run.
+log "cargo fmt --check and cargo clippy -D warnings"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
 # >>> postgres block (owned by the PostgreSQL helper; keep the delimiters)
 # The whole workspace test run happens inside a throwaway PostgreSQL cluster on loopback
 # (scripts/pg-test.sh installs Debian's postgresql when initdb is missing, starts the cluster,

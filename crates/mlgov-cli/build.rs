@@ -16,7 +16,11 @@ fn main() {
         for p in entries {
             if p.is_dir() {
                 println!("cargo:rerun-if-changed={}", p.display());
-                let mut sub: Vec<_> = std::fs::read_dir(&p).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
+                let mut sub: Vec<_> = std::fs::read_dir(&p)
+                    .unwrap()
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .collect();
                 sub.sort();
                 for s in sub {
                     if s.extension().and_then(|e| e.to_str()) == Some("csv") {
@@ -31,8 +35,15 @@ fn main() {
         }
     }
     // A binary without the bundled base would make `mlgov demo` load nothing, silently.
-    assert!(files.len() >= 5, "found {} CSV files under {}: the bundled knowledge base is missing", files.len(), root.display());
-    let mut out = String::from("/// The bundled knowledge-base files: (path relative to data/kb, contents).\npub const BUNDLED_KB: &[(&str, &[u8])] = &[\n");
+    assert!(
+        files.len() >= 5,
+        "found {} CSV files under {}: the bundled knowledge base is missing",
+        files.len(),
+        root.display()
+    );
+    let mut out = String::from(
+        "/// The bundled knowledge-base files: (path relative to data/kb, contents).\npub const BUNDLED_KB: &[(&str, &[u8])] = &[\n",
+    );
     for f in &files {
         let rel = f.strip_prefix(&root).unwrap().display().to_string();
         let abs = f.canonicalize().unwrap();

@@ -11,7 +11,15 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Actor types of an assemblage.
-pub const ACTOR_TYPES: [&str; 7] = ["municipalities", "civil_society", "international_organisations", "states", "funders", "persons", "other"];
+pub const ACTOR_TYPES: [&str; 7] = [
+    "municipalities",
+    "civil_society",
+    "international_organisations",
+    "states",
+    "funders",
+    "persons",
+    "other",
+];
 
 /// The composition of one network.
 #[derive(Clone, Debug, Serialize)]
@@ -35,8 +43,16 @@ pub(crate) fn actor_type(kb: &KnowledgeBase, id: &Id) -> &'static str {
         IdKind::Organisation => {
             use OrganisationKind as K;
             match kb.organisation(id).map(|o| o.kind) {
-                Some(K::Ngo | K::CivilSocietyGroup | K::MigrantOrganisation | K::ReligiousOrganisation | K::TradeUnion) => "civil_society",
-                Some(K::InternationalOrganisation | K::EuInstitution) => "international_organisations",
+                Some(
+                    K::Ngo
+                    | K::CivilSocietyGroup
+                    | K::MigrantOrganisation
+                    | K::ReligiousOrganisation
+                    | K::TradeUnion,
+                ) => "civil_society",
+                Some(K::InternationalOrganisation | K::EuInstitution) => {
+                    "international_organisations"
+                }
                 Some(K::NationalGovernment | K::RegionalGovernment) => "states",
                 Some(K::Foundation) => "funders",
                 _ => "other",
@@ -56,14 +72,35 @@ pub fn assemblage(kb: &KnowledgeBase, id: &Id) -> Assemblage {
         }
     }
     let mut actors: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for m in crate::lookup::gather(kb, &kb.memberships, scope.iter().copied(), |n| kb.memberships_in(n), |m| scope.contains(&m.network)) {
+    for m in crate::lookup::gather(
+        kb,
+        &kb.memberships,
+        scope.iter().copied(),
+        |n| kb.memberships_in(n),
+        |m| scope.contains(&m.network),
+    ) {
         if m.member.kind() == IdKind::Network {
             continue;
         }
-        actors.entry(actor_type(kb, &m.member).into()).or_default().insert(kb.display_name(&m.member));
+        actors
+            .entry(actor_type(kb, &m.member).into())
+            .or_default()
+            .insert(kb.display_name(&m.member));
     }
-    for r in crate::lookup::gather(kb, &kb.relations, scope.iter().copied(), |n| kb.relations_naming(n), |r| scope.contains(&r.object) || scope.contains(&r.subject)) {
-        let (other, towards) = if scope.contains(&r.object) { (&r.subject, true) } else if scope.contains(&r.subject) { (&r.object, false) } else { continue };
+    for r in crate::lookup::gather(
+        kb,
+        &kb.relations,
+        scope.iter().copied(),
+        |n| kb.relations_naming(n),
+        |r| scope.contains(&r.object) || scope.contains(&r.subject),
+    ) {
+        let (other, towards) = if scope.contains(&r.object) {
+            (&r.subject, true)
+        } else if scope.contains(&r.subject) {
+            (&r.object, false)
+        } else {
+            continue;
+        };
         if other.kind() == IdKind::Network || other.kind() == IdKind::Event {
             continue;
         }
@@ -74,7 +111,16 @@ pub fn assemblage(kb: &KnowledgeBase, id: &Id) -> Assemblage {
         };
         actors.entry(t.into()).or_default().insert(kb.display_name(other));
     }
-    let counts = ACTOR_TYPES.iter().map(|t| (t.to_string(), actors.get(*t).map(|s| s.len()).unwrap_or(0))).collect();
+    let counts = ACTOR_TYPES
+        .iter()
+        .map(|t| (t.to_string(), actors.get(*t).map(|s| s.len()).unwrap_or(0)))
+        .collect();
     let total = actors.values().map(|s| s.len()).sum();
-    Assemblage { id: id.to_string(), name: kb.display_name(id), counts, actors: actors.into_iter().map(|(k, v)| (k, v.into_iter().collect())).collect(), total }
+    Assemblage {
+        id: id.to_string(),
+        name: kb.display_name(id),
+        counts,
+        actors: actors.into_iter().map(|(k, v)| (k, v.into_iter().collect())).collect(),
+        total,
+    }
 }

@@ -24,8 +24,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use mlgov_diffusion::{
+    DiffusionError, DiffusionGraph, EdgeSpec, EnablingFactors, GraphBuilder, NodeKind, NodeSpec,
+    ProbabilityParams,
+};
 use mlgov_domain::{Id, KnowledgeBase, OrganisationKind, Property, RelationKind};
-use mlgov_diffusion::{DiffusionError, DiffusionGraph, EdgeSpec, EnablingFactors, GraphBuilder, NodeKind, NodeSpec, ProbabilityParams};
 use serde::{Deserialize, Serialize};
 
 /// The diffusion crate, re-exported so that callers need no extra dependency.
@@ -48,7 +51,12 @@ pub struct DiffusionGraphOptions {
 
 impl Default for DiffusionGraphOptions {
     fn default() -> Self {
-        DiffusionGraphOptions { probability: ProbabilityParams::default(), membership_frequency: 3.0, relation_frequency: 3.0, year: None }
+        DiffusionGraphOptions {
+            probability: ProbabilityParams::default(),
+            membership_frequency: 3.0,
+            relation_frequency: 3.0,
+            year: None,
+        }
     }
 }
 
@@ -66,9 +74,17 @@ pub struct DiffusionMapping {
 fn carrier_kind(kind: OrganisationKind) -> NodeKind {
     use OrganisationKind as K;
     match kind {
-        K::Ngo | K::CivilSocietyGroup | K::MigrantOrganisation | K::Foundation | K::ReligiousOrganisation | K::TradeUnion
+        K::Ngo
+        | K::CivilSocietyGroup
+        | K::MigrantOrganisation
+        | K::Foundation
+        | K::ReligiousOrganisation
+        | K::TradeUnion
         | K::InternationalOrganisation => NodeKind::Organisation,
-        K::NationalGovernment | K::RegionalGovernment | K::EuInstitution | K::MunicipalDepartment => NodeKind::Government,
+        K::NationalGovernment
+        | K::RegionalGovernment
+        | K::EuInstitution
+        | K::MunicipalDepartment => NodeKind::Government,
         _ => NodeKind::Other,
     }
 }
@@ -88,15 +104,20 @@ fn active_in(when: &mlgov_domain::Interval, year: Option<i32>) -> bool {
 ///
 /// # Errors
 /// If the probability parameters or frequencies are out of range.
-pub fn diffusion_graph(kb: &KnowledgeBase, options: &DiffusionGraphOptions) -> Result<DiffusionMapping, DiffusionError> {
+pub fn diffusion_graph(
+    kb: &KnowledgeBase,
+    options: &DiffusionGraphOptions,
+) -> Result<DiffusionMapping, DiffusionError> {
     let mut b = GraphBuilder::new(options.probability)?;
     let mut labels = BTreeMap::new();
     let mut skipped = Vec::new();
     for l in &kb.localities {
         let mut spec = NodeSpec::new(l.id.as_str(), NodeKind::Locality);
         spec.factors = EnablingFactors {
-            integration_officer: first_fact(kb, &l.id, Property::IntegrationOfficer).map(|v| v == "true"),
-            public_attitudes: first_fact(kb, &l.id, Property::PerceivedPublicAttitudes).and_then(|v| v.parse().ok()),
+            integration_officer: first_fact(kb, &l.id, Property::IntegrationOfficer)
+                .map(|v| v == "true"),
+            public_attitudes: first_fact(kb, &l.id, Property::PerceivedPublicAttitudes)
+                .and_then(|v| v.parse().ok()),
             ..EnablingFactors::default()
         };
         b.add_node(spec)?;
@@ -122,10 +143,18 @@ pub fn diffusion_graph(kb: &KnowledgeBase, options: &DiffusionGraphOptions) -> R
             continue;
         }
         if b.node_id(m.member.as_str()).is_none() || b.node_id(m.network.as_str()).is_none() {
-            skipped.push(format!("{}: member {} is not a locality, network or organisation", m.id, m.member));
+            skipped.push(format!(
+                "{}: member {} is not a locality, network or organisation",
+                m.id, m.member
+            ));
             continue;
         }
-        let mut e = EdgeSpec::from_interaction(m.member.as_str(), m.network.as_str(), options.membership_frequency, 0);
+        let mut e = EdgeSpec::from_interaction(
+            m.member.as_str(),
+            m.network.as_str(),
+            options.membership_frequency,
+            0,
+        );
         e.bidirectional = true;
         b.add_edge(&e)?;
     }
@@ -144,8 +173,17 @@ pub fn diffusion_graph(kb: &KnowledgeBase, options: &DiffusionGraphOptions) -> R
             continue;
         }
         let empty = BTreeSet::new();
-        let shared = networks_of.get(s).unwrap_or(&empty).intersection(networks_of.get(o).unwrap_or(&empty)).count();
-        let mut e = EdgeSpec::from_interaction(s, o, options.relation_frequency, u32::try_from(shared).unwrap_or(u32::MAX));
+        let shared = networks_of
+            .get(s)
+            .unwrap_or(&empty)
+            .intersection(networks_of.get(o).unwrap_or(&empty))
+            .count();
+        let mut e = EdgeSpec::from_interaction(
+            s,
+            o,
+            options.relation_frequency,
+            u32::try_from(shared).unwrap_or(u32::MAX),
+        );
         e.bidirectional = true;
         b.add_edge(&e)?;
     }

@@ -8,10 +8,14 @@
 
 use std::collections::HashSet;
 
-use mlgov_domain::{fold, Citation, Event, Id, IdKind, Interval, KnowledgeBase, Locality, Membership, Network, Organisation, PartialDate, Property, Vocabulary};
+use mlgov_domain::{
+    Citation, Event, Id, IdKind, Interval, KnowledgeBase, Locality, Membership, Network,
+    Organisation, PartialDate, Property, Vocabulary, fold,
+};
 
 /// Size-class words accepted by the filters, short and long forms.
-pub const SIZES: [&str; 8] = ["rural", "small", "medium", "large", "rural_area", "small_town", "medium_town", "large_city"];
+pub const SIZES: [&str; 8] =
+    ["rural", "small", "medium", "large", "rural_area", "small_town", "medium_town", "large_city"];
 
 /// The size-class vocabulary word of a short (`rural`, `small`, `medium`, `large`) or long
 /// (`rural_area`…) size word; `None` for any other word.
@@ -88,7 +92,11 @@ impl LocalityFilter {
     /// candidates, found by an indexed lookup.
     pub fn matcher<'a>(&'a self, kb: &'a KnowledgeBase) -> LocalityMatcher<'a> {
         let in_network = self.network.as_ref().map(|n| {
-            kb.memberships_in(n).into_iter().filter(|m| self.year.is_none_or(|y| self.year_rule.holds(&m.when, y))).map(|m| &m.member).collect()
+            kb.memberships_in(n)
+                .into_iter()
+                .filter(|m| self.year.is_none_or(|y| self.year_rule.holds(&m.when, y)))
+                .map(|m| &m.member)
+                .collect()
         });
         LocalityMatcher { filter: self, kb, in_network }
     }
@@ -152,25 +160,51 @@ pub struct NetworkNames<'a> {
 impl NetworkFilter {
     /// Whether `n` passes every filter.
     pub fn matches(&self, kb: &KnowledgeBase, n: &Network, names: &NetworkNames) -> bool {
-        let has = |p: Property, v: &str| kb.facts_of(&n.id, p).iter().any(|f| f.value.eq_ignore_ascii_case(v));
-        let year_of = |p: Property| kb.facts_of(&n.id, p).first().and_then(|f| PartialDate::parse(&f.value).ok()).map(|d| d.year);
+        let has = |p: Property, v: &str| {
+            kb.facts_of(&n.id, p).iter().any(|f| f.value.eq_ignore_ascii_case(v))
+        };
+        let year_of = |p: Property| {
+            kb.facts_of(&n.id, p)
+                .first()
+                .and_then(|f| PartialDate::parse(&f.value).ok())
+                .map(|d| d.year)
+        };
         self.country.as_ref().is_none_or(|c| has(Property::Country, c))
             && self.scale.as_ref().is_none_or(|c| has(Property::Scale, c))
             && self.origin.as_ref().is_none_or(|c| has(Property::Origin, c))
-            && self.year.is_none_or(|y| year_of(Property::Founded).is_none_or(|a| a <= y) && year_of(Property::Ended).is_none_or(|b| b >= y))
-            && (words_in(names.folded, self.q.as_deref()) || names.folded_acronym.is_some_and(|a| words_in(a, self.q.as_deref())))
+            && self.year.is_none_or(|y| {
+                year_of(Property::Founded).is_none_or(|a| a <= y)
+                    && year_of(Property::Ended).is_none_or(|b| b >= y)
+            })
+            && (words_in(names.folded, self.q.as_deref())
+                || names.folded_acronym.is_some_and(|a| words_in(a, self.q.as_deref())))
             && self.position.as_ref().is_none_or(|p| names.class == p)
     }
 
     /// The matching networks of `kb`, in table order (names folded and the position computed
     /// here).
     pub fn apply<'a>(&self, kb: &'a KnowledgeBase) -> Vec<&'a Network> {
-        kb.networks.iter().filter(|n| {
-            let folded = fold(&n.name);
-            let acronym = n.acronym.as_deref().map(fold);
-            let class = if self.position.is_some() { crate::typology::network_typology(kb, &n.id).class } else { String::new() };
-            self.matches(kb, n, &NetworkNames { folded: &folded, folded_acronym: acronym.as_deref(), class: &class })
-        }).collect()
+        kb.networks
+            .iter()
+            .filter(|n| {
+                let folded = fold(&n.name);
+                let acronym = n.acronym.as_deref().map(fold);
+                let class = if self.position.is_some() {
+                    crate::typology::network_typology(kb, &n.id).class
+                } else {
+                    String::new()
+                };
+                self.matches(
+                    kb,
+                    n,
+                    &NetworkNames {
+                        folded: &folded,
+                        folded_acronym: acronym.as_deref(),
+                        class: &class,
+                    },
+                )
+            })
+            .collect()
     }
 }
 
@@ -188,7 +222,9 @@ pub struct OrganisationFilter {
 impl OrganisationFilter {
     /// Whether `o` passes every filter.
     pub fn matches(&self, o: &Organisation) -> bool {
-        self.country.as_ref().is_none_or(|c| o.country.as_ref().is_some_and(|oc| oc.eq_ignore_ascii_case(c)))
+        self.country
+            .as_ref()
+            .is_none_or(|c| o.country.as_ref().is_some_and(|oc| oc.eq_ignore_ascii_case(c)))
             && self.kind.as_ref().is_none_or(|k| o.kind.as_str() == k)
             && name_has_words(&o.name, self.q.as_deref())
     }
@@ -212,19 +248,34 @@ pub struct MembershipFilter {
 impl MembershipFilter {
     /// Whether `m` passes every filter.
     pub fn matches(&self, kb: &KnowledgeBase, m: &Membership) -> bool {
-        let same = |id: &Id, raw: &Option<String>| raw.as_ref().is_none_or(|n| id.as_str() == n || id.body() == n);
+        let same = |id: &Id, raw: &Option<String>| {
+            raw.as_ref().is_none_or(|n| id.as_str() == n || id.body() == n)
+        };
         same(&m.network, &self.network)
             && same(&m.member, &self.member)
             && self.year.is_none_or(|y| m.when.contains_year(y))
-            && self.country.as_ref().is_none_or(|c| kb.locality(&m.member).is_some_and(|l| l.country.eq_ignore_ascii_case(c)))
+            && self.country.as_ref().is_none_or(|c| {
+                kb.locality(&m.member).is_some_and(|l| l.country.eq_ignore_ascii_case(c))
+            })
             && cites(&m.citation, self.source.as_deref())
     }
 
     /// The candidates an id filter narrows to by an indexed lookup (the memberships in the
     /// network, else of the member), in table order; `None` when neither names an id.
     pub fn candidates<'a>(&self, kb: &'a KnowledgeBase) -> Option<Vec<&'a Membership>> {
-        let by_id = |raw: &Option<String>, kind: IdKind| raw.as_ref().and_then(|n| Id::parse(n).ok().filter(|i| i.kind() == kind).or_else(|| Id::parse(&format!("{}{n}", kind.prefix())).ok()));
-        match (by_id(&self.network, IdKind::Network), by_id(&self.member, IdKind::Locality).or_else(|| by_id(&self.member, IdKind::Organisation))) {
+        let by_id = |raw: &Option<String>, kind: IdKind| {
+            raw.as_ref().and_then(|n| {
+                Id::parse(n)
+                    .ok()
+                    .filter(|i| i.kind() == kind)
+                    .or_else(|| Id::parse(&format!("{}{n}", kind.prefix())).ok())
+            })
+        };
+        match (
+            by_id(&self.network, IdKind::Network),
+            by_id(&self.member, IdKind::Locality)
+                .or_else(|| by_id(&self.member, IdKind::Organisation)),
+        ) {
             (Some(n), _) => Some(kb.memberships_in(&n)),
             (None, Some(m)) => Some(kb.memberships_of(&m)),
             _ => None,
@@ -276,6 +327,10 @@ impl EventFilter {
 
     /// Whether `e` passes every filter.
     pub fn matches(&self, e: &Event) -> bool {
-        self.year.is_none_or(|y| self.span(e).contains_year(y)) && self.country.as_ref().is_none_or(|c| e.country.as_ref().is_some_and(|ec| ec.eq_ignore_ascii_case(c)))
+        self.year.is_none_or(|y| self.span(e).contains_year(y))
+            && self
+                .country
+                .as_ref()
+                .is_none_or(|c| e.country.as_ref().is_some_and(|ec| ec.eq_ignore_ascii_case(c)))
     }
 }

@@ -38,7 +38,11 @@ pub fn from_timelines(timelines: &[Timeline], layout: GanttLayout) -> Gantt {
 
 /// Shortens a label to `max` characters, ending in an ellipsis when it was cut.
 pub fn short_label(s: &str, max: usize) -> String {
-    if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max - 1).collect::<String>().trim_end()) }
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(max - 1).collect::<String>().trim_end())
+    }
 }
 
 /// The prefix naming a time line's locality when several share a chart.
@@ -47,7 +51,13 @@ fn prefix(timelines: &[Timeline], tl: &Timeline, separator: &str) -> String {
 }
 
 /// A bar over a row's years, open intervals ending at `until` (inclusive).
-fn closed_bar(r: &TimelineRow, from: i32, until: i32, label: Option<String>, colour: usize) -> GanttBar {
+fn closed_bar(
+    r: &TimelineRow,
+    from: i32,
+    until: i32,
+    label: Option<String>,
+    colour: usize,
+) -> GanttBar {
     GanttBar { from: from as f64, to: Some((r.to.unwrap_or(until) + 1) as f64), label, colour }
 }
 
@@ -59,14 +69,24 @@ fn by_network(timelines: &[Timeline], until: i32) -> Gantt {
         y1 = y1.max(tl.last_year).max(until);
         let prefix = prefix(timelines, tl, " · ");
         let mut by_network: Vec<(&Id, &str, Vec<GanttBar>)> = Vec::new();
-        let (mut mayors, mut pros, mut phases, mut markers) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut mayors, mut pros, mut phases, mut markers) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut phase_names = BTreeSet::new();
         for r in &tl.rows {
             let Some(from) = r.from else { continue };
             match &r.detail {
                 RowDetail::Membership { network, network_name, role, via } => {
-                    let role = format!("{role}{}", via.as_ref().map(|v| format!(" (via {v})")).unwrap_or_default());
-                    let bar = closed_bar(r, from, until, (role != "member").then_some(role), if r.leading { 1 } else { 0 });
+                    let role = format!(
+                        "{role}{}",
+                        via.as_ref().map(|v| format!(" (via {v})")).unwrap_or_default()
+                    );
+                    let bar = closed_bar(
+                        r,
+                        from,
+                        until,
+                        (role != "member").then_some(role),
+                        if r.leading { 1 } else { 0 },
+                    );
                     match by_network.iter_mut().find(|(n, _, _)| *n == network) {
                         Some((_, _, bars)) => bars.push(bar),
                         None => by_network.push((network, network_name, vec![bar])),
@@ -81,18 +101,43 @@ fn by_network(timelines: &[Timeline], until: i32) -> Gantt {
                     mayors.push(closed_bar(r, from, until, Some(person_name.clone()), colour));
                 }
                 RowDetail::Term { .. } => {}
-                RowDetail::NetworkProfessional { person_name, .. } => pros.push(closed_bar(r, from, until, Some(person_name.chars().take(28).collect()), 4)),
-                RowDetail::Phase { name } if phase_names.insert(name) => phases.push(closed_bar(r, from, until, Some(name.chars().take(28).collect()), 5)),
+                RowDetail::NetworkProfessional { person_name, .. } => pros.push(closed_bar(
+                    r,
+                    from,
+                    until,
+                    Some(person_name.chars().take(28).collect()),
+                    4,
+                )),
+                RowDetail::Phase { name } if phase_names.insert(name) => phases.push(closed_bar(
+                    r,
+                    from,
+                    until,
+                    Some(name.chars().take(28).collect()),
+                    5,
+                )),
                 RowDetail::Phase { .. } => {}
-                RowDetail::Event { .. } => markers.push(Marker { at: from as f64 + 0.5, label: r.label.chars().take(40).collect() }),
+                RowDetail::Event { .. } => markers.push(Marker {
+                    at: from as f64 + 0.5,
+                    label: r.label.chars().take(40).collect(),
+                }),
             }
         }
         for (_, name, bars) in by_network {
-            rows.push(GanttRow { label: short_label(&format!("{prefix}{name}"), 32), bars, markers: Vec::new() });
+            rows.push(GanttRow {
+                label: short_label(&format!("{prefix}{name}"), 32),
+                bars,
+                markers: Vec::new(),
+            });
         }
-        for (label, bars) in [("mayors", mayors), ("network professionals", pros), ("phases (authors)", phases)] {
+        for (label, bars) in
+            [("mayors", mayors), ("network professionals", pros), ("phases (authors)", phases)]
+        {
             if !bars.is_empty() {
-                rows.push(GanttRow { label: format!("{prefix}{label}"), bars, markers: Vec::new() });
+                rows.push(GanttRow {
+                    label: format!("{prefix}{label}"),
+                    bars,
+                    markers: Vec::new(),
+                });
             }
         }
         if !markers.is_empty() {
@@ -140,7 +185,16 @@ fn by_statement(timelines: &[Timeline]) -> Gantt {
                 Lane::Term | Lane::NetworkProfessional => 2,
                 Lane::Phase => 3,
             };
-            rows.push(GanttRow { label: format!("{prefix}{}", r.label), bars: vec![GanttBar { from: from as f64, to: r.to.map(|x| x as f64 + 1.0), label: None, colour }], markers: vec![] });
+            rows.push(GanttRow {
+                label: format!("{prefix}{}", r.label),
+                bars: vec![GanttBar {
+                    from: from as f64,
+                    to: r.to.map(|x| x as f64 + 1.0),
+                    label: None,
+                    colour,
+                }],
+                markers: vec![],
+            });
             spans.push(match r.to {
                 Some(to) if to != from => format!("{from}–{to}"),
                 Some(_) => from.to_string(),
@@ -158,20 +212,34 @@ fn by_statement(timelines: &[Timeline]) -> Gantt {
         let count: usize = events.values().map(Vec::len).sum();
         let markers = events
             .into_iter()
-            .map(|(y, names)| Marker { at: y as f64 + 0.5, label: if names.len() == 1 { names[0].clone() } else { format!("{} events: {}", names.len(), names.join("; ")) } })
+            .map(|(y, names)| Marker {
+                at: y as f64 + 0.5,
+                label: if names.len() == 1 {
+                    names[0].clone()
+                } else {
+                    format!("{} events: {}", names.len(), names.join("; "))
+                },
+            })
             .collect();
         rows.push(GanttRow { label: format!("events ({count})"), bars: vec![], markers });
     }
     let names: Vec<&str> = timelines.iter().map(|t| t.name.as_str()).collect();
     Gantt {
         title: format!("{}: memberships, office terms, phases and events", names.join(" and ")),
-        subtitle: Some(format!("{first}–{last}; bars fading out are still ongoing; diamonds are events (listed in the table)")),
+        subtitle: Some(format!(
+            "{first}–{last}; bars fading out are still ongoing; diamonds are events (listed in the table)"
+        )),
         synthetic: false,
         from: first as f64,
         to: last as f64 + 1.0,
         rows,
         events: Vec::new(),
-        legend: vec![("member".into(), 0), ("leading role".into(), 1), ("office term".into(), 2), ("phase".into(), 3)],
+        legend: vec![
+            ("member".into(), 0),
+            ("leading role".into(), 1),
+            ("office term".into(), 2),
+            ("phase".into(), 3),
+        ],
     }
 }
 
@@ -181,10 +249,14 @@ fn by_statement(timelines: &[Timeline]) -> Gantt {
 fn shorten_labels(rows: &mut [GanttRow], spans: &[String], max: usize) {
     let shortened: Vec<String> = rows.iter().map(|r| short_label(&r.label, max)).collect();
     for (i, r) in rows.iter_mut().enumerate() {
-        let clash = shortened.iter().enumerate().any(|(j, s)| j != i && *s == shortened[i] && s.ends_with('…'));
+        let clash = shortened
+            .iter()
+            .enumerate()
+            .any(|(j, s)| j != i && *s == shortened[i] && s.ends_with('…'));
         r.label = if clash {
             let years = &spans[i];
-            let head: String = r.label.chars().take(max.saturating_sub(years.chars().count() + 3)).collect();
+            let head: String =
+                r.label.chars().take(max.saturating_sub(years.chars().count() + 3)).collect();
             format!("{}… {years}", head.trim_end())
         } else {
             shortened[i].clone()

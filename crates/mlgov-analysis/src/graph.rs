@@ -28,6 +28,7 @@
 //!   office or a public post (the affiliation's own sector, else the organisation's), otherwise
 //!   non-public when they have any post, public otherwise.
 //! * countries (only those named by relations): national, public.
+//!
 //! Statements naming an entity that is not a node (events, practices) are skipped and counted.
 //!
 //! Municipal departments are tied to their locality by an inferred `affiliation` tie
@@ -37,7 +38,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use mlgov_domain::{Id, IdKind, KnowledgeBase, LocalityKind, NetworkKind, OrganisationKind, Property, RelationKind};
+use mlgov_domain::{
+    Id, IdKind, KnowledgeBase, LocalityKind, NetworkKind, OrganisationKind, Property, RelationKind,
+};
 use mlgov_graph::{DaySpan, EdgeKind, EdgeSpec, GovernanceGraph, Level, Node, NodeKind, Sector};
 use serde::Serialize;
 
@@ -99,7 +102,11 @@ fn org_level_sector(kb: &KnowledgeBase, o: &mlgov_domain::Organisation) -> (Leve
         _ => None,
     };
     let level = scale_level(kb, &o.id).or(governmental).unwrap_or(Level::Unstated);
-    let sector = if governmental.is_some() || o.kind == K::University { Sector::Public } else { Sector::NonPublic };
+    let sector = if governmental.is_some() || o.kind == K::University {
+        Sector::Public
+    } else {
+        Sector::NonPublic
+    };
     (level, sector)
 }
 
@@ -117,7 +124,11 @@ fn dated(e: EdgeSpec, when: &mlgov_domain::Interval) -> EdgeSpec {
         })
     };
     let precise = [when.from, when.to].iter().flatten().any(|d| d.month.is_some());
-    e.with_interval(f, t).with_dates(DaySpan { from: day(&when.from, false), to: day(&when.to, true), precise })
+    e.with_interval(f, t).with_dates(DaySpan {
+        from: day(&when.from, false),
+        to: day(&when.to, true),
+        precise,
+    })
 }
 
 fn citation_attrs(spec: EdgeSpec, id: &Id, c: &mlgov_domain::Citation) -> EdgeSpec {
@@ -136,8 +147,9 @@ pub fn governance_graph(kb: &KnowledgeBase, options: &GraphOptions) -> BuiltGrap
             LocalityKind::Province | LocalityKind::Region => Level::Regional,
             _ => Level::Local,
         };
-        let mut n = Node::new(l.id.as_str(), l.display_name(), NodeKind::Locality, level, Sector::Public)
-            .with_attribute("country", l.country.clone());
+        let mut n =
+            Node::new(l.id.as_str(), l.display_name(), NodeKind::Locality, level, Sector::Public)
+                .with_attribute("country", l.country.clone());
         if let Some(r) = &l.region {
             n = n.with_attribute("region", r.clone());
         }
@@ -151,7 +163,8 @@ pub fn governance_graph(kb: &KnowledgeBase, options: &GraphOptions) -> BuiltGrap
         let level = scale_level(kb, &net.id).unwrap_or(Level::International);
         let mut n = Node::new(net.id.as_str(), net.name.clone(), NodeKind::Network, level, sector)
             .with_attribute("network_kind", net.kind.to_string());
-        let (from, to) = (fact_year(kb, &net.id, Property::Founded), fact_year(kb, &net.id, Property::Ended));
+        let (from, to) =
+            (fact_year(kb, &net.id, Property::Founded), fact_year(kb, &net.id, Property::Ended));
         if from.is_some() || to.is_some() {
             n = n.with_interval(from, to.filter(|t| from.is_none_or(|f| f <= *t)));
         }
@@ -167,21 +180,23 @@ pub fn governance_graph(kb: &KnowledgeBase, options: &GraphOptions) -> BuiltGrap
         nodes.push(n);
     }
     // Persons: level from their office, else from their posts; sector from both.
-    let level_of: BTreeMap<String, (Level, Sector)> = nodes.iter().map(|n| (n.id.clone(), (n.level, n.sector))).collect();
+    let level_of: BTreeMap<String, (Level, Sector)> =
+        nodes.iter().map(|n| (n.id.clone(), (n.level, n.sector))).collect();
     for p in &kb.persons {
         let terms = kb.terms_of(&p.id);
-        let office_levels: BTreeSet<Level> = terms
-            .iter()
-            .filter_map(|t| level_of.get(t.locality.as_str()).map(|x| x.0))
-            .collect();
-        let posts: Vec<_> = kb.affiliations_naming(&p.id).into_iter().filter(|a| a.person == p.id).collect();
+        let office_levels: BTreeSet<Level> =
+            terms.iter().filter_map(|t| level_of.get(t.locality.as_str()).map(|x| x.0)).collect();
+        let posts: Vec<_> =
+            kb.affiliations_naming(&p.id).into_iter().filter(|a| a.person == p.id).collect();
         let post_levels: BTreeSet<Level> = posts
             .iter()
             .filter_map(|a| level_of.get(a.organisation.as_str()).map(|x| x.0))
             .collect();
         let level = match (office_levels.first(), post_levels.len()) {
             (Some(l), _) => *l,
-            (None, 1) if !post_levels.contains(&Level::Unstated) => *post_levels.first().unwrap_or(&Level::Unstated),
+            (None, 1) if !post_levels.contains(&Level::Unstated) => {
+                *post_levels.first().unwrap_or(&Level::Unstated)
+            }
             _ => Level::Unstated,
         };
         let public_post = posts.iter().any(|a| {
@@ -192,11 +207,12 @@ pub fn governance_graph(kb: &KnowledgeBase, options: &GraphOptions) -> BuiltGrap
             };
             sector == Some(Sector::Public)
         });
-        let sector = if !office_levels.is_empty() || !terms.is_empty() || public_post || posts.is_empty() {
-            Sector::Public
-        } else {
-            Sector::NonPublic
-        };
+        let sector =
+            if !office_levels.is_empty() || !terms.is_empty() || public_post || posts.is_empty() {
+                Sector::Public
+            } else {
+                Sector::NonPublic
+            };
         nodes.push(Node::new(p.id.as_str(), p.name.clone(), NodeKind::Person, level, sector));
     }
     // Countries named by relations.
@@ -207,7 +223,13 @@ pub fn governance_graph(kb: &KnowledgeBase, options: &GraphOptions) -> BuiltGrap
         .filter(|id| id.kind() == IdKind::Country)
         .collect();
     for c in countries {
-        nodes.push(Node::new(c.as_str(), c.body().to_uppercase(), NodeKind::Country, Level::National, Sector::Public));
+        nodes.push(Node::new(
+            c.as_str(),
+            c.body().to_uppercase(),
+            NodeKind::Country,
+            Level::National,
+            Sector::Public,
+        ));
     }
     for n in nodes {
         if let Err(e) = g.add_node(n) {
@@ -229,8 +251,9 @@ pub fn governance_graph(kb: &KnowledgeBase, options: &GraphOptions) -> BuiltGrap
         edges.push((t.id.to_string(), citation_attrs(e, &t.id, &t.citation)));
     }
     for a in &kb.affiliations {
-        let mut e = EdgeSpec::new(a.person.as_str(), a.organisation.as_str(), EdgeKind::Affiliation)
-            .with_attribute("role", a.role.clone());
+        let mut e =
+            EdgeSpec::new(a.person.as_str(), a.organisation.as_str(), EdgeKind::Affiliation)
+                .with_attribute("role", a.role.clone());
         e = dated(e, &a.when);
         edges.push((a.id.to_string(), citation_attrs(e, &a.id, &a.citation)));
     }
@@ -245,11 +268,15 @@ pub fn governance_graph(kb: &KnowledgeBase, options: &GraphOptions) -> BuiltGrap
             RelationKind::Supports => EdgeKind::Support,
             RelationKind::Opposes if options.include_opposition => EdgeKind::Opposition,
             RelationKind::Opposes => {
-                skipped.push(SkippedStatement { id: r.id.to_string(), reason: "opposes: adversarial tie left out".into() });
+                skipped.push(SkippedStatement {
+                    id: r.id.to_string(),
+                    reason: "opposes: adversarial tie left out".into(),
+                });
                 continue;
             }
         };
-        let mut e = EdgeSpec::new(r.subject.as_str(), r.object.as_str(), kind).with_attribute("relation", r.kind.to_string());
+        let mut e = EdgeSpec::new(r.subject.as_str(), r.object.as_str(), kind)
+            .with_attribute("relation", r.kind.to_string());
         e = dated(e, &r.when);
         edges.push((r.id.to_string(), citation_attrs(e, &r.id, &r.citation)));
     }
@@ -271,7 +298,10 @@ pub fn governance_graph(kb: &KnowledgeBase, options: &GraphOptions) -> BuiltGrap
 }
 
 /// The locality a municipal department belongs to (see the module documentation).
-pub fn department_locality<'a>(kb: &'a KnowledgeBase, o: &mlgov_domain::Organisation) -> Option<&'a Id> {
+pub fn department_locality<'a>(
+    kb: &'a KnowledgeBase,
+    o: &mlgov_domain::Organisation,
+) -> Option<&'a Id> {
     if o.kind != OrganisationKind::MunicipalDepartment {
         return None;
     }
@@ -287,7 +317,9 @@ pub fn department_locality<'a>(kb: &'a KnowledgeBase, o: &mlgov_domain::Organisa
     let body = o.id.body();
     body.match_indices('-')
         .rev()
-        .filter_map(|(at, _)| Id::parse(&format!("{}{}", IdKind::Locality.prefix(), &body[..at])).ok())
+        .filter_map(|(at, _)| {
+            Id::parse(&format!("{}{}", IdKind::Locality.prefix(), &body[..at])).ok()
+        })
         .find_map(|id| kb.locality(&id))
         .map(|l| &l.id)
 }
@@ -297,15 +329,27 @@ pub fn department_locality<'a>(kb: &'a KnowledgeBase, o: &mlgov_domain::Organisa
 pub fn locality_focus(kb: &KnowledgeBase, locality: &Id) -> Vec<String> {
     let mut focal: BTreeSet<String> = BTreeSet::from([locality.to_string()]);
     focal.extend(kb.terms_at(locality).into_iter().map(|t| t.person.to_string()));
-    let departments: BTreeSet<&Id> =
-        kb.organisations.iter().filter(|o| department_locality(kb, o) == Some(locality)).map(|o| &o.id).collect();
+    let departments: BTreeSet<&Id> = kb
+        .organisations
+        .iter()
+        .filter(|o| department_locality(kb, o) == Some(locality))
+        .map(|o| &o.id)
+        .collect();
     focal.extend(departments.iter().map(|d| d.to_string()));
-    let at = |a: &mlgov_domain::Affiliation| &a.organisation == locality || departments.contains(&a.organisation);
+    let at = |a: &mlgov_domain::Affiliation| {
+        &a.organisation == locality || departments.contains(&a.organisation)
+    };
     focal.extend(
-        crate::lookup::gather(kb, &kb.affiliations, std::iter::once(locality).chain(departments.iter().copied()), |o| kb.affiliations_naming(o), at)
-            .into_iter()
-            .filter(|a| at(a))
-            .map(|a| a.person.to_string()),
+        crate::lookup::gather(
+            kb,
+            &kb.affiliations,
+            std::iter::once(locality).chain(departments.iter().copied()),
+            |o| kb.affiliations_naming(o),
+            at,
+        )
+        .into_iter()
+        .filter(|a| at(a))
+        .map(|a| a.person.to_string()),
     );
     focal.into_iter().collect()
 }
@@ -318,7 +362,12 @@ pub fn locality_focus(kb: &KnowledgeBase, locality: &Id) -> Vec<String> {
 /// (abroad → international), vertical → regional / national / EU by category). Edges carry `n`
 /// (respondents who answered), the period, and `synthetic` when the survey is synthetic. Returns
 /// the number of edges added.
-pub fn add_survey_interactions(g: &mut GovernanceGraph, ds: &mlgov_survey::Dataset, ins: &mlgov_survey::Instrument, period: usize) -> usize {
+pub fn add_survey_interactions(
+    g: &mut GovernanceGraph,
+    ds: &mlgov_survey::Dataset,
+    ins: &mlgov_survey::Instrument,
+    period: usize,
+) -> usize {
     use mlgov_survey::ActorClass;
     let mut by_locality: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (r, resp) in ds.respondents.iter().enumerate() {
@@ -330,9 +379,18 @@ pub fn add_survey_interactions(g: &mut GovernanceGraph, ds: &mlgov_survey::Datas
         let (level, sector) = match actor.class {
             ActorClass::Horizontal => (Level::Local, Sector::NonPublic),
             ActorClass::Internal => (Level::Local, Sector::Public),
-            ActorClass::OtherLocalGovernments => (if actor.id.contains("abroad") { Level::International } else { Level::Local }, Sector::Public),
+            ActorClass::OtherLocalGovernments => (
+                if actor.id.contains("abroad") { Level::International } else { Level::Local },
+                Sector::Public,
+            ),
             ActorClass::Vertical => (
-                if actor.id.contains("eu") { Level::Eu } else if actor.id.contains("regional") { Level::Regional } else { Level::National },
+                if actor.id.contains("eu") {
+                    Level::Eu
+                } else if actor.id.contains("regional") {
+                    Level::Regional
+                } else {
+                    Level::National
+                },
                 Sector::Public,
             ),
         };
@@ -341,7 +399,8 @@ pub fn add_survey_interactions(g: &mut GovernanceGraph, ds: &mlgov_survey::Datas
             if g.node_index(loc).is_none() {
                 continue;
             }
-            let vals: Vec<f64> = rs.iter().filter_map(|&r| ds.freq(r, period, a)).map(f64::from).collect();
+            let vals: Vec<f64> =
+                rs.iter().filter_map(|&r| ds.freq(r, period, a)).map(f64::from).collect();
             if vals.is_empty() {
                 continue;
             }
@@ -350,8 +409,14 @@ pub fn add_survey_interactions(g: &mut GovernanceGraph, ds: &mlgov_survey::Datas
                 continue;
             }
             if !node_added {
-                let node = Node::new(node_id.clone(), format!("{} (survey actor category)", actor.label), NodeKind::Organisation, level, sector)
-                    .with_attribute("survey_class", format!("{:?}", actor.class).to_lowercase());
+                let node = Node::new(
+                    node_id.clone(),
+                    format!("{} (survey actor category)", actor.label),
+                    NodeKind::Organisation,
+                    level,
+                    sector,
+                )
+                .with_attribute("survey_class", format!("{:?}", actor.class).to_lowercase());
                 if g.add_node(node).is_err() {
                     break;
                 }
@@ -360,7 +425,10 @@ pub fn add_survey_interactions(g: &mut GovernanceGraph, ds: &mlgov_survey::Datas
             let mut e = EdgeSpec::new(*loc, node_id.clone(), EdgeKind::Interaction)
                 .with_weight(mean)
                 .with_attribute("n", vals.len().to_string())
-                .with_attribute("period", ins.periods.get(period).map(|p| p.label.clone()).unwrap_or_default());
+                .with_attribute(
+                    "period",
+                    ins.periods.get(period).map(|p| p.label.clone()).unwrap_or_default(),
+                );
             if let Some(p) = ins.periods.get(period) {
                 e = e.with_interval(Some(p.from), Some(p.to));
             }
@@ -400,7 +468,6 @@ impl On {
     }
 }
 
-
 /// The view of the governance graph an analysis runs on: one definition shared by the CLI,
 /// the API and the explorer.
 #[derive(Clone, Debug, PartialEq)]
@@ -421,7 +488,13 @@ pub struct GraphView {
 impl GraphView {
     /// The default view: the locality projection at `year`, undated ties left out, weight 1.
     pub fn new(on: On, year: Option<i32>) -> Self {
-        GraphView { on, layers: None, year, include_undated: false, weighting: mlgov_graph::Weighting::None }
+        GraphView {
+            on,
+            layers: None,
+            year,
+            include_undated: false,
+            weighting: mlgov_graph::Weighting::None,
+        }
     }
 
     /// Whether paths must respect time (a view spanning several years).
@@ -480,12 +553,14 @@ pub fn view_graph(full: &GovernanceGraph, view: &GraphView) -> ViewGraph {
     let (graph, kind_total, what) = match view.on {
         On::Localities => {
             let total = full.nodes().iter().filter(|n| n.kind == NodeKind::Locality).count();
-            let what = "localities tied while they share a network (membership layer projected)".to_string();
+            let what = "localities tied while they share a network (membership layer projected)"
+                .to_string();
             (projection(ProjectionSpec::localities_by_networks(view.year)), total, what)
         }
         On::Networks => {
             let total = full.nodes().iter().filter(|n| n.kind == NodeKind::Network).count();
-            let what = "networks tied while they share a member (membership layer projected)".to_string();
+            let what =
+                "networks tied while they share a member (membership layer projected)".to_string();
             (projection(ProjectionSpec::networks_by_members(view.year)), total, what)
         }
         On::Layers => {
@@ -494,19 +569,28 @@ pub fn view_graph(full: &GovernanceGraph, view: &GraphView) -> ViewGraph {
                 edge_kinds: layers.clone(),
                 node_kinds: None,
                 nodes: NodeSelection::Incident,
-                undated: if view.include_undated { UndatedTies::Include } else { UndatedTies::Exclude },
+                undated: if view.include_undated {
+                    UndatedTies::Include
+                } else {
+                    UndatedTies::Exclude
+                },
             };
             let mut sub = mlgov_graph::subgraph(full, &spec);
             sub.weighting = view.weighting;
             let names: Vec<&str> = match &layers {
                 Some(l) => l.iter().map(|k| k.as_str()).collect(),
                 None => {
-                    let present: BTreeSet<&str> = full.edges().iter().map(|e| e.kind.as_str()).collect();
+                    let present: BTreeSet<&str> =
+                        full.edges().iter().map(|e| e.kind.as_str()).collect();
                     present.into_iter().collect()
                 }
             };
             let total = full.node_count();
-            (sub, total, format!("layers {} (pairs tied in several layers count once)", names.join(", ")))
+            (
+                sub,
+                total,
+                format!("layers {} (pairs tied in several layers count once)", names.join(", ")),
+            )
         }
     };
     let isolates = kind_total.saturating_sub(graph.node_count());

@@ -104,7 +104,13 @@ fn ln_fact(n: u64) -> f64 {
 
 fn hyper_p(a: u64, b: u64, c: u64, d: u64) -> f64 {
     let n = a + b + c + d;
-    (ln_fact(a + b) + ln_fact(c + d) + ln_fact(a + c) + ln_fact(b + d) - ln_fact(n) - ln_fact(a) - ln_fact(b) - ln_fact(c) - ln_fact(d)).exp()
+    (ln_fact(a + b) + ln_fact(c + d) + ln_fact(a + c) + ln_fact(b + d)
+        - ln_fact(n)
+        - ln_fact(a)
+        - ln_fact(b)
+        - ln_fact(c)
+        - ln_fact(d))
+    .exp()
 }
 
 /// Two-sided Fisher exact test of a 2×2 table: the sum of the probabilities of all tables with
@@ -129,7 +135,8 @@ pub fn fisher_exact(t: [[u64; 2]; 2]) -> Option<f64> {
 }
 
 fn countries(kb: &KnowledgeBase, id: &Id) -> Vec<String> {
-    let mut c: Vec<String> = kb.facts_of(id, Property::Country).iter().map(|f| f.value.clone()).collect();
+    let mut c: Vec<String> =
+        kb.facts_of(id, Property::Country).iter().map(|f| f.value.clone()).collect();
     c.sort();
     c.dedup();
     c
@@ -137,7 +144,13 @@ fn countries(kb: &KnowledgeBase, id: &Id) -> Vec<String> {
 
 /// The founding year and where it comes from.
 fn founding(kb: &KnowledgeBase, id: &Id) -> (Option<i32>, &'static str) {
-    if let Some(y) = kb.facts_of(id, Property::Founded).iter().filter_map(|f| PartialDate::parse(&f.value).ok()).map(|d| d.year).min() {
+    if let Some(y) = kb
+        .facts_of(id, Property::Founded)
+        .iter()
+        .filter_map(|f| PartialDate::parse(&f.value).ok())
+        .map(|d| d.year)
+        .min()
+    {
         return (Some(y), "founded fact");
     }
     match kb.memberships_in(id).iter().filter_map(|m| m.when.start_year()).min() {
@@ -163,7 +176,8 @@ fn cite(kb: &KnowledgeBase, c: &mlgov_domain::Citation) -> String {
     format!("{}, {}", kb.display_name(&c.source), c.locator)
 }
 
-const RESTRICTIVE: [EventKind; 4] = [EventKind::Decree, EventKind::Law, EventKind::PolicyShock, EventKind::Eviction];
+const RESTRICTIVE: [EventKind; 4] =
+    [EventKind::Decree, EventKind::Law, EventKind::PolicyShock, EventKind::Eviction];
 
 fn event_label(e: &Event) -> String {
     format!("{} {} ({})", e.when.display(), e.title, e.id)
@@ -190,29 +204,55 @@ pub fn h1(kb: &KnowledgeBase, window: i32) -> HypothesisCheck {
         let mut evidence = Vec::new();
         let condition = match f {
             Some(y) if !cs.is_empty() => {
-                let mut at: Vec<usize> = cs.iter().flat_map(|c| restrictive.get(c.as_str()).into_iter().flatten().copied()).collect();
+                let mut at: Vec<usize> = cs
+                    .iter()
+                    .flat_map(|c| restrictive.get(c.as_str()).into_iter().flatten().copied())
+                    .collect();
                 at.sort_unstable();
                 at.dedup();
-                evidence = at.into_iter().map(|i| &kb.events[i]).filter(|e| e.when.start_year().is_some_and(|ey| ey <= y && ey >= y - window)).map(event_label).collect();
+                evidence = at
+                    .into_iter()
+                    .map(|i| &kb.events[i])
+                    .filter(|e| e.when.start_year().is_some_and(|ey| ey <= y && ey >= y - window))
+                    .map(event_label)
+                    .collect();
                 Some(!evidence.is_empty())
             }
             _ => None,
         };
         let reading = kb.facts_of(&n.id, Property::FoundingTrigger).first().copied();
-        let trigger = reading.and_then(|fct| Id::parse(&fct.value).ok()).and_then(|id| event_by_id.get(&id).copied());
+        let trigger = reading
+            .and_then(|fct| Id::parse(&fct.value).ok())
+            .and_then(|id| event_by_id.get(&id).copied());
         let paper = reading.map(|fct| Reading {
             holds: true,
             detail: trigger.map(event_label).unwrap_or_else(|| fct.value.clone()),
             citation: cite(kb, &fct.citation),
             id: fct.id.to_string(),
         });
-        let (agreement, explanation) = compare_h1(paper.is_some(), trigger, condition, f, &cs, window);
-        rows.push(HypothesisRow { network: n.id.to_string(), name: n.name.clone(), class, countries: cs, founded: f, founded_from: from.into(), condition, evidence, not_counted: vec![], paper, agreement, explanation });
+        let (agreement, explanation) =
+            compare_h1(paper.is_some(), trigger, condition, f, &cs, window);
+        rows.push(HypothesisRow {
+            network: n.id.to_string(),
+            name: n.name.clone(),
+            class,
+            countries: cs,
+            founded: f,
+            founded_from: from.into(),
+            condition,
+            evidence,
+            not_counted: vec![],
+            paper,
+            agreement,
+            explanation,
+        });
     }
     finish(
         "H1",
         "Authoritarian migration policies favor the emergence of militant city networks.",
-        &format!("a restrictive policy event (decree, law, policy shock, eviction) dated in one of the network's countries within {window} years up to its founding"),
+        &format!(
+            "a restrictive policy event (decree, law, policy shock, eviction) dated in one of the network's countries within {window} years up to its founding"
+        ),
         "confirmed: \"The first hypothesis driving this research is confirmed by empirical observations: the policy context affecting the condition of reception and settlement of immigrants is a key driver for the emergence of militant city networks\" (Lacroix, Furri & Hombert 2022, Discussion and conclusion)",
         rows,
         excluded,
@@ -222,25 +262,45 @@ pub fn h1(kb: &KnowledgeBase, window: i32) -> HypothesisCheck {
 
 /// The paper's reading (whether it gives one, and its trigger event when that is an event of the
 /// data) against the computed verdict.
-fn compare_h1(read: bool, trigger: Option<&Event>, computed: Option<bool>, founded: Option<i32>, cs: &[String], window: i32) -> (String, Option<String>) {
+fn compare_h1(
+    read: bool,
+    trigger: Option<&Event>,
+    computed: Option<bool>,
+    founded: Option<i32>,
+    cs: &[String],
+    window: i32,
+) -> (String, Option<String>) {
     if !read {
         return ("not read by the paper".into(), None);
     }
     match computed {
         Some(true) => ("agrees".into(), None),
-        None => ("cannot be computed".into(), Some(if founded.is_none() {
-            "the data hold no founding date and no dated membership for this network, so nothing can be placed before its founding".into()
-        } else {
-            "the data give this network no country, so no national policy event can be matched".into()
-        })),
+        None => (
+            "cannot be computed".into(),
+            Some(if founded.is_none() {
+                "the data hold no founding date and no dated membership for this network, so nothing can be placed before its founding".into()
+            } else {
+                "the data give this network no country, so no national policy event can be matched"
+                    .into()
+            }),
+        ),
         Some(false) => {
             let why = match trigger {
                 Some(e) if !RESTRICTIVE.contains(&e.kind) => format!(
                     "the paper's trigger, {}, is not a restrictive policy measure (kind {}): the paper's verdict reads \"the policy context affecting the condition of reception and settlement of immigrants\" more broadly than the hypothesis's \"authoritarian migration policies\", which is what mlgov checks",
                     e.title, e.kind
                 ),
-                Some(e) if e.country.as_ref().is_none_or(|c| !cs.contains(c)) => format!("the paper's trigger, {}, is not dated in the network's countries ({})", e.title, cs.join(", ")),
-                Some(e) => format!("the paper's trigger, {} ({}), falls outside the {window} years up to the founding year used ({})", e.title, e.when.display(), founded.map(|y| y.to_string()).unwrap_or_default()),
+                Some(e) if e.country.as_ref().is_none_or(|c| !cs.contains(c)) => format!(
+                    "the paper's trigger, {}, is not dated in the network's countries ({})",
+                    e.title,
+                    cs.join(", ")
+                ),
+                Some(e) => format!(
+                    "the paper's trigger, {} ({}), falls outside the {window} years up to the founding year used ({})",
+                    e.title,
+                    e.when.display(),
+                    founded.map(|y| y.to_string()).unwrap_or_default()
+                ),
                 None => "the paper's trigger is not an event of the data".into(),
             };
             ("differs".into(), Some(why))
@@ -250,7 +310,9 @@ fn compare_h1(read: bool, trigger: Option<&Event>, computed: Option<bool>, found
 
 /// Whether an organisation is one of the large national or international ones (by its scale).
 fn is_large(kb: &KnowledgeBase, id: &Id) -> bool {
-    kb.facts_of(id, Property::Scale).iter().any(|f| matches!(f.value.as_str(), "national" | "continental" | "global"))
+    kb.facts_of(id, Property::Scale)
+        .iter()
+        .any(|f| matches!(f.value.as_str(), "national" | "continental" | "global"))
 }
 
 /// H2 with a minimum number of local civil-society organisations at the founding.
@@ -269,7 +331,9 @@ pub fn h2(kb: &KnowledgeBase, min_cso: usize) -> HypothesisCheck {
         }
         for r in kb.relations_naming(&n.id) {
             let other = if r.object == n.id { &r.subject } else { &r.object };
-            if r.kind != mlgov_domain::RelationKind::Opposes && crate::assemblage::actor_type(kb, other) == "civil_society" {
+            if r.kind != mlgov_domain::RelationKind::Opposes
+                && crate::assemblage::actor_type(kb, other) == "civil_society"
+            {
                 ties.push((other.clone(), r.when.start_year()));
             }
         }
@@ -280,10 +344,14 @@ pub fn h2(kb: &KnowledgeBase, min_cso: usize) -> HypothesisCheck {
             let name = kb.display_name(id);
             let at_founding = matches!((start, f), (Some(s), Some(y)) if *s <= y);
             if is_large(kb, id) {
-                not_counted.push(format!("{name} (a large national or international organisation)"));
+                not_counted
+                    .push(format!("{name} (a large national or international organisation)"));
             } else if at_founding {
                 if seen.insert(id.clone()) {
-                    evidence.push(format!("{name} (from {})", start.map(|s| s.to_string()).unwrap_or_default()));
+                    evidence.push(format!(
+                        "{name} (from {})",
+                        start.map(|s| s.to_string()).unwrap_or_default()
+                    ));
                 }
             } else {
                 not_counted.push(match start {
@@ -297,7 +365,11 @@ pub fn h2(kb: &KnowledgeBase, min_cso: usize) -> HypothesisCheck {
         let condition = f.map(|_| evidence.len() >= min_cso);
         let paper = kb.facts_of(&n.id, Property::FoundingCivilSociety).first().map(|fct| Reading {
             holds: fct.value == "true",
-            detail: if fct.value == "true" { "the voluntary sector drove the emergence".into() } else { "no role of the local voluntary sector in the emergence".into() },
+            detail: if fct.value == "true" {
+                "the voluntary sector drove the emergence".into()
+            } else {
+                "no role of the local voluntary sector in the emergence".into()
+            },
             citation: cite(kb, &fct.citation),
             id: fct.id.to_string(),
         });
@@ -311,12 +383,27 @@ pub fn h2(kb: &KnowledgeBase, min_cso: usize) -> HypothesisCheck {
                 format!("{} local civil-society organisation(s) are tied to the network from its founding year in the data, where the paper sees no role of the local voluntary sector in the emergence: a tie at the founding is not necessarily a role in the founding", evidence.len())
             })),
         };
-        rows.push(HypothesisRow { network: n.id.to_string(), name: n.name.clone(), class, countries: countries(kb, &n.id), founded: f, founded_from: from.into(), condition, evidence, not_counted, paper, agreement, explanation });
+        rows.push(HypothesisRow {
+            network: n.id.to_string(),
+            name: n.name.clone(),
+            class,
+            countries: countries(kb, &n.id),
+            founded: f,
+            founded_from: from.into(),
+            condition,
+            evidence,
+            not_counted,
+            paper,
+            agreement,
+            explanation,
+        });
     }
     finish(
         "H2",
         "Militant networks are more likely to emerge if they are supported by a dense ecosystem of immigrant-serving voluntary sector.",
-        &format!("at least {min_cso} local civil-society organisations tied to the network (membership or relation) from its founding year or before; later or undated ties and large national or international organisations do not count"),
+        &format!(
+            "at least {min_cso} local civil-society organisations tied to the network (membership or relation) from its founding year or before; later or undated ties and large national or international organisations do not count"
+        ),
         "only partly confirmed: \"the second hypothesis regarding the role of civil society organizations is only partly confirmed. In the three investigated countries, there is no evidence of the role played by the local voluntary sector in the emergence of militant city networks\" (Lacroix, Furri & Hombert 2022, Discussion and conclusion)",
         rows,
         excluded,
@@ -324,7 +411,15 @@ pub fn h2(kb: &KnowledgeBase, min_cso: usize) -> HypothesisCheck {
     )
 }
 
-fn finish(id: &str, statement: &str, rule: &str, verdict: &str, rows: Vec<HypothesisRow>, excluded: Vec<String>, what: &str) -> HypothesisCheck {
+fn finish(
+    id: &str,
+    statement: &str,
+    rule: &str,
+    verdict: &str,
+    rows: Vec<HypothesisRow>,
+    excluded: Vec<String>,
+    what: &str,
+) -> HypothesisCheck {
     let mut t = [[0u64; 2]; 2];
     for r in &rows {
         let Some(c) = r.condition else { continue };
@@ -340,7 +435,13 @@ fn finish(id: &str, statement: &str, rule: &str, verdict: &str, rows: Vec<Hypoth
     let agree = read.iter().filter(|r| r.agreement == "agrees").count();
     let differ = read.iter().filter(|r| r.agreement == "differs").count();
     let unknown = read.len() - agree - differ;
-    let share = |row: [u64; 2]| if row[0] + row[1] == 0 { "n/a".to_string() } else { format!("{}/{}", row[0], row[0] + row[1]) };
+    let share = |row: [u64; 2]| {
+        if row[0] + row[1] == 0 {
+            "n/a".to_string()
+        } else {
+            format!("{}/{}", row[0], row[0] + row[1])
+        }
+    };
     let sentence = format!(
         "The paper reads {} case(s): the computed check agrees on {agree}, differs on {differ}{} (each difference is explained in its row). Across all {} networks with a known class and evidence, {what}: {} of militant networks vs {} of the others{}. The bundled data record only the events, partners and founding dates the papers mention, so absence of evidence is not evidence of absence, and the networks are not a sample: the test is descriptive, the paper's verdict rests on its cases.",
         read.len(),
@@ -348,9 +449,24 @@ fn finish(id: &str, statement: &str, rule: &str, verdict: &str, rows: Vec<Hypoth
         n,
         share(t[0]),
         share(t[1]),
-        match p { Some(p) => format!(" (Fisher's exact test p = {p:.3})"), None => " (too few cases for a test)".into() },
+        match p {
+            Some(p) => format!(" (Fisher's exact test p = {p:.3})"),
+            None => " (too few cases for a test)".into(),
+        },
     );
-    HypothesisCheck { id: id.into(), statement: statement.into(), computed_rule: rule.into(), paper_verdict: verdict.into(), rows, excluded, cases_agree: agree, cases_differ: differ, table: t, fisher_p: p, sentence }
+    HypothesisCheck {
+        id: id.into(),
+        statement: statement.into(),
+        computed_rule: rule.into(),
+        paper_verdict: verdict.into(),
+        rows,
+        excluded,
+        cases_agree: agree,
+        cases_differ: differ,
+        table: t,
+        fisher_p: p,
+        sentence,
+    }
 }
 
 #[cfg(test)]

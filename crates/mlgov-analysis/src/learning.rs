@@ -6,7 +6,7 @@
 //! is observed (a statement of the knowledge base, with its source), computed from survey answers
 //! (flagged synthetic when the survey is), or unknown.
 
-use crate::profile::{locality_attrs, LocalityAttrs};
+use crate::profile::{LocalityAttrs, locality_attrs};
 use mlgov_domain::{Id, IdKind, KnowledgeBase, OrganisationKind, Property, RelationKind};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -61,9 +61,18 @@ pub struct GroupFinding {
 /// Topics of findings that bear on policy learning (the others — network types, study design,
 /// drivers of networking — do not describe a locality's situation).
 const LEARNING_TOPICS: [FindingTopic; 12] = [
-    FindingTopic::Isolation, FindingTopic::HorizontalTies, FindingTopic::VerticalTies, FindingTopic::InternalTies,
-    FindingTopic::EuLinks, FindingTopic::NgoBridges, FindingTopic::InformationSources, FindingTopic::CivilSociety,
-    FindingTopic::EnablingOfficer, FindingTopic::EnablingPublicOpinion, FindingTopic::EnablingResponsibility, FindingTopic::Pandemic,
+    FindingTopic::Isolation,
+    FindingTopic::HorizontalTies,
+    FindingTopic::VerticalTies,
+    FindingTopic::InternalTies,
+    FindingTopic::EuLinks,
+    FindingTopic::NgoBridges,
+    FindingTopic::InformationSources,
+    FindingTopic::CivilSociety,
+    FindingTopic::EnablingOfficer,
+    FindingTopic::EnablingPublicOpinion,
+    FindingTopic::EnablingResponsibility,
+    FindingTopic::Pandemic,
 ];
 
 const SMALL_AND_MEDIUM: [&str; 3] = ["rural_area", "small_town", "medium_town"];
@@ -81,7 +90,9 @@ pub fn group_findings(kb: &KnowledgeBase, id: &Id) -> Vec<GroupFinding> {
     let mut size_of: BTreeMap<&Id, bool> = BTreeMap::new();
     let mut large_sources: BTreeSet<&Id> = BTreeSet::new();
     for f in kb.facts.iter().filter(|f| f.subject.kind() == IdKind::Locality) {
-        let large = *size_of.entry(&f.subject).or_insert_with(|| crate::profile::sourced_size_class(kb, &f.subject).value == "large_city");
+        let large = *size_of.entry(&f.subject).or_insert_with(|| {
+            crate::profile::sourced_size_class(kb, &f.subject).value == "large_city"
+        });
         if large {
             large_sources.insert(&f.citation.source);
         }
@@ -89,19 +100,28 @@ pub fn group_findings(kb: &KnowledgeBase, id: &Id) -> Vec<GroupFinding> {
     let studies_large = |src: &Id| large_sources.contains(src);
     let mut out = Vec::new();
     for f in kb.facts.iter().filter(|f| f.property == Property::Finding) {
-        let Some(Ok((topic, scope))) = f.qualifier.as_deref().map(parse_finding_qualifier) else { continue };
+        let Some(Ok((topic, scope))) = f.qualifier.as_deref().map(parse_finding_qualifier) else {
+            continue;
+        };
         if !LEARNING_TOPICS.contains(&topic) {
             continue;
         }
         // The population the study is about: its findings on a class (orientation, country, …)
         // hold among its localities, not for a large city of that class.
-        let in_population = SMALL_AND_MEDIUM.contains(&size.value.as_str()) && !studies_large(&f.subject) && !studies_large(&f.citation.source);
+        let in_population = SMALL_AND_MEDIUM.contains(&size.value.as_str())
+            && !studies_large(&f.subject)
+            && !studies_large(&f.citation.source);
         if !in_population && !matches!(scope, FindingScope::Size(_)) {
             continue;
         }
         let because = match &scope {
-            FindingScope::All => Some(format!("the study is about small and medium-sized towns and rural areas; this is a {} ({})", size.value.replace('_', " "), size.status)),
-            FindingScope::Size(v) => (&size.value == v).then(|| format!("size class {} ({})", v.replace('_', " "), size.status)),
+            FindingScope::All => Some(format!(
+                "the study is about small and medium-sized towns and rural areas; this is a {} ({})",
+                size.value.replace('_', " "),
+                size.status
+            )),
+            FindingScope::Size(v) => (&size.value == v)
+                .then(|| format!("size class {} ({})", v.replace('_', " "), size.status)),
             FindingScope::Type(v) => {
                 let a = attr(Property::Typology);
                 (&a.value == v).then(|| format!("typology {} ({})", v.replace('_', " "), a.status))
@@ -113,7 +133,20 @@ pub fn group_findings(kb: &KnowledgeBase, id: &Id) -> Vec<GroupFinding> {
             FindingScope::Country(c) => (&country == c).then(|| format!("country {c}")),
         };
         if let Some(applies_because) = because {
-            out.push(GroupFinding { topic: topic.to_string(), scope: f.qualifier.clone().unwrap_or_default().split_once('@').map(|x| x.1.to_string()).unwrap_or_else(|| "all".into()), finding: f.value.clone(), applies_because, source: cite(kb, &f.citation), id: f.id.to_string() });
+            out.push(GroupFinding {
+                topic: topic.to_string(),
+                scope: f
+                    .qualifier
+                    .clone()
+                    .unwrap_or_default()
+                    .split_once('@')
+                    .map(|x| x.1.to_string())
+                    .unwrap_or_else(|| "all".into()),
+                finding: f.value.clone(),
+                applies_because,
+                source: cite(kb, &f.citation),
+                id: f.id.to_string(),
+            });
         }
     }
     out
@@ -169,7 +202,7 @@ pub struct LearningProfile {
 }
 
 use crate::profile::cite;
-use mlgov_domain::property::{parse_finding_qualifier, FindingScope, FindingTopic};
+use mlgov_domain::property::{FindingScope, FindingTopic, parse_finding_qualifier};
 
 fn org_kind(kb: &KnowledgeBase, id: &Id) -> Option<OrganisationKind> {
     kb.organisation(id).map(|o| o.kind)
@@ -182,7 +215,13 @@ fn is_cso(k: OrganisationKind) -> bool {
 
 fn is_higher(k: OrganisationKind) -> bool {
     use OrganisationKind as K;
-    matches!(k, K::RegionalGovernment | K::NationalGovernment | K::EuInstitution | K::InternationalOrganisation)
+    matches!(
+        k,
+        K::RegionalGovernment
+            | K::NationalGovernment
+            | K::EuInstitution
+            | K::InternationalOrganisation
+    )
 }
 
 /// Survey answers a profile may use: the dataset, its instrument and its name.
@@ -196,15 +235,35 @@ pub struct SurveyInput<'a> {
 }
 
 /// Builds the learning profile of `id` as of `year`.
-pub fn profile(kb: &KnowledgeBase, id: &Id, year: i32, survey: Option<&SurveyInput>) -> LearningProfile {
+pub fn profile(
+    kb: &KnowledgeBase,
+    id: &Id,
+    year: i32,
+    survey: Option<&SurveyInput>,
+) -> LearningProfile {
     let me = kb.locality(id).map(|l| crate::profile::attrs_of(kb, l)).unwrap_or_default();
     let related = crate::trajectory::related_localities(kb, id);
     let mut networks = Vec::new();
     let mut international = Vec::new();
     let mut my_networks = BTreeSet::new();
-    for m in crate::lookup::memberships_of_any(kb, &related).into_iter().filter(|m| m.when.end_year().is_none_or(|e| e >= year) && m.when.start_year().is_none_or(|s| s <= year) && !(m.exit_reason.is_some() && m.when.to.is_none())) {
-        let scale: Vec<String> = kb.facts_of(&m.network, Property::Scale).iter().map(|f| f.value.clone()).collect();
-        let item = Item { id: m.network.to_string(), name: kb.display_name(&m.network), detail: format!("{} since {}; scale {}", m.role, m.when.start_year().map(|y| y.to_string()).unwrap_or_else(|| "?".into()), if scale.is_empty() { "unknown".into() } else { scale.join("/") }), source: cite(kb, &m.citation) };
+    for m in crate::lookup::memberships_of_any(kb, &related).into_iter().filter(|m| {
+        m.when.end_year().is_none_or(|e| e >= year)
+            && m.when.start_year().is_none_or(|s| s <= year)
+            && !(m.exit_reason.is_some() && m.when.to.is_none())
+    }) {
+        let scale: Vec<String> =
+            kb.facts_of(&m.network, Property::Scale).iter().map(|f| f.value.clone()).collect();
+        let item = Item {
+            id: m.network.to_string(),
+            name: kb.display_name(&m.network),
+            detail: format!(
+                "{} since {}; scale {}",
+                m.role,
+                m.when.start_year().map(|y| y.to_string()).unwrap_or_else(|| "?".into()),
+                if scale.is_empty() { "unknown".into() } else { scale.join("/") }
+            ),
+            source: cite(kb, &m.citation),
+        };
         if scale.iter().any(|s| s == "continental" || s == "global") {
             international.push(item.clone());
         }
@@ -212,18 +271,25 @@ pub fn profile(kb: &KnowledgeBase, id: &Id, year: i32, survey: Option<&SurveyInp
             networks.push(item);
         }
     }
-    let only_domestic_networks = !networks.is_empty() && networks.iter().all(|n| {
-        let id = Id::parse(&n.id).unwrap();
-        let s: Vec<String> = kb.facts_of(&id, Property::Scale).iter().map(|f| f.value.clone()).collect();
-        !s.is_empty() && s.iter().all(|v| v == "subnational" || v == "national" || v == "local")
-    });
+    let only_domestic_networks = !networks.is_empty()
+        && networks.iter().all(|n| {
+            let id = Id::parse(&n.id).unwrap();
+            let s: Vec<String> =
+                kb.facts_of(&id, Property::Scale).iter().map(|f| f.value.clone()).collect();
+            !s.is_empty() && s.iter().all(|v| v == "subnational" || v == "national" || v == "local")
+        });
     let mut vertical = Vec::new();
     let mut horizontal = Vec::new();
     let mut tied_orgs = BTreeSet::new();
     for r in crate::lookup::relations_naming_any(kb, &related) {
         let other = if related.contains(&r.subject) { &r.object } else { &r.subject };
         let Some(k) = org_kind(kb, other) else { continue };
-        let item = Item { id: other.to_string(), name: kb.display_name(other), detail: format!("{} ({k})", r.kind), source: cite(kb, &r.citation) };
+        let item = Item {
+            id: other.to_string(),
+            name: kb.display_name(other),
+            detail: format!("{} ({k})", r.kind),
+            source: cite(kb, &r.citation),
+        };
         if is_higher(k) {
             vertical.push(item);
         } else if is_cso(k) {
@@ -237,7 +303,9 @@ pub fn profile(kb: &KnowledgeBase, id: &Id, year: i32, survey: Option<&SurveyInp
         let mut reach = BTreeSet::new();
         for r in kb.relations_naming(o).into_iter().filter(|r| r.kind != RelationKind::Opposes) {
             let other = if &r.subject == o { &r.object } else { &r.subject };
-            if !related.contains(other) && matches!(other.kind(), IdKind::Locality | IdKind::Network) {
+            if !related.contains(other)
+                && matches!(other.kind(), IdKind::Locality | IdKind::Network)
+            {
                 reach.insert(kb.display_name(other));
             }
         }
@@ -245,54 +313,119 @@ pub fn profile(kb: &KnowledgeBase, id: &Id, year: i32, survey: Option<&SurveyInp
             reach.insert(kb.display_name(&m.network));
         }
         if !reach.is_empty() {
-            ngo_bridges.push(Item { id: o.to_string(), name: kb.display_name(o), detail: format!("also reaches {}", reach.into_iter().collect::<Vec<_>>().join(", ")), source: String::new() });
+            ngo_bridges.push(Item {
+                id: o.to_string(),
+                name: kb.display_name(o),
+                detail: format!(
+                    "also reaches {}",
+                    reach.into_iter().collect::<Vec<_>>().join(", ")
+                ),
+                source: String::new(),
+            });
         }
     }
     let mut peer_set: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let in_my_networks = crate::lookup::gather(kb, &kb.memberships, &my_networks, |n| kb.memberships_in(n), |m| my_networks.contains(&m.network));
-    for m in in_my_networks.into_iter().filter(|m| m.member.kind() == IdKind::Locality && !related.contains(&m.member) && m.when.end_year().is_none_or(|e| e >= year)) {
+    let in_my_networks = crate::lookup::gather(
+        kb,
+        &kb.memberships,
+        &my_networks,
+        |n| kb.memberships_in(n),
+        |m| my_networks.contains(&m.network),
+    );
+    for m in in_my_networks.into_iter().filter(|m| {
+        m.member.kind() == IdKind::Locality
+            && !related.contains(&m.member)
+            && m.when.end_year().is_none_or(|e| e >= year)
+    }) {
         peer_set.entry(m.member.to_string()).or_default().insert(kb.display_name(&m.network));
     }
-    let peer_localities = peer_set.into_iter().map(|(pid, nets)| {
-        let p = Id::parse(&pid).unwrap();
-        Item { name: kb.display_name(&p), id: pid, detail: format!("shares {}", nets.into_iter().collect::<Vec<_>>().join(", ")), source: String::new() }
-    }).collect();
+    let peer_localities = peer_set
+        .into_iter()
+        .map(|(pid, nets)| {
+            let p = Id::parse(&pid).unwrap();
+            Item {
+                name: kb.display_name(&p),
+                id: pid,
+                detail: format!("shares {}", nets.into_iter().collect::<Vec<_>>().join(", ")),
+                source: String::new(),
+            }
+        })
+        .collect();
 
     // Enabling factors.
     let mut enabling = Vec::new();
     let officer = kb.facts_of(id, Property::IntegrationOfficer);
     enabling.push(match officer.first() {
-        Some(f) => Factor { name: "official with an integration mandate".into(), value: if f.value == "true" { "yes".into() } else { "no".into() }, basis: "observed".into(), source: cite(kb, &f.citation), group_evidence: vec![] },
-        None => Factor { name: "official with an integration mandate".into(), value: "unknown".into(), basis: "unknown".into(), source: "no statement about this locality in the knowledge base".into(), group_evidence: vec![] },
+        Some(f) => Factor {
+            name: "official with an integration mandate".into(),
+            value: if f.value == "true" { "yes".into() } else { "no".into() },
+            basis: "observed".into(),
+            source: cite(kb, &f.citation),
+            group_evidence: vec![],
+        },
+        None => Factor {
+            name: "official with an integration mandate".into(),
+            value: "unknown".into(),
+            basis: "unknown".into(),
+            source: "no statement about this locality in the knowledge base".into(),
+            group_evidence: vec![],
+        },
     });
     let attitudes = kb.facts_of(id, Property::PerceivedPublicAttitudes);
     if let Some(f) = attitudes.first() {
-        enabling.push(Factor { name: "perceived public attitudes (1–5)".into(), value: f.value.clone(), basis: "observed".into(), source: cite(kb, &f.citation), group_evidence: vec![] });
+        enabling.push(Factor {
+            name: "perceived public attitudes (1–5)".into(),
+            value: f.value.clone(),
+            basis: "observed".into(),
+            source: cite(kb, &f.citation),
+            group_evidence: vec![],
+        });
     }
     let mut survey_out = None;
     if let Some(s) = survey {
         let ds = s.dataset;
         let ins = s.instrument;
         let basis = if ds.synthetic { "survey (synthetic)" } else { "survey" };
-        let rs: Vec<usize> = (0..ds.respondents.len()).filter(|&r| ds.respondents[r].locality == id.as_str()).collect();
+        let rs: Vec<usize> = (0..ds.respondents.len())
+            .filter(|&r| ds.respondents[r].locality == id.as_str())
+            .collect();
         let p = ds.n_periods().saturating_sub(1);
         let mut by_class = BTreeMap::new();
         for class in ins.classes() {
             let actors = ins.actors_of(class);
-            let vals: Vec<f64> = rs.iter().flat_map(|&r| actors.iter().filter_map(move |&a| ds.freq(r, p, a))).map(|v| v as f64).collect();
+            let vals: Vec<f64> = rs
+                .iter()
+                .flat_map(|&r| actors.iter().filter_map(move |&a| ds.freq(r, p, a)))
+                .map(|v| v as f64)
+                .collect();
             if !vals.is_empty() {
-                by_class.insert(format!("{class:?}").to_lowercase(), (vals.iter().sum::<f64>() / vals.len() as f64, vals.len()));
+                by_class.insert(
+                    format!("{class:?}").to_lowercase(),
+                    (vals.iter().sum::<f64>() / vals.len() as f64, vals.len()),
+                );
             }
         }
         for (i, item) in ins.perceptions.iter().enumerate() {
-            let answers: Vec<&mlgov_survey::PerceptionAnswer> = rs.iter().filter_map(|&r| ds.perception(r, i)).collect();
+            let answers: Vec<&mlgov_survey::PerceptionAnswer> =
+                rs.iter().filter_map(|&r| ds.perception(r, i)).collect();
             if answers.is_empty() {
                 continue;
             }
             let value = match item.id.as_str() {
                 "public_attitudes" => {
-                    let v: Vec<f64> = answers.iter().filter_map(|a| if let mlgov_survey::PerceptionAnswer::Scale(x) = a { Some(*x as f64) } else { None }).collect();
-                    if v.is_empty() { continue }
+                    let v: Vec<f64> = answers
+                        .iter()
+                        .filter_map(|a| {
+                            if let mlgov_survey::PerceptionAnswer::Scale(x) = a {
+                                Some(*x as f64)
+                            } else {
+                                None
+                            }
+                        })
+                        .collect();
+                    if v.is_empty() {
+                        continue;
+                    }
                     format!("{:.2} (n={})", v.iter().sum::<f64>() / v.len() as f64, v.len())
                 }
                 "responsibility" => {
@@ -308,15 +441,37 @@ pub fn profile(kb: &KnowledgeBase, id: &Id, year: i32, survey: Option<&SurveyInp
                 }
                 _ => continue,
             };
-            enabling.push(Factor { name: item.label.clone(), value, basis: basis.into(), source: format!("survey '{}', item {}", s.name, item.id), group_evidence: vec![] });
+            enabling.push(Factor {
+                name: item.label.clone(),
+                value,
+                basis: basis.into(),
+                source: format!("survey '{}', item {}", s.name, item.id),
+                group_evidence: vec![],
+            });
         }
-        survey_out = Some(SurveyAggregates { survey: s.name.to_string(), synthetic: ds.synthetic, respondents: rs.len(), period: ins.periods.get(p).map(|x| x.label.clone()).unwrap_or_default(), mean_frequency_by_class: by_class });
+        survey_out = Some(SurveyAggregates {
+            survey: s.name.to_string(),
+            synthetic: ds.synthetic,
+            respondents: rs.len(),
+            period: ins.periods.get(p).map(|x| x.label.clone()).unwrap_or_default(),
+            mean_frequency_by_class: by_class,
+        });
     } else {
-        for n in ["perceived local responsibility", "perceived public attitudes (1–5)", "specialist information sources"] {
+        for n in [
+            "perceived local responsibility",
+            "perceived public attitudes (1–5)",
+            "specialist information sources",
+        ] {
             if enabling.iter().any(|f| f.name == n) {
                 continue;
             }
-            enabling.push(Factor { name: n.into(), value: "unknown".into(), basis: "unknown".into(), source: "needs survey answers (mlgov survey import, or --survey)".into(), group_evidence: vec![] });
+            enabling.push(Factor {
+                name: n.into(),
+                value: "unknown".into(),
+                basis: "unknown".into(),
+                source: "needs survey answers (mlgov survey import, or --survey)".into(),
+                group_evidence: vec![],
+            });
         }
     }
     // What the studies found for localities like it, attached to the factors they bear on.
@@ -332,16 +487,20 @@ pub fn profile(kb: &KnowledgeBase, id: &Id, year: i32, survey: Option<&SurveyInp
             n if n.contains("information") => &["information_sources"],
             _ => &[],
         };
-        f.group_evidence = findings.iter().filter(|g| topics.contains(&g.topic.as_str())).map(|g| g.id.clone()).collect();
+        f.group_evidence = findings
+            .iter()
+            .filter(|g| topics.contains(&g.topic.as_str()))
+            .map(|g| g.id.clone())
+            .collect();
     }
     let mut notes = vec![
         "Ties and factors marked 'observed' are statements of the knowledge base with their sources; the papers record ties they mention, so a missing tie is not evidence of its absence.".to_string(),
         "The papers contain no adoption data: diffusion results are simulations under stated assumptions (mlgov diffusion).".to_string(),
     ];
-    if let Some(s) = &survey_out {
-        if s.synthetic {
-            notes.push(format!("Survey '{}' is SYNTHETIC (generated by mlgov survey synth): its figures illustrate the method and are not Whole-COMM's data.", s.survey));
-        }
+    if let Some(s) = &survey_out
+        && s.synthetic
+    {
+        notes.push(format!("Survey '{}' is SYNTHETIC (generated by mlgov survey synth): its figures illustrate the method and are not Whole-COMM's data.", s.survey));
     }
     LearningProfile {
         id: id.to_string(),
@@ -419,22 +578,32 @@ pub struct Peers {
 
 /// Weights of the similarity score: size class 2, typology 2, political orientation 1, country
 /// policy configuration 1, same country 1.
-pub fn similarity(kb: &KnowledgeBase, a: &LocalityAttrs, b: &LocalityAttrs, config: &BTreeMap<String, String>) -> (u32, Vec<String>) {
+pub fn similarity(
+    kb: &KnowledgeBase,
+    a: &LocalityAttrs,
+    b: &LocalityAttrs,
+    config: &BTreeMap<String, String>,
+) -> (u32, Vec<String>) {
     let _ = kb;
     let mut s = 0;
     let mut m = Vec::new();
     let mut check = |name: &str, w: u32, x: &Option<String>, y: &Option<String>| {
-        if let (Some(x), Some(y)) = (x, y) {
-            if x == y {
-                s += w;
-                m.push(format!("{name}: {x}"));
-            }
+        if let (Some(x), Some(y)) = (x, y)
+            && x == y
+        {
+            s += w;
+            m.push(format!("{name}: {x}"));
         }
     };
     check("size", 2, &a.size_class, &b.size_class);
     check("typology", 2, &a.typology, &b.typology);
     check("orientation", 1, &a.orientation, &b.orientation);
-    check("policy configuration", 1, &config.get(&a.country).cloned(), &config.get(&b.country).cloned());
+    check(
+        "policy configuration",
+        1,
+        &config.get(&a.country).cloned(),
+        &config.get(&b.country).cloned(),
+    );
     if a.country == b.country && !a.country.is_empty() {
         s += 1;
         m.push(format!("country: {}", a.country));
@@ -446,25 +615,55 @@ pub fn similarity(kb: &KnowledgeBase, a: &LocalityAttrs, b: &LocalityAttrs, conf
 pub fn peers(kb: &KnowledgeBase, id: &Id, limit: usize) -> Peers {
     let attrs = locality_attrs(kb);
     let me = attrs.get(id.as_str()).cloned().unwrap_or_default();
-    let config: BTreeMap<String, String> = kb.facts.iter().filter(|f| f.property == Property::PolicyConfiguration).map(|f| (f.subject.body().to_string(), f.value.clone())).collect();
-    let mut ps: Vec<PeerSuggestion> = attrs.values().filter(|a| a.id != me.id).filter_map(|a| {
-        let (score, matched) = similarity(kb, &me, a, &config);
-        if score == 0 {
-            return None;
-        }
-        let lid = Id::parse(&a.id).ok()?;
-        let practices = kb.adoptions_naming(&lid).into_iter().filter(|ad| ad.locality == lid).map(|ad| kb.display_name(&ad.practice)).collect();
-        Some(PeerSuggestion { id: a.id.clone(), name: a.label.clone(), score, matched, practices })
-    }).collect();
-    ps.sort_by(|a, b| b.score.cmp(&a.score).then(b.practices.len().cmp(&a.practices.len())).then(a.id.cmp(&b.id)));
-    let comparable: BTreeMap<String, u32> = ps.iter().filter(|p| p.score >= 3).map(|p| (p.id.clone(), p.score)).collect();
+    let config: BTreeMap<String, String> = kb
+        .facts
+        .iter()
+        .filter(|f| f.property == Property::PolicyConfiguration)
+        .map(|f| (f.subject.body().to_string(), f.value.clone()))
+        .collect();
+    let mut ps: Vec<PeerSuggestion> = attrs
+        .values()
+        .filter(|a| a.id != me.id)
+        .filter_map(|a| {
+            let (score, matched) = similarity(kb, &me, a, &config);
+            if score == 0 {
+                return None;
+            }
+            let lid = Id::parse(&a.id).ok()?;
+            let practices = kb
+                .adoptions_naming(&lid)
+                .into_iter()
+                .filter(|ad| ad.locality == lid)
+                .map(|ad| kb.display_name(&ad.practice))
+                .collect();
+            Some(PeerSuggestion {
+                id: a.id.clone(),
+                name: a.label.clone(),
+                score,
+                matched,
+                practices,
+            })
+        })
+        .collect();
+    ps.sort_by(|a, b| {
+        b.score.cmp(&a.score).then(b.practices.len().cmp(&a.practices.len())).then(a.id.cmp(&b.id))
+    });
+    let comparable: BTreeMap<String, u32> =
+        ps.iter().filter(|p| p.score >= 3).map(|p| (p.id.clone(), p.score)).collect();
     let related = crate::trajectory::related_localities(kb, id);
-    let mine: BTreeSet<&Id> = crate::lookup::memberships_of_any(kb, &related).into_iter().map(|m| &m.network).collect();
+    let mine: BTreeSet<&Id> =
+        crate::lookup::memberships_of_any(kb, &related).into_iter().map(|m| &m.network).collect();
     let mut nets: BTreeMap<&Id, (BTreeSet<String>, u32)> = BTreeMap::new();
     // The memberships of the comparable localities, in table order (a comparable id is a
     // locality's, so it parses).
     let comparable_ids: Vec<Id> = comparable.keys().filter_map(|c| Id::parse(c).ok()).collect();
-    let of_comparable = crate::lookup::gather(kb, &kb.memberships, &comparable_ids, |c| kb.memberships_of(c), |m| comparable.contains_key(m.member.as_str()));
+    let of_comparable = crate::lookup::gather(
+        kb,
+        &kb.memberships,
+        &comparable_ids,
+        |c| kb.memberships_of(c),
+        |m| comparable.contains_key(m.member.as_str()),
+    );
     for m in of_comparable.into_iter().filter(|m| !mine.contains(&m.network)) {
         if let Some(sc) = comparable.get(m.member.as_str()) {
             let e = nets.entry(&m.network).or_default();
@@ -473,23 +672,55 @@ pub fn peers(kb: &KnowledgeBase, id: &Id, limit: usize) -> Peers {
             }
         }
     }
-    let mut networks: Vec<NetworkSuggestion> = nets.into_iter().map(|(n, (members, score))| NetworkSuggestion { id: n.to_string(), name: kb.display_name(n), comparable_members: members.into_iter().collect(), score }).collect();
+    let mut networks: Vec<NetworkSuggestion> = nets
+        .into_iter()
+        .map(|(n, (members, score))| NetworkSuggestion {
+            id: n.to_string(),
+            name: kb.display_name(n),
+            comparable_members: members.into_iter().collect(),
+            score,
+        })
+        .collect();
     networks.sort_by(|a, b| b.score.cmp(&a.score).then(a.id.cmp(&b.id)));
     let mut ngo: BTreeMap<&Id, BTreeSet<String>> = BTreeMap::new();
     // Only relations naming a comparable locality or one of its networks can reach one.
-    let reached = crate::lookup::gather(kb, &kb.relations, comparable_ids.iter().chain(mine.iter().copied()), |i| kb.relations_naming(i), |_| true);
+    let reached = crate::lookup::gather(
+        kb,
+        &kb.relations,
+        comparable_ids.iter().chain(mine.iter().copied()),
+        |i| kb.relations_naming(i),
+        |_| true,
+    );
     for r in reached {
         for (o, other) in [(&r.subject, &r.object), (&r.object, &r.subject)] {
-            if org_kind(kb, o).is_some_and(is_cso) && (comparable.contains_key(other.as_str()) || mine.contains(other)) {
+            if org_kind(kb, o).is_some_and(is_cso)
+                && (comparable.contains_key(other.as_str()) || mine.contains(other))
+            {
                 ngo.entry(o).or_default().insert(kb.display_name(other));
             }
         }
     }
-    let mut ngos: Vec<NgoSuggestion> = ngo.into_iter().map(|(o, r)| NgoSuggestion { id: o.to_string(), name: kb.display_name(o), reaches: r.into_iter().collect() }).collect();
+    let mut ngos: Vec<NgoSuggestion> = ngo
+        .into_iter()
+        .map(|(o, r)| NgoSuggestion {
+            id: o.to_string(),
+            name: kb.display_name(o),
+            reaches: r.into_iter().collect(),
+        })
+        .collect();
     ngos.sort_by(|a, b| b.reaches.len().cmp(&a.reaches.len()).then(a.id.cmp(&b.id)));
     ps.truncate(limit);
     networks.truncate(limit);
     ngos.truncate(limit);
-    let weights = [("size", 2), ("typology", 2), ("orientation", 1), ("policy configuration", 1), ("country", 1)].into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let weights = [
+        ("size", 2),
+        ("typology", 2),
+        ("orientation", 1),
+        ("policy configuration", 1),
+        ("country", 1),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
     Peers { id: id.to_string(), name: kb.display_name(id), peers: ps, networks, ngos, weights }
 }

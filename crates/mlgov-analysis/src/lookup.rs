@@ -31,29 +31,52 @@ pub(crate) fn in_table_order<T>(v: &mut Vec<&T>) {
 
 /// The memberships whose member is one of `members`, in table order.
 pub(crate) fn memberships_of_any<'a>(kb: &'a KnowledgeBase, members: &[Id]) -> Vec<&'a Membership> {
-    gather(kb, &kb.memberships, members, |id| kb.memberships_of(id), |m| members.contains(&m.member))
+    gather(
+        kb,
+        &kb.memberships,
+        members,
+        |id| kb.memberships_of(id),
+        |m| members.contains(&m.member),
+    )
 }
 
 /// The relations whose subject or object is one of `ids`, in table order.
 pub(crate) fn relations_naming_any<'a>(kb: &'a KnowledgeBase, ids: &[Id]) -> Vec<&'a Relation> {
-    gather(kb, &kb.relations, ids, |id| kb.relations_naming(id), |r| ids.contains(&r.subject) || ids.contains(&r.object))
+    gather(
+        kb,
+        &kb.relations,
+        ids,
+        |id| kb.relations_naming(id),
+        |r| ids.contains(&r.subject) || ids.contains(&r.object),
+    )
 }
 
 /// The events naming one of `ids` among their places or actors, in table order.
 pub(crate) fn events_naming_any<'a>(kb: &'a KnowledgeBase, ids: &[Id]) -> Vec<&'a Event> {
-    gather(kb, &kb.events, ids, |id| kb.events_naming(id), |e| e.places.iter().chain(&e.actors).any(|x| ids.contains(x)))
+    gather(
+        kb,
+        &kb.events,
+        ids,
+        |id| kb.events_naming(id),
+        |e| e.places.iter().chain(&e.actors).any(|x| ids.contains(x)),
+    )
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::{assemblage, diffusion, graph, hypotheses, learning, places, spanners, tables, trajectory, typology};
+    use crate::{
+        assemblage, diffusion, graph, hypotheses, learning, places, spanners, tables, trajectory,
+        typology,
+    };
     use mlgov_domain::KnowledgeBase;
     use std::fmt::Write;
     use std::path::Path;
 
     fn kb() -> KnowledgeBase {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/kb");
-        mlgov_interchange::read_path(&dir).unwrap_or_else(|e| panic!("bundled data: {:?}", e.diagnostics())).kb
+        mlgov_interchange::read_path(&dir)
+            .unwrap_or_else(|e| panic!("bundled data: {:?}", e.diagnostics()))
+            .kb
     }
 
     /// Every analysis of every locality and network, and the whole-base ones, as text.
@@ -63,8 +86,16 @@ mod tests {
         let filters = [
             trajectory::MembershipFilter::default(),
             trajectory::MembershipFilter { all_networks: true, ..Default::default() },
-            trajectory::MembershipFilter { all_networks: true, include_phase_dated: true, ..Default::default() },
-            trajectory::MembershipFilter { source: Some("src:caponio-clement-2020".into()), locator: Some("Table 3".into()), ..Default::default() },
+            trajectory::MembershipFilter {
+                all_networks: true,
+                include_phase_dated: true,
+                ..Default::default()
+            },
+            trajectory::MembershipFilter {
+                source: Some("src:caponio-clement-2020".into()),
+                locator: Some("Table 3".into()),
+                ..Default::default()
+            },
         ];
         for l in &kb.localities {
             let id = &l.id;
@@ -75,8 +106,26 @@ mod tests {
                 writeln!(s, "yearly {}", j(&trajectory::yearly(kb, id, 2020, f))).unwrap();
                 writeln!(s, "phases {}", j(&trajectory::compare_phases(kb, id, 2020, f))).unwrap();
             }
-            writeln!(s, "gantt {}", crate::gantt::from_timelines(&[trajectory::timeline(kb, id)], crate::gantt::GanttLayout::ByNetwork { until: 2020 }).render()).unwrap();
-            writeln!(s, "gantt {}", crate::gantt::from_timelines(&[trajectory::timeline(kb, id)], crate::gantt::GanttLayout::ByStatement).render()).unwrap();
+            writeln!(
+                s,
+                "gantt {}",
+                crate::gantt::from_timelines(
+                    &[trajectory::timeline(kb, id)],
+                    crate::gantt::GanttLayout::ByNetwork { until: 2020 }
+                )
+                .render()
+            )
+            .unwrap();
+            writeln!(
+                s,
+                "gantt {}",
+                crate::gantt::from_timelines(
+                    &[trajectory::timeline(kb, id)],
+                    crate::gantt::GanttLayout::ByStatement
+                )
+                .render()
+            )
+            .unwrap();
             for year in [2005, 2020] {
                 writeln!(s, "learning {}", j(&learning::profile(kb, id, year, None))).unwrap();
             }
@@ -84,10 +133,14 @@ mod tests {
             writeln!(s, "peers {}", j(&learning::peers(kb, id, 1000))).unwrap();
             for opts in [
                 tables::CompareOptions::default(),
-                tables::CompareOptions { only: Some(("src:caponio-clement-2020".into(), "Table 3".into())), roles: false },
+                tables::CompareOptions {
+                    only: Some(("src:caponio-clement-2020".into(), "Table 3".into())),
+                    roles: false,
+                },
                 tables::CompareOptions { only: None, roles: true },
             ] {
-                writeln!(s, "compare {}", j(&tables::compare(kb, std::slice::from_ref(id), &opts))).unwrap();
+                writeln!(s, "compare {}", j(&tables::compare(kb, std::slice::from_ref(id), &opts)))
+                    .unwrap();
             }
             writeln!(s, "focus {:?}", graph::locality_focus(kb, id)).unwrap();
         }
@@ -97,7 +150,15 @@ mod tests {
             writeln!(s, "typology {}", j(&typology::network_typology(kb, id))).unwrap();
             writeln!(s, "assemblage {}", j(&assemblage::assemblage(kb, id))).unwrap();
             writeln!(s, "migration {}", trajectory::is_migration_related(kb, id)).unwrap();
-            writeln!(s, "located {}", j(&places::located(kb, &places::PlaceFilter { network: Some(id.clone()), ..Default::default() }))).unwrap();
+            writeln!(
+                s,
+                "located {}",
+                j(&places::located(
+                    kb,
+                    &places::PlaceFilter { network: Some(id.clone()), ..Default::default() }
+                ))
+            )
+            .unwrap();
         }
         for o in &kb.organisations {
             writeln!(s, "department {} {:?}", o.id, graph::department_locality(kb, o)).unwrap();
@@ -116,18 +177,38 @@ mod tests {
         writeln!(s, "counts {}", j(&tables::network_counts(kb))).unwrap();
         writeln!(s, "named {}", j(&tables::named_phases(kb))).unwrap();
         writeln!(s, "config {}", j(&tables::country_configuration(kb))).unwrap();
-        for filter in [places::PlaceFilter::default(), places::PlaceFilter { year: Some(2015), ..Default::default() }] {
+        for filter in [
+            places::PlaceFilter::default(),
+            places::PlaceFilter { year: Some(2015), ..Default::default() },
+        ] {
             writeln!(s, "located {}", j(&places::located(kb, &filter))).unwrap();
         }
         for opposition in [false, true] {
-            let g = graph::governance_graph(kb, &graph::GraphOptions { include_opposition: opposition });
+            let g = graph::governance_graph(
+                kb,
+                &graph::GraphOptions { include_opposition: opposition },
+            );
             writeln!(s, "graph {} {}", j(&g.graph), j(&g.skipped)).unwrap();
             writeln!(s, "spanners {}", j(&spanners::compare(kb, &g.graph, 2018))).unwrap();
         }
         for year in [None, Some(2015)] {
-            let d = diffusion::diffusion_graph(kb, &diffusion::DiffusionGraphOptions { year, ..Default::default() }).unwrap();
-            let edges: Vec<_> = (0..d.graph.edge_count() as u32).map(|e| d.graph.edge(mlgov_diffusion::EdgeId(e))).collect();
-            writeln!(s, "diffusion {:?} {:?} {:?} {:?}", d.graph.nodes(), edges, d.labels, d.skipped).unwrap();
+            let d = diffusion::diffusion_graph(
+                kb,
+                &diffusion::DiffusionGraphOptions { year, ..Default::default() },
+            )
+            .unwrap();
+            let edges: Vec<_> = (0..d.graph.edge_count() as u32)
+                .map(|e| d.graph.edge(mlgov_diffusion::EdgeId(e)))
+                .collect();
+            writeln!(
+                s,
+                "diffusion {:?} {:?} {:?} {:?}",
+                d.graph.nodes(),
+                edges,
+                d.labels,
+                d.skipped
+            )
+            .unwrap();
         }
         s
     }
@@ -155,8 +236,11 @@ mod tests {
         assert!(a.len() > 100_000, "{}", a.len());
         if a != b {
             let line = a.lines().zip(b.lines()).position(|(x, y)| x != y).unwrap_or(0);
-            panic!("frozen and scanned differ at line {line}:\n{}\n{}", a.lines().nth(line).unwrap_or(""), b.lines().nth(line).unwrap_or(""));
+            panic!(
+                "frozen and scanned differ at line {line}:\n{}\n{}",
+                a.lines().nth(line).unwrap_or(""),
+                b.lines().nth(line).unwrap_or("")
+            );
         }
     }
 }
-

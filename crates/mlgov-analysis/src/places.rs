@@ -2,13 +2,14 @@
 //! web maps: one home for "where is it and what is it", shared by `mlgov export --format geojson`
 //! and `GET /api/v1/localities.geojson`. Anonymised localities are never placed.
 
-use crate::profile::{sourced_attribute, sourced_size_class, OBSERVED};
+use crate::profile::{OBSERVED, sourced_attribute, sourced_size_class};
 use mlgov_domain::{Id, KnowledgeBase, Property};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// GeoNames' attribution (CC BY 4.0), carried by every export that holds its coordinates.
-pub const GEONAMES_ATTRIBUTION: &str = "Coordinates and populations: GeoNames.org (CC BY 4.0), snapshot 2020-02-02";
+pub const GEONAMES_ATTRIBUTION: &str =
+    "Coordinates and populations: GeoNames.org (CC BY 4.0), snapshot 2020-02-02";
 
 /// Which localities.
 #[derive(Clone, Debug, Default)]
@@ -84,12 +85,18 @@ pub fn located(kb: &KnowledgeBase, filter: &PlaceFilter) -> Vec<LocatedLocality>
             .memberships_of(&l.id)
             .into_iter()
             .filter(|m| filter.year.is_none_or(|y| m.when.contains_year(y)))
-            .map(|m| Spell { network: m.network.to_string(), name: kb.display_name(&m.network), role: m.role.to_string(), from: m.when.start_year(), to: m.when.end_year() })
+            .map(|m| Spell {
+                network: m.network.to_string(),
+                name: kb.display_name(&m.network),
+                role: m.role.to_string(),
+                from: m.when.start_year(),
+                to: m.when.end_year(),
+            })
             .collect();
-        if let Some(n) = &filter.network {
-            if !spells.iter().any(|s| s.network == n.as_str()) {
-                continue;
-            }
+        if let Some(n) = &filter.network
+            && !spells.iter().any(|s| s.network == n.as_str())
+        {
+            continue;
         }
         let size = sourced_size_class(kb, &l.id);
         let outcome = sourced_attribute(kb, &l.id, Property::PolicyOutcome);
@@ -98,7 +105,9 @@ pub fn located(kb: &KnowledgeBase, filter: &PlaceFilter) -> Vec<LocatedLocality>
             name: l.name.clone(),
             kind: l.kind.to_string(),
             country: l.country.clone(),
-            country_name: mlgov_domain::country::country_name(&l.country).unwrap_or(&l.country).to_string(),
+            country_name: mlgov_domain::country::country_name(&l.country)
+                .unwrap_or(&l.country)
+                .to_string(),
             subdivision: p.subdivision.clone(),
             lat,
             lon,
@@ -106,7 +115,8 @@ pub fn located(kb: &KnowledgeBase, filter: &PlaceFilter) -> Vec<LocatedLocality>
             geonames_id: p.geonames_id,
             population: p.population,
             size_class: (size.status != crate::profile::NOT_IN_DATA).then(|| size.value.clone()),
-            size_class_basis: (size.status != crate::profile::NOT_IN_DATA).then(|| format!("{}: {}", size.status, size.source)),
+            size_class_basis: (size.status != crate::profile::NOT_IN_DATA)
+                .then(|| format!("{}: {}", size.status, size.source)),
             policy_outcome: (outcome.status == OBSERVED).then_some(outcome.value),
             memberships: spells,
         });
@@ -120,12 +130,20 @@ pub fn located(kb: &KnowledgeBase, filter: &PlaceFilter) -> Vec<LocatedLocality>
 /// and the attribution as a foreign member and a property. A view that serialises feature by
 /// feature (`serde_json::to_writer`): no document tree is built, which at 20,000 localities with a
 /// million memberships is the difference between writing the 60 MB text and holding ten times it.
-pub fn geojson<'a>(kb: &KnowledgeBase, places: &'a [LocatedLocality], title: &'a str) -> FeatureCollection<'a> {
+pub fn geojson<'a>(
+    kb: &KnowledgeBase,
+    places: &'a [LocatedLocality],
+    title: &'a str,
+) -> FeatureCollection<'a> {
     FeatureCollection {
         kind: "FeatureCollection",
         name: title,
         attribution: GEONAMES_ATTRIBUTION,
-        note: format!("{} located localities of {} in the knowledge base; anonymised localities are never placed", places.len(), kb.localities.len()),
+        note: format!(
+            "{} located localities of {} in the knowledge base; anonymised localities are never placed",
+            places.len(),
+            kb.localities.len()
+        ),
         features: Features(places),
     }
 }
@@ -152,7 +170,20 @@ impl Serialize for Features<'_> {
 
 /// One locality as a GeoJSON Feature.
 fn feature(p: &LocatedLocality) -> Value {
-    let spells = p.memberships.iter().map(|s| format!("{} ({}–{}, {})", s.name, s.from.map(|y| y.to_string()).unwrap_or_else(|| "?".into()), s.to.map(|y| y.to_string()).unwrap_or_default(), s.role)).collect::<Vec<_>>().join("; ");
+    let spells = p
+        .memberships
+        .iter()
+        .map(|s| {
+            format!(
+                "{} ({}–{}, {})",
+                s.name,
+                s.from.map(|y| y.to_string()).unwrap_or_else(|| "?".into()),
+                s.to.map(|y| y.to_string()).unwrap_or_default(),
+                s.role
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
     let mut nets: Vec<&str> = p.memberships.iter().map(|s| s.network.as_str()).collect();
     nets.dedup();
     json!({

@@ -67,14 +67,26 @@ pub fn sourced_attribute(kb: &KnowledgeBase, id: &Id, p: Property) -> Sourced {
     let mut fs = kb.facts_of(id, p);
     fs.sort_by(|a, b| a.id.cmp(&b.id));
     let Some(f) = fs.first() else {
-        return Sourced { value: "unknown".into(), status: NOT_IN_DATA, source: format!("no {} statement about it", p.to_string().replace('_', " ")) };
+        return Sourced {
+            value: "unknown".into(),
+            status: NOT_IN_DATA,
+            source: format!("no {} statement about it", p.to_string().replace('_', " ")),
+        };
     };
-    let others: Vec<&str> = fs.iter().skip(1).map(|g| g.value.as_str()).filter(|v| *v != f.value).collect();
+    let others: Vec<&str> =
+        fs.iter().skip(1).map(|g| g.value.as_str()).filter(|v| *v != f.value).collect();
     let more = fs.len() - 1;
     let mut source = cite(kb, &f.citation);
     if more > 0 {
-        source.push_str(&format!(" (+{more} more statement{}{})", if more == 1 { "" } else { "s" },
-            if others.is_empty() { String::new() } else { format!(", also stating {}", others.join(", ")) }));
+        source.push_str(&format!(
+            " (+{more} more statement{}{})",
+            if more == 1 { "" } else { "s" },
+            if others.is_empty() {
+                String::new()
+            } else {
+                format!(", also stating {}", others.join(", "))
+            }
+        ));
     }
     Sourced { value: f.value.clone(), status: OBSERVED, source }
 }
@@ -94,15 +106,25 @@ pub fn sourced_size_class(kb: &KnowledgeBase, id: &Id) -> Sourced {
     Sourced {
         value: th.classify(pop).to_string(),
         status: ASSUMED,
-        source: format!("no source states it; derived from the population of {}{year} ({}) with mlgov's default thresholds: small town from {}, medium town from {} (Pettrachin 2023), large city from {} (an mlgov assumption)",
-            thousands(pop), cite(kb, &f.citation), thousands(th.small_town_min), thousands(th.medium_town_min), thousands(th.large_city_min)),
+        source: format!(
+            "no source states it; derived from the population of {}{year} ({}) with mlgov's default thresholds: small town from {}, medium town from {} (Pettrachin 2023), large city from {} (an mlgov assumption)",
+            thousands(pop),
+            cite(kb, &f.citation),
+            thousands(th.small_town_min),
+            thousands(th.medium_town_min),
+            thousands(th.large_city_min)
+        ),
     }
 }
 
 /// `172500` → `172,500`.
 pub fn thousands(v: u64) -> String {
     let digits = v.to_string();
-    let head = match digits.len() % 3 { 0 => 3, r => r }.min(digits.len());
+    let head = match digits.len() % 3 {
+        0 => 3,
+        r => r,
+    }
+    .min(digits.len());
     let mut out = digits[..head].to_string();
     for group in digits.as_bytes()[head..].chunks(3) {
         out.push(',');
@@ -110,7 +132,6 @@ pub fn thousands(v: u64) -> String {
     }
     out
 }
-
 
 /// Attributes of every locality, keyed by id.
 pub fn locality_attrs(kb: &KnowledgeBase) -> BTreeMap<String, LocalityAttrs> {
@@ -137,7 +158,15 @@ pub(crate) fn attrs_of(kb: &KnowledgeBase, l: &mlgov_domain::Locality) -> Locali
 mod tests {
     #[test]
     fn thousands_separates_groups_of_three() {
-        for (v, s) in [(0, "0"), (999, "999"), (1_000, "1,000"), (5_000, "5,000"), (100_001, "100,001"), (172_500, "172,500"), (1_234_567, "1,234,567")] {
+        for (v, s) in [
+            (0, "0"),
+            (999, "999"),
+            (1_000, "1,000"),
+            (5_000, "5,000"),
+            (100_001, "100,001"),
+            (172_500, "172,500"),
+            (1_234_567, "1,234,567"),
+        ] {
             assert_eq!(super::thousands(v), s);
         }
     }

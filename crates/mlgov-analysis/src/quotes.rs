@@ -161,7 +161,11 @@ pub fn passage(text: &str, locator: &str) -> Vec<PassageParagraph> {
             let end = map.get(b).copied().unwrap_or(text.len());
             // The end of the last character quoted, in the original text.
             let last = map[b - 1];
-            let end = if end > last { end.min(last + text[last..].chars().next().map_or(1, char::len_utf8)) } else { last + 1 };
+            let end = if end > last {
+                end.min(last + text[last..].chars().next().map_or(1, char::len_utf8))
+            } else {
+                last + 1
+            };
             ranges.push((map[a], end));
             at = b;
         }
@@ -176,19 +180,34 @@ pub fn passage(text: &str, locator: &str) -> Vec<PassageParagraph> {
         lines.push((n + 1, start, l));
         start += l.len() + 1;
     }
-    let hit: std::collections::BTreeSet<usize> = lines.iter().enumerate().filter(|(_, (_, s, l))| ranges.iter().any(|(a, b)| *a < s + l.len() && *b > *s)).map(|(i, _)| i).collect();
+    let hit: std::collections::BTreeSet<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, s, l))| ranges.iter().any(|(a, b)| *a < s + l.len() && *b > *s))
+        .map(|(i, _)| i)
+        .collect();
     let mut keep = std::collections::BTreeSet::new();
     for &i in &hit {
         keep.insert(i);
         // The nearest non-empty line before and after, as context.
-        if let Some(j) = (0..i).rev().find(|&j| !lines[j].2.trim().is_empty()) { keep.insert(j); }
-        if let Some(j) = (i + 1..lines.len()).find(|&j| !lines[j].2.trim().is_empty()) { keep.insert(j); }
+        if let Some(j) = (0..i).rev().find(|&j| !lines[j].2.trim().is_empty()) {
+            keep.insert(j);
+        }
+        if let Some(j) = (i + 1..lines.len()).find(|&j| !lines[j].2.trim().is_empty()) {
+            keep.insert(j);
+        }
     }
-    keep.into_iter().map(|i| {
-        let (line, s, l) = lines[i];
-        let marks = ranges.iter().filter(|(a, b)| *a < s + l.len() && *b > s).map(|(a, b)| (a.saturating_sub(s).min(l.len()), (b - s).min(l.len()))).collect();
-        PassageParagraph { line, text: l.to_string(), marks }
-    }).collect()
+    keep.into_iter()
+        .map(|i| {
+            let (line, s, l) = lines[i];
+            let marks = ranges
+                .iter()
+                .filter(|(a, b)| *a < s + l.len() && *b > s)
+                .map(|(a, b)| (a.saturating_sub(s).min(l.len()), (b - s).min(l.len())))
+                .collect();
+            PassageParagraph { line, text: l.to_string(), marks }
+        })
+        .collect()
 }
 
 /// Checks every statement of `kb` against `texts` (bundled file name → its text).
@@ -196,7 +215,9 @@ pub fn verify(kb: &KnowledgeBase, texts: &BTreeMap<String, String>) -> Vec<Quote
     let files: BTreeMap<String, String> = kb
         .sources
         .iter()
-        .filter_map(|s| s.file.as_ref().and_then(|f| texts.get(f)).map(|t| (s.id.to_string(), fold_text(t))))
+        .filter_map(|s| {
+            s.file.as_ref().and_then(|f| texts.get(f)).map(|t| (s.id.to_string(), fold_text(t)))
+        })
         .collect();
     struct V<'a>(&'a BTreeMap<String, String>, Vec<QuoteCheck>);
     impl TableVisitor for V<'_> {
@@ -215,7 +236,12 @@ pub fn verify(kb: &KnowledgeBase, texts: &BTreeMap<String, String>) -> Vec<Quote
                         },
                     }
                 };
-                self.1.push(QuoteCheck { id: r.id().to_string(), source: source.to_string(), status, missing });
+                self.1.push(QuoteCheck {
+                    id: r.id().to_string(),
+                    source: source.to_string(),
+                    status,
+                    missing,
+                });
             }
         }
     }
@@ -230,8 +256,13 @@ mod tests {
 
     #[test]
     fn quotations_fold_and_ellipses() {
-        assert_eq!(quotations(r#"Appendix: "to Alain Juppé, mayor of Bordeaux" and “a second”"#), ["to Alain Juppé, mayor of Bordeaux", "a second"]);
-        let text = fold_text("We started with Katowice [Poland] and\nAnnaba [Algeria]. Obviously, these cities — were chosen");
+        assert_eq!(
+            quotations(r#"Appendix: "to Alain Juppé, mayor of Bordeaux" and “a second”"#),
+            ["to Alain Juppé, mayor of Bordeaux", "a second"]
+        );
+        let text = fold_text(
+            "We started with Katowice [Poland] and\nAnnaba [Algeria]. Obviously, these cities — were chosen",
+        );
         assert!(found_in("We started with Katowice [Poland] and Annaba [Algeria]", &text));
         assert!(found_in("We started with … these cities - were chosen", &text));
         assert!(!found_in("We started with Warsaw", &text));
@@ -243,11 +274,18 @@ mod tests {
         let text = "Title\n\nFirst paragraph.\nIn June 2006 “Ilda Curti” was appointed — Deputy Mayor.\nLast one.\n";
         let p = passage(text, r#"Turin: "was appointed - deputy""#);
         let lines: Vec<usize> = p.iter().map(|x| x.line).collect();
-        assert_eq!(lines, [3, 4, 5], "the quoted paragraph with one paragraph of context on each side");
+        assert_eq!(
+            lines,
+            [3, 4, 5],
+            "the quoted paragraph with one paragraph of context on each side"
+        );
         let q = &p[1];
         let (a, b) = q.marks[0];
         assert_eq!(&q.text[a..b], "was appointed — Deputy");
         assert!(passage(text, r#""not in the text""#).is_empty());
-        assert!(passage(text, "Table 3").is_empty(), "a locator without a quotation has no passage");
+        assert!(
+            passage(text, "Table 3").is_empty(),
+            "a locator without a quotation has no passage"
+        );
     }
 }

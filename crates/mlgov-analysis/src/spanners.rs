@@ -75,29 +75,57 @@ pub struct SpannerComparison {
 /// year `snapshot` with undated ties kept.
 pub fn compare(kb: &KnowledgeBase, full: &GovernanceGraph, snapshot: i32) -> SpannerComparison {
     let treatments = [
-        ("all_years_with_undated".to_string(), None, true, "All years, undated ties kept".to_string()),
+        (
+            "all_years_with_undated".to_string(),
+            None,
+            true,
+            "All years, undated ties kept".to_string(),
+        ),
         ("all_years_dated_only".to_string(), None, false, "All years, dated ties only".to_string()),
-        (format!("year_{snapshot}_with_undated"), Some(snapshot), true, format!("{snapshot}, undated ties kept")),
+        (
+            format!("year_{snapshot}_with_undated"),
+            Some(snapshot),
+            true,
+            format!("{snapshot}, undated ties kept"),
+        ),
     ];
     let settings = treatments
         .into_iter()
         .map(|(id, year, include_undated, label)| {
-            let view = GraphView { on: On::Layers, layers: None, year, include_undated, weighting: Weighting::None };
+            let view = GraphView {
+                on: On::Layers,
+                layers: None,
+                year,
+                include_undated,
+                weighting: Weighting::None,
+            };
             let v = view_graph(full, &view);
             let cities: Vec<CityVerdict> = CITIES
                 .iter()
                 .filter_map(|&(loc, paper)| {
                     let id = Id::parse(loc).ok()?;
-                    let focal: Vec<String> = locality_focus(kb, &id).into_iter().filter(|f| v.graph.node_index(f).is_some()).collect();
+                    let focal: Vec<String> = locality_focus(kb, &id)
+                        .into_iter()
+                        .filter(|f| v.graph.node_index(f).is_some())
+                        .collect();
                     let report = if focal.is_empty() {
-                        FocusReport { focal: Vec::new(), rows: Vec::new(), boundary_spanners: Vec::new(), candidates: 0 }
+                        FocusReport {
+                            focal: Vec::new(),
+                            rows: Vec::new(),
+                            boundary_spanners: Vec::new(),
+                            candidates: 0,
+                        }
                     } else {
                         let mut spec = FocusSpec::new(focal);
                         spec.time_respecting = v.time_respecting;
                         mlgov_graph::focus_report(&v.graph, &spec).ok()?
                     };
-                    let spanners: Vec<String> =
-                        report.rows.iter().filter(|r| r.is_boundary_spanner()).map(|r| r.label.clone()).collect();
+                    let spanners: Vec<String> = report
+                        .rows
+                        .iter()
+                        .filter(|r| r.is_boundary_spanner())
+                        .map(|r| r.label.clone())
+                        .collect();
                     let has = !spanners.is_empty();
                     Some(CityVerdict {
                         locality: loc.to_string(),
@@ -111,10 +139,22 @@ pub fn compare(kb: &KnowledgeBase, full: &GovernanceGraph, snapshot: i32) -> Spa
                 })
                 .collect();
             let explanation = explain(&cities, v.undated_left_out, year);
-            Setting { id, label, description: v.description, undated_left_out: v.undated_left_out, cities, explanation }
+            Setting {
+                id,
+                label,
+                description: v.description,
+                undated_left_out: v.undated_left_out,
+                cities,
+                explanation,
+            }
         })
         .collect();
-    SpannerComparison { source: SOURCE.into(), locator: LOCATOR.into(), quote: QUOTE.into(), settings }
+    SpannerComparison {
+        source: SOURCE.into(),
+        locator: LOCATOR.into(),
+        quote: QUOTE.into(),
+        settings,
+    }
 }
 
 fn explain(cities: &[CityVerdict], undated_left_out: usize, year: Option<i32>) -> String {
@@ -130,7 +170,9 @@ fn explain(cities: &[CityVerdict], undated_left_out: usize, year: Option<i32>) -
         ));
     }
     if let Some(y) = year {
-        why.push(format!("only ties holding in {y} are kept, while the paper's reading covers 1989–2019"));
+        why.push(format!(
+            "only ties holding in {y} are kept, while the paper's reading covers 1989–2019"
+        ));
     }
     if why.is_empty() {
         why.push("the structural test (an actor joining public with non-public and local with international actors through open pairs) does not capture background carried over from earlier posts, which the paper counts (Curti's years at the European Parliament before her office)".into());

@@ -87,8 +87,21 @@ pub struct CrossTab {
     pub ambiguous: Vec<String>,
 }
 
-fn from_table<'a>(kb: &'a KnowledgeBase, id: &Id, p: Property, source: &str, prefix: &str) -> Vec<&'a Fact> {
-    kb.facts_about(id).into_iter().filter(|f| f.property == p && f.citation.source.as_str() == source && f.citation.locator.starts_with(prefix)).collect()
+fn from_table<'a>(
+    kb: &'a KnowledgeBase,
+    id: &Id,
+    p: Property,
+    source: &str,
+    prefix: &str,
+) -> Vec<&'a Fact> {
+    kb.facts_about(id)
+        .into_iter()
+        .filter(|f| {
+            f.property == p
+                && f.citation.source.as_str() == source
+                && f.citation.locator.starts_with(prefix)
+        })
+        .collect()
 }
 
 /// Computes a cross-tab of policy outcome (columns) by the spec's row property, each locality's
@@ -100,7 +113,8 @@ pub fn crosstab(kb: &KnowledgeBase, spec: &CrossTabSpec) -> CrossTab {
     let mut unplaced = Vec::new();
     let mut ambiguous = Vec::new();
     for l in &kb.localities {
-        let outcome_facts = from_table(kb, &l.id, Property::PolicyOutcome, spec.source, spec.locator_prefix);
+        let outcome_facts =
+            from_table(kb, &l.id, Property::PolicyOutcome, spec.source, spec.locator_prefix);
         if outcome_facts.is_empty() {
             continue;
         }
@@ -110,17 +124,23 @@ pub fn crosstab(kb: &KnowledgeBase, spec: &CrossTabSpec) -> CrossTab {
         let mut cells: BTreeSet<(usize, usize)> = BTreeSet::new();
         for r in &row_facts {
             for o in &outcome_facts {
-                if r.citation.locator == o.citation.locator {
-                    if let (Some(ri), Some(ci)) = (spec.rows.iter().position(|x| *x == r.value), OUTCOMES.iter().position(|x| *x == o.value)) {
-                        cells.insert((ri, ci));
-                    }
+                if r.citation.locator == o.citation.locator
+                    && let (Some(ri), Some(ci)) = (
+                        spec.rows.iter().position(|x| *x == r.value),
+                        OUTCOMES.iter().position(|x| *x == o.value),
+                    )
+                {
+                    cells.insert((ri, ci));
                 }
             }
         }
         if cells.is_empty() {
             for r in &row_facts {
                 for o in &outcome_facts {
-                    if let (Some(ri), Some(ci)) = (spec.rows.iter().position(|x| *x == r.value), OUTCOMES.iter().position(|x| *x == o.value)) {
+                    if let (Some(ri), Some(ci)) = (
+                        spec.rows.iter().position(|x| *x == r.value),
+                        OUTCOMES.iter().position(|x| *x == o.value),
+                    ) {
                         cells.insert((ri, ci));
                     }
                 }
@@ -132,7 +152,13 @@ pub fn crosstab(kb: &KnowledgeBase, spec: &CrossTabSpec) -> CrossTab {
         }
         // A statement qualified "one of N" says the table lists this label once for N candidate
         // localities (the report does not say which): each candidate counts 1/N.
-        let one_of = outcome_facts.iter().chain(row_facts.iter()).filter_map(|f| f.qualifier.as_deref()?.strip_prefix("one of ")?.trim().parse::<f64>().ok()).fold(1.0f64, f64::max);
+        let one_of = outcome_facts
+            .iter()
+            .chain(row_facts.iter())
+            .filter_map(|f| {
+                f.qualifier.as_deref()?.strip_prefix("one of ")?.trim().parse::<f64>().ok()
+            })
+            .fold(1.0f64, f64::max);
         let w = 1.0 / (cells.len() as f64 * one_of);
         if cells.len() > 1 {
             ambiguous.push(l.display_name().to_string() + " (" + l.id.as_str() + ")");
@@ -248,37 +274,63 @@ pub fn compare(kb: &KnowledgeBase, ids: &[Id], opts: &CompareOptions) -> Vec<Cit
     ids.iter()
         .map(|id| {
             let related = crate::trajectory::related_localities(kb, id);
-            let mut ms: Vec<_> = crate::lookup::memberships_of_any(kb, &related).into_iter().filter(|m| {
-                opts.only.as_ref().is_none_or(|(s, l)| m.citation.source.as_str() == s && m.citation.locator.starts_with(l.as_str()))
-                    && (opts.roles || !m.role.is_leading())
-            }).collect();
+            let mut ms: Vec<_> = crate::lookup::memberships_of_any(kb, &related)
+                .into_iter()
+                .filter(|m| {
+                    opts.only.as_ref().is_none_or(|(s, l)| {
+                        m.citation.source.as_str() == s
+                            && m.citation.locator.starts_with(l.as_str())
+                    }) && (opts.roles || !m.role.is_leading())
+                })
+                .collect();
             ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.network.cmp(&b.network)));
             // Reproducing a table: the network under the name that table prints (a `name` fact
             // citing the same source and table), else its current name.
             let printed = |net: &Id| -> String {
-                opts.only.as_ref().and_then(|(s, l)| {
-                    kb.facts_of(net, Property::Name).into_iter().find(|f| f.citation.source.as_str() == s && f.citation.locator.starts_with(l.as_str())).map(|f| f.value.clone())
-                }).unwrap_or_else(|| kb.display_name(net))
+                opts.only
+                    .as_ref()
+                    .and_then(|(s, l)| {
+                        kb.facts_of(net, Property::Name)
+                            .into_iter()
+                            .find(|f| {
+                                f.citation.source.as_str() == s
+                                    && f.citation.locator.starts_with(l.as_str())
+                            })
+                            .map(|f| f.value.clone())
+                    })
+                    .unwrap_or_else(|| kb.display_name(net))
             };
-            let memberships = ms.iter().map(|m| CompareMembership {
-                network: m.network.to_string(),
-                name: printed(&m.network),
-                role: m.role.to_string(),
-                from: m.when.start_year(),
-                to: m.when.end_year(),
-                via: (&m.member != id).then(|| kb.display_name(&m.member)),
-                source: format!("{}, {}", kb.display_name(&m.citation.source), m.citation.locator),
-            }).collect();
-            let mode = kb.facts_of(id, Property::EngagementMode).iter().map(|f| f.value.clone()).collect();
-            let mut terms: Vec<_> = kb.terms_at(id).into_iter().filter(|t| t.office == Office::Mayor).collect();
-            terms.sort_by(|a, b| a.when.cmp(&b.when));
-            let mayors = terms.iter().map(|t| CompareMayor {
-                name: kb.display_name(&t.person),
-                party: t.party.clone(),
-                orientation: t.orientation.map(|o| o.to_string()),
-                from: t.when.start_year(),
-                to: t.when.end_year(),
-            }).collect();
+            let memberships = ms
+                .iter()
+                .map(|m| CompareMembership {
+                    network: m.network.to_string(),
+                    name: printed(&m.network),
+                    role: m.role.to_string(),
+                    from: m.when.start_year(),
+                    to: m.when.end_year(),
+                    via: (&m.member != id).then(|| kb.display_name(&m.member)),
+                    source: format!(
+                        "{}, {}",
+                        kb.display_name(&m.citation.source),
+                        m.citation.locator
+                    ),
+                })
+                .collect();
+            let mode =
+                kb.facts_of(id, Property::EngagementMode).iter().map(|f| f.value.clone()).collect();
+            let mut terms: Vec<_> =
+                kb.terms_at(id).into_iter().filter(|t| t.office == Office::Mayor).collect();
+            terms.sort_by_key(|a| a.when);
+            let mayors = terms
+                .iter()
+                .map(|t| CompareMayor {
+                    name: kb.display_name(&t.person),
+                    party: t.party.clone(),
+                    orientation: t.orientation.map(|o| o.to_string()),
+                    from: t.when.start_year(),
+                    to: t.when.end_year(),
+                })
+                .collect();
             CityColumn { id: id.to_string(), name: kb.display_name(id), memberships, mode, mayors }
         })
         .collect()
@@ -316,12 +368,21 @@ pub fn network_counts(kb: &KnowledgeBase) -> NetworkCounts {
         }
     };
     for n in &kb.networks {
-        let vals = |p: Property| kb.facts_of(&n.id, p).iter().map(|f| f.value.clone()).collect::<BTreeSet<_>>();
+        let vals = |p: Property| {
+            kb.facts_of(&n.id, p).iter().map(|f| f.value.clone()).collect::<BTreeSet<_>>()
+        };
         bump(&mut c.by_scale, vals(Property::Scale));
         bump(&mut c.by_origin, vals(Property::Origin));
         bump(&mut c.by_focus, vals(Property::Focus));
         bump(&mut c.by_region, vals(Property::Region));
-        bump(&mut c.by_decade, vals(Property::Founded).iter().filter_map(|d| PartialDate::parse(d).ok()).map(|d| format!("{}s", d.year / 10 * 10)).collect());
+        bump(
+            &mut c.by_decade,
+            vals(Property::Founded)
+                .iter()
+                .filter_map(|d| PartialDate::parse(d).ok())
+                .map(|d| format!("{}s", d.year / 10 * 10))
+                .collect(),
+        );
         *c.by_kind.entry(n.kind.to_string()).or_default() += 1;
     }
     c
@@ -329,7 +390,12 @@ pub fn network_counts(kb: &KnowledgeBase) -> NetworkCounts {
 
 /// Plain-text rendering of [`NetworkCounts`].
 pub fn network_counts_text(c: &NetworkCounts) -> String {
-    let line = |name: &str, m: &BTreeMap<String, usize>| format!("  {name:<10} {}\n", m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(" · "));
+    let line = |name: &str, m: &BTreeMap<String, usize>| {
+        format!(
+            "  {name:<10} {}\n",
+            m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(" · ")
+        )
+    };
     let mut s = format!("{} networks, programmes and campaigns\n", c.total);
     s.push_str(&line("kind", &c.by_kind));
     s.push_str(&line("scale", &c.by_scale));
@@ -340,7 +406,9 @@ pub fn network_counts_text(c: &NetworkCounts) -> String {
 }
 
 /// Phases of a trajectory as the sources name them, for every locality that has some.
-pub fn named_phases(kb: &KnowledgeBase) -> BTreeMap<String, Vec<(String, String, Option<i32>, Option<i32>, String)>> {
+pub fn named_phases(
+    kb: &KnowledgeBase,
+) -> BTreeMap<String, Vec<(String, String, Option<i32>, Option<i32>, String)>> {
     let mut out: BTreeMap<String, Vec<_>> = BTreeMap::new();
     let mut ps: Vec<_> = kb.phases.iter().collect();
     ps.sort_by(|a, b| a.locality.cmp(&b.locality).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
@@ -396,26 +464,55 @@ pub struct Table1Column {
 
 /// Rebuilds Table 1 of file 000 from the statements citing it (never from stored totals).
 pub fn caponio_clement_table1(kb: &KnowledgeBase) -> Table1 {
-    let cites = |f: &&mlgov_domain::Fact| f.citation.source.as_str() == "src:caponio-clement-2020" && f.citation.locator.starts_with("Table 1");
-    let cell = |id: &Id, p: Property| kb.facts_of(id, p).into_iter().find(|f| cites(f)).map(|f| SourcedCell { value: f.value.clone(), id: f.id.to_string() });
-    let mut ids: Vec<Id> = kb.facts.iter().filter(|f| cites(f) && f.subject.kind() == IdKind::Locality).map(|f| f.subject.clone()).collect();
+    let cites = |f: &&mlgov_domain::Fact| {
+        f.citation.source.as_str() == "src:caponio-clement-2020"
+            && f.citation.locator.starts_with("Table 1")
+    };
+    let cell = |id: &Id, p: Property| {
+        kb.facts_of(id, p)
+            .into_iter()
+            .find(|f| cites(f))
+            .map(|f| SourcedCell { value: f.value.clone(), id: f.id.to_string() })
+    };
+    let mut ids: Vec<Id> = kb
+        .facts
+        .iter()
+        .filter(|f| cites(f) && f.subject.kind() == IdKind::Locality)
+        .map(|f| f.subject.clone())
+        .collect();
     ids.dedup();
     let mut seen = BTreeSet::new();
     ids.retain(|i| seen.insert(i.clone()));
     let title = "Main features of the immigrant population in Turin and Saint-Etienne (2017)";
     // In the paper's column order, which is the order the title names them.
-    let at = |id: &Id| mlgov_domain::fold(title).find(&mlgov_domain::fold(&kb.display_name(id))).unwrap_or(usize::MAX);
+    let at = |id: &Id| {
+        mlgov_domain::fold(title)
+            .find(&mlgov_domain::fold(&kb.display_name(id)))
+            .unwrap_or(usize::MAX)
+    };
     ids.sort_by_key(|i| at(i));
-    let columns = ids.iter().map(|id| {
-        let country = kb.locality(id).map(|l| l.country.clone()).unwrap_or_default();
-        let cid = Id::parse(&format!("country:{country}")).ok();
-        Table1Column {
-            id: id.to_string(),
-            name: kb.display_name(id),
-            population: cell(id, Property::Population),
-            foreign_residents_share: cell(id, Property::ForeignResidentsShare),
-            country_share: cid.and_then(|c| cell(&c, Property::ForeignResidentsShare).map(|v| (mlgov_domain::country::country_name(&country).unwrap_or(&country).to_string(), v))),
-        }
-    }).collect();
+    let columns = ids
+        .iter()
+        .map(|id| {
+            let country = kb.locality(id).map(|l| l.country.clone()).unwrap_or_default();
+            let cid = Id::parse(&format!("country:{country}")).ok();
+            Table1Column {
+                id: id.to_string(),
+                name: kb.display_name(id),
+                population: cell(id, Property::Population),
+                foreign_residents_share: cell(id, Property::ForeignResidentsShare),
+                country_share: cid.and_then(|c| {
+                    cell(&c, Property::ForeignResidentsShare).map(|v| {
+                        (
+                            mlgov_domain::country::country_name(&country)
+                                .unwrap_or(&country)
+                                .to_string(),
+                            v,
+                        )
+                    })
+                }),
+            }
+        })
+        .collect();
     Table1 { title: title.into(), columns, source: "Caponio & Clément 2020, Table 1".into() }
 }

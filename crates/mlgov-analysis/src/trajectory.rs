@@ -148,7 +148,8 @@ pub fn related_localities(kb: &KnowledgeBase, id: &Id) -> Vec<Id> {
 /// Builds the time line of a locality. `current_year` bounds open intervals.
 pub fn timeline(kb: &KnowledgeBase, id: &Id) -> Timeline {
     let members = related_localities(kb, id);
-    let cite = |c: &mlgov_domain::Citation| format!("{}, {}", kb.display_name(&c.source), c.locator);
+    let cite =
+        |c: &mlgov_domain::Citation| format!("{}, {}", kb.display_name(&c.source), c.locator);
     let mut rows = Vec::new();
     let mut ms = crate::lookup::memberships_of_any(kb, &members);
     ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.network.cmp(&b.network)).then(a.id.cmp(&b.id)));
@@ -157,13 +158,22 @@ pub fn timeline(kb: &KnowledgeBase, id: &Id) -> Timeline {
         let network_name = kb.display_name(&m.network);
         rows.push(TimelineRow {
             lane: Lane::Membership,
-            label: format!("{network_name} — {}{}", m.role, via.as_ref().map(|v| format!(" (via {v})")).unwrap_or_default()),
+            label: format!(
+                "{network_name} — {}{}",
+                m.role,
+                via.as_ref().map(|v| format!(" (via {v})")).unwrap_or_default()
+            ),
             from: m.when.start_year(),
             to: m.when.end_year(),
             leading: m.role.is_leading(),
             id: m.id.to_string(),
             source: cite(&m.citation),
-            detail: RowDetail::Membership { network: m.network.clone(), network_name, role: m.role, via },
+            detail: RowDetail::Membership {
+                network: m.network.clone(),
+                network_name,
+                role: m.role,
+                via,
+            },
         });
     }
     let mut ts = kb.terms_at(id);
@@ -179,7 +189,12 @@ pub fn timeline(kb: &KnowledgeBase, id: &Id) -> Timeline {
             leading: false,
             id: t.id.to_string(),
             source: cite(&t.citation),
-            detail: RowDetail::Term { person: t.person.clone(), person_name, office: t.office, orientation: t.orientation },
+            detail: RowDetail::Term {
+                person: t.person.clone(),
+                person_name,
+                office: t.office,
+                orientation: t.orientation,
+            },
         });
     }
     // Network professionals (file 000's boundary spanners): people marked so, tied to the locality
@@ -188,9 +203,22 @@ pub fn timeline(kb: &KnowledgeBase, id: &Id) -> Timeline {
     let place = mlgov_domain::fold(&kb.display_name(id));
     let tied = |p: &Id| {
         kb.terms_of(p).iter().any(|t| &t.locality == id)
-            || kb.affiliations_naming(p).iter().any(|a| &a.person == p && kb.organisation(&a.organisation).is_some_and(|o| mlgov_domain::fold(&o.name).contains(&place)))
+            || kb.affiliations_naming(p).iter().any(|a| {
+                &a.person == p
+                    && kb
+                        .organisation(&a.organisation)
+                        .is_some_and(|o| mlgov_domain::fold(&o.name).contains(&place))
+            })
     };
-    let mut pros: Vec<_> = kb.facts.iter().filter(|f| f.property == mlgov_domain::Property::NetworkProfessional && f.value == "true" && tied(&f.subject)).collect();
+    let mut pros: Vec<_> = kb
+        .facts
+        .iter()
+        .filter(|f| {
+            f.property == mlgov_domain::Property::NetworkProfessional
+                && f.value == "true"
+                && tied(&f.subject)
+        })
+        .collect();
     pros.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
     for f in pros {
         let person_name = kb.display_name(&f.subject);
@@ -219,12 +247,19 @@ pub fn timeline(kb: &KnowledgeBase, id: &Id) -> Timeline {
             detail: RowDetail::Phase { name: p.label.clone() },
         });
     }
-    let mut es: Vec<_> = crate::lookup::events_naming_any(kb, &members).into_iter().filter(|e| e.places.iter().any(|p| members.contains(p)) || e.actors.contains(id)).collect();
+    let mut es: Vec<_> = crate::lookup::events_naming_any(kb, &members)
+        .into_iter()
+        .filter(|e| e.places.iter().any(|p| members.contains(p)) || e.actors.contains(id))
+        .collect();
     es.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
     for e in es {
         rows.push(TimelineRow {
             lane: Lane::Event,
-            label: format!("{} {}", e.when.from.map(|d| d.to_string()).unwrap_or_default(), e.title),
+            label: format!(
+                "{} {}",
+                e.when.from.map(|d| d.to_string()).unwrap_or_default(),
+                e.title
+            ),
             from: e.when.start_year(),
             to: e.when.end_year().or(e.when.start_year()),
             leading: false,
@@ -285,10 +320,27 @@ pub struct MembershipFilter {
 /// (integration, diversity, anti-discrimination, welcoming, undocumented migrants, rights, asylum,
 /// rescue at sea).
 pub fn is_migration_related(kb: &KnowledgeBase, net: &Id) -> bool {
-    const ISSUES: [&str; 8] = ["integration", "diversity", "anti_discrimination", "welcoming", "undocumented_migrants", "rights", "asylum", "rescue_at_sea"];
-    let own = kb.memberships_in(net).iter().any(|m| m.citation.source.as_str() == "src:caponio-clement-2020" && m.citation.locator.starts_with("Table 3"))
-        || kb.facts_of(net, mlgov_domain::Property::Focus).iter().any(|f| f.value == "migration_specific")
-        || kb.facts_of(net, mlgov_domain::Property::IssueFocus).iter().any(|f| ISSUES.contains(&f.value.as_str()));
+    const ISSUES: [&str; 8] = [
+        "integration",
+        "diversity",
+        "anti_discrimination",
+        "welcoming",
+        "undocumented_migrants",
+        "rights",
+        "asylum",
+        "rescue_at_sea",
+    ];
+    let own = kb.memberships_in(net).iter().any(|m| {
+        m.citation.source.as_str() == "src:caponio-clement-2020"
+            && m.citation.locator.starts_with("Table 3")
+    }) || kb
+        .facts_of(net, mlgov_domain::Property::Focus)
+        .iter()
+        .any(|f| f.value == "migration_specific")
+        || kb
+            .facts_of(net, mlgov_domain::Property::IssueFocus)
+            .iter()
+            .any(|f| ISSUES.contains(&f.value.as_str()));
     // A national branch or working group of a network on migration is one too (parents followed
     // a few levels up; a cycle in the data cannot loop).
     own || {
@@ -297,8 +349,14 @@ pub fn is_migration_related(kb: &KnowledgeBase, net: &Id) -> bool {
             Some(p) if p != cur => {
                 cur = p;
                 kb.memberships_in(&cur).iter().any(|m| m.citation.locator.starts_with("Table 3"))
-                    || kb.facts_of(&cur, mlgov_domain::Property::Focus).iter().any(|f| f.value == "migration_specific")
-                    || kb.facts_of(&cur, mlgov_domain::Property::IssueFocus).iter().any(|f| ISSUES.contains(&f.value.as_str()))
+                    || kb
+                        .facts_of(&cur, mlgov_domain::Property::Focus)
+                        .iter()
+                        .any(|f| f.value == "migration_specific")
+                    || kb
+                        .facts_of(&cur, mlgov_domain::Property::IssueFocus)
+                        .iter()
+                        .any(|f| ISSUES.contains(&f.value.as_str()))
             }
             _ => false,
         })
@@ -306,29 +364,60 @@ pub fn is_migration_related(kb: &KnowledgeBase, net: &Id) -> bool {
 }
 
 /// Why a membership is left out of a trajectory, if it is.
-pub fn left_out(kb: &KnowledgeBase, locality: &Id, m: &mlgov_domain::Membership, filter: &MembershipFilter) -> Option<String> {
-    if !(filter.source.as_ref().is_none_or(|s| m.citation.source.as_str() == s) && filter.locator.as_ref().is_none_or(|l| m.citation.locator.starts_with(l.as_str()))) {
+pub fn left_out(
+    kb: &KnowledgeBase,
+    locality: &Id,
+    m: &mlgov_domain::Membership,
+    filter: &MembershipFilter,
+) -> Option<String> {
+    if !(filter.source.as_ref().is_none_or(|s| m.citation.source.as_str() == s)
+        && filter.locator.as_ref().is_none_or(|l| m.citation.locator.starts_with(l.as_str())))
+    {
         return Some("not from the chosen source and locator".into());
     }
     if !filter.all_networks && !is_migration_related(kb, &m.network) {
-        return Some(format!("{}: no statement makes it a network on migration", kb.display_name(&m.network)));
+        return Some(format!(
+            "{}: no statement makes it a network on migration",
+            kb.display_name(&m.network)
+        ));
     }
     // A membership whose years were taken from a phase the source names says so in its note
     // ("dated by the … phase …", docs/data-format.md).
-    let phase_dated = m.note.as_deref().is_some_and(|n| n.to_lowercase().contains("dated by") && n.to_lowercase().contains("phase"));
+    let phase_dated = m.note.as_deref().is_some_and(|n| {
+        n.to_lowercase().contains("dated by") && n.to_lowercase().contains("phase")
+    });
     if !filter.include_phase_dated && phase_dated && m.when.start_year().is_some() {
         let (a, b) = (m.when.start_year(), m.when.end_year());
-        let phase = kb.phases_of(locality).into_iter().find(|p| p.when.start_year() == a && p.when.end_year() == b).map(|p| format!(" \"{}\"", p.label)).unwrap_or_default();
-        return Some(format!("{}: its years ({}) are those of the authors' phase{phase}, so counting it would confirm the phase by itself", kb.display_name(&m.network), m.when.display()));
+        let phase = kb
+            .phases_of(locality)
+            .into_iter()
+            .find(|p| p.when.start_year() == a && p.when.end_year() == b)
+            .map(|p| format!(" \"{}\"", p.label))
+            .unwrap_or_default();
+        return Some(format!(
+            "{}: its years ({}) are those of the authors' phase{phase}, so counting it would confirm the phase by itself",
+            kb.display_name(&m.network),
+            m.when.display()
+        ));
     }
     None
 }
 
 /// Year-by-year participation from the first join to `last_year`.
-pub fn yearly(kb: &KnowledgeBase, id: &Id, last_year: i32, filter: &MembershipFilter) -> Vec<YearState> {
+pub fn yearly(
+    kb: &KnowledgeBase,
+    id: &Id,
+    last_year: i32,
+    filter: &MembershipFilter,
+) -> Vec<YearState> {
     let members = related_localities(kb, id);
-    let ms: Vec<_> = crate::lookup::memberships_of_any(kb, &members).into_iter().filter(|m| m.when.start_year().is_some() && left_out(kb, id, m, filter).is_none()).collect();
-    let Some(first) = ms.iter().filter_map(|m| m.when.start_year()).min() else { return Vec::new() };
+    let ms: Vec<_> = crate::lookup::memberships_of_any(kb, &members)
+        .into_iter()
+        .filter(|m| m.when.start_year().is_some() && left_out(kb, id, m, filter).is_none())
+        .collect();
+    let Some(first) = ms.iter().filter_map(|m| m.when.start_year()).min() else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for y in first..=last_year.max(first) {
         let nets = |pred: &dyn Fn(&&&mlgov_domain::Membership) -> bool| {
@@ -337,12 +426,21 @@ pub fn yearly(kb: &KnowledgeBase, id: &Id, last_year: i32, filter: &MembershipFi
             v.dedup();
             v.len()
         };
-        let in_force = |m: &mlgov_domain::Membership, y: i32| m.when.start_year().is_some_and(|a| a <= y) && m.when.end_year().is_none_or(|b| b >= y) && !(m.exit_reason.is_some() && m.when.to.is_none());
+        let in_force = |m: &mlgov_domain::Membership, y: i32| {
+            m.when.start_year().is_some_and(|a| a <= y)
+                && m.when.end_year().is_none_or(|b| b >= y)
+                && !(m.exit_reason.is_some() && m.when.to.is_none())
+        };
         let active = nets(&|m| in_force(m, y));
         let leading = nets(&|m| m.role.is_leading() && in_force(m, y));
-        let joined_before = |net: &Id| ms.iter().any(|m| &m.network == net && m.when.start_year().is_some_and(|a| a < y));
+        let joined_before = |net: &Id| {
+            ms.iter().any(|m| &m.network == net && m.when.start_year().is_some_and(|a| a < y))
+        };
         let joins = nets(&|m| m.when.start_year() == Some(y) && !joined_before(&m.network));
-        let exits = nets(&|m| m.when.end_year() == Some(y - 1) && !ms.iter().any(|o| o.network == m.network && in_force(o, y)));
+        let exits = nets(&|m| {
+            m.when.end_year() == Some(y - 1)
+                && !ms.iter().any(|o| o.network == m.network && in_force(o, y))
+        });
         out.push(YearState { year: y, active, leading, joins, exits });
     }
     out
@@ -376,11 +474,29 @@ pub fn segment(years: &[YearState]) -> Vec<ComputedPhase> {
     for y in years {
         let net_loss = y.exits as i64 - y.joins as i64;
         state = match state {
-            "" if y.active > 0 => if y.active >= c { "consolidation" } else { "activation" },
+            "" if y.active > 0 => {
+                if y.active >= c {
+                    "consolidation"
+                } else {
+                    "activation"
+                }
+            }
             "" => "",
             s if !s.is_empty() && s != "disengagement" && y.active == 0 => "disengagement",
-            "activation" => if y.active >= c { "consolidation" } else { "activation" },
-            "consolidation" | "re_engagement" if net_loss > 0 => if y.active <= low { "disengagement" } else { "fragmentation" },
+            "activation" => {
+                if y.active >= c {
+                    "consolidation"
+                } else {
+                    "activation"
+                }
+            }
+            "consolidation" | "re_engagement" if net_loss > 0 => {
+                if y.active <= low {
+                    "disengagement"
+                } else {
+                    "fragmentation"
+                }
+            }
             "fragmentation" if net_loss >= 2 || y.active <= low => "disengagement",
             "disengagement" if y.joins > 0 => "re_engagement",
             s => s,
@@ -423,16 +539,36 @@ pub struct PhaseComparison {
 }
 
 /// Compares computed and named phases for one locality; `last_year` bounds open intervals.
-pub fn compare_phases(kb: &KnowledgeBase, id: &Id, last_year: i32, filter: &MembershipFilter) -> PhaseComparison {
+pub fn compare_phases(
+    kb: &KnowledgeBase,
+    id: &Id,
+    last_year: i32,
+    filter: &MembershipFilter,
+) -> PhaseComparison {
     let years = yearly(kb, id, last_year, filter);
     let computed = segment(&years);
     let mut named = kb.phases_of(id);
     named.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
-    let named: Vec<_> = named.iter().map(|p| (p.label.clone(), p.kind.map(|k| k.to_string()).unwrap_or_default(), p.when.start_year(), p.when.end_year(), format!("{}, {}", kb.display_name(&p.citation.source), p.citation.locator))).collect();
+    let named: Vec<_> = named
+        .iter()
+        .map(|p| {
+            (
+                p.label.clone(),
+                p.kind.map(|k| k.to_string()).unwrap_or_default(),
+                p.when.start_year(),
+                p.when.end_year(),
+                format!("{}, {}", kb.display_name(&p.citation.source), p.citation.locator),
+            )
+        })
+        .collect();
     let (mut both, mut same) = (0usize, 0usize);
     for cp in &computed {
         for y in cp.from..=cp.to {
-            let kinds: Vec<&str> = named.iter().filter(|(_, _, a, b, _)| a.is_some_and(|a| a <= y) && b.unwrap_or(last_year) >= y).map(|(_, k, _, _, _)| k.as_str()).collect();
+            let kinds: Vec<&str> = named
+                .iter()
+                .filter(|(_, _, a, b, _)| a.is_some_and(|a| a <= y) && b.unwrap_or(last_year) >= y)
+                .map(|(_, k, _, _, _)| k.as_str())
+                .collect();
             if !kinds.is_empty() {
                 both += 1;
                 if kinds.contains(&cp.kind.as_str()) {
@@ -442,13 +578,34 @@ pub fn compare_phases(kb: &KnowledgeBase, id: &Id, last_year: i32, filter: &Memb
         }
     }
     let members = related_localities(kb, id);
-    let left: Vec<(String, String)> = crate::lookup::memberships_of_any(kb, &members).into_iter().filter_map(|m| left_out(kb, id, m, filter).map(|why| (m.id.to_string(), why))).collect();
+    let left: Vec<(String, String)> = crate::lookup::memberships_of_any(kb, &members)
+        .into_iter()
+        .filter_map(|m| left_out(kb, id, m, filter).map(|why| (m.id.to_string(), why)))
+        .collect();
     let scope = format!(
         "{}{}",
-        if filter.all_networks { "every network" } else { "networks on migration only (the paper's scope)" },
-        if filter.include_phase_dated { ", memberships dated from the authors' phases included (circular)" } else { "; memberships dated from the authors' own phases left out" }
+        if filter.all_networks {
+            "every network"
+        } else {
+            "networks on migration only (the paper's scope)"
+        },
+        if filter.include_phase_dated {
+            ", memberships dated from the authors' phases included (circular)"
+        } else {
+            "; memberships dated from the authors' own phases left out"
+        }
     );
-    PhaseComparison { id: id.to_string(), name: kb.display_name(id), years, computed, named, agreement: (both > 0).then(|| same as f64 / both as f64), years_compared: both, left_out: left, scope }
+    PhaseComparison {
+        id: id.to_string(),
+        name: kb.display_name(id),
+        years,
+        computed,
+        named,
+        agreement: (both > 0).then(|| same as f64 / both as f64),
+        years_compared: both,
+        left_out: left,
+        scope,
+    }
 }
 
 #[cfg(test)]
@@ -456,7 +613,17 @@ mod tests {
     use super::*;
 
     fn ys(active: &[usize], joins: &[usize], exits: &[usize]) -> Vec<YearState> {
-        active.iter().enumerate().map(|(i, a)| YearState { year: 2000 + i as i32, active: *a, leading: 0, joins: joins[i], exits: exits[i] }).collect()
+        active
+            .iter()
+            .enumerate()
+            .map(|(i, a)| YearState {
+                year: 2000 + i as i32,
+                active: *a,
+                leading: 0,
+                joins: joins[i],
+                exits: exits[i],
+            })
+            .collect()
     }
 
     #[test]
@@ -464,15 +631,18 @@ mod tests {
         // peak 4 → c = 2, low = 1. One network, then 4 (consolidated), lose 1 (fragmentation),
         // lose 2 (disengagement), join again (re-engagement).
         let y = ys(&[1, 1, 4, 4, 3, 1, 1, 2], &[1, 0, 3, 0, 0, 0, 0, 1], &[0, 0, 0, 0, 1, 2, 0, 0]);
-        let kinds: Vec<(String, i32, i32)> = segment(&y).into_iter().map(|p| (p.kind, p.from, p.to)).collect();
-        assert_eq!(kinds, vec![
-            ("activation".into(), 2000, 2001),
-            ("consolidation".into(), 2002, 2003),
-            ("fragmentation".into(), 2004, 2004),
-            ("disengagement".into(), 2005, 2006),
-            ("re_engagement".into(), 2007, 2007),
-        ]);
+        let kinds: Vec<(String, i32, i32)> =
+            segment(&y).into_iter().map(|p| (p.kind, p.from, p.to)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("activation".into(), 2000, 2001),
+                ("consolidation".into(), 2002, 2003),
+                ("fragmentation".into(), 2004, 2004),
+                ("disengagement".into(), 2005, 2006),
+                ("re_engagement".into(), 2007, 2007),
+            ]
+        );
         assert!(segment(&ys(&[0, 0], &[0, 0], &[0, 0])).is_empty());
     }
 }
-

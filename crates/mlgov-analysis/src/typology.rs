@@ -121,15 +121,21 @@ fn org_score(kb: &KnowledgeBase, id: &Id) -> Option<f64> {
     let o = kb.organisation(id)?;
     use OrganisationKind as K;
     match o.kind {
-        K::EuInstitution | K::InternationalOrganisation | K::NationalGovernment | K::RegionalGovernment => Some(-1.0),
-        K::Ngo | K::CivilSocietyGroup | K::MigrantOrganisation | K::ReligiousOrganisation => Some(1.0),
+        K::EuInstitution
+        | K::InternationalOrganisation
+        | K::NationalGovernment
+        | K::RegionalGovernment => Some(-1.0),
+        K::Ngo | K::CivilSocietyGroup | K::MigrantOrganisation | K::ReligiousOrganisation => {
+            Some(1.0)
+        }
         _ => None,
     }
 }
 
 /// Places one network on the spectrum.
 pub fn network_typology(kb: &KnowledgeBase, id: &Id) -> NetworkTypology {
-    let cite = |c: &mlgov_domain::Citation| format!("{}, {}", kb.display_name(&c.source), c.locator);
+    let cite =
+        |c: &mlgov_domain::Citation| format!("{}, {}", kb.display_name(&c.source), c.locator);
     let facts = |p: Property| kb.facts_of(id, p);
     let traits = network_traits(kb, id);
     placed(kb, id, traits, &cite, &facts)
@@ -143,20 +149,37 @@ fn position_of(traits: &[Trait]) -> Option<f64> {
 
 /// The four traits of a network with their evidence.
 pub fn network_traits(kb: &KnowledgeBase, id: &Id) -> Vec<Trait> {
-    let cite = |c: &mlgov_domain::Citation| format!("{}, {}", kb.display_name(&c.source), c.locator);
+    let cite =
+        |c: &mlgov_domain::Citation| format!("{}, {}", kb.display_name(&c.source), c.locator);
     let facts = |p: Property| kb.facts_of(id, p);
     let mut traits = Vec::new();
 
     // Funding.
     let mut ev = Vec::new();
     for f in facts(Property::FundingModel) {
-        let s = match f.value.as_str() { "public" => -1.0, "self_funded" => 1.0, _ => 0.0 };
-        ev.push(Evidence { statement: format!("funding model: {}", f.value), score: s, id: f.id.to_string(), source: cite(&f.citation) });
+        let s = match f.value.as_str() {
+            "public" => -1.0,
+            "self_funded" => 1.0,
+            _ => 0.0,
+        };
+        ev.push(Evidence {
+            statement: format!("funding model: {}", f.value),
+            score: s,
+            id: f.id.to_string(),
+            source: cite(&f.citation),
+        });
     }
     if ev.is_empty() {
-        for r in kb.relations_naming(id).into_iter().filter(|r| &r.object == id && matches!(r.kind, RelationKind::Funds | RelationKind::Sponsors)) {
+        for r in kb.relations_naming(id).into_iter().filter(|r| {
+            &r.object == id && matches!(r.kind, RelationKind::Funds | RelationKind::Sponsors)
+        }) {
             if let Some(s) = org_score(kb, &r.subject) {
-                ev.push(Evidence { statement: format!("{} {} it", kb.display_name(&r.subject), r.kind), score: s, id: r.id.to_string(), source: cite(&r.citation) });
+                ev.push(Evidence {
+                    statement: format!("{} {} it", kb.display_name(&r.subject), r.kind),
+                    score: s,
+                    id: r.id.to_string(),
+                    source: cite(&r.citation),
+                });
             }
         }
     }
@@ -166,35 +189,85 @@ pub fn network_traits(kb: &KnowledgeBase, id: &Id) -> Vec<Trait> {
     let mut ev = Vec::new();
     for f in facts(Property::PartnerType) {
         let s = if f.value == "civil_society" { 1.0 } else { -1.0 };
-        ev.push(Evidence { statement: format!("partners: {}", f.value), score: s, id: f.id.to_string(), source: cite(&f.citation) });
+        ev.push(Evidence {
+            statement: format!("partners: {}", f.value),
+            score: s,
+            id: f.id.to_string(),
+            source: cite(&f.citation),
+        });
     }
     if ev.is_empty() {
-        for r in kb.relations_naming(id).into_iter().filter(|r| matches!(r.kind, RelationKind::PartnersWith | RelationKind::Supports | RelationKind::CooperatesWith)) {
+        for r in kb.relations_naming(id).into_iter().filter(|r| {
+            matches!(
+                r.kind,
+                RelationKind::PartnersWith | RelationKind::Supports | RelationKind::CooperatesWith
+            )
+        }) {
             let other = if &r.object == id { &r.subject } else { &r.object };
             if let Some(s) = org_score(kb, other) {
-                ev.push(Evidence { statement: format!("{} {} {}", kb.display_name(&r.subject), r.kind, kb.display_name(&r.object)), score: s, id: r.id.to_string(), source: cite(&r.citation) });
+                ev.push(Evidence {
+                    statement: format!(
+                        "{} {} {}",
+                        kb.display_name(&r.subject),
+                        r.kind,
+                        kb.display_name(&r.object)
+                    ),
+                    score: s,
+                    id: r.id.to_string(),
+                    source: cite(&r.citation),
+                });
             }
         }
     }
     traits.push(make_trait("partners", ev));
 
     // Scope.
-    let ev = facts(Property::Scale).iter().map(|f| {
-        let s = match f.value.as_str() { "continental" | "global" => -1.0, _ => 1.0 };
-        Evidence { statement: format!("scale: {}", f.value), score: s, id: f.id.to_string(), source: cite(&f.citation) }
-    }).collect();
+    let ev = facts(Property::Scale)
+        .iter()
+        .map(|f| {
+            let s = match f.value.as_str() {
+                "continental" | "global" => -1.0,
+                _ => 1.0,
+            };
+            Evidence {
+                statement: format!("scale: {}", f.value),
+                score: s,
+                id: f.id.to_string(),
+                source: cite(&f.citation),
+            }
+        })
+        .collect();
     traits.push(make_trait("scope", ev));
 
     // Issue focus.
-    let ev = facts(Property::IssueFocus).iter().map(|f| {
-        let s = match f.value.as_str() { "welcoming" | "undocumented_migrants" | "rights" | "asylum" | "rescue_at_sea" => 1.0, _ => -1.0 };
-        Evidence { statement: format!("issue: {}", f.value), score: s, id: f.id.to_string(), source: cite(&f.citation) }
-    }).collect();
+    let ev = facts(Property::IssueFocus)
+        .iter()
+        .map(|f| {
+            let s = match f.value.as_str() {
+                "welcoming" | "undocumented_migrants" | "rights" | "asylum" | "rescue_at_sea" => {
+                    1.0
+                }
+                _ => -1.0,
+            };
+            Evidence {
+                statement: format!("issue: {}", f.value),
+                score: s,
+                id: f.id.to_string(),
+                source: cite(&f.citation),
+            }
+        })
+        .collect();
     traits.push(make_trait("issue_focus", ev));
     traits
 }
 
-fn placed<'a>(kb: &'a KnowledgeBase, id: &Id, traits: Vec<Trait>, cite: &dyn Fn(&mlgov_domain::Citation) -> String, facts: &dyn Fn(Property) -> Vec<&'a mlgov_domain::Fact>) -> NetworkTypology {
+fn placed<'a>(
+    kb: &'a KnowledgeBase,
+    id: &Id,
+    traits: Vec<Trait>,
+    cite: &dyn Fn(&mlgov_domain::Citation) -> String,
+    facts: &dyn Fn(Property) -> Vec<&'a mlgov_domain::Fact>,
+) -> NetworkTypology {
     let coverage = traits.iter().filter(|t| t.score.is_some()).count();
     let position = position_of(&traits);
     let computed_class = match position {
@@ -204,36 +277,86 @@ fn placed<'a>(kb: &'a KnowledgeBase, id: &Id, traits: Vec<Trait>, cite: &dyn Fn(
         Some(_) => "intermediate".to_string(),
     };
     let vals = |p: Property| facts(p).iter().map(|f| f.value.clone()).collect::<Vec<_>>();
-    let paper: Vec<Placement> = facts(Property::SpectrumPlacement).iter().map(|f| Placement { value: f.value.clone(), citation: cite(&f.citation), note: f.note.clone() }).collect();
-    let relative: Vec<(String, Option<f64>, String)> = facts(Property::LessMilitantThan).iter().filter_map(|f| {
-        let other = Id::parse(&f.value).ok()?;
-        Some((kb.display_name(&other), position_of(&network_traits(kb, &other)), cite(&f.citation)))
-    }).collect();
+    let paper: Vec<Placement> = facts(Property::SpectrumPlacement)
+        .iter()
+        .map(|f| Placement {
+            value: f.value.clone(),
+            citation: cite(&f.citation),
+            note: f.note.clone(),
+        })
+        .collect();
+    let relative: Vec<(String, Option<f64>, String)> = facts(Property::LessMilitantThan)
+        .iter()
+        .filter_map(|f| {
+            let other = Id::parse(&f.value).ok()?;
+            Some((
+                kb.display_name(&other),
+                position_of(&network_traits(kb, &other)),
+                cite(&f.citation),
+            ))
+        })
+        .collect();
     let (agreement, explanation) = match paper.first() {
         None if !relative.is_empty() => {
-            let fmt = |x: Option<f64>| x.map(|v| format!("{v:+.2}")).unwrap_or_else(|| "unknown".into());
-            let compared: Vec<String> = relative.iter().map(|(n, b, _)| format!("{} here vs {} for {n}", fmt(position), fmt(*b))).collect();
-            let below = relative.iter().all(|(_, b, _)| matches!((position, b), (Some(a), Some(b)) if a < *b));
+            let fmt =
+                |x: Option<f64>| x.map(|v| format!("{v:+.2}")).unwrap_or_else(|| "unknown".into());
+            let compared: Vec<String> = relative
+                .iter()
+                .map(|(n, b, _)| format!("{} here vs {} for {n}", fmt(position), fmt(*b)))
+                .collect();
+            let below = relative
+                .iter()
+                .all(|(_, b, _)| matches!((position, b), (Some(a), Some(b)) if a < *b));
             let names = relative.iter().map(|(n, _, _)| n.clone()).collect::<Vec<_>>().join(", ");
             if below {
-                ("agrees".to_string(), Some(format!("the paper places it less militant than {names}; the computed positions agree ({})", compared.join("; "))))
+                (
+                    "agrees".to_string(),
+                    Some(format!(
+                        "the paper places it less militant than {names}; the computed positions agree ({})",
+                        compared.join("; ")
+                    )),
+                )
             } else {
-                ("differs".to_string(), Some(format!("the paper places it less militant than {names}; the computed positions do not show it ({})", compared.join("; "))))
+                (
+                    "differs".to_string(),
+                    Some(format!(
+                        "the paper places it less militant than {names}; the computed positions do not show it ({})",
+                        compared.join("; ")
+                    )),
+                )
             }
         }
         None => (String::new(), None),
         Some(p) if p.value == computed_class => ("agrees".to_string(), None),
         Some(p) => {
-            let unknown: Vec<&str> = traits.iter().filter(|t| t.score.is_none()).map(|t| t.name).collect();
+            let unknown: Vec<&str> =
+                traits.iter().filter(|t| t.score.is_none()).map(|t| t.name).collect();
             let why = if computed_class == "unknown" {
-                format!("only {coverage} of the 4 traits are observed in the data ({} unknown), too few for a position", unknown.join(", "))
+                format!(
+                    "only {coverage} of the 4 traits are observed in the data ({} unknown), too few for a position",
+                    unknown.join(", ")
+                )
             } else {
-                let against: Vec<String> = traits.iter().filter(|t| t.score.is_some_and(|s| (p.value == "militant" && s < 0.5) || (p.value == "sponsored" && s > -0.5) || (p.value == "intermediate" && s.abs() >= 0.5))).map(|t| format!("{} ({})", t.name, t.value)).collect();
+                let against: Vec<String> = traits
+                    .iter()
+                    .filter(|t| {
+                        t.score.is_some_and(|s| {
+                            (p.value == "militant" && s < 0.5)
+                                || (p.value == "sponsored" && s > -0.5)
+                                || (p.value == "intermediate" && s.abs() >= 0.5)
+                        })
+                    })
+                    .map(|t| format!("{} ({})", t.name, t.value))
+                    .collect();
                 format!(
                     "the paper's placement weighs the network's politics and stance towards governments, which the four traits read only through funding, partners, scope and issues; the traits that pull the computed position away from \"{}\": {}{}",
                     p.value,
                     if against.is_empty() { "none singly".into() } else { against.join(", ") },
-                    if unknown.is_empty() { String::new() } else { format!("; unobserved: {}", unknown.join(", ")) }
+                    if unknown.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; unobserved: {}", unknown.join(", "))
+                    }
                 )
             };
             ("differs".to_string(), Some(why))
@@ -276,6 +399,6 @@ fn make_trait(name: &'static str, evidence: Vec<Evidence>) -> Trait {
 /// Every network's typology, sorted by name.
 pub fn all(kb: &KnowledgeBase) -> Vec<NetworkTypology> {
     let mut v: Vec<_> = kb.networks.iter().map(|n| network_typology(kb, &n.id)).collect();
-    v.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    v.sort_by_key(|a| a.name.to_lowercase());
     v
 }

@@ -13,11 +13,14 @@ use std::path::Path;
 
 fn kb() -> KnowledgeBase {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/kb");
-    mlgov_interchange::read_path(&dir).unwrap_or_else(|e| panic!("bundled data: {:?}", e.diagnostics())).kb
+    mlgov_interchange::read_path(&dir)
+        .unwrap_or_else(|e| panic!("bundled data: {:?}", e.diagnostics()))
+        .kb
 }
 
 fn seeds() -> Option<String> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds/001_c87ac04b6e06d7be.txt");
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/seeds/001_c87ac04b6e06d7be.txt");
     std::fs::read_to_string(p).ok()
 }
 
@@ -50,22 +53,55 @@ const H2_CASES: &[(&str, bool, Option<bool>, &str)] = &[
 
 fn check_cases(h: &hypotheses::HypothesisCheck, cases: &[(&str, bool, Option<bool>, &str)]) {
     for (net, paper, computed, agreement) in cases {
-        let row = h.rows.iter().find(|r| r.network == *net).unwrap_or_else(|| panic!("{} has no row for {net}", h.id));
-        let reading = row.paper.as_ref().unwrap_or_else(|| panic!("{}: the paper's reading of {net} is missing", h.id));
+        let row = h
+            .rows
+            .iter()
+            .find(|r| r.network == *net)
+            .unwrap_or_else(|| panic!("{} has no row for {net}", h.id));
+        let reading = row
+            .paper
+            .as_ref()
+            .unwrap_or_else(|| panic!("{}: the paper's reading of {net} is missing", h.id));
         assert_eq!(reading.holds, *paper, "{} {net}: the paper's reading", h.id);
-        assert!(reading.citation.contains('"'), "{} {net}: the reading quotes the paper: {}", h.id, reading.citation);
-        assert_eq!(row.condition, *computed, "{} {net}: computed verdict ({:?})", h.id, row.evidence);
+        assert!(
+            reading.citation.contains('"'),
+            "{} {net}: the reading quotes the paper: {}",
+            h.id,
+            reading.citation
+        );
+        assert_eq!(
+            row.condition, *computed,
+            "{} {net}: computed verdict ({:?})",
+            h.id, row.evidence
+        );
         assert_eq!(row.agreement, *agreement, "{} {net}", h.id);
         if row.agreement != "agrees" {
-            let why = row.explanation.as_deref().unwrap_or_else(|| panic!("{} {net}: a difference without its reason", h.id));
+            let why = row
+                .explanation
+                .as_deref()
+                .unwrap_or_else(|| panic!("{} {net}: a difference without its reason", h.id));
             assert!(why.len() > 40, "{why}");
         }
     }
     // Every case the paper reads is accounted for: agrees, or explained.
     for r in h.rows.iter().filter(|r| r.paper.is_some()) {
-        assert!(r.agreement == "agrees" || r.explanation.is_some(), "{} {}: {}", h.id, r.network, r.agreement);
+        assert!(
+            r.agreement == "agrees" || r.explanation.is_some(),
+            "{} {}: {}",
+            h.id,
+            r.network,
+            r.agreement
+        );
     }
-    assert_eq!(h.cases_agree + h.cases_differ + h.rows.iter().filter(|r| r.paper.is_some() && r.agreement == "cannot be computed").count(), h.rows.iter().filter(|r| r.paper.is_some()).count());
+    assert_eq!(
+        h.cases_agree
+            + h.cases_differ
+            + h.rows
+                .iter()
+                .filter(|r| r.paper.is_some() && r.agreement == "cannot be computed")
+                .count(),
+        h.rows.iter().filter(|r| r.paper.is_some()).count()
+    );
 }
 
 #[test]
@@ -75,7 +111,9 @@ fn h1_the_papers_cases_beside_the_computed_verdicts() {
     check_cases(&h, H1_CASES);
     assert!(h.paper_verdict.starts_with("confirmed"), "{}", h.paper_verdict);
     // Projects and programmes are not in the comparison set.
-    for id in ["net:the-gate", "net:values-project", "net:good-practice-plus-reloaded", "net:urbact"] {
+    for id in
+        ["net:the-gate", "net:values-project", "net:good-practice-plus-reloaded", "net:urbact"]
+    {
         assert!(h.rows.iter().all(|r| r.network != id), "{id} compared");
     }
     assert!(h.excluded.iter().any(|e| e.starts_with("The Gate (a project")), "{:?}", h.excluded);
@@ -93,7 +131,11 @@ fn h2_judges_civil_society_at_the_founding() {
     // The large organisations the paper contrasts with the local voluntary sector are not counted.
     let femp = h.rows.iter().find(|r| r.network == "net:femp-refugee-network").unwrap();
     for name in ["Red Cross", "Amnesty"] {
-        assert!(!femp.evidence.iter().any(|e| e.contains(name)), "{name} counted for FEMP: {:?}", femp.evidence);
+        assert!(
+            !femp.evidence.iter().any(|e| e.contains(name)),
+            "{name} counted for FEMP: {:?}",
+            femp.evidence
+        );
     }
 }
 
@@ -128,14 +170,31 @@ fn typology_placements_as_the_paper_states_them() {
     let kb = kb();
     for (net, class, from, computed, agreement) in PLACEMENTS {
         let t = typology::network_typology(&kb, &Id::parse(net).unwrap());
-        assert_eq!((t.class.as_str(), t.class_from.as_str(), t.computed_class.as_str(), t.agreement.as_str()), (*class, *from, *computed, *agreement), "{net}: {:?}", t.explanation);
+        assert_eq!(
+            (
+                t.class.as_str(),
+                t.class_from.as_str(),
+                t.computed_class.as_str(),
+                t.agreement.as_str()
+            ),
+            (*class, *from, *computed, *agreement),
+            "{net}: {:?}",
+            t.explanation
+        );
         if *agreement == "differs" {
-            assert!(t.explanation.as_ref().is_some_and(|e| e.contains("scope")), "{net}: {:?}", t.explanation);
+            assert!(
+                t.explanation.as_ref().is_some_and(|e| e.contains("scope")),
+                "{net}: {:?}",
+                t.explanation
+            );
         }
     }
     let femp = typology::network_typology(&kb, &Id::parse("net:femp-refugee-network").unwrap());
     let refugio = typology::network_typology(&kb, &Id::parse("net:ciudades-refugio").unwrap());
-    assert!(femp.position.unwrap() < refugio.position.unwrap(), "less militant than Ciudades Refugio");
+    assert!(
+        femp.position.unwrap() < refugio.position.unwrap(),
+        "less militant than Ciudades Refugio"
+    );
 }
 
 #[test]
@@ -154,15 +213,32 @@ fn a_position_needs_two_observed_traits() {
 
 #[test]
 fn trajectories_count_networks_on_migration_and_not_the_phases_themselves() {
-    use mlgov_analysis::trajectory::{compare_phases, MembershipFilter};
+    use mlgov_analysis::trajectory::{MembershipFilter, compare_phases};
     let kb = kb();
-    let se = compare_phases(&kb, &Id::parse("loc:saint-etienne").unwrap(), 2020, &MembershipFilter::default());
+    let se = compare_phases(
+        &kb,
+        &Id::parse("loc:saint-etienne").unwrap(),
+        2020,
+        &MembershipFilter::default(),
+    );
     // UNESCO Creative Cities is not a network on migration: no re-engagement from it in 2009;
     // the authors' dis-involvement since 2008 holds until ICCAR in 2019 ("its first TCN
     // participation on migration since 2007").
-    assert!(se.left_out.iter().any(|(id, _)| id == "mem:saint-etienne-unesco-creative-cities"), "{:?}", se.left_out);
-    assert!(se.computed.iter().all(|p| !(p.kind == "re_engagement" && p.from <= 2009 && p.to >= 2009)), "{:?}", se.computed);
-    let dis = se.computed.iter().find(|p| p.kind == "disengagement" && p.from == 2008).unwrap_or_else(|| panic!("{:?}", se.computed));
+    assert!(
+        se.left_out.iter().any(|(id, _)| id == "mem:saint-etienne-unesco-creative-cities"),
+        "{:?}",
+        se.left_out
+    );
+    assert!(
+        se.computed.iter().all(|p| !(p.kind == "re_engagement" && p.from <= 2009 && p.to >= 2009)),
+        "{:?}",
+        se.computed
+    );
+    let dis = se
+        .computed
+        .iter()
+        .find(|p| p.kind == "disengagement" && p.from == 2008)
+        .unwrap_or_else(|| panic!("{:?}", se.computed));
     assert_eq!(dis.to, 2018, "disengaged from 2008 until ICCAR in 2019");
     // Turin: memberships dated from the authors' consolidation phase are left out, and said so.
     let every = MembershipFilter { all_networks: true, ..Default::default() };
@@ -171,8 +247,14 @@ fn trajectories_count_networks_on_migration_and_not_the_phases_themselves() {
     assert!(efus.1.contains("phase"), "{efus:?}");
     assert!(turin.scope.contains("left out"));
     // The agreement is a share of the years both cover, and both are reported.
-    let t = compare_phases(&kb, &Id::parse("loc:turin").unwrap(), 2020, &MembershipFilter::default());
-    assert!(t.years_compared > 20 && t.agreement.unwrap() < 1.0, "{} years, {:?}", t.years_compared, t.agreement);
+    let t =
+        compare_phases(&kb, &Id::parse("loc:turin").unwrap(), 2020, &MembershipFilter::default());
+    assert!(
+        t.years_compared > 20 && t.agreement.unwrap() < 1.0,
+        "{} years, {:?}",
+        t.years_compared,
+        t.agreement
+    );
 }
 
 #[test]
@@ -183,21 +265,48 @@ fn learning_profiles_carry_the_studies_findings_as_group_level_evidence() {
     // group-level evidence, attached to the enabling factors they bear on; nothing is made an
     // observation of the town.
     let p = profile(&kb, &Id::parse("loc:wc-se-jonkoping").unwrap(), 2021, None);
-    let officer = p.enabling.iter().find(|f| f.name == "official with an integration mandate").unwrap();
-    assert!(officer.group_evidence.iter().any(|id| id.starts_with("fct:pettrachin-")), "{officer:?}");
-    assert_ne!(officer.basis, "observed", "a finding about a class is not an observation of the town");
+    let officer =
+        p.enabling.iter().find(|f| f.name == "official with an integration mandate").unwrap();
+    assert!(
+        officer.group_evidence.iter().any(|id| id.starts_with("fct:pettrachin-")),
+        "{officer:?}"
+    );
+    assert_ne!(
+        officer.basis, "observed",
+        "a finding about a class is not an observation of the town"
+    );
     for topic in ["isolation", "eu_links", "ngo_bridges", "information_sources"] {
-        assert!(p.findings.iter().any(|g| g.topic == topic && g.source.starts_with("Pettrachin 2023")), "{topic}: {:?}", p.findings.iter().map(|g| &g.topic).collect::<Vec<_>>());
+        assert!(
+            p.findings.iter().any(|g| g.topic == topic && g.source.starts_with("Pettrachin 2023")),
+            "{topic}: {:?}",
+            p.findings.iter().map(|g| &g.topic).collect::<Vec<_>>()
+        );
     }
     assert!(p.findings.iter().all(|g| !g.applies_because.is_empty() && g.source.contains('"')));
     // Findings about conservative localities do not apply to a progressive one, nor do size
     // findings of another class.
-    assert!(p.findings.iter().all(|g| g.scope != "orientation:conservative" && g.scope != "size:rural_area"), "{:?}", p.findings.iter().map(|g| &g.scope).collect::<Vec<_>>());
+    assert!(
+        p.findings
+            .iter()
+            .all(|g| g.scope != "orientation:conservative" && g.scope != "size:rural_area"),
+        "{:?}",
+        p.findings.iter().map(|g| &g.scope).collect::<Vec<_>>()
+    );
     // A large city is not what the studies of small localities are about.
     let turin = profile(&kb, &Id::parse("loc:turin").unwrap(), 2021, None);
-    assert!(turin.findings.is_empty(), "{:?}", turin.findings.iter().map(|g| &g.id).collect::<Vec<_>>());
+    assert!(
+        turin.findings.is_empty(),
+        "{:?}",
+        turin.findings.iter().map(|g| &g.id).collect::<Vec<_>>()
+    );
     // Every source now contributes statements.
-    for src in ["src:caponio-clement-2020", "src:lacroix-furri-hombert-2022", "src:lacroix-2021", "src:schiller-et-al-2023", "src:pettrachin-2023"] {
+    for src in [
+        "src:caponio-clement-2020",
+        "src:lacroix-furri-hombert-2022",
+        "src:lacroix-2021",
+        "src:schiller-et-al-2023",
+        "src:pettrachin-2023",
+    ] {
         let n = kb.facts.iter().filter(|f| f.citation.source.as_str() == src).count();
         assert!(n >= 5, "{src}: {n} facts");
     }
@@ -207,12 +316,39 @@ fn learning_profiles_carry_the_studies_findings_as_group_level_evidence() {
 fn conflicts_say_what_kind_of_difference_they_are() {
     let kb = kb();
     let cs = kb.conflicts();
-    let find = |subject: &str, about: &str| cs.iter().find(|c| c.subject == subject && c.about.starts_with(about)).unwrap_or_else(|| panic!("no conflict {subject} {about}: {:?}", cs.iter().map(|c| (&c.subject, &c.about)).collect::<Vec<_>>()));
+    let find = |subject: &str, about: &str| {
+        cs.iter().find(|c| c.subject == subject && c.about.starts_with(about)).unwrap_or_else(
+            || {
+                panic!(
+                    "no conflict {subject} {about}: {:?}",
+                    cs.iter().map(|c| (&c.subject, &c.about)).collect::<Vec<_>>()
+                )
+            },
+        )
+    };
     // Disagreements the papers contain, now stored from both sides.
-    assert_eq!(find("net:urbact", "founded").nature, "sources_disagree", "URBACT 2002 (file 000) vs 2006 (file 001)");
-    assert_eq!(find("src:caponio-clement-2020", "interviews").nature, "source_disagrees_with_itself", "20 interviews vs 13 + 10");
-    assert_eq!(find("src:schiller-et-al-2023", "interviews (Whole-COMM fieldwork").nature, "sources_disagree", "fieldwork from October (004) vs November 2021 (003)");
-    let perdriau = cs.iter().find(|c| c.kind == "event" && c.statements.iter().any(|s| s.id.starts_with("evt:perdriau-refugee-welcome"))).expect("Perdriau's welcome: November 2015 vs 14 September 2015");
+    assert_eq!(
+        find("net:urbact", "founded").nature,
+        "sources_disagree",
+        "URBACT 2002 (file 000) vs 2006 (file 001)"
+    );
+    assert_eq!(
+        find("src:caponio-clement-2020", "interviews").nature,
+        "source_disagrees_with_itself",
+        "20 interviews vs 13 + 10"
+    );
+    assert_eq!(
+        find("src:schiller-et-al-2023", "interviews (Whole-COMM fieldwork").nature,
+        "sources_disagree",
+        "fieldwork from October (004) vs November 2021 (003)"
+    );
+    let perdriau = cs
+        .iter()
+        .find(|c| {
+            c.kind == "event"
+                && c.statements.iter().any(|s| s.id.starts_with("evt:perdriau-refugee-welcome"))
+        })
+        .expect("Perdriau's welcome: November 2015 vs 14 September 2015");
     assert_eq!(perdriau.statements.len(), 2);
     // Candidates for localities sharing a public label are identity ambiguity, not disagreement.
     let flanders = find("loc:wc-be-flanders-medium", "typology");
@@ -220,33 +356,45 @@ fn conflicts_say_what_kind_of_difference_they_are() {
     assert!(flanders.explanation.contains("loc:wc-be-flanders-small"), "{}", flanders.explanation);
     assert!(cs.iter().filter(|c| c.nature == "identity_ambiguity").count() >= 20);
     // The Piedmont orientation changed after 2016: dated, no longer a conflict.
-    assert!(!cs.iter().any(|c| c.subject == "loc:wc-it-piedmont-medium" && c.about.starts_with("political_orientation")));
+    assert!(!cs.iter().any(|c| c.subject == "loc:wc-it-piedmont-medium"
+        && c.about.starts_with("political_orientation")));
     for c in &cs {
-        assert!(mlgov_domain::KnowledgeBase::CONFLICT_NATURES.contains(&c.nature.as_str()) && !c.explanation.is_empty(), "{c:?}");
+        assert!(
+            mlgov_domain::KnowledgeBase::CONFLICT_NATURES.contains(&c.nature.as_str())
+                && !c.explanation.is_empty(),
+            "{c:?}"
+        );
     }
 }
 
 #[test]
 fn every_quoted_locator_is_verbatim_in_its_source() {
-    use mlgov_analysis::quotes::{verify, QuoteStatus, BUNDLED_TEXTS};
+    use mlgov_analysis::quotes::{BUNDLED_TEXTS, QuoteStatus, verify};
     let kb = kb();
-    let mut texts: std::collections::BTreeMap<String, String> = BUNDLED_TEXTS.iter().map(|(f, t)| (f.to_string(), t.to_string())).collect();
+    let mut texts: std::collections::BTreeMap<String, String> =
+        BUNDLED_TEXTS.iter().map(|(f, t)| (f.to_string(), t.to_string())).collect();
     // The other sources' texts are not redistributed; the project's seed folder has them.
     let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
     for s in &kb.sources {
-        if let Some(f) = &s.file {
-            if let Ok(t) = std::fs::read_to_string(seeds.join(f)) {
-                texts.insert(f.clone(), t);
-            }
+        if let Some(f) = &s.file
+            && let Ok(t) = std::fs::read_to_string(seeds.join(f))
+        {
+            texts.insert(f.clone(), t);
         }
     }
     let checks = verify(&kb, &texts);
-    let bad: Vec<_> = checks.iter().filter(|c| c.status == QuoteStatus::Unverified).map(|c| (&c.id, &c.missing)).collect();
+    let bad: Vec<_> = checks
+        .iter()
+        .filter(|c| c.status == QuoteStatus::Unverified)
+        .map(|c| (&c.id, &c.missing))
+        .collect();
     assert!(bad.is_empty(), "quotations not found in the cited text: {bad:?}");
     let ok = checks.iter().filter(|c| c.status == QuoteStatus::Verified).count();
     assert!(ok >= 900, "{ok} verified");
     if texts.len() < 5 {
-        eprintln!("notice: ../shared/seeds not found; only the bundled texts (000, 001) were checked");
+        eprintln!(
+            "notice: ../shared/seeds not found; only the bundled texts (000, 001) were checked"
+        );
     }
 }
 
@@ -255,13 +403,24 @@ fn network_professionals_stand_on_turins_time_line_and_not_saint_etiennes() {
     use mlgov_analysis::trajectory::timeline;
     let kb = kb();
     let pros = |id: &str| -> Vec<(String, Option<i32>)> {
-        timeline(&kb, &Id::parse(id).unwrap()).rows.into_iter().filter(|r| r.lane == mlgov_analysis::trajectory::Lane::NetworkProfessional).map(|r| (r.label, r.from)).collect()
+        timeline(&kb, &Id::parse(id).unwrap())
+            .rows
+            .into_iter()
+            .filter(|r| r.lane == mlgov_analysis::trajectory::Lane::NetworkProfessional)
+            .map(|r| (r.label, r.from))
+            .collect()
     };
     let turin = pros("loc:turin");
     // "networks' professionals … engaged their personal relations in boundary-spanning work"
     // (file 000): Ilda Curti from her appointment in June 2006, Marco Giusta and his staff from 2017.
-    assert!(turin.iter().any(|(l, y)| l.starts_with("Ilda Curti") && *y == Some(2006)), "{turin:?}");
-    assert!(turin.iter().any(|(l, y)| l.starts_with("Marco Giusta") && *y == Some(2017)), "{turin:?}");
+    assert!(
+        turin.iter().any(|(l, y)| l.starts_with("Ilda Curti") && *y == Some(2006)),
+        "{turin:?}"
+    );
+    assert!(
+        turin.iter().any(|(l, y)| l.starts_with("Marco Giusta") && *y == Some(2017)),
+        "{turin:?}"
+    );
     // "Such dynamics are absent in the case of Saint-Etienne".
     assert!(pros("loc:saint-etienne").is_empty());
 }
@@ -277,7 +436,11 @@ fn survey_groups_never_take_the_first_of_disagreeing_statements() {
     // The report's size table decides against its text (small town, not "a rural area"), and says so.
     let wallonia = get("loc:wc-be-wallonia-small");
     assert_eq!(wallonia.size_class.as_deref(), Some("small_town"));
-    assert!(wallonia.choices.iter().any(|(a, why)| a == "size_class" && why.contains("Part 2, 2.2.1")), "{:?}", wallonia.choices);
+    assert!(
+        wallonia.choices.iter().any(|(a, why)| a == "size_class" && why.contains("Part 2, 2.2.1")),
+        "{:?}",
+        wallonia.choices
+    );
     // Candidates of localities sharing a label: grouped apart, by name, never the first.
     let flanders = get("loc:wc-be-flanders-medium");
     assert_eq!(flanders.typology.as_deref(), Some("ambiguous: left_behind / revitalising"));
@@ -298,7 +461,11 @@ fn turin_and_saint_etienne_boundary_spanners_beside_the_papers_reading() {
     let setting = |id: &str| c.settings.iter().find(|s| s.id == id).unwrap();
     // Undated ties kept, all years, time-respecting: both verdicts agree with the paper.
     let kept = setting("all_years_with_undated");
-    assert!(kept.cities.iter().all(|x| x.agrees), "{:?}", kept.cities.iter().map(|x| (&x.name, &x.spanners)).collect::<Vec<_>>());
+    assert!(
+        kept.cities.iter().all(|x| x.agrees),
+        "{:?}",
+        kept.cities.iter().map(|x| (&x.name, &x.spanners)).collect::<Vec<_>>()
+    );
     assert!(kept.cities[0].spanners.iter().any(|s| s.contains("Citizenship and Rights")));
     assert!(kept.explanation.is_empty());
     // Dated ties only: Turin's contacts are undated in the paper, so the verdict differs, and the
@@ -308,7 +475,11 @@ fn turin_and_saint_etienne_boundary_spanners_beside_the_papers_reading() {
     assert_eq!(turin.locality, "loc:turin");
     assert!(!turin.agrees);
     assert!(dated.undated_left_out > 50);
-    assert!(dated.explanation.contains("Turin") && dated.explanation.contains("undated"), "{}", dated.explanation);
+    assert!(
+        dated.explanation.contains("Turin") && dated.explanation.contains("undated"),
+        "{}",
+        dated.explanation
+    );
     // Saint-Étienne never has one.
     assert!(c.settings.iter().all(|s| !s.cities[1].has_spanners));
 }
@@ -327,7 +498,13 @@ fn the_governance_graph_keeps_one_tie_per_pair_and_layer_and_states_levels_only(
     let orlando = g.tie("per:leoluca-orlando", "loc:palermo", &EdgeKind::Office).unwrap();
     assert_eq!(orlando.spells.len(), 3, "{:?}", orlando.spells);
     // NGOs with a country but no stated scale are not guessed to be local.
-    for ngo in ["org:spanish-red-cross", "org:cear", "org:accem", "org:welcoming-america", "org:seebruecke"] {
+    for ngo in [
+        "org:spanish-red-cross",
+        "org:cear",
+        "org:accem",
+        "org:welcoming-america",
+        "org:seebruecke",
+    ] {
         let level = g.node(ngo).unwrap_or_else(|| panic!("{ngo}")).level;
         assert_ne!(level, Level::Local, "{ngo}");
     }
@@ -339,54 +516,84 @@ fn the_governance_graph_keeps_one_tie_per_pair_and_layer_and_states_levels_only(
 /// story gives (file 000), in both layouts.
 #[test]
 fn saint_etiennes_time_line_maps_to_the_expected_gantt_bars_per_lane() {
-    use mlgov_analysis::gantt::{from_timelines, GanttLayout};
+    use mlgov_analysis::gantt::{GanttLayout, from_timelines};
     use mlgov_analysis::trajectory::timeline;
     let kb = kb();
     let tl = timeline(&kb, &Id::parse("loc:saint-etienne").unwrap());
     let bars = |g: &mlgov_charts::Gantt| -> Vec<String> {
-        g.rows.iter().map(|r| {
-            let bars: Vec<String> = r.bars.iter().map(|b| format!("{}–{} c{}{}", b.from, b.to.map(|t| t.to_string()).unwrap_or_default(), b.colour, b.label.as_ref().map(|l| format!(" {l:?}")).unwrap_or_default())).collect();
-            format!("{}: {}{}", r.label, bars.join(", "), if r.markers.is_empty() { String::new() } else { format!("{} markers", r.markers.len()) })
-        }).collect()
+        g.rows
+            .iter()
+            .map(|r| {
+                let bars: Vec<String> = r
+                    .bars
+                    .iter()
+                    .map(|b| {
+                        format!(
+                            "{}–{} c{}{}",
+                            b.from,
+                            b.to.map(|t| t.to_string()).unwrap_or_default(),
+                            b.colour,
+                            b.label.as_ref().map(|l| format!(" {l:?}")).unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                format!(
+                    "{}: {}{}",
+                    r.label,
+                    bars.join(", "),
+                    if r.markers.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{} markers", r.markers.len())
+                    }
+                )
+            })
+            .collect()
     };
     // The figure: one row per network (open memberships closed at 2020 + 1), the mayors, the
     // authors' phases (the reinforcement phase, stated twice, drawn once) and the events.
     let figure = from_timelines(std::slice::from_ref(&tl), GanttLayout::ByNetwork { until: 2020 });
-    assert_eq!(bars(&figure), vec![
-        "Euromed Working Group of Euroci…: 1999–2002 c0",
-        "URBACT: 2002–2009 c0",
-        "Regenera: 2004–2008 c0",
-        "UNESCO creative cities network: 2009–2021 c0",
-        "ICCAR: 2019–2021 c0",
-        "mayors: 1994–2009 c3 \"Michel Thiollière\", 2008–2015 c2 \"Maurice Vincent\", 2014–2021 c3 \"Gaël Perdriau\", 2020–2021 c3 \"Gaël Perdriau\"",
-        "phases (authors): 1995–2000 c5 \"construction of the intercom\", 1999–2002 c5 \"collaboration with Mediterra\", 2001–2008 c5 \"reinforcement of the municip\", 2008–2021 c5 \"dis-involvement\"",
-        "events: 13 markers",
-    ]);
+    assert_eq!(
+        bars(&figure),
+        vec![
+            "Euromed Working Group of Euroci…: 1999–2002 c0",
+            "URBACT: 2002–2009 c0",
+            "Regenera: 2004–2008 c0",
+            "UNESCO creative cities network: 2009–2021 c0",
+            "ICCAR: 2019–2021 c0",
+            "mayors: 1994–2009 c3 \"Michel Thiollière\", 2008–2015 c2 \"Maurice Vincent\", 2014–2021 c3 \"Gaël Perdriau\", 2020–2021 c3 \"Gaël Perdriau\"",
+            "phases (authors): 1995–2000 c5 \"construction of the intercom\", 1999–2002 c5 \"collaboration with Mediterra\", 2001–2008 c5 \"reinforcement of the municip\", 2008–2021 c5 \"dis-involvement\"",
+            "events: 13 markers",
+        ]
+    );
     assert_eq!((figure.from, figure.to), (1994.0, 2021.0));
     // The explorer: one row per dated statement in the table's order (the undated deputy-mayor
     // terms left out), open intervals left open, the events of a year on one diamond.
     let page = from_timelines(std::slice::from_ref(&tl), GanttLayout::ByStatement);
-    assert_eq!(bars(&page), vec![
-        "Euromed Working Group of Eurociti…: 1999–2002 c0",
-        "URBACT — member: 2002–2009 c0",
-        "Regenera — member: 2004–2008 c0",
-        "UNESCO creative cities network —…: 2009– c0",
-        "ICCAR — member: 2019– c0",
-        "Michel Thiollière (mayor): 1994–2009 c2",
-        // Two rows whose shortened labels would read the same keep their years instead.
-        "International Relation… 1995–2001: 1995–2002 c2",
-        "European Affairs Deputy Mayor of…: 2001–2009 c2",
-        "Maurice Vincent (mayor): 2008–2015 c2",
-        "International Relation… 2014–2020: 2014–2021 c2",
-        "Gaël Perdriau (mayor): 2014–2021 c2",
-        "Gaël Perdriau (mayor): 2020– c2",
-        "phase: construction of the interc…: 1995–2000 c3",
-        "phase: collaboration with Mediter…: 1999–2002 c3",
-        "phase: reinforcement o… 2001–2007: 2001–2008 c3",
-        "phase: reinforcement o… 2002–2007: 2002–2008 c3",
-        "phase: dis-involvement: 2008– c3",
-        "events (13): 9 markers",
-    ]);
+    assert_eq!(
+        bars(&page),
+        vec![
+            "Euromed Working Group of Eurociti…: 1999–2002 c0",
+            "URBACT — member: 2002–2009 c0",
+            "Regenera — member: 2004–2008 c0",
+            "UNESCO creative cities network —…: 2009– c0",
+            "ICCAR — member: 2019– c0",
+            "Michel Thiollière (mayor): 1994–2009 c2",
+            // Two rows whose shortened labels would read the same keep their years instead.
+            "International Relation… 1995–2001: 1995–2002 c2",
+            "European Affairs Deputy Mayor of…: 2001–2009 c2",
+            "Maurice Vincent (mayor): 2008–2015 c2",
+            "International Relation… 2014–2020: 2014–2021 c2",
+            "Gaël Perdriau (mayor): 2014–2021 c2",
+            "Gaël Perdriau (mayor): 2020– c2",
+            "phase: construction of the interc…: 1995–2000 c3",
+            "phase: collaboration with Mediter…: 1999–2002 c3",
+            "phase: reinforcement o… 2001–2007: 2001–2008 c3",
+            "phase: reinforcement o… 2002–2007: 2002–2008 c3",
+            "phase: dis-involvement: 2008– c3",
+            "events (13): 9 markers",
+        ]
+    );
     assert_eq!((page.from, page.to), (1994.0, 2021.0));
 }
 

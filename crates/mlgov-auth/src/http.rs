@@ -23,7 +23,7 @@ use std::task::{Context, Poll};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -31,10 +31,10 @@ use minijinja::Environment;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::AuthError;
 use crate::policy::{AuthVia, Principal, Role};
 use crate::secret;
 use crate::service::{Auth, CookieSecure};
-use crate::AuthError;
 
 /// Name of the session cookie.
 pub const COOKIE: &str = "mlgov_session";
@@ -44,8 +44,15 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const FORM_LIMIT: usize = 256 * 1024;
 
 /// Runs blocking auth work (SQLite, argon2) off the async executor.
-async fn run<T: Send + 'static>(f: impl FnOnce() -> Result<T, AuthError> + Send + 'static) -> Result<T, AuthError> {
-    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| Err(AuthError::Database(mlgov_store::DatabaseError::with_source(format!("auth task failed: {e}"), e))))
+async fn run<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, AuthError> + Send + 'static,
+) -> Result<T, AuthError> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
+        Err(AuthError::Database(mlgov_store::DatabaseError::with_source(
+            format!("auth task failed: {e}"),
+            e,
+        )))
+    })
 }
 
 // ---------------------------------------------------------------- errors
@@ -100,9 +107,16 @@ impl IntoResponse for Failure {
             AuthError::Invalid { field, message } => Some((field.as_str(), message.as_str())),
             _ => None,
         };
-        let mut resp = error_response(status_of(&self.err), code_of(&self.err), &self.err.to_string(), field, self.html);
+        let mut resp = error_response(
+            status_of(&self.err),
+            code_of(&self.err),
+            &self.err.to_string(),
+            field,
+            self.html,
+        );
         if let AuthError::RateLimited { retry_after_secs } = self.err {
-            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs.max(1)));
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs.max(1)));
         }
         resp
     }
@@ -118,20 +132,36 @@ pub struct ErrorCause(pub String);
 /// "fields"}}` (`fields` lists the invalid `field` with its message, if any), elsewhere the
 /// `message.html` page. A server error's message is replaced by "internal error" (details stay in
 /// the server); a 401 of the API carries `WWW-Authenticate: Bearer realm="mlgov"`.
-pub fn error_response(status: StatusCode, code: &str, message: &str, field: Option<(&str, &str)>, html: bool) -> Response {
+pub fn error_response(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    field: Option<(&str, &str)>,
+    html: bool,
+) -> Response {
     let cause = ErrorCause(message.to_string());
-    let message = if status.is_server_error() { "internal error".to_string() } else { message.to_string() };
+    let message =
+        if status.is_server_error() { "internal error".to_string() } else { message.to_string() };
     let mut resp = if html {
         let title = status.canonical_reason().unwrap_or("Error").to_string();
         let login_link = status == StatusCode::UNAUTHORIZED;
-        (status, html_page("message.html", json!({ "title": title, "message": message, "login_link": login_link }))).into_response()
+        (
+            status,
+            html_page(
+                "message.html",
+                json!({ "title": title, "message": message, "login_link": login_link }),
+            ),
+        )
+            .into_response()
     } else {
-        let fields: Vec<serde_json::Value> = field.map(|(f, m)| json!({ "field": f, "message": m })).into_iter().collect();
+        let fields: Vec<serde_json::Value> =
+            field.map(|(f, m)| json!({ "field": f, "message": m })).into_iter().collect();
         let body = json!({ "error": { "code": code, "message": message, "fields": fields } });
         (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
     };
     if status == StatusCode::UNAUTHORIZED && !html {
-        resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"mlgov\""));
+        resp.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"mlgov\""));
     }
     resp.extensions_mut().insert(cause);
     resp
@@ -146,7 +176,10 @@ fn bad_body(msg: impl Into<String>) -> Failure {
 /// The page frame (`base.html`, styled by [`STYLESHEET`] at [`STYLESHEET_PATH`]) and the message
 /// page (`message.html`), for route sets mounted beside these that render pages in the same
 /// frame: add them to their own environment.
-pub const PAGE_TEMPLATES: &[(&str, &str)] = &[("base.html", include_str!("../templates/base.html")), ("message.html", include_str!("../templates/message.html"))];
+pub const PAGE_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("message.html", include_str!("../templates/message.html")),
+];
 
 /// Where [`routes`] serve [`STYLESHEET`].
 pub const STYLESHEET_PATH: &str = "/static/accounts.css";
@@ -155,14 +188,22 @@ pub const STYLESHEET_PATH: &str = "/static/accounts.css";
 pub const STYLESHEET: &str = include_str!("../static/accounts.css");
 
 async fn stylesheet() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], STYLESHEET).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+        STYLESHEET,
+    )
+        .into_response()
 }
 
 fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut e = Environment::new();
-        for (name, src) in PAGE_TEMPLATES.iter().copied().chain([("login.html", include_str!("../templates/login.html"))]) {
+        for (name, src) in PAGE_TEMPLATES
+            .iter()
+            .copied()
+            .chain([("login.html", include_str!("../templates/login.html"))])
+        {
             e.add_template(name, src).expect("embedded template parses");
         }
         e
@@ -176,7 +217,10 @@ fn html_page(name: &str, ctx: serde_json::Value) -> Response {
 /// Renders template `name` of `env` as an HTML response body (with `no-store`: these pages carry
 /// personal answers or account data; and `no-referrer`: some URLs hold secret link tokens).
 pub fn render_page(env: &Environment<'_>, name: &str, ctx: serde_json::Value) -> Response {
-    match env.get_template(name).and_then(|t| t.render(minijinja::Value::from(minijinja::value::Serde(&ctx)))) {
+    match env
+        .get_template(name)
+        .and_then(|t| t.render(minijinja::Value::from(minijinja::value::Serde(&ctx))))
+    {
         Ok(body) => (
             [
                 (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -186,7 +230,9 @@ pub fn render_page(env: &Environment<'_>, name: &str, ctx: serde_json::Value) ->
             body,
         )
             .into_response(),
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("template {name}: {e}")).into_response(),
+        Err(e) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, format!("template {name}: {e}")).into_response()
+        }
     }
 }
 
@@ -341,7 +387,10 @@ pub fn parse_form(body: &[u8]) -> Vec<(String, String)> {
 
 /// Whether the request body is a URL-encoded form.
 pub fn is_form(headers: &HeaderMap) -> bool {
-    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
 }
 
 /// Login (no session yet) and the respondent form of `mlgov-collect` (its secret link token plays
@@ -353,10 +402,14 @@ fn csrf_exempt(path: &str) -> bool {
 async fn authenticate(auth: &Auth, req: Request) -> Result<Request, Response> {
     let (mut parts, body) = req.into_parts();
     let html = is_html_path(parts.uri.path());
-    let fail = |e: AuthError| if html { Failure::page(e).into_response() } else { Failure::api(e).into_response() };
+    let fail = |e: AuthError| {
+        if html { Failure::page(e).into_response() } else { Failure::api(e).into_response() }
+    };
     let principal = if let Some(h) = parts.headers.get(header::AUTHORIZATION) {
         let value = h.to_str().unwrap_or("").trim().to_string();
-        let Some(token) = value.strip_prefix("Bearer ").map(|t| t.trim().to_string()).filter(|t| !t.is_empty()) else {
+        let Some(token) =
+            value.strip_prefix("Bearer ").map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+        else {
             return Err(fail(AuthError::Unauthenticated));
         };
         let a = auth.clone();
@@ -383,21 +436,32 @@ async fn authenticate(auth: &Auth, req: Request) -> Result<Request, Response> {
         if let AuthVia::Session { csrf, .. } = &principal.via
             && !csrf_exempt(parts.uri.path())
         {
-            let header_ok = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).is_some_and(|v| secret::constant_time_eq(v, csrf));
+            let header_ok = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| secret::constant_time_eq(v, csrf));
             let ok = if header_ok {
                 true
             } else if is_form(&parts.headers) {
                 let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
-                    return Err((StatusCode::PAYLOAD_TOO_LARGE, "form body too large").into_response());
+                    return Err(
+                        (StatusCode::PAYLOAD_TOO_LARGE, "form body too large").into_response()
+                    );
                 };
-                let found = parse_form(&bytes).into_iter().any(|(k, v)| k == "csrf_token" && secret::constant_time_eq(&v, csrf));
+                let found = parse_form(&bytes)
+                    .into_iter()
+                    .any(|(k, v)| k == "csrf_token" && secret::constant_time_eq(&v, csrf));
                 body = Body::from(bytes);
                 found
             } else {
                 false
             };
             if !ok {
-                return Err(fail(AuthError::Forbidden("missing or wrong CSRF token (send X-CSRF-Token or the csrf_token form field)".into())));
+                return Err(fail(AuthError::Forbidden(
+                    "missing or wrong CSRF token (send X-CSRF-Token or the csrf_token form field)"
+                        .into(),
+                )));
             }
         }
     }
@@ -472,9 +536,16 @@ pub fn mount_at(router: Router, location: Option<&str>) -> Router {
     }
 }
 
-fn client_ip(parts_headers: &HeaderMap, connect: Option<SocketAddr>, trust_forwarded: bool) -> String {
+fn client_ip(
+    parts_headers: &HeaderMap,
+    connect: Option<SocketAddr>,
+    trust_forwarded: bool,
+) -> String {
     if trust_forwarded
-        && let Some(ip) = parts_headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next())
+        && let Some(ip) = parts_headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
     {
         return ip.trim().to_string();
     }
@@ -484,12 +555,20 @@ fn client_ip(parts_headers: &HeaderMap, connect: Option<SocketAddr>, trust_forwa
 }
 
 fn is_tls(headers: &HeaderMap, uri: &axum::http::Uri) -> bool {
-    uri.scheme_str() == Some("https") || headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
+    uri.scheme_str() == Some("https")
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
 
 /// The `Set-Cookie` value of a session (or of its removal when `value` is empty).
 pub fn session_cookie_header(value: &str, max_age: i64, secure: bool) -> String {
-    format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}", max_age.max(0), if secure { "; Secure" } else { "" })
+    format!(
+        "{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        max_age.max(0),
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 #[derive(Deserialize)]
@@ -507,13 +586,23 @@ struct NextQuery {
 }
 
 async fn login_page(Query(q): Query<NextQuery>) -> Response {
-    html_page("login.html", json!({ "title": "Log in", "next": safe_next(q.next.as_deref()), "username": "", "error": null }))
+    html_page(
+        "login.html",
+        json!({ "title": "Log in", "next": safe_next(q.next.as_deref()), "username": "", "error": null }),
+    )
 }
 
 /// Only local paths are accepted as redirect targets (no open redirect).
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.chars().any(char::is_control) => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
+        {
+            n.to_string()
+        }
         _ => "/".into(),
     }
 }
@@ -529,15 +618,27 @@ async fn login(State(auth): State<Auth>, req: Request) -> Response {
         let pairs = parse_form(&bytes);
         let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         match (get("username"), get("password")) {
-            (Some(username), Some(password)) => Ok(LoginForm { username, password, next: get("next") }),
+            (Some(username), Some(password)) => {
+                Ok(LoginForm { username, password, next: get("next") })
+            }
             _ => Err("expected form fields username and password".into()),
         }
     } else {
-        serde_json::from_slice(&bytes).map_err(|e| format!("expected JSON {{\"username\", \"password\"}}: {e}"))
+        serde_json::from_slice(&bytes)
+            .map_err(|e| format!("expected JSON {{\"username\", \"password\"}}: {e}"))
     };
     let login = match parsed {
         Ok(l) => l,
-        Err(m) if form => return (StatusCode::BAD_REQUEST, html_page("login.html", json!({ "title": "Log in", "next": "/", "username": "", "error": m }))).into_response(),
+        Err(m) if form => {
+            return (
+                StatusCode::BAD_REQUEST,
+                html_page(
+                    "login.html",
+                    json!({ "title": "Log in", "next": "/", "username": "", "error": m }),
+                ),
+            )
+                .into_response();
+        }
         Err(m) => return bad_body(m).into_response(),
     };
     let ip = client_ip(&parts.headers, connect.map(|c| c.0), auth.config().trust_forwarded_for);
@@ -552,7 +653,8 @@ async fn login(State(auth): State<Auth>, req: Request) -> Response {
         Ok(out) => {
             let cookie = session_cookie_header(&out.session_id, out.expires - auth.now(), secure);
             let mut resp = if form {
-                (StatusCode::SEE_OTHER, [(header::LOCATION, safe_next(login.next.as_deref()))]).into_response()
+                (StatusCode::SEE_OTHER, [(header::LOCATION, safe_next(login.next.as_deref()))])
+                    .into_response()
             } else {
                 Json(json!({ "user": out.user, "csrf_token": out.csrf, "expires": crate::service::iso_time(out.expires) })).into_response()
             };
@@ -581,7 +683,8 @@ async fn logout(State(auth): State<Auth>, headers: HeaderMap) -> Response {
             return Failure::api(e).into_response();
         }
     }
-    let secure = auth.config().cookie_secure == CookieSecure::Always || headers.get("x-forwarded-proto").is_some_and(|v| v == "https");
+    let secure = auth.config().cookie_secure == CookieSecure::Always
+        || headers.get("x-forwarded-proto").is_some_and(|v| v == "https");
     let mut resp = StatusCode::NO_CONTENT.into_response();
     if let Ok(v) = HeaderValue::from_str(&session_cookie_header("", 0, secure)) {
         resp.headers_mut().insert(header::SET_COOKIE, v);
@@ -594,7 +697,9 @@ async fn me(Who(p): Who) -> Response {
         return Failure::api(AuthError::Unauthenticated).into_response();
     }
     let (csrf, expires) = match &p.via {
-        AuthVia::Session { csrf, expires, .. } => (Some(csrf.clone()), Some(crate::service::iso_time(*expires))),
+        AuthVia::Session { csrf, expires, .. } => {
+            (Some(csrf.clone()), Some(crate::service::iso_time(*expires)))
+        }
         _ => (None, None),
     };
     Json(json!({ "username": p.username, "role": p.role, "projects": p.projects, "via": p.via, "csrf_token": csrf, "session_expires": expires })).into_response()
@@ -605,7 +710,10 @@ fn json_body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, Failure
     serde_json::from_slice(bytes).map_err(|e| bad_body(format!("invalid JSON body: {e}")))
 }
 
-async fn api<T: Serialize + Send + 'static>(status: StatusCode, f: impl FnOnce() -> Result<T, AuthError> + Send + 'static) -> Response {
+async fn api<T: Serialize + Send + 'static>(
+    status: StatusCode,
+    f: impl FnOnce() -> Result<T, AuthError> + Send + 'static,
+) -> Response {
     match run(f).await {
         Ok(v) => (status, Json(v)).into_response(),
         Err(e) => Failure::api(e).into_response(),
@@ -630,7 +738,10 @@ async fn create_user(State(auth): State<Auth>, Who(p): Who, body: Bytes) -> Resp
         Ok(b) => b,
         Err(f) => return f.into_response(),
     };
-    api(StatusCode::CREATED, move || auth.add_user(&p, &b.username, b.role, &b.password, &b.projects)).await
+    api(StatusCode::CREATED, move || {
+        auth.add_user(&p, &b.username, b.role, &b.password, &b.projects)
+    })
+    .await
 }
 
 async fn get_user(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>) -> Response {
@@ -651,19 +762,33 @@ struct UserPatch {
     keep_tokens: bool,
 }
 
-async fn update_user(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>, body: Bytes) -> Response {
+async fn update_user(
+    State(auth): State<Auth>,
+    Who(p): Who,
+    Path(name): Path<String>,
+    body: Bytes,
+) -> Response {
     let b: UserPatch = match json_body(&body) {
         Ok(b) => b,
         Err(f) => return f.into_response(),
     };
     api(StatusCode::OK, move || {
-        let change = crate::UserChange { role: b.role, password: b.password.as_deref(), projects: b.projects.as_deref(), keep_tokens: b.keep_tokens };
+        let change = crate::UserChange {
+            role: b.role,
+            password: b.password.as_deref(),
+            projects: b.projects.as_deref(),
+            keep_tokens: b.keep_tokens,
+        };
         auth.update_user(&p, &name, &change)
     })
     .await
 }
 
-async fn list_user_tokens(State(auth): State<Auth>, Who(p): Who, Path(name): Path<String>) -> Response {
+async fn list_user_tokens(
+    State(auth): State<Auth>,
+    Who(p): Who,
+    Path(name): Path<String>,
+) -> Response {
     api(StatusCode::OK, move || auth.tokens_of(&p, &name)).await
 }
 
@@ -719,7 +844,10 @@ async fn create_project(State(auth): State<Auth>, Who(p): Who, body: Bytes) -> R
         Ok(b) => b,
         Err(f) => return f.into_response(),
     };
-    api(StatusCode::CREATED, move || auth.add_project(&p, &b.name).map(|()| json!({ "name": b.name }))).await
+    api(StatusCode::CREATED, move || {
+        auth.add_project(&p, &b.name).map(|()| json!({ "name": b.name }))
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -728,10 +856,20 @@ struct LimitQuery {
     limit: Option<usize>,
 }
 
-async fn audit_log(State(auth): State<Auth>, Who(p): Who, q: Result<Query<LimitQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+async fn audit_log(
+    State(auth): State<Auth>,
+    Who(p): Who,
+    q: Result<Query<LimitQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
     let limit = match q {
         Ok(Query(q)) => q.limit.unwrap_or(100).min(10_000),
-        Err(e) => return Failure::api(AuthError::Invalid { field: "limit".into(), message: format!("expected a whole number: {e}") }).into_response(),
+        Err(e) => {
+            return Failure::api(AuthError::Invalid {
+                field: "limit".into(),
+                message: format!("expected a whole number: {e}"),
+            })
+            .into_response();
+        }
     };
     api(StatusCode::OK, move || auth.audit_log(&p, limit)).await
 }

@@ -33,9 +33,9 @@ pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use policy::{allowed, Action, AuthVia, Grant, Principal, Resource, Role};
-pub use service::{Auth, Clock, Config, CookieSecure, SystemClock, UpdatedUser, User, UserChange};
 pub use self::postgres::PgAuthStore;
+pub use policy::{Action, AuthVia, Grant, Principal, Resource, Role, allowed};
+pub use service::{Auth, Clock, Config, CookieSecure, SystemClock, UpdatedUser, User, UserChange};
 pub use sqlite::SqliteAuthStore;
 pub use store::AuthStore;
 

@@ -21,8 +21,8 @@
 //! concurrent request). Ended windows are deleted whenever a failure is counted, so the table
 //! holds only the keys that failed within the last window.
 
-use crate::store::{AuthStore, LoginWindow};
 use crate::AuthError;
+use crate::store::{AuthStore, LoginWindow};
 
 /// Limits of the login limiter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,7 +79,13 @@ impl Limiter {
     ///
     /// # Errors
     /// When the store cannot be read.
-    pub fn check(&self, store: &dyn AuthStore, account: &str, ip: &str, now: i64) -> Result<Result<(), i64>, AuthError> {
+    pub fn check(
+        &self,
+        store: &dyn AuthStore,
+        account: &str,
+        ip: &str,
+        now: i64,
+    ) -> Result<Result<(), i64>, AuthError> {
         let keys = self.keys(account, ip);
         let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
         let windows = store.login_failures(&names)?;
@@ -88,7 +94,12 @@ impl Limiter {
 
     /// The rule over stored windows: the longest wait among the keys at or over their limit in a
     /// window that has not ended.
-    fn blocked(&self, keys: &[(String, u32)], windows: &[(String, LoginWindow)], now: i64) -> Result<(), i64> {
+    fn blocked(
+        &self,
+        keys: &[(String, u32)],
+        windows: &[(String, LoginWindow)],
+        now: i64,
+    ) -> Result<(), i64> {
         let end = |w: &LoginWindow| w.start + self.config.window_secs;
         let wait = keys
             .iter()
@@ -107,7 +118,13 @@ impl Limiter {
     ///
     /// # Errors
     /// When the store cannot be written.
-    pub fn failure(&self, store: &mut dyn AuthStore, account: &str, ip: &str, now: i64) -> Result<(), AuthError> {
+    pub fn failure(
+        &self,
+        store: &mut dyn AuthStore,
+        account: &str,
+        ip: &str,
+        now: i64,
+    ) -> Result<(), AuthError> {
         for (key, _) in self.keys(account, ip) {
             store.record_login_failure(&key, now, self.config.window_secs)?;
         }
@@ -146,7 +163,10 @@ mod tests {
         assert_eq!(l.check(&s, "ann", "1.2.3.4", 60).unwrap(), Ok(()));
         // A failure after the window starts a new one with one failure.
         l.failure(&mut s, "ann", "1.2.3.4", 60).unwrap();
-        assert_eq!(s.login_failures(&[account_key("ann")]).unwrap(), vec![(account_key("ann"), LoginWindow { start: 60, failures: 1 })]);
+        assert_eq!(
+            s.login_failures(&[account_key("ann")]).unwrap(),
+            vec![(account_key("ann"), LoginWindow { start: 60, failures: 1 })]
+        );
     }
 
     #[test]
@@ -170,7 +190,14 @@ mod tests {
         assert_eq!(s.login_failures(&[account_key("ann"), "ip:".into()]).unwrap().len(), 1);
         // Counting a failure at 60 deletes ann's window (ended at 60), not bob's (ends at 61).
         l.failure(&mut s, "carol", "", 60).unwrap();
-        let left = s.login_failures(&[account_key("ann"), account_key("bob"), "ip:9.9.9.9".into(), account_key("carol")]).unwrap();
+        let left = s
+            .login_failures(&[
+                account_key("ann"),
+                account_key("bob"),
+                "ip:9.9.9.9".into(),
+                account_key("carol"),
+            ])
+            .unwrap();
         let keys: Vec<&str> = left.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["account:bob", "ip:9.9.9.9", "account:carol"]);
     }

@@ -26,7 +26,8 @@ pub enum Role {
 
 impl Role {
     /// Every role, most to least privileged.
-    pub const ALL: [Role; 5] = [Role::Admin, Role::Researcher, Role::Contributor, Role::Viewer, Role::Public];
+    pub const ALL: [Role; 5] =
+        [Role::Admin, Role::Researcher, Role::Contributor, Role::Viewer, Role::Public];
 
     /// The role's name as written in files, the CLI and JSON.
     pub fn as_str(self) -> &'static str {
@@ -231,13 +232,25 @@ pub struct Principal {
 impl Principal {
     /// The anonymous public.
     pub fn anonymous() -> Principal {
-        Principal { user_id: None, username: "-".into(), role: Role::Public, projects: vec![], via: AuthVia::Anonymous }
+        Principal {
+            user_id: None,
+            username: "-".into(),
+            role: Role::Public,
+            projects: vec![],
+            via: AuthVia::Anonymous,
+        }
     }
 
     /// An administrator acting from the command line (the CLI has the database file, so it
     /// already has every right; this principal only names the actor in the audit log).
     pub fn cli_admin() -> Principal {
-        Principal { user_id: None, username: "cli".into(), role: Role::Admin, projects: vec![], via: AuthVia::Cli }
+        Principal {
+            user_id: None,
+            username: "cli".into(),
+            role: Role::Admin,
+            projects: vec![],
+            via: AuthVia::Cli,
+        }
     }
 
     /// Whether this principal may do `action` on `resource`, belonging to `project` when the

@@ -19,11 +19,11 @@ use ::postgres::types::ToSql;
 use ::postgres::{Client, GenericClient, Row, Transaction};
 
 use mlgov_store_postgres::describe_error as describe;
-use mlgov_store_postgres::reconnect::{self, commit, is_unique_violation, Reconnecting};
+use mlgov_store_postgres::reconnect::{self, Reconnecting, commit, is_unique_violation};
 
+use crate::AuthError;
 use crate::policy::Role;
 use crate::store::*;
-use crate::AuthError;
 use mlgov_store::DatabaseError;
 
 /// Versioned migrations of the auth tables, applied in order; `auth_schema(version, applied_at)`
@@ -55,17 +55,31 @@ impl From<AuthError> for Fail {
 /// # Errors
 /// [`AuthError::Database`] when a migration fails or the auth schema is newer than this build.
 pub fn apply_migrations(client: &mut Client) -> Result<(), AuthError> {
-    let db = |e: ::postgres::Error| AuthError::Database(DatabaseError::with_source(format!("auth migrations: {}", describe(&e)), e));
+    let db = |e: ::postgres::Error| {
+        AuthError::Database(DatabaseError::with_source(
+            format!("auth migrations: {}", describe(&e)),
+            e,
+        ))
+    };
     let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
     let mut tx = client.transaction().map_err(db)?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(db)?;
     tx.batch_execute("CREATE TABLE IF NOT EXISTS auth_schema (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())").map_err(db)?;
-    let current: i64 = tx.query_one("SELECT coalesce(max(version), 0) FROM auth_schema", &[]).map_err(db)?.get(0);
+    let current: i64 =
+        tx.query_one("SELECT coalesce(max(version), 0) FROM auth_schema", &[]).map_err(db)?.get(0);
     if current > newest {
-        return Err(AuthError::Database(format!("auth schema version {current} is newer than this build supports ({newest})").into()));
+        return Err(AuthError::Database(
+            format!("auth schema version {current} is newer than this build supports ({newest})")
+                .into(),
+        ));
     }
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-        tx.batch_execute(sql).map_err(|e| AuthError::Database(DatabaseError::with_source(format!("auth migration {version}: {}", describe(&e)), e)))?;
+        tx.batch_execute(sql).map_err(|e| {
+            AuthError::Database(DatabaseError::with_source(
+                format!("auth migration {version}: {}", describe(&e)),
+                e,
+            ))
+        })?;
         tx.execute("INSERT INTO auth_schema (version) VALUES ($1)", &[version]).map_err(db)?;
     }
     tx.commit().map_err(db)
@@ -114,24 +128,46 @@ impl PgAuthStore {
 const USER_SELECT: &str = "SELECT u.id, u.username, u.role, u.password_hash, u.created, \
      coalesce(array_agg(m.project ORDER BY m.project COLLATE \"C\") FILTER (WHERE m.project IS NOT NULL), '{}')::text[] \
      FROM auth_users u LEFT JOIN auth_memberships m ON m.user_id = u.id";
-const USER_GROUP: &str = "GROUP BY u.id ORDER BY lower(u.username) COLLATE \"C\", u.username COLLATE \"C\"";
+const USER_GROUP: &str =
+    "GROUP BY u.id ORDER BY lower(u.username) COLLATE \"C\", u.username COLLATE \"C\"";
 
 fn user_row(r: &Row) -> Result<UserRecord, Fail> {
     let id: i64 = r.get(0);
     let role: String = r.get(2);
-    let role = role.parse::<Role>().map_err(|e| AuthError::Database(DatabaseError::with_source(format!("auth_users row {id}: {e}"), e)))?;
-    Ok(UserRecord { id, username: r.get(1), role, password_hash: r.get(3), projects: r.get(5), created: r.get(4) })
+    let role = role.parse::<Role>().map_err(|e| {
+        AuthError::Database(DatabaseError::with_source(format!("auth_users row {id}: {e}"), e))
+    })?;
+    Ok(UserRecord {
+        id,
+        username: r.get(1),
+        role,
+        password_hash: r.get(3),
+        projects: r.get(5),
+        created: r.get(4),
+    })
 }
 
-fn user_where(c: &mut impl GenericClient, clause: &str, arg: &(dyn ToSql + Sync)) -> Result<Option<UserRecord>, Fail> {
+fn user_where(
+    c: &mut impl GenericClient,
+    clause: &str,
+    arg: &(dyn ToSql + Sync),
+) -> Result<Option<UserRecord>, Fail> {
     let row = c.query_opt(&format!("{USER_SELECT} WHERE {clause} {USER_GROUP}"), &[arg])?;
     row.as_ref().map(user_row).transpose()
 }
 
-fn set_memberships(tx: &mut Transaction<'_>, user_id: i64, projects: &[String], now: i64) -> Result<(), Fail> {
+fn set_memberships(
+    tx: &mut Transaction<'_>,
+    user_id: i64,
+    projects: &[String],
+    now: i64,
+) -> Result<(), Fail> {
     tx.execute("DELETE FROM auth_memberships WHERE user_id = $1", &[&user_id])?;
     for p in projects {
-        tx.execute("INSERT INTO auth_projects (name, created) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[p, &now])?;
+        tx.execute(
+            "INSERT INTO auth_projects (name, created) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[p, &now],
+        )?;
         tx.execute("INSERT INTO auth_memberships (user_id, project) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&user_id, p])?;
     }
     Ok(())
@@ -140,20 +176,43 @@ fn set_memberships(tx: &mut Transaction<'_>, user_id: i64, projects: &[String], 
 const TOKEN_SELECT: &str = "SELECT t.id, t.token_hash, t.user_id, u.username, t.label, t.created, t.revoked FROM auth_tokens t JOIN auth_users u ON u.id = t.user_id";
 
 fn token_row(r: &Row) -> TokenRecord {
-    TokenRecord { id: r.get(0), token_hash: r.get(1), user_id: r.get(2), username: r.get(3), label: r.get(4), created: r.get(5), revoked: r.get(6) }
+    TokenRecord {
+        id: r.get(0),
+        token_hash: r.get(1),
+        user_id: r.get(2),
+        username: r.get(3),
+        label: r.get(4),
+        created: r.get(5),
+        revoked: r.get(6),
+    }
 }
 
 impl AuthStore for PgAuthStore {
     fn ensure_project(&mut self, name: &str, now: i64) -> Result<(), AuthError> {
-        self.execute("INSERT INTO auth_projects (name, created) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&name, &now])?;
+        self.execute(
+            "INSERT INTO auth_projects (name, created) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[&name, &now],
+        )?;
         Ok(())
     }
 
     fn projects(&self) -> Result<Vec<String>, AuthError> {
-        self.with(|c| Ok(c.query("SELECT name FROM auth_projects ORDER BY name COLLATE \"C\"", &[])?.iter().map(|r| r.get(0)).collect()))
+        self.with(|c| {
+            Ok(c.query("SELECT name FROM auth_projects ORDER BY name COLLATE \"C\"", &[])?
+                .iter()
+                .map(|r| r.get(0))
+                .collect())
+        })
     }
 
-    fn create_user(&mut self, username: &str, role: Role, password_hash: &str, projects: &[String], now: i64) -> Result<UserRecord, AuthError> {
+    fn create_user(
+        &mut self,
+        username: &str,
+        role: Role,
+        password_hash: &str,
+        projects: &[String],
+        now: i64,
+    ) -> Result<UserRecord, AuthError> {
         self.with(|c| {
             let mut tx = c.transaction()?;
             let inserted = tx.query_one(
@@ -180,10 +239,19 @@ impl AuthStore for PgAuthStore {
     }
 
     fn users(&self) -> Result<Vec<UserRecord>, AuthError> {
-        self.with(|c| c.query(&format!("{USER_SELECT} {USER_GROUP}"), &[])?.iter().map(user_row).collect())
+        self.with(|c| {
+            c.query(&format!("{USER_SELECT} {USER_GROUP}"), &[])?.iter().map(user_row).collect()
+        })
     }
 
-    fn update_user(&mut self, username: &str, role: Option<Role>, password: Option<&NewPassword<'_>>, projects: Option<&[String]>, now: i64) -> Result<(UserRecord, Ended), AuthError> {
+    fn update_user(
+        &mut self,
+        username: &str,
+        role: Option<Role>,
+        password: Option<&NewPassword<'_>>,
+        projects: Option<&[String]>,
+        now: i64,
+    ) -> Result<(UserRecord, Ended), AuthError> {
         self.with(|c| {
             let mut tx = c.transaction()?;
             let Some(row) = tx.query_opt("SELECT id FROM auth_users WHERE lower(username) = lower($1) FOR UPDATE", &[&username])? else {
@@ -214,7 +282,9 @@ impl AuthStore for PgAuthStore {
 
     fn delete_user(&mut self, username: &str) -> Result<bool, AuthError> {
         // Sessions, tokens and memberships go with it (ON DELETE CASCADE).
-        Ok(self.execute("DELETE FROM auth_users WHERE lower(username) = lower($1)", &[&username])? > 0)
+        Ok(self
+            .execute("DELETE FROM auth_users WHERE lower(username) = lower($1)", &[&username])?
+            > 0)
     }
 
     fn insert_session(&mut self, s: &SessionRecord) -> Result<(), AuthError> {
@@ -242,7 +312,13 @@ impl AuthStore for PgAuthStore {
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 
-    fn insert_token(&mut self, token_hash: &str, user_id: i64, label: &str, now: i64) -> Result<i64, AuthError> {
+    fn insert_token(
+        &mut self,
+        token_hash: &str,
+        user_id: i64,
+        label: &str,
+        now: i64,
+    ) -> Result<i64, AuthError> {
         self.with(|c| {
             let mut tx = c.transaction()?;
             let id: i64 = tx
@@ -254,25 +330,56 @@ impl AuthStore for PgAuthStore {
     }
 
     fn token_by_hash(&self, token_hash: &str) -> Result<Option<TokenRecord>, AuthError> {
-        self.with(|c| Ok(c.query_opt(&format!("{TOKEN_SELECT} WHERE t.token_hash = $1"), &[&token_hash])?.as_ref().map(token_row)))
+        self.with(|c| {
+            Ok(c.query_opt(&format!("{TOKEN_SELECT} WHERE t.token_hash = $1"), &[&token_hash])?
+                .as_ref()
+                .map(token_row))
+        })
     }
 
     fn tokens(&self) -> Result<Vec<TokenRecord>, AuthError> {
-        self.with(|c| Ok(c.query(&format!("{TOKEN_SELECT} ORDER BY t.id DESC"), &[])?.iter().map(token_row).collect()))
+        self.with(|c| {
+            Ok(c.query(&format!("{TOKEN_SELECT} ORDER BY t.id DESC"), &[])?
+                .iter()
+                .map(token_row)
+                .collect())
+        })
     }
 
     fn revoke_token(&mut self, id: i64, now: i64) -> Result<bool, AuthError> {
-        Ok(self.execute("UPDATE auth_tokens SET revoked = $1 WHERE id = $2 AND revoked IS NULL", &[&now, &id])? > 0)
+        Ok(self.execute(
+            "UPDATE auth_tokens SET revoked = $1 WHERE id = $2 AND revoked IS NULL",
+            &[&now, &id],
+        )? > 0)
     }
 
     fn login_failures(&self, keys: &[String]) -> Result<Vec<(String, LoginWindow)>, AuthError> {
         self.with(|c| {
-            let rows = c.query("SELECT key, window_start, failures FROM auth_login_failures WHERE key = ANY($1)", &[&keys])?;
-            Ok(rows.iter().map(|r| (r.get(0), LoginWindow { start: r.get(1), failures: u32::try_from(r.get::<_, i32>(2)).unwrap_or(0) })).collect())
+            let rows = c.query(
+                "SELECT key, window_start, failures FROM auth_login_failures WHERE key = ANY($1)",
+                &[&keys],
+            )?;
+            Ok(rows
+                .iter()
+                .map(|r| {
+                    (
+                        r.get(0),
+                        LoginWindow {
+                            start: r.get(1),
+                            failures: u32::try_from(r.get::<_, i32>(2)).unwrap_or(0),
+                        },
+                    )
+                })
+                .collect())
         })
     }
 
-    fn record_login_failure(&mut self, key: &str, now: i64, window_secs: i64) -> Result<(), AuthError> {
+    fn record_login_failure(
+        &mut self,
+        key: &str,
+        now: i64,
+        window_secs: i64,
+    ) -> Result<(), AuthError> {
         self.with(|c| {
             let mut tx = c.transaction()?;
             tx.execute("DELETE FROM auth_login_failures WHERE window_start <= $1::bigint - $2::bigint", &[&now, &window_secs])?;
@@ -295,15 +402,29 @@ impl AuthStore for PgAuthStore {
     }
 
     fn audit(&mut self, e: &AuditEntry) -> Result<(), AuthError> {
-        self.execute("INSERT INTO auth_audit (time, username, action, resource) VALUES ($1, $2, $3, $4)", &[&e.time, &e.user, &e.action, &e.resource])?;
+        self.execute(
+            "INSERT INTO auth_audit (time, username, action, resource) VALUES ($1, $2, $3, $4)",
+            &[&e.time, &e.user, &e.action, &e.resource],
+        )?;
         Ok(())
     }
 
     fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>, AuthError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.with(|c| {
-            let rows = c.query("SELECT time, username, action, resource FROM auth_audit ORDER BY id DESC LIMIT $1", &[&limit])?;
-            Ok(rows.iter().map(|r| AuditEntry { time: r.get(0), user: r.get(1), action: r.get(2), resource: r.get(3) }).collect())
+            let rows = c.query(
+                "SELECT time, username, action, resource FROM auth_audit ORDER BY id DESC LIMIT $1",
+                &[&limit],
+            )?;
+            Ok(rows
+                .iter()
+                .map(|r| AuditEntry {
+                    time: r.get(0),
+                    user: r.get(1),
+                    action: r.get(2),
+                    resource: r.get(3),
+                })
+                .collect())
         })
     }
 }

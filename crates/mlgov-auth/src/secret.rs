@@ -42,7 +42,8 @@ impl PasswordParams {
     }
 
     fn hasher(&self) -> Result<Argon2<'static>, AuthError> {
-        let params = Params::new(self.m_cost, self.t_cost, self.p_cost, None).map_err(|e| AuthError::Crypto(format!("argon2 parameters: {e}")))?;
+        let params = Params::new(self.m_cost, self.t_cost, self.p_cost, None)
+            .map_err(|e| AuthError::Crypto(format!("argon2 parameters: {e}")))?;
         Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
     }
 }
@@ -50,7 +51,10 @@ impl PasswordParams {
 /// Hashes a password with argon2id and a fresh random salt; returns the PHC string
 /// (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`).
 pub fn hash_password(password: &str, params: &PasswordParams) -> Result<String, AuthError> {
-    let hash = params.hasher()?.hash_password(password.as_bytes()).map_err(|e| AuthError::Crypto(format!("argon2: {e}")))?;
+    let hash = params
+        .hasher()?
+        .hash_password(password.as_bytes())
+        .map_err(|e| AuthError::Crypto(format!("argon2: {e}")))?;
     Ok(hash.to_string())
 }
 
@@ -107,7 +111,10 @@ mod tests {
     #[test]
     fn digest_of_known_input() {
         // FIPS 180-2 test vector "abc".
-        assert_eq!(token_digest("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            token_digest("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]

@@ -7,11 +7,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
 
+use crate::AuthError;
 use crate::limiter::{LimitConfig, Limiter};
 use crate::policy::{Action, AuthVia, Principal, Resource, Role};
 use crate::secret::{self, PasswordParams};
 use crate::store::*;
-use crate::AuthError;
 
 /// A source of the current time (Unix seconds); tests supply a manual clock.
 pub trait Clock: Send + Sync {
@@ -25,7 +25,10 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> i64 {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0)
     }
 }
 
@@ -89,7 +92,8 @@ impl Config {
     #[must_use]
     pub fn with_env(mut self, var: impl Fn(&str) -> Option<String>) -> Config {
         if let Some(v) = var(TRUST_FORWARDED_FOR_VAR) {
-            self.trust_forwarded_for = matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on");
+            self.trust_forwarded_for =
+                matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on");
         }
         self
     }
@@ -181,11 +185,18 @@ pub struct Auth {
 /// Checks a name of an account, project or survey: 1 to 64 characters among ASCII letters,
 /// digits and `. _ - @`; [`AuthError::Invalid`] on `kind` otherwise.
 pub fn valid_name(kind: &str, s: &str) -> Result<(), AuthError> {
-    let ok = !s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c));
+    let ok = !s.is_empty()
+        && s.len() <= 64
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c));
     if ok {
         Ok(())
     } else {
-        Err(AuthError::Invalid { field: kind.into(), message: format!("{s:?}: expected 1 to 64 characters among letters, digits and . _ - @") })
+        Err(AuthError::Invalid {
+            field: kind.into(),
+            message: format!(
+                "{s:?}: expected 1 to 64 characters among letters, digits and . _ - @"
+            ),
+        })
     }
 }
 
@@ -194,7 +205,10 @@ fn valid_password(p: &str) -> Result<(), AuthError> {
     if (10..=1024).contains(&n) {
         Ok(())
     } else {
-        Err(AuthError::Invalid { field: "password".into(), message: format!("password of {n} characters; expected 10 to 1024") })
+        Err(AuthError::Invalid {
+            field: "password".into(),
+            message: format!("password of {n} characters; expected 10 to 1024"),
+        })
     }
 }
 
@@ -245,13 +259,25 @@ impl Auth {
     /// Checks `p` against the permission matrix for `action` on `resource` (of `project`, for
     /// grants that depend on membership): [`AuthError::Unauthenticated`] for the public,
     /// [`AuthError::Forbidden`] (saying what was refused) for an account without the right.
-    pub fn require(&self, p: &Principal, action: Action, resource: Resource, project: Option<&str>) -> Result<(), AuthError> {
+    pub fn require(
+        &self,
+        p: &Principal,
+        action: Action,
+        resource: Resource,
+        project: Option<&str>,
+    ) -> Result<(), AuthError> {
         if p.may(action, resource, project) {
             Ok(())
         } else if !p.is_authenticated() {
             Err(AuthError::Unauthenticated)
         } else {
-            Err(AuthError::Forbidden(format!("role {} may not {:?} {:?}{}", p.role, action, resource, project.map(|x| format!(" of project {x:?}")).unwrap_or_default())))
+            Err(AuthError::Forbidden(format!(
+                "role {} may not {:?} {:?}{}",
+                p.role,
+                action,
+                resource,
+                project.map(|x| format!(" of project {x:?}")).unwrap_or_default()
+            )))
         }
     }
 
@@ -259,7 +285,13 @@ impl Auth {
     /// without the right gets `hidden` — the error of a thing that does not exist — rather than
     /// [`AuthError::Forbidden`], so that what exists cannot be found out through it; the public is
     /// still told to authenticate, whatever the name.
-    pub fn require_or_hide(&self, p: &Principal, action: Action, resource: Resource, hidden: impl FnOnce() -> AuthError) -> Result<(), AuthError> {
+    pub fn require_or_hide(
+        &self,
+        p: &Principal,
+        action: Action,
+        resource: Resource,
+        hidden: impl FnOnce() -> AuthError,
+    ) -> Result<(), AuthError> {
         match self.require(p, action, resource, None) {
             Err(AuthError::Forbidden(_)) => Err(hidden()),
             other => other,
@@ -268,14 +300,26 @@ impl Auth {
 
     /// Appends an audit entry for `p`.
     pub fn audit(&self, p: &Principal, action: &str, resource: &str) -> Result<(), AuthError> {
-        let entry = AuditEntry { time: iso_time(self.now()), user: p.username.clone(), action: action.into(), resource: resource.into() };
+        let entry = AuditEntry {
+            time: iso_time(self.now()),
+            user: p.username.clone(),
+            action: action.into(),
+            resource: resource.into(),
+        };
         self.store().audit(&entry)
     }
 
     // ---- accounts ----
 
     /// Creates an account (admin). Password: 10 to 1024 characters.
-    pub fn add_user(&self, by: &Principal, username: &str, role: Role, password: &str, projects: &[String]) -> Result<User, AuthError> {
+    pub fn add_user(
+        &self,
+        by: &Principal,
+        username: &str,
+        role: Role,
+        password: &str,
+        projects: &[String],
+    ) -> Result<User, AuthError> {
         self.require(by, Action::Write, Resource::Users, None)?;
         valid_name("username", username)?;
         for p in projects {
@@ -309,16 +353,27 @@ impl Auth {
     /// making the change (when the account changes its own password in a session) and revokes its
     /// live API tokens unless [`UserChange::keep_tokens`], in the same transaction; both are
     /// written to the audit log (`password_change`).
-    pub fn update_user(&self, by: &Principal, username: &str, change: &UserChange<'_>) -> Result<UpdatedUser, AuthError> {
+    pub fn update_user(
+        &self,
+        by: &Principal,
+        username: &str,
+        change: &UserChange<'_>,
+    ) -> Result<UpdatedUser, AuthError> {
         self.require_or_hide(by, Action::Write, Resource::Users, || no_user(username))?;
         if change.role == Some(Role::Public) {
-            return Err(AuthError::Invalid { field: "role".into(), message: "expected admin, researcher, contributor or viewer".into() });
+            return Err(AuthError::Invalid {
+                field: "role".into(),
+                message: "expected admin, researcher, contributor or viewer".into(),
+            });
         }
         for p in change.projects.unwrap_or_default() {
             valid_name("projects", p)?;
         }
         if change.keep_tokens && change.password.is_none() {
-            return Err(AuthError::Invalid { field: "keep_tokens".into(), message: "goes with a new password".into() });
+            return Err(AuthError::Invalid {
+                field: "keep_tokens".into(),
+                message: "goes with a new password".into(),
+            });
         }
         let hash = match change.password {
             Some(p) => {
@@ -328,15 +383,35 @@ impl Auth {
             None => None,
         };
         let keep_session = match &by.via {
-            AuthVia::Session { id_hash, .. } if by.username.eq_ignore_ascii_case(username) => Some(id_hash.as_str()),
+            AuthVia::Session { id_hash, .. } if by.username.eq_ignore_ascii_case(username) => {
+                Some(id_hash.as_str())
+            }
             _ => None,
         };
-        let password = hash.as_deref().map(|hash| NewPassword { hash, keep_session, keep_tokens: change.keep_tokens });
-        let (u, ended) = self.store().update_user(username, change.role, password.as_ref(), change.projects, self.now())?;
+        let password = hash.as_deref().map(|hash| NewPassword {
+            hash,
+            keep_session,
+            keep_tokens: change.keep_tokens,
+        });
+        let (u, ended) = self.store().update_user(
+            username,
+            change.role,
+            password.as_ref(),
+            change.projects,
+            self.now(),
+        )?;
         self.audit(by, "user_update", &format!("user:{}", u.username))?;
         if password.is_some() {
-            let tokens = if change.keep_tokens { "tokens_kept".to_string() } else { format!("tokens_revoked:{}", ended.tokens) };
-            self.audit(by, "password_change", &format!("user:{} sessions_ended:{} {tokens}", u.username, ended.sessions))?;
+            let tokens = if change.keep_tokens {
+                "tokens_kept".to_string()
+            } else {
+                format!("tokens_revoked:{}", ended.tokens)
+            };
+            self.audit(
+                by,
+                "password_change",
+                &format!("user:{} sessions_ended:{} {tokens}", u.username, ended.sessions),
+            )?;
         }
         Ok(UpdatedUser { user: u.into(), ended: password.is_some().then_some(ended) })
     }
@@ -356,7 +431,12 @@ impl Auth {
         if by.role != Role::Researcher {
             self.require(by, Action::Read, Resource::Projects, None)?;
         }
-        Ok(self.store().projects()?.into_iter().filter(|p| by.may(Action::Read, Resource::Projects, Some(p))).collect())
+        Ok(self
+            .store()
+            .projects()?
+            .into_iter()
+            .filter(|p| by.may(Action::Read, Resource::Projects, Some(p)))
+            .collect())
     }
 
     /// Creates a project (admin).
@@ -372,7 +452,12 @@ impl Auth {
     /// Checks a password and opens a session. `ip` is the client address (for rate limiting).
     /// Unknown accounts and wrong passwords give the same [`AuthError::BadCredentials`] after the
     /// same argon2 work; blocked attempts give [`AuthError::RateLimited`] without any check.
-    pub fn login(&self, username: &str, password: &str, ip: &str) -> Result<LoginOutcome, AuthError> {
+    pub fn login(
+        &self,
+        username: &str,
+        password: &str,
+        ip: &str,
+    ) -> Result<LoginOutcome, AuthError> {
         let now = self.now();
         let key = username.trim();
         // The counters are in the store, shared by every server on the database.
@@ -397,7 +482,13 @@ impl Auth {
         let csrf = secret::random_token();
         let expires = now + self.config.session_ttl_secs;
         store.purge_sessions(now)?;
-        store.insert_session(&SessionRecord { id_hash: secret::token_digest(&session_id), user_id: user.id, csrf: csrf.clone(), created: now, expires })?;
+        store.insert_session(&SessionRecord {
+            id_hash: secret::token_digest(&session_id),
+            user_id: user.id,
+            csrf: csrf.clone(),
+            created: now,
+            expires,
+        })?;
         Ok(LoginOutcome { session_id, csrf, expires, user: user.into() })
     }
 
@@ -412,7 +503,13 @@ impl Auth {
             return Ok(None);
         }
         let Some(u) = store.user_by_id(s.user_id)? else { return Ok(None) };
-        Ok(Some(Principal { user_id: Some(u.id), username: u.username, role: u.role, projects: u.projects, via: AuthVia::Session { id_hash: s.id_hash, csrf: s.csrf, expires: s.expires } }))
+        Ok(Some(Principal {
+            user_id: Some(u.id),
+            username: u.username,
+            role: u.role,
+            projects: u.projects,
+            via: AuthVia::Session { id_hash: s.id_hash, csrf: s.csrf, expires: s.expires },
+        }))
     }
 
     /// Ends a session.
@@ -423,14 +520,24 @@ impl Auth {
     // ---- API tokens ----
 
     /// Issues an API token for `username` (admin). The token is returned once.
-    pub fn issue_token(&self, by: &Principal, username: &str, label: &str) -> Result<IssuedToken, AuthError> {
+    pub fn issue_token(
+        &self,
+        by: &Principal,
+        username: &str,
+        label: &str,
+    ) -> Result<IssuedToken, AuthError> {
         self.require(by, Action::Write, Resource::Tokens, None)?;
         if label.chars().count() > 200 {
-            return Err(AuthError::Invalid { field: "label".into(), message: "longer than 200 characters".into() });
+            return Err(AuthError::Invalid {
+                field: "label".into(),
+                message: "longer than 200 characters".into(),
+            });
         }
         let token = secret::random_token();
         let mut store = self.store();
-        let user = store.user_by_name(username)?.ok_or_else(|| AuthError::NotFound(format!("user {username:?}")))?;
+        let user = store
+            .user_by_name(username)?
+            .ok_or_else(|| AuthError::NotFound(format!("user {username:?}")))?;
         let id = store.insert_token(&secret::token_digest(&token), user.id, label, self.now())?;
         drop(store);
         self.audit(by, "token_issue", &format!("token:{id} user:{}", user.username))?;
@@ -470,7 +577,13 @@ impl Auth {
             return Ok(None);
         }
         let Some(u) = store.user_by_id(t.user_id)? else { return Ok(None) };
-        Ok(Some(Principal { user_id: Some(u.id), username: u.username, role: u.role, projects: u.projects, via: AuthVia::Token { id: t.id } }))
+        Ok(Some(Principal {
+            user_id: Some(u.id),
+            username: u.username,
+            role: u.role,
+            projects: u.projects,
+            via: AuthVia::Token { id: t.id },
+        }))
     }
 
     /// The newest `limit` audit entries (admin).
@@ -482,11 +595,17 @@ impl Auth {
 
 #[cfg(test)]
 mod tests {
-    use super::{iso_time, Config, TRUST_FORWARDED_FOR_VAR};
+    use super::{Config, TRUST_FORWARDED_FOR_VAR, iso_time};
 
     #[test]
     fn the_environment_may_trust_forwarded_for() {
-        let with = |v: Option<&str>| Config::default().with_env(|k| if k == TRUST_FORWARDED_FOR_VAR { v.map(str::to_string) } else { None }).trust_forwarded_for;
+        let with = |v: Option<&str>| {
+            Config::default()
+                .with_env(
+                    |k| if k == TRUST_FORWARDED_FOR_VAR { v.map(str::to_string) } else { None },
+                )
+                .trust_forwarded_for
+        };
         assert!(!with(None), "off by default");
         for on in ["1", "true", "YES", " on "] {
             assert!(with(Some(on)), "{on}");

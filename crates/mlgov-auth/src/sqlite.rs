@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::AuthError;
 use crate::policy::Role;
 use crate::store::*;
-use crate::AuthError;
 use mlgov_store::DatabaseError;
 
 /// Versioned migrations of the auth tables, applied in order.
@@ -34,25 +34,40 @@ pub fn apply_migrations(conn: &mut Connection) -> Result<(), AuthError> {
     let fk: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).map_err(db)?;
     conn.execute_batch("PRAGMA foreign_keys = OFF").map_err(db)?;
     let result = migrate(conn);
-    let restored = conn.execute_batch(if fk { "PRAGMA foreign_keys = ON" } else { "PRAGMA foreign_keys = OFF" }).map_err(db);
+    let restored = conn
+        .execute_batch(if fk { "PRAGMA foreign_keys = ON" } else { "PRAGMA foreign_keys = OFF" })
+        .map_err(db);
     result.and(restored)
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), AuthError> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
-    tx.execute_batch("CREATE TABLE IF NOT EXISTS auth_schema (version INTEGER NOT NULL) STRICT").map_err(db)?;
-    let current: i64 = tx.query_row("SELECT coalesce(max(version), 0) FROM auth_schema", [], |r| r.get(0)).map_err(db)?;
+    let tx =
+        conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
+    tx.execute_batch("CREATE TABLE IF NOT EXISTS auth_schema (version INTEGER NOT NULL) STRICT")
+        .map_err(db)?;
+    let current: i64 = tx
+        .query_row("SELECT coalesce(max(version), 0) FROM auth_schema", [], |r| r.get(0))
+        .map_err(db)?;
     let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
     if current > newest {
-        return Err(AuthError::Database(format!("auth schema version {current} is newer than this build supports ({newest})").into()));
+        return Err(AuthError::Database(
+            format!("auth schema version {current} is newer than this build supports ({newest})")
+                .into(),
+        ));
     }
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
         tx.execute_batch(sql).map_err(db)?;
         tx.execute("INSERT INTO auth_schema (version) VALUES (?1)", [version]).map_err(db)?;
     }
-    let broken: Option<String> = tx.query_row("PRAGMA foreign_key_check", [], |r| r.get(0)).optional().map_err(db)?;
+    let broken: Option<String> =
+        tx.query_row("PRAGMA foreign_key_check", [], |r| r.get(0)).optional().map_err(db)?;
     if let Some(table) = broken {
-        return Err(AuthError::Database(format!("auth migrations: a row of {table} refers to a missing row; nothing was migrated").into()));
+        return Err(AuthError::Database(
+            format!(
+                "auth migrations: a row of {table} refers to a missing row; nothing was migrated"
+            )
+            .into(),
+        ));
     }
     tx.commit().map_err(db)
 }
@@ -69,7 +84,9 @@ impl SqliteAuthStore {
     pub fn open(path: &Path) -> Result<SqliteAuthStore, AuthError> {
         // An error here (no such directory) is left to SQLite, which reports it in its words.
         let _ = mlgov_store::private::create_database_file(path);
-        let conn = Connection::open(path).map_err(|e| AuthError::Database(DatabaseError::with_source(format!("{}: {e}", path.display()), e)))?;
+        let conn = Connection::open(path).map_err(|e| {
+            AuthError::Database(DatabaseError::with_source(format!("{}: {e}", path.display()), e))
+        })?;
         Self::setup(conn)
     }
 
@@ -80,36 +97,80 @@ impl SqliteAuthStore {
 
     fn setup(conn: Connection) -> Result<SqliteAuthStore, AuthError> {
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db)?;
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;").map_err(db)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+        )
+        .map_err(db)?;
         let mut conn = conn;
         apply_migrations(&mut conn)?;
         Ok(SqliteAuthStore { conn })
     }
 
     fn projects_of(&self, user_id: i64) -> Result<Vec<String>, AuthError> {
-        let mut st = self.conn.prepare_cached("SELECT project FROM auth_memberships WHERE user_id = ?1 ORDER BY project").map_err(db)?;
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT project FROM auth_memberships WHERE user_id = ?1 ORDER BY project",
+            )
+            .map_err(db)?;
         let rows = st.query_map([user_id], |r| r.get(0)).map_err(db)?;
         rows.collect::<Result<_, _>>().map_err(db)
     }
 
-    fn user_where(&self, clause: &str, arg: &dyn rusqlite::ToSql) -> Result<Option<UserRecord>, AuthError> {
-        let sql = format!("SELECT id, username, role, password_hash, created FROM auth_users WHERE {clause}");
+    fn user_where(
+        &self,
+        clause: &str,
+        arg: &dyn rusqlite::ToSql,
+    ) -> Result<Option<UserRecord>, AuthError> {
+        let sql = format!(
+            "SELECT id, username, role, password_hash, created FROM auth_users WHERE {clause}"
+        );
         let row = self
             .conn
-            .query_row(&sql, [arg], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?)))
+            .query_row(&sql, [arg], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                ))
+            })
             .optional()
             .map_err(db)?;
         let Some((id, username, role, password_hash, created)) = row else { return Ok(None) };
-        let role = role.parse::<Role>().map_err(|e| AuthError::Database(DatabaseError::with_source(format!("auth_users row {id}: {e}"), e)))?;
-        Ok(Some(UserRecord { id, username, role, password_hash, projects: self.projects_of(id)?, created }))
+        let role = role.parse::<Role>().map_err(|e| {
+            AuthError::Database(DatabaseError::with_source(format!("auth_users row {id}: {e}"), e))
+        })?;
+        Ok(Some(UserRecord {
+            id,
+            username,
+            role,
+            password_hash,
+            projects: self.projects_of(id)?,
+            created,
+        }))
     }
 }
 
-fn set_memberships(tx: &rusqlite::Transaction<'_>, user_id: i64, projects: &[String], now: i64) -> Result<(), AuthError> {
+fn set_memberships(
+    tx: &rusqlite::Transaction<'_>,
+    user_id: i64,
+    projects: &[String],
+    now: i64,
+) -> Result<(), AuthError> {
     tx.execute("DELETE FROM auth_memberships WHERE user_id = ?1", [user_id]).map_err(db)?;
     for p in projects {
-        tx.execute("INSERT OR IGNORE INTO auth_projects (name, created) VALUES (?1, ?2)", params![p, now]).map_err(db)?;
-        tx.execute("INSERT OR IGNORE INTO auth_memberships (user_id, project) VALUES (?1, ?2)", params![user_id, p]).map_err(db)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO auth_projects (name, created) VALUES (?1, ?2)",
+            params![p, now],
+        )
+        .map_err(db)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO auth_memberships (user_id, project) VALUES (?1, ?2)",
+            params![user_id, p],
+        )
+        .map_err(db)?;
     }
     Ok(())
 }
@@ -119,31 +180,54 @@ fn is_unique_violation(e: &rusqlite::Error) -> bool {
 }
 
 fn token_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TokenRecord> {
-    Ok(TokenRecord { id: r.get(0)?, token_hash: r.get(1)?, user_id: r.get(2)?, username: r.get(3)?, label: r.get(4)?, created: r.get(5)?, revoked: r.get(6)? })
+    Ok(TokenRecord {
+        id: r.get(0)?,
+        token_hash: r.get(1)?,
+        user_id: r.get(2)?,
+        username: r.get(3)?,
+        label: r.get(4)?,
+        created: r.get(5)?,
+        revoked: r.get(6)?,
+    })
 }
 
 const TOKEN_SELECT: &str = "SELECT t.id, t.token_hash, t.user_id, u.username, t.label, t.created, t.revoked FROM auth_tokens t JOIN auth_users u ON u.id = t.user_id";
 
 impl AuthStore for SqliteAuthStore {
     fn ensure_project(&mut self, name: &str, now: i64) -> Result<(), AuthError> {
-        self.conn.execute("INSERT OR IGNORE INTO auth_projects (name, created) VALUES (?1, ?2)", params![name, now]).map_err(db)?;
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO auth_projects (name, created) VALUES (?1, ?2)",
+                params![name, now],
+            )
+            .map_err(db)?;
         Ok(())
     }
 
     fn projects(&self) -> Result<Vec<String>, AuthError> {
-        let mut st = self.conn.prepare("SELECT name FROM auth_projects ORDER BY name").map_err(db)?;
+        let mut st =
+            self.conn.prepare("SELECT name FROM auth_projects ORDER BY name").map_err(db)?;
         let rows = st.query_map([], |r| r.get(0)).map_err(db)?;
         rows.collect::<Result<_, _>>().map_err(db)
     }
 
-    fn create_user(&mut self, username: &str, role: Role, password_hash: &str, projects: &[String], now: i64) -> Result<UserRecord, AuthError> {
+    fn create_user(
+        &mut self,
+        username: &str,
+        role: Role,
+        password_hash: &str,
+        projects: &[String],
+        now: i64,
+    ) -> Result<UserRecord, AuthError> {
         let tx = self.conn.transaction().map_err(db)?;
         let inserted = tx.execute(
             "INSERT INTO auth_users (username, role, password_hash, created) VALUES (?1, ?2, ?3, ?4)",
             params![username, role.as_str(), password_hash, now],
         );
         match inserted {
-            Err(e) if is_unique_violation(&e) => return Err(AuthError::Conflict(format!("user {username:?} already exists"))),
+            Err(e) if is_unique_violation(&e) => {
+                return Err(AuthError::Conflict(format!("user {username:?} already exists")));
+            }
             Err(e) => return Err(db(e)),
             Ok(_) => {}
         }
@@ -163,28 +247,49 @@ impl AuthStore for SqliteAuthStore {
 
     fn users(&self) -> Result<Vec<UserRecord>, AuthError> {
         let ids: Vec<i64> = {
-            let mut st = self.conn.prepare("SELECT id FROM auth_users ORDER BY username").map_err(db)?;
+            let mut st =
+                self.conn.prepare("SELECT id FROM auth_users ORDER BY username").map_err(db)?;
             let rows = st.query_map([], |r| r.get(0)).map_err(db)?;
             rows.collect::<Result<_, _>>().map_err(db)?
         };
         ids.into_iter().filter_map(|id| self.user_by_id(id).transpose()).collect()
     }
 
-    fn update_user(&mut self, username: &str, role: Option<Role>, password: Option<&NewPassword<'_>>, projects: Option<&[String]>, now: i64) -> Result<(UserRecord, Ended), AuthError> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
+    fn update_user(
+        &mut self,
+        username: &str,
+        role: Option<Role>,
+        password: Option<&NewPassword<'_>>,
+        projects: Option<&[String]>,
+        now: i64,
+    ) -> Result<(UserRecord, Ended), AuthError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(db)?;
         let id: i64 = tx
             .query_row("SELECT id FROM auth_users WHERE username = ?1", [username], |r| r.get(0))
             .optional()
             .map_err(db)?
             .ok_or_else(|| AuthError::NotFound(format!("user {username:?}")))?;
         if let Some(role) = role {
-            tx.execute("UPDATE auth_users SET role = ?1 WHERE id = ?2", params![role.as_str(), id]).map_err(db)?;
+            tx.execute("UPDATE auth_users SET role = ?1 WHERE id = ?2", params![role.as_str(), id])
+                .map_err(db)?;
         }
         let mut ended = Ended::default();
         if let Some(p) = password {
-            tx.execute("UPDATE auth_users SET password_hash = ?1 WHERE id = ?2", params![p.hash, id]).map_err(db)?;
+            tx.execute(
+                "UPDATE auth_users SET password_hash = ?1 WHERE id = ?2",
+                params![p.hash, id],
+            )
+            .map_err(db)?;
             // A new password ends the account's other sessions and, unless kept, its tokens.
-            ended.sessions = tx.execute("DELETE FROM auth_sessions WHERE user_id = ?1 AND id_hash IS NOT ?2", params![id, p.keep_session]).map_err(db)? as u64;
+            ended.sessions = tx
+                .execute(
+                    "DELETE FROM auth_sessions WHERE user_id = ?1 AND id_hash IS NOT ?2",
+                    params![id, p.keep_session],
+                )
+                .map_err(db)? as u64;
             if !p.keep_tokens {
                 ended.tokens = tx.execute("UPDATE auth_tokens SET revoked = ?1 WHERE user_id = ?2 AND revoked IS NULL", params![now, id]).map_err(db)? as u64;
             }
@@ -193,12 +298,17 @@ impl AuthStore for SqliteAuthStore {
             set_memberships(&tx, id, p, now)?;
         }
         tx.commit().map_err(db)?;
-        let user = self.user_by_id(id)?.ok_or_else(|| AuthError::NotFound(format!("user {username:?}")))?;
+        let user = self
+            .user_by_id(id)?
+            .ok_or_else(|| AuthError::NotFound(format!("user {username:?}")))?;
         Ok((user, ended))
     }
 
     fn delete_user(&mut self, username: &str) -> Result<bool, AuthError> {
-        let n = self.conn.execute("DELETE FROM auth_users WHERE username = ?1", [username]).map_err(db)?;
+        let n = self
+            .conn
+            .execute("DELETE FROM auth_users WHERE username = ?1", [username])
+            .map_err(db)?;
         Ok(n > 0)
     }
 
@@ -230,7 +340,13 @@ impl AuthStore for SqliteAuthStore {
         self.conn.execute("DELETE FROM auth_sessions WHERE expires <= ?1", [now]).map_err(db)
     }
 
-    fn insert_token(&mut self, token_hash: &str, user_id: i64, label: &str, now: i64) -> Result<i64, AuthError> {
+    fn insert_token(
+        &mut self,
+        token_hash: &str,
+        user_id: i64,
+        label: &str,
+        now: i64,
+    ) -> Result<i64, AuthError> {
         self.conn
             .execute("INSERT INTO auth_tokens (token_hash, user_id, label, created) VALUES (?1, ?2, ?3, ?4)", params![token_hash, user_id, label, now])
             .map_err(db)?;
@@ -238,33 +354,68 @@ impl AuthStore for SqliteAuthStore {
     }
 
     fn token_by_hash(&self, token_hash: &str) -> Result<Option<TokenRecord>, AuthError> {
-        self.conn.query_row(&format!("{TOKEN_SELECT} WHERE t.token_hash = ?1"), [token_hash], token_row).optional().map_err(db)
+        self.conn
+            .query_row(&format!("{TOKEN_SELECT} WHERE t.token_hash = ?1"), [token_hash], token_row)
+            .optional()
+            .map_err(db)
     }
 
     fn tokens(&self) -> Result<Vec<TokenRecord>, AuthError> {
-        let mut st = self.conn.prepare(&format!("{TOKEN_SELECT} ORDER BY t.id DESC")).map_err(db)?;
+        let mut st =
+            self.conn.prepare(&format!("{TOKEN_SELECT} ORDER BY t.id DESC")).map_err(db)?;
         let rows = st.query_map([], token_row).map_err(db)?;
         rows.collect::<Result<_, _>>().map_err(db)
     }
 
     fn revoke_token(&mut self, id: i64, now: i64) -> Result<bool, AuthError> {
-        let n = self.conn.execute("UPDATE auth_tokens SET revoked = ?1 WHERE id = ?2 AND revoked IS NULL", params![now, id]).map_err(db)?;
+        let n = self
+            .conn
+            .execute(
+                "UPDATE auth_tokens SET revoked = ?1 WHERE id = ?2 AND revoked IS NULL",
+                params![now, id],
+            )
+            .map_err(db)?;
         Ok(n > 0)
     }
 
     fn login_failures(&self, keys: &[String]) -> Result<Vec<(String, LoginWindow)>, AuthError> {
-        let mut st = self.conn.prepare_cached("SELECT key, window_start, failures FROM auth_login_failures WHERE key = ?1").map_err(db)?;
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT key, window_start, failures FROM auth_login_failures WHERE key = ?1",
+            )
+            .map_err(db)?;
         let mut out = Vec::new();
         for k in keys {
-            let row = st.query_row([k], |r| Ok((r.get::<_, String>(0)?, LoginWindow { start: r.get(1)?, failures: r.get(2)? }))).optional().map_err(db)?;
+            let row = st
+                .query_row([k], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        LoginWindow { start: r.get(1)?, failures: r.get(2)? },
+                    ))
+                })
+                .optional()
+                .map_err(db)?;
             out.extend(row);
         }
         Ok(out)
     }
 
-    fn record_login_failure(&mut self, key: &str, now: i64, window_secs: i64) -> Result<(), AuthError> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
-        tx.execute("DELETE FROM auth_login_failures WHERE window_start <= ?1 - ?2", params![now, window_secs]).map_err(db)?;
+    fn record_login_failure(
+        &mut self,
+        key: &str,
+        now: i64,
+        window_secs: i64,
+    ) -> Result<(), AuthError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(db)?;
+        tx.execute(
+            "DELETE FROM auth_login_failures WHERE window_start <= ?1 - ?2",
+            params![now, window_secs],
+        )
+        .map_err(db)?;
         // The SET expressions read the row as it was before the update.
         tx.execute(
             "INSERT INTO auth_login_failures (key, window_start, failures) VALUES (?1, ?2, 1) \
@@ -284,15 +435,30 @@ impl AuthStore for SqliteAuthStore {
 
     fn audit(&mut self, e: &AuditEntry) -> Result<(), AuthError> {
         self.conn
-            .execute("INSERT INTO auth_audit (time, username, action, resource) VALUES (?1, ?2, ?3, ?4)", params![e.time, e.user, e.action, e.resource])
+            .execute(
+                "INSERT INTO auth_audit (time, username, action, resource) VALUES (?1, ?2, ?3, ?4)",
+                params![e.time, e.user, e.action, e.resource],
+            )
             .map_err(db)?;
         Ok(())
     }
 
     fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>, AuthError> {
-        let mut st = self.conn.prepare("SELECT time, username, action, resource FROM auth_audit ORDER BY id DESC LIMIT ?1").map_err(db)?;
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT time, username, action, resource FROM auth_audit ORDER BY id DESC LIMIT ?1",
+            )
+            .map_err(db)?;
         let rows = st
-            .query_map([limit as i64], |r| Ok(AuditEntry { time: r.get(0)?, user: r.get(1)?, action: r.get(2)?, resource: r.get(3)? }))
+            .query_map([limit as i64], |r| {
+                Ok(AuditEntry {
+                    time: r.get(0)?,
+                    user: r.get(1)?,
+                    action: r.get(2)?,
+                    resource: r.get(3)?,
+                })
+            })
             .map_err(db)?;
         rows.collect::<Result<_, _>>().map_err(db)
     }

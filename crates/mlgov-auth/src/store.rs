@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use crate::policy::Role;
 use crate::AuthError;
+use crate::policy::Role;
 
 /// An account as stored (with its password hash).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,7 +111,14 @@ pub trait AuthStore: Send {
     fn projects(&self) -> Result<Vec<String>, AuthError>;
     /// Creates an account with its memberships (creating missing projects) in one transaction;
     /// [`AuthError::Conflict`] if the name is taken.
-    fn create_user(&mut self, username: &str, role: Role, password_hash: &str, projects: &[String], now: i64) -> Result<UserRecord, AuthError>;
+    fn create_user(
+        &mut self,
+        username: &str,
+        role: Role,
+        password_hash: &str,
+        projects: &[String],
+        now: i64,
+    ) -> Result<UserRecord, AuthError>;
     /// An account by name (case-insensitive).
     fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>, AuthError>;
     /// An account by id.
@@ -122,7 +129,14 @@ pub trait AuthStore: Send {
     /// ends the account's sessions and revokes its live tokens in the same transaction, as
     /// [`NewPassword`] says, and what it ended is returned ([`Ended::default`] without one).
     /// [`AuthError::NotFound`] for an unknown name.
-    fn update_user(&mut self, username: &str, role: Option<Role>, password: Option<&NewPassword<'_>>, projects: Option<&[String]>, now: i64) -> Result<(UserRecord, Ended), AuthError>;
+    fn update_user(
+        &mut self,
+        username: &str,
+        role: Option<Role>,
+        password: Option<&NewPassword<'_>>,
+        projects: Option<&[String]>,
+        now: i64,
+    ) -> Result<(UserRecord, Ended), AuthError>;
     /// Deletes an account with its sessions, tokens and memberships; whether it existed.
     fn delete_user(&mut self, username: &str) -> Result<bool, AuthError>;
 
@@ -136,7 +150,13 @@ pub trait AuthStore: Send {
     fn purge_sessions(&mut self, now: i64) -> Result<usize, AuthError>;
 
     /// Stores an API token; returns its id.
-    fn insert_token(&mut self, token_hash: &str, user_id: i64, label: &str, now: i64) -> Result<i64, AuthError>;
+    fn insert_token(
+        &mut self,
+        token_hash: &str,
+        user_id: i64,
+        label: &str,
+        now: i64,
+    ) -> Result<i64, AuthError>;
     /// A token by digest (revoked ones included).
     fn token_by_hash(&self, token_hash: &str) -> Result<Option<TokenRecord>, AuthError>;
     /// Every token, newest first.
@@ -150,7 +170,12 @@ pub trait AuthStore: Send {
     /// Counts one failed login against `key` in one statement, atomic between processes sharing
     /// the database: a window that has ended at `now` (started `window_secs` ago or earlier)
     /// starts again at `now` with one failure. Windows of any key that have ended are deleted.
-    fn record_login_failure(&mut self, key: &str, now: i64, window_secs: i64) -> Result<(), AuthError>;
+    fn record_login_failure(
+        &mut self,
+        key: &str,
+        now: i64,
+        window_secs: i64,
+    ) -> Result<(), AuthError>;
     /// Forgets the failures of `key`.
     fn clear_login_failures(&mut self, key: &str) -> Result<(), AuthError>;
 

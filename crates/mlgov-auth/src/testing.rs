@@ -4,12 +4,12 @@
 //! crate's routes ([`ACCOUNT_ROUTES`]), a fast [`config`], and [`send`]/[`request`] for driving a
 //! router through `oneshot`.
 
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
-use axum::body::Body;
-use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
 use mlgov_store_postgres::testing::TestDb;
 use tower::ServiceExt;
 
@@ -34,22 +34,37 @@ pub type MatrixRow = (&'static str, &'static str, Option<&'static str>, [u16; 5]
 /// account without the right 404, as for one that does not exist (no enumeration); routes of whole
 /// collections answer 403.
 pub const ACCOUNT_ROUTES: &[MatrixRow] = &[
-        ("GET", "/login", None, [200, 200, 200, 200, 200]),
-        ("POST", "/logout", None, [204, 204, 204, 204, 204]),
-        ("GET", "/api/v1/me", None, [200, 200, 200, 200, 401]),
-        ("GET", "/api/v1/users", None, [200, 403, 403, 403, 401]),
-        ("POST", "/api/v1/users", Some(r#"{"username":"zoe","role":"viewer","password":"a long passphrase"}"#), [201, 403, 403, 403, 401]),
-        ("GET", "/api/v1/users/vic", None, [200, 404, 404, 404, 401]),
-        ("PATCH", "/api/v1/users/vic", Some(r#"{"role":"researcher"}"#), [200, 404, 404, 404, 401]),
-        ("PATCH", "/api/v1/users/vic", Some(r#"{"password":"a new long passphrase","keep_tokens":true}"#), [200, 404, 404, 404, 401]),
-        ("DELETE", "/api/v1/users/vic", None, [204, 404, 404, 404, 401]),
-        ("GET", "/api/v1/users/vic/tokens", None, [200, 404, 404, 404, 401]),
-        ("GET", "/api/v1/tokens", None, [200, 403, 403, 403, 401]),
-        ("POST", "/api/v1/tokens", Some(r#"{"username":"vic","label":"x"}"#), [201, 403, 403, 403, 401]),
-        ("DELETE", "/api/v1/tokens/4", None, [204, 404, 404, 404, 401]),
-        ("GET", "/api/v1/projects", None, [200, 200, 200, 403, 401]),
-        ("POST", "/api/v1/projects", Some(r#"{"name":"p9"}"#), [201, 403, 403, 403, 401]),
-        ("GET", "/api/v1/audit", None, [200, 403, 403, 403, 401]),
+    ("GET", "/login", None, [200, 200, 200, 200, 200]),
+    ("POST", "/logout", None, [204, 204, 204, 204, 204]),
+    ("GET", "/api/v1/me", None, [200, 200, 200, 200, 401]),
+    ("GET", "/api/v1/users", None, [200, 403, 403, 403, 401]),
+    (
+        "POST",
+        "/api/v1/users",
+        Some(r#"{"username":"zoe","role":"viewer","password":"a long passphrase"}"#),
+        [201, 403, 403, 403, 401],
+    ),
+    ("GET", "/api/v1/users/vic", None, [200, 404, 404, 404, 401]),
+    ("PATCH", "/api/v1/users/vic", Some(r#"{"role":"researcher"}"#), [200, 404, 404, 404, 401]),
+    (
+        "PATCH",
+        "/api/v1/users/vic",
+        Some(r#"{"password":"a new long passphrase","keep_tokens":true}"#),
+        [200, 404, 404, 404, 401],
+    ),
+    ("DELETE", "/api/v1/users/vic", None, [204, 404, 404, 404, 401]),
+    ("GET", "/api/v1/users/vic/tokens", None, [200, 404, 404, 404, 401]),
+    ("GET", "/api/v1/tokens", None, [200, 403, 403, 403, 401]),
+    (
+        "POST",
+        "/api/v1/tokens",
+        Some(r#"{"username":"vic","label":"x"}"#),
+        [201, 403, 403, 403, 401],
+    ),
+    ("DELETE", "/api/v1/tokens/4", None, [204, 404, 404, 404, 401]),
+    ("GET", "/api/v1/projects", None, [200, 200, 200, 403, 401]),
+    ("POST", "/api/v1/projects", Some(r#"{"name":"p9"}"#), [201, 403, 403, 403, 401]),
+    ("GET", "/api/v1/audit", None, [200, 403, 403, 403, 401]),
 ];
 
 /// A clock the test moves by hand.
@@ -90,7 +105,8 @@ pub trait OpenAuth {
 
 impl OpenAuth for TestDb {
     fn open_auth(&self) -> Box<dyn AuthStore> {
-        crate::open_store(&self.location()).unwrap_or_else(|e| panic!("opening the {} auth store: {e}", self.name()))
+        crate::open_store(&self.location())
+            .unwrap_or_else(|e| panic!("opening the {} auth store: {e}", self.name()))
     }
 }
 
@@ -128,7 +144,10 @@ impl Accounts {
         auth.add_user(&root, "rita", Role::Researcher, PASSWORD, &["p1".into()]).unwrap();
         auth.add_user(&root, "ned", Role::Researcher, PASSWORD, &["p2".into()]).unwrap();
         auth.add_user(&root, "vic", Role::Viewer, PASSWORD, &[]).unwrap();
-        let tokens = ["ada", "rita", "ned", "vic"].iter().map(|u| auth.issue_token(&root, u, "tests").unwrap().token).collect();
+        let tokens = ["ada", "rita", "ned", "vic"]
+            .iter()
+            .map(|u| auth.issue_token(&root, u, "tests").unwrap().token)
+            .collect();
         Accounts { backend, auth, clock, tokens }
     }
 
@@ -160,7 +179,10 @@ impl Accounts {
     /// # Panics
     /// When they are not.
     pub fn assert_passwords_and_tokens_hashed(&self) {
-        let hash = self.backend.strings("SELECT password_hash FROM auth_users WHERE username = 'ada'").remove(0);
+        let hash = self
+            .backend
+            .strings("SELECT password_hash FROM auth_users WHERE username = 'ada'")
+            .remove(0);
         assert!(hash.starts_with("$argon2id$") && !hash.contains(PASSWORD));
         let digests = self.backend.strings("SELECT token_hash FROM auth_tokens");
         assert_eq!(digests.len(), 4);
@@ -199,7 +221,10 @@ pub fn request(method: &str, uri: &str, bearer: Option<&str>, json: Option<&str>
         b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
     }
     match json {
-        Some(j) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(j.to_string())).unwrap(),
+        Some(j) => b
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(j.to_string()))
+            .unwrap(),
         None => b.body(Body::empty()).unwrap(),
     }
 }

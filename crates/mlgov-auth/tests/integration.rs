@@ -5,10 +5,10 @@
 //! mlgov-collect. PostgreSQL tests need
 //! `MLGOV_TEST_PG_URL` (`scripts/pg-test.sh` sets it); without it they print a notice and pass.
 
-#[path = "integration/contract.rs"]
-mod contract;
 #[path = "integration/accounts.rs"]
 mod accounts;
+#[path = "integration/contract.rs"]
+mod contract;
 #[path = "integration/http.rs"]
 mod http;
 #[path = "integration/tokens.rs"]

@@ -10,11 +10,44 @@ fn main() {
         from: 1985.0,
         to: 2023.0,
         rows: vec![
-            GanttRow { label: "Eurocities".into(), bars: vec![GanttBar { from: 1989.0, to: None, label: Some("member".into()), colour: 0 }], markers: vec![Marker { at: 1993.0, label: "president".into() }] },
-            GanttRow { label: "ECCAR".into(), bars: vec![GanttBar { from: 2004.0, to: Some(2015.0), label: Some("member".into()), colour: 1 }], markers: vec![] },
-            GanttRow { label: "Intercultural Cities".into(), bars: vec![GanttBar { from: 2008.0, to: Some(2010.0), label: Some("pilot".into()), colour: 2 }, GanttBar { from: 2012.0, to: None, label: None, colour: 0 }], markers: vec![] },
+            GanttRow {
+                label: "Eurocities".into(),
+                bars: vec![GanttBar {
+                    from: 1989.0,
+                    to: None,
+                    label: Some("member".into()),
+                    colour: 0,
+                }],
+                markers: vec![Marker { at: 1993.0, label: "president".into() }],
+            },
+            GanttRow {
+                label: "ECCAR".into(),
+                bars: vec![GanttBar {
+                    from: 2004.0,
+                    to: Some(2015.0),
+                    label: Some("member".into()),
+                    colour: 1,
+                }],
+                markers: vec![],
+            },
+            GanttRow {
+                label: "Intercultural Cities".into(),
+                bars: vec![
+                    GanttBar {
+                        from: 2008.0,
+                        to: Some(2010.0),
+                        label: Some("pilot".into()),
+                        colour: 2,
+                    },
+                    GanttBar { from: 2012.0, to: None, label: None, colour: 0 },
+                ],
+                markers: vec![],
+            },
         ],
-        events: vec![Marker { at: 2015.0, label: "asylum 'crisis'".into() }, Marker { at: 2020.0, label: "pandemic".into() }],
+        events: vec![
+            Marker { at: 2015.0, label: "asylum 'crisis'".into() },
+            Marker { at: 2020.0, label: "pandemic".into() },
+        ],
         legend: vec![("member".into(), 0), ("other role".into(), 1), ("pilot".into(), 2)],
     };
     print!("{}", g.render());

@@ -82,16 +82,18 @@ impl BarChart {
     /// Render a standalone SVG document.
     pub fn render(&self) -> String {
         let ns = self.series.len().max(1);
-        let bar_h = if ns <= 3 { 12.0 } else if ns <= 6 { 9.0 } else { 7.0 };
+        let bar_h = if ns <= 3 {
+            12.0
+        } else if ns <= 6 {
+            9.0
+        } else {
+            7.0
+        };
         let row_gap = 10.0;
         let row_h = ns as f64 * bar_h + row_gap;
         let cat_lines: Vec<Vec<String>> = self.categories.iter().map(|c| wrap(c, 30)).collect();
-        let label_w = cat_lines
-            .iter()
-            .flatten()
-            .map(|l| text_width(l, 12.0))
-            .fold(60.0, f64::max)
-            .min(240.0);
+        let label_w =
+            cat_lines.iter().flatten().map(|l| text_width(l, 12.0)).fold(60.0, f64::max).min(240.0);
         let left = label_w + 24.0;
         let right = 70.0;
         let plot_w = W - left - right;
@@ -113,7 +115,16 @@ impl BarChart {
             lo = lo.min(t[0]);
             hi = hi.max(*t.last().unwrap_or(&hi));
             t.into_iter()
-                .map(|v| (v, if self.axis.percent { format!("{}%", fmt_num(v * 100.0)) } else { fmt_num(v) }))
+                .map(|v| {
+                    (
+                        v,
+                        if self.axis.percent {
+                            format!("{}%", fmt_num(v * 100.0))
+                        } else {
+                            fmt_num(v)
+                        },
+                    )
+                })
                 .collect()
         } else {
             self.axis.ticks.clone()
@@ -127,17 +138,35 @@ impl BarChart {
         // Header: title, subtitle, banner, legend.
         let mut y = 28.0;
         let mut head = String::new();
-        let title = if self.synthetic { format!("SYNTHETIC DATA — {}", self.title) } else { self.title.clone() };
-        let _ = writeln!(head, r##"<text x="20" y="{y}" font-size="18" font-weight="bold" {FONT} fill="#111">{}</text>"##, escape(&title));
+        let title = if self.synthetic {
+            format!("SYNTHETIC DATA — {}", self.title)
+        } else {
+            self.title.clone()
+        };
+        let _ = writeln!(
+            head,
+            r##"<text x="20" y="{y}" font-size="18" font-weight="bold" {FONT} fill="#111">{}</text>"##,
+            escape(&title)
+        );
         if let Some(sub) = &self.subtitle {
             for line in wrap(sub, 130) {
                 y += 18.0;
-                let _ = writeln!(head, r##"<text x="20" y="{y}" font-size="12.5" {FONT} fill="#444">{}</text>"##, escape(&line));
+                let _ = writeln!(
+                    head,
+                    r##"<text x="20" y="{y}" font-size="12.5" {FONT} fill="#444">{}</text>"##,
+                    escape(&line)
+                );
             }
         }
         if self.synthetic {
             y += 20.0;
-            let _ = writeln!(head, r##"<rect x="20" y="{}" width="{}" height="18" fill="#FBE3D6" stroke="#D55E00"/><text x="28" y="{}" font-size="12" font-weight="bold" {FONT} fill="#8A3A00">SYNTHETIC DATA — generated for tests and demonstrations; not survey results.</text>"##, y - 13.0, W - 40.0, y);
+            let _ = writeln!(
+                head,
+                r##"<rect x="20" y="{}" width="{}" height="18" fill="#FBE3D6" stroke="#D55E00"/><text x="28" y="{}" font-size="12" font-weight="bold" {FONT} fill="#8A3A00">SYNTHETIC DATA — generated for tests and demonstrations; not survey results.</text>"##,
+                y - 13.0,
+                W - 40.0,
+                y
+            );
         }
         // Legend (wraps).
         y += 24.0;
@@ -149,7 +178,14 @@ impl BarChart {
                 lx = 20.0;
                 y += 18.0;
             }
-            let _ = writeln!(head, r##"<rect x="{lx}" y="{}" width="12" height="12" fill="{col}"/><text x="{}" y="{}" font-size="12" {FONT} fill="#222">{}</text>"##, y - 10.0, lx + 16.0, y, escape(&s.name));
+            let _ = writeln!(
+                head,
+                r##"<rect x="{lx}" y="{}" width="12" height="12" fill="{col}"/><text x="{}" y="{}" font-size="12" {FONT} fill="#222">{}</text>"##,
+                y - 10.0,
+                lx + 16.0,
+                y,
+                escape(&s.name)
+            );
             lx += w;
         }
         let plot_top = y + 16.0;
@@ -174,33 +210,70 @@ impl BarChart {
                 continue;
             }
             let xv = x(*v);
-            let _ = writeln!(body, r##"<line x1="{xv:.1}" y1="{plot_top:.1}" x2="{xv:.1}" y2="{plot_bottom:.1}" stroke="#E3E3E3"/>"##);
+            let _ = writeln!(
+                body,
+                r##"<line x1="{xv:.1}" y1="{plot_top:.1}" x2="{xv:.1}" y2="{plot_bottom:.1}" stroke="#E3E3E3"/>"##
+            );
             for (k, line) in wrap(label, 12).iter().enumerate() {
-                let _ = writeln!(body, r##"<text x="{xv:.1}" y="{:.1}" font-size="11" text-anchor="middle" {FONT} fill="#333">{}</text>"##, plot_bottom + 16.0 + k as f64 * 13.0, escape(line));
+                let _ = writeln!(
+                    body,
+                    r##"<text x="{xv:.1}" y="{:.1}" font-size="11" text-anchor="middle" {FONT} fill="#333">{}</text>"##,
+                    plot_bottom + 16.0 + k as f64 * 13.0,
+                    escape(line)
+                );
             }
         }
         if lo < 0.0 && hi > 0.0 {
-            let _ = writeln!(body, r##"<line x1="{0:.1}" y1="{plot_top:.1}" x2="{0:.1}" y2="{plot_bottom:.1}" stroke="#777"/>"##, x(0.0));
+            let _ = writeln!(
+                body,
+                r##"<line x1="{0:.1}" y1="{plot_top:.1}" x2="{0:.1}" y2="{plot_bottom:.1}" stroke="#777"/>"##,
+                x(0.0)
+            );
         }
         if let Some(r) = self.axis.reference {
-            let _ = writeln!(body, r##"<line x1="{0:.1}" y1="{plot_top:.1}" x2="{0:.1}" y2="{plot_bottom:.1}" stroke="#555" stroke-dasharray="4 3"/>"##, x(r));
+            let _ = writeln!(
+                body,
+                r##"<line x1="{0:.1}" y1="{plot_top:.1}" x2="{0:.1}" y2="{plot_bottom:.1}" stroke="#555" stroke-dasharray="4 3"/>"##,
+                x(r)
+            );
         }
-        let _ = writeln!(body, r##"<line x1="{left}" y1="{plot_bottom:.1}" x2="{:.1}" y2="{plot_bottom:.1}" stroke="#333"/>"##, left + plot_w);
+        let _ = writeln!(
+            body,
+            r##"<line x1="{left}" y1="{plot_bottom:.1}" x2="{:.1}" y2="{plot_bottom:.1}" stroke="#333"/>"##,
+            left + plot_w
+        );
 
         // Rows.
         for (sy, h) in &section_at {
-            let _ = writeln!(body, r##"<text x="20" y="{:.1}" font-size="12.5" font-weight="bold" {FONT} fill="#111">{}</text><line x1="20" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#999" stroke-width="0.8"/>"##, sy + 14.0, escape(h), sy + 18.0, left + plot_w, sy + 18.0);
+            let _ = writeln!(
+                body,
+                r##"<text x="20" y="{:.1}" font-size="12.5" font-weight="bold" {FONT} fill="#111">{}</text><line x1="20" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#999" stroke-width="0.8"/>"##,
+                sy + 14.0,
+                escape(h),
+                sy + 18.0,
+                left + plot_w,
+                sy + 18.0
+            );
         }
         for (ci, lines) in cat_lines.iter().enumerate() {
             let top = row_top[ci] + row_gap / 2.0;
             let mid = top + ns as f64 * bar_h / 2.0;
             if ci % 2 == 1 {
-                let _ = writeln!(body, r##"<rect x="{left}" y="{:.1}" width="{plot_w:.1}" height="{row_h:.1}" fill="#000" fill-opacity="0.025"/>"##, top - row_gap / 2.0);
+                let _ = writeln!(
+                    body,
+                    r##"<rect x="{left}" y="{:.1}" width="{plot_w:.1}" height="{row_h:.1}" fill="#000" fill-opacity="0.025"/>"##,
+                    top - row_gap / 2.0
+                );
             }
             let n_lines = lines.len() as f64;
             for (k, line) in lines.iter().enumerate() {
                 let ly = mid + 4.0 + (k as f64 - (n_lines - 1.0) / 2.0) * 13.0;
-                let _ = writeln!(body, r##"<text x="{:.1}" y="{ly:.1}" font-size="12" text-anchor="end" {FONT} fill="#222">{}</text>"##, left - 8.0, escape(line));
+                let _ = writeln!(
+                    body,
+                    r##"<text x="{:.1}" y="{ly:.1}" font-size="12" text-anchor="end" {FONT} fill="#222">{}</text>"##,
+                    left - 8.0,
+                    escape(line)
+                );
             }
             for (si, s) in self.series.iter().enumerate() {
                 let Some(Some(b)) = s.bars.get(ci) else { continue };
@@ -210,11 +283,19 @@ impl BarChart {
                 let mut end = x(base);
                 let tip = |b: &Bar| {
                     let shown = match b.value {
-                        Some(v) => if self.axis.percent { format!("{}%", fmt_num(v * 100.0)) } else { fmt_num(v) },
+                        Some(v) => {
+                            if self.axis.percent {
+                                format!("{}%", fmt_num(v * 100.0))
+                            } else {
+                                fmt_num(v)
+                            }
+                        }
                         None => "–".into(),
                     };
                     let iv = match (b.low, b.high) {
-                        (Some(l), Some(h)) if self.axis.percent => format!(" [{}%, {}%]", fmt_num(l * 100.0), fmt_num(h * 100.0)),
+                        (Some(l), Some(h)) if self.axis.percent => {
+                            format!(" [{}%, {}%]", fmt_num(l * 100.0), fmt_num(h * 100.0))
+                        }
                         (Some(l), Some(h)) => format!(" [{}, {}]", fmt_num(l), fmt_num(h)),
                         _ => String::new(),
                     };
@@ -222,12 +303,30 @@ impl BarChart {
                 };
                 if let Some(v) = b.value {
                     let (x0, x1) = (x(base).min(x(v)), x(base).max(x(v)));
-                    let op = if b.small_n { "0.35\" stroke=\"".to_string() + col + "\" stroke-width=\"1" } else { "1".to_string() };
-                    let _ = writeln!(body, r##"<rect x="{x0:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{col}" fill-opacity="{op}"><title>{}</title></rect>"##, by + 0.5, (x1 - x0).max(0.8), bar_h - 1.0, escape(&tip(b)));
+                    let op = if b.small_n {
+                        "0.35\" stroke=\"".to_string() + col + "\" stroke-width=\"1"
+                    } else {
+                        "1".to_string()
+                    };
+                    let _ = writeln!(
+                        body,
+                        r##"<rect x="{x0:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{col}" fill-opacity="{op}"><title>{}</title></rect>"##,
+                        by + 0.5,
+                        (x1 - x0).max(0.8),
+                        bar_h - 1.0,
+                        escape(&tip(b))
+                    );
                     end = end.max(x(v));
                     if let (Some(l), Some(h)) = (b.low, b.high) {
                         let (xl, xh) = (x(l), x(h));
-                        let _ = writeln!(body, r##"<path d="M{xl:.1} {cy:.1}H{xh:.1}M{xl:.1} {:.1}V{:.1}M{xh:.1} {:.1}V{:.1}" stroke="#222" stroke-width="1.1" fill="none"/>"##, cy - 3.0, cy + 3.0, cy - 3.0, cy + 3.0);
+                        let _ = writeln!(
+                            body,
+                            r##"<path d="M{xl:.1} {cy:.1}H{xh:.1}M{xl:.1} {:.1}V{:.1}M{xh:.1} {:.1}V{:.1}" stroke="#222" stroke-width="1.1" fill="none"/>"##,
+                            cy - 3.0,
+                            cy + 3.0,
+                            cy - 3.0,
+                            cy + 3.0
+                        );
                         end = end.max(xh);
                     }
                 }
@@ -243,7 +342,13 @@ impl BarChart {
                 };
                 let fill = if b.small_n || b.suppressed { "#B04000" } else { "#666" };
                 let fs = (bar_h - 1.0).clamp(7.0, 9.5);
-                let _ = writeln!(body, r##"<text x="{:.1}" y="{:.1}" font-size="{fs}" {FONT} fill="{fill}">{}</text>"##, end + 4.0, cy + fs / 2.8, escape(&label));
+                let _ = writeln!(
+                    body,
+                    r##"<text x="{:.1}" y="{:.1}" font-size="{fs}" {FONT} fill="{fill}">{}</text>"##,
+                    end + 4.0,
+                    cy + fs / 2.8,
+                    escape(&label)
+                );
             }
         }
 
@@ -251,7 +356,12 @@ impl BarChart {
         let max_tick_lines = ticks.iter().map(|(_, l)| wrap(l, 12).len()).max().unwrap_or(1) as f64;
         let mut fy = plot_bottom + 16.0 + max_tick_lines * 13.0 + 8.0;
         let mut foot = String::new();
-        let _ = writeln!(foot, r##"<text x="{:.1}" y="{fy:.1}" font-size="12.5" text-anchor="middle" {FONT} fill="#222">{}</text>"##, left + plot_w / 2.0, escape(&self.axis.title));
+        let _ = writeln!(
+            foot,
+            r##"<text x="{:.1}" y="{fy:.1}" font-size="12.5" text-anchor="middle" {FONT} fill="#222">{}</text>"##,
+            left + plot_w / 2.0,
+            escape(&self.axis.title)
+        );
         fy += 8.0;
         let mut notes = self.notes.clone();
         if self.series.iter().flat_map(|s| s.bars.iter().flatten()).any(|b| b.small_n) {
@@ -260,7 +370,11 @@ impl BarChart {
         for n in &notes {
             for line in wrap(n, 150) {
                 fy += 15.0;
-                let _ = writeln!(foot, r##"<text x="20" y="{fy:.1}" font-size="11" {FONT} fill="#555">{}</text>"##, escape(&line));
+                let _ = writeln!(
+                    foot,
+                    r##"<text x="20" y="{fy:.1}" font-size="11" {FONT} fill="#555">{}</text>"##,
+                    escape(&line)
+                );
             }
         }
         let height = fy + 16.0;
@@ -275,7 +389,10 @@ impl BarChart {
             self.description
         );
         let mut out = String::new();
-        let _ = writeln!(out, r##"<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{height:.0}" viewBox="0 0 {W} {height:.0}" role="img" aria-labelledby="t d">"##);
+        let _ = writeln!(
+            out,
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{height:.0}" viewBox="0 0 {W} {height:.0}" role="img" aria-labelledby="t d">"##
+        );
         let _ = writeln!(out, "<title id=\"t\">{}</title>", escape(&title));
         let _ = writeln!(out, "<desc id=\"d\">{}</desc>", escape(desc.trim()));
         let _ = writeln!(out, r##"<rect width="100%" height="100%" fill="#FFFFFF"/>"##);

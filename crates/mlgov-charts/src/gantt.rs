@@ -66,50 +66,92 @@ const FONT: &str = "font-family=\"DejaVu Sans, Arial, Helvetica, sans-serif\"";
 impl Gantt {
     /// Render a standalone SVG document.
     pub fn render(&self) -> String {
-        let label_w = self.rows.iter().map(|r| text_width(&r.label, 12.0)).fold(60.0, f64::max).min(260.0);
+        let label_w =
+            self.rows.iter().map(|r| text_width(&r.label, 12.0)).fold(60.0, f64::max).min(260.0);
         let left = label_w + 24.0;
         let right = 30.0;
         let plot_w = W - left - right;
-        let (from, to) = if self.to > self.from { (self.from, self.to) } else { (self.from, self.from + 1.0) };
+        let (from, to) =
+            if self.to > self.from { (self.from, self.to) } else { (self.from, self.from + 1.0) };
         let x = |v: f64| left + (v.clamp(from, to) - from) / (to - from) * plot_w;
         let row_h = 26.0;
         let mut y = 28.0;
         let mut out = String::new();
-        let title = if self.synthetic { format!("SYNTHETIC DATA — {}", self.title) } else { self.title.clone() };
+        let title = if self.synthetic {
+            format!("SYNTHETIC DATA — {}", self.title)
+        } else {
+            self.title.clone()
+        };
         let mut head = String::new();
-        let _ = writeln!(head, r##"<text x="20" y="{y}" font-size="18" font-weight="bold" {FONT} fill="#111">{}</text>"##, escape(&title));
+        let _ = writeln!(
+            head,
+            r##"<text x="20" y="{y}" font-size="18" font-weight="bold" {FONT} fill="#111">{}</text>"##,
+            escape(&title)
+        );
         if let Some(s) = &self.subtitle {
             y += 18.0;
-            let _ = writeln!(head, r##"<text x="20" y="{y}" font-size="12.5" {FONT} fill="#444">{}</text>"##, escape(s));
+            let _ = writeln!(
+                head,
+                r##"<text x="20" y="{y}" font-size="12.5" {FONT} fill="#444">{}</text>"##,
+                escape(s)
+            );
         }
         if !self.legend.is_empty() {
             y += 22.0;
             let mut lx = 20.0;
             for (l, c) in &self.legend {
-                let _ = writeln!(head, r##"<rect x="{lx}" y="{}" width="12" height="12" fill="{}"/><text x="{}" y="{y}" font-size="12" {FONT} fill="#222">{}</text>"##, y - 10.0, OKABE_ITO[c % 8], lx + 16.0, escape(l));
+                let _ = writeln!(
+                    head,
+                    r##"<rect x="{lx}" y="{}" width="12" height="12" fill="{}"/><text x="{}" y="{y}" font-size="12" {FONT} fill="#222">{}</text>"##,
+                    y - 10.0,
+                    OKABE_ITO[c % 8],
+                    lx + 16.0,
+                    escape(l)
+                );
                 lx += 36.0 + text_width(l, 12.0);
             }
         }
         // Event labels need room above the plot.
-        let ev_space = match self.events.len() { 0 => 0.0, 1 => 18.0, _ => 30.0 };
+        let ev_space = match self.events.len() {
+            0 => 0.0,
+            1 => 18.0,
+            _ => 30.0,
+        };
         let top = y + 16.0 + ev_space;
         let bottom = top + self.rows.len() as f64 * row_h;
         let mut body = String::new();
         // Year ticks.
         let span = to - from;
-        let step = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0].into_iter().find(|s| span / s <= 16.0).unwrap_or(100.0);
+        let step = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0]
+            .into_iter()
+            .find(|s| span / s <= 16.0)
+            .unwrap_or(100.0);
         let mut t = (from / step).ceil() * step;
         while t <= to + 1e-9 {
             let xt = x(t);
-            let _ = writeln!(body, r##"<line x1="{xt:.1}" y1="{top:.1}" x2="{xt:.1}" y2="{bottom:.1}" stroke="#E3E3E3"/><text x="{xt:.1}" y="{:.1}" font-size="11" text-anchor="middle" {FONT} fill="#333">{}</text>"##, bottom + 15.0, fmt_num(t));
+            let _ = writeln!(
+                body,
+                r##"<line x1="{xt:.1}" y1="{top:.1}" x2="{xt:.1}" y2="{bottom:.1}" stroke="#E3E3E3"/><text x="{xt:.1}" y="{:.1}" font-size="11" text-anchor="middle" {FONT} fill="#333">{}</text>"##,
+                bottom + 15.0,
+                fmt_num(t)
+            );
             t += step;
         }
         for (i, r) in self.rows.iter().enumerate() {
             let ry = top + i as f64 * row_h;
             if i % 2 == 1 {
-                let _ = writeln!(body, r##"<rect x="{left}" y="{ry:.1}" width="{plot_w:.1}" height="{row_h}" fill="#000" fill-opacity="0.03"/>"##);
+                let _ = writeln!(
+                    body,
+                    r##"<rect x="{left}" y="{ry:.1}" width="{plot_w:.1}" height="{row_h}" fill="#000" fill-opacity="0.03"/>"##
+                );
             }
-            let _ = writeln!(body, r##"<text x="{:.1}" y="{:.1}" font-size="12" text-anchor="end" {FONT} fill="#222">{}</text>"##, left - 8.0, ry + row_h / 2.0 + 4.0, escape(&r.label));
+            let _ = writeln!(
+                body,
+                r##"<text x="{:.1}" y="{:.1}" font-size="12" text-anchor="end" {FONT} fill="#222">{}</text>"##,
+                left - 8.0,
+                ry + row_h / 2.0 + 4.0,
+                escape(&r.label)
+            );
             for b in &r.bars {
                 let col = OKABE_ITO[b.colour % 8];
                 let x0 = x(b.from);
@@ -118,30 +160,72 @@ impl Gantt {
                 // Bars end where the next year starts (1999–2001 is drawn 1999.0..2002.0): the
                 // hover text gives the last year the bar covers, as the tables do.
                 let last = |t: f64| if t.fract() == 0.0 && t > b.from { t - 1.0 } else { t };
-                let tip = format!("{}: {}–{}{}", r.label, fmt_num(b.from), b.to.map(|t| fmt_num(last(t))).unwrap_or_else(|| "ongoing".into()), b.label.as_ref().map(|l| format!(" ({l})")).unwrap_or_default());
+                let tip = format!(
+                    "{}: {}–{}{}",
+                    r.label,
+                    fmt_num(b.from),
+                    b.to.map(|t| fmt_num(last(t))).unwrap_or_else(|| "ongoing".into()),
+                    b.label.as_ref().map(|l| format!(" ({l})")).unwrap_or_default()
+                );
                 if b.to.is_none() {
                     let id = format!("fade{i}_{}", (b.from * 10.0) as i64);
-                    let _ = writeln!(body, r##"<defs><linearGradient id="{id}"><stop offset="0.7" stop-color="{col}"/><stop offset="1" stop-color="{col}" stop-opacity="0.1"/></linearGradient></defs><rect x="{x0:.1}" y="{:.1}" width="{w:.1}" height="{:.1}" fill="url(#{id})" rx="2"><title>{}</title></rect>"##, ry + 5.0, row_h - 10.0, escape(&tip));
+                    let _ = writeln!(
+                        body,
+                        r##"<defs><linearGradient id="{id}"><stop offset="0.7" stop-color="{col}"/><stop offset="1" stop-color="{col}" stop-opacity="0.1"/></linearGradient></defs><rect x="{x0:.1}" y="{:.1}" width="{w:.1}" height="{:.1}" fill="url(#{id})" rx="2"><title>{}</title></rect>"##,
+                        ry + 5.0,
+                        row_h - 10.0,
+                        escape(&tip)
+                    );
                 } else {
-                    let _ = writeln!(body, r##"<rect x="{x0:.1}" y="{:.1}" width="{w:.1}" height="{:.1}" fill="{col}" rx="2"><title>{}</title></rect>"##, ry + 5.0, row_h - 10.0, escape(&tip));
+                    let _ = writeln!(
+                        body,
+                        r##"<rect x="{x0:.1}" y="{:.1}" width="{w:.1}" height="{:.1}" fill="{col}" rx="2"><title>{}</title></rect>"##,
+                        ry + 5.0,
+                        row_h - 10.0,
+                        escape(&tip)
+                    );
                 }
                 if let Some(l) = &b.label {
                     let fits = text_width(l, 10.0) + 6.0 < w;
                     let (tx, fill) = if fits { (x0 + 4.0, "#FFFFFF") } else { (x1 + 4.0, "#222") };
-                    let _ = writeln!(body, r##"<text x="{tx:.1}" y="{:.1}" font-size="10" {FONT} fill="{fill}">{}</text>"##, ry + row_h / 2.0 + 3.5, escape(l));
+                    let _ = writeln!(
+                        body,
+                        r##"<text x="{tx:.1}" y="{:.1}" font-size="10" {FONT} fill="{fill}">{}</text>"##,
+                        ry + row_h / 2.0 + 3.5,
+                        escape(l)
+                    );
                 }
             }
             for m in &r.markers {
                 let mx = x(m.at);
                 let my = ry + row_h / 2.0;
-                let _ = writeln!(body, r##"<path d="M{mx:.1} {:.1}L{:.1} {my:.1}L{mx:.1} {:.1}L{:.1} {my:.1}Z" fill="#111" stroke="#FFF" stroke-width="0.8"><title>{}</title></path>"##, my - 6.0, mx + 6.0, my + 6.0, mx - 6.0, escape(&format!("{} ({})", m.label, fmt_num(m.at.floor()))));
+                let _ = writeln!(
+                    body,
+                    r##"<path d="M{mx:.1} {:.1}L{:.1} {my:.1}L{mx:.1} {:.1}L{:.1} {my:.1}Z" fill="#111" stroke="#FFF" stroke-width="0.8"><title>{}</title></path>"##,
+                    my - 6.0,
+                    mx + 6.0,
+                    my + 6.0,
+                    mx - 6.0,
+                    escape(&format!("{} ({})", m.label, fmt_num(m.at.floor())))
+                );
             }
         }
         for (k, e) in self.events.iter().enumerate() {
             let ex = x(e.at);
-            let _ = writeln!(body, r##"<line x1="{ex:.1}" y1="{:.1}" x2="{ex:.1}" y2="{bottom:.1}" stroke="#D55E00" stroke-dasharray="4 3"><title>{}</title></line>"##, top - ev_space + 4.0, escape(&e.label));
+            let _ = writeln!(
+                body,
+                r##"<line x1="{ex:.1}" y1="{:.1}" x2="{ex:.1}" y2="{bottom:.1}" stroke="#D55E00" stroke-dasharray="4 3"><title>{}</title></line>"##,
+                top - ev_space + 4.0,
+                escape(&e.label)
+            );
             let anchor = if ex > W - 160.0 { "end" } else { "start" };
-            let _ = writeln!(body, r##"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="{anchor}" {FONT} fill="#8A3A00">{}</text>"##, ex + if anchor == "start" { 3.0 } else { -3.0 }, top - ev_space + 12.0 + (k % 2) as f64 * 12.0, escape(&wrap(&e.label, 40).join(" ")));
+            let _ = writeln!(
+                body,
+                r##"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="{anchor}" {FONT} fill="#8A3A00">{}</text>"##,
+                ex + if anchor == "start" { 3.0 } else { -3.0 },
+                top - ev_space + 12.0 + (k % 2) as f64 * 12.0,
+                escape(&wrap(&e.label, 40).join(" "))
+            );
         }
         let height = bottom + 30.0;
         let desc = format!(
@@ -150,10 +234,22 @@ impl Gantt {
             fmt_num(to),
             self.rows.len(),
             self.rows.iter().map(|r| r.label.as_str()).collect::<Vec<_>>().join(", "),
-            self.events.iter().map(|e| format!("{} ({})", e.label, fmt_num(e.at))).collect::<Vec<_>>().join(", ")
+            self.events
+                .iter()
+                .map(|e| format!("{} ({})", e.label, fmt_num(e.at)))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
-        let _ = writeln!(out, r##"<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{height:.0}" viewBox="0 0 {W} {height:.0}" role="img" aria-labelledby="t d">"##);
-        let _ = writeln!(out, "<title id=\"t\">{}</title>\n<desc id=\"d\">{}</desc>", escape(&title), escape(&desc));
+        let _ = writeln!(
+            out,
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{height:.0}" viewBox="0 0 {W} {height:.0}" role="img" aria-labelledby="t d">"##
+        );
+        let _ = writeln!(
+            out,
+            "<title id=\"t\">{}</title>\n<desc id=\"d\">{}</desc>",
+            escape(&title),
+            escape(&desc)
+        );
         let _ = writeln!(out, r##"<rect width="100%" height="100%" fill="#FFFFFF"/>"##);
         out.push_str(&head);
         out.push_str(&body);

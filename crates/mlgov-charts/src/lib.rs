@@ -19,5 +19,8 @@ pub use bar::{Bar, BarChart, Series, ValueAxis};
 pub use columns::ColumnChart;
 pub use gantt::{Gantt, GanttBar, GanttRow, Marker};
 #[cfg(feature = "raster")]
-pub use raster::{DEFAULT_PNG_SCALE, FONT_FAMILY, FigureError, FigureFormat, MAX_PIXELS, SCALE_RANGE, to_pdf, to_png};
+pub use raster::{
+    DEFAULT_PNG_SCALE, FONT_FAMILY, FigureError, FigureFormat, MAX_PIXELS, SCALE_RANGE, to_pdf,
+    to_png,
+};
 pub use svg::{OKABE_ITO, escape, nice_ticks};

@@ -81,7 +81,11 @@ fn fontdb() -> Arc<usvg::fontdb::Database> {
 
 /// Parses `svg` with the bundled font and without access to anything outside the text.
 fn tree(svg: &str) -> Result<usvg::Tree, FigureError> {
-    let mut opt = usvg::Options { font_family: FONT_FAMILY.to_string(), fontdb: fontdb(), ..usvg::Options::default() };
+    let mut opt = usvg::Options {
+        font_family: FONT_FAMILY.to_string(),
+        fontdb: fontdb(),
+        ..usvg::Options::default()
+    };
     // `<image href="file.png">` would be read from disk by the default resolver: never.
     opt.image_href_resolver.resolve_string = Box::new(|_, _| None);
     usvg::Tree::from_str(svg, &opt).map_err(|e| FigureError::InvalidSvg(e.to_string()))
@@ -99,11 +103,13 @@ pub fn to_png(svg: &str, scale: f32) -> Result<Vec<u8>, FigureError> {
     }
     let tree = tree(svg)?;
     let size = tree.size();
-    let (width, height) = ((size.width() * scale).ceil() as u64, (size.height() * scale).ceil() as u64);
+    let (width, height) =
+        ((size.width() * scale).ceil() as u64, (size.height() * scale).ceil() as u64);
     if width == 0 || height == 0 || width.saturating_mul(height) > MAX_PIXELS {
         return Err(FigureError::Size { width, height });
     }
-    let mut pixmap = tiny_skia::Pixmap::new(width as u32, height as u32).ok_or(FigureError::Size { width, height })?;
+    let mut pixmap = tiny_skia::Pixmap::new(width as u32, height as u32)
+        .ok_or(FigureError::Size { width, height })?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(&tree, tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
     pixmap.encode_png().map_err(|e| FigureError::Png(e.to_string()))
@@ -117,7 +123,12 @@ pub fn to_png(svg: &str, scale: f32) -> Result<Vec<u8>, FigureError> {
 /// [`FigureError::InvalidSvg`] for text that is not SVG, [`FigureError::Pdf`] when svg2pdf fails.
 pub fn to_pdf(svg: &str) -> Result<Vec<u8>, FigureError> {
     let tree = tree(svg)?;
-    svg2pdf::to_pdf(&tree, svg2pdf::ConversionOptions::default(), svg2pdf::PageOptions { dpi: 96.0 }).map_err(|e| FigureError::Pdf(e.to_string()))
+    svg2pdf::to_pdf(
+        &tree,
+        svg2pdf::ConversionOptions::default(),
+        svg2pdf::PageOptions { dpi: 96.0 },
+    )
+    .map_err(|e| FigureError::Pdf(e.to_string()))
 }
 
 /// A figure's file format: `svg`, `png` or `pdf`.
@@ -169,7 +180,9 @@ impl FigureFormat {
     pub fn from_path(path: &Path) -> Result<FigureFormat, FigureError> {
         match path.extension().and_then(|e| e.to_str()) {
             Some(ext) => ext.parse(),
-            None => Err(FigureError::UnknownFormat(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())),
+            None => Err(FigureError::UnknownFormat(
+                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            )),
         }
     }
 
@@ -192,7 +205,10 @@ impl FromStr for FigureFormat {
     /// `svg`, `png` or `pdf`, in any case, with or without a leading dot.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let word = s.trim().trim_start_matches('.').to_ascii_lowercase();
-        FigureFormat::ALL.into_iter().find(|f| f.extension() == word).ok_or_else(|| FigureError::UnknownFormat(s.to_string()))
+        FigureFormat::ALL
+            .into_iter()
+            .find(|f| f.extension() == word)
+            .ok_or_else(|| FigureError::UnknownFormat(s.to_string()))
     }
 }
 

@@ -2,9 +2,8 @@
 
 /// The Okabe–Ito palette, reordered so that the first colours contrast most (blue, orange,
 /// bluish green, vermillion, sky blue, reddish purple, yellow, black).
-pub const OKABE_ITO: [&str; 8] = [
-    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000",
-];
+pub const OKABE_ITO: [&str; 8] =
+    ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"];
 
 /// Escape text for SVG/XML content and attributes.
 pub fn escape(s: &str) -> String {

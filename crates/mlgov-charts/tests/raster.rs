@@ -16,7 +16,9 @@ fn decode(png_bytes: &[u8]) -> (u32, u32, Vec<u8>) {
     let rgba: Vec<u8> = match info.color_type {
         png::ColorType::Rgba => buf,
         png::ColorType::Rgb => buf.chunks(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect(),
-        png::ColorType::GrayscaleAlpha => buf.chunks(2).flat_map(|p| [p[0], p[0], p[0], p[1]]).collect(),
+        png::ColorType::GrayscaleAlpha => {
+            buf.chunks(2).flat_map(|p| [p[0], p[0], p[0], p[1]]).collect()
+        }
         png::ColorType::Grayscale => buf.iter().flat_map(|&g| [g, g, g, 255]).collect(),
         other => panic!("unexpected colour type {other:?}"),
     };
@@ -65,7 +67,11 @@ fn png_scale_changes_the_size_and_is_checked() {
     let svg = crate::chart(true).render();
     let one = decode(&to_png(&svg, 1.0).unwrap());
     assert_eq!((one.0, one.1), (960, svg_height(&svg).ceil() as u32));
-    assert_eq!(FigureFormat::Png.render(&svg).unwrap(), to_png(&svg, DEFAULT_PNG_SCALE).unwrap(), "the format's PNG is the default scale");
+    assert_eq!(
+        FigureFormat::Png.render(&svg).unwrap(),
+        to_png(&svg, DEFAULT_PNG_SCALE).unwrap(),
+        "the format's PNG is the default scale"
+    );
     for bad in [0.0, -1.0, f32::NAN, f32::INFINITY, 100.0] {
         assert!(matches!(to_png(&svg, bad), Err(FigureError::Scale(_))), "scale {bad}");
     }
@@ -77,11 +83,21 @@ fn png_scale_changes_the_size_and_is_checked() {
 fn every_font_family_the_svgs_use_draws_text_in_the_bundled_font() {
     // The charts name "DejaVu Sans, Arial, Helvetica, sans-serif"; the server's own figures name
     // none; generic families and fonts this machine may lack must still draw text.
-    let families = [None, Some("DejaVu Sans, Arial, Helvetica, sans-serif"), Some("sans-serif"), Some("serif"), Some("monospace"), Some("Arial"), Some("No Such Font")];
+    let families = [
+        None,
+        Some("DejaVu Sans, Arial, Helvetica, sans-serif"),
+        Some("sans-serif"),
+        Some("serif"),
+        Some("monospace"),
+        Some("Arial"),
+        Some("No Such Font"),
+    ];
     let mut first: Option<Vec<u8>> = None;
     for fam in families {
         let attr = fam.map(|f| format!(" font-family=\"{f}\"")).unwrap_or_default();
-        let svg = format!(r#"<svg xmlns="http://www.w3.org/2000/svg" width="300" height="60"><text x="10" y="40" font-size="24"{attr}>Saint-Étienne</text></svg>"#);
+        let svg = format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="300" height="60"><text x="10" y="40" font-size="24"{attr}>Saint-Étienne</text></svg>"#
+        );
         let img = decode(&to_png(&svg, 1.0).unwrap());
         let n = ink(&img, 10, 15, 290, 46);
         assert!(n > 300, "{fam:?}: text drawn ({n} dark pixels)");
@@ -95,8 +111,15 @@ fn every_font_family_the_svgs_use_draws_text_in_the_bundled_font() {
         }
     }
     // Bold is its own face: wider strokes, more ink.
-    let text = |w: &str| format!(r#"<svg xmlns="http://www.w3.org/2000/svg" width="300" height="60"><text x="10" y="40" font-size="24" font-weight="{w}">Saint-Étienne</text></svg>"#);
-    let (regular, bold) = (decode(&to_png(&text("normal"), 1.0).unwrap()), decode(&to_png(&text("bold"), 1.0).unwrap()));
+    let text = |w: &str| {
+        format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="300" height="60"><text x="10" y="40" font-size="24" font-weight="{w}">Saint-Étienne</text></svg>"#
+        )
+    };
+    let (regular, bold) = (
+        decode(&to_png(&text("normal"), 1.0).unwrap()),
+        decode(&to_png(&text("bold"), 1.0).unwrap()),
+    );
     assert!(ink(&bold, 0, 0, 300, 60) > ink(&regular, 0, 0, 300, 60) * 11 / 10, "bold face used");
 }
 
@@ -108,7 +131,16 @@ fn pdf_of_a_gantt_chart_is_a_vector_pdf_with_the_font_embedded() {
         synthetic: false,
         from: 1985.0,
         to: 2022.0,
-        rows: vec![GanttRow { label: "Eurocities".into(), bars: vec![GanttBar { from: 1989.0, to: None, label: Some("member".into()), colour: 0 }], markers: vec![] }],
+        rows: vec![GanttRow {
+            label: "Eurocities".into(),
+            bars: vec![GanttBar {
+                from: 1989.0,
+                to: None,
+                label: Some("member".into()),
+                colour: 0,
+            }],
+            markers: vec![],
+        }],
         events: vec![],
         legend: vec![],
     };
@@ -125,14 +157,24 @@ fn pdf_of_a_gantt_chart_is_a_vector_pdf_with_the_font_embedded() {
     // only: same length, same subset fonts.
     let again = FigureFormat::Pdf.render(&svg).unwrap();
     assert_eq!(again.len(), pdf.len());
-    let fonts = |t: &str| -> Vec<String> { let mut v: Vec<String> = t.match_indices("/BaseFont /").map(|(i, _)| t[i..].lines().next().unwrap().to_string()).collect(); v.sort(); v.dedup(); v };
+    let fonts = |t: &str| -> Vec<String> {
+        let mut v: Vec<String> = t
+            .match_indices("/BaseFont /")
+            .map(|(i, _)| t[i..].lines().next().unwrap().to_string())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
     assert_eq!(fonts(&String::from_utf8_lossy(&again)), fonts(&text));
     assert_eq!(fonts(&text).len(), 2, "regular and bold: {:?}", fonts(&text));
 }
 
 #[test]
 fn invalid_svg_is_a_typed_error() {
-    for bad in ["", "not svg at all", "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect", "<html></html>"] {
+    for bad in
+        ["", "not svg at all", "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect", "<html></html>"]
+    {
         assert!(matches!(to_png(bad, 1.0), Err(FigureError::InvalidSvg(_))), "{bad:?} as PNG");
         assert!(matches!(to_pdf(bad), Err(FigureError::InvalidSvg(_))), "{bad:?} as PDF");
     }
@@ -146,7 +188,10 @@ fn images_named_by_path_are_never_read() {
     let red = to_png(r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="red"/></svg>"#, 1.0).unwrap();
     let path = std::env::temp_dir().join(format!("mlgov-charts-red-{}.png", std::process::id()));
     std::fs::write(&path, red).unwrap();
-    let svg = format!(r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="40"><image x="0" y="0" width="40" height="40" xlink:href="{}"/></svg>"#, path.display());
+    let svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="40"><image x="0" y="0" width="40" height="40" xlink:href="{}"/></svg>"#,
+        path.display()
+    );
     let img = decode(&to_png(&svg, 1.0).unwrap());
     let _ = std::fs::remove_file(&path);
     assert_eq!(ink(&img, 0, 0, 40, 40), 0, "the image was not drawn");
@@ -158,12 +203,34 @@ fn figure_formats_parse_from_words_and_file_names() {
     assert_eq!("PDF".parse::<FigureFormat>().unwrap(), FigureFormat::Pdf);
     assert_eq!(".svg".parse::<FigureFormat>().unwrap(), FigureFormat::Svg);
     assert_eq!(FigureFormat::from_path(Path::new("out/turin.PNG")).unwrap(), FigureFormat::Png);
-    assert_eq!(FigureFormat::from_path(Path::new("turin.timeline.pdf")).unwrap(), FigureFormat::Pdf);
+    assert_eq!(
+        FigureFormat::from_path(Path::new("turin.timeline.pdf")).unwrap(),
+        FigureFormat::Pdf
+    );
     assert_eq!(FigureFormat::from_path(Path::new("t.svg")).unwrap(), FigureFormat::Svg);
-    assert_eq!(FigureFormat::from_path(Path::new("t.jpg")).unwrap_err(), FigureError::UnknownFormat("jpg".into()));
-    assert!(matches!(FigureFormat::from_path(Path::new("timeline")), Err(FigureError::UnknownFormat(_))));
-    assert_eq!("gif".parse::<FigureFormat>().unwrap_err().to_string(), "unknown figure format \"gif\"; expected one of: svg, png, pdf");
-    let meta: Vec<_> = FigureFormat::ALL.iter().map(|f| (f.extension(), f.label(), f.content_type(), f.to_string())).collect();
-    assert_eq!(meta, [("svg", "SVG", "image/svg+xml", "svg".to_string()), ("png", "PNG", "image/png", "png".into()), ("pdf", "PDF", "application/pdf", "pdf".into())]);
+    assert_eq!(
+        FigureFormat::from_path(Path::new("t.jpg")).unwrap_err(),
+        FigureError::UnknownFormat("jpg".into())
+    );
+    assert!(matches!(
+        FigureFormat::from_path(Path::new("timeline")),
+        Err(FigureError::UnknownFormat(_))
+    ));
+    assert_eq!(
+        "gif".parse::<FigureFormat>().unwrap_err().to_string(),
+        "unknown figure format \"gif\"; expected one of: svg, png, pdf"
+    );
+    let meta: Vec<_> = FigureFormat::ALL
+        .iter()
+        .map(|f| (f.extension(), f.label(), f.content_type(), f.to_string()))
+        .collect();
+    assert_eq!(
+        meta,
+        [
+            ("svg", "SVG", "image/svg+xml", "svg".to_string()),
+            ("png", "PNG", "image/png", "png".into()),
+            ("pdf", "PDF", "application/pdf", "pdf".into())
+        ]
+    );
     assert_eq!(FigureFormat::Svg.render("<svg/>").unwrap(), b"<svg/>");
 }

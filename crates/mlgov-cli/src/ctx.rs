@@ -105,7 +105,9 @@ pub struct Ctx {
 
 /// Who the CLI records changes as: `cli:<login name>`.
 pub fn cli_recorder() -> String {
-    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into());
     format!("cli:{user}")
 }
 
@@ -117,7 +119,8 @@ impl Ctx {
 
     /// Opens the existing store: a SQLite file, or PostgreSQL when `--db` is a `postgres://` URL.
     pub fn store(&self) -> Result<Box<dyn Store + Send>, CliError> {
-        let mut s = mlgov_store_postgres::open(&self.location(), OpenMode::Existing).map_err(store_err)?;
+        let mut s =
+            mlgov_store_postgres::open(&self.location(), OpenMode::Existing).map_err(store_err)?;
         s.set_recorder(&cli_recorder());
         self.warn_if_exposed();
         Ok(s)
@@ -126,7 +129,8 @@ impl Ctx {
     /// Opens the store, creating it (the file, or the tables in PostgreSQL) if needed.
     pub fn store_create(&self) -> Result<Box<dyn Store + Send>, CliError> {
         self.refuse_as_of()?;
-        let mut s = mlgov_store_postgres::open(&self.location(), OpenMode::Create).map_err(store_err)?;
+        let mut s =
+            mlgov_store_postgres::open(&self.location(), OpenMode::Create).map_err(store_err)?;
         s.set_recorder(&cli_recorder());
         self.warn_if_exposed();
         Ok(s)
@@ -170,7 +174,12 @@ impl Ctx {
 
     /// Resolves a name, alias or id among `kinds`; ambiguity and absence are data errors that
     /// list candidates.
-    pub fn resolve(&self, kb: &KnowledgeBase, name: &str, kinds: &[IdKind]) -> Result<Id, CliError> {
+    pub fn resolve(
+        &self,
+        kb: &KnowledgeBase,
+        name: &str,
+        kinds: &[IdKind],
+    ) -> Result<Id, CliError> {
         match kb.index().resolve(name, kinds) {
             Resolution::Found(id) => Ok(id),
             Resolution::Ambiguous(c) => Err(CliError::Data(format!(
@@ -179,8 +188,21 @@ impl Ctx {
             ))),
             Resolution::NotFound => {
                 let hits = kb.index().search(name, kinds, 5);
-                let hint = if hits.is_empty() { String::new() } else { format!("; did you mean: {}", hits.iter().map(|h| format!("{} ({})", h.name, h.id)).collect::<Vec<_>>().join(", ")) };
-                Err(CliError::Data(format!("no {} named {name:?}{hint}", if kinds.len() == 1 { kinds[0].noun() } else { "entity" })))
+                let hint = if hits.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; did you mean: {}",
+                        hits.iter()
+                            .map(|h| format!("{} ({})", h.name, h.id))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                Err(CliError::Data(format!(
+                    "no {} named {name:?}{hint}",
+                    if kinds.len() == 1 { kinds[0].noun() } else { "entity" }
+                )))
             }
         }
     }
@@ -204,7 +226,11 @@ impl Ctx {
         }
     }
 
-    fn write_xlsx(&self, path: &std::path::Path, value: &serde_json::Value) -> Result<usize, String> {
+    fn write_xlsx(
+        &self,
+        path: &std::path::Path,
+        value: &serde_json::Value,
+    ) -> Result<usize, String> {
         let command: Vec<String> = std::env::args().skip(1).collect();
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("mlgov");
         let tables = mlgov_export::json_tables(value, stem);
@@ -215,13 +241,35 @@ impl Ctx {
         let mut lines = vec![
             ("Command".to_string(), format!("mlgov {}", command.join(" "))),
             ("Written by".into(), format!("mlgov {}", env!("CARGO_PKG_VERSION"))),
-            ("Sheets".into(), tables.iter().map(|t| format!("{} ({} rows)", t.name, t.rows.len())).collect::<Vec<_>>().join(", ")),
+            (
+                "Sheets".into(),
+                tables
+                    .iter()
+                    .map(|t| format!("{} ({} rows)", t.name, t.rows.len()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
         ];
         if synthetic {
-            lines.insert(0, ("SYNTHETIC".into(), "These figures come from synthetic (generated) data, not from a real survey.".into()));
+            lines.insert(
+                0,
+                (
+                    "SYNTHETIC".into(),
+                    "These figures come from synthetic (generated) data, not from a real survey."
+                        .into(),
+                ),
+            );
         }
-        let readme = mlgov_export::xlsx::ReadMe { title: format!("mlgov {}", command.first().map(String::as_str).unwrap_or("")), lines };
-        let bytes = mlgov_export::xlsx::workbook(&tables, Some(&readme), mlgov_export::xlsx::XlsxOptions::default()).map_err(|e| e.to_string())?;
+        let readme = mlgov_export::xlsx::ReadMe {
+            title: format!("mlgov {}", command.first().map(String::as_str).unwrap_or("")),
+            lines,
+        };
+        let bytes = mlgov_export::xlsx::workbook(
+            &tables,
+            Some(&readme),
+            mlgov_export::xlsx::XlsxOptions::default(),
+        )
+        .map_err(|e| e.to_string())?;
         std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
         Ok(tables.len())
     }
@@ -238,7 +286,11 @@ impl Ctx {
             return indicatif::ProgressBar::hidden();
         }
         let pb = indicatif::ProgressBar::new(len);
-        pb.set_style(indicatif::ProgressStyle::with_template("{msg:20} [{bar:40}] {pos}/{len} {eta}").expect("template").progress_chars("=> "));
+        pb.set_style(
+            indicatif::ProgressStyle::with_template("{msg:20} [{bar:40}] {pos}/{len} {eta}")
+                .expect("template")
+                .progress_chars("=> "),
+        );
         pb.set_message(msg.to_string());
         pb
     }
@@ -251,13 +303,19 @@ mod tests {
     #[test]
     fn a_kept_store_error_is_printed_once_and_its_source_stays_reachable() {
         let io = std::io::Error::other("permission denied");
-        let e = mlgov_store::StoreError::Database(mlgov_store::DatabaseError::with_source("x.db: permission denied", io));
-        let CliError::Other(any) = store_err(e) else { panic!("a database error is an other failure") };
+        let e = mlgov_store::StoreError::Database(mlgov_store::DatabaseError::with_source(
+            "x.db: permission denied",
+            io,
+        ));
+        let CliError::Other(any) = store_err(e) else {
+            panic!("a database error is an other failure")
+        };
         assert_eq!(error_text(&any), "database error: x.db: permission denied");
         assert!(any.chain().any(|c| c.is::<std::io::Error>()), "the driver's error is lost");
         assert_eq!(CliError::Other(any).exit_code(), 3);
         // Context added on the way keeps `{e:#}`'s form.
-        let ctx = anyhow::Error::new(std::io::Error::other("disk full")).context("writing out.xlsx");
+        let ctx =
+            anyhow::Error::new(std::io::Error::other("disk full")).context("writing out.xlsx");
         assert_eq!(error_text(&ctx), "writing out.xlsx: disk full");
         assert_eq!(store_err(mlgov_store::StoreError::Missing("m.db".into())).exit_code(), 2);
     }

@@ -393,9 +393,15 @@ Examples:
         cmd: NetworksCommand,
     },
     /// Governance graph: centrality, communities, brokerage, export.
-    Graph { #[command(subcommand)] cmd: cmd::graph::GraphCommand },
+    Graph {
+        #[command(subcommand)]
+        cmd: cmd::graph::GraphCommand,
+    },
     /// Practice diffusion: Monte Carlo simulation (IC/LT) and what-if comparisons.
-    Diffusion { #[command(subcommand)] cmd: cmd::diffusion::DiffusionCommand },
+    Diffusion {
+        #[command(subcommand)]
+        cmd: cmd::diffusion::DiffusionCommand,
+    },
     /// A citable release of the public base in a folder: a Frictionless Data Package
     /// (datapackage.json, the CSV tables with their schemas), Parquet files, an XLSX workbook,
     /// the sources as BibTeX and CSL-JSON, CITATION.cff, Zenodo metadata (.zenodo.json), a
@@ -453,11 +459,20 @@ Examples:
   mlgov man > mlgov.1")]
     Man,
     /// Interaction survey: import answers, analyses with bootstrap intervals, report, synthetic data.
-    Survey { #[command(subcommand)] cmd: cmd::survey::SurveyCommand },
+    Survey {
+        #[command(subcommand)]
+        cmd: cmd::survey::SurveyCommand,
+    },
     /// Accounts of the shared server: add, list, set a password, remove.
-    User { #[command(subcommand)] cmd: cmd::user::UserCommand },
+    User {
+        #[command(subcommand)]
+        cmd: cmd::user::UserCommand,
+    },
     /// API tokens for scripts: issue, revoke, list.
-    Token { #[command(subcommand)] cmd: cmd::user::TokenCommand },
+    Token {
+        #[command(subcommand)]
+        cmd: cmd::user::TokenCommand,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -500,7 +515,13 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Ok(a) => a,
         Err(e) => return Err(CliError::Usage(format!("--as-of {e}"))),
     };
-    let ctx = Ctx { db: cli.db.clone(), json: cli.json, as_of, xlsx: cli.xlsx.clone(), xlsx_written: Default::default() };
+    let ctx = Ctx {
+        db: cli.db.clone(),
+        json: cli.json,
+        as_of,
+        xlsx: cli.xlsx.clone(),
+        xlsx_written: Default::default(),
+    };
     let result = run_command(&cli, &ctx);
     if result.is_ok() && ctx.xlsx.is_some() {
         match ctx.xlsx_written.borrow_mut().take() {
@@ -514,43 +535,57 @@ fn run(cli: Cli) -> Result<(), CliError> {
 
 fn run_command(cli: &Cli, ctx: &Ctx) -> Result<(), CliError> {
     match &cli.command {
-        Command::Init => cmd::kb::init(&ctx),
-        Command::Demo => cmd::kb::demo(&ctx),
-        Command::Import { path, update, csv } => cmd::kb::import(&ctx, path, *update, csv),
-        Command::History { id } => cmd::kb::history(&ctx, id),
-        Command::Add { kind, fields } => cmd::edit::add(&ctx, kind, fields),
-        Command::Correct { id, fields } => cmd::edit::correct(&ctx, id, fields),
-        Command::Retract { id, reason } => cmd::kb::retract(&ctx, id, reason),
-        Command::Validate { path, csv } => cmd::kb::validate(&ctx, path, csv),
+        Command::Init => cmd::kb::init(ctx),
+        Command::Demo => cmd::kb::demo(ctx),
+        Command::Import { path, update, csv } => cmd::kb::import(ctx, path, *update, csv),
+        Command::History { id } => cmd::kb::history(ctx, id),
+        Command::Add { kind, fields } => cmd::edit::add(ctx, kind, fields),
+        Command::Correct { id, fields } => cmd::edit::correct(ctx, id, fields),
+        Command::Retract { id, reason } => cmd::kb::retract(ctx, id, reason),
+        Command::Validate { path, csv } => cmd::kb::validate(ctx, path, csv),
         Command::Export { out, format, raw, network, year, country } => {
             if format == "geojson" {
-                cmd::places::export_geojson(&ctx, out, network.as_deref(), *year, country.as_deref())
+                cmd::places::export_geojson(ctx, out, network.as_deref(), *year, country.as_deref())
             } else if network.is_some() || year.is_some() || country.is_some() {
-                Err(CliError::Usage("--network, --year and --country apply to --format geojson only".into()))
+                Err(CliError::Usage(
+                    "--network, --year and --country apply to --format geojson only".into(),
+                ))
             } else {
-                cmd::kb::export(&ctx, out, format, *raw)
+                cmd::kb::export(ctx, out, format, *raw)
             }
         }
-        Command::Reconcile { file, country, out, apply, new_localities, csv } => cmd::places::reconcile(&ctx, file, country.as_deref(), out.as_deref(), apply.as_deref(), new_localities.as_deref(), csv),
-        Command::Show { kind, name } => cmd::kb::show(&ctx, kind, name),
-        Command::List { kind, filters } => cmd::kb::list(&ctx, kind, filters),
-        Command::Search { query, limit } => cmd::kb::search(&ctx, query, *limit),
-        Command::Timeline { locality, svg } => cmd::kb::timeline(&ctx, locality, svg.as_deref()),
-        Command::Conflicts => cmd::kb::conflicts(&ctx),
+        Command::Reconcile { file, country, out, apply, new_localities, csv } => {
+            cmd::places::reconcile(
+                ctx,
+                file,
+                country.as_deref(),
+                out.as_deref(),
+                apply.as_deref(),
+                new_localities.as_deref(),
+                csv,
+            )
+        }
+        Command::Show { kind, name } => cmd::kb::show(ctx, kind, name),
+        Command::List { kind, filters } => cmd::kb::list(ctx, kind, filters),
+        Command::Search { query, limit } => cmd::kb::search(ctx, query, *limit),
+        Command::Timeline { locality, svg } => cmd::kb::timeline(ctx, locality, svg.as_deref()),
+        Command::Conflicts => cmd::kb::conflicts(ctx),
         Command::Sources { name, texts } => match (name.as_str(), texts) {
-            ("verify", dir) => cmd::kb::verify_quotes(&ctx, dir.as_deref()),
+            ("verify", dir) => cmd::kb::verify_quotes(ctx, dir.as_deref()),
             (_, Some(_)) => Err(CliError::Usage("--texts goes with `mlgov sources verify`".into())),
-            _ => cmd::kb::sources(&ctx, name),
+            _ => cmd::kb::sources(ctx, name),
         },
-        Command::Compare { localities, table3, svg } => cmd::tables::compare(&ctx, localities, *table3, svg.as_deref()),
-        Command::Crosstab { name } => cmd::tables::crosstab(&ctx, name),
-        Command::Tables { name } => cmd::tables::tables(&ctx, name.as_deref()),
-        Command::Countries => cmd::tables::countries(&ctx),
-        Command::Phases => cmd::tables::phases(&ctx),
-        Command::Graph { cmd } => cmd::graph::run(cmd, &ctx),
-        Command::Diffusion { cmd } => cmd::diffusion::run(cmd, &ctx),
-        Command::Release(args) => cmd::release::run(args, &ctx),
-        Command::Serve(args) => cmd::serve::run(args, &ctx),
+        Command::Compare { localities, table3, svg } => {
+            cmd::tables::compare(ctx, localities, *table3, svg.as_deref())
+        }
+        Command::Crosstab { name } => cmd::tables::crosstab(ctx, name),
+        Command::Tables { name } => cmd::tables::tables(ctx, name.as_deref()),
+        Command::Countries => cmd::tables::countries(ctx),
+        Command::Phases => cmd::tables::phases(ctx),
+        Command::Graph { cmd } => cmd::graph::run(cmd, ctx),
+        Command::Diffusion { cmd } => cmd::diffusion::run(cmd, ctx),
+        Command::Release(args) => cmd::release::run(args, ctx),
+        Command::Serve(args) => cmd::serve::run(args, ctx),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             clap_complete::generate(*shell, &mut Cli::command(), "mlgov", &mut std::io::stdout());
@@ -558,20 +593,41 @@ fn run_command(cli: &Cli, ctx: &Ctx) -> Result<(), CliError> {
         }
         Command::Man => {
             use clap::CommandFactory;
-            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()).map_err(|e| CliError::Other(anyhow::anyhow!(e)))
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut std::io::stdout())
+                .map_err(|e| CliError::Other(anyhow::anyhow!(e)))
         }
-        Command::Survey { cmd } => cmd::survey::run(cmd, &ctx),
-        Command::User { cmd } => cmd::user::run(cmd, &ctx),
-        Command::Token { cmd } => cmd::user::run_token(cmd, &ctx),
-        Command::Hypotheses { window, min_cso } => cmd::networks::hypotheses_cmd(&ctx, *window, *min_cso),
-        Command::Trajectory { locality, until, source, locator, all_networks, include_phase_dated } => cmd::networks::trajectory_cmd(&ctx, locality, *until, mlgov_analysis::trajectory::MembershipFilter { source: source.clone(), locator: locator.clone(), all_networks: *all_networks, include_phase_dated: *include_phase_dated }),
-        Command::Learning { cmd } => cmd::learning::run(cmd, &ctx),
-        Command::Peers { locality, limit } => cmd::learning::peers(&ctx, locality, *limit),
+        Command::Survey { cmd } => cmd::survey::run(cmd, ctx),
+        Command::User { cmd } => cmd::user::run(cmd, ctx),
+        Command::Token { cmd } => cmd::user::run_token(cmd, ctx),
+        Command::Hypotheses { window, min_cso } => {
+            cmd::networks::hypotheses_cmd(ctx, *window, *min_cso)
+        }
+        Command::Trajectory {
+            locality,
+            until,
+            source,
+            locator,
+            all_networks,
+            include_phase_dated,
+        } => cmd::networks::trajectory_cmd(
+            ctx,
+            locality,
+            *until,
+            mlgov_analysis::trajectory::MembershipFilter {
+                source: source.clone(),
+                locator: locator.clone(),
+                all_networks: *all_networks,
+                include_phase_dated: *include_phase_dated,
+            },
+        ),
+        Command::Learning { cmd } => cmd::learning::run(cmd, ctx),
+        Command::Peers { locality, limit } => cmd::learning::peers(ctx, locality, *limit),
         Command::Networks { cmd } => match cmd {
-            NetworksCommand::Overview => cmd::tables::networks_overview(&ctx),
-            NetworksCommand::Show { name } => cmd::networks::show(&ctx, name),
-            NetworksCommand::Typology => cmd::networks::typology_all(&ctx),
-            NetworksCommand::Assemblage { networks } => cmd::networks::assemblages(&ctx, networks),
+            NetworksCommand::Overview => cmd::tables::networks_overview(ctx),
+            NetworksCommand::Show { name } => cmd::networks::show(ctx, name),
+            NetworksCommand::Typology => cmd::networks::typology_all(ctx),
+            NetworksCommand::Assemblage { networks } => cmd::networks::assemblages(ctx, networks),
         },
     }
 }
@@ -583,7 +639,11 @@ fn quiet_on_closed_pipe() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let payload = info.payload();
-        let msg = payload.downcast_ref::<String>().map(String::as_str).or_else(|| payload.downcast_ref::<&str>().copied()).unwrap_or("");
+        let msg = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
         if msg.contains("Broken pipe") || msg.contains("failed printing to stdout") {
             std::process::exit(0);
         }
@@ -618,7 +678,8 @@ fn main() {
 fn report(e: &CliError, json: bool) {
     let problems = |kept: Vec<serde_json::Value>, count: usize, lines: Vec<String>, hint: &str| {
         if json {
-            let mut v = serde_json::json!({"error": "invalid input", "count": count, "problems": kept});
+            let mut v =
+                serde_json::json!({"error": "invalid input", "count": count, "problems": kept});
             if !hint.is_empty() {
                 v["hint"] = hint.into();
             }
@@ -639,9 +700,22 @@ fn report(e: &CliError, json: bool) {
             let kept = errors
                 .0
                 .iter()
-                .map(|x| serde_json::to_value(mlgov_interchange::Diagnostic { file: x.file.clone(), line: (x.row > 0).then_some(x.row as u64), field: x.column.clone(), message: x.kind.to_string() }).unwrap())
+                .map(|x| {
+                    serde_json::to_value(mlgov_interchange::Diagnostic {
+                        file: x.file.clone(),
+                        line: (x.row > 0).then_some(x.row as u64),
+                        field: x.column.clone(),
+                        message: x.kind.to_string(),
+                    })
+                    .unwrap()
+                })
                 .collect();
-            problems(kept, errors.total(), errors.0.iter().map(|x| format!("error: {x}")).collect(), hint);
+            problems(
+                kept,
+                errors.total(),
+                errors.0.iter().map(|x| format!("error: {x}")).collect(),
+                hint,
+            );
         }
         CliError::Usage(m) | CliError::Data(m) => {
             if json {
@@ -665,20 +739,31 @@ mod tests {
 
     /// Walks the command tree: every argument without help text and every leaf command without an
     /// "Examples:" block, by their command path.
-    fn walk(cmd: &clap::Command, path: &str, no_help: &mut Vec<String>, no_examples: &mut Vec<String>) {
+    fn walk(
+        cmd: &clap::Command,
+        path: &str,
+        no_help: &mut Vec<String>,
+        no_examples: &mut Vec<String>,
+    ) {
         for a in cmd.get_arguments() {
             let id = a.get_id().as_str();
             if id == "help" || id == "version" || a.is_hide_set() {
                 continue;
             }
-            let help = a.get_long_help().or(a.get_help()).map(|h| h.to_string()).unwrap_or_default();
+            let help =
+                a.get_long_help().or(a.get_help()).map(|h| h.to_string()).unwrap_or_default();
             if help.trim().is_empty() {
                 no_help.push(format!("{path} <{id}>"));
             }
         }
-        let subs: Vec<&clap::Command> = cmd.get_subcommands().filter(|s| s.get_name() != "help" && !s.is_hide_set()).collect();
+        let subs: Vec<&clap::Command> =
+            cmd.get_subcommands().filter(|s| s.get_name() != "help" && !s.is_hide_set()).collect();
         if subs.is_empty() {
-            let after = [cmd.get_after_long_help(), cmd.get_after_help()].into_iter().flatten().map(|h| h.to_string()).collect::<String>();
+            let after = [cmd.get_after_long_help(), cmd.get_after_help()]
+                .into_iter()
+                .flatten()
+                .map(|h| h.to_string())
+                .collect::<String>();
             if !after.contains("Examples:") {
                 no_examples.push(path.to_string());
             }
@@ -705,7 +790,12 @@ mod tests {
     #[test]
     fn the_top_level_keeps_the_exit_codes() {
         let help = Cli::command().render_long_help().to_string();
-        assert!(help.contains("Exit codes: 0 ok, 1 usage error, 2 data or validation error, 3 other failure."), "{help}");
+        assert!(
+            help.contains(
+                "Exit codes: 0 ok, 1 usage error, 2 data or validation error, 3 other failure."
+            ),
+            "{help}"
+        );
     }
 
     #[test]

@@ -73,10 +73,14 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     }
     let mut out = String::new();
     let line = |cells: Vec<String>, out: &mut String| {
-        let s: Vec<String> = cells.iter().enumerate().map(|(i, c)| {
-            let t = truncate(c, w[i]);
-            if i + 1 == n { t } else { format!("{t}{}", " ".repeat(w[i] - width(&t))) }
-        }).collect();
+        let s: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let t = truncate(c, w[i]);
+                if i + 1 == n { t } else { format!("{t}{}", " ".repeat(w[i] - width(&t))) }
+            })
+            .collect();
         out.push_str(s.join("  ").trim_end());
         out.push('\n');
     };
@@ -154,13 +158,18 @@ pub fn gantt(rows: &[GanttRow], y0: i32, y1: i32) -> String {
                 }
             }
         }
-        if r.to.is_none() && r.mark != '◆' {
-            if let Some(last) = cells.last_mut() {
-                *last = '▶';
-            }
+        if r.to.is_none()
+            && r.mark != '◆'
+            && let Some(last) = cells.last_mut()
+        {
+            *last = '▶';
         }
         let label = truncate(&r.label, label_w);
-        out.push_str(&format!("{label}{}  {}\n", " ".repeat(label_w - width(&label)), cells.iter().collect::<String>()));
+        out.push_str(&format!(
+            "{label}{}  {}\n",
+            " ".repeat(label_w - width(&label)),
+            cells.iter().collect::<String>()
+        ));
     }
     out
 }
@@ -176,12 +185,18 @@ mod tests {
         assert_eq!(s.lines().last(), Some("… and 150 more (use --json for all)"));
         assert_eq!(super::problem_list(all[..3].to_vec(), 3).lines().count(), 3);
         // A reader that kept fewer than it found counts the rest too.
-        assert_eq!(super::problem_list(all[..3].to_vec(), 5000).lines().last(), Some("… and 4,997 more (use --json for all)"));
+        assert_eq!(
+            super::problem_list(all[..3].to_vec(), 5000).lines().last(),
+            Some("… and 4,997 more (use --json for all)")
+        );
     }
 
     #[test]
     fn terminal_text_escapes_control_characters() {
-        assert_eq!(super::terminal("Turin\u{1b}[31m red\u{7}\u{202e}\n─ é\t"), "Turin\\u{1b}[31m red\\u{7}\\u{202e}\n─ é\t");
+        assert_eq!(
+            super::terminal("Turin\u{1b}[31m red\u{7}\u{202e}\n─ é\t"),
+            "Turin\\u{1b}[31m red\\u{7}\\u{202e}\n─ é\t"
+        );
     }
 
     #[test]
@@ -193,16 +208,32 @@ mod tests {
 
     #[test]
     fn wrap_fits_100_columns() {
-        let text = format!("working groups / parts: {}", vec!["Roma Group of Eurocities"; 12].join(", "));
+        let text =
+            format!("working groups / parts: {}", ["Roma Group of Eurocities"; 12].join(", "));
         let w = super::wrap(&text);
-        assert!(w.lines().count() > 1 && w.lines().all(|l| l.chars().count() <= super::WIDTH), "{w}");
-        assert_eq!(w.split_whitespace().collect::<Vec<_>>(), text.split_whitespace().collect::<Vec<_>>());
+        assert!(
+            w.lines().count() > 1 && w.lines().all(|l| l.chars().count() <= super::WIDTH),
+            "{w}"
+        );
+        assert_eq!(
+            w.split_whitespace().collect::<Vec<_>>(),
+            text.split_whitespace().collect::<Vec<_>>()
+        );
         assert_eq!(super::wrap("short"), "short\n");
     }
 
     #[test]
     fn gantt_marks_years() {
-        let g = super::gantt(&[super::GanttRow { label: "Euromed".into(), from: Some(1999), to: Some(2006), mark: '█' }], 1989, 2020);
+        let g = super::gantt(
+            &[super::GanttRow {
+                label: "Euromed".into(),
+                from: Some(1999),
+                to: Some(2006),
+                mark: '█',
+            }],
+            1989,
+            2020,
+        );
         assert!(g.contains('█'));
         assert!(g.lines().all(|l| l.chars().count() <= super::WIDTH));
     }

@@ -39,13 +39,21 @@ fn spinner_style() -> ProgressStyle {
 }
 
 fn bar_style() -> ProgressStyle {
-    ProgressStyle::with_template("{spinner} {elapsed:>3} [{bar:20}] {human_pos}/{human_len} ~{eta} {wide_msg}").expect("template").progress_chars("=> ")
+    ProgressStyle::with_template(
+        "{spinner} {elapsed:>3} [{bar:20}] {human_pos}/{human_len} ~{eta} {wide_msg}",
+    )
+    .expect("template")
+    .progress_chars("=> ")
 }
 
 impl Phases {
     /// Progress for a command given `--json` or not: drawn on stderr when [`visible`].
     pub fn new(json: bool) -> Phases {
-        Phases { pb: ProgressBar::hidden(), shown: visible(json, std::io::stderr().is_terminal()), started: AtomicBool::new(false) }
+        Phases {
+            pb: ProgressBar::hidden(),
+            shown: visible(json, std::io::stderr().is_terminal()),
+            started: AtomicBool::new(false),
+        }
     }
 
     /// Whether nothing is drawn.

@@ -23,6 +23,8 @@ mod kb;
 mod kb_encodings;
 #[path = "integration/malformed.rs"]
 mod malformed;
+#[path = "integration/networkx.rs"]
+mod networkx;
 #[path = "integration/permissions.rs"]
 mod permissions;
 #[path = "integration/places.rs"]
@@ -31,14 +33,13 @@ mod places;
 mod reproduce;
 #[path = "integration/roundtrip.rs"]
 mod roundtrip;
-#[path = "integration/networkx.rs"]
-mod networkx;
 #[path = "integration/survey.rs"]
 mod survey;
-#[path = "integration/survey_tools.rs"]
-mod survey_tools;
-#[path = "integration/survey_store.rs"]
-mod survey_store;
 #[path = "integration/survey_export.rs"]
 mod survey_export;
-#[path = "integration/users_pg.rs"] mod users_pg;
+#[path = "integration/survey_store.rs"]
+mod survey_store;
+#[path = "integration/survey_tools.rs"]
+mod survey_tools;
+#[path = "integration/users_pg.rs"]
+mod users_pg;

@@ -13,24 +13,34 @@ use std::sync::OnceLock;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use minijinja::Environment;
-use mlgov_auth::http::{cross_site_check, error_response, is_form, parse_form, render_page, Failure, Who, PAGE_TEMPLATES};
+use mlgov_auth::http::{
+    Failure, PAGE_TEMPLATES, Who, cross_site_check, error_response, is_form, parse_form,
+    render_page,
+};
 use mlgov_auth::{Auth, AuthError};
 use mlgov_survey::instrument::PerceptionKind;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::CollectError;
 use crate::respond::{self, FieldError, FormValues};
 use crate::service::{Collect, Config, OpenedInvitation, SaveError};
-use crate::CollectError;
 
 /// Runs blocking collection work (SQLite, PostgreSQL) off the async executor.
-async fn run<T: Send + 'static>(f: impl FnOnce() -> Result<T, CollectError> + Send + 'static) -> Result<T, CollectError> {
-    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| Err(CollectError::Database(mlgov_store::DatabaseError::with_source(format!("collection task failed: {e}"), e))))
+async fn run<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, CollectError> + Send + 'static,
+) -> Result<T, CollectError> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
+        Err(CollectError::Database(mlgov_store::DatabaseError::with_source(
+            format!("collection task failed: {e}"),
+            e,
+        )))
+    })
 }
 
 // ---------------------------------------------------------------- errors
@@ -67,7 +77,9 @@ fn failure(e: CollectError, html: bool) -> Response {
         CollectError::Auth(a) => Failure::api(a).into_response(),
         other => {
             let field = match &other {
-                CollectError::Invalid { field, message } => Some((field.as_str(), message.as_str())),
+                CollectError::Invalid { field, message } => {
+                    Some((field.as_str(), message.as_str()))
+                }
                 _ => None,
             };
             error_response(status_of(&other), code_of(&other), &other.to_string(), field, html)
@@ -86,7 +98,10 @@ fn json_body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, Respons
     serde_json::from_slice(bytes).map_err(|e| bad_body(format!("invalid JSON body: {e}")))
 }
 
-async fn api<T: Serialize + Send + 'static>(status: StatusCode, f: impl FnOnce() -> Result<T, CollectError> + Send + 'static) -> Response {
+async fn api<T: Serialize + Send + 'static>(
+    status: StatusCode,
+    f: impl FnOnce() -> Result<T, CollectError> + Send + 'static,
+) -> Response {
     match run(f).await {
         Ok(v) => (status, Json(v)).into_response(),
         Err(e) => failure(e, false),
@@ -99,7 +114,10 @@ fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut e = Environment::new();
-        let own = [("progress.html", include_str!("../templates/progress.html")), ("respond.html", include_str!("../templates/respond.html"))];
+        let own = [
+            ("progress.html", include_str!("../templates/progress.html")),
+            ("respond.html", include_str!("../templates/respond.html")),
+        ];
         for (name, src) in PAGE_TEMPLATES.iter().copied().chain(own) {
             e.add_template(name, src).expect("embedded template parses");
         }
@@ -157,14 +175,24 @@ pub fn mount(router: Router, auth: Auth, collect: Collect) -> Router {
 pub fn mount_at(router: Router, location: Option<&str>) -> Router {
     let auth = match mlgov_auth::http::open_at(location) {
         Ok(a) => a,
-        Err(e) => return mlgov_auth::http::mount_unavailable(router.merge(unavailable_routes(format!("survey collection unavailable: {e}"))), &e),
+        Err(e) => {
+            return mlgov_auth::http::mount_unavailable(
+                router.merge(unavailable_routes(format!("survey collection unavailable: {e}"))),
+                &e,
+            );
+        }
     };
     let store = match location {
         Some(l) => crate::open_store(l),
-        None => crate::SqliteCollectStore::in_memory().map(|s| Box::new(s) as Box<dyn crate::CollectStore>),
+        None => crate::SqliteCollectStore::in_memory()
+            .map(|s| Box::new(s) as Box<dyn crate::CollectStore>),
     };
     let collection = match store {
-        Ok(s) => routes(Collect::new(s, auth.clone(), Config { kb_location: location.map(str::to_string), ..Config::default() })),
+        Ok(s) => routes(Collect::new(
+            s,
+            auth.clone(),
+            Config { kb_location: location.map(str::to_string), ..Config::default() },
+        )),
         Err(e) => unavailable_routes(format!("survey collection unavailable: {e}")),
     };
     mlgov_auth::http::mount(router.merge(collection), auth)
@@ -188,11 +216,19 @@ async fn create_survey(State(collect): State<Collect>, Who(p): Who, body: Bytes)
         Ok(b) => b,
         Err(r) => return r,
     };
-    api(StatusCode::CREATED, move || collect.create_survey(&p, &b.name, &b.instrument, &b.project)).await
+    api(StatusCode::CREATED, move || collect.create_survey(&p, &b.name, &b.instrument, &b.project))
+        .await
 }
 
-async fn survey_progress(State(collect): State<Collect>, Who(p): Who, Path(name): Path<String>) -> Response {
-    api(StatusCode::OK, move || collect.progress(&p, &name).map(|(s, pr)| json!({ "survey": s, "progress": pr }))).await
+async fn survey_progress(
+    State(collect): State<Collect>,
+    Who(p): Who,
+    Path(name): Path<String>,
+) -> Response {
+    api(StatusCode::OK, move || {
+        collect.progress(&p, &name).map(|(s, pr)| json!({ "survey": s, "progress": pr }))
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -202,7 +238,12 @@ struct InviteBody {
     locality: Option<String>,
 }
 
-async fn invite(State(collect): State<Collect>, Who(p): Who, Path(name): Path<String>, body: Bytes) -> Response {
+async fn invite(
+    State(collect): State<Collect>,
+    Who(p): Who,
+    Path(name): Path<String>,
+    body: Bytes,
+) -> Response {
     let b: InviteBody = match json_body(&body) {
         Ok(b) => b,
         Err(r) => return r,
@@ -215,7 +256,11 @@ async fn invite(State(collect): State<Collect>, Who(p): Who, Path(name): Path<St
     r
 }
 
-async fn raw_answers(State(collect): State<Collect>, Who(p): Who, Path(name): Path<String>) -> Response {
+async fn raw_answers(
+    State(collect): State<Collect>,
+    Who(p): Who,
+    Path(name): Path<String>,
+) -> Response {
     let mut r = api(StatusCode::OK, move || collect.raw_answers(&p, &name)).await;
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
@@ -230,13 +275,29 @@ struct LiveQuery {
 /// The figures of a survey: the latest frozen release (everyone; 404 with the envelope when none
 /// is published), or with `?live=true` the figures computed now (admin; researchers of the
 /// survey's project; `no-store`).
-async fn aggregates(State(collect): State<Collect>, Who(p): Who, Path(name): Path<String>, q: Result<Query<LiveQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+async fn aggregates(
+    State(collect): State<Collect>,
+    Who(p): Who,
+    Path(name): Path<String>,
+    q: Result<Query<LiveQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
     let live = match q {
         Ok(Query(q)) => q.live.unwrap_or(false),
-        Err(e) => return failure(CollectError::Invalid { field: "live".into(), message: format!("expected true or false: {e}") }, false),
+        Err(e) => {
+            return failure(
+                CollectError::Invalid {
+                    field: "live".into(),
+                    message: format!("expected true or false: {e}"),
+                },
+                false,
+            );
+        }
     };
     if live {
-        let mut r = api(StatusCode::OK, move || collect.live_figures(&p, &name).map(|f| json!({ "live": true, "figures": f }))).await;
+        let mut r = api(StatusCode::OK, move || {
+            collect.live_figures(&p, &name).map(|f| json!({ "live": true, "figures": f }))
+        })
+        .await;
         r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         r
     } else {
@@ -244,17 +305,32 @@ async fn aggregates(State(collect): State<Collect>, Who(p): Who, Path(name): Pat
     }
 }
 
-async fn list_releases(State(collect): State<Collect>, Who(p): Who, Path(name): Path<String>) -> Response {
+async fn list_releases(
+    State(collect): State<Collect>,
+    Who(p): Who,
+    Path(name): Path<String>,
+) -> Response {
     api(StatusCode::OK, move || collect.releases(&p, &name)).await
 }
 
-async fn publish_release(State(collect): State<Collect>, Who(p): Who, Path(name): Path<String>) -> Response {
+async fn publish_release(
+    State(collect): State<Collect>,
+    Who(p): Who,
+    Path(name): Path<String>,
+) -> Response {
     api(StatusCode::CREATED, move || collect.publish_release(&p, &name)).await
 }
 
-async fn progress_page(State(collect): State<Collect>, Who(p): Who, Path(name): Path<String>) -> Response {
+async fn progress_page(
+    State(collect): State<Collect>,
+    Who(p): Who,
+    Path(name): Path<String>,
+) -> Response {
     match run(move || collect.progress(&p, &name)).await {
-        Ok((s, pr)) => html_page("progress.html", json!({ "title": format!("Survey {}", s.name), "survey": s, "progress": pr })),
+        Ok((s, pr)) => html_page(
+            "progress.html",
+            json!({ "title": format!("Survey {}", s.name), "survey": s, "progress": pr }),
+        ),
         Err(e) => failure(e, true),
     }
 }
@@ -280,18 +356,46 @@ struct Field {
     error: Option<String>,
 }
 
-fn field(name: String, label: String, choices: Vec<(String, String)>, values: &FormValues, errors: &[FieldError]) -> Field {
+fn field(
+    name: String,
+    label: String,
+    choices: Vec<(String, String)>,
+    values: &FormValues,
+    errors: &[FieldError],
+) -> Field {
     let current: Vec<&str> = values.get(&name).map(|v| v.split(';').collect()).unwrap_or_default();
-    let options = choices.into_iter().map(|(value, label)| Opt { selected: current.contains(&value.as_str()), value, label }).collect();
+    let options = choices
+        .into_iter()
+        .map(|(value, label)| Opt { selected: current.contains(&value.as_str()), value, label })
+        .collect();
     let error = errors.iter().find(|e| e.field == name).map(|e| e.message.clone());
     Field { name, label, options, error }
 }
 
 /// Renders the respondent form of an opened invitation with values and field errors.
-fn render_form(token: &str, o: &OpenedInvitation, values: &FormValues, errors: &[FieldError], saved: bool) -> Response {
+fn render_form(
+    token: &str,
+    o: &OpenedInvitation,
+    values: &FormValues,
+    errors: &[FieldError],
+    saved: bool,
+) -> Response {
     let ins = &o.instrument;
-    let scale = |labels: &[mlgov_survey::instrument::ScaleLabel], min: i32, max: i32| -> Vec<(String, String)> {
-        (min..=max).map(|v| (v.to_string(), match labels.iter().find(|l| l.value == v) { Some(l) => format!("{v} — {}", l.label), None => v.to_string() })).collect()
+    let scale = |labels: &[mlgov_survey::instrument::ScaleLabel],
+                 min: i32,
+                 max: i32|
+     -> Vec<(String, String)> {
+        (min..=max)
+            .map(|v| {
+                (
+                    v.to_string(),
+                    match labels.iter().find(|l| l.value == v) {
+                        Some(l) => format!("{v} — {}", l.label),
+                        None => v.to_string(),
+                    },
+                )
+            })
+            .collect()
     };
     let freq = scale(&ins.frequency.labels, ins.frequency.min, ins.frequency.max);
     let nature = scale(&ins.nature.labels, ins.nature.answered_min, ins.nature.answered_max);
@@ -348,7 +452,11 @@ struct SavedQuery {
     saved: Option<String>,
 }
 
-async fn respond_page(State(collect): State<Collect>, Path(token): Path<String>, q: Result<Query<SavedQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+async fn respond_page(
+    State(collect): State<Collect>,
+    Path(token): Path<String>,
+    q: Result<Query<SavedQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
     if !looks_like_token(&token) {
         return failure(CollectError::NotFound("invitation".into()), true);
     }
@@ -359,7 +467,12 @@ async fn respond_page(State(collect): State<Collect>, Path(token): Path<String>,
     }
 }
 
-async fn respond_post(State(collect): State<Collect>, Path(token): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+async fn respond_post(
+    State(collect): State<Collect>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     if !looks_like_token(&token) {
         return failure(CollectError::NotFound("invitation".into()), true);
     }
@@ -378,10 +491,21 @@ async fn respond_post(State(collect): State<Collect>, Path(token): Path<String>,
     let v = values.clone();
     let result = tokio::task::spawn_blocking(move || collect.save_response(&t, &v, submit)).await;
     match result {
-        Ok(Ok(_)) if submit => html_page("message.html", json!({ "title": "Thank you", "message": "Your answers have been submitted. This link can no longer be used." })),
-        Ok(Ok(_)) => (StatusCode::SEE_OTHER, [(header::LOCATION, format!("/respond/{token}?saved=1"))]).into_response(),
-        Ok(Err(SaveError::Fields { opened, errors })) => render_form(&token, &opened, &values, &errors, false),
+        Ok(Ok(_)) if submit => html_page(
+            "message.html",
+            json!({ "title": "Thank you", "message": "Your answers have been submitted. This link can no longer be used." }),
+        ),
+        Ok(Ok(_)) => {
+            (StatusCode::SEE_OTHER, [(header::LOCATION, format!("/respond/{token}?saved=1"))])
+                .into_response()
+        }
+        Ok(Err(SaveError::Fields { opened, errors })) => {
+            render_form(&token, &opened, &values, &errors, false)
+        }
         Ok(Err(SaveError::Collect(e))) => failure(e, true),
-        Err(e) => failure(CollectError::Database(mlgov_store::DatabaseError::with_source(e.to_string(), e)), true),
+        Err(e) => failure(
+            CollectError::Database(mlgov_store::DatabaseError::with_source(e.to_string(), e)),
+            true,
+        ),
     }
 }

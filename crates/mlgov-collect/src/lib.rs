@@ -28,7 +28,7 @@ pub mod store;
 use mlgov_auth::AuthError;
 
 pub use self::postgres::PgCollectStore;
-pub use service::{collected_dataset, Collect, Config};
+pub use service::{Collect, Config, collected_dataset};
 pub use sqlite::SqliteCollectStore;
 pub use store::CollectStore;
 

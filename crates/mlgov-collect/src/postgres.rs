@@ -17,14 +17,15 @@
 use ::postgres::{Client, Row};
 
 use mlgov_store_postgres::describe_error as describe;
-use mlgov_store_postgres::reconnect::{self, commit, is_unique_violation, Reconnecting};
+use mlgov_store_postgres::reconnect::{self, Reconnecting, commit, is_unique_violation};
 
-use crate::store::*;
 use crate::CollectError;
+use crate::store::*;
 
 /// Versioned migrations of the collection tables, applied in order after the auth migrations;
 /// `collect_schema(version, applied_at)` records what was applied.
-pub const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_collect.sql"))];
+pub const MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../migrations/postgres/0001_collect.sql"))];
 
 /// Key of the advisory lock that serialises collection migrations between processes (neither the
 /// knowledge base's key nor the auth tables': each migrates independently).
@@ -41,17 +42,35 @@ impl From<CollectError> for Fail {
 }
 
 fn migrate(client: &mut Client) -> Result<(), CollectError> {
-    let db = |e: ::postgres::Error| CollectError::Database(mlgov_store::DatabaseError::with_source(format!("collect migrations: {}", describe(&e)), e));
+    let db = |e: ::postgres::Error| {
+        CollectError::Database(mlgov_store::DatabaseError::with_source(
+            format!("collect migrations: {}", describe(&e)),
+            e,
+        ))
+    };
     let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
     let mut tx = client.transaction().map_err(db)?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(db)?;
     tx.batch_execute("CREATE TABLE IF NOT EXISTS collect_schema (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())").map_err(db)?;
-    let current: i64 = tx.query_one("SELECT coalesce(max(version), 0) FROM collect_schema", &[]).map_err(db)?.get(0);
+    let current: i64 = tx
+        .query_one("SELECT coalesce(max(version), 0) FROM collect_schema", &[])
+        .map_err(db)?
+        .get(0);
     if current > newest {
-        return Err(CollectError::Database(format!("collect schema version {current} is newer than this build supports ({newest})").into()));
+        return Err(CollectError::Database(
+            format!(
+                "collect schema version {current} is newer than this build supports ({newest})"
+            )
+            .into(),
+        ));
     }
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-        tx.batch_execute(sql).map_err(|e| CollectError::Database(mlgov_store::DatabaseError::with_source(format!("collect migration {version}: {}", describe(&e)), e)))?;
+        tx.batch_execute(sql).map_err(|e| {
+            CollectError::Database(mlgov_store::DatabaseError::with_source(
+                format!("collect migration {version}: {}", describe(&e)),
+                e,
+            ))
+        })?;
         tx.execute("INSERT INTO collect_schema (version) VALUES ($1)", &[version]).map_err(db)?;
     }
     tx.commit().map_err(db)
@@ -72,7 +91,16 @@ impl PgCollectStore {
     /// [`CollectError::Database`] when the server cannot be reached, a migration fails, or the
     /// collect schema is newer than this build; [`CollectError::Auth`] when an auth migration fails.
     pub fn connect(url: &str) -> Result<PgCollectStore, CollectError> {
-        Ok(PgCollectStore { conn: Reconnecting::connect(url, |c| { mlgov_auth::postgres::apply_migrations(c)?; migrate(c) }, CollectError::Database)? })
+        Ok(PgCollectStore {
+            conn: Reconnecting::connect(
+                url,
+                |c| {
+                    mlgov_auth::postgres::apply_migrations(c)?;
+                    migrate(c)
+                },
+                CollectError::Database,
+            )?,
+        })
     }
 
     /// The database URL with any password masked.
@@ -89,7 +117,13 @@ impl PgCollectStore {
 const SURVEY_SELECT: &str = "SELECT id, name, instrument, project, created FROM survey_collections";
 
 fn survey_row(r: &Row) -> SurveyRecord {
-    SurveyRecord { id: r.get(0), name: r.get(1), instrument: r.get(2), project: r.get(3), created: r.get(4) }
+    SurveyRecord {
+        id: r.get(0),
+        name: r.get(1),
+        instrument: r.get(2),
+        project: r.get(3),
+        created: r.get(4),
+    }
 }
 
 fn count(n: i64) -> u64 {
@@ -97,7 +131,13 @@ fn count(n: i64) -> u64 {
 }
 
 impl CollectStore for PgCollectStore {
-    fn create_survey(&mut self, name: &str, instrument: &str, project: &str, now: i64) -> Result<SurveyRecord, CollectError> {
+    fn create_survey(
+        &mut self,
+        name: &str,
+        instrument: &str,
+        project: &str,
+        now: i64,
+    ) -> Result<SurveyRecord, CollectError> {
         self.with(|c| {
             let mut tx = c.transaction()?;
             tx.execute("INSERT INTO auth_projects (name, created) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&project, &now])?;
@@ -117,18 +157,37 @@ impl CollectStore for PgCollectStore {
     }
 
     fn survey(&self, name: &str) -> Result<Option<SurveyRecord>, CollectError> {
-        self.with(|c| Ok(c.query_opt(&format!("{SURVEY_SELECT} WHERE name = $1"), &[&name])?.as_ref().map(survey_row)))
+        self.with(|c| {
+            Ok(c.query_opt(&format!("{SURVEY_SELECT} WHERE name = $1"), &[&name])?
+                .as_ref()
+                .map(survey_row))
+        })
     }
 
     fn survey_by_id(&self, id: i64) -> Result<Option<SurveyRecord>, CollectError> {
-        self.with(|c| Ok(c.query_opt(&format!("{SURVEY_SELECT} WHERE id = $1"), &[&id])?.as_ref().map(survey_row)))
+        self.with(|c| {
+            Ok(c.query_opt(&format!("{SURVEY_SELECT} WHERE id = $1"), &[&id])?
+                .as_ref()
+                .map(survey_row))
+        })
     }
 
     fn surveys(&self) -> Result<Vec<SurveyRecord>, CollectError> {
-        self.with(|c| Ok(c.query(&format!("{SURVEY_SELECT} ORDER BY name COLLATE \"C\""), &[])?.iter().map(survey_row).collect()))
+        self.with(|c| {
+            Ok(c.query(&format!("{SURVEY_SELECT} ORDER BY name COLLATE \"C\""), &[])?
+                .iter()
+                .map(survey_row)
+                .collect())
+        })
     }
 
-    fn insert_invitations(&mut self, survey_id: i64, token_hashes: &[String], locality: Option<&str>, now: i64) -> Result<Vec<i64>, CollectError> {
+    fn insert_invitations(
+        &mut self,
+        survey_id: i64,
+        token_hashes: &[String],
+        locality: Option<&str>,
+        now: i64,
+    ) -> Result<Vec<i64>, CollectError> {
         self.with(|c| {
             let mut tx = c.transaction()?;
             let st = tx.prepare("INSERT INTO survey_invitations (survey_id, token_hash, locality, created) VALUES ($1, $2, $3, $4) RETURNING id")?;
@@ -156,7 +215,13 @@ impl CollectStore for PgCollectStore {
         })
     }
 
-    fn save_answers(&mut self, invitation_id: i64, answers: &[Answer], submit: bool, now: i64) -> Result<(), CollectError> {
+    fn save_answers(
+        &mut self,
+        invitation_id: i64,
+        answers: &[Answer],
+        submit: bool,
+        now: i64,
+    ) -> Result<(), CollectError> {
         self.with(|c| {
             let mut tx = c.transaction()?;
             // The row lock makes a concurrent submission wait for this transaction and then see

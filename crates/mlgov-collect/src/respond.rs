@@ -9,8 +9,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use mlgov_survey::instrument::PerceptionKind;
 use mlgov_survey::Instrument;
+use mlgov_survey::instrument::PerceptionKind;
 use serde::Serialize;
 
 use crate::store::Answer;
@@ -42,10 +42,12 @@ pub fn collect(pairs: &[(String, String)]) -> FormValues {
         if v.is_empty() {
             continue;
         }
-        out.entry(k.clone()).and_modify(|e: &mut String| {
-            e.push(';');
-            e.push_str(v);
-        }).or_insert_with(|| v.to_string());
+        out.entry(k.clone())
+            .and_modify(|e: &mut String| {
+                e.push(';');
+                e.push_str(v);
+            })
+            .or_insert_with(|| v.to_string());
     }
     out
 }
@@ -57,18 +59,30 @@ pub fn collect(pairs: &[(String, String)]) -> FormValues {
 /// range and only where the frequency of the same actor and period is not 0; perception scales in
 /// their range, choices one known option, multi-choices known options without repeats; role and
 /// affiliation known ids; no unknown fields; values at most 200 characters.
-pub fn validate(instrument: &Instrument, values: &FormValues, submit: bool) -> Result<Vec<Answer>, Vec<FieldError>> {
+pub fn validate(
+    instrument: &Instrument,
+    values: &FormValues,
+    submit: bool,
+) -> Result<Vec<Answer>, Vec<FieldError>> {
     let mut answers = Vec::new();
     let mut errors = Vec::new();
-    let err = |errors: &mut Vec<FieldError>, field: &str, message: String| errors.push(FieldError { field: field.to_string(), message });
+    let err = |errors: &mut Vec<FieldError>, field: &str, message: String| {
+        errors.push(FieldError { field: field.to_string(), message })
+    };
     let mut known: BTreeSet<String> = BTreeSet::new();
     for p in &instrument.periods {
         for a in &instrument.actors {
             let ff = format!("freq_{}_{}", p.id, a.id);
             let nf = format!("nature_{}_{}", p.id, a.id);
-            let freq = values.get(&ff).map(|v| int_in(v, instrument.frequency.min, instrument.frequency.max));
+            let freq = values
+                .get(&ff)
+                .map(|v| int_in(v, instrument.frequency.min, instrument.frequency.max));
             match &freq {
-                Some(Ok(v)) => answers.push(Answer { item: format!("freq_{}", a.id), period: p.id.clone(), value: v.to_string() }),
+                Some(Ok(v)) => answers.push(Answer {
+                    item: format!("freq_{}", a.id),
+                    period: p.id.clone(),
+                    value: v.to_string(),
+                }),
                 Some(Err(m)) => err(&mut errors, &ff, m.clone()),
                 None => {}
             }
@@ -87,12 +101,18 @@ pub fn validate(instrument: &Instrument, values: &FormValues, submit: bool) -> R
         known.insert(item.id.clone());
         let Some(v) = values.get(&item.id) else { continue };
         let ok = match item.kind {
-            PerceptionKind::Scale => int_in(v, item.min.unwrap_or(1), item.max.unwrap_or(5)).map(|n| n.to_string()),
+            PerceptionKind::Scale => {
+                int_in(v, item.min.unwrap_or(1), item.max.unwrap_or(5)).map(|n| n.to_string())
+            }
             PerceptionKind::Choice => {
                 if item.options.iter().any(|o| o.id == *v) {
                     Ok(v.clone())
                 } else {
-                    Err(format!("unknown option {:?}; expected one of {}", v, item.options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", ")))
+                    Err(format!(
+                        "unknown option {:?}; expected one of {}",
+                        v,
+                        item.options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", ")
+                    ))
                 }
             }
             PerceptionKind::Multi => {
@@ -112,16 +132,29 @@ pub fn validate(instrument: &Instrument, values: &FormValues, submit: bool) -> R
             }
         };
         match ok {
-            Ok(value) => answers.push(Answer { item: item.id.clone(), period: String::new(), value }),
+            Ok(value) => {
+                answers.push(Answer { item: item.id.clone(), period: String::new(), value })
+            }
             Err(m) => err(&mut errors, &item.id, m),
         }
     }
-    for (field, list) in [("role", instrument.roles.iter().map(|r| r.id.as_str()).collect::<Vec<_>>()), ("affiliation", instrument.affiliations.iter().map(|r| r.id.as_str()).collect())] {
+    for (field, list) in [
+        ("role", instrument.roles.iter().map(|r| r.id.as_str()).collect::<Vec<_>>()),
+        ("affiliation", instrument.affiliations.iter().map(|r| r.id.as_str()).collect()),
+    ] {
         known.insert(field.to_string());
         match values.get(field) {
-            Some(v) if list.contains(&v.as_str()) => answers.push(Answer { item: field.into(), period: String::new(), value: v.clone() }),
-            Some(v) => err(&mut errors, field, format!("unknown {field} {v:?}; choose one of the listed options")),
-            None if submit && field == "role" => err(&mut errors, field, "your role is required to submit".into()),
+            Some(v) if list.contains(&v.as_str()) => {
+                answers.push(Answer { item: field.into(), period: String::new(), value: v.clone() })
+            }
+            Some(v) => err(
+                &mut errors,
+                field,
+                format!("unknown {field} {v:?}; choose one of the listed options"),
+            ),
+            None if submit && field == "role" => {
+                err(&mut errors, field, "your role is required to submit".into())
+            }
             None => {}
         }
     }

@@ -4,13 +4,14 @@
 
 use std::path::Path;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::store::*;
 use crate::CollectError;
+use crate::store::*;
 
 /// Versioned migrations of the collection tables, applied in order after the auth migrations.
-pub const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_collect.sql"))];
+pub const MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../migrations/sqlite/0001_collect.sql"))];
 
 fn db(e: rusqlite::Error) -> CollectError {
     CollectError::Database(mlgov_store::DatabaseError::with_source(e.to_string(), e))
@@ -28,7 +29,12 @@ impl SqliteCollectStore {
     pub fn open(path: &Path) -> Result<SqliteCollectStore, CollectError> {
         // An error here (no such directory) is left to SQLite, which reports it in its words.
         let _ = mlgov_store::private::create_database_file(path);
-        let conn = Connection::open(path).map_err(|e| CollectError::Database(mlgov_store::DatabaseError::with_source(format!("{}: {e}", path.display()), e)))?;
+        let conn = Connection::open(path).map_err(|e| {
+            CollectError::Database(mlgov_store::DatabaseError::with_source(
+                format!("{}: {e}", path.display()),
+                e,
+            ))
+        })?;
         Self::setup(conn)
     }
 
@@ -40,7 +46,10 @@ impl SqliteCollectStore {
 
     fn setup(mut conn: Connection) -> Result<SqliteCollectStore, CollectError> {
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db)?;
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;").map_err(db)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+        )
+        .map_err(db)?;
         // The collection tables refer to auth_projects.
         mlgov_auth::sqlite::apply_migrations(&mut conn)?;
         migrate(&mut conn)?;
@@ -49,12 +58,21 @@ impl SqliteCollectStore {
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), CollectError> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
-    tx.execute_batch("CREATE TABLE IF NOT EXISTS collect_schema (version INTEGER NOT NULL) STRICT").map_err(db)?;
-    let current: i64 = tx.query_row("SELECT coalesce(max(version), 0) FROM collect_schema", [], |r| r.get(0)).map_err(db)?;
+    let tx =
+        conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
+    tx.execute_batch("CREATE TABLE IF NOT EXISTS collect_schema (version INTEGER NOT NULL) STRICT")
+        .map_err(db)?;
+    let current: i64 = tx
+        .query_row("SELECT coalesce(max(version), 0) FROM collect_schema", [], |r| r.get(0))
+        .map_err(db)?;
     let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
     if current > newest {
-        return Err(CollectError::Database(format!("collect schema version {current} is newer than this build supports ({newest})").into()));
+        return Err(CollectError::Database(
+            format!(
+                "collect schema version {current} is newer than this build supports ({newest})"
+            )
+            .into(),
+        ));
     }
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
         tx.execute_batch(sql).map_err(db)?;
@@ -68,22 +86,46 @@ fn is_unique_violation(e: &rusqlite::Error) -> bool {
 }
 
 fn survey_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SurveyRecord> {
-    Ok(SurveyRecord { id: r.get(0)?, name: r.get(1)?, instrument: r.get(2)?, project: r.get(3)?, created: r.get(4)? })
+    Ok(SurveyRecord {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        instrument: r.get(2)?,
+        project: r.get(3)?,
+        created: r.get(4)?,
+    })
 }
 
 impl CollectStore for SqliteCollectStore {
-    fn create_survey(&mut self, name: &str, instrument: &str, project: &str, now: i64) -> Result<SurveyRecord, CollectError> {
+    fn create_survey(
+        &mut self,
+        name: &str,
+        instrument: &str,
+        project: &str,
+        now: i64,
+    ) -> Result<SurveyRecord, CollectError> {
         let tx = self.conn.transaction().map_err(db)?;
-        tx.execute("INSERT OR IGNORE INTO auth_projects (name, created) VALUES (?1, ?2)", params![project, now]).map_err(db)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO auth_projects (name, created) VALUES (?1, ?2)",
+            params![project, now],
+        )
+        .map_err(db)?;
         let r = tx.execute("INSERT INTO survey_collections (name, instrument, project, created) VALUES (?1, ?2, ?3, ?4)", params![name, instrument, project, now]);
         match r {
-            Err(e) if is_unique_violation(&e) => return Err(CollectError::Conflict(format!("survey {name:?} already exists"))),
+            Err(e) if is_unique_violation(&e) => {
+                return Err(CollectError::Conflict(format!("survey {name:?} already exists")));
+            }
             Err(e) => return Err(db(e)),
             Ok(_) => {}
         }
         let id = tx.last_insert_rowid();
         tx.commit().map_err(db)?;
-        Ok(SurveyRecord { id, name: name.into(), instrument: instrument.into(), project: project.into(), created: now })
+        Ok(SurveyRecord {
+            id,
+            name: name.into(),
+            instrument: instrument.into(),
+            project: project.into(),
+            created: now,
+        })
     }
 
     fn survey(&self, name: &str) -> Result<Option<SurveyRecord>, CollectError> {
@@ -100,7 +142,13 @@ impl CollectStore for SqliteCollectStore {
         rows.collect::<Result<_, _>>().map_err(db)
     }
 
-    fn insert_invitations(&mut self, survey_id: i64, token_hashes: &[String], locality: Option<&str>, now: i64) -> Result<Vec<i64>, CollectError> {
+    fn insert_invitations(
+        &mut self,
+        survey_id: i64,
+        token_hashes: &[String],
+        locality: Option<&str>,
+        now: i64,
+    ) -> Result<Vec<i64>, CollectError> {
         let tx = self.conn.transaction().map_err(db)?;
         let mut ids = Vec::with_capacity(token_hashes.len());
         for h in token_hashes {
@@ -133,8 +181,17 @@ impl CollectStore for SqliteCollectStore {
             .map_err(db)
     }
 
-    fn save_answers(&mut self, invitation_id: i64, answers: &[Answer], submit: bool, now: i64) -> Result<(), CollectError> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
+    fn save_answers(
+        &mut self,
+        invitation_id: i64,
+        answers: &[Answer],
+        submit: bool,
+        now: i64,
+    ) -> Result<(), CollectError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(db)?;
         let changed = tx
             .execute(
                 "UPDATE survey_invitations SET started = coalesce(started, ?1), submitted = CASE WHEN ?2 THEN ?1 ELSE NULL END WHERE id = ?3 AND submitted IS NULL",
@@ -144,12 +201,20 @@ impl CollectStore for SqliteCollectStore {
         if changed == 0 {
             return Err(CollectError::Gone("this invitation has already been used".into()));
         }
-        let survey_id: i64 = tx.query_row("SELECT survey_id FROM survey_invitations WHERE id = ?1", [invitation_id], |r| r.get(0)).map_err(db)?;
-        tx.execute("DELETE FROM survey_raw_answers WHERE invitation_id = ?1", [invitation_id]).map_err(db)?;
+        let survey_id: i64 = tx
+            .query_row(
+                "SELECT survey_id FROM survey_invitations WHERE id = ?1",
+                [invitation_id],
+                |r| r.get(0),
+            )
+            .map_err(db)?;
+        tx.execute("DELETE FROM survey_raw_answers WHERE invitation_id = ?1", [invitation_id])
+            .map_err(db)?;
         {
             let mut st = tx.prepare_cached("INSERT INTO survey_raw_answers (survey_id, invitation_id, item, period, value) VALUES (?1, ?2, ?3, ?4, ?5)").map_err(db)?;
             for a in answers {
-                st.execute(params![survey_id, invitation_id, a.item, a.period, a.value]).map_err(db)?;
+                st.execute(params![survey_id, invitation_id, a.item, a.period, a.value])
+                    .map_err(db)?;
             }
         }
         tx.commit().map_err(db)
@@ -157,7 +222,11 @@ impl CollectStore for SqliteCollectStore {
 
     fn answers_of(&self, invitation_id: i64) -> Result<Vec<Answer>, CollectError> {
         let mut st = self.conn.prepare("SELECT item, period, value FROM survey_raw_answers WHERE invitation_id = ?1 ORDER BY item, period").map_err(db)?;
-        let rows = st.query_map([invitation_id], |r| Ok(Answer { item: r.get(0)?, period: r.get(1)?, value: r.get(2)? })).map_err(db)?;
+        let rows = st
+            .query_map([invitation_id], |r| {
+                Ok(Answer { item: r.get(0)?, period: r.get(1)?, value: r.get(2)? })
+            })
+            .map_err(db)?;
         rows.collect::<Result<_, _>>().map_err(db)
     }
 
@@ -171,7 +240,12 @@ impl CollectStore for SqliteCollectStore {
             .map_err(db)?;
         let rows = st
             .query_map([survey_id], |r| {
-                Ok(RawAnswer { respondent: r.get(0)?, locality: r.get(1)?, submitted: r.get(2)?, answer: Answer { item: r.get(3)?, period: r.get(4)?, value: r.get(5)? } })
+                Ok(RawAnswer {
+                    respondent: r.get(0)?,
+                    locality: r.get(1)?,
+                    submitted: r.get(2)?,
+                    answer: Answer { item: r.get(3)?, period: r.get(4)?, value: r.get(5)? },
+                })
             })
             .map_err(db)?;
         rows.collect::<Result<_, _>>().map_err(db)

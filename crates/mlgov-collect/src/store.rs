@@ -82,7 +82,13 @@ pub struct Progress {
 pub trait CollectStore: Send {
     /// Creates a survey (and its project in `auth_projects` if missing, in the same transaction);
     /// [`CollectError::Conflict`] if the name is taken.
-    fn create_survey(&mut self, name: &str, instrument: &str, project: &str, now: i64) -> Result<SurveyRecord, CollectError>;
+    fn create_survey(
+        &mut self,
+        name: &str,
+        instrument: &str,
+        project: &str,
+        now: i64,
+    ) -> Result<SurveyRecord, CollectError>;
     /// A survey by name.
     fn survey(&self, name: &str) -> Result<Option<SurveyRecord>, CollectError>;
     /// A survey by id.
@@ -90,13 +96,25 @@ pub trait CollectStore: Send {
     /// Every survey, by name.
     fn surveys(&self) -> Result<Vec<SurveyRecord>, CollectError>;
     /// Stores invitations (one digest each) in one transaction; returns their ids.
-    fn insert_invitations(&mut self, survey_id: i64, token_hashes: &[String], locality: Option<&str>, now: i64) -> Result<Vec<i64>, CollectError>;
+    fn insert_invitations(
+        &mut self,
+        survey_id: i64,
+        token_hashes: &[String],
+        locality: Option<&str>,
+        now: i64,
+    ) -> Result<Vec<i64>, CollectError>;
     /// An invitation by token digest.
     fn invitation(&self, token_hash: &str) -> Result<Option<InvitationRecord>, CollectError>;
     /// Replaces the answers of an invitation and marks it started (and submitted when
     /// `submit`), all in one transaction, and only if it has not been submitted:
     /// [`CollectError::Gone`] otherwise (so two concurrent submissions cannot both land).
-    fn save_answers(&mut self, invitation_id: i64, answers: &[Answer], submit: bool, now: i64) -> Result<(), CollectError>;
+    fn save_answers(
+        &mut self,
+        invitation_id: i64,
+        answers: &[Answer],
+        submit: bool,
+        now: i64,
+    ) -> Result<(), CollectError>;
     /// The saved answers of an invitation.
     fn answers_of(&self, invitation_id: i64) -> Result<Vec<Answer>, CollectError>;
     /// Every raw answer of a survey (submitted and in progress).

@@ -6,17 +6,17 @@
 //! replayed over HTTP (`attacks`). PostgreSQL tests need `MLGOV_TEST_PG_URL`
 //! (`scripts/pg-test.sh` sets it); without it they print a notice and pass.
 
+#[path = "integration/attacks.rs"]
+mod attacks;
 #[path = "integration/common.rs"]
 mod common;
 #[path = "integration/contract.rs"]
 mod contract;
-#[path = "integration/privacy.rs"]
-mod privacy;
-#[path = "integration/http.rs"]
-mod http;
-#[path = "integration/respond.rs"]
-mod respond;
-#[path = "integration/attacks.rs"]
-mod attacks;
 #[path = "integration/hidden.rs"]
 mod hidden;
+#[path = "integration/http.rs"]
+mod http;
+#[path = "integration/privacy.rs"]
+mod privacy;
+#[path = "integration/respond.rs"]
+mod respond;

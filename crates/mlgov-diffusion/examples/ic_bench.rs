@@ -23,7 +23,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut n = 0u32;
     for (i, line) in text.lines().enumerate() {
         let mut f = line.split('\t');
-        let mut next = || f.next().ok_or_else(|| format!("edges.tsv line {}: expected 3 fields", i + 1));
+        let mut next =
+            || f.next().ok_or_else(|| format!("edges.tsv line {}: expected 3 fields", i + 1));
         let s: u32 = next()?.parse()?;
         let t: u32 = next()?.parse()?;
         let p: f64 = next()?.parse()?;

@@ -262,7 +262,8 @@ impl ProbabilityParams {
     pub fn probability(&self, frequency: f64, shared_memberships: u32) -> f64 {
         let stay = (1.0 - self.base)
             * (1.0 - self.frequency_max * frequency / 5.0)
-            * (1.0 - self.per_membership).powi(i32::try_from(shared_memberships).unwrap_or(i32::MAX));
+            * (1.0 - self.per_membership)
+                .powi(i32::try_from(shared_memberships).unwrap_or(i32::MAX));
         (1.0 - stay).clamp(0.0, 1.0)
     }
 }
@@ -367,7 +368,14 @@ impl GraphBuilder {
             }
             None => {
                 let f = spec.frequency.unwrap_or(0.0);
-                check_range("frequency", f, 0.0, 5.0, &ctx(), "an interaction frequency in [0, 5]")?;
+                check_range(
+                    "frequency",
+                    f,
+                    0.0,
+                    5.0,
+                    &ctx(),
+                    "an interaction frequency in [0, 5]",
+                )?;
                 self.params.probability(f, spec.shared_memberships)
             }
         };

@@ -53,8 +53,8 @@ pub use montecarlo::{
     SimulationConfig, Summary, run_rng, simulate,
 };
 pub use scenario::{
-    Comparison, CurveDifference, Intervention, NodeDifference, PairedDifference, Scenario,
-    compare, compare_graphs,
+    Comparison, CurveDifference, Intervention, NodeDifference, PairedDifference, Scenario, compare,
+    compare_graphs,
 };
 pub use stats::Interval;
 pub use susceptibility::{LogisticSusceptibility, SusceptibilityModel, SusceptibilityParams};

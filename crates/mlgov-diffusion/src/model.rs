@@ -141,7 +141,11 @@ impl<'g> Prepared<'g> {
         Self::build(graph, params, bfs_order(graph, seeds))
     }
 
-    fn build(graph: &'g DiffusionGraph, params: &SusceptibilityParams, to_graph: Vec<u32>) -> Result<Self> {
+    fn build(
+        graph: &'g DiffusionGraph,
+        params: &SusceptibilityParams,
+        to_graph: Vec<u32>,
+    ) -> Result<Self> {
         params.validate()?;
         let n = graph.node_count();
         // Node ids fit in 31 bits (the top bit of `IcEdge::target` is the carrier flag).
@@ -370,7 +374,10 @@ impl Scratch {
     }
 
     /// Active nodes of the last run on `prepared`, as graph ids in activation order.
-    pub fn active_nodes<'a>(&'a self, prepared: &'a Prepared<'_>) -> impl Iterator<Item = NodeId> + 'a {
+    pub fn active_nodes<'a>(
+        &'a self,
+        prepared: &'a Prepared<'_>,
+    ) -> impl Iterator<Item = NodeId> + 'a {
         self.activated().iter().map(|&v| NodeId(prepared.graph_node(v)))
     }
 
@@ -503,7 +510,8 @@ fn lt_step(
     let mut new_adopters = 0u32;
     for i in start..end {
         let u = s.active[i];
-        let (a, b) = (prepared.offsets[u as usize] as usize, prepared.offsets[u as usize + 1] as usize);
+        let (a, b) =
+            (prepared.offsets[u as usize] as usize, prepared.offsets[u as usize + 1] as usize);
         for e in a..b {
             let t = prepared.ic_edges[e].target & TARGET_MASK;
             let v = t as usize;

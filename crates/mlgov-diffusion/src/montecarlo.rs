@@ -225,11 +225,7 @@ pub(crate) struct Counters {
 
 impl Counters {
     pub(crate) fn new(n: usize, m: usize) -> Self {
-        Counters {
-            node_active: vec![0; n],
-            edge_use: vec![0; m],
-            relayed: vec![0; n],
-        }
+        Counters { node_active: vec![0; n], edge_use: vec![0; m], relayed: vec![0; n] }
     }
 
     /// Adds the outcome left in `scratch` by [`model::run`] on `prepared`.
@@ -322,7 +318,14 @@ pub fn simulate(
             || (Scratch::new(n), Counters::new(n, m)),
             |(mut scratch, mut counters), (r, curve)| {
                 let mut rng = run_rng(config.seed, r as u64);
-                model::run(config.model, &prepared, &seeds, config.max_steps, &mut rng, &mut scratch);
+                model::run(
+                    config.model,
+                    &prepared,
+                    &seeds,
+                    config.max_steps,
+                    &mut rng,
+                    &mut scratch,
+                );
                 curve.copy_from_slice(&scratch.curve);
                 counters.record(&mut scratch, &prepared);
                 report(progress, &done, runs);
@@ -440,7 +443,8 @@ pub(crate) fn summarise(
             #[allow(clippy::cast_possible_truncation)]
             let id = NodeId(i as u32);
             // Nodes it activated directly = uses of its out-edges.
-            let children: u64 = graph.out_edges(id).map(|e| u64::from(counters.edge_use[e.index()])).sum();
+            let children: u64 =
+                graph.out_edges(id).map(|e| u64::from(counters.edge_use[e.index()])).sum();
             #[allow(clippy::cast_precision_loss)]
             let mean_direct = children as f64 / r_f;
             CarrierUse {

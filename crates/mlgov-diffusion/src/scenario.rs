@@ -343,7 +343,9 @@ pub fn compare_graphs(
             }
             (x.0.merge(y.0), x.1.merge(y.1), g, l)
         })
-        .unwrap_or_else(|| (Counters::new(na, ma), Counters::new(nb, mb), vec![0; na], vec![0; na]));
+        .unwrap_or_else(|| {
+            (Counters::new(na, ma), Counters::new(nb, mb), vec![0; na], vec![0; na])
+        });
 
     let (ca, cb) = (ca.into_graph_ids(&a.prepared), cb.into_graph_ids(&b.prepared));
     let base = montecarlo::summarise(&a.prepared, config, &a.seeds, &curves_a, &ca);

@@ -185,7 +185,11 @@ mod tests {
     fn neutral_factors_give_sigmoid_of_intercept() {
         let l = LogisticSusceptibility { intercept: 0.0, ..Default::default() };
         assert!((l.evaluate(&EnablingFactors::default()) - 0.5).abs() < 1e-12);
-        let f = EnablingFactors { public_attitudes: Some(3.0), politicisation: Some(0.5), ..Default::default() };
+        let f = EnablingFactors {
+            public_attitudes: Some(3.0),
+            politicisation: Some(0.5),
+            ..Default::default()
+        };
         assert!((l.evaluate(&f) - 0.5).abs() < 1e-12);
     }
 

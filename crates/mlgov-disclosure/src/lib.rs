@@ -30,10 +30,13 @@ pub mod query;
 pub mod release;
 pub mod table;
 
-pub use linked::{protect_linked, recoverable_linked, LinkedCell};
+pub use linked::{LinkedCell, protect_linked, recoverable_linked};
 pub use query::{Block, Contribution, Filter, Guard, Mean, Refusal};
-pub use release::{check_release, EarlierRelease, ReleaseCells, ReleaseRefusal};
-pub use table::{protect, recoverable_cells, CellRef, CellStatus, CountTable, ProtectedCell, ProtectedTable, TableError};
+pub use release::{EarlierRelease, ReleaseCells, ReleaseRefusal, check_release};
+pub use table::{
+    CellRef, CellStatus, CountTable, ProtectedCell, ProtectedTable, TableError, protect,
+    recoverable_cells,
+};
 
 use serde::{Deserialize, Serialize};
 

@@ -70,8 +70,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::table::CellStatus;
 use crate::Rules;
+use crate::table::CellStatus;
 
 /// One cell of the tables released together.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,12 +112,19 @@ pub fn protect_linked(cells: &[LinkedCell], rules: &Rules) -> Vec<CellStatus> {
                 continue;
             }
             loop {
-                let published: Vec<usize> = family.iter().copied().filter(|&c| status[c] == CellStatus::Published).collect();
+                let published: Vec<usize> = family
+                    .iter()
+                    .copied()
+                    .filter(|&c| status[c] == CellStatus::Published)
+                    .collect();
                 match atoms.span(&published, q) {
                     Span::Outside => break,
                     Span::Inside { necessary, support } => {
                         let pick = if necessary.is_empty() { support } else { necessary };
-                        let best = pick.into_iter().min_by_key(|&c| (members[c].len(), c)).expect("a non-zero vector in the span has a non-empty representation");
+                        let best = pick
+                            .into_iter()
+                            .min_by_key(|&c| (members[c].len(), c))
+                            .expect("a non-zero vector in the span has a non-empty representation");
                         status[best] = CellStatus::Complementary;
                     }
                     Span::Overflow => {
@@ -145,10 +152,18 @@ pub fn recoverable_linked(cells: &[LinkedCell], published: &[bool], rules: &Rule
     let mut out = Vec::new();
     for family in families(cells) {
         let atoms = Atoms::new(&family, &members);
-        let open: Vec<usize> = family.iter().copied().filter(|&c| published.get(c).copied().unwrap_or(false)).collect();
+        let open: Vec<usize> = family
+            .iter()
+            .copied()
+            .filter(|&c| published.get(c).copied().unwrap_or(false))
+            .collect();
         for &q in &family {
             let sensitive = rules.is_sensitive(members[q].len() as u64);
-            if sensitive && !published.get(q).copied().unwrap_or(false) && !members[q].is_empty() && !matches!(atoms.span(&open, q), Span::Outside) {
+            if sensitive
+                && !published.get(q).copied().unwrap_or(false)
+                && !members[q].is_empty()
+                && !matches!(atoms.span(&open, q), Span::Outside)
+            {
                 out.push(q);
             }
         }
@@ -188,7 +203,10 @@ enum Span {
     Outside,
     /// `support`: published cells with a non-zero coefficient in one representation; `necessary`:
     /// those with a non-zero coefficient in every representation.
-    Inside { necessary: Vec<usize>, support: Vec<usize> },
+    Inside {
+        necessary: Vec<usize>,
+        support: Vec<usize>,
+    },
     Overflow,
 }
 
@@ -202,7 +220,8 @@ impl Atoms {
             }
         }
         let mut atom_of: HashMap<Vec<usize>, usize> = HashMap::new();
-        let mut of_cell: HashMap<usize, Vec<usize>> = family.iter().map(|&c| (c, Vec::new())).collect();
+        let mut of_cell: HashMap<usize, Vec<usize>> =
+            family.iter().map(|&c| (c, Vec::new())).collect();
         for sig in signature.into_values() {
             let next = atom_of.len();
             if let std::collections::hash_map::Entry::Vacant(e) = atom_of.entry(sig.clone()) {
@@ -259,7 +278,10 @@ impl Atoms {
                 let g = gcd(pivot[col], row[col]);
                 let (fp, fi) = (pivot[col] / g, row[col] / g);
                 for (v, &w) in row.iter_mut().zip(&pivot) {
-                    let Some(x) = v.checked_mul(fp).and_then(|x| w.checked_mul(fi).and_then(|y| x.checked_sub(y))) else {
+                    let Some(x) = v
+                        .checked_mul(fp)
+                        .and_then(|x| w.checked_mul(fi).and_then(|y| x.checked_sub(y)))
+                    else {
                         return Span::Overflow;
                     };
                     *v = x;
@@ -323,9 +345,16 @@ mod tests {
     #[test]
     fn a_coarse_cell_with_one_suppressed_finer_cell_gets_a_second_one() {
         // Coarse cell 0..20 = finer 0..1 (n = 1) ∪ 1..8 (7) ∪ 8..14 (6) ∪ 14..20 (6).
-        let cells = vec![cell("f", 0..20), cell("f", 0..1), cell("f", 1..8), cell("f", 8..14), cell("f", 14..20)];
+        let cells = vec![
+            cell("f", 0..20),
+            cell("f", 0..1),
+            cell("f", 1..8),
+            cell("f", 8..14),
+            cell("f", 14..20),
+        ];
         let rules = Rules::with_min_cell(5);
-        let naive: Vec<bool> = cells.iter().map(|c| !rules.is_sensitive(c.members.len() as u64)).collect();
+        let naive: Vec<bool> =
+            cells.iter().map(|c| !rules.is_sensitive(c.members.len() as u64)).collect();
         assert_eq!(recoverable_linked(&cells, &naive, &rules), vec![1]);
         let s = protect_linked(&cells, &rules);
         use CellStatus::*;
@@ -337,7 +366,14 @@ mod tests {
 
     #[test]
     fn families_are_protected_apart_and_unpublishable_cells_stay_hidden() {
-        let mut cells = vec![cell("a", 0..10), cell("a", 0..2), cell("a", 2..10), cell("b", 0..10), cell("b", 0..6), cell("b", 6..10)];
+        let mut cells = vec![
+            cell("a", 0..10),
+            cell("a", 0..2),
+            cell("a", 2..10),
+            cell("b", 0..10),
+            cell("b", 0..6),
+            cell("b", 6..10),
+        ];
         cells[5].publishable = false;
         let s = protect_linked(&cells, &Rules::with_min_cell(5));
         use CellStatus::*;

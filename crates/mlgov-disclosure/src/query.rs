@@ -81,7 +81,8 @@ impl Filter {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.constraints.insert(attribute.to_string(), values.into_iter().map(Into::into).collect());
+        self.constraints
+            .insert(attribute.to_string(), values.into_iter().map(Into::into).collect());
         self
     }
 }
@@ -108,7 +109,9 @@ pub enum Refusal {
         known: Vec<String>,
     },
     /// The selection cuts through a protected group.
-    #[error("the filter separates respondents of a protected group (fewer than {min} respondents would be distinguishable); widen the filter, e.g. drop the constraint on the finest attribute")]
+    #[error(
+        "the filter separates respondents of a protected group (fewer than {min} respondents would be distinguishable); widen the filter, e.g. drop the constraint on the finest attribute"
+    )]
     SplitsGroup {
         /// The minimum group size.
         min: u64,
@@ -123,7 +126,9 @@ pub enum Refusal {
     #[error("no respondent matches the filter")]
     NoRespondents,
     /// A contribution's key has the wrong length.
-    #[error("contribution {index} has {found} attribute values, expected {expected} ({attributes:?})")]
+    #[error(
+        "contribution {index} has {found} attribute values, expected {expected} ({attributes:?})"
+    )]
     KeyLength {
         /// Index of the contribution.
         index: usize,
@@ -160,12 +165,21 @@ impl Guard {
     ///
     /// # Errors
     /// [`Refusal::KeyLength`] or [`Refusal::NotFinite`] for a malformed contribution.
-    pub fn new(attributes: &[&str], contributions: &[Contribution], rules: &Rules) -> Result<Guard, Refusal> {
+    pub fn new(
+        attributes: &[&str],
+        contributions: &[Contribution],
+        rules: &Rules,
+    ) -> Result<Guard, Refusal> {
         let attributes: Vec<String> = attributes.iter().map(|a| a.to_string()).collect();
         let mut keys: BTreeMap<Vec<String>, (usize, f64)> = BTreeMap::new();
         for (index, c) in contributions.iter().enumerate() {
             if c.key.len() != attributes.len() {
-                return Err(Refusal::KeyLength { index, found: c.key.len(), expected: attributes.len(), attributes: attributes.clone() });
+                return Err(Refusal::KeyLength {
+                    index,
+                    found: c.key.len(),
+                    expected: attributes.len(),
+                    attributes: attributes.clone(),
+                });
             }
             if !c.value.is_finite() {
                 return Err(Refusal::NotFinite { index });
@@ -225,10 +239,19 @@ impl Guard {
         for (attribute, allowed) in &filter.constraints {
             match self.attributes.iter().position(|a| a == attribute) {
                 Some(p) => positions.push((p, allowed)),
-                None => return Err(Refusal::UnknownAttribute { attribute: attribute.clone(), known: self.attributes.clone() }),
+                None => {
+                    return Err(Refusal::UnknownAttribute {
+                        attribute: attribute.clone(),
+                        known: self.attributes.clone(),
+                    });
+                }
             }
         }
-        let selected: Vec<&Vec<String>> = self.keys.keys().filter(|key| positions.iter().all(|(p, allowed)| allowed.contains(&key[*p]))).collect();
+        let selected: Vec<&Vec<String>> = self
+            .keys
+            .keys()
+            .filter(|key| positions.iter().all(|(p, allowed)| allowed.contains(&key[*p])))
+            .collect();
         let mut per_block = vec![0usize; self.blocks.len()];
         for key in &selected {
             per_block[self.block_of[*key]] += 1;
@@ -254,13 +277,24 @@ impl Guard {
 ///
 /// # Errors
 /// As [`Guard::new`] and [`Guard::mean`].
-pub fn protected_mean(attributes: &[&str], contributions: &[Contribution], filter: &Filter, rules: &Rules) -> Result<Mean, Refusal> {
+pub fn protected_mean(
+    attributes: &[&str],
+    contributions: &[Contribution],
+    filter: &Filter,
+    rules: &Rules,
+) -> Result<Mean, Refusal> {
     Guard::new(attributes, contributions, rules)?.mean(filter)
 }
 
 /// Partitions `keys` (all sharing their first `depth` values) into complete blocks (≥ `k`) and a
 /// leftover (< `k`, possibly empty) for the parent to pool.
-fn partition(keys: &[&Vec<String>], depth: usize, width: usize, counts: &BTreeMap<Vec<String>, (usize, f64)>, k: usize) -> (Vec<Block>, Block) {
+fn partition(
+    keys: &[&Vec<String>],
+    depth: usize,
+    width: usize,
+    counts: &BTreeMap<Vec<String>, (usize, f64)>,
+    k: usize,
+) -> (Vec<Block>, Block) {
     let mut complete = Vec::new();
     let mut leftover = Block { keys: Vec::new(), respondents: 0 };
     if depth == width {
@@ -304,16 +338,30 @@ mod tests {
     #[test]
     fn small_keys_are_pooled_within_their_parent() {
         let mut data = Vec::new();
-        for _ in 0..5 { data.push(c(&["FR", "large"], 1.0)); }
-        for _ in 0..2 { data.push(c(&["FR", "small"], 2.0)); }
-        for _ in 0..3 { data.push(c(&["FR", "medium"], 3.0)); }
-        for _ in 0..6 { data.push(c(&["IT", "large"], 4.0)); }
+        for _ in 0..5 {
+            data.push(c(&["FR", "large"], 1.0));
+        }
+        for _ in 0..2 {
+            data.push(c(&["FR", "small"], 2.0));
+        }
+        for _ in 0..3 {
+            data.push(c(&["FR", "medium"], 3.0));
+        }
+        for _ in 0..6 {
+            data.push(c(&["IT", "large"], 4.0));
+        }
         let g = Guard::new(&["country", "size"], &data, &Rules::default()).expect("guard");
         let mut sizes: Vec<usize> = g.blocks().iter().map(|b| b.respondents).collect();
         sizes.sort();
         assert_eq!(sizes, vec![5, 5, 6]); // FR small+medium pooled, FR large, IT large
         assert_eq!(g.count(&Filter::all().with("country", ["FR"])), Ok(10));
-        assert_eq!(g.count(&Filter::all().with("size", ["small", "medium"]).with("country", ["FR"])), Ok(5));
-        assert_eq!(g.count(&Filter::all().with("size", ["small"])), Err(Refusal::SplitsGroup { min: 5 }));
+        assert_eq!(
+            g.count(&Filter::all().with("size", ["small", "medium"]).with("country", ["FR"])),
+            Ok(5)
+        );
+        assert_eq!(
+            g.count(&Filter::all().with("size", ["small"])),
+            Err(Refusal::SplitsGroup { min: 5 })
+        );
     }
 }

@@ -48,7 +48,12 @@ pub struct ReleaseCells {
 impl ReleaseCells {
     /// The ids of the respondents behind `cell`, if the release publishes it.
     pub fn members(&self, cell: &str) -> Option<BTreeSet<&str>> {
-        self.cells.get(cell).map(|ix| ix.iter().filter_map(|&i| self.respondents.get(i as usize)).map(String::as_str).collect())
+        self.cells.get(cell).map(|ix| {
+            ix.iter()
+                .filter_map(|&i| self.respondents.get(i as usize))
+                .map(String::as_str)
+                .collect()
+        })
     }
 
     fn all(&self) -> BTreeSet<&str> {
@@ -112,7 +117,11 @@ impl ReleaseRefusal {
 /// # Errors
 /// [`ReleaseRefusal`] naming the first cell (or the respondent total) whose respondents differ
 /// from an earlier release's by `1 … k−1`.
-pub fn check_release(earlier: &[EarlierRelease<'_>], candidate: &ReleaseCells, k: u64) -> Result<(), ReleaseRefusal> {
+pub fn check_release(
+    earlier: &[EarlierRelease<'_>],
+    candidate: &ReleaseCells,
+    k: u64,
+) -> Result<(), ReleaseRefusal> {
     let k = k.max(1);
     let mut first: Option<ReleaseRefusal> = None;
     let mut offending = 0u64;
@@ -123,7 +132,14 @@ pub fn check_release(earlier: &[EarlierRelease<'_>], candidate: &ReleaseCells, k
         if d > 0 && d < k {
             offending += 1;
             if first.is_none() {
-                first = Some(ReleaseRefusal { cell: cell.map(str::to_string), release, added, removed, k, others: 0 });
+                first = Some(ReleaseRefusal {
+                    cell: cell.map(str::to_string),
+                    release,
+                    added,
+                    removed,
+                    k,
+                    others: 0,
+                });
             }
         }
     };
@@ -133,7 +149,9 @@ pub fn check_release(earlier: &[EarlierRelease<'_>], candidate: &ReleaseCells, k
             note(None, e.number, &cand_all, &e.cells.all());
         }
         for key in candidate.cells.keys() {
-            let (Some(a), Some(b)) = (candidate.members(key), e.cells.members(key)) else { continue };
+            let (Some(a), Some(b)) = (candidate.members(key), e.cells.members(key)) else {
+                continue;
+            };
             note(Some(key), e.number, &a, &b);
         }
     }
@@ -162,8 +180,13 @@ mod tests {
     fn one_more_respondent_is_refused_with_cell_release_and_reason() {
         let ids5 = ["a", "b", "c", "d", "e"];
         let ids6 = ["a", "b", "c", "d", "e", "f"];
-        let r1 = cells(&ids5, true, &[("frequency_by_size|medium_town|p2|eu|mean", &[0, 1, 2, 3, 4])]);
-        let cand = cells(&ids6, false, &[("frequency_by_size|medium_town|p2|eu|mean", &[0, 1, 2, 3, 4, 5])]);
+        let r1 =
+            cells(&ids5, true, &[("frequency_by_size|medium_town|p2|eu|mean", &[0, 1, 2, 3, 4])]);
+        let cand = cells(
+            &ids6,
+            false,
+            &[("frequency_by_size|medium_town|p2|eu|mean", &[0, 1, 2, 3, 4, 5])],
+        );
         let err = check_release(&[EarlierRelease { number: 1, cells: &r1 }], &cand, 5).unwrap_err();
         assert_eq!(err.cell.as_deref(), Some("frequency_by_size|medium_town|p2|eu|mean"));
         assert_eq!((err.release, err.added, err.removed, err.others), (1, 1, 0, 0));
@@ -179,15 +202,28 @@ mod tests {
         let cand = cells(&["a", "b", "c", "d", "e", "f", "g"], true, &[]);
         let err = check_release(&[EarlierRelease { number: 3, cells: &r1 }], &cand, 5).unwrap_err();
         assert_eq!((err.cell.clone(), err.release, err.added), (None, 3, 2));
-        assert!(err.to_string().starts_with("refused: the number of respondents differs from release 3 by 2 respondents"), "{err}");
+        assert!(
+            err.to_string().starts_with(
+                "refused: the number of respondents differs from release 3 by 2 respondents"
+            ),
+            "{err}"
+        );
         assert!(err.to_string().ends_with("at least 3 more respondents have answered"), "{err}");
     }
 
     #[test]
     fn swaps_count_both_ways_and_other_offences_are_counted() {
         // Same size, one respondent swapped for another: a difference of 2.
-        let r1 = cells(&["a", "b", "c", "d", "e", "f"], false, &[("x", &[0, 1, 2, 3, 4]), ("y", &[0, 1, 2, 3, 4])]);
-        let cand = cells(&["a", "b", "c", "d", "e", "f"], false, &[("x", &[0, 1, 2, 3, 5]), ("y", &[0, 1, 2, 3, 5])]);
+        let r1 = cells(
+            &["a", "b", "c", "d", "e", "f"],
+            false,
+            &[("x", &[0, 1, 2, 3, 4]), ("y", &[0, 1, 2, 3, 4])],
+        );
+        let cand = cells(
+            &["a", "b", "c", "d", "e", "f"],
+            false,
+            &[("x", &[0, 1, 2, 3, 5]), ("y", &[0, 1, 2, 3, 5])],
+        );
         let err = check_release(&[EarlierRelease { number: 1, cells: &r1 }], &cand, 5).unwrap_err();
         assert_eq!((err.cell.as_deref(), err.added, err.removed, err.others), (Some("x"), 1, 1, 1));
         assert!(err.to_string().ends_with("(1 other figure comparison also offends)"), "{err}");
@@ -200,12 +236,21 @@ mod tests {
         let five: Vec<u32> = (0..5).collect();
         let ten: Vec<u32> = (0..10).collect();
         let eleven: Vec<u32> = (0..11).collect();
-        let r1 = cells(&ids[..10], true, &[("same", &five), ("grown", &five), ("later_suppressed", &five)]);
+        let r1 = cells(
+            &ids[..10],
+            true,
+            &[("same", &five), ("grown", &five), ("later_suppressed", &five)],
+        );
         let cand = cells(&ids[..15], true, &[("same", &five), ("grown", &ten), ("new", &eleven)]);
         assert_eq!(check_release(&[EarlierRelease { number: 1, cells: &r1 }], &cand, 5), Ok(()));
         // Every earlier release counts, not only the latest.
         let r2 = cells(&ids[..14], false, &[("grown", &(0..9).collect::<Vec<u32>>())]);
-        let err = check_release(&[EarlierRelease { number: 1, cells: &r1 }, EarlierRelease { number: 2, cells: &r2 }], &cand, 5).unwrap_err();
+        let err = check_release(
+            &[EarlierRelease { number: 1, cells: &r1 }, EarlierRelease { number: 2, cells: &r2 }],
+            &cand,
+            5,
+        )
+        .unwrap_err();
         assert_eq!((err.cell.as_deref(), err.release), (Some("grown"), 2));
     }
 

@@ -106,7 +106,11 @@ impl CountTable {
     /// # Errors
     /// [`TableError`] when there is no row or column, a row has the wrong length, or the grand
     /// total overflows `u64`.
-    pub fn new(rows: Vec<String>, columns: Vec<String>, counts: Vec<Vec<u64>>) -> Result<CountTable, TableError> {
+    pub fn new(
+        rows: Vec<String>,
+        columns: Vec<String>,
+        counts: Vec<Vec<u64>>,
+    ) -> Result<CountTable, TableError> {
         if rows.is_empty() || columns.is_empty() {
             return Err(TableError::Empty { rows: rows.len(), columns: columns.len() });
         }
@@ -115,10 +119,19 @@ impl CountTable {
         }
         for (i, r) in counts.iter().enumerate() {
             if r.len() != columns.len() {
-                return Err(TableError::RowLength { row: i, label: rows[i].clone(), found: r.len(), expected: columns.len() });
+                return Err(TableError::RowLength {
+                    row: i,
+                    label: rows[i].clone(),
+                    found: r.len(),
+                    expected: columns.len(),
+                });
             }
         }
-        counts.iter().flatten().try_fold(0u64, |acc, &n| acc.checked_add(n)).ok_or(TableError::Overflow)?;
+        counts
+            .iter()
+            .flatten()
+            .try_fold(0u64, |acc, &n| acc.checked_add(n))
+            .ok_or(TableError::Overflow)?;
         Ok(CountTable { rows, columns, counts })
     }
 
@@ -235,7 +248,10 @@ impl ProtectedTable {
     /// Suppressed entries of the augmented table, in row-major order.
     pub fn suppressed(&self) -> Vec<CellRef> {
         let (r, c) = (self.rows.len(), self.columns.len());
-        (0..=r).flat_map(|row| (0..=c).map(move |column| CellRef { row, column })).filter(|&at| self.entry(at).value.is_none()).collect()
+        (0..=r)
+            .flat_map(|row| (0..=c).map(move |column| CellRef { row, column }))
+            .filter(|&at| self.entry(at).value.is_none())
+            .collect()
     }
 
     /// Number of suppressed entries per status (primary, complementary).
@@ -265,7 +281,10 @@ pub fn protect(table: &CountTable, rules: &Rules) -> ProtectedTable {
         let Some(bridge) = find_bridge(&suppressed, r1, c1) else { break };
         close_cycle(&values, &mut status, bridge);
     }
-    let cell = |i: usize, j: usize| ProtectedCell { value: (status[i][j] == CellStatus::Published).then_some(values[i][j]), status: status[i][j] };
+    let cell = |i: usize, j: usize| ProtectedCell {
+        value: (status[i][j] == CellStatus::Published).then_some(values[i][j]),
+        status: status[i][j],
+    };
     let (r, c) = (r1 - 1, c1 - 1);
     ProtectedTable {
         rows: table.rows.clone(),
@@ -304,7 +323,11 @@ fn pattern(status: &[Vec<CellStatus>]) -> Vec<CellRef> {
 /// whose row and column already hold a suppression (so the new one does not leave a fresh line
 /// with a single suppression, which would cascade); inner cells, then marginal totals, then the
 /// grand total; fewest respondents; position.
-fn preference(values: &[Vec<u64>], status: &[Vec<CellStatus>], at: CellRef) -> (bool, u8, u8, u64, usize, usize) {
+fn preference(
+    values: &[Vec<u64>],
+    status: &[Vec<CellStatus>],
+    at: CellRef,
+) -> (bool, u8, u8, u64, usize, usize) {
     let (r, c) = (values.len() - 1, values[0].len() - 1);
     let margin = u8::from(at.row == r) + u8::from(at.column == c);
     let row_open = (0..=c).all(|j| status[at.row][j] == CellStatus::Published);
@@ -313,8 +336,14 @@ fn preference(values: &[Vec<u64>], status: &[Vec<CellStatus>], at: CellRef) -> (
     (n == 0, u8::from(row_open) + u8::from(column_open), margin, n, at.row, at.column)
 }
 
-fn suppress_best(values: &[Vec<u64>], status: &mut [Vec<CellStatus>], candidates: impl Iterator<Item = CellRef>) -> bool {
-    let best = candidates.filter(|at| status[at.row][at.column] == CellStatus::Published).min_by_key(|&at| preference(values, status, at));
+fn suppress_best(
+    values: &[Vec<u64>],
+    status: &mut [Vec<CellStatus>],
+    candidates: impl Iterator<Item = CellRef>,
+) -> bool {
+    let best = candidates
+        .filter(|at| status[at.row][at.column] == CellStatus::Published)
+        .min_by_key(|&at| preference(values, status, at));
     match best {
         Some(at) => {
             status[at.row][at.column] = CellStatus::Complementary;
@@ -331,12 +360,14 @@ fn apply_line_rule(values: &[Vec<u64>], status: &mut [Vec<CellStatus>]) {
         let mut changed = false;
         for i in 0..r1 {
             if (0..c1).filter(|&j| status[i][j] != CellStatus::Published).count() == 1 {
-                changed |= suppress_best(values, status, (0..c1).map(|column| CellRef { row: i, column }));
+                changed |=
+                    suppress_best(values, status, (0..c1).map(|column| CellRef { row: i, column }));
             }
         }
         for j in 0..c1 {
             if (0..r1).filter(|&i| status[i][j] != CellStatus::Published).count() == 1 {
-                changed |= suppress_best(values, status, (0..r1).map(|row| CellRef { row, column: j }));
+                changed |=
+                    suppress_best(values, status, (0..r1).map(|row| CellRef { row, column: j }));
             }
         }
         if !changed {
@@ -346,7 +377,13 @@ fn apply_line_rule(values: &[Vec<u64>], status: &mut [Vec<CellStatus>]) {
 }
 
 /// Vertices `0..r1` are row lines, `r1..r1+c1` column lines.
-fn reachable(suppressed: &[CellRef], r1: usize, c1: usize, start: usize, without: Option<CellRef>) -> Vec<bool> {
+fn reachable(
+    suppressed: &[CellRef],
+    r1: usize,
+    c1: usize,
+    start: usize,
+    without: Option<CellRef>,
+) -> Vec<bool> {
     let mut adj = vec![Vec::new(); r1 + c1];
     for &e in suppressed {
         if Some(e) != without {
@@ -382,9 +419,10 @@ fn close_cycle(values: &[Vec<u64>], status: &mut [Vec<CellStatus>], e: CellRef) 
     let suppressed = pattern(status);
     let side_a = reachable(&suppressed, r1, c1, e.row, Some(e));
     let side_b = reachable(&suppressed, r1, c1, r1 + e.column, Some(e));
-    let joins = (0..r1).flat_map(|row| (0..c1).map(move |column| CellRef { row, column })).filter(|at| {
-        (side_a[at.row] && side_b[r1 + at.column]) || (side_b[at.row] && side_a[r1 + at.column])
-    });
+    let joins =
+        (0..r1).flat_map(|row| (0..c1).map(move |column| CellRef { row, column })).filter(|at| {
+            (side_a[at.row] && side_b[r1 + at.column]) || (side_b[at.row] && side_a[r1 + at.column])
+        });
     if !suppress_best(values, status, joins) {
         // Unreachable after the line rule (see the module documentation); suppressing any entry
         // of the bridge's row still guarantees progress.

@@ -2,7 +2,10 @@
 //! totals, a differencing attack on group means, hand-computed patterns, and property tests checked
 //! against an independent attacker (Gaussian elimination on the published equations).
 
-use mlgov_disclosure::{protect, protect_linked, recoverable_cells, recoverable_linked, CellRef, CellStatus, Contribution, CountTable, Filter, Guard, LinkedCell, ProtectedCell, ProtectedTable, Refusal, Rules};
+use mlgov_disclosure::{
+    CellRef, CellStatus, Contribution, CountTable, Filter, Guard, LinkedCell, ProtectedCell,
+    ProtectedTable, Refusal, Rules, protect, protect_linked, recoverable_cells, recoverable_linked,
+};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
@@ -14,7 +17,10 @@ fn rank(mut m: Vec<Vec<f64>>) -> usize {
     let cols = m.first().map_or(0, Vec::len);
     let mut rank = 0;
     for col in 0..cols {
-        let Some(p) = (rank..m.len()).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs())) else { break };
+        let Some(p) = (rank..m.len()).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))
+        else {
+            break;
+        };
         if m[p][col].abs() < 1e-9 {
             continue;
         }
@@ -49,10 +55,36 @@ fn determined(equations: &[Vec<f64>], target: usize) -> bool {
 fn table_equations(rows: usize, columns: usize, suppressed: &[CellRef]) -> Vec<Vec<f64>> {
     let mut eqs = Vec::new();
     for i in 0..=rows {
-        eqs.push(suppressed.iter().map(|e| if e.row != i { 0.0 } else if e.column == columns { -1.0 } else { 1.0 }).collect());
+        eqs.push(
+            suppressed
+                .iter()
+                .map(|e| {
+                    if e.row != i {
+                        0.0
+                    } else if e.column == columns {
+                        -1.0
+                    } else {
+                        1.0
+                    }
+                })
+                .collect(),
+        );
     }
     for j in 0..=columns {
-        eqs.push(suppressed.iter().map(|e| if e.column != j { 0.0 } else if e.row == rows { -1.0 } else { 1.0 }).collect());
+        eqs.push(
+            suppressed
+                .iter()
+                .map(|e| {
+                    if e.column != j {
+                        0.0
+                    } else if e.row == rows {
+                        -1.0
+                    } else {
+                        1.0
+                    }
+                })
+                .collect(),
+        );
     }
     eqs
 }
@@ -91,10 +123,15 @@ fn primary_suppression_alone_leaks_through_the_row_total() {
     };
     naive.cells[0][0] = ProtectedCell { value: None, status: CellStatus::Primary };
     // The attack: row total minus the published cells of the row.
-    let recovered = naive.row_totals[0].value.unwrap() - naive.cells[0][1].value.unwrap() - naive.cells[0][2].value.unwrap();
+    let recovered = naive.row_totals[0].value.unwrap()
+        - naive.cells[0][1].value.unwrap()
+        - naive.cells[0][2].value.unwrap();
     assert_eq!(recovered, 2);
     assert_eq!(recoverable_cells(&naive), vec![CellRef { row: 0, column: 0 }]);
-    assert!(determined(&table_equations(3, 3, &naive.suppressed()), 0), "the independent attacker agrees");
+    assert!(
+        determined(&table_equations(3, 3, &naive.suppressed()), 0),
+        "the independent attacker agrees"
+    );
 }
 
 #[test]
@@ -106,7 +143,12 @@ fn complementary_suppression_closes_the_leak() {
     // holds a suppression, over (1,1)=9 — a 2×2 rectangle, the minimal safe pattern here.
     assert_eq!(
         pattern(&p),
-        vec![(0, 0, CellStatus::Primary), (0, 1, CellStatus::Complementary), (2, 0, CellStatus::Complementary), (2, 1, CellStatus::Complementary)]
+        vec![
+            (0, 0, CellStatus::Primary),
+            (0, 1, CellStatus::Complementary),
+            (2, 0, CellStatus::Complementary),
+            (2, 1, CellStatus::Complementary)
+        ]
     );
     assert!(recoverable_cells(&p).is_empty());
     let eqs = table_equations(3, 3, &p.suppressed());
@@ -161,9 +203,17 @@ fn zeros_are_published_unless_protected() {
 #[test]
 fn malformed_tables_are_errors_not_panics() {
     assert!(CountTable::new(vec![], vec!["a".into()], vec![]).is_err());
-    let e = CountTable::new(vec!["x".into()], vec!["a".into(), "b".into()], vec![vec![1]]).unwrap_err();
+    let e =
+        CountTable::new(vec!["x".into()], vec!["a".into(), "b".into()], vec![vec![1]]).unwrap_err();
     assert!(e.to_string().contains("row 0 (\"x\") has 1 counts, expected 2"), "{e}");
-    assert!(CountTable::new(vec!["x".into(), "y".into()], vec!["a".into()], vec![vec![u64::MAX], vec![1]]).is_err());
+    assert!(
+        CountTable::new(
+            vec!["x".into(), "y".into()],
+            vec!["a".into()],
+            vec![vec![u64::MAX], vec![1]]
+        )
+        .is_err()
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -194,8 +244,14 @@ fn a_differencing_attack_cannot_isolate_one_respondent() {
     assert_eq!(rest, Err(Refusal::SplitsGroup { min: 5 }));
     // Other routes to the same person are refused too.
     assert!(g.mean(&Filter::all().with("size", ["small"])).is_err());
-    assert!(g.mean(&Filter::all().with("country", ["FR"]).with("size", ["large"])).is_ok(), "FR large (6) is its own group");
-    assert!(g.mean(&Filter::all().with("country", ["FR"]).with("size", ["medium"])).is_err(), "FR medium is pooled with FR small");
+    assert!(
+        g.mean(&Filter::all().with("country", ["FR"]).with("size", ["large"])).is_ok(),
+        "FR large (6) is its own group"
+    );
+    assert!(
+        g.mean(&Filter::all().with("country", ["FR"]).with("size", ["medium"])).is_err(),
+        "FR medium is pooled with FR small"
+    );
 
     // Exhaustive attacker: every filter over these attributes; collect what is answered and check
     // that the lone respondent's value is not determined by all answers together.
@@ -204,7 +260,13 @@ fn a_differencing_attack_cannot_isolate_one_respondent() {
     let subsets = |xs: &[&'static str]| -> Vec<Option<Vec<&'static str>>> {
         let mut out = vec![None];
         for mask in 1..(1u32 << xs.len()) {
-            out.push(Some(xs.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, x)| *x).collect()));
+            out.push(Some(
+                xs.iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << i) != 0)
+                    .map(|(_, x)| *x)
+                    .collect(),
+            ));
         }
         out
     };
@@ -225,7 +287,8 @@ fn a_differencing_attack_cannot_isolate_one_respondent() {
                 let row: Vec<f64> = data
                     .iter()
                     .map(|c| {
-                        let inc = cs.as_ref().is_none_or(|v| v.contains(&c.key[0].as_str())) && ss.as_ref().is_none_or(|v| v.contains(&c.key[1].as_str()));
+                        let inc = cs.as_ref().is_none_or(|v| v.contains(&c.key[0].as_str()))
+                            && ss.as_ref().is_none_or(|v| v.contains(&c.key[1].as_str()));
                         if inc { 1.0 } else { 0.0 }
                     })
                     .collect();
@@ -236,7 +299,11 @@ fn a_differencing_attack_cannot_isolate_one_respondent() {
     }
     assert!(answered >= 4, "the guard still answers useful queries ({answered})");
     for (i, c) in data.iter().enumerate() {
-        assert!(!determined(&equations, i), "respondent {i} ({:?}) is isolated by the published answers", c.key);
+        assert!(
+            !determined(&equations, i),
+            "respondent {i} ({:?}) is isolated by the published answers",
+            c.key
+        );
     }
 }
 
@@ -254,10 +321,16 @@ fn malformed_contributions_and_filters_are_reported() {
     let e = Guard::new(&["country", "size"], &bad, &Rules::default()).unwrap_err();
     assert!(e.to_string().contains("contribution 0 has 1 attribute values, expected 2"), "{e}");
     let nan = vec![contribution("FR", "small", f64::NAN)];
-    assert_eq!(Guard::new(&["country", "size"], &nan, &Rules::default()).unwrap_err(), Refusal::NotFinite { index: 0 });
+    assert_eq!(
+        Guard::new(&["country", "size"], &nan, &Rules::default()).unwrap_err(),
+        Refusal::NotFinite { index: 0 }
+    );
     let g = Guard::new(&["country", "size"], &survey(), &Rules::default()).expect("guard");
     let e = g.count(&Filter::all().with("party", ["x"])).unwrap_err();
-    assert!(matches!(e, Refusal::UnknownAttribute { .. }) && e.to_string().contains("party"), "{e}");
+    assert!(
+        matches!(e, Refusal::UnknownAttribute { .. }) && e.to_string().contains("party"),
+        "{e}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -268,11 +341,16 @@ fn malformed_contributions_and_filters_are_reported() {
 fn linked_tables(people: &[Vec<usize>], groupings: &[Vec<usize>]) -> Vec<LinkedCell> {
     let mut out = Vec::new();
     for g in groupings {
-        let mut groups: std::collections::BTreeMap<Vec<usize>, Vec<u32>> = std::collections::BTreeMap::new();
+        let mut groups: std::collections::BTreeMap<Vec<usize>, Vec<u32>> =
+            std::collections::BTreeMap::new();
         for (i, p) in people.iter().enumerate() {
             groups.entry(g.iter().map(|&d| p[d]).collect()).or_default().push(i as u32);
         }
-        out.extend(groups.into_values().map(|members| LinkedCell { family: "f".into(), members, publishable: true }));
+        out.extend(groups.into_values().map(|members| LinkedCell {
+            family: "f".into(),
+            members,
+            publishable: true,
+        }));
     }
     out
 }
@@ -280,7 +358,12 @@ fn linked_tables(people: &[Vec<usize>], groupings: &[Vec<usize>]) -> Vec<LinkedC
 /// The independent attacker on linked cells: unknowns are the respondents' values, one
 /// equation per published cell (the sum over its members); a cell is recovered iff its indicator
 /// vector lies in the row space of the published ones.
-fn linked_determined(cells: &[LinkedCell], published: &[bool], respondents: usize, target: usize) -> bool {
+fn linked_determined(
+    cells: &[LinkedCell],
+    published: &[bool],
+    respondents: usize,
+    target: usize,
+) -> bool {
     let row = |c: &LinkedCell| {
         let mut v = vec![0.0; respondents];
         for &m in &c.members {
@@ -288,7 +371,8 @@ fn linked_determined(cells: &[LinkedCell], published: &[bool], respondents: usiz
         }
         v
     };
-    let mut eqs: Vec<Vec<f64>> = cells.iter().zip(published).filter(|(_, p)| **p).map(|(c, _)| row(c)).collect();
+    let mut eqs: Vec<Vec<f64>> =
+        cells.iter().zip(published).filter(|(_, p)| **p).map(|(c, _)| row(c)).collect();
     let before = rank(eqs.clone());
     eqs.push(row(&cells[target]));
     rank(eqs) == before
@@ -299,24 +383,37 @@ fn nested_tables_leak_with_per_table_suppression_and_not_with_linked_suppression
     // Two levels: size (2 groups) and size × orientation (2 × 3). Rural: 6 + 7 + 1 people; town:
     // 9 + 8 + 6. Per table, only the rural/"other" cell (1 person) is below k = 5.
     let mut people = Vec::new();
-    for (size, orientation, n) in [(0, 0, 6), (0, 1, 7), (0, 2, 1), (1, 0, 9), (1, 1, 8), (1, 2, 6)] {
+    for (size, orientation, n) in [(0, 0, 6), (0, 1, 7), (0, 2, 1), (1, 0, 9), (1, 1, 8), (1, 2, 6)]
+    {
         people.extend(std::iter::repeat_n(vec![size, orientation], n));
     }
     let cells = linked_tables(&people, &[vec![0], vec![0, 1]]);
     let rules = Rules::with_min_cell(5);
     let lonely = cells.iter().position(|c| c.members.len() == 1).expect("the n = 1 cell");
     // Per-table suppression: publish every cell with at least k members.
-    let naive: Vec<bool> = cells.iter().map(|c| !rules.is_sensitive(c.members.len() as u64)).collect();
-    assert!(linked_determined(&cells, &naive, people.len(), lonely), "rural − (rural, progressive) − (rural, conservative) gives it");
+    let naive: Vec<bool> =
+        cells.iter().map(|c| !rules.is_sensitive(c.members.len() as u64)).collect();
+    assert!(
+        linked_determined(&cells, &naive, people.len(), lonely),
+        "rural − (rural, progressive) − (rural, conservative) gives it"
+    );
     assert_eq!(recoverable_linked(&cells, &naive, &rules), vec![lonely]);
     // Joint suppression: one more rural cell goes, the smallest (6 people), and nothing leaks.
     let status = protect_linked(&cells, &rules);
     let published: Vec<bool> = status.iter().map(|s| *s == CellStatus::Published).collect();
-    let hidden: Vec<usize> = cells.iter().enumerate().filter(|(i, _)| !published[*i]).map(|(_, c)| c.members.len()).collect();
+    let hidden: Vec<usize> = cells
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !published[*i])
+        .map(|(_, c)| c.members.len())
+        .collect();
     assert_eq!(hidden, vec![6, 1]);
     for (i, s) in status.iter().enumerate() {
         if *s != CellStatus::Published {
-            assert!(!linked_determined(&cells, &published, people.len(), i), "cell {i} is still determined");
+            assert!(
+                !linked_determined(&cells, &published, people.len(), i),
+                "cell {i} is still determined"
+            );
         }
     }
     assert!(recoverable_linked(&cells, &published, &rules).is_empty());
@@ -326,7 +423,12 @@ fn nested_tables_leak_with_per_table_suppression_and_not_with_linked_suppression
 // Properties.
 
 fn arb_table() -> impl Strategy<Value = Vec<Vec<u64>>> {
-    (1usize..=5, 2usize..=5).prop_flat_map(|(r, c)| proptest::collection::vec(proptest::collection::vec(prop_oneof![3 => 0u64..5, 5 => 0u64..30], c), r))
+    (1usize..=5, 2usize..=5).prop_flat_map(|(r, c)| {
+        proptest::collection::vec(
+            proptest::collection::vec(prop_oneof![3 => 0u64..5, 5 => 0u64..30], c),
+            r,
+        )
+    })
 }
 
 proptest! {

@@ -35,7 +35,12 @@ mod tests {
     fn sorted_and_known() {
         assert!(COUNTRIES.windows(2).all(|w| w[0].0 < w[1].0));
         assert!(SUBDIVISIONS.windows(2).all(|w| w[0].0 < w[1].0));
-        assert!(is_iso_alpha2("IT") && is_iso_alpha2("GB") && !is_iso_alpha2("UK") && !is_iso_alpha2("it"));
+        assert!(
+            is_iso_alpha2("IT")
+                && is_iso_alpha2("GB")
+                && !is_iso_alpha2("UK")
+                && !is_iso_alpha2("it")
+        );
         assert!(is_iso_alpha2("XK"), "Kosovo is accepted");
         assert_eq!(country_name("XK"), Some("Kosovo"));
         assert!(is_subdivision("IT-21") && is_subdivision("SE-X") && !is_subdivision("IT-99"));

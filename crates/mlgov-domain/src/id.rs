@@ -63,9 +63,21 @@ impl IdKind {
 
     /// Every kind, in prefix order of the data format.
     pub const ALL: [IdKind; 15] = [
-        IdKind::Locality, IdKind::Network, IdKind::Organisation, IdKind::Person, IdKind::Event,
-        IdKind::Source, IdKind::Practice, IdKind::Country, IdKind::Membership, IdKind::Term,
-        IdKind::Affiliation, IdKind::Relation, IdKind::Fact, IdKind::Phase, IdKind::Adoption,
+        IdKind::Locality,
+        IdKind::Network,
+        IdKind::Organisation,
+        IdKind::Person,
+        IdKind::Event,
+        IdKind::Source,
+        IdKind::Practice,
+        IdKind::Country,
+        IdKind::Membership,
+        IdKind::Term,
+        IdKind::Affiliation,
+        IdKind::Relation,
+        IdKind::Fact,
+        IdKind::Phase,
+        IdKind::Adoption,
     ];
 
     /// A word for messages ("locality").
@@ -91,7 +103,17 @@ impl IdKind {
 
     /// Whether the kind names an entity (something statements are about) rather than a statement.
     pub fn is_entity(&self) -> bool {
-        matches!(self, IdKind::Locality | IdKind::Network | IdKind::Organisation | IdKind::Person | IdKind::Event | IdKind::Source | IdKind::Practice | IdKind::Country)
+        matches!(
+            self,
+            IdKind::Locality
+                | IdKind::Network
+                | IdKind::Organisation
+                | IdKind::Person
+                | IdKind::Event
+                | IdKind::Source
+                | IdKind::Practice
+                | IdKind::Country
+        )
     }
 }
 
@@ -99,10 +121,14 @@ impl IdKind {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum IdError {
     /// No known prefix.
-    #[error("id {0:?} has no known prefix; expected one of loc:, net:, org:, per:, evt:, src:, prc:, country:, mem:, trm:, aff:, rel:, fct:, phs:, adp:")]
+    #[error(
+        "id {0:?} has no known prefix; expected one of loc:, net:, org:, per:, evt:, src:, prc:, country:, mem:, trm:, aff:, rel:, fct:, phs:, adp:"
+    )]
     Prefix(String),
     /// Bad characters after the prefix.
-    #[error("id {0:?} must continue after its prefix with lowercase ASCII letters, digits, '-' or '_'")]
+    #[error(
+        "id {0:?} must continue after its prefix with lowercase ASCII letters, digits, '-' or '_'"
+    )]
     Body(String),
     /// Not an ISO 3166-1 alpha-2 code.
     #[error("{0:?} is not an ISO 3166-1 alpha-2 country code")]
@@ -127,13 +153,21 @@ pub struct Id(String);
 impl Id {
     /// Parses and validates an id.
     pub fn parse(s: &str) -> Result<Id, IdError> {
-        let kind = IdKind::ALL.iter().find(|k| s.starts_with(k.prefix())).copied().ok_or_else(|| IdError::Prefix(s.to_string()))?;
+        let kind = IdKind::ALL
+            .iter()
+            .find(|k| s.starts_with(k.prefix()))
+            .copied()
+            .ok_or_else(|| IdError::Prefix(s.to_string()))?;
         let body = &s[kind.prefix().len()..];
         if kind == IdKind::Country {
             if !crate::country::is_iso_alpha2(body) {
                 return Err(IdError::Country(body.to_string()));
             }
-        } else if body.is_empty() || !body.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_') {
+        } else if body.is_empty()
+            || !body
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        {
             return Err(IdError::Body(s.to_string()));
         }
         Ok(Id(s.to_string()))
@@ -143,7 +177,11 @@ impl Id {
     pub fn parse_kind(s: &str, kinds: &[IdKind]) -> Result<Id, IdError> {
         let id = Id::parse(s)?;
         if !kinds.contains(&id.kind()) {
-            return Err(IdError::Kind { found: s.to_string(), found_kind: id.kind(), expected: kinds.to_vec() });
+            return Err(IdError::Kind {
+                found: s.to_string(),
+                found_kind: id.kind(),
+                expected: kinds.to_vec(),
+            });
         }
         Ok(id)
     }
@@ -173,7 +211,11 @@ impl Id {
             (b'a', _) => IdKind::Adoption,
             (b'r', _) => IdKind::Relation,
             (b'f', _) => IdKind::Fact,
-            _ => IdKind::ALL.iter().find(|k| self.0.starts_with(k.prefix())).copied().expect("validated on construction"),
+            _ => IdKind::ALL
+                .iter()
+                .find(|k| self.0.starts_with(k.prefix()))
+                .copied()
+                .expect("validated on construction"),
         }
     }
 
@@ -217,13 +259,20 @@ mod tests {
         assert_eq!(Id::parse("country:IT").unwrap().body(), "IT");
         assert!(matches!(Id::parse("city:turin"), Err(IdError::Prefix(_))));
         for k in IdKind::ALL {
-            let id = if k == IdKind::Country { "country:IT".to_string() } else { format!("{}x", k.prefix()) };
+            let id = if k == IdKind::Country {
+                "country:IT".to_string()
+            } else {
+                format!("{}x", k.prefix())
+            };
             assert_eq!(Id::parse(&id).unwrap().kind(), k, "{id}");
         }
         assert!(matches!(Id::parse("loc:Turin"), Err(IdError::Body(_))));
         assert!(matches!(Id::parse("loc:"), Err(IdError::Body(_))));
         assert!(matches!(Id::parse("country:XX"), Err(IdError::Country(_))));
         let e = Id::parse_kind("net:x", &[IdKind::Locality, IdKind::Organisation]).unwrap_err();
-        assert_eq!(e.to_string(), "id \"net:x\" is a network id; expected a locality or organisation id");
+        assert_eq!(
+            e.to_string(),
+            "id \"net:x\" is a network id; expected a locality or organisation id"
+        );
     }
 }

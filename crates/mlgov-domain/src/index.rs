@@ -58,8 +58,20 @@ pub(crate) fn stamp(kb: &KnowledgeBase) -> Vec<(usize, usize)> {
         (v.len(), v.as_ptr() as usize)
     }
     vec![
-        s(&kb.sources), s(&kb.localities), s(&kb.networks), s(&kb.organisations), s(&kb.persons), s(&kb.events), s(&kb.memberships),
-        s(&kb.terms), s(&kb.affiliations), s(&kb.relations), s(&kb.facts), s(&kb.phases), s(&kb.practices), s(&kb.adoptions),
+        s(&kb.sources),
+        s(&kb.localities),
+        s(&kb.networks),
+        s(&kb.organisations),
+        s(&kb.persons),
+        s(&kb.events),
+        s(&kb.memberships),
+        s(&kb.terms),
+        s(&kb.affiliations),
+        s(&kb.relations),
+        s(&kb.facts),
+        s(&kb.phases),
+        s(&kb.practices),
+        s(&kb.adoptions),
     ]
 }
 
@@ -107,7 +119,11 @@ impl KbIndex {
             push(&mut ix.adoptions_by_entity, &a.practice, i);
             push(&mut ix.adoptions_by_entity, &a.locality, i);
         }
-        let ids = kb.localities.iter().map(|x| &x.id).enumerate()
+        let ids = kb
+            .localities
+            .iter()
+            .map(|x| &x.id)
+            .enumerate()
             .chain(kb.networks.iter().map(|x| &x.id).enumerate())
             .chain(kb.organisations.iter().map(|x| &x.id).enumerate())
             .chain(kb.persons.iter().map(|x| &x.id).enumerate())

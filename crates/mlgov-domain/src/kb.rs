@@ -2,12 +2,12 @@
 //! overlapping memberships), conflicts between sources, and name resolution.
 
 use crate::date::Interval;
+use crate::fxhash::FxHashMap;
 use crate::id::{Id, IdKind};
 use crate::model::*;
 use crate::property::Property;
 use crate::text::fold;
 use serde::{Deserialize, Serialize};
-use crate::fxhash::FxHashMap;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Every record of a knowledge base.
@@ -173,12 +173,17 @@ impl KnowledgeBase {
     /// overlapping duplicate memberships, anonymised-locality rules. Returns every problem.
     pub fn validate(&self) -> Vec<Problem> {
         let mut problems = Vec::new();
-        let mut p = |id: &Id, field: &str, message: String| problems.push(Problem { id: id.to_string(), field: field.to_string(), message });
+        let mut p = |id: &Id, field: &str, message: String| {
+            problems.push(Problem { id: id.to_string(), field: field.to_string(), message })
+        };
 
         // Duplicate ids across all tables.
         let mut seen: FxHashMap<String, &'static str> = FxHashMap::default();
         seen.reserve(self.counts().values().sum());
-        struct Collect<'s>(&'s mut FxHashMap<String, &'static str>, Vec<(Id, &'static str, &'static str)>);
+        struct Collect<'s>(
+            &'s mut FxHashMap<String, &'static str>,
+            Vec<(Id, &'static str, &'static str)>,
+        );
         impl TableVisitor for Collect<'_> {
             fn table<R: Record>(&mut self, rows: &[R]) {
                 for r in rows {
@@ -220,15 +225,25 @@ impl KnowledgeBase {
             }
         };
         for l in &self.localities {
-            if let Some(x) = &l.parent { check(&l.id, "parent", x) }
-            if let Some(x) = &l.coord_source { check(&l.id, "coord_source", x) }
+            if let Some(x) = &l.parent {
+                check(&l.id, "parent", x)
+            }
+            if let Some(x) = &l.coord_source {
+                check(&l.id, "coord_source", x)
+            }
         }
         for n in &self.networks {
-            if let Some(x) = &n.parent { check(&n.id, "parent", x) }
+            if let Some(x) = &n.parent {
+                check(&n.id, "parent", x)
+            }
         }
         for e in &self.events {
-            for x in &e.places { check(&e.id, "places", x) }
-            for x in &e.actors { check(&e.id, "actors", x) }
+            for x in &e.places {
+                check(&e.id, "places", x)
+            }
+            for x in &e.actors {
+                check(&e.id, "actors", x)
+            }
         }
         for m in &self.memberships {
             check(&m.id, "network", &m.network);
@@ -254,10 +269,16 @@ impl KnowledgeBase {
                 check(&f.id, "value", &target)
             }
         }
-        for ph in &self.phases { check(&ph.id, "locality", &ph.locality) }
+        for ph in &self.phases {
+            check(&ph.id, "locality", &ph.locality)
+        }
         for pr in &self.practices {
-            if let Some(x) = &pr.origin { check(&pr.id, "origin", x) }
-            for x in &pr.actors { check(&pr.id, "actors", x) }
+            if let Some(x) = &pr.origin {
+                check(&pr.id, "origin", x)
+            }
+            for x in &pr.actors {
+                check(&pr.id, "actors", x)
+            }
         }
         for a in &self.adoptions {
             check(&a.id, "practice", &a.practice);
@@ -265,7 +286,8 @@ impl KnowledgeBase {
         }
 
         // Overlapping memberships of the same member, network and role citing the same source.
-        let mut groups: FxHashMap<(&Id, &Id, crate::MembershipRole, &Id), Vec<&Membership>> = FxHashMap::default();
+        let mut groups: FxHashMap<(&Id, &Id, crate::MembershipRole, &Id), Vec<&Membership>> =
+            FxHashMap::default();
         for m in &self.memberships {
             groups.entry((&m.network, &m.member, m.role, &m.citation.source)).or_default().push(m);
         }
@@ -274,7 +296,9 @@ impl KnowledgeBase {
         // was listed, and 12,000 alike rows asked for gigabytes).
         let mut overlap_problems = Vec::new();
         for ms in groups.values() {
-            if ms.len() < 2 { continue }
+            if ms.len() < 2 {
+                continue;
+            }
             let mut ms = ms.clone();
             ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
             let mut reach: Option<&Membership> = None;
@@ -294,15 +318,24 @@ impl KnowledgeBase {
                         (Some(a), Some(b)) => b.last_day() > a.last_day(),
                     },
                 };
-                if further { reach = Some(m) }
+                if further {
+                    reach = Some(m)
+                }
             }
         }
         overlap_problems.sort();
-        for (id, m) in overlap_problems { p(&id, "from", m) }
+        for (id, m) in overlap_problems {
+            p(&id, "from", m)
+        }
 
         for l in &self.localities {
             if l.anonymised && l.lat.is_some() {
-                p(&l.id, "lat", "an anonymised locality must not carry coordinates (they would identify it)".into());
+                p(
+                    &l.id,
+                    "lat",
+                    "an anonymised locality must not carry coordinates (they would identify it)"
+                        .into(),
+                );
             }
         }
         problems
@@ -315,26 +348,61 @@ impl KnowledgeBase {
         let mut out = self.raw_conflicts();
         // Identity ambiguity: the same values are candidates for every locality of one public
         // label (the report's table names the label, not which of its localities).
-        let label_of = |id: &str| self.localities.iter().find(|l| l.id.as_str() == id).filter(|l| l.anonymised).map(|l| l.display_name().to_string());
+        let label_of = |id: &str| {
+            self.localities
+                .iter()
+                .find(|l| l.id.as_str() == id)
+                .filter(|l| l.anonymised)
+                .map(|l| l.display_name().to_string())
+        };
         let values = |c: &Conflict| {
-            let mut v: Vec<String> = c.statements.iter().map(|s| normalise_value(&s.value)).collect();
+            let mut v: Vec<String> =
+                c.statements.iter().map(|s| normalise_value(&s.value)).collect();
             v.sort();
             v.dedup();
             v
         };
-        let keys: Vec<(Option<String>, String, Vec<String>, String)> = out.iter().map(|c| (label_of(&c.subject), c.about.clone(), values(c), c.subject.clone())).collect();
+        let keys: Vec<(Option<String>, String, Vec<String>, String)> = out
+            .iter()
+            .map(|c| (label_of(&c.subject), c.about.clone(), values(c), c.subject.clone()))
+            .collect();
         for (i, c) in out.iter_mut().enumerate() {
             let (label, about, vals, subject) = &keys[i];
-            let siblings: Vec<&String> = keys.iter().filter(|(l, a, v, s)| l.is_some() && l == label && a == about && v == vals && s != subject).map(|k| &k.3).collect();
-            let sources: std::collections::BTreeSet<&str> = c.statements.iter().map(|s| s.citation.source.as_str()).collect();
-            let undated = c.statements.iter().filter(|s| s.when.from.is_none() && s.when.to.is_none()).count();
-            let dated: Vec<&ConflictingStatement> = c.statements.iter().filter(|s| s.when.from.is_some() || s.when.to.is_some()).collect();
-            let dated_overlap = dated.iter().enumerate().any(|(i, a)| dated.iter().skip(i + 1).any(|b| normalise_value(&a.value) != normalise_value(&b.value) && a.when.overlaps(&b.when)));
+            let siblings: Vec<&String> = keys
+                .iter()
+                .filter(|(l, a, v, s)| {
+                    l.is_some() && l == label && a == about && v == vals && s != subject
+                })
+                .map(|k| &k.3)
+                .collect();
+            let sources: std::collections::BTreeSet<&str> =
+                c.statements.iter().map(|s| s.citation.source.as_str()).collect();
+            let undated = c
+                .statements
+                .iter()
+                .filter(|s| s.when.from.is_none() && s.when.to.is_none())
+                .count();
+            let dated: Vec<&ConflictingStatement> = c
+                .statements
+                .iter()
+                .filter(|s| s.when.from.is_some() || s.when.to.is_some())
+                .collect();
+            let dated_overlap = dated.iter().enumerate().any(|(i, a)| {
+                dated.iter().skip(i + 1).any(|b| {
+                    normalise_value(&a.value) != normalise_value(&b.value)
+                        && a.when.overlaps(&b.when)
+                })
+            });
             let (nature, explanation) = if c.kind == "fact" && !siblings.is_empty() {
-                ("identity_ambiguity", format!(
-                    "not a disagreement: {} localities share the public label {}, and the report gives these values to the label without saying which locality has which (the same candidates stand on {})",
-                    siblings.len() + 1, label.clone().unwrap_or_default(), siblings.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-                ))
+                (
+                    "identity_ambiguity",
+                    format!(
+                        "not a disagreement: {} localities share the public label {}, and the report gives these values to the label without saying which locality has which (the same candidates stand on {})",
+                        siblings.len() + 1,
+                        label.clone().unwrap_or_default(),
+                        siblings.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                )
             } else if undated > 0 && !dated.is_empty() && !dated_overlap {
                 ("change_over_time", "possibly a change over time: the dated statements do not overlap, and an undated one is read as holding at any time; dating it would settle whether the sources disagree".to_string())
             } else if sources.len() > 1 {
@@ -349,28 +417,54 @@ impl KnowledgeBase {
     }
 
     /// The natures of conflicts, in the order listings group them.
-    pub const CONFLICT_NATURES: [&'static str; 4] = ["sources_disagree", "source_disagrees_with_itself", "change_over_time", "identity_ambiguity"];
+    pub const CONFLICT_NATURES: [&'static str; 4] = [
+        "sources_disagree",
+        "source_disagrees_with_itself",
+        "change_over_time",
+        "identity_ambiguity",
+    ];
 
     /// Conflicts before their nature is known.
     fn raw_conflicts(&self) -> Vec<Conflict> {
         let mut out = Vec::new();
         let mut by_key: BTreeMap<(String, String, String), Vec<&Fact>> = BTreeMap::new();
         for f in &self.facts {
-            if f.property.is_multi() { continue }
-            by_key.entry((f.subject.to_string(), f.property.to_string(), f.qualifier.clone().unwrap_or_default())).or_default().push(f);
+            if f.property.is_multi() {
+                continue;
+            }
+            by_key
+                .entry((
+                    f.subject.to_string(),
+                    f.property.to_string(),
+                    f.qualifier.clone().unwrap_or_default(),
+                ))
+                .or_default()
+                .push(f);
         }
         for ((subject, property, qualifier), fs) in by_key {
-            let involved = disagreeing(&fs, |a, b| normalise_value(&a.value) != normalise_value(&b.value) && a.when.overlaps(&b.when));
+            let involved = disagreeing(&fs, |a, b| {
+                normalise_value(&a.value) != normalise_value(&b.value) && a.when.overlaps(&b.when)
+            });
             if !involved.is_empty() {
                 out.push(Conflict {
                     kind: "fact".into(),
                     nature: String::new(),
                     explanation: String::new(),
                     subject,
-                    about: if qualifier.is_empty() { property } else { format!("{property} ({qualifier})") },
-                    statements: involved.iter().map(|f| ConflictingStatement {
-                        id: f.id.to_string(), value: f.value.clone(), when: f.when, citation: f.citation.clone(),
-                    }).collect(),
+                    about: if qualifier.is_empty() {
+                        property
+                    } else {
+                        format!("{property} ({qualifier})")
+                    },
+                    statements: involved
+                        .iter()
+                        .map(|f| ConflictingStatement {
+                            id: f.id.to_string(),
+                            value: f.value.clone(),
+                            when: f.when,
+                            citation: f.citation.clone(),
+                        })
+                        .collect(),
                 });
             }
         }
@@ -383,8 +477,11 @@ impl KnowledgeBase {
         let mut sorted: Vec<&Membership> = self.memberships.iter().collect();
         sorted.sort_by(|a, b| key(a).cmp(&key(b)));
         for ms in sorted.chunk_by(|a, b| key(a) == key(b)).filter(|g| g.len() > 1) {
-            let (member, network, role) = (ms[0].member.to_string(), ms[0].network.to_string(), ms[0].role.to_string());
-            let involved = disagreeing(ms, |a, b| a.citation != b.citation && a.when != b.when && a.when.overlaps(&b.when));
+            let (member, network, role) =
+                (ms[0].member.to_string(), ms[0].network.to_string(), ms[0].role.to_string());
+            let involved = disagreeing(ms, |a, b| {
+                a.citation != b.citation && a.when != b.when && a.when.overlaps(&b.when)
+            });
             if !involved.is_empty() {
                 out.push(Conflict {
                     kind: "membership".into(),
@@ -392,9 +489,15 @@ impl KnowledgeBase {
                     explanation: String::new(),
                     subject: member,
                     about: format!("{role} of {network}"),
-                    statements: involved.iter().map(|m| ConflictingStatement {
-                        id: m.id.to_string(), value: m.when.display(), when: m.when, citation: m.citation.clone(),
-                    }).collect(),
+                    statements: involved
+                        .iter()
+                        .map(|m| ConflictingStatement {
+                            id: m.id.to_string(),
+                            value: m.when.display(),
+                            when: m.when,
+                            citation: m.citation.clone(),
+                        })
+                        .collect(),
                 });
             }
         }
@@ -402,7 +505,13 @@ impl KnowledgeBase {
         // statements.
         let mut ev: BTreeMap<(String, String, String), Vec<&Event>> = BTreeMap::new();
         for e in &self.events {
-            ev.entry((crate::text::fold(&e.title), e.kind.to_string(), e.country.clone().unwrap_or_default())).or_default().push(e);
+            ev.entry((
+                crate::text::fold(&e.title),
+                e.kind.to_string(),
+                e.country.clone().unwrap_or_default(),
+            ))
+            .or_default()
+            .push(e);
         }
         for (_, es) in ev {
             let involved = disagreeing(&es, |a, b| a.when != b.when && a.citation != b.citation);
@@ -413,7 +522,15 @@ impl KnowledgeBase {
                     explanation: String::new(),
                     subject: involved[0].id.to_string(),
                     about: "date".into(),
-                    statements: involved.iter().map(|e| ConflictingStatement { id: e.id.to_string(), value: e.when.display(), when: e.when, citation: e.citation.clone() }).collect(),
+                    statements: involved
+                        .iter()
+                        .map(|e| ConflictingStatement {
+                            id: e.id.to_string(),
+                            value: e.when.display(),
+                            when: e.when,
+                            citation: e.citation.clone(),
+                        })
+                        .collect(),
                 });
             }
         }
@@ -425,14 +542,36 @@ impl KnowledgeBase {
         let mut entries = Vec::new();
         let mut add = |id: &Id, kind: IdKind, display: &str, names: Vec<&str>| {
             for n in names {
-                entries.push(IndexEntry { id: id.clone(), kind, display: display.to_string(), key: fold(n), name: n.to_string() });
+                entries.push(IndexEntry {
+                    id: id.clone(),
+                    kind,
+                    display: display.to_string(),
+                    key: fold(n),
+                    name: n.to_string(),
+                });
             }
-            entries.push(IndexEntry { id: id.clone(), kind, display: display.to_string(), key: fold(id.as_str()), name: id.to_string() });
-            entries.push(IndexEntry { id: id.clone(), kind, display: display.to_string(), key: fold(id.body()), name: id.to_string() });
+            entries.push(IndexEntry {
+                id: id.clone(),
+                kind,
+                display: display.to_string(),
+                key: fold(id.as_str()),
+                name: id.to_string(),
+            });
+            entries.push(IndexEntry {
+                id: id.clone(),
+                kind,
+                display: display.to_string(),
+                key: fold(id.body()),
+                name: id.to_string(),
+            });
         };
         for l in &self.localities {
             let mut names = vec![l.display_name()];
-            if !l.anonymised { names.extend(l.aliases.iter().map(|s| s.as_str())) } else { names.extend(l.aliases.iter().map(|s| s.as_str())) }
+            if !l.anonymised {
+                names.extend(l.aliases.iter().map(|s| s.as_str()))
+            } else {
+                names.extend(l.aliases.iter().map(|s| s.as_str()))
+            }
             add(&l.id, IdKind::Locality, l.display_name(), names);
         }
         for n in &self.networks {
@@ -455,7 +594,13 @@ impl KnowledgeBase {
         for f in &self.facts {
             if f.property == Property::Name {
                 let display = self.display_name(&f.subject);
-                entries.push(IndexEntry { id: f.subject.clone(), kind: f.subject.kind(), display, key: fold(&f.value), name: f.value.clone() });
+                entries.push(IndexEntry {
+                    id: f.subject.clone(),
+                    kind: f.subject.kind(),
+                    display,
+                    key: fold(&f.value),
+                    name: f.value.clone(),
+                });
             }
         }
         NameIndex { entries }
@@ -483,9 +628,20 @@ impl KnowledgeBase {
 
     /// Records of `table` at the positions `map` gives for `id`, those still naming `id` (`keep`);
     /// a scan of the table when the base is not frozen.
-    fn by<'a, T>(&'a self, table: &'a [T], map: impl Fn(&crate::index::KbIndex) -> &crate::fxhash::FxHashMap<Id, Vec<u32>>, id: &Id, keep: impl Fn(&T) -> bool) -> Vec<&'a T> {
+    fn by<'a, T>(
+        &'a self,
+        table: &'a [T],
+        map: impl Fn(&crate::index::KbIndex) -> &crate::fxhash::FxHashMap<Id, Vec<u32>>,
+        id: &Id,
+        keep: impl Fn(&T) -> bool,
+    ) -> Vec<&'a T> {
         match self.lookup() {
-            Some(ix) => map(ix).get(id).map(|v| v.iter().filter_map(|&i| table.get(i as usize)).filter(|r| keep(r)).collect()).unwrap_or_default(),
+            Some(ix) => map(ix)
+                .get(id)
+                .map(|v| {
+                    v.iter().filter_map(|&i| table.get(i as usize)).filter(|r| keep(r)).collect()
+                })
+                .unwrap_or_default(),
             None => table.iter().filter(|r| keep(r)).collect(),
         }
     }
@@ -497,7 +653,12 @@ impl KnowledgeBase {
 
     /// The memberships in `network`, in table order.
     pub fn memberships_in(&self, network: &Id) -> Vec<&Membership> {
-        self.by(&self.memberships, |ix| &ix.memberships_by_network, network, |m| &m.network == network)
+        self.by(
+            &self.memberships,
+            |ix| &ix.memberships_by_network,
+            network,
+            |m| &m.network == network,
+        )
     }
 
     /// Every fact about `subject`, in table order.
@@ -522,27 +683,49 @@ impl KnowledgeBase {
 
     /// Events naming `id` among their places or actors, in table order.
     pub fn events_naming(&self, id: &Id) -> Vec<&Event> {
-        self.by(&self.events, |ix| &ix.events_by_entity, id, |e| e.places.contains(id) || e.actors.contains(id))
+        self.by(
+            &self.events,
+            |ix| &ix.events_by_entity,
+            id,
+            |e| e.places.contains(id) || e.actors.contains(id),
+        )
     }
 
     /// Relations whose subject or object is `id`, in table order.
     pub fn relations_naming(&self, id: &Id) -> Vec<&Relation> {
-        self.by(&self.relations, |ix| &ix.relations_by_entity, id, |r| &r.subject == id || &r.object == id)
+        self.by(
+            &self.relations,
+            |ix| &ix.relations_by_entity,
+            id,
+            |r| &r.subject == id || &r.object == id,
+        )
     }
 
     /// Affiliations whose person or organisation is `id`, in table order.
     pub fn affiliations_naming(&self, id: &Id) -> Vec<&Affiliation> {
-        self.by(&self.affiliations, |ix| &ix.affiliations_by_entity, id, |a| &a.person == id || &a.organisation == id)
+        self.by(
+            &self.affiliations,
+            |ix| &ix.affiliations_by_entity,
+            id,
+            |a| &a.person == id || &a.organisation == id,
+        )
     }
 
     /// Adoptions whose practice or locality is `id`, in table order.
     pub fn adoptions_naming(&self, id: &Id) -> Vec<&Adoption> {
-        self.by(&self.adoptions, |ix| &ix.adoptions_by_entity, id, |a| &a.practice == id || &a.locality == id)
+        self.by(
+            &self.adoptions,
+            |ix| &ix.adoptions_by_entity,
+            id,
+            |a| &a.practice == id || &a.locality == id,
+        )
     }
 
     fn entity<'a, T>(&'a self, table: &'a [T], id: &Id, key: impl Fn(&T) -> &Id) -> Option<&'a T> {
         match self.lookup() {
-            Some(ix) => ix.entity.get(id).and_then(|&i| table.get(i as usize)).filter(|r| key(r) == id),
+            Some(ix) => {
+                ix.entity.get(id).and_then(|&i| table.get(i as usize)).filter(|r| key(r) == id)
+            }
             None => table.iter().find(|r| key(r) == id),
         }
     }
@@ -571,12 +754,19 @@ impl KnowledgeBase {
     pub fn display_name(&self, id: &Id) -> String {
         match id.kind() {
             IdKind::Locality => self.locality(id).map(|l| l.display_name().to_string()),
-            IdKind::Network => self.network(id).map(|n| n.acronym.clone().filter(|a| a.len() <= 12 && n.name.len() > 30).unwrap_or_else(|| n.name.clone())),
+            IdKind::Network => self.network(id).map(|n| {
+                n.acronym
+                    .clone()
+                    .filter(|a| a.len() <= 12 && n.name.len() > 30)
+                    .unwrap_or_else(|| n.name.clone())
+            }),
             IdKind::Organisation => self.organisation(id).map(|o| o.name.clone()),
             IdKind::Person => self.person(id).map(|p| p.name.clone()),
             IdKind::Event => self.entity(&self.events, id, |x| &x.id).map(|e| e.title.clone()),
             IdKind::Source => self.entity(&self.sources, id, |x| &x.id).map(|s| s.short.clone()),
-            IdKind::Practice => self.entity(&self.practices, id, |x| &x.id).map(|p| p.title.clone()),
+            IdKind::Practice => {
+                self.entity(&self.practices, id, |x| &x.id).map(|p| p.title.clone())
+            }
             IdKind::Country => Some(id.body().to_string()),
             _ => None,
         }
@@ -590,14 +780,27 @@ impl KnowledgeBase {
     pub fn place(&self, id: &Id) -> Option<Place> {
         let l = self.locality(id)?;
         let first = |p: Property| self.facts_of(id, p).into_iter().next_back();
-        let mut place = Place { lat: None, lon: None, coord_source: None, geonames_id: None, population: None, population_source: None, subdivision: None };
+        let mut place = Place {
+            lat: None,
+            lon: None,
+            coord_source: None,
+            geonames_id: None,
+            population: None,
+            population_source: None,
+            subdivision: None,
+        };
         if !l.anonymised {
             if let (Some(lat), Some(lon)) = (l.lat, l.lon) {
-                (place.lat, place.lon, place.coord_source) = (Some(lat), Some(lon), l.coord_source.clone().or_else(|| Some(l.citation.source.clone())));
+                (place.lat, place.lon, place.coord_source) = (
+                    Some(lat),
+                    Some(lon),
+                    l.coord_source.clone().or_else(|| Some(l.citation.source.clone())),
+                );
             } else if let Some(f) = first(Property::Coordinates)
                 && let Some((lat, lon)) = crate::property::parse_lat_lon(&f.value)
             {
-                (place.lat, place.lon, place.coord_source) = (Some(lat), Some(lon), Some(f.citation.source.clone()));
+                (place.lat, place.lon, place.coord_source) =
+                    (Some(lat), Some(lon), Some(f.citation.source.clone()));
             }
             place.geonames_id = first(Property::GeonamesId).and_then(|f| f.value.parse().ok());
             if let Some((f, pop)) = self.population(id) {
@@ -613,15 +816,31 @@ impl KnowledgeBase {
     /// (the papers), else the gazetteer's latest (GeoNames) — a gazetteer figure sits beside a
     /// paper's, never over it.
     pub fn population(&self, id: &Id) -> Option<(&Fact, u64)> {
-        let gazetteer = |f: &Fact| self.sources.iter().any(|s| s.id == f.citation.source && s.kind == crate::SourceKind::Gazetteer);
+        let gazetteer = |f: &Fact| {
+            self.sources
+                .iter()
+                .any(|s| s.id == f.citation.source && s.kind == crate::SourceKind::Gazetteer)
+        };
         let facts = self.facts_of(id, Property::Population);
-        let pick = |paper: bool| facts.iter().rev().copied().filter(|f| !paper || !gazetteer(f)).find_map(|f| f.value.parse::<u64>().ok().map(|p| (f, p)));
+        let pick = |paper: bool| {
+            facts
+                .iter()
+                .rev()
+                .copied()
+                .filter(|f| !paper || !gazetteer(f))
+                .find_map(|f| f.value.parse::<u64>().ok().map(|p| (f, p)))
+        };
         pick(true).or_else(|| pick(false))
     }
 
     /// Facts about `subject` with `property`, sorted by date then id.
     pub fn facts_of(&self, subject: &Id, property: Property) -> Vec<&Fact> {
-        let mut v: Vec<&Fact> = self.by(&self.facts, |ix| &ix.facts_by_subject, subject, |f| &f.subject == subject && f.property == property);
+        let mut v: Vec<&Fact> = self.by(
+            &self.facts,
+            |ix| &ix.facts_by_subject,
+            subject,
+            |f| &f.subject == subject && f.property == property,
+        );
         v.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
         v
     }
@@ -648,7 +867,12 @@ impl KnowledgeBase {
     /// The statements citing `source` in table order, skipping `offset` and keeping at most
     /// `limit` of them, with the number there are in all: one pass, and only the window is copied
     /// (a source cited a million times answers a page in what the pass costs).
-    pub fn citing_page(&self, source: &Id, offset: usize, limit: usize) -> (usize, Vec<(&'static str, Id, String)>) {
+    pub fn citing_page(
+        &self,
+        source: &Id,
+        offset: usize,
+        limit: usize,
+    ) -> (usize, Vec<(&'static str, Id, String)>) {
         struct V<'a> {
             source: &'a Id,
             seen: usize,
@@ -697,14 +921,27 @@ impl KnowledgeBase {
     pub fn statement_subject(&self, id: &Id) -> Option<Id> {
         let ix = self.lookup();
         let at = |table: usize| ix.and_then(|ix| ix.statement_at(table, id));
-        fn find<'a, T>(rows: &'a [T], at: Option<usize>, key: impl Fn(&T) -> &Id, id: &Id) -> Option<&'a T> {
-            at.and_then(|i| rows.get(i)).filter(|r| key(r) == id).or_else(|| rows.iter().find(|r| key(r) == id))
+        fn find<'a, T>(
+            rows: &'a [T],
+            at: Option<usize>,
+            key: impl Fn(&T) -> &Id,
+            id: &Id,
+        ) -> Option<&'a T> {
+            at.and_then(|i| rows.get(i))
+                .filter(|r| key(r) == id)
+                .or_else(|| rows.iter().find(|r| key(r) == id))
         }
         match id.kind() {
-            IdKind::Membership => find(&self.memberships, at(0), |m| &m.id, id).map(|m| m.member.clone()),
+            IdKind::Membership => {
+                find(&self.memberships, at(0), |m| &m.id, id).map(|m| m.member.clone())
+            }
             IdKind::Term => find(&self.terms, at(1), |t| &t.id, id).map(|t| t.locality.clone()),
-            IdKind::Affiliation => find(&self.affiliations, at(2), |a| &a.id, id).map(|a| a.person.clone()),
-            IdKind::Relation => find(&self.relations, at(3), |r| &r.id, id).map(|r| r.subject.clone()),
+            IdKind::Affiliation => {
+                find(&self.affiliations, at(2), |a| &a.id, id).map(|a| a.person.clone())
+            }
+            IdKind::Relation => {
+                find(&self.relations, at(3), |r| &r.id, id).map(|r| r.subject.clone())
+            }
             IdKind::Fact => find(&self.facts, at(4), |f| &f.id, id).map(|f| f.subject.clone()),
             IdKind::Phase => find(&self.phases, at(5), |p| &p.id, id).map(|p| p.locality.clone()),
             _ => None,
@@ -721,11 +958,18 @@ impl KnowledgeBase {
                 }
                 for r in rows.iter().filter(|r| self.0.contains(r.id())) {
                     let cells = r.to_cells();
-                    self.1.insert(r.id().clone(), StatementRecord {
-                        file: R::FILE,
-                        fields: R::COLUMNS.iter().zip(cells).map(|(c, v)| (c.name, c.doc, v)).collect(),
-                        citation: r.citation().cloned(),
-                    });
+                    self.1.insert(
+                        r.id().clone(),
+                        StatementRecord {
+                            file: R::FILE,
+                            fields: R::COLUMNS
+                                .iter()
+                                .zip(cells)
+                                .map(|(c, v)| (c.name, c.doc, v))
+                                .collect(),
+                            citation: r.citation().cloned(),
+                        },
+                    );
                 }
             }
         }
@@ -747,7 +991,11 @@ impl KnowledgeBase {
                     let cells = r.to_cells();
                     self.1 = Some(StatementRecord {
                         file: R::FILE,
-                        fields: R::COLUMNS.iter().zip(cells).map(|(c, v)| (c.name, c.doc, v)).collect(),
+                        fields: R::COLUMNS
+                            .iter()
+                            .zip(cells)
+                            .map(|(c, v)| (c.name, c.doc, v))
+                            .collect(),
                         citation: r.citation().cloned(),
                     });
                 }
@@ -764,32 +1012,57 @@ impl KnowledgeBase {
         let mut out = Vec::new();
         let e = entity;
         let mut push = |file, id: &Id, c: &Citation| out.push((file, id.clone(), c.clone()));
-        if let Some(l) = self.locality(e) { push("localities.csv", &l.id, &l.citation) }
-        if let Some(n) = self.network(e) { push("networks.csv", &n.id, &n.citation) }
-        if let Some(o) = self.organisation(e) { push("organisations.csv", &o.id, &o.citation) }
-        if let Some(p) = self.person(e) { push("persons.csv", &p.id, &p.citation) }
+        if let Some(l) = self.locality(e) {
+            push("localities.csv", &l.id, &l.citation)
+        }
+        if let Some(n) = self.network(e) {
+            push("networks.csv", &n.id, &n.citation)
+        }
+        if let Some(o) = self.organisation(e) {
+            push("organisations.csv", &o.id, &o.citation)
+        }
+        if let Some(p) = self.person(e) {
+            push("persons.csv", &p.id, &p.citation)
+        }
         // Records naming the entity in two ways (member or network, place or id) once each, in
         // table order.
         let mut events: Vec<&Event> = self.events_naming(e);
         events.extend(self.entity(&self.events, e, |x| &x.id));
-        for x in in_table_order(&self.events, events) { push("events.csv", &x.id, &x.citation) }
+        for x in in_table_order(&self.events, events) {
+            push("events.csv", &x.id, &x.citation)
+        }
         let mut ms: Vec<&Membership> = self.memberships_of(e);
         ms.extend(self.memberships_in(e));
-        for m in in_table_order(&self.memberships, ms) { push("memberships.csv", &m.id, &m.citation) }
+        for m in in_table_order(&self.memberships, ms) {
+            push("memberships.csv", &m.id, &m.citation)
+        }
         let mut ts: Vec<&Term> = self.terms_at(e);
         ts.extend(self.terms_of(e));
-        for t in in_table_order(&self.terms, ts) { push("terms.csv", &t.id, &t.citation) }
-        for a in self.affiliations_naming(e) { push("affiliations.csv", &a.id, &a.citation) }
-        for r in self.relations_naming(e) { push("relations.csv", &r.id, &r.citation) }
-        for f in self.facts_about(e) { push("facts.csv", &f.id, &f.citation) }
-        for p in self.phases_of(e) { push("phases.csv", &p.id, &p.citation) }
+        for t in in_table_order(&self.terms, ts) {
+            push("terms.csv", &t.id, &t.citation)
+        }
+        for a in self.affiliations_naming(e) {
+            push("affiliations.csv", &a.id, &a.citation)
+        }
+        for r in self.relations_naming(e) {
+            push("relations.csv", &r.id, &r.citation)
+        }
+        for f in self.facts_about(e) {
+            push("facts.csv", &f.id, &f.citation)
+        }
+        for p in self.phases_of(e) {
+            push("phases.csv", &p.id, &p.citation)
+        }
         out
     }
 }
 
 /// `rows` (references into `table`) sorted by their position in it, each once.
 fn in_table_order<'a, T>(table: &'a [T], mut rows: Vec<&'a T>) -> Vec<&'a T> {
-    let pos = |r: &&T| (std::ptr::from_ref(*r) as usize - table.as_ptr() as usize) / std::mem::size_of::<T>().max(1);
+    let pos = |r: &&T| {
+        (std::ptr::from_ref(*r) as usize - table.as_ptr() as usize)
+            / std::mem::size_of::<T>().max(1)
+    };
     rows.sort_by_key(pos);
     rows.dedup_by(|a, b| std::ptr::eq(*a, *b));
     rows
@@ -892,11 +1165,8 @@ impl NameIndex {
             return Resolution::NotFound;
         }
         let ok = |e: &&IndexEntry| kinds.is_empty() || kinds.contains(&e.kind);
-        let tiers: [&dyn Fn(&IndexEntry) -> bool; 3] = [
-            &|e| e.key == q,
-            &|e| e.key.starts_with(&q),
-            &|e| e.key.contains(&q),
-        ];
+        let tiers: [&dyn Fn(&IndexEntry) -> bool; 3] =
+            [&|e| e.key == q, &|e| e.key.starts_with(&q), &|e| e.key.contains(&q)];
         for tier in tiers {
             let mut ids: Vec<(Id, String)> = Vec::new();
             for e in self.entries.iter().filter(ok).filter(|e| tier(e)) {
@@ -914,7 +1184,15 @@ impl NameIndex {
             }
         }
         // Abbreviated place names: "st etienne" is "saint etienne", "ste foy" is "sainte foy".
-        let expanded = q.split(' ').map(|w| match w { "st" => "saint", "ste" => "sainte", w => w }).collect::<Vec<_>>().join(" ");
+        let expanded = q
+            .split(' ')
+            .map(|w| match w {
+                "st" => "saint",
+                "ste" => "sainte",
+                w => w,
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
         if expanded != q {
             return self.resolve(&expanded, kinds);
         }
@@ -943,8 +1221,23 @@ impl NameIndex {
             } else {
                 continue;
             };
-            let score = if e.key == q { 3 } else if e.key.starts_with(q) { 2 } else if e.key.split(' ').any(|t| t.starts_with(words[0])) { 1 } else { 0 };
-            let hit = SearchHit { id: e.id.clone(), kind: e.kind, name: e.display.clone(), matched: e.name.clone(), score, typo: false };
+            let score = if e.key == q {
+                3
+            } else if e.key.starts_with(q) {
+                2
+            } else if e.key.split(' ').any(|t| t.starts_with(words[0])) {
+                1
+            } else {
+                0
+            };
+            let hit = SearchHit {
+                id: e.id.clone(),
+                kind: e.kind,
+                name: e.display.clone(),
+                matched: e.name.clone(),
+                score,
+                typo: false,
+            };
             match best.get(&e.id) {
                 Some(h) if h.score >= score => {}
                 _ => {
@@ -953,12 +1246,16 @@ impl NameIndex {
             }
         }
         let mut hits: Vec<SearchHit> = best.into_values().collect();
-        hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.name.len().cmp(&b.name.len())).then(a.id.cmp(&b.id)));
+        hits.sort_by(|a, b| {
+            b.score.cmp(&a.score).then(a.name.len().cmp(&b.name.len())).then(a.id.cmp(&b.id))
+        });
         if hits.len() < limit {
             // Typo tolerance: every query word within its budget of some word of the name (or of
             // the prefix of a word, for a word being typed), the fewest edits first.
             let mut fuzzy: HashMap<&Id, (usize, &IndexEntry)> = HashMap::new();
-            for e in self.entries.iter().filter(|e| kind_ok(e) && !hits.iter().any(|h| h.id == e.id)) {
+            for e in
+                self.entries.iter().filter(|e| kind_ok(e) && !hits.iter().any(|h| h.id == e.id))
+            {
                 if e.name.contains(':') && e.name == e.id.as_str() {
                     continue;
                 }
@@ -968,7 +1265,9 @@ impl NameIndex {
                     let d = key_words.iter().filter_map(|k| crate::names::within_typos(w, k)).min();
                     total += d.unwrap_or(0);
                     d.is_some()
-                }) || crate::names::within_typos(&expanded, &e.key).map(|d| total = d).is_some();
+                }) || crate::names::within_typos(&expanded, &e.key)
+                    .map(|d| total = d)
+                    .is_some();
                 if all && total > 0 {
                     match fuzzy.get(&e.id) {
                         Some((d, _)) if *d <= total => {}
@@ -979,8 +1278,19 @@ impl NameIndex {
                 }
             }
             let mut extra: Vec<(usize, &IndexEntry)> = fuzzy.into_values().collect();
-            extra.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.display.len().cmp(&b.1.display.len())).then(a.1.id.cmp(&b.1.id)));
-            hits.extend(extra.into_iter().map(|(_, e)| SearchHit { id: e.id.clone(), kind: e.kind, name: e.display.clone(), matched: e.name.clone(), score: 0, typo: true }));
+            extra.sort_by(|a, b| {
+                a.0.cmp(&b.0)
+                    .then(a.1.display.len().cmp(&b.1.display.len()))
+                    .then(a.1.id.cmp(&b.1.id))
+            });
+            hits.extend(extra.into_iter().map(|(_, e)| SearchHit {
+                id: e.id.clone(),
+                kind: e.kind,
+                name: e.display.clone(),
+                matched: e.name.clone(),
+                score: 0,
+                typo: true,
+            }));
         }
         hits.truncate(limit);
         hits
@@ -1007,9 +1317,17 @@ pub struct SearchHit {
 /// Which ids are referenced at all (used to find orphans).
 pub fn referenced_ids(kb: &KnowledgeBase) -> HashSet<Id> {
     let mut s = HashSet::new();
-    for m in &kb.memberships { s.insert(m.network.clone()); s.insert(m.member.clone()); }
-    for r in &kb.relations { s.insert(r.subject.clone()); s.insert(r.object.clone()); }
-    for f in &kb.facts { s.insert(f.subject.clone()); }
+    for m in &kb.memberships {
+        s.insert(m.network.clone());
+        s.insert(m.member.clone());
+    }
+    for r in &kb.relations {
+        s.insert(r.subject.clone());
+        s.insert(r.object.clone());
+    }
+    for f in &kb.facts {
+        s.insert(f.subject.clone());
+    }
     s
 }
 

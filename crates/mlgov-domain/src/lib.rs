@@ -23,7 +23,10 @@ pub mod text;
 
 pub use date::{Interval, PartialDate};
 pub use id::{Id, IdKind};
-pub use kb::{Conflict, KnowledgeBase, NameIndex, Place, Problem, Resolution, SearchHit, StatementRecord, TableVisitor, TableVisitorMut};
+pub use kb::{
+    Conflict, KnowledgeBase, NameIndex, Place, Problem, Resolution, SearchHit, StatementRecord,
+    TableVisitor, TableVisitorMut,
+};
 pub use model::*;
 pub use property::Property;
 pub use record::{Cells, Column, ColumnType, FieldProblem};

@@ -4,7 +4,7 @@
 
 use crate::date::{Interval, PartialDate};
 use crate::id::{Id, IdKind};
-use crate::record::{join_list, Cells, Column, FieldProblem, RowReader};
+use crate::record::{Cells, Column, FieldProblem, RowReader, join_list};
 use crate::vocab::*;
 use serde::{Deserialize, Serialize};
 
@@ -39,7 +39,10 @@ pub trait Record: Sized + Clone + Send + Sync + Serialize + for<'de> Deserialize
     fn from_input(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
         let mut unsafe_text: Vec<FieldProblem> = Self::COLUMNS
             .iter()
-            .filter_map(|c| crate::text::control_problem(cells.cell(c.name)).map(|message| FieldProblem { field: c.name.to_string(), message }))
+            .filter_map(|c| {
+                crate::text::control_problem(cells.cell(c.name))
+                    .map(|message| FieldProblem { field: c.name.to_string(), message })
+            })
             .collect();
         match Self::from_cells(cells) {
             Ok(r) if unsafe_text.is_empty() => Ok(r),
@@ -60,7 +63,16 @@ const fn c(name: &'static str, required: bool, doc: &'static str) -> Column {
     Column { name, required, doc }
 }
 
-const ENTITY: &[IdKind] = &[IdKind::Locality, IdKind::Network, IdKind::Organisation, IdKind::Person, IdKind::Event, IdKind::Practice, IdKind::Source, IdKind::Country];
+const ENTITY: &[IdKind] = &[
+    IdKind::Locality,
+    IdKind::Network,
+    IdKind::Organisation,
+    IdKind::Person,
+    IdKind::Event,
+    IdKind::Practice,
+    IdKind::Source,
+    IdKind::Country,
+];
 
 fn o(s: &Option<String>) -> String {
     s.clone().unwrap_or_default()
@@ -116,12 +128,22 @@ impl Record for Source {
     const FILE: &'static str = "sources.csv";
     const KIND: IdKind = IdKind::Source;
     const COLUMNS: &'static [Column] = &[
-        c("id", true, "src: id"), c("short", true, "short citation"), c("title", true, "full title"),
-        c("authors", false, ";-list of authors"), c("year", false, "publication year"), c("kind", true, "source kind"),
-        c("file", false, "bundled file name"), c("licence", false, "licence"), c("url", false, "DOI or URL"),
+        c("id", true, "src: id"),
+        c("short", true, "short citation"),
+        c("title", true, "full title"),
+        c("authors", false, ";-list of authors"),
+        c("year", false, "publication year"),
+        c("kind", true, "source kind"),
+        c("file", false, "bundled file name"),
+        c("licence", false, "licence"),
+        c("url", false, "DOI or URL"),
     ];
-    fn id(&self) -> &Id { &self.id }
-    fn citation(&self) -> Option<&Citation> { None }
+    fn id(&self) -> &Id {
+        &self.id
+    }
+    fn citation(&self) -> Option<&Citation> {
+        None
+    }
     fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
         let mut r = RowReader::new(cells);
         let id = r.id("id", &[IdKind::Source]);
@@ -131,11 +153,22 @@ impl Record for Source {
         let year = r.opt_i64("year");
         let kind = r.vocab("kind");
         let (file, licence, url) = (r.opt_text("file"), r.opt_text("licence"), r.opt_text("url"));
-        r.finish(|| Some(Source { id: id?, short, title, authors, year, kind: kind?, file, licence, url }))
+        r.finish(|| {
+            Some(Source { id: id?, short, title, authors, year, kind: kind?, file, licence, url })
+        })
     }
     fn to_cells(&self) -> Vec<String> {
-        vec![self.id.to_string(), self.short.clone(), self.title.clone(), join_list(&self.authors),
-            self.year.map(|y| y.to_string()).unwrap_or_default(), self.kind.to_string(), o(&self.file), o(&self.licence), o(&self.url)]
+        vec![
+            self.id.to_string(),
+            self.short.clone(),
+            self.title.clone(),
+            join_list(&self.authors),
+            self.year.map(|y| y.to_string()).unwrap_or_default(),
+            self.kind.to_string(),
+            o(&self.file),
+            o(&self.licence),
+            o(&self.url),
+        ]
     }
 }
 
@@ -182,7 +215,11 @@ pub struct Locality {
 impl Locality {
     /// The name to show the public: the public label when anonymised.
     pub fn display_name(&self) -> &str {
-        if self.anonymised { self.public_label.as_deref().unwrap_or(&self.name) } else { &self.name }
+        if self.anonymised {
+            self.public_label.as_deref().unwrap_or(&self.name)
+        } else {
+            &self.name
+        }
     }
 }
 
@@ -190,14 +227,27 @@ impl Record for Locality {
     const FILE: &'static str = "localities.csv";
     const KIND: IdKind = IdKind::Locality;
     const COLUMNS: &'static [Column] = &[
-        c("id", true, "loc: id"), c("name", true, "name"), c("aliases", false, ";-list"), c("kind", true, "locality kind"),
-        c("country", true, "ISO code"), c("region", false, "region label"), c("parent", false, "loc: id"),
-        c("anonymised", false, "true/false"), c("public_label", false, "public label"), c("lat", false, "latitude"),
-        c("lon", false, "longitude"), c("coord_source", false, "src: id of the gazetteer"), c("source", true, "src: id"),
+        c("id", true, "loc: id"),
+        c("name", true, "name"),
+        c("aliases", false, ";-list"),
+        c("kind", true, "locality kind"),
+        c("country", true, "ISO code"),
+        c("region", false, "region label"),
+        c("parent", false, "loc: id"),
+        c("anonymised", false, "true/false"),
+        c("public_label", false, "public label"),
+        c("lat", false, "latitude"),
+        c("lon", false, "longitude"),
+        c("coord_source", false, "src: id of the gazetteer"),
+        c("source", true, "src: id"),
         c("locator", true, "locator"),
     ];
-    fn id(&self) -> &Id { &self.id }
-    fn citation(&self) -> Option<&Citation> { Some(&self.citation) }
+    fn id(&self) -> &Id {
+        &self.id
+    }
+    fn citation(&self) -> Option<&Citation> {
+        Some(&self.citation)
+    }
     fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
         let mut r = RowReader::new(cells);
         let id = r.id("id", &[IdKind::Locality]);
@@ -206,28 +256,66 @@ impl Record for Locality {
         let kind = r.vocab("kind");
         let country = r.text("country");
         if !country.is_empty() && !crate::country::is_iso_alpha2(&country) {
-            r.problems.push(FieldProblem { field: "country".into(), message: format!("{country:?} is not an ISO 3166-1 alpha-2 country code") });
+            r.problems.push(FieldProblem {
+                field: "country".into(),
+                message: format!("{country:?} is not an ISO 3166-1 alpha-2 country code"),
+            });
         }
         let region = r.opt_text("region");
         let parent = r.opt_id("parent", &[IdKind::Locality]);
         let anonymised = r.bool_or("anonymised", false);
         let public_label = r.opt_text("public_label");
         if anonymised && public_label.is_none() {
-            r.problems.push(FieldProblem { field: "public_label".into(), message: "is required when anonymised is true".into() });
+            r.problems.push(FieldProblem {
+                field: "public_label".into(),
+                message: "is required when anonymised is true".into(),
+            });
         }
         let lat = r.opt_f64("lat", -90.0..=90.0);
         let lon = r.opt_f64("lon", -180.0..=180.0);
         let coord_source = r.opt_id("coord_source", &[IdKind::Source]);
         if (lat.is_some() || lon.is_some()) && coord_source.is_none() {
-            r.problems.push(FieldProblem { field: "coord_source".into(), message: "is required when coordinates are given".into() });
+            r.problems.push(FieldProblem {
+                field: "coord_source".into(),
+                message: "is required when coordinates are given".into(),
+            });
         }
         let citation = r.citation();
-        r.finish(|| Some(Locality { id: id?, name, aliases, kind: kind?, country, region, parent, anonymised, public_label, lat, lon, coord_source, citation: citation? }))
+        r.finish(|| {
+            Some(Locality {
+                id: id?,
+                name,
+                aliases,
+                kind: kind?,
+                country,
+                region,
+                parent,
+                anonymised,
+                public_label,
+                lat,
+                lon,
+                coord_source,
+                citation: citation?,
+            })
+        })
     }
     fn to_cells(&self) -> Vec<String> {
-        vec![self.id.to_string(), self.name.clone(), join_list(&self.aliases), self.kind.to_string(), self.country.clone(),
-            o(&self.region), oi(&self.parent), if self.anonymised { "true".into() } else { String::new() }, o(&self.public_label),
-            fnum(&self.lat), fnum(&self.lon), oi(&self.coord_source), self.citation.source.to_string(), self.citation.locator.clone()]
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            join_list(&self.aliases),
+            self.kind.to_string(),
+            self.country.clone(),
+            o(&self.region),
+            oi(&self.parent),
+            if self.anonymised { "true".into() } else { String::new() },
+            o(&self.public_label),
+            fnum(&self.lat),
+            fnum(&self.lon),
+            oi(&self.coord_source),
+            self.citation.source.to_string(),
+            self.citation.locator.clone(),
+        ]
     }
 }
 
@@ -258,11 +346,21 @@ impl Record for Network {
     const FILE: &'static str = "networks.csv";
     const KIND: IdKind = IdKind::Network;
     const COLUMNS: &'static [Column] = &[
-        c("id", true, "net: id"), c("name", true, "name"), c("acronym", false, "acronym"), c("aliases", false, ";-list"),
-        c("kind", true, "network kind"), c("parent", false, "net: id"), c("source", true, "src: id"), c("locator", true, "locator"),
+        c("id", true, "net: id"),
+        c("name", true, "name"),
+        c("acronym", false, "acronym"),
+        c("aliases", false, ";-list"),
+        c("kind", true, "network kind"),
+        c("parent", false, "net: id"),
+        c("source", true, "src: id"),
+        c("locator", true, "locator"),
     ];
-    fn id(&self) -> &Id { &self.id }
-    fn citation(&self) -> Option<&Citation> { Some(&self.citation) }
+    fn id(&self) -> &Id {
+        &self.id
+    }
+    fn citation(&self) -> Option<&Citation> {
+        Some(&self.citation)
+    }
     fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
         let mut r = RowReader::new(cells);
         let id = r.id("id", &[IdKind::Network]);
@@ -272,11 +370,29 @@ impl Record for Network {
         let kind = r.vocab("kind");
         let parent = r.opt_id("parent", &[IdKind::Network]);
         let citation = r.citation();
-        r.finish(|| Some(Network { id: id?, name, acronym, aliases, kind: kind?, parent, citation: citation? }))
+        r.finish(|| {
+            Some(Network {
+                id: id?,
+                name,
+                acronym,
+                aliases,
+                kind: kind?,
+                parent,
+                citation: citation?,
+            })
+        })
     }
     fn to_cells(&self) -> Vec<String> {
-        vec![self.id.to_string(), self.name.clone(), o(&self.acronym), join_list(&self.aliases), self.kind.to_string(),
-            oi(&self.parent), self.citation.source.to_string(), self.citation.locator.clone()]
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            o(&self.acronym),
+            join_list(&self.aliases),
+            self.kind.to_string(),
+            oi(&self.parent),
+            self.citation.source.to_string(),
+            self.citation.locator.clone(),
+        ]
     }
 }
 
@@ -307,11 +423,21 @@ impl Record for Organisation {
     const FILE: &'static str = "organisations.csv";
     const KIND: IdKind = IdKind::Organisation;
     const COLUMNS: &'static [Column] = &[
-        c("id", true, "org: id"), c("name", true, "name"), c("acronym", false, "acronym"), c("aliases", false, ";-list"),
-        c("kind", true, "organisation kind"), c("country", false, "ISO code"), c("source", true, "src: id"), c("locator", true, "locator"),
+        c("id", true, "org: id"),
+        c("name", true, "name"),
+        c("acronym", false, "acronym"),
+        c("aliases", false, ";-list"),
+        c("kind", true, "organisation kind"),
+        c("country", false, "ISO code"),
+        c("source", true, "src: id"),
+        c("locator", true, "locator"),
     ];
-    fn id(&self) -> &Id { &self.id }
-    fn citation(&self) -> Option<&Citation> { Some(&self.citation) }
+    fn id(&self) -> &Id {
+        &self.id
+    }
+    fn citation(&self) -> Option<&Citation> {
+        Some(&self.citation)
+    }
     fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
         let mut r = RowReader::new(cells);
         let id = r.id("id", &[IdKind::Organisation]);
@@ -323,14 +449,35 @@ impl Record for Organisation {
         if let Some(cc) = &country
             && !crate::country::is_iso_alpha2(cc)
         {
-            r.problems.push(FieldProblem { field: "country".into(), message: format!("{cc:?} is not an ISO 3166-1 alpha-2 country code") });
+            r.problems.push(FieldProblem {
+                field: "country".into(),
+                message: format!("{cc:?} is not an ISO 3166-1 alpha-2 country code"),
+            });
         }
         let citation = r.citation();
-        r.finish(|| Some(Organisation { id: id?, name, acronym, aliases, kind: kind?, country, citation: citation? }))
+        r.finish(|| {
+            Some(Organisation {
+                id: id?,
+                name,
+                acronym,
+                aliases,
+                kind: kind?,
+                country,
+                citation: citation?,
+            })
+        })
     }
     fn to_cells(&self) -> Vec<String> {
-        vec![self.id.to_string(), self.name.clone(), o(&self.acronym), join_list(&self.aliases), self.kind.to_string(),
-            o(&self.country), self.citation.source.to_string(), self.citation.locator.clone()]
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            o(&self.acronym),
+            join_list(&self.aliases),
+            self.kind.to_string(),
+            o(&self.country),
+            self.citation.source.to_string(),
+            self.citation.locator.clone(),
+        ]
     }
 }
 
@@ -353,10 +500,18 @@ impl Record for Person {
     const FILE: &'static str = "persons.csv";
     const KIND: IdKind = IdKind::Person;
     const COLUMNS: &'static [Column] = &[
-        c("id", true, "per: id"), c("name", true, "name"), c("aliases", false, ";-list"), c("source", true, "src: id"), c("locator", true, "locator"),
+        c("id", true, "per: id"),
+        c("name", true, "name"),
+        c("aliases", false, ";-list"),
+        c("source", true, "src: id"),
+        c("locator", true, "locator"),
     ];
-    fn id(&self) -> &Id { &self.id }
-    fn citation(&self) -> Option<&Citation> { Some(&self.citation) }
+    fn id(&self) -> &Id {
+        &self.id
+    }
+    fn citation(&self) -> Option<&Citation> {
+        Some(&self.citation)
+    }
     fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
         let mut r = RowReader::new(cells);
         let id = r.id("id", &[IdKind::Person]);
@@ -366,7 +521,13 @@ impl Record for Person {
         r.finish(|| Some(Person { id: id?, name, aliases, citation: citation? }))
     }
     fn to_cells(&self) -> Vec<String> {
-        vec![self.id.to_string(), self.name.clone(), join_list(&self.aliases), self.citation.source.to_string(), self.citation.locator.clone()]
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            join_list(&self.aliases),
+            self.citation.source.to_string(),
+            self.citation.locator.clone(),
+        ]
     }
 }
 
@@ -403,36 +564,77 @@ impl Record for Event {
     const FILE: &'static str = "events.csv";
     const KIND: IdKind = IdKind::Event;
     const COLUMNS: &'static [Column] = &[
-        c("id", true, "evt: id"), c("title", true, "title"), c("kind", true, "event kind"), c("from", true, "date"), c("to", false, "end date"),
-        c("country", false, "ISO code"), c("places", false, ";-list of loc: ids"), c("actors", false, ";-list of ids"),
-        c("description", false, "one sentence"), c("source", true, "src: id"), c("locator", true, "locator"),
+        c("id", true, "evt: id"),
+        c("title", true, "title"),
+        c("kind", true, "event kind"),
+        c("from", true, "date"),
+        c("to", false, "end date"),
+        c("country", false, "ISO code"),
+        c("places", false, ";-list of loc: ids"),
+        c("actors", false, ";-list of ids"),
+        c("description", false, "one sentence"),
+        c("source", true, "src: id"),
+        c("locator", true, "locator"),
     ];
-    fn id(&self) -> &Id { &self.id }
-    fn citation(&self) -> Option<&Citation> { Some(&self.citation) }
+    fn id(&self) -> &Id {
+        &self.id
+    }
+    fn citation(&self) -> Option<&Citation> {
+        Some(&self.citation)
+    }
     fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
         let mut r = RowReader::new(cells);
         let id = r.id("id", &[IdKind::Event]);
         let title = r.text("title");
         let kind = r.vocab("kind");
         if cells.cell("from").is_empty() {
-            r.problems.push(FieldProblem { field: "from".into(), message: "is required: an event has a date (YYYY, YYYY-MM or YYYY-MM-DD)".into() });
+            r.problems.push(FieldProblem {
+                field: "from".into(),
+                message: "is required: an event has a date (YYYY, YYYY-MM or YYYY-MM-DD)".into(),
+            });
         }
         let when = r.interval();
         let country = r.opt_text("country");
         if let Some(cc) = &country
             && !crate::country::is_iso_alpha2(cc)
         {
-            r.problems.push(FieldProblem { field: "country".into(), message: format!("{cc:?} is not an ISO 3166-1 alpha-2 country code") });
+            r.problems.push(FieldProblem {
+                field: "country".into(),
+                message: format!("{cc:?} is not an ISO 3166-1 alpha-2 country code"),
+            });
         }
         let places = r.id_list("places", &[IdKind::Locality]);
         let actors = r.id_list("actors", ENTITY);
         let description = r.opt_text("description");
         let citation = r.citation();
-        r.finish(|| Some(Event { id: id?, title, kind: kind?, when, country, places, actors, description, citation: citation? }))
+        r.finish(|| {
+            Some(Event {
+                id: id?,
+                title,
+                kind: kind?,
+                when,
+                country,
+                places,
+                actors,
+                description,
+                citation: citation?,
+            })
+        })
     }
     fn to_cells(&self) -> Vec<String> {
-        vec![self.id.to_string(), self.title.clone(), self.kind.to_string(), od(&self.when.from), od(&self.when.to), o(&self.country),
-            ids(&self.places), ids(&self.actors), o(&self.description), self.citation.source.to_string(), self.citation.locator.clone()]
+        vec![
+            self.id.to_string(),
+            self.title.clone(),
+            self.kind.to_string(),
+            od(&self.when.from),
+            od(&self.when.to),
+            o(&self.country),
+            ids(&self.places),
+            ids(&self.actors),
+            o(&self.description),
+            self.citation.source.to_string(),
+            self.citation.locator.clone(),
+        ]
     }
 }
 
@@ -465,27 +667,62 @@ impl Record for Membership {
     const FILE: &'static str = "memberships.csv";
     const KIND: IdKind = IdKind::Membership;
     const COLUMNS: &'static [Column] = &[
-        c("id", true, "mem: id"), c("network", true, "net: id"), c("member", true, "loc:/org:/per:/net: id"), c("role", true, "membership role"),
-        c("from", false, "start"), c("to", false, "end"), c("exit_reason", false, "exit reason"), c("note", false, "note"),
-        c("source", true, "src: id"), c("locator", true, "locator"),
+        c("id", true, "mem: id"),
+        c("network", true, "net: id"),
+        c("member", true, "loc:/org:/per:/net: id"),
+        c("role", true, "membership role"),
+        c("from", false, "start"),
+        c("to", false, "end"),
+        c("exit_reason", false, "exit reason"),
+        c("note", false, "note"),
+        c("source", true, "src: id"),
+        c("locator", true, "locator"),
     ];
-    fn id(&self) -> &Id { &self.id }
-    fn citation(&self) -> Option<&Citation> { Some(&self.citation) }
+    fn id(&self) -> &Id {
+        &self.id
+    }
+    fn citation(&self) -> Option<&Citation> {
+        Some(&self.citation)
+    }
     fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
         let mut r = RowReader::new(cells);
         let id = r.id("id", &[IdKind::Membership]);
         let network = r.id("network", &[IdKind::Network]);
-        let member = r.id("member", &[IdKind::Locality, IdKind::Organisation, IdKind::Person, IdKind::Network]);
+        let member = r.id(
+            "member",
+            &[IdKind::Locality, IdKind::Organisation, IdKind::Person, IdKind::Network],
+        );
         let role = r.vocab("role");
         let when = r.interval();
         let exit_reason = r.opt_vocab("exit_reason");
         let note = r.opt_text("note");
         let citation = r.citation();
-        r.finish(|| Some(Membership { id: id?, network: network?, member: member?, role: role?, when, exit_reason, note, citation: citation? }))
+        r.finish(|| {
+            Some(Membership {
+                id: id?,
+                network: network?,
+                member: member?,
+                role: role?,
+                when,
+                exit_reason,
+                note,
+                citation: citation?,
+            })
+        })
     }
     fn to_cells(&self) -> Vec<String> {
-        vec![self.id.to_string(), self.network.to_string(), self.member.to_string(), self.role.to_string(), od(&self.when.from), od(&self.when.to),
-            ov(&self.exit_reason), o(&self.note), self.citation.source.to_string(), self.citation.locator.clone()]
+        vec![
+            self.id.to_string(),
+            self.network.to_string(),
+            self.member.to_string(),
+            self.role.to_string(),
+            od(&self.when.from),
+            od(&self.when.to),
+            ov(&self.exit_reason),
+            o(&self.note),
+            self.citation.source.to_string(),
+            self.citation.locator.clone(),
+        ]
     }
 }
 
@@ -521,12 +758,24 @@ impl Record for Term {
     const FILE: &'static str = "terms.csv";
     const KIND: IdKind = IdKind::Term;
     const COLUMNS: &'static [Column] = &[
-        c("id", true, "trm: id"), c("locality", true, "loc: id"), c("person", true, "per: id"), c("office", true, "office"),
-        c("portfolio", false, "portfolio"), c("party", false, "party or coalition"), c("orientation", false, "orientation"),
-        c("from", false, "start"), c("to", false, "end"), c("source", true, "src: id"), c("locator", true, "locator"),
+        c("id", true, "trm: id"),
+        c("locality", true, "loc: id"),
+        c("person", true, "per: id"),
+        c("office", true, "office"),
+        c("portfolio", false, "portfolio"),
+        c("party", false, "party or coalition"),
+        c("orientation", false, "orientation"),
+        c("from", false, "start"),
+        c("to", false, "end"),
+        c("source", true, "src: id"),
+        c("locator", true, "locator"),
     ];
-    fn id(&self) -> &Id { &self.id }
-    fn citation(&self) -> Option<&Citation> { Some(&self.citation) }
+    fn id(&self) -> &Id {
+        &self.id
+    }
+    fn citation(&self) -> Option<&Citation> {
+        Some(&self.citation)
+    }
     fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
         let mut r = RowReader::new(cells);
         let id = r.id("id", &[IdKind::Term]);
@@ -538,11 +787,34 @@ impl Record for Term {
         let orientation = r.opt_vocab("orientation");
         let when = r.interval();
         let citation = r.citation();
-        r.finish(|| Some(Term { id: id?, locality: locality?, person: person?, office: office?, portfolio, party, orientation, when, citation: citation? }))
+        r.finish(|| {
+            Some(Term {
+                id: id?,
+                locality: locality?,
+                person: person?,
+                office: office?,
+                portfolio,
+                party,
+                orientation,
+                when,
+                citation: citation?,
+            })
+        })
     }
     fn to_cells(&self) -> Vec<String> {
-        vec![self.id.to_string(), self.locality.to_string(), self.person.to_string(), self.office.to_string(), o(&self.portfolio),
-            o(&self.party), ov(&self.orientation), od(&self.when.from), od(&self.when.to), self.citation.source.to_string(), self.citation.locator.clone()]
+        vec![
+            self.id.to_string(),
+            self.locality.to_string(),
+            self.person.to_string(),
+            self.office.to_string(),
+            o(&self.portfolio),
+            o(&self.party),
+            ov(&self.orientation),
+            od(&self.when.from),
+            od(&self.when.to),
+            self.citation.source.to_string(),
+            self.citation.locator.clone(),
+        ]
     }
 }
 
@@ -572,25 +844,56 @@ impl Record for Affiliation {
     const FILE: &'static str = "affiliations.csv";
     const KIND: IdKind = IdKind::Affiliation;
     const COLUMNS: &'static [Column] = &[
-        c("id", true, "aff: id"), c("person", true, "per: id"), c("organisation", true, "org:/loc:/net: id"), c("role", true, "role"),
-        c("sector", false, "public/non_public"), c("from", false, "start"), c("to", false, "end"), c("source", true, "src: id"), c("locator", true, "locator"),
+        c("id", true, "aff: id"),
+        c("person", true, "per: id"),
+        c("organisation", true, "org:/loc:/net: id"),
+        c("role", true, "role"),
+        c("sector", false, "public/non_public"),
+        c("from", false, "start"),
+        c("to", false, "end"),
+        c("source", true, "src: id"),
+        c("locator", true, "locator"),
     ];
-    fn id(&self) -> &Id { &self.id }
-    fn citation(&self) -> Option<&Citation> { Some(&self.citation) }
+    fn id(&self) -> &Id {
+        &self.id
+    }
+    fn citation(&self) -> Option<&Citation> {
+        Some(&self.citation)
+    }
     fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
         let mut r = RowReader::new(cells);
         let id = r.id("id", &[IdKind::Affiliation]);
         let person = r.id("person", &[IdKind::Person]);
-        let organisation = r.id("organisation", &[IdKind::Organisation, IdKind::Locality, IdKind::Network]);
+        let organisation =
+            r.id("organisation", &[IdKind::Organisation, IdKind::Locality, IdKind::Network]);
         let role = r.text("role");
         let sector = r.opt_vocab("sector");
         let when = r.interval();
         let citation = r.citation();
-        r.finish(|| Some(Affiliation { id: id?, person: person?, organisation: organisation?, role, sector, when, citation: citation? }))
+        r.finish(|| {
+            Some(Affiliation {
+                id: id?,
+                person: person?,
+                organisation: organisation?,
+                role,
+                sector,
+                when,
+                citation: citation?,
+            })
+        })
     }
     fn to_cells(&self) -> Vec<String> {
-        vec![self.id.to_string(), self.person.to_string(), self.organisation.to_string(), self.role.clone(), ov(&self.sector),
-            od(&self.when.from), od(&self.when.to), self.citation.source.to_string(), self.citation.locator.clone()]
+        vec![
+            self.id.to_string(),
+            self.person.to_string(),
+            self.organisation.to_string(),
+            self.role.clone(),
+            ov(&self.sector),
+            od(&self.when.from),
+            od(&self.when.to),
+            self.citation.source.to_string(),
+            self.citation.locator.clone(),
+        ]
     }
 }
 
@@ -620,11 +923,22 @@ impl Record for Relation {
     const FILE: &'static str = "relations.csv";
     const KIND: IdKind = IdKind::Relation;
     const COLUMNS: &'static [Column] = &[
-        c("id", true, "rel: id"), c("subject", true, "entity id"), c("kind", true, "relation kind"), c("object", true, "entity id"),
-        c("from", false, "start"), c("to", false, "end"), c("note", false, "note"), c("source", true, "src: id"), c("locator", true, "locator"),
+        c("id", true, "rel: id"),
+        c("subject", true, "entity id"),
+        c("kind", true, "relation kind"),
+        c("object", true, "entity id"),
+        c("from", false, "start"),
+        c("to", false, "end"),
+        c("note", false, "note"),
+        c("source", true, "src: id"),
+        c("locator", true, "locator"),
     ];
-    fn id(&self) -> &Id { &self.id }
-    fn citation(&self) -> Option<&Citation> { Some(&self.citation) }
+    fn id(&self) -> &Id {
+        &self.id
+    }
+    fn citation(&self) -> Option<&Citation> {
+        Some(&self.citation)
+    }
     fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
         let mut r = RowReader::new(cells);
         let id = r.id("id", &[IdKind::Relation]);
@@ -634,11 +948,30 @@ impl Record for Relation {
         let when = r.interval();
         let note = r.opt_text("note");
         let citation = r.citation();
-        r.finish(|| Some(Relation { id: id?, subject: subject?, kind: kind?, object: object?, when, note, citation: citation? }))
+        r.finish(|| {
+            Some(Relation {
+                id: id?,
+                subject: subject?,
+                kind: kind?,
+                object: object?,
+                when,
+                note,
+                citation: citation?,
+            })
+        })
     }
     fn to_cells(&self) -> Vec<String> {
-        vec![self.id.to_string(), self.subject.to_string(), self.kind.to_string(), self.object.to_string(), od(&self.when.from),
-            od(&self.when.to), o(&self.note), self.citation.source.to_string(), self.citation.locator.clone()]
+        vec![
+            self.id.to_string(),
+            self.subject.to_string(),
+            self.kind.to_string(),
+            self.object.to_string(),
+            od(&self.when.from),
+            od(&self.when.to),
+            o(&self.note),
+            self.citation.source.to_string(),
+            self.citation.locator.clone(),
+        ]
     }
 }
 
@@ -671,12 +1004,23 @@ impl Record for Fact {
     const FILE: &'static str = "facts.csv";
     const KIND: IdKind = IdKind::Fact;
     const COLUMNS: &'static [Column] = &[
-        c("id", true, "fct: id"), c("subject", true, "entity id or country:XX"), c("property", true, "property"), c("value", true, "typed value"),
-        c("qualifier", false, "qualifier"), c("from", false, "start"), c("to", false, "end"), c("note", false, "note"),
-        c("source", true, "src: id"), c("locator", true, "locator"),
+        c("id", true, "fct: id"),
+        c("subject", true, "entity id or country:XX"),
+        c("property", true, "property"),
+        c("value", true, "typed value"),
+        c("qualifier", false, "qualifier"),
+        c("from", false, "start"),
+        c("to", false, "end"),
+        c("note", false, "note"),
+        c("source", true, "src: id"),
+        c("locator", true, "locator"),
     ];
-    fn id(&self) -> &Id { &self.id }
-    fn citation(&self) -> Option<&Citation> { Some(&self.citation) }
+    fn id(&self) -> &Id {
+        &self.id
+    }
+    fn citation(&self) -> Option<&Citation> {
+        Some(&self.citation)
+    }
     fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
         let mut r = RowReader::new(cells);
         let id = r.id("id", &[IdKind::Fact]);
@@ -692,7 +1036,12 @@ impl Record for Fact {
             if !p.subjects().contains(&s.kind()) {
                 r.problems.push(FieldProblem {
                     field: "subject".into(),
-                    message: format!("property {} applies to {} ids, not to {}", p, p.subjects().iter().map(|k| k.noun()).collect::<Vec<_>>().join("/"), s),
+                    message: format!(
+                        "property {} applies to {} ids, not to {}",
+                        p,
+                        p.subjects().iter().map(|k| k.noun()).collect::<Vec<_>>().join("/"),
+                        s
+                    ),
                 });
             }
         }
@@ -704,17 +1053,42 @@ impl Record for Fact {
                         r.problems.push(FieldProblem { field: "qualifier".into(), message: m });
                     }
                 }
-                None => r.problems.push(FieldProblem { field: "qualifier".into(), message: "a finding needs its topic (and scope), e.g. isolation@size:small".into() }),
+                None => r.problems.push(FieldProblem {
+                    field: "qualifier".into(),
+                    message: "a finding needs its topic (and scope), e.g. isolation@size:small"
+                        .into(),
+                }),
             }
         }
         let when = r.interval();
         let note = r.opt_text("note");
         let citation = r.citation();
-        r.finish(|| Some(Fact { id: id?, subject: subject?, property: property?, value, qualifier, when, note, citation: citation? }))
+        r.finish(|| {
+            Some(Fact {
+                id: id?,
+                subject: subject?,
+                property: property?,
+                value,
+                qualifier,
+                when,
+                note,
+                citation: citation?,
+            })
+        })
     }
     fn to_cells(&self) -> Vec<String> {
-        vec![self.id.to_string(), self.subject.to_string(), self.property.to_string(), self.value.clone(), o(&self.qualifier),
-            od(&self.when.from), od(&self.when.to), o(&self.note), self.citation.source.to_string(), self.citation.locator.clone()]
+        vec![
+            self.id.to_string(),
+            self.subject.to_string(),
+            self.property.to_string(),
+            self.value.clone(),
+            o(&self.qualifier),
+            od(&self.when.from),
+            od(&self.when.to),
+            o(&self.note),
+            self.citation.source.to_string(),
+            self.citation.locator.clone(),
+        ]
     }
 }
 
@@ -742,11 +1116,21 @@ impl Record for Phase {
     const FILE: &'static str = "phases.csv";
     const KIND: IdKind = IdKind::Phase;
     const COLUMNS: &'static [Column] = &[
-        c("id", true, "phs: id"), c("locality", true, "loc: id"), c("label", true, "the source's name"), c("kind", false, "phase kind"),
-        c("from", false, "start"), c("to", false, "end"), c("source", true, "src: id"), c("locator", true, "locator"),
+        c("id", true, "phs: id"),
+        c("locality", true, "loc: id"),
+        c("label", true, "the source's name"),
+        c("kind", false, "phase kind"),
+        c("from", false, "start"),
+        c("to", false, "end"),
+        c("source", true, "src: id"),
+        c("locator", true, "locator"),
     ];
-    fn id(&self) -> &Id { &self.id }
-    fn citation(&self) -> Option<&Citation> { Some(&self.citation) }
+    fn id(&self) -> &Id {
+        &self.id
+    }
+    fn citation(&self) -> Option<&Citation> {
+        Some(&self.citation)
+    }
     fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
         let mut r = RowReader::new(cells);
         let id = r.id("id", &[IdKind::Phase]);
@@ -755,11 +1139,21 @@ impl Record for Phase {
         let kind = r.opt_vocab("kind");
         let when = r.interval();
         let citation = r.citation();
-        r.finish(|| Some(Phase { id: id?, locality: locality?, label, kind, when, citation: citation? }))
+        r.finish(|| {
+            Some(Phase { id: id?, locality: locality?, label, kind, when, citation: citation? })
+        })
     }
     fn to_cells(&self) -> Vec<String> {
-        vec![self.id.to_string(), self.locality.to_string(), self.label.clone(), ov(&self.kind), od(&self.when.from), od(&self.when.to),
-            self.citation.source.to_string(), self.citation.locator.clone()]
+        vec![
+            self.id.to_string(),
+            self.locality.to_string(),
+            self.label.clone(),
+            ov(&self.kind),
+            od(&self.when.from),
+            od(&self.when.to),
+            self.citation.source.to_string(),
+            self.citation.locator.clone(),
+        ]
     }
 }
 
@@ -793,12 +1187,23 @@ impl Record for Practice {
     const FILE: &'static str = "practices.csv";
     const KIND: IdKind = IdKind::Practice;
     const COLUMNS: &'static [Column] = &[
-        c("id", true, "prc: id"), c("title", true, "title"), c("policy_area", true, "policy area"), c("origin", false, "loc: id"),
-        c("from", false, "start"), c("to", false, "end"), c("actors", false, ";-list of ids"), c("description", false, "description"),
-        c("source", true, "src: id"), c("locator", true, "locator"),
+        c("id", true, "prc: id"),
+        c("title", true, "title"),
+        c("policy_area", true, "policy area"),
+        c("origin", false, "loc: id"),
+        c("from", false, "start"),
+        c("to", false, "end"),
+        c("actors", false, ";-list of ids"),
+        c("description", false, "description"),
+        c("source", true, "src: id"),
+        c("locator", true, "locator"),
     ];
-    fn id(&self) -> &Id { &self.id }
-    fn citation(&self) -> Option<&Citation> { Some(&self.citation) }
+    fn id(&self) -> &Id {
+        &self.id
+    }
+    fn citation(&self) -> Option<&Citation> {
+        Some(&self.citation)
+    }
     fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
         let mut r = RowReader::new(cells);
         let id = r.id("id", &[IdKind::Practice]);
@@ -809,11 +1214,32 @@ impl Record for Practice {
         let actors = r.id_list("actors", ENTITY);
         let description = r.opt_text("description");
         let citation = r.citation();
-        r.finish(|| Some(Practice { id: id?, title, policy_area, origin, when, actors, description, citation: citation? }))
+        r.finish(|| {
+            Some(Practice {
+                id: id?,
+                title,
+                policy_area,
+                origin,
+                when,
+                actors,
+                description,
+                citation: citation?,
+            })
+        })
     }
     fn to_cells(&self) -> Vec<String> {
-        vec![self.id.to_string(), self.title.clone(), self.policy_area.clone(), oi(&self.origin), od(&self.when.from), od(&self.when.to),
-            ids(&self.actors), o(&self.description), self.citation.source.to_string(), self.citation.locator.clone()]
+        vec![
+            self.id.to_string(),
+            self.title.clone(),
+            self.policy_area.clone(),
+            oi(&self.origin),
+            od(&self.when.from),
+            od(&self.when.to),
+            ids(&self.actors),
+            o(&self.description),
+            self.citation.source.to_string(),
+            self.citation.locator.clone(),
+        ]
     }
 }
 
@@ -838,11 +1264,19 @@ impl Record for Adoption {
     const FILE: &'static str = "adoptions.csv";
     const KIND: IdKind = IdKind::Adoption;
     const COLUMNS: &'static [Column] = &[
-        c("id", true, "adp: id"), c("practice", true, "prc: id"), c("locality", true, "loc: id"), c("from", false, "year adopted"),
-        c("source", true, "src: id"), c("locator", true, "locator"),
+        c("id", true, "adp: id"),
+        c("practice", true, "prc: id"),
+        c("locality", true, "loc: id"),
+        c("from", false, "year adopted"),
+        c("source", true, "src: id"),
+        c("locator", true, "locator"),
     ];
-    fn id(&self) -> &Id { &self.id }
-    fn citation(&self) -> Option<&Citation> { Some(&self.citation) }
+    fn id(&self) -> &Id {
+        &self.id
+    }
+    fn citation(&self) -> Option<&Citation> {
+        Some(&self.citation)
+    }
     fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
         let mut r = RowReader::new(cells);
         let id = r.id("id", &[IdKind::Adoption]);
@@ -850,9 +1284,24 @@ impl Record for Adoption {
         let locality = r.id("locality", &[IdKind::Locality]);
         let from = r.opt_date("from");
         let citation = r.citation();
-        r.finish(|| Some(Adoption { id: id?, practice: practice?, locality: locality?, from, citation: citation? }))
+        r.finish(|| {
+            Some(Adoption {
+                id: id?,
+                practice: practice?,
+                locality: locality?,
+                from,
+                citation: citation?,
+            })
+        })
     }
     fn to_cells(&self) -> Vec<String> {
-        vec![self.id.to_string(), self.practice.to_string(), self.locality.to_string(), od(&self.from), self.citation.source.to_string(), self.citation.locator.clone()]
+        vec![
+            self.id.to_string(),
+            self.practice.to_string(),
+            self.locality.to_string(),
+            od(&self.from),
+            self.citation.source.to_string(),
+            self.citation.locator.clone(),
+        ]
     }
 }

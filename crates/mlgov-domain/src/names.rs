@@ -6,21 +6,76 @@ use crate::text::fold;
 
 /// Generic words before a place's name, folded (longest first within a language).
 const PREFIXES: &[&str] = &[
-    "metropolitan city of", "citta metropolitana di", "comune di", "citta di", "municipio di", "ville de", "ville d", "commune de",
-    "commune d", "mairie de", "mairie d", "city of", "town of", "municipality of", "borough of", "village of", "ayuntamiento de",
-    "municipio de", "ajuntament de", "ajuntament d", "concello de", "ciudad de", "stadt", "gemeinde", "gemeente", "kommune",
-    "camara municipal de", "camara municipal do", "camara municipal da", "gmina miejska", "stad", "gmina", "miasto", "freie und hansestadt", "hansestadt", "landeshauptstadt", "the",
+    "metropolitan city of",
+    "citta metropolitana di",
+    "comune di",
+    "citta di",
+    "municipio di",
+    "ville de",
+    "ville d",
+    "commune de",
+    "commune d",
+    "mairie de",
+    "mairie d",
+    "city of",
+    "town of",
+    "municipality of",
+    "borough of",
+    "village of",
+    "ayuntamiento de",
+    "municipio de",
+    "ajuntament de",
+    "ajuntament d",
+    "concello de",
+    "ciudad de",
+    "stadt",
+    "gemeinde",
+    "gemeente",
+    "kommune",
+    "camara municipal de",
+    "camara municipal do",
+    "camara municipal da",
+    "gmina miejska",
+    "stad",
+    "gmina",
+    "miasto",
+    "freie und hansestadt",
+    "hansestadt",
+    "landeshauptstadt",
+    "the",
 ];
 /// Generic words after a place's name, folded.
-const SUFFIXES: &[&str] = &["city council", "municipality", "kommun", "kommune", "lan", "city", "town council", "stad", "gemeente", "capitale"];
+const SUFFIXES: &[&str] = &[
+    "city council",
+    "municipality",
+    "kommun",
+    "kommune",
+    "lan",
+    "city",
+    "town council",
+    "stad",
+    "gemeente",
+    "capitale",
+];
 /// Suffixes after a genitive in Swedish and Norwegian names ("Jönköpings kommun").
 const GENITIVE_SUFFIXES: &[&str] = &["kommun", "kommune", "lan"];
 /// Abbreviations in place names, folded → expanded.
-const ABBREVIATIONS: &[(&str, &str)] = &[("st", "saint"), ("ste", "sainte"), ("sta", "santa"), ("sto", "santo"), ("s", "san"), ("mt", "mount"), ("ft", "fort")];
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("st", "saint"),
+    ("ste", "sainte"),
+    ("sta", "santa"),
+    ("sto", "santo"),
+    ("s", "san"),
+    ("mt", "mount"),
+    ("ft", "fort"),
+];
 
 /// Expands abbreviations word by word in a folded key ("st etienne" → "saint etienne").
 pub fn expand_abbreviations(key: &str) -> String {
-    key.split(' ').map(|w| ABBREVIATIONS.iter().find(|(a, _)| *a == w).map(|(_, e)| *e).unwrap_or(w)).collect::<Vec<_>>().join(" ")
+    key.split(' ')
+        .map(|w| ABBREVIATIONS.iter().find(|(a, _)| *a == w).map(|(_, e)| *e).unwrap_or(w))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The matching key of a place name: folded, bracketed parts dropped ("Torino (TO)"), generic words

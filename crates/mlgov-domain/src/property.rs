@@ -64,14 +64,21 @@ pub enum FindingScope {
 /// `type:<typology>`, `orientation:<orientation>`, `country:<ISO code>`).
 pub fn parse_finding_qualifier(q: &str) -> Result<(FindingTopic, FindingScope), String> {
     let (topic, scope) = q.split_once('@').unwrap_or((q, "all"));
-    let topic: FindingTopic = topic.trim().parse().map_err(|e: crate::vocab::VocabError| e.to_string())?;
+    let topic: FindingTopic =
+        topic.trim().parse().map_err(|e: crate::vocab::VocabError| e.to_string())?;
     let scope = scope.trim();
-    let bad = || format!("finding scope {scope:?}: expected all, size:<rural_area|small_town|medium_town|large_city>, type:<revitalising|marginal|in_transition|left_behind>, orientation:<progressive|conservative|mixed>, country:<ISO code>");
+    let bad = || {
+        format!(
+            "finding scope {scope:?}: expected all, size:<rural_area|small_town|medium_town|large_city>, type:<revitalising|marginal|in_transition|left_behind>, orientation:<progressive|conservative|mixed>, country:<ISO code>"
+        )
+    };
     let scope = match scope.split_once(':') {
         None if scope == "all" => FindingScope::All,
         Some(("size", v)) if SizeClass::ALL.contains(&v) => FindingScope::Size(v.into()),
         Some(("type", v)) if Typology::ALL.contains(&v) => FindingScope::Type(v.into()),
-        Some(("orientation", v)) if Orientation::ALL.contains(&v) => FindingScope::Orientation(v.into()),
+        Some(("orientation", v)) if Orientation::ALL.contains(&v) => {
+            FindingScope::Orientation(v.into())
+        }
         Some(("country", v)) if crate::country::is_iso_alpha2(v) => FindingScope::Country(v.into()),
         _ => return Err(bad()),
     };
@@ -106,7 +113,16 @@ pub enum ValueType {
 const LOC: &[IdKind] = &[IdKind::Locality];
 const NET: &[IdKind] = &[IdKind::Network];
 const NET_ORG: &[IdKind] = &[IdKind::Network, IdKind::Organisation];
-const ANY: &[IdKind] = &[IdKind::Locality, IdKind::Network, IdKind::Organisation, IdKind::Person, IdKind::Event, IdKind::Practice, IdKind::Country, IdKind::Source];
+const ANY: &[IdKind] = &[
+    IdKind::Locality,
+    IdKind::Network,
+    IdKind::Organisation,
+    IdKind::Person,
+    IdKind::Event,
+    IdKind::Practice,
+    IdKind::Country,
+    IdKind::Source,
+];
 
 fn word<T: Vocabulary>() -> ValueType {
     ValueType::Word(T::NAME, T::ALL)
@@ -117,8 +133,12 @@ impl Property {
     pub fn value_type(&self) -> ValueType {
         use Property as P;
         match self {
-            P::Name | P::Description | P::Region | P::EngagementMode | P::Finding => ValueType::Text,
-            P::Population | P::Interviews | P::MemberCount | P::InterviewsTotal | P::GeonamesId => ValueType::Count,
+            P::Name | P::Description | P::Region | P::EngagementMode | P::Finding => {
+                ValueType::Text
+            }
+            P::Population | P::Interviews | P::MemberCount | P::InterviewsTotal | P::GeonamesId => {
+                ValueType::Count
+            }
             P::Subdivision => ValueType::SubdivisionCode,
             P::Coordinates => ValueType::LatLon,
             P::ForeignResidentsShare => ValueType::Decimal(0.0, 100.0),
@@ -129,7 +149,9 @@ impl Property {
             P::Typology => word::<Typology>(),
             P::PoliticalOrientation => word::<Orientation>(),
             P::PolicyOutcome => word::<PolicyOutcome>(),
-            P::IntegrationOfficer | P::NetworkProfessional | P::FoundingCivilSociety => ValueType::Bool,
+            P::IntegrationOfficer | P::NetworkProfessional | P::FoundingCivilSociety => {
+                ValueType::Bool
+            }
             P::FoundingTrigger => ValueType::Ref(&[IdKind::Event]),
             P::LessMilitantThan => ValueType::Ref(NET),
             P::SpectrumPlacement => word::<SpectrumPosition>(),
@@ -155,18 +177,44 @@ impl Property {
         use Property as P;
         match self {
             P::Name | P::Description => ANY,
-            P::Population | P::SizeClass | P::StructuralConditions | P::DiversityExperience | P::Typology | P::PolicyOutcome
-            | P::IntegrationOfficer | P::AdministrativeRole | P::EngagementMode | P::InterviewsTotal | P::PerceivedPublicAttitudes
-            | P::GeonamesId | P::Coordinates | P::Subdivision => LOC,
+            P::Population
+            | P::SizeClass
+            | P::StructuralConditions
+            | P::DiversityExperience
+            | P::Typology
+            | P::PolicyOutcome
+            | P::IntegrationOfficer
+            | P::AdministrativeRole
+            | P::EngagementMode
+            | P::InterviewsTotal
+            | P::PerceivedPublicAttitudes
+            | P::GeonamesId
+            | P::Coordinates
+            | P::Subdivision => LOC,
             P::ForeignResidentsShare => &[IdKind::Locality, IdKind::Country],
             P::PoliticalOrientation => &[IdKind::Locality, IdKind::Person, IdKind::Organisation],
             P::PolicyConfiguration => &[IdKind::Country],
             P::Interviews => &[IdKind::Country, IdKind::Source, IdKind::Locality],
             P::Finding => &[IdKind::Source],
             P::NetworkProfessional => &[IdKind::Person],
-            P::FoundingTrigger | P::FoundingCivilSociety | P::SpectrumPlacement | P::LessMilitantThan => NET,
-            P::Founded | P::Ended | P::Scale | P::Activity | P::Region | P::Country | P::Headquarters => NET_ORG,
-            P::Origin | P::Focus | P::Institutionalisation | P::MemberType | P::MemberCount | P::FundingModel | P::PartnerType
+            P::FoundingTrigger
+            | P::FoundingCivilSociety
+            | P::SpectrumPlacement
+            | P::LessMilitantThan => NET,
+            P::Founded
+            | P::Ended
+            | P::Scale
+            | P::Activity
+            | P::Region
+            | P::Country
+            | P::Headquarters => NET_ORG,
+            P::Origin
+            | P::Focus
+            | P::Institutionalisation
+            | P::MemberType
+            | P::MemberCount
+            | P::FundingModel
+            | P::PartnerType
             | P::IssueFocus => NET,
         }
     }
@@ -174,33 +222,73 @@ impl Property {
     /// Whether several values may hold at once (such facts never conflict).
     pub fn is_multi(&self) -> bool {
         use Property as P;
-        matches!(self, P::Name | P::Description | P::Activity | P::MemberType | P::Region | P::Country | P::PartnerType | P::IssueFocus | P::Finding)
+        matches!(
+            self,
+            P::Name
+                | P::Description
+                | P::Activity
+                | P::MemberType
+                | P::Region
+                | P::Country
+                | P::PartnerType
+                | P::IssueFocus
+                | P::Finding
+        )
     }
 
     /// Checks a value against the type; the message says what was expected.
     pub fn check_value(&self, v: &str) -> Result<(), String> {
         match self.value_type() {
             ValueType::Text => Ok(()),
-            ValueType::Count => v.parse::<u64>().map(|_| ()).map_err(|_| format!("property {self} expects a non-negative integer, found {v:?}")),
+            ValueType::Count => v.parse::<u64>().map(|_| ()).map_err(|_| {
+                format!("property {self} expects a non-negative integer, found {v:?}")
+            }),
             ValueType::Decimal(lo, hi) => match v.parse::<f64>() {
                 Ok(x) if (lo..=hi).contains(&x) => Ok(()),
-                _ => Err(format!("property {self} expects a decimal number between {lo} and {hi}, found {v:?}")),
+                _ => Err(format!(
+                    "property {self} expects a decimal number between {lo} and {hi}, found {v:?}"
+                )),
             },
-            ValueType::Date => crate::PartialDate::parse(v).map(|_| ()).map_err(|e| format!("property {self}: {e}")),
+            ValueType::Date => crate::PartialDate::parse(v)
+                .map(|_| ())
+                .map_err(|e| format!("property {self}: {e}")),
             ValueType::Bool => match v {
                 "true" | "false" => Ok(()),
                 _ => Err(format!("property {self} expects true or false, found {v:?}")),
             },
             ValueType::CountryCode => {
-                if crate::country::is_iso_alpha2(v) { Ok(()) } else { Err(format!("property {self} expects an ISO 3166-1 alpha-2 code, found {v:?}")) }
+                if crate::country::is_iso_alpha2(v) {
+                    Ok(())
+                } else {
+                    Err(format!("property {self} expects an ISO 3166-1 alpha-2 code, found {v:?}"))
+                }
             }
             ValueType::SubdivisionCode => {
-                if crate::country::is_subdivision(v) { Ok(()) } else { Err(format!("property {self} expects an ISO 3166-2 subdivision code such as IT-21, found {v:?}")) }
+                if crate::country::is_subdivision(v) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "property {self} expects an ISO 3166-2 subdivision code such as IT-21, found {v:?}"
+                    ))
+                }
             }
-            ValueType::LatLon => parse_lat_lon(v).map(|_| ()).ok_or_else(|| format!("property {self} expects \"latitude,longitude\" in WGS84 degrees, found {v:?}")),
-            ValueType::Ref(kinds) => Id::parse_kind(v, kinds).map(|_| ()).map_err(|e| format!("property {self}: {e}")),
+            ValueType::LatLon => parse_lat_lon(v).map(|_| ()).ok_or_else(|| {
+                format!(
+                    "property {self} expects \"latitude,longitude\" in WGS84 degrees, found {v:?}"
+                )
+            }),
+            ValueType::Ref(kinds) => {
+                Id::parse_kind(v, kinds).map(|_| ()).map_err(|e| format!("property {self}: {e}"))
+            }
             ValueType::Word(name, all) => {
-                if all.contains(&v) { Ok(()) } else { Err(format!("unknown {name} {v:?} for property {self}; expected one of: {}", all.join(", "))) }
+                if all.contains(&v) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "unknown {name} {v:?} for property {self}; expected one of: {}",
+                        all.join(", ")
+                    ))
+                }
             }
         }
     }

@@ -145,7 +145,10 @@ impl<'a> RowReader<'a> {
     pub fn vocab<T: Vocabulary>(&mut self, col: &str) -> Option<T> {
         let v = self.cells.cell(col);
         if v.is_empty() {
-            self.fail(col, format!("is required and empty; expected one of: {}", T::ALL.join(", ")));
+            self.fail(
+                col,
+                format!("is required and empty; expected one of: {}", T::ALL.join(", ")),
+            );
             return None;
         }
         match T::parse(v) {
@@ -212,7 +215,14 @@ impl<'a> RowReader<'a> {
         match v.parse::<f64>() {
             Ok(x) if range.contains(&x) => Some(x),
             _ => {
-                self.fail(col, format!("expected a decimal number between {} and {}, found {v:?}", range.start(), range.end()));
+                self.fail(
+                    col,
+                    format!(
+                        "expected a decimal number between {} and {}, found {v:?}",
+                        range.start(),
+                        range.end()
+                    ),
+                );
                 None
             }
         }

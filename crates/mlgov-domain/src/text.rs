@@ -90,7 +90,9 @@ pub fn first_unsafe(s: &str) -> Option<(usize, char)> {
     // Fast path over bytes: ASCII without controls other than tab and line feed, and no byte
     // that starts a C1 control (0xC2 0x80–0x9F) or a bidi control (0xE2 0x80/0x81 …).
     let b = s.as_bytes();
-    let suspicious = b.iter().any(|&x| (x < 0x20 && x != b'\t' && x != b'\n') || x == 0x7f || x == 0xc2 || x == 0xe2);
+    let suspicious = b
+        .iter()
+        .any(|&x| (x < 0x20 && x != b'\t' && x != b'\n') || x == 0x7f || x == 0xc2 || x == 0xe2);
     if !suspicious {
         return None;
     }

@@ -98,7 +98,15 @@ vocab!(
 impl MembershipRole {
     /// Whether the role is a leading one (presidency, chair, lead, host, coordination).
     pub fn is_leading(&self) -> bool {
-        matches!(self, Self::President | Self::VicePresident | Self::Chair | Self::WorkingGroupLead | Self::Host | Self::Coordinator)
+        matches!(
+            self,
+            Self::President
+                | Self::VicePresident
+                | Self::Chair
+                | Self::WorkingGroupLead
+                | Self::Host
+                | Self::Coordinator
+        )
     }
 }
 
@@ -259,7 +267,10 @@ mod tests {
             assert_eq!(SizeClass::parse(s).unwrap().as_str(), *s);
         }
         let e = SizeClass::parse("town").unwrap_err();
-        assert_eq!(e.to_string(), "unknown size class \"town\"; expected one of: rural_area, small_town, medium_town, large_city");
+        assert_eq!(
+            e.to_string(),
+            "unknown size class \"town\"; expected one of: rural_area, small_town, medium_town, large_city"
+        );
     }
 
     #[test]

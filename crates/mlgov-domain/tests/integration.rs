@@ -9,13 +9,20 @@ fn row(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 }
 
 fn src() -> Source {
-    Source::from_cells(&row(&[("id", "src:a"), ("short", "A"), ("title", "T"), ("kind", "paper")])).unwrap()
+    Source::from_cells(&row(&[("id", "src:a"), ("short", "A"), ("title", "T"), ("kind", "paper")]))
+        .unwrap()
 }
 
 fn membership(id: &str, from: &str, to: &str, source: &str) -> Membership {
     Membership::from_cells(&row(&[
-        ("id", id), ("network", "net:n"), ("member", "loc:t"), ("role", "member"), ("from", from), ("to", to),
-        ("source", source), ("locator", "Table 3"),
+        ("id", id),
+        ("network", "net:n"),
+        ("member", "loc:t"),
+        ("role", "member"),
+        ("from", from),
+        ("to", to),
+        ("source", source),
+        ("locator", "Table 3"),
     ]))
     .unwrap()
 }
@@ -26,19 +33,49 @@ fn base() -> KnowledgeBase {
     let mut s2 = src();
     s2.id = Id::parse("src:b").unwrap();
     kb.sources.push(s2);
-    kb.localities.push(Locality::from_cells(&row(&[("id", "loc:t"), ("name", "Saint-Étienne"), ("aliases", "St-Étienne"), ("kind", "municipality"), ("country", "FR"), ("source", "src:a"), ("locator", "Table 1")])).unwrap());
-    kb.networks.push(Network::from_cells(&row(&[("id", "net:n"), ("name", "Intercultural Cities"), ("acronym", "ICC"), ("kind", "network"), ("source", "src:a"), ("locator", "p. 3")])).unwrap());
+    kb.localities.push(
+        Locality::from_cells(&row(&[
+            ("id", "loc:t"),
+            ("name", "Saint-Étienne"),
+            ("aliases", "St-Étienne"),
+            ("kind", "municipality"),
+            ("country", "FR"),
+            ("source", "src:a"),
+            ("locator", "Table 1"),
+        ]))
+        .unwrap(),
+    );
+    kb.networks.push(
+        Network::from_cells(&row(&[
+            ("id", "net:n"),
+            ("name", "Intercultural Cities"),
+            ("acronym", "ICC"),
+            ("kind", "network"),
+            ("source", "src:a"),
+            ("locator", "p. 3"),
+        ]))
+        .unwrap(),
+    );
     kb
 }
 
 #[test]
 fn end_before_start_is_rejected_with_field() {
     let e = Membership::from_cells(&row(&[
-        ("id", "mem:x"), ("network", "net:n"), ("member", "loc:t"), ("role", "member"), ("from", "2010"), ("to", "2009"),
-        ("source", "src:a"), ("locator", "Table 3"),
+        ("id", "mem:x"),
+        ("network", "net:n"),
+        ("member", "loc:t"),
+        ("role", "member"),
+        ("from", "2010"),
+        ("to", "2009"),
+        ("source", "src:a"),
+        ("locator", "Table 3"),
     ]))
     .unwrap_err();
-    assert_eq!(e, vec![FieldProblem { field: "to".into(), message: "end 2009 is before start 2010".into() }]);
+    assert_eq!(
+        e,
+        vec![FieldProblem { field: "to".into(), message: "end 2009 is before start 2010".into() }]
+    );
 }
 
 #[test]
@@ -51,14 +88,29 @@ fn open_intervals_are_allowed() {
 
 #[test]
 fn statement_without_source_or_locator_is_rejected() {
-    let e = Membership::from_cells(&row(&[("id", "mem:x"), ("network", "net:n"), ("member", "loc:t"), ("role", "member")])).unwrap_err();
+    let e = Membership::from_cells(&row(&[
+        ("id", "mem:x"),
+        ("network", "net:n"),
+        ("member", "loc:t"),
+        ("role", "member"),
+    ]))
+    .unwrap_err();
     let fields: Vec<&str> = e.iter().map(|p| p.field.as_str()).collect();
     assert_eq!(fields, vec!["source", "locator"]);
 }
 
 #[test]
 fn all_problems_of_a_row_are_reported() {
-    let e = Locality::from_cells(&row(&[("id", "loc:X"), ("name", ""), ("kind", "city"), ("country", "UK"), ("anonymised", "true"), ("source", "src:a"), ("locator", "x")])).unwrap_err();
+    let e = Locality::from_cells(&row(&[
+        ("id", "loc:X"),
+        ("name", ""),
+        ("kind", "city"),
+        ("country", "UK"),
+        ("anonymised", "true"),
+        ("source", "src:a"),
+        ("locator", "x"),
+    ]))
+    .unwrap_err();
     let fields: Vec<&str> = e.iter().map(|p| p.field.as_str()).collect();
     assert_eq!(fields, vec!["id", "name", "kind", "country", "public_label"]);
     assert!(e[2].message.contains("expected one of: municipality, intermunicipal"));
@@ -102,7 +154,13 @@ fn overlapping_memberships_are_one_problem_per_row() {
     let problems = kb.validate();
     assert!(start.elapsed() < std::time::Duration::from_secs(10));
     assert_eq!(problems.len(), 11_999);
-    assert!(problems.iter().all(|p| p.message.starts_with("overlaps mem:x-0 (loc:t in net:n as member, 2010–2015 and 2010–2015)")), "{:?}", &problems[..2]);
+    assert!(
+        problems.iter().all(|p| p
+            .message
+            .starts_with("overlaps mem:x-0 (loc:t in net:n as member, 2010–2015 and 2010–2015)")),
+        "{:?}",
+        &problems[..2]
+    );
 }
 
 #[test]
@@ -117,35 +175,74 @@ fn references_and_duplicates_are_checked() {
     let mut bad_src = membership("mem:c", "2010", "", "src:a");
     bad_src.citation.source = Id::parse("src:zzz").unwrap();
     kb.memberships.push(bad_src);
-    let msgs: Vec<String> = kb.validate().iter().map(|p| format!("{} {}: {}", p.id, p.field, p.message)).collect();
+    let msgs: Vec<String> =
+        kb.validate().iter().map(|p| format!("{} {}: {}", p.id, p.field, p.message)).collect();
     assert!(msgs.contains(&"loc:t id: duplicate id loc:t: already defined in localities.csv (again in localities.csv)".to_string()), "{msgs:?}");
-    assert!(msgs.contains(&"mem:a network: refers to net:missing, which does not exist".to_string()), "{msgs:?}");
-    assert!(msgs.contains(&"mem:c source: cites src:zzz, which is not in sources.csv".to_string()), "{msgs:?}");
+    assert!(
+        msgs.contains(&"mem:a network: refers to net:missing, which does not exist".to_string()),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.contains(&"mem:c source: cites src:zzz, which is not in sources.csv".to_string()),
+        "{msgs:?}"
+    );
 }
 
 #[test]
 fn facts_are_typed_and_conflicts_keep_both() {
     let f = |id: &str, value: &str, locator: &str| {
-        Fact::from_cells(&row(&[("id", id), ("subject", "loc:t"), ("property", "policy_outcome"), ("value", value), ("source", "src:a"), ("locator", locator)]))
+        Fact::from_cells(&row(&[
+            ("id", id),
+            ("subject", "loc:t"),
+            ("property", "policy_outcome"),
+            ("value", value),
+            ("source", "src:a"),
+            ("locator", locator),
+        ]))
     };
-    assert!(f("fct:x", "great", "T1").unwrap_err()[0].message.contains("expected one of: accommodative, mixed, restrictive"));
+    assert!(
+        f("fct:x", "great", "T1").unwrap_err()[0]
+            .message
+            .contains("expected one of: accommodative, mixed, restrictive")
+    );
     let mut kb = base();
     kb.facts.push(f("fct:a", "mixed", "Table 1").unwrap());
     kb.facts.push(f("fct:b", "accommodative", "Table 2").unwrap());
     kb.facts.push(f("fct:c", "mixed", "Table 3").unwrap());
     let c = kb.conflicts();
     assert_eq!(c.len(), 1);
-    assert_eq!(c[0].statements.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), vec!["fct:a", "fct:b", "fct:c"]);
+    assert_eq!(
+        c[0].statements.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+        vec!["fct:a", "fct:b", "fct:c"]
+    );
     // Dated, non-overlapping values are a change over time, not a conflict.
     let pop = |id: &str, v: &str, y: &str| {
-        Fact::from_cells(&row(&[("id", id), ("subject", "loc:t"), ("property", "population"), ("value", v), ("from", y), ("to", y), ("source", "src:a"), ("locator", "T1")])).unwrap()
+        Fact::from_cells(&row(&[
+            ("id", id),
+            ("subject", "loc:t"),
+            ("property", "population"),
+            ("value", v),
+            ("from", y),
+            ("to", y),
+            ("source", "src:a"),
+            ("locator", "T1"),
+        ]))
+        .unwrap()
     };
     let mut kb = base();
     kb.facts.push(pop("fct:p1", "172500", "2017"));
     kb.facts.push(pop("fct:p2", "171000", "2019"));
     assert!(kb.conflicts().is_empty());
     // A property that does not apply to the subject kind.
-    let e = Fact::from_cells(&row(&[("id", "fct:z"), ("subject", "net:n"), ("property", "population"), ("value", "3"), ("source", "src:a"), ("locator", "x")])).unwrap_err();
+    let e = Fact::from_cells(&row(&[
+        ("id", "fct:z"),
+        ("subject", "net:n"),
+        ("property", "population"),
+        ("value", "3"),
+        ("source", "src:a"),
+        ("locator", "x"),
+    ]))
+    .unwrap_err();
     assert_eq!(e[0].field, "subject");
 }
 
@@ -156,7 +253,10 @@ fn accent_insensitive_resolution() {
     for q in ["saint etienne", "SAINT-ETIENNE", "st etienne", "Saint-Étienne", "loc:t"] {
         assert_eq!(idx.resolve(q, &[]), Resolution::Found(Id::parse("loc:t").unwrap()), "{q}");
     }
-    assert_eq!(idx.resolve("icc", &[IdKind::Network]), Resolution::Found(Id::parse("net:n").unwrap()));
+    assert_eq!(
+        idx.resolve("icc", &[IdKind::Network]),
+        Resolution::Found(Id::parse("net:n").unwrap())
+    );
     assert_eq!(idx.resolve("nowhere", &[]), Resolution::NotFound);
     let hits = idx.search("etien", &[], 10);
     assert_eq!(hits[0].id.as_str(), "loc:t");
@@ -166,7 +266,20 @@ fn accent_insensitive_resolution() {
 fn ambiguous_names_list_candidates() {
     let mut kb = base();
     for (id, region) in [("loc:wc-a", "Piedmont"), ("loc:wc-b", "Piedmont")] {
-        kb.localities.push(Locality::from_cells(&row(&[("id", id), ("name", "IT (Piedmont)"), ("kind", "municipality"), ("country", "IT"), ("region", region), ("anonymised", "true"), ("public_label", "IT (Piedmont)"), ("source", "src:a"), ("locator", "x")])).unwrap());
+        kb.localities.push(
+            Locality::from_cells(&row(&[
+                ("id", id),
+                ("name", "IT (Piedmont)"),
+                ("kind", "municipality"),
+                ("country", "IT"),
+                ("region", region),
+                ("anonymised", "true"),
+                ("public_label", "IT (Piedmont)"),
+                ("source", "src:a"),
+                ("locator", "x"),
+            ]))
+            .unwrap(),
+        );
     }
     match kb.index().resolve("it piedmont", &[]) {
         Resolution::Ambiguous(c) => assert_eq!(c.len(), 2),
@@ -236,35 +349,80 @@ fn search_tolerates_typos_and_abbreviations() {
     let mut kb = KnowledgeBase::default();
     let src = mlgov_domain::Id::parse("src:x").unwrap();
     let cit = mlgov_domain::Citation { source: src, locator: "x".into() };
-    for (id, name, country) in [("loc:saint-etienne", "Saint-Étienne", "FR"), ("loc:gavle", "Gävle", "SE"), ("loc:torino", "Turin", "IT")] {
-        kb.localities.push(mlgov_domain::Locality { id: mlgov_domain::Id::parse(id).unwrap(), name: name.into(), aliases: vec![], kind: mlgov_domain::LocalityKind::Municipality, country: country.into(), region: None, parent: None, anonymised: false, public_label: None, lat: None, lon: None, coord_source: None, citation: cit.clone() });
+    for (id, name, country) in [
+        ("loc:saint-etienne", "Saint-Étienne", "FR"),
+        ("loc:gavle", "Gävle", "SE"),
+        ("loc:torino", "Turin", "IT"),
+    ] {
+        kb.localities.push(mlgov_domain::Locality {
+            id: mlgov_domain::Id::parse(id).unwrap(),
+            name: name.into(),
+            aliases: vec![],
+            kind: mlgov_domain::LocalityKind::Municipality,
+            country: country.into(),
+            region: None,
+            parent: None,
+            anonymised: false,
+            public_label: None,
+            lat: None,
+            lon: None,
+            coord_source: None,
+            citation: cit.clone(),
+        });
     }
     let idx = kb.index();
-    let first = |q: &str| idx.search(q, &[IdKind::Locality], 5).first().map(|h| (h.id.to_string(), h.typo));
+    let first =
+        |q: &str| idx.search(q, &[IdKind::Locality], 5).first().map(|h| (h.id.to_string(), h.typo));
     assert_eq!(first("st etienne"), Some(("loc:saint-etienne".into(), false)), "abbreviation");
     assert_eq!(first("saint etiene"), Some(("loc:saint-etienne".into(), true)), "one typo");
     assert_eq!(first("gavel"), Some(("loc:gavle".into(), true)), "a transposition");
     assert_eq!(first("gavle"), Some(("loc:gavle".into(), false)), "accents");
     assert_eq!(first("xq"), None, "short nonsense finds nothing");
-    assert!(idx.search("turon", &[IdKind::Locality], 5).iter().any(|h| h.id.as_str() == "loc:torino" && h.typo));
+    assert!(
+        idx.search("turon", &[IdKind::Locality], 5)
+            .iter()
+            .any(|h| h.id.as_str() == "loc:torino" && h.typo)
+    );
 }
 
 /// Input is checked for control characters and bidi overrides in every cell (issue 21); a row read
 /// back from a store written before the rule still parses, so that it can be shown (escaped).
 #[test]
 fn input_rows_refuse_control_characters_stored_rows_still_read() {
-    let cells = row(&[("id", "loc:t"), ("name", "\u{1b}[31mRed"), ("kind", "municipality"), ("country", "FR"), ("source", "src:a"), ("locator", "p.\u{202e} 1")]);
+    let cells = row(&[
+        ("id", "loc:t"),
+        ("name", "\u{1b}[31mRed"),
+        ("kind", "municipality"),
+        ("country", "FR"),
+        ("source", "src:a"),
+        ("locator", "p.\u{202e} 1"),
+    ]);
     let problems = Locality::from_input(&cells).unwrap_err();
     let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
     assert_eq!(fields, ["name", "locator"]);
-    assert!(problems[0].message.starts_with("contains U+001B (ESC) at character 1; expected text without control characters"), "{problems:?}");
+    assert!(
+        problems[0].message.starts_with(
+            "contains U+001B (ESC) at character 1; expected text without control characters"
+        ),
+        "{problems:?}"
+    );
     assert_eq!(Locality::from_cells(&cells).unwrap().name, "\u{1b}[31mRed");
     // A cell refused by its own grammar is reported once, by that grammar.
-    let cells = row(&[("id", "loc:\u{7}"), ("name", "T"), ("kind", "municipality"), ("country", "FR"), ("source", "src:a"), ("locator", "p. 1")]);
+    let cells = row(&[
+        ("id", "loc:\u{7}"),
+        ("name", "T"),
+        ("kind", "municipality"),
+        ("country", "FR"),
+        ("source", "src:a"),
+        ("locator", "p. 1"),
+    ]);
     let problems = Locality::from_input(&cells).unwrap_err();
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].message.contains("must continue after its prefix"), "{problems:?}");
-    assert_eq!(text::escape_unsafe("a\u{1b}[31mb\r\n\tc\u{9b}\u{2069}é"), "a\\u{1b}[31mb\\u{d}\n\tc\\u{9b}\\u{2069}é");
+    assert_eq!(
+        text::escape_unsafe("a\u{1b}[31mb\r\n\tc\u{9b}\u{2069}é"),
+        "a\\u{1b}[31mb\\u{d}\n\tc\\u{9b}\\u{2069}é"
+    );
 }
 
 /// Issue 22: the record parsers build a record only from values their readers returned; a

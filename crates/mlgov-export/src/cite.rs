@@ -2,10 +2,11 @@
 //! (Zotero, Pandoc, citeproc), authors as lists of names, DOI apart from the URL, licence kept.
 
 use mlgov_domain::{Source, SourceKind};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// Words that belong to the family name when they precede it (`Ludwig van Beethoven`).
-const PARTICLES: [&str; 12] = ["van", "von", "de", "der", "den", "di", "da", "du", "del", "della", "le", "la"];
+const PARTICLES: [&str; 12] =
+    ["van", "von", "de", "der", "den", "di", "da", "du", "del", "della", "le", "la"];
 
 /// A name as given (`Tiziana Caponio`) split into given and family parts; `None` for a corporate
 /// name (one word, a domain such as `GeoNames.org`, or a name of a team or project).
@@ -13,8 +14,13 @@ pub fn split_name(name: &str) -> Option<(String, String)> {
     let words: Vec<&str> = name.split_whitespace().collect();
     let corporate = words.len() < 2
         || name.contains('.')
-        || words.iter().any(|w| ["team", "project", "consortium", "group", "office", "commission", "institute"].contains(&w.to_lowercase().as_str()))
-        || words.iter().any(|w| w.chars().next().is_some_and(|c| c.is_lowercase()) && !PARTICLES.contains(w));
+        || words.iter().any(|w| {
+            ["team", "project", "consortium", "group", "office", "commission", "institute"]
+                .contains(&w.to_lowercase().as_str())
+        })
+        || words
+            .iter()
+            .any(|w| w.chars().next().is_some_and(|c| c.is_lowercase()) && !PARTICLES.contains(w));
     if corporate {
         return None;
     }
@@ -33,7 +39,11 @@ pub fn key(s: &Source) -> String {
 /// The DOI when the URL is a doi.org link (or a bare `10.` DOI).
 pub fn doi(s: &Source) -> Option<String> {
     let u = s.url.as_deref()?;
-    let rest = u.strip_prefix("https://doi.org/").or_else(|| u.strip_prefix("http://doi.org/")).or_else(|| u.strip_prefix("https://dx.doi.org/")).or_else(|| u.strip_prefix("doi:"));
+    let rest = u
+        .strip_prefix("https://doi.org/")
+        .or_else(|| u.strip_prefix("http://doi.org/"))
+        .or_else(|| u.strip_prefix("https://dx.doi.org/"))
+        .or_else(|| u.strip_prefix("doi:"));
     match rest {
         Some(d) => Some(d.to_string()),
         None if u.starts_with("10.") => Some(u.to_string()),
@@ -82,9 +92,13 @@ pub fn bibtex(sources: &[Source]) -> String {
     let mut out = String::from("% Sources of the mlgov knowledge base (written by mlgov; UTF-8)\n");
     for s in sources {
         let (ty, kind_note) = bibtex_type(s.kind);
-        let mut fields: Vec<(&str, String)> = vec![("title", format!("{{{}}}", bib_escape(&s.title)))];
+        let mut fields: Vec<(&str, String)> =
+            vec![("title", format!("{{{}}}", bib_escape(&s.title)))];
         if !s.authors.is_empty() {
-            fields.push(("author", s.authors.iter().map(|a| bib_name(a)).collect::<Vec<_>>().join(" and ")));
+            fields.push((
+                "author",
+                s.authors.iter().map(|a| bib_name(a)).collect::<Vec<_>>().join(" and "),
+            ));
         }
         if let Some(y) = s.year {
             fields.push(("year", y.to_string()));
@@ -165,7 +179,10 @@ mod tests {
     #[test]
     fn names_split_into_given_and_family() {
         assert_eq!(split_name("Tiziana Caponio"), Some(("Tiziana".into(), "Caponio".into())));
-        assert_eq!(split_name("Ludwig van Beethoven"), Some(("Ludwig".into(), "van Beethoven".into())));
+        assert_eq!(
+            split_name("Ludwig van Beethoven"),
+            Some(("Ludwig".into(), "van Beethoven".into()))
+        );
         assert_eq!(split_name("GeoNames.org"), None);
         assert_eq!(split_name("Debian iso-codes team"), None);
         assert_eq!(split_name("Anthony Clément"), Some(("Anthony".into(), "Clément".into())));

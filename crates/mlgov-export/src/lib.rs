@@ -10,7 +10,7 @@ pub mod release;
 pub mod table;
 pub mod xlsx;
 
-pub use table::{csv_table, json_tables, kb_tables, Col, Table};
+pub use table::{Col, Table, csv_table, json_tables, kb_tables};
 
 /// Why an output could not be written.
 #[derive(Debug, thiserror::Error)]

@@ -13,7 +13,10 @@ use std::sync::Arc;
 
 use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::types::Int32Type;
-use arrow_array::{Array, ArrayRef, BooleanArray, Date32Array, DictionaryArray, Float64Array, Int64Array, RecordBatch, StringArray};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Date32Array, DictionaryArray, Float64Array, Int64Array,
+    RecordBatch, StringArray,
+};
 use arrow_schema::{DataType, Field, Schema};
 use mlgov_domain::{ColumnType, PartialDate};
 use parquet::arrow::ArrowWriter;
@@ -21,8 +24,8 @@ use parquet::basic::Compression;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 
-use crate::table::Table;
 use crate::ExportError;
+use crate::table::Table;
 
 /// The first (or, with `end`, the last) day of a partial date, in days since 1970-01-01, and its
 /// precision word.
@@ -33,7 +36,10 @@ pub fn date_days(d: &PartialDate, end: bool) -> (i32, &'static str) {
         (Some(_), None) => "month",
         _ => "year",
     };
-    (mlgov_domain::date::days_from_civil(i64::from(y), u32::from(m), u32::from(day)) as i32, precision)
+    (
+        mlgov_domain::date::days_from_civil(i64::from(y), u32::from(m), u32::from(day)) as i32,
+        precision,
+    )
 }
 
 fn opt<'a>(s: &&'a str) -> Option<&'a str> {
@@ -53,8 +59,14 @@ pub fn parquet_bytes(t: &Table, metadata: &[(&str, &str)]) -> Result<Vec<u8>, Ex
     let mut fields = Vec::new();
     let mut arrays: Vec<ArrayRef> = Vec::new();
     for (j, c) in t.columns.iter().enumerate() {
-        let cells: Vec<&str> = t.rows.iter().map(|r| r.get(j).map(String::as_str).unwrap_or("")).collect();
-        let bad = |i: usize, what: &str| ExportError::Cell { table: t.name.clone(), row: i + 1, column: c.name.clone(), message: format!("{:?} is not {what}", cells[i]) };
+        let cells: Vec<&str> =
+            t.rows.iter().map(|r| r.get(j).map(String::as_str).unwrap_or("")).collect();
+        let bad = |i: usize, what: &str| ExportError::Cell {
+            table: t.name.clone(),
+            row: i + 1,
+            column: c.name.clone(),
+            message: format!("{:?} is not {what}", cells[i]),
+        };
         match c.ty {
             ColumnType::Integer => {
                 let mut v = Vec::with_capacity(cells.len());
@@ -101,7 +113,8 @@ pub fn parquet_bytes(t: &Table, metadata: &[(&str, &str)]) -> Result<Vec<u8>, Ex
                             precision.push(None);
                         }
                         Some(s) => {
-                            let d = PartialDate::parse(s).map_err(|_| bad(i, "a date (YYYY, YYYY-MM or YYYY-MM-DD)"))?;
+                            let d = PartialDate::parse(s)
+                                .map_err(|_| bad(i, "a date (YYYY, YYYY-MM or YYYY-MM-DD)"))?;
                             let (n, p) = date_days(&d, is_end(&c.name));
                             days.push(Some(n));
                             precision.push(Some(p));
@@ -110,8 +123,13 @@ pub fn parquet_bytes(t: &Table, metadata: &[(&str, &str)]) -> Result<Vec<u8>, Ex
                 }
                 fields.push(Field::new(&c.name, DataType::Date32, true));
                 arrays.push(Arc::new(Date32Array::from(days)));
-                fields.push(Field::new(format!("{}_precision", c.name), DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)), true));
-                arrays.push(Arc::new(precision.into_iter().collect::<DictionaryArray<Int32Type>>()));
+                fields.push(Field::new(
+                    format!("{}_precision", c.name),
+                    DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
+                    true,
+                ));
+                arrays
+                    .push(Arc::new(precision.into_iter().collect::<DictionaryArray<Int32Type>>()));
             }
             ColumnType::List => {
                 let mut b = ListBuilder::new(StringBuilder::new());
@@ -132,11 +150,19 @@ pub fn parquet_bytes(t: &Table, metadata: &[(&str, &str)]) -> Result<Vec<u8>, Ex
             ColumnType::Text => {
                 let distinct: std::collections::HashSet<&str> = cells.iter().copied().collect();
                 if cells.len() >= 4 && distinct.len() * 2 <= cells.len() {
-                    fields.push(Field::new(&c.name, DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)), true));
-                    arrays.push(Arc::new(cells.iter().map(opt).collect::<DictionaryArray<Int32Type>>()));
+                    fields.push(Field::new(
+                        &c.name,
+                        DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
+                        true,
+                    ));
+                    arrays.push(Arc::new(
+                        cells.iter().map(opt).collect::<DictionaryArray<Int32Type>>(),
+                    ));
                 } else {
                     fields.push(Field::new(&c.name, DataType::Utf8, true));
-                    arrays.push(Arc::new(StringArray::from(cells.iter().map(opt).collect::<Vec<_>>())));
+                    arrays.push(Arc::new(StringArray::from(
+                        cells.iter().map(opt).collect::<Vec<_>>(),
+                    )));
                 }
             }
         }
@@ -144,15 +170,34 @@ pub fn parquet_bytes(t: &Table, metadata: &[(&str, &str)]) -> Result<Vec<u8>, Ex
     let fields: Vec<Field> = fields
         .into_iter()
         .map(|f| {
-            let doc = t.columns.iter().find(|c| c.name == *f.name()).map(|c| c.doc.clone()).unwrap_or_default();
-            if doc.is_empty() { f } else { f.with_metadata([("description".to_string(), doc)].into_iter().collect::<std::collections::HashMap<String, String>>()) }
+            let doc = t
+                .columns
+                .iter()
+                .find(|c| c.name == *f.name())
+                .map(|c| c.doc.clone())
+                .unwrap_or_default();
+            if doc.is_empty() {
+                f
+            } else {
+                f.with_metadata(
+                    [("description".to_string(), doc)]
+                        .into_iter()
+                        .collect::<std::collections::HashMap<String, String>>(),
+                )
+            }
         })
         .collect();
     let schema = Arc::new(Schema::new(fields));
     let batch = RecordBatch::try_new(schema.clone(), arrays)?;
-    let mut kv = vec![KeyValue::new("mlgov.table".into(), t.name.clone()), KeyValue::new("mlgov.title".into(), t.title.clone())];
+    let mut kv = vec![
+        KeyValue::new("mlgov.table".into(), t.name.clone()),
+        KeyValue::new("mlgov.title".into(), t.title.clone()),
+    ];
     kv.extend(metadata.iter().map(|(k, v)| KeyValue::new((*k).to_string(), (*v).to_string())));
-    let props = WriterProperties::builder().set_compression(Compression::SNAPPY).set_key_value_metadata(Some(kv)).build();
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_key_value_metadata(Some(kv))
+        .build();
     let mut buf = Vec::new();
     let mut w = ArrowWriter::try_new(&mut buf, schema, Some(props))?;
     w.write(&batch)?;
@@ -171,6 +216,9 @@ mod tests {
         let d = PartialDate::parse("2016-02").unwrap();
         assert_eq!(date_days(&d, true), (days_from_civil(2016, 2, 29) as i32, "month"));
         assert_eq!(date_days(&d, false), (days_from_civil(2016, 2, 1) as i32, "month"));
-        assert_eq!(date_days(&PartialDate::parse("2015").unwrap(), true), (days_from_civil(2015, 12, 31) as i32, "year"));
+        assert_eq!(
+            date_days(&PartialDate::parse("2015").unwrap(), true),
+            (days_from_civil(2015, 12, 31) as i32, "year")
+        );
     }
 }

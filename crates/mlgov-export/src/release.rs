@@ -8,12 +8,12 @@
 //! writes them into a directory.
 
 use mlgov_domain::{ColumnType, KnowledgeBase};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::table::{json_tables, kb_tables};
-use crate::xlsx::{workbook, ReadMe, XlsxOptions};
 use crate::ExportError;
+use crate::table::{json_tables, kb_tables};
+use crate::xlsx::{ReadMe, XlsxOptions, workbook};
 
 /// What the release says about itself.
 #[derive(Clone, Debug)]
@@ -75,7 +75,14 @@ fn licence_info(id: &str) -> (String, String) {
         "LGPL-2.1-or-later" => "https://spdx.org/licenses/LGPL-2.1-or-later.html",
         _ => "",
     };
-    (id.to_string(), if url.is_empty() { format!("https://spdx.org/licenses/{id}.html") } else { url.to_string() })
+    (
+        id.to_string(),
+        if url.is_empty() {
+            format!("https://spdx.org/licenses/{id}.html")
+        } else {
+            url.to_string()
+        },
+    )
 }
 
 /// The Frictionless field of a column.
@@ -83,9 +90,13 @@ fn field(c: &crate::table::Col) -> Value {
     let (ty, extra) = match c.ty {
         ColumnType::Integer => ("integer", json!({})),
         ColumnType::Number => ("number", json!({})),
-        ColumnType::Boolean => ("boolean", json!({"trueValues": ["true"], "falseValues": ["false"]})),
+        ColumnType::Boolean => {
+            ("boolean", json!({"trueValues": ["true"], "falseValues": ["false"]}))
+        }
         // A partial date is not a Frictionless `date` (which needs a day): a pattern says its form.
-        ColumnType::Date => ("string", json!({"constraints": {"pattern": "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"}})),
+        ColumnType::Date => {
+            ("string", json!({"constraints": {"pattern": "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"}}))
+        }
         ColumnType::List => ("string", json!({})),
         ColumnType::Text => ("string", json!({})),
     };
@@ -121,7 +132,12 @@ fn yaml_str(s: &str) -> String {
 ///
 /// # Errors
 /// An [`ExportError`] when a table cannot be written (Parquet or XLSX writer).
-pub fn build(kb: &KnowledgeBase, meta: &ReleaseMeta, surveys: &[SurveyRelease], raw: bool) -> Result<Vec<ReleaseFile>, ExportError> {
+pub fn build(
+    kb: &KnowledgeBase,
+    meta: &ReleaseMeta,
+    surveys: &[SurveyRelease],
+    raw: bool,
+) -> Result<Vec<ReleaseFile>, ExportError> {
     let tables = kb_tables(kb);
     let mut files: Vec<ReleaseFile> = Vec::new();
     let mut resources = Vec::new();
@@ -167,12 +183,30 @@ pub fn build(kb: &KnowledgeBase, meta: &ReleaseMeta, surveys: &[SurveyRelease], 
     let mut extra = Vec::new();
     for t in &tables {
         let bytes = crate::parquet::parquet_bytes(t, &[("mlgov.release", &meta.version)])?;
-        extra.push((format!("parquet/{}.parquet", t.name), format!("{}-parquet", t.name), "parquet", "application/vnd.apache.parquet", format!("{} (Parquet, typed columns)", t.title), bytes));
+        extra.push((
+            format!("parquet/{}.parquet", t.name),
+            format!("{}-parquet", t.name),
+            "parquet",
+            "application/vnd.apache.parquet",
+            format!("{} (Parquet, typed columns)", t.title),
+            bytes,
+        ));
     }
     let sources_table: Vec<(String, String)> = sorted
         .sources
         .iter()
-        .map(|s| (s.id.to_string(), format!("{} — {}{}{}", s.short, s.title, s.licence.as_ref().map(|l| format!(" (licence {l})")).unwrap_or_default(), s.url.as_ref().map(|u| format!(" {u}")).unwrap_or_default())))
+        .map(|s| {
+            (
+                s.id.to_string(),
+                format!(
+                    "{} — {}{}{}",
+                    s.short,
+                    s.title,
+                    s.licence.as_ref().map(|l| format!(" (licence {l})")).unwrap_or_default(),
+                    s.url.as_ref().map(|u| format!(" {u}")).unwrap_or_default()
+                ),
+            )
+        })
         .collect();
     let mut readme_lines = vec![
         ("Title".to_string(), meta.title.clone()),
@@ -181,27 +215,92 @@ pub fn build(kb: &KnowledgeBase, meta: &ReleaseMeta, surveys: &[SurveyRelease], 
         ("Licence".into(), format!("{} ({})", meta.licence, licence_info(&meta.licence).1)),
         ("Written by".into(), meta.generator.clone()),
         ("What it is".into(), meta.description.clone()),
-        ("Cells".into(), if raw { "Cells exactly as stored.".into() } else { "Text that a spreadsheet could read as a formula is marked as text.".to_string() }),
+        (
+            "Cells".into(),
+            if raw {
+                "Cells exactly as stored.".into()
+            } else {
+                "Text that a spreadsheet could read as a formula is marked as text.".to_string()
+            },
+        ),
     ];
     for t in &tables {
-        readme_lines.push((format!("Sheet {}", t.name), format!("{}: {} rows", t.title, t.rows.len())));
+        readme_lines
+            .push((format!("Sheet {}", t.name), format!("{}: {} rows", t.title, t.rows.len())));
     }
     readme_lines.extend(sources_table.iter().map(|(id, s)| (id.clone(), s.clone())));
-    let xlsx = workbook(&tables, Some(&ReadMe { title: meta.title.clone(), lines: readme_lines }), XlsxOptions { raw })?;
-    extra.push(("mlgov-knowledge-base.xlsx".into(), "workbook".into(), "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Every table as one workbook, with a README sheet".into(), xlsx));
-    extra.push(("sources.bib".into(), "sources-bibtex".into(), "bib", "application/x-bibtex", "The sources as BibTeX".into(), crate::cite::bibtex(&sorted.sources).into_bytes()));
+    let xlsx = workbook(
+        &tables,
+        Some(&ReadMe { title: meta.title.clone(), lines: readme_lines }),
+        XlsxOptions { raw },
+    )?;
+    extra.push((
+        "mlgov-knowledge-base.xlsx".into(),
+        "workbook".into(),
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Every table as one workbook, with a README sheet".into(),
+        xlsx,
+    ));
+    extra.push((
+        "sources.bib".into(),
+        "sources-bibtex".into(),
+        "bib",
+        "application/x-bibtex",
+        "The sources as BibTeX".into(),
+        crate::cite::bibtex(&sorted.sources).into_bytes(),
+    ));
     let csl = serde_json::to_vec_pretty(&crate::cite::csl_json(&sorted.sources)).expect("JSON");
-    extra.push(("sources.csl.json".into(), "sources-csl".into(), "json", "application/vnd.citationstyles.csl+json", "The sources as CSL-JSON".into(), csl));
+    extra.push((
+        "sources.csl.json".into(),
+        "sources-csl".into(),
+        "json",
+        "application/vnd.citationstyles.csl+json",
+        "The sources as CSL-JSON".into(),
+        csl,
+    ));
 
     // Published survey releases: the figures viewers and the public see, never raw answers.
     for r in surveys {
         let base = format!("surveys/{}-release-{}", r.survey, r.number);
-        let content: Value = serde_json::from_str(&r.content).map_err(|e| ExportError::Invalid(format!("survey {} release {}: {e}", r.survey, r.number)))?;
-        let title = format!("Survey {:?}, release {} (k = {}, published {})", r.survey, r.number, r.min_cell, r.created_at);
-        extra.push((format!("{base}.json"), format!("survey-{}-release-{}", r.survey, r.number), "json", "application/json", title.clone(), r.content.clone().into_bytes()));
+        let content: Value = serde_json::from_str(&r.content).map_err(|e| {
+            ExportError::Invalid(format!("survey {} release {}: {e}", r.survey, r.number))
+        })?;
+        let title = format!(
+            "Survey {:?}, release {} (k = {}, published {})",
+            r.survey, r.number, r.min_cell, r.created_at
+        );
+        extra.push((
+            format!("{base}.json"),
+            format!("survey-{}-release-{}", r.survey, r.number),
+            "json",
+            "application/json",
+            title.clone(),
+            r.content.clone().into_bytes(),
+        ));
         let tables = json_tables(&content, &r.survey);
-        let wb = workbook(&tables, Some(&ReadMe { title: title.clone(), lines: vec![("Rule".into(), format!("Every published cell rests on at least {} respondents; suppressed cells are empty.", r.min_cell))] }), XlsxOptions { raw })?;
-        extra.push((format!("{base}.xlsx"), format!("survey-{}-release-{}-xlsx", r.survey, r.number), "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", format!("{title}, as a workbook"), wb));
+        let wb = workbook(
+            &tables,
+            Some(&ReadMe {
+                title: title.clone(),
+                lines: vec![(
+                    "Rule".into(),
+                    format!(
+                        "Every published cell rests on at least {} respondents; suppressed cells are empty.",
+                        r.min_cell
+                    ),
+                )],
+            }),
+            XlsxOptions { raw },
+        )?;
+        extra.push((
+            format!("{base}.xlsx"),
+            format!("survey-{}-release-{}-xlsx", r.survey, r.number),
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            format!("{title}, as a workbook"),
+            wb,
+        ));
     }
     for (path, name, format, mediatype, title, bytes) in extra {
         resources.push(json!({"name": name.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_' && c != '.', "-"), "path": path, "title": title, "type": "file", "format": format, "mediatype": mediatype, "bytes": bytes.len(), "hash": format!("sha256:{}", sha256(&bytes))}));
@@ -209,7 +308,12 @@ pub fn build(kb: &KnowledgeBase, meta: &ReleaseMeta, surveys: &[SurveyRelease], 
     }
 
     let (lic_title, lic_url) = licence_info(&meta.licence);
-    let name = meta.title.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect::<String>();
+    let name = meta
+        .title
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>();
     let name = name.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
     let package = json!({
         "profile": "data-package",
@@ -224,7 +328,10 @@ pub fn build(kb: &KnowledgeBase, meta: &ReleaseMeta, surveys: &[SurveyRelease], 
         }).collect::<Vec<_>>(),
         "resources": resources,
     });
-    files.push(ReleaseFile { path: "datapackage.json".into(), bytes: serde_json::to_vec_pretty(&package).expect("JSON") });
+    files.push(ReleaseFile {
+        path: "datapackage.json".into(),
+        bytes: serde_json::to_vec_pretty(&package).expect("JSON"),
+    });
 
     // CITATION.cff (Citation File Format 1.2.0).
     let mut cff = format!(
@@ -238,7 +345,11 @@ pub fn build(kb: &KnowledgeBase, meta: &ReleaseMeta, surveys: &[SurveyRelease], 
     );
     for c in &meta.creators {
         match crate::cite::split_name(c) {
-            Some((given, family)) => cff.push_str(&format!("  - family-names: {}\n    given-names: {}\n", yaml_str(&family), yaml_str(&given))),
+            Some((given, family)) => cff.push_str(&format!(
+                "  - family-names: {}\n    given-names: {}\n",
+                yaml_str(&family),
+                yaml_str(&given)
+            )),
             None => cff.push_str(&format!("  - name: {}\n", yaml_str(c))),
         }
     }
@@ -263,7 +374,11 @@ pub fn build(kb: &KnowledgeBase, meta: &ReleaseMeta, surveys: &[SurveyRelease], 
         }
         for a in &s.authors {
             match crate::cite::split_name(a) {
-                Some((given, family)) => cff.push_str(&format!("      - family-names: {}\n        given-names: {}\n", yaml_str(&family), yaml_str(&given))),
+                Some((given, family)) => cff.push_str(&format!(
+                    "      - family-names: {}\n        given-names: {}\n",
+                    yaml_str(&family),
+                    yaml_str(&given)
+                )),
                 None => cff.push_str(&format!("      - name: {}\n", yaml_str(a))),
             }
         }
@@ -295,16 +410,29 @@ pub fn build(kb: &KnowledgeBase, meta: &ReleaseMeta, surveys: &[SurveyRelease], 
         "related_identifiers": sorted.sources.iter().filter_map(|s| crate::cite::doi(s).map(|d| json!({"identifier": d, "relation": "isDerivedFrom", "scheme": "doi", "resource_type": "publication"}))).collect::<Vec<_>>(),
         "notes": format!("Written by {}. Every statement cites its source and a locator; see datapackage.json and README.md.", meta.generator),
     });
-    files.push(ReleaseFile { path: ".zenodo.json".into(), bytes: serde_json::to_vec_pretty(&zenodo).expect("JSON") });
+    files.push(ReleaseFile {
+        path: ".zenodo.json".into(),
+        bytes: serde_json::to_vec_pretty(&zenodo).expect("JSON"),
+    });
 
     // README.md.
-    let mut readme = format!("# {}\n\nVersion {} · released {} · licence {} ({lic_url})\n\n{}\n\n", meta.title, meta.version, meta.date, meta.licence, meta.description);
+    let mut readme = format!(
+        "# {}\n\nVersion {} · released {} · licence {} ({lic_url})\n\n{}\n\n",
+        meta.title, meta.version, meta.date, meta.licence, meta.description
+    );
     readme.push_str("## Files\n\n| path | what |\n|---|---|\n");
     for f in &files {
         if f.path == "datapackage.json" || f.path == "CITATION.cff" || f.path == ".zenodo.json" {
             continue;
         }
-        let what = tables.iter().find(|t| f.path.ends_with(&format!("/{}.csv", t.name)) || f.path.ends_with(&format!("/{}.parquet", t.name))).map(|t| format!("{} ({} rows)", t.title, t.rows.len())).unwrap_or_default();
+        let what = tables
+            .iter()
+            .find(|t| {
+                f.path.ends_with(&format!("/{}.csv", t.name))
+                    || f.path.ends_with(&format!("/{}.parquet", t.name))
+            })
+            .map(|t| format!("{} ({} rows)", t.title, t.rows.len()))
+            .unwrap_or_default();
         readme.push_str(&format!("| `{}` | {what} |\n", f.path));
     }
     readme.push_str(&format!(
@@ -317,7 +445,12 @@ pub fn build(kb: &KnowledgeBase, meta: &ReleaseMeta, surveys: &[SurveyRelease], 
         if raw { "Cells are exactly as stored." } else { "Text that a spreadsheet could read as a formula begins with an apostrophe (`'=…`) in the CSV files; mlgov's importer removes it; the Parquet files hold the text as stored." }
     ));
     for s in &sorted.sources {
-        readme.push_str(&format!("* {} — {}{}\n", s.short, s.title, s.url.as_ref().map(|u| format!(" <{u}>")).unwrap_or_default()));
+        readme.push_str(&format!(
+            "* {} — {}{}\n",
+            s.short,
+            s.title,
+            s.url.as_ref().map(|u| format!(" <{u}>")).unwrap_or_default()
+        ));
     }
     files.push(ReleaseFile { path: "README.md".into(), bytes: readme.into_bytes() });
     Ok(files)
@@ -330,7 +463,9 @@ pub fn build(kb: &KnowledgeBase, meta: &ReleaseMeta, surveys: &[SurveyRelease], 
 pub fn zip(files: &[ReleaseFile], root: &str) -> Result<Vec<u8>, ExportError> {
     use std::io::Write;
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).unix_permissions(0o644);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .unix_permissions(0o644);
     for f in files {
         w.start_file(format!("{root}/{}", f.path), opts)?;
         w.write_all(&f.bytes).map_err(|e| ExportError::Invalid(e.to_string()))?;

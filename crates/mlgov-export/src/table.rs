@@ -47,7 +47,9 @@ fn record_title(file: &str) -> &'static str {
         "organisations.csv" => "Organisations (NGOs, foundations, public bodies)",
         "persons.csv" => "People (mayors, officials, network professionals)",
         "events.csv" => "Dated events and policy shocks",
-        "memberships.csv" => "Memberships of localities, organisations and people in networks, with roles and dates",
+        "memberships.csv" => {
+            "Memberships of localities, organisations and people in networks, with roles and dates"
+        }
         "terms.csv" => "Terms of office (mayors and other offices)",
         "affiliations.csv" => "Affiliations of people with organisations",
         "relations.csv" => "Relations between entities (funding, founding, partnership, …)",
@@ -66,8 +68,21 @@ pub fn kb_tables(kb: &KnowledgeBase) -> Vec<Table> {
     impl TableVisitor for V {
         fn table<R: Record>(&mut self, rows: &[R]) {
             let name = R::FILE.trim_end_matches(".csv").to_string();
-            let columns = R::COLUMNS.iter().map(|c| Col { name: c.name.to_string(), ty: c.ty(), required: c.required, doc: c.doc.to_string() }).collect();
-            self.0.push(Table { name, title: record_title(R::FILE).to_string(), columns, rows: rows.iter().map(Record::to_cells).collect() });
+            let columns = R::COLUMNS
+                .iter()
+                .map(|c| Col {
+                    name: c.name.to_string(),
+                    ty: c.ty(),
+                    required: c.required,
+                    doc: c.doc.to_string(),
+                })
+                .collect();
+            self.0.push(Table {
+                name,
+                title: record_title(R::FILE).to_string(),
+                columns,
+                rows: rows.iter().map(Record::to_cells).collect(),
+            });
         }
     }
     let mut kb = kb.clone();
@@ -86,7 +101,11 @@ pub fn kb_tables(kb: &KnowledgeBase) -> Vec<Table> {
 pub fn json_tables(value: &Value, root_name: &str) -> Vec<Table> {
     let mut out = Vec::new();
     if let Value::Object(m) = value {
-        let scalars: Vec<Vec<String>> = m.iter().filter(|(_, v)| !v.is_array() && !v.is_object()).map(|(k, v)| vec![k.clone(), scalar_text(v)]).collect();
+        let scalars: Vec<Vec<String>> = m
+            .iter()
+            .filter(|(_, v)| !v.is_array() && !v.is_object())
+            .map(|(k, v)| vec![k.clone(), scalar_text(v)])
+            .collect();
         if !scalars.is_empty() {
             out.push(Table {
                 name: "summary".into(),
@@ -110,7 +129,10 @@ pub fn json_tables(value: &Value, root_name: &str) -> Vec<Table> {
 
 /// Whether an object holds a list of records (then it is a container, not a record).
 fn holds_table(v: &Value) -> bool {
-    v.as_object().is_some_and(|m| m.values().any(|x| x.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object))))
+    v.as_object().is_some_and(|m| {
+        m.values()
+            .any(|x| x.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object)))
+    })
 }
 
 fn text_col(name: &str) -> Col {
@@ -118,31 +140,51 @@ fn text_col(name: &str) -> Col {
 }
 
 fn label_of(m: &serde_json::Map<String, Value>) -> Option<String> {
-    ["id", "name", "title", "analysis"].iter().find_map(|k| m.get(*k).and_then(Value::as_str)).map(str::to_string)
+    ["id", "name", "title", "analysis"]
+        .iter()
+        .find_map(|k| m.get(*k).and_then(Value::as_str))
+        .map(str::to_string)
 }
 
 fn collect(value: &Value, name: &str, out: &mut Vec<Table>) {
     match value {
         // Records, unless they hold tables themselves (a list of result tables, each with rows).
-        Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) && !items.iter().any(holds_table) => out.push(rows_table(items, name)),
-        Value::Array(items) if !items.is_empty() && items.iter().all(|v| !v.is_array() && !v.is_object()) => out.push(Table {
-            name: name.to_string(),
-            title: name.to_string(),
-            columns: vec![text_col("value")],
-            rows: items.iter().map(|v| vec![scalar_text(v)]).collect(),
-        }),
+        Value::Array(items)
+            if !items.is_empty()
+                && items.iter().all(Value::is_object)
+                && !items.iter().any(holds_table) =>
+        {
+            out.push(rows_table(items, name))
+        }
+        Value::Array(items)
+            if !items.is_empty() && items.iter().all(|v| !v.is_array() && !v.is_object()) =>
+        {
+            out.push(Table {
+                name: name.to_string(),
+                title: name.to_string(),
+                columns: vec![text_col("value")],
+                rows: items.iter().map(|v| vec![scalar_text(v)]).collect(),
+            })
+        }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                let label = v.as_object().and_then(label_of).unwrap_or_else(|| format!("{name} {}", i + 1));
+                let label =
+                    v.as_object().and_then(label_of).unwrap_or_else(|| format!("{name} {}", i + 1));
                 collect(v, &label, out);
             }
         }
         Value::Object(m) => {
             for (k, v) in m {
                 // Lists of plain values inside an object are its attributes, not tables.
-                let container = v.is_object() || v.as_array().is_some_and(|a| a.iter().any(|x| x.is_object() || x.is_array()));
+                let container = v.is_object()
+                    || v.as_array()
+                        .is_some_and(|a| a.iter().any(|x| x.is_object() || x.is_array()));
                 if container {
-                    let label = if matches!(k.as_str(), "rows" | "items" | "cells") { label_of(m).unwrap_or_else(|| k.clone()) } else { k.clone() };
+                    let label = if matches!(k.as_str(), "rows" | "items" | "cells") {
+                        label_of(m).unwrap_or_else(|| k.clone())
+                    } else {
+                        k.clone()
+                    };
                     collect(v, &label, out);
                 }
             }
@@ -161,9 +203,14 @@ fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, Value)>) {
             }
         }
         Value::Array(items) if items.iter().all(|v| !v.is_array() && !v.is_object()) => {
-            out.push((prefix.to_string(), Value::String(items.iter().map(scalar_text).collect::<Vec<_>>().join("; "))));
+            out.push((
+                prefix.to_string(),
+                Value::String(items.iter().map(scalar_text).collect::<Vec<_>>().join("; ")),
+            ));
         }
-        Value::Array(_) | Value::Object(_) => out.push((prefix.to_string(), Value::String(value.to_string()))),
+        Value::Array(_) | Value::Object(_) => {
+            out.push((prefix.to_string(), Value::String(value.to_string())))
+        }
         other => out.push((prefix.to_string(), other.clone())),
     }
 }
@@ -206,7 +253,8 @@ fn rows_table(items: &[Value], name: &str) -> Table {
             types[i] = Some(match (types[i], t) {
                 (None, t) => t,
                 (Some(a), b) if a == b => a,
-                (Some(ColumnType::Integer), ColumnType::Number) | (Some(ColumnType::Number), ColumnType::Integer) => ColumnType::Number,
+                (Some(ColumnType::Integer), ColumnType::Number)
+                | (Some(ColumnType::Number), ColumnType::Integer) => ColumnType::Number,
                 _ => ColumnType::Text,
             });
         }
@@ -224,7 +272,16 @@ fn rows_table(items: &[Value], name: &str) -> Table {
     Table {
         name: name.to_string(),
         title: name.to_string(),
-        columns: columns.into_iter().zip(types).map(|(n, t)| Col { name: n, ty: t.unwrap_or(ColumnType::Text), required: false, doc: String::new() }).collect(),
+        columns: columns
+            .into_iter()
+            .zip(types)
+            .map(|(n, t)| Col {
+                name: n,
+                ty: t.unwrap_or(ColumnType::Text),
+                required: false,
+                doc: String::new(),
+            })
+            .collect(),
         rows,
     }
 }
@@ -247,11 +304,23 @@ pub fn csv_table(bytes: &[u8], name: &str, title: &str) -> Result<Table, csv::Er
 
 impl Table {
     /// A table of text cells whose column types are read from the cells (see [`csv_table`]).
-    pub fn from_text(name: &str, title: &str, header: Vec<String>, rows: Vec<Vec<String>>) -> Table {
+    pub fn from_text(
+        name: &str,
+        title: &str,
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+    ) -> Table {
         let columns = header
             .into_iter()
             .enumerate()
-            .map(|(i, h)| Col { name: h, ty: infer(rows.iter().map(|r: &Vec<String>| r.get(i).map(String::as_str).unwrap_or(""))), required: false, doc: String::new() })
+            .map(|(i, h)| Col {
+                name: h,
+                ty: infer(
+                    rows.iter().map(|r: &Vec<String>| r.get(i).map(String::as_str).unwrap_or("")),
+                ),
+                required: false,
+                doc: String::new(),
+            })
             .collect();
         Table { name: name.into(), title: title.into(), columns, rows }
     }

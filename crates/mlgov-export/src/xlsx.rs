@@ -2,8 +2,8 @@
 //! numbers and flags as typed cells, and formula-like text marked as text (Excel's quote prefix)
 //! so that no cell is ever read as a formula.
 
-use crate::table::Table;
 use crate::ExportError;
+use crate::table::Table;
 use mlgov_domain::ColumnType;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
@@ -26,14 +26,19 @@ pub struct XlsxOptions {
 
 /// A valid sheet name (≤ 31 characters, none of `[]:*?/\`), unique among `used`.
 fn sheet_name(name: &str, used: &mut Vec<String>) -> String {
-    let clean: String = name.chars().map(|c| if "[]:*?/\\".contains(c) { '_' } else { c }).collect();
+    let clean: String =
+        name.chars().map(|c| if "[]:*?/\\".contains(c) { '_' } else { c }).collect();
     let clean = clean.trim_matches('\'').trim();
-    let base: String = if clean.is_empty() { "sheet".into() } else { clean.chars().take(31).collect() };
+    let base: String =
+        if clean.is_empty() { "sheet".into() } else { clean.chars().take(31).collect() };
     let mut candidate = base.clone();
     let mut k = 2;
     while used.iter().any(|u| u.eq_ignore_ascii_case(&candidate)) {
         let suffix = format!(" {k}");
-        candidate = format!("{}{suffix}", base.chars().take(31 - suffix.chars().count()).collect::<String>());
+        candidate = format!(
+            "{}{suffix}",
+            base.chars().take(31 - suffix.chars().count()).collect::<String>()
+        );
         k += 1;
     }
     used.push(candidate.clone());
@@ -44,7 +49,11 @@ fn sheet_name(name: &str, used: &mut Vec<String>) -> String {
 ///
 /// # Errors
 /// [`ExportError::Xlsx`] when the writer fails (a table over Excel's 1,048,576 rows).
-pub fn workbook(tables: &[Table], readme: Option<&ReadMe>, opts: XlsxOptions) -> Result<Vec<u8>, ExportError> {
+pub fn workbook(
+    tables: &[Table],
+    readme: Option<&ReadMe>,
+    opts: XlsxOptions,
+) -> Result<Vec<u8>, ExportError> {
     let mut wb = Workbook::new();
     let mut used = Vec::new();
     let bold = Format::new().set_bold();
@@ -72,7 +81,14 @@ pub fn workbook(tables: &[Table], readme: Option<&ReadMe>, opts: XlsxOptions) ->
 /// Excel's limit on the characters of one cell.
 const CELL_LIMIT: usize = 32_767;
 
-fn write_text(ws: &mut Worksheet, row: u32, col: u16, s: &str, opts: XlsxOptions, mark: &Format) -> Result<(), ExportError> {
+fn write_text(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    s: &str,
+    opts: XlsxOptions,
+    mark: &Format,
+) -> Result<(), ExportError> {
     let truncated;
     let s = if s.chars().count() > CELL_LIMIT {
         let note = " … [cut: longer than an Excel cell holds; see the CSV or JSON output]";
@@ -89,7 +105,13 @@ fn write_text(ws: &mut Worksheet, row: u32, col: u16, s: &str, opts: XlsxOptions
     Ok(())
 }
 
-fn write_table(ws: &mut Worksheet, t: &Table, opts: XlsxOptions, bold: &Format, mark: &Format) -> Result<(), ExportError> {
+fn write_table(
+    ws: &mut Worksheet,
+    t: &Table,
+    opts: XlsxOptions,
+    bold: &Format,
+    mark: &Format,
+) -> Result<(), ExportError> {
     for (j, c) in t.columns.iter().enumerate() {
         ws.write_string_with_format(0, j as u16, &c.name, bold)?;
     }
@@ -118,7 +140,14 @@ fn write_table(ws: &mut Worksheet, t: &Table, opts: XlsxOptions, bold: &Format, 
                     }
                     _ => write_text(ws, r, col, cell, opts, mark)?,
                 },
-                ColumnType::List => write_text(ws, r, col, &cell.split(';').map(str::trim).collect::<Vec<_>>().join("; "), opts, mark)?,
+                ColumnType::List => write_text(
+                    ws,
+                    r,
+                    col,
+                    &cell.split(';').map(str::trim).collect::<Vec<_>>().join("; "),
+                    opts,
+                    mark,
+                )?,
                 // Partial dates stay text as stated (2015, 2015-03): a spreadsheet date would
                 // invent a day the sources do not give.
                 ColumnType::Date | ColumnType::Text => write_text(ws, r, col, cell, opts, mark)?,

@@ -50,9 +50,14 @@ impl Resp {
     /// a description of what is wrong, or `None` when it is well formed.
     pub fn envelope_problem(&self) -> Option<String> {
         if !self.is_json() {
-            return Some(format!("content type {:?}, expected application/json", self.header("content-type")));
+            return Some(format!(
+                "content type {:?}, expected application/json",
+                self.header("content-type")
+            ));
         }
-        let Some(v) = self.json() else { return Some(format!("body is not JSON: {}", self.text())) };
+        let Some(v) = self.json() else {
+            return Some(format!("body is not JSON: {}", self.text()));
+        };
         let e = &v["error"];
         if !e["code"].is_string() || !e["message"].is_string() || !e["fields"].is_array() {
             return Some(format!("not the error envelope: {v}"));
@@ -73,13 +78,28 @@ impl std::fmt::Display for HttpError {
 
 /// Sends one request (`Connection: close`) to `addr` and reads the whole response, with
 /// `timeout` on connect, write and every read. `path` is sent verbatim (already encoded).
-pub fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8], timeout: Duration) -> Result<Resp, HttpError> {
+pub fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    timeout: Duration,
+) -> Result<Resp, HttpError> {
     request_raw(addr, method, path, headers, body, true, timeout)
 }
 
 /// Like [`request`], but `content_length: false` omits the `Content-Length` header (so callers
 /// can send their own, e.g. one that lies).
-pub fn request_raw(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8], content_length: bool, timeout: Duration) -> Result<Resp, HttpError> {
+pub fn request_raw(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    content_length: bool,
+    timeout: Duration,
+) -> Result<Resp, HttpError> {
     let err = |what: &str, e: std::io::Error| HttpError(format!("{method} {path}: {what}: {e}"));
     let mut s = TcpStream::connect_timeout(&addr, timeout).map_err(|e| err("connect", e))?;
     s.set_read_timeout(Some(timeout)).map_err(|e| err("timeout", e))?;
@@ -103,7 +123,9 @@ pub fn request_raw(addr: SocketAddr, method: &str, path: &str, headers: &[(&str,
     let mut chunk = [0u8; 16 * 1024];
     loop {
         if Instant::now() > deadline {
-            return Err(HttpError(format!("{method} {path}: no complete response within {timeout:?}")));
+            return Err(HttpError(format!(
+                "{method} {path}: no complete response within {timeout:?}"
+            )));
         }
         match s.read(&mut chunk) {
             Ok(0) => break,
@@ -112,7 +134,13 @@ pub fn request_raw(addr: SocketAddr, method: &str, path: &str, headers: &[(&str,
             Err(e) => return Err(err("read", e)),
         }
     }
-    parse(&buf).ok_or_else(|| HttpError(format!("{method} {path}: malformed response ({} bytes): {:?}", buf.len(), String::from_utf8_lossy(&buf[..buf.len().min(200)]))))
+    parse(&buf).ok_or_else(|| {
+        HttpError(format!(
+            "{method} {path}: malformed response ({} bytes): {:?}",
+            buf.len(),
+            String::from_utf8_lossy(&buf[..buf.len().min(200)])
+        ))
+    })
 }
 
 /// GET with the default timeout.
@@ -125,15 +153,21 @@ fn parse(buf: &[u8]) -> Option<Resp> {
     let head = String::from_utf8_lossy(&buf[..end]).into_owned();
     let mut lines = head.split("\r\n");
     let status: u16 = lines.next()?.split(' ').nth(1)?.parse().ok()?;
-    let headers: Vec<(String, String)> = lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
     let raw = &buf[end + 4..];
-    let chunked = headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    let chunked = headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
     let body = if chunked {
         let mut out = Vec::new();
         let mut rest = raw;
         loop {
             let i = rest.windows(2).position(|w| w == b"\r\n")?;
-            let size = usize::from_str_radix(String::from_utf8_lossy(&rest[..i]).trim(), 16).ok()?;
+            let size =
+                usize::from_str_radix(String::from_utf8_lossy(&rest[..i]).trim(), 16).ok()?;
             if size == 0 {
                 break;
             }
@@ -170,11 +204,15 @@ pub fn mlgov_bin() -> PathBuf {
             return PathBuf::from(b);
         }
         let exe = std::env::current_exe().expect("test executable path");
-        let profile_dir = exe.parent().and_then(Path::parent).expect("target/<profile>").to_path_buf();
+        let profile_dir =
+            exe.parent().and_then(Path::parent).expect("target/<profile>").to_path_buf();
         let bin = profile_dir.join("mlgov");
         if !bin.exists() {
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let status = Command::new(cargo).args(["build", "-p", "mlgov-cli", "--bin", "mlgov"]).status().expect("run cargo build");
+            let status = Command::new(cargo)
+                .args(["build", "-p", "mlgov-cli", "--bin", "mlgov"])
+                .status()
+                .expect("run cargo build");
             assert!(status.success(), "cargo build --bin mlgov failed");
         }
         assert!(bin.exists(), "no mlgov binary at {}", bin.display());
@@ -186,7 +224,15 @@ pub fn mlgov_bin() -> PathBuf {
 /// `mlgov --db <db> <args>`: runs to completion and returns (exit code, stdout, stderr), killing
 /// the process after `timeout`.
 pub fn mlgov(db: &str, args: &[&str], timeout: Duration) -> (i32, String, String) {
-    let mut child = Command::new(mlgov_bin()).arg("--db").arg(db).args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn mlgov");
+    let mut child = Command::new(mlgov_bin())
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn mlgov");
     let out = child.stdout.take().expect("stdout");
     let err = child.stderr.take().expect("stderr");
     let t_out = std::thread::spawn(move || read_all(out));
@@ -238,9 +284,18 @@ impl Server {
     /// Like [`Server::start`] with extra arguments after `serve`.
     pub fn start_with(db: &str, extra: &[&str], timeout: Duration) -> Result<Server, String> {
         let mut child = Command::new(mlgov_bin())
-            .arg("--db").arg(db).arg("--json").arg("serve").arg("--addr").arg("127.0.0.1:0").args(extra)
-            .stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped())
-            .spawn().map_err(|e| format!("spawn mlgov serve: {e}"))?;
+            .arg("--db")
+            .arg(db)
+            .arg("--json")
+            .arg("serve")
+            .arg("--addr")
+            .arg("127.0.0.1:0")
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("spawn mlgov serve: {e}"))?;
         let stdout = child.stdout.take().expect("stdout");
         let stderr = child.stderr.take().expect("stderr");
         let err_text = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
@@ -248,10 +303,11 @@ impl Server {
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Ok(mut s) = sink.lock()
-                    && s.len() < 64 * 1024 {
-                        s.push_str(&line);
-                        s.push('\n');
-                    }
+                    && s.len() < 64 * 1024
+                {
+                    s.push_str(&line);
+                    s.push('\n');
+                }
             }
         });
         let (tx, rx) = mpsc::channel();
@@ -266,18 +322,28 @@ impl Server {
         let deadline = Instant::now() + timeout;
         loop {
             if let Ok(hostport) = rx.recv_timeout(Duration::from_millis(100)) {
-                let addr = hostport.to_socket_addrs().ok().and_then(|mut a| a.next()).ok_or_else(|| format!("bad address {hostport:?}"))?;
+                let addr = hostport
+                    .to_socket_addrs()
+                    .ok()
+                    .and_then(|mut a| a.next())
+                    .ok_or_else(|| format!("bad address {hostport:?}"))?;
                 assert!(addr.ip().is_loopback(), "server must listen on loopback only, got {addr}");
                 return Ok(Server { child, addr, stderr: err_text });
             }
             if let Ok(Some(st)) = child.try_wait() {
                 std::thread::sleep(Duration::from_millis(100));
-                return Err(format!("mlgov serve exited ({st}): {}", err_text.lock().map(|s| s.clone()).unwrap_or_default()));
+                return Err(format!(
+                    "mlgov serve exited ({st}): {}",
+                    err_text.lock().map(|s| s.clone()).unwrap_or_default()
+                ));
             }
             if Instant::now() > deadline {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("mlgov serve did not print its address within {timeout:?}: {}", err_text.lock().map(|s| s.clone()).unwrap_or_default()));
+                return Err(format!(
+                    "mlgov serve did not print its address within {timeout:?}: {}",
+                    err_text.lock().map(|s| s.clone()).unwrap_or_default()
+                ));
             }
         }
     }

@@ -76,17 +76,35 @@ pub fn region(code: &str) -> Option<&'static Region> {
 /// Parses a region table (`regions.tsv`).
 pub fn parse_regions(regions_tsv: &str) -> Result<Vec<Region>, String> {
     let mut regions = Vec::new();
-    for (i, line) in regions_tsv.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.starts_with("code\t")) {
+    for (i, line) in regions_tsv
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with('#') && !l.starts_with("code\t"))
+    {
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() != 7 {
-            return Err(format!("regions.tsv line {}: expected 7 fields, found {}", i + 1, f.len()));
+            return Err(format!(
+                "regions.tsv line {}: expected 7 fields, found {}",
+                i + 1,
+                f.len()
+            ));
         }
         let outline = f[6]
             .split(' ')
             .filter(|s| !s.is_empty())
-            .map(|p| p.split_once(',').and_then(|(x, y)| Some((x.parse().ok()?, y.parse().ok()?))).ok_or_else(|| format!("regions.tsv line {}: bad point {p:?}", i + 1)))
+            .map(|p| {
+                p.split_once(',')
+                    .and_then(|(x, y)| Some((x.parse().ok()?, y.parse().ok()?)))
+                    .ok_or_else(|| format!("regions.tsv line {}: bad point {p:?}", i + 1))
+            })
             .collect::<Result<Vec<(f64, f64)>, String>>()?;
-        regions.push(Region { code: f[0].into(), name: f[1].into(), admin1: f[4].into(), labels: f[5].split('|').filter(|s| !s.is_empty()).map(String::from).collect(), outline });
+        regions.push(Region {
+            code: f[0].into(),
+            name: f[1].into(),
+            admin1: f[4].into(),
+            labels: f[5].split('|').filter(|s| !s.is_empty()).map(String::from).collect(),
+            outline,
+        });
     }
     Ok(regions)
 }
@@ -97,7 +115,9 @@ impl Gazetteer {
         static G: OnceLock<Gazetteer> = OnceLock::new();
         G.get_or_init(|| {
             let mut text = String::new();
-            flate2::read::GzDecoder::new(PLACES_GZ).read_to_string(&mut text).expect("the embedded extract is valid gzip UTF-8");
+            flate2::read::GzDecoder::new(PLACES_GZ)
+                .read_to_string(&mut text)
+                .expect("the embedded extract is valid gzip UTF-8");
             Gazetteer::parse(&text, REGIONS_TSV).expect("the embedded extract is well formed")
         })
     }
@@ -105,12 +125,23 @@ impl Gazetteer {
     /// Parses an extract (`places.tsv`) and the region table (`regions.tsv`).
     pub fn parse(places_tsv: &str, regions_tsv: &str) -> Result<Gazetteer, String> {
         let mut places = Vec::new();
-        for (i, line) in places_tsv.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.starts_with("geonameid\t")) {
+        for (i, line) in places_tsv
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.starts_with('#') && !l.starts_with("geonameid\t"))
+        {
             let f: Vec<&str> = line.split('\t').collect();
             if f.len() != 8 {
-                return Err(format!("places.tsv line {}: expected 8 tab-separated fields, found {}", i + 1, f.len()));
+                return Err(format!(
+                    "places.tsv line {}: expected 8 tab-separated fields, found {}",
+                    i + 1,
+                    f.len()
+                ));
             }
-            let num = |s: &str, what: &str| s.parse::<f64>().map_err(|_| format!("places.tsv line {}: {what} {s:?} is not a number", i + 1));
+            let num = |s: &str, what: &str| {
+                s.parse::<f64>()
+                    .map_err(|_| format!("places.tsv line {}: {what} {s:?} is not a number", i + 1))
+            };
             places.push(GeoPlace {
                 geonameid: num(f[0], "geonameid")? as u64,
                 name: f[1].to_string(),
@@ -119,11 +150,16 @@ impl Gazetteer {
                 lat: num(f[4], "lat")?,
                 lon: num(f[5], "lon")?,
                 population: num(f[6], "population")? as u64,
-                alternate_names: f[7].split('|').filter(|s| !s.is_empty()).map(String::from).collect(),
+                alternate_names: f[7]
+                    .split('|')
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect(),
             });
         }
         let mut by_id = HashMap::with_capacity(places.len());
-        let mut by_key: HashMap<String, Vec<(usize, bool)>> = HashMap::with_capacity(places.len() * 3);
+        let mut by_key: HashMap<String, Vec<(usize, bool)>> =
+            HashMap::with_capacity(places.len() * 3);
         for (i, p) in places.iter().enumerate() {
             by_id.insert(p.geonameid, i);
             by_key.entry(place_key(&p.name)).or_default().push((i, true));
@@ -167,7 +203,9 @@ impl Gazetteer {
 
     /// Every matching key with its places (for typo-tolerant scans).
     pub fn keys(&self) -> impl Iterator<Item = (&str, impl Iterator<Item = (&GeoPlace, bool)>)> {
-        self.by_key.iter().map(|(k, v)| (k.as_str(), v.iter().map(|&(i, main)| (&self.places[i], main))))
+        self.by_key
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.iter().map(|&(i, main)| (&self.places[i], main))))
     }
 
     /// The ISO 3166-2 regions with outlines.

@@ -2,7 +2,7 @@
 //! with the stored localities and the gazetteer: candidates with a score and the evidence, and a
 //! decision — linked when certain, review when not, no match — that never creates anything.
 
-use crate::{GeoPlace, Gazetteer};
+use crate::{Gazetteer, GeoPlace};
 use mlgov_domain::names::{place_key, place_key_variants, typo_budget, within_typos};
 use mlgov_domain::{Id, KnowledgeBase};
 use serde::Serialize;
@@ -61,7 +61,10 @@ impl Target {
         if let Some(n) = s.strip_prefix("geonames:") {
             return n.parse().ok().map(Target::Place);
         }
-        Id::parse(s).ok().filter(|i| i.kind() == mlgov_domain::IdKind::Locality).map(Target::Locality)
+        Id::parse(s)
+            .ok()
+            .filter(|i| i.kind() == mlgov_domain::IdKind::Locality)
+            .map(Target::Locality)
     }
 }
 
@@ -184,11 +187,21 @@ impl<'a> Reconciler<'a> {
             if let Some(p) = place.geonames_id.and_then(|g| gaz.get(g)) {
                 add(&p.name, EXACT_ALIAS, format!("GeoNames {} name {:?}", p.geonameid, p.name));
                 for a in &p.alternate_names {
-                    add(a, EXACT_LINKED_ALT, format!("GeoNames {} alternate name {a:?}", p.geonameid));
+                    add(
+                        a,
+                        EXACT_LINKED_ALT,
+                        format!("GeoNames {} alternate name {a:?}", p.geonameid),
+                    );
                 }
                 by_geonameid.insert(p.geonameid, i);
             }
-            stored.push(Stored { id: l.id.clone(), name: l.name.clone(), country: l.country.clone(), geonameid: place.geonames_id, population: place.population });
+            stored.push(Stored {
+                id: l.id.clone(),
+                name: l.name.clone(),
+                country: l.country.clone(),
+                geonameid: place.geonames_id,
+                population: place.population,
+            });
         }
         let mut all_keys: Vec<String> = Vec::new();
         let mut seen = std::collections::HashSet::new();
@@ -213,14 +226,29 @@ impl<'a> Reconciler<'a> {
             v.sort_unstable();
         }
         let signatures = all_keys.iter().map(|k| signature(k)).collect();
-        Reconciler { gaz, stored, stored_keys, by_geonameid, all_keys, signatures, by_first, by_tail }
+        Reconciler {
+            gaz,
+            stored,
+            stored_keys,
+            by_geonameid,
+            all_keys,
+            signatures,
+            by_first,
+            by_tail,
+        }
     }
 
     /// Matches one name, optionally within one country (ISO 3166-1 alpha-2).
     pub fn reconcile(&self, name: &str, country: Option<&str>) -> Outcome {
         let key = place_key(name);
         let country = country.map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty());
-        let mut out = Outcome { name: name.to_string(), country: country.clone(), decision: Decision::NoMatch, reason: String::new(), candidates: Vec::new() };
+        let mut out = Outcome {
+            name: name.to_string(),
+            country: country.clone(),
+            decision: Decision::NoMatch,
+            reason: String::new(),
+            candidates: Vec::new(),
+        };
         if key.is_empty() {
             out.reason = "no letters to match".into();
             return out;
@@ -239,9 +267,16 @@ impl<'a> Reconciler<'a> {
             if budget > 0 {
                 let first = key.chars().next();
                 let (lo, hi) = (qlen.saturating_sub(budget), qlen + budget);
-                let starts = first.and_then(|c| self.by_first.get(&c)).into_iter().flat_map(|v| in_range(v, lo, hi));
+                let starts = first
+                    .and_then(|c| self.by_first.get(&c))
+                    .into_iter()
+                    .flat_map(|v| in_range(v, lo, hi));
                 // Keys that share the end but not the start (a typo in the first letter).
-                let ends = tail(&key).and_then(|t| self.by_tail.get(&t)).into_iter().flat_map(|v| in_range(v, lo, hi)).filter(|&i| self.all_keys[i].chars().next() != first);
+                let ends = tail(&key)
+                    .and_then(|t| self.by_tail.get(&t))
+                    .into_iter()
+                    .flat_map(|v| in_range(v, lo, hi))
+                    .filter(|&i| self.all_keys[i].chars().next() != first);
                 let qsig = signature(&key);
                 for i in starts.chain(ends) {
                     if bag_distance(&qsig, &self.signatures[i]) > budget {
@@ -256,44 +291,88 @@ impl<'a> Reconciler<'a> {
         }
         let mut list: Vec<Candidate> = cands.into_values().collect();
         list.sort_by(|a, b| {
-            b.score.total_cmp(&a.score).then(matches!(b.target, Target::Locality(_)).cmp(&matches!(a.target, Target::Locality(_)))).then(b.population.cmp(&a.population)).then(a.target.cmp(&b.target))
+            b.score
+                .total_cmp(&a.score)
+                .then(
+                    matches!(b.target, Target::Locality(_))
+                        .cmp(&matches!(a.target, Target::Locality(_))),
+                )
+                .then(b.population.cmp(&a.population))
+                .then(a.target.cmp(&b.target))
         });
         list.truncate(5);
         out.candidates = list;
         let Some(best) = out.candidates.first() else {
-            out.reason = format!("no stored locality or gazetteer place named {key:?}{} (nor within {} typo(s))", country.as_deref().map(|c| format!(" in {c}")).unwrap_or_default(), typo_budget(key.chars().count()));
+            out.reason = format!(
+                "no stored locality or gazetteer place named {key:?}{} (nor within {} typo(s))",
+                country.as_deref().map(|c| format!(" in {c}")).unwrap_or_default(),
+                typo_budget(key.chars().count())
+            );
             return out;
         };
-        let rivals: Vec<&Candidate> = out.candidates[1..].iter().filter(|c| c.score >= best.score - RIVAL_MARGIN).collect();
+        let rivals: Vec<&Candidate> =
+            out.candidates[1..].iter().filter(|c| c.score >= best.score - RIVAL_MARGIN).collect();
         let pop = |c: &Candidate| c.population.unwrap_or(0);
         let dominates = out.candidates[1..].iter().all(|r| pop(best) >= DOMINANCE * pop(r).max(1));
-        let bigger = out.candidates[1..].iter().find(|r| r.typos == best.typos && pop(r) >= DOMINANCE * pop(best).max(1));
+        let bigger = out.candidates[1..]
+            .iter()
+            .find(|r| r.typos == best.typos && pop(r) >= DOMINANCE * pop(best).max(1));
         if let Some(b) = bigger {
             out.decision = Decision::Review;
-            out.reason = format!("{} ({}) also goes by this name and is at least {DOMINANCE}× more populous", b.name, b.country);
+            out.reason = format!(
+                "{} ({}) also goes by this name and is at least {DOMINANCE}× more populous",
+                b.name, b.country
+            );
         } else if !exact {
             let stored = matches!(best.target, Target::Locality(_));
-            if best.typos == 1 && key.chars().count() >= 6 && (stored || pop(best) >= TYPO_LINK_MIN_POPULATION) && dominates {
+            if best.typos == 1
+                && key.chars().count() >= 6
+                && (stored || pop(best) >= TYPO_LINK_MIN_POPULATION)
+                && dominates
+            {
                 out.decision = Decision::Linked;
-                out.reason = format!("one typo from {}, which is at least {DOMINANCE}× more populous than any other candidate", best.name);
+                out.reason = format!(
+                    "one typo from {}, which is at least {DOMINANCE}× more populous than any other candidate",
+                    best.name
+                );
             } else {
                 out.decision = Decision::Review;
-                out.reason = format!("typo match{}: confirm", if out.candidates.len() == 1 { "" } else { "es" });
+                out.reason = format!(
+                    "typo match{}: confirm",
+                    if out.candidates.len() == 1 { "" } else { "es" }
+                );
             }
         } else if rivals.is_empty() {
             out.decision = Decision::Linked;
-            out.reason = if out.candidates.len() == 1 { "one exact candidate".into() } else { "the exact match outranks the others".into() };
+            out.reason = if out.candidates.len() == 1 {
+                "one exact candidate".into()
+            } else {
+                "the exact match outranks the others".into()
+            };
         } else if rivals.iter().all(|r| pop(best) >= DOMINANCE * pop(r).max(1)) {
             out.decision = Decision::Linked;
-            out.reason = format!("{} other place(s) share the name; this one is at least {DOMINANCE}× more populous", rivals.len());
+            out.reason = format!(
+                "{} other place(s) share the name; this one is at least {DOMINANCE}× more populous",
+                rivals.len()
+            );
         } else {
             out.decision = Decision::Review;
-            out.reason = format!("{} candidates share the name{}", rivals.len() + 1, if country.is_none() { "; give --country to narrow" } else { "" });
+            out.reason = format!(
+                "{} candidates share the name{}",
+                rivals.len() + 1,
+                if country.is_none() { "; give --country to narrow" } else { "" }
+            );
         }
         out
     }
 
-    fn collect(&self, key: &str, country: Option<&str>, typos: Option<usize>, cands: &mut HashMap<Target, Candidate>) {
+    fn collect(
+        &self,
+        key: &str,
+        country: Option<&str>,
+        typos: Option<usize>,
+        cands: &mut HashMap<Target, Candidate>,
+    ) {
         let penalty = |score: f64| match typos {
             None => score,
             Some(d) => score - 0.08 - 0.07 * d as f64,
@@ -343,7 +422,12 @@ impl<'a> Reconciler<'a> {
                 c.score = score;
                 c.typos = typos.unwrap_or(0);
             }
-            c.evidence.push(how(&format!("GeoNames {} {} {:?}", p.geonameid, if main { "name" } else { "alternate name" }, if main { p.name.as_str() } else { key })));
+            c.evidence.push(how(&format!(
+                "GeoNames {} {} {:?}",
+                p.geonameid,
+                if main { "name" } else { "alternate name" },
+                if main { p.name.as_str() } else { key }
+            )));
         }
     }
 }
@@ -384,7 +468,16 @@ fn tail(k: &str) -> Option<(char, char)> {
 }
 
 fn place_candidate(p: &GeoPlace) -> Candidate {
-    Candidate { target: Target::Place(p.geonameid), name: p.name.clone(), country: p.country.clone(), geonames_id: Some(p.geonameid), population: Some(p.population), score: 0.0, typos: 0, evidence: Vec::new() }
+    Candidate {
+        target: Target::Place(p.geonameid),
+        name: p.name.clone(),
+        country: p.country.clone(),
+        geonames_id: Some(p.geonameid),
+        population: Some(p.population),
+        score: 0.0,
+        typos: 0,
+        evidence: Vec::new(),
+    }
 }
 
 #[cfg(test)]

@@ -103,11 +103,8 @@ pub fn betweenness(csr: &Csr, normalized: bool) -> Vec<f64> {
         }
     }
     // Every unordered pair was seen from both ends.
-    let scale = if normalized {
-        if n <= 2 { 0.0 } else { 1.0 / ((n - 1) * (n - 2)) as f64 }
-    } else {
-        0.5
-    };
+    let scale =
+        if normalized { if n <= 2 { 0.0 } else { 1.0 / ((n - 1) * (n - 2)) as f64 } } else { 0.5 };
     total.iter_mut().for_each(|x| *x *= scale);
     total
 }
@@ -122,7 +119,12 @@ struct State {
 
 impl State {
     fn new(n: usize) -> Self {
-        State { dist: vec![-1; n], sigma: vec![0.0; n], delta: vec![0.0; n], order: Vec::with_capacity(n) }
+        State {
+            dist: vec![-1; n],
+            sigma: vec![0.0; n],
+            delta: vec![0.0; n],
+            order: Vec::with_capacity(n),
+        }
     }
 
     fn single_source(&mut self, csr: &Csr, s: usize, acc: &mut [f64]) {

@@ -49,7 +49,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::brokerage_null::{RoleMoments, directed_global_moments, directed_node_moments, undirected_node_moments, z_score};
+use crate::brokerage_null::{
+    RoleMoments, directed_global_moments, directed_node_moments, undirected_node_moments, z_score,
+};
 use crate::error::GraphError;
 use crate::model::{GovernanceGraph, Interval, spells_overlap};
 
@@ -158,12 +160,16 @@ impl PartitionBy {
             PartitionBy::Level => nodes.iter().map(|n| n.level.as_str().to_owned()).collect(),
             PartitionBy::Sector => nodes.iter().map(|n| n.sector.as_str().to_owned()).collect(),
             PartitionBy::Kind => nodes.iter().map(|n| n.kind.as_str().to_owned()).collect(),
-            PartitionBy::Attribute(key) => {
-                nodes.iter().map(|n| n.attributes.get(key).cloned().unwrap_or_else(|| "unstated".into())).collect()
-            }
+            PartitionBy::Attribute(key) => nodes
+                .iter()
+                .map(|n| n.attributes.get(key).cloned().unwrap_or_else(|| "unstated".into()))
+                .collect(),
             PartitionBy::Custom(groups) => {
                 if groups.len() != nodes.len() {
-                    return Err(GraphError::PartitionLength { expected: nodes.len(), got: groups.len() });
+                    return Err(GraphError::PartitionLength {
+                        expected: nodes.len(),
+                        got: groups.len(),
+                    });
                 }
                 groups.clone()
             }
@@ -263,12 +269,20 @@ pub struct BrokerageReport {
 /// Role names in report order.
 pub fn role_names(direction: Direction) -> &'static [&'static str] {
     match direction {
-        Direction::Directed => &["coordinator", "itinerant", "gatekeeper", "representative", "liaison", "total"],
-        Direction::Undirected => &["coordinator", "itinerant", "gatekeeper_or_representative", "liaison", "total"],
+        Direction::Directed => {
+            &["coordinator", "itinerant", "gatekeeper", "representative", "liaison", "total"]
+        }
+        Direction::Undirected => {
+            &["coordinator", "itinerant", "gatekeeper_or_representative", "liaison", "total"]
+        }
     }
 }
 
-fn stats_of(direction: Direction, counts: &RoleCounts, moments: Option<&RoleMoments>) -> Vec<RoleStat> {
+fn stats_of(
+    direction: Direction,
+    counts: &RoleCounts,
+    moments: Option<&RoleMoments>,
+) -> Vec<RoleStat> {
     let values: [u64; 6] = [
         counts.coordinator,
         counts.itinerant,
@@ -302,13 +316,22 @@ fn stats_of(direction: Direction, counts: &RoleCounts, moments: Option<&RoleMome
 /// # Errors
 /// [`GraphError::PartitionLength`] for a custom partition of the wrong length;
 /// [`GraphError::UndirectedLayers`] for directed mode on layers without a meaningful direction.
-pub fn brokerage(graph: &GovernanceGraph, config: &BrokerageConfig) -> Result<BrokerageReport, GraphError> {
+pub fn brokerage(
+    graph: &GovernanceGraph,
+    config: &BrokerageConfig,
+) -> Result<BrokerageReport, GraphError> {
     let names = config.partition.groups(graph)?;
     if config.direction == Direction::Directed {
-        let bad: std::collections::BTreeSet<&str> =
-            graph.edges().iter().filter(|e| !e.kind.is_directed()).map(|e| e.kind.as_str()).collect();
+        let bad: std::collections::BTreeSet<&str> = graph
+            .edges()
+            .iter()
+            .filter(|e| !e.kind.is_directed())
+            .map(|e| e.kind.as_str())
+            .collect();
         if !bad.is_empty() {
-            return Err(GraphError::UndirectedLayers { layers: bad.into_iter().collect::<Vec<_>>().join(", ") });
+            return Err(GraphError::UndirectedLayers {
+                layers: bad.into_iter().collect::<Vec<_>>().join(", "),
+            });
         }
     }
     // Groups as indices, in order of first appearance.
@@ -331,11 +354,17 @@ pub fn brokerage(graph: &GovernanceGraph, config: &BrokerageConfig) -> Result<Br
     let (counts, density) = match config.direction {
         Direction::Directed => {
             let m: usize = out.iter().map(Vec::len).sum();
-            (brokerage_directed(&out, &inc, &groups, spells.as_ref()), if n > 1 { m as f64 / (n * (n - 1)) as f64 } else { 0.0 })
+            (
+                brokerage_directed(&out, &inc, &groups, spells.as_ref()),
+                if n > 1 { m as f64 / (n * (n - 1)) as f64 } else { 0.0 },
+            )
         }
         Direction::Undirected => {
             let m: usize = out.iter().map(Vec::len).sum::<usize>() / 2;
-            (brokerage_undirected(&out, &groups, spells.as_ref()), if n > 1 { 2.0 * m as f64 / (n * (n - 1)) as f64 } else { 0.0 })
+            (
+                brokerage_undirected(&out, &groups, spells.as_ref()),
+                if n > 1 { 2.0 * m as f64 / (n * (n - 1)) as f64 } else { 0.0 },
+            )
         }
     };
     let static_null = !config.time_respecting;
@@ -356,7 +385,8 @@ pub fn brokerage(graph: &GovernanceGraph, config: &BrokerageConfig) -> Result<Br
         global_counts.representative += c.representative;
         global_counts.liaison += c.liaison;
     }
-    let global_moments = (static_null && config.direction == Direction::Directed).then(|| directed_global_moments(&sizes, density));
+    let global_moments = (static_null && config.direction == Direction::Directed)
+        .then(|| directed_global_moments(&sizes, density));
     let global = stats_of(config.direction, &global_counts, global_moments.as_ref());
     let rows = graph
         .nodes()
@@ -396,7 +426,13 @@ pub(crate) fn pair_spell_map(graph: &GovernanceGraph) -> PairSpells {
 
 /// Whether the two-path a – b – c is open: with spells, the ties a–b and b–c must coexist and
 /// a–c must not be tied during their common time; without, a and c must not be adjacent.
-pub(crate) fn open_path(out: &[Vec<usize>], a: usize, b: usize, c: usize, spells: Option<&PairSpells>) -> bool {
+pub(crate) fn open_path(
+    out: &[Vec<usize>],
+    a: usize,
+    b: usize,
+    c: usize,
+    spells: Option<&PairSpells>,
+) -> bool {
     let Some(spells) = spells else {
         return out[a].binary_search(&c).is_err();
     };
@@ -419,7 +455,11 @@ pub(crate) fn open_path(out: &[Vec<usize>], a: usize, b: usize, c: usize, spells
 }
 
 /// Unordered role counts (gatekeeper = merged gatekeeper-or-representative).
-fn brokerage_undirected(adj: &[Vec<usize>], groups: &[usize], spells: Option<&PairSpells>) -> Vec<RoleCounts> {
+fn brokerage_undirected(
+    adj: &[Vec<usize>],
+    groups: &[usize],
+    spells: Option<&PairSpells>,
+) -> Vec<RoleCounts> {
     (0..adj.len())
         .map(|b| {
             let mut counts = RoleCounts::default();
@@ -440,7 +480,12 @@ fn brokerage_undirected(adj: &[Vec<usize>], groups: &[usize], spells: Option<&Pa
         .collect()
 }
 
-fn brokerage_directed(out: &[Vec<usize>], inc: &[Vec<usize>], groups: &[usize], spells: Option<&PairSpells>) -> Vec<RoleCounts> {
+fn brokerage_directed(
+    out: &[Vec<usize>],
+    inc: &[Vec<usize>],
+    groups: &[usize],
+    spells: Option<&PairSpells>,
+) -> Vec<RoleCounts> {
     (0..out.len())
         .map(|b| {
             let mut counts = RoleCounts::default();
@@ -479,7 +524,11 @@ pub fn arcs(graph: &GovernanceGraph, direction: Direction) -> (Vec<Vec<usize>>, 
 
 /// Role counts of every node from sorted, deduplicated out- and in-arc lists (`inc[b]` lists
 /// the `a` with `a → b`) and a group per node.
-pub fn brokerage_arcs<G: PartialEq>(out: &[Vec<usize>], inc: &[Vec<usize>], groups: &[G]) -> Vec<RoleCounts> {
+pub fn brokerage_arcs<G: PartialEq>(
+    out: &[Vec<usize>],
+    inc: &[Vec<usize>],
+    groups: &[G],
+) -> Vec<RoleCounts> {
     (0..out.len())
         .map(|b| {
             let mut counts = RoleCounts::default();

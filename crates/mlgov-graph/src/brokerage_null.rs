@@ -141,7 +141,8 @@ pub fn directed_node_moments(sizes: &[usize], own_group: usize, density: f64) ->
     let c3 = d.powi(3) * (1.0 - d).powi(3);
     let big_n: f64 = sizes.iter().map(|&s| s as f64).sum();
     let ni = sizes[own_group] as f64;
-    let others = || sizes.iter().enumerate().filter(move |&(j, _)| j != own_group).map(|(_, &s)| s as f64);
+    let others =
+        || sizes.iter().enumerate().filter(move |&(j, _)| j != own_group).map(|(_, &s)| s as f64);
 
     // w_I, coordinator
     let e1 = mu * (ni - 1.0) * (ni - 2.0);
@@ -151,12 +152,14 @@ pub fn directed_node_moments(sizes: &[usize], own_group: usize, density: f64) ->
     let v2 = e2 * (1.0 - mu) + 2.0 * others().map(|n| n * (n - 1.0) * (n - 2.0)).sum::<f64>() * c3;
     // b_IO = b_OI, representative and gatekeeper
     let e3 = mu * (big_n - ni) * (ni - 1.0);
-    let v3 = e3 * (1.0 - mu) + 2.0 * ((ni - 1.0) * choose2(big_n - ni) + (big_n - ni) * choose2(ni - 1.0)) * c3;
+    let v3 = e3 * (1.0 - mu)
+        + 2.0 * ((ni - 1.0) * choose2(big_n - ni) + (big_n - ni) * choose2(ni - 1.0)) * c3;
     // b_O, liaison: ordered pairs of ends from two different groups, neither the broker's
     let sum_others: f64 = others().sum();
     let sum_sq_others: f64 = others().map(|n| n * n).sum();
     let e5 = mu * (sum_others * sum_others - sum_sq_others);
-    let v5 = e5 * (1.0 - mu) + 4.0 * others().map(|n| n * choose2(big_n - n - ni)).sum::<f64>() * c3;
+    let v5 =
+        e5 * (1.0 - mu) + 4.0 * others().map(|n| n * choose2(big_n - n - ni)).sum::<f64>() * c3;
     // t, total
     let e6 = mu * (big_n - 1.0) * (big_n - 2.0);
     let v6 = e6 * (1.0 - mu) + 2.0 * (big_n - 1.0) * (big_n - 2.0) * (big_n - 3.0) * c3;
@@ -184,7 +187,11 @@ pub fn directed_global_moments(sizes: &[usize], density: f64) -> RoleMoments {
     let e1 = mu * n.iter().map(|&x| x * (x - 1.0) * (x - 2.0)).sum::<f64>();
     let v1 = e1 * (1.0 - mu)
         + n.iter()
-            .map(|&x| x * (x - 1.0) * (x - 2.0) * ((4.0 * x - 10.0) * c3 - 4.0 * (x - 3.0) * c4 + (x - 3.0) * c5))
+            .map(|&x| {
+                x * (x - 1.0)
+                    * (x - 2.0)
+                    * ((4.0 * x - 10.0) * c3 - 4.0 * (x - 3.0) * c4 + (x - 3.0) * c5)
+            })
             .sum::<f64>();
     // w_O
     let nnn: f64 = n.iter().map(|&x| x * (big_n - x) * (x - 1.0)).sum();
@@ -195,12 +202,17 @@ pub fn directed_global_moments(sizes: &[usize], density: f64) -> RoleMoments {
             outer2 += x * y * (x - 1.0) * ((2.0 * x + 2.0 * y - 6.0) * c3 + (big_n - x - 1.0) * c5);
         }
     }
-    let diag2: f64 = n.iter().map(|&x| x * x * (x - 1.0) * ((4.0 * x - 6.0) * c3 + (big_n - x - 1.0) * c5)).sum();
+    let diag2: f64 = n
+        .iter()
+        .map(|&x| x * x * (x - 1.0) * ((4.0 * x - 6.0) * c3 + (big_n - x - 1.0) * c5))
+        .sum();
     let v2 = e2 * (1.0 - mu) + (outer2 - diag2);
     // b_IO = b_OI
     let e3 = mu * nnn;
     let v3 = e3 * (1.0 - mu)
-        + n.iter().map(|&x| x * (big_n - x) * (x - 1.0) * ((big_n - 3.0) * c3 + (x - 2.0) * c5)).sum::<f64>();
+        + n.iter()
+            .map(|&x| x * (big_n - x) * (x - 1.0) * ((big_n - 3.0) * c3 + (x - 2.0) * c5))
+            .sum::<f64>();
     // b_O
     let mut outer5 = 0.0;
     for &y in &n {
@@ -271,13 +283,17 @@ pub fn undirected_node_moments(sizes: &[usize], own_group: usize, density: f64) 
     let big_n: u128 = sizes.iter().map(|&s| u(s)).sum();
     let k = u(sizes[own_group]) - 1;
     let m = big_n - u(sizes[own_group]);
-    let others = || sizes.iter().enumerate().filter(move |&(j, _)| j != own_group).map(|(_, &s)| u(s));
+    let others =
+        || sizes.iter().enumerate().filter(move |&(j, _)| j != own_group).map(|(_, &s)| u(s));
 
     let coordinator = role(falling(k, 2) / 2, falling(k, 3));
-    let itinerant = role(others().map(|n| falling(n, 2) / 2).sum(), others().map(|n| falling(n, 3)).sum());
+    let itinerant =
+        role(others().map(|n| falling(n, 2) / 2).sum(), others().map(|n| falling(n, 3)).sum());
     let boundary = role(k * m, (k * m * (k + m)).saturating_sub(2 * k * m));
-    let liaison =
-        role((m * m - others().map(|n| n * n).sum::<u128>()) / 2, others().map(|n| n * falling(m - n, 2)).sum());
+    let liaison = role(
+        (m * m - others().map(|n| n * n).sum::<u128>()) / 2,
+        others().map(|n| n * falling(m - n, 2)).sum(),
+    );
     let total = role(falling(big_n - 1, 2) / 2, falling(big_n - 1, 3));
     [coordinator, itinerant, boundary, Moments { expected: 0.0, sd: 0.0 }, liaison, total]
 }

@@ -47,7 +47,11 @@ pub struct CentralityConfig {
 
 impl Default for CentralityConfig {
     fn default() -> Self {
-        CentralityConfig { eigenvector_max_iter: 1000, eigenvector_tolerance: 1e-8, time_respecting: false }
+        CentralityConfig {
+            eigenvector_max_iter: 1000,
+            eigenvector_tolerance: 1e-8,
+            time_respecting: false,
+        }
     }
 }
 
@@ -153,9 +157,12 @@ pub fn centralities(graph: &GovernanceGraph, config: &CentralityConfig) -> Centr
 /// One undirected tie per linked pair with the spells of all its layers merged (an undated
 /// layer makes the pair hold always), for [`crate::temporal`].
 pub fn pair_spells(graph: &GovernanceGraph) -> Vec<(usize, usize, Vec<crate::temporal::Spell>)> {
-    let mut map: std::collections::BTreeMap<(usize, usize), Option<Vec<crate::model::Interval>>> = Default::default();
+    let mut map: std::collections::BTreeMap<(usize, usize), Option<Vec<crate::model::Interval>>> =
+        Default::default();
     for e in graph.edges() {
-        let entry = map.entry((e.source.min(e.target), e.source.max(e.target))).or_insert_with(|| Some(Vec::new()));
+        let entry = map
+            .entry((e.source.min(e.target), e.source.max(e.target)))
+            .or_insert_with(|| Some(Vec::new()));
         match (entry.as_mut(), e.undated) {
             (Some(_), true) => *entry = None,
             (Some(list), false) => list.extend(e.spells.iter().copied()),
@@ -207,18 +214,29 @@ fn eigenvector_by_component(
 
 /// Betweenness of every node of an undirected graph given as an edge list over nodes
 /// `0..node_count` (duplicate edges and self-loops are ignored). Used by the benchmark.
-pub fn betweenness_from_edges(node_count: usize, edges: &[(usize, usize)], normalized: bool) -> Vec<f64> {
-    crate::betweenness::betweenness(&crate::betweenness::Csr::from_undirected(node_count, edges), normalized)
+pub fn betweenness_from_edges(
+    node_count: usize,
+    edges: &[(usize, usize)],
+    normalized: bool,
+) -> Vec<f64> {
+    crate::betweenness::betweenness(
+        &crate::betweenness::Csr::from_undirected(node_count, edges),
+        normalized,
+    )
 }
 
 /// Brandes betweenness through rustworkx-core (endpoints excluded), kept as the reference the
 /// faster [`crate::betweenness`] is tested against.
 pub fn betweenness_rustworkx(g: &UnGraph<(), f64>, normalized: bool) -> Vec<f64> {
-    let mut b: Vec<f64> =
-        rustworkx_core::centrality::betweenness_centrality(g, false, normalized, PARALLEL_THRESHOLD)
-            .into_iter()
-            .map(|x| x.unwrap_or(0.0))
-            .collect();
+    let mut b: Vec<f64> = rustworkx_core::centrality::betweenness_centrality(
+        g,
+        false,
+        normalized,
+        PARALLEL_THRESHOLD,
+    )
+    .into_iter()
+    .map(|x| x.unwrap_or(0.0))
+    .collect();
     // rustworkx-core divides the ordered-pair sum by (n-1)(n-2) — the networkx convention —
     // but leaves it unscaled for n <= 2, where no pair can have an intermediary anyway.
     if normalized && g.node_count() <= 2 {
@@ -241,12 +259,13 @@ fn eigenvector_of(g: &UnGraph<(), f64>, config: &CentralityConfig) -> Option<Vec
     if g.node_count() == 0 {
         return Some(Vec::new());
     }
-    let r: Result<Option<Vec<f64>>, std::convert::Infallible> = rustworkx_core::centrality::eigenvector_centrality(
-        g,
-        |e| Ok(*e.weight()),
-        Some(config.eigenvector_max_iter),
-        Some(config.eigenvector_tolerance),
-    );
+    let r: Result<Option<Vec<f64>>, std::convert::Infallible> =
+        rustworkx_core::centrality::eigenvector_centrality(
+            g,
+            |e| Ok(*e.weight()),
+            Some(config.eigenvector_max_iter),
+            Some(config.eigenvector_tolerance),
+        );
     match r {
         Ok(v) => v,
         Err(never) => match never {},

@@ -53,7 +53,9 @@ pub enum GraphError {
         to: i32,
     },
     /// A custom partition does not have one group per node.
-    #[error("partition has {got} groups but the graph has {expected} nodes: give one group per node")]
+    #[error(
+        "partition has {got} groups but the graph has {expected} nodes: give one group per node"
+    )]
     PartitionLength {
         /// Number of nodes.
         expected: usize,
@@ -69,7 +71,9 @@ pub enum GraphError {
         expected: String,
     },
     /// A directed analysis asked of layers whose direction is a recording convention.
-    #[error("directed brokerage needs layers whose direction means a flow (funding, founding, coordination, hosting, support, opposition); {layers} record their direction by convention only — use the undirected mode or choose directed layers with --layers")]
+    #[error(
+        "directed brokerage needs layers whose direction means a flow (funding, founding, coordination, hosting, support, opposition); {layers} record their direction by convention only — use the undirected mode or choose directed layers with --layers"
+    )]
     UndirectedLayers {
         /// The offending layers, comma-separated.
         layers: String,

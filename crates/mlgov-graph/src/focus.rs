@@ -141,7 +141,8 @@ pub fn focus_report(graph: &GovernanceGraph, spec: &FocusSpec) -> Result<FocusRe
             candidates.extend(adj[f].iter().copied());
         }
     }
-    candidates.retain(|&i| spec.candidate_kinds.as_ref().is_none_or(|k| k.contains(&nodes[i].kind)));
+    candidates
+        .retain(|&i| spec.candidate_kinds.as_ref().is_none_or(|k| k.contains(&nodes[i].kind)));
     let is_local = |i: usize| spec.local_levels.contains(&nodes[i].level);
     let is_intl = |i: usize| spec.international_levels.contains(&nodes[i].level);
     let mut rows = Vec::new();
@@ -161,8 +162,16 @@ pub fn focus_report(graph: &GovernanceGraph, spec: &FocusSpec) -> Result<FocusRe
                     level_pairs += 1;
                 }
                 // Undirected rule: one unordered triad, gatekeeper and representative merged.
-                sector_roles.add(merged(BrokerageRole::classify(&nodes[a].sector, &nodes[b].sector, &nodes[c].sector)));
-                level_roles.add(merged(BrokerageRole::classify(&nodes[a].level, &nodes[b].level, &nodes[c].level)));
+                sector_roles.add(merged(BrokerageRole::classify(
+                    &nodes[a].sector,
+                    &nodes[b].sector,
+                    &nodes[c].sector,
+                )));
+                level_roles.add(merged(BrokerageRole::classify(
+                    &nodes[a].level,
+                    &nodes[b].level,
+                    &nodes[c].level,
+                )));
             }
         }
         if sector_pairs == 0 && level_pairs == 0 {
@@ -193,6 +202,12 @@ pub fn focus_report(graph: &GovernanceGraph, spec: &FocusSpec) -> Result<FocusRe
             })
             .then_with(|| x.id.cmp(&y.id))
     });
-    let boundary_spanners = rows.iter().filter(|r| r.is_boundary_spanner()).map(|r| r.id.clone()).collect();
-    Ok(FocusReport { focal: spec.focal.clone(), rows, boundary_spanners, candidates: candidates.len() })
+    let boundary_spanners =
+        rows.iter().filter(|r| r.is_boundary_spanner()).map(|r| r.id.clone()).collect();
+    Ok(FocusReport {
+        focal: spec.focal.clone(),
+        rows,
+        boundary_spanners,
+        candidates: candidates.len(),
+    })
 }

@@ -97,7 +97,12 @@ pub fn leiden_adjacency(adj: &[Vec<(usize, f64)>], config: &LouvainConfig) -> Co
 
 /// Runs `method` with seeds `config.seed`, `config.seed + 1`, … (`runs` of them; 0 counts as
 /// 1) and keeps the partition of highest modularity, the lowest seed winning ties.
-pub fn best_of(adj: &[Vec<(usize, f64)>], config: &LouvainConfig, runs: usize, method: Method) -> BestOf {
+pub fn best_of(
+    adj: &[Vec<(usize, f64)>],
+    config: &LouvainConfig,
+    runs: usize,
+    method: Method,
+) -> BestOf {
     let runs = runs.max(1);
     let run = |i: usize| {
         let seed = config.seed.wrapping_add(i as u64);
@@ -124,7 +129,13 @@ pub fn best_of(adj: &[Vec<(usize, f64)>], config: &LouvainConfig, runs: usize, m
 
 /// One Leiden iteration from `start` (a partition of the nodes of `adj`): fast moving,
 /// refinement and aggregation, level after level. Returns the partition of the nodes of `adj`.
-fn iteration(adj: &[Neighbours], scale: f64, start: &[usize], rng: &mut ChaCha8Rng, levels: &mut usize) -> Vec<usize> {
+fn iteration(
+    adj: &[Neighbours],
+    scale: f64,
+    start: &[usize],
+    rng: &mut ChaCha8Rng,
+    levels: &mut usize,
+) -> Vec<usize> {
     let mut graph: Vec<Neighbours> = adj.to_vec();
     // membership[i] = aggregate node of node i of `adj`; partition = community of each aggregate node.
     let mut membership: Vec<usize> = (0..adj.len()).collect();
@@ -241,7 +252,8 @@ impl Level<'_> {
     fn refine(&self, partition: &[usize], count: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
         let (adj, strength, scale) = (self.adj, &self.strength, self.scale);
         let n = adj.len();
-        let inside = |v: usize| adj[v].iter().filter(move |&&(u, _)| u != v && partition[u] == partition[v]);
+        let inside =
+            |v: usize| adj[v].iter().filter(move |&&(u, _)| u != v && partition[u] == partition[v]);
         let mut subset_total = vec![0.0; count];
         for (v, &k) in strength.iter().enumerate() {
             subset_total[partition[v]] += k;

@@ -23,7 +23,8 @@ pub mod snapshot;
 pub mod temporal;
 
 pub use brokerage::{
-    BrokerageConfig, BrokerageReport, BrokerageRole, BrokerageRow, Direction, PartitionBy, RoleCounts, RoleStat, brokerage,
+    BrokerageConfig, BrokerageReport, BrokerageRole, BrokerageRow, Direction, PartitionBy,
+    RoleCounts, RoleStat, brokerage,
 };
 pub use centrality::{CentralityConfig, CentralityReport, CentralityRow, centralities};
 pub use components::{Components, connected_components};
@@ -33,8 +34,8 @@ pub use focus::{FocusReport, FocusSpec, SpannerRow, focus_report};
 pub use leiden::{BestOf, Method, best_of, leiden_adjacency};
 pub use louvain::{Communities, LouvainConfig, louvain, modularity};
 pub use model::{
-    DaySpan, Edge, EdgeKind, EdgeSpec, GovernanceGraph, Interval, Level, Node, NodeKind, Sector, TieStatement, Weighting, merge_spells,
-    spells_overlap,
+    DaySpan, Edge, EdgeKind, EdgeSpec, GovernanceGraph, Interval, Level, Node, NodeKind, Sector,
+    TieStatement, Weighting, merge_spells, spells_overlap,
 };
 pub use projection::{ProjectionSpec, project};
 pub use snapshot::{NodeSelection, SubgraphSpec, UndatedTies, snapshot, subgraph};

@@ -125,7 +125,12 @@ fn canonical(labels: &[usize]) -> (Vec<usize>, usize) {
 }
 
 /// Phase 1. Returns the community of each node and whether any node moved.
-fn local_moving(adj: &[Vec<(usize, f64)>], two_m: f64, gamma: f64, rng: &mut ChaCha8Rng) -> (Vec<usize>, bool) {
+fn local_moving(
+    adj: &[Vec<(usize, f64)>],
+    two_m: f64,
+    gamma: f64,
+    rng: &mut ChaCha8Rng,
+) -> (Vec<usize>, bool) {
     let n = adj.len();
     let strength: Vec<f64> = adj.iter().map(|l| l.iter().map(|&(_, w)| w).sum()).collect();
     let mut community: Vec<usize> = (0..n).collect();
@@ -184,7 +189,11 @@ fn local_moving(adj: &[Vec<(usize, f64)>], two_m: f64, gamma: f64, rng: &mut Cha
 }
 
 /// Phase 2: one node per community, weights summed, internal weight as a self-loop.
-fn aggregate(adj: &[Vec<(usize, f64)>], community: &[usize], count: usize) -> Vec<Vec<(usize, f64)>> {
+fn aggregate(
+    adj: &[Vec<(usize, f64)>],
+    community: &[usize],
+    count: usize,
+) -> Vec<Vec<(usize, f64)>> {
     let mut maps: Vec<std::collections::BTreeMap<usize, f64>> = vec![Default::default(); count];
     for (i, list) in adj.iter().enumerate() {
         for &(j, w) in list {

@@ -182,9 +182,11 @@ impl EdgeKind {
     /// [`GraphError::UnknownLayer`] naming the layers that exist.
     pub fn parse(name: &str) -> Result<EdgeKind, GraphError> {
         let name = name.trim();
-        EdgeKind::ALL.into_iter().find(|k| k.as_str() == name).ok_or_else(|| GraphError::UnknownLayer {
-            name: name.to_owned(),
-            expected: EdgeKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", "),
+        EdgeKind::ALL.into_iter().find(|k| k.as_str() == name).ok_or_else(|| {
+            GraphError::UnknownLayer {
+                name: name.to_owned(),
+                expected: EdgeKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", "),
+            }
         })
     }
 
@@ -195,7 +197,12 @@ impl EdgeKind {
     pub fn is_directed(&self) -> bool {
         matches!(
             self,
-            EdgeKind::Funding | EdgeKind::Founding | EdgeKind::Coordination | EdgeKind::Hosting | EdgeKind::Support | EdgeKind::Opposition
+            EdgeKind::Funding
+                | EdgeKind::Founding
+                | EdgeKind::Coordination
+                | EdgeKind::Hosting
+                | EdgeKind::Support
+                | EdgeKind::Opposition
         )
     }
 }
@@ -518,7 +525,9 @@ impl Edge {
             Weighting::Statements => self.statements.len() as f64,
             Weighting::Value => self.value(),
             Weighting::Years if self.undated => 1.0,
-            Weighting::Years => self.spells.iter().map(|s| s.years(horizon)).sum::<u32>().max(1) as f64,
+            Weighting::Years => {
+                self.spells.iter().map(|s| s.years(horizon)).sum::<u32>().max(1) as f64
+            }
         }
     }
 
@@ -592,7 +601,11 @@ impl GovernanceGraph {
         if let Some(Interval { from: Some(f), to: Some(t) }) = node.interval
             && f > t
         {
-            return Err(GraphError::InvalidInterval { what: format!("node `{}`", node.id), from: f, to: t });
+            return Err(GraphError::InvalidInterval {
+                what: format!("node `{}`", node.id),
+                from: f,
+                to: t,
+            });
         }
         let i = self.nodes.len();
         self.index.insert(node.id.clone(), i);
@@ -632,7 +645,12 @@ impl GovernanceGraph {
         for y in interval.iter().flat_map(|i| [i.from, i.to]).flatten() {
             self.horizon = Some(self.horizon.map_or(y, |h| h.max(y)));
         }
-        let statement = TieStatement { interval, value: spec.weight, attributes: spec.attributes, dates: spec.dates };
+        let statement = TieStatement {
+            interval,
+            value: spec.weight,
+            attributes: spec.attributes,
+            dates: spec.dates,
+        };
         let key = (source.min(target), source.max(target), spec.kind.clone());
         if let Some(&i) = self.tie_index.get(&key) {
             let tie = &mut self.edges[i];
@@ -659,7 +677,8 @@ impl GovernanceGraph {
     /// indices of this graph and its pair and layer new.
     pub(crate) fn push_tie(&mut self, tie: Edge) -> usize {
         let i = self.edges.len();
-        self.tie_index.insert((tie.source.min(tie.target), tie.source.max(tie.target), tie.kind.clone()), i);
+        self.tie_index
+            .insert((tie.source.min(tie.target), tie.source.max(tie.target), tie.kind.clone()), i);
         self.edges.push(tie);
         i
     }

@@ -14,7 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Edge, EdgeKind, GovernanceGraph, Interval, NodeKind, TieStatement, merge_spells};
+use crate::model::{
+    Edge, EdgeKind, GovernanceGraph, Interval, NodeKind, TieStatement, merge_spells,
+};
 
 /// What to project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,7 +139,11 @@ pub fn project(graph: &GovernanceGraph, spec: &ProjectionSpec) -> GovernanceGrap
                     a.undated = true;
                 } else {
                     let before = a.spells.len();
-                    a.spells.extend(tu.spells.iter().flat_map(|x| tv.spells.iter().filter_map(move |y| x.intersection(y))));
+                    a.spells.extend(
+                        tu.spells
+                            .iter()
+                            .flat_map(|x| tv.spells.iter().filter_map(move |y| x.intersection(y))),
+                    );
                     if a.spells.len() == before {
                         continue;
                     }

@@ -168,10 +168,16 @@ struct StateGraph {
 impl StateGraph {
     fn new(n: usize, ties: &[(usize, usize, Vec<Spell>)]) -> Self {
         let m = ties.len();
-        assert!(2 * m <= u32::MAX as usize && n <= u32::MAX as usize, "temporal betweenness: graph too large");
+        assert!(
+            2 * m <= u32::MAX as usize && n <= u32::MAX as usize,
+            "temporal betweenness: graph too large"
+        );
         let mut pairs: Vec<(usize, usize, usize)> = Vec::with_capacity(m);
         for (i, (u, v, _)) in ties.iter().enumerate() {
-            assert!(*u < n && *v < n, "temporal betweenness: tie {i} ({u}, {v}) has an endpoint >= node_count {n}");
+            assert!(
+                *u < n && *v < n,
+                "temporal betweenness: tie {i} ({u}, {v}) has an endpoint >= node_count {n}"
+            );
             assert!(u != v, "temporal betweenness: tie {i} is a self-loop on node {u}");
             pairs.push(((*u).min(*v), (*u).max(*v), i));
         }
@@ -409,7 +415,10 @@ mod tests {
     }
 
     fn random_temporal(rng: &mut Rng, n: usize, m: usize, span: usize, max_len: usize) -> Ties {
-        random_pairs(rng, n, m).into_iter().map(|(u, v)| (u, v, random_spells(rng, 1990, span, max_len))).collect()
+        random_pairs(rng, n, m)
+            .into_iter()
+            .map(|(u, v)| (u, v, random_spells(rng, 1990, span, max_len)))
+            .collect()
     }
 
     fn always(pairs: &[(usize, usize)]) -> Ties {
@@ -470,8 +479,11 @@ for i in range(g.number_of_nodes()):
             "networkx betweenness failed (is networkx installed? scripts/test.sh installs it): {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let values: Vec<f64> =
-            String::from_utf8(out.stdout).unwrap().lines().map(|l| l.trim().parse().unwrap()).collect();
+        let values: Vec<f64> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| l.trim().parse().unwrap())
+            .collect();
         assert_eq!(values.len(), n);
         values
     }
@@ -512,7 +524,8 @@ for i in range(g.number_of_nodes()):
             let mut remaining = reachable.iter().filter(|&&r| r).count();
             let mut found = vec![false; n];
             // Walks of the current length: (nodes, last tie).
-            let mut level: Vec<(Vec<usize>, usize)> = incident[s].iter().map(|&(e, w)| (vec![s, w], e)).collect();
+            let mut level: Vec<(Vec<usize>, usize)> =
+                incident[s].iter().map(|&(e, w)| (vec![s, w], e)).collect();
             while remaining > 0 {
                 assert!(level.len() < 2_000_000, "brute force: too many walks");
                 let mut count = vec![0usize; n];
@@ -523,7 +536,8 @@ for i in range(g.number_of_nodes()):
                     if t == s || found[t] || count[t] == 0 {
                         continue;
                     }
-                    for (nodes, _) in level.iter().filter(|(nodes, _)| *nodes.last().unwrap() == t) {
+                    for (nodes, _) in level.iter().filter(|(nodes, _)| *nodes.last().unwrap() == t)
+                    {
                         for &v in &nodes[1..nodes.len() - 1] {
                             if v != s && v != t {
                                 bc[v] += 1.0 / count[t] as f64;
@@ -571,16 +585,26 @@ for i in range(g.number_of_nodes()):
         assert!(!coexist(&[y(2000, 1990)], &[]));
         assert!(!coexist(&[y(2000, 1990)], &[y(1995, 1995)]));
         // Symmetric.
-        assert_eq!(coexist(&[y(1990, 1995)], &[(Some(1995), None)]), coexist(&[(Some(1995), None)], &[y(1990, 1995)]));
+        assert_eq!(
+            coexist(&[y(1990, 1995)], &[(Some(1995), None)]),
+            coexist(&[(Some(1995), None)], &[y(1990, 1995)])
+        );
     }
 
     #[test]
     fn always_ties_match_networkx_on_random_graphs() {
         let mut rng = Rng(20_240_601);
-        for &(n, m) in &[(50, 50), (50, 200), (80, 120), (100, 400), (120, 240), (150, 300), (150, 1200)] {
+        for &(n, m) in
+            &[(50, 50), (50, 200), (80, 120), (100, 400), (120, 240), (150, 300), (150, 1200)]
+        {
             let pairs = random_pairs(&mut rng, n, m);
             let want = networkx_betweenness(n, &pairs);
-            assert_close(&temporal_betweenness(n, &always(&pairs)), &want, 1e-9, &format!("G({n},{m})"));
+            assert_close(
+                &temporal_betweenness(n, &always(&pairs)),
+                &want,
+                1e-9,
+                &format!("G({n},{m})"),
+            );
             // Spells that all overlap (a common year) act as "always".
             let overlapping: Ties = pairs
                 .iter()
@@ -589,7 +613,12 @@ for i in range(g.number_of_nodes()):
                     (u, v, vec![(Some(from), Some(2000 + rng.below(10) as i32))])
                 })
                 .collect();
-            assert_close(&temporal_betweenness(n, &overlapping), &want, 1e-9, &format!("G({n},{m}) spells"));
+            assert_close(
+                &temporal_betweenness(n, &overlapping),
+                &want,
+                1e-9,
+                &format!("G({n},{m}) spells"),
+            );
         }
     }
 
@@ -599,20 +628,28 @@ for i in range(g.number_of_nodes()):
         let star: Vec<(usize, usize)> = (1..12).map(|i| (0, i)).collect();
         let cycle: Vec<(usize, usize)> = (0..9).map(|i| (i, (i + 1) % 9)).collect();
         let even_cycle: Vec<(usize, usize)> = (0..8).map(|i| ((i + 1) % 8, i)).collect();
-        for (name, n, pairs) in [("path", 10, path), ("star", 12, star), ("cycle", 9, cycle), ("cycle8", 8, even_cycle)]
+        for (name, n, pairs) in
+            [("path", 10, path), ("star", 12, star), ("cycle", 9, cycle), ("cycle8", 8, even_cycle)]
         {
             let got = temporal_betweenness(n, &always(&pairs));
             assert_close(&got, &networkx_betweenness(n, &pairs), 1e-9, name);
         }
         // The closed forms, for the record: path i·(n−1−i), star centre C(n−1, 2).
-        let got = temporal_betweenness(10, &always(&(0..9).map(|i| (i, i + 1)).collect::<Vec<_>>()));
-        assert_close(&got, &(0..10).map(|i| (i * (9 - i)) as f64).collect::<Vec<_>>(), 1e-12, "path closed form");
+        let got =
+            temporal_betweenness(10, &always(&(0..9).map(|i| (i, i + 1)).collect::<Vec<_>>()));
+        assert_close(
+            &got,
+            &(0..10).map(|i| (i * (9 - i)) as f64).collect::<Vec<_>>(),
+            1e-12,
+            "path closed form",
+        );
     }
 
     #[test]
     fn disjoint_spells_break_the_path() {
         // a–b 1990–1995, b–c 2000–2005: no walk a→c.
-        let ties: Ties = vec![(0, 1, vec![(Some(1990), Some(1995))]), (1, 2, vec![(Some(2000), Some(2005))])];
+        let ties: Ties =
+            vec![(0, 1, vec![(Some(1990), Some(1995))]), (1, 2, vec![(Some(2000), Some(2005))])];
         assert_eq!(temporal_betweenness(3, &ties), vec![0.0, 0.0, 0.0]);
         let from_a = distances(3, &ties, 0);
         assert_eq!(from_a[1], (Some(1), 1.0));
@@ -625,7 +662,8 @@ for i in range(g.number_of_nodes()):
     #[test]
     fn overlapping_spells_give_the_static_value() {
         // a–b 1990–2000, b–c 2000–2005 share the year 2000.
-        let ties: Ties = vec![(0, 1, vec![(Some(1990), Some(2000))]), (1, 2, vec![(Some(2000), Some(2005))])];
+        let ties: Ties =
+            vec![(0, 1, vec![(Some(1990), Some(2000))]), (1, 2, vec![(Some(2000), Some(2005))])];
         assert_eq!(temporal_betweenness(3, &ties), vec![0.0, 1.0, 0.0]);
         assert_eq!(distances(3, &ties, 0)[2], (Some(2), 1.0));
     }
@@ -641,10 +679,20 @@ for i in range(g.number_of_nodes()):
             (3, 4, vec![]),
             (4, 2, vec![]),
         ];
-        assert_close(&temporal_betweenness(5, &strip_spells(&ties)), &[1.0; 5], 1e-12, "static 5-cycle");
+        assert_close(
+            &temporal_betweenness(5, &strip_spells(&ties)),
+            &[1.0; 5],
+            1e-12,
+            "static 5-cycle",
+        );
         // By hand: a–c takes a d e c (d, e +1 each; not a b c); a–e: a d e (d +1);
         // b–d: b a d (a +1); b–e: b c e (c +1); c–d: c e d (e +1); the other pairs are ties.
-        assert_close(&temporal_betweenness(5, &ties), &[1.0, 0.0, 1.0, 2.0, 2.0], 1e-12, "temporal");
+        assert_close(
+            &temporal_betweenness(5, &ties),
+            &[1.0, 0.0, 1.0, 2.0, 2.0],
+            1e-12,
+            "temporal",
+        );
         assert_eq!(distances(5, &ties, 0)[2], (Some(3), 1.0));
         assert_eq!(distances(5, &ties, 2)[0], (Some(3), 1.0));
         assert_eq!(distances(5, &ties, 1)[4], (Some(2), 1.0));
@@ -667,9 +715,19 @@ for i in range(g.number_of_nodes()):
         // v: s–x, s–y, x–t, y–t once each and s–t twice = 6; x: s–y, s–t; y: s–t, x–t.
         let got = temporal_betweenness(5, &ties);
         assert_close(&got, &[0.0, 6.0, 2.0, 2.0, 0.0], 1e-12, "revisit");
-        assert_close(&brute_force(5, &ties), &[0.0, 6.0, 2.0, 2.0, 0.0], 1e-12, "revisit, brute force");
+        assert_close(
+            &brute_force(5, &ties),
+            &[0.0, 6.0, 2.0, 2.0, 0.0],
+            1e-12,
+            "revisit, brute force",
+        );
         // Static triangle v x y with pendants s, t: v 5, the rest 0.
-        assert_close(&temporal_betweenness(5, &strip_spells(&ties)), &[0.0, 5.0, 0.0, 0.0, 0.0], 1e-12, "static");
+        assert_close(
+            &temporal_betweenness(5, &strip_spells(&ties)),
+            &[0.0, 5.0, 0.0, 0.0, 0.0],
+            1e-12,
+            "static",
+        );
     }
 
     #[test]
@@ -771,6 +829,9 @@ for i in range(g.number_of_nodes()):
     #[test]
     #[should_panic(expected = "join the same pair")]
     fn a_repeated_pair_panics() {
-        temporal_betweenness(3, &[(0, 1, vec![]), (1, 2, vec![]), (1, 0, vec![(Some(1990), None)])]);
+        temporal_betweenness(
+            3,
+            &[(0, 1, vec![]), (1, 2, vec![]), (1, 0, vec![(Some(1990), None)])],
+        );
     }
 }

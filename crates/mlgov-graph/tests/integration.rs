@@ -11,6 +11,6 @@ mod integration {
     pub mod leiden;
     pub mod model;
     pub mod projection;
-    pub mod sna;
     pub mod properties;
+    pub mod sna;
 }

@@ -1,16 +1,28 @@
 //! The CSV directory format: reading with per-cell diagnostics, canonical writing.
 
 use crate::{CsvOptions, Diagnostic, InterchangeError, Loaded, Locations, ReadStep};
-use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
 use mlgov_domain::fxhash::FxHashMap;
+use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
 use mlgov_textfile::{LineCounter, WithoutBom};
 use std::borrow::Cow;
 use std::path::Path;
 
 /// The file names of the format, in canonical order.
 pub const CSV_FILES: [&str; 14] = [
-    "sources.csv", "localities.csv", "networks.csv", "organisations.csv", "persons.csv", "events.csv", "memberships.csv",
-    "terms.csv", "affiliations.csv", "relations.csv", "facts.csv", "phases.csv", "practices.csv", "adoptions.csv",
+    "sources.csv",
+    "localities.csv",
+    "networks.csv",
+    "organisations.csv",
+    "persons.csv",
+    "events.csv",
+    "memberships.csv",
+    "terms.csv",
+    "affiliations.csv",
+    "relations.csv",
+    "facts.csv",
+    "phases.csv",
+    "practices.csv",
+    "adoptions.csv",
 ];
 
 fn io(path: &Path, source: std::io::Error) -> InterchangeError {
@@ -31,12 +43,25 @@ pub fn read_dir_with(dir: &Path, opts: &CsvOptions) -> Result<Loaded, Interchang
 }
 
 /// Reads a directory as a batch of additions to a stored base (see [`crate::read_path_batch_with`]).
-pub(crate) fn read_dir_mode(dir: &Path, opts: &CsvOptions, whole: bool, progress: &mut dyn FnMut(ReadStep<'_>)) -> Result<Loaded, InterchangeError> {
+pub(crate) fn read_dir_mode(
+    dir: &Path,
+    opts: &CsvOptions,
+    whole: bool,
+    progress: &mut dyn FnMut(ReadStep<'_>),
+) -> Result<Loaded, InterchangeError> {
     let mut files = Vec::new();
     let mut diags = Vec::new();
     collect(dir, dir, &mut files, &mut diags, true)?;
     if files.is_empty() && diags.is_empty() {
-        diags.push(Diagnostic { file: dir.display().to_string(), line: None, field: None, message: format!("no knowledge-base CSV files found; expected some of: {}", CSV_FILES.join(", ")) });
+        diags.push(Diagnostic {
+            file: dir.display().to_string(),
+            line: None,
+            field: None,
+            message: format!(
+                "no knowledge-base CSV files found; expected some of: {}",
+                CSV_FILES.join(", ")
+            ),
+        });
     }
     let mut loaded = Vec::new();
     for (label, path) in &files {
@@ -53,18 +78,30 @@ fn file_name(p: &Path) -> String {
 /// Reads a knowledge base from in-memory files: (relative path, contents); the record type of each
 /// comes from its file name. Used for the knowledge base bundled in the binary.
 pub fn read_memory(files: &[(&str, &[u8])]) -> Result<Loaded, InterchangeError> {
-    let loaded = files.iter().map(|(p, b)| (p.to_string(), file_name(Path::new(p)), b.to_vec())).collect();
+    let loaded =
+        files.iter().map(|(p, b)| (p.to_string(), file_name(Path::new(p)), b.to_vec())).collect();
     read_files(loaded, Vec::new(), &CsvOptions::default(), true, &mut |_| {})
 }
 
 /// [`read_memory`] as a batch to add to a stored base (references may resolve in the store).
 pub fn read_memory_batch(files: &[(&str, &[u8])]) -> Result<Loaded, InterchangeError> {
-    let loaded = files.iter().map(|(p, b)| (p.to_string(), file_name(Path::new(p)), b.to_vec())).collect();
+    let loaded =
+        files.iter().map(|(p, b)| (p.to_string(), file_name(Path::new(p)), b.to_vec())).collect();
     read_files(loaded, Vec::new(), &CsvOptions::default(), false, &mut |_| {})
 }
 
-fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, std::path::PathBuf)>, diags: &mut Vec<Diagnostic>, recurse: bool) -> Result<(), InterchangeError> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(|e| io(dir, e))?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+fn collect(
+    root: &Path,
+    dir: &Path,
+    files: &mut Vec<(String, std::path::PathBuf)>,
+    diags: &mut Vec<Diagnostic>,
+    recurse: bool,
+) -> Result<(), InterchangeError> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| io(dir, e))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
     entries.sort();
     let mut subdirs = Vec::new();
     for p in entries {
@@ -82,7 +119,15 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, std::path::PathBuf)
         if CSV_FILES.contains(&name.as_str()) {
             files.push((rel, p));
         } else {
-            diags.push(Diagnostic { file: rel, line: None, field: None, message: format!("unknown file name {name:?}; expected one of: {}", CSV_FILES.join(", ")) });
+            diags.push(Diagnostic {
+                file: rel,
+                line: None,
+                field: None,
+                message: format!(
+                    "unknown file name {name:?}; expected one of: {}",
+                    CSV_FILES.join(", ")
+                ),
+            });
         }
     }
     for s in subdirs {
@@ -103,19 +148,33 @@ pub fn read_csv_file_with(path: &Path, opts: &CsvOptions) -> Result<Loaded, Inte
 }
 
 /// Reads one CSV file as a batch of additions to a stored base.
-pub(crate) fn read_csv_file_mode(path: &Path, opts: &CsvOptions, whole: bool, progress: &mut dyn FnMut(ReadStep<'_>)) -> Result<Loaded, InterchangeError> {
+pub(crate) fn read_csv_file_mode(
+    path: &Path,
+    opts: &CsvOptions,
+    whole: bool,
+    progress: &mut dyn FnMut(ReadStep<'_>),
+) -> Result<Loaded, InterchangeError> {
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let kind = CSV_FILES.iter().find(|f| name == **f || name.ends_with(&format!(".{f}")));
     match kind {
         Some(_) => {
             let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
-            read_files(vec![(path.display().to_string(), name, bytes)], Vec::new(), opts, whole, progress)
+            read_files(
+                vec![(path.display().to_string(), name, bytes)],
+                Vec::new(),
+                opts,
+                whole,
+                progress,
+            )
         }
         None => Err(InterchangeError::Invalid(vec![Diagnostic {
             file: path.display().to_string(),
             line: None,
             field: None,
-            message: format!("cannot tell the record type from the file name; name it one of: {}", CSV_FILES.join(", ")),
+            message: format!(
+                "cannot tell the record type from the file name; name it one of: {}",
+                CSV_FILES.join(", ")
+            ),
         }])),
     }
 }
@@ -124,13 +183,36 @@ pub(crate) fn read_csv_file_mode(path: &Path, opts: &CsvOptions, whole: bool, pr
 /// whose references may point into the store ([`crate::plan_addition`] checks them there).
 /// `progress` hears of each file as it is parsed, of its rows as they are read, and of the
 /// whole-base check.
-fn read_files(files: Vec<(String, String, Vec<u8>)>, mut diags: Vec<Diagnostic>, opts: &CsvOptions, whole: bool, progress: &mut dyn FnMut(ReadStep<'_>)) -> Result<Loaded, InterchangeError> {
+fn read_files(
+    files: Vec<(String, String, Vec<u8>)>,
+    mut diags: Vec<Diagnostic>,
+    opts: &CsvOptions,
+    whole: bool,
+    progress: &mut dyn FnMut(ReadStep<'_>),
+) -> Result<Loaded, InterchangeError> {
     let mut kb = KnowledgeBase::default();
     let mut locations = Locations::default();
     for (i, (label, name, bytes)) in files.iter().enumerate() {
-        progress(ReadStep::File { index: i + 1, of: files.len(), name: label, bytes: bytes.len() as u64 });
-        let file_kind = CSV_FILES.iter().find(|f| name == **f || name.ends_with(&format!(".{f}"))).copied().unwrap_or("");
-        let mut reader = TableReader { label, bytes, file_kind, diags: &mut diags, locations: &mut locations, opts, progress: &mut *progress };
+        progress(ReadStep::File {
+            index: i + 1,
+            of: files.len(),
+            name: label,
+            bytes: bytes.len() as u64,
+        });
+        let file_kind = CSV_FILES
+            .iter()
+            .find(|f| name == **f || name.ends_with(&format!(".{f}")))
+            .copied()
+            .unwrap_or("");
+        let mut reader = TableReader {
+            label,
+            bytes,
+            file_kind,
+            diags: &mut diags,
+            locations: &mut locations,
+            opts,
+            progress: &mut *progress,
+        };
         kb.visit_mut(&mut reader);
     }
     if diags.is_empty() {
@@ -144,14 +226,25 @@ fn read_files(files: Vec<(String, String, Vec<u8>)>, mut diags: Vec<Diagnostic>,
                 continue; // checked against the store
             }
             let (file, line) = locations.0.get(&p.id).cloned().unwrap_or_default();
-            by_id.push(Diagnostic { file, line: Some(line), field: Some(p.field), message: p.message });
+            by_id.push(Diagnostic {
+                file,
+                line: Some(line),
+                field: Some(p.field),
+                message: p.message,
+            });
         }
         diags.extend(by_id);
     }
     if diags.is_empty() {
         Ok(Loaded { kb, locations })
     } else {
-        diags.sort_by(|a, b| (a.file.as_str(), a.line, a.field.as_deref()).cmp(&(b.file.as_str(), b.line, b.field.as_deref())));
+        diags.sort_by(|a, b| {
+            (a.file.as_str(), a.line, a.field.as_deref()).cmp(&(
+                b.file.as_str(),
+                b.line,
+                b.field.as_deref(),
+            ))
+        });
         diags.dedup();
         Err(InterchangeError::Invalid(diags))
     }
@@ -172,14 +265,27 @@ impl TableVisitorMut for TableReader<'_> {
         if R::FILE != self.file_kind {
             return;
         }
-        let d = |line: Option<u64>, field: Option<&str>, message: String| Diagnostic { file: self.label.to_string(), line, field: field.map(str::to_string), message };
+        let d = |line: Option<u64>, field: Option<&str>, message: String| Diagnostic {
+            file: self.label.to_string(),
+            line,
+            field: field.map(str::to_string),
+            message,
+        };
         if self.bytes.is_empty() {
-            self.diags.push(d(None, None, format!("file is empty; expected a header row: {}", R::COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(","))));
+            self.diags.push(d(
+                None,
+                None,
+                format!(
+                    "file is empty; expected a header row: {}",
+                    R::COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(",")
+                ),
+            ));
             return;
         }
         // A BOM decides, else UTF-8 (Windows-1252 only when asked for), kept as bytes so that an
         // invalid sequence is reported at its cell.
-        let text = match mlgov_textfile::transcode(self.bytes, self.opts.encoding, WithoutBom::Utf8) {
+        let text = match mlgov_textfile::transcode(self.bytes, self.opts.encoding, WithoutBom::Utf8)
+        {
             Ok((t, _)) => t,
             Err(e) => {
                 self.diags.push(d(Some(e.line as u64), None, format!("the file is not valid {} (byte {}); give its encoding with --encoding (utf-8, utf-16le, utf-16be, windows-1252)", e.encoding, e.offset)));
@@ -187,10 +293,15 @@ impl TableVisitorMut for TableReader<'_> {
             }
         };
         let bytes: &[u8] = &text;
-        let delimiter = self.opts.delimiter.unwrap_or_else(|| mlgov_textfile::detect_delimiter(bytes));
+        let delimiter =
+            self.opts.delimiter.unwrap_or_else(|| mlgov_textfile::detect_delimiter(bytes));
         // Excel writes decimal commas where `;` separates fields.
         let decimal_comma = delimiter == b';';
-        let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(bytes);
         let mut lines = LineCounter::default();
         let mut record = csv::ByteRecord::new();
         let mut header: Option<Vec<String>> = None;
@@ -202,7 +313,11 @@ impl TableVisitorMut for TableReader<'_> {
                 (self.progress)(ReadStep::Rows(records));
             }
             if errors_here >= 200 {
-                self.diags.push(d(None, None, "more than 200 problems in this file; stopping here".into()));
+                self.diags.push(d(
+                    None,
+                    None,
+                    "more than 200 problems in this file; stopping here".into(),
+                ));
                 return;
             }
             match rdr.read_byte_record(&mut record) {
@@ -214,14 +329,21 @@ impl TableVisitorMut for TableReader<'_> {
                     return;
                 }
             }
-            let line = record.position().map(|p| lines.line_at(bytes, p.byte() as usize) as u64).unwrap_or(0);
+            let line = record
+                .position()
+                .map(|p| lines.line_at(bytes, p.byte() as usize) as u64)
+                .unwrap_or(0);
             let mut cells: Vec<&str> = Vec::with_capacity(record.len());
             let mut bad = false;
             for (i, raw) in record.iter().enumerate() {
                 match std::str::from_utf8(raw) {
                     Ok(s) => cells.push(s),
                     Err(e) => {
-                        let col = header.as_ref().and_then(|h| h.get(i)).cloned().unwrap_or_else(|| format!("column {}", i + 1));
+                        let col = header
+                            .as_ref()
+                            .and_then(|h| h.get(i))
+                            .cloned()
+                            .unwrap_or_else(|| format!("column {}", i + 1));
                         self.diags.push(d(Some(line), Some(&col), format!("invalid UTF-8 at byte {} of the cell; the file must be UTF-8 (or give its encoding: --encoding windows-1252 for a CSV saved by Excel)", e.valid_up_to())));
                         bad = true;
                     }
@@ -241,18 +363,36 @@ impl TableVisitorMut for TableReader<'_> {
                 let mut header_ok = true;
                 // A few unknown columns are reported one by one; many (a header of 100,000 columns)
                 // in one diagnostic that names the first of them.
-                let unknown: Vec<&String> = h.iter().filter(|c| !known.contains(&c.as_str())).collect();
+                let unknown: Vec<&String> =
+                    h.iter().filter(|c| !known.contains(&c.as_str())).collect();
                 if unknown.len() <= LISTED_COLUMNS {
                     for c in &unknown {
-                        self.diags.push(d(Some(line), Some(c), format!("unknown column {c:?}; expected columns: {}", known.join(","))));
+                        self.diags.push(d(
+                            Some(line),
+                            Some(c),
+                            format!("unknown column {c:?}; expected columns: {}", known.join(",")),
+                        ));
                     }
                 } else {
-                    self.diags.push(d(Some(line), None, format!("{} unknown columns ({}, …); expected columns: {}", unknown.len(), first_names(&unknown), known.join(","))));
+                    self.diags.push(d(
+                        Some(line),
+                        None,
+                        format!(
+                            "{} unknown columns ({}, …); expected columns: {}",
+                            unknown.len(),
+                            first_names(&unknown),
+                            known.join(",")
+                        ),
+                    ));
                 }
                 header_ok &= unknown.is_empty();
                 for c in R::COLUMNS.iter().filter(|c| c.required) {
                     if !h.iter().any(|x| x == c.name) {
-                        self.diags.push(d(Some(line), Some(c.name), format!("missing required column {:?}", c.name)));
+                        self.diags.push(d(
+                            Some(line),
+                            Some(c.name),
+                            format!("missing required column {:?}", c.name),
+                        ));
                         header_ok = false;
                     }
                 }
@@ -260,10 +400,22 @@ impl TableVisitorMut for TableReader<'_> {
                 let twice: Vec<&String> = h.iter().filter(|c| !seen.insert(*c)).collect();
                 if twice.len() <= LISTED_COLUMNS {
                     for c in &twice {
-                        self.diags.push(d(Some(line), Some(c), format!("column {c:?} appears twice in the header")));
+                        self.diags.push(d(
+                            Some(line),
+                            Some(c),
+                            format!("column {c:?} appears twice in the header"),
+                        ));
                     }
                 } else {
-                    self.diags.push(d(Some(line), None, format!("{} columns appear more than once in the header ({}, …)", twice.len(), first_names(&twice))));
+                    self.diags.push(d(
+                        Some(line),
+                        None,
+                        format!(
+                            "{} columns appear more than once in the header ({}, …)",
+                            twice.len(),
+                            first_names(&twice)
+                        ),
+                    ));
                 }
                 header_ok &= twice.is_empty();
                 if !header_ok {
@@ -278,7 +430,11 @@ impl TableVisitorMut for TableReader<'_> {
             }
             records += 1;
             if cells.len() != h.len() {
-                self.diags.push(d(Some(line), None, format!("expected {} cells as in the header, found {}", h.len(), cells.len())));
+                self.diags.push(d(
+                    Some(line),
+                    None,
+                    format!("expected {} cells as in the header, found {}", h.len(), cells.len()),
+                ));
                 errors_here += 1;
                 continue;
             }
@@ -292,7 +448,9 @@ impl TableVisitorMut for TableReader<'_> {
                     let coordinate = decimal_comma && (name == "lat" || name == "lon");
                     if (t == "NA" || t == "N/A") && name != "country" {
                         Cow::Borrowed("")
-                    } else if let Some(pointed) = coordinate.then(|| mlgov_textfile::decimal_comma_to_point(t)).flatten() {
+                    } else if let Some(pointed) =
+                        coordinate.then(|| mlgov_textfile::decimal_comma_to_point(t)).flatten()
+                    {
                         Cow::Owned(pointed)
                     } else {
                         Cow::Borrowed(*c)
@@ -305,7 +463,11 @@ impl TableVisitorMut for TableReader<'_> {
                     let id = r.id().to_string();
                     // `locations` holds the first place of every id read so far.
                     if let Some((f, l)) = self.locations.0.get(&id) {
-                        self.diags.push(d(Some(line), Some("id"), format!("duplicate id {id}: already defined at {f}:{l}")));
+                        self.diags.push(d(
+                            Some(line),
+                            Some("id"),
+                            format!("duplicate id {id}: already defined at {f}:{l}"),
+                        ));
                         errors_here += 1;
                     } else {
                         self.locations.0.insert(id, (self.label.to_string(), line));
@@ -321,7 +483,14 @@ impl TableVisitorMut for TableReader<'_> {
             }
         }
         if header.is_none() {
-            self.diags.push(d(None, None, format!("file has no header row; expected: {}", R::COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(","))));
+            self.diags.push(d(
+                None,
+                None,
+                format!(
+                    "file has no header row; expected: {}",
+                    R::COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(",")
+                ),
+            ));
         }
         (self.progress)(ReadStep::Rows(records));
     }
@@ -345,7 +514,11 @@ struct RowCells<'a> {
 impl mlgov_domain::Cells for RowCells<'_> {
     fn cell(&self, column: &str) -> &str {
         // A cell mlgov neutralised for spreadsheets (`'=…`) reads back as written before.
-        self.index.get(column).and_then(|&i| self.cells.get(i)).map(|s| mlgov_textfile::spreadsheet_unmark(s.trim())).unwrap_or("")
+        self.index
+            .get(column)
+            .and_then(|&i| self.cells.get(i))
+            .map(|s| mlgov_textfile::spreadsheet_unmark(s.trim()))
+            .unwrap_or("")
     }
 }
 
@@ -357,7 +530,11 @@ pub fn write_dir(kb: &KnowledgeBase, dir: &Path) -> Result<Vec<(String, usize)>,
 }
 
 /// [`write_dir`], with `raw`: cells exactly as stored (formula-like cells not neutralised).
-pub fn write_dir_with(kb: &KnowledgeBase, dir: &Path, raw: bool) -> Result<Vec<(String, usize)>, InterchangeError> {
+pub fn write_dir_with(
+    kb: &KnowledgeBase,
+    dir: &Path,
+    raw: bool,
+) -> Result<Vec<(String, usize)>, InterchangeError> {
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
     let mut kb = kb.clone();
     kb.sort();
@@ -396,7 +573,8 @@ pub fn table_to_csv<R: Record>(rows: &[R]) -> Vec<u8> {
 
 /// [`table_to_csv`], with `raw`: cells exactly as stored.
 pub fn table_to_csv_with<R: Record>(rows: &[R], raw: bool) -> Vec<u8> {
-    let mut wtr = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let mut wtr =
+        csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
     wtr.write_record(R::COLUMNS.iter().map(|c| c.name)).expect("writing to memory");
     for r in rows {
         let cells = r.to_cells();

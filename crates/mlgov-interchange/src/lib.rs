@@ -8,7 +8,10 @@ mod csvdir;
 mod json;
 mod strict;
 
-pub use csvdir::{read_csv_file, read_csv_file_with, read_dir, read_dir_with, read_memory, read_memory_batch, table_to_csv, table_to_csv_with, write_dir, write_dir_with, CSV_FILES};
+pub use csvdir::{
+    CSV_FILES, read_csv_file, read_csv_file_with, read_dir, read_dir_with, read_memory,
+    read_memory_batch, table_to_csv, table_to_csv_with, write_dir, write_dir_with,
+};
 pub use json::{read_json, to_json, write_json};
 pub use strict::SUPPORTED_VERSIONS;
 
@@ -67,7 +70,12 @@ impl InterchangeError {
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self {
             InterchangeError::Invalid(d) => d.clone(),
-            InterchangeError::Io { path, source } => vec![Diagnostic { file: path.display().to_string(), line: None, field: None, message: source.to_string() }],
+            InterchangeError::Io { path, source } => vec![Diagnostic {
+                file: path.display().to_string(),
+                line: None,
+                field: None,
+                message: source.to_string(),
+            }],
         }
     }
 }
@@ -110,12 +118,23 @@ pub enum ReadStep<'a> {
 /// Reads a directory, CSV file or JSON file as [`read_path_with`] (`whole`) or
 /// [`read_path_batch_with`] (not `whole`) do, telling `progress` which file it parses, how many
 /// rows it has read and when it checks the records together. The result is the same.
-pub fn read_path_progress(path: &Path, opts: &CsvOptions, whole: bool, progress: &mut dyn FnMut(ReadStep<'_>)) -> Result<Loaded, InterchangeError> {
-    let meta = std::fs::metadata(path).map_err(|source| InterchangeError::Io { path: path.to_path_buf(), source })?;
+pub fn read_path_progress(
+    path: &Path,
+    opts: &CsvOptions,
+    whole: bool,
+    progress: &mut dyn FnMut(ReadStep<'_>),
+) -> Result<Loaded, InterchangeError> {
+    let meta = std::fs::metadata(path)
+        .map_err(|source| InterchangeError::Io { path: path.to_path_buf(), source })?;
     if meta.is_dir() {
         csvdir::read_dir_mode(path, opts, whole, progress)
     } else if path.extension().and_then(|e| e.to_str()) == Some("json") {
-        progress(ReadStep::File { index: 1, of: 1, name: &path.display().to_string(), bytes: meta.len() });
+        progress(ReadStep::File {
+            index: 1,
+            of: 1,
+            name: &path.display().to_string(),
+            bytes: meta.len(),
+        });
         json::read_json_mode(path, whole)
     } else {
         csvdir::read_csv_file_mode(path, opts, whole, progress)
@@ -135,7 +154,13 @@ pub fn unresolved_references(kb: &KnowledgeBase) -> Vec<String> {
         .into_iter()
         .filter_map(|p| {
             let m = p.message;
-            m.strip_prefix("refers to ").and_then(|r| r.strip_suffix(", which does not exist")).or_else(|| m.strip_prefix("cites ").and_then(|r| r.strip_suffix(", which is not in sources.csv"))).map(String::from)
+            m.strip_prefix("refers to ")
+                .and_then(|r| r.strip_suffix(", which does not exist"))
+                .or_else(|| {
+                    m.strip_prefix("cites ")
+                        .and_then(|r| r.strip_suffix(", which is not in sources.csv"))
+                })
+                .map(String::from)
         })
         .collect();
     out.sort();
@@ -146,7 +171,8 @@ pub fn unresolved_references(kb: &KnowledgeBase) -> Vec<String> {
 /// Whether a whole-base validation problem is about a reference (which, in a batch added to a stored
 /// base, may resolve in the store).
 pub(crate) fn is_reference_problem(message: &str) -> bool {
-    (message.starts_with("refers to ") && message.ends_with(", which does not exist")) || (message.starts_with("cites ") && message.ends_with(", which is not in sources.csv"))
+    (message.starts_with("refers to ") && message.ends_with(", which does not exist"))
+        || (message.starts_with("cites ") && message.ends_with(", which is not in sources.csv"))
 }
 
 /// Reads a directory, CSV file or JSON file as a **batch** to add to a stored base: every row and
@@ -172,9 +198,14 @@ pub struct AdditionPlan {
 /// versions unless `update` (then it is a change); references may resolve in the batch or in the
 /// store, and one that resolves in neither is an error listing the closest stored ids. Every
 /// problem of the merged base that concerns an incoming record is reported at its file and line.
-pub fn plan_addition(existing: &KnowledgeBase, incoming: &Loaded, update: bool) -> Result<AdditionPlan, Vec<Diagnostic>> {
+pub fn plan_addition(
+    existing: &KnowledgeBase,
+    incoming: &Loaded,
+    update: bool,
+) -> Result<AdditionPlan, Vec<Diagnostic>> {
     use mlgov_domain::fxhash::FxHashMap;
-    type FxHashSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<mlgov_domain::fxhash::FxHasher>>;
+    type FxHashSet<T> =
+        std::collections::HashSet<T, std::hash::BuildHasherDefault<mlgov_domain::fxhash::FxHasher>>;
     use mlgov_domain::{Record, TableVisitor, TableVisitorMut};
     // The stored rows that the batch names, as (file, cells).
     let ids: FxHashSet<String> = ids_of(&incoming.kb).into_iter().collect();
@@ -204,7 +235,16 @@ pub fn plan_addition(existing: &KnowledgeBase, incoming: &Loaded, update: bool) 
                 let Some((file, cells)) = self.stored.get(r.id().as_str()) else { continue };
                 let (f, line) = self.locations.0.get(r.id().as_str()).cloned().unwrap_or_default();
                 if *file != R::FILE {
-                    self.diags.push(Diagnostic { file: f, line: Some(line), field: Some("id".into()), message: format!("{} is stored in {file}, not in {}; ids are unique across tables", r.id(), R::FILE) });
+                    self.diags.push(Diagnostic {
+                        file: f,
+                        line: Some(line),
+                        field: Some("id".into()),
+                        message: format!(
+                            "{} is stored in {file}, not in {}; ids are unique across tables",
+                            r.id(),
+                            R::FILE
+                        ),
+                    });
                     self.unchanged.insert(r.id().to_string());
                     continue;
                 }
@@ -214,7 +254,12 @@ pub fn plan_addition(existing: &KnowledgeBase, incoming: &Loaded, update: bool) 
                 } else if self.update {
                     self.changed.insert(r.id().to_string());
                 } else {
-                    let diffs: Vec<String> = R::COLUMNS.iter().zip(cells.iter().zip(&here)).filter(|(_, (a, b))| a != b).map(|(c, (a, b))| format!("{}: stored {a:?}, here {b:?}", c.name)).collect();
+                    let diffs: Vec<String> = R::COLUMNS
+                        .iter()
+                        .zip(cells.iter().zip(&here))
+                        .filter(|(_, (a, b))| a != b)
+                        .map(|(c, (a, b))| format!("{}: stored {a:?}, here {b:?}", c.name))
+                        .collect();
                     self.diags.push(Diagnostic { file: f, line: Some(line), field: Some("id".into()), message: format!("{} is already stored with other content ({}); add --update to record this as a new version (the stored one stays in its history)", r.id(), diags_join(&diffs)) });
                     // Kept out of the merged base: one message, not a duplicate and its echoes.
                     self.unchanged.insert(r.id().to_string());
@@ -222,7 +267,14 @@ pub fn plan_addition(existing: &KnowledgeBase, incoming: &Loaded, update: bool) 
             }
         }
     }
-    let mut split = Split { stored: &stored, locations: &incoming.locations, update, changed: FxHashSet::default(), unchanged: FxHashSet::default(), diags: Vec::new() };
+    let mut split = Split {
+        stored: &stored,
+        locations: &incoming.locations,
+        update,
+        changed: FxHashSet::default(),
+        unchanged: FxHashSet::default(),
+        diags: Vec::new(),
+    };
     incoming.kb.visit(&mut split);
     let Split { changed, unchanged, mut diags, .. } = split;
     struct Keep<F: Fn(&str) -> bool>(F);
@@ -231,7 +283,11 @@ pub fn plan_addition(existing: &KnowledgeBase, incoming: &Loaded, update: bool) 
             rows.retain(|r| (self.0)(r.id().as_str()));
         }
     }
-    let mut plan = AdditionPlan { new: incoming.kb.clone(), changed: incoming.kb.clone(), unchanged: unchanged.len() };
+    let mut plan = AdditionPlan {
+        new: incoming.kb.clone(),
+        changed: incoming.kb.clone(),
+        unchanged: unchanged.len(),
+    };
     plan.new.visit_mut(&mut Keep(|id: &str| !changed.contains(id) && !unchanged.contains(id)));
     plan.changed.visit_mut(&mut Keep(|id: &str| changed.contains(id)));
     // The merged base: the store with the changed records replaced, plus the new ones.
@@ -243,37 +299,73 @@ pub fn plan_addition(existing: &KnowledgeBase, incoming: &Loaded, update: bool) 
     merged.extend(plan.new.clone());
     let mut stored_ids: Option<Vec<String>> = None;
     for p in merged.validate() {
-        let located = incoming.locations.0.get(&p.id).map(|l| (l.clone(), p.message.clone())).or_else(|| {
-            // An overlap is reported on the later of the two rows: when that is the stored one, the
-            // incoming row it names carries the problem.
-            let other = p.message.strip_prefix("overlaps ")?.split(' ').next()?;
-            incoming.locations.0.get(other).map(|l| (l.clone(), format!("overlaps the stored {} ({}", p.id, p.message.split_once(" (").map(|(_, r)| r).unwrap_or(""))))
-        });
+        let located =
+            incoming.locations.0.get(&p.id).map(|l| (l.clone(), p.message.clone())).or_else(|| {
+                // An overlap is reported on the later of the two rows: when that is the stored one, the
+                // incoming row it names carries the problem.
+                let other = p.message.strip_prefix("overlaps ")?.split(' ').next()?;
+                incoming.locations.0.get(other).map(|l| {
+                    (
+                        l.clone(),
+                        format!(
+                            "overlaps the stored {} ({}",
+                            p.id,
+                            p.message.split_once(" (").map(|(_, r)| r).unwrap_or("")
+                        ),
+                    )
+                })
+            });
         let Some(((file, line), message)) = located else { continue };
         let (file, line) = (&file, &line);
         let mut message = message;
-        if let Some(target) = message.strip_prefix("refers to ").and_then(|m| m.strip_suffix(", which does not exist")).or_else(|| message.strip_prefix("cites ").and_then(|m| m.strip_suffix(", which is not in sources.csv"))) {
+        if let Some(target) = message
+            .strip_prefix("refers to ")
+            .and_then(|m| m.strip_suffix(", which does not exist"))
+            .or_else(|| {
+                message
+                    .strip_prefix("cites ")
+                    .and_then(|m| m.strip_suffix(", which is not in sources.csv"))
+            })
+        {
             let all = stored_ids.get_or_insert_with(|| ids_of(existing));
             let close = closest(all, target);
             if !close.is_empty() {
-                message = format!("{message} in the file or the store; closest stored ids: {}", close.join(", "));
+                message = format!(
+                    "{message} in the file or the store; closest stored ids: {}",
+                    close.join(", ")
+                );
             } else {
                 message = format!("{message} in the file or the store");
             }
         }
-        diags.push(Diagnostic { file: file.clone(), line: Some(*line), field: Some(p.field), message });
+        diags.push(Diagnostic {
+            file: file.clone(),
+            line: Some(*line),
+            field: Some(p.field),
+            message,
+        });
     }
     if diags.is_empty() {
         Ok(plan)
     } else {
-        diags.sort_by(|a, b| (a.file.as_str(), a.line, a.field.as_deref()).cmp(&(b.file.as_str(), b.line, b.field.as_deref())));
+        diags.sort_by(|a, b| {
+            (a.file.as_str(), a.line, a.field.as_deref()).cmp(&(
+                b.file.as_str(),
+                b.line,
+                b.field.as_deref(),
+            ))
+        });
         diags.dedup();
         Err(diags)
     }
 }
 
 fn diags_join(d: &[String]) -> String {
-    if d.len() > 4 { format!("{}; and {} more", d[..4].join("; "), d.len() - 4) } else { d.join("; ") }
+    if d.len() > 4 {
+        format!("{}; and {} more", d[..4].join("; "), d.len() - 4)
+    } else {
+        d.join("; ")
+    }
 }
 
 /// Every id a knowledge base defines.
@@ -307,4 +399,3 @@ fn closest(ids: &[String], target: &str) -> Vec<String> {
     scored.sort();
     scored.into_iter().take(3).map(|(_, i)| i.clone()).collect()
 }
-

@@ -59,7 +59,9 @@ impl<'de> Visitor<'de> for Top<'_> {
                     let v: serde_json::Value = map.next_value()?;
                     if v.as_str() != Some("mlgov-kb") {
                         self.field.set(Some("format"));
-                        return Err(de::Error::custom(format!("\"format\" is {v}; expected \"format\": \"mlgov-kb\"")));
+                        return Err(de::Error::custom(format!(
+                            "\"format\" is {v}; expected \"format\": \"mlgov-kb\""
+                        )));
                     }
                     format = true;
                 }
@@ -67,7 +69,10 @@ impl<'de> Visitor<'de> for Top<'_> {
                     let v: serde_json::Value = map.next_value()?;
                     if !v.as_u64().is_some_and(|n| SUPPORTED_VERSIONS.contains(&n)) {
                         self.field.set(Some("version"));
-                        return Err(de::Error::custom(format!("unsupported \"version\": {v}; this mlgov reads {}", versions())));
+                        return Err(de::Error::custom(format!(
+                            "unsupported \"version\": {v}; this mlgov reads {}",
+                            versions()
+                        )));
                     }
                     version = true;
                 }
@@ -76,11 +81,16 @@ impl<'de> Visitor<'de> for Top<'_> {
         }
         if !format {
             self.field.set(Some("format"));
-            return Err(de::Error::custom("the document has no \"format\"; expected \"format\": \"mlgov-kb\""));
+            return Err(de::Error::custom(
+                "the document has no \"format\"; expected \"format\": \"mlgov-kb\"",
+            ));
         }
         if !version {
             self.field.set(Some("version"));
-            return Err(de::Error::custom(format!("the document has no \"version\"; expected {}", versions())));
+            return Err(de::Error::custom(format!(
+                "the document has no \"version\"; expected {}",
+                versions()
+            )));
         }
         Ok(())
     }
@@ -217,7 +227,11 @@ impl Keys {
                 true
             }
         };
-        if fresh { Ok(()) } else { Err(format!("duplicate key {k:?} in an object; each key may appear once")) }
+        if fresh {
+            Ok(())
+        } else {
+            Err(format!("duplicate key {k:?} in an object; each key may appear once"))
+        }
     }
 }
 
@@ -230,15 +244,51 @@ mod tests {
         let ok = "{\"format\": \"mlgov-kb\", \"version\": 1, \"sources\": [{\"id\": \"src:a\", \"x\": {\"a\": 1, \"b\": [1, {\"a\": 2}]}}]}";
         assert!(check(ok).is_ok());
         let cases: &[(&str, Option<&str>, &str)] = &[
-            ("{\"format\": \"mlgov-kb\", \"version\": 99}", Some("version"), "unsupported \"version\": 99; this mlgov reads \"version\": 1 at line 1 column 37"),
-            ("{\"format\": \"mlgov-kb\",\n \"version\": \"1\"}", Some("version"), "unsupported \"version\": \"1\"; this mlgov reads \"version\": 1 at line 2 column 16"),
-            ("{\"format\": \"mlgov-kb\"}", Some("version"), "the document has no \"version\"; expected \"version\": 1 at line 1 column 22"),
-            ("{\"format\": \"csv\", \"version\": 1}", Some("format"), "\"format\" is \"csv\"; expected \"format\": \"mlgov-kb\" at line 1 column 16"),
-            ("{\"version\": 1}", Some("format"), "the document has no \"format\"; expected \"format\": \"mlgov-kb\" at line 1 column 14"),
-            ("{\"format\": \"mlgov-kb\", \"version\": 1, \"version\": 1}", None, "duplicate key \"version\" in an object; each key may appear once at line 1 column 46"),
-            ("{\"format\": \"mlgov-kb\", \"version\": 1,\n \"sources\": [{\"id\": \"src:a\",\n   \"id\": \"src:b\"}]}", None, "duplicate key \"id\" in an object; each key may appear once at line 3 column 7"),
-            ("{\"format\": \"mlgov-kb\", \"version\": 1, \"x\": {\"a\\u0062\": 1, \"ab\": 2}}", None, "duplicate key \"ab\" in an object; each key may appear once at line 1 column 61"),
-            ("{\"format\": \"mlgov-kb\", \"version\": 1} x", None, "trailing characters at line 1 column 38"),
+            (
+                "{\"format\": \"mlgov-kb\", \"version\": 99}",
+                Some("version"),
+                "unsupported \"version\": 99; this mlgov reads \"version\": 1 at line 1 column 37",
+            ),
+            (
+                "{\"format\": \"mlgov-kb\",\n \"version\": \"1\"}",
+                Some("version"),
+                "unsupported \"version\": \"1\"; this mlgov reads \"version\": 1 at line 2 column 16",
+            ),
+            (
+                "{\"format\": \"mlgov-kb\"}",
+                Some("version"),
+                "the document has no \"version\"; expected \"version\": 1 at line 1 column 22",
+            ),
+            (
+                "{\"format\": \"csv\", \"version\": 1}",
+                Some("format"),
+                "\"format\" is \"csv\"; expected \"format\": \"mlgov-kb\" at line 1 column 16",
+            ),
+            (
+                "{\"version\": 1}",
+                Some("format"),
+                "the document has no \"format\"; expected \"format\": \"mlgov-kb\" at line 1 column 14",
+            ),
+            (
+                "{\"format\": \"mlgov-kb\", \"version\": 1, \"version\": 1}",
+                None,
+                "duplicate key \"version\" in an object; each key may appear once at line 1 column 46",
+            ),
+            (
+                "{\"format\": \"mlgov-kb\", \"version\": 1,\n \"sources\": [{\"id\": \"src:a\",\n   \"id\": \"src:b\"}]}",
+                None,
+                "duplicate key \"id\" in an object; each key may appear once at line 3 column 7",
+            ),
+            (
+                "{\"format\": \"mlgov-kb\", \"version\": 1, \"x\": {\"a\\u0062\": 1, \"ab\": 2}}",
+                None,
+                "duplicate key \"ab\" in an object; each key may appear once at line 1 column 61",
+            ),
+            (
+                "{\"format\": \"mlgov-kb\", \"version\": 1} x",
+                None,
+                "trailing characters at line 1 column 38",
+            ),
         ];
         for (text, field, message) in cases {
             let r = check(text).unwrap_err();
@@ -246,7 +296,10 @@ mod tests {
         }
         // A wide object is checked through a set.
         let wide: Vec<String> = (0..100).map(|i| format!("\"k{i}\": {i}")).collect();
-        let text = format!("{{\"format\": \"mlgov-kb\", \"version\": 1, \"x\": {{{}, \"k7\": 0}}}}", wide.join(", "));
+        let text = format!(
+            "{{\"format\": \"mlgov-kb\", \"version\": 1, \"x\": {{{}, \"k7\": 0}}}}",
+            wide.join(", ")
+        );
         assert!(check(&text).unwrap_err().error.to_string().starts_with("duplicate key \"k7\""));
     }
 }

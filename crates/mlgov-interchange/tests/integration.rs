@@ -2,11 +2,15 @@
 //! subdirectories, BOM, CRLF, columns in any order), single CSV files, JSON, canonical writing and
 //! the diagnostics' file/line/field.
 
-use mlgov_interchange::{plan_addition, read_path_batch_with, read_csv_file, read_dir, read_json, read_memory, read_path, table_to_csv, to_json, write_dir, write_json, Diagnostic, CSV_FILES};
+use mlgov_interchange::{
+    CSV_FILES, Diagnostic, plan_addition, read_csv_file, read_dir, read_json, read_memory,
+    read_path, read_path_batch_with, table_to_csv, to_json, write_dir, write_json,
+};
 
 const SOURCES: &str = "id,short,title,kind\nsrc:b,B,Second,paper\nsrc:a,\"A, with comma\",\"Title with \"\"quotes\"\"\",other\n";
 const LOCALITIES: &str = "id,name,aliases,kind,country,source,locator\nloc:gavle,Gävle,Gavle;Gaevle,municipality,SE,src:a,p. 2\n";
-const NETWORKS: &str = "kind,locator,source,name,id\nnetwork,\"Table 3, row 1\",src:b,Eurocities,net:eurocities\n";
+const NETWORKS: &str =
+    "kind,locator,source,name,id\nnetwork,\"Table 3, row 1\",src:b,Eurocities,net:eurocities\n";
 const MEMBERSHIPS: &str = "id,network,member,role,from,to,source,locator\nmem:g,net:eurocities,loc:gavle,member,2001-03,2005,src:a,p. 3\n";
 
 fn files() -> Vec<(&'static str, &'static [u8])> {
@@ -18,7 +22,9 @@ fn files() -> Vec<(&'static str, &'static [u8])> {
     ]
 }
 
-fn diags(r: Result<mlgov_interchange::Loaded, mlgov_interchange::InterchangeError>) -> Vec<Diagnostic> {
+fn diags(
+    r: Result<mlgov_interchange::Loaded, mlgov_interchange::InterchangeError>,
+) -> Vec<Diagnostic> {
     match r {
         Ok(_) => panic!("expected diagnostics"),
         Err(e) => e.diagnostics(),
@@ -48,11 +54,20 @@ fn write_dir_is_canonical_and_reads_back() {
     assert_eq!(names, CSV_FILES);
     let src = std::fs::read_to_string(dir.path().join("sources.csv")).unwrap();
     // All columns in format order, rows sorted by id, quoting as needed, LF endings.
-    assert_eq!(src, "id,short,title,authors,year,kind,file,licence,url\nsrc:a,\"A, with comma\",\"Title with \"\"quotes\"\"\",,,other,,,\nsrc:b,B,Second,,,paper,,,\n");
+    assert_eq!(
+        src,
+        "id,short,title,authors,year,kind,file,licence,url\nsrc:a,\"A, with comma\",\"Title with \"\"quotes\"\"\",,,other,,,\nsrc:b,B,Second,,,paper,,,\n"
+    );
     let empty = std::fs::read_to_string(dir.path().join("adoptions.csv")).unwrap();
     assert_eq!(empty.lines().count(), 1, "an empty table is its header: {empty}");
     // No temporary files are left behind.
-    assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| e.unwrap().path().extension().is_some_and(|x| x == "csv")));
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().all(|e| e
+            .unwrap()
+            .path()
+            .extension()
+            .is_some_and(|x| x == "csv"))
+    );
     let back = read_dir(dir.path()).unwrap();
     let mut a = l.kb.clone();
     a.sort();
@@ -61,7 +76,11 @@ fn write_dir_is_canonical_and_reads_back() {
     let dir2 = tempfile::tempdir().unwrap();
     write_dir(&back.kb, dir2.path()).unwrap();
     for f in CSV_FILES {
-        assert_eq!(std::fs::read(dir.path().join(f)).unwrap(), std::fs::read(dir2.path().join(f)).unwrap(), "{f}");
+        assert_eq!(
+            std::fs::read(dir.path().join(f)).unwrap(),
+            std::fs::read(dir2.path().join(f)).unwrap(),
+            "{f}"
+        );
     }
 }
 
@@ -75,7 +94,10 @@ fn table_to_csv_writes_header_only_for_no_rows() {
 fn json_round_trip() {
     let l = read_memory(&files()).unwrap();
     let s = to_json(&l.kb);
-    assert!(s.contains("\n  \"format\": \"mlgov-kb\",\n") && s.contains("\n  \"version\": 1"), "{s}");
+    assert!(
+        s.contains("\n  \"format\": \"mlgov-kb\",\n") && s.contains("\n  \"version\": 1"),
+        "{s}"
+    );
     assert!(s.ends_with("}\n"));
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("kb.json");
@@ -102,13 +124,21 @@ fn json_without_format_marker_is_rejected() {
 fn json_problems_of_shape_and_encoding_are_placed_at_their_line() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("kb.json");
-    std::fs::write(&p, "{\"format\": \"mlgov-kb\", \"version\": 1,\n\"sources\": [\n  {\"id\": 7}\n]}").unwrap();
+    std::fs::write(
+        &p,
+        "{\"format\": \"mlgov-kb\", \"version\": 1,\n\"sources\": [\n  {\"id\": 7}\n]}",
+    )
+    .unwrap();
     let d = diags(read_json(&p));
     assert_eq!((d.len(), d[0].line), (1, Some(3)), "{d:?}");
     assert!(d[0].message.starts_with("not a knowledge base: invalid type: integer `7`"), "{d:?}");
     std::fs::write(&p, b"{\"format\": \"mlgov-kb\",\n\"sources\": [\"\xff\"]}").unwrap();
     let d = diags(read_json(&p));
-    assert_eq!((d.len(), d[0].line, d[0].message.as_str()), (1, Some(2), "invalid UTF-8 at byte 36"), "{d:?}");
+    assert_eq!(
+        (d.len(), d[0].line, d[0].message.as_str()),
+        (1, Some(2), "invalid UTF-8 at byte 36"),
+        "{d:?}"
+    );
 }
 
 #[test]
@@ -117,7 +147,9 @@ fn bom_and_crlf_are_accepted() {
     s.extend(SOURCES.replace('\n', "\r\n").into_bytes());
     let l = read_memory(&[("sources.csv", &s)]).unwrap();
     assert_eq!(l.kb.sources.len(), 2);
-    assert!(l.kb.sources.iter().all(|x| !x.id.as_str().contains('\u{feff}') && !x.title.contains('\r')));
+    assert!(
+        l.kb.sources.iter().all(|x| !x.id.as_str().contains('\u{feff}') && !x.title.contains('\r'))
+    );
     // Lines are counted as in an LF file (header = line 1).
     assert_eq!(l.locations.0["src:b"].1, 2);
     assert_eq!(l.locations.0["src:a"].1, 3);
@@ -135,7 +167,12 @@ fn diagnostics_name_file_line_and_field() {
     let mut fs = files();
     fs[3] = ("memberships.csv", bad.as_bytes());
     let d = diags(read_memory(&fs));
-    let find = |field: &str| d.iter().find(|x| x.field.as_deref() == Some(field)).unwrap_or_else(|| panic!("no {field}: {d:?}")).clone();
+    let find = |field: &str| {
+        d.iter()
+            .find(|x| x.field.as_deref() == Some(field))
+            .unwrap_or_else(|| panic!("no {field}: {d:?}"))
+            .clone()
+    };
     let role = find("role");
     assert_eq!((role.file.as_str(), role.line), ("memberships.csv", Some(3)));
     assert!(role.message.contains("\"boss\""), "{role}");
@@ -147,7 +184,13 @@ fn diagnostics_name_file_line_and_field() {
     assert_eq!(role.to_string(), format!("memberships.csv:3: field \"role\": {}", role.message));
     // Diagnostics are sorted by file, line and field.
     let mut sorted = d.clone();
-    sorted.sort_by(|a, b| (a.file.as_str(), a.line, a.field.as_deref()).cmp(&(b.file.as_str(), b.line, b.field.as_deref())));
+    sorted.sort_by(|a, b| {
+        (a.file.as_str(), a.line, a.field.as_deref()).cmp(&(
+            b.file.as_str(),
+            b.line,
+            b.field.as_deref(),
+        ))
+    });
     assert_eq!(d, sorted);
 }
 
@@ -155,12 +198,16 @@ fn diagnostics_name_file_line_and_field() {
 fn whole_base_problems_are_placed_at_their_row() {
     // A reference to a missing network is found by whole-base validation and placed at the
     // membership's file and line.
-    let bad = "id,network,member,role,source,locator\nmem:g,net:nowhere,loc:gavle,member,src:a,p. 3\n";
+    let bad =
+        "id,network,member,role,source,locator\nmem:g,net:nowhere,loc:gavle,member,src:a,p. 3\n";
     let mut fs = files();
     fs[3] = ("memberships.csv", bad.as_bytes());
     let d = diags(read_memory(&fs));
     assert_eq!(d.len(), 1, "{d:?}");
-    assert_eq!(d[0].to_string(), "memberships.csv:2: field \"network\": refers to net:nowhere, which does not exist");
+    assert_eq!(
+        d[0].to_string(),
+        "memberships.csv:2: field \"network\": refers to net:nowhere, which does not exist"
+    );
 }
 
 #[test]
@@ -169,7 +216,10 @@ fn a_batch_is_planned_against_the_stored_base() {
     let dir = tempfile::tempdir().unwrap();
     let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
     // A membership that refers only to stored records (network, member, source) is new.
-    write("memberships.csv", "id,network,member,role,source,locator\nmem:new,net:eurocities,loc:gavle,founder,src:a,p. 4\n");
+    write(
+        "memberships.csv",
+        "id,network,member,role,source,locator\nmem:new,net:eurocities,loc:gavle,founder,src:a,p. 4\n",
+    );
     // Alone it refers to missing records; as a batch it is read, and resolves in the store.
     assert!(read_path(dir.path()).is_err());
     let batch = read_path_batch_with(dir.path(), &Default::default()).unwrap();
@@ -180,7 +230,10 @@ fn a_batch_is_planned_against_the_stored_base() {
     let src_a = base.kb.sources.iter().find(|s| s.id.as_str() == "src:a").unwrap().clone();
     let mut same = mlgov_domain::KnowledgeBase::default();
     same.sources.push(src_a.clone());
-    write("sources.csv", std::str::from_utf8(&mlgov_interchange::table_to_csv(&same.sources)).unwrap());
+    write(
+        "sources.csv",
+        std::str::from_utf8(&mlgov_interchange::table_to_csv(&same.sources)).unwrap(),
+    );
     std::fs::remove_file(dir.path().join("memberships.csv")).unwrap();
     let batch = read_path_batch_with(dir.path(), &Default::default()).unwrap();
     assert_eq!(plan_addition(&base.kb, &batch, false).unwrap().unchanged, 1);
@@ -188,11 +241,20 @@ fn a_batch_is_planned_against_the_stored_base() {
     let batch = read_path_batch_with(dir.path(), &Default::default()).unwrap();
     let d = plan_addition(&base.kb, &batch, false).unwrap_err();
     assert_eq!(d.len(), 1, "{d:?}");
-    assert!(d[0].to_string().starts_with("sources.csv:2: field \"id\": src:a is already stored with other content (short: stored"), "{}", d[0]);
+    assert!(
+        d[0].to_string().starts_with(
+            "sources.csv:2: field \"id\": src:a is already stored with other content (short: stored"
+        ),
+        "{}",
+        d[0]
+    );
     assert_eq!(plan_addition(&base.kb, &batch, true).unwrap().changed.sources.len(), 1);
     // A reference that resolves nowhere names the closest stored ids.
     std::fs::remove_file(dir.path().join("sources.csv")).unwrap();
-    write("memberships.csv", "id,network,member,role,source,locator\nmem:new,net:eurocitie,loc:gavle,founder,src:a,p. 4\n");
+    write(
+        "memberships.csv",
+        "id,network,member,role,source,locator\nmem:new,net:eurocitie,loc:gavle,founder,src:a,p. 4\n",
+    );
     let batch = read_path_batch_with(dir.path(), &Default::default()).unwrap();
     let d = plan_addition(&base.kb, &batch, false).unwrap_err();
     assert!(d[0].message.contains("closest stored ids: net:eurocities"), "{d:?}");
@@ -224,7 +286,8 @@ fn directory_problems() {
     assert!(d[0].message.contains("unknown file name \"source.csv\""), "{d:?}");
     // A header naming a column twice.
     std::fs::remove_file(dir.path().join("source.csv")).unwrap();
-    std::fs::write(dir.path().join("sources.csv"), "id,short,title,kind,kind\nsrc:a,A,A,web,web\n").unwrap();
+    std::fs::write(dir.path().join("sources.csv"), "id,short,title,kind,kind\nsrc:a,A,A,web,web\n")
+        .unwrap();
     let d = diags(read_dir(dir.path()));
     assert!(d.iter().any(|x| x.message.contains("appears twice")), "{d:?}");
 }
@@ -241,10 +304,9 @@ fn many_bad_rows_stop_after_200_problems() {
     assert_eq!(d.iter().find_map(|x| x.line), Some(2));
 }
 
-
 // ---- files from Excel and R -------------------------------------------------------------------
 
-use mlgov_interchange::{read_csv_file_with, read_dir_with, CsvOptions, Encoding};
+use mlgov_interchange::{CsvOptions, Encoding, read_csv_file_with, read_dir_with};
 
 /// LOCALITIES as Excel saves it in a European locale: `;` separators, CRLF, decimal commas.
 const LOCALITIES_SEMI: &str = "id;name;aliases;kind;country;lat;lon;coord_source;source;locator\r\nloc:gavle;Gävle;Gavle;municipality;SE;60,6745;17,1417;src:a;src:a;p. 2\r\n";
@@ -267,7 +329,10 @@ fn excel_semicolons_and_decimal_commas_are_read() {
     let dir = dir_with(b"id,name,kind,country,lat,lon,coord_source,source,locator\r\nloc:gavle,G\xc3\xa4vle,municipality,SE,\"60,6745\",17.1,src:a,src:a,p. 2\r\n");
     let d = diags(read_dir(dir.path()));
     assert_eq!(d.len(), 1, "{d:?}");
-    assert_eq!((d[0].file.as_str(), d[0].line, d[0].field.as_deref()), ("localities.csv", Some(2), Some("lat")));
+    assert_eq!(
+        (d[0].file.as_str(), d[0].line, d[0].field.as_deref()),
+        ("localities.csv", Some(2), Some("lat"))
+    );
 }
 
 #[test]
@@ -275,9 +340,15 @@ fn tab_separators_and_an_explicit_delimiter() {
     let tabbed = LOCALITIES_SEMI.replace(';', "\t");
     let dir = dir_with(tabbed.as_bytes());
     let d = diags(read_dir(dir.path()));
-    let at: Vec<(Option<u64>, Option<&str>)> = d.iter().map(|x| (x.line, x.field.as_deref())).collect();
-    assert_eq!(at, vec![(Some(2), Some("lat")), (Some(2), Some("lon"))], "decimal commas only with `;` separators: {d:?}");
-    let dir = dir_with(tabbed.replace("60,6745", "60.6745").replace("17,1417", "17.1417").as_bytes());
+    let at: Vec<(Option<u64>, Option<&str>)> =
+        d.iter().map(|x| (x.line, x.field.as_deref())).collect();
+    assert_eq!(
+        at,
+        vec![(Some(2), Some("lat")), (Some(2), Some("lon"))],
+        "decimal commas only with `;` separators: {d:?}"
+    );
+    let dir =
+        dir_with(tabbed.replace("60,6745", "60.6745").replace("17,1417", "17.1417").as_bytes());
     assert_eq!(read_dir(dir.path()).unwrap().kb.localities[0].lat, Some(60.6745));
     // Given explicitly, the separator is used as is: a tab file read with `;` has one column.
     let d = diags(read_dir_with(dir.path(), &CsvOptions { delimiter: Some(b';'), encoding: None }));
@@ -301,7 +372,10 @@ fn utf16_with_bom_and_windows_1252_on_request() {
     broken.splice(second..second, [0x00, 0xD8]);
     let d = diags(read_dir(dir_with(&broken).path()));
     assert_eq!((d.len(), d[0].line), (1, Some(2)), "{d:?}");
-    assert!(d[0].message.starts_with(&format!("the file is not valid utf-16le (byte {second})")), "{d:?}");
+    assert!(
+        d[0].message.starts_with(&format!("the file is not valid utf-16le (byte {second})")),
+        "{d:?}"
+    );
     // Windows-1252: refused as UTF-8 with a hint at the cell, read when asked for.
     let cp1252: Vec<u8> = text.chars().map(|c| if c == 'ä' { 0xE4 } else { c as u8 }).collect();
     let dir = dir_with(&cp1252);
@@ -310,9 +384,15 @@ fn utf16_with_bom_and_windows_1252_on_request() {
     assert!(d[0].message.contains("--encoding windows-1252"), "{}", d[0].message);
     let opts = CsvOptions { delimiter: None, encoding: Some(Encoding::Windows1252) };
     assert_eq!(read_dir_with(dir.path(), &opts).unwrap().kb.localities[0].name, "Gävle");
-    let one = read_csv_file_with(&dir.path().join("localities.csv"), &CsvOptions { delimiter: Some(b';'), encoding: Some(Encoding::Windows1252) });
+    let one = read_csv_file_with(
+        &dir.path().join("localities.csv"),
+        &CsvOptions { delimiter: Some(b';'), encoding: Some(Encoding::Windows1252) },
+    );
     let d = diags(one);
-    assert!(d[0].message.contains("src:a") && d[0].line == Some(2), "the single file is decoded and parsed; its reference is checked: {d:?}");
+    assert!(
+        d[0].message.contains("src:a") && d[0].line == Some(2),
+        "the single file is decoded and parsed; its reference is checked: {d:?}"
+    );
 }
 
 #[test]
@@ -330,8 +410,13 @@ fn na_is_empty_except_a_country_code() {
 fn crlf_and_semicolon_line_numbers_are_exact() {
     let body = "id;name;kind;country;source;locator\r\nloc:a;A;municipality;SE;src:a;p. 1\r\n\r\nloc:b;B;hamlet;SE;src:a;p. 1\r\n\r\n\r\nloc:c;\"C\r\nD\";village;SE;src:a;p. 1\r\nloc:d;D;town;SE;src:a;p. 1\r\n";
     let d = diags(read_dir(dir_with(body.as_bytes()).path()));
-    let at: Vec<(Option<u64>, Option<&str>)> = d.iter().map(|x| (x.line, x.field.as_deref())).collect();
-    assert_eq!(at, vec![(Some(4), Some("kind")), (Some(7), Some("kind")), (Some(9), Some("kind"))], "{d:?}");
+    let at: Vec<(Option<u64>, Option<&str>)> =
+        d.iter().map(|x| (x.line, x.field.as_deref())).collect();
+    assert_eq!(
+        at,
+        vec![(Some(4), Some("kind")), (Some(7), Some("kind")), (Some(9), Some("kind"))],
+        "{d:?}"
+    );
 }
 
 #[test]
@@ -343,8 +428,14 @@ fn reading_with_progress_reports_each_file_its_rows_and_the_check() {
         std::fs::write(p, bytes).unwrap();
     }
     let mut steps = Vec::new();
-    let loaded = mlgov_interchange::read_path_progress(dir.path(), &Default::default(), true, &mut |s| steps.push(format!("{s:?}"))).unwrap();
-    let file = |index: usize, name: &str, text: &str| format!("File {{ index: {index}, of: 4, name: {name:?}, bytes: {} }}", text.len());
+    let loaded =
+        mlgov_interchange::read_path_progress(dir.path(), &Default::default(), true, &mut |s| {
+            steps.push(format!("{s:?}"))
+        })
+        .unwrap();
+    let file = |index: usize, name: &str, text: &str| {
+        format!("File {{ index: {index}, of: 4, name: {name:?}, bytes: {} }}", text.len())
+    };
     assert_eq!(
         steps,
         [
@@ -396,7 +487,8 @@ fn control_characters_are_refused_at_their_cell() {
         w.write_record(["id", "name", "aliases", "kind", "country", "source", "locator"]).unwrap();
         w.write_record([*id, name, aliases, "municipality", "IT", "src:a", locator]).unwrap();
         let localities = w.into_inner().unwrap();
-        let csv_result = read_memory(&[("sources.csv", SOURCES.as_bytes()), ("localities.csv", &localities)]);
+        let csv_result =
+            read_memory(&[("sources.csv", SOURCES.as_bytes()), ("localities.csv", &localities)]);
         // The same row through the JSON reader.
         let json = serde_json::json!({"format": "mlgov-kb", "version": 1,
             "sources": [{"id": "src:a", "short": "A", "title": "T", "kind": "paper"}],
@@ -407,17 +499,44 @@ fn control_characters_are_refused_at_their_cell() {
         let json_result = read_json(&path);
         match expected {
             None => {
-                assert_eq!(csv_result.unwrap_or_else(|e| panic!("{name:?}: {:?}", e.diagnostics())).kb.localities[0].name, *name);
-                assert_eq!(json_result.unwrap_or_else(|e| panic!("{name:?}: {:?}", e.diagnostics())).kb.localities[0].name, *name);
+                assert_eq!(
+                    csv_result
+                        .unwrap_or_else(|e| panic!("{name:?}: {:?}", e.diagnostics()))
+                        .kb
+                        .localities[0]
+                        .name,
+                    *name
+                );
+                assert_eq!(
+                    json_result
+                        .unwrap_or_else(|e| panic!("{name:?}: {:?}", e.diagnostics()))
+                        .kb
+                        .localities[0]
+                        .name,
+                    *name
+                );
             }
             Some((field, message)) => {
                 let d = diags(csv_result);
-                assert_eq!(d, vec![Diagnostic { file: "localities.csv".into(), line: Some(2), field: Some(field.to_string()), message: message.clone() }], "{name:?}");
+                assert_eq!(
+                    d,
+                    vec![Diagnostic {
+                        file: "localities.csv".into(),
+                        line: Some(2),
+                        field: Some(field.to_string()),
+                        message: message.clone()
+                    }],
+                    "{name:?}"
+                );
                 if !id.contains('\u{1b}') {
                     // (An id the JSON reader cannot even deserialise is reported as such.)
                     let d = diags(json_result);
                     assert_eq!(d.len(), 1, "{name:?}: {d:?}");
-                    assert_eq!((d[0].field.as_deref(), d[0].message.as_str()), (Some(format!("localities[0].{field}").as_str()), message.as_str()), "{name:?}");
+                    assert_eq!(
+                        (d[0].field.as_deref(), d[0].message.as_str()),
+                        (Some(format!("localities[0].{field}").as_str()), message.as_str()),
+                        "{name:?}"
+                    );
                 }
             }
         }
@@ -431,7 +550,10 @@ fn json_versions_and_duplicate_keys_are_placed() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("kb.json");
     let cases: &[(&str, &str)] = &[
-        ("{\"format\": \"mlgov-kb\",\n \"version\": 99,\n \"sources\": []}", "kb.json:2: field \"version\": unsupported \"version\": 99; this mlgov reads \"version\": 1 at line 2 column 14"),
+        (
+            "{\"format\": \"mlgov-kb\",\n \"version\": 99,\n \"sources\": []}",
+            "kb.json:2: field \"version\": unsupported \"version\": 99; this mlgov reads \"version\": 1 at line 2 column 14",
+        ),
         (
             "{\"format\": \"mlgov-kb\", \"version\": 1,\n \"sources\": [{\"id\": \"src:a\", \"short\": \"A\", \"title\": \"T\", \"kind\": \"paper\",\n   \"title\": \"Other\"}]}",
             "kb.json:3: duplicate key \"title\" in an object; each key may appear once at line 3 column 10",

@@ -10,7 +10,11 @@ use mlgov_store::{SqliteStore, Store};
 async fn main() {
     let mut args = std::env::args().skip(1);
     let db = PathBuf::from(args.next().unwrap_or_else(|| "mlgov.db".into()));
-    let addr = args.next().unwrap_or_else(|| "127.0.0.1:0".into()).parse().expect("address like 127.0.0.1:8080");
+    let addr = args
+        .next()
+        .unwrap_or_else(|| "127.0.0.1:0".into())
+        .parse()
+        .expect("address like 127.0.0.1:8080");
     if !db.exists() {
         let kb_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/kb");
         let loaded = mlgov_interchange::read_path(&kb_dir).expect("bundled data");

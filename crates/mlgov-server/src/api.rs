@@ -1,10 +1,10 @@
 //! JSON API handlers under `/api/v1`: typed extraction (with field errors) → snapshot read →
 //! analysis function → wire type → JSON. Each handler is documented for the OpenAPI document.
 
+use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
-use axum::Json;
 use mlgov_analysis::tables::CROSSTABS;
 use mlgov_domain::*;
 
@@ -18,8 +18,11 @@ use crate::wire::*;
 type ApiResult<T> = Result<Json<T>, ApiError>;
 type ListResult = Result<Response, ApiError>;
 
+use mlgov_analysis::filter::{
+    EventFilter, MembershipFilter, NetworkNames, ORIGINS, OpenEvent, OrganisationFilter, cites,
+    name_has_words, size_class,
+};
 pub use mlgov_analysis::filter::{LocalityFilter, NetworkFilter, POSITIONS, SCALES, SIZES};
-use mlgov_analysis::filter::{cites, name_has_words, size_class, EventFilter, MembershipFilter, NetworkNames, OpenEvent, ORIGINS, OrganisationFilter};
 
 /// Reads the locality list's filters (what they keep is `mlgov_analysis::filter`).
 pub fn locality_filter(p: &mut Params) -> LocalityFilter {
@@ -39,7 +42,13 @@ pub fn locality_filter_with(p: &mut Params, s: &Snapshot) -> LocalityFilter {
     if let Some(name) = p.string("network") {
         match s.index.resolve(&name, &[IdKind::Network]) {
             Resolution::Found(id) => f.network = Some(id),
-            Resolution::Ambiguous(c) => p.error("network", format!("{name:?} is ambiguous: {}", c.iter().map(|(i, d)| format!("{d} ({i})")).collect::<Vec<_>>().join(", "))),
+            Resolution::Ambiguous(c) => p.error(
+                "network",
+                format!(
+                    "{name:?} is ambiguous: {}",
+                    c.iter().map(|(i, d)| format!("{d} ({i})")).collect::<Vec<_>>().join(", ")
+                ),
+            ),
             Resolution::NotFound => p.error("network", format!("no network named {name:?}")),
         }
     }
@@ -49,7 +58,12 @@ pub fn locality_filter_with(p: &mut Params, s: &Snapshot) -> LocalityFilter {
 /// The localities `f` keeps, sorted by name (from the snapshot's list, [`crate::derived`]).
 pub fn localities(s: &Snapshot, f: &LocalityFilter) -> Vec<LocalitySummary> {
     let m = f.matcher(&s.kb);
-    s.derived().localities.iter().filter(|row| m.matches(&s.kb.localities[row.at], &row.folded)).map(|row| row.summary.clone()).collect()
+    s.derived()
+        .localities
+        .iter()
+        .filter(|row| m.matches(&s.kb.localities[row.at], &row.folded))
+        .map(|row| row.summary.clone())
+        .collect()
 }
 
 /// Reads the network list's filters.
@@ -66,15 +80,31 @@ pub fn network_filter(p: &mut Params) -> NetworkFilter {
 
 /// The networks `f` keeps, sorted by name (from the snapshot's list, [`crate::derived`]).
 pub fn networks(s: &Snapshot, f: &NetworkFilter) -> Vec<NetworkSummary> {
-    s.derived().networks.iter().filter(|row| {
-        f.matches(&s.kb, &s.kb.networks[row.at], &NetworkNames { folded: &row.folded, folded_acronym: row.folded_acronym.as_deref(), class: &row.summary.class })
-    }).map(|row| row.summary.clone()).collect()
+    s.derived()
+        .networks
+        .iter()
+        .filter(|row| {
+            f.matches(
+                &s.kb,
+                &s.kb.networks[row.at],
+                &NetworkNames {
+                    folded: &row.folded,
+                    folded_acronym: row.folded_acronym.as_deref(),
+                    class: &row.summary.class,
+                },
+            )
+        })
+        .map(|row| row.summary.clone())
+        .collect()
 }
 
 /// Counts of the knowledge base.
 #[utoipa::path(get, path = "/api/v1", operation_id = "get_overview", tag = "knowledge base",
     responses((status = 200, description = "Counts of the knowledge base and its version", body = Overview), (status = 304, description = "Not modified (ETag)")))]
-pub async fn get_overview(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<Overview> {
+pub async fn get_overview(
+    State(st): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Overview> {
     Params::parse(q.as_deref()).finish()?;
     Ok(Json(convert::overview(&st.snapshot())))
 }
@@ -90,7 +120,12 @@ pub async fn get_overview(State(st): State<AppState>, RawQuery(q): RawQuery) -> 
         ("q" = Option<String>, Query, description = "Name contains (accent-insensitive)"),
     ),
     responses((status = 200, description = "A page of localities, or CSV of all that match", body = LocalityList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_localities(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+pub async fn list_localities(
+    State(st): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> ListResult {
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
     let list = ListQuery::parse(&listing::LOCALITIES, &mut p, &headers);
@@ -103,7 +138,11 @@ pub async fn list_localities(State(st): State<AppState>, uri: Uri, headers: Head
 #[utoipa::path(get, path = "/api/v1/localities/{id}", operation_id = "get_locality", tag = "entities",
     params(("id" = String, Path, description = "Locality id, with or without the `loc:` prefix")),
     responses((status = 200, description = "The locality with its sourced statements", body = LocalityDetail), (status = 404, description = "Not found", body = ErrorBody)))]
-pub async fn get_locality(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> ApiResult<LocalityDetail> {
+pub async fn get_locality(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<LocalityDetail> {
     Params::parse(q.as_deref()).finish()?;
     let s = st.snapshot();
     let id = convert::path_id(&s, &id, IdKind::Locality)?;
@@ -114,7 +153,11 @@ pub async fn get_locality(State(st): State<AppState>, Path(id): Path<String>, Ra
 #[utoipa::path(get, path = "/api/v1/localities/{id}/timeline", operation_id = "get_locality_timeline", tag = "analyses",
     params(("id" = String, Path, description = "Locality id")),
     responses((status = 200, description = "The locality's time line", body = TimelineOut), (status = 404, description = "Not found", body = ErrorBody)))]
-pub async fn get_timeline(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> ApiResult<TimelineOut> {
+pub async fn get_timeline(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<TimelineOut> {
     Params::parse(q.as_deref()).finish()?;
     let s = st.snapshot();
     let id = convert::path_id(&s, &id, IdKind::Locality)?;
@@ -125,7 +168,11 @@ pub async fn get_timeline(State(st): State<AppState>, Path(id): Path<String>, Ra
 #[utoipa::path(get, path = "/api/v1/localities/{id}/trajectory", operation_id = "get_locality_trajectory", tag = "analyses",
     params(("id" = String, Path, description = "Locality id"), ("until" = Option<i32>, Query, description = "Last year for open memberships (default 2020)")),
     responses((status = 200, description = "Participation by year, computed and named phases", body = TrajectoryOut), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
-pub async fn get_trajectory(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> ApiResult<TrajectoryOut> {
+pub async fn get_trajectory(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<TrajectoryOut> {
     let mut p = Params::parse(q.as_deref());
     let until = p.int("until", 1900..=2100).unwrap_or(2020) as i32;
     p.finish()?;
@@ -145,7 +192,12 @@ pub async fn get_trajectory(State(st): State<AppState>, Path(id): Path<String>, 
         ("q" = Option<String>, Query, description = "Name or acronym contains"),
     ),
     responses((status = 200, description = "A page of networks, or CSV of all that match", body = NetworkList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_networks(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+pub async fn list_networks(
+    State(st): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> ListResult {
     let mut p = Params::parse(q.as_deref());
     let list = ListQuery::parse(&listing::NETWORKS, &mut p, &headers);
     let f = network_filter(&mut p);
@@ -157,7 +209,11 @@ pub async fn list_networks(State(st): State<AppState>, uri: Uri, headers: Header
 #[utoipa::path(get, path = "/api/v1/networks/{id}", operation_id = "get_network", tag = "entities",
     params(("id" = String, Path, description = "Network id, with or without the `net:` prefix")),
     responses((status = 200, description = "The network with its members, traits and assemblage", body = NetworkDetail), (status = 404, description = "Not found", body = ErrorBody)))]
-pub async fn get_network(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> ApiResult<NetworkDetail> {
+pub async fn get_network(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<NetworkDetail> {
     Params::parse(q.as_deref()).finish()?;
     let s = st.snapshot();
     let id = convert::path_id(&s, &id, IdKind::Network)?;
@@ -168,7 +224,11 @@ pub async fn get_network(State(st): State<AppState>, Path(id): Path<String>, Raw
 #[utoipa::path(get, path = "/api/v1/networks/{id}/assemblage", operation_id = "get_network_assemblage", tag = "analyses",
     params(("id" = String, Path, description = "Network id")),
     responses((status = 200, description = "The network's power assemblage", body = AssemblageOut), (status = 404, description = "Not found", body = ErrorBody)))]
-pub async fn get_assemblage(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> ApiResult<AssemblageOut> {
+pub async fn get_assemblage(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<AssemblageOut> {
     Params::parse(q.as_deref()).finish()?;
     let s = st.snapshot();
     let id = convert::path_id(&s, &id, IdKind::Network)?;
@@ -178,10 +238,15 @@ pub async fn get_assemblage(State(st): State<AppState>, Path(id): Path<String>, 
 /// Every network on the sponsored ↔ militant spectrum.
 #[utoipa::path(get, path = "/api/v1/typology", operation_id = "list_typology", tag = "analyses",
     responses((status = 200, description = "Every network on the sponsored ↔ militant spectrum", body = TypologyList)))]
-pub async fn list_typology(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<TypologyList> {
+pub async fn list_typology(
+    State(st): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<TypologyList> {
     Params::parse(q.as_deref()).finish()?;
     let s = st.snapshot();
-    Ok(Json(TypologyList { networks: s.kb.networks.iter().map(|n| convert::typology_out(&s, &n.id)).collect() }))
+    Ok(Json(TypologyList {
+        networks: s.kb.networks.iter().map(|n| convert::typology_out(&s, &n.id)).collect(),
+    }))
 }
 
 /// Organisations.
@@ -189,14 +254,28 @@ pub async fn list_typology(State(st): State<AppState>, RawQuery(q): RawQuery) ->
     params(("country" = Option<String>, Query, description = "ISO code"), ("kind" = Option<String>, Query, description = "Organisation kind"),
         ("q" = Option<String>, Query, description = "Name contains (accent-insensitive)")),
     responses((status = 200, description = "A page of organisations, or CSV of all that match", body = OrganisationList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_organisations(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+pub async fn list_organisations(
+    State(st): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> ListResult {
     let mut p = Params::parse(q.as_deref());
     let list = ListQuery::parse(&listing::ORGANISATIONS, &mut p, &headers);
-    let f = OrganisationFilter { country: p.string("country").map(|c| c.to_uppercase()), kind: p.choice("kind", OrganisationKind::ALL), q: p.string("q") };
+    let f = OrganisationFilter {
+        country: p.string("country").map(|c| c.to_uppercase()),
+        kind: p.choice("kind", OrganisationKind::ALL),
+        q: p.string("q"),
+    };
     p.finish()?;
     let s = st.snapshot();
-    let mut v: Vec<OrganisationSummary> = s.kb.organisations.iter().filter(|o| f.matches(o)).map(convert::organisation_summary).collect();
-    v.sort_by(|a, b| fold(&a.name).cmp(&fold(&b.name)));
+    let mut v: Vec<OrganisationSummary> =
+        s.kb.organisations
+            .iter()
+            .filter(|o| f.matches(o))
+            .map(convert::organisation_summary)
+            .collect();
+    v.sort_by_key(|a| fold(&a.name));
     Ok(list.respond(&uri, v, |meta, items| OrganisationList { meta, items }))
 }
 
@@ -204,7 +283,11 @@ pub async fn list_organisations(State(st): State<AppState>, uri: Uri, headers: H
 #[utoipa::path(get, path = "/api/v1/organisations/{id}", operation_id = "get_organisation", tag = "entities",
     params(("id" = String, Path, description = "Organisation id")),
     responses((status = 200, description = "The organisation or person with its statements", body = ActorDetail), (status = 404, description = "Not found", body = ErrorBody)))]
-pub async fn get_organisation(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> ApiResult<ActorDetail> {
+pub async fn get_organisation(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<ActorDetail> {
     Params::parse(q.as_deref()).finish()?;
     let s = st.snapshot();
     let id = convert::path_id(&s, &id, IdKind::Organisation)?;
@@ -215,14 +298,24 @@ pub async fn get_organisation(State(st): State<AppState>, Path(id): Path<String>
 #[utoipa::path(get, path = "/api/v1/persons", operation_id = "list_persons", tag = "entities",
     params(("q" = Option<String>, Query, description = "Name contains (accent-insensitive)")),
     responses((status = 200, description = "A page of persons, or CSV of all that match", body = PersonList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_persons(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+pub async fn list_persons(
+    State(st): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> ListResult {
     let mut p = Params::parse(q.as_deref());
     let list = ListQuery::parse(&listing::PERSONS, &mut p, &headers);
     let name = p.string("q");
     p.finish()?;
     let s = st.snapshot();
-    let mut v: Vec<PersonSummary> = s.kb.persons.iter().filter(|x| name_has_words(&x.name, name.as_deref())).map(|x| convert::person_summary(&s, x)).collect();
-    v.sort_by(|a, b| fold(&a.name).cmp(&fold(&b.name)));
+    let mut v: Vec<PersonSummary> =
+        s.kb.persons
+            .iter()
+            .filter(|x| name_has_words(&x.name, name.as_deref()))
+            .map(|x| convert::person_summary(&s, x))
+            .collect();
+    v.sort_by_key(|a| fold(&a.name));
     Ok(list.respond(&uri, v, |meta, items| PersonList { meta, items }))
 }
 
@@ -230,7 +323,11 @@ pub async fn list_persons(State(st): State<AppState>, uri: Uri, headers: HeaderM
 #[utoipa::path(get, path = "/api/v1/persons/{id}", operation_id = "get_person", tag = "entities",
     params(("id" = String, Path, description = "Person id")),
     responses((status = 200, description = "The organisation or person with its statements", body = ActorDetail), (status = 404, description = "Not found", body = ErrorBody)))]
-pub async fn get_person(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> ApiResult<ActorDetail> {
+pub async fn get_person(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<ActorDetail> {
     Params::parse(q.as_deref()).finish()?;
     let s = st.snapshot();
     let id = convert::path_id(&s, &id, IdKind::Person)?;
@@ -241,15 +338,29 @@ pub async fn get_person(State(st): State<AppState>, Path(id): Path<String>, RawQ
 #[utoipa::path(get, path = "/api/v1/events", operation_id = "list_events", tag = "entities",
     params(("year" = Option<i32>, Query, description = "In progress that year"), ("country" = Option<String>, Query, description = "ISO code")),
     responses((status = 200, description = "A page of events, or CSV of all that match", body = EventList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_events(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+pub async fn list_events(
+    State(st): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> ListResult {
     let mut p = Params::parse(q.as_deref());
     let list = ListQuery::parse(&listing::EVENTS, &mut p, &headers);
-    let f = EventFilter { year: p.int("year", 1800..=2200).map(|y| y as i32), country: p.string("country").map(|c| c.to_uppercase()), open: OpenEvent::InProgress };
+    let f = EventFilter {
+        year: p.int("year", 1800..=2200).map(|y| y as i32),
+        country: p.string("country").map(|c| c.to_uppercase()),
+        open: OpenEvent::InProgress,
+    };
     p.finish()?;
     let s = st.snapshot();
     let mut es: Vec<&Event> = s.kb.events.iter().filter(|e| f.matches(e)).collect();
     es.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
-    Ok(list.respond_with(&uri, es, |e| convert::event(&s, e), |meta, items| EventList { meta, items }))
+    Ok(list.respond_with(
+        &uri,
+        es,
+        |e| convert::event(&s, e),
+        |meta, items| EventList { meta, items },
+    ))
 }
 
 /// Memberships with filters.
@@ -258,7 +369,12 @@ pub async fn list_events(State(st): State<AppState>, uri: Uri, headers: HeaderMa
         ("year" = Option<i32>, Query, description = "In force that year"), ("country" = Option<String>, Query, description = "Country of the member locality"),
         ("source" = Option<String>, Query, description = "Cited source (`src:` id, with or without the prefix)")),
     responses((status = 200, description = "A page of memberships, or CSV of all that match", body = MembershipList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_memberships(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+pub async fn list_memberships(
+    State(st): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> ListResult {
     let mut p = Params::parse(q.as_deref());
     let list = ListQuery::parse(&listing::MEMBERSHIPS, &mut p, &headers);
     let f = MembershipFilter {
@@ -274,24 +390,45 @@ pub async fn list_memberships(State(st): State<AppState>, uri: Uri, headers: Hea
     // membership, already in the list's order (computed once per snapshot).
     let (candidates, sorted): (Vec<&Membership>, bool) = match f.candidates(&s.kb) {
         Some(c) => (c, false),
-        None => (s.derived().memberships_by_date(&s).iter().map(|&i| &s.kb.memberships[i as usize]).collect(), true),
+        None => (
+            s.derived()
+                .memberships_by_date(&s)
+                .iter()
+                .map(|&i| &s.kb.memberships[i as usize])
+                .collect(),
+            true,
+        ),
     };
     let mut ms: Vec<&Membership> = candidates.into_iter().filter(|m| f.matches(&s.kb, m)).collect();
     if !sorted {
         ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
     }
-    Ok(list.respond_with(&uri, ms, |m| convert::membership(&s, m), |meta, items| MembershipList { meta, items }))
+    Ok(list.respond_with(
+        &uri,
+        ms,
+        |m| convert::membership(&s, m),
+        |meta, items| MembershipList { meta, items },
+    ))
 }
 
 /// Sources with the number of statements citing each.
 #[utoipa::path(get, path = "/api/v1/sources", operation_id = "list_sources", tag = "sources",
     responses((status = 200, description = "A page of sources, or CSV of all of them", body = SourceList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_sources(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+pub async fn list_sources(
+    State(st): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> ListResult {
     let mut p = Params::parse(q.as_deref());
     let list = ListQuery::parse(&listing::SOURCES, &mut p, &headers);
     p.finish()?;
     let s = st.snapshot();
-    Ok(list.respond(&uri, s.kb.sources.iter().map(|x| convert::source_summary(&s, x)).collect(), |meta, items| SourceList { meta, items }))
+    Ok(list.respond(
+        &uri,
+        s.kb.sources.iter().map(|x| convert::source_summary(&s, x)).collect(),
+        |meta, items| SourceList { meta, items },
+    ))
 }
 
 /// A source and the statements that cite it, a page at a time (a source of a large registry is
@@ -302,7 +439,11 @@ pub async fn list_sources(State(st): State<AppState>, uri: Uri, headers: HeaderM
         ("page" = Option<u32>, Query, description = "Page of the citing statements, 1-based (default 1)"),
         ("per_page" = Option<u32>, Query, description = "Citing statements per page, 1..=1000 (default 1000)")),
     responses((status = 200, description = "The source and a page of the statements citing it", body = SourceDetail), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
-pub async fn get_source(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> ApiResult<SourceDetail> {
+pub async fn get_source(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<SourceDetail> {
     let mut p = Params::parse(q.as_deref());
     let page = p.int("page", 1..=1_000_000).unwrap_or(1) as usize;
     let per_page = p.int("per_page", 1..=1000).unwrap_or(1000) as usize;
@@ -343,7 +484,17 @@ pub fn search_results(s: &Snapshot, q: &str, kind: Option<&str>, limit: usize) -
     let hits = s.index.search(q, &kinds, limit);
     SearchResults {
         query: q.to_string(),
-        hits: hits.into_iter().map(|h| SearchHitOut { kind: h.kind.noun().to_string(), name: s.name(&h.id), score: h.score, typo: h.typo, href: convert::href(&h.id).unwrap_or_default(), id: h.id.to_string() }).collect(),
+        hits: hits
+            .into_iter()
+            .map(|h| SearchHitOut {
+                kind: h.kind.noun().to_string(),
+                name: s.name(&h.id),
+                score: h.score,
+                typo: h.typo,
+                href: convert::href(&h.id).unwrap_or_default(),
+                id: h.id.to_string(),
+            })
+            .collect(),
     }
 }
 
@@ -372,7 +523,13 @@ pub fn resolve_localities(s: &Snapshot, p: &mut Params, names: Option<&str>) -> 
     for n in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
         match s.index.resolve(n, &[IdKind::Locality]) {
             Resolution::Found(id) => ids.push(id),
-            Resolution::Ambiguous(c) => p.error("localities", format!("{n:?} is ambiguous: {}", c.iter().map(|(i, d)| format!("{d} ({i})")).collect::<Vec<_>>().join(", "))),
+            Resolution::Ambiguous(c) => p.error(
+                "localities",
+                format!(
+                    "{n:?} is ambiguous: {}",
+                    c.iter().map(|(i, d)| format!("{d} ({i})")).collect::<Vec<_>>().join(", ")
+                ),
+            ),
             Resolution::NotFound => p.error("localities", format!("no locality named {n:?}")),
         }
     }
@@ -385,20 +542,32 @@ pub fn resolve_localities(s: &Snapshot, p: &mut Params, names: Option<&str>) -> 
 /// The Whole-COMM cross-tabs.
 #[utoipa::path(get, path = "/api/v1/crosstabs", operation_id = "list_crosstabs", tag = "analyses",
     responses((status = 200, description = "Every Whole-COMM cross-tab", body = CrossTabList)))]
-pub async fn list_crosstabs(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<CrossTabList> {
+pub async fn list_crosstabs(
+    State(st): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<CrossTabList> {
     Params::parse(q.as_deref()).finish()?;
     let s = st.snapshot();
-    Ok(Json(CrossTabList { crosstabs: CROSSTABS.iter().map(|c| convert::crosstab(&s, c)).collect() }))
+    Ok(Json(CrossTabList {
+        crosstabs: CROSSTABS.iter().map(|c| convert::crosstab(&s, c)).collect(),
+    }))
 }
 
 /// One cross-tab by name.
 #[utoipa::path(get, path = "/api/v1/crosstabs/{name}", operation_id = "get_crosstab", tag = "analyses",
     params(("name" = String, Path, description = "outcome-by-size, outcome-by-typology or outcome-by-orientation")),
     responses((status = 200, description = "The cross-tab", body = CrossTabOut), (status = 404, description = "Not found", body = ErrorBody)))]
-pub async fn get_crosstab(State(st): State<AppState>, Path(name): Path<String>, RawQuery(q): RawQuery) -> ApiResult<CrossTabOut> {
+pub async fn get_crosstab(
+    State(st): State<AppState>,
+    Path(name): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<CrossTabOut> {
     Params::parse(q.as_deref()).finish()?;
     let spec = CROSSTABS.iter().find(|c| c.name == name).ok_or_else(|| {
-        ApiError::NotFound(format!("no cross-tab {name:?}; expected one of: {}", CROSSTABS.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")))
+        ApiError::NotFound(format!(
+            "no cross-tab {name:?}; expected one of: {}",
+            CROSSTABS.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+        ))
     })?;
     Ok(Json(convert::crosstab(&st.snapshot(), spec)))
 }
@@ -406,24 +575,37 @@ pub async fn get_crosstab(State(st): State<AppState>, Path(name): Path<String>, 
 /// Countries: policy configurations and counts.
 #[utoipa::path(get, path = "/api/v1/countries", operation_id = "list_countries", tag = "analyses",
     responses((status = 200, description = "Every country of the base (not paginated), or CSV", body = CountryList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_countries(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+pub async fn list_countries(
+    State(st): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> ListResult {
     let mut p = Params::parse(q.as_deref());
     let list = ListQuery::parse(&listing::COUNTRIES, &mut p, &headers);
     p.finish()?;
-    Ok(list.respond(&uri, convert::countries(&st.snapshot()).countries, |_, countries| CountryList { countries }))
+    Ok(list.respond(&uri, convert::countries(&st.snapshot()).countries, |_, countries| {
+        CountryList { countries }
+    }))
 }
 
 /// Trajectory phases as the sources name them.
 #[utoipa::path(get, path = "/api/v1/phases", operation_id = "list_phases", tag = "analyses",
     params(("locality" = Option<String>, Query, description = "Only this locality's (name or id)")),
     responses((status = 200, description = "Every named phase (not paginated), or CSV", body = PhaseList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_phases(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+pub async fn list_phases(
+    State(st): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> ListResult {
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
     let list = ListQuery::parse(&listing::PHASES, &mut p, &headers);
     let locality = entity_param(&mut p, &s, "locality", &[IdKind::Locality]);
     p.finish()?;
-    let mut ps: Vec<&Phase> = s.kb.phases.iter().filter(|x| locality.as_ref().is_none_or(|l| &x.locality == l)).collect();
+    let mut ps: Vec<&Phase> =
+        s.kb.phases.iter().filter(|x| locality.as_ref().is_none_or(|l| &x.locality == l)).collect();
     ps.sort_by(|a, b| a.locality.cmp(&b.locality).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
     Ok(list.respond_with(&uri, ps, |p| convert::phase(&s, p), |_, phases| PhaseList { phases }))
 }
@@ -433,7 +615,10 @@ pub async fn list_phases(State(st): State<AppState>, uri: Uri, headers: HeaderMa
     params(("window" = Option<i32>, Query, description = "H1 look-back window in years (default 5)"),
         ("min_cso" = Option<u32>, Query, description = "H2 civil-society organisations for a dense ecosystem (default 2)")),
     responses((status = 200, description = "H1 and H2 checked on the data", body = HypothesesOut), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody)))]
-pub async fn get_hypotheses(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<HypothesesOut> {
+pub async fn get_hypotheses(
+    State(st): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<HypothesesOut> {
     let mut p = Params::parse(q.as_deref());
     let window = p.int("window", 0..=50).unwrap_or(5) as i32;
     let min_cso = p.int("min_cso", 0..=100).unwrap_or(2) as usize;
@@ -444,7 +629,10 @@ pub async fn get_hypotheses(State(st): State<AppState>, RawQuery(q): RawQuery) -
 /// Statements that disagree, each with its source.
 #[utoipa::path(get, path = "/api/v1/conflicts", operation_id = "list_conflicts", tag = "sources",
     responses((status = 200, description = "Every group of statements that disagree", body = ConflictList)))]
-pub async fn list_conflicts(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<ConflictList> {
+pub async fn list_conflicts(
+    State(st): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<ConflictList> {
     Params::parse(q.as_deref()).finish()?;
     Ok(Json(convert::conflicts(&st.snapshot())))
 }
@@ -457,17 +645,31 @@ pub async fn list_conflicts(State(st): State<AppState>, RawQuery(q): RawQuery) -
     security(("bearer" = []), ("session" = [])),
     responses((status = 200, description = "The store was read again", body = ReloadOut), (status = 401, description = "No valid credentials", body = ErrorBody), (status = 403, description = "The account's role does not allow this", body = ErrorBody),
         (status = 413, description = "Request body too large", body = ErrorBody), (status = 500, description = "Internal error", body = ErrorBody)))]
-pub async fn reload(State(st): State<AppState>, who: Option<axum::Extension<mlgov_auth::Principal>>) -> ApiResult<ReloadOut> {
+pub async fn reload(
+    State(st): State<AppState>,
+    who: Option<axum::Extension<mlgov_auth::Principal>>,
+) -> ApiResult<ReloadOut> {
     // Without the auth layer (a bare `app()`) nobody is authenticated.
     let who = who.map_or_else(mlgov_auth::Principal::anonymous, |e| e.0);
     if !who.is_authenticated() {
-        return Err(ApiError::Unauthenticated("reloading the store needs an admin account (session or API token)".into()));
+        return Err(ApiError::Unauthenticated(
+            "reloading the store needs an admin account (session or API token)".into(),
+        ));
     }
-    if !who.may(mlgov_auth::policy::Action::Write, mlgov_auth::policy::Resource::PublishedPages, None) {
-        return Err(ApiError::Forbidden(format!("{} may not reload the store (admin only)", who.role)));
+    if !who.may(
+        mlgov_auth::policy::Action::Write,
+        mlgov_auth::policy::Resource::PublishedPages,
+        None,
+    ) {
+        return Err(ApiError::Forbidden(format!(
+            "{} may not reload the store (admin only)",
+            who.role
+        )));
     }
     let st2 = st.clone();
-    let reloaded = tokio::task::spawn_blocking(move || st2.reload()).await.map_err(|e| ApiError::Internal(e.to_string()))??;
+    let reloaded = tokio::task::spawn_blocking(move || st2.reload())
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))??;
     Ok(Json(ReloadOut { reloaded, version: format!("{:016x}", st.snapshot().content_hash) }))
 }
 
@@ -485,14 +687,21 @@ pub struct CompareRequest {
 #[utoipa::path(post, path = "/api/v1/compare", operation_id = "compare_localities_body", tag = "analyses",
     request_body = CompareRequest,
     responses((status = 200, description = "The localities side by side", body = CompareOut), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody), (status = 413, description = "Request body too large", body = ErrorBody), (status = 422, description = "Well-formed but invalid data", body = ErrorBody)))]
-pub async fn compare_body(State(st): State<AppState>, body: axum::body::Bytes) -> ApiResult<CompareOut> {
-    let req: CompareRequest = serde_json::from_slice(&body).map_err(|e| ApiError::field("body", format!("not a valid JSON request: {e}")))?;
+pub async fn compare_body(
+    State(st): State<AppState>,
+    body: axum::body::Bytes,
+) -> ApiResult<CompareOut> {
+    let req: CompareRequest = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::field("body", format!("not a valid JSON request: {e}")))?;
     let s = st.snapshot();
     let mut p = Params::parse(None);
     let joined = req.localities.join(",");
     let ids = resolve_localities(&s, &mut p, Some(&joined));
     if let Err(ApiError::BadRequest(fields)) = p.finish() {
-        return Err(ApiError::InvalidData("the localities do not resolve to two or more known localities".into(), fields));
+        return Err(ApiError::InvalidData(
+            "the localities do not resolve to two or more known localities".into(),
+            fields,
+        ));
     }
     Ok(Json(convert::compare(&s, &ids, req.table3)))
 }
@@ -504,7 +713,10 @@ pub async fn compare_body(State(st): State<AppState>, body: axum::body::Bytes) -
         ("year" = Option<i32>, Query, description = "Only memberships running that year (with network)"),
         ("country" = Option<String>, Query, description = "ISO 3166-1 alpha-2 country")),
     responses((status = 200, description = "A GeoJSON FeatureCollection", content_type = "application/geo+json", body = serde_json::Value), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody)))]
-pub async fn localities_geojson(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<axum::response::Response, ApiError> {
+pub async fn localities_geojson(
+    State(st): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<axum::response::Response, ApiError> {
     let mut p = Params::parse(q.as_deref());
     let network = p.string("network");
     let year = p.int("year", -3000..=3000).map(|y| y as i32);
@@ -525,7 +737,11 @@ pub async fn localities_geojson(State(st): State<AppState>, RawQuery(q): RawQuer
 #[utoipa::path(get, path = "/api/v1/networks/{id}/members.geojson", operation_id = "network_members_geojson", tag = "entities",
     params(("id" = String, Path, description = "Network id"), ("year" = Option<i32>, Query, description = "Only memberships running that year")),
     responses((status = 200, description = "A GeoJSON FeatureCollection", content_type = "application/geo+json", body = serde_json::Value), (status = 404, description = "Not found", body = ErrorBody)))]
-pub async fn network_members_geojson(State(st): State<AppState>, axum::extract::Path(raw): axum::extract::Path<String>, RawQuery(q): RawQuery) -> Result<axum::response::Response, ApiError> {
+pub async fn network_members_geojson(
+    State(st): State<AppState>,
+    axum::extract::Path(raw): axum::extract::Path<String>,
+    RawQuery(q): RawQuery,
+) -> Result<axum::response::Response, ApiError> {
     let mut p = Params::parse(q.as_deref());
     let year = p.int("year", -3000..=3000).map(|y| y as i32);
     p.finish()?;
@@ -534,19 +750,27 @@ pub async fn network_members_geojson(State(st): State<AppState>, axum::extract::
     Ok(geojson_response(&s, Some(id), year, None))
 }
 
-fn geojson_response(s: &Snapshot, network: Option<Id>, year: Option<i32>, country: Option<String>) -> axum::response::Response {
+fn geojson_response(
+    s: &Snapshot,
+    network: Option<Id>,
+    year: Option<i32>,
+    country: Option<String>,
+) -> axum::response::Response {
     use axum::response::IntoResponse;
     let title = match &network {
-        Some(n) => format!("Members of {}{}", s.name(n), year.map(|y| format!(" in {y}")).unwrap_or_default()),
+        Some(n) => format!(
+            "Members of {}{}",
+            s.name(n),
+            year.map(|y| format!(" in {y}")).unwrap_or_default()
+        ),
         None => "Localities".into(),
     };
     let filter = mlgov_analysis::places::PlaceFilter { network, year, country };
     let places = mlgov_analysis::places::located(&s.kb, &filter);
-    let body = serde_json::to_vec(&mlgov_analysis::places::geojson(&s.kb, &places, &title)).expect("GeoJSON serialises");
+    let body = serde_json::to_vec(&mlgov_analysis::places::geojson(&s.kb, &places, &title))
+        .expect("GeoJSON serialises");
     ([(axum::http::header::CONTENT_TYPE, "application/geo+json")], body).into_response()
 }
-
-/// Whether a citation is of `source` (a `src:` id with or without its prefix), or no source is asked.
 
 /// Reads an entity parameter of one of `kinds`: an id (with or without its prefix when one kind
 /// is expected), `country:XX` where countries are accepted, or a name (accent-insensitive;
@@ -558,24 +782,47 @@ fn entity_param(p: &mut Params, s: &Snapshot, name: &'static str, kinds: &[IdKin
     if let [kind] = kinds {
         candidates.push(format!("{}{raw}", kind.prefix()));
     }
-    if let Some(id) = candidates.iter().find_map(|c| Id::parse_kind(c, kinds).ok().filter(|id| s.exists(id) || id.kind() == IdKind::Country)) {
+    if let Some(id) = candidates.iter().find_map(|c| {
+        Id::parse_kind(c, kinds).ok().filter(|id| s.exists(id) || id.kind() == IdKind::Country)
+    }) {
         return Some(id);
     }
     match s.index.resolve(&raw, kinds) {
         Resolution::Found(id) => Some(id),
         Resolution::Ambiguous(c) => {
-            p.error(name, format!("{raw:?} is ambiguous: {}", c.iter().map(|(i, d)| format!("{d} ({i})")).collect::<Vec<_>>().join(", ")));
+            p.error(
+                name,
+                format!(
+                    "{raw:?} is ambiguous: {}",
+                    c.iter().map(|(i, d)| format!("{d} ({i})")).collect::<Vec<_>>().join(", ")
+                ),
+            );
             None
         }
         Resolution::NotFound => {
-            p.error(name, format!("no {} named {raw:?}", kinds.iter().map(|k| k.noun()).collect::<Vec<_>>().join(" or ")));
+            p.error(
+                name,
+                format!(
+                    "no {} named {raw:?}",
+                    kinds.iter().map(|k| k.noun()).collect::<Vec<_>>().join(" or ")
+                ),
+            );
             None
         }
     }
 }
 
 /// Every kind of entity a statement may be about.
-const ENTITIES: [IdKind; 8] = [IdKind::Locality, IdKind::Network, IdKind::Organisation, IdKind::Person, IdKind::Event, IdKind::Practice, IdKind::Source, IdKind::Country];
+const ENTITIES: [IdKind; 8] = [
+    IdKind::Locality,
+    IdKind::Network,
+    IdKind::Organisation,
+    IdKind::Person,
+    IdKind::Event,
+    IdKind::Practice,
+    IdKind::Source,
+    IdKind::Country,
+];
 
 /// Facts (typed statements about an entity: size class, policy outcome, founding date, …), each
 /// with its source and locator.
@@ -587,7 +834,12 @@ const ENTITIES: [IdKind; 8] = [IdKind::Locality, IdKind::Network, IdKind::Organi
         ("source" = Option<String>, Query, description = "Cited source (`src:` id, with or without the prefix)"),
     ),
     responses((status = 200, description = "A page of facts, or CSV of all that match", body = FactList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_facts(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+pub async fn list_facts(
+    State(st): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> ListResult {
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
     let list = ListQuery::parse(&listing::FACTS, &mut p, &headers);
@@ -596,15 +848,30 @@ pub async fn list_facts(State(st): State<AppState>, uri: Uri, headers: HeaderMap
     let value = p.string("value");
     let source = p.string("source");
     p.finish()?;
-    let mut fs: Vec<&Fact> = s.kb.facts.iter().filter(|f| {
-        subject.as_ref().is_none_or(|x| &f.subject == x)
-            && property.as_ref().is_none_or(|x| f.property.as_str() == x)
-            && value.as_ref().is_none_or(|x| &f.value == x)
-            && cites(&f.citation, source.as_deref())
-            && convert::fact_shown(&s, f)
-    }).collect();
-    fs.sort_by(|a, b| a.subject.cmp(&b.subject).then(a.property.cmp(&b.property)).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
-    Ok(list.respond_with(&uri, fs, |f| convert::fact(&s, f), |meta, items| FactList { meta, items }))
+    let mut fs: Vec<&Fact> =
+        s.kb.facts
+            .iter()
+            .filter(|f| {
+                subject.as_ref().is_none_or(|x| &f.subject == x)
+                    && property.as_ref().is_none_or(|x| f.property.as_str() == x)
+                    && value.as_ref().is_none_or(|x| &f.value == x)
+                    && cites(&f.citation, source.as_deref())
+                    && convert::fact_shown(&s, f)
+            })
+            .collect();
+    fs.sort_by(|a, b| {
+        a.subject
+            .cmp(&b.subject)
+            .then(a.property.cmp(&b.property))
+            .then(a.when.cmp(&b.when))
+            .then(a.id.cmp(&b.id))
+    });
+    Ok(list.respond_with(
+        &uri,
+        fs,
+        |f| convert::fact(&s, f),
+        |meta, items| FactList { meta, items },
+    ))
 }
 
 /// Office terms (mayors, deputy mayors, …) with party, orientation and source.
@@ -617,7 +884,12 @@ pub async fn list_facts(State(st): State<AppState>, uri: Uri, headers: HeaderMap
         ("source" = Option<String>, Query, description = "Cited source (`src:` id, with or without the prefix)"),
     ),
     responses((status = 200, description = "A page of office terms, or CSV of all that match", body = TermList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_terms(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+pub async fn list_terms(
+    State(st): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> ListResult {
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
     let list = ListQuery::parse(&listing::TERMS, &mut p, &headers);
@@ -627,15 +899,24 @@ pub async fn list_terms(State(st): State<AppState>, uri: Uri, headers: HeaderMap
     let year = p.int("year", 1800..=2200).map(|y| y as i32);
     let source = p.string("source");
     p.finish()?;
-    let mut ts: Vec<&Term> = s.kb.terms.iter().filter(|t| {
-        person.as_ref().is_none_or(|x| &t.person == x)
-            && locality.as_ref().is_none_or(|x| &t.locality == x)
-            && office.as_ref().is_none_or(|x| t.office.as_str() == x)
-            && year.is_none_or(|y| t.when.dated_in(y))
-            && cites(&t.citation, source.as_deref())
-    }).collect();
+    let mut ts: Vec<&Term> =
+        s.kb.terms
+            .iter()
+            .filter(|t| {
+                person.as_ref().is_none_or(|x| &t.person == x)
+                    && locality.as_ref().is_none_or(|x| &t.locality == x)
+                    && office.as_ref().is_none_or(|x| t.office.as_str() == x)
+                    && year.is_none_or(|y| t.when.dated_in(y))
+                    && cites(&t.citation, source.as_deref())
+            })
+            .collect();
     ts.sort_by(|a, b| a.locality.cmp(&b.locality).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
-    Ok(list.respond_with(&uri, ts, |t| convert::term(&s, t), |meta, items| TermList { meta, items }))
+    Ok(list.respond_with(
+        &uri,
+        ts,
+        |t| convert::term(&s, t),
+        |meta, items| TermList { meta, items },
+    ))
 }
 
 /// Typed relations between entities (funds, sponsors, partners_with, …) with their source.
@@ -649,7 +930,12 @@ pub async fn list_terms(State(st): State<AppState>, uri: Uri, headers: HeaderMap
         ("source" = Option<String>, Query, description = "Cited source (`src:` id, with or without the prefix)"),
     ),
     responses((status = 200, description = "A page of relations, or CSV of all that match", body = RelationList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_relations(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+pub async fn list_relations(
+    State(st): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> ListResult {
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
     let list = ListQuery::parse(&listing::RELATIONS, &mut p, &headers);
@@ -660,16 +946,25 @@ pub async fn list_relations(State(st): State<AppState>, uri: Uri, headers: Heade
     let network = entity_param(&mut p, &s, "network", &[IdKind::Network]);
     let source = p.string("source");
     p.finish()?;
-    let mut rs: Vec<&Relation> = s.kb.relations.iter().filter(|r| {
-        subject.as_ref().is_none_or(|x| &r.subject == x)
-            && object.as_ref().is_none_or(|x| &r.object == x)
-            && entity.as_ref().is_none_or(|x| &r.subject == x || &r.object == x)
-            && network.as_ref().is_none_or(|x| &r.subject == x || &r.object == x)
-            && kind.as_ref().is_none_or(|x| r.kind.as_str() == x)
-            && cites(&r.citation, source.as_deref())
-    }).collect();
+    let mut rs: Vec<&Relation> =
+        s.kb.relations
+            .iter()
+            .filter(|r| {
+                subject.as_ref().is_none_or(|x| &r.subject == x)
+                    && object.as_ref().is_none_or(|x| &r.object == x)
+                    && entity.as_ref().is_none_or(|x| &r.subject == x || &r.object == x)
+                    && network.as_ref().is_none_or(|x| &r.subject == x || &r.object == x)
+                    && kind.as_ref().is_none_or(|x| r.kind.as_str() == x)
+                    && cites(&r.citation, source.as_deref())
+            })
+            .collect();
     rs.sort_by(|a, b| a.subject.cmp(&b.subject).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
-    Ok(list.respond_with(&uri, rs, |r| convert::relation(&s, r), |meta, items| RelationList { meta, items }))
+    Ok(list.respond_with(
+        &uri,
+        rs,
+        |r| convert::relation(&s, r),
+        |meta, items| RelationList { meta, items },
+    ))
 }
 
 /// Affiliations of persons with organisations, localities or networks, with their source.
@@ -681,23 +976,42 @@ pub async fn list_relations(State(st): State<AppState>, uri: Uri, headers: Heade
         ("source" = Option<String>, Query, description = "Cited source (`src:` id, with or without the prefix)"),
     ),
     responses((status = 200, description = "A page of affiliations, or CSV of all that match", body = AffiliationList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_affiliations(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+pub async fn list_affiliations(
+    State(st): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> ListResult {
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
     let list = ListQuery::parse(&listing::AFFILIATIONS, &mut p, &headers);
     let person = entity_param(&mut p, &s, "person", &[IdKind::Person]);
-    let organisation = entity_param(&mut p, &s, "organisation", &[IdKind::Organisation, IdKind::Locality, IdKind::Network]);
+    let organisation = entity_param(
+        &mut p,
+        &s,
+        "organisation",
+        &[IdKind::Organisation, IdKind::Locality, IdKind::Network],
+    );
     let year = p.int("year", 1800..=2200).map(|y| y as i32);
     let source = p.string("source");
     p.finish()?;
-    let mut v: Vec<&Affiliation> = s.kb.affiliations.iter().filter(|a| {
-        person.as_ref().is_none_or(|x| &a.person == x)
-            && organisation.as_ref().is_none_or(|x| &a.organisation == x)
-            && year.is_none_or(|y| a.when.dated_in(y))
-            && cites(&a.citation, source.as_deref())
-    }).collect();
+    let mut v: Vec<&Affiliation> =
+        s.kb.affiliations
+            .iter()
+            .filter(|a| {
+                person.as_ref().is_none_or(|x| &a.person == x)
+                    && organisation.as_ref().is_none_or(|x| &a.organisation == x)
+                    && year.is_none_or(|y| a.when.dated_in(y))
+                    && cites(&a.citation, source.as_deref())
+            })
+            .collect();
     v.sort_by(|a, b| a.person.cmp(&b.person).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
-    Ok(list.respond_with(&uri, v, |a| convert::affiliation(&s, a), |meta, items| AffiliationList { meta, items }))
+    Ok(list.respond_with(
+        &uri,
+        v,
+        |a| convert::affiliation(&s, a),
+        |meta, items| AffiliationList { meta, items },
+    ))
 }
 
 /// Local practices (the units of policy diffusion), with origin, actors and number of adopters.
@@ -710,7 +1024,12 @@ pub async fn list_affiliations(State(st): State<AppState>, uri: Uri, headers: He
         ("source" = Option<String>, Query, description = "Cited source (`src:` id, with or without the prefix)"),
     ),
     responses((status = 200, description = "A page of practices, or CSV of all that match", body = PracticeList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_practices(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+pub async fn list_practices(
+    State(st): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> ListResult {
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
     let list = ListQuery::parse(&listing::PRACTICES, &mut p, &headers);
@@ -720,22 +1039,37 @@ pub async fn list_practices(State(st): State<AppState>, uri: Uri, headers: Heade
     let title = p.string("q");
     let source = p.string("source");
     p.finish()?;
-    let mut v: Vec<&Practice> = s.kb.practices.iter().filter(|x| {
-        origin.as_ref().is_none_or(|o| x.origin.as_ref() == Some(o))
-            && adopter.as_ref().is_none_or(|l| s.kb.adoptions.iter().any(|a| a.practice == x.id && &a.locality == l))
-            && area.as_ref().is_none_or(|a| x.policy_area.eq_ignore_ascii_case(a))
-            && name_has_words(&x.title, title.as_deref())
-            && cites(&x.citation, source.as_deref())
-    }).collect();
+    let mut v: Vec<&Practice> =
+        s.kb.practices
+            .iter()
+            .filter(|x| {
+                origin.as_ref().is_none_or(|o| x.origin.as_ref() == Some(o))
+                    && adopter.as_ref().is_none_or(|l| {
+                        s.kb.adoptions.iter().any(|a| a.practice == x.id && &a.locality == l)
+                    })
+                    && area.as_ref().is_none_or(|a| x.policy_area.eq_ignore_ascii_case(a))
+                    && name_has_words(&x.title, title.as_deref())
+                    && cites(&x.citation, source.as_deref())
+            })
+            .collect();
     v.sort_by(|a, b| fold(&a.title).cmp(&fold(&b.title)).then(a.id.cmp(&b.id)));
-    Ok(list.respond_with(&uri, v, |x| convert::practice(&s, x), |meta, items| PracticeList { meta, items }))
+    Ok(list.respond_with(
+        &uri,
+        v,
+        |x| convert::practice(&s, x),
+        |meta, items| PracticeList { meta, items },
+    ))
 }
 
 /// One practice with who adopted it (each adoption with its source) and the statements about it.
 #[utoipa::path(get, path = "/api/v1/practices/{id}", operation_id = "get_practice", tag = "statements",
     params(("id" = String, Path, description = "Practice id, with or without the `prc:` prefix")),
     responses((status = 200, description = "The practice", body = PracticeDetail), (status = 400, description = "Invalid parameters", body = ErrorBody), (status = 404, description = "No such practice", body = ErrorBody)))]
-pub async fn get_practice(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> ApiResult<PracticeDetail> {
+pub async fn get_practice(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<PracticeDetail> {
     Params::parse(q.as_deref()).finish()?;
     let s = st.snapshot();
     let id = convert::path_id(&s, &id, IdKind::Practice)?;
@@ -751,7 +1085,12 @@ pub async fn get_practice(State(st): State<AppState>, Path(id): Path<String>, Ra
         ("source" = Option<String>, Query, description = "Cited source (`src:` id, with or without the prefix)"),
     ),
     responses((status = 200, description = "A page of adoptions, or CSV of all that match", body = AdoptionList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_adoptions(State(st): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(q): RawQuery) -> ListResult {
+pub async fn list_adoptions(
+    State(st): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> ListResult {
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
     let list = ListQuery::parse(&listing::ADOPTIONS, &mut p, &headers);
@@ -760,12 +1099,30 @@ pub async fn list_adoptions(State(st): State<AppState>, uri: Uri, headers: Heade
     let year = p.int("year", 1800..=2200).map(|y| y as i32);
     let source = p.string("source");
     p.finish()?;
-    let mut v: Vec<&Adoption> = s.kb.adoptions.iter().filter(|a| {
-        practice.as_ref().is_none_or(|x| &a.practice == x)
-            && locality.as_ref().is_none_or(|x| &a.locality == x)
-            && year.is_none_or(|y| a.from.is_some_and(|d| d.year == y))
-            && cites(&a.citation, source.as_deref())
-    }).collect();
-    v.sort_by(|a, b| a.practice.cmp(&b.practice).then(a.from.map(|d| (d.year, d.month, d.day)).cmp(&b.from.map(|d| (d.year, d.month, d.day)))).then(a.id.cmp(&b.id)));
-    Ok(list.respond_with(&uri, v, |a| convert::adoption(&s, a), |meta, items| AdoptionList { meta, items }))
+    let mut v: Vec<&Adoption> =
+        s.kb.adoptions
+            .iter()
+            .filter(|a| {
+                practice.as_ref().is_none_or(|x| &a.practice == x)
+                    && locality.as_ref().is_none_or(|x| &a.locality == x)
+                    && year.is_none_or(|y| a.from.is_some_and(|d| d.year == y))
+                    && cites(&a.citation, source.as_deref())
+            })
+            .collect();
+    v.sort_by(|a, b| {
+        a.practice
+            .cmp(&b.practice)
+            .then(
+                a.from
+                    .map(|d| (d.year, d.month, d.day))
+                    .cmp(&b.from.map(|d| (d.year, d.month, d.day))),
+            )
+            .then(a.id.cmp(&b.id))
+    });
+    Ok(list.respond_with(
+        &uri,
+        v,
+        |a| convert::adoption(&s, a),
+        |meta, items| AdoptionList { meta, items },
+    ))
 }

@@ -7,7 +7,7 @@
 use std::sync::OnceLock;
 
 use axum::extract::Path;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
 
@@ -29,8 +29,14 @@ pub struct Static;
 pub fn build_fingerprint() -> u64 {
     static FINGERPRINT: OnceLock<u64> = OnceLock::new();
     *FINGERPRINT.get_or_init(|| {
-        let mut files: Vec<(String, [u8; 32])> = WebDist::iter().filter_map(|p| WebDist::get(&p).map(|f| (format!("web/{p}"), f.metadata.sha256_hash()))).collect();
-        files.extend(Static::iter().filter_map(|p| Static::get(&p).map(|f| (format!("static/{p}"), f.metadata.sha256_hash()))));
+        let mut files: Vec<(String, [u8; 32])> = WebDist::iter()
+            .filter_map(|p| {
+                WebDist::get(&p).map(|f| (format!("web/{p}"), f.metadata.sha256_hash()))
+            })
+            .collect();
+        files.extend(Static::iter().filter_map(|p| {
+            Static::get(&p).map(|f| (format!("static/{p}"), f.metadata.sha256_hash()))
+        }));
         fingerprint(&crate::pages::TEMPLATES, &files, env!("CARGO_PKG_VERSION"))
     })
 }
@@ -38,7 +44,11 @@ pub fn build_fingerprint() -> u64 {
 /// FNV-1a ([`crate::state::fnv1a`]) over the length-prefixed template names and sources, the
 /// asset paths and digests (in path order, so the listing order does not matter) and `version`.
 /// O(total bytes of the templates).
-pub fn fingerprint(templates: &[(&str, &str)], assets: &[(String, [u8; 32])], version: &str) -> u64 {
+pub fn fingerprint(
+    templates: &[(&str, &str)],
+    assets: &[(String, [u8; 32])],
+    version: &str,
+) -> u64 {
     let mut buf = Vec::new();
     let mut put = |bytes: &[u8]| {
         buf.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
@@ -60,12 +70,23 @@ pub fn fingerprint(templates: &[(&str, &str)], assets: &[(String, [u8; 32])], ve
 
 fn file_response(data: rust_embed::EmbeddedFile, path: &str, immutable: bool) -> Response {
     let mime = data.metadata.mimetype().to_string();
-    let etag = format!("\"{}\"", data.metadata.sha256_hash().iter().take(12).map(|b| format!("{b:02x}")).collect::<String>());
+    let etag = format!(
+        "\"{}\"",
+        data.metadata.sha256_hash().iter().take(12).map(|b| format!("{b:02x}")).collect::<String>()
+    );
     let mut r = (StatusCode::OK, data.data.into_owned()).into_response();
     let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_str(&mime).unwrap_or(HeaderValue::from_static("application/octet-stream")));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&mime)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
     h.insert(header::ETAG, HeaderValue::from_str(&etag).expect("hex"));
-    let cc = if immutable && path.contains('-') { "public, max-age=31536000, immutable" } else { "no-cache" };
+    let cc = if immutable && path.contains('-') {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cc));
     r
 }
@@ -90,7 +111,9 @@ pub async fn serve_static(Path(path): Path<String>) -> Response {
 /// empty when the bundle was not built.
 pub fn entry(name: &str) -> (Vec<String>, Vec<String>) {
     let Some(m) = WebDist::get(".vite/manifest.json") else { return (vec![], vec![]) };
-    let Ok(v) = serde_json::from_slice::<serde_json::Value>(&m.data) else { return (vec![], vec![]) };
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(&m.data) else {
+        return (vec![], vec![]);
+    };
     let key = format!("src/{name}.js");
     let Some(e) = v.get(&key) else { return (vec![], vec![]) };
     let mut css: Vec<String> = Vec::new();
@@ -102,10 +125,13 @@ pub fn entry(name: &str) -> (Vec<String>, Vec<String>) {
     collect_css(e);
     if let Some(imports) = e.get("imports").and_then(|i| i.as_array()) {
         for i in imports.iter().filter_map(|x| x.as_str()) {
-            if let Some(ie) = v.get(i) { collect_css(ie) }
+            if let Some(ie) = v.get(i) {
+                collect_css(ie)
+            }
         }
     }
-    let js = e.get("file").and_then(|f| f.as_str()).map(|f| vec![format!("/{f}")]).unwrap_or_default();
+    let js =
+        e.get("file").and_then(|f| f.as_str()).map(|f| vec![format!("/{f}")]).unwrap_or_default();
     (js, css)
 }
 
@@ -113,7 +139,10 @@ pub fn entry(name: &str) -> (Vec<String>, Vec<String>) {
 mod tests {
     use super::*;
 
-    const TEMPLATES: [(&str, &str); 2] = [("base.html", "<main>{% block content %}{% endblock %}</main>"), ("page.html", "<h1>{{ page.title }}</h1>")];
+    const TEMPLATES: [(&str, &str); 2] = [
+        ("base.html", "<main>{% block content %}{% endblock %}</main>"),
+        ("page.html", "<h1>{{ page.title }}</h1>"),
+    ];
 
     fn assets() -> Vec<(String, [u8; 32])> {
         vec![("web/assets/app-1.js".into(), [1; 32]), ("static/app.css".into(), [2; 32])]
@@ -133,17 +162,35 @@ mod tests {
         assert_ne!(base, fingerprint(&TEMPLATES, &assets(), "1.0.1"), "another version");
         let mut reordered = assets();
         reordered.reverse();
-        assert_eq!(base, fingerprint(&TEMPLATES, &reordered, "1.0.0"), "listing order does not matter");
+        assert_eq!(
+            base,
+            fingerprint(&TEMPLATES, &reordered, "1.0.0"),
+            "listing order does not matter"
+        );
         // Moving text between a template's name and its source is not the same input.
-        let shifted = [("base.html<main>", "{% block content %}{% endblock %}</main>"), TEMPLATES[1]];
+        let shifted =
+            [("base.html<main>", "{% block content %}{% endblock %}</main>"), TEMPLATES[1]];
         assert_ne!(base, fingerprint(&shifted, &assets(), "1.0.0"));
     }
 
     #[test]
     fn the_build_fingerprint_covers_the_embedded_templates() {
-        let files: Vec<(String, [u8; 32])> = WebDist::iter().filter_map(|p| WebDist::get(&p).map(|f| (format!("web/{p}"), f.metadata.sha256_hash())))
-            .chain(Static::iter().filter_map(|p| Static::get(&p).map(|f| (format!("static/{p}"), f.metadata.sha256_hash())))).collect();
-        assert_eq!(build_fingerprint(), fingerprint(&crate::pages::TEMPLATES, &files, env!("CARGO_PKG_VERSION")));
-        assert!(crate::pages::TEMPLATES.iter().any(|(n, src)| *n == "page.html" && src.contains("{% block content %}")));
+        let files: Vec<(String, [u8; 32])> = WebDist::iter()
+            .filter_map(|p| {
+                WebDist::get(&p).map(|f| (format!("web/{p}"), f.metadata.sha256_hash()))
+            })
+            .chain(Static::iter().filter_map(|p| {
+                Static::get(&p).map(|f| (format!("static/{p}"), f.metadata.sha256_hash()))
+            }))
+            .collect();
+        assert_eq!(
+            build_fingerprint(),
+            fingerprint(&crate::pages::TEMPLATES, &files, env!("CARGO_PKG_VERSION"))
+        );
+        assert!(
+            crate::pages::TEMPLATES
+                .iter()
+                .any(|(n, src)| *n == "page.html" && src.contains("{% block content %}"))
+        );
     }
 }

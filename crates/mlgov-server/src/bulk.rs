@@ -17,17 +17,21 @@ use crate::state::AppState;
         (status = 200, description = "ZIP archive of the release: datapackage.json, data/*.csv, parquet/*.parquet, an XLSX workbook, sources.bib, sources.csl.json, CITATION.cff, .zenodo.json, README.md and the published survey releases", content_type = "application/zip"),
         (status = 304, description = "Not modified (ETag)"),
         (status = 400, description = "Unknown query parameter", body = ErrorBody)))]
-pub async fn get_release_zip(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+pub async fn get_release_zip(
+    State(st): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
     Params::parse(q.as_deref()).finish()?;
     let s = st.snapshot();
     // One archive per content: the snapshot's ETag of this path changes with the base, the
     // survey releases and the build.
-    static LAST: std::sync::Mutex<Option<(String, axum::body::Bytes)>> = std::sync::Mutex::new(None);
+    static LAST: std::sync::Mutex<Option<(String, axum::body::Bytes)>> =
+        std::sync::Mutex::new(None);
     let key = s.etag("/api/v1/release.zip");
-    if let Some((k, b)) = LAST.lock().ok().and_then(|g| g.clone()) {
-        if k == key {
-            return Ok(zip_response(b));
-        }
+    if let Some((k, b)) = LAST.lock().ok().and_then(|g| g.clone())
+        && k == key
+    {
+        return Ok(zip_response(b));
     }
     let surveys: Vec<mlgov_export::release::SurveyRelease> = s
         .surveys
@@ -46,7 +50,9 @@ pub async fn get_release_zip(State(st): State<AppState>, RawQuery(q): RawQuery) 
         .collect();
     let kb = s.kb.clone();
     let version = format!("{:016x}", s.content_hash);
-    let date = mlgov_auth::service::iso_time(crate::httpdate::unix_seconds(s.loaded_at) as i64)[..10].to_string();
+    let date = mlgov_auth::service::iso_time(crate::httpdate::unix_seconds(s.loaded_at) as i64)
+        [..10]
+        .to_string();
     let bytes = tokio::task::spawn_blocking(move || {
         let meta = mlgov_export::release::ReleaseMeta {
             title: "mlgov knowledge base of the multilevel governance of migration".into(),
@@ -72,5 +78,12 @@ pub async fn get_release_zip(State(st): State<AppState>, RawQuery(q): RawQuery) 
 }
 
 fn zip_response(bytes: axum::body::Bytes) -> Response {
-    ([(header::CONTENT_TYPE, "application/zip"), (header::CONTENT_DISPOSITION, "attachment; filename=\"mlgov-release.zip\"")], bytes).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, "application/zip"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"mlgov-release.zip\""),
+        ],
+        bytes,
+    )
+        .into_response()
 }

@@ -3,7 +3,7 @@
 //! summary of every locality and network, sorted as the lists show them, with their folded names,
 //! and the overview counts (conflicts included). A request filters these in memory.
 
-use mlgov_domain::{fold, Id, KnowledgeBase};
+use mlgov_domain::{Id, KnowledgeBase, fold};
 
 use crate::convert;
 use crate::state::Snapshot;
@@ -71,7 +71,11 @@ impl Derived {
             .localities
             .iter()
             .enumerate()
-            .map(|(at, l)| LocalityRow { at, summary: convert::locality_summary(s, l), folded: fold(l.display_name()) })
+            .map(|(at, l)| LocalityRow {
+                at,
+                summary: convert::locality_summary(s, l),
+                folded: fold(l.display_name()),
+            })
             .collect();
         localities.sort_by(|a, b| a.folded.cmp(&b.folded).then(a.summary.id.cmp(&b.summary.id)));
         let mut networks: Vec<NetworkRow> = kb
@@ -87,9 +91,22 @@ impl Derived {
             })
             .collect();
         networks.sort_by(|a, b| a.folded.cmp(&b.folded));
-        let membership_horizon = kb.memberships.iter().flat_map(|m| [m.when.start_year(), m.when.end_year()]).flatten().max();
+        let membership_horizon = kb
+            .memberships
+            .iter()
+            .flat_map(|m| [m.when.start_year(), m.when.end_year()])
+            .flatten()
+            .max();
         let citing = kb.citing_counts();
-        Derived { localities, networks, membership_horizon, citing, conflicts: Vec::new(), overview: Default::default(), memberships_by_date: Default::default() }
+        Derived {
+            localities,
+            networks,
+            membership_horizon,
+            citing,
+            conflicts: Vec::new(),
+            overview: Default::default(),
+            memberships_by_date: Default::default(),
+        }
     }
 
     /// The statements that disagree.
@@ -108,8 +125,22 @@ impl Derived {
             let kb = &s.kb;
             // The order of `Interval::cmp` (first day of the start, last day of the end; unknown
             // first), its keys read once per membership, then the id.
-            let mut keyed: Vec<_> = kb.memberships.iter().enumerate().map(|(i, m)| ((m.when.from.map(|d| d.first_day()), m.when.to.map(|d| d.last_day())), i as u32)).collect();
-            keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| kb.memberships[a.1 as usize].id.cmp(&kb.memberships[b.1 as usize].id)));
+            let mut keyed: Vec<_> = kb
+                .memberships
+                .iter()
+                .enumerate()
+                .map(|(i, m)| {
+                    (
+                        (m.when.from.map(|d| d.first_day()), m.when.to.map(|d| d.last_day())),
+                        i as u32,
+                    )
+                })
+                .collect();
+            keyed.sort_unstable_by(|a, b| {
+                a.0.cmp(&b.0).then_with(|| {
+                    kb.memberships[a.1 as usize].id.cmp(&kb.memberships[b.1 as usize].id)
+                })
+            });
             keyed.into_iter().map(|k| k.1).collect()
         })
     }

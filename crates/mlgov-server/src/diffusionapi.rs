@@ -3,10 +3,12 @@
 //! practice's adopters or a chosen locality, under a baseline or an intervention scenario.
 //! Outputs are scenario explorations under stated assumptions, not estimates.
 
-use axum::extract::{RawQuery, State};
 use axum::Json;
-use mlgov_analysis::diffusion::mlgov_diffusion::{self as d, EnablingFactors, Intervention, Model, Scenario, SimulationConfig};
-use mlgov_analysis::diffusion::{diffusion_graph, DiffusionGraphOptions};
+use axum::extract::{RawQuery, State};
+use mlgov_analysis::diffusion::mlgov_diffusion::{
+    self as d, EnablingFactors, Intervention, Model, Scenario, SimulationConfig,
+};
+use mlgov_analysis::diffusion::{DiffusionGraphOptions, diffusion_graph};
 use mlgov_domain::{Id, IdKind, Resolution};
 
 use crate::error::{ApiError, ErrorBody};
@@ -41,22 +43,41 @@ impl DiffusionQuery {
             let v = p.string(name)?;
             match s.index.resolve(&v, &[kind]) {
                 Resolution::Found(id) => Some(id),
-                Resolution::Ambiguous(c) => { p.error(name, format!("{v:?} is ambiguous: {}", c.iter().map(|(_, d)| d.as_str()).collect::<Vec<_>>().join(", "))); None }
+                Resolution::Ambiguous(c) => {
+                    p.error(
+                        name,
+                        format!(
+                            "{v:?} is ambiguous: {}",
+                            c.iter().map(|(_, d)| d.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
+                    );
+                    None
+                }
                 Resolution::NotFound => {
-                    if let Ok(id) = Id::parse_kind(&v, &[kind]) { if s.exists(&id) { return Some(id) } }
-                    p.error(name, format!("no {} named {v:?}", kind.noun())); None
+                    if let Ok(id) = Id::parse_kind(&v, &[kind])
+                        && s.exists(&id)
+                    {
+                        return Some(id);
+                    }
+                    p.error(name, format!("no {} named {v:?}", kind.noun()));
+                    None
                 }
             }
         };
         let practice = p.string("practice").and_then(|v| {
-            let id = Id::parse_kind(&v, &[IdKind::Practice]).ok().filter(|i| s.kb.practices.iter().any(|x| &x.id == i));
-            if id.is_none() { p.error("practice", format!("no practice {v:?}")) }
+            let id = Id::parse_kind(&v, &[IdKind::Practice])
+                .ok()
+                .filter(|i| s.kb.practices.iter().any(|x| &x.id == i));
+            if id.is_none() {
+                p.error("practice", format!("no practice {v:?}"))
+            }
             id
         });
         let seed = resolve(p, "seed", IdKind::Locality);
         let network = resolve(p, "network", IdKind::Network);
         DiffusionQuery {
-            practice, seed,
+            practice,
+            seed,
             model: p.choice("model", &["ic", "lt"]).unwrap_or_else(|| "ic".into()),
             scenario: p.choice("scenario", &SCENARIOS).unwrap_or_else(|| "baseline".into()),
             network,
@@ -66,7 +87,10 @@ impl DiffusionQuery {
 
     /// The default seed: the locality with the most memberships.
     pub fn default_seed(s: &Snapshot) -> Option<Id> {
-        s.kb.localities.iter().max_by_key(|l| (s.kb.memberships_of(&l.id).len(), std::cmp::Reverse(l.id.clone()))).map(|l| l.id.clone())
+        s.kb.localities
+            .iter()
+            .max_by_key(|l| (s.kb.memberships_of(&l.id).len(), std::cmp::Reverse(l.id.clone())))
+            .map(|l| l.id.clone())
     }
 }
 
@@ -78,7 +102,9 @@ pub fn run(s: &Snapshot, q: &DiffusionQuery) -> Result<DiffusionOut, ApiError> {
     if let Some(pid) = &q.practice {
         let pr = s.kb.practices.iter().find(|x| &x.id == pid);
         seeds.extend(pr.and_then(|x| x.origin.clone()));
-        seeds.extend(s.kb.adoptions.iter().filter(|a| &a.practice == pid).map(|a| a.locality.clone()));
+        seeds.extend(
+            s.kb.adoptions.iter().filter(|a| &a.practice == pid).map(|a| a.locality.clone()),
+        );
     }
     if seeds.is_empty() {
         seeds.extend(q.seed.clone().or_else(|| DiffusionQuery::default_seed(s)));
@@ -87,23 +113,52 @@ pub fn run(s: &Snapshot, q: &DiffusionQuery) -> Result<DiffusionOut, ApiError> {
     seeds.sort();
     seeds.dedup();
     if seeds.is_empty() {
-        return Err(ApiError::InvalidData("no initial adopter is a node of the diffusion graph".into(), vec![]));
+        return Err(ApiError::InvalidData(
+            "no initial adopter is a node of the diffusion graph".into(),
+            vec![],
+        ));
     }
     let mut notes = vec!["Scenario exploration under assumed tie strengths (membership and relation frequency 3 of 5); the sources hold no adoption data.".to_string()];
     let mut scenario_label = "as things are (baseline)".to_string();
     let interventions = match q.scenario.as_str() {
         "integration_officers" => {
-            scenario_label = "every locality gets an official with an integration mandate".to_string();
-            let nodes: Vec<String> = s.kb.localities.iter().map(|l| l.id.to_string()).filter(|k| mapping.graph.node_id(k).is_some()).collect();
-            notes.push(format!("Every locality ({}) gets an official with an integration mandate.", nodes.len()));
-            vec![Intervention::SetAttributes { nodes, set: EnablingFactors { integration_officer: Some(true), ..EnablingFactors::default() } }]
+            scenario_label =
+                "every locality gets an official with an integration mandate".to_string();
+            let nodes: Vec<String> =
+                s.kb.localities
+                    .iter()
+                    .map(|l| l.id.to_string())
+                    .filter(|k| mapping.graph.node_id(k).is_some())
+                    .collect();
+            notes.push(format!(
+                "Every locality ({}) gets an official with an integration mandate.",
+                nodes.len()
+            ));
+            vec![Intervention::SetAttributes {
+                nodes,
+                set: EnablingFactors {
+                    integration_officer: Some(true),
+                    ..EnablingFactors::default()
+                },
+            }]
         }
         "join_network" => {
-            let net = q.network.clone().or_else(|| s.kb.networks.iter().max_by_key(|n| s.kb.memberships_in(&n.id).len()).map(|n| n.id.clone()));
-            let Some(net) = net else { return Err(ApiError::InvalidData("no network to join".into(), vec![])) };
+            let net = q.network.clone().or_else(|| {
+                s.kb.networks
+                    .iter()
+                    .max_by_key(|n| s.kb.memberships_in(&n.id).len())
+                    .map(|n| n.id.clone())
+            });
+            let Some(net) = net else {
+                return Err(ApiError::InvalidData("no network to join".into(), vec![]));
+            };
             notes.push(format!("{} joins {}.", s.name(&seeds[0]), s.name(&net)));
             scenario_label = format!("{} joins {}", s.name(&seeds[0]), s.name(&net));
-            vec![Intervention::JoinNetwork { locality: seeds[0].to_string(), network: net.to_string(), frequency: 3.0 }]
+            vec![Intervention::JoinNetwork {
+                locality: seeds[0].to_string(),
+                network: net.to_string(),
+                frequency: 3.0,
+            }]
         }
         _ => Vec::new(),
     };
@@ -111,22 +166,51 @@ pub fn run(s: &Snapshot, q: &DiffusionQuery) -> Result<DiffusionOut, ApiError> {
     let graph = scen.apply(&mapping.graph).map_err(bad)?;
     let sim = SimulationConfig {
         model: if q.model == "lt" { Model::LinearThreshold } else { Model::IndependentCascade },
-        runs: q.runs, seed: 1, max_steps: 10, seeds: seeds.iter().map(|i| i.to_string()).collect(), ..SimulationConfig::default()
+        runs: q.runs,
+        seed: 1,
+        max_steps: 10,
+        seeds: seeds.iter().map(|i| i.to_string()).collect(),
+        ..SimulationConfig::default()
     };
     let r = d::simulate(&graph, &sim, None).map_err(bad)?;
-    let curve: Vec<CurvePoint> = r.curve.iter().map(|c| CurvePoint { step: c.step as usize, mean: c.mean, low: c.band.low, high: c.band.high }).collect();
+    let curve: Vec<CurvePoint> = r
+        .curve
+        .iter()
+        .map(|c| CurvePoint {
+            step: c.step as usize,
+            mean: c.mean,
+            low: c.band.low,
+            high: c.band.high,
+        })
+        .collect();
     let mut adopters: Vec<AdopterOut> = r
         .nodes
         .iter()
         .filter(|n| !n.seed && !n.carrier && n.runs_active > 0)
-        .filter_map(|n| Id::parse(&n.key).ok().map(|id| AdopterOut { entity: crate::convert::eref(s, &id), probability: n.probability }))
+        .filter_map(|n| {
+            Id::parse(&n.key).ok().map(|id| AdopterOut {
+                entity: crate::convert::eref(s, &id),
+                probability: n.probability,
+            })
+        })
         .collect();
-    adopters.sort_by(|a, b| b.probability.total_cmp(&a.probability).then(a.entity.name.cmp(&b.entity.name)));
+    adopters.sort_by(|a, b| {
+        b.probability.total_cmp(&a.probability).then(a.entity.name.cmp(&b.entity.name))
+    });
     Ok(DiffusionOut {
         practice: q.practice.as_ref().map(|p| crate::convert::eref(s, p)),
-        model: q.model.clone(), scenario: q.scenario.clone(),
-        seeds: seeds.iter().map(|i| crate::convert::eref(s, i)).collect(), runs: q.runs as usize, nodes: graph.node_count(),
-        final_mean: r.final_adopters.mean, final_sd: r.final_adopters.sd, adopter_nodes: r.adopter_nodes, scenario_label, adopters, curve, notes,
+        model: q.model.clone(),
+        scenario: q.scenario.clone(),
+        seeds: seeds.iter().map(|i| crate::convert::eref(s, i)).collect(),
+        runs: q.runs as usize,
+        nodes: graph.node_count(),
+        final_mean: r.final_adopters.mean,
+        final_sd: r.final_adopters.sd,
+        adopter_nodes: r.adopter_nodes,
+        scenario_label,
+        adopters,
+        curve,
+        notes,
     })
 }
 
@@ -139,11 +223,16 @@ pub fn run(s: &Snapshot, q: &DiffusionQuery) -> Result<DiffusionOut, ApiError> {
         ("network" = Option<String>, Query, description = "Network joined by the seed locality (join_network)"),
         ("runs" = Option<u32>, Query, description = "Monte Carlo runs, 10..=2000 (default 300)")),
     responses((status = 200, description = "The simulated diffusion", body = DiffusionOut), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody), (status = 422, description = "Well-formed but invalid data", body = ErrorBody)))]
-pub async fn get_diffusion(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Json<DiffusionOut>, ApiError> {
+pub async fn get_diffusion(
+    State(st): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<DiffusionOut>, ApiError> {
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
     let dq = DiffusionQuery::parse(&s, &mut p);
     p.finish()?;
-    let out = tokio::task::spawn_blocking(move || run(&s, &dq)).await.map_err(|e| ApiError::Internal(e.to_string()))??;
+    let out = tokio::task::spawn_blocking(move || run(&s, &dq))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))??;
     Ok(Json(out))
 }

@@ -25,17 +25,17 @@
 
 use std::fmt::Write as _;
 
+use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 use tower_http::compression::CompressionLayer;
 
 pub use mlgov_auth::http::ErrorCause;
 
-use crate::error::{code_for, ApiError, FieldError};
+use crate::error::{ApiError, FieldError, code_for};
 
 /// The request id header, read from the request and set on every response.
 pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -58,7 +58,11 @@ pub const API_DOCS_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-s
 
 /// The Content-Security-Policy of a response to `path`.
 pub fn content_security_policy(path: &str) -> &'static str {
-    if path == "/api/docs" || path.starts_with("/api/docs/") { API_DOCS_CONTENT_SECURITY_POLICY } else { CONTENT_SECURITY_POLICY }
+    if path == "/api/docs" || path.starts_with("/api/docs/") {
+        API_DOCS_CONTENT_SECURITY_POLICY
+    } else {
+        CONTENT_SECURITY_POLICY
+    }
 }
 
 /// The default referrer policy (pages holding secret links set `no-referrer` themselves).
@@ -82,14 +86,20 @@ pub fn layer(router: Router) -> Router {
 }
 
 fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    let what = err.downcast_ref::<String>().cloned().or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_else(|| "unknown panic".into());
+    let what = err
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "unknown panic".into());
     ApiError::Internal(format!("panic: {what}")).into_response()
 }
 
 /// Whether `id` may be used as a request id as it came: 1–128 characters of `A–Z a–z 0–9 - _ . :`
 /// (nothing that could forge a log line or a header).
 pub fn is_sane_request_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 128 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+    !id.is_empty()
+        && id.len() <= 128
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
 }
 
 /// A fresh request id: 128 random bits in hex.
@@ -99,7 +109,10 @@ pub fn new_request_id() -> String {
         // No entropy source: a process-unique counter with the time still tells requests apart.
         static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
         bytes[..8].copy_from_slice(&t.to_be_bytes());
         bytes[8..].copy_from_slice(&n.to_be_bytes());
     }
@@ -124,13 +137,25 @@ fn wants_json(method: &Method, path: &str, headers: &HeaderMap) -> bool {
     if path.starts_with("/api/") && !docs {
         return true;
     }
-    let sent_json = method != Method::GET && method != Method::HEAD && headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/json"));
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+    let sent_json = method != Method::GET
+        && method != Method::HEAD
+        && headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/json"));
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     sent_json || (accept.contains("application/json") && !accept.contains("text/html"))
 }
 
 fn content_type_starts(resp: &Response, prefix: &str) -> bool {
-    resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.to_ascii_lowercase().starts_with(prefix))
+    resp.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with(prefix))
 }
 
 /// A message for an error that came as plain text (an axum rejection, a body limit) or empty.
@@ -159,7 +184,11 @@ fn envelope(code: &str, message: &str, fields: &[FieldError], request_id: &str) 
 }
 
 /// Replaces the body of `parts` (dropping the old length and validators).
-fn with_body(mut parts: axum::http::response::Parts, content_type: &'static str, body: impl Into<Body>) -> Response {
+fn with_body(
+    mut parts: axum::http::response::Parts,
+    content_type: &'static str,
+    body: impl Into<Body>,
+) -> Response {
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.remove(header::CONTENT_ENCODING);
     parts.headers.remove(header::ETAG);
@@ -186,30 +215,38 @@ async fn shape_error(resp: Response, json: bool, request_id: &str) -> Shaped {
         return Shaped { resp, cause };
     }
     let (parts, body) = resp.into_parts();
-    let bytes = if encoded { Bytes::new() } else { axum::body::to_bytes(body, ERROR_BODY_LIMIT).await.unwrap_or_default() };
+    let bytes = if encoded {
+        Bytes::new()
+    } else {
+        axum::body::to_bytes(body, ERROR_BODY_LIMIT).await.unwrap_or_default()
+    };
     let text = String::from_utf8_lossy(&bytes).into_owned();
-    let cause = cause.or_else(|| (!text.trim().is_empty()).then(|| text.trim().chars().take(2000).collect()));
+    let cause = cause
+        .or_else(|| (!text.trim().is_empty()).then(|| text.trim().chars().take(2000).collect()));
     if is_json {
         // An envelope already: add the request id (a server error's message says no more than
         // "internal error").
-        if let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(&bytes) {
-            if let Some(e) = v.get_mut("error").and_then(|e| e.as_object_mut()) {
-                if !e.contains_key("fields") {
-                    e.insert("fields".into(), serde_json::Value::Array(vec![]));
-                }
-                if status.is_server_error() {
-                    e.insert("message".into(), "internal error".into());
-                }
-                e.insert("request_id".into(), request_id.into());
-                let body = serde_json::to_vec(&v).unwrap_or_default();
-                return Shaped { resp: with_body(parts, "application/json", body), cause };
+        if let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(&bytes)
+            && let Some(e) = v.get_mut("error").and_then(|e| e.as_object_mut())
+        {
+            if !e.contains_key("fields") {
+                e.insert("fields".into(), serde_json::Value::Array(vec![]));
             }
+            if status.is_server_error() {
+                e.insert("message".into(), "internal error".into());
+            }
+            e.insert("request_id".into(), request_id.into());
+            let body = serde_json::to_vec(&v).unwrap_or_default();
+            return Shaped { resp: with_body(parts, "application/json", body), cause };
         }
     }
-    let message = if is_json || is_html { message_for(status, "") } else { message_for(status, &text) };
+    let message =
+        if is_json || is_html { message_for(status, "") } else { message_for(status, &text) };
     if json {
         let field = match status {
-            StatusCode::METHOD_NOT_ALLOWED => vec![FieldError { field: "method".into(), message: message.clone() }],
+            StatusCode::METHOD_NOT_ALLOWED => {
+                vec![FieldError { field: "method".into(), message: message.clone() }]
+            }
             _ => vec![],
         };
         let body = envelope(code_for(status), &message, &field, request_id);
@@ -227,7 +264,13 @@ async fn shape_error(resp: Response, json: bool, request_id: &str) -> Shaped {
 
 /// The middleware of [`layer`].
 async fn edge(mut req: Request, next: Next) -> Response {
-    let request_id = req.headers().get(&X_REQUEST_ID).and_then(|v| v.to_str().ok()).filter(|v| is_sane_request_id(v)).map(str::to_string).unwrap_or_else(new_request_id);
+    let request_id = req
+        .headers()
+        .get(&X_REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| is_sane_request_id(v))
+        .map(str::to_string)
+        .unwrap_or_else(new_request_id);
     let id_value = HeaderValue::from_str(&request_id).expect("a sane request id is a header value");
     req.headers_mut().insert(X_REQUEST_ID.clone(), id_value.clone());
     req.extensions_mut().insert(RequestId(request_id.clone()));
@@ -256,7 +299,10 @@ async fn edge(mut req: Request, next: Next) -> Response {
     tracing::debug!(request_id = %request_id, method = %method, path = %loggable_path(&path), status = status.as_u16(), micros = started.elapsed().as_micros() as u64, "request");
     let h = resp.headers_mut();
     h.insert(X_REQUEST_ID.clone(), id_value);
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(content_security_policy(&path)));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(content_security_policy(&path)),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     if !h.contains_key(header::REFERRER_POLICY) {
@@ -287,14 +333,25 @@ mod tests {
 
     #[test]
     fn the_policy_allows_no_inline_script_or_style_and_no_framing() {
-        let directive = |name: &str| CONTENT_SECURITY_POLICY.split(';').map(str::trim).find(|d| d.split(' ').next() == Some(name)).unwrap_or_else(|| panic!("no {name}")).to_string();
+        let directive = |name: &str| {
+            CONTENT_SECURITY_POLICY
+                .split(';')
+                .map(str::trim)
+                .find(|d| d.split(' ').next() == Some(name))
+                .unwrap_or_else(|| panic!("no {name}"))
+                .to_string()
+        };
         assert_eq!(directive("script-src"), "script-src 'self'");
         assert_eq!(directive("style-src"), "style-src 'self'");
         assert_eq!(directive("frame-ancestors"), "frame-ancestors 'none'");
         assert!(!CONTENT_SECURITY_POLICY.contains("unsafe"));
         // The API docs' policy differs only by one style hash.
         assert!(!API_DOCS_CONTENT_SECURITY_POLICY.contains("unsafe"));
-        assert_eq!(API_DOCS_CONTENT_SECURITY_POLICY.replace(" 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='", ""), CONTENT_SECURITY_POLICY);
+        assert_eq!(
+            API_DOCS_CONTENT_SECURITY_POLICY
+                .replace(" 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='", ""),
+            CONTENT_SECURITY_POLICY
+        );
         assert_eq!(content_security_policy("/api/docs/"), API_DOCS_CONTENT_SECURITY_POLICY);
         assert_eq!(content_security_policy("/api/v1"), CONTENT_SECURITY_POLICY);
     }

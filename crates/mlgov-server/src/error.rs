@@ -5,7 +5,7 @@
 //! extractor rejections, panics); a server error says only "internal error", its cause goes to the
 //! log through the response's [`crate::edge::ErrorCause`].
 
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -118,8 +118,14 @@ impl ApiError {
             ApiError::Internal(_) => ("internal", vec![]),
             ApiError::Status(s, _) => (code_for(*s), vec![]),
         };
-        let message = if self.status().is_server_error() { "internal error".to_string() } else { self.to_string() };
-        ErrorBody { error: ErrorDetail { code: code.into(), message, fields, request_id: String::new() } }
+        let message = if self.status().is_server_error() {
+            "internal error".to_string()
+        } else {
+            self.to_string()
+        };
+        ErrorBody {
+            error: ErrorDetail { code: code.into(), message, fields, request_id: String::new() },
+        }
     }
 }
 
@@ -148,7 +154,8 @@ pub fn code_for(status: StatusCode) -> &'static str {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::to_vec(&self.body()).unwrap_or_default();
-        let mut resp = (self.status(), [(header::CONTENT_TYPE, "application/json")], body).into_response();
+        let mut resp =
+            (self.status(), [(header::CONTENT_TYPE, "application/json")], body).into_response();
         // The whole message (with a server error's cause) for the edge's log line.
         resp.extensions_mut().insert(mlgov_auth::http::ErrorCause(self.to_string()));
         resp
@@ -159,7 +166,9 @@ impl From<mlgov_store::StoreError> for ApiError {
     fn from(e: mlgov_store::StoreError) -> Self {
         match e {
             mlgov_store::StoreError::Conflict(m) => ApiError::Conflict(m, vec![]),
-            e @ mlgov_store::StoreError::AlreadyStored(_) => ApiError::Conflict(e.to_string(), vec![]),
+            e @ mlgov_store::StoreError::AlreadyStored(_) => {
+                ApiError::Conflict(e.to_string(), vec![])
+            }
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -5,10 +5,14 @@
 
 use std::collections::BTreeSet;
 
-use axum::extract::{RawQuery, State};
 use axum::Json;
-use mlgov_analysis::graph::mlgov_graph::{self as g, CentralityConfig, NodeSelection, SubgraphSpec};
-use mlgov_analysis::graph::{default_year, governance_graph, view_graph, GraphOptions, GraphView, On};
+use axum::extract::{RawQuery, State};
+use mlgov_analysis::graph::mlgov_graph::{
+    self as g, CentralityConfig, NodeSelection, SubgraphSpec,
+};
+use mlgov_analysis::graph::{
+    GraphOptions, GraphView, On, default_year, governance_graph, view_graph,
+};
 use mlgov_domain::Id;
 
 use crate::error::{ApiError, ErrorBody};
@@ -80,17 +84,35 @@ impl GraphQuery {
 pub fn focus_of(s: &Snapshot, q: &GraphQuery) -> Result<Option<Id>, ApiError> {
     use mlgov_domain::{IdKind, Resolution};
     if let Some(name) = &q.focus {
-        return match s.index.resolve(name, &[IdKind::Network, IdKind::Locality, IdKind::Organisation, IdKind::Person]) {
+        return match s.index.resolve(
+            name,
+            &[IdKind::Network, IdKind::Locality, IdKind::Organisation, IdKind::Person],
+        ) {
             Resolution::Found(id) => Ok(Some(id)),
-            Resolution::Ambiguous(c) => Err(ApiError::field("focus", format!("{name:?} is ambiguous: {}", c.iter().map(|(i, d)| format!("{d} ({i})")).collect::<Vec<_>>().join(", ")))),
-            Resolution::NotFound => Err(ApiError::field("focus", format!("no network, locality, organisation or person named {name:?}"))),
+            Resolution::Ambiguous(c) => Err(ApiError::field(
+                "focus",
+                format!(
+                    "{name:?} is ambiguous: {}",
+                    c.iter().map(|(i, d)| format!("{d} ({i})")).collect::<Vec<_>>().join(", ")
+                ),
+            )),
+            Resolution::NotFound => Err(ApiError::field(
+                "focus",
+                format!("no network, locality, organisation or person named {name:?}"),
+            )),
         };
     }
     let kb = &s.kb;
-    if kb.memberships.len() + kb.terms.len() + kb.affiliations.len() + kb.relations.len() <= FULL_GRAPH_LIMIT {
+    if kb.memberships.len() + kb.terms.len() + kb.affiliations.len() + kb.relations.len()
+        <= FULL_GRAPH_LIMIT
+    {
         return Ok(None);
     }
-    Ok(s.derived().networks.iter().max_by_key(|n| (n.summary.members, std::cmp::Reverse(n.summary.id.clone()))).and_then(|n| Id::parse(&n.summary.id).ok()))
+    Ok(s.derived()
+        .networks
+        .iter()
+        .max_by_key(|n| (n.summary.members, std::cmp::Reverse(n.summary.id.clone())))
+        .and_then(|n| Id::parse(&n.summary.id).ok()))
 }
 
 /// The part of the base around `focus`: the statements naming it, the statements among the
@@ -120,10 +142,24 @@ fn neighbourhood(kb: &mlgov_domain::KnowledgeBase, focus: &Id) -> mlgov_domain::
         out.organisations.extend(kb.organisation(id).cloned());
         out.persons.extend(kb.person(id).cloned());
         out.facts.extend(kb.facts_about(id).into_iter().cloned());
-        out.memberships.extend(kb.memberships_of(id).into_iter().filter(|m| inside(&m.member, &m.network)).cloned());
-        out.terms.extend(kb.terms_of(id).into_iter().filter(|t| inside(&t.person, &t.locality)).cloned());
-        out.affiliations.extend(kb.affiliations_naming(id).into_iter().filter(|a| &a.person == id && inside(&a.person, &a.organisation)).cloned());
-        out.relations.extend(kb.relations_naming(id).into_iter().filter(|r| &r.subject == id && inside(&r.subject, &r.object)).cloned());
+        out.memberships.extend(
+            kb.memberships_of(id).into_iter().filter(|m| inside(&m.member, &m.network)).cloned(),
+        );
+        out.terms.extend(
+            kb.terms_of(id).into_iter().filter(|t| inside(&t.person, &t.locality)).cloned(),
+        );
+        out.affiliations.extend(
+            kb.affiliations_naming(id)
+                .into_iter()
+                .filter(|a| &a.person == id && inside(&a.person, &a.organisation))
+                .cloned(),
+        );
+        out.relations.extend(
+            kb.relations_naming(id)
+                .into_iter()
+                .filter(|r| &r.subject == id && inside(&r.subject, &r.object))
+                .cloned(),
+        );
     }
     out.sort();
     out
@@ -146,14 +182,20 @@ pub fn build_around(s: &Snapshot, q: &GraphQuery, focus: Option<&Id>) -> GraphOu
         None => &s.kb,
     };
     let full = governance_graph(kb, &GraphOptions::default()).graph;
-    let edge_kinds: BTreeSet<String> = full.edges().iter().map(|e| e.kind.as_str().to_string()).collect();
-    let node_kinds: BTreeSet<String> = full.nodes().iter().map(|n| n.kind.as_str().to_string()).collect();
+    let edge_kinds: BTreeSet<String> =
+        full.edges().iter().map(|e| e.kind.as_str().to_string()).collect();
+    let node_kinds: BTreeSet<String> =
+        full.nodes().iter().map(|n| n.kind.as_str().to_string()).collect();
     let on = match q.on.as_deref() {
         Some("localities") => On::Localities,
         Some("networks") => On::Networks,
         _ => On::Layers,
     };
-    let layers = q.edge_type.as_deref().and_then(|k| g::EdgeKind::parse(k).ok()).map(|k| BTreeSet::from([k]));
+    let layers = q
+        .edge_type
+        .as_deref()
+        .and_then(|k| g::EdgeKind::parse(k).ok())
+        .map(|k| BTreeSet::from([k]));
     let weighting = match q.weight.as_deref() {
         Some("years") => g::Weighting::Years,
         Some("statements") => g::Weighting::Statements,
@@ -161,47 +203,92 @@ pub fn build_around(s: &Snapshot, q: &GraphQuery, focus: Option<&Id>) -> GraphOu
         _ => g::Weighting::None,
     };
     let year = if q.all_years { None } else { q.year.or_else(|| default_year(&full)) };
-    let view = GraphView { on, layers: if on == On::Layers { layers } else { None }, year, include_undated: q.include_undated, weighting };
+    let view = GraphView {
+        on,
+        layers: if on == On::Layers { layers } else { None },
+        year,
+        include_undated: q.include_undated,
+        weighting,
+    };
     let v = view_graph(&full, &view);
     // The actor filter keeps the chosen kind plus the networks it is tied to, so that
     // "persons" still shows where they act.
     let sub = match q.actor_type.as_ref() {
         Some(k) => {
-            let mut set: BTreeSet<g::NodeKind> = g::NodeKind::ALL.iter().copied().filter(|n| n.as_str() == k).collect();
+            let mut set: BTreeSet<g::NodeKind> =
+                g::NodeKind::ALL.iter().copied().filter(|n| n.as_str() == k).collect();
             if k != "network" {
                 set.insert(g::NodeKind::Network);
             }
-            g::subgraph(&v.graph, &SubgraphSpec { node_kinds: Some(set), nodes: NodeSelection::Incident, ..SubgraphSpec::default() })
+            g::subgraph(
+                &v.graph,
+                &SubgraphSpec {
+                    node_kinds: Some(set),
+                    nodes: NodeSelection::Incident,
+                    ..SubgraphSpec::default()
+                },
+            )
         }
         None => v.graph.clone(),
     };
-    let config = CentralityConfig { time_respecting: v.time_respecting, ..CentralityConfig::default() };
+    let config =
+        CentralityConfig { time_respecting: v.time_respecting, ..CentralityConfig::default() };
     let report = g::centralities(&sub, &config);
-    let nodes = sub.nodes().iter().zip(report.rows.iter()).map(|(n, r)| {
-        let c = match q.centrality.as_str() {
-            "betweenness" => r.betweenness_normalized,
-            "closeness" => r.closeness,
-            "eigenvector" => r.eigenvector.unwrap_or(0.0),
-            _ => r.degree as f64,
-        };
-        let id = Id::parse(&n.id).ok();
-        GraphNodeOut {
-            id: n.id.clone(), label: id.as_ref().map(|i| s.name(i)).unwrap_or_else(|| n.label.clone()), kind: n.kind.as_str().into(),
-            level: n.level.as_str().into(), sector: n.sector.as_str().into(), degree: r.degree, centrality: (c * 1e4).round() / 1e4,
-            href: id.as_ref().filter(|i| s.exists(i)).and_then(crate::convert::href),
-        }
-    }).collect();
-    let edges = sub.edges().iter().map(|e| GraphEdgeOut {
-        source: sub.nodes()[e.source].id.clone(), target: sub.nodes()[e.target].id.clone(), kind: e.kind.as_str().into(),
-        from: e.span().and_then(|i| i.from), to: e.span().and_then(|i| i.to),
-        spells: e.spells.iter().map(|i| SpellOut { from: i.from, to: i.to }).collect(),
-        undated: e.undated, statements: e.statements.len(), weight: sub.weight(e),
-    }).collect();
+    let nodes = sub
+        .nodes()
+        .iter()
+        .zip(report.rows.iter())
+        .map(|(n, r)| {
+            let c = match q.centrality.as_str() {
+                "betweenness" => r.betweenness_normalized,
+                "closeness" => r.closeness,
+                "eigenvector" => r.eigenvector.unwrap_or(0.0),
+                _ => r.degree as f64,
+            };
+            let id = Id::parse(&n.id).ok();
+            GraphNodeOut {
+                id: n.id.clone(),
+                label: id.as_ref().map(|i| s.name(i)).unwrap_or_else(|| n.label.clone()),
+                kind: n.kind.as_str().into(),
+                level: n.level.as_str().into(),
+                sector: n.sector.as_str().into(),
+                degree: r.degree,
+                centrality: (c * 1e4).round() / 1e4,
+                href: id.as_ref().filter(|i| s.exists(i)).and_then(crate::convert::href),
+            }
+        })
+        .collect();
+    let edges = sub
+        .edges()
+        .iter()
+        .map(|e| GraphEdgeOut {
+            source: sub.nodes()[e.source].id.clone(),
+            target: sub.nodes()[e.target].id.clone(),
+            kind: e.kind.as_str().into(),
+            from: e.span().and_then(|i| i.from),
+            to: e.span().and_then(|i| i.to),
+            spells: e.spells.iter().map(|i| SpellOut { from: i.from, to: i.to }).collect(),
+            undated: e.undated,
+            statements: e.statements.len(),
+            weight: sub.weight(e),
+        })
+        .collect();
     GraphOut {
-        focus: focus.map(|f| EntityRef { id: f.to_string(), name: s.name(f), href: crate::convert::href(f) }),
-        year: v.year, on: on.as_str().into(), description: v.description.clone(), undated_left_out: v.undated_left_out,
-        time_respecting: v.time_respecting, centrality: q.centrality.clone(), nodes, edges,
-        edge_kinds: edge_kinds.into_iter().collect(), node_kinds: node_kinds.into_iter().collect(),
+        focus: focus.map(|f| EntityRef {
+            id: f.to_string(),
+            name: s.name(f),
+            href: crate::convert::href(f),
+        }),
+        year: v.year,
+        on: on.as_str().into(),
+        description: v.description.clone(),
+        undated_left_out: v.undated_left_out,
+        time_respecting: v.time_respecting,
+        centrality: q.centrality.clone(),
+        nodes,
+        edges,
+        edge_kinds: edge_kinds.into_iter().collect(),
+        node_kinds: node_kinds.into_iter().collect(),
     }
 }
 
@@ -217,7 +304,10 @@ pub fn build_around(s: &Snapshot, q: &GraphQuery, focus: Option<&Id>) -> GraphOu
         ("centrality" = Option<String>, Query, description = "degree (default), betweenness, closeness, eigenvector"),
         ("focus" = Option<String>, Query, description = "Show the neighbourhood of this network, locality, organisation or person (name, acronym or id): the statements naming it and those among the actors they name. A base of more than 5,000 tie statements is shown around the network with the most members unless a focus is given")),
     responses((status = 200, description = "The governance graph for the view asked", body = GraphOut), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody)))]
-pub async fn get_graph(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Json<GraphOut>, ApiError> {
+pub async fn get_graph(
+    State(st): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<GraphOut>, ApiError> {
     let mut p = Params::parse(q.as_deref());
     let gq = GraphQuery::parse(&mut p);
     p.finish()?;
@@ -247,7 +337,14 @@ mod tests {
                 ms.push_str(&format!("mem:n{j}-l{i},net:n{j},loc:l{i},member,2010,src:gen,row\n"));
             }
         }
-        mlgov_interchange::read_memory(&[("sources.csv", src.as_bytes()), ("localities.csv", locs.as_bytes()), ("networks.csv", ns.as_bytes()), ("memberships.csv", ms.as_bytes())]).expect("generated base").kb
+        mlgov_interchange::read_memory(&[
+            ("sources.csv", src.as_bytes()),
+            ("localities.csv", locs.as_bytes()),
+            ("networks.csv", ns.as_bytes()),
+            ("memberships.csv", ms.as_bytes()),
+        ])
+        .expect("generated base")
+        .kb
     }
 
     #[test]
@@ -262,7 +359,11 @@ mod tests {
         assert_eq!((g.nodes.len(), g.edges.len()), (102, 101));
         assert_eq!(g.focus.as_ref().map(|f| f.id.as_str()), Some("net:n0"));
         // A locality as focus: its 60 networks.
-        let q = GraphQuery { focus: Some("loc:l5".into()), centrality: "degree".into(), ..GraphQuery::default() };
+        let q = GraphQuery {
+            focus: Some("loc:l5".into()),
+            centrality: "degree".into(),
+            ..GraphQuery::default()
+        };
         let f = focus_of(&s, &q).unwrap().unwrap();
         let g = build_around(&s, &q, Some(&f));
         assert_eq!((g.nodes.len(), g.edges.len()), (61, 60));

@@ -4,7 +4,8 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// Whole seconds since the Unix epoch (0 before it).
 pub fn unix_seconds(t: SystemTime) -> u64 {
@@ -17,7 +18,14 @@ pub fn format(t: SystemTime) -> String {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     let (y, m, d) = civil_from_days(days);
-    format!("{}, {d:02} {} {y:04} {:02}:{:02}:{:02} GMT", DAYS[(days % 7) as usize], MONTHS[(m - 1) as usize], rem / 3600, rem / 60 % 60, rem % 60)
+    format!(
+        "{}, {d:02} {} {y:04} {:02}:{:02}:{:02} GMT",
+        DAYS[(days % 7) as usize],
+        MONTHS[(m - 1) as usize],
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
 }
 
 /// Reads an HTTP date (IMF-fixdate, RFC 850 or asctime); `None` when it is none of them (an
@@ -34,7 +42,18 @@ pub fn parse(s: &str) -> Option<SystemTime> {
             let d = it.next()?.parse::<u32>().ok()?;
             let mo = it.next()?;
             let y = it.next()?.parse::<i64>().ok()?;
-            (d, mo, if y < 50 { 2000 + y } else if y < 100 { 1900 + y } else { y }, *t)
+            (
+                d,
+                mo,
+                if y < 50 {
+                    2000 + y
+                } else if y < 100 {
+                    1900 + y
+                } else {
+                    y
+                },
+                *t,
+            )
         }
         // Sun Nov  6 08:49:37 1994
         [_, mo, d, t, y] => (d.parse::<u32>().ok()?, *mo, y.parse::<i64>().ok()?, *t),
@@ -44,7 +63,8 @@ pub fn parse(s: &str) -> Option<SystemTime> {
     let hms: Vec<u64> = time.split(':').map(|x| x.parse::<u64>().ok()).collect::<Option<_>>()?;
     let [h, mi, se] = hms.as_slice() else { return None };
     // Four-digit years only: a larger one overflowed the time arithmetic (a panic, also in release).
-    if !(1..=31).contains(&day) || *h > 23 || *mi > 59 || *se > 60 || !(1970..=9999).contains(&year) {
+    if !(1..=31).contains(&day) || *h > 23 || *mi > 59 || *se > 60 || !(1970..=9999).contains(&year)
+    {
         return None;
     }
     let days = days_from_civil(year, month, day);
@@ -61,7 +81,11 @@ mod tests {
     fn formats_and_reads_the_rfc_examples() {
         let t = UNIX_EPOCH + Duration::from_secs(784_111_777);
         assert_eq!(format(t), "Sun, 06 Nov 1994 08:49:37 GMT");
-        for s in ["Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"] {
+        for s in [
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+        ] {
             assert_eq!(parse(s), Some(t), "{s}");
         }
         assert_eq!(parse("yesterday"), None);
@@ -75,7 +99,12 @@ mod tests {
     /// `If-Modified-Since` with a twelve-digit year panicked the request.
     #[test]
     fn years_beyond_four_digits_are_not_dates() {
-        for s in ["Sun, 01 Jan 292277026597 00:00:00 GMT", "Sun, 01 Jan 9223372036854775807 00:00:00 GMT", "Sunday, 01-Jan-99999 00:00:00 GMT", "Sun Jan  1 00:00:00 10000"] {
+        for s in [
+            "Sun, 01 Jan 292277026597 00:00:00 GMT",
+            "Sun, 01 Jan 9223372036854775807 00:00:00 GMT",
+            "Sunday, 01-Jan-99999 00:00:00 GMT",
+            "Sun Jan  1 00:00:00 10000",
+        ] {
             assert_eq!(parse(s), None, "{s}");
         }
         assert!(parse("Fri, 31 Dec 9999 23:59:59 GMT").is_some());

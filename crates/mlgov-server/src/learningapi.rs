@@ -4,8 +4,8 @@
 //! — observed (a sourced statement), assumed (derived by mlgov under a stated assumption) or not
 //! in the data. Served at `/api/v1/localities/{id}/learning` and on the locality page.
 
-use axum::extract::{Path, RawQuery, State};
 use axum::Json;
+use axum::extract::{Path, RawQuery, State};
 use mlgov_analysis::{learning, profile};
 use mlgov_domain::{Citation, Id, IdKind, Property};
 
@@ -36,7 +36,12 @@ pub fn size_class(s: &Snapshot, id: &Id) -> LearningFactorOut {
 }
 
 fn factor(name: &str, v: profile::Sourced) -> LearningFactorOut {
-    LearningFactorOut { name: name.into(), value: v.value, status: v.status.into(), source: v.source }
+    LearningFactorOut {
+        name: name.into(),
+        value: v.value,
+        status: v.status.into(),
+        source: v.source,
+    }
 }
 
 fn status_of(basis: &str) -> String {
@@ -63,34 +68,95 @@ pub fn learning_out(s: &Snapshot, id: &Id, year: i32) -> LearningOut {
     attributes.push(attribute(s, id, Property::PoliticalOrientation, "political orientation"));
     attributes.push(attribute(s, id, Property::PolicyOutcome, "policy outcome"));
     let l = s.kb.localities.iter().find(|l| &l.id == id);
-    attributes.push(LearningFactorOut { name: "country".into(), value: p.attributes.country.clone(), status: OBSERVED.into(), source: l.map(|l| cite_text(s, &l.citation)).unwrap_or_default() });
-    let enabling = p.enabling.iter().map(|f| {
-        let mut source = if f.source.starts_with("needs survey answers") { "needs survey answers from this locality; none are loaded".to_string() } else { f.source.clone() };
-        if !f.group_evidence.is_empty() {
-            source.push_str(&format!("; for localities of its class see the studies' findings ({})", f.group_evidence.len()));
-        }
-        LearningFactorOut { name: f.name.clone(), value: f.value.clone(), status: status_of(&f.basis), source }
-    }).collect();
-    let findings = p.findings.iter().map(|g| LearningFindingOut { topic: g.topic.replace('_', " "), scope: g.scope.clone(), finding: g.finding.clone(), applies_because: g.applies_because.clone(), source: g.source.clone(), id: g.id.clone() }).collect();
+    attributes.push(LearningFactorOut {
+        name: "country".into(),
+        value: p.attributes.country.clone(),
+        status: OBSERVED.into(),
+        source: l.map(|l| cite_text(s, &l.citation)).unwrap_or_default(),
+    });
+    let enabling = p
+        .enabling
+        .iter()
+        .map(|f| {
+            let mut source = if f.source.starts_with("needs survey answers") {
+                "needs survey answers from this locality; none are loaded".to_string()
+            } else {
+                f.source.clone()
+            };
+            if !f.group_evidence.is_empty() {
+                source.push_str(&format!(
+                    "; for localities of its class see the studies' findings ({})",
+                    f.group_evidence.len()
+                ));
+            }
+            LearningFactorOut {
+                name: f.name.clone(),
+                value: f.value.clone(),
+                status: status_of(&f.basis),
+                source,
+            }
+        })
+        .collect();
+    let findings = p
+        .findings
+        .iter()
+        .map(|g| LearningFindingOut {
+            topic: g.topic.replace('_', " "),
+            scope: g.scope.clone(),
+            finding: g.finding.clone(),
+            applies_because: g.applies_because.clone(),
+            source: g.source.clone(),
+            id: g.id.clone(),
+        })
+        .collect();
     let international: Vec<&str> = p.international.iter().map(|i| i.id.as_str()).collect();
     let mut ties = Vec::new();
     for i in &p.networks {
-        let tie = if international.contains(&i.id.as_str()) { "international network" } else { "network" };
-        ties.push(LearningTieOut { tie: tie.into(), with: entity(s, &i.id, &i.name), detail: i.detail.clone(), source: i.source.clone() });
+        let tie = if international.contains(&i.id.as_str()) {
+            "international network"
+        } else {
+            "network"
+        };
+        ties.push(LearningTieOut {
+            tie: tie.into(),
+            with: entity(s, &i.id, &i.name),
+            detail: i.detail.clone(),
+            source: i.source.clone(),
+        });
     }
-    for (tie, items) in [("vertical", &p.vertical), ("horizontal", &p.horizontal), ("NGO bridge", &p.ngo_bridges)] {
+    for (tie, items) in
+        [("vertical", &p.vertical), ("horizontal", &p.horizontal), ("NGO bridge", &p.ngo_bridges)]
+    {
         for i in items.iter() {
-            ties.push(LearningTieOut { tie: tie.into(), with: entity(s, &i.id, &i.name), detail: i.detail.replace('_', " "), source: i.source.clone() });
+            ties.push(LearningTieOut {
+                tie: tie.into(),
+                with: entity(s, &i.id, &i.name),
+                detail: i.detail.replace('_', " "),
+                source: i.source.clone(),
+            });
         }
     }
-    let peers = p.peer_localities.iter().map(|i| LearningPeerOut { locality: entity(s, &i.id, &i.name), shares: i.detail.trim_start_matches("shares ").to_string() }).collect();
+    let peers = p
+        .peer_localities
+        .iter()
+        .map(|i| LearningPeerOut {
+            locality: entity(s, &i.id, &i.name),
+            shares: i.detail.trim_start_matches("shares ").to_string(),
+        })
+        .collect();
     LearningOut {
         locality: convert::eref(s, id),
         year,
         attributes,
         networks: p.networks.len(),
         international: p.international.len(),
-        networks_without_scale: p.networks.iter().filter(|i| Id::parse(&i.id).is_ok_and(|n| s.kb.facts_of(&n, Property::Scale).is_empty())).count(),
+        networks_without_scale: p
+            .networks
+            .iter()
+            .filter(|i| {
+                Id::parse(&i.id).is_ok_and(|n| s.kb.facts_of(&n, Property::Scale).is_empty())
+            })
+            .count(),
         only_domestic_networks: p.only_domestic_networks,
         vertical: p.vertical.len(),
         horizontal: p.horizontal.len(),
@@ -109,7 +175,11 @@ pub fn learning_out(s: &Snapshot, id: &Id, year: i32) -> LearningOut {
     params(("id" = String, Path, description = "Locality id, with or without the `loc:` prefix"),
         ("year" = Option<i32>, Query, description = "Year the ties are read at (default 2021)")),
     responses((status = 200, description = "What the locality may learn from, each value labelled", body = LearningOut), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
-pub async fn get_learning(State(st): State<AppState>, Path(id): Path<String>, RawQuery(q): RawQuery) -> Result<Json<LearningOut>, ApiError> {
+pub async fn get_learning(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<LearningOut>, ApiError> {
     let mut p = Params::parse(q.as_deref());
     let year = p.int("year", 1900..=2100).unwrap_or(DEFAULT_YEAR as i64) as i32;
     p.finish()?;

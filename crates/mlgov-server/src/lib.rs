@@ -37,13 +37,13 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
+use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -124,10 +124,17 @@ pub fn app(state: AppState) -> Router {
     // credentials and without allowing the Authorization header, so that authenticated and
     // state-changing requests stay same-origin; explorer pages are not shared.
     let cors = tower_http::cors::CorsLayer::new()
-        .allow_origin(tower_http::cors::AllowOrigin::predicate(|_, parts: &axum::http::request::Parts| parts.uri.path().starts_with("/api/")))
+        .allow_origin(tower_http::cors::AllowOrigin::predicate(
+            |_, parts: &axum::http::request::Parts| parts.uri.path().starts_with("/api/"),
+        ))
         .allow_methods([Method::GET, Method::HEAD])
         .allow_headers([header::ACCEPT, header::IF_NONE_MATCH, header::IF_MODIFIED_SINCE])
-        .expose_headers([header::ETAG, header::LINK, header::CONTENT_DISPOSITION, axum::http::HeaderName::from_static("x-mlgov-as-of")]);
+        .expose_headers([
+            header::ETAG,
+            header::LINK,
+            header::CONTENT_DISPOSITION,
+            axum::http::HeaderName::from_static("x-mlgov-as-of"),
+        ]);
     let cached = pages::routes(api)
         .route_layer(middleware::from_fn_with_state(state.clone(), conditional_get))
         .route_layer(middleware::from_fn_with_state(state.clone(), as_of))
@@ -181,7 +188,11 @@ async fn as_of(State(st): State<AppState>, req: Request, next: Next) -> Response
     };
     let (parts, body) = req.into_parts();
     let query = rest.join("&");
-    let uri = if query.is_empty() { parts.uri.path().to_string() } else { format!("{}?{query}", parts.uri.path()) };
+    let uri = if query.is_empty() {
+        parts.uri.path().to_string()
+    } else {
+        format!("{}?{query}", parts.uri.path())
+    };
     // A fresh request (the outer router's matched path parameters must not reach the inner one);
     // the account, when there is one, goes along.
     let mut inner = Request::new(body);
@@ -205,7 +216,11 @@ async fn as_of(State(st): State<AppState>, req: Request, next: Next) -> Response
     };
     let mut resp = carry_as_of(resp, &value).await;
     // The pages of a list read in that version link pages of the same version.
-    let link = resp.headers().get(header::LINK).and_then(|l| l.to_str().ok()).map(|l| listing::link_with_param(l, "as_of", &value));
+    let link = resp
+        .headers()
+        .get(header::LINK)
+        .and_then(|l| l.to_str().ok())
+        .map(|l| listing::link_with_param(l, "as_of", &value));
     if let Some(l) = link.and_then(|l| HeaderValue::from_str(&l).ok()) {
         resp.headers_mut().insert(header::LINK, l);
     }
@@ -219,7 +234,10 @@ async fn as_of(State(st): State<AppState>, req: Request, next: Next) -> Response
 /// Keeps a reader of an earlier base there: internal links of an HTML page read with `?as_of=`
 /// carry it, and its GET forms send it along.
 async fn carry_as_of(resp: Response, value: &str) -> Response {
-    let html = resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let html = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     if !html {
         return resp;
     }
@@ -236,7 +254,8 @@ async fn carry_as_of(resp: Response, value: &str) -> Response {
 
 async fn not_found(req: Request) -> Response {
     if req.uri().path().starts_with("/api/") {
-        ApiError::NotFound(format!("no endpoint {} {}", req.method(), req.uri().path())).into_response()
+        ApiError::NotFound(format!("no endpoint {} {}", req.method(), req.uri().path()))
+            .into_response()
     } else {
         pages::not_found_page(req.uri().path())
     }
@@ -254,24 +273,40 @@ async fn conditional_get(State(st): State<AppState>, req: Request, next: Next) -
     // the ETag, and responses to signed-in members are private.
     let audience = survey::Audience::of(req.extensions().get::<mlgov_auth::Principal>());
     let private = audience != survey::Audience::Public;
-    let url = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| req.uri().path().to_string());
+    let url = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| req.uri().path().to_string());
     let csv = req.uri().path().starts_with("/api/") && listing::accept_prefers_csv(req.headers());
     let key = format!("{url}#{}{}", audience.cache_key(), if csv { "#csv" } else { "" });
     let snap = st.snapshot();
     let etag = snap.etag(&key);
     let inm = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
     let matches = inm.is_some_and(|v| {
-        v.split(',').map(str::trim).any(|t| t == "*" || t == etag || t.strip_prefix("W/") == Some(etag.as_str()))
+        v.split(',')
+            .map(str::trim)
+            .any(|t| t == "*" || t == etag || t.strip_prefix("W/") == Some(etag.as_str()))
     });
     // If-Modified-Since counts only without If-None-Match (RFC 9110 §13.2.2); HTTP dates have
     // whole seconds.
     let modified = httpdate::unix_seconds(snap.loaded_at);
     let not_modified_since = inm.is_none()
-        && req.headers().get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok()).and_then(httpdate::parse).is_some_and(|t| modified <= httpdate::unix_seconds(t));
+        && req
+            .headers()
+            .get(header::IF_MODIFIED_SINCE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(httpdate::parse)
+            .is_some_and(|t| modified <= httpdate::unix_seconds(t));
     let validators = Validators {
         etag: HeaderValue::from_str(&etag).expect("ETag is ASCII"),
-        last_modified: HeaderValue::from_str(&httpdate::format(snap.loaded_at)).expect("an HTTP date is ASCII"),
-        cache_control: HeaderValue::from_static(if private { "private, no-cache" } else { "no-cache" }),
+        last_modified: HeaderValue::from_str(&httpdate::format(snap.loaded_at))
+            .expect("an HTTP date is ASCII"),
+        cache_control: HeaderValue::from_static(if private {
+            "private, no-cache"
+        } else {
+            "no-cache"
+        }),
     };
     if matches || not_modified_since {
         let mut r = StatusCode::NOT_MODIFIED.into_response();
@@ -285,7 +320,8 @@ async fn conditional_get(State(st): State<AppState>, req: Request, next: Next) -
     if resp.status() != StatusCode::OK {
         return resp;
     }
-    let content_type = match resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
+    let content_type = match resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok())
+    {
         Some(t) if t.starts_with("application/json") => "application/json",
         Some(t) if t.starts_with("text/html") => "text/html; charset=utf-8",
         Some(t) if t.starts_with("text/csv") => "text/csv; charset=utf-8",
@@ -305,7 +341,11 @@ async fn conditional_get(State(st): State<AppState>, req: Request, next: Next) -
         tokio::task::spawn_blocking(state::release_free_memory);
     }
     let disposition = parts.headers.get(header::CONTENT_DISPOSITION).cloned();
-    let c = CachedResponse { content_type, body: bytes, link: parts.headers.get(header::LINK).cloned() };
+    let c = CachedResponse {
+        content_type,
+        body: bytes,
+        link: parts.headers.get(header::LINK).cloned(),
+    };
     if disposition.is_none() {
         snap.store(key, c.clone());
     }
@@ -357,8 +397,13 @@ impl Server {
     /// Loads the store at `db_path` and binds `addr` (port 0 picks a free port).
     pub async fn bind(db_path: &Path, addr: SocketAddr) -> Result<Server, ServeError> {
         let db = db_path.to_path_buf();
-        let state = tokio::task::spawn_blocking(move || AppState::open(&db)).await.map_err(|e| ServeError::Io { addr: addr.to_string(), source: std::io::Error::other(e) })??;
-        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| ServeError::Io { addr: addr.to_string(), source })?;
+        let state =
+            tokio::task::spawn_blocking(move || AppState::open(&db)).await.map_err(|e| {
+                ServeError::Io { addr: addr.to_string(), source: std::io::Error::other(e) }
+            })??;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| ServeError::Io { addr: addr.to_string(), source })?;
         Ok(Server { listener, state })
     }
 
@@ -368,14 +413,18 @@ impl Server {
     /// When the folder cannot be read.
     pub fn add_texts(&mut self, dir: &Path) -> Result<usize, ServeError> {
         let mut t = (*self.state.texts).clone();
-        let n = t.add_dir(dir).map_err(|source| ServeError::Io { addr: dir.display().to_string(), source })?;
+        let n = t
+            .add_dir(dir)
+            .map_err(|source| ServeError::Io { addr: dir.display().to_string(), source })?;
         self.state.texts = std::sync::Arc::new(t);
         Ok(n)
     }
 
     /// The address actually bound.
     pub fn local_addr(&self) -> Result<SocketAddr, ServeError> {
-        self.listener.local_addr().map_err(|source| ServeError::Io { addr: "listener".into(), source })
+        self.listener
+            .local_addr()
+            .map_err(|source| ServeError::Io { addr: "listener".into(), source })
     }
 
     /// Serves until the process receives Ctrl-C; reloads the store when its file changes, or —
@@ -394,12 +443,18 @@ impl Server {
                     }
                 };
                 let options = mlgov_store_postgres::changes::ListenerOptions::default();
-                Some(mlgov_store_postgres::changes::Listener::spawn(&db, options, on_change).map_err(|source| ServeError::Io { addr: addr.clone(), source })?)
+                Some(
+                    mlgov_store_postgres::changes::Listener::spawn(&db, options, on_change)
+                        .map_err(|source| ServeError::Io { addr: addr.clone(), source })?,
+                )
             }
             Some(mlgov_store::Location::Sqlite(_)) | None => None,
         };
         // The edge layer goes over everything, last: no route escapes it.
-        let router = edge::layer(mlgov_collect::http::mount_at(app(self.state.clone()), self.state.db_path.as_deref().and_then(|p| p.to_str())));
+        let router = edge::layer(mlgov_collect::http::mount_at(
+            app(self.state.clone()),
+            self.state.db_path.as_deref().and_then(|p| p.to_str()),
+        ));
         // Opening the accounts' and the collection's tables may have touched the SQLite file
         // after the base was read (migrations): that is not a change of the base, and must not
         // make the watcher read a million rows again.
@@ -413,7 +468,9 @@ impl Server {
             }
         });
         axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async { let _ = tokio::signal::ctrl_c().await; })
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
             .await
             .map_err(|source| ServeError::Io { addr, source })
     }

@@ -5,12 +5,12 @@
 
 use std::cmp::Ordering;
 
-use axum::http::{header, HeaderMap, HeaderValue, Uri};
-use axum::response::{IntoResponse, Response};
 use axum::Json;
+use axum::http::{HeaderMap, HeaderValue, Uri, header};
+use axum::response::{IntoResponse, Response};
 use mlgov_domain::fold;
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::convert::paginate;
 use crate::params::{self, Params};
@@ -44,24 +44,236 @@ macro_rules! spec {
     };
 }
 
-spec!(LOCALITIES, "/api/v1/localities", "localities", true, [("id", "id"), ("name", "name"), ("kind", "kind"), ("country", "country"), ("region", "region"), ("size_class", "size_class"), ("memberships", "memberships")]);
-spec!(NETWORKS, "/api/v1/networks", "networks", true, [("id", "id"), ("name", "name"), ("acronym", "acronym"), ("kind", "kind"), ("scale", "scale"), ("origin", "origin"), ("founded", "founded"), ("countries", "countries"), ("members", "members"), ("class", "class")]);
-spec!(ORGANISATIONS, "/api/v1/organisations", "organisations", true, [("id", "id"), ("name", "name"), ("acronym", "acronym"), ("kind", "kind"), ("country", "country")]);
+spec!(
+    LOCALITIES,
+    "/api/v1/localities",
+    "localities",
+    true,
+    [
+        ("id", "id"),
+        ("name", "name"),
+        ("kind", "kind"),
+        ("country", "country"),
+        ("region", "region"),
+        ("size_class", "size_class"),
+        ("memberships", "memberships")
+    ]
+);
+spec!(
+    NETWORKS,
+    "/api/v1/networks",
+    "networks",
+    true,
+    [
+        ("id", "id"),
+        ("name", "name"),
+        ("acronym", "acronym"),
+        ("kind", "kind"),
+        ("scale", "scale"),
+        ("origin", "origin"),
+        ("founded", "founded"),
+        ("countries", "countries"),
+        ("members", "members"),
+        ("class", "class")
+    ]
+);
+spec!(
+    ORGANISATIONS,
+    "/api/v1/organisations",
+    "organisations",
+    true,
+    [
+        ("id", "id"),
+        ("name", "name"),
+        ("acronym", "acronym"),
+        ("kind", "kind"),
+        ("country", "country")
+    ]
+);
 spec!(PERSONS, "/api/v1/persons", "persons", true, [("id", "id"), ("name", "name")]);
-spec!(EVENTS, "/api/v1/events", "events", true, [("id", "id"), ("title", "title"), ("kind", "kind"), ("from", "when.from"), ("to", "when.to"), ("country", "country"), ("source", "citation.source")]);
-spec!(MEMBERSHIPS, "/api/v1/memberships", "memberships", true, [("id", "id"), ("network", "network.name"), ("member", "member.name"), ("role", "role"), ("from", "when.from"), ("to", "when.to"), ("source", "citation.source")]);
-spec!(SOURCES, "/api/v1/sources", "sources", true, [("id", "id"), ("short", "short"), ("title", "title"), ("authors", "authors"), ("year", "year"), ("kind", "kind"), ("statements", "statements")]);
-spec!(FACTS, "/api/v1/facts", "facts", true, [("id", "id"), ("subject", "subject.name"), ("property", "property"), ("value", "value"), ("from", "when.from"), ("to", "when.to"), ("source", "citation.source")]);
-spec!(TERMS, "/api/v1/terms", "terms", true, [("id", "id"), ("locality", "locality.name"), ("person", "person.name"), ("office", "office"), ("party", "party"), ("orientation", "orientation"), ("from", "when.from"), ("to", "when.to"), ("source", "citation.source")]);
-spec!(RELATIONS, "/api/v1/relations", "relations", true, [("id", "id"), ("subject", "subject.name"), ("kind", "kind"), ("object", "object.name"), ("from", "when.from"), ("to", "when.to"), ("source", "citation.source")]);
-spec!(AFFILIATIONS, "/api/v1/affiliations", "affiliations", true, [("id", "id"), ("person", "person.name"), ("organisation", "organisation.name"), ("role", "role"), ("sector", "sector"), ("from", "when.from"), ("to", "when.to"), ("source", "citation.source")]);
-spec!(PRACTICES, "/api/v1/practices", "practices", true, [("id", "id"), ("title", "title"), ("policy_area", "policy_area"), ("origin", "origin.name"), ("from", "when.from"), ("to", "when.to"), ("adopters", "adopters"), ("source", "citation.source")]);
-spec!(ADOPTIONS, "/api/v1/adoptions", "adoptions", true, [("id", "id"), ("practice", "practice.name"), ("locality", "locality.name"), ("from", "from"), ("source", "citation.source")]);
-spec!(PHASES, "/api/v1/phases", "phases", false, [("id", "id"), ("locality", "locality.name"), ("label", "label"), ("kind", "kind"), ("from", "when.from"), ("to", "when.to"), ("source", "citation.source")]);
-spec!(COUNTRIES, "/api/v1/countries", "countries", false, [("country", "country"), ("localities", "localities"), ("with_coordinates", "with_coordinates"), ("memberships", "memberships")]);
+spec!(
+    EVENTS,
+    "/api/v1/events",
+    "events",
+    true,
+    [
+        ("id", "id"),
+        ("title", "title"),
+        ("kind", "kind"),
+        ("from", "when.from"),
+        ("to", "when.to"),
+        ("country", "country"),
+        ("source", "citation.source")
+    ]
+);
+spec!(
+    MEMBERSHIPS,
+    "/api/v1/memberships",
+    "memberships",
+    true,
+    [
+        ("id", "id"),
+        ("network", "network.name"),
+        ("member", "member.name"),
+        ("role", "role"),
+        ("from", "when.from"),
+        ("to", "when.to"),
+        ("source", "citation.source")
+    ]
+);
+spec!(
+    SOURCES,
+    "/api/v1/sources",
+    "sources",
+    true,
+    [
+        ("id", "id"),
+        ("short", "short"),
+        ("title", "title"),
+        ("authors", "authors"),
+        ("year", "year"),
+        ("kind", "kind"),
+        ("statements", "statements")
+    ]
+);
+spec!(
+    FACTS,
+    "/api/v1/facts",
+    "facts",
+    true,
+    [
+        ("id", "id"),
+        ("subject", "subject.name"),
+        ("property", "property"),
+        ("value", "value"),
+        ("from", "when.from"),
+        ("to", "when.to"),
+        ("source", "citation.source")
+    ]
+);
+spec!(
+    TERMS,
+    "/api/v1/terms",
+    "terms",
+    true,
+    [
+        ("id", "id"),
+        ("locality", "locality.name"),
+        ("person", "person.name"),
+        ("office", "office"),
+        ("party", "party"),
+        ("orientation", "orientation"),
+        ("from", "when.from"),
+        ("to", "when.to"),
+        ("source", "citation.source")
+    ]
+);
+spec!(
+    RELATIONS,
+    "/api/v1/relations",
+    "relations",
+    true,
+    [
+        ("id", "id"),
+        ("subject", "subject.name"),
+        ("kind", "kind"),
+        ("object", "object.name"),
+        ("from", "when.from"),
+        ("to", "when.to"),
+        ("source", "citation.source")
+    ]
+);
+spec!(
+    AFFILIATIONS,
+    "/api/v1/affiliations",
+    "affiliations",
+    true,
+    [
+        ("id", "id"),
+        ("person", "person.name"),
+        ("organisation", "organisation.name"),
+        ("role", "role"),
+        ("sector", "sector"),
+        ("from", "when.from"),
+        ("to", "when.to"),
+        ("source", "citation.source")
+    ]
+);
+spec!(
+    PRACTICES,
+    "/api/v1/practices",
+    "practices",
+    true,
+    [
+        ("id", "id"),
+        ("title", "title"),
+        ("policy_area", "policy_area"),
+        ("origin", "origin.name"),
+        ("from", "when.from"),
+        ("to", "when.to"),
+        ("adopters", "adopters"),
+        ("source", "citation.source")
+    ]
+);
+spec!(
+    ADOPTIONS,
+    "/api/v1/adoptions",
+    "adoptions",
+    true,
+    [
+        ("id", "id"),
+        ("practice", "practice.name"),
+        ("locality", "locality.name"),
+        ("from", "from"),
+        ("source", "citation.source")
+    ]
+);
+spec!(
+    PHASES,
+    "/api/v1/phases",
+    "phases",
+    false,
+    [
+        ("id", "id"),
+        ("locality", "locality.name"),
+        ("label", "label"),
+        ("kind", "kind"),
+        ("from", "when.from"),
+        ("to", "when.to"),
+        ("source", "citation.source")
+    ]
+);
+spec!(
+    COUNTRIES,
+    "/api/v1/countries",
+    "countries",
+    false,
+    [
+        ("country", "country"),
+        ("localities", "localities"),
+        ("with_coordinates", "with_coordinates"),
+        ("memberships", "memberships")
+    ]
+);
 
 /// Every list endpoint (the OpenAPI document adds their common parameters from here).
-pub const SPECS: [&ListSpec; 15] = [&LOCALITIES, &NETWORKS, &ORGANISATIONS, &PERSONS, &EVENTS, &MEMBERSHIPS, &SOURCES, &FACTS, &TERMS, &RELATIONS, &AFFILIATIONS, &PRACTICES, &ADOPTIONS, &PHASES, &COUNTRIES];
+pub const SPECS: [&ListSpec; 15] = [
+    &LOCALITIES,
+    &NETWORKS,
+    &ORGANISATIONS,
+    &PERSONS,
+    &EVENTS,
+    &MEMBERSHIPS,
+    &SOURCES,
+    &FACTS,
+    &TERMS,
+    &RELATIONS,
+    &AFFILIATIONS,
+    &PRACTICES,
+    &ADOPTIONS,
+    &PHASES,
+    &COUNTRIES,
+];
 
 /// Items per page unless `per_page` says otherwise.
 pub const DEFAULT_PER_PAGE: usize = 50;
@@ -78,12 +290,18 @@ pub enum Format {
 /// Whether the `Accept` header asks for CSV rather than JSON: `text/csv` with a higher quality
 /// than `application/json` (or listed first at the same quality); `*/*` alone is JSON.
 pub fn accept_prefers_csv(headers: &HeaderMap) -> bool {
-    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else { return false };
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
     let (mut csv, mut json) = (None, None);
     for (i, range) in accept.split(',').enumerate() {
         let mut parts = range.split(';');
         let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let q = parts.filter_map(|p| p.trim().split_once('=')).find(|(k, _)| k.trim().eq_ignore_ascii_case("q")).and_then(|(_, v)| v.trim().parse::<f32>().ok()).unwrap_or(1.0);
+        let q = parts
+            .filter_map(|p| p.trim().split_once('='))
+            .find(|(k, _)| k.trim().eq_ignore_ascii_case("q"))
+            .and_then(|(_, v)| v.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
         match media.as_str() {
             "text/csv" => csv = csv.or(Some((q, i))),
             "application/json" => json = json.or(Some((q, i))),
@@ -113,20 +331,25 @@ impl ListQuery {
     /// Reads `page`, `per_page` (paginated lists), `format` (else the `Accept` header), `sort`,
     /// `direction` and `raw`; problems are recorded in `p` (a 400 naming the accepted values).
     pub fn parse(spec: &'static ListSpec, p: &mut Params, headers: &HeaderMap) -> ListQuery {
-        let (page, per_page) = if spec.paginated { p.pagination(DEFAULT_PER_PAGE) } else { (1, usize::MAX) };
+        let (page, per_page) =
+            if spec.paginated { p.pagination(DEFAULT_PER_PAGE) } else { (1, usize::MAX) };
         let format = match p.choice("format", &["json", "csv"]).as_deref() {
             Some("csv") => Format::Csv,
             Some(_) => Format::Json,
             None if accept_prefers_csv(headers) => Format::Csv,
             None => Format::Json,
         };
-        let sort = p.string("sort").and_then(|k| match spec.sort.iter().find(|(key, _)| *key == k) {
-            Some((_, path)) => Some(*path),
-            None => {
-                p.error("sort", format!("unknown sort key {k:?}; expected one of: {}", spec.sort_keys()));
-                None
-            }
-        });
+        let sort =
+            p.string("sort").and_then(|k| match spec.sort.iter().find(|(key, _)| *key == k) {
+                Some((_, path)) => Some(*path),
+                None => {
+                    p.error(
+                        "sort",
+                        format!("unknown sort key {k:?}; expected one of: {}", spec.sort_keys()),
+                    );
+                    None
+                }
+            });
         let descending = p.choice("direction", &["asc", "desc"]).as_deref() == Some("desc");
         let raw = p.bool("raw").unwrap_or(false);
         ListQuery { spec, page, per_page, format, sort, descending, raw }
@@ -143,9 +366,16 @@ impl ListQuery {
     /// [`ListQuery::respond`] over records still to convert: a page of JSON in the stored order
     /// converts only that page (a list of a million memberships answers in what one page costs);
     /// CSV and sorted lists convert every record.
-    pub fn respond_with<R, T: Serialize + Default, B: Serialize>(&self, uri: &Uri, records: Vec<R>, convert: impl Fn(R) -> T, body: impl FnOnce(PageMeta, Vec<T>) -> B) -> Response {
+    pub fn respond_with<R, T: Serialize + Default, B: Serialize>(
+        &self,
+        uri: &Uri,
+        records: Vec<R>,
+        convert: impl Fn(R) -> T,
+        body: impl FnOnce(PageMeta, Vec<T>) -> B,
+    ) -> Response {
         if matches!(self.format, Format::Json) && self.spec.paginated && self.sort.is_none() {
-            let records: Vec<R> = if self.descending { records.into_iter().rev().collect() } else { records };
+            let records: Vec<R> =
+                if self.descending { records.into_iter().rev().collect() } else { records };
             let (meta, page) = paginate(records, self.page, self.per_page);
             let link = link_header(uri, &meta);
             let mut r = Json(body(meta, page.into_iter().map(convert).collect())).into_response();
@@ -157,7 +387,12 @@ impl ListQuery {
         self.respond(uri, records.into_iter().map(convert).collect(), body)
     }
 
-    pub fn respond<T: Serialize + Default, B: Serialize>(&self, uri: &Uri, items: Vec<T>, body: impl FnOnce(PageMeta, Vec<T>) -> B) -> Response {
+    pub fn respond<T: Serialize + Default, B: Serialize>(
+        &self,
+        uri: &Uri,
+        items: Vec<T>,
+        body: impl FnOnce(PageMeta, Vec<T>) -> B,
+    ) -> Response {
         let items = match self.sort {
             Some(path) => sort_by_field(items, path, self.descending),
             None if self.descending => items.into_iter().rev().collect(),
@@ -180,7 +415,8 @@ impl ListQuery {
             }
             Format::Json => {
                 let n = items.len();
-                Json(body(PageMeta { page: 1, per_page: n, total: n, pages: 1 }, items)).into_response()
+                Json(body(PageMeta { page: 1, per_page: n, total: n, pages: 1 }, items))
+                    .into_response()
             }
         }
     }
@@ -190,7 +426,12 @@ impl ListQuery {
 /// `next` and `prev` when there are such pages, `first` and `last` always; the links are
 /// relative references carrying every other parameter of the request.
 pub fn link_header(uri: &Uri, meta: &PageMeta) -> Option<HeaderValue> {
-    let rest: Vec<&str> = uri.query().unwrap_or("").split('&').filter(|p| !p.is_empty() && params::decode(p.split('=').next().unwrap_or("")) != "page").collect();
+    let rest: Vec<&str> = uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty() && params::decode(p.split('=').next().unwrap_or("")) != "page")
+        .collect();
     let url = |page: usize| {
         let mut q = rest.join("&");
         if !q.is_empty() {
@@ -207,7 +448,14 @@ pub fn link_header(uri: &Uri, meta: &PageMeta) -> Option<HeaderValue> {
     }
     links.push((url(1), "first"));
     links.push((url(meta.pages), "last"));
-    HeaderValue::from_str(&links.iter().map(|(u, rel)| format!("<{u}>; rel=\"{rel}\"")).collect::<Vec<_>>().join(", ")).ok()
+    HeaderValue::from_str(
+        &links
+            .iter()
+            .map(|(u, rel)| format!("<{u}>; rel=\"{rel}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+    .ok()
 }
 
 /// Adds `key=value` to every URL of a `Link` header (a list read with `?as_of=` links pages of
@@ -244,7 +492,10 @@ enum Node {
 }
 
 fn node<T: Serialize>(item: &T) -> Node {
-    serde_json::to_vec(item).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or(Node::Null)
+    serde_json::to_vec(item)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or(Node::Null)
 }
 
 impl<'de> Deserialize<'de> for Node {
@@ -329,7 +580,10 @@ impl Node {
         let col = |k: &str| if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") };
         match self {
             Node::Object(m) => m.iter().for_each(|(k, v)| v.flatten(&col(k), out)),
-            Node::List(xs) if xs.iter().all(Node::is_scalar) => out.push((prefix.to_string(), xs.iter().map(Node::text).collect::<Vec<_>>().join("; "))),
+            Node::List(xs) if xs.iter().all(Node::is_scalar) => out.push((
+                prefix.to_string(),
+                xs.iter().map(Node::text).collect::<Vec<_>>().join("; "),
+            )),
             Node::List(xs) => {
                 let mut cols: Vec<(String, Vec<String>)> = Vec::new();
                 for (i, x) in xs.iter().enumerate() {
@@ -345,7 +599,9 @@ impl Node {
                             }
                         }
                     }
-                    cols.iter_mut().filter(|(_, vs)| vs.len() <= i).for_each(|(_, vs)| vs.push(String::new()));
+                    cols.iter_mut()
+                        .filter(|(_, vs)| vs.len() <= i)
+                        .for_each(|(_, vs)| vs.push(String::new()));
                 }
                 out.extend(cols.into_iter().map(|(c, vs)| (c, vs.join("; "))));
             }
@@ -357,25 +613,39 @@ impl Node {
 /// CSV of `rows` (the columns of every row, in order of first appearance; `header` gives them
 /// when there is no row), each cell spreadsheet-safe unless `raw`.
 fn csv_response(file: &str, rows: &[Node], header: Option<&Node>, raw: bool) -> Response {
-    let flat: Vec<Vec<(String, String)>> = rows.iter().map(|r| {
-        let mut cells = Vec::new();
-        r.flatten("", &mut cells);
-        cells
-    }).collect();
+    let flat: Vec<Vec<(String, String)>> = rows
+        .iter()
+        .map(|r| {
+            let mut cells = Vec::new();
+            r.flatten("", &mut cells);
+            cells
+        })
+        .collect();
     let mut header_cells = Vec::new();
     if let Some(h) = header {
         h.flatten("", &mut header_cells);
     }
-    let columns = columns(flat.iter().flatten().chain(header_cells.iter()).map(|(c, _)| c.as_str()));
+    let columns =
+        columns(flat.iter().flatten().chain(header_cells.iter()).map(|(c, _)| c.as_str()));
     let field = |s: &str| mlgov_textfile::csv_field(s, raw);
     let mut out = columns.iter().map(|c| field(c)).collect::<Vec<_>>().join(",");
     out.push('\n');
     for cells in &flat {
-        let line: Vec<String> = columns.iter().map(|c| cells.iter().find(|(k, _)| k == c).map(|(_, v)| field(v)).unwrap_or_default()).collect();
+        let line: Vec<String> = columns
+            .iter()
+            .map(|c| cells.iter().find(|(k, _)| k == c).map(|(_, v)| field(v)).unwrap_or_default())
+            .collect();
         out.push_str(&line.join(","));
         out.push('\n');
     }
-    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}.csv\""))], out).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}.csv\"")),
+        ],
+        out,
+    )
+        .into_response()
 }
 
 /// The columns of the rows' cells in order of first appearance. An empty list or an absent
@@ -387,14 +657,28 @@ fn columns<'a>(cells: impl Iterator<Item = &'a str>) -> Vec<String> {
         if columns.iter().any(|x| x == c) {
             continue;
         }
-        let under = |p: &str, x: &str| x == p || x.strip_prefix(p).is_some_and(|rest| rest.starts_with('.'));
-        let at = c.match_indices('.').map(|(i, _)| &c[..i]).rev().find_map(|p| columns.iter().rposition(|x| under(p, x)));
+        let under = |p: &str, x: &str| {
+            x == p || x.strip_prefix(p).is_some_and(|rest| rest.starts_with('.'))
+        };
+        let at = c
+            .match_indices('.')
+            .map(|(i, _)| &c[..i])
+            .rev()
+            .find_map(|p| columns.iter().rposition(|x| under(p, x)));
         match at {
             Some(i) => columns.insert(i + 1, c.to_string()),
             None => columns.push(c.to_string()),
         }
     }
-    let bare: Vec<String> = columns.iter().filter(|p| columns.iter().any(|x| x.strip_prefix(p.as_str()).is_some_and(|rest| rest.starts_with('.')))).cloned().collect();
+    let bare: Vec<String> = columns
+        .iter()
+        .filter(|p| {
+            columns
+                .iter()
+                .any(|x| x.strip_prefix(p.as_str()).is_some_and(|rest| rest.starts_with('.')))
+        })
+        .cloned()
+        .collect();
     columns.retain(|c| !bare.contains(c));
     columns
 }
@@ -418,7 +702,9 @@ fn key(n: &Node) -> Option<Key> {
         Node::Text(s) => Some(Key::Text(fold(s), s.clone())),
         Node::List(xs) if xs.is_empty() => None,
         Node::List(xs) => Some(Key::List(xs.iter().filter_map(key).collect())),
-        Node::Object(m) => m.iter().find(|(k, _)| k == "name").or(m.first()).and_then(|(_, v)| key(v)),
+        Node::Object(m) => {
+            m.iter().find(|(k, _)| k == "name").or(m.first()).and_then(|(_, v)| key(v))
+        }
     }
 }
 
@@ -436,14 +722,20 @@ fn compare(a: &Key, b: &Key) -> Ordering {
         (Key::Bool(x), Key::Bool(y)) => x.cmp(y),
         (Key::Number(x), Key::Number(y)) => x.total_cmp(y),
         (Key::Text(fx, x), Key::Text(fy, y)) => fx.cmp(fy).then_with(|| x.cmp(y)),
-        (Key::List(x), Key::List(y)) => x.iter().zip(y).map(|(p, q)| compare(p, q)).find(|o| o.is_ne()).unwrap_or_else(|| x.len().cmp(&y.len())),
+        (Key::List(x), Key::List(y)) => x
+            .iter()
+            .zip(y)
+            .map(|(p, q)| compare(p, q))
+            .find(|o| o.is_ne())
+            .unwrap_or_else(|| x.len().cmp(&y.len())),
         _ => rank(a).cmp(&rank(b)),
     }
 }
 
 /// Sorts by the field at `path` (stable; absent values last in both directions).
 fn sort_by_field<T: Serialize>(items: Vec<T>, path: &str, descending: bool) -> Vec<T> {
-    let mut keyed: Vec<(Option<Key>, T)> = items.into_iter().map(|x| (node(&x).get(path).and_then(key), x)).collect();
+    let mut keyed: Vec<(Option<Key>, T)> =
+        items.into_iter().map(|x| (node(&x).get(path).and_then(key), x)).collect();
     keyed.sort_by(|(a, _), (b, _)| match (a, b) {
         (Some(a), Some(b)) if descending => compare(b, a),
         (Some(a), Some(b)) => compare(a, b),
@@ -480,8 +772,14 @@ mod tests {
     #[test]
     fn flattens_in_field_order_with_arrays_joined() {
         let r = Row {
-            name: "=cmd".into(), n: Some(3), tags: vec!["a".into(), "b".into()],
-            places: vec![Place { id: "loc:a".into(), name: "A".into() }, Place { id: "loc:b".into(), name: String::new() }], when: None,
+            name: "=cmd".into(),
+            n: Some(3),
+            tags: vec!["a".into(), "b".into()],
+            places: vec![
+                Place { id: "loc:a".into(), name: "A".into() },
+                Place { id: "loc:b".into(), name: String::new() },
+            ],
+            when: None,
         };
         let mut cells = Vec::new();
         node(&r).flatten("", &mut cells);
@@ -494,12 +792,22 @@ mod tests {
 
     #[test]
     fn empty_lists_and_absent_objects_take_the_columns_of_the_others() {
-        let rows = [row("a", None), Row { places: vec![Place { id: "loc:b".into(), name: "B".into() }], when: Some(Place::default()), ..row("b", Some(1)) }];
-        let cells: Vec<Vec<(String, String)>> = rows.iter().map(|r| {
-            let mut c = Vec::new();
-            node(r).flatten("", &mut c);
-            c
-        }).collect();
+        let rows = [
+            row("a", None),
+            Row {
+                places: vec![Place { id: "loc:b".into(), name: "B".into() }],
+                when: Some(Place::default()),
+                ..row("b", Some(1))
+            },
+        ];
+        let cells: Vec<Vec<(String, String)>> = rows
+            .iter()
+            .map(|r| {
+                let mut c = Vec::new();
+                node(r).flatten("", &mut c);
+                c
+            })
+            .collect();
         let cols = columns(cells.iter().flatten().map(|(c, _)| c.as_str()));
         assert_eq!(cols, ["name", "n", "tags", "places.id", "places.name", "when.id", "when.name"]);
     }
@@ -507,9 +815,19 @@ mod tests {
     #[test]
     fn sorts_accent_insensitively_stably_with_absent_values_last() {
         let names = |v: Vec<Row>| v.into_iter().map(|r| r.name).collect::<Vec<_>>();
-        let v = vec![row("Évry", Some(2)), row("avignon", None), row("Zürich", Some(1)), row("Evry", Some(2))];
+        let v = vec![
+            row("Évry", Some(2)),
+            row("avignon", None),
+            row("Zürich", Some(1)),
+            row("Evry", Some(2)),
+        ];
         assert_eq!(names(sort_by_field(v, "name", false)), ["avignon", "Evry", "Évry", "Zürich"]);
-        let v = vec![row("Évry", Some(2)), row("avignon", None), row("Zürich", Some(1)), row("b", Some(2))];
+        let v = vec![
+            row("Évry", Some(2)),
+            row("avignon", None),
+            row("Zürich", Some(1)),
+            row("b", Some(2)),
+        ];
         assert_eq!(names(sort_by_field(v, "n", true)), ["Évry", "b", "Zürich", "avignon"]);
     }
 
@@ -532,7 +850,17 @@ mod tests {
     fn links_keep_other_parameters() {
         let uri: Uri = "/api/v1/localities?country=IT&page=2&per_page=5".parse().unwrap();
         let l = link_header(&uri, &PageMeta { page: 2, per_page: 5, total: 12, pages: 3 }).unwrap();
-        assert_eq!(l.to_str().unwrap(), "</api/v1/localities?country=IT&per_page=5&page=3>; rel=\"next\", </api/v1/localities?country=IT&per_page=5&page=1>; rel=\"prev\", </api/v1/localities?country=IT&per_page=5&page=1>; rel=\"first\", </api/v1/localities?country=IT&per_page=5&page=3>; rel=\"last\"");
-        assert_eq!(link_with_param("</a?page=2>; rel=\"next\", </a?page=1>; rel=\"first\"", "as_of", "cs:3"), "</a?page=2&as_of=cs:3>; rel=\"next\", </a?page=1&as_of=cs:3>; rel=\"first\"");
+        assert_eq!(
+            l.to_str().unwrap(),
+            "</api/v1/localities?country=IT&per_page=5&page=3>; rel=\"next\", </api/v1/localities?country=IT&per_page=5&page=1>; rel=\"prev\", </api/v1/localities?country=IT&per_page=5&page=1>; rel=\"first\", </api/v1/localities?country=IT&per_page=5&page=3>; rel=\"last\""
+        );
+        assert_eq!(
+            link_with_param(
+                "</a?page=2>; rel=\"next\", </a?page=1>; rel=\"first\"",
+                "as_of",
+                "cs:3"
+            ),
+            "</a?page=2&as_of=cs:3>; rel=\"next\", </a?page=1&as_of=cs:3>; rel=\"first\""
+        );
     }
 }

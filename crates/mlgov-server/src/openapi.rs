@@ -44,13 +44,23 @@ struct SecuritySchemes;
 
 impl utoipa::Modify for SecuritySchemes {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
         let components = doc.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("API token from `mlgov token issue`")).build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("API token from `mlgov token issue`"))
+                    .build(),
+            ),
         );
-        components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(mlgov_auth::http::COOKIE))));
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(mlgov_auth::http::COOKIE))),
+        );
     }
 }
 
@@ -62,40 +72,95 @@ struct ListParameters;
 impl utoipa::Modify for ListParameters {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
-        use utoipa::openapi::{ContentBuilder, HeaderBuilder, ObjectBuilder, RefOr, Required, Type};
+        use utoipa::openapi::{
+            ContentBuilder, HeaderBuilder, ObjectBuilder, RefOr, Required, Type,
+        };
         let string = || ObjectBuilder::new().schema_type(Type::String).build();
-        let text = |d: &str| ObjectBuilder::new().schema_type(Type::String).description(Some(d.to_string())).build();
-        let words = |w: &[&str]| ObjectBuilder::new().schema_type(Type::String).enum_values(Some(w.iter().map(|x| x.to_string()))).build();
+        let text = |d: &str| {
+            ObjectBuilder::new().schema_type(Type::String).description(Some(d.to_string())).build()
+        };
+        let words = |w: &[&str]| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(w.iter().map(|x| x.to_string())))
+                .build()
+        };
         let int = |min: f64, max: Option<f64>, default: usize| {
-            ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(min)).maximum(max).default(Some(default.into())).build()
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(min))
+                .maximum(max)
+                .default(Some(default.into()))
+                .build()
         };
         for spec in crate::listing::SPECS {
-            let Some(op) = doc.paths.paths.get_mut(spec.path).and_then(|item| item.get.as_mut()) else {
+            let Some(op) = doc.paths.paths.get_mut(spec.path).and_then(|item| item.get.as_mut())
+            else {
                 panic!("list {} is not in the OpenAPI document", spec.path);
             };
-            let query = |name: &str, schema: utoipa::openapi::schema::Object, description: String| {
-                ParameterBuilder::new().name(name).parameter_in(ParameterIn::Query).required(Required::False).schema(Some(schema)).description(Some(description)).build()
-            };
+            let query =
+                |name: &str, schema: utoipa::openapi::schema::Object, description: String| {
+                    ParameterBuilder::new()
+                        .name(name)
+                        .parameter_in(ParameterIn::Query)
+                        .required(Required::False)
+                        .schema(Some(schema))
+                        .description(Some(description))
+                        .build()
+                };
             let mut common = Vec::new();
             if spec.paginated {
-                common.push(query("page", int(1.0, None, 1), "Page of the JSON list, from 1 (CSV gives every matching row)".into()));
-                common.push(query("per_page", int(1.0, Some(200.0), crate::listing::DEFAULT_PER_PAGE), "Items per JSON page, 1..=200 (CSV gives every matching row)".into()));
+                common.push(query(
+                    "page",
+                    int(1.0, None, 1),
+                    "Page of the JSON list, from 1 (CSV gives every matching row)".into(),
+                ));
+                common.push(query(
+                    "per_page",
+                    int(1.0, Some(200.0), crate::listing::DEFAULT_PER_PAGE),
+                    "Items per JSON page, 1..=200 (CSV gives every matching row)".into(),
+                ));
             }
             let keys: Vec<&str> = spec.sort.iter().map(|(k, _)| *k).collect();
-            common.push(query("format", words(&["json", "csv"]), "json (default) or csv; without it, `Accept: text/csv` asks for CSV".into()));
+            common.push(query(
+                "format",
+                words(&["json", "csv"]),
+                "json (default) or csv; without it, `Accept: text/csv` asks for CSV".into(),
+            ));
             common.push(query("sort", words(&keys), format!("Sort by this field of the items (text accent-insensitively, absent values last; equal keys keep the list's order): {}", spec.sort_keys())));
-            common.push(query("direction", words(&["asc", "desc"]), "asc (default) or desc; without `sort`, desc reverses the list's own order".into()));
+            common.push(query(
+                "direction",
+                words(&["asc", "desc"]),
+                "asc (default) or desc; without `sort`, desc reverses the list's own order".into(),
+            ));
             common.push(query("raw", ObjectBuilder::new().schema_type(Type::Boolean).default(Some(false.into())).build(), "CSV only: cells as stored, without neutralising formula-like cells (`=`, `+`, `-`, `@`, tab, CR) with a leading apostrophe".into()));
             let params = op.parameters.get_or_insert_with(Vec::new);
             let filters = std::mem::take(params);
             params.extend(common.into_iter().map(RefOr::T));
             params.extend(filters);
             if let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200") {
-                ok.content.insert("text/csv".into(), RefOr::T(ContentBuilder::new().schema(Some(text("One row per item; header row of flattened field names"))).build()));
+                ok.content.insert(
+                    "text/csv".into(),
+                    RefOr::T(
+                        ContentBuilder::new()
+                            .schema(Some(text(
+                                "One row per item; header row of flattened field names",
+                            )))
+                            .build(),
+                    ),
+                );
                 if spec.paginated {
                     ok.headers.insert("Link".into(), RefOr::T(HeaderBuilder::new().schema(Some(string())).description(Some("RFC 8288 links to the next, prev, first and last pages (JSON), with the request's other parameters")).build()));
                 }
-                ok.headers.insert("Last-Modified".into(), RefOr::T(HeaderBuilder::new().schema(Some(string())).description(Some("When this server loaded the data it answers from")).build()));
+                ok.headers.insert(
+                    "Last-Modified".into(),
+                    RefOr::T(
+                        HeaderBuilder::new()
+                            .schema(Some(string()))
+                            .description(Some("When this server loaded the data it answers from"))
+                            .build(),
+                    ),
+                );
             }
         }
     }
@@ -109,17 +174,38 @@ struct RequestIds;
 impl utoipa::Modify for RequestIds {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::{HeaderBuilder, ObjectBuilder, Ref, RefOr, Type};
-        let schema = ObjectBuilder::new().schema_type(Type::String).pattern(Some("^[A-Za-z0-9._:-]{1,128}$")).build();
+        let schema = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^[A-Za-z0-9._:-]{1,128}$"))
+            .build();
         let header = HeaderBuilder::new()
             .schema(Some(schema))
             .description(Some("The id of this request: its own `X-Request-Id` when it sent a sane one (1–128 characters of `A-Z a-z 0-9 - _ . :`), else one the server made; errors repeat it as `error.request_id`, and the server's log line of a server error carries it"))
             .build();
-        doc.components.get_or_insert_with(Default::default).headers.insert("X-Request-Id".into(), RefOr::T(header));
+        doc.components
+            .get_or_insert_with(Default::default)
+            .headers
+            .insert("X-Request-Id".into(), RefOr::T(header));
         for item in doc.paths.paths.values_mut() {
-            for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.options, &mut item.head, &mut item.patch, &mut item.trace].into_iter().flatten() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.options,
+                &mut item.head,
+                &mut item.patch,
+                &mut item.trace,
+            ]
+            .into_iter()
+            .flatten()
+            {
                 for response in op.responses.responses.values_mut() {
                     if let RefOr::T(r) = response {
-                        r.headers.insert("X-Request-Id".into(), RefOr::Ref(Ref::new("#/components/headers/X-Request-Id")));
+                        r.headers.insert(
+                            "X-Request-Id".into(),
+                            RefOr::Ref(Ref::new("#/components/headers/X-Request-Id")),
+                        );
                     }
                 }
             }

@@ -46,7 +46,10 @@ impl Params {
         match v.parse::<i64>() {
             Ok(n) if range.contains(&n) => Some(n),
             Ok(n) => {
-                self.error(name, format!("{n} is out of range; expected {}..={}", range.start(), range.end()));
+                self.error(
+                    name,
+                    format!("{n} is out of range; expected {}..={}", range.start(), range.end()),
+                );
                 None
             }
             Err(_) => {
@@ -57,12 +60,19 @@ impl Params {
     }
 
     /// An optional number within `range`.
-    pub fn float(&mut self, name: &'static str, range: std::ops::RangeInclusive<f64>) -> Option<f64> {
+    pub fn float(
+        &mut self,
+        name: &'static str,
+        range: std::ops::RangeInclusive<f64>,
+    ) -> Option<f64> {
         let v = self.take(name)?;
         match v.parse::<f64>() {
             Ok(n) if range.contains(&n) => Some(n),
             _ => {
-                self.error(name, format!("{v:?} is not a number in {}..={}", range.start(), range.end()));
+                self.error(
+                    name,
+                    format!("{v:?} is not a number in {}..={}", range.start(), range.end()),
+                );
                 None
             }
         }
@@ -74,7 +84,10 @@ impl Params {
         if allowed.contains(&v.as_str()) {
             Some(v)
         } else {
-            self.error(name, format!("unknown value {v:?}; expected one of: {}", allowed.join(", ")));
+            self.error(
+                name,
+                format!("unknown value {v:?}; expected one of: {}", allowed.join(", ")),
+            );
             None
         }
     }
@@ -106,14 +119,19 @@ impl Params {
 
     /// Ends parsing: unknown parameters and recorded problems give a 400.
     pub fn finish(mut self) -> Result<(), ApiError> {
-        let unknown: Vec<String> = self.map.keys().filter(|k| !self.allowed.contains(&k.as_str())).cloned().collect();
+        let unknown: Vec<String> =
+            self.map.keys().filter(|k| !self.allowed.contains(&k.as_str())).cloned().collect();
         for k in unknown {
             let mut allowed = self.allowed.clone();
             allowed.sort();
             allowed.dedup();
             self.errors.push(FieldError {
                 field: k,
-                message: if allowed.is_empty() { "unknown parameter; this endpoint takes none".into() } else { format!("unknown parameter; expected one of: {}", allowed.join(", ")) },
+                message: if allowed.is_empty() {
+                    "unknown parameter; this endpoint takes none".into()
+                } else {
+                    format!("unknown parameter; expected one of: {}", allowed.join(", "))
+                },
             });
         }
         if self.errors.is_empty() { Ok(()) } else { Err(ApiError::BadRequest(self.errors)) }
@@ -129,7 +147,9 @@ pub fn decode(s: &str) -> String {
         match b[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < b.len() => {
-                let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = std::str::from_utf8(&b[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 match hex {
                     Some(v) => {
                         out.push(v);
@@ -150,7 +170,9 @@ pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b':' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b':' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }

@@ -109,7 +109,10 @@ impl Snapshot {
         content_hash ^= surveys.fingerprint().rotate_left(31);
         let surveys = surveys.with_localities(mlgov_analysis::survey::survey_localities(&kb));
         let mut names = HashMap::new();
-        let ids = kb.localities.iter().map(|x| &x.id)
+        let ids = kb
+            .localities
+            .iter()
+            .map(|x| &x.id)
             .chain(kb.networks.iter().map(|x| &x.id))
             .chain(kb.organisations.iter().map(|x| &x.id))
             .chain(kb.persons.iter().map(|x| &x.id))
@@ -120,8 +123,17 @@ impl Snapshot {
             names.insert(id.clone(), kb.display_name(id));
         }
         Snapshot {
-            kb: Arc::new(kb), index: Arc::new(index), content_hash, base_hash, names: Arc::new(names), surveys, cache: Mutex::default(), as_of: None,
-            loaded_at: SystemTime::now(), derived: Default::default(), spanners: Default::default(),
+            kb: Arc::new(kb),
+            index: Arc::new(index),
+            content_hash,
+            base_hash,
+            names: Arc::new(names),
+            surveys,
+            cache: Mutex::default(),
+            as_of: None,
+            loaded_at: SystemTime::now(),
+            derived: Default::default(),
+            spanners: Default::default(),
         }
     }
 
@@ -132,8 +144,17 @@ impl Snapshot {
         let content_hash = self.base_hash ^ surveys.fingerprint().rotate_left(31);
         let surveys = surveys.with_localities(mlgov_analysis::survey::survey_localities(&self.kb));
         Snapshot {
-            kb: self.kb.clone(), index: self.index.clone(), content_hash, base_hash: self.base_hash, names: self.names.clone(), surveys,
-            cache: Mutex::default(), as_of: None, loaded_at: SystemTime::now(), derived: self.derived.clone(), spanners: self.spanners.clone(),
+            kb: self.kb.clone(),
+            index: self.index.clone(),
+            content_hash,
+            base_hash: self.base_hash,
+            names: self.names.clone(),
+            surveys,
+            cache: Mutex::default(),
+            as_of: None,
+            loaded_at: SystemTime::now(),
+            derived: self.derived.clone(),
+            spanners: self.spanners.clone(),
         }
     }
 
@@ -148,9 +169,13 @@ impl Snapshot {
     pub fn spanners(&self) -> Option<&mlgov_analysis::spanners::SpannerComparison> {
         self.spanners
             .get_or_init(|| {
-                let both = ["loc:turin", "loc:saint-etienne"].iter().all(|i| Id::parse(i).ok().is_some_and(|id| self.kb.locality(&id).is_some()));
+                let both = ["loc:turin", "loc:saint-etienne"]
+                    .iter()
+                    .all(|i| Id::parse(i).ok().is_some_and(|id| self.kb.locality(&id).is_some()));
                 both.then(|| {
-                    let full = mlgov_analysis::graph::governance_graph(&self.kb, &Default::default()).graph;
+                    let full =
+                        mlgov_analysis::graph::governance_graph(&self.kb, &Default::default())
+                            .graph;
                     mlgov_analysis::spanners::compare(&self.kb, &full, 2018)
                 })
             })
@@ -297,7 +322,15 @@ impl AppState {
             warm.derived().warm(&warm);
             release_free_memory();
         });
-        AppState { inner: Arc::new(RwLock::new(snap)), as_of: Arc::new(Mutex::new(Vec::new())), db_path: None, loaded_mtime: Arc::new(Mutex::new(None)), loaded_fingerprint: Arc::new(Mutex::new(None)), reloading: Arc::new(Mutex::new(())), texts: Arc::new(crate::texts::Texts::from_env()) }
+        AppState {
+            inner: Arc::new(RwLock::new(snap)),
+            as_of: Arc::new(Mutex::new(Vec::new())),
+            db_path: None,
+            loaded_mtime: Arc::new(Mutex::new(None)),
+            loaded_fingerprint: Arc::new(Mutex::new(None)),
+            reloading: Arc::new(Mutex::new(())),
+            texts: Arc::new(crate::texts::Texts::from_env()),
+        }
     }
 
     /// Loads the knowledge base from an existing store: a SQLite file, or PostgreSQL when `db` is
@@ -322,9 +355,18 @@ impl AppState {
 
     /// The state of the base as it was recorded at `at`, built once per change set and kept
     /// ([`AS_OF_CAPACITY`] versions, least recently used dropped); `value` is what the user asked.
-    pub fn as_of(&self, value: &str, at: &mlgov_store::AsOf) -> Result<AppState, crate::error::ApiError> {
-        let db = self.db_path.as_ref().ok_or_else(|| crate::error::ApiError::field("as_of", "this server has no database with a history"))?;
-        let store = mlgov_store_postgres::open(&Location::from_path(db), mlgov_store_postgres::OpenMode::Existing)?;
+    pub fn as_of(
+        &self,
+        value: &str,
+        at: &mlgov_store::AsOf,
+    ) -> Result<AppState, crate::error::ApiError> {
+        let db = self.db_path.as_ref().ok_or_else(|| {
+            crate::error::ApiError::field("as_of", "this server has no database with a history")
+        })?;
+        let store = mlgov_store_postgres::open(
+            &Location::from_path(db),
+            mlgov_store_postgres::OpenMode::Existing,
+        )?;
         let cs = store.change_set_at(at)?;
         let view = AsOfView { value: value.to_string(), change_set: cs };
         {
@@ -381,7 +423,11 @@ impl AppState {
         // Last-Modified has whole seconds: new content is dated at least a second after the
         // content it replaces, so that If-Modified-Since never hides it.
         let old = self.snapshot();
-        snap.loaded_at = if old.content_hash == snap.content_hash { old.loaded_at } else { snap.loaded_at.max(old.loaded_at + std::time::Duration::from_secs(1)) };
+        snap.loaded_at = if old.content_hash == snap.content_hash {
+            old.loaded_at
+        } else {
+            snap.loaded_at.max(old.loaded_at + std::time::Duration::from_secs(1))
+        };
         let snap = Arc::new(snap);
         match self.inner.write() {
             Ok(mut g) => *g = snap.clone(),
@@ -417,7 +463,10 @@ impl AppState {
         let same_base = matches!((&loaded, &fingerprint), (Some(a), Some(b)) if mlgov_store_postgres::changes::same_base(a, b));
         // (SQLite's mark is the base part alone.)
         let snap = if keep_same_base && same_base {
-            let store = mlgov_store_postgres::open(&Location::from_path(db), mlgov_store_postgres::OpenMode::Existing)?;
+            let store = mlgov_store_postgres::open(
+                &Location::from_path(db),
+                mlgov_store_postgres::OpenMode::Existing,
+            )?;
             self.snapshot().with_new_surveys(load_catalog(db, store.as_ref())?)
         } else {
             load_store(db)?
@@ -435,7 +484,9 @@ impl AppState {
     pub fn reload_if_fingerprint(&self, fingerprint: &str) -> Result<bool, StoreError> {
         let Some(db) = &self.db_path else { return Ok(false) };
         let _one_at_a_time = self.reloading.lock().unwrap_or_else(|p| p.into_inner());
-        if self.loaded_fingerprint.lock().unwrap_or_else(|p| p.into_inner()).as_deref() == Some(fingerprint) {
+        if self.loaded_fingerprint.lock().unwrap_or_else(|p| p.into_inner()).as_deref()
+            == Some(fingerprint)
+        {
             return Ok(false);
         }
         self.reload_from(db, true)?;
@@ -468,7 +519,10 @@ impl AppState {
 
 /// Reads the knowledge base and the survey catalogue from the store at `db`.
 fn load_store(db: &Path) -> Result<Snapshot, StoreError> {
-    let store: Box<dyn Store> = mlgov_store_postgres::open(&Location::from_path(db), mlgov_store_postgres::OpenMode::Existing)?;
+    let store: Box<dyn Store> = mlgov_store_postgres::open(
+        &Location::from_path(db),
+        mlgov_store_postgres::OpenMode::Existing,
+    )?;
     let kb = store.load()?;
     let surveys = load_catalog(db, store.as_ref())?;
     Ok(Snapshot::with_surveys(kb, surveys))
@@ -492,7 +546,9 @@ fn change_mark(db: &Path) -> Option<String> {
         Location::Postgres(url) => mlgov_store_postgres::changes::fingerprint_at(&url)
             .map_err(|e| eprintln!("warning: reading the database's change fingerprint: {e}"))
             .ok(),
-        Location::Sqlite(path) => mlgov_store::SqliteStore::open_existing(&path).and_then(|s| s.base_mark()).ok(),
+        Location::Sqlite(path) => {
+            mlgov_store::SqliteStore::open_existing(&path).and_then(|s| s.base_mark()).ok()
+        }
     }
 }
 
@@ -510,7 +566,11 @@ mod tests {
     use super::*;
 
     fn response(bytes: usize) -> CachedResponse {
-        CachedResponse { content_type: "text/html; charset=utf-8", body: Bytes::from(vec![b'x'; bytes]), link: None }
+        CachedResponse {
+            content_type: "text/html; charset=utf-8",
+            body: Bytes::from(vec![b'x'; bytes]),
+            link: None,
+        }
     }
 
     #[test]

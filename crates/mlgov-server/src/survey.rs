@@ -26,13 +26,16 @@ use mlgov_domain::{Id, IdKind, Property};
 use mlgov_store::{Store, StoreError, StoredSurvey, SurveyOrigin, SurveySummary};
 use mlgov_survey::publish::{PublishedChoice, PublishedFigures, PublishedTable};
 use mlgov_survey::stored::Decoded;
-use mlgov_survey::{analyze, AnalysisConfig, AnalysisKind, ClassAggregate, Dimension, Estimate, Instrument, LocalityInfo, ResultRow, ResultTable};
+use mlgov_survey::{
+    AnalysisConfig, AnalysisKind, ClassAggregate, Dimension, Estimate, Instrument, LocalityInfo,
+    ResultRow, ResultTable, analyze,
+};
 
 use crate::convert;
 use crate::error::{ApiError, ErrorBody};
 use crate::learningapi::{self, OBSERVED};
 use crate::params::Params;
-use crate::state::{fnv1a, AppState, Snapshot};
+use crate::state::{AppState, Snapshot, fnv1a};
 use crate::wire::*;
 
 /// Bootstrap resamples per live estimate (releases carry their own).
@@ -50,7 +53,11 @@ pub struct DatasetEntry {
 impl DatasetEntry {
     /// A stored dataset.
     fn stored(stored: StoredSurvey) -> DatasetEntry {
-        DatasetEntry { summary: stored.summary.clone(), stored: Some(stored), decoded: OnceLock::new() }
+        DatasetEntry {
+            summary: stored.summary.clone(),
+            stored: Some(stored),
+            decoded: OnceLock::new(),
+        }
     }
 
     /// The submitted answers of a collected survey.
@@ -68,7 +75,11 @@ impl DatasetEntry {
             written_at: String::new(),
         };
         let decoded = OnceLock::new();
-        let _ = decoded.set(Ok(Arc::new(Decoded { instrument: c.instrument, dataset: c.dataset, localities: Vec::new() })));
+        let _ = decoded.set(Ok(Arc::new(Decoded {
+            instrument: c.instrument,
+            dataset: c.dataset,
+            localities: Vec::new(),
+        })));
         DatasetEntry { summary, stored: None, decoded }
     }
 
@@ -85,7 +96,14 @@ impl DatasetEntry {
     pub fn decoded(&self) -> Result<Arc<Decoded>, ApiError> {
         self.decoded
             .get_or_init(|| match &self.stored {
-                Some(st) => mlgov_survey::stored::decode(&st.summary.name, &st.instrument_toml, &st.localities_csv, &st.data).map(Arc::new).map_err(|e| e.to_string()),
+                Some(st) => mlgov_survey::stored::decode(
+                    &st.summary.name,
+                    &st.instrument_toml,
+                    &st.localities_csv,
+                    &st.data,
+                )
+                .map(Arc::new)
+                .map_err(|e| e.to_string()),
                 None => Err(format!("survey {:?} has no answers loaded", self.summary.name)),
             })
             .clone()
@@ -114,8 +132,14 @@ pub fn collected_surveys(location: &str) -> Result<Vec<CollectedSurvey>, String>
     let mut out = Vec::new();
     for rec in store.surveys().map_err(|e| e.to_string())? {
         let Some(ins) = instruments.iter().find(|i| i.id == rec.instrument) else { continue };
-        let dataset = mlgov_collect::collected_dataset(store.as_ref(), &rec, ins).map_err(|e| e.to_string())?;
-        out.push(CollectedSurvey { name: rec.name, project: rec.project, instrument: ins.clone(), dataset });
+        let dataset = mlgov_collect::collected_dataset(store.as_ref(), &rec, ins)
+            .map_err(|e| e.to_string())?;
+        out.push(CollectedSurvey {
+            name: rec.name,
+            project: rec.project,
+            instrument: ins.clone(),
+            dataset,
+        });
     }
     Ok(out)
 }
@@ -161,7 +185,8 @@ impl Catalog {
         let mut names: BTreeSet<String> = store.surveys()?.into_iter().map(|s| s.name).collect();
         names.extend(store.released_surveys()?);
         names.extend(collected.iter().map(|c| c.name.clone()));
-        let mut collected: std::collections::BTreeMap<String, CollectedSurvey> = collected.into_iter().map(|c| (c.name.clone(), c)).collect();
+        let mut collected: std::collections::BTreeMap<String, CollectedSurvey> =
+            collected.into_iter().map(|c| (c.name.clone(), c)).collect();
         let mut entries = Vec::new();
         let mut unreadable = Vec::new();
         for name in names {
@@ -173,7 +198,13 @@ impl Catalog {
             let release = match releases.last() {
                 None => None,
                 Some(r) => match serde_json::from_str::<PublishedFigures>(&r.content) {
-                    Ok(figures) => Some(ReleaseEntry { number: r.number, count: releases.len(), created_at: r.created_at.clone(), created_by: r.created_by.clone(), figures }),
+                    Ok(figures) => Some(ReleaseEntry {
+                        number: r.number,
+                        count: releases.len(),
+                        created_at: r.created_at.clone(),
+                        created_by: r.created_by.clone(),
+                        figures,
+                    }),
                     Err(e) => {
                         unreadable.push(format!("release {} of survey {name:?} could not be read ({e}); it is not shown", r.number));
                         None
@@ -196,7 +227,12 @@ impl Catalog {
     pub fn fingerprint(&self) -> u64 {
         let mut text = String::new();
         for e in &self.entries {
-            text.push_str(&format!("{}|{}|{};", e.name, e.dataset.as_ref().map_or(0, |d| d.summary.version), e.release.as_ref().map_or(0, |r| r.number)));
+            text.push_str(&format!(
+                "{}|{}|{};",
+                e.name,
+                e.dataset.as_ref().map_or(0, |d| d.summary.version),
+                e.release.as_ref().map_or(0, |r| r.number)
+            ));
         }
         fnv1a(text.as_bytes())
     }
@@ -213,9 +249,17 @@ impl Catalog {
             .filter_map(|e| {
                 let live = e.dataset.as_ref().is_some_and(|d| who.may_see_live(&d.summary));
                 if live {
-                    Some(View { entry: e.clone(), live: true, kb_localities: self.kb_localities.clone() })
+                    Some(View {
+                        entry: e.clone(),
+                        live: true,
+                        kb_localities: self.kb_localities.clone(),
+                    })
                 } else if e.release.is_some() {
-                    Some(View { entry: e.clone(), live: false, kb_localities: self.kb_localities.clone() })
+                    Some(View {
+                        entry: e.clone(),
+                        live: false,
+                        kb_localities: self.kb_localities.clone(),
+                    })
                 } else {
                     None
                 }
@@ -244,7 +288,11 @@ impl Audience {
     /// The audience of a request's principal (none = the public).
     pub fn of(p: Option<&Principal>) -> Audience {
         match p {
-            Some(p) if p.role == Role::Admin || p.role == Role::Researcher => Audience::Member { username: p.username.clone(), admin: p.role == Role::Admin, projects: p.projects.clone() },
+            Some(p) if p.role == Role::Admin || p.role == Role::Researcher => Audience::Member {
+                username: p.username.clone(),
+                admin: p.role == Role::Admin,
+                projects: p.projects.clone(),
+            },
             _ => Audience::Public,
         }
     }
@@ -255,7 +303,9 @@ impl Audience {
         match self {
             Audience::Public => false,
             Audience::Member { admin: true, .. } => true,
-            Audience::Member { projects, .. } => s.project.as_ref().is_none_or(|p| projects.contains(p)),
+            Audience::Member { projects, .. } => {
+                s.project.as_ref().is_none_or(|p| projects.contains(p))
+            }
         }
     }
 
@@ -335,7 +385,12 @@ impl View {
     pub fn label(&self) -> String {
         let syn = if self.synthetic() { " — SYNTHETIC" } else { "" };
         match self.release() {
-            Some(r) => format!("{} (release {} of {}{syn})", self.name(), r.number, r.created_at.get(..10).unwrap_or(&r.created_at)),
+            Some(r) => format!(
+                "{} (release {} of {}{syn})",
+                self.name(),
+                r.number,
+                r.created_at.get(..10).unwrap_or(&r.created_at)
+            ),
             None => format!("{} (live{syn})", self.name()),
         }
     }
@@ -397,17 +452,32 @@ impl SurveyQuery {
     pub fn parse(views: &[View], p: &mut Params) -> SurveyQuery {
         let names: Vec<&str> = views.iter().map(|v| v.name()).collect();
         let survey = p.choice("survey", &names);
-        let view = survey.as_deref().and_then(|n| views.iter().find(|v| v.name() == n)).or(views.first());
+        let view =
+            survey.as_deref().and_then(|n| views.iter().find(|v| v.name() == n)).or(views.first());
         let ins = view.and_then(View::instrument).unwrap_or_else(Instrument::whole_comm);
         let ids = analysis_ids();
-        let analysis = p.choice("analysis", &ids).and_then(|a| a.parse().ok()).unwrap_or(AnalysisKind::ClassAggregates);
-        let group_by = p.choice("group_by", &GROUPINGS).and_then(|g| g.parse().ok()).unwrap_or(Dimension::Size);
+        let analysis = p
+            .choice("analysis", &ids)
+            .and_then(|a| a.parse().ok())
+            .unwrap_or(AnalysisKind::ClassAggregates);
+        let group_by = p
+            .choice("group_by", &GROUPINGS)
+            .and_then(|g| g.parse().ok())
+            .unwrap_or(Dimension::Size);
         let periods: Vec<&str> = ins.periods.iter().map(|x| x.id.as_str()).chain(["all"]).collect();
         let period = p.choice("period", &periods).filter(|x| x != "all");
-        let roles: Vec<&str> = ins.roles.iter().map(|x| x.id.as_str()).chain(["all", "report"]).collect();
+        let roles: Vec<&str> =
+            ins.roles.iter().map(|x| x.id.as_str()).chain(["all", "report"]).collect();
         let role = p.choice("role", &roles).filter(|x| x != "report");
-        let tables: Vec<&str> = view.and_then(View::release).map(|r| r.figures.tables.iter().map(|t| t.id.as_str()).collect()).unwrap_or_default();
-        let table = if tables.is_empty() { p.string("table").and(None) } else { p.choice("table", &tables) };
+        let tables: Vec<&str> = view
+            .and_then(View::release)
+            .map(|r| r.figures.tables.iter().map(|t| t.id.as_str()).collect())
+            .unwrap_or_default();
+        let table = if tables.is_empty() {
+            p.string("table").and(None)
+        } else {
+            p.choice("table", &tables)
+        };
         SurveyQuery { survey, analysis, group_by, period, role, table }
     }
 }
@@ -437,7 +507,12 @@ pub fn run(s: &Snapshot, who: &Audience, q: &SurveyQuery) -> Result<Shown, ApiEr
     .cloned()
     .ok_or_else(|| ApiError::NotFound(no_survey_message(who, &s.surveys)))?;
     if view.live {
-        let d = view.entry.dataset.as_ref().ok_or_else(|| ApiError::Internal("live view without a dataset".into()))?.decoded()?;
+        let d = view
+            .entry
+            .dataset
+            .as_ref()
+            .ok_or_else(|| ApiError::Internal("live view without a dataset".into()))?
+            .decoded()?;
         let locs = view.localities(&d);
         let cfg = AnalysisConfig {
             group_by: vec![q.group_by],
@@ -448,33 +523,84 @@ pub fn run(s: &Snapshot, who: &Audience, q: &SurveyQuery) -> Result<Shown, ApiEr
             seed: 1,
             ..AnalysisConfig::default()
         };
-        let table = analyze(q.analysis, &d.dataset, &d.instrument, &locs, &cfg).map_err(|e| ApiError::InvalidData(e.to_string(), vec![]))?;
-        Ok(Shown { instrument: Some(d.instrument.clone()), view, table, choices: Vec::new(), tables: Vec::new() })
+        let table = analyze(q.analysis, &d.dataset, &d.instrument, &locs, &cfg)
+            .map_err(|e| ApiError::InvalidData(e.to_string(), vec![]))?;
+        Ok(Shown {
+            instrument: Some(d.instrument.clone()),
+            view,
+            table,
+            choices: Vec::new(),
+            tables: Vec::new(),
+        })
     } else {
-        let r = view.release().ok_or_else(|| ApiError::Internal("release view without a release".into()))?;
+        let r = view
+            .release()
+            .ok_or_else(|| ApiError::Internal("release view without a release".into()))?;
         let published = match &q.table {
             Some(id) => r.figures.tables.iter().find(|t| &t.id == id),
-            None => r.figures.tables.iter().find(|t| t.analysis == AnalysisKind::ClassAggregates).or(r.figures.tables.first()),
+            None => r
+                .figures
+                .tables
+                .iter()
+                .find(|t| t.analysis == AnalysisKind::ClassAggregates)
+                .or(r.figures.tables.first()),
         }
-        .ok_or_else(|| ApiError::NotFound(format!("release {} of survey {:?} has no such table", r.number, view.name())))?;
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "release {} of survey {:?} has no such table",
+                r.number,
+                view.name()
+            ))
+        })?;
         let table = result_table(published, &r.figures);
         let ins = view.instrument();
-        let tables = r.figures.tables.iter().map(|t| (t.id.clone(), format!("{} — by {}{}", t.title, t.group_by.iter().map(|d| d.id()).collect::<Vec<_>>().join(" × "), period_words(&t.id, t.analysis, ins.as_ref())))).collect();
-        Ok(Shown { instrument: ins, choices: r.figures.choices.clone(), view: view.clone(), table, tables })
+        let tables = r
+            .figures
+            .tables
+            .iter()
+            .map(|t| {
+                (
+                    t.id.clone(),
+                    format!(
+                        "{} — by {}{}",
+                        t.title,
+                        t.group_by.iter().map(|d| d.id()).collect::<Vec<_>>().join(" × "),
+                        period_words(&t.id, t.analysis, ins.as_ref())
+                    ),
+                )
+            })
+            .collect();
+        Ok(Shown {
+            instrument: ins,
+            choices: r.figures.choices.clone(),
+            view: view.clone(),
+            table,
+            tables,
+        })
     }
 }
 
 /// The period of a published table in words, from its id's period suffix (`…_p2` → ", 2020–2023"
 /// as the instrument labels it), or the two periods a change compares; empty when neither applies.
-pub fn period_words(table_id: &str, analysis: AnalysisKind, ins: Option<&mlgov_survey::Instrument>) -> String {
+pub fn period_words(
+    table_id: &str,
+    analysis: AnalysisKind,
+    ins: Option<&mlgov_survey::Instrument>,
+) -> String {
     let Some(ins) = ins else { return String::new() };
     if analysis == AnalysisKind::Change {
         return match (ins.periods.first(), ins.periods.last()) {
-            (Some(a), Some(b)) if a.id != b.id => format!(", {} compared with {}", b.label, a.label),
+            (Some(a), Some(b)) if a.id != b.id => {
+                format!(", {} compared with {}", b.label, a.label)
+            }
             _ => String::new(),
         };
     }
-    ins.periods.iter().find(|p| table_id.ends_with(&format!("_{}", p.id))).map(|p| format!(", {}", p.label)).unwrap_or_default()
+    ins.periods
+        .iter()
+        .find(|p| table_id.ends_with(&format!("_{}", p.id)))
+        .map(|p| format!(", {}", p.label))
+        .unwrap_or_default()
 }
 
 /// Why nothing is shown to `who`.
@@ -521,7 +647,18 @@ pub fn result_table(t: &PublishedTable, f: &PublishedFigures) -> ResultTable {
                 measure_label: r.measure_label.clone(),
                 class: r.class,
                 statistic: r.statistic.clone(),
-                estimate: Estimate { n: r.n.unwrap_or(0) as usize, localities: r.localities.unwrap_or(0) as usize, few_localities: r.localities.is_some_and(|l| (l as usize) < mlgov_survey::analysis::FEW_LOCALITIES), mean: r.mean, ci_low: r.ci_low, ci_high: r.ci_high, small_n: false, suppressed: r.n.is_none() },
+                estimate: Estimate {
+                    n: r.n.unwrap_or(0) as usize,
+                    localities: r.localities.unwrap_or(0) as usize,
+                    few_localities: r
+                        .localities
+                        .is_some_and(|l| (l as usize) < mlgov_survey::analysis::FEW_LOCALITIES),
+                    mean: r.mean,
+                    ci_low: r.ci_low,
+                    ci_high: r.ci_high,
+                    small_n: false,
+                    suppressed: r.n.is_none(),
+                },
             })
             .collect(),
     }
@@ -537,7 +674,16 @@ pub fn row_wire(r: &ResultRow) -> SurveyRowOut {
         measure: r.measure.clone(),
         label: r.measure_label.clone(),
         statistic: r.statistic.clone(),
-        estimate: EstimateOut { n: (!e.suppressed).then_some(e.n), localities: (!e.suppressed).then_some(e.localities), few_localities: e.few_localities && !e.suppressed, mean: r3(e.mean), ci_low: r3(e.ci_low), ci_high: r3(e.ci_high), small_n: e.small_n, suppressed: e.suppressed },
+        estimate: EstimateOut {
+            n: (!e.suppressed).then_some(e.n),
+            localities: (!e.suppressed).then_some(e.localities),
+            few_localities: e.few_localities && !e.suppressed,
+            mean: r3(e.mean),
+            ci_low: r3(e.ci_low),
+            ci_high: r3(e.ci_high),
+            small_n: e.small_n,
+            suppressed: e.suppressed,
+        },
     }
 }
 
@@ -560,15 +706,49 @@ pub fn to_wire(s: &Snapshot, who: &Audience, shown: &Shown) -> SurveyOut {
         notes: t.notes.clone(),
         notice: v.notice(),
         rows: t.rows.iter().map(row_wire).collect(),
-        choices: shown.choices.iter().map(|c| SurveyChoiceOut { item: c.item.clone(), label: c.label.clone(), total: c.total, options: c.options.iter().map(|o| SurveyOptionOut { id: o.id.clone(), label: o.label.clone(), count: o.count }).collect() }).collect(),
-        surveys: s.surveys.visible(who).iter().map(|x| SurveyRefOut { name: x.name().to_string(), label: x.label(), source: x.source().into(), release: x.release().map(|r| r.number), synthetic: x.synthetic() }).collect(),
+        choices: shown
+            .choices
+            .iter()
+            .map(|c| SurveyChoiceOut {
+                item: c.item.clone(),
+                label: c.label.clone(),
+                total: c.total,
+                options: c
+                    .options
+                    .iter()
+                    .map(|o| SurveyOptionOut {
+                        id: o.id.clone(),
+                        label: o.label.clone(),
+                        count: o.count,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        surveys: s
+            .surveys
+            .visible(who)
+            .iter()
+            .map(|x| SurveyRefOut {
+                name: x.name().to_string(),
+                label: x.label(),
+                source: x.source().into(),
+                release: x.release().map(|r| r.number),
+                synthetic: x.synthetic(),
+            })
+            .collect(),
     }
 }
 
 /// Properties of the Whole-COMM report's statements shown in a locality's survey section.
 const REPORT_PROPERTIES: [Property; 8] = [
-    Property::SizeClass, Property::Typology, Property::PoliticalOrientation, Property::PolicyOutcome,
-    Property::IntegrationOfficer, Property::StructuralConditions, Property::DiversityExperience, Property::AdministrativeRole,
+    Property::SizeClass,
+    Property::Typology,
+    Property::PoliticalOrientation,
+    Property::PolicyOutcome,
+    Property::IntegrationOfficer,
+    Property::StructuralConditions,
+    Property::DiversityExperience,
+    Property::AdministrativeRole,
 ];
 
 /// The dimensions a locality's group figures are shown for.
@@ -578,13 +758,26 @@ pub const LOCALITY_GROUPINGS: [Dimension; 2] = [Dimension::Size, Dimension::Typo
 /// it and, in every survey `who` may see, the interactions by class of actor in the last period
 /// for the groups it belongs to (size class, typology; the size class assumed from its
 /// population when no source states it) — explicitly empty when there is nothing.
-pub fn locality_survey(s: &Snapshot, who: &Audience, id: &Id) -> Result<LocalitySurveyOut, ApiError> {
+pub fn locality_survey(
+    s: &Snapshot,
+    who: &Audience,
+    id: &Id,
+) -> Result<LocalitySurveyOut, ApiError> {
     let name = s.name(id);
-    let report: Vec<FactOut> = convert::facts(s, id).into_iter().filter(|f| f.citation.source == WHOLE_COMM && REPORT_PROPERTIES.iter().any(|p| p.to_string() == f.property)).collect();
+    let report: Vec<FactOut> = convert::facts(s, id)
+        .into_iter()
+        .filter(|f| {
+            f.citation.source == WHOLE_COMM
+                && REPORT_PROPERTIES.iter().any(|p| p.to_string() == f.property)
+        })
+        .collect();
     let size = learningapi::size_class(s, id);
     let typology = learningapi::attribute(s, id, Property::Typology, "typology");
     let known: Vec<(Dimension, LearningFactorOut)> =
-        [(Dimension::Size, size), (Dimension::Typology, typology)].into_iter().filter(|(_, v)| v.status == OBSERVED || v.status == learningapi::ASSUMED).collect();
+        [(Dimension::Size, size), (Dimension::Typology, typology)]
+            .into_iter()
+            .filter(|(_, v)| v.status == OBSERVED || v.status == learningapi::ASSUMED)
+            .collect();
     let mut surveys = Vec::new();
     let mut notes = Vec::new();
     let views = s.surveys.visible(who);
@@ -598,33 +791,98 @@ pub fn locality_survey(s: &Snapshot, who: &Audience, id: &Id) -> Result<Locality
             let locs = view.localities(&d);
             let last = d.instrument.periods.last().map(|p| p.id.clone());
             period = d.instrument.periods.last().map(|p| p.label.clone()).unwrap_or_default();
-            respondents = Some(d.dataset.respondents.iter().filter(|r| r.locality == id.as_str()).count());
+            respondents =
+                Some(d.dataset.respondents.iter().filter(|r| r.locality == id.as_str()).count());
             for (dim, value) in &known {
-                let cfg = AnalysisConfig { group_by: vec![*dim], periods: last.clone().map(|p| vec![p]), resamples: RESAMPLES, seed: 1, ..AnalysisConfig::default() };
-                let t = analyze(AnalysisKind::ClassAggregates, &d.dataset, &d.instrument, &locs, &cfg).map_err(|e| ApiError::Internal(e.to_string()))?;
-                let rows: Vec<SurveyRowOut> = t.rows.iter().filter(|r| r.group.len() == 1 && r.group[0] == value.value).map(row_wire).collect();
-                let in_group: BTreeSet<&str> = locs.iter().filter(|l| if *dim == Dimension::Size { &l.size_class } else { &l.typology }.as_deref() == Some(value.value.as_str())).map(|l| l.id.as_str()).collect();
-                let n_resp = d.dataset.respondents.iter().filter(|r| in_group.contains(r.locality.as_str())).count();
+                let cfg = AnalysisConfig {
+                    group_by: vec![*dim],
+                    periods: last.clone().map(|p| vec![p]),
+                    resamples: RESAMPLES,
+                    seed: 1,
+                    ..AnalysisConfig::default()
+                };
+                let t =
+                    analyze(AnalysisKind::ClassAggregates, &d.dataset, &d.instrument, &locs, &cfg)
+                        .map_err(|e| ApiError::Internal(e.to_string()))?;
+                let rows: Vec<SurveyRowOut> = t
+                    .rows
+                    .iter()
+                    .filter(|r| r.group.len() == 1 && r.group[0] == value.value)
+                    .map(row_wire)
+                    .collect();
+                let in_group: BTreeSet<&str> = locs
+                    .iter()
+                    .filter(|l| {
+                        if *dim == Dimension::Size { &l.size_class } else { &l.typology }.as_deref()
+                            == Some(value.value.as_str())
+                    })
+                    .map(|l| l.id.as_str())
+                    .collect();
+                let n_resp = d
+                    .dataset
+                    .respondents
+                    .iter()
+                    .filter(|r| in_group.contains(r.locality.as_str()))
+                    .count();
                 if rows.is_empty() {
                     notes.push(format!("Survey {:?} has no respondents with {} {}, so it has no group figures for it.", view.name(), dim.id(), value.value.replace('_', " ")));
                     continue;
                 }
-                let localities = d.dataset.respondents.iter().filter(|r| in_group.contains(r.locality.as_str())).map(|r| r.locality.as_str()).collect::<BTreeSet<_>>().len();
-                groups.push(SurveyGroupOut { dimension: dim.id().into(), value: value.value.clone(), status: value.status.clone(), source: value.source.clone(), localities: Some(localities), respondents: Some(n_resp), rows });
+                let localities = d
+                    .dataset
+                    .respondents
+                    .iter()
+                    .filter(|r| in_group.contains(r.locality.as_str()))
+                    .map(|r| r.locality.as_str())
+                    .collect::<BTreeSet<_>>()
+                    .len();
+                groups.push(SurveyGroupOut {
+                    dimension: dim.id().into(),
+                    value: value.value.clone(),
+                    status: value.status.clone(),
+                    source: value.source.clone(),
+                    localities: Some(localities),
+                    respondents: Some(n_resp),
+                    rows,
+                });
             }
         } else if let Some(r) = view.release() {
             let ins = view.instrument();
-            period = r.figures.tables.iter().find_map(|t| t.rows.first()?.period.clone()).map(|p| ins.as_ref().and_then(|i| i.periods.iter().find(|x| x.id == p)).map_or(p.clone(), |x| x.label.clone())).unwrap_or_default();
+            period = r
+                .figures
+                .tables
+                .iter()
+                .find_map(|t| t.rows.first()?.period.clone())
+                .map(|p| {
+                    ins.as_ref()
+                        .and_then(|i| i.periods.iter().find(|x| x.id == p))
+                        .map_or(p.clone(), |x| x.label.clone())
+                })
+                .unwrap_or_default();
             // Published class-aggregate tables over all roles whose groups are exactly the
             // locality's values on every grouping dimension.
             // (Releases before issue 16 left `roles` empty for that population; later ones name it.)
-            let default_population = |roles: &[String]| roles.is_empty() || roles.iter().map(String::as_str).eq(mlgov_survey::analysis::REPORT_ROLES);
-            for t in r.figures.tables.iter().filter(|t| t.analysis == AnalysisKind::ClassAggregates && default_population(&t.roles)) {
-                let values: Option<Vec<&LearningFactorOut>> = t.group_by.iter().map(|d| known.iter().find(|(k, _)| k == d).map(|(_, v)| v)).collect();
+            let default_population = |roles: &[String]| {
+                roles.is_empty()
+                    || roles.iter().map(String::as_str).eq(mlgov_survey::analysis::REPORT_ROLES)
+            };
+            for t in r.figures.tables.iter().filter(|t| {
+                t.analysis == AnalysisKind::ClassAggregates && default_population(&t.roles)
+            }) {
+                let values: Option<Vec<&LearningFactorOut>> = t
+                    .group_by
+                    .iter()
+                    .map(|d| known.iter().find(|(k, _)| k == d).map(|(_, v)| v))
+                    .collect();
                 let Some(values) = values else { continue };
                 let want: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
                 let rt = result_table(t, &r.figures);
-                let rows: Vec<SurveyRowOut> = rt.rows.iter().filter(|x| x.group.iter().map(String::as_str).eq(want.iter().copied())).map(row_wire).collect();
+                let rows: Vec<SurveyRowOut> = rt
+                    .rows
+                    .iter()
+                    .filter(|x| x.group.iter().map(String::as_str).eq(want.iter().copied()))
+                    .map(row_wire)
+                    .collect();
                 if rows.is_empty() {
                     notes.push(format!("Release {} of survey {:?} publishes no group {} (fewer than {} respondents, or none).", r.number, view.name(), want.join(" · ").replace('_', " "), r.figures.min_cell));
                     continue;
@@ -632,7 +890,11 @@ pub fn locality_survey(s: &Snapshot, who: &Audience, id: &Id) -> Result<Locality
                 groups.push(SurveyGroupOut {
                     dimension: t.group_by.iter().map(|d| d.id()).collect::<Vec<_>>().join(" × "),
                     value: want.join(" · "),
-                    status: values.iter().map(|v| v.status.as_str()).collect::<Vec<_>>().join(" · "),
+                    status: values
+                        .iter()
+                        .map(|v| v.status.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" · "),
                     source: values.iter().map(|v| v.source.as_str()).collect::<Vec<_>>().join("; "),
                     localities: None,
                     respondents: None,
@@ -643,7 +905,17 @@ pub fn locality_survey(s: &Snapshot, who: &Audience, id: &Id) -> Result<Locality
         if groups.is_empty() && respondents.unwrap_or(0) == 0 {
             continue;
         }
-        surveys.push(LocalitySurveyFiguresOut { survey: view.name().into(), label: view.label(), source: view.source().into(), release: view.release().map(|r| r.number), synthetic: view.synthetic(), period, respondents, groups, notice: view.notice() });
+        surveys.push(LocalitySurveyFiguresOut {
+            survey: view.name().into(),
+            label: view.label(),
+            source: view.source().into(),
+            release: view.release().map(|r| r.number),
+            synthetic: view.synthetic(),
+            period,
+            respondents,
+            groups,
+            notice: view.notice(),
+        });
     }
     let measure = "Interactions aggregated by class of actor (Whole-COMM report, Figures 2–4): for each respondent, the mean interaction frequency with the actors of a class (sums in releases made before issue 16); the mean over the respondents of a group, with its n, its localities and a 95 % interval that treats localities as clusters.".to_string();
     let no_data = report.is_empty() && surveys.is_empty();
@@ -662,7 +934,15 @@ pub fn locality_survey(s: &Snapshot, who: &Audience, id: &Id) -> Result<Locality
     if views.is_empty() {
         notes.push(no_survey_message(who, &s.surveys));
     }
-    Ok(LocalitySurveyOut { locality: convert::eref(s, id), whole_comm: !report.is_empty(), report, measure, surveys, no_data, notes })
+    Ok(LocalitySurveyOut {
+        locality: convert::eref(s, id),
+        whole_comm: !report.is_empty(),
+        report,
+        measure,
+        surveys,
+        no_data,
+        notes,
+    })
 }
 
 /// A survey analysis: live figures of a stored dataset for its project's researchers, or the
@@ -675,13 +955,21 @@ pub fn locality_survey(s: &Snapshot, who: &Audience, id: &Id) -> Result<Locality
         ("role" = Option<String>, Query, description = "Live figures: respondent role id, or all"),
         ("table" = Option<String>, Query, description = "Releases: id of a published table (default: the first class-aggregate table)")),
     responses((status = 200, description = "Survey figures for the audience", body = SurveyOut), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody), (status = 422, description = "Well-formed but invalid data", body = ErrorBody)))]
-pub async fn get_survey(State(st): State<AppState>, who: Option<Extension<Principal>>, RawQuery(q): RawQuery) -> Result<Json<SurveyOut>, ApiError> {
+pub async fn get_survey(
+    State(st): State<AppState>,
+    who: Option<Extension<Principal>>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<SurveyOut>, ApiError> {
     let who = audience(who);
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
     let sq = SurveyQuery::parse(&s.surveys.visible(&who), &mut p);
     p.finish()?;
-    let out = tokio::task::spawn_blocking(move || run(&s, &who, &sq).map(|shown| to_wire(&s, &who, &shown))).await.map_err(|e| ApiError::Internal(e.to_string()))??;
+    let out = tokio::task::spawn_blocking(move || {
+        run(&s, &who, &sq).map(|shown| to_wire(&s, &who, &shown))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))??;
     Ok(Json(out))
 }
 
@@ -690,11 +978,18 @@ pub async fn get_survey(State(st): State<AppState>, who: Option<Extension<Princi
 #[utoipa::path(get, path = "/api/v1/localities/{id}/survey", operation_id = "get_locality_survey", tag = "analyses",
     params(("id" = String, Path, description = "Locality id, with or without the `loc:` prefix")),
     responses((status = 200, description = "The locality's survey figures, each labelled", body = LocalitySurveyOut), (status = 400, description = "Invalid parameters (every problem listed)", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
-pub async fn get_locality_survey(State(st): State<AppState>, who: Option<Extension<Principal>>, Path(id): Path<String>, RawQuery(q): RawQuery) -> Result<Json<LocalitySurveyOut>, ApiError> {
+pub async fn get_locality_survey(
+    State(st): State<AppState>,
+    who: Option<Extension<Principal>>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<LocalitySurveyOut>, ApiError> {
     Params::parse(q.as_deref()).finish()?;
     let who = audience(who);
     let s = st.snapshot();
     let id = convert::path_id(&s, &id, IdKind::Locality)?;
-    let out = tokio::task::spawn_blocking(move || locality_survey(&s, &who, &id)).await.map_err(|e| ApiError::Internal(e.to_string()))??;
+    let out = tokio::task::spawn_blocking(move || locality_survey(&s, &who, &id))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))??;
     Ok(Json(out))
 }

@@ -12,11 +12,16 @@ pub struct Texts(BTreeMap<String, String>);
 impl Texts {
     /// The bundled texts, plus those of the folder named by `MLGOV_TEXTS` when it is set.
     pub fn from_env() -> Texts {
-        let mut t = Texts(mlgov_analysis::quotes::BUNDLED_TEXTS.iter().map(|(f, s)| (f.to_string(), s.to_string())).collect());
-        if let Some(dir) = std::env::var_os("MLGOV_TEXTS") {
-            if let Err(e) = t.add_dir(Path::new(&dir)) {
-                eprintln!("warning: MLGOV_TEXTS: {e}");
-            }
+        let mut t = Texts(
+            mlgov_analysis::quotes::BUNDLED_TEXTS
+                .iter()
+                .map(|(f, s)| (f.to_string(), s.to_string()))
+                .collect(),
+        );
+        if let Some(dir) = std::env::var_os("MLGOV_TEXTS")
+            && let Err(e) = t.add_dir(Path::new(&dir))
+        {
+            eprintln!("warning: MLGOV_TEXTS: {e}");
         }
         t
     }
@@ -29,11 +34,12 @@ impl Texts {
         let mut n = 0;
         for e in std::fs::read_dir(dir)? {
             let p = e?.path();
-            if p.extension().is_some_and(|x| x == "txt") {
-                if let (Some(name), Ok(bytes)) = (p.file_name().and_then(|f| f.to_str()), std::fs::read(&p)) {
-                    self.0.insert(name.to_string(), String::from_utf8_lossy(&bytes).into_owned());
-                    n += 1;
-                }
+            if p.extension().is_some_and(|x| x == "txt")
+                && let (Some(name), Ok(bytes)) =
+                    (p.file_name().and_then(|f| f.to_str()), std::fs::read(&p))
+            {
+                self.0.insert(name.to_string(), String::from_utf8_lossy(&bytes).into_owned());
+                n += 1;
             }
         }
         Ok(n)

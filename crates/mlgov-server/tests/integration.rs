@@ -2,11 +2,11 @@
 //! SQLite file loaded with the bundled knowledge base (`data/kb`), and the OpenAPI snapshot.
 
 mod integration {
-    pub mod common;
     mod api;
     mod changes;
+    pub mod common;
     mod edge;
+    mod openapi;
     mod pages;
     mod surveys;
-    mod openapi;
 }

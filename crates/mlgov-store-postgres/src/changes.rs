@@ -20,8 +20,8 @@
 //! `current_schema()`, and a listener ignores those of other schemas (the tests run many schemas
 //! on one database).
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -40,7 +40,10 @@ pub const CHANNEL: &str = "mlgov_changed";
 /// # Errors
 /// When the statement fails.
 pub fn notify(tx: &mut impl GenericClient, what: &str) -> Result<(), postgres::Error> {
-    tx.execute("SELECT pg_notify($1, coalesce(current_schema(), '') || ' ' || $2::text)", &[&CHANNEL, &what])?;
+    tx.execute(
+        "SELECT pg_notify($1, coalesce(current_schema(), '') || ' ' || $2::text)",
+        &[&CHANNEL, &what],
+    )?;
     Ok(())
 }
 
@@ -73,7 +76,10 @@ pub fn fingerprint(c: &mut impl GenericClient) -> Result<String, postgres::Error
         return Ok(String::new());
     }
     // NULL parts (no change set yet) are written as '-' so that positions stay fixed.
-    let sql = format!("SELECT concat_ws(' ', {})", parts.iter().map(|p| format!("coalesce({p}, '-')")).collect::<Vec<_>>().join(", "));
+    let sql = format!(
+        "SELECT concat_ws(' ', {})",
+        parts.iter().map(|p| format!("coalesce({p}, '-')")).collect::<Vec<_>>().join(", ")
+    );
     Ok(c.query_one(&sql, &[])?.get(0))
 }
 
@@ -81,7 +87,9 @@ pub fn fingerprint(c: &mut impl GenericClient) -> Result<String, postgres::Error
 /// what changed between them is the surveys alone: a server then keeps its base and reads only the
 /// surveys again. Unknown or missing parts never match.
 pub fn same_base(a: &str, b: &str) -> bool {
-    let base = |f: &str| f.split(' ').next().filter(|p| p.starts_with("kb:") && p.len() > 3).map(str::to_string);
+    let base = |f: &str| {
+        f.split(' ').next().filter(|p| p.starts_with("kb:") && p.len() > 3).map(str::to_string)
+    };
     matches!((base(a), base(b)), (Some(x), Some(y)) if x == y)
 }
 
@@ -112,7 +120,11 @@ pub struct ListenerOptions {
 
 impl Default for ListenerOptions {
     fn default() -> Self {
-        ListenerOptions { poll: Duration::from_secs(5), settle: Duration::from_millis(50), max_backoff: Duration::from_secs(30) }
+        ListenerOptions {
+            poll: Duration::from_secs(5),
+            settle: Duration::from_millis(50),
+            max_backoff: Duration::from_secs(30),
+        }
     }
 }
 
@@ -125,7 +137,9 @@ pub struct Listener {
 
 impl std::fmt::Debug for Listener {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Listener").field("running", &self.thread.as_ref().is_some_and(|t| !t.is_finished())).finish()
+        f.debug_struct("Listener")
+            .field("running", &self.thread.as_ref().is_some_and(|t| !t.is_finished()))
+            .finish()
     }
 }
 
@@ -137,11 +151,17 @@ impl Listener {
     ///
     /// # Errors
     /// When the thread cannot be spawned.
-    pub fn spawn(url: &str, options: ListenerOptions, on_fingerprint: impl FnMut(&str) + Send + 'static) -> std::io::Result<Listener> {
+    pub fn spawn(
+        url: &str,
+        options: ListenerOptions,
+        on_fingerprint: impl FnMut(&str) + Send + 'static,
+    ) -> std::io::Result<Listener> {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let url = url.to_string();
-        let thread = std::thread::Builder::new().name("mlgov-pg-listener".into()).spawn(move || run(&url, options, &flag, on_fingerprint))?;
+        let thread = std::thread::Builder::new()
+            .name("mlgov-pg-listener".into())
+            .spawn(move || run(&url, options, &flag, on_fingerprint))?;
         Ok(Listener { stop, thread: Some(thread) })
     }
 
@@ -164,7 +184,8 @@ impl Drop for Listener {
 /// peer that vanished without closing is noticed within about a minute.
 fn connect(url: &str) -> Result<Client, String> {
     let location = redact(url);
-    let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| format!("{location}: {}", describe_error(&e)))?;
+    let mut config: postgres::Config =
+        url.parse().map_err(|e: postgres::Error| format!("{location}: {}", describe_error(&e)))?;
     config
         .connect_timeout(Duration::from_secs(10))
         .keepalives(true)
@@ -186,14 +207,22 @@ fn sleep_unless_stopped(d: Duration, stop: &AtomicBool) {
     }
 }
 
-fn run(url: &str, options: ListenerOptions, stop: &AtomicBool, mut on_fingerprint: impl FnMut(&str)) {
+fn run(
+    url: &str,
+    options: ListenerOptions,
+    stop: &AtomicBool,
+    mut on_fingerprint: impl FnMut(&str),
+) {
     let location = redact(url);
     let mut backoff = Duration::from_millis(250);
     while !stop.load(Ordering::SeqCst) {
         match session(url, options, stop, &mut on_fingerprint, &mut backoff) {
             Ok(()) => return,
             Err(e) => {
-                eprintln!("warning: change listener on {location}: {e}; reconnecting in {:.1} s (changes made through other servers are not seen meanwhile)", backoff.as_secs_f64());
+                eprintln!(
+                    "warning: change listener on {location}: {e}; reconnecting in {:.1} s (changes made through other servers are not seen meanwhile)",
+                    backoff.as_secs_f64()
+                );
                 sleep_unless_stopped(backoff, stop);
                 backoff = (backoff * 2).min(options.max_backoff);
             }
@@ -202,17 +231,30 @@ fn run(url: &str, options: ListenerOptions, stop: &AtomicBool, mut on_fingerprin
 }
 
 /// One connection's life: `Ok` when asked to stop, `Err` when the connection failed.
-fn session(url: &str, options: ListenerOptions, stop: &AtomicBool, on_fingerprint: &mut impl FnMut(&str), backoff: &mut Duration) -> Result<(), String> {
+fn session(
+    url: &str,
+    options: ListenerOptions,
+    stop: &AtomicBool,
+    on_fingerprint: &mut impl FnMut(&str),
+    backoff: &mut Duration,
+) -> Result<(), String> {
     let mut client = connect(url)?;
     let result = listen(&mut client, options, stop, on_fingerprint, backoff);
     crate::reconnect::discard(Some(client));
     result
 }
 
-fn listen(client: &mut Client, options: ListenerOptions, stop: &AtomicBool, on_fingerprint: &mut impl FnMut(&str), backoff: &mut Duration) -> Result<(), String> {
+fn listen(
+    client: &mut Client,
+    options: ListenerOptions,
+    stop: &AtomicBool,
+    on_fingerprint: &mut impl FnMut(&str),
+    backoff: &mut Duration,
+) -> Result<(), String> {
     let pg = |e: postgres::Error| describe_error(&e);
     client.batch_execute(&format!("LISTEN {CHANNEL}")).map_err(pg)?;
-    let schema: String = client.query_one("SELECT coalesce(current_schema(), '')", &[]).map_err(pg)?.get(0);
+    let schema: String =
+        client.query_one("SELECT coalesce(current_schema(), '')", &[]).map_err(pg)?.get(0);
     let prefix = format!("{schema} ");
     // Whatever happened while this listener was not connected is caught up now.
     on_fingerprint(&fingerprint(client).map_err(pg)?);

@@ -19,7 +19,7 @@ pub mod reconnect;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use pg::{describe_error, PgStore, MIGRATIONS};
+pub use pg::{MIGRATIONS, PgStore, describe_error};
 
 use mlgov_store::{Location, SqliteStore, Store, StoreError};
 
@@ -93,7 +93,13 @@ pub fn redact(location: &str) -> String {
             let (path, query) = tail.split_at(q + 1);
             let params: Vec<String> = query
                 .split('&')
-                .map(|kv| if kv.to_ascii_lowercase().starts_with("password=") { "password=***".to_string() } else { kv.to_string() })
+                .map(|kv| {
+                    if kv.to_ascii_lowercase().starts_with("password=") {
+                        "password=***".to_string()
+                    } else {
+                        kv.to_string()
+                    }
+                })
                 .collect();
             format!("{path}{}", params.join("&"))
         }
@@ -108,9 +114,15 @@ mod tests {
 
     #[test]
     fn redacts_passwords() {
-        assert_eq!(redact("postgres://ann:secret@db:5432/mlgov"), "postgres://ann:***@db:5432/mlgov");
+        assert_eq!(
+            redact("postgres://ann:secret@db:5432/mlgov"),
+            "postgres://ann:***@db:5432/mlgov"
+        );
         assert_eq!(redact("postgres://ann@db/mlgov"), "postgres://ann@db/mlgov");
-        assert_eq!(redact("postgresql://db/mlgov?user=ann&password=s3&sslmode=disable"), "postgresql://db/mlgov?user=ann&password=***&sslmode=disable");
+        assert_eq!(
+            redact("postgresql://db/mlgov?user=ann&password=s3&sslmode=disable"),
+            "postgresql://db/mlgov?user=ann&password=***&sslmode=disable"
+        );
         assert_eq!(redact("postgres://a:b@c"), "postgres://a:***@c");
         assert_eq!(redact("some/file.db"), "some/file.db");
     }

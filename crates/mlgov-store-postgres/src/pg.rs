@@ -3,7 +3,11 @@
 
 use crate::redact;
 use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
-use mlgov_store::{cells_from_json, kb_columns, Change, ChangeSetInfo, Comment, Decision, Proposal, ImportReport, Store, StoreError, DatabaseError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary, Version, KB_TABLES};
+use mlgov_store::{
+    Change, ChangeSetInfo, Comment, DatabaseError, Decision, ImportReport, KB_TABLES, Proposal,
+    Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary, Version,
+    cells_from_json, kb_columns,
+};
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, IsolationLevel, NoTls, Transaction};
@@ -23,8 +27,20 @@ const CHANGE_LOCK: i64 = 0x6d6c_676f_7600_0002;
 
 /// The record tables, in the data format's file order.
 const TABLES: [&str; 14] = [
-    "sources", "localities", "networks", "organisations", "persons", "events", "memberships", "terms", "affiliations",
-    "relations", "facts", "phases", "practices", "adoptions",
+    "sources",
+    "localities",
+    "networks",
+    "organisations",
+    "persons",
+    "events",
+    "memberships",
+    "terms",
+    "affiliations",
+    "relations",
+    "facts",
+    "phases",
+    "practices",
+    "adoptions",
 ];
 
 /// Key of the advisory lock that serialises migrations between processes starting together.
@@ -59,10 +75,14 @@ fn parse_rows<R: Record>(table: &str, found: &[postgres::Row]) -> Result<Vec<R>,
     for row in found {
         let mut values = Vec::with_capacity(R::COLUMNS.len());
         for (i, c) in R::COLUMNS.iter().enumerate() {
-            let v: Option<&str> = row.try_get(i).map_err(|e| db_in(&format!("reading {table}.{}", c.name), e))?;
+            let v: Option<&str> =
+                row.try_get(i).map_err(|e| db_in(&format!("reading {table}.{}", c.name), e))?;
             values.push(std::borrow::Cow::Borrowed(v.unwrap_or_default()));
         }
-        rows.push(mlgov_store::record_from_row(table, &mlgov_store::RowCells::new(R::COLUMNS, values))?);
+        rows.push(mlgov_store::record_from_row(
+            table,
+            &mlgov_store::RowCells::new(R::COLUMNS, values),
+        )?);
     }
     Ok(rows)
 }
@@ -120,7 +140,12 @@ impl PgStore {
 
     fn connect_only(url: &str) -> Result<Self, StoreError> {
         let location = redact(url);
-        let client = Client::connect(url, NoTls).map_err(|e| StoreError::Database(DatabaseError::with_source(format!("connecting to {location}: {}", describe_error(&e)), e)))?;
+        let client = Client::connect(url, NoTls).map_err(|e| {
+            StoreError::Database(DatabaseError::with_source(
+                format!("connecting to {location}: {}", describe_error(&e)),
+                e,
+            ))
+        })?;
         Ok(PgStore { client: Mutex::new(client), location, recorder: "unknown".into() })
     }
 
@@ -148,27 +173,48 @@ impl PgStore {
              )",
         )
         .map_err(db)?;
-        let current: i64 = tx.query_one("SELECT coalesce(max(version), 0) FROM schema_migrations", &[]).map_err(db)?.get(0);
+        let current: i64 = tx
+            .query_one("SELECT coalesce(max(version), 0) FROM schema_migrations", &[])
+            .map_err(db)?
+            .get(0);
         if current > newest {
             return Err(StoreError::TooNew { found: current, supported: newest });
         }
         for (version, name, sql) in MIGRATIONS.iter().filter(|(v, _, _)| *v > current) {
-            tx.batch_execute(sql).map_err(|e| db_in(&format!("migration {version} ({name})"), e))?;
-            tx.execute("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", &[version, name]).map_err(db)?;
+            tx.batch_execute(sql)
+                .map_err(|e| db_in(&format!("migration {version} ({name})"), e))?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                &[version, name],
+            )
+            .map_err(db)?;
         }
         tx.commit().map_err(db)
     }
 
     fn write(&mut self, kb: &KnowledgeBase, clear: bool) -> Result<ImportReport, StoreError> {
-        let change = Change { kind: if clear { "demo".into() } else { "import".into() }, new: kb.clone(), ..Change::default() };
+        let change = Change {
+            kind: if clear { "demo".into() } else { "import".into() },
+            new: kb.clone(),
+            ..Change::default()
+        };
         self.write_change(&change, clear).map(|(_, r)| r)
     }
 
     /// The rows of every table (or only `only`), from one snapshot, in byte order of ids — all of
     /// them, or those matching a condition over one text-array parameter (`$1`).
-    fn select_where(&self, filter: Option<(&str, &[String])>, only: Option<&str>) -> Result<KnowledgeBase, StoreError> {
+    fn select_where(
+        &self,
+        filter: Option<(&str, &[String])>,
+        only: Option<&str>,
+    ) -> Result<KnowledgeBase, StoreError> {
         let mut client = self.client();
-        let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().map_err(db)?;
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(db)?;
         struct L<'a, 'b, 'c> {
             tx: &'a mut Transaction<'b>,
             filter: Option<(&'c str, &'c [String])>,
@@ -181,10 +227,14 @@ impl PgStore {
                 if self.err.is_some() || self.only.is_some_and(|o| o != table) {
                     return;
                 }
-                let cols: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{}\"", c.name)).collect();
+                let cols: Vec<String> =
+                    R::COLUMNS.iter().map(|c| format!("\"{}\"", c.name)).collect();
                 let condition = self.filter.map(|(c, _)| format!(" WHERE {c}")).unwrap_or_default();
                 // Byte order of ids, as SQLite's default BINARY collation gives, whatever the database locale.
-                let sql = format!("SELECT {} FROM {table}{condition} ORDER BY id COLLATE \"C\"", cols.join(","));
+                let sql = format!(
+                    "SELECT {} FROM {table}{condition} ORDER BY id COLLATE \"C\"",
+                    cols.join(",")
+                );
                 let param: Vec<String> = self.filter.map(|(_, p)| p.to_vec()).unwrap_or_default();
                 let result = (|| -> Result<(), StoreError> {
                     let found = match self.filter {
@@ -194,11 +244,27 @@ impl PgStore {
                     .map_err(|e| db_in(&format!("reading {table}"), e))?;
                     // A large table's rows are parsed on two threads (half of a server's start
                     // at a million memberships); the order stays the query's.
-                    let halves: Vec<&[postgres::Row]> = if found.len() > mlgov_store::split_rows() { found.chunks(found.len().div_ceil(2)).collect() } else { vec![&found[..]] };
+                    let halves: Vec<&[postgres::Row]> = if found.len() > mlgov_store::split_rows() {
+                        found.chunks(found.len().div_ceil(2)).collect()
+                    } else {
+                        vec![&found[..]]
+                    };
                     let parsed: Vec<Result<Vec<R>, StoreError>> = std::thread::scope(|sc| {
-                        let handles: Vec<_> = halves.iter().skip(1).map(|h| sc.spawn(move || parse_rows::<R>(table, h))).collect();
+                        let handles: Vec<_> = halves
+                            .iter()
+                            .skip(1)
+                            .map(|h| sc.spawn(move || parse_rows::<R>(table, h)))
+                            .collect();
                         let first = parse_rows::<R>(table, halves[0]);
-                        std::iter::once(first).chain(handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(StoreError::Database(format!("parsing {table} failed").into()))))).collect()
+                        std::iter::once(first)
+                            .chain(handles.into_iter().map(|h| {
+                                h.join().unwrap_or_else(|_| {
+                                    Err(StoreError::Database(
+                                        format!("parsing {table} failed").into(),
+                                    ))
+                                })
+                            }))
+                            .collect()
                     });
                     rows.reserve(found.len());
                     for part in parsed {
@@ -222,7 +288,11 @@ impl PgStore {
     }
 
     /// One change set in one transaction (`clear`: the whole base and its history are replaced).
-    fn write_change(&mut self, change: &Change, clear: bool) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
+    fn write_change(
+        &mut self,
+        change: &Change,
+        clear: bool,
+    ) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
         let recorder = self.recorder.clone();
         let mut client = self.client();
         let mut tx = client.transaction().map_err(db)?;
@@ -232,11 +302,18 @@ impl PgStore {
             // DELETE rather than TRUNCATE: readers keep their snapshot instead of waiting for an
             // exclusive lock; deferred keys make the order irrelevant.
             for t in TABLES {
-                tx.execute(&format!("DELETE FROM {t}"), &[]).map_err(|e| db_in(&format!("clearing {t}"), e))?;
+                tx.execute(&format!("DELETE FROM {t}"), &[])
+                    .map_err(|e| db_in(&format!("clearing {t}"), e))?;
             }
             tx.batch_execute("DELETE FROM record_history; DELETE FROM change_sets").map_err(db)?;
         }
-        let info = ChangeSetInfo { id: 0, recorded_at: mlgov_store::utc_now(), recorded_by: recorder, kind: change.kind.clone(), note: change.note.clone() };
+        let info = ChangeSetInfo {
+            id: 0,
+            recorded_at: mlgov_store::utc_now(),
+            recorded_by: recorder,
+            kind: change.kind.clone(),
+            note: change.note.clone(),
+        };
         let id: i64 = tx
             .query_one(
                 "INSERT INTO change_sets (id, recorded_at, recorded_by, kind, note) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM change_sets), $1, $2, $3, $4) RETURNING id",
@@ -248,10 +325,18 @@ impl PgStore {
         // Records to add that another change stored after this one was prepared (two identical
         // imports at once): refused whole, for the caller to plan again. Checked only when a
         // change set was recorded since (the change lock is held: none can be recorded now).
-        let latest: Option<i64> = tx.query_one("SELECT max(id) FROM change_sets WHERE id < $1", &[&id]).map_err(db)?.get(0);
+        let latest: Option<i64> = tx
+            .query_one("SELECT max(id) FROM change_sets WHERE id < $1", &[&id])
+            .map_err(db)?
+            .get(0);
         if latest != change.prepared_against && !clear {
             for (table, ids) in mlgov_store::ids_by_table(&change.new) {
-                let stored: Vec<String> = tx.query(&format!("SELECT id FROM {table} WHERE id = ANY($1) LIMIT 10"), &[&ids]).map_err(db)?.iter().map(|r| r.get(0)).collect();
+                let stored: Vec<String> = tx
+                    .query(&format!("SELECT id FROM {table} WHERE id = ANY($1) LIMIT 10"), &[&ids])
+                    .map_err(db)?
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect();
                 if !stored.is_empty() {
                     return Err(StoreError::AlreadyStored(stored));
                 }
@@ -267,7 +352,16 @@ impl PgStore {
             fn table<R: Record>(&mut self, rows: &[R]) {
                 for r in rows {
                     if self.err.is_none() {
-                        self.err = close_version(self.tx, R::FILE.trim_end_matches(".csv"), r.id().as_str(), self.cs, "correct", None, self.prepared).err();
+                        self.err = close_version(
+                            self.tx,
+                            R::FILE.trim_end_matches(".csv"),
+                            r.id().as_str(),
+                            self.cs,
+                            "correct",
+                            None,
+                            self.prepared,
+                        )
+                        .err();
                     }
                 }
             }
@@ -278,8 +372,21 @@ impl PgStore {
             return Err(e);
         }
         for r in &change.retracted {
-            let table = table_of(&mut tx, &r.id)?.ok_or_else(|| StoreError::Conflict(format!("{} is not stored (any more): nothing to retract", r.id)))?;
-            close_version(&mut tx, table, &r.id, id, "retract", Some(&r.reason), change.prepared_against)?;
+            let table = table_of(&mut tx, &r.id)?.ok_or_else(|| {
+                StoreError::Conflict(format!(
+                    "{} is not stored (any more): nothing to retract",
+                    r.id
+                ))
+            })?;
+            close_version(
+                &mut tx,
+                table,
+                &r.id,
+                id,
+                "retract",
+                Some(&r.reason),
+                change.prepared_against,
+            )?;
         }
         if let Some(d) = &change.approves {
             let n = tx
@@ -289,7 +396,10 @@ impl PgStore {
                 )
                 .map_err(db)?;
             if n != 1 {
-                return Err(StoreError::Conflict(format!("proposal {} is not pending any more (decided meanwhile): nothing was applied", d.proposal)));
+                return Err(StoreError::Conflict(format!(
+                    "proposal {} is not pending any more (decided meanwhile): nothing was applied",
+                    d.proposal
+                )));
             }
         }
         let mut report = ImportReport::default();
@@ -317,12 +427,21 @@ impl PgStore {
 
 /// `json_build_object('id', "id", …)::text` over a table's columns.
 fn json_of(table: &str) -> String {
-    let parts: Vec<String> = kb_columns(table).iter().map(|c| format!("'{0}', \"{0}\"", c.name)).collect();
+    let parts: Vec<String> =
+        kb_columns(table).iter().map(|c| format!("'{0}', \"{0}\"", c.name)).collect();
     format!("json_build_object({})::text", parts.join(", "))
 }
 
 /// Moves the current version of `id` into the history, closed by change set `cs`, and deletes it.
-fn close_version(tx: &mut Transaction<'_>, table: &str, id: &str, cs: i64, op: &str, reason: Option<&str>, prepared: Option<i64>) -> Result<(), StoreError> {
+fn close_version(
+    tx: &mut Transaction<'_>,
+    table: &str,
+    id: &str,
+    cs: i64,
+    op: &str,
+    reason: Option<&str>,
+    prepared: Option<i64>,
+) -> Result<(), StoreError> {
     let prepared = prepared.unwrap_or(i64::MAX);
     let moved = tx
         .execute(
@@ -331,9 +450,12 @@ fn close_version(tx: &mut Transaction<'_>, table: &str, id: &str, cs: i64, op: &
         )
         .map_err(|e| db_in(&format!("closing {id}"), e))?;
     if moved != 1 {
-        return Err(StoreError::Conflict(format!("{id} was changed or retracted in {table} after this change was prepared: nothing was applied; prepare it again against the current base")));
+        return Err(StoreError::Conflict(format!(
+            "{id} was changed or retracted in {table} after this change was prepared: nothing was applied; prepare it again against the current base"
+        )));
     }
-    tx.execute(&format!("DELETE FROM {table} WHERE id = $1"), &[&id]).map_err(|e| db_in(&format!("closing {id}"), e))?;
+    tx.execute(&format!("DELETE FROM {table} WHERE id = $1"), &[&id])
+        .map_err(|e| db_in(&format!("closing {id}"), e))?;
     Ok(())
 }
 
@@ -370,10 +492,27 @@ fn proposal_row(r: &postgres::Row) -> Result<Proposal, StoreError> {
 }
 
 fn change_set(tx: &mut Transaction<'_>, id: i64) -> Result<ChangeSetInfo, StoreError> {
-    let rows = tx.query("SELECT id, recorded_at, recorded_by, kind, note FROM change_sets WHERE id = $1", &[&id]).map_err(db)?;
+    let rows = tx
+        .query(
+            "SELECT id, recorded_at, recorded_by, kind, note FROM change_sets WHERE id = $1",
+            &[&id],
+        )
+        .map_err(db)?;
     Ok(match rows.first() {
-        Some(r) => ChangeSetInfo { id: r.get(0), recorded_at: r.get(1), recorded_by: r.get(2), kind: r.get(3), note: r.get(4) },
-        None => ChangeSetInfo { id, recorded_at: String::new(), recorded_by: "unknown".into(), kind: "unknown".into(), note: None },
+        Some(r) => ChangeSetInfo {
+            id: r.get(0),
+            recorded_at: r.get(1),
+            recorded_by: r.get(2),
+            kind: r.get(3),
+            note: r.get(4),
+        },
+        None => ChangeSetInfo {
+            id,
+            recorded_at: String::new(),
+            recorded_by: "unknown".into(),
+            kind: "unknown".into(),
+            note: None,
+        },
     })
 }
 
@@ -400,8 +539,13 @@ impl TableVisitor for Writer<'_, '_> {
             let sink = self.tx.copy_in(&sql)?;
             let mut writer = BinaryCopyInWriter::new(sink, &types);
             for r in rows {
-                let cells: Vec<Option<String>> = r.to_cells().into_iter().map(|c| if c.is_empty() { None } else { Some(c) }).collect();
-                let mut values: Vec<&(dyn ToSql + Sync)> = cells.iter().map(|c| c as &(dyn ToSql + Sync)).collect();
+                let cells: Vec<Option<String>> = r
+                    .to_cells()
+                    .into_iter()
+                    .map(|c| if c.is_empty() { None } else { Some(c) })
+                    .collect();
+                let mut values: Vec<&(dyn ToSql + Sync)> =
+                    cells.iter().map(|c| c as &(dyn ToSql + Sync)).collect();
                 values.push(&cs);
                 writer.write(&values)?;
             }
@@ -428,7 +572,10 @@ impl Store for PgStore {
         self.select_where(Some(("id = ANY($1)", ids)), None)
     }
 
-    fn memberships_of(&self, members: &[String]) -> Result<Vec<mlgov_domain::Membership>, StoreError> {
+    fn memberships_of(
+        &self,
+        members: &[String],
+    ) -> Result<Vec<mlgov_domain::Membership>, StoreError> {
         Ok(self.select_where(Some(("member = ANY($1)", members)), Some("memberships"))?.memberships)
     }
 
@@ -450,12 +597,22 @@ impl Store for PgStore {
 
     fn proposals(&self) -> Result<Vec<Proposal>, StoreError> {
         let mut client = self.client();
-        client.query(&format!("{PROPOSAL_SELECT} ORDER BY id DESC"), &[]).map_err(db)?.iter().map(proposal_row).collect()
+        client
+            .query(&format!("{PROPOSAL_SELECT} ORDER BY id DESC"), &[])
+            .map_err(db)?
+            .iter()
+            .map(proposal_row)
+            .collect()
     }
 
     fn proposal(&self, id: i64) -> Result<Option<Proposal>, StoreError> {
         let mut client = self.client();
-        client.query(&format!("{PROPOSAL_SELECT} WHERE id = $1"), &[&id]).map_err(db)?.first().map(proposal_row).transpose()
+        client
+            .query(&format!("{PROPOSAL_SELECT} WHERE id = $1"), &[&id])
+            .map_err(db)?
+            .first()
+            .map(proposal_row)
+            .transpose()
     }
 
     fn comment_proposal(&mut self, id: i64, comment: &Comment) -> Result<(), StoreError> {
@@ -473,7 +630,14 @@ impl Store for PgStore {
                 &[&mlgov_store::utc_now(), &d.by, &d.note, &d.proposal],
             )
             .map_err(db)?;
-        if n == 1 { Ok(()) } else { Err(StoreError::Conflict(format!("proposal {} is not pending (decided already, or no such proposal)", d.proposal))) }
+        if n == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict(format!(
+                "proposal {} is not pending (decided already, or no such proposal)",
+                d.proposal
+            )))
+        }
     }
 
     fn latest_change_set(&self) -> Result<Option<i64>, StoreError> {
@@ -483,17 +647,48 @@ impl Store for PgStore {
 
     fn history(&self, id: &str) -> Result<Vec<Version>, StoreError> {
         let mut client = self.client();
-        let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().map_err(db)?;
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(db)?;
         let mut out = Vec::new();
         let rows = tx.query("SELECT table_name, cells, opened, closed, op, reason FROM record_history WHERE id = $1 ORDER BY opened", &[&id]).map_err(db)?;
         for r in rows {
-            let (table, cells, opened, closed, op, reason): (String, String, i64, i64, String, Option<String>) = (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5));
-            out.push(Version { table, cells: cells_from_json(&cells)?, opened: change_set(&mut tx, opened)?, closed: Some(change_set(&mut tx, closed)?), closed_as: Some(op), reason });
+            let (table, cells, opened, closed, op, reason): (
+                String,
+                String,
+                i64,
+                i64,
+                String,
+                Option<String>,
+            ) = (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5));
+            out.push(Version {
+                table,
+                cells: cells_from_json(&cells)?,
+                opened: change_set(&mut tx, opened)?,
+                closed: Some(change_set(&mut tx, closed)?),
+                closed_as: Some(op),
+                reason,
+            });
         }
         if let Some(table) = table_of(&mut tx, id)? {
-            let r = tx.query_one(&format!("SELECT {}, \"_cs\" FROM {table} WHERE id = $1", json_of(table)), &[&id]).map_err(db)?;
+            let r = tx
+                .query_one(
+                    &format!("SELECT {}, \"_cs\" FROM {table} WHERE id = $1", json_of(table)),
+                    &[&id],
+                )
+                .map_err(db)?;
             let (cells, cs): (String, Option<i64>) = (r.get(0), r.get(1));
-            out.push(Version { table: table.to_string(), cells: cells_from_json(&cells)?, opened: change_set(&mut tx, cs.unwrap_or(0))?, closed: None, closed_as: None, reason: None });
+            out.push(Version {
+                table: table.to_string(),
+                cells: cells_from_json(&cells)?,
+                opened: change_set(&mut tx, cs.unwrap_or(0))?,
+                closed: None,
+                closed_as: None,
+                reason: None,
+            });
         }
         tx.commit().map_err(db)?;
         Ok(out)
@@ -501,16 +696,28 @@ impl Store for PgStore {
 
     fn change_set_at(&self, as_of: &mlgov_store::AsOf) -> Result<Option<i64>, StoreError> {
         match as_of {
-            mlgov_store::AsOf::Instant(instant) => Ok(self.client().query_one("SELECT max(id) FROM change_sets WHERE recorded_at <= $1", &[&instant]).map_err(db)?.get(0)),
+            mlgov_store::AsOf::Instant(instant) => Ok(self
+                .client()
+                .query_one("SELECT max(id) FROM change_sets WHERE recorded_at <= $1", &[&instant])
+                .map_err(db)?
+                .get(0)),
             mlgov_store::AsOf::ChangeSet(n) => Ok(Some(*n)),
         }
     }
 
     fn load_as_of(&self, as_of: &mlgov_store::AsOf) -> Result<KnowledgeBase, StoreError> {
         let mut client = self.client();
-        let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().map_err(db)?;
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(db)?;
         let at: Option<i64> = match as_of {
-            mlgov_store::AsOf::Instant(instant) => tx.query_one("SELECT max(id) FROM change_sets WHERE recorded_at <= $1", &[&instant]).map_err(db)?.get(0),
+            mlgov_store::AsOf::Instant(instant) => tx
+                .query_one("SELECT max(id) FROM change_sets WHERE recorded_at <= $1", &[&instant])
+                .map_err(db)?
+                .get(0),
             mlgov_store::AsOf::ChangeSet(n) => Some(*n),
         };
         let mut kb = KnowledgeBase::default();
@@ -531,7 +738,11 @@ impl Store for PgStore {
                         "SELECT {} FROM {table} WHERE coalesce(\"_cs\", 0) <= $1 UNION ALL SELECT cells FROM record_history WHERE table_name = $2 AND opened <= $1 AND closed > $1",
                         json_of(table)
                     );
-                    for row in self.tx.query(&sql, &[&self.at, &table]).map_err(|e| db_in(&format!("reading {table}"), e))? {
+                    for row in self
+                        .tx
+                        .query(&sql, &[&self.at, &table])
+                        .map_err(|e| db_in(&format!("reading {table}"), e))?
+                    {
                         let cells: String = row.get(0);
                         rows.push(mlgov_store::record_from_row(table, &cells_from_json(&cells)?)?);
                     }
@@ -566,10 +777,18 @@ impl Store for PgStore {
 
     fn counts(&self) -> Result<Vec<(&'static str, usize)>, StoreError> {
         let mut client = self.client();
-        let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().map_err(db)?;
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(db)?;
         let mut out = Vec::with_capacity(TABLES.len());
         for t in TABLES {
-            let n: i64 = tx.query_one(&format!("SELECT count(*) FROM {t}"), &[]).map_err(|e| db_in(&format!("counting {t}"), e))?.get(0);
+            let n: i64 = tx
+                .query_one(&format!("SELECT count(*) FROM {t}"), &[])
+                .map_err(|e| db_in(&format!("counting {t}"), e))?
+                .get(0);
             out.push((t, usize::try_from(n).unwrap_or(0)));
         }
         tx.commit().map_err(db)?;
@@ -583,17 +802,30 @@ impl Store for PgStore {
     fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
         let mut problems = Vec::new();
         let mut client = self.client();
-        let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().map_err(db)?;
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(db)?;
         for t in TABLES {
-            let present: bool = tx.query_one("SELECT to_regclass($1) IS NOT NULL", &[&t]).map_err(db)?.get(0);
+            let present: bool =
+                tx.query_one("SELECT to_regclass($1) IS NOT NULL", &[&t]).map_err(db)?.get(0);
             if !present {
                 problems.push(format!("table {t} is missing"));
             }
         }
-        let applied: Vec<i64> = tx.query("SELECT version FROM schema_migrations ORDER BY version", &[]).map_err(db)?.iter().map(|r| r.get(0)).collect();
+        let applied: Vec<i64> = tx
+            .query("SELECT version FROM schema_migrations ORDER BY version", &[])
+            .map_err(db)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
         let known: Vec<i64> = MIGRATIONS.iter().map(|m| m.0).collect();
         if applied != known {
-            problems.push(format!("applied migrations {applied:?} differ from the known migrations {known:?}"));
+            problems.push(format!(
+                "applied migrations {applied:?} differ from the known migrations {known:?}"
+            ));
         }
         let keys = tx
             .query(
@@ -609,13 +841,21 @@ impl Store for PgStore {
                 &[&TABLES.as_slice()],
             )
             .map_err(db)?;
-        let expected = MIGRATIONS.iter().map(|m| m.2.matches(" REFERENCES ").count()).sum::<usize>();
+        let expected =
+            MIGRATIONS.iter().map(|m| m.2.matches(" REFERENCES ").count()).sum::<usize>();
         if keys.len() != expected {
-            problems.push(format!("the schema has {} foreign keys, expected {expected}", keys.len()));
+            problems
+                .push(format!("the schema has {} foreign keys, expected {expected}", keys.len()));
         }
         for k in &keys {
-            let (name, table, column, parent, parent_column, validated): (String, String, String, String, String, bool) =
-                (k.get(0), k.get(1), k.get(2), k.get(3), k.get(4), k.get(5));
+            let (name, table, column, parent, parent_column, validated): (
+                String,
+                String,
+                String,
+                String,
+                String,
+                bool,
+            ) = (k.get(0), k.get(1), k.get(2), k.get(3), k.get(4), k.get(5));
             if !validated {
                 problems.push(format!("foreign key {name} on {table}.{column} is not validated"));
             }
@@ -640,11 +880,18 @@ impl Store for PgStore {
     }
 
     fn schema_version(&self) -> Result<i64, StoreError> {
-        Ok(self.client().query_one("SELECT coalesce(max(version), 0) FROM schema_migrations", &[]).map_err(db)?.get(0))
+        Ok(self
+            .client()
+            .query_one("SELECT coalesce(max(version), 0) FROM schema_migrations", &[])
+            .map_err(db)?
+            .get(0))
     }
 
     fn surveys(&self) -> Result<Vec<SurveySummary>, StoreError> {
-        let rows = self.client().query(&format!("SELECT {SUMMARY_COLUMNS} FROM survey_datasets ORDER BY name"), &[]).map_err(|e| db_in("listing surveys", e))?;
+        let rows = self
+            .client()
+            .query(&format!("SELECT {SUMMARY_COLUMNS} FROM survey_datasets ORDER BY name"), &[])
+            .map_err(|e| db_in("listing surveys", e))?;
         rows.iter().map(summary_row).collect()
     }
 
@@ -654,7 +901,12 @@ impl Store for PgStore {
             .query_opt(&format!("SELECT {SUMMARY_COLUMNS}, instrument_toml, localities_csv, data FROM survey_datasets WHERE name = $1"), &[&name])
             .map_err(|e| db_in("reading a survey", e))?;
         let Some(r) = row else { return Ok(None) };
-        Ok(Some(StoredSurvey { summary: summary_row(&r)?, instrument_toml: r.get(10), localities_csv: r.get(11), data: r.get(12) }))
+        Ok(Some(StoredSurvey {
+            summary: summary_row(&r)?,
+            instrument_toml: r.get(10),
+            localities_csv: r.get(11),
+            data: r.get(12),
+        }))
     }
 
     fn put_survey(&mut self, survey: &StoredSurvey) -> Result<i64, StoreError> {
@@ -670,7 +922,8 @@ impl Store for PgStore {
             )
             .map_err(|e| db_in("numbering the survey version", e))?
             .get(0);
-        tx.execute("DELETE FROM survey_datasets WHERE name = $1", &[&s.name]).map_err(|e| db_in("replacing the survey", e))?;
+        tx.execute("DELETE FROM survey_datasets WHERE name = $1", &[&s.name])
+            .map_err(|e| db_in("replacing the survey", e))?;
         tx.execute(
             "INSERT INTO survey_datasets (name, version, origin, synthetic, project, source_file, instrument_id, instrument_version, instrument_toml, localities_csv, data, respondents, written_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
@@ -685,7 +938,8 @@ impl Store for PgStore {
     fn delete_survey(&mut self, name: &str) -> Result<bool, StoreError> {
         let mut client = self.client();
         let mut tx = client.transaction().map_err(db)?;
-        let deleted = tx.execute("DELETE FROM survey_datasets WHERE name = $1", &[&name]).map_err(db)? > 0;
+        let deleted =
+            tx.execute("DELETE FROM survey_datasets WHERE name = $1", &[&name]).map_err(db)? > 0;
         if deleted {
             crate::changes::notify(&mut tx, "survey").map_err(db)?;
         }
@@ -694,7 +948,10 @@ impl Store for PgStore {
     }
 
     fn released_surveys(&self) -> Result<Vec<String>, StoreError> {
-        let rows = self.client().query("SELECT DISTINCT survey FROM survey_releases ORDER BY survey", &[]).map_err(|e| db_in("listing releases", e))?;
+        let rows = self
+            .client()
+            .query("SELECT DISTINCT survey FROM survey_releases ORDER BY survey", &[])
+            .map_err(|e| db_in("listing releases", e))?;
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
@@ -724,10 +981,22 @@ impl Store for PgStore {
     fn put_release(&mut self, r: &StoredRelease) -> Result<(), StoreError> {
         let mut client = self.client();
         let mut tx = client.transaction().map_err(db)?;
-        tx.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", &[&RELEASE_LOCK, &r.survey]).map_err(db)?;
-        let latest: i64 = tx.query_one("SELECT coalesce(max(number), 0) FROM survey_releases WHERE survey = $1", &[&r.survey]).map_err(db)?.get(0);
+        tx.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", &[&RELEASE_LOCK, &r.survey])
+            .map_err(db)?;
+        let latest: i64 = tx
+            .query_one(
+                "SELECT coalesce(max(number), 0) FROM survey_releases WHERE survey = $1",
+                &[&r.survey],
+            )
+            .map_err(db)?
+            .get(0);
         if r.number != latest + 1 {
-            return Err(StoreError::Conflict(format!("survey {:?} has {latest} release(s); the next one is number {}, not {}", r.survey, latest + 1, r.number)));
+            return Err(StoreError::Conflict(format!(
+                "survey {:?} has {latest} release(s); the next one is number {}, not {}",
+                r.survey,
+                latest + 1,
+                r.number
+            )));
         }
         tx.execute(
             "INSERT INTO survey_releases (survey, number, survey_version, created_at, created_by, min_cell, content, cell_members) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -749,7 +1018,11 @@ fn summary_row(r: &postgres::Row) -> Result<SurveySummary, StoreError> {
     let name: String = r.get(0);
     let origin: String = r.get(2);
     let Some(origin) = SurveyOrigin::parse(&origin) else {
-        return Err(StoreError::Corrupt { table: "survey_datasets".into(), id: name, message: format!("origin {origin:?}") });
+        return Err(StoreError::Corrupt {
+            table: "survey_datasets".into(),
+            id: name,
+            message: format!("origin {origin:?}"),
+        });
     };
     Ok(SurveySummary {
         name,

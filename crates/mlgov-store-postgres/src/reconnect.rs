@@ -53,7 +53,10 @@ pub fn connection_lost(e: &postgres::Error, client: &Client) -> bool {
     }
     if let Some(d) = e.as_db_error() {
         let c = d.code();
-        return *c == SqlState::ADMIN_SHUTDOWN || *c == SqlState::CRASH_SHUTDOWN || *c == SqlState::CANNOT_CONNECT_NOW || c.code().starts_with("08");
+        return *c == SqlState::ADMIN_SHUTDOWN
+            || *c == SqlState::CRASH_SHUTDOWN
+            || *c == SqlState::CANNOT_CONNECT_NOW
+            || c.code().starts_with("08");
     }
     std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
 }
@@ -105,7 +108,11 @@ impl Reconnecting {
     ///
     /// # Errors
     /// `db("connecting to <location>: …")` when the server cannot be reached; `setup`'s errors.
-    pub fn connect<E: Send>(url: &str, setup: impl FnOnce(&mut Client) -> Result<(), E> + Send, db: impl Fn(DatabaseError) -> E + Sync) -> Result<Reconnecting, E> {
+    pub fn connect<E: Send>(
+        url: &str,
+        setup: impl FnOnce(&mut Client) -> Result<(), E> + Send,
+        db: impl Fn(DatabaseError) -> E + Sync,
+    ) -> Result<Reconnecting, E> {
         let location = redact(url);
         let client = off_runtime(|| {
             let mut c = Self::client(url, &location, &db)?;
@@ -116,7 +123,12 @@ impl Reconnecting {
     }
 
     fn client<E>(url: &str, location: &str, db: &impl Fn(DatabaseError) -> E) -> Result<Client, E> {
-        Client::connect(url, NoTls).map_err(|e| db(DatabaseError::with_source(format!("connecting to {location}: {}", describe_error(&e)), e)))
+        Client::connect(url, NoTls).map_err(|e| {
+            db(DatabaseError::with_source(
+                format!("connecting to {location}: {}", describe_error(&e)),
+                e,
+            ))
+        })
     }
 
     /// The database URL with any password masked.
@@ -137,7 +149,11 @@ impl Reconnecting {
     ///
     /// # Errors
     /// [`Fail::Rule`]'s error unchanged; `db(…)` for database failures.
-    pub fn with<T, E: Send>(&self, mut f: impl FnMut(&mut Client) -> Result<T, Fail<E>>, db: impl Fn(DatabaseError) -> E + Sync) -> Result<T, E> {
+    pub fn with<T, E: Send>(
+        &self,
+        mut f: impl FnMut(&mut Client) -> Result<T, Fail<E>>,
+        db: impl Fn(DatabaseError) -> E + Sync,
+    ) -> Result<T, E> {
         let mut guard = self.lock();
         let mut retried = false;
         loop {
@@ -157,10 +173,20 @@ impl Reconnecting {
             }
             discard(guard.take());
             if committing {
-                return Err(db(DatabaseError::with_source(format!("the connection to {} broke while committing; the change may or may not have been saved: {}", self.location, describe_error(&e)), e)));
+                return Err(db(DatabaseError::with_source(
+                    format!(
+                        "the connection to {} broke while committing; the change may or may not have been saved: {}",
+                        self.location,
+                        describe_error(&e)
+                    ),
+                    e,
+                )));
             }
             if retried {
-                return Err(db(DatabaseError::with_source(format!("connection to {} lost: {}", self.location, describe_error(&e)), e)));
+                return Err(db(DatabaseError::with_source(
+                    format!("connection to {} lost: {}", self.location, describe_error(&e)),
+                    e,
+                )));
             }
             retried = true;
         }

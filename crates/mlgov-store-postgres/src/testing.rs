@@ -31,7 +31,9 @@ pub fn server_url(test: &str) -> Option<String> {
             panic!("{test}: {URL_VAR} is not set but CI is: run the tests under scripts/pg-test.sh")
         }
         _ => {
-            eprintln!("SKIPPED {test} on PostgreSQL: {URL_VAR} is not set (run under scripts/pg-test.sh)");
+            eprintln!(
+                "SKIPPED {test} on PostgreSQL: {URL_VAR} is not set (run under scripts/pg-test.sh)"
+            );
             None
         }
     }
@@ -55,13 +57,29 @@ impl TestSchema {
     #[must_use]
     pub fn new(base: &str, label: &str) -> TestSchema {
         static N: AtomicUsize = AtomicUsize::new(0);
-        let label: String = label.trim_start_matches("mlgov-").chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-        let name = format!("t_{label}_{}_{}_{nanos}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
+        let label: String = label
+            .trim_start_matches("mlgov-")
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let name = format!(
+            "t_{label}_{}_{}_{nanos}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
         let schema = TestSchema { base: base.to_string(), name };
         on_own_thread(|| {
-            let mut admin = Client::connect(&schema.base, NoTls).expect("connect to MLGOV_TEST_PG_URL");
-            admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {n} CASCADE; CREATE SCHEMA {n}", n = schema.name)).expect("create schema");
+            let mut admin =
+                Client::connect(&schema.base, NoTls).expect("connect to MLGOV_TEST_PG_URL");
+            admin
+                .batch_execute(&format!(
+                    "DROP SCHEMA IF EXISTS {n} CASCADE; CREATE SCHEMA {n}",
+                    n = schema.name
+                ))
+                .expect("create schema");
         });
         schema
     }
@@ -86,7 +104,11 @@ impl TestSchema {
     #[must_use]
     pub fn url(&self) -> String {
         let sep = if self.base.contains('?') { '&' } else { '?' };
-        format!("{}{sep}options=-c%20search_path%3D{n}&application_name={n}", self.base, n = self.name)
+        format!(
+            "{}{sep}options=-c%20search_path%3D{n}&application_name={n}",
+            self.base,
+            n = self.name
+        )
     }
 
     /// A plain client on this schema, for looking behind a store's back (not from an async task).
@@ -106,7 +128,14 @@ impl TestSchema {
     /// When the query fails.
     #[must_use]
     pub fn strings(&self, sql: &str) -> Vec<String> {
-        on_own_thread(|| self.admin().query(sql, &[]).expect("query").iter().map(|r| r.get::<_, String>(0)).collect())
+        on_own_thread(|| {
+            self.admin()
+                .query(sql, &[])
+                .expect("query")
+                .iter()
+                .map(|r| r.get::<_, String>(0))
+                .collect()
+        })
     }
 
     /// Ends every connection of the stores on this schema from the server side, as a server
@@ -194,7 +223,10 @@ impl TestDb {
     /// When the database cannot be opened or a statement fails.
     pub fn execute(&self, sql: &str) {
         match self {
-            TestDb::Sqlite { path, .. } => rusqlite::Connection::open(path).expect("open the SQLite file").execute_batch(sql).expect("execute"),
+            TestDb::Sqlite { path, .. } => rusqlite::Connection::open(path)
+                .expect("open the SQLite file")
+                .execute_batch(sql)
+                .expect("execute"),
             TestDb::Postgres(s) => on_own_thread(|| s.admin().batch_execute(sql).expect("execute")),
         }
     }
@@ -209,7 +241,10 @@ impl TestDb {
             TestDb::Sqlite { path, .. } => {
                 let conn = rusqlite::Connection::open(path).expect("open the SQLite file");
                 let mut st = conn.prepare(sql).expect("prepare");
-                st.query_map([], |r| r.get::<_, String>(0)).expect("query").map(|v| v.expect("a text column")).collect()
+                st.query_map([], |r| r.get::<_, String>(0))
+                    .expect("query")
+                    .map(|v| v.expect("a text column"))
+                    .collect()
             }
             TestDb::Postgres(s) => s.strings(sql),
         }

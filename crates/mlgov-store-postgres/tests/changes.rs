@@ -7,10 +7,10 @@
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use mlgov_store::{contract, Store, StoredRelease};
-use mlgov_store_postgres::changes::{self, fingerprint_at, Listener, ListenerOptions};
-use mlgov_store_postgres::testing::{server_url, TestSchema};
+use mlgov_store::{Store, StoredRelease, contract};
 use mlgov_store_postgres::PgStore;
+use mlgov_store_postgres::changes::{self, Listener, ListenerOptions, fingerprint_at};
+use mlgov_store_postgres::testing::{TestSchema, server_url};
 
 /// A listener on `schema` whose poll is too slow to matter: what it reports within a test's
 /// waits, it reports because of a notification (or a reconnection).
@@ -32,18 +32,27 @@ fn next(rx: &mpsc::Receiver<String>, within: Duration) -> Option<String> {
 /// Waits up to 10 s for a fingerprint, returning it with the time it took.
 fn woken(rx: &mpsc::Receiver<String>, what: &str) -> (String, Duration) {
     let t = Instant::now();
-    let fp = next(rx, Duration::from_secs(10)).unwrap_or_else(|| panic!("no notification within 10 s after {what}"));
+    let fp = next(rx, Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("no notification within 10 s after {what}"));
     (fp, t.elapsed())
 }
 
 #[test]
 fn every_write_notifies_listeners_on_commit_and_changes_the_fingerprint() {
-    let Some(base) = server_url("every_write_notifies_listeners_on_commit_and_changes_the_fingerprint") else { return };
+    let Some(base) =
+        server_url("every_write_notifies_listeners_on_commit_and_changes_the_fingerprint")
+    else {
+        return;
+    };
     let schema = TestSchema::new(&base, "changes");
     let mut store = PgStore::connect(&schema.url()).expect("connect");
     let (listener, rx) = listen(&schema);
     let first = woken(&rx, "connecting").0;
-    assert_eq!(first, fingerprint_at(&schema.url()).expect("fingerprint"), "the listener reports the database's fingerprint on connecting");
+    assert_eq!(
+        first,
+        fingerprint_at(&schema.url()).expect("fingerprint"),
+        "the listener reports the database's fingerprint on connecting"
+    );
 
     // A notification in a transaction that rolls back is never delivered.
     let mut admin = schema.admin();
@@ -54,7 +63,10 @@ fn every_write_notifies_listeners_on_commit_and_changes_the_fingerprint() {
 
     // Another schema's writes wake nobody here.
     let other = TestSchema::new(&base, "changes_other");
-    PgStore::connect(&other.url()).expect("connect").insert_all(&contract::fixture()).expect("write elsewhere");
+    PgStore::connect(&other.url())
+        .expect("connect")
+        .insert_all(&contract::fixture())
+        .expect("write elsewhere");
     assert_eq!(next(&rx, Duration::from_millis(1500)), None, "another schema's change");
 
     let mut seen = vec![first];
@@ -73,9 +85,20 @@ fn every_write_notifies_listeners_on_commit_and_changes_the_fingerprint() {
     step("another replacement with the same content", &mut seen);
     store.put_survey(&contract::survey_fixture("wave", "respondent\nr1\n")).expect("survey");
     step("a survey import", &mut seen);
-    store.put_survey(&contract::survey_fixture("wave", "respondent\nr1\nr2\n")).expect("survey again");
+    store
+        .put_survey(&contract::survey_fixture("wave", "respondent\nr1\nr2\n"))
+        .expect("survey again");
     step("a survey re-import", &mut seen);
-    let release = StoredRelease { survey: "wave".into(), number: 1, survey_version: 2, created_at: "2026-12-06T10:00:00Z".into(), created_by: "ann".into(), min_cell: 5, content: "{}".into(), cell_members: "{}".into() };
+    let release = StoredRelease {
+        survey: "wave".into(),
+        number: 1,
+        survey_version: 2,
+        created_at: "2026-12-06T10:00:00Z".into(),
+        created_by: "ann".into(),
+        min_cell: 5,
+        content: "{}".into(),
+        cell_members: "{}".into(),
+    };
     store.put_release(&release).expect("release");
     step("a release", &mut seen);
     assert!(store.delete_survey("wave").expect("delete"));
@@ -86,7 +109,10 @@ fn every_write_notifies_listeners_on_commit_and_changes_the_fingerprint() {
 
 #[test]
 fn a_listener_reconnects_after_the_server_ends_its_connection() {
-    let Some(base) = server_url("a_listener_reconnects_after_the_server_ends_its_connection") else { return };
+    let Some(base) = server_url("a_listener_reconnects_after_the_server_ends_its_connection")
+    else {
+        return;
+    };
     let schema = TestSchema::new(&base, "relisten");
     let mut store = PgStore::connect(&schema.url()).expect("connect");
     let (listener, rx) = listen(&schema);
@@ -106,11 +132,14 @@ fn a_listener_reconnects_after_the_server_ends_its_connection() {
 
 #[test]
 fn the_poll_sees_a_change_made_without_a_notification() {
-    let Some(base) = server_url("the_poll_sees_a_change_made_without_a_notification") else { return };
+    let Some(base) = server_url("the_poll_sees_a_change_made_without_a_notification") else {
+        return;
+    };
     let schema = TestSchema::new(&base, "poll");
     drop(PgStore::connect(&schema.url()).expect("create the tables"));
     let (tx, rx) = mpsc::channel();
-    let options = ListenerOptions { poll: Duration::from_millis(500), ..ListenerOptions::default() };
+    let options =
+        ListenerOptions { poll: Duration::from_millis(500), ..ListenerOptions::default() };
     let listener = Listener::spawn(&schema.url(), options, move |fp| {
         let _ = tx.send(fp.to_string());
     })

@@ -22,7 +22,10 @@ impl DatabaseError {
     }
 
     /// A failure caused by `source` (the driver's error), described by `message`.
-    pub fn with_source(message: impl Into<String>, source: impl Error + Send + Sync + 'static) -> DatabaseError {
+    pub fn with_source(
+        message: impl Into<String>,
+        source: impl Error + Send + Sync + 'static,
+    ) -> DatabaseError {
         DatabaseError { message: message.into(), source: Some(Arc::new(source)) }
     }
 

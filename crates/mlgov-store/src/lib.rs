@@ -2,18 +2,18 @@
 //! file ([`SqliteStore`]); a PostgreSQL backend implements the same trait for the multi-user
 //! server. SQL lives here and nowhere else: the domain and analysis crates never see it.
 
+#[doc(hidden)]
+pub mod contract;
 mod error;
 mod location;
 mod plan;
 pub mod private;
 mod sqlite;
 mod survey;
-#[doc(hidden)]
-pub mod contract;
 
 pub use error::DatabaseError;
 pub use location::Location;
-pub use plan::{plan_batch, PlanError};
+pub use plan::{PlanError, plan_batch};
 pub use sqlite::SqliteStore;
 
 /// The SQLite migrations (version, SQL), for tests that build older databases.
@@ -33,7 +33,9 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Database(#[source] DatabaseError),
     /// The database was written by a newer mlgov.
-    #[error("the database has schema version {found}, newer than this mlgov understands ({supported}); upgrade mlgov")]
+    #[error(
+        "the database has schema version {found}, newer than this mlgov understands ({supported}); upgrade mlgov"
+    )]
     TooNew {
         /// Version in the file.
         found: i64,
@@ -66,11 +68,18 @@ pub enum StoreError {
 /// Parses one stored row (column → cell text, empty for NULL) into its record; a row that no longer
 /// parses is [`StoreError::Corrupt`]. Shared by every backend so that the domain parser stays the
 /// single reader of stored cells.
-pub fn record_from_row<R: mlgov_domain::Record, C: mlgov_domain::Cells>(table: &str, cells: &C) -> Result<R, StoreError> {
+pub fn record_from_row<R: mlgov_domain::Record, C: mlgov_domain::Cells>(
+    table: &str,
+    cells: &C,
+) -> Result<R, StoreError> {
     R::from_cells(cells).map_err(|ps| StoreError::Corrupt {
         table: table.to_string(),
         id: cells.cell("id").to_string(),
-        message: ps.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("; "),
+        message: ps
+            .iter()
+            .map(|p| format!("{}: {}", p.field, p.message))
+            .collect::<Vec<_>>()
+            .join("; "),
     })
 }
 
@@ -97,7 +106,10 @@ pub struct RowCells<'a> {
 
 impl<'a> RowCells<'a> {
     /// Cells of `columns`, one value per column (empty for NULL).
-    pub fn new(columns: &'static [mlgov_domain::Column], values: Vec<std::borrow::Cow<'a, str>>) -> Self {
+    pub fn new(
+        columns: &'static [mlgov_domain::Column],
+        values: Vec<std::borrow::Cow<'a, str>>,
+    ) -> Self {
         debug_assert_eq!(columns.len(), values.len());
         RowCells { columns, values }
     }
@@ -105,7 +117,11 @@ impl<'a> RowCells<'a> {
 
 impl mlgov_domain::Cells for RowCells<'_> {
     fn cell(&self, column: &str) -> &str {
-        self.columns.iter().position(|c| c.name == column).map(|i| self.values[i].trim()).unwrap_or("")
+        self.columns
+            .iter()
+            .position(|c| c.name == column)
+            .map(|i| self.values[i].trim())
+            .unwrap_or("")
     }
 }
 
@@ -118,7 +134,10 @@ pub fn ids_by_table(kb: &KnowledgeBase) -> Vec<(&'static str, Vec<String>)> {
     impl mlgov_domain::TableVisitor for Ids {
         fn table<R: mlgov_domain::Record>(&mut self, rows: &[R]) {
             if !rows.is_empty() {
-                self.0.push((R::FILE.trim_end_matches(".csv"), rows.iter().map(|r| r.id().to_string()).collect()));
+                self.0.push((
+                    R::FILE.trim_end_matches(".csv"),
+                    rows.iter().map(|r| r.id().to_string()).collect(),
+                ));
             }
         }
     }
@@ -261,22 +280,67 @@ pub struct Version {
 }
 
 /// Completes a proposal read from a row with its files and comments (JSON text).
-pub fn proposal_parts(mut p: Proposal, files: &str, comments: &str) -> Result<Proposal, StoreError> {
-    p.files = serde_json::from_str(files).map_err(|e| StoreError::Database(DatabaseError::with_source(format!("proposal {}: files are not a JSON object: {e}", p.id), e)))?;
-    p.comments = serde_json::from_str(comments).map_err(|e| StoreError::Database(DatabaseError::with_source(format!("proposal {}: comments are not a JSON array: {e}", p.id), e)))?;
+pub fn proposal_parts(
+    mut p: Proposal,
+    files: &str,
+    comments: &str,
+) -> Result<Proposal, StoreError> {
+    p.files = serde_json::from_str(files).map_err(|e| {
+        StoreError::Database(DatabaseError::with_source(
+            format!("proposal {}: files are not a JSON object: {e}", p.id),
+            e,
+        ))
+    })?;
+    p.comments = serde_json::from_str(comments).map_err(|e| {
+        StoreError::Database(DatabaseError::with_source(
+            format!("proposal {}: comments are not a JSON array: {e}", p.id),
+            e,
+        ))
+    })?;
     Ok(p)
 }
 
 /// Parses a history row's cells (a JSON object of column → text or null).
-pub fn cells_from_json(json: &str) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
-    let v: std::collections::BTreeMap<String, serde_json::Value> = serde_json::from_str(json).map_err(|e| StoreError::Database(DatabaseError::with_source(format!("a history row is not a JSON object: {e}"), e)))?;
-    Ok(v.into_iter().map(|(k, v)| (k, match v { serde_json::Value::Null => String::new(), serde_json::Value::String(s) => s, other => other.to_string() })).collect())
+pub fn cells_from_json(
+    json: &str,
+) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+    let v: std::collections::BTreeMap<String, serde_json::Value> = serde_json::from_str(json)
+        .map_err(|e| {
+            StoreError::Database(DatabaseError::with_source(
+                format!("a history row is not a JSON object: {e}"),
+                e,
+            ))
+        })?;
+    Ok(v.into_iter()
+        .map(|(k, v)| {
+            (
+                k,
+                match v {
+                    serde_json::Value::Null => String::new(),
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                },
+            )
+        })
+        .collect())
 }
 
 /// The tables of the knowledge base, in the order of `CSV_FILES`.
 pub const KB_TABLES: [&str; 14] = [
-    "sources", "localities", "networks", "organisations", "persons", "events", "memberships", "terms", "affiliations",
-    "relations", "facts", "phases", "practices", "adoptions",
+    "sources",
+    "localities",
+    "networks",
+    "organisations",
+    "persons",
+    "events",
+    "memberships",
+    "terms",
+    "affiliations",
+    "relations",
+    "facts",
+    "phases",
+    "practices",
+    "adoptions",
 ];
 
 /// The columns of a knowledge-base table (from the domain's record types).
@@ -296,7 +360,10 @@ pub fn kb_columns(table: &str) -> &'static [mlgov_domain::Column] {
 
 /// The current time as recorded in change sets: UTC, `YYYY-MM-DDTHH:MM:SSZ` (sorts as text).
 pub fn utc_now() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
     mlgov_domain::date::iso_time(secs)
 }
 
@@ -314,7 +381,10 @@ impl AsOf {
     /// (`2026-03-01T09:30:00Z`) or a change set (`cs:12`).
     pub fn parse(value: &str) -> Result<AsOf, String> {
         if let Some(n) = value.trim().strip_prefix("cs:") {
-            return n.parse().map(AsOf::ChangeSet).map_err(|_| format!("{value:?}: expected cs:<number>"));
+            return n
+                .parse()
+                .map(AsOf::ChangeSet)
+                .map_err(|_| format!("{value:?}: expected cs:<number>"));
         }
         as_of_instant(value).map(AsOf::Instant)
     }
@@ -324,15 +394,31 @@ impl AsOf {
 pub fn as_of_instant(value: &str) -> Result<String, String> {
     let v = value.trim();
     // On bytes: a time of 20 bytes may hold a character of two across byte 10 (`&v[..10]` panicked).
-    let date_ok = |d: &[u8]| d.len() == 10 && d[4] == b'-' && d[7] == b'-' && d.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    let date_ok = |d: &[u8]| {
+        d.len() == 10
+            && d[4] == b'-'
+            && d[7] == b'-'
+            && d.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    };
     if date_ok(v.as_bytes()) {
         return Ok(format!("{v}T23:59:59Z"));
     }
-    let time_ok = |t: &[u8]| t.iter().enumerate().all(|(i, c)| if i == 2 || i == 5 { *c == b':' } else { c.is_ascii_digit() });
-    if v.len() == 20 && date_ok(&v.as_bytes()[..10]) && v.as_bytes()[10] == b'T' && time_ok(&v.as_bytes()[11..19]) && v.ends_with('Z') {
+    let time_ok = |t: &[u8]| {
+        t.iter()
+            .enumerate()
+            .all(|(i, c)| if i == 2 || i == 5 { *c == b':' } else { c.is_ascii_digit() })
+    };
+    if v.len() == 20
+        && date_ok(&v.as_bytes()[..10])
+        && v.as_bytes()[10] == b'T'
+        && time_ok(&v.as_bytes()[11..19])
+        && v.ends_with('Z')
+    {
         return Ok(v.to_string());
     }
-    Err(format!("{value:?} is not a date (YYYY-MM-DD), a UTC time (YYYY-MM-DDTHH:MM:SSZ) or a change set (cs:12)"))
+    Err(format!(
+        "{value:?} is not a date (YYYY-MM-DD), a UTC time (YYYY-MM-DDTHH:MM:SSZ) or a change set (cs:12)"
+    ))
 }
 
 /// The storage interface every backend implements.
@@ -353,7 +439,10 @@ pub trait Store {
     /// The stored records with these ids, whatever their tables (ids not stored are left out).
     fn records_by_id(&self, ids: &[String]) -> Result<KnowledgeBase, StoreError>;
     /// The stored memberships of these members (every network).
-    fn memberships_of(&self, members: &[String]) -> Result<Vec<mlgov_domain::Membership>, StoreError>;
+    fn memberships_of(
+        &self,
+        members: &[String],
+    ) -> Result<Vec<mlgov_domain::Membership>, StoreError>;
     /// Stores a new proposal (pending; `id`, `status` and the decision are ignored); returns its number.
     fn put_proposal(&mut self, proposal: &Proposal) -> Result<i64, StoreError>;
     /// Every proposal, newest first.
@@ -409,9 +498,20 @@ mod tests {
     #[test]
     fn as_of_reads_dates_times_and_change_sets_and_refuses_the_rest() {
         assert_eq!(AsOf::parse("2026-03-01"), Ok(AsOf::Instant("2026-03-01T23:59:59Z".into())));
-        assert_eq!(AsOf::parse(" 2026-03-01T09:30:00Z "), Ok(AsOf::Instant("2026-03-01T09:30:00Z".into())));
+        assert_eq!(
+            AsOf::parse(" 2026-03-01T09:30:00Z "),
+            Ok(AsOf::Instant("2026-03-01T09:30:00Z".into()))
+        );
         assert_eq!(AsOf::parse("cs:12"), Ok(AsOf::ChangeSet(12)));
-        for bad in ["\u{ca0}\u{13a0}\u{3131}\u{3a3}aA\u{fb13}\u{ae}a!", "2026-03-0\u{e9}T09:30:00Z", "2026-03-01Txx:yy:zzZ", "2026-3-1", "cs:x", "", "2026-03-01T09:30:00"] {
+        for bad in [
+            "\u{ca0}\u{13a0}\u{3131}\u{3a3}aA\u{fb13}\u{ae}a!",
+            "2026-03-0\u{e9}T09:30:00Z",
+            "2026-03-01Txx:yy:zzZ",
+            "2026-3-1",
+            "cs:x",
+            "",
+            "2026-03-01T09:30:00",
+        ] {
             assert!(AsOf::parse(bad).is_err(), "{bad:?}");
         }
     }

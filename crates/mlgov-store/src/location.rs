@@ -60,7 +60,13 @@ mod tests {
         assert_eq!(Location::parse("mlgov.db"), Location::Sqlite(PathBuf::from("mlgov.db")));
         assert!(!Location::parse("/tmp/postgres/mlgov.db").is_postgres());
         assert!(!Location::parse("sqlite://x").is_postgres());
-        assert_eq!(Location::from_path(Path::new("postgres://u@h/db")), Location::Postgres("postgres://u@h/db".into()));
-        assert_eq!(Location::from_path(Path::new("a/b.db")).sqlite_path(), Some(Path::new("a/b.db")));
+        assert_eq!(
+            Location::from_path(Path::new("postgres://u@h/db")),
+            Location::Postgres("postgres://u@h/db".into())
+        );
+        assert_eq!(
+            Location::from_path(Path::new("a/b.db")).sqlite_path(),
+            Some(Path::new("a/b.db"))
+        );
     }
 }

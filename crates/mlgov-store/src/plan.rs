@@ -19,16 +19,24 @@ pub enum PlanError {
 /// to, and the stored memberships of its members (for overlaps), are read, and the same checks run
 /// as against the whole base (`mlgov_interchange::plan_addition`). When the batch has problems the
 /// plan is made again against the whole base, whose ids give the "closest stored ids" hints.
-pub fn plan_batch(store: &dyn Store, loaded: &Loaded, update: bool) -> Result<AdditionPlan, PlanError> {
+pub fn plan_batch(
+    store: &dyn Store,
+    loaded: &Loaded,
+    update: bool,
+) -> Result<AdditionPlan, PlanError> {
     let mut wanted = mlgov_interchange::unresolved_references(&loaded.kb);
     wanted.extend(mlgov_interchange::ids_of(&loaded.kb));
     let mut near = store.records_by_id(&wanted)?;
-    let mut members: Vec<String> = loaded.kb.memberships.iter().map(|m| m.member.to_string()).collect();
+    let mut members: Vec<String> =
+        loaded.kb.memberships.iter().map(|m| m.member.to_string()).collect();
     members.sort();
     members.dedup();
     if !members.is_empty() {
-        let have: std::collections::HashSet<String> = near.memberships.iter().map(|m| m.id.to_string()).collect();
-        near.memberships.extend(store.memberships_of(&members)?.into_iter().filter(|m| !have.contains(m.id.as_str())));
+        let have: std::collections::HashSet<String> =
+            near.memberships.iter().map(|m| m.id.to_string()).collect();
+        near.memberships.extend(
+            store.memberships_of(&members)?.into_iter().filter(|m| !have.contains(m.id.as_str())),
+        );
     }
     match mlgov_interchange::plan_addition(&near, loaded, update) {
         Ok(plan) => Ok(plan),

@@ -125,7 +125,10 @@ pub fn exposed_database(path: &Path) -> Vec<(PathBuf, u32)> {
         p.push(suffix);
         PathBuf::from(p)
     };
-    [path.to_path_buf(), with("-wal"), with("-shm")].into_iter().filter_map(|p| exposed(&p).map(|m| (p, m))).collect()
+    [path.to_path_buf(), with("-wal"), with("-shm")]
+        .into_iter()
+        .filter_map(|p| exposed(&p).map(|m| (p, m)))
+        .collect()
 }
 
 /// A warning for the database at `path` when [`exposed_database`] finds files of it open to every
@@ -137,8 +140,10 @@ pub fn exposed_warning(path: &Path) -> Option<String> {
     if files.is_empty() {
         return None;
     }
-    let listed: Vec<String> = files.iter().map(|(p, m)| format!("{} (mode {m:04o})", p.display())).collect();
-    let names: Vec<String> = files.iter().map(|(p, _)| shell_word(&p.display().to_string())).collect();
+    let listed: Vec<String> =
+        files.iter().map(|(p, m)| format!("{} (mode {m:04o})", p.display())).collect();
+    let names: Vec<String> =
+        files.iter().map(|(p, _)| shell_word(&p.display().to_string())).collect();
     Some(format!(
         "warning: every user of this machine can read {}; the database holds password hashes and raw survey answers. mlgov creates new databases 0600 but leaves an existing file's mode as it is: run `chmod 600 {}`",
         listed.join(", "),
@@ -176,7 +181,11 @@ mod tests {
         assert_eq!(exposed(&f), None);
         std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o644)).unwrap();
         write(&f, b"y").unwrap();
-        assert_eq!((mode(&f), std::fs::read(&f).unwrap()), (0o644, b"y".to_vec()), "an existing file keeps its mode");
+        assert_eq!(
+            (mode(&f), std::fs::read(&f).unwrap()),
+            (0o644, b"y".to_vec()),
+            "an existing file keeps its mode"
+        );
         assert_eq!(exposed(&f), Some(0o644));
     }
 
@@ -195,9 +204,16 @@ mod tests {
         let wal = tmp.path().join("my db.sqlite-wal");
         std::fs::write(&wal, b"").unwrap();
         std::fs::set_permissions(&wal, std::fs::Permissions::from_mode(0o640)).unwrap();
-        assert_eq!(exposed_database(&db), vec![(db.clone(), 0o644)], "group access is left to the owner's choice");
+        assert_eq!(
+            exposed_database(&db),
+            vec![(db.clone(), 0o644)],
+            "group access is left to the owner's choice"
+        );
         let w = exposed_warning(&db).unwrap();
-        assert!(w.contains("(mode 0644)") && w.ends_with(&format!("chmod 600 '{}'`", db.display())), "{w}");
+        assert!(
+            w.contains("(mode 0644)") && w.ends_with(&format!("chmod 600 '{}'`", db.display())),
+            "{w}"
+        );
         assert!(create_database_file(&tmp.path().join("no/such/dir.db")).is_err());
     }
 }

@@ -1,8 +1,12 @@
 //! The embedded SQLite backend: one file, WAL journal, foreign keys on, versioned migrations.
 
-use crate::{cells_from_json, kb_columns, Change, ChangeSetInfo, Comment, Decision, Proposal, ImportReport, Store, StoreError, DatabaseError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary, Version, KB_TABLES};
+use crate::{
+    Change, ChangeSetInfo, Comment, DatabaseError, Decision, ImportReport, KB_TABLES, Proposal,
+    Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary, Version,
+    cells_from_json, kb_columns,
+};
 use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
-use rusqlite::{params, params_from_iter, Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params, params_from_iter};
 use std::path::{Path, PathBuf};
 
 /// Versioned migrations, applied in order; `PRAGMA user_version` records the last applied.
@@ -27,14 +31,25 @@ impl Moment {
 
 /// Rows of `R`'s table (matching a condition over one text parameter), in storage order: walking
 /// the id index instead would look every row up by rowid (a million random reads at scale).
-fn read_rows<R: Record>(conn: &Connection, filter: Option<(&str, &str)>) -> Result<Vec<R>, StoreError> {
+fn read_rows<R: Record>(
+    conn: &Connection,
+    filter: Option<(&str, &str)>,
+) -> Result<Vec<R>, StoreError> {
     read_rows_sql(conn, &filter.map(|(c, _)| c.to_string()), filter.map(|(_, p)| p))
 }
 
-fn read_rows_sql<R: Record>(conn: &Connection, condition: &Option<String>, param: Option<&str>) -> Result<Vec<R>, StoreError> {
+fn read_rows_sql<R: Record>(
+    conn: &Connection,
+    condition: &Option<String>,
+    param: Option<&str>,
+) -> Result<Vec<R>, StoreError> {
     let table = R::FILE.trim_end_matches(".csv");
     let cols: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{}\"", c.name)).collect();
-    let sql = format!("SELECT {} FROM {table}{}", cols.join(","), condition.as_ref().map(|c| format!(" WHERE {c}")).unwrap_or_default());
+    let sql = format!(
+        "SELECT {} FROM {table}{}",
+        cols.join(","),
+        condition.as_ref().map(|c| format!(" WHERE {c}")).unwrap_or_default()
+    );
     let mut stmt = conn.prepare(&sql).map_err(db)?;
     let mut q = match param {
         Some(param) => stmt.query(params![param]),
@@ -43,7 +58,9 @@ fn read_rows_sql<R: Record>(conn: &Connection, condition: &Option<String>, param
     .map_err(db)?;
     let mut rows = Vec::new();
     while let Some(row) = q.next().map_err(db)? {
-        let values = (0..R::COLUMNS.len()).map(|i| cell_text(row.get_ref(i).map_err(db)?)).collect::<Result<Vec<_>, _>>()?;
+        let values = (0..R::COLUMNS.len())
+            .map(|i| cell_text(row.get_ref(i).map_err(db)?))
+            .collect::<Result<Vec<_>, _>>()?;
         rows.push(crate::record_from_row(table, &crate::RowCells::new(R::COLUMNS, values))?);
     }
     Ok(rows)
@@ -55,7 +72,10 @@ fn read_rows_sql<R: Record>(conn: &Connection, condition: &Option<String>, param
 /// of a server's start at a million memberships.
 fn split_read<R: Record>(store: &SqliteStore, moment: &Moment) -> Result<Vec<R>, StoreError> {
     let table = R::FILE.trim_end_matches(".csv");
-    let last: Option<i64> = store.conn.query_row(&format!("SELECT max(rowid) FROM {table}"), [], |r| r.get(0)).map_err(db)?;
+    let last: Option<i64> = store
+        .conn
+        .query_row(&format!("SELECT max(rowid) FROM {table}"), [], |r| r.get(0))
+        .map_err(db)?;
     let last = last.unwrap_or(0);
     if last <= crate::split_rows() as i64 || store.path == Path::new(":memory:") {
         return read_rows(&store.conn, None);
@@ -64,7 +84,11 @@ fn split_read<R: Record>(store: &SqliteStore, moment: &Moment) -> Result<Vec<R>,
     let path = &store.path;
     let (upper, lower) = std::thread::scope(|sc| {
         let other = sc.spawn(move || -> Result<Option<Vec<R>>, StoreError> {
-            let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(db)?;
+            let conn = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(db)?;
             conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db)?;
             conn.execute_batch("BEGIN").map_err(db)?;
             if Moment::read(&conn)? != *moment {
@@ -91,10 +115,17 @@ fn cell_text(v: rusqlite::types::ValueRef<'_>) -> Result<std::borrow::Cow<'_, st
     use std::borrow::Cow;
     Ok(match v {
         ValueRef::Null => Cow::Borrowed(""),
-        ValueRef::Text(t) => Cow::Borrowed(std::str::from_utf8(t).map_err(|e| StoreError::Database(DatabaseError::with_source(format!("a stored cell is not UTF-8: {e}"), e)))?),
+        ValueRef::Text(t) => Cow::Borrowed(std::str::from_utf8(t).map_err(|e| {
+            StoreError::Database(DatabaseError::with_source(
+                format!("a stored cell is not UTF-8: {e}"),
+                e,
+            ))
+        })?),
         ValueRef::Integer(n) => Cow::Owned(n.to_string()),
         ValueRef::Real(x) => Cow::Owned(x.to_string()),
-        ValueRef::Blob(_) => return Err(StoreError::Database("a stored cell is a blob, expected text".into())),
+        ValueRef::Blob(_) => {
+            return Err(StoreError::Database("a stored cell is a blob, expected text".into()));
+        }
     })
 }
 
@@ -125,7 +156,11 @@ impl SqliteStore {
         if !path.exists() {
             return Err(StoreError::Missing(path.display().to_string()));
         }
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(db)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(db)?;
         Self::setup(conn, path)
     }
 
@@ -137,7 +172,10 @@ impl SqliteStore {
 
     fn setup(conn: Connection, path: &Path) -> Result<Self, StoreError> {
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db)?;
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;").map_err(db)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+        )
+        .map_err(db)?;
         let mut store = SqliteStore { conn, path: path.to_path_buf(), recorder: "unknown".into() };
         store.migrate()?;
         Ok(store)
@@ -161,7 +199,8 @@ impl SqliteStore {
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
-        let current: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(db)?;
+        let current: i64 =
+            self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(db)?;
         let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
         if current > newest {
             return Err(StoreError::TooNew { found: current, supported: newest });
@@ -176,14 +215,22 @@ impl SqliteStore {
     }
 
     fn write(&mut self, kb: &KnowledgeBase, clear: bool) -> Result<ImportReport, StoreError> {
-        let change = Change { kind: if clear { "demo".into() } else { "import".into() }, new: kb.clone(), ..Change::default() };
+        let change = Change {
+            kind: if clear { "demo".into() } else { "import".into() },
+            new: kb.clone(),
+            ..Change::default()
+        };
         self.write_change(&change, clear).map(|(_, r)| r)
     }
 
     /// The rows of every table (or only `only`), in id order — all of them, or those matching a
     /// condition over one text parameter (`?1`). A whole load reads every table in one read
     /// transaction, and a large table on two threads ([`split_read`]).
-    fn select_where(&self, filter: Option<(&str, &str)>, only: Option<&str>) -> Result<KnowledgeBase, StoreError> {
+    fn select_where(
+        &self,
+        filter: Option<(&str, &str)>,
+        only: Option<&str>,
+    ) -> Result<KnowledgeBase, StoreError> {
         struct L<'a> {
             store: &'a SqliteStore,
             filter: Option<(&'a str, &'a str)>,
@@ -234,19 +281,30 @@ impl SqliteStore {
     }
 
     /// One change set in one transaction (`clear`: the whole base and its history are replaced).
-    fn write_change(&mut self, change: &Change, clear: bool) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
+    fn write_change(
+        &mut self,
+        change: &Change,
+        clear: bool,
+    ) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
         let tx = self.conn.transaction().map_err(db)?;
         // A 256 MB page cache (default 2 MB) keeps a large import's B-tree pages in memory instead
         // of spilling them to the WAL mid-transaction: a 1,000,000-row import spends 4x less
         // system time (docs/benchmarks-import.md).
-        tx.execute_batch("PRAGMA defer_foreign_keys = ON; PRAGMA cache_size = -262144").map_err(db)?;
+        tx.execute_batch("PRAGMA defer_foreign_keys = ON; PRAGMA cache_size = -262144")
+            .map_err(db)?;
         if clear {
             for t in TABLES.iter().rev() {
                 tx.execute(&format!("DELETE FROM {t}"), []).map_err(db)?;
             }
             tx.execute_batch("DELETE FROM record_history; DELETE FROM change_sets").map_err(db)?;
         }
-        let info = ChangeSetInfo { id: 0, recorded_at: crate::utc_now(), recorded_by: self.recorder.clone(), kind: change.kind.clone(), note: change.note.clone() };
+        let info = ChangeSetInfo {
+            id: 0,
+            recorded_at: crate::utc_now(),
+            recorded_by: self.recorder.clone(),
+            kind: change.kind.clone(),
+            note: change.note.clone(),
+        };
         let id: i64 = tx
             .query_row(
                 "INSERT INTO change_sets (id, recorded_at, recorded_by, kind, note) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM change_sets), ?1, ?2, ?3, ?4) RETURNING id",
@@ -258,13 +316,20 @@ impl SqliteStore {
         // Records to add that another change stored after this one was prepared (two identical
         // imports at once): refused whole, for the caller to plan again. Checked only when a
         // change set was recorded since (the write lock is held: none can be recorded now).
-        let latest: Option<i64> = tx.query_row("SELECT max(id) FROM change_sets WHERE id < ?1", params![id], |r| r.get(0)).map_err(db)?;
+        let latest: Option<i64> = tx
+            .query_row("SELECT max(id) FROM change_sets WHERE id < ?1", params![id], |r| r.get(0))
+            .map_err(db)?;
         if latest != change.prepared_against && !clear {
             let mut stored = Vec::new();
             for (table, ids) in crate::ids_by_table(&change.new) {
                 let list = serde_json::to_string(&ids).expect("strings");
                 let mut stmt = tx.prepare(&format!("SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?1)) LIMIT 10")).map_err(db)?;
-                stored.extend(stmt.query_map(params![list], |r| r.get::<_, String>(0)).map_err(db)?.collect::<Result<Vec<_>, _>>().map_err(db)?);
+                stored.extend(
+                    stmt.query_map(params![list], |r| r.get::<_, String>(0))
+                        .map_err(db)?
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(db)?,
+                );
                 if !stored.is_empty() {
                     return Err(StoreError::AlreadyStored(stored));
                 }
@@ -282,7 +347,16 @@ impl SqliteStore {
                 for r in rows {
                     if self.err.is_none() {
                         let table = R::FILE.trim_end_matches(".csv");
-                        self.err = close_version(self.tx, table, r.id().as_str(), self.cs, "correct", None, self.prepared).err();
+                        self.err = close_version(
+                            self.tx,
+                            table,
+                            r.id().as_str(),
+                            self.cs,
+                            "correct",
+                            None,
+                            self.prepared,
+                        )
+                        .err();
                     }
                 }
             }
@@ -293,8 +367,21 @@ impl SqliteStore {
             return Err(e);
         }
         for r in &change.retracted {
-            let table = table_of(&tx, &r.id)?.ok_or_else(|| StoreError::Conflict(format!("{} is not stored (any more): nothing to retract", r.id)))?;
-            close_version(&tx, table, &r.id, id, "retract", Some(&r.reason), change.prepared_against)?;
+            let table = table_of(&tx, &r.id)?.ok_or_else(|| {
+                StoreError::Conflict(format!(
+                    "{} is not stored (any more): nothing to retract",
+                    r.id
+                ))
+            })?;
+            close_version(
+                &tx,
+                table,
+                &r.id,
+                id,
+                "retract",
+                Some(&r.reason),
+                change.prepared_against,
+            )?;
         }
         if let Some(d) = &change.approves {
             let n = tx
@@ -304,7 +391,10 @@ impl SqliteStore {
                 )
                 .map_err(db)?;
             if n != 1 {
-                return Err(StoreError::Conflict(format!("proposal {} is not pending any more (decided meanwhile): nothing was applied", d.proposal)));
+                return Err(StoreError::Conflict(format!(
+                    "proposal {} is not pending any more (decided meanwhile): nothing was applied",
+                    d.proposal
+                )));
             }
         }
         let mut report = ImportReport::default();
@@ -342,31 +432,54 @@ impl TableVisitor for W<'_> {
         let table = R::FILE.trim_end_matches(".csv");
         let cols: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{}\"", c.name)).collect();
         let marks: Vec<&str> = R::COLUMNS.iter().map(|_| "?").collect();
-        let sql = format!("INSERT INTO {table} ({}, \"_cs\") VALUES ({}, ?)", cols.join(","), marks.join(","));
+        let sql = format!(
+            "INSERT INTO {table} ({}, \"_cs\") VALUES ({}, ?)",
+            cols.join(","),
+            marks.join(",")
+        );
         let cs = self.cs.to_string();
         let result = (|| -> rusqlite::Result<()> {
             let mut stmt = self.tx.prepare_cached(&sql)?;
             for r in rows {
                 let cells = r.to_cells();
-                stmt.execute(params_from_iter(cells.iter().map(|c| if c.is_empty() { None } else { Some(c.as_str()) }).chain(std::iter::once(Some(cs.as_str())))))?;
+                stmt.execute(params_from_iter(
+                    cells
+                        .iter()
+                        .map(|c| if c.is_empty() { None } else { Some(c.as_str()) })
+                        .chain(std::iter::once(Some(cs.as_str()))),
+                ))?;
             }
             Ok(())
         })();
         match result {
             Ok(()) => self.report.written.push((R::FILE, rows.len())),
-            Err(e) => self.err = Some(StoreError::Database(DatabaseError::with_source(format!("writing {table}: {e}"), e))),
+            Err(e) => {
+                self.err = Some(StoreError::Database(DatabaseError::with_source(
+                    format!("writing {table}: {e}"),
+                    e,
+                )))
+            }
         }
     }
 }
 
 /// `json_object('id', "id", …)` over a table's columns: a row's cells as JSON text.
 fn json_of(table: &str) -> String {
-    let parts: Vec<String> = kb_columns(table).iter().map(|c| format!("'{0}', \"{0}\"", c.name)).collect();
+    let parts: Vec<String> =
+        kb_columns(table).iter().map(|c| format!("'{0}', \"{0}\"", c.name)).collect();
     format!("json_object({})", parts.join(", "))
 }
 
 /// Moves the current version of `id` into the history, closed by change set `cs`, and deletes it.
-fn close_version(tx: &rusqlite::Transaction<'_>, table: &str, id: &str, cs: i64, op: &str, reason: Option<&str>, prepared: Option<i64>) -> Result<(), StoreError> {
+fn close_version(
+    tx: &rusqlite::Transaction<'_>,
+    table: &str,
+    id: &str,
+    cs: i64,
+    op: &str,
+    reason: Option<&str>,
+    prepared: Option<i64>,
+) -> Result<(), StoreError> {
     let moved = tx
         .execute(
             &format!("INSERT INTO record_history (table_name, id, cells, opened, closed, op, reason) SELECT ?1, id, {}, coalesce(\"_cs\", 0), ?2, ?3, ?4 FROM {table} WHERE id = ?5 AND coalesce(\"_cs\", 0) <= ?6", json_of(table)),
@@ -374,7 +487,9 @@ fn close_version(tx: &rusqlite::Transaction<'_>, table: &str, id: &str, cs: i64,
         )
         .map_err(db)?;
     if moved != 1 {
-        return Err(StoreError::Conflict(format!("{id} was changed or retracted in {table} after this change was prepared: nothing was applied; prepare it again against the current base")));
+        return Err(StoreError::Conflict(format!(
+            "{id} was changed or retracted in {table} after this change was prepared: nothing was applied; prepare it again against the current base"
+        )));
     }
     tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), params![id]).map_err(db)?;
     Ok(())
@@ -383,7 +498,10 @@ fn close_version(tx: &rusqlite::Transaction<'_>, table: &str, id: &str, cs: i64,
 /// The table that holds `id` now.
 fn table_of(conn: &Connection, id: &str) -> Result<Option<&'static str>, StoreError> {
     for t in KB_TABLES {
-        let found: Option<i64> = conn.query_row(&format!("SELECT 1 FROM {t} WHERE id = ?1"), params![id], |r| r.get(0)).optional().map_err(db)?;
+        let found: Option<i64> = conn
+            .query_row(&format!("SELECT 1 FROM {t} WHERE id = ?1"), params![id], |r| r.get(0))
+            .optional()
+            .map_err(db)?;
         if found.is_some() {
             return Ok(Some(t));
         }
@@ -416,17 +534,47 @@ fn proposal_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Proposal, Stor
 }
 
 fn change_set(conn: &Connection, id: i64) -> Result<ChangeSetInfo, StoreError> {
-    conn.query_row("SELECT id, recorded_at, recorded_by, kind, note FROM change_sets WHERE id = ?1", params![id], |r| {
-        Ok(ChangeSetInfo { id: r.get(0)?, recorded_at: r.get(1)?, recorded_by: r.get(2)?, kind: r.get(3)?, note: r.get(4)? })
-    })
+    conn.query_row(
+        "SELECT id, recorded_at, recorded_by, kind, note FROM change_sets WHERE id = ?1",
+        params![id],
+        |r| {
+            Ok(ChangeSetInfo {
+                id: r.get(0)?,
+                recorded_at: r.get(1)?,
+                recorded_by: r.get(2)?,
+                kind: r.get(3)?,
+                note: r.get(4)?,
+            })
+        },
+    )
     .optional()
     .map_err(db)
-    .map(|o| o.unwrap_or(ChangeSetInfo { id, recorded_at: String::new(), recorded_by: "unknown".into(), kind: "unknown".into(), note: None }))
+    .map(|o| {
+        o.unwrap_or(ChangeSetInfo {
+            id,
+            recorded_at: String::new(),
+            recorded_by: "unknown".into(),
+            kind: "unknown".into(),
+            note: None,
+        })
+    })
 }
 
 const TABLES: [&str; 14] = [
-    "sources", "localities", "networks", "organisations", "persons", "events", "memberships", "terms", "affiliations",
-    "relations", "facts", "phases", "practices", "adoptions",
+    "sources",
+    "localities",
+    "networks",
+    "organisations",
+    "persons",
+    "events",
+    "memberships",
+    "terms",
+    "affiliations",
+    "relations",
+    "facts",
+    "phases",
+    "practices",
+    "adoptions",
 ];
 
 impl Store for SqliteStore {
@@ -443,9 +591,17 @@ impl Store for SqliteStore {
         self.select_where(Some(("id IN (SELECT value FROM json_each(?1))", &list)), None)
     }
 
-    fn memberships_of(&self, members: &[String]) -> Result<Vec<mlgov_domain::Membership>, StoreError> {
+    fn memberships_of(
+        &self,
+        members: &[String],
+    ) -> Result<Vec<mlgov_domain::Membership>, StoreError> {
         let list = serde_json::to_string(members).expect("strings");
-        Ok(self.select_where(Some(("member IN (SELECT value FROM json_each(?1))", &list)), Some("memberships"))?.memberships)
+        Ok(self
+            .select_where(
+                Some(("member IN (SELECT value FROM json_each(?1))", &list)),
+                Some("memberships"),
+            )?
+            .memberships)
     }
 
     fn put_proposal(&mut self, p: &Proposal) -> Result<i64, StoreError> {
@@ -460,13 +616,22 @@ impl Store for SqliteStore {
     }
 
     fn proposals(&self) -> Result<Vec<Proposal>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!("{PROPOSAL_SELECT} ORDER BY id DESC")).map_err(db)?;
-        let rows = stmt.query_map([], proposal_row).map_err(db)?.collect::<Result<Vec<_>, _>>().map_err(db)?;
+        let mut stmt =
+            self.conn.prepare(&format!("{PROPOSAL_SELECT} ORDER BY id DESC")).map_err(db)?;
+        let rows = stmt
+            .query_map([], proposal_row)
+            .map_err(db)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(db)?;
         rows.into_iter().collect()
     }
 
     fn proposal(&self, id: i64) -> Result<Option<Proposal>, StoreError> {
-        self.conn.query_row(&format!("{PROPOSAL_SELECT} WHERE id = ?1"), params![id], proposal_row).optional().map_err(db)?.transpose()
+        self.conn
+            .query_row(&format!("{PROPOSAL_SELECT} WHERE id = ?1"), params![id], proposal_row)
+            .optional()
+            .map_err(db)?
+            .transpose()
     }
 
     fn comment_proposal(&mut self, id: i64, comment: &Comment) -> Result<(), StoreError> {
@@ -483,7 +648,14 @@ impl Store for SqliteStore {
                 params![crate::utc_now(), d.by, d.note, d.proposal],
             )
             .map_err(db)?;
-        if n == 1 { Ok(()) } else { Err(StoreError::Conflict(format!("proposal {} is not pending (decided already, or no such proposal)", d.proposal))) }
+        if n == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict(format!(
+                "proposal {} is not pending (decided already, or no such proposal)",
+                d.proposal
+            )))
+        }
     }
 
     fn latest_change_set(&self) -> Result<Option<i64>, StoreError> {
@@ -493,21 +665,54 @@ impl Store for SqliteStore {
     fn history(&self, id: &str) -> Result<Vec<Version>, StoreError> {
         let mut out = Vec::new();
         let mut stmt = self.conn.prepare("SELECT table_name, cells, opened, closed, op, reason FROM record_history WHERE id = ?1 ORDER BY opened").map_err(db)?;
-        let rows: Vec<(String, String, i64, i64, String, Option<String>)> =
-            stmt.query_map(params![id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))).map_err(db)?.collect::<Result<_, _>>().map_err(db)?;
+        let rows: Vec<(String, String, i64, i64, String, Option<String>)> = stmt
+            .query_map(params![id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            })
+            .map_err(db)?
+            .collect::<Result<_, _>>()
+            .map_err(db)?;
         for (table, cells, opened, closed, op, reason) in rows {
-            out.push(Version { table, cells: cells_from_json(&cells)?, opened: change_set(&self.conn, opened)?, closed: Some(change_set(&self.conn, closed)?), closed_as: Some(op), reason });
+            out.push(Version {
+                table,
+                cells: cells_from_json(&cells)?,
+                opened: change_set(&self.conn, opened)?,
+                closed: Some(change_set(&self.conn, closed)?),
+                closed_as: Some(op),
+                reason,
+            });
         }
         if let Some(table) = table_of(&self.conn, id)? {
-            let (cells, cs): (String, Option<i64>) = self.conn.query_row(&format!("SELECT {}, \"_cs\" FROM {table} WHERE id = ?1", json_of(table)), params![id], |r| Ok((r.get(0)?, r.get(1)?))).map_err(db)?;
-            out.push(Version { table: table.to_string(), cells: cells_from_json(&cells)?, opened: change_set(&self.conn, cs.unwrap_or(0))?, closed: None, closed_as: None, reason: None });
+            let (cells, cs): (String, Option<i64>) = self
+                .conn
+                .query_row(
+                    &format!("SELECT {}, \"_cs\" FROM {table} WHERE id = ?1", json_of(table)),
+                    params![id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .map_err(db)?;
+            out.push(Version {
+                table: table.to_string(),
+                cells: cells_from_json(&cells)?,
+                opened: change_set(&self.conn, cs.unwrap_or(0))?,
+                closed: None,
+                closed_as: None,
+                reason: None,
+            });
         }
         Ok(out)
     }
 
     fn change_set_at(&self, as_of: &crate::AsOf) -> Result<Option<i64>, StoreError> {
         match as_of {
-            crate::AsOf::Instant(instant) => self.conn.query_row("SELECT max(id) FROM change_sets WHERE recorded_at <= ?1", params![instant], |r| r.get(0)).map_err(db),
+            crate::AsOf::Instant(instant) => self
+                .conn
+                .query_row(
+                    "SELECT max(id) FROM change_sets WHERE recorded_at <= ?1",
+                    params![instant],
+                    |r| r.get(0),
+                )
+                .map_err(db),
             crate::AsOf::ChangeSet(n) => Ok(Some(*n)),
         }
     }
@@ -570,7 +775,10 @@ impl Store for SqliteStore {
         TABLES
             .iter()
             .map(|t| {
-                let n: i64 = self.conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0)).map_err(db)?;
+                let n: i64 = self
+                    .conn
+                    .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+                    .map_err(db)?;
                 Ok((*t, n as usize))
             })
             .collect()
@@ -587,7 +795,15 @@ impl Store for SqliteStore {
             }
         }
         let mut stmt = self.conn.prepare("PRAGMA foreign_key_check").map_err(db)?;
-        let rows = stmt.query_map([], |r| Ok(format!("foreign key violation in {} row {}", r.get::<_, String>(0)?, r.get::<_, i64>(1)?))).map_err(db)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(format!(
+                    "foreign key violation in {} row {}",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?
+                ))
+            })
+            .map_err(db)?;
         for r in rows {
             problems.push(r.map_err(db)?);
         }
@@ -599,7 +815,10 @@ impl Store for SqliteStore {
     }
 
     fn surveys(&self) -> Result<Vec<SurveySummary>, StoreError> {
-        let mut st = self.conn.prepare(&format!("SELECT {SUMMARY_COLUMNS} FROM survey_datasets ORDER BY name")).map_err(db)?;
+        let mut st = self
+            .conn
+            .prepare(&format!("SELECT {SUMMARY_COLUMNS} FROM survey_datasets ORDER BY name"))
+            .map_err(db)?;
         let rows = st.query_map([], summary_row).map_err(db)?;
         let mut out = Vec::new();
         for r in rows {
@@ -619,13 +838,23 @@ impl Store for SqliteStore {
             .map_err(db)?;
         let Some(row) = row else { return Ok(None) };
         let (s, toml, locs, data) = row?;
-        Ok(Some(StoredSurvey { summary: s, instrument_toml: toml.map_err(db)?, localities_csv: locs.map_err(db)?, data: data.map_err(db)? }))
+        Ok(Some(StoredSurvey {
+            summary: s,
+            instrument_toml: toml.map_err(db)?,
+            localities_csv: locs.map_err(db)?,
+            data: data.map_err(db)?,
+        }))
     }
 
     fn put_survey(&mut self, survey: &StoredSurvey) -> Result<i64, StoreError> {
         let s = &survey.summary;
         let tx = self.conn.transaction().map_err(db)?;
-        let prev: Option<i64> = tx.query_row("SELECT version FROM survey_versions WHERE name = ?1", [&s.name], |r| r.get(0)).optional().map_err(db)?;
+        let prev: Option<i64> = tx
+            .query_row("SELECT version FROM survey_versions WHERE name = ?1", [&s.name], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(db)?;
         let version = prev.unwrap_or(0) + 1;
         tx.execute("INSERT INTO survey_versions (name, version) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET version = excluded.version", params![s.name, version]).map_err(db)?;
         tx.execute("DELETE FROM survey_datasets WHERE name = ?1", [&s.name]).map_err(db)?;
@@ -640,11 +869,15 @@ impl Store for SqliteStore {
     }
 
     fn delete_survey(&mut self, name: &str) -> Result<bool, StoreError> {
-        Ok(self.conn.execute("DELETE FROM survey_datasets WHERE name = ?1", [name]).map_err(db)? > 0)
+        Ok(self.conn.execute("DELETE FROM survey_datasets WHERE name = ?1", [name]).map_err(db)?
+            > 0)
     }
 
     fn released_surveys(&self) -> Result<Vec<String>, StoreError> {
-        let mut st = self.conn.prepare("SELECT DISTINCT survey FROM survey_releases ORDER BY survey").map_err(db)?;
+        let mut st = self
+            .conn
+            .prepare("SELECT DISTINCT survey FROM survey_releases ORDER BY survey")
+            .map_err(db)?;
         let rows = st.query_map([], |r| r.get(0)).map_err(db)?;
         rows.collect::<Result<Vec<String>, _>>().map_err(db)
     }
@@ -672,10 +905,24 @@ impl Store for SqliteStore {
     }
 
     fn put_release(&mut self, r: &StoredRelease) -> Result<(), StoreError> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
-        let latest: i64 = tx.query_row("SELECT coalesce(max(number), 0) FROM survey_releases WHERE survey = ?1", [&r.survey], |x| x.get(0)).map_err(db)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(db)?;
+        let latest: i64 = tx
+            .query_row(
+                "SELECT coalesce(max(number), 0) FROM survey_releases WHERE survey = ?1",
+                [&r.survey],
+                |x| x.get(0),
+            )
+            .map_err(db)?;
         if r.number != latest + 1 {
-            return Err(StoreError::Conflict(format!("survey {:?} has {latest} release(s); the next one is number {}, not {}", r.survey, latest + 1, r.number)));
+            return Err(StoreError::Conflict(format!(
+                "survey {:?} has {latest} release(s); the next one is number {}, not {}",
+                r.survey,
+                latest + 1,
+                r.number
+            )));
         }
         tx.execute(
             "INSERT INTO survey_releases (survey, number, survey_version, created_at, created_by, min_cell, content, cell_members) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -694,7 +941,11 @@ fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<SurveySummary, 
     let name: String = r.get(0)?;
     let origin: String = r.get(2)?;
     let Some(origin) = SurveyOrigin::parse(&origin) else {
-        return Ok(Err(StoreError::Corrupt { table: "survey_datasets".into(), id: name, message: format!("origin {origin:?}") }));
+        return Ok(Err(StoreError::Corrupt {
+            table: "survey_datasets".into(),
+            id: name,
+            message: format!("origin {origin:?}"),
+        }));
     };
     Ok(Ok(SurveySummary {
         name,

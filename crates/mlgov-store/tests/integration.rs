@@ -1,7 +1,7 @@
 //! The storage contract (`mlgov_store::contract`, shared with the PostgreSQL backend's tests) run
 //! on the SQLite backend (file and in-memory), plus SQLite-specific checks.
 
-use mlgov_store::contract::{fixture, sorted, total, CHECKS};
+use mlgov_store::contract::{CHECKS, fixture, sorted, total};
 use mlgov_store::{SqliteStore, Store};
 
 fn sqlite_file() -> (tempfile::TempDir, SqliteStore) {
@@ -29,7 +29,6 @@ fn storage_contract_in_memory() {
         check(&mut s);
     }
 }
-
 
 // SQLite-specific: the file, migrations and reopening.
 
@@ -87,7 +86,13 @@ fn foreign_keys_and_wal_are_on() {
     let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode.to_lowercase(), "wal");
     // The stored cells are the canonical text; empty cells are NULL.
-    let (to, exit): (Option<String>, Option<String>) = c.query_row("SELECT \"to\", exit_reason FROM memberships WHERE id = 'mem:metropole-eurocities'", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    let (to, exit): (Option<String>, Option<String>) = c
+        .query_row(
+            "SELECT \"to\", exit_reason FROM memberships WHERE id = 'mem:metropole-eurocities'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
     assert_eq!((to, exit), (None, None));
 }
 
@@ -99,7 +104,8 @@ fn corrupt_rows_are_reported_not_panicked() {
     s.insert_all(&fixture()).unwrap();
     {
         let c = rusqlite::Connection::open(&path).unwrap();
-        c.execute("UPDATE memberships SET role = 'grand_wizard' WHERE id = 'mem:se-euromed'", []).unwrap();
+        c.execute("UPDATE memberships SET role = 'grand_wizard' WHERE id = 'mem:se-euromed'", [])
+            .unwrap();
     }
     let e = s.load().expect_err("corrupt row");
     let msg = e.to_string();
@@ -123,7 +129,10 @@ fn a_base_written_before_versions_is_brought_over() {
     assert_eq!(s.schema_version().unwrap(), 4);
     let h = s.history("src:old").unwrap();
     assert_eq!(h.len(), 1, "{h:?}");
-    assert_eq!((h[0].opened.id, h[0].opened.kind.as_str(), h[0].closed.is_none()), (1, "migration", true));
+    assert_eq!(
+        (h[0].opened.id, h[0].opened.kind.as_str(), h[0].closed.is_none()),
+        (1, "migration", true)
+    );
     assert_eq!(s.load_as_of(&mlgov_store::AsOf::ChangeSet(1)).unwrap().sources.len(), 1);
 }
 
@@ -140,7 +149,12 @@ fn a_database_error_keeps_the_driver_error_as_its_source() {
     };
     assert!(matches!(e, mlgov_store::StoreError::Database(_)), "{e:?}");
     assert_eq!(e.to_string(), "database error: file is not a database");
-    let chain: Vec<&(dyn std::error::Error + 'static)> = std::iter::successors(Some(&e as &(dyn std::error::Error + 'static)), |e| e.source()).collect();
-    let driver = chain.iter().find_map(|e| e.downcast_ref::<rusqlite::Error>()).unwrap_or_else(|| panic!("no rusqlite::Error in the source chain of {e:?}"));
+    let chain: Vec<&(dyn std::error::Error + 'static)> =
+        std::iter::successors(Some(&e as &(dyn std::error::Error + 'static)), |e| e.source())
+            .collect();
+    let driver = chain
+        .iter()
+        .find_map(|e| e.downcast_ref::<rusqlite::Error>())
+        .unwrap_or_else(|| panic!("no rusqlite::Error in the source chain of {e:?}"));
     assert_eq!(driver.sqlite_error_code(), Some(rusqlite::ErrorCode::NotADatabase));
 }

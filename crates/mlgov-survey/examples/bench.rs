@@ -13,26 +13,53 @@ fn main() {
     let path = args.get(1).cloned().unwrap_or_else(|| "/tmp/s.csv".into());
     let b: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1000);
     let ins = Instrument::whole_comm();
-    let loc_text = std::fs::read_to_string(format!("{path}.localities.csv")).expect("localities file");
+    let loc_text =
+        std::fs::read_to_string(format!("{path}.localities.csv")).expect("localities file");
     let locs: Vec<LocalityInfo> = loc_text
         .lines()
         .skip(1)
         .map(|l| {
             let c: Vec<&str> = l.split(',').collect();
             let o = |i: usize| Some(c[i].to_string()).filter(|s| !s.is_empty());
-            LocalityInfo { id: c[0].into(), label: c[1].into(), size_class: o(2), orientation: o(3), typology: o(4), country: o(5), synthetic: c[6] == "true", choices: Vec::new() }
+            LocalityInfo {
+                id: c[0].into(),
+                label: c[1].into(),
+                size_class: o(2),
+                orientation: o(3),
+                typology: o(4),
+                country: o(5),
+                synthetic: c[6] == "true",
+                choices: Vec::new(),
+            }
         })
         .collect();
     let bytes = std::fs::read(&path).expect("survey file");
     let t0 = Instant::now();
-    let ds = read_survey(&bytes, &path, &ins, IntakeOptions { kind: FileKind::Csv, layout: Layout::Auto, known_localities: None }).expect("valid file");
+    let ds = read_survey(
+        &bytes,
+        &path,
+        &ins,
+        IntakeOptions { kind: FileKind::Csv, layout: Layout::Auto, known_localities: None },
+    )
+    .expect("valid file");
     let t_intake = t0.elapsed().as_secs_f64();
     println!("respondents {} frequency_answers {}", ds.len(), ds.answered_frequencies());
     println!("intake_s {t_intake:.3}");
 
-    let point = AnalysisConfig { group_by: vec![Dimension::Size], resamples: 0, ..AnalysisConfig::default() };
-    let kinds = [AnalysisKind::Frequency, AnalysisKind::ClassAggregates, AnalysisKind::Change, AnalysisKind::Indexes, AnalysisKind::Nature];
-    let specs: Vec<AnalysisSpec> = kinds.iter().map(|k| AnalysisSpec { kind: *k, config: point.clone() }).collect();
+    let point = AnalysisConfig {
+        group_by: vec![Dimension::Size],
+        resamples: 0,
+        ..AnalysisConfig::default()
+    };
+    let kinds = [
+        AnalysisKind::Frequency,
+        AnalysisKind::ClassAggregates,
+        AnalysisKind::Change,
+        AnalysisKind::Indexes,
+        AnalysisKind::Nature,
+    ];
+    let specs: Vec<AnalysisSpec> =
+        kinds.iter().map(|k| AnalysisSpec { kind: *k, config: point.clone() }).collect();
     let mut best = f64::MAX;
     for _ in 0..5 {
         let t = Instant::now();
@@ -40,8 +67,20 @@ fn main() {
         best = best.min(t.elapsed().as_secs_f64());
         assert_eq!(tables.len(), 5);
         if best == t.elapsed().as_secs_f64().min(best) {
-            let r = tables[0].rows.iter().find(|r| r.group[0] == "small_town" && r.period.as_deref() == Some("p2") && r.measure == "anti_migrant_groups").unwrap();
-            println!("check small_town p2 anti_migrant_groups mean {:.4} n {}", r.estimate.mean.unwrap(), r.estimate.n);
+            let r = tables[0]
+                .rows
+                .iter()
+                .find(|r| {
+                    r.group[0] == "small_town"
+                        && r.period.as_deref() == Some("p2")
+                        && r.measure == "anti_migrant_groups"
+                })
+                .unwrap();
+            println!(
+                "check small_town p2 anti_migrant_groups mean {:.4} n {}",
+                r.estimate.mean.unwrap(),
+                r.estimate.n
+            );
         }
     }
     println!("point_estimates_s {best:.3}");
@@ -52,9 +91,18 @@ fn main() {
     let tables = analyze_all(&std_specs, &ds, &ins, &locs).unwrap();
     let t_full = t.elapsed().as_secs_f64();
     let rows: usize = tables.iter().map(|t| t.rows.len()).sum();
-    println!("all_analyses_bootstrap_s {t_full:.3} (analyses {}, estimates {rows}, resamples {b})", tables.len());
+    println!(
+        "all_analyses_bootstrap_s {t_full:.3} (analyses {}, estimates {rows}, resamples {b})",
+        tables.len()
+    );
     // The same five point-estimate tables, now with bootstrap.
-    let boot5: Vec<AnalysisSpec> = kinds.iter().map(|k| AnalysisSpec { kind: *k, config: AnalysisConfig { resamples: b, ..point.clone() } }).collect();
+    let boot5: Vec<AnalysisSpec> = kinds
+        .iter()
+        .map(|k| AnalysisSpec {
+            kind: *k,
+            config: AnalysisConfig { resamples: b, ..point.clone() },
+        })
+        .collect();
     let t = Instant::now();
     let _ = analyze_all(&boot5, &ds, &ins, &locs).unwrap();
     println!("five_tables_bootstrap_s {:.3}", t.elapsed().as_secs_f64());

@@ -7,7 +7,7 @@
 //! Usage: `cargo run --release -p mlgov-survey --example coverage -- [REPS] [SEED]`
 //! (defaults 2000 and 7; `bench/survey/coverage.sh` runs it and docs/benchmarks-survey.md quotes it).
 
-use mlgov_survey::{group_estimate, IntervalMethod, IntervalSpec, Weighting};
+use mlgov_survey::{IntervalMethod, IntervalSpec, Weighting, group_estimate};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -16,7 +16,15 @@ fn normal(rng: &mut ChaCha8Rng) -> f64 {
     (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
 }
 
-fn coverage(method: IntervalMethod, rho: f64, m: usize, k: usize, share: bool, reps: usize, seed: u64) -> (f64, usize) {
+fn coverage(
+    method: IntervalMethod,
+    rho: f64,
+    m: usize,
+    k: usize,
+    share: bool,
+    reps: usize,
+    seed: u64,
+) -> (f64, usize) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let (mut hits, mut none) = (0, 0);
     for r in 0..reps {
@@ -36,7 +44,18 @@ fn coverage(method: IntervalMethod, rho: f64, m: usize, k: usize, share: bool, r
             }
         }
         let truth = if share { 0.3 } else { 0.0 };
-        let e = group_estimate(&values, &locs, share, &IntervalSpec { method, weighting: Weighting::Respondents, confidence: 0.95, resamples: 500, seed: r as u64 });
+        let e = group_estimate(
+            &values,
+            &locs,
+            share,
+            &IntervalSpec {
+                method,
+                weighting: Weighting::Respondents,
+                confidence: 0.95,
+                resamples: 500,
+                seed: r as u64,
+            },
+        );
         match (e.ci_low, e.ci_high) {
             (Some(lo), Some(hi)) => {
                 if lo <= truth && truth <= hi {
@@ -53,19 +72,39 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let reps: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(2000);
     let seed: u64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(7);
-    let methods = [IntervalMethod::ClusterT, IntervalMethod::ClusterBootstrap, IntervalMethod::RespondentBootstrap];
+    let methods = [
+        IntervalMethod::ClusterT,
+        IntervalMethod::ClusterBootstrap,
+        IntervalMethod::RespondentBootstrap,
+    ];
     println!("Coverage of nominal 95 % intervals, {reps} replications per cell, seed {seed}");
     println!();
-    println!("| statistic | localities × respondents (n) | between-locality share ρ | cluster-t | cluster-bootstrap | respondent-bootstrap |");
+    println!(
+        "| statistic | localities × respondents (n) | between-locality share ρ | cluster-t | cluster-bootstrap | respondent-bootstrap |"
+    );
     println!("|---|---|---|---|---|---|");
     for share in [false, true] {
         for (m, k) in [(2, 5), (5, 2), (5, 4), (12, 5), (20, 10)] {
             for rho in [0.0, 0.1, 0.3] {
-                let cells: Vec<String> = methods.iter().map(|&meth| {
-                    let (c, none) = coverage(meth, rho, m, k, share, reps, seed);
-                    if none == reps { "no interval".to_string() } else if none > 0 { format!("{:.1} % ({none} without)", c * 100.0) } else { format!("{:.1} %", c * 100.0) }
-                }).collect();
-                println!("| {} | {m} × {k} ({}) | {rho} | {} |", if share { "share (p = 0.3)" } else { "mean" }, m * k, cells.join(" | "));
+                let cells: Vec<String> = methods
+                    .iter()
+                    .map(|&meth| {
+                        let (c, none) = coverage(meth, rho, m, k, share, reps, seed);
+                        if none == reps {
+                            "no interval".to_string()
+                        } else if none > 0 {
+                            format!("{:.1} % ({none} without)", c * 100.0)
+                        } else {
+                            format!("{:.1} %", c * 100.0)
+                        }
+                    })
+                    .collect();
+                println!(
+                    "| {} | {m} × {k} ({}) | {rho} | {} |",
+                    if share { "share (p = 0.3)" } else { "mean" },
+                    m * k,
+                    cells.join(" | ")
+                );
             }
         }
     }

@@ -3,7 +3,9 @@
 //! `cargo run --release -p mlgov-survey --example gen -- --respondents 50000 --seed 1 --out /tmp/s.csv [--layout wide] [--localities 49]`
 //! Also writes `<out>.localities.csv` (id,label,size_class,orientation,typology,country,synthetic).
 
-use mlgov_survey::{Instrument, SynthParams, SynthSize, synth, synth_localities, write_long_csv, write_wide_csv};
+use mlgov_survey::{
+    Instrument, SynthParams, SynthSize, synth, synth_localities, write_long_csv, write_wide_csv,
+};
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -17,12 +19,29 @@ fn main() -> std::io::Result<()> {
     let locs = synth_localities(nloc, seed);
     let ds = synth(&locs, SynthSize::Total(n), seed, &SynthParams::default(), &ins);
     let f = std::fs::File::create(&out)?;
-    if wide { write_wide_csv(&ds, &ins, f)?; } else { write_long_csv(&ds, &ins, f)?; }
+    if wide {
+        write_wide_csv(&ds, &ins, f)?;
+    } else {
+        write_long_csv(&ds, &ins, f)?;
+    }
     let mut l = String::from("id,label,size_class,orientation,typology,country,synthetic\n");
     for x in &locs {
-        l += &format!("{},{},{},{},{},{},{}\n", x.id, x.label, x.size_class.clone().unwrap_or_default(), x.orientation.clone().unwrap_or_default(), x.typology.clone().unwrap_or_default(), x.country.clone().unwrap_or_default(), x.synthetic);
+        l += &format!(
+            "{},{},{},{},{},{},{}\n",
+            x.id,
+            x.label,
+            x.size_class.clone().unwrap_or_default(),
+            x.orientation.clone().unwrap_or_default(),
+            x.typology.clone().unwrap_or_default(),
+            x.country.clone().unwrap_or_default(),
+            x.synthetic
+        );
     }
     std::fs::write(format!("{out}.localities.csv"), l)?;
-    eprintln!("wrote {out}: {} respondents, {} frequency answers", ds.len(), ds.answered_frequencies());
+    eprintln!(
+        "wrote {out}: {} respondents, {} frequency answers",
+        ds.len(),
+        ds.answered_frequencies()
+    );
     Ok(())
 }

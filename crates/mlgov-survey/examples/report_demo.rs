@@ -15,7 +15,12 @@ fn main() -> std::io::Result<()> {
     let base = AnalysisConfig { resamples: b, seed: 7, ..AnalysisConfig::default() };
     let tables = analyze_all(&standard_analyses(&ins, &base), &ds, &ins, &locs).expect("analyses");
     let idx = respondent_indexes(&ds, &ins);
-    let meta = ReportMeta { title: "Policymaking interactions survey".into(), data_source: format!("synthetic, {n} respondents, seed 7"), respondents: ds.len(), generated_by: "mlgov-survey report_demo".into() };
+    let meta = ReportMeta {
+        title: "Policymaking interactions survey".into(),
+        data_source: format!("synthetic, {n} respondents, seed 7"),
+        respondents: ds.len(),
+        generated_by: "mlgov-survey report_demo".into(),
+    };
     std::fs::create_dir_all(&dir)?;
     for f in build_report(&tables, &ins, Some(&idx), &meta) {
         std::fs::write(format!("{dir}/{}", f.name), f.bytes)?;

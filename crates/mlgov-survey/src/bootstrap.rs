@@ -60,16 +60,28 @@ impl IntervalMethod {
 
     /// Parses `cluster-t`, `cluster-bootstrap` or `respondent-bootstrap`.
     pub fn parse(s: &str) -> Option<IntervalMethod> {
-        [IntervalMethod::ClusterT, IntervalMethod::ClusterBootstrap, IntervalMethod::RespondentBootstrap].into_iter().find(|m| m.id() == s.replace('_', "-"))
+        [
+            IntervalMethod::ClusterT,
+            IntervalMethod::ClusterBootstrap,
+            IntervalMethod::RespondentBootstrap,
+        ]
+        .into_iter()
+        .find(|m| m.id() == s.replace('_', "-"))
     }
 
     /// A sentence for notes and reports.
     pub fn describe(self, confidence: f64) -> String {
         let pct = confidence * 100.0;
         match self {
-            IntervalMethod::ClusterT => format!("{pct:.0}% intervals treat localities as clusters (linearised variance, t with m−1 df; Wilson on the effective n for shares); none below n = 2 or with one locality"),
-            IntervalMethod::ClusterBootstrap => format!("{pct:.0}% percentile intervals from resampling localities (clusters); none below n = 2 or with one locality"),
-            IntervalMethod::RespondentBootstrap => format!("{pct:.0}% percentile intervals from resampling respondents independently (ignores that respondents are nested in localities: too narrow when localities differ)"),
+            IntervalMethod::ClusterT => format!(
+                "{pct:.0}% intervals treat localities as clusters (linearised variance, t with m−1 df; Wilson on the effective n for shares); none below n = 2 or with one locality"
+            ),
+            IntervalMethod::ClusterBootstrap => format!(
+                "{pct:.0}% percentile intervals from resampling localities (clusters); none below n = 2 or with one locality"
+            ),
+            IntervalMethod::RespondentBootstrap => format!(
+                "{pct:.0}% percentile intervals from resampling respondents independently (ignores that respondents are nested in localities: too narrow when localities differ)"
+            ),
         }
     }
 }
@@ -128,13 +140,31 @@ struct EstimateRepr {
 
 impl From<Estimate> for EstimateRepr {
     fn from(e: Estimate) -> Self {
-        EstimateRepr { n: (!e.suppressed).then_some(e.n), localities: (!e.suppressed).then_some(e.localities), few_localities: e.few_localities && !e.suppressed, mean: e.mean, ci_low: e.ci_low, ci_high: e.ci_high, small_n: e.small_n && !e.suppressed, suppressed: e.suppressed }
+        EstimateRepr {
+            n: (!e.suppressed).then_some(e.n),
+            localities: (!e.suppressed).then_some(e.localities),
+            few_localities: e.few_localities && !e.suppressed,
+            mean: e.mean,
+            ci_low: e.ci_low,
+            ci_high: e.ci_high,
+            small_n: e.small_n && !e.suppressed,
+            suppressed: e.suppressed,
+        }
     }
 }
 
 impl From<EstimateRepr> for Estimate {
     fn from(e: EstimateRepr) -> Self {
-        Estimate { n: e.n.unwrap_or(0), localities: e.localities.unwrap_or(0), few_localities: e.few_localities, mean: e.mean, ci_low: e.ci_low, ci_high: e.ci_high, small_n: e.small_n, suppressed: e.suppressed }
+        Estimate {
+            n: e.n.unwrap_or(0),
+            localities: e.localities.unwrap_or(0),
+            few_localities: e.few_localities,
+            mean: e.mean,
+            ci_low: e.ci_low,
+            ci_high: e.ci_high,
+            small_n: e.small_n,
+            suppressed: e.suppressed,
+        }
     }
 }
 
@@ -267,7 +297,9 @@ pub(crate) struct EstimateSettings {
 /// The two-sided quantile of Student's t with `df` degrees of freedom.
 pub(crate) fn t_quantile(df: f64, confidence: f64) -> f64 {
     use statrs::distribution::{ContinuousCDF, StudentsT};
-    StudentsT::new(0.0, 1.0, df).map(|t| t.inverse_cdf(1.0 - (1.0 - confidence) / 2.0)).unwrap_or(f64::NAN)
+    StudentsT::new(0.0, 1.0, df)
+        .map(|t| t.inverse_cdf(1.0 - (1.0 - confidence) / 2.0))
+        .unwrap_or(f64::NAN)
 }
 
 /// The Wilson interval of a proportion `p` on `n` (possibly effective, fractional) observations.
@@ -317,8 +349,12 @@ impl Clustered {
             return None;
         }
         Some(match w {
-            Weighting::Respondents => self.clusters.iter().map(|c| c.0).sum::<f64>() / self.n as f64,
-            Weighting::Localities => self.clusters.iter().map(|c| c.0 / c.1).sum::<f64>() / self.m() as f64,
+            Weighting::Respondents => {
+                self.clusters.iter().map(|c| c.0).sum::<f64>() / self.n as f64
+            }
+            Weighting::Localities => {
+                self.clusters.iter().map(|c| c.0 / c.1).sum::<f64>() / self.m() as f64
+            }
         })
     }
 
@@ -333,29 +369,65 @@ impl Clustered {
         Some(match w {
             Weighting::Respondents => {
                 let n = self.n as f64;
-                mf / (mf - 1.0) * self.clusters.iter().map(|(s, c)| (s - c * mean).powi(2)).sum::<f64>() / (n * n)
+                mf / (mf - 1.0)
+                    * self.clusters.iter().map(|(s, c)| (s - c * mean).powi(2)).sum::<f64>()
+                    / (n * n)
             }
-            Weighting::Localities => self.clusters.iter().map(|(s, c)| (s / c - mean).powi(2)).sum::<f64>() / (mf - 1.0) / mf,
+            Weighting::Localities => {
+                self.clusters.iter().map(|(s, c)| (s / c - mean).powi(2)).sum::<f64>()
+                    / (mf - 1.0)
+                    / mf
+            }
         })
     }
 }
 
 impl EstimateSettings {
     /// Apply flags and publication suppression to a raw estimate.
-    pub(crate) fn finish(&self, n: usize, localities: usize, mean: Option<f64>, ci: Option<(f64, f64)>) -> Estimate {
+    pub(crate) fn finish(
+        &self,
+        n: usize,
+        localities: usize,
+        mean: Option<f64>,
+        ci: Option<(f64, f64)>,
+    ) -> Estimate {
         let suppressed = self.publication_min_n.is_some_and(|m| n < m);
         let few_localities = localities < FEW_LOCALITIES;
         if suppressed {
-            return Estimate { n, localities, few_localities, mean: None, ci_low: None, ci_high: None, small_n: n < self.small_n, suppressed };
+            return Estimate {
+                n,
+                localities,
+                few_localities,
+                mean: None,
+                ci_low: None,
+                ci_high: None,
+                small_n: n < self.small_n,
+                suppressed,
+            };
         }
         // No interval from fewer than two answers, whatever the method.
         let ci = if n < 2 { None } else { ci };
-        Estimate { n, localities, few_localities, mean, ci_low: ci.map(|c| c.0), ci_high: ci.map(|c| c.1), small_n: n < self.small_n, suppressed }
+        Estimate {
+            n,
+            localities,
+            few_localities,
+            mean,
+            ci_low: ci.map(|c| c.0),
+            ci_high: ci.map(|c| c.1),
+            small_n: n < self.small_n,
+            suppressed,
+        }
     }
 
     /// The estimate of one group: its respondent values (NaN = missing) with each respondent's
     /// locality index; `share` when the values are 0/1 (a proportion).
-    pub(crate) fn estimate(&self, values: &[f64], localities: &[u32], share: bool, seed: u64) -> Estimate {
+    pub(crate) fn estimate(
+        &self,
+        values: &[f64],
+        localities: &[u32],
+        share: bool,
+        seed: u64,
+    ) -> Estimate {
         let c = Clustered::new(values, localities);
         let (n, m) = (c.n, c.m());
         let mean = c.mean(self.weighting);
@@ -364,7 +436,9 @@ impl EstimateSettings {
         }
         let ci = match self.method {
             IntervalMethod::ClusterT => {
-                let (Some(p), Some(v)) = (mean, c.variance(self.weighting)) else { return self.finish(n, m, mean, None) };
+                let (Some(p), Some(v)) = (mean, c.variance(self.weighting)) else {
+                    return self.finish(n, m, mean, None);
+                };
                 let t = t_quantile((m - 1) as f64, self.confidence);
                 if share && self.weighting == Weighting::Respondents {
                     let srs = p * (1.0 - p) / n as f64;
@@ -426,7 +500,19 @@ pub struct IntervalSpec {
 
 /// The estimate of one group: respondent values (NaN = missing), each with its locality index;
 /// `share` when the values are 0/1.
-pub fn group_estimate(values: &[f64], localities: &[u32], share: bool, spec: &IntervalSpec) -> Estimate {
-    let st = EstimateSettings { resamples: spec.resamples, confidence: spec.confidence, small_n: 0, publication_min_n: None, method: spec.method, weighting: spec.weighting };
+pub fn group_estimate(
+    values: &[f64],
+    localities: &[u32],
+    share: bool,
+    spec: &IntervalSpec,
+) -> Estimate {
+    let st = EstimateSettings {
+        resamples: spec.resamples,
+        confidence: spec.confidence,
+        small_n: 0,
+        publication_min_n: None,
+        method: spec.method,
+        weighting: spec.weighting,
+    };
     st.estimate(values, localities, share, spec.seed)
 }

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::dataset::Dataset;
 use crate::instrument::Instrument;
-use crate::intake::{read_survey, FileKind, IntakeErrors, IntakeOptions, Layout};
+use crate::intake::{FileKind, IntakeErrors, IntakeOptions, Layout, read_survey};
 
 /// The locality given to respondents whose invitation names none (analyses put them in the group
 /// `(none)` because no locality has this id).
@@ -68,12 +68,17 @@ pub enum CollectedError {
 ///
 /// # Errors
 /// [`CollectedError`] with every problem intake finds, or the first answer the layout cannot hold.
-pub fn dataset_from_collected(ins: &Instrument, responses: &[CollectedResponse], known_localities: Option<&HashSet<String>>) -> Result<Dataset, CollectedError> {
+pub fn dataset_from_collected(
+    ins: &Instrument,
+    responses: &[CollectedResponse],
+    known_localities: Option<&HashSet<String>>,
+) -> Result<Dataset, CollectedError> {
     if responses.is_empty() {
         // Nothing submitted yet is an empty survey, not a broken file.
         return Ok(Dataset::new(ins));
     }
-    let mut columns: Vec<String> = vec!["respondent".into(), "locality".into(), "role".into(), "affiliation".into()];
+    let mut columns: Vec<String> =
+        vec!["respondent".into(), "locality".into(), "role".into(), "affiliation".into()];
     for p in &ins.periods {
         for a in &ins.actors {
             columns.push(format!("freq_{}_{}", p.id, a.id));
@@ -83,9 +88,14 @@ pub fn dataset_from_collected(ins: &Instrument, responses: &[CollectedResponse],
         }
     }
     columns.extend(ins.perceptions.iter().map(|q| q.id.clone()));
-    let index: BTreeMap<&str, usize> = columns.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-    let write_err = |e: csv::Error| CollectedError::Answer { respondent: String::new(), message: format!("cannot write the wide table: {e}") };
+    let index: BTreeMap<&str, usize> =
+        columns.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
+    let mut w =
+        csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let write_err = |e: csv::Error| CollectedError::Answer {
+        respondent: String::new(),
+        message: format!("cannot write the wide table: {e}"),
+    };
     w.write_record(&columns).map_err(write_err)?;
     for r in responses {
         let mut row = vec![String::new(); columns.len()];
@@ -94,7 +104,10 @@ pub fn dataset_from_collected(ins: &Instrument, responses: &[CollectedResponse],
         for a in &r.answers {
             let column = if a.period.is_empty() {
                 if a.item.starts_with("freq_") || a.item.starts_with("nature_") {
-                    return Err(CollectedError::Answer { respondent: r.respondent.clone(), message: format!("item {:?} has no period", a.item) });
+                    return Err(CollectedError::Answer {
+                        respondent: r.respondent.clone(),
+                        message: format!("item {:?} has no period", a.item),
+                    });
                 }
                 a.item.clone()
             } else if let Some(actor) = a.item.strip_prefix("freq_") {
@@ -102,23 +115,48 @@ pub fn dataset_from_collected(ins: &Instrument, responses: &[CollectedResponse],
             } else if let Some(actor) = a.item.strip_prefix("nature_") {
                 format!("nature_{}_{actor}", a.period)
             } else {
-                return Err(CollectedError::Answer { respondent: r.respondent.clone(), message: format!("item {:?} takes no period, got {:?}", a.item, a.period) });
+                return Err(CollectedError::Answer {
+                    respondent: r.respondent.clone(),
+                    message: format!("item {:?} takes no period, got {:?}", a.item, a.period),
+                });
             };
             let Some(&i) = index.get(column.as_str()) else {
-                return Err(CollectedError::Answer { respondent: r.respondent.clone(), message: format!("item {:?} (period {:?}) is not in instrument {}", a.item, a.period, ins.id) });
+                return Err(CollectedError::Answer {
+                    respondent: r.respondent.clone(),
+                    message: format!(
+                        "item {:?} (period {:?}) is not in instrument {}",
+                        a.item, a.period, ins.id
+                    ),
+                });
             };
             if !row[i].is_empty() {
-                return Err(CollectedError::Answer { respondent: r.respondent.clone(), message: format!("item {:?} (period {:?}) answered twice", a.item, a.period) });
+                return Err(CollectedError::Answer {
+                    respondent: r.respondent.clone(),
+                    message: format!("item {:?} (period {:?}) answered twice", a.item, a.period),
+                });
             }
             row[i] = a.value.clone();
         }
         w.write_record(&row).map_err(write_err)?;
     }
-    let bytes = w.into_inner().map_err(|e| CollectedError::Answer { respondent: String::new(), message: format!("cannot write the wide table: {e}") })?;
+    let bytes = w.into_inner().map_err(|e| CollectedError::Answer {
+        respondent: String::new(),
+        message: format!("cannot write the wide table: {e}"),
+    })?;
     let known = known_localities.map(|k| {
         let mut k = k.clone();
         k.insert(UNSPECIFIED_LOCALITY.to_string());
         k
     });
-    read_survey(&bytes, COLLECTED_FILE, ins, IntakeOptions { kind: FileKind::Csv, layout: Layout::Wide, known_localities: known.as_ref() }).map_err(CollectedError::Intake)
+    read_survey(
+        &bytes,
+        COLLECTED_FILE,
+        ins,
+        IntakeOptions {
+            kind: FileKind::Csv,
+            layout: Layout::Wide,
+            known_localities: known.as_ref(),
+        },
+    )
+    .map_err(CollectedError::Intake)
 }

@@ -79,11 +79,14 @@ impl PartialEq for Dataset {
             && self.instrument_version == o.instrument_version
             && self.synthetic == o.synthetic
             && self.respondents == o.respondents
-            && (self.n_periods, self.n_actors, self.n_perceptions) == (o.n_periods, o.n_actors, o.n_perceptions)
+            && (self.n_periods, self.n_actors, self.n_perceptions)
+                == (o.n_periods, o.n_actors, o.n_perceptions)
             && self.freq == o.freq
             && self.nature == o.nature
             && self.perceptions.len() == o.perceptions.len()
-            && (0..self.respondents.len()).all(|r| (0..self.n_perceptions).all(|i| self.perception(r, i) == o.perception(r, i)))
+            && (0..self.respondents.len()).all(|r| {
+                (0..self.n_perceptions).all(|i| self.perception(r, i) == o.perception(r, i))
+            })
     }
 }
 
@@ -122,8 +125,7 @@ impl Dataset {
         let cells = self.n_periods * self.n_actors;
         self.freq.extend(std::iter::repeat_n(MISSING_FREQ, cells));
         self.nature.extend(std::iter::repeat_n(MISSING_NATURE, cells));
-        self.perceptions
-            .extend(std::iter::repeat_n(MISSING_PERCEPTION, self.n_perceptions));
+        self.perceptions.extend(std::iter::repeat_n(MISSING_PERCEPTION, self.n_perceptions));
         self.respondents.len() - 1
     }
 

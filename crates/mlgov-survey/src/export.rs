@@ -15,7 +15,9 @@ fn perception_text(ins: &Instrument, i: usize, a: &PerceptionAnswer) -> String {
         PerceptionAnswer::Scale(v) => v.to_string(),
         PerceptionAnswer::Choice(o) => it.options[*o].id.clone(),
         PerceptionAnswer::Multi(v) if v.is_empty() => "none".into(),
-        PerceptionAnswer::Multi(v) => v.iter().map(|o| it.options[*o].id.as_str()).collect::<Vec<_>>().join(";"),
+        PerceptionAnswer::Multi(v) => {
+            v.iter().map(|o| it.options[*o].id.as_str()).collect::<Vec<_>>().join(";")
+        }
     }
 }
 
@@ -40,8 +42,10 @@ pub fn write_long_csv<W: Write>(ds: &Dataset, ins: &Instrument, out: W) -> std::
             ins.roles[resp.role].id,
             resp.affiliation.map(|a| ins.affiliations[a].id.as_str()).unwrap_or("")
         );
-        let any = (0..ins.periods.len()).any(|p| (0..ins.actors.len()).any(|a| ds.freq(r, p, a).is_some() || ds.nature(r, p, a).is_some()))
-            || (0..ins.perceptions.len()).any(|i| ds.perception(r, i).is_some());
+        let any = (0..ins.periods.len()).any(|p| {
+            (0..ins.actors.len())
+                .any(|a| ds.freq(r, p, a).is_some() || ds.nature(r, p, a).is_some())
+        }) || (0..ins.perceptions.len()).any(|i| ds.perception(r, i).is_some());
         if !any && let (Some(per), Some(item)) = (ins.periods.first(), freq_items.first()) {
             w.write_all(prefix.as_bytes())?;
             write!(w, "{},{},", per.id, item)?;
@@ -66,7 +70,12 @@ pub fn write_long_csv<W: Write>(ds: &Dataset, ins: &Instrument, out: W) -> std::
         for i in 0..ins.perceptions.len() {
             if let Some(a) = ds.perception(r, i) {
                 w.write_all(prefix.as_bytes())?;
-                write!(w, ",{},{}", ins.perceptions[i].id, csv_field(&perception_text(ins, i, a), false))?;
+                write!(
+                    w,
+                    ",{},{}",
+                    ins.perceptions[i].id,
+                    csv_field(&perception_text(ins, i, a), false)
+                )?;
                 w.write_all(tail)?;
             }
         }
@@ -77,7 +86,8 @@ pub fn write_long_csv<W: Write>(ds: &Dataset, ins: &Instrument, out: W) -> std::
 /// Write the wide layout: one row per respondent, every item column present.
 pub fn write_wide_csv<W: Write>(ds: &Dataset, ins: &Instrument, out: W) -> std::io::Result<()> {
     let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
-    let mut header = vec!["respondent".to_string(), "locality".into(), "role".into(), "affiliation".into()];
+    let mut header =
+        vec!["respondent".to_string(), "locality".into(), "role".into(), "affiliation".into()];
     for per in &ins.periods {
         for a in &ins.actors {
             header.push(format!("freq_{}_{}", per.id, a.id));

@@ -272,9 +272,7 @@ pub enum InstrumentError {
 }
 
 fn valid_id(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 impl Instrument {
@@ -283,7 +281,10 @@ impl Instrument {
         // Parsed and validated once per process; callers get their own copy.
         static PARSED: std::sync::OnceLock<Instrument> = std::sync::OnceLock::new();
         PARSED
-            .get_or_init(|| Instrument::from_toml_str(WHOLE_COMM_TOML, "whole-comm-instrument.toml").expect("the shipped instrument is valid (checked by tests)"))
+            .get_or_init(|| {
+                Instrument::from_toml_str(WHOLE_COMM_TOML, "whole-comm-instrument.toml")
+                    .expect("the shipped instrument is valid (checked by tests)")
+            })
             .clone()
     }
 
@@ -297,10 +298,7 @@ impl Instrument {
         if problems.is_empty() {
             Ok(ins)
         } else {
-            Err(InstrumentError::Invalid {
-                file: file.to_string(),
-                problems,
-            })
+            Err(InstrumentError::Invalid { file: file.to_string(), problems })
         }
     }
 
@@ -321,7 +319,13 @@ impl Instrument {
                 self.format_version
             ));
         }
-        check_scale(&mut p, "frequency", self.frequency.min, self.frequency.max, &self.frequency.labels);
+        check_scale(
+            &mut p,
+            "frequency",
+            self.frequency.min,
+            self.frequency.max,
+            &self.frequency.labels,
+        );
         if self.frequency.min < 0 || self.frequency.max > 100 {
             p.push("frequency: values must lie within 0..=100".into());
         }
@@ -343,7 +347,10 @@ impl Instrument {
         }
         for w in self.periods.windows(2) {
             if w[1].from < w[0].from {
-                p.push(format!("periods: {} starts before {}: list periods in chronological order", w[1].id, w[0].id));
+                p.push(format!(
+                    "periods: {} starts before {}: list periods in chronological order",
+                    w[1].id, w[0].id
+                ));
             }
         }
         for per in &self.periods {
@@ -375,12 +382,18 @@ impl Instrument {
             }
         }
         for it in &self.perceptions {
-            if self.actors.iter().any(|a| format!("freq_{}", a.id) == it.id || format!("nature_{}", a.id) == it.id) {
+            if self
+                .actors
+                .iter()
+                .any(|a| format!("freq_{}", a.id) == it.id || format!("nature_{}", a.id) == it.id)
+            {
                 p.push(format!("perception {}: clashes with an actor item name", it.id));
             }
             match it.kind {
                 PerceptionKind::Scale => match (it.min, it.max) {
-                    (Some(lo), Some(hi)) => check_scale(&mut p, &format!("perception {}", it.id), lo, hi, &it.labels),
+                    (Some(lo), Some(hi)) => {
+                        check_scale(&mut p, &format!("perception {}", it.id), lo, hi, &it.labels)
+                    }
                     _ => p.push(format!("perception {}: a scale item needs min and max", it.id)),
                 },
                 PerceptionKind::Choice | PerceptionKind::Multi => {
@@ -390,7 +403,10 @@ impl Instrument {
                     let mut o = HashSet::new();
                     for opt in &it.options {
                         if !valid_id(&opt.id) || !o.insert(opt.id.as_str()) {
-                            p.push(format!("perception {}: option id {:?} is invalid or repeated", it.id, opt.id));
+                            p.push(format!(
+                                "perception {}: option id {:?} is invalid or repeated",
+                                it.id, opt.id
+                            ));
                         }
                     }
                 }
@@ -425,10 +441,7 @@ impl Instrument {
     }
     /// Classes that have at least one actor, in report order.
     pub fn classes(&self) -> Vec<ActorClass> {
-        ActorClass::ALL
-            .into_iter()
-            .filter(|c| self.actors.iter().any(|a| a.class == *c))
-            .collect()
+        ActorClass::ALL.into_iter().filter(|c| self.actors.iter().any(|a| a.class == *c)).collect()
     }
     /// Short label of a frequency value (falls back to the number).
     pub fn frequency_short(&self, v: i32) -> String {

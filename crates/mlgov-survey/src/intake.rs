@@ -26,11 +26,7 @@ pub enum FileKind {
 impl FileKind {
     /// Guess from a file name's extension (`.xlsx` → Xlsx, anything else → Csv).
     pub fn from_name(name: &str) -> FileKind {
-        if name.to_ascii_lowercase().ends_with(".xlsx") {
-            FileKind::Xlsx
-        } else {
-            FileKind::Csv
-        }
+        if name.to_ascii_lowercase().ends_with(".xlsx") { FileKind::Xlsx } else { FileKind::Csv }
     }
 }
 
@@ -210,30 +206,59 @@ impl fmt::Display for IntakeErrorKind {
         match self {
             K::Unreadable(m) => write!(f, "cannot read file: {m}"),
             K::MissingColumn => write!(f, "required column is missing from the header"),
-            K::UnknownColumn { expected } => write!(f, "unknown column; expected one of {expected}"),
+            K::UnknownColumn { expected } => {
+                write!(f, "unknown column; expected one of {expected}")
+            }
             K::DuplicateColumn => write!(f, "column appears twice in the header"),
-            K::NotAnInteger { value } => write!(f, "{value:?} is not an integer; expected a whole number or an empty cell for a missing answer"),
-            K::OutOfRange { value, min, max } => write!(f, "value {value} out of range; expected {min}..={max} or empty"),
-            K::UnknownCategory { what, value, expected } => write!(f, "unknown {what} {value:?}; expected one of {expected}"),
+            K::NotAnInteger { value } => write!(
+                f,
+                "{value:?} is not an integer; expected a whole number or an empty cell for a missing answer"
+            ),
+            K::OutOfRange { value, min, max } => {
+                write!(f, "value {value} out of range; expected {min}..={max} or empty")
+            }
+            K::UnknownCategory { what, value, expected } => {
+                write!(f, "unknown {what} {value:?}; expected one of {expected}")
+            }
             K::MissingRespondent => write!(f, "empty respondent id; expected a respondent id"),
             K::InvalidId { what, value, found, at } => write!(
                 f,
                 "{what} id {value:?} holds U+{:04X} at character {at}; expected an identifier of letters, digits, spaces and ASCII punctuation",
                 *found as u32
             ),
-            K::MissingLocality { respondent } => write!(f, "respondent {respondent:?} has no locality; expected a locality id"),
-            K::UnknownLocality { locality } => write!(f, "unknown locality {locality:?}; expected a locality id of the knowledge base"),
+            K::MissingLocality { respondent } => {
+                write!(f, "respondent {respondent:?} has no locality; expected a locality id")
+            }
+            K::UnknownLocality { locality } => write!(
+                f,
+                "unknown locality {locality:?}; expected a locality id of the knowledge base"
+            ),
             K::DuplicateAnswer { respondent, item, period, first_row } => {
                 if period.is_empty() {
-                    write!(f, "duplicated answer: respondent {respondent:?} item {item:?} already answered on row {first_row}")
+                    write!(
+                        f,
+                        "duplicated answer: respondent {respondent:?} item {item:?} already answered on row {first_row}"
+                    )
                 } else {
-                    write!(f, "duplicated answer: respondent {respondent:?} item {item:?} period {period:?} already answered on row {first_row}")
+                    write!(
+                        f,
+                        "duplicated answer: respondent {respondent:?} item {item:?} period {period:?} already answered on row {first_row}"
+                    )
                 }
             }
-            K::DuplicateRespondent { respondent, first_row } => write!(f, "respondent {respondent:?} already appears on row {first_row}; expected one row per respondent in the wide format"),
-            K::InconsistentAttribute { respondent, first, first_row, this } => write!(f, "inconsistent attribute for respondent {respondent:?}: {this:?} here but {first:?} on row {first_row}"),
+            K::DuplicateRespondent { respondent, first_row } => write!(
+                f,
+                "respondent {respondent:?} already appears on row {first_row}; expected one row per respondent in the wide format"
+            ),
+            K::InconsistentAttribute { respondent, first, first_row, this } => write!(
+                f,
+                "inconsistent attribute for respondent {respondent:?}: {this:?} here but {first:?} on row {first_row}"
+            ),
             K::MissingPeriod => write!(f, "frequency and nature items need a period"),
-            K::UnexpectedPeriod { period } => write!(f, "perception items take no period (got {period:?}); expected an empty cell"),
+            K::UnexpectedPeriod { period } => write!(
+                f,
+                "perception items take no period (got {period:?}); expected an empty cell"
+            ),
             K::LimitExceeded { limit, seen, max } => write!(
                 f,
                 "{} exceeds the limit: at least {} > {}; if the file is trusted, raise the limit with {} (library: {})",
@@ -276,7 +301,12 @@ impl fmt::Display for IntakeErrors {
         }
         let rest = self.total().saturating_sub(PRINTED_ERRORS);
         if rest > 0 {
-            write!(f, "\n  … and {} more problem{}", thousands(rest as u64), if rest == 1 { "" } else { "s" })?;
+            write!(
+                f,
+                "\n  … and {} more problem{}",
+                thousands(rest as u64),
+                if rest == 1 { "" } else { "s" }
+            )?;
         }
         Ok(())
     }
@@ -385,7 +415,10 @@ pub fn identifier_problem(s: &str) -> Option<(usize, char)> {
     if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return None;
     }
-    s.chars().enumerate().find(|(_, c)| !((' '..='~').contains(c) || c.is_alphanumeric())).map(|(i, c)| (i + 1, c))
+    s.chars()
+        .enumerate()
+        .find(|(_, c)| !((' '..='~').contains(c) || c.is_alphanumeric()))
+        .map(|(i, c)| (i + 1, c))
 }
 
 pub(crate) fn is_missing(s: &str) -> bool {
@@ -393,7 +426,11 @@ pub(crate) fn is_missing(s: &str) -> bool {
 }
 
 impl<'a> State<'a> {
-    pub(crate) fn new(file: &'a str, ins: &'a Instrument, known: Option<&'a HashSet<String>>) -> State<'a> {
+    pub(crate) fn new(
+        file: &'a str,
+        ins: &'a Instrument,
+        known: Option<&'a HashSet<String>>,
+    ) -> State<'a> {
         let mut items = HashMap::new();
         for (i, a) in ins.actors.iter().enumerate() {
             items.insert(format!("freq_{}", a.id), Item::Freq(i));
@@ -408,7 +445,12 @@ impl<'a> State<'a> {
             known,
             errors: Vec::new(),
             omitted: 0,
-            attr_cols: ["respondent".into(), "locality".into(), "role".into(), "affiliation".into()],
+            attr_cols: [
+                "respondent".into(),
+                "locality".into(),
+                "role".into(),
+                "affiliation".into(),
+            ],
             ds: Dataset::new(ins),
             by_id: IdIndex::default(),
             first_row: Vec::new(),
@@ -480,7 +522,15 @@ impl<'a> State<'a> {
             match s.trim() {
                 "" | "false" => {}
                 "true" => self.synthetic = true,
-                other => self.err(row, Some("synthetic"), IntakeErrorKind::UnknownCategory { what: "boolean", value: other.into(), expected: "true, false".into() }),
+                other => self.err(
+                    row,
+                    Some("synthetic"),
+                    IntakeErrorKind::UnknownCategory {
+                        what: "boolean",
+                        value: other.into(),
+                        expected: "true, false".into(),
+                    },
+                ),
             }
         }
         let col = |st: &Self, i: usize| st.attr_cols[i].clone();
@@ -490,7 +540,11 @@ impl<'a> State<'a> {
             return None;
         }
         if let Some((at, found)) = identifier_problem(id) {
-            self.err(row, Some(&col(self, 0)), IntakeErrorKind::InvalidId { what: "respondent", value: id.into(), found, at });
+            self.err(
+                row,
+                Some(&col(self, 0)),
+                IntakeErrorKind::InvalidId { what: "respondent", value: id.into(), found, at },
+            );
             return None;
         }
         // `NA` (R) and `N/A` are missing in every column, attributes included.
@@ -501,42 +555,76 @@ impl<'a> State<'a> {
         if let Some(r) = self.by_id.get(id, &self.ds.respondents) {
             let first_row = self.first_row[r] as usize;
             if wide {
-                self.err(row, Some(&col(self, 0)), IntakeErrorKind::DuplicateRespondent { respondent: id.into(), first_row });
+                self.err(
+                    row,
+                    Some(&col(self, 0)),
+                    IntakeErrorKind::DuplicateRespondent { respondent: id.into(), first_row },
+                );
                 return None;
             }
             let [_, c_loc, c_role, c_aff] = self.attr_cols.clone();
             let resp = &self.ds.respondents[r];
             let role_first = self.ins.roles[resp.role].id.as_str();
-            let aff_first = resp.affiliation.map(|a| self.ins.affiliations[a].id.as_str()).unwrap_or("");
+            let aff_first =
+                resp.affiliation.map(|a| self.ins.affiliations[a].id.as_str()).unwrap_or("");
             if resp.locality != locality || role_first != role_s || aff_first != aff_s {
-                let mismatches: Vec<(&String, String, String)> = [(&c_loc, resp.locality.as_str(), locality), (&c_role, role_first, role_s), (&c_aff, aff_first, aff_s)]
-                    .into_iter()
-                    .filter(|(_, a, b)| a != b)
-                    .map(|(c, a, b)| (c, a.to_string(), b.to_string()))
-                    .collect();
+                let mismatches: Vec<(&String, String, String)> = [
+                    (&c_loc, resp.locality.as_str(), locality),
+                    (&c_role, role_first, role_s),
+                    (&c_aff, aff_first, aff_s),
+                ]
+                .into_iter()
+                .filter(|(_, a, b)| a != b)
+                .map(|(c, a, b)| (c, a.to_string(), b.to_string()))
+                .collect();
                 for (col, first, this) in mismatches {
-                    self.err(row, Some(col.as_str()), IntakeErrorKind::InconsistentAttribute { respondent: id.into(), first, first_row, this });
+                    self.err(
+                        row,
+                        Some(col.as_str()),
+                        IntakeErrorKind::InconsistentAttribute {
+                            respondent: id.into(),
+                            first,
+                            first_row,
+                            this,
+                        },
+                    );
                 }
             }
             return Some(r);
         }
         let mut ok = true;
         if locality.is_empty() {
-            self.err(row, Some(&col(self, 1)), IntakeErrorKind::MissingLocality { respondent: id.into() });
+            self.err(
+                row,
+                Some(&col(self, 1)),
+                IntakeErrorKind::MissingLocality { respondent: id.into() },
+            );
             ok = false;
         } else if let Some((at, found)) = identifier_problem(locality) {
-            self.err(row, Some(&col(self, 1)), IntakeErrorKind::InvalidId { what: "locality", value: locality.into(), found, at });
+            self.err(
+                row,
+                Some(&col(self, 1)),
+                IntakeErrorKind::InvalidId { what: "locality", value: locality.into(), found, at },
+            );
             ok = false;
         } else if let Some(k) = self.known
             && !k.contains(locality)
         {
-            self.err(row, Some(&col(self, 1)), IntakeErrorKind::UnknownLocality { locality: locality.into() });
+            self.err(
+                row,
+                Some(&col(self, 1)),
+                IntakeErrorKind::UnknownLocality { locality: locality.into() },
+            );
             ok = false;
         }
         let role = self.ins.role_index(role_s);
         if role.is_none() {
             let expected = list(self.ins.roles.iter().map(|r| &r.id));
-            self.err(row, Some(&col(self, 2)), IntakeErrorKind::UnknownCategory { what: "role", value: role_s.into(), expected });
+            self.err(
+                row,
+                Some(&col(self, 2)),
+                IntakeErrorKind::UnknownCategory { what: "role", value: role_s.into(), expected },
+            );
             ok = false;
         }
         let affiliation = if aff_s.is_empty() {
@@ -545,7 +633,15 @@ impl<'a> State<'a> {
             let a = self.ins.affiliation_index(aff_s);
             if a.is_none() {
                 let expected = list(self.ins.affiliations.iter().map(|r| &r.id));
-                self.err(row, Some(&col(self, 3)), IntakeErrorKind::UnknownCategory { what: "affiliation", value: aff_s.into(), expected });
+                self.err(
+                    row,
+                    Some(&col(self, 3)),
+                    IntakeErrorKind::UnknownCategory {
+                        what: "affiliation",
+                        value: aff_s.into(),
+                        expected,
+                    },
+                );
                 ok = false;
             }
             a
@@ -568,7 +664,14 @@ impl<'a> State<'a> {
         Some(r)
     }
 
-    fn parse_int(&mut self, row: usize, col: &str, s: &str, min: i32, max: i32) -> Result<Option<i32>, ()> {
+    fn parse_int(
+        &mut self,
+        row: usize,
+        col: &str,
+        s: &str,
+        min: i32,
+        max: i32,
+    ) -> Result<Option<i32>, ()> {
         // Fast path: one digit (every answer of a stored survey).
         if let &[b @ b'0'..=b'9'] = s.as_bytes() {
             let v = i32::from(b - b'0');
@@ -603,7 +706,16 @@ impl<'a> State<'a> {
     /// Parse and store one answer. `r` is None when the respondent was rejected (the value is
     /// still validated so every error is reported).
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn answer(&mut self, row: usize, col: &str, r: Option<usize>, item: Item, item_name: &str, period: Option<usize>, value: &str) {
+    pub(crate) fn answer(
+        &mut self,
+        row: usize,
+        col: &str,
+        r: Option<usize>,
+        item: Item,
+        item_name: &str,
+        period: Option<usize>,
+        value: &str,
+    ) {
         let ins = self.ins;
         let parsed: Result<Option<Stored>, ()> = match item {
             Item::Freq(_) => self
@@ -621,7 +733,16 @@ impl<'a> State<'a> {
             if first != 0 {
                 let respondent = self.ds.respondents[r].id.clone();
                 let period = period.map(|p| ins.periods[p].id.clone()).unwrap_or_default();
-                self.err(row, Some(col), IntakeErrorKind::DuplicateAnswer { respondent, item: item_name.into(), period, first_row: first as usize });
+                self.err(
+                    row,
+                    Some(col),
+                    IntakeErrorKind::DuplicateAnswer {
+                        respondent,
+                        item: item_name.into(),
+                        period,
+                        first_row: first as usize,
+                    },
+                );
                 return;
             }
             self.answered[c] = row.min(u32::MAX as usize) as u32;
@@ -630,18 +751,27 @@ impl<'a> State<'a> {
         match (item, v) {
             (Item::Freq(a), Some(Stored::Int(x))) => self.ds.set_freq(r, p, a, Some(x as u8)),
             (Item::Nature(a), Some(Stored::Int(x))) => self.ds.set_nature(r, p, a, Some(x as i8)),
-            (Item::Perception(i), Some(Stored::Perception(pa))) => self.ds.set_perception(r, i, Some(pa)),
+            (Item::Perception(i), Some(Stored::Perception(pa))) => {
+                self.ds.set_perception(r, i, Some(pa))
+            }
             _ => {}
         }
     }
 
-    fn parse_perception(&mut self, row: usize, col: &str, i: usize, value: &str) -> Result<Option<Stored>, ()> {
+    fn parse_perception(
+        &mut self,
+        row: usize,
+        col: &str,
+        i: usize,
+        value: &str,
+    ) -> Result<Option<Stored>, ()> {
         let it = &self.ins.perceptions[i];
         let value = value.trim();
         match it.kind {
             PerceptionKind::Scale => {
                 let (lo, hi) = (it.min.unwrap_or(0), it.max.unwrap_or(0));
-                self.parse_int(row, col, value, lo, hi).map(|v| v.map(|x| Stored::Perception(PerceptionAnswer::Scale(x))))
+                self.parse_int(row, col, value, lo, hi)
+                    .map(|v| v.map(|x| Stored::Perception(PerceptionAnswer::Scale(x))))
             }
             PerceptionKind::Choice => {
                 if is_missing(value) {
@@ -651,7 +781,15 @@ impl<'a> State<'a> {
                     Some(o) => Ok(Some(Stored::Perception(PerceptionAnswer::Choice(o)))),
                     None => {
                         let expected = list(it.options.iter().map(|o| &o.id));
-                        self.err(row, Some(col), IntakeErrorKind::UnknownCategory { what: "option", value: value.into(), expected });
+                        self.err(
+                            row,
+                            Some(col),
+                            IntakeErrorKind::UnknownCategory {
+                                what: "option",
+                                value: value.into(),
+                                expected,
+                            },
+                        );
                         Err(())
                     }
                 }
@@ -671,7 +809,15 @@ impl<'a> State<'a> {
                         None => {
                             let mut expected = list(it.options.iter().map(|o| &o.id));
                             expected.push_str(", none");
-                            self.err(row, Some(col), IntakeErrorKind::UnknownCategory { what: "option", value: part.into(), expected });
+                            self.err(
+                                row,
+                                Some(col),
+                                IntakeErrorKind::UnknownCategory {
+                                    what: "option",
+                                    value: part.into(),
+                                    expected,
+                                },
+                            );
                             bad = true;
                         }
                     }
@@ -690,7 +836,16 @@ impl<'a> State<'a> {
 
     fn long_header(&mut self, header: &[&str]) -> Option<LongCols> {
         let mut idx: HashMap<&str, usize> = HashMap::new();
-        let known = ["respondent", "locality", "role", "affiliation", "period", "item", "value", "synthetic"];
+        let known = [
+            "respondent",
+            "locality",
+            "role",
+            "affiliation",
+            "period",
+            "item",
+            "value",
+            "synthetic",
+        ];
         for (i, h) in header.iter().enumerate() {
             let h = h.trim();
             if !known.contains(&h) {
@@ -737,14 +892,22 @@ impl<'a> State<'a> {
             let expected = "freq_<actor>, nature_<actor> or a perception id (".to_string()
                 + &list(self.ins.perceptions.iter().map(|p| &p.id))
                 + ")";
-            self.err(row, Some("item"), IntakeErrorKind::UnknownCategory { what: "item", value: item_s.into(), expected });
+            self.err(
+                row,
+                Some("item"),
+                IntakeErrorKind::UnknownCategory { what: "item", value: item_s.into(), expected },
+            );
             return;
         };
         let per_s = c.period.map(f).unwrap_or("").trim();
         let period = match item {
             Item::Perception(_) => {
                 if !per_s.is_empty() {
-                    self.err(row, Some("period"), IntakeErrorKind::UnexpectedPeriod { period: per_s.into() });
+                    self.err(
+                        row,
+                        Some("period"),
+                        IntakeErrorKind::UnexpectedPeriod { period: per_s.into() },
+                    );
                     return;
                 }
                 None
@@ -758,7 +921,15 @@ impl<'a> State<'a> {
                     Some(p) => Some(p),
                     None => {
                         let expected = list(self.ins.periods.iter().map(|p| &p.id));
-                        self.err(row, Some("period"), IntakeErrorKind::UnknownCategory { what: "period", value: per_s.into(), expected });
+                        self.err(
+                            row,
+                            Some("period"),
+                            IntakeErrorKind::UnknownCategory {
+                                what: "period",
+                                value: per_s.into(),
+                                expected,
+                            },
+                        );
                         return;
                     }
                 }
@@ -796,9 +967,11 @@ impl<'a> State<'a> {
             }
         }
         for (req, name) in [(0, "respondent"), (1, "locality"), (2, "role")] {
-            let present = cols.iter().any(|c| match (req, c) {
-                (0, WideCol::Respondent) | (1, WideCol::Locality) | (2, WideCol::Role) => true,
-                _ => false,
+            let present = cols.iter().any(|c| {
+                matches!(
+                    (req, c),
+                    (0, WideCol::Respondent) | (1, WideCol::Locality) | (2, WideCol::Role)
+                )
             });
             if !present {
                 self.err(1, Some(name), IntakeErrorKind::MissingColumn);
@@ -817,7 +990,8 @@ impl<'a> State<'a> {
         for (prefix, nature) in [("freq_", false), ("nature_", true)] {
             if let Some(rest) = h.strip_prefix(prefix) {
                 for (p, per) in self.ins.periods.iter().enumerate() {
-                    if let Some(actor) = rest.strip_prefix(per.id.as_str()).and_then(|r| r.strip_prefix('_'))
+                    if let Some(actor) =
+                        rest.strip_prefix(per.id.as_str()).and_then(|r| r.strip_prefix('_'))
                         && let Some(a) = self.ins.actor_index(actor)
                     {
                         let item = if nature { Item::Nature(a) } else { Item::Freq(a) };
@@ -915,7 +1089,11 @@ fn read_layout(src: &Source<'_>, st: &mut State<'_>, layout: Layout, limits: &Li
     let mut cells = Vec::new();
     if rows.next(st, &mut cells).is_none() {
         if st.error_count() == 0 {
-            st.err(0, None, IntakeErrorKind::Unreadable(format!("empty {}: expected a header row", src.what())));
+            st.err(
+                0,
+                None,
+                IntakeErrorKind::Unreadable(format!("empty {}: expected a header row", src.what())),
+            );
         }
         return;
     }
@@ -942,7 +1120,11 @@ fn read_layout(src: &Source<'_>, st: &mut State<'_>, layout: Layout, limits: &Li
                 // At most one respondent per line long enough for a row (a separator per column
                 // and an id): reserve that (capped) instead of growing by doubling. Counting every
                 // line set 160 bytes aside per blank line, and 1 MB of them asked for 168 MB.
-                let rows = text.as_bytes().split(|&b| b == b'\n').filter(|l| l.len() >= header.len()).count();
+                let rows = text
+                    .as_bytes()
+                    .split(|&b| b == b'\n')
+                    .filter(|l| l.len() >= header.len())
+                    .count();
                 st.ds.reserve(rows.saturating_sub(1).min(1 << 20));
             }
             cols.map(Cols::Wide)
@@ -961,7 +1143,15 @@ fn read_layout(src: &Source<'_>, st: &mut State<'_>, layout: Layout, limits: &Li
                 continue;
             }
             if rec.len() != header.len() {
-                st.err(row, None, IntakeErrorKind::Unreadable(format!("row has {} fields, the header has {}", rec.len(), header.len())));
+                st.err(
+                    row,
+                    None,
+                    IntakeErrorKind::Unreadable(format!(
+                        "row has {} fields, the header has {}",
+                        rec.len(),
+                        header.len()
+                    )),
+                );
                 continue;
             }
             let fields: Vec<&str> = rec.iter().collect();
@@ -990,20 +1180,31 @@ pub(crate) enum Source<'a> {
 
 impl<'a> Source<'a> {
     /// Decode or unpack `bytes`; problems are recorded in `st` and give `None`.
-    pub(crate) fn open(bytes: &'a [u8], kind: FileKind, read: &ReadOptions, st: &mut State<'_>) -> Option<Source<'a>> {
+    pub(crate) fn open(
+        bytes: &'a [u8],
+        kind: FileKind,
+        read: &ReadOptions,
+        st: &mut State<'_>,
+    ) -> Option<Source<'a>> {
         match kind {
             FileKind::Csv => {
-                let text = match mlgov_textfile::decode(bytes, read.text.encoding, WithoutBom::Guess) {
-                    Ok((t, _)) => t,
-                    Err(e) => {
-                        st.err(e.line, None, IntakeErrorKind::Unreadable(e.to_string()));
-                        return None;
-                    }
-                };
-                let delimiter = read.text.delimiter.unwrap_or_else(|| mlgov_textfile::detect_delimiter(text.as_bytes()));
+                let text =
+                    match mlgov_textfile::decode(bytes, read.text.encoding, WithoutBom::Guess) {
+                        Ok((t, _)) => t,
+                        Err(e) => {
+                            st.err(e.line, None, IntakeErrorKind::Unreadable(e.to_string()));
+                            return None;
+                        }
+                    };
+                let delimiter = read
+                    .text
+                    .delimiter
+                    .unwrap_or_else(|| mlgov_textfile::detect_delimiter(text.as_bytes()));
                 Some(Source::Csv { text, delimiter })
             }
-            FileKind::Xlsx => open_xlsx(bytes, &read.limits, st).map(|range| Source::Xlsx { range }),
+            FileKind::Xlsx => {
+                open_xlsx(bytes, &read.limits, st).map(|range| Source::Xlsx { range })
+            }
         }
     }
 
@@ -1018,7 +1219,11 @@ impl<'a> Source<'a> {
     pub(crate) fn rows(&self, limits: &Limits) -> Rows<'_> {
         match self {
             Source::Csv { text, delimiter } => Rows::Csv {
-                rdr: csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(*delimiter).from_reader(text.as_bytes()),
+                rdr: csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .delimiter(*delimiter)
+                    .from_reader(text.as_bytes()),
                 text: text.as_bytes(),
                 rec: csv::StringRecord::new(),
                 limits: *limits,
@@ -1026,7 +1231,11 @@ impl<'a> Source<'a> {
                 stopped: false,
                 lines: LineCounter::default(),
             },
-            Source::Xlsx { range } => Rows::Xlsx { rows: range.rows(), start_row: range.start().map(|(r, _)| r as usize).unwrap_or(0), next: 0 },
+            Source::Xlsx { range } => Rows::Xlsx {
+                rows: range.rows(),
+                start_row: range.start().map(|(r, _)| r as usize).unwrap_or(0),
+                next: 0,
+            },
         }
     }
 
@@ -1043,11 +1252,24 @@ impl<'a> Source<'a> {
 
     /// Make a data row as wide as the header. A CSV row of another width is an error (recorded;
     /// returns false); a worksheet row is padded or cut (cells right of the header are formatting).
-    pub(crate) fn fit_width(&self, row: usize, cells: &mut Vec<String>, width: usize, st: &mut State<'_>) -> bool {
+    pub(crate) fn fit_width(
+        &self,
+        row: usize,
+        cells: &mut Vec<String>,
+        width: usize,
+        st: &mut State<'_>,
+    ) -> bool {
         match self {
             Source::Csv { .. } => {
                 if cells.len() != width {
-                    st.err(row, None, IntakeErrorKind::Unreadable(format!("row has {} fields, the header has {width}", cells.len())));
+                    st.err(
+                        row,
+                        None,
+                        IntakeErrorKind::Unreadable(format!(
+                            "row has {} fields, the header has {width}",
+                            cells.len()
+                        )),
+                    );
                     return false;
                 }
                 true
@@ -1100,7 +1322,10 @@ impl Rows<'_> {
                     Ok(true) => {}
                     Ok(false) => return None,
                     Err(e) => {
-                        let row = e.position().map(|p| lines.line_at(text, p.byte() as usize)).unwrap_or(0);
+                        let row = e
+                            .position()
+                            .map(|p| lines.line_at(text, p.byte() as usize))
+                            .unwrap_or(0);
                         st.err(row, None, IntakeErrorKind::Unreadable(e.to_string()));
                         if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
                             continue;
@@ -1109,9 +1334,18 @@ impl Rows<'_> {
                         return None;
                     }
                 }
-                let row = rec.position().map(|p| lines.line_at(text, p.byte() as usize)).unwrap_or(0);
+                let row =
+                    rec.position().map(|p| lines.line_at(text, p.byte() as usize)).unwrap_or(0);
                 if rec.len() > limits.max_columns {
-                    st.err(row, None, IntakeErrorKind::LimitExceeded { limit: LimitKind::Columns, seen: rec.len() as u64, max: limits.max_columns as u64 });
+                    st.err(
+                        row,
+                        None,
+                        IntakeErrorKind::LimitExceeded {
+                            limit: LimitKind::Columns,
+                            seen: rec.len() as u64,
+                            max: limits.max_columns as u64,
+                        },
+                    );
                     *stopped = true;
                     return None;
                 }
@@ -1119,7 +1353,15 @@ impl Rows<'_> {
                 for (i, f) in rec.iter().enumerate() {
                     if f.len() > limits.max_field_bytes {
                         let col = header.get(i).cloned().unwrap_or_else(|| format!("#{}", i + 1));
-                        st.err(row, Some(&col), IntakeErrorKind::LimitExceeded { limit: LimitKind::FieldBytes, seen: f.len() as u64, max: limits.max_field_bytes as u64 });
+                        st.err(
+                            row,
+                            Some(&col),
+                            IntakeErrorKind::LimitExceeded {
+                                limit: LimitKind::FieldBytes,
+                                seen: f.len() as u64,
+                                max: limits.max_field_bytes as u64,
+                            },
+                        );
                         too_long = true;
                     }
                 }
@@ -1174,7 +1416,11 @@ impl Rows<'_> {
 }
 
 /// Check the container against the limits, then read the first worksheet.
-fn open_xlsx(bytes: &[u8], limits: &Limits, st: &mut State<'_>) -> Option<calamine::Range<calamine::Data>> {
+fn open_xlsx(
+    bytes: &[u8],
+    limits: &Limits,
+    st: &mut State<'_>,
+) -> Option<calamine::Range<calamine::Data>> {
     match limits::check_xlsx(bytes, limits) {
         XlsxCheck::Ok => {}
         XlsxCheck::NotZip(e) => {
@@ -1192,7 +1438,8 @@ fn open_xlsx(bytes: &[u8], limits: &Limits, st: &mut State<'_>) -> Option<calami
     }
     // calamine's reference arithmetic overflows on hostile cell references (`r="A99999999999"`,
     // `ref="B2:A1"`): a panic in a debug build, which is a damaged workbook here.
-    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| first_sheet(bytes, limits)));
+    let read =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| first_sheet(bytes, limits)));
     match read {
         Ok(Ok(range)) => Some(range),
         Ok(Err((row, kind))) => {
@@ -1209,10 +1456,15 @@ fn open_xlsx(bytes: &[u8], limits: &Limits, st: &mut State<'_>) -> Option<calami
 /// The non-empty cells of the first worksheet as a range. The range is dense (a cell per position
 /// from its first to its last row and column), so its rectangle is held to the limits while the
 /// cells are read: two cells at A1 and XFD1048576 would otherwise ask for 17 billion.
-fn first_sheet(bytes: &[u8], limits: &Limits) -> Result<calamine::Range<calamine::Data>, (usize, IntakeErrorKind)> {
+fn first_sheet(
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<calamine::Range<calamine::Data>, (usize, IntakeErrorKind)> {
     use calamine::{Data, DataRef, Reader, Xlsx};
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| (0, IntakeErrorKind::Unreadable(format!("not an XLSX workbook: {e}"))))?;
-    let no_sheet = || (0, IntakeErrorKind::Unreadable("the workbook has no readable worksheet".into()));
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
+        .map_err(|e| (0, IntakeErrorKind::Unreadable(format!("not an XLSX workbook: {e}"))))?;
+    let no_sheet =
+        || (0, IntakeErrorKind::Unreadable("the workbook has no readable worksheet".into()));
     let name = wb.sheet_names().first().cloned().ok_or_else(no_sheet)?;
     let mut reader = wb.worksheet_cells_reader(&name).map_err(|_| no_sheet())?;
     let mut cells = Vec::new();
@@ -1221,7 +1473,12 @@ fn first_sheet(bytes: &[u8], limits: &Limits) -> Result<calamine::Range<calamine
         let cell = match reader.next_cell() {
             Ok(Some(c)) => c,
             Ok(None) => break,
-            Err(e) => return Err((0, IntakeErrorKind::Unreadable(format!("damaged XLSX workbook: {e}")))),
+            Err(e) => {
+                return Err((
+                    0,
+                    IntakeErrorKind::Unreadable(format!("damaged XLSX workbook: {e}")),
+                ));
+            }
         };
         if matches!(cell.get_value(), DataRef::Empty) {
             continue;
@@ -1230,11 +1487,25 @@ fn first_sheet(bytes: &[u8], limits: &Limits) -> Result<calamine::Range<calamine
         (top, bottom, left, right) = (top.min(r), bottom.max(r), left.min(c), right.max(c));
         let width = u64::from(right - left) + 1;
         if width > limits.max_columns as u64 {
-            return Err((0, IntakeErrorKind::LimitExceeded { limit: LimitKind::Columns, seen: width, max: limits.max_columns as u64 }));
+            return Err((
+                0,
+                IntakeErrorKind::LimitExceeded {
+                    limit: LimitKind::Columns,
+                    seen: width,
+                    max: limits.max_columns as u64,
+                },
+            ));
         }
         let area = (u64::from(bottom - top) + 1) * (u64::from(right - left) + 1);
         if area > limits.max_cells {
-            return Err((r as usize + 1, IntakeErrorKind::LimitExceeded { limit: LimitKind::Cells, seen: area, max: limits.max_cells }));
+            return Err((
+                r as usize + 1,
+                IntakeErrorKind::LimitExceeded {
+                    limit: LimitKind::Cells,
+                    seen: area,
+                    max: limits.max_cells,
+                },
+            ));
         }
         cells.push(calamine::Cell::new((r, c), Data::from(cell.get_value().clone())));
     }

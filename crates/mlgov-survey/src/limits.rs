@@ -88,7 +88,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -128,7 +128,12 @@ pub(crate) fn check_xlsx(bytes: &[u8], limits: &Limits) -> XlsxCheck {
         };
         declared_total = declared_total.saturating_add(f.size());
         if declared_total > limits.max_xlsx_bytes {
-            return XlsxCheck::Exceeded(LimitKind::XlsxBytes, declared_total, limits.max_xlsx_bytes, f.name().map(|n| n.into_owned()).unwrap_or_default());
+            return XlsxCheck::Exceeded(
+                LimitKind::XlsxBytes,
+                declared_total,
+                limits.max_xlsx_bytes,
+                f.name().map(|n| n.into_owned()).unwrap_or_default(),
+            );
         }
         declared.push(f.size());
     }
@@ -154,10 +159,18 @@ pub(crate) fn check_xlsx(bytes: &[u8], limits: &Limits) -> XlsxCheck {
             this += n as u64;
             inflated_total += n as u64;
             if inflated_total > limits.max_xlsx_bytes {
-                return XlsxCheck::Exceeded(LimitKind::XlsxBytes, inflated_total, limits.max_xlsx_bytes, name);
+                return XlsxCheck::Exceeded(
+                    LimitKind::XlsxBytes,
+                    inflated_total,
+                    limits.max_xlsx_bytes,
+                    name,
+                );
             }
             if this > declared_size {
-                return XlsxCheck::Corrupt(format!("{name}: inflates to more than the {} bytes its zip header declares", thousands(declared_size)));
+                return XlsxCheck::Corrupt(format!(
+                    "{name}: inflates to more than the {} bytes its zip header declares",
+                    thousands(declared_size)
+                ));
             }
             if is_sheet {
                 cells += scan.feed(&buf[..n]);
@@ -171,7 +184,11 @@ pub(crate) fn check_xlsx(bytes: &[u8], limits: &Limits) -> XlsxCheck {
             if let Some(count) = strings.feed(&buf[..n])
                 && count.saturating_mul(5) > declared_size
             {
-                return XlsxCheck::Corrupt(format!("{name}: declares {} shared strings, more than its {} bytes can hold", thousands(count), thousands(declared_size)));
+                return XlsxCheck::Corrupt(format!(
+                    "{name}: declares {} shared strings, more than its {} bytes can hold",
+                    thousands(count),
+                    thousands(declared_size)
+                ));
             }
         }
     }
@@ -212,7 +229,10 @@ impl UniqueCountScan {
                     found = found.max(self.digits.take());
                 } else {
                     // A value that is not all digits is not read as a count.
-                    self.digits = self.digits.and_then(|v| b.is_ascii_digit().then(|| v.saturating_mul(10).saturating_add(u64::from(b - b'0'))));
+                    self.digits = self.digits.and_then(|v| {
+                        b.is_ascii_digit()
+                            .then(|| v.saturating_mul(10).saturating_add(u64::from(b - b'0')))
+                    });
                 }
                 continue;
             }
@@ -223,11 +243,17 @@ impl UniqueCountScan {
                     self.digits = (self.after_name == 2).then_some(0);
                     (self.matched, self.after_name) = (0, 0);
                 }
-                b'=' => (self.matched, self.after_name) = (0, if self.after_name == 1 { 2 } else { 0 }),
+                b'=' => {
+                    (self.matched, self.after_name) = (0, if self.after_name == 1 { 2 } else { 0 })
+                }
                 b' ' | b'\t' | b'\r' | b'\n' => self.matched = 0,
                 _ => {
                     self.after_name = 0;
-                    self.matched = if b == Self::NAME[self.matched] { self.matched + 1 } else { usize::from(b == Self::NAME[0]) };
+                    self.matched = if b == Self::NAME[self.matched] {
+                        self.matched + 1
+                    } else {
+                        usize::from(b == Self::NAME[0])
+                    };
                     if self.matched == Self::NAME.len() {
                         (self.matched, self.after_name) = (0, 1);
                     }

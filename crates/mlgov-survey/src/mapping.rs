@@ -12,7 +12,10 @@ use serde::Deserialize;
 
 use crate::dataset::Dataset;
 use crate::instrument::{Instrument, PerceptionKind, ScaleLabel};
-use crate::intake::{FileKind, IntakeErrorKind, IntakeErrors, Item, ReadOptions, Source, State, WideCol, is_missing, list};
+use crate::intake::{
+    FileKind, IntakeErrorKind, IntakeErrors, Item, ReadOptions, Source, State, WideCol, is_missing,
+    list,
+};
 
 /// Resolves a locality name or code to a locality id (the caller's knowledge of localities).
 pub type LocalityResolver<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -52,16 +55,64 @@ impl Tool {
     pub fn metadata(self) -> &'static [&'static str] {
         match self {
             Tool::Qualtrics => &[
-                "StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)", "Finished", "RecordedDate",
-                "RecipientLastName", "RecipientFirstName", "RecipientEmail", "ExternalReference", "ExternalDataReference",
-                "LocationLatitude", "LocationLongitude", "DistributionChannel", "UserLanguage", "Q_RecaptchaScore",
-                "Q_RelevantIDDuplicate", "Q_RelevantIDDuplicateScore", "Q_RelevantIDFraudScore", "Q_RelevantIDLastStartDate",
+                "StartDate",
+                "EndDate",
+                "Status",
+                "IPAddress",
+                "Progress",
+                "Duration (in seconds)",
+                "Finished",
+                "RecordedDate",
+                "RecipientLastName",
+                "RecipientFirstName",
+                "RecipientEmail",
+                "ExternalReference",
+                "ExternalDataReference",
+                "LocationLatitude",
+                "LocationLongitude",
+                "DistributionChannel",
+                "UserLanguage",
+                "Q_RecaptchaScore",
+                "Q_RelevantIDDuplicate",
+                "Q_RelevantIDDuplicateScore",
+                "Q_RelevantIDFraudScore",
+                "Q_RelevantIDLastStartDate",
             ],
-            Tool::LimeSurvey => &["submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp", "ipaddr", "refurl", "token"],
+            Tool::LimeSurvey => &[
+                "submitdate",
+                "lastpage",
+                "startlanguage",
+                "seed",
+                "startdate",
+                "datestamp",
+                "ipaddr",
+                "refurl",
+                "token",
+            ],
             Tool::Kobo => &[
-                "start", "end", "today", "deviceid", "username", "simserial", "subscriberid", "phonenumber", "audit", "_id",
-                "_submission_time", "_validation_status", "_notes", "_status", "_submitted_by", "__version__", "_tags", "_index",
-                "meta/instanceID", "formhub/uuid", "_attachments", "_geolocation", "_xform_id_string",
+                "start",
+                "end",
+                "today",
+                "deviceid",
+                "username",
+                "simserial",
+                "subscriberid",
+                "phonenumber",
+                "audit",
+                "_id",
+                "_submission_time",
+                "_validation_status",
+                "_notes",
+                "_status",
+                "_submitted_by",
+                "__version__",
+                "_tags",
+                "_index",
+                "meta/instanceID",
+                "formhub/uuid",
+                "_attachments",
+                "_geolocation",
+                "_xform_id_string",
             ],
         }
     }
@@ -81,7 +132,9 @@ pub fn detect_tool(header: &[String]) -> Option<Tool> {
     if (has("ResponseId") || has("ResponseID")) && (has("StartDate") || has("RecordedDate")) {
         return Some(Tool::Qualtrics);
     }
-    if [has("submitdate"), has("lastpage"), has("startlanguage")].iter().filter(|b| **b).count() >= 2 {
+    if [has("submitdate"), has("lastpage"), has("startlanguage")].iter().filter(|b| **b).count()
+        >= 2
+    {
         return Some(Tool::LimeSurvey);
     }
     if has("_submission_time") && (has("_uuid") || has("_index") || has("_id")) {
@@ -198,15 +251,26 @@ fn value_text(v: &toml::Value) -> String {
 
 impl Mapping {
     /// Parse and validate a mapping file against the instrument. Every problem is listed.
-    pub fn from_toml_str(text: &str, file: &str, ins: &Instrument) -> Result<Mapping, MappingError> {
+    pub fn from_toml_str(
+        text: &str,
+        file: &str,
+        ins: &Instrument,
+    ) -> Result<Mapping, MappingError> {
         let fail = |problems: Vec<String>| MappingError { file: file.to_string(), problems };
-        let raw: MappingFile = toml::from_str(text).map_err(|e| fail(vec![crate::instrument::toml_message(text, &e)]))?;
+        let raw: MappingFile = toml::from_str(text)
+            .map_err(|e| fail(vec![crate::instrument::toml_message(text, &e)]))?;
         let mut problems = Vec::new();
         if raw.mapping_version != MAPPING_VERSION {
-            problems.push(format!("mapping_version = {}: this mlgov reads version {MAPPING_VERSION}", raw.mapping_version));
+            problems.push(format!(
+                "mapping_version = {}: this mlgov reads version {MAPPING_VERSION}",
+                raw.mapping_version
+            ));
         }
         if raw.header_rows == 0 || raw.names_row == 0 || raw.names_row > raw.header_rows {
-            problems.push(format!("header_rows = {} and names_row = {}: expected 1 ≤ names_row ≤ header_rows", raw.header_rows, raw.names_row));
+            problems.push(format!(
+                "header_rows = {} and names_row = {}: expected 1 ≤ names_row ≤ header_rows",
+                raw.header_rows, raw.names_row
+            ));
         }
         if raw.columns.role.is_none() && raw.columns.default_role.is_none() {
             problems.push("[columns]: give `role` (a column) or `default_role` (a role id for every respondent)".into());
@@ -214,7 +278,10 @@ impl Mapping {
         if let Some(r) = &raw.columns.default_role
             && ins.role_index(r).is_none()
         {
-            problems.push(format!("[columns] default_role {r:?}: expected one of {}", list(ins.roles.iter().map(|r| &r.id))));
+            problems.push(format!(
+                "[columns] default_role {r:?}: expected one of {}",
+                list(ins.roles.iter().map(|r| &r.id))
+            ));
         }
         let probe = State::new(file, ins, None);
         let mut targets = BTreeMap::new();
@@ -222,14 +289,20 @@ impl Mapping {
         for (col, t) in &raw.answers {
             let target = match t.split_once(':') {
                 Some((item, option)) => {
-                    match ins.perceptions.iter().position(|p| p.id == item && p.kind == PerceptionKind::Multi) {
-                        Some(i) => match ins.perceptions[i].options.iter().position(|o| o.id == option) {
-                            Some(o) => Some(Target::Checkbox(i, o)),
-                            None => {
-                                problems.push(format!("[answers] {col:?} = {t:?}: unknown option {option:?}; expected one of {}", list(ins.perceptions[i].options.iter().map(|o| &o.id))));
-                                continue;
+                    match ins
+                        .perceptions
+                        .iter()
+                        .position(|p| p.id == item && p.kind == PerceptionKind::Multi)
+                    {
+                        Some(i) => {
+                            match ins.perceptions[i].options.iter().position(|o| o.id == option) {
+                                Some(o) => Some(Target::Checkbox(i, o)),
+                                None => {
+                                    problems.push(format!("[answers] {col:?} = {t:?}: unknown option {option:?}; expected one of {}", list(ins.perceptions[i].options.iter().map(|o| &o.id))));
+                                    continue;
+                                }
                             }
-                        },
+                        }
                         None => None,
                     }
                 }
@@ -239,7 +312,12 @@ impl Mapping {
                 },
             };
             let Some(target) = target else {
-                let multi: Vec<String> = ins.perceptions.iter().filter(|p| p.kind == PerceptionKind::Multi).map(|p| format!("{}:<option>", p.id)).collect();
+                let multi: Vec<String> = ins
+                    .perceptions
+                    .iter()
+                    .filter(|p| p.kind == PerceptionKind::Multi)
+                    .map(|p| format!("{}:<option>", p.id))
+                    .collect();
                 problems.push(format!(
                     "[answers] {col:?} = {t:?}: expected freq_<period>_<actor>, nature_<period>_<actor>, a perception id ({}){}",
                     list(ins.perceptions.iter().map(|p| &p.id)),
@@ -248,21 +326,29 @@ impl Mapping {
                 continue;
             };
             if let Some(first) = seen_targets.insert(t.clone(), col.clone()) {
-                problems.push(format!("[answers] {col:?} and {first:?} both hold {t:?}; expected one column per item"));
+                problems.push(format!(
+                    "[answers] {col:?} and {first:?} both hold {t:?}; expected one column per item"
+                ));
             }
             targets.insert(col.clone(), target);
         }
         // A multi-choice item comes from one column or from checkbox columns, not both.
         for (col, t) in &targets {
             if let Target::Answer(Item::Perception(i), _) = t
-                && let Some((other, _)) = targets.iter().find(|(_, u)| matches!(u, Target::Checkbox(j, _) if j == i))
+                && let Some((other, _)) =
+                    targets.iter().find(|(_, u)| matches!(u, Target::Checkbox(j, _) if j == i))
             {
                 problems.push(format!("[answers] {col:?} and the checkbox column {other:?} both hold {:?}; use one form", ins.perceptions[*i].id));
             }
         }
         // A column may have one role only.
         let mut uses: HashMap<&str, Vec<&str>> = HashMap::new();
-        let attrs = [("respondent", Some(&raw.columns.respondent)), ("locality", Some(&raw.columns.locality)), ("role", raw.columns.role.as_ref()), ("affiliation", raw.columns.affiliation.as_ref())];
+        let attrs = [
+            ("respondent", Some(&raw.columns.respondent)),
+            ("locality", Some(&raw.columns.locality)),
+            ("role", raw.columns.role.as_ref()),
+            ("affiliation", raw.columns.affiliation.as_ref()),
+        ];
         for (what, col) in attrs {
             if let Some(c) = col {
                 uses.entry(c.as_str()).or_default().push(what);
@@ -277,10 +363,19 @@ impl Mapping {
         let mut multi_use: Vec<_> = uses.iter().filter(|(_, v)| v.len() > 1).collect();
         multi_use.sort();
         for (c, v) in multi_use {
-            problems.push(format!("column {c:?} is mapped more than once ({}); expected one place per column", v.join(", ")));
+            problems.push(format!(
+                "column {c:?} is mapped more than once ({}); expected one place per column",
+                v.join(", ")
+            ));
         }
         let missing: Vec<String> = raw.missing.iter().map(value_text).collect();
-        let recode = raw.recode.iter().map(|(scope, m)| (scope.clone(), m.iter().map(|(k, v)| (k.clone(), value_text(v))).collect())).collect();
+        let recode = raw
+            .recode
+            .iter()
+            .map(|(scope, m)| {
+                (scope.clone(), m.iter().map(|(k, v)| (k.clone(), value_text(v))).collect())
+            })
+            .collect();
         if !problems.is_empty() {
             return Err(fail(problems));
         }
@@ -311,9 +406,12 @@ impl Mapping {
         if is_missing(v) || self.missing.iter().any(|m| m == v) {
             return String::new();
         }
-        let found = [column, scope, "*"].iter().find_map(|s| self.recode.get(*s).and_then(|m| m.get(v)));
+        let found =
+            [column, scope, "*"].iter().find_map(|s| self.recode.get(*s).and_then(|m| m.get(v)));
         match found {
-            Some(r) if is_missing(r.trim()) || self.missing.iter().any(|m| m == r.trim()) => String::new(),
+            Some(r) if is_missing(r.trim()) || self.missing.iter().any(|m| m == r.trim()) => {
+                String::new()
+            }
             Some(r) => r.trim().to_string(),
             None => v.to_string(),
         }
@@ -340,7 +438,10 @@ fn norm(s: &str) -> String {
 /// A scale value given by its label (`Weekly` → 4): label or short label, case-insensitive.
 fn scale_by_label(labels: &[ScaleLabel], v: &str) -> Option<String> {
     let n = norm(v);
-    labels.iter().find(|l| norm(&l.label) == n || l.short.as_deref().is_some_and(|s| norm(s) == n)).map(|l| l.value.to_string())
+    labels
+        .iter()
+        .find(|l| norm(&l.label) == n || l.short.as_deref().is_some_and(|s| norm(s) == n))
+        .map(|l| l.value.to_string())
 }
 
 /// An id given by itself or by its label, case-insensitive.
@@ -370,7 +471,13 @@ enum ColPlan {
 /// Read a survey tool's export through a mapping. Every problem is reported with the file, its
 /// row and the export's own column name; the dataset is returned only when there is none. A
 /// respondent whose answers are all missing is kept (with every answer missing).
-pub fn read_mapped(bytes: &[u8], file: &str, ins: &Instrument, mapping: &Mapping, opts: MappingOptions<'_>) -> Result<Dataset, IntakeErrors> {
+pub fn read_mapped(
+    bytes: &[u8],
+    file: &str,
+    ins: &Instrument,
+    mapping: &Mapping,
+    opts: MappingOptions<'_>,
+) -> Result<Dataset, IntakeErrors> {
     let mut st = State::new(file, ins, opts.known_localities);
     st.attr_cols = [
         mapping.respondent.clone(),
@@ -394,7 +501,14 @@ pub fn read_mapped(bytes: &[u8], file: &str, ins: &Instrument, mapping: &Mapping
     for i in 1..=mapping.header_rows {
         if rows.next(&mut st, &mut cells).is_none() {
             if st.error_count() == 0 {
-                st.err(0, None, IntakeErrorKind::Unreadable(format!("the file ends before its {} header row(s)", mapping.header_rows)));
+                st.err(
+                    0,
+                    None,
+                    IntakeErrorKind::Unreadable(format!(
+                        "the file ends before its {} header row(s)",
+                        mapping.header_rows
+                    )),
+                );
             }
             return st.finish();
         }
@@ -439,7 +553,15 @@ pub fn read_mapped(bytes: &[u8], file: &str, ins: &Instrument, mapping: &Mapping
             }
         }
     }
-    let named = [Some(&mapping.respondent), Some(&mapping.locality), mapping.role.as_ref(), mapping.affiliation.as_ref()].into_iter().flatten().chain(mapping.answers.keys());
+    let named = [
+        Some(&mapping.respondent),
+        Some(&mapping.locality),
+        mapping.role.as_ref(),
+        mapping.affiliation.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(mapping.answers.keys());
     for c in named {
         if !seen.contains(c) {
             st.err(names_line, Some(c), IntakeErrorKind::MissingColumn);
@@ -457,7 +579,8 @@ pub fn read_mapped(bytes: &[u8], file: &str, ins: &Instrument, mapping: &Mapping
         if !src.fit_width(row, &mut cells, header.len(), &mut st) {
             continue;
         }
-        let (mut id, mut loc, mut role, mut aff) = (String::new(), String::new(), mapping.default_role.clone().unwrap_or_default(), None);
+        let (mut id, mut loc, mut role, mut aff) =
+            (String::new(), String::new(), mapping.default_role.clone().unwrap_or_default(), None);
         for (i, p) in plan.iter().enumerate() {
             let h = header[i].as_str();
             match p {
@@ -468,11 +591,21 @@ pub fn read_mapped(bytes: &[u8], file: &str, ins: &Instrument, mapping: &Mapping
                 }
                 ColPlan::Role => {
                     let v = mapping.clean(h, "role", &cells[i]);
-                    role = id_by_label(ins.roles.iter().map(|r| (r.id.as_str(), r.label.as_str())), &v).unwrap_or(v);
+                    role = id_by_label(
+                        ins.roles.iter().map(|r| (r.id.as_str(), r.label.as_str())),
+                        &v,
+                    )
+                    .unwrap_or(v);
                 }
                 ColPlan::Affiliation => {
                     let v = mapping.clean(h, "affiliation", &cells[i]);
-                    aff = Some(id_by_label(ins.affiliations.iter().map(|r| (r.id.as_str(), r.label.as_str())), &v).unwrap_or(v));
+                    aff = Some(
+                        id_by_label(
+                            ins.affiliations.iter().map(|r| (r.id.as_str(), r.label.as_str())),
+                            &v,
+                        )
+                        .unwrap_or(v),
+                    );
                 }
                 _ => {}
             }
@@ -497,13 +630,29 @@ pub fn read_mapped(bytes: &[u8], file: &str, ins: &Instrument, mapping: &Mapping
                     if v.is_empty() {
                         continue;
                     }
-                    if ["1", "y", "yes", "true", "x", "checked", "selected"].contains(&n.as_str()) || n == norm(&opt.id) || n == norm(&opt.label) {
+                    if ["1", "y", "yes", "true", "x", "checked", "selected"].contains(&n.as_str())
+                        || n == norm(&opt.id)
+                        || n == norm(&opt.label)
+                    {
                         e.1 = true;
                         e.2.push(opt.id.clone());
-                    } else if ["0", "n", "no", "false", "unchecked", "not selected"].contains(&n.as_str()) {
+                    } else if ["0", "n", "no", "false", "unchecked", "not selected"]
+                        .contains(&n.as_str())
+                    {
                         e.1 = true;
                     } else {
-                        st.err(row, Some(h), IntakeErrorKind::UnknownCategory { what: "checkbox value", value: v.clone(), expected: format!("1/0, Y/N, yes/no, true/false, {:?} or empty", opt.id) });
+                        st.err(
+                            row,
+                            Some(h),
+                            IntakeErrorKind::UnknownCategory {
+                                what: "checkbox value",
+                                value: v.clone(),
+                                expected: format!(
+                                    "1/0, Y/N, yes/no, true/false, {:?} or empty",
+                                    opt.id
+                                ),
+                            },
+                        );
                     }
                 }
             }
@@ -539,7 +688,14 @@ fn resolve_locality(mapping: &Mapping, names: Option<LocalityResolver<'_>>, v: &
 
 /// The canonical text of one answer cell: recoded, labels turned into values or option ids,
 /// multi-choice parts joined with `;`.
-fn answer_text(mapping: &Mapping, ins: &Instrument, column: &str, item: Item, raw: &str, sep: &str) -> String {
+fn answer_text(
+    mapping: &Mapping,
+    ins: &Instrument,
+    column: &str,
+    item: Item,
+    raw: &str,
+    sep: &str,
+) -> String {
     match item {
         Item::Freq(_) => {
             let v = mapping.clean(column, "freq", raw);
@@ -551,7 +707,10 @@ fn answer_text(mapping: &Mapping, ins: &Instrument, column: &str, item: Item, ra
         }
         Item::Perception(i) => {
             let it = &ins.perceptions[i];
-            let opt = |v: &str| id_by_label(it.options.iter().map(|o| (o.id.as_str(), o.label.as_str())), v).unwrap_or_else(|| v.to_string());
+            let opt = |v: &str| {
+                id_by_label(it.options.iter().map(|o| (o.id.as_str(), o.label.as_str())), v)
+                    .unwrap_or_else(|| v.to_string())
+            };
             match it.kind {
                 PerceptionKind::Scale => {
                     let v = mapping.clean(column, &it.id, raw);
@@ -563,8 +722,18 @@ fn answer_text(mapping: &Mapping, ins: &Instrument, column: &str, item: Item, ra
                     if whole.is_empty() {
                         return whole;
                     }
-                    let parts: Vec<&str> = if sep.trim().is_empty() { whole.split_whitespace().collect() } else { whole.split(sep).collect() };
-                    parts.iter().map(|p| mapping.clean(column, &it.id, p)).filter(|p| !p.is_empty()).map(|p| opt(&p)).collect::<Vec<_>>().join(";")
+                    let parts: Vec<&str> = if sep.trim().is_empty() {
+                        whole.split_whitespace().collect()
+                    } else {
+                        whole.split(sep).collect()
+                    };
+                    parts
+                        .iter()
+                        .map(|p| mapping.clean(column, &it.id, p))
+                        .filter(|p| !p.is_empty())
+                        .map(|p| opt(&p))
+                        .collect::<Vec<_>>()
+                        .join(";")
                 }
             }
         }
@@ -598,7 +767,10 @@ fn alnum(s: &str) -> String {
 }
 
 fn words(s: &str) -> Vec<String> {
-    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// A TOML basic string on one line (control characters escaped): the draft writes values inside
@@ -638,7 +810,9 @@ pub fn suggest_mapping(
 ) -> Result<Suggestion, IntakeErrors> {
     let mut st = State::new(file, ins, None);
     let kind = kind.unwrap_or_else(|| FileKind::from_name(file));
-    let Some(src) = Source::open(bytes, kind, read, &mut st) else { return Err(st.finish().err().unwrap_or(IntakeErrors(Vec::new(), 0))) };
+    let Some(src) = Source::open(bytes, kind, read, &mut st) else {
+        return Err(st.finish().err().unwrap_or(IntakeErrors(Vec::new(), 0)));
+    };
     let mut rows = src.rows(&read.limits);
     let mut head: Vec<Vec<String>> = Vec::new();
     let mut cells = Vec::new();
@@ -647,7 +821,11 @@ pub fn suggest_mapping(
     }
     if head.is_empty() {
         if st.error_count() == 0 {
-            st.err(0, None, IntakeErrorKind::Unreadable("empty file: expected a header row".into()));
+            st.err(
+                0,
+                None,
+                IntakeErrorKind::Unreadable("empty file: expected a header row".into()),
+            );
         }
         return Err(st.finish().err().unwrap_or(IntakeErrors(Vec::new(), 0)));
     }
@@ -656,13 +834,21 @@ pub fn suggest_mapping(
     let header_rows = match tool {
         Some(Tool::Qualtrics) => {
             let import_ids = head.get(2).is_some_and(|r| r.iter().any(|c| c.contains("ImportId")));
-            if import_ids { 3 } else if head.len() > 1 { 2 } else { 1 }
+            if import_ids {
+                3
+            } else if head.len() > 1 {
+                2
+            } else {
+                1
+            }
         }
         _ => 1,
     };
     let texts: Vec<String> = (0..names.len())
         .map(|i| match tool {
-            Some(Tool::Qualtrics) if header_rows >= 2 => head[1].get(i).cloned().unwrap_or_default(),
+            Some(Tool::Qualtrics) if header_rows >= 2 => {
+                head[1].get(i).cloned().unwrap_or_default()
+            }
             _ => match names[i].split_once(". ") {
                 Some((_, t)) => t.to_string(),
                 None => String::new(),
@@ -702,7 +888,10 @@ pub fn suggest_mapping(
         let text = &texts[i];
         let code = name.split_once(". ").map(|(c, _)| c).unwrap_or(name);
         let hay = format!("{} {}", alnum(code), alnum(text));
-        if tool.is_some_and(|t| t.respondent_column() == code) || (!attrs.contains_key("respondent") && ["respondent", "respondentid", "responseid"].contains(&alnum(code).as_str())) {
+        if tool.is_some_and(|t| t.respondent_column() == code)
+            || (!attrs.contains_key("respondent")
+                && ["respondent", "respondentid", "responseid"].contains(&alnum(code).as_str()))
+        {
             attrs.insert("respondent", (name.clone(), String::new()));
             continue;
         }
@@ -711,11 +900,21 @@ pub fn suggest_mapping(
             continue;
         }
         let leaf = alnum(code.rsplit('/').next().unwrap_or(code));
-        let attr = if ["locality", "municipality", "city", "town", "commune", "gemeinde", "comune"].iter().any(|k| leaf.contains(k) || alnum(text).contains(k)) {
+        let attr = if ["locality", "municipality", "city", "town", "commune", "gemeinde", "comune"]
+            .iter()
+            .any(|k| leaf.contains(k) || alnum(text).contains(k))
+        {
             Some("locality")
-        } else if ["role", "position", "function"].iter().any(|k| leaf.contains(k) || alnum(text).starts_with(k) || alnum(text).contains(&format!("your{k}"))) {
+        } else if ["role", "position", "function"].iter().any(|k| {
+            leaf.contains(k)
+                || alnum(text).starts_with(k)
+                || alnum(text).contains(&format!("your{k}"))
+        }) {
             Some("role")
-        } else if ["affiliation", "party", "political"].iter().any(|k| leaf.contains(k) || alnum(text).contains(k)) {
+        } else if ["affiliation", "party", "political"]
+            .iter()
+            .any(|k| leaf.contains(k) || alnum(text).contains(k))
+        {
             Some("affiliation")
         } else {
             None
@@ -723,7 +922,13 @@ pub fn suggest_mapping(
         if let Some(a) = attr
             && !attrs.contains_key(a)
         {
-            attrs.insert(a, (name.clone(), if text.is_empty() { String::new() } else { format!("  # {}", one_line(text)) }));
+            attrs.insert(
+                a,
+                (
+                    name.clone(),
+                    if text.is_empty() { String::new() } else { format!("  # {}", one_line(text)) },
+                ),
+            );
             continue;
         }
         match guess_answer(ins, code, text, &hay) {
@@ -733,7 +938,13 @@ pub fn suggest_mapping(
     }
     // A multi-choice item exported both as one column and as checkbox columns (Kobo's default):
     // keep the one column, ignore the checkboxes.
-    let combined: HashSet<String> = answers.iter().filter(|(_, g)| ins.perceptions.iter().any(|p| p.id == g.line && p.kind == PerceptionKind::Multi)).map(|(_, g)| g.line.clone()).collect();
+    let combined: HashSet<String> = answers
+        .iter()
+        .filter(|(_, g)| {
+            ins.perceptions.iter().any(|p| p.id == g.line && p.kind == PerceptionKind::Multi)
+        })
+        .map(|(_, g)| g.line.clone())
+        .collect();
     answers.retain(|(c, g)| match g.line.split_once(':') {
         Some((item, _)) if combined.contains(item) => {
             ignore.push(c.clone());
@@ -743,9 +954,16 @@ pub fn suggest_mapping(
     });
     // ---- write ----
     let mut t = String::new();
-    let _ = writeln!(t, "# Mapping drafted by `mlgov survey mapping suggest` from {}.", one_line(file));
-    let _ = writeln!(t, "# CHECK EVERY LINE: guesses are marked `# guess`; columns it could not place are listed in");
-    let _ = writeln!(t, "# `unplaced` and marked `# UNPLACED` (an import refuses until `unplaced` is empty).");
+    let _ =
+        writeln!(t, "# Mapping drafted by `mlgov survey mapping suggest` from {}.", one_line(file));
+    let _ = writeln!(
+        t,
+        "# CHECK EVERY LINE: guesses are marked `# guess`; columns it could not place are listed in"
+    );
+    let _ = writeln!(
+        t,
+        "# `unplaced` and marked `# UNPLACED` (an import refuses until `unplaced` is empty)."
+    );
     let _ = writeln!(t, "# Format: docs/survey.md, \"Survey-tool exports and mapping files\".");
     let _ = writeln!(t, "mapping_version = {MAPPING_VERSION}");
     if let Some(tl) = tool {
@@ -763,8 +981,16 @@ pub fn suggest_mapping(
             _ => ";",
         })
     );
-    let _ = writeln!(t, "ignore = [{}]", ignore.iter().map(|c| toml_str(c)).collect::<Vec<_>>().join(", "));
-    let _ = writeln!(t, "unplaced = [{}]", unplaced.iter().map(|c| toml_str(c)).collect::<Vec<_>>().join(", "));
+    let _ = writeln!(
+        t,
+        "ignore = [{}]",
+        ignore.iter().map(|c| toml_str(c)).collect::<Vec<_>>().join(", ")
+    );
+    let _ = writeln!(
+        t,
+        "unplaced = [{}]",
+        unplaced.iter().map(|c| toml_str(c)).collect::<Vec<_>>().join(", ")
+    );
     let _ = writeln!(t, "\n[columns]");
     for a in ["respondent", "locality", "role", "affiliation"] {
         match attrs.get(a) {
@@ -775,7 +1001,10 @@ pub fn suggest_mapping(
                 let _ = writeln!(t, "# affiliation = \"…\"  # no column found (optional)");
             }
             None if a == "role" => {
-                let _ = writeln!(t, "# role = \"…\"  # UNPLACED: no role column found; or set default_role = \"<role id>\"");
+                let _ = writeln!(
+                    t,
+                    "# role = \"…\"  # UNPLACED: no role column found; or set default_role = \"<role id>\""
+                );
             }
             None => {
                 let _ = writeln!(t, "{a} = \"\"  # UNPLACED: no {a} column found");
@@ -788,23 +1017,46 @@ pub fn suggest_mapping(
     }
     for col in &unplaced {
         let i = names.iter().position(|n| n == col).unwrap_or(0);
-        let text = if texts[i].is_empty() { String::new() } else { format!(" — {}", one_line(&texts[i])) };
+        let text = if texts[i].is_empty() {
+            String::new()
+        } else {
+            format!(" — {}", one_line(&texts[i]))
+        };
         let _ = writeln!(t, "# {} = \"?\"  # UNPLACED{text}", toml_str(col));
     }
     // Values that need a recode.
     let idx = |c: &str| names.iter().position(|n| n == c);
     let mut recodes = String::new();
-    for (a, list_of) in [("role", ins.roles.iter().map(|r| (r.id.as_str(), r.label.as_str())).collect::<Vec<_>>()), ("affiliation", ins.affiliations.iter().map(|r| (r.id.as_str(), r.label.as_str())).collect())] {
+    for (a, list_of) in [
+        ("role", ins.roles.iter().map(|r| (r.id.as_str(), r.label.as_str())).collect::<Vec<_>>()),
+        (
+            "affiliation",
+            ins.affiliations.iter().map(|r| (r.id.as_str(), r.label.as_str())).collect(),
+        ),
+    ] {
         let Some(i) = attrs.get(a).and_then(|(c, _)| idx(c)) else { continue };
-        let odd: Vec<String> = distinct(i).into_iter().filter(|v| id_by_label(list_of.iter().copied(), v).is_none() && !["NA", "N/A", "-99"].contains(&v.as_str())).collect();
+        let odd: Vec<String> = distinct(i)
+            .into_iter()
+            .filter(|v| {
+                id_by_label(list_of.iter().copied(), v).is_none()
+                    && !["NA", "N/A", "-99"].contains(&v.as_str())
+            })
+            .collect();
         if !odd.is_empty() {
-            let _ = writeln!(recodes, "\n[recode.{a}]  # values seen that are not {a} ids or labels: recode each to one of {}", list(list_of.iter().map(|x| x.0)));
+            let _ = writeln!(
+                recodes,
+                "\n[recode.{a}]  # values seen that are not {a} ids or labels: recode each to one of {}",
+                list(list_of.iter().map(|x| x.0))
+            );
             for v in odd {
                 let _ = writeln!(recodes, "# {} = \"?\"", toml_str(&v));
             }
         }
     }
-    for (scope, scale, lo, hi) in [("freq", &ins.frequency.labels, ins.frequency.min, ins.frequency.max), ("nature", &ins.nature.labels, ins.nature.answered_min, ins.nature.answered_max)] {
+    for (scope, scale, lo, hi) in [
+        ("freq", &ins.frequency.labels, ins.frequency.min, ins.frequency.max),
+        ("nature", &ins.nature.labels, ins.nature.answered_min, ins.nature.answered_max),
+    ] {
         let mut odd: Vec<String> = Vec::new();
         for (col, g) in &answers {
             if !g.line.starts_with(&format!("{scope}_")) {
@@ -812,7 +1064,11 @@ pub fn suggest_mapping(
             }
             let Some(i) = idx(col) else { continue };
             for v in distinct(i) {
-                if mlgov_textfile::parse_number(&v).is_none() && scale_by_label(scale, &v).is_none() && !["NA", "N/A"].contains(&v.as_str()) && !odd.contains(&v) {
+                if mlgov_textfile::parse_number(&v).is_none()
+                    && scale_by_label(scale, &v).is_none()
+                    && !["NA", "N/A"].contains(&v.as_str())
+                    && !odd.contains(&v)
+                {
                     odd.push(v);
                 }
             }
@@ -821,12 +1077,22 @@ pub fn suggest_mapping(
             continue;
         }
         odd.sort();
-        let _ = writeln!(recodes, "\n[recode.{scope}]  # answer codes seen in the {scope} columns; expected numbers {lo}..={hi} or the instrument's labels");
+        let _ = writeln!(
+            recodes,
+            "\n[recode.{scope}]  # answer codes seen in the {scope} columns; expected numbers {lo}..={hi} or the instrument's labels"
+        );
         for v in odd {
-            let guess = v.strip_prefix(['A', 'a']).and_then(|n| n.parse::<i32>().ok()).filter(|n| (lo..=hi).contains(n));
+            let guess = v
+                .strip_prefix(['A', 'a'])
+                .and_then(|n| n.parse::<i32>().ok())
+                .filter(|n| (lo..=hi).contains(n));
             match guess {
                 Some(n) => {
-                    let _ = writeln!(recodes, "{} = {n}  # guess: answer code → its number; check the questionnaire", toml_str(&v));
+                    let _ = writeln!(
+                        recodes,
+                        "{} = {n}  # guess: answer code → its number; check the questionnaire",
+                        toml_str(&v)
+                    );
                 }
                 None => {
                     let _ = writeln!(recodes, "# {} = ?  # UNPLACED value", toml_str(&v));
@@ -839,9 +1105,11 @@ pub fn suggest_mapping(
     }
     // Localities by name.
     if let Some(i) = attrs.get("locality").and_then(|(c, _)| idx(c)) {
-        let vals: Vec<String> = distinct(i).into_iter().filter(|v| !v.starts_with("loc:")).collect();
+        let vals: Vec<String> =
+            distinct(i).into_iter().filter(|v| !v.starts_with("loc:")).collect();
         if !vals.is_empty() {
-            let _ = writeln!(t, "\n[localities]  # locality names or codes seen → knowledge-base ids");
+            let _ =
+                writeln!(t, "\n[localities]  # locality names or codes seen → knowledge-base ids");
             for v in vals {
                 match locality_names.and_then(|f| f(&v)) {
                     Some(id) => {
@@ -854,28 +1122,61 @@ pub fn suggest_mapping(
             }
         }
     }
-    Ok(Suggestion { tool, toml: t, placed: attrs.len() + answers.len(), ignored: ignore.len(), unplaced })
+    Ok(Suggestion {
+        tool,
+        toml: t,
+        placed: attrs.len() + answers.len(),
+        ignored: ignore.len(),
+        unplaced,
+    })
 }
 
 /// Text for a comment of the draft: one line of at most 90 characters, control characters
 /// written as `\u{1b}` (TOML refuses them in comments, and the draft did not parse).
 fn one_line(s: &str) -> String {
     let s: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let s = if s.chars().count() > 90 { format!("{}…", s.chars().take(90).collect::<String>()) } else { s };
-    if s.chars().any(char::is_control) { s.chars().map(|c| if c.is_control() { format!("\\u{{{:x}}}", u32::from(c)) } else { c.to_string() }).collect() } else { s }
+    let s = if s.chars().count() > 90 {
+        format!("{}…", s.chars().take(90).collect::<String>())
+    } else {
+        s
+    };
+    if s.chars().any(char::is_control) {
+        s.chars()
+            .map(
+                |c| {
+                    if c.is_control() {
+                        format!("\\u{{{:x}}}", u32::from(c))
+                    } else {
+                        c.to_string()
+                    }
+                },
+            )
+            .collect()
+    } else {
+        s
+    }
 }
 
 /// Guess what an answer column holds from its code and question text.
 fn guess_answer(ins: &Instrument, code: &str, text: &str, hay: &str) -> Option<Guess> {
     let code_l = alnum(code);
     // Perception items first: their ids are specific ("attitude", "responsib", "sources").
-    let stems = |s: &str| -> Vec<String> { words(s).into_iter().filter(|w| w.len() >= 5).map(|w| w.chars().take(6).collect()).collect() };
-    let is_freq = code_l.contains("freq") || alnum(text).contains("howoften") || alnum(text).contains("frequen");
-    let is_nature = code_l.contains("natur") || code_l.contains("conflict") || code_l.contains("collab") || alnum(text).contains("conflictual") || alnum(text).contains("collaborative");
+    let stems = |s: &str| -> Vec<String> {
+        words(s).into_iter().filter(|w| w.len() >= 5).map(|w| w.chars().take(6).collect()).collect()
+    };
+    let is_freq = code_l.contains("freq")
+        || alnum(text).contains("howoften")
+        || alnum(text).contains("frequen");
+    let is_nature = code_l.contains("natur")
+        || code_l.contains("conflict")
+        || code_l.contains("collab")
+        || alnum(text).contains("conflictual")
+        || alnum(text).contains("collaborative");
     if !is_freq && !is_nature {
         for (pi, p) in ins.perceptions.iter().enumerate() {
             let id_stems = stems(&p.id.replace('_', " "));
-            let hit = id_stems.iter().any(|s| code_l.contains(s.as_str())) || stems(&p.label).iter().filter(|s| hay.contains(s.as_str())).count() >= 2;
+            let hit = id_stems.iter().any(|s| code_l.contains(s.as_str()))
+                || stems(&p.label).iter().filter(|s| hay.contains(s.as_str())).count() >= 2;
             if !hit {
                 continue;
             }
@@ -883,13 +1184,26 @@ fn guess_answer(ins: &Instrument, code: &str, text: &str, hay: &str) -> Option<G
                 // A checkbox column: the option from the code's last part, its text, or its position.
                 let tail = code.rsplit(['/', '[']).next().unwrap_or("").trim_end_matches(']');
                 let tail_l = alnum(tail);
-                let by_name = p.options.iter().position(|o| alnum(&o.id) == tail_l || (!text.is_empty() && alnum(text).ends_with(&alnum(&o.label))));
+                let by_name = p.options.iter().position(|o| {
+                    alnum(&o.id) == tail_l
+                        || (!text.is_empty() && alnum(text).ends_with(&alnum(&o.label)))
+                });
                 if let Some(o) = by_name {
-                    return Some(Guess { line: format!("{}:{}", p.id, p.options[o].id), note: format!("guess: checkbox for {:?}", p.options[o].label) });
+                    return Some(Guess {
+                        line: format!("{}:{}", p.id, p.options[o].id),
+                        note: format!("guess: checkbox for {:?}", p.options[o].label),
+                    });
                 }
                 if let Some(n) = position_code(tail).filter(|_| code.contains(['[', '/'])) {
                     if let Some(o) = p.options.get(n) {
-                        return Some(Guess { line: format!("{}:{}", p.id, o.id), note: format!("guess BY POSITION: {tail} → option {} {:?}; check", n + 1, o.label) });
+                        return Some(Guess {
+                            line: format!("{}:{}", p.id, o.id),
+                            note: format!(
+                                "guess BY POSITION: {tail} → option {} {:?}; check",
+                                n + 1,
+                                o.label
+                            ),
+                        });
                     }
                     return None;
                 }
@@ -935,12 +1249,16 @@ fn guess_answer(ins: &Instrument, code: &str, text: &str, hay: &str) -> Option<G
         }
     }
     if actor.is_none() {
-        let code_words: HashSet<String> = words(&code.replace(['[', ']', '/'], "_")).into_iter().collect();
+        let code_words: HashSet<String> =
+            words(&code.replace(['[', ']', '/'], "_")).into_iter().collect();
         let mut best: Option<(usize, f64)> = None;
         let mut tie = false;
         for (ai, a) in ins.actors.iter().enumerate() {
             let aw = words(&a.id);
-            let hits = aw.iter().filter(|w| code_words.contains(*w) || code_l.contains(w.as_str()) && w.len() >= 4).count();
+            let hits = aw
+                .iter()
+                .filter(|w| code_words.contains(*w) || code_l.contains(w.as_str()) && w.len() >= 4)
+                .count();
             let score = hits as f64 / aw.len() as f64;
             match best {
                 Some((_, b)) if score > b => {
@@ -966,7 +1284,11 @@ fn guess_answer(ins: &Instrument, code: &str, text: &str, hay: &str) -> Option<G
             && n < ins.actors.len()
         {
             actor = Some(n);
-            note = format!("guess BY POSITION: {tail} → actor {} {:?}; check against the questionnaire", n + 1, ins.actors[n].label);
+            note = format!(
+                "guess BY POSITION: {tail} → actor {} {:?}; check against the questionnaire",
+                n + 1,
+                ins.actors[n].label
+            );
         }
     }
     let a = actor?;
@@ -977,7 +1299,10 @@ fn guess_answer(ins: &Instrument, code: &str, text: &str, hay: &str) -> Option<G
 /// `SQ003` or `3` → Some(2) (0-based position).
 fn position_code(s: &str) -> Option<usize> {
     let digits = s.trim_start_matches(|c: char| c.is_ascii_alphabetic());
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || s.len() - digits.len() > 3 {
+    if digits.is_empty()
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+        || s.len() - digits.len() > 3
+    {
         return None;
     }
     digits.parse::<usize>().ok().filter(|n| *n >= 1).map(|n| n - 1)

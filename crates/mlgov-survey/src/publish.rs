@@ -58,10 +58,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use mlgov_disclosure::{protect, protect_linked, CellStatus, CountTable, LinkedCell, ReleaseCells, Rules};
+use mlgov_disclosure::{
+    CellStatus, CountTable, LinkedCell, ReleaseCells, Rules, protect, protect_linked,
+};
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{analyze_all, standard_analyses, AnalysisConfig, AnalysisError, AnalysisKind, Dimension, LocalityInfo, ResultTable, ScaleSpec};
+use crate::analysis::{
+    AnalysisConfig, AnalysisError, AnalysisKind, Dimension, LocalityInfo, ResultTable, ScaleSpec,
+    analyze_all, standard_analyses,
+};
 use crate::dataset::{Dataset, PerceptionAnswer};
 use crate::instrument::{ActorClass, Instrument, LeadSide, PerceptionKind};
 
@@ -194,7 +199,9 @@ pub enum PublishError {
     #[error(transparent)]
     Analysis(#[from] AnalysisError),
     /// The respondents found behind a cell disagree with the analysis' n (a bug).
-    #[error("internal error: cell {cell:?} of table {table}: the analysis counts {expected} respondents, the release rule found {found}")]
+    #[error(
+        "internal error: cell {cell:?} of table {table}: the analysis counts {expected} respondents, the release rule found {found}"
+    )]
     Inconsistent {
         /// Table id.
         table: String,
@@ -208,7 +215,13 @@ pub enum PublishError {
 }
 
 /// The key of a numeric cell in [`Publication::cell_members`].
-pub fn cell_key(table: &str, group: &[String], period: Option<&str>, measure: &str, statistic: &str) -> String {
+pub fn cell_key(
+    table: &str,
+    group: &[String],
+    period: Option<&str>,
+    measure: &str,
+    statistic: &str,
+) -> String {
     format!("{table}|{}|{}|{measure}|{statistic}", group.join(","), period.unwrap_or(""))
 }
 
@@ -221,7 +234,12 @@ pub fn choice_key(item: &str, option: Option<&str>) -> String {
 ///
 /// # Errors
 /// See [`publish_with`].
-pub fn publish(ds: &Dataset, ins: &Instrument, locs: &[LocalityInfo], rules: &Rules) -> Result<Publication, PublishError> {
+pub fn publish(
+    ds: &Dataset,
+    ins: &Instrument,
+    locs: &[LocalityInfo],
+    rules: &Rules,
+) -> Result<Publication, PublishError> {
     publish_with(ds, ins, locs, rules, &AnalysisConfig::default())
 }
 
@@ -230,10 +248,22 @@ pub fn publish(ds: &Dataset, ins: &Instrument, locs: &[LocalityInfo], rules: &Ru
 ///
 /// # Errors
 /// [`PublishError::Analysis`] when an analysis fails, [`PublishError::Inconsistent`] on a bug.
-pub fn publish_with(ds: &Dataset, ins: &Instrument, locs: &[LocalityInfo], rules: &Rules, base: &AnalysisConfig) -> Result<Publication, PublishError> {
+pub fn publish_with(
+    ds: &Dataset,
+    ins: &Instrument,
+    locs: &[LocalityInfo],
+    rules: &Rules,
+    base: &AnalysisConfig,
+) -> Result<Publication, PublishError> {
     let k = rules.min_cell.max(1);
-    let base = AnalysisConfig { publication_min_n: Some(k as usize), small_n: k as usize, ..base.clone() };
-    let specs: Vec<_> = standard_analyses(ins, &base).into_iter().filter(|s| !matches!(s.kind, AnalysisKind::Responsibility | AnalysisKind::InformationSources)).collect();
+    let base =
+        AnalysisConfig { publication_min_n: Some(k as usize), small_n: k as usize, ..base.clone() };
+    let specs: Vec<_> = standard_analyses(ins, &base)
+        .into_iter()
+        .filter(|s| {
+            !matches!(s.kind, AnalysisKind::Responsibility | AnalysisKind::InformationSources)
+        })
+        .collect();
     let mut results = analyze_all(&specs, ds, ins, locs)?;
     let facts = Facts::new(ds, ins, locs);
     let behind = linked_rows(&facts, &results)?;
@@ -256,7 +286,11 @@ pub fn publish_with(ds: &Dataset, ins: &Instrument, locs: &[LocalityInfo], rules
         tables,
         choices,
     };
-    let cell_members = ReleaseCells { respondents: ds.respondents.iter().map(|r| r.id.clone()).collect(), total_published, cells };
+    let cell_members = ReleaseCells {
+        respondents: ds.respondents.iter().map(|r| r.id.clone()).collect(),
+        total_published,
+        cells,
+    };
     Ok(Publication { content, cell_members })
 }
 
@@ -275,7 +309,11 @@ struct Facts<'a> {
 impl<'a> Facts<'a> {
     fn new(ds: &'a Dataset, ins: &'a Instrument, locs: &'a [LocalityInfo]) -> Facts<'a> {
         let by: HashMap<&str, &LocalityInfo> = locs.iter().map(|l| (l.id.as_str(), l)).collect();
-        Facts { ds, ins, loc_of: ds.respondents.iter().map(|r| by.get(r.locality.as_str()).copied()).collect() }
+        Facts {
+            ds,
+            ins,
+            loc_of: ds.respondents.iter().map(|r| by.get(r.locality.as_str()).copied()).collect(),
+        }
     }
 
     /// The group value of respondent `r` on `d`, as the analyses compute it.
@@ -304,15 +342,32 @@ impl<'a> Facts<'a> {
 
     /// Whether respondent `r` has a value for the cell (kind, period, measure, statistic), per
     /// the definitions of docs/survey.md §3.
-    fn has_value(&self, kind: AnalysisKind, r: usize, period: Option<usize>, measure: &str, statistic: &str) -> bool {
+    fn has_value(
+        &self,
+        kind: AnalysisKind,
+        r: usize,
+        period: Option<usize>,
+        measure: &str,
+        statistic: &str,
+    ) -> bool {
         let ins = self.ins;
         let actor = ins.actor_index(measure);
-        let class_actors = || ins.classes().into_iter().find(|c| c.id() == measure).map(|c| ins.actors_of(c)).unwrap_or_default();
+        let class_actors = || {
+            ins.classes()
+                .into_iter()
+                .find(|c| c.id() == measure)
+                .map(|c| ins.actors_of(c))
+                .unwrap_or_default()
+        };
         let all_actors: Vec<usize> = (0..ins.actors.len()).collect();
         let last = ins.periods.len() - 1;
         match kind {
-            AnalysisKind::Frequency => period.zip(actor).is_some_and(|(p, a)| self.ds.freq(r, p, a).is_some()),
-            AnalysisKind::ClassAggregates => period.is_some_and(|p| self.any_freq(r, p, &class_actors())),
+            AnalysisKind::Frequency => {
+                period.zip(actor).is_some_and(|(p, a)| self.ds.freq(r, p, a).is_some())
+            }
+            AnalysisKind::ClassAggregates => {
+                period.is_some_and(|p| self.any_freq(r, p, &class_actors()))
+            }
             AnalysisKind::Change => match actor {
                 Some(a) => self.both_periods(r, a),
                 None => class_actors().iter().any(|&a| self.both_periods(r, a)),
@@ -332,7 +387,8 @@ impl<'a> Facts<'a> {
                     }
             }
             AnalysisKind::Indexes => {
-                let (i1, i2) = (self.any_freq(r, 0, &all_actors), self.any_freq(r, last, &all_actors));
+                let (i1, i2) =
+                    (self.any_freq(r, 0, &all_actors), self.any_freq(r, last, &all_actors));
                 match measure {
                     "index1" => i1,
                     "index2" => i2,
@@ -341,48 +397,71 @@ impl<'a> Facts<'a> {
                     "index4" => i1 && i2 && all_actors.iter().any(|&a| self.both_periods(r, a)),
                     // An Index 3 part: the class answered in either period.
                     m => {
-                        let class = m.strip_prefix("index3_").and_then(|c| ins.classes().into_iter().find(|x| x.id() == c));
-                        i1 && i2 && class.is_some_and(|c| {
-                            let acts = ins.actors_of(c);
-                            self.any_freq(r, 0, &acts) || self.any_freq(r, last, &acts)
-                        })
+                        let class = m
+                            .strip_prefix("index3_")
+                            .and_then(|c| ins.classes().into_iter().find(|x| x.id() == c));
+                        i1 && i2
+                            && class.is_some_and(|c| {
+                                let acts = ins.actors_of(c);
+                                self.any_freq(r, 0, &acts) || self.any_freq(r, last, &acts)
+                            })
                     }
                 }
             }
-            AnalysisKind::Attitudes => {
-                ins.perception_index(measure).is_some_and(|i| matches!(self.ds.perception(r, i), Some(PerceptionAnswer::Scale(_))))
-            }
-            AnalysisKind::Responsibility | AnalysisKind::InformationSources => self.item_of(kind, measure).is_some_and(|i| match self.ds.perception(r, i) {
-                Some(PerceptionAnswer::Choice(_)) => kind == AnalysisKind::Responsibility,
-                Some(PerceptionAnswer::Multi(_)) => kind == AnalysisKind::InformationSources,
-                _ => false,
+            AnalysisKind::Attitudes => ins.perception_index(measure).is_some_and(|i| {
+                matches!(self.ds.perception(r, i), Some(PerceptionAnswer::Scale(_)))
             }),
+            AnalysisKind::Responsibility | AnalysisKind::InformationSources => {
+                self.item_of(kind, measure).is_some_and(|i| match self.ds.perception(r, i) {
+                    Some(PerceptionAnswer::Choice(_)) => kind == AnalysisKind::Responsibility,
+                    Some(PerceptionAnswer::Multi(_)) => kind == AnalysisKind::InformationSources,
+                    _ => false,
+                })
+            }
         }
     }
 
     /// The perception item behind a share measure (an option id, or a summary of the specialist
     /// sources): the first item of the analysis' kind that has it.
     fn item_of(&self, kind: AnalysisKind, measure: &str) -> Option<usize> {
-        let want = if kind == AnalysisKind::Responsibility { PerceptionKind::Choice } else { PerceptionKind::Multi };
+        let want = if kind == AnalysisKind::Responsibility {
+            PerceptionKind::Choice
+        } else {
+            PerceptionKind::Multi
+        };
         self.ins.perceptions.iter().position(|q| {
             q.kind == want
                 && (q.options.iter().any(|o| o.id == measure)
-                    || (want == PerceptionKind::Multi && matches!(measure, "any_specialist" | "only_non_specialist") && q.options.iter().any(|o| o.specialist.is_some())))
+                    || (want == PerceptionKind::Multi
+                        && matches!(measure, "any_specialist" | "only_non_specialist")
+                        && q.options.iter().any(|o| o.specialist.is_some())))
         })
     }
 
     /// The family of a cell for [`mlgov_disclosure::protect_linked`]: cells of one family have
     /// "respondents with a value for the same thing" behind them (see the module documentation);
     /// `None` for a ratio (the lead's `elected_share`), which is not a sum over respondents.
-    fn family(&self, kind: AnalysisKind, period: Option<&str>, measure: &str, statistic: &str) -> Option<String> {
+    fn family(
+        &self,
+        kind: AnalysisKind,
+        period: Option<&str>,
+        measure: &str,
+        statistic: &str,
+    ) -> Option<String> {
         let p = period.unwrap_or("");
         Some(match kind {
             AnalysisKind::Frequency => format!("frequency|{p}|{measure}"),
             AnalysisKind::ClassAggregates => format!("class|{p}|{measure}"),
             AnalysisKind::Lead if statistic == "elected_share" => return None,
             AnalysisKind::Lead => format!("class|{p}|{measure}"),
-            AnalysisKind::Change => format!("change|{}|{measure}", if self.ins.actor_index(measure).is_some() { "actor" } else { "class" }),
-            AnalysisKind::Nature => format!("nature|{p}|{}|{measure}", if self.ins.actor_index(measure).is_some() { "actor" } else { "class" }),
+            AnalysisKind::Change => format!(
+                "change|{}|{measure}",
+                if self.ins.actor_index(measure).is_some() { "actor" } else { "class" }
+            ),
+            AnalysisKind::Nature => format!(
+                "nature|{p}|{}|{measure}",
+                if self.ins.actor_index(measure).is_some() { "actor" } else { "class" }
+            ),
             AnalysisKind::Indexes => match measure {
                 "index1" => "index1".to_string(),
                 "index2" => "index2".to_string(),
@@ -390,7 +469,13 @@ impl<'a> Facts<'a> {
             },
             AnalysisKind::Attitudes => format!("attitude|{measure}"),
             AnalysisKind::Responsibility | AnalysisKind::InformationSources => {
-                format!("item|{}", self.item_of(kind, measure).map_or_else(|| measure.to_string(), |i| self.ins.perceptions[i].id.clone()))
+                format!(
+                    "item|{}",
+                    self.item_of(kind, measure).map_or_else(
+                        || measure.to_string(),
+                        |i| self.ins.perceptions[i].id.clone()
+                    )
+                )
             }
         })
     }
@@ -415,25 +500,66 @@ fn linked_rows(f: &Facts<'_>, tables: &[ResultTable]) -> Result<Vec<Vec<RowCell>
             let included = |r: usize| roles.is_empty() || roles.contains(&f.ds.respondents[r].role);
             let mut groups: HashMap<Vec<String>, Vec<u32>> = HashMap::new();
             for r in (0..f.ds.len()).filter(|&r| included(r)) {
-                groups.entry(t.group_by.iter().map(|d| f.dim_value(r, *d)).collect()).or_default().push(r as u32);
+                groups
+                    .entry(t.group_by.iter().map(|d| f.dim_value(r, *d)).collect())
+                    .or_default()
+                    .push(r as u32);
             }
             t.rows
                 .iter()
                 .map(|row| {
                     let members = groups.get(&row.group).map(Vec::as_slice).unwrap_or(&[]);
                     let period = row.period.as_deref().and_then(|p| ins.period_index(p));
-                    let behind: Vec<u32> = members.iter().copied().filter(|&r| f.has_value(t.analysis, r as usize, period, &row.measure, &row.statistic)).collect();
-                    let found = if t.analysis == AnalysisKind::Lead && row.statistic == "elected_share" {
-                        let elected = behind.iter().filter(|&&r| ins.roles[f.ds.respondents[r as usize].role].lead == Some(LeadSide::Elected)).count();
-                        elected.min(behind.len() - elected)
-                    } else {
-                        behind.len()
-                    };
+                    let behind: Vec<u32> = members
+                        .iter()
+                        .copied()
+                        .filter(|&r| {
+                            f.has_value(
+                                t.analysis,
+                                r as usize,
+                                period,
+                                &row.measure,
+                                &row.statistic,
+                            )
+                        })
+                        .collect();
+                    let found =
+                        if t.analysis == AnalysisKind::Lead && row.statistic == "elected_share" {
+                            let elected = behind
+                                .iter()
+                                .filter(|&&r| {
+                                    ins.roles[f.ds.respondents[r as usize].role].lead
+                                        == Some(LeadSide::Elected)
+                                })
+                                .count();
+                            elected.min(behind.len() - elected)
+                        } else {
+                            behind.len()
+                        };
                     if found != row.estimate.n {
-                        let key = cell_key(&t.id, &row.group, row.period.as_deref(), &row.measure, &row.statistic);
-                        return Err(PublishError::Inconsistent { table: t.id.clone(), cell: key, expected: row.estimate.n, found });
+                        let key = cell_key(
+                            &t.id,
+                            &row.group,
+                            row.period.as_deref(),
+                            &row.measure,
+                            &row.statistic,
+                        );
+                        return Err(PublishError::Inconsistent {
+                            table: t.id.clone(),
+                            cell: key,
+                            expected: row.estimate.n,
+                            found,
+                        });
                     }
-                    Ok(RowCell { members: behind, family: f.family(t.analysis, row.period.as_deref(), &row.measure, &row.statistic) })
+                    Ok(RowCell {
+                        members: behind,
+                        family: f.family(
+                            t.analysis,
+                            row.period.as_deref(),
+                            &row.measure,
+                            &row.statistic,
+                        ),
+                    })
                 })
                 .collect()
         })
@@ -448,7 +574,11 @@ fn apply_linked(tables: &mut [ResultTable], behind: &[Vec<RowCell>], rules: &Rul
     for (ti, (t, rows)) in tables.iter().zip(behind).enumerate() {
         for (ri, (row, cell)) in t.rows.iter().zip(rows).enumerate() {
             if let Some(family) = &cell.family {
-                cells.push(LinkedCell { family: family.clone(), members: cell.members.clone(), publishable: !row.estimate.suppressed && row.estimate.mean.is_some() });
+                cells.push(LinkedCell {
+                    family: family.clone(),
+                    members: cell.members.clone(),
+                    publishable: !row.estimate.suppressed && row.estimate.mean.is_some(),
+                });
                 at.push((ti, ri));
             }
         }
@@ -493,18 +623,32 @@ fn suppress(e: &mut crate::analysis::Estimate) {
 /// # Errors
 /// [`PublishError::Inconsistent`] when the respondents found behind a cell disagree with its n
 /// (a bug).
-pub fn protect_linked_tables(tables: &mut [ResultTable], ds: &Dataset, ins: &Instrument, locs: &[LocalityInfo], rules: &Rules) -> Result<(), PublishError> {
+pub fn protect_linked_tables(
+    tables: &mut [ResultTable],
+    ds: &Dataset,
+    ins: &Instrument,
+    locs: &[LocalityInfo],
+    rules: &Rules,
+) -> Result<(), PublishError> {
     let facts = Facts::new(ds, ins, locs);
     let behind = linked_rows(&facts, tables)?;
     apply_linked(tables, &behind, rules);
     Ok(())
 }
 
-fn publish_table(f: &Facts<'_>, t: ResultTable, behind: Vec<RowCell>, k: u64, cells: &mut BTreeMap<String, Vec<u32>>) -> PublishedTable {
+fn publish_table(
+    f: &Facts<'_>,
+    t: ResultTable,
+    behind: Vec<RowCell>,
+    k: u64,
+    cells: &mut BTreeMap<String, Vec<u32>>,
+) -> PublishedTable {
     // Group sizes, by the table's own population and grouping (lead drops role).
     let roles: Vec<usize> = t.roles.iter().filter_map(|r| f.ins.role_index(r)).collect();
     let mut sizes: HashMap<Vec<String>, u64> = HashMap::new();
-    for r in (0..f.ds.len()).filter(|&r| roles.is_empty() || roles.contains(&f.ds.respondents[r].role)) {
+    for r in
+        (0..f.ds.len()).filter(|&r| roles.is_empty() || roles.contains(&f.ds.respondents[r].role))
+    {
         *sizes.entry(t.group_by.iter().map(|d| f.dim_value(r, *d)).collect()).or_default() += 1;
     }
     let mut rows = Vec::new();
@@ -512,9 +656,13 @@ fn publish_table(f: &Facts<'_>, t: ResultTable, behind: Vec<RowCell>, k: u64, ce
         if sizes.get(&row.group).copied().unwrap_or(0) < k {
             continue;
         }
-        let published = !row.estimate.suppressed && row.estimate.n as u64 >= k && row.estimate.mean.is_some();
+        let published =
+            !row.estimate.suppressed && row.estimate.n as u64 >= k && row.estimate.mean.is_some();
         if published {
-            cells.insert(cell_key(&t.id, &row.group, row.period.as_deref(), &row.measure, &row.statistic), cell.members);
+            cells.insert(
+                cell_key(&t.id, &row.group, row.period.as_deref(), &row.measure, &row.statistic),
+                cell.members,
+            );
         }
         rows.push(PublishedRow {
             group: row.group,
@@ -578,21 +726,30 @@ fn choice_items(ds: &Dataset, ins: &Instrument) -> Vec<ChoiceItem> {
                 item: q.id.clone(),
                 label: q.label.clone(),
                 options: q.options.iter().map(|o| (o.id.clone(), o.label.clone())).collect(),
-                chosen: (0..n).map(|r| match ds.perception(r, i) {
-                    Some(PerceptionAnswer::Choice(c)) => Some(*c),
-                    _ => None,
-                }).collect(),
+                chosen: (0..n)
+                    .map(|r| match ds.perception(r, i) {
+                        Some(PerceptionAnswer::Choice(c)) => Some(*c),
+                        _ => None,
+                    })
+                    .collect(),
             }),
             PerceptionKind::Multi => {
                 for (o, opt) in q.options.iter().enumerate() {
                     out.push(ChoiceItem {
                         item: format!("{}:{}", q.id, opt.id),
                         label: format!("{}: {}", q.label, opt.label),
-                        options: vec![("named".into(), "Named".into()), ("not_named".into(), "Not named".into())],
-                        chosen: (0..n).map(|r| match ds.perception(r, i) {
-                            Some(PerceptionAnswer::Multi(v)) => Some(usize::from(!v.contains(&o))),
-                            _ => None,
-                        }).collect(),
+                        options: vec![
+                            ("named".into(), "Named".into()),
+                            ("not_named".into(), "Not named".into()),
+                        ],
+                        chosen: (0..n)
+                            .map(|r| match ds.perception(r, i) {
+                                Some(PerceptionAnswer::Multi(v)) => {
+                                    Some(usize::from(!v.contains(&o)))
+                                }
+                                _ => None,
+                            })
+                            .collect(),
                     });
                 }
             }
@@ -601,7 +758,12 @@ fn choice_items(ds: &Dataset, ins: &Instrument) -> Vec<ChoiceItem> {
     out
 }
 
-fn choice_tables(ds: &Dataset, ins: &Instrument, k: u64, cells: &mut BTreeMap<String, Vec<u32>>) -> Vec<PublishedChoice> {
+fn choice_tables(
+    ds: &Dataset,
+    ins: &Instrument,
+    k: u64,
+    cells: &mut BTreeMap<String, Vec<u32>>,
+) -> Vec<PublishedChoice> {
     let rules = Rules { min_cell: k, protect_zeros: true };
     let mut out = Vec::new();
     for it in choice_items(ds, ins) {
@@ -627,7 +789,12 @@ fn choice_tables(ds: &Dataset, ins: &Instrument, k: u64, cells: &mut BTreeMap<St
         out.push(PublishedChoice {
             item: it.item,
             label: it.label,
-            options: it.options.into_iter().zip(values).map(|((id, label), count)| PublishedOption { id, label, count }).collect(),
+            options: it
+                .options
+                .into_iter()
+                .zip(values)
+                .map(|((id, label), count)| PublishedOption { id, label, count })
+                .collect(),
             total,
         });
     }
@@ -636,7 +803,12 @@ fn choice_tables(ds: &Dataset, ins: &Instrument, k: u64, cells: &mut BTreeMap<St
 
 /// Protects one row of option counts (see the module documentation): `protect` with zeros
 /// protected, then the non-negativity rule (suppressed counts share at least `k` respondents).
-fn protect_choice(item: &str, options: &[(String, String)], counts: &[u64], rules: &Rules) -> (Vec<Option<u64>>, Option<u64>) {
+fn protect_choice(
+    item: &str,
+    options: &[(String, String)],
+    counts: &[u64],
+    rules: &Rules,
+) -> (Vec<Option<u64>>, Option<u64>) {
     let columns: Vec<String> = options.iter().map(|o| o.0.clone()).collect();
     let Ok(table) = CountTable::new(vec![item.to_string()], columns, vec![counts.to_vec()]) else {
         // No options: nothing to list, only a total (never reached with a valid instrument).
@@ -653,7 +825,11 @@ fn protect_choice(item: &str, options: &[(String, String)], counts: &[u64], rule
                 break;
             }
             // The suppressed counts share fewer than k respondents: hide the smallest published.
-            let Some(j) = (0..values.len()).filter(|&j| values[j].is_some()).min_by_key(|&j| (values[j], j)) else { break };
+            let Some(j) =
+                (0..values.len()).filter(|&j| values[j].is_some()).min_by_key(|&j| (values[j], j))
+            else {
+                break;
+            };
             values[j] = None;
         }
     }
@@ -702,14 +878,28 @@ pub enum ReleaseError {
 /// # Errors
 /// [`ReleaseError::Refused`] when the release rule refuses it; the other variants for broken
 /// inputs.
-pub fn next_release(ds: &Dataset, ins: &Instrument, locs: &[LocalityInfo], rules: &Rules, earlier: &[(i64, &str)]) -> Result<NextRelease, ReleaseError> {
+pub fn next_release(
+    ds: &Dataset,
+    ins: &Instrument,
+    locs: &[LocalityInfo],
+    rules: &Rules,
+    earlier: &[(i64, &str)],
+) -> Result<NextRelease, ReleaseError> {
     let p = publish(ds, ins, locs, rules)?;
     let cells: Vec<(i64, ReleaseCells)> = earlier
         .iter()
-        .map(|(n, json)| serde_json::from_str(json).map(|c| (*n, c)).map_err(|e| ReleaseError::Unreadable { number: *n, message: e.to_string() }))
+        .map(|(n, json)| {
+            serde_json::from_str(json)
+                .map(|c| (*n, c))
+                .map_err(|e| ReleaseError::Unreadable { number: *n, message: e.to_string() })
+        })
         .collect::<Result<_, _>>()?;
-    let refs: Vec<mlgov_disclosure::EarlierRelease<'_>> = cells.iter().map(|(n, c)| mlgov_disclosure::EarlierRelease { number: *n, cells: c }).collect();
-    mlgov_disclosure::check_release(&refs, &p.cell_members, rules.min_cell).map_err(|e| ReleaseError::Refused(e.to_string()))?;
+    let refs: Vec<mlgov_disclosure::EarlierRelease<'_>> = cells
+        .iter()
+        .map(|(n, c)| mlgov_disclosure::EarlierRelease { number: *n, cells: c })
+        .collect();
+    mlgov_disclosure::check_release(&refs, &p.cell_members, rules.min_cell)
+        .map_err(|e| ReleaseError::Refused(e.to_string()))?;
     Ok(NextRelease {
         respondents: p.content.respondents,
         content: serde_json::to_string(&p.content).expect("figures serialise"),

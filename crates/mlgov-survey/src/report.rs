@@ -33,11 +33,7 @@ pub struct ReportFile {
 }
 
 fn group_name(g: &[String]) -> String {
-    if g.is_empty() {
-        "all respondents".into()
-    } else {
-        g.join(" · ").replace('_', " ")
-    }
+    if g.is_empty() { "all respondents".into() } else { g.join(" · ").replace('_', " ") }
 }
 
 /// One chart of a table, with the file-name suffix that distinguishes it from its siblings.
@@ -53,7 +49,11 @@ pub struct TableChart {
 /// The bar charts of one table: one per period and panel (actor rows and class rows go to separate
 /// panels when their scales differ); the lead analysis charts the elected share.
 pub fn charts_for(t: &ResultTable, ins: &Instrument) -> Vec<TableChart> {
-    let stat = if t.analysis == AnalysisKind::Lead { "elected_share" } else { t.rows.first().map_or("mean", |r| r.statistic.as_str()) };
+    let stat = if t.analysis == AnalysisKind::Lead {
+        "elected_share"
+    } else {
+        t.rows.first().map_or("mean", |r| r.statistic.as_str())
+    };
     let mut periods: Vec<Option<String>> = Vec::new();
     for r in &t.rows {
         if !periods.contains(&r.period) {
@@ -72,17 +72,21 @@ pub fn charts_for(t: &ResultTable, ins: &Instrument) -> Vec<TableChart> {
             let rows: Vec<&ResultRow> = t
                 .rows
                 .iter()
-                .filter(|r| &r.period == per && r.statistic == stat && panel.is_none_or(|want_class| is_class_row(r) == want_class))
+                .filter(|r| {
+                    &r.period == per
+                        && r.statistic == stat
+                        && panel.is_none_or(|want_class| is_class_row(r) == want_class)
+                })
                 .collect();
             if rows.is_empty() {
                 continue;
             }
             let mut suffix = String::new();
-            if periods.len() > 1 {
-                if let Some(p) = per {
-                    suffix.push('_');
-                    suffix.push_str(p);
-                }
+            if periods.len() > 1
+                && let Some(p) = per
+            {
+                suffix.push('_');
+                suffix.push_str(p);
             }
             match panel {
                 Some(true) => suffix.push_str("_classes"),
@@ -96,7 +100,12 @@ pub fn charts_for(t: &ResultTable, ins: &Instrument) -> Vec<TableChart> {
     out
 }
 
-fn chart_of(t: &ResultTable, ins: &Instrument, per: &Option<String>, rows: &[&ResultRow]) -> BarChart {
+fn chart_of(
+    t: &ResultTable,
+    ins: &Instrument,
+    per: &Option<String>,
+    rows: &[&ResultRow],
+) -> BarChart {
     let mut measures: Vec<(&str, &str, Option<ActorClass>, bool)> = Vec::new();
     let mut groups: Vec<&Vec<String>> = Vec::new();
     for r in rows {
@@ -110,12 +119,18 @@ fn chart_of(t: &ResultTable, ins: &Instrument, per: &Option<String>, rows: &[&Re
     }
     // Section headings by actor class when the rows are single actors.
     let mut sections = Vec::new();
-    if matches!(t.analysis, AnalysisKind::Frequency | AnalysisKind::Nature | AnalysisKind::Change) && measures.iter().any(|m| m.2.is_some() && !m.3) {
+    if matches!(t.analysis, AnalysisKind::Frequency | AnalysisKind::Nature | AnalysisKind::Change)
+        && measures.iter().any(|m| m.2.is_some() && !m.3)
+    {
         let mut last: Option<(Option<ActorClass>, bool)> = None;
         for (i, m) in measures.iter().enumerate() {
             let key = if m.3 { (None, true) } else { (m.2, false) };
             if last != Some(key) {
-                let h = if m.3 { "Classes (aggregates)".to_string() } else { m.2.map(|c| c.label().to_string()).unwrap_or_default() };
+                let h = if m.3 {
+                    "Classes (aggregates)".to_string()
+                } else {
+                    m.2.map(|c| c.label().to_string()).unwrap_or_default()
+                };
                 sections.push((i, h));
                 last = Some(key);
             }
@@ -140,33 +155,64 @@ fn chart_of(t: &ResultTable, ins: &Instrument, per: &Option<String>, rows: &[&Re
             // Only published cells count: a suppressed cell's n is withheld.
             let nmax = bars.iter().flatten().filter(|b| !b.suppressed).map(|b| b.n).max();
             // The localities behind the group (its sampling units), beside n.
-            let lmax = rows.iter().filter(|r| &r.group == *g && !r.estimate.suppressed).map(|r| r.estimate.localities).max().filter(|l| *l > 0);
+            let lmax = rows
+                .iter()
+                .filter(|r| &r.group == *g && !r.estimate.suppressed)
+                .map(|r| r.estimate.localities)
+                .max()
+                .filter(|l| *l > 0);
             let name = match (nmax, lmax) {
-                (Some(n), Some(l)) => format!("{} (n≤{n}, {l} localit{})", group_name(g), if l == 1 { "y" } else { "ies" }),
+                (Some(n), Some(l)) => format!(
+                    "{} (n≤{n}, {l} localit{})",
+                    group_name(g),
+                    if l == 1 { "y" } else { "ies" }
+                ),
                 (Some(n), None) => format!("{} (n≤{n})", group_name(g)),
                 _ => group_name(g),
             };
             Series { name, bars }
         })
         .collect();
-    let period_label = per.as_ref().and_then(|p| ins.periods.iter().find(|x| &x.id == p)).map(|p| p.label.clone());
+    let period_label =
+        per.as_ref().and_then(|p| ins.periods.iter().find(|x| &x.id == p)).map(|p| p.label.clone());
     let mut sub = Vec::new();
     if let Some(p) = &period_label {
         sub.push(p.clone());
-    } else if matches!(t.analysis, AnalysisKind::Change | AnalysisKind::Indexes) && ins.periods.len() > 1 {
-        sub.push(format!("{} and {}", ins.periods[0].label, ins.periods[ins.periods.len() - 1].label));
+    } else if matches!(t.analysis, AnalysisKind::Change | AnalysisKind::Indexes)
+        && ins.periods.len() > 1
+    {
+        sub.push(format!(
+            "{} and {}",
+            ins.periods[0].label,
+            ins.periods[ins.periods.len() - 1].label
+        ));
     }
     if !t.group_by.is_empty() {
-        sub.push(format!("by {}", t.group_by.iter().map(|d| d.id()).collect::<Vec<_>>().join(" × ")));
+        sub.push(format!(
+            "by {}",
+            t.group_by.iter().map(|d| d.id()).collect::<Vec<_>>().join(" × ")
+        ));
     }
     if !t.roles.is_empty() {
         sub.push(format!("respondents: {}", t.roles.join(", ").replace('_', " ")));
     }
     if t.resamples > 0 {
         sub.push(match t.interval {
-            crate::bootstrap::IntervalMethod::ClusterT => format!("whiskers: {:.0}% interval, localities as clusters", t.confidence * 100.0),
-            crate::bootstrap::IntervalMethod::ClusterBootstrap => format!("whiskers: {:.0}% locality-cluster bootstrap ({} resamples, seed {})", t.confidence * 100.0, t.resamples, t.seed),
-            crate::bootstrap::IntervalMethod::RespondentBootstrap => format!("whiskers: {:.0}% percentile bootstrap interval ({} resamples, seed {})", t.confidence * 100.0, t.resamples, t.seed),
+            crate::bootstrap::IntervalMethod::ClusterT => {
+                format!("whiskers: {:.0}% interval, localities as clusters", t.confidence * 100.0)
+            }
+            crate::bootstrap::IntervalMethod::ClusterBootstrap => format!(
+                "whiskers: {:.0}% locality-cluster bootstrap ({} resamples, seed {})",
+                t.confidence * 100.0,
+                t.resamples,
+                t.seed
+            ),
+            crate::bootstrap::IntervalMethod::RespondentBootstrap => format!(
+                "whiskers: {:.0}% percentile bootstrap interval ({} resamples, seed {})",
+                t.confidence * 100.0,
+                t.resamples,
+                t.seed
+            ),
         });
     } else {
         sub.push("point estimates only (no resampling)".into());
@@ -182,13 +228,19 @@ fn chart_of(t: &ResultTable, ins: &Instrument, per: &Option<String>, rows: &[&Re
         percent: scale.percent,
         reference: (t.analysis == AnalysisKind::Lead).then_some(0.5),
     };
-    if class_panel && t.class_aggregate == ClassAggregate::Sum && matches!(t.analysis, AnalysisKind::ClassAggregates | AnalysisKind::Change) {
+    if class_panel
+        && t.class_aggregate == ClassAggregate::Sum
+        && matches!(t.analysis, AnalysisKind::ClassAggregates | AnalysisKind::Change)
+    {
         axis.title = format!("{} (per respondent sum over the class's actors)", scale.title);
     }
-    let mut notes = vec![format!("Source of the definitions: {}. Instrument {}.", t.figure, t.instrument)];
+    let mut notes =
+        vec![format!("Source of the definitions: {}. Instrument {}.", t.figure, t.instrument)];
     notes.extend(t.notes.iter().cloned());
     if let Some(m) = t.publication_min_n {
-        notes.push(format!("Publication mode: cells with fewer than {m} respondents are suppressed."));
+        notes.push(format!(
+            "Publication mode: cells with fewer than {m} respondents are suppressed."
+        ));
     }
     BarChart {
         title: t.title.clone(),
@@ -205,8 +257,15 @@ fn chart_of(t: &ResultTable, ins: &Instrument, per: &Option<String>, rows: &[&Re
 
 /// Build every file of the report: for each table `<id>.csv`, `<id>.json`, one SVG per period,
 /// optionally `respondent_indexes.csv`, and `index.html` linking them.
-pub fn build_report(tables: &[ResultTable], ins: &Instrument, indexes: Option<&[RespondentIndexes]>, meta: &ReportMeta) -> Vec<ReportFile> {
-    match build_report_with(tables, ins, indexes, meta, |_| Ok::<_, std::convert::Infallible>(Vec::new())) {
+pub fn build_report(
+    tables: &[ResultTable],
+    ins: &Instrument,
+    indexes: Option<&[RespondentIndexes]>,
+    meta: &ReportMeta,
+) -> Vec<ReportFile> {
+    match build_report_with(tables, ins, indexes, meta, |_| {
+        Ok::<_, std::convert::Infallible>(Vec::new())
+    }) {
         Ok(files) => files,
         Err(never) => match never {},
     }
@@ -219,11 +278,18 @@ pub fn build_report(tables: &[ResultTable], ins: &Instrument, indexes: Option<&[
 ///
 /// # Errors
 /// The first error of `render`.
-pub fn build_report_with<E>(tables: &[ResultTable], ins: &Instrument, indexes: Option<&[RespondentIndexes]>, meta: &ReportMeta, render: impl Fn(&str) -> Result<Vec<(&'static str, Vec<u8>)>, E>) -> Result<Vec<ReportFile>, E> {
+pub fn build_report_with<E>(
+    tables: &[ResultTable],
+    ins: &Instrument,
+    indexes: Option<&[RespondentIndexes]>,
+    meta: &ReportMeta,
+    render: impl Fn(&str) -> Result<Vec<(&'static str, Vec<u8>)>, E>,
+) -> Result<Vec<ReportFile>, E> {
     let mut files = Vec::new();
     let synthetic = tables.iter().any(|t| t.synthetic);
     let mut html = String::new();
-    let title = if synthetic { format!("SYNTHETIC DATA — {}", meta.title) } else { meta.title.clone() };
+    let title =
+        if synthetic { format!("SYNTHETIC DATA — {}", meta.title) } else { meta.title.clone() };
     let _ = write!(
         html,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>\n<style>body{{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}}img{{max-width:100%;border:1px solid #ddd}}.syn{{background:#FBE3D6;border:1px solid #D55E00;padding:.6em;font-weight:bold}}table{{border-collapse:collapse;font-size:.85em}}td,th{{border:1px solid #ccc;padding:2px 6px;text-align:right}}td:first-child,th:first-child{{text-align:left}}.note{{color:#555;font-size:.9em}}</style></head><body>\n<h1>{}</h1>\n",
@@ -243,27 +309,68 @@ pub fn build_report_with<E>(tables: &[ResultTable], ins: &Instrument, indexes: O
         escape(&meta.generated_by)
     );
     for t in tables {
-        let _ = writeln!(html, "<li><a href=\"#{0}\">{1}</a> <span class=\"note\">({0})</span></li>", escape(&t.id), escape(&t.title));
+        let _ = writeln!(
+            html,
+            "<li><a href=\"#{0}\">{1}</a> <span class=\"note\">({0})</span></li>",
+            escape(&t.id),
+            escape(&t.title)
+        );
     }
     if indexes.is_some() {
-        html.push_str("<li><a href=\"respondent_indexes.csv\">Index 1–4 per respondent (CSV)</a></li>");
+        html.push_str(
+            "<li><a href=\"respondent_indexes.csv\">Index 1–4 per respondent (CSV)</a></li>",
+        );
     }
     html.push_str("</ul>\n");
     for t in tables {
-        files.push(ReportFile { name: format!("{}.csv", t.id), bytes: table_csv_string(t).into_bytes() });
-        files.push(ReportFile { name: format!("{}.json", t.id), bytes: table_json(t).into_bytes() });
-        let _ = writeln!(html, "<h2 id=\"{}\">{}</h2>\n<p class=\"note\">{} — grouping: {}{}</p>", escape(&t.id), escape(&t.title), escape(&t.figure), escape(&if t.group_by.is_empty() { "none".to_string() } else { t.group_by.iter().map(|d| d.id()).collect::<Vec<_>>().join(" × ") }), if t.roles.is_empty() { String::new() } else { format!("; roles: {}", escape(&t.roles.join(", "))) });
+        files.push(ReportFile {
+            name: format!("{}.csv", t.id),
+            bytes: table_csv_string(t).into_bytes(),
+        });
+        files
+            .push(ReportFile { name: format!("{}.json", t.id), bytes: table_json(t).into_bytes() });
+        let _ = writeln!(
+            html,
+            "<h2 id=\"{}\">{}</h2>\n<p class=\"note\">{} — grouping: {}{}</p>",
+            escape(&t.id),
+            escape(&t.title),
+            escape(&t.figure),
+            escape(&if t.group_by.is_empty() {
+                "none".to_string()
+            } else {
+                t.group_by.iter().map(|d| d.id()).collect::<Vec<_>>().join(" × ")
+            }),
+            if t.roles.is_empty() {
+                String::new()
+            } else {
+                format!("; roles: {}", escape(&t.roles.join(", ")))
+            }
+        );
         for n in &t.notes {
             let _ = writeln!(html, "<p class=\"note\">{}</p>", escape(n));
         }
         for TableChart { suffix, chart, .. } in charts_for(t, ins) {
             let stem = format!("{}{suffix}", t.id);
             let name = format!("{stem}.svg");
-            let _ = writeln!(html, "<p><a href=\"{0}\"><img src=\"{0}\" alt=\"{1}\"></a></p>", escape(&name), escape(&format!("{} {}", chart.title, chart.subtitle.clone().unwrap_or_default())));
+            let _ = writeln!(
+                html,
+                "<p><a href=\"{0}\"><img src=\"{0}\" alt=\"{1}\"></a></p>",
+                escape(&name),
+                escape(&format!("{} {}", chart.title, chart.subtitle.clone().unwrap_or_default()))
+            );
             let svg = chart.render();
             let others = render(&svg)?;
             if !others.is_empty() {
-                let links: Vec<String> = std::iter::once(format!("<a href=\"{}\">SVG</a>", escape(&name))).chain(others.iter().map(|(ext, _)| format!("<a href=\"{}.{ext}\">{}</a>", escape(&stem), ext.to_uppercase()))).collect();
+                let links: Vec<String> =
+                    std::iter::once(format!("<a href=\"{}\">SVG</a>", escape(&name)))
+                        .chain(others.iter().map(|(ext, _)| {
+                            format!(
+                                "<a href=\"{}.{ext}\">{}</a>",
+                                escape(&stem),
+                                ext.to_uppercase()
+                            )
+                        }))
+                        .collect();
                 let _ = writeln!(html, "<p class=\"note\">Figure: {}</p>", links.join(" · "));
             }
             files.push(ReportFile { name, bytes: svg.into_bytes() });
@@ -271,13 +378,49 @@ pub fn build_report_with<E>(tables: &[ResultTable], ins: &Instrument, indexes: O
                 files.push(ReportFile { name: format!("{stem}.{ext}"), bytes });
             }
         }
-        let _ = writeln!(html, "<p>Table: <a href=\"{0}.csv\">{0}.csv</a> · <a href=\"{0}.json\">{0}.json</a></p>", escape(&t.id));
-        let _ = writeln!(html, "<details><summary>Show table ({} rows)</summary><table><tr>{}<th>period</th><th>measure</th><th>statistic</th><th>n</th><th>localities</th><th>mean</th><th>{:.0}% interval</th><th>flags</th></tr>", t.rows.len(), t.group_by.iter().map(|d| format!("<th>{}</th>", d.id())).collect::<String>(), t.confidence * 100.0);
+        let _ = writeln!(
+            html,
+            "<p>Table: <a href=\"{0}.csv\">{0}.csv</a> · <a href=\"{0}.json\">{0}.json</a></p>",
+            escape(&t.id)
+        );
+        let _ = writeln!(
+            html,
+            "<details><summary>Show table ({} rows)</summary><table><tr>{}<th>period</th><th>measure</th><th>statistic</th><th>n</th><th>localities</th><th>mean</th><th>{:.0}% interval</th><th>flags</th></tr>",
+            t.rows.len(),
+            t.group_by.iter().map(|d| format!("<th>{}</th>", d.id())).collect::<String>(),
+            t.confidence * 100.0
+        );
         for r in &t.rows {
             let f = |v: Option<f64>| v.map(|x| format!("{x:.2}")).unwrap_or_else(|| "–".into());
-            let flags = [(r.estimate.small_n, "small n"), (r.estimate.few_localities && !r.estimate.suppressed, "fewer than 5 localities"), (r.estimate.suppressed, "suppressed")].iter().filter(|x| x.0).map(|x| x.1).collect::<Vec<_>>().join(", ");
-            let (n, l) = if r.estimate.suppressed { (String::new(), String::new()) } else { (r.estimate.n.to_string(), r.estimate.localities.to_string()) };
-            let _ = writeln!(html, "<tr>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>[{}, {}]</td><td>{}</td></tr>", r.group.iter().map(|g| format!("<td>{}</td>", escape(g))).collect::<String>(), escape(r.period.as_deref().unwrap_or("")), escape(&r.measure_label), escape(&r.statistic), n, l, f(r.estimate.mean), f(r.estimate.ci_low), f(r.estimate.ci_high), flags);
+            let flags = [
+                (r.estimate.small_n, "small n"),
+                (r.estimate.few_localities && !r.estimate.suppressed, "fewer than 5 localities"),
+                (r.estimate.suppressed, "suppressed"),
+            ]
+            .iter()
+            .filter(|x| x.0)
+            .map(|x| x.1)
+            .collect::<Vec<_>>()
+            .join(", ");
+            let (n, l) = if r.estimate.suppressed {
+                (String::new(), String::new())
+            } else {
+                (r.estimate.n.to_string(), r.estimate.localities.to_string())
+            };
+            let _ = writeln!(
+                html,
+                "<tr>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>[{}, {}]</td><td>{}</td></tr>",
+                r.group.iter().map(|g| format!("<td>{}</td>", escape(g))).collect::<String>(),
+                escape(r.period.as_deref().unwrap_or("")),
+                escape(&r.measure_label),
+                escape(&r.statistic),
+                n,
+                l,
+                f(r.estimate.mean),
+                f(r.estimate.ci_low),
+                f(r.estimate.ci_high),
+                flags
+            );
         }
         html.push_str("</table></details>\n");
     }

@@ -7,7 +7,7 @@ use crate::analysis::LocalityInfo;
 use crate::dataset::Dataset;
 use crate::export::write_wide_csv;
 use crate::instrument::Instrument;
-use crate::intake::{read_survey, FileKind, IntakeOptions, Layout};
+use crate::intake::{FileKind, IntakeOptions, Layout, read_survey};
 
 /// A dataset as the three strings a store keeps.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +44,8 @@ pub struct DecodeError {
 }
 
 /// Columns of the localities CSV.
-pub const LOCALITY_COLUMNS: [&str; 7] = ["id", "label", "size_class", "orientation", "typology", "country", "synthetic"];
+pub const LOCALITY_COLUMNS: [&str; 7] =
+    ["id", "label", "size_class", "orientation", "typology", "country", "synthetic"];
 
 /// The stored strings of a dataset; `localities` are written only when given (generated ones).
 pub fn encode(ds: &Dataset, ins: &Instrument, localities: Option<&[LocalityInfo]>) -> Encoded {
@@ -57,20 +58,42 @@ pub fn encode(ds: &Dataset, ins: &Instrument, localities: Option<&[LocalityInfo]
             w.write_record(LOCALITY_COLUMNS).expect("in memory");
             for l in locs {
                 let o = |v: &Option<String>| v.clone().unwrap_or_default();
-                w.write_record([l.id.clone(), l.label.clone(), o(&l.size_class), o(&l.orientation), o(&l.typology), o(&l.country), l.synthetic.to_string()]).expect("in memory");
+                w.write_record([
+                    l.id.clone(),
+                    l.label.clone(),
+                    o(&l.size_class),
+                    o(&l.orientation),
+                    o(&l.typology),
+                    o(&l.country),
+                    l.synthetic.to_string(),
+                ])
+                .expect("in memory");
             }
             String::from_utf8(w.into_inner().expect("in memory")).expect("UTF-8 in, UTF-8 out")
         }
     };
-    Encoded { instrument_toml: ins.to_toml_string(), localities_csv, data: String::from_utf8(data).expect("the wide writer writes UTF-8") }
+    Encoded {
+        instrument_toml: ins.to_toml_string(),
+        localities_csv,
+        data: String::from_utf8(data).expect("the wide writer writes UTF-8"),
+    }
 }
 
 /// Reads the stored strings of survey `name` back.
-pub fn decode(name: &str, instrument_toml: &str, localities_csv: &str, data: &str) -> Result<Decoded, DecodeError> {
-    let err = |what: &'static str, message: String| DecodeError { name: name.to_string(), what, message };
-    let instrument = Instrument::from_toml_str(instrument_toml, &format!("survey {name:?} instrument")).map_err(|e| err("instrument", e.to_string()))?;
+pub fn decode(
+    name: &str,
+    instrument_toml: &str,
+    localities_csv: &str,
+    data: &str,
+) -> Result<Decoded, DecodeError> {
+    let err =
+        |what: &'static str, message: String| DecodeError { name: name.to_string(), what, message };
+    let instrument =
+        Instrument::from_toml_str(instrument_toml, &format!("survey {name:?} instrument"))
+            .map_err(|e| err("instrument", e.to_string()))?;
     let opts = IntakeOptions { kind: FileKind::Csv, layout: Layout::Wide, known_localities: None };
-    let dataset = read_survey(data.as_bytes(), &format!("survey {name:?}"), &instrument, opts).map_err(|e| err("data", e.to_string()))?;
+    let dataset = read_survey(data.as_bytes(), &format!("survey {name:?}"), &instrument, opts)
+        .map_err(|e| err("data", e.to_string()))?;
     let mut localities = Vec::new();
     if !localities_csv.is_empty() {
         let mut r = csv::Reader::from_reader(localities_csv.as_bytes());
@@ -78,7 +101,16 @@ pub fn decode(name: &str, instrument_toml: &str, localities_csv: &str, data: &st
             let rec = rec.map_err(|e| err("localities", e.to_string()))?;
             let cell = |i: usize| rec.get(i).unwrap_or("").to_string();
             let opt = |i: usize| Some(cell(i)).filter(|s| !s.is_empty());
-            localities.push(LocalityInfo { id: cell(0), label: cell(1), size_class: opt(2), orientation: opt(3), typology: opt(4), country: opt(5), synthetic: cell(6) == "true", choices: Vec::new() });
+            localities.push(LocalityInfo {
+                id: cell(0),
+                label: cell(1),
+                size_class: opt(2),
+                orientation: opt(3),
+                typology: opt(4),
+                country: opt(5),
+                synthetic: cell(6) == "true",
+                choices: Vec::new(),
+            });
         }
     }
     Ok(Decoded { instrument, dataset, localities })
@@ -87,7 +119,7 @@ pub fn decode(name: &str, instrument_toml: &str, localities_csv: &str, data: &st
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::synth::{synth, synth_localities, SynthParams, SynthSize};
+    use crate::synth::{SynthParams, SynthSize, synth, synth_localities};
 
     #[test]
     fn a_synthetic_dataset_round_trips_through_its_stored_form() {
@@ -95,7 +127,8 @@ mod tests {
         let locs = synth_localities(6, 3);
         let ds = synth(&locs, SynthSize::PerLocality(4), 3, &SynthParams::default(), &ins);
         let enc = encode(&ds, &ins, Some(&locs));
-        let dec = decode("t", &enc.instrument_toml, &enc.localities_csv, &enc.data).expect("decodes");
+        let dec =
+            decode("t", &enc.instrument_toml, &enc.localities_csv, &enc.data).expect("decodes");
         assert_eq!(dec.dataset, ds, "answers, attributes and the synthetic flag survive");
         assert_eq!(dec.localities, locs);
         assert_eq!(dec.instrument, ins);
@@ -105,7 +138,8 @@ mod tests {
     #[test]
     fn a_damaged_store_names_the_survey_and_the_part() {
         let ins = Instrument::whole_comm();
-        let e = decode("wave", &ins.to_toml_string(), "", "respondent,locality\nr1").expect_err("no role column");
+        let e = decode("wave", &ins.to_toml_string(), "", "respondent,locality\nr1")
+            .expect_err("no role column");
         assert_eq!((e.name.as_str(), e.what), ("wave", "data"));
         let e = decode("wave", "not = [toml", "", "").expect_err("bad instrument");
         assert_eq!(e.what, "instrument");

@@ -3,8 +3,8 @@
 //! demos and benchmarks and is never Whole-COMM's data.
 //!
 //! Model: for respondent i in locality l, actor a of class c, the latent frequency in the last
-//! period is `base[c] + offset[a] + size[l] + orientation effect + typology effect + role effect
-//! + u_i + e_ia` with u_i ~ N(0, respondent_sd) and e_ia ~ N(0, answer_sd); the first period adds
+//! period is `base[c] + offset[a] + size[l] + orientation effect + typology effect + role effect +
+//! u_i + e_ia` with u_i ~ N(0, respondent_sd) and e_ia ~ N(0, answer_sd); the first period adds
 //! the pandemic decline (larger in rural areas and within the local government, reversed for the
 //! national government). The answer is the latent value rounded and clamped to the scale; each
 //! answer is missing with probability `missing_rate`. Nature is answered only where the frequency
@@ -118,7 +118,11 @@ impl Default for SynthParams {
             missing_rate: 0.03,
             elected_share: 0.5,
             nature_base: 4.0,
-            nature_offset: s(&[("anti_migrant_groups", -2.2), ("opposition_councillors", -1.0), ("national_government", -0.4)]),
+            nature_offset: s(&[
+                ("anti_migrant_groups", -2.2),
+                ("opposition_councillors", -1.0),
+                ("national_government", -0.4),
+            ]),
             nature_class: [0.0, -0.3, 0.0, 0.3],
             nature_rural: -0.4,
             attitudes_base: 3.1,
@@ -175,7 +179,13 @@ pub fn synth_localities(n: usize, seed: u64) -> Vec<LocalityInfo> {
 }
 
 /// Generate synthetic responses. The dataset is flagged `synthetic = true`.
-pub fn synth(localities: &[LocalityInfo], size: SynthSize, seed: u64, params: &SynthParams, ins: &Instrument) -> Dataset {
+pub fn synth(
+    localities: &[LocalityInfo],
+    size: SynthSize,
+    seed: u64,
+    params: &SynthParams,
+    ins: &Instrument,
+) -> Dataset {
     let mut ds = Dataset::new(ins);
     ds.synthetic = true;
     if localities.is_empty() {
@@ -185,13 +195,23 @@ pub fn synth(localities: &[LocalityInfo], size: SynthSize, seed: u64, params: &S
         SynthSize::PerLocality(k) => k * localities.len(),
         SynthSize::Total(n) => n,
     };
-    let elected = ins.roles.iter().position(|r| r.lead == Some(crate::instrument::LeadSide::Elected)).unwrap_or(0);
-    let official = ins.roles.iter().position(|r| r.lead == Some(crate::instrument::LeadSide::Official)).unwrap_or(0);
+    let elected = ins
+        .roles
+        .iter()
+        .position(|r| r.lead == Some(crate::instrument::LeadSide::Elected))
+        .unwrap_or(0);
+    let official = ins
+        .roles
+        .iter()
+        .position(|r| r.lead == Some(crate::instrument::LeadSide::Official))
+        .unwrap_or(0);
     let (first, last) = (0, ins.periods.len() - 1);
     let fmax = ins.frequency.max as f64;
     let fmin = ins.frequency.min as f64;
-    let actor_off: Vec<f64> = ins.actors.iter().map(|a| lookup(&params.actor_offset, &a.id)).collect();
-    let nature_off: Vec<f64> = ins.actors.iter().map(|a| lookup(&params.nature_offset, &a.id)).collect();
+    let actor_off: Vec<f64> =
+        ins.actors.iter().map(|a| lookup(&params.actor_offset, &a.id)).collect();
+    let nature_off: Vec<f64> =
+        ins.actors.iter().map(|a| lookup(&params.nature_offset, &a.id)).collect();
     let noise = Normal::new(0.0, params.answer_sd.max(1e-9)).expect("finite sd");
     let resp_noise = Normal::new(0.0, params.respondent_sd.max(1e-9)).expect("finite sd");
     for i in 0..total {
@@ -236,7 +256,11 @@ pub fn synth(localities: &[LocalityInfo], size: SynthSize, seed: u64, params: &S
                 }
             }
             if progressive {
-                latent += if act.class == ActorClass::Horizontal { params.progressive_horizontal } else { params.progressive_other };
+                latent += if act.class == ActorClass::Horizontal {
+                    params.progressive_horizontal
+                } else {
+                    params.progressive_other
+                };
             }
             if act.class == ActorClass::Horizontal && conservative && size_s != "medium_town" {
                 // 003: in conservative small towns and rural areas officials lead horizontal contacts.
@@ -257,7 +281,8 @@ pub fn synth(localities: &[LocalityInfo], size: SynthSize, seed: u64, params: &S
             }
             for p in 0..ins.periods.len() {
                 // Linear interpolation of the decline for periods between the first and last.
-                let frac = if last == first { 0.0 } else { (last - p) as f64 / (last - first) as f64 };
+                let frac =
+                    if last == first { 0.0 } else { (last - p) as f64 / (last - first) as f64 };
                 let lat = latent + decline * frac + noise.sample(&mut rng);
                 let f = lat.round().clamp(fmin, fmax);
                 let missing = rng.random_bool(params.missing_rate.clamp(0.0, 1.0));
@@ -265,14 +290,20 @@ pub fn synth(localities: &[LocalityInfo], size: SynthSize, seed: u64, params: &S
                     ds.set_freq(r, p, a, Some(f as u8));
                 }
                 if f > 0.0 && !rng.random_bool(params.missing_rate.clamp(0.0, 1.0)) {
-                    let mut nat = params.nature_base + nature_off[a] + params.nature_class[c] + noise.sample(&mut rng) * 0.8;
+                    let mut nat = params.nature_base
+                        + nature_off[a]
+                        + params.nature_class[c]
+                        + noise.sample(&mut rng) * 0.8;
                     if rural {
                         nat += params.nature_rural;
                     }
                     if progressive && act.class == ActorClass::Horizontal {
                         nat += 0.3;
                     }
-                    let ans = nat.round().clamp(ins.nature.answered_min as f64, ins.nature.answered_max as f64) as i32;
+                    let ans = nat
+                        .round()
+                        .clamp(ins.nature.answered_min as f64, ins.nature.answered_max as f64)
+                        as i32;
                     ds.set_nature(r, p, a, Some((ans + ins.nature.reported_offset) as i8));
                 }
             }
@@ -285,7 +316,9 @@ pub fn synth(localities: &[LocalityInfo], size: SynthSize, seed: u64, params: &S
             let ans = match it.kind {
                 PerceptionKind::Scale => {
                     let mut m = params.attitudes_base;
-                    let conservative_resp = affiliation.is_some_and(|a| ins.affiliations[a].id == "conservative") || (!is_elected && conservative);
+                    let conservative_resp = affiliation
+                        .is_some_and(|a| ins.affiliations[a].id == "conservative")
+                        || (!is_elected && conservative);
                     if conservative_resp {
                         m += params.attitudes_conservative;
                     }
@@ -295,14 +328,19 @@ pub fn synth(localities: &[LocalityInfo], size: SynthSize, seed: u64, params: &S
                         _ => 0.0,
                     };
                     let v = (m + noise.sample(&mut rng) * 1.2).round();
-                    PerceptionAnswer::Scale(v.clamp(it.min.unwrap_or(1) as f64, it.max.unwrap_or(5) as f64) as i32)
+                    PerceptionAnswer::Scale(
+                        v.clamp(it.min.unwrap_or(1) as f64, it.max.unwrap_or(5) as f64) as i32,
+                    )
                 }
                 PerceptionKind::Choice => {
                     let local = it.options.iter().position(|o| o.id == "local_government");
-                    if let Some(lg) = local.filter(|_| rng.random_bool(params.local_responsibility_rate.clamp(0.0, 1.0))) {
+                    if let Some(lg) = local.filter(|_| {
+                        rng.random_bool(params.local_responsibility_rate.clamp(0.0, 1.0))
+                    }) {
                         PerceptionAnswer::Choice(lg)
                     } else {
-                        let others: Vec<usize> = (0..it.options.len()).filter(|o| Some(*o) != local).collect();
+                        let others: Vec<usize> =
+                            (0..it.options.len()).filter(|o| Some(*o) != local).collect();
                         PerceptionAnswer::Choice(others[rng.random_range(0..others.len().max(1))])
                     }
                 }
@@ -312,7 +350,11 @@ pub fn synth(localities: &[LocalityInfo], size: SynthSize, seed: u64, params: &S
                         .iter()
                         .enumerate()
                         .filter(|(_, o)| {
-                            let p = if o.specialist == Some(true) { params.specialist_source_rate } else { params.non_specialist_source_rate };
+                            let p = if o.specialist == Some(true) {
+                                params.specialist_source_rate
+                            } else {
+                                params.non_specialist_source_rate
+                            };
                             rng.random_bool(p.clamp(0.0, 1.0))
                         })
                         .map(|(i, _)| i)

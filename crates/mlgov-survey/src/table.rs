@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::analysis::{ResultTable, RespondentIndexes};
+use crate::analysis::{RespondentIndexes, ResultTable};
 use mlgov_textfile::csv_field;
 
 fn num(v: Option<f64>) -> String {
@@ -23,8 +23,23 @@ fn num(v: Option<f64>) -> String {
 pub fn write_table_csv<W: Write>(t: &ResultTable, mut w: W) -> std::io::Result<()> {
     let mut header: Vec<String> = t.group_by.iter().map(|d| d.id().to_string()).collect();
     header.extend(
-        ["period", "measure", "measure_label", "class", "statistic", "n", "localities", "mean", "ci_low", "ci_high", "small_n", "few_localities", "suppressed", "synthetic"]
-            .map(String::from),
+        [
+            "period",
+            "measure",
+            "measure_label",
+            "class",
+            "statistic",
+            "n",
+            "localities",
+            "mean",
+            "ci_low",
+            "ci_high",
+            "small_n",
+            "few_localities",
+            "suppressed",
+            "synthetic",
+        ]
+        .map(String::from),
     );
     writeln!(w, "{}", header.join(","))?;
     for r in &t.rows {
@@ -36,7 +51,11 @@ pub fn write_table_csv<W: Write>(t: &ResultTable, mut w: W) -> std::io::Result<(
         cells.push(r.statistic.clone());
         // A suppressed cell says nothing, not even its n.
         cells.push(if r.estimate.suppressed { String::new() } else { r.estimate.n.to_string() });
-        cells.push(if r.estimate.suppressed { String::new() } else { r.estimate.localities.to_string() });
+        cells.push(if r.estimate.suppressed {
+            String::new()
+        } else {
+            r.estimate.localities.to_string()
+        });
         cells.push(num(r.estimate.mean));
         cells.push(num(r.estimate.ci_low));
         cells.push(num(r.estimate.ci_high));
@@ -75,12 +94,30 @@ pub fn rounded(t: &ResultTable, digits: i32) -> ResultTable {
 }
 
 /// Per-respondent indexes as CSV: `respondent, locality, index1..index4, index3_<class>...`.
-pub fn write_indexes_csv<W: Write>(rows: &[RespondentIndexes], classes: &[&str], mut w: W) -> std::io::Result<()> {
-    let mut header = vec!["respondent".to_string(), "locality".into(), "index1".into(), "index2".into(), "index3".into(), "index4".into()];
+pub fn write_indexes_csv<W: Write>(
+    rows: &[RespondentIndexes],
+    classes: &[&str],
+    mut w: W,
+) -> std::io::Result<()> {
+    let mut header = vec![
+        "respondent".to_string(),
+        "locality".into(),
+        "index1".into(),
+        "index2".into(),
+        "index3".into(),
+        "index4".into(),
+    ];
     header.extend(classes.iter().map(|c| format!("index3_{c}")));
     writeln!(w, "{}", header.join(","))?;
     for x in rows {
-        let mut cells = vec![csv_field(&x.respondent, false), csv_field(&x.locality, false), num(x.index1), num(x.index2), num(x.index3), num(x.index4)];
+        let mut cells = vec![
+            csv_field(&x.respondent, false),
+            csv_field(&x.locality, false),
+            num(x.index1),
+            num(x.index2),
+            num(x.index3),
+            num(x.index4),
+        ];
         cells.extend(x.index3_parts.iter().map(|p| num(*p)));
         writeln!(w, "{}", cells.join(","))?;
     }

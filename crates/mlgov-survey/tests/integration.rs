@@ -6,8 +6,8 @@ mod integration {
     pub mod fixtures;
     pub mod instrument;
     pub mod intake;
-    pub mod linked;
     pub mod intervals;
+    pub mod linked;
     pub mod properties;
     pub mod release;
     pub mod report;

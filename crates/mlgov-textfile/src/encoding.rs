@@ -38,7 +38,9 @@ impl fmt::Display for TextEncoding {
 
 /// An encoding name that is not supported.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown encoding {0:?}; expected utf-8, utf-16, utf-16le, utf-16be, windows-1252 (or cp1252, latin1)")]
+#[error(
+    "unknown encoding {0:?}; expected utf-8, utf-16, utf-16le, utf-16be, windows-1252 (or cp1252, latin1)"
+)]
 pub struct UnknownEncoding(pub String);
 
 impl FromStr for TextEncoding {
@@ -49,7 +51,9 @@ impl FromStr for TextEncoding {
             // Plain "utf-16" without a BOM is little endian, as Windows writes it.
             "utf-16" | "utf16" | "utf-16le" | "utf16le" | "ucs-2" => Ok(TextEncoding::Utf16Le),
             "utf-16be" | "utf16be" => Ok(TextEncoding::Utf16Be),
-            "windows-1252" | "cp1252" | "latin1" | "latin-1" | "iso-8859-1" | "iso-8859-15" => Ok(TextEncoding::Windows1252),
+            "windows-1252" | "cp1252" | "latin1" | "latin-1" | "iso-8859-1" | "iso-8859-15" => {
+                Ok(TextEncoding::Windows1252)
+            }
             _ => Err(UnknownEncoding(s.to_string())),
         }
     }
@@ -70,7 +74,9 @@ pub enum WithoutBom {
 
 /// Why bytes could not be decoded with the encoding that was asked for or detected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: the file is not valid {encoding} (byte {offset}); give the right encoding (utf-8, utf-16le, utf-16be, windows-1252)")]
+#[error(
+    "line {line}: the file is not valid {encoding} (byte {offset}); give the right encoding (utf-8, utf-16le, utf-16be, windows-1252)"
+)]
 pub struct DecodeError {
     /// The encoding tried.
     pub encoding: TextEncoding,
@@ -83,7 +89,11 @@ pub struct DecodeError {
 /// Decode a whole text file to UTF-8 and say which encoding was used. A BOM always wins when no
 /// other encoding is asked for (it also tells UTF-16's byte order); without one, `asked` and then
 /// `without_bom` decide. Invalid UTF-8 or UTF-16 is an error at its byte and line.
-pub fn decode(bytes: &[u8], asked: Option<TextEncoding>, without_bom: WithoutBom) -> Result<(Cow<'_, str>, TextEncoding), DecodeError> {
+pub fn decode(
+    bytes: &[u8],
+    asked: Option<TextEncoding>,
+    without_bom: WithoutBom,
+) -> Result<(Cow<'_, str>, TextEncoding), DecodeError> {
     let (enc, bom_len) = choose(bytes, asked, without_bom);
     decode_as(bytes, enc, bom_len).map(|s| (s, enc))
 }
@@ -91,7 +101,11 @@ pub fn decode(bytes: &[u8], asked: Option<TextEncoding>, without_bom: WithoutBom
 /// [`decode`] to UTF-8 bytes, except that UTF-8 is returned as it is (only its BOM dropped) and not
 /// checked, so that the caller can report an invalid sequence where it stands (at its cell).
 /// Only UTF-16 can fail here.
-pub fn transcode(bytes: &[u8], asked: Option<TextEncoding>, without_bom: WithoutBom) -> Result<(Cow<'_, [u8]>, TextEncoding), DecodeError> {
+pub fn transcode(
+    bytes: &[u8],
+    asked: Option<TextEncoding>,
+    without_bom: WithoutBom,
+) -> Result<(Cow<'_, [u8]>, TextEncoding), DecodeError> {
     let (enc, bom_len) = choose(bytes, asked, without_bom);
     match enc {
         TextEncoding::Utf8 => Ok((Cow::Borrowed(&bytes[bom_len..]), enc)),
@@ -103,7 +117,11 @@ pub fn transcode(bytes: &[u8], asked: Option<TextEncoding>, without_bom: Without
 }
 
 /// The encoding to read `bytes` with and the length of the BOM to skip.
-fn choose(bytes: &[u8], asked: Option<TextEncoding>, without_bom: WithoutBom) -> (TextEncoding, usize) {
+fn choose(
+    bytes: &[u8],
+    asked: Option<TextEncoding>,
+    without_bom: WithoutBom,
+) -> (TextEncoding, usize) {
     match bom(bytes) {
         Some((found, len)) if asked.is_none_or(|e| e == found) => (found, len),
         _ => match (asked, without_bom) {
@@ -118,19 +136,31 @@ fn choose(bytes: &[u8], asked: Option<TextEncoding>, without_bom: WithoutBom) ->
 fn decode_as(bytes: &[u8], enc: TextEncoding, bom_len: usize) -> Result<Cow<'_, str>, DecodeError> {
     let body = &bytes[bom_len..];
     let utf16 = match enc {
-        TextEncoding::Windows1252 => return Ok(encoding_rs::WINDOWS_1252.decode_without_bom_handling(body).0),
-        TextEncoding::Utf8 => return std::str::from_utf8(body).map(Cow::Borrowed).map_err(|e| error_at(bytes, enc, bom_len + e.valid_up_to())),
+        TextEncoding::Windows1252 => {
+            return Ok(encoding_rs::WINDOWS_1252.decode_without_bom_handling(body).0);
+        }
+        TextEncoding::Utf8 => {
+            return std::str::from_utf8(body)
+                .map(Cow::Borrowed)
+                .map_err(|e| error_at(bytes, enc, bom_len + e.valid_up_to()));
+        }
         TextEncoding::Utf16Le => encoding_rs::UTF_16LE,
         TextEncoding::Utf16Be => encoding_rs::UTF_16BE,
     };
     match utf16.decode_without_bom_handling_and_without_replacement(body) {
         Some(s) => Ok(Cow::Owned(s.into_owned())),
-        None => Err(error_at(bytes, enc, bom_len + first_bad_utf16(body, enc == TextEncoding::Utf16Le))),
+        None => {
+            Err(error_at(bytes, enc, bom_len + first_bad_utf16(body, enc == TextEncoding::Utf16Le)))
+        }
     }
 }
 
 fn error_at(bytes: &[u8], encoding: TextEncoding, offset: usize) -> DecodeError {
-    DecodeError { encoding, offset, line: 1 + bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count() }
+    DecodeError {
+        encoding,
+        offset,
+        line: 1 + bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count(),
+    }
 }
 
 fn bom(bytes: &[u8]) -> Option<(TextEncoding, usize)> {
@@ -172,7 +202,12 @@ fn sniff(bytes: &[u8]) -> TextEncoding {
 }
 
 fn first_bad_utf16(body: &[u8], le: bool) -> usize {
-    let units: Vec<u16> = body.chunks_exact(2).map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) }).collect();
+    let units: Vec<u16> =
+        body.chunks_exact(2)
+            .map(|c| {
+                if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) }
+            })
+            .collect();
     let mut i = 0;
     while i < units.len() {
         let u = units[i];

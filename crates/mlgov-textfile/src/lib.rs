@@ -15,8 +15,8 @@ mod spreadsheet;
 pub use encoding::{DecodeError, TextEncoding, UnknownEncoding, WithoutBom, decode, transcode};
 pub use lines::LineCounter;
 pub use number::{decimal_comma_to_point, parse_number};
-pub use spreadsheet::{csv_field, formula_like, spreadsheet_safe, spreadsheet_unmark};
 pub use separator::{delimiter_name, detect_delimiter, parse_delimiter};
+pub use spreadsheet::{csv_field, formula_like, spreadsheet_safe, spreadsheet_unmark};
 
 /// How to read a text (CSV) file, as a user gives it (`--delimiter`, `--encoding`). `None` means
 /// detect: the separator from the header line ([`detect_delimiter`]), the encoding from a BOM and

@@ -19,7 +19,10 @@ pub fn decimal_comma_to_point(s: &str) -> Option<String> {
         return None;
     }
     let (int, frac) = s.split_once(',')?;
-    if int.trim_start_matches(['-', '+']).is_empty() || frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    if int.trim_start_matches(['-', '+']).is_empty()
+        || frac.is_empty()
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let pointed = s.replacen(',', ".", 1);

@@ -43,7 +43,11 @@ pub fn parse_delimiter(s: &str) -> Result<u8, String> {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
         "comma" => Ok(b','),
         "semicolon" => Ok(b';'),
-        s if s.len() == 1 && s.is_ascii() && s != "\"" && s != "\n" && s != "\r" => Ok(s.as_bytes()[0]),
-        other => Err(format!("delimiter {other:?}: expected one character such as , ; | or the word tab")),
+        s if s.len() == 1 && s.is_ascii() && s != "\"" && s != "\n" && s != "\r" => {
+            Ok(s.as_bytes()[0])
+        }
+        other => Err(format!(
+            "delimiter {other:?}: expected one character such as , ; | or the word tab"
+        )),
     }
 }

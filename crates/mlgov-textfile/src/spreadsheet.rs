@@ -37,7 +37,11 @@ fn needs_mark(s: &str) -> bool {
 /// assert_eq!(spreadsheet_safe("'quoted'"), "'quoted'");
 /// ```
 pub fn spreadsheet_safe(s: &str) -> std::borrow::Cow<'_, str> {
-    if needs_mark(s) { std::borrow::Cow::Owned(format!("'{s}")) } else { std::borrow::Cow::Borrowed(s) }
+    if needs_mark(s) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
 }
 
 /// Undoes [`spreadsheet_safe`]: a cell it marked loses its leading apostrophe; any other cell
@@ -60,5 +64,9 @@ pub fn spreadsheet_unmark(s: &str) -> &str {
 /// ```
 pub fn csv_field(s: &str, raw: bool) -> String {
     let s = if raw { std::borrow::Cow::Borrowed(s) } else { spreadsheet_safe(s) };
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.into_owned() }
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.into_owned()
+    }
 }

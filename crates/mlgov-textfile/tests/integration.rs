@@ -9,13 +9,22 @@ fn utf16(text: &str, le: bool, bom: bool) -> Vec<u8> {
         (true, true) => vec![0xFF, 0xFE],
         (true, false) => vec![0xFE, 0xFF],
     };
-    out.extend(text.encode_utf16().flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() }));
+    out.extend(
+        text.encode_utf16().flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() }),
+    );
     out
 }
 
 /// `decode` with each policy: the text and encoding, or the error's (encoding, offset, line).
-fn check_decode(bytes: &[u8], asked: Option<TextEncoding>, policy: WithoutBom, want: Result<(&str, TextEncoding), (TextEncoding, usize, usize)>) {
-    let got = decode(bytes, asked, policy).map(|(t, e)| (t.into_owned(), e)).map_err(|e| (e.encoding, e.offset, e.line));
+fn check_decode(
+    bytes: &[u8],
+    asked: Option<TextEncoding>,
+    policy: WithoutBom,
+    want: Result<(&str, TextEncoding), (TextEncoding, usize, usize)>,
+) {
+    let got = decode(bytes, asked, policy)
+        .map(|(t, e)| (t.into_owned(), e))
+        .map_err(|e| (e.encoding, e.offset, e.line));
     assert_eq!(got, want.map(|(t, e)| (t.to_string(), e)), "{bytes:?} asked {asked:?} {policy:?}");
 }
 
@@ -23,9 +32,18 @@ fn check_decode(bytes: &[u8], asked: Option<TextEncoding>, policy: WithoutBom, w
 fn encoding_names_parse_back() {
     use TextEncoding::*;
     for (name, want) in [
-        ("utf-8", Utf8), ("UTF8", Utf8), (" utf_8 ", Utf8), ("utf-16", Utf16Le), ("UTF-16LE", Utf16Le), ("ucs-2", Utf16Le),
-        ("utf-16be", Utf16Be), ("windows-1252", Windows1252), ("cp1252", Windows1252), ("latin1", Windows1252),
-        ("ISO-8859-1", Windows1252), ("iso-8859-15", Windows1252),
+        ("utf-8", Utf8),
+        ("UTF8", Utf8),
+        (" utf_8 ", Utf8),
+        ("utf-16", Utf16Le),
+        ("UTF-16LE", Utf16Le),
+        ("ucs-2", Utf16Le),
+        ("utf-16be", Utf16Be),
+        ("windows-1252", Windows1252),
+        ("cp1252", Windows1252),
+        ("latin1", Windows1252),
+        ("ISO-8859-1", Windows1252),
+        ("iso-8859-15", Windows1252),
     ] {
         assert_eq!(name.parse::<TextEncoding>(), Ok(want), "{name}");
     }
@@ -65,7 +83,10 @@ fn guessing_reads_what_excel_and_r_save() {
     odd.push(0x41);
     check_decode(&odd, None, Guess, Err((Utf16Be, 6, 1)));
     let e = decode(&odd, None, Guess).unwrap_err();
-    assert_eq!(e.to_string(), "line 1: the file is not valid utf-16be (byte 6); give the right encoding (utf-8, utf-16le, utf-16be, windows-1252)");
+    assert_eq!(
+        e.to_string(),
+        "line 1: the file is not valid utf-16be (byte 6); give the right encoding (utf-8, utf-16le, utf-16be, windows-1252)"
+    );
 }
 
 #[test]
@@ -84,16 +105,33 @@ fn requiring_utf8_guesses_nothing_without_a_bom() {
 #[test]
 fn transcoding_keeps_utf8_as_bytes_for_the_cells() {
     use TextEncoding::*;
-    let t = |bytes: &[u8], asked, policy| transcode(bytes, asked, policy).map(|(b, e)| (b.into_owned(), e)).map_err(|e| (e.encoding, e.offset));
+    let t = |bytes: &[u8], asked, policy| {
+        transcode(bytes, asked, policy)
+            .map(|(b, e)| (b.into_owned(), e))
+            .map_err(|e| (e.encoding, e.offset))
+    };
     let broken: &[u8] = b"\xEF\xBB\xBFid,name\nloc:a,G\xE4vle\n";
-    assert_eq!(t(broken, None, WithoutBom::Utf8), Ok((broken[3..].to_vec(), Utf8)), "BOM dropped, bytes unchecked");
-    assert_eq!(t(&broken[3..], Some(Windows1252), WithoutBom::Utf8), Ok(("id,name\nloc:a,Gävle\n".as_bytes().to_vec(), Windows1252)));
-    assert_eq!(t(&utf16("id\nä\n", false, true), None, WithoutBom::Utf8), Ok(("id\nä\n".as_bytes().to_vec(), Utf16Be)));
+    assert_eq!(
+        t(broken, None, WithoutBom::Utf8),
+        Ok((broken[3..].to_vec(), Utf8)),
+        "BOM dropped, bytes unchecked"
+    );
+    assert_eq!(
+        t(&broken[3..], Some(Windows1252), WithoutBom::Utf8),
+        Ok(("id,name\nloc:a,Gävle\n".as_bytes().to_vec(), Windows1252))
+    );
+    assert_eq!(
+        t(&utf16("id\nä\n", false, true), None, WithoutBom::Utf8),
+        Ok(("id\nä\n".as_bytes().to_vec(), Utf16Be))
+    );
     let mut odd = utf16("id", true, true);
     odd.push(0);
     assert_eq!(t(&odd, None, WithoutBom::Utf8), Err((Utf16Le, 6)));
     // Under the guessing policy transcode reads as decode does.
-    assert_eq!(t(b"G\xE4vle", None, WithoutBom::Guess), Ok(("Gävle".as_bytes().to_vec(), Windows1252)));
+    assert_eq!(
+        t(b"G\xE4vle", None, WithoutBom::Guess),
+        Ok(("Gävle".as_bytes().to_vec(), Windows1252))
+    );
 }
 
 #[test]
@@ -117,7 +155,16 @@ fn the_separator_is_the_commonest_outside_quotes_on_the_first_line() {
 
 #[test]
 fn separators_by_name() {
-    for (arg, want) in [("tab", b'\t'), ("\\t", b'\t'), ("\t", b'\t'), ("comma", b','), ("semicolon", b';'), (",", b','), (";", b';'), ("|", b'|')] {
+    for (arg, want) in [
+        ("tab", b'\t'),
+        ("\\t", b'\t'),
+        ("\t", b'\t'),
+        ("comma", b','),
+        ("semicolon", b';'),
+        (",", b','),
+        (";", b';'),
+        ("|", b'|'),
+    ] {
         assert_eq!(parse_delimiter(arg), Ok(want), "{arg:?}");
     }
     for bad in ["\"", "\n", "", ";;", "é"] {
@@ -131,13 +178,33 @@ fn separators_by_name() {
 #[test]
 fn decimal_commas_and_points() {
     for (s, want) in [
-        ("4", Some(4.0)), ("4.0", Some(4.0)), ("4,0", Some(4.0)), (" -1,5 ", Some(-1.5)), ("+2,25", Some(2.25)),
-        ("1e3", Some(1000.0)), ("1,5,0", None), ("1.000,5", None), (",5", None), ("-,5", None), ("1,", None),
-        ("1,5e3", None), ("a,b", None), ("inf", None), ("NaN", None), ("", None),
+        ("4", Some(4.0)),
+        ("4.0", Some(4.0)),
+        ("4,0", Some(4.0)),
+        (" -1,5 ", Some(-1.5)),
+        ("+2,25", Some(2.25)),
+        ("1e3", Some(1000.0)),
+        ("1,5,0", None),
+        ("1.000,5", None),
+        (",5", None),
+        ("-,5", None),
+        ("1,", None),
+        ("1,5e3", None),
+        ("a,b", None),
+        ("inf", None),
+        ("NaN", None),
+        ("", None),
     ] {
         assert_eq!(parse_number(s), want, "{s:?}");
     }
-    for (s, want) in [("60,6745", Some("60.6745")), (" -1,5", Some("-1.5")), ("60.6745", None), ("60,6,7", None), (",5", None), ("x,5", None)] {
+    for (s, want) in [
+        ("60,6745", Some("60.6745")),
+        (" -1,5", Some("-1.5")),
+        ("60.6745", None),
+        ("60,6,7", None),
+        (",5", None),
+        ("x,5", None),
+    ] {
         assert_eq!(decimal_comma_to_point(s).as_deref(), want, "{s:?}");
     }
 }

@@ -7,7 +7,7 @@
 //! SYNTHETIC TEST DATA: Vallombre, Montclair, Riverton and everything tied to them are invented
 //! for these tests; they are not bundled data and describe no real place, person or network.
 
-use expect_test::{expect, Expect};
+use expect_test::{Expect, expect};
 use mlgov_analysis::{hypotheses, learning, places, trajectory, typology};
 use mlgov_domain::{Id, KnowledgeBase};
 use std::fmt::Write;
@@ -138,7 +138,9 @@ adp:r-desk,prc:welcome-desk,loc:riverton,2019,src:synthetic-a,row 1
 /// whole-base validation): a fixture that does not read is a failed test, with its diagnostics.
 fn base() -> KnowledgeBase {
     let files: Vec<(&str, &[u8])> = BASE.iter().map(|(f, t)| (*f, t.as_bytes())).collect();
-    mlgov_interchange::read_memory(&files).unwrap_or_else(|e| panic!("synthetic base: {:#?}", e.diagnostics())).kb
+    mlgov_interchange::read_memory(&files)
+        .unwrap_or_else(|e| panic!("synthetic base: {:#?}", e.diagnostics()))
+        .kb
 }
 
 /// Renders one analysis of the synthetic base and compares it with `expect`.
@@ -151,7 +153,11 @@ fn id(s: &str) -> Id {
 }
 
 fn years(a: Option<i32>, b: Option<i32>) -> String {
-    format!("{}–{}", a.map(|y| y.to_string()).unwrap_or_default(), b.map(|y| y.to_string()).unwrap_or_default())
+    format!(
+        "{}–{}",
+        a.map(|y| y.to_string()).unwrap_or_default(),
+        b.map(|y| y.to_string()).unwrap_or_default()
+    )
 }
 
 /// Three decimals: stable across platforms and readable in a review.
@@ -171,10 +177,20 @@ fn trajectory_of_a_synthetic_town_year_by_year_and_its_phases() {
     // 2016–20 (5 of 5, the open phase running to 2020): 11 / 13 = 0.846.
     check(
         |kb| {
-            let c = trajectory::compare_phases(kb, &id("loc:vallombre"), 2020, &trajectory::MembershipFilter::default());
+            let c = trajectory::compare_phases(
+                kb,
+                &id("loc:vallombre"),
+                2020,
+                &trajectory::MembershipFilter::default(),
+            );
             let mut s = String::new();
             for y in &c.years {
-                writeln!(s, "{} active {} leading {} joins {} exits {}", y.year, y.active, y.leading, y.joins, y.exits).unwrap();
+                writeln!(
+                    s,
+                    "{} active {} leading {} joins {} exits {}",
+                    y.year, y.active, y.leading, y.joins, y.exits
+                )
+                .unwrap();
             }
             for p in &c.computed {
                 writeln!(s, "computed {} {}–{}", p.kind, p.from, p.to).unwrap();
@@ -231,7 +247,16 @@ fn time_line_of_a_synthetic_town_lane_by_lane() {
             let tl = trajectory::timeline(kb, &id("loc:vallombre"));
             let mut s = format!("{} ({}) {}–{}\n", tl.name, tl.id, tl.first_year, tl.last_year);
             for r in &tl.rows {
-                writeln!(s, "{:<20} {:<45} {:<10} {}{}", r.lane.as_str(), r.label, years(r.from, r.to), r.id, if r.leading { " leading" } else { "" }).unwrap();
+                writeln!(
+                    s,
+                    "{:<20} {:<45} {:<10} {}{}",
+                    r.lane.as_str(),
+                    r.label,
+                    years(r.from, r.to),
+                    r.id,
+                    if r.leading { " leading" } else { "" }
+                )
+                .unwrap();
             }
             s
         },
@@ -267,10 +292,23 @@ fn typology_places_synthetic_networks_from_their_traits() {
         |kb| {
             let mut s = String::new();
             for t in typology::all(kb) {
-                let traits: Vec<String> = t.traits.iter().map(|x| format!("{}={}", x.name, x.value)).collect();
-                writeln!(s, "{} {} ({}, from {}) position {} coverage {}/4: {}", t.id, t.class, t.computed_class, t.class_from, num(t.position), t.coverage, traits.join(" ")).unwrap();
+                let traits: Vec<String> =
+                    t.traits.iter().map(|x| format!("{}={}", x.name, x.value)).collect();
+                writeln!(
+                    s,
+                    "{} {} ({}, from {}) position {} coverage {}/4: {}",
+                    t.id,
+                    t.class,
+                    t.computed_class,
+                    t.class_from,
+                    num(t.position),
+                    t.coverage,
+                    traits.join(" ")
+                )
+                .unwrap();
                 if !t.agreement.is_empty() {
-                    writeln!(s, "  {}: {}", t.agreement, t.explanation.as_deref().unwrap_or("-")).unwrap();
+                    writeln!(s, "  {}: {}", t.agreement, t.explanation.as_deref().unwrap_or("-"))
+                        .unwrap();
                 }
             }
             s
@@ -293,7 +331,17 @@ fn render_hypothesis(h: &hypotheses::HypothesisCheck) -> String {
     for r in &h.rows {
         let paper = r.paper.as_ref().map(|p| p.holds.to_string()).unwrap_or_else(|| "-".into());
         let computed = r.condition.map(|c| c.to_string()).unwrap_or_else(|| "-".into());
-        writeln!(s, "{} [{}] founded {} ({}) countries {:?}: computed {computed}, paper {paper}, {}", r.network, r.class, r.founded.map(|y| y.to_string()).unwrap_or_else(|| "-".into()), r.founded_from, r.countries, r.agreement).unwrap();
+        writeln!(
+            s,
+            "{} [{}] founded {} ({}) countries {:?}: computed {computed}, paper {paper}, {}",
+            r.network,
+            r.class,
+            r.founded.map(|y| y.to_string()).unwrap_or_else(|| "-".into()),
+            r.founded_from,
+            r.countries,
+            r.agreement
+        )
+        .unwrap();
         for e in &r.evidence {
             writeln!(s, "  evidence: {e}").unwrap();
         }
@@ -305,7 +353,15 @@ fn render_hypothesis(h: &hypotheses::HypothesisCheck) -> String {
         }
     }
     writeln!(s, "excluded: {:?}", h.excluded).unwrap();
-    writeln!(s, "table {:?}, Fisher p {}, agree {}, differ {}", h.table, num(h.fisher_p), h.cases_agree, h.cases_differ).unwrap();
+    writeln!(
+        s,
+        "table {:?}, Fisher p {}, agree {}, differ {}",
+        h.table,
+        num(h.fisher_p),
+        h.cases_agree,
+        h.cases_differ
+    )
+    .unwrap();
     s
 }
 
@@ -322,7 +378,9 @@ fn h1_inputs_on_synthetic_networks() {
     // Forum (other, does not): [[1, 0], [0, 2]]. Fisher with row sums 1, 2 and column sums 1, 2:
     // p(observed) = C(1,1)·C(2,0)/C(3,1) = 1/3; the only other table, [[0, 1], [1, 1]], has
     // 2/3 > 1/3 and does not count, so p = 1/3 = 0.333.
-    check(|kb| render_hypothesis(&hypotheses::h1(kb, 5)), expect![[r#"
+    check(
+        |kb| render_hypothesis(&hypotheses::h1(kb, 5)),
+        expect![[r#"
         net:welcome-towns [militant] founded 2016 (founded fact) countries ["FR"]: computed true, paper true, agrees
           evidence: 2015-09– Eviction of the Vallombre camp (evt:vallombre-eviction)
         net:euro-integration [sponsored] founded 2005 (founded fact) countries ["FR"]: computed false, paper true, differs
@@ -332,7 +390,8 @@ fn h1_inputs_on_synthetic_networks() {
         net:coastal-cities [unknown] founded 2010 (earliest membership) countries []: computed -, paper -, not read by the paper
         excluded: ["Synth Project (a project, not a network)"]
         table [[1, 0], [0, 2]], Fisher p 0.333, agree 1, differ 1
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -343,7 +402,9 @@ fn h2_inputs_on_synthetic_networks() {
     // 2 needed"). Euro Integration: none, as its reading says (agrees). Rights Forum: none.
     // Arts and Coastal Cities: none, but their class is unknown. Table: militant [0, 1], other
     // [0, 2] (Rights Forum placed intermediate): no network holds, a zero margin, no test.
-    check(|kb| render_hypothesis(&hypotheses::h2(kb, 2)), expect![[r#"
+    check(
+        |kb| render_hypothesis(&hypotheses::h2(kb, 2)),
+        expect![[r#"
         net:welcome-towns [militant] founded 2016 (founded fact) countries ["FR"]: computed false, paper true, differs
           evidence: Vallombre Solidarity (from 2016)
           not counted: Big NGO (a large national or international organisation)
@@ -355,13 +416,18 @@ fn h2_inputs_on_synthetic_networks() {
         net:coastal-cities [unknown] founded 2010 (earliest membership) countries []: computed false, paper -, not read by the paper
         excluded: ["Synth Project (a project, not a network)"]
         table [[0, 1], [0, 2]], Fisher p -, agree 1, differ 1
-    "#]]);
+    "#]],
+    );
 }
 
 fn render_places(places: &[places::LocatedLocality]) -> String {
     let mut s = String::new();
     for p in places {
-        let spells: Vec<String> = p.memberships.iter().map(|m| format!("{} {} {}", m.network, m.role, years(m.from, m.to))).collect();
+        let spells: Vec<String> = p
+            .memberships
+            .iter()
+            .map(|m| format!("{} {} {}", m.network, m.role, years(m.from, m.to)))
+            .collect();
         writeln!(
             s,
             "{} {} ({}, {}) {:.3},{:.3} from {}; population {:?}; size {:?} [{:?}]; outcome {:?}; {}",
@@ -380,9 +446,24 @@ fn located_synthetic_localities_and_their_filters() {
     check(
         |kb| {
             let all = places::located(kb, &places::PlaceFilter::default());
-            let welcome_2016 = places::located(kb, &places::PlaceFilter { network: Some(id("net:welcome-towns")), year: Some(2016), country: None });
-            let italy = places::located(kb, &places::PlaceFilter { country: Some("IT".into()), ..Default::default() });
-            format!("all:\n{}welcome towns in 2016:\n{}italy: {}\n", render_places(&all), render_places(&welcome_2016), italy.len())
+            let welcome_2016 = places::located(
+                kb,
+                &places::PlaceFilter {
+                    network: Some(id("net:welcome-towns")),
+                    year: Some(2016),
+                    country: None,
+                },
+            );
+            let italy = places::located(
+                kb,
+                &places::PlaceFilter { country: Some("IT".into()), ..Default::default() },
+            );
+            format!(
+                "all:\n{}welcome towns in 2016:\n{}italy: {}\n",
+                render_places(&all),
+                render_places(&welcome_2016),
+                italy.len()
+            )
         },
         expect![[r#"
             all:
@@ -408,10 +489,16 @@ fn peers_of_a_synthetic_town() {
             let p = learning::peers(kb, &id("loc:vallombre"), 5);
             let mut s = String::new();
             for x in &p.peers {
-                writeln!(s, "peer {} {} score {}: {:?} practices {:?}", x.id, x.name, x.score, x.matched, x.practices).unwrap();
+                writeln!(
+                    s,
+                    "peer {} {} score {}: {:?} practices {:?}",
+                    x.id, x.name, x.score, x.matched, x.practices
+                )
+                .unwrap();
             }
             for n in &p.networks {
-                writeln!(s, "network {} score {}: {:?}", n.id, n.score, n.comparable_members).unwrap();
+                writeln!(s, "network {} score {}: {:?}", n.id, n.score, n.comparable_members)
+                    .unwrap();
             }
             for o in &p.ngos {
                 writeln!(s, "ngo {} reaches {:?}", o.id, o.reaches).unwrap();
@@ -439,7 +526,8 @@ fn conflicts_of_the_synthetic_base() {
             let mut s = String::new();
             for c in kb.conflicts() {
                 let st: Vec<String> = c.statements.iter().map(|x| x.id.clone()).collect();
-                writeln!(s, "{} {} {} [{}]: {:?}", c.kind, c.subject, c.about, c.nature, st).unwrap();
+                writeln!(s, "{} {} {} [{}]: {:?}", c.kind, c.subject, c.about, c.nature, st)
+                    .unwrap();
             }
             s
         },

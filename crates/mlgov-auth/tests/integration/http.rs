@@ -2,10 +2,10 @@
 //! role; with the collection routes: mlgov-collect's test of the same name), CSRF rejection,
 //! cookie attributes, rate limiting.
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use mlgov_auth::http::{mount, COOKIE};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use mlgov_auth::http::{COOKIE, mount};
 
 use mlgov_auth::testing::*;
 
@@ -22,9 +22,14 @@ async fn authorisation_matrix() {
     for (method, path, body, expected) in ACCOUNT_ROUTES {
         for (col, who) in WHO.iter().enumerate() {
             let f = Accounts::new();
-            let (status, _, text) = send(app(&f), request(method, path, f.bearer(who), *body)).await;
+            let (status, _, text) =
+                send(app(&f), request(method, path, f.bearer(who), *body)).await;
             if status.as_u16() != expected[col] {
-                failures.push(format!("{method} {path} as {who}: {} (expected {}) {text}", status.as_u16(), expected[col]));
+                failures.push(format!(
+                    "{method} {path} as {who}: {} (expected {}) {text}",
+                    status.as_u16(),
+                    expected[col]
+                ));
             }
         }
     }
@@ -35,7 +40,9 @@ async fn authorisation_matrix() {
 async fn revoked_or_bad_bearer_is_refused_not_downgraded() {
     let f = Accounts::new();
     f.auth.revoke_token(&mlgov_auth::Principal::cli_admin(), 2).unwrap();
-    let (s, h, _) = send(app(&f), request("GET", "/api/v1/surveys/s1/aggregates", Some(&f.tokens[1]), None)).await;
+    let (s, h, _) =
+        send(app(&f), request("GET", "/api/v1/surveys/s1/aggregates", Some(&f.tokens[1]), None))
+            .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_eq!(h.get(header::WWW_AUTHENTICATE).unwrap(), "Bearer realm=\"mlgov\"");
     let (s, _, _) = send(app(&f), request("GET", "/api/v1/me", Some("not-a-token"), None)).await;
@@ -43,14 +50,23 @@ async fn revoked_or_bad_bearer_is_refused_not_downgraded() {
 }
 
 async fn login(f: &Accounts, extra: &[(&str, &str)]) -> (String, String, String) {
-    let mut b = Request::builder().method("POST").uri("/login").header(header::HOST, "mlgov.test").header(header::CONTENT_TYPE, "application/json");
+    let mut b = Request::builder()
+        .method("POST")
+        .uri("/login")
+        .header(header::HOST, "mlgov.test")
+        .header(header::CONTENT_TYPE, "application/json");
     for (k, v) in extra {
         b = b.header(*k, *v);
     }
-    let (s, h, body) = send(app(f), b.body(Body::from(format!(r#"{{"username":"ada","password":"{PASSWORD}"}}"#))).unwrap()).await;
+    let (s, h, body) = send(
+        app(f),
+        b.body(Body::from(format!(r#"{{"username":"ada","password":"{PASSWORD}"}}"#))).unwrap(),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{body}");
     let set_cookie = h.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
-    let sid = set_cookie.split(';').next().unwrap().trim_start_matches(&format!("{COOKIE}=")).to_string();
+    let sid =
+        set_cookie.split(';').next().unwrap().trim_start_matches(&format!("{COOKIE}=")).to_string();
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     (sid, v["csrf_token"].as_str().unwrap().to_string(), set_cookie)
 }
@@ -65,14 +81,32 @@ async fn session_cookie_attributes() {
     assert!(cookie.ends_with("; Secure"), "{cookie}");
     // The session authenticates /api/v1/me, which returns the CSRF token.
     let (_, csrf, _) = login(&f, &[]).await;
-    let req = Request::builder().uri("/api/v1/me").header(header::COOKIE, format!("{COOKIE}={sid}")).body(Body::empty()).unwrap();
+    let req = Request::builder()
+        .uri("/api/v1/me")
+        .header(header::COOKIE, format!("{COOKIE}={sid}"))
+        .body(Body::empty())
+        .unwrap();
     let (s, _, body) = send(app(&f), req).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(body.contains("\"role\":\"admin\"") && !body.contains(&csrf), "a different session's token is not shown: {body}");
+    assert!(
+        body.contains("\"role\":\"admin\"") && !body.contains(&csrf),
+        "a different session's token is not shown: {body}"
+    );
 }
 
-fn post_with_session(sid: &str, uri: &str, headers: &[(&str, &str)], content_type: &str, body: &str) -> Request<Body> {
-    let mut b = Request::builder().method("POST").uri(uri).header(header::HOST, "mlgov.test").header(header::COOKIE, format!("{COOKIE}={sid}")).header(header::CONTENT_TYPE, content_type);
+fn post_with_session(
+    sid: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    content_type: &str,
+    body: &str,
+) -> Request<Body> {
+    let mut b = Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header(header::HOST, "mlgov.test")
+        .header(header::COOKIE, format!("{COOKIE}={sid}"))
+        .header(header::CONTENT_TYPE, content_type);
     for (k, v) in headers {
         b = b.header(*k, *v);
     }
@@ -86,30 +120,82 @@ async fn csrf_rejections() {
     let json = "application/json";
     let body = r#"{"name":"p7"}"#;
     // No token → 403; wrong token → 403; right token → 201.
-    let (s, _, _) = send(app(&f), post_with_session(&sid, "/api/v1/projects", &[], json, body)).await;
+    let (s, _, _) =
+        send(app(&f), post_with_session(&sid, "/api/v1/projects", &[], json, body)).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _, _) = send(app(&f), post_with_session(&sid, "/api/v1/projects", &[("x-csrf-token", &"0".repeat(64))], json, body)).await;
+    let (s, _, _) = send(
+        app(&f),
+        post_with_session(
+            &sid,
+            "/api/v1/projects",
+            &[("x-csrf-token", &"0".repeat(64))],
+            json,
+            body,
+        ),
+    )
+    .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _, _) = send(app(&f), post_with_session(&sid, "/api/v1/projects", &[("x-csrf-token", &csrf)], json, body)).await;
+    let (s, _, _) = send(
+        app(&f),
+        post_with_session(&sid, "/api/v1/projects", &[("x-csrf-token", &csrf)], json, body),
+    )
+    .await;
     assert_eq!(s, StatusCode::CREATED);
     // Right token but a cross-site origin or fetch site → 403.
-    for extra in [("origin", "https://evil.example"), ("sec-fetch-site", "cross-site"), ("sec-fetch-site", "same-site"), ("origin", "null")] {
-        let (s, _, text) = send(app(&f), post_with_session(&sid, "/api/v1/projects", &[("x-csrf-token", &csrf), extra], json, r#"{"name":"p8"}"#)).await;
+    for extra in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+        ("sec-fetch-site", "same-site"),
+        ("origin", "null"),
+    ] {
+        let (s, _, text) = send(
+            app(&f),
+            post_with_session(
+                &sid,
+                "/api/v1/projects",
+                &[("x-csrf-token", &csrf), extra],
+                json,
+                r#"{"name":"p8"}"#,
+            ),
+        )
+        .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{extra:?}: {text}");
     }
     // Same origin passes.
-    let (s, _, _) = send(app(&f), post_with_session(&sid, "/api/v1/projects", &[("x-csrf-token", &csrf), ("origin", "http://mlgov.test"), ("sec-fetch-site", "same-origin")], json, r#"{"name":"p8"}"#)).await;
+    let (s, _, _) = send(
+        app(&f),
+        post_with_session(
+            &sid,
+            "/api/v1/projects",
+            &[
+                ("x-csrf-token", &csrf),
+                ("origin", "http://mlgov.test"),
+                ("sec-fetch-site", "same-origin"),
+            ],
+            json,
+            r#"{"name":"p8"}"#,
+        ),
+    )
+    .await;
     assert_eq!(s, StatusCode::CREATED);
     // A browser's same-site form post under `Referrer-Policy: no-referrer` says `Origin: null`
     // with `Sec-Fetch-Site: same-origin` (what Chromium sends for the respondent form): accepted.
-    let mut both = post_with_session(&sid, "/api/v1/projects", &[("x-csrf-token", &csrf), ("sec-fetch-site", "same-origin")], json, r#"{"name":"p10"}"#);
+    let mut both = post_with_session(
+        &sid,
+        "/api/v1/projects",
+        &[("x-csrf-token", &csrf), ("sec-fetch-site", "same-origin")],
+        json,
+        r#"{"name":"p10"}"#,
+    );
     both.headers_mut().insert("origin", "null".parse().unwrap());
     assert_eq!(send(app(&f), both).await.0, StatusCode::CREATED);
     // Form posts carry the token as a field.
     let form = "application/x-www-form-urlencoded";
     let (s, _, _) = send(app(&f), post_with_session(&sid, "/logout", &[], form, "x=1")).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, h, _) = send(app(&f), post_with_session(&sid, "/logout", &[], form, &format!("csrf_token={csrf}"))).await;
+    let (s, h, _) =
+        send(app(&f), post_with_session(&sid, "/logout", &[], form, &format!("csrf_token={csrf}")))
+            .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     assert!(h.get(header::SET_COOKIE).unwrap().to_str().unwrap().contains("Max-Age=0"));
     assert!(f.auth.session_principal(&sid).unwrap().is_none());
@@ -117,9 +203,22 @@ async fn csrf_rejections() {
     let mut r = request("POST", "/api/v1/projects", Some(&f.tokens[0]), Some(r#"{"name":"p9"}"#));
     r.headers_mut().insert("origin", "https://evil.example".parse().unwrap());
     assert_eq!(send(app(&f), r).await.0, StatusCode::FORBIDDEN);
-    assert_eq!(send(app(&f), request("POST", "/api/v1/projects", Some(&f.tokens[0]), Some(r#"{"name":"p9"}"#))).await.0, StatusCode::CREATED);
+    assert_eq!(
+        send(
+            app(&f),
+            request("POST", "/api/v1/projects", Some(&f.tokens[0]), Some(r#"{"name":"p9"}"#))
+        )
+        .await
+        .0,
+        StatusCode::CREATED
+    );
     // A cross-site login form post is refused too (login CSRF).
-    let mut r = request("POST", "/login", None, Some(&format!(r#"{{"username":"ada","password":"{PASSWORD}"}}"#)));
+    let mut r = request(
+        "POST",
+        "/login",
+        None,
+        Some(&format!(r#"{{"username":"ada","password":"{PASSWORD}"}}"#)),
+    );
     r.headers_mut().insert("sec-fetch-site", "cross-site".parse().unwrap());
     assert_eq!(send(app(&f), r).await.0, StatusCode::FORBIDDEN);
 }
@@ -152,7 +251,10 @@ async fn login_rate_limited_after_five_failures_over_http() {
 #[tokio::test]
 async fn mount_at_opens_the_store_in_the_database_file_and_keeps_other_routes() {
     let f = Accounts::new();
-    let other = Router::new().route("/hello", axum::routing::get(|w: mlgov_auth::http::Who| async move { w.0.username }));
+    let other = Router::new().route(
+        "/hello",
+        axum::routing::get(|w: mlgov_auth::http::Who| async move { w.0.username }),
+    );
     let app = mlgov_auth::http::mount_at(other, Some(&f.backend.location()));
     // The layer covers the other router's routes too: the principal is in the extensions.
     let (s, _, body) = send(app.clone(), request("GET", "/hello", Some(&f.tokens[3]), None)).await;
@@ -163,5 +265,8 @@ async fn mount_at_opens_the_store_in_the_database_file_and_keeps_other_routes() 
     assert_eq!(s, StatusCode::OK);
     // A store that cannot be opened: the auth routes answer 503, nothing panics.
     let broken = mlgov_auth::http::mount_at(Router::new(), Some("/nonexistent/dir/x.db"));
-    assert_eq!(send(broken, request("GET", "/api/v1/me", None, None)).await.0, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        send(broken, request("GET", "/api/v1/me", None, None)).await.0,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
 }

@@ -6,7 +6,7 @@
 
 use axum::Router;
 use mlgov_auth::http::mount;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use mlgov_auth::testing::*;
 use mlgov_store_postgres::testing::*;
@@ -21,14 +21,26 @@ fn app(f: &Accounts) -> Router {
 }
 
 /// Sends a request with an optional bearer token and JSON body; (status, body as JSON or Null).
-async fn call(f: &Accounts, method: &str, uri: &str, bearer: Option<&str>, body: Option<&str>) -> (u16, Value) {
+async fn call(
+    f: &Accounts,
+    method: &str,
+    uri: &str,
+    bearer: Option<&str>,
+    body: Option<&str>,
+) -> (u16, Value) {
     let (s, _, text) = send(app(f), request(method, uri, bearer, body)).await;
     (s.as_u16(), serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
 /// What a response tells: status, content type and body — an error envelope without its request
 /// id, if it carries one (the only part that may differ between two requests).
-async fn answer(f: &Accounts, method: &str, uri: &str, bearer: Option<&str>, body: Option<&str>) -> (u16, String, String) {
+async fn answer(
+    f: &Accounts,
+    method: &str,
+    uri: &str,
+    bearer: Option<&str>,
+    body: Option<&str>,
+) -> (u16, String, String) {
     let (s, h, text) = send(app(f), request(method, uri, bearer, body)).await;
     let text = match serde_json::from_str::<Value>(&text) {
         Ok(mut v) => {
@@ -39,41 +51,100 @@ async fn answer(f: &Accounts, method: &str, uri: &str, bearer: Option<&str>, bod
         }
         Err(_) => text,
     };
-    (s.as_u16(), h.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string(), text)
+    (
+        s.as_u16(),
+        h.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string(),
+        text,
+    )
 }
 
 async fn a_password_change_revokes_tokens_unless_kept(f: Accounts) {
     let (admin, rita) = (f.tokens[0].clone(), f.tokens[1].clone());
     assert_eq!(call(&f, "GET", "/api/v1/me", Some(&rita), None).await.0, 200);
-    let (s, v) = call(&f, "PATCH", "/api/v1/users/rita", Some(&admin), Some(r#"{"password":"a new long passphrase"}"#)).await;
+    let (s, v) = call(
+        &f,
+        "PATCH",
+        "/api/v1/users/rita",
+        Some(&admin),
+        Some(r#"{"password":"a new long passphrase"}"#),
+    )
+    .await;
     assert_eq!(s, 200, "{v}");
-    assert_eq!((&v["username"], &v["ended"]), (&json!("rita"), &json!({ "sessions": 0, "tokens": 1 })));
-    assert_eq!(call(&f, "GET", "/api/v1/me", Some(&rita), None).await.0, 401, "the old token is revoked");
+    assert_eq!(
+        (&v["username"], &v["ended"]),
+        (&json!("rita"), &json!({ "sessions": 0, "tokens": 1 }))
+    );
+    assert_eq!(
+        call(&f, "GET", "/api/v1/me", Some(&rita), None).await.0,
+        401,
+        "the old token is revoked"
+    );
 
     // A new token survives a change with keep_tokens.
-    let (s, issued) = call(&f, "POST", "/api/v1/tokens", Some(&admin), Some(r#"{"username":"rita","label":"notebook"}"#)).await;
+    let (s, issued) = call(
+        &f,
+        "POST",
+        "/api/v1/tokens",
+        Some(&admin),
+        Some(r#"{"username":"rita","label":"notebook"}"#),
+    )
+    .await;
     assert_eq!(s, 201);
-    let (token, id) = (issued["token"].as_str().unwrap().to_string(), issued["id"].as_i64().unwrap());
-    let (s, v) = call(&f, "PATCH", "/api/v1/users/rita", Some(&admin), Some(r#"{"password":"another long passphrase","keep_tokens":true}"#)).await;
+    let (token, id) =
+        (issued["token"].as_str().unwrap().to_string(), issued["id"].as_i64().unwrap());
+    let (s, v) = call(
+        &f,
+        "PATCH",
+        "/api/v1/users/rita",
+        Some(&admin),
+        Some(r#"{"password":"another long passphrase","keep_tokens":true}"#),
+    )
+    .await;
     assert_eq!((s, &v["ended"]), (200, &json!({ "sessions": 0, "tokens": 0 })));
     let (s, me) = call(&f, "GET", "/api/v1/me", Some(&token), None).await;
     assert_eq!((s, &me["username"]), (200, &json!("rita")), "kept");
-    let (s, v) = call(&f, "PATCH", "/api/v1/users/rita", Some(&admin), Some(r#"{"keep_tokens":true}"#)).await;
+    let (s, v) =
+        call(&f, "PATCH", "/api/v1/users/rita", Some(&admin), Some(r#"{"keep_tokens":true}"#))
+            .await;
     assert_eq!((s, &v["error"]["fields"][0]["field"]), (422, &json!("keep_tokens")));
-    let (s, v) = call(&f, "PATCH", "/api/v1/users/rita", Some(&admin), Some(r#"{"role":"viewer"}"#)).await;
+    let (s, v) =
+        call(&f, "PATCH", "/api/v1/users/rita", Some(&admin), Some(r#"{"role":"viewer"}"#)).await;
     assert!(s == 200 && v.get("ended").is_none(), "no new password, nothing ended: {v}");
 
     // The admin lists rita's tokens, newest first, without any secret, and revokes the live one.
     let (s, v) = call(&f, "GET", "/api/v1/users/rita/tokens", Some(&admin), None).await;
     assert_eq!(s, 200);
-    let rows: Vec<(i64, &str, &str, bool)> = v.as_array().unwrap().iter().map(|t| (t["id"].as_i64().unwrap(), t["username"].as_str().unwrap(), t["label"].as_str().unwrap(), t["revoked"].is_null())).collect();
+    let rows: Vec<(i64, &str, &str, bool)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["id"].as_i64().unwrap(),
+                t["username"].as_str().unwrap(),
+                t["label"].as_str().unwrap(),
+                t["revoked"].is_null(),
+            )
+        })
+        .collect();
     assert_eq!(rows, [(id, "rita", "notebook", true), (2, "rita", "tests", false)]);
     let text = v.to_string();
     for secret in [token.as_str(), rita.as_str(), &mlgov_auth::secret::token_digest(&token)] {
         assert!(!text.contains(secret), "a token or its digest is listed: {text}");
     }
-    assert!(v.as_array().unwrap().iter().all(|t| t.as_object().unwrap().keys().all(|k| ["id", "user_id", "username", "label", "created", "revoked"].contains(&k.as_str()))), "{text}");
-    assert_eq!(call(&f, "DELETE", &format!("/api/v1/tokens/{id}"), Some(&admin), None).await.0, 204);
+    assert!(
+        v.as_array().unwrap().iter().all(|t| t
+            .as_object()
+            .unwrap()
+            .keys()
+            .all(|k| ["id", "user_id", "username", "label", "created", "revoked"]
+                .contains(&k.as_str()))),
+        "{text}"
+    );
+    assert_eq!(
+        call(&f, "DELETE", &format!("/api/v1/tokens/{id}"), Some(&admin), None).await.0,
+        204
+    );
     assert_eq!(call(&f, "GET", "/api/v1/me", Some(&token), None).await.0, 401);
 }
 
@@ -87,12 +158,21 @@ async fn others_cannot_list_or_revoke_tokens_nor_tell_what_exists(f: Accounts) {
         ("GET", "/api/v1/users/zoe/tokens", None),
         ("DELETE", "/api/v1/tokens/5", None),
     ];
-    let askers = [("member", f.bearer("member")), ("outsider", f.bearer("outsider")), ("viewer", f.bearer("viewer")), ("public", None)];
+    let askers = [
+        ("member", f.bearer("member")),
+        ("outsider", f.bearer("outsider")),
+        ("viewer", f.bearer("viewer")),
+        ("public", None),
+    ];
     let mut before = Vec::new();
     for (method, uri, body) in routes {
         for (who, bearer) in askers {
             let a = answer(&f, method, uri, bearer, body).await;
-            assert_eq!(a.0, if who == "public" { 401 } else { 404 }, "{method} {uri} as {who}: {a:?}");
+            assert_eq!(
+                a.0,
+                if who == "public" { 401 } else { 404 },
+                "{method} {uri} as {who}: {a:?}"
+            );
             before.push(a);
         }
     }
@@ -119,7 +199,10 @@ async fn others_cannot_list_or_revoke_tokens_nor_tell_what_exists(f: Accounts) {
     // Nothing was changed by them, and the admin sees both.
     let (s, v) = call(&f, "GET", "/api/v1/users/zoe/tokens", Some(&admin), None).await;
     assert_eq!((s, v[0]["id"].as_i64(), v[0]["revoked"].is_null()), (200, Some(5), true));
-    assert_eq!(call(&f, "GET", "/api/v1/users/zoe", Some(&admin), None).await.1["role"], "researcher");
+    assert_eq!(
+        call(&f, "GET", "/api/v1/users/zoe", Some(&admin), None).await.1["role"],
+        "researcher"
+    );
 }
 
 on_both_backends!(async accounts;

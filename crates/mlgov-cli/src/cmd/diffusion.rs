@@ -16,7 +16,8 @@
 use std::path::{Path, PathBuf};
 
 use mlgov_analysis::diffusion::mlgov_diffusion::{
-    self as diff, Comparison, DiffusionGraph, Intervention, Model, MonteCarloResult, Progress, Scenario, SimulationConfig,
+    self as diff, Comparison, DiffusionGraph, Intervention, Model, MonteCarloResult, Progress,
+    Scenario, SimulationConfig,
 };
 use mlgov_analysis::diffusion::{DiffusionGraphOptions, DiffusionMapping, diffusion_graph};
 use mlgov_domain::{Id, IdKind, KnowledgeBase, fold};
@@ -127,12 +128,17 @@ struct SimulationFile {
 
 impl SimulationFile {
     fn scenario(&self) -> Scenario {
-        Scenario { name: self.name.clone(), description: self.description.clone(), interventions: self.intervention.clone() }
+        Scenario {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            interventions: self.intervention.clone(),
+        }
     }
 }
 
 fn read_file(path: &Path) -> Result<SimulationFile, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?;
     toml::from_str(&text).map_err(|e| CliError::Data(format!("{}: {e}", path.display())))
 }
 
@@ -141,7 +147,13 @@ fn data_err(e: diff::DiffusionError) -> CliError {
 }
 
 /// Resolves a key: kept if the graph or `new_keys` has it, else resolved as a name.
-fn resolve_key(ctx: &Ctx, kb: &KnowledgeBase, graph: &DiffusionGraph, new_keys: &[String], key: &mut String) -> Result<(), CliError> {
+fn resolve_key(
+    ctx: &Ctx,
+    kb: &KnowledgeBase,
+    graph: &DiffusionGraph,
+    new_keys: &[String],
+    key: &mut String,
+) -> Result<(), CliError> {
     if graph.node_id(key).is_none() && !new_keys.contains(key) {
         *key = ctx.resolve(kb, key, KINDS)?.to_string();
     }
@@ -149,9 +161,22 @@ fn resolve_key(ctx: &Ctx, kb: &KnowledgeBase, graph: &DiffusionGraph, new_keys: 
 }
 
 /// Resolves every node key of the interventions.
-fn resolve_interventions(ctx: &Ctx, kb: &KnowledgeBase, graph: &DiffusionGraph, list: &mut [Intervention]) -> Result<(), CliError> {
-    let new_keys: Vec<String> =
-        list.iter().filter_map(|i| if let Intervention::AddCarrier { node, .. } = i { Some(node.key.clone()) } else { None }).collect();
+fn resolve_interventions(
+    ctx: &Ctx,
+    kb: &KnowledgeBase,
+    graph: &DiffusionGraph,
+    list: &mut [Intervention],
+) -> Result<(), CliError> {
+    let new_keys: Vec<String> = list
+        .iter()
+        .filter_map(|i| {
+            if let Intervention::AddCarrier { node, .. } = i {
+                Some(node.key.clone())
+            } else {
+                None
+            }
+        })
+        .collect();
     let r = |k: &mut String| resolve_key(ctx, kb, graph, &new_keys, k);
     for i in list.iter_mut() {
         match i {
@@ -177,7 +202,12 @@ fn resolve_interventions(ctx: &Ctx, kb: &KnowledgeBase, graph: &DiffusionGraph, 
 }
 
 /// Monte Carlo runs as a counted phase of `progress`: "Monte Carlo runs (independent cascade) 400/1,000".
-fn progress_run<T>(progress: &Phases, runs: u32, msg: String, f: impl FnOnce(&(dyn Fn(Progress) + Sync)) -> T) -> T {
+fn progress_run<T>(
+    progress: &Phases,
+    runs: u32,
+    msg: String,
+    f: impl FnOnce(&(dyn Fn(Progress) + Sync)) -> T,
+) -> T {
     progress.counted(msg, u64::from(runs));
     let callback = |p: Progress| progress.set_position(p.done as u64);
     let out = f(&callback);
@@ -199,14 +229,18 @@ fn model_name(m: Model) -> &'static str {
 /// not in the knowledge base's name index, which holds actors.)
 fn resolve_practice(kb: &KnowledgeBase, name: &str) -> Result<Id, CliError> {
     let q = fold(name);
-    let keys = |p: &mlgov_domain::Practice| [fold(p.id.as_str()), fold(p.id.body()), fold(&p.title)];
-    let mut hits: Vec<&mlgov_domain::Practice> = kb.practices.iter().filter(|p| keys(p).contains(&q)).collect();
+    let keys =
+        |p: &mlgov_domain::Practice| [fold(p.id.as_str()), fold(p.id.body()), fold(&p.title)];
+    let mut hits: Vec<&mlgov_domain::Practice> =
+        kb.practices.iter().filter(|p| keys(p).contains(&q)).collect();
     if hits.is_empty() && !q.is_empty() {
         hits = kb.practices.iter().filter(|p| keys(p).iter().any(|k| k.contains(&q))).collect();
     }
     match hits.as_slice() {
         [one] => Ok(one.id.clone()),
-        [] => Err(CliError::Data(format!("no practice named {name:?}; practices are listed at /practices in `mlgov serve` (ids prc:…)"))),
+        [] => Err(CliError::Data(format!(
+            "no practice named {name:?}; practices are listed at /practices in `mlgov serve` (ids prc:…)"
+        ))),
         many => Err(CliError::Data(format!(
             "{name:?} is ambiguous; candidates:\n{}",
             many.iter().map(|p| format!("  {}  {}", p.id, p.title)).collect::<Vec<_>>().join("\n")
@@ -217,12 +251,23 @@ fn resolve_practice(kb: &KnowledgeBase, name: &str) -> Result<Id, CliError> {
 /// Runs a diffusion command.
 pub fn run(cmd: &DiffusionCommand, ctx: &Ctx) -> Result<(), CliError> {
     match cmd {
-        DiffusionCommand::Run { config, scenario, model, runs, seed, max_steps, seeds, practice, top } => {
+        DiffusionCommand::Run {
+            config,
+            scenario,
+            model,
+            runs,
+            seed,
+            max_steps,
+            seeds,
+            practice,
+            top,
+        } => {
             let progress = ctx.phases();
             progress.step("loading the knowledge base and its diffusion graph");
             let kb = ctx.load_kb()?;
             let file = config.as_deref().map(read_file).transpose()?.unwrap_or_default();
-            let mapping = diffusion_graph(&kb, &file.edges.unwrap_or_default()).map_err(data_err)?;
+            let mapping =
+                diffusion_graph(&kb, &file.edges.unwrap_or_default()).map_err(data_err)?;
             let mut sim = file.simulation.clone().unwrap_or_default();
             if let Some(m) = model {
                 sim.model = match m {
@@ -238,7 +283,12 @@ pub fn run(cmd: &DiffusionCommand, ctx: &Ctx) -> Result<(), CliError> {
                 let id = resolve_practice(&kb, p)?;
                 let pr = kb.practices.iter().find(|x| x.id == id);
                 sim.seeds.extend(pr.and_then(|x| x.origin.as_ref()).map(ToString::to_string));
-                sim.seeds.extend(kb.adoptions.iter().filter(|a| a.practice == id).map(|a| a.locality.to_string()));
+                sim.seeds.extend(
+                    kb.adoptions
+                        .iter()
+                        .filter(|a| a.practice == id)
+                        .map(|a| a.locality.to_string()),
+                );
             }
             if sim.seeds.is_empty() {
                 return Err(CliError::Usage("give initial adopters with --seeds A,B, --practice NAME or `seeds` in [simulation]".into()));
@@ -261,7 +311,9 @@ pub fn run(cmd: &DiffusionCommand, ctx: &Ctx) -> Result<(), CliError> {
             let scen = Scenario { name, description: None, interventions };
             let graph = scen.apply(&mapping.graph).map_err(data_err)?;
             let msg = format!("Monte Carlo runs ({})", model_name(sim.model));
-            let result = progress_run(&progress, sim.runs, msg, |cb| diff::simulate(&graph, &sim, Some(cb))).map_err(data_err)?;
+            let result =
+                progress_run(&progress, sim.runs, msg, |cb| diff::simulate(&graph, &sim, Some(cb)))
+                    .map_err(data_err)?;
             let labels = labels(&mapping, &graph);
             ctx.emit(
                 &json!({"config": sim, "result": result, "labels": labels, "skipped": mapping.skipped, "note": HONESTY}),
@@ -281,7 +333,8 @@ pub fn run(cmd: &DiffusionCommand, ctx: &Ctx) -> Result<(), CliError> {
                     scenario.display()
                 )));
             }
-            let mapping = diffusion_graph(&kb, &base_file.edges.unwrap_or_default()).map_err(data_err)?;
+            let mapping =
+                diffusion_graph(&kb, &base_file.edges.unwrap_or_default()).map_err(data_err)?;
             let mut sim = base_file.simulation.clone().unwrap_or_default();
             sim.runs = runs.unwrap_or(sim.runs);
             sim.seed = seed.unwrap_or(sim.seed);
@@ -294,9 +347,14 @@ pub fn run(cmd: &DiffusionCommand, ctx: &Ctx) -> Result<(), CliError> {
             let mut scen = scen_file.scenario();
             resolve_interventions(ctx, &kb, &base_graph, &mut scen.interventions)?;
             let scen_graph = scen.apply(&base_graph).map_err(data_err)?;
-            let msg = format!("paired Monte Carlo runs, baseline and scenario ({})", model_name(sim.model));
-            let cmp = progress_run(&progress, sim.runs, msg, |cb| diff::compare_graphs(&base_graph, &scen_graph, &sim, Some(cb)))
-                .map_err(data_err)?;
+            let msg = format!(
+                "paired Monte Carlo runs, baseline and scenario ({})",
+                model_name(sim.model)
+            );
+            let cmp = progress_run(&progress, sim.runs, msg, |cb| {
+                diff::compare_graphs(&base_graph, &scen_graph, &sim, Some(cb))
+            })
+            .map_err(data_err)?;
             let labels = labels(&mapping, &scen_graph);
             ctx.emit(
                 &json!({"config": sim, "baseline": base_file.name, "scenario": scen.name, "comparison": cmp, "labels": labels, "note": HONESTY}),
@@ -307,7 +365,10 @@ pub fn run(cmd: &DiffusionCommand, ctx: &Ctx) -> Result<(), CliError> {
     }
 }
 
-fn labels(mapping: &DiffusionMapping, graph: &DiffusionGraph) -> std::collections::BTreeMap<String, String> {
+fn labels(
+    mapping: &DiffusionMapping,
+    graph: &DiffusionGraph,
+) -> std::collections::BTreeMap<String, String> {
     let mut l = mapping.labels.clone();
     for n in graph.nodes() {
         l.entry(n.key.clone()).or_insert_with(|| n.key.clone());
@@ -323,7 +384,12 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
-fn render_run(sim: &SimulationConfig, r: &MonteCarloResult, labels: &std::collections::BTreeMap<String, String>, top: usize) -> String {
+fn render_run(
+    sim: &SimulationConfig,
+    r: &MonteCarloResult,
+    labels: &std::collections::BTreeMap<String, String>,
+    top: usize,
+) -> String {
     let mut out = format!(
         "{:?}, {} runs, seed {}, {} steps; seeds: {}\nadopters at the end: mean {:.2} of {} (95% of runs in [{:.0}, {:.0}]); via NGOs/networks: {:.2} per run\n\n",
         r.model,
@@ -337,12 +403,19 @@ fn render_run(sim: &SimulationConfig, r: &MonteCarloResult, labels: &std::collec
         r.final_adopters.band.high,
         r.mean_adoptions_via_carriers,
     );
-    let last_change = r.curve.windows(2).rposition(|w| (w[1].mean - w[0].mean).abs() > 1e-9).map_or(1, |i| i + 2);
+    let last_change =
+        r.curve.windows(2).rposition(|w| (w[1].mean - w[0].mean).abs() > 1e-9).map_or(1, |i| i + 2);
     let rows: Vec<Vec<String>> = r
         .curve
         .iter()
         .take(last_change.max(2))
-        .map(|c| vec![c.step.to_string(), format!("{:.2}", c.mean), format!("{:.0}–{:.0}", c.band.low, c.band.high)])
+        .map(|c| {
+            vec![
+                c.step.to_string(),
+                format!("{:.2}", c.mean),
+                format!("{:.0}–{:.0}", c.band.low, c.band.high),
+            ]
+        })
         .collect();
     out.push_str("Adoption curve\n");
     out.push_str(&table(&["step", "mean adopters", "2.5–97.5%"], &rows));
@@ -367,7 +440,13 @@ fn render_run(sim: &SimulationConfig, r: &MonteCarloResult, labels: &std::collec
         .bridges
         .iter()
         .take(top)
-        .map(|b| vec![label(labels, &b.source).to_string(), label(labels, &b.target).to_string(), pct(b.share)])
+        .map(|b| {
+            vec![
+                label(labels, &b.source).to_string(),
+                label(labels, &b.target).to_string(),
+                pct(b.share),
+            ]
+        })
         .collect();
     out.push_str("\nBridges that carried adoption (share of runs)\n");
     out.push_str(&table(&["from", "to", "runs"], &rows));
@@ -414,9 +493,13 @@ fn render_compare(
         d.band.high
     );
     if !c.added_nodes.is_empty() {
-        out.push_str(&format!("added: {}\n", c.added_nodes.iter().map(|k| label(labels, k)).collect::<Vec<_>>().join(", ")));
+        out.push_str(&format!(
+            "added: {}\n",
+            c.added_nodes.iter().map(|k| label(labels, k)).collect::<Vec<_>>().join(", ")
+        ));
     }
-    let mut nodes: Vec<_> = c.nodes.iter().filter(|n| n.difference != 0.0 || n.runs_gained > 0).collect();
+    let mut nodes: Vec<_> =
+        c.nodes.iter().filter(|n| n.difference != 0.0 || n.runs_gained > 0).collect();
     nodes.sort_by(|a, b| b.difference.abs().total_cmp(&a.difference.abs()).then(a.key.cmp(&b.key)));
     let rows: Vec<Vec<String>> = nodes
         .iter()

@@ -2,7 +2,7 @@
 //! --column value …` — validated exactly like an import (the same reader and `plan_addition`), each
 //! recorded as a change set.
 
-use crate::ctx::{store_err, CliError, Ctx};
+use crate::ctx::{CliError, Ctx, store_err};
 use mlgov_domain::{KnowledgeBase, Record, TableVisitor};
 use mlgov_interchange::CSV_FILES;
 use serde_json::json;
@@ -11,14 +11,30 @@ use serde_json::json;
 /// column list takes every argument, so they are picked out here. Returns the context to use and
 /// the remaining arguments.
 pub fn with_globals(ctx: &Ctx, fields: &[String]) -> Result<(Ctx, Vec<String>), CliError> {
-    let mut out = Ctx { db: ctx.db.clone(), json: ctx.json, as_of: ctx.as_of.clone(), xlsx: None, xlsx_written: Default::default() };
+    let mut out = Ctx {
+        db: ctx.db.clone(),
+        json: ctx.json,
+        as_of: ctx.as_of.clone(),
+        xlsx: None,
+        xlsx_written: Default::default(),
+    };
     let mut rest = Vec::new();
     let mut it = fields.iter();
     while let Some(f) = it.next() {
         match f.as_str() {
             "--json" => out.json = true,
-            "--db" => out.db = it.next().ok_or_else(|| CliError::Usage("--db needs a value".into()))?.into(),
-            "--as-of" => out.as_of = Some(mlgov_store::AsOf::parse(it.next().ok_or_else(|| CliError::Usage("--as-of needs a value".into()))?).map_err(CliError::Usage)?),
+            "--db" => {
+                out.db =
+                    it.next().ok_or_else(|| CliError::Usage("--db needs a value".into()))?.into()
+            }
+            "--as-of" => {
+                out.as_of = Some(
+                    mlgov_store::AsOf::parse(
+                        it.next().ok_or_else(|| CliError::Usage("--as-of needs a value".into()))?,
+                    )
+                    .map_err(CliError::Usage)?,
+                )
+            }
             _ => rest.push(f.clone()),
         }
     }
@@ -35,7 +51,12 @@ fn pairs(fields: &[String]) -> Result<Vec<(String, String)>, CliError> {
         };
         let (name, value) = match name.split_once('=') {
             Some((n, v)) => (n.to_string(), v.to_string()),
-            None => (name.to_string(), it.next().cloned().ok_or_else(|| CliError::Usage(format!("--{name} needs a value")))?),
+            None => (
+                name.to_string(),
+                it.next()
+                    .cloned()
+                    .ok_or_else(|| CliError::Usage(format!("--{name} needs a value")))?,
+            ),
         };
         let name = name.replace('-', "_");
         if out.iter().any(|(n, _)| *n == name) {
@@ -49,9 +70,18 @@ fn pairs(fields: &[String]) -> Result<Vec<(String, String)>, CliError> {
 /// The file of a record kind (`membership`, `memberships`, `locality`).
 fn file_of(kind: &str) -> Result<&'static str, CliError> {
     let k = kind.trim().to_lowercase();
-    let plural = if k.ends_with('s') { k.clone() } else if let Some(stem) = k.strip_suffix('y') { format!("{stem}ies") } else { format!("{k}s") };
+    let plural = if k.ends_with('s') {
+        k.clone()
+    } else if let Some(stem) = k.strip_suffix('y') {
+        format!("{stem}ies")
+    } else {
+        format!("{k}s")
+    };
     CSV_FILES.iter().find(|f| f.trim_end_matches(".csv") == plural).copied().ok_or_else(|| {
-        CliError::Usage(format!("unknown record kind {kind:?}; expected one of: {}", CSV_FILES.iter().map(|f| f.trim_end_matches(".csv")).collect::<Vec<_>>().join(", ")))
+        CliError::Usage(format!(
+            "unknown record kind {kind:?}; expected one of: {}",
+            CSV_FILES.iter().map(|f| f.trim_end_matches(".csv")).collect::<Vec<_>>().join(", ")
+        ))
     })
 }
 
@@ -83,7 +113,8 @@ fn one_row(file: &str, cells: &[(String, String)]) -> Vec<u8> {
 /// An id from the key fields: `mem:` + member + network + start, `fct:` + subject + property, …
 fn make_id(kb_ids: &dyn Fn(&str) -> bool, prefix: &str, cells: &[(String, String)]) -> String {
     let get = |n: &str| cells.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str()).unwrap_or("");
-    let body = |v: &str| v.split_once(':').map(|(_, b)| b.to_string()).unwrap_or_else(|| v.to_string());
+    let body =
+        |v: &str| v.split_once(':').map(|(_, b)| b.to_string()).unwrap_or_else(|| v.to_string());
     let parts: Vec<String> = match prefix {
         "mem:" => vec![body(get("member")), body(get("network")), get("from").to_string()],
         "trm:" => vec![body(get("person")), body(get("locality")), get("from").to_string()],
@@ -92,26 +123,54 @@ fn make_id(kb_ids: &dyn Fn(&str) -> bool, prefix: &str, cells: &[(String, String
         "fct:" => vec![body(get("subject")), get("property").to_string(), get("from").to_string()],
         "phs:" => vec![body(get("locality")), get("kind").to_string(), get("from").to_string()],
         "adp:" => vec![body(get("locality")), body(get("practice"))],
-        _ => vec![if get("name").is_empty() { get("title").to_string() } else { get("name").to_string() }],
+        _ => vec![if get("name").is_empty() {
+            get("title").to_string()
+        } else {
+            get("name").to_string()
+        }],
     };
-    let slug = mlgov_domain::fold(&parts.join(" ")).split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join("-");
+    let slug = mlgov_domain::fold(&parts.join(" "))
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
     let base = format!("{prefix}{}", if slug.is_empty() { "new".into() } else { slug });
-    (1..).map(|i| if i == 1 { base.clone() } else { format!("{base}-{i}") }).find(|c| !kb_ids(c)).expect("some id is free")
+    (1..)
+        .map(|i| if i == 1 { base.clone() } else { format!("{base}-{i}") })
+        .find(|c| !kb_ids(c))
+        .expect("some id is free")
 }
 
-fn apply_one(ctx: &Ctx, file: &'static str, cells: Vec<(String, String)>, update: bool, kind: &str) -> Result<(), CliError> {
+fn apply_one(
+    ctx: &Ctx,
+    file: &'static str,
+    cells: Vec<(String, String)>,
+    update: bool,
+    kind: &str,
+) -> Result<(), CliError> {
     let mut store = ctx.store_create()?;
     let bytes = one_row(file, &cells);
-    let loaded = mlgov_interchange::read_memory_batch(&[(file, &bytes)]).map_err(|e| CliError::Diagnostics(e.diagnostics()))?;
+    let loaded = mlgov_interchange::read_memory_batch(&[(file, &bytes)])
+        .map_err(|e| CliError::Diagnostics(e.diagnostics()))?;
     let id = cells.iter().find(|(k, _)| k == "id").map(|(_, v)| v.clone()).unwrap_or_default();
     let mut attempts = 0;
     let cs = loop {
         let prepared_against = store.latest_change_set().map_err(store_err)?;
         let plan = super::kb::plan_against_store(store.as_ref(), &loaded, update)?;
         if plan.unchanged > 0 {
-            return Err(CliError::Data("the record is already stored with exactly this content: nothing to do".into()));
+            return Err(CliError::Data(
+                "the record is already stored with exactly this content: nothing to do".into(),
+            ));
         }
-        let change = mlgov_store::Change { kind: kind.into(), note: Some(format!("mlgov {kind} {id}")), new: plan.new, corrected: plan.changed, retracted: Vec::new(), prepared_against, approves: None };
+        let change = mlgov_store::Change {
+            kind: kind.into(),
+            note: Some(format!("mlgov {kind} {id}")),
+            new: plan.new,
+            corrected: plan.changed,
+            retracted: Vec::new(),
+            prepared_against,
+            approves: None,
+        };
         match store.apply(&change) {
             Ok((cs, _)) => break cs,
             // Stored by another writer since it was checked: checked again, as a second `add`.
@@ -135,15 +194,23 @@ pub fn add(ctx: &Ctx, kind: &str, fields: &[String]) -> Result<(), CliError> {
     let mut cells = pairs(fields)?;
     for (n, _) in &cells {
         if !columns.contains(&n.as_str()) {
-            return Err(CliError::Usage(format!("{file} has no column {n:?}; its columns: {}", columns.join(", "))));
+            return Err(CliError::Usage(format!(
+                "{file} has no column {n:?}; its columns: {}",
+                columns.join(", ")
+            )));
         }
     }
     if !cells.iter().any(|(n, _)| n == "id") {
         let kb = ctx.load_kb()?;
-        let ids: std::collections::HashSet<String> = mlgov_interchange::ids_of(&kb).into_iter().collect();
+        let ids: std::collections::HashSet<String> =
+            mlgov_interchange::ids_of(&kb).into_iter().collect();
         // Never an id that was stored before (a retracted record keeps its id and its history).
         let store = ctx.store()?;
-        let id = make_id(&|c| ids.contains(c) || store.history(c).map(|h| !h.is_empty()).unwrap_or(true), prefix, &cells);
+        let id = make_id(
+            &|c| ids.contains(c) || store.history(c).map(|h| !h.is_empty()).unwrap_or(true),
+            prefix,
+            &cells,
+        );
         cells.insert(0, ("id".into(), id));
     }
     apply_one(ctx, file, cells, false, "add")
@@ -159,18 +226,41 @@ pub fn correct(ctx: &Ctx, id: &str, fields: &[String]) -> Result<(), CliError> {
         return Err(CliError::Usage("give the columns to change: --<column> <value> (and --source/--locator for what says so)".into()));
     }
     let store = ctx.store()?;
-    let current = store.history(id).map_err(store_err)?.into_iter().rev().find(|v| v.closed.is_none()).ok_or_else(|| CliError::Data(format!("{id} is not in the current base (see `mlgov history {id}`)")))?;
+    let current = store
+        .history(id)
+        .map_err(store_err)?
+        .into_iter()
+        .rev()
+        .find(|v| v.closed.is_none())
+        .ok_or_else(|| {
+            CliError::Data(format!("{id} is not in the current base (see `mlgov history {id}`)"))
+        })?;
     drop(store);
-    let file: &'static str = CSV_FILES.iter().find(|f| f.trim_end_matches(".csv") == current.table).copied().ok_or_else(|| CliError::Data(format!("{id}: unknown table {}", current.table)))?;
+    let file: &'static str = CSV_FILES
+        .iter()
+        .find(|f| f.trim_end_matches(".csv") == current.table)
+        .copied()
+        .ok_or_else(|| CliError::Data(format!("{id}: unknown table {}", current.table)))?;
     let (columns, _) = columns_of(file);
-    let mut cells: Vec<(String, String)> = columns.iter().map(|c| (c.to_string(), current.cells.get(*c).cloned().unwrap_or_default())).collect();
+    let mut cells: Vec<(String, String)> = columns
+        .iter()
+        .map(|c| (c.to_string(), current.cells.get(*c).cloned().unwrap_or_default()))
+        .collect();
     for (n, v) in changes {
         if n == "id" {
-            return Err(CliError::Usage("the id cannot be corrected; add a record under the new id and retract this one".into()));
+            return Err(CliError::Usage(
+                "the id cannot be corrected; add a record under the new id and retract this one"
+                    .into(),
+            ));
         }
         match cells.iter_mut().find(|(c, _)| *c == n) {
             Some(c) => c.1 = v,
-            None => return Err(CliError::Usage(format!("{file} has no column {n:?}; its columns: {}", columns.join(", ")))),
+            None => {
+                return Err(CliError::Usage(format!(
+                    "{file} has no column {n:?}; its columns: {}",
+                    columns.join(", ")
+                )));
+            }
         }
     }
     apply_one(ctx, file, cells, true, "correct")

@@ -10,10 +10,13 @@ use std::path::PathBuf;
 use crate::ctx::{CliError, Ctx};
 use crate::output::table;
 use mlgov_analysis::graph::mlgov_graph::{
-    self as mg, BrokerageConfig, CentralityConfig, Direction, EdgeKind, ExportConfig, FocusSpec, GexfVersion,
-    LouvainConfig, PartitionBy, Weighting,
+    self as mg, BrokerageConfig, CentralityConfig, Direction, EdgeKind, ExportConfig, FocusSpec,
+    GexfVersion, LouvainConfig, PartitionBy, Weighting,
 };
-use mlgov_analysis::graph::{GraphOptions, GraphView, On, ViewGraph, default_year, governance_graph, locality_focus, view_graph};
+use mlgov_analysis::graph::{
+    GraphOptions, GraphView, On, ViewGraph, default_year, governance_graph, locality_focus,
+    view_graph,
+};
 use mlgov_domain::IdKind;
 use serde_json::json;
 
@@ -236,7 +239,9 @@ pub fn run(cmd: &GraphCommand, ctx: &Ctx) -> Result<(), CliError> {
         GraphCommand::Brokerage { filter, locality, partition, directed, top } => {
             brokerage(ctx, filter, locality.as_deref(), *partition, *directed, *top)
         }
-        GraphCommand::Export { filter, format, gexf_version, out } => export(ctx, filter, *format, *gexf_version, out),
+        GraphCommand::Export { filter, format, gexf_version, out } => {
+            export(ctx, filter, *format, *gexf_version, out)
+        }
         GraphCommand::Spanners { year } => spanners(ctx, *year),
     }
 }
@@ -254,14 +259,26 @@ fn spanners(ctx: &Ctx, year: i32) -> Result<(), CliError> {
                 .map(|x| {
                     vec![
                         x.name.clone(),
-                        if x.paper_has_spanners { "network professionals".into() } else { "mayor-centred, none".into() },
+                        if x.paper_has_spanners {
+                            "network professionals".into()
+                        } else {
+                            "mayor-centred, none".into()
+                        },
                         if x.spanners.is_empty() { "none".into() } else { x.spanners.join(", ") },
                         x.report.candidates.to_string(),
                         if x.agrees { "agrees".into() } else { "DIFFERS".into() },
                     ]
                 })
                 .collect();
-            out.push_str(&format!("\n{} — {}\n{}", s.label, s.description, table(&["locality", "paper", "boundary spanners found", "candidates", "verdict"], &body)));
+            out.push_str(&format!(
+                "\n{} — {}\n{}",
+                s.label,
+                s.description,
+                table(
+                    &["locality", "paper", "boundary spanners found", "candidates", "verdict"],
+                    &body
+                )
+            ));
             if !s.explanation.is_empty() {
                 out.push_str(&format!("{}\n", s.explanation));
             }
@@ -272,25 +289,42 @@ fn spanners(ctx: &Ctx, year: i32) -> Result<(), CliError> {
 }
 
 /// The knowledge base and its full graph (with survey interactions when asked).
-fn load_full(ctx: &Ctx, filter: &GraphFilter) -> Result<(mlgov_domain::KnowledgeBase, mg::GovernanceGraph, usize), CliError> {
+fn load_full(
+    ctx: &Ctx,
+    filter: &GraphFilter,
+) -> Result<(mlgov_domain::KnowledgeBase, mg::GovernanceGraph, usize), CliError> {
     let kb = ctx.load_kb()?;
-    let mut built = governance_graph(&kb, &GraphOptions { include_opposition: filter.include_opposition });
+    let mut built =
+        governance_graph(&kb, &GraphOptions { include_opposition: filter.include_opposition });
     if let Some(name) = &filter.survey {
         let l = crate::cmd::survey::load_survey(ctx, name)?;
         let period = match &filter.period {
-            Some(p) => l.ins.periods.iter().position(|x| &x.id == p).ok_or_else(|| CliError::Usage(format!("unknown period {p:?}; expected one of: {}", l.ins.periods.iter().map(|x| x.id.as_str()).collect::<Vec<_>>().join(", "))))?,
+            Some(p) => l.ins.periods.iter().position(|x| &x.id == p).ok_or_else(|| {
+                CliError::Usage(format!(
+                    "unknown period {p:?}; expected one of: {}",
+                    l.ins.periods.iter().map(|x| x.id.as_str()).collect::<Vec<_>>().join(", ")
+                ))
+            })?,
             None => l.ins.periods.len().saturating_sub(1),
         };
-        let n = mlgov_analysis::graph::add_survey_interactions(&mut built.graph, &l.ds, &l.ins, period);
+        let n =
+            mlgov_analysis::graph::add_survey_interactions(&mut built.graph, &l.ds, &l.ins, period);
         if !ctx.json {
-            eprintln!("added {n} survey interaction ties from {name:?}{}", if l.ds.synthetic { " (SYNTHETIC survey)" } else { "" });
+            eprintln!(
+                "added {n} survey interaction ties from {name:?}{}",
+                if l.ds.synthetic { " (SYNTHETIC survey)" } else { "" }
+            );
         }
     }
     Ok((kb, built.graph, built.skipped.len()))
 }
 
 /// The view asked for by the flags, with `default_on` when neither --on nor --layers is given.
-fn view_of(filter: &GraphFilter, full: &mg::GovernanceGraph, default_on: On) -> Result<GraphView, CliError> {
+fn view_of(
+    filter: &GraphFilter,
+    full: &mg::GovernanceGraph,
+    default_on: On,
+) -> Result<GraphView, CliError> {
     let layers = if filter.layers.is_empty() {
         None
     } else {
@@ -305,7 +339,9 @@ fn view_of(filter: &GraphFilter, full: &mg::GovernanceGraph, default_on: On) -> 
     };
     let on = match (filter.on, &layers) {
         (Some(OnArg::Localities), Some(_)) | (Some(OnArg::Networks), Some(_)) => {
-            return Err(CliError::Usage("--layers goes with --on layers (the projections use the membership layer)".into()));
+            return Err(CliError::Usage(
+                "--layers goes with --on layers (the projections use the membership layer)".into(),
+            ));
         }
         (Some(OnArg::Localities), None) => On::Localities,
         (Some(OnArg::Networks), None) => On::Networks,
@@ -364,7 +400,8 @@ fn centrality(ctx: &Ctx, filter: &GraphFilter, sort: SortKey, top: usize) -> Res
     let view = view_of(filter, &full, On::Localities)?;
     let run = |view: &GraphView| {
         let v = view_graph(&full, view);
-        let config = CentralityConfig { time_respecting: v.time_respecting, ..CentralityConfig::default() };
+        let config =
+            CentralityConfig { time_respecting: v.time_respecting, ..CentralityConfig::default() };
         let report = mg::centralities(&v.graph, &config);
         let mut rows = report.rows.clone();
         sort_rows(&mut rows, sort);
@@ -376,7 +413,8 @@ fn centrality(ctx: &Ctx, filter: &GraphFilter, sort: SortKey, top: usize) -> Res
     let (ov, other_rows) = if v.undated_in_layers == 0 {
         (v.clone(), rows.clone())
     } else {
-        let (ov, _, other_rows) = run(&GraphView { include_undated: !view.include_undated, ..view.clone() });
+        let (ov, _, other_rows) =
+            run(&GraphView { include_undated: !view.include_undated, ..view.clone() });
         (ov, other_rows)
     };
     let other_rank = |id: &str| other_rows.iter().position(|r| r.id == id).map(|p| p + 1);
@@ -415,14 +453,34 @@ fn centrality(ctx: &Ctx, filter: &GraphFilter, sort: SortKey, top: usize) -> Res
         format!(
             "{}\n{}eigenvector centrality is computed within each connected component{}\n",
             heading(&v),
-            table(&["#", "actor", "kind", "degree", "strength", "betweenness", "closeness", "eigenvector", other_head], &body),
+            table(
+                &[
+                    "#",
+                    "actor",
+                    "kind",
+                    "degree",
+                    "strength",
+                    "betweenness",
+                    "closeness",
+                    "eigenvector",
+                    other_head
+                ],
+                &body
+            ),
             if v.time_respecting { "; betweenness counts time-respecting paths only" } else { "" }
         )
     });
     Ok(())
 }
 
-fn communities(ctx: &Ctx, filter: &GraphFilter, method: MethodArg, seed: u64, runs: usize, resolution: f64) -> Result<(), CliError> {
+fn communities(
+    ctx: &Ctx,
+    filter: &GraphFilter,
+    method: MethodArg,
+    seed: u64,
+    runs: usize,
+    resolution: f64,
+) -> Result<(), CliError> {
     let (_, full, _) = load_full(ctx, filter)?;
     let view = view_of(filter, &full, On::Localities)?;
     let v = view_graph(&full, &view);
@@ -439,10 +497,26 @@ fn communities(ctx: &Ctx, filter: &GraphFilter, method: MethodArg, seed: u64, ru
     for (i, n) in g.nodes().iter().enumerate() {
         groups[c.community[i]].push(n.label.as_str());
     }
-    let (lo, hi) = best.modularities.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+    let (lo, hi) = best
+        .modularities
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
     // The same question with the other treatment of undated ties.
-    let ov = if v.undated_in_layers == 0 { v.clone() } else { view_graph(&full, &GraphView { include_undated: !view.include_undated, ..view.clone() }) };
-    let other = if v.undated_in_layers == 0 { best.clone() } else { mg::best_of(&ov.graph.simple_adjacency(), &LouvainConfig { seed, resolution }, runs.max(1), method) };
+    let ov = if v.undated_in_layers == 0 {
+        v.clone()
+    } else {
+        view_graph(&full, &GraphView { include_undated: !view.include_undated, ..view.clone() })
+    };
+    let other = if v.undated_in_layers == 0 {
+        best.clone()
+    } else {
+        mg::best_of(
+            &ov.graph.simple_adjacency(),
+            &LouvainConfig { seed, resolution },
+            runs.max(1),
+            method,
+        )
+    };
     let other_label = if view.include_undated { "without_undated" } else { "with_undated" };
     let value = json!({
         other_label: {"graph": describe(&ov), "modularity": other.best.modularity, "communities": other.best.count},
@@ -515,9 +589,14 @@ fn brokerage(
     let g = &v.graph;
     if let Some(name) = locality {
         let id = ctx.resolve(&kb, name, &[IdKind::Locality])?;
-        let focal: Vec<String> = locality_focus(&kb, &id).into_iter().filter(|f| g.node_index(f).is_some()).collect();
+        let focal: Vec<String> =
+            locality_focus(&kb, &id).into_iter().filter(|f| g.node_index(f).is_some()).collect();
         if focal.is_empty() {
-            return Err(CliError::Data(format!("{} has no tie in this graph ({})", kb.display_name(&id), v.description)));
+            return Err(CliError::Data(format!(
+                "{} has no tie in this graph ({})",
+                kb.display_name(&id),
+                v.description
+            )));
         }
         let mut spec = FocusSpec::new(focal);
         spec.time_respecting = v.time_respecting;
@@ -566,18 +645,28 @@ fn brokerage(
         time_respecting: v.time_respecting,
     };
     let report = mg::brokerage(g, &config).map_err(|e| CliError::Usage(e.to_string()))?;
-    let mut rows: Vec<&mg::BrokerageRow> = report.rows.iter().filter(|r| r.roles.total() > 0).collect();
+    let mut rows: Vec<&mg::BrokerageRow> =
+        report.rows.iter().filter(|r| r.roles.total() > 0).collect();
     rows.sort_by(|a, b| b.roles.total().cmp(&a.roles.total()).then_with(|| a.id.cmp(&b.id)));
     let shown = if top == 0 { rows.len() } else { top.min(rows.len()) };
     let names = mg::brokerage::role_names(report.direction);
     // The same question with the other treatment of undated ties: how many triads, who leads.
-    let ov = if v.undated_in_layers == 0 { v.clone() } else { view_graph(&full, &GraphView { include_undated: !view.include_undated, ..view.clone() }) };
+    let ov = if v.undated_in_layers == 0 {
+        v.clone()
+    } else {
+        view_graph(&full, &GraphView { include_undated: !view.include_undated, ..view.clone() })
+    };
     let other = if v.undated_in_layers == 0 {
         report.clone()
     } else {
-        mg::brokerage(&ov.graph, &BrokerageConfig { time_respecting: ov.time_respecting, ..config.clone() }).map_err(|e| CliError::Usage(e.to_string()))?
+        mg::brokerage(
+            &ov.graph,
+            &BrokerageConfig { time_respecting: ov.time_respecting, ..config.clone() },
+        )
+        .map_err(|e| CliError::Usage(e.to_string()))?
     };
-    let mut other_top: Vec<&mg::BrokerageRow> = other.rows.iter().filter(|r| r.roles.total() > 0).collect();
+    let mut other_top: Vec<&mg::BrokerageRow> =
+        other.rows.iter().filter(|r| r.roles.total() > 0).collect();
     other_top.sort_by(|a, b| b.roles.total().cmp(&a.roles.total()).then_with(|| a.id.cmp(&b.id)));
     other_top.truncate(5);
     let other_label = if view.include_undated { "without_undated" } else { "with_undated" };
@@ -622,7 +711,13 @@ fn brokerage(
     Ok(())
 }
 
-fn export(ctx: &Ctx, filter: &GraphFilter, format: Format, version: GexfVer, out: &Option<PathBuf>) -> Result<(), CliError> {
+fn export(
+    ctx: &Ctx,
+    filter: &GraphFilter,
+    format: Format,
+    version: GexfVer,
+    out: &Option<PathBuf>,
+) -> Result<(), CliError> {
     let (_, full, _) = load_full(ctx, filter)?;
     // An export is the data, not an analysis: every year and undated ties (flagged) unless a
     // year or a view is asked for.
@@ -656,7 +751,8 @@ fn export(ctx: &Ctx, filter: &GraphFilter, format: Format, version: GexfVer, out
     let text = text.map_err(|e| CliError::Other(anyhow::anyhow!(e.to_string())))?;
     match out {
         Some(path) => {
-            std::fs::write(path, &text).map_err(|e| CliError::Data(format!("cannot write {}: {e}", path.display())))?;
+            std::fs::write(path, &text)
+                .map_err(|e| CliError::Data(format!("cannot write {}: {e}", path.display())))?;
             ctx.emit(&json!({"format": name, "nodes": g.node_count(), "edges": g.edge_count(), "statements": g.statement_count(), "path": path}), || {
                 format!("wrote {} ({} nodes, {} ties from {} statements) to {}", name, g.node_count(), g.edge_count(), g.statement_count(), path.display())
             });

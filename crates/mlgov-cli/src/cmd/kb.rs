@@ -1,13 +1,13 @@
 //! Knowledge-base commands: init, import, validate, export, show, list, timeline, conflicts,
 //! sources, search and demo.
 
-use crate::ctx::{store_err, CliError, Ctx};
-use crate::output::{gantt, table, wrap, GanttRow};
+use crate::ctx::{CliError, Ctx, store_err};
+use crate::output::{GanttRow, gantt, table, wrap};
+use crate::progress::{HumanBytes, HumanCount, Phases};
 use mlgov_analysis::{filter, gantt::GanttLayout, trajectory::Lane};
 use mlgov_domain::*;
-use crate::progress::{HumanBytes, HumanCount, Phases};
-use mlgov_interchange::{read_memory, CsvOptions, Loaded, ReadStep};
-use serde_json::{json, Value};
+use mlgov_interchange::{CsvOptions, Loaded, ReadStep, read_memory};
+use serde_json::{Value, json};
 use std::path::Path;
 
 include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
@@ -21,7 +21,9 @@ pub fn bundled() -> Result<Loaded, CliError> {
 pub fn init(ctx: &Ctx) -> Result<(), CliError> {
     let s = ctx.store_create()?;
     let v = s.schema_version().map_err(store_err)?;
-    ctx.emit(&json!({"db": ctx.db.display().to_string(), "schema_version": v}), || format!("initialised {} (schema version {v})", ctx.db.display()));
+    ctx.emit(&json!({"db": ctx.db.display().to_string(), "schema_version": v}), || {
+        format!("initialised {} (schema version {v})", ctx.db.display())
+    });
     Ok(())
 }
 
@@ -46,17 +48,29 @@ impl CsvArgs {
 
 /// Reads `path` (a whole base, or a batch when not `whole`) with each step of the reader shown:
 /// "reading 2/3: memberships.csv (17.9 MB) — 1,000,000 rows", then "checking … together".
-fn read_shown(path: &Path, opts: &CsvOptions, whole: bool, progress: &Phases) -> Result<Loaded, CliError> {
+fn read_shown(
+    path: &Path,
+    opts: &CsvOptions,
+    whole: bool,
+    progress: &Phases,
+) -> Result<Loaded, CliError> {
     let mut file = String::new();
     let mut on_step = |step: ReadStep<'_>| match step {
         ReadStep::File { index, of, name, bytes } => {
             file = format!("reading {index}/{of}: {name} ({})", HumanBytes(bytes));
             progress.step(file.clone());
         }
-        ReadStep::Rows(n) => progress.message(format!("{file} — {} row{}", HumanCount(n), if n == 1 { "" } else { "s" })),
-        ReadStep::Checking => progress.step("checking the records together (ids, references, overlaps)"),
+        ReadStep::Rows(n) => progress.message(format!(
+            "{file} — {} row{}",
+            HumanCount(n),
+            if n == 1 { "" } else { "s" }
+        )),
+        ReadStep::Checking => {
+            progress.step("checking the records together (ids, references, overlaps)")
+        }
     };
-    mlgov_interchange::read_path_progress(path, opts, whole, &mut on_step).map_err(|e| CliError::Diagnostics(e.diagnostics()))
+    mlgov_interchange::read_path_progress(path, opts, whole, &mut on_step)
+        .map_err(|e| CliError::Diagnostics(e.diagnostics()))
 }
 
 /// `mlgov import <dir|file>`: validates against the store and writes everything or nothing.
@@ -76,14 +90,27 @@ pub fn import(ctx: &Ctx, path: &Path, update: bool, csv: &CsvArgs) -> Result<(),
             (std::mem::take(&mut loaded.kb), KnowledgeBase::default(), 0)
         } else {
             let n: usize = loaded.kb.counts().values().sum();
-            progress.step(format!("checking {} records against the stored base", HumanCount(n as u64)));
+            progress
+                .step(format!("checking {} records against the stored base", HumanCount(n as u64)));
             let plan = plan_against_store(store.as_ref(), &loaded, update)?;
             (plan.new, plan.changed, plan.unchanged)
         };
         let n_corrected: usize = corrected.counts().values().sum();
         let n_new: usize = new.counts().values().sum();
-        progress.step(format!("writing {} records to {}", HumanCount((n_new + n_corrected) as u64), ctx.db.display()));
-        let change = mlgov_store::Change { kind: if n_corrected > 0 { "update".into() } else { "import".into() }, note: Some(format!("mlgov import {}", path.display())), new, corrected, retracted: Vec::new(), prepared_against, approves: None };
+        progress.step(format!(
+            "writing {} records to {}",
+            HumanCount((n_new + n_corrected) as u64),
+            ctx.db.display()
+        ));
+        let change = mlgov_store::Change {
+            kind: if n_corrected > 0 { "update".into() } else { "import".into() },
+            note: Some(format!("mlgov import {}", path.display())),
+            new,
+            corrected,
+            retracted: Vec::new(),
+            prepared_against,
+            approves: None,
+        };
         match store.apply(&change) {
             Ok((cs, report)) => break (cs, report, n_corrected, unchanged),
             // Another import stored some of these records after they were checked (two imports
@@ -102,7 +129,8 @@ pub fn import(ctx: &Ctx, path: &Path, update: bool, csv: &CsvArgs) -> Result<(),
         }
     };
     progress.finish();
-    let written: Vec<Value> = report.written.iter().map(|(f, n)| json!({"file": f, "rows": n})).collect();
+    let written: Vec<Value> =
+        report.written.iter().map(|(f, n)| json!({"file": f, "rows": n})).collect();
     ctx.emit(&json!({"imported": report.total() - n_corrected, "corrected": n_corrected, "unchanged": unchanged, "change_set": cs, "tables": written, "db": ctx.db.display().to_string()}), || {
         let rows: Vec<Vec<String>> = report.written.iter().map(|(f, n)| vec![f.to_string(), n.to_string()]).collect();
         let same = if unchanged > 0 { format!(" ({unchanged} already stored identically: nothing to do)") } else { String::new() };
@@ -113,7 +141,11 @@ pub fn import(ctx: &Ctx, path: &Path, update: bool, csv: &CsvArgs) -> Result<(),
 }
 
 /// [`mlgov_store::plan_batch`] with the CLI's errors.
-pub fn plan_against_store(store: &dyn mlgov_store::Store, loaded: &Loaded, update: bool) -> Result<mlgov_interchange::AdditionPlan, CliError> {
+pub fn plan_against_store(
+    store: &dyn mlgov_store::Store,
+    loaded: &Loaded,
+    update: bool,
+) -> Result<mlgov_interchange::AdditionPlan, CliError> {
     mlgov_store::plan_batch(store, loaded, update).map_err(|e| match e {
         mlgov_store::PlanError::Invalid(d) => CliError::Diagnostics(d),
         mlgov_store::PlanError::Store(e) => store_err(e),
@@ -124,23 +156,35 @@ pub fn plan_against_store(store: &dyn mlgov_store::Store, loaded: &Loaded, updat
 /// source's text — the texts bundled with mlgov (files 000 and 001, CC BY), and with `--texts` every
 /// source's file from DIR (exit 2 when a quotation is not found).
 pub fn verify_quotes(ctx: &Ctx, dir: Option<&Path>) -> Result<(), CliError> {
-    use mlgov_analysis::quotes::{verify, QuoteStatus, BUNDLED_TEXTS};
+    use mlgov_analysis::quotes::{BUNDLED_TEXTS, QuoteStatus, verify};
     let kb = ctx.load_kb()?;
-    let mut texts: std::collections::BTreeMap<String, String> = BUNDLED_TEXTS.iter().map(|(f, t)| (f.to_string(), t.to_string())).collect();
+    let mut texts: std::collections::BTreeMap<String, String> =
+        BUNDLED_TEXTS.iter().map(|(f, t)| (f.to_string(), t.to_string())).collect();
     if let Some(dir) = dir {
         for f in kb.sources.iter().filter_map(|s| s.file.clone()) {
             match std::fs::read(dir.join(&f)) {
                 Ok(b) => {
                     texts.insert(f, String::from_utf8_lossy(&b).into_owned());
                 }
-                Err(e) => return Err(CliError::Data(format!("{}: {e} (a source's file named in sources.csv)", dir.join(&f).display()))),
+                Err(e) => {
+                    return Err(CliError::Data(format!(
+                        "{}: {e} (a source's file named in sources.csv)",
+                        dir.join(&f).display()
+                    )));
+                }
             }
         }
     }
     let checks = verify(&kb, &texts);
     let count = |st: QuoteStatus| checks.iter().filter(|c| c.status == st).count();
-    let (ok, bad, no_quote, no_text) = (count(QuoteStatus::Verified), count(QuoteStatus::Unverified), count(QuoteStatus::NoQuote), count(QuoteStatus::NoText));
-    let unverified: Vec<_> = checks.iter().filter(|c| c.status == QuoteStatus::Unverified).collect();
+    let (ok, bad, no_quote, no_text) = (
+        count(QuoteStatus::Verified),
+        count(QuoteStatus::Unverified),
+        count(QuoteStatus::NoQuote),
+        count(QuoteStatus::NoText),
+    );
+    let unverified: Vec<_> =
+        checks.iter().filter(|c| c.status == QuoteStatus::Unverified).collect();
     ctx.emit(&json!({"verified": ok, "unverified": bad, "no_quote": no_quote, "no_text": no_text, "unverified_quotes": unverified}), || {
         let rows: Vec<Vec<String>> = unverified.iter().take(crate::output::SHOWN_PROBLEMS).map(|c| vec![c.id.clone(), c.source.clone(), c.missing.clone().unwrap_or_default()]).collect();
         let listed = if rows.is_empty() {
@@ -174,13 +218,34 @@ pub fn history(ctx: &Ctx, id: &str) -> Result<(), CliError> {
         let mut out = format!("{id} — {} version(s)\n", versions.len());
         let mut prev: Option<&std::collections::BTreeMap<String, String>> = None;
         for v in &versions {
-            out.push_str(&format!("\nrecorded {} by {} (change set {}, {})", v.opened.recorded_at, v.opened.recorded_by, v.opened.id, v.opened.kind));
+            out.push_str(&format!(
+                "\nrecorded {} by {} (change set {}, {})",
+                v.opened.recorded_at, v.opened.recorded_by, v.opened.id, v.opened.kind
+            ));
             match (&v.closed, v.closed_as.as_deref()) {
-                (Some(c), Some(op)) => out.push_str(&format!("; {} {} by {} (change set {}){}\n", if op == "retract" { "retracted" } else { "superseded" }, c.recorded_at, c.recorded_by, c.id, v.reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default())),
+                (Some(c), Some(op)) => out.push_str(&format!(
+                    "; {} {} by {} (change set {}){}\n",
+                    if op == "retract" { "retracted" } else { "superseded" },
+                    c.recorded_at,
+                    c.recorded_by,
+                    c.id,
+                    v.reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default()
+                )),
                 _ => out.push_str("; current\n"),
             }
-            let rows: Vec<Vec<String>> = v.cells.iter().filter(|(k, val)| prev.is_none_or(|p| p.get(*k) != Some(val)) && !val.is_empty() || prev.is_some_and(|p| p.get(*k).is_some_and(|o| o != *val))).map(|(k, val)| vec![k.clone(), val.clone()]).collect();
-            out.push_str(&table(&[if prev.is_none() { "field" } else { "changed field" }, "value"], &rows));
+            let rows: Vec<Vec<String>> = v
+                .cells
+                .iter()
+                .filter(|(k, val)| {
+                    prev.is_none_or(|p| p.get(*k) != Some(val)) && !val.is_empty()
+                        || prev.is_some_and(|p| p.get(*k).is_some_and(|o| o != *val))
+                })
+                .map(|(k, val)| vec![k.clone(), val.clone()])
+                .collect();
+            out.push_str(&table(
+                &[if prev.is_none() { "field" } else { "changed field" }, "value"],
+                &rows,
+            ));
             prev = Some(&v.cells);
         }
         out
@@ -192,7 +257,9 @@ pub fn history(ctx: &Ctx, id: &str) -> Result<(), CliError> {
 /// it) and stays in its history.
 pub fn retract(ctx: &Ctx, id: &str, reason: &str) -> Result<(), CliError> {
     if reason.trim().is_empty() {
-        return Err(CliError::Usage("--reason must say why (and, where there is one, cite the source)".into()));
+        return Err(CliError::Usage(
+            "--reason must say why (and, where there is one, cite the source)".into(),
+        ));
     }
     if let Some(problem) = mlgov_domain::text::control_problem(reason) {
         return Err(CliError::Usage(format!("--reason {problem}")));
@@ -212,13 +279,32 @@ pub fn retract(ctx: &Ctx, id: &str, reason: &str) -> Result<(), CliError> {
     let mut d = Drop(id, false);
     kb.visit_mut(&mut d);
     if !d.1 {
-        return Err(CliError::Data(format!("{id} is not in the current base (see `mlgov history {id}`)")));
+        return Err(CliError::Data(format!(
+            "{id} is not in the current base (see `mlgov history {id}`)"
+        )));
     }
-    let referrers: Vec<String> = kb.validate().into_iter().filter(|p| p.message.contains(&format!(" {id},")) || p.message.contains(&format!(" {id} "))).map(|p| format!("{} ({})", p.id, p.field)).collect();
+    let referrers: Vec<String> = kb
+        .validate()
+        .into_iter()
+        .filter(|p| {
+            p.message.contains(&format!(" {id},")) || p.message.contains(&format!(" {id} "))
+        })
+        .map(|p| format!("{} ({})", p.id, p.field))
+        .collect();
     if !referrers.is_empty() {
-        return Err(CliError::Data(format!("{id} cannot be retracted while {} stored record(s) refer to it: {}; retract or correct them first", referrers.len(), referrers.join(", "))));
+        return Err(CliError::Data(format!(
+            "{id} cannot be retracted while {} stored record(s) refer to it: {}; retract or correct them first",
+            referrers.len(),
+            referrers.join(", ")
+        )));
     }
-    let change = mlgov_store::Change { kind: "retract".into(), note: None, retracted: vec![mlgov_store::Retraction { id: id.to_string(), reason: reason.to_string() }], prepared_against, ..Default::default() };
+    let change = mlgov_store::Change {
+        kind: "retract".into(),
+        note: None,
+        retracted: vec![mlgov_store::Retraction { id: id.to_string(), reason: reason.to_string() }],
+        prepared_against,
+        ..Default::default()
+    };
     let (cs, _) = store.apply(&change).map_err(store_err)?;
     ctx.emit(&json!({"retracted": id, "reason": reason, "change_set": cs}), || format!("retracted {id} — change set {} by {} at {}: {reason}\n(its versions stay: mlgov history {id})", cs.id, cs.recorded_by, cs.recorded_at));
     Ok(())
@@ -229,7 +315,8 @@ pub fn validate(ctx: &Ctx, path: &Path, csv: &CsvArgs) -> Result<(), CliError> {
     // Checked against the store when there is one (a SQLite file or a PostgreSQL URL) and it holds
     // a base: then the input is a batch whose references may resolve in the store.
     let store = match ctx.store() {
-        Ok(store) => Some(store).filter(|s| s.counts().map(|c| c.iter().any(|(_, n)| *n > 0)).unwrap_or(false)),
+        Ok(store) => Some(store)
+            .filter(|s| s.counts().map(|c| c.iter().any(|(_, n)| *n > 0)).unwrap_or(false)),
         Err(CliError::Data(_)) => None,
         Err(e) => return Err(e),
     };
@@ -247,8 +334,17 @@ pub fn validate(ctx: &Ctx, path: &Path, csv: &CsvArgs) -> Result<(), CliError> {
     progress.finish();
     let counts = loaded.kb.counts();
     ctx.emit(&json!({"valid": true, "records": counts}), || {
-        let rows: Vec<Vec<String>> = counts.iter().filter(|(_, n)| **n > 0).map(|(f, n)| vec![f.to_string(), n.to_string()]).collect();
-        format!("{} is valid: {} records\n{}", path.display(), counts.values().sum::<usize>(), table(&["table", "records"], &rows))
+        let rows: Vec<Vec<String>> = counts
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(f, n)| vec![f.to_string(), n.to_string()])
+            .collect();
+        format!(
+            "{} is valid: {} records\n{}",
+            path.display(),
+            counts.values().sum::<usize>(),
+            table(&["table", "records"], &rows)
+        )
     });
     Ok(())
 }
@@ -265,17 +361,24 @@ pub fn export(ctx: &Ctx, out: &Path, format: &str, raw: bool) -> Result<(), CliE
             let _ = std::io::stdout().lock().write_all(bytes);
             return Ok(());
         }
-        std::fs::write(out, bytes).map_err(|e| CliError::Other(anyhow::anyhow!("{}: {e}", out.display())))?;
-        ctx.emit(&json!({"out": out.display().to_string(), "format": format, "records": records}), || format!("exported {what} to {}", out.display()));
+        std::fs::write(out, bytes)
+            .map_err(|e| CliError::Other(anyhow::anyhow!("{}: {e}", out.display())))?;
+        ctx.emit(
+            &json!({"out": out.display().to_string(), "format": format, "records": records}),
+            || format!("exported {what} to {}", out.display()),
+        );
         Ok(())
     };
     let records: usize = kb.counts().values().sum();
     match format {
         "csv" | "parquet" if to_stdout => {
-            return Err(CliError::Usage(format!("a {format} export is a directory of files (one per record kind) and cannot go to stdout; give a directory with --out DIR, or --format json --out - for one document on stdout")));
+            return Err(CliError::Usage(format!(
+                "a {format} export is a directory of files (one per record kind) and cannot go to stdout; give a directory with --out DIR, or --format json --out - for one document on stdout"
+            )));
         }
         "csv" => {
-            let written = mlgov_interchange::write_dir_with(&kb, out, raw).map_err(|e| CliError::Other(anyhow::anyhow!(e.to_string())))?;
+            let written = mlgov_interchange::write_dir_with(&kb, out, raw)
+                .map_err(|e| CliError::Other(anyhow::anyhow!(e.to_string())))?;
             let total: usize = written.iter().map(|(_, n)| n).sum();
             ctx.emit(&json!({"out": out.display().to_string(), "format": "csv", "records": total, "raw": raw}), || format!("exported {total} records to {}", out.display()));
         }
@@ -283,16 +386,23 @@ pub fn export(ctx: &Ctx, out: &Path, format: &str, raw: bool) -> Result<(), CliE
             std::fs::create_dir_all(out)?;
             let mut files = Vec::new();
             for t in mlgov_export::kb_tables(&kb) {
-                let bytes = mlgov_export::parquet::parquet_bytes(&t, &[("mlgov.version", env!("CARGO_PKG_VERSION"))]).map_err(|e| CliError::Other(e.into()))?;
+                let bytes = mlgov_export::parquet::parquet_bytes(
+                    &t,
+                    &[("mlgov.version", env!("CARGO_PKG_VERSION"))],
+                )
+                .map_err(|e| CliError::Other(e.into()))?;
                 let path = out.join(format!("{}.parquet", t.name));
-                std::fs::write(&path, bytes).map_err(|e| CliError::Other(anyhow::anyhow!("{}: {e}", path.display())))?;
+                std::fs::write(&path, bytes)
+                    .map_err(|e| CliError::Other(anyhow::anyhow!("{}: {e}", path.display())))?;
                 files.push(json!({"file": path.display().to_string(), "rows": t.rows.len()}));
             }
             ctx.emit(&json!({"out": out.display().to_string(), "format": "parquet", "records": records, "files": files}), || format!("exported {records} records to {} ({} Parquet files)", out.display(), files.len()));
         }
         "xlsx" => {
             if to_stdout {
-                return Err(CliError::Usage("an XLSX workbook is binary: give a file with --out FILE.xlsx".into()));
+                return Err(CliError::Usage(
+                    "an XLSX workbook is binary: give a file with --out FILE.xlsx".into(),
+                ));
             }
             let tables = mlgov_export::kb_tables(&kb);
             let mut lines = vec![
@@ -301,16 +411,38 @@ pub fn export(ctx: &Ctx, out: &Path, format: &str, raw: bool) -> Result<(), CliE
                 ("Dates".into(), "as the sources give them: 2015, 2015-03 or 2015-03-12 (text, not spreadsheet dates)".into()),
             ];
             for s in &kb.sources {
-                lines.push((s.id.to_string(), format!("{} — {}{}", s.short, s.title, s.licence.as_ref().map(|l| format!(" (licence {l})")).unwrap_or_default())));
+                lines.push((
+                    s.id.to_string(),
+                    format!(
+                        "{} — {}{}",
+                        s.short,
+                        s.title,
+                        s.licence.as_ref().map(|l| format!(" (licence {l})")).unwrap_or_default()
+                    ),
+                ));
             }
             let readme = mlgov_export::xlsx::ReadMe { title: "mlgov knowledge base".into(), lines };
-            let bytes = mlgov_export::xlsx::workbook(&tables, Some(&readme), mlgov_export::xlsx::XlsxOptions { raw }).map_err(|e| CliError::Other(e.into()))?;
+            let bytes = mlgov_export::xlsx::workbook(
+                &tables,
+                Some(&readme),
+                mlgov_export::xlsx::XlsxOptions { raw },
+            )
+            .map_err(|e| CliError::Other(e.into()))?;
             write_file(&bytes, &format!("{records} records as an XLSX workbook"), records)?;
         }
-        "bibtex" => write_file(mlgov_export::cite::bibtex(&kb.sources).as_bytes(), &format!("{} sources as BibTeX", kb.sources.len()), kb.sources.len())?,
+        "bibtex" => write_file(
+            mlgov_export::cite::bibtex(&kb.sources).as_bytes(),
+            &format!("{} sources as BibTeX", kb.sources.len()),
+            kb.sources.len(),
+        )?,
         "csl-json" => {
-            let s = serde_json::to_string_pretty(&mlgov_export::cite::csl_json(&kb.sources))? + "\n";
-            write_file(s.as_bytes(), &format!("{} sources as CSL-JSON", kb.sources.len()), kb.sources.len())?;
+            let s =
+                serde_json::to_string_pretty(&mlgov_export::cite::csl_json(&kb.sources))? + "\n";
+            write_file(
+                s.as_bytes(),
+                &format!("{} sources as CSL-JSON", kb.sources.len()),
+                kb.sources.len(),
+            )?;
         }
         "json" => {
             let s = mlgov_interchange::to_json(&kb);
@@ -319,10 +451,16 @@ pub fn export(ctx: &Ctx, out: &Path, format: &str, raw: bool) -> Result<(), CliE
                 let _ = std::io::stdout().lock().write_all(s.as_bytes());
             } else {
                 std::fs::write(out, s)?;
-                ctx.emit(&json!({"out": out.display().to_string(), "format": "json"}), || format!("exported to {}", out.display()));
+                ctx.emit(&json!({"out": out.display().to_string(), "format": "json"}), || {
+                    format!("exported to {}", out.display())
+                });
             }
         }
-        other => return Err(CliError::Usage(format!("unknown export format {other:?}; expected csv, json, xlsx, parquet, bibtex, csl-json or geojson"))),
+        other => {
+            return Err(CliError::Usage(format!(
+                "unknown export format {other:?}; expected csv, json, xlsx, parquet, bibtex, csl-json or geojson"
+            )));
+        }
     }
     Ok(())
 }
@@ -344,11 +482,26 @@ fn facts_section(kb: &KnowledgeBase, id: &Id) -> (Vec<Value>, Vec<Vec<String>>) 
     let mut fs: Vec<&Fact> = kb.facts.iter().filter(|f| &f.subject == id).collect();
     fs.sort_by(|a, b| a.property.cmp(&b.property).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
     let j = fs.iter().map(|f| json!({"id": f.id.as_str(), "property": f.property.as_str(), "value": f.value, "qualifier": f.qualifier, "when": when_json(&f.when), "citation": cite_json(kb, &f.citation)})).collect();
-    let rows = fs.iter().map(|f| {
-        let v = match &f.qualifier { Some(q) => format!("{} ({q})", f.value), None => f.value.clone() };
-        let v = if f.property == Property::Headquarters { Id::parse(&f.value).map(|i| kb.display_name(&i)).unwrap_or(v) } else { v };
-        vec![f.property.to_string(), v, if f.when.is_undated() { String::new() } else { f.when.display() }, cite(kb, &f.citation)]
-    }).collect();
+    let rows = fs
+        .iter()
+        .map(|f| {
+            let v = match &f.qualifier {
+                Some(q) => format!("{} ({q})", f.value),
+                None => f.value.clone(),
+            };
+            let v = if f.property == Property::Headquarters {
+                Id::parse(&f.value).map(|i| kb.display_name(&i)).unwrap_or(v)
+            } else {
+                v
+            };
+            vec![
+                f.property.to_string(),
+                v,
+                if f.when.is_undated() { String::new() } else { f.when.display() },
+                cite(kb, &f.citation),
+            ]
+        })
+        .collect();
     (j, rows)
 }
 
@@ -360,7 +513,11 @@ pub fn show(ctx: &Ctx, kind: &str, name: &str) -> Result<(), CliError> {
         "organisation" | "organization" | "organisations" => vec![IdKind::Organisation],
         "person" | "persons" | "people" => vec![IdKind::Person],
         "any" => vec![],
-        other => return Err(CliError::Usage(format!("unknown kind {other:?}; expected locality, network, organisation or person"))),
+        other => {
+            return Err(CliError::Usage(format!(
+                "unknown kind {other:?}; expected locality, network, organisation or person"
+            )));
+        }
     };
     let kb = ctx.load_kb()?;
     let id = ctx.resolve(&kb, name, &kinds)?;
@@ -376,24 +533,65 @@ pub fn show(ctx: &Ctx, kind: &str, name: &str) -> Result<(), CliError> {
             j["anonymised"] = json!(l.anonymised);
             j["aliases"] = json!(l.aliases);
             j["citation"] = cite_json(&kb, &l.citation);
-            out.push_str(&format!("{} — {} ({}{}){}\n", l.display_name(), l.kind, l.country, l.region.as_ref().map(|r| format!(", {r}")).unwrap_or_default(),
-                if l.anonymised { " [anonymised by its sources]" } else { "" }));
-            if !l.aliases.is_empty() { out.push_str(&wrap(&format!("also: {}", l.aliases.join(", ")))) }
+            out.push_str(&format!(
+                "{} — {} ({}{}){}\n",
+                l.display_name(),
+                l.kind,
+                l.country,
+                l.region.as_ref().map(|r| format!(", {r}")).unwrap_or_default(),
+                if l.anonymised { " [anonymised by its sources]" } else { "" }
+            ));
+            if !l.aliases.is_empty() {
+                out.push_str(&wrap(&format!("also: {}", l.aliases.join(", "))))
+            }
             out.push_str(&wrap(&format!("id {}; source: {}", l.id, cite(&kb, &l.citation))));
-            let mut ms: Vec<&Membership> = kb.memberships.iter().filter(|m| m.member == id).collect();
+            let mut ms: Vec<&Membership> =
+                kb.memberships.iter().filter(|m| m.member == id).collect();
             ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
             j["memberships"] = json!(ms.iter().map(|m| json!({"id": m.id.as_str(), "network": m.network.as_str(), "network_name": kb.display_name(&m.network), "role": m.role, "when": when_json(&m.when), "exit_reason": m.exit_reason, "citation": cite_json(&kb, &m.citation)})).collect::<Vec<_>>());
             let mut ts: Vec<&Term> = kb.terms.iter().filter(|t| t.locality == id).collect();
-            ts.sort_by(|a, b| a.when.cmp(&b.when));
+            ts.sort_by_key(|a| a.when);
             j["terms"] = json!(ts.iter().map(|t| json!({"person": t.person.as_str(), "name": kb.display_name(&t.person), "office": t.office, "portfolio": t.portfolio, "party": t.party, "orientation": t.orientation, "when": when_json(&t.when), "citation": cite_json(&kb, &t.citation)})).collect::<Vec<_>>());
-            if !facts_rows.is_empty() { out.push_str(&format!("\nFacts\n{}", table(&["property", "value", "when", "source"], &facts_rows))) }
+            if !facts_rows.is_empty() {
+                out.push_str(&format!(
+                    "\nFacts\n{}",
+                    table(&["property", "value", "when", "source"], &facts_rows)
+                ))
+            }
             if !ms.is_empty() {
-                let rows: Vec<Vec<String>> = ms.iter().map(|m| vec![kb.display_name(&m.network), m.role.to_string(), m.when.display(), cite(&kb, &m.citation)]).collect();
-                out.push_str(&format!("\nMemberships\n{}", table(&["network", "role", "years", "source"], &rows)));
+                let rows: Vec<Vec<String>> = ms
+                    .iter()
+                    .map(|m| {
+                        vec![
+                            kb.display_name(&m.network),
+                            m.role.to_string(),
+                            m.when.display(),
+                            cite(&kb, &m.citation),
+                        ]
+                    })
+                    .collect();
+                out.push_str(&format!(
+                    "\nMemberships\n{}",
+                    table(&["network", "role", "years", "source"], &rows)
+                ));
             }
             if !ts.is_empty() {
-                let rows: Vec<Vec<String>> = ts.iter().map(|t| vec![kb.display_name(&t.person), t.office.to_string(), t.party.clone().unwrap_or_default(), t.when.display(), cite(&kb, &t.citation)]).collect();
-                out.push_str(&format!("\nOffice terms\n{}", table(&["person", "office", "party", "years", "source"], &rows)));
+                let rows: Vec<Vec<String>> = ts
+                    .iter()
+                    .map(|t| {
+                        vec![
+                            kb.display_name(&t.person),
+                            t.office.to_string(),
+                            t.party.clone().unwrap_or_default(),
+                            t.when.display(),
+                            cite(&kb, &t.citation),
+                        ]
+                    })
+                    .collect();
+                out.push_str(&format!(
+                    "\nOffice terms\n{}",
+                    table(&["person", "office", "party", "years", "source"], &rows)
+                ));
             }
         }
         IdKind::Network => {
@@ -403,57 +601,156 @@ pub fn show(ctx: &Ctx, kind: &str, name: &str) -> Result<(), CliError> {
             j["parent"] = json!(n.parent.as_ref().map(|p| p.as_str()));
             j["aliases"] = json!(n.aliases);
             j["citation"] = cite_json(&kb, &n.citation);
-            out.push_str(&format!("{}{} — {}\n", n.name, n.acronym.as_ref().map(|a| format!(" ({a})")).unwrap_or_default(), n.kind));
-            if let Some(p) = &n.parent { out.push_str(&format!("part of {}\n", kb.display_name(p))) }
-            let children: Vec<&Network> = kb.networks.iter().filter(|c| c.parent.as_ref() == Some(&id)).collect();
-            if !children.is_empty() { out.push_str(&wrap(&format!("working groups / parts: {}", children.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")))) }
+            out.push_str(&format!(
+                "{}{} — {}\n",
+                n.name,
+                n.acronym.as_ref().map(|a| format!(" ({a})")).unwrap_or_default(),
+                n.kind
+            ));
+            if let Some(p) = &n.parent {
+                out.push_str(&format!("part of {}\n", kb.display_name(p)))
+            }
+            let children: Vec<&Network> =
+                kb.networks.iter().filter(|c| c.parent.as_ref() == Some(&id)).collect();
+            if !children.is_empty() {
+                out.push_str(&wrap(&format!(
+                    "working groups / parts: {}",
+                    children.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+                )))
+            }
             out.push_str(&wrap(&format!("id {}; source: {}", n.id, cite(&kb, &n.citation))));
-            let mut ms: Vec<&Membership> = kb.memberships.iter().filter(|m| m.network == id).collect();
+            let mut ms: Vec<&Membership> =
+                kb.memberships.iter().filter(|m| m.network == id).collect();
             ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.member.cmp(&b.member)));
             j["members"] = json!(ms.iter().map(|m| json!({"member": m.member.as_str(), "name": kb.display_name(&m.member), "role": m.role, "when": when_json(&m.when), "exit_reason": m.exit_reason, "citation": cite_json(&kb, &m.citation)})).collect::<Vec<_>>());
-            if !facts_rows.is_empty() { out.push_str(&format!("\nFacts\n{}", table(&["property", "value", "when", "source"], &facts_rows))) }
+            if !facts_rows.is_empty() {
+                out.push_str(&format!(
+                    "\nFacts\n{}",
+                    table(&["property", "value", "when", "source"], &facts_rows)
+                ))
+            }
             if !ms.is_empty() {
-                let rows: Vec<Vec<String>> = ms.iter().map(|m| vec![kb.display_name(&m.member), m.role.to_string(), m.when.display(), m.exit_reason.map(|e| e.to_string()).unwrap_or_default(), cite(&kb, &m.citation)]).collect();
-                out.push_str(&format!("\nMembers\n{}", table(&["member", "role", "years", "exit", "source"], &rows)));
+                let rows: Vec<Vec<String>> = ms
+                    .iter()
+                    .map(|m| {
+                        vec![
+                            kb.display_name(&m.member),
+                            m.role.to_string(),
+                            m.when.display(),
+                            m.exit_reason.map(|e| e.to_string()).unwrap_or_default(),
+                            cite(&kb, &m.citation),
+                        ]
+                    })
+                    .collect();
+                out.push_str(&format!(
+                    "\nMembers\n{}",
+                    table(&["member", "role", "years", "exit", "source"], &rows)
+                ));
             }
         }
         IdKind::Organisation => {
             let o = kb.organisations.iter().find(|o| o.id == id).unwrap();
             j["organisation_kind"] = json!(o.kind);
             j["citation"] = cite_json(&kb, &o.citation);
-            out.push_str(&wrap(&format!("{} — {}{}", o.name, o.kind, o.country.as_ref().map(|c| format!(" ({c})")).unwrap_or_default())));
+            out.push_str(&wrap(&format!(
+                "{} — {}{}",
+                o.name,
+                o.kind,
+                o.country.as_ref().map(|c| format!(" ({c})")).unwrap_or_default()
+            )));
             out.push_str(&wrap(&format!("id {}; source: {}", o.id, cite(&kb, &o.citation))));
-            if !facts_rows.is_empty() { out.push_str(&format!("\nFacts\n{}", table(&["property", "value", "when", "source"], &facts_rows))) }
+            if !facts_rows.is_empty() {
+                out.push_str(&format!(
+                    "\nFacts\n{}",
+                    table(&["property", "value", "when", "source"], &facts_rows)
+                ))
+            }
         }
         IdKind::Person => {
             let p = kb.persons.iter().find(|p| p.id == id).unwrap();
             j["citation"] = cite_json(&kb, &p.citation);
-            out.push_str(&format!("{}\n{}", p.name, wrap(&format!("id {}; source: {}", p.id, cite(&kb, &p.citation)))));
-            if kb.facts_of(&id, mlgov_domain::Property::NetworkProfessional).iter().any(|f| f.value == "true") {
+            out.push_str(&format!(
+                "{}\n{}",
+                p.name,
+                wrap(&format!("id {}; source: {}", p.id, cite(&kb, &p.citation)))
+            ));
+            if kb
+                .facts_of(&id, mlgov_domain::Property::NetworkProfessional)
+                .iter()
+                .any(|f| f.value == "true")
+            {
                 out.push_str("A network professional (boundary spanner between the city and its networks): see Facts\n");
             }
-            if !facts_rows.is_empty() { out.push_str(&format!("\nFacts\n{}", table(&["property", "value", "when", "source"], &facts_rows))) }
+            if !facts_rows.is_empty() {
+                out.push_str(&format!(
+                    "\nFacts\n{}",
+                    table(&["property", "value", "when", "source"], &facts_rows)
+                ))
+            }
             let ts: Vec<&Term> = kb.terms.iter().filter(|t| t.person == id).collect();
             j["terms"] = json!(ts.iter().map(|t| json!({"locality": t.locality.as_str(), "office": t.office, "portfolio": t.portfolio, "party": t.party, "when": when_json(&t.when)})).collect::<Vec<_>>());
             if !ts.is_empty() {
-                let rows: Vec<Vec<String>> = ts.iter().map(|t| vec![kb.display_name(&t.locality), t.office.to_string(), t.portfolio.clone().unwrap_or_default(), t.party.clone().unwrap_or_default(), t.when.display()]).collect();
-                out.push_str(&format!("\nOffice terms\n{}", table(&["locality", "office", "portfolio", "party", "years"], &rows)));
+                let rows: Vec<Vec<String>> = ts
+                    .iter()
+                    .map(|t| {
+                        vec![
+                            kb.display_name(&t.locality),
+                            t.office.to_string(),
+                            t.portfolio.clone().unwrap_or_default(),
+                            t.party.clone().unwrap_or_default(),
+                            t.when.display(),
+                        ]
+                    })
+                    .collect();
+                out.push_str(&format!(
+                    "\nOffice terms\n{}",
+                    table(&["locality", "office", "portfolio", "party", "years"], &rows)
+                ));
             }
-            let afs: Vec<&Affiliation> = kb.affiliations.iter().filter(|a| a.person == id).collect();
+            let afs: Vec<&Affiliation> =
+                kb.affiliations.iter().filter(|a| a.person == id).collect();
             j["affiliations"] = json!(afs.iter().map(|a| json!({"organisation": a.organisation.as_str(), "role": a.role, "sector": a.sector, "when": when_json(&a.when)})).collect::<Vec<_>>());
             if !afs.is_empty() {
-                let rows: Vec<Vec<String>> = afs.iter().map(|a| vec![kb.display_name(&a.organisation), a.role.clone(), a.when.display(), cite(&kb, &a.citation)]).collect();
-                out.push_str(&format!("\nAffiliations\n{}", table(&["with", "role", "years", "source"], &rows)));
+                let rows: Vec<Vec<String>> = afs
+                    .iter()
+                    .map(|a| {
+                        vec![
+                            kb.display_name(&a.organisation),
+                            a.role.clone(),
+                            a.when.display(),
+                            cite(&kb, &a.citation),
+                        ]
+                    })
+                    .collect();
+                out.push_str(&format!(
+                    "\nAffiliations\n{}",
+                    table(&["with", "role", "years", "source"], &rows)
+                ));
             }
         }
         _ => {}
     }
     // Relations touching the entity.
-    let rels: Vec<&Relation> = kb.relations.iter().filter(|r| r.subject == id || r.object == id).collect();
+    let rels: Vec<&Relation> =
+        kb.relations.iter().filter(|r| r.subject == id || r.object == id).collect();
     j["relations"] = json!(rels.iter().map(|r| json!({"subject": r.subject.as_str(), "kind": r.kind, "object": r.object.as_str(), "when": when_json(&r.when), "citation": cite_json(&kb, &r.citation)})).collect::<Vec<_>>());
     if !rels.is_empty() {
-        let rows: Vec<Vec<String>> = rels.iter().map(|r| vec![kb.display_name(&r.subject), r.kind.to_string(), kb.display_name(&r.object), if r.when.is_undated() { String::new() } else { r.when.display() }, cite(&kb, &r.citation)]).collect();
-        out.push_str(&format!("\nRelations\n{}", table(&["subject", "relation", "object", "when", "source"], &rows)));
+        let rows: Vec<Vec<String>> = rels
+            .iter()
+            .map(|r| {
+                vec![
+                    kb.display_name(&r.subject),
+                    r.kind.to_string(),
+                    kb.display_name(&r.object),
+                    if r.when.is_undated() { String::new() } else { r.when.display() },
+                    cite(&kb, &r.citation),
+                ]
+            })
+            .collect();
+        out.push_str(&format!(
+            "\nRelations\n{}",
+            table(&["subject", "relation", "object", "when", "source"], &rows)
+        ));
     }
     ctx.emit(&j, || out);
     Ok(())
@@ -482,59 +779,203 @@ pub struct ListFilters {
 /// `mlgov list <kind>`.
 pub fn list(ctx: &Ctx, kind: &str, f: &ListFilters) -> Result<(), CliError> {
     let kb = ctx.load_kb()?;
-    let fact = |id: &Id, p: Property| kb.facts_of(id, p).iter().map(|f| f.value.clone()).collect::<Vec<_>>();
+    let fact = |id: &Id, p: Property| {
+        kb.facts_of(id, p).iter().map(|f| f.value.clone()).collect::<Vec<_>>()
+    };
     let (headers, rows): (Vec<&str>, Vec<Vec<String>>) = match kind {
         "localities" | "locality" => {
-            let size = f.size.as_deref().map(|s| filter::size_class(s).ok_or_else(|| CliError::Usage(format!("unknown size {s:?}; expected rural, small, medium or large")))).transpose()?;
-            let keep = filter::LocalityFilter { country: f.country.clone(), size, year: f.year, year_rule: filter::YearRule::Overlaps, ..Default::default() };
-            let rows = keep.apply(&kb).into_iter().map(|l| vec![l.id.to_string(), l.display_name().to_string(), l.country.clone(), l.region.clone().unwrap_or_default(), fact(&l.id, Property::SizeClass).join("/"), l.kind.to_string()]).collect();
+            let size = f
+                .size
+                .as_deref()
+                .map(|s| {
+                    filter::size_class(s).ok_or_else(|| {
+                        CliError::Usage(format!(
+                            "unknown size {s:?}; expected rural, small, medium or large"
+                        ))
+                    })
+                })
+                .transpose()?;
+            let keep = filter::LocalityFilter {
+                country: f.country.clone(),
+                size,
+                year: f.year,
+                year_rule: filter::YearRule::Overlaps,
+                ..Default::default()
+            };
+            let rows = keep
+                .apply(&kb)
+                .into_iter()
+                .map(|l| {
+                    vec![
+                        l.id.to_string(),
+                        l.display_name().to_string(),
+                        l.country.clone(),
+                        l.region.clone().unwrap_or_default(),
+                        fact(&l.id, Property::SizeClass).join("/"),
+                        l.kind.to_string(),
+                    ]
+                })
+                .collect();
             (vec!["id", "name", "country", "region", "size", "kind"], rows)
         }
         "networks" | "network" => {
-            let keep = filter::NetworkFilter { country: f.country.clone(), scale: f.scale.clone(), origin: f.origin.clone(), year: f.year, ..Default::default() };
-            let rows = keep.apply(&kb).into_iter().map(|n| vec![n.id.to_string(), n.name.clone(), n.kind.to_string(), fact(&n.id, Property::Scale).join("/"), fact(&n.id, Property::Origin).join("/"), fact(&n.id, Property::Founded).join("/")]).collect();
+            let keep = filter::NetworkFilter {
+                country: f.country.clone(),
+                scale: f.scale.clone(),
+                origin: f.origin.clone(),
+                year: f.year,
+                ..Default::default()
+            };
+            let rows = keep
+                .apply(&kb)
+                .into_iter()
+                .map(|n| {
+                    vec![
+                        n.id.to_string(),
+                        n.name.clone(),
+                        n.kind.to_string(),
+                        fact(&n.id, Property::Scale).join("/"),
+                        fact(&n.id, Property::Origin).join("/"),
+                        fact(&n.id, Property::Founded).join("/"),
+                    ]
+                })
+                .collect();
             (vec!["id", "name", "kind", "scale", "origin", "founded"], rows)
         }
         "organisations" | "organisation" | "organizations" => {
-            let keep = filter::OrganisationFilter { country: f.country.clone(), ..Default::default() };
-            let rows = kb.organisations.iter().filter(|o| keep.matches(o))
-                .map(|o| vec![o.id.to_string(), o.name.clone(), o.kind.to_string(), o.country.clone().unwrap_or_default()]).collect();
+            let keep =
+                filter::OrganisationFilter { country: f.country.clone(), ..Default::default() };
+            let rows = kb
+                .organisations
+                .iter()
+                .filter(|o| keep.matches(o))
+                .map(|o| {
+                    vec![
+                        o.id.to_string(),
+                        o.name.clone(),
+                        o.kind.to_string(),
+                        o.country.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
             (vec!["id", "name", "kind", "country"], rows)
         }
         "persons" | "people" | "person" => {
-            let rows = kb.persons.iter().map(|p| {
-                let offices: Vec<String> = kb.terms.iter().filter(|t| t.person == p.id).map(|t| format!("{} of {} {}", t.office, kb.display_name(&t.locality), t.when.display())).collect();
-                vec![p.id.to_string(), p.name.clone(), offices.join("; ")]
-            }).collect();
+            let rows = kb
+                .persons
+                .iter()
+                .map(|p| {
+                    let offices: Vec<String> = kb
+                        .terms
+                        .iter()
+                        .filter(|t| t.person == p.id)
+                        .map(|t| {
+                            format!(
+                                "{} of {} {}",
+                                t.office,
+                                kb.display_name(&t.locality),
+                                t.when.display()
+                            )
+                        })
+                        .collect();
+                    vec![p.id.to_string(), p.name.clone(), offices.join("; ")]
+                })
+                .collect();
             (vec!["id", "name", "offices"], rows)
         }
         "memberships" | "membership" => {
-            let keep = filter::MembershipFilter { year: f.year, country: f.country.clone(), ..Default::default() };
-            let rows = keep.apply(&kb).into_iter().map(|m| vec![kb.display_name(&m.member), kb.display_name(&m.network), m.role.to_string(), m.when.display(), m.id.to_string()]).collect();
+            let keep = filter::MembershipFilter {
+                year: f.year,
+                country: f.country.clone(),
+                ..Default::default()
+            };
+            let rows = keep
+                .apply(&kb)
+                .into_iter()
+                .map(|m| {
+                    vec![
+                        kb.display_name(&m.member),
+                        kb.display_name(&m.network),
+                        m.role.to_string(),
+                        m.when.display(),
+                        m.id.to_string(),
+                    ]
+                })
+                .collect();
             (vec!["member", "network", "role", "years", "id"], rows)
         }
         "terms" | "term" => {
-            let rows = kb.terms.iter().filter(|t| f.year.is_none_or(|y| t.when.contains_year(y)))
-                .map(|t| vec![kb.display_name(&t.locality), kb.display_name(&t.person), t.office.to_string(), t.party.clone().unwrap_or_default(), t.when.display()]).collect();
+            let rows = kb
+                .terms
+                .iter()
+                .filter(|t| f.year.is_none_or(|y| t.when.contains_year(y)))
+                .map(|t| {
+                    vec![
+                        kb.display_name(&t.locality),
+                        kb.display_name(&t.person),
+                        t.office.to_string(),
+                        t.party.clone().unwrap_or_default(),
+                        t.when.display(),
+                    ]
+                })
+                .collect();
             (vec!["locality", "person", "office", "party", "years"], rows)
         }
         "events" | "event" => {
             // An event without `to` happened at its `from` date (it is not ongoing).
-            let keep = filter::EventFilter { year: f.year, country: f.country.clone(), open: filter::OpenEvent::AtStart };
-            let rows = kb.events.iter().filter(|e| keep.matches(e))
-                .map(|e| vec![keep.span(e).display(), e.title.clone(), e.kind.to_string(), e.country.clone().unwrap_or_default(), e.id.to_string()]).collect();
+            let keep = filter::EventFilter {
+                year: f.year,
+                country: f.country.clone(),
+                open: filter::OpenEvent::AtStart,
+            };
+            let rows = kb
+                .events
+                .iter()
+                .filter(|e| keep.matches(e))
+                .map(|e| {
+                    vec![
+                        keep.span(e).display(),
+                        e.title.clone(),
+                        e.kind.to_string(),
+                        e.country.clone().unwrap_or_default(),
+                        e.id.to_string(),
+                    ]
+                })
+                .collect();
             (vec!["date", "title", "kind", "country", "id"], rows)
         }
         "sources" | "source" => {
-            let rows = kb.sources.iter().map(|s| vec![s.id.to_string(), s.short.clone(), s.kind.to_string(), kb.citing(&s.id).len().to_string()]).collect();
+            let rows = kb
+                .sources
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.id.to_string(),
+                        s.short.clone(),
+                        s.kind.to_string(),
+                        kb.citing(&s.id).len().to_string(),
+                    ]
+                })
+                .collect();
             (vec!["id", "short", "kind", "statements"], rows)
         }
-        other => return Err(CliError::Usage(format!("unknown kind {other:?}; expected localities, networks, organisations, persons, memberships, terms, events or sources"))),
+        other => {
+            return Err(CliError::Usage(format!(
+                "unknown kind {other:?}; expected localities, networks, organisations, persons, memberships, terms, events or sources"
+            )));
+        }
     };
     let mut rows = rows;
     rows.sort();
-    let j: Vec<Value> = rows.iter().map(|r| Value::Object(headers.iter().zip(r).map(|(h, v)| (h.to_string(), json!(v))).collect())).collect();
-    ctx.emit(&json!({"kind": kind, "count": rows.len(), "items": j}), || format!("{}{} {kind}", table(&headers, &rows), rows.len()));
+    let j: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            Value::Object(headers.iter().zip(r).map(|(h, v)| (h.to_string(), json!(v))).collect())
+        })
+        .collect();
+    ctx.emit(&json!({"kind": kind, "count": rows.len(), "items": j}), || {
+        format!("{}{} {kind}", table(&headers, &rows), rows.len())
+    });
     Ok(())
 }
 
@@ -546,7 +987,10 @@ pub fn timeline(ctx: &Ctx, name: &str, figure: Option<&Path>) -> Result<(), CliE
     let id = ctx.resolve(&kb, name, &[IdKind::Locality])?;
     let tl = mlgov_analysis::trajectory::timeline(&kb, &id);
     if let (Some(path), Some(format)) = (figure, format) {
-        let chart = mlgov_analysis::gantt::from_timelines(std::slice::from_ref(&tl), GanttLayout::ByNetwork { until: tl.last_year.max(2020) });
+        let chart = mlgov_analysis::gantt::from_timelines(
+            std::slice::from_ref(&tl),
+            GanttLayout::ByNetwork { until: tl.last_year.max(2020) },
+        );
         super::figure::write(path, format, &chart.render())?;
         eprintln!("wrote {}", path.display());
     }
@@ -573,7 +1017,10 @@ pub fn timeline(ctx: &Ctx, name: &str, figure: Option<&Path>) -> Result<(), CliE
 pub fn conflicts(ctx: &Ctx) -> Result<(), CliError> {
     let kb = ctx.load_kb()?;
     let cs = kb.conflicts();
-    let by_nature: std::collections::BTreeMap<&str, usize> = KnowledgeBase::CONFLICT_NATURES.iter().map(|n| (*n, cs.iter().filter(|c| c.nature == *n).count())).collect();
+    let by_nature: std::collections::BTreeMap<&str, usize> = KnowledgeBase::CONFLICT_NATURES
+        .iter()
+        .map(|n| (*n, cs.iter().filter(|c| c.nature == *n).count()))
+        .collect();
     ctx.emit(&json!({"count": cs.len(), "by_nature": by_nature, "conflicts": cs}), || {
         let mut out = format!("{} group(s) of statements that do not agree\n", cs.len());
         for n in KnowledgeBase::CONFLICT_NATURES {
@@ -586,10 +1033,25 @@ pub fn conflicts(ctx: &Ctx) -> Result<(), CliError> {
             }
             out.push_str(&format!("\n== {} ({}) ==\n", nature_heading(nature), group.len()));
             for c in group {
-                let subj = Id::parse(&c.subject).map(|i| kb.display_name(&i)).unwrap_or(c.subject.clone());
-                out.push_str(&format!("\n{}", wrap(&format!("{} — {} ({})", subj, c.about, c.subject))));
+                let subj =
+                    Id::parse(&c.subject).map(|i| kb.display_name(&i)).unwrap_or(c.subject.clone());
+                out.push_str(&format!(
+                    "\n{}",
+                    wrap(&format!("{} — {} ({})", subj, c.about, c.subject))
+                ));
                 out.push_str(&wrap(&format!("  {}", c.explanation)));
-                let rows: Vec<Vec<String>> = c.statements.iter().map(|s| vec![s.value.clone(), if s.when.is_undated() { String::new() } else { s.when.display() }, cite(&kb, &s.citation), s.id.clone()]).collect();
+                let rows: Vec<Vec<String>> = c
+                    .statements
+                    .iter()
+                    .map(|s| {
+                        vec![
+                            s.value.clone(),
+                            if s.when.is_undated() { String::new() } else { s.when.display() },
+                            cite(&kb, &s.citation),
+                            s.id.clone(),
+                        ]
+                    })
+                    .collect();
                 out.push_str(&table(&["value", "when", "source", "statement"], &rows));
             }
         }
@@ -614,12 +1076,23 @@ fn nature_heading(n: &str) -> &'static str {
 /// contains the words. Sources are not in the name index, which holds entities.
 fn source_named(kb: &KnowledgeBase, name: &str) -> Result<Option<Id>, CliError> {
     let q = fold(name);
-    let exact: Vec<&Source> = kb.sources.iter().filter(|s| [fold(&s.short), fold(s.id.body()), fold(&s.title)].contains(&q)).collect();
-    let hits = if exact.is_empty() && !q.is_empty() { kb.sources.iter().filter(|s| fold(&s.short).contains(&q)).collect() } else { exact };
+    let exact: Vec<&Source> = kb
+        .sources
+        .iter()
+        .filter(|s| [fold(&s.short), fold(s.id.body()), fold(&s.title)].contains(&q))
+        .collect();
+    let hits = if exact.is_empty() && !q.is_empty() {
+        kb.sources.iter().filter(|s| fold(&s.short).contains(&q)).collect()
+    } else {
+        exact
+    };
     match hits.as_slice() {
         [] => Ok(None),
         [one] => Ok(Some(one.id.clone())),
-        many => Err(CliError::Data(format!("{name:?} is ambiguous; candidates:\n{}", many.iter().map(|s| format!("  {}  {}", s.id, s.short)).collect::<Vec<_>>().join("\n")))),
+        many => Err(CliError::Data(format!(
+            "{name:?} is ambiguous; candidates:\n{}",
+            many.iter().map(|s| format!("  {}  {}", s.id, s.short)).collect::<Vec<_>>().join("\n")
+        ))),
     }
 }
 
@@ -634,10 +1107,13 @@ pub fn sources(ctx: &Ctx, name: &str) -> Result<(), CliError> {
         },
     };
     if id.kind() == IdKind::Source {
-        let Some(src) = kb.sources.iter().find(|s| s.id == id) else { return Err(CliError::Data(format!("no source {id}"))) };
+        let Some(src) = kb.sources.iter().find(|s| s.id == id) else {
+            return Err(CliError::Data(format!("no source {id}")));
+        };
         let cites = kb.citing(&id);
         // Statements about the source made by other sources (a paper reporting its figures).
-        let about: Vec<&mlgov_domain::Fact> = kb.facts.iter().filter(|f| f.subject == id && f.citation.source != id).collect();
+        let about: Vec<&mlgov_domain::Fact> =
+            kb.facts.iter().filter(|f| f.subject == id && f.citation.source != id).collect();
         ctx.emit(&json!({
             "source": src,
             "statements": cites.iter().map(|(f, i, l)| json!({"file": f, "id": i.as_str(), "locator": l})).collect::<Vec<_>>(),
@@ -664,9 +1140,18 @@ pub fn sources(ctx: &Ctx, name: &str) -> Result<(), CliError> {
 /// `mlgov search <text>`: accent-insensitive search across entities.
 pub fn search(ctx: &Ctx, q: &str, limit: usize) -> Result<(), CliError> {
     let kb = ctx.load_kb()?;
-    let hits = kb.index().search(q, &[IdKind::Locality, IdKind::Network, IdKind::Organisation, IdKind::Person], limit);
+    let hits = kb.index().search(
+        q,
+        &[IdKind::Locality, IdKind::Network, IdKind::Organisation, IdKind::Person],
+        limit,
+    );
     ctx.emit(&json!({"query": q, "hits": hits}), || {
-        let rows: Vec<Vec<String>> = hits.iter().map(|h| vec![h.name.clone(), h.kind.noun().to_string(), h.id.to_string(), h.matched.clone()]).collect();
+        let rows: Vec<Vec<String>> = hits
+            .iter()
+            .map(|h| {
+                vec![h.name.clone(), h.kind.noun().to_string(), h.id.to_string(), h.matched.clone()]
+            })
+            .collect();
         table(&["name", "kind", "id", "matched"], &rows)
     });
     Ok(())

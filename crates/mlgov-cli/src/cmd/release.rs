@@ -1,7 +1,7 @@
 //! `mlgov release`: a citable release of the public base in a folder (and optionally a ZIP):
 //! the files come from `mlgov_export::release`, this command only gathers the inputs and writes.
 
-use crate::ctx::{store_err, CliError, Ctx};
+use crate::ctx::{CliError, Ctx, store_err};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -43,14 +43,23 @@ pub struct ReleaseArgs {
 
 /// Today's date (UTC) as `YYYY-MM-DD`.
 fn today() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
     mlgov_auth::service::iso_time(secs)[..10].to_string()
 }
 
 /// Runs `mlgov release`.
 pub fn run(args: &ReleaseArgs, ctx: &Ctx) -> Result<(), CliError> {
-    if args.out.exists() && !args.force && std::fs::read_dir(&args.out).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        return Err(CliError::Usage(format!("{} exists and is not empty; choose a new folder or add --force", args.out.display())));
+    if args.out.exists()
+        && !args.force
+        && std::fs::read_dir(&args.out).map(|mut d| d.next().is_some()).unwrap_or(true)
+    {
+        return Err(CliError::Usage(format!(
+            "{} exists and is not empty; choose a new folder or add --force",
+            args.out.display()
+        )));
     }
     let pb = ctx.progress(4, "release");
     pb.set_message("reading the base");
@@ -67,9 +76,17 @@ pub fn run(args: &ReleaseArgs, ctx: &Ctx) -> Result<(), CliError> {
     for name in &names {
         let releases = store.releases(name).map_err(store_err)?;
         let Some(last) = releases.last() else {
-            return Err(CliError::Data(format!("survey {name:?} has no published release (publish one with `mlgov survey release {name}`)")));
+            return Err(CliError::Data(format!(
+                "survey {name:?} has no published release (publish one with `mlgov survey release {name}`)"
+            )));
         };
-        surveys.push(mlgov_export::release::SurveyRelease { survey: name.clone(), number: last.number, min_cell: last.min_cell, created_at: last.created_at.clone(), content: last.content.clone() });
+        surveys.push(mlgov_export::release::SurveyRelease {
+            survey: name.clone(),
+            number: last.number,
+            min_cell: last.min_cell,
+            created_at: last.created_at.clone(),
+            content: last.content.clone(),
+        });
     }
     pb.inc(1);
     pb.set_message("building files");
@@ -88,21 +105,26 @@ pub fn run(args: &ReleaseArgs, ctx: &Ctx) -> Result<(), CliError> {
         generator: format!("mlgov {}", env!("CARGO_PKG_VERSION")),
         keywords: vec!["migration".into(), "multilevel governance".into(), "city networks".into(), "local integration policy".into()],
     };
-    let files = mlgov_export::release::build(&kb, &meta, &surveys, args.raw).map_err(|e| CliError::Other(e.into()))?;
+    let files = mlgov_export::release::build(&kb, &meta, &surveys, args.raw)
+        .map_err(|e| CliError::Other(e.into()))?;
     pb.inc(1);
     pb.set_message("writing");
     for f in &files {
         let path = args.out.join(&f.path);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| CliError::Other(anyhow::anyhow!("{}: {e}", parent.display())))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| CliError::Other(anyhow::anyhow!("{}: {e}", parent.display())))?;
         }
-        std::fs::write(&path, &f.bytes).map_err(|e| CliError::Other(anyhow::anyhow!("{}: {e}", path.display())))?;
+        std::fs::write(&path, &f.bytes)
+            .map_err(|e| CliError::Other(anyhow::anyhow!("{}: {e}", path.display())))?;
     }
     let zip_path = if args.zip {
         let root = args.out.file_name().and_then(|n| n.to_str()).unwrap_or("release").to_string();
-        let bytes = mlgov_export::release::zip(&files, &root).map_err(|e| CliError::Other(e.into()))?;
+        let bytes =
+            mlgov_export::release::zip(&files, &root).map_err(|e| CliError::Other(e.into()))?;
         let p = args.out.with_extension("zip");
-        std::fs::write(&p, bytes).map_err(|e| CliError::Other(anyhow::anyhow!("{}: {e}", p.display())))?;
+        std::fs::write(&p, bytes)
+            .map_err(|e| CliError::Other(anyhow::anyhow!("{}: {e}", p.display())))?;
         Some(p)
     } else {
         None

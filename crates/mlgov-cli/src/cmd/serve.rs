@@ -1,7 +1,7 @@
 //! `mlgov serve`: starts the HTTP explorer and JSON API (crate `mlgov-server`) on the store given
 //! by `--db`, loading the bundled knowledge base first when the database does not exist yet.
 
-use crate::ctx::{store_err, CliError, Ctx};
+use crate::ctx::{CliError, Ctx, store_err};
 use std::net::SocketAddr;
 
 /// Flags of `mlgov serve`.
@@ -52,20 +52,29 @@ fn init_log(args: &ServeArgs) -> Result<(), CliError> {
     use tracing_subscriber::filter::{LevelFilter, Targets};
     use tracing_subscriber::prelude::*;
     let level = args.log_level;
-    let filter = Targets::new().with_target("mlgov", level).with_default(level.min(LevelFilter::WARN));
+    let filter =
+        Targets::new().with_target("mlgov", level).with_default(level.min(LevelFilter::WARN));
     let writer = match &args.log_file {
         Some(path) => {
             let mut o = std::fs::OpenOptions::new();
             o.create(true).append(true);
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-            let file = o.open(path).map_err(|e| CliError::Usage(format!("--log-file {}: {e}", path.display())))?;
+            let file = o
+                .open(path)
+                .map_err(|e| CliError::Usage(format!("--log-file {}: {e}", path.display())))?;
             tracing_subscriber::fmt::writer::BoxMakeWriter::new(std::sync::Mutex::new(file))
         }
         None => tracing_subscriber::fmt::writer::BoxMakeWriter::new(std::io::stderr),
     };
     let layer = match args.log_format {
-        LogFormat::Json => tracing_subscriber::fmt::layer().json().flatten_event(true).with_current_span(false).with_span_list(false).with_writer(writer).boxed(),
+        LogFormat::Json => tracing_subscriber::fmt::layer()
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .with_writer(writer)
+            .boxed(),
         LogFormat::Text => tracing_subscriber::fmt::layer().with_writer(writer).boxed(),
     };
     // A second call (tests run the CLI in one process) keeps the first subscriber.

@@ -7,16 +7,17 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use mlgov_analysis::survey::mlgov_survey::{
-    self as sv, AnalysisConfig, AnalysisKind, AnalysisSpec, ClassAggregate, Dataset, Dimension, FileKind, Instrument, IntakeOptions, Layout,
-    LocalityInfo, ReportMeta, ResultTable, SynthParams, SynthSize,
+    self as sv, AnalysisConfig, AnalysisKind, AnalysisSpec, ClassAggregate, Dataset, Dimension,
+    FileKind, Instrument, IntakeOptions, Layout, LocalityInfo, ReportMeta, ResultTable,
+    SynthParams, SynthSize,
 };
 use mlgov_analysis::survey::{survey_localities, whole_comm_localities};
 use serde_json::json;
 
-use crate::ctx::{store_err, CliError, Ctx};
-use mlgov_store::{Store, StoredSurvey, SurveyOrigin, SurveySummary};
+use crate::ctx::{CliError, Ctx, store_err};
 use crate::output::table;
 use crate::progress::{HumanCount, Phases};
+use mlgov_store::{Store, StoredSurvey, SurveyOrigin, SurveySummary};
 
 /// Options shared by analyze and report.
 #[derive(clap::Args, Debug, Clone)]
@@ -221,10 +222,15 @@ fn legacy_dir(ctx: &Ctx) -> PathBuf {
 }
 
 fn valid_name(n: &str) -> Result<(), CliError> {
-    if !n.is_empty() && n.len() <= 100 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if !n.is_empty()
+        && n.len() <= 100
+        && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         Ok(())
     } else {
-        Err(CliError::Usage(format!("survey name {n:?}: use 1 to 100 letters, digits, '-' and '_'")))
+        Err(CliError::Usage(format!(
+            "survey name {n:?}: use 1 to 100 letters, digits, '-' and '_'"
+        )))
     }
 }
 
@@ -232,10 +238,21 @@ fn load_instrument(path: Option<&Path>) -> Result<Instrument, CliError> {
     match path {
         None => Ok(Instrument::whole_comm()),
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| CliError::Usage(format!("{}: {e}", p.display())))?;
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| CliError::Usage(format!("{}: {e}", p.display())))?;
             Instrument::from_toml_str(&text, &p.display().to_string()).map_err(|e| match e {
                 // Every problem of the file, listed like any other input's (bounded for a person).
-                sv::InstrumentError::Invalid { file, problems } => CliError::Diagnostics(problems.into_iter().map(|message| mlgov_interchange::Diagnostic { file: file.clone(), line: None, field: None, message }).collect()),
+                sv::InstrumentError::Invalid { file, problems } => CliError::Diagnostics(
+                    problems
+                        .into_iter()
+                        .map(|message| mlgov_interchange::Diagnostic {
+                            file: file.clone(),
+                            line: None,
+                            field: None,
+                            message,
+                        })
+                        .collect(),
+                ),
                 other => CliError::Data(other.to_string()),
             })
         }
@@ -259,7 +276,10 @@ pub(crate) struct Loaded {
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     mlgov_store::private::write(path, bytes)?;
     if let Some(mode) = mlgov_store::private::exposed(path) {
-        eprintln!("warning: {} existed with mode {mode:04o} and keeps it: every user of this machine can read the survey answers now in it (`chmod 600` it; mlgov creates such files 0600)", path.display());
+        eprintln!(
+            "warning: {} existed with mode {mode:04o} and keeps it: every user of this machine can read the survey answers now in it (`chmod 600` it; mlgov creates such files 0600)",
+            path.display()
+        );
     }
     Ok(())
 }
@@ -279,30 +299,58 @@ pub(crate) fn migrate_legacy(ctx: &Ctx, store: &mut dyn Store) -> Result<(), Cli
         .filter(|n| !n.ends_with(".localities"))
         .collect();
     names.sort();
-    let have: HashSet<String> = store.surveys().map_err(store_err)?.into_iter().map(|s| s.name).collect();
+    let have: HashSet<String> =
+        store.surveys().map_err(store_err)?.into_iter().map(|s| s.name).collect();
     let mut moved = Vec::new();
     for name in &names {
         if have.contains(name) {
             continue;
         }
         let csv = dir.join(format!("{name}.csv"));
-        let fail = |m: String| CliError::Data(format!(
-            "{m}\n{} holds surveys of an earlier mlgov that are being moved into the database; fix or delete {}, or move the folder away, then run the command again",
-            dir.display(), csv.display()
-        ));
-        valid_name(name).map_err(|_| fail(format!("{}: {name:?} is not a valid survey name", csv.display())))?;
+        let fail = |m: String| {
+            CliError::Data(format!(
+                "{m}\n{} holds surveys of an earlier mlgov that are being moved into the database; fix or delete {}, or move the folder away, then run the command again",
+                dir.display(),
+                csv.display()
+            ))
+        };
+        valid_name(name)
+            .map_err(|_| fail(format!("{}: {name:?} is not a valid survey name", csv.display())))?;
         let ins_path = dir.join(format!("{name}.instrument.toml"));
-        let ins = load_instrument(ins_path.exists().then_some(ins_path.as_path())).map_err(|e| fail(format!("{}: {}", ins_path.display(), describe(&e))))?;
+        let ins = load_instrument(ins_path.exists().then_some(ins_path.as_path()))
+            .map_err(|e| fail(format!("{}: {}", ins_path.display(), describe(&e))))?;
         let bytes = std::fs::read(&csv)?;
-        let ds = sv::read_survey(&bytes, &csv.display().to_string(), &ins, IntakeOptions { kind: FileKind::Csv, layout: Layout::Long, known_localities: None })
-            .map_err(|e| fail(e.to_string()))?;
+        let ds = sv::read_survey(
+            &bytes,
+            &csv.display().to_string(),
+            &ins,
+            IntakeOptions { kind: FileKind::Csv, layout: Layout::Long, known_localities: None },
+        )
+        .map_err(|e| fail(e.to_string()))?;
         let lp = dir.join(format!("{name}.localities.csv"));
         let locs = if lp.exists() {
-            Some(sv::stored::decode(name, &ins.to_toml_string(), &std::fs::read_to_string(&lp)?, "respondent,locality,role,affiliation\n").map_err(|e| fail(e.to_string()))?.localities)
+            Some(
+                sv::stored::decode(
+                    name,
+                    &ins.to_toml_string(),
+                    &std::fs::read_to_string(&lp)?,
+                    "respondent,locality,role,affiliation\n",
+                )
+                .map_err(|e| fail(e.to_string()))?
+                .localities,
+            )
         } else {
             None
         };
-        put(store, name, &ds, &ins, locs.as_deref(), SurveyOrigin::Migrated, &csv.display().to_string())?;
+        put(
+            store,
+            name,
+            &ds,
+            &ins,
+            locs.as_deref(),
+            SurveyOrigin::Migrated,
+            &csv.display().to_string(),
+        )?;
         moved.push(name.clone());
     }
     let mut target = dir.clone().into_os_string();
@@ -322,11 +370,24 @@ pub(crate) fn migrate_legacy(ctx: &Ctx, store: &mut dyn Store) -> Result<(), Cli
 
 /// Runs `specs` with the analyses counted in `progress` ("3/15 analyses: lead by size,
 /// orientation done").
-fn analyze_shown(specs: &[AnalysisSpec], l: &Loaded, progress: &Phases) -> Result<Vec<ResultTable>, CliError> {
+fn analyze_shown(
+    specs: &[AnalysisSpec],
+    l: &Loaded,
+    progress: &Phases,
+) -> Result<Vec<ResultTable>, CliError> {
     let resamples = specs.first().map_or(0, |s| s.config.resamples);
-    let bootstrap = specs.iter().any(|s| s.config.interval != sv::IntervalMethod::ClusterT && s.config.resamples > 0);
-    let each = if bootstrap { format!(" ({} bootstrap resamples each)", HumanCount(resamples as u64)) } else { String::new() };
-    progress.counted(format!("analyses of {} respondents{each}", HumanCount(l.ds.len() as u64)), specs.len() as u64);
+    let bootstrap = specs
+        .iter()
+        .any(|s| s.config.interval != sv::IntervalMethod::ClusterT && s.config.resamples > 0);
+    let each = if bootstrap {
+        format!(" ({} bootstrap resamples each)", HumanCount(resamples as u64))
+    } else {
+        String::new()
+    };
+    progress.counted(
+        format!("analyses of {} respondents{each}", HumanCount(l.ds.len() as u64)),
+        specs.len() as u64,
+    );
     let done = |_k: usize, s: &AnalysisSpec| {
         let by: Vec<&str> = s.config.group_by.iter().map(|d| d.id()).collect();
         progress.message(format!("analyses: {} by {} done", s.kind.id(), by.join(", ")));
@@ -361,13 +422,20 @@ pub(crate) fn load_survey(ctx: &Ctx, name: &str) -> Result<Loaded, CliError> {
 /// [`load_survey`] on a store already open.
 fn load_from(store: &dyn Store, name: &str) -> Result<Loaded, CliError> {
     let Some(stored) = store.survey(name).map_err(store_err)? else {
-        let have: Vec<String> = store.surveys().map_err(store_err)?.into_iter().map(|s| s.name).collect();
+        let have: Vec<String> =
+            store.surveys().map_err(store_err)?.into_iter().map(|s| s.name).collect();
         return Err(CliError::Data(format!(
             "no survey named {name:?}; stored surveys: {}",
-            if have.is_empty() { "none (use `mlgov survey import` or `mlgov survey synth`)".into() } else { have.join(", ") }
+            if have.is_empty() {
+                "none (use `mlgov survey import` or `mlgov survey synth`)".into()
+            } else {
+                have.join(", ")
+            }
         )));
     };
-    let dec = sv::stored::decode(name, &stored.instrument_toml, &stored.localities_csv, &stored.data).map_err(|e| CliError::Data(e.to_string()))?;
+    let dec =
+        sv::stored::decode(name, &stored.instrument_toml, &stored.localities_csv, &stored.data)
+            .map_err(|e| CliError::Data(e.to_string()))?;
     let version = stored.summary.version;
     // The stored text (13 MB for 50,000 respondents) is not needed once decoded: free it before
     // the knowledge base is loaded, so the two never add up in the peak memory.
@@ -377,7 +445,15 @@ fn load_from(store: &dyn Store, name: &str) -> Result<Loaded, CliError> {
     Ok(Loaded { ins: dec.instrument, ds: dec.dataset, locs, version })
 }
 
-fn put(store: &mut dyn Store, name: &str, ds: &Dataset, ins: &Instrument, locs: Option<&[LocalityInfo]>, origin: SurveyOrigin, source_file: &str) -> Result<i64, CliError> {
+fn put(
+    store: &mut dyn Store,
+    name: &str,
+    ds: &Dataset,
+    ins: &Instrument,
+    locs: Option<&[LocalityInfo]>,
+    origin: SurveyOrigin,
+    source_file: &str,
+) -> Result<i64, CliError> {
     let enc = sv::stored::encode(ds, ins, locs);
     let stored = StoredSurvey {
         summary: SurveySummary {
@@ -390,7 +466,12 @@ fn put(store: &mut dyn Store, name: &str, ds: &Dataset, ins: &Instrument, locs: 
             instrument_id: ins.id.clone(),
             instrument_version: ins.version.clone(),
             respondents: ds.len() as i64,
-            written_at: mlgov_auth::service::iso_time(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)),
+            written_at: mlgov_auth::service::iso_time(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs() as i64)
+                    .unwrap_or(0),
+            ),
         },
         instrument_toml: enc.instrument_toml,
         localities_csv: enc.localities_csv,
@@ -401,20 +482,38 @@ fn put(store: &mut dyn Store, name: &str, ds: &Dataset, ins: &Instrument, locs: 
 
 /// Stores a dataset under `name` in the database (replacing an earlier version in one
 /// transaction); returns where it went, for messages (`<db> survey "name" v2`).
-fn save_survey(ctx: &Ctx, name: &str, ds: &Dataset, ins: &Instrument, locs: Option<&[LocalityInfo]>, origin: SurveyOrigin, source_file: &str) -> Result<String, CliError> {
+fn save_survey(
+    ctx: &Ctx,
+    name: &str,
+    ds: &Dataset,
+    ins: &Instrument,
+    locs: Option<&[LocalityInfo]>,
+    origin: SurveyOrigin,
+    source_file: &str,
+) -> Result<String, CliError> {
     let mut store = survey_store(ctx, true)?;
     let version = put(store.as_mut(), name, ds, ins, locs, origin, source_file)?;
-    Ok(format!("{} survey {name:?} version {version}", mlgov_store_postgres::redact(&ctx.db.to_string_lossy())))
+    Ok(format!(
+        "{} survey {name:?} version {version}",
+        mlgov_store_postgres::redact(&ctx.db.to_string_lossy())
+    ))
 }
 
-fn config(est: &EstimateArgs, by: &str, period: Option<&str>, roles: Option<&str>) -> Result<AnalysisConfig, CliError> {
+fn config(
+    est: &EstimateArgs,
+    by: &str,
+    period: Option<&str>,
+    roles: Option<&str>,
+) -> Result<AnalysisConfig, CliError> {
     let group_by = by
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty() && *s != "none")
         .map(|s| s.parse::<Dimension>().map_err(|e| CliError::Usage(e.to_string())))
         .collect::<Result<Vec<_>, _>>()?;
-    let split = |s: &str| s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect::<Vec<_>>();
+    let split = |s: &str| {
+        s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect::<Vec<_>>()
+    };
     Ok(AnalysisConfig {
         group_by,
         periods: period.map(split),
@@ -450,9 +549,20 @@ fn config(est: &EstimateArgs, by: &str, period: Option<&str>, roles: Option<&str
 /// Publication mode (`--min-n`): the tables computed together are protected together, so that no
 /// suppressed cell can be recovered by differencing one table against another
 /// (`mlgov_disclosure::linked`).
-fn protect_linked(est: &EstimateArgs, tables: &mut [ResultTable], l: &Loaded) -> Result<(), CliError> {
+fn protect_linked(
+    est: &EstimateArgs,
+    tables: &mut [ResultTable],
+    l: &Loaded,
+) -> Result<(), CliError> {
     if let Some(m) = est.min_n {
-        sv::publish::protect_linked_tables(tables, &l.ds, &l.ins, &l.locs, &mlgov_disclosure::Rules::with_min_cell(m as u64)).map_err(|e| CliError::Data(e.to_string()))?;
+        sv::publish::protect_linked_tables(
+            tables,
+            &l.ds,
+            &l.ins,
+            &l.locs,
+            &mlgov_disclosure::Rules::with_min_cell(m as u64),
+        )
+        .map_err(|e| CliError::Data(e.to_string()))?;
     }
     Ok(())
 }
@@ -466,15 +576,32 @@ fn human_table(t: &ResultTable) -> String {
         .iter()
         .map(|r| {
             let mut v = r.group.clone();
-            let flags = [(r.estimate.small_n, "small-n"), (r.estimate.few_localities && !r.estimate.suppressed, "few-loc"), (r.estimate.suppressed, "suppressed")].iter().filter(|x| x.0).map(|x| x.1).collect::<Vec<_>>().join(",");
+            let flags = [
+                (r.estimate.small_n, "small-n"),
+                (r.estimate.few_localities && !r.estimate.suppressed, "few-loc"),
+                (r.estimate.suppressed, "suppressed"),
+            ]
+            .iter()
+            .filter(|x| x.0)
+            .map(|x| x.1)
+            .collect::<Vec<_>>()
+            .join(",");
             v.extend([
                 r.period.clone().unwrap_or_default(),
                 r.measure.clone(),
                 r.statistic.clone(),
                 if r.estimate.suppressed { String::new() } else { r.estimate.n.to_string() },
-                if r.estimate.suppressed { String::new() } else { r.estimate.localities.to_string() },
+                if r.estimate.suppressed {
+                    String::new()
+                } else {
+                    r.estimate.localities.to_string()
+                },
                 f(r.estimate.mean),
-                if r.estimate.ci_low.is_some() { format!("[{}, {}]", f(r.estimate.ci_low), f(r.estimate.ci_high)) } else { "–".into() },
+                if r.estimate.ci_low.is_some() {
+                    format!("[{}, {}]", f(r.estimate.ci_low), f(r.estimate.ci_high))
+                } else {
+                    "–".into()
+                },
                 flags,
             ]);
             v
@@ -485,7 +612,18 @@ fn human_table(t: &ResultTable) -> String {
         if t.synthetic { "SYNTHETIC DATA — " } else { "" },
         t.title,
         t.figure,
-        if t.resamples > 0 { format!(" — intervals by {}", if t.notes.iter().any(|n| n.contains("treat localities as clusters")) { "localities as clusters".to_string() } else { format!("{} resamples, seed {}", t.resamples, t.seed) }) } else { String::new() }
+        if t.resamples > 0 {
+            format!(
+                " — intervals by {}",
+                if t.notes.iter().any(|n| n.contains("treat localities as clusters")) {
+                    "localities as clusters".to_string()
+                } else {
+                    format!("{} resamples, seed {}", t.resamples, t.seed)
+                }
+            )
+        } else {
+            String::new()
+        }
     );
     let notes: String = t.notes.iter().map(|n| format!("  {n}\n")).collect();
     format!("{head}{}{notes}", table(&headers, &rows))
@@ -494,24 +632,42 @@ fn human_table(t: &ResultTable) -> String {
 /// Run a survey command.
 pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
     match cmd {
-        SurveyCommand::Mapping { cmd } => crate::cmd::survey_tools::run_mapping(cmd, ctx, load_instrument),
+        SurveyCommand::Mapping { cmd } => {
+            crate::cmd::survey_tools::run_mapping(cmd, ctx, load_instrument)
+        }
         SurveyCommand::Import { file, name, layout, instrument, no_kb_check, files } => {
-            let name = name.clone().unwrap_or_else(|| file.file_stem().and_then(|s| s.to_str()).unwrap_or("survey").to_string());
+            let name = name.clone().unwrap_or_else(|| {
+                file.file_stem().and_then(|s| s.to_str()).unwrap_or("survey").to_string()
+            });
             valid_name(&name)?;
             let ins = load_instrument(instrument.as_deref())?;
             let layout = match layout.as_str() {
                 "long" => Layout::Long,
                 "wide" => Layout::Wide,
                 "auto" => Layout::Auto,
-                other => return Err(CliError::Usage(format!("--layout {other:?}: expected long, wide or auto"))),
+                other => {
+                    return Err(CliError::Usage(format!(
+                        "--layout {other:?}: expected long, wide or auto"
+                    )));
+                }
             };
-            let bytes = std::fs::read(file).map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
+            let bytes = std::fs::read(file)
+                .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
             let kb_locs = if *no_kb_check { Vec::new() } else { kb_localities(ctx) };
             let known: HashSet<String> = kb_locs.iter().map(|l| l.id.clone()).collect();
             let fname = file.display().to_string();
-            let ds = crate::cmd::survey_tools::read_import(ctx, file, &bytes, &ins, layout, (!*no_kb_check).then_some(&known), files)?;
+            let ds = crate::cmd::survey_tools::read_import(
+                ctx,
+                file,
+                &bytes,
+                &ins,
+                layout,
+                (!*no_kb_check).then_some(&known),
+                files,
+            )?;
             let path = save_survey(ctx, &name, &ds, &ins, None, SurveyOrigin::Imported, &fname)?;
-            let localities: HashSet<&str> = ds.respondents.iter().map(|r| r.locality.as_str()).collect();
+            let localities: HashSet<&str> =
+                ds.respondents.iter().map(|r| r.locality.as_str()).collect();
             let v = json!({"name": name, "respondents": ds.len(), "localities": localities.len(), "frequency_answers": ds.answered_frequencies(), "synthetic": ds.synthetic, "stored": path, "instrument": format!("{}@{}", ins.id, ins.version)});
             ctx.emit(&v, || format!("imported {name:?}: {} respondents in {} localities, {} frequency answers{} → {}", ds.len(), localities.len(), ds.answered_frequencies(), if ds.synthetic { " (SYNTHETIC)" } else { "" }, path));
             Ok(())
@@ -540,7 +696,11 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
             let long = match layout.as_str() {
                 "wide" => false,
                 "long" => true,
-                other => return Err(CliError::Usage(format!("--layout {other:?}: expected wide or long"))),
+                other => {
+                    return Err(CliError::Usage(format!(
+                        "--layout {other:?}: expected wide or long"
+                    )));
+                }
             };
             let store = survey_store(ctx, false)?;
             let Some(stored) = store.survey(name).map_err(store_err)? else {
@@ -550,11 +710,24 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
             // The file's format follows its extension: .csv (default), .parquet or .xlsx.
             let format = match mlgov_export::TableFormat::from_path(out) {
                 None | Some(mlgov_export::TableFormat::Csv) => mlgov_export::TableFormat::Csv,
-                Some(f @ (mlgov_export::TableFormat::Parquet | mlgov_export::TableFormat::Xlsx)) => f,
-                Some(mlgov_export::TableFormat::Json) => return Err(CliError::Usage(format!("{}: answers are written as .csv, .parquet or .xlsx", out.display()))),
+                Some(
+                    f @ (mlgov_export::TableFormat::Parquet | mlgov_export::TableFormat::Xlsx),
+                ) => f,
+                Some(mlgov_export::TableFormat::Json) => {
+                    return Err(CliError::Usage(format!(
+                        "{}: answers are written as .csv, .parquet or .xlsx",
+                        out.display()
+                    )));
+                }
             };
             let csv_bytes: Vec<u8> = if long {
-                let dec = sv::stored::decode(name, &stored.instrument_toml, &stored.localities_csv, &stored.data).map_err(|e| CliError::Data(e.to_string()))?;
+                let dec = sv::stored::decode(
+                    name,
+                    &stored.instrument_toml,
+                    &stored.localities_csv,
+                    &stored.data,
+                )
+                .map_err(|e| CliError::Data(e.to_string()))?;
                 let mut buf = Vec::new();
                 sv::write_long_csv(&dec.dataset, &dec.instrument, &mut buf)?;
                 buf
@@ -565,22 +738,50 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
             let bytes = match format {
                 mlgov_export::TableFormat::Csv => csv_bytes,
                 f => {
-                    let title = format!("{}answers of survey {name:?}, {layout} layout", if synthetic { "SYNTHETIC " } else { "" });
-                    let t = mlgov_export::csv_table(&csv_bytes, "answers", &title).map_err(|e| CliError::Data(format!("survey {name:?}: {e}")))?;
+                    let title = format!(
+                        "{}answers of survey {name:?}, {layout} layout",
+                        if synthetic { "SYNTHETIC " } else { "" }
+                    );
+                    let t = mlgov_export::csv_table(&csv_bytes, "answers", &title)
+                        .map_err(|e| CliError::Data(format!("survey {name:?}: {e}")))?;
                     if f == mlgov_export::TableFormat::Parquet {
-                        mlgov_export::parquet::parquet_bytes(&t, &[("mlgov.survey", name), ("mlgov.layout", layout), ("mlgov.synthetic", if synthetic { "true" } else { "false" })]).map_err(|e| CliError::Other(e.into()))?
+                        mlgov_export::parquet::parquet_bytes(
+                            &t,
+                            &[
+                                ("mlgov.survey", name),
+                                ("mlgov.layout", layout),
+                                ("mlgov.synthetic", if synthetic { "true" } else { "false" }),
+                            ],
+                        )
+                        .map_err(|e| CliError::Other(e.into()))?
                     } else {
-                        let mut lines = vec![("Survey".to_string(), name.clone()), ("Layout".into(), layout.clone()), ("Respondents".into(), respondents.to_string())];
+                        let mut lines = vec![
+                            ("Survey".to_string(), name.clone()),
+                            ("Layout".into(), layout.clone()),
+                            ("Respondents".into(), respondents.to_string()),
+                        ];
                         if synthetic {
-                            lines.insert(0, ("SYNTHETIC".into(), "generated data, not answers of real people".into()));
+                            lines.insert(
+                                0,
+                                (
+                                    "SYNTHETIC".into(),
+                                    "generated data, not answers of real people".into(),
+                                ),
+                            );
                         }
                         lines.push(("Confidential".into(), "raw answers of identifiable officials: keep this file to the people the survey's consent covers".into()));
                         let readme = mlgov_export::xlsx::ReadMe { title, lines };
-                        mlgov_export::xlsx::workbook(&[t], Some(&readme), mlgov_export::xlsx::XlsxOptions::default()).map_err(|e| CliError::Other(e.into()))?
+                        mlgov_export::xlsx::workbook(
+                            &[t],
+                            Some(&readme),
+                            mlgov_export::xlsx::XlsxOptions::default(),
+                        )
+                        .map_err(|e| CliError::Other(e.into()))?
                     }
                 }
             };
-            write_private(out, &bytes).map_err(|e| CliError::Usage(format!("{}: {e}", out.display())))?;
+            write_private(out, &bytes)
+                .map_err(|e| CliError::Usage(format!("{}: {e}", out.display())))?;
             let mut loc_path = None;
             if !stored.localities_csv.is_empty() {
                 let mut p = out.clone().into_os_string();
@@ -594,7 +795,10 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
                     "wrote {}survey {name:?} ({respondents} respondents, {layout} layout) to {}{}",
                     if stored.summary.synthetic { "SYNTHETIC " } else { "" },
                     out.display(),
-                    loc_path.as_ref().map(|p| format!("; its localities to {p}")).unwrap_or_default()
+                    loc_path
+                        .as_ref()
+                        .map(|p| format!("; its localities to {p}"))
+                        .unwrap_or_default()
                 )
             });
             Ok(())
@@ -602,19 +806,32 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
         SurveyCommand::Release { name, min_cell } => {
             valid_name(name)?;
             if *min_cell < 2 {
-                return Err(CliError::Usage(format!("--min-cell {min_cell}: a release needs k ≥ 2 (default 5) to protect anyone")));
+                return Err(CliError::Usage(format!(
+                    "--min-cell {min_cell}: a release needs k ≥ 2 (default 5) to protect anyone"
+                )));
             }
             let mut store = survey_store(ctx, false)?;
             let l = load_from(store.as_ref(), name)?;
             let earlier = store.releases(name).map_err(store_err)?;
-            let refs: Vec<(i64, &str)> = earlier.iter().map(|r| (r.number, r.cell_members.as_str())).collect();
+            let refs: Vec<(i64, &str)> =
+                earlier.iter().map(|r| (r.number, r.cell_members.as_str())).collect();
             let rules = mlgov_disclosure::Rules::with_min_cell(*min_cell);
-            let next = sv::publish::next_release(&l.ds, &l.ins, &l.locs, &rules, &refs).map_err(|e| match e {
-                sv::publish::ReleaseError::Refused(m) => CliError::Data(format!("release of {name:?} refused: {m}")),
-                other => CliError::Data(other.to_string()),
-            })?;
+            let next =
+                sv::publish::next_release(&l.ds, &l.ins, &l.locs, &rules, &refs).map_err(|e| {
+                    match e {
+                        sv::publish::ReleaseError::Refused(m) => {
+                            CliError::Data(format!("release of {name:?} refused: {m}"))
+                        }
+                        other => CliError::Data(other.to_string()),
+                    }
+                })?;
             let number = earlier.last().map_or(1, |r| r.number + 1);
-            let now = mlgov_auth::service::iso_time(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0));
+            let now = mlgov_auth::service::iso_time(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs() as i64)
+                    .unwrap_or(0),
+            );
             let release = mlgov_store::StoredRelease {
                 survey: name.clone(),
                 number,
@@ -644,7 +861,11 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
             valid_name(name)?;
             let store = survey_store(ctx, false)?;
             let list = store.releases(name).map_err(store_err)?;
-            let respondents = |c: &str| serde_json::from_str::<serde_json::Value>(c).ok().and_then(|v| v.get("respondents").and_then(serde_json::Value::as_u64));
+            let respondents = |c: &str| {
+                serde_json::from_str::<serde_json::Value>(c)
+                    .ok()
+                    .and_then(|v| v.get("respondents").and_then(serde_json::Value::as_u64))
+            };
             let v: Vec<serde_json::Value> = list
                 .iter()
                 .map(|r| json!({"survey": r.survey, "release": r.number, "survey_version": r.survey_version, "created_at": r.created_at, "created_by": r.created_by, "min_cell": r.min_cell, "respondents": respondents(&r.content)}))
@@ -680,12 +901,19 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
             } else {
                 vec![analysis.parse::<AnalysisKind>().map_err(|e| CliError::Usage(e.to_string()))?]
             };
-            let specs: Vec<AnalysisSpec> = kinds.into_iter().map(|kind| AnalysisSpec { kind, config: cfg.clone() }).collect();
+            let specs: Vec<AnalysisSpec> =
+                kinds.into_iter().map(|kind| AnalysisSpec { kind, config: cfg.clone() }).collect();
             let mut tables = analyze_shown(&specs, &l, &progress)?;
             progress.finish();
             protect_linked(est, &mut tables, &l)?;
             let v = serde_json::to_value(&tables)?;
-            ctx.emit(&v, || tables.iter().map(|t| if *csv { sv::table_csv_string(t) } else { human_table(t) }).collect::<Vec<_>>().join("\n"));
+            ctx.emit(&v, || {
+                tables
+                    .iter()
+                    .map(|t| if *csv { sv::table_csv_string(t) } else { human_table(t) })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
             Ok(())
         }
         SurveyCommand::Report { name, out, est } => {
@@ -698,26 +926,53 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
             let idx = sv::respondent_indexes(&l.ds, &l.ins);
             let meta = ReportMeta {
                 title: format!("Policymaking interactions survey: {name}"),
-                data_source: format!("survey {name:?} version {}{}", l.version, if l.ds.synthetic { " (synthetic)" } else { "" }),
+                data_source: format!(
+                    "survey {name:?} version {}{}",
+                    l.version,
+                    if l.ds.synthetic { " (synthetic)" } else { "" }
+                ),
                 respondents: l.ds.len(),
                 generated_by: format!("mlgov {}", env!("CARGO_PKG_VERSION")),
             };
-            progress.step(format!("drawing the report's figures and tables ({} tables)", tables.len()));
-            let mut files = sv::build_report_with(&tables, &l.ins, Some(&idx), &meta, super::figure::png_and_pdf)?;
+            progress
+                .step(format!("drawing the report's figures and tables ({} tables)", tables.len()));
+            let mut files = sv::build_report_with(
+                &tables,
+                &l.ins,
+                Some(&idx),
+                &meta,
+                super::figure::png_and_pdf,
+            )?;
             // Every table of the report in one workbook (report.xlsx), beside the CSV files.
             let v_tables = serde_json::to_value(&tables)?;
             let mut xt = mlgov_export::json_tables(&v_tables, "report");
             xt.retain(|t| t.name != "summary");
-            let mut lines = vec![("Data".to_string(), meta.data_source.clone()), ("Respondents".into(), meta.respondents.to_string()), ("Written by".into(), meta.generated_by.clone())];
+            let mut lines = vec![
+                ("Data".to_string(), meta.data_source.clone()),
+                ("Respondents".into(), meta.respondents.to_string()),
+                ("Written by".into(), meta.generated_by.clone()),
+            ];
             if l.ds.synthetic {
-                lines.insert(0, ("SYNTHETIC".into(), "these figures come from generated data, not from a real survey".into()));
+                lines.insert(
+                    0,
+                    (
+                        "SYNTHETIC".into(),
+                        "these figures come from generated data, not from a real survey".into(),
+                    ),
+                );
             }
-            let wb = mlgov_export::xlsx::workbook(&xt, Some(&mlgov_export::xlsx::ReadMe { title: meta.title.clone(), lines }), mlgov_export::xlsx::XlsxOptions::default()).map_err(|e| CliError::Other(e.into()))?;
+            let wb = mlgov_export::xlsx::workbook(
+                &xt,
+                Some(&mlgov_export::xlsx::ReadMe { title: meta.title.clone(), lines }),
+                mlgov_export::xlsx::XlsxOptions::default(),
+            )
+            .map_err(|e| CliError::Other(e.into()))?;
             files.push(sv::ReportFile { name: "report.xlsx".into(), bytes: wb });
             // The report holds every respondent's indexes (respondent_indexes.csv): the folder is
             // created for its owner only, and that file too.
             mlgov_store::private::create_dir_all(out)?;
-            progress.counted(format!("writing the files into {}", out.display()), files.len() as u64);
+            progress
+                .counted(format!("writing the files into {}", out.display()), files.len() as u64);
             for f in &files {
                 if f.name == "respondent_indexes.csv" {
                     write_private(&out.join(&f.name), &f.bytes)?;
@@ -729,7 +984,15 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
             progress.finish();
             let index = out.join("index.html");
             let v = json!({"out": out.display().to_string(), "files": files.iter().map(|f| f.name.clone()).collect::<Vec<_>>(), "index": index.display().to_string(), "synthetic": l.ds.synthetic});
-            ctx.emit(&v, || format!("wrote {} files ({} tables) to {}; open {}", files.len(), tables.len(), out.display(), index.display()));
+            ctx.emit(&v, || {
+                format!(
+                    "wrote {} files ({} tables) to {}; open {}",
+                    files.len(),
+                    tables.len(),
+                    out.display(),
+                    index.display()
+                )
+            });
             Ok(())
         }
         SurveyCommand::Synth { respondents, seed, localities, name, out } => {
@@ -738,12 +1001,31 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
             let (locs, generated) = match localities {
                 Some(n) => (sv::synth_localities(*n, *seed), true),
                 None => {
-                    let kb = ctx.load_kb().ok().map(|kb| whole_comm_localities(&kb)).unwrap_or_default();
-                    if kb.is_empty() { (sv::synth_localities(49, *seed), true) } else { (kb, false) }
+                    let kb =
+                        ctx.load_kb().ok().map(|kb| whole_comm_localities(&kb)).unwrap_or_default();
+                    if kb.is_empty() {
+                        (sv::synth_localities(49, *seed), true)
+                    } else {
+                        (kb, false)
+                    }
                 }
             };
-            let ds = sv::synth(&locs, SynthSize::Total(*respondents), *seed, &SynthParams::default(), &ins);
-            let path = save_survey(ctx, name, &ds, &ins, generated.then_some(locs.as_slice()), SurveyOrigin::Synthetic, "")?;
+            let ds = sv::synth(
+                &locs,
+                SynthSize::Total(*respondents),
+                *seed,
+                &SynthParams::default(),
+                &ins,
+            );
+            let path = save_survey(
+                ctx,
+                name,
+                &ds,
+                &ins,
+                generated.then_some(locs.as_slice()),
+                SurveyOrigin::Synthetic,
+                "",
+            )?;
             if let Some(o) = out {
                 let mut buf = Vec::new();
                 sv::write_long_csv(&ds, &ins, &mut buf)?;

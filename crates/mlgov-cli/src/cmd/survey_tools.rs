@@ -5,7 +5,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use mlgov_analysis::survey::mlgov_survey::{
-    self as sv, Dataset, FileKind, Instrument, IntakeOptions, Layout, Limits, Mapping, MappingOptions, ReadOptions, TextEncoding, TextOptions,
+    self as sv, Dataset, FileKind, Instrument, IntakeOptions, Layout, Limits, Mapping,
+    MappingOptions, ReadOptions, TextEncoding, TextOptions,
 };
 use serde_json::json;
 
@@ -41,9 +42,19 @@ pub struct FileArgs {
 
 /// The `--delimiter` and `--encoding` flags of every command that reads CSV (surveys and the
 /// knowledge base alike), or a usage error naming the flag.
-pub(crate) fn text_options(delimiter: Option<&str>, encoding: Option<&str>) -> Result<TextOptions, CliError> {
-    let delimiter = delimiter.map(|d| mlgov_textfile::parse_delimiter(d).map_err(|e| CliError::Usage(format!("--delimiter: {e}")))).transpose()?;
-    let encoding = encoding.map(|e| e.parse::<TextEncoding>().map_err(|e| CliError::Usage(format!("--encoding: {e}")))).transpose()?;
+pub(crate) fn text_options(
+    delimiter: Option<&str>,
+    encoding: Option<&str>,
+) -> Result<TextOptions, CliError> {
+    let delimiter = delimiter
+        .map(|d| {
+            mlgov_textfile::parse_delimiter(d)
+                .map_err(|e| CliError::Usage(format!("--delimiter: {e}")))
+        })
+        .transpose()?;
+    let encoding = encoding
+        .map(|e| e.parse::<TextEncoding>().map_err(|e| CliError::Usage(format!("--encoding: {e}"))))
+        .transpose()?;
     Ok(TextOptions { delimiter, encoding })
 }
 
@@ -51,7 +62,12 @@ impl FileArgs {
     fn read_options(&self) -> Result<ReadOptions, CliError> {
         Ok(ReadOptions {
             text: text_options(self.delimiter.as_deref(), self.encoding.as_deref())?,
-            limits: Limits { max_xlsx_bytes: self.max_xlsx_bytes, max_cells: self.max_cells, max_field_bytes: self.max_field_bytes, max_columns: self.max_columns },
+            limits: Limits {
+                max_xlsx_bytes: self.max_xlsx_bytes,
+                max_cells: self.max_cells,
+                max_field_bytes: self.max_field_bytes,
+                max_columns: self.max_columns,
+            },
         })
     }
 }
@@ -83,26 +99,65 @@ pub fn locality_names(ctx: &Ctx) -> HashMap<String, String> {
 
 /// Read a file for `survey import`: through its mapping when one is given, else in mlgov's long or
 /// wide layout (a recognised tool's export then fails with the suggest command in the message).
-pub fn read_import(ctx: &Ctx, file: &Path, bytes: &[u8], ins: &Instrument, layout: Layout, known: Option<&HashSet<String>>, args: &FileArgs) -> Result<Dataset, CliError> {
+pub fn read_import(
+    ctx: &Ctx,
+    file: &Path,
+    bytes: &[u8],
+    ins: &Instrument,
+    layout: Layout,
+    known: Option<&HashSet<String>>,
+    args: &FileArgs,
+) -> Result<Dataset, CliError> {
     let fname = file.display().to_string();
     let read = args.read_options()?;
-    let hint = if known.is_some() { "\n(use --no-kb-check to accept localities the knowledge base does not know)" } else { "" };
+    let hint = if known.is_some() {
+        "\n(use --no-kb-check to accept localities the knowledge base does not know)"
+    } else {
+        ""
+    };
     match &args.mapping {
         Some(m) => {
-            let text = std::fs::read_to_string(m).map_err(|e| CliError::Usage(format!("{}: {e}", m.display())))?;
-            let mapping = Mapping::from_toml_str(&text, &m.display().to_string(), ins)
-                .map_err(|e| CliError::Diagnostics(e.problems.into_iter().map(|message| mlgov_interchange::Diagnostic { file: e.file.clone(), line: None, field: None, message }).collect()))?;
+            let text = std::fs::read_to_string(m)
+                .map_err(|e| CliError::Usage(format!("{}: {e}", m.display())))?;
+            let mapping =
+                Mapping::from_toml_str(&text, &m.display().to_string(), ins).map_err(|e| {
+                    CliError::Diagnostics(
+                        e.problems
+                            .into_iter()
+                            .map(|message| mlgov_interchange::Diagnostic {
+                                file: e.file.clone(),
+                                line: None,
+                                field: None,
+                                message,
+                            })
+                            .collect(),
+                    )
+                })?;
             let names = locality_names(ctx);
             let resolve = |v: &str| names.get(&mlgov_domain::fold(v)).cloned();
-            let opts = MappingOptions { kind: Some(FileKind::from_name(&fname)), read, known_localities: known, locality_names: Some(&resolve) };
-            sv::read_mapped(bytes, &fname, ins, &mapping, opts).map_err(|e| CliError::SurveyInput(e, hint.trim().to_string()))
+            let opts = MappingOptions {
+                kind: Some(FileKind::from_name(&fname)),
+                read,
+                known_localities: known,
+                locality_names: Some(&resolve),
+            };
+            sv::read_mapped(bytes, &fname, ins, &mapping, opts)
+                .map_err(|e| CliError::SurveyInput(e, hint.trim().to_string()))
         }
         None => {
-            let opts = IntakeOptions { kind: FileKind::from_name(&fname), layout, known_localities: known };
+            let opts = IntakeOptions {
+                kind: FileKind::from_name(&fname),
+                layout,
+                known_localities: known,
+            };
             sv::read_survey_with(bytes, &fname, ins, opts, &read).map_err(|e| {
-                let tool = e.0.iter().any(|x| matches!(x.kind, sv::IntakeErrorKind::NeedsMapping { .. }));
+                let tool =
+                    e.0.iter().any(|x| matches!(x.kind, sv::IntakeErrorKind::NeedsMapping { .. }));
                 if tool {
-                    CliError::Data(e.to_string().replace("mlgov survey mapping suggest FILE", &format!("mlgov survey mapping suggest {fname}")))
+                    CliError::Data(e.to_string().replace(
+                        "mlgov survey mapping suggest FILE",
+                        &format!("mlgov survey mapping suggest {fname}"),
+                    ))
                 } else {
                     CliError::SurveyInput(e, hint.trim().to_string())
                 }
@@ -141,23 +196,36 @@ Examples:
 }
 
 /// Run `mlgov survey mapping …`; `load_instrument` reads `--instrument` (default: Whole-COMM).
-pub fn run_mapping(cmd: &MappingCommand, ctx: &Ctx, load_instrument: impl Fn(Option<&Path>) -> Result<Instrument, CliError>) -> Result<(), CliError> {
+pub fn run_mapping(
+    cmd: &MappingCommand,
+    ctx: &Ctx,
+    load_instrument: impl Fn(Option<&Path>) -> Result<Instrument, CliError>,
+) -> Result<(), CliError> {
     match cmd {
         MappingCommand::Suggest { file, out, instrument, delimiter, encoding } => {
             let ins = load_instrument(instrument.as_deref())?;
-            let bytes = std::fs::read(file).map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
-            let read = ReadOptions { text: text_options(delimiter.as_deref(), encoding.as_deref())?, limits: Limits::default() };
+            let bytes = std::fs::read(file)
+                .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
+            let read = ReadOptions {
+                text: text_options(delimiter.as_deref(), encoding.as_deref())?,
+                limits: Limits::default(),
+            };
             let names = locality_names(ctx);
             let resolve = |v: &str| names.get(&mlgov_domain::fold(v)).cloned();
             let fname = file.display().to_string();
-            let s = sv::suggest_mapping(&bytes, &fname, &ins, None, &read, Some(&resolve)).map_err(|e| CliError::Data(e.to_string()))?;
+            let s = sv::suggest_mapping(&bytes, &fname, &ins, None, &read, Some(&resolve))
+                .map_err(|e| CliError::Data(e.to_string()))?;
             let tool = s.tool.map(|t| t.name()).unwrap_or("no known tool");
             let summary = format!(
                 "{tool}: {} column(s) placed, {} ignored as metadata, {} unplaced{}",
                 s.placed,
                 s.ignored,
                 s.unplaced.len(),
-                if s.unplaced.is_empty() { String::new() } else { format!(" ({})", s.unplaced.join(", ")) }
+                if s.unplaced.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", s.unplaced.join(", "))
+                }
             );
             match out {
                 Some(o) => {

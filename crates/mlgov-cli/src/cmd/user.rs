@@ -150,12 +150,23 @@ pub fn run(cmd: &UserCommand, ctx: &Ctx) -> Result<(), CliError> {
     let me = Principal::cli_admin();
     match cmd {
         UserCommand::Add { username, role, projects, password_stdin } => {
-            let role: Role = role.parse().map_err(|e: mlgov_auth::policy::UnknownRole| CliError::Usage(e.to_string()))?;
+            let role: Role = role
+                .parse()
+                .map_err(|e: mlgov_auth::policy::UnknownRole| CliError::Usage(e.to_string()))?;
             let (password, generated) = new_password(*password_stdin)?;
             let u = auth.add_user(&me, username, role, &password, projects).map_err(auth_err)?;
             let shown = generated.then_some(password.as_str());
             ctx.emit(&json!({ "user": u, "password": shown }), || {
-                let mut s = format!("created {} ({}){}", u.username, u.role, if u.projects.is_empty() { String::new() } else { format!(" in {}", u.projects.join(", ")) });
+                let mut s = format!(
+                    "created {} ({}){}",
+                    u.username,
+                    u.role,
+                    if u.projects.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" in {}", u.projects.join(", "))
+                    }
+                );
                 if let Some(p) = shown {
                     s.push_str(&format!("\npassword (shown once): {p}"));
                 }
@@ -166,14 +177,21 @@ pub fn run(cmd: &UserCommand, ctx: &Ctx) -> Result<(), CliError> {
         UserCommand::List => {
             let users = auth.users(&me).map_err(auth_err)?;
             ctx.emit(&json!({ "users": users }), || {
-                let rows: Vec<Vec<String>> = users.iter().map(|u| vec![u.username.clone(), u.role.to_string(), u.projects.join(", ")]).collect();
+                let rows: Vec<Vec<String>> = users
+                    .iter()
+                    .map(|u| vec![u.username.clone(), u.role.to_string(), u.projects.join(", ")])
+                    .collect();
                 table(&["user", "role", "projects"], &rows)
             });
             Ok(())
         }
         UserCommand::Password { username, password_stdin, keep_tokens } => {
             let (password, generated) = new_password(*password_stdin)?;
-            let change = UserChange { password: Some(&password), keep_tokens: *keep_tokens, ..UserChange::default() };
+            let change = UserChange {
+                password: Some(&password),
+                keep_tokens: *keep_tokens,
+                ..UserChange::default()
+            };
             let u = auth.update_user(&me, username, &change).map_err(auth_err)?;
             let ended = u.ended.unwrap_or_default();
             let shown = generated.then_some(password.as_str());
@@ -203,7 +221,12 @@ pub fn run_token(cmd: &TokenCommand, ctx: &Ctx) -> Result<(), CliError> {
     match cmd {
         TokenCommand::Issue { user, label } => {
             let t = auth.issue_token(&me, user, label).map_err(auth_err)?;
-            ctx.emit(&json!(t), || format!("token {} for {} (shown once; use as 'Authorization: Bearer <token>'):\n{}", t.id, t.username, t.token));
+            ctx.emit(&json!(t), || {
+                format!(
+                    "token {} for {} (shown once; use as 'Authorization: Bearer <token>'):\n{}",
+                    t.id, t.username, t.token
+                )
+            });
             Ok(())
         }
         TokenCommand::Revoke { id } => {
@@ -220,7 +243,17 @@ pub fn run_token(cmd: &TokenCommand, ctx: &Ctx) -> Result<(), CliError> {
             ctx.emit(&json!({ "tokens": tokens }), || {
                 let rows: Vec<Vec<String>> = tokens
                     .iter()
-                    .map(|t| vec![t.id.to_string(), t.username.clone(), t.label.clone(), mlgov_auth::service::iso_time(t.created), t.revoked.map(mlgov_auth::service::iso_time).unwrap_or_else(|| "live".into())])
+                    .map(|t| {
+                        vec![
+                            t.id.to_string(),
+                            t.username.clone(),
+                            t.label.clone(),
+                            mlgov_auth::service::iso_time(t.created),
+                            t.revoked
+                                .map(mlgov_auth::service::iso_time)
+                                .unwrap_or_else(|| "live".into()),
+                        ]
+                    })
                     .collect();
                 table(&["id", "user", "label", "created", "revoked"], &rows)
             });

@@ -9,7 +9,12 @@ use crate::common::{self, Env};
 /// Runs `mlgov <args>`, reads only the first `keep` bytes of its output and closes the pipe, as
 /// `| head -c keep` does; returns the exit code and stderr.
 fn closed_after(env: &Env, args: &[&str], keep: usize) -> (Option<i32>, String) {
-    let mut child = env.command(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn mlgov");
+    let mut child = env
+        .command(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn mlgov");
     let mut out = child.stdout.take().expect("stdout");
     let mut buf = vec![0u8; keep];
     out.read_exact(&mut buf).expect("the first bytes");
@@ -24,7 +29,11 @@ fn closed_after(env: &Env, args: &[&str], keep: usize) -> (Option<i32>, String) 
 fn a_closed_pipe_ends_quietly_with_exit_0() {
     let env = Env::new();
     env.demo();
-    for args in [&["graph", "export", "--format", "graphml"][..], &["export", "--format", "json", "--out", "-"][..], &["networks", "overview"][..]] {
+    for args in [
+        &["graph", "export", "--format", "graphml"][..],
+        &["export", "--format", "json", "--out", "-"][..],
+        &["networks", "overview"][..],
+    ] {
         let (code, err) = closed_after(&env, args, 100);
         assert_eq!(code, Some(0), "mlgov {args:?} | head -c100: {err}");
         assert!(!err.contains("panicked"), "mlgov {args:?}: {err}");
@@ -35,11 +44,17 @@ fn a_closed_pipe_ends_quietly_with_exit_0() {
 fn shell_completions_and_a_manual_page() {
     let env = Env::new();
     let bash = env.ok(&["completions", "bash"]);
-    assert!(bash.contains("_mlgov") && bash.contains("graph") && bash.contains("--as-of"), "bash completion script");
+    assert!(
+        bash.contains("_mlgov") && bash.contains("graph") && bash.contains("--as-of"),
+        "bash completion script"
+    );
     let fish = env.ok(&["completions", "fish"]);
     assert!(fish.contains("complete -c mlgov"));
     let man = env.ok(&["man"]);
-    assert!(man.contains(".TH mlgov") && man.contains(".SH NAME") && man.contains("graph"), "roff manual page with the subcommands");
+    assert!(
+        man.contains(".TH mlgov") && man.contains(".SH NAME") && man.contains("graph"),
+        "roff manual page with the subcommands"
+    );
     let (code, _, err) = env.mlgov(&["completions", "cmd.exe"]);
     assert_eq!(code, 1, "an unknown shell is a usage error: {err}");
 }
@@ -155,12 +170,17 @@ fn example_files(env: &Env, answers: &[u8]) {
     env.write("answers.csv", answers);
     let root = common::repo_root();
     for f in ["qualtrics.csv", "qualtrics.mapping.toml", "limesurvey.csv"] {
-        env.write(f, std::fs::read(root.join("data/survey/examples").join(f)).expect("survey tool example"));
+        env.write(
+            f,
+            std::fs::read(root.join("data/survey/examples").join(f)).expect("survey tool example"),
+        );
     }
     // The baseline and scenario files of docs/diffusion.md, as printed there.
     let doc = std::fs::read_to_string(root.join("docs/diffusion.md")).expect("docs/diffusion.md");
     for name in ["baseline.toml", "scenario.toml"] {
-        let start = doc.find(&format!("# {name}")).unwrap_or_else(|| panic!("docs/diffusion.md shows {name}"));
+        let start = doc
+            .find(&format!("# {name}"))
+            .unwrap_or_else(|| panic!("docs/diffusion.md shows {name}"));
         let body = &doc[start..];
         env.write(name, &body[..body.find("```").expect("end of the code block")]);
     }
@@ -196,7 +216,12 @@ fn every_example_in_the_help_runs() {
                 continue;
             }
             let mut words = shell_words(&line);
-            assert_eq!(words.first().map(String::as_str), Some("mlgov"), "mlgov {}: an example that is neither run nor listed in NOT_RUN: {line}", leaf.join(" "));
+            assert_eq!(
+                words.first().map(String::as_str),
+                Some("mlgov"),
+                "mlgov {}: an example that is neither run nor listed in NOT_RUN: {line}",
+                leaf.join(" ")
+            );
             words.remove(0);
             let redirect = words.iter().position(|w| w == ">").map(|i| {
                 let target = words.get(i + 1).cloned().expect("a file after >");
@@ -253,11 +278,24 @@ fn large_base(env: &Env) -> std::path::PathBuf {
     let mut nets = String::from("id,name,acronym,aliases,kind,parent,source,locator\n");
     (0..200).for_each(|n| writeln!(nets, "net:g{n},Network {n},,,network,,src:gen,p. 1").unwrap());
     env.write("large/networks.csv", nets);
-    let mut locs = String::from("id,name,aliases,kind,country,region,parent,anonymised,public_label,lat,lon,coord_source,source,locator\n");
-    (0..500).for_each(|l| writeln!(locs, "loc:g{l},Town {l},,municipality,IT,,,,,,,,src:gen,p. 2").unwrap());
+    let mut locs = String::from(
+        "id,name,aliases,kind,country,region,parent,anonymised,public_label,lat,lon,coord_source,source,locator\n",
+    );
+    (0..500).for_each(|l| {
+        writeln!(locs, "loc:g{l},Town {l},,municipality,IT,,,,,,,,src:gen,p. 2").unwrap()
+    });
     env.write("large/localities.csv", locs);
     let mut mems = String::from("id,network,member,role,from,to,exit_reason,note,source,locator\n");
-    (0..100_000).for_each(|i| writeln!(mems, "mem:g{i},net:g{},loc:g{},member,{},,,,src:gen,p. 3", i % 200, i / 200, 1990 + i % 30).unwrap());
+    (0..100_000).for_each(|i| {
+        writeln!(
+            mems,
+            "mem:g{i},net:g{},loc:g{},member,{},,,,src:gen,p. 3",
+            i % 200,
+            i / 200,
+            1990 + i % 30
+        )
+        .unwrap()
+    });
     env.write("large/memberships.csv", mems);
     env.path("large")
 }
@@ -273,17 +311,36 @@ fn an_import_at_a_terminal_shows_its_phases_unless_json() {
     let env = Env::new();
     let kb = large_base(&env);
     let at_terminal = |db: &str, json: bool| {
-        let line = format!("{} --db {} import {}{}", Env::bin(), env.path(db).display(), kb.display(), if json { " --json" } else { "" });
-        let o = Command::new("script").args(["-qec", &line, "/dev/null"]).current_dir(env.root()).stdin(Stdio::null()).output().expect("script");
+        let line = format!(
+            "{} --db {} import {}{}",
+            Env::bin(),
+            env.path(db).display(),
+            kb.display(),
+            if json { " --json" } else { "" }
+        );
+        let o = Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .current_dir(env.root())
+            .stdin(Stdio::null())
+            .output()
+            .expect("script");
         assert!(o.status.success(), "{line}: {}", String::from_utf8_lossy(&o.stdout));
         String::from_utf8_lossy(&o.stdout).into_owned()
     };
     let shown = at_terminal("a.db", false);
-    for phase in ["reading 2/4: memberships.csv (", " rows", "checking the records together", "writing 100,701 records"] {
+    for phase in [
+        "reading 2/4: memberships.csv (",
+        " rows",
+        "checking the records together",
+        "writing 100,701 records",
+    ] {
         assert!(shown.contains(phase), "no {phase:?} at the terminal:\n{shown}");
     }
     assert!(shown.contains("imported "), "{shown}");
     let quiet = at_terminal("b.db", true);
-    assert!(!quiet.contains("reading ") && !quiet.contains("checking the records"), "--json at a terminal:\n{quiet}");
+    assert!(
+        !quiet.contains("reading ") && !quiet.contains("checking the records"),
+        "--json at a terminal:\n{quiet}"
+    );
     assert!(quiet.contains("\"imported\""), "{quiet}");
 }

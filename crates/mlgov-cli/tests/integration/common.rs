@@ -37,7 +37,8 @@ pub type Output = (i32, String, String);
 impl Env {
     /// A fresh temporary directory; the database file is not created.
     pub fn new() -> Env {
-        let dir = tempfile::Builder::new().prefix("mlgov-it-").tempdir().expect("creating a temp dir");
+        let dir =
+            tempfile::Builder::new().prefix("mlgov-it-").tempdir().expect("creating a temp dir");
         let db = dir.path().join("mlgov.db");
         Env { dir, db }
     }
@@ -66,7 +67,12 @@ impl Env {
     /// Like [`Env::command`] with another database file (two stores in one test).
     pub fn command_with_db(&self, db: &Path, args: &[&str]) -> Command {
         let mut c = Command::new(Self::bin());
-        c.args(args).arg("--db").arg(db).current_dir(self.dir.path()).env_remove("MLGOV_DB").stdin(Stdio::null());
+        c.args(args)
+            .arg("--db")
+            .arg(db)
+            .current_dir(self.dir.path())
+            .env_remove("MLGOV_DB")
+            .stdin(Stdio::null());
         c
     }
 
@@ -129,12 +135,17 @@ impl Default for Env {
 /// Runs a prepared command and captures its output.
 pub fn run(mut c: Command) -> Output {
     let o = c.output().expect("running mlgov");
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 /// Parses `text` as JSON, with the command in the failure message.
 pub fn parse_json(text: &str, args: &[&str]) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("mlgov {args:?} printed invalid JSON ({e}):\n{text}"))
+    serde_json::from_str(text)
+        .unwrap_or_else(|e| panic!("mlgov {args:?} printed invalid JSON ({e}):\n{text}"))
 }
 
 /// The workspace root (two levels above this crate's manifest).
@@ -145,7 +156,8 @@ pub fn repo_root() -> PathBuf {
 /// Reads and parses `tests-data/expected/<name>` (the papers' values transcribed by hand).
 pub fn expected(name: &str) -> Value {
     let p = repo_root().join("tests-data/expected").join(name);
-    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("reading {}: {e}", p.display()));
+    let text =
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("reading {}: {e}", p.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {}: {e}", p.display()))
 }
 
@@ -157,7 +169,10 @@ pub fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
             if p.is_dir() {
                 walk(root, &p, out);
             } else {
-                out.push((p.strip_prefix(root).unwrap().display().to_string(), std::fs::read(&p).expect("reading a file")));
+                out.push((
+                    p.strip_prefix(root).unwrap().display().to_string(),
+                    std::fs::read(&p).expect("reading a file"),
+                ));
             }
         }
     }

@@ -20,14 +20,20 @@ fn run_is_reproducible_and_seeds_adopt() {
     assert!(result["final_adopters"]["mean"].as_f64().unwrap() >= 2.0);
     assert!(a["note"].as_str().unwrap().contains("Assumed, not observed"));
     let text = env.ok(&["diffusion", "run", "--seeds", "Barcelona", "--runs", "100"]);
-    assert!(text.contains("Adoption curve") && text.contains("Bridges that carried adoption"), "{text}");
+    assert!(
+        text.contains("Adoption curve") && text.contains("Bridges that carried adoption"),
+        "{text}"
+    );
 }
 
 #[test]
 fn compare_reports_paired_gains_for_the_scenario_targets() {
     let env = Env::new();
     env.demo();
-    env.write("baseline.toml", "name = \"baseline\"\n[simulation]\nruns = 1000\nseed = 3\nseeds = [\"Barcelona\"]\n");
+    env.write(
+        "baseline.toml",
+        "name = \"baseline\"\n[simulation]\nruns = 1000\nseed = 3\nseeds = [\"Barcelona\"]\n",
+    );
     env.write(
         "scenario.toml",
         r#"name = "NGO reaches Bardonecchia"
@@ -43,7 +49,8 @@ edges = [
     let v = env.json(&["diffusion", "compare", "baseline.toml", "scenario.toml"]);
     let cmp = &v["comparison"];
     assert_eq!(cmp["added_nodes"][0], "ngo:new");
-    let node = cmp["nodes"].as_array().unwrap().iter().find(|n| n["key"] == "loc:bardonecchia").unwrap();
+    let node =
+        cmp["nodes"].as_array().unwrap().iter().find(|n| n["key"] == "loc:bardonecchia").unwrap();
     // P = 1.0 · 0.5 · s, s = σ(intercept + factors) > 0; the paired interval excludes zero.
     assert!(node["difference"].as_f64().unwrap() > 0.0);
     assert!(node["interval"]["low"].as_f64().unwrap() > 0.0);
@@ -62,7 +69,16 @@ fn errors_name_what_is_wrong() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("Atlantis"), "{err}");
     env.write("bad.toml", "[[intervention]]\nkind = \"set_attributes\"\nnodes = [\"Barcelona\"]\nset = { public_attitudes = 9 }\n");
-    let (code, _, err) = env.mlgov(&["diffusion", "run", "--seeds", "Bologna", "--runs", "10", "--scenario", "bad.toml"]);
+    let (code, _, err) = env.mlgov(&[
+        "diffusion",
+        "run",
+        "--seeds",
+        "Bologna",
+        "--runs",
+        "10",
+        "--scenario",
+        "bad.toml",
+    ]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("public_attitudes = 9") && err.contains("[1, 5]"), "{err}");
 }

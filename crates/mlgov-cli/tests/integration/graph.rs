@@ -21,20 +21,48 @@ fn luden_tie_to_turin_weighs_one_by_default() {
         .split("<edge ")
         .find(|e| e.contains("source=\"loc:turin\" target=\"net:quartiers-en-crise\""))
         .expect("Turin's tie to LUDEN");
-    assert_eq!(graphml.split("<edge ").filter(|e| e.contains("loc:turin\" target=\"net:quartiers-en-crise")).count(), 1, "one tie per pair and layer");
+    assert_eq!(
+        graphml
+            .split("<edge ")
+            .filter(|e| e.contains("loc:turin\" target=\"net:quartiers-en-crise"))
+            .count(),
+        1,
+        "one tie per pair and layer"
+    );
     assert!(edge.contains("<data key=\"e_weight\">1</data>"), "{edge}");
     assert!(edge.contains("<data key=\"e_statements\">4</data>"), "{edge}");
     assert!(edge.contains("<data key=\"e_spells\">1989-2015</data>"), "{edge}");
-    let by_statements = env.ok(&["graph", "export", "--format", "graphml", "--weight", "statements"]);
-    let edge = by_statements.split("<edge ").find(|e| e.contains("loc:turin\" target=\"net:quartiers-en-crise")).unwrap();
+    let by_statements =
+        env.ok(&["graph", "export", "--format", "graphml", "--weight", "statements"]);
+    let edge = by_statements
+        .split("<edge ")
+        .find(|e| e.contains("loc:turin\" target=\"net:quartiers-en-crise"))
+        .unwrap();
     assert!(edge.contains("<data key=\"e_weight\">4</data>"), "{edge}");
     let by_years = env.ok(&["graph", "export", "--format", "graphml", "--weight", "years"]);
-    let edge = by_years.split("<edge ").find(|e| e.contains("loc:turin\" target=\"net:quartiers-en-crise")).unwrap();
+    let edge = by_years
+        .split("<edge ")
+        .find(|e| e.contains("loc:turin\" target=\"net:quartiers-en-crise"))
+        .unwrap();
     assert!(edge.contains("<data key=\"e_weight\">27</data>"), "1989–2015 is 27 years: {edge}");
     // Strength on the layers graph: LUDEN counts 1 for Turin by default.
-    let c = env.json(&["graph", "centrality", "--on", "layers", "--all-years", "--include-undated", "--top", "0"]);
-    let luden = c["rows"].as_array().unwrap().iter().find(|r| r["id"] == "net:quartiers-en-crise").unwrap();
-    assert_eq!(luden["degree"].as_f64(), luden["strength"].as_f64(), "weight 1 per tie: strength = degree");
+    let c = env.json(&[
+        "graph",
+        "centrality",
+        "--on",
+        "layers",
+        "--all-years",
+        "--include-undated",
+        "--top",
+        "0",
+    ]);
+    let luden =
+        c["rows"].as_array().unwrap().iter().find(|r| r["id"] == "net:quartiers-en-crise").unwrap();
+    assert_eq!(
+        luden["degree"].as_f64(),
+        luden["strength"].as_f64(),
+        "weight 1 per tie: strength = degree"
+    );
 }
 
 #[test]
@@ -60,7 +88,10 @@ fn analyses_default_to_a_year_snapshot_without_undated_ties_and_say_so() {
     for v in [&c, &all] {
         let n = v["graph"]["nodes"].as_u64().unwrap();
         let iso = v["graph"]["isolates_left_out"].as_u64().unwrap();
-        assert!(n + iso >= 47, "every locality is either in the graph or counted as isolated: {n} + {iso}");
+        assert!(
+            n + iso >= 47,
+            "every locality is either in the graph or counted as isolated: {n} + {iso}"
+        );
         assert!(v["rows"].as_array().unwrap().iter().all(|r| r["degree"].as_u64().unwrap() > 0));
     }
     let human = env.ok(&["graph", "centrality"]);
@@ -79,9 +110,17 @@ fn communities_are_the_best_of_several_seeds_and_deterministic() {
     assert!(q > 0.0);
     let range = k["modularity_range"].as_array().unwrap();
     assert!((range[1].as_f64().unwrap() - q).abs() < 1e-12, "the best run is reported");
-    assert_eq!(k, env.json(&["graph", "communities", "--all-years", "--include-undated", "--seed", "7"]), "seeded and deterministic");
-    assert!(k["without_undated"]["modularity"].is_f64(), "the other treatment of undated ties is reported: {k}");
-    let louvain = env.json(&["graph", "communities", "--method", "louvain", "--on", "layers", "--runs", "5"]);
+    assert_eq!(
+        k,
+        env.json(&["graph", "communities", "--all-years", "--include-undated", "--seed", "7"]),
+        "seeded and deterministic"
+    );
+    assert!(
+        k["without_undated"]["modularity"].is_f64(),
+        "the other treatment of undated ties is reported: {k}"
+    );
+    let louvain =
+        env.json(&["graph", "communities", "--method", "louvain", "--on", "layers", "--runs", "5"]);
     assert_eq!(louvain["runs"], 5);
     assert_eq!(louvain["modularity_range"].as_array().unwrap().len(), 2);
 }
@@ -93,27 +132,51 @@ fn brokerage_reports_counts_against_their_expectation() {
     assert_eq!(b["direction"], "undirected");
     assert_eq!(b["graph"]["on"], "layers");
     let rows = b["rows"].as_array().unwrap();
-    let total: u64 = rows.iter().map(|r| r["stats"].as_array().unwrap().iter().find(|s| s["role"] == "total").unwrap()["count"].as_u64().unwrap()).sum();
+    let total: u64 = rows
+        .iter()
+        .map(|r| {
+            r["stats"].as_array().unwrap().iter().find(|s| s["role"] == "total").unwrap()["count"]
+                .as_u64()
+                .unwrap()
+        })
+        .sum();
     assert_eq!(total, b["open_two_paths"].as_u64().unwrap());
     // Every count has its expected value and, where the sd is positive, a z-score.
     for r in rows {
         for s in r["stats"].as_array().unwrap() {
             assert!(s["expected"].is_f64(), "{s}");
             if s["sd"].as_f64().unwrap() > 0.0 {
-                let z = (s["count"].as_f64().unwrap() - s["expected"].as_f64().unwrap()) / s["sd"].as_f64().unwrap();
+                let z = (s["count"].as_f64().unwrap() - s["expected"].as_f64().unwrap())
+                    / s["sd"].as_f64().unwrap();
                 assert!((z - s["z"].as_f64().unwrap()).abs() < 1e-9);
             }
         }
-        assert_eq!(r["roles"]["representative"], 0, "undirected: merged into gatekeeper_or_representative");
+        assert_eq!(
+            r["roles"]["representative"], 0,
+            "undirected: merged into gatekeeper_or_representative"
+        );
     }
-    assert!(b["groups"]["unstated"].as_u64().unwrap() > 0, "levels are never guessed: {}", b["groups"]);
+    assert!(
+        b["groups"]["unstated"].as_u64().unwrap() > 0,
+        "levels are never guessed: {}",
+        b["groups"]
+    );
     // The result with undated ties is reported beside.
     assert_eq!(b["with_undated"]["graph"]["include_undated"], true);
-    assert!(b["with_undated"]["open_two_paths"].as_u64().unwrap() > b["open_two_paths"].as_u64().unwrap());
+    assert!(
+        b["with_undated"]["open_two_paths"].as_u64().unwrap()
+            > b["open_two_paths"].as_u64().unwrap()
+    );
     // Over all years the counts are time-respecting and no z-score is claimed.
     let t = env.json(&["graph", "brokerage", "--all-years", "--top", "0"]);
     assert_eq!(t["time_respecting"], true);
-    assert!(t["rows"].as_array().unwrap().iter().all(|r| r["stats"].as_array().unwrap().iter().all(|s| s["z"].is_null())));
+    assert!(
+        t["rows"].as_array().unwrap().iter().all(|r| r["stats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["z"].is_null()))
+    );
     // Directed mode only on layers with a meaningful direction.
     let (code, _, err) = env.mlgov(&["graph", "brokerage", "--directed", "--layers", "membership"]);
     assert_eq!(code, 1, "a usage error: {err}");
@@ -128,7 +191,9 @@ fn turin_has_a_boundary_spanner_and_saint_etienne_has_none() {
     let env = demo_env();
     // The paper's narrative rarely dates the ties it describes: the comparison needs the undated
     // ones, over all the years it covers.
-    let args = |city: &'static str| vec!["graph", "brokerage", "--locality", city, "--all-years", "--include-undated"];
+    let args = |city: &'static str| {
+        vec!["graph", "brokerage", "--locality", city, "--all-years", "--include-undated"]
+    };
     let turin = env.json(&args("Turin"));
     let spanners = turin["report"]["boundary_spanners"].as_array().unwrap();
     assert!(
@@ -136,7 +201,11 @@ fn turin_has_a_boundary_spanner_and_saint_etienne_has_none() {
         "Turin's Citizenship and Rights department connects public/non-public and local/international: {spanners:?}"
     );
     let st = env.json(&args("Saint-Etienne"));
-    assert_eq!(st["report"]["boundary_spanners"].as_array().unwrap().len(), 0, "mayor-centred Saint-Étienne");
+    assert_eq!(
+        st["report"]["boundary_spanners"].as_array().unwrap().len(),
+        0,
+        "mayor-centred Saint-Étienne"
+    );
     let human = env.ok(&args("Saint-Etienne"));
     assert!(human.contains("No boundary spanner around Saint-Étienne"), "{human}");
     // Without the undated ties there is too little left to compare, and the report says so.
@@ -153,7 +222,11 @@ fn exports_write_files_with_every_node_and_tie() {
     assert!(r["statements"].as_u64().unwrap() > ties, "several statements share a tie: {r}");
     let text = std::fs::read_to_string(&gexf).unwrap();
     // Some statements give a month: the whole document is in dates (full where known).
-    assert!(text.contains("mode=\"dynamic\"") && text.contains("timeformat=\"date\"") && text.contains("<spells>"));
+    assert!(
+        text.contains("mode=\"dynamic\"")
+            && text.contains("timeformat=\"date\"")
+            && text.contains("<spells>")
+    );
     assert_eq!(text.matches("<node ").count() as u64, nodes);
     assert_eq!(text.matches("<edge ").count() as u64, ties);
     let graphml = env.ok(&["graph", "export", "--format", "graphml"]);

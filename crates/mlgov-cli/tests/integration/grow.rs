@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use mlgov_store_postgres::testing::{server_url, TestSchema};
+use mlgov_store_postgres::testing::{TestSchema, server_url};
 
-use crate::common::{run, Env};
+use crate::common::{Env, run};
 
 /// Turin's membership of ACM, citing Caponio & Clément: every id it names is stored.
 const TURIN_ACM: &str = "id,network,member,role,from,to,exit_reason,note,source,locator\nmem:turin-acm-2019,net:acm,loc:turin,member,2019,,,,src:caponio-clement-2020,Table 3\n";
@@ -35,7 +35,10 @@ fn grows_in_place(env: &Env, db: &Path) {
     assert_eq!(code, 2);
     assert!(err.contains("memberships.csv:2: field \"id\": mem:turin-acm-2019 is already stored with other content (from: stored \"2019\", here \"2018\")"), "{err}");
     // A reference that resolves nowhere lists the closest stored ids.
-    env.write("turin-acm/memberships.csv", TURIN_ACM.replace("net:acm,", "net:acmm,").replace("mem:turin-acm-2019", "mem:turin-acmm"));
+    env.write(
+        "turin-acm/memberships.csv",
+        TURIN_ACM.replace("net:acm,", "net:acmm,").replace("mem:turin-acm-2019", "mem:turin-acmm"),
+    );
     let (code, _, err) = go(&["import", batch.parent().unwrap().to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(err.contains("refers to net:acmm, which does not exist in the file or the store; closest stored ids: net:acm"), "{err}");
@@ -44,18 +47,24 @@ fn grows_in_place(env: &Env, db: &Path) {
 
     // An incoming membership overlapping a stored one of the same member, network, role and source
     // is reported at its own line, whichever of the two starts later.
-    let before = TURIN_ACM.replace("mem:turin-acm-2019", "mem:turin-acm-early").replace(",2019,,", ",2017,2020,");
+    let before = TURIN_ACM
+        .replace("mem:turin-acm-2019", "mem:turin-acm-early")
+        .replace(",2019,,", ",2017,2020,");
     env.write("turin-acm/memberships.csv", before);
     let (code, _, err) = go(&["import", batch.parent().unwrap().to_str().unwrap()]);
     assert_eq!(code, 2);
-    assert!(err.contains("memberships.csv:2: field \"from\": overlaps the stored mem:turin-acm-2019"), "{err}");
+    assert!(
+        err.contains("memberships.csv:2: field \"from\": overlaps the stored mem:turin-acm-2019"),
+        "{err}"
+    );
 
     // Corrections keep the past (part 2): --update records a new version, retract closes it.
     env.write("turin-acm/memberships.csv", TURIN_ACM.replace(",2019,", ",2018,"));
     let (code, out, err) = go(&["import", batch.parent().unwrap().to_str().unwrap(), "--update"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("\"corrected\": 1"), "{out}");
-    let (code, out, err) = go(&["retract", "mem:turin-acm-2019", "--reason", "not in Table 3 (fixture)"]);
+    let (code, out, err) =
+        go(&["retract", "mem:turin-acm-2019", "--reason", "not in Table 3 (fixture)"]);
     assert_eq!(code, 0, "{err}");
     let retracted: serde_json::Value = serde_json::from_str(&out).unwrap();
     let (code, out, _) = go(&["history", "mem:turin-acm-2019"]);
@@ -63,15 +72,26 @@ fn grows_in_place(env: &Env, db: &Path) {
     let h: serde_json::Value = serde_json::from_str(&out).unwrap();
     let v = h["versions"].as_array().unwrap();
     assert_eq!(v.len(), 2, "{h}");
-    assert_eq!((v[0]["cells"]["from"].as_str(), v[0]["closed_as"].as_str()), (Some("2019"), Some("correct")));
-    assert_eq!((v[1]["cells"]["from"].as_str(), v[1]["closed_as"].as_str(), v[1]["reason"].as_str()), (Some("2018"), Some("retract"), Some("not in Table 3 (fixture)")));
+    assert_eq!(
+        (v[0]["cells"]["from"].as_str(), v[0]["closed_as"].as_str()),
+        (Some("2019"), Some("correct"))
+    );
+    assert_eq!(
+        (v[1]["cells"]["from"].as_str(), v[1]["closed_as"].as_str(), v[1]["reason"].as_str()),
+        (Some("2018"), Some("retract"), Some("not in Table 3 (fixture)"))
+    );
     assert!(v[0]["opened"]["recorded_by"].as_str().unwrap().starts_with("cli:"));
     // The base as recorded after each change set.
     let from_as_of = |at: &str| -> Option<String> {
         let (code, out, err) = go(&["--as-of", at, "export", "--format", "json", "--out", "-"]);
         assert_eq!(code, 0, "{err}");
         let kb: serde_json::Value = serde_json::from_str(&out).unwrap();
-        kb["memberships"].as_array().unwrap().iter().find(|m| m["id"] == "mem:turin-acm-2019").map(|m| m["from"].as_str().unwrap().to_string())
+        kb["memberships"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == "mem:turin-acm-2019")
+            .map(|m| m["from"].as_str().unwrap().to_string())
     };
     let opened = v[0]["opened"]["id"].as_i64().unwrap();
     assert_eq!(from_as_of(&format!("cs:{}", opened - 1)), None, "before the import");
@@ -80,18 +100,49 @@ fn grows_in_place(env: &Env, db: &Path) {
     assert_eq!(from_as_of(&format!("cs:{}", retracted["change_set"]["id"])), None, "retracted");
     assert_eq!(from_as_of("2000-01-01"), None, "nothing was recorded in 2000");
     // One record from the command line, validated like an import, then corrected (part 3).
-    let (code, out, err) = go(&["add", "membership", "--network", "net:acm", "--member", "loc:turin", "--role", "member", "--from", "2019", "--source", "src:caponio-clement-2020", "--locator", "Table 3"]);
+    let (code, out, err) = go(&[
+        "add",
+        "membership",
+        "--network",
+        "net:acm",
+        "--member",
+        "loc:turin",
+        "--role",
+        "member",
+        "--from",
+        "2019",
+        "--source",
+        "src:caponio-clement-2020",
+        "--locator",
+        "Table 3",
+    ]);
     assert_eq!(code, 0, "{err}");
     let added: serde_json::Value = serde_json::from_str(&out).unwrap();
     let new_id = added["id"].as_str().unwrap().to_string();
-    assert_eq!(new_id, "mem:turin-acm-2019-2", "an id made from the key fields, never one stored before: {added}");
+    assert_eq!(
+        new_id, "mem:turin-acm-2019-2",
+        "an id made from the key fields, never one stored before: {added}"
+    );
     let (code, _, err) = go(&["correct", &new_id, "--to", "2020", "--locator", "p. 9"]);
     assert_eq!(code, 0, "{err}");
     let (_, out, _) = go(&["history", &new_id]);
     let h: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(h["versions"].as_array().unwrap().len(), 2, "{h}");
     assert_eq!(h["versions"][1]["cells"]["to"], "2020");
-    let (code, _, err) = go(&["add", "membership", "--network", "net:acm", "--member", "loc:turin", "--role", "membre", "--source", "src:caponio-clement-2020", "--locator", "x"]);
+    let (code, _, err) = go(&[
+        "add",
+        "membership",
+        "--network",
+        "net:acm",
+        "--member",
+        "loc:turin",
+        "--role",
+        "membre",
+        "--source",
+        "src:caponio-clement-2020",
+        "--locator",
+        "x",
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("field \"role\": unknown membership role \"membre\""), "{err}");
     // Writing commands refuse --as-of; retracting what others refer to is refused.
@@ -99,7 +150,11 @@ fn grows_in_place(env: &Env, db: &Path) {
     assert_eq!(code, 1, "{err}");
     let (code, _, err) = go(&["retract", "net:acm", "--reason", "x"]);
     assert_eq!(code, 2);
-    assert!(err.contains("cannot be retracted while") && err.contains("rel:acm-participates-in-comissio-ports-segurs (subject)"), "{err}");
+    assert!(
+        err.contains("cannot be retracted while")
+            && err.contains("rel:acm-participates-in-comissio-ports-segurs (subject)"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -2,8 +2,8 @@
 //! input is strict, lists of problems are bounded for a person and whole with `--json`, and two
 //! identical imports racing end as two sequential ones.
 
-use crate::common::{parse_json, Env};
-use mlgov_store_postgres::testing::{on_both_backends, TestDb};
+use crate::common::{Env, parse_json};
+use mlgov_store_postgres::testing::{TestDb, on_both_backends};
 
 const SOURCES: &str = "id,short,title,kind\nsrc:a,A 2020,A paper,paper\n";
 const LOCALITIES: &str = "id,name,aliases,kind,country,source,locator\nloc:redtown,Redtown,,municipality,IT,src:a,p. 1\n";
@@ -35,14 +35,25 @@ fn stored_control_characters_are_printed_escaped(db: TestDb) {
     };
     db.execute(&format!("UPDATE localities SET name = 'Red' || {esc} || '[31mtown' || {bel} WHERE id = 'loc:redtown'; UPDATE localities SET locator = 'p. ' || {rlo} || '1' || {esc} || '[0m' WHERE id = 'loc:redtown'"));
     let escaped = "Red\\u{1b}[31mtown\\u{7}";
-    for args in [&["show", "locality", "loc:redtown"][..], &["list", "localities"], &["search", "redtown"]] {
+    for args in
+        [&["show", "locality", "loc:redtown"][..], &["list", "localities"], &["search", "redtown"]]
+    {
         let (code, out, err) = env.mlgov_db(loc.as_ref(), args);
         assert_eq!(code, 0, "{args:?}: {err}");
-        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}') && !out.contains('\u{202e}') && !err.contains('\u{1b}'), "{args:?} printed a raw control character:\n{out:?}");
+        assert!(
+            !out.contains('\u{1b}')
+                && !out.contains('\u{7}')
+                && !out.contains('\u{202e}')
+                && !err.contains('\u{1b}'),
+            "{args:?} printed a raw control character:\n{out:?}"
+        );
         assert!(out.contains(escaped), "{args:?} does not show the name escaped:\n{out}");
     }
     let (_, out, _) = env.mlgov_db(loc.as_ref(), &["show", "locality", "loc:redtown"]);
-    assert!(out.contains("source: A 2020, p. \\u{202e}1\\u{1b}[0m"), "the locator, escaped:\n{out}");
+    assert!(
+        out.contains("source: A 2020, p. \\u{202e}1\\u{1b}[0m"),
+        "the locator, escaped:\n{out}"
+    );
     // JSON stays exact: the characters themselves, escaped by JSON.
     let (code, out, _) = env.mlgov_db(loc.as_ref(), &["list", "localities", "--json"]);
     assert_eq!(code, 0);
@@ -75,16 +86,29 @@ fn edits_refuse_control_characters() {
     let (code, _, err) = env.mlgov(&["retract", "mem:r", "--reason", "see\u{1b}]8;;http://x\u{7}"]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("--reason contains U+001B (ESC) at character 4"), "{err:?}");
-    let (code, _, err) = env.mlgov(&["add", "person", "--name", "Ann\u{202e}", "--source", "src:a", "--locator", "p. 4"]);
+    let (code, _, err) = env.mlgov(&[
+        "add",
+        "person",
+        "--name",
+        "Ann\u{202e}",
+        "--source",
+        "src:a",
+        "--locator",
+        "p. 4",
+    ]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("field \"name\": contains U+202E (RIGHT-TO-LEFT OVERRIDE) at character 4"), "{err:?}");
+    assert!(
+        err.contains("field \"name\": contains U+202E (RIGHT-TO-LEFT OVERRIDE) at character 4"),
+        "{err:?}"
+    );
 }
 
 /// `"version": 99` and a duplicate key are refused with their place.
 #[test]
 fn strict_json_import() {
     let env = Env::new();
-    let p = env.write("kb.json", "{\"format\": \"mlgov-kb\",\n  \"version\": 99,\n  \"sources\": []}\n");
+    let p = env
+        .write("kb.json", "{\"format\": \"mlgov-kb\",\n  \"version\": 99,\n  \"sources\": []}\n");
     let (code, _, err) = env.mlgov(&["import", p.to_str().unwrap()]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("kb.json:2: field \"version\": unsupported \"version\": 99; this mlgov reads \"version\": 1 at line 2 column 15"), "{err}");
@@ -93,7 +117,13 @@ fn strict_json_import() {
     assert_eq!(code, 2, "{err}");
     let v = parse_json(&out, &["import"]);
     assert_eq!(v["problems"][0]["line"], 2, "{v}");
-    assert!(v["problems"][0]["message"].as_str().unwrap().starts_with("duplicate key \"kind\" in an object"), "{v}");
+    assert!(
+        v["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("duplicate key \"kind\" in an object"),
+        "{v}"
+    );
 }
 
 /// A header of 100,000 unknown columns is one diagnostic, not 100,000 (the reader does no work
@@ -117,8 +147,20 @@ fn problem_lists_are_bounded_for_a_person_and_whole_in_json() {
     assert_eq!(err.lines().last(), Some("1 problem(s); nothing was written"), "{err}");
 
     // 5,000 records, each without its title.
-    let records: Vec<String> = (0..5000).map(|i| format!("{{\"id\": \"src:s{i}\", \"short\": \"S\", \"title\": \"\", \"kind\": \"paper\"}}")).collect();
-    let p = env.write("many.json", format!("{{\"format\": \"mlgov-kb\", \"version\": 1, \"sources\": [\n{}\n]}}\n", records.join(",\n")));
+    let records: Vec<String> = (0..5000)
+        .map(|i| {
+            format!(
+                "{{\"id\": \"src:s{i}\", \"short\": \"S\", \"title\": \"\", \"kind\": \"paper\"}}"
+            )
+        })
+        .collect();
+    let p = env.write(
+        "many.json",
+        format!(
+            "{{\"format\": \"mlgov-kb\", \"version\": 1, \"sources\": [\n{}\n]}}\n",
+            records.join(",\n")
+        ),
+    );
     let (code, out, err) = env.mlgov(&["validate", p.to_str().unwrap()]);
     assert_eq!(code, 2, "{out}");
     let lines: Vec<&str> = err.lines().collect();
@@ -130,7 +172,10 @@ fn problem_lists_are_bounded_for_a_person_and_whole_in_json() {
     let (code, out, _) = env.mlgov(&["validate", p.to_str().unwrap(), "--json"]);
     assert_eq!(code, 2);
     let v = parse_json(&out, &["validate"]);
-    assert_eq!((v["count"].as_u64(), v["problems"].as_array().map(Vec::len)), (Some(5000), Some(5000)));
+    assert_eq!(
+        (v["count"].as_u64(), v["problems"].as_array().map(Vec::len)),
+        (Some(5000), Some(5000))
+    );
 
     // A survey of 3,000 answers out of range.
     let mut survey = String::from("respondent,locality,role,affiliation,period,item,value\n");
@@ -138,18 +183,34 @@ fn problem_lists_are_bounded_for_a_person_and_whole_in_json() {
         survey.push_str(&format!("r{i},loc:a,local_official,,p1,freq_pro_migrant_groups,9\n"));
     }
     let p = env.write("answers.csv", survey);
-    let (code, _, err) = env.mlgov(&["survey", "import", p.to_str().unwrap(), "--name", "w", "--no-kb-check"]);
+    let (code, _, err) =
+        env.mlgov(&["survey", "import", p.to_str().unwrap(), "--name", "w", "--no-kb-check"]);
     assert_eq!(code, 2, "{err}");
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines.len(), 102, "{err}");
-    assert!(lines[0].starts_with("error: ") && lines[0].contains("answers.csv:2: column value: value 9 out of range"), "{err}");
+    assert!(
+        lines[0].starts_with("error: ")
+            && lines[0].contains("answers.csv:2: column value: value 9 out of range"),
+        "{err}"
+    );
     assert_eq!(lines[100], "… and 2,900 more (use --json for all)");
     assert_eq!(lines[101], "3,000 problem(s); nothing was written");
-    let (code, out, _) = env.mlgov(&["survey", "import", p.to_str().unwrap(), "--name", "w", "--no-kb-check", "--json"]);
+    let (code, out, _) = env.mlgov(&[
+        "survey",
+        "import",
+        p.to_str().unwrap(),
+        "--name",
+        "w",
+        "--no-kb-check",
+        "--json",
+    ]);
     assert_eq!(code, 2);
     let v = parse_json(&out, &["survey", "import"]);
     assert_eq!(v["count"], 3000, "{v}");
-    assert_eq!(v["problems"][0], serde_json::json!({"file": p.display().to_string(), "line": 2, "field": "value", "message": "value 9 out of range; expected 0..=5 or empty"}));
+    assert_eq!(
+        v["problems"][0],
+        serde_json::json!({"file": p.display().to_string(), "line": 2, "field": "value", "message": "value 9 out of range; expected 0..=5 or empty"})
+    );
 }
 
 /// Two identical imports started together into an empty store: one imports the base, the other
@@ -167,7 +228,8 @@ fn racing_identical_imports_end_as_sequential_ones(db: TestDb) {
     std::fs::write(dir.join("localities.csv"), locs).unwrap();
     let loc = db.location();
     // What a second, sequential import says (in another store of the same backend).
-    let strip = |s: &str| s.lines().next().unwrap_or("").split(" — ").next().unwrap_or("").to_string();
+    let strip =
+        |s: &str| s.lines().next().unwrap_or("").split(" — ").next().unwrap_or("").to_string();
     let (code, _, err) = env.mlgov_db(loc.as_ref(), &["init"]);
     assert_eq!(code, 0, "{err}");
     for round in 0..3 {
@@ -177,7 +239,10 @@ fn racing_identical_imports_end_as_sequential_ones(db: TestDb) {
         let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
         let runs: Vec<_> = (0..2)
             .map(|_| {
-                let (barrier, cmd) = (barrier.clone(), env.command_with_db(loc.as_ref(), &["import", dir.to_str().unwrap()]));
+                let (barrier, cmd) = (
+                    barrier.clone(),
+                    env.command_with_db(loc.as_ref(), &["import", dir.to_str().unwrap()]),
+                );
                 std::thread::spawn(move || {
                     barrier.wait();
                     crate::common::run(cmd)
@@ -190,10 +255,24 @@ fn racing_identical_imports_end_as_sequential_ones(db: TestDb) {
             assert_eq!(*code, 0, "round {round}: an import failed:\n{out}\n{err}");
             assert!(!err.contains("database error") && !err.contains("UNIQUE"), "{err}");
         }
-        assert_eq!(strip(&outs[0].1), format!("imported 5001 records into {loc}"), "round {round}: {outs:?}");
-        assert_eq!(strip(&outs[1].1), format!("imported 0 records into {loc} (5001 already stored identically: nothing to do)"), "round {round}: {outs:?}");
+        assert_eq!(
+            strip(&outs[0].1),
+            format!("imported 5001 records into {loc}"),
+            "round {round}: {outs:?}"
+        );
+        assert_eq!(
+            strip(&outs[1].1),
+            format!(
+                "imported 0 records into {loc} (5001 already stored identically: nothing to do)"
+            ),
+            "round {round}: {outs:?}"
+        );
         assert_eq!(db.strings("SELECT CAST(count(*) AS TEXT) FROM localities"), ["5000"]);
         assert_eq!(db.strings("SELECT CAST(count(*) AS TEXT) FROM record_history"), ["0"]);
-        assert_eq!(db.strings("SELECT CAST(count(*) AS TEXT) FROM change_sets"), ["2"], "round {round}: as two sequential imports");
+        assert_eq!(
+            db.strings("SELECT CAST(count(*) AS TEXT) FROM change_sets"),
+            ["2"],
+            "round {round}: as two sequential imports"
+        );
     }
 }

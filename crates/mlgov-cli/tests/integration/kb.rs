@@ -1,7 +1,7 @@
 //! Knowledge-base commands on the bundled data: demo, show (accent-insensitive, ambiguity), list
 //! filters, timeline width, conflicts with both sources, `--json` everywhere, usage errors.
 
-use crate::common::{parse_json, Env};
+use crate::common::{Env, parse_json};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -36,20 +36,36 @@ fn demo_loads_the_bundled_data() {
     let v2 = env.json(&["demo"]);
     assert_eq!(v["counts"], v2["counts"]);
     let c = &v["counts"];
-    for table in ["sources", "localities", "networks", "organisations", "persons", "events", "memberships", "terms", "facts", "phases"] {
+    for table in [
+        "sources",
+        "localities",
+        "networks",
+        "organisations",
+        "persons",
+        "events",
+        "memberships",
+        "terms",
+        "facts",
+        "phases",
+    ] {
         assert!(c[table].as_u64().unwrap() > 0, "no {table} in the bundled data: {c}");
     }
     // The four bundled papers' sources at least.
     assert!(c["sources"].as_u64().unwrap() >= 4, "{c}");
     // The 49 Whole-COMM localities and Turin/Saint-Étienne are all there.
     assert!(c["localities"].as_u64().unwrap() >= 49 + 2, "{c}");
-    assert_eq!(v["records"].as_u64().unwrap(), c.as_object().unwrap().values().map(|x| x.as_u64().unwrap()).sum::<u64>());
+    assert_eq!(
+        v["records"].as_u64().unwrap(),
+        c.as_object().unwrap().values().map(|x| x.as_u64().unwrap()).sum::<u64>()
+    );
 }
 
 #[test]
 fn show_locality_is_accent_and_case_insensitive() {
     let env = demo_env();
-    for q in ["saint etienne", "SAINT-ETIENNE", "Saint-Étienne", "saint-étienne", "loc:saint-etienne"] {
+    for q in
+        ["saint etienne", "SAINT-ETIENNE", "Saint-Étienne", "saint-étienne", "loc:saint-etienne"]
+    {
         let v = env.json(&["show", "locality", q]);
         assert_eq!(v["id"], "loc:saint-etienne", "query {q:?}");
         assert_eq!(v["name"], "Saint-Étienne", "query {q:?}");
@@ -81,7 +97,10 @@ fn show_finds_nordic_and_french_accents() {
     for q in ["SE (Gävleborg)", "se gavleborg"] {
         let (code, _, err) = env.mlgov(&["show", "locality", q]);
         assert_eq!(code, 2, "query {q:?}: {err}");
-        assert!(err.contains("loc:wc-se-gavleborg-medium") && err.contains("loc:wc-se-gavleborg"), "query {q:?}: {err}");
+        assert!(
+            err.contains("loc:wc-se-gavleborg-medium") && err.contains("loc:wc-se-gavleborg"),
+            "query {q:?}: {err}"
+        );
     }
     // People with accents in their names.
     assert_eq!(env.json(&["show", "person", "michel thiolliere"])["id"], "per:michel-thiolliere");
@@ -94,7 +113,8 @@ fn ambiguous_name_exits_2_and_lists_candidates() {
     let (code, out, err) = env.mlgov(&["show", "locality", "IT (Piedmont)"]);
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains("ambiguous"), "{err}");
-    for id in ["loc:wc-it-piedmont-medium", "loc:wc-it-piedmont-rural", "loc:wc-it-piedmont-small"] {
+    for id in ["loc:wc-it-piedmont-medium", "loc:wc-it-piedmont-rural", "loc:wc-it-piedmont-small"]
+    {
         assert!(err.contains(id), "candidate {id} not listed:\n{err}");
     }
     // The same with --json: a JSON error object on stdout naming the candidates.
@@ -105,7 +125,10 @@ fn ambiguous_name_exits_2_and_lists_candidates() {
     // `gavle` alone matches both Gävleborg localities (the public label is the county).
     let (code, _, err) = env.mlgov(&["show", "locality", "gavle"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("loc:wc-se-gavleborg-medium") && err.contains("loc:wc-se-gavleborg"), "{err}");
+    assert!(
+        err.contains("loc:wc-se-gavleborg-medium") && err.contains("loc:wc-se-gavleborg"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -139,18 +162,36 @@ fn list_localities_filters_by_country_and_size() {
     assert!(items(&it).iter().all(|i| i["country"] == "IT"), "{it}");
     assert!(ids_of(&it, "id").contains("loc:turin"));
     // Exactly the Italian localities of the full list (case-insensitive code).
-    let expect: BTreeSet<String> = items(&all).iter().filter(|i| i["country"] == "IT").map(|i| i["id"].as_str().unwrap().to_string()).collect();
+    let expect: BTreeSet<String> = items(&all)
+        .iter()
+        .filter(|i| i["country"] == "IT")
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(ids_of(&it, "id"), expect);
     assert_eq!(ids_of(&env.json(&["list", "localities", "--country", "it"]), "id"), expect);
 
     let small = env.json(&["list", "localities", "--size", "small"]);
     assert!(!items(&small).is_empty());
-    assert!(items(&small).iter().all(|i| i["size"].as_str().unwrap().split('/').any(|s| s == "small_town")), "{small}");
+    assert!(
+        items(&small).iter().all(|i| i["size"]
+            .as_str()
+            .unwrap()
+            .split('/')
+            .any(|s| s == "small_town")),
+        "{small}"
+    );
     // The size table of the Whole-COMM report has 18 small localities (4 + 10 + 4).
-    let wc_small = items(&small).iter().filter(|i| i["id"].as_str().unwrap().starts_with("loc:wc-")).count();
+    let wc_small =
+        items(&small).iter().filter(|i| i["id"].as_str().unwrap().starts_with("loc:wc-")).count();
     assert_eq!(wc_small, 18, "{small}");
     let both = env.json(&["list", "localities", "--size", "small_town", "--country", "IT"]);
-    assert_eq!(ids_of(&both, "id"), BTreeSet::from(["loc:wc-it-piedmont-small".to_string(), "loc:wc-it-sicily-small".to_string()]));
+    assert_eq!(
+        ids_of(&both, "id"),
+        BTreeSet::from([
+            "loc:wc-it-piedmont-small".to_string(),
+            "loc:wc-it-sicily-small".to_string()
+        ])
+    );
     // A bad size is a usage error.
     let (code, _, err) = env.mlgov(&["list", "localities", "--size", "huge"]);
     assert_eq!(code, 1, "{err}");
@@ -162,13 +203,27 @@ fn list_networks_filters_by_scale() {
     let all = env.json(&["list", "networks"]);
     let national = env.json(&["list", "networks", "--scale", "national"]);
     assert!(!items(&national).is_empty());
-    assert!(items(&national).iter().all(|i| i["scale"].as_str().unwrap().split('/').any(|s| s == "national")), "{national}");
-    let expect: BTreeSet<String> = items(&all).iter().filter(|i| i["scale"].as_str().unwrap().split('/').any(|s| s == "national")).map(|i| i["id"].as_str().unwrap().to_string()).collect();
+    assert!(
+        items(&national).iter().all(|i| i["scale"]
+            .as_str()
+            .unwrap()
+            .split('/')
+            .any(|s| s == "national")),
+        "{national}"
+    );
+    let expect: BTreeSet<String> = items(&all)
+        .iter()
+        .filter(|i| i["scale"].as_str().unwrap().split('/').any(|s| s == "national"))
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(ids_of(&national, "id"), expect);
     // ANVITA is a French national network.
     assert!(expect.contains("net:anvita"), "{expect:?}");
     let continental = env.json(&["list", "networks", "--scale", "continental"]);
-    assert!(ids_of(&continental, "id").is_disjoint(&expect) || items(&continental).iter().all(|i| i["scale"].as_str().unwrap().contains('/')));
+    assert!(
+        ids_of(&continental, "id").is_disjoint(&expect)
+            || items(&continental).iter().all(|i| i["scale"].as_str().unwrap().contains('/'))
+    );
 }
 
 #[test]
@@ -176,12 +231,19 @@ fn list_memberships_in_force_in_a_year() {
     let env = demo_env();
     let export = env.json(&["export", "--format", "json", "--out", "kb.json"]);
     assert_eq!(export["format"], "json");
-    let kb: Value = serde_json::from_str(&std::fs::read_to_string(env.path("kb.json")).unwrap()).unwrap();
+    let kb: Value =
+        serde_json::from_str(&std::fs::read_to_string(env.path("kb.json")).unwrap()).unwrap();
     // Independent computation: a membership is in force in 2010 when it starts by 2010 (or has
     // no known start) and ends in or after 2010 (or is open-ended).
-    let expect: BTreeSet<String> = kb["memberships"].as_array().unwrap().iter().filter(|m| {
-        year(&m["from"]).is_none_or(|a| a <= 2010) && year(&m["to"]).is_none_or(|b| b >= 2010)
-    }).map(|m| m["id"].as_str().unwrap().to_string()).collect();
+    let expect: BTreeSet<String> = kb["memberships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| {
+            year(&m["from"]).is_none_or(|a| a <= 2010) && year(&m["to"]).is_none_or(|b| b >= 2010)
+        })
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect();
     let v = env.json(&["list", "memberships", "--year", "2010"]);
     assert_eq!(ids_of(&v, "id"), expect);
     // Turin in CLIP (2006–2015) is in force; Turin in Regenera (2004–2007) is not.
@@ -222,7 +284,11 @@ fn timeline_fits_100_columns() {
     ] {
         let out = env.ok(&args);
         for l in out.lines() {
-            assert!(l.chars().count() <= 100, "mlgov {args:?}: line of {} columns:\n{l}", l.chars().count());
+            assert!(
+                l.chars().count() <= 100,
+                "mlgov {args:?}: line of {} columns:\n{l}",
+                l.chars().count()
+            );
         }
     }
 }
@@ -230,15 +296,25 @@ fn timeline_fits_100_columns() {
 #[test]
 fn show_and_sources_fit_100_columns_for_every_entity() {
     let env = demo_env();
-    let kb: Value = serde_json::from_str(&env.ok(&["export", "--format", "json", "--out", "-"])).unwrap();
+    let kb: Value =
+        serde_json::from_str(&env.ok(&["export", "--format", "json", "--out", "-"])).unwrap();
     let mut checked = 0;
-    for (table, kind) in [("localities", "locality"), ("networks", "network"), ("organisations", "organisation"), ("persons", "person")] {
+    for (table, kind) in [
+        ("localities", "locality"),
+        ("networks", "network"),
+        ("organisations", "organisation"),
+        ("persons", "person"),
+    ] {
         for r in kb[table].as_array().unwrap() {
             let id = r["id"].as_str().unwrap();
             for args in [vec!["show", kind, id], vec!["sources", id]] {
                 let out = env.ok(&args);
                 for l in out.lines() {
-                    assert!(l.chars().count() <= 100, "mlgov {args:?}: line of {} columns:\n{l}", l.chars().count());
+                    assert!(
+                        l.chars().count() <= 100,
+                        "mlgov {args:?}: line of {} columns:\n{l}",
+                        l.chars().count()
+                    );
                 }
                 checked += 1;
             }
@@ -258,8 +334,10 @@ fn conflicts_list_each_conflict_with_both_sources() {
     let cs = v["conflicts"].as_array().unwrap();
     assert_eq!(v["count"].as_u64().unwrap() as usize, cs.len());
     assert!(!cs.is_empty(), "the Whole-COMM report disagrees with itself; conflicts expected");
-    let kb: Value = serde_json::from_str(&env.ok(&["export", "--format", "json", "--out", "-"])).unwrap();
-    let sources: BTreeSet<&str> = kb["sources"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    let kb: Value =
+        serde_json::from_str(&env.ok(&["export", "--format", "json", "--out", "-"])).unwrap();
+    let sources: BTreeSet<&str> =
+        kb["sources"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
     for c in cs {
         let st = c["statements"].as_array().unwrap();
         assert!(st.len() >= 2, "a conflict needs two statements: {c}");
@@ -269,20 +347,34 @@ fn conflicts_list_each_conflict_with_both_sources() {
             assert!(!cit["locator"].as_str().unwrap().trim().is_empty(), "{c}");
         }
         // The statements disagree: at least two distinct values or intervals.
-        let distinct: BTreeSet<String> = st.iter().map(|s| format!("{}|{}", s["value"], s["when"])).collect();
+        let distinct: BTreeSet<String> =
+            st.iter().map(|s| format!("{}|{}", s["value"], s["when"])).collect();
         assert!(distinct.len() >= 2, "{c}");
     }
     // The report's internal disagreement on NL (South Holland): mixed in the size table,
     // accommodative in the typology table.
-    assert!(cs.iter().any(|c| c["subject"] == "loc:wc-nl-south-holland"), "South Holland conflict missing");
+    assert!(
+        cs.iter().any(|c| c["subject"] == "loc:wc-nl-south-holland"),
+        "South Holland conflict missing"
+    );
     // Human output: the count, one block per conflict naming its subject, one row per statement
     // (ids may be shortened with an ellipsis to fit 100 columns).
     let out = env.ok(&["conflicts"]);
-    assert!(out.starts_with(&format!("{} group(s) of statements that do not agree", cs.len())), "{out}");
+    assert!(
+        out.starts_with(&format!("{} group(s) of statements that do not agree", cs.len())),
+        "{out}"
+    );
     for c in cs {
-        assert!(out.contains(&format!("({})", c["subject"].as_str().unwrap())), "conflict on {} not printed", c["subject"]);
+        assert!(
+            out.contains(&format!("({})", c["subject"].as_str().unwrap())),
+            "conflict on {} not printed",
+            c["subject"]
+        );
     }
-    let headers = out.lines().filter(|l| l.starts_with("value") && l.contains("source") && l.contains("statement")).count();
+    let headers = out
+        .lines()
+        .filter(|l| l.starts_with("value") && l.contains("source") && l.contains("statement"))
+        .count();
     assert_eq!(headers, cs.len(), "one table per conflict:\n{out}");
     for l in out.lines() {
         assert!(l.chars().count() <= 100, "line of {} columns:\n{l}", l.chars().count());
@@ -370,7 +462,8 @@ fn events_are_dated_at_their_date() {
     let env = demo_env();
     let all = env.json(&["list", "events"]);
     assert!(!items(&all).is_empty());
-    let kb: Value = serde_json::from_str(&env.ok(&["export", "--format", "json", "--out", "-"])).unwrap();
+    let kb: Value =
+        serde_json::from_str(&env.ok(&["export", "--format", "json", "--out", "-"])).unwrap();
     // An event without an end happened at its date: it is listed in that year only, and its date
     // is printed without an open-ended dash.
     for e in kb["events"].as_array().unwrap() {
@@ -381,11 +474,17 @@ fn events_are_dated_at_their_date() {
         }
     }
     let y2018 = env.json(&["list", "events", "--year", "2018"]);
-    let expect: BTreeSet<String> = kb["events"].as_array().unwrap().iter().filter(|e| {
-        let from = year(&e["from"]);
-        let to = year(&e["to"]).or(from);
-        from.is_none_or(|a| a <= 2018) && to.is_none_or(|b| b >= 2018)
-    }).map(|e| e["id"].as_str().unwrap().to_string()).collect();
+    let expect: BTreeSet<String> = kb["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            let from = year(&e["from"]);
+            let to = year(&e["to"]).or(from);
+            from.is_none_or(|a| a <= 2018) && to.is_none_or(|b| b >= 2018)
+        })
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(ids_of(&y2018, "id"), expect);
     assert!(!expect.is_empty());
 }

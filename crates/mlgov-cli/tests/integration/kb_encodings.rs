@@ -3,9 +3,10 @@
 //! `--encoding windows-1252`, its accented names stored as written; without the flag the error
 //! names the option.
 
-use crate::common::{parse_json, Env};
+use crate::common::{Env, parse_json};
 
-const SOURCES: &str = "id;short;title;kind\r\nsrc:excel;Excel 2024;Une source saisie sous Excel;other\r\n";
+const SOURCES: &str =
+    "id;short;title;kind\r\nsrc:excel;Excel 2024;Une source saisie sous Excel;other\r\n";
 const LOCALITIES: &str = "id;name;kind;country;source;locator\r\nloc:besancon;Besançon;municipality;FR;src:excel;p. 2\r\nloc:sao-joao;São João da Madeira;municipality;PT;src:excel;p. 3\r\n";
 
 /// Windows-1252 bytes of `s`: the characters used here are ASCII or Latin-1 letters (U+00A0 to
@@ -25,7 +26,10 @@ fn excel_dir(env: &Env) -> String {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("sources.csv"), cp1252(SOURCES)).unwrap();
     std::fs::write(dir.join("localities.csv"), cp1252(LOCALITIES)).unwrap();
-    assert!(std::str::from_utf8(&std::fs::read(dir.join("localities.csv")).unwrap()).is_err(), "the fixture is not UTF-8");
+    assert!(
+        std::str::from_utf8(&std::fs::read(dir.join("localities.csv")).unwrap()).is_err(),
+        "the fixture is not UTF-8"
+    );
     dir.to_str().unwrap().to_string()
 }
 
@@ -54,7 +58,8 @@ fn windows_1252_semicolon_kb_imports_with_encoding_flag() {
     // Validate, then import, with the flag (separator detected, then given explicitly).
     let (code, out, err) = env.mlgov(&["validate", &dir, "--encoding", "windows-1252"]);
     assert_eq!(code, 0, "{out}{err}");
-    let (code, out, err) = env.mlgov(&["import", &dir, "--encoding", "windows-1252", "--delimiter", ";"]);
+    let (code, out, err) =
+        env.mlgov(&["import", &dir, "--encoding", "windows-1252", "--delimiter", ";"]);
     assert_eq!(code, 0, "{out}{err}");
 
     let v = env.json(&["show", "locality", "loc:besancon"]);

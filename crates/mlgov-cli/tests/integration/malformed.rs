@@ -3,12 +3,13 @@
 //! message). Every failing case must exit 2 and leave the store exactly as it was; the accepted
 //! cases (BOM + CRLF, header-only files) must exit 0.
 
-use crate::common::{parse_json, Env};
+use crate::common::{Env, parse_json};
 use serde_json::Value;
 use std::fmt::Write as _;
 
 const SOURCES: &str = "id,short,title,kind\nsrc:fixture,Fixture 2024,A fixture source,other\n";
-const NETWORKS: &str = "id,name,kind,source,locator\nnet:fixture-net,Fixture Network,network,src:fixture,p. 1\n";
+const NETWORKS: &str =
+    "id,name,kind,source,locator\nnet:fixture-net,Fixture Network,network,src:fixture,p. 1\n";
 const LOCALITIES: &str = "id,name,kind,country,source,locator\nloc:fixture-town,Fixture Town,municipality,IT,src:fixture,p. 2\n";
 const MEM_HEADER: &str = "id,network,member,role,from,to,exit_reason,note,source,locator\n";
 
@@ -27,7 +28,12 @@ struct Expect {
     message: &'static str,
 }
 
-fn expect(file: &'static str, line: Option<u64>, field: Option<&'static str>, message: &'static str) -> Expect {
+fn expect(
+    file: &'static str,
+    line: Option<u64>,
+    field: Option<&'static str>,
+    message: &'static str,
+) -> Expect {
     Expect { file, line, field, message }
 }
 
@@ -84,7 +90,11 @@ fn check_problems(case: &str, cmd: &str, problems: &[Value], expected: &[Expect]
                 && p["field"].as_str() == e.field
                 && p["message"].as_str().is_some_and(|m| m.contains(e.message))
         });
-        assert!(hit, "{case}: `mlgov {cmd} --json` did not report {e:?}; problems: {}", serde_json::to_string_pretty(problems).unwrap());
+        assert!(
+            hit,
+            "{case}: `mlgov {cmd} --json` did not report {e:?}; problems: {}",
+            serde_json::to_string_pretty(problems).unwrap()
+        );
     }
 }
 
@@ -92,7 +102,11 @@ fn check_stderr(case: &str, cmd: &str, err: &str, expected: &[Expect]) {
     for e in expected {
         let prefix = format!("error: {}", display_prefix(e));
         let hit = err.lines().any(|l| l.starts_with(&prefix) && l.contains(e.message));
-        assert!(hit, "{case}: `mlgov {cmd}` did not print a line starting {prefix:?} containing {:?}; stderr:\n{err}", e.message);
+        assert!(
+            hit,
+            "{case}: `mlgov {cmd}` did not print a line starting {prefix:?} containing {:?}; stderr:\n{err}",
+            e.message
+        );
     }
     assert!(err.contains("nothing was written"), "{case}: {err}");
 }
@@ -119,7 +133,8 @@ fn run_failing(name: &str, case: impl Into<(Case, bool)>) {
         let (code, out, _) = env.mlgov(&[cmd, &target, "--json"]);
         assert_eq!(code, 2, "{name}: `mlgov {cmd} --json` exited {code}");
         let v = parse_json(&out, &[cmd]);
-        let problems = v["problems"].as_array().unwrap_or_else(|| panic!("{name}: no problems array: {v}"));
+        let problems =
+            v["problems"].as_array().unwrap_or_else(|| panic!("{name}: no problems array: {v}"));
         check_problems(name, cmd, problems, &case.expected);
         assert_eq!(env.snapshot(), before, "{name}: `mlgov {cmd}` changed the store");
     }
@@ -166,7 +181,7 @@ failing! {
         expected: vec![expect("memberships.csv", Some(1), None, "missing header row: the first line must name the columns")],
     };
     unknown_column => Case {
-        files: with_memberships(format!("id,network,member,role,colour,source,locator\nmem:fixture-1,net:fixture-net,loc:fixture-town,member,blue,src:fixture,p. 3\n")),
+        files: with_memberships("id,network,member,role,colour,source,locator\nmem:fixture-1,net:fixture-net,loc:fixture-town,member,blue,src:fixture,p. 3\n".to_string()),
         single: None,
         expected: vec![expect("memberships.csv", Some(1), Some("colour"), "unknown column \"colour\"; expected columns: id,network,member,role")],
     };
@@ -296,15 +311,26 @@ fn write_big(dir: &std::path::Path, min_bytes: usize, from_end: usize) -> (usize
     use std::io::Write;
     std::fs::create_dir_all(dir).unwrap();
     // Rows are ~75 bytes; compute the count first so the bad row is placed exactly.
-    let sample = format!("mem:b{:07},net:b{:04},loc:b{:04},member,2001,2005,,,src:fixture,p. {}\n", 0, 0, 0, 0);
+    let sample = format!(
+        "mem:b{:07},net:b{:04},loc:b{:04},member,2001,2005,,,src:fixture,p. {}\n",
+        0, 0, 0, 0
+    );
     let rows = min_bytes / (sample.len() - 2) + 1;
     let bad = rows - from_end;
     let nloc = rows / 1000 + 1;
-    let mut f = std::io::BufWriter::new(std::fs::File::create(dir.join("memberships.csv")).unwrap());
+    let mut f =
+        std::io::BufWriter::new(std::fs::File::create(dir.join("memberships.csv")).unwrap());
     f.write_all(MEM_HEADER.as_bytes()).unwrap();
     for i in 0..rows {
         let role = if i == bad { "memberr" } else { "member" };
-        writeln!(f, "mem:b{i:07},net:b{:04},loc:b{:04},{role},2001,2005,,,src:fixture,p. {}", i % 1000, i / 1000, i % 300).unwrap();
+        writeln!(
+            f,
+            "mem:b{i:07},net:b{:04},loc:b{:04},{role},2001,2005,,,src:fixture,p. {}",
+            i % 1000,
+            i / 1000,
+            i % 300
+        )
+        .unwrap();
     }
     f.flush().unwrap();
     let mut nets = String::from("id,name,kind,source,locator\n");
@@ -354,7 +380,13 @@ fn bom_and_crlf_are_accepted() {
     env.demo();
     let crlf = |s: &str| s.replace('\n', "\r\n");
     let mut bom_mem = vec![0xEF, 0xBB, 0xBF];
-    bom_mem.extend(crlf(&format!("{MEM_HEADER}{}", mem("mem:fixture-1", "member", "2001", "2005", "\"p. 3, \"\"quoted\"\"\""))).into_bytes());
+    bom_mem.extend(
+        crlf(&format!(
+            "{MEM_HEADER}{}",
+            mem("mem:fixture-1", "member", "2001", "2005", "\"p. 3, \"\"quoted\"\"\"")
+        ))
+        .into_bytes(),
+    );
     let mut bom_src = vec![0xEF, 0xBB, 0xBF];
     bom_src.extend(crlf(SOURCES).into_bytes());
     env.write("case/sources.csv", bom_src);
@@ -379,7 +411,11 @@ fn bom_and_crlf_are_accepted() {
     // Importing the same directory again finds every row stored identically: nothing to do.
     let snap = env.snapshot();
     let again = env.json(&["import", "case"]);
-    assert_eq!((again["imported"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(4)), "{again}");
+    assert_eq!(
+        (again["imported"].as_u64(), again["unchanged"].as_u64()),
+        (Some(0), Some(4)),
+        "{again}"
+    );
     assert_eq!(env.snapshot(), snap);
 }
 

@@ -24,8 +24,18 @@ spells = [list(s) for s in luden.get("spells", [])] or [[luden.get("start"), lud
 print(json.dumps({{"nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "node_kinds": kinds, "edge_kinds": edge_kinds, "turin_label": turin.get("label"), "luden_spells": spells, "luden_weight": luden.get("weight")}}))
 "#
     );
-    let out = std::process::Command::new("python3").arg("-c").arg(script).arg(path).output().expect("python3 runs");
-    assert!(out.status.success(), "networkx could not read {} (is networkx installed? scripts/test.sh installs it): {}", path.display(), String::from_utf8_lossy(&out.stderr));
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(path)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "networkx could not read {} (is networkx installed? scripts/test.sh installs it): {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("JSON from the python check")
 }
 
@@ -33,12 +43,23 @@ print(json.dumps({{"nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "
 fn graphml_and_gexf_load_in_networkx_with_the_same_counts() {
     let env = Env::new();
     env.demo();
-    let central = env.json(&["graph", "centrality", "--on", "layers", "--all-years", "--include-undated", "--top", "0"]);
+    let central = env.json(&[
+        "graph",
+        "centrality",
+        "--on",
+        "layers",
+        "--all-years",
+        "--include-undated",
+        "--top",
+        "0",
+    ]);
     let graphml = env.path("kb.graphml");
     let gexf = env.path("kb.gexf");
-    let (code, _, err) = env.mlgov(&["graph", "export", "--format", "graphml", "--out", graphml.to_str().unwrap()]);
+    let (code, _, err) =
+        env.mlgov(&["graph", "export", "--format", "graphml", "--out", graphml.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
-    let (code, _, err) = env.mlgov(&["graph", "export", "--format", "gexf", "--out", gexf.to_str().unwrap()]);
+    let (code, _, err) =
+        env.mlgov(&["graph", "export", "--format", "gexf", "--out", gexf.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     let a = networkx_check(&graphml, "read_graphml");
     let b = networkx_check(&gexf, "read_gexf");
@@ -48,7 +69,10 @@ fn graphml_and_gexf_load_in_networkx_with_the_same_counts() {
     assert_eq!(b["edges"], a["edges"]);
     assert!(b["edges"].as_u64().unwrap() > 100, "{b}");
     for kind in ["locality", "network", "organisation"] {
-        assert!(a["node_kinds"].as_array().unwrap().iter().any(|k| k == kind), "node kind {kind} missing: {a}");
+        assert!(
+            a["node_kinds"].as_array().unwrap().iter().any(|k| k == kind),
+            "node kind {kind} missing: {a}"
+        );
     }
     assert!(a["edge_kinds"].as_array().unwrap().iter().any(|k| k == "membership"), "{a}");
     assert_eq!(a["turin_label"], "Turin");

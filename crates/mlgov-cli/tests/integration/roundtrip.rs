@@ -1,7 +1,7 @@
 //! Round trips through the real binary: demo → export → import into an empty store → export gives
 //! byte-identical files, for the CSV directory and for the JSON document.
 
-use crate::common::{read_tree, Env};
+use crate::common::{Env, read_tree};
 
 fn assert_same_tree(a: &std::path::Path, b: &std::path::Path) {
     let ta = read_tree(a);
@@ -12,7 +12,11 @@ fn assert_same_tree(a: &std::path::Path, b: &std::path::Path) {
         if x != y {
             let (xs, ys) = (String::from_utf8_lossy(x), String::from_utf8_lossy(y));
             let first = xs.lines().zip(ys.lines()).position(|(l, m)| l != m);
-            panic!("{name} differs (first differing line {first:?}; {} vs {} bytes)", x.len(), y.len());
+            panic!(
+                "{name} differs (first differing line {first:?}; {} vs {} bytes)",
+                x.len(),
+                y.len()
+            );
         }
     }
 }
@@ -70,7 +74,8 @@ fn json_round_trip_is_byte_identical() {
     let second_db = env.path("second.db");
     let (code, _, err) = env.mlgov_db(&second_db, &["import", "first.json"]);
     assert_eq!(code, 0, "{err}");
-    let (code, _, err) = env.mlgov_db(&second_db, &["export", "--format", "json", "--out", "second.json"]);
+    let (code, _, err) =
+        env.mlgov_db(&second_db, &["export", "--format", "json", "--out", "second.json"]);
     assert_eq!(code, 0, "{err}");
     let second = std::fs::read(env.path("second.json")).unwrap();
     assert!(first == second, "JSON exports differ ({} vs {} bytes)", first.len(), second.len());
@@ -90,7 +95,10 @@ fn csv_and_json_carry_the_same_base() {
     let a = env.path("a.db");
     assert_eq!(env.mlgov_db(&a, &["import", "csv"]).0, 0);
     assert_eq!(env.mlgov_db(&a, &["export", "--format", "json", "--out", "a.json"]).0, 0);
-    assert!(std::fs::read(env.path("a.json")).unwrap() == std::fs::read(env.path("kb.json")).unwrap(), "CSV → JSON differs");
+    assert!(
+        std::fs::read(env.path("a.json")).unwrap() == std::fs::read(env.path("kb.json")).unwrap(),
+        "CSV → JSON differs"
+    );
     let b = env.path("b.db");
     assert_eq!(env.mlgov_db(&b, &["import", "kb.json"]).0, 0);
     assert_eq!(env.mlgov_db(&b, &["export", "--out", "b"]).0, 0);

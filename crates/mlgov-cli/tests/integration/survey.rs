@@ -10,20 +10,44 @@ fn csv_export_to_browsable_report_in_two_commands() {
     env.demo();
     // A realistic export: generated (and labelled synthetic) by mlgov itself.
     let export = env.path("export.csv");
-    let (code, _, err) = env.mlgov(&["survey", "synth", "--respondents", "120", "--seed", "5", "--name", "gen", "--out", export.to_str().unwrap()]);
+    let (code, _, err) = env.mlgov(&[
+        "survey",
+        "synth",
+        "--respondents",
+        "120",
+        "--seed",
+        "5",
+        "--name",
+        "gen",
+        "--out",
+        export.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{err}");
 
     // Command 1: import.
-    let (code, out, err) = env.mlgov(&["survey", "import", export.to_str().unwrap(), "--name", "wave1"]);
+    let (code, out, err) =
+        env.mlgov(&["survey", "import", export.to_str().unwrap(), "--name", "wave1"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("120 respondents"), "{out}");
     // Command 2: report.
     let out_dir = env.path("report");
-    let (code, _, err) = env.mlgov(&["survey", "report", "wave1", "--out", out_dir.to_str().unwrap(), "--resamples", "200"]);
+    let (code, _, err) = env.mlgov(&[
+        "survey",
+        "report",
+        "wave1",
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--resamples",
+        "200",
+    ]);
     assert_eq!(code, 0, "{err}");
     let index = std::fs::read_to_string(out_dir.join("index.html")).expect("index.html");
     assert!(index.contains("SYNTHETIC"), "the index must label synthetic data");
-    let svgs: Vec<_> = std::fs::read_dir(&out_dir).unwrap().filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "svg")).collect();
+    let svgs: Vec<_> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "svg"))
+        .collect();
     assert!(svgs.len() >= 10, "expected a figure per analysis, found {}", svgs.len());
     for s in &svgs {
         let text = std::fs::read_to_string(s.path()).unwrap();
@@ -34,10 +58,19 @@ fn csv_export_to_browsable_report_in_two_commands() {
     }
     // Every estimate in every CSV table carries n and an interval.
     let (mut rows, mut with_interval) = (0, 0);
-    for e in std::fs::read_dir(&out_dir).unwrap().filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "csv")) {
+    for e in std::fs::read_dir(&out_dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "csv"))
+    {
         let mut rdr = csv::Reader::from_path(e.path()).unwrap();
         let headers = rdr.headers().unwrap().clone();
-        let (Some(n), Some(lo), Some(hi), Some(mean)) = (headers.iter().position(|h| h == "n"), headers.iter().position(|h| h == "ci_low"), headers.iter().position(|h| h == "ci_high"), headers.iter().position(|h| h == "mean")) else {
+        let (Some(n), Some(lo), Some(hi), Some(mean)) = (
+            headers.iter().position(|h| h == "n"),
+            headers.iter().position(|h| h == "ci_low"),
+            headers.iter().position(|h| h == "ci_high"),
+            headers.iter().position(|h| h == "mean"),
+        ) else {
             continue;
         };
         for r in rdr.records() {
@@ -53,8 +86,13 @@ fn csv_export_to_browsable_report_in_two_commands() {
             }
             if !r[lo].is_empty() {
                 with_interval += 1;
-                let (l, m, h): (f64, f64, f64) = (r[lo].parse().unwrap(), r[mean].parse().unwrap(), r[hi].parse().unwrap());
-                assert!(l <= m + 1e-9 && m <= h + 1e-9, "{:?}: interval [{l}, {h}] does not contain {m}", e.path());
+                let (l, m, h): (f64, f64, f64) =
+                    (r[lo].parse().unwrap(), r[mean].parse().unwrap(), r[hi].parse().unwrap());
+                assert!(
+                    l <= m + 1e-9 && m <= h + 1e-9,
+                    "{:?}: interval [{l}, {h}] does not contain {m}",
+                    e.path()
+                );
             }
         }
     }
@@ -66,7 +104,8 @@ fn csv_export_to_browsable_report_in_two_commands() {
 fn analyze_json_is_deterministic_for_a_seed() {
     let env = Env::new();
     env.demo();
-    let (code, _, err) = env.mlgov(&["survey", "synth", "--respondents", "80", "--seed", "9", "--name", "s"]);
+    let (code, _, err) =
+        env.mlgov(&["survey", "synth", "--respondents", "80", "--seed", "9", "--name", "s"]);
     assert_eq!(code, 0, "{err}");
     let a = env.json(&["survey", "analyze", "s", "frequency", "--resamples", "100", "--seed", "4"]);
     let b = env.json(&["survey", "analyze", "s", "frequency", "--resamples", "100", "--seed", "4"]);
@@ -85,7 +124,10 @@ fn out_of_range_answer_is_rejected_with_its_row_and_nothing_is_kept() {
     );
     let (code, _, err) = env.mlgov(&["survey", "import", bad.to_str().unwrap(), "--name", "bad"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("bad.csv") && err.contains('3') && err.contains('9'), "message should name the file, row 3 and the value: {err}");
+    assert!(
+        err.contains("bad.csv") && err.contains('3') && err.contains('9'),
+        "message should name the file, row 3 and the value: {err}"
+    );
     let (code, _, err) = env.mlgov(&["survey", "analyze", "bad", "frequency"]);
     assert_eq!(code, 2, "the rejected survey must not be kept: {err}");
 }
@@ -97,16 +139,39 @@ fn survey_interactions_become_weighted_graph_edges_labelled_synthetic() {
     let (code, _, err) = env.mlgov(&["survey", "synth", "--respondents", "100", "--seed", "3"]);
     assert_eq!(code, 0, "{err}");
     let out = env.path("g.graphml");
-    let (code, _, err) = env.mlgov(&["graph", "export", "--survey", "synthetic", "--layers", "interaction", "--format", "graphml", "--out", out.to_str().unwrap()]);
+    let (code, _, err) = env.mlgov(&[
+        "graph",
+        "export",
+        "--survey",
+        "synthetic",
+        "--layers",
+        "interaction",
+        "--format",
+        "graphml",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{err}");
     let xml = std::fs::read_to_string(&out).unwrap();
     let edges = xml.matches("<edge ").count();
     assert!(edges > 100, "expected locality → actor-category edges, found {edges}");
     assert!(xml.contains("actor:regional_government"), "actor categories are nodes");
-    assert!(xml.contains(">interaction<") && xml.contains(">true<"), "edges carry their kind and the synthetic flag");
+    assert!(
+        xml.contains(">interaction<") && xml.contains(">true<"),
+        "edges carry their kind and the synthetic flag"
+    );
     // Without --survey there are no interaction edges.
     let plain = env.path("p.graphml");
-    let (code, _, err) = env.mlgov(&["graph", "export", "--layers", "interaction", "--format", "graphml", "--out", plain.to_str().unwrap()]);
+    let (code, _, err) = env.mlgov(&[
+        "graph",
+        "export",
+        "--layers",
+        "interaction",
+        "--format",
+        "graphml",
+        "--out",
+        plain.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(std::fs::read_to_string(&plain).unwrap().matches("<edge ").count(), 0);
 }
@@ -117,12 +182,26 @@ fn an_analysis_the_data_cannot_answer_is_a_data_error() {
     // found, a data error: exit 2 (it used to be 1, the exit of a wrong flag).
     let env = Env::new();
     env.demo();
-    let (code, _, err) = env.mlgov(&["survey", "synth", "--respondents", "40", "--seed", "2", "--name", "s"]);
+    let (code, _, err) =
+        env.mlgov(&["survey", "synth", "--respondents", "40", "--seed", "2", "--name", "s"]);
     assert_eq!(code, 0, "{err}");
-    let (code, _, err) = env.mlgov(&["survey", "analyze", "s", "frequency", "--roles", "no_such_role", "--resamples", "0"]);
+    let (code, _, err) = env.mlgov(&[
+        "survey",
+        "analyze",
+        "s",
+        "frequency",
+        "--roles",
+        "no_such_role",
+        "--resamples",
+        "0",
+    ]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("unknown role \"no_such_role\"") && err.contains("elected_policymaker"), "the message names the role and the instrument's roles: {err}");
-    let (code, _, err) = env.mlgov(&["survey", "analyze", "s", "frequency", "--period", "p99", "--resamples", "0"]);
+    assert!(
+        err.contains("unknown role \"no_such_role\"") && err.contains("elected_policymaker"),
+        "the message names the role and the instrument's roles: {err}"
+    );
+    let (code, _, err) =
+        env.mlgov(&["survey", "analyze", "s", "frequency", "--period", "p99", "--resamples", "0"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("unknown period \"p99\""), "{err}");
     // A flag value outside its fixed list stays a usage error.

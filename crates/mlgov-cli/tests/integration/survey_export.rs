@@ -6,7 +6,18 @@ use crate::common::Env;
 #[test]
 fn a_stored_survey_exports_as_csv_and_imports_back() {
     let env = Env::new();
-    env.ok(&["survey", "synth", "--respondents", "40", "--localities", "4", "--seed", "3", "--name", "s"]);
+    env.ok(&[
+        "survey",
+        "synth",
+        "--respondents",
+        "40",
+        "--localities",
+        "4",
+        "--seed",
+        "3",
+        "--name",
+        "s",
+    ]);
     let out = env.path("s.csv");
     let v = env.json(&["survey", "export", "s", "-o", out.to_str().unwrap()]);
     assert_eq!(v["respondents"], 40);
@@ -19,15 +30,24 @@ fn a_stored_survey_exports_as_csv_and_imports_back() {
     assert_eq!(locs.lines().count(), 5);
 
     // Imported back (wide layout detected), the same respondents and frequency answers.
-    let a = env.json(&["survey", "import", out.to_str().unwrap(), "--name", "back", "--no-kb-check"]);
+    let a =
+        env.json(&["survey", "import", out.to_str().unwrap(), "--name", "back", "--no-kb-check"]);
     assert_eq!(a["respondents"], 40);
     let long = env.path("s-long.csv");
     env.ok(&["survey", "export", "s", "-o", long.to_str().unwrap(), "--layout", "long"]);
-    let b = env.json(&["survey", "import", long.to_str().unwrap(), "--name", "back_long", "--no-kb-check"]);
+    let b = env.json(&[
+        "survey",
+        "import",
+        long.to_str().unwrap(),
+        "--name",
+        "back_long",
+        "--no-kb-check",
+    ]);
     assert_eq!(b["frequency_answers"], a["frequency_answers"]);
 
     let (code, _, err) = env.mlgov(&["survey", "export", "nosuch", "-o", out.to_str().unwrap()]);
     assert_eq!(code, 2, "{err}");
-    let (code, _, err) = env.mlgov(&["survey", "export", "s", "-o", out.to_str().unwrap(), "--layout", "tall"]);
+    let (code, _, err) =
+        env.mlgov(&["survey", "export", "s", "-o", out.to_str().unwrap(), "--layout", "tall"]);
     assert_eq!(code, 1, "{err}");
 }

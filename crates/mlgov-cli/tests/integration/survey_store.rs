@@ -5,10 +5,10 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use mlgov_store_postgres::testing::{server_url, TestSchema};
+use mlgov_store_postgres::testing::{TestSchema, server_url};
 use serde_json::Value;
 
-use crate::common::{parse_json, run, Env};
+use crate::common::{Env, parse_json, run};
 
 fn sidecar(env: &Env) -> std::path::PathBuf {
     env.path("mlgov.db.surveys")
@@ -23,13 +23,30 @@ fn surveys_live_in_the_database_and_nothing_beside_it() {
     let env = Env::new();
     env.demo();
     let out = env.path("s.csv");
-    let v = env.json(&["survey", "synth", "--respondents", "60", "--seed", "3", "--name", "s", "--out", out.to_str().unwrap()]);
+    let v = env.json(&[
+        "survey",
+        "synth",
+        "--respondents",
+        "60",
+        "--seed",
+        "3",
+        "--name",
+        "s",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(v["stored"].as_str().unwrap().contains("version 1"), "{v}");
     let v = env.json(&["survey", "import", out.to_str().unwrap(), "--name", "again"]);
     assert_eq!(v["respondents"], 60);
     assert!(!sidecar(&env).exists(), "no <db>.surveys folder any more");
-    let dir: Vec<String> = std::fs::read_dir(env.root()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    assert!(dir.iter().all(|f| f == "s.csv" || f.starts_with("mlgov.db")), "only the database and its WAL files: {dir:?}");
+    let dir: Vec<String> = std::fs::read_dir(env.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        dir.iter().all(|f| f == "s.csv" || f.starts_with("mlgov.db")),
+        "only the database and its WAL files: {dir:?}"
+    );
     let list = env.json(&["survey", "list"]);
     assert_eq!(respondents(&list, "s"), Some(60));
     assert_eq!(respondents(&list, "again"), Some(60));
@@ -37,7 +54,8 @@ fn surveys_live_in_the_database_and_nothing_beside_it() {
     assert_eq!((s["origin"].as_str(), s["synthetic"].as_bool()), (Some("synthetic"), Some(true)));
     // The stored synthetic survey and its re-import analyse identically (same answers, same flag).
     let a = env.json(&["survey", "analyze", "s", "frequency", "--resamples", "50", "--seed", "2"]);
-    let b = env.json(&["survey", "analyze", "again", "frequency", "--resamples", "50", "--seed", "2"]);
+    let b =
+        env.json(&["survey", "analyze", "again", "frequency", "--resamples", "50", "--seed", "2"]);
     assert_eq!(a[0]["rows"], b[0]["rows"]);
     assert_eq!(a[0]["synthetic"], true);
     // A second import under the same name is a new version that replaces the first.
@@ -47,7 +65,10 @@ fn surveys_live_in_the_database_and_nothing_beside_it() {
     env.json(&["survey", "delete", "again"]);
     let (code, _, err) = env.mlgov(&["survey", "analyze", "again"]);
     assert_eq!(code, 2);
-    assert!(err.contains("no survey named \"again\"") && err.contains("stored surveys: s"), "{err}");
+    assert!(
+        err.contains("no survey named \"again\"") && err.contains("stored surveys: s"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -64,8 +85,12 @@ fn a_legacy_surveys_folder_is_moved_into_the_database_on_first_use() {
     assert_eq!(respondents(&list, "old"), Some(2), "{list}");
     assert_eq!(list[0]["origin"], "migrated");
     assert!(!sidecar(&env).exists());
-    assert!(env.path("mlgov.db.surveys.migrated/old.csv").exists(), "the old folder is kept, renamed, until the user deletes it");
-    let t = env.json(&["survey", "analyze", "old", "frequency", "--by", "none", "--resamples", "0"]);
+    assert!(
+        env.path("mlgov.db.surveys.migrated/old.csv").exists(),
+        "the old folder is kept, renamed, until the user deletes it"
+    );
+    let t =
+        env.json(&["survey", "analyze", "old", "frequency", "--by", "none", "--resamples", "0"]);
     assert!(t[0]["rows"].as_array().unwrap().iter().any(|r| r["estimate"]["n"] == 2), "{t}");
 }
 
@@ -76,7 +101,10 @@ fn a_legacy_file_that_no_longer_reads_says_what_to_do_and_moves_nothing() {
     env.write("mlgov.db.surveys/broken.csv", "respondent,locality,role,affiliation,period,item,value\nr1,loc:x,nobody,,p2,freq_pro_migrant_groups,3\n");
     let (code, _, err) = env.mlgov(&["survey", "list"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("broken.csv") && err.contains("nobody") && err.contains("fix or delete"), "names the file, the problem and the remedy: {err}");
+    assert!(
+        err.contains("broken.csv") && err.contains("nobody") && err.contains("fix or delete"),
+        "names the file, the problem and the remedy: {err}"
+    );
     assert!(sidecar(&env).join("broken.csv").exists(), "nothing is moved when a file fails");
     std::fs::remove_file(sidecar(&env).join("broken.csv")).unwrap();
     assert_eq!(env.json(&["survey", "list"]), Value::Array(vec![]));
@@ -91,8 +119,30 @@ fn sigkill_during_reimport_leaves_the_old_or_the_new_version() {
     env.demo();
     let small = env.path("small.csv");
     let big = env.path("big.csv");
-    env.json(&["survey", "synth", "--respondents", "300", "--seed", "1", "--name", "tmp", "--out", small.to_str().unwrap()]);
-    env.json(&["survey", "synth", "--respondents", "8000", "--seed", "2", "--name", "tmp", "--out", big.to_str().unwrap()]);
+    env.json(&[
+        "survey",
+        "synth",
+        "--respondents",
+        "300",
+        "--seed",
+        "1",
+        "--name",
+        "tmp",
+        "--out",
+        small.to_str().unwrap(),
+    ]);
+    env.json(&[
+        "survey",
+        "synth",
+        "--respondents",
+        "8000",
+        "--seed",
+        "2",
+        "--name",
+        "tmp",
+        "--out",
+        big.to_str().unwrap(),
+    ]);
     env.json(&["survey", "delete", "tmp"]);
     env.json(&["survey", "import", small.to_str().unwrap(), "--name", "wave"]);
     // How long a whole re-import takes here, to spread 12 kills from 0 to 110 % of it.
@@ -107,15 +157,26 @@ fn sigkill_during_reimport_leaves_the_old_or_the_new_version() {
     // Kill points: 8 moments spread from 0 to 200 % of one import, then 4 moments when the
     // write-ahead log has grown by 128 KiB, 512 KiB, 1 and 1.5 MiB (inside the writing transaction,
     // whatever the speed of the machine).
-    let points: Vec<(Option<Duration>, u64)> = (0..8u32).map(|i| (Some(full.mul_f64(f64::from(i) / 4.0)), 0)).chain([128 << 10, 512 << 10, 1 << 20, 3 << 19].map(|g| (None, g))).collect();
+    let points: Vec<(Option<Duration>, u64)> = (0..8u32)
+        .map(|i| (Some(full.mul_f64(f64::from(i) / 4.0)), 0))
+        .chain([128 << 10, 512 << 10, 1 << 20, 3 << 19].map(|g| (None, g)))
+        .collect();
     for (delay, growth) in points {
         let base = wal_len();
-        let mut child = env.command(&["survey", "import", big.to_str().unwrap(), "--name", "wave"]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+        let mut child = env
+            .command(&["survey", "import", big.to_str().unwrap(), "--name", "wave"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
         match delay {
             Some(d) => std::thread::sleep(d),
             None => {
                 let t = Instant::now();
-                while wal_len() < base + growth && child.try_wait().unwrap().is_none() && t.elapsed() < Duration::from_secs(60) {
+                while wal_len() < base + growth
+                    && child.try_wait().unwrap().is_none()
+                    && t.elapsed() < Duration::from_secs(60)
+                {
                     std::thread::sleep(Duration::from_millis(1));
                 }
                 if child.try_wait().unwrap().is_none() {
@@ -127,22 +188,50 @@ fn sigkill_during_reimport_leaves_the_old_or_the_new_version() {
         let _ = child.wait();
         let list = env.json(&["survey", "list"]);
         let n = respondents(&list, "wave").expect("the survey is never lost");
-        assert!(n == 300 || n == 8_000, "kill at {delay:?} / WAL +{growth}: {n} respondents, neither version");
+        assert!(
+            n == 300 || n == 8_000,
+            "kill at {delay:?} / WAL +{growth}: {n} respondents, neither version"
+        );
         assert!(n >= current, "a version never goes back");
         current = n;
-        if n == 300 { old += 1 } else { new += 1 }
-        let t = env.json(&["survey", "analyze", "wave", "frequency", "--by", "none", "--resamples", "0"]);
-        assert!(t[0]["rows"].as_array().is_some_and(|r| !r.is_empty()), "the stored version analyses");
+        if n == 300 {
+            old += 1
+        } else {
+            new += 1
+        }
+        let t = env.json(&[
+            "survey",
+            "analyze",
+            "wave",
+            "frequency",
+            "--by",
+            "none",
+            "--resamples",
+            "0",
+        ]);
+        assert!(
+            t[0]["rows"].as_array().is_some_and(|r| !r.is_empty()),
+            "the stored version analyses"
+        );
         if n == 8_000 {
             // Back to the old version for the next round.
             env.json(&["survey", "import", small.to_str().unwrap(), "--name", "wave"]);
             current = 300;
         }
     }
-    assert!(mid_write >= 1, "at least one kill must land while the transaction is writing (WAL growing)");
-    eprintln!("SIGKILL during re-import: {old} kills left the old version, {new} the new one; {mid_write} kills while the WAL was growing");
+    assert!(
+        mid_write >= 1,
+        "at least one kill must land while the transaction is writing (WAL growing)"
+    );
+    eprintln!(
+        "SIGKILL during re-import: {old} kills left the old version, {new} the new one; {mid_write} kills while the WAL was growing"
+    );
     let store = mlgov_store::SqliteStore::open_existing(&env.db).expect("open after the kills");
-    assert_eq!(mlgov_store::Store::integrity_check(&store).expect("check"), Vec::<String>::new(), "integrity check after the kills");
+    assert_eq!(
+        mlgov_store::Store::integrity_check(&store).expect("check"),
+        Vec::<String>::new(),
+        "integrity check after the kills"
+    );
 }
 
 #[test]
@@ -160,7 +249,18 @@ fn surveys_live_in_postgres_too() {
     };
     go(&["demo"]);
     let out = env.path("s.csv");
-    go(&["survey", "synth", "--respondents", "40", "--seed", "5", "--name", "pg", "--out", out.to_str().unwrap()]);
+    go(&[
+        "survey",
+        "synth",
+        "--respondents",
+        "40",
+        "--seed",
+        "5",
+        "--name",
+        "pg",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     go(&["survey", "import", out.to_str().unwrap(), "--name", "pg"]);
     let list = go(&["survey", "list"]);
     assert_eq!(respondents(&list, "pg"), Some(40));
@@ -175,9 +275,24 @@ fn releases_from_the_cli_follow_the_release_rule() {
     let env = Env::new();
     env.demo();
     let out = env.path("s.csv");
-    env.json(&["survey", "synth", "--respondents", "300", "--seed", "4", "--name", "wave", "--out", out.to_str().unwrap()]);
+    env.json(&[
+        "survey",
+        "synth",
+        "--respondents",
+        "300",
+        "--seed",
+        "4",
+        "--name",
+        "wave",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     let r = env.json(&["survey", "release", "wave"]);
-    assert_eq!((r["release"].as_i64(), r["respondents"].as_u64(), r["synthetic"].as_bool()), (Some(1), Some(300), Some(true)), "{r}");
+    assert_eq!(
+        (r["release"].as_i64(), r["respondents"].as_u64(), r["synthetic"].as_bool()),
+        (Some(1), Some(300), Some(true)),
+        "{r}"
+    );
     // One respondent fewer: every figure that respondent stood behind would differ by 1.
     let text = std::fs::read_to_string(&out).unwrap();
     let mut lines: Vec<&str> = text.lines().collect();
@@ -186,12 +301,18 @@ fn releases_from_the_cli_follow_the_release_rule() {
     env.json(&["survey", "import", fewer.to_str().unwrap(), "--name", "wave"]);
     let (code, _, err) = env.mlgov(&["survey", "release", "wave"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("refused") && err.contains("release 1") && err.contains("1 respondent"), "says which release and by how many: {err}");
+    assert!(
+        err.contains("refused") && err.contains("release 1") && err.contains("1 respondent"),
+        "says which release and by how many: {err}"
+    );
     // Back to the published answers: nothing differs, so a second release is accepted.
     env.json(&["survey", "import", out.to_str().unwrap(), "--name", "wave"]);
     assert_eq!(env.json(&["survey", "release", "wave"])["release"], 2);
     let list = env.json(&["survey", "releases", "wave"]);
-    assert_eq!(list.as_array().unwrap().iter().map(|r| r["release"].as_i64().unwrap()).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(
+        list.as_array().unwrap().iter().map(|r| r["release"].as_i64().unwrap()).collect::<Vec<_>>(),
+        [1, 2]
+    );
     assert!(list.to_string().find("cell_members").is_none(), "cell members are never shown");
     let (code, _, err) = env.mlgov(&["survey", "release", "wave", "--min-cell", "1"]);
     assert_eq!(code, 1, "k below 2 is a usage error: {err}");

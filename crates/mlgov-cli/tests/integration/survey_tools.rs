@@ -17,14 +17,29 @@ fn import_example(tool: &str, ext: &str) {
     env.demo();
     let file = example(&format!("{tool}.{ext}"));
     let mapping = example(&format!("{tool}.mapping.toml"));
-    let (code, out, err) = env.mlgov(&["survey", "import", &file, "--mapping", &mapping, "--name", tool]);
+    let (code, out, err) =
+        env.mlgov(&["survey", "import", &file, "--mapping", &mapping, "--name", tool]);
     assert_eq!(code, 0, "{tool}: {err}");
     assert!(out.contains("12 respondents in 6 localities, 86 frequency answers"), "{tool}: {out}");
     // Mean frequency with trade unions in p1 over the 10 respondents who answered it:
     // 3+2+0+4+1+3+0+1+5+2 = 21 → 2.1 (expected.csv).
-    let v = env.json(&["survey", "analyze", tool, "frequency", "--by", "none", "--period", "p1", "--resamples", "0"]);
+    let v = env.json(&[
+        "survey",
+        "analyze",
+        tool,
+        "frequency",
+        "--by",
+        "none",
+        "--period",
+        "p1",
+        "--resamples",
+        "0",
+    ]);
     let rows = v[0]["rows"].as_array().unwrap_or_else(|| panic!("{tool}: {v}"));
-    let tu = rows.iter().find(|r| r["measure"] == "trade_unions" && r["statistic"] == "mean").unwrap_or_else(|| panic!("{tool}: no trade_unions row in {v}"));
+    let tu = rows
+        .iter()
+        .find(|r| r["measure"] == "trade_unions" && r["statistic"] == "mean")
+        .unwrap_or_else(|| panic!("{tool}: no trade_unions row in {v}"));
     assert_eq!(tu["estimate"]["n"], 10, "{tool}: {tu}");
     assert!((tu["estimate"]["mean"].as_f64().unwrap() - 2.1).abs() < 1e-9, "{tool}: {tu}");
     // A release of it: classes some respondents never answered (missing Index 3 parts) and the
@@ -64,16 +79,35 @@ fn mapping_suggest_writes_a_draft_that_marks_what_it_could_not_place() {
     let env = Env::new();
     env.demo();
     let out = env.path("q.mapping.toml");
-    let (code, stdout, err) = env.mlgov(&["survey", "mapping", "suggest", &example("qualtrics.csv"), "-o", out.to_str().unwrap()]);
+    let (code, stdout, err) = env.mlgov(&[
+        "survey",
+        "mapping",
+        "suggest",
+        &example("qualtrics.csv"),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{err}");
     assert!(stdout.contains("Qualtrics:") && stdout.contains("1 unplaced (Q10)"), "{stdout}");
     let draft = std::fs::read_to_string(&out).unwrap();
     assert!(draft.contains("\"Q4_1\" = \"freq_p1_pro_migrant_groups\""), "{draft}");
     assert!(draft.contains("unplaced = [\"Q10\"]") && draft.contains("# UNPLACED"), "{draft}");
     // Localities found by their knowledge-base names.
-    assert!(draft.contains("\"Lyon\" = \"loc:lyon\"") && draft.contains("\"Saint-Étienne\" = \"loc:saint-etienne\""), "{draft}");
+    assert!(
+        draft.contains("\"Lyon\" = \"loc:lyon\"")
+            && draft.contains("\"Saint-Étienne\" = \"loc:saint-etienne\""),
+        "{draft}"
+    );
     // The draft is refused until its unplaced column is placed.
-    let (code, _, err) = env.mlgov(&["survey", "import", &example("qualtrics.csv"), "--mapping", out.to_str().unwrap(), "--name", "q"]);
+    let (code, _, err) = env.mlgov(&[
+        "survey",
+        "import",
+        &example("qualtrics.csv"),
+        "--mapping",
+        out.to_str().unwrap(),
+        "--name",
+        "q",
+    ]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("the mapping still lists unplaced columns (Q10)"), "{err}");
 }
@@ -125,7 +159,14 @@ fn an_xlsx_bomb_ends_fast_with_exit_2_naming_the_limit() {
     assert!(t.elapsed() < Duration::from_secs(5), "took {:?}", t.elapsed());
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("decompressed workbook size (bytes) exceeds the limit: at least 3,221,225,472 > 268,435,456") && err.contains("--max-xlsx-bytes"), "{err}");
-    let (code, _, err) = env.mlgov(&["survey", "import", path.to_str().unwrap(), "--no-kb-check", "--max-xlsx-bytes", "1000"]);
+    let (code, _, err) = env.mlgov(&[
+        "survey",
+        "import",
+        path.to_str().unwrap(),
+        "--no-kb-check",
+        "--max-xlsx-bytes",
+        "1000",
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("> 1,000"), "{err}");
 }
@@ -138,11 +179,23 @@ fn semicolon_windows_1252_csv_from_excel_imports() {
     let bytes: Vec<u8> = text.chars().map(|c| if c == 'é' { 0xE9 } else { c as u8 }).collect();
     let path = env.path("excel.csv");
     std::fs::write(&path, &bytes).unwrap();
-    let (code, out, err) = env.mlgov(&["survey", "import", path.to_str().unwrap(), "--name", "excel"]);
+    let (code, out, err) =
+        env.mlgov(&["survey", "import", path.to_str().unwrap(), "--name", "excel"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("2 respondents in 2 localities, 1 frequency answers"), "{out}");
     // Given the wrong encoding explicitly, the line is named.
-    let (code, _, err) = env.mlgov(&["survey", "import", path.to_str().unwrap(), "--name", "excel", "--encoding", "utf-8"]);
+    let (code, _, err) = env.mlgov(&[
+        "survey",
+        "import",
+        path.to_str().unwrap(),
+        "--name",
+        "excel",
+        "--encoding",
+        "utf-8",
+    ]);
     assert_eq!(code, 2);
-    assert!(err.contains("excel.csv:2: cannot read file: line 2: the file is not valid utf-8"), "{err}");
+    assert!(
+        err.contains("excel.csv:2: cannot read file: line 2: the file is not valid utf-8"),
+        "{err}"
+    );
 }

@@ -20,7 +20,8 @@ pub trait OpenCollect {
 
 impl OpenCollect for TestDb {
     fn open_collect(&self) -> Box<dyn CollectStore> {
-        mlgov_collect::open_store(&self.location()).unwrap_or_else(|e| panic!("opening the {} collection store: {e}", self.name()))
+        mlgov_collect::open_store(&self.location())
+            .unwrap_or_else(|e| panic!("opening the {} collection store: {e}", self.name()))
     }
 }
 
@@ -50,10 +51,20 @@ impl Fixture {
     /// On a fresh database of `backend`.
     pub fn on(backend: TestDb) -> Fixture {
         // The knowledge-base store at the same location: survey datasets and releases live there.
-        mlgov_store_postgres::open_any(&backend.location(), mlgov_store_postgres::OpenMode::Create).unwrap_or_else(|e| panic!("creating the {} knowledge-base store: {e}", backend.name()));
+        mlgov_store_postgres::open_any(&backend.location(), mlgov_store_postgres::OpenMode::Create)
+            .unwrap_or_else(|e| {
+                panic!("creating the {} knowledge-base store: {e}", backend.name())
+            });
         let accounts = Accounts::on(backend);
         let b = &accounts.backend;
-        let collect = Collect::new(b.open_collect(), accounts.auth.clone(), mlgov_collect::Config { kb_location: Some(b.location()), ..mlgov_collect::Config::default() });
+        let collect = Collect::new(
+            b.open_collect(),
+            accounts.auth.clone(),
+            mlgov_collect::Config {
+                kb_location: Some(b.location()),
+                ..mlgov_collect::Config::default()
+            },
+        );
         let root = Principal::cli_admin();
         collect.create_survey(&root, "s1", "whole-comm-interactions", "p1").unwrap();
         let invitation = collect.invite(&root, "s1", 1, Some("loc:x")).unwrap().remove(0);

@@ -24,9 +24,15 @@ fn answer(item: &str, period: &str, value: &str) -> Answer {
 fn surveys_invitations_and_answers(b: TestDb) {
     let mut s = b.open_collect();
     let s1 = s.create_survey("s1", "whole-comm-interactions", "p9", 7).unwrap();
-    assert_eq!((s1.name.as_str(), s1.instrument.as_str(), s1.project.as_str(), s1.created), ("s1", "whole-comm-interactions", "p9", 7));
+    assert_eq!(
+        (s1.name.as_str(), s1.instrument.as_str(), s1.project.as_str(), s1.created),
+        ("s1", "whole-comm-interactions", "p9", 7)
+    );
     assert_eq!(b.open_auth().projects().unwrap(), strs(&["p9"]), "the project is created");
-    assert!(matches!(s.create_survey("s1", "whole-comm-interactions", "p9", 8), Err(CollectError::Conflict(_))));
+    assert!(matches!(
+        s.create_survey("s1", "whole-comm-interactions", "p9", 8),
+        Err(CollectError::Conflict(_))
+    ));
     let a0 = s.create_survey("a0", "whole-comm-interactions", "p9", 8).unwrap();
     assert_eq!(s.survey("s1").unwrap(), Some(s1.clone()));
     assert_eq!(s.survey_by_id(s1.id).unwrap(), Some(s1.clone()));
@@ -39,7 +45,15 @@ fn surveys_invitations_and_answers(b: TestDb) {
     let i4 = s.insert_invitations(s1.id, &strs(&["i4"]), None, 9).unwrap()[0];
     assert_eq!(
         s.invitation("i1").unwrap(),
-        Some(InvitationRecord { id: ids[0], survey_id: s1.id, token_hash: "i1".into(), locality: Some("loc:x".into()), created: 8, started: None, submitted: None })
+        Some(InvitationRecord {
+            id: ids[0],
+            survey_id: s1.id,
+            token_hash: "i1".into(),
+            locality: Some("loc:x".into()),
+            created: 8,
+            started: None,
+            submitted: None
+        })
     );
     assert_eq!(s.invitation("i4").unwrap().unwrap().locality, None);
     assert_eq!(s.invitation("nope").unwrap(), None);
@@ -50,21 +64,53 @@ fn surveys_invitations_and_answers(b: TestDb) {
 
     // Save, resume (replace), submit, then the invitation is used up.
     let (i1, i2) = (ids[0], ids[1]);
-    s.save_answers(i1, &[answer("role", "", "local_official"), answer("freq_trade_unions", "p2", "3"), answer("freq_trade_unions", "p1", "4")], false, 10).unwrap();
-    assert_eq!(s.answers_of(i1).unwrap(), [answer("freq_trade_unions", "p1", "4"), answer("freq_trade_unions", "p2", "3"), answer("role", "", "local_official")]);
+    s.save_answers(
+        i1,
+        &[
+            answer("role", "", "local_official"),
+            answer("freq_trade_unions", "p2", "3"),
+            answer("freq_trade_unions", "p1", "4"),
+        ],
+        false,
+        10,
+    )
+    .unwrap();
+    assert_eq!(
+        s.answers_of(i1).unwrap(),
+        [
+            answer("freq_trade_unions", "p1", "4"),
+            answer("freq_trade_unions", "p2", "3"),
+            answer("role", "", "local_official")
+        ]
+    );
     let inv = s.invitation("i1").unwrap().unwrap();
     assert_eq!((inv.started, inv.submitted), (Some(10), None));
     assert_eq!(s.progress(s1.id).unwrap(), Progress { invited: 4, started: 1, submitted: 0 });
     s.save_answers(i1, &[answer("freq_trade_unions", "p1", "5")], false, 11).unwrap();
-    assert_eq!(s.answers_of(i1).unwrap(), [answer("freq_trade_unions", "p1", "5")], "a save replaces the previous answers");
-    assert_eq!(s.invitation("i1").unwrap().unwrap().started, Some(10), "started keeps the first save");
-    let final_answers = [answer("freq_trade_unions", "p1", "5"), answer("role", "", "expert_journalist")];
+    assert_eq!(
+        s.answers_of(i1).unwrap(),
+        [answer("freq_trade_unions", "p1", "5")],
+        "a save replaces the previous answers"
+    );
+    assert_eq!(
+        s.invitation("i1").unwrap().unwrap().started,
+        Some(10),
+        "started keeps the first save"
+    );
+    let final_answers =
+        [answer("freq_trade_unions", "p1", "5"), answer("role", "", "expert_journalist")];
     s.save_answers(i1, &final_answers, true, 12).unwrap();
     let inv = s.invitation("i1").unwrap().unwrap();
     assert_eq!((inv.started, inv.submitted), (Some(10), Some(12)));
     assert!(matches!(s.save_answers(i1, &[], false, 13), Err(CollectError::Gone(_))));
-    assert!(matches!(s.save_answers(i1, &[answer("role", "", "x")], true, 13), Err(CollectError::Gone(_))));
-    assert!(matches!(s.save_answers(i4 + 1000, &[], true, 13), Err(CollectError::Gone(_))), "no such invitation");
+    assert!(matches!(
+        s.save_answers(i1, &[answer("role", "", "x")], true, 13),
+        Err(CollectError::Gone(_))
+    ));
+    assert!(
+        matches!(s.save_answers(i4 + 1000, &[], true, 13), Err(CollectError::Gone(_))),
+        "no such invitation"
+    );
     assert_eq!(s.answers_of(i1).unwrap(), final_answers, "refused saves change nothing");
     assert_eq!(s.invitation("i1").unwrap().unwrap().submitted, Some(12));
     // Submitting directly, without a prior save, starts and submits at once.
@@ -76,8 +122,19 @@ fn surveys_invitations_and_answers(b: TestDb) {
     // Raw answers: every respondent's, submitted or not, by respondent then item and period.
     let raw = s.raw_answers(s1.id).unwrap();
     type Flat<'a> = (i64, Option<&'a str>, bool, &'a str, &'a str, &'a str);
-    let rows: Vec<Flat<'_>> =
-        raw.iter().map(|r| (r.respondent, r.locality.as_deref(), r.submitted, r.answer.item.as_str(), r.answer.period.as_str(), r.answer.value.as_str())).collect();
+    let rows: Vec<Flat<'_>> = raw
+        .iter()
+        .map(|r| {
+            (
+                r.respondent,
+                r.locality.as_deref(),
+                r.submitted,
+                r.answer.item.as_str(),
+                r.answer.period.as_str(),
+                r.answer.value.as_str(),
+            )
+        })
+        .collect();
     assert_eq!(
         rows,
         [
@@ -111,7 +168,10 @@ fn concurrent_submissions_land_once(b: TestDb) {
                 .map(|(k, store)| {
                     let barrier = &barrier;
                     sc.spawn(move || {
-                        let mine = [answer("freq_trade_unions", "p1", &k.to_string()), answer("role", "", &format!("writer_{k}"))];
+                        let mine = [
+                            answer("freq_trade_unions", "p1", &k.to_string()),
+                            answer("role", "", &format!("writer_{k}")),
+                        ];
                         barrier.wait();
                         store.save_answers(inv, &mine, true, 2)
                     })
@@ -119,14 +179,24 @@ fn concurrent_submissions_land_once(b: TestDb) {
                 .collect();
             handles.into_iter().map(|h| h.join().expect("thread")).collect()
         });
-        let winners: Vec<usize> = results.iter().enumerate().filter(|(_, r)| r.is_ok()).map(|(k, _)| k).collect();
+        let winners: Vec<usize> =
+            results.iter().enumerate().filter(|(_, r)| r.is_ok()).map(|(k, _)| k).collect();
         assert_eq!(winners.len(), 1, "invitation {inv}: {results:?}");
         let loser = &results[1 - winners[0]];
         assert!(matches!(loser, Err(CollectError::Gone(_))), "invitation {inv}: {loser:?}");
         let k = winners[0];
-        assert_eq!(setup.answers_of(inv).unwrap(), [answer("freq_trade_unions", "p1", &k.to_string()), answer("role", "", &format!("writer_{k}"))]);
+        assert_eq!(
+            setup.answers_of(inv).unwrap(),
+            [
+                answer("freq_trade_unions", "p1", &k.to_string()),
+                answer("role", "", &format!("writer_{k}"))
+            ]
+        );
     }
-    assert_eq!(setup.progress(survey.id).unwrap(), Progress { invited: 12, started: 0, submitted: 12 });
+    assert_eq!(
+        setup.progress(survey.id).unwrap(),
+        Progress { invited: 12, started: 0, submitted: 12 }
+    );
     // Concurrent saves (not submissions) of one invitation both succeed; one of them is kept whole.
     let inv = setup.insert_invitations(survey.id, &strs(&["race-save"]), None, 3).unwrap()[0];
     let barrier = Barrier::new(2);
@@ -135,12 +205,26 @@ fn concurrent_submissions_land_once(b: TestDb) {
             let barrier = &barrier;
             sc.spawn(move || {
                 barrier.wait();
-                store.save_answers(inv, &[answer("role", "", &format!("saver_{k}")), answer("x", "", &k.to_string())], false, 4).unwrap();
+                store
+                    .save_answers(
+                        inv,
+                        &[
+                            answer("role", "", &format!("saver_{k}")),
+                            answer("x", "", &k.to_string()),
+                        ],
+                        false,
+                        4,
+                    )
+                    .unwrap();
             });
         }
     });
     let kept = setup.answers_of(inv).unwrap();
-    assert!(kept == [answer("role", "", "saver_0"), answer("x", "", "0")] || kept == [answer("role", "", "saver_1"), answer("x", "", "1")], "{kept:?}");
+    assert!(
+        kept == [answer("role", "", "saver_0"), answer("x", "", "0")]
+            || kept == [answer("role", "", "saver_1"), answer("x", "", "1")],
+        "{kept:?}"
+    );
 }
 
 fn reopening_keeps_everything_and_migrates_once(b: TestDb) {
@@ -149,7 +233,10 @@ fn reopening_keeps_everything_and_migrates_once(b: TestDb) {
     drop(s);
     let s = b.open_collect();
     assert_eq!(s.survey("kept").unwrap(), Some(survey));
-    assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM auth_schema ORDER BY version"), ["1", "2", "3"]);
+    assert_eq!(
+        b.strings("SELECT CAST(version AS TEXT) FROM auth_schema ORDER BY version"),
+        ["1", "2", "3"]
+    );
     assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM collect_schema"), ["1"]);
 }
 
@@ -173,8 +260,12 @@ fn a_database_written_before_the_split_opens_with_its_answers() {
     {
         // The historical migration, exactly as applied then (it is never edited).
         let conn = rusqlite::Connection::open(&location).unwrap();
-        conn.execute_batch("PRAGMA foreign_keys = ON; CREATE TABLE auth_schema (version INTEGER NOT NULL) STRICT;").unwrap();
-        conn.execute_batch(include_str!("../../../mlgov-auth/migrations/sqlite/0001_auth.sql")).unwrap();
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON; CREATE TABLE auth_schema (version INTEGER NOT NULL) STRICT;",
+        )
+        .unwrap();
+        conn.execute_batch(include_str!("../../../mlgov-auth/migrations/sqlite/0001_auth.sql"))
+            .unwrap();
         conn.execute_batch(
             "INSERT INTO auth_schema (version) VALUES (1);
              INSERT INTO auth_projects (name, created) VALUES ('p1', 5);
@@ -186,13 +277,24 @@ fn a_database_written_before_the_split_opens_with_its_answers() {
         )
         .unwrap();
     }
-    assert_eq!(b.strings("SELECT name FROM sqlite_master WHERE name = 'collect_schema'"), Vec::<String>::new());
+    assert_eq!(
+        b.strings("SELECT name FROM sqlite_master WHERE name = 'collect_schema'"),
+        Vec::<String>::new()
+    );
     let mut s = b.open_collect();
     // Nothing was lost or rewritten.
     let wave0 = s.survey("wave0").unwrap().expect("the collected survey is still there");
-    assert_eq!((wave0.id, wave0.instrument.as_str(), wave0.project.as_str(), wave0.created), (1, "whole-comm-interactions", "p1", 5));
+    assert_eq!(
+        (wave0.id, wave0.instrument.as_str(), wave0.project.as_str(), wave0.created),
+        (1, "whole-comm-interactions", "p1", 5)
+    );
     assert_eq!(s.progress(wave0.id).unwrap(), Progress { invited: 2, started: 1, submitted: 1 });
-    let raw: Vec<(i64, bool, String, String, String)> = s.raw_answers(wave0.id).unwrap().into_iter().map(|r| (r.respondent, r.submitted, r.answer.item, r.answer.period, r.answer.value)).collect();
+    let raw: Vec<(i64, bool, String, String, String)> = s
+        .raw_answers(wave0.id)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.respondent, r.submitted, r.answer.item, r.answer.period, r.answer.value))
+        .collect();
     assert_eq!(
         raw,
         [
@@ -201,23 +303,45 @@ fn a_database_written_before_the_split_opens_with_its_answers() {
             (2, false, "freq_employers".into(), "p2".into(), "1".into()),
         ]
     );
-    let ds = mlgov_collect::collected_dataset(s.as_ref(), &wave0, &Instrument::whole_comm()).unwrap();
+    let ds =
+        mlgov_collect::collected_dataset(s.as_ref(), &wave0, &Instrument::whole_comm()).unwrap();
     assert_eq!(ds.respondents.len(), 1, "the submitted response, not the draft");
     // The auth tables are brought to the current schema (the contributor role, login failures) on the way.
-    assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM auth_schema ORDER BY version"), ["1", "2", "3"]);
+    assert_eq!(
+        b.strings("SELECT CAST(version AS TEXT) FROM auth_schema ORDER BY version"),
+        ["1", "2", "3"]
+    );
     assert_eq!(b.strings("SELECT CAST(version AS TEXT) FROM collect_schema"), ["1"]);
     // Collection goes on in the same tables: the draft is submitted, a new survey is created.
-    s.save_answers(2, &[answer("freq_employers", "p2", "1"), answer("role", "", "expert_journalist")], true, 10).unwrap();
+    s.save_answers(
+        2,
+        &[answer("freq_employers", "p2", "1"), answer("role", "", "expert_journalist")],
+        true,
+        10,
+    )
+    .unwrap();
     assert_eq!(s.progress(wave0.id).unwrap(), Progress { invited: 2, started: 0, submitted: 2 });
-    assert!(matches!(s.create_survey("wave0", "whole-comm-interactions", "p1", 11), Err(CollectError::Conflict(_))));
+    assert!(matches!(
+        s.create_survey("wave0", "whole-comm-interactions", "p1", 11),
+        Err(CollectError::Conflict(_))
+    ));
     assert_eq!(s.create_survey("wave1", "whole-comm-interactions", "p1", 11).unwrap().id, 2);
     drop(s);
     // And through the service, with rights and the audit log of the auth crate on the same file.
     let auth = mlgov_auth::Auth::new(b.open_auth(), config());
-    let collect = mlgov_collect::Collect::new(b.open_collect(), auth.clone(), mlgov_collect::Config::default());
+    let collect = mlgov_collect::Collect::new(
+        b.open_collect(),
+        auth.clone(),
+        mlgov_collect::Config::default(),
+    );
     let rows = collect.raw_answers(&Principal::cli_admin(), "wave0").unwrap();
     assert_eq!(rows.iter().filter(|r| r.submitted).count(), 4);
-    assert!(auth.audit_log(&Principal::cli_admin(), 10).unwrap().iter().any(|e| e.action == "read_raw_answers" && e.resource == "survey:wave0"));
+    assert!(
+        auth.audit_log(&Principal::cli_admin(), 10)
+            .unwrap()
+            .iter()
+            .any(|e| e.action == "read_raw_answers" && e.resource == "survey:wave0")
+    );
 }
 
 /// A database migrated by this version, then opened by the auth store alone (as `mlgov user`
@@ -237,35 +361,56 @@ fn the_auth_store_alone_leaves_the_collection_tables_alone() {
 
 #[test]
 fn pg_concurrent_first_connections_migrate_once() {
-    let Some(schema) = TestSchema::for_test("pg_concurrent_first_connections_migrate_once", "collect") else { return };
+    let Some(schema) =
+        TestSchema::for_test("pg_concurrent_first_connections_migrate_once", "collect")
+    else {
+        return;
+    };
     let url = schema.url();
     std::thread::scope(|sc| {
-        let handles: Vec<_> = (0..4).map(|_| sc.spawn(|| PgCollectStore::connect(&url).map(|s| s.surveys()))).collect();
+        let handles: Vec<_> = (0..4)
+            .map(|_| sc.spawn(|| PgCollectStore::connect(&url).map(|s| s.surveys())))
+            .collect();
         for h in handles {
-            assert_eq!(h.join().unwrap().expect("connect").expect("query"), Vec::<SurveyRecord>::new());
+            assert_eq!(
+                h.join().unwrap().expect("connect").expect("query"),
+                Vec::<SurveyRecord>::new()
+            );
         }
     });
     // Each migration recorded once, not once per connection.
-    for (table, want) in [("auth_schema", mlgov_auth::postgres::MIGRATIONS.len() as i64), ("collect_schema", 1)] {
-        let n: i64 = schema.admin().query_one(&format!("SELECT count(*) FROM {table}"), &[]).unwrap().get(0);
+    for (table, want) in
+        [("auth_schema", mlgov_auth::postgres::MIGRATIONS.len() as i64), ("collect_schema", 1)]
+    {
+        let n: i64 =
+            schema.admin().query_one(&format!("SELECT count(*) FROM {table}"), &[]).unwrap().get(0);
         assert_eq!(n, want, "{table}");
     }
 }
 
 #[test]
 fn pg_a_newer_collect_schema_is_refused() {
-    let Some(schema) = TestSchema::for_test("pg_a_newer_collect_schema_is_refused", "collect") else { return };
+    let Some(schema) = TestSchema::for_test("pg_a_newer_collect_schema_is_refused", "collect")
+    else {
+        return;
+    };
     drop(PgCollectStore::connect(&schema.url()).unwrap());
     schema.admin().execute("INSERT INTO collect_schema (version) VALUES (99)", &[]).unwrap();
     match PgCollectStore::connect(&schema.url()) {
-        Err(CollectError::Database(m)) => assert!(m.message().contains("collect schema version 99 is newer"), "{m}"),
+        Err(CollectError::Database(m)) => {
+            assert!(m.message().contains("collect schema version 99 is newer"), "{m}")
+        }
         other => panic!("expected a Database error, got {other:?}"),
     }
 }
 
 #[test]
 fn pg_reconnects_after_the_server_drops_the_connection() {
-    let Some(schema) = TestSchema::for_test("pg_reconnects_after_the_server_drops_the_connection", "collect") else { return };
+    let Some(schema) =
+        TestSchema::for_test("pg_reconnects_after_the_server_drops_the_connection", "collect")
+    else {
+        return;
+    };
     let mut s = PgCollectStore::connect(&schema.url()).unwrap();
     assert_eq!(schema.terminate_connections(), 1);
     let survey = s.create_survey("s", "whole-comm-interactions", "p", 4).unwrap();
@@ -274,7 +419,11 @@ fn pg_reconnects_after_the_server_drops_the_connection() {
     s.save_answers(inv, &[answer("role", "", "x")], true, 5).unwrap();
     assert!(matches!(s.save_answers(inv, &[], true, 6), Err(CollectError::Gone(_))));
     assert_eq!(schema.terminate_connections(), 1);
-    assert_eq!(s.survey("s").unwrap(), Some(survey), "a read after the connection died reconnects and answers");
+    assert_eq!(
+        s.survey("s").unwrap(),
+        Some(survey),
+        "a read after the connection died reconnects and answers"
+    );
 }
 
 #[test]

@@ -34,7 +34,13 @@ fn without_nonces(s: &str) -> String {
 
 /// What a response tells: status, content type and body — without an error envelope's request id
 /// or a page's nonces, the parts that may differ between any two requests.
-async fn answer(f: &Fixture, method: &str, uri: &str, bearer: Option<&str>, body: Option<&str>) -> (u16, String, String) {
+async fn answer(
+    f: &Fixture,
+    method: &str,
+    uri: &str,
+    bearer: Option<&str>,
+    body: Option<&str>,
+) -> (u16, String, String) {
     let (s, h, text) = send(app(f), request(method, uri, bearer, body)).await;
     let text = match serde_json::from_str::<Value>(&text) {
         Ok(mut v) => {
@@ -45,7 +51,11 @@ async fn answer(f: &Fixture, method: &str, uri: &str, bearer: Option<&str>, body
         }
         Err(_) => without_nonces(&text),
     };
-    (s.as_u16(), h.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string(), text)
+    (
+        s.as_u16(),
+        h.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string(),
+        text,
+    )
 }
 
 const ROUTES: [(&str, &str, Option<&str>); 9] = [
@@ -57,7 +67,11 @@ const ROUTES: [(&str, &str, Option<&str>); 9] = [
     ("GET", "/api/v1/surveys/hidden/releases", None),
     ("POST", "/api/v1/surveys/hidden/releases", None),
     ("GET", "/admin/surveys/hidden", None),
-    ("POST", "/api/v1/surveys", Some(r#"{"name":"hidden","instrument":"whole-comm-interactions","project":"p1"}"#)),
+    (
+        "POST",
+        "/api/v1/surveys",
+        Some(r#"{"name":"hidden","instrument":"whole-comm-interactions","project":"p1"}"#),
+    ),
 ];
 
 async fn a_survey_of_another_project_answers_as_one_that_does_not_exist(f: Fixture) {
@@ -82,20 +96,46 @@ async fn a_survey_of_another_project_answers_as_one_that_does_not_exist(f: Fixtu
             let b = &before[i * askers.len() + j];
             let a = answer(&f, method, uri, *bearer, *body).await;
             assert_eq!(&a, b, "{method} {uri} as {who}: the answer tells that the survey exists");
-            assert!(!a.2.contains("p2"), "{method} {uri} as {who} names the survey's project: {}", a.2);
+            assert!(
+                !a.2.contains("p2"),
+                "{method} {uri} as {who} names the survey's project: {}",
+                a.2
+            );
         }
     }
     // What they got: 404 naming only the survey asked for (401 for the public) on every route
     // that reads the survey; the public figures and the releases are everyone's (no release yet).
     let (s, _, body) = answer(&f, "GET", "/api/v1/surveys/hidden", f.bearer("member"), None).await;
-    assert_eq!((s, body.as_str()), (404, r#"{"error":{"code":"not_found","fields":[],"message":"not found: survey \"hidden\""}}"#));
+    assert_eq!(
+        (s, body.as_str()),
+        (
+            404,
+            r#"{"error":{"code":"not_found","fields":[],"message":"not found: survey \"hidden\""}}"#
+        )
+    );
     assert_eq!(answer(&f, "GET", "/api/v1/surveys/hidden/answers", None, None).await.0, 401);
     assert_eq!(answer(&f, "GET", "/admin/surveys/hidden", f.bearer("viewer"), None).await.0, 404);
     // Those who may see it do: its project's researcher and the admin.
-    let (s, _, body) = answer(&f, "GET", "/api/v1/surveys/hidden", f.bearer("outsider"), None).await;
+    let (s, _, body) =
+        answer(&f, "GET", "/api/v1/surveys/hidden", f.bearer("outsider"), None).await;
     assert!(s == 200 && body.contains(r#""invited":3"#), "{body}");
-    assert_eq!(answer(&f, "GET", "/api/v1/surveys/hidden/answers", Some(&admin), None).await.0, 200);
-    assert_eq!(answer(&f, "POST", "/api/v1/surveys/hidden/invitations", f.bearer("outsider"), Some(r#"{"count":1}"#)).await.0, 403, "seen, but inviting is the admin's");
+    assert_eq!(
+        answer(&f, "GET", "/api/v1/surveys/hidden/answers", Some(&admin), None).await.0,
+        200
+    );
+    assert_eq!(
+        answer(
+            &f,
+            "POST",
+            "/api/v1/surveys/hidden/invitations",
+            f.bearer("outsider"),
+            Some(r#"{"count":1}"#)
+        )
+        .await
+        .0,
+        403,
+        "seen, but inviting is the admin's"
+    );
 }
 
 on_both_backends!(async fixture;

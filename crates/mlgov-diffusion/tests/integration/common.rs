@@ -48,7 +48,10 @@ impl Exact {
         let steps = self.reach[0].len();
         (0..steps)
             .map(|t| {
-                (0..g.node_count()).filter(|&v| !g.nodes()[v].carrier).map(|v| self.reach[v][t]).sum()
+                (0..g.node_count())
+                    .filter(|&v| !g.nodes()[v].carrier)
+                    .map(|v| self.reach[v][t])
+                    .sum()
             })
             .collect()
     }
@@ -56,7 +59,12 @@ impl Exact {
 
 /// Kempe et al.'s live-edge distributions, enumerated: `live[e]` options with probabilities.
 /// IC: every edge independently live with probability p·s(target).
-pub fn exact_ic(g: &DiffusionGraph, params: &SusceptibilityParams, seeds: &[usize], steps: usize) -> Exact {
+pub fn exact_ic(
+    g: &DiffusionGraph,
+    params: &SusceptibilityParams,
+    seeds: &[usize],
+    steps: usize,
+) -> Exact {
     let prepared = Prepared::new(g, params).unwrap();
     let s = prepared.susceptibility();
     let m = g.edge_count();
@@ -88,7 +96,12 @@ pub fn exact_ic(g: &DiffusionGraph, params: &SusceptibilityParams, seeds: &[usiz
 }
 
 /// LT: every node keeps at most one incoming edge, edge e with probability s(v)·ŵ_e.
-pub fn exact_lt(g: &DiffusionGraph, params: &SusceptibilityParams, seeds: &[usize], steps: usize) -> Exact {
+pub fn exact_lt(
+    g: &DiffusionGraph,
+    params: &SusceptibilityParams,
+    seeds: &[usize],
+    steps: usize,
+) -> Exact {
     let prepared = Prepared::new(g, params).unwrap();
     let s = prepared.susceptibility();
     let n = g.node_count();
@@ -136,7 +149,14 @@ pub fn exact_lt(g: &DiffusionGraph, params: &SusceptibilityParams, seeds: &[usiz
     }
 }
 
-fn add_reach(g: &DiffusionGraph, live: &[usize], seeds: &[usize], steps: usize, prob: f64, reach: &mut [Vec<f64>]) {
+fn add_reach(
+    g: &DiffusionGraph,
+    live: &[usize],
+    seeds: &[usize],
+    steps: usize,
+    prob: f64,
+    reach: &mut [Vec<f64>],
+) {
     let n = g.node_count();
     let mut dist = vec![usize::MAX; n];
     let mut frontier: Vec<usize> = Vec::new();

@@ -28,8 +28,13 @@ fn random_graph(n: usize, m: usize) -> DiffusionGraph {
         let t = (next() % n as u64) as usize;
         if s != t {
             let f = (next() % 6) as f64;
-            b.add_edge(&EdgeSpec::from_interaction(format!("n{s}"), format!("n{t}"), f, (next() % 3) as u32))
-                .unwrap();
+            b.add_edge(&EdgeSpec::from_interaction(
+                format!("n{s}"),
+                format!("n{t}"),
+                f,
+                (next() % 3) as u32,
+            ))
+            .unwrap();
         }
     }
     b.build()

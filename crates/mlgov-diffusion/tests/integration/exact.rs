@@ -32,7 +32,10 @@ fn ic_diamond_matches_closed_form() {
     let exact_d = 1.0 - (1.0 - p * p) * (1.0 - p * p);
     assert_close(r.nodes[3].probability, exact_d, runs, "P(d)");
     let enumerated = exact_ic(&g, &SusceptibilityParams::neutral(), &[0], 10);
-    assert!((enumerated.final_prob(3) - exact_d).abs() < 1e-12, "enumeration agrees with closed form");
+    assert!(
+        (enumerated.final_prob(3) - exact_d).abs() < 1e-12,
+        "enumeration agrees with closed form"
+    );
 }
 
 #[test]
@@ -110,9 +113,29 @@ fn rich_graph() -> DiffusionGraph {
         spec.factors = factors;
         b.add_node(spec).unwrap();
     };
-    add("a", NodeKind::Locality, EnablingFactors { integration_officer: Some(true), ..Default::default() });
-    add("b", NodeKind::Locality, EnablingFactors { public_attitudes: Some(2.0), politicisation: Some(0.9), ..Default::default() });
-    add("c", NodeKind::Locality, EnablingFactors { local_responsibility: Some(true), specialist_information: Some(true), ..Default::default() });
+    add(
+        "a",
+        NodeKind::Locality,
+        EnablingFactors { integration_officer: Some(true), ..Default::default() },
+    );
+    add(
+        "b",
+        NodeKind::Locality,
+        EnablingFactors {
+            public_attitudes: Some(2.0),
+            politicisation: Some(0.9),
+            ..Default::default()
+        },
+    );
+    add(
+        "c",
+        NodeKind::Locality,
+        EnablingFactors {
+            local_responsibility: Some(true),
+            specialist_information: Some(true),
+            ..Default::default()
+        },
+    );
     add("d", NodeKind::Locality, EnablingFactors::default());
     add("ngo", NodeKind::Organisation, EnablingFactors::default());
     add("net", NodeKind::Network, EnablingFactors::default());
@@ -149,7 +172,12 @@ fn ic_converges_to_enumeration_with_susceptibility_and_carriers() {
     for (t, point) in r.curve.iter().enumerate() {
         // sd of a count in [0, N] is at most N/2.
         let tol = 5.0 * (r.adopter_nodes as f64 / 2.0) / f64::from(c.runs).sqrt();
-        assert!((point.mean - curve[t]).abs() <= tol, "IC curve step {t}: {} vs {}", point.mean, curve[t]);
+        assert!(
+            (point.mean - curve[t]).abs() <= tol,
+            "IC curve step {t}: {} vs {}",
+            point.mean,
+            curve[t]
+        );
     }
 }
 
@@ -168,7 +196,12 @@ fn lt_converges_to_enumeration_with_susceptibility_and_carriers() {
     for (t, point) in r.curve.iter().enumerate() {
         // sd of a count in [0, N] is at most N/2.
         let tol = 5.0 * (r.adopter_nodes as f64 / 2.0) / f64::from(c.runs).sqrt();
-        assert!((point.mean - curve[t]).abs() <= tol, "LT curve step {t}: {} vs {}", point.mean, curve[t]);
+        assert!(
+            (point.mean - curve[t]).abs() <= tol,
+            "LT curve step {t}: {} vs {}",
+            point.mean,
+            curve[t]
+        );
     }
 }
 
@@ -197,8 +230,11 @@ fn carriers_are_bridges_not_adopters() {
     assert_eq!(r.carriers.len(), 1);
     assert_eq!((r.carriers[0].runs_active, r.carriers[0].runs_relayed), (50, 50));
     assert_eq!(r.carriers[0].mean_direct_activations, 1.0);
-    let bridges: Vec<(&str, &str, u32, bool)> =
-        r.bridges.iter().map(|b| (b.source.as_str(), b.target.as_str(), b.runs, b.via_carrier)).collect();
+    let bridges: Vec<(&str, &str, u32, bool)> = r
+        .bridges
+        .iter()
+        .map(|b| (b.source.as_str(), b.target.as_str(), b.runs, b.via_carrier))
+        .collect();
     assert_eq!(bridges, vec![("a", "ngo", 50, true), ("ngo", "b", 50, true)]);
 }
 
@@ -217,12 +253,20 @@ fn results_are_reported_by_graph_id_whatever_the_internal_numbering() {
         &[("a", "ngo", 1.0), ("ngo", "b", 1.0), ("b", "c", 0.0), ("x", "a", 1.0)],
     );
     let r = simulate(&g, &config(Model::IndependentCascade, 40, &["a"]), None).unwrap();
-    let p: Vec<(&str, f64, bool)> = r.nodes.iter().map(|n| (n.key.as_str(), n.probability, n.seed)).collect();
+    let p: Vec<(&str, f64, bool)> =
+        r.nodes.iter().map(|n| (n.key.as_str(), n.probability, n.seed)).collect();
     assert_eq!(
         p,
-        vec![("x", 0.0, false), ("b", 1.0, false), ("ngo", 1.0, false), ("a", 1.0, true), ("c", 0.0, false)]
+        vec![
+            ("x", 0.0, false),
+            ("b", 1.0, false),
+            ("ngo", 1.0, false),
+            ("a", 1.0, true),
+            ("c", 0.0, false)
+        ]
     );
-    let bridges: Vec<(&str, &str, u32)> = r.bridges.iter().map(|b| (b.source.as_str(), b.target.as_str(), b.runs)).collect();
+    let bridges: Vec<(&str, &str, u32)> =
+        r.bridges.iter().map(|b| (b.source.as_str(), b.target.as_str(), b.runs)).collect();
     // Equal runs: by edge id, i.e. by source id (ngo = 2 before a = 3).
     assert_eq!(bridges, vec![("ngo", "b", 40), ("a", "ngo", 40)]);
     assert_eq!((r.carriers[0].key.as_str(), r.carriers[0].runs_relayed), ("ngo", 40));

@@ -77,7 +77,9 @@ fn empty_scenario_gives_exactly_zero_differences() {
     assert_eq!(cmp.baseline.nodes, cmp.scenario.nodes);
     assert_eq!(cmp.final_adopters.mean, 0.0);
     assert_eq!(cmp.final_adopters.interval, Interval { low: 0.0, high: 0.0 });
-    assert!(cmp.nodes.iter().all(|n| n.difference == 0.0 && n.runs_gained == 0 && n.runs_lost == 0));
+    assert!(
+        cmp.nodes.iter().all(|n| n.difference == 0.0 && n.runs_gained == 0 && n.runs_lost == 0)
+    );
     assert!(cmp.added_nodes.is_empty());
 }
 
@@ -90,7 +92,10 @@ fn an_ngo_bridging_an_isolated_locality_raises_its_adoption() {
         description: None,
         interventions: vec![Intervention::AddCarrier {
             node: NodeSpec::new("ngo", NodeKind::Organisation),
-            edges: vec![EdgeSpec::with_probability("a", "ngo", 0.8), EdgeSpec::with_probability("ngo", "b", 0.5)],
+            edges: vec![
+                EdgeSpec::with_probability("a", "ngo", 0.8),
+                EdgeSpec::with_probability("ngo", "b", 0.5),
+            ],
         }],
     };
     let c = config(Model::IndependentCascade, 20_000, &["a"]);
@@ -161,7 +166,8 @@ set = { local_responsibility = true }
 
 #[test]
 fn bad_inputs_are_diagnosed() {
-    let bad_kind = toml::from_str::<Scenario>("[[intervention]]\nkind = \"demolish\"\n").unwrap_err();
+    let bad_kind =
+        toml::from_str::<Scenario>("[[intervention]]\nkind = \"demolish\"\n").unwrap_err();
     assert!(bad_kind.to_string().contains("demolish"), "{bad_kind}");
 
     let mut b = GraphBuilder::new(ProbabilityParams::default()).unwrap();
@@ -195,7 +201,10 @@ fn bad_inputs_are_diagnosed() {
     );
     c.seeds = vec!["a".into()];
     c.runs = 0;
-    assert!(matches!(simulate(&g, &c, None), Err(DiffusionError::InvalidSetting { field: "runs", .. })));
+    assert!(matches!(
+        simulate(&g, &c, None),
+        Err(DiffusionError::InvalidSetting { field: "runs", .. })
+    ));
     c.runs = 10;
     c.susceptibility.carrier_susceptibility = 1.5;
     assert!(matches!(
@@ -222,7 +231,9 @@ intercept = 0.5
     .unwrap();
     assert_eq!(c.model, Model::LinearThreshold);
     assert_eq!(c.max_steps, 20);
-    let SusceptibilityModel::Logistic(l) = c.susceptibility.model else { panic!("logistic expected") };
+    let SusceptibilityModel::Logistic(l) = c.susceptibility.model else {
+        panic!("logistic expected")
+    };
     assert_eq!(l.intercept, 0.5);
     assert_eq!(l.integration_officer, 1.0, "unset coefficients keep their defaults");
 }

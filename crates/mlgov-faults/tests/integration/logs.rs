@@ -16,7 +16,11 @@ fn log_line(s: &Server, needle: &str) -> String {
         if let Some(l) = s.stderr().lines().find(|l| l.contains(needle)) {
             return l.to_string();
         }
-        assert!(Instant::now() < deadline, "no log line with {needle:?} in stderr:\n{}", s.stderr());
+        assert!(
+            Instant::now() < deadline,
+            "no log line with {needle:?} in stderr:\n{}",
+            s.stderr()
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -27,12 +31,17 @@ fn server_error(s: &Server, bearer: &str, request_id: Option<&str>) -> String {
     if let Some(id) = request_id {
         headers.push(("X-Request-Id", id));
     }
-    let r = request(s.addr, "GET", "/api/v1/localities?per_page=1", &headers, b"", REQUEST_TIMEOUT).expect("response");
+    let r = request(s.addr, "GET", "/api/v1/localities?per_page=1", &headers, b"", REQUEST_TIMEOUT)
+        .expect("response");
     assert_eq!(r.status, 500, "a broken account store gives a server error: {}", r.text());
     assert_eq!(r.envelope_problem(), None, "{}", r.text());
     let body = r.json().expect("JSON");
     let id = r.header("x-request-id").expect("an X-Request-Id header").to_string();
-    assert_eq!(body["error"]["request_id"].as_str(), Some(id.as_str()), "the envelope's id is the header's: {body}");
+    assert_eq!(
+        body["error"]["request_id"].as_str(),
+        Some(id.as_str()),
+        "the envelope's id is the header's: {body}"
+    );
     assert_eq!(body["error"]["message"], "internal error", "the cause stays in the log: {body}");
     if let Some(sent) = request_id {
         assert_eq!(id, sent, "the client's sane id is used");
@@ -52,21 +61,38 @@ fn a_server_error_is_logged_with_the_request_id_of_its_response() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = demo_db(dir.path(), "logs.db");
     let bearer = admin_bearer(db.to_str().expect("utf-8"));
-    let s = Server::start_with(db.to_str().expect("utf-8"), &["--log-format", "json"], Duration::from_secs(30)).unwrap_or_else(|e| panic!("{e}"));
-    let ok = request(s.addr, "GET", "/api/v1/localities?per_page=1", &[("Authorization", &bearer)], b"", REQUEST_TIMEOUT).expect("response");
+    let s = Server::start_with(
+        db.to_str().expect("utf-8"),
+        &["--log-format", "json"],
+        Duration::from_secs(30),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let ok = request(
+        s.addr,
+        "GET",
+        "/api/v1/localities?per_page=1",
+        &[("Authorization", &bearer)],
+        b"",
+        REQUEST_TIMEOUT,
+    )
+    .expect("response");
     assert_eq!(ok.status, 200, "{}", ok.text());
     assert!(ok.header("x-request-id").is_some(), "every response has an id");
     break_the_account_store(&db);
     for sent in [None, Some("faults-logs-1")] {
         let id = server_error(&s, &bearer, sent);
         let line = log_line(&s, &id);
-        let v: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
+        let v: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
         assert_eq!(v["request_id"], id.as_str(), "{line}");
         assert_eq!(v["level"], "ERROR", "{line}");
         assert_eq!(v["method"], "GET", "{line}");
         assert_eq!(v["path"], "/api/v1/localities", "no query string in the log: {line}");
         assert_eq!(v["status"], 500, "{line}");
-        assert!(v["error"].as_str().is_some_and(|e| e.contains("auth_tokens")), "the cause is logged: {line}");
+        assert!(
+            v["error"].as_str().is_some_and(|e| e.contains("auth_tokens")),
+            "the cause is logged: {line}"
+        );
         assert!(v["timestamp"].is_string() && v["message"] == "server error", "{line}");
     }
     drop(s);
@@ -74,5 +100,11 @@ fn a_server_error_is_logged_with_the_request_id_of_its_response() {
     let s = serve(&db);
     let id = server_error(&s, &bearer, Some("faults-logs-text"));
     let line = log_line(&s, &format!("request_id={id}"));
-    assert!(line.contains("ERROR") && line.contains("status=500") && line.contains("path=/api/v1/localities") && line.contains("auth_tokens"), "{line}");
+    assert!(
+        line.contains("ERROR")
+            && line.contains("status=500")
+            && line.contains("path=/api/v1/localities")
+            && line.contains("auth_tokens"),
+        "{line}"
+    );
 }

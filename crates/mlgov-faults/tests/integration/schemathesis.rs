@@ -12,14 +12,21 @@ use super::common::*;
 #[test]
 fn schemathesis_finds_no_server_errors() {
     if std::env::var("MLGOV_RUN_SCHEMATHESIS").as_deref() != Ok("1") {
-        eprintln!("NOTICE: schemathesis skipped (set MLGOV_RUN_SCHEMATHESIS=1; scripts/test.sh runs scripts/schemathesis.sh itself)");
+        eprintln!(
+            "NOTICE: schemathesis skipped (set MLGOV_RUN_SCHEMATHESIS=1; scripts/test.sh runs scripts/schemathesis.sh itself)"
+        );
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
     let db = demo_db(dir.path(), "st.db");
     let s = serve(&db);
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/schemathesis.sh");
-    let mut child = Command::new("bash").arg(&script).arg(format!("http://{}", s.addr)).spawn().expect("run scripts/schemathesis.sh");
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/schemathesis.sh");
+    let mut child = Command::new("bash")
+        .arg(&script)
+        .arg(format!("http://{}", s.addr))
+        .spawn()
+        .expect("run scripts/schemathesis.sh");
     let code = wait_timeout(&mut child, Duration::from_secs(600)).unwrap_or_else(|| {
         let _ = child.kill();
         panic!("scripts/schemathesis.sh did not finish within 600 s");

@@ -43,9 +43,21 @@ type Param = (String, String, String);
 fn operations(doc: &serde_json::Value) -> Vec<(String, Vec<Param>)> {
     let mut ops = Vec::new();
     for (path, item) in doc["paths"].as_object().expect("paths") {
-        if let Some(op) = item.get("get").filter(|op| op.get("security").is_none_or(|s| s.as_array().is_some_and(|a| a.is_empty()))) {
-            let params = op["parameters"].as_array().cloned().unwrap_or_default().iter()
-                .map(|p| (p["name"].as_str().unwrap_or("").to_string(), p["in"].as_str().unwrap_or("").to_string(), p["schema"]["type"].as_str().unwrap_or("string").to_string()))
+        if let Some(op) = item.get("get").filter(|op| {
+            op.get("security").is_none_or(|s| s.as_array().is_some_and(|a| a.is_empty()))
+        }) {
+            let params = op["parameters"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .map(|p| {
+                    (
+                        p["name"].as_str().unwrap_or("").to_string(),
+                        p["in"].as_str().unwrap_or("").to_string(),
+                        p["schema"]["type"].as_str().unwrap_or("string").to_string(),
+                    )
+                })
                 .collect();
             ops.push((path.clone(), params));
         }
@@ -58,7 +70,10 @@ fn valid_path_value(s: &Server, template: &str) -> String {
     let seg = template.trim_start_matches("/api/v1/").split('/').next().expect("segment");
     let r = s.get(&format!("/api/v1/{seg}")).expect("list");
     let v = r.json().expect("list is JSON");
-    let item = v["items"].get(0).or_else(|| v[seg].get(0)).unwrap_or_else(|| panic!("no item in /api/v1/{seg}: {v}"));
+    let item = v["items"]
+        .get(0)
+        .or_else(|| v[seg].get(0))
+        .unwrap_or_else(|| panic!("no item in /api/v1/{seg}: {v}"));
     item["id"].as_str().or_else(|| item["name"].as_str()).expect("id or name").to_string()
 }
 
@@ -82,7 +97,11 @@ fn judge(url: &str, r: &Result<Resp, HttpError>) -> Option<String> {
         Err(e) => return Some(format!("{url}: no response: {e}")),
     };
     if r.status >= 500 {
-        return Some(format!("{url}: {} {}", r.status, r.text().chars().take(300).collect::<String>()));
+        return Some(format!(
+            "{url}: {} {}",
+            r.status,
+            r.text().chars().take(300).collect::<String>()
+        ));
     }
     if r.header("x-injected").is_some() {
         return Some(format!("{url}: header injected"));
@@ -93,10 +112,14 @@ fn judge(url: &str, r: &Result<Resp, HttpError>) -> Option<String> {
         // a text/plain 400, not the JSON envelope. Strict check: the ignored test below.
         return None;
     }
-    if api && r.status >= 400 && r.status != 431 && r.status != 414
-        && let Some(p) = r.envelope_problem() {
-            return Some(format!("{url}: {} with a malformed error body: {p}", r.status));
-        }
+    if api
+        && r.status >= 400
+        && r.status != 431
+        && r.status != 414
+        && let Some(p) = r.envelope_problem()
+    {
+        return Some(format!("{url}: {} with a malformed error body: {p}", r.status));
+    }
     if api && r.status == 200 && r.is_json() && r.json().is_none() {
         return Some(format!("{url}: 200 with invalid JSON"));
     }
@@ -145,8 +168,12 @@ fn injection_in_every_declared_parameter_gives_no_5xx_and_changes_nothing() {
     let mut sent = 0usize;
     let mut params_tested = std::collections::BTreeSet::new();
     for (template, params) in &ops {
-        let valid = if template.contains('{') { Some(valid_path_value(&s, template)) } else { None };
-        let base = valid.as_ref().map(|v| fill(template, &encode(v.as_bytes()))).unwrap_or_else(|| template.clone());
+        let valid =
+            if template.contains('{') { Some(valid_path_value(&s, template)) } else { None };
+        let base = valid
+            .as_ref()
+            .map(|v| fill(template, &encode(v.as_bytes())))
+            .unwrap_or_else(|| template.clone());
         for (name, place, ty) in params {
             params_tested.insert(format!("{template} {name} ({place}, {ty})"));
             for (label, p) in payloads() {
@@ -158,7 +185,10 @@ fn injection_in_every_declared_parameter_gives_no_5xx_and_changes_nothing() {
                 let r = request(s.addr, "GET", &url, &[], b"", Duration::from_secs(30));
                 sent += 1;
                 if let Some(problem) = judge(&url, &r) {
-                    problems.push(format!("[{label}] {}", problem.chars().take(400).collect::<String>()));
+                    problems.push(format!(
+                        "[{label}] {}",
+                        problem.chars().take(400).collect::<String>()
+                    ));
                 }
             }
         }
@@ -171,13 +201,20 @@ fn injection_in_every_declared_parameter_gives_no_5xx_and_changes_nothing() {
                 let r = request(s.addr, "GET", &url, &[], b"", Duration::from_secs(30));
                 sent += 1;
                 if let Some(problem) = judge(&url, &r) {
-                    problems.push(format!("[{label}] {}", problem.chars().take(400).collect::<String>()));
+                    problems.push(format!(
+                        "[{label}] {}",
+                        problem.chars().take(400).collect::<String>()
+                    ));
                 }
             }
         }
     }
     let after = s.get("/api/v1").expect("overview").json().expect("overview JSON");
-    eprintln!("injection: {sent} requests over {} parameters, {} problems", params_tested.len(), problems.len());
+    eprintln!(
+        "injection: {sent} requests over {} parameters, {} problems",
+        params_tested.len(),
+        problems.len()
+    );
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
     assert_eq!(before["counts"], after["counts"], "counts changed");
     assert_eq!(before["version"], after["version"], "content changed");
@@ -188,7 +225,13 @@ fn injection_in_every_declared_parameter_gives_no_5xx_and_changes_nothing() {
 
 /// POST operations of the OpenAPI document.
 fn post_paths(doc: &serde_json::Value) -> Vec<String> {
-    doc["paths"].as_object().expect("paths").iter().filter(|(_, v)| v.get("post").is_some()).map(|(k, _)| k.clone()).collect()
+    doc["paths"]
+        .as_object()
+        .expect("paths")
+        .iter()
+        .filter(|(_, v)| v.get("post").is_some())
+        .map(|(k, _)| k.clone())
+        .collect()
 }
 
 /// 1b. Every POST route: an oversized body gets 413 with the envelope; truncated, malformed,
@@ -218,9 +261,15 @@ fn hostile_bodies_on_every_post_route_give_4xx_never_5xx() {
         ("wrong-type", b"{\"localities\": 5, \"table3\": \"yes\"}".to_vec()),
         ("nul-bytes", b"{\"localities\": [\"Tu\\u0000rin\", \"\0\"]}".to_vec()),
         ("invalid-utf8", vec![b'{', b'"', 0xff, 0xfe, b'"', b':', b'1', b'}']),
-        ("sql", b"{\"localities\": [\"' OR 1=1 --\", \"x'); DROP TABLE localities; --\"]}".to_vec()),
+        (
+            "sql",
+            b"{\"localities\": [\"' OR 1=1 --\", \"x'); DROP TABLE localities; --\"]}".to_vec(),
+        ),
         ("deep-nesting", deep.into_bytes()),
-        ("unicode", "{\"localities\": [\"Saint-\u{c9}tienne\", \"\u{202e}\u{1F642}\"]}".as_bytes().to_vec()),
+        (
+            "unicode",
+            "{\"localities\": [\"Saint-\u{c9}tienne\", \"\u{202e}\u{1F642}\"]}".as_bytes().to_vec(),
+        ),
         ("duplicate-keys", b"{\"localities\": [\"Turin\"], \"localities\": [\"Lyon\"]}".to_vec()),
     ];
     let mut problems = Vec::new();
@@ -229,7 +278,11 @@ fn hostile_bodies_on_every_post_route_give_4xx_never_5xx() {
         let r = request(s.addr, "POST", path, &json, big_valid.as_bytes(), Duration::from_secs(30));
         match &r {
             Ok(r) if r.status == 413 && r.envelope_problem().is_none() => {}
-            Ok(r) => problems.push(format!("{path} oversized: {} {}", r.status, r.text().chars().take(200).collect::<String>())),
+            Ok(r) => problems.push(format!(
+                "{path} oversized: {} {}",
+                r.status,
+                r.text().chars().take(200).collect::<String>()
+            )),
             Err(e) => problems.push(format!("{path} oversized: {e}")),
         }
         // Oversized and chunked (no Content-Length): the limit still applies.
@@ -240,20 +293,40 @@ fn hostile_bodies_on_every_post_route_give_4xx_never_5xx() {
             chunked.extend_from_slice(b"\r\n");
         }
         chunked.extend_from_slice(b"0\r\n\r\n");
-        let r = request_raw(s.addr, "POST", path, &[json[0], json[1], ("Transfer-Encoding", "chunked")], &chunked, false, Duration::from_secs(30));
+        let r = request_raw(
+            s.addr,
+            "POST",
+            path,
+            &[json[0], json[1], ("Transfer-Encoding", "chunked")],
+            &chunked,
+            false,
+            Duration::from_secs(30),
+        );
         match &r {
             Ok(r) if r.status < 500 && (r.status == 413 || r.status == 400 || r.status == 200) => {}
-            Ok(r) => problems.push(format!("{path} chunked oversized: {} {}", r.status, r.text().chars().take(200).collect::<String>())),
+            Ok(r) => problems.push(format!(
+                "{path} chunked oversized: {} {}",
+                r.status,
+                r.text().chars().take(200).collect::<String>()
+            )),
             Err(e) => problems.push(format!("{path} chunked oversized: {e}")),
         }
         for (label, body) in &bodies {
             for headers in [&json[..], &[("Content-Type", "text/plain"), json[1]][..]] {
                 let r = request(s.addr, "POST", path, headers, body, Duration::from_secs(30));
                 match &r {
-                    Ok(r) if r.status >= 500 => problems.push(format!("{path} [{label}]: {} {}", r.status, r.text().chars().take(200).collect::<String>())),
+                    Ok(r) if r.status >= 500 => problems.push(format!(
+                        "{path} [{label}]: {} {}",
+                        r.status,
+                        r.text().chars().take(200).collect::<String>()
+                    )),
                     Ok(r) if r.status >= 400 => {
-                        if let Some(p) = r.envelope_problem() { problems.push(format!("{path} [{label}]: {} {p}", r.status)) }
-                        if !(r.status == 400 || r.status == 415 || r.status == 422) { problems.push(format!("{path} [{label}]: unexpected {}", r.status)) }
+                        if let Some(p) = r.envelope_problem() {
+                            problems.push(format!("{path} [{label}]: {} {p}", r.status))
+                        }
+                        if !(r.status == 400 || r.status == 415 || r.status == 422) {
+                            problems.push(format!("{path} [{label}]: unexpected {}", r.status))
+                        }
                     }
                     Ok(_) => {}
                     Err(e) => problems.push(format!("{path} [{label}]: {e}")),
@@ -261,13 +334,32 @@ fn hostile_bodies_on_every_post_route_give_4xx_never_5xx() {
             }
         }
         // Body shorter than its Content-Length, then the client stops sending.
-        let r = request_raw(s.addr, "POST", path, &[json[0], json[1], ("Content-Length", "100")], b"{\"localities\": [", false, Duration::from_secs(20));
+        let r = request_raw(
+            s.addr,
+            "POST",
+            path,
+            &[json[0], json[1], ("Content-Length", "100")],
+            b"{\"localities\": [",
+            false,
+            Duration::from_secs(20),
+        );
         if let Ok(r) = &r
-            && r.status >= 500 { problems.push(format!("{path} short body: {}", r.status)) }
+            && r.status >= 500
+        {
+            problems.push(format!("{path} short body: {}", r.status))
+        }
     }
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
     // Still serving, data intact.
-    let ok = request(s.addr, "POST", "/api/v1/compare", &json, b"{\"localities\": [\"loc:turin\", \"loc:saint-etienne\"]}", Duration::from_secs(30)).expect("compare");
+    let ok = request(
+        s.addr,
+        "POST",
+        "/api/v1/compare",
+        &json,
+        b"{\"localities\": [\"loc:turin\", \"loc:saint-etienne\"]}",
+        Duration::from_secs(30),
+    )
+    .expect("compare");
     assert_eq!(ok.status, 200, "valid compare after the hostile bodies: {}", ok.text());
     drop(s);
     sqlite_integrity(&db);
@@ -275,12 +367,20 @@ fn hostile_bodies_on_every_post_route_give_4xx_never_5xx() {
 
 /// Download keys offered by an HTML page (`download=<key>` links).
 fn download_keys(html: &str) -> Vec<String> {
-    let mut keys: Vec<String> = html.match_indices("download=").filter_map(|(i, _)| {
-        let rest = &html[i + 9..];
-        let key: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
-        let after = &rest[key.len()..];
-        (!key.is_empty() && (after.starts_with("&amp;format=") || after.starts_with("&format="))).then_some(key)
-    }).collect();
+    let mut keys: Vec<String> = html
+        .match_indices("download=")
+        .filter_map(|(i, _)| {
+            let rest = &html[i + 9..];
+            let key: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            let after = &rest[key.len()..];
+            (!key.is_empty()
+                && (after.starts_with("&amp;format=") || after.starts_with("&format=")))
+            .then_some(key)
+        })
+        .collect();
     keys.sort();
     keys.dedup();
     keys
@@ -294,9 +394,19 @@ fn path_traversal_in_downloads_and_static_files_gives_400_or_404_and_no_content(
     let db = demo_db(dir.path(), "trav.db");
     let s = serve(&db);
     let traversals = [
-        "../../etc/passwd", "../../../../../../etc/passwd", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "..%2f..%2fetc%2fpasswd",
-        "%252e%252e%252fetc%252fpasswd", "....//....//etc/passwd", "/etc/passwd", "..\\..\\etc\\passwd", "csv/../../etc/passwd",
-        "csv%00.json", "file:///etc/passwd", "../../Cargo.toml", "%2e%2e/%2e%2e/crates/mlgov-server/Cargo.toml",
+        "../../etc/passwd",
+        "../../../../../../etc/passwd",
+        "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "..%2f..%2fetc%2fpasswd",
+        "%252e%252e%252fetc%252fpasswd",
+        "....//....//etc/passwd",
+        "/etc/passwd",
+        "..\\..\\etc\\passwd",
+        "csv/../../etc/passwd",
+        "csv%00.json",
+        "file:///etc/passwd",
+        "../../Cargo.toml",
+        "%2e%2e/%2e%2e/crates/mlgov-server/Cargo.toml",
     ];
     let secrets = ["root:x:0:0", "[workspace]", "[package]", "[dependencies]"];
     let mut problems = Vec::new();
@@ -305,14 +415,29 @@ fn path_traversal_in_downloads_and_static_files_gives_400_or_404_and_no_content(
         checked += 1;
         match request(s.addr, "GET", &url, &[], b"", Duration::from_secs(30)) {
             Ok(r) => {
-                if !expect.contains(&r.status) { problems.push(format!("{url}: {} (expected {expect:?})", r.status)) }
+                if !expect.contains(&r.status) {
+                    problems.push(format!("{url}: {} (expected {expect:?})", r.status))
+                }
                 let t = r.text();
-                if let Some(x) = secrets.iter().find(|x| t.contains(*x)) { problems.push(format!("{url}: body contains {x:?}")) }
+                if let Some(x) = secrets.iter().find(|x| t.contains(*x)) {
+                    problems.push(format!("{url}: body contains {x:?}"))
+                }
             }
             Err(e) => problems.push(format!("{url}: {e}")),
         }
     };
-    let pages = ["/", "/localities", "/networks", "/map", "/graph", "/survey", "/diffusion", "/analyses", "/sources", "/conflicts"];
+    let pages = [
+        "/",
+        "/localities",
+        "/networks",
+        "/map",
+        "/graph",
+        "/survey",
+        "/diffusion",
+        "/analyses",
+        "/sources",
+        "/conflicts",
+    ];
     let mut keys_seen = 0;
     for page in pages {
         let html = s.get(page).expect("page").text();

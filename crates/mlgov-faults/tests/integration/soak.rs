@@ -19,11 +19,26 @@ fn urls(s: &Server) -> Vec<String> {
     let loc = s.get("/api/v1/localities?per_page=3").expect("localities").json().expect("JSON");
     let net = s.get("/api/v1/networks?per_page=3").expect("networks").json().expect("JSON");
     let mut u: Vec<String> = vec![
-        "/api/v1".into(), "/api/v1/localities?per_page=50".into(), "/api/v1/networks".into(), "/api/v1/memberships?per_page=100".into(),
-        "/api/v1/search?q=tur".into(), "/api/v1/typology".into(), "/api/v1/crosstabs".into(), "/api/v1/hypotheses".into(),
-        "/".into(), "/localities".into(), "/networks".into(), "/analyses".into(), "/sources".into(),
+        "/api/v1".into(),
+        "/api/v1/localities?per_page=50".into(),
+        "/api/v1/networks".into(),
+        "/api/v1/memberships?per_page=100".into(),
+        "/api/v1/search?q=tur".into(),
+        "/api/v1/typology".into(),
+        "/api/v1/crosstabs".into(),
+        "/api/v1/hypotheses".into(),
+        "/".into(),
+        "/localities".into(),
+        "/networks".into(),
+        "/analyses".into(),
+        "/sources".into(),
     ];
-    for item in loc["items"].as_array().into_iter().flatten().chain(net["items"].as_array().into_iter().flatten()) {
+    for item in loc["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .chain(net["items"].as_array().into_iter().flatten())
+    {
         if let Some(h) = item["href"].as_str() {
             u.push(h.to_string());
             let id = item["id"].as_str().unwrap_or("");
@@ -63,37 +78,55 @@ fn steady_rate_soak_has_no_errors_and_flat_memory() {
     let workers = 16;
     let mut handles = Vec::new();
     for _ in 0..workers {
-        let (next, errors, latencies, late, urls) = (next.clone(), errors.clone(), latencies.clone(), late.clone(), urls.clone());
+        let (next, errors, latencies, late, urls) =
+            (next.clone(), errors.clone(), latencies.clone(), late.clone(), urls.clone());
         let addr = s.addr;
-        handles.push(std::thread::spawn(move || loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= total { break }
-            let due = t0 + Duration::from_secs_f64(i as f64 / rps as f64);
-            let now = Instant::now();
-            if due > now { std::thread::sleep(due - now) } else if now - due > Duration::from_millis(250) { late.fetch_add(1, Ordering::Relaxed); }
-            let url = &urls[(i as usize * 7919) % urls.len()];
-            let q = Instant::now();
-            let r = request(addr, "GET", url, &[], b"", Duration::from_secs(10));
-            let ms = q.elapsed().as_micros() as u32;
-            match r {
-                Ok(r) if r.status == 200 => latencies.lock().expect("lock").push(ms),
-                Ok(r) => errors.lock().expect("lock").push(format!("{url}: {}", r.status)),
-                Err(e) => errors.lock().expect("lock").push(format!("{url}: {e}")),
+        handles.push(std::thread::spawn(move || {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= total {
+                    break;
+                }
+                let due = t0 + Duration::from_secs_f64(i as f64 / rps as f64);
+                let now = Instant::now();
+                if due > now {
+                    std::thread::sleep(due - now)
+                } else if now - due > Duration::from_millis(250) {
+                    late.fetch_add(1, Ordering::Relaxed);
+                }
+                let url = &urls[(i as usize * 7919) % urls.len()];
+                let q = Instant::now();
+                let r = request(addr, "GET", url, &[], b"", Duration::from_secs(10));
+                let ms = q.elapsed().as_micros() as u32;
+                match r {
+                    Ok(r) if r.status == 200 => latencies.lock().expect("lock").push(ms),
+                    Ok(r) => errors.lock().expect("lock").push(format!("{url}: {}", r.status)),
+                    Err(e) => errors.lock().expect("lock").push(format!("{url}: {e}")),
+                }
             }
         }));
     }
     let mut rss = Vec::new();
     let sample = Duration::from_secs(2);
     while t0.elapsed() < Duration::from_secs(secs) {
-        std::thread::sleep(sample.min(Duration::from_secs(secs).saturating_sub(t0.elapsed())).max(Duration::from_millis(10)));
+        std::thread::sleep(
+            sample
+                .min(Duration::from_secs(secs).saturating_sub(t0.elapsed()))
+                .max(Duration::from_millis(10)),
+        );
         rss.push(rss_kib(pid).expect("server RSS"));
     }
-    for h in handles { h.join().expect("worker"); }
+    for h in handles {
+        h.join().expect("worker");
+    }
     let elapsed = t0.elapsed().as_secs_f64();
     assert!(s.alive(), "server died during the soak: {}", s.stderr());
     let mut lat = latencies.lock().expect("lock").clone();
     lat.sort_unstable();
-    let pct = |p: f64| lat.get(((lat.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0) as f64 / 1000.0;
+    let pct = |p: f64| {
+        lat.get(((lat.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0) as f64
+            / 1000.0
+    };
     let third = (rss.len() / 3).max(1);
     let (first, last) = (max(&rss[..third]), max(&rss[rss.len() - third..]));
     let errs = errors.lock().expect("lock").clone();
@@ -106,11 +139,15 @@ fn steady_rate_soak_has_no_errors_and_flat_memory() {
     });
     eprintln!("soak: {report}");
     if let Ok(path) = std::env::var("MLGOV_SOAK_REPORT") {
-        std::fs::write(&path, serde_json::to_vec_pretty(&report).expect("JSON")).expect("write report");
+        std::fs::write(&path, serde_json::to_vec_pretty(&report).expect("JSON"))
+            .expect("write report");
     }
     s.kill();
     assert!(errs.is_empty(), "{} errors, first: {:?}", errs.len(), &errs[..errs.len().min(10)]);
     assert_eq!(lat.len() as u64, total, "every request answered");
     assert!(rss.len() >= 3, "too few RSS samples");
-    assert!(last as f64 <= first as f64 * 1.2, "memory grew: first third max {first} KiB, last third max {last} KiB");
+    assert!(
+        last as f64 <= first as f64 * 1.2,
+        "memory grew: first third max {first} KiB, last third max {last} KiB"
+    );
 }

@@ -47,7 +47,9 @@ impl GexfVersion {
     fn schema(self) -> &'static str {
         match self {
             GexfVersion::V1_3 => "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd",
-            GexfVersion::V1_2Draft => "http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd",
+            GexfVersion::V1_2Draft => {
+                "http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd"
+            }
         }
     }
 }
@@ -64,20 +66,24 @@ pub fn to_gexf(graph: &GovernanceGraph, config: &ExportConfig) -> Result<String,
     let err = io_error(FORMAT);
     let version = config.gexf_version;
     let (node_extras, edge_extras) = extra_keys(graph);
-    let dynamic = graph.nodes().iter().any(|n| has_bound(n.interval)) || graph.edges().iter().any(|e| !e.spells.is_empty());
+    let dynamic = graph.nodes().iter().any(|n| has_bound(n.interval))
+        || graph.edges().iter().any(|e| !e.spells.is_empty());
     let clock = Clock::of(graph);
-    let edge_spells: Vec<Vec<Interval>> = graph.edges().iter().map(|e| clock.edge_spells(e)).collect();
+    let edge_spells: Vec<Vec<Interval>> =
+        graph.edges().iter().map(|e| clock.edge_spells(e)).collect();
     let node_spells = clock.node_spells(graph, &edge_spells);
     let mut node_attrs: Vec<(String, String)> =
         ["kind", "level", "sector"].iter().map(|s| (format!("n_{s}"), s.to_string())).collect();
-    node_attrs.extend(node_extras.iter().enumerate().map(|(i, k)| (format!("n_x{i}"), extra_name(k))));
+    node_attrs
+        .extend(node_extras.iter().enumerate().map(|(i, k)| (format!("n_x{i}"), extra_name(k))));
     let mut edge_attrs: Vec<(String, String)> = vec![
         ("e_kind".into(), "kind".into()),
         ("e_statements".into(), "statements".into()),
         ("e_undated".into(), "undated".into()),
         ("e_running".into(), "running".into()),
     ];
-    edge_attrs.extend(edge_extras.iter().enumerate().map(|(i, k)| (format!("e_x{i}"), extra_name(k))));
+    edge_attrs
+        .extend(edge_extras.iter().enumerate().map(|(i, k)| (format!("e_x{i}"), extra_name(k))));
 
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None))).map_err(&err)?;
@@ -89,14 +95,18 @@ pub fn to_gexf(graph: &GovernanceGraph, config: &ExportConfig) -> Result<String,
         .write_inner_content(|w| {
             w.create_element("meta").write_inner_content(|w| {
                 w.create_element("creator").write_text_content(BytesText::new("mlgov"))?;
-                w.create_element("description")
-                    .write_text_content(BytesText::new("multilevel governance graph of migration policy actors"))?;
+                w.create_element("description").write_text_content(BytesText::new(
+                    "multilevel governance graph of migration policy actors",
+                ))?;
                 Ok(())
             })?;
             let mut g = w
                 .create_element("graph")
                 .with_attribute(("mode", if dynamic { "dynamic" } else { "static" }))
-                .with_attribute(("defaultedgetype", if config.directed { "directed" } else { "undirected" }));
+                .with_attribute((
+                    "defaultedgetype",
+                    if config.directed { "directed" } else { "undirected" },
+                ));
             if dynamic {
                 g = g.with_attribute(("timeformat", if clock.dates { "date" } else { "integer" }));
                 if version == GexfVersion::V1_3 {
@@ -126,7 +136,8 @@ pub fn to_gexf(graph: &GovernanceGraph, config: &ExportConfig) -> Result<String,
                         // network's founding), else the union of its ties' spells when all are
                         // dated; one spell as start / end, several as <spells>.
                         let spells = &node_spells[ni];
-                        let single = if spells.len() == 1 { clock.bounds(spells[0]) } else { (None, None) };
+                        let single =
+                            if spells.len() == 1 { clock.bounds(spells[0]) } else { (None, None) };
                         let el = match &single.0 {
                             Some(s) => el.with_attribute(("start", s.as_str())),
                             None => el,
@@ -148,7 +159,10 @@ pub fn to_gexf(graph: &GovernanceGraph, config: &ExportConfig) -> Result<String,
                             ("e_kind".into(), e.kind.as_str().into()),
                             ("e_statements".into(), e.statements.len().to_string()),
                             ("e_undated".into(), e.undated.to_string()),
-                            ("e_running".into(), e.spells.last().is_some_and(|s| s.to.is_none()).to_string()),
+                            (
+                                "e_running".into(),
+                                e.spells.last().is_some_and(|s| s.to.is_none()).to_string(),
+                            ),
                         ];
                         let attributes = e.attributes();
                         for (i, k) in edge_extras.iter().enumerate() {
@@ -167,7 +181,8 @@ pub fn to_gexf(graph: &GovernanceGraph, config: &ExportConfig) -> Result<String,
                         // One spell: `start` / `end` on the edge (every reader takes these,
                         // open ends omitted); several: a `<spells>` list.
                         let spells = &edge_spells[ix];
-                        let single = if spells.len() == 1 { clock.bounds(spells[0]) } else { (None, None) };
+                        let single =
+                            if spells.len() == 1 { clock.bounds(spells[0]) } else { (None, None) };
                         let el = match &single.0 {
                             Some(x) => el.with_attribute(("start", x.as_str())),
                             None => el,
@@ -208,13 +223,17 @@ struct Clock {
 /// `2015-03-01` as 20150301.
 fn date_number(s: &str) -> Option<i32> {
     let mut it = s.split('-');
-    let (y, m, d): (i32, i32, i32) = (it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?);
+    let (y, m, d): (i32, i32, i32) =
+        (it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?);
     Some(y * 10_000 + m * 100 + d)
 }
 
 impl Clock {
     fn of(graph: &GovernanceGraph) -> Clock {
-        let dates = graph.edges().iter().any(|e| e.statements.iter().any(|s| s.dates.as_ref().is_some_and(|d| d.precise)));
+        let dates = graph
+            .edges()
+            .iter()
+            .any(|e| e.statements.iter().any(|s| s.dates.as_ref().is_some_and(|d| d.precise)));
         let horizon = if dates { graph.horizon.map(|y| y * 10_000 + 1231) } else { graph.horizon };
         Clock { dates, horizon }
     }
@@ -246,7 +265,11 @@ impl Clock {
         crate::model::merge_spells(spells)
     }
 
-    fn node_spells(&self, graph: &GovernanceGraph, edge_spells: &[Vec<Interval>]) -> Vec<Vec<Interval>> {
+    fn node_spells(
+        &self,
+        graph: &GovernanceGraph,
+        edge_spells: &[Vec<Interval>],
+    ) -> Vec<Vec<Interval>> {
         let n = graph.nodes().len();
         let mut always = vec![false; n];
         let mut tied: Vec<Vec<Interval>> = vec![Vec::new(); n];
@@ -287,7 +310,11 @@ impl Clock {
 /// Spells as a GEXF `<spells>` element (inclusive ends). Readers such as networkx need both ends
 /// of a spell, so a still-running last spell ends at the horizon (the latest time the data name;
 /// an edge's `running` attribute says so) and a spell with an unknown start starts at its end.
-fn write_spells(w: &mut Writer<Vec<u8>>, spells: &[Interval], clock: &Clock) -> std::io::Result<()> {
+fn write_spells(
+    w: &mut Writer<Vec<u8>>,
+    spells: &[Interval],
+    clock: &Clock,
+) -> std::io::Result<()> {
     if spells.is_empty() {
         return Ok(());
     }
@@ -310,7 +337,11 @@ fn write_spells(w: &mut Writer<Vec<u8>>, spells: &[Interval], clock: &Clock) -> 
     Ok(())
 }
 
-fn write_declarations(w: &mut Writer<Vec<u8>>, class: &str, attrs: &[(String, String)]) -> std::io::Result<()> {
+fn write_declarations(
+    w: &mut Writer<Vec<u8>>,
+    class: &str,
+    attrs: &[(String, String)],
+) -> std::io::Result<()> {
     w.create_element("attributes")
         .with_attribute(("class", class))
         .with_attribute(("mode", "static"))

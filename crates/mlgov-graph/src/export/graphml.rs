@@ -138,7 +138,13 @@ fn write_data(w: &mut Writer<Vec<u8>>, data: &[(String, String)]) -> std::io::Re
 pub(crate) fn spells_text(spells: &[crate::model::Interval]) -> String {
     spells
         .iter()
-        .map(|s| format!("{}-{}", s.from.map(|y| y.to_string()).unwrap_or_default(), s.to.map(|y| y.to_string()).unwrap_or_default()))
+        .map(|s| {
+            format!(
+                "{}-{}",
+                s.from.map(|y| y.to_string()).unwrap_or_default(),
+                s.to.map(|y| y.to_string()).unwrap_or_default()
+            )
+        })
         .collect::<Vec<_>>()
         .join(";")
 }

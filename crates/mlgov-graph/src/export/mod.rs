@@ -27,7 +27,8 @@ pub struct ExportConfig {
 
 /// Names of the built-in node attributes; an extra attribute with one of these names is
 /// exported as `attr_<name>`.
-const RESERVED: [&str; 8] = ["label", "kind", "level", "sector", "weight", "from_year", "to_year", "id"];
+const RESERVED: [&str; 8] =
+    ["label", "kind", "level", "sector", "weight", "from_year", "to_year", "id"];
 
 /// The exported name of an extra attribute.
 fn extra_name(key: &str) -> String {
@@ -37,8 +38,11 @@ fn extra_name(key: &str) -> String {
 /// Sorted union of the extra attribute keys of nodes and of edges.
 fn extra_keys(graph: &GovernanceGraph) -> (Vec<String>, Vec<String>) {
     let nodes: BTreeSet<&String> = graph.nodes().iter().flat_map(|n| n.attributes.keys()).collect();
-    let edges: BTreeSet<&String> =
-        graph.edges().iter().flat_map(|e| e.statements.iter().flat_map(|s| s.attributes.keys())).collect();
+    let edges: BTreeSet<&String> = graph
+        .edges()
+        .iter()
+        .flat_map(|e| e.statements.iter().flat_map(|s| s.attributes.keys()))
+        .collect();
     (nodes.into_iter().cloned().collect(), edges.into_iter().cloned().collect())
 }
 

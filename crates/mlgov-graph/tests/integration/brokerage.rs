@@ -2,8 +2,8 @@
 
 use mlgov_graph::brokerage::{arcs, count_open_two_paths};
 use mlgov_graph::{
-    BrokerageConfig, BrokerageRole, Direction, EdgeKind, EdgeSpec, GovernanceGraph, GraphError, Level, Node,
-    NodeKind, PartitionBy, RoleCounts, Sector, brokerage,
+    BrokerageConfig, BrokerageRole, Direction, EdgeKind, EdgeSpec, GovernanceGraph, GraphError,
+    Level, Node, NodeKind, PartitionBy, RoleCounts, Sector, brokerage,
 };
 
 /// Broker `x` (group X) with in-arcs from p (X), q (Y), t (Z), out-arcs to r (X), s (Y), and
@@ -33,8 +33,15 @@ fn classification_table() {
 #[test]
 fn directed_example_by_hand() {
     let (g, groups) = directed_example();
-    let r = brokerage(&g, &BrokerageConfig { direction: Direction::Directed, partition: PartitionBy::Custom(groups), time_respecting: false })
-        .unwrap();
+    let r = brokerage(
+        &g,
+        &BrokerageConfig {
+            direction: Direction::Directed,
+            partition: PartitionBy::Custom(groups),
+            time_respecting: false,
+        },
+    )
+    .unwrap();
     // (p,x,r) coordinator; (p,x,s) closed by p→s; (q,x,r) gatekeeper; (q,x,s) itinerant;
     // (t,x,r) gatekeeper; (t,x,s) liaison.
     assert_eq!(
@@ -57,11 +64,17 @@ fn undirected_reading_counts_unordered_triads_with_gatekeeper_and_representative
     assert_eq!(x.total(), 9);
     // Pairs: {p,q} X·Y boundary, {p,t} boundary, {p,r} coordinator, {q,t} liaison,
     // {q,r} boundary, {q,s} itinerant, {t,r} boundary, {t,s} liaison, {r,s} boundary.
-    assert_eq!(x, RoleCounts { coordinator: 1, itinerant: 1, gatekeeper: 5, representative: 0, liaison: 2 });
+    assert_eq!(
+        x,
+        RoleCounts { coordinator: 1, itinerant: 1, gatekeeper: 5, representative: 0, liaison: 2 }
+    );
     assert!(r.rows.iter().all(|row| row.roles.representative == 0));
     assert_eq!(r.open_two_paths, r.rows.iter().map(|r| r.roles.total()).sum::<u64>());
     let names: Vec<&str> = r.rows[0].stats.iter().map(|s| s.role.as_str()).collect();
-    assert_eq!(names, ["coordinator", "itinerant", "gatekeeper_or_representative", "liaison", "total"]);
+    assert_eq!(
+        names,
+        ["coordinator", "itinerant", "gatekeeper_or_representative", "liaison", "total"]
+    );
     assert_eq!(r.rows[0].stat("gatekeeper_or_representative").unwrap().count, 5);
 }
 
@@ -73,8 +86,15 @@ fn directed_mode_is_refused_on_layers_recorded_by_convention() {
     }
     g.add_edge(EdgeSpec::new("turin", "eurocities", EdgeKind::Membership)).unwrap();
     g.add_edge(EdgeSpec::new("ngo", "turin", EdgeKind::Funding)).unwrap();
-    let e = brokerage(&g, &BrokerageConfig { direction: Direction::Directed, partition: PartitionBy::Kind, time_respecting: false })
-        .unwrap_err();
+    let e = brokerage(
+        &g,
+        &BrokerageConfig {
+            direction: Direction::Directed,
+            partition: PartitionBy::Kind,
+            time_respecting: false,
+        },
+    )
+    .unwrap_err();
     assert_eq!(e, GraphError::UndirectedLayers { layers: "membership".into() });
     assert!(e.to_string().contains("funding"), "{e}");
 }
@@ -83,14 +103,30 @@ fn directed_mode_is_refused_on_layers_recorded_by_convention() {
 fn time_respecting_brokerage_ignores_ties_that_never_coexist() {
     // A city with two mayors decades apart and an NGO partner of the second only.
     let mut g = GovernanceGraph::new();
-    for (id, kind) in [("city", NodeKind::Locality), ("m1", NodeKind::Person), ("m2", NodeKind::Person), ("ngo", NodeKind::Organisation)] {
+    for (id, kind) in [
+        ("city", NodeKind::Locality),
+        ("m1", NodeKind::Person),
+        ("m2", NodeKind::Person),
+        ("ngo", NodeKind::Organisation),
+    ] {
         g.add_node(Node::new(id, id, kind, Level::Local, Sector::Public)).unwrap();
     }
-    g.add_edge(EdgeSpec::new("m1", "city", EdgeKind::Office).with_interval(Some(1990), Some(1995))).unwrap();
-    g.add_edge(EdgeSpec::new("m2", "city", EdgeKind::Office).with_interval(Some(2015), Some(2020))).unwrap();
-    g.add_edge(EdgeSpec::new("ngo", "m2", EdgeKind::Partnership).with_interval(Some(2016), None)).unwrap();
+    g.add_edge(EdgeSpec::new("m1", "city", EdgeKind::Office).with_interval(Some(1990), Some(1995)))
+        .unwrap();
+    g.add_edge(EdgeSpec::new("m2", "city", EdgeKind::Office).with_interval(Some(2015), Some(2020)))
+        .unwrap();
+    g.add_edge(EdgeSpec::new("ngo", "m2", EdgeKind::Partnership).with_interval(Some(2016), None))
+        .unwrap();
     let run = |time_respecting| {
-        brokerage(&g, &BrokerageConfig { direction: Direction::Undirected, partition: PartitionBy::Kind, time_respecting }).unwrap()
+        brokerage(
+            &g,
+            &BrokerageConfig {
+                direction: Direction::Undirected,
+                partition: PartitionBy::Kind,
+                time_respecting,
+            },
+        )
+        .unwrap()
     };
     let flat = run(false);
     let timed = run(true);
@@ -108,9 +144,18 @@ fn time_respecting_brokerage_ignores_ties_that_never_coexist() {
 #[test]
 fn partitions_by_level_and_sector() {
     let mut g = GovernanceGraph::new();
-    g.add_node(Node::new("ngo", "NGO", NodeKind::Organisation, Level::Local, Sector::NonPublic)).unwrap();
-    g.add_node(Node::new("official", "Official", NodeKind::Person, Level::Local, Sector::Public)).unwrap();
-    g.add_node(Node::new("ep", "European Parliament", NodeKind::Organisation, Level::Eu, Sector::Public)).unwrap();
+    g.add_node(Node::new("ngo", "NGO", NodeKind::Organisation, Level::Local, Sector::NonPublic))
+        .unwrap();
+    g.add_node(Node::new("official", "Official", NodeKind::Person, Level::Local, Sector::Public))
+        .unwrap();
+    g.add_node(Node::new(
+        "ep",
+        "European Parliament",
+        NodeKind::Organisation,
+        Level::Eu,
+        Sector::Public,
+    ))
+    .unwrap();
     g.add_edge(EdgeSpec::new("official", "ngo", EdgeKind::Partnership)).unwrap();
     g.add_edge(EdgeSpec::new("official", "ep", EdgeKind::Affiliation)).unwrap();
     let by = |partition| brokerage(&g, &BrokerageConfig::undirected(partition)).unwrap();
@@ -131,7 +176,14 @@ fn partitions_by_level_and_sector() {
 #[test]
 fn custom_partition_of_wrong_length_is_an_error() {
     let (g, _) = directed_example();
-    let e = brokerage(&g, &BrokerageConfig { direction: Direction::Directed, partition: PartitionBy::Custom(vec!["a".into()]), time_respecting: false })
-        .unwrap_err();
+    let e = brokerage(
+        &g,
+        &BrokerageConfig {
+            direction: Direction::Directed,
+            partition: PartitionBy::Custom(vec!["a".into()]),
+            time_respecting: false,
+        },
+    )
+    .unwrap_err();
     assert_eq!(e, GraphError::PartitionLength { expected: 6, got: 1 });
 }

@@ -109,8 +109,7 @@ fn disconnected_graph_uses_wasserman_faust_closeness() {
 fn fast_betweenness_matches_rustworkx_on_the_fixtures() {
     for g in [fixtures::star(), fixtures::path(), two_triangles()] {
         let pg = to_petgraph(&g);
-        let edges: Vec<(usize, usize)> =
-            g.edges().iter().map(|e| (e.source, e.target)).collect();
+        let edges: Vec<(usize, usize)> = g.edges().iter().map(|e| (e.source, e.target)).collect();
         for normalized in [false, true] {
             let fast = betweenness_from_edges(g.node_count(), &edges, normalized);
             let reference = mlgov_graph::centrality::betweenness_rustworkx(&pg, normalized);

@@ -4,28 +4,49 @@
 use std::collections::BTreeMap;
 
 use mlgov_graph::{
-    EdgeKind, EdgeSpec, ExportConfig, GexfVersion, GovernanceGraph, Level, Node, NodeKind, Sector, to_gexf,
-    to_graphml,
+    EdgeKind, EdgeSpec, ExportConfig, GexfVersion, GovernanceGraph, Level, Node, NodeKind, Sector,
+    to_gexf, to_graphml,
 };
 use quick_xml::Reader;
-use quick_xml::events::Event;
 use quick_xml::XmlVersion;
+use quick_xml::events::Event;
 
 fn sample() -> GovernanceGraph {
     let mut g = GovernanceGraph::new();
     g.add_node(
-        Node::new("turin", "Turin & <Torino> \"TO\"", NodeKind::Locality, Level::Local, Sector::Public)
-            .with_attribute("country", "IT"),
+        Node::new(
+            "turin",
+            "Turin & <Torino> \"TO\"",
+            NodeKind::Locality,
+            Level::Local,
+            Sector::Public,
+        )
+        .with_attribute("country", "IT"),
     )
     .unwrap();
-    g.add_node(Node::new("eurocities", "Eurocities", NodeKind::Network, Level::Eu, Sector::Public).with_interval(Some(1986), None))
-        .unwrap();
-    g.add_node(Node::new("ngo", "NGO", NodeKind::Organisation, Level::Local, Sector::NonPublic).with_attribute("kind", "church"))
-        .unwrap();
-    g.add_edge(EdgeSpec::new("turin", "eurocities", EdgeKind::Membership).with_interval(Some(1991), Some(2014))).unwrap();
-    g.add_edge(EdgeSpec::new("turin", "eurocities", EdgeKind::Membership).with_interval(Some(2018), None)).unwrap();
+    g.add_node(
+        Node::new("eurocities", "Eurocities", NodeKind::Network, Level::Eu, Sector::Public)
+            .with_interval(Some(1986), None),
+    )
+    .unwrap();
+    g.add_node(
+        Node::new("ngo", "NGO", NodeKind::Organisation, Level::Local, Sector::NonPublic)
+            .with_attribute("kind", "church"),
+    )
+    .unwrap();
     g.add_edge(
-        EdgeSpec::new("ngo", "turin", EdgeKind::Interaction).with_weight(4.0).with_attribute("source", "003 Part 3"),
+        EdgeSpec::new("turin", "eurocities", EdgeKind::Membership)
+            .with_interval(Some(1991), Some(2014)),
+    )
+    .unwrap();
+    g.add_edge(
+        EdgeSpec::new("turin", "eurocities", EdgeKind::Membership).with_interval(Some(2018), None),
+    )
+    .unwrap();
+    g.add_edge(
+        EdgeSpec::new("ngo", "turin", EdgeKind::Interaction)
+            .with_weight(4.0)
+            .with_attribute("source", "003 Part 3"),
     )
     .unwrap();
     g
@@ -47,7 +68,10 @@ fn elements(xml: &str) -> Vec<Element> {
                     .attributes()
                     .map(|a| {
                         let a = a.unwrap();
-                        (a.key.as_ref().to_string(), a.normalized_value(XmlVersion::default()).unwrap().into_owned())
+                        (
+                            a.key.as_ref().to_string(),
+                            a.normalized_value(XmlVersion::default()).unwrap().into_owned(),
+                        )
                     })
                     .collect();
                 out.push((name, attrs, String::new()));
@@ -96,16 +120,33 @@ fn graphml_round_trip() {
     assert_eq!(named(&els, "graph")[0].1["edgedefault"], "undirected");
     let keys: Vec<(String, String)> =
         named(&els, "key").iter().map(|k| (k.1["for"].clone(), k.1["attr.name"].clone())).collect();
-    for expected in [("node", "label"), ("node", "kind"), ("node", "country"), ("node", "attr_kind"), ("edge", "weight"), ("edge", "source"), ("edge", "from_year")] {
-        assert!(keys.contains(&(expected.0.into(), expected.1.into())), "missing key {expected:?} in {keys:?}");
+    for expected in [
+        ("node", "label"),
+        ("node", "kind"),
+        ("node", "country"),
+        ("node", "attr_kind"),
+        ("edge", "weight"),
+        ("edge", "source"),
+        ("edge", "from_year"),
+    ] {
+        assert!(
+            keys.contains(&(expected.0.into(), expected.1.into())),
+            "missing key {expected:?} in {keys:?}"
+        );
     }
     let data = named(&els, "data");
     assert!(data.iter().any(|d| d.2 == "Turin & <Torino> \"TO\""), "label escaped and restored");
-    assert_eq!(data.iter().filter(|d| d.1["key"] == "e_from").count(), 1, "the undated tie has no span");
+    assert_eq!(
+        data.iter().filter(|d| d.1["key"] == "e_from").count(),
+        1,
+        "the undated tie has no span"
+    );
     assert_eq!(data.iter().filter(|d| d.1["key"] == "e_to").count(), 0, "open end omitted");
-    let spells: Vec<&str> = data.iter().filter(|d| d.1["key"] == "e_spells").map(|d| d.2.as_str()).collect();
+    let spells: Vec<&str> =
+        data.iter().filter(|d| d.1["key"] == "e_spells").map(|d| d.2.as_str()).collect();
     assert_eq!(spells, ["1991-2014;2018-"]);
-    let statements: Vec<&str> = data.iter().filter(|d| d.1["key"] == "e_statements").map(|d| d.2.as_str()).collect();
+    let statements: Vec<&str> =
+        data.iter().filter(|d| d.1["key"] == "e_statements").map(|d| d.2.as_str()).collect();
     assert_eq!(statements, ["2", "1"]);
     assert!(xml.contains("&amp;") && xml.contains("&lt;Torino&gt;"));
 }
@@ -127,15 +168,21 @@ fn gexf_dynamic_round_trip() {
     assert!(!nodes[1].1.contains_key("end"));
     let edges = named(&els, "edge");
     assert_eq!(edges.len(), 2, "one edge per pair and layer");
-    let spells: Vec<(Option<&str>, Option<&str>)> =
-        named(&els, "spell").iter().map(|s| (s.1.get("start").map(String::as_str), s.1.get("end").map(String::as_str))).collect();
+    let spells: Vec<(Option<&str>, Option<&str>)> = named(&els, "spell")
+        .iter()
+        .map(|s| (s.1.get("start").map(String::as_str), s.1.get("end").map(String::as_str)))
+        .collect();
     // The running last spell ends at the horizon (2018, the latest year named) for readers
     // that need both ends; the edge says it is running.
     assert_eq!(spells, [(Some("1991"), Some("2014")), (Some("2018"), Some("2018"))]);
     assert!(!edges[0].1.contains_key("start"), "several spells go in <spells>");
     // A tie of one period carries it as start / end.
     let mut one = sample();
-    one.add_edge(EdgeSpec::new("ngo", "eurocities", EdgeKind::Membership).with_interval(Some(2001), Some(2003))).unwrap();
+    one.add_edge(
+        EdgeSpec::new("ngo", "eurocities", EdgeKind::Membership)
+            .with_interval(Some(2001), Some(2003)),
+    )
+    .unwrap();
     let els_one = elements(&to_gexf(&one, &ExportConfig::default()).unwrap());
     let e = named(&els_one, "edge")[2];
     assert_eq!((e.1["start"].as_str(), e.1["end"].as_str()), ("2001", "2003"));
@@ -148,9 +195,27 @@ fn gexf_dynamic_round_trip() {
         .iter()
         .map(|a| (a.1["class"].clone(), a.1["mode"].clone()))
         .collect();
-    assert_eq!(declared, [("node".to_string(), "static".to_string()), ("edge".into(), "static".into())]);
-    let titles: Vec<&str> = named(&els, "attribute").iter().map(|a| a.1["title"].as_str()).collect();
-    assert_eq!(titles, ["kind", "level", "sector", "country", "attr_kind", "kind", "statements", "undated", "running", "source"]);
+    assert_eq!(
+        declared,
+        [("node".to_string(), "static".to_string()), ("edge".into(), "static".into())]
+    );
+    let titles: Vec<&str> =
+        named(&els, "attribute").iter().map(|a| a.1["title"].as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "kind",
+            "level",
+            "sector",
+            "country",
+            "attr_kind",
+            "kind",
+            "statements",
+            "undated",
+            "running",
+            "source"
+        ]
+    );
     // Every attvalue refers to a declared attribute id.
     let ids: Vec<&str> = named(&els, "attribute").iter().map(|a| a.1["id"].as_str()).collect();
     assert!(named(&els, "attvalue").iter().all(|v| ids.contains(&v.1["for"].as_str())));
@@ -163,7 +228,8 @@ fn gexf_static_and_1_2draft() {
     g.add_node(Node::new("a", "A", NodeKind::Person, Level::Local, Sector::Public)).unwrap();
     g.add_node(Node::new("b", "B", NodeKind::Person, Level::Local, Sector::Public)).unwrap();
     g.add_edge(EdgeSpec::new("a", "b", EdgeKind::Interaction)).unwrap();
-    let xml = to_gexf(&g, &ExportConfig { directed: true, gexf_version: GexfVersion::V1_2Draft }).unwrap();
+    let xml = to_gexf(&g, &ExportConfig { directed: true, gexf_version: GexfVersion::V1_2Draft })
+        .unwrap();
     let els = elements(&xml);
     assert_eq!(named(&els, "gexf")[0].1["xmlns"], "http://www.gexf.net/1.2draft");
     let graph = &named(&els, "graph")[0].1;

@@ -2,8 +2,8 @@
 //! Turin, a mayor-centred Saint-Étienne with none.
 
 use mlgov_graph::{
-    EdgeKind, EdgeSpec, FocusSpec, GovernanceGraph, GraphError, Level, Node, NodeKind, RoleCounts, Sector,
-    focus_report,
+    EdgeKind, EdgeSpec, FocusSpec, GovernanceGraph, GraphError, Level, Node, NodeKind, RoleCounts,
+    Sector, focus_report,
 };
 
 fn two_cities() -> GovernanceGraph {
@@ -15,7 +15,13 @@ fn two_cities() -> GovernanceGraph {
         Node::new("ep", "European Parliament", NodeKind::Organisation, Level::Eu, Sector::Public),
         Node::new("eurocities", "Eurocities", NodeKind::Network, Level::Eu, Sector::Public),
         Node::new("st-etienne", "Saint-Étienne", NodeKind::Locality, Level::Local, Sector::Public),
-        Node::new("thiolliere", "Michel Thiollière", NodeKind::Person, Level::Local, Sector::Public),
+        Node::new(
+            "thiolliere",
+            "Michel Thiollière",
+            NodeKind::Person,
+            Level::Local,
+            Sector::Public,
+        ),
     ];
     for n in nodes {
         g.add_node(n).unwrap();
@@ -45,15 +51,25 @@ fn turin_has_a_network_professional() {
     // {ngo, ep} both.
     assert_eq!((curti.public_nonpublic_pairs, curti.local_international_pairs), (2, 2));
     // Unordered triads, gatekeeper and representative merged.
-    assert_eq!(curti.sector_roles, RoleCounts { coordinator: 1, gatekeeper: 2, ..Default::default() });
-    assert_eq!(curti.level_roles, RoleCounts { coordinator: 1, gatekeeper: 2, ..Default::default() });
+    assert_eq!(
+        curti.sector_roles,
+        RoleCounts { coordinator: 1, gatekeeper: 2, ..Default::default() }
+    );
+    assert_eq!(
+        curti.level_roles,
+        RoleCounts { coordinator: 1, gatekeeper: 2, ..Default::default() }
+    );
 }
 
 #[test]
 fn saint_etienne_is_mayor_centred() {
     let r = focus_report(&two_cities(), &FocusSpec::new(vec!["st-etienne".into()])).unwrap();
     assert_eq!(r.candidates, 1);
-    assert!(r.rows.is_empty(), "the mayor links the city to a network it already belongs to: {:?}", r.rows);
+    assert!(
+        r.rows.is_empty(),
+        "the mayor links the city to a network it already belongs to: {:?}",
+        r.rows
+    );
     assert!(r.boundary_spanners.is_empty());
 }
 

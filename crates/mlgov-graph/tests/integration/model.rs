@@ -3,26 +3,40 @@
 use std::collections::BTreeSet;
 
 use mlgov_graph::{
-    EdgeKind, EdgeSpec, GovernanceGraph, GraphError, Level, Node, NodeKind, NodeSelection, Sector, SubgraphSpec,
-    snapshot, subgraph,
+    EdgeKind, EdgeSpec, GovernanceGraph, GraphError, Level, Node, NodeKind, NodeSelection, Sector,
+    SubgraphSpec, snapshot, subgraph,
 };
 
 use super::fixtures::person;
 
 fn timeline() -> GovernanceGraph {
     let mut g = GovernanceGraph::new();
-    g.add_node(Node::new("turin", "Turin", NodeKind::Locality, Level::Local, Sector::Public)).unwrap();
+    g.add_node(Node::new("turin", "Turin", NodeKind::Locality, Level::Local, Sector::Public))
+        .unwrap();
     g.add_node(
         Node::new("eurocities", "Eurocities", NodeKind::Network, Level::Eu, Sector::Public)
             .with_interval(Some(1986), None),
     )
     .unwrap();
-    g.add_node(Node::new("clip", "CLIP", NodeKind::Network, Level::Eu, Sector::Public).with_interval(Some(2006), Some(2012)))
-        .unwrap();
+    g.add_node(
+        Node::new("clip", "CLIP", NodeKind::Network, Level::Eu, Sector::Public)
+            .with_interval(Some(2006), Some(2012)),
+    )
+    .unwrap();
     g.add_node(person("curti")).unwrap();
-    g.add_edge(EdgeSpec::new("turin", "eurocities", EdgeKind::Membership).with_interval(Some(1991), None)).unwrap();
-    g.add_edge(EdgeSpec::new("turin", "clip", EdgeKind::Membership).with_interval(Some(2007), Some(2010))).unwrap();
-    g.add_edge(EdgeSpec::new("curti", "turin", EdgeKind::Affiliation).with_interval(Some(2006), Some(2016))).unwrap();
+    g.add_edge(
+        EdgeSpec::new("turin", "eurocities", EdgeKind::Membership).with_interval(Some(1991), None),
+    )
+    .unwrap();
+    g.add_edge(
+        EdgeSpec::new("turin", "clip", EdgeKind::Membership).with_interval(Some(2007), Some(2010)),
+    )
+    .unwrap();
+    g.add_edge(
+        EdgeSpec::new("curti", "turin", EdgeKind::Affiliation)
+            .with_interval(Some(2006), Some(2016)),
+    )
+    .unwrap();
     g
 }
 
@@ -36,14 +50,23 @@ fn bad_input_gives_errors_naming_the_culprit() {
     let e = g.add_node(person("curti")).unwrap_err();
     assert_eq!(e, GraphError::DuplicateNode { id: "curti".into() });
     let e = g.add_edge(EdgeSpec::new("turin", "nowhere", EdgeKind::Membership)).unwrap_err();
-    assert!(e.to_string().contains("`nowhere`") && e.to_string().contains("membership edge `turin` -> `nowhere`"), "{e}");
-    assert!(matches!(g.add_edge(EdgeSpec::new("turin", "turin", EdgeKind::Partnership)), Err(GraphError::SelfLoop { .. })));
+    assert!(
+        e.to_string().contains("`nowhere`")
+            && e.to_string().contains("membership edge `turin` -> `nowhere`"),
+        "{e}"
+    );
+    assert!(matches!(
+        g.add_edge(EdgeSpec::new("turin", "turin", EdgeKind::Partnership)),
+        Err(GraphError::SelfLoop { .. })
+    ));
     assert!(matches!(
         g.add_edge(EdgeSpec::new("turin", "clip", EdgeKind::Funding).with_weight(f64::NAN)),
         Err(GraphError::InvalidWeight { .. })
     ));
     assert!(matches!(
-        g.add_edge(EdgeSpec::new("turin", "clip", EdgeKind::Funding).with_interval(Some(2010), Some(2000))),
+        g.add_edge(
+            EdgeSpec::new("turin", "clip", EdgeKind::Funding).with_interval(Some(2010), Some(2000))
+        ),
         Err(GraphError::InvalidInterval { from: 2010, to: 2000, .. })
     ));
     assert!(matches!(g.add_node(person(" ")), Err(GraphError::EmptyNodeId { .. })));
@@ -66,7 +89,10 @@ fn snapshot_keeps_edges_whose_interval_contains_the_year() {
     assert_eq!(s.edge_count(), 1);
     // Edge indices are renumbered onto the kept nodes.
     let e = &s.edges()[0];
-    assert_eq!((s.nodes()[e.source].id.as_str(), s.nodes()[e.target].id.as_str()), ("turin", "eurocities"));
+    assert_eq!(
+        (s.nodes()[e.source].id.as_str(), s.nodes()[e.target].id.as_str()),
+        ("turin", "eurocities")
+    );
 }
 
 #[test]
@@ -74,7 +100,11 @@ fn filters_by_edge_and_node_kind() {
     let g = timeline();
     let members = subgraph(
         &g,
-        &SubgraphSpec { edge_kinds: Some(BTreeSet::from([EdgeKind::Membership])), nodes: NodeSelection::Incident, ..Default::default() },
+        &SubgraphSpec {
+            edge_kinds: Some(BTreeSet::from([EdgeKind::Membership])),
+            nodes: NodeSelection::Incident,
+            ..Default::default()
+        },
     );
     assert_eq!(ids(&members), ["turin", "eurocities", "clip"]);
     assert_eq!(members.edge_count(), 2);
@@ -106,10 +136,20 @@ fn simple_adjacency_merges_layers_in_both_directions() {
 fn statements_of_one_relation_make_one_tie_with_spells() {
     // Turin and Quartiers en crise: member 1989–2015, founder 1989, president twice.
     let mut g = GovernanceGraph::new();
-    g.add_node(Node::new("turin", "Turin", NodeKind::Locality, Level::Local, Sector::Public)).unwrap();
-    g.add_node(Node::new("qec", "Quartiers en crise", NodeKind::Network, Level::Eu, Sector::Public)).unwrap();
+    g.add_node(Node::new("turin", "Turin", NodeKind::Locality, Level::Local, Sector::Public))
+        .unwrap();
+    g.add_node(Node::new(
+        "qec",
+        "Quartiers en crise",
+        NodeKind::Network,
+        Level::Eu,
+        Sector::Public,
+    ))
+    .unwrap();
     let m = |from, to, role: &str| {
-        EdgeSpec::new("turin", "qec", EdgeKind::Membership).with_interval(from, to).with_attribute("role", role)
+        EdgeSpec::new("turin", "qec", EdgeKind::Membership)
+            .with_interval(from, to)
+            .with_attribute("role", role)
     };
     g.add_edge(m(Some(1989), Some(2015), "member")).unwrap();
     g.add_edge(m(Some(1989), Some(1989), "founder")).unwrap();
@@ -118,7 +158,11 @@ fn statements_of_one_relation_make_one_tie_with_spells() {
     assert_eq!(g.edge_count(), 1);
     assert_eq!(g.statement_count(), 4);
     let tie = &g.edges()[0];
-    assert_eq!(tie.spells, vec![mlgov_graph::Interval::new(Some(1989), Some(2018))], "adjacent spells merge");
+    assert_eq!(
+        tie.spells,
+        vec![mlgov_graph::Interval::new(Some(1989), Some(2018))],
+        "adjacent spells merge"
+    );
     assert_eq!(tie.attributes()["role"], "member; founder; president");
     assert!(!tie.undated);
     use mlgov_graph::Weighting;
@@ -128,10 +172,15 @@ fn statements_of_one_relation_make_one_tie_with_spells() {
     assert!(g.tie("qec", "turin", &EdgeKind::Membership).is_some());
     assert!(g.tie("qec", "turin", &EdgeKind::Funding).is_none());
     // An undated statement alone makes an undated tie; a still-running spell counts to the horizon.
-    g.add_node(Node::new("ngo", "NGO", NodeKind::Organisation, Level::Unstated, Sector::NonPublic)).unwrap();
+    g.add_node(Node::new("ngo", "NGO", NodeKind::Organisation, Level::Unstated, Sector::NonPublic))
+        .unwrap();
     g.add_edge(EdgeSpec::new("ngo", "turin", EdgeKind::Partnership)).unwrap();
-    g.add_edge(EdgeSpec::new("ngo", "qec", EdgeKind::Support).with_interval(Some(2015), None)).unwrap();
+    g.add_edge(EdgeSpec::new("ngo", "qec", EdgeKind::Support).with_interval(Some(2015), None))
+        .unwrap();
     assert!(g.tie("ngo", "turin", &EdgeKind::Partnership).unwrap().undated);
     assert_eq!(g.horizon, Some(2018));
-    assert_eq!(g.tie("ngo", "qec", &EdgeKind::Support).unwrap().weight_by(Weighting::Years, g.horizon), 4.0);
+    assert_eq!(
+        g.tie("ngo", "qec", &EdgeKind::Support).unwrap().weight_by(Weighting::Years, g.horizon),
+        4.0
+    );
 }

@@ -1,6 +1,8 @@
 //! Bipartite projections on a hand-made membership graph.
 
-use mlgov_graph::{EdgeKind, EdgeSpec, GovernanceGraph, Level, Node, NodeKind, ProjectionSpec, Sector, project};
+use mlgov_graph::{
+    EdgeKind, EdgeSpec, GovernanceGraph, Level, Node, NodeKind, ProjectionSpec, Sector, project,
+};
 
 fn memberships() -> GovernanceGraph {
     let mut g = GovernanceGraph::new();
@@ -8,15 +10,21 @@ fn memberships() -> GovernanceGraph {
         g.add_node(Node::new(l, l, NodeKind::Locality, Level::Local, Sector::Public)).unwrap();
     }
     for n in ["n1", "n2"] {
-        g.add_node(Node::new(n, n, NodeKind::Network, Level::International, Sector::Public)).unwrap();
+        g.add_node(Node::new(n, n, NodeKind::Network, Level::International, Sector::Public))
+            .unwrap();
     }
-    g.add_node(Node::new("ngo", "NGO", NodeKind::Organisation, Level::Local, Sector::NonPublic)).unwrap();
+    g.add_node(Node::new("ngo", "NGO", NodeKind::Organisation, Level::Local, Sector::NonPublic))
+        .unwrap();
     for (l, n) in [("l1", "n1"), ("l2", "n1"), ("l1", "n2"), ("l2", "n2")] {
         g.add_edge(EdgeSpec::new(l, n, EdgeKind::Membership)).unwrap();
     }
     // A second statement of the same membership joins its tie (dated from 2020: the tie's spell).
-    g.add_edge(EdgeSpec::new("l1", "n1", EdgeKind::Membership).with_interval(Some(2020), None)).unwrap();
-    g.add_edge(EdgeSpec::new("l3", "n2", EdgeKind::Membership).with_interval(Some(2015), Some(2018))).unwrap();
+    g.add_edge(EdgeSpec::new("l1", "n1", EdgeKind::Membership).with_interval(Some(2020), None))
+        .unwrap();
+    g.add_edge(
+        EdgeSpec::new("l3", "n2", EdgeKind::Membership).with_interval(Some(2015), Some(2018)),
+    )
+    .unwrap();
     g.add_edge(EdgeSpec::new("ngo", "n2", EdgeKind::Membership)).unwrap();
     // A partnership is not a membership.
     g.add_edge(EdgeSpec::new("l4", "n1", EdgeKind::Partnership)).unwrap();
@@ -77,9 +85,16 @@ fn co_members_at_different_times_are_not_tied() {
         g.add_node(Node::new(l, l, NodeKind::Locality, Level::Local, Sector::Public)).unwrap();
     }
     g.add_node(Node::new("net", "net", NodeKind::Network, Level::Eu, Sector::Public)).unwrap();
-    g.add_edge(EdgeSpec::new("a", "net", EdgeKind::Membership).with_interval(Some(1990), Some(1999))).unwrap();
-    g.add_edge(EdgeSpec::new("b", "net", EdgeKind::Membership).with_interval(Some(2005), None)).unwrap();
-    g.add_edge(EdgeSpec::new("c", "net", EdgeKind::Membership).with_interval(Some(1995), Some(2010))).unwrap();
+    g.add_edge(
+        EdgeSpec::new("a", "net", EdgeKind::Membership).with_interval(Some(1990), Some(1999)),
+    )
+    .unwrap();
+    g.add_edge(EdgeSpec::new("b", "net", EdgeKind::Membership).with_interval(Some(2005), None))
+        .unwrap();
+    g.add_edge(
+        EdgeSpec::new("c", "net", EdgeKind::Membership).with_interval(Some(1995), Some(2010)),
+    )
+    .unwrap();
     let p = project(&g, &ProjectionSpec::localities_by_networks(None));
     let ties: Vec<(String, String, Vec<mlgov_graph::Interval>)> = p
         .edges()

@@ -3,10 +3,12 @@
 use std::collections::BTreeSet;
 
 use mlgov_graph::brokerage::{arcs, brokerage_arcs, count_open_two_paths};
-use mlgov_graph::centrality::{betweenness_from_edges, betweenness_rustworkx, centralities, to_petgraph};
+use mlgov_graph::centrality::{
+    betweenness_from_edges, betweenness_rustworkx, centralities, to_petgraph,
+};
 use mlgov_graph::{
-    CentralityConfig, Direction, EdgeKind, EdgeSpec, GovernanceGraph, Level, LouvainConfig, Node, NodeKind,
-    ProjectionSpec, Sector, connected_components, louvain, modularity, project,
+    CentralityConfig, Direction, EdgeKind, EdgeSpec, GovernanceGraph, Level, LouvainConfig, Node,
+    NodeKind, ProjectionSpec, Sector, connected_components, louvain, modularity, project,
 };
 use proptest::prelude::*;
 

@@ -8,10 +8,12 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use mlgov_graph::brokerage::role_names;
-use mlgov_graph::brokerage_null::{directed_global_moments, directed_node_moments, undirected_node_moments};
+use mlgov_graph::brokerage_null::{
+    directed_global_moments, directed_node_moments, undirected_node_moments,
+};
 use mlgov_graph::{
-    BrokerageConfig, BrokerageRole, Direction, EdgeKind, EdgeSpec, GovernanceGraph, Level, Node, NodeKind, PartitionBy,
-    Sector, brokerage,
+    BrokerageConfig, BrokerageRole, Direction, EdgeKind, EdgeSpec, GovernanceGraph, Level, Node,
+    NodeKind, PartitionBy, Sector, brokerage,
 };
 
 /// sna's role columns in our order: b_OI is the gatekeeper, b_IO the representative.
@@ -38,7 +40,8 @@ impl SplitMix {
 }
 
 fn random_groups(rng: &mut SplitMix, sizes: &[usize]) -> Vec<usize> {
-    let mut groups: Vec<usize> = sizes.iter().enumerate().flat_map(|(g, &s)| std::iter::repeat_n(g, s)).collect();
+    let mut groups: Vec<usize> =
+        sizes.iter().enumerate().flat_map(|(g, &s)| std::iter::repeat_n(g, s)).collect();
     for i in (1..groups.len()).rev() {
         let j = rng.below(i + 1);
         groups.swap(i, j);
@@ -60,7 +63,14 @@ fn rel_diff(a: f64, b: f64) -> f64 {
 fn to_graph(adj: &[Vec<bool>], directed: bool) -> GovernanceGraph {
     let mut g = GovernanceGraph::new();
     for i in 0..adj.len() {
-        g.add_node(Node::new(format!("n{i}"), format!("n{i}"), NodeKind::Organisation, Level::Local, Sector::Public)).unwrap();
+        g.add_node(Node::new(
+            format!("n{i}"),
+            format!("n{i}"),
+            NodeKind::Organisation,
+            Level::Local,
+            Sector::Public,
+        ))
+        .unwrap();
     }
     let layer = if directed { EdgeKind::Funding } else { EdgeKind::Partnership };
     for (u, row) in adj.iter().enumerate() {
@@ -87,7 +97,8 @@ fn script() -> PathBuf {
 
 /// Runs the reference script: (node, role) → row, node 0 = whole graph.
 fn run_sna(tag: &str, adj: &[Vec<bool>], labels: &[String]) -> HashMap<(usize, String), SnaRow> {
-    let dir = std::env::temp_dir().join(format!("mlgov-sna-brokerage-{}-{tag}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("mlgov-sna-brokerage-{}-{tag}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut edges = String::from("source,target\n");
     for (u, row) in adj.iter().enumerate() {
@@ -100,18 +111,33 @@ fn run_sna(tag: &str, adj: &[Vec<bool>], labels: &[String]) -> HashMap<(usize, S
     let (e_path, c_path) = (dir.join("edges.csv"), dir.join("classes.txt"));
     std::fs::write(&e_path, edges).unwrap();
     std::fs::write(&c_path, labels.join("\n") + "\n").unwrap();
-    let output = Command::new("Rscript").arg(script()).arg(&e_path).arg(adj.len().to_string()).arg(&c_path).output();
+    let output = Command::new("Rscript")
+        .arg(script())
+        .arg(&e_path)
+        .arg(adj.len().to_string())
+        .arg(&c_path)
+        .output();
     let _ = std::fs::remove_dir_all(&dir);
-    let output = output.unwrap_or_else(|e| panic!("cannot run Rscript (scripts/test.sh installs r-cran-sna from Debian): {e}"));
-    assert!(output.status.success(), "Rscript failed (is r-cran-sna installed?): {}", String::from_utf8_lossy(&output.stderr));
+    let output = output.unwrap_or_else(|e| {
+        panic!("cannot run Rscript (scripts/test.sh installs r-cran-sna from Debian): {e}")
+    });
+    assert!(
+        output.status.success(),
+        "Rscript failed (is r-cran-sna installed?): {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let text = String::from_utf8(output.stdout).unwrap();
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("node,role,raw,exp,sd,z"));
     let mut rows = HashMap::new();
     for line in lines {
         let f: Vec<&str> = line.split(',').collect();
-        let num = |s: &str| s.parse::<f64>().unwrap_or_else(|_| panic!("bad number {s:?} in {line}"));
-        rows.insert((f[0].parse().unwrap(), f[1].to_owned()), SnaRow { raw: num(f[2]), exp: num(f[3]), sd: num(f[4]), z: num(f[5]) });
+        let num =
+            |s: &str| s.parse::<f64>().unwrap_or_else(|_| panic!("bad number {s:?} in {line}"));
+        rows.insert(
+            (f[0].parse().unwrap(), f[1].to_owned()),
+            SnaRow { raw: num(f[2]), exp: num(f[3]), sd: num(f[4]), z: num(f[5]) },
+        );
     }
     assert_eq!(rows.len(), 6 * (adj.len() + 1));
     rows
@@ -119,14 +145,23 @@ fn run_sna(tag: &str, adj: &[Vec<bool>], labels: &[String]) -> HashMap<(usize, S
 
 /// Checks one of our statistics against sna's row, scaled by `k` (2 for undirected counts of
 /// the symmetric roles, whose sna counts are doubled).
-fn check(what: &str, count: u64, expected: Option<f64>, sd: Option<f64>, z: Option<f64>, r: &SnaRow) {
+fn check(
+    what: &str,
+    count: u64,
+    expected: Option<f64>,
+    sd: Option<f64>,
+    z: Option<f64>,
+    r: &SnaRow,
+) {
     assert_eq!(count as f64, r.raw, "{what}: raw count");
     let (e, s) = (expected.unwrap(), sd.unwrap());
     assert!(rel_diff(e, r.exp) <= TOL, "{what}: expected {e} vs sna {}", r.exp);
     assert!(rel_diff(s, r.sd) <= TOL, "{what}: sd {s} vs sna {}", r.sd);
     match z {
         None => assert!(r.z.is_nan(), "{what}: no z vs sna {}", r.z),
-        Some(z) => assert!((z - r.z).abs() <= TOL * r.z.abs().max(1.0), "{what}: z {z} vs sna {}", r.z),
+        Some(z) => {
+            assert!((z - r.z).abs() <= TOL * r.z.abs().max(1.0), "{what}: z {z} vs sna {}", r.z)
+        }
     }
 }
 
@@ -147,24 +182,43 @@ fn directed_brokerage_matches_sna_for_every_node_and_role() {
         let mut rng = SplitMix(seed);
         let groups = random_groups(&mut rng, sizes);
         let n = groups.len();
-        let adj: Vec<Vec<bool>> = (0..n).map(|u| (0..n).map(|v| u != v && rng.unit() < prob).collect()).collect();
+        let adj: Vec<Vec<bool>> =
+            (0..n).map(|u| (0..n).map(|v| u != v && rng.unit() < prob).collect()).collect();
         let names = ["zeta", "alpha", "mu", "beta"];
         let labels: Vec<String> = groups.iter().map(|&g| names[g].to_owned()).collect();
         let sna = run_sna(&format!("d{seed}"), &adj, &labels);
         let g = to_graph(&adj, true);
         let report = brokerage(
             &g,
-            &BrokerageConfig { direction: Direction::Directed, partition: PartitionBy::Custom(labels.clone()), time_respecting: false },
+            &BrokerageConfig {
+                direction: Direction::Directed,
+                partition: PartitionBy::Custom(labels.clone()),
+                time_respecting: false,
+            },
         )
         .unwrap();
         assert_eq!(role_names(Direction::Directed).len(), 6);
         for (v, row) in report.rows.iter().enumerate() {
             for (k, s) in row.stats.iter().enumerate() {
-                check(&format!("case {seed} node {} {}", v + 1, s.role), s.count, s.expected, s.sd, s.z, &sna[&(v + 1, SNA_ROLES[k].to_owned())]);
+                check(
+                    &format!("case {seed} node {} {}", v + 1, s.role),
+                    s.count,
+                    s.expected,
+                    s.sd,
+                    s.z,
+                    &sna[&(v + 1, SNA_ROLES[k].to_owned())],
+                );
             }
         }
         for (k, s) in report.global.iter().enumerate() {
-            check(&format!("case {seed} global {}", s.role), s.count, s.expected, s.sd, s.z, &sna[&(0, SNA_ROLES[k].to_owned())]);
+            check(
+                &format!("case {seed} global {}", s.role),
+                s.count,
+                s.expected,
+                s.sd,
+                s.z,
+                &sna[&(0, SNA_ROLES[k].to_owned())],
+            );
         }
     }
 }
@@ -175,7 +229,9 @@ fn directed_brokerage_matches_sna_for_every_node_and_role() {
 /// gatekeeper count (= its representative count) with sna's gatekeeper expectation.
 #[test]
 fn undirected_brokerage_is_half_of_sna_on_the_symmetric_digraph() {
-    for (seed, sizes, prob) in [(99u64, &[3usize, 5, 8][..], 0.3), (100, &[2, 6, 6, 10], 0.15), (101, &[12, 13], 0.5)] {
+    for (seed, sizes, prob) in
+        [(99u64, &[3usize, 5, 8][..], 0.3), (100, &[2, 6, 6, 10], 0.15), (101, &[12, 13], 0.5)]
+    {
         let mut rng = SplitMix(seed);
         let groups = random_groups(&mut rng, sizes);
         let n = groups.len();
@@ -188,13 +244,22 @@ fn undirected_brokerage_is_half_of_sna_on_the_symmetric_digraph() {
         }
         let labels: Vec<String> = groups.iter().map(|g| format!("g{g}")).collect();
         let sna = run_sna(&format!("u{seed}"), &adj, &labels);
-        let report = brokerage(&to_graph(&adj, false), &BrokerageConfig::undirected(PartitionBy::Custom(labels))).unwrap();
+        let report = brokerage(
+            &to_graph(&adj, false),
+            &BrokerageConfig::undirected(PartitionBy::Custom(labels)),
+        )
+        .unwrap();
         for (v, row) in report.rows.iter().enumerate() {
             let at = |r: &str| sna[&(v + 1, r.to_owned())];
-            for (ours, theirs) in [("coordinator", "w_I"), ("itinerant", "w_O"), ("liaison", "b_O"), ("total", "t")] {
+            for (ours, theirs) in
+                [("coordinator", "w_I"), ("itinerant", "w_O"), ("liaison", "b_O"), ("total", "t")]
+            {
                 let s = row.stat(ours).unwrap();
                 assert_eq!(2.0 * s.count as f64, at(theirs).raw, "seed {seed} node {v} {ours}");
-                assert!(rel_diff(2.0 * s.expected.unwrap(), at(theirs).exp) <= TOL, "seed {seed} node {v} {ours} expected");
+                assert!(
+                    rel_diff(2.0 * s.expected.unwrap(), at(theirs).exp) <= TOL,
+                    "seed {seed} node {v} {ours} expected"
+                );
             }
             let b = row.stat("gatekeeper_or_representative").unwrap();
             assert_eq!(b.count as f64, at("b_OI").raw);
@@ -258,7 +323,6 @@ fn directed_counts(adj: &[Vec<bool>], groups: &[usize]) -> Vec<[u64; 6]> {
         .collect()
 }
 
-
 /// Mean and variance per (node or global, role).
 type Table = Vec<[f64; 6]>;
 /// Role counts of every node of an adjacency matrix.
@@ -273,7 +337,13 @@ fn groups_of(sizes: &[usize]) -> Vec<usize> {
 /// all graphs whose possible ties are `slots`; `counts` maps an adjacency matrix to counts.
 /// The sums of x and x² are accumulated exactly in integers per number of ties e, so only the
 /// final Σ_e p^e (1 − p)^(C − e) · (…) is in floating point.
-fn exact_moments(n: usize, slots: &[(usize, usize)], symmetric: bool, p: f64, counts: Counter<'_>) -> (Table, Table) {
+fn exact_moments(
+    n: usize,
+    slots: &[(usize, usize)],
+    symmetric: bool,
+    p: f64,
+    counts: Counter<'_>,
+) -> (Table, Table) {
     let c = slots.len();
     let mut s1 = vec![vec![[0u128; 6]; n + 1]; c + 1];
     let mut s2 = vec![vec![[0u128; 6]; n + 1]; c + 1];
@@ -330,9 +400,11 @@ fn undirected_moments_are_exact() {
     for sizes in [&[2usize, 3][..], &[1, 2, 2], &[2, 4], &[1, 2, 3], &[3, 3]] {
         let groups = groups_of(sizes);
         let n = groups.len();
-        let slots: Vec<(usize, usize)> = (0..n).flat_map(|u| (u + 1..n).map(move |v| (u, v))).collect();
+        let slots: Vec<(usize, usize)> =
+            (0..n).flat_map(|u| (u + 1..n).map(move |v| (u, v))).collect();
         for p in [0.3, 0.5] {
-            let (mean, var) = exact_moments(n, &slots, true, p, &|adj| undirected_counts(adj, &groups));
+            let (mean, var) =
+                exact_moments(n, &slots, true, p, &|adj| undirected_counts(adj, &groups));
             let mut max = 0f64;
             for b in 0..n {
                 let m = undirected_node_moments(sizes, groups[b], p);
@@ -344,7 +416,11 @@ fn undirected_moments_are_exact() {
                         mean[b][r],
                         m[r].expected
                     );
-                    assert!(close(var[b][r], v, 1e-12), "{sizes:?} p={p} node {b} role {r}: var {} vs {v}", var[b][r]);
+                    assert!(
+                        close(var[b][r], v, 1e-12),
+                        "{sizes:?} p={p} node {b} role {r}: var {} vs {v}",
+                        var[b][r]
+                    );
                     max = max.max((mean[b][r] - m[r].expected).abs()).max((var[b][r] - v).abs());
                 }
             }
@@ -383,13 +459,24 @@ fn exact_global_variances(sizes: &[usize], d: f64) -> [f64; 6] {
 /// representative and total roles (see [`exact_global_variances`]).
 #[test]
 fn directed_moments_vs_enumeration() {
-    for sizes in [&[1usize, 3][..], &[2, 2], &[4], &[1, 1, 2], &[2, 3], &[1, 4], &[5], &[1, 2, 2], &[1, 1, 1, 2]] {
+    for sizes in [
+        &[1usize, 3][..],
+        &[2, 2],
+        &[4],
+        &[1, 1, 2],
+        &[2, 3],
+        &[1, 4],
+        &[5],
+        &[1, 2, 2],
+        &[1, 1, 1, 2],
+    ] {
         let groups = groups_of(sizes);
         let n = groups.len();
         let slots: Vec<(usize, usize)> =
             (0..n).flat_map(|u| (0..n).filter(move |&v| v != u).map(move |v| (u, v))).collect();
         for p in [0.3, 0.5] {
-            let (mean, var) = exact_moments(n, &slots, false, p, &|adj| directed_counts(adj, &groups));
+            let (mean, var) =
+                exact_moments(n, &slots, false, p, &|adj| directed_counts(adj, &groups));
             for b in 0..n {
                 let m = directed_node_moments(sizes, groups[b], p);
                 for r in 0..6 {

@@ -31,8 +31,6 @@ pub struct Env {
     pub researcher_bearer: String,
     /// `Authorization` header value of the API token of a contributor (`cora`).
     pub contributor_bearer: String,
-    /// The accounts (users root, vera, rita, cora; password [`PASSWORD`]).
-    pub auth: mlgov_auth::Auth,
     /// Where the store is (SQLite file or PostgreSQL URL).
     pub location: PathBuf,
 }
@@ -52,7 +50,8 @@ impl Resp {
         String::from_utf8_lossy(&self.body).into_owned()
     }
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
     /// What the response tells a client, to compare two responses: status, content type and body,
     /// without what differs between any two requests (an error envelope's `request_id`, a page's
@@ -100,12 +99,15 @@ impl Env {
     /// Loads the bundled data into a fresh store in `db` and serves it.
     pub async fn on(db: TestDb) -> Env {
         let kb_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/kb");
-        let loaded = mlgov_interchange::read_path(&kb_dir).unwrap_or_else(|e| panic!("bundled data: {:?}", e.diagnostics()));
+        let loaded = mlgov_interchange::read_path(&kb_dir)
+            .unwrap_or_else(|e| panic!("bundled data: {:?}", e.diagnostics()));
         let location = PathBuf::from(db.location());
         {
             let (l, kb, backend) = (db.location(), loaded.kb, db.name());
             tokio::task::spawn_blocking(move || {
-                let mut store = mlgov_store_postgres::open_any(&l, mlgov_store_postgres::OpenMode::Create).unwrap_or_else(|e| panic!("creating the {backend} store: {e}"));
+                let mut store =
+                    mlgov_store_postgres::open_any(&l, mlgov_store_postgres::OpenMode::Create)
+                        .unwrap_or_else(|e| panic!("creating the {backend} store: {e}"));
                 store.replace_all(&kb).expect("load store");
             })
             .await
@@ -113,15 +115,24 @@ impl Env {
         }
         let state = {
             let l = location.clone();
-            tokio::task::spawn_blocking(move || mlgov_server::AppState::open(&l)).await.expect("open task").expect("open store")
+            tokio::task::spawn_blocking(move || mlgov_server::AppState::open(&l))
+                .await
+                .expect("open task")
+                .expect("open store")
         };
-        let auth = mlgov_auth::Auth::new(Box::new(mlgov_auth::SqliteAuthStore::in_memory().expect("auth store")), mlgov_auth::Config::default());
+        let auth = mlgov_auth::Auth::new(
+            Box::new(mlgov_auth::SqliteAuthStore::in_memory().expect("auth store")),
+            mlgov_auth::Config::default(),
+        );
         let cli = mlgov_auth::Principal::cli_admin();
         let bearer = |name: &str, role: mlgov_auth::Role, projects: &[String]| {
             auth.add_user(&cli, name, role, PASSWORD, projects).expect("add user");
             format!("Bearer {}", auth.issue_token(&cli, name, "tests").expect("issue token").token)
         };
-        let (admin_bearer, viewer_bearer) = (bearer("root", mlgov_auth::Role::Admin, &[]), bearer("vera", mlgov_auth::Role::Viewer, &[]));
+        let (admin_bearer, viewer_bearer) = (
+            bearer("root", mlgov_auth::Role::Admin, &[]),
+            bearer("vera", mlgov_auth::Role::Viewer, &[]),
+        );
         let researcher_bearer = bearer("rita", mlgov_auth::Role::Researcher, &["p1".to_string()]);
         let contributor_bearer = bearer("cora", mlgov_auth::Role::Contributor, &[]);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
@@ -131,29 +142,76 @@ impl Env {
         // edge layer over everything.
         let collect = {
             let l = location.to_string_lossy().into_owned();
-            let store = tokio::task::spawn_blocking(move || mlgov_collect::open_store(&l)).await.expect("collection store task").expect("collection store");
-            mlgov_collect::Collect::new(store, auth.clone(), mlgov_collect::Config { kb_location: Some(location.to_string_lossy().into_owned()), ..mlgov_collect::Config::default() })
+            let store = tokio::task::spawn_blocking(move || mlgov_collect::open_store(&l))
+                .await
+                .expect("collection store task")
+                .expect("collection store");
+            mlgov_collect::Collect::new(
+                store,
+                auth.clone(),
+                mlgov_collect::Config {
+                    kb_location: Some(location.to_string_lossy().into_owned()),
+                    ..mlgov_collect::Config::default()
+                },
+            )
         };
-        let app = mlgov_server::edge::layer(mlgov_collect::http::mount(mlgov_server::app(state.clone()), auth.clone(), collect));
-        tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve") });
-        Env { addr, _db: db, state, admin_bearer, viewer_bearer, researcher_bearer, contributor_bearer, auth, location }
+        let app = mlgov_server::edge::layer(mlgov_collect::http::mount(
+            mlgov_server::app(state.clone()),
+            auth.clone(),
+            collect,
+        ));
+        tokio::spawn(async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .await
+                .expect("serve")
+        });
+        Env {
+            addr,
+            _db: db,
+            state,
+            admin_bearer,
+            viewer_bearer,
+            researcher_bearer,
+            contributor_bearer,
+            location,
+        }
     }
 
     /// Logs `user` in through the login form: the session cookie (`name=value`) and its CSRF
     /// token, as a browser holds them.
     pub async fn login(&self, user: &str) -> (String, String) {
         let body = format!("username={user}&password={}&next=%2F", PASSWORD.replace(' ', "+"));
-        let r = self.request("POST", "/login", &[("Content-Type", "application/x-www-form-urlencoded")], body.as_bytes()).await;
+        let r = self
+            .request(
+                "POST",
+                "/login",
+                &[("Content-Type", "application/x-www-form-urlencoded")],
+                body.as_bytes(),
+            )
+            .await;
         assert_eq!(r.status, 303, "login {user}: {}", r.text());
-        let cookie = r.header("set-cookie").expect("a session cookie").split(';').next().unwrap().to_string();
+        let cookie = r
+            .header("set-cookie")
+            .expect("a session cookie")
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
         let me = self.request("GET", "/api/v1/me", &[("Cookie", &cookie)], b"").await.json();
         (cookie, me["csrf_token"].as_str().expect("csrf token").to_string())
     }
 
     /// Sends a request and reads the whole response.
-    pub async fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Resp {
         let mut s = tokio::net::TcpStream::connect(self.addr).await.expect("connect");
-        let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n", self.addr);
+        let mut req =
+            format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n", self.addr);
         for (k, v) in headers {
             req.push_str(&format!("{k}: {v}\r\n"));
         }
@@ -179,11 +237,18 @@ impl Env {
 
     /// Runs `f` on the store of this server (in a blocking task), then reloads the server's
     /// snapshot so that it sees what `f` wrote.
-    pub async fn with_store<T: Send + 'static>(&self, f: impl FnOnce(&mut dyn Store) -> T + Send + 'static) -> T {
+    pub async fn with_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut dyn Store) -> T + Send + 'static,
+    ) -> T {
         let location = self.location.clone();
         let state = self.state.clone();
         tokio::task::spawn_blocking(move || {
-            let mut store = mlgov_store_postgres::open_any(&location.to_string_lossy(), mlgov_store_postgres::OpenMode::Existing).expect("open the test store");
+            let mut store = mlgov_store_postgres::open_any(
+                &location.to_string_lossy(),
+                mlgov_store_postgres::OpenMode::Existing,
+            )
+            .expect("open the test store");
             let out = f(store.as_mut());
             state.reload().expect("reload");
             out
@@ -197,17 +262,28 @@ fn parse(buf: &[u8]) -> Resp {
     let end = buf.windows(4).position(|w| w == b"\r\n\r\n").expect("end of headers");
     let head = String::from_utf8_lossy(&buf[..end]).into_owned();
     let mut lines = head.split("\r\n");
-    let status: u16 = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|c| c.parse().ok()).expect("status line");
-    let headers: Vec<(String, String)> = lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect();
+    let status: u16 = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|c| c.parse().ok())
+        .expect("status line");
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
     let raw = &buf[end + 4..];
-    let chunked = headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    let chunked = headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
     let body = if chunked {
         let mut out = Vec::new();
         let mut rest = raw;
-        loop {
-            let Some(i) = rest.windows(2).position(|w| w == b"\r\n") else { break };
-            let size = usize::from_str_radix(String::from_utf8_lossy(&rest[..i]).trim(), 16).unwrap_or(0);
-            if size == 0 { break }
+        while let Some(i) = rest.windows(2).position(|w| w == b"\r\n") {
+            let size =
+                usize::from_str_radix(String::from_utf8_lossy(&rest[..i]).trim(), 16).unwrap_or(0);
+            if size == 0 {
+                break;
+            }
             out.extend_from_slice(&rest[i + 2..i + 2 + size]);
             rest = &rest[i + 2 + size + 2..];
         }

@@ -11,7 +11,9 @@ pub(super) fn compute(cx: &Ctx<'_>, group_by: &[Dimension]) -> Part {
     let (ds, ins) = (cx.ds, cx.ins);
     let mut ms = Vec::new();
     let mut scale = None;
-    for (i, it) in ins.perceptions.iter().enumerate().filter(|(_, it)| it.kind == PerceptionKind::Scale) {
+    for (i, it) in
+        ins.perceptions.iter().enumerate().filter(|(_, it)| it.kind == PerceptionKind::Scale)
+    {
         ms.push(Measure {
             period: None,
             key: it.id.clone(),
@@ -27,7 +29,18 @@ pub(super) fn compute(cx: &Ctx<'_>, group_by: &[Dimension]) -> Part {
                 title: it.label.clone(),
                 min: it.min.unwrap_or(1) as f64,
                 max: it.max.unwrap_or(5) as f64,
-                ticks: it.labels.iter().map(|l| Tick { value: l.value as f64, label: format!("{} {}", l.value, l.short.clone().unwrap_or_else(|| l.label.clone())) }).collect(),
+                ticks: it
+                    .labels
+                    .iter()
+                    .map(|l| Tick {
+                        value: l.value as f64,
+                        label: format!(
+                            "{} {}",
+                            l.value,
+                            l.short.clone().unwrap_or_else(|| l.label.clone())
+                        ),
+                    })
+                    .collect(),
                 fit_to_data: false,
                 percent: false,
             });

@@ -40,7 +40,13 @@ pub(super) fn compute(cx: &Ctx<'_>, last: usize, group_by: &[Dimension]) -> Part
                         k += 1;
                     }
                 }
-                if k == 0 { f64::NAN } else if mean { s as f64 / k as f64 } else { s as f64 }
+                if k == 0 {
+                    f64::NAN
+                } else if mean {
+                    s as f64 / k as f64
+                } else {
+                    s as f64
+                }
             }),
         });
     }
@@ -48,7 +54,14 @@ pub(super) fn compute(cx: &Ctx<'_>, last: usize, group_by: &[Dimension]) -> Part
         "Change = {} − {} per respondent and actor, only where both periods are answered; class rows use the {agg_word} over the class's actors answered in both periods; then averaged over respondents.",
         ins.periods[last].id, ins.periods[first].id
     );
-    let mut scale = numeric_scale(&format!("Change in frequency ({} − {})", ins.periods[last].label, ins.periods[first].label), -1.0, 1.0);
+    let mut scale = numeric_scale(
+        &format!(
+            "Change in frequency ({} − {})",
+            ins.periods[last].label, ins.periods[first].label
+        ),
+        -1.0,
+        1.0,
+    );
     scale.ticks = Vec::new();
     Part {
         rows: cx.rows_for(AnalysisKind::Change.id(), &ms, &cx.groups(group_by), "mean"),

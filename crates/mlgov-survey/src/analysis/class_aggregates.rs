@@ -24,7 +24,11 @@ pub(super) fn compute(cx: &Ctx<'_>, periods: &[usize], group_by: &[Dimension]) -
     }
     let scale = match cx.cfg.class_aggregate {
         ClassAggregate::Mean => freq_scale(ins, "Mean frequency of interactions in the class"),
-        ClassAggregate::Sum => numeric_scale("Sum of frequency scores of the class's actors", 0.0, ins.frequency.max as f64),
+        ClassAggregate::Sum => numeric_scale(
+            "Sum of frequency scores of the class's actors",
+            0.0,
+            ins.frequency.max as f64,
+        ),
     };
     Part {
         rows: cx.rows_for(AnalysisKind::ClassAggregates.id(), &ms, &cx.groups(group_by), "mean"),

@@ -6,7 +6,10 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::{AnalysisConfig, AnalysisError, ClassAggregate, Dimension, LocalityInfo, REPORT_ROLES, ResultRow, ScaleSpec, Tick};
+use super::{
+    AnalysisConfig, AnalysisError, ClassAggregate, Dimension, LocalityInfo, REPORT_ROLES,
+    ResultRow, ScaleSpec, Tick,
+};
 use crate::bootstrap::{EstimateSettings, derive_seed};
 use crate::dataset::Dataset;
 use crate::instrument::{ActorClass, Instrument};
@@ -63,7 +66,9 @@ const NONE: &str = "(none)";
 fn rank(dim: Dimension, v: &str) -> usize {
     let order: &[&str] = match dim {
         Dimension::Size => &["rural_area", "small_town", "medium_town", "large_city"],
-        Dimension::Orientation | Dimension::Affiliation => &["progressive", "conservative", "mixed"],
+        Dimension::Orientation | Dimension::Affiliation => {
+            &["progressive", "conservative", "mixed"]
+        }
         Dimension::Typology => &["revitalising", "marginal", "in_transition", "left_behind"],
         Dimension::Role => &["elected_policymaker", "local_official"],
         Dimension::Country => &[],
@@ -87,7 +92,12 @@ pub(super) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub(super) fn new(ds: &'a Dataset, ins: &'a Instrument, locs: &'a [LocalityInfo], cfg: &'a AnalysisConfig) -> Result<Ctx<'a>, AnalysisError> {
+    pub(super) fn new(
+        ds: &'a Dataset,
+        ins: &'a Instrument,
+        locs: &'a [LocalityInfo],
+        cfg: &'a AnalysisConfig,
+    ) -> Result<Ctx<'a>, AnalysisError> {
         let by_id: HashMap<&str, &LocalityInfo> = locs.iter().map(|l| (l.id.as_str(), l)).collect();
         let mut roles = Vec::new();
         for r in &cfg.roles {
@@ -97,24 +107,30 @@ impl<'a> Ctx<'a> {
             })?);
         }
         if !(0.0..1.0).contains(&cfg.confidence) || cfg.confidence <= 0.0 {
-            return Err(AnalysisError::InvalidSetting(format!("confidence {} must lie strictly between 0 and 1", cfg.confidence)));
+            return Err(AnalysisError::InvalidSetting(format!(
+                "confidence {} must lie strictly between 0 and 1",
+                cfg.confidence
+            )));
         }
         // The report's population unless every role is asked for (or roles are named).
         if roles.is_empty() && !cfg.all_roles {
             roles = REPORT_ROLES.iter().filter_map(|r| ins.role_index(r)).collect();
         }
-        let included: Vec<bool> = ds.respondents.iter().map(|r| roles.is_empty() || roles.contains(&r.role)).collect();
+        let included: Vec<bool> =
+            ds.respondents.iter().map(|r| roles.is_empty() || roles.contains(&r.role)).collect();
         let mut interned: HashMap<&str, u32> = HashMap::new();
-        let cluster_of: Vec<u32> = ds.respondents.iter().map(|r| {
-            let k = interned.len() as u32;
-            *interned.entry(r.locality.as_str()).or_insert(k)
-        }).collect();
-        let loc_of: Vec<Option<&LocalityInfo>> = ds.respondents.iter().map(|r| by_id.get(r.locality.as_str()).copied()).collect();
+        let cluster_of: Vec<u32> = ds
+            .respondents
+            .iter()
+            .map(|r| {
+                let k = interned.len() as u32;
+                *interned.entry(r.locality.as_str()).or_insert(k)
+            })
+            .collect();
+        let loc_of: Vec<Option<&LocalityInfo>> =
+            ds.respondents.iter().map(|r| by_id.get(r.locality.as_str()).copied()).collect();
         let synthetic = ds.synthetic
-            || loc_of
-                .iter()
-                .zip(&included)
-                .any(|(l, inc)| *inc && l.is_some_and(|l| l.synthetic));
+            || loc_of.iter().zip(&included).any(|(l, inc)| *inc && l.is_some_and(|l| l.synthetic));
         Ok(Ctx { ds, ins, cfg, included, synthetic, loc_of, cluster_of })
     }
 
@@ -155,7 +171,11 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             let resp = &self.ds.respondents[r];
-            let attrs = (self.loc_of[r].map_or(usize::MAX, |l| l as *const LocalityInfo as usize), resp.role, resp.affiliation.unwrap_or(usize::MAX));
+            let attrs = (
+                self.loc_of[r].map_or(usize::MAX, |l| l as *const LocalityInfo as usize),
+                resp.role,
+                resp.affiliation.unwrap_or(usize::MAX),
+            );
             let g = *by_attrs.entry(attrs).or_insert_with(|| {
                 let key: Vec<String> = dims.iter().map(|d| self.dim_value(r, *d)).collect();
                 *index.entry(key.clone()).or_insert_with(|| {
@@ -168,8 +188,10 @@ impl<'a> Ctx<'a> {
         }
         let mut order: Vec<usize> = (0..keys.len()).collect();
         order.sort_by(|&a, &b| {
-            let ka: Vec<(usize, &String)> = dims.iter().zip(&keys[a]).map(|(d, v)| (rank(*d, v), v)).collect();
-            let kb: Vec<(usize, &String)> = dims.iter().zip(&keys[b]).map(|(d, v)| (rank(*d, v), v)).collect();
+            let ka: Vec<(usize, &String)> =
+                dims.iter().zip(&keys[a]).map(|(d, v)| (rank(*d, v), v)).collect();
+            let kb: Vec<(usize, &String)> =
+                dims.iter().zip(&keys[b]).map(|(d, v)| (rank(*d, v), v)).collect();
             ka.cmp(&kb)
         });
         Groups {
@@ -186,7 +208,13 @@ impl<'a> Ctx<'a> {
                 .map(|p| {
                     self.ins.period_index(p).ok_or_else(|| AnalysisError::UnknownPeriod {
                         value: p.clone(),
-                        expected: self.ins.periods.iter().map(|x| x.id.as_str()).collect::<Vec<_>>().join(", "),
+                        expected: self
+                            .ins
+                            .periods
+                            .iter()
+                            .map(|x| x.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
                     })
                 })
                 .collect(),
@@ -214,14 +242,23 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub(super) fn rows_for(&self, analysis: &str, measures: &[Measure], groups: &Groups, statistic: &str) -> Vec<ResultRow> {
+    pub(super) fn rows_for(
+        &self,
+        analysis: &str,
+        measures: &[Measure],
+        groups: &Groups,
+        statistic: &str,
+    ) -> Vec<ResultRow> {
         let st = self.settings();
-        let jobs: Vec<(usize, usize)> = (0..measures.len()).flat_map(|m| (0..groups.keys.len()).map(move |g| (m, g))).collect();
+        let jobs: Vec<(usize, usize)> =
+            (0..measures.len()).flat_map(|m| (0..groups.keys.len()).map(move |g| (m, g))).collect();
         jobs.par_iter()
             .map(|&(m, g)| {
                 let me = &measures[m];
-                let vals: Vec<f64> = groups.members[g].iter().map(|&r| me.values.get(r as usize)).collect();
-                let locs: Vec<u32> = groups.members[g].iter().map(|&r| self.cluster_of[r as usize]).collect();
+                let vals: Vec<f64> =
+                    groups.members[g].iter().map(|&r| me.values.get(r as usize)).collect();
+                let locs: Vec<u32> =
+                    groups.members[g].iter().map(|&r| self.cluster_of[r as usize]).collect();
                 let gk = groups.keys[g].join("\u{1f}");
                 let per = me.period.map(|p| self.ins.periods[p].id.as_str()).unwrap_or("");
                 let seed = derive_seed(self.cfg.seed, &[analysis, &me.key, per, &gk]);
@@ -239,7 +276,12 @@ impl<'a> Ctx<'a> {
     }
 
     pub(super) fn per_respondent(&self, f: impl Fn(usize) -> f64 + Sync) -> Values<'a> {
-        Values::Dense((0..self.ds.len()).into_par_iter().map(|r| if self.included[r] { f(r) } else { f64::NAN }).collect())
+        Values::Dense(
+            (0..self.ds.len())
+                .into_par_iter()
+                .map(|r| if self.included[r] { f(r) } else { f64::NAN })
+                .collect(),
+        )
     }
 
     /// A measure read from the dataset when needed. Only group members (included respondents)
@@ -251,7 +293,8 @@ impl<'a> Ctx<'a> {
     /// The instrument's actor classes, with the indexes of each class's actors.
     pub(super) fn classes(&self) -> (Vec<ActorClass>, Vec<Vec<usize>>) {
         let classes = self.ins.classes();
-        let class_actors: Vec<Vec<usize>> = classes.iter().map(|c| self.ins.actors_of(*c)).collect();
+        let class_actors: Vec<Vec<usize>> =
+            classes.iter().map(|c| self.ins.actors_of(*c)).collect();
         (classes, class_actors)
     }
 
@@ -278,9 +321,23 @@ pub(super) fn freq_scale(ins: &Instrument, title: &str) -> ScaleSpec {
 }
 
 pub(super) fn numeric_scale(title: &str, min: f64, max: f64) -> ScaleSpec {
-    ScaleSpec { title: title.to_string(), min, max, ticks: Vec::new(), fit_to_data: true, percent: false }
+    ScaleSpec {
+        title: title.to_string(),
+        min,
+        max,
+        ticks: Vec::new(),
+        fit_to_data: true,
+        percent: false,
+    }
 }
 
 pub(super) fn share_scale(title: &str) -> ScaleSpec {
-    ScaleSpec { title: title.to_string(), min: 0.0, max: 1.0, ticks: Vec::new(), fit_to_data: false, percent: true }
+    ScaleSpec {
+        title: title.to_string(),
+        min: 0.0,
+        max: 1.0,
+        ticks: Vec::new(),
+        fit_to_data: false,
+        percent: true,
+    }
 }

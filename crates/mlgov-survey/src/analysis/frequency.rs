@@ -23,7 +23,8 @@ pub(super) fn compute(cx: &Ctx<'_>, periods: &[usize], group_by: &[Dimension]) -
     Part {
         rows: cx.rows_for(AnalysisKind::Frequency.id(), &ms, &cx.groups(group_by), "mean"),
         scale: freq_scale(ins, "Frequency of interactions"),
-        note: "Mean of answered frequencies; missing answers are excluded, never counted as 0.".into(),
+        note: "Mean of answered frequencies; missing answers are excluded, never counted as 0."
+            .into(),
         assumed: Some(ACTORS_ASSUMED),
     }
 }

@@ -22,7 +22,10 @@ pub(super) fn compute(cx: &Ctx<'_>, last: usize, group_by: &[Dimension]) -> Part
         ("index1", format!("Index 1: sum of all interactions, {}", ins.periods[first].label)),
         ("index2", format!("Index 2: sum of all interactions, {}", ins.periods[last].label)),
         ("index3", "Index 3 = Index 1 + Index 2".to_string()),
-        ("index4", "Index 4 = Index 2 − Index 1, over the items answered in both periods".to_string()),
+        (
+            "index4",
+            "Index 4 = Index 2 − Index 1, over the items answered in both periods".to_string(),
+        ),
     ];
     for (k, (key, label)) in names.into_iter().enumerate() {
         ms.push(Measure {
@@ -42,7 +45,9 @@ pub(super) fn compute(cx: &Ctx<'_>, last: usize, group_by: &[Dimension]) -> Part
             key: format!("index3_{}", c.id()),
             label: format!("Index 3 part: {}", c.label()),
             class: Some(*c),
-            values: cx.per_respondent(|r| idx[r].index3_parts.get(ci).copied().flatten().unwrap_or(f64::NAN)),
+            values: cx.per_respondent(|r| {
+                idx[r].index3_parts.get(ci).copied().flatten().unwrap_or(f64::NAN)
+            }),
         });
     }
     let note = format!(
@@ -53,7 +58,9 @@ pub(super) fn compute(cx: &Ctx<'_>, last: usize, group_by: &[Dimension]) -> Part
         rows: cx.rows_for(AnalysisKind::Indexes.id(), &ms, &cx.groups(group_by), "mean"),
         scale: numeric_scale("Index score (sum of frequency scores)", 0.0, 10.0),
         note,
-        assumed: Some("ASSUMED: Index 4 is computed over the items answered in both periods (it equals Index 2 − Index 1 when the same items are answered); an Index 3 part is missing for a class never answered, not 0; blanks never count as 0."),
+        assumed: Some(
+            "ASSUMED: Index 4 is computed over the items answered in both periods (it equals Index 2 − Index 1 when the same items are answered); an Index 3 part is missing for a class never answered, not 0; blanks never count as 0.",
+        ),
     }
 }
 
@@ -115,13 +122,23 @@ pub fn respondent_indexes(ds: &Dataset, ins: &Instrument) -> Vec<RespondentIndex
                     if !both {
                         return None;
                     }
-                    let answered: Vec<f64> = ins.actors_of(*c).iter().flat_map(|&a| [ds.freq(r, first, a), ds.freq(r, last, a)]).flatten().map(f64::from).collect();
+                    let answered: Vec<f64> = ins
+                        .actors_of(*c)
+                        .iter()
+                        .flat_map(|&a| [ds.freq(r, first, a), ds.freq(r, last, a)])
+                        .flatten()
+                        .map(f64::from)
+                        .collect();
                     (!answered.is_empty()).then(|| answered.iter().sum())
                 })
                 .collect();
             // Index 4 over the items answered in both periods: a blank in one period only would
             // otherwise count as a fall (or rise) of the whole answer.
-            let paired: Vec<f64> = (0..ins.actors.len()).filter_map(|a| Some(f64::from(ds.freq(r, last, a)?) - f64::from(ds.freq(r, first, a)?))).collect();
+            let paired: Vec<f64> = (0..ins.actors.len())
+                .filter_map(|a| {
+                    Some(f64::from(ds.freq(r, last, a)?) - f64::from(ds.freq(r, first, a)?))
+                })
+                .collect();
             RespondentIndexes {
                 respondent: ds.respondents[r].id.clone(),
                 locality: ds.respondents[r].locality.clone(),

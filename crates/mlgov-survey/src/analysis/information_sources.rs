@@ -13,9 +13,14 @@ use crate::instrument::PerceptionKind;
 pub(super) fn compute(cx: &Ctx<'_>, group_by: &[Dimension]) -> Part {
     let ds = cx.ds;
     let mut ms = Vec::new();
-    for (i, it) in cx.ins.perceptions.iter().enumerate().filter(|(_, it)| it.kind == PerceptionKind::Multi) {
+    for (i, it) in
+        cx.ins.perceptions.iter().enumerate().filter(|(_, it)| it.kind == PerceptionKind::Multi)
+    {
         option_shares(cx, i, it, &mut ms);
-        for (flag, key, label) in [(true, "any_specialist", "Any specialist source"), (false, "only_non_specialist", "Only non-specialist sources")] {
+        for (flag, key, label) in [
+            (true, "any_specialist", "Any specialist source"),
+            (false, "only_non_specialist", "Only non-specialist sources"),
+        ] {
             if !it.options.iter().any(|o| o.specialist.is_some()) {
                 continue;
             }
@@ -28,7 +33,11 @@ pub(super) fn compute(cx: &Ctx<'_>, group_by: &[Dimension]) -> Part {
                 values: cx.per_respondent(|r| match ds.perception(r, i) {
                     Some(PerceptionAnswer::Multi(v)) => {
                         let any_spec = v.iter().any(|&o| spec[o]);
-                        if flag { f64::from(u8::from(any_spec)) } else { f64::from(u8::from(!any_spec && !v.is_empty())) }
+                        if flag {
+                            f64::from(u8::from(any_spec))
+                        } else {
+                            f64::from(u8::from(!any_spec && !v.is_empty()))
+                        }
                     }
                     _ => f64::NAN,
                 }),
@@ -36,7 +45,12 @@ pub(super) fn compute(cx: &Ctx<'_>, group_by: &[Dimension]) -> Part {
         }
     }
     Part {
-        rows: cx.rows_for(AnalysisKind::InformationSources.id(), &ms, &cx.groups(group_by), "share"),
+        rows: cx.rows_for(
+            AnalysisKind::InformationSources.id(),
+            &ms,
+            &cx.groups(group_by),
+            "share",
+        ),
         scale: share_scale("Share of respondents"),
         note: SHARE_NOTE.into(),
         assumed: None,

@@ -31,11 +31,18 @@ pub(super) fn compute(cx: &Ctx<'_>, periods: &[usize], group_by: &[Dimension]) -
 }
 
 /// The rows of [`compute`]: each side resampled on its own, the share from paired replicates.
-fn lead_rows(cx: &Ctx<'_>, periods: &[usize], classes: &[ActorClass], class_actors: &[Vec<usize>], dims: &[Dimension]) -> Vec<ResultRow> {
+fn lead_rows(
+    cx: &Ctx<'_>,
+    periods: &[usize],
+    classes: &[ActorClass],
+    class_actors: &[Vec<usize>],
+    dims: &[Dimension],
+) -> Vec<ResultRow> {
     let ins = cx.ins;
     let groups = cx.groups(dims);
     let st = cx.settings();
-    let side: Vec<Option<LeadSide>> = cx.ds.respondents.iter().map(|r| ins.roles[r.role].lead).collect();
+    let side: Vec<Option<LeadSide>> =
+        cx.ds.respondents.iter().map(|r| ins.roles[r.role].lead).collect();
     let mut jobs = Vec::new();
     for &p in periods {
         for ci in 0..classes.len() {
@@ -49,17 +56,22 @@ fn lead_rows(cx: &Ctx<'_>, periods: &[usize], classes: &[ActorClass], class_acto
         .map(|&(p, ci, g)| {
             let mut e = Vec::new();
             let mut o = Vec::new();
-            let (mut le, mut lo) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
+            let (mut le, mut lo) =
+                (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
             for &r in &groups.members[g] {
                 let r = r as usize;
                 let v = cx.class_value(r, p, &class_actors[ci]);
                 match side[r] {
                     Some(LeadSide::Elected) => {
-                        if !v.is_nan() { le.insert(cx.cluster_of[r]); }
+                        if !v.is_nan() {
+                            le.insert(cx.cluster_of[r]);
+                        }
                         e.push(v)
                     }
                     Some(LeadSide::Official) => {
-                        if !v.is_nan() { lo.insert(cx.cluster_of[r]); }
+                        if !v.is_nan() {
+                            lo.insert(cx.cluster_of[r]);
+                        }
                         o.push(v)
                     }
                     None => {}
@@ -76,7 +88,11 @@ fn lead_rows(cx: &Ctx<'_>, periods: &[usize], classes: &[ActorClass], class_acto
             let re = se.replicate_means(if se.n() > 0 { st.resamples } else { 0 }, &mut rng);
             let ro = so.replicate_means(if so.n() > 0 { st.resamples } else { 0 }, &mut rng);
             let share = |x: f64, y: f64| if x + y > 0.0 { x / (x + y) } else { f64::NAN };
-            let share_reps: Vec<f64> = if se.n() > 0 && so.n() > 0 { re.iter().zip(&ro).map(|(x, y)| share(*x, *y)).collect() } else { Vec::new() };
+            let share_reps: Vec<f64> = if se.n() > 0 && so.n() > 0 {
+                re.iter().zip(&ro).map(|(x, y)| share(*x, *y)).collect()
+            } else {
+                Vec::new()
+            };
             let point = match (se.mean, so.mean) {
                 (Some(x), Some(y)) if x + y > 0.0 => Some(share(x, y)),
                 _ => None,

@@ -34,7 +34,7 @@ use std::str::FromStr;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use crate::bootstrap::{Estimate, IntervalMethod, Weighting, FEW_LOCALITIES};
+pub use crate::bootstrap::{Estimate, FEW_LOCALITIES, IntervalMethod, Weighting};
 use crate::dataset::Dataset;
 use crate::instrument::{ActorClass, Instrument};
 use context::{Ctx, Part};
@@ -112,9 +112,7 @@ impl FromStr for Dimension {
             "role" => Dimension::Role,
             "affiliation" => Dimension::Affiliation,
             other => {
-                return Err(AnalysisError::UnknownDimension {
-                    value: other.to_string(),
-                });
+                return Err(AnalysisError::UnknownDimension { value: other.to_string() });
             }
         })
     }
@@ -289,13 +287,17 @@ impl Default for AnalysisConfig {
 #[non_exhaustive]
 pub enum AnalysisError {
     /// Unknown grouping dimension.
-    #[error("unknown grouping {value:?}; expected one of size, orientation, type, country, role, affiliation")]
+    #[error(
+        "unknown grouping {value:?}; expected one of size, orientation, type, country, role, affiliation"
+    )]
     UnknownDimension {
         /// Given value.
         value: String,
     },
     /// Unknown analysis name.
-    #[error("unknown analysis {value:?}; expected one of frequency, class_aggregates, change, nature, lead, indexes, attitudes, responsibility, information_sources")]
+    #[error(
+        "unknown analysis {value:?}; expected one of frequency, class_aggregates, change, nature, lead, indexes, attitudes, responsibility, information_sources"
+    )]
     UnknownAnalysis {
         /// Given value.
         value: String,
@@ -420,7 +422,11 @@ pub fn analyze(
     let periods = cx.periods()?;
     // The instrument's last period (validation requires at least one); the first is 0.
     let last = ins.periods.len() - 1;
-    let group_by = if kind == AnalysisKind::Lead { lead::grouping(&cfg.group_by) } else { cfg.group_by.clone() };
+    let group_by = if kind == AnalysisKind::Lead {
+        lead::grouping(&cfg.group_by)
+    } else {
+        cfg.group_by.clone()
+    };
     let part: Part = match kind {
         AnalysisKind::Frequency => frequency::compute(&cx, &periods, &group_by),
         AnalysisKind::ClassAggregates => class_aggregates::compute(&cx, &periods, &group_by),
@@ -462,7 +468,13 @@ pub fn analyze(
 }
 
 /// The table's file stem: analysis id, grouping, roles and (for analyses by period) the periods.
-fn table_id(kind: AnalysisKind, cfg: &AnalysisConfig, ins: &Instrument, periods: &[usize], group_by: &[Dimension]) -> String {
+fn table_id(
+    kind: AnalysisKind,
+    cfg: &AnalysisConfig,
+    ins: &Instrument,
+    periods: &[usize],
+    group_by: &[Dimension],
+) -> String {
     let mut id = kind.id().to_string();
     if !group_by.is_empty() {
         id.push_str("_by_");
@@ -472,9 +484,20 @@ fn table_id(kind: AnalysisKind, cfg: &AnalysisConfig, ins: &Instrument, periods:
         id.push_str("_roles_");
         id.push_str(&cfg.roles.join("_"));
     }
-    if cfg.periods.is_some() && !matches!(kind, AnalysisKind::Change | AnalysisKind::Indexes | AnalysisKind::Attitudes | AnalysisKind::Responsibility | AnalysisKind::InformationSources) {
+    if cfg.periods.is_some()
+        && !matches!(
+            kind,
+            AnalysisKind::Change
+                | AnalysisKind::Indexes
+                | AnalysisKind::Attitudes
+                | AnalysisKind::Responsibility
+                | AnalysisKind::InformationSources
+        )
+    {
         id.push('_');
-        id.push_str(&periods.iter().map(|&p| ins.periods[p].id.as_str()).collect::<Vec<_>>().join("_"));
+        id.push_str(
+            &periods.iter().map(|&p| ins.periods[p].id.as_str()).collect::<Vec<_>>().join("_"),
+        );
     }
     id
 }
@@ -498,7 +521,13 @@ fn choice_note(cx: &Ctx<'_>, group_by: &[Dimension]) -> Option<String> {
                 if a == attr {
                     // Survey output never names the localities behind it: only how the choice
                     // was made, counted per locality.
-                    let rule = if why.contains("in force at the fieldwork") { "the statement in force at the fieldwork" } else if why.contains("report's table") { "the report's own classification table" } else { "grouped apart as ambiguous (the statements disagree and the report does not decide)" };
+                    let rule = if why.contains("in force at the fieldwork") {
+                        "the statement in force at the fieldwork"
+                    } else if why.contains("report's table") {
+                        "the report's own classification table"
+                    } else {
+                        "grouped apart as ambiguous (the statements disagree and the report does not decide)"
+                    };
                     chosen.insert(format!("{}\u{1f}{attr}\u{1f}{rule}", l.id));
                 }
             }
@@ -510,11 +539,17 @@ fn choice_note(cx: &Ctx<'_>, group_by: &[Dimension]) -> Option<String> {
     let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
     for c in &chosen {
         let mut it = c.split('\u{1f}').skip(1);
-        *counts.entry((it.next().unwrap_or("").to_string(), it.next().unwrap_or("").to_string())).or_default() += 1;
+        *counts
+            .entry((it.next().unwrap_or("").to_string(), it.next().unwrap_or("").to_string()))
+            .or_default() += 1;
     }
     Some(format!(
         "Localities with several statements of a grouping attribute (never the first taken silently): {}.",
-        counts.iter().map(|((a, rule), n)| format!("{n} by {rule} for {}", a.replace('_', " "))).collect::<Vec<_>>().join("; ")
+        counts
+            .iter()
+            .map(|((a, rule), n)| format!("{n} by {rule} for {}", a.replace('_', " ")))
+            .collect::<Vec<_>>()
+            .join("; ")
     ))
 }
 
@@ -542,7 +577,10 @@ fn population_notes(cfg: &AnalysisConfig) -> Vec<String> {
         notes.push(format!("{}. Each estimate gives n (respondents) and the localities they come from; fewer than {FEW_LOCALITIES} localities is flagged, fewer than {} respondents too.", cfg.interval.describe(cfg.confidence), cfg.small_n));
     }
     if cfg.weighting == Weighting::Localities {
-        notes.push("Localities weigh the same: each group mean is the mean of its localities' means.".into());
+        notes.push(
+            "Localities weigh the same: each group mean is the mean of its localities' means."
+                .into(),
+        );
     }
     notes
 }
@@ -560,22 +598,28 @@ pub struct AnalysisSpec {
 pub fn standard_analyses(ins: &Instrument, base: &AnalysisConfig) -> Vec<AnalysisSpec> {
     use Dimension::*;
     let last = ins.periods.last().map(|p| p.id.clone());
-    let spec = |kind, dims: Vec<Dimension>, periods: Option<Vec<String>>, roles: Vec<&str>| AnalysisSpec {
-        kind,
-        config: AnalysisConfig {
-            group_by: dims,
-            periods,
-            roles: roles.into_iter().map(str::to_string).collect(),
-            ..base.clone()
-        },
-    };
+    let spec =
+        |kind, dims: Vec<Dimension>, periods: Option<Vec<String>>, roles: Vec<&str>| AnalysisSpec {
+            kind,
+            config: AnalysisConfig {
+                group_by: dims,
+                periods,
+                roles: roles.into_iter().map(str::to_string).collect(),
+                ..base.clone()
+            },
+        };
     let p_last = last.clone().map(|p| vec![p]);
     vec![
         spec(AnalysisKind::Frequency, vec![Size], p_last.clone(), vec![]),
         spec(AnalysisKind::ClassAggregates, vec![Size], p_last.clone(), vec![]),
         spec(AnalysisKind::Change, vec![Size], None, vec![]),
         spec(AnalysisKind::Nature, vec![Size], p_last.clone(), vec![]),
-        spec(AnalysisKind::ClassAggregates, vec![Size, Orientation], p_last.clone(), vec!["elected_policymaker"]),
+        spec(
+            AnalysisKind::ClassAggregates,
+            vec![Size, Orientation],
+            p_last.clone(),
+            vec!["elected_policymaker"],
+        ),
         spec(AnalysisKind::Lead, vec![Size, Orientation], p_last.clone(), vec![]),
         spec(AnalysisKind::ClassAggregates, vec![Size, Typology], p_last.clone(), vec![]),
         spec(AnalysisKind::Indexes, vec![Size], None, vec![]),

@@ -49,7 +49,14 @@ pub(super) fn compute(cx: &Ctx<'_>, periods: &[usize], group_by: &[Dimension]) -
             .nature
             .labels
             .iter()
-            .map(|l| Tick { value: (l.value + off) as f64, label: format!("{:+} {}", l.value + off, l.short.clone().unwrap_or_else(|| l.label.clone())) })
+            .map(|l| Tick {
+                value: (l.value + off) as f64,
+                label: format!(
+                    "{:+} {}",
+                    l.value + off,
+                    l.short.clone().unwrap_or_else(|| l.label.clone())
+                ),
+            })
             .collect(),
         fit_to_data: false,
         percent: false,

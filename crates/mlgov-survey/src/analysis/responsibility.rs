@@ -13,7 +13,9 @@ pub(super) const SHARE_NOTE: &str = "Share of respondents who answered the item 
 /// One share per option of every single-choice item.
 pub(super) fn compute(cx: &Ctx<'_>, group_by: &[Dimension]) -> Part {
     let mut ms = Vec::new();
-    for (i, it) in cx.ins.perceptions.iter().enumerate().filter(|(_, it)| it.kind == PerceptionKind::Choice) {
+    for (i, it) in
+        cx.ins.perceptions.iter().enumerate().filter(|(_, it)| it.kind == PerceptionKind::Choice)
+    {
         option_shares(cx, i, it, &mut ms);
     }
     Part {
@@ -26,7 +28,12 @@ pub(super) fn compute(cx: &Ctx<'_>, group_by: &[Dimension]) -> Part {
 
 /// Pushes one measure per option of item `i`: 1 when the respondent chose it (among others, for
 /// a multi-choice item), 0 when they answered otherwise, missing when they did not answer.
-pub(super) fn option_shares<'a>(cx: &Ctx<'a>, i: usize, it: &PerceptionItem, ms: &mut Vec<Measure<'a>>) {
+pub(super) fn option_shares<'a>(
+    cx: &Ctx<'a>,
+    i: usize,
+    it: &PerceptionItem,
+    ms: &mut Vec<Measure<'a>>,
+) {
     let ds = cx.ds;
     for (o, opt) in it.options.iter().enumerate() {
         ms.push(Measure {

@@ -23,13 +23,31 @@ fn cfg(dims: Vec<Dimension>) -> AnalysisConfig {
 #[test]
 fn defaults_follow_the_report() {
     let d = AnalysisConfig::default();
-    assert_eq!((d.interval, d.weighting, d.class_aggregate, d.small_n, d.all_roles), (IntervalMethod::ClusterT, Weighting::Respondents, ClassAggregate::Mean, 10, false));
+    assert_eq!(
+        (d.interval, d.weighting, d.class_aggregate, d.small_n, d.all_roles),
+        (IntervalMethod::ClusterT, Weighting::Respondents, ClassAggregate::Mean, 10, false)
+    );
     let (ins, ds, locs) = fixture();
-    let t = analyze(AnalysisKind::Frequency, &ds, &ins, &locs, &AnalysisConfig { group_by: vec![Dimension::Size], ..AnalysisConfig::default() }).unwrap();
+    let t = analyze(
+        AnalysisKind::Frequency,
+        &ds,
+        &ins,
+        &locs,
+        &AnalysisConfig { group_by: vec![Dimension::Size], ..AnalysisConfig::default() },
+    )
+    .unwrap();
     assert_eq!(t.roles, ["elected_policymaker", "local_official"], "the report's population");
-    assert!(t.notes.iter().any(|n| n.contains("the report's population")) && t.notes.iter().any(|n| n.contains("localities as clusters")), "{:?}", t.notes);
+    assert!(
+        t.notes.iter().any(|n| n.contains("the report's population"))
+            && t.notes.iter().any(|n| n.contains("localities as clusters")),
+        "{:?}",
+        t.notes
+    );
     for r in &t.rows {
-        assert!(r.estimate.localities <= r.estimate.n && (r.estimate.n == 0 || r.estimate.localities >= 1));
+        assert!(
+            r.estimate.localities <= r.estimate.n
+                && (r.estimate.n == 0 || r.estimate.localities >= 1)
+        );
         assert!(r.estimate.few_localities == (r.estimate.localities < FEW_LOCALITIES));
         if r.estimate.n < 2 {
             assert_eq!(r.estimate.ci_low, None, "no interval below n = 2");
@@ -40,7 +58,8 @@ fn defaults_follow_the_report() {
 #[test]
 fn frequency_means_exclude_missing_and_handle_a_group_of_one() {
     let (ins, ds, locs) = fixture();
-    let t = analyze(AnalysisKind::Frequency, &ds, &ins, &locs, &cfg(vec![Dimension::Size])).unwrap();
+    let t =
+        analyze(AnalysisKind::Frequency, &ds, &ins, &locs, &cfg(vec![Dimension::Size])).unwrap();
     // small town p2 a1: r1=1, r2=1.
     let e = est(&t, &["small_town"], Some("p2"), "a1", "mean");
     assert_eq!((e.n, e.mean), (2, Some(1.0)));
@@ -65,12 +84,14 @@ fn frequency_means_exclude_missing_and_handle_a_group_of_one() {
 #[test]
 fn class_aggregates_sum_answered_items() {
     let (ins, ds, locs) = fixture();
-    let t = analyze(AnalysisKind::ClassAggregates, &ds, &ins, &locs, &cfg(vec![Dimension::Size])).unwrap();
+    let t = analyze(AnalysisKind::ClassAggregates, &ds, &ins, &locs, &cfg(vec![Dimension::Size]))
+        .unwrap();
     // horizontal p2: r1 = 1 (a2 missing), r2 = 1 + 1 = 2 → 1.5.
     assert_eq!(est(&t, &["small_town"], Some("p2"), "horizontal", "mean").mean, Some(1.5));
     // internal p1: r1 = 5, r2 = 4.
     assert_eq!(est(&t, &["small_town"], Some("p1"), "internal", "mean").mean, Some(4.5));
-    let mean_cfg = AnalysisConfig { class_aggregate: ClassAggregate::Mean, ..cfg(vec![Dimension::Size]) };
+    let mean_cfg =
+        AnalysisConfig { class_aggregate: ClassAggregate::Mean, ..cfg(vec![Dimension::Size]) };
     let t = analyze(AnalysisKind::ClassAggregates, &ds, &ins, &locs, &mean_cfg).unwrap();
     // means: r1 = 1/1, r2 = 2/2 → 1.0; rural p2: r3 = (3+3)/2 = 3.
     assert_eq!(est(&t, &["small_town"], Some("p2"), "horizontal", "mean").mean, Some(1.0));
@@ -107,7 +128,10 @@ fn nature_is_reported_on_minus_two_to_plus_two() {
 #[test]
 fn lead_splits_elected_and_officials() {
     let (ins, ds, locs) = fixture();
-    let c = AnalysisConfig { periods: Some(vec!["p2".into()]), ..cfg(vec![Dimension::Size, Dimension::Role]) };
+    let c = AnalysisConfig {
+        periods: Some(vec!["p2".into()]),
+        ..cfg(vec![Dimension::Size, Dimension::Role])
+    };
     let t = analyze(AnalysisKind::Lead, &ds, &ins, &locs, &c).unwrap();
     assert_eq!(t.group_by, vec![Dimension::Size], "role cannot group the lead analysis");
     // horizontal p2 small town: elected r1 = 1, official r2 = 2 → share 1/3.
@@ -125,12 +149,23 @@ fn indexes_follow_the_reports_definitions() {
     let ix = respondent_indexes(&ds, &ins);
     // r1's Index 4 over the items answered in both periods: a1 1−2, v1 1−1, i1 3−5 = −3 (a2 is
     // blank in p2: as Index 2 − Index 1 it would read as a fall of 4 more, −7).
-    assert_eq!((ix[0].index1, ix[0].index2, ix[0].index3, ix[0].index4), (Some(12.0), Some(5.0), Some(17.0), Some(-3.0)));
-    assert_eq!((ix[1].index1, ix[1].index2, ix[1].index3, ix[1].index4), (Some(9.0), Some(8.0), Some(17.0), Some(-1.0)));
-    assert_eq!((ix[2].index1, ix[2].index2, ix[2].index3, ix[2].index4), (None, Some(8.0), None, None), "single period");
+    assert_eq!(
+        (ix[0].index1, ix[0].index2, ix[0].index3, ix[0].index4),
+        (Some(12.0), Some(5.0), Some(17.0), Some(-3.0))
+    );
+    assert_eq!(
+        (ix[1].index1, ix[1].index2, ix[1].index3, ix[1].index4),
+        (Some(9.0), Some(8.0), Some(17.0), Some(-1.0))
+    );
+    assert_eq!(
+        (ix[2].index1, ix[2].index2, ix[2].index3, ix[2].index4),
+        (None, Some(8.0), None, None),
+        "single period"
+    );
     // Index 3 parts of r1: horizontal 2+4+1 = 7, vertical 2, internal 8.
     assert_eq!(ix[0].index3_parts, vec![Some(7.0), Some(2.0), Some(8.0)]);
-    let t = analyze(AnalysisKind::Indexes, &ds, &ins, &locs, &cfg(vec![Dimension::Orientation])).unwrap();
+    let t = analyze(AnalysisKind::Indexes, &ds, &ins, &locs, &cfg(vec![Dimension::Orientation]))
+        .unwrap();
     assert_eq!(est(&t, &["progressive"], None, "index3", "mean").mean, Some(17.0));
     assert_eq!(est(&t, &["progressive"], None, "index4", "mean").mean, Some(-2.0), "(−3 + −1) / 2");
     assert_eq!(est(&t, &["conservative"], None, "index2", "mean").mean, Some(8.0));
@@ -139,7 +174,8 @@ fn indexes_follow_the_reports_definitions() {
 #[test]
 fn perceptions_by_orientation() {
     let (ins, ds, locs) = fixture();
-    let t = analyze(AnalysisKind::Attitudes, &ds, &ins, &locs, &cfg(vec![Dimension::Orientation])).unwrap();
+    let t = analyze(AnalysisKind::Attitudes, &ds, &ins, &locs, &cfg(vec![Dimension::Orientation]))
+        .unwrap();
     assert_eq!(est(&t, &["progressive"], None, "public_attitudes", "mean").mean, Some(3.0));
     assert_eq!(est(&t, &["conservative"], None, "public_attitudes", "mean").mean, Some(1.0));
     let t = analyze(AnalysisKind::InformationSources, &ds, &ins, &locs, &cfg(vec![])).unwrap();
@@ -153,9 +189,19 @@ fn perceptions_by_orientation() {
 fn grouping_by_role_country_and_unknown_localities() {
     let (ins, ds, mut locs) = fixture();
     locs.pop(); // loc:b unknown to the caller
-    let t = analyze(AnalysisKind::Frequency, &ds, &ins, &locs, &cfg(vec![Dimension::Country, Dimension::Role])).unwrap();
+    let t = analyze(
+        AnalysisKind::Frequency,
+        &ds,
+        &ins,
+        &locs,
+        &cfg(vec![Dimension::Country, Dimension::Role]),
+    )
+    .unwrap();
     assert_eq!(est(&t, &["IT", "elected_policymaker"], Some("p1"), "a1", "mean").mean, Some(2.0));
-    assert_eq!(est(&t, &["(none)", "elected_policymaker"], Some("p2"), "a1", "mean").mean, Some(3.0));
+    assert_eq!(
+        est(&t, &["(none)", "elected_policymaker"], Some("p2"), "a1", "mean").mean,
+        Some(3.0)
+    );
     let roles = AnalysisConfig { roles: vec!["local_official".into()], ..cfg(vec![]) };
     let t = analyze(AnalysisKind::Frequency, &ds, &ins, &locs, &roles).unwrap();
     assert_eq!(est(&t, &[], Some("p1"), "a1", "mean").mean, Some(0.0));
@@ -198,14 +244,25 @@ fn analyses_report_their_progress_without_changing_results() {
     let ins = Instrument::whole_comm();
     let locs = synth_localities(12, 5);
     let ds = synth(&locs, SynthSize::Total(400), 5, &SynthParams::default(), &ins);
-    let base = AnalysisConfig { resamples: 50, seed: 99, interval: IntervalMethod::ClusterBootstrap, ..AnalysisConfig::default() };
+    let base = AnalysisConfig {
+        resamples: 50,
+        seed: 99,
+        interval: IntervalMethod::ClusterBootstrap,
+        ..AnalysisConfig::default()
+    };
     let specs = standard_analyses(&ins, &base);
     let heard = std::sync::Mutex::new(Vec::new());
-    let with = analyze_all_progress(&specs, &ds, &ins, &locs, &|k, s| heard.lock().unwrap().push((k, s.kind))).unwrap();
+    let with = analyze_all_progress(&specs, &ds, &ins, &locs, &|k, s| {
+        heard.lock().unwrap().push((k, s.kind))
+    })
+    .unwrap();
     assert_eq!(with, analyze_all(&specs, &ds, &ins, &locs).unwrap());
     let mut heard = heard.into_inner().unwrap();
     heard.sort_by_key(|h| h.0);
-    assert_eq!(heard.iter().map(|h| h.0).collect::<Vec<_>>(), (1..=specs.len()).collect::<Vec<_>>());
+    assert_eq!(
+        heard.iter().map(|h| h.0).collect::<Vec<_>>(),
+        (1..=specs.len()).collect::<Vec<_>>()
+    );
     let mut kinds: Vec<String> = heard.iter().map(|h| h.1.id().to_string()).collect();
     let mut expected: Vec<String> = specs.iter().map(|s| s.kind.id().to_string()).collect();
     kinds.sort();
@@ -215,8 +272,16 @@ fn analyses_report_their_progress_without_changing_results() {
 
 #[test]
 fn bootstrap_is_deterministic_and_independent_of_thread_count() {
-    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(|| synthetic_tables(300));
-    let four = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap().install(|| synthetic_tables(300));
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| synthetic_tables(300));
+    let four = rayon::ThreadPoolBuilder::new()
+        .num_threads(4)
+        .build()
+        .unwrap()
+        .install(|| synthetic_tables(300));
     assert_eq!(one, four);
     assert_eq!(one, synthetic_tables(300));
     assert!(one.iter().all(|t| t.synthetic), "synthetic data is labelled in every table");
@@ -224,9 +289,18 @@ fn bootstrap_is_deterministic_and_independent_of_thread_count() {
     let ins = Instrument::whole_comm();
     let locs = synth_localities(12, 5);
     let ds = synth(&locs, SynthSize::Total(400), 5, &SynthParams::default(), &ins);
-    let boot = AnalysisConfig { interval: IntervalMethod::ClusterBootstrap, ..AnalysisConfig::default() };
-    let a = analyze(AnalysisKind::Frequency, &ds, &ins, &locs, &AnalysisConfig { seed: 1, ..boot.clone() }).unwrap();
-    let b = analyze(AnalysisKind::Frequency, &ds, &ins, &locs, &AnalysisConfig { seed: 2, ..boot }).unwrap();
+    let boot =
+        AnalysisConfig { interval: IntervalMethod::ClusterBootstrap, ..AnalysisConfig::default() };
+    let a = analyze(
+        AnalysisKind::Frequency,
+        &ds,
+        &ins,
+        &locs,
+        &AnalysisConfig { seed: 1, ..boot.clone() },
+    )
+    .unwrap();
+    let b = analyze(AnalysisKind::Frequency, &ds, &ins, &locs, &AnalysisConfig { seed: 2, ..boot })
+        .unwrap();
     assert!(a.rows.iter().zip(&b.rows).all(|(x, y)| x.estimate.mean == y.estimate.mean));
     assert!(a.rows.iter().zip(&b.rows).any(|(x, y)| x.estimate.ci_low != y.estimate.ci_low));
 }
@@ -238,7 +312,14 @@ fn bootstrap_interval_matches_normal_theory_on_a_large_sample() {
     let ins = Instrument::whole_comm();
     let locs = synth_localities(3, 8);
     let ds = synth(&locs, SynthSize::Total(2000), 8, &SynthParams::default(), &ins);
-    let c = AnalysisConfig { group_by: vec![], resamples: 2000, periods: Some(vec!["p2".into()]), interval: IntervalMethod::RespondentBootstrap, all_roles: true, ..AnalysisConfig::default() };
+    let c = AnalysisConfig {
+        group_by: vec![],
+        resamples: 2000,
+        periods: Some(vec!["p2".into()]),
+        interval: IntervalMethod::RespondentBootstrap,
+        all_roles: true,
+        ..AnalysisConfig::default()
+    };
     let t = analyze(AnalysisKind::Frequency, &ds, &ins, &locs, &c).unwrap();
     let a = ins.actor_index("pro_migrant_groups").unwrap();
     let xs: Vec<f64> = (0..ds.len()).filter_map(|r| ds.freq(r, 1, a).map(f64::from)).collect();
@@ -248,6 +329,9 @@ fn bootstrap_interval_matches_normal_theory_on_a_large_sample() {
     let e = est(&t, &[], Some("p2"), "pro_migrant_groups", "mean");
     let half = 1.96 * sd / n.sqrt();
     assert!(close(e.mean.unwrap(), m));
-    assert!(((e.ci_high.unwrap() - e.ci_low.unwrap()) / (2.0 * half) - 1.0).abs() < 0.12, "{e:?} vs ±{half}");
+    assert!(
+        ((e.ci_high.unwrap() - e.ci_low.unwrap()) / (2.0 * half) - 1.0).abs() < 0.12,
+        "{e:?} vs ±{half}"
+    );
     assert!(e.ci_low.unwrap() < m && m < e.ci_high.unwrap());
 }

@@ -23,18 +23,28 @@ fn messages(e: &IntakeErrors) -> Vec<String> {
 
 /// WIDE_CSV as Excel saves it in a European locale: `;`, CRLF, Windows-1252.
 fn excel_semicolon() -> String {
-    WIDE_CSV.replace("newspapers;reports", "\"newspapers;reports\"").replace(',', ";").replace('\n', "\r\n")
+    WIDE_CSV
+        .replace("newspapers;reports", "\"newspapers;reports\"")
+        .replace(',', ";")
+        .replace('\n', "\r\n")
 }
 
 #[test]
 fn semicolon_and_tab_separators_are_detected() {
     let ins = mini();
     let want = read(WIDE_CSV, &ins).unwrap();
-    assert_eq!(read_with(excel_semicolon().as_bytes(), "semi.csv", ReadOptions::default()).unwrap(), want);
-    let tabbed = excel_semicolon().replace(';', "\t").replace("newspapers\treports", "newspapers;reports");
+    assert_eq!(
+        read_with(excel_semicolon().as_bytes(), "semi.csv", ReadOptions::default()).unwrap(),
+        want
+    );
+    let tabbed =
+        excel_semicolon().replace(';', "\t").replace("newspapers\treports", "newspapers;reports");
     assert_eq!(read_with(tabbed.as_bytes(), "tab.tsv", ReadOptions::default()).unwrap(), want);
     // Given explicitly, a separator is used even where detection would pick another.
-    let forced = ReadOptions { text: TextOptions { delimiter: Some(b';'), encoding: None }, ..Default::default() };
+    let forced = ReadOptions {
+        text: TextOptions { delimiter: Some(b';'), encoding: None },
+        ..Default::default()
+    };
     let err = read_with(WIDE_CSV.as_bytes(), "comma.csv", forced).unwrap_err();
     assert!(messages(&err)[0].starts_with("comma.csv:1: column respondent,locality,"), "{err}");
 }
@@ -57,9 +67,16 @@ fn windows_1252_and_utf16_files_are_decoded() {
     be.extend(tabbed.encode_utf16().flat_map(u16::to_be_bytes));
     assert_eq!(read_with(&be, "be.txt", ReadOptions::default()).unwrap(), want);
     // An encoding that is asked for and wrong is located.
-    let utf8 = ReadOptions { text: TextOptions { delimiter: None, encoding: Some(TextEncoding::Utf8) }, ..Default::default() };
+    let utf8 = ReadOptions {
+        text: TextOptions { delimiter: None, encoding: Some(TextEncoding::Utf8) },
+        ..Default::default()
+    };
     let err = read_with(&cp1252, "cp1252.csv", utf8).unwrap_err();
-    assert!(messages(&err)[0].starts_with("cp1252.csv:3: cannot read file: line 3: the file is not valid utf-8"), "{err}");
+    assert!(
+        messages(&err)[0]
+            .starts_with("cp1252.csv:3: cannot read file: line 3: the file is not valid utf-8"),
+        "{err}"
+    );
     assert_eq!("cp1252".parse::<TextEncoding>(), Ok(TextEncoding::Windows1252));
     assert!("ebcdic".parse::<TextEncoding>().is_err());
 }
@@ -70,7 +87,12 @@ fn decimal_commas_and_points_are_whole_numbers_where_the_instrument_expects_numb
     let text = excel_semicolon().replace(";2;4;1;5;", ";\"2,0\";4.0;1;5;");
     let ds = read_with(text.as_bytes(), "dec.csv", ReadOptions::default()).unwrap();
     assert_eq!(ds, read(WIDE_CSV, &ins).unwrap());
-    let err = read_with(excel_semicolon().replace(";2;4;1;5;", ";2,5;4;1;5;").as_bytes(), "dec.csv", ReadOptions::default()).unwrap_err();
+    let err = read_with(
+        excel_semicolon().replace(";2;4;1;5;", ";2,5;4;1;5;").as_bytes(),
+        "dec.csv",
+        ReadOptions::default(),
+    )
+    .unwrap_err();
     assert_eq!(messages(&err), vec!["dec.csv:2: column freq_p1_a1: \"2,5\" is not an integer; expected a whole number or an empty cell for a missing answer".to_string()]);
 }
 
@@ -90,14 +112,26 @@ fn na_is_missing_in_every_column_as_r_writes_it() {
 #[test]
 fn crlf_row_numbers_are_exact() {
     let body = "respondent,locality,role,affiliation,period,item,value\r\nr1,loc:a,local_official,,p1,freq_a1,1\r\nr1,loc:a,local_official,,p1,freq_a2,9\r\n\r\nr2,loc:a,local_official,,p1,freq_a1,x\r\n";
-    let err = read_survey(body.as_bytes(), "crlf.csv", &mini(), IntakeOptions { kind: FileKind::Csv, layout: Layout::Long, known_localities: None }).unwrap_err();
+    let err = read_survey(
+        body.as_bytes(),
+        "crlf.csv",
+        &mini(),
+        IntakeOptions { kind: FileKind::Csv, layout: Layout::Long, known_localities: None },
+    )
+    .unwrap_err();
     let m = messages(&err);
     assert_eq!(m.len(), 2, "{m:?}");
     assert!(m[0].starts_with("crlf.csv:3: column value: value 9 out of range"), "{m:?}");
     assert!(m[1].starts_with("crlf.csv:5: column value: \"x\" is not an integer"), "{m:?}");
     // The same file with LF gives the same lines.
     let lf = body.replace("\r\n", "\n");
-    let err = read_survey(lf.as_bytes(), "lf.csv", &mini(), IntakeOptions { kind: FileKind::Csv, layout: Layout::Long, known_localities: None }).unwrap_err();
+    let err = read_survey(
+        lf.as_bytes(),
+        "lf.csv",
+        &mini(),
+        IntakeOptions { kind: FileKind::Csv, layout: Layout::Long, known_localities: None },
+    )
+    .unwrap_err();
     let m2: Vec<String> = messages(&err).iter().map(|s| s.replace("lf.csv", "crlf.csv")).collect();
     assert_eq!(m, m2);
 }
@@ -112,7 +146,10 @@ fn a_respondent_without_answers_is_kept_and_survives_the_long_csv() {
     let mut buf = Vec::new();
     write_long_csv(&ds, &ins, &mut buf).unwrap();
     let back = read(std::str::from_utf8(&buf).unwrap(), &ins).unwrap();
-    assert_eq!(back, ds, "stored in the long layout and read back, r4 is still there with no answers");
+    assert_eq!(
+        back, ds,
+        "stored in the long layout and read back, r4 is still there with no answers"
+    );
 }
 
 #[test]
@@ -133,13 +170,27 @@ fn only_the_first_hundred_problems_are_printed_then_a_count() {
     for i in 0..1334 {
         text.push_str(&format!("r{i},loc:a,local_official,,p1,freq_a1,9\n"));
     }
-    let err = read_survey(text.as_bytes(), "many.csv", &mini(), IntakeOptions { kind: FileKind::Csv, layout: Layout::Long, known_localities: None }).unwrap_err();
+    let err = read_survey(
+        text.as_bytes(),
+        "many.csv",
+        &mini(),
+        IntakeOptions { kind: FileKind::Csv, layout: Layout::Long, known_localities: None },
+    )
+    .unwrap_err();
     assert_eq!(err.total(), 1334);
     assert_eq!(err.0.len(), 1000, "the first 1000 are kept in detail");
     let s = err.to_string();
-    assert!(s.starts_with("1,334 problem(s):\n  many.csv:2: column value: value 9 out of range"), "{}", &s[..200]);
+    assert!(
+        s.starts_with("1,334 problem(s):\n  many.csv:2: column value: value 9 out of range"),
+        "{}",
+        &s[..200]
+    );
     assert_eq!(s.lines().count(), 1 + 100 + 1);
-    assert!(s.lines().nth(100).unwrap().starts_with("  many.csv:101:"), "{}", s.lines().nth(100).unwrap());
+    assert!(
+        s.lines().nth(100).unwrap().starts_with("  many.csv:101:"),
+        "{}",
+        s.lines().nth(100).unwrap()
+    );
     assert_eq!(s.lines().last().unwrap(), "  … and 1,234 more problems");
 }
 
@@ -210,7 +261,13 @@ fn an_honest_zip_bomb_is_refused_from_its_declared_size() {
     let bomb = zip_one("xl/worksheets/sheet1.xml", &deflate_zeros(4095), 4095 << 20);
     assert!(bomb.len() < 6 << 20, "a few MB: {}", bomb.len());
     let t = Instant::now();
-    let err = read_survey(&bomb, "bomb.xlsx", &mini(), IntakeOptions { kind: FileKind::Xlsx, layout: Layout::Auto, known_localities: None }).unwrap_err();
+    let err = read_survey(
+        &bomb,
+        "bomb.xlsx",
+        &mini(),
+        IntakeOptions { kind: FileKind::Xlsx, layout: Layout::Auto, known_localities: None },
+    )
+    .unwrap_err();
     assert!(t.elapsed() < Duration::from_millis(500), "took {:?}", t.elapsed());
     assert_eq!(messages(&err), vec!["bomb.xlsx:0: column xl/worksheets/sheet1.xml: decompressed workbook size (bytes) exceeds the limit: at least 4,293,918,720 > 268,435,456; if the file is trusted, raise the limit with --max-xlsx-bytes (library: Limits::max_xlsx_bytes)".to_string()]);
 }
@@ -220,12 +277,23 @@ fn a_lying_zip_bomb_is_stopped_while_inflating() {
     // Declares 1 KB, inflates to 4 GiB: stopped after the declared size.
     let bomb = zip_one("xl/worksheets/sheet1.xml", &deflate_zeros(4096), 1024);
     let t = Instant::now();
-    let err = read_survey(&bomb, "liar.xlsx", &mini(), IntakeOptions { kind: FileKind::Xlsx, layout: Layout::Auto, known_localities: None }).unwrap_err();
+    let err = read_survey(
+        &bomb,
+        "liar.xlsx",
+        &mini(),
+        IntakeOptions { kind: FileKind::Xlsx, layout: Layout::Auto, known_localities: None },
+    )
+    .unwrap_err();
     assert!(t.elapsed() < Duration::from_millis(500), "took {:?}", t.elapsed());
     let m = messages(&err);
     assert_eq!(m.len(), 1, "{m:?}");
     // Stopped by our count or by the zip reader's own check, whichever sees it first.
-    assert!(m[0].starts_with("liar.xlsx:0: cannot read file: damaged XLSX workbook: xl/worksheets/sheet1.xml: ") && m[0].contains("declared"), "{m:?}");
+    assert!(
+        m[0].starts_with(
+            "liar.xlsx:0: cannot read file: damaged XLSX workbook: xl/worksheets/sheet1.xml: "
+        ) && m[0].contains("declared"),
+        "{m:?}"
+    );
 }
 
 #[test]
@@ -239,7 +307,14 @@ fn the_cell_count_of_a_workbook_is_capped() {
     }
     let bytes = wb.save_to_buffer().unwrap();
     let limits = Limits { max_cells: 400, ..Limits::default() };
-    let err = read_survey_with(&bytes, "big.xlsx", &mini(), IntakeOptions { kind: FileKind::Xlsx, layout: Layout::Auto, known_localities: None }, &ReadOptions { limits, ..Default::default() }).unwrap_err();
+    let err = read_survey_with(
+        &bytes,
+        "big.xlsx",
+        &mini(),
+        IntakeOptions { kind: FileKind::Xlsx, layout: Layout::Auto, known_localities: None },
+        &ReadOptions { limits, ..Default::default() },
+    )
+    .unwrap_err();
     let m = messages(&err);
     assert_eq!(m.len(), 1, "{m:?}");
     assert!(m[0].starts_with("big.xlsx:0: column xl/worksheets/sheet1.xml: worksheet cells exceeds the limit: at least 500 > 400; if the file is trusted, raise the limit with --max-cells"), "{m:?}");
@@ -253,7 +328,11 @@ fn damaged_utf8_is_not_mistaken_for_windows_1252() {
     let third = bytes[at..].iter().position(|&b| b == b'\n').unwrap() + at + 1;
     bytes.insert(third + 1, 0xFF); // a stray byte on line 3
     let err = read_with(&bytes, "broken.csv", ReadOptions::default()).unwrap_err();
-    assert!(messages(&err)[0].starts_with("broken.csv:3: cannot read file: line 3: the file is not valid utf-8"), "{err}");
+    assert!(
+        messages(&err)[0]
+            .starts_with("broken.csv:3: cannot read file: line 3: the file is not valid utf-8"),
+        "{err}"
+    );
 }
 
 // ---- found by the fuzzing of the parsers (mlgov-faults, `fuzz::survey::survey_intake_xlsx`) ----
@@ -287,9 +366,21 @@ fn two_cells_far_apart_are_refused_before_the_sheet_is_made_dense() {
     // A1 and XFD1048576: the reader's dense range would ask for 17 billion cells (550 GB); the
     // rectangle of the used cells is held to the cell limit while the cells are read.
     let start = Instant::now();
-    let err = read_survey(&two_cells(1_048_575, 16_383), "far.xlsx", &mini(), IntakeOptions { kind: FileKind::Xlsx, layout: Layout::Auto, known_localities: None }).unwrap_err();
+    let err = read_survey(
+        &two_cells(1_048_575, 16_383),
+        "far.xlsx",
+        &mini(),
+        IntakeOptions { kind: FileKind::Xlsx, layout: Layout::Auto, known_localities: None },
+    )
+    .unwrap_err();
     assert_eq!(messages(&err), vec!["far.xlsx:0: columns exceeds the limit: at least 16,384 > 5,000; if the file is trusted, raise the limit with --max-columns (library: Limits::max_columns)".to_string()]);
-    let err = read_survey(&two_cells(1_048_575, 4), "tall.xlsx", &mini(), IntakeOptions { kind: FileKind::Xlsx, layout: Layout::Auto, known_localities: None }).unwrap_err();
+    let err = read_survey(
+        &two_cells(1_048_575, 4),
+        "tall.xlsx",
+        &mini(),
+        IntakeOptions { kind: FileKind::Xlsx, layout: Layout::Auto, known_localities: None },
+    )
+    .unwrap_err();
     assert_eq!(messages(&err), vec!["tall.xlsx:1048576: worksheet cells exceeds the limit: at least 5,242,880 > 5,000,000; if the file is trusted, raise the limit with --max-cells (library: Limits::max_cells)".to_string()]);
     assert!(start.elapsed() < Duration::from_secs(10));
 }
@@ -297,8 +388,20 @@ fn two_cells_far_apart_are_refused_before_the_sheet_is_made_dense() {
 #[test]
 fn cell_references_beyond_the_reader_s_arithmetic_are_a_damaged_workbook() {
     // `r="A4294967296"` overflows the reader's row arithmetic (a panic in a debug build).
-    let wb = rezip(&two_cells(1, 1), |name, data| if name.ends_with("sheet1.xml") { String::from_utf8(data).unwrap().replace("r=\"A1\"", "r=\"A4294967296\"").into_bytes() } else { data });
-    let err = read_survey(&wb, "overflow.xlsx", &mini(), IntakeOptions { kind: FileKind::Xlsx, layout: Layout::Auto, known_localities: None }).unwrap_err();
+    let wb = rezip(&two_cells(1, 1), |name, data| {
+        if name.ends_with("sheet1.xml") {
+            String::from_utf8(data).unwrap().replace("r=\"A1\"", "r=\"A4294967296\"").into_bytes()
+        } else {
+            data
+        }
+    });
+    let err = read_survey(
+        &wb,
+        "overflow.xlsx",
+        &mini(),
+        IntakeOptions { kind: FileKind::Xlsx, layout: Layout::Auto, known_localities: None },
+    )
+    .unwrap_err();
     let m = messages(&err);
     assert_eq!(m.len(), 1, "{m:?}");
     assert!(m[0].starts_with("overflow.xlsx:0: cannot read file: damaged XLSX workbook"), "{m:?}");
@@ -309,9 +412,24 @@ fn a_shared_string_count_beyond_the_part_s_size_is_a_damaged_workbook() {
     // calamine reserves room for the declared count before reading a string: 96 GB here, and
     // the process aborted on the failed allocation.
     // Also after a `>` inside an attribute value, which does not end the tag (found next).
-    for (from, to) in [("uniqueCount=\"1\"", "uniqueCount = '4000000000'"), ("openxmlformats.org/", "openxmlformats.org>/\" uniqueCount=\"4000000000\" x=\"")] {
-        let wb = rezip(&two_cells(1, 1), |name, data| if name == "xl/sharedStrings.xml" { String::from_utf8(data).unwrap().replacen(from, to, 1).into_bytes() } else { data });
-        let err = read_survey(&wb, "strings.xlsx", &mini(), IntakeOptions { kind: FileKind::Xlsx, layout: Layout::Auto, known_localities: None }).unwrap_err();
+    for (from, to) in [
+        ("uniqueCount=\"1\"", "uniqueCount = '4000000000'"),
+        ("openxmlformats.org/", "openxmlformats.org>/\" uniqueCount=\"4000000000\" x=\""),
+    ] {
+        let wb = rezip(&two_cells(1, 1), |name, data| {
+            if name == "xl/sharedStrings.xml" {
+                String::from_utf8(data).unwrap().replacen(from, to, 1).into_bytes()
+            } else {
+                data
+            }
+        });
+        let err = read_survey(
+            &wb,
+            "strings.xlsx",
+            &mini(),
+            IntakeOptions { kind: FileKind::Xlsx, layout: Layout::Auto, known_localities: None },
+        )
+        .unwrap_err();
         let m = messages(&err);
         assert_eq!(m.len(), 1, "{m:?}");
         assert!(m[0].starts_with("strings.xlsx:0: cannot read file: damaged XLSX workbook: xl/sharedStrings.xml: declares 4,000,000,000 shared strings, more than its "), "{to}: {m:?}");

@@ -142,7 +142,12 @@ pub fn localities() -> Vec<LocalityInfo> {
 }
 
 pub fn read(csv: &str, ins: &Instrument) -> Result<Dataset, IntakeErrors> {
-    read_survey(csv.as_bytes(), "answers.csv", ins, IntakeOptions { kind: FileKind::Csv, layout: Layout::Auto, known_localities: None })
+    read_survey(
+        csv.as_bytes(),
+        "answers.csv",
+        ins,
+        IntakeOptions { kind: FileKind::Csv, layout: Layout::Auto, known_localities: None },
+    )
 }
 
 pub fn fixture() -> (Instrument, Dataset, Vec<LocalityInfo>) {
@@ -152,10 +157,21 @@ pub fn fixture() -> (Instrument, Dataset, Vec<LocalityInfo>) {
 }
 
 /// Find the estimate of (group, period, measure, statistic).
-pub fn est<'a>(t: &'a ResultTable, group: &[&str], period: Option<&str>, measure: &str, stat: &str) -> &'a Estimate {
+pub fn est<'a>(
+    t: &'a ResultTable,
+    group: &[&str],
+    period: Option<&str>,
+    measure: &str,
+    stat: &str,
+) -> &'a Estimate {
     &t.rows
         .iter()
-        .find(|r| r.group.iter().map(String::as_str).eq(group.iter().copied()) && r.period.as_deref() == period && r.measure == measure && r.statistic == stat)
+        .find(|r| {
+            r.group.iter().map(String::as_str).eq(group.iter().copied())
+                && r.period.as_deref() == period
+                && r.measure == measure
+                && r.statistic == stat
+        })
         .unwrap_or_else(|| panic!("no row {group:?} {period:?} {measure} {stat}"))
         .estimate
 }

@@ -2,12 +2,18 @@
 //! written out here from the textbook formula, Wilson intervals for shares, no interval below n = 2
 //! or from one locality, and coverage with a fixed seed at between-locality shares 0, 0.1, 0.3.
 
-use mlgov_survey::{group_estimate, IntervalMethod, IntervalSpec, Weighting};
+use mlgov_survey::{IntervalMethod, IntervalSpec, Weighting, group_estimate};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 fn spec(method: IntervalMethod) -> IntervalSpec {
-    IntervalSpec { method, weighting: Weighting::Respondents, confidence: 0.95, resamples: 1000, seed: 3 }
+    IntervalSpec {
+        method,
+        weighting: Weighting::Respondents,
+        confidence: 0.95,
+        resamples: 1000,
+        seed: 3,
+    }
 }
 
 #[test]
@@ -19,7 +25,9 @@ fn cluster_t_matches_the_linearised_variance_by_hand() {
     let n = 9.0;
     let mean = 27.0 / n;
     // z_h = S_h − n_h·ȳ: 6 − 9, 9 − 6, 12 − 12.
-    let z2 = (6.0f64 - 3.0 * mean).powi(2) + (9.0f64 - 2.0 * mean).powi(2) + (12.0f64 - 4.0 * mean).powi(2);
+    let z2 = (6.0f64 - 3.0 * mean).powi(2)
+        + (9.0f64 - 2.0 * mean).powi(2)
+        + (12.0f64 - 4.0 * mean).powi(2);
     let v = 3.0 / 2.0 * z2 / (n * n);
     let t = 4.302652729911275; // Student t, 2 df, 0.975 (tables)
     assert_eq!((e.n, e.localities, e.few_localities), (9, 3, true));
@@ -27,7 +35,12 @@ fn cluster_t_matches_the_linearised_variance_by_hand() {
     assert!((e.ci_low.unwrap() - (mean - t * v.sqrt())).abs() < 1e-9, "{e:?}");
     assert!((e.ci_high.unwrap() - (mean + t * v.sqrt())).abs() < 1e-9, "{e:?}");
     // Localities weighted equally: the mean of the means 2, 4.5, 3 and their variance over 3.
-    let w = group_estimate(&values, &locs, false, &IntervalSpec { weighting: Weighting::Localities, ..spec(IntervalMethod::ClusterT) });
+    let w = group_estimate(
+        &values,
+        &locs,
+        false,
+        &IntervalSpec { weighting: Weighting::Localities, ..spec(IntervalMethod::ClusterT) },
+    );
     let means = [2.0, 4.5, 3.0];
     let m = means.iter().sum::<f64>() / 3.0;
     let s2 = means.iter().map(|x| (x - m).powi(2)).sum::<f64>() / 2.0;
@@ -51,7 +64,10 @@ fn small_groups_get_no_false_certainty() {
     assert_eq!(share.ci_low, Some(0.0));
     assert!(share.ci_high.unwrap() >= 0.20, "{share:?}");
     // The respondent bootstrap of old still refuses n = 1.
-    assert_eq!(group_estimate(&[3.0], &[0], false, &spec(IntervalMethod::RespondentBootstrap)).ci_low, None);
+    assert_eq!(
+        group_estimate(&[3.0], &[0], false, &spec(IntervalMethod::RespondentBootstrap)).ci_low,
+        None
+    );
 }
 
 /// Simulated coverage: `m` localities of `k` respondents, a locality effect with a share `rho`
@@ -74,7 +90,18 @@ fn coverage(method: IntervalMethod, rho: f64, m: usize, k: usize, reps: usize, s
                 locs.push(h as u32);
             }
         }
-        let e = group_estimate(&values, &locs, false, &IntervalSpec { method, weighting: Weighting::Respondents, confidence: 0.95, resamples: 400, seed: r as u64 });
+        let e = group_estimate(
+            &values,
+            &locs,
+            false,
+            &IntervalSpec {
+                method,
+                weighting: Weighting::Respondents,
+                confidence: 0.95,
+                resamples: 400,
+                seed: r as u64,
+            },
+        );
         if e.ci_low.is_some_and(|lo| lo <= 0.0) && e.ci_high.is_some_and(|hi| hi >= 0.0) {
             hits += 1;
         }

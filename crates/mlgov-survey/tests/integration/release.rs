@@ -5,9 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use mlgov_disclosure::{check_release, EarlierRelease, ReleaseCells, Rules};
-use mlgov_survey::collected::{dataset_from_collected, CollectedAnswer, CollectedError, CollectedResponse, UNSPECIFIED_LOCALITY};
-use mlgov_survey::publish::{publish_with, PublishedFigures};
+use mlgov_disclosure::{EarlierRelease, ReleaseCells, Rules, check_release};
+use mlgov_survey::collected::{
+    CollectedAnswer, CollectedError, CollectedResponse, UNSPECIFIED_LOCALITY,
+    dataset_from_collected,
+};
+use mlgov_survey::publish::{PublishedFigures, publish_with};
 use mlgov_survey::*;
 use proptest::prelude::*;
 
@@ -16,7 +19,11 @@ fn answer(item: &str, period: &str, value: &str) -> CollectedAnswer {
 }
 
 fn response(id: usize, locality: Option<&str>, answers: Vec<CollectedAnswer>) -> CollectedResponse {
-    CollectedResponse { respondent: id.to_string(), locality: locality.map(str::to_string), answers }
+    CollectedResponse {
+        respondent: id.to_string(),
+        locality: locality.map(str::to_string),
+        answers,
+    }
 }
 
 fn fast() -> AnalysisConfig {
@@ -27,7 +34,13 @@ fn localities() -> Vec<LocalityInfo> {
     ["medium_town", "small_town", "rural_area"]
         .iter()
         .enumerate()
-        .map(|(i, s)| LocalityInfo { id: format!("loc:t{i}"), label: format!("T{i}"), size_class: Some(s.to_string()), orientation: Some("progressive".into()), ..LocalityInfo::default() })
+        .map(|(i, s)| LocalityInfo {
+            id: format!("loc:t{i}"),
+            label: format!("T{i}"),
+            size_class: Some(s.to_string()),
+            orientation: Some("progressive".into()),
+            ..LocalityInfo::default()
+        })
         .collect()
 }
 
@@ -40,31 +53,63 @@ fn collected_answers_are_validated_like_an_import_and_analysed_by_the_same_analy
     let ins = Instrument::whole_comm();
     let actor = &ins.actors[0].id;
     let good = vec![
-        response(1, Some("loc:t0"), vec![answer("role", "", "local_official"), answer(&format!("freq_{actor}"), "p2", "4")]),
+        response(
+            1,
+            Some("loc:t0"),
+            vec![answer("role", "", "local_official"), answer(&format!("freq_{actor}"), "p2", "4")],
+        ),
         // Only a role: the respondent still counts (no answer is not no respondent).
         response(2, None, vec![answer("role", "", "elected_policymaker")]),
     ];
-    assert!(dataset_from_collected(&ins, &[], None).unwrap().is_empty(), "no submission yet: an empty dataset");
+    assert!(
+        dataset_from_collected(&ins, &[], None).unwrap().is_empty(),
+        "no submission yet: an empty dataset"
+    );
     let ds = dataset_from_collected(&ins, &good, None).expect("valid answers");
     assert_eq!(ds.len(), 2);
     assert_eq!(ds.respondents[1].locality, UNSPECIFIED_LOCALITY);
     let a = ins.actor_index(actor).unwrap();
     assert_eq!(ds.freq(0, 1, a), Some(4));
     assert_eq!(ds.freq(1, 1, a), None);
-    let t = analyze(AnalysisKind::Frequency, &ds, &ins, &localities(), &AnalysisConfig { group_by: vec![], ..fast() }).unwrap();
-    let row = t.rows.iter().find(|r| r.measure == *actor && r.period.as_deref() == Some("p2")).unwrap();
+    let t = analyze(
+        AnalysisKind::Frequency,
+        &ds,
+        &ins,
+        &localities(),
+        &AnalysisConfig { group_by: vec![], ..fast() },
+    )
+    .unwrap();
+    let row =
+        t.rows.iter().find(|r| r.measure == *actor && r.period.as_deref() == Some("p2")).unwrap();
     assert_eq!((row.estimate.n, row.estimate.mean), (1, Some(4.0)));
 
-    let bad = vec![response(3, Some("loc:t0"), vec![answer("role", "", "local_official"), answer(&format!("freq_{actor}"), "p2", "9")])];
+    let bad = vec![response(
+        3,
+        Some("loc:t0"),
+        vec![answer("role", "", "local_official"), answer(&format!("freq_{actor}"), "p2", "9")],
+    )];
     let err = dataset_from_collected(&ins, &bad, None).unwrap_err();
     assert!(matches!(err, CollectedError::Intake(_)), "{err}");
     assert!(err.to_string().contains("out of range"), "{err}");
     let unknown = vec![response(4, None, vec![answer("freq_nobody", "p2", "1")])];
-    assert!(dataset_from_collected(&ins, &unknown, None).unwrap_err().to_string().contains("not in instrument"));
+    assert!(
+        dataset_from_collected(&ins, &unknown, None)
+            .unwrap_err()
+            .to_string()
+            .contains("not in instrument")
+    );
 }
 
 fn same_choice(n: usize, option: &str) -> Vec<CollectedResponse> {
-    (0..n).map(|i| response(i, Some("loc:t0"), vec![answer("role", "", "local_official"), answer("responsibility", "", option)])).collect()
+    (0..n)
+        .map(|i| {
+            response(
+                i,
+                Some("loc:t0"),
+                vec![answer("role", "", "local_official"), answer("responsibility", "", option)],
+            )
+        })
+        .collect()
 }
 
 #[test]
@@ -76,9 +121,16 @@ fn choice_tables_list_every_instrument_option_and_suppressed_cells_say_nothing()
     for n in [1usize, 4, 10] {
         let ds = dataset_from_collected(&ins, &same_choice(n, option), None).unwrap();
         let p = publish_with(&ds, &ins, &localities(), &rules, &fast()).unwrap();
-        for (item, ids) in [("role", ins.roles.iter().map(|r| r.id.clone()).collect::<Vec<_>>()), ("responsibility", resp.options.iter().map(|o| o.id.clone()).collect())] {
+        for (item, ids) in [
+            ("role", ins.roles.iter().map(|r| r.id.clone()).collect::<Vec<_>>()),
+            ("responsibility", resp.options.iter().map(|o| o.id.clone()).collect()),
+        ] {
             let c = choice(&p.content, item);
-            assert_eq!(c.options.iter().map(|o| o.id.clone()).collect::<Vec<_>>(), ids, "{item}: every option of the instrument, in its order");
+            assert_eq!(
+                c.options.iter().map(|o| o.id.clone()).collect::<Vec<_>>(),
+                ids,
+                "{item}: every option of the instrument, in its order"
+            );
             // Everyone chose the same option: whatever n, no option's count is published (the
             // chosen one would single out the group; the zeros would say the others are empty).
             assert!(c.options.iter().all(|o| o.count.is_none()), "n={n} {item}: {:?}", c.options);
@@ -87,13 +139,25 @@ fn choice_tables_list_every_instrument_option_and_suppressed_cells_say_nothing()
         if n < 5 {
             assert_eq!(p.content.respondents, None);
             assert_eq!(choice(&p.content, "role").total, None);
-            assert!(!json.contains("\"count\":1") && !json.contains("\"count\":4"), "n={n}: {json}");
+            assert!(
+                !json.contains("\"count\":1") && !json.contains("\"count\":4"),
+                "n={n}: {json}"
+            );
         } else {
             assert_eq!(p.content.respondents, Some(10));
-            assert_eq!(choice(&p.content, "responsibility").total, Some(10), "the total is published, the options are not");
+            assert_eq!(
+                choice(&p.content, "responsibility").total,
+                Some(10),
+                "the total is published, the options are not"
+            );
         }
         // Suppressed cells are plain nulls: no status, nothing that tells 0 from 1..k-1.
-        assert!(!json.contains("primary") && !json.contains("complementary") && !json.contains("suppressed"), "{json}");
+        assert!(
+            !json.contains("primary")
+                && !json.contains("complementary")
+                && !json.contains("suppressed"),
+            "{json}"
+        );
     }
 }
 
@@ -107,7 +171,11 @@ fn a_lone_small_option_is_hidden_with_its_smallest_neighbour_and_zeros_look_the_
     for (opt, count) in [(ids[0], 6), (ids[1], 7), (ids[2], 1)] {
         for _ in 0..count {
             let i = rs.len();
-            rs.push(response(i, Some("loc:t0"), vec![answer("role", "", "local_official"), answer("responsibility", "", opt)]));
+            rs.push(response(
+                i,
+                Some("loc:t0"),
+                vec![answer("role", "", "local_official"), answer("responsibility", "", opt)],
+            ));
         }
     }
     let ds = dataset_from_collected(&ins, &rs, None).unwrap();
@@ -115,7 +183,10 @@ fn a_lone_small_option_is_hidden_with_its_smallest_neighbour_and_zeros_look_the_
     let c = choice(&p.content, "responsibility");
     let counts: Vec<Option<u64>> = c.options.iter().map(|o| o.count).collect();
     assert_eq!(c.total, Some(14));
-    assert_eq!(counts[0], None, "the smallest published option hides the lone respondent: {counts:?}");
+    assert_eq!(
+        counts[0], None,
+        "the smallest published option hides the lone respondent: {counts:?}"
+    );
     assert_eq!(counts[1], Some(7));
     assert!(counts[2..].iter().all(Option::is_none), "{counts:?}");
     // What a reader can infer: the hidden options share 14 − 7 = 7 ≥ k respondents, so each may
@@ -131,13 +202,20 @@ fn cell_members_agree_with_every_analysis_n_on_synthetic_data() {
     let locs = synth_localities(12, 3);
     let ds = synth(&locs, SynthSize::PerLocality(9), 5, &SynthParams::default(), &ins);
     let k = 5;
-    let p = publish_with(&ds, &ins, &locs, &Rules::with_min_cell(k), &fast()).expect("members agree with the analyses' n");
+    let p = publish_with(&ds, &ins, &locs, &Rules::with_min_cell(k), &fast())
+        .expect("members agree with the analyses' n");
     assert!(p.content.synthetic);
     assert_eq!(p.content.respondents, Some(ds.len() as u64));
     let mut published = 0;
     for t in &p.content.tables {
         for r in &t.rows {
-            let key = mlgov_survey::publish::cell_key(&t.id, &r.group, r.period.as_deref(), &r.measure, &r.statistic);
+            let key = mlgov_survey::publish::cell_key(
+                &t.id,
+                &r.group,
+                r.period.as_deref(),
+                &r.measure,
+                &r.statistic,
+            );
             match (r.n, p.cell_members.cells.get(&key)) {
                 (Some(n), Some(m)) => {
                     published += 1;
@@ -154,7 +232,10 @@ fn cell_members_agree_with_every_analysis_n_on_synthetic_data() {
     }
     assert!(published > 50, "a sizeable synthetic dataset publishes most cells ({published})");
     // Share analyses appear as protected counts, not as shares with their n.
-    assert!(p.content.tables.iter().all(|t| !matches!(t.analysis, AnalysisKind::Responsibility | AnalysisKind::InformationSources)));
+    assert!(p.content.tables.iter().all(|t| !matches!(
+        t.analysis,
+        AnalysisKind::Responsibility | AnalysisKind::InformationSources
+    )));
     assert!(p.content.choices.iter().any(|c| c.item.starts_with("information_sources:")));
 }
 
@@ -163,8 +244,15 @@ fn cell_members_agree_with_every_analysis_n_on_synthetic_data() {
 
 /// One random respondent: locality, role, two frequency answers (or missing) and a
 /// responsibility choice (or missing).
-fn arb_respondent() -> impl Strategy<Value = (usize, usize, Option<u8>, Option<u8>, Option<usize>)> {
-    (0..3usize, 0..2usize, proptest::option::of(0..=5u8), proptest::option::weighted(0.3, 0..=5u8), proptest::option::of(0..4usize))
+fn arb_respondent() -> impl Strategy<Value = (usize, usize, Option<u8>, Option<u8>, Option<usize>)>
+{
+    (
+        0..3usize,
+        0..2usize,
+        proptest::option::of(0..=5u8),
+        proptest::option::weighted(0.3, 0..=5u8),
+        proptest::option::of(0..4usize),
+    )
 }
 
 /// Published values of a release keyed by cell: (count or n). Numeric cells skip the lead share,
@@ -174,7 +262,16 @@ fn published_counts(f: &PublishedFigures) -> BTreeMap<String, u64> {
     for t in &f.tables {
         for r in t.rows.iter().filter(|r| r.statistic != "elected_share") {
             if let Some(n) = r.n {
-                out.insert(mlgov_survey::publish::cell_key(&t.id, &r.group, r.period.as_deref(), &r.measure, &r.statistic), n);
+                out.insert(
+                    mlgov_survey::publish::cell_key(
+                        &t.id,
+                        &r.group,
+                        r.period.as_deref(),
+                        &r.measure,
+                        &r.statistic,
+                    ),
+                    n,
+                );
             }
         }
     }

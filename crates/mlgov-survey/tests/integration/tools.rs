@@ -14,15 +14,28 @@ fn example(name: &str) -> Vec<u8> {
 
 /// Knowledge-base names of the example localities (what the CLI builds from the knowledge base).
 fn kb_names() -> HashMap<String, String> {
-    [("Turin", "loc:turin"), ("Lyon", "loc:lyon"), ("Marseille", "loc:marseille"), ("Saint-Étienne", "loc:saint-etienne"), ("Strasbourg", "loc:strasbourg"), ("Barcelona", "loc:barcelona")]
-        .into_iter()
-        .map(|(n, id)| (n.to_lowercase(), id.to_string()))
-        .collect()
+    [
+        ("Turin", "loc:turin"),
+        ("Lyon", "loc:lyon"),
+        ("Marseille", "loc:marseille"),
+        ("Saint-Étienne", "loc:saint-etienne"),
+        ("Strasbourg", "loc:strasbourg"),
+        ("Barcelona", "loc:barcelona"),
+    ]
+    .into_iter()
+    .map(|(n, id)| (n.to_lowercase(), id.to_string()))
+    .collect()
 }
 
-fn import(export: &str, mapping: &str, kind: Option<FileKind>, bytes: Option<Vec<u8>>) -> Result<Dataset, IntakeErrors> {
+fn import(
+    export: &str,
+    mapping: &str,
+    kind: Option<FileKind>,
+    bytes: Option<Vec<u8>>,
+) -> Result<Dataset, IntakeErrors> {
     let ins = Instrument::whole_comm();
-    let map = Mapping::from_toml_str(&String::from_utf8(example(mapping)).unwrap(), mapping, &ins).expect("the shipped mapping is valid");
+    let map = Mapping::from_toml_str(&String::from_utf8(example(mapping)).unwrap(), mapping, &ins)
+        .expect("the shipped mapping is valid");
     let names = kb_names();
     let resolve = |v: &str| names.get(&v.to_lowercase()).cloned();
     let opts = MappingOptions { kind, locality_names: Some(&resolve), ..Default::default() };
@@ -31,7 +44,13 @@ fn import(export: &str, mapping: &str, kind: Option<FileKind>, bytes: Option<Vec
 
 fn expected() -> Dataset {
     let ins = Instrument::whole_comm();
-    read_survey(&example("expected.csv"), "expected.csv", &ins, IntakeOptions { kind: FileKind::Csv, layout: Layout::Wide, known_localities: None }).expect("expected.csv")
+    read_survey(
+        &example("expected.csv"),
+        "expected.csv",
+        &ins,
+        IntakeOptions { kind: FileKind::Csv, layout: Layout::Wide, known_localities: None },
+    )
+    .expect("expected.csv")
 }
 
 /// The dataset with respondent ids replaced by their position (each tool has its own ids).
@@ -54,7 +73,11 @@ fn check_example(ds: &Dataset) {
     assert_eq!(ds.freq(0, p1, a("national_government")), Some(1));
     assert_eq!(ds.freq(2, p1, a("trade_unions")), Some(0), "an explicit 0 stays 0");
     assert_eq!(ds.freq(3, p1, a("trade_unions")), None, "not answered stays missing");
-    assert_eq!(ds.nature(0, p2, a("pro_migrant_groups")), Some(2), "answered 5 = very collaborative, reported +2");
+    assert_eq!(
+        ds.nature(0, p2, a("pro_migrant_groups")),
+        Some(2),
+        "answered 5 = very collaborative, reported +2"
+    );
     assert_eq!(ds.nature(2, p2, a("national_government")), Some(-2));
     assert_eq!(ds.respondents[3].affiliation, None, "NA / N/A affiliation is missing");
     assert_eq!(ds.respondents[6].locality, "loc:saint-etienne");
@@ -62,19 +85,30 @@ fn check_example(ds: &Dataset) {
     let src = ins.perceptions.iter().position(|p| p.id == "information_sources").unwrap();
     let resp = ins.perceptions.iter().position(|p| p.id == "responsibility").unwrap();
     assert_eq!(ds.perception(6, att), Some(&PerceptionAnswer::Scale(5)));
-    assert_eq!(ds.perception(3, src), Some(&PerceptionAnswer::Multi(vec![])), "\"none of these\" is an answer");
+    assert_eq!(
+        ds.perception(3, src),
+        Some(&PerceptionAnswer::Multi(vec![])),
+        "\"none of these\" is an answer"
+    );
     assert_eq!(ds.perception(8, src), None, "an unanswered question is missing");
-    assert_eq!(ds.perception(4, resp), Some(&PerceptionAnswer::Choice(4)), "civil_society is option 5");
+    assert_eq!(
+        ds.perception(4, resp),
+        Some(&PerceptionAnswer::Choice(4)),
+        "civil_society is option 5"
+    );
     // The respondent who answered nothing is kept, with every answer missing.
     assert_eq!(ds.respondents[9].locality, "loc:strasbourg");
-    assert!((0..2).all(|p| (0..ins.actors.len()).all(|x| ds.freq(9, p, x).is_none() && ds.nature(9, p, x).is_none())));
+    assert!((0..2).all(|p| {
+        (0..ins.actors.len()).all(|x| ds.freq(9, p, x).is_none() && ds.nature(9, p, x).is_none())
+    }));
     assert!((0..ins.perceptions.len()).all(|i| ds.perception(9, i).is_none()));
     assert_eq!(ds.answered_frequencies(), 12 * 8 - 8 - 2);
 }
 
 #[test]
 fn qualtrics_example_imports_through_its_mapping() {
-    let ds = import("qualtrics.csv", "qualtrics.mapping.toml", None, None).unwrap_or_else(|e| panic!("{e}"));
+    let ds = import("qualtrics.csv", "qualtrics.mapping.toml", None, None)
+        .unwrap_or_else(|e| panic!("{e}"));
     check_example(&ds);
     assert_eq!(ds.respondents[0].id, "R_01aBcDeFgHiJkLmN", "ResponseId is the respondent id");
     assert_eq!(by_position(ds), expected());
@@ -82,7 +116,8 @@ fn qualtrics_example_imports_through_its_mapping() {
 
 #[test]
 fn limesurvey_example_imports_through_its_mapping() {
-    let ds = import("limesurvey.csv", "limesurvey.mapping.toml", None, None).unwrap_or_else(|e| panic!("{e}"));
+    let ds = import("limesurvey.csv", "limesurvey.mapping.toml", None, None)
+        .unwrap_or_else(|e| panic!("{e}"));
     check_example(&ds);
     assert_eq!(ds.respondents[4].id, "5");
     assert_eq!(by_position(ds), expected());
@@ -112,20 +147,30 @@ fn kobo_example_as_xlsx_gives_the_same_dataset() {
         }
     }
     let bytes = wb.save_to_buffer().unwrap();
-    let ds = import("kobo.xlsx", "kobo.mapping.toml", None, Some(bytes)).unwrap_or_else(|e| panic!("{e}"));
+    let ds = import("kobo.xlsx", "kobo.mapping.toml", None, Some(bytes))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(by_position(ds), expected());
 }
 
 #[test]
 fn recognised_exports_are_refused_without_a_mapping() {
     let ins = Instrument::whole_comm();
-    for (file, tool) in [("qualtrics.csv", "Qualtrics"), ("limesurvey.csv", "LimeSurvey"), ("kobo.csv", "KoboToolbox")] {
-        let opts = IntakeOptions { kind: FileKind::Csv, layout: Layout::Auto, known_localities: None };
+    for (file, tool) in [
+        ("qualtrics.csv", "Qualtrics"),
+        ("limesurvey.csv", "LimeSurvey"),
+        ("kobo.csv", "KoboToolbox"),
+    ] {
+        let opts =
+            IntakeOptions { kind: FileKind::Csv, layout: Layout::Auto, known_localities: None };
         let err = read_survey(&example(file), file, &ins, opts).unwrap_err();
         assert_eq!(err.0.len(), 1, "{err}");
         assert_eq!(err.0[0].kind, IntakeErrorKind::NeedsMapping { tool: tool.into() });
         let msg = err.to_string();
-        assert!(msg.contains(&format!("{file}:1: this looks like a {tool} export")) && msg.contains("mlgov survey mapping suggest"), "{msg}");
+        assert!(
+            msg.contains(&format!("{file}:1: this looks like a {tool} export"))
+                && msg.contains("mlgov survey mapping suggest"),
+            "{msg}"
+        );
     }
 }
 
@@ -133,13 +178,21 @@ fn suggestion(file: &str) -> (Suggestion, toml::Table) {
     let ins = Instrument::whole_comm();
     let names = kb_names();
     let resolve = |v: &str| names.get(&v.to_lowercase()).cloned();
-    let s = suggest_mapping(&example(file), file, &ins, None, &ReadOptions::default(), Some(&resolve)).unwrap();
-    let t: toml::Table = s.toml.parse().unwrap_or_else(|e| panic!("the draft is TOML: {e}\n{}", s.toml));
+    let s =
+        suggest_mapping(&example(file), file, &ins, None, &ReadOptions::default(), Some(&resolve))
+            .unwrap();
+    let t: toml::Table =
+        s.toml.parse().unwrap_or_else(|e| panic!("the draft is TOML: {e}\n{}", s.toml));
     (s, t)
 }
 
 fn answers(t: &toml::Table) -> HashMap<String, String> {
-    t["answers"].as_table().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect()
+    t["answers"]
+        .as_table()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+        .collect()
 }
 
 #[test]
@@ -161,16 +214,36 @@ fn suggest_drafts_a_qualtrics_mapping_from_question_texts() {
     assert_eq!(a["Q9"], "information_sources");
     assert_eq!(s.unplaced, vec!["Q10".to_string()], "the free-text comment cannot be placed");
     assert!(s.toml.contains("# \"Q10\" = \"?\"  # UNPLACED — Any comments?"), "{}", s.toml);
-    assert!(t["ignore"].as_array().unwrap().iter().any(|v| v.as_str() == Some("Duration (in seconds)")));
+    assert!(
+        t["ignore"].as_array().unwrap().iter().any(|v| v.as_str() == Some("Duration (in seconds)"))
+    );
     // Frequency words the instrument does not know are listed for recoding; Monthly/Weekly are its labels.
-    assert!(s.toml.contains("# \"Never\" = ?  # UNPLACED value") && !s.toml.contains("\"Weekly\" = ?"), "{}", s.toml);
+    assert!(
+        s.toml.contains("# \"Never\" = ?  # UNPLACED value") && !s.toml.contains("\"Weekly\" = ?"),
+        "{}",
+        s.toml
+    );
     assert_eq!(t["localities"]["Lyon"].as_str(), Some("loc:lyon"));
     assert!(s.toml.contains("# \"Torino\" = \"loc:…\"  # UNPLACED locality"), "{}", s.toml);
     // A draft with unplaced columns is refused until they are placed.
     let ins = Instrument::whole_comm();
-    let m = Mapping::from_toml_str(&s.toml, "draft.toml", &ins).expect("the draft is a valid mapping");
-    let err = read_mapped(&example("qualtrics.csv"), "qualtrics.csv", &ins, &m, MappingOptions::default()).unwrap_err().to_string();
-    assert!(err.contains("qualtrics.csv:0: cannot read file: the mapping still lists unplaced columns (Q10)"), "{err}");
+    let m =
+        Mapping::from_toml_str(&s.toml, "draft.toml", &ins).expect("the draft is a valid mapping");
+    let err = read_mapped(
+        &example("qualtrics.csv"),
+        "qualtrics.csv",
+        &ins,
+        &m,
+        MappingOptions::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains(
+            "qualtrics.csv:0: cannot read file: the mapping still lists unplaced columns (Q10)"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -179,7 +252,10 @@ fn suggest_drafts_limesurvey_and_kobo_mappings_from_codes() {
     assert_eq!(s.tool, Some(Tool::LimeSurvey));
     let a = answers(&t);
     assert_eq!(a["freqp1[SQ001]"], "freq_p1_pro_migrant_groups");
-    assert_eq!(a["freqp2[SQ007]"], "freq_p2_trade_unions", "subquestion 7 = the instrument's 7th actor");
+    assert_eq!(
+        a["freqp2[SQ007]"], "freq_p2_trade_unions",
+        "subquestion 7 = the instrument's 7th actor"
+    );
     assert_eq!(a["naturep2[SQ012]"], "nature_p2_national_government");
     assert_eq!(a["sources[SQ004]"], "information_sources:international_organisation_reports");
     assert_eq!(a["respons"], "responsibility");
@@ -192,10 +268,18 @@ fn suggest_drafts_limesurvey_and_kobo_mappings_from_codes() {
     assert_eq!(t["columns"]["locality"].as_str(), Some("grp_profile/municipality"));
     let a = answers(&t);
     assert_eq!(a["grp_interactions/freq_p1_pro_migrant"], "freq_p1_pro_migrant_groups");
-    assert_eq!(a["grp_interactions/nature_p2_national_government"], "nature_p2_national_government");
+    assert_eq!(
+        a["grp_interactions/nature_p2_national_government"],
+        "nature_p2_national_government"
+    );
     assert_eq!(a["grp_perceptions/info_sources"], "information_sources");
-    let ignore: Vec<&str> = t["ignore"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
-    assert!(ignore.contains(&"_submission_time") && ignore.contains(&"grp_perceptions/info_sources/newspapers"), "{ignore:?}");
+    let ignore: Vec<&str> =
+        t["ignore"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+    assert!(
+        ignore.contains(&"_submission_time")
+            && ignore.contains(&"grp_perceptions/info_sources/newspapers"),
+        "{ignore:?}"
+    );
     assert_eq!(t["localities"]["turin"].as_str(), Some("loc:turin"));
 }
 
@@ -243,8 +327,10 @@ fn mapped_import_reports_file_row_and_the_exports_column() {
         &ins,
     )
     .unwrap();
-    let csv = "ID,Town,Q1,Q2,Extra\r\nr1,loc:a,Weekly,3,x\r\nr2,loc:a,Sometimes,-99,\r\nr3,,-99,9,\r\n";
-    let err = read_mapped(csv.as_bytes(), "t.csv", &ins, &map, MappingOptions::default()).unwrap_err();
+    let csv =
+        "ID,Town,Q1,Q2,Extra\r\nr1,loc:a,Weekly,3,x\r\nr2,loc:a,Sometimes,-99,\r\nr3,,-99,9,\r\n";
+    let err =
+        read_mapped(csv.as_bytes(), "t.csv", &ins, &map, MappingOptions::default()).unwrap_err();
     let got: Vec<String> = err.0.iter().map(|e| e.to_string()).collect();
     assert_eq!(
         got,
@@ -258,12 +344,19 @@ fn mapped_import_reports_file_row_and_the_exports_column() {
         &ins,
     )
     .unwrap();
-    let err = read_mapped(csv.as_bytes(), "t.csv", &ins, &map, MappingOptions::default()).unwrap_err();
+    let err =
+        read_mapped(csv.as_bytes(), "t.csv", &ins, &map, MappingOptions::default()).unwrap_err();
     let got: Vec<String> = err.0.iter().map(|e| e.to_string()).collect();
     assert_eq!(got.len(), 3, "{got:?}");
     assert!(got[0].starts_with("t.csv:3: column Q1: \"Sometimes\" is not an integer"), "{got:?}");
-    assert!(got[1].starts_with("t.csv:4: column Town: respondent \"r3\" has no locality"), "{got:?}");
-    assert!(got[2].starts_with("t.csv:4: column Q2: value 9 out of range; expected 1..=5"), "{got:?}");
+    assert!(
+        got[1].starts_with("t.csv:4: column Town: respondent \"r3\" has no locality"),
+        "{got:?}"
+    );
+    assert!(
+        got[2].starts_with("t.csv:4: column Q2: value 9 out of range; expected 1..=5"),
+        "{got:?}"
+    );
 }
 
 /// Found by the fuzzing of the parsers (mlgov-faults, `fuzz::survey::survey_tool_exports`): a
@@ -277,10 +370,15 @@ fn a_repeated_column_name_is_drafted_as_unplaced_once() {
     }
     let ins = Instrument::whole_comm();
     let bytes = lines.join("\n").into_bytes();
-    let s = suggest_mapping(&bytes, "twice.csv", &ins, None, &ReadOptions::default(), None).unwrap();
+    let s =
+        suggest_mapping(&bytes, "twice.csv", &ins, None, &ReadOptions::default(), None).unwrap();
     assert_eq!(s.unplaced.iter().filter(|c| *c == "Q4_1").count(), 1, "{:?}", s.unplaced);
-    let t: toml::Table = s.toml.parse().unwrap_or_else(|e| panic!("the draft is TOML: {e}\n{}", s.toml));
-    assert!(t["answers"].as_table().unwrap().contains_key("Q4_1"), "the first of the two is placed");
+    let t: toml::Table =
+        s.toml.parse().unwrap_or_else(|e| panic!("the draft is TOML: {e}\n{}", s.toml));
+    assert!(
+        t["answers"].as_table().unwrap().contains_key("Q4_1"),
+        "the first of the two is placed"
+    );
 }
 
 /// Found by the fuzzing of the parsers (mlgov-faults, `fuzz::survey::survey_tool_exports`): an
@@ -290,11 +388,24 @@ fn a_repeated_column_name_is_drafted_as_unplaced_once() {
 fn values_with_line_breaks_stay_inside_the_draft_s_comments() {
     let text = String::from_utf8(example("limesurvey.csv")).unwrap();
     // And a question code with a control character, which the draft shows in a comment.
-    let bytes = text.replacen("\"A4\"", "\"A\n3\"", 1).replacen("\"A3\"", "\"x\"\"\ty\u{7}\"", 1).replacen("\"respons\"", "\"res\u{1b}pons\"", 1).into_bytes();
+    let bytes = text
+        .replacen("\"A4\"", "\"A\n3\"", 1)
+        .replacen("\"A3\"", "\"x\"\"\ty\u{7}\"", 1)
+        .replacen("\"respons\"", "\"res\u{1b}pons\"", 1)
+        .into_bytes();
     let ins = Instrument::whole_comm();
-    let s = suggest_mapping(&bytes, "broken\nname\u{0}.csv", &ins, None, &ReadOptions::default(), None).unwrap();
-    let _: toml::Table = s.toml.parse().unwrap_or_else(|e| panic!("the draft is TOML: {e}\n{}", s.toml));
+    let s =
+        suggest_mapping(&bytes, "broken\nname\u{0}.csv", &ins, None, &ReadOptions::default(), None)
+            .unwrap();
+    let _: toml::Table =
+        s.toml.parse().unwrap_or_else(|e| panic!("the draft is TOML: {e}\n{}", s.toml));
     assert!(s.toml.contains("# \"A\\n3\" = ?  # UNPLACED value"), "{}", s.toml);
     assert!(s.toml.contains("# \"x\\\"\\ty\\u0007\" = ?  # UNPLACED value"), "{}", s.toml);
-    assert!(s.toml.starts_with("# Mapping drafted by `mlgov survey mapping suggest` from broken name\\u{0}.csv."), "{}", s.toml);
+    assert!(
+        s.toml.starts_with(
+            "# Mapping drafted by `mlgov survey mapping suggest` from broken name\\u{0}.csv."
+        ),
+        "{}",
+        s.toml
+    );
 }

@@ -77,7 +77,10 @@ fn shrink(by: usize) {
 fn over_hard_cap(requested: usize) {
     let (target, ptr, len) = CASE.with(Cell::get);
     let mut err = std::io::stderr().lock();
-    let _ = write!(err, "\nfuzz {target}: the case asked for {requested} more bytes beyond the hard cap of {HARD_CAP} bytes; the process aborts. Input ({len} bytes, hex): ");
+    let _ = write!(
+        err,
+        "\nfuzz {target}: the case asked for {requested} more bytes beyond the hard cap of {HARD_CAP} bytes; the process aborts. Input ({len} bytes, hex): "
+    );
     if !ptr.is_null() {
         // SAFETY: the input is kept alive by the runner (an `Arc`) until the case has finished.
         let input = unsafe { std::slice::from_raw_parts(ptr, len) };
@@ -165,7 +168,8 @@ fn quiet_panics_on_case_threads() {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             if std::thread::current().name().is_some_and(|n| n.starts_with("fuzz ")) {
-                PANICKED_AT.with(|p| p.set(info.location().map(|l| format!("{}:{}", l.file(), l.line()))));
+                PANICKED_AT
+                    .with(|p| p.set(info.location().map(|l| format!("{}:{}", l.file(), l.line()))));
             } else {
                 previous(info);
             }
@@ -175,40 +179,63 @@ fn quiet_panics_on_case_threads() {
 
 /// Runs `parse(input)` on a fresh thread ([`STACK`]) with its allocations counted: a panic, a run
 /// longer than [`CASE_TIMEOUT`] or a peak above [`bound`] fails the case, naming `target`.
-pub fn run<R: Send + 'static>(target: &'static str, input: &Arc<Vec<u8>>, parse: impl FnOnce(&[u8]) -> R + Send + 'static) -> Result<Ran<R>, TestCaseError> {
+pub fn run<R: Send + 'static>(
+    target: &'static str,
+    input: &Arc<Vec<u8>>,
+    parse: impl FnOnce(&[u8]) -> R + Send + 'static,
+) -> Result<Ran<R>, TestCaseError> {
     quiet_panics_on_case_threads();
     let (tx, rx) = mpsc::channel();
     let data = Arc::clone(input);
-    let spawned = std::thread::Builder::new().name(format!("fuzz {target}")).stack_size(STACK).spawn(move || {
-        let bytes: &[u8] = &data;
-        CASE.with(|c| c.set((target, bytes.as_ptr(), bytes.len())));
-        LIVE.with(|l| l.set(0));
-        PEAK.with(|p| p.set(0));
-        let start = Instant::now();
-        ARMED.with(|a| a.set(true));
-        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse(bytes)));
-        ARMED.with(|a| a.set(false));
-        let elapsed = start.elapsed();
-        let peak = PEAK.with(Cell::get).max(0) as usize;
-        let out = out.map_err(|p| {
-            let message = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_else(|| "a non-text panic".into());
-            match PANICKED_AT.with(Cell::take) {
-                Some(at) => format!("{message} (at {at})"),
-                None => message,
-            }
+    let spawned = std::thread::Builder::new()
+        .name(format!("fuzz {target}"))
+        .stack_size(STACK)
+        .spawn(move || {
+            let bytes: &[u8] = &data;
+            CASE.with(|c| c.set((target, bytes.as_ptr(), bytes.len())));
+            LIVE.with(|l| l.set(0));
+            PEAK.with(|p| p.set(0));
+            let start = Instant::now();
+            ARMED.with(|a| a.set(true));
+            let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse(bytes)));
+            ARMED.with(|a| a.set(false));
+            let elapsed = start.elapsed();
+            let peak = PEAK.with(Cell::get).max(0) as usize;
+            let out = out.map_err(|p| {
+                let message = p
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| p.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a non-text panic".into());
+                match PANICKED_AT.with(Cell::take) {
+                    Some(at) => format!("{message} (at {at})"),
+                    None => message,
+                }
+            });
+            let _ = tx.send((out, peak, elapsed));
         });
-        let _ = tx.send((out, peak, elapsed));
-    });
-    spawned.map_err(|e| TestCaseError::fail(format!("{target}: cannot start the case thread: {e}")))?;
+    spawned
+        .map_err(|e| TestCaseError::fail(format!("{target}: cannot start the case thread: {e}")))?;
     let (out, peak, elapsed) = match rx.recv_timeout(CASE_TIMEOUT) {
         Ok(r) => r,
-        Err(mpsc::RecvTimeoutError::Timeout) => return Err(TestCaseError::fail(format!("{target}: HANG: no result within {CASE_TIMEOUT:?}"))),
-        Err(mpsc::RecvTimeoutError::Disconnected) => return Err(TestCaseError::fail(format!("{target}: the case thread died without a result"))),
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            return Err(TestCaseError::fail(format!(
+                "{target}: HANG: no result within {CASE_TIMEOUT:?}"
+            )));
+        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            return Err(TestCaseError::fail(format!(
+                "{target}: the case thread died without a result"
+            )));
+        }
     };
     let value = out.map_err(|m| TestCaseError::fail(format!("{target}: PANIC: {m}")))?;
     let limit = bound(input.len());
     if peak > limit {
-        return Err(TestCaseError::fail(format!("{target}: ALLOCATION: peak {peak} bytes > bound {limit} (64 × {} + 16 MiB)", input.len())));
+        return Err(TestCaseError::fail(format!(
+            "{target}: ALLOCATION: peak {peak} bytes > bound {limit} (64 × {} + 16 MiB)",
+            input.len()
+        )));
     }
     Ok(Ran { value, peak, elapsed })
 }
@@ -217,14 +244,24 @@ pub fn run<R: Send + 'static>(target: &'static str, input: &Arc<Vec<u8>>, parse:
 
 /// `cases` scaled by `MLGOV_FUZZ_SCALE` (default 1; e.g. 50 for a long local run).
 pub fn scaled(cases: u32) -> u32 {
-    let scale: f64 = std::env::var("MLGOV_FUZZ_SCALE").ok().and_then(|s| s.parse().ok()).filter(|s: &f64| *s > 0.0).unwrap_or(1.0);
+    let scale: f64 = std::env::var("MLGOV_FUZZ_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .filter(|s: &f64| *s > 0.0)
+        .unwrap_or(1.0);
     ((cases as f64 * scale).round() as u32).max(1)
 }
 
 /// The seeded configuration: [`SEED`] unless `PROPTEST_RNG_SEED` is set, no failure files (the
 /// regressions are named tests), shrinking bounded in time.
 pub fn config(cases: u32) -> Config {
-    let mut c = Config { cases: scaled(cases), failure_persistence: None, max_shrink_iters: 2048, max_shrink_time: 60_000, ..Config::default() };
+    let mut c = Config {
+        cases: scaled(cases),
+        failure_persistence: None,
+        max_shrink_iters: 2048,
+        max_shrink_time: 60_000,
+        ..Config::default()
+    };
     if c.rng_seed == RngSeed::Random {
         c.rng_seed = RngSeed::Fixed(SEED);
     }
@@ -252,8 +289,12 @@ impl Totals {
 
 /// Runs `check` on `cases` inputs of `strategy` (seeded); a failing case is shrunk and reported
 /// with the smallest failing input.
-pub fn fuzz<S>(target: &'static str, cases: u32, strategy: S, check: impl Fn(&S::Value, &Totals) -> Result<(), TestCaseError>)
-where
+pub fn fuzz<S>(
+    target: &'static str,
+    cases: u32,
+    strategy: S,
+    check: impl Fn(&S::Value, &Totals) -> Result<(), TestCaseError>,
+) where
     S: Strategy,
     S::Value: fmt::Debug,
 {
@@ -302,7 +343,13 @@ impl fmt::Debug for Bytes {
         if b.len() <= 4096 {
             write!(f, "b\"{}\" ({} bytes)", show(b), b.len())
         } else {
-            write!(f, "b\"{}\" … b\"{}\" ({} bytes)", show(&b[..1024]), show(&b[b.len() - 256..]), b.len())
+            write!(
+                f,
+                "b\"{}\" … b\"{}\" ({} bytes)",
+                show(&b[..1024]),
+                show(&b[b.len() - 256..]),
+                b.len()
+            )
         }
     }
 }
@@ -338,15 +385,88 @@ pub enum Piece {
 
 /// Texts inserted by [`Piece::Text`].
 pub const TEXTS: &[&str] = &[
-    "\"", "\"\"", ",", ";", "\t", "\n", "\r\n", "\r", "\0", "'", "=", "''''=1", "NA", "-", "--", "2010", "2010-02-30",
-    "9999-99-99", "-2147483648", "2147483647", "9223372036854775807", "-9223372036854775808", "1e309", "nan", "inf",
-    "\u{feff}", "\u{202e}", "\x1b[31m", "é", "\u{10ffff}", "\u{fffd}", "[", "]", "{", "}", "[[", "]]", "=[", "a.b.c", "\"\"\"",
-    "'''", "\\", "\\u0000", "<c r=\"XFD1048576\"/>", "<c r=\"A1048576\"/>", "r=\"XFD1048576\"", "<dimension ref=\"A1:XFD1048576\"/>",
-    "&amp;", "&#0;", "<![CDATA[", "]]>", "<", ">", "%", "%0", "%zz", "+", "&", "loc:", "net:", "country:", "freq_", "nature_",
+    "\"",
+    "\"\"",
+    ",",
+    ";",
+    "\t",
+    "\n",
+    "\r\n",
+    "\r",
+    "\0",
+    "'",
+    "=",
+    "''''=1",
+    "NA",
+    "-",
+    "--",
+    "2010",
+    "2010-02-30",
+    "9999-99-99",
+    "-2147483648",
+    "2147483647",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "1e309",
+    "nan",
+    "inf",
+    "\u{feff}",
+    "\u{202e}",
+    "\x1b[31m",
+    "é",
+    "\u{10ffff}",
+    "\u{fffd}",
+    "[",
+    "]",
+    "{",
+    "}",
+    "[[",
+    "]]",
+    "=[",
+    "a.b.c",
+    "\"\"\"",
+    "'''",
+    "\\",
+    "\\u0000",
+    "<c r=\"XFD1048576\"/>",
+    "<c r=\"A1048576\"/>",
+    "r=\"XFD1048576\"",
+    "<dimension ref=\"A1:XFD1048576\"/>",
+    "&amp;",
+    "&#0;",
+    "<![CDATA[",
+    "]]>",
+    "<",
+    ">",
+    "%",
+    "%0",
+    "%zz",
+    "+",
+    "&",
+    "loc:",
+    "net:",
+    "country:",
+    "freq_",
+    "nature_",
 ];
 
 /// Numbers substituted by [`Op::Number`] for a run of digits.
-pub const NUMBERS: &[&str] = &["0", "-1", "1", "-2147483648", "2147483647", "4294967296", "-9223372036854775808", "9223372036854775807", "18446744073709551616", "1e309", "-0", "1.5", "00000000000000000001", "999999999999"];
+pub const NUMBERS: &[&str] = &[
+    "0",
+    "-1",
+    "1",
+    "-2147483648",
+    "2147483647",
+    "4294967296",
+    "-9223372036854775808",
+    "9223372036854775807",
+    "18446744073709551616",
+    "1e309",
+    "-0",
+    "1.5",
+    "00000000000000000001",
+    "999999999999",
+];
 
 /// One edit of a seed file; positions are taken modulo the length at the time of the edit.
 #[derive(Clone, Debug)]
@@ -428,7 +548,8 @@ pub fn apply(seed: &[u8], ops: &[Op]) -> Vec<u8> {
             Op::Number(p, n) => {
                 let i = at(*p, &v);
                 if let Some(s) = v[i..].iter().position(u8::is_ascii_digit).map(|k| i + k) {
-                    let e = v[s..].iter().position(|b| !b.is_ascii_digit()).map_or(v.len(), |k| s + k);
+                    let e =
+                        v[s..].iter().position(|b| !b.is_ascii_digit()).map_or(v.len(), |k| s + k);
                     v.splice(s..e, NUMBERS[*n].bytes());
                 }
             }
@@ -440,20 +561,27 @@ pub fn apply(seed: &[u8], ops: &[Op]) -> Vec<u8> {
 /// A seed file (chosen among `seeds`) with 0 to 8 edits; shrinks towards fewer edits.
 pub fn mutated(seeds: Vec<Vec<u8>>) -> impl Strategy<Value = Bytes> {
     let seeds = Arc::new(seeds);
-    (0..seeds.len(), proptest::collection::vec(op(), 0..=8)).prop_map(move |(i, ops)| Bytes::new(apply(&seeds[i], &ops)))
+    (0..seeds.len(), proptest::collection::vec(op(), 0..=8))
+        .prop_map(move |(i, ops)| Bytes::new(apply(&seeds[i], &ops)))
 }
 
 /// Text nested `depth` deep: `open` repeated, an optional middle, `close` repeated.
-pub fn nested(open: &'static str, middle: &'static str, close: &'static str, prefix: &'static str) -> impl Strategy<Value = Bytes> {
-    (prop_oneof![3 => 1usize..200, 2 => 200usize..5_000, 1 => 5_000usize..60_000], any::<bool>()).prop_map(move |(depth, closed)| {
-        let mut s = String::from(prefix);
-        s.push_str(&open.repeat(depth));
-        s.push_str(middle);
-        if closed {
-            s.push_str(&close.repeat(depth));
-        }
-        Bytes::new(s.into_bytes())
-    })
+pub fn nested(
+    open: &'static str,
+    middle: &'static str,
+    close: &'static str,
+    prefix: &'static str,
+) -> impl Strategy<Value = Bytes> {
+    (prop_oneof![3 => 1usize..200, 2 => 200usize..5_000, 1 => 5_000usize..60_000], any::<bool>())
+        .prop_map(move |(depth, closed)| {
+            let mut s = String::from(prefix);
+            s.push_str(&open.repeat(depth));
+            s.push_str(middle);
+            if closed {
+                s.push_str(&close.repeat(depth));
+            }
+            Bytes::new(s.into_bytes())
+        })
 }
 
 /// 1 + the number of line feeds: no line of a diagnostic may lie beyond this.
@@ -467,10 +595,14 @@ pub fn toml_position_ok(message: &str, text: &str) -> Option<bool> {
     let i = message.find("line ")?;
     let rest = &message[i + 5..];
     let line: usize = rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()?;
-    let col: Option<usize> = rest.find("column ").and_then(|j| rest[j + 7..].split(|c: char| !c.is_ascii_digit()).next()?.parse().ok());
+    let col: Option<usize> = rest
+        .find("column ")
+        .and_then(|j| rest[j + 7..].split(|c: char| !c.is_ascii_digit()).next()?.parse().ok());
     let lines: Vec<&str> = text.split('\n').collect();
     // The TOML reader places an error at the end of the text after the last line (one past its
     // line end): a column of up to the line's length + 2.
-    let ok = line >= 1 && line <= lines.len() && col.is_none_or(|c| c >= 1 && c <= lines[line - 1].chars().count() + 2);
+    let ok = line >= 1
+        && line <= lines.len()
+        && col.is_none_or(|c| c >= 1 && c <= lines[line - 1].chars().count() + 2);
     Some(ok)
 }

@@ -33,14 +33,25 @@ fn workbook(last_row: u32, last_col: u16) -> Vec<u8> {
 fn edited(part: &str, from: &str, to: &str) -> Vec<u8> {
     let parts: Vec<(String, Vec<u8>)> = super::survey::unzip(&workbook(1, 1))
         .into_iter()
-        .map(|(n, d)| if n == part { let t = String::from_utf8(d).expect("xml").replace(from, to); (n, t.into_bytes()) } else { (n, d) })
+        .map(|(n, d)| {
+            if n == part {
+                let t = String::from_utf8(d).expect("xml").replace(from, to);
+                (n, t.into_bytes())
+            } else {
+                (n, d)
+            }
+        })
         .collect();
     super::survey::zip_parts(&parts, true)
 }
 
 fn survey_xlsx(b: &[u8]) -> Result<(), String> {
     let ins = mlgov_survey::Instrument::whole_comm();
-    let opts = mlgov_survey::IntakeOptions { kind: mlgov_survey::FileKind::Xlsx, layout: mlgov_survey::Layout::Auto, known_localities: None };
+    let opts = mlgov_survey::IntakeOptions {
+        kind: mlgov_survey::FileKind::Xlsx,
+        layout: mlgov_survey::Layout::Auto,
+        known_localities: None,
+    };
     match mlgov_survey::read_survey(b, "found.xlsx", &ins, opts) {
         Ok(_) => Err("read".into()),
         Err(e) => expect(e.0.len() == 1, || e.to_string()),
@@ -52,7 +63,12 @@ fn instrument(b: &[u8]) -> Result<(), String> {
         Ok(_) => Err("valid".into()),
         Err(e) => {
             let m = e.to_string();
-            expect(m.contains("nested too deeply, first at line") || m.contains("more values have no label") || m.contains("must lie within -127..=127"), || m)
+            expect(
+                m.contains("nested too deeply, first at line")
+                    || m.contains("more values have no label")
+                    || m.contains("must lie within -127..=127"),
+                || m,
+            )
         }
     }
 }
@@ -61,12 +77,25 @@ const MINI: &str = "format = \"mlgov-survey-instrument\"\nformat_version = 1\nid
 
 fn draft_parses(b: &[u8]) -> Result<(), String> {
     let ins = mlgov_survey::Instrument::whole_comm();
-    let s = mlgov_survey::suggest_mapping(b, "found.csv", &ins, None, &mlgov_survey::ReadOptions::default(), None).map_err(|e| e.to_string())?;
+    let s = mlgov_survey::suggest_mapping(
+        b,
+        "found.csv",
+        &ins,
+        None,
+        &mlgov_survey::ReadOptions::default(),
+        None,
+    )
+    .map_err(|e| e.to_string())?;
     s.toml.parse::<toml::Table>().map(|_| ()).map_err(|e| e.to_string())
 }
 
 fn example(name: &str) -> String {
-    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/survey/examples").join(name)).expect("example")
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../data/survey/examples")
+            .join(name),
+    )
+    .expect("example")
 }
 
 fn kb_json(b: &[u8]) -> Result<(), String> {
@@ -87,19 +116,37 @@ const FOUND: &[Found] = &[
         what: "`?as_of=` cut inside a character: panic",
         fixed_by: "mlgov-store tests::as_of_reads_dates_times_and_change_sets_and_refuses_the_rest",
         input: || b"\xe0\xb3\xa0\xe1\x8e\x80\xe3\x84\xb1\xce\xa3aA\xef\xac\x93\xc2\xaea!".to_vec(),
-        parse: |b| expect(mlgov_store::AsOf::parse(&String::from_utf8_lossy(b)).is_err(), || "accepted".into()),
+        parse: |b| {
+            expect(mlgov_store::AsOf::parse(&String::from_utf8_lossy(b)).is_err(), || {
+                "accepted".into()
+            })
+        },
     },
     Found {
         what: "If-Modified-Since with a twelve-digit year: panic (release builds too)",
         fixed_by: "mlgov-server httpdate::tests::years_beyond_four_digits_are_not_dates",
         input: || b"Sun, 01 Jan 292277026597 00:00:00 GMT".to_vec(),
-        parse: |b| expect(mlgov_server::httpdate::parse(&String::from_utf8_lossy(b)).is_none(), || "a date".into()),
+        parse: |b| {
+            expect(mlgov_server::httpdate::parse(&String::from_utf8_lossy(b)).is_none(), || {
+                "a date".into()
+            })
+        },
     },
     Found {
         what: "a knowledge-base cell of a million apostrophes: stack overflow (process abort)",
         fixed_by: "mlgov-textfile a_million_apostrophes_are_marked_and_unmarked_in_a_loop",
-        input: || format!("id,name,kind,country,source,locator\nloc:a,{}=1,municipality,IT,src:a,p. 1\n", "'".repeat(1_000_000)).into_bytes(),
-        parse: |b| mlgov_interchange::read_memory_batch(&[("localities.csv", b)]).map(|_| ()).map_err(|e| format!("{:?}", e.diagnostics())),
+        input: || {
+            format!(
+                "id,name,kind,country,source,locator\nloc:a,{}=1,municipality,IT,src:a,p. 1\n",
+                "'".repeat(1_000_000)
+            )
+            .into_bytes()
+        },
+        parse: |b| {
+            mlgov_interchange::read_memory_batch(&[("localities.csv", b)])
+                .map(|_| ())
+                .map_err(|e| format!("{:?}", e.diagnostics()))
+        },
     },
     Found {
         what: "a workbook with cells at A1 and XFD1048576: a 550 GB allocation (process abort)",
@@ -125,7 +172,20 @@ const FOUND: &[Found] = &[
         input: || {
             let parts: Vec<(String, Vec<u8>)> = super::survey::unzip(&workbook(1, 1))
                 .into_iter()
-                .map(|(n, d)| if n == "xl/sharedStrings.xml" { (n, String::from_utf8(d).expect("xml").replace("openxmlformats.org/", "openxmlformats.org>/").replace("uniqueCount=\"1\"", "uniqueCount=\"4294967296\"").into_bytes()) } else { (n, d) })
+                .map(|(n, d)| {
+                    if n == "xl/sharedStrings.xml" {
+                        (
+                            n,
+                            String::from_utf8(d)
+                                .expect("xml")
+                                .replace("openxmlformats.org/", "openxmlformats.org>/")
+                                .replace("uniqueCount=\"1\"", "uniqueCount=\"4294967296\"")
+                                .into_bytes(),
+                        )
+                    } else {
+                        (n, d)
+                    }
+                })
                 .collect();
             super::survey::zip_parts(&parts, true)
         },
@@ -137,7 +197,11 @@ const FOUND: &[Found] = &[
         input: || format!("respondent{}", "\n".repeat(300_000)).into_bytes(),
         parse: |b| {
             let ins = mlgov_survey::Instrument::whole_comm();
-            let opts = mlgov_survey::IntakeOptions { kind: mlgov_survey::FileKind::Csv, layout: mlgov_survey::Layout::Auto, known_localities: None };
+            let opts = mlgov_survey::IntakeOptions {
+                kind: mlgov_survey::FileKind::Csv,
+                layout: mlgov_survey::Layout::Auto,
+                known_localities: None,
+            };
             match mlgov_survey::read_survey(b, "blank.csv", &ins, opts) {
                 Ok(_) => Err("read".into()),
                 Err(e) => expect(e.0.iter().all(|p| p.row == 1), || e.to_string()),
@@ -147,7 +211,11 @@ const FOUND: &[Found] = &[
     Found {
         what: "an instrument scale of 2^32 values: a loop and a problem per value (hang, unbounded allocation)",
         fixed_by: "mlgov-survey instrument::a_scale_of_billions_of_values_is_checked_through_its_labels",
-        input: || MINI.replace("answered_min = 1", "answered_min = -2147483648").replace("answered_max = 2", "answered_max = 2147483647").into_bytes(),
+        input: || {
+            MINI.replace("answered_min = 1", "answered_min = -2147483648")
+                .replace("answered_max = 2", "answered_max = 2147483647")
+                .into_bytes()
+        },
         parse: instrument,
     },
     Found {
@@ -183,7 +251,10 @@ const FOUND: &[Found] = &[
     Found {
         what: "a JSON knowledge base with a record of the wrong shape: a problem without a position",
         fixed_by: "mlgov-interchange json_problems_of_shape_and_encoding_are_placed_at_their_line",
-        input: || b"{\"format\": \"mlgov-kb\", \"version\": 1,\n\"sources\": [\n  {\"id\": 7}\n]}".to_vec(),
+        input: || {
+            b"{\"format\": \"mlgov-kb\", \"version\": 1,\n\"sources\": [\n  {\"id\": 7}\n]}"
+                .to_vec()
+        },
         parse: kb_json,
     },
     Found {

@@ -17,14 +17,27 @@ fn seeds() -> Vec<Vec<u8>> {
         v
     };
     let (cp1252, _, _) = encoding_rs::WINDOWS_1252.encode(csv);
-    vec![csv.as_bytes().to_vec(), [b"\xEF\xBB\xBF".as_slice(), semi.as_bytes()].concat(), utf16(&csv.replace('\n', "\r\n"), true), utf16(&semi, false), cp1252.into_owned(), csv.replace(',', "\t").into_bytes()]
+    vec![
+        csv.as_bytes().to_vec(),
+        [b"\xEF\xBB\xBF".as_slice(), semi.as_bytes()].concat(),
+        utf16(&csv.replace('\n', "\r\n"), true),
+        utf16(&semi, false),
+        cp1252.into_owned(),
+        csv.replace(',', "\t").into_bytes(),
+    ]
 }
 
 fn inputs() -> impl Strategy<Value = Bytes> {
     prop_oneof![2 => mutated(seeds()), 1 => any_bytes(600), 1 => texty_bytes(600)]
 }
 
-const ENCODINGS: [Option<TextEncoding>; 5] = [None, Some(TextEncoding::Utf8), Some(TextEncoding::Utf16Le), Some(TextEncoding::Utf16Be), Some(TextEncoding::Windows1252)];
+const ENCODINGS: [Option<TextEncoding>; 5] = [
+    None,
+    Some(TextEncoding::Utf8),
+    Some(TextEncoding::Utf16Le),
+    Some(TextEncoding::Utf16Be),
+    Some(TextEncoding::Windows1252),
+];
 
 #[test]
 fn decode_and_transcode() {
@@ -33,8 +46,12 @@ fn decode_and_transcode() {
             let mut out = Vec::new();
             for asked in ENCODINGS {
                 for policy in [WithoutBom::Guess, WithoutBom::Utf8] {
-                    let d = mlgov_textfile::decode(b, asked, policy).map(|(t, e)| (t.len(), e)).map_err(|e| (e.offset, e.line, e.to_string()));
-                    let t = mlgov_textfile::transcode(b, asked, policy).map(|(t, e)| (t.len(), e)).map_err(|e| (e.offset, e.line, e.to_string()));
+                    let d = mlgov_textfile::decode(b, asked, policy)
+                        .map(|(t, e)| (t.len(), e))
+                        .map_err(|e| (e.offset, e.line, e.to_string()));
+                    let t = mlgov_textfile::transcode(b, asked, policy)
+                        .map(|(t, e)| (t.len(), e))
+                        .map_err(|e| (e.offset, e.line, e.to_string()));
                     out.push((asked, policy, d, t));
                 }
             }
@@ -45,7 +62,10 @@ fn decode_and_transcode() {
         for (asked, policy, d, t) in &ran.value {
             for r in [d, t] {
                 if let Err((offset, line, msg)) = r {
-                    prop_assert!(*offset <= len && *line >= 1 && *line <= lines, "{asked:?} {policy:?}: error at byte {offset} line {line} outside the input ({len} bytes, {lines} lines): {msg}");
+                    prop_assert!(
+                        *offset <= len && *line >= 1 && *line <= lines,
+                        "{asked:?} {policy:?}: error at byte {offset} line {line} outside the input ({len} bytes, {lines} lines): {msg}"
+                    );
                 }
             }
         }
@@ -59,7 +79,11 @@ fn delimiter_and_line_numbers() {
         let ran = run("textfile separators and lines", &input.0, |b| {
             let d = mlgov_textfile::detect_delimiter(b);
             // The physical line of every record the csv reader finds, as both readers compute it.
-            let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(d).from_reader(b);
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(d)
+                .from_reader(b);
             let mut rec = csv::ByteRecord::new();
             let mut lines = LineCounter::default();
             let mut found = Vec::new();
@@ -70,15 +94,25 @@ fn delimiter_and_line_numbers() {
             }
             // Out of order (each step back starts the count again), as a second reader would ask.
             let mut again = LineCounter::default();
-            let back: Vec<usize> = (0..=b.len()).rev().step_by(b.len() / 16 + 1).map(|i| again.line_at(b, i)).collect();
+            let back: Vec<usize> = (0..=b.len())
+                .rev()
+                .step_by(b.len() / 16 + 1)
+                .map(|i| again.line_at(b, i))
+                .collect();
             (d, found, back)
         })?;
         totals.add(input.0.len(), &ran);
         let (d, found, back) = &ran.value;
         prop_assert!([b',', b';', b'\t'].contains(d));
         let lines = line_count(&input.0);
-        prop_assert!(found.windows(2).all(|w| w[0] <= w[1]), "record lines go backwards: {found:?}");
-        prop_assert!(found.iter().chain(back).all(|&l| l >= 1 && l <= lines), "a record line lies outside 1..={lines}: {found:?} {back:?}");
+        prop_assert!(
+            found.windows(2).all(|w| w[0] <= w[1]),
+            "record lines go backwards: {found:?}"
+        );
+        prop_assert!(
+            found.iter().chain(back).all(|&l| l >= 1 && l <= lines),
+            "a record line lies outside 1..={lines}: {found:?} {back:?}"
+        );
         Ok(())
     });
 }
@@ -90,26 +124,31 @@ fn cells_numbers_and_spreadsheet_marks() {
         1 => any::<String>(),
         1 => ("'{1,60000}", "[=+@-]?[0-9a-z]{0,3}").prop_map(|(a, b)| a + &b),
     ];
-    fuzz("textfile cells", 1200, cell.prop_map(|s: String| Bytes::new(s.into_bytes())), |input, totals| {
-        let ran = run("textfile cells", &input.0, |b| {
-            let s = std::str::from_utf8(b).expect("generated as text");
-            let safe = mlgov_textfile::spreadsheet_safe(s).into_owned();
-            let back = mlgov_textfile::spreadsheet_unmark(&safe).to_string();
-            let field = mlgov_textfile::csv_field(s, false);
-            let number = mlgov_textfile::parse_number(s);
-            let pointed = mlgov_textfile::decimal_comma_to_point(s);
-            let delimiter = mlgov_textfile::parse_delimiter(s).map_err(|e| e.len());
-            let encoding = s.parse::<TextEncoding>().map_err(|e| e.to_string().len());
-            (back, field.len(), number, pointed, delimiter, encoding)
-        })?;
-        totals.add(input.0.len(), &ran);
-        let s = std::str::from_utf8(&input.0).expect("text");
-        let (back, _, number, pointed, _, _) = &ran.value;
-        prop_assert_eq!(back.as_str(), s, "spreadsheet_unmark(spreadsheet_safe(s)) != s");
-        prop_assert!(number.is_none_or(f64::is_finite));
-        if let Some(p) = pointed {
-            prop_assert!(p.parse::<f64>().is_ok_and(f64::is_finite), "{p:?} is not a number");
-        }
-        Ok(())
-    });
+    fuzz(
+        "textfile cells",
+        1200,
+        cell.prop_map(|s: String| Bytes::new(s.into_bytes())),
+        |input, totals| {
+            let ran = run("textfile cells", &input.0, |b| {
+                let s = std::str::from_utf8(b).expect("generated as text");
+                let safe = mlgov_textfile::spreadsheet_safe(s).into_owned();
+                let back = mlgov_textfile::spreadsheet_unmark(&safe).to_string();
+                let field = mlgov_textfile::csv_field(s, false);
+                let number = mlgov_textfile::parse_number(s);
+                let pointed = mlgov_textfile::decimal_comma_to_point(s);
+                let delimiter = mlgov_textfile::parse_delimiter(s).map_err(|e| e.len());
+                let encoding = s.parse::<TextEncoding>().map_err(|e| e.to_string().len());
+                (back, field.len(), number, pointed, delimiter, encoding)
+            })?;
+            totals.add(input.0.len(), &ran);
+            let s = std::str::from_utf8(&input.0).expect("text");
+            let (back, _, number, pointed, _, _) = &ran.value;
+            prop_assert_eq!(back.as_str(), s, "spreadsheet_unmark(spreadsheet_safe(s)) != s");
+            prop_assert!(number.is_none_or(f64::is_finite));
+            if let Some(p) = pointed {
+                prop_assert!(p.parse::<f64>().is_ok_and(f64::is_finite), "{p:?} is not a number");
+            }
+            Ok(())
+        },
+    );
 }
