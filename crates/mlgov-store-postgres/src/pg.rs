@@ -25,24 +25,6 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
 /// Key of the advisory lock that serialises change sets, so that their numbers follow their times.
 const CHANGE_LOCK: i64 = 0x6d6c_676f_7600_0002;
 
-/// The record tables, in the data format's file order.
-const TABLES: [&str; 14] = [
-    "sources",
-    "localities",
-    "networks",
-    "organisations",
-    "persons",
-    "events",
-    "memberships",
-    "terms",
-    "affiliations",
-    "relations",
-    "facts",
-    "phases",
-    "practices",
-    "adoptions",
-];
-
 /// Key of the advisory lock that serialises migrations between processes starting together.
 const MIGRATION_LOCK: i64 = 0x6d6c_676f_7600_0001;
 
@@ -301,7 +283,7 @@ impl PgStore {
         if clear {
             // DELETE rather than TRUNCATE: readers keep their snapshot instead of waiting for an
             // exclusive lock; deferred keys make the order irrelevant.
-            for t in TABLES {
+            for t in KB_TABLES {
                 tx.execute(&format!("DELETE FROM {t}"), &[])
                     .map_err(|e| db_in(&format!("clearing {t}"), e))?;
             }
@@ -783,8 +765,8 @@ impl Store for PgStore {
             .read_only(true)
             .start()
             .map_err(db)?;
-        let mut out = Vec::with_capacity(TABLES.len());
-        for t in TABLES {
+        let mut out = Vec::with_capacity(KB_TABLES.len());
+        for t in KB_TABLES {
             let n: i64 = tx
                 .query_one(&format!("SELECT count(*) FROM {t}"), &[])
                 .map_err(|e| db_in(&format!("counting {t}"), e))?
@@ -808,7 +790,7 @@ impl Store for PgStore {
             .read_only(true)
             .start()
             .map_err(db)?;
-        for t in TABLES {
+        for t in KB_TABLES {
             let present: bool =
                 tx.query_one("SELECT to_regclass($1) IS NOT NULL", &[&t]).map_err(db)?.get(0);
             if !present {
@@ -838,7 +820,7 @@ impl Store for PgStore {
                    JOIN pg_attribute fatt ON fatt.attrelid = con.confrelid AND fatt.attnum = con.confkey[1]
                   WHERE con.contype = 'f' AND ns.nspname = current_schema() AND cl.relname = ANY($1)
                   ORDER BY cl.relname, att.attname",
-                &[&TABLES.as_slice()],
+                &[&KB_TABLES.as_slice()],
             )
             .map_err(db)?;
         let expected =

@@ -293,7 +293,7 @@ impl SqliteStore {
         tx.execute_batch("PRAGMA defer_foreign_keys = ON; PRAGMA cache_size = -262144")
             .map_err(db)?;
         if clear {
-            for t in TABLES.iter().rev() {
+            for t in KB_TABLES.iter().rev() {
                 tx.execute(&format!("DELETE FROM {t}"), []).map_err(db)?;
             }
             tx.execute_batch("DELETE FROM record_history; DELETE FROM change_sets").map_err(db)?;
@@ -560,23 +560,6 @@ fn change_set(conn: &Connection, id: i64) -> Result<ChangeSetInfo, StoreError> {
     })
 }
 
-const TABLES: [&str; 14] = [
-    "sources",
-    "localities",
-    "networks",
-    "organisations",
-    "persons",
-    "events",
-    "memberships",
-    "terms",
-    "affiliations",
-    "relations",
-    "facts",
-    "phases",
-    "practices",
-    "adoptions",
-];
-
 impl Store for SqliteStore {
     fn set_recorder(&mut self, who: &str) {
         self.recorder = who.to_string();
@@ -772,7 +755,7 @@ impl Store for SqliteStore {
     }
 
     fn counts(&self) -> Result<Vec<(&'static str, usize)>, StoreError> {
-        TABLES
+        KB_TABLES
             .iter()
             .map(|t| {
                 let n: i64 = self
