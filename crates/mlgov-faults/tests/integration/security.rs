@@ -107,11 +107,6 @@ fn judge(url: &str, r: &Result<Resp, HttpError>) -> Option<String> {
         return Some(format!("{url}: header injected"));
     }
     let api = url.starts_with("/api/");
-    if api && r.status == 400 && invalid_utf8_path_rejection(url, r) {
-        // Known server issue (reported): axum's `Path` rejection of a non-UTF-8 path segment is
-        // a text/plain 400, not the JSON envelope. Strict check: the ignored test below.
-        return None;
-    }
     if api
         && r.status >= 400
         && r.status != 431
@@ -133,15 +128,8 @@ fn judge(url: &str, r: &Result<Resp, HttpError>) -> Option<String> {
     None
 }
 
-/// A text/plain 400 for a path whose parameter is not UTF-8 (`%FF%FE…`).
-fn invalid_utf8_path_rejection(url: &str, r: &Resp) -> bool {
-    let path = url.split('?').next().unwrap_or(url);
-    path.contains("%FF%FE") && r.header("content-type").is_some_and(|t| t.starts_with("text/plain"))
-}
-
-/// The strict form of the known issue above: a non-UTF-8 path parameter of an API route should
-/// get the JSON error envelope. Ignored until the server maps `Path` rejections (mlgov-server
-/// owns the fix); run with `cargo test -p mlgov-faults -- --ignored`.
+/// A non-UTF-8 path parameter of an API route gets the JSON error envelope (axum's `Path`
+/// rejection is mapped by the server's edge layer, issue 21).
 #[test]
 fn invalid_utf8_in_a_path_parameter_gets_the_json_envelope() {
     let dir = tempfile::tempdir().expect("temp dir");
