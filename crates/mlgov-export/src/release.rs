@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::ExportError;
-use crate::table::{json_tables, kb_tables};
+use crate::table::{json_tables, sorted_kb_tables};
 use crate::xlsx::{ReadMe, XlsxOptions, workbook};
 
 /// What the release says about itself.
@@ -138,11 +138,12 @@ pub fn build(
     surveys: &[SurveyRelease],
     raw: bool,
 ) -> Result<Vec<ReleaseFile>, ExportError> {
-    let tables = kb_tables(kb);
-    let mut files: Vec<ReleaseFile> = Vec::new();
-    let mut resources = Vec::new();
+    // One sorted copy of the base serves the tables' schemas and the CSV files.
     let mut sorted = kb.clone();
     sorted.sort();
+    let tables = sorted_kb_tables(&sorted);
+    let mut files: Vec<ReleaseFile> = Vec::new();
+    let mut resources = Vec::new();
 
     // CSV, exactly as `mlgov export` writes them (importable with `mlgov import data/`).
     struct Csv(Vec<(String, Vec<u8>)>, bool);

@@ -64,6 +64,13 @@ fn record_title(file: &str) -> &'static str {
 /// Every table of the knowledge base, in the interchange format's order, rows sorted by id,
 /// with the interchange columns (`docs/data-format.md`) typed by [`mlgov_domain::Column::ty`].
 pub fn kb_tables(kb: &KnowledgeBase) -> Vec<Table> {
+    let mut kb = kb.clone();
+    kb.sort();
+    sorted_kb_tables(&kb)
+}
+
+/// [`kb_tables`] of a base whose rows are already sorted by id (no copy).
+pub(crate) fn sorted_kb_tables(kb: &KnowledgeBase) -> Vec<Table> {
     struct V(Vec<Table>);
     impl TableVisitor for V {
         fn table<R: Record>(&mut self, rows: &[R]) {
@@ -85,8 +92,6 @@ pub fn kb_tables(kb: &KnowledgeBase) -> Vec<Table> {
             });
         }
     }
-    let mut kb = kb.clone();
-    kb.sort();
     let mut v = V(Vec::new());
     kb.visit(&mut v);
     v.0
