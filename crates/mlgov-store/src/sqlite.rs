@@ -33,14 +33,7 @@ impl Moment {
 /// the id index instead would look every row up by rowid (a million random reads at scale).
 fn read_rows<R: Record>(
     conn: &Connection,
-    filter: Option<(&str, &str)>,
-) -> Result<Vec<R>, StoreError> {
-    read_rows_sql(conn, &filter.map(|(c, _)| c.to_string()), filter.map(|(_, p)| p))
-}
-
-fn read_rows_sql<R: Record>(
-    conn: &Connection,
-    condition: &Option<String>,
+    condition: Option<&str>,
     param: Option<&str>,
 ) -> Result<Vec<R>, StoreError> {
     let table = R::FILE.trim_end_matches(".csv");
@@ -48,7 +41,7 @@ fn read_rows_sql<R: Record>(
     let sql = format!(
         "SELECT {} FROM {table}{}",
         cols.join(","),
-        condition.as_ref().map(|c| format!(" WHERE {c}")).unwrap_or_default()
+        condition.map(|c| format!(" WHERE {c}")).unwrap_or_default()
     );
     let mut stmt = conn.prepare(&sql).map_err(db)?;
     let mut q = match param {
@@ -78,7 +71,7 @@ fn split_read<R: Record>(store: &SqliteStore, moment: &Moment) -> Result<Vec<R>,
         .map_err(db)?;
     let last = last.unwrap_or(0);
     if last <= crate::split_rows() as i64 || store.path == Path::new(":memory:") {
-        return read_rows(&store.conn, None);
+        return read_rows(&store.conn, None, None);
     }
     let mid = last / 2;
     let path = &store.path;
@@ -94,16 +87,16 @@ fn split_read<R: Record>(store: &SqliteStore, moment: &Moment) -> Result<Vec<R>,
             if Moment::read(&conn)? != *moment {
                 return Ok(None);
             }
-            read_rows_sql(&conn, &Some(format!("rowid > {mid}")), None).map(Some)
+            read_rows(&conn, Some(&format!("rowid > {mid}")), None).map(Some)
         });
-        let lower = read_rows_sql::<R>(&store.conn, &Some(format!("rowid <= {mid}")), None);
+        let lower = read_rows::<R>(&store.conn, Some(&format!("rowid <= {mid}")), None);
         (other.join(), lower)
     });
     let mut rows = lower?;
     match upper {
         Ok(Ok(Some(upper))) => rows.extend(upper),
         // Another moment, or the second connection failed: this one reads the rest.
-        _ => rows.extend(read_rows_sql::<R>(&store.conn, &Some(format!("rowid > {mid}")), None)?),
+        _ => rows.extend(read_rows::<R>(&store.conn, Some(&format!("rowid > {mid}")), None)?),
     }
     Ok(rows)
 }
@@ -246,7 +239,9 @@ impl SqliteStore {
                 }
                 let result: Result<Vec<R>, StoreError> = match (&self.filter, &self.moment) {
                     (None, Some(moment)) => split_read(self.store, moment),
-                    (filter, _) => read_rows(&self.store.conn, filter.map(|(c, p)| (c, p))),
+                    (filter, _) => {
+                        read_rows(&self.store.conn, filter.map(|f| f.0), filter.map(|f| f.1))
+                    }
                 };
                 match result {
                     Ok(mut read) => {
