@@ -21,6 +21,25 @@
 //! *Invariants:* no secret (password, session id, API token) is stored in clear; every
 //! state-changing HTTP request passes the cross-site checks; nothing here knows surveys (the
 //! matrix names their resources, `Surveys`, `RawData` and `Aggregates`, and that is all).
+//!
+//! ## Design
+//!
+//! Its router and middleware are merged into the server; the middleware
+//! (`http::layer`) puts the request's `Principal` into the extensions of every route mounted under
+//! it, and applies the CSRF and cross-site checks to every state-changing request. Other crates
+//! check rights with `Auth::require` and audit with `Auth::audit`, and render errors and pages with
+//! its public HTTP helpers (`Failure`, `error_response`, `render_page`, `Who`, `parse_form`). Its
+//! tables live beside the knowledge base's in the same database: `SqliteAuthStore` or `PgAuthStore`
+//! (sync `postgres`, its own `auth_schema` versions, reconnects after a server restart), chosen by
+//! `open_store(location)` from the `--db` value (`mlgov_store::Location`); one storage contract
+//! tests both. Password redaction and error descriptions come from `mlgov-store-postgres`, not
+//! copies.
+//!
+//! *Invariant:* knows nothing of surveys (the matrix names their resources, nothing more); its
+//! historical migration 1, which also created the `survey_*` tables, is left as applied. A named
+//! account or token that the caller may not see is answered as one that does not exist
+//! (`Auth::require_or_hide`, docs/security.md "No enumeration"); a new password revokes the
+//! account's tokens (unless kept) in the transaction that stores it.
 
 pub mod http;
 pub mod limiter;

@@ -7,6 +7,22 @@
 //! bytes (resvg, svg2pdf; text in the bundled DejaVu Sans), and [`FigureFormat`] is the one
 //! parser of `svg|png|pdf` for the CLI and the explorer. Without it the crate has no
 //! dependencies.
+//!
+//! ## Design
+//!
+//! SVG charts (grouped bars with interval whiskers, `ColumnChart` — one series by year, the
+//! explorer's members of a network —, Gantt) as strings, colour-blind-safe palette, alt text.
+//! Feature `raster` (`src/raster.rs`; the CLI and the server turn it on): `to_png(svg, scale)`
+//! (resvg, white background) and `to_pdf(svg)` (svg2pdf, vector, text kept as text, 1 SVG unit =
+//! 1/96 in) for any of our SVGs, the charts' and the server's own; text is set in the bundled
+//! DejaVu Sans (`fonts/`, Bitstream Vera licence beside it, NOTICE), which also answers for every
+//! other family (`Arial`, `sans-serif`, `serif`, `monospace`, none); `FigureFormat` (`svg|png|pdf`
+//! from a word or a file extension, its content type, `render`) is the one parser of figure
+//! formats, used by `--figure FILE` in the CLI, the survey report and the explorer's
+//! `?figure=<id>&format=`; `FigureError` is typed (invalid SVG, scale, size, PDF).
+//!
+//! *Invariant:* no IO: bytes in, bytes out — never system fonts, never a file or URL an SVG names
+//! (the image resolver refuses them); without `raster`, no dependencies beyond std.
 
 mod bar;
 mod columns;

@@ -1,4 +1,27 @@
 //! `mlgov`: the command-line front of the observatory of the multilevel governance of migration.
+//!
+//! ## Design
+//!
+//! The `mlgov` binary (clap). `build.rs` embeds `data/kb` so `mlgov demo` works anywhere. One
+//! module per command group in `src/cmd/`; `ctx.rs` holds the global options, name resolution and
+//! the exit-code mapping (0 ok, 1 usage, 2 data — a name not found, an analysis the survey's
+//! instrument cannot answer, a missing database —, 3 other: database failures, kept whole with
+//! their source chain); `output.rs` renders tables within 100 columns and text Gantt charts,
+//! escapes what reaches the terminal (`terminal`: every human output and error message, so the
+//! data's control characters never drive it; JSON stays exact) and bounds lists of problems
+//! (`problem_list`: the first 100, then a count; `--json` carries all); `progress.rs` draws
+//! progress in phases on stderr (spinners, counted bars: the reader's `ReadStep`s,
+//! `analyze_all_progress`, Monte Carlo runs), never with `--json` or when stderr is not a terminal.
+//! Every argument has a description and every leaf command an "Examples:" block in its `--help`; a
+//! unit test walks the clap tree for both and an integration test runs every example against the
+//! bundled base. Knowledge-base edits: `import` (whole base into an empty store, batch into a
+//! stored one, `--update`), `add`/`correct` (`cmd/edit.rs`: one record through the same reader and
+//! plan), `retract`, `history`; the global `--as-of` makes `Ctx::load_kb` read the past for every
+//! reading command (`Ctx::store_create` refuses it); changes are recorded as `cli:<login>`.
+//!
+//! *Invariant:* the only crate that prints results; it formats what the libraries return (the
+//! server writes only warnings and its logs to stderr, and so does the PostgreSQL change listener
+//! it runs; other libraries print nothing).
 
 mod cmd;
 mod ctx;

@@ -16,7 +16,24 @@
 //!
 //! *Invariants:* raw answers leave [`Collect`] only through [`Collect::raw_answers`] and the figure
 //! builders, which check the matrix and write the audit log; invitation tokens are stored only as
-//! their SHA-256; the public and viewers see only frozen releases.
+//! their SHA-256; the public and viewers see only frozen releases; a survey the caller may not see
+//! answers as one that does not exist (`Collect::visible_survey`).
+//!
+//! ## Design
+//!
+//! `CollectStore` with
+//! `SqliteCollectStore`/`PgCollectStore` over the `survey_*` tables in the same database (its own
+//! `collect_schema` versions; migration 1 is `CREATE TABLE IF NOT EXISTS` of the tables auth's
+//! migration 1 created, so databases written before the split keep their answers; opening a store
+//! first brings the auth schema up to date, as a survey belongs to an `auth_projects` row).
+//! `Collect` (the service) checks rights through `mlgov_auth` and writes its audit log;
+//! `collected_dataset` turns submitted answers into an `mlgov_survey` dataset (what releases, live
+//! figures and the explorer analyse; no aggregation code here). Its routes (`/api/v1/surveys…` with
+//! the aggregates endpoint — latest release for everyone, `?live=true` for the project's
+//! researchers — and `POST|GET /api/v1/surveys/{name}/releases`, which read and write releases in
+//! the knowledge-base store at `Config::kb_location`; `/admin/surveys/{name}`; `/respond/{token}`)
+//! are mounted with auth's under its layer (`http::mount_at`, which the server calls; a store that
+//! cannot be opened makes its routes answer 503).
 
 pub mod http;
 pub mod postgres;

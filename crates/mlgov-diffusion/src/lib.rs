@@ -33,6 +33,16 @@
 //! let result = simulate(&graph, &config, None).unwrap();
 //! assert!((result.nodes[2].probability - 0.25).abs() < 0.05); // P(c) = p² = 0.25
 //! ```
+//!
+//! ## Design
+//!
+//! Monte Carlo uses one RNG stream per run (results independent of the thread count). `model::Prepared`
+//! renumbers nodes breadth-first from the seeds so that a cascade reads its edge slices nearly
+//! sequentially (docs/benchmarks-diffusion.md); `Scratch` and `Counters` work in that internal
+//! numbering and `Counters::into_graph_ids` maps back before anything is reported.
+//!
+//! *Invariant:* independent of the knowledge base; deterministic for a seed; results are reported
+//! by graph ids only (the internal numbering never leaves `model`/`montecarlo`/`scenario`).
 
 pub mod error;
 pub mod graph;

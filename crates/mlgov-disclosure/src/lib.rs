@@ -24,6 +24,11 @@
 //! K. Spicer, P.-P. de Wolf, *Statistical Disclosure Control*, Wiley, 2012 — ch. 4 (magnitude
 //! tables: sensitivity rules, secondary suppression, the linear-system view of attacks), ch. 5
 //! (frequency tables: threshold rule, disclosure by differencing).
+//!
+//! ## Design
+//!
+//! *Invariant:* no IO, no dependency on the survey or domain crates; callers map their data onto
+//! `CountTable`, `Contribution` and `ReleaseCells`.
 
 pub mod linked;
 pub mod query;

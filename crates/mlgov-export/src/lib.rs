@@ -3,6 +3,27 @@
 //! (Zotero, Pandoc, LaTeX) and the citable release (a Frictionless Data Package with
 //! CITATION.cff and Zenodo metadata). Everything is built in memory from a [`table::Table`] or
 //! the knowledge base; callers write the bytes where they want (CLI files, server responses).
+//!
+//! ## Design
+//!
+//! The formats other tools read, built in memory: one tabular shape (`Table`: typed columns from
+//! `Column::ty` of the record types, or inferred from a command's JSON output by `json_tables`, or
+//! from a CSV by `csv_table`) written as XLSX (`xlsx`: one sheet per table, a README sheet, numbers
+//! and flags typed, partial dates kept as stated text, formula-like text with Excel's quote prefix)
+//! or Parquet (`parquet`: int64/float64/bool, `;`-lists as `list<string>`, repetitive text
+//! dictionary-encoded, a partial date as a `date32` — first day of a start, last day of an end —
+//! plus `<col>_precision`); the sources as BibTeX and CSL-JSON (`cite`: authors as lists, corporate
+//! names braced, DOI apart from the URL); and the citable release (`release`: Frictionless data
+//! package with a table schema, foreign keys, size and SHA-256 per resource, the CSV exactly as
+//! `mlgov export` writes it, Parquet, the workbook, citations, CITATION.cff, `.zenodo.json`,
+//! README, the published survey releases; `zip` for the server's `GET /api/v1/release.zip`).
+//! `TableFormat` is the one parser of table-format names and extensions. Used by `mlgov export`,
+//! `mlgov release`, the global `--xlsx FILE` (every command's tables through `Ctx::emit`), `survey
+//! export|report`, the explorer's XLSX downloads and the bulk download.
+//!
+//! *Invariant:* no file system and no SQL: bytes in, bytes out; never raw survey answers in a
+//! release; synthetic data labelled in every workbook and Parquet file it feeds (README line,
+//! `mlgov.synthetic` metadata).
 
 pub mod cite;
 pub mod parquet;

@@ -3,6 +3,14 @@
 //! `mlgov serve` process, and a reader of a process's resident memory.
 //!
 //! The tests themselves live in `tests/integration/`; this library does no work of its own.
+//!
+//! ## Design
+//!
+//! Tests only: security tests (injection, malformed and oversized bodies, path traversal,
+//! schemathesis), fault tests (SIGKILL during import and serving, PostgreSQL restarts) and the soak
+//! test, all against real processes on loopback; and the property-based fuzzing of every parser
+//! (`tests/integration/fuzz/`, in-process: no panic, no hang, a stated allocation bound, problems
+//! placed inside the input; seeded, about 30 s).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};

@@ -6,6 +6,22 @@
 //!
 //! Architecture invariant: this crate does no IO and knows nothing of the knowledge base; the
 //! integrator builds a [`GovernanceGraph`] from it, the CLI prints and writes files.
+//!
+//! ## Design
+//!
+//! The multi-layer, time-stamped governance graph with **one tie per pair and layer** (`model`:
+//! each tie carries its statements and merged spells; `Weighting` turns ties into weights, 1 by
+//! default): snapshots and the undated-tie choice (`snapshot`), one-mode projections tied only
+//! while both memberships hold (`projection`), centralities (rustworkx-core and a CSR betweenness;
+//! eigenvector within components), time-respecting betweenness (`temporal`), components, Louvain
+//! and Leiden with best-of-N seeds (`louvain`, `leiden`), Gould–Fernandez brokerage with the null
+//! model of `sna::brokerage` (`brokerage`, `brokerage_null`), boundary-spanner reports (`focus`),
+//! GraphML/GEXF export. `mlgov_analysis::graph` maps the knowledge base onto it (levels only from
+//! stated attributes) and defines the `GraphView` (projection or layers, year or all years, undated
+//! ties, weighting) that the CLI, the API and the explorer share; `mlgov_analysis::spanners`
+//! re-runs the Turin / Saint-Étienne comparison of file 000. See docs/graph.md.
+//!
+//! *Invariant:* independent of the knowledge base; every algorithm documents its reference.
 
 pub mod betweenness;
 pub mod brokerage;

@@ -3,6 +3,23 @@
 //! line and field (UTF-8, UTF-16 with BOM or Windows-1252 on request; `,` `;` or tab separators
 //! detected from the header line); writing is canonical (sorted, LF, no BOM) so that export → import → export is
 //! byte-identical. This crate reads and writes files; it knows nothing of SQL or the terminal.
+//!
+//! ## Design
+//!
+//! The CSV directory and JSON formats. Reads with file/line/field diagnostics (invalid UTF-8,
+//! headers, unknown columns, enum values, references; encodings, separators and decimal commas by
+//! mlgov-textfile; JSON checked first in one pass that builds nothing, `strict`: duplicate keys,
+//! `format`, supported `version`, at line and column), writes canonically (sorted by id, LF, no
+//! BOM) so that export → import → export is byte-identical. Into a stored base, input is a *batch*
+//! (`read_path_batch_with`: references may resolve in the store) planned by `plan_addition` (new,
+//! changed — with `--update` — and unchanged rows; a changed row without `--update` names every
+//! differing field; unresolved references list the closest stored ids; an overlap with a stored
+//! membership is reported at the incoming row). `plan_addition` runs on whatever base it is given:
+//! the CLI gives it only the neighbourhood of the batch read from the store (`plan_against_store`
+//! in `cmd/kb.rs`), so a batch costs what it touches, not what is stored.
+//!
+//! *Invariant:* knows files, not SQL; returns either a whole valid base or diagnostics, never a
+//! part.
 
 mod csvdir;
 mod json;

@@ -12,6 +12,55 @@
 //! The client is the synchronous `postgres` crate: the [`Store`] trait is synchronous, and the
 //! client drives its own small runtime. Do not call a [`PgStore`] from inside an async task: use
 //! `tokio::task::spawn_blocking` (as for the SQLite store, whose calls block too).
+//!
+//! ## Design
+//!
+//! Migrations in `migrations/postgres/`, versions recorded in `schema_migrations`, applied
+//! under an advisory lock so servers starting together migrate once. Writes are one transaction
+//! with `SET CONSTRAINTS ALL DEFERRED` (keys are `DEFERRABLE`, so table and row order do not
+//! matter) and binary `COPY` per table; reads take one repeatable-read snapshot, so a concurrent
+//! import is seen wholly or not at all; `integrity_check` re-checks every foreign key for orphans
+//! (rows written behind disabled triggers), the number of keys and the applied migrations.
+//! `open(&Location, mode)` opens the backend a `mlgov_store::Location` names (`open_any(&str,
+//! mode)` parses the `--db` text first); the CLI and the server use it. Feature `testing`
+//! (dev-only) holds the PostgreSQL test fixtures every crate's tests share: `server_url`
+//! (`MLGOV_TEST_PG_URL`, skip notice or CI failure) and `TestSchema` (a schema of one's own,
+//! dropped afterwards).
+//!
+//! *Invariant:* the second crate with SQL; same rows as SQLite (cells as interchange text, NULL
+//! when empty), the domain parser stays the single reader.
+//!
+//! *Client choice:* the synchronous `postgres` 0.19 crate rather than sqlx 0.9. The `Store` trait
+//! is synchronous and both backends must fit it without an async runtime in the CLI; `postgres`
+//! drives its own small tokio runtime internally, adds `tokio-postgres` and a few small crates on
+//! top of the tokio already in the workspace (≈ 3 min CPU for the crate and its tests cold, most of
+//! it shared with the server), and has first-class binary `COPY`. sqlx would bring its own pool,
+//! macros crate and runtime glue, and its `sqlite` feature would clash with rusqlite's
+//! `libsqlite3-sys`. Cost of the choice: a `PgStore` must not be called from inside an async task —
+//! the server calls stores through `spawn_blocking` (as it must for SQLite anyway).
+//!
+//! *Tests:* the storage contract lives in `mlgov_store::contract` (feature `contract-tests`) and
+//! runs against SQLite and, in this crate, against PostgreSQL when `MLGOV_TEST_PG_URL` is set;
+//! `scripts/pg-test.sh` starts a throwaway cluster on loopback (installing Debian's PostgreSQL when
+//! `initdb` is missing) and `scripts/test.sh` runs the whole workspace inside it.
+//!
+//! *Several servers* (docs/deploy.md): everything written — the base and its history, proposals,
+//! surveys and releases, accounts, sessions with their CSRF tokens, API tokens, the login limiter's
+//! failure windows (`auth_login_failures`) and survey collection — lives in the database, so any
+//! number of `mlgov serve` processes on one database serve the same data behind a load balancer; a
+//! process keeps only what it derives (the snapshot, its rendered responses, `?as_of=` versions).
+//! Change propagation is `changes`: every write path that changes what a server shows (change sets,
+//! survey datasets and releases here; collected surveys and submitted answers in `mlgov-collect`)
+//! calls `changes::notify` (`pg_notify('mlgov_changed', '<schema> <what>')`) inside its
+//! transaction, and `Server::run` starts a `changes::Listener` for a PostgreSQL store: a thread of
+//! its own with one `LISTEN`ing connection that, on a notification for its schema (after a 50 ms
+//! settle), every 5 s and after every reconnection (backoff 0.25–30 s), reads
+//! `changes::fingerprint` (newest change set and its `xmin`, survey datasets, releases,
+//! collections, submitted responses) and hands it to `AppState::reload_if_fingerprint`, which
+//! reloads only when it differs from the fingerprint read before the last load (reloads run one at
+//! a time). Never in a request; SQLite keeps the file watcher. Tested by
+//! `crates/mlgov-store-postgres/tests/changes.rs` and, with two real servers, by `mlgov-faults`'
+//! `two_servers`.
 
 pub mod changes;
 mod pg;

@@ -1,6 +1,41 @@
 //! Storage of the knowledge base behind one interface, [`Store`]. The embedded default is a SQLite
 //! file ([`SqliteStore`]); a PostgreSQL backend implements the same trait for the multi-user
-//! server. SQL lives here and nowhere else: the domain and analysis crates never see it.
+//! server. The knowledge base's SQL lives here and in `mlgov-store-postgres`: the domain and
+//! analysis crates never see it.
+//!
+//! ## Design
+//!
+//! The `Store` trait and the SQLite backend (rusqlite, bundled SQLite; versioned migrations in
+//! `migrations/sqlite/`, WAL, foreign keys on). Cells are stored as the interchange text, so the
+//! domain parser is the single reader. `insert_all`/`replace_all` run in one transaction. The
+//! survey half of the trait (`src/survey.rs`, migration 2): survey datasets (`put_survey` replaces
+//! a name's row in one transaction and numbers versions; the answers are kept as the canonical wide
+//! CSV, the instrument as TOML, generated localities as CSV — strings the store never parses) and
+//! numbered, frozen releases (`put_release` refuses a number already taken). The storage contract
+//! (`src/contract.rs`) checks both halves on every backend. `src/private.rs` creates the files only
+//! their owner may read (0600, folders 0700 on Unix): a new database file before SQLite opens it
+//! (the accounts' and collection's SQLite stores use it too), and the CLI's exports of raw answers
+//! (docs/security.md, "Files on disk"). Statements keep their past (migration 3, both backends):
+//! every write is a **change set** (`change_sets`: number, UTC time, recorder, kind, note); every
+//! current row records the change set that wrote it (`_cs`); `Store::apply` writes new records,
+//! corrections and retractions in one transaction, moving each replaced version into
+//! `record_history` (cells as JSON, opened/closed change sets, `correct`|`retract`, reason) — a
+//! change prepared against an older state that touches a record changed since is refused whole
+//! (`Conflict`), and one whose new records another change stored meanwhile is refused whole too
+//! (`AlreadyStored`: `mlgov import` then plans again, so of two identical imports at once the
+//! second ends as if run afterwards); `history(id)` and `load_as_of(AsOf::Instant | ChangeSet)`
+//! read the past; `records_by_id`/`memberships_of` are the indexed reads for planning a batch.
+//! Errors keep their source: `DatabaseError` (`src/error.rs`: the words shown, and the driver's
+//! `rusqlite`/`postgres` error as `source()`) is what `StoreError::Database`, `AuthError::Database`
+//! and `CollectError::Database` hold, so `Error::source` chains reach the driver; the CLI maps each
+//! kind to its documented exit code (`ctx.rs`, `CliError`).
+//!
+//! *Invariant:* the knowledge base's and the stored surveys' SQL is here and in
+//! `mlgov-store-postgres`, nowhere else (the accounts' tables are `mlgov-auth`'s, `sqlite.rs` and
+//! `postgres.rs`; the collection's are `mlgov-collect`'s, likewise; no other crate has SQL); never
+//! validates domain rules itself (callers validate first; foreign keys are a second safety net);
+//! nothing is deleted except by `replace_all` (`mlgov demo`, a fresh base and history) —
+//! corrections and retractions only close versions.
 
 #[doc(hidden)]
 pub mod contract;

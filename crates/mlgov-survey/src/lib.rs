@@ -5,6 +5,24 @@
 //!
 //! Pure: no file system, network or terminal. Callers pass bytes and locality attributes and get
 //! typed values (and report files as bytes) back. See docs/survey.md.
+//!
+//! ## Design
+//!
+//! The interaction-survey instrument (versioned TOML), intake of long and wide CSV/XLSX responses
+//! from bytes (`intake`; encodings, separators and decimal commas by mlgov-textfile, caps on
+//! hostile files in `limits`, survey-tool exports through mapping files in `mapping`), analyses
+//! with n, localities and intervals that treat localities as clusters (`analysis/`: one file per
+//! analysis kind, `mod.rs` the public types and the dispatcher `analyze`, `context.rs` what they
+//! share; `bootstrap`: cluster t by default, cluster or respondent bootstrap by option), small-n
+//! and few-localities flags, the report's population and definitions by default, synthetic
+//! responses, the report builder (files as bytes), the stored form of a dataset (`stored::{encode,
+//! decode}`: the only way in and out of the store's strings), collected answers as a dataset
+//! (`collected`, through the same intake), and what viewers and the public may see (`publish`:
+//! published figures, cell members, and `next_release`, the one release builder behind the CLI and
+//! the HTTP endpoint).
+//!
+//! *Invariant:* no file system; missing answers stay missing; synthetic data carry a flag into
+//! every output.
 
 pub mod analysis;
 pub mod bootstrap;
