@@ -2,6 +2,7 @@
 //! file ([`SqliteStore`]); a PostgreSQL backend implements the same trait for the multi-user
 //! server. SQL lives here and nowhere else: the domain and analysis crates never see it.
 
+pub mod backend;
 #[doc(hidden)]
 pub mod contract;
 mod error;
