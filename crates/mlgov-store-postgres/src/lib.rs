@@ -14,6 +14,7 @@
 //! `tokio::task::spawn_blocking` (as for the SQLite store, whose calls block too).
 
 pub mod changes;
+pub mod own_tables;
 mod pg;
 pub mod reconnect;
 #[cfg(feature = "testing")]

@@ -5,13 +5,13 @@ use crate::redact;
 use mlgov_domain::{KnowledgeBase, Record, TableVisitorMut};
 use mlgov_store::{
     Change, ChangeSetInfo, Comment, DatabaseError, Decision, ImportReport, KB_TABLES, Proposal,
-    Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary, Version,
-    kb_columns,
+    Store, StoreError, StoredRelease, StoredSurvey, SurveySummary, Version, kb_columns,
 };
 use postgres::{Client, IsolationLevel, NoTls, Transaction};
 use std::sync::{Mutex, MutexGuard};
 
 mod tables;
+use mlgov_store::backend::{PROPOSAL_SELECT, SUMMARY_COLUMNS};
 use tables::Pg;
 
 /// Versioned migrations, applied in order inside one transaction each; the table
@@ -318,8 +318,6 @@ fn json_of(table: &str) -> String {
     format!("json_build_object({})::text", parts.join(", "))
 }
 
-const PROPOSAL_SELECT: &str = "SELECT id, submitted_at, submitted_by, note, files, update_rows, prepared_against, status, decided_at, decided_by, decision_note, change_set, comments FROM change_proposals";
-
 fn proposal_row(r: &postgres::Row) -> Result<Proposal, StoreError> {
     let update: i64 = r.get(5);
     let base = Proposal {
@@ -400,7 +398,7 @@ impl Store for PgStore {
         let c = serde_json::to_string(comment).expect("strings");
         let mut client = self.client();
         let n = client.execute("UPDATE change_proposals SET comments = (comments::jsonb || jsonb_build_array($1::text::jsonb))::text WHERE id = $2", &[&c, &id]).map_err(db)?;
-        if n == 1 { Ok(()) } else { Err(StoreError::Conflict(format!("no proposal {id}"))) }
+        mlgov_store::backend::commented(n as u64, id)
     }
 
     fn reject_proposal(&mut self, d: &Decision) -> Result<(), StoreError> {
@@ -411,14 +409,7 @@ impl Store for PgStore {
                 &[&mlgov_store::utc_now(), &d.by, &d.note, &d.proposal],
             )
             .map_err(db)?;
-        if n == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict(format!(
-                "proposal {} is not pending (decided already, or no such proposal)",
-                d.proposal
-            )))
-        }
+        mlgov_store::backend::rejected(n as u64, d)
     }
 
     fn latest_change_set(&self) -> Result<Option<i64>, StoreError> {
@@ -664,14 +655,7 @@ impl Store for PgStore {
             )
             .map_err(db)?
             .get(0);
-        if r.number != latest + 1 {
-            return Err(StoreError::Conflict(format!(
-                "survey {:?} has {latest} release(s); the next one is number {}, not {}",
-                r.survey,
-                latest + 1,
-                r.number
-            )));
-        }
+        mlgov_store::backend::next_release(latest, r)?;
         tx.execute(
             "INSERT INTO survey_releases (survey, number, survey_version, created_at, created_by, min_cell, content, cell_members) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             &[&r.survey, &r.number, &r.survey_version, &r.created_at, &r.created_by, &r.min_cell, &r.content, &r.cell_members],
@@ -682,22 +666,14 @@ impl Store for PgStore {
     }
 }
 
-const SUMMARY_COLUMNS: &str = "name, version, origin, synthetic, project, source_file, instrument_id, instrument_version, respondents, written_at";
-
 /// Key (first half) of the advisory lock that serialises publications of one survey's releases.
 const RELEASE_LOCK: i32 = 0x6d6c_6772;
 
-/// A [`SurveySummary`] from the first columns of a row ([`SUMMARY_COLUMNS`]).
+/// A [`SurveySummary`] from the first columns of a row ([`mlgov_store::backend::SUMMARY_COLUMNS`]).
 fn summary_row(r: &postgres::Row) -> Result<SurveySummary, StoreError> {
     let name: String = r.get(0);
     let origin: String = r.get(2);
-    let Some(origin) = SurveyOrigin::parse(&origin) else {
-        return Err(StoreError::Corrupt {
-            table: "survey_datasets".into(),
-            id: name,
-            message: format!("origin {origin:?}"),
-        });
-    };
+    let origin = mlgov_store::backend::survey_origin(&name, &origin)?;
     Ok(SurveySummary {
         name,
         version: r.get(1),

@@ -4,9 +4,55 @@
 //! (deferred keys, locks) and commits; everything in between is here.
 
 use crate::{
-    Change, ChangeSetInfo, Decision, ImportReport, KB_TABLES, StoreError, Version, cells_from_json,
+    Change, ChangeSetInfo, Decision, ImportReport, KB_TABLES, StoreError, StoredRelease,
+    SurveyOrigin, Version, cells_from_json,
 };
 use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
+
+/// The columns of a proposal, in the order both backends read them.
+pub const PROPOSAL_SELECT: &str = "SELECT id, submitted_at, submitted_by, note, files, update_rows, prepared_against, status, decided_at, decided_by, decision_note, change_set, comments FROM change_proposals";
+
+/// The columns of a [`SurveySummary`], in the order both backends read them.
+pub const SUMMARY_COLUMNS: &str = "name, version, origin, synthetic, project, source_file, instrument_id, instrument_version, respondents, written_at";
+
+/// A stored survey's origin; an unknown one is [`StoreError::Corrupt`].
+pub fn survey_origin(name: &str, origin: &str) -> Result<SurveyOrigin, StoreError> {
+    SurveyOrigin::parse(origin).ok_or_else(|| StoreError::Corrupt {
+        table: "survey_datasets".into(),
+        id: name.to_string(),
+        message: format!("origin {origin:?}"),
+    })
+}
+
+/// [`crate::Store::comment_proposal`]'s outcome from the rows its update touched.
+pub fn commented(updated: u64, id: i64) -> Result<(), StoreError> {
+    if updated == 1 { Ok(()) } else { Err(StoreError::Conflict(format!("no proposal {id}"))) }
+}
+
+/// [`crate::Store::reject_proposal`]'s outcome from the rows its update touched.
+pub fn rejected(updated: u64, d: &Decision) -> Result<(), StoreError> {
+    if updated == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict(format!(
+            "proposal {} is not pending (decided already, or no such proposal)",
+            d.proposal
+        )))
+    }
+}
+
+/// Whether `r` is the release after the `latest` one stored ([`crate::Store::put_release`]).
+pub fn next_release(latest: i64, r: &StoredRelease) -> Result<(), StoreError> {
+    if r.number != latest + 1 {
+        return Err(StoreError::Conflict(format!(
+            "survey {:?} has {latest} release(s); the next one is number {}, not {}",
+            r.survey,
+            latest + 1,
+            r.number
+        )));
+    }
+    Ok(())
+}
 
 /// A closed version of a record as `record_history` holds it.
 #[derive(Clone, Debug)]
@@ -36,14 +82,13 @@ pub trait Tables {
     fn latest_before(&mut self, id: i64) -> Result<Option<i64>, StoreError>;
     /// Up to ten of `ids` that `table` holds.
     fn stored_ids(&mut self, table: &str, ids: &[String]) -> Result<Vec<String>, StoreError>;
-    /// Copies the current version of `id` into `record_history`, closed by change set `cs` as
-    /// `op`, when it was recorded at or before change set `prepared`; how many rows were copied.
+    /// Copies the current version of `id` into `record_history`, closed as `closing` says when it
+    /// was recorded at or before change set `closing.prepared`; how many rows were copied.
     fn copy_to_history(
         &mut self,
         table: &str,
         id: &str,
         closing: Closing<'_>,
-        prepared: i64,
     ) -> Result<u64, StoreError>;
     /// Deletes the current version of `id` (closed by [`Tables::copy_to_history`]).
     fn delete_current(&mut self, table: &str, id: &str) -> Result<(), StoreError>;
@@ -67,9 +112,12 @@ pub trait Tables {
     fn cells_at(&mut self, table: &str, at: i64) -> Result<Vec<String>, StoreError>;
 }
 
-/// How a version is closed: by which change set, as what (`correct`, `retract`) and why.
+/// How a version is closed: by which change set, as what (`correct`, `retract`) and why, if it
+/// was recorded at or before the change set the change was prepared against.
 #[derive(Clone, Copy, Debug)]
 pub struct Closing<'a> {
+    /// The change set the change was prepared against (`i64::MAX`: any).
+    pub prepared: i64,
     /// The change set that closes it.
     pub cs: i64,
     /// `correct` or `retract`.
@@ -152,10 +200,14 @@ fn close_corrected<T: Tables>(t: &mut T, change: &Change, cs: i64) -> Result<(),
         fn table<R: Record>(&mut self, rows: &[R]) {
             for r in rows {
                 if self.err.is_none() {
-                    let closing = Closing { cs: self.cs, op: "correct", reason: None };
+                    let closing = Closing {
+                        prepared: self.prepared.unwrap_or(i64::MAX),
+                        cs: self.cs,
+                        op: "correct",
+                        reason: None,
+                    };
                     let table = R::FILE.trim_end_matches(".csv");
-                    self.err =
-                        close_version(self.t, table, r.id().as_str(), closing, self.prepared).err();
+                    self.err = close_version(self.t, table, r.id().as_str(), closing).err();
                 }
             }
         }
@@ -171,8 +223,9 @@ fn close_retracted<T: Tables>(t: &mut T, change: &Change, cs: i64) -> Result<(),
         let table = table_of(t, &r.id)?.ok_or_else(|| {
             StoreError::Conflict(format!("{} is not stored (any more): nothing to retract", r.id))
         })?;
-        let closing = Closing { cs, op: "retract", reason: Some(&r.reason) };
-        close_version(t, table, &r.id, closing, change.prepared_against)?;
+        let prepared = change.prepared_against.unwrap_or(i64::MAX);
+        let closing = Closing { prepared, cs, op: "retract", reason: Some(&r.reason) };
+        close_version(t, table, &r.id, closing)?;
     }
     Ok(())
 }
@@ -229,15 +282,14 @@ fn write_records<T: Tables>(
 }
 
 /// Moves the current version of `id` into the history and deletes it; a version recorded after
-/// change set `prepared` (or already gone) is a conflict.
+/// the change set the change was prepared against (or already gone) is a conflict.
 fn close_version<T: Tables>(
     t: &mut T,
     table: &str,
     id: &str,
     closing: Closing<'_>,
-    prepared: Option<i64>,
 ) -> Result<(), StoreError> {
-    if t.copy_to_history(table, id, closing, prepared.unwrap_or(i64::MAX))? != 1 {
+    if t.copy_to_history(table, id, closing)? != 1 {
         return Err(StoreError::Conflict(format!(
             "{id} was changed or retracted in {table} after this change was prepared: nothing was applied; prepare it again against the current base"
         )));

@@ -7,6 +7,7 @@ pub mod backend;
 pub mod contract;
 mod error;
 mod location;
+pub mod own_tables;
 mod plan;
 pub mod private;
 mod sqlite;

@@ -2,14 +2,14 @@
 
 use crate::{
     Change, ChangeSetInfo, Comment, DatabaseError, Decision, ImportReport, KB_TABLES, Proposal,
-    Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary, Version,
-    kb_columns,
+    Store, StoreError, StoredRelease, StoredSurvey, SurveySummary, Version, kb_columns,
 };
 use mlgov_domain::{KnowledgeBase, Record, TableVisitorMut};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 
 mod tables;
+use crate::backend::{PROPOSAL_SELECT, SUMMARY_COLUMNS};
 use tables::Sql;
 
 /// Versioned migrations, applied in order; `PRAGMA user_version` records the last applied.
@@ -141,10 +141,7 @@ impl SqliteStore {
     /// created readable by its owner only, and so are its `-wal` and `-shm` files
     /// ([`crate::private::create_database_file`]).
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        // An error here (no such directory) is left to SQLite, which reports it in its words.
-        let _ = crate::private::create_database_file(path);
-        let conn = Connection::open(path).map_err(db)?;
-        Self::setup(conn, path)
+        Self::setup(crate::own_tables::open_file(path).map_err(db)?, path)
     }
 
     /// Opens an existing database; fails with [`StoreError::Missing`] if the file does not exist.
@@ -167,11 +164,7 @@ impl SqliteStore {
     }
 
     fn setup(conn: Connection, path: &Path) -> Result<Self, StoreError> {
-        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db)?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-        )
-        .map_err(db)?;
+        crate::own_tables::configure(&conn).map_err(db)?;
         let mut store = SqliteStore { conn, path: path.to_path_buf(), recorder: "unknown".into() };
         store.migrate()?;
         Ok(store)
@@ -300,8 +293,6 @@ fn json_of(table: &str) -> String {
     format!("json_object({})", parts.join(", "))
 }
 
-const PROPOSAL_SELECT: &str = "SELECT id, submitted_at, submitted_by, note, files, update_rows, prepared_against, status, decided_at, decided_by, decision_note, change_set, comments FROM change_proposals";
-
 fn proposal_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Proposal, StoreError>> {
     let files: String = r.get(4)?;
     let comments: String = r.get(12)?;
@@ -384,7 +375,7 @@ impl Store for SqliteStore {
     fn comment_proposal(&mut self, id: i64, comment: &Comment) -> Result<(), StoreError> {
         let c = serde_json::to_string(comment).expect("strings");
         let n = self.conn.execute("UPDATE change_proposals SET comments = json_insert(comments, '$[#]', json(?1)) WHERE id = ?2", params![c, id]).map_err(db)?;
-        if n == 1 { Ok(()) } else { Err(StoreError::Conflict(format!("no proposal {id}"))) }
+        crate::backend::commented(n as u64, id)
     }
 
     fn reject_proposal(&mut self, d: &Decision) -> Result<(), StoreError> {
@@ -395,14 +386,7 @@ impl Store for SqliteStore {
                 params![crate::utc_now(), d.by, d.note, d.proposal],
             )
             .map_err(db)?;
-        if n == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict(format!(
-                "proposal {} is not pending (decided already, or no such proposal)",
-                d.proposal
-            )))
-        }
+        crate::backend::rejected(n as u64, d)
     }
 
     fn latest_change_set(&self) -> Result<Option<i64>, StoreError> {
@@ -591,14 +575,7 @@ impl Store for SqliteStore {
                 |x| x.get(0),
             )
             .map_err(db)?;
-        if r.number != latest + 1 {
-            return Err(StoreError::Conflict(format!(
-                "survey {:?} has {latest} release(s); the next one is number {}, not {}",
-                r.survey,
-                latest + 1,
-                r.number
-            )));
-        }
+        crate::backend::next_release(latest, r)?;
         tx.execute(
             "INSERT INTO survey_releases (survey, number, survey_version, created_at, created_by, min_cell, content, cell_members) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![r.survey, r.number, r.survey_version, r.created_at, r.created_by, r.min_cell, r.content, r.cell_members],
@@ -608,19 +585,14 @@ impl Store for SqliteStore {
     }
 }
 
-const SUMMARY_COLUMNS: &str = "name, version, origin, synthetic, project, source_file, instrument_id, instrument_version, respondents, written_at";
-
-/// A [`SurveySummary`] from the first columns of a row ([`SUMMARY_COLUMNS`]); an unknown origin is
+/// A [`SurveySummary`] from the first columns of a row ([`crate::backend::SUMMARY_COLUMNS`]); an unknown origin is
 /// [`StoreError::Corrupt`].
 fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<SurveySummary, StoreError>> {
     let name: String = r.get(0)?;
     let origin: String = r.get(2)?;
-    let Some(origin) = SurveyOrigin::parse(&origin) else {
-        return Ok(Err(StoreError::Corrupt {
-            table: "survey_datasets".into(),
-            id: name,
-            message: format!("origin {origin:?}"),
-        }));
+    let origin = match crate::backend::survey_origin(&name, &origin) {
+        Ok(origin) => origin,
+        Err(e) => return Ok(Err(e)),
     };
     Ok(Ok(SurveySummary {
         name,

@@ -57,13 +57,12 @@ impl Tables for Pg<'_, '_> {
         table: &str,
         id: &str,
         c: Closing<'_>,
-        prepared: i64,
     ) -> Result<u64, StoreError> {
         // The same statement as SQLite's but for `$n` and `json_build_object`.
         self.0
             .execute(
                 &format!("INSERT INTO record_history (table_name, id, cells, opened, closed, op, reason) SELECT $1, id, {}, coalesce(\"_cs\", 0), $2, $3, $4 FROM {table} WHERE id = $5 AND coalesce(\"_cs\", 0) <= $6", json_of(table)),
-                &[&table, &c.cs, &c.op, &c.reason, &id, &prepared],
+                &[&table, &c.cs, &c.op, &c.reason, &id, &c.prepared],
             )
             .map_err(|e| db_in(&format!("closing {id}"), e))
     }

@@ -54,14 +54,13 @@ impl Tables for Sql<'_> {
         table: &str,
         id: &str,
         c: Closing<'_>,
-        prepared: i64,
     ) -> Result<u64, StoreError> {
         // The same statement as PostgreSQL's but for `?n` and `json_object`.
         let moved = self
             .0
             .execute(
                 &format!("INSERT INTO record_history (table_name, id, cells, opened, closed, op, reason) SELECT ?1, id, {}, coalesce(\"_cs\", 0), ?2, ?3, ?4 FROM {table} WHERE id = ?5 AND coalesce(\"_cs\", 0) <= ?6", json_of(table)),
-                params![table, c.cs, c.op, c.reason, id, prepared],
+                params![table, c.cs, c.op, c.reason, id, c.prepared],
             )
             .map_err(db)?;
         Ok(moved as u64)
