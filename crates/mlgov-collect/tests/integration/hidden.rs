@@ -3,10 +3,7 @@
 //! status, content type, body — before the survey exists as after, and so does the public (asked
 //! to authenticate, whatever the name). The answers never name the survey's project.
 
-use axum::Router;
 use mlgov_auth::Principal;
-use mlgov_collect::http::mount;
-use serde_json::Value;
 
 use crate::common::*;
 
@@ -14,50 +11,6 @@ use crate::common::*;
 async fn fixture(db: TestDb) -> Fixture {
     tokio::task::spawn_blocking(move || Fixture::on(db)).await.expect("fixture")
 }
-
-fn app(f: &Fixture) -> Router {
-    mount(Router::new(), f.auth.clone(), f.collect.clone())
-}
-
-/// `s` without its `nonce="…"` attributes (a page's script nonce may differ per response).
-fn without_nonces(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find("nonce=\"") {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 7..];
-        rest = after.find('"').map_or("", |j| &after[j + 1..]);
-    }
-    out.push_str(rest);
-    out
-}
-
-/// What a response tells: status, content type and body — without an error envelope's request id
-/// or a page's nonces, the parts that may differ between any two requests.
-async fn answer(
-    f: &Fixture,
-    method: &str,
-    uri: &str,
-    bearer: Option<&str>,
-    body: Option<&str>,
-) -> (u16, String, String) {
-    let (s, h, text) = send(app(f), request(method, uri, bearer, body)).await;
-    let text = match serde_json::from_str::<Value>(&text) {
-        Ok(mut v) => {
-            if let Some(e) = v.get_mut("error").and_then(Value::as_object_mut) {
-                e.remove("request_id");
-            }
-            v.to_string()
-        }
-        Err(_) => without_nonces(&text),
-    };
-    (
-        s.as_u16(),
-        h.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string(),
-        text,
-    )
-}
-
 const ROUTES: [(&str, &str, Option<&str>); 9] = [
     ("GET", "/api/v1/surveys/hidden", None),
     ("POST", "/api/v1/surveys/hidden/invitations", Some(r#"{"count":1}"#)),
