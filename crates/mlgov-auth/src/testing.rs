@@ -2,7 +2,7 @@
 //! backend-agnostic part is `mlgov_store_postgres::testing`): a [`ManualClock`], the four
 //! accounts of the authorisation matrix with their API tokens ([`Accounts`]), the matrix of this
 //! crate's routes ([`ACCOUNT_ROUTES`]), a fast [`config`], and [`send`]/[`request`] for driving a
-//! router through `oneshot` ([`call`], [`call_form`] and [`answer`] on a [`Served`] fixture).
+//! router through `oneshot` ([`call`], [`text_of`] and [`answer`] on a [`Served`] fixture).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -278,15 +278,10 @@ pub async fn call(
     (s.as_u16(), serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
 }
 
-/// Sends a [`form_request`] to the fixture's router; the status and the body as text.
-pub async fn call_form(
-    f: &impl Served,
-    method: &str,
-    uri: &str,
-    bearer: Option<&str>,
-    form: Option<&str>,
-) -> (StatusCode, String) {
-    let (s, _, text) = send(f.app(), form_request(method, uri, bearer, form)).await;
+/// Sends `req` (a [`request`], a [`form_request`]) to the fixture's router; the status and the
+/// body as text.
+pub async fn text_of(f: &impl Served, req: Request<Body>) -> (StatusCode, String) {
+    let (s, _, text) = send(f.app(), req).await;
     (s, text)
 }
 

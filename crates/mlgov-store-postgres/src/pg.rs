@@ -199,10 +199,6 @@ impl PgStore {
         tx.commit().map_err(db)
     }
 
-    fn write(&mut self, kb: &KnowledgeBase, clear: bool) -> Result<ImportReport, StoreError> {
-        self.write_change(&mlgov_store::backend::import_change(kb, clear), clear).map(|(_, r)| r)
-    }
-
     /// The rows of every table (or only `only`), from one snapshot, in byte order of ids — all of
     /// them, or those matching a condition over one text-array parameter (`$1`).
     fn select_where(
@@ -220,27 +216,6 @@ impl PgStore {
         }
         tx.commit().map_err(db)?;
         Ok(kb)
-    }
-
-    /// One change set in one transaction (`clear`: the whole base and its history are replaced).
-    fn write_change(
-        &mut self,
-        change: &Change,
-        clear: bool,
-    ) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
-        let recorder = self.recorder.clone();
-        let mut client = self.client();
-        let mut tx = client.transaction().map_err(db)?;
-        tx.batch_execute("SET CONSTRAINTS ALL DEFERRED").map_err(db)?;
-        // Held to the end: no other change set can be recorded meanwhile.
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHANGE_LOCK]).map_err(db)?;
-        let written =
-            mlgov_store::backend::write_change(&mut Pg(&mut tx), change, clear, recorder)?;
-        // Servers listening on this database reload when (and only if) this commits.
-        crate::changes::notify(&mut tx, "kb").map_err(db)?;
-        // Deferred foreign keys are checked here: a dangling reference fails the whole write.
-        tx.commit().map_err(|e| db_in("committing", e))?;
-        Ok(written)
     }
 }
 
@@ -343,8 +318,25 @@ impl Store for PgStore {
         self.recorder = who.to_string();
     }
 
-    fn apply(&mut self, change: &Change) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
-        self.write_change(change, false)
+    /// One change set in one transaction.
+    fn write_change(
+        &mut self,
+        change: &Change,
+        clear: bool,
+    ) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
+        let recorder = self.recorder.clone();
+        let mut client = self.client();
+        let mut tx = client.transaction().map_err(db)?;
+        tx.batch_execute("SET CONSTRAINTS ALL DEFERRED").map_err(db)?;
+        // Held to the end: no other change set can be recorded meanwhile.
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHANGE_LOCK]).map_err(db)?;
+        let written =
+            mlgov_store::backend::write_change(&mut Pg(&mut tx), change, clear, recorder)?;
+        // Servers listening on this database reload when (and only if) this commits.
+        crate::changes::notify(&mut tx, "kb").map_err(db)?;
+        // Deferred foreign keys are checked here: a dangling reference fails the whole write.
+        tx.commit().map_err(|e| db_in("committing", e))?;
+        Ok(written)
     }
 
     fn records_by_id(&self, ids: &[String]) -> Result<KnowledgeBase, StoreError> {
@@ -440,14 +432,6 @@ impl Store for PgStore {
 
     fn load(&self) -> Result<KnowledgeBase, StoreError> {
         self.select_where(None, None)
-    }
-
-    fn insert_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError> {
-        self.write(kb, false)
-    }
-
-    fn replace_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError> {
-        self.write(kb, true)
     }
 
     fn counts(&self) -> Result<Vec<(&'static str, usize)>, StoreError> {

@@ -84,13 +84,8 @@ pub trait Tables {
     fn stored_ids(&mut self, table: &str, ids: &[String]) -> Result<Vec<String>, StoreError>;
     /// Copies the current version of `id` into `record_history`, closed as `closing` says when it
     /// was recorded at or before change set `closing.prepared`; how many rows were copied.
-    fn copy_to_history(
-        &mut self,
-        table: &str,
-        id: &str,
-        closing: Closing<'_>,
-    ) -> Result<u64, StoreError>;
-    /// Deletes the current version of `id` (closed by [`Tables::copy_to_history`]).
+    fn archive(&mut self, table: &str, id: &str, closing: Closing<'_>) -> Result<u64, StoreError>;
+    /// Deletes the current version of `id` (closed by [`Tables::archive`]).
     fn delete_current(&mut self, table: &str, id: &str) -> Result<(), StoreError>;
     /// Whether `table` holds `id` now.
     fn holds(&mut self, table: &str, id: &str) -> Result<bool, StoreError>;
@@ -289,7 +284,7 @@ fn close_version<T: Tables>(
     id: &str,
     closing: Closing<'_>,
 ) -> Result<(), StoreError> {
-    if t.copy_to_history(table, id, closing)? != 1 {
+    if t.archive(table, id, closing)? != 1 {
         return Err(StoreError::Conflict(format!(
             "{id} was changed or retracted in {table} after this change was prepared: nothing was applied; prepare it again against the current base"
         )));

@@ -203,10 +203,6 @@ impl SqliteStore {
         Ok(())
     }
 
-    fn write(&mut self, kb: &KnowledgeBase, clear: bool) -> Result<ImportReport, StoreError> {
-        self.write_change(&crate::backend::import_change(kb, clear), clear).map(|(_, r)| r)
-    }
-
     /// The rows of every table (or only `only`), in id order — all of them, or those matching a
     /// condition over one text parameter (`?1`). A whole load reads every table in one read
     /// transaction, and a large table on two threads ([`split_read`]).
@@ -265,25 +261,6 @@ impl SqliteStore {
             None => Ok(kb),
         }
     }
-
-    /// One change set in one transaction (`clear`: the whole base and its history are replaced).
-    fn write_change(
-        &mut self,
-        change: &Change,
-        clear: bool,
-    ) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
-        let recorder = self.recorder.clone();
-        let tx = self.conn.transaction().map_err(db)?;
-        // A 256 MB page cache (default 2 MB) keeps a large import's B-tree pages in memory instead
-        // of spilling them to the WAL mid-transaction: a 1,000,000-row import spends 4x less
-        // system time (docs/benchmarks-import.md).
-        tx.execute_batch("PRAGMA defer_foreign_keys = ON; PRAGMA cache_size = -262144")
-            .map_err(db)?;
-        // The write lock is held from the first write on: no change set can be recorded meanwhile.
-        let written = crate::backend::write_change(&mut Sql(&tx), change, clear, recorder)?;
-        tx.commit().map_err(db)?;
-        Ok(written)
-    }
 }
 
 /// `json_object('id', "id", …)` over a table's columns: a row's cells as JSON text.
@@ -320,8 +297,23 @@ impl Store for SqliteStore {
         self.recorder = who.to_string();
     }
 
-    fn apply(&mut self, change: &Change) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
-        self.write_change(change, false)
+    /// One change set in one transaction.
+    fn write_change(
+        &mut self,
+        change: &Change,
+        clear: bool,
+    ) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
+        let recorder = self.recorder.clone();
+        let tx = self.conn.transaction().map_err(db)?;
+        // A 256 MB page cache (default 2 MB) keeps a large import's B-tree pages in memory instead
+        // of spilling them to the WAL mid-transaction: a 1,000,000-row import spends 4x less
+        // system time (docs/benchmarks-import.md).
+        tx.execute_batch("PRAGMA defer_foreign_keys = ON; PRAGMA cache_size = -262144")
+            .map_err(db)?;
+        // The write lock is held from the first write on: no change set can be recorded meanwhile.
+        let written = crate::backend::write_change(&mut Sql(&tx), change, clear, recorder)?;
+        tx.commit().map_err(db)?;
+        Ok(written)
     }
 
     fn records_by_id(&self, ids: &[String]) -> Result<KnowledgeBase, StoreError> {
@@ -420,14 +412,6 @@ impl Store for SqliteStore {
 
     fn load(&self) -> Result<KnowledgeBase, StoreError> {
         self.select_where(None, None)
-    }
-
-    fn insert_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError> {
-        self.write(kb, false)
-    }
-
-    fn replace_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError> {
-        self.write(kb, true)
     }
 
     fn counts(&self) -> Result<Vec<(&'static str, usize)>, StoreError> {

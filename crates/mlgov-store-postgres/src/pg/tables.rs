@@ -52,12 +52,7 @@ impl Tables for Pg<'_, '_> {
             .collect())
     }
 
-    fn copy_to_history(
-        &mut self,
-        table: &str,
-        id: &str,
-        c: Closing<'_>,
-    ) -> Result<u64, StoreError> {
+    fn archive(&mut self, table: &str, id: &str, c: Closing<'_>) -> Result<u64, StoreError> {
         // The same statement as SQLite's but for `$n` and `json_build_object`.
         self.0
             .execute(

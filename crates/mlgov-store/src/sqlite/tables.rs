@@ -49,12 +49,7 @@ impl Tables for Sql<'_> {
             .map_err(db)
     }
 
-    fn copy_to_history(
-        &mut self,
-        table: &str,
-        id: &str,
-        c: Closing<'_>,
-    ) -> Result<u64, StoreError> {
+    fn archive(&mut self, table: &str, id: &str, c: Closing<'_>) -> Result<u64, StoreError> {
         // The same statement as PostgreSQL's but for `?n` and `json_object`.
         let moved = self
             .0
@@ -141,19 +136,24 @@ impl Tables for Sql<'_> {
 
     fn closed_versions(&mut self, id: &str) -> Result<Vec<HistoryRow>, StoreError> {
         let mut stmt = self.0.prepare("SELECT table_name, cells, opened, closed, op, reason FROM record_history WHERE id = ?1 ORDER BY opened").map_err(db)?;
-        stmt.query_map(params![id], |r| {
-            Ok(HistoryRow {
-                table: r.get(0)?,
-                cells: r.get(1)?,
-                opened: r.get(2)?,
-                closed: r.get(3)?,
-                op: r.get(4)?,
-                reason: r.get(5)?,
+        let rows: Vec<(String, String, i64, i64, String, Option<String>)> = stmt
+            .query_map(params![id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
             })
-        })
-        .map_err(db)?
-        .collect::<Result<_, _>>()
-        .map_err(db)
+            .map_err(db)?
+            .collect::<Result<_, _>>()
+            .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|(table, cells, opened, closed, op, reason)| HistoryRow {
+                table,
+                cells,
+                opened,
+                closed,
+                op,
+                reason,
+            })
+            .collect())
     }
 
     fn current_version(
