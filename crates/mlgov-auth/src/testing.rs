@@ -285,17 +285,11 @@ pub async fn text_of(f: &impl Served, req: Request<Body>) -> (StatusCode, String
     (s, text)
 }
 
-/// What the fixture's answer to a [`request`] tells: status, content type and body — without an
-/// error envelope's request id or a page's nonces, the parts that may differ between any two
-/// requests.
-pub async fn answer(
-    f: &impl Served,
-    method: &str,
-    uri: &str,
-    bearer: Option<&str>,
-    json: Option<&str>,
-) -> (u16, String, String) {
-    let (s, h, text) = send(f.app(), request(method, uri, bearer, json)).await;
+/// What the fixture's answer to `req` (a [`request`]) tells: status, content type and body —
+/// without an error envelope's request id or a page's nonces, the parts that may differ between
+/// any two requests.
+pub async fn answer(f: &impl Served, req: Request<Body>) -> (u16, String, String) {
+    let (s, h, text) = send(f.app(), req).await;
     let text = match serde_json::from_str::<serde_json::Value>(&text) {
         Ok(mut v) => {
             if let Some(e) = v.get_mut("error").and_then(serde_json::Value::as_object_mut) {

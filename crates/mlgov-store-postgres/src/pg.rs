@@ -324,12 +324,12 @@ impl Store for PgStore {
         change: &Change,
         clear: bool,
     ) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
-        let recorder = self.recorder.clone();
         let mut client = self.client();
         let mut tx = client.transaction().map_err(db)?;
         tx.batch_execute("SET CONSTRAINTS ALL DEFERRED").map_err(db)?;
         // Held to the end: no other change set can be recorded meanwhile.
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHANGE_LOCK]).map_err(db)?;
+        let recorder = self.recorder.clone();
         let written =
             mlgov_store::backend::write_change(&mut Pg(&mut tx), change, clear, recorder)?;
         // Servers listening on this database reload when (and only if) this commits.

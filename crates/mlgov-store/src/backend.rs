@@ -98,11 +98,7 @@ pub trait Tables {
     /// The closed versions of `id`, oldest first.
     fn closed_versions(&mut self, id: &str) -> Result<Vec<HistoryRow>, StoreError>;
     /// The current version of `id` in `table`: its cells (JSON) and the change set that recorded it.
-    fn current_version(
-        &mut self,
-        table: &str,
-        id: &str,
-    ) -> Result<(String, Option<i64>), StoreError>;
+    fn current(&mut self, table: &str, id: &str) -> Result<(String, Option<i64>), StoreError>;
     /// The cells (JSON) of every version of `table`'s records current right after change set `at`.
     fn cells_at(&mut self, table: &str, at: i64) -> Result<Vec<String>, StoreError>;
 }
@@ -327,7 +323,7 @@ pub fn history<T: Tables>(t: &mut T, id: &str) -> Result<Vec<Version>, StoreErro
         });
     }
     if let Some(table) = table_of(t, id)? {
-        let (cells, cs) = t.current_version(table, id)?;
+        let (cells, cs) = t.current(table, id)?;
         out.push(Version {
             table: table.to_string(),
             cells: cells_from_json(&cells)?,

@@ -303,7 +303,6 @@ impl Store for SqliteStore {
         change: &Change,
         clear: bool,
     ) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
-        let recorder = self.recorder.clone();
         let tx = self.conn.transaction().map_err(db)?;
         // A 256 MB page cache (default 2 MB) keeps a large import's B-tree pages in memory instead
         // of spilling them to the WAL mid-transaction: a 1,000,000-row import spends 4x less
@@ -311,6 +310,7 @@ impl Store for SqliteStore {
         tx.execute_batch("PRAGMA defer_foreign_keys = ON; PRAGMA cache_size = -262144")
             .map_err(db)?;
         // The write lock is held from the first write on: no change set can be recorded meanwhile.
+        let recorder = self.recorder.clone();
         let written = crate::backend::write_change(&mut Sql(&tx), change, clear, recorder)?;
         tx.commit().map_err(db)?;
         Ok(written)

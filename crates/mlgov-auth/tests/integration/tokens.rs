@@ -123,7 +123,7 @@ async fn others_cannot_list_or_revoke_tokens_nor_tell_what_exists(f: Accounts) {
     let mut before = Vec::new();
     for (method, uri, body) in routes {
         for (who, bearer) in askers {
-            let a = answer(&f, method, uri, bearer, body).await;
+            let a = answer(&f, request(method, uri, bearer, body)).await;
             assert_eq!(
                 a.0,
                 if who == "public" { 401 } else { 404 },
@@ -145,7 +145,7 @@ async fn others_cannot_list_or_revoke_tokens_nor_tell_what_exists(f: Accounts) {
     let mut after = Vec::new();
     for (method, uri, body) in routes {
         for (_, bearer) in askers {
-            after.push(answer(&f, method, uri, bearer, body).await);
+            after.push(answer(&f, request(method, uri, bearer, body)).await);
         }
     }
     for (i, (b, a)) in before.iter().zip(&after).enumerate() {

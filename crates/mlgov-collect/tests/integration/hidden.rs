@@ -33,7 +33,7 @@ async fn a_survey_of_another_project_answers_as_one_that_does_not_exist(f: Fixtu
     let mut before = Vec::new();
     for (method, uri, body) in ROUTES {
         for (_, bearer) in askers {
-            before.push(answer(&f, method, uri, bearer, body).await);
+            before.push(answer(&f, request(method, uri, bearer, body)).await);
         }
     }
     let (collect, admin) = (f.collect.clone(), f.bearer("admin").unwrap().to_string());
@@ -47,7 +47,7 @@ async fn a_survey_of_another_project_answers_as_one_that_does_not_exist(f: Fixtu
     for (i, (method, uri, body)) in ROUTES.iter().enumerate() {
         for (j, (who, bearer)) in askers.iter().enumerate() {
             let b = &before[i * askers.len() + j];
-            let a = answer(&f, method, uri, *bearer, *body).await;
+            let a = answer(&f, request(method, uri, *bearer, *body)).await;
             assert_eq!(&a, b, "{method} {uri} as {who}: the answer tells that the survey exists");
             assert!(
                 !a.2.contains("p2"),
@@ -58,7 +58,8 @@ async fn a_survey_of_another_project_answers_as_one_that_does_not_exist(f: Fixtu
     }
     // What they got: 404 naming only the survey asked for (401 for the public) on every route
     // that reads the survey; the public figures and the releases are everyone's (no release yet).
-    let (s, _, body) = answer(&f, "GET", "/api/v1/surveys/hidden", f.bearer("member"), None).await;
+    let (s, _, body) =
+        answer(&f, request("GET", "/api/v1/surveys/hidden", f.bearer("member"), None)).await;
     assert_eq!(
         (s, body.as_str()),
         (
@@ -66,23 +67,31 @@ async fn a_survey_of_another_project_answers_as_one_that_does_not_exist(f: Fixtu
             r#"{"error":{"code":"not_found","fields":[],"message":"not found: survey \"hidden\""}}"#
         )
     );
-    assert_eq!(answer(&f, "GET", "/api/v1/surveys/hidden/answers", None, None).await.0, 401);
-    assert_eq!(answer(&f, "GET", "/admin/surveys/hidden", f.bearer("viewer"), None).await.0, 404);
+    assert_eq!(
+        answer(&f, request("GET", "/api/v1/surveys/hidden/answers", None, None)).await.0,
+        401
+    );
+    assert_eq!(
+        answer(&f, request("GET", "/admin/surveys/hidden", f.bearer("viewer"), None)).await.0,
+        404
+    );
     // Those who may see it do: its project's researcher and the admin.
     let (s, _, body) =
-        answer(&f, "GET", "/api/v1/surveys/hidden", f.bearer("outsider"), None).await;
+        answer(&f, request("GET", "/api/v1/surveys/hidden", f.bearer("outsider"), None)).await;
     assert!(s == 200 && body.contains(r#""invited":3"#), "{body}");
     assert_eq!(
-        answer(&f, "GET", "/api/v1/surveys/hidden/answers", Some(&admin), None).await.0,
+        answer(&f, request("GET", "/api/v1/surveys/hidden/answers", Some(&admin), None)).await.0,
         200
     );
     assert_eq!(
         answer(
             &f,
-            "POST",
-            "/api/v1/surveys/hidden/invitations",
-            f.bearer("outsider"),
-            Some(r#"{"count":1}"#)
+            request(
+                "POST",
+                "/api/v1/surveys/hidden/invitations",
+                f.bearer("outsider"),
+                Some(r#"{"count":1}"#)
+            )
         )
         .await
         .0,

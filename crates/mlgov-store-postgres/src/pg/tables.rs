@@ -143,11 +143,7 @@ impl Tables for Pg<'_, '_> {
             .collect())
     }
 
-    fn current_version(
-        &mut self,
-        table: &str,
-        id: &str,
-    ) -> Result<(String, Option<i64>), StoreError> {
+    fn current(&mut self, table: &str, id: &str) -> Result<(String, Option<i64>), StoreError> {
         let r = self
             .0
             .query_one(

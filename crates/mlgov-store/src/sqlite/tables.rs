@@ -116,22 +116,22 @@ impl Tables for Sql<'_> {
     }
 
     fn change_set(&mut self, id: i64) -> Result<Option<ChangeSetInfo>, StoreError> {
-        self.0
+        let row: Option<(i64, String, String, String, Option<String>)> = self
+            .0
             .query_row(
                 "SELECT id, recorded_at, recorded_by, kind, note FROM change_sets WHERE id = ?1",
                 params![id],
-                |r| {
-                    Ok(ChangeSetInfo {
-                        id: r.get(0)?,
-                        recorded_at: r.get(1)?,
-                        recorded_by: r.get(2)?,
-                        kind: r.get(3)?,
-                        note: r.get(4)?,
-                    })
-                },
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .optional()
-            .map_err(db)
+            .map_err(db)?;
+        Ok(row.map(|(id, recorded_at, recorded_by, kind, note)| ChangeSetInfo {
+            id,
+            recorded_at,
+            recorded_by,
+            kind,
+            note,
+        }))
     }
 
     fn closed_versions(&mut self, id: &str) -> Result<Vec<HistoryRow>, StoreError> {
@@ -156,11 +156,7 @@ impl Tables for Sql<'_> {
             .collect())
     }
 
-    fn current_version(
-        &mut self,
-        table: &str,
-        id: &str,
-    ) -> Result<(String, Option<i64>), StoreError> {
+    fn current(&mut self, table: &str, id: &str) -> Result<(String, Option<i64>), StoreError> {
         self.0
             .query_row(
                 &format!("SELECT {}, \"_cs\" FROM {table} WHERE id = ?1", json_of(table)),
