@@ -320,6 +320,37 @@ pub fn without_nonces(s: &str) -> String {
     out
 }
 
+/// The answers of an authorisation matrix ([`ACCOUNT_ROUTES`], a crate's own) that were not the
+/// expected status, one line each.
+#[derive(Debug, Default)]
+pub struct Mismatches(Vec<String>);
+
+impl Mismatches {
+    /// Notes the answer to `method path` as `who` when its status is not `expected`.
+    pub fn check(
+        &mut self,
+        (method, path): (&str, &str),
+        who: &str,
+        (status, text): (StatusCode, &str),
+        expected: u16,
+    ) {
+        if status.as_u16() != expected {
+            self.0.push(format!(
+                "{method} {path} as {who}: {} (expected {expected}) {text}",
+                status.as_u16()
+            ));
+        }
+    }
+
+    /// Asserts that every answer was the expected one.
+    ///
+    /// # Panics
+    /// Listing the others.
+    pub fn assert_none(&self) {
+        assert!(self.0.is_empty(), "{}", self.0.join("\n"));
+    }
+}
+
 /// A router of another crate: `GET /hello` answers the user name of the request's principal
 /// (`-` for the public), to check that a layer mounted over it covers its routes.
 pub fn hello_router() -> Router {

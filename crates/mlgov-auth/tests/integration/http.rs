@@ -13,22 +13,16 @@ use mlgov_auth::testing::*;
 /// status. Each cell runs on a fresh database.
 #[tokio::test]
 async fn authorisation_matrix() {
-    let mut failures = vec![];
+    let mut failures = Mismatches::default();
     for (method, path, body, expected) in ACCOUNT_ROUTES {
         for (col, who) in WHO.iter().enumerate() {
             let f = Accounts::new();
             let (status, _, text) =
                 send(f.app(), request(method, path, f.bearer(who), *body)).await;
-            if status.as_u16() != expected[col] {
-                failures.push(format!(
-                    "{method} {path} as {who}: {} (expected {}) {text}",
-                    status.as_u16(),
-                    expected[col]
-                ));
-            }
+            failures.check((method, path), who, (status, &text), expected[col]);
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    failures.assert_none();
 }
 
 #[tokio::test]

@@ -33,23 +33,17 @@ async fn authorisation_matrix() {
         ("GET", "/admin/surveys/s1", None, [200, 200, 404, 404, 401]),
         ("GET", "/respond/{invitation}", None, [200, 200, 200, 200, 200]),
     ];
-    let mut failures = vec![];
+    let mut failures = Mismatches::default();
     for (method, path, body, expected) in ACCOUNT_ROUTES.iter().chain(survey_routes) {
         for (col, who) in WHO.iter().enumerate() {
             let f = Fixture::new();
             let uri = path.replace("{invitation}", &f.invitation);
             let (status, _, text) =
                 send(f.app(), request(method, &uri, f.bearer(who), *body)).await;
-            if status.as_u16() != expected[col] {
-                failures.push(format!(
-                    "{method} {path} as {who}: {} (expected {}) {text}",
-                    status.as_u16(),
-                    expected[col]
-                ));
-            }
+            failures.check((method, path), who, (status, &text), expected[col]);
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    failures.assert_none();
 }
 
 fn form_post(uri: &str, body: &str) -> Request<Body> {

@@ -128,6 +128,14 @@ fn judge(url: &str, r: &Result<Resp, HttpError>) -> Option<String> {
     None
 }
 
+/// Sends `GET url` and notes what [`judge`] finds wrong with the answer, under `label`.
+fn probe(addr: std::net::SocketAddr, url: &str, label: &str, problems: &mut Vec<String>) {
+    let r = request(addr, "GET", url, &[], b"", Duration::from_secs(30));
+    if let Some(problem) = judge(url, &r) {
+        problems.push(format!("[{label}] {}", problem.chars().take(400).collect::<String>()));
+    }
+}
+
 /// A non-UTF-8 path parameter of an API route gets the JSON error envelope (axum's `Path`
 /// rejection is mapped by the server's edge layer, issue 21).
 #[test]
@@ -166,14 +174,8 @@ fn injection_in_every_declared_parameter_gives_no_5xx_and_changes_nothing() {
                     "path" => fill(template, &encode(&p)),
                     _ => continue,
                 };
-                let r = request(s.addr, "GET", &url, &[], b"", Duration::from_secs(30));
+                probe(s.addr, &url, label, &mut problems);
                 sent += 1;
-                if let Some(problem) = judge(&url, &r) {
-                    problems.push(format!(
-                        "[{label}] {}",
-                        problem.chars().take(400).collect::<String>()
-                    ));
-                }
             }
         }
     }
@@ -182,14 +184,8 @@ fn injection_in_every_declared_parameter_gives_no_5xx_and_changes_nothing() {
         for param in ["q", "country", "year", "kind", "page", "practice", "analysis"] {
             for (label, p) in payloads() {
                 let url = format!("{page}?{param}={}", encode(&p));
-                let r = request(s.addr, "GET", &url, &[], b"", Duration::from_secs(30));
+                probe(s.addr, &url, label, &mut problems);
                 sent += 1;
-                if let Some(problem) = judge(&url, &r) {
-                    problems.push(format!(
-                        "[{label}] {}",
-                        problem.chars().take(400).collect::<String>()
-                    ));
-                }
             }
         }
     }
