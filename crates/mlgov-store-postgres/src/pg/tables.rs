@@ -1,5 +1,10 @@
 //! The statements of a change set, a history and a past load in PostgreSQL's dialect
 //! ([`mlgov_store::backend::Tables`]), inside one transaction.
+//!
+//! Each is SQLite's (`mlgov_store`'s `sqlite/tables.rs`) but for the dialect: `$n` for `?n`,
+//! `json_build_object(…)::text` for `json_object`, `= ANY($1)` over a text array for a JSON array,
+//! and binary `COPY` for one `INSERT` a row. Errors name what failed (`clearing`, `closing`,
+//! `writing`, `reading`), as the server's messages are terser than SQLite's.
 
 use super::{db, db_in, json_of};
 use mlgov_domain::Record;

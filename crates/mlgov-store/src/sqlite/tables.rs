@@ -1,5 +1,10 @@
 //! The statements of a change set, a history and a past load in SQLite's dialect
 //! ([`crate::backend::Tables`]), on a connection or inside its transaction.
+//!
+//! Each is PostgreSQL's (`mlgov_store_postgres`'s `pg/tables.rs`) but for the dialect: `?n` for
+//! `$n`, `json_object` for `json_build_object`, `IN (SELECT value FROM json_each(?1))` over a JSON
+//! array for `= ANY($1)` over a text array, and one prepared `INSERT` a row for binary `COPY`.
+//! Clearing deletes the tables in reverse order (PostgreSQL defers every key).
 
 use super::{db, json_of};
 use crate::backend::{Closing, HistoryRow, Tables};
