@@ -67,10 +67,10 @@ pub use store::AuthStore;
 /// [`AuthError::Database`] when the file cannot be opened, the server cannot be reached, or a
 /// migration fails.
 pub fn open_store(location: &str) -> Result<Box<dyn AuthStore>, AuthError> {
-    match mlgov_store::Location::parse(location) {
-        mlgov_store::Location::Postgres(url) => Ok(Box::new(PgAuthStore::connect(&url)?)),
-        mlgov_store::Location::Sqlite(path) => Ok(Box::new(SqliteAuthStore::open(&path)?)),
-    }
+    mlgov_store::Location::parse(location).open(
+        |url| Ok(Box::new(PgAuthStore::connect(url)?) as Box<dyn AuthStore>),
+        |path| Ok(Box::new(SqliteAuthStore::open(path)?)),
+    )
 }
 
 /// Errors of accounts, sessions, tokens and permission checks.

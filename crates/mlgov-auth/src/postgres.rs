@@ -18,7 +18,6 @@
 use ::postgres::types::ToSql;
 use ::postgres::{Client, GenericClient, Row, Transaction};
 
-use mlgov_store_postgres::describe_error as describe;
 use mlgov_store_postgres::reconnect::{self, Reconnecting, commit, is_unique_violation};
 
 use crate::AuthError;
@@ -55,34 +54,8 @@ impl From<AuthError> for Fail {
 /// # Errors
 /// [`AuthError::Database`] when a migration fails or the auth schema is newer than this build.
 pub fn apply_migrations(client: &mut Client) -> Result<(), AuthError> {
-    let db = |e: ::postgres::Error| {
-        AuthError::Database(DatabaseError::with_source(
-            format!("auth migrations: {}", describe(&e)),
-            e,
-        ))
-    };
-    let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
-    let mut tx = client.transaction().map_err(db)?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(db)?;
-    tx.batch_execute("CREATE TABLE IF NOT EXISTS auth_schema (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())").map_err(db)?;
-    let current: i64 =
-        tx.query_one("SELECT coalesce(max(version), 0) FROM auth_schema", &[]).map_err(db)?.get(0);
-    if current > newest {
-        return Err(AuthError::Database(
-            format!("auth schema version {current} is newer than this build supports ({newest})")
-                .into(),
-        ));
-    }
-    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-        tx.batch_execute(sql).map_err(|e| {
-            AuthError::Database(DatabaseError::with_source(
-                format!("auth migration {version}: {}", describe(&e)),
-                e,
-            ))
-        })?;
-        tx.execute("INSERT INTO auth_schema (version) VALUES ($1)", &[version]).map_err(db)?;
-    }
-    tx.commit().map_err(db)
+    mlgov_store_postgres::own_tables::migrate(client, "auth", MIGRATION_LOCK, MIGRATIONS)
+        .map_err(AuthError::Database)
 }
 
 /// The PostgreSQL store: one reconnecting connection (`mlgov_store_postgres::reconnect`).

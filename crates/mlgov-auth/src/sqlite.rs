@@ -43,22 +43,7 @@ pub fn apply_migrations(conn: &mut Connection) -> Result<(), AuthError> {
 fn migrate(conn: &mut Connection) -> Result<(), AuthError> {
     let tx =
         conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
-    tx.execute_batch("CREATE TABLE IF NOT EXISTS auth_schema (version INTEGER NOT NULL) STRICT")
-        .map_err(db)?;
-    let current: i64 = tx
-        .query_row("SELECT coalesce(max(version), 0) FROM auth_schema", [], |r| r.get(0))
-        .map_err(db)?;
-    let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
-    if current > newest {
-        return Err(AuthError::Database(
-            format!("auth schema version {current} is newer than this build supports ({newest})")
-                .into(),
-        ));
-    }
-    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-        tx.execute_batch(sql).map_err(db)?;
-        tx.execute("INSERT INTO auth_schema (version) VALUES (?1)", [version]).map_err(db)?;
-    }
+    mlgov_store::own_tables::migrate(&tx, "auth", MIGRATIONS).map_err(AuthError::Database)?;
     let broken: Option<String> =
         tx.query_row("PRAGMA foreign_key_check", [], |r| r.get(0)).optional().map_err(db)?;
     if let Some(table) = broken {
@@ -82,9 +67,7 @@ impl SqliteAuthStore {
     /// file is created readable by its owner only, its `-wal` and `-shm` files too
     /// (`mlgov_store::private::create_database_file`).
     pub fn open(path: &Path) -> Result<SqliteAuthStore, AuthError> {
-        // An error here (no such directory) is left to SQLite, which reports it in its words.
-        let _ = mlgov_store::private::create_database_file(path);
-        let conn = Connection::open(path).map_err(|e| {
+        let conn = mlgov_store::own_tables::open_file(path).map_err(|e| {
             AuthError::Database(DatabaseError::with_source(format!("{}: {e}", path.display()), e))
         })?;
         Self::setup(conn)
@@ -96,11 +79,7 @@ impl SqliteAuthStore {
     }
 
     fn setup(conn: Connection) -> Result<SqliteAuthStore, AuthError> {
-        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db)?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-        )
-        .map_err(db)?;
+        mlgov_store::own_tables::configure(&conn).map_err(db)?;
         let mut conn = conn;
         apply_migrations(&mut conn)?;
         Ok(SqliteAuthStore { conn })

@@ -2,7 +2,7 @@
 //! backend-agnostic part is `mlgov_store_postgres::testing`): a [`ManualClock`], the four
 //! accounts of the authorisation matrix with their API tokens ([`Accounts`]), the matrix of this
 //! crate's routes ([`ACCOUNT_ROUTES`]), a fast [`config`], and [`send`]/[`request`] for driving a
-//! router through `oneshot`.
+//! router through `oneshot` ([`call`], [`text_of`] and [`answer`] on a [`Served`] fixture).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -216,15 +216,144 @@ pub async fn send(app: Router, req: Request<Body>) -> (StatusCode, HeaderMap, St
 /// When `method` or `uri` is not valid.
 #[must_use]
 pub fn request(method: &str, uri: &str, bearer: Option<&str>, json: Option<&str>) -> Request<Body> {
+    request_of(method, uri, bearer, json.map(|j| ("application/json", j)))
+}
+
+/// [`request`] with a form body (`application/x-www-form-urlencoded`) instead of JSON.
+///
+/// # Panics
+/// When `method` or `uri` is not valid.
+#[must_use]
+pub fn form_request(
+    method: &str,
+    uri: &str,
+    bearer: Option<&str>,
+    form: Option<&str>,
+) -> Request<Body> {
+    request_of(method, uri, bearer, form.map(|f| ("application/x-www-form-urlencoded", f)))
+}
+
+/// A request to host `mlgov.test`, with the API token `bearer` and a body of a content type.
+fn request_of(
+    method: &str,
+    uri: &str,
+    bearer: Option<&str>,
+    body: Option<(&str, &str)>,
+) -> Request<Body> {
     let mut b = Request::builder().method(method).uri(uri).header(header::HOST, "mlgov.test");
     if let Some(t) = bearer {
         b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
     }
-    match json {
-        Some(j) => b
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(j.to_string()))
-            .unwrap(),
+    match body {
+        Some((content_type, body)) => {
+            b.header(header::CONTENT_TYPE, content_type).body(Body::from(body.to_string())).unwrap()
+        }
         None => b.body(Body::empty()).unwrap(),
     }
+}
+
+/// A fixture that serves a router: this crate's routes over [`Accounts`], or those of a crate
+/// mounted under them.
+pub trait Served {
+    /// The router, on the fixture's stores.
+    fn app(&self) -> Router;
+}
+
+impl Served for Accounts {
+    fn app(&self) -> Router {
+        crate::http::mount(Router::new(), self.auth.clone())
+    }
+}
+
+/// Sends a [`request`] (JSON body) to the fixture's router; the status and the body as JSON (Null
+/// when it is not JSON).
+pub async fn call(
+    f: &impl Served,
+    method: &str,
+    uri: &str,
+    bearer: Option<&str>,
+    json: Option<&str>,
+) -> (u16, serde_json::Value) {
+    let (s, _, text) = send(f.app(), request(method, uri, bearer, json)).await;
+    (s.as_u16(), serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+}
+
+/// Sends `req` (a [`request`], a [`form_request`]) to the fixture's router; the status and the
+/// body as text.
+pub async fn text_of(f: &impl Served, req: Request<Body>) -> (StatusCode, String) {
+    let (s, _, text) = send(f.app(), req).await;
+    (s, text)
+}
+
+/// What the fixture's answer to `req` (a [`request`]) tells: status, content type and body —
+/// without an error envelope's request id or a page's nonces, the parts that may differ between
+/// any two requests.
+pub async fn answer(f: &impl Served, req: Request<Body>) -> (u16, String, String) {
+    let (s, h, text) = send(f.app(), req).await;
+    let text = match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(mut v) => {
+            if let Some(e) = v.get_mut("error").and_then(serde_json::Value::as_object_mut) {
+                e.remove("request_id");
+            }
+            v.to_string()
+        }
+        Err(_) => without_nonces(&text),
+    };
+    (
+        s.as_u16(),
+        h.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string(),
+        text,
+    )
+}
+
+/// `s` without its `nonce="…"` attributes (a page's script nonce may differ per response).
+#[must_use]
+pub fn without_nonces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("nonce=\"") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 7..];
+        rest = after.find('"').map_or("", |j| &after[j + 1..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The answers of an authorisation matrix ([`ACCOUNT_ROUTES`], a crate's own) that were not the
+/// expected status, one line each.
+#[derive(Debug, Default)]
+pub struct Mismatches(Vec<String>);
+
+impl Mismatches {
+    /// Notes the answer to `method path` as `who` when its status is not `expected`.
+    pub fn check(
+        &mut self,
+        (method, path): (&str, &str),
+        who: &str,
+        (status, text): (StatusCode, &str),
+        expected: u16,
+    ) {
+        if status.as_u16() != expected {
+            self.0.push(format!(
+                "{method} {path} as {who}: {} (expected {expected}) {text}",
+                status.as_u16()
+            ));
+        }
+    }
+
+    /// Asserts that every answer was the expected one.
+    ///
+    /// # Panics
+    /// Listing the others.
+    pub fn assert_none(&self) {
+        assert!(self.0.is_empty(), "{}", self.0.join("\n"));
+    }
+}
+
+/// A router of another crate: `GET /hello` answers the user name of the request's principal
+/// (`-` for the public), to check that a layer mounted over it covers its routes.
+pub fn hello_router() -> Router {
+    Router::new()
+        .route("/hello", axum::routing::get(|w: crate::http::Who| async move { w.0.username }))
 }

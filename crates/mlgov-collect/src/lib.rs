@@ -58,10 +58,10 @@ pub use store::CollectStore;
 /// [`CollectError::Database`] when the file cannot be opened, the server cannot be reached, or a
 /// migration fails.
 pub fn open_store(location: &str) -> Result<Box<dyn CollectStore>, CollectError> {
-    match mlgov_store::Location::parse(location) {
-        mlgov_store::Location::Postgres(url) => Ok(Box::new(PgCollectStore::connect(&url)?)),
-        mlgov_store::Location::Sqlite(path) => Ok(Box::new(SqliteCollectStore::open(&path)?)),
-    }
+    mlgov_store::Location::parse(location).open(
+        |url| Ok(Box::new(PgCollectStore::connect(url)?) as Box<dyn CollectStore>),
+        |path| Ok(Box::new(SqliteCollectStore::open(path)?)),
+    )
 }
 
 /// Errors of survey collection.

@@ -16,7 +16,6 @@
 
 use ::postgres::{Client, Row};
 
-use mlgov_store_postgres::describe_error as describe;
 use mlgov_store_postgres::reconnect::{self, Reconnecting, commit, is_unique_violation};
 
 use crate::CollectError;
@@ -42,38 +41,8 @@ impl From<CollectError> for Fail {
 }
 
 fn migrate(client: &mut Client) -> Result<(), CollectError> {
-    let db = |e: ::postgres::Error| {
-        CollectError::Database(mlgov_store::DatabaseError::with_source(
-            format!("collect migrations: {}", describe(&e)),
-            e,
-        ))
-    };
-    let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
-    let mut tx = client.transaction().map_err(db)?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(db)?;
-    tx.batch_execute("CREATE TABLE IF NOT EXISTS collect_schema (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())").map_err(db)?;
-    let current: i64 = tx
-        .query_one("SELECT coalesce(max(version), 0) FROM collect_schema", &[])
-        .map_err(db)?
-        .get(0);
-    if current > newest {
-        return Err(CollectError::Database(
-            format!(
-                "collect schema version {current} is newer than this build supports ({newest})"
-            )
-            .into(),
-        ));
-    }
-    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-        tx.batch_execute(sql).map_err(|e| {
-            CollectError::Database(mlgov_store::DatabaseError::with_source(
-                format!("collect migration {version}: {}", describe(&e)),
-                e,
-            ))
-        })?;
-        tx.execute("INSERT INTO collect_schema (version) VALUES ($1)", &[version]).map_err(db)?;
-    }
-    tx.commit().map_err(db)
+    mlgov_store_postgres::own_tables::migrate(client, "collect", MIGRATION_LOCK, MIGRATIONS)
+        .map_err(CollectError::Database)
 }
 
 /// The PostgreSQL store: one reconnecting connection (`mlgov_store_postgres::reconnect`).

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use mlgov_survey::Instrument;
-use mlgov_survey::instrument::PerceptionKind;
+use mlgov_survey::instrument::{PerceptionItem, PerceptionKind};
 use serde::Serialize;
 
 use crate::store::Answer;
@@ -64,114 +64,158 @@ pub fn validate(
     values: &FormValues,
     submit: bool,
 ) -> Result<Vec<Answer>, Vec<FieldError>> {
-    let mut answers = Vec::new();
-    let mut errors = Vec::new();
-    let err = |errors: &mut Vec<FieldError>, field: &str, message: String| {
-        errors.push(FieldError { field: field.to_string(), message })
-    };
-    let mut known: BTreeSet<String> = BTreeSet::new();
-    for p in &instrument.periods {
-        for a in &instrument.actors {
-            let ff = format!("freq_{}_{}", p.id, a.id);
-            let nf = format!("nature_{}_{}", p.id, a.id);
-            let freq = values
-                .get(&ff)
-                .map(|v| int_in(v, instrument.frequency.min, instrument.frequency.max));
-            match &freq {
-                Some(Ok(v)) => answers.push(Answer {
-                    item: format!("freq_{}", a.id),
-                    period: p.id.clone(),
-                    value: v.to_string(),
-                }),
-                Some(Err(m)) => err(&mut errors, &ff, m.clone()),
-                None => {}
-            }
-            if let Some(v) = values.get(&nf) {
-                match int_in(v, instrument.nature.answered_min, instrument.nature.answered_max) {
-                    Ok(_) if matches!(freq, Some(Ok(0))) => err(&mut errors, &nf, "a nature was given but the frequency is 0 (no interactions); leave the nature empty".into()),
-                    Ok(n) => answers.push(Answer { item: format!("nature_{}", a.id), period: p.id.clone(), value: n.to_string() }),
-                    Err(m) => err(&mut errors, &nf, m),
-                }
-            }
-            known.insert(ff);
-            known.insert(nf);
-        }
+    let mut form = Form { values, answers: Vec::new(), errors: Vec::new(), known: BTreeSet::new() };
+    form.interactions(instrument);
+    form.perceptions(instrument);
+    form.role_and_affiliation(instrument, submit);
+    form.unknown_or_long();
+    form.finish()
+}
+
+/// The answers and the field problems found so far, in the order [`validate`] checks the fields
+/// (the first problem of a field is the one shown).
+struct Form<'a> {
+    values: &'a FormValues,
+    answers: Vec<Answer>,
+    errors: Vec<FieldError>,
+    /// The fields of the instrument.
+    known: BTreeSet<String>,
+}
+
+impl Form<'_> {
+    fn err(&mut self, field: &str, message: String) {
+        self.errors.push(FieldError { field: field.to_string(), message })
     }
-    for item in &instrument.perceptions {
-        known.insert(item.id.clone());
-        let Some(v) = values.get(&item.id) else { continue };
-        let ok = match item.kind {
-            PerceptionKind::Scale => {
-                int_in(v, item.min.unwrap_or(1), item.max.unwrap_or(5)).map(|n| n.to_string())
-            }
-            PerceptionKind::Choice => {
-                if item.options.iter().any(|o| o.id == *v) {
-                    Ok(v.clone())
-                } else {
-                    Err(format!(
-                        "unknown option {:?}; expected one of {}",
-                        v,
-                        item.options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", ")
-                    ))
+
+    /// Frequencies and natures, by period and actor.
+    fn interactions(&mut self, instrument: &Instrument) {
+        for p in &instrument.periods {
+            for a in &instrument.actors {
+                let ff = format!("freq_{}_{}", p.id, a.id);
+                let nf = format!("nature_{}_{}", p.id, a.id);
+                let freq = self
+                    .values
+                    .get(&ff)
+                    .map(|v| int_in(v, instrument.frequency.min, instrument.frequency.max));
+                match &freq {
+                    Some(Ok(v)) => self.answers.push(Answer {
+                        item: format!("freq_{}", a.id),
+                        period: p.id.clone(),
+                        value: v.to_string(),
+                    }),
+                    Some(Err(m)) => self.err(&ff, m.clone()),
+                    None => {}
                 }
-            }
-            PerceptionKind::Multi => {
-                let mut seen = BTreeSet::new();
-                let mut bad = None;
-                for o in v.split(';') {
-                    if !(o == "none" || item.options.iter().any(|x| x.id == o)) {
-                        bad = Some(format!("unknown option {o:?}"));
-                    } else if !seen.insert(o) {
-                        bad = Some(format!("option {o:?} given twice"));
+                if let Some(v) = self.values.get(&nf) {
+                    match int_in(v, instrument.nature.answered_min, instrument.nature.answered_max) {
+                        Ok(_) if matches!(freq, Some(Ok(0))) => self.err(&nf, "a nature was given but the frequency is 0 (no interactions); leave the nature empty".into()),
+                        Ok(n) => self.answers.push(Answer { item: format!("nature_{}", a.id), period: p.id.clone(), value: n.to_string() }),
+                        Err(m) => self.err(&nf, m),
                     }
                 }
-                match bad {
-                    Some(m) => Err(m),
-                    None => Ok(v.clone()),
+                self.known.insert(ff);
+                self.known.insert(nf);
+            }
+        }
+    }
+
+    /// The perception items.
+    fn perceptions(&mut self, instrument: &Instrument) {
+        for item in &instrument.perceptions {
+            self.known.insert(item.id.clone());
+            let Some(v) = self.values.get(&item.id) else { continue };
+            match perception_value(item, v) {
+                Ok(value) => self.answers.push(Answer {
+                    item: item.id.clone(),
+                    period: String::new(),
+                    value,
+                }),
+                Err(m) => self.err(&item.id, m),
+            }
+        }
+    }
+
+    /// The respondent's role (required to submit) and affiliation.
+    fn role_and_affiliation(&mut self, instrument: &Instrument, submit: bool) {
+        for (field, list) in [
+            ("role", instrument.roles.iter().map(|r| r.id.as_str()).collect::<Vec<_>>()),
+            ("affiliation", instrument.affiliations.iter().map(|r| r.id.as_str()).collect()),
+        ] {
+            self.known.insert(field.to_string());
+            match self.values.get(field) {
+                Some(v) if list.contains(&v.as_str()) => self.answers.push(Answer {
+                    item: field.into(),
+                    period: String::new(),
+                    value: v.clone(),
+                }),
+                Some(v) => self
+                    .err(field, format!("unknown {field} {v:?}; choose one of the listed options")),
+                None if submit && field == "role" => {
+                    self.err(field, "your role is required to submit".into())
+                }
+                None => {}
+            }
+        }
+    }
+
+    /// Fields the instrument does not have, and values over 200 characters.
+    fn unknown_or_long(&mut self) {
+        let values = self.values;
+        for (k, v) in values {
+            if !self.known.contains(k) {
+                self.err(k, "unknown field; expected a field of this questionnaire".into());
+            } else if v.chars().count() > 200 {
+                self.err(k, "value longer than 200 characters".into());
+            }
+        }
+    }
+
+    /// The sorted answers, or the first problem of each field.
+    fn finish(mut self) -> Result<Vec<Answer>, Vec<FieldError>> {
+        if self.errors.is_empty() {
+            self.answers.sort();
+            Ok(self.answers)
+        } else {
+            self.errors.sort_by(|a, b| a.field.cmp(&b.field));
+            self.errors.dedup_by(|a, b| a.field == b.field);
+            Err(self.errors)
+        }
+    }
+}
+
+/// A perception answer as stored: a scale value in its range, one known option, or known options
+/// without repeats (`none` allowed).
+fn perception_value(item: &PerceptionItem, v: &str) -> Result<String, String> {
+    match item.kind {
+        PerceptionKind::Scale => {
+            int_in(v, item.min.unwrap_or(1), item.max.unwrap_or(5)).map(|n| n.to_string())
+        }
+        PerceptionKind::Choice => {
+            if item.options.iter().any(|o| o.id == *v) {
+                Ok(v.to_string())
+            } else {
+                Err(format!(
+                    "unknown option {:?}; expected one of {}",
+                    v,
+                    item.options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", ")
+                ))
+            }
+        }
+        PerceptionKind::Multi => {
+            let mut seen = BTreeSet::new();
+            let mut bad = None;
+            for o in v.split(';') {
+                if !(o == "none" || item.options.iter().any(|x| x.id == o)) {
+                    bad = Some(format!("unknown option {o:?}"));
+                } else if !seen.insert(o) {
+                    bad = Some(format!("option {o:?} given twice"));
                 }
             }
-        };
-        match ok {
-            Ok(value) => {
-                answers.push(Answer { item: item.id.clone(), period: String::new(), value })
+            match bad {
+                Some(m) => Err(m),
+                None => Ok(v.to_string()),
             }
-            Err(m) => err(&mut errors, &item.id, m),
         }
-    }
-    for (field, list) in [
-        ("role", instrument.roles.iter().map(|r| r.id.as_str()).collect::<Vec<_>>()),
-        ("affiliation", instrument.affiliations.iter().map(|r| r.id.as_str()).collect()),
-    ] {
-        known.insert(field.to_string());
-        match values.get(field) {
-            Some(v) if list.contains(&v.as_str()) => {
-                answers.push(Answer { item: field.into(), period: String::new(), value: v.clone() })
-            }
-            Some(v) => err(
-                &mut errors,
-                field,
-                format!("unknown {field} {v:?}; choose one of the listed options"),
-            ),
-            None if submit && field == "role" => {
-                err(&mut errors, field, "your role is required to submit".into())
-            }
-            None => {}
-        }
-    }
-    for (k, v) in values {
-        if !known.contains(k) {
-            err(&mut errors, k, "unknown field; expected a field of this questionnaire".into());
-        } else if v.chars().count() > 200 {
-            err(&mut errors, k, "value longer than 200 characters".into());
-        }
-    }
-    if errors.is_empty() {
-        answers.sort();
-        Ok(answers)
-    } else {
-        errors.sort_by(|a, b| a.field.cmp(&b.field));
-        errors.dedup_by(|a, b| a.field == b.field);
-        Err(errors)
     }
 }
 

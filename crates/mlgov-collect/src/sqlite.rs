@@ -27,9 +27,7 @@ impl SqliteCollectStore {
     /// migrations. A new file is created readable by its owner only, its `-wal` and `-shm` files
     /// too (`mlgov_store::private::create_database_file`).
     pub fn open(path: &Path) -> Result<SqliteCollectStore, CollectError> {
-        // An error here (no such directory) is left to SQLite, which reports it in its words.
-        let _ = mlgov_store::private::create_database_file(path);
-        let conn = Connection::open(path).map_err(|e| {
+        let conn = mlgov_store::own_tables::open_file(path).map_err(|e| {
             CollectError::Database(mlgov_store::DatabaseError::with_source(
                 format!("{}: {e}", path.display()),
                 e,
@@ -45,11 +43,7 @@ impl SqliteCollectStore {
     }
 
     fn setup(mut conn: Connection) -> Result<SqliteCollectStore, CollectError> {
-        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db)?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-        )
-        .map_err(db)?;
+        mlgov_store::own_tables::configure(&conn).map_err(db)?;
         // The collection tables refer to auth_projects.
         mlgov_auth::sqlite::apply_migrations(&mut conn)?;
         migrate(&mut conn)?;
@@ -60,24 +54,7 @@ impl SqliteCollectStore {
 fn migrate(conn: &mut Connection) -> Result<(), CollectError> {
     let tx =
         conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
-    tx.execute_batch("CREATE TABLE IF NOT EXISTS collect_schema (version INTEGER NOT NULL) STRICT")
-        .map_err(db)?;
-    let current: i64 = tx
-        .query_row("SELECT coalesce(max(version), 0) FROM collect_schema", [], |r| r.get(0))
-        .map_err(db)?;
-    let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
-    if current > newest {
-        return Err(CollectError::Database(
-            format!(
-                "collect schema version {current} is newer than this build supports ({newest})"
-            )
-            .into(),
-        ));
-    }
-    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-        tx.execute_batch(sql).map_err(db)?;
-        tx.execute("INSERT INTO collect_schema (version) VALUES (?1)", [version]).map_err(db)?;
-    }
+    mlgov_store::own_tables::migrate(&tx, "collect", MIGRATIONS).map_err(CollectError::Database)?;
     tx.commit().map_err(db)
 }
 

@@ -63,6 +63,7 @@
 //! `two_servers`.
 
 pub mod changes;
+pub mod own_tables;
 mod pg;
 pub mod reconnect;
 #[cfg(feature = "testing")]

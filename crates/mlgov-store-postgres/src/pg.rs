@@ -2,16 +2,17 @@
 //! `schema_migrations`, deferred foreign keys, binary `COPY` for bulk writes and snapshot reads.
 
 use crate::redact;
-use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
+use mlgov_domain::{KnowledgeBase, Record, TableVisitorMut};
 use mlgov_store::{
     Change, ChangeSetInfo, Comment, DatabaseError, Decision, ImportReport, KB_TABLES, Proposal,
-    Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary, Version,
-    cells_from_json, kb_columns,
+    Store, StoreError, StoredRelease, StoredSurvey, SurveySummary, Version, kb_columns,
 };
-use postgres::binary_copy::BinaryCopyInWriter;
-use postgres::types::{ToSql, Type};
 use postgres::{Client, IsolationLevel, NoTls, Transaction};
 use std::sync::{Mutex, MutexGuard};
+
+mod tables;
+use mlgov_store::backend::{PROPOSAL_SELECT, SUMMARY_COLUMNS};
+use tables::Pg;
 
 /// Versioned migrations, applied in order inside one transaction each; the table
 /// `schema_migrations(version, name, applied_at)` records what was applied.
@@ -71,6 +72,30 @@ fn parse_rows<R: Record>(table: &str, found: &[postgres::Row]) -> Result<Vec<R>,
 
 fn db_in(what: &str, e: postgres::Error) -> StoreError {
     StoreError::Database(DatabaseError::with_source(format!("{what}: {}", describe_error(&e)), e))
+}
+
+/// A read-only transaction on one snapshot: every read sees the same committed moment.
+fn snapshot(client: &mut Client) -> Result<Transaction<'_>, StoreError> {
+    client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .map_err(db)
+}
+
+/// The change set a moment resolves to ([`Store::change_set_at`]).
+fn resolve(
+    c: &mut impl postgres::GenericClient,
+    as_of: &mlgov_store::AsOf,
+) -> Result<Option<i64>, StoreError> {
+    match as_of {
+        mlgov_store::AsOf::Instant(instant) => Ok(c
+            .query_one("SELECT max(id) FROM change_sets WHERE recorded_at <= $1", &[&instant])
+            .map_err(db)?
+            .get(0)),
+        mlgov_store::AsOf::ChangeSet(n) => Ok(Some(*n)),
+    }
 }
 
 /// The PostgreSQL store. One connection, guarded by a mutex so that the read methods of
@@ -174,15 +199,6 @@ impl PgStore {
         tx.commit().map_err(db)
     }
 
-    fn write(&mut self, kb: &KnowledgeBase, clear: bool) -> Result<ImportReport, StoreError> {
-        let change = Change {
-            kind: if clear { "demo".into() } else { "import".into() },
-            new: kb.clone(),
-            ..Change::default()
-        };
-        self.write_change(&change, clear).map(|(_, r)| r)
-    }
-
     /// The rows of every table (or only `only`), from one snapshot, in byte order of ids — all of
     /// them, or those matching a condition over one text-array parameter (`$1`).
     fn select_where(
@@ -191,220 +207,83 @@ impl PgStore {
         only: Option<&str>,
     ) -> Result<KnowledgeBase, StoreError> {
         let mut client = self.client();
-        let mut tx = client
-            .build_transaction()
-            .isolation_level(IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(db)?;
-        struct L<'a, 'b, 'c> {
-            tx: &'a mut Transaction<'b>,
-            filter: Option<(&'c str, &'c [String])>,
-            only: Option<&'c str>,
-            err: Option<StoreError>,
-        }
-        impl TableVisitorMut for L<'_, '_, '_> {
-            fn table<R: Record>(&mut self, rows: &mut Vec<R>) {
-                let table = R::FILE.trim_end_matches(".csv");
-                if self.err.is_some() || self.only.is_some_and(|o| o != table) {
-                    return;
-                }
-                let cols: Vec<String> =
-                    R::COLUMNS.iter().map(|c| format!("\"{}\"", c.name)).collect();
-                let condition = self.filter.map(|(c, _)| format!(" WHERE {c}")).unwrap_or_default();
-                // Byte order of ids, as SQLite's default BINARY collation gives, whatever the database locale.
-                let sql = format!(
-                    "SELECT {} FROM {table}{condition} ORDER BY id COLLATE \"C\"",
-                    cols.join(",")
-                );
-                let param: Vec<String> = self.filter.map(|(_, p)| p.to_vec()).unwrap_or_default();
-                let result = (|| -> Result<(), StoreError> {
-                    let found = match self.filter {
-                        Some(_) => self.tx.query(&sql, &[&param]),
-                        None => self.tx.query(&sql, &[]),
-                    }
-                    .map_err(|e| db_in(&format!("reading {table}"), e))?;
-                    // A large table's rows are parsed on two threads (half of a server's start
-                    // at a million memberships); the order stays the query's.
-                    let halves: Vec<&[postgres::Row]> = if found.len() > mlgov_store::split_rows() {
-                        found.chunks(found.len().div_ceil(2)).collect()
-                    } else {
-                        vec![&found[..]]
-                    };
-                    let parsed: Vec<Result<Vec<R>, StoreError>> = std::thread::scope(|sc| {
-                        let handles: Vec<_> = halves
-                            .iter()
-                            .skip(1)
-                            .map(|h| sc.spawn(move || parse_rows::<R>(table, h)))
-                            .collect();
-                        let first = parse_rows::<R>(table, halves[0]);
-                        std::iter::once(first)
-                            .chain(handles.into_iter().map(|h| {
-                                h.join().unwrap_or_else(|_| {
-                                    Err(StoreError::Database(
-                                        format!("parsing {table} failed").into(),
-                                    ))
-                                })
-                            }))
-                            .collect()
-                    });
-                    rows.reserve(found.len());
-                    for part in parsed {
-                        rows.extend(part?);
-                    }
-                    Ok(())
-                })();
-                if let Err(e) = result {
-                    self.err = Some(e);
-                }
-            }
-        }
+        let mut tx = snapshot(&mut client)?;
         let mut kb = KnowledgeBase::default();
-        let mut l = L { tx: &mut tx, filter, only, err: None };
-        kb.visit_mut(&mut l);
-        if let Some(e) = l.err {
+        let mut reader = Reader { tx: &mut tx, filter, only, err: None };
+        kb.visit_mut(&mut reader);
+        if let Some(e) = reader.err {
             return Err(e);
         }
         tx.commit().map_err(db)?;
         Ok(kb)
     }
+}
 
-    /// One change set in one transaction (`clear`: the whole base and its history are replaced).
-    fn write_change(
-        &mut self,
-        change: &Change,
-        clear: bool,
-    ) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
-        let recorder = self.recorder.clone();
-        let mut client = self.client();
-        let mut tx = client.transaction().map_err(db)?;
-        tx.batch_execute("SET CONSTRAINTS ALL DEFERRED").map_err(db)?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHANGE_LOCK]).map_err(db)?;
-        if clear {
-            // DELETE rather than TRUNCATE: readers keep their snapshot instead of waiting for an
-            // exclusive lock; deferred keys make the order irrelevant.
-            for t in KB_TABLES {
-                tx.execute(&format!("DELETE FROM {t}"), &[])
-                    .map_err(|e| db_in(&format!("clearing {t}"), e))?;
-            }
-            tx.batch_execute("DELETE FROM record_history; DELETE FROM change_sets").map_err(db)?;
+/// Reads the rows of every visited table (or only `only`) for [`PgStore::select_where`]; the
+/// first error stops it.
+struct Reader<'a, 'b, 'c> {
+    tx: &'a mut Transaction<'b>,
+    filter: Option<(&'c str, &'c [String])>,
+    only: Option<&'c str>,
+    err: Option<StoreError>,
+}
+
+impl TableVisitorMut for Reader<'_, '_, '_> {
+    fn table<R: Record>(&mut self, rows: &mut Vec<R>) {
+        let table = R::FILE.trim_end_matches(".csv");
+        if self.err.is_some() || self.only.is_some_and(|o| o != table) {
+            return;
         }
-        let info = ChangeSetInfo {
-            id: 0,
-            recorded_at: mlgov_store::utc_now(),
-            recorded_by: recorder,
-            kind: change.kind.clone(),
-            note: change.note.clone(),
-        };
-        let id: i64 = tx
-            .query_one(
-                "INSERT INTO change_sets (id, recorded_at, recorded_by, kind, note) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM change_sets), $1, $2, $3, $4) RETURNING id",
-                &[&info.recorded_at, &info.recorded_by, &info.kind, &info.note],
-            )
-            .map_err(|e| db_in("recording the change set", e))?
-            .get(0);
-        let info = ChangeSetInfo { id, ..info };
-        // Records to add that another change stored after this one was prepared (two identical
-        // imports at once): refused whole, for the caller to plan again. Checked only when a
-        // change set was recorded since (the change lock is held: none can be recorded now).
-        let latest: Option<i64> = tx
-            .query_one("SELECT max(id) FROM change_sets WHERE id < $1", &[&id])
-            .map_err(db)?
-            .get(0);
-        if latest != change.prepared_against && !clear {
-            for (table, ids) in mlgov_store::ids_by_table(&change.new) {
-                let stored: Vec<String> = tx
-                    .query(&format!("SELECT id FROM {table} WHERE id = ANY($1) LIMIT 10"), &[&ids])
-                    .map_err(db)?
-                    .iter()
-                    .map(|r| r.get(0))
-                    .collect();
-                if !stored.is_empty() {
-                    return Err(StoreError::AlreadyStored(stored));
-                }
-            }
+        if let Err(e) = self.read(table, rows) {
+            self.err = Some(e);
         }
-        struct Close<'a, 'b> {
-            tx: &'a mut Transaction<'b>,
-            cs: i64,
-            prepared: Option<i64>,
-            err: Option<StoreError>,
-        }
-        impl TableVisitor for Close<'_, '_> {
-            fn table<R: Record>(&mut self, rows: &[R]) {
-                for r in rows {
-                    if self.err.is_none() {
-                        self.err = close_version(
-                            self.tx,
-                            R::FILE.trim_end_matches(".csv"),
-                            r.id().as_str(),
-                            self.cs,
-                            "correct",
-                            None,
-                            self.prepared,
-                        )
-                        .err();
-                    }
-                }
-            }
-        }
-        let mut close = Close { tx: &mut tx, cs: id, prepared: change.prepared_against, err: None };
-        change.corrected.visit(&mut close);
-        if let Some(e) = close.err {
-            return Err(e);
-        }
-        for r in &change.retracted {
-            let table = table_of(&mut tx, &r.id)?.ok_or_else(|| {
-                StoreError::Conflict(format!(
-                    "{} is not stored (any more): nothing to retract",
-                    r.id
-                ))
-            })?;
-            close_version(
-                &mut tx,
-                table,
-                &r.id,
-                id,
-                "retract",
-                Some(&r.reason),
-                change.prepared_against,
-            )?;
-        }
-        if let Some(d) = &change.approves {
-            let n = tx
-                .execute(
-                    "UPDATE change_proposals SET status = 'approved', decided_at = $1, decided_by = $2, decision_note = $3, change_set = $4 WHERE id = $5 AND status = 'pending'",
-                    &[&info.recorded_at, &d.by, &d.note, &id, &d.proposal],
-                )
-                .map_err(db)?;
-            if n != 1 {
-                return Err(StoreError::Conflict(format!(
-                    "proposal {} is not pending any more (decided meanwhile): nothing was applied",
-                    d.proposal
-                )));
-            }
-        }
-        let mut report = ImportReport::default();
-        for kb in [&change.corrected, &change.new] {
-            let mut w = Writer { tx: &mut tx, cs: id, report: ImportReport::default(), err: None };
-            kb.visit(&mut w);
-            let Writer { report: r, err, .. } = w;
-            if let Some(e) = err {
-                return Err(e); // the transaction rolls back on drop
-            }
-            for (t, n) in r.written {
-                match report.written.iter_mut().find(|(u, _)| *u == t) {
-                    Some(e) => e.1 += n,
-                    None => report.written.push((t, n)),
-                }
-            }
-        }
-        // Servers listening on this database reload when (and only if) this commits.
-        crate::changes::notify(&mut tx, "kb").map_err(db)?;
-        // Deferred foreign keys are checked here: a dangling reference fails the whole write.
-        tx.commit().map_err(|e| db_in("committing", e))?;
-        Ok((info, report))
     }
+}
+
+impl Reader<'_, '_, '_> {
+    fn read<R: Record>(&mut self, table: &str, rows: &mut Vec<R>) -> Result<(), StoreError> {
+        let cols: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{}\"", c.name)).collect();
+        let condition = self.filter.map(|(c, _)| format!(" WHERE {c}")).unwrap_or_default();
+        // Byte order of ids, as SQLite's default BINARY collation gives, whatever the database locale.
+        let sql =
+            format!("SELECT {} FROM {table}{condition} ORDER BY id COLLATE \"C\"", cols.join(","));
+        let param: Vec<String> = self.filter.map(|(_, p)| p.to_vec()).unwrap_or_default();
+        let found = match self.filter {
+            Some(_) => self.tx.query(&sql, &[&param]),
+            None => self.tx.query(&sql, &[]),
+        }
+        .map_err(|e| db_in(&format!("reading {table}"), e))?;
+        rows.reserve(found.len());
+        for part in parse_in_halves::<R>(table, &found) {
+            rows.extend(part?);
+        }
+        Ok(())
+    }
+}
+
+/// Parses fetched rows; a large table's on two threads (half of a server's start at a million
+/// memberships). The order stays the query's.
+fn parse_in_halves<R: Record>(
+    table: &str,
+    found: &[postgres::Row],
+) -> Vec<Result<Vec<R>, StoreError>> {
+    let halves: Vec<&[postgres::Row]> = if found.len() > mlgov_store::split_rows() {
+        found.chunks(found.len().div_ceil(2)).collect()
+    } else {
+        vec![found]
+    };
+    std::thread::scope(|sc| {
+        let handles: Vec<_> =
+            halves.iter().skip(1).map(|h| sc.spawn(move || parse_rows::<R>(table, h))).collect();
+        let first = parse_rows::<R>(table, halves[0]);
+        std::iter::once(first)
+            .chain(handles.into_iter().map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(StoreError::Database(format!("parsing {table} failed").into()))
+                })
+            }))
+            .collect()
+    })
 }
 
 /// `json_build_object('id', "id", …)::text` over a table's columns.
@@ -413,45 +292,6 @@ fn json_of(table: &str) -> String {
         kb_columns(table).iter().map(|c| format!("'{0}', \"{0}\"", c.name)).collect();
     format!("json_build_object({})::text", parts.join(", "))
 }
-
-/// Moves the current version of `id` into the history, closed by change set `cs`, and deletes it.
-fn close_version(
-    tx: &mut Transaction<'_>,
-    table: &str,
-    id: &str,
-    cs: i64,
-    op: &str,
-    reason: Option<&str>,
-    prepared: Option<i64>,
-) -> Result<(), StoreError> {
-    let prepared = prepared.unwrap_or(i64::MAX);
-    let moved = tx
-        .execute(
-            &format!("INSERT INTO record_history (table_name, id, cells, opened, closed, op, reason) SELECT $1, id, {}, coalesce(\"_cs\", 0), $2, $3, $4 FROM {table} WHERE id = $5 AND coalesce(\"_cs\", 0) <= $6", json_of(table)),
-            &[&table, &cs, &op, &reason, &id, &prepared],
-        )
-        .map_err(|e| db_in(&format!("closing {id}"), e))?;
-    if moved != 1 {
-        return Err(StoreError::Conflict(format!(
-            "{id} was changed or retracted in {table} after this change was prepared: nothing was applied; prepare it again against the current base"
-        )));
-    }
-    tx.execute(&format!("DELETE FROM {table} WHERE id = $1"), &[&id])
-        .map_err(|e| db_in(&format!("closing {id}"), e))?;
-    Ok(())
-}
-
-/// The table that holds `id` now.
-fn table_of(tx: &mut Transaction<'_>, id: &str) -> Result<Option<&'static str>, StoreError> {
-    for t in KB_TABLES {
-        if !tx.query(&format!("SELECT 1 FROM {t} WHERE id = $1"), &[&id]).map_err(db)?.is_empty() {
-            return Ok(Some(t));
-        }
-    }
-    Ok(None)
-}
-
-const PROPOSAL_SELECT: &str = "SELECT id, submitted_at, submitted_by, note, files, update_rows, prepared_against, status, decided_at, decided_by, decision_note, change_set, comments FROM change_proposals";
 
 fn proposal_row(r: &postgres::Row) -> Result<Proposal, StoreError> {
     let update: i64 = r.get(5);
@@ -473,81 +313,30 @@ fn proposal_row(r: &postgres::Row) -> Result<Proposal, StoreError> {
     mlgov_store::proposal_parts(base, r.get::<_, &str>(4), r.get::<_, &str>(12))
 }
 
-fn change_set(tx: &mut Transaction<'_>, id: i64) -> Result<ChangeSetInfo, StoreError> {
-    let rows = tx
-        .query(
-            "SELECT id, recorded_at, recorded_by, kind, note FROM change_sets WHERE id = $1",
-            &[&id],
-        )
-        .map_err(db)?;
-    Ok(match rows.first() {
-        Some(r) => ChangeSetInfo {
-            id: r.get(0),
-            recorded_at: r.get(1),
-            recorded_by: r.get(2),
-            kind: r.get(3),
-            note: r.get(4),
-        },
-        None => ChangeSetInfo {
-            id,
-            recorded_at: String::new(),
-            recorded_by: "unknown".into(),
-            kind: "unknown".into(),
-            note: None,
-        },
-    })
-}
-
-/// Copies every table of a knowledge base into the transaction.
-struct Writer<'a, 'b> {
-    tx: &'a mut Transaction<'b>,
-    cs: i64,
-    report: ImportReport,
-    err: Option<StoreError>,
-}
-
-impl TableVisitor for Writer<'_, '_> {
-    fn table<R: Record>(&mut self, rows: &[R]) {
-        if self.err.is_some() || rows.is_empty() {
-            return;
-        }
-        let table = R::FILE.trim_end_matches(".csv");
-        let cols: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{}\"", c.name)).collect();
-        let sql = format!("COPY {table} ({}, \"_cs\") FROM STDIN (FORMAT binary)", cols.join(","));
-        let mut types = vec![Type::TEXT; R::COLUMNS.len()];
-        types.push(Type::INT8);
-        let cs = self.cs;
-        let result = (|| -> Result<(), postgres::Error> {
-            let sink = self.tx.copy_in(&sql)?;
-            let mut writer = BinaryCopyInWriter::new(sink, &types);
-            for r in rows {
-                let cells: Vec<Option<String>> = r
-                    .to_cells()
-                    .into_iter()
-                    .map(|c| if c.is_empty() { None } else { Some(c) })
-                    .collect();
-                let mut values: Vec<&(dyn ToSql + Sync)> =
-                    cells.iter().map(|c| c as &(dyn ToSql + Sync)).collect();
-                values.push(&cs);
-                writer.write(&values)?;
-            }
-            writer.finish()?;
-            Ok(())
-        })();
-        match result {
-            Ok(()) => self.report.written.push((R::FILE, rows.len())),
-            Err(e) => self.err = Some(db_in(&format!("writing {table}"), e)),
-        }
-    }
-}
-
 impl Store for PgStore {
     fn set_recorder(&mut self, who: &str) {
         self.recorder = who.to_string();
     }
 
-    fn apply(&mut self, change: &Change) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
-        self.write_change(change, false)
+    /// One change set in one transaction.
+    fn write_change(
+        &mut self,
+        change: &Change,
+        clear: bool,
+    ) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
+        let mut client = self.client();
+        let mut tx = client.transaction().map_err(db)?;
+        tx.batch_execute("SET CONSTRAINTS ALL DEFERRED").map_err(db)?;
+        // Held to the end: no other change set can be recorded meanwhile.
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHANGE_LOCK]).map_err(db)?;
+        let recorder = self.recorder.clone();
+        let written =
+            mlgov_store::backend::write_change(&mut Pg(&mut tx), change, clear, recorder)?;
+        // Servers listening on this database reload when (and only if) this commits.
+        crate::changes::notify(&mut tx, "kb").map_err(db)?;
+        // Deferred foreign keys are checked here: a dangling reference fails the whole write.
+        tx.commit().map_err(|e| db_in("committing", e))?;
+        Ok(written)
     }
 
     fn records_by_id(&self, ids: &[String]) -> Result<KnowledgeBase, StoreError> {
@@ -601,7 +390,7 @@ impl Store for PgStore {
         let c = serde_json::to_string(comment).expect("strings");
         let mut client = self.client();
         let n = client.execute("UPDATE change_proposals SET comments = (comments::jsonb || jsonb_build_array($1::text::jsonb))::text WHERE id = $2", &[&c, &id]).map_err(db)?;
-        if n == 1 { Ok(()) } else { Err(StoreError::Conflict(format!("no proposal {id}"))) }
+        mlgov_store::backend::commented(n as u64, id)
     }
 
     fn reject_proposal(&mut self, d: &Decision) -> Result<(), StoreError> {
@@ -612,14 +401,7 @@ impl Store for PgStore {
                 &[&mlgov_store::utc_now(), &d.by, &d.note, &d.proposal],
             )
             .map_err(db)?;
-        if n == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict(format!(
-                "proposal {} is not pending (decided already, or no such proposal)",
-                d.proposal
-            )))
-        }
+        mlgov_store::backend::rejected(n as u64, d)
     }
 
     fn latest_change_set(&self) -> Result<Option<i64>, StoreError> {
@@ -629,119 +411,22 @@ impl Store for PgStore {
 
     fn history(&self, id: &str) -> Result<Vec<Version>, StoreError> {
         let mut client = self.client();
-        let mut tx = client
-            .build_transaction()
-            .isolation_level(IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(db)?;
-        let mut out = Vec::new();
-        let rows = tx.query("SELECT table_name, cells, opened, closed, op, reason FROM record_history WHERE id = $1 ORDER BY opened", &[&id]).map_err(db)?;
-        for r in rows {
-            let (table, cells, opened, closed, op, reason): (
-                String,
-                String,
-                i64,
-                i64,
-                String,
-                Option<String>,
-            ) = (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5));
-            out.push(Version {
-                table,
-                cells: cells_from_json(&cells)?,
-                opened: change_set(&mut tx, opened)?,
-                closed: Some(change_set(&mut tx, closed)?),
-                closed_as: Some(op),
-                reason,
-            });
-        }
-        if let Some(table) = table_of(&mut tx, id)? {
-            let r = tx
-                .query_one(
-                    &format!("SELECT {}, \"_cs\" FROM {table} WHERE id = $1", json_of(table)),
-                    &[&id],
-                )
-                .map_err(db)?;
-            let (cells, cs): (String, Option<i64>) = (r.get(0), r.get(1));
-            out.push(Version {
-                table: table.to_string(),
-                cells: cells_from_json(&cells)?,
-                opened: change_set(&mut tx, cs.unwrap_or(0))?,
-                closed: None,
-                closed_as: None,
-                reason: None,
-            });
-        }
+        let mut tx = snapshot(&mut client)?;
+        let out = mlgov_store::backend::history(&mut Pg(&mut tx), id)?;
         tx.commit().map_err(db)?;
         Ok(out)
     }
 
     fn change_set_at(&self, as_of: &mlgov_store::AsOf) -> Result<Option<i64>, StoreError> {
-        match as_of {
-            mlgov_store::AsOf::Instant(instant) => Ok(self
-                .client()
-                .query_one("SELECT max(id) FROM change_sets WHERE recorded_at <= $1", &[&instant])
-                .map_err(db)?
-                .get(0)),
-            mlgov_store::AsOf::ChangeSet(n) => Ok(Some(*n)),
-        }
+        resolve(&mut *self.client(), as_of)
     }
 
     fn load_as_of(&self, as_of: &mlgov_store::AsOf) -> Result<KnowledgeBase, StoreError> {
         let mut client = self.client();
-        let mut tx = client
-            .build_transaction()
-            .isolation_level(IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(db)?;
-        let at: Option<i64> = match as_of {
-            mlgov_store::AsOf::Instant(instant) => tx
-                .query_one("SELECT max(id) FROM change_sets WHERE recorded_at <= $1", &[&instant])
-                .map_err(db)?
-                .get(0),
-            mlgov_store::AsOf::ChangeSet(n) => Some(*n),
-        };
-        let mut kb = KnowledgeBase::default();
-        let Some(at) = at else { return Ok(kb) };
-        struct L<'a, 'b> {
-            tx: &'a mut Transaction<'b>,
-            at: i64,
-            err: Option<StoreError>,
-        }
-        impl TableVisitorMut for L<'_, '_> {
-            fn table<R: Record>(&mut self, rows: &mut Vec<R>) {
-                if self.err.is_some() {
-                    return;
-                }
-                let table = R::FILE.trim_end_matches(".csv");
-                let result = (|| -> Result<(), StoreError> {
-                    let sql = format!(
-                        "SELECT {} FROM {table} WHERE coalesce(\"_cs\", 0) <= $1 UNION ALL SELECT cells FROM record_history WHERE table_name = $2 AND opened <= $1 AND closed > $1",
-                        json_of(table)
-                    );
-                    for row in self
-                        .tx
-                        .query(&sql, &[&self.at, &table])
-                        .map_err(|e| db_in(&format!("reading {table}"), e))?
-                    {
-                        let cells: String = row.get(0);
-                        rows.push(mlgov_store::record_from_row(table, &cells_from_json(&cells)?)?);
-                    }
-                    Ok(())
-                })();
-                if let Err(e) = result {
-                    self.err = Some(e);
-                }
-            }
-        }
-        let mut l = L { tx: &mut tx, at, err: None };
-        kb.visit_mut(&mut l);
-        if let Some(e) = l.err {
-            return Err(e);
-        }
+        let mut tx = snapshot(&mut client)?;
+        let Some(at) = resolve(&mut tx, as_of)? else { return Ok(KnowledgeBase::default()) };
+        let kb = mlgov_store::backend::load_at(&mut Pg(&mut tx), at)?;
         tx.commit().map_err(db)?;
-        kb.sort();
         Ok(kb)
     }
 
@@ -749,22 +434,9 @@ impl Store for PgStore {
         self.select_where(None, None)
     }
 
-    fn insert_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError> {
-        self.write(kb, false)
-    }
-
-    fn replace_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError> {
-        self.write(kb, true)
-    }
-
     fn counts(&self) -> Result<Vec<(&'static str, usize)>, StoreError> {
         let mut client = self.client();
-        let mut tx = client
-            .build_transaction()
-            .isolation_level(IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(db)?;
+        let mut tx = snapshot(&mut client)?;
         let mut out = Vec::with_capacity(KB_TABLES.len());
         for t in KB_TABLES {
             let n: i64 = tx
@@ -784,12 +456,7 @@ impl Store for PgStore {
     fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
         let mut problems = Vec::new();
         let mut client = self.client();
-        let mut tx = client
-            .build_transaction()
-            .isolation_level(IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(db)?;
+        let mut tx = snapshot(&mut client)?;
         for t in KB_TABLES {
             let present: bool =
                 tx.query_one("SELECT to_regclass($1) IS NOT NULL", &[&t]).map_err(db)?.get(0);
@@ -972,14 +639,7 @@ impl Store for PgStore {
             )
             .map_err(db)?
             .get(0);
-        if r.number != latest + 1 {
-            return Err(StoreError::Conflict(format!(
-                "survey {:?} has {latest} release(s); the next one is number {}, not {}",
-                r.survey,
-                latest + 1,
-                r.number
-            )));
-        }
+        mlgov_store::backend::next_release(latest, r)?;
         tx.execute(
             "INSERT INTO survey_releases (survey, number, survey_version, created_at, created_by, min_cell, content, cell_members) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             &[&r.survey, &r.number, &r.survey_version, &r.created_at, &r.created_by, &r.min_cell, &r.content, &r.cell_members],
@@ -990,22 +650,14 @@ impl Store for PgStore {
     }
 }
 
-const SUMMARY_COLUMNS: &str = "name, version, origin, synthetic, project, source_file, instrument_id, instrument_version, respondents, written_at";
-
 /// Key (first half) of the advisory lock that serialises publications of one survey's releases.
 const RELEASE_LOCK: i32 = 0x6d6c_6772;
 
-/// A [`SurveySummary`] from the first columns of a row ([`SUMMARY_COLUMNS`]).
+/// A [`SurveySummary`] from the first columns of a row ([`mlgov_store::backend::SUMMARY_COLUMNS`]).
 fn summary_row(r: &postgres::Row) -> Result<SurveySummary, StoreError> {
     let name: String = r.get(0);
     let origin: String = r.get(2);
-    let Some(origin) = SurveyOrigin::parse(&origin) else {
-        return Err(StoreError::Corrupt {
-            table: "survey_datasets".into(),
-            id: name,
-            message: format!("origin {origin:?}"),
-        });
-    };
+    let origin = mlgov_store::backend::survey_origin(&name, &origin)?;
     Ok(SurveySummary {
         name,
         version: r.get(1),

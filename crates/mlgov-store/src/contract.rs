@@ -55,6 +55,7 @@ pub fn rec<R: Record>(cells: &[(&str, &str)]) -> R {
 
 /// A small valid base touching most tables, including cells with commas, quotes, accents, empty
 /// optional cells and partial dates.
+// Long because it is test data: one record a line, every table in one place.
 pub fn fixture() -> KnowledgeBase {
     let src = [("source", "src:fixture"), ("locator", "p. 1")];
     let with = |extra: &[(&'static str, &'static str)]| -> Vec<(&'static str, &'static str)> {
@@ -521,9 +522,29 @@ fn releases_are_numbered_and_frozen(store: &mut dyn Store) {
 /// version with who recorded it and why it was closed, and the base reads back as it was after each
 /// change set.
 pub fn versions_keep_the_past(s: &mut dyn Store) {
-    s.set_recorder("cli:ann");
     let kb = fixture();
-    s.replace_all(&kb).unwrap();
+    let (first, cs, cs2, to) = correct_then_retract(s, &kb);
+    let now = s.load().unwrap();
+    assert_eq!(
+        now.memberships.iter().find(|x| x.id.as_str() == "mem:se-euromed").unwrap().when.to,
+        to
+    );
+    assert!(
+        now.memberships.iter().all(|x| x.id.as_str() != "mem:metropole-eurocities"),
+        "retracted from the current base"
+    );
+    histories_list_every_version(s, cs, cs2);
+    past_bases_read_as_recorded(s, (&kb, &now), (first, cs, cs2), &to);
+}
+
+/// Loads the fixture (by `cli:ann`), then corrects one membership's dates (by `cli:bob`) and
+/// retracts another: the three change sets, and the corrected end date.
+fn correct_then_retract(
+    s: &mut dyn Store,
+    kb: &KnowledgeBase,
+) -> (i64, i64, i64, Option<mlgov_domain::PartialDate>) {
+    s.set_recorder("cli:ann");
+    s.replace_all(kb).unwrap();
     let first = s.latest_change_set().unwrap().expect("the load is a change set");
     // A correction of one membership's dates, and a new fact.
     let mut corrected = KnowledgeBase::default();
@@ -552,15 +573,11 @@ pub fn versions_keep_the_past(s: &mut dyn Store) {
             ..Change::default()
         })
         .unwrap();
-    let now = s.load().unwrap();
-    assert_eq!(
-        now.memberships.iter().find(|x| x.id.as_str() == "mem:se-euromed").unwrap().when.to,
-        m.when.to
-    );
-    assert!(
-        now.memberships.iter().all(|x| x.id.as_str() != "mem:metropole-eurocities"),
-        "retracted from the current base"
-    );
+    (first, cs.id, cs2.id, m.when.to)
+}
+
+/// The history of the corrected and of the retracted membership of [`correct_then_retract`].
+fn histories_list_every_version(s: &mut dyn Store, cs: i64, cs2: i64) {
     let h = s.history("mem:se-euromed").unwrap();
     assert_eq!(h.len(), 2, "{h:?}");
     assert_eq!(
@@ -569,7 +586,7 @@ pub fn versions_keep_the_past(s: &mut dyn Store) {
     );
     assert_eq!(
         (h[1].cells["to"].as_str(), h[1].opened.id, h[1].closed.is_none()),
-        ("2002", cs.id, true)
+        ("2002", cs, true)
     );
     let r = s.history("mem:metropole-eurocities").unwrap();
     assert_eq!(
@@ -579,22 +596,31 @@ pub fn versions_keep_the_past(s: &mut dyn Store) {
             r[0].reason.as_deref(),
             r[0].closed.as_ref().map(|c| c.id)
         ),
-        (1, Some("retract"), Some("not a member (src:second, p. 2)"), Some(cs2.id))
+        (1, Some("retract"), Some("not a member (src:second, p. 2)"), Some(cs2))
     );
     assert!(s.history("mem:never").unwrap().is_empty());
-    // As recorded after each change set.
+}
+
+/// The base as recorded after each change set of [`correct_then_retract`] (`kb` as first loaded,
+/// `now` as it is) and at moments before and after them.
+fn past_bases_read_as_recorded(
+    s: &mut dyn Store,
+    (kb, now): (&KnowledgeBase, &KnowledgeBase),
+    (first, cs, cs2): (i64, i64, i64),
+    to: &Option<mlgov_domain::PartialDate>,
+) {
     assert_eq!(
         sorted(s.load_as_of(&AsOf::ChangeSet(first)).unwrap()),
         sorted(kb.clone()),
         "the base as first loaded"
     );
-    let after_fix = s.load_as_of(&AsOf::ChangeSet(cs.id)).unwrap();
+    let after_fix = s.load_as_of(&AsOf::ChangeSet(cs)).unwrap();
     assert_eq!(after_fix.memberships.len(), kb.memberships.len());
     assert_eq!(
-        after_fix.memberships.iter().find(|x| x.id.as_str() == "mem:se-euromed").unwrap().when.to,
-        m.when.to
+        &after_fix.memberships.iter().find(|x| x.id.as_str() == "mem:se-euromed").unwrap().when.to,
+        to
     );
-    assert_eq!(sorted(s.load_as_of(&AsOf::ChangeSet(cs2.id)).unwrap()), sorted(now.clone()));
+    assert_eq!(sorted(s.load_as_of(&AsOf::ChangeSet(cs2)).unwrap()), sorted(now.clone()));
     assert_eq!(
         total_kb(&s.load_as_of(&AsOf::Instant("2000-01-01T00:00:00Z".into())).unwrap()),
         0,
@@ -603,13 +629,13 @@ pub fn versions_keep_the_past(s: &mut dyn Store) {
     assert_eq!(s.change_set_at(&AsOf::Instant("2000-01-01T00:00:00Z".into())).unwrap(), None);
     assert_eq!(
         s.change_set_at(&AsOf::Instant("2999-01-01T00:00:00Z".into())).unwrap(),
-        Some(cs2.id),
+        Some(cs2),
         "a moment after the last change set reads it"
     );
     assert_eq!(s.change_set_at(&AsOf::ChangeSet(first)).unwrap(), Some(first));
     assert_eq!(
         sorted(s.load_as_of(&AsOf::Instant("2999-01-01T00:00:00Z".into())).unwrap()),
-        sorted(now)
+        sorted(now.clone())
     );
 }
 

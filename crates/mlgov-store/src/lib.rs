@@ -37,10 +37,12 @@
 //! nothing is deleted except by `replace_all` (`mlgov demo`, a fresh base and history) —
 //! corrections and retractions only close versions.
 
+pub mod backend;
 #[doc(hidden)]
 pub mod contract;
 mod error;
 mod location;
+pub mod own_tables;
 mod plan;
 pub mod private;
 mod sqlite;
@@ -462,15 +464,28 @@ pub trait Store {
     fn load(&self) -> Result<KnowledgeBase, StoreError>;
     /// Adds every record of `kb` in one transaction: either all rows are written or none.
     /// The caller has validated `kb` against the stored base (see `mlgov-interchange`).
-    fn insert_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError>;
+    fn insert_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError> {
+        self.write_change(&backend::import_change(kb, false), false).map(|(_, r)| r)
+    }
     /// Replaces the whole content by `kb` in one transaction.
-    fn replace_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError>;
+    fn replace_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError> {
+        self.write_change(&backend::import_change(kb, true), true).map(|(_, r)| r)
+    }
     /// Who the next change sets are recorded by (`cli:<user>`, a server account); "unknown" until set.
     fn set_recorder(&mut self, who: &str);
     /// Records a change set in one transaction: inserts the new records, closes the current version
     /// of every corrected or retracted record into the history and writes the corrections. The
     /// caller has validated the result. Returns the change set and the rows written.
-    fn apply(&mut self, change: &Change) -> Result<(ChangeSetInfo, ImportReport), StoreError>;
+    fn apply(&mut self, change: &Change) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
+        self.write_change(change, false)
+    }
+    /// [`Store::apply`], or with `clear` the whole base and its history replaced by the change
+    /// ([`Store::replace_all`]): what a backend implements of the three writes.
+    fn write_change(
+        &mut self,
+        change: &Change,
+        clear: bool,
+    ) -> Result<(ChangeSetInfo, ImportReport), StoreError>;
     /// The stored records with these ids, whatever their tables (ids not stored are left out).
     fn records_by_id(&self, ids: &[String]) -> Result<KnowledgeBase, StoreError>;
     /// The stored memberships of these members (every network).

@@ -34,6 +34,15 @@ impl Location {
         }
     }
 
+    /// What `postgres` (given the URL) or `sqlite` (given the file) opens here: the one choice of
+    /// a backend by location, for every crate with tables of its own.
+    pub fn open<T>(&self, postgres: impl FnOnce(&str) -> T, sqlite: impl FnOnce(&Path) -> T) -> T {
+        match self {
+            Location::Postgres(url) => postgres(url),
+            Location::Sqlite(path) => sqlite(path),
+        }
+    }
+
     /// Whether this names a PostgreSQL database.
     pub fn is_postgres(&self) -> bool {
         matches!(self, Location::Postgres(_))

@@ -2,12 +2,15 @@
 
 use crate::{
     Change, ChangeSetInfo, Comment, DatabaseError, Decision, ImportReport, KB_TABLES, Proposal,
-    Store, StoreError, StoredRelease, StoredSurvey, SurveyOrigin, SurveySummary, Version,
-    cells_from_json, kb_columns,
+    Store, StoreError, StoredRelease, StoredSurvey, SurveySummary, Version, kb_columns,
 };
-use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params, params_from_iter};
+use mlgov_domain::{KnowledgeBase, Record, TableVisitorMut};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
+
+mod tables;
+use crate::backend::{PROPOSAL_SELECT, SUMMARY_COLUMNS};
+use tables::Sql;
 
 /// Versioned migrations, applied in order; `PRAGMA user_version` records the last applied.
 pub const MIGRATIONS: &[(i64, &str)] = &[
@@ -138,10 +141,7 @@ impl SqliteStore {
     /// created readable by its owner only, and so are its `-wal` and `-shm` files
     /// ([`crate::private::create_database_file`]).
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        // An error here (no such directory) is left to SQLite, which reports it in its words.
-        let _ = crate::private::create_database_file(path);
-        let conn = Connection::open(path).map_err(db)?;
-        Self::setup(conn, path)
+        Self::setup(crate::own_tables::open_file(path).map_err(db)?, path)
     }
 
     /// Opens an existing database; fails with [`StoreError::Missing`] if the file does not exist.
@@ -164,11 +164,7 @@ impl SqliteStore {
     }
 
     fn setup(conn: Connection, path: &Path) -> Result<Self, StoreError> {
-        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db)?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-        )
-        .map_err(db)?;
+        crate::own_tables::configure(&conn).map_err(db)?;
         let mut store = SqliteStore { conn, path: path.to_path_buf(), recorder: "unknown".into() };
         store.migrate()?;
         Ok(store)
@@ -205,15 +201,6 @@ impl SqliteStore {
             tx.commit().map_err(db)?;
         }
         Ok(())
-    }
-
-    fn write(&mut self, kb: &KnowledgeBase, clear: bool) -> Result<ImportReport, StoreError> {
-        let change = Change {
-            kind: if clear { "demo".into() } else { "import".into() },
-            new: kb.clone(),
-            ..Change::default()
-        };
-        self.write_change(&change, clear).map(|(_, r)| r)
     }
 
     /// The rows of every table (or only `only`), in id order — all of them, or those matching a
@@ -274,188 +261,6 @@ impl SqliteStore {
             None => Ok(kb),
         }
     }
-
-    /// One change set in one transaction (`clear`: the whole base and its history are replaced).
-    fn write_change(
-        &mut self,
-        change: &Change,
-        clear: bool,
-    ) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
-        let tx = self.conn.transaction().map_err(db)?;
-        // A 256 MB page cache (default 2 MB) keeps a large import's B-tree pages in memory instead
-        // of spilling them to the WAL mid-transaction: a 1,000,000-row import spends 4x less
-        // system time (docs/benchmarks-import.md).
-        tx.execute_batch("PRAGMA defer_foreign_keys = ON; PRAGMA cache_size = -262144")
-            .map_err(db)?;
-        if clear {
-            for t in KB_TABLES.iter().rev() {
-                tx.execute(&format!("DELETE FROM {t}"), []).map_err(db)?;
-            }
-            tx.execute_batch("DELETE FROM record_history; DELETE FROM change_sets").map_err(db)?;
-        }
-        let info = ChangeSetInfo {
-            id: 0,
-            recorded_at: crate::utc_now(),
-            recorded_by: self.recorder.clone(),
-            kind: change.kind.clone(),
-            note: change.note.clone(),
-        };
-        let id: i64 = tx
-            .query_row(
-                "INSERT INTO change_sets (id, recorded_at, recorded_by, kind, note) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM change_sets), ?1, ?2, ?3, ?4) RETURNING id",
-                params![info.recorded_at, info.recorded_by, info.kind, info.note],
-                |r| r.get(0),
-            )
-            .map_err(db)?;
-        let info = ChangeSetInfo { id, ..info };
-        // Records to add that another change stored after this one was prepared (two identical
-        // imports at once): refused whole, for the caller to plan again. Checked only when a
-        // change set was recorded since (the write lock is held: none can be recorded now).
-        let latest: Option<i64> = tx
-            .query_row("SELECT max(id) FROM change_sets WHERE id < ?1", params![id], |r| r.get(0))
-            .map_err(db)?;
-        if latest != change.prepared_against && !clear {
-            let mut stored = Vec::new();
-            for (table, ids) in crate::ids_by_table(&change.new) {
-                let list = serde_json::to_string(&ids).expect("strings");
-                let mut stmt = tx.prepare(&format!("SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?1)) LIMIT 10")).map_err(db)?;
-                stored.extend(
-                    stmt.query_map(params![list], |r| r.get::<_, String>(0))
-                        .map_err(db)?
-                        .collect::<Result<Vec<_>, _>>()
-                        .map_err(db)?,
-                );
-                if !stored.is_empty() {
-                    return Err(StoreError::AlreadyStored(stored));
-                }
-            }
-        }
-        // Close the versions that are corrected or retracted.
-        struct Close<'a> {
-            tx: &'a rusqlite::Transaction<'a>,
-            cs: i64,
-            prepared: Option<i64>,
-            err: Option<StoreError>,
-        }
-        impl TableVisitor for Close<'_> {
-            fn table<R: Record>(&mut self, rows: &[R]) {
-                for r in rows {
-                    if self.err.is_none() {
-                        let table = R::FILE.trim_end_matches(".csv");
-                        self.err = close_version(
-                            self.tx,
-                            table,
-                            r.id().as_str(),
-                            self.cs,
-                            "correct",
-                            None,
-                            self.prepared,
-                        )
-                        .err();
-                    }
-                }
-            }
-        }
-        let mut close = Close { tx: &tx, cs: id, prepared: change.prepared_against, err: None };
-        change.corrected.visit(&mut close);
-        if let Some(e) = close.err {
-            return Err(e);
-        }
-        for r in &change.retracted {
-            let table = table_of(&tx, &r.id)?.ok_or_else(|| {
-                StoreError::Conflict(format!(
-                    "{} is not stored (any more): nothing to retract",
-                    r.id
-                ))
-            })?;
-            close_version(
-                &tx,
-                table,
-                &r.id,
-                id,
-                "retract",
-                Some(&r.reason),
-                change.prepared_against,
-            )?;
-        }
-        if let Some(d) = &change.approves {
-            let n = tx
-                .execute(
-                    "UPDATE change_proposals SET status = 'approved', decided_at = ?1, decided_by = ?2, decision_note = ?3, change_set = ?4 WHERE id = ?5 AND status = 'pending'",
-                    params![info.recorded_at, d.by, d.note, id, d.proposal],
-                )
-                .map_err(db)?;
-            if n != 1 {
-                return Err(StoreError::Conflict(format!(
-                    "proposal {} is not pending any more (decided meanwhile): nothing was applied",
-                    d.proposal
-                )));
-            }
-        }
-        let mut report = ImportReport::default();
-        for kb in [&change.corrected, &change.new] {
-            let mut w = W { tx: &tx, cs: id, report: ImportReport::default(), err: None };
-            kb.visit(&mut w);
-            if let Some(e) = w.err {
-                return Err(e); // the transaction rolls back on drop
-            }
-            for (t, n) in w.report.written {
-                match report.written.iter_mut().find(|(u, _)| *u == t) {
-                    Some(e) => e.1 += n,
-                    None => report.written.push((t, n)),
-                }
-            }
-        }
-        tx.commit().map_err(db)?;
-        Ok((info, report))
-    }
-}
-
-/// Inserts every row of the visited tables with the change set that records them.
-struct W<'a> {
-    tx: &'a rusqlite::Transaction<'a>,
-    cs: i64,
-    report: ImportReport,
-    err: Option<StoreError>,
-}
-
-impl TableVisitor for W<'_> {
-    fn table<R: Record>(&mut self, rows: &[R]) {
-        if self.err.is_some() || rows.is_empty() {
-            return;
-        }
-        let table = R::FILE.trim_end_matches(".csv");
-        let cols: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{}\"", c.name)).collect();
-        let marks: Vec<&str> = R::COLUMNS.iter().map(|_| "?").collect();
-        let sql = format!(
-            "INSERT INTO {table} ({}, \"_cs\") VALUES ({}, ?)",
-            cols.join(","),
-            marks.join(",")
-        );
-        let cs = self.cs.to_string();
-        let result = (|| -> rusqlite::Result<()> {
-            let mut stmt = self.tx.prepare_cached(&sql)?;
-            for r in rows {
-                let cells = r.to_cells();
-                stmt.execute(params_from_iter(
-                    cells
-                        .iter()
-                        .map(|c| if c.is_empty() { None } else { Some(c.as_str()) })
-                        .chain(std::iter::once(Some(cs.as_str()))),
-                ))?;
-            }
-            Ok(())
-        })();
-        match result {
-            Ok(()) => self.report.written.push((R::FILE, rows.len())),
-            Err(e) => {
-                self.err = Some(StoreError::Database(DatabaseError::with_source(
-                    format!("writing {table}: {e}"),
-                    e,
-                )))
-            }
-        }
-    }
 }
 
 /// `json_object('id', "id", …)` over a table's columns: a row's cells as JSON text.
@@ -464,47 +269,6 @@ fn json_of(table: &str) -> String {
         kb_columns(table).iter().map(|c| format!("'{0}', \"{0}\"", c.name)).collect();
     format!("json_object({})", parts.join(", "))
 }
-
-/// Moves the current version of `id` into the history, closed by change set `cs`, and deletes it.
-fn close_version(
-    tx: &rusqlite::Transaction<'_>,
-    table: &str,
-    id: &str,
-    cs: i64,
-    op: &str,
-    reason: Option<&str>,
-    prepared: Option<i64>,
-) -> Result<(), StoreError> {
-    let moved = tx
-        .execute(
-            &format!("INSERT INTO record_history (table_name, id, cells, opened, closed, op, reason) SELECT ?1, id, {}, coalesce(\"_cs\", 0), ?2, ?3, ?4 FROM {table} WHERE id = ?5 AND coalesce(\"_cs\", 0) <= ?6", json_of(table)),
-            params![table, cs, op, reason, id, prepared.unwrap_or(i64::MAX)],
-        )
-        .map_err(db)?;
-    if moved != 1 {
-        return Err(StoreError::Conflict(format!(
-            "{id} was changed or retracted in {table} after this change was prepared: nothing was applied; prepare it again against the current base"
-        )));
-    }
-    tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), params![id]).map_err(db)?;
-    Ok(())
-}
-
-/// The table that holds `id` now.
-fn table_of(conn: &Connection, id: &str) -> Result<Option<&'static str>, StoreError> {
-    for t in KB_TABLES {
-        let found: Option<i64> = conn
-            .query_row(&format!("SELECT 1 FROM {t} WHERE id = ?1"), params![id], |r| r.get(0))
-            .optional()
-            .map_err(db)?;
-        if found.is_some() {
-            return Ok(Some(t));
-        }
-    }
-    Ok(None)
-}
-
-const PROPOSAL_SELECT: &str = "SELECT id, submitted_at, submitted_by, note, files, update_rows, prepared_against, status, decided_at, decided_by, decision_note, change_set, comments FROM change_proposals";
 
 fn proposal_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Proposal, StoreError>> {
     let files: String = r.get(4)?;
@@ -528,40 +292,28 @@ fn proposal_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Proposal, Stor
     Ok(crate::proposal_parts(base, &files, &comments))
 }
 
-fn change_set(conn: &Connection, id: i64) -> Result<ChangeSetInfo, StoreError> {
-    conn.query_row(
-        "SELECT id, recorded_at, recorded_by, kind, note FROM change_sets WHERE id = ?1",
-        params![id],
-        |r| {
-            Ok(ChangeSetInfo {
-                id: r.get(0)?,
-                recorded_at: r.get(1)?,
-                recorded_by: r.get(2)?,
-                kind: r.get(3)?,
-                note: r.get(4)?,
-            })
-        },
-    )
-    .optional()
-    .map_err(db)
-    .map(|o| {
-        o.unwrap_or(ChangeSetInfo {
-            id,
-            recorded_at: String::new(),
-            recorded_by: "unknown".into(),
-            kind: "unknown".into(),
-            note: None,
-        })
-    })
-}
-
 impl Store for SqliteStore {
     fn set_recorder(&mut self, who: &str) {
         self.recorder = who.to_string();
     }
 
-    fn apply(&mut self, change: &Change) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
-        self.write_change(change, false)
+    /// One change set in one transaction.
+    fn write_change(
+        &mut self,
+        change: &Change,
+        clear: bool,
+    ) -> Result<(ChangeSetInfo, ImportReport), StoreError> {
+        let tx = self.conn.transaction().map_err(db)?;
+        // A 256 MB page cache (default 2 MB) keeps a large import's B-tree pages in memory instead
+        // of spilling them to the WAL mid-transaction: a 1,000,000-row import spends 4x less
+        // system time (docs/benchmarks-import.md).
+        tx.execute_batch("PRAGMA defer_foreign_keys = ON; PRAGMA cache_size = -262144")
+            .map_err(db)?;
+        // The write lock is held from the first write on: no change set can be recorded meanwhile.
+        let recorder = self.recorder.clone();
+        let written = crate::backend::write_change(&mut Sql(&tx), change, clear, recorder)?;
+        tx.commit().map_err(db)?;
+        Ok(written)
     }
 
     fn records_by_id(&self, ids: &[String]) -> Result<KnowledgeBase, StoreError> {
@@ -615,7 +367,7 @@ impl Store for SqliteStore {
     fn comment_proposal(&mut self, id: i64, comment: &Comment) -> Result<(), StoreError> {
         let c = serde_json::to_string(comment).expect("strings");
         let n = self.conn.execute("UPDATE change_proposals SET comments = json_insert(comments, '$[#]', json(?1)) WHERE id = ?2", params![c, id]).map_err(db)?;
-        if n == 1 { Ok(()) } else { Err(StoreError::Conflict(format!("no proposal {id}"))) }
+        crate::backend::commented(n as u64, id)
     }
 
     fn reject_proposal(&mut self, d: &Decision) -> Result<(), StoreError> {
@@ -626,14 +378,7 @@ impl Store for SqliteStore {
                 params![crate::utc_now(), d.by, d.note, d.proposal],
             )
             .map_err(db)?;
-        if n == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict(format!(
-                "proposal {} is not pending (decided already, or no such proposal)",
-                d.proposal
-            )))
-        }
+        crate::backend::rejected(n as u64, d)
     }
 
     fn latest_change_set(&self) -> Result<Option<i64>, StoreError> {
@@ -641,44 +386,7 @@ impl Store for SqliteStore {
     }
 
     fn history(&self, id: &str) -> Result<Vec<Version>, StoreError> {
-        let mut out = Vec::new();
-        let mut stmt = self.conn.prepare("SELECT table_name, cells, opened, closed, op, reason FROM record_history WHERE id = ?1 ORDER BY opened").map_err(db)?;
-        let rows: Vec<(String, String, i64, i64, String, Option<String>)> = stmt
-            .query_map(params![id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-            })
-            .map_err(db)?
-            .collect::<Result<_, _>>()
-            .map_err(db)?;
-        for (table, cells, opened, closed, op, reason) in rows {
-            out.push(Version {
-                table,
-                cells: cells_from_json(&cells)?,
-                opened: change_set(&self.conn, opened)?,
-                closed: Some(change_set(&self.conn, closed)?),
-                closed_as: Some(op),
-                reason,
-            });
-        }
-        if let Some(table) = table_of(&self.conn, id)? {
-            let (cells, cs): (String, Option<i64>) = self
-                .conn
-                .query_row(
-                    &format!("SELECT {}, \"_cs\" FROM {table} WHERE id = ?1", json_of(table)),
-                    params![id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .map_err(db)?;
-            out.push(Version {
-                table: table.to_string(),
-                cells: cells_from_json(&cells)?,
-                opened: change_set(&self.conn, cs.unwrap_or(0))?,
-                closed: None,
-                closed_as: None,
-                reason: None,
-            });
-        }
-        Ok(out)
+        crate::backend::history(&mut Sql(&self.conn), id)
     }
 
     fn change_set_at(&self, as_of: &crate::AsOf) -> Result<Option<i64>, StoreError> {
@@ -696,57 +404,14 @@ impl Store for SqliteStore {
     }
 
     fn load_as_of(&self, as_of: &crate::AsOf) -> Result<KnowledgeBase, StoreError> {
-        let at = self.change_set_at(as_of)?;
-        let mut kb = KnowledgeBase::default();
-        let Some(at) = at else { return Ok(kb) };
-        struct L<'a> {
-            conn: &'a Connection,
-            at: i64,
-            err: Option<StoreError>,
+        match self.change_set_at(as_of)? {
+            Some(at) => crate::backend::load_at(&mut Sql(&self.conn), at),
+            None => Ok(KnowledgeBase::default()),
         }
-        impl TableVisitorMut for L<'_> {
-            fn table<R: Record>(&mut self, rows: &mut Vec<R>) {
-                if self.err.is_some() {
-                    return;
-                }
-                let table = R::FILE.trim_end_matches(".csv");
-                let result = (|| -> Result<(), StoreError> {
-                    let sql = format!(
-                        "SELECT {} FROM {table} WHERE coalesce(\"_cs\", 0) <= ?1 UNION ALL SELECT cells FROM record_history WHERE table_name = ?2 AND opened <= ?1 AND closed > ?1",
-                        json_of(table)
-                    );
-                    let mut stmt = self.conn.prepare(&sql).map_err(db)?;
-                    let mut q = stmt.query(params![self.at, table]).map_err(db)?;
-                    while let Some(row) = q.next().map_err(db)? {
-                        let cells: String = row.get(0).map_err(db)?;
-                        rows.push(crate::record_from_row(table, &cells_from_json(&cells)?)?);
-                    }
-                    Ok(())
-                })();
-                if let Err(e) = result {
-                    self.err = Some(e);
-                }
-            }
-        }
-        let mut l = L { conn: &self.conn, at, err: None };
-        kb.visit_mut(&mut l);
-        if let Some(e) = l.err {
-            return Err(e);
-        }
-        kb.sort();
-        Ok(kb)
     }
 
     fn load(&self) -> Result<KnowledgeBase, StoreError> {
         self.select_where(None, None)
-    }
-
-    fn insert_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError> {
-        self.write(kb, false)
-    }
-
-    fn replace_all(&mut self, kb: &KnowledgeBase) -> Result<ImportReport, StoreError> {
-        self.write(kb, true)
     }
 
     fn counts(&self) -> Result<Vec<(&'static str, usize)>, StoreError> {
@@ -894,14 +559,7 @@ impl Store for SqliteStore {
                 |x| x.get(0),
             )
             .map_err(db)?;
-        if r.number != latest + 1 {
-            return Err(StoreError::Conflict(format!(
-                "survey {:?} has {latest} release(s); the next one is number {}, not {}",
-                r.survey,
-                latest + 1,
-                r.number
-            )));
-        }
+        crate::backend::next_release(latest, r)?;
         tx.execute(
             "INSERT INTO survey_releases (survey, number, survey_version, created_at, created_by, min_cell, content, cell_members) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![r.survey, r.number, r.survey_version, r.created_at, r.created_by, r.min_cell, r.content, r.cell_members],
@@ -911,19 +569,14 @@ impl Store for SqliteStore {
     }
 }
 
-const SUMMARY_COLUMNS: &str = "name, version, origin, synthetic, project, source_file, instrument_id, instrument_version, respondents, written_at";
-
-/// A [`SurveySummary`] from the first columns of a row ([`SUMMARY_COLUMNS`]); an unknown origin is
+/// A [`SurveySummary`] from the first columns of a row ([`crate::backend::SUMMARY_COLUMNS`]); an unknown origin is
 /// [`StoreError::Corrupt`].
 fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<SurveySummary, StoreError>> {
     let name: String = r.get(0)?;
     let origin: String = r.get(2)?;
-    let Some(origin) = SurveyOrigin::parse(&origin) else {
-        return Ok(Err(StoreError::Corrupt {
-            table: "survey_datasets".into(),
-            id: name,
-            message: format!("origin {origin:?}"),
-        }));
+    let origin = match crate::backend::survey_origin(&name, &origin) {
+        Ok(origin) => origin,
+        Err(e) => return Ok(Err(e)),
     };
     Ok(Ok(SurveySummary {
         name,

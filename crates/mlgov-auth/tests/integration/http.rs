@@ -5,35 +5,24 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use mlgov_auth::http::{COOKIE, mount};
+use mlgov_auth::http::COOKIE;
 
 use mlgov_auth::testing::*;
-
-fn app(f: &Accounts) -> Router {
-    mount(Router::new(), f.auth.clone())
-}
-
 /// Every route ([`ACCOUNT_ROUTES`], shared with mlgov-collect's matrix) × every role (admin,
 /// researcher of the survey's project, researcher of another project, viewer, public) → expected
 /// status. Each cell runs on a fresh database.
 #[tokio::test]
 async fn authorisation_matrix() {
-    let mut failures = vec![];
+    let mut failures = Mismatches::default();
     for (method, path, body, expected) in ACCOUNT_ROUTES {
         for (col, who) in WHO.iter().enumerate() {
             let f = Accounts::new();
             let (status, _, text) =
-                send(app(&f), request(method, path, f.bearer(who), *body)).await;
-            if status.as_u16() != expected[col] {
-                failures.push(format!(
-                    "{method} {path} as {who}: {} (expected {}) {text}",
-                    status.as_u16(),
-                    expected[col]
-                ));
-            }
+                send(f.app(), request(method, path, f.bearer(who), *body)).await;
+            failures.check((method, path), who, (status, &text), expected[col]);
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    failures.assert_none();
 }
 
 #[tokio::test]
@@ -41,11 +30,11 @@ async fn revoked_or_bad_bearer_is_refused_not_downgraded() {
     let f = Accounts::new();
     f.auth.revoke_token(&mlgov_auth::Principal::cli_admin(), 2).unwrap();
     let (s, h, _) =
-        send(app(&f), request("GET", "/api/v1/surveys/s1/aggregates", Some(&f.tokens[1]), None))
+        send(f.app(), request("GET", "/api/v1/surveys/s1/aggregates", Some(&f.tokens[1]), None))
             .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_eq!(h.get(header::WWW_AUTHENTICATE).unwrap(), "Bearer realm=\"mlgov\"");
-    let (s, _, _) = send(app(&f), request("GET", "/api/v1/me", Some("not-a-token"), None)).await;
+    let (s, _, _) = send(f.app(), request("GET", "/api/v1/me", Some("not-a-token"), None)).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 }
 
@@ -59,7 +48,7 @@ async fn login(f: &Accounts, extra: &[(&str, &str)]) -> (String, String, String)
         b = b.header(*k, *v);
     }
     let (s, h, body) = send(
-        app(f),
+        f.app(),
         b.body(Body::from(format!(r#"{{"username":"ada","password":"{PASSWORD}"}}"#))).unwrap(),
     )
     .await;
@@ -86,7 +75,7 @@ async fn session_cookie_attributes() {
         .header(header::COOKIE, format!("{COOKIE}={sid}"))
         .body(Body::empty())
         .unwrap();
-    let (s, _, body) = send(app(&f), req).await;
+    let (s, _, body) = send(f.app(), req).await;
     assert_eq!(s, StatusCode::OK);
     assert!(
         body.contains("\"role\":\"admin\"") && !body.contains(&csrf),
@@ -121,10 +110,10 @@ async fn csrf_rejections() {
     let body = r#"{"name":"p7"}"#;
     // No token → 403; wrong token → 403; right token → 201.
     let (s, _, _) =
-        send(app(&f), post_with_session(&sid, "/api/v1/projects", &[], json, body)).await;
+        send(f.app(), post_with_session(&sid, "/api/v1/projects", &[], json, body)).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _, _) = send(
-        app(&f),
+        f.app(),
         post_with_session(
             &sid,
             "/api/v1/projects",
@@ -136,7 +125,7 @@ async fn csrf_rejections() {
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _, _) = send(
-        app(&f),
+        f.app(),
         post_with_session(&sid, "/api/v1/projects", &[("x-csrf-token", &csrf)], json, body),
     )
     .await;
@@ -149,7 +138,7 @@ async fn csrf_rejections() {
         ("origin", "null"),
     ] {
         let (s, _, text) = send(
-            app(&f),
+            f.app(),
             post_with_session(
                 &sid,
                 "/api/v1/projects",
@@ -163,7 +152,7 @@ async fn csrf_rejections() {
     }
     // Same origin passes.
     let (s, _, _) = send(
-        app(&f),
+        f.app(),
         post_with_session(
             &sid,
             "/api/v1/projects",
@@ -188,13 +177,13 @@ async fn csrf_rejections() {
         r#"{"name":"p10"}"#,
     );
     both.headers_mut().insert("origin", "null".parse().unwrap());
-    assert_eq!(send(app(&f), both).await.0, StatusCode::CREATED);
+    assert_eq!(send(f.app(), both).await.0, StatusCode::CREATED);
     // Form posts carry the token as a field.
     let form = "application/x-www-form-urlencoded";
-    let (s, _, _) = send(app(&f), post_with_session(&sid, "/logout", &[], form, "x=1")).await;
+    let (s, _, _) = send(f.app(), post_with_session(&sid, "/logout", &[], form, "x=1")).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, h, _) =
-        send(app(&f), post_with_session(&sid, "/logout", &[], form, &format!("csrf_token={csrf}")))
+        send(f.app(), post_with_session(&sid, "/logout", &[], form, &format!("csrf_token={csrf}")))
             .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     assert!(h.get(header::SET_COOKIE).unwrap().to_str().unwrap().contains("Max-Age=0"));
@@ -202,10 +191,10 @@ async fn csrf_rejections() {
     // Bearer requests need no CSRF token but still pass the cross-site checks.
     let mut r = request("POST", "/api/v1/projects", Some(&f.tokens[0]), Some(r#"{"name":"p9"}"#));
     r.headers_mut().insert("origin", "https://evil.example".parse().unwrap());
-    assert_eq!(send(app(&f), r).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(send(f.app(), r).await.0, StatusCode::FORBIDDEN);
     assert_eq!(
         send(
-            app(&f),
+            f.app(),
             request("POST", "/api/v1/projects", Some(&f.tokens[0]), Some(r#"{"name":"p9"}"#))
         )
         .await
@@ -220,7 +209,7 @@ async fn csrf_rejections() {
         Some(&format!(r#"{{"username":"ada","password":"{PASSWORD}"}}"#)),
     );
     r.headers_mut().insert("sec-fetch-site", "cross-site".parse().unwrap());
-    assert_eq!(send(app(&f), r).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(send(f.app(), r).await.0, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
@@ -235,15 +224,15 @@ async fn login_rate_limited_after_five_failures_over_http() {
             .unwrap()
     };
     for _ in 0..5 {
-        let (s, _, body) = send(app(&f), form("wrong password")).await;
+        let (s, _, body) = send(f.app(), form("wrong password")).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
         assert!(body.contains("wrong user name or password"));
     }
-    let (s, h, _) = send(app(&f), form(PASSWORD)).await;
+    let (s, h, _) = send(f.app(), form(PASSWORD)).await;
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(h.get(header::RETRY_AFTER).unwrap(), "900");
     f.clock.advance(900);
-    let (s, h, _) = send(app(&f), form(PASSWORD)).await;
+    let (s, h, _) = send(f.app(), form(PASSWORD)).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     assert_eq!(h.get(header::LOCATION).unwrap(), "/");
 }
@@ -251,10 +240,7 @@ async fn login_rate_limited_after_five_failures_over_http() {
 #[tokio::test]
 async fn mount_at_opens_the_store_in_the_database_file_and_keeps_other_routes() {
     let f = Accounts::new();
-    let other = Router::new().route(
-        "/hello",
-        axum::routing::get(|w: mlgov_auth::http::Who| async move { w.0.username }),
-    );
+    let other = hello_router();
     let app = mlgov_auth::http::mount_at(other, Some(&f.backend.location()));
     // The layer covers the other router's routes too: the principal is in the extensions.
     let (s, _, body) = send(app.clone(), request("GET", "/hello", Some(&f.tokens[3]), None)).await;

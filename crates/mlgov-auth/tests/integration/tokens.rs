@@ -4,9 +4,7 @@
 //! every route naming an account or a token, an account without the right — and the public — gets
 //! the same answer before the account or token exists as after (no enumeration).
 
-use axum::Router;
-use mlgov_auth::http::mount;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use mlgov_auth::testing::*;
 use mlgov_store_postgres::testing::*;
@@ -14,48 +12,6 @@ use mlgov_store_postgres::testing::*;
 /// The fixture, built off the async executor (the PostgreSQL client runs its own runtime).
 async fn accounts(db: TestDb) -> Accounts {
     tokio::task::spawn_blocking(move || Accounts::on(db)).await.expect("fixture")
-}
-
-fn app(f: &Accounts) -> Router {
-    mount(Router::new(), f.auth.clone())
-}
-
-/// Sends a request with an optional bearer token and JSON body; (status, body as JSON or Null).
-async fn call(
-    f: &Accounts,
-    method: &str,
-    uri: &str,
-    bearer: Option<&str>,
-    body: Option<&str>,
-) -> (u16, Value) {
-    let (s, _, text) = send(app(f), request(method, uri, bearer, body)).await;
-    (s.as_u16(), serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
-/// What a response tells: status, content type and body — an error envelope without its request
-/// id, if it carries one (the only part that may differ between two requests).
-async fn answer(
-    f: &Accounts,
-    method: &str,
-    uri: &str,
-    bearer: Option<&str>,
-    body: Option<&str>,
-) -> (u16, String, String) {
-    let (s, h, text) = send(app(f), request(method, uri, bearer, body)).await;
-    let text = match serde_json::from_str::<Value>(&text) {
-        Ok(mut v) => {
-            if let Some(e) = v.get_mut("error").and_then(Value::as_object_mut) {
-                e.remove("request_id");
-            }
-            v.to_string()
-        }
-        Err(_) => text,
-    };
-    (
-        s.as_u16(),
-        h.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string(),
-        text,
-    )
 }
 
 async fn a_password_change_revokes_tokens_unless_kept(f: Accounts) {
@@ -167,7 +123,7 @@ async fn others_cannot_list_or_revoke_tokens_nor_tell_what_exists(f: Accounts) {
     let mut before = Vec::new();
     for (method, uri, body) in routes {
         for (who, bearer) in askers {
-            let a = answer(&f, method, uri, bearer, body).await;
+            let a = answer(&f, request(method, uri, bearer, body)).await;
             assert_eq!(
                 a.0,
                 if who == "public" { 401 } else { 404 },
@@ -189,7 +145,7 @@ async fn others_cannot_list_or_revoke_tokens_nor_tell_what_exists(f: Accounts) {
     let mut after = Vec::new();
     for (method, uri, body) in routes {
         for (_, bearer) in askers {
-            after.push(answer(&f, method, uri, bearer, body).await);
+            after.push(answer(&f, request(method, uri, bearer, body)).await);
         }
     }
     for (i, (b, a)) in before.iter().zip(&after).enumerate() {

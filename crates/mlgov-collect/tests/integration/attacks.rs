@@ -2,54 +2,23 @@
 //! store, recover nothing: (1) choice tables that listed only the options somebody picked, and
 //! (2) figures recomputed after every submission, differenced before and after one.
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use mlgov_auth::Principal;
-use mlgov_collect::http::mount;
-use tower::ServiceExt;
 
 use crate::common::*;
-
-fn app(f: &Fixture) -> Router {
-    mount(Router::new(), f.auth.clone(), f.collect.clone())
-}
-
-async fn send(
-    f: &Fixture,
-    method: &str,
-    uri: &str,
-    bearer: Option<&str>,
-    form: Option<&str>,
-) -> (StatusCode, String) {
-    let mut b = Request::builder().method(method).uri(uri).header(header::HOST, "mlgov.test");
-    if let Some(t) = bearer {
-        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    let req = match form {
-        Some(body) => b
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body.to_string()))
-            .unwrap(),
-        None => b.body(Body::empty()).unwrap(),
-    };
-    let resp = app(f).oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = axum::body::to_bytes(resp.into_body(), 64 * 1024 * 1024).await.unwrap();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
-}
-
 /// Respondents submit `forms` through their invitation links (the no-JavaScript form).
 async fn submit_all(f: &Fixture, forms: &[String]) {
     let links =
         f.collect.invite(&Principal::cli_admin(), "s1", forms.len(), Some("loc:x")).unwrap();
     for (link, form) in links.iter().zip(forms) {
-        let (s, page) = send(
+        let (s, page) = text_of(
             f,
-            "POST",
-            &format!("/respond/{link}"),
-            None,
-            Some(&format!("{form}&action=submit")),
+            form_request(
+                "POST",
+                &format!("/respond/{link}"),
+                None,
+                Some(&format!("{form}&action=submit")),
+            ),
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{page}");
@@ -61,9 +30,12 @@ async fn submit_all(f: &Fixture, forms: &[String]) {
 async fn world(forms: &[String]) -> (Fixture, serde_json::Value) {
     let f = Fixture::new();
     submit_all(&f, forms).await;
-    let (s, body) = send(&f, "POST", "/api/v1/surveys/s1/releases", f.bearer("member"), None).await;
+    let (s, body) =
+        text_of(&f, form_request("POST", "/api/v1/surveys/s1/releases", f.bearer("member"), None))
+            .await;
     assert_eq!(s, StatusCode::CREATED, "{body}");
-    let (s, body) = send(&f, "GET", "/api/v1/surveys/s1/aggregates", None, None).await;
+    let (s, body) =
+        text_of(&f, form_request("GET", "/api/v1/surveys/s1/aggregates", None, None)).await;
     assert_eq!(s, StatusCode::OK, "{body}");
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     (f, v["figures"].clone())
@@ -135,18 +107,25 @@ async fn attack_2_differencing_before_and_after_one_submission_recovers_nothing(
     let forms: Vec<String> =
         (1..=5).map(|v| format!("role=local_official&freq_p1_trade_unions={v}")).collect();
     let (f, _) = world(&forms).await;
-    let (_, before) = send(&f, "GET", "/api/v1/surveys/s1/aggregates", None, None).await;
+    let (_, before) =
+        text_of(&f, form_request("GET", "/api/v1/surveys/s1/aggregates", None, None)).await;
     // One more respondent answers 5.
     submit_all(&f, &["role=local_official&freq_p1_trade_unions=5".to_string()]).await;
-    let (_, after) = send(&f, "GET", "/api/v1/surveys/s1/aggregates", None, None).await;
+    let (_, after) =
+        text_of(&f, form_request("GET", "/api/v1/surveys/s1/aggregates", None, None)).await;
     assert_eq!(before, after, "the public figures are frozen until a new release");
     // The project's researcher sees the live figures (6 respondents)…
-    let (s, live) =
-        send(&f, "GET", "/api/v1/surveys/s1/aggregates?live=true", f.bearer("member"), None).await;
+    let (s, live) = text_of(
+        &f,
+        form_request("GET", "/api/v1/surveys/s1/aggregates?live=true", f.bearer("member"), None),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     assert!(live.contains(r#""respondents":6"#), "{live}");
     // …but a release one respondent away from release 1 is refused, saying why.
-    let (s, body) = send(&f, "POST", "/api/v1/surveys/s1/releases", f.bearer("member"), None).await;
+    let (s, body) =
+        text_of(&f, form_request("POST", "/api/v1/surveys/s1/releases", f.bearer("member"), None))
+            .await;
     assert_eq!(s, StatusCode::CONFLICT, "{body}");
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["error"]["code"], "conflict");
@@ -155,7 +134,8 @@ async fn attack_2_differencing_before_and_after_one_submission_recovers_nothing(
         msg.contains("differs from release 1 by 1 respondent") && msg.contains("at least 5"),
         "{msg}"
     );
-    let (_, again) = send(&f, "GET", "/api/v1/surveys/s1/aggregates", None, None).await;
+    let (_, again) =
+        text_of(&f, form_request("GET", "/api/v1/surveys/s1/aggregates", None, None)).await;
     assert_eq!(before, again, "a refused release publishes nothing");
     // Four more (five since release 1 = k): accepted.
     submit_all(
@@ -165,10 +145,13 @@ async fn attack_2_differencing_before_and_after_one_submission_recovers_nothing(
             .collect::<Vec<_>>(),
     )
     .await;
-    let (s, body) = send(&f, "POST", "/api/v1/surveys/s1/releases", f.bearer("member"), None).await;
+    let (s, body) =
+        text_of(&f, form_request("POST", "/api/v1/surveys/s1/releases", f.bearer("member"), None))
+            .await;
     assert_eq!(s, StatusCode::CREATED, "{body}");
     assert!(body.contains(r#""number":2"#) && body.contains(r#""respondents":10"#), "{body}");
-    let (_, list) = send(&f, "GET", "/api/v1/surveys/s1/releases", None, None).await;
+    let (_, list) =
+        text_of(&f, form_request("GET", "/api/v1/surveys/s1/releases", None, None)).await;
     let list: serde_json::Value = serde_json::from_str(&list).unwrap();
     assert_eq!(
         list.as_array().unwrap().iter().map(|r| r["number"].as_i64().unwrap()).collect::<Vec<_>>(),
@@ -219,26 +202,40 @@ async fn a_collection_cannot_take_the_name_of_a_stored_dataset() {
     assert_eq!(s, StatusCode::CONFLICT, "{body}");
     assert!(body.contains("already stored"), "{body}");
     // The stored dataset is published and served like a collected survey.
-    let (s, body) =
-        send(&f, "POST", "/api/v1/surveys/imported/releases", f.bearer("member"), None).await;
+    let (s, body) = text_of(
+        &f,
+        form_request("POST", "/api/v1/surveys/imported/releases", f.bearer("member"), None),
+    )
+    .await;
     assert_eq!(s, StatusCode::CREATED, "{body}");
     assert!(body.contains(r#""respondents":12"#), "{body}");
-    let (s, body) = send(&f, "GET", "/api/v1/surveys/imported/aggregates", None, None).await;
+    let (s, body) =
+        text_of(&f, form_request("GET", "/api/v1/surveys/imported/aggregates", None, None)).await;
     assert_eq!(s, StatusCode::OK);
     assert!(body.contains(r#""synthetic":true"#), "{body}");
     // Another project's researcher: as for a survey that does not exist.
-    let (s, body) = send(
+    let (s, body) = text_of(
         &f,
-        "GET",
-        "/api/v1/surveys/imported/aggregates?live=true",
-        f.bearer("outsider"),
-        None,
+        form_request(
+            "GET",
+            "/api/v1/surveys/imported/aggregates?live=true",
+            f.bearer("outsider"),
+            None,
+        ),
     )
     .await;
     assert_eq!(
         (s, body.replace("imported", "nosuch")),
-        send(&f, "GET", "/api/v1/surveys/nosuch/aggregates?live=true", f.bearer("outsider"), None)
-            .await
+        text_of(
+            &f,
+            form_request(
+                "GET",
+                "/api/v1/surveys/nosuch/aggregates?live=true",
+                f.bearer("outsider"),
+                None
+            )
+        )
+        .await
     );
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
@@ -250,16 +247,5 @@ fn write_wide(ds: &mlgov_survey::Dataset) -> Vec<u8> {
 }
 
 async fn send_json(f: &Fixture, uri: &str, json: &str) -> (StatusCode, String) {
-    let req = Request::builder()
-        .method("POST")
-        .uri(uri)
-        .header(header::HOST, "mlgov.test")
-        .header(header::AUTHORIZATION, format!("Bearer {}", f.bearer("admin").unwrap()))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(json.to_string()))
-        .unwrap();
-    let resp = app(f).oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20).await.unwrap();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
+    text_of(f, request("POST", uri, f.bearer("admin"), Some(json))).await
 }

@@ -42,6 +42,12 @@ impl Deref for Fixture {
     }
 }
 
+impl Served for Fixture {
+    fn app(&self) -> axum::Router {
+        mlgov_collect::http::mount(axum::Router::new(), self.auth.clone(), self.collect.clone())
+    }
+}
+
 impl Fixture {
     /// On a fresh SQLite file.
     pub fn new() -> Fixture {

@@ -3,10 +3,7 @@
 //! status, content type, body — before the survey exists as after, and so does the public (asked
 //! to authenticate, whatever the name). The answers never name the survey's project.
 
-use axum::Router;
 use mlgov_auth::Principal;
-use mlgov_collect::http::mount;
-use serde_json::Value;
 
 use crate::common::*;
 
@@ -14,50 +11,6 @@ use crate::common::*;
 async fn fixture(db: TestDb) -> Fixture {
     tokio::task::spawn_blocking(move || Fixture::on(db)).await.expect("fixture")
 }
-
-fn app(f: &Fixture) -> Router {
-    mount(Router::new(), f.auth.clone(), f.collect.clone())
-}
-
-/// `s` without its `nonce="…"` attributes (a page's script nonce may differ per response).
-fn without_nonces(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find("nonce=\"") {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 7..];
-        rest = after.find('"').map_or("", |j| &after[j + 1..]);
-    }
-    out.push_str(rest);
-    out
-}
-
-/// What a response tells: status, content type and body — without an error envelope's request id
-/// or a page's nonces, the parts that may differ between any two requests.
-async fn answer(
-    f: &Fixture,
-    method: &str,
-    uri: &str,
-    bearer: Option<&str>,
-    body: Option<&str>,
-) -> (u16, String, String) {
-    let (s, h, text) = send(app(f), request(method, uri, bearer, body)).await;
-    let text = match serde_json::from_str::<Value>(&text) {
-        Ok(mut v) => {
-            if let Some(e) = v.get_mut("error").and_then(Value::as_object_mut) {
-                e.remove("request_id");
-            }
-            v.to_string()
-        }
-        Err(_) => without_nonces(&text),
-    };
-    (
-        s.as_u16(),
-        h.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string(),
-        text,
-    )
-}
-
 const ROUTES: [(&str, &str, Option<&str>); 9] = [
     ("GET", "/api/v1/surveys/hidden", None),
     ("POST", "/api/v1/surveys/hidden/invitations", Some(r#"{"count":1}"#)),
@@ -80,7 +33,7 @@ async fn a_survey_of_another_project_answers_as_one_that_does_not_exist(f: Fixtu
     let mut before = Vec::new();
     for (method, uri, body) in ROUTES {
         for (_, bearer) in askers {
-            before.push(answer(&f, method, uri, bearer, body).await);
+            before.push(answer(&f, request(method, uri, bearer, body)).await);
         }
     }
     let (collect, admin) = (f.collect.clone(), f.bearer("admin").unwrap().to_string());
@@ -94,7 +47,7 @@ async fn a_survey_of_another_project_answers_as_one_that_does_not_exist(f: Fixtu
     for (i, (method, uri, body)) in ROUTES.iter().enumerate() {
         for (j, (who, bearer)) in askers.iter().enumerate() {
             let b = &before[i * askers.len() + j];
-            let a = answer(&f, method, uri, *bearer, *body).await;
+            let a = answer(&f, request(method, uri, *bearer, *body)).await;
             assert_eq!(&a, b, "{method} {uri} as {who}: the answer tells that the survey exists");
             assert!(
                 !a.2.contains("p2"),
@@ -105,7 +58,8 @@ async fn a_survey_of_another_project_answers_as_one_that_does_not_exist(f: Fixtu
     }
     // What they got: 404 naming only the survey asked for (401 for the public) on every route
     // that reads the survey; the public figures and the releases are everyone's (no release yet).
-    let (s, _, body) = answer(&f, "GET", "/api/v1/surveys/hidden", f.bearer("member"), None).await;
+    let (s, _, body) =
+        answer(&f, request("GET", "/api/v1/surveys/hidden", f.bearer("member"), None)).await;
     assert_eq!(
         (s, body.as_str()),
         (
@@ -113,23 +67,31 @@ async fn a_survey_of_another_project_answers_as_one_that_does_not_exist(f: Fixtu
             r#"{"error":{"code":"not_found","fields":[],"message":"not found: survey \"hidden\""}}"#
         )
     );
-    assert_eq!(answer(&f, "GET", "/api/v1/surveys/hidden/answers", None, None).await.0, 401);
-    assert_eq!(answer(&f, "GET", "/admin/surveys/hidden", f.bearer("viewer"), None).await.0, 404);
+    assert_eq!(
+        answer(&f, request("GET", "/api/v1/surveys/hidden/answers", None, None)).await.0,
+        401
+    );
+    assert_eq!(
+        answer(&f, request("GET", "/admin/surveys/hidden", f.bearer("viewer"), None)).await.0,
+        404
+    );
     // Those who may see it do: its project's researcher and the admin.
     let (s, _, body) =
-        answer(&f, "GET", "/api/v1/surveys/hidden", f.bearer("outsider"), None).await;
+        answer(&f, request("GET", "/api/v1/surveys/hidden", f.bearer("outsider"), None)).await;
     assert!(s == 200 && body.contains(r#""invited":3"#), "{body}");
     assert_eq!(
-        answer(&f, "GET", "/api/v1/surveys/hidden/answers", Some(&admin), None).await.0,
+        answer(&f, request("GET", "/api/v1/surveys/hidden/answers", Some(&admin), None)).await.0,
         200
     );
     assert_eq!(
         answer(
             &f,
-            "POST",
-            "/api/v1/surveys/hidden/invitations",
-            f.bearer("outsider"),
-            Some(r#"{"count":1}"#)
+            request(
+                "POST",
+                "/api/v1/surveys/hidden/invitations",
+                f.bearer("outsider"),
+                Some(r#"{"count":1}"#)
+            )
         )
         .await
         .0,

@@ -5,14 +5,8 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use mlgov_collect::http::mount;
 
 use crate::common::*;
-
-fn app(f: &Fixture) -> Router {
-    mount(Router::new(), f.auth.clone(), f.collect.clone())
-}
-
 /// Every route — the accounts' (`ACCOUNT_ROUTES` of `mlgov_auth::testing`) and the collection's —
 /// × every role (admin, researcher of the survey's project, researcher of another project,
 /// viewer, public) → expected status. Each cell runs on a fresh database.
@@ -39,23 +33,17 @@ async fn authorisation_matrix() {
         ("GET", "/admin/surveys/s1", None, [200, 200, 404, 404, 401]),
         ("GET", "/respond/{invitation}", None, [200, 200, 200, 200, 200]),
     ];
-    let mut failures = vec![];
+    let mut failures = Mismatches::default();
     for (method, path, body, expected) in ACCOUNT_ROUTES.iter().chain(survey_routes) {
         for (col, who) in WHO.iter().enumerate() {
             let f = Fixture::new();
             let uri = path.replace("{invitation}", &f.invitation);
             let (status, _, text) =
-                send(app(&f), request(method, &uri, f.bearer(who), *body)).await;
-            if status.as_u16() != expected[col] {
-                failures.push(format!(
-                    "{method} {path} as {who}: {} (expected {}) {text}",
-                    status.as_u16(),
-                    expected[col]
-                ));
-            }
+                send(f.app(), request(method, &uri, f.bearer(who), *body)).await;
+            failures.check((method, path), who, (status, &text), expected[col]);
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    failures.assert_none();
 }
 
 fn form_post(uri: &str, body: &str) -> Request<Body> {
@@ -73,7 +61,7 @@ async fn respondent_flow_over_http() {
     let admin = f.tokens[0].clone();
     // The admin creates a survey and issues two links.
     let (s, _, _) = send(
-        app(&f),
+        f.app(),
         request(
             "POST",
             "/api/v1/surveys",
@@ -84,7 +72,7 @@ async fn respondent_flow_over_http() {
     .await;
     assert_eq!(s, StatusCode::CREATED);
     let (s, _, body) = send(
-        app(&f),
+        f.app(),
         request("POST", "/api/v1/surveys/pilot/invitations", Some(&admin), Some(r#"{"count":2}"#)),
     )
     .await;
@@ -93,7 +81,7 @@ async fn respondent_flow_over_http() {
     let link = v["links"][0].as_str().unwrap().to_string();
     assert!(link.starts_with("/respond/") && link.len() == "/respond/".len() + 64);
     // The form renders without JavaScript.
-    let (s, h, page) = send(app(&f), request("GET", &link, None, None)).await;
+    let (s, h, page) = send(f.app(), request("GET", &link, None, None)).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(h.get(header::CACHE_CONTROL).unwrap(), "no-store");
     assert_eq!(h.get(header::REFERRER_POLICY).unwrap(), "no-referrer");
@@ -103,18 +91,18 @@ async fn respondent_flow_over_http() {
             && !page.contains("<script")
     );
     // Invalid entry: 422, message next to the field, nothing saved.
-    let (s, _, page) = send(app(&f), form_post(&link, "freq_p1_trade_unions=7&action=save")).await;
+    let (s, _, page) = send(f.app(), form_post(&link, "freq_p1_trade_unions=7&action=save")).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("id=\"freq_p1_trade_unions-err\">7 is out of range; expected a whole number from 0 to 5</span>"), "{page}");
     // Save, then resume with the same link.
     let (s, h, _) = send(
-        app(&f),
+        f.app(),
         form_post(&link, "freq_p1_trade_unions=3&nature_p1_trade_unions=4&action=save"),
     )
     .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let again = h.get(header::LOCATION).unwrap().to_str().unwrap().to_string();
-    let (s, _, page) = send(app(&f), request("GET", &again, None, None)).await;
+    let (s, _, page) = send(f.app(), request("GET", &again, None, None)).await;
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains("Your answers have been saved"));
     assert!(
@@ -122,16 +110,16 @@ async fn respondent_flow_over_http() {
         "saved value is selected again"
     );
     let (_, _, body) =
-        send(app(&f), request("GET", "/api/v1/surveys/pilot", Some(&admin), None)).await;
+        send(f.app(), request("GET", "/api/v1/surveys/pilot", Some(&admin), None)).await;
     assert!(body.contains(r#""progress":{"invited":2,"started":1,"submitted":0}"#), "{body}");
     // Submit without a role: refused with the message by the role field.
     let (s, _, page) =
-        send(app(&f), form_post(&link, "freq_p1_trade_unions=3&action=submit")).await;
+        send(f.app(), form_post(&link, "freq_p1_trade_unions=3&action=submit")).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("your role is required to submit"));
     // Submit.
     let (s, _, page) = send(
-        app(&f),
+        f.app(),
         form_post(
             &link,
             "freq_p1_trade_unions=3&nature_p1_trade_unions=4&role=local_official&action=submit",
@@ -141,32 +129,32 @@ async fn respondent_flow_over_http() {
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains("This link can no longer be used"));
     // The link is now unusable.
-    assert_eq!(send(app(&f), request("GET", &link, None, None)).await.0, StatusCode::GONE);
+    assert_eq!(send(f.app(), request("GET", &link, None, None)).await.0, StatusCode::GONE);
     assert_eq!(
-        send(app(&f), form_post(&link, "freq_p1_trade_unions=0&action=submit")).await.0,
+        send(f.app(), form_post(&link, "freq_p1_trade_unions=0&action=submit")).await.0,
         StatusCode::GONE
     );
     let (_, _, body) =
-        send(app(&f), request("GET", "/api/v1/surveys/pilot", Some(&admin), None)).await;
+        send(f.app(), request("GET", "/api/v1/surveys/pilot", Some(&admin), None)).await;
     assert!(body.contains(r#""progress":{"invited":2,"started":0,"submitted":1}"#), "{body}");
     let (_, _, page) =
-        send(app(&f), request("GET", "/admin/surveys/pilot", Some(&admin), None)).await;
+        send(f.app(), request("GET", "/admin/surveys/pilot", Some(&admin), None)).await;
     assert!(page.contains("<td>2</td><td>0</td><td>1</td><td>1</td>"), "{page}");
     // Raw answers for the admin (audited); aggregates for the public are suppressed (n = 1 < 5).
     let (_, _, body) =
-        send(app(&f), request("GET", "/api/v1/surveys/pilot/answers", Some(&admin), None)).await;
+        send(f.app(), request("GET", "/api/v1/surveys/pilot/answers", Some(&admin), None)).await;
     assert!(body.contains(r#""item":"freq_trade_unions","period":"p1","value":"3""#), "{body}");
     let (s, _, body) =
-        send(app(&f), request("GET", "/api/v1/surveys/pilot/aggregates", None, None)).await;
+        send(f.app(), request("GET", "/api/v1/surveys/pilot/aggregates", None, None)).await;
     assert_eq!(s, StatusCode::NOT_FOUND, "no release yet: {body}");
     assert!(body.contains("no release of survey") && !body.contains(r#""mean":3"#), "{body}");
     // Unknown and malformed links.
     assert_eq!(
-        send(app(&f), request("GET", &format!("/respond/{}", "a".repeat(64)), None, None)).await.0,
+        send(f.app(), request("GET", &format!("/respond/{}", "a".repeat(64)), None, None)).await.0,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        send(app(&f), request("GET", "/respond/..%2F..%2Fetc%2Fpasswd", None, None)).await.0,
+        send(f.app(), request("GET", "/respond/..%2F..%2Fetc%2Fpasswd", None, None)).await.0,
         StatusCode::NOT_FOUND
     );
 }
@@ -176,7 +164,7 @@ async fn html_in_answers_is_escaped() {
     let f = Fixture::new();
     let link = format!("/respond/{}", f.invitation);
     let (s, _, page) =
-        send(app(&f), form_post(&link, "role=%3Cscript%3Ealert(1)%3C%2Fscript%3E&action=save"))
+        send(f.app(), form_post(&link, "role=%3Cscript%3Ealert(1)%3C%2Fscript%3E&action=save"))
             .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!page.contains("<script>alert(1)") && page.contains("&lt;script&gt;"), "{page}");
@@ -185,10 +173,7 @@ async fn html_in_answers_is_escaped() {
 #[tokio::test]
 async fn mount_at_opens_both_stores_in_the_database_file_and_keeps_other_routes() {
     let f = Fixture::new();
-    let other = Router::new().route(
-        "/hello",
-        axum::routing::get(|w: mlgov_auth::http::Who| async move { w.0.username }),
-    );
+    let other = hello_router();
     let app = mlgov_collect::http::mount_at(other, Some(&f.backend.location()));
     // The layer covers the other router's routes too: the principal is in the extensions.
     let (s, _, body) = send(app.clone(), request("GET", "/hello", Some(&f.tokens[3]), None)).await;

@@ -20,6 +20,15 @@ pub fn serve(db: &Path) -> Server {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// A demo database `name` in a new temporary directory, and `mlgov serve` on it; declared in this
+/// order, the server stops before the directory is deleted.
+pub fn serve_demo(name: &str) -> (tempfile::TempDir, PathBuf, Server) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = demo_db(dir.path(), name);
+    let s = serve(&db);
+    (dir, db, s)
+}
+
 /// Row counts per table through the project's own store (`mlgov_store::Store::counts`), after
 /// its integrity check (`PRAGMA integrity_check`, foreign keys, schema) passed.
 pub fn checked_counts(db: &Path) -> Vec<(&'static str, usize)> {

@@ -17,9 +17,7 @@ fn schemathesis_finds_no_server_errors() {
         );
         return;
     }
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = demo_db(dir.path(), "st.db");
-    let s = serve(&db);
+    let (_dir, _db, s) = serve_demo("st.db");
     let script =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/schemathesis.sh");
     let mut child = Command::new("bash")

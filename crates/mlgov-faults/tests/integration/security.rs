@@ -128,13 +128,19 @@ fn judge(url: &str, r: &Result<Resp, HttpError>) -> Option<String> {
     None
 }
 
+/// Sends `GET url` and notes what [`judge`] finds wrong with the answer, under `label`.
+fn probe(addr: std::net::SocketAddr, url: &str, label: &str, problems: &mut Vec<String>) {
+    let r = request(addr, "GET", url, &[], b"", Duration::from_secs(30));
+    if let Some(problem) = judge(url, &r) {
+        problems.push(format!("[{label}] {}", problem.chars().take(400).collect::<String>()));
+    }
+}
+
 /// A non-UTF-8 path parameter of an API route gets the JSON error envelope (axum's `Path`
 /// rejection is mapped by the server's edge layer, issue 21).
 #[test]
 fn invalid_utf8_in_a_path_parameter_gets_the_json_envelope() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = demo_db(dir.path(), "utf8.db");
-    let s = serve(&db);
+    let (_dir, _db, s) = serve_demo("utf8.db");
     let r = s.get("/api/v1/localities/%FF%FE%C3%28").expect("response");
     assert!(r.status == 400 || r.status == 404, "{}", r.status);
     assert_eq!(r.envelope_problem(), None, "{}", r.text());
@@ -145,9 +151,7 @@ fn invalid_utf8_in_a_path_parameter_gets_the_json_envelope() {
 /// script, and the data are unchanged afterwards (same counts and content version).
 #[test]
 fn injection_in_every_declared_parameter_gives_no_5xx_and_changes_nothing() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = demo_db(dir.path(), "sec.db");
-    let s = serve(&db);
+    let (_dir, db, s) = serve_demo("sec.db");
     let before = s.get("/api/v1").expect("overview").json().expect("overview JSON");
     let doc = s.get("/api/openapi.json").expect("openapi").json().expect("openapi JSON");
     let ops = operations(&doc);
@@ -170,14 +174,8 @@ fn injection_in_every_declared_parameter_gives_no_5xx_and_changes_nothing() {
                     "path" => fill(template, &encode(&p)),
                     _ => continue,
                 };
-                let r = request(s.addr, "GET", &url, &[], b"", Duration::from_secs(30));
+                probe(s.addr, &url, label, &mut problems);
                 sent += 1;
-                if let Some(problem) = judge(&url, &r) {
-                    problems.push(format!(
-                        "[{label}] {}",
-                        problem.chars().take(400).collect::<String>()
-                    ));
-                }
             }
         }
     }
@@ -186,14 +184,8 @@ fn injection_in_every_declared_parameter_gives_no_5xx_and_changes_nothing() {
         for param in ["q", "country", "year", "kind", "page", "practice", "analysis"] {
             for (label, p) in payloads() {
                 let url = format!("{page}?{param}={}", encode(&p));
-                let r = request(s.addr, "GET", &url, &[], b"", Duration::from_secs(30));
+                probe(s.addr, &url, label, &mut problems);
                 sent += 1;
-                if let Some(problem) = judge(&url, &r) {
-                    problems.push(format!(
-                        "[{label}] {}",
-                        problem.chars().take(400).collect::<String>()
-                    ));
-                }
             }
         }
     }
@@ -378,9 +370,7 @@ fn download_keys(html: &str) -> Vec<String> {
 /// `/static/*`, `/assets/*`, `/api/docs/*`): 400 or 404, never a file's content.
 #[test]
 fn path_traversal_in_downloads_and_static_files_gives_400_or_404_and_no_content() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = demo_db(dir.path(), "trav.db");
-    let s = serve(&db);
+    let (_dir, _db, s) = serve_demo("trav.db");
     let traversals = [
         "../../etc/passwd",
         "../../../../../../etc/passwd",

@@ -64,9 +64,7 @@ fn steady_rate_soak_has_no_errors_and_flat_memory() {
     }
     let secs = env_u64("MLGOV_SOAK_SECS", 60).clamp(5, 3600);
     let rps = env_u64("MLGOV_SOAK_RPS", 200).clamp(1, 2000);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = demo_db(dir.path(), "soak.db");
-    let mut s = serve(&db);
+    let (_dir, _db, mut s) = serve_demo("soak.db");
     let urls = Arc::new(urls(&s));
     let pid = s.pid();
     let total = secs * rps;

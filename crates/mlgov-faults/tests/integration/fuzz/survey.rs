@@ -522,6 +522,15 @@ fn survey_tool_exports() {
 
 // ---- the TOML formats ------------------------------------------------------------------------
 
+/// At least one problem, and each placed in `text` ([`toml_problem_placed`]).
+fn all_placed(problems: &[String], text: &str) -> Result<(), TestCaseError> {
+    prop_assert!(!problems.is_empty());
+    for p in problems {
+        prop_assert!(toml_problem_placed(p, text), "a problem naming nothing of the file: {p}");
+    }
+    Ok(())
+}
+
 /// Whether a TOML file's problem is placed: at a line and column inside the text, or at a key or
 /// table the text has (`[answers] "Q1" = …`, `frequency: value 3 has no label`).
 fn toml_problem_placed(problem: &str, text: &str) -> bool {
@@ -654,16 +663,7 @@ labels = [ {value=1,label="a"}, {value=2,label="b"} ]
                 );
                 Ok(())
             }
-            Err(InstrumentError::Invalid { problems, .. }) => {
-                prop_assert!(!problems.is_empty());
-                for p in problems {
-                    prop_assert!(
-                        toml_problem_placed(p, &text),
-                        "a problem naming nothing of the file: {p}"
-                    );
-                }
-                Ok(())
-            }
+            Err(InstrumentError::Invalid { problems, .. }) => all_placed(problems, &text),
             Err(e) => Err(TestCaseError::fail(format!("unexpected error: {e}"))),
         }
     });
@@ -683,13 +683,7 @@ fn mapping_toml() {
         totals.add(input.0.len(), &ran);
         let text = String::from_utf8_lossy(&input.0);
         if let Err(MappingError { problems, .. }) = &ran.value {
-            prop_assert!(!problems.is_empty());
-            for p in problems {
-                prop_assert!(
-                    toml_problem_placed(p, &text),
-                    "a problem naming nothing of the file: {p}"
-                );
-            }
+            all_placed(problems, &text)?;
         }
         Ok(())
     });
