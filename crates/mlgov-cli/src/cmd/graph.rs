@@ -671,6 +671,23 @@ fn brokers(report: &mg::BrokerageReport) -> Vec<&mg::BrokerageRow> {
     rows
 }
 
+/// The brokers and their roles: the count of each, with its z-score where there is one.
+fn broker_table(rows: &[&mg::BrokerageRow], names: &[&str]) -> String {
+    let body: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let mut line = vec![r.label.clone(), r.group.clone()];
+            line.extend(names.iter().map(|n| z(r.stat(n))));
+            line
+        })
+        .collect();
+    let mut head = vec!["actor", "group"];
+    head.extend(names.iter().map(|n| {
+        if *n == "gatekeeper_or_representative" { "gatekeeper/representative" } else { n }
+    }));
+    table(&head, &body)
+}
+
 fn brokerage(
     ctx: &Ctx,
     filter: &GraphFilter,
@@ -723,16 +740,6 @@ fn brokerage(
             "graph": describe(&v), "partition": report.partition, "direction": report.direction, "time_respecting": report.time_respecting,
             "density": report.density, "groups": report.groups, "open_two_paths": report.open_two_paths, "global": report.global, "rows": &rows[..shown]}),
         || {
-            let body: Vec<Vec<String>> = rows[..shown]
-                .iter()
-                .map(|r| {
-                    let mut line = vec![r.label.clone(), r.group.clone()];
-                    line.extend(names.iter().map(|n| z(r.stat(n))));
-                    line
-                })
-                .collect();
-            let mut head = vec!["actor", "group"];
-            head.extend(names.iter().map(|n| if *n == "gatekeeper_or_representative" { "gatekeeper/representative" } else { n }));
             format!(
                 "{}\nGould–Fernandez brokerage by {} ({}): {} brokered {}; groups {}\n{}{}\n",
                 heading(&v),
@@ -741,7 +748,7 @@ fn brokerage(
                 report.open_two_paths,
                 if directed { "two-paths" } else { "triads" },
                 report.groups.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", "),
-                table(&head, &body) + &format!(
+                broker_table(&rows[..shown], names) + &format!(
                     "{} undated ties: {} brokered {}; most: {}\n",
                     if view.include_undated { "Without" } else { "With" },
                     other.open_two_paths,

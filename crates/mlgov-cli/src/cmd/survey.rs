@@ -342,15 +342,16 @@ pub(crate) fn migrate_legacy(ctx: &Ctx, store: &mut dyn Store) -> Result<(), Cli
         } else {
             None
         };
-        put(
-            store,
+        let source_file = csv.display().to_string();
+        let survey = ToStore {
             name,
-            &ds,
-            &ins,
-            locs.as_deref(),
-            SurveyOrigin::Migrated,
-            &csv.display().to_string(),
-        )?;
+            ds: &ds,
+            ins: &ins,
+            locs: locs.as_deref(),
+            origin: SurveyOrigin::Migrated,
+            source_file: &source_file,
+        };
+        put(store, &survey)?;
         moved.push(name.clone());
     }
     let mut target = dir.clone().into_os_string();
@@ -445,15 +446,19 @@ fn load_from(store: &dyn Store, name: &str) -> Result<Loaded, CliError> {
     Ok(Loaded { ins: dec.instrument, ds: dec.dataset, locs, version })
 }
 
-fn put(
-    store: &mut dyn Store,
-    name: &str,
-    ds: &Dataset,
-    ins: &Instrument,
-    locs: Option<&[LocalityInfo]>,
+/// A dataset to store under a name, with what the store records about it.
+struct ToStore<'a> {
+    name: &'a str,
+    ds: &'a Dataset,
+    ins: &'a Instrument,
+    /// The localities stored with the survey (generated ones), if any.
+    locs: Option<&'a [LocalityInfo]>,
     origin: SurveyOrigin,
-    source_file: &str,
-) -> Result<i64, CliError> {
+    source_file: &'a str,
+}
+
+fn put(store: &mut dyn Store, survey: &ToStore<'_>) -> Result<i64, CliError> {
+    let ToStore { name, ds, ins, locs, origin, source_file } = *survey;
     let enc = sv::stored::encode(ds, ins, locs);
     let stored = StoredSurvey {
         summary: SurveySummary {
@@ -477,17 +482,10 @@ fn put(
 
 /// Stores a dataset under `name` in the database (replacing an earlier version in one
 /// transaction); returns where it went, for messages (`<db> survey "name" v2`).
-fn save_survey(
-    ctx: &Ctx,
-    name: &str,
-    ds: &Dataset,
-    ins: &Instrument,
-    locs: Option<&[LocalityInfo]>,
-    origin: SurveyOrigin,
-    source_file: &str,
-) -> Result<String, CliError> {
+fn save_survey(ctx: &Ctx, survey: &ToStore<'_>) -> Result<String, CliError> {
     let mut store = survey_store(ctx, true)?;
-    let version = put(store.as_mut(), name, ds, ins, locs, origin, source_file)?;
+    let version = put(store.as_mut(), survey)?;
+    let name = survey.name;
     Ok(format!(
         "{} survey {name:?} version {version}",
         mlgov_store_postgres::redact(&ctx.db.to_string_lossy())
@@ -706,7 +704,15 @@ fn import(
         (!no_kb_check).then_some(&known),
         files,
     )?;
-    let path = save_survey(ctx, &name, &ds, &ins, None, SurveyOrigin::Imported, &fname)?;
+    let survey = ToStore {
+        name: &name,
+        ds: &ds,
+        ins: &ins,
+        locs: None,
+        origin: SurveyOrigin::Imported,
+        source_file: &fname,
+    };
+    let path = save_survey(ctx, &survey)?;
     let localities: HashSet<&str> = ds.respondents.iter().map(|r| r.locality.as_str()).collect();
     let v = json!({"name": name, "respondents": ds.len(), "localities": localities.len(), "frequency_answers": ds.answered_frequencies(), "synthetic": ds.synthetic, "stored": path, "instrument": format!("{}@{}", ins.id, ins.version)});
     ctx.emit(&v, || {
@@ -1067,15 +1073,15 @@ fn synth(
         }
     };
     let ds = sv::synth(&locs, SynthSize::Total(respondents), seed, &SynthParams::default(), &ins);
-    let path = save_survey(
-        ctx,
+    let survey = ToStore {
         name,
-        &ds,
-        &ins,
-        generated.then_some(locs.as_slice()),
-        SurveyOrigin::Synthetic,
-        "",
-    )?;
+        ds: &ds,
+        ins: &ins,
+        locs: generated.then_some(locs.as_slice()),
+        origin: SurveyOrigin::Synthetic,
+        source_file: "",
+    };
+    let path = save_survey(ctx, &survey)?;
     if let Some(o) = out {
         let mut buf = Vec::new();
         sv::write_long_csv(&ds, &ins, &mut buf)?;
