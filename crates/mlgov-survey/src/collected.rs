@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use crate::dataset::Dataset;
+use crate::export::wide_columns;
 use crate::instrument::Instrument;
 use crate::intake::{FileKind, IntakeErrors, IntakeOptions, Layout, read_survey};
 
@@ -111,22 +112,6 @@ pub fn dataset_from_collected(
         },
     )
     .map_err(CollectedError::Intake)
-}
-
-/// The columns of the instrument's wide layout.
-fn wide_columns(ins: &Instrument) -> Vec<String> {
-    let mut columns: Vec<String> =
-        vec!["respondent".into(), "locality".into(), "role".into(), "affiliation".into()];
-    for p in &ins.periods {
-        for a in &ins.actors {
-            columns.push(format!("freq_{}_{}", p.id, a.id));
-        }
-        for a in &ins.actors {
-            columns.push(format!("nature_{}_{}", p.id, a.id));
-        }
-    }
-    columns.extend(ins.perceptions.iter().map(|q| q.id.clone()));
-    columns
 }
 
 /// One response as a row of the wide layout (`index`: column name → position; `width` columns).
