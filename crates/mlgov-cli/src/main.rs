@@ -556,6 +556,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
     result
 }
 
+// Long because it is one match: each command to the function that runs it.
 fn run_command(cli: &Cli, ctx: &Ctx) -> Result<(), CliError> {
     match &cli.command {
         Command::Init => cmd::kb::init(ctx),

@@ -25,7 +25,7 @@ use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 
 use crate::ExportError;
-use crate::table::Table;
+use crate::table::{Col, Table};
 
 /// The first (or, with `end`, the last) day of a partial date, in days since 1970-01-01, and its
 /// precision word.
@@ -67,107 +67,144 @@ pub fn parquet_bytes(t: &Table, metadata: &[(&str, &str)]) -> Result<Vec<u8>, Ex
             column: c.name.clone(),
             message: format!("{:?} is not {what}", cells[i]),
         };
-        match c.ty {
-            ColumnType::Integer => {
-                let mut v = Vec::with_capacity(cells.len());
-                for (i, s) in cells.iter().enumerate() {
-                    v.push(match opt(s) {
-                        None => None,
-                        Some(s) => Some(s.parse::<i64>().map_err(|_| bad(i, "a whole number"))?),
-                    });
-                }
-                fields.push(Field::new(&c.name, DataType::Int64, true));
-                arrays.push(Arc::new(Int64Array::from(v)));
-            }
-            ColumnType::Number => {
-                let mut v = Vec::with_capacity(cells.len());
-                for (i, s) in cells.iter().enumerate() {
-                    v.push(match opt(s) {
-                        None => None,
-                        Some(s) => Some(s.parse::<f64>().map_err(|_| bad(i, "a number"))?),
-                    });
-                }
-                fields.push(Field::new(&c.name, DataType::Float64, true));
-                arrays.push(Arc::new(Float64Array::from(v)));
-            }
-            ColumnType::Boolean => {
-                let mut v = Vec::with_capacity(cells.len());
-                for (i, s) in cells.iter().enumerate() {
-                    v.push(match opt(s) {
-                        None => None,
-                        Some("true") => Some(true),
-                        Some("false") => Some(false),
-                        Some(_) => return Err(bad(i, "true or false")),
-                    });
-                }
-                fields.push(Field::new(&c.name, DataType::Boolean, true));
-                arrays.push(Arc::new(BooleanArray::from(v)));
-            }
-            ColumnType::Date => {
-                let mut days = Vec::with_capacity(cells.len());
-                let mut precision = Vec::with_capacity(cells.len());
-                for (i, s) in cells.iter().enumerate() {
-                    match opt(s) {
-                        None => {
-                            days.push(None);
-                            precision.push(None);
-                        }
-                        Some(s) => {
-                            let d = PartialDate::parse(s)
-                                .map_err(|_| bad(i, "a date (YYYY, YYYY-MM or YYYY-MM-DD)"))?;
-                            let (n, p) = date_days(&d, is_end(&c.name));
-                            days.push(Some(n));
-                            precision.push(Some(p));
-                        }
-                    }
-                }
-                fields.push(Field::new(&c.name, DataType::Date32, true));
-                arrays.push(Arc::new(Date32Array::from(days)));
-                fields.push(Field::new(
-                    format!("{}_precision", c.name),
-                    DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
-                    true,
-                ));
-                arrays
-                    .push(Arc::new(precision.into_iter().collect::<DictionaryArray<Int32Type>>()));
-            }
-            ColumnType::List => {
-                let mut b = ListBuilder::new(StringBuilder::new());
-                for s in &cells {
-                    if s.is_empty() {
-                        b.append(true);
-                        continue;
-                    }
-                    for item in s.split(';').map(str::trim).filter(|x| !x.is_empty()) {
-                        b.values().append_value(item);
-                    }
+        for (f, a) in column(c, &cells, &bad)? {
+            fields.push(f);
+            arrays.push(a);
+        }
+    }
+    let schema = Arc::new(Schema::new(with_descriptions(t, fields)));
+    let batch = RecordBatch::try_new(schema.clone(), arrays)?;
+    let mut kv = vec![
+        KeyValue::new("mlgov.table".into(), t.name.clone()),
+        KeyValue::new("mlgov.title".into(), t.title.clone()),
+    ];
+    kv.extend(metadata.iter().map(|(k, v)| KeyValue::new((*k).to_string(), (*v).to_string())));
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_key_value_metadata(Some(kv))
+        .build();
+    let mut buf = Vec::new();
+    let mut w = ArrowWriter::try_new(&mut buf, schema, Some(props))?;
+    w.write(&batch)?;
+    w.close()?;
+    Ok(buf)
+}
+
+/// A cell that does not read as its column's type: (row index, what it should be) → the error.
+type Bad<'a> = dyn Fn(usize, &str) -> ExportError + 'a;
+
+/// One column's Arrow fields and arrays (a date column adds its `_precision` column).
+fn column(c: &Col, cells: &[&str], bad: &Bad<'_>) -> Result<Vec<(Field, ArrayRef)>, ExportError> {
+    let one = |ty: DataType, a: ArrayRef| vec![(Field::new(&c.name, ty, true), a)];
+    Ok(match c.ty {
+        ColumnType::Integer => {
+            let v = parsed(cells, |s| s.parse::<i64>().ok(), |i| bad(i, "a whole number"))?;
+            one(DataType::Int64, Arc::new(Int64Array::from(v)))
+        }
+        ColumnType::Number => {
+            let v = parsed(cells, |s| s.parse::<f64>().ok(), |i| bad(i, "a number"))?;
+            one(DataType::Float64, Arc::new(Float64Array::from(v)))
+        }
+        ColumnType::Boolean => {
+            let flag = |s: &str| match s {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            };
+            let v = parsed(cells, flag, |i| bad(i, "true or false"))?;
+            one(DataType::Boolean, Arc::new(BooleanArray::from(v)))
+        }
+        ColumnType::Date => date_column(c, cells, bad)?,
+        ColumnType::List => {
+            let mut b = ListBuilder::new(StringBuilder::new());
+            for s in cells {
+                if s.is_empty() {
                     b.append(true);
+                    continue;
                 }
-                let a = b.finish();
-                fields.push(Field::new(&c.name, a.data_type().clone(), true));
-                arrays.push(Arc::new(a));
+                for item in s.split(';').map(str::trim).filter(|x| !x.is_empty()) {
+                    b.values().append_value(item);
+                }
+                b.append(true);
             }
-            ColumnType::Text => {
-                let distinct: std::collections::HashSet<&str> = cells.iter().copied().collect();
-                if cells.len() >= 4 && distinct.len() * 2 <= cells.len() {
-                    fields.push(Field::new(
-                        &c.name,
-                        DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
-                        true,
-                    ));
-                    arrays.push(Arc::new(
-                        cells.iter().map(opt).collect::<DictionaryArray<Int32Type>>(),
-                    ));
-                } else {
-                    fields.push(Field::new(&c.name, DataType::Utf8, true));
-                    arrays.push(Arc::new(StringArray::from(
-                        cells.iter().map(opt).collect::<Vec<_>>(),
-                    )));
-                }
+            let a = b.finish();
+            one(a.data_type().clone(), Arc::new(a))
+        }
+        ColumnType::Text => {
+            let distinct: std::collections::HashSet<&str> = cells.iter().copied().collect();
+            if cells.len() >= 4 && distinct.len() * 2 <= cells.len() {
+                one(
+                    DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
+                    Arc::new(cells.iter().map(opt).collect::<DictionaryArray<Int32Type>>()),
+                )
+            } else {
+                one(
+                    DataType::Utf8,
+                    Arc::new(StringArray::from(cells.iter().map(opt).collect::<Vec<_>>())),
+                )
+            }
+        }
+    })
+}
+
+/// The cells read with `parse` (empty → null); the first that does not read is an error.
+fn parsed<T>(
+    cells: &[&str],
+    parse: impl Fn(&str) -> Option<T>,
+    bad: impl Fn(usize) -> ExportError,
+) -> Result<Vec<Option<T>>, ExportError> {
+    let mut v = Vec::with_capacity(cells.len());
+    for (i, s) in cells.iter().enumerate() {
+        v.push(match opt(s) {
+            None => None,
+            Some(s) => Some(parse(s).ok_or_else(|| bad(i))?),
+        });
+    }
+    Ok(v)
+}
+
+/// A date column as `date32` and its `<name>_precision` column.
+fn date_column(
+    c: &Col,
+    cells: &[&str],
+    bad: &Bad<'_>,
+) -> Result<Vec<(Field, ArrayRef)>, ExportError> {
+    let mut days = Vec::with_capacity(cells.len());
+    let mut precision = Vec::with_capacity(cells.len());
+    for (i, s) in cells.iter().enumerate() {
+        match opt(s) {
+            None => {
+                days.push(None);
+                precision.push(None);
+            }
+            Some(s) => {
+                let d = PartialDate::parse(s)
+                    .map_err(|_| bad(i, "a date (YYYY, YYYY-MM or YYYY-MM-DD)"))?;
+                let (n, p) = date_days(&d, is_end(&c.name));
+                days.push(Some(n));
+                precision.push(Some(p));
             }
         }
     }
-    let fields: Vec<Field> = fields
+    Ok(vec![
+        (
+            Field::new(&c.name, DataType::Date32, true),
+            Arc::new(Date32Array::from(days)) as ArrayRef,
+        ),
+        (
+            Field::new(
+                format!("{}_precision", c.name),
+                DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
+                true,
+            ),
+            Arc::new(precision.into_iter().collect::<DictionaryArray<Int32Type>>()) as ArrayRef,
+        ),
+    ])
+}
+
+/// The fields with their column's description in their metadata.
+fn with_descriptions(t: &Table, fields: Vec<Field>) -> Vec<Field> {
+    fields
         .into_iter()
         .map(|f| {
             let doc = t
@@ -186,23 +223,7 @@ pub fn parquet_bytes(t: &Table, metadata: &[(&str, &str)]) -> Result<Vec<u8>, Ex
                 )
             }
         })
-        .collect();
-    let schema = Arc::new(Schema::new(fields));
-    let batch = RecordBatch::try_new(schema.clone(), arrays)?;
-    let mut kv = vec![
-        KeyValue::new("mlgov.table".into(), t.name.clone()),
-        KeyValue::new("mlgov.title".into(), t.title.clone()),
-    ];
-    kv.extend(metadata.iter().map(|(k, v)| KeyValue::new((*k).to_string(), (*v).to_string())));
-    let props = WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
-        .set_key_value_metadata(Some(kv))
-        .build();
-    let mut buf = Vec::new();
-    let mut w = ArrowWriter::try_new(&mut buf, schema, Some(props))?;
-    w.write(&batch)?;
-    w.close()?;
-    Ok(buf)
+        .collect()
 }
 
 #[cfg(test)]

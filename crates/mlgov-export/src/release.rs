@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::ExportError;
-use crate::table::{json_tables, sorted_kb_tables};
+use crate::table::{Table, json_tables, sorted_kb_tables};
 use crate::xlsx::{ReadMe, XlsxOptions, workbook};
 
 /// What the release says about itself.
@@ -128,6 +128,19 @@ fn yaml_str(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
+/// A file of the package that is not re-validated as a table (Parquet, XLSX, citations, survey
+/// releases): its path, resource name, format, media type, title and bytes.
+struct Extra {
+    path: String,
+    name: String,
+    format: &'static str,
+    mediatype: &'static str,
+    title: String,
+    bytes: Vec<u8>,
+}
+
+const XLSX_MEDIATYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 /// Every file of the release.
 ///
 /// # Errors
@@ -143,9 +156,46 @@ pub fn build(
     sorted.sort();
     let tables = sorted_kb_tables(&sorted);
     let mut files: Vec<ReleaseFile> = Vec::new();
-    let mut resources = Vec::new();
+    let mut resources = csv_resources(&sorted, &tables, raw, &mut files);
 
-    // CSV, exactly as `mlgov export` writes them (importable with `mlgov import data/`).
+    // Parquet, XLSX, citations: listed as files of the package (not re-validated as tables).
+    let mut extra = parquet_files(&tables, meta)?;
+    extra.push(workbook_file(&sorted, &tables, meta, raw)?);
+    extra.extend(citation_files(&sorted));
+    // Published survey releases: the figures viewers and the public see, never raw answers.
+    for r in surveys {
+        extra.extend(survey_files(r, raw)?);
+    }
+    for Extra { path, name, format, mediatype, title, bytes } in extra {
+        resources.push(json!({"name": name.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_' && c != '.', "-"), "path": path, "title": title, "type": "file", "format": format, "mediatype": mediatype, "bytes": bytes.len(), "hash": format!("sha256:{}", sha256(&bytes))}));
+        files.push(ReleaseFile { path, bytes });
+    }
+
+    files.push(ReleaseFile {
+        path: "datapackage.json".into(),
+        bytes: serde_json::to_vec_pretty(&datapackage(meta, &sorted, resources)).expect("JSON"),
+    });
+    files.push(ReleaseFile {
+        path: "CITATION.cff".into(),
+        bytes: citation_cff(meta, &sorted).into_bytes(),
+    });
+    files.push(ReleaseFile {
+        path: ".zenodo.json".into(),
+        bytes: serde_json::to_vec_pretty(&zenodo(meta, &sorted)).expect("JSON"),
+    });
+    let readme = readme(meta, &sorted, &tables, &files, raw);
+    files.push(ReleaseFile { path: "README.md".into(), bytes: readme.into_bytes() });
+    Ok(files)
+}
+
+/// The CSV files, exactly as `mlgov export` writes them (importable with `mlgov import data/`),
+/// pushed to `files`; their tabular resources with schemas and foreign keys.
+fn csv_resources(
+    sorted: &KnowledgeBase,
+    tables: &[Table],
+    raw: bool,
+    files: &mut Vec<ReleaseFile>,
+) -> Vec<Value> {
     struct Csv(Vec<(String, Vec<u8>)>, bool);
     impl mlgov_domain::TableVisitor for Csv {
         fn table<R: mlgov_domain::Record>(&mut self, rows: &[R]) {
@@ -154,7 +204,8 @@ pub fn build(
     }
     let mut csv = Csv(Vec::new(), raw);
     sorted.visit(&mut csv);
-    for ((file, bytes), t) in csv.0.into_iter().zip(&tables) {
+    let mut resources = Vec::new();
+    for ((file, bytes), t) in csv.0.into_iter().zip(tables) {
         let path = format!("data/{file}");
         let mut schema = json!({"fields": t.columns.iter().map(field).collect::<Vec<_>>(), "primaryKey": ["id"]});
         let fks: Vec<Value> = t
@@ -179,20 +230,33 @@ pub fn build(
         }));
         files.push(ReleaseFile { path, bytes });
     }
+    resources
+}
 
-    // Parquet, XLSX, citations: listed as files of the package (not re-validated as tables).
-    let mut extra = Vec::new();
-    for t in &tables {
-        let bytes = crate::parquet::parquet_bytes(t, &[("mlgov.release", &meta.version)])?;
-        extra.push((
-            format!("parquet/{}.parquet", t.name),
-            format!("{}-parquet", t.name),
-            "parquet",
-            "application/vnd.apache.parquet",
-            format!("{} (Parquet, typed columns)", t.title),
-            bytes,
-        ));
-    }
+/// Every table as a Parquet file.
+fn parquet_files(tables: &[Table], meta: &ReleaseMeta) -> Result<Vec<Extra>, ExportError> {
+    tables
+        .iter()
+        .map(|t| {
+            Ok(Extra {
+                path: format!("parquet/{}.parquet", t.name),
+                name: format!("{}-parquet", t.name),
+                format: "parquet",
+                mediatype: "application/vnd.apache.parquet",
+                title: format!("{} (Parquet, typed columns)", t.title),
+                bytes: crate::parquet::parquet_bytes(t, &[("mlgov.release", &meta.version)])?,
+            })
+        })
+        .collect()
+}
+
+/// Every table as one workbook, with a README sheet that names the release and its sources.
+fn workbook_file(
+    sorted: &KnowledgeBase,
+    tables: &[Table],
+    meta: &ReleaseMeta,
+    raw: bool,
+) -> Result<Extra, ExportError> {
     let sources_table: Vec<(String, String)> = sorted
         .sources
         .iter()
@@ -225,89 +289,96 @@ pub fn build(
             },
         ),
     ];
-    for t in &tables {
+    for t in tables {
         readme_lines
             .push((format!("Sheet {}", t.name), format!("{}: {} rows", t.title, t.rows.len())));
     }
-    readme_lines.extend(sources_table.iter().map(|(id, s)| (id.clone(), s.clone())));
+    readme_lines.extend(sources_table);
     let xlsx = workbook(
-        &tables,
+        tables,
         Some(&ReadMe { title: meta.title.clone(), lines: readme_lines }),
         XlsxOptions { raw },
     )?;
-    extra.push((
-        "mlgov-knowledge-base.xlsx".into(),
-        "workbook".into(),
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "Every table as one workbook, with a README sheet".into(),
-        xlsx,
-    ));
-    extra.push((
-        "sources.bib".into(),
-        "sources-bibtex".into(),
-        "bib",
-        "application/x-bibtex",
-        "The sources as BibTeX".into(),
-        crate::cite::bibtex(&sorted.sources).into_bytes(),
-    ));
+    Ok(Extra {
+        path: "mlgov-knowledge-base.xlsx".into(),
+        name: "workbook".into(),
+        format: "xlsx",
+        mediatype: XLSX_MEDIATYPE,
+        title: "Every table as one workbook, with a README sheet".into(),
+        bytes: xlsx,
+    })
+}
+
+/// The sources as BibTeX and CSL-JSON.
+fn citation_files(sorted: &KnowledgeBase) -> [Extra; 2] {
     let csl = serde_json::to_vec_pretty(&crate::cite::csl_json(&sorted.sources)).expect("JSON");
-    extra.push((
-        "sources.csl.json".into(),
-        "sources-csl".into(),
-        "json",
-        "application/vnd.citationstyles.csl+json",
-        "The sources as CSL-JSON".into(),
-        csl,
-    ));
+    [
+        Extra {
+            path: "sources.bib".into(),
+            name: "sources-bibtex".into(),
+            format: "bib",
+            mediatype: "application/x-bibtex",
+            title: "The sources as BibTeX".into(),
+            bytes: crate::cite::bibtex(&sorted.sources).into_bytes(),
+        },
+        Extra {
+            path: "sources.csl.json".into(),
+            name: "sources-csl".into(),
+            format: "json",
+            mediatype: "application/vnd.citationstyles.csl+json",
+            title: "The sources as CSL-JSON".into(),
+            bytes: csl,
+        },
+    ]
+}
 
-    // Published survey releases: the figures viewers and the public see, never raw answers.
-    for r in surveys {
-        let base = format!("surveys/{}-release-{}", r.survey, r.number);
-        let content: Value = serde_json::from_str(&r.content).map_err(|e| {
-            ExportError::Invalid(format!("survey {} release {}: {e}", r.survey, r.number))
-        })?;
-        let title = format!(
-            "Survey {:?}, release {} (k = {}, published {})",
-            r.survey, r.number, r.min_cell, r.created_at
-        );
-        extra.push((
-            format!("{base}.json"),
-            format!("survey-{}-release-{}", r.survey, r.number),
-            "json",
-            "application/json",
-            title.clone(),
-            r.content.clone().into_bytes(),
-        ));
-        let tables = json_tables(&content, &r.survey);
-        let wb = workbook(
-            &tables,
-            Some(&ReadMe {
-                title: title.clone(),
-                lines: vec![(
-                    "Rule".into(),
-                    format!(
-                        "Every published cell rests on at least {} respondents; suppressed cells are empty.",
-                        r.min_cell
-                    ),
-                )],
-            }),
-            XlsxOptions { raw },
-        )?;
-        extra.push((
-            format!("{base}.xlsx"),
-            format!("survey-{}-release-{}-xlsx", r.survey, r.number),
-            "xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            format!("{title}, as a workbook"),
-            wb,
-        ));
-    }
-    for (path, name, format, mediatype, title, bytes) in extra {
-        resources.push(json!({"name": name.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_' && c != '.', "-"), "path": path, "title": title, "type": "file", "format": format, "mediatype": mediatype, "bytes": bytes.len(), "hash": format!("sha256:{}", sha256(&bytes))}));
-        files.push(ReleaseFile { path, bytes });
-    }
+/// A published survey release as JSON (as served) and as a workbook.
+fn survey_files(r: &SurveyRelease, raw: bool) -> Result<[Extra; 2], ExportError> {
+    let base = format!("surveys/{}-release-{}", r.survey, r.number);
+    let content: Value = serde_json::from_str(&r.content).map_err(|e| {
+        ExportError::Invalid(format!("survey {} release {}: {e}", r.survey, r.number))
+    })?;
+    let title = format!(
+        "Survey {:?}, release {} (k = {}, published {})",
+        r.survey, r.number, r.min_cell, r.created_at
+    );
+    let tables = json_tables(&content, &r.survey);
+    let wb = workbook(
+        &tables,
+        Some(&ReadMe {
+            title: title.clone(),
+            lines: vec![(
+                "Rule".into(),
+                format!(
+                    "Every published cell rests on at least {} respondents; suppressed cells are empty.",
+                    r.min_cell
+                ),
+            )],
+        }),
+        XlsxOptions { raw },
+    )?;
+    Ok([
+        Extra {
+            path: format!("{base}.json"),
+            name: format!("survey-{}-release-{}", r.survey, r.number),
+            format: "json",
+            mediatype: "application/json",
+            title: title.clone(),
+            bytes: r.content.clone().into_bytes(),
+        },
+        Extra {
+            path: format!("{base}.xlsx"),
+            name: format!("survey-{}-release-{}-xlsx", r.survey, r.number),
+            format: "xlsx",
+            mediatype: XLSX_MEDIATYPE,
+            title: format!("{title}, as a workbook"),
+            bytes: wb,
+        },
+    ])
+}
 
+/// `datapackage.json`: the package's metadata, licences, sources and resources.
+fn datapackage(meta: &ReleaseMeta, sorted: &KnowledgeBase, resources: Vec<Value>) -> Value {
     let (lic_title, lic_url) = licence_info(&meta.licence);
     let name = meta
         .title
@@ -316,7 +387,7 @@ pub fn build(
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect::<String>();
     let name = name.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
-    let package = json!({
+    json!({
         "profile": "data-package",
         "name": name, "title": meta.title, "version": meta.version, "created": format!("{}T00:00:00Z", meta.date),
         "description": meta.description, "keywords": meta.keywords,
@@ -328,13 +399,24 @@ pub fn build(
             v
         }).collect::<Vec<_>>(),
         "resources": resources,
-    });
-    files.push(ReleaseFile {
-        path: "datapackage.json".into(),
-        bytes: serde_json::to_vec_pretty(&package).expect("JSON"),
-    });
+    })
+}
 
-    // CITATION.cff (Citation File Format 1.2.0).
+/// One person of `CITATION.cff` (family and given names, or one name), its first line opened by
+/// `indent` and `- `.
+fn cff_person(cff: &mut String, indent: &str, name: &str) {
+    match crate::cite::split_name(name) {
+        Some((given, family)) => cff.push_str(&format!(
+            "{indent}- family-names: {}\n{indent}  given-names: {}\n",
+            yaml_str(&family),
+            yaml_str(&given)
+        )),
+        None => cff.push_str(&format!("{indent}- name: {}\n", yaml_str(name))),
+    }
+}
+
+/// `CITATION.cff` (Citation File Format 1.2.0), the sources as references.
+fn citation_cff(meta: &ReleaseMeta, sorted: &KnowledgeBase) -> String {
     let mut cff = format!(
         "# Citation File Format (https://citation-file-format.github.io/), written by {}\ncff-version: 1.2.0\nmessage: \"If you use these data, please cite them as below, and cite the sources each statement names.\"\ntype: dataset\ntitle: {}\nversion: {}\ndate-released: \"{}\"\nlicense: {}\nabstract: {}\nauthors:\n",
         meta.generator,
@@ -345,14 +427,7 @@ pub fn build(
         yaml_str(&meta.description)
     );
     for c in &meta.creators {
-        match crate::cite::split_name(c) {
-            Some((given, family)) => cff.push_str(&format!(
-                "  - family-names: {}\n    given-names: {}\n",
-                yaml_str(&family),
-                yaml_str(&given)
-            )),
-            None => cff.push_str(&format!("  - name: {}\n", yaml_str(c))),
-        }
+        cff_person(&mut cff, "  ", c);
     }
     if !meta.keywords.is_empty() {
         cff.push_str("keywords:\n");
@@ -374,14 +449,7 @@ pub fn build(
             cff.push_str(&format!("      - name: {}\n", yaml_str(&s.short)));
         }
         for a in &s.authors {
-            match crate::cite::split_name(a) {
-                Some((given, family)) => cff.push_str(&format!(
-                    "      - family-names: {}\n        given-names: {}\n",
-                    yaml_str(&family),
-                    yaml_str(&given)
-                )),
-                None => cff.push_str(&format!("      - name: {}\n", yaml_str(a))),
-            }
+            cff_person(&mut cff, "      ", a);
         }
         if let Some(y) = s.year {
             cff.push_str(&format!("    year: {y}\n"));
@@ -392,10 +460,12 @@ pub fn build(
             cff.push_str(&format!("    url: {}\n", yaml_str(u)));
         }
     }
-    files.push(ReleaseFile { path: "CITATION.cff".into(), bytes: cff.into_bytes() });
+    cff
+}
 
-    // Zenodo deposit metadata (GitHub integration's `.zenodo.json`; the same body for the REST API).
-    let zenodo = json!({
+/// Zenodo deposit metadata (GitHub integration's `.zenodo.json`; the same body for the REST API).
+fn zenodo(meta: &ReleaseMeta, sorted: &KnowledgeBase) -> Value {
+    json!({
         "upload_type": "dataset",
         "title": meta.title,
         "version": meta.version,
@@ -410,19 +480,24 @@ pub fn build(
         "access_right": "open",
         "related_identifiers": sorted.sources.iter().filter_map(|s| crate::cite::doi(s).map(|d| json!({"identifier": d, "relation": "isDerivedFrom", "scheme": "doi", "resource_type": "publication"}))).collect::<Vec<_>>(),
         "notes": format!("Written by {}. Every statement cites its source and a locator; see datapackage.json and README.md.", meta.generator),
-    });
-    files.push(ReleaseFile {
-        path: ".zenodo.json".into(),
-        bytes: serde_json::to_vec_pretty(&zenodo).expect("JSON"),
-    });
+    })
+}
 
-    // README.md.
+/// `README.md`: what each file holds, how to read the data, the sources.
+fn readme(
+    meta: &ReleaseMeta,
+    sorted: &KnowledgeBase,
+    tables: &[Table],
+    files: &[ReleaseFile],
+    raw: bool,
+) -> String {
+    let lic_url = licence_info(&meta.licence).1;
     let mut readme = format!(
         "# {}\n\nVersion {} · released {} · licence {} ({lic_url})\n\n{}\n\n",
         meta.title, meta.version, meta.date, meta.licence, meta.description
     );
     readme.push_str("## Files\n\n| path | what |\n|---|---|\n");
-    for f in &files {
+    for f in files {
         if f.path == "datapackage.json" || f.path == "CITATION.cff" || f.path == ".zenodo.json" {
             continue;
         }
@@ -453,8 +528,7 @@ pub fn build(
             s.url.as_ref().map(|u| format!(" <{u}>")).unwrap_or_default()
         ));
     }
-    files.push(ReleaseFile { path: "README.md".into(), bytes: readme.into_bytes() });
-    Ok(files)
+    readme
 }
 
 /// The release as one ZIP archive (deflate) under a top-level folder `root`.

@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use crate::dataset::Dataset;
+use crate::export::wide_columns;
 use crate::instrument::Instrument;
 use crate::intake::{FileKind, IntakeErrors, IntakeOptions, Layout, read_survey};
 
@@ -77,17 +78,7 @@ pub fn dataset_from_collected(
         // Nothing submitted yet is an empty survey, not a broken file.
         return Ok(Dataset::new(ins));
     }
-    let mut columns: Vec<String> =
-        vec!["respondent".into(), "locality".into(), "role".into(), "affiliation".into()];
-    for p in &ins.periods {
-        for a in &ins.actors {
-            columns.push(format!("freq_{}_{}", p.id, a.id));
-        }
-        for a in &ins.actors {
-            columns.push(format!("nature_{}_{}", p.id, a.id));
-        }
-    }
-    columns.extend(ins.perceptions.iter().map(|q| q.id.clone()));
+    let columns = wide_columns(ins);
     let index: BTreeMap<&str, usize> =
         columns.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
     let mut w =
@@ -98,45 +89,7 @@ pub fn dataset_from_collected(
     };
     w.write_record(&columns).map_err(write_err)?;
     for r in responses {
-        let mut row = vec![String::new(); columns.len()];
-        row[0] = r.respondent.clone();
-        row[1] = r.locality.clone().unwrap_or_else(|| UNSPECIFIED_LOCALITY.to_string());
-        for a in &r.answers {
-            let column = if a.period.is_empty() {
-                if a.item.starts_with("freq_") || a.item.starts_with("nature_") {
-                    return Err(CollectedError::Answer {
-                        respondent: r.respondent.clone(),
-                        message: format!("item {:?} has no period", a.item),
-                    });
-                }
-                a.item.clone()
-            } else if let Some(actor) = a.item.strip_prefix("freq_") {
-                format!("freq_{}_{actor}", a.period)
-            } else if let Some(actor) = a.item.strip_prefix("nature_") {
-                format!("nature_{}_{actor}", a.period)
-            } else {
-                return Err(CollectedError::Answer {
-                    respondent: r.respondent.clone(),
-                    message: format!("item {:?} takes no period, got {:?}", a.item, a.period),
-                });
-            };
-            let Some(&i) = index.get(column.as_str()) else {
-                return Err(CollectedError::Answer {
-                    respondent: r.respondent.clone(),
-                    message: format!(
-                        "item {:?} (period {:?}) is not in instrument {}",
-                        a.item, a.period, ins.id
-                    ),
-                });
-            };
-            if !row[i].is_empty() {
-                return Err(CollectedError::Answer {
-                    respondent: r.respondent.clone(),
-                    message: format!("item {:?} (period {:?}) answered twice", a.item, a.period),
-                });
-            }
-            row[i] = a.value.clone();
-        }
+        let row = wide_row(ins, r, &index, columns.len())?;
         w.write_record(&row).map_err(write_err)?;
     }
     let bytes = w.into_inner().map_err(|e| CollectedError::Answer {
@@ -159,4 +112,43 @@ pub fn dataset_from_collected(
         },
     )
     .map_err(CollectedError::Intake)
+}
+
+/// One response as a row of the wide layout (`index`: column name → position; `width` columns).
+fn wide_row(
+    ins: &Instrument,
+    r: &CollectedResponse,
+    index: &BTreeMap<&str, usize>,
+    width: usize,
+) -> Result<Vec<String>, CollectedError> {
+    let fail =
+        |message: String| CollectedError::Answer { respondent: r.respondent.clone(), message };
+    let mut row = vec![String::new(); width];
+    row[0] = r.respondent.clone();
+    row[1] = r.locality.clone().unwrap_or_else(|| UNSPECIFIED_LOCALITY.to_string());
+    for a in &r.answers {
+        let column = if a.period.is_empty() {
+            if a.item.starts_with("freq_") || a.item.starts_with("nature_") {
+                return Err(fail(format!("item {:?} has no period", a.item)));
+            }
+            a.item.clone()
+        } else if let Some(actor) = a.item.strip_prefix("freq_") {
+            format!("freq_{}_{actor}", a.period)
+        } else if let Some(actor) = a.item.strip_prefix("nature_") {
+            format!("nature_{}_{actor}", a.period)
+        } else {
+            return Err(fail(format!("item {:?} takes no period, got {:?}", a.item, a.period)));
+        };
+        let Some(&i) = index.get(column.as_str()) else {
+            return Err(fail(format!(
+                "item {:?} (period {:?}) is not in instrument {}",
+                a.item, a.period, ins.id
+            )));
+        };
+        if !row[i].is_empty() {
+            return Err(fail(format!("item {:?} (period {:?}) answered twice", a.item, a.period)));
+        }
+        row[i] = a.value.clone();
+    }
+    Ok(row)
 }

@@ -83,22 +83,27 @@ pub fn write_long_csv<W: Write>(ds: &Dataset, ins: &Instrument, out: W) -> std::
     w.flush()
 }
 
+/// The columns of the instrument's wide layout: the respondent's attributes, then per period
+/// the frequency and the nature of each actor, then the perception items.
+pub(crate) fn wide_columns(ins: &Instrument) -> Vec<String> {
+    let mut columns: Vec<String> =
+        vec!["respondent".into(), "locality".into(), "role".into(), "affiliation".into()];
+    for p in &ins.periods {
+        for a in &ins.actors {
+            columns.push(format!("freq_{}_{}", p.id, a.id));
+        }
+        for a in &ins.actors {
+            columns.push(format!("nature_{}_{}", p.id, a.id));
+        }
+    }
+    columns.extend(ins.perceptions.iter().map(|q| q.id.clone()));
+    columns
+}
+
 /// Write the wide layout: one row per respondent, every item column present.
 pub fn write_wide_csv<W: Write>(ds: &Dataset, ins: &Instrument, out: W) -> std::io::Result<()> {
     let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
-    let mut header =
-        vec!["respondent".to_string(), "locality".into(), "role".into(), "affiliation".into()];
-    for per in &ins.periods {
-        for a in &ins.actors {
-            header.push(format!("freq_{}_{}", per.id, a.id));
-        }
-        for a in &ins.actors {
-            header.push(format!("nature_{}_{}", per.id, a.id));
-        }
-    }
-    for it in &ins.perceptions {
-        header.push(it.id.clone());
-    }
+    let mut header = wide_columns(ins);
     if ds.synthetic {
         header.push("synthetic".into());
     }

@@ -319,18 +319,29 @@ impl Instrument {
                 self.format_version
             ));
         }
-        check_scale(
-            &mut p,
-            "frequency",
-            self.frequency.min,
-            self.frequency.max,
-            &self.frequency.labels,
-        );
+        self.scale_problems(&mut p);
+        self.period_problems(&mut p);
+        if self.actors.is_empty() {
+            p.push("actors: at least one actor category is required".into());
+        }
+        if self.roles.is_empty() {
+            p.push("roles: at least one role is required".into());
+        }
+        self.id_problems(&mut p);
+        for it in &self.perceptions {
+            self.perception_problems(it, &mut p);
+        }
+        p
+    }
+
+    /// Problems of the frequency and nature scales.
+    fn scale_problems(&self, p: &mut Vec<String>) {
+        check_scale(p, "frequency", self.frequency.min, self.frequency.max, &self.frequency.labels);
         if self.frequency.min < 0 || self.frequency.max > 100 {
             p.push("frequency: values must lie within 0..=100".into());
         }
         check_scale(
-            &mut p,
+            p,
             "nature",
             self.nature.answered_min,
             self.nature.answered_max,
@@ -342,6 +353,10 @@ impl Instrument {
         if lo < -127 || hi > 127 {
             p.push(format!("nature: reported values (answered + reported_offset) run {lo}..={hi}; they must lie within -127..=127"));
         }
+    }
+
+    /// Problems of the periods: none, out of order, or ending before they start.
+    fn period_problems(&self, p: &mut Vec<String>) {
         if self.periods.is_empty() {
             p.push("periods: at least one period is required".into());
         }
@@ -358,12 +373,10 @@ impl Instrument {
                 p.push(format!("period {}: to ({}) is before from ({})", per.id, per.to, per.from));
             }
         }
-        if self.actors.is_empty() {
-            p.push("actors: at least one actor category is required".into());
-        }
-        if self.roles.is_empty() {
-            p.push("roles: at least one role is required".into());
-        }
+    }
+
+    /// Ids that are not identifiers, or defined twice.
+    fn id_problems(&self, p: &mut Vec<String>) {
         let mut seen = HashSet::new();
         let ids = self
             .periods
@@ -381,38 +394,39 @@ impl Instrument {
                 p.push(format!("{kind} id {id:?} is defined twice"));
             }
         }
-        for it in &self.perceptions {
-            if self
-                .actors
-                .iter()
-                .any(|a| format!("freq_{}", a.id) == it.id || format!("nature_{}", a.id) == it.id)
-            {
-                p.push(format!("perception {}: clashes with an actor item name", it.id));
-            }
-            match it.kind {
-                PerceptionKind::Scale => match (it.min, it.max) {
-                    (Some(lo), Some(hi)) => {
-                        check_scale(&mut p, &format!("perception {}", it.id), lo, hi, &it.labels)
-                    }
-                    _ => p.push(format!("perception {}: a scale item needs min and max", it.id)),
-                },
-                PerceptionKind::Choice | PerceptionKind::Multi => {
-                    if it.options.is_empty() {
-                        p.push(format!("perception {}: a choice item needs options", it.id));
-                    }
-                    let mut o = HashSet::new();
-                    for opt in &it.options {
-                        if !valid_id(&opt.id) || !o.insert(opt.id.as_str()) {
-                            p.push(format!(
-                                "perception {}: option id {:?} is invalid or repeated",
-                                it.id, opt.id
-                            ));
-                        }
+    }
+
+    /// Problems of one perception item: a name that clashes, a scale without bounds, options.
+    fn perception_problems(&self, it: &PerceptionItem, p: &mut Vec<String>) {
+        if self
+            .actors
+            .iter()
+            .any(|a| format!("freq_{}", a.id) == it.id || format!("nature_{}", a.id) == it.id)
+        {
+            p.push(format!("perception {}: clashes with an actor item name", it.id));
+        }
+        match it.kind {
+            PerceptionKind::Scale => match (it.min, it.max) {
+                (Some(lo), Some(hi)) => {
+                    check_scale(p, &format!("perception {}", it.id), lo, hi, &it.labels)
+                }
+                _ => p.push(format!("perception {}: a scale item needs min and max", it.id)),
+            },
+            PerceptionKind::Choice | PerceptionKind::Multi => {
+                if it.options.is_empty() {
+                    p.push(format!("perception {}: a choice item needs options", it.id));
+                }
+                let mut o = HashSet::new();
+                for opt in &it.options {
+                    if !valid_id(&opt.id) || !o.insert(opt.id.as_str()) {
+                        p.push(format!(
+                            "perception {}: option id {:?} is invalid or repeated",
+                            it.id, opt.id
+                        ));
                     }
                 }
             }
         }
-        p
     }
 
     /// Index of an actor by id.

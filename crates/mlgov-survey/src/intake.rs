@@ -519,79 +519,109 @@ impl<'a> State<'a> {
         wide: bool,
     ) -> Option<usize> {
         if let Some(s) = synthetic {
-            match s.trim() {
-                "" | "false" => {}
-                "true" => self.synthetic = true,
-                other => self.err(
-                    row,
-                    Some("synthetic"),
-                    IntakeErrorKind::UnknownCategory {
-                        what: "boolean",
-                        value: other.into(),
-                        expected: "true, false".into(),
-                    },
-                ),
-            }
+            self.synthetic_cell(row, s);
         }
-        let col = |st: &Self, i: usize| st.attr_cols[i].clone();
         let id = id.trim();
         if id.is_empty() {
-            self.err(row, Some(&col(self, 0)), IntakeErrorKind::MissingRespondent);
+            self.err(row, Some(&self.attr_cols[0].clone()), IntakeErrorKind::MissingRespondent);
             return None;
         }
         if let Some((at, found)) = identifier_problem(id) {
             self.err(
                 row,
-                Some(&col(self, 0)),
+                Some(&self.attr_cols[0].clone()),
                 IntakeErrorKind::InvalidId { what: "respondent", value: id.into(), found, at },
             );
             return None;
         }
         // `NA` (R) and `N/A` are missing in every column, attributes included.
         let blank = |s: &'b str| if is_missing(s) { "" } else { s };
-        let locality = blank(locality.trim());
-        let role_s = blank(role.trim());
-        let aff_s = blank(affiliation.map(str::trim).unwrap_or(""));
+        let attrs = [
+            blank(locality.trim()),
+            blank(role.trim()),
+            blank(affiliation.map(str::trim).unwrap_or("")),
+        ];
         if let Some(r) = self.by_id.get(id, &self.ds.respondents) {
-            let first_row = self.first_row[r] as usize;
             if wide {
+                let first_row = self.first_row[r] as usize;
                 self.err(
                     row,
-                    Some(&col(self, 0)),
+                    Some(&self.attr_cols[0].clone()),
                     IntakeErrorKind::DuplicateRespondent { respondent: id.into(), first_row },
                 );
                 return None;
             }
-            let [_, c_loc, c_role, c_aff] = self.attr_cols.clone();
-            let resp = &self.ds.respondents[r];
-            let role_first = self.ins.roles[resp.role].id.as_str();
-            let aff_first =
-                resp.affiliation.map(|a| self.ins.affiliations[a].id.as_str()).unwrap_or("");
-            if resp.locality != locality || role_first != role_s || aff_first != aff_s {
-                let mismatches: Vec<(&String, String, String)> = [
-                    (&c_loc, resp.locality.as_str(), locality),
-                    (&c_role, role_first, role_s),
-                    (&c_aff, aff_first, aff_s),
-                ]
-                .into_iter()
-                .filter(|(_, a, b)| a != b)
-                .map(|(c, a, b)| (c, a.to_string(), b.to_string()))
-                .collect();
-                for (col, first, this) in mismatches {
-                    self.err(
-                        row,
-                        Some(col.as_str()),
-                        IntakeErrorKind::InconsistentAttribute {
-                            respondent: id.into(),
-                            first,
-                            first_row,
-                            this,
-                        },
-                    );
-                }
-            }
+            self.same_attributes(row, id, r, attrs);
             return Some(r);
         }
+        self.new_respondent(row, id, attrs)
+    }
+
+    /// The `synthetic` column of a row: `true` flags the dataset.
+    fn synthetic_cell(&mut self, row: usize, s: &str) {
+        match s.trim() {
+            "" | "false" => {}
+            "true" => self.synthetic = true,
+            other => self.err(
+                row,
+                Some("synthetic"),
+                IntakeErrorKind::UnknownCategory {
+                    what: "boolean",
+                    value: other.into(),
+                    expected: "true, false".into(),
+                },
+            ),
+        }
+    }
+
+    /// A respondent seen before (long layout): its locality, role and affiliation must be the
+    /// same as in its first row.
+    fn same_attributes(
+        &mut self,
+        row: usize,
+        id: &str,
+        r: usize,
+        [locality, role_s, aff_s]: [&str; 3],
+    ) {
+        let first_row = self.first_row[r] as usize;
+        let [_, c_loc, c_role, c_aff] = self.attr_cols.clone();
+        let resp = &self.ds.respondents[r];
+        let role_first = self.ins.roles[resp.role].id.as_str();
+        let aff_first =
+            resp.affiliation.map(|a| self.ins.affiliations[a].id.as_str()).unwrap_or("");
+        if resp.locality != locality || role_first != role_s || aff_first != aff_s {
+            let mismatches: Vec<(&String, String, String)> = [
+                (&c_loc, resp.locality.as_str(), locality),
+                (&c_role, role_first, role_s),
+                (&c_aff, aff_first, aff_s),
+            ]
+            .into_iter()
+            .filter(|(_, a, b)| a != b)
+            .map(|(c, a, b)| (c, a.to_string(), b.to_string()))
+            .collect();
+            for (col, first, this) in mismatches {
+                self.err(
+                    row,
+                    Some(col.as_str()),
+                    IntakeErrorKind::InconsistentAttribute {
+                        respondent: id.into(),
+                        first,
+                        first_row,
+                        this,
+                    },
+                );
+            }
+        }
+    }
+
+    /// A respondent not seen before: check its locality, role and affiliation and add it.
+    fn new_respondent(
+        &mut self,
+        row: usize,
+        id: &str,
+        [locality, role_s, aff_s]: [&str; 3],
+    ) -> Option<usize> {
+        let col = |st: &Self, i: usize| st.attr_cols[i].clone();
         let mut ok = true;
         if locality.is_empty() {
             self.err(

@@ -118,32 +118,51 @@ pub(crate) fn check_xlsx(bytes: &[u8], limits: &Limits) -> XlsxCheck {
         Ok(z) => z,
         Err(e) => return XlsxCheck::NotZip(e.to_string()),
     };
-    // Declared sizes first: an honest bomb is refused without inflating anything.
+    match inflate_entries(&mut zip, limits) {
+        Ok(()) => XlsxCheck::Ok,
+        Err(check) => check,
+    }
+}
+
+/// The declared sizes of every entry; an honest bomb is refused without inflating anything.
+fn declared_sizes(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    limits: &Limits,
+) -> Result<Vec<u64>, XlsxCheck> {
     let mut declared_total: u64 = 0;
     let mut declared = Vec::with_capacity(zip.len());
     for i in 0..zip.len() {
         let f = match zip.by_index_raw(i) {
             Ok(f) => f,
-            Err(e) => return XlsxCheck::Corrupt(format!("zip entry {i}: {e}")),
+            Err(e) => return Err(XlsxCheck::Corrupt(format!("zip entry {i}: {e}"))),
         };
         declared_total = declared_total.saturating_add(f.size());
         if declared_total > limits.max_xlsx_bytes {
-            return XlsxCheck::Exceeded(
+            return Err(XlsxCheck::Exceeded(
                 LimitKind::XlsxBytes,
                 declared_total,
                 limits.max_xlsx_bytes,
                 f.name().map(|n| n.into_owned()).unwrap_or_default(),
-            );
+            ));
         }
         declared.push(f.size());
     }
+    Ok(declared)
+}
+
+/// Inflate every entry into counters, stopping at the first limit exceeded or lie found.
+fn inflate_entries(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    limits: &Limits,
+) -> Result<(), XlsxCheck> {
+    let declared = declared_sizes(zip, limits)?;
     let mut inflated_total: u64 = 0;
     let mut cells: u64 = 0;
     let mut buf = vec![0u8; 64 * 1024];
     for (i, &declared_size) in declared.iter().enumerate() {
         let mut f = match zip.by_index(i) {
             Ok(f) => f,
-            Err(e) => return XlsxCheck::Corrupt(format!("zip entry {i}: {e}")),
+            Err(e) => return Err(XlsxCheck::Corrupt(format!("zip entry {i}: {e}"))),
         };
         let name = f.name().map(|n| n.into_owned()).unwrap_or_default();
         let is_sheet = name.starts_with("xl/worksheets/") && name.ends_with(".xml");
@@ -154,45 +173,60 @@ pub(crate) fn check_xlsx(bytes: &[u8], limits: &Limits) -> XlsxCheck {
             let n = match f.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => n,
-                Err(e) => return XlsxCheck::Corrupt(format!("{name}: {e}")),
+                Err(e) => return Err(XlsxCheck::Corrupt(format!("{name}: {e}"))),
             };
             this += n as u64;
             inflated_total += n as u64;
             if inflated_total > limits.max_xlsx_bytes {
-                return XlsxCheck::Exceeded(
+                return Err(XlsxCheck::Exceeded(
                     LimitKind::XlsxBytes,
                     inflated_total,
                     limits.max_xlsx_bytes,
                     name,
-                );
+                ));
             }
             if this > declared_size {
-                return XlsxCheck::Corrupt(format!(
+                return Err(XlsxCheck::Corrupt(format!(
                     "{name}: inflates to more than the {} bytes its zip header declares",
                     thousands(declared_size)
-                ));
+                )));
             }
             if is_sheet {
                 cells += scan.feed(&buf[..n]);
                 if cells > limits.max_cells {
-                    return XlsxCheck::Exceeded(LimitKind::Cells, cells, limits.max_cells, name);
+                    return Err(XlsxCheck::Exceeded(
+                        LimitKind::Cells,
+                        cells,
+                        limits.max_cells,
+                        name,
+                    ));
                 }
             }
-            // The reader reserves room for the shared strings a part declares before it reads
-            // one: `uniqueCount="4000000000"` asked for 96 GB. A string takes at least 5 bytes
-            // (`<si/>`), so a part cannot hold more than a fifth of its size.
-            if let Some(count) = strings.feed(&buf[..n])
-                && count.saturating_mul(5) > declared_size
-            {
-                return XlsxCheck::Corrupt(format!(
-                    "{name}: declares {} shared strings, more than its {} bytes can hold",
-                    thousands(count),
-                    thousands(declared_size)
-                ));
-            }
+            strings_fit(&mut strings, &buf[..n], &name, declared_size)?;
         }
     }
-    XlsxCheck::Ok
+    Ok(())
+}
+
+/// The reader reserves room for the shared strings a part declares before it reads one:
+/// `uniqueCount="4000000000"` asked for 96 GB. A string takes at least 5 bytes (`<si/>`), so a
+/// part cannot hold more than a fifth of its size.
+fn strings_fit(
+    strings: &mut UniqueCountScan,
+    chunk: &[u8],
+    name: &str,
+    declared_size: u64,
+) -> Result<(), XlsxCheck> {
+    if let Some(count) = strings.feed(chunk)
+        && count.saturating_mul(5) > declared_size
+    {
+        return Err(XlsxCheck::Corrupt(format!(
+            "{name}: declares {} shared strings, more than its {} bytes can hold",
+            thousands(count),
+            thousands(declared_size)
+        )));
+    }
+    Ok(())
 }
 
 /// Finds the largest `uniqueCount="N"` attribute across chunk boundaries, as the XML reader sees

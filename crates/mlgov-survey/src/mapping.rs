@@ -11,10 +11,10 @@ use std::fmt::Write as _;
 use serde::Deserialize;
 
 use crate::dataset::Dataset;
-use crate::instrument::{Instrument, PerceptionKind, ScaleLabel};
+use crate::instrument::{Instrument, PerceptionKind, PerceptionOption, ScaleLabel};
 use crate::intake::{
-    FileKind, IntakeErrorKind, IntakeErrors, Item, ReadOptions, Source, State, WideCol, is_missing,
-    list,
+    FileKind, IntakeErrorKind, IntakeErrors, Item, ReadOptions, Rows, Source, State, WideCol,
+    is_missing, list,
 };
 
 /// Resolves a locality name or code to a locality id (the caller's knowledge of localities).
@@ -249,6 +249,158 @@ fn value_text(v: &toml::Value) -> String {
     }
 }
 
+/// Problems of a mapping file's version, header rows and role column.
+fn settings_problems(raw: &MappingFile, ins: &Instrument) -> Vec<String> {
+    let mut problems = Vec::new();
+    if raw.mapping_version != MAPPING_VERSION {
+        problems.push(format!(
+            "mapping_version = {}: this mlgov reads version {MAPPING_VERSION}",
+            raw.mapping_version
+        ));
+    }
+    if raw.header_rows == 0 || raw.names_row == 0 || raw.names_row > raw.header_rows {
+        problems.push(format!(
+            "header_rows = {} and names_row = {}: expected 1 ≤ names_row ≤ header_rows",
+            raw.header_rows, raw.names_row
+        ));
+    }
+    if raw.columns.role.is_none() && raw.columns.default_role.is_none() {
+        problems.push(
+            "[columns]: give `role` (a column) or `default_role` (a role id for every respondent)"
+                .into(),
+        );
+    }
+    if let Some(r) = &raw.columns.default_role
+        && ins.role_index(r).is_none()
+    {
+        problems.push(format!(
+            "[columns] default_role {r:?}: expected one of {}",
+            list(ins.roles.iter().map(|r| &r.id))
+        ));
+    }
+    problems
+}
+
+/// What each `[answers]` column holds; a target that is no item, or held twice, is a problem.
+fn answer_targets(
+    raw: &MappingFile,
+    file: &str,
+    ins: &Instrument,
+    problems: &mut Vec<String>,
+) -> BTreeMap<String, Target> {
+    let probe = State::new(file, ins, None);
+    let mut targets = BTreeMap::new();
+    let mut seen_targets: HashMap<String, String> = HashMap::new();
+    for (col, t) in &raw.answers {
+        let target = match t.split_once(':') {
+            Some((item, option)) => match checkbox_target(ins, col, t, item, option) {
+                Ok(target) => target,
+                Err(problem) => {
+                    problems.push(problem);
+                    continue;
+                }
+            },
+            None => match probe.wide_item(t) {
+                Some(WideCol::Answer(item, period)) => Some(Target::Answer(item, period)),
+                _ => None,
+            },
+        };
+        let Some(target) = target else {
+            let multi: Vec<String> = ins
+                .perceptions
+                .iter()
+                .filter(|p| p.kind == PerceptionKind::Multi)
+                .map(|p| format!("{}:<option>", p.id))
+                .collect();
+            problems.push(format!(
+                "[answers] {col:?} = {t:?}: expected freq_<period>_<actor>, nature_<period>_<actor>, a perception id ({}){}",
+                list(ins.perceptions.iter().map(|p| &p.id)),
+                if multi.is_empty() { String::new() } else { format!(" or a checkbox {}", multi.join(", ")) }
+            ));
+            continue;
+        };
+        if let Some(first) = seen_targets.insert(t.clone(), col.clone()) {
+            problems.push(format!(
+                "[answers] {col:?} and {first:?} both hold {t:?}; expected one column per item"
+            ));
+        }
+        targets.insert(col.clone(), target);
+    }
+    targets
+}
+
+/// `<item>:<option>`: a checkbox column of a multi-choice item (`Ok(None)` when `item` is no
+/// multi-choice item; `Err` with the problem for an unknown option).
+fn checkbox_target(
+    ins: &Instrument,
+    col: &str,
+    t: &str,
+    item: &str,
+    option: &str,
+) -> Result<Option<Target>, String> {
+    let Some(i) =
+        ins.perceptions.iter().position(|p| p.id == item && p.kind == PerceptionKind::Multi)
+    else {
+        return Ok(None);
+    };
+    match ins.perceptions[i].options.iter().position(|o| o.id == option) {
+        Some(o) => Ok(Some(Target::Checkbox(i, o))),
+        None => Err(format!(
+            "[answers] {col:?} = {t:?}: unknown option {option:?}; expected one of {}",
+            list(ins.perceptions[i].options.iter().map(|o| &o.id))
+        )),
+    }
+}
+
+/// A multi-choice item comes from one column or from checkbox columns, not both.
+fn both_forms_problems(
+    targets: &BTreeMap<String, Target>,
+    ins: &Instrument,
+    problems: &mut Vec<String>,
+) {
+    for (col, t) in targets {
+        if let Target::Answer(Item::Perception(i), _) = t
+            && let Some((other, _)) =
+                targets.iter().find(|(_, u)| matches!(u, Target::Checkbox(j, _) if j == i))
+        {
+            problems.push(format!(
+                "[answers] {col:?} and the checkbox column {other:?} both hold {:?}; use one form",
+                ins.perceptions[*i].id
+            ));
+        }
+    }
+}
+
+/// A column may have one role only.
+fn column_use_problems(raw: &MappingFile, problems: &mut Vec<String>) {
+    let mut uses: HashMap<&str, Vec<&str>> = HashMap::new();
+    let attrs = [
+        ("respondent", Some(&raw.columns.respondent)),
+        ("locality", Some(&raw.columns.locality)),
+        ("role", raw.columns.role.as_ref()),
+        ("affiliation", raw.columns.affiliation.as_ref()),
+    ];
+    for (what, col) in attrs {
+        if let Some(c) = col {
+            uses.entry(c.as_str()).or_default().push(what);
+        }
+    }
+    for c in raw.answers.keys() {
+        uses.entry(c.as_str()).or_default().push("answers");
+    }
+    for c in &raw.ignore {
+        uses.entry(c.as_str()).or_default().push("ignore");
+    }
+    let mut multi_use: Vec<_> = uses.iter().filter(|(_, v)| v.len() > 1).collect();
+    multi_use.sort();
+    for (c, v) in multi_use {
+        problems.push(format!(
+            "column {c:?} is mapped more than once ({}); expected one place per column",
+            v.join(", ")
+        ));
+    }
+}
+
 impl Mapping {
     /// Parse and validate a mapping file against the instrument. Every problem is listed.
     pub fn from_toml_str(
@@ -259,115 +411,10 @@ impl Mapping {
         let fail = |problems: Vec<String>| MappingError { file: file.to_string(), problems };
         let raw: MappingFile = toml::from_str(text)
             .map_err(|e| fail(vec![crate::instrument::toml_message(text, &e)]))?;
-        let mut problems = Vec::new();
-        if raw.mapping_version != MAPPING_VERSION {
-            problems.push(format!(
-                "mapping_version = {}: this mlgov reads version {MAPPING_VERSION}",
-                raw.mapping_version
-            ));
-        }
-        if raw.header_rows == 0 || raw.names_row == 0 || raw.names_row > raw.header_rows {
-            problems.push(format!(
-                "header_rows = {} and names_row = {}: expected 1 ≤ names_row ≤ header_rows",
-                raw.header_rows, raw.names_row
-            ));
-        }
-        if raw.columns.role.is_none() && raw.columns.default_role.is_none() {
-            problems.push("[columns]: give `role` (a column) or `default_role` (a role id for every respondent)".into());
-        }
-        if let Some(r) = &raw.columns.default_role
-            && ins.role_index(r).is_none()
-        {
-            problems.push(format!(
-                "[columns] default_role {r:?}: expected one of {}",
-                list(ins.roles.iter().map(|r| &r.id))
-            ));
-        }
-        let probe = State::new(file, ins, None);
-        let mut targets = BTreeMap::new();
-        let mut seen_targets: HashMap<String, String> = HashMap::new();
-        for (col, t) in &raw.answers {
-            let target = match t.split_once(':') {
-                Some((item, option)) => {
-                    match ins
-                        .perceptions
-                        .iter()
-                        .position(|p| p.id == item && p.kind == PerceptionKind::Multi)
-                    {
-                        Some(i) => {
-                            match ins.perceptions[i].options.iter().position(|o| o.id == option) {
-                                Some(o) => Some(Target::Checkbox(i, o)),
-                                None => {
-                                    problems.push(format!("[answers] {col:?} = {t:?}: unknown option {option:?}; expected one of {}", list(ins.perceptions[i].options.iter().map(|o| &o.id))));
-                                    continue;
-                                }
-                            }
-                        }
-                        None => None,
-                    }
-                }
-                None => match probe.wide_item(t) {
-                    Some(WideCol::Answer(item, period)) => Some(Target::Answer(item, period)),
-                    _ => None,
-                },
-            };
-            let Some(target) = target else {
-                let multi: Vec<String> = ins
-                    .perceptions
-                    .iter()
-                    .filter(|p| p.kind == PerceptionKind::Multi)
-                    .map(|p| format!("{}:<option>", p.id))
-                    .collect();
-                problems.push(format!(
-                    "[answers] {col:?} = {t:?}: expected freq_<period>_<actor>, nature_<period>_<actor>, a perception id ({}){}",
-                    list(ins.perceptions.iter().map(|p| &p.id)),
-                    if multi.is_empty() { String::new() } else { format!(" or a checkbox {}", multi.join(", ")) }
-                ));
-                continue;
-            };
-            if let Some(first) = seen_targets.insert(t.clone(), col.clone()) {
-                problems.push(format!(
-                    "[answers] {col:?} and {first:?} both hold {t:?}; expected one column per item"
-                ));
-            }
-            targets.insert(col.clone(), target);
-        }
-        // A multi-choice item comes from one column or from checkbox columns, not both.
-        for (col, t) in &targets {
-            if let Target::Answer(Item::Perception(i), _) = t
-                && let Some((other, _)) =
-                    targets.iter().find(|(_, u)| matches!(u, Target::Checkbox(j, _) if j == i))
-            {
-                problems.push(format!("[answers] {col:?} and the checkbox column {other:?} both hold {:?}; use one form", ins.perceptions[*i].id));
-            }
-        }
-        // A column may have one role only.
-        let mut uses: HashMap<&str, Vec<&str>> = HashMap::new();
-        let attrs = [
-            ("respondent", Some(&raw.columns.respondent)),
-            ("locality", Some(&raw.columns.locality)),
-            ("role", raw.columns.role.as_ref()),
-            ("affiliation", raw.columns.affiliation.as_ref()),
-        ];
-        for (what, col) in attrs {
-            if let Some(c) = col {
-                uses.entry(c.as_str()).or_default().push(what);
-            }
-        }
-        for c in raw.answers.keys() {
-            uses.entry(c.as_str()).or_default().push("answers");
-        }
-        for c in &raw.ignore {
-            uses.entry(c.as_str()).or_default().push("ignore");
-        }
-        let mut multi_use: Vec<_> = uses.iter().filter(|(_, v)| v.len() > 1).collect();
-        multi_use.sort();
-        for (c, v) in multi_use {
-            problems.push(format!(
-                "column {c:?} is mapped more than once ({}); expected one place per column",
-                v.join(", ")
-            ));
-        }
+        let mut problems = settings_problems(&raw, ins);
+        let targets = answer_targets(&raw, file, ins, &mut problems);
+        both_forms_problems(&targets, ins, &mut problems);
+        column_use_problems(&raw, &mut problems);
         let missing: Vec<String> = raw.missing.iter().map(value_text).collect();
         let recode = raw
             .recode
@@ -496,10 +543,42 @@ pub fn read_mapped(
     let Some(src) = Source::open(bytes, kind, &opts.read, &mut st) else { return st.finish() };
     let mut rows = src.rows(&opts.read.limits);
     let mut cells = Vec::new();
+    let Some((header, names_line)) =
+        read_header_rows(mapping, &src, &mut rows, &mut st, &mut cells)
+    else {
+        return st.finish();
+    };
+    rows.set_header(&header);
+    let Some(plan) = plan_columns(mapping, &header, names_line, &mut st) else {
+        return st.finish();
+    };
+    let read = MappedRow { mapping, ins, names: opts.locality_names, plan: &plan, header: &header };
+    while let Some(row) = rows.next(&mut st, &mut cells) {
+        if cells.iter().all(|s| s.trim().is_empty()) {
+            continue;
+        }
+        if !src.fit_width(row, &mut cells, header.len(), &mut st) {
+            continue;
+        }
+        let r = read.respondent(&mut st, row, &cells);
+        read.answers(&mut st, row, r, &cells);
+    }
+    st.finish()
+}
+
+/// Read the header rows; the names row's cells and its line, or `None` (with an error) when the
+/// file ends before them.
+fn read_header_rows(
+    mapping: &Mapping,
+    src: &Source<'_>,
+    rows: &mut Rows<'_>,
+    st: &mut State<'_>,
+    cells: &mut Vec<String>,
+) -> Option<(Vec<String>, usize)> {
     let mut header = None;
     let mut names_line = 0;
     for i in 1..=mapping.header_rows {
-        if rows.next(&mut st, &mut cells).is_none() {
+        if rows.next(st, cells).is_none() {
             if st.error_count() == 0 {
                 st.err(
                     0,
@@ -510,21 +589,28 @@ pub fn read_mapped(
                     )),
                 );
             }
-            return st.finish();
+            return None;
         }
         if i == mapping.names_row {
-            header = Some(src.header_cells(&cells));
+            header = Some(src.header_cells(cells));
             names_line = i;
         }
     }
-    let header = header.unwrap_or_default();
-    rows.set_header(&header);
-    // Plan each column; report columns the mapping does not place and names it gives that the
-    // file lacks.
+    Some((header.unwrap_or_default(), names_line))
+}
+
+/// Plan each column; report columns the mapping does not place and names it gives that the file
+/// lacks (then `None`).
+fn plan_columns(
+    mapping: &Mapping,
+    header: &[String],
+    names_line: usize,
+    st: &mut State<'_>,
+) -> Option<Vec<ColPlan>> {
     let mut plan = Vec::with_capacity(header.len());
     let mut seen = HashSet::new();
     let mut header_ok = true;
-    for h in &header {
+    for h in header {
         let p = if h == &mapping.respondent {
             Some(ColPlan::Respondent)
         } else if h == &mapping.locality {
@@ -568,26 +654,31 @@ pub fn read_mapped(
             header_ok = false;
         }
     }
-    if !header_ok {
-        return st.finish();
-    }
-    let sep = mapping.multi_separator.as_str();
-    while let Some(row) = rows.next(&mut st, &mut cells) {
-        if cells.iter().all(|s| s.trim().is_empty()) {
-            continue;
-        }
-        if !src.fit_width(row, &mut cells, header.len(), &mut st) {
-            continue;
-        }
+    header_ok.then_some(plan)
+}
+
+/// What [`read_mapped`] needs to read one data row.
+struct MappedRow<'m> {
+    mapping: &'m Mapping,
+    ins: &'m Instrument,
+    names: Option<LocalityResolver<'m>>,
+    plan: &'m [ColPlan],
+    header: &'m [String],
+}
+
+impl MappedRow<'_> {
+    /// The row's respondent from its attribute columns (recoded, labels turned into ids).
+    fn respondent(&self, st: &mut State<'_>, row: usize, cells: &[String]) -> Option<usize> {
+        let (mapping, ins) = (self.mapping, self.ins);
         let (mut id, mut loc, mut role, mut aff) =
             (String::new(), String::new(), mapping.default_role.clone().unwrap_or_default(), None);
-        for (i, p) in plan.iter().enumerate() {
-            let h = header[i].as_str();
+        for (i, p) in self.plan.iter().enumerate() {
+            let h = self.header[i].as_str();
             match p {
                 ColPlan::Respondent => id = cells[i].trim().to_string(),
                 ColPlan::Locality => {
                     let v = mapping.clean(h, "locality", &cells[i]);
-                    loc = resolve_locality(mapping, opts.locality_names, &v);
+                    loc = resolve_locality(mapping, self.names, &v);
                 }
                 ColPlan::Role => {
                     let v = mapping.clean(h, "role", &cells[i]);
@@ -610,11 +701,17 @@ pub fn read_mapped(
                 _ => {}
             }
         }
-        let r = st.respondent(row, &id, &loc, &role, aff.as_deref(), None, true);
+        st.respondent(row, &id, &loc, &role, aff.as_deref(), None, true)
+    }
+
+    /// The row's answers: answer columns one by one, checkbox columns gathered per item.
+    fn answers(&self, st: &mut State<'_>, row: usize, r: Option<usize>, cells: &[String]) {
+        let (mapping, ins) = (self.mapping, self.ins);
+        let sep = mapping.multi_separator.as_str();
         // Checkbox columns: per multi item, (first column, answered, chosen options).
         let mut boxes: BTreeMap<usize, (String, bool, Vec<String>)> = BTreeMap::new();
-        for (i, p) in plan.iter().enumerate() {
-            let h = header[i].as_str();
+        for (i, p) in self.plan.iter().enumerate() {
+            let h = self.header[i].as_str();
             let ColPlan::Target(t) = p else { continue };
             match t {
                 Target::Answer(item, period) => {
@@ -625,35 +722,7 @@ pub fn read_mapped(
                     let it = &ins.perceptions[*pi];
                     let v = mapping.clean(h, &it.id, &cells[i]);
                     let e = boxes.entry(*pi).or_insert_with(|| (h.to_string(), false, Vec::new()));
-                    let opt = &it.options[*o];
-                    let n = norm(&v);
-                    if v.is_empty() {
-                        continue;
-                    }
-                    if ["1", "y", "yes", "true", "x", "checked", "selected"].contains(&n.as_str())
-                        || n == norm(&opt.id)
-                        || n == norm(&opt.label)
-                    {
-                        e.1 = true;
-                        e.2.push(opt.id.clone());
-                    } else if ["0", "n", "no", "false", "unchecked", "not selected"]
-                        .contains(&n.as_str())
-                    {
-                        e.1 = true;
-                    } else {
-                        st.err(
-                            row,
-                            Some(h),
-                            IntakeErrorKind::UnknownCategory {
-                                what: "checkbox value",
-                                value: v.clone(),
-                                expected: format!(
-                                    "1/0, Y/N, yes/no, true/false, {:?} or empty",
-                                    opt.id
-                                ),
-                            },
-                        );
-                    }
+                    checkbox(st, row, h, &it.options[*o], &v, e);
                 }
             }
         }
@@ -669,7 +738,40 @@ pub fn read_mapped(
             st.answer(row, &col, r, Item::Perception(pi), &name, None, &text);
         }
     }
-    st.finish()
+}
+
+/// Read one checkbox cell `v` (recoded) into its item's (first column, answered, chosen options).
+fn checkbox(
+    st: &mut State<'_>,
+    row: usize,
+    h: &str,
+    opt: &PerceptionOption,
+    v: &str,
+    e: &mut (String, bool, Vec<String>),
+) {
+    let n = norm(v);
+    if v.is_empty() {
+        return;
+    }
+    if ["1", "y", "yes", "true", "x", "checked", "selected"].contains(&n.as_str())
+        || n == norm(&opt.id)
+        || n == norm(&opt.label)
+    {
+        e.1 = true;
+        e.2.push(opt.id.clone());
+    } else if ["0", "n", "no", "false", "unchecked", "not selected"].contains(&n.as_str()) {
+        e.1 = true;
+    } else {
+        st.err(
+            row,
+            Some(h),
+            IntakeErrorKind::UnknownCategory {
+                what: "checkbox value",
+                value: v.to_string(),
+                expected: format!("1/0, Y/N, yes/no, true/false, {:?} or empty", opt.id),
+            },
+        );
+    }
 }
 
 fn resolve_locality(mapping: &Mapping, names: Option<LocalityResolver<'_>>, v: &str) -> String {
@@ -808,6 +910,71 @@ pub fn suggest_mapping(
     read: &ReadOptions,
     locality_names: Option<LocalityResolver<'_>>,
 ) -> Result<Suggestion, IntakeErrors> {
+    let (names, head) = read_head(bytes, file, ins, kind, read)?;
+    let tool = detect_tool(&names);
+    let header_rows = header_rows_of(tool, &head);
+    let texts = question_texts(tool, header_rows, &names, &head);
+    let data: &[Vec<String>] = head.get(header_rows..).unwrap_or(&[]);
+    let mut placed = place_columns(ins, tool, &names, &texts);
+    placed.ignore_checkboxes(ins);
+    let cols = Columns { names: &names, texts: &texts, data };
+    let mut t = draft_preamble(file, tool, header_rows, &placed);
+    write_placed(&mut t, &placed, &cols);
+    t.push_str(&draft_recodes(ins, &placed, &cols));
+    write_localities(&mut t, &placed, &cols, locality_names);
+    Ok(Suggestion {
+        tool,
+        toml: t,
+        placed: placed.attrs.len() + placed.answers.len(),
+        ignored: placed.ignore.len(),
+        unplaced: placed.unplaced,
+    })
+}
+
+/// The columns of an export as [`suggest_mapping`] places them.
+#[derive(Default)]
+struct Placed {
+    /// Respondent attribute → (column, comment to write after it).
+    attrs: BTreeMap<&'static str, (String, String)>,
+    answers: Vec<(String, Guess)>,
+    ignore: Vec<String>,
+    unplaced: Vec<String>,
+}
+
+/// The header and first data rows of an export, for the draft's comments and recodes.
+struct Columns<'a> {
+    names: &'a [String],
+    texts: &'a [String],
+    data: &'a [Vec<String>],
+}
+
+impl Columns<'_> {
+    fn index(&self, column: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == column)
+    }
+
+    /// The distinct non-empty values of column `i` in the rows read, in order of appearance.
+    fn distinct(&self, i: usize) -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        for r in self.data {
+            let c = r.get(i).map(|s| s.trim()).unwrap_or("");
+            if !c.is_empty() && !v.iter().any(|x| x == c) {
+                v.push(c.to_string());
+            }
+        }
+        v
+    }
+}
+
+/// The header's column names and the first rows of the file (up to 203: the header rows of any
+/// tool and 200 rows of answers).
+fn read_head(
+    bytes: &[u8],
+    file: &str,
+    ins: &Instrument,
+    kind: Option<FileKind>,
+    read: &ReadOptions,
+) -> Result<(Vec<String>, Vec<Vec<String>>), IntakeErrors> {
     let mut st = State::new(file, ins, None);
     let kind = kind.unwrap_or_else(|| FileKind::from_name(file));
     let Some(src) = Source::open(bytes, kind, read, &mut st) else {
@@ -830,8 +997,13 @@ pub fn suggest_mapping(
         return Err(st.finish().err().unwrap_or(IntakeErrors(Vec::new(), 0)));
     }
     let names = src.header_cells(&head[0]);
-    let tool = detect_tool(&names);
-    let header_rows = match tool {
+    Ok((names, head))
+}
+
+/// How many rows the tool writes above the answers (Qualtrics: names, question texts and, in
+/// newer exports, import ids).
+fn header_rows_of(tool: Option<Tool>, head: &[Vec<String>]) -> usize {
+    match tool {
         Some(Tool::Qualtrics) => {
             let import_ids = head.get(2).is_some_and(|r| r.iter().any(|c| c.contains("ImportId")));
             if import_ids {
@@ -843,8 +1015,17 @@ pub fn suggest_mapping(
             }
         }
         _ => 1,
-    };
-    let texts: Vec<String> = (0..names.len())
+    }
+}
+
+/// Each column's question text: Qualtrics' second header row, else what follows `CODE. `.
+fn question_texts(
+    tool: Option<Tool>,
+    header_rows: usize,
+    names: &[String],
+    head: &[Vec<String>],
+) -> Vec<String> {
+    (0..names.len())
         .map(|i| match tool {
             Some(Tool::Qualtrics) if header_rows >= 2 => {
                 head[1].get(i).cloned().unwrap_or_default()
@@ -854,23 +1035,19 @@ pub fn suggest_mapping(
                 None => String::new(),
             },
         })
-        .collect();
-    let data: &[Vec<String>] = head.get(header_rows..).unwrap_or(&[]);
-    let distinct = |i: usize| -> Vec<String> {
-        let mut v: Vec<String> = Vec::new();
-        for r in data {
-            let c = r.get(i).map(|s| s.trim()).unwrap_or("");
-            if !c.is_empty() && !v.iter().any(|x| x == c) {
-                v.push(c.to_string());
-            }
-        }
-        v
-    };
+        .collect()
+}
+
+/// Place every column: respondent id, the tool's metadata, a respondent attribute, an answer,
+/// or unplaced.
+fn place_columns(
+    ins: &Instrument,
+    tool: Option<Tool>,
+    names: &[String],
+    texts: &[String],
+) -> Placed {
     let meta: &[&str] = tool.map(Tool::metadata).unwrap_or(&[]);
-    let mut attrs: BTreeMap<&str, (String, String)> = BTreeMap::new();
-    let mut answers: Vec<(String, Guess)> = Vec::new();
-    let mut ignore = Vec::new();
-    let mut unplaced = Vec::new();
+    let mut p = Placed::default();
     let mut used_targets: HashSet<String> = HashSet::new();
     let mut seen: HashSet<&str> = HashSet::new();
     for (i, name) in names.iter().enumerate() {
@@ -880,8 +1057,8 @@ pub fn suggest_mapping(
         // A name the header repeats cannot be told apart in a mapping: unplaced, once (placing
         // both wrote one TOML key twice, and the draft did not parse).
         if !seen.insert(name.as_str()) {
-            if !unplaced.contains(name) {
-                unplaced.push(name.clone());
+            if !p.unplaced.contains(name) {
+                p.unplaced.push(name.clone());
             }
             continue;
         }
@@ -889,70 +1066,79 @@ pub fn suggest_mapping(
         let code = name.split_once(". ").map(|(c, _)| c).unwrap_or(name);
         let hay = format!("{} {}", alnum(code), alnum(text));
         if tool.is_some_and(|t| t.respondent_column() == code)
-            || (!attrs.contains_key("respondent")
+            || (!p.attrs.contains_key("respondent")
                 && ["respondent", "respondentid", "responseid"].contains(&alnum(code).as_str()))
         {
-            attrs.insert("respondent", (name.clone(), String::new()));
+            p.attrs.insert("respondent", (name.clone(), String::new()));
             continue;
         }
         if meta.contains(&code) || code.starts_with("_") && tool == Some(Tool::Kobo) {
-            ignore.push(name.clone());
+            p.ignore.push(name.clone());
             continue;
         }
-        let leaf = alnum(code.rsplit('/').next().unwrap_or(code));
-        let attr = if ["locality", "municipality", "city", "town", "commune", "gemeinde", "comune"]
-            .iter()
-            .any(|k| leaf.contains(k) || alnum(text).contains(k))
+        if let Some(a) = attribute_of(code, text)
+            && !p.attrs.contains_key(a)
         {
-            Some("locality")
-        } else if ["role", "position", "function"].iter().any(|k| {
-            leaf.contains(k)
-                || alnum(text).starts_with(k)
-                || alnum(text).contains(&format!("your{k}"))
-        }) {
-            Some("role")
-        } else if ["affiliation", "party", "political"]
-            .iter()
-            .any(|k| leaf.contains(k) || alnum(text).contains(k))
-        {
-            Some("affiliation")
-        } else {
-            None
-        };
-        if let Some(a) = attr
-            && !attrs.contains_key(a)
-        {
-            attrs.insert(
-                a,
-                (
-                    name.clone(),
-                    if text.is_empty() { String::new() } else { format!("  # {}", one_line(text)) },
-                ),
-            );
+            let note =
+                if text.is_empty() { String::new() } else { format!("  # {}", one_line(text)) };
+            p.attrs.insert(a, (name.clone(), note));
             continue;
         }
         match guess_answer(ins, code, text, &hay) {
-            Some(g) if used_targets.insert(g.line.clone()) => answers.push((name.clone(), g)),
-            _ => unplaced.push(name.clone()),
+            Some(g) if used_targets.insert(g.line.clone()) => p.answers.push((name.clone(), g)),
+            _ => p.unplaced.push(name.clone()),
         }
     }
-    // A multi-choice item exported both as one column and as checkbox columns (Kobo's default):
-    // keep the one column, ignore the checkboxes.
-    let combined: HashSet<String> = answers
+    p
+}
+
+/// The respondent attribute a column holds, from words of its code's last part or its text.
+fn attribute_of(code: &str, text: &str) -> Option<&'static str> {
+    let leaf = alnum(code.rsplit('/').next().unwrap_or(code));
+    if ["locality", "municipality", "city", "town", "commune", "gemeinde", "comune"]
         .iter()
-        .filter(|(_, g)| {
-            ins.perceptions.iter().any(|p| p.id == g.line && p.kind == PerceptionKind::Multi)
-        })
-        .map(|(_, g)| g.line.clone())
-        .collect();
-    answers.retain(|(c, g)| match g.line.split_once(':') {
-        Some((item, _)) if combined.contains(item) => {
-            ignore.push(c.clone());
-            false
-        }
-        _ => true,
-    });
-    // ---- write ----
+        .any(|k| leaf.contains(k) || alnum(text).contains(k))
+    {
+        Some("locality")
+    } else if ["role", "position", "function"].iter().any(|k| {
+        leaf.contains(k) || alnum(text).starts_with(k) || alnum(text).contains(&format!("your{k}"))
+    }) {
+        Some("role")
+    } else if ["affiliation", "party", "political"]
+        .iter()
+        .any(|k| leaf.contains(k) || alnum(text).contains(k))
+    {
+        Some("affiliation")
+    } else {
+        None
+    }
+}
+
+impl Placed {
+    /// A multi-choice item exported both as one column and as checkbox columns (Kobo's default):
+    /// keep the one column, ignore the checkboxes.
+    fn ignore_checkboxes(&mut self, ins: &Instrument) {
+        let combined: HashSet<String> = self
+            .answers
+            .iter()
+            .filter(|(_, g)| {
+                ins.perceptions.iter().any(|p| p.id == g.line && p.kind == PerceptionKind::Multi)
+            })
+            .map(|(_, g)| g.line.clone())
+            .collect();
+        let ignore = &mut self.ignore;
+        self.answers.retain(|(c, g)| match g.line.split_once(':') {
+            Some((item, _)) if combined.contains(item) => {
+                ignore.push(c.clone());
+                false
+            }
+            _ => true,
+        });
+    }
+}
+
+/// The draft's opening comments and top-level settings.
+fn draft_preamble(file: &str, tool: Option<Tool>, header_rows: usize, p: &Placed) -> String {
     let mut t = String::new();
     let _ =
         writeln!(t, "# Mapping drafted by `mlgov survey mapping suggest` from {}.", one_line(file));
@@ -981,19 +1167,17 @@ pub fn suggest_mapping(
             _ => ";",
         })
     );
-    let _ = writeln!(
-        t,
-        "ignore = [{}]",
-        ignore.iter().map(|c| toml_str(c)).collect::<Vec<_>>().join(", ")
-    );
-    let _ = writeln!(
-        t,
-        "unplaced = [{}]",
-        unplaced.iter().map(|c| toml_str(c)).collect::<Vec<_>>().join(", ")
-    );
+    let toml_list = |v: &[String]| v.iter().map(|c| toml_str(c)).collect::<Vec<_>>().join(", ");
+    let _ = writeln!(t, "ignore = [{}]", toml_list(&p.ignore));
+    let _ = writeln!(t, "unplaced = [{}]", toml_list(&p.unplaced));
+    t
+}
+
+/// The `[columns]` and `[answers]` tables, unplaced columns as comments.
+fn write_placed(t: &mut String, p: &Placed, cols: &Columns<'_>) {
     let _ = writeln!(t, "\n[columns]");
     for a in ["respondent", "locality", "role", "affiliation"] {
-        match attrs.get(a) {
+        match p.attrs.get(a) {
             Some((c, note)) => {
                 let _ = writeln!(t, "{a} = {}{note}", toml_str(c));
             }
@@ -1012,20 +1196,23 @@ pub fn suggest_mapping(
         }
     }
     let _ = writeln!(t, "\n[answers]");
-    for (col, g) in &answers {
+    for (col, g) in &p.answers {
         let _ = writeln!(t, "{} = {}  # {}", toml_str(col), toml_str(&g.line), one_line(&g.note));
     }
-    for col in &unplaced {
-        let i = names.iter().position(|n| n == col).unwrap_or(0);
-        let text = if texts[i].is_empty() {
+    for col in &p.unplaced {
+        let i = cols.index(col).unwrap_or(0);
+        let text = if cols.texts[i].is_empty() {
             String::new()
         } else {
-            format!(" — {}", one_line(&texts[i]))
+            format!(" — {}", one_line(&cols.texts[i]))
         };
         let _ = writeln!(t, "# {} = \"?\"  # UNPLACED{text}", toml_str(col));
     }
-    // Values that need a recode.
-    let idx = |c: &str| names.iter().position(|n| n == c);
+}
+
+/// The `[recode.*]` tables for values that need a recode: attribute values that are no id or
+/// label, answer codes that are no number or scale label.
+fn draft_recodes(ins: &Instrument, p: &Placed, cols: &Columns<'_>) -> String {
     let mut recodes = String::new();
     for (a, list_of) in [
         ("role", ins.roles.iter().map(|r| (r.id.as_str(), r.label.as_str())).collect::<Vec<_>>()),
@@ -1034,8 +1221,9 @@ pub fn suggest_mapping(
             ins.affiliations.iter().map(|r| (r.id.as_str(), r.label.as_str())).collect(),
         ),
     ] {
-        let Some(i) = attrs.get(a).and_then(|(c, _)| idx(c)) else { continue };
-        let odd: Vec<String> = distinct(i)
+        let Some(i) = p.attrs.get(a).and_then(|(c, _)| cols.index(c)) else { continue };
+        let odd: Vec<String> = cols
+            .distinct(i)
             .into_iter()
             .filter(|v| {
                 id_by_label(list_of.iter().copied(), v).is_none()
@@ -1057,78 +1245,89 @@ pub fn suggest_mapping(
         ("freq", &ins.frequency.labels, ins.frequency.min, ins.frequency.max),
         ("nature", &ins.nature.labels, ins.nature.answered_min, ins.nature.answered_max),
     ] {
-        let mut odd: Vec<String> = Vec::new();
-        for (col, g) in &answers {
-            if !g.line.starts_with(&format!("{scope}_")) {
-                continue;
-            }
-            let Some(i) = idx(col) else { continue };
-            for v in distinct(i) {
-                if mlgov_textfile::parse_number(&v).is_none()
-                    && scale_by_label(scale, &v).is_none()
-                    && !["NA", "N/A"].contains(&v.as_str())
-                    && !odd.contains(&v)
-                {
-                    odd.push(v);
-                }
-            }
-        }
-        if odd.is_empty() {
+        write_scale_recode(&mut recodes, p, cols, scope, scale, (lo, hi));
+    }
+    recodes
+}
+
+/// The `[recode.<scope>]` table of the answer codes seen in the columns of one scale.
+fn write_scale_recode(
+    recodes: &mut String,
+    p: &Placed,
+    cols: &Columns<'_>,
+    scope: &str,
+    scale: &[ScaleLabel],
+    (lo, hi): (i32, i32),
+) {
+    let mut odd: Vec<String> = Vec::new();
+    for (col, g) in &p.answers {
+        if !g.line.starts_with(&format!("{scope}_")) {
             continue;
         }
-        odd.sort();
-        let _ = writeln!(
-            recodes,
-            "\n[recode.{scope}]  # answer codes seen in the {scope} columns; expected numbers {lo}..={hi} or the instrument's labels"
-        );
-        for v in odd {
-            let guess = v
-                .strip_prefix(['A', 'a'])
-                .and_then(|n| n.parse::<i32>().ok())
-                .filter(|n| (lo..=hi).contains(n));
-            match guess {
-                Some(n) => {
-                    let _ = writeln!(
-                        recodes,
-                        "{} = {n}  # guess: answer code → its number; check the questionnaire",
-                        toml_str(&v)
-                    );
-                }
-                None => {
-                    let _ = writeln!(recodes, "# {} = ?  # UNPLACED value", toml_str(&v));
-                }
+        let Some(i) = cols.index(col) else { continue };
+        for v in cols.distinct(i) {
+            if mlgov_textfile::parse_number(&v).is_none()
+                && scale_by_label(scale, &v).is_none()
+                && !["NA", "N/A"].contains(&v.as_str())
+                && !odd.contains(&v)
+            {
+                odd.push(v);
             }
         }
     }
-    if !recodes.is_empty() {
-        t.push_str(&recodes);
+    if odd.is_empty() {
+        return;
     }
-    // Localities by name.
-    if let Some(i) = attrs.get("locality").and_then(|(c, _)| idx(c)) {
-        let vals: Vec<String> =
-            distinct(i).into_iter().filter(|v| !v.starts_with("loc:")).collect();
-        if !vals.is_empty() {
-            let _ =
-                writeln!(t, "\n[localities]  # locality names or codes seen → knowledge-base ids");
-            for v in vals {
-                match locality_names.and_then(|f| f(&v)) {
-                    Some(id) => {
-                        let _ = writeln!(t, "{} = {}", toml_str(&v), toml_str(&id));
-                    }
-                    None => {
-                        let _ = writeln!(t, "# {} = \"loc:…\"  # UNPLACED locality", toml_str(&v));
-                    }
-                }
+    odd.sort();
+    let _ = writeln!(
+        recodes,
+        "\n[recode.{scope}]  # answer codes seen in the {scope} columns; expected numbers {lo}..={hi} or the instrument's labels"
+    );
+    for v in odd {
+        let guess = v
+            .strip_prefix(['A', 'a'])
+            .and_then(|n| n.parse::<i32>().ok())
+            .filter(|n| (lo..=hi).contains(n));
+        match guess {
+            Some(n) => {
+                let _ = writeln!(
+                    recodes,
+                    "{} = {n}  # guess: answer code → its number; check the questionnaire",
+                    toml_str(&v)
+                );
+            }
+            None => {
+                let _ = writeln!(recodes, "# {} = ?  # UNPLACED value", toml_str(&v));
             }
         }
     }
-    Ok(Suggestion {
-        tool,
-        toml: t,
-        placed: attrs.len() + answers.len(),
-        ignored: ignore.len(),
-        unplaced,
-    })
+}
+
+/// The `[localities]` table: locality names or codes seen, resolved to ids where the knowledge
+/// base knows them.
+fn write_localities(
+    t: &mut String,
+    p: &Placed,
+    cols: &Columns<'_>,
+    locality_names: Option<LocalityResolver<'_>>,
+) {
+    let Some(i) = p.attrs.get("locality").and_then(|(c, _)| cols.index(c)) else { return };
+    let vals: Vec<String> =
+        cols.distinct(i).into_iter().filter(|v| !v.starts_with("loc:")).collect();
+    if vals.is_empty() {
+        return;
+    }
+    let _ = writeln!(t, "\n[localities]  # locality names or codes seen → knowledge-base ids");
+    for v in vals {
+        match locality_names.and_then(|f| f(&v)) {
+            Some(id) => {
+                let _ = writeln!(t, "{} = {}", toml_str(&v), toml_str(&id));
+            }
+            None => {
+                let _ = writeln!(t, "# {} = \"loc:…\"  # UNPLACED locality", toml_str(&v));
+            }
+        }
+    }
 }
 
 /// Text for a comment of the draft: one line of at most 90 characters, control characters
@@ -1160,10 +1359,6 @@ fn one_line(s: &str) -> String {
 /// Guess what an answer column holds from its code and question text.
 fn guess_answer(ins: &Instrument, code: &str, text: &str, hay: &str) -> Option<Guess> {
     let code_l = alnum(code);
-    // Perception items first: their ids are specific ("attitude", "responsib", "sources").
-    let stems = |s: &str| -> Vec<String> {
-        words(s).into_iter().filter(|w| w.len() >= 5).map(|w| w.chars().take(6).collect()).collect()
-    };
     let is_freq = code_l.contains("freq")
         || alnum(text).contains("howoften")
         || alnum(text).contains("frequen");
@@ -1173,127 +1368,123 @@ fn guess_answer(ins: &Instrument, code: &str, text: &str, hay: &str) -> Option<G
         || alnum(text).contains("conflictual")
         || alnum(text).contains("collaborative");
     if !is_freq && !is_nature {
-        for (pi, p) in ins.perceptions.iter().enumerate() {
-            let id_stems = stems(&p.id.replace('_', " "));
-            let hit = id_stems.iter().any(|s| code_l.contains(s.as_str()))
-                || stems(&p.label).iter().filter(|s| hay.contains(s.as_str())).count() >= 2;
-            if !hit {
-                continue;
-            }
-            if p.kind == PerceptionKind::Multi {
-                // A checkbox column: the option from the code's last part, its text, or its position.
-                let tail = code.rsplit(['/', '[']).next().unwrap_or("").trim_end_matches(']');
-                let tail_l = alnum(tail);
-                let by_name = p.options.iter().position(|o| {
-                    alnum(&o.id) == tail_l
-                        || (!text.is_empty() && alnum(text).ends_with(&alnum(&o.label)))
-                });
-                if let Some(o) = by_name {
-                    return Some(Guess {
-                        line: format!("{}:{}", p.id, p.options[o].id),
-                        note: format!("guess: checkbox for {:?}", p.options[o].label),
-                    });
-                }
-                if let Some(n) = position_code(tail).filter(|_| code.contains(['[', '/'])) {
-                    if let Some(o) = p.options.get(n) {
-                        return Some(Guess {
-                            line: format!("{}:{}", p.id, o.id),
-                            note: format!(
-                                "guess BY POSITION: {tail} → option {} {:?}; check",
-                                n + 1,
-                                o.label
-                            ),
-                        });
-                    }
-                    return None;
-                }
-            }
-            let _ = pi;
-            return Some(Guess { line: p.id.clone(), note: format!("guess: {}", p.label) });
-        }
-        return None;
+        return guess_perception(ins, code, text, hay);
     }
-    // Period: an id in the code (`p1`), or years of the question text.
-    let mut period = ins.periods.iter().position(|p| {
-        let id = alnum(&p.id);
-        code_l.contains(&id)
-    });
-    if period.is_none() {
-        for (pi, p) in ins.periods.iter().enumerate() {
-            if (p.from..=p.to).any(|y| text.contains(&y.to_string())) {
-                period = Some(pi);
-                break;
-            }
-        }
-    }
-    let period = period?;
-    // Actor: its label in the text (Qualtrics "… - Trade unions", LimeSurvey "[Trade unions]"),
-    // then its id's words in the code, then a subquestion position (`SQ003` → 3rd actor).
-    let text_l = alnum(text);
-    let mut actor = None;
-    let mut note = String::new();
-    if !text_l.is_empty() {
-        let mut best = None;
-        for (ai, a) in ins.actors.iter().enumerate() {
-            let l = alnum(&a.label);
-            if text_l.ends_with(&l) || text_l.contains(&l) {
-                let len = l.len();
-                if best.is_none_or(|(_, bl)| len > bl) {
-                    best = Some((ai, len));
-                }
-            }
-        }
-        if let Some((ai, _)) = best {
-            actor = Some(ai);
-            note = format!("guess: {:?} in the question text", ins.actors[ai].label);
-        }
-    }
-    if actor.is_none() {
-        let code_words: HashSet<String> =
-            words(&code.replace(['[', ']', '/'], "_")).into_iter().collect();
-        let mut best: Option<(usize, f64)> = None;
-        let mut tie = false;
-        for (ai, a) in ins.actors.iter().enumerate() {
-            let aw = words(&a.id);
-            let hits = aw
-                .iter()
-                .filter(|w| code_words.contains(*w) || code_l.contains(w.as_str()) && w.len() >= 4)
-                .count();
-            let score = hits as f64 / aw.len() as f64;
-            match best {
-                Some((_, b)) if score > b => {
-                    best = Some((ai, score));
-                    tie = false;
-                }
-                Some((_, b)) if score == b => tie = true,
-                None => best = Some((ai, score)),
-                _ => {}
-            }
-        }
-        if let Some((ai, score)) = best
-            && score >= 0.6
-            && !tie
-        {
-            actor = Some(ai);
-            note = format!("guess: code words match actor {:?}", ins.actors[ai].id);
-        }
-    }
-    if actor.is_none() {
-        let tail = code.rsplit(['[', '_', '/']).next().unwrap_or("").trim_end_matches(']');
-        if let Some(n) = position_code(tail).filter(|_| code.contains('['))
-            && n < ins.actors.len()
-        {
-            actor = Some(n);
-            note = format!(
-                "guess BY POSITION: {tail} → actor {} {:?}; check against the questionnaire",
-                n + 1,
-                ins.actors[n].label
-            );
-        }
-    }
-    let a = actor?;
+    let period = period_of(ins, &code_l, text)?;
+    let (a, note) = actor_by_text(ins, text)
+        .or_else(|| actor_by_code_words(ins, code, &code_l))
+        .or_else(|| actor_by_position(ins, code))?;
     let kind = if is_nature { "nature" } else { "freq" };
     Some(Guess { line: format!("{kind}_{}_{}", ins.periods[period].id, ins.actors[a].id), note })
+}
+
+/// A perception item (and, for a checkbox column, its option). Perception items come first:
+/// their ids are specific ("attitude", "responsib", "sources").
+fn guess_perception(ins: &Instrument, code: &str, text: &str, hay: &str) -> Option<Guess> {
+    let code_l = alnum(code);
+    let stems = |s: &str| -> Vec<String> {
+        words(s).into_iter().filter(|w| w.len() >= 5).map(|w| w.chars().take(6).collect()).collect()
+    };
+    let p = ins.perceptions.iter().find(|p| {
+        let id_stems = stems(&p.id.replace('_', " "));
+        id_stems.iter().any(|s| code_l.contains(s.as_str()))
+            || stems(&p.label).iter().filter(|s| hay.contains(s.as_str())).count() >= 2
+    })?;
+    if p.kind == PerceptionKind::Multi {
+        // A checkbox column: the option from the code's last part, its text, or its position.
+        let tail = code.rsplit(['/', '[']).next().unwrap_or("").trim_end_matches(']');
+        let tail_l = alnum(tail);
+        let by_name = p.options.iter().position(|o| {
+            alnum(&o.id) == tail_l || (!text.is_empty() && alnum(text).ends_with(&alnum(&o.label)))
+        });
+        if let Some(o) = by_name {
+            return Some(Guess {
+                line: format!("{}:{}", p.id, p.options[o].id),
+                note: format!("guess: checkbox for {:?}", p.options[o].label),
+            });
+        }
+        if let Some(n) = position_code(tail).filter(|_| code.contains(['[', '/'])) {
+            let o = p.options.get(n)?;
+            return Some(Guess {
+                line: format!("{}:{}", p.id, o.id),
+                note: format!("guess BY POSITION: {tail} → option {} {:?}; check", n + 1, o.label),
+            });
+        }
+    }
+    Some(Guess { line: p.id.clone(), note: format!("guess: {}", p.label) })
+}
+
+/// The period: an id in the code (`p1`), or years of the question text.
+fn period_of(ins: &Instrument, code_l: &str, text: &str) -> Option<usize> {
+    ins.periods.iter().position(|p| code_l.contains(&alnum(&p.id))).or_else(|| {
+        ins.periods.iter().position(|p| (p.from..=p.to).any(|y| text.contains(&y.to_string())))
+    })
+}
+
+/// The actor whose label the question text holds (Qualtrics "… - Trade unions", LimeSurvey
+/// "[Trade unions]"), the longest if several.
+fn actor_by_text(ins: &Instrument, text: &str) -> Option<(usize, String)> {
+    let text_l = alnum(text);
+    if text_l.is_empty() {
+        return None;
+    }
+    let mut best = None;
+    for (ai, a) in ins.actors.iter().enumerate() {
+        let l = alnum(&a.label);
+        if text_l.ends_with(&l) || text_l.contains(&l) {
+            let len = l.len();
+            if best.is_none_or(|(_, bl)| len > bl) {
+                best = Some((ai, len));
+            }
+        }
+    }
+    let (ai, _) = best?;
+    Some((ai, format!("guess: {:?} in the question text", ins.actors[ai].label)))
+}
+
+/// The actor whose id's words the code holds best (at least 0.6 of them, and no tie).
+fn actor_by_code_words(ins: &Instrument, code: &str, code_l: &str) -> Option<(usize, String)> {
+    let code_words: HashSet<String> =
+        words(&code.replace(['[', ']', '/'], "_")).into_iter().collect();
+    let mut best: Option<(usize, f64)> = None;
+    let mut tie = false;
+    for (ai, a) in ins.actors.iter().enumerate() {
+        let aw = words(&a.id);
+        let hits = aw
+            .iter()
+            .filter(|w| code_words.contains(*w) || code_l.contains(w.as_str()) && w.len() >= 4)
+            .count();
+        let score = hits as f64 / aw.len() as f64;
+        match best {
+            Some((_, b)) if score > b => {
+                best = Some((ai, score));
+                tie = false;
+            }
+            Some((_, b)) if score == b => tie = true,
+            None => best = Some((ai, score)),
+            _ => {}
+        }
+    }
+    let (ai, score) = best?;
+    if score < 0.6 || tie {
+        return None;
+    }
+    Some((ai, format!("guess: code words match actor {:?}", ins.actors[ai].id)))
+}
+
+/// The actor at a subquestion's position (`SQ003` → 3rd actor).
+fn actor_by_position(ins: &Instrument, code: &str) -> Option<(usize, String)> {
+    let tail = code.rsplit(['[', '_', '/']).next().unwrap_or("").trim_end_matches(']');
+    let n = position_code(tail).filter(|_| code.contains('['))?;
+    if n >= ins.actors.len() {
+        return None;
+    }
+    let note = format!(
+        "guess BY POSITION: {tail} → actor {} {:?}; check against the questionnaire",
+        n + 1,
+        ins.actors[n].label
+    );
+    Some((n, note))
 }
 
 /// `SQ003` or `3` → Some(2) (0-based position).

@@ -318,17 +318,7 @@ impl<'a> Facts<'a> {
 
     /// The group value of respondent `r` on `d`, as the analyses compute it.
     fn dim_value(&self, r: usize, d: Dimension) -> String {
-        let resp = &self.ds.respondents[r];
-        let loc = self.loc_of[r];
-        let v = match d {
-            Dimension::Size => loc.and_then(|l| l.size_class.clone()),
-            Dimension::Orientation => loc.and_then(|l| l.orientation.clone()),
-            Dimension::Typology => loc.and_then(|l| l.typology.clone()),
-            Dimension::Country => loc.and_then(|l| l.country.clone()),
-            Dimension::Role => Some(self.ins.roles[resp.role].id.clone()),
-            Dimension::Affiliation => resp.affiliation.map(|a| self.ins.affiliations[a].id.clone()),
-        };
-        v.filter(|s| !s.is_empty()).unwrap_or_else(|| "(none)".to_string())
+        crate::analysis::dimension_value(self.ins, &self.ds.respondents[r], self.loc_of[r], d)
     }
 
     fn any_freq(&self, r: usize, p: usize, actors: &[usize]) -> bool {

@@ -100,13 +100,16 @@ pub fn charts_for(t: &ResultTable, ins: &Instrument) -> Vec<TableChart> {
     out
 }
 
+/// A measure of a chart: (id, label, actor class, whether it is a class aggregate).
+type Measure<'r> = (&'r str, &'r str, Option<ActorClass>, bool);
+
 fn chart_of(
     t: &ResultTable,
     ins: &Instrument,
     per: &Option<String>,
     rows: &[&ResultRow],
 ) -> BarChart {
-    let mut measures: Vec<(&str, &str, Option<ActorClass>, bool)> = Vec::new();
+    let mut measures: Vec<Measure<'_>> = Vec::new();
     let mut groups: Vec<&Vec<String>> = Vec::new();
     for r in rows {
         if !measures.iter().any(|m| m.0 == r.measure) {
@@ -117,7 +120,23 @@ fn chart_of(
             groups.push(&r.group);
         }
     }
-    // Section headings by actor class when the rows are single actors.
+    let series = groups.iter().map(|g| series_of(rows, g, &measures)).collect();
+    let class_panel = measures.iter().all(|m| m.3);
+    BarChart {
+        title: t.title.clone(),
+        subtitle: Some(subtitle(t, ins, per).join(" — ")),
+        synthetic: t.synthetic,
+        categories: measures.iter().map(|m| m.1.to_string()).collect(),
+        sections: sections_of(t, &measures),
+        series,
+        axis: axis_of(t, class_panel),
+        notes: chart_notes(t),
+        description: format!("{} Small-n threshold {}.", t.figure, t.small_n),
+    }
+}
+
+/// Section headings by actor class when the rows are single actors.
+fn sections_of(t: &ResultTable, measures: &[Measure<'_>]) -> Vec<(usize, String)> {
     let mut sections = Vec::new();
     if matches!(t.analysis, AnalysisKind::Frequency | AnalysisKind::Nature | AnalysisKind::Change)
         && measures.iter().any(|m| m.2.is_some() && !m.3)
@@ -136,43 +155,45 @@ fn chart_of(
             }
         }
     }
-    let series = groups
+    sections
+}
+
+/// The bars of one group, named with its largest n and its localities.
+fn series_of(rows: &[&ResultRow], g: &Vec<String>, measures: &[Measure<'_>]) -> Series {
+    let bars: Vec<Option<Bar>> = measures
         .iter()
-        .map(|g| {
-            let bars: Vec<Option<Bar>> = measures
-                .iter()
-                .map(|m| {
-                    rows.iter().find(|r| r.measure == m.0 && &r.group == *g).map(|r| Bar {
-                        value: r.estimate.mean,
-                        low: r.estimate.ci_low,
-                        high: r.estimate.ci_high,
-                        n: r.estimate.n,
-                        small_n: r.estimate.small_n,
-                        suppressed: r.estimate.suppressed,
-                    })
-                })
-                .collect();
-            // Only published cells count: a suppressed cell's n is withheld.
-            let nmax = bars.iter().flatten().filter(|b| !b.suppressed).map(|b| b.n).max();
-            // The localities behind the group (its sampling units), beside n.
-            let lmax = rows
-                .iter()
-                .filter(|r| &r.group == *g && !r.estimate.suppressed)
-                .map(|r| r.estimate.localities)
-                .max()
-                .filter(|l| *l > 0);
-            let name = match (nmax, lmax) {
-                (Some(n), Some(l)) => format!(
-                    "{} (n≤{n}, {l} localit{})",
-                    group_name(g),
-                    if l == 1 { "y" } else { "ies" }
-                ),
-                (Some(n), None) => format!("{} (n≤{n})", group_name(g)),
-                _ => group_name(g),
-            };
-            Series { name, bars }
+        .map(|m| {
+            rows.iter().find(|r| r.measure == m.0 && &r.group == g).map(|r| Bar {
+                value: r.estimate.mean,
+                low: r.estimate.ci_low,
+                high: r.estimate.ci_high,
+                n: r.estimate.n,
+                small_n: r.estimate.small_n,
+                suppressed: r.estimate.suppressed,
+            })
         })
         .collect();
+    // Only published cells count: a suppressed cell's n is withheld.
+    let nmax = bars.iter().flatten().filter(|b| !b.suppressed).map(|b| b.n).max();
+    // The localities behind the group (its sampling units), beside n.
+    let lmax = rows
+        .iter()
+        .filter(|r| &r.group == g && !r.estimate.suppressed)
+        .map(|r| r.estimate.localities)
+        .max()
+        .filter(|l| *l > 0);
+    let name = match (nmax, lmax) {
+        (Some(n), Some(l)) => {
+            format!("{} (n≤{n}, {l} localit{})", group_name(g), if l == 1 { "y" } else { "ies" })
+        }
+        (Some(n), None) => format!("{} (n≤{n})", group_name(g)),
+        _ => group_name(g),
+    };
+    Series { name, bars }
+}
+
+/// The parts of a chart's subtitle: period, grouping, roles and how the whiskers were made.
+fn subtitle(t: &ResultTable, ins: &Instrument, per: &Option<String>) -> Vec<String> {
     let period_label =
         per.as_ref().and_then(|p| ins.periods.iter().find(|x| &x.id == p)).map(|p| p.label.clone());
     let mut sub = Vec::new();
@@ -217,8 +238,12 @@ fn chart_of(
     } else {
         sub.push("point estimates only (no resampling)".into());
     }
+    sub
+}
+
+/// The value axis from the table's scale (a class panel of sums says so in its title).
+fn axis_of(t: &ResultTable, class_panel: bool) -> ValueAxis {
     let scale = &t.scale;
-    let class_panel = measures.iter().all(|m| m.3);
     let mut axis = ValueAxis {
         title: scale.title.clone(),
         min: scale.min,
@@ -234,6 +259,11 @@ fn chart_of(
     {
         axis.title = format!("{} (per respondent sum over the class's actors)", scale.title);
     }
+    axis
+}
+
+/// The notes under a chart: the definitions' source, the table's notes, publication mode.
+fn chart_notes(t: &ResultTable) -> Vec<String> {
     let mut notes =
         vec![format!("Source of the definitions: {}. Instrument {}.", t.figure, t.instrument)];
     notes.extend(t.notes.iter().cloned());
@@ -242,17 +272,7 @@ fn chart_of(
             "Publication mode: cells with fewer than {m} respondents are suppressed."
         ));
     }
-    BarChart {
-        title: t.title.clone(),
-        subtitle: Some(sub.join(" — ")),
-        synthetic: t.synthetic,
-        categories: measures.iter().map(|m| m.1.to_string()).collect(),
-        sections,
-        series,
-        axis,
-        notes,
-        description: format!("{} Small-n threshold {}.", t.figure, t.small_n),
-    }
+    notes
 }
 
 /// Build every file of the report: for each table `<id>.csv`, `<id>.json`, one SVG per period,
@@ -286,6 +306,38 @@ pub fn build_report_with<E>(
     render: impl Fn(&str) -> Result<Vec<(&'static str, Vec<u8>)>, E>,
 ) -> Result<Vec<ReportFile>, E> {
     let mut files = Vec::new();
+    let mut html = index_head(tables, ins, indexes.is_some(), meta);
+    for t in tables {
+        files.push(ReportFile {
+            name: format!("{}.csv", t.id),
+            bytes: table_csv_string(t).into_bytes(),
+        });
+        files
+            .push(ReportFile { name: format!("{}.json", t.id), bytes: table_json(t).into_bytes() });
+        table_heading(&mut html, t);
+        for TableChart { suffix, chart, .. } in charts_for(t, ins) {
+            figure(&mut html, &mut files, &format!("{}{suffix}", t.id), &chart, &render)?;
+        }
+        table_html(&mut html, t);
+    }
+    if let Some(ix) = indexes {
+        let classes: Vec<&str> = ins.classes().iter().map(|c| c.id()).collect();
+        let mut v = Vec::new();
+        write_indexes_csv(ix, &classes, &mut v).expect("Vec write");
+        files.push(ReportFile { name: "respondent_indexes.csv".into(), bytes: v });
+    }
+    html.push_str("</body></html>\n");
+    files.push(ReportFile { name: "index.html".into(), bytes: html.into_bytes() });
+    Ok(files)
+}
+
+/// The index page's head, title, data line and table of contents.
+fn index_head(
+    tables: &[ResultTable],
+    ins: &Instrument,
+    has_indexes: bool,
+    meta: &ReportMeta,
+) -> String {
     let synthetic = tables.iter().any(|t| t.synthetic);
     let mut html = String::new();
     let title =
@@ -316,121 +368,116 @@ pub fn build_report_with<E>(
             escape(&t.title)
         );
     }
-    if indexes.is_some() {
+    if has_indexes {
         html.push_str(
             "<li><a href=\"respondent_indexes.csv\">Index 1–4 per respondent (CSV)</a></li>",
         );
     }
     html.push_str("</ul>\n");
-    for t in tables {
-        files.push(ReportFile {
-            name: format!("{}.csv", t.id),
-            bytes: table_csv_string(t).into_bytes(),
-        });
-        files
-            .push(ReportFile { name: format!("{}.json", t.id), bytes: table_json(t).into_bytes() });
-        let _ = writeln!(
-            html,
-            "<h2 id=\"{}\">{}</h2>\n<p class=\"note\">{} — grouping: {}{}</p>",
-            escape(&t.id),
-            escape(&t.title),
-            escape(&t.figure),
-            escape(&if t.group_by.is_empty() {
-                "none".to_string()
-            } else {
-                t.group_by.iter().map(|d| d.id()).collect::<Vec<_>>().join(" × ")
-            }),
-            if t.roles.is_empty() {
-                String::new()
-            } else {
-                format!("; roles: {}", escape(&t.roles.join(", ")))
-            }
-        );
-        for n in &t.notes {
-            let _ = writeln!(html, "<p class=\"note\">{}</p>", escape(n));
+    html
+}
+
+/// A table's heading, with its source, grouping, roles and notes.
+fn table_heading(html: &mut String, t: &ResultTable) {
+    let _ = writeln!(
+        html,
+        "<h2 id=\"{}\">{}</h2>\n<p class=\"note\">{} — grouping: {}{}</p>",
+        escape(&t.id),
+        escape(&t.title),
+        escape(&t.figure),
+        escape(&if t.group_by.is_empty() {
+            "none".to_string()
+        } else {
+            t.group_by.iter().map(|d| d.id()).collect::<Vec<_>>().join(" × ")
+        }),
+        if t.roles.is_empty() {
+            String::new()
+        } else {
+            format!("; roles: {}", escape(&t.roles.join(", ")))
         }
-        for TableChart { suffix, chart, .. } in charts_for(t, ins) {
-            let stem = format!("{}{suffix}", t.id);
-            let name = format!("{stem}.svg");
-            let _ = writeln!(
-                html,
-                "<p><a href=\"{0}\"><img src=\"{0}\" alt=\"{1}\"></a></p>",
-                escape(&name),
-                escape(&format!("{} {}", chart.title, chart.subtitle.clone().unwrap_or_default()))
-            );
-            let svg = chart.render();
-            let others = render(&svg)?;
-            if !others.is_empty() {
-                let links: Vec<String> =
-                    std::iter::once(format!("<a href=\"{}\">SVG</a>", escape(&name)))
-                        .chain(others.iter().map(|(ext, _)| {
-                            format!(
-                                "<a href=\"{}.{ext}\">{}</a>",
-                                escape(&stem),
-                                ext.to_uppercase()
-                            )
-                        }))
-                        .collect();
-                let _ = writeln!(html, "<p class=\"note\">Figure: {}</p>", links.join(" · "));
-            }
-            files.push(ReportFile { name, bytes: svg.into_bytes() });
-            for (ext, bytes) in others {
-                files.push(ReportFile { name: format!("{stem}.{ext}"), bytes });
-            }
-        }
-        let _ = writeln!(
-            html,
-            "<p>Table: <a href=\"{0}.csv\">{0}.csv</a> · <a href=\"{0}.json\">{0}.json</a></p>",
-            escape(&t.id)
-        );
-        let _ = writeln!(
-            html,
-            "<details><summary>Show table ({} rows)</summary><table><tr>{}<th>period</th><th>measure</th><th>statistic</th><th>n</th><th>localities</th><th>mean</th><th>{:.0}% interval</th><th>flags</th></tr>",
-            t.rows.len(),
-            t.group_by.iter().map(|d| format!("<th>{}</th>", d.id())).collect::<String>(),
-            t.confidence * 100.0
-        );
-        for r in &t.rows {
-            let f = |v: Option<f64>| v.map(|x| format!("{x:.2}")).unwrap_or_else(|| "–".into());
-            let flags = [
-                (r.estimate.small_n, "small n"),
-                (r.estimate.few_localities && !r.estimate.suppressed, "fewer than 5 localities"),
-                (r.estimate.suppressed, "suppressed"),
-            ]
-            .iter()
-            .filter(|x| x.0)
-            .map(|x| x.1)
-            .collect::<Vec<_>>()
-            .join(", ");
-            let (n, l) = if r.estimate.suppressed {
-                (String::new(), String::new())
-            } else {
-                (r.estimate.n.to_string(), r.estimate.localities.to_string())
-            };
-            let _ = writeln!(
-                html,
-                "<tr>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>[{}, {}]</td><td>{}</td></tr>",
-                r.group.iter().map(|g| format!("<td>{}</td>", escape(g))).collect::<String>(),
-                escape(r.period.as_deref().unwrap_or("")),
-                escape(&r.measure_label),
-                escape(&r.statistic),
-                n,
-                l,
-                f(r.estimate.mean),
-                f(r.estimate.ci_low),
-                f(r.estimate.ci_high),
-                flags
-            );
-        }
-        html.push_str("</table></details>\n");
+    );
+    for n in &t.notes {
+        let _ = writeln!(html, "<p class=\"note\">{}</p>", escape(n));
     }
-    if let Some(ix) = indexes {
-        let classes: Vec<&str> = ins.classes().iter().map(|c| c.id()).collect();
-        let mut v = Vec::new();
-        write_indexes_csv(ix, &classes, &mut v).expect("Vec write");
-        files.push(ReportFile { name: "respondent_indexes.csv".into(), bytes: v });
+}
+
+/// One figure: `<stem>.svg` and the other formats `render` makes, linked from the page.
+fn figure<E>(
+    html: &mut String,
+    files: &mut Vec<ReportFile>,
+    stem: &str,
+    chart: &BarChart,
+    render: &impl Fn(&str) -> Result<Vec<(&'static str, Vec<u8>)>, E>,
+) -> Result<(), E> {
+    let name = format!("{stem}.svg");
+    let _ = writeln!(
+        html,
+        "<p><a href=\"{0}\"><img src=\"{0}\" alt=\"{1}\"></a></p>",
+        escape(&name),
+        escape(&format!("{} {}", chart.title, chart.subtitle.clone().unwrap_or_default()))
+    );
+    let svg = chart.render();
+    let others = render(&svg)?;
+    if !others.is_empty() {
+        let links: Vec<String> = std::iter::once(format!("<a href=\"{}\">SVG</a>", escape(&name)))
+            .chain(others.iter().map(|(ext, _)| {
+                format!("<a href=\"{}.{ext}\">{}</a>", escape(stem), ext.to_uppercase())
+            }))
+            .collect();
+        let _ = writeln!(html, "<p class=\"note\">Figure: {}</p>", links.join(" · "));
     }
-    html.push_str("</body></html>\n");
-    files.push(ReportFile { name: "index.html".into(), bytes: html.into_bytes() });
-    Ok(files)
+    files.push(ReportFile { name, bytes: svg.into_bytes() });
+    for (ext, bytes) in others {
+        files.push(ReportFile { name: format!("{stem}.{ext}"), bytes });
+    }
+    Ok(())
+}
+
+/// The links to a table's files and the table itself, folded.
+fn table_html(html: &mut String, t: &ResultTable) {
+    let _ = writeln!(
+        html,
+        "<p>Table: <a href=\"{0}.csv\">{0}.csv</a> · <a href=\"{0}.json\">{0}.json</a></p>",
+        escape(&t.id)
+    );
+    let _ = writeln!(
+        html,
+        "<details><summary>Show table ({} rows)</summary><table><tr>{}<th>period</th><th>measure</th><th>statistic</th><th>n</th><th>localities</th><th>mean</th><th>{:.0}% interval</th><th>flags</th></tr>",
+        t.rows.len(),
+        t.group_by.iter().map(|d| format!("<th>{}</th>", d.id())).collect::<String>(),
+        t.confidence * 100.0
+    );
+    for r in &t.rows {
+        let f = |v: Option<f64>| v.map(|x| format!("{x:.2}")).unwrap_or_else(|| "–".into());
+        let flags = [
+            (r.estimate.small_n, "small n"),
+            (r.estimate.few_localities && !r.estimate.suppressed, "fewer than 5 localities"),
+            (r.estimate.suppressed, "suppressed"),
+        ]
+        .iter()
+        .filter(|x| x.0)
+        .map(|x| x.1)
+        .collect::<Vec<_>>()
+        .join(", ");
+        let (n, l) = if r.estimate.suppressed {
+            (String::new(), String::new())
+        } else {
+            (r.estimate.n.to_string(), r.estimate.localities.to_string())
+        };
+        let _ = writeln!(
+            html,
+            "<tr>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>[{}, {}]</td><td>{}</td></tr>",
+            r.group.iter().map(|g| format!("<td>{}</td>", escape(g))).collect::<String>(),
+            escape(r.period.as_deref().unwrap_or("")),
+            escape(&r.measure_label),
+            escape(&r.statistic),
+            n,
+            l,
+            f(r.estimate.mean),
+            f(r.estimate.ci_low),
+            f(r.estimate.ci_high),
+            flags
+        );
+    }
+    html.push_str("</table></details>\n");
 }

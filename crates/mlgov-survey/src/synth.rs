@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::LocalityInfo;
 use crate::bootstrap::derive_seed;
 use crate::dataset::{Dataset, PerceptionAnswer, Respondent};
-use crate::instrument::{ActorClass, Instrument, PerceptionKind};
+use crate::instrument::{ActorClass, Instrument, PerceptionItem, PerceptionKind};
 
 /// How many respondents to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,176 +195,260 @@ pub fn synth(
         SynthSize::PerLocality(k) => k * localities.len(),
         SynthSize::Total(n) => n,
     };
-    let elected = ins
-        .roles
-        .iter()
-        .position(|r| r.lead == Some(crate::instrument::LeadSide::Elected))
-        .unwrap_or(0);
-    let official = ins
-        .roles
-        .iter()
-        .position(|r| r.lead == Some(crate::instrument::LeadSide::Official))
-        .unwrap_or(0);
-    let (first, last) = (0, ins.periods.len() - 1);
-    let fmax = ins.frequency.max as f64;
-    let fmin = ins.frequency.min as f64;
-    let actor_off: Vec<f64> =
-        ins.actors.iter().map(|a| lookup(&params.actor_offset, &a.id)).collect();
-    let nature_off: Vec<f64> =
-        ins.actors.iter().map(|a| lookup(&params.nature_offset, &a.id)).collect();
-    let noise = Normal::new(0.0, params.answer_sd.max(1e-9)).expect("finite sd");
-    let resp_noise = Normal::new(0.0, params.respondent_sd.max(1e-9)).expect("finite sd");
+    let model = Model::new(ins, params);
     for i in 0..total {
         let l = match size {
             SynthSize::PerLocality(k) => i / k.max(1),
             SynthSize::Total(_) => i % localities.len(),
         };
-        let loc = &localities[l];
+        model.respondent(&mut ds, &localities[l], i, seed);
+    }
+    ds
+}
+
+/// What every synthetic respondent shares: the instrument, the parameters, the roles that lead
+/// and the noise.
+struct Model<'a> {
+    ins: &'a Instrument,
+    params: &'a SynthParams,
+    elected: usize,
+    official: usize,
+    last: usize,
+    fmin: f64,
+    fmax: f64,
+    actor_off: Vec<f64>,
+    nature_off: Vec<f64>,
+    noise: Normal<f64>,
+    resp_noise: Normal<f64>,
+}
+
+/// A respondent's traits that shift their answers.
+struct Traits<'a> {
+    is_elected: bool,
+    affiliation: Option<usize>,
+    size_s: &'a str,
+    progressive: bool,
+    conservative: bool,
+    rural: bool,
+    /// The size and typology effects and the respondent's own noise.
+    size_e: f64,
+    typ_e: f64,
+    typ_v: f64,
+    u: f64,
+}
+
+impl<'a> Model<'a> {
+    fn new(ins: &'a Instrument, params: &'a SynthParams) -> Self {
+        let lead = |side| ins.roles.iter().position(|r| r.lead == Some(side)).unwrap_or(0);
+        Model {
+            ins,
+            params,
+            elected: lead(crate::instrument::LeadSide::Elected),
+            official: lead(crate::instrument::LeadSide::Official),
+            last: ins.periods.len() - 1,
+            fmin: ins.frequency.min as f64,
+            fmax: ins.frequency.max as f64,
+            actor_off: ins.actors.iter().map(|a| lookup(&params.actor_offset, &a.id)).collect(),
+            nature_off: ins.actors.iter().map(|a| lookup(&params.nature_offset, &a.id)).collect(),
+            noise: Normal::new(0.0, params.answer_sd.max(1e-9)).expect("finite sd"),
+            resp_noise: Normal::new(0.0, params.respondent_sd.max(1e-9)).expect("finite sd"),
+        }
+    }
+
+    /// Respondent `i` of locality `loc`, with every answer, drawn from its own seed.
+    fn respondent(&self, ds: &mut Dataset, loc: &LocalityInfo, i: usize, seed: u64) {
+        let (ins, params) = (self.ins, self.params);
         let mut rng = ChaCha8Rng::seed_from_u64(derive_seed(seed, &["respondent", &i.to_string()]));
         let is_elected = rng.random_bool(params.elected_share.clamp(0.0, 1.0));
         let size_s = loc.size_class.as_deref().unwrap_or("");
         let orient = loc.orientation.as_deref().unwrap_or("");
-        let progressive = orient == "progressive";
-        let conservative = orient == "conservative";
-        let rural = size_s == "rural_area";
         let affiliation = if is_elected {
             let aff = if rng.random_bool(0.9) { orient } else { "other" };
             ins.affiliation_index(aff)
         } else {
             None
         };
-        let r = ds.push_respondent(Respondent {
-            id: format!("syn-{:06}", i + 1),
-            locality: loc.id.clone(),
-            role: if is_elected { elected } else { official },
-            affiliation,
-        });
-        let size_e = lookup(&params.size_effect, size_s);
         let (typ_e, typ_v) = params
             .typology_effect
             .iter()
             .find(|(t, _, _)| Some(t.as_str()) == loc.typology.as_deref())
             .map_or((0.0, 0.0), |(_, a, b)| (*a, *b));
-        let u: f64 = resp_noise.sample(&mut rng);
-        for (a, act) in ins.actors.iter().enumerate() {
-            let c = class_ix(act.class);
-            let mut latent = params.class_base[c] + actor_off[a] + size_e + typ_e + u;
-            if act.class == ActorClass::Vertical {
-                latent += typ_v;
-                if is_elected {
-                    latent += 0.3; // 003: vertical interactions are conducted by elected policymakers
-                }
-            }
-            if progressive {
-                latent += if act.class == ActorClass::Horizontal {
-                    params.progressive_horizontal
-                } else {
-                    params.progressive_other
-                };
-            }
-            if act.class == ActorClass::Horizontal && conservative && size_s != "medium_town" {
-                // 003: in conservative small towns and rural areas officials lead horizontal contacts.
-                latent += if is_elected { -0.3 } else { 0.2 };
-            }
-            if act.class == ActorClass::Internal && rural && !is_elected {
-                latent += 0.3;
-            }
-            let mut decline = params.pandemic_decline;
-            if rural {
-                decline += params.rural_extra_decline;
-            }
-            if act.class == ActorClass::Internal {
-                decline += params.internal_extra_decline;
-            }
-            if act.id == "national_government" {
-                decline = -params.national_government_increase;
-            }
-            for p in 0..ins.periods.len() {
-                // Linear interpolation of the decline for periods between the first and last.
-                let frac =
-                    if last == first { 0.0 } else { (last - p) as f64 / (last - first) as f64 };
-                let lat = latent + decline * frac + noise.sample(&mut rng);
-                let f = lat.round().clamp(fmin, fmax);
-                let missing = rng.random_bool(params.missing_rate.clamp(0.0, 1.0));
-                if !missing {
-                    ds.set_freq(r, p, a, Some(f as u8));
-                }
-                if f > 0.0 && !rng.random_bool(params.missing_rate.clamp(0.0, 1.0)) {
-                    let mut nat = params.nature_base
-                        + nature_off[a]
-                        + params.nature_class[c]
-                        + noise.sample(&mut rng) * 0.8;
-                    if rural {
-                        nat += params.nature_rural;
-                    }
-                    if progressive && act.class == ActorClass::Horizontal {
-                        nat += 0.3;
-                    }
-                    let ans = nat
-                        .round()
-                        .clamp(ins.nature.answered_min as f64, ins.nature.answered_max as f64)
-                        as i32;
-                    ds.set_nature(r, p, a, Some((ans + ins.nature.reported_offset) as i8));
-                }
-            }
+        let t = Traits {
+            is_elected,
+            affiliation,
+            size_s,
+            progressive: orient == "progressive",
+            conservative: orient == "conservative",
+            rural: size_s == "rural_area",
+            size_e: lookup(&params.size_effect, size_s),
+            typ_e,
+            typ_v,
+            u: self.resp_noise.sample(&mut rng),
+        };
+        let r = ds.push_respondent(Respondent {
+            id: format!("syn-{:06}", i + 1),
+            locality: loc.id.clone(),
+            role: if is_elected { self.elected } else { self.official },
+            affiliation,
+        });
+        for a in 0..ins.actors.len() {
+            let latent = self.latent(a, &t);
+            self.interactions(ds, &mut rng, r, a, latent, &t);
         }
-        let _ = first;
         for (pi, it) in ins.perceptions.iter().enumerate() {
             if rng.random_bool(params.missing_rate.clamp(0.0, 1.0)) {
                 continue;
             }
-            let ans = match it.kind {
-                PerceptionKind::Scale => {
-                    let mut m = params.attitudes_base;
-                    let conservative_resp = affiliation
-                        .is_some_and(|a| ins.affiliations[a].id == "conservative")
-                        || (!is_elected && conservative);
-                    if conservative_resp {
-                        m += params.attitudes_conservative;
-                    }
-                    m += match size_s {
-                        "rural_area" => params.attitudes_rural,
-                        "small_town" => params.attitudes_rural / 2.0,
-                        _ => 0.0,
-                    };
-                    let v = (m + noise.sample(&mut rng) * 1.2).round();
-                    PerceptionAnswer::Scale(
-                        v.clamp(it.min.unwrap_or(1) as f64, it.max.unwrap_or(5) as f64) as i32,
-                    )
-                }
-                PerceptionKind::Choice => {
-                    let local = it.options.iter().position(|o| o.id == "local_government");
-                    if let Some(lg) = local.filter(|_| {
-                        rng.random_bool(params.local_responsibility_rate.clamp(0.0, 1.0))
-                    }) {
-                        PerceptionAnswer::Choice(lg)
-                    } else {
-                        let others: Vec<usize> =
-                            (0..it.options.len()).filter(|o| Some(*o) != local).collect();
-                        PerceptionAnswer::Choice(others[rng.random_range(0..others.len().max(1))])
-                    }
-                }
-                PerceptionKind::Multi => {
-                    let chosen = it
-                        .options
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, o)| {
-                            let p = if o.specialist == Some(true) {
-                                params.specialist_source_rate
-                            } else {
-                                params.non_specialist_source_rate
-                            };
-                            rng.random_bool(p.clamp(0.0, 1.0))
-                        })
-                        .map(|(i, _)| i)
-                        .collect();
-                    PerceptionAnswer::Multi(chosen)
-                }
-            };
+            let ans = self.perception(it, &t, &mut rng);
             ds.set_perception(r, pi, Some(ans));
         }
         let _: &mut dyn Rng = &mut rng;
     }
-    ds
+
+    /// The latent frequency with actor `a` in the last period, before the answer's noise.
+    fn latent(&self, a: usize, t: &Traits<'_>) -> f64 {
+        let (act, params) = (&self.ins.actors[a], self.params);
+        let c = class_ix(act.class);
+        let mut latent = params.class_base[c] + self.actor_off[a] + t.size_e + t.typ_e + t.u;
+        if act.class == ActorClass::Vertical {
+            latent += t.typ_v;
+            if t.is_elected {
+                latent += 0.3; // 003: vertical interactions are conducted by elected policymakers
+            }
+        }
+        if t.progressive {
+            latent += if act.class == ActorClass::Horizontal {
+                params.progressive_horizontal
+            } else {
+                params.progressive_other
+            };
+        }
+        if act.class == ActorClass::Horizontal && t.conservative && t.size_s != "medium_town" {
+            // 003: in conservative small towns and rural areas officials lead horizontal contacts.
+            latent += if t.is_elected { -0.3 } else { 0.2 };
+        }
+        if act.class == ActorClass::Internal && t.rural && !t.is_elected {
+            latent += 0.3;
+        }
+        latent
+    }
+
+    /// The pandemic decline from the first period to the last with actor `a`.
+    fn decline(&self, a: usize, rural: bool) -> f64 {
+        let (act, params) = (&self.ins.actors[a], self.params);
+        let mut decline = params.pandemic_decline;
+        if rural {
+            decline += params.rural_extra_decline;
+        }
+        if act.class == ActorClass::Internal {
+            decline += params.internal_extra_decline;
+        }
+        if act.id == "national_government" {
+            decline = -params.national_government_increase;
+        }
+        decline
+    }
+
+    /// The frequency and nature answers with actor `a`, period by period.
+    fn interactions(
+        &self,
+        ds: &mut Dataset,
+        rng: &mut ChaCha8Rng,
+        r: usize,
+        a: usize,
+        latent: f64,
+        t: &Traits<'_>,
+    ) {
+        let (ins, params) = (self.ins, self.params);
+        let act = &ins.actors[a];
+        let c = class_ix(act.class);
+        let decline = self.decline(a, t.rural);
+        let (first, last) = (0, self.last);
+        for p in 0..ins.periods.len() {
+            // Linear interpolation of the decline for periods between the first and last.
+            let frac = if last == first { 0.0 } else { (last - p) as f64 / (last - first) as f64 };
+            let lat = latent + decline * frac + self.noise.sample(rng);
+            let f = lat.round().clamp(self.fmin, self.fmax);
+            let missing = rng.random_bool(params.missing_rate.clamp(0.0, 1.0));
+            if !missing {
+                ds.set_freq(r, p, a, Some(f as u8));
+            }
+            if f > 0.0 && !rng.random_bool(params.missing_rate.clamp(0.0, 1.0)) {
+                let mut nat = params.nature_base
+                    + self.nature_off[a]
+                    + params.nature_class[c]
+                    + self.noise.sample(rng) * 0.8;
+                if t.rural {
+                    nat += params.nature_rural;
+                }
+                if t.progressive && act.class == ActorClass::Horizontal {
+                    nat += 0.3;
+                }
+                let ans = nat
+                    .round()
+                    .clamp(ins.nature.answered_min as f64, ins.nature.answered_max as f64)
+                    as i32;
+                ds.set_nature(r, p, a, Some((ans + ins.nature.reported_offset) as i8));
+            }
+        }
+    }
+
+    /// An answer to perception item `it`.
+    fn perception(
+        &self,
+        it: &PerceptionItem,
+        t: &Traits<'_>,
+        rng: &mut ChaCha8Rng,
+    ) -> PerceptionAnswer {
+        let (ins, params) = (self.ins, self.params);
+        match it.kind {
+            PerceptionKind::Scale => {
+                let mut m = params.attitudes_base;
+                let conservative_resp =
+                    t.affiliation.is_some_and(|a| ins.affiliations[a].id == "conservative")
+                        || (!t.is_elected && t.conservative);
+                if conservative_resp {
+                    m += params.attitudes_conservative;
+                }
+                m += match t.size_s {
+                    "rural_area" => params.attitudes_rural,
+                    "small_town" => params.attitudes_rural / 2.0,
+                    _ => 0.0,
+                };
+                let v = (m + self.noise.sample(rng) * 1.2).round();
+                PerceptionAnswer::Scale(
+                    v.clamp(it.min.unwrap_or(1) as f64, it.max.unwrap_or(5) as f64) as i32,
+                )
+            }
+            PerceptionKind::Choice => {
+                let local = it.options.iter().position(|o| o.id == "local_government");
+                if let Some(lg) = local
+                    .filter(|_| rng.random_bool(params.local_responsibility_rate.clamp(0.0, 1.0)))
+                {
+                    PerceptionAnswer::Choice(lg)
+                } else {
+                    let others: Vec<usize> =
+                        (0..it.options.len()).filter(|o| Some(*o) != local).collect();
+                    PerceptionAnswer::Choice(others[rng.random_range(0..others.len().max(1))])
+                }
+            }
+            PerceptionKind::Multi => {
+                let chosen = it
+                    .options
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| {
+                        let p = if o.specialist == Some(true) {
+                            params.specialist_source_rate
+                        } else {
+                            params.non_specialist_source_rate
+                        };
+                        rng.random_bool(p.clamp(0.0, 1.0))
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                PerceptionAnswer::Multi(chosen)
+            }
+        }
+    }
 }

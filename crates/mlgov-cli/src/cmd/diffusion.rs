@@ -279,36 +279,8 @@ pub fn run(cmd: &DiffusionCommand, ctx: &Ctx) -> Result<(), CliError> {
             sim.seed = seed.unwrap_or(sim.seed);
             sim.max_steps = max_steps.unwrap_or(sim.max_steps);
             sim.seeds.extend(seeds.iter().cloned());
-            if let Some(p) = practice {
-                let id = resolve_practice(&kb, p)?;
-                let pr = kb.practices.iter().find(|x| x.id == id);
-                sim.seeds.extend(pr.and_then(|x| x.origin.as_ref()).map(ToString::to_string));
-                sim.seeds.extend(
-                    kb.adoptions
-                        .iter()
-                        .filter(|a| a.practice == id)
-                        .map(|a| a.locality.to_string()),
-                );
-            }
-            if sim.seeds.is_empty() {
-                return Err(CliError::Usage("give initial adopters with --seeds A,B, --practice NAME or `seeds` in [simulation]".into()));
-            }
-            for s in &mut sim.seeds {
-                resolve_key(ctx, &kb, &mapping.graph, &[], s)?;
-            }
-            sim.seeds.sort();
-            sim.seeds.dedup();
-            let mut interventions = file.intervention.clone();
-            let mut name = file.name.clone();
-            if let Some(path) = scenario {
-                let extra = read_file(path)?;
-                interventions.extend(extra.intervention);
-                if !extra.name.is_empty() {
-                    name = extra.name;
-                }
-            }
-            resolve_interventions(ctx, &kb, &mapping.graph, &mut interventions)?;
-            let scen = Scenario { name, description: None, interventions };
+            initial_adopters(ctx, &kb, &mapping, &mut sim, practice.as_deref())?;
+            let scen = scenario_of(ctx, &kb, &mapping, &file, scenario.as_deref())?;
             let graph = scen.apply(&mapping.graph).map_err(data_err)?;
             let msg = format!("Monte Carlo runs ({})", model_name(sim.model));
             let result =
@@ -322,47 +294,106 @@ pub fn run(cmd: &DiffusionCommand, ctx: &Ctx) -> Result<(), CliError> {
             Ok(())
         }
         DiffusionCommand::Compare { baseline, scenario, runs, seed, top } => {
-            let progress = ctx.phases();
-            progress.step("loading the knowledge base and its diffusion graph");
-            let kb = ctx.load_kb()?;
-            let base_file = read_file(baseline)?;
-            let scen_file = read_file(scenario)?;
-            if scen_file.simulation.is_some() || scen_file.edges.is_some() {
-                return Err(CliError::Usage(format!(
-                    "{}: put [simulation] and [edges] in the baseline file only; the scenario file holds interventions",
-                    scenario.display()
-                )));
-            }
-            let mapping =
-                diffusion_graph(&kb, &base_file.edges.unwrap_or_default()).map_err(data_err)?;
-            let mut sim = base_file.simulation.clone().unwrap_or_default();
-            sim.runs = runs.unwrap_or(sim.runs);
-            sim.seed = seed.unwrap_or(sim.seed);
-            for s in &mut sim.seeds {
-                resolve_key(ctx, &kb, &mapping.graph, &[], s)?;
-            }
-            let mut base_scen = base_file.scenario();
-            resolve_interventions(ctx, &kb, &mapping.graph, &mut base_scen.interventions)?;
-            let base_graph = base_scen.apply(&mapping.graph).map_err(data_err)?;
-            let mut scen = scen_file.scenario();
-            resolve_interventions(ctx, &kb, &base_graph, &mut scen.interventions)?;
-            let scen_graph = scen.apply(&base_graph).map_err(data_err)?;
-            let msg = format!(
-                "paired Monte Carlo runs, baseline and scenario ({})",
-                model_name(sim.model)
-            );
-            let cmp = progress_run(&progress, sim.runs, msg, |cb| {
-                diff::compare_graphs(&base_graph, &scen_graph, &sim, Some(cb))
-            })
-            .map_err(data_err)?;
-            let labels = labels(&mapping, &scen_graph);
-            ctx.emit(
-                &json!({"config": sim, "baseline": base_file.name, "scenario": scen.name, "comparison": cmp, "labels": labels, "note": HONESTY}),
-                || render_compare(&scen.name, &sim, &cmp, &labels, *top),
-            );
-            Ok(())
+            compare(ctx, baseline, scenario, (*runs, *seed), *top)
         }
     }
+}
+
+/// The seeds of the simulation, `--practice`'s origin and adopters added, each resolved to a
+/// node of the graph.
+fn initial_adopters(
+    ctx: &Ctx,
+    kb: &KnowledgeBase,
+    mapping: &DiffusionMapping,
+    sim: &mut SimulationConfig,
+    practice: Option<&str>,
+) -> Result<(), CliError> {
+    if let Some(p) = practice {
+        let id = resolve_practice(kb, p)?;
+        let pr = kb.practices.iter().find(|x| x.id == id);
+        sim.seeds.extend(pr.and_then(|x| x.origin.as_ref()).map(ToString::to_string));
+        sim.seeds.extend(
+            kb.adoptions.iter().filter(|a| a.practice == id).map(|a| a.locality.to_string()),
+        );
+    }
+    if sim.seeds.is_empty() {
+        return Err(CliError::Usage(
+            "give initial adopters with --seeds A,B, --practice NAME or `seeds` in [simulation]"
+                .into(),
+        ));
+    }
+    for s in &mut sim.seeds {
+        resolve_key(ctx, kb, &mapping.graph, &[], s)?;
+    }
+    sim.seeds.sort();
+    sim.seeds.dedup();
+    Ok(())
+}
+
+/// The interventions of the simulation file and of `--scenario` (whose name wins), resolved.
+fn scenario_of(
+    ctx: &Ctx,
+    kb: &KnowledgeBase,
+    mapping: &DiffusionMapping,
+    file: &SimulationFile,
+    scenario: Option<&Path>,
+) -> Result<Scenario, CliError> {
+    let mut interventions = file.intervention.clone();
+    let mut name = file.name.clone();
+    if let Some(path) = scenario {
+        let extra = read_file(path)?;
+        interventions.extend(extra.intervention);
+        if !extra.name.is_empty() {
+            name = extra.name;
+        }
+    }
+    resolve_interventions(ctx, kb, &mapping.graph, &mut interventions)?;
+    Ok(Scenario { name, description: None, interventions })
+}
+
+/// `mlgov diffusion compare`: paired runs of a baseline and a scenario on top of it.
+fn compare(
+    ctx: &Ctx,
+    baseline: &Path,
+    scenario: &Path,
+    (runs, seed): (Option<u32>, Option<u64>),
+    top: usize,
+) -> Result<(), CliError> {
+    let progress = ctx.phases();
+    progress.step("loading the knowledge base and its diffusion graph");
+    let kb = ctx.load_kb()?;
+    let base_file = read_file(baseline)?;
+    let scen_file = read_file(scenario)?;
+    if scen_file.simulation.is_some() || scen_file.edges.is_some() {
+        return Err(CliError::Usage(format!(
+            "{}: put [simulation] and [edges] in the baseline file only; the scenario file holds interventions",
+            scenario.display()
+        )));
+    }
+    let mapping = diffusion_graph(&kb, &base_file.edges.unwrap_or_default()).map_err(data_err)?;
+    let mut sim = base_file.simulation.clone().unwrap_or_default();
+    sim.runs = runs.unwrap_or(sim.runs);
+    sim.seed = seed.unwrap_or(sim.seed);
+    for s in &mut sim.seeds {
+        resolve_key(ctx, &kb, &mapping.graph, &[], s)?;
+    }
+    let mut base_scen = base_file.scenario();
+    resolve_interventions(ctx, &kb, &mapping.graph, &mut base_scen.interventions)?;
+    let base_graph = base_scen.apply(&mapping.graph).map_err(data_err)?;
+    let mut scen = scen_file.scenario();
+    resolve_interventions(ctx, &kb, &base_graph, &mut scen.interventions)?;
+    let scen_graph = scen.apply(&base_graph).map_err(data_err)?;
+    let msg = format!("paired Monte Carlo runs, baseline and scenario ({})", model_name(sim.model));
+    let cmp = progress_run(&progress, sim.runs, msg, |cb| {
+        diff::compare_graphs(&base_graph, &scen_graph, &sim, Some(cb))
+    })
+    .map_err(data_err)?;
+    let labels = labels(&mapping, &scen_graph);
+    ctx.emit(
+        &json!({"config": sim, "baseline": base_file.name, "scenario": scen.name, "comparison": cmp, "labels": labels, "note": HONESTY}),
+        || render_compare(&scen.name, &sim, &cmp, &labels, top),
+    );
+    Ok(())
 }
 
 fn labels(
@@ -419,23 +450,11 @@ fn render_run(
         .collect();
     out.push_str("Adoption curve\n");
     out.push_str(&table(&["step", "mean adopters", "2.5–97.5%"], &rows));
-    let mut nodes: Vec<_> = r.nodes.iter().filter(|n| !n.carrier && !n.seed).collect();
-    nodes.sort_by(|a, b| b.probability.total_cmp(&a.probability).then(a.key.cmp(&b.key)));
-    let rows: Vec<Vec<String>> = nodes
-        .iter()
-        .take(top)
-        .map(|n| {
-            vec![
-                label(labels, &n.key).to_string(),
-                format!("{:?}", n.kind).to_lowercase(),
-                pct(n.probability),
-                format!("{}–{}", pct(n.interval.low), pct(n.interval.high)),
-                format!("{:.2}", n.susceptibility),
-            ]
-        })
-        .collect();
     out.push_str("\nFinal adoption probability (non-seed adopters)\n");
-    out.push_str(&table(&["node", "kind", "P(adopt)", "95% Wilson", "susceptibility"], &rows));
+    out.push_str(&table(
+        &["node", "kind", "P(adopt)", "95% Wilson", "susceptibility"],
+        &probability_rows(r, labels, top),
+    ));
     let rows: Vec<Vec<String>> = r
         .bridges
         .iter()
@@ -450,8 +469,46 @@ fn render_run(
         .collect();
     out.push_str("\nBridges that carried adoption (share of runs)\n");
     out.push_str(&table(&["from", "to", "runs"], &rows));
-    let rows: Vec<Vec<String>> = r
-        .carriers
+    out.push_str("\nCarriers (NGOs, networks)\n");
+    out.push_str(&table(
+        &["carrier", "reached", "relayed", "activations/run"],
+        &carrier_rows(r, labels, top),
+    ));
+    out.push('\n');
+    out.push_str(HONESTY);
+    out
+}
+
+/// The `top` non-seed adopters most likely to adopt.
+fn probability_rows(
+    r: &MonteCarloResult,
+    labels: &std::collections::BTreeMap<String, String>,
+    top: usize,
+) -> Vec<Vec<String>> {
+    let mut nodes: Vec<_> = r.nodes.iter().filter(|n| !n.carrier && !n.seed).collect();
+    nodes.sort_by(|a, b| b.probability.total_cmp(&a.probability).then(a.key.cmp(&b.key)));
+    nodes
+        .iter()
+        .take(top)
+        .map(|n| {
+            vec![
+                label(labels, &n.key).to_string(),
+                format!("{:?}", n.kind).to_lowercase(),
+                pct(n.probability),
+                format!("{}–{}", pct(n.interval.low), pct(n.interval.high)),
+                format!("{:.2}", n.susceptibility),
+            ]
+        })
+        .collect()
+}
+
+/// The `top` carriers reached in some run: how often reached and relaying.
+fn carrier_rows(
+    r: &MonteCarloResult,
+    labels: &std::collections::BTreeMap<String, String>,
+    top: usize,
+) -> Vec<Vec<String>> {
+    r.carriers
         .iter()
         .filter(|c| c.runs_active > 0)
         .take(top)
@@ -463,12 +520,7 @@ fn render_run(
                 format!("{:.2}", c.mean_direct_activations),
             ]
         })
-        .collect();
-    out.push_str("\nCarriers (NGOs, networks)\n");
-    out.push_str(&table(&["carrier", "reached", "relayed", "activations/run"], &rows));
-    out.push('\n');
-    out.push_str(HONESTY);
-    out
+        .collect()
 }
 
 fn render_compare(

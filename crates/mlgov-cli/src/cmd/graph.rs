@@ -473,6 +473,15 @@ fn centrality(ctx: &Ctx, filter: &GraphFilter, sort: SortKey, top: usize) -> Res
     Ok(())
 }
 
+/// The view with the other treatment of undated ties (the same graph when it has none).
+fn other_undated(full: &mg::GovernanceGraph, view: &GraphView, v: &ViewGraph) -> ViewGraph {
+    if v.undated_in_layers == 0 {
+        v.clone()
+    } else {
+        view_graph(full, &GraphView { include_undated: !view.include_undated, ..view.clone() })
+    }
+}
+
 fn communities(
     ctx: &Ctx,
     filter: &GraphFilter,
@@ -497,16 +506,9 @@ fn communities(
     for (i, n) in g.nodes().iter().enumerate() {
         groups[c.community[i]].push(n.label.as_str());
     }
-    let (lo, hi) = best
-        .modularities
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+    let (lo, hi) = modularity_range(&best);
     // The same question with the other treatment of undated ties.
-    let ov = if v.undated_in_layers == 0 {
-        v.clone()
-    } else {
-        view_graph(&full, &GraphView { include_undated: !view.include_undated, ..view.clone() })
-    };
+    let ov = other_undated(&full, &view, &v);
     let other = if v.undated_in_layers == 0 {
         best.clone()
     } else {
@@ -526,36 +528,71 @@ fn communities(
         "membership": g.nodes().iter().enumerate().map(|(i, n)| json!({"id": n.id, "community": c.community[i], "component": comps.component[i]})).collect::<Vec<_>>(),
     });
     ctx.emit(&value, || {
-        let mut order: Vec<usize> = (0..groups.len()).collect();
-        order.sort_by_key(|&k| std::cmp::Reverse(groups[k].len()));
-        let body: Vec<Vec<String>> = order
-            .iter()
-            .filter(|&&k| groups[k].len() > 1)
-            .map(|&k| vec![k.to_string(), groups[k].len().to_string(), groups[k].join(", ")])
-            .collect();
-        format!(
-            "{}\n{} (best of {} seeds from {}, resolution {resolution}): {} communities, modularity {:.4} (seeds ranged {:.4}–{:.4}, {} distinct partitions); {} connected components (largest {})\n{}",
-            heading(&v),
-            match method { mg::Method::Leiden => "Leiden", mg::Method::Louvain => "Louvain" },
-            best.runs,
-            seed,
-            c.count,
-            c.modularity,
-            lo,
-            hi,
-            best.distinct_partitions,
-            comps.sizes.len(),
-            comps.sizes.first().copied().unwrap_or(0),
-            table(&["community", "size", "members"], &body)
-        ) + &format!(
-            "{} undated ties: {} communities, modularity {:.4} ({} nodes)\n",
-            if view.include_undated { "Without" } else { "With" },
-            other.best.count,
-            other.best.modularity,
-            ov.graph.node_count()
-        )
+        let found = Found { method, seed, resolution, best: &best, groups: &groups, comps: &comps };
+        communities_text(&v, &view, &ov, &found, &other)
     });
     Ok(())
+}
+
+/// The lowest and highest modularity of the seeds tried.
+fn modularity_range(best: &mg::BestOf) -> (f64, f64) {
+    best.modularities
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)))
+}
+
+/// What `mlgov graph communities` found, for its text.
+struct Found<'a> {
+    method: mg::Method,
+    seed: u64,
+    resolution: f64,
+    best: &'a mg::BestOf,
+    groups: &'a [Vec<&'a str>],
+    comps: &'a mg::Components,
+}
+
+/// The text of `mlgov graph communities`: the communities of more than one member, and the
+/// answer with the other treatment of undated ties.
+fn communities_text(
+    v: &ViewGraph,
+    view: &GraphView,
+    ov: &ViewGraph,
+    f: &Found<'_>,
+    other: &mg::BestOf,
+) -> String {
+    let (lo, hi) = modularity_range(f.best);
+    let mut order: Vec<usize> = (0..f.groups.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(f.groups[k].len()));
+    let body: Vec<Vec<String>> = order
+        .iter()
+        .filter(|&&k| f.groups[k].len() > 1)
+        .map(|&k| vec![k.to_string(), f.groups[k].len().to_string(), f.groups[k].join(", ")])
+        .collect();
+    format!(
+        "{}\n{} (best of {} seeds from {}, resolution {}): {} communities, modularity {:.4} (seeds ranged {:.4}–{:.4}, {} distinct partitions); {} connected components (largest {})\n{}",
+        heading(v),
+        match f.method {
+            mg::Method::Leiden => "Leiden",
+            mg::Method::Louvain => "Louvain",
+        },
+        f.best.runs,
+        f.seed,
+        f.resolution,
+        f.best.best.count,
+        f.best.best.modularity,
+        lo,
+        hi,
+        f.best.distinct_partitions,
+        f.comps.sizes.len(),
+        f.comps.sizes.first().copied().unwrap_or(0),
+        table(&["community", "size", "members"], &body)
+    ) + &format!(
+        "{} undated ties: {} communities, modularity {:.4} ({} nodes)\n",
+        if view.include_undated { "Without" } else { "With" },
+        other.best.count,
+        other.best.modularity,
+        ov.graph.node_count()
+    )
 }
 
 fn z(s: Option<&mg::RoleStat>) -> String {
@@ -570,6 +607,85 @@ fn z(s: Option<&mg::RoleStat>) -> String {
 
 fn roles(r: &mg::RoleCounts) -> String {
     format!("{}/{}/{}/{}", r.coordinator, r.itinerant, r.gatekeeper + r.representative, r.liaison)
+}
+
+/// `mlgov graph brokerage --locality`: the boundary spanners around a locality.
+fn spanners_around(
+    ctx: &Ctx,
+    kb: &mlgov_domain::KnowledgeBase,
+    v: &ViewGraph,
+    name: &str,
+) -> Result<(), CliError> {
+    let g = &v.graph;
+    let id = ctx.resolve(kb, name, &[IdKind::Locality])?;
+    let focal: Vec<String> =
+        locality_focus(kb, &id).into_iter().filter(|f| g.node_index(f).is_some()).collect();
+    if focal.is_empty() {
+        return Err(CliError::Data(format!(
+            "{} has no tie in this graph ({})",
+            kb.display_name(&id),
+            v.description
+        )));
+    }
+    let mut spec = FocusSpec::new(focal);
+    spec.time_respecting = v.time_respecting;
+    let report = mg::focus_report(g, &spec).map_err(|e| CliError::Data(e.to_string()))?;
+    let label = kb.display_name(&id);
+    ctx.emit(&json!({"locality": id.to_string(), "name": label, "graph": describe(v), "report": report}), || {
+        let body: Vec<Vec<String>> = report
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.label.clone(),
+                    format!("{} {}/{}", r.kind.as_str(), r.level.as_str(), r.sector.as_str()),
+                    if r.is_boundary_spanner() { "yes".into() } else { String::new() },
+                    r.public_nonpublic_pairs.to_string(),
+                    r.local_international_pairs.to_string(),
+                    roles(&r.sector_roles),
+                    roles(&r.level_roles),
+                ]
+            })
+            .collect();
+        let verdict = if report.boundary_spanners.is_empty() {
+            format!("No boundary spanner around {label}: nobody connects both public with non-public actors and the local with the international sphere.")
+        } else {
+            let names: Vec<&str> = report.rows.iter().filter(|r| r.is_boundary_spanner()).map(|r| r.label.as_str()).collect();
+            format!("Boundary spanners (network professionals) around {label}: {}.", names.join(", "))
+        };
+        format!(
+            "{}\n{verdict}\n{} candidates (persons and organisations among {label}, its officials and their ties)\n{}roles (unordered open triads): coordinator/itinerant/gatekeeper-or-representative/liaison\n",
+            heading(v),
+            report.candidates,
+            table(&["actor", "kind level/sector", "spanner", "pub-nonpub", "local-intl", "roles by sector", "roles by level"], &body)
+        )
+    });
+    Ok(())
+}
+
+/// The actors with a brokerage role, most roles first.
+fn brokers(report: &mg::BrokerageReport) -> Vec<&mg::BrokerageRow> {
+    let mut rows: Vec<&mg::BrokerageRow> =
+        report.rows.iter().filter(|r| r.roles.total() > 0).collect();
+    rows.sort_by(|a, b| b.roles.total().cmp(&a.roles.total()).then_with(|| a.id.cmp(&b.id)));
+    rows
+}
+
+/// The brokers and their roles: the count of each, with its z-score where there is one.
+fn broker_table(rows: &[&mg::BrokerageRow], names: &[&str]) -> String {
+    let body: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let mut line = vec![r.label.clone(), r.group.clone()];
+            line.extend(names.iter().map(|n| z(r.stat(n))));
+            line
+        })
+        .collect();
+    let mut head = vec!["actor", "group"];
+    head.extend(names.iter().map(|n| {
+        if *n == "gatekeeper_or_representative" { "gatekeeper/representative" } else { n }
+    }));
+    table(&head, &body)
 }
 
 fn brokerage(
@@ -588,50 +704,7 @@ fn brokerage(
     let v = view_graph(&full, &view);
     let g = &v.graph;
     if let Some(name) = locality {
-        let id = ctx.resolve(&kb, name, &[IdKind::Locality])?;
-        let focal: Vec<String> =
-            locality_focus(&kb, &id).into_iter().filter(|f| g.node_index(f).is_some()).collect();
-        if focal.is_empty() {
-            return Err(CliError::Data(format!(
-                "{} has no tie in this graph ({})",
-                kb.display_name(&id),
-                v.description
-            )));
-        }
-        let mut spec = FocusSpec::new(focal);
-        spec.time_respecting = v.time_respecting;
-        let report = mg::focus_report(g, &spec).map_err(|e| CliError::Data(e.to_string()))?;
-        let label = kb.display_name(&id);
-        ctx.emit(&json!({"locality": id.to_string(), "name": label, "graph": describe(&v), "report": report}), || {
-            let body: Vec<Vec<String>> = report
-                .rows
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.label.clone(),
-                        format!("{} {}/{}", r.kind.as_str(), r.level.as_str(), r.sector.as_str()),
-                        if r.is_boundary_spanner() { "yes".into() } else { String::new() },
-                        r.public_nonpublic_pairs.to_string(),
-                        r.local_international_pairs.to_string(),
-                        roles(&r.sector_roles),
-                        roles(&r.level_roles),
-                    ]
-                })
-                .collect();
-            let verdict = if report.boundary_spanners.is_empty() {
-                format!("No boundary spanner around {label}: nobody connects both public with non-public actors and the local with the international sphere.")
-            } else {
-                let names: Vec<&str> = report.rows.iter().filter(|r| r.is_boundary_spanner()).map(|r| r.label.as_str()).collect();
-                format!("Boundary spanners (network professionals) around {label}: {}.", names.join(", "))
-            };
-            format!(
-                "{}\n{verdict}\n{} candidates (persons and organisations among {label}, its officials and their ties)\n{}roles (unordered open triads): coordinator/itinerant/gatekeeper-or-representative/liaison\n",
-                heading(&v),
-                report.candidates,
-                table(&["actor", "kind level/sector", "spanner", "pub-nonpub", "local-intl", "roles by sector", "roles by level"], &body)
-            )
-        });
-        return Ok(());
+        return spanners_around(ctx, &kb, &v, name);
     }
     let partition = match partition {
         Partition::Level => PartitionBy::Level,
@@ -645,17 +718,11 @@ fn brokerage(
         time_respecting: v.time_respecting,
     };
     let report = mg::brokerage(g, &config).map_err(|e| CliError::Usage(e.to_string()))?;
-    let mut rows: Vec<&mg::BrokerageRow> =
-        report.rows.iter().filter(|r| r.roles.total() > 0).collect();
-    rows.sort_by(|a, b| b.roles.total().cmp(&a.roles.total()).then_with(|| a.id.cmp(&b.id)));
+    let rows = brokers(&report);
     let shown = if top == 0 { rows.len() } else { top.min(rows.len()) };
     let names = mg::brokerage::role_names(report.direction);
     // The same question with the other treatment of undated ties: how many triads, who leads.
-    let ov = if v.undated_in_layers == 0 {
-        v.clone()
-    } else {
-        view_graph(&full, &GraphView { include_undated: !view.include_undated, ..view.clone() })
-    };
+    let ov = other_undated(&full, &view, &v);
     let other = if v.undated_in_layers == 0 {
         report.clone()
     } else {
@@ -665,9 +732,7 @@ fn brokerage(
         )
         .map_err(|e| CliError::Usage(e.to_string()))?
     };
-    let mut other_top: Vec<&mg::BrokerageRow> =
-        other.rows.iter().filter(|r| r.roles.total() > 0).collect();
-    other_top.sort_by(|a, b| b.roles.total().cmp(&a.roles.total()).then_with(|| a.id.cmp(&b.id)));
+    let mut other_top = brokers(&other);
     other_top.truncate(5);
     let other_label = if view.include_undated { "without_undated" } else { "with_undated" };
     ctx.emit(
@@ -675,16 +740,6 @@ fn brokerage(
             "graph": describe(&v), "partition": report.partition, "direction": report.direction, "time_respecting": report.time_respecting,
             "density": report.density, "groups": report.groups, "open_two_paths": report.open_two_paths, "global": report.global, "rows": &rows[..shown]}),
         || {
-            let body: Vec<Vec<String>> = rows[..shown]
-                .iter()
-                .map(|r| {
-                    let mut line = vec![r.label.clone(), r.group.clone()];
-                    line.extend(names.iter().map(|n| z(r.stat(n))));
-                    line
-                })
-                .collect();
-            let mut head = vec!["actor", "group"];
-            head.extend(names.iter().map(|n| if *n == "gatekeeper_or_representative" { "gatekeeper/representative" } else { n }));
             format!(
                 "{}\nGould–Fernandez brokerage by {} ({}): {} brokered {}; groups {}\n{}{}\n",
                 heading(&v),
@@ -693,7 +748,7 @@ fn brokerage(
                 report.open_two_paths,
                 if directed { "two-paths" } else { "triads" },
                 report.groups.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", "),
-                table(&head, &body) + &format!(
+                broker_table(&rows[..shown], names) + &format!(
                     "{} undated ties: {} brokered {}; most: {}\n",
                     if view.include_undated { "Without" } else { "With" },
                     other.open_two_paths,

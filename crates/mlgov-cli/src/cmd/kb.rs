@@ -382,52 +382,14 @@ pub fn export(ctx: &Ctx, out: &Path, format: &str, raw: bool) -> Result<(), CliE
             let total: usize = written.iter().map(|(_, n)| n).sum();
             ctx.emit(&json!({"out": out.display().to_string(), "format": "csv", "records": total, "raw": raw}), || format!("exported {total} records to {}", out.display()));
         }
-        "parquet" => {
-            std::fs::create_dir_all(out)?;
-            let mut files = Vec::new();
-            for t in mlgov_export::kb_tables(&kb) {
-                let bytes = mlgov_export::parquet::parquet_bytes(
-                    &t,
-                    &[("mlgov.version", env!("CARGO_PKG_VERSION"))],
-                )
-                .map_err(|e| CliError::Other(e.into()))?;
-                let path = out.join(format!("{}.parquet", t.name));
-                std::fs::write(&path, bytes)
-                    .map_err(|e| CliError::Other(anyhow::anyhow!("{}: {e}", path.display())))?;
-                files.push(json!({"file": path.display().to_string(), "rows": t.rows.len()}));
-            }
-            ctx.emit(&json!({"out": out.display().to_string(), "format": "parquet", "records": records, "files": files}), || format!("exported {records} records to {} ({} Parquet files)", out.display(), files.len()));
-        }
+        "parquet" => export_parquet(ctx, &kb, out, records)?,
         "xlsx" => {
             if to_stdout {
                 return Err(CliError::Usage(
                     "an XLSX workbook is binary: give a file with --out FILE.xlsx".into(),
                 ));
             }
-            let tables = mlgov_export::kb_tables(&kb);
-            let mut lines = vec![
-                ("Written by".to_string(), format!("mlgov {}", env!("CARGO_PKG_VERSION"))),
-                ("Sheets".into(), "one per record type; every row cites its source (src: id, sheet sources) and a locator".into()),
-                ("Dates".into(), "as the sources give them: 2015, 2015-03 or 2015-03-12 (text, not spreadsheet dates)".into()),
-            ];
-            for s in &kb.sources {
-                lines.push((
-                    s.id.to_string(),
-                    format!(
-                        "{} — {}{}",
-                        s.short,
-                        s.title,
-                        s.licence.as_ref().map(|l| format!(" (licence {l})")).unwrap_or_default()
-                    ),
-                ));
-            }
-            let readme = mlgov_export::xlsx::ReadMe { title: "mlgov knowledge base".into(), lines };
-            let bytes = mlgov_export::xlsx::workbook(
-                &tables,
-                Some(&readme),
-                mlgov_export::xlsx::XlsxOptions { raw },
-            )
-            .map_err(|e| CliError::Other(e.into()))?;
+            let bytes = kb_workbook(&kb, raw)?;
             write_file(&bytes, &format!("{records} records as an XLSX workbook"), records)?;
         }
         "bibtex" => write_file(
@@ -463,6 +425,54 @@ pub fn export(ctx: &Ctx, out: &Path, format: &str, raw: bool) -> Result<(), CliE
         }
     }
     Ok(())
+}
+
+/// `mlgov export --format parquet`: one Parquet file per record kind in `out`.
+fn export_parquet(
+    ctx: &Ctx,
+    kb: &KnowledgeBase,
+    out: &Path,
+    records: usize,
+) -> Result<(), CliError> {
+    std::fs::create_dir_all(out)?;
+    let mut files = Vec::new();
+    for t in mlgov_export::kb_tables(kb) {
+        let bytes = mlgov_export::parquet::parquet_bytes(
+            &t,
+            &[("mlgov.version", env!("CARGO_PKG_VERSION"))],
+        )
+        .map_err(|e| CliError::Other(e.into()))?;
+        let path = out.join(format!("{}.parquet", t.name));
+        std::fs::write(&path, bytes)
+            .map_err(|e| CliError::Other(anyhow::anyhow!("{}: {e}", path.display())))?;
+        files.push(json!({"file": path.display().to_string(), "rows": t.rows.len()}));
+    }
+    ctx.emit(&json!({"out": out.display().to_string(), "format": "parquet", "records": records, "files": files}), || format!("exported {records} records to {} ({} Parquet files)", out.display(), files.len()));
+    Ok(())
+}
+
+/// The whole base as one workbook, with a README sheet naming the sources.
+fn kb_workbook(kb: &KnowledgeBase, raw: bool) -> Result<Vec<u8>, CliError> {
+    let tables = mlgov_export::kb_tables(kb);
+    let mut lines = vec![
+        ("Written by".to_string(), format!("mlgov {}", env!("CARGO_PKG_VERSION"))),
+        ("Sheets".into(), "one per record type; every row cites its source (src: id, sheet sources) and a locator".into()),
+        ("Dates".into(), "as the sources give them: 2015, 2015-03 or 2015-03-12 (text, not spreadsheet dates)".into()),
+    ];
+    for s in &kb.sources {
+        lines.push((
+            s.id.to_string(),
+            format!(
+                "{} — {}{}",
+                s.short,
+                s.title,
+                s.licence.as_ref().map(|l| format!(" (licence {l})")).unwrap_or_default()
+            ),
+        ));
+    }
+    let readme = mlgov_export::xlsx::ReadMe { title: "mlgov knowledge base".into(), lines };
+    mlgov_export::xlsx::workbook(&tables, Some(&readme), mlgov_export::xlsx::XlsxOptions { raw })
+        .map_err(|e| CliError::Other(e.into()))
 }
 
 fn cite(kb: &KnowledgeBase, c: &Citation) -> String {
@@ -505,6 +515,18 @@ fn facts_section(kb: &KnowledgeBase, id: &Id) -> (Vec<Value>, Vec<Vec<String>>) 
     (j, rows)
 }
 
+/// Push a titled table to `out` when it has rows.
+fn section(out: &mut String, title: &str, headers: &[&str], rows: &[Vec<String>]) {
+    if !rows.is_empty() {
+        out.push_str(&format!("\n{title}\n{}", table(headers, rows)));
+    }
+}
+
+/// The facts of an entity as a titled table, when it has any.
+fn facts_table(out: &mut String, facts_rows: &[Vec<String>]) {
+    section(out, "Facts", &["property", "value", "when", "source"], facts_rows);
+}
+
 /// `mlgov show <kind> <name>`.
 pub fn show(ctx: &Ctx, kind: &str, name: &str) -> Result<(), CliError> {
     let kinds = match kind {
@@ -525,129 +547,8 @@ pub fn show(ctx: &Ctx, kind: &str, name: &str) -> Result<(), CliError> {
     let mut out = String::new();
     let mut j = json!({"id": id.as_str(), "kind": id.kind().noun(), "name": kb.display_name(&id), "facts": facts_json});
     match id.kind() {
-        IdKind::Locality => {
-            let l = kb.localities.iter().find(|l| l.id == id).unwrap();
-            j["country"] = json!(l.country);
-            j["region"] = json!(l.region);
-            j["locality_kind"] = json!(l.kind);
-            j["anonymised"] = json!(l.anonymised);
-            j["aliases"] = json!(l.aliases);
-            j["citation"] = cite_json(&kb, &l.citation);
-            out.push_str(&format!(
-                "{} — {} ({}{}){}\n",
-                l.display_name(),
-                l.kind,
-                l.country,
-                l.region.as_ref().map(|r| format!(", {r}")).unwrap_or_default(),
-                if l.anonymised { " [anonymised by its sources]" } else { "" }
-            ));
-            if !l.aliases.is_empty() {
-                out.push_str(&wrap(&format!("also: {}", l.aliases.join(", "))))
-            }
-            out.push_str(&wrap(&format!("id {}; source: {}", l.id, cite(&kb, &l.citation))));
-            let mut ms: Vec<&Membership> =
-                kb.memberships.iter().filter(|m| m.member == id).collect();
-            ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
-            j["memberships"] = json!(ms.iter().map(|m| json!({"id": m.id.as_str(), "network": m.network.as_str(), "network_name": kb.display_name(&m.network), "role": m.role, "when": when_json(&m.when), "exit_reason": m.exit_reason, "citation": cite_json(&kb, &m.citation)})).collect::<Vec<_>>());
-            let mut ts: Vec<&Term> = kb.terms.iter().filter(|t| t.locality == id).collect();
-            ts.sort_by_key(|a| a.when);
-            j["terms"] = json!(ts.iter().map(|t| json!({"person": t.person.as_str(), "name": kb.display_name(&t.person), "office": t.office, "portfolio": t.portfolio, "party": t.party, "orientation": t.orientation, "when": when_json(&t.when), "citation": cite_json(&kb, &t.citation)})).collect::<Vec<_>>());
-            if !facts_rows.is_empty() {
-                out.push_str(&format!(
-                    "\nFacts\n{}",
-                    table(&["property", "value", "when", "source"], &facts_rows)
-                ))
-            }
-            if !ms.is_empty() {
-                let rows: Vec<Vec<String>> = ms
-                    .iter()
-                    .map(|m| {
-                        vec![
-                            kb.display_name(&m.network),
-                            m.role.to_string(),
-                            m.when.display(),
-                            cite(&kb, &m.citation),
-                        ]
-                    })
-                    .collect();
-                out.push_str(&format!(
-                    "\nMemberships\n{}",
-                    table(&["network", "role", "years", "source"], &rows)
-                ));
-            }
-            if !ts.is_empty() {
-                let rows: Vec<Vec<String>> = ts
-                    .iter()
-                    .map(|t| {
-                        vec![
-                            kb.display_name(&t.person),
-                            t.office.to_string(),
-                            t.party.clone().unwrap_or_default(),
-                            t.when.display(),
-                            cite(&kb, &t.citation),
-                        ]
-                    })
-                    .collect();
-                out.push_str(&format!(
-                    "\nOffice terms\n{}",
-                    table(&["person", "office", "party", "years", "source"], &rows)
-                ));
-            }
-        }
-        IdKind::Network => {
-            let n = kb.networks.iter().find(|n| n.id == id).unwrap();
-            j["acronym"] = json!(n.acronym);
-            j["network_kind"] = json!(n.kind);
-            j["parent"] = json!(n.parent.as_ref().map(|p| p.as_str()));
-            j["aliases"] = json!(n.aliases);
-            j["citation"] = cite_json(&kb, &n.citation);
-            out.push_str(&format!(
-                "{}{} — {}\n",
-                n.name,
-                n.acronym.as_ref().map(|a| format!(" ({a})")).unwrap_or_default(),
-                n.kind
-            ));
-            if let Some(p) = &n.parent {
-                out.push_str(&format!("part of {}\n", kb.display_name(p)))
-            }
-            let children: Vec<&Network> =
-                kb.networks.iter().filter(|c| c.parent.as_ref() == Some(&id)).collect();
-            if !children.is_empty() {
-                out.push_str(&wrap(&format!(
-                    "working groups / parts: {}",
-                    children.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
-                )))
-            }
-            out.push_str(&wrap(&format!("id {}; source: {}", n.id, cite(&kb, &n.citation))));
-            let mut ms: Vec<&Membership> =
-                kb.memberships.iter().filter(|m| m.network == id).collect();
-            ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.member.cmp(&b.member)));
-            j["members"] = json!(ms.iter().map(|m| json!({"member": m.member.as_str(), "name": kb.display_name(&m.member), "role": m.role, "when": when_json(&m.when), "exit_reason": m.exit_reason, "citation": cite_json(&kb, &m.citation)})).collect::<Vec<_>>());
-            if !facts_rows.is_empty() {
-                out.push_str(&format!(
-                    "\nFacts\n{}",
-                    table(&["property", "value", "when", "source"], &facts_rows)
-                ))
-            }
-            if !ms.is_empty() {
-                let rows: Vec<Vec<String>> = ms
-                    .iter()
-                    .map(|m| {
-                        vec![
-                            kb.display_name(&m.member),
-                            m.role.to_string(),
-                            m.when.display(),
-                            m.exit_reason.map(|e| e.to_string()).unwrap_or_default(),
-                            cite(&kb, &m.citation),
-                        ]
-                    })
-                    .collect();
-                out.push_str(&format!(
-                    "\nMembers\n{}",
-                    table(&["member", "role", "years", "exit", "source"], &rows)
-                ));
-            }
-        }
+        IdKind::Locality => show_locality(&kb, &id, &facts_rows, &mut j, &mut out),
+        IdKind::Network => show_network(&kb, &id, &facts_rows, &mut j, &mut out),
         IdKind::Organisation => {
             let o = kb.organisations.iter().find(|o| o.id == id).unwrap();
             j["organisation_kind"] = json!(o.kind);
@@ -659,101 +560,200 @@ pub fn show(ctx: &Ctx, kind: &str, name: &str) -> Result<(), CliError> {
                 o.country.as_ref().map(|c| format!(" ({c})")).unwrap_or_default()
             )));
             out.push_str(&wrap(&format!("id {}; source: {}", o.id, cite(&kb, &o.citation))));
-            if !facts_rows.is_empty() {
-                out.push_str(&format!(
-                    "\nFacts\n{}",
-                    table(&["property", "value", "when", "source"], &facts_rows)
-                ))
-            }
+            facts_table(&mut out, &facts_rows);
         }
-        IdKind::Person => {
-            let p = kb.persons.iter().find(|p| p.id == id).unwrap();
-            j["citation"] = cite_json(&kb, &p.citation);
-            out.push_str(&format!(
-                "{}\n{}",
-                p.name,
-                wrap(&format!("id {}; source: {}", p.id, cite(&kb, &p.citation)))
-            ));
-            if kb
-                .facts_of(&id, mlgov_domain::Property::NetworkProfessional)
-                .iter()
-                .any(|f| f.value == "true")
-            {
-                out.push_str("A network professional (boundary spanner between the city and its networks): see Facts\n");
-            }
-            if !facts_rows.is_empty() {
-                out.push_str(&format!(
-                    "\nFacts\n{}",
-                    table(&["property", "value", "when", "source"], &facts_rows)
-                ))
-            }
-            let ts: Vec<&Term> = kb.terms.iter().filter(|t| t.person == id).collect();
-            j["terms"] = json!(ts.iter().map(|t| json!({"locality": t.locality.as_str(), "office": t.office, "portfolio": t.portfolio, "party": t.party, "when": when_json(&t.when)})).collect::<Vec<_>>());
-            if !ts.is_empty() {
-                let rows: Vec<Vec<String>> = ts
-                    .iter()
-                    .map(|t| {
-                        vec![
-                            kb.display_name(&t.locality),
-                            t.office.to_string(),
-                            t.portfolio.clone().unwrap_or_default(),
-                            t.party.clone().unwrap_or_default(),
-                            t.when.display(),
-                        ]
-                    })
-                    .collect();
-                out.push_str(&format!(
-                    "\nOffice terms\n{}",
-                    table(&["locality", "office", "portfolio", "party", "years"], &rows)
-                ));
-            }
-            let afs: Vec<&Affiliation> =
-                kb.affiliations.iter().filter(|a| a.person == id).collect();
-            j["affiliations"] = json!(afs.iter().map(|a| json!({"organisation": a.organisation.as_str(), "role": a.role, "sector": a.sector, "when": when_json(&a.when)})).collect::<Vec<_>>());
-            if !afs.is_empty() {
-                let rows: Vec<Vec<String>> = afs
-                    .iter()
-                    .map(|a| {
-                        vec![
-                            kb.display_name(&a.organisation),
-                            a.role.clone(),
-                            a.when.display(),
-                            cite(&kb, &a.citation),
-                        ]
-                    })
-                    .collect();
-                out.push_str(&format!(
-                    "\nAffiliations\n{}",
-                    table(&["with", "role", "years", "source"], &rows)
-                ));
-            }
-        }
+        IdKind::Person => show_person(&kb, &id, &facts_rows, &mut j, &mut out),
         _ => {}
     }
-    // Relations touching the entity.
-    let rels: Vec<&Relation> =
-        kb.relations.iter().filter(|r| r.subject == id || r.object == id).collect();
-    j["relations"] = json!(rels.iter().map(|r| json!({"subject": r.subject.as_str(), "kind": r.kind, "object": r.object.as_str(), "when": when_json(&r.when), "citation": cite_json(&kb, &r.citation)})).collect::<Vec<_>>());
-    if !rels.is_empty() {
-        let rows: Vec<Vec<String>> = rels
-            .iter()
-            .map(|r| {
-                vec![
-                    kb.display_name(&r.subject),
-                    r.kind.to_string(),
-                    kb.display_name(&r.object),
-                    if r.when.is_undated() { String::new() } else { r.when.display() },
-                    cite(&kb, &r.citation),
-                ]
-            })
-            .collect();
-        out.push_str(&format!(
-            "\nRelations\n{}",
-            table(&["subject", "relation", "object", "when", "source"], &rows)
-        ));
-    }
+    show_relations(&kb, &id, &mut j, &mut out);
     ctx.emit(&j, || out);
     Ok(())
+}
+
+/// A locality: its names and kind, facts, memberships and office terms.
+fn show_locality(
+    kb: &KnowledgeBase,
+    id: &Id,
+    facts_rows: &[Vec<String>],
+    j: &mut Value,
+    out: &mut String,
+) {
+    let l = kb.localities.iter().find(|l| l.id == *id).unwrap();
+    j["country"] = json!(l.country);
+    j["region"] = json!(l.region);
+    j["locality_kind"] = json!(l.kind);
+    j["anonymised"] = json!(l.anonymised);
+    j["aliases"] = json!(l.aliases);
+    j["citation"] = cite_json(kb, &l.citation);
+    out.push_str(&format!(
+        "{} — {} ({}{}){}\n",
+        l.display_name(),
+        l.kind,
+        l.country,
+        l.region.as_ref().map(|r| format!(", {r}")).unwrap_or_default(),
+        if l.anonymised { " [anonymised by its sources]" } else { "" }
+    ));
+    if !l.aliases.is_empty() {
+        out.push_str(&wrap(&format!("also: {}", l.aliases.join(", "))))
+    }
+    out.push_str(&wrap(&format!("id {}; source: {}", l.id, cite(kb, &l.citation))));
+    let mut ms: Vec<&Membership> = kb.memberships.iter().filter(|m| m.member == *id).collect();
+    ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
+    j["memberships"] = json!(ms.iter().map(|m| json!({"id": m.id.as_str(), "network": m.network.as_str(), "network_name": kb.display_name(&m.network), "role": m.role, "when": when_json(&m.when), "exit_reason": m.exit_reason, "citation": cite_json(kb, &m.citation)})).collect::<Vec<_>>());
+    let mut ts: Vec<&Term> = kb.terms.iter().filter(|t| t.locality == *id).collect();
+    ts.sort_by_key(|a| a.when);
+    j["terms"] = json!(ts.iter().map(|t| json!({"person": t.person.as_str(), "name": kb.display_name(&t.person), "office": t.office, "portfolio": t.portfolio, "party": t.party, "orientation": t.orientation, "when": when_json(&t.when), "citation": cite_json(kb, &t.citation)})).collect::<Vec<_>>());
+    facts_table(out, facts_rows);
+    let rows: Vec<Vec<String>> = ms
+        .iter()
+        .map(|m| {
+            vec![
+                kb.display_name(&m.network),
+                m.role.to_string(),
+                m.when.display(),
+                cite(kb, &m.citation),
+            ]
+        })
+        .collect();
+    section(out, "Memberships", &["network", "role", "years", "source"], &rows);
+    let rows: Vec<Vec<String>> = ts
+        .iter()
+        .map(|t| {
+            vec![
+                kb.display_name(&t.person),
+                t.office.to_string(),
+                t.party.clone().unwrap_or_default(),
+                t.when.display(),
+                cite(kb, &t.citation),
+            ]
+        })
+        .collect();
+    section(out, "Office terms", &["person", "office", "party", "years", "source"], &rows);
+}
+
+/// A network: its name, parent and parts, facts and members.
+fn show_network(
+    kb: &KnowledgeBase,
+    id: &Id,
+    facts_rows: &[Vec<String>],
+    j: &mut Value,
+    out: &mut String,
+) {
+    let n = kb.networks.iter().find(|n| n.id == *id).unwrap();
+    j["acronym"] = json!(n.acronym);
+    j["network_kind"] = json!(n.kind);
+    j["parent"] = json!(n.parent.as_ref().map(|p| p.as_str()));
+    j["aliases"] = json!(n.aliases);
+    j["citation"] = cite_json(kb, &n.citation);
+    out.push_str(&format!(
+        "{}{} — {}\n",
+        n.name,
+        n.acronym.as_ref().map(|a| format!(" ({a})")).unwrap_or_default(),
+        n.kind
+    ));
+    if let Some(p) = &n.parent {
+        out.push_str(&format!("part of {}\n", kb.display_name(p)))
+    }
+    let children: Vec<&Network> =
+        kb.networks.iter().filter(|c| c.parent.as_ref() == Some(id)).collect();
+    if !children.is_empty() {
+        out.push_str(&wrap(&format!(
+            "working groups / parts: {}",
+            children.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+        )))
+    }
+    out.push_str(&wrap(&format!("id {}; source: {}", n.id, cite(kb, &n.citation))));
+    let mut ms: Vec<&Membership> = kb.memberships.iter().filter(|m| m.network == *id).collect();
+    ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.member.cmp(&b.member)));
+    j["members"] = json!(ms.iter().map(|m| json!({"member": m.member.as_str(), "name": kb.display_name(&m.member), "role": m.role, "when": when_json(&m.when), "exit_reason": m.exit_reason, "citation": cite_json(kb, &m.citation)})).collect::<Vec<_>>());
+    facts_table(out, facts_rows);
+    let rows: Vec<Vec<String>> = ms
+        .iter()
+        .map(|m| {
+            vec![
+                kb.display_name(&m.member),
+                m.role.to_string(),
+                m.when.display(),
+                m.exit_reason.map(|e| e.to_string()).unwrap_or_default(),
+                cite(kb, &m.citation),
+            ]
+        })
+        .collect();
+    section(out, "Members", &["member", "role", "years", "exit", "source"], &rows);
+}
+
+/// A person: facts, office terms and affiliations.
+fn show_person(
+    kb: &KnowledgeBase,
+    id: &Id,
+    facts_rows: &[Vec<String>],
+    j: &mut Value,
+    out: &mut String,
+) {
+    let p = kb.persons.iter().find(|p| p.id == *id).unwrap();
+    j["citation"] = cite_json(kb, &p.citation);
+    out.push_str(&format!(
+        "{}\n{}",
+        p.name,
+        wrap(&format!("id {}; source: {}", p.id, cite(kb, &p.citation)))
+    ));
+    if kb
+        .facts_of(id, mlgov_domain::Property::NetworkProfessional)
+        .iter()
+        .any(|f| f.value == "true")
+    {
+        out.push_str("A network professional (boundary spanner between the city and its networks): see Facts\n");
+    }
+    facts_table(out, facts_rows);
+    let ts: Vec<&Term> = kb.terms.iter().filter(|t| t.person == *id).collect();
+    j["terms"] = json!(ts.iter().map(|t| json!({"locality": t.locality.as_str(), "office": t.office, "portfolio": t.portfolio, "party": t.party, "when": when_json(&t.when)})).collect::<Vec<_>>());
+    let rows: Vec<Vec<String>> = ts
+        .iter()
+        .map(|t| {
+            vec![
+                kb.display_name(&t.locality),
+                t.office.to_string(),
+                t.portfolio.clone().unwrap_or_default(),
+                t.party.clone().unwrap_or_default(),
+                t.when.display(),
+            ]
+        })
+        .collect();
+    section(out, "Office terms", &["locality", "office", "portfolio", "party", "years"], &rows);
+    let afs: Vec<&Affiliation> = kb.affiliations.iter().filter(|a| a.person == *id).collect();
+    j["affiliations"] = json!(afs.iter().map(|a| json!({"organisation": a.organisation.as_str(), "role": a.role, "sector": a.sector, "when": when_json(&a.when)})).collect::<Vec<_>>());
+    let rows: Vec<Vec<String>> = afs
+        .iter()
+        .map(|a| {
+            vec![
+                kb.display_name(&a.organisation),
+                a.role.clone(),
+                a.when.display(),
+                cite(kb, &a.citation),
+            ]
+        })
+        .collect();
+    section(out, "Affiliations", &["with", "role", "years", "source"], &rows);
+}
+
+/// Relations touching the entity.
+fn show_relations(kb: &KnowledgeBase, id: &Id, j: &mut Value, out: &mut String) {
+    let rels: Vec<&Relation> =
+        kb.relations.iter().filter(|r| r.subject == *id || r.object == *id).collect();
+    j["relations"] = json!(rels.iter().map(|r| json!({"subject": r.subject.as_str(), "kind": r.kind, "object": r.object.as_str(), "when": when_json(&r.when), "citation": cite_json(kb, &r.citation)})).collect::<Vec<_>>());
+    let rows: Vec<Vec<String>> = rels
+        .iter()
+        .map(|r| {
+            vec![
+                kb.display_name(&r.subject),
+                r.kind.to_string(),
+                kb.display_name(&r.object),
+                if r.when.is_undated() { String::new() } else { r.when.display() },
+                cite(kb, &r.citation),
+            ]
+        })
+        .collect();
+    section(out, "Relations", &["subject", "relation", "object", "when", "source"], &rows);
 }
 
 /// Filters of `mlgov list`.
@@ -776,189 +776,21 @@ pub struct ListFilters {
     pub origin: Option<String>,
 }
 
+/// The column headers and rows of a list.
+type ListRows = (Vec<&'static str>, Vec<Vec<String>>);
+
 /// `mlgov list <kind>`.
 pub fn list(ctx: &Ctx, kind: &str, f: &ListFilters) -> Result<(), CliError> {
     let kb = ctx.load_kb()?;
-    let fact = |id: &Id, p: Property| {
-        kb.facts_of(id, p).iter().map(|f| f.value.clone()).collect::<Vec<_>>()
-    };
-    let (headers, rows): (Vec<&str>, Vec<Vec<String>>) = match kind {
-        "localities" | "locality" => {
-            let size = f
-                .size
-                .as_deref()
-                .map(|s| {
-                    filter::size_class(s).ok_or_else(|| {
-                        CliError::Usage(format!(
-                            "unknown size {s:?}; expected rural, small, medium or large"
-                        ))
-                    })
-                })
-                .transpose()?;
-            let keep = filter::LocalityFilter {
-                country: f.country.clone(),
-                size,
-                year: f.year,
-                year_rule: filter::YearRule::Overlaps,
-                ..Default::default()
-            };
-            let rows = keep
-                .apply(&kb)
-                .into_iter()
-                .map(|l| {
-                    vec![
-                        l.id.to_string(),
-                        l.display_name().to_string(),
-                        l.country.clone(),
-                        l.region.clone().unwrap_or_default(),
-                        fact(&l.id, Property::SizeClass).join("/"),
-                        l.kind.to_string(),
-                    ]
-                })
-                .collect();
-            (vec!["id", "name", "country", "region", "size", "kind"], rows)
-        }
-        "networks" | "network" => {
-            let keep = filter::NetworkFilter {
-                country: f.country.clone(),
-                scale: f.scale.clone(),
-                origin: f.origin.clone(),
-                year: f.year,
-                ..Default::default()
-            };
-            let rows = keep
-                .apply(&kb)
-                .into_iter()
-                .map(|n| {
-                    vec![
-                        n.id.to_string(),
-                        n.name.clone(),
-                        n.kind.to_string(),
-                        fact(&n.id, Property::Scale).join("/"),
-                        fact(&n.id, Property::Origin).join("/"),
-                        fact(&n.id, Property::Founded).join("/"),
-                    ]
-                })
-                .collect();
-            (vec!["id", "name", "kind", "scale", "origin", "founded"], rows)
-        }
-        "organisations" | "organisation" | "organizations" => {
-            let keep =
-                filter::OrganisationFilter { country: f.country.clone(), ..Default::default() };
-            let rows = kb
-                .organisations
-                .iter()
-                .filter(|o| keep.matches(o))
-                .map(|o| {
-                    vec![
-                        o.id.to_string(),
-                        o.name.clone(),
-                        o.kind.to_string(),
-                        o.country.clone().unwrap_or_default(),
-                    ]
-                })
-                .collect();
-            (vec!["id", "name", "kind", "country"], rows)
-        }
-        "persons" | "people" | "person" => {
-            let rows = kb
-                .persons
-                .iter()
-                .map(|p| {
-                    let offices: Vec<String> = kb
-                        .terms
-                        .iter()
-                        .filter(|t| t.person == p.id)
-                        .map(|t| {
-                            format!(
-                                "{} of {} {}",
-                                t.office,
-                                kb.display_name(&t.locality),
-                                t.when.display()
-                            )
-                        })
-                        .collect();
-                    vec![p.id.to_string(), p.name.clone(), offices.join("; ")]
-                })
-                .collect();
-            (vec!["id", "name", "offices"], rows)
-        }
-        "memberships" | "membership" => {
-            let keep = filter::MembershipFilter {
-                year: f.year,
-                country: f.country.clone(),
-                ..Default::default()
-            };
-            let rows = keep
-                .apply(&kb)
-                .into_iter()
-                .map(|m| {
-                    vec![
-                        kb.display_name(&m.member),
-                        kb.display_name(&m.network),
-                        m.role.to_string(),
-                        m.when.display(),
-                        m.id.to_string(),
-                    ]
-                })
-                .collect();
-            (vec!["member", "network", "role", "years", "id"], rows)
-        }
-        "terms" | "term" => {
-            let rows = kb
-                .terms
-                .iter()
-                .filter(|t| f.year.is_none_or(|y| t.when.contains_year(y)))
-                .map(|t| {
-                    vec![
-                        kb.display_name(&t.locality),
-                        kb.display_name(&t.person),
-                        t.office.to_string(),
-                        t.party.clone().unwrap_or_default(),
-                        t.when.display(),
-                    ]
-                })
-                .collect();
-            (vec!["locality", "person", "office", "party", "years"], rows)
-        }
-        "events" | "event" => {
-            // An event without `to` happened at its `from` date (it is not ongoing).
-            let keep = filter::EventFilter {
-                year: f.year,
-                country: f.country.clone(),
-                open: filter::OpenEvent::AtStart,
-            };
-            let rows = kb
-                .events
-                .iter()
-                .filter(|e| keep.matches(e))
-                .map(|e| {
-                    vec![
-                        keep.span(e).display(),
-                        e.title.clone(),
-                        e.kind.to_string(),
-                        e.country.clone().unwrap_or_default(),
-                        e.id.to_string(),
-                    ]
-                })
-                .collect();
-            (vec!["date", "title", "kind", "country", "id"], rows)
-        }
-        "sources" | "source" => {
-            let rows = kb
-                .sources
-                .iter()
-                .map(|s| {
-                    vec![
-                        s.id.to_string(),
-                        s.short.clone(),
-                        s.kind.to_string(),
-                        kb.citing(&s.id).len().to_string(),
-                    ]
-                })
-                .collect();
-            (vec!["id", "short", "kind", "statements"], rows)
-        }
+    let (headers, rows): ListRows = match kind {
+        "localities" | "locality" => locality_rows(&kb, f)?,
+        "networks" | "network" => network_rows(&kb, f),
+        "organisations" | "organisation" | "organizations" => organisation_rows(&kb, f),
+        "persons" | "people" | "person" => person_rows(&kb),
+        "memberships" | "membership" => membership_rows(&kb, f),
+        "terms" | "term" => term_rows(&kb, f),
+        "events" | "event" => event_rows(&kb, f),
+        "sources" | "source" => source_rows(&kb),
         other => {
             return Err(CliError::Usage(format!(
                 "unknown kind {other:?}; expected localities, networks, organisations, persons, memberships, terms, events or sources"
@@ -977,6 +809,195 @@ pub fn list(ctx: &Ctx, kind: &str, f: &ListFilters) -> Result<(), CliError> {
         format!("{}{} {kind}", table(&headers, &rows), rows.len())
     });
     Ok(())
+}
+
+/// `mlgov list localities`: by country, size class and year.
+fn locality_rows(kb: &KnowledgeBase, f: &ListFilters) -> Result<ListRows, CliError> {
+    let fact = |id: &Id, p: Property| {
+        kb.facts_of(id, p).iter().map(|f| f.value.clone()).collect::<Vec<_>>()
+    };
+    let size = f
+        .size
+        .as_deref()
+        .map(|s| {
+            filter::size_class(s).ok_or_else(|| {
+                CliError::Usage(format!(
+                    "unknown size {s:?}; expected rural, small, medium or large"
+                ))
+            })
+        })
+        .transpose()?;
+    let keep = filter::LocalityFilter {
+        country: f.country.clone(),
+        size,
+        year: f.year,
+        year_rule: filter::YearRule::Overlaps,
+        ..Default::default()
+    };
+    let rows = keep
+        .apply(kb)
+        .into_iter()
+        .map(|l| {
+            vec![
+                l.id.to_string(),
+                l.display_name().to_string(),
+                l.country.clone(),
+                l.region.clone().unwrap_or_default(),
+                fact(&l.id, Property::SizeClass).join("/"),
+                l.kind.to_string(),
+            ]
+        })
+        .collect();
+    Ok((vec!["id", "name", "country", "region", "size", "kind"], rows))
+}
+
+/// `mlgov list networks`: by country, scale, origin and year.
+fn network_rows(kb: &KnowledgeBase, f: &ListFilters) -> ListRows {
+    let fact = |id: &Id, p: Property| {
+        kb.facts_of(id, p).iter().map(|f| f.value.clone()).collect::<Vec<_>>()
+    };
+    let keep = filter::NetworkFilter {
+        country: f.country.clone(),
+        scale: f.scale.clone(),
+        origin: f.origin.clone(),
+        year: f.year,
+        ..Default::default()
+    };
+    let rows = keep
+        .apply(kb)
+        .into_iter()
+        .map(|n| {
+            vec![
+                n.id.to_string(),
+                n.name.clone(),
+                n.kind.to_string(),
+                fact(&n.id, Property::Scale).join("/"),
+                fact(&n.id, Property::Origin).join("/"),
+                fact(&n.id, Property::Founded).join("/"),
+            ]
+        })
+        .collect();
+    (vec!["id", "name", "kind", "scale", "origin", "founded"], rows)
+}
+
+/// `mlgov list organisations`: by country.
+fn organisation_rows(kb: &KnowledgeBase, f: &ListFilters) -> ListRows {
+    let keep = filter::OrganisationFilter { country: f.country.clone(), ..Default::default() };
+    let rows = kb
+        .organisations
+        .iter()
+        .filter(|o| keep.matches(o))
+        .map(|o| {
+            vec![
+                o.id.to_string(),
+                o.name.clone(),
+                o.kind.to_string(),
+                o.country.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    (vec!["id", "name", "kind", "country"], rows)
+}
+
+/// `mlgov list persons`, each with their offices.
+fn person_rows(kb: &KnowledgeBase) -> ListRows {
+    let rows = kb
+        .persons
+        .iter()
+        .map(|p| {
+            let offices: Vec<String> = kb
+                .terms
+                .iter()
+                .filter(|t| t.person == p.id)
+                .map(|t| {
+                    format!("{} of {} {}", t.office, kb.display_name(&t.locality), t.when.display())
+                })
+                .collect();
+            vec![p.id.to_string(), p.name.clone(), offices.join("; ")]
+        })
+        .collect();
+    (vec!["id", "name", "offices"], rows)
+}
+
+/// `mlgov list memberships`: by year and country.
+fn membership_rows(kb: &KnowledgeBase, f: &ListFilters) -> ListRows {
+    let keep =
+        filter::MembershipFilter { year: f.year, country: f.country.clone(), ..Default::default() };
+    let rows = keep
+        .apply(kb)
+        .into_iter()
+        .map(|m| {
+            vec![
+                kb.display_name(&m.member),
+                kb.display_name(&m.network),
+                m.role.to_string(),
+                m.when.display(),
+                m.id.to_string(),
+            ]
+        })
+        .collect();
+    (vec!["member", "network", "role", "years", "id"], rows)
+}
+
+/// `mlgov list terms`: by year.
+fn term_rows(kb: &KnowledgeBase, f: &ListFilters) -> ListRows {
+    let rows = kb
+        .terms
+        .iter()
+        .filter(|t| f.year.is_none_or(|y| t.when.contains_year(y)))
+        .map(|t| {
+            vec![
+                kb.display_name(&t.locality),
+                kb.display_name(&t.person),
+                t.office.to_string(),
+                t.party.clone().unwrap_or_default(),
+                t.when.display(),
+            ]
+        })
+        .collect();
+    (vec!["locality", "person", "office", "party", "years"], rows)
+}
+
+/// `mlgov list events`: by year and country.
+fn event_rows(kb: &KnowledgeBase, f: &ListFilters) -> ListRows {
+    // An event without `to` happened at its `from` date (it is not ongoing).
+    let keep = filter::EventFilter {
+        year: f.year,
+        country: f.country.clone(),
+        open: filter::OpenEvent::AtStart,
+    };
+    let rows = kb
+        .events
+        .iter()
+        .filter(|e| keep.matches(e))
+        .map(|e| {
+            vec![
+                keep.span(e).display(),
+                e.title.clone(),
+                e.kind.to_string(),
+                e.country.clone().unwrap_or_default(),
+                e.id.to_string(),
+            ]
+        })
+        .collect();
+    (vec!["date", "title", "kind", "country", "id"], rows)
+}
+
+/// `mlgov list sources`, each with how many statements cite it.
+fn source_rows(kb: &KnowledgeBase) -> ListRows {
+    let rows = kb
+        .sources
+        .iter()
+        .map(|s| {
+            vec![
+                s.id.to_string(),
+                s.short.clone(),
+                s.kind.to_string(),
+                kb.citing(&s.id).len().to_string(),
+            ]
+        })
+        .collect();
+    (vec!["id", "short", "kind", "statements"], rows)
 }
 
 /// `mlgov timeline <locality>`: memberships, roles, terms, events and phases as a text Gantt.

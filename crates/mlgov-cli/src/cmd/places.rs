@@ -221,6 +221,38 @@ fn apply_review(
     out: Option<&Path>,
     new_localities: Option<&Path>,
 ) -> Result<(), CliError> {
+    let (links, new_places) = read_review(kb, gaz, reviewed, new_localities.is_some())?;
+    let out = out.map(Path::to_path_buf).unwrap_or_else(|| default_out(file, "links"));
+    write_csv(&out, &["name", "country", "id", "geonames_id", "status"], &links)?;
+    let mut batch = None;
+    if let (Some(dir), false) = (new_localities, new_places.is_empty()) {
+        write_batch(dir, gaz, &new_places)?;
+        batch = Some(dir.display().to_string());
+    }
+    ctx.emit(&json!({"links": out.display().to_string(), "linked": links.len(), "new_localities": new_places.len(), "batch": batch}), || {
+        let mut s = format!("{} name(s) linked — written to {}\n", links.len(), out.display());
+        if !new_places.is_empty() {
+            s.push_str(&match &batch {
+                Some(d) => format!("{} GeoNames place(s) are not stored yet: a batch of new localities (sourced to GeoNames) is in {d}; review it, then run\n  mlgov import {d}\n", new_places.len()),
+                None => format!("{} GeoNames place(s) are not stored yet; nothing was created. To create them, add --new-localities DIR and import DIR.\n", new_places.len()),
+            });
+        }
+        s
+    });
+    Ok(())
+}
+
+/// What a reviewed file decides: links and the GeoNames places to add (see [`read_review`]).
+type Review = (Vec<Vec<String>>, Vec<(String, u64)>);
+
+/// The links of a reviewed file (name, country, id, GeoNames id, status) and the GeoNames places
+/// to add as new localities; every row not decided, or matched to nothing known, is a problem.
+fn read_review(
+    kb: &KnowledgeBase,
+    gaz: &Gazetteer,
+    reviewed: &Path,
+    new_batch: bool,
+) -> Result<Review, CliError> {
     let text = std::fs::read_to_string(reviewed)
         .map_err(|e| CliError::Data(format!("{}: {e}", reviewed.display())))?;
     let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
@@ -270,7 +302,7 @@ fn apply_review(
                         Some(l) => links.push(vec![name.to_string(), p.country.clone(), l.id.to_string(), g.to_string(), "stored".into()]),
                         None => {
                             let id = new_locality_id(kb, &p.name, g, &new_places);
-                            links.push(vec![name.to_string(), p.country.clone(), id.clone(), g.to_string(), if new_localities.is_some() { "new".into() } else { "gazetteer only (not stored)".into() }]);
+                            links.push(vec![name.to_string(), p.country.clone(), id.clone(), g.to_string(), if new_batch { "new".into() } else { "gazetteer only (not stored)".into() }]);
                             new_places.push((id, g));
                         }
                     }
@@ -283,24 +315,7 @@ fn apply_review(
     if !problems.is_empty() {
         return Err(CliError::Diagnostics(problems));
     }
-    let out = out.map(Path::to_path_buf).unwrap_or_else(|| default_out(file, "links"));
-    write_csv(&out, &["name", "country", "id", "geonames_id", "status"], &links)?;
-    let mut batch = None;
-    if let (Some(dir), false) = (new_localities, new_places.is_empty()) {
-        write_batch(dir, gaz, &new_places)?;
-        batch = Some(dir.display().to_string());
-    }
-    ctx.emit(&json!({"links": out.display().to_string(), "linked": links.len(), "new_localities": new_places.len(), "batch": batch}), || {
-        let mut s = format!("{} name(s) linked — written to {}\n", links.len(), out.display());
-        if !new_places.is_empty() {
-            s.push_str(&match &batch {
-                Some(d) => format!("{} GeoNames place(s) are not stored yet: a batch of new localities (sourced to GeoNames) is in {d}; review it, then run\n  mlgov import {d}\n", new_places.len()),
-                None => format!("{} GeoNames place(s) are not stored yet; nothing was created. To create them, add --new-localities DIR and import DIR.\n", new_places.len()),
-            });
-        }
-        s
-    });
-    Ok(())
+    Ok((links, new_places))
 }
 
 fn new_locality_id(kb: &KnowledgeBase, name: &str, g: u64, taken: &[(String, u64)]) -> String {

@@ -50,24 +50,13 @@ fn today() -> String {
     mlgov_auth::service::iso_time(secs)[..10].to_string()
 }
 
-/// Runs `mlgov release`.
-pub fn run(args: &ReleaseArgs, ctx: &Ctx) -> Result<(), CliError> {
-    if args.out.exists()
-        && !args.force
-        && std::fs::read_dir(&args.out).map(|mut d| d.next().is_some()).unwrap_or(true)
-    {
-        return Err(CliError::Usage(format!(
-            "{} exists and is not empty; choose a new folder or add --force",
-            args.out.display()
-        )));
-    }
-    let pb = ctx.progress(4, "release");
-    pb.set_message("reading the base");
-    let kb = ctx.load_kb()?;
-    pb.inc(1);
-    pb.set_message("survey releases");
+/// The last published release of each survey named (`none`, `all`, or a comma-separated list).
+fn survey_releases(
+    ctx: &Ctx,
+    which: &str,
+) -> Result<Vec<mlgov_export::release::SurveyRelease>, CliError> {
     let store = crate::cmd::survey::survey_store(ctx, false)?;
-    let names: Vec<String> = match args.surveys.as_str() {
+    let names: Vec<String> = match which {
         "none" => Vec::new(),
         "all" => store.released_surveys().map_err(store_err)?,
         list => list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
@@ -88,28 +77,36 @@ pub fn run(args: &ReleaseArgs, ctx: &Ctx) -> Result<(), CliError> {
             content: last.content.clone(),
         });
     }
-    pb.inc(1);
-    pb.set_message("building files");
-    let date = today();
-    let counts = kb.counts();
-    let meta = mlgov_export::release::ReleaseMeta {
+    Ok(surveys)
+}
+
+/// What the release says about itself: the arguments, or defaults from today's date and the
+/// number of records.
+fn release_meta(
+    args: &ReleaseArgs,
+    date: &str,
+    records: usize,
+) -> mlgov_export::release::ReleaseMeta {
+    mlgov_export::release::ReleaseMeta {
         title: args.title.clone(),
         version: args.version.clone().unwrap_or_else(|| date.replace('-', ".")),
-        date: date.clone(),
+        date: date.to_string(),
         licence: args.licence.clone(),
         creators: args.authors.clone(),
         description: args.description.clone().unwrap_or_else(|| format!(
-            "A typed, dated and sourced knowledge base of the multilevel governance of migration: localities, city networks, memberships, terms of office, organisations, people, events, facts, practices and adoptions ({} records), each statement citing its source and a locator. Written by mlgov from its knowledge base.",
-            counts.values().sum::<usize>()
+            "A typed, dated and sourced knowledge base of the multilevel governance of migration: localities, city networks, memberships, terms of office, organisations, people, events, facts, practices and adoptions ({records} records), each statement citing its source and a locator. Written by mlgov from its knowledge base."
         )),
         generator: format!("mlgov {}", env!("CARGO_PKG_VERSION")),
         keywords: vec!["migration".into(), "multilevel governance".into(), "city networks".into(), "local integration policy".into()],
-    };
-    let files = mlgov_export::release::build(&kb, &meta, &surveys, args.raw)
-        .map_err(|e| CliError::Other(e.into()))?;
-    pb.inc(1);
-    pb.set_message("writing");
-    for f in &files {
+    }
+}
+
+/// Write the files into the release folder, and the archive beside it with `--zip` (its path).
+fn write_release(
+    args: &ReleaseArgs,
+    files: &[mlgov_export::release::ReleaseFile],
+) -> Result<Option<std::path::PathBuf>, CliError> {
+    for f in files {
         let path = args.out.join(&f.path);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
@@ -118,17 +115,46 @@ pub fn run(args: &ReleaseArgs, ctx: &Ctx) -> Result<(), CliError> {
         std::fs::write(&path, &f.bytes)
             .map_err(|e| CliError::Other(anyhow::anyhow!("{}: {e}", path.display())))?;
     }
-    let zip_path = if args.zip {
+    Ok(if args.zip {
         let root = args.out.file_name().and_then(|n| n.to_str()).unwrap_or("release").to_string();
         let bytes =
-            mlgov_export::release::zip(&files, &root).map_err(|e| CliError::Other(e.into()))?;
+            mlgov_export::release::zip(files, &root).map_err(|e| CliError::Other(e.into()))?;
         let p = args.out.with_extension("zip");
         std::fs::write(&p, bytes)
             .map_err(|e| CliError::Other(anyhow::anyhow!("{}: {e}", p.display())))?;
         Some(p)
     } else {
         None
-    };
+    })
+}
+
+/// Runs `mlgov release`.
+pub fn run(args: &ReleaseArgs, ctx: &Ctx) -> Result<(), CliError> {
+    if args.out.exists()
+        && !args.force
+        && std::fs::read_dir(&args.out).map(|mut d| d.next().is_some()).unwrap_or(true)
+    {
+        return Err(CliError::Usage(format!(
+            "{} exists and is not empty; choose a new folder or add --force",
+            args.out.display()
+        )));
+    }
+    let pb = ctx.progress(4, "release");
+    pb.set_message("reading the base");
+    let kb = ctx.load_kb()?;
+    pb.inc(1);
+    pb.set_message("survey releases");
+    let surveys = survey_releases(ctx, &args.surveys)?;
+    pb.inc(1);
+    pb.set_message("building files");
+    let date = today();
+    let counts = kb.counts();
+    let meta = release_meta(args, &date, counts.values().sum::<usize>());
+    let files = mlgov_export::release::build(&kb, &meta, &surveys, args.raw)
+        .map_err(|e| CliError::Other(e.into()))?;
+    pb.inc(1);
+    pb.set_message("writing");
+    let zip_path = write_release(args, &files)?;
     pb.inc(1);
     pb.finish_and_clear();
     let total: usize = files.iter().map(|f| f.bytes.len()).sum();

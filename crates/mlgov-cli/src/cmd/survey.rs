@@ -342,15 +342,16 @@ pub(crate) fn migrate_legacy(ctx: &Ctx, store: &mut dyn Store) -> Result<(), Cli
         } else {
             None
         };
-        put(
-            store,
+        let source_file = csv.display().to_string();
+        let survey = ToStore {
             name,
-            &ds,
-            &ins,
-            locs.as_deref(),
-            SurveyOrigin::Migrated,
-            &csv.display().to_string(),
-        )?;
+            ds: &ds,
+            ins: &ins,
+            locs: locs.as_deref(),
+            origin: SurveyOrigin::Migrated,
+            source_file: &source_file,
+        };
+        put(store, &survey)?;
         moved.push(name.clone());
     }
     let mut target = dir.clone().into_os_string();
@@ -445,15 +446,19 @@ fn load_from(store: &dyn Store, name: &str) -> Result<Loaded, CliError> {
     Ok(Loaded { ins: dec.instrument, ds: dec.dataset, locs, version })
 }
 
-fn put(
-    store: &mut dyn Store,
-    name: &str,
-    ds: &Dataset,
-    ins: &Instrument,
-    locs: Option<&[LocalityInfo]>,
+/// A dataset to store under a name, with what the store records about it.
+struct ToStore<'a> {
+    name: &'a str,
+    ds: &'a Dataset,
+    ins: &'a Instrument,
+    /// The localities stored with the survey (generated ones), if any.
+    locs: Option<&'a [LocalityInfo]>,
     origin: SurveyOrigin,
-    source_file: &str,
-) -> Result<i64, CliError> {
+    source_file: &'a str,
+}
+
+fn put(store: &mut dyn Store, survey: &ToStore<'_>) -> Result<i64, CliError> {
+    let ToStore { name, ds, ins, locs, origin, source_file } = *survey;
     let enc = sv::stored::encode(ds, ins, locs);
     let stored = StoredSurvey {
         summary: SurveySummary {
@@ -466,12 +471,7 @@ fn put(
             instrument_id: ins.id.clone(),
             instrument_version: ins.version.clone(),
             respondents: ds.len() as i64,
-            written_at: mlgov_auth::service::iso_time(
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_secs() as i64)
-                    .unwrap_or(0),
-            ),
+            written_at: now_iso(),
         },
         instrument_toml: enc.instrument_toml,
         localities_csv: enc.localities_csv,
@@ -482,17 +482,10 @@ fn put(
 
 /// Stores a dataset under `name` in the database (replacing an earlier version in one
 /// transaction); returns where it went, for messages (`<db> survey "name" v2`).
-fn save_survey(
-    ctx: &Ctx,
-    name: &str,
-    ds: &Dataset,
-    ins: &Instrument,
-    locs: Option<&[LocalityInfo]>,
-    origin: SurveyOrigin,
-    source_file: &str,
-) -> Result<String, CliError> {
+fn save_survey(ctx: &Ctx, survey: &ToStore<'_>) -> Result<String, CliError> {
     let mut store = survey_store(ctx, true)?;
-    let version = put(store.as_mut(), name, ds, ins, locs, origin, source_file)?;
+    let version = put(store.as_mut(), survey)?;
+    let name = survey.name;
     Ok(format!(
         "{} survey {name:?} version {version}",
         mlgov_store_postgres::redact(&ctx.db.to_string_lossy())
@@ -636,252 +629,12 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
             crate::cmd::survey_tools::run_mapping(cmd, ctx, load_instrument)
         }
         SurveyCommand::Import { file, name, layout, instrument, no_kb_check, files } => {
-            let name = name.clone().unwrap_or_else(|| {
-                file.file_stem().and_then(|s| s.to_str()).unwrap_or("survey").to_string()
-            });
-            valid_name(&name)?;
-            let ins = load_instrument(instrument.as_deref())?;
-            let layout = match layout.as_str() {
-                "long" => Layout::Long,
-                "wide" => Layout::Wide,
-                "auto" => Layout::Auto,
-                other => {
-                    return Err(CliError::Usage(format!(
-                        "--layout {other:?}: expected long, wide or auto"
-                    )));
-                }
-            };
-            let bytes = std::fs::read(file)
-                .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
-            let kb_locs = if *no_kb_check { Vec::new() } else { kb_localities(ctx) };
-            let known: HashSet<String> = kb_locs.iter().map(|l| l.id.clone()).collect();
-            let fname = file.display().to_string();
-            let ds = crate::cmd::survey_tools::read_import(
-                ctx,
-                file,
-                &bytes,
-                &ins,
-                layout,
-                (!*no_kb_check).then_some(&known),
-                files,
-            )?;
-            let path = save_survey(ctx, &name, &ds, &ins, None, SurveyOrigin::Imported, &fname)?;
-            let localities: HashSet<&str> =
-                ds.respondents.iter().map(|r| r.locality.as_str()).collect();
-            let v = json!({"name": name, "respondents": ds.len(), "localities": localities.len(), "frequency_answers": ds.answered_frequencies(), "synthetic": ds.synthetic, "stored": path, "instrument": format!("{}@{}", ins.id, ins.version)});
-            ctx.emit(&v, || format!("imported {name:?}: {} respondents in {} localities, {} frequency answers{} → {}", ds.len(), localities.len(), ds.answered_frequencies(), if ds.synthetic { " (SYNTHETIC)" } else { "" }, path));
-            Ok(())
+            import(ctx, file, name.as_deref(), layout, instrument.as_deref(), *no_kb_check, files)
         }
-        SurveyCommand::List => {
-            let store = survey_store(ctx, false)?;
-            let list = store.surveys().map_err(store_err)?;
-            let v: Vec<serde_json::Value> = list
-                .iter()
-                .map(|s| json!({"name": s.name, "version": s.version, "origin": s.origin.as_str(), "synthetic": s.synthetic, "respondents": s.respondents, "instrument": format!("{}@{}", s.instrument_id, s.instrument_version), "source_file": s.source_file, "written_at": s.written_at, "project": s.project}))
-                .collect();
-            ctx.emit(&json!(v), || {
-                if list.is_empty() {
-                    return "no stored surveys (use `mlgov survey import FILE` or `mlgov survey synth`)".into();
-                }
-                let rows: Vec<Vec<String>> = list
-                    .iter()
-                    .map(|s| vec![s.name.clone(), s.version.to_string(), if s.synthetic { "SYNTHETIC".into() } else { s.origin.as_str().into() }, s.respondents.to_string(), s.written_at.clone(), s.source_file.clone()])
-                    .collect();
-                table(&["name", "version", "origin", "respondents", "written", "from"], &rows)
-            });
-            Ok(())
-        }
-        SurveyCommand::Export { name, out, layout } => {
-            valid_name(name)?;
-            let long = match layout.as_str() {
-                "wide" => false,
-                "long" => true,
-                other => {
-                    return Err(CliError::Usage(format!(
-                        "--layout {other:?}: expected wide or long"
-                    )));
-                }
-            };
-            let store = survey_store(ctx, false)?;
-            let Some(stored) = store.survey(name).map_err(store_err)? else {
-                return Err(CliError::Data(format!("no survey named {name:?}")));
-            };
-            let respondents = stored.summary.respondents;
-            // The file's format follows its extension: .csv (default), .parquet or .xlsx.
-            let format = match mlgov_export::TableFormat::from_path(out) {
-                None | Some(mlgov_export::TableFormat::Csv) => mlgov_export::TableFormat::Csv,
-                Some(
-                    f @ (mlgov_export::TableFormat::Parquet | mlgov_export::TableFormat::Xlsx),
-                ) => f,
-                Some(mlgov_export::TableFormat::Json) => {
-                    return Err(CliError::Usage(format!(
-                        "{}: answers are written as .csv, .parquet or .xlsx",
-                        out.display()
-                    )));
-                }
-            };
-            let csv_bytes: Vec<u8> = if long {
-                let dec = sv::stored::decode(
-                    name,
-                    &stored.instrument_toml,
-                    &stored.localities_csv,
-                    &stored.data,
-                )
-                .map_err(|e| CliError::Data(e.to_string()))?;
-                let mut buf = Vec::new();
-                sv::write_long_csv(&dec.dataset, &dec.instrument, &mut buf)?;
-                buf
-            } else {
-                stored.data.as_bytes().to_vec()
-            };
-            let synthetic = stored.summary.synthetic;
-            let bytes = match format {
-                mlgov_export::TableFormat::Csv => csv_bytes,
-                f => {
-                    let title = format!(
-                        "{}answers of survey {name:?}, {layout} layout",
-                        if synthetic { "SYNTHETIC " } else { "" }
-                    );
-                    let t = mlgov_export::csv_table(&csv_bytes, "answers", &title)
-                        .map_err(|e| CliError::Data(format!("survey {name:?}: {e}")))?;
-                    if f == mlgov_export::TableFormat::Parquet {
-                        mlgov_export::parquet::parquet_bytes(
-                            &t,
-                            &[
-                                ("mlgov.survey", name),
-                                ("mlgov.layout", layout),
-                                ("mlgov.synthetic", if synthetic { "true" } else { "false" }),
-                            ],
-                        )
-                        .map_err(|e| CliError::Other(e.into()))?
-                    } else {
-                        let mut lines = vec![
-                            ("Survey".to_string(), name.clone()),
-                            ("Layout".into(), layout.clone()),
-                            ("Respondents".into(), respondents.to_string()),
-                        ];
-                        if synthetic {
-                            lines.insert(
-                                0,
-                                (
-                                    "SYNTHETIC".into(),
-                                    "generated data, not answers of real people".into(),
-                                ),
-                            );
-                        }
-                        lines.push(("Confidential".into(), "raw answers of identifiable officials: keep this file to the people the survey's consent covers".into()));
-                        let readme = mlgov_export::xlsx::ReadMe { title, lines };
-                        mlgov_export::xlsx::workbook(
-                            &[t],
-                            Some(&readme),
-                            mlgov_export::xlsx::XlsxOptions::default(),
-                        )
-                        .map_err(|e| CliError::Other(e.into()))?
-                    }
-                }
-            };
-            write_private(out, &bytes)
-                .map_err(|e| CliError::Usage(format!("{}: {e}", out.display())))?;
-            let mut loc_path = None;
-            if !stored.localities_csv.is_empty() {
-                let mut p = out.clone().into_os_string();
-                p.push(".localities.csv");
-                write_private(Path::new(&p), stored.localities_csv.as_bytes())?;
-                loc_path = Some(PathBuf::from(p).display().to_string());
-            }
-            let v = json!({"name": name, "out": out.display().to_string(), "layout": layout, "respondents": respondents, "localities": loc_path, "synthetic": stored.summary.synthetic});
-            ctx.emit(&v, || {
-                format!(
-                    "wrote {}survey {name:?} ({respondents} respondents, {layout} layout) to {}{}",
-                    if stored.summary.synthetic { "SYNTHETIC " } else { "" },
-                    out.display(),
-                    loc_path
-                        .as_ref()
-                        .map(|p| format!("; its localities to {p}"))
-                        .unwrap_or_default()
-                )
-            });
-            Ok(())
-        }
-        SurveyCommand::Release { name, min_cell } => {
-            valid_name(name)?;
-            if *min_cell < 2 {
-                return Err(CliError::Usage(format!(
-                    "--min-cell {min_cell}: a release needs k ≥ 2 (default 5) to protect anyone"
-                )));
-            }
-            let mut store = survey_store(ctx, false)?;
-            let l = load_from(store.as_ref(), name)?;
-            let earlier = store.releases(name).map_err(store_err)?;
-            let refs: Vec<(i64, &str)> =
-                earlier.iter().map(|r| (r.number, r.cell_members.as_str())).collect();
-            let rules = mlgov_disclosure::Rules::with_min_cell(*min_cell);
-            let next =
-                sv::publish::next_release(&l.ds, &l.ins, &l.locs, &rules, &refs).map_err(|e| {
-                    match e {
-                        sv::publish::ReleaseError::Refused(m) => {
-                            CliError::Data(format!("release of {name:?} refused: {m}"))
-                        }
-                        other => CliError::Data(other.to_string()),
-                    }
-                })?;
-            let number = earlier.last().map_or(1, |r| r.number + 1);
-            let now = mlgov_auth::service::iso_time(
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_secs() as i64)
-                    .unwrap_or(0),
-            );
-            let release = mlgov_store::StoredRelease {
-                survey: name.clone(),
-                number,
-                survey_version: l.version,
-                created_at: now.clone(),
-                created_by: "cli".into(),
-                min_cell: *min_cell as i64,
-                content: next.content,
-                cell_members: next.cell_members,
-            };
-            store.put_release(&release).map_err(|e| match e {
-                mlgov_store::StoreError::Conflict(m) => CliError::Data(format!("release of {name:?}: {m} (another release was published meanwhile; run the command again)")),
-                other => store_err(other),
-            })?;
-            let v = json!({"survey": name, "release": number, "survey_version": l.version, "min_cell": min_cell, "respondents": next.respondents, "created_at": now, "synthetic": l.ds.synthetic});
-            ctx.emit(&v, || {
-                format!(
-                    "published release {number} of {}survey {name:?} (version {}, k = {min_cell}, {} respondents): viewers and the public now see it",
-                    if l.ds.synthetic { "SYNTHETIC " } else { "" },
-                    l.version,
-                    next.respondents.map_or_else(|| format!("fewer than {min_cell}"), |n| n.to_string())
-                )
-            });
-            Ok(())
-        }
-        SurveyCommand::Releases { name } => {
-            valid_name(name)?;
-            let store = survey_store(ctx, false)?;
-            let list = store.releases(name).map_err(store_err)?;
-            let respondents = |c: &str| {
-                serde_json::from_str::<serde_json::Value>(c)
-                    .ok()
-                    .and_then(|v| v.get("respondents").and_then(serde_json::Value::as_u64))
-            };
-            let v: Vec<serde_json::Value> = list
-                .iter()
-                .map(|r| json!({"survey": r.survey, "release": r.number, "survey_version": r.survey_version, "created_at": r.created_at, "created_by": r.created_by, "min_cell": r.min_cell, "respondents": respondents(&r.content)}))
-                .collect();
-            ctx.emit(&json!(v), || {
-                if list.is_empty() {
-                    return format!("no release of {name:?} is published (publish one with `mlgov survey release {name}`)");
-                }
-                let rows: Vec<Vec<String>> = list
-                    .iter()
-                    .map(|r| vec![r.number.to_string(), r.survey_version.to_string(), r.created_at.clone(), r.created_by.clone(), r.min_cell.to_string(), respondents(&r.content).map_or_else(|| "suppressed".into(), |n| n.to_string())])
-                    .collect();
-                table(&["release", "version", "published", "by", "k", "respondents"], &rows)
-            });
-            Ok(())
-        }
+        SurveyCommand::List => list(ctx),
+        SurveyCommand::Export { name, out, layout } => export(ctx, name, out, layout),
+        SurveyCommand::Release { name, min_cell } => release(ctx, name, *min_cell),
+        SurveyCommand::Releases { name } => releases(ctx, name),
         SurveyCommand::Delete { name } => {
             valid_name(name)?;
             let mut store = survey_store(ctx, false)?;
@@ -892,148 +645,457 @@ pub fn run(cmd: &SurveyCommand, ctx: &Ctx) -> Result<(), CliError> {
             Ok(())
         }
         SurveyCommand::Analyze { name, analysis, by, period, roles, est, csv } => {
-            let progress = ctx.phases();
-            progress.step(format!("loading survey {name:?}"));
-            let l = load_survey(ctx, name)?;
-            let cfg = config(est, by, period.as_deref(), roles.as_deref())?;
-            let kinds: Vec<AnalysisKind> = if analysis == "all" {
-                AnalysisKind::ALL.to_vec()
-            } else {
-                vec![analysis.parse::<AnalysisKind>().map_err(|e| CliError::Usage(e.to_string()))?]
-            };
-            let specs: Vec<AnalysisSpec> =
-                kinds.into_iter().map(|kind| AnalysisSpec { kind, config: cfg.clone() }).collect();
-            let mut tables = analyze_shown(&specs, &l, &progress)?;
-            progress.finish();
-            protect_linked(est, &mut tables, &l)?;
-            let v = serde_json::to_value(&tables)?;
-            ctx.emit(&v, || {
-                tables
-                    .iter()
-                    .map(|t| if *csv { sv::table_csv_string(t) } else { human_table(t) })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            });
-            Ok(())
+            let grouping = (by.as_str(), period.as_deref(), roles.as_deref());
+            analyze(ctx, name, analysis, grouping, est, *csv)
         }
-        SurveyCommand::Report { name, out, est } => {
-            let progress = ctx.phases();
-            progress.step(format!("loading survey {name:?}"));
-            let l = load_survey(ctx, name)?;
-            let base = config(est, "size", None, None)?;
-            let mut tables = analyze_shown(&sv::standard_analyses(&l.ins, &base), &l, &progress)?;
-            protect_linked(est, &mut tables, &l)?;
-            let idx = sv::respondent_indexes(&l.ds, &l.ins);
-            let meta = ReportMeta {
-                title: format!("Policymaking interactions survey: {name}"),
-                data_source: format!(
-                    "survey {name:?} version {}{}",
-                    l.version,
-                    if l.ds.synthetic { " (synthetic)" } else { "" }
-                ),
-                respondents: l.ds.len(),
-                generated_by: format!("mlgov {}", env!("CARGO_PKG_VERSION")),
-            };
-            progress
-                .step(format!("drawing the report's figures and tables ({} tables)", tables.len()));
-            let mut files = sv::build_report_with(
-                &tables,
-                &l.ins,
-                Some(&idx),
-                &meta,
-                super::figure::png_and_pdf,
-            )?;
-            // Every table of the report in one workbook (report.xlsx), beside the CSV files.
-            let v_tables = serde_json::to_value(&tables)?;
-            let mut xt = mlgov_export::json_tables(&v_tables, "report");
-            xt.retain(|t| t.name != "summary");
-            let mut lines = vec![
-                ("Data".to_string(), meta.data_source.clone()),
-                ("Respondents".into(), meta.respondents.to_string()),
-                ("Written by".into(), meta.generated_by.clone()),
-            ];
-            if l.ds.synthetic {
-                lines.insert(
-                    0,
-                    (
-                        "SYNTHETIC".into(),
-                        "these figures come from generated data, not from a real survey".into(),
-                    ),
-                );
-            }
-            let wb = mlgov_export::xlsx::workbook(
-                &xt,
-                Some(&mlgov_export::xlsx::ReadMe { title: meta.title.clone(), lines }),
-                mlgov_export::xlsx::XlsxOptions::default(),
-            )
-            .map_err(|e| CliError::Other(e.into()))?;
-            files.push(sv::ReportFile { name: "report.xlsx".into(), bytes: wb });
-            // The report holds every respondent's indexes (respondent_indexes.csv): the folder is
-            // created for its owner only, and that file too.
-            mlgov_store::private::create_dir_all(out)?;
-            progress
-                .counted(format!("writing the files into {}", out.display()), files.len() as u64);
-            for f in &files {
-                if f.name == "respondent_indexes.csv" {
-                    write_private(&out.join(&f.name), &f.bytes)?;
-                } else {
-                    std::fs::write(out.join(&f.name), &f.bytes)?;
-                }
-                progress.inc(1);
-            }
-            progress.finish();
-            let index = out.join("index.html");
-            let v = json!({"out": out.display().to_string(), "files": files.iter().map(|f| f.name.clone()).collect::<Vec<_>>(), "index": index.display().to_string(), "synthetic": l.ds.synthetic});
-            ctx.emit(&v, || {
-                format!(
-                    "wrote {} files ({} tables) to {}; open {}",
-                    files.len(),
-                    tables.len(),
-                    out.display(),
-                    index.display()
-                )
-            });
-            Ok(())
-        }
+        SurveyCommand::Report { name, out, est } => report(ctx, name, out, est),
         SurveyCommand::Synth { respondents, seed, localities, name, out } => {
-            valid_name(name)?;
-            let ins = Instrument::whole_comm();
-            let (locs, generated) = match localities {
-                Some(n) => (sv::synth_localities(*n, *seed), true),
-                None => {
-                    let kb =
-                        ctx.load_kb().ok().map(|kb| whole_comm_localities(&kb)).unwrap_or_default();
-                    if kb.is_empty() {
-                        (sv::synth_localities(49, *seed), true)
-                    } else {
-                        (kb, false)
-                    }
-                }
-            };
-            let ds = sv::synth(
-                &locs,
-                SynthSize::Total(*respondents),
-                *seed,
-                &SynthParams::default(),
-                &ins,
-            );
-            let path = save_survey(
-                ctx,
-                name,
-                &ds,
-                &ins,
-                generated.then_some(locs.as_slice()),
-                SurveyOrigin::Synthetic,
-                "",
-            )?;
-            if let Some(o) = out {
-                let mut buf = Vec::new();
-                sv::write_long_csv(&ds, &ins, &mut buf)?;
-                write_private(o, &buf)?;
-            }
-            let v = json!({"name": name, "respondents": ds.len(), "localities": locs.len(), "generated_localities": generated, "seed": seed, "synthetic": true, "stored": path});
-            ctx.emit(&v, || format!("SYNTHETIC survey {name:?}: {} respondents over {} {}localities (seed {seed}) → {}", ds.len(), locs.len(), if generated { "generated " } else { "knowledge-base " }, path));
-            Ok(())
+            synth(ctx, *respondents, *seed, *localities, name, out.as_deref())
         }
     }
+}
+
+/// The time now, as the store writes it.
+fn now_iso() -> String {
+    mlgov_auth::service::iso_time(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0),
+    )
+}
+
+/// `mlgov survey import`: validate a file and keep it under a name.
+fn import(
+    ctx: &Ctx,
+    file: &Path,
+    name: Option<&str>,
+    layout: &str,
+    instrument: Option<&Path>,
+    no_kb_check: bool,
+    files: &crate::cmd::survey_tools::FileArgs,
+) -> Result<(), CliError> {
+    let name = name.map(str::to_string).unwrap_or_else(|| {
+        file.file_stem().and_then(|s| s.to_str()).unwrap_or("survey").to_string()
+    });
+    valid_name(&name)?;
+    let ins = load_instrument(instrument)?;
+    let layout = match layout {
+        "long" => Layout::Long,
+        "wide" => Layout::Wide,
+        "auto" => Layout::Auto,
+        other => {
+            return Err(CliError::Usage(format!(
+                "--layout {other:?}: expected long, wide or auto"
+            )));
+        }
+    };
+    let bytes =
+        std::fs::read(file).map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
+    let kb_locs = if no_kb_check { Vec::new() } else { kb_localities(ctx) };
+    let known: HashSet<String> = kb_locs.iter().map(|l| l.id.clone()).collect();
+    let fname = file.display().to_string();
+    let ds = crate::cmd::survey_tools::read_import(
+        ctx,
+        file,
+        &bytes,
+        &ins,
+        layout,
+        (!no_kb_check).then_some(&known),
+        files,
+    )?;
+    let survey = ToStore {
+        name: &name,
+        ds: &ds,
+        ins: &ins,
+        locs: None,
+        origin: SurveyOrigin::Imported,
+        source_file: &fname,
+    };
+    let path = save_survey(ctx, &survey)?;
+    let localities: HashSet<&str> = ds.respondents.iter().map(|r| r.locality.as_str()).collect();
+    let v = json!({"name": name, "respondents": ds.len(), "localities": localities.len(), "frequency_answers": ds.answered_frequencies(), "synthetic": ds.synthetic, "stored": path, "instrument": format!("{}@{}", ins.id, ins.version)});
+    ctx.emit(&v, || {
+        format!(
+            "imported {name:?}: {} respondents in {} localities, {} frequency answers{} → {}",
+            ds.len(),
+            localities.len(),
+            ds.answered_frequencies(),
+            if ds.synthetic { " (SYNTHETIC)" } else { "" },
+            path
+        )
+    });
+    Ok(())
+}
+
+/// `mlgov survey list`.
+fn list(ctx: &Ctx) -> Result<(), CliError> {
+    let store = survey_store(ctx, false)?;
+    let list = store.surveys().map_err(store_err)?;
+    let v: Vec<serde_json::Value> = list
+        .iter()
+        .map(|s| json!({"name": s.name, "version": s.version, "origin": s.origin.as_str(), "synthetic": s.synthetic, "respondents": s.respondents, "instrument": format!("{}@{}", s.instrument_id, s.instrument_version), "source_file": s.source_file, "written_at": s.written_at, "project": s.project}))
+        .collect();
+    ctx.emit(&json!(v), || {
+        if list.is_empty() {
+            return "no stored surveys (use `mlgov survey import FILE` or `mlgov survey synth`)"
+                .into();
+        }
+        let rows: Vec<Vec<String>> = list
+            .iter()
+            .map(|s| {
+                vec![
+                    s.name.clone(),
+                    s.version.to_string(),
+                    if s.synthetic { "SYNTHETIC".into() } else { s.origin.as_str().into() },
+                    s.respondents.to_string(),
+                    s.written_at.clone(),
+                    s.source_file.clone(),
+                ]
+            })
+            .collect();
+        table(&["name", "version", "origin", "respondents", "written", "from"], &rows)
+    });
+    Ok(())
+}
+
+/// `mlgov survey export`: a stored survey's answers as CSV, Parquet or XLSX, its generated
+/// localities beside them.
+fn export(ctx: &Ctx, name: &str, out: &Path, layout: &str) -> Result<(), CliError> {
+    valid_name(name)?;
+    let long = match layout {
+        "wide" => false,
+        "long" => true,
+        other => {
+            return Err(CliError::Usage(format!("--layout {other:?}: expected wide or long")));
+        }
+    };
+    let store = survey_store(ctx, false)?;
+    let Some(stored) = store.survey(name).map_err(store_err)? else {
+        return Err(CliError::Data(format!("no survey named {name:?}")));
+    };
+    let respondents = stored.summary.respondents;
+    // The file's format follows its extension: .csv (default), .parquet or .xlsx.
+    let format = match mlgov_export::TableFormat::from_path(out) {
+        None | Some(mlgov_export::TableFormat::Csv) => mlgov_export::TableFormat::Csv,
+        Some(f @ (mlgov_export::TableFormat::Parquet | mlgov_export::TableFormat::Xlsx)) => f,
+        Some(mlgov_export::TableFormat::Json) => {
+            return Err(CliError::Usage(format!(
+                "{}: answers are written as .csv, .parquet or .xlsx",
+                out.display()
+            )));
+        }
+    };
+    let csv_bytes: Vec<u8> = if long {
+        let dec =
+            sv::stored::decode(name, &stored.instrument_toml, &stored.localities_csv, &stored.data)
+                .map_err(|e| CliError::Data(e.to_string()))?;
+        let mut buf = Vec::new();
+        sv::write_long_csv(&dec.dataset, &dec.instrument, &mut buf)?;
+        buf
+    } else {
+        stored.data.as_bytes().to_vec()
+    };
+    let bytes = match format {
+        mlgov_export::TableFormat::Csv => csv_bytes,
+        f => answers_file(f, &csv_bytes, name, layout, respondents, stored.summary.synthetic)?,
+    };
+    write_private(out, &bytes).map_err(|e| CliError::Usage(format!("{}: {e}", out.display())))?;
+    let mut loc_path = None;
+    if !stored.localities_csv.is_empty() {
+        let mut p = out.to_path_buf().into_os_string();
+        p.push(".localities.csv");
+        write_private(Path::new(&p), stored.localities_csv.as_bytes())?;
+        loc_path = Some(PathBuf::from(p).display().to_string());
+    }
+    let v = json!({"name": name, "out": out.display().to_string(), "layout": layout, "respondents": respondents, "localities": loc_path, "synthetic": stored.summary.synthetic});
+    ctx.emit(&v, || {
+        format!(
+            "wrote {}survey {name:?} ({respondents} respondents, {layout} layout) to {}{}",
+            if stored.summary.synthetic { "SYNTHETIC " } else { "" },
+            out.display(),
+            loc_path.as_ref().map(|p| format!("; its localities to {p}")).unwrap_or_default()
+        )
+    });
+    Ok(())
+}
+
+/// The answers (CSV bytes) as a Parquet file or a workbook with a README sheet.
+fn answers_file(
+    format: mlgov_export::TableFormat,
+    csv_bytes: &[u8],
+    name: &str,
+    layout: &str,
+    respondents: i64,
+    synthetic: bool,
+) -> Result<Vec<u8>, CliError> {
+    let title = format!(
+        "{}answers of survey {name:?}, {layout} layout",
+        if synthetic { "SYNTHETIC " } else { "" }
+    );
+    let t = mlgov_export::csv_table(csv_bytes, "answers", &title)
+        .map_err(|e| CliError::Data(format!("survey {name:?}: {e}")))?;
+    if format == mlgov_export::TableFormat::Parquet {
+        return mlgov_export::parquet::parquet_bytes(
+            &t,
+            &[
+                ("mlgov.survey", name),
+                ("mlgov.layout", layout),
+                ("mlgov.synthetic", if synthetic { "true" } else { "false" }),
+            ],
+        )
+        .map_err(|e| CliError::Other(e.into()));
+    }
+    let mut lines = vec![
+        ("Survey".to_string(), name.to_string()),
+        ("Layout".into(), layout.to_string()),
+        ("Respondents".into(), respondents.to_string()),
+    ];
+    if synthetic {
+        lines.insert(0, ("SYNTHETIC".into(), "generated data, not answers of real people".into()));
+    }
+    lines.push(("Confidential".into(), "raw answers of identifiable officials: keep this file to the people the survey's consent covers".into()));
+    let readme = mlgov_export::xlsx::ReadMe { title, lines };
+    mlgov_export::xlsx::workbook(&[t], Some(&readme), mlgov_export::xlsx::XlsxOptions::default())
+        .map_err(|e| CliError::Other(e.into()))
+}
+
+/// `mlgov survey release`: publish a disclosure-controlled release.
+fn release(ctx: &Ctx, name: &str, min_cell: u64) -> Result<(), CliError> {
+    valid_name(name)?;
+    if min_cell < 2 {
+        return Err(CliError::Usage(format!(
+            "--min-cell {min_cell}: a release needs k ≥ 2 (default 5) to protect anyone"
+        )));
+    }
+    let mut store = survey_store(ctx, false)?;
+    let l = load_from(store.as_ref(), name)?;
+    let earlier = store.releases(name).map_err(store_err)?;
+    let refs: Vec<(i64, &str)> =
+        earlier.iter().map(|r| (r.number, r.cell_members.as_str())).collect();
+    let rules = mlgov_disclosure::Rules::with_min_cell(min_cell);
+    let next =
+        sv::publish::next_release(&l.ds, &l.ins, &l.locs, &rules, &refs).map_err(|e| match e {
+            sv::publish::ReleaseError::Refused(m) => {
+                CliError::Data(format!("release of {name:?} refused: {m}"))
+            }
+            other => CliError::Data(other.to_string()),
+        })?;
+    let number = earlier.last().map_or(1, |r| r.number + 1);
+    let now = now_iso();
+    let release = mlgov_store::StoredRelease {
+        survey: name.to_string(),
+        number,
+        survey_version: l.version,
+        created_at: now.clone(),
+        created_by: "cli".into(),
+        min_cell: min_cell as i64,
+        content: next.content,
+        cell_members: next.cell_members,
+    };
+    store.put_release(&release).map_err(|e| match e {
+        mlgov_store::StoreError::Conflict(m) => CliError::Data(format!("release of {name:?}: {m} (another release was published meanwhile; run the command again)")),
+        other => store_err(other),
+    })?;
+    let v = json!({"survey": name, "release": number, "survey_version": l.version, "min_cell": min_cell, "respondents": next.respondents, "created_at": now, "synthetic": l.ds.synthetic});
+    ctx.emit(&v, || {
+        format!(
+            "published release {number} of {}survey {name:?} (version {}, k = {min_cell}, {} respondents): viewers and the public now see it",
+            if l.ds.synthetic { "SYNTHETIC " } else { "" },
+            l.version,
+            next.respondents.map_or_else(|| format!("fewer than {min_cell}"), |n| n.to_string())
+        )
+    });
+    Ok(())
+}
+
+/// `mlgov survey releases`: the published releases of a survey.
+fn releases(ctx: &Ctx, name: &str) -> Result<(), CliError> {
+    valid_name(name)?;
+    let store = survey_store(ctx, false)?;
+    let list = store.releases(name).map_err(store_err)?;
+    let respondents = |c: &str| {
+        serde_json::from_str::<serde_json::Value>(c)
+            .ok()
+            .and_then(|v| v.get("respondents").and_then(serde_json::Value::as_u64))
+    };
+    let v: Vec<serde_json::Value> = list
+        .iter()
+        .map(|r| json!({"survey": r.survey, "release": r.number, "survey_version": r.survey_version, "created_at": r.created_at, "created_by": r.created_by, "min_cell": r.min_cell, "respondents": respondents(&r.content)}))
+        .collect();
+    ctx.emit(&json!(v), || {
+        if list.is_empty() {
+            return format!("no release of {name:?} is published (publish one with `mlgov survey release {name}`)");
+        }
+        let rows: Vec<Vec<String>> = list
+            .iter()
+            .map(|r| vec![r.number.to_string(), r.survey_version.to_string(), r.created_at.clone(), r.created_by.clone(), r.min_cell.to_string(), respondents(&r.content).map_or_else(|| "suppressed".into(), |n| n.to_string())])
+            .collect();
+        table(&["release", "version", "published", "by", "k", "respondents"], &rows)
+    });
+    Ok(())
+}
+
+/// `mlgov survey analyze`: one analysis (or `all`) as tables, JSON or CSV, grouped by
+/// (`--by`, `--period`, `--roles`).
+fn analyze(
+    ctx: &Ctx,
+    name: &str,
+    analysis: &str,
+    (by, period, roles): (&str, Option<&str>, Option<&str>),
+    est: &EstimateArgs,
+    csv: bool,
+) -> Result<(), CliError> {
+    let progress = ctx.phases();
+    progress.step(format!("loading survey {name:?}"));
+    let l = load_survey(ctx, name)?;
+    let cfg = config(est, by, period, roles)?;
+    let kinds: Vec<AnalysisKind> = if analysis == "all" {
+        AnalysisKind::ALL.to_vec()
+    } else {
+        vec![analysis.parse::<AnalysisKind>().map_err(|e| CliError::Usage(e.to_string()))?]
+    };
+    let specs: Vec<AnalysisSpec> =
+        kinds.into_iter().map(|kind| AnalysisSpec { kind, config: cfg.clone() }).collect();
+    let mut tables = analyze_shown(&specs, &l, &progress)?;
+    progress.finish();
+    protect_linked(est, &mut tables, &l)?;
+    let v = serde_json::to_value(&tables)?;
+    ctx.emit(&v, || {
+        tables
+            .iter()
+            .map(|t| if csv { sv::table_csv_string(t) } else { human_table(t) })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(())
+}
+
+/// `mlgov survey report`: every figure and table of the standard analyses in a folder.
+fn report(ctx: &Ctx, name: &str, out: &Path, est: &EstimateArgs) -> Result<(), CliError> {
+    let progress = ctx.phases();
+    progress.step(format!("loading survey {name:?}"));
+    let l = load_survey(ctx, name)?;
+    let base = config(est, "size", None, None)?;
+    let mut tables = analyze_shown(&sv::standard_analyses(&l.ins, &base), &l, &progress)?;
+    protect_linked(est, &mut tables, &l)?;
+    let idx = sv::respondent_indexes(&l.ds, &l.ins);
+    let meta = ReportMeta {
+        title: format!("Policymaking interactions survey: {name}"),
+        data_source: format!(
+            "survey {name:?} version {}{}",
+            l.version,
+            if l.ds.synthetic { " (synthetic)" } else { "" }
+        ),
+        respondents: l.ds.len(),
+        generated_by: format!("mlgov {}", env!("CARGO_PKG_VERSION")),
+    };
+    progress.step(format!("drawing the report's figures and tables ({} tables)", tables.len()));
+    let mut files =
+        sv::build_report_with(&tables, &l.ins, Some(&idx), &meta, super::figure::png_and_pdf)?;
+    let wb = report_workbook(&tables, &meta, l.ds.synthetic)?;
+    files.push(sv::ReportFile { name: "report.xlsx".into(), bytes: wb });
+    // The report holds every respondent's indexes (respondent_indexes.csv): the folder is
+    // created for its owner only, and that file too.
+    mlgov_store::private::create_dir_all(out)?;
+    progress.counted(format!("writing the files into {}", out.display()), files.len() as u64);
+    for f in &files {
+        if f.name == "respondent_indexes.csv" {
+            write_private(&out.join(&f.name), &f.bytes)?;
+        } else {
+            std::fs::write(out.join(&f.name), &f.bytes)?;
+        }
+        progress.inc(1);
+    }
+    progress.finish();
+    let index = out.join("index.html");
+    let v = json!({"out": out.display().to_string(), "files": files.iter().map(|f| f.name.clone()).collect::<Vec<_>>(), "index": index.display().to_string(), "synthetic": l.ds.synthetic});
+    ctx.emit(&v, || {
+        format!(
+            "wrote {} files ({} tables) to {}; open {}",
+            files.len(),
+            tables.len(),
+            out.display(),
+            index.display()
+        )
+    });
+    Ok(())
+}
+
+/// Every table of the report in one workbook (report.xlsx), beside the CSV files.
+fn report_workbook(
+    tables: &[ResultTable],
+    meta: &ReportMeta,
+    synthetic: bool,
+) -> Result<Vec<u8>, CliError> {
+    let v_tables = serde_json::to_value(tables)?;
+    let mut xt = mlgov_export::json_tables(&v_tables, "report");
+    xt.retain(|t| t.name != "summary");
+    let mut lines = vec![
+        ("Data".to_string(), meta.data_source.clone()),
+        ("Respondents".into(), meta.respondents.to_string()),
+        ("Written by".into(), meta.generated_by.clone()),
+    ];
+    if synthetic {
+        lines.insert(
+            0,
+            (
+                "SYNTHETIC".into(),
+                "these figures come from generated data, not from a real survey".into(),
+            ),
+        );
+    }
+    mlgov_export::xlsx::workbook(
+        &xt,
+        Some(&mlgov_export::xlsx::ReadMe { title: meta.title.clone(), lines }),
+        mlgov_export::xlsx::XlsxOptions::default(),
+    )
+    .map_err(|e| CliError::Other(e.into()))
+}
+
+/// `mlgov survey synth`: synthetic responses over the knowledge base's Whole-COMM localities
+/// (or generated ones), kept under a name.
+fn synth(
+    ctx: &Ctx,
+    respondents: usize,
+    seed: u64,
+    localities: Option<usize>,
+    name: &str,
+    out: Option<&Path>,
+) -> Result<(), CliError> {
+    valid_name(name)?;
+    let ins = Instrument::whole_comm();
+    let (locs, generated) = match localities {
+        Some(n) => (sv::synth_localities(n, seed), true),
+        None => {
+            let kb = ctx.load_kb().ok().map(|kb| whole_comm_localities(&kb)).unwrap_or_default();
+            if kb.is_empty() { (sv::synth_localities(49, seed), true) } else { (kb, false) }
+        }
+    };
+    let ds = sv::synth(&locs, SynthSize::Total(respondents), seed, &SynthParams::default(), &ins);
+    let survey = ToStore {
+        name,
+        ds: &ds,
+        ins: &ins,
+        locs: generated.then_some(locs.as_slice()),
+        origin: SurveyOrigin::Synthetic,
+        source_file: "",
+    };
+    let path = save_survey(ctx, &survey)?;
+    if let Some(o) = out {
+        let mut buf = Vec::new();
+        sv::write_long_csv(&ds, &ins, &mut buf)?;
+        write_private(o, &buf)?;
+    }
+    let v = json!({"name": name, "respondents": ds.len(), "localities": locs.len(), "generated_localities": generated, "seed": seed, "synthetic": true, "stored": path});
+    ctx.emit(&v, || {
+        format!(
+            "SYNTHETIC survey {name:?}: {} respondents over {} {}localities (seed {seed}) → {}",
+            ds.len(),
+            locs.len(),
+            if generated { "generated " } else { "knowledge-base " },
+            path
+        )
+    });
+    Ok(())
 }

@@ -150,61 +150,61 @@ pub fn compare(
         super::figure::write(path, format, &chart.render())?;
         eprintln!("wrote {}", path.display());
     }
-    ctx.emit(&json!({"localities": cols, "table3_only": table3}), || {
-        let mut out = String::new();
-        let depth = cols.iter().map(|c| c.memberships.len()).max().unwrap_or(0);
-        let headers: Vec<&str> =
-            std::iter::once("").chain(cols.iter().map(|c| c.name.as_str())).collect();
-        let mut rows = Vec::new();
-        for i in 0..depth {
-            let mut r =
-                vec![if i == 0 { "Involvements in networks".to_string() } else { String::new() }];
-            for c in &cols {
-                r.push(
-                    c.memberships
-                        .get(i)
-                        .map(|m| {
-                            let role = if m.role == "member" {
-                                String::new()
-                            } else {
-                                format!(" [{}]", m.role)
-                            };
-                            let via =
-                                m.via.as_ref().map(|v| format!(" via {v}")).unwrap_or_default();
-                            format!("{} ({}){role}{via}", m.name, years(m.from, m.to))
-                        })
-                        .unwrap_or_default(),
-                );
-            }
-            rows.push(r);
-        }
-        let mut r = vec!["Mode of internationalisation".to_string()];
-        r.extend(cols.iter().map(|c| c.mode.join("; ")));
-        rows.push(r);
-        let mdepth = cols.iter().map(|c| c.mayors.len()).max().unwrap_or(0);
-        for i in 0..mdepth {
-            let mut r = vec![if i == 0 { "Mayors".to_string() } else { String::new() }];
-            for c in &cols {
-                r.push(
-                    c.mayors
-                        .get(i)
-                        .map(|m| {
-                            format!(
-                                "{} {} ({})",
-                                years(m.from, m.to),
-                                m.name,
-                                m.party.clone().unwrap_or_default()
-                            )
-                        })
-                        .unwrap_or_default(),
-                );
-            }
-            rows.push(r);
-        }
-        out.push_str(&table(&headers, &rows));
-        out
-    });
+    ctx.emit(&json!({"localities": cols, "table3_only": table3}), || compare_text(&cols));
     Ok(())
+}
+
+/// The compared localities side by side: memberships, mode of internationalisation, mayors.
+fn compare_text(cols: &[tables::CityColumn]) -> String {
+    let depth = cols.iter().map(|c| c.memberships.len()).max().unwrap_or(0);
+    let headers: Vec<&str> =
+        std::iter::once("").chain(cols.iter().map(|c| c.name.as_str())).collect();
+    let mut rows = Vec::new();
+    for i in 0..depth {
+        let mut r =
+            vec![if i == 0 { "Involvements in networks".to_string() } else { String::new() }];
+        for c in cols {
+            r.push(
+                c.memberships
+                    .get(i)
+                    .map(|m| {
+                        let role = if m.role == "member" {
+                            String::new()
+                        } else {
+                            format!(" [{}]", m.role)
+                        };
+                        let via = m.via.as_ref().map(|v| format!(" via {v}")).unwrap_or_default();
+                        format!("{} ({}){role}{via}", m.name, years(m.from, m.to))
+                    })
+                    .unwrap_or_default(),
+            );
+        }
+        rows.push(r);
+    }
+    let mut r = vec!["Mode of internationalisation".to_string()];
+    r.extend(cols.iter().map(|c| c.mode.join("; ")));
+    rows.push(r);
+    let mdepth = cols.iter().map(|c| c.mayors.len()).max().unwrap_or(0);
+    for i in 0..mdepth {
+        let mut r = vec![if i == 0 { "Mayors".to_string() } else { String::new() }];
+        for c in cols {
+            r.push(
+                c.mayors
+                    .get(i)
+                    .map(|m| {
+                        format!(
+                            "{} {} ({})",
+                            years(m.from, m.to),
+                            m.name,
+                            m.party.clone().unwrap_or_default()
+                        )
+                    })
+                    .unwrap_or_default(),
+            );
+        }
+        rows.push(r);
+    }
+    table(&headers, &rows)
 }
 
 /// `mlgov crosstab <name>`: the Whole-COMM cross-tabs with totals.

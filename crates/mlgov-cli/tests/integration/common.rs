@@ -101,6 +101,21 @@ impl Env {
         parse_json(&out, &a)
     }
 
+    /// `mlgov graph centrality --json` on the layers graph: every year, undated ties included,
+    /// every row.
+    pub fn layers_centrality(&self) -> Value {
+        self.json(&[
+            "graph",
+            "centrality",
+            "--on",
+            "layers",
+            "--all-years",
+            "--include-undated",
+            "--top",
+            "0",
+        ])
+    }
+
     /// `mlgov demo`: loads the bundled knowledge base into this env's database (asserts exit 0).
     pub fn demo(&self) {
         self.ok(&["demo"]);
@@ -143,6 +158,13 @@ pub fn run(mut c: Command) -> Output {
 }
 
 /// Parses `text` as JSON, with the command in the failure message.
+/// The arguments of `mlgov survey synth --respondents N --name NAME`, then `more`.
+pub fn synth_args<'a>(respondents: &'a str, name: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["survey", "synth", "--respondents", respondents, "--name", name];
+    args.extend_from_slice(more);
+    args
+}
+
 pub fn parse_json(text: &str, args: &[&str]) -> Value {
     serde_json::from_str(text)
         .unwrap_or_else(|e| panic!("mlgov {args:?} printed invalid JSON ({e}):\n{text}"))

@@ -46,16 +46,7 @@ fn luden_tie_to_turin_weighs_one_by_default() {
         .unwrap();
     assert!(edge.contains("<data key=\"e_weight\">27</data>"), "1989–2015 is 27 years: {edge}");
     // Strength on the layers graph: LUDEN counts 1 for Turin by default.
-    let c = env.json(&[
-        "graph",
-        "centrality",
-        "--on",
-        "layers",
-        "--all-years",
-        "--include-undated",
-        "--top",
-        "0",
-    ]);
+    let c = env.layers_centrality();
     let luden =
         c["rows"].as_array().unwrap().iter().find(|r| r["id"] == "net:quartiers-en-crise").unwrap();
     assert_eq!(

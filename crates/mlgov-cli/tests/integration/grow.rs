@@ -100,22 +100,8 @@ fn grows_in_place(env: &Env, db: &Path) {
     assert_eq!(from_as_of(&format!("cs:{}", retracted["change_set"]["id"])), None, "retracted");
     assert_eq!(from_as_of("2000-01-01"), None, "nothing was recorded in 2000");
     // One record from the command line, validated like an import, then corrected (part 3).
-    let (code, out, err) = go(&[
-        "add",
-        "membership",
-        "--network",
-        "net:acm",
-        "--member",
-        "loc:turin",
-        "--role",
-        "member",
-        "--from",
-        "2019",
-        "--source",
-        "src:caponio-clement-2020",
-        "--locator",
-        "Table 3",
-    ]);
+    let (code, out, err) =
+        go(&add_turin_to_acm("member", &["--from", "2019", "--locator", "Table 3"]));
     assert_eq!(code, 0, "{err}");
     let added: serde_json::Value = serde_json::from_str(&out).unwrap();
     let new_id = added["id"].as_str().unwrap().to_string();
@@ -129,20 +115,7 @@ fn grows_in_place(env: &Env, db: &Path) {
     let h: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(h["versions"].as_array().unwrap().len(), 2, "{h}");
     assert_eq!(h["versions"][1]["cells"]["to"], "2020");
-    let (code, _, err) = go(&[
-        "add",
-        "membership",
-        "--network",
-        "net:acm",
-        "--member",
-        "loc:turin",
-        "--role",
-        "membre",
-        "--source",
-        "src:caponio-clement-2020",
-        "--locator",
-        "x",
-    ]);
+    let (code, _, err) = go(&add_turin_to_acm("membre", &["--locator", "x"]));
     assert_eq!(code, 2);
     assert!(err.contains("field \"role\": unknown membership role \"membre\""), "{err}");
     // Writing commands refuse --as-of; retracting what others refer to is refused.
@@ -155,6 +128,15 @@ fn grows_in_place(env: &Env, db: &Path) {
             && err.contains("rel:acm-participates-in-comissio-ports-segurs (subject)"),
         "{err}"
     );
+}
+
+/// `mlgov add membership`: Turin in ACM with `role`, sourced to Caponio & Clément 2020, then
+/// `more`.
+fn add_turin_to_acm<'a>(role: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["add", "membership", "--network", "net:acm", "--member", "loc:turin"];
+    args.extend_from_slice(&["--role", role, "--source", "src:caponio-clement-2020"]);
+    args.extend_from_slice(more);
+    args
 }
 
 #[test]

@@ -15,6 +15,22 @@ fn items(v: &Value) -> &Vec<Value> {
     v["items"].as_array().expect("`items` array")
 }
 
+/// Every line of the output of `mlgov <args>` fits 100 columns.
+fn assert_fits_100_columns(args: &[&str], out: &str) {
+    for l in out.lines() {
+        assert!(
+            l.chars().count() <= 100,
+            "mlgov {args:?}: line of {} columns:\n{l}",
+            l.chars().count()
+        );
+    }
+}
+
+/// Whether an item's `field` (values joined by `/`) holds `word`.
+fn holds(item: &Value, field: &str, word: &str) -> bool {
+    item[field].as_str().unwrap().split('/').any(|s| s == word)
+}
+
 fn ids_of(v: &Value, key: &str) -> BTreeSet<String> {
     items(v).iter().map(|i| i[key].as_str().unwrap().to_string()).collect()
 }
@@ -172,14 +188,7 @@ fn list_localities_filters_by_country_and_size() {
 
     let small = env.json(&["list", "localities", "--size", "small"]);
     assert!(!items(&small).is_empty());
-    assert!(
-        items(&small).iter().all(|i| i["size"]
-            .as_str()
-            .unwrap()
-            .split('/')
-            .any(|s| s == "small_town")),
-        "{small}"
-    );
+    assert!(items(&small).iter().all(|i| holds(i, "size", "small_town")), "{small}");
     // The size table of the Whole-COMM report has 18 small localities (4 + 10 + 4).
     let wc_small =
         items(&small).iter().filter(|i| i["id"].as_str().unwrap().starts_with("loc:wc-")).count();
@@ -203,17 +212,10 @@ fn list_networks_filters_by_scale() {
     let all = env.json(&["list", "networks"]);
     let national = env.json(&["list", "networks", "--scale", "national"]);
     assert!(!items(&national).is_empty());
-    assert!(
-        items(&national).iter().all(|i| i["scale"]
-            .as_str()
-            .unwrap()
-            .split('/')
-            .any(|s| s == "national")),
-        "{national}"
-    );
+    assert!(items(&national).iter().all(|i| holds(i, "scale", "national")), "{national}");
     let expect: BTreeSet<String> = items(&all)
         .iter()
-        .filter(|i| i["scale"].as_str().unwrap().split('/').any(|s| s == "national"))
+        .filter(|i| holds(i, "scale", "national"))
         .map(|i| i["id"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(ids_of(&national, "id"), expect);
@@ -282,14 +284,7 @@ fn timeline_fits_100_columns() {
         vec!["crosstab"],
         vec!["sources", "src:caponio-clement-2020"],
     ] {
-        let out = env.ok(&args);
-        for l in out.lines() {
-            assert!(
-                l.chars().count() <= 100,
-                "mlgov {args:?}: line of {} columns:\n{l}",
-                l.chars().count()
-            );
-        }
+        assert_fits_100_columns(&args, &env.ok(&args));
     }
 }
 
@@ -308,14 +303,7 @@ fn show_and_sources_fit_100_columns_for_every_entity() {
         for r in kb[table].as_array().unwrap() {
             let id = r["id"].as_str().unwrap();
             for args in [vec!["show", kind, id], vec!["sources", id]] {
-                let out = env.ok(&args);
-                for l in out.lines() {
-                    assert!(
-                        l.chars().count() <= 100,
-                        "mlgov {args:?}: line of {} columns:\n{l}",
-                        l.chars().count()
-                    );
-                }
+                assert_fits_100_columns(&args, &env.ok(&args));
                 checked += 1;
             }
         }

@@ -43,16 +43,7 @@ print(json.dumps({{"nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "
 fn graphml_and_gexf_load_in_networkx_with_the_same_counts() {
     let env = Env::new();
     env.demo();
-    let central = env.json(&[
-        "graph",
-        "centrality",
-        "--on",
-        "layers",
-        "--all-years",
-        "--include-undated",
-        "--top",
-        "0",
-    ]);
+    let central = env.layers_centrality();
     let graphml = env.path("kb.graphml");
     let gexf = env.path("kb.gexf");
     let (code, _, err) =

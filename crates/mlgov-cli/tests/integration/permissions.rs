@@ -12,7 +12,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::common::{Env, Output, run};
+use crate::common::{Env, Output, run, synth_args};
 
 /// `mlgov <args> --db <db>` started by `sh` under `umask 022` (the `exec` keeps its process id).
 fn under_umask(env: &Env, db: &Path, args: &[&str]) -> Command {
@@ -117,21 +117,7 @@ fn a_new_database_and_its_wal_files_are_private_under_umask_022() {
 #[test]
 fn raw_answer_exports_are_private_and_an_existing_file_keeps_its_mode_with_a_warning() {
     let env = Env::new();
-    mlgov_022(
-        &env,
-        &[
-            "survey",
-            "synth",
-            "--respondents",
-            "40",
-            "--localities",
-            "4",
-            "--name",
-            "s",
-            "--out",
-            "synth.csv",
-        ],
-    );
+    mlgov_022(&env, &synth_args("40", "s", &["--localities", "4", "--out", "synth.csv"]));
     assert_eq!(mode(&env.path("synth.csv")), 0o600, "survey synth --out");
     for out in ["s.csv", "s.parquet", "s.xlsx"] {
         mlgov_022(&env, &["survey", "export", "s", "-o", out]);

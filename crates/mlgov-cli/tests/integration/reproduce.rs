@@ -14,6 +14,25 @@ fn demo_env() -> Env {
     env
 }
 
+/// A membership: network, from, to.
+fn membership_row(m: &Value) -> (String, Option<i64>, Option<i64>) {
+    (m["network"].as_str().unwrap().to_string(), opt_i64(&m["from"]), opt_i64(&m["to"]))
+}
+
+/// A mayor: name, from, to, party, orientation.
+type MayorRow = (String, Option<i64>, Option<i64>, String, String);
+
+/// A mayor of the expectations or of `mlgov compare`; `text` reads the party and orientation.
+fn mayor_row(m: &Value, text: impl Fn(&Value) -> String) -> MayorRow {
+    (
+        m["name"].as_str().unwrap().to_string(),
+        opt_i64(&m["from"]),
+        opt_i64(&m["to"]),
+        text(&m["party"]),
+        text(&m["orientation"]),
+    )
+}
+
 fn opt_i64(v: &Value) -> Option<i64> {
     v.as_i64()
 }
@@ -34,22 +53,10 @@ fn table3_memberships_and_mode_of_internationalisation() {
         let loc_id = loc_id.as_str().unwrap();
         let col = city(cols, loc_id);
         // Networks and years, as a multiset of (network, from, to).
-        let mut want: Vec<(String, Option<i64>, Option<i64>)> = exp[label.as_str()]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| {
-                (m["network"].as_str().unwrap().to_string(), opt_i64(&m["from"]), opt_i64(&m["to"]))
-            })
-            .collect();
-        let mut got: Vec<(String, Option<i64>, Option<i64>)> = col["memberships"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| {
-                (m["network"].as_str().unwrap().to_string(), opt_i64(&m["from"]), opt_i64(&m["to"]))
-            })
-            .collect();
+        let mut want: Vec<(String, Option<i64>, Option<i64>)> =
+            exp[label.as_str()].as_array().unwrap().iter().map(membership_row).collect();
+        let mut got: Vec<(String, Option<i64>, Option<i64>)> =
+            col["memberships"].as_array().unwrap().iter().map(membership_row).collect();
         want.sort();
         got.sort();
         assert_eq!(got, want, "{label}: Table 3 memberships");
@@ -136,36 +143,19 @@ fn table2_mayors() {
     let cols = v["localities"].as_array().unwrap();
     for (label, loc_id) in exp["localities"].as_object().unwrap() {
         let loc_id = loc_id.as_str().unwrap();
-        let want: Vec<(String, Option<i64>, Option<i64>, String, String)> = exp[label.as_str()]
+        let want: Vec<MayorRow> = exp[label.as_str()]
             .as_array()
             .unwrap()
             .iter()
-            .map(|t| {
-                (
-                    t["name"].as_str().unwrap().to_string(),
-                    opt_i64(&t["from"]),
-                    opt_i64(&t["to"]),
-                    t["party"].as_str().unwrap().to_string(),
-                    t["orientation"].as_str().unwrap().to_string(),
-                )
-            })
+            .map(|t| mayor_row(t, |v| v.as_str().unwrap().to_string()))
             .collect();
         // The comparison lists every Table 2 mayor with party and orientation.
-        let mayors: Vec<(String, Option<i64>, Option<i64>, String, String)> =
-            city(cols, loc_id)["mayors"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|m| {
-                    (
-                        m["name"].as_str().unwrap().to_string(),
-                        opt_i64(&m["from"]),
-                        opt_i64(&m["to"]),
-                        m["party"].as_str().unwrap_or("").to_string(),
-                        m["orientation"].as_str().unwrap_or("").to_string(),
-                    )
-                })
-                .collect();
+        let mayors: Vec<MayorRow> = city(cols, loc_id)["mayors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| mayor_row(m, |v| v.as_str().unwrap_or("").to_string()))
+            .collect();
         for w in &want {
             assert!(mayors.contains(w), "{label}: {w:?} missing from compare: {mayors:?}");
         }

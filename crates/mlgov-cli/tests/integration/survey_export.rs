@@ -1,23 +1,12 @@
 //! `mlgov survey export`: a stored survey written back as CSV (wide by default, long on request),
 //! with the localities stored with it beside the file; the export imports back to the same answers.
 
-use crate::common::Env;
+use crate::common::{Env, synth_args};
 
 #[test]
 fn a_stored_survey_exports_as_csv_and_imports_back() {
     let env = Env::new();
-    env.ok(&[
-        "survey",
-        "synth",
-        "--respondents",
-        "40",
-        "--localities",
-        "4",
-        "--seed",
-        "3",
-        "--name",
-        "s",
-    ]);
+    env.ok(&synth_args("40", "s", &["--localities", "4", "--seed", "3"]));
     let out = env.path("s.csv");
     let v = env.json(&["survey", "export", "s", "-o", out.to_str().unwrap()]);
     assert_eq!(v["respondents"], 40);

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use mlgov_store_postgres::testing::{TestSchema, server_url};
 use serde_json::Value;
 
-use crate::common::{Env, parse_json, run};
+use crate::common::{Env, parse_json, run, synth_args};
 
 fn sidecar(env: &Env) -> std::path::PathBuf {
     env.path("mlgov.db.surveys")
@@ -119,30 +119,8 @@ fn sigkill_during_reimport_leaves_the_old_or_the_new_version() {
     env.demo();
     let small = env.path("small.csv");
     let big = env.path("big.csv");
-    env.json(&[
-        "survey",
-        "synth",
-        "--respondents",
-        "300",
-        "--seed",
-        "1",
-        "--name",
-        "tmp",
-        "--out",
-        small.to_str().unwrap(),
-    ]);
-    env.json(&[
-        "survey",
-        "synth",
-        "--respondents",
-        "8000",
-        "--seed",
-        "2",
-        "--name",
-        "tmp",
-        "--out",
-        big.to_str().unwrap(),
-    ]);
+    env.json(&synth_args("300", "tmp", &["--seed", "1", "--out", small.to_str().unwrap()]));
+    env.json(&synth_args("8000", "tmp", &["--seed", "2", "--out", big.to_str().unwrap()]));
     env.json(&["survey", "delete", "tmp"]);
     env.json(&["survey", "import", small.to_str().unwrap(), "--name", "wave"]);
     // How long a whole re-import takes here, to spread 12 kills from 0 to 110 % of it.
@@ -275,18 +253,7 @@ fn releases_from_the_cli_follow_the_release_rule() {
     let env = Env::new();
     env.demo();
     let out = env.path("s.csv");
-    env.json(&[
-        "survey",
-        "synth",
-        "--respondents",
-        "300",
-        "--seed",
-        "4",
-        "--name",
-        "wave",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    env.json(&synth_args("300", "wave", &["--seed", "4", "--out", out.to_str().unwrap()]));
     let r = env.json(&["survey", "release", "wave"]);
     assert_eq!(
         (r["release"].as_i64(), r["respondents"].as_u64(), r["synthetic"].as_bool()),

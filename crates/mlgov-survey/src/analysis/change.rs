@@ -13,42 +13,32 @@ pub(super) fn compute(cx: &Ctx<'_>, last: usize, group_by: &[Dimension]) -> Part
     let agg_word = cx.agg_word();
     let mut ms = Vec::new();
     for (a, act) in ins.actors.iter().enumerate() {
-        ms.push(Measure {
-            period: None,
-            key: act.id.clone(),
-            label: act.label.clone(),
-            class: Some(act.class),
-            values: cx.per_respondent(|r| match (ds.freq(r, first, a), ds.freq(r, last, a)) {
-                (Some(x), Some(y)) => y as f64 - x as f64,
-                _ => f64::NAN,
-            }),
+        let values = cx.per_respondent(|r| match (ds.freq(r, first, a), ds.freq(r, last, a)) {
+            (Some(x), Some(y)) => y as f64 - x as f64,
+            _ => f64::NAN,
         });
+        ms.push(Measure::of_actor(None, act, values));
     }
     for (ci, c) in classes.iter().enumerate() {
         let acts = &class_actors[ci];
         let mean = cx.cfg.class_aggregate == ClassAggregate::Mean;
-        ms.push(Measure {
-            period: None,
-            key: c.id().to_string(),
-            label: c.label().to_string(),
-            class: Some(*c),
-            values: cx.per_respondent(|r| {
-                let (mut s, mut k) = (0i32, 0i32);
-                for &a in acts {
-                    if let (Some(x), Some(y)) = (ds.freq(r, first, a), ds.freq(r, last, a)) {
-                        s += y as i32 - x as i32;
-                        k += 1;
-                    }
+        let values = cx.per_respondent(|r| {
+            let (mut s, mut k) = (0i32, 0i32);
+            for &a in acts {
+                if let (Some(x), Some(y)) = (ds.freq(r, first, a), ds.freq(r, last, a)) {
+                    s += y as i32 - x as i32;
+                    k += 1;
                 }
-                if k == 0 {
-                    f64::NAN
-                } else if mean {
-                    s as f64 / k as f64
-                } else {
-                    s as f64
-                }
-            }),
+            }
+            if k == 0 {
+                f64::NAN
+            } else if mean {
+                s as f64 / k as f64
+            } else {
+                s as f64
+            }
         });
+        ms.push(Measure::of_class(None, *c, values));
     }
     let note = format!(
         "Change = {} − {} per respondent and actor, only where both periods are answered; class rows use the {agg_word} over the class's actors answered in both periods; then averaged over respondents.",

@@ -13,13 +13,8 @@ pub(super) fn compute(cx: &Ctx<'_>, periods: &[usize], group_by: &[Dimension]) -
     for &p in periods {
         for (ci, c) in classes.iter().enumerate() {
             let acts = &class_actors[ci];
-            ms.push(Measure {
-                period: Some(p),
-                key: c.id().to_string(),
-                label: c.label().to_string(),
-                class: Some(*c),
-                values: cx.per_respondent(|r| cx.class_value(r, p, acts)),
-            });
+            let values = cx.per_respondent(|r| cx.class_value(r, p, acts));
+            ms.push(Measure::of_class(Some(p), *c, values));
         }
     }
     let scale = match cx.cfg.class_aggregate {

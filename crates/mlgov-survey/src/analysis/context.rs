@@ -11,8 +11,8 @@ use super::{
     ResultRow, ScaleSpec, Tick,
 };
 use crate::bootstrap::{EstimateSettings, derive_seed};
-use crate::dataset::Dataset;
-use crate::instrument::{ActorClass, Instrument};
+use crate::dataset::{Dataset, Respondent};
+use crate::instrument::{ActorCategory, ActorClass, Instrument};
 
 /// What one analysis kind computes; [`super::analyze`] adds the notes every table shares.
 pub(super) struct Part {
@@ -36,6 +36,48 @@ pub(super) struct Measure<'a> {
     pub(super) label: String,
     pub(super) class: Option<ActorClass>,
     pub(super) values: Values<'a>,
+}
+
+/// The group value of a respondent (of locality `loc`) on `d`; `(none)` where it has none.
+pub(crate) fn dimension_value(
+    ins: &Instrument,
+    resp: &Respondent,
+    loc: Option<&LocalityInfo>,
+    d: Dimension,
+) -> String {
+    let v = match d {
+        Dimension::Size => loc.and_then(|l| l.size_class.clone()),
+        Dimension::Orientation => loc.and_then(|l| l.orientation.clone()),
+        Dimension::Typology => loc.and_then(|l| l.typology.clone()),
+        Dimension::Country => loc.and_then(|l| l.country.clone()),
+        Dimension::Role => Some(ins.roles[resp.role].id.clone()),
+        Dimension::Affiliation => resp.affiliation.map(|a| ins.affiliations[a].id.clone()),
+    };
+    v.filter(|s| !s.is_empty()).unwrap_or_else(|| NONE.to_string())
+}
+
+impl<'a> Measure<'a> {
+    /// A measure of one actor category.
+    pub(super) fn of_actor(period: Option<usize>, act: &ActorCategory, values: Values<'a>) -> Self {
+        Measure {
+            period,
+            key: act.id.clone(),
+            label: act.label.clone(),
+            class: Some(act.class),
+            values,
+        }
+    }
+
+    /// A measure of one actor class.
+    pub(super) fn of_class(period: Option<usize>, c: ActorClass, values: Values<'a>) -> Self {
+        Measure {
+            period,
+            key: c.id().to_string(),
+            label: c.label().to_string(),
+            class: Some(c),
+            values,
+        }
+    }
 }
 
 /// A measure's value per respondent (NaN = missing): computed up front, or read when needed for
@@ -146,17 +188,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn dim_value(&self, r: usize, d: Dimension) -> String {
-        let resp = &self.ds.respondents[r];
-        let loc = self.loc_of[r];
-        let v = match d {
-            Dimension::Size => loc.and_then(|l| l.size_class.clone()),
-            Dimension::Orientation => loc.and_then(|l| l.orientation.clone()),
-            Dimension::Typology => loc.and_then(|l| l.typology.clone()),
-            Dimension::Country => loc.and_then(|l| l.country.clone()),
-            Dimension::Role => Some(self.ins.roles[resp.role].id.clone()),
-            Dimension::Affiliation => resp.affiliation.map(|a| self.ins.affiliations[a].id.clone()),
-        };
-        v.filter(|s| !s.is_empty()).unwrap_or_else(|| NONE.to_string())
+        dimension_value(self.ins, &self.ds.respondents[r], self.loc_of[r], d)
     }
 
     pub(super) fn groups(&self, dims: &[Dimension]) -> Groups {

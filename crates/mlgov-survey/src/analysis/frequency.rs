@@ -11,13 +11,8 @@ pub(super) fn compute(cx: &Ctx<'_>, periods: &[usize], group_by: &[Dimension]) -
     let mut ms = Vec::new();
     for &p in periods {
         for (a, act) in ins.actors.iter().enumerate() {
-            ms.push(Measure {
-                period: Some(p),
-                key: act.id.clone(),
-                label: act.label.clone(),
-                class: Some(act.class),
-                values: cx.lookup(move |r| ds.freq(r, p, a).map_or(f64::NAN, f64::from)),
-            });
+            let values = cx.lookup(move |r| ds.freq(r, p, a).map_or(f64::NAN, f64::from));
+            ms.push(Measure::of_actor(Some(p), act, values));
         }
     }
     Part {

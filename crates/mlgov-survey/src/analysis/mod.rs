@@ -37,6 +37,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::bootstrap::{Estimate, FEW_LOCALITIES, IntervalMethod, Weighting};
 use crate::dataset::Dataset;
 use crate::instrument::{ActorClass, Instrument};
+pub(crate) use context::dimension_value;
 use context::{Ctx, Part};
 pub use indexes::{RespondentIndexes, respondent_indexes};
 

@@ -12,32 +12,22 @@ pub(super) fn compute(cx: &Ctx<'_>, periods: &[usize], group_by: &[Dimension]) -
     let mut ms = Vec::new();
     for &p in periods {
         for (a, act) in ins.actors.iter().enumerate() {
-            ms.push(Measure {
-                period: Some(p),
-                key: act.id.clone(),
-                label: act.label.clone(),
-                class: Some(act.class),
-                values: cx.lookup(move |r| ds.nature(r, p, a).map_or(f64::NAN, f64::from)),
-            });
+            let values = cx.lookup(move |r| ds.nature(r, p, a).map_or(f64::NAN, f64::from));
+            ms.push(Measure::of_actor(Some(p), act, values));
         }
         for (ci, c) in classes.iter().enumerate() {
             let acts = &class_actors[ci];
-            ms.push(Measure {
-                period: Some(p),
-                key: c.id().to_string(),
-                label: c.label().to_string(),
-                class: Some(*c),
-                values: cx.per_respondent(|r| {
-                    let (mut s, mut k) = (0i32, 0i32);
-                    for &a in acts {
-                        if let Some(v) = ds.nature(r, p, a) {
-                            s += v as i32;
-                            k += 1;
-                        }
+            let values = cx.per_respondent(|r| {
+                let (mut s, mut k) = (0i32, 0i32);
+                for &a in acts {
+                    if let Some(v) = ds.nature(r, p, a) {
+                        s += v as i32;
+                        k += 1;
                     }
-                    if k == 0 { f64::NAN } else { s as f64 / k as f64 }
-                }),
+                }
+                if k == 0 { f64::NAN } else { s as f64 / k as f64 }
             });
+            ms.push(Measure::of_class(Some(p), *c, values));
         }
     }
     let off = ins.nature.reported_offset;
