@@ -559,9 +559,37 @@ pub fn default_year(g: &GovernanceGraph) -> Option<i32> {
     g.horizon
 }
 
+/// The layers view: the ties of the chosen layers (all when `None`) and their incident nodes, out
+/// of all nodes; with its description.
+fn layers_view(
+    full: &GovernanceGraph,
+    view: &GraphView,
+    layers: Option<&BTreeSet<EdgeKind>>,
+) -> (GovernanceGraph, usize, String) {
+    use mlgov_graph::{NodeSelection, SubgraphSpec, UndatedTies};
+    let spec = SubgraphSpec {
+        year: view.year,
+        edge_kinds: layers.cloned(),
+        node_kinds: None,
+        nodes: NodeSelection::Incident,
+        undated: if view.include_undated { UndatedTies::Include } else { UndatedTies::Exclude },
+    };
+    let mut sub = mlgov_graph::subgraph(full, &spec);
+    sub.weighting = view.weighting;
+    let names: Vec<&str> = match layers {
+        Some(l) => l.iter().map(|k| k.as_str()).collect(),
+        None => {
+            let present: BTreeSet<&str> = full.edges().iter().map(|e| e.kind.as_str()).collect();
+            present.into_iter().collect()
+        }
+    };
+    let total = full.node_count();
+    (sub, total, format!("layers {} (pairs tied in several layers count once)", names.join(", ")))
+}
+
 /// The graph of `view` built from the full knowledge-base graph `full`.
 pub fn view_graph(full: &GovernanceGraph, view: &GraphView) -> ViewGraph {
-    use mlgov_graph::{NodeSelection, ProjectionSpec, SubgraphSpec, UndatedTies};
+    use mlgov_graph::ProjectionSpec;
     let layers: Option<BTreeSet<EdgeKind>> = match view.on {
         On::Layers => view.layers.clone(),
         On::Localities | On::Networks => Some(BTreeSet::from([EdgeKind::Membership])),
@@ -589,35 +617,7 @@ pub fn view_graph(full: &GovernanceGraph, view: &GraphView) -> ViewGraph {
                 "networks tied while they share a member (membership layer projected)".to_string();
             (projection(ProjectionSpec::networks_by_members(view.year)), total, what)
         }
-        On::Layers => {
-            let spec = SubgraphSpec {
-                year: view.year,
-                edge_kinds: layers.clone(),
-                node_kinds: None,
-                nodes: NodeSelection::Incident,
-                undated: if view.include_undated {
-                    UndatedTies::Include
-                } else {
-                    UndatedTies::Exclude
-                },
-            };
-            let mut sub = mlgov_graph::subgraph(full, &spec);
-            sub.weighting = view.weighting;
-            let names: Vec<&str> = match &layers {
-                Some(l) => l.iter().map(|k| k.as_str()).collect(),
-                None => {
-                    let present: BTreeSet<&str> =
-                        full.edges().iter().map(|e| e.kind.as_str()).collect();
-                    present.into_iter().collect()
-                }
-            };
-            let total = full.node_count();
-            (
-                sub,
-                total,
-                format!("layers {} (pairs tied in several layers count once)", names.join(", ")),
-            )
-        }
+        On::Layers => layers_view(full, view, layers.as_ref()),
     };
     let isolates = kind_total.saturating_sub(graph.node_count());
     let when = match view.year {
