@@ -687,8 +687,9 @@ pub fn peers(kb: &KnowledgeBase, id: &Id, limit: usize) -> Peers {
     let related = crate::trajectory::related_localities(kb, id);
     let mine: BTreeSet<&Id> =
         crate::lookup::memberships_of_any(kb, &related).into_iter().map(|m| &m.network).collect();
-    let mut networks = network_suggestions(kb, &comparable, &comparable_ids, &mine);
-    let mut ngos = ngo_suggestions(kb, &comparable, &comparable_ids, &mine);
+    let near = Near { scores: comparable, ids: comparable_ids, mine };
+    let mut networks = network_suggestions(kb, &near);
+    let mut ngos = ngo_suggestions(kb, &near);
     ps.truncate(limit);
     networks.truncate(limit);
     ngos.truncate(limit);
@@ -745,14 +746,18 @@ fn peer_suggestions(kb: &KnowledgeBase, id: &Id) -> Vec<PeerSuggestion> {
     ps
 }
 
+/// What peers are near: the comparable localities (similarity 3 or more) with their scores and
+/// ids, and the locality's own networks.
+struct Near<'k> {
+    scores: BTreeMap<String, u32>,
+    ids: Vec<Id>,
+    mine: BTreeSet<&'k Id>,
+}
+
 /// The networks (not the locality's own, `mine`) that comparable localities are in, scored by
 /// the sum of those members' scores, best first.
-fn network_suggestions(
-    kb: &KnowledgeBase,
-    comparable: &BTreeMap<String, u32>,
-    comparable_ids: &[Id],
-    mine: &BTreeSet<&Id>,
-) -> Vec<NetworkSuggestion> {
+fn network_suggestions(kb: &KnowledgeBase, near: &Near) -> Vec<NetworkSuggestion> {
+    let (comparable, comparable_ids, mine) = (&near.scores, &near.ids, &near.mine);
     let mut nets: BTreeMap<&Id, (BTreeSet<String>, u32)> = BTreeMap::new();
     // The memberships of the comparable localities, in table order.
     let of_comparable = crate::lookup::gather(
@@ -785,12 +790,8 @@ fn network_suggestions(
 
 /// The civil-society organisations tied to comparable localities or to the locality's own
 /// networks, those reaching most first.
-fn ngo_suggestions(
-    kb: &KnowledgeBase,
-    comparable: &BTreeMap<String, u32>,
-    comparable_ids: &[Id],
-    mine: &BTreeSet<&Id>,
-) -> Vec<NgoSuggestion> {
+fn ngo_suggestions(kb: &KnowledgeBase, near: &Near) -> Vec<NgoSuggestion> {
+    let (comparable, comparable_ids, mine) = (&near.scores, &near.ids, &near.mine);
     let mut ngo: BTreeMap<&Id, BTreeSet<String>> = BTreeMap::new();
     // Only relations naming a comparable locality or one of its networks can reach one.
     let reached = crate::lookup::gather(

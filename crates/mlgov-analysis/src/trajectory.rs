@@ -159,9 +159,27 @@ pub fn timeline(kb: &KnowledgeBase, id: &Id) -> Timeline {
     Timeline { id: id.to_string(), name: kb.display_name(id), first_year, last_year, rows }
 }
 
-/// A row's source: the source's name and the locator.
-fn cite_row(kb: &KnowledgeBase, c: &mlgov_domain::Citation) -> String {
-    format!("{}, {}", kb.display_name(&c.source), c.locator)
+/// A statement's row in `lane`: its years, id and source (the source's name and the locator);
+/// not leading.
+fn statement_row(
+    kb: &KnowledgeBase,
+    lane: Lane,
+    label: String,
+    when: &mlgov_domain::Interval,
+    id: &Id,
+    c: &mlgov_domain::Citation,
+    detail: RowDetail,
+) -> TimelineRow {
+    TimelineRow {
+        lane,
+        label,
+        from: when.start_year(),
+        to: when.end_year(),
+        leading: false,
+        id: id.to_string(),
+        source: format!("{}, {}", kb.display_name(&c.source), c.locator),
+        detail,
+    }
 }
 
 /// The memberships of the locality and of the localities related to it (`members`), by date.
@@ -172,25 +190,20 @@ fn membership_rows(kb: &KnowledgeBase, id: &Id, members: &[Id]) -> Vec<TimelineR
         .map(|m| {
             let via = (&m.member != id).then(|| kb.display_name(&m.member));
             let network_name = kb.display_name(&m.network);
-            TimelineRow {
-                lane: Lane::Membership,
-                label: format!(
-                    "{network_name} — {}{}",
-                    m.role,
-                    via.as_ref().map(|v| format!(" (via {v})")).unwrap_or_default()
-                ),
-                from: m.when.start_year(),
-                to: m.when.end_year(),
-                leading: m.role.is_leading(),
-                id: m.id.to_string(),
-                source: cite_row(kb, &m.citation),
-                detail: RowDetail::Membership {
-                    network: m.network.clone(),
-                    network_name,
-                    role: m.role,
-                    via,
-                },
-            }
+            let label = format!(
+                "{network_name} — {}{}",
+                m.role,
+                via.as_ref().map(|v| format!(" (via {v})")).unwrap_or_default()
+            );
+            let detail = RowDetail::Membership {
+                network: m.network.clone(),
+                network_name,
+                role: m.role,
+                via,
+            };
+            let row =
+                statement_row(kb, Lane::Membership, label, &m.when, &m.id, &m.citation, detail);
+            TimelineRow { leading: m.role.is_leading(), ..row }
         })
         .collect()
 }
@@ -203,21 +216,14 @@ fn term_rows(kb: &KnowledgeBase, id: &Id) -> Vec<TimelineRow> {
         .map(|t| {
             let portfolio = t.portfolio.as_ref().map(|p| format!(", {p}")).unwrap_or_default();
             let person_name = kb.display_name(&t.person);
-            TimelineRow {
-                lane: Lane::Term,
-                label: format!("{person_name} ({}{portfolio})", t.office),
-                from: t.when.start_year(),
-                to: t.when.end_year(),
-                leading: false,
-                id: t.id.to_string(),
-                source: cite_row(kb, &t.citation),
-                detail: RowDetail::Term {
-                    person: t.person.clone(),
-                    person_name,
-                    office: t.office,
-                    orientation: t.orientation,
-                },
-            }
+            let label = format!("{person_name} ({}{portfolio})", t.office);
+            let detail = RowDetail::Term {
+                person: t.person.clone(),
+                person_name,
+                office: t.office,
+                orientation: t.orientation,
+            };
+            statement_row(kb, Lane::Term, label, &t.when, &t.id, &t.citation, detail)
         })
         .collect()
 }
@@ -249,16 +255,9 @@ fn professional_rows(kb: &KnowledgeBase, id: &Id) -> Vec<TimelineRow> {
     pros.into_iter()
         .map(|f| {
             let person_name = kb.display_name(&f.subject);
-            TimelineRow {
-                lane: Lane::NetworkProfessional,
-                label: format!("{person_name} — network professional"),
-                from: f.when.start_year(),
-                to: f.when.end_year(),
-                leading: false,
-                id: f.id.to_string(),
-                source: cite_row(kb, &f.citation),
-                detail: RowDetail::NetworkProfessional { person: f.subject.clone(), person_name },
-            }
+            let label = format!("{person_name} — network professional");
+            let detail = RowDetail::NetworkProfessional { person: f.subject.clone(), person_name };
+            statement_row(kb, Lane::NetworkProfessional, label, &f.when, &f.id, &f.citation, detail)
         })
         .collect()
 }
@@ -268,15 +267,10 @@ fn phase_rows(kb: &KnowledgeBase, id: &Id) -> Vec<TimelineRow> {
     let mut ps = kb.phases_of(id);
     ps.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
     ps.into_iter()
-        .map(|p| TimelineRow {
-            lane: Lane::Phase,
-            label: format!("phase: {}", p.label),
-            from: p.when.start_year(),
-            to: p.when.end_year(),
-            leading: false,
-            id: p.id.to_string(),
-            source: cite_row(kb, &p.citation),
-            detail: RowDetail::Phase { name: p.label.clone() },
+        .map(|p| {
+            let detail = RowDetail::Phase { name: p.label.clone() };
+            let label = format!("phase: {}", p.label);
+            statement_row(kb, Lane::Phase, label, &p.when, &p.id, &p.citation, detail)
         })
         .collect()
 }
@@ -290,19 +284,12 @@ fn event_rows(kb: &KnowledgeBase, id: &Id, members: &[Id]) -> Vec<TimelineRow> {
         .collect();
     es.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
     es.into_iter()
-        .map(|e| TimelineRow {
-            lane: Lane::Event,
-            label: format!(
-                "{} {}",
-                e.when.from.map(|d| d.to_string()).unwrap_or_default(),
-                e.title
-            ),
-            from: e.when.start_year(),
-            to: e.when.end_year().or(e.when.start_year()),
-            leading: false,
-            id: e.id.to_string(),
-            source: cite_row(kb, &e.citation),
-            detail: RowDetail::Event { title: e.title.clone() },
+        .map(|e| {
+            let date = e.when.from.map(|d| d.to_string()).unwrap_or_default();
+            let label = format!("{date} {}", e.title);
+            let detail = RowDetail::Event { title: e.title.clone() };
+            let row = statement_row(kb, Lane::Event, label, &e.when, &e.id, &e.citation, detail);
+            TimelineRow { to: e.when.end_year().or(e.when.start_year()), ..row }
         })
         .collect()
 }

@@ -149,15 +149,28 @@ fn position_of(traits: &[Trait]) -> Option<f64> {
 
 /// The four traits of a network with their evidence.
 pub fn network_traits(kb: &KnowledgeBase, id: &Id) -> Vec<Trait> {
+    let model = |v: &str| match v {
+        "public" => -1.0,
+        "self_funded" => 1.0,
+        _ => 0.0,
+    };
+    let partner = |v: &str| if v == "civil_society" { 1.0 } else { -1.0 };
+    let funding = fact_evidence(kb, id, Property::FundingModel, "funding model", model);
+    let partners = fact_evidence(kb, id, Property::PartnerType, "partners", partner);
     vec![
-        make_trait("funding", funding_evidence(kb, id)),
-        make_trait("partners", partner_evidence(kb, id)),
+        make_trait("funding", stated_or(funding, || funders(kb, id))),
+        make_trait("partners", stated_or(partners, || partner_ties(kb, id))),
         make_trait("scope", fact_evidence(kb, id, Property::Scale, "scale", scope_score)),
         make_trait(
             "issue_focus",
             fact_evidence(kb, id, Property::IssueFocus, "issue", issue_score),
         ),
     ]
+}
+
+/// The stated evidence, or when there is none what the ties show.
+fn stated_or(stated: Vec<Evidence>, ties: impl FnOnce() -> Vec<Evidence>) -> Vec<Evidence> {
+    if stated.is_empty() { ties() } else { stated }
 }
 
 /// Each fact of `property` about the network as evidence (`label: value`) scored by `score`.
@@ -200,64 +213,54 @@ fn issue_score(value: &str) -> f64 {
     }
 }
 
-/// Funding: the stated funding model, else who funds or sponsors the network.
-fn funding_evidence(kb: &KnowledgeBase, id: &Id) -> Vec<Evidence> {
-    let model = |v: &str| match v {
-        "public" => -1.0,
-        "self_funded" => 1.0,
-        _ => 0.0,
-    };
-    let ev = fact_evidence(kb, id, Property::FundingModel, "funding model", model);
-    if !ev.is_empty() {
-        return ev;
-    }
+/// Funding by ties: who funds or sponsors the network.
+fn funders(kb: &KnowledgeBase, id: &Id) -> Vec<Evidence> {
     kb.relations_naming(id)
         .into_iter()
         .filter(|r| {
             &r.object == id && matches!(r.kind, RelationKind::Funds | RelationKind::Sponsors)
         })
         .filter_map(|r| {
-            Some(Evidence {
-                statement: format!("{} {} it", kb.display_name(&r.subject), r.kind),
-                score: org_score(kb, &r.subject)?,
-                id: r.id.to_string(),
-                source: cite_statement(kb, &r.citation),
-            })
+            let statement = format!("{} {} it", kb.display_name(&r.subject), r.kind);
+            relation_evidence(kb, r, statement, &r.subject)
         })
         .collect()
 }
 
-/// Partners: the stated partner type, else the organisations it partners with, supports or
-/// cooperates with.
-fn partner_evidence(kb: &KnowledgeBase, id: &Id) -> Vec<Evidence> {
-    let partner = |v: &str| if v == "civil_society" { 1.0 } else { -1.0 };
-    let ev = fact_evidence(kb, id, Property::PartnerType, "partners", partner);
-    if !ev.is_empty() {
-        return ev;
-    }
+/// Partners by ties: the organisations the network partners with, supports or cooperates with.
+fn partner_ties(kb: &KnowledgeBase, id: &Id) -> Vec<Evidence> {
+    let partnering =
+        [RelationKind::PartnersWith, RelationKind::Supports, RelationKind::CooperatesWith];
     kb.relations_naming(id)
         .into_iter()
-        .filter(|r| {
-            matches!(
-                r.kind,
-                RelationKind::PartnersWith | RelationKind::Supports | RelationKind::CooperatesWith
-            )
-        })
+        .filter(|r| partnering.contains(&r.kind))
         .filter_map(|r| {
             let other = if &r.object == id { &r.subject } else { &r.object };
-            Some(Evidence {
-                statement: format!(
-                    "{} {} {}",
-                    kb.display_name(&r.subject),
-                    r.kind,
-                    kb.display_name(&r.object)
-                ),
-                score: org_score(kb, other)?,
-                id: r.id.to_string(),
-                source: cite_statement(kb, &r.citation),
-            })
+            let statement = format!(
+                "{} {} {}",
+                kb.display_name(&r.subject),
+                r.kind,
+                kb.display_name(&r.object)
+            );
+            relation_evidence(kb, r, statement, other)
         })
         .collect()
+}
+
+/// A relation as evidence, scored by the kind of the organisation `scored`; `None` when it is
+/// not an organisation of a scored kind.
+fn relation_evidence(
+    kb: &KnowledgeBase,
+    r: &mlgov_domain::Relation,
+    statement: String,
+    scored: &Id,
+) -> Option<Evidence> {
+    Some(Evidence {
+        statement,
+        score: org_score(kb, scored)?,
+        id: r.id.to_string(),
+        source: cite_statement(kb, &r.citation),
+    })
 }
 
 fn placed<'a>(

@@ -12,7 +12,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use serde::{Deserialize, Serialize};
 
-use super::{ExportConfig, extra_keys, extra_name, io_error, utf8};
+use super::{ExportConfig, extra_keys, extra_name, extra_values, io_error, utf8};
 use crate::error::GraphError;
 use crate::model::{GovernanceGraph, Interval};
 
@@ -110,8 +110,10 @@ pub fn to_gexf(graph: &GovernanceGraph, config: &ExportConfig) -> Result<String,
             g.write_inner_content(|w| {
                 write_declarations(w, "node", &node_attrs)?;
                 write_declarations(w, "edge", &edge_attrs)?;
-                write_nodes(w, graph, &node_extras, &node_spells, &clock)?;
-                write_edges(w, graph, &edge_extras, &edge_spells, &clock)
+                let parts = Parts { graph, node_extras: &node_extras, edge_extras: &edge_extras };
+                let presence = Presence { nodes: &node_spells, edges: &edge_spells, clock: &clock };
+                write_nodes(w, &parts, &presence)?;
+                write_edges(w, &parts, &presence)
             })?;
             Ok(())
         })
@@ -130,16 +132,25 @@ fn write_meta(w: &mut Writer<Vec<u8>>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// What the document shows: the graph and the extra attributes of its nodes and edges.
+struct Parts<'a> {
+    graph: &'a GovernanceGraph,
+    node_extras: &'a [String],
+    edge_extras: &'a [String],
+}
+
+/// When the nodes and edges are present: their spells, and the clock that writes them.
+struct Presence<'a> {
+    nodes: &'a [Vec<Interval>],
+    edges: &'a [Vec<Interval>],
+    clock: &'a Clock,
+}
+
 /// The `<nodes>`: kind, level, sector and extras as values. A node's presence: its own period
 /// when the sources give one (a network's founding), else the union of its ties' spells when all
 /// are dated.
-fn write_nodes(
-    w: &mut Writer<Vec<u8>>,
-    graph: &GovernanceGraph,
-    node_extras: &[String],
-    node_spells: &[Vec<Interval>],
-    clock: &Clock,
-) -> std::io::Result<()> {
+fn write_nodes(w: &mut Writer<Vec<u8>>, parts: &Parts, at: &Presence) -> std::io::Result<()> {
+    let graph = parts.graph;
     w.create_element("nodes").write_inner_content(|w| {
         for (ni, n) in graph.nodes().iter().enumerate() {
             let mut values: Vec<(String, String)> = vec![
@@ -147,16 +158,12 @@ fn write_nodes(
                 ("n_level".into(), n.level.as_str().into()),
                 ("n_sector".into(), n.sector.as_str().into()),
             ];
-            for (i, k) in node_extras.iter().enumerate() {
-                if let Some(v) = n.attributes.get(k) {
-                    values.push((format!("n_x{i}"), v.clone()));
-                }
-            }
+            values.extend(extra_values("n_", parts.node_extras, &n.attributes));
             let el = w
                 .create_element("node")
                 .with_attribute(("id", n.id.as_str()))
                 .with_attribute(("label", n.label.as_str()));
-            write_with_spells(el, &values, &node_spells[ni], clock)?;
+            write_with_spells(el, &values, &at.nodes[ni], at.clock)?;
         }
         Ok(())
     })?;
@@ -165,27 +172,18 @@ fn write_nodes(
 
 /// The `<edges>`: kind, statements, undated, running and extras as values, the layer's weight,
 /// and the tie's spells.
-fn write_edges(
-    w: &mut Writer<Vec<u8>>,
-    graph: &GovernanceGraph,
-    edge_extras: &[String],
-    edge_spells: &[Vec<Interval>],
-    clock: &Clock,
-) -> std::io::Result<()> {
+fn write_edges(w: &mut Writer<Vec<u8>>, parts: &Parts, at: &Presence) -> std::io::Result<()> {
+    let graph = parts.graph;
     w.create_element("edges").write_inner_content(|w| {
         for (ix, e) in graph.edges().iter().enumerate() {
+            let running = e.spells.last().is_some_and(|s| s.to.is_none());
             let mut values: Vec<(String, String)> = vec![
                 ("e_kind".into(), e.kind.as_str().into()),
                 ("e_statements".into(), e.statements.len().to_string()),
                 ("e_undated".into(), e.undated.to_string()),
-                ("e_running".into(), e.spells.last().is_some_and(|s| s.to.is_none()).to_string()),
+                ("e_running".into(), running.to_string()),
             ];
-            let attributes = e.attributes();
-            for (i, k) in edge_extras.iter().enumerate() {
-                if let Some(v) = attributes.get(k) {
-                    values.push((format!("e_x{i}"), v.clone()));
-                }
-            }
+            values.extend(extra_values("e_", parts.edge_extras, &e.attributes()));
             let weight = graph.weight(e).to_string();
             let el = w
                 .create_element("edge")
@@ -194,7 +192,7 @@ fn write_edges(
                 .with_attribute(("target", graph.nodes()[e.target].id.as_str()))
                 .with_attribute(("label", e.kind.as_str()))
                 .with_attribute(("weight", weight.as_str()));
-            write_with_spells(el, &values, &edge_spells[ix], clock)?;
+            write_with_spells(el, &values, &at.edges[ix], at.clock)?;
         }
         Ok(())
     })?;

@@ -4,7 +4,7 @@
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
-use super::{ExportConfig, extra_keys, extra_name, io_error, utf8};
+use super::{ExportConfig, extra_keys, extra_name, extra_values, io_error, utf8};
 use crate::error::GraphError;
 use crate::model::GovernanceGraph;
 
@@ -102,11 +102,7 @@ fn node_data(n: &crate::model::Node, node_extras: &[String]) -> Vec<(String, Str
     if let Some(t) = n.interval.and_then(|i| i.to) {
         data.push(("n_to".into(), t.to_string()));
     }
-    for (i, k) in node_extras.iter().enumerate() {
-        if let Some(v) = n.attributes.get(k) {
-            data.push((format!("n_x{i}"), v.clone()));
-        }
-    }
+    data.extend(extra_values("n_", node_extras, &n.attributes));
     data
 }
 
@@ -131,12 +127,7 @@ fn edge_data(
     }
     data.push(("e_statements".into(), e.statements.len().to_string()));
     data.push(("e_undated".into(), e.undated.to_string()));
-    let attributes = e.attributes();
-    for (i, k) in edge_extras.iter().enumerate() {
-        if let Some(v) = attributes.get(k) {
-            data.push((format!("e_x{i}"), v.clone()));
-        }
-    }
+    data.extend(extra_values("e_", edge_extras, &e.attributes()));
     data
 }
 
