@@ -277,21 +277,28 @@ impl KnowledgeBase {
 
     /// [`KnowledgeBase::references`] of the statements.
     fn statement_references(&self, check: &mut dyn FnMut(&Id, &str, &Id)) {
-        for m in &self.memberships {
-            check(&m.id, "network", &m.network);
-            check(&m.id, "member", &m.member);
-        }
-        for t in &self.terms {
-            check(&t.id, "locality", &t.locality);
-            check(&t.id, "person", &t.person);
-        }
-        for a in &self.affiliations {
-            check(&a.id, "person", &a.person);
-            check(&a.id, "organisation", &a.organisation);
-        }
-        for r in &self.relations {
-            check(&r.id, "subject", &r.subject);
-            check(&r.id, "object", &r.object);
+        // The statements that tie two records, each with its two ends (field, target).
+        let ties = (self.memberships.iter())
+            .map(|m| (&m.id, [("network", &m.network), ("member", &m.member)]))
+            .chain(
+                self.terms
+                    .iter()
+                    .map(|t| (&t.id, [("locality", &t.locality), ("person", &t.person)])),
+            )
+            .chain(
+                self.affiliations
+                    .iter()
+                    .map(|a| (&a.id, [("person", &a.person), ("organisation", &a.organisation)])),
+            )
+            .chain(
+                self.relations
+                    .iter()
+                    .map(|r| (&r.id, [("subject", &r.subject), ("object", &r.object)])),
+            );
+        for (owner, ends) in ties {
+            for (field, target) in ends {
+                check(owner, field, target);
+            }
         }
         for f in &self.facts {
             check(&f.id, "subject", &f.subject);
