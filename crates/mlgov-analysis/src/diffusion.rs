@@ -100,17 +100,13 @@ fn active_in(when: &mlgov_domain::Interval, year: Option<i32>) -> bool {
     when.start_year().is_none_or(|s| s <= y) && when.end_year().is_none_or(|e| e >= y)
 }
 
-/// Maps the knowledge base onto a diffusion graph (module docs).
-///
-/// # Errors
-/// If the probability parameters or frequencies are out of range.
-pub fn diffusion_graph(
+/// The localities (with their enabling factors), networks and organisations as nodes; their
+/// labels by id.
+fn add_nodes(
     kb: &KnowledgeBase,
-    options: &DiffusionGraphOptions,
-) -> Result<DiffusionMapping, DiffusionError> {
-    let mut b = GraphBuilder::new(options.probability)?;
+    b: &mut GraphBuilder,
+) -> Result<BTreeMap<String, String>, DiffusionError> {
     let mut labels = BTreeMap::new();
-    let mut skipped = Vec::new();
     for l in &kb.localities {
         let mut spec = NodeSpec::new(l.id.as_str(), NodeKind::Locality);
         spec.factors = EnablingFactors {
@@ -131,6 +127,17 @@ pub fn diffusion_graph(
         b.add_node(NodeSpec::new(o.id.as_str(), carrier_kind(o.kind)))?;
         labels.insert(o.id.to_string(), o.name.clone());
     }
+    Ok(labels)
+}
+
+/// The memberships active in the year asked for as two-way edges (the others listed in
+/// `skipped`); returns each member's networks then.
+fn add_membership_edges<'k>(
+    kb: &'k KnowledgeBase,
+    options: &DiffusionGraphOptions,
+    b: &mut GraphBuilder,
+    skipped: &mut Vec<String>,
+) -> Result<BTreeMap<&'k str, BTreeSet<&'k str>>, DiffusionError> {
     let mut networks_of: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for m in &kb.memberships {
         if active_in(&m.when, options.year) {
@@ -158,6 +165,18 @@ pub fn diffusion_graph(
         e.bidirectional = true;
         b.add_edge(&e)?;
     }
+    Ok(networks_of)
+}
+
+/// The relations (but opposition) active in the year asked for as two-way edges, weighted by the
+/// networks the two ends share (`networks_of`); the others listed in `skipped`.
+fn add_relation_edges(
+    kb: &KnowledgeBase,
+    options: &DiffusionGraphOptions,
+    networks_of: &BTreeMap<&str, BTreeSet<&str>>,
+    b: &mut GraphBuilder,
+    skipped: &mut Vec<String>,
+) -> Result<(), DiffusionError> {
     for r in &kb.relations {
         if r.kind == RelationKind::Opposes {
             skipped.push(format!("{}: opposes is not a channel of learning", r.id));
@@ -187,5 +206,21 @@ pub fn diffusion_graph(
         e.bidirectional = true;
         b.add_edge(&e)?;
     }
+    Ok(())
+}
+
+/// Maps the knowledge base onto a diffusion graph (module docs).
+///
+/// # Errors
+/// If the probability parameters or frequencies are out of range.
+pub fn diffusion_graph(
+    kb: &KnowledgeBase,
+    options: &DiffusionGraphOptions,
+) -> Result<DiffusionMapping, DiffusionError> {
+    let mut b = GraphBuilder::new(options.probability)?;
+    let labels = add_nodes(kb, &mut b)?;
+    let mut skipped = Vec::new();
+    let networks_of = add_membership_edges(kb, options, &mut b, &mut skipped)?;
+    add_relation_edges(kb, options, &networks_of, &mut b, &mut skipped)?;
     Ok(DiffusionMapping { graph: b.build(), labels, skipped })
 }

@@ -67,82 +67,7 @@ fn by_network(timelines: &[Timeline], until: i32) -> Gantt {
     for tl in timelines {
         y0 = y0.min(tl.first_year);
         y1 = y1.max(tl.last_year).max(until);
-        let prefix = prefix(timelines, tl, " · ");
-        let mut by_network: Vec<(&Id, &str, Vec<GanttBar>)> = Vec::new();
-        let (mut mayors, mut pros, mut phases, mut markers) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let mut phase_names = BTreeSet::new();
-        for r in &tl.rows {
-            let Some(from) = r.from else { continue };
-            match &r.detail {
-                RowDetail::Membership { network, network_name, role, via } => {
-                    let role = format!(
-                        "{role}{}",
-                        via.as_ref().map(|v| format!(" (via {v})")).unwrap_or_default()
-                    );
-                    let bar = closed_bar(
-                        r,
-                        from,
-                        until,
-                        (role != "member").then_some(role),
-                        if r.leading { 1 } else { 0 },
-                    );
-                    match by_network.iter_mut().find(|(n, _, _)| *n == network) {
-                        Some((_, _, bars)) => bars.push(bar),
-                        None => by_network.push((network, network_name, vec![bar])),
-                    }
-                }
-                RowDetail::Term { person_name, office: Office::Mayor, orientation, .. } => {
-                    let colour = match orientation {
-                        Some(Orientation::Progressive) => 2,
-                        Some(Orientation::Conservative) => 3,
-                        _ => 4,
-                    };
-                    mayors.push(closed_bar(r, from, until, Some(person_name.clone()), colour));
-                }
-                RowDetail::Term { .. } => {}
-                RowDetail::NetworkProfessional { person_name, .. } => pros.push(closed_bar(
-                    r,
-                    from,
-                    until,
-                    Some(person_name.chars().take(28).collect()),
-                    4,
-                )),
-                RowDetail::Phase { name } if phase_names.insert(name) => phases.push(closed_bar(
-                    r,
-                    from,
-                    until,
-                    Some(name.chars().take(28).collect()),
-                    5,
-                )),
-                RowDetail::Phase { .. } => {}
-                RowDetail::Event { .. } => markers.push(Marker {
-                    at: from as f64 + 0.5,
-                    label: r.label.chars().take(40).collect(),
-                }),
-            }
-        }
-        for (_, name, bars) in by_network {
-            rows.push(GanttRow {
-                label: short_label(&format!("{prefix}{name}"), 32),
-                bars,
-                markers: Vec::new(),
-            });
-        }
-        for (label, bars) in
-            [("mayors", mayors), ("network professionals", pros), ("phases (authors)", phases)]
-        {
-            if !bars.is_empty() {
-                rows.push(GanttRow {
-                    label: format!("{prefix}{label}"),
-                    bars,
-                    markers: Vec::new(),
-                });
-            }
-        }
-        if !markers.is_empty() {
-            rows.push(GanttRow { label: format!("{prefix}events"), bars: Vec::new(), markers });
-        }
+        network_rows(timelines, tl, until, &mut rows);
     }
     if y0 == i32::MAX {
         y0 = until - 10;
@@ -158,6 +83,77 @@ fn by_network(timelines: &[Timeline], until: i32) -> Gantt {
         rows,
         events: Vec::new(),
         legend: vec![("member".into(), 0), ("leading role".into(), 1), ("progressive mayor".into(), 2), ("conservative mayor".into(), 3), ("other mayor".into(), 4), ("phase".into(), 5)],
+    }
+}
+
+/// The rows of one time line by network: a row per network (its memberships), then mayors,
+/// network professionals, the authors' phases and events, each when it has any.
+fn network_rows(timelines: &[Timeline], tl: &Timeline, until: i32, rows: &mut Vec<GanttRow>) {
+    let prefix = prefix(timelines, tl, " · ");
+    let mut by_network: Vec<(&Id, &str, Vec<GanttBar>)> = Vec::new();
+    let (mut mayors, mut pros, mut phases, mut markers) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut phase_names = BTreeSet::new();
+    for r in &tl.rows {
+        let Some(from) = r.from else { continue };
+        match &r.detail {
+            RowDetail::Membership { network, network_name, role, via } => {
+                let role = format!(
+                    "{role}{}",
+                    via.as_ref().map(|v| format!(" (via {v})")).unwrap_or_default()
+                );
+                let bar = closed_bar(
+                    r,
+                    from,
+                    until,
+                    (role != "member").then_some(role),
+                    if r.leading { 1 } else { 0 },
+                );
+                match by_network.iter_mut().find(|(n, _, _)| *n == network) {
+                    Some((_, _, bars)) => bars.push(bar),
+                    None => by_network.push((network, network_name, vec![bar])),
+                }
+            }
+            RowDetail::Term { person_name, office: Office::Mayor, orientation, .. } => {
+                let colour = match orientation {
+                    Some(Orientation::Progressive) => 2,
+                    Some(Orientation::Conservative) => 3,
+                    _ => 4,
+                };
+                mayors.push(closed_bar(r, from, until, Some(person_name.clone()), colour));
+            }
+            RowDetail::Term { .. } => {}
+            RowDetail::NetworkProfessional { person_name, .. } => pros.push(closed_bar(
+                r,
+                from,
+                until,
+                Some(person_name.chars().take(28).collect()),
+                4,
+            )),
+            RowDetail::Phase { name } if phase_names.insert(name) => {
+                phases.push(closed_bar(r, from, until, Some(name.chars().take(28).collect()), 5))
+            }
+            RowDetail::Phase { .. } => {}
+            RowDetail::Event { .. } => markers
+                .push(Marker { at: from as f64 + 0.5, label: r.label.chars().take(40).collect() }),
+        }
+    }
+    for (_, name, bars) in by_network {
+        rows.push(GanttRow {
+            label: short_label(&format!("{prefix}{name}"), 32),
+            bars,
+            markers: Vec::new(),
+        });
+    }
+    for (label, bars) in
+        [("mayors", mayors), ("network professionals", pros), ("phases (authors)", phases)]
+    {
+        if !bars.is_empty() {
+            rows.push(GanttRow { label: format!("{prefix}{label}"), bars, markers: Vec::new() });
+        }
+    }
+    if !markers.is_empty() {
+        rows.push(GanttRow { label: format!("{prefix}events"), bars: Vec::new(), markers });
     }
 }
 

@@ -141,6 +141,42 @@ fn citation_attrs(spec: EdgeSpec, id: &Id, c: &mlgov_domain::Citation) -> EdgeSp
 pub fn governance_graph(kb: &KnowledgeBase, options: &GraphOptions) -> BuiltGraph {
     let mut g = GovernanceGraph::new();
     let mut skipped = Vec::new();
+    let mut nodes = entity_nodes(kb);
+    // Persons: level from their office, else from their posts; sector from both.
+    let level_of: BTreeMap<String, (Level, Sector)> =
+        nodes.iter().map(|n| (n.id.clone(), (n.level, n.sector))).collect();
+    nodes.extend(kb.persons.iter().map(|p| person_node(kb, p, &level_of)));
+    // Countries named by relations.
+    let countries: BTreeSet<&Id> = kb
+        .relations
+        .iter()
+        .flat_map(|r| [&r.subject, &r.object])
+        .filter(|id| id.kind() == IdKind::Country)
+        .collect();
+    for c in countries {
+        nodes.push(Node::new(
+            c.as_str(),
+            c.body().to_uppercase(),
+            NodeKind::Country,
+            Level::National,
+            Sector::Public,
+        ));
+    }
+    for n in nodes {
+        if let Err(e) = g.add_node(n) {
+            skipped.push(SkippedStatement { id: String::new(), reason: e.to_string() });
+        }
+    }
+    for (id, e) in statement_edges(kb, options, &mut skipped) {
+        if let Err(err) = g.add_edge(e) {
+            skipped.push(SkippedStatement { id, reason: err.to_string() });
+        }
+    }
+    BuiltGraph { graph: g, skipped }
+}
+
+/// The nodes of the localities, networks and organisations, with their level and sector.
+fn entity_nodes(kb: &KnowledgeBase) -> Vec<Node> {
     let mut nodes: Vec<Node> = Vec::new();
     for l in &kb.localities {
         let level = match l.kind {
@@ -179,106 +215,86 @@ pub fn governance_graph(kb: &KnowledgeBase, options: &GraphOptions) -> BuiltGrap
         }
         nodes.push(n);
     }
-    // Persons: level from their office, else from their posts; sector from both.
-    let level_of: BTreeMap<String, (Level, Sector)> =
-        nodes.iter().map(|n| (n.id.clone(), (n.level, n.sector))).collect();
-    for p in &kb.persons {
-        let terms = kb.terms_of(&p.id);
-        let office_levels: BTreeSet<Level> =
-            terms.iter().filter_map(|t| level_of.get(t.locality.as_str()).map(|x| x.0)).collect();
-        let posts: Vec<_> =
-            kb.affiliations_naming(&p.id).into_iter().filter(|a| a.person == p.id).collect();
-        let post_levels: BTreeSet<Level> = posts
-            .iter()
-            .filter_map(|a| level_of.get(a.organisation.as_str()).map(|x| x.0))
-            .collect();
-        let level = match (office_levels.first(), post_levels.len()) {
-            (Some(l), _) => *l,
-            (None, 1) if !post_levels.contains(&Level::Unstated) => {
-                *post_levels.first().unwrap_or(&Level::Unstated)
-            }
-            _ => Level::Unstated,
-        };
-        let public_post = posts.iter().any(|a| {
-            let sector = match a.sector {
-                Some(mlgov_domain::Sector::Public) => Some(Sector::Public),
-                Some(mlgov_domain::Sector::NonPublic) => Some(Sector::NonPublic),
-                None => level_of.get(a.organisation.as_str()).map(|t| t.1),
-            };
-            sector == Some(Sector::Public)
-        });
-        let sector =
-            if !office_levels.is_empty() || !terms.is_empty() || public_post || posts.is_empty() {
-                Sector::Public
-            } else {
-                Sector::NonPublic
-            };
-        nodes.push(Node::new(p.id.as_str(), p.name.clone(), NodeKind::Person, level, sector));
-    }
-    // Countries named by relations.
-    let countries: BTreeSet<&Id> = kb
-        .relations
-        .iter()
-        .flat_map(|r| [&r.subject, &r.object])
-        .filter(|id| id.kind() == IdKind::Country)
-        .collect();
-    for c in countries {
-        nodes.push(Node::new(
-            c.as_str(),
-            c.body().to_uppercase(),
-            NodeKind::Country,
-            Level::National,
-            Sector::Public,
-        ));
-    }
-    for n in nodes {
-        if let Err(e) = g.add_node(n) {
-            skipped.push(SkippedStatement { id: String::new(), reason: e.to_string() });
-        }
-    }
+    nodes
+}
 
+/// A person's node: level from their office, else from their posts (`level_of` the entities'
+/// level and sector); public when they hold an office or a public post, or have no post.
+fn person_node(
+    kb: &KnowledgeBase,
+    p: &mlgov_domain::Person,
+    level_of: &BTreeMap<String, (Level, Sector)>,
+) -> Node {
+    let terms = kb.terms_of(&p.id);
+    let office_levels: BTreeSet<Level> =
+        terms.iter().filter_map(|t| level_of.get(t.locality.as_str()).map(|x| x.0)).collect();
+    let posts: Vec<_> =
+        kb.affiliations_naming(&p.id).into_iter().filter(|a| a.person == p.id).collect();
+    let post_levels: BTreeSet<Level> =
+        posts.iter().filter_map(|a| level_of.get(a.organisation.as_str()).map(|x| x.0)).collect();
+    let level = match (office_levels.first(), post_levels.len()) {
+        (Some(l), _) => *l,
+        (None, 1) if !post_levels.contains(&Level::Unstated) => {
+            *post_levels.first().unwrap_or(&Level::Unstated)
+        }
+        _ => Level::Unstated,
+    };
+    let public_post = posts.iter().any(|a| {
+        let sector = match a.sector {
+            Some(mlgov_domain::Sector::Public) => Some(Sector::Public),
+            Some(mlgov_domain::Sector::NonPublic) => Some(Sector::NonPublic),
+            None => level_of.get(a.organisation.as_str()).map(|t| t.1),
+        };
+        sector == Some(Sector::Public)
+    });
+    let sector =
+        if !office_levels.is_empty() || !terms.is_empty() || public_post || posts.is_empty() {
+            Sector::Public
+        } else {
+            Sector::NonPublic
+        };
+    Node::new(p.id.as_str(), p.name.clone(), NodeKind::Person, level, sector)
+}
+
+/// The edges of the statements (memberships, terms, affiliations, relations) and of municipal
+/// departments, each with the id it comes from; opposition left out unless asked for (listed in
+/// `skipped`).
+fn statement_edges(
+    kb: &KnowledgeBase,
+    options: &GraphOptions,
+    skipped: &mut Vec<SkippedStatement>,
+) -> Vec<(String, EdgeSpec)> {
     let mut edges: Vec<(String, EdgeSpec)> = Vec::new();
+    let mut push =
+        |id: &Id, e: EdgeSpec, when: &mlgov_domain::Interval, citation: &mlgov_domain::Citation| {
+            edges.push((id.to_string(), citation_attrs(dated(e, when), id, citation)));
+        };
     for m in &kb.memberships {
-        let mut e = EdgeSpec::new(m.member.as_str(), m.network.as_str(), EdgeKind::Membership)
+        let e = EdgeSpec::new(m.member.as_str(), m.network.as_str(), EdgeKind::Membership)
             .with_attribute("role", m.role.to_string());
-        e = dated(e, &m.when);
-        edges.push((m.id.to_string(), citation_attrs(e, &m.id, &m.citation)));
+        push(&m.id, e, &m.when, &m.citation);
     }
     for t in &kb.terms {
-        let mut e = EdgeSpec::new(t.person.as_str(), t.locality.as_str(), EdgeKind::Office)
+        let e = EdgeSpec::new(t.person.as_str(), t.locality.as_str(), EdgeKind::Office)
             .with_attribute("role", t.office.to_string());
-        e = dated(e, &t.when);
-        edges.push((t.id.to_string(), citation_attrs(e, &t.id, &t.citation)));
+        push(&t.id, e, &t.when, &t.citation);
     }
     for a in &kb.affiliations {
-        let mut e =
-            EdgeSpec::new(a.person.as_str(), a.organisation.as_str(), EdgeKind::Affiliation)
-                .with_attribute("role", a.role.clone());
-        e = dated(e, &a.when);
-        edges.push((a.id.to_string(), citation_attrs(e, &a.id, &a.citation)));
+        let e = EdgeSpec::new(a.person.as_str(), a.organisation.as_str(), EdgeKind::Affiliation)
+            .with_attribute("role", a.role.clone());
+        push(&a.id, e, &a.when, &a.citation);
     }
     for r in &kb.relations {
-        let kind = match r.kind {
-            RelationKind::Funds | RelationKind::Sponsors => EdgeKind::Funding,
-            RelationKind::PartnersWith | RelationKind::CooperatesWith => EdgeKind::Partnership,
-            RelationKind::ParticipatesIn => EdgeKind::Membership,
-            RelationKind::Founded => EdgeKind::Founding,
-            RelationKind::Coordinates => EdgeKind::Coordination,
-            RelationKind::Hosts => EdgeKind::Hosting,
-            RelationKind::Supports => EdgeKind::Support,
-            RelationKind::Opposes if options.include_opposition => EdgeKind::Opposition,
-            RelationKind::Opposes => {
-                skipped.push(SkippedStatement {
-                    id: r.id.to_string(),
-                    reason: "opposes: adversarial tie left out".into(),
-                });
-                continue;
-            }
+        let Some(kind) = relation_edge_kind(r.kind, options) else {
+            skipped.push(SkippedStatement {
+                id: r.id.to_string(),
+                reason: "opposes: adversarial tie left out".into(),
+            });
+            continue;
         };
-        let mut e = EdgeSpec::new(r.subject.as_str(), r.object.as_str(), kind)
+        let e = EdgeSpec::new(r.subject.as_str(), r.object.as_str(), kind)
             .with_attribute("relation", r.kind.to_string());
-        e = dated(e, &r.when);
-        edges.push((r.id.to_string(), citation_attrs(e, &r.id, &r.citation)));
+        push(&r.id, e, &r.when, &r.citation);
     }
     for o in &kb.organisations {
         if let Some(l) = department_locality(kb, o) {
@@ -289,12 +305,22 @@ pub fn governance_graph(kb: &KnowledgeBase, options: &GraphOptions) -> BuiltGrap
             ));
         }
     }
-    for (id, e) in edges {
-        if let Err(err) = g.add_edge(e) {
-            skipped.push(SkippedStatement { id, reason: err.to_string() });
-        }
-    }
-    BuiltGraph { graph: g, skipped }
+    edges
+}
+
+/// The edge kind of a relation kind; `None` for opposition unless it is included.
+fn relation_edge_kind(kind: RelationKind, options: &GraphOptions) -> Option<EdgeKind> {
+    Some(match kind {
+        RelationKind::Funds | RelationKind::Sponsors => EdgeKind::Funding,
+        RelationKind::PartnersWith | RelationKind::CooperatesWith => EdgeKind::Partnership,
+        RelationKind::ParticipatesIn => EdgeKind::Membership,
+        RelationKind::Founded => EdgeKind::Founding,
+        RelationKind::Coordinates => EdgeKind::Coordination,
+        RelationKind::Hosts => EdgeKind::Hosting,
+        RelationKind::Supports => EdgeKind::Support,
+        RelationKind::Opposes if options.include_opposition => EdgeKind::Opposition,
+        RelationKind::Opposes => return None,
+    })
 }
 
 /// The locality a municipal department belongs to (see the module documentation).
@@ -533,9 +559,37 @@ pub fn default_year(g: &GovernanceGraph) -> Option<i32> {
     g.horizon
 }
 
+/// The layers view: the ties of the chosen layers (all when `None`) and their incident nodes, out
+/// of all nodes; with its description.
+fn layers_view(
+    full: &GovernanceGraph,
+    view: &GraphView,
+    layers: Option<&BTreeSet<EdgeKind>>,
+) -> (GovernanceGraph, usize, String) {
+    use mlgov_graph::{NodeSelection, SubgraphSpec, UndatedTies};
+    let spec = SubgraphSpec {
+        year: view.year,
+        edge_kinds: layers.cloned(),
+        node_kinds: None,
+        nodes: NodeSelection::Incident,
+        undated: if view.include_undated { UndatedTies::Include } else { UndatedTies::Exclude },
+    };
+    let mut sub = mlgov_graph::subgraph(full, &spec);
+    sub.weighting = view.weighting;
+    let names: Vec<&str> = match layers {
+        Some(l) => l.iter().map(|k| k.as_str()).collect(),
+        None => {
+            let present: BTreeSet<&str> = full.edges().iter().map(|e| e.kind.as_str()).collect();
+            present.into_iter().collect()
+        }
+    };
+    let total = full.node_count();
+    (sub, total, format!("layers {} (pairs tied in several layers count once)", names.join(", ")))
+}
+
 /// The graph of `view` built from the full knowledge-base graph `full`.
 pub fn view_graph(full: &GovernanceGraph, view: &GraphView) -> ViewGraph {
-    use mlgov_graph::{NodeSelection, ProjectionSpec, SubgraphSpec, UndatedTies};
+    use mlgov_graph::ProjectionSpec;
     let layers: Option<BTreeSet<EdgeKind>> = match view.on {
         On::Layers => view.layers.clone(),
         On::Localities | On::Networks => Some(BTreeSet::from([EdgeKind::Membership])),
@@ -563,35 +617,7 @@ pub fn view_graph(full: &GovernanceGraph, view: &GraphView) -> ViewGraph {
                 "networks tied while they share a member (membership layer projected)".to_string();
             (projection(ProjectionSpec::networks_by_members(view.year)), total, what)
         }
-        On::Layers => {
-            let spec = SubgraphSpec {
-                year: view.year,
-                edge_kinds: layers.clone(),
-                node_kinds: None,
-                nodes: NodeSelection::Incident,
-                undated: if view.include_undated {
-                    UndatedTies::Include
-                } else {
-                    UndatedTies::Exclude
-                },
-            };
-            let mut sub = mlgov_graph::subgraph(full, &spec);
-            sub.weighting = view.weighting;
-            let names: Vec<&str> = match &layers {
-                Some(l) => l.iter().map(|k| k.as_str()).collect(),
-                None => {
-                    let present: BTreeSet<&str> =
-                        full.edges().iter().map(|e| e.kind.as_str()).collect();
-                    present.into_iter().collect()
-                }
-            };
-            let total = full.node_count();
-            (
-                sub,
-                total,
-                format!("layers {} (pairs tied in several layers count once)", names.join(", ")),
-            )
-        }
+        On::Layers => layers_view(full, view, layers.as_ref()),
     };
     let isolates = kind_total.saturating_sub(graph.node_count());
     let when = match view.year {

@@ -322,46 +322,7 @@ pub fn h2(kb: &KnowledgeBase, min_cso: usize) -> HypothesisCheck {
     for n in set {
         let (f, from) = founding(kb, &n.id);
         let class = crate::typology::network_typology(kb, &n.id).class;
-        // Every civil-society organisation tied to the network, with the start of its tie.
-        let mut ties: Vec<(Id, Option<i32>)> = Vec::new();
-        for m in kb.memberships_in(&n.id) {
-            if crate::assemblage::actor_type(kb, &m.member) == "civil_society" {
-                ties.push((m.member.clone(), m.when.start_year()));
-            }
-        }
-        for r in kb.relations_naming(&n.id) {
-            let other = if r.object == n.id { &r.subject } else { &r.object };
-            if r.kind != mlgov_domain::RelationKind::Opposes
-                && crate::assemblage::actor_type(kb, other) == "civil_society"
-            {
-                ties.push((other.clone(), r.when.start_year()));
-            }
-        }
-        ties.sort();
-        let (mut evidence, mut not_counted) = (Vec::new(), Vec::new());
-        let mut seen = std::collections::BTreeSet::new();
-        for (id, start) in &ties {
-            let name = kb.display_name(id);
-            let at_founding = matches!((start, f), (Some(s), Some(y)) if *s <= y);
-            if is_large(kb, id) {
-                not_counted
-                    .push(format!("{name} (a large national or international organisation)"));
-            } else if at_founding {
-                if seen.insert(id.clone()) {
-                    evidence.push(format!(
-                        "{name} (from {})",
-                        start.map(|s| s.to_string()).unwrap_or_default()
-                    ));
-                }
-            } else {
-                not_counted.push(match start {
-                    Some(s) => format!("{name} (from {s}, after the founding)"),
-                    None => format!("{name} (undated tie)"),
-                });
-            }
-        }
-        not_counted.sort();
-        not_counted.dedup();
+        let (evidence, not_counted) = founding_ties(kb, &cso_ties(kb, &n.id), f);
         let condition = f.map(|_| evidence.len() >= min_cso);
         let paper = kb.facts_of(&n.id, Property::FoundingCivilSociety).first().map(|fct| Reading {
             holds: fct.value == "true",
@@ -373,16 +334,8 @@ pub fn h2(kb: &KnowledgeBase, min_cso: usize) -> HypothesisCheck {
             citation: cite(kb, &fct.citation),
             id: fct.id.to_string(),
         });
-        let (agreement, explanation) = match (&paper, condition) {
-            (None, _) => ("not read by the paper".to_string(), None),
-            (Some(_), None) => ("cannot be computed".to_string(), Some("the data hold no founding date for this network, so no tie can be placed at its founding".to_string())),
-            (Some(p), Some(c)) if p.holds == c => ("agrees".to_string(), None),
-            (Some(p), Some(_)) => ("differs".to_string(), Some(if p.holds {
-                format!("the paper names civil-society groups behind the emergence that the data do not record as organisations tied to the network by {} ({} counted, {} needed)", f.map(|y| y.to_string()).unwrap_or_default(), evidence.len(), min_cso)
-            } else {
-                format!("{} local civil-society organisation(s) are tied to the network from its founding year in the data, where the paper sees no role of the local voluntary sector in the emergence: a tie at the founding is not necessarily a role in the founding", evidence.len())
-            })),
-        };
+        let (agreement, explanation) =
+            h2_agreement(paper.as_ref(), condition, f, evidence.len(), min_cso);
         rows.push(HypothesisRow {
             network: n.id.to_string(),
             name: n.name.clone(),
@@ -409,6 +362,80 @@ pub fn h2(kb: &KnowledgeBase, min_cso: usize) -> HypothesisCheck {
         excluded,
         "local civil society at the founding",
     )
+}
+
+/// Every civil-society organisation tied to the network (membership, or a relation other than
+/// opposition), with the start of its tie, sorted.
+fn cso_ties(kb: &KnowledgeBase, network: &Id) -> Vec<(Id, Option<i32>)> {
+    let mut ties: Vec<(Id, Option<i32>)> = Vec::new();
+    for m in kb.memberships_in(network) {
+        if crate::assemblage::actor_type(kb, &m.member) == "civil_society" {
+            ties.push((m.member.clone(), m.when.start_year()));
+        }
+    }
+    for r in kb.relations_naming(network) {
+        let other = if &r.object == network { &r.subject } else { &r.object };
+        if r.kind != mlgov_domain::RelationKind::Opposes
+            && crate::assemblage::actor_type(kb, other) == "civil_society"
+        {
+            ties.push((other.clone(), r.when.start_year()));
+        }
+    }
+    ties.sort();
+    ties
+}
+
+/// The ties that count (local organisations tied by the founding year `founded`, each once) and
+/// those that do not, with why.
+fn founding_ties(
+    kb: &KnowledgeBase,
+    ties: &[(Id, Option<i32>)],
+    founded: Option<i32>,
+) -> (Vec<String>, Vec<String>) {
+    let (mut evidence, mut not_counted) = (Vec::new(), Vec::new());
+    let mut seen = std::collections::BTreeSet::new();
+    for (id, start) in ties {
+        let name = kb.display_name(id);
+        let at_founding = matches!((start, founded), (Some(s), Some(y)) if *s <= y);
+        if is_large(kb, id) {
+            not_counted.push(format!("{name} (a large national or international organisation)"));
+        } else if at_founding {
+            if seen.insert(id.clone()) {
+                evidence.push(format!(
+                    "{name} (from {})",
+                    start.map(|s| s.to_string()).unwrap_or_default()
+                ));
+            }
+        } else {
+            not_counted.push(match start {
+                Some(s) => format!("{name} (from {s}, after the founding)"),
+                None => format!("{name} (undated tie)"),
+            });
+        }
+    }
+    not_counted.sort();
+    not_counted.dedup();
+    (evidence, not_counted)
+}
+
+/// Whether the paper's reading of H2 and the computed condition agree, and why not.
+fn h2_agreement(
+    paper: Option<&Reading>,
+    condition: Option<bool>,
+    founded: Option<i32>,
+    counted: usize,
+    min_cso: usize,
+) -> (String, Option<String>) {
+    match (paper, condition) {
+        (None, _) => ("not read by the paper".to_string(), None),
+        (Some(_), None) => ("cannot be computed".to_string(), Some("the data hold no founding date for this network, so no tie can be placed at its founding".to_string())),
+        (Some(p), Some(c)) if p.holds == c => ("agrees".to_string(), None),
+        (Some(p), Some(_)) => ("differs".to_string(), Some(if p.holds {
+            format!("the paper names civil-society groups behind the emergence that the data do not record as organisations tied to the network by {} ({} counted, {} needed)", founded.map(|y| y.to_string()).unwrap_or_default(), counted, min_cso)
+        } else {
+            format!("{} local civil-society organisation(s) are tied to the network from its founding year in the data, where the paper sees no role of the local voluntary sector in the emergence: a tie at the founding is not necessarily a role in the founding", counted)
+        })),
+    }
 }
 
 fn finish(

@@ -243,10 +243,57 @@ pub fn profile(
 ) -> LearningProfile {
     let me = kb.locality(id).map(|l| crate::profile::attrs_of(kb, l)).unwrap_or_default();
     let related = crate::trajectory::related_localities(kb, id);
+    let (networks, international, my_networks) = network_items(kb, &related, year);
+    let only_domestic_networks = !my_networks.is_empty()
+        && my_networks.iter().all(|id| {
+            let s: Vec<String> =
+                kb.facts_of(id, Property::Scale).iter().map(|f| f.value.clone()).collect();
+            !s.is_empty() && s.iter().all(|v| v == "subnational" || v == "national" || v == "local")
+        });
+    let (vertical, horizontal, tied_orgs) = organisation_ties(kb, &related);
+    let ngo_bridges = ngo_bridges(kb, &related, &tied_orgs);
+    let peer_localities = peer_localities(kb, &related, &my_networks, year);
+    let mut enabling = kb_factors(kb, id);
+    let survey_out = match survey {
+        Some(s) => Some(survey_factors(s, id, &mut enabling)),
+        None => {
+            unknown_survey_factors(&mut enabling);
+            None
+        }
+    };
+    // What the studies found for localities like it, attached to the factors they bear on.
+    let findings = group_findings(kb, id);
+    attach_group_evidence(&mut enabling, &findings);
+    let notes = profile_notes(survey_out.as_ref());
+    LearningProfile {
+        id: id.to_string(),
+        name: kb.display_name(id),
+        attributes: me,
+        networks,
+        international,
+        vertical,
+        horizontal,
+        peer_localities,
+        only_domestic_networks,
+        enabling,
+        ngo_bridges,
+        findings,
+        survey: survey_out,
+        notes,
+    }
+}
+
+/// The networks the locality (or a related one) is in at `year`: each once, those of continental
+/// or global scale again as international, and the set of their ids.
+fn network_items(
+    kb: &KnowledgeBase,
+    related: &[Id],
+    year: i32,
+) -> (Vec<Item>, Vec<Item>, BTreeSet<Id>) {
     let mut networks = Vec::new();
     let mut international = Vec::new();
     let mut my_networks = BTreeSet::new();
-    for m in crate::lookup::memberships_of_any(kb, &related).into_iter().filter(|m| {
+    for m in crate::lookup::memberships_of_any(kb, related).into_iter().filter(|m| {
         m.when.end_year().is_none_or(|e| e >= year)
             && m.when.start_year().is_none_or(|s| s <= year)
             && !(m.exit_reason.is_some() && m.when.to.is_none())
@@ -271,17 +318,16 @@ pub fn profile(
             networks.push(item);
         }
     }
-    let only_domestic_networks = !networks.is_empty()
-        && networks.iter().all(|n| {
-            let id = Id::parse(&n.id).unwrap();
-            let s: Vec<String> =
-                kb.facts_of(&id, Property::Scale).iter().map(|f| f.value.clone()).collect();
-            !s.is_empty() && s.iter().all(|v| v == "subnational" || v == "national" || v == "local")
-        });
+    (networks, international, my_networks)
+}
+
+/// The organisations related to the locality: higher levels of government (vertical), civil
+/// society (horizontal), and the ids of the latter.
+fn organisation_ties(kb: &KnowledgeBase, related: &[Id]) -> (Vec<Item>, Vec<Item>, BTreeSet<Id>) {
     let mut vertical = Vec::new();
     let mut horizontal = Vec::new();
     let mut tied_orgs = BTreeSet::new();
-    for r in crate::lookup::relations_naming_any(kb, &related) {
+    for r in crate::lookup::relations_naming_any(kb, related) {
         let other = if related.contains(&r.subject) { &r.object } else { &r.subject };
         let Some(k) = org_kind(kb, other) else { continue };
         let item = Item {
@@ -297,9 +343,13 @@ pub fn profile(
             horizontal.push(item);
         }
     }
-    // NGO bridges: NGOs tied to this locality that also tie to other localities or networks.
+    (vertical, horizontal, tied_orgs)
+}
+
+/// NGO bridges: NGOs tied to this locality that also tie to other localities or networks.
+fn ngo_bridges(kb: &KnowledgeBase, related: &[Id], tied_orgs: &BTreeSet<Id>) -> Vec<Item> {
     let mut ngo_bridges = Vec::new();
-    for o in &tied_orgs {
+    for o in tied_orgs {
         let mut reach = BTreeSet::new();
         for r in kb.relations_naming(o).into_iter().filter(|r| r.kind != RelationKind::Opposes) {
             let other = if &r.subject == o { &r.object } else { &r.subject };
@@ -324,11 +374,21 @@ pub fn profile(
             });
         }
     }
-    let mut peer_set: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    ngo_bridges
+}
+
+/// The other localities in the locality's networks at `year`, with the networks they share.
+fn peer_localities(
+    kb: &KnowledgeBase,
+    related: &[Id],
+    my_networks: &BTreeSet<Id>,
+    year: i32,
+) -> Vec<Item> {
+    let mut peer_set: BTreeMap<String, (&Id, BTreeSet<String>)> = BTreeMap::new();
     let in_my_networks = crate::lookup::gather(
         kb,
         &kb.memberships,
-        &my_networks,
+        my_networks,
         |n| kb.memberships_in(n),
         |m| my_networks.contains(&m.network),
     );
@@ -337,22 +397,23 @@ pub fn profile(
             && !related.contains(&m.member)
             && m.when.end_year().is_none_or(|e| e >= year)
     }) {
-        peer_set.entry(m.member.to_string()).or_default().insert(kb.display_name(&m.network));
+        let entry = peer_set.entry(m.member.to_string()).or_insert((&m.member, BTreeSet::new()));
+        entry.1.insert(kb.display_name(&m.network));
     }
-    let peer_localities = peer_set
+    peer_set
         .into_iter()
-        .map(|(pid, nets)| {
-            let p = Id::parse(&pid).unwrap();
-            Item {
-                name: kb.display_name(&p),
-                id: pid,
-                detail: format!("shares {}", nets.into_iter().collect::<Vec<_>>().join(", ")),
-                source: String::new(),
-            }
+        .map(|(pid, (p, nets))| Item {
+            name: kb.display_name(p),
+            id: pid,
+            detail: format!("shares {}", nets.into_iter().collect::<Vec<_>>().join(", ")),
+            source: String::new(),
         })
-        .collect();
+        .collect()
+}
 
-    // Enabling factors.
+/// The enabling factors the knowledge base states: an integration officer (or that it is
+/// unknown), perceived public attitudes.
+fn kb_factors(kb: &KnowledgeBase, id: &Id) -> Vec<Factor> {
     let mut enabling = Vec::new();
     let officer = kb.facts_of(id, Property::IntegrationOfficer);
     enabling.push(match officer.first() {
@@ -381,102 +442,118 @@ pub fn profile(
             group_evidence: vec![],
         });
     }
-    let mut survey_out = None;
-    if let Some(s) = survey {
-        let ds = s.dataset;
-        let ins = s.instrument;
-        let basis = if ds.synthetic { "survey (synthetic)" } else { "survey" };
-        let rs: Vec<usize> = (0..ds.respondents.len())
-            .filter(|&r| ds.respondents[r].locality == id.as_str())
+    enabling
+}
+
+/// The survey's enabling factors for the locality (added to `enabling`) and its aggregates: the
+/// mean contact frequency by actor class in the last period, and the perception items.
+fn survey_factors(s: &SurveyInput, id: &Id, enabling: &mut Vec<Factor>) -> SurveyAggregates {
+    let ds = s.dataset;
+    let ins = s.instrument;
+    let basis = if ds.synthetic { "survey (synthetic)" } else { "survey" };
+    let rs: Vec<usize> =
+        (0..ds.respondents.len()).filter(|&r| ds.respondents[r].locality == id.as_str()).collect();
+    let p = ds.n_periods().saturating_sub(1);
+    let mut by_class = BTreeMap::new();
+    for class in ins.classes() {
+        let actors = ins.actors_of(class);
+        let vals: Vec<f64> = rs
+            .iter()
+            .flat_map(|&r| actors.iter().filter_map(move |&a| ds.freq(r, p, a)))
+            .map(|v| v as f64)
             .collect();
-        let p = ds.n_periods().saturating_sub(1);
-        let mut by_class = BTreeMap::new();
-        for class in ins.classes() {
-            let actors = ins.actors_of(class);
-            let vals: Vec<f64> = rs
-                .iter()
-                .flat_map(|&r| actors.iter().filter_map(move |&a| ds.freq(r, p, a)))
-                .map(|v| v as f64)
-                .collect();
-            if !vals.is_empty() {
-                by_class.insert(
-                    format!("{class:?}").to_lowercase(),
-                    (vals.iter().sum::<f64>() / vals.len() as f64, vals.len()),
-                );
-            }
-        }
-        for (i, item) in ins.perceptions.iter().enumerate() {
-            let answers: Vec<&mlgov_survey::PerceptionAnswer> =
-                rs.iter().filter_map(|&r| ds.perception(r, i)).collect();
-            if answers.is_empty() {
-                continue;
-            }
-            let value = match item.id.as_str() {
-                "public_attitudes" => {
-                    let v: Vec<f64> = answers
-                        .iter()
-                        .filter_map(|a| {
-                            if let mlgov_survey::PerceptionAnswer::Scale(x) = a {
-                                Some(*x as f64)
-                            } else {
-                                None
-                            }
-                        })
-                        .collect();
-                    if v.is_empty() {
-                        continue;
-                    }
-                    format!("{:.2} (n={})", v.iter().sum::<f64>() / v.len() as f64, v.len())
-                }
-                "responsibility" => {
-                    let local = item.options.iter().position(|o| o.id == "local_government");
-                    let n = answers.len();
-                    let k = answers.iter().filter(|a| matches!(a, mlgov_survey::PerceptionAnswer::Choice(c) if Some(*c) == local)).count();
-                    format!("{k} of {n} see the local government as responsible")
-                }
-                "information_sources" => {
-                    let n = answers.len();
-                    let k = answers.iter().filter(|a| matches!(a, mlgov_survey::PerceptionAnswer::Multi(v) if v.iter().any(|&o| item.options.get(o).is_some_and(|x| x.specialist == Some(true))))).count();
-                    format!("{k} of {n} use specialist sources")
-                }
-                _ => continue,
-            };
-            enabling.push(Factor {
-                name: item.label.clone(),
-                value,
-                basis: basis.into(),
-                source: format!("survey '{}', item {}", s.name, item.id),
-                group_evidence: vec![],
-            });
-        }
-        survey_out = Some(SurveyAggregates {
-            survey: s.name.to_string(),
-            synthetic: ds.synthetic,
-            respondents: rs.len(),
-            period: ins.periods.get(p).map(|x| x.label.clone()).unwrap_or_default(),
-            mean_frequency_by_class: by_class,
-        });
-    } else {
-        for n in [
-            "perceived local responsibility",
-            "perceived public attitudes (1–5)",
-            "specialist information sources",
-        ] {
-            if enabling.iter().any(|f| f.name == n) {
-                continue;
-            }
-            enabling.push(Factor {
-                name: n.into(),
-                value: "unknown".into(),
-                basis: "unknown".into(),
-                source: "needs survey answers (mlgov survey import, or --survey)".into(),
-                group_evidence: vec![],
-            });
+        if !vals.is_empty() {
+            by_class.insert(
+                format!("{class:?}").to_lowercase(),
+                (vals.iter().sum::<f64>() / vals.len() as f64, vals.len()),
+            );
         }
     }
-    // What the studies found for localities like it, attached to the factors they bear on.
-    let findings = group_findings(kb, id);
-    for f in &mut enabling {
+    for (i, item) in ins.perceptions.iter().enumerate() {
+        let answers: Vec<&mlgov_survey::PerceptionAnswer> =
+            rs.iter().filter_map(|&r| ds.perception(r, i)).collect();
+        if answers.is_empty() {
+            continue;
+        }
+        let Some(value) = perception_value(item, &answers) else { continue };
+        enabling.push(Factor {
+            name: item.label.clone(),
+            value,
+            basis: basis.into(),
+            source: format!("survey '{}', item {}", s.name, item.id),
+            group_evidence: vec![],
+        });
+    }
+    SurveyAggregates {
+        survey: s.name.to_string(),
+        synthetic: ds.synthetic,
+        respondents: rs.len(),
+        period: ins.periods.get(p).map(|x| x.label.clone()).unwrap_or_default(),
+        mean_frequency_by_class: by_class,
+    }
+}
+
+/// The value of a perception item that bears on learning (public attitudes, responsibility,
+/// information sources) from its answers; `None` for other items or no usable answer.
+fn perception_value(
+    item: &mlgov_survey::instrument::PerceptionItem,
+    answers: &[&mlgov_survey::PerceptionAnswer],
+) -> Option<String> {
+    use mlgov_survey::PerceptionAnswer as A;
+    let n = answers.len();
+    match item.id.as_str() {
+        "public_attitudes" => {
+            let v: Vec<f64> = answers
+                .iter()
+                .filter_map(|a| if let A::Scale(x) = a { Some(*x as f64) } else { None })
+                .collect();
+            if v.is_empty() {
+                return None;
+            }
+            Some(format!("{:.2} (n={})", v.iter().sum::<f64>() / v.len() as f64, v.len()))
+        }
+        "responsibility" => {
+            let local = item.options.iter().position(|o| o.id == "local_government");
+            let k =
+                answers.iter().filter(|a| matches!(a, A::Choice(c) if Some(*c) == local)).count();
+            Some(format!("{k} of {n} see the local government as responsible"))
+        }
+        "information_sources" => {
+            let specialist =
+                |o: &usize| item.options.get(*o).is_some_and(|x| x.specialist == Some(true));
+            let k = answers
+                .iter()
+                .filter(|a| matches!(a, A::Multi(v) if v.iter().any(specialist)))
+                .count();
+            Some(format!("{k} of {n} use specialist sources"))
+        }
+        _ => None,
+    }
+}
+
+/// Without survey answers, the survey's factors are unknown (those the base did not state).
+fn unknown_survey_factors(enabling: &mut Vec<Factor>) {
+    for n in [
+        "perceived local responsibility",
+        "perceived public attitudes (1–5)",
+        "specialist information sources",
+    ] {
+        if enabling.iter().any(|f| f.name == n) {
+            continue;
+        }
+        enabling.push(Factor {
+            name: n.into(),
+            value: "unknown".into(),
+            basis: "unknown".into(),
+            source: "needs survey answers (mlgov survey import, or --survey)".into(),
+            group_evidence: vec![],
+        });
+    }
+}
+
+/// Each factor's group evidence: the findings on the topics it bears on.
+fn attach_group_evidence(enabling: &mut [Factor], findings: &[GroupFinding]) {
+    for f in enabling {
         let topics: &[&str] = match f.name.as_str() {
             "official with an integration mandate" => &["enabling_officer"],
             "perceived public attitudes (1–5)" => &["enabling_public_opinion"],
@@ -493,31 +570,20 @@ pub fn profile(
             .map(|g| g.id.clone())
             .collect();
     }
+}
+
+/// What is observed, what is assumed, what is synthetic.
+fn profile_notes(survey: Option<&SurveyAggregates>) -> Vec<String> {
     let mut notes = vec![
         "Ties and factors marked 'observed' are statements of the knowledge base with their sources; the papers record ties they mention, so a missing tie is not evidence of its absence.".to_string(),
         "The papers contain no adoption data: diffusion results are simulations under stated assumptions (mlgov diffusion).".to_string(),
     ];
-    if let Some(s) = &survey_out
+    if let Some(s) = survey
         && s.synthetic
     {
         notes.push(format!("Survey '{}' is SYNTHETIC (generated by mlgov survey synth): its figures illustrate the method and are not Whole-COMM's data.", s.survey));
     }
-    LearningProfile {
-        id: id.to_string(),
-        name: kb.display_name(id),
-        attributes: me,
-        networks,
-        international,
-        vertical,
-        horizontal,
-        peer_localities,
-        only_domestic_networks,
-        enabling,
-        ngo_bridges,
-        findings,
-        survey: survey_out,
-        notes,
-    }
+    notes
 }
 
 /// A suggested peer locality.
@@ -613,6 +679,35 @@ pub fn similarity(
 
 /// Suggests peers, networks and NGOs for `id`.
 pub fn peers(kb: &KnowledgeBase, id: &Id, limit: usize) -> Peers {
+    let mut ps = peer_suggestions(kb, id);
+    let comparable: BTreeMap<String, u32> =
+        ps.iter().filter(|p| p.score >= 3).map(|p| (p.id.clone(), p.score)).collect();
+    // A comparable id is a locality's, so it parses.
+    let comparable_ids: Vec<Id> = comparable.keys().filter_map(|c| Id::parse(c).ok()).collect();
+    let related = crate::trajectory::related_localities(kb, id);
+    let mine: BTreeSet<&Id> =
+        crate::lookup::memberships_of_any(kb, &related).into_iter().map(|m| &m.network).collect();
+    let near = Near { scores: comparable, ids: comparable_ids, mine };
+    let mut networks = network_suggestions(kb, &near);
+    let mut ngos = ngo_suggestions(kb, &near);
+    ps.truncate(limit);
+    networks.truncate(limit);
+    ngos.truncate(limit);
+    let weights = [
+        ("size", 2),
+        ("typology", 2),
+        ("orientation", 1),
+        ("policy configuration", 1),
+        ("country", 1),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    Peers { id: id.to_string(), name: kb.display_name(id), peers: ps, networks, ngos, weights }
+}
+
+/// Every other locality similar to `id` at all, with the practices it adopted, best first.
+fn peer_suggestions(kb: &KnowledgeBase, id: &Id) -> Vec<PeerSuggestion> {
     let attrs = locality_attrs(kb);
     let me = attrs.get(id.as_str()).cloned().unwrap_or_default();
     let config: BTreeMap<String, String> = kb
@@ -648,19 +743,27 @@ pub fn peers(kb: &KnowledgeBase, id: &Id, limit: usize) -> Peers {
     ps.sort_by(|a, b| {
         b.score.cmp(&a.score).then(b.practices.len().cmp(&a.practices.len())).then(a.id.cmp(&b.id))
     });
-    let comparable: BTreeMap<String, u32> =
-        ps.iter().filter(|p| p.score >= 3).map(|p| (p.id.clone(), p.score)).collect();
-    let related = crate::trajectory::related_localities(kb, id);
-    let mine: BTreeSet<&Id> =
-        crate::lookup::memberships_of_any(kb, &related).into_iter().map(|m| &m.network).collect();
+    ps
+}
+
+/// What peers are near: the comparable localities (similarity 3 or more) with their scores and
+/// ids, and the locality's own networks.
+struct Near<'k> {
+    scores: BTreeMap<String, u32>,
+    ids: Vec<Id>,
+    mine: BTreeSet<&'k Id>,
+}
+
+/// The networks (not the locality's own, `mine`) that comparable localities are in, scored by
+/// the sum of those members' scores, best first.
+fn network_suggestions(kb: &KnowledgeBase, near: &Near) -> Vec<NetworkSuggestion> {
+    let (comparable, comparable_ids, mine) = (&near.scores, &near.ids, &near.mine);
     let mut nets: BTreeMap<&Id, (BTreeSet<String>, u32)> = BTreeMap::new();
-    // The memberships of the comparable localities, in table order (a comparable id is a
-    // locality's, so it parses).
-    let comparable_ids: Vec<Id> = comparable.keys().filter_map(|c| Id::parse(c).ok()).collect();
+    // The memberships of the comparable localities, in table order.
     let of_comparable = crate::lookup::gather(
         kb,
         &kb.memberships,
-        &comparable_ids,
+        comparable_ids,
         |c| kb.memberships_of(c),
         |m| comparable.contains_key(m.member.as_str()),
     );
@@ -682,6 +785,13 @@ pub fn peers(kb: &KnowledgeBase, id: &Id, limit: usize) -> Peers {
         })
         .collect();
     networks.sort_by(|a, b| b.score.cmp(&a.score).then(a.id.cmp(&b.id)));
+    networks
+}
+
+/// The civil-society organisations tied to comparable localities or to the locality's own
+/// networks, those reaching most first.
+fn ngo_suggestions(kb: &KnowledgeBase, near: &Near) -> Vec<NgoSuggestion> {
+    let (comparable, comparable_ids, mine) = (&near.scores, &near.ids, &near.mine);
     let mut ngo: BTreeMap<&Id, BTreeSet<String>> = BTreeMap::new();
     // Only relations naming a comparable locality or one of its networks can reach one.
     let reached = crate::lookup::gather(
@@ -709,18 +819,5 @@ pub fn peers(kb: &KnowledgeBase, id: &Id, limit: usize) -> Peers {
         })
         .collect();
     ngos.sort_by(|a, b| b.reaches.len().cmp(&a.reaches.len()).then(a.id.cmp(&b.id)));
-    ps.truncate(limit);
-    networks.truncate(limit);
-    ngos.truncate(limit);
-    let weights = [
-        ("size", 2),
-        ("typology", 2),
-        ("orientation", 1),
-        ("policy configuration", 1),
-        ("country", 1),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    Peers { id: id.to_string(), name: kb.display_name(id), peers: ps, networks, ngos, weights }
+    ngos
 }

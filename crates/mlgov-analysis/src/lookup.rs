@@ -81,8 +81,27 @@ mod tests {
 
     /// Every analysis of every locality and network, and the whole-base ones, as text.
     fn dump(kb: &KnowledgeBase) -> String {
-        let j = |v: &dyn erased::Ser| v.json();
         let mut s = String::new();
+        for l in &kb.localities {
+            dump_locality(kb, &l.id, &mut s);
+        }
+        for n in &kb.networks {
+            dump_network(kb, &n.id, &mut s);
+        }
+        for o in &kb.organisations {
+            writeln!(s, "department {} {:?}", o.id, graph::department_locality(kb, o)).unwrap();
+        }
+        dump_base(kb, &mut s);
+        dump_graphs(kb, &mut s);
+        s
+    }
+
+    fn j(v: &dyn erased::Ser) -> String {
+        v.json()
+    }
+
+    /// The analyses of one locality.
+    fn dump_locality(kb: &KnowledgeBase, id: &mlgov_domain::Id, s: &mut String) {
         let filters = [
             trajectory::MembershipFilter::default(),
             trajectory::MembershipFilter { all_networks: true, ..Default::default() },
@@ -97,72 +116,51 @@ mod tests {
                 ..Default::default()
             },
         ];
-        for l in &kb.localities {
-            let id = &l.id;
-            writeln!(s, "== {id}").unwrap();
-            writeln!(s, "related {:?}", trajectory::related_localities(kb, id)).unwrap();
-            writeln!(s, "timeline {}", j(&trajectory::timeline(kb, id))).unwrap();
-            for f in &filters {
-                writeln!(s, "yearly {}", j(&trajectory::yearly(kb, id, 2020, f))).unwrap();
-                writeln!(s, "phases {}", j(&trajectory::compare_phases(kb, id, 2020, f))).unwrap();
-            }
-            writeln!(
-                s,
-                "gantt {}",
-                crate::gantt::from_timelines(
-                    &[trajectory::timeline(kb, id)],
-                    crate::gantt::GanttLayout::ByNetwork { until: 2020 }
-                )
-                .render()
-            )
-            .unwrap();
-            writeln!(
-                s,
-                "gantt {}",
-                crate::gantt::from_timelines(
-                    &[trajectory::timeline(kb, id)],
-                    crate::gantt::GanttLayout::ByStatement
-                )
-                .render()
-            )
-            .unwrap();
-            for year in [2005, 2020] {
-                writeln!(s, "learning {}", j(&learning::profile(kb, id, year, None))).unwrap();
-            }
-            writeln!(s, "findings {}", j(&learning::group_findings(kb, id))).unwrap();
-            writeln!(s, "peers {}", j(&learning::peers(kb, id, 1000))).unwrap();
-            for opts in [
-                tables::CompareOptions::default(),
-                tables::CompareOptions {
-                    only: Some(("src:caponio-clement-2020".into(), "Table 3".into())),
-                    roles: false,
-                },
-                tables::CompareOptions { only: None, roles: true },
-            ] {
-                writeln!(s, "compare {}", j(&tables::compare(kb, std::slice::from_ref(id), &opts)))
-                    .unwrap();
-            }
-            writeln!(s, "focus {:?}", graph::locality_focus(kb, id)).unwrap();
+        writeln!(s, "== {id}").unwrap();
+        writeln!(s, "related {:?}", trajectory::related_localities(kb, id)).unwrap();
+        writeln!(s, "timeline {}", j(&trajectory::timeline(kb, id))).unwrap();
+        for f in &filters {
+            writeln!(s, "yearly {}", j(&trajectory::yearly(kb, id, 2020, f))).unwrap();
+            writeln!(s, "phases {}", j(&trajectory::compare_phases(kb, id, 2020, f))).unwrap();
         }
-        for n in &kb.networks {
-            let id = &n.id;
-            writeln!(s, "== {id}").unwrap();
-            writeln!(s, "typology {}", j(&typology::network_typology(kb, id))).unwrap();
-            writeln!(s, "assemblage {}", j(&assemblage::assemblage(kb, id))).unwrap();
-            writeln!(s, "migration {}", trajectory::is_migration_related(kb, id)).unwrap();
-            writeln!(
-                s,
-                "located {}",
-                j(&places::located(
-                    kb,
-                    &places::PlaceFilter { network: Some(id.clone()), ..Default::default() }
-                ))
-            )
-            .unwrap();
+        for layout in [
+            crate::gantt::GanttLayout::ByNetwork { until: 2020 },
+            crate::gantt::GanttLayout::ByStatement,
+        ] {
+            let gantt = crate::gantt::from_timelines(&[trajectory::timeline(kb, id)], layout);
+            writeln!(s, "gantt {}", gantt.render()).unwrap();
         }
-        for o in &kb.organisations {
-            writeln!(s, "department {} {:?}", o.id, graph::department_locality(kb, o)).unwrap();
+        for year in [2005, 2020] {
+            writeln!(s, "learning {}", j(&learning::profile(kb, id, year, None))).unwrap();
         }
+        writeln!(s, "findings {}", j(&learning::group_findings(kb, id))).unwrap();
+        writeln!(s, "peers {}", j(&learning::peers(kb, id, 1000))).unwrap();
+        for opts in [
+            tables::CompareOptions::default(),
+            tables::CompareOptions {
+                only: Some(("src:caponio-clement-2020".into(), "Table 3".into())),
+                roles: false,
+            },
+            tables::CompareOptions { only: None, roles: true },
+        ] {
+            writeln!(s, "compare {}", j(&tables::compare(kb, std::slice::from_ref(id), &opts)))
+                .unwrap();
+        }
+        writeln!(s, "focus {:?}", graph::locality_focus(kb, id)).unwrap();
+    }
+
+    /// The analyses of one network.
+    fn dump_network(kb: &KnowledgeBase, id: &mlgov_domain::Id, s: &mut String) {
+        writeln!(s, "== {id}").unwrap();
+        writeln!(s, "typology {}", j(&typology::network_typology(kb, id))).unwrap();
+        writeln!(s, "assemblage {}", j(&assemblage::assemblage(kb, id))).unwrap();
+        writeln!(s, "migration {}", trajectory::is_migration_related(kb, id)).unwrap();
+        let filter = places::PlaceFilter { network: Some(id.clone()), ..Default::default() };
+        writeln!(s, "located {}", j(&places::located(kb, &filter))).unwrap();
+    }
+
+    /// The whole-base analyses: hypotheses, typology, tables, places.
+    fn dump_base(kb: &KnowledgeBase, s: &mut String) {
         for w in [0, 3, 5] {
             writeln!(s, "h1 {}", j(&hypotheses::h1(kb, w))).unwrap();
         }
@@ -183,6 +181,10 @@ mod tests {
         ] {
             writeln!(s, "located {}", j(&places::located(kb, &filter))).unwrap();
         }
+    }
+
+    /// The governance graphs with their spanners, and the diffusion graphs.
+    fn dump_graphs(kb: &KnowledgeBase, s: &mut String) {
         for opposition in [false, true] {
             let g = graph::governance_graph(
                 kb,
@@ -210,7 +212,15 @@ mod tests {
             )
             .unwrap();
         }
-        s
+    }
+
+    /// The dump of the bundled base, written to the file `MLGOV_ANALYSIS_DUMP` names (to compare
+    /// two versions of the analyses by hand); does nothing without it.
+    #[test]
+    fn dump_to_file_when_asked() {
+        if let Some(path) = std::env::var_os("MLGOV_ANALYSIS_DUMP") {
+            std::fs::write(path, dump(&kb())).unwrap();
+        }
     }
 
     mod erased {

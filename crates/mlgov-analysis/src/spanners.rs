@@ -7,7 +7,7 @@ use mlgov_domain::{Id, KnowledgeBase};
 use mlgov_graph::{FocusReport, FocusSpec, GovernanceGraph, Weighting};
 use serde::Serialize;
 
-use crate::graph::{GraphView, On, locality_focus, view_graph};
+use crate::graph::{GraphView, On, ViewGraph, locality_focus, view_graph};
 
 /// The source and its reading.
 pub const SOURCE: &str = "src:caponio-clement-2020";
@@ -100,44 +100,8 @@ pub fn compare(kb: &KnowledgeBase, full: &GovernanceGraph, snapshot: i32) -> Spa
                 weighting: Weighting::None,
             };
             let v = view_graph(full, &view);
-            let cities: Vec<CityVerdict> = CITIES
-                .iter()
-                .filter_map(|&(loc, paper)| {
-                    let id = Id::parse(loc).ok()?;
-                    let focal: Vec<String> = locality_focus(kb, &id)
-                        .into_iter()
-                        .filter(|f| v.graph.node_index(f).is_some())
-                        .collect();
-                    let report = if focal.is_empty() {
-                        FocusReport {
-                            focal: Vec::new(),
-                            rows: Vec::new(),
-                            boundary_spanners: Vec::new(),
-                            candidates: 0,
-                        }
-                    } else {
-                        let mut spec = FocusSpec::new(focal);
-                        spec.time_respecting = v.time_respecting;
-                        mlgov_graph::focus_report(&v.graph, &spec).ok()?
-                    };
-                    let spanners: Vec<String> = report
-                        .rows
-                        .iter()
-                        .filter(|r| r.is_boundary_spanner())
-                        .map(|r| r.label.clone())
-                        .collect();
-                    let has = !spanners.is_empty();
-                    Some(CityVerdict {
-                        locality: loc.to_string(),
-                        name: kb.display_name(&id),
-                        paper_has_spanners: paper,
-                        has_spanners: has,
-                        agrees: has == paper,
-                        spanners,
-                        report,
-                    })
-                })
-                .collect();
+            let cities: Vec<CityVerdict> =
+                CITIES.iter().filter_map(|&(loc, paper)| verdict(kb, &v, loc, paper)).collect();
             let explanation = explain(&cities, v.undated_left_out, year);
             Setting {
                 id,
@@ -155,6 +119,38 @@ pub fn compare(kb: &KnowledgeBase, full: &GovernanceGraph, snapshot: i32) -> Spa
         quote: QUOTE.into(),
         settings,
     }
+}
+
+/// Whether the paper's reading of city `loc` (`paper`: it has boundary spanners) holds in the
+/// view `v`: the focus report of the locality's own nodes present in it.
+fn verdict(kb: &KnowledgeBase, v: &ViewGraph, loc: &str, paper: bool) -> Option<CityVerdict> {
+    let id = Id::parse(loc).ok()?;
+    let focal: Vec<String> =
+        locality_focus(kb, &id).into_iter().filter(|f| v.graph.node_index(f).is_some()).collect();
+    let report = if focal.is_empty() {
+        FocusReport {
+            focal: Vec::new(),
+            rows: Vec::new(),
+            boundary_spanners: Vec::new(),
+            candidates: 0,
+        }
+    } else {
+        let mut spec = FocusSpec::new(focal);
+        spec.time_respecting = v.time_respecting;
+        mlgov_graph::focus_report(&v.graph, &spec).ok()?
+    };
+    let spanners: Vec<String> =
+        report.rows.iter().filter(|r| r.is_boundary_spanner()).map(|r| r.label.clone()).collect();
+    let has = !spanners.is_empty();
+    Some(CityVerdict {
+        locality: loc.to_string(),
+        name: kb.display_name(&id),
+        paper_has_spanners: paper,
+        has_spanners: has,
+        agrees: has == paper,
+        spanners,
+        report,
+    })
 }
 
 fn explain(cities: &[CityVerdict], undated_left_out: usize, year: Option<i32>) -> String {

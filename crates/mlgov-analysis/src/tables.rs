@@ -119,33 +119,7 @@ pub fn crosstab(kb: &KnowledgeBase, spec: &CrossTabSpec) -> CrossTab {
             continue;
         }
         let row_facts = from_table(kb, &l.id, spec.row_property, spec.source, spec.locator_prefix);
-        // Candidate cells: a row statement and an outcome statement citing the same table cell
-        // (same locator); when no locator pairs up, every combination.
-        let mut cells: BTreeSet<(usize, usize)> = BTreeSet::new();
-        for r in &row_facts {
-            for o in &outcome_facts {
-                if r.citation.locator == o.citation.locator
-                    && let (Some(ri), Some(ci)) = (
-                        spec.rows.iter().position(|x| *x == r.value),
-                        OUTCOMES.iter().position(|x| *x == o.value),
-                    )
-                {
-                    cells.insert((ri, ci));
-                }
-            }
-        }
-        if cells.is_empty() {
-            for r in &row_facts {
-                for o in &outcome_facts {
-                    if let (Some(ri), Some(ci)) = (
-                        spec.rows.iter().position(|x| *x == r.value),
-                        OUTCOMES.iter().position(|x| *x == o.value),
-                    ) {
-                        cells.insert((ri, ci));
-                    }
-                }
-            }
-        }
+        let cells = candidate_cells(spec, &row_facts, &outcome_facts);
         if cells.is_empty() {
             unplaced.push(l.display_name().to_string() + " (" + l.id.as_str() + ")");
             continue;
@@ -189,6 +163,33 @@ pub fn crosstab(kb: &KnowledgeBase, spec: &CrossTabSpec) -> CrossTab {
         unplaced,
         ambiguous,
     }
+}
+
+/// A locality's candidate cells (row, outcome column): a row statement and an outcome statement
+/// citing the same table cell (same locator); when no locator pairs up, every combination.
+fn candidate_cells(
+    spec: &CrossTabSpec,
+    row_facts: &[&mlgov_domain::Fact],
+    outcome_facts: &[&mlgov_domain::Fact],
+) -> BTreeSet<(usize, usize)> {
+    let pairs = |same_locator: bool| {
+        let mut cells: BTreeSet<(usize, usize)> = BTreeSet::new();
+        for r in row_facts {
+            for o in outcome_facts {
+                if (!same_locator || r.citation.locator == o.citation.locator)
+                    && let (Some(ri), Some(ci)) = (
+                        spec.rows.iter().position(|x| *x == r.value),
+                        OUTCOMES.iter().position(|x| *x == o.value),
+                    )
+                {
+                    cells.insert((ri, ci));
+                }
+            }
+        }
+        cells
+    };
+    let cells = pairs(true);
+    if cells.is_empty() { pairs(false) } else { cells }
 }
 
 /// Formats a count: integers without decimals.

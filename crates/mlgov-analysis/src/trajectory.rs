@@ -148,58 +148,90 @@ pub fn related_localities(kb: &KnowledgeBase, id: &Id) -> Vec<Id> {
 /// Builds the time line of a locality. `current_year` bounds open intervals.
 pub fn timeline(kb: &KnowledgeBase, id: &Id) -> Timeline {
     let members = related_localities(kb, id);
-    let cite =
-        |c: &mlgov_domain::Citation| format!("{}, {}", kb.display_name(&c.source), c.locator);
-    let mut rows = Vec::new();
-    let mut ms = crate::lookup::memberships_of_any(kb, &members);
+    let mut rows = membership_rows(kb, id, &members);
+    rows.extend(term_rows(kb, id));
+    rows.extend(professional_rows(kb, id));
+    rows.extend(phase_rows(kb, id));
+    rows.extend(event_rows(kb, id, &members));
+    let years: Vec<i32> = rows.iter().flat_map(|r| [r.from, r.to]).flatten().collect();
+    let first_year = years.iter().copied().min().unwrap_or(2000);
+    let last_year = years.iter().copied().max().unwrap_or(2020).max(first_year);
+    Timeline { id: id.to_string(), name: kb.display_name(id), first_year, last_year, rows }
+}
+
+/// A statement's row in `lane`: its years, id and source (the source's name and the locator);
+/// not leading.
+fn statement_row(
+    kb: &KnowledgeBase,
+    lane: Lane,
+    label: String,
+    when: &mlgov_domain::Interval,
+    id: &Id,
+    c: &mlgov_domain::Citation,
+    detail: RowDetail,
+) -> TimelineRow {
+    TimelineRow {
+        lane,
+        label,
+        from: when.start_year(),
+        to: when.end_year(),
+        leading: false,
+        id: id.to_string(),
+        source: format!("{}, {}", kb.display_name(&c.source), c.locator),
+        detail,
+    }
+}
+
+/// The memberships of the locality and of the localities related to it (`members`), by date.
+fn membership_rows(kb: &KnowledgeBase, id: &Id, members: &[Id]) -> Vec<TimelineRow> {
+    let mut ms = crate::lookup::memberships_of_any(kb, members);
     ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.network.cmp(&b.network)).then(a.id.cmp(&b.id)));
-    for m in ms {
-        let via = (&m.member != id).then(|| kb.display_name(&m.member));
-        let network_name = kb.display_name(&m.network);
-        rows.push(TimelineRow {
-            lane: Lane::Membership,
-            label: format!(
+    ms.into_iter()
+        .map(|m| {
+            let via = (&m.member != id).then(|| kb.display_name(&m.member));
+            let network_name = kb.display_name(&m.network);
+            let label = format!(
                 "{network_name} — {}{}",
                 m.role,
                 via.as_ref().map(|v| format!(" (via {v})")).unwrap_or_default()
-            ),
-            from: m.when.start_year(),
-            to: m.when.end_year(),
-            leading: m.role.is_leading(),
-            id: m.id.to_string(),
-            source: cite(&m.citation),
-            detail: RowDetail::Membership {
+            );
+            let detail = RowDetail::Membership {
                 network: m.network.clone(),
                 network_name,
                 role: m.role,
                 via,
-            },
-        });
-    }
+            };
+            let row =
+                statement_row(kb, Lane::Membership, label, &m.when, &m.id, &m.citation, detail);
+            TimelineRow { leading: m.role.is_leading(), ..row }
+        })
+        .collect()
+}
+
+/// The office terms at the locality, by date.
+fn term_rows(kb: &KnowledgeBase, id: &Id) -> Vec<TimelineRow> {
     let mut ts = kb.terms_at(id);
     ts.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
-    for t in ts {
-        let portfolio = t.portfolio.as_ref().map(|p| format!(", {p}")).unwrap_or_default();
-        let person_name = kb.display_name(&t.person);
-        rows.push(TimelineRow {
-            lane: Lane::Term,
-            label: format!("{person_name} ({}{portfolio})", t.office),
-            from: t.when.start_year(),
-            to: t.when.end_year(),
-            leading: false,
-            id: t.id.to_string(),
-            source: cite(&t.citation),
-            detail: RowDetail::Term {
+    ts.into_iter()
+        .map(|t| {
+            let portfolio = t.portfolio.as_ref().map(|p| format!(", {p}")).unwrap_or_default();
+            let person_name = kb.display_name(&t.person);
+            let label = format!("{person_name} ({}{portfolio})", t.office);
+            let detail = RowDetail::Term {
                 person: t.person.clone(),
                 person_name,
                 office: t.office,
                 orientation: t.orientation,
-            },
-        });
-    }
-    // Network professionals (file 000's boundary spanners): people marked so, tied to the locality
-    // by an office term there or an affiliation with one of its own bodies (an organisation whose
-    // name names the locality), over the years the statement gives.
+            };
+            statement_row(kb, Lane::Term, label, &t.when, &t.id, &t.citation, detail)
+        })
+        .collect()
+}
+
+/// Network professionals (file 000's boundary spanners): people marked so, tied to the locality
+/// by an office term there or an affiliation with one of its own bodies (an organisation whose
+/// name names the locality), over the years the statement gives.
+fn professional_rows(kb: &KnowledgeBase, id: &Id) -> Vec<TimelineRow> {
     let place = mlgov_domain::fold(&kb.display_name(id));
     let tied = |p: &Id| {
         kb.terms_of(p).iter().any(|t| &t.locality == id)
@@ -220,58 +252,46 @@ pub fn timeline(kb: &KnowledgeBase, id: &Id) -> Timeline {
         })
         .collect();
     pros.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
-    for f in pros {
-        let person_name = kb.display_name(&f.subject);
-        rows.push(TimelineRow {
-            lane: Lane::NetworkProfessional,
-            label: format!("{person_name} — network professional"),
-            from: f.when.start_year(),
-            to: f.when.end_year(),
-            leading: false,
-            id: f.id.to_string(),
-            source: cite(&f.citation),
-            detail: RowDetail::NetworkProfessional { person: f.subject.clone(), person_name },
-        });
-    }
+    pros.into_iter()
+        .map(|f| {
+            let person_name = kb.display_name(&f.subject);
+            let label = format!("{person_name} — network professional");
+            let detail = RowDetail::NetworkProfessional { person: f.subject.clone(), person_name };
+            statement_row(kb, Lane::NetworkProfessional, label, &f.when, &f.id, &f.citation, detail)
+        })
+        .collect()
+}
+
+/// The phases of the locality as sources name them, by date.
+fn phase_rows(kb: &KnowledgeBase, id: &Id) -> Vec<TimelineRow> {
     let mut ps = kb.phases_of(id);
     ps.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
-    for p in ps {
-        rows.push(TimelineRow {
-            lane: Lane::Phase,
-            label: format!("phase: {}", p.label),
-            from: p.when.start_year(),
-            to: p.when.end_year(),
-            leading: false,
-            id: p.id.to_string(),
-            source: cite(&p.citation),
-            detail: RowDetail::Phase { name: p.label.clone() },
-        });
-    }
-    let mut es: Vec<_> = crate::lookup::events_naming_any(kb, &members)
+    ps.into_iter()
+        .map(|p| {
+            let detail = RowDetail::Phase { name: p.label.clone() };
+            let label = format!("phase: {}", p.label);
+            statement_row(kb, Lane::Phase, label, &p.when, &p.id, &p.citation, detail)
+        })
+        .collect()
+}
+
+/// The events that took place in the locality or a related one (`members`), or name it as an
+/// actor, by date.
+fn event_rows(kb: &KnowledgeBase, id: &Id, members: &[Id]) -> Vec<TimelineRow> {
+    let mut es: Vec<_> = crate::lookup::events_naming_any(kb, members)
         .into_iter()
         .filter(|e| e.places.iter().any(|p| members.contains(p)) || e.actors.contains(id))
         .collect();
     es.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
-    for e in es {
-        rows.push(TimelineRow {
-            lane: Lane::Event,
-            label: format!(
-                "{} {}",
-                e.when.from.map(|d| d.to_string()).unwrap_or_default(),
-                e.title
-            ),
-            from: e.when.start_year(),
-            to: e.when.end_year().or(e.when.start_year()),
-            leading: false,
-            id: e.id.to_string(),
-            source: cite(&e.citation),
-            detail: RowDetail::Event { title: e.title.clone() },
-        });
-    }
-    let years: Vec<i32> = rows.iter().flat_map(|r| [r.from, r.to]).flatten().collect();
-    let first_year = years.iter().copied().min().unwrap_or(2000);
-    let last_year = years.iter().copied().max().unwrap_or(2020).max(first_year);
-    Timeline { id: id.to_string(), name: kb.display_name(id), first_year, last_year, rows }
+    es.into_iter()
+        .map(|e| {
+            let date = e.when.from.map(|d| d.to_string()).unwrap_or_default();
+            let label = format!("{date} {}", e.title);
+            let detail = RowDetail::Event { title: e.title.clone() };
+            let row = statement_row(kb, Lane::Event, label, &e.when, &e.id, &e.citation, detail);
+            TimelineRow { to: e.when.end_year().or(e.when.start_year()), ..row }
+        })
+        .collect()
 }
 
 /// Participation of a locality in one year.

@@ -149,116 +149,118 @@ fn position_of(traits: &[Trait]) -> Option<f64> {
 
 /// The four traits of a network with their evidence.
 pub fn network_traits(kb: &KnowledgeBase, id: &Id) -> Vec<Trait> {
-    let cite =
-        |c: &mlgov_domain::Citation| format!("{}, {}", kb.display_name(&c.source), c.locator);
-    let facts = |p: Property| kb.facts_of(id, p);
-    let mut traits = Vec::new();
+    let model = |v: &str| match v {
+        "public" => -1.0,
+        "self_funded" => 1.0,
+        _ => 0.0,
+    };
+    let partner = |v: &str| if v == "civil_society" { 1.0 } else { -1.0 };
+    let funding = fact_evidence(kb, id, Property::FundingModel, "funding model", model);
+    let partners = fact_evidence(kb, id, Property::PartnerType, "partners", partner);
+    vec![
+        make_trait("funding", stated_or(funding, || funders(kb, id))),
+        make_trait("partners", stated_or(partners, || partner_ties(kb, id))),
+        make_trait("scope", fact_evidence(kb, id, Property::Scale, "scale", scope_score)),
+        make_trait(
+            "issue_focus",
+            fact_evidence(kb, id, Property::IssueFocus, "issue", issue_score),
+        ),
+    ]
+}
 
-    // Funding.
-    let mut ev = Vec::new();
-    for f in facts(Property::FundingModel) {
-        let s = match f.value.as_str() {
-            "public" => -1.0,
-            "self_funded" => 1.0,
-            _ => 0.0,
-        };
-        ev.push(Evidence {
-            statement: format!("funding model: {}", f.value),
-            score: s,
+/// The stated evidence, or when there is none what the ties show.
+fn stated_or(stated: Vec<Evidence>, ties: impl FnOnce() -> Vec<Evidence>) -> Vec<Evidence> {
+    if stated.is_empty() { ties() } else { stated }
+}
+
+/// Each fact of `property` about the network as evidence (`label: value`) scored by `score`.
+fn fact_evidence(
+    kb: &KnowledgeBase,
+    id: &Id,
+    property: Property,
+    label: &str,
+    score: fn(&str) -> f64,
+) -> Vec<Evidence> {
+    kb.facts_of(id, property)
+        .iter()
+        .map(|f| Evidence {
+            statement: format!("{label}: {}", f.value),
+            score: score(&f.value),
             id: f.id.to_string(),
-            source: cite(&f.citation),
-        });
+            source: cite_statement(kb, &f.citation),
+        })
+        .collect()
+}
+
+/// A statement's source: the source's name and the locator.
+fn cite_statement(kb: &KnowledgeBase, c: &mlgov_domain::Citation) -> String {
+    format!("{}, {}", kb.display_name(&c.source), c.locator)
+}
+
+/// Continental or global scale pulls towards sponsored, any other towards militant.
+fn scope_score(value: &str) -> f64 {
+    match value {
+        "continental" | "global" => -1.0,
+        _ => 1.0,
     }
-    if ev.is_empty() {
-        for r in kb.relations_naming(id).into_iter().filter(|r| {
+}
+
+/// Welcoming, undocumented migrants, rights, asylum and rescue at sea pull towards militant.
+fn issue_score(value: &str) -> f64 {
+    match value {
+        "welcoming" | "undocumented_migrants" | "rights" | "asylum" | "rescue_at_sea" => 1.0,
+        _ => -1.0,
+    }
+}
+
+/// Funding by ties: who funds or sponsors the network.
+fn funders(kb: &KnowledgeBase, id: &Id) -> Vec<Evidence> {
+    kb.relations_naming(id)
+        .into_iter()
+        .filter(|r| {
             &r.object == id && matches!(r.kind, RelationKind::Funds | RelationKind::Sponsors)
-        }) {
-            if let Some(s) = org_score(kb, &r.subject) {
-                ev.push(Evidence {
-                    statement: format!("{} {} it", kb.display_name(&r.subject), r.kind),
-                    score: s,
-                    id: r.id.to_string(),
-                    source: cite(&r.citation),
-                });
-            }
-        }
-    }
-    traits.push(make_trait("funding", ev));
+        })
+        .filter_map(|r| {
+            let statement = format!("{} {} it", kb.display_name(&r.subject), r.kind);
+            relation_evidence(kb, r, statement, &r.subject)
+        })
+        .collect()
+}
 
-    // Partners.
-    let mut ev = Vec::new();
-    for f in facts(Property::PartnerType) {
-        let s = if f.value == "civil_society" { 1.0 } else { -1.0 };
-        ev.push(Evidence {
-            statement: format!("partners: {}", f.value),
-            score: s,
-            id: f.id.to_string(),
-            source: cite(&f.citation),
-        });
-    }
-    if ev.is_empty() {
-        for r in kb.relations_naming(id).into_iter().filter(|r| {
-            matches!(
-                r.kind,
-                RelationKind::PartnersWith | RelationKind::Supports | RelationKind::CooperatesWith
-            )
-        }) {
+/// Partners by ties: the organisations the network partners with, supports or cooperates with.
+fn partner_ties(kb: &KnowledgeBase, id: &Id) -> Vec<Evidence> {
+    let partnering =
+        [RelationKind::PartnersWith, RelationKind::Supports, RelationKind::CooperatesWith];
+    kb.relations_naming(id)
+        .into_iter()
+        .filter(|r| partnering.contains(&r.kind))
+        .filter_map(|r| {
             let other = if &r.object == id { &r.subject } else { &r.object };
-            if let Some(s) = org_score(kb, other) {
-                ev.push(Evidence {
-                    statement: format!(
-                        "{} {} {}",
-                        kb.display_name(&r.subject),
-                        r.kind,
-                        kb.display_name(&r.object)
-                    ),
-                    score: s,
-                    id: r.id.to_string(),
-                    source: cite(&r.citation),
-                });
-            }
-        }
-    }
-    traits.push(make_trait("partners", ev));
-
-    // Scope.
-    let ev = facts(Property::Scale)
-        .iter()
-        .map(|f| {
-            let s = match f.value.as_str() {
-                "continental" | "global" => -1.0,
-                _ => 1.0,
-            };
-            Evidence {
-                statement: format!("scale: {}", f.value),
-                score: s,
-                id: f.id.to_string(),
-                source: cite(&f.citation),
-            }
+            let statement = format!(
+                "{} {} {}",
+                kb.display_name(&r.subject),
+                r.kind,
+                kb.display_name(&r.object)
+            );
+            relation_evidence(kb, r, statement, other)
         })
-        .collect();
-    traits.push(make_trait("scope", ev));
+        .collect()
+}
 
-    // Issue focus.
-    let ev = facts(Property::IssueFocus)
-        .iter()
-        .map(|f| {
-            let s = match f.value.as_str() {
-                "welcoming" | "undocumented_migrants" | "rights" | "asylum" | "rescue_at_sea" => {
-                    1.0
-                }
-                _ => -1.0,
-            };
-            Evidence {
-                statement: format!("issue: {}", f.value),
-                score: s,
-                id: f.id.to_string(),
-                source: cite(&f.citation),
-            }
-        })
-        .collect();
-    traits.push(make_trait("issue_focus", ev));
-    traits
+/// A relation as evidence, scored by the kind of the organisation `scored`; `None` when it is
+/// not an organisation of a scored kind.
+fn relation_evidence(
+    kb: &KnowledgeBase,
+    r: &mlgov_domain::Relation,
+    statement: String,
+    scored: &Id,
+) -> Option<Evidence> {
+    Some(Evidence {
+        statement,
+        score: org_score(kb, scored)?,
+        id: r.id.to_string(),
+        source: cite_statement(kb, &r.citation),
+    })
 }
 
 fn placed<'a>(
@@ -297,69 +299,11 @@ fn placed<'a>(
         })
         .collect();
     let (agreement, explanation) = match paper.first() {
-        None if !relative.is_empty() => {
-            let fmt =
-                |x: Option<f64>| x.map(|v| format!("{v:+.2}")).unwrap_or_else(|| "unknown".into());
-            let compared: Vec<String> = relative
-                .iter()
-                .map(|(n, b, _)| format!("{} here vs {} for {n}", fmt(position), fmt(*b)))
-                .collect();
-            let below = relative
-                .iter()
-                .all(|(_, b, _)| matches!((position, b), (Some(a), Some(b)) if a < *b));
-            let names = relative.iter().map(|(n, _, _)| n.clone()).collect::<Vec<_>>().join(", ");
-            if below {
-                (
-                    "agrees".to_string(),
-                    Some(format!(
-                        "the paper places it less militant than {names}; the computed positions agree ({})",
-                        compared.join("; ")
-                    )),
-                )
-            } else {
-                (
-                    "differs".to_string(),
-                    Some(format!(
-                        "the paper places it less militant than {names}; the computed positions do not show it ({})",
-                        compared.join("; ")
-                    )),
-                )
-            }
-        }
+        None if !relative.is_empty() => relative_agreement(position, &relative),
         None => (String::new(), None),
         Some(p) if p.value == computed_class => ("agrees".to_string(), None),
         Some(p) => {
-            let unknown: Vec<&str> =
-                traits.iter().filter(|t| t.score.is_none()).map(|t| t.name).collect();
-            let why = if computed_class == "unknown" {
-                format!(
-                    "only {coverage} of the 4 traits are observed in the data ({} unknown), too few for a position",
-                    unknown.join(", ")
-                )
-            } else {
-                let against: Vec<String> = traits
-                    .iter()
-                    .filter(|t| {
-                        t.score.is_some_and(|s| {
-                            (p.value == "militant" && s < 0.5)
-                                || (p.value == "sponsored" && s > -0.5)
-                                || (p.value == "intermediate" && s.abs() >= 0.5)
-                        })
-                    })
-                    .map(|t| format!("{} ({})", t.name, t.value))
-                    .collect();
-                format!(
-                    "the paper's placement weighs the network's politics and stance towards governments, which the four traits read only through funding, partners, scope and issues; the traits that pull the computed position away from \"{}\": {}{}",
-                    p.value,
-                    if against.is_empty() { "none singly".into() } else { against.join(", ") },
-                    if unknown.is_empty() {
-                        String::new()
-                    } else {
-                        format!("; unobserved: {}", unknown.join(", "))
-                    }
-                )
-            };
-            ("differs".to_string(), Some(why))
+            ("differs".to_string(), Some(why_differs(&traits, coverage, &computed_class, &p.value)))
         }
     };
     // The class mlgov reports: the paper's own placement where it gives one (a proxy must not
@@ -386,6 +330,72 @@ fn placed<'a>(
         institutionalisation: vals(Property::Institutionalisation),
         focus: vals(Property::Focus),
     }
+}
+
+/// Whether the computed position agrees with the paper's relative placements (less militant than
+/// the networks of `relative`: name, computed position, citation), and how.
+fn relative_agreement(
+    position: Option<f64>,
+    relative: &[(String, Option<f64>, String)],
+) -> (String, Option<String>) {
+    let fmt = |x: Option<f64>| x.map(|v| format!("{v:+.2}")).unwrap_or_else(|| "unknown".into());
+    let compared: Vec<String> = relative
+        .iter()
+        .map(|(n, b, _)| format!("{} here vs {} for {n}", fmt(position), fmt(*b)))
+        .collect();
+    let below =
+        relative.iter().all(|(_, b, _)| matches!((position, b), (Some(a), Some(b)) if a < *b));
+    let names = relative.iter().map(|(n, _, _)| n.clone()).collect::<Vec<_>>().join(", ");
+    if below {
+        (
+            "agrees".to_string(),
+            Some(format!(
+                "the paper places it less militant than {names}; the computed positions agree ({})",
+                compared.join("; ")
+            )),
+        )
+    } else {
+        (
+            "differs".to_string(),
+            Some(format!(
+                "the paper places it less militant than {names}; the computed positions do not show it ({})",
+                compared.join("; ")
+            )),
+        )
+    }
+}
+
+/// Why the class computed from the traits differs from the paper's placement `placement`: too
+/// few traits observed, or the traits that pull away from it.
+fn why_differs(traits: &[Trait], coverage: usize, computed_class: &str, placement: &str) -> String {
+    let unknown: Vec<&str> = traits.iter().filter(|t| t.score.is_none()).map(|t| t.name).collect();
+    if computed_class == "unknown" {
+        return format!(
+            "only {coverage} of the 4 traits are observed in the data ({} unknown), too few for a position",
+            unknown.join(", ")
+        );
+    }
+    let against: Vec<String> = traits
+        .iter()
+        .filter(|t| {
+            t.score.is_some_and(|s| {
+                (placement == "militant" && s < 0.5)
+                    || (placement == "sponsored" && s > -0.5)
+                    || (placement == "intermediate" && s.abs() >= 0.5)
+            })
+        })
+        .map(|t| format!("{} ({})", t.name, t.value))
+        .collect();
+    format!(
+        "the paper's placement weighs the network's politics and stance towards governments, which the four traits read only through funding, partners, scope and issues; the traits that pull the computed position away from \"{}\": {}{}",
+        placement,
+        if against.is_empty() { "none singly".into() } else { against.join(", ") },
+        if unknown.is_empty() {
+            String::new()
+        } else {
+            format!("; unobserved: {}", unknown.join(", "))
+        }
+    )
 }
 
 fn make_trait(name: &'static str, evidence: Vec<Evidence>) -> Trait {

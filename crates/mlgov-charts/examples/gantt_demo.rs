@@ -2,6 +2,9 @@
 
 use mlgov_charts::*;
 
+#[path = "../tests/fixtures/mod.rs"]
+mod fixtures;
+
 fn main() {
     let g = Gantt {
         title: "Demo: memberships in city networks".into(),
@@ -10,26 +13,8 @@ fn main() {
         from: 1985.0,
         to: 2023.0,
         rows: vec![
-            GanttRow {
-                label: "Eurocities".into(),
-                bars: vec![GanttBar {
-                    from: 1989.0,
-                    to: None,
-                    label: Some("member".into()),
-                    colour: 0,
-                }],
-                markers: vec![Marker { at: 1993.0, label: "president".into() }],
-            },
-            GanttRow {
-                label: "ECCAR".into(),
-                bars: vec![GanttBar {
-                    from: 2004.0,
-                    to: Some(2015.0),
-                    label: Some("member".into()),
-                    colour: 1,
-                }],
-                markers: vec![],
-            },
+            fixtures::eurocities(vec![Marker { at: 1993.0, label: "president".into() }]),
+            fixtures::eccar(),
             GanttRow {
                 label: "Intercultural Cities".into(),
                 bars: vec![

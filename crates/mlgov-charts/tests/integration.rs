@@ -3,6 +3,7 @@
 
 use mlgov_charts::*;
 
+mod fixtures;
 mod raster;
 
 fn chart(synthetic: bool) -> BarChart {
@@ -114,37 +115,14 @@ fn nice_ticks_cover_the_range() {
 
 #[test]
 fn gantt_renders_bars_open_ends_markers_and_events() {
-    let g = Gantt {
-        title: "Turin in city networks".into(),
-        subtitle: None,
-        synthetic: false,
-        from: 1985.0,
-        to: 2022.0,
-        rows: vec![
-            GanttRow {
-                label: "Eurocities".into(),
-                bars: vec![GanttBar {
-                    from: 1989.0,
-                    to: None,
-                    label: Some("member".into()),
-                    colour: 0,
-                }],
-                markers: vec![Marker { at: 1993.0, label: "president".into() }],
-            },
-            GanttRow {
-                label: "ECCAR".into(),
-                bars: vec![GanttBar {
-                    from: 2004.0,
-                    to: Some(2015.0),
-                    label: Some("member".into()),
-                    colour: 1,
-                }],
-                markers: vec![],
-            },
+    let g = fixtures::turin(
+        vec![
+            fixtures::eurocities(vec![Marker { at: 1993.0, label: "president".into() }]),
+            fixtures::eccar(),
         ],
-        events: vec![Marker { at: 2015.0, label: "asylum 'crisis'".into() }],
-        legend: vec![("membership".into(), 0)],
-    };
+        vec![Marker { at: 2015.0, label: "asylum 'crisis'".into() }],
+        vec![("membership".into(), 0)],
+    );
     let svg = g.render();
     assert!(svg.contains("linearGradient"), "open-ended bar fades");
     // Bars end where the next year starts: 2004.0..2015.0 covers 2004–2014, as the tables say.

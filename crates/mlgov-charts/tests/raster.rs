@@ -125,25 +125,7 @@ fn every_font_family_the_svgs_use_draws_text_in_the_bundled_font() {
 
 #[test]
 fn pdf_of_a_gantt_chart_is_a_vector_pdf_with_the_font_embedded() {
-    let g = Gantt {
-        title: "Turin in city networks".into(),
-        subtitle: None,
-        synthetic: false,
-        from: 1985.0,
-        to: 2022.0,
-        rows: vec![GanttRow {
-            label: "Eurocities".into(),
-            bars: vec![GanttBar {
-                from: 1989.0,
-                to: None,
-                label: Some("member".into()),
-                colour: 0,
-            }],
-            markers: vec![],
-        }],
-        events: vec![],
-        legend: vec![],
-    };
+    let g = super::fixtures::turin(vec![super::fixtures::eurocities(vec![])], vec![], vec![]);
     let svg = g.render();
     let pdf = to_pdf(&svg).unwrap();
     assert!(pdf.starts_with(b"%PDF-"), "PDF header");

@@ -359,8 +359,37 @@ pub(crate) fn summarise(
     let runs = config.runs as usize;
     #[allow(clippy::cast_precision_loss)]
     let r_f = runs as f64;
+    let curve = mean_curve(curves, width, runs);
+    let final_adopters_per_run: Vec<u32> =
+        (0..runs).map(|r| curves[r * width + width - 1]).collect();
+    let mut finals: Vec<f64> = final_adopters_per_run.iter().map(|&x| f64::from(x)).collect();
+    let (mean, sd) = stats::mean_sd(&finals);
+    let final_adopters = Summary { mean, sd, band: stats::percentile_band(&mut finals) };
+    let nodes = node_adoptions(prepared, seeds, counters, runs);
+    let (bridges, via_carriers) = bridge_uses(graph, counters, config.top_bridges, r_f);
+    let carriers = carrier_uses(graph, counters, r_f);
+    #[allow(clippy::cast_precision_loss)]
+    let mean_adoptions_via_carriers = via_carriers as f64 / r_f;
+    MonteCarloResult {
+        model: config.model,
+        runs: config.runs,
+        seed: config.seed,
+        max_steps: config.max_steps,
+        adopter_nodes: graph.nodes().iter().filter(|n| !n.carrier).count(),
+        curve,
+        final_adopters,
+        mean_adoptions_via_carriers,
+        nodes,
+        bridges,
+        carriers,
+        final_adopters_per_run,
+    }
+}
+
+/// The mean adopters at each step over the runs, with their percentile band.
+fn mean_curve(curves: &[u32], width: usize, runs: usize) -> Vec<CurvePoint> {
     let mut column = vec![0.0f64; runs];
-    let curve: Vec<CurvePoint> = (0..width)
+    (0..width)
         .map(|t| {
             for (r, slot) in column.iter_mut().enumerate() {
                 *slot = f64::from(curves[r * width + t]);
@@ -370,18 +399,24 @@ pub(crate) fn summarise(
             let step = t as u32;
             CurvePoint { step, mean, band: stats::percentile_band(&mut column) }
         })
-        .collect();
-    let final_adopters_per_run: Vec<u32> =
-        (0..runs).map(|r| curves[r * width + width - 1]).collect();
-    let mut finals: Vec<f64> = final_adopters_per_run.iter().map(|&x| f64::from(x)).collect();
-    let (mean, sd) = stats::mean_sd(&finals);
-    let final_adopters = Summary { mean, sd, band: stats::percentile_band(&mut finals) };
+        .collect()
+}
 
+/// Per node: how many of the `runs` activated it, as a probability with a Wilson interval.
+fn node_adoptions(
+    prepared: &Prepared<'_>,
+    seeds: &[NodeId],
+    counters: &Counters,
+    runs: usize,
+) -> Vec<NodeAdoption> {
+    let graph = prepared.graph();
+    #[allow(clippy::cast_precision_loss)]
+    let r_f = runs as f64;
     let mut is_seed = vec![false; graph.node_count()];
     for s in seeds {
         is_seed[s.index()] = true;
     }
-    let nodes: Vec<NodeAdoption> = graph
+    graph
         .nodes()
         .iter()
         .enumerate()
@@ -401,8 +436,17 @@ pub(crate) fn summarise(
                 interval: stats::wilson(u64::from(k), runs as u64, Z_95),
             }
         })
-        .collect();
+        .collect()
+}
 
+/// The `top` edges used in most runs, and how many activations went from a carrier to an
+/// adopter in all runs together.
+fn bridge_uses(
+    graph: &DiffusionGraph,
+    counters: &Counters,
+    top: usize,
+    r_f: f64,
+) -> (Vec<BridgeUse>, u64) {
     let mut used: Vec<u32> = (0..graph.edge_count())
         .filter(|&e| counters.edge_use[e] > 0)
         .map(|e| u32::try_from(e).unwrap_or(u32::MAX))
@@ -417,7 +461,7 @@ pub(crate) fn summarise(
     used.sort_unstable_by(|&a, &b| {
         counters.edge_use[b as usize].cmp(&counters.edge_use[a as usize]).then(a.cmp(&b))
     });
-    used.truncate(config.top_bridges);
+    used.truncate(top);
     let bridges = used
         .iter()
         .map(|&e| {
@@ -434,6 +478,12 @@ pub(crate) fn summarise(
             }
         })
         .collect();
+    (bridges, via_carriers)
+}
+
+/// The carriers, those relaying in most runs first: how often each was active and relayed, and
+/// how many nodes it activated directly on average (the uses of its out-edges).
+fn carrier_uses(graph: &DiffusionGraph, counters: &Counters, r_f: f64) -> Vec<CarrierUse> {
     let mut carriers: Vec<CarrierUse> = graph
         .nodes()
         .iter()
@@ -442,7 +492,6 @@ pub(crate) fn summarise(
         .map(|(i, n)| {
             #[allow(clippy::cast_possible_truncation)]
             let id = NodeId(i as u32);
-            // Nodes it activated directly = uses of its out-edges.
             let children: u64 =
                 graph.out_edges(id).map(|e| u64::from(counters.edge_use[e.index()])).sum();
             #[allow(clippy::cast_precision_loss)]
@@ -458,21 +507,5 @@ pub(crate) fn summarise(
         })
         .collect();
     carriers.sort_by(|a, b| b.runs_relayed.cmp(&a.runs_relayed).then(a.node.cmp(&b.node)));
-
-    #[allow(clippy::cast_precision_loss)]
-    let mean_adoptions_via_carriers = via_carriers as f64 / r_f;
-    MonteCarloResult {
-        model: config.model,
-        runs: config.runs,
-        seed: config.seed,
-        max_steps: config.max_steps,
-        adopter_nodes: graph.nodes().iter().filter(|n| !n.carrier).count(),
-        curve,
-        final_adopters,
-        mean_adoptions_via_carriers,
-        nodes,
-        bridges,
-        carriers,
-        final_adopters_per_run,
-    }
+    carriers
 }

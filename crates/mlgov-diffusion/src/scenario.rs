@@ -273,23 +273,82 @@ pub fn compare_graphs(
         prepared: Prepared::with_seeds(scenario, &config.susceptibility, &seeds_b)?,
         seeds: seeds_b,
     };
-    let a_to_b: Vec<u32> = baseline
+    let map = NodeMap::of(baseline, scenario);
+    let runs = run_pairs(&a, &b, &map, config, progress);
+    let (ca, cb) = (runs.ca.into_graph_ids(&a.prepared), runs.cb.into_graph_ids(&b.prepared));
+    let base = montecarlo::summarise(&a.prepared, config, &a.seeds, &runs.curves_a, &ca);
+    let scen = montecarlo::summarise(&b.prepared, config, &b.seeds, &runs.curves_b, &cb);
+    let curve = curve_differences(&runs.curves_a, &runs.curves_b, config);
+    let final_adopters = curve.last().map_or(
+        PairedDifference {
+            mean: 0.0,
+            interval: Interval { low: 0.0, high: 0.0 },
+            band: Interval { low: 0.0, high: 0.0 },
+        },
+        |c| c.difference,
+    );
+    let counts = (&runs.gained[..], &runs.lost[..]);
+    let nodes = node_differences(baseline, &map, counts, &base, &scen, config.runs as usize);
+    let added_nodes = scenario
         .nodes()
         .iter()
-        .map(|n| scenario.node_id(&n.key).map_or(u32::MAX, |id| id.0))
+        .enumerate()
+        .filter(|(j, _)| map.b_to_a[*j] == u32::MAX)
+        .map(|(_, n)| n.key.clone())
         .collect();
-    let mut b_to_a = vec![u32::MAX; scenario.node_count()];
-    for (i, &j) in a_to_b.iter().enumerate() {
-        if j != u32::MAX {
-            b_to_a[j as usize] = u32::try_from(i).unwrap_or(u32::MAX);
+    Ok(Comparison { baseline: base, scenario: scen, final_adopters, curve, nodes, added_nodes })
+}
+
+/// The nodes of the two graphs paired by key: each one's graph id in the other graph, or
+/// `u32::MAX` where it has none.
+struct NodeMap {
+    a_to_b: Vec<u32>,
+    b_to_a: Vec<u32>,
+}
+
+impl NodeMap {
+    fn of(baseline: &DiffusionGraph, scenario: &DiffusionGraph) -> NodeMap {
+        let a_to_b: Vec<u32> = baseline
+            .nodes()
+            .iter()
+            .map(|n| scenario.node_id(&n.key).map_or(u32::MAX, |id| id.0))
+            .collect();
+        let mut b_to_a = vec![u32::MAX; scenario.node_count()];
+        for (i, &j) in a_to_b.iter().enumerate() {
+            if j != u32::MAX {
+                b_to_a[j as usize] = u32::try_from(i).unwrap_or(u32::MAX);
+            }
         }
+        NodeMap { a_to_b, b_to_a }
     }
+}
+
+/// What the paired runs found: each side's adoption curves (run after run) and counters, and per
+/// baseline node the runs in which only the scenario (gained) or only the baseline (lost)
+/// activated it.
+struct PairedRuns {
+    curves_a: Vec<u32>,
+    curves_b: Vec<u32>,
+    ca: Counters,
+    cb: Counters,
+    gained: Vec<u32>,
+    lost: Vec<u32>,
+}
+
+/// Runs both sides `config.runs` times in parallel, run `r` of each with the same run seed.
+fn run_pairs(
+    a: &Side<'_>,
+    b: &Side<'_>,
+    map: &NodeMap,
+    config: &SimulationConfig,
+    progress: Option<ProgressFn<'_>>,
+) -> PairedRuns {
     let width = config.max_steps as usize + 1;
     let runs = config.runs as usize;
     let mut curves_a = vec![0u32; runs * width];
     let mut curves_b = vec![0u32; runs * width];
-    let (na, ma) = (baseline.node_count(), baseline.edge_count());
-    let (nb, mb) = (scenario.node_count(), scenario.edge_count());
+    let (na, ma) = (a.prepared.graph().node_count(), a.prepared.graph().edge_count());
+    let (nb, mb) = (b.prepared.graph().node_count(), b.prepared.graph().edge_count());
     let done = AtomicUsize::new(0);
     let init = || {
         (
@@ -313,20 +372,7 @@ pub fn compare_graphs(
             model::run(config.model, &b.prepared, &b.seeds, config.max_steps, &mut rng, sb);
             curve_a.copy_from_slice(&sa.curve);
             curve_b.copy_from_slice(&sb.curve);
-            // Scratch holds internal ids of each side's prepared graph; pair by graph ids.
-            for &vi in sa.activated() {
-                let v = a.prepared.graph_node(vi);
-                let w = a_to_b[v as usize];
-                if w != u32::MAX && !sb.is_active(b.prepared.internal_node(w)) {
-                    lost[v as usize] += 1;
-                }
-            }
-            for &wi in sb.activated() {
-                let v = b_to_a[b.prepared.graph_node(wi) as usize];
-                if v != u32::MAX && !sa.is_active(a.prepared.internal_node(v)) {
-                    gained[v as usize] += 1;
-                }
-            }
+            count_differences(a, b, map, sa, sb, gained, lost);
             ca.record(sa, &a.prepared);
             cb.record(sb, &b.prepared);
             montecarlo::report(progress, &done, runs);
@@ -346,40 +392,75 @@ pub fn compare_graphs(
         .unwrap_or_else(|| {
             (Counters::new(na, ma), Counters::new(nb, mb), vec![0; na], vec![0; na])
         });
+    PairedRuns { curves_a, curves_b, ca, cb, gained, lost }
+}
 
-    let (ca, cb) = (ca.into_graph_ids(&a.prepared), cb.into_graph_ids(&b.prepared));
-    let base = montecarlo::summarise(&a.prepared, config, &a.seeds, &curves_a, &ca);
-    let scen = montecarlo::summarise(&b.prepared, config, &b.seeds, &curves_b, &cb);
+/// Counts, for one pair of runs, the baseline nodes active only in the scenario's run (gained)
+/// or only in the baseline's (lost). Scratch holds internal ids of each side's prepared graph;
+/// nodes are paired by graph ids.
+fn count_differences(
+    a: &Side<'_>,
+    b: &Side<'_>,
+    map: &NodeMap,
+    sa: &Scratch,
+    sb: &Scratch,
+    gained: &mut [u32],
+    lost: &mut [u32],
+) {
+    for &vi in sa.activated() {
+        let v = a.prepared.graph_node(vi);
+        let w = map.a_to_b[v as usize];
+        if w != u32::MAX && !sb.is_active(b.prepared.internal_node(w)) {
+            lost[v as usize] += 1;
+        }
+    }
+    for &wi in sb.activated() {
+        let v = map.b_to_a[b.prepared.graph_node(wi) as usize];
+        if v != u32::MAX && !sa.is_active(a.prepared.internal_node(v)) {
+            gained[v as usize] += 1;
+        }
+    }
+}
 
-    let mut d = vec![0.0f64; runs];
+/// The paired difference (scenario minus baseline) of the adopters at each step.
+fn curve_differences(
+    curves_a: &[u32],
+    curves_b: &[u32],
+    config: &SimulationConfig,
+) -> Vec<CurveDifference> {
+    let width = config.max_steps as usize + 1;
+    let mut d = vec![0.0f64; config.runs as usize];
     let mut paired_at = |t: usize| {
         for (r, slot) in d.iter_mut().enumerate() {
             *slot = f64::from(curves_b[r * width + t]) - f64::from(curves_a[r * width + t]);
         }
         paired(&mut d)
     };
-    let curve: Vec<CurveDifference> = (0..width)
+    (0..width)
         .map(|t| CurveDifference {
             step: u32::try_from(t).unwrap_or(u32::MAX),
             difference: paired_at(t),
         })
-        .collect();
-    let final_adopters = curve.last().map_or(
-        PairedDifference {
-            mean: 0.0,
-            interval: Interval { low: 0.0, high: 0.0 },
-            band: Interval { low: 0.0, high: 0.0 },
-        },
-        |c| c.difference,
-    );
+        .collect()
+}
 
+/// Per node in both graphs: its adoption probability on each side and the difference, with a
+/// normal interval over the `runs` paired runs.
+fn node_differences(
+    baseline: &DiffusionGraph,
+    map: &NodeMap,
+    (gained, lost): (&[u32], &[u32]),
+    base: &MonteCarloResult,
+    scen: &MonteCarloResult,
+    n_runs: usize,
+) -> Vec<NodeDifference> {
     #[allow(clippy::cast_precision_loss)]
-    let r_f = runs as f64;
-    let nodes = baseline
+    let r_f = n_runs as f64;
+    baseline
         .nodes()
         .iter()
         .enumerate()
-        .filter(|(i, _)| a_to_b[*i] != u32::MAX)
+        .filter(|(i, _)| map.a_to_b[*i] != u32::MAX)
         .map(|(i, n)| {
             let (g, l) = (f64::from(gained[i]), f64::from(lost[i]));
             let diff = (g - l) / r_f;
@@ -388,22 +469,14 @@ pub fn compare_graphs(
             NodeDifference {
                 key: n.key.clone(),
                 baseline: base.nodes[i].probability,
-                scenario: scen.nodes[a_to_b[i] as usize].probability,
+                scenario: scen.nodes[map.a_to_b[i] as usize].probability,
                 difference: diff,
                 interval: Interval { low: diff - half, high: diff + half },
                 runs_gained: gained[i],
                 runs_lost: lost[i],
             }
         })
-        .collect();
-    let added_nodes = scenario
-        .nodes()
-        .iter()
-        .enumerate()
-        .filter(|(j, _)| b_to_a[*j] == u32::MAX)
-        .map(|(_, n)| n.key.clone())
-        .collect();
-    Ok(Comparison { baseline: base, scenario: scen, final_adopters, curve, nodes, added_nodes })
+        .collect()
 }
 
 fn paired(d: &mut [f64]) -> PairedDifference {

@@ -253,6 +253,17 @@ impl Atoms {
         if self.of_cell[&q].iter().any(|&a| !covered[a]) {
             return Span::Outside;
         }
+        let mut a = self.matrix(published, q, &covered);
+        let m = published.len();
+        let Some((pivots, r)) = eliminate(&mut a, m) else { return Span::Overflow };
+        if (r..a.len()).any(|i| a[i][m] != 0) {
+            return Span::Outside;
+        }
+        representation(&a, &pivots, published)
+    }
+
+    /// The covered atoms × (published cells + `q`) incidence matrix.
+    fn matrix(&self, published: &[usize], q: usize, covered: &[bool]) -> Vec<Vec<i128>> {
         let rows: Vec<usize> = (0..self.count).filter(|&a| covered[a]).collect();
         let row_of: HashMap<usize, usize> = rows.iter().enumerate().map(|(i, &a)| (a, i)).collect();
         let m = published.len();
@@ -265,65 +276,72 @@ impl Atoms {
         for at in &self.of_cell[&q] {
             a[row_of[at]][m] = 1;
         }
-        let mut pivots: Vec<(usize, usize)> = Vec::new(); // (row, column)
-        let mut r = 0;
-        for col in 0..m {
-            let Some(p) = (r..a.len()).find(|&i| a[i][col] != 0) else { continue };
-            a.swap(r, p);
-            let pivot = a[r].clone();
-            for (i, row) in a.iter_mut().enumerate() {
-                if i == r || row[col] == 0 {
-                    continue;
-                }
-                let g = gcd(pivot[col], row[col]);
-                let (fp, fi) = (pivot[col] / g, row[col] / g);
-                for (v, &w) in row.iter_mut().zip(&pivot) {
-                    let Some(x) = v
-                        .checked_mul(fp)
-                        .and_then(|x| w.checked_mul(fi).and_then(|y| x.checked_sub(y)))
-                    else {
-                        return Span::Overflow;
-                    };
-                    *v = x;
-                }
-                let g = row.iter().fold(0i128, |g, &v| gcd(g, v));
-                if g > 1 {
-                    for v in row.iter_mut() {
-                        *v /= g;
-                    }
-                }
-            }
-            pivots.push((r, col));
-            r += 1;
-            if r == a.len() {
-                break;
-            }
-        }
-        if (r..a.len()).any(|i| a[i][m] != 0) {
-            return Span::Outside;
-        }
-        let is_pivot: Vec<bool> = {
-            let mut v = vec![false; m];
-            for &(_, c) in &pivots {
-                v[c] = true;
-            }
-            v
-        };
-        let mut support = Vec::new();
-        let mut necessary = Vec::new();
-        for &(row, col) in &pivots {
-            if a[row][m] == 0 {
-                continue;
-            }
-            support.push(published[col]);
-            // The coefficient of a pivot column is fixed in every representation iff no free
-            // column enters its row (the null space is spanned by one vector per free column).
-            if (0..m).all(|f| is_pivot[f] || a[row][f] == 0) {
-                necessary.push(published[col]);
-            }
-        }
-        Span::Inside { necessary, support }
+        a
     }
+}
+
+/// Fraction-free Gauss–Jordan elimination of the first `m` columns of `a`: the pivots (row,
+/// column) and the rank; `None` when a value would overflow.
+fn eliminate(a: &mut [Vec<i128>], m: usize) -> Option<(Vec<(usize, usize)>, usize)> {
+    let mut pivots: Vec<(usize, usize)> = Vec::new();
+    let mut r = 0;
+    for col in 0..m {
+        let Some(p) = (r..a.len()).find(|&i| a[i][col] != 0) else { continue };
+        a.swap(r, p);
+        let pivot = a[r].clone();
+        for (i, row) in a.iter_mut().enumerate() {
+            if i != r && row[col] != 0 {
+                reduce(row, &pivot, col)?;
+            }
+        }
+        pivots.push((r, col));
+        r += 1;
+        if r == a.len() {
+            break;
+        }
+    }
+    Some((pivots, r))
+}
+
+/// Clears `row`'s entry in column `col` with the `pivot` row, then divides the row by the gcd of
+/// its entries; `None` on overflow.
+fn reduce(row: &mut [i128], pivot: &[i128], col: usize) -> Option<()> {
+    let g = gcd(pivot[col], row[col]);
+    let (fp, fi) = (pivot[col] / g, row[col] / g);
+    for (v, &w) in row.iter_mut().zip(pivot) {
+        *v = v.checked_mul(fp).and_then(|x| w.checked_mul(fi).and_then(|y| x.checked_sub(y)))?;
+    }
+    let g = row.iter().fold(0i128, |g, &v| gcd(g, v));
+    if g > 1 {
+        for v in row.iter_mut() {
+            *v /= g;
+        }
+    }
+    Some(())
+}
+
+/// The representation of the last column of the reduced matrix `a`: the published cells it uses
+/// (support), and those it uses in every representation (necessary).
+fn representation(a: &[Vec<i128>], pivots: &[(usize, usize)], published: &[usize]) -> Span {
+    let m = published.len();
+    let mut is_pivot = vec![false; m];
+    for &(_, c) in pivots {
+        is_pivot[c] = true;
+    }
+    let mut support = Vec::new();
+    let mut necessary = Vec::new();
+    for &(row, col) in pivots {
+        if a[row][m] == 0 {
+            continue;
+        }
+        support.push(published[col]);
+        // The coefficient of a pivot column is fixed in every representation iff no free
+        // column enters its row (the null space is spanned by one vector per free column).
+        if (0..m).all(|f| is_pivot[f] || a[row][f] == 0) {
+            necessary.push(published[col]);
+        }
+    }
+    Span::Inside { necessary, support }
 }
 
 fn gcd(a: i128, b: i128) -> i128 {

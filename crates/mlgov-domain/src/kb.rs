@@ -176,8 +176,38 @@ impl KnowledgeBase {
         let mut p = |id: &Id, field: &str, message: String| {
             problems.push(Problem { id: id.to_string(), field: field.to_string(), message })
         };
+        let (seen, duplicates) = self.ids_seen();
+        for (id, file, prev) in duplicates {
+            p(&id, "id", format!("duplicate id {id}: already defined in {prev} (again in {file})"));
+        }
+        for (id, src) in self.uncited_sources(&seen) {
+            p(&id, "source", format!("cites {src}, which is not in sources.csv"));
+        }
+        let exists = |id: &Id| id.kind() == IdKind::Country || seen.contains_key(id.as_str());
+        self.references(&mut |owner, field, target| {
+            if !exists(target) {
+                p(owner, field, format!("refers to {target}, which does not exist"));
+            }
+        });
+        for (id, m) in self.overlapping_memberships() {
+            p(&id, "from", m)
+        }
+        for l in &self.localities {
+            if l.anonymised && l.lat.is_some() {
+                p(
+                    &l.id,
+                    "lat",
+                    "an anonymised locality must not carry coordinates (they would identify it)"
+                        .into(),
+                );
+            }
+        }
+        problems
+    }
 
-        // Duplicate ids across all tables.
+    /// Every id with the file that defined it first, and the ids defined again (id, file, first
+    /// file), in table order.
+    fn ids_seen(&self) -> (FxHashMap<String, &'static str>, Vec<(Id, &'static str, &'static str)>) {
         let mut seen: FxHashMap<String, &'static str> = FxHashMap::default();
         seen.reserve(self.counts().values().sum());
         struct Collect<'s>(
@@ -195,12 +225,12 @@ impl KnowledgeBase {
         }
         let mut col = Collect(&mut seen, Vec::new());
         self.visit(&mut col);
-        for (id, file, prev) in col.1 {
-            p(&id, "id", format!("duplicate id {id}: already defined in {prev} (again in {file})"));
-        }
-        let exists = |id: &Id| id.kind() == IdKind::Country || seen.contains_key(id.as_str());
+        let duplicates = col.1;
+        (seen, duplicates)
+    }
 
-        // Citations point at sources.
+    /// The records (id, cited source) whose citation names a source not in `seen`.
+    fn uncited_sources(&self, seen: &FxHashMap<String, &'static str>) -> Vec<(Id, Id)> {
         struct Cites<'a>(&'a FxHashMap<String, &'static str>, Vec<(Id, Id)>);
         impl TableVisitor for Cites<'_> {
             fn table<R: Record>(&mut self, rows: &[R]) {
@@ -213,17 +243,14 @@ impl KnowledgeBase {
                 }
             }
         }
-        let mut cites = Cites(&seen, Vec::new());
+        let mut cites = Cites(seen, Vec::new());
         self.visit(&mut cites);
-        for (id, src) in cites.1 {
-            p(&id, "source", format!("cites {src}, which is not in sources.csv"));
-        }
+        cites.1
+    }
 
-        let mut check = |owner: &Id, field: &str, target: &Id| {
-            if !exists(target) {
-                p(owner, field, format!("refers to {target}, which does not exist"));
-            }
-        };
+    /// Calls `check(owner, field, target)` for every reference from one record to another, in
+    /// table order.
+    fn references(&self, check: &mut dyn FnMut(&Id, &str, &Id)) {
         for l in &self.localities {
             if let Some(x) = &l.parent {
                 check(&l.id, "parent", x)
@@ -245,21 +272,33 @@ impl KnowledgeBase {
                 check(&e.id, "actors", x)
             }
         }
-        for m in &self.memberships {
-            check(&m.id, "network", &m.network);
-            check(&m.id, "member", &m.member);
-        }
-        for t in &self.terms {
-            check(&t.id, "locality", &t.locality);
-            check(&t.id, "person", &t.person);
-        }
-        for a in &self.affiliations {
-            check(&a.id, "person", &a.person);
-            check(&a.id, "organisation", &a.organisation);
-        }
-        for r in &self.relations {
-            check(&r.id, "subject", &r.subject);
-            check(&r.id, "object", &r.object);
+        self.statement_references(check);
+    }
+
+    /// [`KnowledgeBase::references`] of the statements.
+    fn statement_references(&self, check: &mut dyn FnMut(&Id, &str, &Id)) {
+        // The statements that tie two records, each with its two ends (field, target).
+        let ties = (self.memberships.iter())
+            .map(|m| (&m.id, [("network", &m.network), ("member", &m.member)]))
+            .chain(
+                self.terms
+                    .iter()
+                    .map(|t| (&t.id, [("locality", &t.locality), ("person", &t.person)])),
+            )
+            .chain(
+                self.affiliations
+                    .iter()
+                    .map(|a| (&a.id, [("person", &a.person), ("organisation", &a.organisation)])),
+            )
+            .chain(
+                self.relations
+                    .iter()
+                    .map(|r| (&r.id, [("subject", &r.subject), ("object", &r.object)])),
+            );
+        for (owner, ends) in ties {
+            for (field, target) in ends {
+                check(owner, field, target);
+            }
         }
         for f in &self.facts {
             check(&f.id, "subject", &f.subject);
@@ -284,61 +323,24 @@ impl KnowledgeBase {
             check(&a.id, "practice", &a.practice);
             check(&a.id, "locality", &a.locality);
         }
+    }
 
-        // Overlapping memberships of the same member, network and role citing the same source.
+    /// Overlapping memberships of the same member, network and role citing the same source:
+    /// (id, message) sorted.
+    fn overlapping_memberships(&self) -> Vec<(Id, String)> {
         let mut groups: FxHashMap<(&Id, &Id, crate::MembershipRole, &Id), Vec<&Membership>> =
             FxHashMap::default();
         for m in &self.memberships {
             groups.entry((&m.network, &m.member, m.role, &m.citation.source)).or_default().push(m);
         }
-        // Sorted by start, a row overlaps an earlier one exactly when it overlaps the earlier row
-        // that reaches furthest: one problem per such row, naming that one (every overlapping pair
-        // was listed, and 12,000 alike rows asked for gigabytes).
         let mut overlap_problems = Vec::new();
         for ms in groups.values() {
-            if ms.len() < 2 {
-                continue;
-            }
-            let mut ms = ms.clone();
-            ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
-            let mut reach: Option<&Membership> = None;
-            for m in ms {
-                if let Some(r) = reach
-                    && r.when.overlaps(&m.when)
-                {
-                    overlap_problems.push((m.id.clone(), format!(
-                        "overlaps {} ({} in {} as {}, {} and {}) citing the same source; merge the two rows into one or correct the dates",
-                        r.id, r.member, r.network, r.role, r.when.display(), m.when.display())));
-                }
-                let further = match reach {
-                    None => true,
-                    Some(r) => match (r.when.to, m.when.to) {
-                        (None, _) => false,
-                        (Some(_), None) => true,
-                        (Some(a), Some(b)) => b.last_day() > a.last_day(),
-                    },
-                };
-                if further {
-                    reach = Some(m)
-                }
+            if ms.len() >= 2 {
+                overlaps_in_group(ms, &mut overlap_problems);
             }
         }
         overlap_problems.sort();
-        for (id, m) in overlap_problems {
-            p(&id, "from", m)
-        }
-
-        for l in &self.localities {
-            if l.anonymised && l.lat.is_some() {
-                p(
-                    &l.id,
-                    "lat",
-                    "an anonymised locality must not carry coordinates (they would identify it)"
-                        .into(),
-                );
-            }
-        }
-        problems
+        overlap_problems
     }
 
     /// Statements that disagree: single-valued facts about the same subject, property and qualifier
@@ -424,14 +426,19 @@ impl KnowledgeBase {
         "identity_ambiguity",
     ];
 
-    /// Conflicts before their nature is known.
+    /// Conflicts before their nature is known: facts, then memberships, then events.
     fn raw_conflicts(&self) -> Vec<Conflict> {
-        let mut out = Vec::new();
+        let mut out = self.fact_conflicts();
+        out.extend(self.membership_conflicts());
+        out.extend(self.event_conflicts());
+        out
+    }
+
+    /// Single-valued facts about one subject, property and qualifier whose values differ over
+    /// overlapping intervals.
+    fn fact_conflicts(&self) -> Vec<Conflict> {
         let mut by_key: BTreeMap<(String, String, String), Vec<&Fact>> = BTreeMap::new();
-        for f in &self.facts {
-            if f.property.is_multi() {
-                continue;
-            }
+        for f in self.facts.iter().filter(|f| !f.property.is_multi()) {
             by_key
                 .entry((
                     f.subject.to_string(),
@@ -441,68 +448,49 @@ impl KnowledgeBase {
                 .or_default()
                 .push(f);
         }
+        let mut out = Vec::new();
         for ((subject, property, qualifier), fs) in by_key {
             let involved = disagreeing(&fs, |a, b| {
                 normalise_value(&a.value) != normalise_value(&b.value) && a.when.overlaps(&b.when)
             });
-            if !involved.is_empty() {
-                out.push(Conflict {
-                    kind: "fact".into(),
-                    nature: String::new(),
-                    explanation: String::new(),
-                    subject,
-                    about: if qualifier.is_empty() {
-                        property
-                    } else {
-                        format!("{property} ({qualifier})")
-                    },
-                    statements: involved
-                        .iter()
-                        .map(|f| ConflictingStatement {
-                            id: f.id.to_string(),
-                            value: f.value.clone(),
-                            when: f.when,
-                            citation: f.citation.clone(),
-                        })
-                        .collect(),
-                });
-            }
+            let about =
+                if qualifier.is_empty() { property } else { format!("{property} ({qualifier})") };
+            out.extend(conflict("fact", subject, about, &involved, |f| {
+                (f.value.clone(), f.when, &f.citation)
+            }));
         }
-        // Memberships grouped by (member, network, role) in that order of the keys, each group in
-        // table order (a stable sort of references: no key is copied, a million memberships
-        // group in a fraction of a second).
+        out
+    }
+
+    /// Memberships grouped by (member, network, role) in that order of the keys, each group in
+    /// table order (a stable sort of references: no key is copied, a million memberships group
+    /// in a fraction of a second), dated differently by different citations.
+    fn membership_conflicts(&self) -> Vec<Conflict> {
         fn key(m: &Membership) -> (&str, &str, &'static str) {
             (m.member.as_str(), m.network.as_str(), crate::vocab::Vocabulary::as_str(&m.role))
         }
         let mut sorted: Vec<&Membership> = self.memberships.iter().collect();
         sorted.sort_by(|a, b| key(a).cmp(&key(b)));
+        let mut out = Vec::new();
         for ms in sorted.chunk_by(|a, b| key(a) == key(b)).filter(|g| g.len() > 1) {
             let (member, network, role) =
                 (ms[0].member.to_string(), ms[0].network.to_string(), ms[0].role.to_string());
             let involved = disagreeing(ms, |a, b| {
                 a.citation != b.citation && a.when != b.when && a.when.overlaps(&b.when)
             });
-            if !involved.is_empty() {
-                out.push(Conflict {
-                    kind: "membership".into(),
-                    nature: String::new(),
-                    explanation: String::new(),
-                    subject: member,
-                    about: format!("{role} of {network}"),
-                    statements: involved
-                        .iter()
-                        .map(|m| ConflictingStatement {
-                            id: m.id.to_string(),
-                            value: m.when.display(),
-                            when: m.when,
-                            citation: m.citation.clone(),
-                        })
-                        .collect(),
-                });
-            }
+            out.extend(conflict(
+                "membership",
+                member,
+                format!("{role} of {network}"),
+                &involved,
+                |m| (m.when.display(), m.when, &m.citation),
+            ));
         }
-        // Events: the same event (same title, kind and country) dated differently by different
-        // statements.
+        out
+    }
+
+    /// The same event (same title, kind and country) dated differently by different statements.
+    fn event_conflicts(&self) -> Vec<Conflict> {
         let mut ev: BTreeMap<(String, String, String), Vec<&Event>> = BTreeMap::new();
         for e in &self.events {
             ev.entry((
@@ -513,25 +501,14 @@ impl KnowledgeBase {
             .or_default()
             .push(e);
         }
+        let mut out = Vec::new();
         for (_, es) in ev {
             let involved = disagreeing(&es, |a, b| a.when != b.when && a.citation != b.citation);
-            if !involved.is_empty() {
-                out.push(Conflict {
-                    kind: "event".into(),
-                    nature: String::new(),
-                    explanation: String::new(),
-                    subject: involved[0].id.to_string(),
-                    about: "date".into(),
-                    statements: involved
-                        .iter()
-                        .map(|e| ConflictingStatement {
-                            id: e.id.to_string(),
-                            value: e.when.display(),
-                            when: e.when,
-                            citation: e.citation.clone(),
-                        })
-                        .collect(),
-                });
+            if let Some(first) = involved.first() {
+                let subject = first.id.to_string();
+                out.extend(conflict("event", subject, "date".into(), &involved, |e| {
+                    (e.when.display(), e.when, &e.citation)
+                }));
             }
         }
         out
@@ -646,6 +623,17 @@ impl KnowledgeBase {
         }
     }
 
+    /// [`KnowledgeBase::by`] for statements naming `id` in one of their two `ends`.
+    fn naming<'a, T>(
+        &'a self,
+        table: &'a [T],
+        map: impl Fn(&crate::index::KbIndex) -> &crate::fxhash::FxHashMap<Id, Vec<u32>>,
+        id: &Id,
+        ends: impl Fn(&T) -> [&Id; 2],
+    ) -> Vec<&'a T> {
+        self.by(table, map, id, |r| ends(r).contains(&id))
+    }
+
     /// The memberships whose member is `member`, in table order.
     pub fn memberships_of(&self, member: &Id) -> Vec<&Membership> {
         self.by(&self.memberships, |ix| &ix.memberships_by_member, member, |m| &m.member == member)
@@ -693,31 +681,26 @@ impl KnowledgeBase {
 
     /// Relations whose subject or object is `id`, in table order.
     pub fn relations_naming(&self, id: &Id) -> Vec<&Relation> {
-        self.by(
-            &self.relations,
-            |ix| &ix.relations_by_entity,
-            id,
-            |r| &r.subject == id || &r.object == id,
-        )
+        self.naming(&self.relations, |ix| &ix.relations_by_entity, id, |r| [&r.subject, &r.object])
     }
 
     /// Affiliations whose person or organisation is `id`, in table order.
     pub fn affiliations_naming(&self, id: &Id) -> Vec<&Affiliation> {
-        self.by(
+        self.naming(
             &self.affiliations,
             |ix| &ix.affiliations_by_entity,
             id,
-            |a| &a.person == id || &a.organisation == id,
+            |a| [&a.person, &a.organisation],
         )
     }
 
     /// Adoptions whose practice or locality is `id`, in table order.
     pub fn adoptions_naming(&self, id: &Id) -> Vec<&Adoption> {
-        self.by(
+        self.naming(
             &self.adoptions,
             |ix| &ix.adoptions_by_entity,
             id,
-            |a| &a.practice == id || &a.locality == id,
+            |a| [&a.practice, &a.locality],
         )
     }
 
@@ -1205,19 +1188,37 @@ impl NameIndex {
     /// "eurocites" finds Eurocities), marked `typo`.
     pub fn search(&self, query: &str, kinds: &[IdKind], limit: usize) -> Vec<SearchHit> {
         let q = fold(query);
-        let words: Vec<&str> = q.split(' ').filter(|w| !w.is_empty()).collect();
-        if words.is_empty() {
+        if q.split(' ').all(|w| w.is_empty()) {
             return Vec::new();
         }
         let expanded = crate::names::expand_abbreviations(&q);
+        let kind_ok = |e: &IndexEntry| kinds.is_empty() || kinds.contains(&e.kind);
+        let mut hits = self.literal_hits(&q, &expanded, &kind_ok);
+        if hits.len() < limit {
+            let typos =
+                self.typo_hits(&expanded, |e| kind_ok(e) && !hits.iter().any(|h| h.id == e.id));
+            hits.extend(typos);
+        }
+        hits.truncate(limit);
+        hits
+    }
+
+    /// The entries whose key holds every word of the query `q` (or of its `expanded` form), one
+    /// per entity at its best score, best first.
+    fn literal_hits(
+        &self,
+        q: &str,
+        expanded: &str,
+        kind_ok: &dyn Fn(&IndexEntry) -> bool,
+    ) -> Vec<SearchHit> {
+        let words: Vec<&str> = q.split(' ').filter(|w| !w.is_empty()).collect();
         let xwords: Vec<&str> = expanded.split(' ').filter(|w| !w.is_empty()).collect();
         let mut best: HashMap<&Id, SearchHit> = HashMap::new();
-        let kind_ok = |e: &IndexEntry| kinds.is_empty() || kinds.contains(&e.kind);
         for e in self.entries.iter().filter(|e| kind_ok(e)) {
             let (q, words) = if words.iter().all(|w| e.key.contains(w)) {
-                (q.as_str(), &words)
+                (q, &words)
             } else if expanded != q && xwords.iter().all(|w| e.key.contains(w)) {
-                (expanded.as_str(), &xwords)
+                (expanded, &xwords)
             } else {
                 continue;
             };
@@ -1230,18 +1231,10 @@ impl NameIndex {
             } else {
                 0
             };
-            let hit = SearchHit {
-                id: e.id.clone(),
-                kind: e.kind,
-                name: e.display.clone(),
-                matched: e.name.clone(),
-                score,
-                typo: false,
-            };
             match best.get(&e.id) {
                 Some(h) if h.score >= score => {}
                 _ => {
-                    best.insert(&e.id, hit);
+                    best.insert(&e.id, e.hit(score, false));
                 }
             }
         }
@@ -1249,51 +1242,54 @@ impl NameIndex {
         hits.sort_by(|a, b| {
             b.score.cmp(&a.score).then(a.name.len().cmp(&b.name.len())).then(a.id.cmp(&b.id))
         });
-        if hits.len() < limit {
-            // Typo tolerance: every query word within its budget of some word of the name (or of
-            // the prefix of a word, for a word being typed), the fewest edits first.
-            let mut fuzzy: HashMap<&Id, (usize, &IndexEntry)> = HashMap::new();
-            for e in
-                self.entries.iter().filter(|e| kind_ok(e) && !hits.iter().any(|h| h.id == e.id))
-            {
-                if e.name.contains(':') && e.name == e.id.as_str() {
-                    continue;
-                }
-                let key_words: Vec<&str> = e.key.split(' ').collect();
-                let mut total = 0;
-                let all = xwords.iter().all(|w| {
+        hits
+    }
+
+    /// Typo tolerance: the entries (among those `keep` keeps) of which every query word is
+    /// within its budget of some word of the name (or of the prefix of a word, for a word being
+    /// typed), one per entity, the fewest edits first.
+    fn typo_hits(&self, expanded: &str, keep: impl Fn(&IndexEntry) -> bool) -> Vec<SearchHit> {
+        let xwords: Vec<&str> = expanded.split(' ').filter(|w| !w.is_empty()).collect();
+        let mut fuzzy: HashMap<&Id, (usize, &IndexEntry)> = HashMap::new();
+        for e in self.entries.iter().filter(|e| keep(e)) {
+            if e.name.contains(':') && e.name == e.id.as_str() {
+                continue;
+            }
+            let key_words: Vec<&str> = e.key.split(' ').collect();
+            let mut total = 0;
+            let all =
+                xwords.iter().all(|w| {
                     let d = key_words.iter().filter_map(|k| crate::names::within_typos(w, k)).min();
                     total += d.unwrap_or(0);
                     d.is_some()
-                }) || crate::names::within_typos(&expanded, &e.key)
-                    .map(|d| total = d)
-                    .is_some();
-                if all && total > 0 {
-                    match fuzzy.get(&e.id) {
-                        Some((d, _)) if *d <= total => {}
-                        _ => {
-                            fuzzy.insert(&e.id, (total, e));
-                        }
+                }) || crate::names::within_typos(expanded, &e.key).map(|d| total = d).is_some();
+            if all && total > 0 {
+                match fuzzy.get(&e.id) {
+                    Some((d, _)) if *d <= total => {}
+                    _ => {
+                        fuzzy.insert(&e.id, (total, e));
                     }
                 }
             }
-            let mut extra: Vec<(usize, &IndexEntry)> = fuzzy.into_values().collect();
-            extra.sort_by(|a, b| {
-                a.0.cmp(&b.0)
-                    .then(a.1.display.len().cmp(&b.1.display.len()))
-                    .then(a.1.id.cmp(&b.1.id))
-            });
-            hits.extend(extra.into_iter().map(|(_, e)| SearchHit {
-                id: e.id.clone(),
-                kind: e.kind,
-                name: e.display.clone(),
-                matched: e.name.clone(),
-                score: 0,
-                typo: true,
-            }));
         }
-        hits.truncate(limit);
-        hits
+        let mut extra: Vec<(usize, &IndexEntry)> = fuzzy.into_values().collect();
+        extra.sort_by(|a, b| {
+            a.0.cmp(&b.0).then(a.1.display.len().cmp(&b.1.display.len())).then(a.1.id.cmp(&b.1.id))
+        });
+        extra.into_iter().map(|(_, e)| e.hit(0, true)).collect()
+    }
+}
+
+impl IndexEntry {
+    fn hit(&self, score: u8, typo: bool) -> SearchHit {
+        SearchHit {
+            id: self.id.clone(),
+            kind: self.kind,
+            name: self.display.clone(),
+            matched: self.name.clone(),
+            score,
+            typo,
+        }
     }
 }
 
@@ -1359,4 +1355,63 @@ pub struct StatementRecord {
     pub fields: Vec<(&'static str, &'static str, String)>,
     /// Its citation (sources have none).
     pub citation: Option<Citation>,
+}
+
+/// The overlaps in one group of alike memberships. Sorted by start, a row overlaps an earlier one
+/// exactly when it overlaps the earlier row that reaches furthest: one problem per such row,
+/// naming that one (every overlapping pair was listed, and 12,000 alike rows asked for
+/// gigabytes).
+fn overlaps_in_group(ms: &[&Membership], out: &mut Vec<(Id, String)>) {
+    let mut ms = ms.to_vec();
+    ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
+    let mut reach: Option<&Membership> = None;
+    for m in ms {
+        if let Some(r) = reach
+            && r.when.overlaps(&m.when)
+        {
+            out.push((m.id.clone(), format!(
+                "overlaps {} ({} in {} as {}, {} and {}) citing the same source; merge the two rows into one or correct the dates",
+                r.id, r.member, r.network, r.role, r.when.display(), m.when.display())));
+        }
+        let further = match reach {
+            None => true,
+            Some(r) => match (r.when.to, m.when.to) {
+                (None, _) => false,
+                (Some(_), None) => true,
+                (Some(a), Some(b)) => b.last_day() > a.last_day(),
+            },
+        };
+        if further {
+            reach = Some(m)
+        }
+    }
+}
+
+/// The conflict of `kind` about `subject` among the `involved` statements (none when they are
+/// none), each stated by `side` as its value, interval and citation.
+fn conflict<T: Record>(
+    kind: &str,
+    subject: String,
+    about: String,
+    involved: &[&T],
+    side: impl Fn(&T) -> (String, Interval, &Citation),
+) -> Option<Conflict> {
+    if involved.is_empty() {
+        return None;
+    }
+    let statements = involved
+        .iter()
+        .map(|s| {
+            let (value, when, citation) = side(s);
+            ConflictingStatement { id: s.id().to_string(), value, when, citation: citation.clone() }
+        })
+        .collect();
+    Some(Conflict {
+        kind: kind.into(),
+        nature: String::new(),
+        explanation: String::new(),
+        subject,
+        about,
+        statements,
+    })
 }

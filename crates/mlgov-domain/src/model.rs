@@ -4,6 +4,7 @@
 
 use crate::date::{Interval, PartialDate};
 use crate::id::{Id, IdKind};
+use crate::property::Property;
 use crate::record::{Cells, Column, FieldProblem, RowReader, join_list};
 use crate::vocab::*;
 use serde::{Deserialize, Serialize};
@@ -63,7 +64,56 @@ const fn c(name: &'static str, required: bool, doc: &'static str) -> Column {
     Column { name, required, doc }
 }
 
-const ENTITY: &[IdKind] = &[
+/// The parts every cited record shares, written once: its id and citation accessors; its columns,
+/// `id` first and the citation's `source` and `locator` last; a parser that reads the id, then the
+/// record's own fields (its `read`, which returns how to build the record once every cell is read),
+/// then the citation; and a writer that puts the record's own cells (its `own_cells`) between the
+/// id and the citation.
+macro_rules! cited_record {
+    ($ty:ident, $file:literal, $kind:ident, $id_doc:literal, [$($col:expr),* $(,)?]) => {
+        impl Record for $ty {
+            const FILE: &'static str = $file;
+            const KIND: IdKind = IdKind::$kind;
+            const COLUMNS: &'static [Column] = &[
+                c("id", true, $id_doc),
+                $($col,)*
+                c("source", true, "src: id"),
+                c("locator", true, "locator"),
+            ];
+            fn id(&self) -> &Id {
+                &self.id
+            }
+            fn citation(&self) -> Option<&Citation> {
+                Some(&self.citation)
+            }
+            fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
+                let mut r = RowReader::new(cells);
+                let id = r.id("id", &[IdKind::$kind]);
+                let build = Self::read(&mut r);
+                let citation = r.citation();
+                r.finish(|| build(id?, citation?))
+            }
+            fn to_cells(&self) -> Vec<String> {
+                let mut cells = vec![self.id.to_string()];
+                cells.extend(self.own_cells());
+                cells.extend([self.citation.source.to_string(), self.citation.locator.clone()]);
+                cells
+            }
+        }
+    };
+}
+
+/// A country cell, when given, holds an ISO 3166-1 alpha-2 code.
+fn check_country(r: &mut RowReader<'_>, country: Option<&String>) {
+    if let Some(cc) = country
+        && !crate::country::is_iso_alpha2(cc)
+    {
+        r.problem("country", format!("{cc:?} is not an ISO 3166-1 alpha-2 country code"));
+    }
+}
+
+/// Every kind of entity: what events, practices and relations may name, and facts be about.
+pub(crate) const ENTITY: &[IdKind] = &[
     IdKind::Locality,
     IdKind::Network,
     IdKind::Organisation,
@@ -223,11 +273,12 @@ impl Locality {
     }
 }
 
-impl Record for Locality {
-    const FILE: &'static str = "localities.csv";
-    const KIND: IdKind = IdKind::Locality;
-    const COLUMNS: &'static [Column] = &[
-        c("id", true, "loc: id"),
+cited_record!(
+    Locality,
+    "localities.csv",
+    Locality,
+    "loc: id",
+    [
         c("name", true, "name"),
         c("aliases", false, ";-list"),
         c("kind", true, "locality kind"),
@@ -239,51 +290,32 @@ impl Record for Locality {
         c("lat", false, "latitude"),
         c("lon", false, "longitude"),
         c("coord_source", false, "src: id of the gazetteer"),
-        c("source", true, "src: id"),
-        c("locator", true, "locator"),
-    ];
-    fn id(&self) -> &Id {
-        &self.id
-    }
-    fn citation(&self) -> Option<&Citation> {
-        Some(&self.citation)
-    }
-    fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
-        let mut r = RowReader::new(cells);
-        let id = r.id("id", &[IdKind::Locality]);
+    ]
+);
+
+impl Locality {
+    fn read(r: &mut RowReader<'_>) -> impl FnOnce(Id, Citation) -> Option<Self> + use<> {
         let name = r.text("name");
         let aliases = r.list("aliases");
         let kind = r.vocab("kind");
         let country = r.text("country");
-        if !country.is_empty() && !crate::country::is_iso_alpha2(&country) {
-            r.problems.push(FieldProblem {
-                field: "country".into(),
-                message: format!("{country:?} is not an ISO 3166-1 alpha-2 country code"),
-            });
-        }
+        check_country(r, Some(&country).filter(|c| !c.is_empty()));
         let region = r.opt_text("region");
         let parent = r.opt_id("parent", &[IdKind::Locality]);
         let anonymised = r.bool_or("anonymised", false);
         let public_label = r.opt_text("public_label");
         if anonymised && public_label.is_none() {
-            r.problems.push(FieldProblem {
-                field: "public_label".into(),
-                message: "is required when anonymised is true".into(),
-            });
+            r.problem("public_label", "is required when anonymised is true");
         }
         let lat = r.opt_f64("lat", -90.0..=90.0);
         let lon = r.opt_f64("lon", -180.0..=180.0);
         let coord_source = r.opt_id("coord_source", &[IdKind::Source]);
         if (lat.is_some() || lon.is_some()) && coord_source.is_none() {
-            r.problems.push(FieldProblem {
-                field: "coord_source".into(),
-                message: "is required when coordinates are given".into(),
-            });
+            r.problem("coord_source", "is required when coordinates are given");
         }
-        let citation = r.citation();
-        r.finish(|| {
+        move |id, citation| {
             Some(Locality {
-                id: id?,
+                id,
                 name,
                 aliases,
                 kind: kind?,
@@ -295,13 +327,12 @@ impl Record for Locality {
                 lat,
                 lon,
                 coord_source,
-                citation: citation?,
+                citation,
             })
-        })
+        }
     }
-    fn to_cells(&self) -> Vec<String> {
+    fn own_cells(&self) -> Vec<String> {
         vec![
-            self.id.to_string(),
             self.name.clone(),
             join_list(&self.aliases),
             self.kind.to_string(),
@@ -313,8 +344,6 @@ impl Record for Locality {
             fnum(&self.lat),
             fnum(&self.lon),
             oi(&self.coord_source),
-            self.citation.source.to_string(),
-            self.citation.locator.clone(),
         ]
     }
 }
@@ -342,56 +371,38 @@ pub struct Network {
     pub citation: Citation,
 }
 
-impl Record for Network {
-    const FILE: &'static str = "networks.csv";
-    const KIND: IdKind = IdKind::Network;
-    const COLUMNS: &'static [Column] = &[
-        c("id", true, "net: id"),
+cited_record!(
+    Network,
+    "networks.csv",
+    Network,
+    "net: id",
+    [
         c("name", true, "name"),
         c("acronym", false, "acronym"),
         c("aliases", false, ";-list"),
         c("kind", true, "network kind"),
         c("parent", false, "net: id"),
-        c("source", true, "src: id"),
-        c("locator", true, "locator"),
-    ];
-    fn id(&self) -> &Id {
-        &self.id
-    }
-    fn citation(&self) -> Option<&Citation> {
-        Some(&self.citation)
-    }
-    fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
-        let mut r = RowReader::new(cells);
-        let id = r.id("id", &[IdKind::Network]);
+    ]
+);
+
+impl Network {
+    fn read(r: &mut RowReader<'_>) -> impl FnOnce(Id, Citation) -> Option<Self> + use<> {
         let name = r.text("name");
         let acronym = r.opt_text("acronym");
         let aliases = r.list("aliases");
         let kind = r.vocab("kind");
         let parent = r.opt_id("parent", &[IdKind::Network]);
-        let citation = r.citation();
-        r.finish(|| {
-            Some(Network {
-                id: id?,
-                name,
-                acronym,
-                aliases,
-                kind: kind?,
-                parent,
-                citation: citation?,
-            })
-        })
+        move |id, citation| {
+            Some(Network { id, name, acronym, aliases, kind: kind?, parent, citation })
+        }
     }
-    fn to_cells(&self) -> Vec<String> {
+    fn own_cells(&self) -> Vec<String> {
         vec![
-            self.id.to_string(),
             self.name.clone(),
             o(&self.acronym),
             join_list(&self.aliases),
             self.kind.to_string(),
             oi(&self.parent),
-            self.citation.source.to_string(),
-            self.citation.locator.clone(),
         ]
     }
 }
@@ -419,64 +430,39 @@ pub struct Organisation {
     pub citation: Citation,
 }
 
-impl Record for Organisation {
-    const FILE: &'static str = "organisations.csv";
-    const KIND: IdKind = IdKind::Organisation;
-    const COLUMNS: &'static [Column] = &[
-        c("id", true, "org: id"),
+cited_record!(
+    Organisation,
+    "organisations.csv",
+    Organisation,
+    "org: id",
+    [
         c("name", true, "name"),
         c("acronym", false, "acronym"),
         c("aliases", false, ";-list"),
         c("kind", true, "organisation kind"),
         c("country", false, "ISO code"),
-        c("source", true, "src: id"),
-        c("locator", true, "locator"),
-    ];
-    fn id(&self) -> &Id {
-        &self.id
-    }
-    fn citation(&self) -> Option<&Citation> {
-        Some(&self.citation)
-    }
-    fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
-        let mut r = RowReader::new(cells);
-        let id = r.id("id", &[IdKind::Organisation]);
+    ]
+);
+
+impl Organisation {
+    fn read(r: &mut RowReader<'_>) -> impl FnOnce(Id, Citation) -> Option<Self> + use<> {
         let name = r.text("name");
         let acronym = r.opt_text("acronym");
         let aliases = r.list("aliases");
         let kind = r.vocab("kind");
         let country = r.opt_text("country");
-        if let Some(cc) = &country
-            && !crate::country::is_iso_alpha2(cc)
-        {
-            r.problems.push(FieldProblem {
-                field: "country".into(),
-                message: format!("{cc:?} is not an ISO 3166-1 alpha-2 country code"),
-            });
+        check_country(r, country.as_ref());
+        move |id, citation| {
+            Some(Organisation { id, name, acronym, aliases, kind: kind?, country, citation })
         }
-        let citation = r.citation();
-        r.finish(|| {
-            Some(Organisation {
-                id: id?,
-                name,
-                acronym,
-                aliases,
-                kind: kind?,
-                country,
-                citation: citation?,
-            })
-        })
     }
-    fn to_cells(&self) -> Vec<String> {
+    fn own_cells(&self) -> Vec<String> {
         vec![
-            self.id.to_string(),
             self.name.clone(),
             o(&self.acronym),
             join_list(&self.aliases),
             self.kind.to_string(),
             o(&self.country),
-            self.citation.source.to_string(),
-            self.citation.locator.clone(),
         ]
     }
 }
@@ -496,38 +482,22 @@ pub struct Person {
     pub citation: Citation,
 }
 
-impl Record for Person {
-    const FILE: &'static str = "persons.csv";
-    const KIND: IdKind = IdKind::Person;
-    const COLUMNS: &'static [Column] = &[
-        c("id", true, "per: id"),
-        c("name", true, "name"),
-        c("aliases", false, ";-list"),
-        c("source", true, "src: id"),
-        c("locator", true, "locator"),
-    ];
-    fn id(&self) -> &Id {
-        &self.id
-    }
-    fn citation(&self) -> Option<&Citation> {
-        Some(&self.citation)
-    }
-    fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
-        let mut r = RowReader::new(cells);
-        let id = r.id("id", &[IdKind::Person]);
+cited_record!(
+    Person,
+    "persons.csv",
+    Person,
+    "per: id",
+    [c("name", true, "name"), c("aliases", false, ";-list"),]
+);
+
+impl Person {
+    fn read(r: &mut RowReader<'_>) -> impl FnOnce(Id, Citation) -> Option<Self> + use<> {
         let name = r.text("name");
         let aliases = r.list("aliases");
-        let citation = r.citation();
-        r.finish(|| Some(Person { id: id?, name, aliases, citation: citation? }))
+        move |id, citation| Some(Person { id, name, aliases, citation })
     }
-    fn to_cells(&self) -> Vec<String> {
-        vec![
-            self.id.to_string(),
-            self.name.clone(),
-            join_list(&self.aliases),
-            self.citation.source.to_string(),
-            self.citation.locator.clone(),
-        ]
+    fn own_cells(&self) -> Vec<String> {
+        vec![self.name.clone(), join_list(&self.aliases)]
     }
 }
 
@@ -560,11 +530,12 @@ pub struct Event {
     pub citation: Citation,
 }
 
-impl Record for Event {
-    const FILE: &'static str = "events.csv";
-    const KIND: IdKind = IdKind::Event;
-    const COLUMNS: &'static [Column] = &[
-        c("id", true, "evt: id"),
+cited_record!(
+    Event,
+    "events.csv",
+    Event,
+    "evt: id",
+    [
         c("title", true, "title"),
         c("kind", true, "event kind"),
         c("from", true, "date"),
@@ -573,57 +544,29 @@ impl Record for Event {
         c("places", false, ";-list of loc: ids"),
         c("actors", false, ";-list of ids"),
         c("description", false, "one sentence"),
-        c("source", true, "src: id"),
-        c("locator", true, "locator"),
-    ];
-    fn id(&self) -> &Id {
-        &self.id
-    }
-    fn citation(&self) -> Option<&Citation> {
-        Some(&self.citation)
-    }
-    fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
-        let mut r = RowReader::new(cells);
-        let id = r.id("id", &[IdKind::Event]);
+    ]
+);
+
+impl Event {
+    fn read(r: &mut RowReader<'_>) -> impl FnOnce(Id, Citation) -> Option<Self> + use<> {
         let title = r.text("title");
         let kind = r.vocab("kind");
-        if cells.cell("from").is_empty() {
-            r.problems.push(FieldProblem {
-                field: "from".into(),
-                message: "is required: an event has a date (YYYY, YYYY-MM or YYYY-MM-DD)".into(),
-            });
+        if r.cell("from").is_empty() {
+            r.problem("from", "is required: an event has a date (YYYY, YYYY-MM or YYYY-MM-DD)");
         }
         let when = r.interval();
         let country = r.opt_text("country");
-        if let Some(cc) = &country
-            && !crate::country::is_iso_alpha2(cc)
-        {
-            r.problems.push(FieldProblem {
-                field: "country".into(),
-                message: format!("{cc:?} is not an ISO 3166-1 alpha-2 country code"),
-            });
-        }
+        check_country(r, country.as_ref());
         let places = r.id_list("places", &[IdKind::Locality]);
         let actors = r.id_list("actors", ENTITY);
         let description = r.opt_text("description");
-        let citation = r.citation();
-        r.finish(|| {
-            Some(Event {
-                id: id?,
-                title,
-                kind: kind?,
-                when,
-                country,
-                places,
-                actors,
-                description,
-                citation: citation?,
-            })
-        })
+        move |id, citation| {
+            let kind = kind?;
+            Some(Event { id, title, kind, when, country, places, actors, description, citation })
+        }
     }
-    fn to_cells(&self) -> Vec<String> {
+    fn own_cells(&self) -> Vec<String> {
         vec![
-            self.id.to_string(),
             self.title.clone(),
             self.kind.to_string(),
             od(&self.when.from),
@@ -632,8 +575,6 @@ impl Record for Event {
             ids(&self.places),
             ids(&self.actors),
             o(&self.description),
-            self.citation.source.to_string(),
-            self.citation.locator.clone(),
         ]
     }
 }
@@ -663,11 +604,12 @@ pub struct Membership {
     pub citation: Citation,
 }
 
-impl Record for Membership {
-    const FILE: &'static str = "memberships.csv";
-    const KIND: IdKind = IdKind::Membership;
-    const COLUMNS: &'static [Column] = &[
-        c("id", true, "mem: id"),
+cited_record!(
+    Membership,
+    "memberships.csv",
+    Membership,
+    "mem: id",
+    [
         c("network", true, "net: id"),
         c("member", true, "loc:/org:/per:/net: id"),
         c("role", true, "membership role"),
@@ -675,18 +617,11 @@ impl Record for Membership {
         c("to", false, "end"),
         c("exit_reason", false, "exit reason"),
         c("note", false, "note"),
-        c("source", true, "src: id"),
-        c("locator", true, "locator"),
-    ];
-    fn id(&self) -> &Id {
-        &self.id
-    }
-    fn citation(&self) -> Option<&Citation> {
-        Some(&self.citation)
-    }
-    fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
-        let mut r = RowReader::new(cells);
-        let id = r.id("id", &[IdKind::Membership]);
+    ]
+);
+
+impl Membership {
+    fn read(r: &mut RowReader<'_>) -> impl FnOnce(Id, Citation) -> Option<Self> + use<> {
         let network = r.id("network", &[IdKind::Network]);
         let member = r.id(
             "member",
@@ -696,23 +631,21 @@ impl Record for Membership {
         let when = r.interval();
         let exit_reason = r.opt_vocab("exit_reason");
         let note = r.opt_text("note");
-        let citation = r.citation();
-        r.finish(|| {
+        move |id, citation| {
             Some(Membership {
-                id: id?,
+                id,
                 network: network?,
                 member: member?,
                 role: role?,
                 when,
                 exit_reason,
                 note,
-                citation: citation?,
+                citation,
             })
-        })
+        }
     }
-    fn to_cells(&self) -> Vec<String> {
+    fn own_cells(&self) -> Vec<String> {
         vec![
-            self.id.to_string(),
             self.network.to_string(),
             self.member.to_string(),
             self.role.to_string(),
@@ -720,8 +653,6 @@ impl Record for Membership {
             od(&self.when.to),
             ov(&self.exit_reason),
             o(&self.note),
-            self.citation.source.to_string(),
-            self.citation.locator.clone(),
         ]
     }
 }
@@ -754,11 +685,12 @@ pub struct Term {
     pub citation: Citation,
 }
 
-impl Record for Term {
-    const FILE: &'static str = "terms.csv";
-    const KIND: IdKind = IdKind::Term;
-    const COLUMNS: &'static [Column] = &[
-        c("id", true, "trm: id"),
+cited_record!(
+    Term,
+    "terms.csv",
+    Term,
+    "trm: id",
+    [
         c("locality", true, "loc: id"),
         c("person", true, "per: id"),
         c("office", true, "office"),
@@ -767,18 +699,11 @@ impl Record for Term {
         c("orientation", false, "orientation"),
         c("from", false, "start"),
         c("to", false, "end"),
-        c("source", true, "src: id"),
-        c("locator", true, "locator"),
-    ];
-    fn id(&self) -> &Id {
-        &self.id
-    }
-    fn citation(&self) -> Option<&Citation> {
-        Some(&self.citation)
-    }
-    fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
-        let mut r = RowReader::new(cells);
-        let id = r.id("id", &[IdKind::Term]);
+    ]
+);
+
+impl Term {
+    fn read(r: &mut RowReader<'_>) -> impl FnOnce(Id, Citation) -> Option<Self> + use<> {
         let locality = r.id("locality", &[IdKind::Locality]);
         let person = r.id("person", &[IdKind::Person]);
         let office = r.vocab("office");
@@ -786,10 +711,9 @@ impl Record for Term {
         let party = r.opt_text("party");
         let orientation = r.opt_vocab("orientation");
         let when = r.interval();
-        let citation = r.citation();
-        r.finish(|| {
+        move |id, citation| {
             Some(Term {
-                id: id?,
+                id,
                 locality: locality?,
                 person: person?,
                 office: office?,
@@ -797,13 +721,12 @@ impl Record for Term {
                 party,
                 orientation,
                 when,
-                citation: citation?,
+                citation,
             })
-        })
+        }
     }
-    fn to_cells(&self) -> Vec<String> {
+    fn own_cells(&self) -> Vec<String> {
         vec![
-            self.id.to_string(),
             self.locality.to_string(),
             self.person.to_string(),
             self.office.to_string(),
@@ -812,8 +735,6 @@ impl Record for Term {
             ov(&self.orientation),
             od(&self.when.from),
             od(&self.when.to),
-            self.citation.source.to_string(),
-            self.citation.locator.clone(),
         ]
     }
 }
@@ -840,59 +761,42 @@ pub struct Affiliation {
     pub citation: Citation,
 }
 
-impl Record for Affiliation {
-    const FILE: &'static str = "affiliations.csv";
-    const KIND: IdKind = IdKind::Affiliation;
-    const COLUMNS: &'static [Column] = &[
-        c("id", true, "aff: id"),
+cited_record!(
+    Affiliation,
+    "affiliations.csv",
+    Affiliation,
+    "aff: id",
+    [
         c("person", true, "per: id"),
         c("organisation", true, "org:/loc:/net: id"),
         c("role", true, "role"),
         c("sector", false, "public/non_public"),
         c("from", false, "start"),
         c("to", false, "end"),
-        c("source", true, "src: id"),
-        c("locator", true, "locator"),
-    ];
-    fn id(&self) -> &Id {
-        &self.id
-    }
-    fn citation(&self) -> Option<&Citation> {
-        Some(&self.citation)
-    }
-    fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
-        let mut r = RowReader::new(cells);
-        let id = r.id("id", &[IdKind::Affiliation]);
+    ]
+);
+
+impl Affiliation {
+    fn read(r: &mut RowReader<'_>) -> impl FnOnce(Id, Citation) -> Option<Self> + use<> {
         let person = r.id("person", &[IdKind::Person]);
         let organisation =
             r.id("organisation", &[IdKind::Organisation, IdKind::Locality, IdKind::Network]);
         let role = r.text("role");
         let sector = r.opt_vocab("sector");
         let when = r.interval();
-        let citation = r.citation();
-        r.finish(|| {
-            Some(Affiliation {
-                id: id?,
-                person: person?,
-                organisation: organisation?,
-                role,
-                sector,
-                when,
-                citation: citation?,
-            })
-        })
+        move |id, citation| {
+            let (person, organisation) = (person?, organisation?);
+            Some(Affiliation { id, person, organisation, role, sector, when, citation })
+        }
     }
-    fn to_cells(&self) -> Vec<String> {
+    fn own_cells(&self) -> Vec<String> {
         vec![
-            self.id.to_string(),
             self.person.to_string(),
             self.organisation.to_string(),
             self.role.clone(),
             ov(&self.sector),
             od(&self.when.from),
             od(&self.when.to),
-            self.citation.source.to_string(),
-            self.citation.locator.clone(),
         ]
     }
 }
@@ -919,58 +823,41 @@ pub struct Relation {
     pub citation: Citation,
 }
 
-impl Record for Relation {
-    const FILE: &'static str = "relations.csv";
-    const KIND: IdKind = IdKind::Relation;
-    const COLUMNS: &'static [Column] = &[
-        c("id", true, "rel: id"),
+cited_record!(
+    Relation,
+    "relations.csv",
+    Relation,
+    "rel: id",
+    [
         c("subject", true, "entity id"),
         c("kind", true, "relation kind"),
         c("object", true, "entity id"),
         c("from", false, "start"),
         c("to", false, "end"),
         c("note", false, "note"),
-        c("source", true, "src: id"),
-        c("locator", true, "locator"),
-    ];
-    fn id(&self) -> &Id {
-        &self.id
-    }
-    fn citation(&self) -> Option<&Citation> {
-        Some(&self.citation)
-    }
-    fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
-        let mut r = RowReader::new(cells);
-        let id = r.id("id", &[IdKind::Relation]);
+    ]
+);
+
+impl Relation {
+    fn read(r: &mut RowReader<'_>) -> impl FnOnce(Id, Citation) -> Option<Self> + use<> {
         let subject = r.id("subject", ENTITY);
         let kind = r.vocab("kind");
         let object = r.id("object", ENTITY);
         let when = r.interval();
         let note = r.opt_text("note");
-        let citation = r.citation();
-        r.finish(|| {
-            Some(Relation {
-                id: id?,
-                subject: subject?,
-                kind: kind?,
-                object: object?,
-                when,
-                note,
-                citation: citation?,
-            })
-        })
+        move |id, citation| {
+            let (subject, kind, object) = (subject?, kind?, object?);
+            Some(Relation { id, subject, kind, object, when, note, citation })
+        }
     }
-    fn to_cells(&self) -> Vec<String> {
+    fn own_cells(&self) -> Vec<String> {
         vec![
-            self.id.to_string(),
             self.subject.to_string(),
             self.kind.to_string(),
             self.object.to_string(),
             od(&self.when.from),
             od(&self.when.to),
             o(&self.note),
-            self.citation.source.to_string(),
-            self.citation.locator.clone(),
         ]
     }
 }
@@ -1000,11 +887,12 @@ pub struct Fact {
     pub citation: Citation,
 }
 
-impl Record for Fact {
-    const FILE: &'static str = "facts.csv";
-    const KIND: IdKind = IdKind::Fact;
-    const COLUMNS: &'static [Column] = &[
-        c("id", true, "fct: id"),
+cited_record!(
+    Fact,
+    "facts.csv",
+    Fact,
+    "fct: id",
+    [
         c("subject", true, "entity id or country:XX"),
         c("property", true, "property"),
         c("value", true, "typed value"),
@@ -1012,73 +900,30 @@ impl Record for Fact {
         c("from", false, "start"),
         c("to", false, "end"),
         c("note", false, "note"),
-        c("source", true, "src: id"),
-        c("locator", true, "locator"),
-    ];
-    fn id(&self) -> &Id {
-        &self.id
-    }
-    fn citation(&self) -> Option<&Citation> {
-        Some(&self.citation)
-    }
-    fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
-        let mut r = RowReader::new(cells);
-        let id = r.id("id", &[IdKind::Fact]);
+    ]
+);
+
+impl Fact {
+    fn read(r: &mut RowReader<'_>) -> impl FnOnce(Id, Citation) -> Option<Self> + use<> {
         let subject = r.id("subject", ENTITY);
-        let property: Option<crate::property::Property> = r.vocab("property");
+        let property: Option<Property> = r.vocab("property");
         let value = r.text("value");
         if let (Some(p), Some(s)) = (property, subject.as_ref()) {
-            if !value.is_empty()
-                && let Err(m) = p.check_value(&value)
-            {
-                r.problems.push(FieldProblem { field: "value".into(), message: m });
-            }
-            if !p.subjects().contains(&s.kind()) {
-                r.problems.push(FieldProblem {
-                    field: "subject".into(),
-                    message: format!(
-                        "property {} applies to {} ids, not to {}",
-                        p,
-                        p.subjects().iter().map(|k| k.noun()).collect::<Vec<_>>().join("/"),
-                        s
-                    ),
-                });
-            }
+            check_value_and_subject(r, p, &value, s);
         }
         let qualifier = r.opt_text("qualifier");
-        if property == Some(crate::property::Property::Finding) {
-            match qualifier.as_deref() {
-                Some(q) => {
-                    if let Err(m) = crate::property::parse_finding_qualifier(q) {
-                        r.problems.push(FieldProblem { field: "qualifier".into(), message: m });
-                    }
-                }
-                None => r.problems.push(FieldProblem {
-                    field: "qualifier".into(),
-                    message: "a finding needs its topic (and scope), e.g. isolation@size:small"
-                        .into(),
-                }),
-            }
+        if property == Some(Property::Finding) {
+            check_finding_qualifier(r, qualifier.as_deref());
         }
         let when = r.interval();
         let note = r.opt_text("note");
-        let citation = r.citation();
-        r.finish(|| {
-            Some(Fact {
-                id: id?,
-                subject: subject?,
-                property: property?,
-                value,
-                qualifier,
-                when,
-                note,
-                citation: citation?,
-            })
-        })
+        move |id, citation| {
+            let (subject, property) = (subject?, property?);
+            Some(Fact { id, subject, property, value, qualifier, when, note, citation })
+        }
     }
-    fn to_cells(&self) -> Vec<String> {
+    fn own_cells(&self) -> Vec<String> {
         vec![
-            self.id.to_string(),
             self.subject.to_string(),
             self.property.to_string(),
             self.value.clone(),
@@ -1086,9 +931,36 @@ impl Record for Fact {
             od(&self.when.from),
             od(&self.when.to),
             o(&self.note),
-            self.citation.source.to_string(),
-            self.citation.locator.clone(),
         ]
+    }
+}
+
+/// A fact's value must fit its property's type, and its subject be of a kind the property
+/// applies to.
+fn check_value_and_subject(r: &mut RowReader<'_>, p: Property, value: &str, subject: &Id) {
+    if !value.is_empty()
+        && let Err(m) = p.check_value(value)
+    {
+        r.problem("value", m);
+    }
+    if !p.subjects().contains(&subject.kind()) {
+        let kinds = p.subjects().iter().map(|k| k.noun()).collect::<Vec<_>>().join("/");
+        r.problem("subject", format!("property {p} applies to {kinds} ids, not to {subject}"));
+    }
+}
+
+/// A finding names its topic (and scope) in its qualifier.
+fn check_finding_qualifier(r: &mut RowReader<'_>, qualifier: Option<&str>) {
+    match qualifier {
+        Some(q) => {
+            if let Err(m) = crate::property::parse_finding_qualifier(q) {
+                r.problem("qualifier", m);
+            }
+        }
+        None => r.problem(
+            "qualifier",
+            "a finding needs its topic (and scope), e.g. isolation@size:small",
+        ),
     }
 }
 
@@ -1112,47 +984,35 @@ pub struct Phase {
     pub citation: Citation,
 }
 
-impl Record for Phase {
-    const FILE: &'static str = "phases.csv";
-    const KIND: IdKind = IdKind::Phase;
-    const COLUMNS: &'static [Column] = &[
-        c("id", true, "phs: id"),
+cited_record!(
+    Phase,
+    "phases.csv",
+    Phase,
+    "phs: id",
+    [
         c("locality", true, "loc: id"),
         c("label", true, "the source's name"),
         c("kind", false, "phase kind"),
         c("from", false, "start"),
         c("to", false, "end"),
-        c("source", true, "src: id"),
-        c("locator", true, "locator"),
-    ];
-    fn id(&self) -> &Id {
-        &self.id
-    }
-    fn citation(&self) -> Option<&Citation> {
-        Some(&self.citation)
-    }
-    fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
-        let mut r = RowReader::new(cells);
-        let id = r.id("id", &[IdKind::Phase]);
+    ]
+);
+
+impl Phase {
+    fn read(r: &mut RowReader<'_>) -> impl FnOnce(Id, Citation) -> Option<Self> + use<> {
         let locality = r.id("locality", &[IdKind::Locality]);
         let label = r.text("label");
         let kind = r.opt_vocab("kind");
         let when = r.interval();
-        let citation = r.citation();
-        r.finish(|| {
-            Some(Phase { id: id?, locality: locality?, label, kind, when, citation: citation? })
-        })
+        move |id, citation| Some(Phase { id, locality: locality?, label, kind, when, citation })
     }
-    fn to_cells(&self) -> Vec<String> {
+    fn own_cells(&self) -> Vec<String> {
         vec![
-            self.id.to_string(),
             self.locality.to_string(),
             self.label.clone(),
             ov(&self.kind),
             od(&self.when.from),
             od(&self.when.to),
-            self.citation.source.to_string(),
-            self.citation.locator.clone(),
         ]
     }
 }
@@ -1183,11 +1043,12 @@ pub struct Practice {
     pub citation: Citation,
 }
 
-impl Record for Practice {
-    const FILE: &'static str = "practices.csv";
-    const KIND: IdKind = IdKind::Practice;
-    const COLUMNS: &'static [Column] = &[
-        c("id", true, "prc: id"),
+cited_record!(
+    Practice,
+    "practices.csv",
+    Practice,
+    "prc: id",
+    [
         c("title", true, "title"),
         c("policy_area", true, "policy area"),
         c("origin", false, "loc: id"),
@@ -1195,41 +1056,23 @@ impl Record for Practice {
         c("to", false, "end"),
         c("actors", false, ";-list of ids"),
         c("description", false, "description"),
-        c("source", true, "src: id"),
-        c("locator", true, "locator"),
-    ];
-    fn id(&self) -> &Id {
-        &self.id
-    }
-    fn citation(&self) -> Option<&Citation> {
-        Some(&self.citation)
-    }
-    fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
-        let mut r = RowReader::new(cells);
-        let id = r.id("id", &[IdKind::Practice]);
+    ]
+);
+
+impl Practice {
+    fn read(r: &mut RowReader<'_>) -> impl FnOnce(Id, Citation) -> Option<Self> + use<> {
         let title = r.text("title");
         let policy_area = r.text("policy_area");
         let origin = r.opt_id("origin", &[IdKind::Locality]);
         let when = r.interval();
         let actors = r.id_list("actors", ENTITY);
         let description = r.opt_text("description");
-        let citation = r.citation();
-        r.finish(|| {
-            Some(Practice {
-                id: id?,
-                title,
-                policy_area,
-                origin,
-                when,
-                actors,
-                description,
-                citation: citation?,
-            })
-        })
+        move |id, citation| {
+            Some(Practice { id, title, policy_area, origin, when, actors, description, citation })
+        }
     }
-    fn to_cells(&self) -> Vec<String> {
+    fn own_cells(&self) -> Vec<String> {
         vec![
-            self.id.to_string(),
             self.title.clone(),
             self.policy_area.clone(),
             oi(&self.origin),
@@ -1237,8 +1080,6 @@ impl Record for Practice {
             od(&self.when.to),
             ids(&self.actors),
             o(&self.description),
-            self.citation.source.to_string(),
-            self.citation.locator.clone(),
         ]
     }
 }
@@ -1260,48 +1101,28 @@ pub struct Adoption {
     pub citation: Citation,
 }
 
-impl Record for Adoption {
-    const FILE: &'static str = "adoptions.csv";
-    const KIND: IdKind = IdKind::Adoption;
-    const COLUMNS: &'static [Column] = &[
-        c("id", true, "adp: id"),
+cited_record!(
+    Adoption,
+    "adoptions.csv",
+    Adoption,
+    "adp: id",
+    [
         c("practice", true, "prc: id"),
         c("locality", true, "loc: id"),
         c("from", false, "year adopted"),
-        c("source", true, "src: id"),
-        c("locator", true, "locator"),
-    ];
-    fn id(&self) -> &Id {
-        &self.id
-    }
-    fn citation(&self) -> Option<&Citation> {
-        Some(&self.citation)
-    }
-    fn from_cells(cells: &dyn Cells) -> Result<Self, Vec<FieldProblem>> {
-        let mut r = RowReader::new(cells);
-        let id = r.id("id", &[IdKind::Adoption]);
+    ]
+);
+
+impl Adoption {
+    fn read(r: &mut RowReader<'_>) -> impl FnOnce(Id, Citation) -> Option<Self> + use<> {
         let practice = r.id("practice", &[IdKind::Practice]);
         let locality = r.id("locality", &[IdKind::Locality]);
         let from = r.opt_date("from");
-        let citation = r.citation();
-        r.finish(|| {
-            Some(Adoption {
-                id: id?,
-                practice: practice?,
-                locality: locality?,
-                from,
-                citation: citation?,
-            })
-        })
+        move |id, citation| {
+            Some(Adoption { id, practice: practice?, locality: locality?, from, citation })
+        }
     }
-    fn to_cells(&self) -> Vec<String> {
-        vec![
-            self.id.to_string(),
-            self.practice.to_string(),
-            self.locality.to_string(),
-            od(&self.from),
-            self.citation.source.to_string(),
-            self.citation.locator.clone(),
-        ]
+    fn own_cells(&self) -> Vec<String> {
+        vec![self.practice.to_string(), self.locality.to_string(), od(&self.from)]
     }
 }

@@ -113,16 +113,8 @@ pub enum ValueType {
 const LOC: &[IdKind] = &[IdKind::Locality];
 const NET: &[IdKind] = &[IdKind::Network];
 const NET_ORG: &[IdKind] = &[IdKind::Network, IdKind::Organisation];
-const ANY: &[IdKind] = &[
-    IdKind::Locality,
-    IdKind::Network,
-    IdKind::Organisation,
-    IdKind::Person,
-    IdKind::Event,
-    IdKind::Practice,
-    IdKind::Country,
-    IdKind::Source,
-];
+/// Name and description apply to every kind of entity.
+const ANY: &[IdKind] = crate::model::ENTITY;
 
 fn word<T: Vocabulary>() -> ValueType {
     ValueType::Word(T::NAME, T::ALL)

@@ -84,15 +84,21 @@ impl<'a> RowReader<'a> {
         RowReader { cells, problems: Vec::new() }
     }
 
-    fn fail(&mut self, field: &str, message: impl Into<String>) {
+    /// Records a problem with `field` (a check across fields, made by the record's parser).
+    pub fn problem(&mut self, field: &str, message: impl Into<String>) {
         self.problems.push(FieldProblem { field: field.to_string(), message: message.into() });
+    }
+
+    /// The trimmed cell of `col`, or `""`.
+    pub fn cell(&self, col: &str) -> &str {
+        self.cells.cell(col)
     }
 
     /// A required text cell.
     pub fn text(&mut self, col: &str) -> String {
         let v = self.cells.cell(col);
         if v.is_empty() {
-            self.fail(col, "is required and empty");
+            self.problem(col, "is required and empty");
         }
         v.to_string()
     }
@@ -112,13 +118,13 @@ impl<'a> RowReader<'a> {
     pub fn id(&mut self, col: &str, kinds: &[IdKind]) -> Option<Id> {
         let v = self.cells.cell(col);
         if v.is_empty() {
-            self.fail(col, "is required and empty");
+            self.problem(col, "is required and empty");
             return None;
         }
         match Id::parse_kind(v, kinds) {
             Ok(id) => Some(id),
             Err(e) => {
-                self.fail(col, e.to_string());
+                self.problem(col, e.to_string());
                 None
             }
         }
@@ -135,7 +141,7 @@ impl<'a> RowReader<'a> {
         for item in split_list(self.cells.cell(col)) {
             match Id::parse_kind(&item, kinds) {
                 Ok(id) => out.push(id),
-                Err(e) => self.fail(col, e.to_string()),
+                Err(e) => self.problem(col, e.to_string()),
             }
         }
         out
@@ -145,7 +151,7 @@ impl<'a> RowReader<'a> {
     pub fn vocab<T: Vocabulary>(&mut self, col: &str) -> Option<T> {
         let v = self.cells.cell(col);
         if v.is_empty() {
-            self.fail(
+            self.problem(
                 col,
                 format!("is required and empty; expected one of: {}", T::ALL.join(", ")),
             );
@@ -154,7 +160,7 @@ impl<'a> RowReader<'a> {
         match T::parse(v) {
             Ok(t) => Some(t),
             Err(e) => {
-                self.fail(col, e.to_string());
+                self.problem(col, e.to_string());
                 None
             }
         }
@@ -174,7 +180,7 @@ impl<'a> RowReader<'a> {
         match PartialDate::parse(v) {
             Ok(d) => Some(d),
             Err(e) => {
-                self.fail(col, e.to_string());
+                self.problem(col, e.to_string());
                 None
             }
         }
@@ -187,7 +193,7 @@ impl<'a> RowReader<'a> {
         match Interval::new(from, to) {
             Ok(i) => i,
             Err(e) => {
-                self.fail("to", e.to_string());
+                self.problem("to", e.to_string());
                 Interval::default()
             }
         }
@@ -200,7 +206,7 @@ impl<'a> RowReader<'a> {
             "true" => true,
             "false" => false,
             other => {
-                self.fail(col, format!("expected true or false, found {other:?}"));
+                self.problem(col, format!("expected true or false, found {other:?}"));
                 default
             }
         }
@@ -215,7 +221,7 @@ impl<'a> RowReader<'a> {
         match v.parse::<f64>() {
             Ok(x) if range.contains(&x) => Some(x),
             _ => {
-                self.fail(
+                self.problem(
                     col,
                     format!(
                         "expected a decimal number between {} and {}, found {v:?}",
@@ -237,7 +243,7 @@ impl<'a> RowReader<'a> {
         match v.parse::<i64>() {
             Ok(x) => Some(x),
             Err(_) => {
-                self.fail(col, format!("expected an integer, found {v:?}"));
+                self.problem(col, format!("expected an integer, found {v:?}"));
                 None
             }
         }
@@ -248,7 +254,7 @@ impl<'a> RowReader<'a> {
         let source = self.id("source", &[IdKind::Source]);
         let locator = self.cells.cell("locator").to_string();
         if locator.is_empty() {
-            self.fail("locator", "is required: every statement cites a locator (section, table, footnote, page or a short quote)");
+            self.problem("locator", "is required: every statement cites a locator (section, table, footnote, page or a short quote)");
         }
         source.map(|source| crate::model::Citation { source, locator })
     }

@@ -261,109 +261,53 @@ impl<'a> Reconciler<'a> {
         }
         let exact = !cands.is_empty();
         if !exact {
-            // Typos: every key within the budget of the name's length.
-            let qlen = key.chars().count();
-            let budget = typo_budget(qlen);
-            if budget > 0 {
-                let first = key.chars().next();
-                let (lo, hi) = (qlen.saturating_sub(budget), qlen + budget);
-                let starts = first
-                    .and_then(|c| self.by_first.get(&c))
-                    .into_iter()
-                    .flat_map(|v| in_range(v, lo, hi));
-                // Keys that share the end but not the start (a typo in the first letter).
-                let ends = tail(&key)
-                    .and_then(|t| self.by_tail.get(&t))
-                    .into_iter()
-                    .flat_map(|v| in_range(v, lo, hi))
-                    .filter(|&i| self.all_keys[i].chars().next() != first);
-                let qsig = signature(&key);
-                for i in starts.chain(ends) {
-                    if bag_distance(&qsig, &self.signatures[i]) > budget {
-                        continue;
-                    }
-                    let k = &self.all_keys[i];
-                    if let Some(d) = within_typos(&key, k) {
-                        self.collect(k, country.as_deref(), Some(d), &mut cands);
-                    }
-                }
-            }
+            self.collect_typos(&key, country.as_deref(), &mut cands);
         }
-        let mut list: Vec<Candidate> = cands.into_values().collect();
-        list.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then(
-                    matches!(b.target, Target::Locality(_))
-                        .cmp(&matches!(a.target, Target::Locality(_))),
-                )
-                .then(b.population.cmp(&a.population))
-                .then(a.target.cmp(&b.target))
-        });
-        list.truncate(5);
-        out.candidates = list;
-        let Some(best) = out.candidates.first() else {
+        out.candidates = ranked(cands);
+        if out.candidates.is_empty() {
             out.reason = format!(
                 "no stored locality or gazetteer place named {key:?}{} (nor within {} typo(s))",
                 country.as_deref().map(|c| format!(" in {c}")).unwrap_or_default(),
                 typo_budget(key.chars().count())
             );
             return out;
-        };
-        let rivals: Vec<&Candidate> =
-            out.candidates[1..].iter().filter(|c| c.score >= best.score - RIVAL_MARGIN).collect();
-        let pop = |c: &Candidate| c.population.unwrap_or(0);
-        let dominates = out.candidates[1..].iter().all(|r| pop(best) >= DOMINANCE * pop(r).max(1));
-        let bigger = out.candidates[1..]
-            .iter()
-            .find(|r| r.typos == best.typos && pop(r) >= DOMINANCE * pop(best).max(1));
-        if let Some(b) = bigger {
-            out.decision = Decision::Review;
-            out.reason = format!(
-                "{} ({}) also goes by this name and is at least {DOMINANCE}× more populous",
-                b.name, b.country
-            );
-        } else if !exact {
-            let stored = matches!(best.target, Target::Locality(_));
-            if best.typos == 1
-                && key.chars().count() >= 6
-                && (stored || pop(best) >= TYPO_LINK_MIN_POPULATION)
-                && dominates
-            {
-                out.decision = Decision::Linked;
-                out.reason = format!(
-                    "one typo from {}, which is at least {DOMINANCE}× more populous than any other candidate",
-                    best.name
-                );
-            } else {
-                out.decision = Decision::Review;
-                out.reason = format!(
-                    "typo match{}: confirm",
-                    if out.candidates.len() == 1 { "" } else { "es" }
-                );
-            }
-        } else if rivals.is_empty() {
-            out.decision = Decision::Linked;
-            out.reason = if out.candidates.len() == 1 {
-                "one exact candidate".into()
-            } else {
-                "the exact match outranks the others".into()
-            };
-        } else if rivals.iter().all(|r| pop(best) >= DOMINANCE * pop(r).max(1)) {
-            out.decision = Decision::Linked;
-            out.reason = format!(
-                "{} other place(s) share the name; this one is at least {DOMINANCE}× more populous",
-                rivals.len()
-            );
-        } else {
-            out.decision = Decision::Review;
-            out.reason = format!(
-                "{} candidates share the name{}",
-                rivals.len() + 1,
-                if country.is_none() { "; give --country to narrow" } else { "" }
-            );
         }
+        (out.decision, out.reason) = decide(&out.candidates, &key, exact, country.is_some());
         out
+    }
+
+    /// Typos: every key within the budget of the name's length, among those that share its
+    /// first letter or (a typo in the first letter) its end.
+    fn collect_typos(
+        &self,
+        key: &str,
+        country: Option<&str>,
+        cands: &mut HashMap<Target, Candidate>,
+    ) {
+        let qlen = key.chars().count();
+        let budget = typo_budget(qlen);
+        if budget == 0 {
+            return;
+        }
+        let first = key.chars().next();
+        let (lo, hi) = (qlen.saturating_sub(budget), qlen + budget);
+        let starts =
+            first.and_then(|c| self.by_first.get(&c)).into_iter().flat_map(|v| in_range(v, lo, hi));
+        let ends = tail(key)
+            .and_then(|t| self.by_tail.get(&t))
+            .into_iter()
+            .flat_map(|v| in_range(v, lo, hi))
+            .filter(|&i| self.all_keys[i].chars().next() != first);
+        let qsig = signature(key);
+        for i in starts.chain(ends) {
+            if bag_distance(&qsig, &self.signatures[i]) > budget {
+                continue;
+            }
+            let k = &self.all_keys[i];
+            if let Some(d) = within_typos(key, k) {
+                self.collect(k, country, Some(d), cands);
+            }
+        }
     }
 
     fn collect(
@@ -477,6 +421,80 @@ fn place_candidate(p: &GeoPlace) -> Candidate {
         score: 0.0,
         typos: 0,
         evidence: Vec::new(),
+    }
+}
+
+/// The five best candidates: by score, stored localities first, then the most populous.
+fn ranked(cands: HashMap<Target, Candidate>) -> Vec<Candidate> {
+    let mut list: Vec<Candidate> = cands.into_values().collect();
+    list.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(
+                matches!(b.target, Target::Locality(_))
+                    .cmp(&matches!(a.target, Target::Locality(_))),
+            )
+            .then(b.population.cmp(&a.population))
+            .then(a.target.cmp(&b.target))
+    });
+    list.truncate(5);
+    list
+}
+
+/// Whether the best of the (non-empty, ranked) `candidates` for `key` is linked or left for
+/// review, and why: a much bigger namesake asks for review; a typo match links only when long,
+/// one typo away and dominant; an exact match links when it has no rival or dominates them.
+fn decide(candidates: &[Candidate], key: &str, exact: bool, country: bool) -> (Decision, String) {
+    let best = &candidates[0];
+    let others = &candidates[1..];
+    let rivals: Vec<&Candidate> =
+        others.iter().filter(|c| c.score >= best.score - RIVAL_MARGIN).collect();
+    let pop = |c: &Candidate| c.population.unwrap_or(0);
+    let dominates = others.iter().all(|r| pop(best) >= DOMINANCE * pop(r).max(1));
+    let bigger =
+        others.iter().find(|r| r.typos == best.typos && pop(r) >= DOMINANCE * pop(best).max(1));
+    if let Some(b) = bigger {
+        let reason = format!(
+            "{} ({}) also goes by this name and is at least {DOMINANCE}× more populous",
+            b.name, b.country
+        );
+        (Decision::Review, reason)
+    } else if !exact {
+        let stored = matches!(best.target, Target::Locality(_));
+        if best.typos == 1
+            && key.chars().count() >= 6
+            && (stored || pop(best) >= TYPO_LINK_MIN_POPULATION)
+            && dominates
+        {
+            let reason = format!(
+                "one typo from {}, which is at least {DOMINANCE}× more populous than any other candidate",
+                best.name
+            );
+            (Decision::Linked, reason)
+        } else {
+            let plural = if candidates.len() == 1 { "" } else { "es" };
+            (Decision::Review, format!("typo match{plural}: confirm"))
+        }
+    } else if rivals.is_empty() {
+        let reason = if candidates.len() == 1 {
+            "one exact candidate"
+        } else {
+            "the exact match outranks the others"
+        };
+        (Decision::Linked, reason.into())
+    } else if rivals.iter().all(|r| pop(best) >= DOMINANCE * pop(r).max(1)) {
+        let reason = format!(
+            "{} other place(s) share the name; this one is at least {DOMINANCE}× more populous",
+            rivals.len()
+        );
+        (Decision::Linked, reason)
+    } else {
+        let reason = format!(
+            "{} candidates share the name{}",
+            rivals.len() + 1,
+            if country { "" } else { "; give --country to narrow" }
+        );
+        (Decision::Review, reason)
     }
 }
 

@@ -109,6 +109,35 @@ pub fn betweenness(csr: &Csr, normalized: bool) -> Vec<f64> {
     total
 }
 
+/// Breadth-first search from the vertices already in `order` (their `dist` and `sigma` set;
+/// others at `dist` -1): appends each vertex reached to `order` at its distance, and counts the
+/// shortest paths to it in `sigma`. `next` gives a vertex's successors. Shared by static and
+/// time-respecting betweenness.
+pub(crate) fn count_shortest_paths<'g>(
+    order: &mut Vec<u32>,
+    dist: &mut [i32],
+    sigma: &mut [f64],
+    next: impl Fn(usize) -> &'g [u32],
+) {
+    let mut head = 0;
+    while head < order.len() {
+        let v = order[head] as usize;
+        head += 1;
+        let dv = dist[v];
+        let sv = sigma[v];
+        for &w in next(v) {
+            let w = w as usize;
+            if dist[w] < 0 {
+                dist[w] = dv + 1;
+                order.push(w as u32);
+            }
+            if dist[w] == dv + 1 {
+                sigma[w] += sv;
+            }
+        }
+    }
+}
+
 /// Buffers of one worker, reset after each source.
 struct State {
     dist: Vec<i32>,
@@ -133,23 +162,7 @@ impl State {
         dist[s] = 0;
         sigma[s] = 1.0;
         order.push(s as u32);
-        let mut head = 0;
-        while head < order.len() {
-            let v = order[head] as usize;
-            head += 1;
-            let dv = dist[v];
-            let sv = sigma[v];
-            for &w in csr.neighbours(v) {
-                let w = w as usize;
-                if dist[w] < 0 {
-                    dist[w] = dv + 1;
-                    order.push(w as u32);
-                }
-                if dist[w] == dv + 1 {
-                    sigma[w] += sv;
-                }
-            }
-        }
+        count_shortest_paths(order, dist, sigma, |v| csr.neighbours(v));
         for &v in order.iter().rev() {
             let v = v as usize;
             let dv = dist[v];

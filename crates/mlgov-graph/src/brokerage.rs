@@ -322,51 +322,10 @@ pub fn brokerage(
 ) -> Result<BrokerageReport, GraphError> {
     let names = config.partition.groups(graph)?;
     if config.direction == Direction::Directed {
-        let bad: std::collections::BTreeSet<&str> = graph
-            .edges()
-            .iter()
-            .filter(|e| !e.kind.is_directed())
-            .map(|e| e.kind.as_str())
-            .collect();
-        if !bad.is_empty() {
-            return Err(GraphError::UndirectedLayers {
-                layers: bad.into_iter().collect::<Vec<_>>().join(", "),
-            });
-        }
+        check_directed_layers(graph)?;
     }
-    // Groups as indices, in order of first appearance.
-    let mut group_names: Vec<String> = Vec::new();
-    let groups: Vec<usize> = names
-        .iter()
-        .map(|g| match group_names.iter().position(|x| x == g) {
-            Some(i) => i,
-            None => {
-                group_names.push(g.clone());
-                group_names.len() - 1
-            }
-        })
-        .collect();
-    let mut sizes = vec![0usize; group_names.len()];
-    groups.iter().for_each(|&g| sizes[g] += 1);
-    let (out, inc) = arcs(graph, config.direction);
-    let spells = config.time_respecting.then(|| pair_spell_map(graph));
-    let n = graph.node_count();
-    let (counts, density) = match config.direction {
-        Direction::Directed => {
-            let m: usize = out.iter().map(Vec::len).sum();
-            (
-                brokerage_directed(&out, &inc, &groups, spells.as_ref()),
-                if n > 1 { m as f64 / (n * (n - 1)) as f64 } else { 0.0 },
-            )
-        }
-        Direction::Undirected => {
-            let m: usize = out.iter().map(Vec::len).sum::<usize>() / 2;
-            (
-                brokerage_undirected(&out, &groups, spells.as_ref()),
-                if n > 1 { 2.0 * m as f64 / (n * (n - 1)) as f64 } else { 0.0 },
-            )
-        }
-    };
+    let (group_names, groups, sizes) = group_indices(&names);
+    let (counts, density) = role_counts(graph, config, &groups);
     let static_null = !config.time_respecting;
     let node_moments: Vec<Option<RoleMoments>> = (0..sizes.len())
         .map(|g| {
@@ -377,14 +336,7 @@ pub fn brokerage(
         })
         .collect();
     let open_two_paths = counts.iter().map(RoleCounts::total).sum();
-    let mut global_counts = RoleCounts::default();
-    for c in &counts {
-        global_counts.coordinator += c.coordinator;
-        global_counts.itinerant += c.itinerant;
-        global_counts.gatekeeper += c.gatekeeper;
-        global_counts.representative += c.representative;
-        global_counts.liaison += c.liaison;
-    }
+    let global_counts = summed(&counts);
     let global_moments = (static_null && config.direction == Direction::Directed)
         .then(|| directed_global_moments(&sizes, density));
     let global = stats_of(config.direction, &global_counts, global_moments.as_ref());
@@ -412,6 +364,76 @@ pub fn brokerage(
         open_two_paths,
         global,
     })
+}
+
+/// Directed brokerage needs layers with a meaningful direction.
+fn check_directed_layers(graph: &GovernanceGraph) -> Result<(), GraphError> {
+    let bad: std::collections::BTreeSet<&str> =
+        graph.edges().iter().filter(|e| !e.kind.is_directed()).map(|e| e.kind.as_str()).collect();
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(GraphError::UndirectedLayers { layers: bad.into_iter().collect::<Vec<_>>().join(", ") })
+    }
+}
+
+/// The groups as indices, in order of first appearance: their names, each node's group, and
+/// each group's size.
+fn group_indices(names: &[String]) -> (Vec<String>, Vec<usize>, Vec<usize>) {
+    let mut group_names: Vec<String> = Vec::new();
+    let groups: Vec<usize> = names
+        .iter()
+        .map(|g| match group_names.iter().position(|x| x == g) {
+            Some(i) => i,
+            None => {
+                group_names.push(g.clone());
+                group_names.len() - 1
+            }
+        })
+        .collect();
+    let mut sizes = vec![0usize; group_names.len()];
+    groups.iter().for_each(|&g| sizes[g] += 1);
+    (group_names, groups, sizes)
+}
+
+/// Each node's role counts in the direction `config` asks for, and the graph's density.
+fn role_counts(
+    graph: &GovernanceGraph,
+    config: &BrokerageConfig,
+    groups: &[usize],
+) -> (Vec<RoleCounts>, f64) {
+    let (out, inc) = arcs(graph, config.direction);
+    let spells = config.time_respecting.then(|| pair_spell_map(graph));
+    let n = graph.node_count();
+    match config.direction {
+        Direction::Directed => {
+            let m: usize = out.iter().map(Vec::len).sum();
+            (
+                brokerage_directed(&out, &inc, groups, spells.as_ref()),
+                if n > 1 { m as f64 / (n * (n - 1)) as f64 } else { 0.0 },
+            )
+        }
+        Direction::Undirected => {
+            let m: usize = out.iter().map(Vec::len).sum::<usize>() / 2;
+            (
+                brokerage_undirected(&out, groups, spells.as_ref()),
+                if n > 1 { 2.0 * m as f64 / (n * (n - 1)) as f64 } else { 0.0 },
+            )
+        }
+    }
+}
+
+/// The role counts of all nodes together.
+fn summed(counts: &[RoleCounts]) -> RoleCounts {
+    let mut total = RoleCounts::default();
+    for c in counts {
+        total.coordinator += c.coordinator;
+        total.itinerant += c.itinerant;
+        total.gatekeeper += c.gatekeeper;
+        total.representative += c.representative;
+        total.liaison += c.liaison;
+    }
+    total
 }
 
 /// Spells of each linked pair, all layers merged (`None` = undated, holds always).

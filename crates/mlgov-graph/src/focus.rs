@@ -28,7 +28,9 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::brokerage::{BrokerageRole, Direction, RoleCounts, arcs, open_path, pair_spell_map};
+use crate::brokerage::{
+    BrokerageRole, Direction, PairSpells, RoleCounts, arcs, open_path, pair_spell_map,
+};
 use crate::error::GraphError;
 use crate::model::{GovernanceGraph, Level, NodeKind, Sector};
 
@@ -119,6 +121,66 @@ fn merged(role: BrokerageRole) -> BrokerageRole {
     if role == BrokerageRole::Representative { BrokerageRole::Gatekeeper } else { role }
 }
 
+/// The row of candidate `b` (`focal` or not), or `None` when no open two-path through it joins
+/// the public and non-public sectors or local and international levels.
+fn spanner_row(
+    graph: &GovernanceGraph,
+    spec: &FocusSpec,
+    adj: &[Vec<usize>],
+    spells: Option<&PairSpells>,
+    b: usize,
+    focal: bool,
+) -> Option<SpannerRow> {
+    let nodes = graph.nodes();
+    let is_local = |i: usize| spec.local_levels.contains(&nodes[i].level);
+    let is_intl = |i: usize| spec.international_levels.contains(&nodes[i].level);
+    let nb = &adj[b];
+    let (mut sector_pairs, mut level_pairs) = (0u64, 0u64);
+    let (mut sector_roles, mut level_roles) = (RoleCounts::default(), RoleCounts::default());
+    for (x, &a) in nb.iter().enumerate() {
+        for &c in &nb[x + 1..] {
+            if !open_path(adj, a, b, c, spells) {
+                continue;
+            }
+            if nodes[a].sector != nodes[c].sector {
+                sector_pairs += 1;
+            }
+            if (is_local(a) && is_intl(c)) || (is_intl(a) && is_local(c)) {
+                level_pairs += 1;
+            }
+            // Undirected rule: one unordered triad, gatekeeper and representative merged.
+            sector_roles.add(merged(BrokerageRole::classify(
+                &nodes[a].sector,
+                &nodes[b].sector,
+                &nodes[c].sector,
+            )));
+            level_roles.add(merged(BrokerageRole::classify(
+                &nodes[a].level,
+                &nodes[b].level,
+                &nodes[c].level,
+            )));
+        }
+    }
+    if sector_pairs == 0 && level_pairs == 0 {
+        return None;
+    }
+    let n = &nodes[b];
+    Some(SpannerRow {
+        id: n.id.clone(),
+        label: n.label.clone(),
+        kind: n.kind,
+        level: n.level,
+        sector: n.sector,
+        focal,
+        public_nonpublic_pairs: sector_pairs,
+        local_international_pairs: level_pairs,
+        sector_roles,
+        level_roles,
+        spans_sectors: sector_pairs > 0,
+        spans_levels: level_pairs > 0,
+    })
+}
+
 /// The boundary-spanning report of `spec.focal` in `graph`.
 ///
 /// # Errors
@@ -143,56 +205,10 @@ pub fn focus_report(graph: &GovernanceGraph, spec: &FocusSpec) -> Result<FocusRe
     }
     candidates
         .retain(|&i| spec.candidate_kinds.as_ref().is_none_or(|k| k.contains(&nodes[i].kind)));
-    let is_local = |i: usize| spec.local_levels.contains(&nodes[i].level);
-    let is_intl = |i: usize| spec.international_levels.contains(&nodes[i].level);
-    let mut rows = Vec::new();
-    for &b in &candidates {
-        let nb = &adj[b];
-        let (mut sector_pairs, mut level_pairs) = (0u64, 0u64);
-        let (mut sector_roles, mut level_roles) = (RoleCounts::default(), RoleCounts::default());
-        for (x, &a) in nb.iter().enumerate() {
-            for &c in &nb[x + 1..] {
-                if !open_path(&adj, a, b, c, spells.as_ref()) {
-                    continue;
-                }
-                if nodes[a].sector != nodes[c].sector {
-                    sector_pairs += 1;
-                }
-                if (is_local(a) && is_intl(c)) || (is_intl(a) && is_local(c)) {
-                    level_pairs += 1;
-                }
-                // Undirected rule: one unordered triad, gatekeeper and representative merged.
-                sector_roles.add(merged(BrokerageRole::classify(
-                    &nodes[a].sector,
-                    &nodes[b].sector,
-                    &nodes[c].sector,
-                )));
-                level_roles.add(merged(BrokerageRole::classify(
-                    &nodes[a].level,
-                    &nodes[b].level,
-                    &nodes[c].level,
-                )));
-            }
-        }
-        if sector_pairs == 0 && level_pairs == 0 {
-            continue;
-        }
-        let n = &nodes[b];
-        rows.push(SpannerRow {
-            id: n.id.clone(),
-            label: n.label.clone(),
-            kind: n.kind,
-            level: n.level,
-            sector: n.sector,
-            focal: focal_idx.contains(&b),
-            public_nonpublic_pairs: sector_pairs,
-            local_international_pairs: level_pairs,
-            sector_roles,
-            level_roles,
-            spans_sectors: sector_pairs > 0,
-            spans_levels: level_pairs > 0,
-        });
-    }
+    let mut rows: Vec<SpannerRow> = candidates
+        .iter()
+        .filter_map(|&b| spanner_row(graph, spec, &adj, spells.as_ref(), b, focal_idx.contains(&b)))
+        .collect();
     rows.sort_by(|x, y| {
         y.is_boundary_spanner()
             .cmp(&x.is_boundary_spanner())

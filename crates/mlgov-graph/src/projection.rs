@@ -85,8 +85,18 @@ struct Acc {
 ///
 /// Complexity: O(Σ_v d(v)²) array updates over the via nodes `v`; memory O(distinct pairs).
 pub fn project(graph: &GovernanceGraph, spec: &ProjectionSpec) -> GovernanceGraph {
+    let members = via_members(graph, spec);
+    let found = co_memberships(graph, &members);
+    projected_graph(graph, spec, found)
+}
+
+/// For each via node, the kept nodes tied to it (in the layers and year `spec` asks for), with
+/// the tie: one tie per (kept, via) pair even when several layers are counted.
+fn via_members(
+    graph: &GovernanceGraph,
+    spec: &ProjectionSpec,
+) -> BTreeMap<usize, Vec<(usize, usize)>> {
     let nodes = graph.nodes();
-    // For each via node, the kept nodes tied to it, with the tie.
     let mut members: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
     for (ei, e) in graph.edges().iter().enumerate() {
         if spec.edge_kinds.as_ref().is_some_and(|k| !k.contains(&e.kind)) {
@@ -101,11 +111,20 @@ pub fn project(graph: &GovernanceGraph, spec: &ProjectionSpec) -> GovernanceGrap
             }
         }
     }
-    // One tie per (kept, via) pair even when several layers are counted.
     for list in members.values_mut() {
         list.sort_by_key(|&(u, ei)| (u, ei));
         list.dedup_by_key(|&mut (u, _)| u);
     }
+    members
+}
+
+/// The pairs of kept nodes that share a via node while both are tied to it, with what they
+/// share, pairs keyed by their nodes in id order.
+fn co_memberships(
+    graph: &GovernanceGraph,
+    members: &BTreeMap<usize, Vec<(usize, usize)>>,
+) -> Vec<((usize, usize), Acc)> {
+    let nodes = graph.nodes();
     // Pairs are keyed by their nodes in id order; scanning each kept node's via nodes with dense
     // per-partner accumulators (no hashing, no string comparison per pair).
     let mut by_id: Vec<usize> = (0..nodes.len()).collect();
@@ -115,7 +134,7 @@ pub fn project(graph: &GovernanceGraph, spec: &ProjectionSpec) -> GovernanceGrap
         rank[i] = r;
     }
     let mut vias_of: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nodes.len()];
-    for (&via, list) in &members {
+    for (&via, list) in members {
         for &(u, eu) in list {
             vias_of[u].push((via, eu));
         }
@@ -164,6 +183,17 @@ pub fn project(graph: &GovernanceGraph, spec: &ProjectionSpec) -> GovernanceGrap
             found.push(((u, v), std::mem::take(&mut acc[v])));
         }
     }
+    found
+}
+
+/// The projected graph: the kept nodes (isolated ones only when asked for) and one
+/// shared-membership tie per pair `found`.
+fn projected_graph(
+    graph: &GovernanceGraph,
+    spec: &ProjectionSpec,
+    mut found: Vec<((usize, usize), Acc)>,
+) -> GovernanceGraph {
+    let nodes = graph.nodes();
     let mut out = GovernanceGraph::new();
     out.weighting = graph.weighting;
     out.horizon = graph.horizon;

@@ -280,23 +280,7 @@ impl Workspace {
             sigma[x as usize] = 1.0;
             order.push(x);
         }
-        let mut head = 0;
-        while head < order.len() {
-            let x = order[head] as usize;
-            head += 1;
-            let dx = dist[x];
-            let sx = sigma[x];
-            for &y in graph.successors(x) {
-                let y = y as usize;
-                if dist[y] < 0 {
-                    dist[y] = dx + 1;
-                    order.push(y as u32);
-                }
-                if dist[y] == dx + 1 {
-                    sigma[y] += sx;
-                }
-            }
-        }
+        crate::betweenness::count_shortest_paths(order, dist, sigma, |x| graph.successors(x));
         node_dist[s] = 0;
         reached.push(s as u32);
         for &x in order.iter() {

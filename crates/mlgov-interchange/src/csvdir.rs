@@ -238,15 +238,7 @@ fn read_files(
     if diags.is_empty() {
         Ok(Loaded { kb, locations })
     } else {
-        diags.sort_by(|a, b| {
-            (a.file.as_str(), a.line, a.field.as_deref()).cmp(&(
-                b.file.as_str(),
-                b.line,
-                b.field.as_deref(),
-            ))
-        });
-        diags.dedup();
-        Err(InterchangeError::Invalid(diags))
+        Err(InterchangeError::Invalid(crate::sorted_diagnostics(diags)))
     }
 }
 
@@ -265,34 +257,50 @@ impl TableVisitorMut for TableReader<'_> {
         if R::FILE != self.file_kind {
             return;
         }
-        let d = |line: Option<u64>, field: Option<&str>, message: String| Diagnostic {
+        let expected = || R::COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(",");
+        if self.bytes.is_empty() {
+            self.diag(None, None, format!("file is empty; expected a header row: {}", expected()));
+            return;
+        }
+        let Some(text) = self.decode() else { return };
+        let Some((has_header, records)) = self.read_rows(&text, rows) else { return };
+        if !has_header {
+            self.diag(None, None, format!("file has no header row; expected: {}", expected()));
+        }
+        (self.progress)(ReadStep::Rows(records));
+    }
+}
+
+/// A header's column names and their positions.
+type Header = (Vec<String>, FxHashMap<String, usize>);
+
+impl<'a> TableReader<'a> {
+    fn diag(&mut self, line: Option<u64>, field: Option<&str>, message: String) {
+        self.diags.push(Diagnostic {
             file: self.label.to_string(),
             line,
             field: field.map(str::to_string),
             message,
-        };
-        if self.bytes.is_empty() {
-            self.diags.push(d(
-                None,
-                None,
-                format!(
-                    "file is empty; expected a header row: {}",
-                    R::COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(",")
-                ),
-            ));
-            return;
-        }
-        // A BOM decides, else UTF-8 (Windows-1252 only when asked for), kept as bytes so that an
-        // invalid sequence is reported at its cell.
-        let text = match mlgov_textfile::transcode(self.bytes, self.opts.encoding, WithoutBom::Utf8)
-        {
-            Ok((t, _)) => t,
+        });
+    }
+
+    /// The file as UTF-8: a BOM decides, else UTF-8 (Windows-1252 only when asked for), kept as
+    /// bytes so that an invalid sequence is reported at its cell. `None` (reported) when the
+    /// file is not in its encoding.
+    fn decode(&mut self) -> Option<Cow<'a, [u8]>> {
+        match mlgov_textfile::transcode(self.bytes, self.opts.encoding, WithoutBom::Utf8) {
+            Ok((t, _)) => Some(t),
             Err(e) => {
-                self.diags.push(d(Some(e.line as u64), None, format!("the file is not valid {} (byte {}); give its encoding with --encoding (utf-8, utf-16le, utf-16be, windows-1252)", e.encoding, e.offset)));
-                return;
+                self.diag(Some(e.line as u64), None, format!("the file is not valid {} (byte {}); give its encoding with --encoding (utf-8, utf-16le, utf-16be, windows-1252)", e.encoding, e.offset));
+                None
             }
-        };
-        let bytes: &[u8] = &text;
+        }
+    }
+
+    /// Reads the header and the rows of the decoded `bytes` into `rows`. `None` when it stopped
+    /// early (a header it cannot use, malformed CSV, too many problems); else whether a header
+    /// was found, and how many records were read.
+    fn read_rows<R: Record>(&mut self, bytes: &[u8], rows: &mut Vec<R>) -> Option<(bool, u64)> {
         let delimiter =
             self.opts.delimiter.unwrap_or_else(|| mlgov_textfile::detect_delimiter(bytes));
         // Excel writes decimal commas where `;` separates fields.
@@ -304,8 +312,7 @@ impl TableVisitorMut for TableReader<'_> {
             .from_reader(bytes);
         let mut lines = LineCounter::default();
         let mut record = csv::ByteRecord::new();
-        let mut header: Option<Vec<String>> = None;
-        let mut index: FxHashMap<String, usize> = FxHashMap::default();
+        let mut header: Option<Header> = None;
         let mut errors_here = 0usize;
         let mut records = 0u64;
         loop {
@@ -313,116 +320,28 @@ impl TableVisitorMut for TableReader<'_> {
                 (self.progress)(ReadStep::Rows(records));
             }
             if errors_here >= 200 {
-                self.diags.push(d(
-                    None,
-                    None,
-                    "more than 200 problems in this file; stopping here".into(),
-                ));
-                return;
+                self.diag(None, None, "more than 200 problems in this file; stopping here".into());
+                return None;
             }
             match rdr.read_byte_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
                     let line = e.position().map(|p| p.line());
-                    self.diags.push(d(line, None, format!("malformed CSV: {e}")));
-                    return;
+                    self.diag(line, None, format!("malformed CSV: {e}"));
+                    return None;
                 }
             }
             let line = record
                 .position()
                 .map(|p| lines.line_at(bytes, p.byte() as usize) as u64)
                 .unwrap_or(0);
-            let mut cells: Vec<&str> = Vec::with_capacity(record.len());
-            let mut bad = false;
-            for (i, raw) in record.iter().enumerate() {
-                match std::str::from_utf8(raw) {
-                    Ok(s) => cells.push(s),
-                    Err(e) => {
-                        let col = header
-                            .as_ref()
-                            .and_then(|h| h.get(i))
-                            .cloned()
-                            .unwrap_or_else(|| format!("column {}", i + 1));
-                        self.diags.push(d(Some(line), Some(&col), format!("invalid UTF-8 at byte {} of the cell; the file must be UTF-8 (or give its encoding: --encoding windows-1252 for a CSV saved by Excel)", e.valid_up_to())));
-                        bad = true;
-                    }
-                }
-            }
-            if bad {
+            let Some(cells) = self.utf8_cells(&record, header.as_ref().map(|h| &h.0), line) else {
                 errors_here += 1;
                 continue;
-            }
-            let Some(h) = &header else {
-                let h: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();
-                let known: Vec<&str> = R::COLUMNS.iter().map(|c| c.name).collect();
-                if !h.iter().any(|c| c == "id") {
-                    self.diags.push(d(Some(line), None, format!("missing header row: the first line must name the columns, expected: {}", known.join(","))));
-                    return;
-                }
-                let mut header_ok = true;
-                // A few unknown columns are reported one by one; many (a header of 100,000 columns)
-                // in one diagnostic that names the first of them.
-                let unknown: Vec<&String> =
-                    h.iter().filter(|c| !known.contains(&c.as_str())).collect();
-                if unknown.len() <= LISTED_COLUMNS {
-                    for c in &unknown {
-                        self.diags.push(d(
-                            Some(line),
-                            Some(c),
-                            format!("unknown column {c:?}; expected columns: {}", known.join(",")),
-                        ));
-                    }
-                } else {
-                    self.diags.push(d(
-                        Some(line),
-                        None,
-                        format!(
-                            "{} unknown columns ({}, …); expected columns: {}",
-                            unknown.len(),
-                            first_names(&unknown),
-                            known.join(",")
-                        ),
-                    ));
-                }
-                header_ok &= unknown.is_empty();
-                for c in R::COLUMNS.iter().filter(|c| c.required) {
-                    if !h.iter().any(|x| x == c.name) {
-                        self.diags.push(d(
-                            Some(line),
-                            Some(c.name),
-                            format!("missing required column {:?}", c.name),
-                        ));
-                        header_ok = false;
-                    }
-                }
-                let mut seen = std::collections::HashSet::new();
-                let twice: Vec<&String> = h.iter().filter(|c| !seen.insert(*c)).collect();
-                if twice.len() <= LISTED_COLUMNS {
-                    for c in &twice {
-                        self.diags.push(d(
-                            Some(line),
-                            Some(c),
-                            format!("column {c:?} appears twice in the header"),
-                        ));
-                    }
-                } else {
-                    self.diags.push(d(
-                        Some(line),
-                        None,
-                        format!(
-                            "{} columns appear more than once in the header ({}, …)",
-                            twice.len(),
-                            first_names(&twice)
-                        ),
-                    ));
-                }
-                header_ok &= twice.is_empty();
-                if !header_ok {
-                    return;
-                }
-                index = h.iter().enumerate().map(|(i, c)| (c.clone(), i)).collect();
-                header = Some(h);
+            };
+            let Some((h, index)) = &header else {
+                header = Some(self.header::<R>(line, &cells)?);
                 continue;
             };
             if cells.len() == 1 && cells[0].trim().is_empty() {
@@ -430,70 +349,180 @@ impl TableVisitorMut for TableReader<'_> {
             }
             records += 1;
             if cells.len() != h.len() {
-                self.diags.push(d(
-                    Some(line),
-                    None,
-                    format!("expected {} cells as in the header, found {}", h.len(), cells.len()),
-                ));
+                let message =
+                    format!("expected {} cells as in the header, found {}", h.len(), cells.len());
+                self.diag(Some(line), None, message);
                 errors_here += 1;
                 continue;
             }
-            // R writes NA for a missing value: read as empty in every column but `country`, where
-            // "NA" is Namibia's ISO code. With `;` separators, lat/lon may have decimal commas.
-            let cleaned: Vec<Cow<str>> = cells
-                .iter()
-                .zip(h.iter())
-                .map(|(c, name)| {
-                    let t = c.trim();
-                    let coordinate = decimal_comma && (name == "lat" || name == "lon");
-                    if (t == "NA" || t == "N/A") && name != "country" {
-                        Cow::Borrowed("")
-                    } else if let Some(pointed) =
-                        coordinate.then(|| mlgov_textfile::decimal_comma_to_point(t)).flatten()
-                    {
-                        Cow::Owned(pointed)
-                    } else {
-                        Cow::Borrowed(*c)
-                    }
-                })
-                .collect();
+            let cleaned = clean_cells(&cells, h, decimal_comma);
             let cells: Vec<&str> = cleaned.iter().map(|c| c.as_ref()).collect();
-            match R::from_input(&RowCells { index: &index, cells: &cells }) {
-                Ok(r) => {
-                    let id = r.id().to_string();
-                    // `locations` holds the first place of every id read so far.
-                    if let Some((f, l)) = self.locations.0.get(&id) {
-                        self.diags.push(d(
-                            Some(line),
-                            Some("id"),
-                            format!("duplicate id {id}: already defined at {f}:{l}"),
-                        ));
-                        errors_here += 1;
-                    } else {
-                        self.locations.0.insert(id, (self.label.to_string(), line));
-                        rows.push(r);
-                    }
-                }
-                Err(problems) => {
-                    errors_here += problems.len();
-                    for p in problems {
-                        self.diags.push(d(Some(line), Some(&p.field), p.message));
-                    }
+            errors_here += self.add_row(rows, line, index, &cells);
+        }
+        Some((header.is_some(), records))
+    }
+
+    /// The record's cells as text; `None` (each invalid cell reported at its column) when one is
+    /// not UTF-8.
+    fn utf8_cells<'r>(
+        &mut self,
+        record: &'r csv::ByteRecord,
+        header: Option<&Vec<String>>,
+        line: u64,
+    ) -> Option<Vec<&'r str>> {
+        let mut cells: Vec<&str> = Vec::with_capacity(record.len());
+        let mut bad = false;
+        for (i, raw) in record.iter().enumerate() {
+            match std::str::from_utf8(raw) {
+                Ok(s) => cells.push(s),
+                Err(e) => {
+                    let col = header
+                        .and_then(|h| h.get(i))
+                        .cloned()
+                        .unwrap_or_else(|| format!("column {}", i + 1));
+                    self.diag(Some(line), Some(&col), format!("invalid UTF-8 at byte {} of the cell; the file must be UTF-8 (or give its encoding: --encoding windows-1252 for a CSV saved by Excel)", e.valid_up_to()));
+                    bad = true;
                 }
             }
         }
-        if header.is_none() {
-            self.diags.push(d(
-                None,
+        (!bad).then_some(cells)
+    }
+
+    /// The header row at `line`: its columns and their positions, or `None` (reported) when it
+    /// names no `id`, names an unknown column or one twice, or lacks a required one.
+    fn header<R: Record>(&mut self, line: u64, cells: &[&str]) -> Option<Header> {
+        let h: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();
+        let known: Vec<&str> = R::COLUMNS.iter().map(|c| c.name).collect();
+        if !h.iter().any(|c| c == "id") {
+            self.diag(
+                Some(line),
                 None,
                 format!(
-                    "file has no header row; expected: {}",
-                    R::COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(",")
+                    "missing header row: the first line must name the columns, expected: {}",
+                    known.join(",")
                 ),
-            ));
+            );
+            return None;
         }
-        (self.progress)(ReadStep::Rows(records));
+        let unknown: Vec<&String> = h.iter().filter(|c| !known.contains(&c.as_str())).collect();
+        self.listed(
+            line,
+            &unknown,
+            |c| format!("unknown column {c:?}; expected columns: {}", known.join(",")),
+            || {
+                format!(
+                    "{} unknown columns ({}, …); expected columns: {}",
+                    unknown.len(),
+                    first_names(&unknown),
+                    known.join(",")
+                )
+            },
+        );
+        let mut header_ok = unknown.is_empty();
+        for c in R::COLUMNS.iter().filter(|c| c.required) {
+            if !h.iter().any(|x| x == c.name) {
+                self.diag(
+                    Some(line),
+                    Some(c.name),
+                    format!("missing required column {:?}", c.name),
+                );
+                header_ok = false;
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        let twice: Vec<&String> = h.iter().filter(|c| !seen.insert(*c)).collect();
+        self.listed(
+            line,
+            &twice,
+            |c| format!("column {c:?} appears twice in the header"),
+            || {
+                format!(
+                    "{} columns appear more than once in the header ({}, …)",
+                    twice.len(),
+                    first_names(&twice)
+                )
+            },
+        );
+        header_ok &= twice.is_empty();
+        if !header_ok {
+            return None;
+        }
+        let index = h.iter().enumerate().map(|(i, c)| (c.clone(), i)).collect();
+        Some((h, index))
     }
+
+    /// Reports header columns at `line`: a few one by one (`one`), many (a header of 100,000
+    /// columns) in one diagnostic (`many`) that names the first of them.
+    fn listed(
+        &mut self,
+        line: u64,
+        names: &[&String],
+        one: impl Fn(&String) -> String,
+        many: impl FnOnce() -> String,
+    ) {
+        if names.len() <= LISTED_COLUMNS {
+            for c in names {
+                self.diag(Some(line), Some(c), one(c));
+            }
+        } else {
+            self.diag(Some(line), None, many());
+        }
+    }
+
+    /// Parses one row at `line` into `rows` unless its id was read before; returns how many
+    /// problems it had.
+    fn add_row<R: Record>(
+        &mut self,
+        rows: &mut Vec<R>,
+        line: u64,
+        index: &FxHashMap<String, usize>,
+        cells: &[&str],
+    ) -> usize {
+        match R::from_input(&RowCells { index, cells }) {
+            Ok(r) => {
+                let id = r.id().to_string();
+                // `locations` holds the first place of every id read so far.
+                if let Some((f, l)) = self.locations.0.get(&id) {
+                    let message = format!("duplicate id {id}: already defined at {f}:{l}");
+                    self.diag(Some(line), Some("id"), message);
+                    1
+                } else {
+                    self.locations.0.insert(id, (self.label.to_string(), line));
+                    rows.push(r);
+                    0
+                }
+            }
+            Err(problems) => {
+                let n = problems.len();
+                for p in problems {
+                    self.diag(Some(line), Some(&p.field), p.message);
+                }
+                n
+            }
+        }
+    }
+}
+
+/// R writes NA for a missing value: read as empty in every column but `country`, where "NA" is
+/// Namibia's ISO code. With `;` separators (`decimal_comma`), lat/lon may have decimal commas.
+fn clean_cells<'c>(cells: &[&'c str], header: &[String], decimal_comma: bool) -> Vec<Cow<'c, str>> {
+    cells
+        .iter()
+        .zip(header.iter())
+        .map(|(c, name)| {
+            let t = c.trim();
+            let coordinate = decimal_comma && (name == "lat" || name == "lon");
+            if (t == "NA" || t == "N/A") && name != "country" {
+                Cow::Borrowed("")
+            } else if let Some(pointed) =
+                coordinate.then(|| mlgov_textfile::decimal_comma_to_point(t)).flatten()
+            {
+                Cow::Owned(pointed)
+            } else {
+                Cow::Borrowed(*c)
+            }
+        })
+        .collect()
 }
 
 /// How many unknown or repeated columns of a header are reported one by one; beyond, one

@@ -32,7 +32,7 @@ pub use csvdir::{
 pub use json::{read_json, to_json, write_json};
 pub use strict::SUPPORTED_VERSIONS;
 
-use mlgov_domain::KnowledgeBase;
+use mlgov_domain::{KnowledgeBase, Record, TableVisitor, TableVisitorMut};
 use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -210,6 +210,11 @@ pub struct AdditionPlan {
     pub unchanged: usize,
 }
 
+type FxHashSet<T> =
+    std::collections::HashSet<T, std::hash::BuildHasherDefault<mlgov_domain::fxhash::FxHasher>>;
+/// Stored rows by id, as (file, cells).
+type StoredRows = mlgov_domain::fxhash::FxHashMap<String, (&'static str, Vec<String>)>;
+
 /// Plans adding `incoming` (a batch, [`read_path_batch_with`]) to `existing` (a valid base): a
 /// record stored with identical content is a no-op; with other content it is an error naming both
 /// versions unless `update` (then it is a change); references may resolve in the batch or in the
@@ -220,70 +225,7 @@ pub fn plan_addition(
     incoming: &Loaded,
     update: bool,
 ) -> Result<AdditionPlan, Vec<Diagnostic>> {
-    use mlgov_domain::fxhash::FxHashMap;
-    type FxHashSet<T> =
-        std::collections::HashSet<T, std::hash::BuildHasherDefault<mlgov_domain::fxhash::FxHasher>>;
-    use mlgov_domain::{Record, TableVisitor, TableVisitorMut};
-    // The stored rows that the batch names, as (file, cells).
-    let ids: FxHashSet<String> = ids_of(&incoming.kb).into_iter().collect();
-    struct Stored<'a>(&'a FxHashSet<String>, FxHashMap<String, (&'static str, Vec<String>)>);
-    impl TableVisitor for Stored<'_> {
-        fn table<R: Record>(&mut self, rows: &[R]) {
-            for r in rows.iter().filter(|r| self.0.contains(r.id().as_str())) {
-                self.1.insert(r.id().to_string(), (R::FILE, r.to_cells()));
-            }
-        }
-    }
-    let mut stored = Stored(&ids, FxHashMap::default());
-    existing.visit(&mut stored);
-    let stored = stored.1;
-    // Sort the batch into new, changed and unchanged.
-    struct Split<'a> {
-        stored: &'a FxHashMap<String, (&'static str, Vec<String>)>,
-        locations: &'a Locations,
-        update: bool,
-        changed: FxHashSet<String>,
-        unchanged: FxHashSet<String>,
-        diags: Vec<Diagnostic>,
-    }
-    impl TableVisitor for Split<'_> {
-        fn table<R: Record>(&mut self, rows: &[R]) {
-            for r in rows {
-                let Some((file, cells)) = self.stored.get(r.id().as_str()) else { continue };
-                let (f, line) = self.locations.0.get(r.id().as_str()).cloned().unwrap_or_default();
-                if *file != R::FILE {
-                    self.diags.push(Diagnostic {
-                        file: f,
-                        line: Some(line),
-                        field: Some("id".into()),
-                        message: format!(
-                            "{} is stored in {file}, not in {}; ids are unique across tables",
-                            r.id(),
-                            R::FILE
-                        ),
-                    });
-                    self.unchanged.insert(r.id().to_string());
-                    continue;
-                }
-                let here = r.to_cells();
-                if *cells == here {
-                    self.unchanged.insert(r.id().to_string());
-                } else if self.update {
-                    self.changed.insert(r.id().to_string());
-                } else {
-                    let diffs: Vec<String> = R::COLUMNS
-                        .iter()
-                        .zip(cells.iter().zip(&here))
-                        .filter(|(_, (a, b))| a != b)
-                        .map(|(c, (a, b))| format!("{}: stored {a:?}, here {b:?}", c.name))
-                        .collect();
-                    self.diags.push(Diagnostic { file: f, line: Some(line), field: Some("id".into()), message: format!("{} is already stored with other content ({}); add --update to record this as a new version (the stored one stays in its history)", r.id(), diags_join(&diffs)) });
-                    // Kept out of the merged base: one message, not a duplicate and its echoes.
-                    self.unchanged.insert(r.id().to_string());
-                }
-            }
-        }
-    }
+    let stored = stored_rows(existing, &incoming.kb);
     let mut split = Split {
         stored: &stored,
         locations: &incoming.locations,
@@ -294,12 +236,6 @@ pub fn plan_addition(
     };
     incoming.kb.visit(&mut split);
     let Split { changed, unchanged, mut diags, .. } = split;
-    struct Keep<F: Fn(&str) -> bool>(F);
-    impl<F: Fn(&str) -> bool> TableVisitorMut for Keep<F> {
-        fn table<R: Record>(&mut self, rows: &mut Vec<R>) {
-            rows.retain(|r| (self.0)(r.id().as_str()));
-        }
-    }
     let mut plan = AdditionPlan {
         new: incoming.kb.clone(),
         changed: incoming.kb.clone(),
@@ -314,27 +250,110 @@ pub fn plan_addition(
         merged.extend(plan.changed.clone());
     }
     merged.extend(plan.new.clone());
+    diags.extend(merged_problems(existing, incoming, &merged));
+    if diags.is_empty() { Ok(plan) } else { Err(sorted_diagnostics(diags)) }
+}
+
+/// Sorted by file, line and field, each once.
+pub(crate) fn sorted_diagnostics(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diags.sort_by(|a, b| {
+        (a.file.as_str(), a.line, a.field.as_deref()).cmp(&(
+            b.file.as_str(),
+            b.line,
+            b.field.as_deref(),
+        ))
+    });
+    diags.dedup();
+    diags
+}
+
+/// The stored rows that the batch `incoming` names.
+fn stored_rows(existing: &KnowledgeBase, incoming: &KnowledgeBase) -> StoredRows {
+    let ids: FxHashSet<String> = ids_of(incoming).into_iter().collect();
+    struct Stored<'a>(&'a FxHashSet<String>, StoredRows);
+    impl TableVisitor for Stored<'_> {
+        fn table<R: Record>(&mut self, rows: &[R]) {
+            for r in rows.iter().filter(|r| self.0.contains(r.id().as_str())) {
+                self.1.insert(r.id().to_string(), (R::FILE, r.to_cells()));
+            }
+        }
+    }
+    let mut stored = Stored(&ids, StoredRows::default());
+    existing.visit(&mut stored);
+    stored.1
+}
+
+/// Sorts a batch into new, changed and unchanged records, with the problems of those stored in
+/// another table or (without `update`) with other content.
+struct Split<'a> {
+    stored: &'a StoredRows,
+    locations: &'a Locations,
+    update: bool,
+    changed: FxHashSet<String>,
+    unchanged: FxHashSet<String>,
+    diags: Vec<Diagnostic>,
+}
+
+impl TableVisitor for Split<'_> {
+    fn table<R: Record>(&mut self, rows: &[R]) {
+        for r in rows {
+            let Some((file, cells)) = self.stored.get(r.id().as_str()) else { continue };
+            let (f, line) = self.locations.0.get(r.id().as_str()).cloned().unwrap_or_default();
+            let located = |message| Diagnostic {
+                file: f,
+                line: Some(line),
+                field: Some("id".into()),
+                message,
+            };
+            if *file != R::FILE {
+                self.diags.push(located(format!(
+                    "{} is stored in {file}, not in {}; ids are unique across tables",
+                    r.id(),
+                    R::FILE
+                )));
+                self.unchanged.insert(r.id().to_string());
+                continue;
+            }
+            let here = r.to_cells();
+            if *cells == here {
+                self.unchanged.insert(r.id().to_string());
+            } else if self.update {
+                self.changed.insert(r.id().to_string());
+            } else {
+                let diffs: Vec<String> = R::COLUMNS
+                    .iter()
+                    .zip(cells.iter().zip(&here))
+                    .filter(|(_, (a, b))| a != b)
+                    .map(|(c, (a, b))| format!("{}: stored {a:?}, here {b:?}", c.name))
+                    .collect();
+                self.diags.push(located(format!("{} is already stored with other content ({}); add --update to record this as a new version (the stored one stays in its history)", r.id(), diags_join(&diffs))));
+                // Kept out of the merged base: one message, not a duplicate and its echoes.
+                self.unchanged.insert(r.id().to_string());
+            }
+        }
+    }
+}
+
+/// Keeps the records whose id the function accepts.
+struct Keep<F: Fn(&str) -> bool>(F);
+
+impl<F: Fn(&str) -> bool> TableVisitorMut for Keep<F> {
+    fn table<R: Record>(&mut self, rows: &mut Vec<R>) {
+        rows.retain(|r| (self.0)(r.id().as_str()));
+    }
+}
+
+/// The problems of the `merged` base that concern an incoming record, at its file and line; a
+/// reference that resolves nowhere lists the closest stored ids.
+fn merged_problems(
+    existing: &KnowledgeBase,
+    incoming: &Loaded,
+    merged: &KnowledgeBase,
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
     let mut stored_ids: Option<Vec<String>> = None;
     for p in merged.validate() {
-        let located =
-            incoming.locations.0.get(&p.id).map(|l| (l.clone(), p.message.clone())).or_else(|| {
-                // An overlap is reported on the later of the two rows: when that is the stored one, the
-                // incoming row it names carries the problem.
-                let other = p.message.strip_prefix("overlaps ")?.split(' ').next()?;
-                incoming.locations.0.get(other).map(|l| {
-                    (
-                        l.clone(),
-                        format!(
-                            "overlaps the stored {} ({}",
-                            p.id,
-                            p.message.split_once(" (").map(|(_, r)| r).unwrap_or("")
-                        ),
-                    )
-                })
-            });
-        let Some(((file, line), message)) = located else { continue };
-        let (file, line) = (&file, &line);
-        let mut message = message;
+        let Some(((file, line), mut message)) = locate(incoming, &p) else { continue };
         if let Some(target) = message
             .strip_prefix("refers to ")
             .and_then(|m| m.strip_suffix(", which does not exist"))
@@ -355,26 +374,29 @@ pub fn plan_addition(
                 message = format!("{message} in the file or the store");
             }
         }
-        diags.push(Diagnostic {
-            file: file.clone(),
-            line: Some(*line),
-            field: Some(p.field),
-            message,
-        });
+        diags.push(Diagnostic { file, line: Some(line), field: Some(p.field), message });
     }
-    if diags.is_empty() {
-        Ok(plan)
-    } else {
-        diags.sort_by(|a, b| {
-            (a.file.as_str(), a.line, a.field.as_deref()).cmp(&(
-                b.file.as_str(),
-                b.line,
-                b.field.as_deref(),
-            ))
-        });
-        diags.dedup();
-        Err(diags)
-    }
+    diags
+}
+
+/// Where a problem of the merged base stands in the batch, with its message; `None` when it
+/// concerns only stored records.
+fn locate(incoming: &Loaded, p: &mlgov_domain::Problem) -> Option<((String, u64), String)> {
+    incoming.locations.0.get(&p.id).map(|l| (l.clone(), p.message.clone())).or_else(|| {
+        // An overlap is reported on the later of the two rows: when that is the stored one, the
+        // incoming row it names carries the problem.
+        let other = p.message.strip_prefix("overlaps ")?.split(' ').next()?;
+        incoming.locations.0.get(other).map(|l| {
+            (
+                l.clone(),
+                format!(
+                    "overlaps the stored {} ({}",
+                    p.id,
+                    p.message.split_once(" (").map(|(_, r)| r).unwrap_or("")
+                ),
+            )
+        })
+    })
 }
 
 fn diags_join(d: &[String]) -> String {

@@ -12,7 +12,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use serde::{Deserialize, Serialize};
 
-use super::{ExportConfig, extra_keys, extra_name, io_error, utf8};
+use super::{ExportConfig, extra_keys, extra_name, extra_values, io_error, utf8};
 use crate::error::GraphError;
 use crate::model::{GovernanceGraph, Interval};
 
@@ -93,13 +93,7 @@ pub fn to_gexf(graph: &GovernanceGraph, config: &ExportConfig) -> Result<String,
         .with_attribute(("xsi:schemaLocation", version.schema()))
         .with_attribute(("version", version.version()))
         .write_inner_content(|w| {
-            w.create_element("meta").write_inner_content(|w| {
-                w.create_element("creator").write_text_content(BytesText::new("mlgov"))?;
-                w.create_element("description").write_text_content(BytesText::new(
-                    "multilevel governance graph of migration policy actors",
-                ))?;
-                Ok(())
-            })?;
+            write_meta(w)?;
             let mut g = w
                 .create_element("graph")
                 .with_attribute(("mode", if dynamic { "dynamic" } else { "static" }))
@@ -116,94 +110,117 @@ pub fn to_gexf(graph: &GovernanceGraph, config: &ExportConfig) -> Result<String,
             g.write_inner_content(|w| {
                 write_declarations(w, "node", &node_attrs)?;
                 write_declarations(w, "edge", &edge_attrs)?;
-                w.create_element("nodes").write_inner_content(|w| {
-                    for (ni, n) in graph.nodes().iter().enumerate() {
-                        let mut values: Vec<(String, String)> = vec![
-                            ("n_kind".into(), n.kind.as_str().into()),
-                            ("n_level".into(), n.level.as_str().into()),
-                            ("n_sector".into(), n.sector.as_str().into()),
-                        ];
-                        for (i, k) in node_extras.iter().enumerate() {
-                            if let Some(v) = n.attributes.get(k) {
-                                values.push((format!("n_x{i}"), v.clone()));
-                            }
-                        }
-                        let el = w
-                            .create_element("node")
-                            .with_attribute(("id", n.id.as_str()))
-                            .with_attribute(("label", n.label.as_str()));
-                        // A node's presence: its own period when the sources give one (a
-                        // network's founding), else the union of its ties' spells when all are
-                        // dated; one spell as start / end, several as <spells>.
-                        let spells = &node_spells[ni];
-                        let single =
-                            if spells.len() == 1 { clock.bounds(spells[0]) } else { (None, None) };
-                        let el = match &single.0 {
-                            Some(s) => el.with_attribute(("start", s.as_str())),
-                            None => el,
-                        };
-                        let el = match &single.1 {
-                            Some(s) => el.with_attribute(("end", s.as_str())),
-                            None => el,
-                        };
-                        el.write_inner_content(|w| {
-                            write_values(w, &values)?;
-                            if spells.len() > 1 { write_spells(w, spells, &clock) } else { Ok(()) }
-                        })?;
-                    }
-                    Ok(())
-                })?;
-                w.create_element("edges").write_inner_content(|w| {
-                    for (ix, e) in graph.edges().iter().enumerate() {
-                        let mut values: Vec<(String, String)> = vec![
-                            ("e_kind".into(), e.kind.as_str().into()),
-                            ("e_statements".into(), e.statements.len().to_string()),
-                            ("e_undated".into(), e.undated.to_string()),
-                            (
-                                "e_running".into(),
-                                e.spells.last().is_some_and(|s| s.to.is_none()).to_string(),
-                            ),
-                        ];
-                        let attributes = e.attributes();
-                        for (i, k) in edge_extras.iter().enumerate() {
-                            if let Some(v) = attributes.get(k) {
-                                values.push((format!("e_x{i}"), v.clone()));
-                            }
-                        }
-                        let weight = graph.weight(e).to_string();
-                        let el = w
-                            .create_element("edge")
-                            .with_attribute(("id", format!("e{ix}").as_str()))
-                            .with_attribute(("source", graph.nodes()[e.source].id.as_str()))
-                            .with_attribute(("target", graph.nodes()[e.target].id.as_str()))
-                            .with_attribute(("label", e.kind.as_str()))
-                            .with_attribute(("weight", weight.as_str()));
-                        // One spell: `start` / `end` on the edge (every reader takes these,
-                        // open ends omitted); several: a `<spells>` list.
-                        let spells = &edge_spells[ix];
-                        let single =
-                            if spells.len() == 1 { clock.bounds(spells[0]) } else { (None, None) };
-                        let el = match &single.0 {
-                            Some(x) => el.with_attribute(("start", x.as_str())),
-                            None => el,
-                        };
-                        let el = match &single.1 {
-                            Some(x) => el.with_attribute(("end", x.as_str())),
-                            None => el,
-                        };
-                        el.write_inner_content(|w| {
-                            write_values(w, &values)?;
-                            if spells.len() > 1 { write_spells(w, spells, &clock) } else { Ok(()) }
-                        })?;
-                    }
-                    Ok(())
-                })?;
-                Ok(())
+                let parts = Parts { graph, node_extras: &node_extras, edge_extras: &edge_extras };
+                let presence = Presence { nodes: &node_spells, edges: &edge_spells, clock: &clock };
+                write_nodes(w, &parts, &presence)?;
+                write_edges(w, &parts, &presence)
             })?;
             Ok(())
         })
         .map_err(&err)?;
     utf8(FORMAT, w.into_inner())
+}
+
+fn write_meta(w: &mut Writer<Vec<u8>>) -> std::io::Result<()> {
+    w.create_element("meta").write_inner_content(|w| {
+        w.create_element("creator").write_text_content(BytesText::new("mlgov"))?;
+        w.create_element("description").write_text_content(BytesText::new(
+            "multilevel governance graph of migration policy actors",
+        ))?;
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// What the document shows: the graph and the extra attributes of its nodes and edges.
+struct Parts<'a> {
+    graph: &'a GovernanceGraph,
+    node_extras: &'a [String],
+    edge_extras: &'a [String],
+}
+
+/// When the nodes and edges are present: their spells, and the clock that writes them.
+struct Presence<'a> {
+    nodes: &'a [Vec<Interval>],
+    edges: &'a [Vec<Interval>],
+    clock: &'a Clock,
+}
+
+/// The `<nodes>`: kind, level, sector and extras as values. A node's presence: its own period
+/// when the sources give one (a network's founding), else the union of its ties' spells when all
+/// are dated.
+fn write_nodes(w: &mut Writer<Vec<u8>>, parts: &Parts, at: &Presence) -> std::io::Result<()> {
+    let graph = parts.graph;
+    w.create_element("nodes").write_inner_content(|w| {
+        for (ni, n) in graph.nodes().iter().enumerate() {
+            let mut values: Vec<(String, String)> = vec![
+                ("n_kind".into(), n.kind.as_str().into()),
+                ("n_level".into(), n.level.as_str().into()),
+                ("n_sector".into(), n.sector.as_str().into()),
+            ];
+            values.extend(extra_values("n_", parts.node_extras, &n.attributes));
+            let el = w
+                .create_element("node")
+                .with_attribute(("id", n.id.as_str()))
+                .with_attribute(("label", n.label.as_str()));
+            write_with_spells(el, &values, &at.nodes[ni], at.clock)?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// The `<edges>`: kind, statements, undated, running and extras as values, the layer's weight,
+/// and the tie's spells.
+fn write_edges(w: &mut Writer<Vec<u8>>, parts: &Parts, at: &Presence) -> std::io::Result<()> {
+    let graph = parts.graph;
+    w.create_element("edges").write_inner_content(|w| {
+        for (ix, e) in graph.edges().iter().enumerate() {
+            let running = e.spells.last().is_some_and(|s| s.to.is_none());
+            let mut values: Vec<(String, String)> = vec![
+                ("e_kind".into(), e.kind.as_str().into()),
+                ("e_statements".into(), e.statements.len().to_string()),
+                ("e_undated".into(), e.undated.to_string()),
+                ("e_running".into(), running.to_string()),
+            ];
+            values.extend(extra_values("e_", parts.edge_extras, &e.attributes()));
+            let weight = graph.weight(e).to_string();
+            let el = w
+                .create_element("edge")
+                .with_attribute(("id", format!("e{ix}").as_str()))
+                .with_attribute(("source", graph.nodes()[e.source].id.as_str()))
+                .with_attribute(("target", graph.nodes()[e.target].id.as_str()))
+                .with_attribute(("label", e.kind.as_str()))
+                .with_attribute(("weight", weight.as_str()));
+            write_with_spells(el, &values, &at.edges[ix], at.clock)?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// Writes a node or edge element with its values and its presence: one spell as `start` / `end`
+/// on the element (every reader takes these, open ends omitted), several as a `<spells>` list.
+fn write_with_spells(
+    el: quick_xml::writer::ElementWriter<'_, Vec<u8>>,
+    values: &[(String, String)],
+    spells: &[Interval],
+    clock: &Clock,
+) -> std::io::Result<()> {
+    let single = if spells.len() == 1 { clock.bounds(spells[0]) } else { (None, None) };
+    let el = match &single.0 {
+        Some(s) => el.with_attribute(("start", s.as_str())),
+        None => el,
+    };
+    let el = match &single.1 {
+        Some(s) => el.with_attribute(("end", s.as_str())),
+        None => el,
+    };
+    el.write_inner_content(|w| {
+        write_values(w, values)?;
+        if spells.len() > 1 { write_spells(w, spells, clock) } else { Ok(()) }
+    })?;
+    Ok(())
 }
 
 fn has_bound(interval: Option<Interval>) -> bool {

@@ -4,7 +4,7 @@
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
-use super::{ExportConfig, extra_keys, extra_name, io_error, utf8};
+use super::{ExportConfig, extra_keys, extra_name, extra_values, io_error, utf8};
 use crate::error::GraphError;
 use crate::model::GovernanceGraph;
 
@@ -68,49 +68,12 @@ pub fn to_graphml(graph: &GovernanceGraph, config: &ExportConfig) -> Result<Stri
                 .with_attribute(("edgedefault", if config.directed { "directed" } else { "undirected" }))
                 .write_inner_content(|w| {
                     for n in graph.nodes() {
-                        let mut data: Vec<(String, String)> = vec![
-                            ("n_label".into(), n.label.clone()),
-                            ("n_kind".into(), n.kind.as_str().into()),
-                            ("n_level".into(), n.level.as_str().into()),
-                            ("n_sector".into(), n.sector.as_str().into()),
-                        ];
-                        if let Some(f) = n.interval.and_then(|i| i.from) {
-                            data.push(("n_from".into(), f.to_string()));
-                        }
-                        if let Some(t) = n.interval.and_then(|i| i.to) {
-                            data.push(("n_to".into(), t.to_string()));
-                        }
-                        for (i, k) in node_extras.iter().enumerate() {
-                            if let Some(v) = n.attributes.get(k) {
-                                data.push((format!("n_x{i}"), v.clone()));
-                            }
-                        }
                         w.create_element("node")
                             .with_attribute(("id", n.id.as_str()))
-                            .write_inner_content(|w| write_data(w, &data))?;
+                            .write_inner_content(|w| write_data(w, &node_data(n, &node_extras)))?;
                     }
                     for (ix, e) in graph.edges().iter().enumerate() {
-                        let mut data: Vec<(String, String)> = vec![
-                            ("e_kind".into(), e.kind.as_str().into()),
-                            ("e_weight".into(), graph.weight(e).to_string()),
-                        ];
-                        if let Some(f) = e.span().and_then(|i| i.from) {
-                            data.push(("e_from".into(), f.to_string()));
-                        }
-                        if let Some(t) = e.span().and_then(|i| i.to) {
-                            data.push(("e_to".into(), t.to_string()));
-                        }
-                        if !e.spells.is_empty() {
-                            data.push(("e_spells".into(), spells_text(&e.spells)));
-                        }
-                        data.push(("e_statements".into(), e.statements.len().to_string()));
-                        data.push(("e_undated".into(), e.undated.to_string()));
-                        let attributes = e.attributes();
-                        for (i, k) in edge_extras.iter().enumerate() {
-                            if let Some(v) = attributes.get(k) {
-                                data.push((format!("e_x{i}"), v.clone()));
-                            }
-                        }
+                        let data = edge_data(graph, e, &edge_extras);
                         w.create_element("edge")
                             .with_attribute(("id", format!("e{ix}").as_str()))
                             .with_attribute(("source", graph.nodes()[e.source].id.as_str()))
@@ -123,6 +86,49 @@ pub fn to_graphml(graph: &GovernanceGraph, config: &ExportConfig) -> Result<Stri
         })
         .map_err(&err)?;
     utf8(FORMAT, w.into_inner())
+}
+
+/// A node's `<data>`: label, kind, level, sector, its years when known, and its extras.
+fn node_data(n: &crate::model::Node, node_extras: &[String]) -> Vec<(String, String)> {
+    let mut data: Vec<(String, String)> = vec![
+        ("n_label".into(), n.label.clone()),
+        ("n_kind".into(), n.kind.as_str().into()),
+        ("n_level".into(), n.level.as_str().into()),
+        ("n_sector".into(), n.sector.as_str().into()),
+    ];
+    if let Some(f) = n.interval.and_then(|i| i.from) {
+        data.push(("n_from".into(), f.to_string()));
+    }
+    if let Some(t) = n.interval.and_then(|i| i.to) {
+        data.push(("n_to".into(), t.to_string()));
+    }
+    data.extend(extra_values("n_", node_extras, &n.attributes));
+    data
+}
+
+/// An edge's `<data>`: kind, weight, years and spells when known, statements, undated, extras.
+fn edge_data(
+    graph: &GovernanceGraph,
+    e: &crate::model::Edge,
+    edge_extras: &[String],
+) -> Vec<(String, String)> {
+    let mut data: Vec<(String, String)> = vec![
+        ("e_kind".into(), e.kind.as_str().into()),
+        ("e_weight".into(), graph.weight(e).to_string()),
+    ];
+    if let Some(f) = e.span().and_then(|i| i.from) {
+        data.push(("e_from".into(), f.to_string()));
+    }
+    if let Some(t) = e.span().and_then(|i| i.to) {
+        data.push(("e_to".into(), t.to_string()));
+    }
+    if !e.spells.is_empty() {
+        data.push(("e_spells".into(), spells_text(&e.spells)));
+    }
+    data.push(("e_statements".into(), e.statements.len().to_string()));
+    data.push(("e_undated".into(), e.undated.to_string()));
+    data.extend(extra_values("e_", edge_extras, &e.attributes()));
+    data
 }
 
 fn write_data(w: &mut Writer<Vec<u8>>, data: &[(String, String)]) -> std::io::Result<()> {

@@ -46,6 +46,20 @@ fn extra_keys(graph: &GovernanceGraph) -> (Vec<String>, Vec<String>) {
     (nodes.into_iter().cloned().collect(), edges.into_iter().cloned().collect())
 }
 
+/// The values of the extra attributes a node or edge has: `(<prefix>x<i>, value)` for the i-th
+/// of `extras` ([`extra_keys`]).
+fn extra_values(
+    prefix: &str,
+    extras: &[String],
+    attributes: &std::collections::BTreeMap<String, String>,
+) -> Vec<(String, String)> {
+    extras
+        .iter()
+        .enumerate()
+        .filter_map(|(i, k)| attributes.get(k).map(|v| (format!("{prefix}x{i}"), v.clone())))
+        .collect()
+}
+
 fn io_error(format: &'static str) -> impl Fn(std::io::Error) -> GraphError {
     move |e| GraphError::Export { format, message: e.to_string() }
 }

@@ -11,6 +11,8 @@ use quick_xml::Reader;
 use quick_xml::XmlVersion;
 use quick_xml::events::Event;
 
+use super::fixtures::eurocities;
+
 fn sample() -> GovernanceGraph {
     let mut g = GovernanceGraph::new();
     g.add_node(
@@ -24,11 +26,7 @@ fn sample() -> GovernanceGraph {
         .with_attribute("country", "IT"),
     )
     .unwrap();
-    g.add_node(
-        Node::new("eurocities", "Eurocities", NodeKind::Network, Level::Eu, Sector::Public)
-            .with_interval(Some(1986), None),
-    )
-    .unwrap();
+    g.add_node(eurocities()).unwrap();
     g.add_node(
         Node::new("ngo", "NGO", NodeKind::Organisation, Level::Local, Sector::NonPublic)
             .with_attribute("kind", "church"),

@@ -7,6 +7,12 @@ pub fn person(id: &str) -> Node {
     Node::new(id, id.to_uppercase(), NodeKind::Person, Level::Local, Sector::Public)
 }
 
+/// The Eurocities network node (EU level, public, since 1986).
+pub fn eurocities() -> Node {
+    Node::new("eurocities", "Eurocities", NodeKind::Network, Level::Eu, Sector::Public)
+        .with_interval(Some(1986), None)
+}
+
 /// An undirected graph of persons `0..n` named `n0`, `n1`, … with interaction edges.
 pub fn numbered(n: usize, edges: &[(usize, usize)]) -> GovernanceGraph {
     let mut g = GovernanceGraph::new();

@@ -7,17 +7,13 @@ use mlgov_graph::{
     SubgraphSpec, snapshot, subgraph,
 };
 
-use super::fixtures::person;
+use super::fixtures::{eurocities, person};
 
 fn timeline() -> GovernanceGraph {
     let mut g = GovernanceGraph::new();
     g.add_node(Node::new("turin", "Turin", NodeKind::Locality, Level::Local, Sector::Public))
         .unwrap();
-    g.add_node(
-        Node::new("eurocities", "Eurocities", NodeKind::Network, Level::Eu, Sector::Public)
-            .with_interval(Some(1986), None),
-    )
-    .unwrap();
+    g.add_node(eurocities()).unwrap();
     g.add_node(
         Node::new("clip", "CLIP", NodeKind::Network, Level::Eu, Sector::Public)
             .with_interval(Some(2006), Some(2012)),
