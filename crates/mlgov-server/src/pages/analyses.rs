@@ -1,0 +1,311 @@
+//! The analyses page: the cross-tabulations and tests of the base.
+
+use axum::extract::{RawQuery, State};
+use mlgov_analysis::tables::{CROSSTABS, fmt_count};
+
+use crate::convert::{self};
+use crate::params::Params;
+use crate::state::AppState;
+use crate::wire::*;
+
+use super::compare::pick_localities;
+use super::download::{download_param, finish, when_cells};
+use super::model::{
+    Cell, Field, Form, Page, cite, input, link, n, opt, r, section, select, t, table, yr,
+};
+use super::render::PageResult;
+
+pub(super) async fn analyses(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let compare = p.string("compare").unwrap_or_else(|| "Turin,Saint-Etienne".into());
+    let table3 = p.bool("table3").unwrap_or(false);
+    let window = p.int("window", 0..=50).unwrap_or(5) as i32;
+    let min_cso = p.int("min_cso", 0..=100).unwrap_or(2) as usize;
+    let (ids, problems) = pick_localities(&s, compare.split(','));
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let mut page = Page { title: "Analyses".into(), nav: "analyses".into(), ..Page::default() };
+    if !problems.is_empty() || ids.len() < 2 {
+        page.notice = Some(format!(
+            "Comparison: {}",
+            if problems.is_empty() {
+                "name at least two localities, separated by commas".to_string()
+            } else {
+                problems.join("; ")
+            }
+        ));
+    }
+    page.lead.push("The papers' tables reproduced from the statements: the Turin / Saint-Étienne comparison, Whole-COMM cross-tabs, national configurations, named phases, the hypotheses on militant networks and the typology of every network.".into());
+    page.form = Some(Form {
+        action: "/analyses".into(),
+        label: "Settings".into(),
+        submit: "Update".into(),
+        auto: false,
+        fields: vec![
+            Field {
+                placeholder: Some("Turin,Saint-Etienne".into()),
+                ..input("compare", "Compare (comma-separated)", "text", &compare)
+            },
+            select(
+                "table3",
+                "Memberships",
+                if table3 { "true" } else { "false" },
+                vec![
+                    ("false".into(), "all, with roles".into()),
+                    ("true".into(), "Table 3 only".into()),
+                ],
+            ),
+            Field {
+                min: Some(0),
+                max: Some(50),
+                ..input("window", "H1 window (years)", "number", &window.to_string())
+            },
+            Field {
+                min: Some(0),
+                max: Some(100),
+                ..input("min_cso", "H2 civil-society threshold", "number", &min_cso.to_string())
+            },
+        ],
+    });
+    let cmp = convert::compare(&s, &ids, table3);
+    let mut c = section("compare", "Localities side by side");
+    c.links.push(link(
+        "Compare them on one timeline",
+        Some(format!(
+            "/compare?{}",
+            ids.iter()
+                .enumerate()
+                .map(|(i, x)| format!("l{}={}", i + 1, x.body()))
+                .collect::<Vec<_>>()
+                .join("&")
+        )),
+    ));
+    for (i, col) in cmp.localities.iter().enumerate() {
+        c.tables.push(table(
+            &format!("compare-{}", i + 1),
+            format!(
+                "{}: memberships{}",
+                col.locality.name,
+                if col.mode.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (mode: {})", col.mode.join(", ").replace('_', " "))
+                }
+            ),
+            &["network", "role", "from", "to", "via", "source"],
+            col.memberships
+                .iter()
+                .map(|m| {
+                    vec![
+                        r(&m.network),
+                        t(&m.role),
+                        n(yr(m.from)),
+                        n(yr(m.to)),
+                        opt(&m.via),
+                        t(&m.source),
+                    ]
+                })
+                .collect(),
+        ));
+        c.tables.push(table(
+            &format!("mayors-{}", i + 1),
+            format!("{}: mayors", col.locality.name),
+            &["mayor", "party", "orientation", "from", "to"],
+            col.mayors
+                .iter()
+                .map(|m| {
+                    vec![t(&m.name), opt(&m.party), opt(&m.orientation), n(yr(m.from)), n(yr(m.to))]
+                })
+                .collect(),
+        ));
+    }
+    page.sections.push(c);
+    let mut x = section("crosstabs", "Whole-COMM cross-tabs");
+    for spec in CROSSTABS.iter() {
+        let ct = convert::crosstab(&s, spec);
+        let mut headers: Vec<String> = vec![String::new()];
+        headers.extend(ct.columns.iter().cloned());
+        headers.push("total".into());
+        let mut rows: Vec<Vec<Cell>> = ct
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, rname)| {
+                let mut row = vec![t(rname.replace('_', " "))];
+                row.extend(ct.counts[i].iter().map(|v| n(fmt_count(*v))));
+                row.push(n(fmt_count(ct.row_totals[i])));
+                row
+            })
+            .collect();
+        let mut tot = vec![t("total")];
+        tot.extend(ct.column_totals.iter().map(|v| n(fmt_count(*v))));
+        tot.push(n(fmt_count(ct.total)));
+        rows.push(tot);
+        let hs: Vec<&str> = headers.iter().map(|h| h.as_str()).collect();
+        x.tables.push(table(&ct.name, &ct.title, &hs, rows));
+    }
+    page.sections.push(x);
+    let cs = convert::countries(&s);
+    let mut co = section("countries", "Countries");
+    co.tables.push(table(
+        "countries",
+        "National / regional policy configurations and localities per country",
+        &["country", "configurations", "localities", "memberships"],
+        cs.countries
+            .iter()
+            .map(|c| {
+                vec![
+                    t(&c.country),
+                    t(c.configurations.join(", ").replace('_', " ")),
+                    n(c.localities),
+                    n(c.memberships),
+                ]
+            })
+            .collect(),
+    ));
+    page.sections.push(co);
+    let mut ph = section("phases", "Trajectory phases as the authors name them");
+    let mut phs: Vec<&mlgov_domain::Phase> = s.kb.phases.iter().collect();
+    phs.sort_by(|a, b| a.locality.cmp(&b.locality).then(a.when.cmp(&b.when)));
+    ph.tables.push(table(
+        "phases",
+        "Named phases",
+        &["locality", "phase", "kind", "from", "to", "source"],
+        phs.iter()
+            .map(|x| {
+                let o = convert::phase(&s, x);
+                let [f, u] = when_cells(&o.when);
+                vec![r(&o.locality), t(&o.label), opt(&o.kind), f, u, cite(&o.citation)]
+            })
+            .collect(),
+    ));
+    page.sections.push(ph);
+    let hy = convert::hypotheses_out(&s, window, min_cso);
+    let mut hs = section("hypotheses", "Hypotheses on militant networks");
+    for h in &hy.hypotheses {
+        let yn = |c: Option<bool>| match c {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "unknown",
+        };
+        hs.paragraphs
+            .push(format!("{}: {} The paper's verdict: {}.", h.id, h.statement, h.paper_verdict));
+        hs.paragraphs
+            .push(format!("mlgov computes, for each network: {}. {}", h.computed_rule, h.sentence));
+        hs.tables.push(table(
+            &format!("{}-cases", h.id.to_lowercase()),
+            format!("{}: the paper's cases — its reading beside mlgov's", h.id),
+            &["network", "the paper", "its source", "mlgov", "agreement", "why they differ"],
+            h.rows
+                .iter()
+                .filter_map(|x| {
+                    x.paper.as_ref().map(|p| {
+                        vec![
+                            r(&x.network),
+                            t(format!("{} — {}", yn(Some(p.holds)), p.detail)),
+                            t(&p.citation),
+                            t(yn(x.condition)),
+                            t(&x.agreement),
+                            t(x.explanation.clone().unwrap_or_default()),
+                        ]
+                    })
+                })
+                .collect(),
+        ));
+        hs.tables.push(table(
+            &format!("{}-rows", h.id.to_lowercase()),
+            format!(
+                "{}: every network compared (Fisher's exact p = {})",
+                h.id,
+                h.fisher_p.map(|p| format!("{p:.3}")).unwrap_or_else(|| "n/a".into())
+            ),
+            &[
+                "network",
+                "class",
+                "countries",
+                "founded",
+                "founding from",
+                "condition",
+                "evidence",
+                "not counted",
+            ],
+            h.rows
+                .iter()
+                .map(|x| {
+                    vec![
+                        r(&x.network),
+                        t(&x.class),
+                        t(x.countries.join(", ")),
+                        n(yr(x.founded)),
+                        t(&x.founded_from),
+                        t(yn(x.condition)),
+                        t(x.evidence.join("; ")),
+                        t(x.not_counted.join("; ")),
+                    ]
+                })
+                .collect(),
+        ));
+        if !h.excluded.is_empty() {
+            hs.notes.push(format!("Left out of {}: {}.", h.id, h.excluded.join("; ")));
+        }
+    }
+    page.sections.push(hs);
+    let mut ty = section("typology", "Every network on the sponsored ↔ militant spectrum");
+    let mut all: Vec<TypologyOut> =
+        s.kb.networks.iter().map(|x| convert::typology_out(&s, &x.id)).collect();
+    all.sort_by(|a, b| {
+        a.position
+            .partial_cmp(&b.position)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.network.name.cmp(&b.network.name))
+    });
+    ty.paragraphs.push(format!("A position is the mean of the observed traits, computed only when at least {} of the four are observed; \"traits\" says how many are. Where the paper places a network itself, its placement and quote stand beside the computed class.", mlgov_analysis::typology::MIN_TRAITS));
+    ty.tables.push(table(
+        "typology",
+        "Networks by position (−1 sponsored … +1 militant)",
+        &[
+            "network",
+            "position",
+            "class",
+            "traits",
+            "the paper",
+            "why they differ",
+            "stated origin",
+            "funding",
+            "partners",
+            "scope",
+            "issue focus",
+        ],
+        all.iter()
+            .map(|x| {
+                let tr = |name: &str| {
+                    t(x.traits
+                        .iter()
+                        .find(|tr| tr.name == name)
+                        .map(|tr| tr.value.clone())
+                        .unwrap_or_default())
+                };
+                vec![
+                    r(&x.network),
+                    n(x.position.map(|p| format!("{p:+.2}")).unwrap_or_default()),
+                    t(&x.class),
+                    n(format!("{}/4", x.coverage)),
+                    t(x.paper
+                        .iter()
+                        .map(|p| format!("{} ({})", p.value, p.citation))
+                        .collect::<Vec<_>>()
+                        .join("; ")),
+                    t(x.explanation.clone().unwrap_or_default()),
+                    t(x.stated_origin.join(", ")),
+                    tr("funding"),
+                    tr("partners"),
+                    tr("scope"),
+                    tr("issue_focus"),
+                ]
+            })
+            .collect(),
+    ));
+    page.sections.push(ty);
+    finish(&s, page, "/analyses", q.as_deref(), dl)
+}

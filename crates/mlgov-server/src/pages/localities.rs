@@ -1,0 +1,554 @@
+//! The list of localities and the page of one locality.
+
+use axum::extract::{Path, RawQuery, State};
+use mlgov_domain::{Id, IdKind, fold};
+
+use crate::api::{self, LocalityFilter};
+use crate::convert::{self, paginate};
+use crate::error::ApiError;
+use crate::params::Params;
+use crate::state::AppState;
+use crate::wire::*;
+use crate::{learningapi, survey};
+
+use super::download::{download_param, finish, pager, when_cells};
+use super::findings::{learning_section, strip_prolog, survey_section};
+use super::home::countries_opts;
+use super::model::{
+    Field, Figure, Form, Page, Section, Table, any_opts, cite, code, input, link, n, opt, r,
+    section, select, stmt, t, table, yr,
+};
+use super::networks::query_pairs;
+use super::render::PageResult;
+
+pub(super) async fn localities(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let (page_no, per) = p.pagination(50);
+    let f = api::locality_filter_with(&mut p, &s);
+    let sort =
+        p.choice("sort", &["name", "memberships", "country"]).unwrap_or_else(|| "name".into());
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let mut page = Page { title: "Localities".into(), nav: "localities".into(), ..Page::default() };
+    page.lead.push("Municipalities, districts, provinces and regions in the sources. Localities the sources anonymise appear only by their public label. Choose a network and a year to see who was a member then.".into());
+    let mut nets: Vec<(String, String)> =
+        s.kb.networks.iter().map(|n| (n.id.body().to_string(), s.name(&n.id))).collect();
+    nets.sort_by_key(|a| fold(&a.1));
+    let mut outcomes: Vec<String> =
+        s.kb.facts
+            .iter()
+            .filter(|x| x.property == mlgov_domain::Property::PolicyOutcome)
+            .map(|x| x.value.clone())
+            .collect();
+    outcomes.sort();
+    outcomes.dedup();
+    page.form = Some(Form {
+        action: "/localities".into(),
+        label: "Filter localities".into(),
+        submit: "Filter".into(),
+        auto: true,
+        fields: vec![
+            input("q", "Name contains", "search", f.q.as_deref().unwrap_or("")),
+            select(
+                "network",
+                "Member of",
+                f.network.as_ref().map(|n| n.body()).unwrap_or(""),
+                std::iter::once((String::new(), "any network".to_string())).chain(nets).collect(),
+            ),
+            Field {
+                min: Some(1900),
+                max: Some(2100),
+                ..input(
+                    "year",
+                    "In the year",
+                    "number",
+                    &f.year.map(|y| y.to_string()).unwrap_or_default(),
+                )
+            },
+            select("country", "Country", f.country.as_deref().unwrap_or(""), countries_opts(&s)),
+            select(
+                "size",
+                "Size",
+                f.size.unwrap_or(""),
+                any_opts(
+                    "any size",
+                    ["rural_area", "small_town", "medium_town", "large_city"].map(String::from),
+                )
+                .into_iter()
+                .map(|(v, l)| (v, l.replace('_', " ")))
+                .collect(),
+            ),
+            select(
+                "outcome",
+                "Policy outcome",
+                f.outcome.as_deref().unwrap_or(""),
+                std::iter::once((String::new(), "any outcome".to_string()))
+                    .chain(outcomes.iter().map(|o| (o.clone(), o.replace('_', " "))))
+                    .collect(),
+            ),
+            select(
+                "sort",
+                "Sort by",
+                &sort,
+                vec![
+                    ("name".into(), "name".into()),
+                    ("memberships".into(), "memberships (most first)".into()),
+                    ("country".into(), "country".into()),
+                ],
+            ),
+        ],
+    });
+    let mut all = api::localities(&s, &f);
+    match sort.as_str() {
+        "memberships" => all.sort_by_key(|b| std::cmp::Reverse(b.memberships)),
+        "country" => all.sort_by(|a, b| a.country.cmp(&b.country)),
+        _ => {}
+    }
+    // Facets: the matching localities by country, size and outcome, each a filter link (the
+    // counts ignore the facet's own filter, so that every choice shows what it would give).
+    let mut facets = section("facets", "Narrow down");
+    let pairs = query_pairs(q.as_deref());
+    let href_with = |key: &str, value: &str| {
+        let mut q: Vec<String> = pairs
+            .iter()
+            .filter(|(k, _)| k != key && k != "page" && k != "download" && k != "format")
+            .map(|(k, v)| format!("{k}={}", crate::params::encode(v)))
+            .collect();
+        q.push(format!("{key}={}", crate::params::encode(value)));
+        format!("/localities?{}", q.join("&"))
+    };
+    let facet = |key: &str,
+                 caption: &str,
+                 without: LocalityFilter,
+                 value_of: &dyn Fn(&LocalitySummary) -> Vec<String>| {
+        let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+        for l in api::localities(&s, &without) {
+            for v in value_of(&l) {
+                *counts.entry(v).or_default() += 1;
+            }
+        }
+        table(
+            &format!("facet-{key}"),
+            caption,
+            &[key, "localities"],
+            counts
+                .into_iter()
+                .map(|(v, c)| vec![link(v.replace('_', " "), Some(href_with(key, &v))), n(c)])
+                .collect(),
+        )
+    };
+    facets.tables.push(facet(
+        "country",
+        "By country",
+        LocalityFilter { country: None, ..f.clone() },
+        &|l| vec![l.country.clone()],
+    ));
+    facets.tables.push(facet(
+        "size",
+        "By size",
+        LocalityFilter { size: None, ..f.clone() },
+        &|l| l.size_class.clone(),
+    ));
+    facets.tables.push(facet(
+        "outcome",
+        "By policy outcome",
+        LocalityFilter { outcome: None, ..f.clone() },
+        &|l| {
+            Id::parse(&l.id)
+                .map(|id| {
+                    s.kb.facts_of(&id, mlgov_domain::Property::PolicyOutcome)
+                        .iter()
+                        .map(|x| x.value.clone())
+                        .collect()
+                })
+                .unwrap_or_default()
+        },
+    ));
+    page.sections.push(facets);
+    let (meta, items) =
+        if dl.is_some() { paginate(all, 1, usize::MAX / 2) } else { paginate(all, page_no, per) };
+    let mut sec = section(
+        "list",
+        match (&f.network, f.year) {
+            (Some(n), Some(y)) => format!("Members of {} in {y}", s.name(n)),
+            (Some(n), None) => format!("Members of {} at any time", s.name(n)),
+            _ => "Localities".to_string(),
+        },
+    );
+    sec.paragraphs.push(format!("{} localities match.", meta.total));
+    if let (Some(net), Some(y)) = (&f.network, f.year) {
+        let in_net = s.kb.memberships_in(net);
+        let listed: std::collections::BTreeSet<&str> =
+            in_net.iter().filter(|m| m.when.dated_in(y)).map(|m| m.member.as_str()).collect();
+        let mut undated: Vec<String> = in_net
+            .iter()
+            .filter(|m| m.when.start_year().is_none() && !listed.contains(m.member.as_str()))
+            .map(|m| s.name(&m.member))
+            .collect();
+        undated.sort();
+        undated.dedup();
+        if !undated.is_empty() {
+            sec.paragraphs.push(format!("Not counted: {} — the sources state their membership of {} without a date, so it cannot be placed in {y}.", undated.join(", "), s.name(net)));
+        }
+    }
+    sec.tables.push(table(
+        "localities",
+        "Localities matching the filters",
+        &["name", "country", "region", "size", "kind", "memberships"],
+        items
+            .iter()
+            .map(|l| {
+                vec![
+                    link(&l.name, Some(l.href.clone())),
+                    t(&l.country),
+                    opt(&l.region),
+                    t(l.size_class.join(" / ").replace('_', " ")),
+                    t(&l.kind),
+                    n(l.memberships),
+                ]
+            })
+            .collect(),
+    ));
+    sec.pager = Some(pager("/localities", q.as_deref(), &meta));
+    page.sections.push(sec);
+    finish(&s, page, "/localities", q.as_deref(), dl)
+}
+
+/// The latest fact of a property (by its date), in words.
+fn latest_fact<'a>(facts: &'a [FactOut], property: &str) -> Option<&'a FactOut> {
+    facts
+        .iter()
+        .filter(|f| f.property == property)
+        .max_by(|a, b| a.when.from.cmp(&b.when.from).then(a.id.cmp(&b.id)))
+}
+
+/// "In short" at the top of a locality's profile: its mayor, population, size, type and
+/// outcome, its networks now (badges), and how much the sources say.
+fn locality_summary(d: &crate::wire::LocalityDetail) -> Section {
+    let mut sum = section("summary", "In short");
+    let mayor = d.terms.iter().filter(|x| x.office == "mayor").max_by(|a, b| {
+        (a.when.to.is_none(), &a.when.from).cmp(&(b.when.to.is_none(), &b.when.from))
+    });
+    if let Some(m) = mayor {
+        let party = m.party.as_ref().map(|p| format!(", {p}")).unwrap_or_default();
+        let label = if m.when.to.is_none() { "Mayor" } else { "Last mayor recorded" };
+        sum.pairs.push((
+            label.into(),
+            link(format!("{} ({}{party})", m.person.name, m.when.display), m.person.href.clone()),
+        ));
+    }
+    for (property, label) in [
+        ("population", "Population"),
+        ("size_class", "Size"),
+        ("typology", "Whole-COMM type"),
+        ("policy_outcome", "Policy outcome"),
+        ("political_orientation", "Political orientation"),
+    ] {
+        if let Some(f) = latest_fact(&d.facts, property) {
+            let when = if f.when.display.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", f.when.display)
+            };
+            sum.pairs.push((label.into(), t(format!("{}{when}", f.value_label.replace('_', " ")))));
+        }
+    }
+    let mut now: Vec<&crate::wire::MembershipOut> =
+        d.memberships.iter().filter(|m| m.when.from.is_some() && m.when.to.is_none()).collect();
+    now.sort_by(|a, b| a.network.name.cmp(&b.network.name));
+    now.dedup_by(|a, b| a.network.id == b.network.id);
+    if now.is_empty() {
+        sum.paragraphs.push("No membership the sources date is still running.".into());
+    } else {
+        sum.paragraphs.push(format!(
+            "Member now (dated memberships still running) of {} network{}:",
+            now.len(),
+            if now.len() == 1 { "" } else { "s" }
+        ));
+        sum.badges = now.iter().map(|m| r(&m.network)).collect();
+    }
+    let networks: std::collections::BTreeSet<&str> =
+        d.memberships.iter().map(|m| m.network.id.as_str()).collect();
+    sum.pairs.push(("In the sources".into(), t(format!(
+        "{} membership statements in {} networks, {} office terms, {} events and {} relations: {} statements in all",
+        d.memberships.len(), networks.len(), d.terms.len(), d.events.len(), d.relations.len(), d.citations.len()
+    ))));
+    sum
+}
+
+pub(super) fn facts_table(id: &str, facts: &[FactOut]) -> Table {
+    table(
+        id,
+        "Facts, each with its source",
+        &["property", "value", "when", "source"],
+        facts
+            .iter()
+            .map(|f| {
+                vec![
+                    t(f.property.replace('_', " ")),
+                    t(match &f.qualifier {
+                        Some(q) => format!("{} ({q})", f.value_label),
+                        None => f.value_label.clone(),
+                    }),
+                    t(&f.when.display),
+                    cite(&f.citation),
+                ]
+            })
+            .collect(),
+    )
+}
+
+pub(super) fn citations_table(id: &str, cs: &[StatementRef]) -> Table {
+    table(
+        id,
+        "Every statement about it, with its source",
+        &["table", "statement", "source", "locator"],
+        cs.iter()
+            .map(|c| {
+                vec![
+                    t(c.table.trim_end_matches(".csv").replace('_', " ")),
+                    stmt(&c.id),
+                    link(
+                        &c.short,
+                        convert::href(
+                            &Id::parse(&c.source)
+                                .unwrap_or_else(|_| Id::parse("src:unknown").expect("id")),
+                        ),
+                    ),
+                    t(&c.locator),
+                ]
+            })
+            .collect(),
+    )
+}
+
+pub(super) async fn locality(
+    State(st): State<AppState>,
+    who: Option<axum::Extension<mlgov_auth::Principal>>,
+    Path(raw): Path<String>,
+    RawQuery(q): RawQuery,
+) -> PageResult {
+    let who = survey::audience(who);
+    let s = st.snapshot();
+    let mut p = Params::parse(q.as_deref());
+    let until = p.int("until", 1900..=2100).unwrap_or(2020) as i32;
+    let dl = download_param(&mut p);
+    p.finish()?;
+    let id = convert::path_id(&s, &raw, IdKind::Locality)?;
+    let d = convert::locality_detail(&s, &id);
+    let l = &d.locality;
+    let mut page = Page { title: l.name.clone(), nav: "localities".into(), ..Page::default() };
+    page.subtitle = Some(format!(
+        "{} in {}{}",
+        l.kind,
+        l.country,
+        l.region.as_ref().map(|r| format!(", {r}")).unwrap_or_default()
+    ));
+    page.sections.push(locality_summary(&d));
+    if l.anonymised {
+        page.notice = Some("The sources anonymise this locality: it is shown only by its public label, without aliases or coordinates.".into());
+    }
+    let mut about = section("about", "About");
+    about.pairs.push(("Id".into(), t(&l.id)));
+    if !l.size_class.is_empty() {
+        about.pairs.push(("Size class".into(), t(l.size_class.join(" / ").replace('_', " "))))
+    }
+    if !d.aliases.is_empty() {
+        about.pairs.push(("Also known as".into(), t(d.aliases.join(", "))))
+    }
+    if let Some(pr) = &d.parent {
+        about.pairs.push(("Part of".into(), r(pr)))
+    }
+    about.pairs.push(("Record source".into(), cite(&d.citation)));
+    about.links.push(link("Compare with…", Some(format!("/compare?l1={}", id.body()))));
+    about
+        .links
+        .push(link("JSON of this profile", Some(format!("/api/v1/localities/{}", id.body()))));
+    page.sections.push(about);
+    let tl = mlgov_analysis::trajectory::timeline(&s.kb, &id);
+    let chart = mlgov_analysis::gantt::from_timelines(
+        std::slice::from_ref(&tl),
+        mlgov_analysis::gantt::GanttLayout::ByStatement,
+    );
+    let mut g = section("timeline", "Memberships, office terms, phases and events");
+    g.figure = Some(Figure {
+        svg: strip_prolog(&chart.render()),
+        caption: format!(
+            "Gantt chart of {}: network memberships (leading roles highlighted), mayoral and other office terms, trajectory phases and events.",
+            l.name
+        ),
+        table_id: Some("timeline-rows".into()),
+        downloads: Vec::new(),
+    });
+    g.tables.push(table(
+        "timeline-rows",
+        "Time line as a table",
+        &["lane", "label", "from", "to", "source"],
+        tl.rows
+            .iter()
+            .map(|x| {
+                vec![
+                    t(x.lane.as_str()),
+                    t(&x.label),
+                    n(yr(x.from)),
+                    n(if x.lane == mlgov_analysis::trajectory::Lane::Event {
+                        String::new()
+                    } else {
+                        x.to.map(|y| y.to_string()).unwrap_or_else(|| "ongoing".into())
+                    }),
+                    t(&x.source),
+                ]
+            })
+            .collect(),
+    ));
+    page.sections.push(g);
+    let mut f = section("facts", "Facts");
+    f.tables.push(facts_table("facts", &d.facts));
+    page.sections.push(f);
+    let mut m = section("memberships", "Memberships");
+    m.tables.push(table(
+        "memberships",
+        "Memberships in networks",
+        &["network", "member", "role", "from", "to", "exit", "source", "statement"],
+        d.memberships
+            .iter()
+            .map(|x| {
+                let [f, u] = when_cells(&x.when);
+                vec![
+                    r(&x.network),
+                    r(&x.member),
+                    code(&x.role),
+                    f,
+                    u,
+                    code(x.exit_reason.as_deref().unwrap_or_default()),
+                    cite(&x.citation),
+                    stmt(&x.id),
+                ]
+            })
+            .collect(),
+    ));
+    page.sections.push(m);
+    let mut tm = section("terms", "Office terms");
+    tm.tables.push(table(
+        "terms",
+        "Mayors and other office holders",
+        &["person", "office", "party", "orientation", "from", "to", "source", "statement"],
+        d.terms
+            .iter()
+            .map(|x| {
+                let [f, u] = when_cells(&x.when);
+                vec![
+                    r(&x.person),
+                    t(&x.office),
+                    opt(&x.party),
+                    opt(&x.orientation),
+                    f,
+                    u,
+                    cite(&x.citation),
+                    stmt(&x.id),
+                ]
+            })
+            .collect(),
+    ));
+    page.sections.push(tm);
+    let tr = convert::trajectory_out(&s, &id, until);
+    let mut ph = section("trajectory", "Trajectory phases");
+    ph.paragraphs.push(format!("Phases computed from yearly participation (up to {until}) beside the phases the sources name{}.", tr.agreement.map(|a| format!("; they agree in {:.0} % of years", a * 100.0)).unwrap_or_default()));
+    ph.tables.push(table(
+        "phases-named",
+        "Phases as the sources name them",
+        &["phase", "kind", "from", "to", "source"],
+        tr.named
+            .iter()
+            .map(|x| vec![t(&x.label), opt(&x.kind), n(yr(x.from)), n(yr(x.to)), opt(&x.source)])
+            .collect(),
+    ));
+    ph.tables.push(table(
+        "phases-computed",
+        "Phases computed from participation",
+        &["phase", "from", "to"],
+        tr.computed.iter().map(|x| vec![t(&x.label), n(yr(x.from)), n(yr(x.to))]).collect(),
+    ));
+    ph.tables.push(table(
+        "years",
+        "Participation by year",
+        &["year", "active memberships", "leading roles", "joins", "exits"],
+        tr.years
+            .iter()
+            .map(|y| vec![n(y.year), n(y.active), n(y.leading), n(y.joins), n(y.exits)])
+            .collect(),
+    ));
+    page.sections.push(ph);
+    page.sections.push(learning_section(
+        &learningapi::learning_out(&s, &id, learningapi::DEFAULT_YEAR),
+        id.body(),
+    ));
+    let (s2, id2) = (s.clone(), id.clone());
+    let sv = tokio::task::spawn_blocking(move || survey::locality_survey(&s2, &who, &id2))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))??;
+    page.sections.push(survey_section(&sv, id.body()));
+    let mut ev = section("events", "Events");
+    ev.tables.push(table(
+        "events",
+        "Events there or involving it",
+        &["date", "event", "kind", "source"],
+        d.events
+            .iter()
+            .map(|x| vec![t(&x.when.display), t(&x.title), t(&x.kind), cite(&x.citation)])
+            .collect(),
+    ));
+    page.sections.push(ev);
+    if !d.relations.is_empty() {
+        let mut rl = section("relations", "Relations");
+        rl.tables.push(table(
+            "relations",
+            "Relations with other actors",
+            &["subject", "relation", "object", "when", "source"],
+            d.relations
+                .iter()
+                .map(|x| {
+                    vec![
+                        r(&x.subject),
+                        t(x.kind.replace('_', " ")),
+                        r(&x.object),
+                        t(&x.when.display),
+                        cite(&x.citation),
+                    ]
+                })
+                .collect(),
+        ));
+        page.sections.push(rl);
+    }
+    let mut c = section("citations", "Sources of these statements");
+    c.tables.push(citations_table("citations", &d.citations));
+    page.sections.push(c);
+    drop_empty_sections(&mut page);
+    finish(&s, page, &format!("/localities/{raw}"), q.as_deref(), dl)
+}
+
+/// Leaves out the sections that would show only empty tables (an anonymised locality has no
+/// memberships, terms or events) and says in the summary what the sources do not record,
+/// instead of a row of "None." tables. Downloads are unaffected: only sections without any row
+/// go, and their tables would be empty files.
+fn drop_empty_sections(page: &mut Page) {
+    let empty = |s: &Section| {
+        s.id != "summary"
+            && s.figure.as_ref().is_none_or(|f| f.table_id.is_some())
+            && !s.tables.is_empty()
+            && s.tables.iter().all(|t| t.rows.is_empty())
+            && s.pairs.is_empty()
+            && s.widget.is_none()
+            && s.notice.is_none()
+    };
+    let gone: Vec<String> =
+        page.sections.iter().filter(|s| empty(s)).map(|s| s.heading.to_lowercase()).collect();
+    if gone.is_empty() {
+        return;
+    }
+    page.sections.retain(|s| !empty(s));
+    if let Some(sum) = page.sections.iter_mut().find(|s| s.id == "summary") {
+        sum.paragraphs.push(format!("The sources record nothing on: {}.", gone.join("; ")));
+    }
+}
