@@ -7,10 +7,13 @@ use crate::convert::{self};
 use crate::params::Params;
 use crate::state::AppState;
 
-use super::download::{download_param, finish, when_cells};
-use super::localities::{citations_table, facts_table};
-use super::model::{Page, cite, code, opt, r, section, t, table};
+use super::download::{download_param, finish};
+use super::model::{Page, cite, section, t};
 use super::render::PageResult;
+use super::tables::{
+    actor_memberships_table, affiliations_table, citations_table, facts_table, relations_table,
+    terms_table,
+};
 
 pub(super) async fn actor(
     st: AppState,
@@ -40,59 +43,10 @@ pub(super) async fn actor(
     about.tables.push(facts_table("facts", &d.facts));
     page.sections.push(about);
     let mut m = section("ties", "Memberships, offices and affiliations");
-    m.tables.push(table(
-        "memberships",
-        "Memberships in networks",
-        &["network", "role", "from", "to", "source"],
-        d.memberships
-            .iter()
-            .map(|x| {
-                let [f, u] = when_cells(&x.when);
-                vec![r(&x.network), code(&x.role), f, u, cite(&x.citation)]
-            })
-            .collect(),
-    ));
-    m.tables.push(table(
-        "terms",
-        "Office terms",
-        &["locality", "office", "party", "from", "to", "source"],
-        d.terms
-            .iter()
-            .map(|x| {
-                let [f, u] = when_cells(&x.when);
-                vec![r(&x.locality), t(&x.office), opt(&x.party), f, u, cite(&x.citation)]
-            })
-            .collect(),
-    ));
-    m.tables.push(table(
-        "affiliations",
-        "Affiliations",
-        &["person", "with", "role", "from", "to", "source"],
-        d.affiliations
-            .iter()
-            .map(|x| {
-                let [f, u] = when_cells(&x.when);
-                vec![r(&x.person), r(&x.organisation), t(&x.role), f, u, cite(&x.citation)]
-            })
-            .collect(),
-    ));
-    m.tables.push(table(
-        "relations",
-        "Relations",
-        &["subject", "relation", "object", "when", "source"],
-        d.relations
-            .iter()
-            .map(|x| {
-                vec![
-                    r(&x.subject),
-                    t(x.kind.replace('_', " ")),
-                    r(&x.object),
-                    t(&x.when.display),
-                    cite(&x.citation),
-                ]
-            })
-            .collect(),
-    ));
+    m.tables.push(actor_memberships_table(&d.memberships));
+    m.tables.push(terms_table(&d.terms));
+    m.tables.push(affiliations_table(&d.affiliations));
+    m.tables.push(relations_table("Relations", &d.relations));
     page.sections.push(m);
     let mut c = section("citations", "Sources of these statements");
     c.tables.push(citations_table("citations", &d.citations));

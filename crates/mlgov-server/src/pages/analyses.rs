@@ -9,11 +9,14 @@ use crate::state::AppState;
 use crate::wire::*;
 
 use super::compare::pick_localities;
-use super::download::{download_param, finish, when_cells};
+use super::download::{download_param, finish};
 use super::model::{
     Cell, Field, Form, Page, cite, input, link, n, opt, r, section, select, t, table, yr,
 };
 use super::render::PageResult;
+use super::tables::{
+    compared_mayors_table, compared_memberships_table, from_cell, table_of, to_cell,
+};
 
 pub(super) async fn analyses(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
     let s = st.snapshot();
@@ -82,7 +85,7 @@ pub(super) async fn analyses(State(st): State<AppState>, RawQuery(q): RawQuery) 
         )),
     ));
     for (i, col) in cmp.localities.iter().enumerate() {
-        c.tables.push(table(
+        c.tables.push(compared_memberships_table(
             &format!("compare-{}", i + 1),
             format!(
                 "{}: memberships{}",
@@ -93,31 +96,13 @@ pub(super) async fn analyses(State(st): State<AppState>, RawQuery(q): RawQuery) 
                     format!(" (mode: {})", col.mode.join(", ").replace('_', " "))
                 }
             ),
-            &["network", "role", "from", "to", "via", "source"],
-            col.memberships
-                .iter()
-                .map(|m| {
-                    vec![
-                        r(&m.network),
-                        t(&m.role),
-                        n(yr(m.from)),
-                        n(yr(m.to)),
-                        opt(&m.via),
-                        t(&m.source),
-                    ]
-                })
-                .collect(),
+            &col.memberships,
+            &|role| t(role),
         ));
-        c.tables.push(table(
+        c.tables.push(compared_mayors_table(
             &format!("mayors-{}", i + 1),
             format!("{}: mayors", col.locality.name),
-            &["mayor", "party", "orientation", "from", "to"],
-            col.mayors
-                .iter()
-                .map(|m| {
-                    vec![t(&m.name), opt(&m.party), opt(&m.orientation), n(yr(m.from)), n(yr(m.to))]
-                })
-                .collect(),
+            &col.mayors,
         ));
     }
     page.sections.push(c);
@@ -168,17 +153,19 @@ pub(super) async fn analyses(State(st): State<AppState>, RawQuery(q): RawQuery) 
     let mut ph = section("phases", "Trajectory phases as the authors name them");
     let mut phs: Vec<&mlgov_domain::Phase> = s.kb.phases.iter().collect();
     phs.sort_by(|a, b| a.locality.cmp(&b.locality).then(a.when.cmp(&b.when)));
-    ph.tables.push(table(
+    let phases: Vec<PhaseOut> = phs.iter().map(|x| convert::phase(&s, x)).collect();
+    ph.tables.push(table_of(
         "phases",
         "Named phases",
-        &["locality", "phase", "kind", "from", "to", "source"],
-        phs.iter()
-            .map(|x| {
-                let o = convert::phase(&s, x);
-                let [f, u] = when_cells(&o.when);
-                vec![r(&o.locality), t(&o.label), opt(&o.kind), f, u, cite(&o.citation)]
-            })
-            .collect(),
+        &phases,
+        &[
+            ("locality", &|o: &PhaseOut| r(&o.locality)),
+            ("phase", &|o| t(&o.label)),
+            ("kind", &|o| opt(&o.kind)),
+            ("from", &|o| from_cell(&o.when)),
+            ("to", &|o| to_cell(&o.when)),
+            ("source", &|o| cite(&o.citation)),
+        ],
     ));
     page.sections.push(ph);
     let hy = convert::hypotheses_out(&s, window, min_cso);

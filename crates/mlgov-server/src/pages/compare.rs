@@ -9,8 +9,9 @@ use crate::state::{AppState, Snapshot};
 
 use super::download::{download_param, finish};
 use super::findings::strip_prolog;
-use super::model::{Field, Figure, Form, Page, n, opt, r, section, select, t, table, yr};
+use super::model::{Field, Figure, Form, Page, section, select, t};
 use super::render::PageResult;
+use super::tables::{compared_mayors_table, compared_memberships_table};
 
 /// Localities named by the user (names, aliases or ids, accents optional), distinct, with a
 /// sentence for each name that does not resolve: a page that compares never fails on them.
@@ -188,7 +189,7 @@ pub(super) async fn compare_page(State(st): State<AppState>, RawQuery(q): RawQue
         let mut c = section("compare", "Each locality");
         for (i, col) in cmp.localities.iter().enumerate() {
             let undated = col.memberships.iter().filter(|m| m.from.is_none()).count();
-            c.tables.push(table(
+            c.tables.push(compared_memberships_table(
                 &format!("compare-{}", i + 1),
                 format!(
                     "{}: memberships{}",
@@ -199,37 +200,13 @@ pub(super) async fn compare_page(State(st): State<AppState>, RawQuery(q): RawQue
                         String::new()
                     }
                 ),
-                &["network", "role", "from", "to", "via", "source"],
-                col.memberships
-                    .iter()
-                    .map(|m| {
-                        vec![
-                            r(&m.network),
-                            t(m.role.replace('_', " ")),
-                            n(yr(m.from)),
-                            n(yr(m.to)),
-                            opt(&m.via),
-                            t(&m.source),
-                        ]
-                    })
-                    .collect(),
+                &col.memberships,
+                &|role| t(role.replace('_', " ")),
             ));
-            c.tables.push(table(
+            c.tables.push(compared_mayors_table(
                 &format!("mayors-{}", i + 1),
                 format!("{}: mayors", col.locality.name),
-                &["mayor", "party", "orientation", "from", "to"],
-                col.mayors
-                    .iter()
-                    .map(|m| {
-                        vec![
-                            t(&m.name),
-                            opt(&m.party),
-                            opt(&m.orientation),
-                            n(yr(m.from)),
-                            n(yr(m.to)),
-                        ]
-                    })
-                    .collect(),
+                &col.mayors,
             ));
         }
         page.sections.push(c);

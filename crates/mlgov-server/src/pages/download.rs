@@ -8,7 +8,7 @@ use crate::params::Params;
 use crate::state::Snapshot;
 use crate::wire::*;
 
-use super::model::{Cell, Page, Pager, Table, figure_id, n};
+use super::model::{Page, Pager, Table, figure_id};
 use super::render::{PageError, PageResult, render_html};
 
 /// One table of `page` as CSV or JSON (`download=<table id>&format=csv|json` on pages that are
@@ -105,12 +105,6 @@ pub(super) fn finish(
     }
     let html = render_html(Some(snap), page, path, query);
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
-}
-
-/// A period as two cells, first and last year (empty when open), so that a download has
-/// `from` and `to` columns a spreadsheet can sort.
-pub(super) fn when_cells(w: &crate::wire::WhenOut) -> [Cell; 2] {
-    [n(w.from.clone().unwrap_or_default()), n(w.to.clone().unwrap_or_default())]
 }
 
 fn download_table(tb: &Table, format: &str, bom: bool, raw: bool, stem: &str) -> Response {

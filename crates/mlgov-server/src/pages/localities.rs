@@ -11,15 +11,18 @@ use crate::state::AppState;
 use crate::wire::*;
 use crate::{learningapi, survey};
 
-use super::download::{download_param, finish, pager, when_cells};
+use super::download::{download_param, finish, pager};
 use super::findings::{learning_section, strip_prolog, survey_section};
 use super::home::countries_opts;
 use super::model::{
-    Field, Figure, Form, Page, Section, Table, any_opts, cite, code, input, link, n, opt, r,
-    section, select, stmt, t, table, yr,
+    Field, Figure, Form, Page, Section, any_opts, cite, input, link, n, opt, r, section, select,
+    stmt, t, table, yr,
 };
 use super::networks::query_pairs;
 use super::render::PageResult;
+use super::tables::{
+    citations_table, facts_table, from_cell, members_table, relations_table, table_of, to_cell,
+};
 
 pub(super) async fn localities(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
     let s = st.snapshot();
@@ -277,52 +280,6 @@ fn locality_summary(d: &crate::wire::LocalityDetail) -> Section {
     sum
 }
 
-pub(super) fn facts_table(id: &str, facts: &[FactOut]) -> Table {
-    table(
-        id,
-        "Facts, each with its source",
-        &["property", "value", "when", "source"],
-        facts
-            .iter()
-            .map(|f| {
-                vec![
-                    t(f.property.replace('_', " ")),
-                    t(match &f.qualifier {
-                        Some(q) => format!("{} ({q})", f.value_label),
-                        None => f.value_label.clone(),
-                    }),
-                    t(&f.when.display),
-                    cite(&f.citation),
-                ]
-            })
-            .collect(),
-    )
-}
-
-pub(super) fn citations_table(id: &str, cs: &[StatementRef]) -> Table {
-    table(
-        id,
-        "Every statement about it, with its source",
-        &["table", "statement", "source", "locator"],
-        cs.iter()
-            .map(|c| {
-                vec![
-                    t(c.table.trim_end_matches(".csv").replace('_', " ")),
-                    stmt(&c.id),
-                    link(
-                        &c.short,
-                        convert::href(
-                            &Id::parse(&c.source)
-                                .unwrap_or_else(|_| Id::parse("src:unknown").expect("id")),
-                        ),
-                    ),
-                    t(&c.locator),
-                ]
-            })
-            .collect(),
-    )
-}
-
 pub(super) async fn locality(
     State(st): State<AppState>,
     who: Option<axum::Extension<mlgov_auth::Principal>>,
@@ -407,49 +364,28 @@ pub(super) async fn locality(
     f.tables.push(facts_table("facts", &d.facts));
     page.sections.push(f);
     let mut m = section("memberships", "Memberships");
-    m.tables.push(table(
+    m.tables.push(members_table(
         "memberships",
-        "Memberships in networks",
-        &["network", "member", "role", "from", "to", "exit", "source", "statement"],
-        d.memberships
-            .iter()
-            .map(|x| {
-                let [f, u] = when_cells(&x.when);
-                vec![
-                    r(&x.network),
-                    r(&x.member),
-                    code(&x.role),
-                    f,
-                    u,
-                    code(x.exit_reason.as_deref().unwrap_or_default()),
-                    cite(&x.citation),
-                    stmt(&x.id),
-                ]
-            })
-            .collect(),
+        "Memberships in networks".into(),
+        &d.memberships,
+        true,
     ));
     page.sections.push(m);
     let mut tm = section("terms", "Office terms");
-    tm.tables.push(table(
+    tm.tables.push(table_of(
         "terms",
         "Mayors and other office holders",
-        &["person", "office", "party", "orientation", "from", "to", "source", "statement"],
-        d.terms
-            .iter()
-            .map(|x| {
-                let [f, u] = when_cells(&x.when);
-                vec![
-                    r(&x.person),
-                    t(&x.office),
-                    opt(&x.party),
-                    opt(&x.orientation),
-                    f,
-                    u,
-                    cite(&x.citation),
-                    stmt(&x.id),
-                ]
-            })
-            .collect(),
+        &d.terms,
+        &[
+            ("person", &|x: &TermOut| r(&x.person)),
+            ("office", &|x| t(&x.office)),
+            ("party", &|x| opt(&x.party)),
+            ("orientation", &|x| opt(&x.orientation)),
+            ("from", &|x| from_cell(&x.when)),
+            ("to", &|x| to_cell(&x.when)),
+            ("source", &|x| cite(&x.citation)),
+            ("statement", &|x| stmt(&x.id)),
+        ],
     ));
     page.sections.push(tm);
     let tr = convert::trajectory_out(&s, &id, until);
@@ -502,23 +438,7 @@ pub(super) async fn locality(
     page.sections.push(ev);
     if !d.relations.is_empty() {
         let mut rl = section("relations", "Relations");
-        rl.tables.push(table(
-            "relations",
-            "Relations with other actors",
-            &["subject", "relation", "object", "when", "source"],
-            d.relations
-                .iter()
-                .map(|x| {
-                    vec![
-                        r(&x.subject),
-                        t(x.kind.replace('_', " ")),
-                        r(&x.object),
-                        t(&x.when.display),
-                        cite(&x.citation),
-                    ]
-                })
-                .collect(),
-        ));
+        rl.tables.push(relations_table("Relations with other actors", &d.relations));
         page.sections.push(rl);
     }
     let mut c = section("citations", "Sources of these statements");

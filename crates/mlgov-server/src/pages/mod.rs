@@ -23,6 +23,7 @@ mod practices;
 mod render;
 mod sources;
 mod surveys;
+mod tables;
 
 use axum::Router;
 use axum::routing::get;

@@ -9,14 +9,13 @@ use crate::params::Params;
 use crate::state::AppState;
 use crate::wire::*;
 
-use super::download::{download_param, finish, pager, when_cells};
-use super::localities::{citations_table, facts_table};
+use super::download::{download_param, finish, pager};
 use super::map::{MAP_POINTS_LIMIT, MapColour, MapQuery, map_sections, map_view};
 use super::model::{
-    Field, Figure, Form, Page, any_opts, cite, code, input, link, n, r, section, select, stmt, t,
-    table,
+    Field, Figure, Form, Page, any_opts, cite, code, input, link, n, r, section, select, t, table,
 };
 use super::render::PageResult;
+use super::tables::{citations_table, facts_table, members_table, relations_table};
 
 pub(super) async fn networks(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
     let s = st.snapshot();
@@ -343,28 +342,14 @@ pub(super) async fn network(
     }
     let listed: Vec<&crate::wire::MembershipOut> =
         d.members.iter().filter(|m| year.is_none_or(|y| in_force(m, y))).collect();
-    mem.tables.push(table(
+    mem.tables.push(members_table(
         "members",
         match year {
             Some(y) => format!("Members of {short} in {y}, roles and years"),
             None => "Members, roles and years".to_string(),
         },
-        &["member", "role", "from", "to", "exit", "source", "statement"],
-        listed
-            .iter()
-            .map(|m| {
-                let [f, u] = when_cells(&m.when);
-                vec![
-                    r(&m.member),
-                    code(&m.role),
-                    f,
-                    u,
-                    code(m.exit_reason.as_deref().unwrap_or_default()),
-                    cite(&m.citation),
-                    stmt(&m.id),
-                ]
-            })
-            .collect(),
+        listed.iter().copied(),
+        false,
     ));
     mem.tables.push(table(
         "members-by-year",
@@ -435,23 +420,7 @@ pub(super) async fn network(
     page.sections.push(asm);
     if !d.relations.is_empty() {
         let mut rl = section("relations", "Relations");
-        rl.tables.push(table(
-            "relations",
-            "Funding, sponsorship and partnerships",
-            &["subject", "relation", "object", "when", "source"],
-            d.relations
-                .iter()
-                .map(|x| {
-                    vec![
-                        r(&x.subject),
-                        t(x.kind.replace('_', " ")),
-                        r(&x.object),
-                        t(&x.when.display),
-                        cite(&x.citation),
-                    ]
-                })
-                .collect(),
-        ));
+        rl.tables.push(relations_table("Funding, sponsorship and partnerships", &d.relations));
         page.sections.push(rl);
     }
     let mut c = section("citations", "Sources of these statements");
