@@ -3,21 +3,23 @@
 use axum::extract::{RawQuery, State};
 use mlgov_analysis::tables::{CROSSTABS, fmt_count};
 
-use crate::convert::{self};
+use crate::convert;
 use crate::params::Params;
-use crate::state::AppState;
+use crate::state::{AppState, Snapshot};
 use crate::wire::*;
+use mlgov_domain::Id;
 
 use super::compare::pick_localities;
 use super::download::{download_param, finish};
 use super::model::{
-    Cell, Field, Form, Page, cite, input, link, n, opt, r, section, select, t, table, yr,
+    Cell, Field, Form, Page, Section, cite, input, link, n, opt, r, section, select, t, table, yr,
 };
 use super::render::PageResult;
 use super::tables::{
     compared_mayors_table, compared_memberships_table, from_cell, table_of, to_cell,
 };
 
+/// `/analyses`: the papers' tables reproduced from the statements, one section each.
 pub(super) async fn analyses(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
@@ -40,7 +42,21 @@ pub(super) async fn analyses(State(st): State<AppState>, RawQuery(q): RawQuery) 
         ));
     }
     page.lead.push("The papers' tables reproduced from the statements: the Turin / Saint-Étienne comparison, Whole-COMM cross-tabs, national configurations, named phases, the hypotheses on militant networks and the typology of every network.".into());
-    page.form = Some(Form {
+    page.form = Some(settings_form(&compare, table3, window, min_cso));
+    page.sections.extend([
+        compare_section(&s, &ids, table3),
+        crosstabs_section(&s),
+        countries_section(&s),
+        phases_section(&s),
+        hypotheses_section(&s, window, min_cso),
+        typology_section(&s),
+    ]);
+    finish(&s, page, "/analyses", q.as_deref(), dl)
+}
+
+/// The settings: the localities compared, which memberships, and the hypotheses' thresholds.
+fn settings_form(compare: &str, table3: bool, window: i32, min_cso: usize) -> Form {
+    Form {
         action: "/analyses".into(),
         label: "Settings".into(),
         submit: "Update".into(),
@@ -48,7 +64,7 @@ pub(super) async fn analyses(State(st): State<AppState>, RawQuery(q): RawQuery) 
         fields: vec![
             Field {
                 placeholder: Some("Turin,Saint-Etienne".into()),
-                ..input("compare", "Compare (comma-separated)", "text", &compare)
+                ..input("compare", "Compare (comma-separated)", "text", compare)
             },
             select(
                 "table3",
@@ -70,8 +86,12 @@ pub(super) async fn analyses(State(st): State<AppState>, RawQuery(q): RawQuery) 
                 ..input("min_cso", "H2 civil-society threshold", "number", &min_cso.to_string())
             },
         ],
-    });
-    let cmp = convert::compare(&s, &ids, table3);
+    }
+}
+
+/// The localities side by side: memberships and mayors of each.
+fn compare_section(s: &Snapshot, ids: &[Id], table3: bool) -> Section {
+    let cmp = convert::compare(s, ids, table3);
     let mut c = section("compare", "Localities side by side");
     c.links.push(link(
         "Compare them on one timeline",
@@ -105,10 +125,14 @@ pub(super) async fn analyses(State(st): State<AppState>, RawQuery(q): RawQuery) 
             &col.mayors,
         ));
     }
-    page.sections.push(c);
+    c
+}
+
+/// The Whole-COMM cross-tabs, each with its row and column totals.
+fn crosstabs_section(s: &Snapshot) -> Section {
     let mut x = section("crosstabs", "Whole-COMM cross-tabs");
     for spec in CROSSTABS.iter() {
-        let ct = convert::crosstab(&s, spec);
+        let ct = convert::crosstab(s, spec);
         let mut headers: Vec<String> = vec![String::new()];
         headers.extend(ct.columns.iter().cloned());
         headers.push("total".into());
@@ -130,30 +154,33 @@ pub(super) async fn analyses(State(st): State<AppState>, RawQuery(q): RawQuery) 
         let hs: Vec<&str> = headers.iter().map(|h| h.as_str()).collect();
         x.tables.push(table(&ct.name, &ct.title, &hs, rows));
     }
-    page.sections.push(x);
-    let cs = convert::countries(&s);
+    x
+}
+
+/// National / regional policy configurations and localities per country.
+fn countries_section(s: &Snapshot) -> Section {
+    let cs = convert::countries(s);
     let mut co = section("countries", "Countries");
-    co.tables.push(table(
+    co.tables.push(table_of(
         "countries",
         "National / regional policy configurations and localities per country",
-        &["country", "configurations", "localities", "memberships"],
-        cs.countries
-            .iter()
-            .map(|c| {
-                vec![
-                    t(&c.country),
-                    t(c.configurations.join(", ").replace('_', " ")),
-                    n(c.localities),
-                    n(c.memberships),
-                ]
-            })
-            .collect(),
+        &cs.countries,
+        &[
+            ("country", &|c: &CountryOut| t(&c.country)),
+            ("configurations", &|c| t(c.configurations.join(", ").replace('_', " "))),
+            ("localities", &|c| n(c.localities)),
+            ("memberships", &|c| n(c.memberships)),
+        ],
     ));
-    page.sections.push(co);
+    co
+}
+
+/// The trajectory phases as the authors name them.
+fn phases_section(s: &Snapshot) -> Section {
     let mut ph = section("phases", "Trajectory phases as the authors name them");
     let mut phs: Vec<&mlgov_domain::Phase> = s.kb.phases.iter().collect();
     phs.sort_by(|a, b| a.locality.cmp(&b.locality).then(a.when.cmp(&b.when)));
-    let phases: Vec<PhaseOut> = phs.iter().map(|x| convert::phase(&s, x)).collect();
+    let phases: Vec<PhaseOut> = phs.iter().map(|x| convert::phase(s, x)).collect();
     ph.tables.push(table_of(
         "phases",
         "Named phases",
@@ -167,80 +194,82 @@ pub(super) async fn analyses(State(st): State<AppState>, RawQuery(q): RawQuery) 
             ("source", &|o| cite(&o.citation)),
         ],
     ));
-    page.sections.push(ph);
-    let hy = convert::hypotheses_out(&s, window, min_cso);
+    ph
+}
+
+/// Yes, no or unknown.
+fn yes_no(c: Option<bool>) -> &'static str {
+    match c {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "unknown",
+    }
+}
+
+/// The hypotheses on militant networks: the paper's cases beside mlgov's reading, and every
+/// network compared.
+fn hypotheses_section(s: &Snapshot, window: i32, min_cso: usize) -> Section {
+    let hy = convert::hypotheses_out(s, window, min_cso);
     let mut hs = section("hypotheses", "Hypotheses on militant networks");
     for h in &hy.hypotheses {
-        let yn = |c: Option<bool>| match c {
-            Some(true) => "yes",
-            Some(false) => "no",
-            None => "unknown",
-        };
         hs.paragraphs
             .push(format!("{}: {} The paper's verdict: {}.", h.id, h.statement, h.paper_verdict));
         hs.paragraphs
             .push(format!("mlgov computes, for each network: {}. {}", h.computed_rule, h.sentence));
-        hs.tables.push(table(
+        let cases: Vec<(&HypothesisRowOut, &mlgov_analysis::hypotheses::Reading)> =
+            h.rows.iter().filter_map(|x| x.paper.as_ref().map(|p| (x, p))).collect();
+        hs.tables.push(table_of(
             &format!("{}-cases", h.id.to_lowercase()),
             format!("{}: the paper's cases — its reading beside mlgov's", h.id),
-            &["network", "the paper", "its source", "mlgov", "agreement", "why they differ"],
-            h.rows
-                .iter()
-                .filter_map(|x| {
-                    x.paper.as_ref().map(|p| {
-                        vec![
-                            r(&x.network),
-                            t(format!("{} — {}", yn(Some(p.holds)), p.detail)),
-                            t(&p.citation),
-                            t(yn(x.condition)),
-                            t(&x.agreement),
-                            t(x.explanation.clone().unwrap_or_default()),
-                        ]
-                    })
-                })
-                .collect(),
+            &cases,
+            &[
+                ("network", &|(x, _): &(
+                    &HypothesisRowOut,
+                    &mlgov_analysis::hypotheses::Reading,
+                )| r(&x.network)),
+                ("the paper", &|(_, p)| t(format!("{} — {}", yes_no(Some(p.holds)), p.detail))),
+                ("its source", &|(_, p)| t(&p.citation)),
+                ("mlgov", &|(x, _)| t(yes_no(x.condition))),
+                ("agreement", &|(x, _)| t(&x.agreement)),
+                ("why they differ", &|(x, _)| t(x.explanation.clone().unwrap_or_default())),
+            ],
         ));
-        hs.tables.push(table(
+        hs.tables.push(table_of(
             &format!("{}-rows", h.id.to_lowercase()),
             format!(
                 "{}: every network compared (Fisher's exact p = {})",
                 h.id,
                 h.fisher_p.map(|p| format!("{p:.3}")).unwrap_or_else(|| "n/a".into())
             ),
+            &h.rows,
             &[
-                "network",
-                "class",
-                "countries",
-                "founded",
-                "founding from",
-                "condition",
-                "evidence",
-                "not counted",
+                ("network", &|x: &HypothesisRowOut| r(&x.network)),
+                ("class", &|x| t(&x.class)),
+                ("countries", &|x| t(x.countries.join(", "))),
+                ("founded", &|x| n(yr(x.founded))),
+                ("founding from", &|x| t(&x.founded_from)),
+                ("condition", &|x| t(yes_no(x.condition))),
+                ("evidence", &|x| t(x.evidence.join("; "))),
+                ("not counted", &|x| t(x.not_counted.join("; "))),
             ],
-            h.rows
-                .iter()
-                .map(|x| {
-                    vec![
-                        r(&x.network),
-                        t(&x.class),
-                        t(x.countries.join(", ")),
-                        n(yr(x.founded)),
-                        t(&x.founded_from),
-                        t(yn(x.condition)),
-                        t(x.evidence.join("; ")),
-                        t(x.not_counted.join("; ")),
-                    ]
-                })
-                .collect(),
         ));
         if !h.excluded.is_empty() {
             hs.notes.push(format!("Left out of {}: {}.", h.id, h.excluded.join("; ")));
         }
     }
-    page.sections.push(hs);
+    hs
+}
+
+/// One observed trait of a network's typology, in words (empty when not observed).
+fn trait_cell(x: &TypologyOut, name: &str) -> Cell {
+    t(x.traits.iter().find(|tr| tr.name == name).map(|tr| tr.value.clone()).unwrap_or_default())
+}
+
+/// Every network on the sponsored ↔ militant spectrum.
+fn typology_section(s: &Snapshot) -> Section {
     let mut ty = section("typology", "Every network on the sponsored ↔ militant spectrum");
     let mut all: Vec<TypologyOut> =
-        s.kb.networks.iter().map(|x| convert::typology_out(&s, &x.id)).collect();
+        s.kb.networks.iter().map(|x| convert::typology_out(s, &x.id)).collect();
     all.sort_by(|a, b| {
         a.position
             .partial_cmp(&b.position)
@@ -248,51 +277,29 @@ pub(super) async fn analyses(State(st): State<AppState>, RawQuery(q): RawQuery) 
             .then(a.network.name.cmp(&b.network.name))
     });
     ty.paragraphs.push(format!("A position is the mean of the observed traits, computed only when at least {} of the four are observed; \"traits\" says how many are. Where the paper places a network itself, its placement and quote stand beside the computed class.", mlgov_analysis::typology::MIN_TRAITS));
-    ty.tables.push(table(
+    ty.tables.push(table_of(
         "typology",
         "Networks by position (−1 sponsored … +1 militant)",
+        &all,
         &[
-            "network",
-            "position",
-            "class",
-            "traits",
-            "the paper",
-            "why they differ",
-            "stated origin",
-            "funding",
-            "partners",
-            "scope",
-            "issue focus",
+            ("network", &|x: &TypologyOut| r(&x.network)),
+            ("position", &|x| n(x.position.map(|p| format!("{p:+.2}")).unwrap_or_default())),
+            ("class", &|x| t(&x.class)),
+            ("traits", &|x| n(format!("{}/4", x.coverage))),
+            ("the paper", &|x| {
+                t(x.paper
+                    .iter()
+                    .map(|p| format!("{} ({})", p.value, p.citation))
+                    .collect::<Vec<_>>()
+                    .join("; "))
+            }),
+            ("why they differ", &|x| t(x.explanation.clone().unwrap_or_default())),
+            ("stated origin", &|x| t(x.stated_origin.join(", "))),
+            ("funding", &|x| trait_cell(x, "funding")),
+            ("partners", &|x| trait_cell(x, "partners")),
+            ("scope", &|x| trait_cell(x, "scope")),
+            ("issue focus", &|x| trait_cell(x, "issue_focus")),
         ],
-        all.iter()
-            .map(|x| {
-                let tr = |name: &str| {
-                    t(x.traits
-                        .iter()
-                        .find(|tr| tr.name == name)
-                        .map(|tr| tr.value.clone())
-                        .unwrap_or_default())
-                };
-                vec![
-                    r(&x.network),
-                    n(x.position.map(|p| format!("{p:+.2}")).unwrap_or_default()),
-                    t(&x.class),
-                    n(format!("{}/4", x.coverage)),
-                    t(x.paper
-                        .iter()
-                        .map(|p| format!("{} ({})", p.value, p.citation))
-                        .collect::<Vec<_>>()
-                        .join("; ")),
-                    t(x.explanation.clone().unwrap_or_default()),
-                    t(x.stated_origin.join(", ")),
-                    tr("funding"),
-                    tr("partners"),
-                    tr("scope"),
-                    tr("issue_focus"),
-                ]
-            })
-            .collect(),
     ));
-    page.sections.push(ty);
-    finish(&s, page, "/analyses", q.as_deref(), dl)
+    ty
 }
