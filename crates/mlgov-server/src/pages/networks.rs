@@ -3,20 +3,24 @@
 use axum::extract::{Path, RawQuery, State};
 use mlgov_domain::{Id, IdKind};
 
+use std::collections::HashMap;
+
 use crate::api::{self, NetworkFilter};
 use crate::convert::{self, paginate};
 use crate::params::Params;
-use crate::state::AppState;
+use crate::state::{AppState, Snapshot};
 use crate::wire::*;
 
 use super::download::{download_param, finish, pager};
 use super::map::{MAP_POINTS_LIMIT, MapColour, MapQuery, map_sections, map_view};
 use super::model::{
-    Field, Figure, Form, Page, any_opts, cite, code, input, link, n, r, section, select, t, table,
+    Field, Figure, Form, Page, Section, Table, any_opts, cite, code, input, link, n, r, section,
+    select, t, table,
 };
 use super::render::PageResult;
-use super::tables::{citations_table, facts_table, members_table, relations_table};
+use super::tables::{citations_table, facts_table, members_table, relations_table, table_of};
 
+/// `/networks`: the networks matching the filters, with their positions as facets.
 pub(super) async fn networks(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
@@ -29,7 +33,27 @@ pub(super) async fn networks(State(st): State<AppState>, RawQuery(q): RawQuery) 
     p.finish()?;
     let mut page = Page { title: "Networks".into(), nav: "networks".into(), ..Page::default() };
     page.lead.push("City networks, programmes, campaigns and platforms, with their computed position on the sponsored ↔ militant spectrum (Lacroix, Furri & Hombert 2022): the mean of four traits (stated origin, scale, institutionalisation, focus), given only when at least two are observed, beside the paper's own placement.".into());
-    page.form = Some(Form {
+    page.form = Some(networks_form(&f, &sort));
+    let mut all = api::networks(&s, &f);
+    page.sections.push(position_facets(&s, &f, q.as_deref()));
+    let typ: HashMap<String, TypologyOut> = all
+        .iter()
+        .filter_map(|x| Id::parse(&x.id).ok())
+        .map(|id| (id.to_string(), convert::typology_out(&s, &id)))
+        .collect();
+    sort_networks(&mut all, &typ, &sort);
+    let (meta, items) =
+        if dl.is_some() { paginate(all, 1, usize::MAX / 2) } else { paginate(all, page_no, per) };
+    let mut sec = section("list", "Networks");
+    sec.tables.push(networks_table(&items, &typ));
+    sec.pager = Some(pager("/networks", q.as_deref(), &meta));
+    page.sections.push(sec);
+    finish(&s, page, "/networks", q.as_deref(), dl)
+}
+
+/// The filters of the list of networks.
+fn networks_form(f: &NetworkFilter, sort: &str) -> Form {
+    Form {
         action: "/networks".into(),
         label: "Filter networks".into(),
         submit: "Filter".into(),
@@ -67,7 +91,7 @@ pub(super) async fn networks(State(st): State<AppState>, RawQuery(q): RawQuery) 
             select(
                 "sort",
                 "Sort by",
-                &sort,
+                sort,
                 [
                     ("name", "name"),
                     ("members", "members (most first)"),
@@ -80,14 +104,16 @@ pub(super) async fn networks(State(st): State<AppState>, RawQuery(q): RawQuery) 
                 .collect(),
             ),
         ],
-    });
-    let all = api::networks(&s, &f);
-    // Facets: how many of the matching networks fall in each position class, each a filter link.
+    }
+}
+
+/// Facets: how many of the matching networks fall in each position class, each a filter link.
+fn position_facets(s: &Snapshot, f: &NetworkFilter, q: Option<&str>) -> Section {
     let mut facets = section(
         "facets",
         "Positions among these networks (the paper's placement where a source gives one, else the traits')",
     );
-    let without_position = api::networks(&s, &NetworkFilter { position: None, ..f.clone() });
+    let without_position = api::networks(s, &NetworkFilter { position: None, ..f.clone() });
     facets.tables.push(table(
         "positions",
         "Matching networks by position (select one to filter)",
@@ -96,7 +122,7 @@ pub(super) async fn networks(State(st): State<AppState>, RawQuery(q): RawQuery) 
             .iter()
             .map(|c| {
                 let k = without_position.iter().filter(|x| x.class == *c).count();
-                let mut q: Vec<String> = query_pairs(q.as_deref())
+                let mut q: Vec<String> = query_pairs(q)
                     .into_iter()
                     .filter(|(k, _)| k != "position" && k != "page")
                     .map(|(k, v)| format!("{k}={}", crate::params::encode(&v)))
@@ -106,15 +132,13 @@ pub(super) async fn networks(State(st): State<AppState>, RawQuery(q): RawQuery) 
             })
             .collect(),
     ));
-    page.sections.push(facets);
-    let typ: std::collections::HashMap<String, crate::wire::TypologyOut> = all
-        .iter()
-        .filter_map(|x| Id::parse(&x.id).ok())
-        .map(|id| (id.to_string(), convert::typology_out(&s, &id)))
-        .collect();
-    let mut all = all;
+    facets
+}
+
+/// Sorts the networks as asked (`name` keeps the filter's order).
+fn sort_networks(all: &mut [NetworkSummary], typ: &HashMap<String, TypologyOut>, sort: &str) {
     let position_of = |x: &NetworkSummary| typ.get(&x.id).and_then(|t| t.position);
-    match sort.as_str() {
+    match sort {
         "members" => all.sort_by_key(|b| std::cmp::Reverse(b.members)),
         "position" => all.sort_by(|a, b| {
             position_of(b)
@@ -132,23 +156,40 @@ pub(super) async fn networks(State(st): State<AppState>, RawQuery(q): RawQuery) 
         }),
         _ => {}
     }
-    let (meta, items) =
-        if dl.is_some() { paginate(all, 1, usize::MAX / 2) } else { paginate(all, page_no, per) };
-    let mut sec = section("list", "Networks");
-    sec.tables.push(table("networks", "Networks matching the filters: position (−1 sponsored … +1 militant) with the traits it rests on, and the paper's placement", &["network", "kind", "scale", "origin", "founded", "members", "position", "traits give", "traits observed", "paper's placement", "agreement"],
-        items.iter().map(|x| {
-            let ty = typ.get(&x.id);
-            vec![
-                link(&x.name, Some(x.href.clone())), code(&x.kind), t(x.scale.join(" / ")), t(x.origin.join(" / ")), t(x.founded.join(" / ")), n(x.members),
-                n(ty.and_then(|t| t.position).map(|p| format!("{p:+.2}")).unwrap_or_default()), t(ty.map(|t| t.computed_class.clone()).unwrap_or_default()),
-                link(format!("{} of 4", ty.map(|t| t.coverage).unwrap_or(0)), Some(format!("{}#typology", x.href))),
-                t(ty.map(|t| t.paper.iter().map(|p| p.value.clone()).collect::<Vec<_>>().join(", ")).unwrap_or_default()),
-                t(ty.map(|t| t.agreement.clone()).unwrap_or_default()),
-            ]
-        }).collect()));
-    sec.pager = Some(pager("/networks", q.as_deref(), &meta));
-    page.sections.push(sec);
-    finish(&s, page, "/networks", q.as_deref(), dl)
+}
+
+/// The networks of one page of the list, with their typology.
+fn networks_table(items: &[NetworkSummary], typ: &HashMap<String, TypologyOut>) -> Table {
+    let ty = |x: &NetworkSummary| typ.get(&x.id);
+    table_of(
+        "networks",
+        "Networks matching the filters: position (−1 sponsored … +1 militant) with the traits it rests on, and the paper's placement",
+        items,
+        &[
+            ("network", &|x: &NetworkSummary| link(&x.name, Some(x.href.clone()))),
+            ("kind", &|x| code(&x.kind)),
+            ("scale", &|x| t(x.scale.join(" / "))),
+            ("origin", &|x| t(x.origin.join(" / "))),
+            ("founded", &|x| t(x.founded.join(" / "))),
+            ("members", &|x| n(x.members)),
+            ("position", &|x| {
+                n(ty(x).and_then(|t| t.position).map(|p| format!("{p:+.2}")).unwrap_or_default())
+            }),
+            ("traits give", &|x| t(ty(x).map(|t| t.computed_class.clone()).unwrap_or_default())),
+            ("traits observed", &|x| {
+                link(
+                    format!("{} of 4", ty(x).map(|t| t.coverage).unwrap_or(0)),
+                    Some(format!("{}#typology", x.href)),
+                )
+            }),
+            ("paper's placement", &|x| {
+                t(ty(x)
+                    .map(|t| t.paper.iter().map(|p| p.value.clone()).collect::<Vec<_>>().join(", "))
+                    .unwrap_or_default())
+            }),
+            ("agreement", &|x| t(ty(x).map(|t| t.agreement.clone()).unwrap_or_default())),
+        ],
+    )
 }
 
 /// The query's pairs, decoded.
@@ -163,6 +204,8 @@ pub(super) fn query_pairs(q: Option<&str>) -> Vec<(String, String)> {
         .collect()
 }
 
+/// `/networks/{id}`: one network — in short, its attributes, its traits, its members over time
+/// (or in one year) and on the map, its assemblage, relations and sources.
 pub(super) async fn network(
     State(st): State<AppState>,
     Path(raw): Path<String>,
@@ -183,6 +226,33 @@ pub(super) async fn network(
         x.acronym.as_ref().map(|a| format!(" ({a})")).unwrap_or_default(),
         x.class
     ));
+    let short = x.acronym.clone().unwrap_or(x.name.clone());
+    page.sections.extend([
+        network_summary(&d),
+        network_about(&d, &id),
+        traits_section(&d),
+        members_section(&s, &d, &id, year, &short),
+    ]);
+    page.form = Some(year_form(&id, year, &short));
+    let (map_section, data) = members_map(&s, &id);
+    page.sections.extend(map_section);
+    page.entry = Some("map");
+    page.data_json = Some(data);
+    page.sections.push(assemblage_section(&d));
+    if !d.relations.is_empty() {
+        let mut rl = section("relations", "Relations");
+        rl.tables.push(relations_table("Funding, sponsorship and partnerships", &d.relations));
+        page.sections.push(rl);
+    }
+    let mut c = section("citations", "Sources of these statements");
+    c.tables.push(citations_table("citations", &d.citations));
+    page.sections.push(c);
+    finish(&s, page, &format!("/networks/{raw}"), q.as_deref(), dl)
+}
+
+/// In short: founded, scale, position and how many members.
+fn network_summary(d: &NetworkDetail) -> Section {
+    let x = &d.network;
     let mut sum = section("summary", "In short");
     if !x.founded.is_empty() {
         sum.pairs.push(("Founded".into(), t(x.founded.join(", "))))
@@ -218,7 +288,12 @@ pub(super) async fn network(
             all_members.len()
         )),
     ));
-    page.sections.push(sum);
+    sum
+}
+
+/// The network's attributes and facts, with links to the map and the JSON.
+fn network_about(d: &NetworkDetail, id: &Id) -> Section {
+    let x = &d.network;
     let mut about = section("about", "Attributes");
     about.pairs.push(("Id".into(), t(&x.id)));
     if !x.scale.is_empty() {
@@ -243,7 +318,11 @@ pub(super) async fn network(
     about.links.push(link("Members on the map", Some(format!("/map?network={}", id.body()))));
     about.links.push(link("JSON of this profile", Some(format!("/api/v1/networks/{}", id.body()))));
     about.tables.push(facts_table("facts", &d.facts));
-    page.sections.push(about);
+    about
+}
+
+/// The sponsored ↔ militant traits with their evidence, one row per piece of evidence.
+fn traits_section(d: &NetworkDetail) -> Section {
     let mut ty = section("typology", "Sponsored ↔ militant traits");
     ty.paragraphs.push(format!(
         "Position {} (−1 sponsored … +1 militant): {}.",
@@ -283,8 +362,17 @@ pub(super) async fn network(
             })
             .collect(),
     ));
-    page.sections.push(ty);
-    let short = x.acronym.clone().unwrap_or(x.name.clone());
+    ty
+}
+
+/// The members over time, or in force in `year`: a chart by year and the tables.
+fn members_section(
+    s: &Snapshot,
+    d: &NetworkDetail,
+    id: &Id,
+    year: Option<i32>,
+    short: &str,
+) -> Section {
     let mut mem = section(
         "members",
         match year {
@@ -295,7 +383,7 @@ pub(super) async fn network(
     // The statements in force in the chosen year, by the same rule as the localities list.
     let dated: std::collections::HashSet<&str> = year
         .map(|y| {
-            s.kb.memberships_in(&id)
+            s.kb.memberships_in(id)
                 .into_iter()
                 .filter(|m| m.when.dated_in(y))
                 .map(|m| m.id.as_str())
@@ -357,8 +445,12 @@ pub(super) async fn network(
         &["year", "members"],
         d.members_by_year.iter().map(|y| vec![n(y.year), n(y.count)]).collect(),
     ));
-    page.sections.push(mem);
-    page.form = Some(Form {
+    mem
+}
+
+/// The form choosing the year of the members listed.
+fn year_form(id: &Id, year: Option<i32>, short: &str) -> Form {
+    Form {
         action: format!("/networks/{}", id.body()),
         label: format!("Members of {short} in a year"),
         submit: "Show".into(),
@@ -369,11 +461,14 @@ pub(super) async fn network(
             placeholder: Some("all years".into()),
             ..input("year", "Year", "number", &year.map(|y| y.to_string()).unwrap_or_default())
         }],
-    });
-    // Its members on the map: the same widget and data as /map?network=… (open there to choose a
-    // year or another colouring).
+    }
+}
+
+/// Its members on the map: the same widget and data as /map?network=… (open there to choose a
+/// year or another colouring); the section, and the map's data for the page.
+fn members_map(s: &Snapshot, id: &Id) -> (Option<Section>, String) {
     let v = map_view(
-        &s,
+        s,
         &MapQuery {
             network: Some(id.clone()),
             year: None,
@@ -383,19 +478,25 @@ pub(super) async fn network(
         },
     );
     let mut secs = map_sections(&v, "members-map", "Members on the map").into_iter();
-    if let (Some(mut mm), Some(located)) = (secs.next(), secs.next()) {
-        mm.links.push(link(
-            "Open on the full map (year, colours)",
-            Some(format!("/map?network={}", id.body())),
-        ));
-        mm.tables.extend(located.tables);
-        if let Some(rg) = secs.next().filter(|r| r.tables.iter().any(|t| !t.rows.is_empty())) {
-            mm.tables.extend(rg.tables);
+    let section = match (secs.next(), secs.next()) {
+        (Some(mut mm), Some(located)) => {
+            mm.links.push(link(
+                "Open on the full map (year, colours)",
+                Some(format!("/map?network={}", id.body())),
+            ));
+            mm.tables.extend(located.tables);
+            if let Some(rg) = secs.next().filter(|r| r.tables.iter().any(|t| !t.rows.is_empty())) {
+                mm.tables.extend(rg.tables);
+            }
+            Some(mm)
         }
-        page.sections.push(mm);
-    }
-    page.entry = Some("map");
-    page.data_json = Some(serde_json::to_string(&v).unwrap_or_default());
+        _ => None,
+    };
+    (section, serde_json::to_string(&v).unwrap_or_default())
+}
+
+/// The distinct actors among members and partners, by type.
+fn assemblage_section(d: &NetworkDetail) -> Section {
     let mut asm = section("assemblage", "Assemblage");
     asm.paragraphs.push(format!(
         "{} distinct actors among members and partners, by type.",
@@ -417,14 +518,5 @@ pub(super) async fn network(
             })
             .collect(),
     ));
-    page.sections.push(asm);
-    if !d.relations.is_empty() {
-        let mut rl = section("relations", "Relations");
-        rl.tables.push(relations_table("Funding, sponsorship and partnerships", &d.relations));
-        page.sections.push(rl);
-    }
-    let mut c = section("citations", "Sources of these statements");
-    c.tables.push(citations_table("citations", &d.citations));
-    page.sections.push(c);
-    finish(&s, page, &format!("/networks/{raw}"), q.as_deref(), dl)
+    asm
 }
