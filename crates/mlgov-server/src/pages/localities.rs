@@ -7,7 +7,7 @@ use crate::api::{self, LocalityFilter};
 use crate::convert::{self, paginate};
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::state::AppState;
+use crate::state::{AppState, Snapshot};
 use crate::wire::*;
 use crate::{learningapi, survey};
 
@@ -15,15 +15,17 @@ use super::download::{download_param, finish, pager};
 use super::findings::{learning_section, strip_prolog, survey_section};
 use super::home::countries_opts;
 use super::model::{
-    Field, Figure, Form, Page, Section, any_opts, cite, input, link, n, opt, r, section, select,
-    stmt, t, table, yr,
+    Field, Figure, Form, Page, Section, Table, any_opts, cite, input, link, n, opt, r, section,
+    select, stmt, t, table, yr,
 };
 use super::networks::query_pairs;
 use super::render::PageResult;
 use super::tables::{
-    citations_table, facts_table, from_cell, members_table, relations_table, table_of, to_cell,
+    citations_table, facts_table, from_cell, members_table, relations_table, table_of,
+    table_section, to_cell,
 };
 
+/// `/localities`: the localities matching the filters, with facets that narrow them down.
 pub(super) async fn localities(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
@@ -35,6 +37,25 @@ pub(super) async fn localities(State(st): State<AppState>, RawQuery(q): RawQuery
     p.finish()?;
     let mut page = Page { title: "Localities".into(), nav: "localities".into(), ..Page::default() };
     page.lead.push("Municipalities, districts, provinces and regions in the sources. Localities the sources anonymise appear only by their public label. Choose a network and a year to see who was a member then.".into());
+    page.form = Some(localities_form(&s, &f, &sort));
+    let mut all = api::localities(&s, &f);
+    match sort.as_str() {
+        "memberships" => all.sort_by_key(|b| std::cmp::Reverse(b.memberships)),
+        "country" => all.sort_by(|a, b| a.country.cmp(&b.country)),
+        _ => {}
+    }
+    page.sections.push(facets_section(&s, &f, q.as_deref()));
+    let (meta, items) =
+        if dl.is_some() { paginate(all, 1, usize::MAX / 2) } else { paginate(all, page_no, per) };
+    let mut sec = list_section(&s, &f, meta.total);
+    sec.tables.push(localities_table(&items));
+    sec.pager = Some(pager("/localities", q.as_deref(), &meta));
+    page.sections.push(sec);
+    finish(&s, page, "/localities", q.as_deref(), dl)
+}
+
+/// The filters of the list of localities.
+fn localities_form(s: &Snapshot, f: &LocalityFilter, sort: &str) -> Form {
     let mut nets: Vec<(String, String)> =
         s.kb.networks.iter().map(|n| (n.id.body().to_string(), s.name(&n.id))).collect();
     nets.sort_by_key(|a| fold(&a.1));
@@ -46,7 +67,7 @@ pub(super) async fn localities(State(st): State<AppState>, RawQuery(q): RawQuery
             .collect();
     outcomes.sort();
     outcomes.dedup();
-    page.form = Some(Form {
+    Form {
         action: "/localities".into(),
         label: "Filter localities".into(),
         submit: "Filter".into(),
@@ -69,7 +90,7 @@ pub(super) async fn localities(State(st): State<AppState>, RawQuery(q): RawQuery
                     &f.year.map(|y| y.to_string()).unwrap_or_default(),
                 )
             },
-            select("country", "Country", f.country.as_deref().unwrap_or(""), countries_opts(&s)),
+            select("country", "Country", f.country.as_deref().unwrap_or(""), countries_opts(s)),
             select(
                 "size",
                 "Size",
@@ -93,7 +114,7 @@ pub(super) async fn localities(State(st): State<AppState>, RawQuery(q): RawQuery
             select(
                 "sort",
                 "Sort by",
-                &sort,
+                sort,
                 vec![
                     ("name".into(), "name".into()),
                     ("memberships".into(), "memberships (most first)".into()),
@@ -101,17 +122,14 @@ pub(super) async fn localities(State(st): State<AppState>, RawQuery(q): RawQuery
                 ],
             ),
         ],
-    });
-    let mut all = api::localities(&s, &f);
-    match sort.as_str() {
-        "memberships" => all.sort_by_key(|b| std::cmp::Reverse(b.memberships)),
-        "country" => all.sort_by(|a, b| a.country.cmp(&b.country)),
-        _ => {}
     }
-    // Facets: the matching localities by country, size and outcome, each a filter link (the
-    // counts ignore the facet's own filter, so that every choice shows what it would give).
+}
+
+/// Facets: the matching localities by country, size and outcome, each a filter link (the
+/// counts ignore the facet's own filter, so that every choice shows what it would give).
+fn facets_section(s: &Snapshot, f: &LocalityFilter, q: Option<&str>) -> Section {
     let mut facets = section("facets", "Narrow down");
-    let pairs = query_pairs(q.as_deref());
+    let pairs = query_pairs(q);
     let href_with = |key: &str, value: &str| {
         let mut q: Vec<String> = pairs
             .iter()
@@ -126,7 +144,7 @@ pub(super) async fn localities(State(st): State<AppState>, RawQuery(q): RawQuery
                  without: LocalityFilter,
                  value_of: &dyn Fn(&LocalitySummary) -> Vec<String>| {
         let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
-        for l in api::localities(&s, &without) {
+        for l in api::localities(s, &without) {
             for v in value_of(&l) {
                 *counts.entry(v).or_default() += 1;
             }
@@ -168,9 +186,11 @@ pub(super) async fn localities(State(st): State<AppState>, RawQuery(q): RawQuery
                 .unwrap_or_default()
         },
     ));
-    page.sections.push(facets);
-    let (meta, items) =
-        if dl.is_some() { paginate(all, 1, usize::MAX / 2) } else { paginate(all, page_no, per) };
+    facets
+}
+
+/// The list's heading and what it counts; in a network and a year, the members it cannot place.
+fn list_section(s: &Snapshot, f: &LocalityFilter, total: usize) -> Section {
     let mut sec = section(
         "list",
         match (&f.network, f.year) {
@@ -179,7 +199,7 @@ pub(super) async fn localities(State(st): State<AppState>, RawQuery(q): RawQuery
             _ => "Localities".to_string(),
         },
     );
-    sec.paragraphs.push(format!("{} localities match.", meta.total));
+    sec.paragraphs.push(format!("{} localities match.", total));
     if let (Some(net), Some(y)) = (&f.network, f.year) {
         let in_net = s.kb.memberships_in(net);
         let listed: std::collections::BTreeSet<&str> =
@@ -195,27 +215,24 @@ pub(super) async fn localities(State(st): State<AppState>, RawQuery(q): RawQuery
             sec.paragraphs.push(format!("Not counted: {} — the sources state their membership of {} without a date, so it cannot be placed in {y}.", undated.join(", "), s.name(net)));
         }
     }
-    sec.tables.push(table(
+    sec
+}
+
+/// The localities of one page of the list.
+fn localities_table(items: &[LocalitySummary]) -> Table {
+    table_of(
         "localities",
         "Localities matching the filters",
-        &["name", "country", "region", "size", "kind", "memberships"],
-        items
-            .iter()
-            .map(|l| {
-                vec![
-                    link(&l.name, Some(l.href.clone())),
-                    t(&l.country),
-                    opt(&l.region),
-                    t(l.size_class.join(" / ").replace('_', " ")),
-                    t(&l.kind),
-                    n(l.memberships),
-                ]
-            })
-            .collect(),
-    ));
-    sec.pager = Some(pager("/localities", q.as_deref(), &meta));
-    page.sections.push(sec);
-    finish(&s, page, "/localities", q.as_deref(), dl)
+        items,
+        &[
+            ("name", &|l: &LocalitySummary| link(&l.name, Some(l.href.clone()))),
+            ("country", &|l| t(&l.country)),
+            ("region", &|l| opt(&l.region)),
+            ("size", &|l| t(l.size_class.join(" / ").replace('_', " "))),
+            ("kind", &|l| t(&l.kind)),
+            ("memberships", &|l| n(l.memberships)),
+        ],
+    )
 }
 
 /// The latest fact of a property (by its date), in words.
@@ -280,6 +297,9 @@ fn locality_summary(d: &crate::wire::LocalityDetail) -> Section {
     sum
 }
 
+/// `/localities/{id}`: one locality — in short, about, its time line, facts, memberships, office
+/// terms, trajectory, learning profile, survey findings, events, relations and sources; the
+/// sections without a row are left out.
 pub(super) async fn locality(
     State(st): State<AppState>,
     who: Option<axum::Extension<mlgov_auth::Principal>>,
@@ -306,6 +326,45 @@ pub(super) async fn locality(
     if l.anonymised {
         page.notice = Some("The sources anonymise this locality: it is shown only by its public label, without aliases or coordinates.".into());
     }
+    let learning = learningapi::learning_out(&s, &id, learningapi::DEFAULT_YEAR);
+    page.sections.extend([
+        locality_about(&d, &id),
+        timeline_section(&s, &id, &l.name),
+        table_section("facts", "Facts", facts_table("facts", &d.facts)),
+        table_section(
+            "memberships",
+            "Memberships",
+            members_table("memberships", "Memberships in networks".into(), &d.memberships, true),
+        ),
+        table_section("terms", "Office terms", office_holders_table(&d.terms)),
+        trajectory_section(&s, &id, until),
+        learning_section(&learning, id.body()),
+    ]);
+    let (s2, id2) = (s.clone(), id.clone());
+    let sv = tokio::task::spawn_blocking(move || survey::locality_survey(&s2, &who, &id2))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))??;
+    page.sections.push(survey_section(&sv, id.body()));
+    page.sections.push(table_section("events", "Events", events_table(&d.events)));
+    if !d.relations.is_empty() {
+        page.sections.push(table_section(
+            "relations",
+            "Relations",
+            relations_table("Relations with other actors", &d.relations),
+        ));
+    }
+    page.sections.push(table_section(
+        "citations",
+        "Sources of these statements",
+        citations_table("citations", &d.citations),
+    ));
+    drop_empty_sections(&mut page);
+    finish(&s, page, &format!("/localities/{raw}"), q.as_deref(), dl)
+}
+
+/// About a locality: its id, size, aliases, parent and record source, with links.
+fn locality_about(d: &LocalityDetail, id: &Id) -> Section {
+    let l = &d.locality;
     let mut about = section("about", "About");
     about.pairs.push(("Id".into(), t(&l.id)));
     if !l.size_class.is_empty() {
@@ -322,8 +381,12 @@ pub(super) async fn locality(
     about
         .links
         .push(link("JSON of this profile", Some(format!("/api/v1/localities/{}", id.body()))));
-    page.sections.push(about);
-    let tl = mlgov_analysis::trajectory::timeline(&s.kb, &id);
+    about
+}
+
+/// The locality's time line as a Gantt chart, and as a table.
+fn timeline_section(s: &Snapshot, id: &Id, name: &str) -> Section {
+    let tl = mlgov_analysis::trajectory::timeline(&s.kb, id);
     let chart = mlgov_analysis::gantt::from_timelines(
         std::slice::from_ref(&tl),
         mlgov_analysis::gantt::GanttLayout::ByStatement,
@@ -333,7 +396,7 @@ pub(super) async fn locality(
         svg: strip_prolog(&chart.render()),
         caption: format!(
             "Gantt chart of {}: network memberships (leading roles highlighted), mayoral and other office terms, trajectory phases and events.",
-            l.name
+            name
         ),
         table_id: Some("timeline-rows".into()),
         downloads: Vec::new(),
@@ -359,23 +422,15 @@ pub(super) async fn locality(
             })
             .collect(),
     ));
-    page.sections.push(g);
-    let mut f = section("facts", "Facts");
-    f.tables.push(facts_table("facts", &d.facts));
-    page.sections.push(f);
-    let mut m = section("memberships", "Memberships");
-    m.tables.push(members_table(
-        "memberships",
-        "Memberships in networks".into(),
-        &d.memberships,
-        true,
-    ));
-    page.sections.push(m);
-    let mut tm = section("terms", "Office terms");
-    tm.tables.push(table_of(
+    g
+}
+
+/// The mayors and other office holders of a locality.
+fn office_holders_table(terms: &[TermOut]) -> Table {
+    table_of(
         "terms",
         "Mayors and other office holders",
-        &d.terms,
+        terms,
         &[
             ("person", &|x: &TermOut| r(&x.person)),
             ("office", &|x| t(&x.office)),
@@ -386,9 +441,28 @@ pub(super) async fn locality(
             ("source", &|x| cite(&x.citation)),
             ("statement", &|x| stmt(&x.id)),
         ],
-    ));
-    page.sections.push(tm);
-    let tr = convert::trajectory_out(&s, &id, until);
+    )
+}
+
+/// The events there or involving the locality.
+fn events_table(events: &[EventOut]) -> Table {
+    table_of(
+        "events",
+        "Events there or involving it",
+        events,
+        &[
+            ("date", &|x: &EventOut| t(&x.when.display)),
+            ("event", &|x| t(&x.title)),
+            ("kind", &|x| t(&x.kind)),
+            ("source", &|x| cite(&x.citation)),
+        ],
+    )
+}
+
+/// The trajectory: phases as the sources name them, computed from participation, and the
+/// participation by year.
+fn trajectory_section(s: &Snapshot, id: &Id, until: i32) -> Section {
+    let tr = convert::trajectory_out(s, id, until);
     let mut ph = section("trajectory", "Trajectory phases");
     ph.paragraphs.push(format!("Phases computed from yearly participation (up to {until}) beside the phases the sources name{}.", tr.agreement.map(|a| format!("; they agree in {:.0} % of years", a * 100.0)).unwrap_or_default()));
     ph.tables.push(table(
@@ -415,37 +489,7 @@ pub(super) async fn locality(
             .map(|y| vec![n(y.year), n(y.active), n(y.leading), n(y.joins), n(y.exits)])
             .collect(),
     ));
-    page.sections.push(ph);
-    page.sections.push(learning_section(
-        &learningapi::learning_out(&s, &id, learningapi::DEFAULT_YEAR),
-        id.body(),
-    ));
-    let (s2, id2) = (s.clone(), id.clone());
-    let sv = tokio::task::spawn_blocking(move || survey::locality_survey(&s2, &who, &id2))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))??;
-    page.sections.push(survey_section(&sv, id.body()));
-    let mut ev = section("events", "Events");
-    ev.tables.push(table(
-        "events",
-        "Events there or involving it",
-        &["date", "event", "kind", "source"],
-        d.events
-            .iter()
-            .map(|x| vec![t(&x.when.display), t(&x.title), t(&x.kind), cite(&x.citation)])
-            .collect(),
-    ));
-    page.sections.push(ev);
-    if !d.relations.is_empty() {
-        let mut rl = section("relations", "Relations");
-        rl.tables.push(relations_table("Relations with other actors", &d.relations));
-        page.sections.push(rl);
-    }
-    let mut c = section("citations", "Sources of these statements");
-    c.tables.push(citations_table("citations", &d.citations));
-    page.sections.push(c);
-    drop_empty_sections(&mut page);
-    finish(&s, page, &format!("/localities/{raw}"), q.as_deref(), dl)
+    ph
 }
 
 /// Leaves out the sections that would show only empty tables (an anonymised locality has no

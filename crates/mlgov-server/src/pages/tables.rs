@@ -10,7 +10,9 @@ use crate::wire::{
     StatementRef, TermOut, WhenOut,
 };
 
-use super::model::{Cell, Table, cite, code, link, n, opt, r, stmt, t, table, yr};
+use super::model::{
+    Cell, Section, Table, cite, code, link, n, opt, r, section, stmt, t, table, yr,
+};
 
 /// One column of a table over items of type `T`: its header, and the cell of one item.
 pub(super) type Col<'a, T> = (&'a str, &'a dyn Fn(&T) -> Cell);
@@ -26,6 +28,13 @@ pub(super) fn table_of<'i, T: 'i>(
     let headers: Vec<&str> = cols.iter().map(|(h, _)| *h).collect();
     let rows = items.into_iter().map(|x| cols.iter().map(|(_, cell)| cell(x)).collect()).collect();
     table(id, caption, &headers, rows)
+}
+
+/// A section holding one table.
+pub(super) fn table_section(id: &str, heading: &str, table: Table) -> Section {
+    let mut s = section(id, heading);
+    s.tables.push(table);
+    s
 }
 
 /// The first year of a period as a number cell (empty when unknown); with [`to_cell`], a period
