@@ -1,5 +1,7 @@
 //! The map page: points, regions and countries coloured by membership, with their tables.
 
+use std::collections::{BTreeMap, HashMap};
+
 use axum::extract::{RawQuery, State};
 use mlgov_domain::{Id, IdKind, fold};
 use serde::Serialize;
@@ -175,7 +177,6 @@ fn map_classes(c: MapColour, year: Option<i32>) -> Vec<(&'static str, String)> {
 /// ([`mlgov_domain::Interval::contains_year`]).
 pub(super) fn map_view(s: &Snapshot, q: &MapQuery) -> MapView {
     use mlgov_domain::Property;
-    use std::collections::{BTreeMap, HashMap};
     let kb = &s.kb;
     // Positions and classes of the networks, computed once per snapshot.
     let typology: HashMap<&Id, (Option<f64>, String)> = s
@@ -227,26 +228,7 @@ pub(super) fn map_view(s: &Snapshot, q: &MapQuery) -> MapView {
         let place = kb.place(&l.id);
         if l.anonymised {
             // Only the count of its region (or of its country) leaves the server.
-            match place
-                .as_ref()
-                .and_then(|p| p.subdivision.as_deref())
-                .and_then(mlgov_gazetteer::region)
-                .filter(|r| r.outline.len() >= 3)
-            {
-                Some(r) => {
-                    c.in_regions += 1;
-                    regions
-                        .entry(r.code.clone())
-                        .or_insert_with(|| MapRegion {
-                            code: r.code.clone(),
-                            name: r.name.clone(),
-                            count: 0,
-                            outline: r.outline.clone(),
-                        })
-                        .count += 1;
-                }
-                None => c.country_only += 1,
-            }
+            count_anonymised(c, &mut regions, place.as_ref());
             continue;
         }
         let Some((lat, lon, place)) = place.and_then(|p| Some((p.lat?, p.lon?, p))) else {
@@ -254,65 +236,10 @@ pub(super) fn map_view(s: &Snapshot, q: &MapQuery) -> MapView {
             continue;
         };
         c.located += 1;
-        let mut spells: Vec<MapSpell> = by_member
-            .get(&l.id)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-            .iter()
-            .map(|m| {
-                let (position, class) =
-                    typology.get(&m.network).cloned().unwrap_or((None, "unknown".into()));
-                MapSpell {
-                    id: m.network.to_string(),
-                    name: s.name(&m.network),
-                    from: m.when.start_year(),
-                    to: m.when.end_year(),
-                    role: m.role.to_string(),
-                    position,
-                    class,
-                    in_year: in_year(m),
-                }
-            })
-            .collect();
-        spells.sort_by(|a, b| a.from.cmp(&b.from).then(a.name.cmp(&b.name)));
+        let ms = by_member.get(&l.id).map(Vec::as_slice).unwrap_or(&[]);
+        let spells = spells_of(s, ms, &typology, &in_year);
         let outcome = kb.facts_of(&l.id, Property::PolicyOutcome).last().map(|f| f.value.clone());
-        let (key, label): (&'static str, String) = match q.colour {
-            MapColour::Network => {
-                let n = q.network.as_ref().map(|n| n.to_string()).unwrap_or_default();
-                if spells.iter().any(|x| x.id == n && x.in_year) {
-                    ("member", classes[0].1.clone())
-                } else {
-                    ("other_years", classes.get(1).map(|c| c.1.clone()).unwrap_or_default())
-                }
-            }
-            MapColour::Position => {
-                let current: Vec<&MapSpell> = spells.iter().filter(|x| x.in_year).collect();
-                match current
-                    .iter()
-                    .filter_map(|x| x.position.map(|p| (p, x)))
-                    .max_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal))
-                {
-                    Some((p, x)) => {
-                        let key = if p >= 0.5 {
-                            "militant"
-                        } else if p <= -0.5 {
-                            "sponsored"
-                        } else {
-                            "intermediate"
-                        };
-                        (key, format!("{key} ({p:+.2}, {})", x.name))
-                    }
-                    None if current.is_empty() => ("none", classes[4].1.clone()),
-                    None => ("unknown", classes[3].1.clone()),
-                }
-            }
-            MapColour::Outcome => match outcome.as_deref() {
-                Some("accommodative") => ("accommodative", "accommodative".into()),
-                Some("mixed") => ("mixed", "mixed".into()),
-                Some("restrictive") => ("restrictive", "restrictive".into()),
-                _ => ("none", classes[3].1.clone()),
-            },
-        };
+        let (key, label) = point_class(q, &spells, outcome.as_deref(), &classes);
         *counts.entry(key).or_default() += 1;
         points.push(MapPoint {
             id: l.id.to_string(),
@@ -330,9 +257,136 @@ pub(super) fn map_view(s: &Snapshot, q: &MapQuery) -> MapView {
         });
     }
     points.sort_by(|a, b| fold(&a.name).cmp(&fold(&b.name)).then(a.id.cmp(&b.id)));
+    let rule = map_rule(s, q, &points);
+    MapView {
+        colour: q.colour.id(),
+        network: q.network.as_ref().map(|n| convert::eref(s, n)),
+        year: q.year,
+        rule,
+        classes: classes
+            .into_iter()
+            .map(|(key, label)| MapClass {
+                key,
+                label,
+                count: counts.get(key).copied().unwrap_or(0),
+            })
+            .collect(),
+        points,
+        regions: regions.into_values().collect(),
+        countries: countries.into_values().collect(),
+        fit: q.network.is_some(),
+        attribution: [mlgov_gazetteer::ATTRIBUTION, NATURAL_EARTH],
+    }
+}
+
+/// How a point is coloured: its class key and the words of its legend.
+fn point_class(
+    q: &MapQuery,
+    spells: &[MapSpell],
+    outcome: Option<&str>,
+    classes: &[(&'static str, String)],
+) -> (&'static str, String) {
+    match q.colour {
+        MapColour::Network => {
+            let n = q.network.as_ref().map(|n| n.to_string()).unwrap_or_default();
+            if spells.iter().any(|x| x.id == n && x.in_year) {
+                ("member", classes[0].1.clone())
+            } else {
+                ("other_years", classes.get(1).map(|c| c.1.clone()).unwrap_or_default())
+            }
+        }
+        MapColour::Position => {
+            let current: Vec<&MapSpell> = spells.iter().filter(|x| x.in_year).collect();
+            match current
+                .iter()
+                .filter_map(|x| x.position.map(|p| (p, x)))
+                .max_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal))
+            {
+                Some((p, x)) => {
+                    let key = if p >= 0.5 {
+                        "militant"
+                    } else if p <= -0.5 {
+                        "sponsored"
+                    } else {
+                        "intermediate"
+                    };
+                    (key, format!("{key} ({p:+.2}, {})", x.name))
+                }
+                None if current.is_empty() => ("none", classes[4].1.clone()),
+                None => ("unknown", classes[3].1.clone()),
+            }
+        }
+        MapColour::Outcome => match outcome {
+            Some("accommodative") => ("accommodative", "accommodative".into()),
+            Some("mixed") => ("mixed", "mixed".into()),
+            Some("restrictive") => ("restrictive", "restrictive".into()),
+            _ => ("none", classes[3].1.clone()),
+        },
+    }
+}
+
+/// Counts an anonymised locality in its region (when the gazetteer outlines it) or else in its
+/// country only.
+fn count_anonymised(
+    c: &mut MapCountry,
+    regions: &mut BTreeMap<String, MapRegion>,
+    place: Option<&mlgov_domain::Place>,
+) {
+    match place
+        .and_then(|p| p.subdivision.as_deref())
+        .and_then(mlgov_gazetteer::region)
+        .filter(|r| r.outline.len() >= 3)
+    {
+        Some(r) => {
+            c.in_regions += 1;
+            regions
+                .entry(r.code.clone())
+                .or_insert_with(|| MapRegion {
+                    code: r.code.clone(),
+                    name: r.name.clone(),
+                    count: 0,
+                    outline: r.outline.clone(),
+                })
+                .count += 1;
+        }
+        None => c.country_only += 1,
+    }
+}
+
+/// A locality's memberships as the map's spells, in the order of their start.
+fn spells_of(
+    s: &Snapshot,
+    ms: &[&mlgov_domain::Membership],
+    typology: &HashMap<&Id, (Option<f64>, String)>,
+    in_year: &dyn Fn(&mlgov_domain::Membership) -> bool,
+) -> Vec<MapSpell> {
+    let mut spells: Vec<MapSpell> = ms
+        .iter()
+        .map(|m| {
+            let (position, class) =
+                typology.get(&m.network).cloned().unwrap_or((None, "unknown".into()));
+            MapSpell {
+                id: m.network.to_string(),
+                name: s.name(&m.network),
+                from: m.when.start_year(),
+                to: m.when.end_year(),
+                role: m.role.to_string(),
+                position,
+                class,
+                in_year: in_year(m),
+            }
+        })
+        .collect();
+    spells.sort_by(|a, b| a.from.cmp(&b.from).then(a.name.cmp(&b.name)));
+    spells
+}
+
+/// The sentence saying what the colours mean and which localities are shown.
+fn map_rule(s: &Snapshot, q: &MapQuery, points: &[MapPoint]) -> String {
+    let kb = &s.kb;
     let network_name = q.network.as_ref().map(|n| s.name(n)).unwrap_or_default();
     let when = q.year.map(|y| format!("in {y}")).unwrap_or_else(|| "at any time".into());
-    let rule = match q.colour {
+    let mut rule = match q.colour {
         MapColour::Network => format!(
             "Colour: membership of {network_name} {}; the map shows its members at any time.",
             if q.year.is_some() { when.clone() } else { "(no year chosen)".into() }
@@ -358,35 +412,15 @@ pub(super) fn map_view(s: &Snapshot, q: &MapQuery) -> MapView {
             }
         ),
     };
-    let mut rule = rule;
     if q.colour == MapColour::Outcome
         && points.iter().all(|p| p.outcome.is_none())
-        && kb
-            .localities
-            .iter()
-            .any(|l| l.anonymised && !kb.facts_of(&l.id, Property::PolicyOutcome).is_empty())
+        && kb.localities.iter().any(|l| {
+            l.anonymised && !kb.facts_of(&l.id, mlgov_domain::Property::PolicyOutcome).is_empty()
+        })
     {
         rule.push_str(" No located locality has a policy outcome statement: the sources state outcomes only for anonymised localities, which the map counts by region and never colours.");
     }
-    MapView {
-        colour: q.colour.id(),
-        network: q.network.as_ref().map(|n| convert::eref(s, n)),
-        year: q.year,
-        rule,
-        classes: classes
-            .into_iter()
-            .map(|(key, label)| MapClass {
-                key,
-                label,
-                count: counts.get(key).copied().unwrap_or(0),
-            })
-            .collect(),
-        points,
-        regions: regions.into_values().collect(),
-        countries: countries.into_values().collect(),
-        fit: q.network.is_some(),
-        attribution: [mlgov_gazetteer::ATTRIBUTION, NATURAL_EARTH],
-    }
+    rule
 }
 
 /// The map widget, its explanation and its tables (the same data without JavaScript).
