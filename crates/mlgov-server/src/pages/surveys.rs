@@ -6,12 +6,15 @@ use crate::error::ApiError;
 use crate::params::Params;
 use crate::state::AppState;
 use crate::survey;
+use crate::wire::{SurveyChoiceOut, SurveyOut};
 
 use super::download::{download_param, finish};
 use super::findings::{flags, strip_prolog};
-use super::model::{Figure, Form, Page, n, section, select, t, table};
+use super::model::{Field, Figure, Form, Page, Section, n, section, select, t, table};
 use super::render::PageResult;
 
+/// `/survey`: the chosen survey's figure, its estimates and its choice questions; without a
+/// survey to show, how survey figures get here.
 pub(super) async fn survey_page(
     State(st): State<AppState>,
     who: Option<axum::Extension<mlgov_auth::Principal>>,
@@ -40,6 +43,25 @@ pub(super) async fn survey_page(
         .map_err(|e| ApiError::Internal(e.to_string()))??;
     let out = survey::to_wire(&s, &who, &shown);
     page.notice = Some(out.notice.clone());
+    page.form = Some(Form {
+        action: "/survey".into(),
+        label: "Choose the survey and the figures".into(),
+        submit: "Show".into(),
+        auto: true,
+        fields: survey_fields(&sq, &shown, &out),
+    });
+    let synthetic_note = if out.synthetic { " SYNTHETIC data." } else { "" };
+    page.sections.push(figure_section(&shown, &out, synthetic_note));
+    page.sections.push(estimates_section(&shown, &out, synthetic_note));
+    if !out.choices.is_empty() {
+        page.sections.push(choices_section(&out.choices));
+    }
+    finish(&s, page, "/survey", q.as_deref(), dl)
+}
+
+/// The survey, and either the live figures' analysis, grouping, period and respondents or a
+/// release's published table.
+fn survey_fields(sq: &survey::SurveyQuery, shown: &survey::Shown, out: &SurveyOut) -> Vec<Field> {
     let survey_field = select(
         "survey",
         "Survey",
@@ -47,7 +69,6 @@ pub(super) async fn survey_page(
         out.surveys.iter().map(|x| (x.name.clone(), x.label.clone())).collect(),
     );
     let mut fields = vec![survey_field];
-    let synthetic_note = if out.synthetic { " SYNTHETIC data." } else { "" };
     if shown.view.live {
         let ins = shown.instrument.clone().unwrap_or_else(mlgov_survey::Instrument::whole_comm);
         fields.extend([
@@ -94,13 +115,11 @@ pub(super) async fn survey_page(
     } else {
         fields.push(select("table", "Published table", &out.table, shown.tables.clone()));
     }
-    page.form = Some(Form {
-        action: "/survey".into(),
-        label: "Choose the survey and the figures".into(),
-        submit: "Show".into(),
-        auto: true,
-        fields,
-    });
+    fields
+}
+
+/// The survey's figure: its first panel drawn, the further panels named, and its notes.
+fn figure_section(shown: &survey::Shown, out: &SurveyOut, synthetic_note: &str) -> Section {
     let period =
         survey::period_words(&shown.table.id, shown.table.analysis, shown.instrument.as_ref());
     let mut fig = section("figure", format!("{}{period} ({})", out.title, out.figure));
@@ -126,7 +145,11 @@ pub(super) async fn survey_page(
     for note in &out.notes {
         fig.paragraphs.push(note.clone())
     }
-    page.sections.push(fig);
+    fig
+}
+
+/// The estimates with n, localities and 95 % intervals.
+fn estimates_section(shown: &survey::Shown, out: &SurveyOut, synthetic_note: &str) -> Section {
     // Period ids (p1, p2) in words, as the instrument labels them.
     let period_label = |id: Option<&str>| -> String {
         let Some(id) = id else { return String::new() };
@@ -184,30 +207,29 @@ pub(super) async fn survey_page(
             })
             .collect(),
     ));
-    page.sections.push(tb);
-    if !out.choices.is_empty() {
-        let mut ch = section("choices", "Choice questions");
-        ch.paragraphs.push("Every option of the questionnaire is listed whether or not anyone chose it; a suppressed count (fewer than k respondents, or hidden to protect another cell) says nothing — not even whether anyone chose the option.".into());
-        for (i, c) in out.choices.iter().enumerate() {
-            let total = c.total.map(|v| v.to_string()).unwrap_or_else(|| "suppressed".into());
-            ch.tables.push(table(
-                &format!("choice-{i}"),
-                format!("{} (respondents who answered: {total})", c.label),
-                &["option", "respondents"],
-                c.options
-                    .iter()
-                    .map(|o| {
-                        vec![
-                            t(&o.label),
-                            n(o.count
-                                .map(|v| v.to_string())
-                                .unwrap_or_else(|| "suppressed".into())),
-                        ]
-                    })
-                    .collect(),
-            ));
-        }
-        page.sections.push(ch);
+    tb
+}
+
+/// The choice questions of a release, every option listed.
+fn choices_section(choices: &[SurveyChoiceOut]) -> Section {
+    let mut ch = section("choices", "Choice questions");
+    ch.paragraphs.push("Every option of the questionnaire is listed whether or not anyone chose it; a suppressed count (fewer than k respondents, or hidden to protect another cell) says nothing — not even whether anyone chose the option.".into());
+    for (i, c) in choices.iter().enumerate() {
+        let total = c.total.map(|v| v.to_string()).unwrap_or_else(|| "suppressed".into());
+        ch.tables.push(table(
+            &format!("choice-{i}"),
+            format!("{} (respondents who answered: {total})", c.label),
+            &["option", "respondents"],
+            c.options
+                .iter()
+                .map(|o| {
+                    vec![
+                        t(&o.label),
+                        n(o.count.map(|v| v.to_string()).unwrap_or_else(|| "suppressed".into())),
+                    ]
+                })
+                .collect(),
+        ));
     }
-    finish(&s, page, "/survey", q.as_deref(), dl)
+    ch
 }
