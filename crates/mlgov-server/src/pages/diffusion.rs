@@ -5,14 +5,16 @@ use mlgov_domain::fold;
 
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::state::AppState;
+use crate::state::{AppState, Snapshot};
 use crate::wire::*;
 use crate::{diffusionapi, svg};
 
 use super::download::{download_param, finish};
-use super::model::{Cell, Figure, Form, Page, n, r, section, select, table};
+use super::model::{Cell, Field, Figure, Form, Page, Section, n, r, section, select, table};
 use super::render::PageResult;
 
+/// `/diffusion`: a simulated spread from a practice's adopters or a locality, as things are and
+/// under a what-if: the verdict, the adoption curves and who adopts.
 pub(super) async fn diffusion(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
@@ -37,7 +39,30 @@ pub(super) async fn diffusion(State(st): State<AppState>, RawQuery(q): RawQuery)
     let mut page =
         Page { title: "Diffusion what-if".into(), nav: "diffusion".into(), ..Page::default() };
     page.notice = Some("Scenario exploration, not a forecast: tie strengths are assumptions and the sources record no adoptions.".into());
-    let seed_default = dq.seed.clone().or_else(|| diffusionapi::DiffusionQuery::default_seed(&s));
+    page.form = Some(Form {
+        action: "/diffusion".into(),
+        label: "Choose the what-if".into(),
+        submit: "Simulate".into(),
+        auto: false,
+        fields: diffusion_fields(&s, &dq),
+    });
+    if s.kb.practices.is_empty() {
+        page.lead.push("The knowledge base records no practices yet, so the simulation starts from a chosen locality.".into());
+    } else {
+        page.lead.push(format!("{} practices are recorded (see Practices); choosing one starts from its origin and stated adopters.", s.kb.practices.len()));
+    }
+    let seeds_named = base.seeds.iter().map(|x| x.name.clone()).collect::<Vec<_>>().join(", ");
+    let mut verdict = section("verdict", "What the what-if changes");
+    verdict.paragraphs.push(diffusion_verdict(&base, scen.as_ref(), &seeds_named));
+    page.sections.push(verdict);
+    page.sections.push(curves_section(&base, scen.as_ref(), &seeds_named));
+    page.sections.push(adopters_section(&base, scen.as_ref()));
+    finish(&s, page, "/diffusion", q.as_deref(), dl)
+}
+
+/// The what-if's choices: practice, initial adopter, model, scenario and the network joined.
+fn diffusion_fields(s: &Snapshot, dq: &diffusionapi::DiffusionQuery) -> Vec<Field> {
+    let seed_default = dq.seed.clone().or_else(|| diffusionapi::DiffusionQuery::default_seed(s));
     let mut locs: Vec<(String, String)> =
         s.kb.localities
             .iter()
@@ -87,29 +112,18 @@ pub(super) async fn diffusion(State(st): State<AppState>, RawQuery(q): RawQuery)
         dq.network.as_ref().map(|x| x.body()).unwrap_or(""),
         std::iter::once((String::new(), "the largest network".to_string())).chain(nets).collect(),
     ));
-    page.form = Some(Form {
-        action: "/diffusion".into(),
-        label: "Choose the what-if".into(),
-        submit: "Simulate".into(),
-        auto: false,
-        fields,
-    });
-    if s.kb.practices.is_empty() {
-        page.lead.push("The knowledge base records no practices yet, so the simulation starts from a chosen locality.".into());
-    } else {
-        page.lead.push(format!("{} practices are recorded (see Practices); choosing one starts from its origin and stated adopters.", s.kb.practices.len()));
-    }
-    let seeds_named = base.seeds.iter().map(|x| x.name.clone()).collect::<Vec<_>>().join(", ");
-    let mut verdict = section("verdict", "What the what-if changes");
-    verdict.paragraphs.push(diffusion_verdict(&base, scen.as_ref(), &seeds_named));
-    page.sections.push(verdict);
+    fields
+}
+
+/// The adoption curves as things are and under the what-if, as a figure and a table.
+fn curves_section(base: &DiffusionOut, scen: Option<&DiffusionOut>, seeds_named: &str) -> Section {
     let mut series: Vec<(&str, &[CurvePoint])> = vec![("as things are", &base.curve)];
-    if let Some(sc) = &scen {
+    if let Some(sc) = scen {
         series.push((sc.scenario_label.as_str(), &sc.curve))
     }
     let mut fig = section("curves", "Adoption curves");
     fig.paragraphs.push(format!("Initial adopter(s): {seeds_named}; {} runs of the {} model over {} actors that can adopt (localities and organisations; networks relay without adopting).", base.runs, if base.model == "lt" { "linear threshold" } else { "independent cascade" }, base.adopter_nodes));
-    for note in scen.as_ref().unwrap_or(&base).notes.iter() {
+    for note in scen.unwrap_or(base).notes.iter() {
         fig.paragraphs.push(note.clone())
     }
     fig.figure = Some(Figure { svg: svg::curves("Mean adopters per step with 95 % band", &series), caption: "Mean number of adopting nodes per step across Monte Carlo runs, with the 2.5–97.5 % band.".into(), table_id: Some("curve".into()), downloads: Vec::new() });
@@ -121,7 +135,7 @@ pub(super) async fn diffusion(State(st): State<AppState>, RawQuery(q): RawQuery)
             n(format!("{:.1}", pt.low)),
             n(format!("{:.1}", pt.high)),
         ];
-        if let Some(sc) = &scen {
+        if let Some(sc) = scen {
             let q = &sc.curve[i.min(sc.curve.len().saturating_sub(1))];
             row.extend([
                 n(format!("{:.2}", q.mean)),
@@ -142,14 +156,18 @@ pub(super) async fn diffusion(State(st): State<AppState>, RawQuery(q): RawQuery)
         &headers,
         rows,
     ));
-    page.sections.push(fig);
+    fig
+}
+
+/// The actors that adopt in at least one run, most likely first.
+fn adopters_section(base: &DiffusionOut, scen: Option<&DiffusionOut>) -> Section {
     let mut who = section("who", "Who adopts");
     let names: std::collections::BTreeMap<&str, (f64, f64)> = {
         let mut m: std::collections::BTreeMap<&str, (f64, f64)> = Default::default();
         for a in &base.adopters {
             m.entry(a.entity.id.as_str()).or_default().0 = a.probability;
         }
-        if let Some(sc) = &scen {
+        if let Some(sc) = scen {
             for a in &sc.adopters {
                 m.entry(a.entity.id.as_str()).or_default().1 = a.probability;
             }
@@ -189,8 +207,7 @@ pub(super) async fn diffusion(State(st): State<AppState>, RawQuery(q): RawQuery)
         &head,
         rows.into_iter().map(|x| x.1).collect(),
     ));
-    page.sections.push(who);
-    finish(&s, page, "/diffusion", q.as_deref(), dl)
+    who
 }
 
 /// The what-if in one sentence: what changed, by how much, and how sure (the difference of the

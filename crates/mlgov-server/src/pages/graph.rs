@@ -6,6 +6,7 @@ use mlgov_domain::Id;
 use crate::graphapi;
 use crate::params::Params;
 use crate::state::{AppState, Snapshot};
+use crate::wire::GraphOut;
 
 use super::download::{download_param, finish};
 use super::model::{
@@ -13,6 +14,8 @@ use super::model::{
 };
 use super::render::PageResult;
 
+/// `/graph`: the governance graph as an interactive widget, its nodes and ties as tables, and the
+/// boundary-spanner comparison.
 pub(super) async fn graph(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
     let s = st.snapshot();
     let mut p = Params::parse(q.as_deref());
@@ -44,10 +47,24 @@ pub(super) async fn graph(State(st): State<AppState>, RawQuery(q): RawQuery) -> 
             s.name(f)
         ));
     }
+    page.form = Some(graph_form(&gq));
+    let mut w = section("graph", format!("{} nodes, {} ties", g.nodes.len(), g.edges.len()));
+    w.widget = Some(Widget { id: "graph-widget".into(), kind: "graph".into(), label: "Interactive governance graph".into(), note: "Tab into the graph and use the arrow keys to move between nodes, Enter to open one. The tables below list the same nodes and edges.".into() });
+    page.sections.push(w);
+    page.sections.push(nodes_section(&g));
+    page.sections.push(edges_section(&g));
+    page.sections.push(spanner_section(&s));
+    page.data_json = Some(serde_json::to_string(&g).unwrap_or_default());
+    finish(&s, page, "/graph", q.as_deref(), dl)
+}
+
+/// The graph's filters: focus, year, time, undated ties, graph, layer, actor type, weight and
+/// centrality.
+fn graph_form(gq: &graphapi::GraphQuery) -> Form {
     let yes_no = |a: &str, b: &str| {
         vec![("false".to_string(), a.to_string()), ("true".to_string(), b.to_string())]
     };
-    page.form = Some(Form {
+    Form {
         action: "/graph".into(),
         label: "Filter the graph".into(),
         submit: "Apply".into(),
@@ -118,10 +135,11 @@ pub(super) async fn graph(State(st): State<AppState>, RawQuery(q): RawQuery) -> 
                 graphapi::CENTRALITIES.iter().map(|c| (c.to_string(), c.to_string())).collect(),
             ),
         ],
-    });
-    let mut w = section("graph", format!("{} nodes, {} ties", g.nodes.len(), g.edges.len()));
-    w.widget = Some(Widget { id: "graph-widget".into(), kind: "graph".into(), label: "Interactive governance graph".into(), note: "Tab into the graph and use the arrow keys to move between nodes, Enter to open one. The tables below list the same nodes and edges.".into() });
-    page.sections.push(w);
+    }
+}
+
+/// The nodes sorted by the chosen centrality, one column per measure.
+fn nodes_section(g: &GraphOut) -> Section {
     let mut nodes = g.nodes.clone();
     nodes.sort_by(|a, b| {
         b.centrality
@@ -157,7 +175,11 @@ pub(super) async fn graph(State(st): State<AppState>, RawQuery(q): RawQuery) -> 
             })
             .collect(),
     ));
-    page.sections.push(nt);
+    nt
+}
+
+/// The ties of the filtered graph, one per pair and layer, with their periods.
+fn edges_section(g: &GraphOut) -> Section {
     let label = |id: &str| {
         g.nodes
             .iter()
@@ -195,10 +217,7 @@ pub(super) async fn graph(State(st): State<AppState>, RawQuery(q): RawQuery) -> 
             })
             .collect(),
     ));
-    page.sections.push(et);
-    page.sections.push(spanner_section(&s));
-    page.data_json = Some(serde_json::to_string(&g).unwrap_or_default());
-    finish(&s, page, "/graph", q.as_deref(), dl)
+    et
 }
 
 /// The Turin / Saint-Étienne boundary-spanner comparison with the paper's reading beside it.
