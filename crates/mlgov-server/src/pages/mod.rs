@@ -31,7 +31,7 @@ use axum::routing::get;
 use crate::state::AppState;
 
 pub(crate) use download::download;
-pub use model::{Cell, Field, Page, PostForm, Table};
+pub use model::{Cell, Field, Page, PostForm, Section, Table};
 pub(crate) use model::{input, link, section, select, t, table};
 pub(crate) use render::html;
 pub use render::{PageError, TEMPLATES, carry_param, not_found_page};
