@@ -4,10 +4,9 @@ use axum::extract::{Path, RawQuery, State};
 use mlgov_domain::IdKind;
 
 use crate::convert::{self};
-use crate::params::Params;
 use crate::state::AppState;
 
-use super::download::{download_param, finish};
+use super::download::{finish, only_downloads};
 use super::model::{Page, cite, section, t};
 use super::render::PageResult;
 use super::tables::{
@@ -22,9 +21,7 @@ pub(super) async fn actor(
     kind: IdKind,
 ) -> PageResult {
     let s = st.snapshot();
-    let mut p = Params::parse(q.as_deref());
-    let dl = download_param(&mut p);
-    p.finish()?;
+    let dl = only_downloads(q.as_deref())?;
     let id = convert::path_id(&s, &raw, kind)?;
     let d = convert::actor_detail(&s, &id);
     let mut page = Page {

@@ -225,6 +225,15 @@ fn download_figure(
         .into_response())
 }
 
+/// The download asked for by a page whose only parameters are the downloads (a 400 page for any
+/// other parameter).
+pub(super) fn only_downloads(q: Option<&str>) -> Result<Option<Download>, PageError> {
+    let mut p = Params::parse(q);
+    let dl = download_param(&mut p);
+    p.finish()?;
+    Ok(dl)
+}
+
 /// Reads `figure` (a figure as svg|png|pdf), or `download` (a table), and `format`.
 pub(super) fn download_param(p: &mut Params) -> Option<Download> {
     // Which page of a long table to show (read when rendering, see `render_html`).

@@ -7,7 +7,7 @@ use crate::convert::{self};
 use crate::params::Params;
 use crate::state::{AppState, Snapshot};
 
-use super::download::{download_param, finish};
+use super::download::{download_param, finish, only_downloads};
 use super::model::{Field, Form, Page, any_opts, code, input, link, n, section, select, t, table};
 use super::render::PageResult;
 
@@ -20,9 +20,7 @@ pub(super) fn countries_opts(s: &Snapshot) -> Vec<(String, String)> {
 
 pub(super) async fn home(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
     let s = st.snapshot();
-    let mut p = Params::parse(q.as_deref());
-    let dl = download_param(&mut p);
-    p.finish()?;
+    let dl = only_downloads(q.as_deref())?;
     let ov = convert::overview(&s);
     let mut page = Page {
         title: "The multilevel governance of migration".into(),

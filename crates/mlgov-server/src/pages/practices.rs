@@ -5,11 +5,10 @@ use mlgov_domain::fold;
 
 use crate::convert::{self};
 use crate::error::ApiError;
-use crate::params::Params;
 use crate::state::AppState;
 use crate::wire::*;
 
-use super::download::{download_param, finish};
+use super::download::{finish, only_downloads};
 use super::model::{Page, cite, code, link, n, section, stmt, t, table};
 use super::render::PageResult;
 use super::sources::cite_of;
@@ -18,9 +17,7 @@ use super::sources::cite_of;
 /// them.
 pub(super) async fn practices(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
     let s = st.snapshot();
-    let mut p = Params::parse(q.as_deref());
-    let dl = download_param(&mut p);
-    p.finish()?;
+    let dl = only_downloads(q.as_deref())?;
     let mut page = Page { title: "Practices".into(), nav: "analyses".into(), ..Page::default() };
     page.lead.push("Integration practices the sources describe: where each comes from, when, and which localities are stated to have adopted it. Open one to simulate its diffusion.".into());
     let mut list: Vec<&mlgov_domain::Practice> = s.kb.practices.iter().collect();
@@ -62,9 +59,7 @@ pub(super) async fn practice(
     RawQuery(q): RawQuery,
 ) -> PageResult {
     let s = st.snapshot();
-    let mut p = Params::parse(q.as_deref());
-    let dl = download_param(&mut p);
-    p.finish()?;
+    let dl = only_downloads(q.as_deref())?;
     let body = raw.trim_start_matches("prc:");
     let x =
         s.kb.practices
@@ -134,9 +129,7 @@ pub(super) async fn practice(
 
 pub(super) async fn conflicts(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
     let s = st.snapshot();
-    let mut p = Params::parse(q.as_deref());
-    let dl = download_param(&mut p);
-    p.finish()?;
+    let dl = only_downloads(q.as_deref())?;
     let cs = convert::conflicts(&s);
     let mut page = Page {
         title: "Conflicts between statements".into(),

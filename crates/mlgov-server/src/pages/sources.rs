@@ -8,15 +8,13 @@ use crate::error::ApiError;
 use crate::params::Params;
 use crate::state::{AppState, Snapshot};
 
-use super::download::{download_param, finish, pager};
+use super::download::{download_param, finish, only_downloads, pager};
 use super::model::{Cell, Page, cite, html_marked, link, n, r, section, t, table};
 use super::render::PageResult;
 
 pub(super) async fn sources(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
     let s = st.snapshot();
-    let mut p = Params::parse(q.as_deref());
-    let dl = download_param(&mut p);
-    p.finish()?;
+    let dl = only_downloads(q.as_deref())?;
     let mut page = Page { title: "Sources".into(), nav: "sources".into(), ..Page::default() };
     page.lead.push("Every source the statements cite, with the number of statements citing it. Open a source to see what it supports.".into());
     let mut sec = section("list", "Sources");
@@ -147,9 +145,7 @@ pub(super) async fn statement(
     RawQuery(q): RawQuery,
 ) -> PageResult {
     let s = st.snapshot();
-    let mut p = Params::parse(q.as_deref());
-    let dl = download_param(&mut p);
-    p.finish()?;
+    let dl = only_downloads(q.as_deref())?;
     let id = Id::parse(&raw)
         .map_err(|e| ApiError::NotFound(format!("{raw:?} is not a statement id: {e}")))?;
     let rec = s
