@@ -29,7 +29,7 @@ use crate::state::AppState;
 
 /// A change set to propose.
 #[derive(Clone, Debug, Deserialize, ToSchema)]
-pub struct ChangeRequest {
+pub(crate) struct ChangeRequest {
     /// File name (`memberships.csv`, `facts.csv`, …) → CSV text, as `mlgov import` reads them.
     pub files: BTreeMap<String, String>,
     /// What the change is and what says so.
@@ -41,7 +41,7 @@ pub struct ChangeRequest {
 
 /// A note or a comment.
 #[derive(Clone, Debug, Deserialize, ToSchema)]
-pub struct TextRequest {
+pub(crate) struct TextRequest {
     /// The text (approval and rejection notes may be empty; comments may not).
     #[serde(default)]
     pub text: String,
@@ -49,7 +49,7 @@ pub struct TextRequest {
 
 /// A row of a diff.
 #[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct DiffRow {
+pub(crate) struct DiffRow {
     /// Table (`memberships`).
     pub table: String,
     /// Record id.
@@ -66,7 +66,7 @@ pub struct DiffRow {
 
 /// What a proposal would do to the current base.
 #[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct Diff {
+pub(crate) struct Diff {
     /// Whether it still applies to the current base.
     pub applies: bool,
     /// Why not (file, line, field, what).
@@ -84,7 +84,7 @@ pub struct Diff {
 
 /// A proposal with its diff.
 #[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct ProposalOut {
+pub(crate) struct ProposalOut {
     /// The proposal as stored (files, submitter, comments, decision).
     #[schema(value_type = Object)]
     pub proposal: Proposal,
@@ -94,7 +94,7 @@ pub struct ProposalOut {
 
 /// Proposals, newest first.
 #[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct ProposalList {
+pub(crate) struct ProposalList {
     /// The proposals (without their diffs).
     #[schema(value_type = Vec<Object>)]
     pub items: Vec<Proposal>,
@@ -516,7 +516,7 @@ fn text_of(body: &Bytes) -> String {
     security(("bearer" = []), ("session" = [])), request_body = ChangeRequest,
     responses((status = 201, description = "The proposal was recorded; its diff", body = ProposalOut), (status = 401, description = "No valid credentials", body = ErrorBody), (status = 403, description = "The account's role does not allow this", body = ErrorBody),
         (status = 413, description = "Request body too large", body = ErrorBody), (status = 422, description = "Well-formed but invalid data", body = ErrorBody)))]
-pub async fn propose(
+pub(crate) async fn propose(
     State(st): State<AppState>,
     who: Option<Extension<Principal>>,
     auth: Option<Extension<Auth>>,
@@ -534,7 +534,7 @@ pub async fn propose(
 #[utoipa::path(get, path = "/api/v1/changes", operation_id = "list_changes", tag = "knowledge base",
     security(("bearer" = []), ("session" = [])),
     responses((status = 200, description = "The proposals this account may see", body = ProposalList), (status = 401, description = "No valid credentials", body = ErrorBody), (status = 403, description = "The account's role does not allow this", body = ErrorBody)))]
-pub async fn list(
+pub(crate) async fn list(
     State(st): State<AppState>,
     who: Option<Extension<Principal>>,
     auth: Option<Extension<Auth>>,
@@ -547,7 +547,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/changes/{id}", operation_id = "get_change", tag = "knowledge base",
     security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")),
     responses((status = 200, description = "The proposal with its diff", body = ProposalOut), (status = 401, description = "No valid credentials", body = ErrorBody), (status = 403, description = "The account's role does not allow this", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
-pub async fn get(
+pub(crate) async fn get(
     State(st): State<AppState>,
     who: Option<Extension<Principal>>,
     auth: Option<Extension<Auth>>,
@@ -560,7 +560,7 @@ pub async fn get(
 #[utoipa::path(post, path = "/api/v1/changes/{id}/comments", operation_id = "comment_change", tag = "knowledge base",
     security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")), request_body = TextRequest,
     responses((status = 200, description = "The proposal with its diff", body = ProposalOut), (status = 401, description = "No valid credentials", body = ErrorBody), (status = 403, description = "The account's role does not allow this", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody), (status = 422, description = "Well-formed but invalid data", body = ErrorBody)))]
-pub async fn comment(
+pub(crate) async fn comment(
     State(st): State<AppState>,
     who: Option<Extension<Principal>>,
     auth: Option<Extension<Auth>>,
@@ -579,7 +579,7 @@ pub async fn comment(
 #[utoipa::path(post, path = "/api/v1/changes/{id}/approve", operation_id = "approve_change", tag = "knowledge base",
     security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")), request_body = TextRequest,
     responses((status = 200, description = "The proposal with its diff", body = ProposalOut), (status = 401, description = "No valid credentials", body = ErrorBody), (status = 403, description = "The account's role does not allow this", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody), (status = 409, description = "Conflicts with the current state", body = ErrorBody)))]
-pub async fn approve(
+pub(crate) async fn approve(
     State(st): State<AppState>,
     who: Option<Extension<Principal>>,
     auth: Option<Extension<Auth>>,
@@ -594,7 +594,7 @@ pub async fn approve(
 #[utoipa::path(post, path = "/api/v1/changes/{id}/reject", operation_id = "reject_change", tag = "knowledge base",
     security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")), request_body = TextRequest,
     responses((status = 200, description = "The proposal with its diff", body = ProposalOut), (status = 401, description = "No valid credentials", body = ErrorBody), (status = 403, description = "The account's role does not allow this", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody), (status = 409, description = "Conflicts with the current state", body = ErrorBody)))]
-pub async fn reject(
+pub(crate) async fn reject(
     State(st): State<AppState>,
     who: Option<Extension<Principal>>,
     auth: Option<Extension<Auth>>,
@@ -1161,7 +1161,7 @@ fn review_section(who: &Principal, p: &Proposal) -> Section {
 }
 
 /// `GET /changes`: the proposals the signed-in account may see and the forms to propose.
-pub async fn changes_page(
+pub(crate) async fn changes_page(
     State(st): State<AppState>,
     who: Option<Extension<Principal>>,
     auth: Option<Extension<Auth>>,
@@ -1180,7 +1180,7 @@ pub async fn changes_page(
 
 /// `POST /changes` (form): one statement (`mode=one`, `col:<name>` fields) or rows of a file
 /// (`mode=rows`); 303 to the new proposal, or the form again with the problems.
-pub async fn propose_form(
+pub(crate) async fn propose_form(
     State(st): State<AppState>,
     who: Option<Extension<Principal>>,
     auth: Option<Extension<Auth>>,
@@ -1286,7 +1286,7 @@ fn done_notice(q: Option<&str>) -> Option<String> {
 }
 
 /// `GET /changes/{id}`.
-pub async fn proposal_view(
+pub(crate) async fn proposal_view(
     State(st): State<AppState>,
     who: Option<Extension<Principal>>,
     auth: Option<Extension<Auth>>,
@@ -1310,7 +1310,7 @@ pub async fn proposal_view(
 
 /// `POST /changes/{id}/comment|approve|reject` (forms): 303 back to the proposal, or the proposal
 /// with why it was refused (409 when the base moved or another reviewer decided first).
-pub async fn act_form(
+pub(crate) async fn act_form(
     State(st): State<AppState>,
     who: Option<Extension<Principal>>,
     auth: Option<Extension<Auth>>,

@@ -31,13 +31,13 @@ use axum::routing::get;
 use crate::state::AppState;
 
 pub(crate) use download::download;
-pub use model::{Cell, Field, Page, PostForm, Section, Table};
+pub(crate) use model::{Cell, Field, Page, PostForm, Section, Table};
 pub(crate) use model::{input, link, section, select, t, table};
 pub(crate) use render::html;
-pub use render::{PageError, TEMPLATES, carry_param, not_found_page};
+pub(crate) use render::{PageError, TEMPLATES, carry_param, not_found_page};
 
 /// Adds the page routes to `router`.
-pub fn routes(router: Router<AppState>) -> Router<AppState> {
+pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
     router
         .route("/", get(home::home))
         .route("/search", get(home::search))

@@ -8,7 +8,7 @@ use crate::wire::*;
 
 /// A table cell: text with an optional link; `num` right-aligns.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct Cell {
+pub(crate) struct Cell {
     /// Text.
     pub text: String,
     /// Link.
@@ -64,7 +64,7 @@ pub(super) fn cite(c: &CitationOut) -> Cell {
 
 /// A table with download links.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct Table {
+pub(crate) struct Table {
     /// Element id and download key.
     pub id: String,
     /// Caption.
@@ -88,11 +88,11 @@ pub struct Table {
 
 /// Rows of a table shown on one page; longer tables are paged (`rows=<table id>:<page>`) so
 /// that no page grows with the base.
-pub const TABLE_ROWS: usize = 100;
+pub(crate) const TABLE_ROWS: usize = 100;
 
 /// The paging of one long table.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct TablePager {
+pub(crate) struct TablePager {
     /// First and last row shown (1-based) and the total.
     pub first: usize,
     /// Last row shown.
@@ -122,7 +122,7 @@ pub(crate) fn table(
 
 /// An inline SVG figure.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct Figure {
+pub(crate) struct Figure {
     /// SVG markup (trusted: produced by our chart code, text escaped).
     pub svg: String,
     /// Caption.
@@ -140,7 +140,7 @@ pub(super) fn figure_id(s: &Section) -> Option<String> {
 
 /// A client-side widget placeholder (map, graph).
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct Widget {
+pub(crate) struct Widget {
     /// Element id.
     pub id: String,
     /// map or graph.
@@ -153,7 +153,7 @@ pub struct Widget {
 
 /// Pagination links.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct Pager {
+pub(crate) struct Pager {
     /// Page.
     pub page: usize,
     /// Pages.
@@ -168,7 +168,7 @@ pub struct Pager {
 
 /// A page section.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct Section {
+pub(crate) struct Section {
     /// Anchor id.
     pub id: String,
     /// Heading.
@@ -236,7 +236,7 @@ pub(super) fn html_marked(text: &str, marks: &[(usize, usize)]) -> String {
 
 /// A form that changes something: posted with the session's CSRF token.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct PostForm {
+pub(crate) struct PostForm {
     /// Element id (field ids are prefixed with it).
     pub id: String,
     /// Action URL.
@@ -259,7 +259,7 @@ pub(crate) fn section(id: &str, heading: impl Into<String>) -> Section {
 
 /// An option of a select field.
 #[derive(Clone, Debug, Serialize)]
-pub struct Opt {
+pub(crate) struct Opt {
     /// Value.
     pub value: String,
     /// Label.
@@ -268,7 +268,7 @@ pub struct Opt {
 
 /// A form field.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct Field {
+pub(crate) struct Field {
     /// Parameter name.
     pub name: String,
     /// Label.
@@ -344,7 +344,7 @@ pub(super) fn any_opts(
 
 /// A filter form.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct Form {
+pub(crate) struct Form {
     /// Action URL.
     pub action: String,
     /// Accessible label.
@@ -359,7 +359,7 @@ pub struct Form {
 
 /// A page.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct Page {
+pub(crate) struct Page {
     /// Title (h1).
     pub title: String,
     /// Subtitle.
@@ -393,7 +393,7 @@ pub struct Page {
 
 /// A table-of-contents entry.
 #[derive(Clone, Debug, Serialize)]
-pub struct Toc {
+pub(crate) struct Toc {
     /// Anchor.
     pub id: String,
     /// Heading.

@@ -13,7 +13,7 @@ use super::model::{Page, TABLE_ROWS, TablePager, Toc, figure_id, link, section, 
 
 /// The page templates embedded in the binary, as (name, source); part of the build fingerprint
 /// of every ETag ([`crate::assets::build_fingerprint`]).
-pub const TEMPLATES: [(&str, &str); 2] = [
+pub(crate) const TEMPLATES: [(&str, &str); 2] = [
     ("base.html", include_str!("../../templates/base.html")),
     ("page.html", include_str!("../../templates/page.html")),
 ];
@@ -30,7 +30,7 @@ pub(super) fn env() -> &'static Environment<'static> {
 }
 
 /// An error shown as a page.
-pub struct PageError(pub ApiError);
+pub(crate) struct PageError(pub ApiError);
 
 impl From<ApiError> for PageError {
     fn from(e: ApiError) -> Self {
@@ -70,7 +70,7 @@ impl IntoResponse for PageError {
 }
 
 /// The 404 page for unknown paths.
-pub fn not_found_page(path: &str) -> Response {
+pub(crate) fn not_found_page(path: &str) -> Response {
     PageError(ApiError::NotFound(format!("There is no page at {path}."))).into_response()
 }
 
@@ -212,7 +212,7 @@ pub(crate) fn html(snap: &Snapshot, page: Page, path: &str, status: StatusCode) 
 /// `html` with every internal link (`href="/…"`, but not assets, static files, the API docs, or a
 /// link marked `data-current`) given `name=value`, and every GET form a hidden field for it: how
 /// a page read with `?as_of=` keeps its reader in that version of the base.
-pub fn carry_param(html: &str, name: &str, value: &str) -> String {
+pub(crate) fn carry_param(html: &str, name: &str, value: &str) -> String {
     let enc = crate::params::encode(value);
     let attr = value.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
     // The templates escape `/` in attribute values as `&#x2f;`; it means `/` everywhere.
