@@ -2,7 +2,7 @@
 
 use crate::wire::*;
 
-use super::model::{Cell, Section, cite, link, n, r, section, t, table};
+use super::model::{Cell, Section, Table, cite, link, n, r, section, t, table};
 
 /// The learning-profile section of a locality page: isolation at a glance, then the attributes
 /// and enabling factors, the ties and the peers as tables, every value with its status and source.
@@ -11,13 +11,33 @@ pub(super) fn learning_section(lp: &LearningOut, body: &str) -> Section {
     let year = lp.year;
     let mut sec = section("learning", "Learning profile");
     sec.paragraphs.push(format!("Policy learning (Pettrachin 2023): how isolated {name} is, what enables it to learn, and which NGOs bridge it to others, with ties read in {year}. Every value gives its source or its status: observed (a sourced statement), assumed (derived by mlgov under the assumption stated) or not in the data."));
+    sec.pairs.extend(learning_pairs(lp));
+    sec.tables.extend(learning_tables(lp));
+    if !lp.findings.is_empty() {
+        sec.tables.push(table("learning-findings", format!("What the studies found for localities like {name}: group-level evidence, not an observation of {name}"), &["topic", "finding", "applies because", "source"],
+            lp.findings.iter().map(|x| vec![t(&x.topic), t(&x.finding), t(&x.applies_because), t(&x.source)]).collect()));
+    }
+    sec.notes.extend(
+        lp.notes.iter().map(|x| x.replace("(mlgov diffusion)", "(see the Diffusion page)")),
+    );
+    sec.links.push(link(
+        "JSON of this learning profile",
+        Some(format!("/api/v1/localities/{body}/learning")),
+    ));
+    sec
+}
+
+/// The learning profile in a few pairs: networks, domestic ties only, ties and peers.
+fn learning_pairs(lp: &LearningOut) -> Vec<(String, Cell)> {
+    let year = lp.year;
+    let mut pairs = Vec::new();
     let recorded = |k: usize| if k == 0 { "none recorded".to_string() } else { k.to_string() };
     let unscaled = if lp.networks_without_scale == 0 {
         String::new()
     } else {
         format!("; {} without a stated scale", lp.networks_without_scale)
     };
-    sec.pairs.push((
+    pairs.push((
         format!("Networks in {year}"),
         t(if lp.networks == 0 {
             "none recorded".to_string()
@@ -37,68 +57,63 @@ pub(super) fn learning_section(lp: &LearningOut, body: &str) -> Section {
     } else {
         (if lp.only_domestic_networks { "yes" } else { "no" }).to_string()
     };
-    sec.pairs.push(("Ties only to local, subnational or national networks".into(), t(domestic)));
-    sec.pairs.push((
+    pairs.push(("Ties only to local, subnational or national networks".into(), t(domestic)));
+    pairs.push((
         "Vertical ties (regional, national, EU and international bodies)".into(),
         t(recorded(lp.vertical)),
     ));
-    sec.pairs.push(("Horizontal ties (NGOs and civil society)".into(), t(recorded(lp.horizontal))));
-    sec.pairs
-        .push(("NGO bridges to other localities or networks".into(), t(recorded(lp.ngo_bridges))));
-    sec.pairs.push(("Localities sharing a network".into(), t(recorded(lp.peers.len()))));
+    pairs.push(("Horizontal ties (NGOs and civil society)".into(), t(recorded(lp.horizontal))));
+    pairs.push(("NGO bridges to other localities or networks".into(), t(recorded(lp.ngo_bridges))));
+    pairs.push(("Localities sharing a network".into(), t(recorded(lp.peers.len()))));
+    pairs
+}
+
+/// The learning profile's attributes, enabling factors, ties and peers, as tables.
+fn learning_tables(lp: &LearningOut) -> Vec<Table> {
+    let year = lp.year;
     let factor_row = |f: &LearningFactorOut| {
         vec![t(&f.name), t(f.value.replace('_', " ")), t(&f.status), t(&f.source)]
     };
-    sec.tables.push(table(
-        "learning-attributes",
-        "Attributes, each with its status and source",
-        &["attribute", "value", "status", "source"],
-        lp.attributes.iter().map(factor_row).collect(),
-    ));
-    sec.tables.push(table(
-        "learning-enabling",
-        "Enabling factors, each with its status and source",
-        &["enabling factor", "value", "status", "source"],
-        lp.enabling.iter().map(factor_row).collect(),
-    ));
-    sec.tables.push(table(
-        "learning-ties",
-        format!("Ties in force in {year}, all observed, each with its source"),
-        &["tie", "with", "detail", "source"],
-        lp.ties
-            .iter()
-            .map(|x| {
-                vec![
-                    t(&x.tie),
-                    r(&x.with),
-                    t(&x.detail),
-                    t(if x.source.is_empty() {
-                        "its relations and memberships (see its page)"
-                    } else {
-                        &x.source
-                    }),
-                ]
-            })
-            .collect(),
-    ));
-    sec.tables.push(table(
-        "learning-peers",
-        "Localities sharing a network",
-        &["locality", "networks shared"],
-        lp.peers.iter().map(|x| vec![r(&x.locality), t(&x.shares)]).collect(),
-    ));
-    if !lp.findings.is_empty() {
-        sec.tables.push(table("learning-findings", format!("What the studies found for localities like {name}: group-level evidence, not an observation of {name}"), &["topic", "finding", "applies because", "source"],
-            lp.findings.iter().map(|x| vec![t(&x.topic), t(&x.finding), t(&x.applies_because), t(&x.source)]).collect()));
-    }
-    sec.notes.extend(
-        lp.notes.iter().map(|x| x.replace("(mlgov diffusion)", "(see the Diffusion page)")),
-    );
-    sec.links.push(link(
-        "JSON of this learning profile",
-        Some(format!("/api/v1/localities/{body}/learning")),
-    ));
-    sec
+    vec![
+        table(
+            "learning-attributes",
+            "Attributes, each with its status and source",
+            &["attribute", "value", "status", "source"],
+            lp.attributes.iter().map(factor_row).collect(),
+        ),
+        table(
+            "learning-enabling",
+            "Enabling factors, each with its status and source",
+            &["enabling factor", "value", "status", "source"],
+            lp.enabling.iter().map(factor_row).collect(),
+        ),
+        table(
+            "learning-ties",
+            format!("Ties in force in {year}, all observed, each with its source"),
+            &["tie", "with", "detail", "source"],
+            lp.ties
+                .iter()
+                .map(|x| {
+                    vec![
+                        t(&x.tie),
+                        r(&x.with),
+                        t(&x.detail),
+                        t(if x.source.is_empty() {
+                            "its relations and memberships (see its page)"
+                        } else {
+                            &x.source
+                        }),
+                    ]
+                })
+                .collect(),
+        ),
+        table(
+            "learning-peers",
+            "Localities sharing a network",
+            &["locality", "networks shared"],
+            lp.peers.iter().map(|x| vec![r(&x.locality), t(&x.shares)]).collect(),
+        ),
+    ]
 }
 
 /// The flags of an estimate, in words.
@@ -165,33 +180,63 @@ pub(super) fn survey_section(sv: &LocalitySurveyOut, body: &str) -> Section {
     if !sv.surveys.is_empty() {
         sec.paragraphs.push(format!("Interactions with each class of actor for the groups {name} belongs to, in each survey shown here, with the number of respondents n, the localities behind it and 95 % intervals. {}", sv.measure));
     }
-    for f in &sv.surveys {
-        sec.pairs.push((format!("Survey {}", f.label), t(&f.notice)));
-        if let Some(n) = f.respondents {
-            sec.pairs.push((
-                format!("Answers from this locality in {}", f.survey),
-                t(if n == 0 { "none".to_string() } else { n.to_string() }),
-            ));
-        }
-        for g in &f.groups {
-            let dim = group_dimension(&g.dimension);
-            let counts = match (g.localities, g.respondents) {
-                (Some(l), Some(r)) => format!("; {l} localities, {r} respondents"),
-                _ => String::new(),
-            };
-            sec.pairs.push((
-                format!("{}: group by {dim}", f.survey),
-                t(format!(
-                    "{} ({}{counts}{})",
-                    g.value.replace('_', " "),
-                    g.status,
-                    if f.synthetic { ", synthetic" } else { "" }
-                )),
-            ));
-        }
+    sec.pairs.extend(sv.surveys.iter().flat_map(survey_pairs));
+    let rows = group_rows(sv);
+    if !rows.is_empty() {
+        sec.tables.push(table(
+            "survey-groups",
+            "Group-level figures: interactions by class of actor",
+            &[
+                "survey",
+                "group",
+                "class of actor",
+                "period",
+                "n",
+                "localities",
+                "mean",
+                "95 % interval",
+                "flags",
+            ],
+            rows,
+        ));
+        sec.tables.push(group_basis_table(sv));
     }
-    let rows: Vec<Vec<Cell>> = sv
-        .surveys
+    sec.notes.extend(sv.notes.iter().cloned());
+    sec
+}
+
+/// What a locality's survey page says of one survey: its notice, the answers from the locality
+/// and the groups it belongs to.
+fn survey_pairs(f: &LocalitySurveyFiguresOut) -> Vec<(String, Cell)> {
+    let mut pairs = vec![(format!("Survey {}", f.label), t(&f.notice))];
+    if let Some(n) = f.respondents {
+        pairs.push((
+            format!("Answers from this locality in {}", f.survey),
+            t(if n == 0 { "none".to_string() } else { n.to_string() }),
+        ));
+    }
+    for g in &f.groups {
+        let dim = group_dimension(&g.dimension);
+        let counts = match (g.localities, g.respondents) {
+            (Some(l), Some(r)) => format!("; {l} localities, {r} respondents"),
+            _ => String::new(),
+        };
+        pairs.push((
+            format!("{}: group by {dim}", f.survey),
+            t(format!(
+                "{} ({}{counts}{})",
+                g.value.replace('_', " "),
+                g.status,
+                if f.synthetic { ", synthetic" } else { "" }
+            )),
+        ));
+    }
+    pairs
+}
+
+/// The group-level figures of every survey, one row per group and class of actor.
+fn group_rows(sv: &LocalitySurveyOut) -> Vec<Vec<Cell>> {
+    sv.surveys
         .iter()
         .flat_map(|f| {
             f.groups.iter().flat_map(move |g| {
@@ -218,46 +263,30 @@ pub(super) fn survey_section(sv: &LocalitySurveyOut, body: &str) -> Section {
                 })
             })
         })
-        .collect();
-    if !rows.is_empty() {
-        sec.tables.push(table(
-            "survey-groups",
-            "Group-level figures: interactions by class of actor",
-            &[
-                "survey",
-                "group",
-                "class of actor",
-                "period",
-                "n",
-                "localities",
-                "mean",
-                "95 % interval",
-                "flags",
-            ],
-            rows,
-        ));
-        sec.tables.push(table(
-            "survey-group-basis",
-            "Why these groups",
-            &["survey", "group", "value", "status", "source"],
-            sv.surveys
-                .iter()
-                .flat_map(|f| {
-                    f.groups.iter().map(move |g| {
-                        vec![
-                            t(&f.survey),
-                            t(group_dimension(&g.dimension)),
-                            t(g.value.replace('_', " ")),
-                            t(&g.status),
-                            t(&g.source),
-                        ]
-                    })
+        .collect()
+}
+
+/// Why the locality is in each group: the value, its status and its source.
+fn group_basis_table(sv: &LocalitySurveyOut) -> Table {
+    table(
+        "survey-group-basis",
+        "Why these groups",
+        &["survey", "group", "value", "status", "source"],
+        sv.surveys
+            .iter()
+            .flat_map(|f| {
+                f.groups.iter().map(move |g| {
+                    vec![
+                        t(&f.survey),
+                        t(group_dimension(&g.dimension)),
+                        t(g.value.replace('_', " ")),
+                        t(&g.status),
+                        t(&g.source),
+                    ]
                 })
-                .collect(),
-        ));
-    }
-    sec.notes.extend(sv.notes.iter().cloned());
-    sec
+            })
+            .collect(),
+    )
 }
 
 pub(super) fn strip_prolog(svg: &str) -> String {
