@@ -82,7 +82,47 @@ pub(super) fn render_html(
     path: &str,
     query: Option<&str>,
 ) -> String {
-    let base_q: Vec<String> = query
+    let base_q = base_query(query);
+    link_figures(&mut page, path, &base_q);
+    link_tables(&mut page, path, query, &base_q);
+    unique_section_ids(&mut page);
+    page.toc = page
+        .sections
+        .iter()
+        .map(|s| Toc { id: s.id.clone(), heading: s.heading.clone() })
+        .collect();
+    let entry = page.entry.unwrap_or("common");
+    let (js, css) = crate::assets::entry(entry);
+    page.scripts = js;
+    page.styles = css;
+    if let Some(d) = &page.data_json {
+        page.data_json = Some(d.replace("</", "<\\/"));
+    }
+    let counts_line = snap
+        .map(|s| {
+            format!(
+                "Data: {} localities, {} networks, {} statements from {} sources.",
+                s.kb.localities.len(),
+                s.kb.networks.len(),
+                s.kb.statement_count(),
+                s.kb.sources.len()
+            )
+        })
+        .unwrap_or_default();
+    let as_of = snap.and_then(|s| s.as_of.clone());
+    // The same page of the current base: this path and query (the middleware took `as_of` out).
+    let current = match query.filter(|q| !q.is_empty()) {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_string(),
+    };
+    env().get_template("page.html").and_then(|tpl| tpl.render(minijinja::context! { page => minijinja::Value::from(minijinja::value::Serde(&page)), version => env!("CARGO_PKG_VERSION"), counts_line => counts_line, as_of => minijinja::Value::from(minijinja::value::Serde(&as_of)), current => current }))
+        .unwrap_or_else(|e| format!("<!doctype html><title>template error</title><p>template error: {e}</p>"))
+}
+
+/// The query's pairs other than a download's (`download`, `format`, `bom`, `figure`): what the
+/// page's own links keep.
+fn base_query(query: Option<&str>) -> Vec<String> {
+    query
         .unwrap_or("")
         .split('&')
         .filter(|p| {
@@ -93,9 +133,13 @@ pub(super) fn render_html(
                 && !p.starts_with("figure=")
         })
         .map(str::to_string)
-        .collect();
+        .collect()
+}
+
+/// Each figure's download links (SVG, PNG, PDF).
+fn link_figures(page: &mut Page, path: &str, base_q: &[String]) {
     let figure_dl = |id: &str, fmt: mlgov_charts::FigureFormat| {
-        let mut q = base_q.clone();
+        let mut q = base_q.to_vec();
         q.push(format!("figure={}", crate::params::encode(id)));
         q.push(format!("format={fmt}"));
         format!("{path}?{}", q.join("&"))
@@ -110,13 +154,17 @@ pub(super) fn render_html(
                 .collect();
         }
     }
+}
+
+/// Each table's download links, and the paging of a table longer than [`TABLE_ROWS`]
+/// (`rows=<table id>:<page>`: which page of a long table to show).
+fn link_tables(page: &mut Page, path: &str, query: Option<&str>, base_q: &[String]) {
     let dl = |id: &str, fmt: &str| {
-        let mut q = base_q.clone();
+        let mut q = base_q.to_vec();
         q.push(format!("download={id}"));
         q.push(format!("format={fmt}"));
         format!("{path}?{}", q.join("&"))
     };
-    // `rows=<table id>:<page>`: which page of a long table to show.
     let rows_q: Option<(String, usize)> =
         query.unwrap_or("").split('&').find_map(|kv| kv.strip_prefix("rows=")).and_then(|v| {
             let v = crate::params::decode(v);
@@ -154,8 +202,11 @@ pub(super) fn render_html(
             tb.xlsx_href = dl(&tb.id, "xlsx");
         }
     }
-    // Ids are unique on a page: a section named like one of the page's tables (the section
-    // "members" holding the table "members") takes the suffix "-section".
+}
+
+/// Ids are unique on a page: a section named like one of the page's tables (the section
+/// "members" holding the table "members") takes the suffix "-section".
+fn unique_section_ids(page: &mut Page) {
     let table_ids: std::collections::HashSet<String> =
         page.sections.iter().flat_map(|s| s.tables.iter().map(|t| t.id.clone())).collect();
     for sec in &mut page.sections {
@@ -163,37 +214,6 @@ pub(super) fn render_html(
             sec.id = format!("{}-section", sec.id);
         }
     }
-    page.toc = page
-        .sections
-        .iter()
-        .map(|s| Toc { id: s.id.clone(), heading: s.heading.clone() })
-        .collect();
-    let entry = page.entry.unwrap_or("common");
-    let (js, css) = crate::assets::entry(entry);
-    page.scripts = js;
-    page.styles = css;
-    if let Some(d) = &page.data_json {
-        page.data_json = Some(d.replace("</", "<\\/"));
-    }
-    let counts_line = snap
-        .map(|s| {
-            format!(
-                "Data: {} localities, {} networks, {} statements from {} sources.",
-                s.kb.localities.len(),
-                s.kb.networks.len(),
-                s.kb.statement_count(),
-                s.kb.sources.len()
-            )
-        })
-        .unwrap_or_default();
-    let as_of = snap.and_then(|s| s.as_of.clone());
-    // The same page of the current base: this path and query (the middleware took `as_of` out).
-    let current = match query.filter(|q| !q.is_empty()) {
-        Some(q) => format!("{path}?{q}"),
-        None => path.to_string(),
-    };
-    env().get_template("page.html").and_then(|tpl| tpl.render(minijinja::context! { page => minijinja::Value::from(minijinja::value::Serde(&page)), version => env!("CARGO_PKG_VERSION"), counts_line => counts_line, as_of => minijinja::Value::from(minijinja::value::Serde(&as_of)), current => current }))
-        .unwrap_or_else(|e| format!("<!doctype html><title>template error</title><p>template error: {e}</p>"))
 }
 
 /// An HTML response of `page` over `snap` (pages that are not cached: forms, proposals).
