@@ -6,13 +6,16 @@ use axum::extract::{RawQuery, State};
 use mlgov_domain::{Id, IdKind, fold};
 use serde::Serialize;
 
-use crate::convert::{self};
+use crate::convert;
+use crate::error::ApiError;
 use crate::params::Params;
 use crate::state::{AppState, Snapshot};
 use crate::wire::*;
 
 use super::download::{download_param, finish};
-use super::model::{Form, Page, Section, Widget, link, n, opt, section, select, t, table, yr};
+use super::model::{
+    Form, Page, Section, Table, Widget, link, n, opt, section, select, t, table, yr,
+};
 use super::render::PageResult;
 
 /// How the map colours its points (`colour=`).
@@ -446,6 +449,22 @@ pub(super) fn map_sections(v: &MapView, id: &str, heading: &str) -> Vec<Section>
         &["colour class", "localities"],
         v.classes.iter().map(|c| vec![t(&c.label), n(c.count)]).collect(),
     ));
+    let mut pts = section("points", "Localities on the map");
+    pts.tables.push(located_table(v));
+    let mut rg = section("by-region", "Anonymised localities by region");
+    rg.tables.push(table(
+        "regions",
+        "Anonymised localities per ISO 3166-2 region (outline approximate)",
+        &["region", "name", "anonymised localities"],
+        v.regions.iter().map(|r| vec![t(&r.code), t(&r.name), n(r.count)]).collect(),
+    ));
+    let mut c = section("by-country", "Localities per country");
+    c.tables.push(countries_table(v));
+    vec![m, pts, rg, c]
+}
+
+/// The located localities shown on the map, with their colour class and networks.
+fn located_table(v: &MapView) -> Table {
     let spells = |p: &MapPoint| {
         p.networks
             .iter()
@@ -467,8 +486,7 @@ pub(super) fn map_sections(v: &MapView, id: &str, heading: &str) -> Vec<Section>
         Some(y) => format!("networks in {y}"),
         None => "networks".into(),
     };
-    let mut pts = section("points", "Localities on the map");
-    pts.tables.push(table(
+    table(
         "located",
         "Located localities shown on the map, with their colour class",
         &[
@@ -496,16 +514,13 @@ pub(super) fn map_sections(v: &MapView, id: &str, heading: &str) -> Vec<Section>
                 ]
             })
             .collect(),
-    ));
-    let mut rg = section("by-region", "Anonymised localities by region");
-    rg.tables.push(table(
-        "regions",
-        "Anonymised localities per ISO 3166-2 region (outline approximate)",
-        &["region", "name", "anonymised localities"],
-        v.regions.iter().map(|r| vec![t(&r.code), t(&r.name), n(r.count)]).collect(),
-    ));
-    let mut c = section("by-country", "Localities per country");
-    c.tables.push(table(
+    )
+}
+
+/// The localities per country: on the map, anonymised (in a region or the country only) and
+/// without coordinates.
+fn countries_table(v: &MapView) -> Table {
+    table(
         "countries",
         "Localities per country",
         &[
@@ -529,8 +544,7 @@ pub(super) fn map_sections(v: &MapView, id: &str, heading: &str) -> Vec<Section>
                 ]
             })
             .collect(),
-    ));
-    vec![m, pts, rg, c]
+    )
 }
 
 /// Years offered by the map's year filter: from the first to the last year of any membership.
@@ -555,43 +569,8 @@ pub(super) async fn map(State(st): State<AppState>, RawQuery(q): RawQuery) -> Pa
     let colour = p.choice("colour", &MapColour::ALL);
     let dl = download_param(&mut p);
     p.finish()?;
-    // A network by id, or by name or acronym (the field is free text on a large base).
-    let network = match &net {
-        Some(raw) => Some(convert::path_id(&s, raw, IdKind::Network).or_else(|e| {
-            match s.index.resolve(raw, &[IdKind::Network]) {
-                mlgov_domain::Resolution::Found(id) => Ok(id),
-                _ => Err(e),
-            }
-        })?),
-        None => None,
-    };
-    let colour_fallback = colour.as_deref() == Some("network") && network.is_none();
-    let colour = match colour.as_deref() {
-        Some("outcome") => MapColour::Outcome,
-        Some("position") => MapColour::Position,
-        Some("network") if network.is_some() => MapColour::Network,
-        None if network.is_some() => MapColour::Network,
-        _ => MapColour::Position,
-    };
-    // A base with more localities than a map page should carry is shown network by network:
-    // the largest network unless one is chosen, each point with that network's memberships only.
-    let large = s.kb.localities.len() > MAP_POINTS_LIMIT;
-    let defaulted = large && network.is_none();
-    let network = if defaulted {
-        s.derived()
-            .networks
-            .iter()
-            .max_by_key(|n| (n.summary.members, std::cmp::Reverse(n.summary.id.clone())))
-            .and_then(|n| Id::parse(&n.summary.id).ok())
-    } else {
-        network
-    };
-    let colour = if defaulted && colour == MapColour::Position && !colour_fallback {
-        MapColour::Network
-    } else {
-        colour
-    };
-    let mq = MapQuery { network, year, colour, colour_fallback, trim_spells: large };
+    let (mq, defaulted) = map_query(&s, net.as_deref(), year, colour.as_deref())?;
+    let large = mq.trim_spells;
     let v = map_view(&s, &mq);
     let title = match &mq.network {
         Some(nid) => format!("Map: members of {}", s.name(nid)),
@@ -620,6 +599,61 @@ pub(super) async fn map(State(st): State<AppState>, RawQuery(q): RawQuery) -> Pa
             }
         ));
     }
+    page.form = Some(map_form(&s, &mq));
+    page.sections.extend(map_sections(&v, "map", "Map"));
+    page.data_json = Some(serde_json::to_string(&v).unwrap_or_default());
+    finish(&s, page, "/map", q.as_deref(), dl)
+}
+
+/// What the map shows: the network (by id, or by name or acronym), the year and the colouring;
+/// and whether the network was chosen for the reader (a base too large for one map).
+fn map_query(
+    s: &Snapshot,
+    net: Option<&str>,
+    year: Option<i32>,
+    colour: Option<&str>,
+) -> Result<(MapQuery, bool), ApiError> {
+    // A network by id, or by name or acronym (the field is free text on a large base).
+    let network = match net {
+        Some(raw) => Some(convert::path_id(s, raw, IdKind::Network).or_else(|e| {
+            match s.index.resolve(raw, &[IdKind::Network]) {
+                mlgov_domain::Resolution::Found(id) => Ok(id),
+                _ => Err(e),
+            }
+        })?),
+        None => None,
+    };
+    let colour_fallback = colour == Some("network") && network.is_none();
+    let colour = match colour {
+        Some("outcome") => MapColour::Outcome,
+        Some("position") => MapColour::Position,
+        Some("network") if network.is_some() => MapColour::Network,
+        None if network.is_some() => MapColour::Network,
+        _ => MapColour::Position,
+    };
+    // A base with more localities than a map page should carry is shown network by network:
+    // the largest network unless one is chosen, each point with that network's memberships only.
+    let large = s.kb.localities.len() > MAP_POINTS_LIMIT;
+    let defaulted = large && network.is_none();
+    let network = if defaulted {
+        s.derived()
+            .networks
+            .iter()
+            .max_by_key(|n| (n.summary.members, std::cmp::Reverse(n.summary.id.clone())))
+            .and_then(|n| Id::parse(&n.summary.id).ok())
+    } else {
+        network
+    };
+    let colour = if defaulted && colour == MapColour::Position && !colour_fallback {
+        MapColour::Network
+    } else {
+        colour
+    };
+    Ok((MapQuery { network, year, colour, colour_fallback, trim_spells: large }, defaulted))
+}
+
+/// The map's choices: network, year and colouring.
+fn map_form(s: &Snapshot, mq: &MapQuery) -> Form {
     let mut nets: Vec<(String, String)> =
         s.kb.networks
             .iter()
@@ -627,7 +661,7 @@ pub(super) async fn map(State(st): State<AppState>, RawQuery(q): RawQuery) -> Pa
             .map(|n| (n.id.body().to_string(), s.name(&n.id)))
             .collect();
     nets.sort_by_key(|a| fold(&a.1));
-    page.form = Some(Form {
+    Form {
         action: "/map".into(),
         label: "Choose what the map shows".into(),
         submit: "Show".into(),
@@ -646,7 +680,7 @@ pub(super) async fn map(State(st): State<AppState>, RawQuery(q): RawQuery) -> Pa
                 "Year",
                 &mq.year.map(|y| y.to_string()).unwrap_or_default(),
                 std::iter::once((String::new(), "any year".to_string()))
-                    .chain(membership_years(&s).into_iter().map(|y| (y.to_string(), y.to_string())))
+                    .chain(membership_years(s).into_iter().map(|y| (y.to_string(), y.to_string())))
                     .collect(),
             ),
             select(
@@ -660,8 +694,5 @@ pub(super) async fn map(State(st): State<AppState>, RawQuery(q): RawQuery) -> Pa
                 ],
             ),
         ],
-    });
-    page.sections.extend(map_sections(&v, "map", "Map"));
-    page.data_json = Some(serde_json::to_string(&v).unwrap_or_default());
-    finish(&s, page, "/map", q.as_deref(), dl)
+    }
 }
