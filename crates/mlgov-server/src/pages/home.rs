@@ -8,7 +8,9 @@ use crate::params::Params;
 use crate::state::{AppState, Snapshot};
 
 use super::download::{download_param, finish, only_downloads};
-use super::model::{Field, Form, Page, any_opts, code, input, link, n, section, select, t, table};
+use super::model::{
+    Field, Form, Page, Section, any_opts, code, input, link, n, section, select, t, table,
+};
 use super::render::PageResult;
 
 pub(super) fn countries_opts(s: &Snapshot) -> Vec<(String, String)> {
@@ -29,6 +31,31 @@ pub(super) async fn home(State(st): State<AppState>, RawQuery(q): RawQuery) -> P
         ..Page::default()
     };
     page.lead.push("A sourced, dated knowledge base of cities, small towns and rural areas, the networks they form and the actors around them — every statement cites its source, and disagreeing sources stay visible.".into());
+    page.sections.push(start_section());
+    let mut counts = section("counts", "What is in the knowledge base");
+    counts.paragraphs.push(format!(
+        "{} sourced statements from {} sources; {} conflicts between statements are kept visible.",
+        ov.statements,
+        s.kb.sources.len(),
+        ov.conflicts
+    ));
+    counts.tables.push(table(
+        "counts",
+        "Records by kind",
+        &["kind of record", "records"],
+        ov.counts
+            .iter()
+            .filter(|(_, v)| **v > 0)
+            .map(|(k, v)| vec![link(record_words(k), record_href(k)), n(v)])
+            .collect(),
+    ));
+    page.sections.push(counts);
+    page.sections.push(top_networks(&s));
+    finish(&s, page, "/", q.as_deref(), dl)
+}
+
+/// Where to start: the pages a newcomer reads first.
+fn start_section() -> Section {
     let mut start = section("start", "Start here");
     start.links = vec![
         link(
@@ -49,57 +76,46 @@ pub(super) async fn home(State(st): State<AppState>, RawQuery(q): RawQuery) -> P
         link("Statements that disagree", Some("/conflicts".into())),
         link("Practices and who adopted them", Some("/practices".into())),
     ];
-    page.sections.push(start);
-    let mut counts = section("counts", "What is in the knowledge base");
-    counts.paragraphs.push(format!(
-        "{} sourced statements from {} sources; {} conflicts between statements are kept visible.",
-        ov.statements,
-        s.kb.sources.len(),
-        ov.conflicts
-    ));
-    let href_of = |k: &str| match k {
+    start
+}
+
+/// The list page of a kind of record, where there is one.
+fn record_href(k: &str) -> Option<String> {
+    match k {
         "localities" => Some("/localities".to_string()),
         "networks" => Some("/networks".to_string()),
         "sources" => Some("/sources".to_string()),
         "practices" | "adoptions" => Some("/practices".to_string()),
         _ => None,
-    };
-    // What each table holds, in words (the internal table names stay in the downloads' file names).
-    let words = |k: &str| -> String {
-        match k {
-            "localities" => "localities (municipalities, towns, rural areas)",
-            "networks" => "city networks and their working groups",
-            "organisations" => "organisations (NGOs, governments, foundations, EU bodies)",
-            "persons" => "persons (mayors, officials, activists)",
-            "memberships" => "memberships of localities in networks",
-            "terms" => "office terms (mayors, deputy mayors)",
-            "affiliations" => "persons' posts in organisations",
-            "relations" => {
-                "ties between organisations and networks (funding, partnership, support…)"
-            }
-            "events" => "events (crises, elections, meetings)",
-            "facts" => "dated facts (population, scale, founding, policy outcome…)",
-            "phases" => "trajectory phases named by the authors",
-            "practices" => "good practices",
-            "adoptions" => "adoptions of practices by localities",
-            "sources" => "sources (papers, reports, datasets)",
-            other => other,
-        }
-        .to_string()
-    };
-    counts.tables.push(table(
-        "counts",
-        "Records by kind",
-        &["kind of record", "records"],
-        ov.counts
-            .iter()
-            .filter(|(_, v)| **v > 0)
-            .map(|(k, v)| vec![link(words(k), href_of(k)), n(v)])
-            .collect(),
-    ));
-    page.sections.push(counts);
+    }
+}
+
+/// What each table holds, in words (the internal table names stay in the downloads' file names).
+fn record_words(k: &str) -> String {
+    match k {
+        "localities" => "localities (municipalities, towns, rural areas)",
+        "networks" => "city networks and their working groups",
+        "organisations" => "organisations (NGOs, governments, foundations, EU bodies)",
+        "persons" => "persons (mayors, officials, activists)",
+        "memberships" => "memberships of localities in networks",
+        "terms" => "office terms (mayors, deputy mayors)",
+        "affiliations" => "persons' posts in organisations",
+        "relations" => "ties between organisations and networks (funding, partnership, support…)",
+        "events" => "events (crises, elections, meetings)",
+        "facts" => "dated facts (population, scale, founding, policy outcome…)",
+        "phases" => "trajectory phases named by the authors",
+        "practices" => "good practices",
+        "adoptions" => "adoptions of practices by localities",
+        "sources" => "sources (papers, reports, datasets)",
+        other => other,
+    }
+    .to_string()
+}
+
+/// The ten networks with the most members.
+fn top_networks(s: &Snapshot) -> Section {
     let mut top = section("networks", "Networks with the most members");
-    let mut nets = api::networks(&s, &NetworkFilter::default());
+    let mut nets = api::networks(s, &NetworkFilter::default());
     nets.sort_by(|a, b| b.members.cmp(&a.members).then(a.name.cmp(&b.name)));
     top.tables.push(table(
         "top-networks",
@@ -112,8 +128,7 @@ pub(super) async fn home(State(st): State<AppState>, RawQuery(q): RawQuery) -> P
             })
             .collect(),
     ));
-    page.sections.push(top);
-    finish(&s, page, "/", q.as_deref(), dl)
+    top
 }
 
 pub(super) async fn search(State(st): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
