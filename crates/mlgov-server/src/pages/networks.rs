@@ -411,23 +411,7 @@ fn members_section(
             last.year
         ));
     }
-    if !d.members_by_year.is_empty() {
-        let pts: Vec<(String, f64)> =
-            d.members_by_year.iter().map(|y| (y.year.to_string(), y.count as f64)).collect();
-        let last = d.members_by_year.last().map(|y| y.year).unwrap_or_default();
-        mem.figure = Some(Figure {
-            svg: mlgov_charts::ColumnChart {
-                title: format!("Members of {short} by year"),
-                points: pts,
-            }
-            .render(),
-            caption: format!(
-                "Distinct members with a dated membership in force each year; memberships still running are counted up to {last}, the latest year the sources name."
-            ),
-            table_id: Some("members-by-year".into()),
-            downloads: Vec::new(),
-        });
-    }
+    mem.figure = members_chart(d, short);
     let listed: Vec<&crate::wire::MembershipOut> =
         d.members.iter().filter(|m| year.is_none_or(|y| in_force(m, y))).collect();
     mem.tables.push(members_table(
@@ -446,6 +430,28 @@ fn members_section(
         d.members_by_year.iter().map(|y| vec![n(y.year), n(y.count)]).collect(),
     ));
     mem
+}
+
+/// The members by year as a column chart (none without dated memberships).
+fn members_chart(d: &NetworkDetail, short: &str) -> Option<Figure> {
+    if d.members_by_year.is_empty() {
+        return None;
+    }
+    let pts: Vec<(String, f64)> =
+        d.members_by_year.iter().map(|y| (y.year.to_string(), y.count as f64)).collect();
+    let last = d.members_by_year.last().map(|y| y.year).unwrap_or_default();
+    Some(Figure {
+        svg: mlgov_charts::ColumnChart {
+            title: format!("Members of {short} by year"),
+            points: pts,
+        }
+        .render(),
+        caption: format!(
+            "Distinct members with a dated membership in force each year; memberships still running are counted up to {last}, the latest year the sources name."
+        ),
+        table_id: Some("members-by-year".into()),
+        downloads: Vec::new(),
+    })
 }
 
 /// The form choosing the year of the members listed.
