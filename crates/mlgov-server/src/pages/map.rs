@@ -189,41 +189,13 @@ pub(super) fn map_view(s: &Snapshot, q: &MapQuery) -> MapView {
         .map(|r| (&kb.networks[r.at].id, (r.position, r.summary.class.clone())))
         .collect();
     let in_year = |m: &mlgov_domain::Membership| q.year.is_none_or(|y| m.when.contains_year(y));
-    // With a network, only its members are candidates; each locality's memberships by lookup.
-    let candidates: Vec<&mlgov_domain::Locality> = match &q.network {
-        Some(n) => {
-            let members: std::collections::HashSet<&Id> =
-                kb.memberships_in(n).into_iter().map(|m| &m.member).collect();
-            kb.localities.iter().filter(|l| members.contains(&l.id)).collect()
-        }
-        None => kb.localities.iter().collect(),
-    };
-    let by_member: HashMap<&Id, Vec<&mlgov_domain::Membership>> = candidates
-        .iter()
-        .map(|l| {
-            let mut ms = kb.memberships_of(&l.id);
-            // A large base keeps, per point, only the memberships of the network shown: the page
-            // must not grow with the base.
-            if q.trim_spells {
-                ms.retain(|m| q.network.as_ref().is_none_or(|n| &m.network == n));
-            }
-            (&l.id, ms)
-        })
-        .collect();
-    let shown = |l: &mlgov_domain::Locality| -> bool {
-        let ms = by_member.get(&l.id).map(Vec::as_slice).unwrap_or(&[]);
-        match (&q.network, q.colour) {
-            (Some(n), MapColour::Network) => ms.iter().any(|m| &m.network == n),
-            (Some(n), _) => ms.iter().any(|m| &m.network == n && in_year(m)),
-            (None, _) => q.year.is_none() || ms.iter().any(|m| in_year(m)),
-        }
-    };
+    let (candidates, by_member) = candidates(kb, q);
     let classes = map_classes(q.colour, q.year);
     let mut counts: HashMap<&'static str, usize> = HashMap::new();
     let mut points = Vec::new();
     let mut regions: BTreeMap<String, MapRegion> = BTreeMap::new();
     let mut countries: BTreeMap<String, MapCountry> = BTreeMap::new();
-    for l in candidates.iter().copied().filter(|l| shown(l)) {
+    for l in candidates.iter().copied().filter(|l| shown(q, &by_member, l)) {
         let c = countries
             .entry(l.country.clone())
             .or_insert_with(|| MapCountry { country: l.country.clone(), ..MapCountry::default() });
@@ -280,6 +252,50 @@ pub(super) fn map_view(s: &Snapshot, q: &MapQuery) -> MapView {
         fit: q.network.is_some(),
         attribution: [mlgov_gazetteer::ATTRIBUTION, NATURAL_EARTH],
     }
+}
+
+/// Whether the map shows a candidate: with `colour=network`, every member of the network; else
+/// the members of the network in the year, or with a year, those with a membership in force.
+fn shown(q: &MapQuery, by_member: &MembershipsOf<'_>, l: &mlgov_domain::Locality) -> bool {
+    let in_year = |m: &mlgov_domain::Membership| q.year.is_none_or(|y| m.when.contains_year(y));
+    let ms = by_member.get(&l.id).map(Vec::as_slice).unwrap_or(&[]);
+    match (&q.network, q.colour) {
+        (Some(n), MapColour::Network) => ms.iter().any(|m| &m.network == n),
+        (Some(n), _) => ms.iter().any(|m| &m.network == n && in_year(m)),
+        (None, _) => q.year.is_none() || ms.iter().any(|m| in_year(m)),
+    }
+}
+
+/// Each locality's memberships, by its id.
+type MembershipsOf<'k> = HashMap<&'k Id, Vec<&'k mlgov_domain::Membership>>;
+
+/// The localities the map may show, each with its memberships: with a network, only its members
+/// are candidates; each locality's memberships by lookup.
+fn candidates<'k>(
+    kb: &'k mlgov_domain::KnowledgeBase,
+    q: &MapQuery,
+) -> (Vec<&'k mlgov_domain::Locality>, MembershipsOf<'k>) {
+    let candidates: Vec<&mlgov_domain::Locality> = match &q.network {
+        Some(n) => {
+            let members: std::collections::HashSet<&Id> =
+                kb.memberships_in(n).into_iter().map(|m| &m.member).collect();
+            kb.localities.iter().filter(|l| members.contains(&l.id)).collect()
+        }
+        None => kb.localities.iter().collect(),
+    };
+    let by_member: HashMap<&Id, Vec<&mlgov_domain::Membership>> = candidates
+        .iter()
+        .map(|l| {
+            let mut ms = kb.memberships_of(&l.id);
+            // A large base keeps, per point, only the memberships of the network shown: the page
+            // must not grow with the base.
+            if q.trim_spells {
+                ms.retain(|m| q.network.as_ref().is_none_or(|n| &m.network == n));
+            }
+            (&l.id, ms)
+        })
+        .collect();
+    (candidates, by_member)
 }
 
 /// How a point is coloured: its class key and the words of its legend.
