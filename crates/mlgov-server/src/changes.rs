@@ -1126,37 +1126,33 @@ fn comments_section(who: &Principal, p: &Proposal) -> Section {
             .map(|c| vec![pages::t(&c.at), pages::t(&c.by), pages::t(&c.text)])
             .collect(),
     ));
-    comments.forms.push(form(
-        "comment",
-        &format!("/changes/{}/comment", p.id),
-        "Add a comment",
-        "Comment",
-        who,
-        vec![field("text", "Comment", "textarea", "", None, true)],
-    ));
+    let comment = field("text", "Comment", "textarea", "", None, true);
+    comments.forms.push(action_form(who, p, "comment", ("Add a comment", "Comment"), comment));
     comments
+}
+
+/// A form posting one text field to `/changes/{id}/{action}`, with its label and button.
+fn action_form(
+    who: &Principal,
+    p: &Proposal,
+    action: &str,
+    (label, submit): (&str, &str),
+    text: Field,
+) -> PostForm {
+    form(action, &format!("/changes/{}/{action}", p.id), label, submit, who, vec![text])
 }
 
 /// The reviewer's forms: approve and apply, or reject.
 fn review_section(who: &Principal, p: &Proposal) -> Section {
     let mut review = pages::section("review", "Decide");
     review.paragraphs.push("Approving applies every row in one change set, recorded under your name; if the base has moved so that the rows no longer apply, nothing is applied and you are told why.".into());
-    review.forms.push(form(
-        "approve",
-        &format!("/changes/{}/approve", p.id),
-        "Approve and apply",
-        "Approve and apply",
-        who,
-        vec![field("text", "Note (optional)", "text", "", None, false)],
-    ));
-    review.forms.push(form(
-        "reject",
-        &format!("/changes/{}/reject", p.id),
-        "Reject",
-        "Reject",
-        who,
-        vec![field("text", "Why (optional)", "text", "", None, false)],
-    ));
+    let (note, why) = (
+        field("text", "Note (optional)", "text", "", None, false),
+        field("text", "Why (optional)", "text", "", None, false),
+    );
+    let apply = ("Approve and apply", "Approve and apply");
+    review.forms.push(action_form(who, p, "approve", apply, note));
+    review.forms.push(action_form(who, p, "reject", ("Reject", "Reject"), why));
     review
 }
 
