@@ -405,6 +405,14 @@ fn map_rule(s: &Snapshot, q: &MapQuery, points: &[MapPoint]) -> String {
     let kb = &s.kb;
     let network_name = q.network.as_ref().map(|n| s.name(n)).unwrap_or_default();
     let when = q.year.map(|y| format!("in {y}")).unwrap_or_else(|| "at any time".into());
+    // Which localities a colouring by position or outcome shows.
+    let only = if q.network.is_some() {
+        format!(" Only members of {network_name} {when} are shown.")
+    } else if q.year.is_some() {
+        format!(" Only localities with a membership in force {when} are shown.")
+    } else {
+        String::new()
+    };
     let mut rule = match q.colour {
         MapColour::Network => format!(
             "Colour: membership of {network_name} {}; the map shows its members at any time.",
@@ -412,24 +420,11 @@ fn map_rule(s: &Snapshot, q: &MapQuery, points: &[MapPoint]) -> String {
         ),
         MapColour::Position => format!(
             "Colour: the most militant position among the networks the locality belonged to {when} (−1 sponsored … +1 militant, from the typology of each network).{}",
-            if q.network.is_some() {
-                format!(" Only members of {network_name} {when} are shown.")
-            } else if q.year.is_some() {
-                format!(" Only localities with a membership in force {when} are shown.")
-            } else {
-                String::new()
-            }
+            only,
         ),
-        MapColour::Outcome => format!(
-            "Colour: the locality's policy outcome (latest statement).{}",
-            if q.network.is_some() {
-                format!(" Only members of {network_name} {when} are shown.")
-            } else if q.year.is_some() {
-                format!(" Only localities with a membership in force {when} are shown.")
-            } else {
-                String::new()
-            }
-        ),
+        MapColour::Outcome => {
+            format!("Colour: the locality's policy outcome (latest statement).{}", only,)
+        }
     };
     if q.colour == MapColour::Outcome
         && points.iter().all(|p| p.outcome.is_none())
