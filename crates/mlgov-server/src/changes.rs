@@ -24,12 +24,12 @@ use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, ErrorBody, FieldError};
-use crate::pages::{self, Cell, Field, Page, PostForm};
+use crate::pages::{self, Cell, Field, Page, PostForm, Section};
 use crate::state::AppState;
 
 /// A change set to propose.
 #[derive(Clone, Debug, Deserialize, ToSchema)]
-pub struct ChangeRequest {
+pub(crate) struct ChangeRequest {
     /// File name (`memberships.csv`, `facts.csv`, …) → CSV text, as `mlgov import` reads them.
     pub files: BTreeMap<String, String>,
     /// What the change is and what says so.
@@ -41,7 +41,7 @@ pub struct ChangeRequest {
 
 /// A note or a comment.
 #[derive(Clone, Debug, Deserialize, ToSchema)]
-pub struct TextRequest {
+pub(crate) struct TextRequest {
     /// The text (approval and rejection notes may be empty; comments may not).
     #[serde(default)]
     pub text: String,
@@ -49,7 +49,7 @@ pub struct TextRequest {
 
 /// A row of a diff.
 #[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct DiffRow {
+pub(crate) struct DiffRow {
     /// Table (`memberships`).
     pub table: String,
     /// Record id.
@@ -66,7 +66,7 @@ pub struct DiffRow {
 
 /// What a proposal would do to the current base.
 #[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct Diff {
+pub(crate) struct Diff {
     /// Whether it still applies to the current base.
     pub applies: bool,
     /// Why not (file, line, field, what).
@@ -84,7 +84,7 @@ pub struct Diff {
 
 /// A proposal with its diff.
 #[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct ProposalOut {
+pub(crate) struct ProposalOut {
     /// The proposal as stored (files, submitter, comments, decision).
     #[schema(value_type = Object)]
     pub proposal: Proposal,
@@ -94,7 +94,7 @@ pub struct ProposalOut {
 
 /// Proposals, newest first.
 #[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct ProposalList {
+pub(crate) struct ProposalList {
     /// The proposals (without their diffs).
     #[schema(value_type = Vec<Object>)]
     pub items: Vec<Proposal>,
@@ -516,7 +516,7 @@ fn text_of(body: &Bytes) -> String {
     security(("bearer" = []), ("session" = [])), request_body = ChangeRequest,
     responses((status = 201, description = "The proposal was recorded; its diff", body = ProposalOut), (status = 401, description = "No valid credentials", body = ErrorBody), (status = 403, description = "The account's role does not allow this", body = ErrorBody),
         (status = 413, description = "Request body too large", body = ErrorBody), (status = 422, description = "Well-formed but invalid data", body = ErrorBody)))]
-pub async fn propose(
+pub(crate) async fn propose(
     State(st): State<AppState>,
     who: Option<Extension<Principal>>,
     auth: Option<Extension<Auth>>,
@@ -534,7 +534,7 @@ pub async fn propose(
 #[utoipa::path(get, path = "/api/v1/changes", operation_id = "list_changes", tag = "knowledge base",
     security(("bearer" = []), ("session" = [])),
     responses((status = 200, description = "The proposals this account may see", body = ProposalList), (status = 401, description = "No valid credentials", body = ErrorBody), (status = 403, description = "The account's role does not allow this", body = ErrorBody)))]
-pub async fn list(
+pub(crate) async fn list(
     State(st): State<AppState>,
     who: Option<Extension<Principal>>,
     auth: Option<Extension<Auth>>,
@@ -547,7 +547,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/changes/{id}", operation_id = "get_change", tag = "knowledge base",
     security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")),
     responses((status = 200, description = "The proposal with its diff", body = ProposalOut), (status = 401, description = "No valid credentials", body = ErrorBody), (status = 403, description = "The account's role does not allow this", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
-pub async fn get(
+pub(crate) async fn get(
     State(st): State<AppState>,
     who: Option<Extension<Principal>>,
     auth: Option<Extension<Auth>>,
@@ -560,7 +560,7 @@ pub async fn get(
 #[utoipa::path(post, path = "/api/v1/changes/{id}/comments", operation_id = "comment_change", tag = "knowledge base",
     security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")), request_body = TextRequest,
     responses((status = 200, description = "The proposal with its diff", body = ProposalOut), (status = 401, description = "No valid credentials", body = ErrorBody), (status = 403, description = "The account's role does not allow this", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody), (status = 422, description = "Well-formed but invalid data", body = ErrorBody)))]
-pub async fn comment(
+pub(crate) async fn comment(
     State(st): State<AppState>,
     who: Option<Extension<Principal>>,
     auth: Option<Extension<Auth>>,
@@ -579,7 +579,7 @@ pub async fn comment(
 #[utoipa::path(post, path = "/api/v1/changes/{id}/approve", operation_id = "approve_change", tag = "knowledge base",
     security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")), request_body = TextRequest,
     responses((status = 200, description = "The proposal with its diff", body = ProposalOut), (status = 401, description = "No valid credentials", body = ErrorBody), (status = 403, description = "The account's role does not allow this", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody), (status = 409, description = "Conflicts with the current state", body = ErrorBody)))]
-pub async fn approve(
+pub(crate) async fn approve(
     State(st): State<AppState>,
     who: Option<Extension<Principal>>,
     auth: Option<Extension<Auth>>,
@@ -594,7 +594,7 @@ pub async fn approve(
 #[utoipa::path(post, path = "/api/v1/changes/{id}/reject", operation_id = "reject_change", tag = "knowledge base",
     security(("bearer" = []), ("session" = [])), params(("id" = String, Path, description = "Proposal number (digits)")), request_body = TextRequest,
     responses((status = 200, description = "The proposal with its diff", body = ProposalOut), (status = 401, description = "No valid credentials", body = ErrorBody), (status = 403, description = "The account's role does not allow this", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody), (status = 409, description = "Conflicts with the current state", body = ErrorBody)))]
-pub async fn reject(
+pub(crate) async fn reject(
     State(st): State<AppState>,
     who: Option<Extension<Principal>>,
     auth: Option<Extension<Auth>>,
@@ -649,6 +649,11 @@ fn form(
         csrf: csrf_of(who),
         method: "post".into(),
     }
+}
+
+/// A hidden field of a form.
+fn hidden(name: &str, value: &str) -> Field {
+    Field { kind: "hidden".into(), name: name.into(), value: value.into(), ..Field::default() }
 }
 
 fn field(
@@ -716,6 +721,26 @@ fn list_page(
         s.tables.push(problems_table(problems));
         page.sections.push(s);
     }
+    page.sections.push(proposals_section(items));
+    let tables = kb_tables();
+    let chosen = tables
+        .iter()
+        .find(|(f, _)| f.trim_end_matches(".csv") == table_name)
+        .or_else(|| tables.iter().find(|(f, _)| *f == "memberships.csv"))
+        .copied();
+    let opts: Vec<(String, String)> = tables
+        .iter()
+        .map(|(f, _)| {
+            (f.trim_end_matches(".csv").to_string(), f.trim_end_matches(".csv").replace('_', " "))
+        })
+        .collect();
+    page.sections.push(one_statement_section(who, chosen, &opts, kept));
+    page.sections.push(rows_section(who, opts, kept));
+    page
+}
+
+/// The proposals the account may see, newest first.
+fn proposals_section(items: &[Proposal]) -> Section {
     let mut s = pages::section("proposals", "Proposals");
     s.tables.push(pages::table(
         "proposal-list",
@@ -735,19 +760,16 @@ fn list_page(
             })
             .collect(),
     ));
-    page.sections.push(s);
-    let tables = kb_tables();
-    let chosen = tables
-        .iter()
-        .find(|(f, _)| f.trim_end_matches(".csv") == table_name)
-        .or_else(|| tables.iter().find(|(f, _)| *f == "memberships.csv"))
-        .copied();
-    let opts: Vec<(String, String)> = tables
-        .iter()
-        .map(|(f, _)| {
-            (f.trim_end_matches(".csv").to_string(), f.trim_end_matches(".csv").replace('_', " "))
-        })
-        .collect();
+    s
+}
+
+/// The form proposing one statement of the chosen kind (a GET form chooses the kind).
+fn one_statement_section(
+    who: &Principal,
+    chosen: Option<(&'static str, &'static [mlgov_domain::Column])>,
+    opts: &[(String, String)],
+    kept: &[(String, String)],
+) -> Section {
     let mut one = pages::section("one", "Propose one statement");
     one.paragraphs.push("Choose what kind of statement, fill in its fields and cite where it comes from (source id and locator: a section, table, page or short quote). An id already stored with other content is a correction of that statement: tick \"correct a stored statement\".".into());
     if let Some((file, columns)) = chosen {
@@ -759,23 +781,10 @@ fn list_page(
             "Choose the kind of statement",
             "Show its fields",
             who,
-            vec![pages::select("table", "Kind of statement", name, opts.clone())],
+            vec![pages::select("table", "Kind of statement", name, opts.to_vec())],
         );
         one.forms.push(PostForm { csrf: String::new(), method: "get".into(), ..choose });
-        let mut fields = vec![
-            Field {
-                kind: "hidden".into(),
-                name: "file".into(),
-                value: file.to_string(),
-                ..Field::default()
-            },
-            Field {
-                kind: "hidden".into(),
-                name: "mode".into(),
-                value: "one".into(),
-                ..Field::default()
-            },
-        ];
+        let mut fields = vec![hidden("file", file), hidden("mode", "one")];
         for c in columns.iter() {
             let key = format!("col:{}", c.name);
             let v = if form_value(kept, "file") == file { form_value(kept, &key) } else { "" };
@@ -813,7 +822,15 @@ fn list_page(
             fields,
         ));
     }
-    page.sections.push(one);
+    one
+}
+
+/// The form proposing rows of a file.
+fn rows_section(
+    who: &Principal,
+    opts: Vec<(String, String)>,
+    kept: &[(String, String)],
+) -> Section {
     let mut rows = pages::section("rows", "Propose rows of a file");
     rows.paragraphs.push("Paste rows with their header line, as `mlgov import` reads them (docs/data-format.md). Rows may refer to anything already stored.".into());
     let file = if form_value(kept, "mode") == "rows" {
@@ -828,12 +845,7 @@ fn list_page(
         "Propose these rows",
         who,
         vec![
-            Field {
-                kind: "hidden".into(),
-                name: "mode".into(),
-                value: "rows".into(),
-                ..Field::default()
-            },
+            hidden("mode", "rows"),
             pages::select("file", "File", &file, opts),
             field(
                 "rows",
@@ -861,8 +873,7 @@ fn list_page(
             ),
         ],
     ));
-    page.sections.push(rows);
-    page
+    rows
 }
 
 /// A proposal: what it is, what it would change (or changed), its rows, comments and decision.
@@ -873,13 +884,34 @@ fn proposal_page(
     problems: &[FieldError],
 ) -> Page {
     let p = &out.proposal;
-    let d = &out.diff;
     let mut page = Page {
         title: format!("Proposal {}", p.id),
         subtitle: p.note.clone(),
         notice,
         ..Page::default()
     };
+    page.sections.push(proposal_about(p));
+    if !problems.is_empty() {
+        let mut s = pages::section("problems", "Why it was refused");
+        s.tables.push(problems_table(problems));
+        page.sections.push(s);
+    }
+    page.sections.push(diff_section(p, &out.diff));
+    let may_propose = who.may(Action::Write, Resource::KbChanges, None)
+        || (who.may(Action::Write, Resource::OwnKbChanges, None) && p.submitted_by == who.username);
+    if p.status == "pending" && !out.diff.applies && p.files.len() == 1 && may_propose {
+        page.sections.push(again_section(who, p));
+    }
+    page.sections.push(files_section(p));
+    page.sections.push(comments_section(who, p));
+    if p.status == "pending" && who.may(Action::Write, Resource::KbReview, None) {
+        page.sections.push(review_section(who, p));
+    }
+    page
+}
+
+/// About a proposal: status, submission, the base it was prepared against, decision.
+fn proposal_about(p: &Proposal) -> Section {
     let mut about = pages::section("about", "About");
     about.pairs = vec![
         ("status".into(), pages::t(&p.status)),
@@ -912,12 +944,12 @@ fn proposal_page(
             ),
         ));
     }
-    page.sections.push(about);
-    if !problems.is_empty() {
-        let mut s = pages::section("problems", "Why it was refused");
-        s.tables.push(problems_table(problems));
-        page.sections.push(s);
-    }
+    about
+}
+
+/// What the proposal would change (or changed) against the current base: added, corrected and
+/// the disagreements it would create.
+fn diff_section(p: &Proposal, d: &Diff) -> Section {
     let mut diff = pages::section(
         "diff",
         if p.status == "pending" { "What it would change" } else { "Against the current base" },
@@ -979,8 +1011,15 @@ fn proposal_page(
             })
             .collect(),
     ));
+    diff.tables.push(conflicts_table(d));
+    diff
+}
+
+/// The disagreements with statements from other sources a proposal would create, its own
+/// statements highlighted.
+fn conflicts_table(d: &Diff) -> pages::Table {
     let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-    diff.tables.push(pages::table(
+    pages::table(
         "conflicts",
         "Disagreements with statements from other sources it would create",
         &["subject", "about", "statement", "value", "source", "locator"],
@@ -1010,59 +1049,52 @@ fn proposal_page(
                     })
             })
             .collect(),
+    )
+}
+
+/// A refused single-file proposal offered again, to edit against the current base.
+fn again_section(who: &Principal, p: &Proposal) -> Section {
+    let (file, rows) = p.files.iter().next().expect("one file");
+    let mut again = pages::section("again", "Propose it again");
+    again.paragraphs.push("Edit the rows against the current base (the problems above say what moved) and propose them as a new proposal; this one stays as it is until a reviewer rejects it.".into());
+    again.forms.push(form(
+        "again-form",
+        "/changes",
+        "Propose the rows again",
+        "Propose again against the current base",
+        who,
+        vec![
+            hidden("mode", "rows"),
+            hidden("file", file),
+            field("rows", &format!("Rows of {file}"), "textarea", rows, None, true),
+            field(
+                "note",
+                "Note for the reviewer",
+                "text",
+                format!(
+                    "{} (again, replaces proposal {})",
+                    p.note.clone().unwrap_or_default(),
+                    p.id
+                )
+                .trim_start(),
+                None,
+                false,
+            ),
+            field(
+                "update",
+                "Rows whose id is stored with other content are corrections",
+                "checkbox",
+                if p.update { "1" } else { "" },
+                None,
+                false,
+            ),
+        ],
     ));
-    page.sections.push(diff);
-    let may_propose = who.may(Action::Write, Resource::KbChanges, None)
-        || (who.may(Action::Write, Resource::OwnKbChanges, None) && p.submitted_by == who.username);
-    if p.status == "pending" && !d.applies && p.files.len() == 1 && may_propose {
-        let (file, rows) = p.files.iter().next().expect("one file");
-        let mut again = pages::section("again", "Propose it again");
-        again.paragraphs.push("Edit the rows against the current base (the problems above say what moved) and propose them as a new proposal; this one stays as it is until a reviewer rejects it.".into());
-        again.forms.push(form(
-            "again-form",
-            "/changes",
-            "Propose the rows again",
-            "Propose again against the current base",
-            who,
-            vec![
-                Field {
-                    kind: "hidden".into(),
-                    name: "mode".into(),
-                    value: "rows".into(),
-                    ..Field::default()
-                },
-                Field {
-                    kind: "hidden".into(),
-                    name: "file".into(),
-                    value: file.clone(),
-                    ..Field::default()
-                },
-                field("rows", &format!("Rows of {file}"), "textarea", rows, None, true),
-                field(
-                    "note",
-                    "Note for the reviewer",
-                    "text",
-                    format!(
-                        "{} (again, replaces proposal {})",
-                        p.note.clone().unwrap_or_default(),
-                        p.id
-                    )
-                    .trim_start(),
-                    None,
-                    false,
-                ),
-                field(
-                    "update",
-                    "Rows whose id is stored with other content are corrections",
-                    "checkbox",
-                    if p.update { "1" } else { "" },
-                    None,
-                    false,
-                ),
-            ],
-        ));
-        page.sections.push(again);
-    }
+    again
+}
+
+/// The rows of each file as submitted, numbered.
+fn files_section(p: &Proposal) -> Section {
     let mut files = pages::section("files", "Rows as submitted");
     for (name, text) in &p.files {
         let id = format!(
@@ -1079,7 +1111,11 @@ fn proposal_page(
                 .collect(),
         ));
     }
-    page.sections.push(files);
+    files
+}
+
+/// The comments, oldest first, and the form to add one.
+fn comments_section(who: &Principal, p: &Proposal) -> Section {
     let mut comments = pages::section("comments", "Comments");
     comments.tables.push(pages::table(
         "comment-list",
@@ -1090,41 +1126,38 @@ fn proposal_page(
             .map(|c| vec![pages::t(&c.at), pages::t(&c.by), pages::t(&c.text)])
             .collect(),
     ));
-    comments.forms.push(form(
-        "comment",
-        &format!("/changes/{}/comment", p.id),
-        "Add a comment",
-        "Comment",
-        who,
-        vec![field("text", "Comment", "textarea", "", None, true)],
-    ));
-    page.sections.push(comments);
-    if p.status == "pending" && who.may(Action::Write, Resource::KbReview, None) {
-        let mut review = pages::section("review", "Decide");
-        review.paragraphs.push("Approving applies every row in one change set, recorded under your name; if the base has moved so that the rows no longer apply, nothing is applied and you are told why.".into());
-        review.forms.push(form(
-            "approve",
-            &format!("/changes/{}/approve", p.id),
-            "Approve and apply",
-            "Approve and apply",
-            who,
-            vec![field("text", "Note (optional)", "text", "", None, false)],
-        ));
-        review.forms.push(form(
-            "reject",
-            &format!("/changes/{}/reject", p.id),
-            "Reject",
-            "Reject",
-            who,
-            vec![field("text", "Why (optional)", "text", "", None, false)],
-        ));
-        page.sections.push(review);
-    }
-    page
+    let comment = field("text", "Comment", "textarea", "", None, true);
+    comments.forms.push(action_form(who, p, "comment", ("Add a comment", "Comment"), comment));
+    comments
+}
+
+/// A form posting one text field to `/changes/{id}/{action}`, with its label and button.
+fn action_form(
+    who: &Principal,
+    p: &Proposal,
+    action: &str,
+    (label, submit): (&str, &str),
+    text: Field,
+) -> PostForm {
+    form(action, &format!("/changes/{}/{action}", p.id), label, submit, who, vec![text])
+}
+
+/// The reviewer's forms: approve and apply, or reject.
+fn review_section(who: &Principal, p: &Proposal) -> Section {
+    let mut review = pages::section("review", "Decide");
+    review.paragraphs.push("Approving applies every row in one change set, recorded under your name; if the base has moved so that the rows no longer apply, nothing is applied and you are told why.".into());
+    let (note, why) = (
+        field("text", "Note (optional)", "text", "", None, false),
+        field("text", "Why (optional)", "text", "", None, false),
+    );
+    let apply = ("Approve and apply", "Approve and apply");
+    review.forms.push(action_form(who, p, "approve", apply, note));
+    review.forms.push(action_form(who, p, "reject", ("Reject", "Reject"), why));
+    review
 }
 
 /// `GET /changes`: the proposals the signed-in account may see and the forms to propose.
-pub async fn changes_page(
+pub(crate) async fn changes_page(
     State(st): State<AppState>,
     who: Option<Extension<Principal>>,
     auth: Option<Extension<Auth>>,
@@ -1143,7 +1176,7 @@ pub async fn changes_page(
 
 /// `POST /changes` (form): one statement (`mode=one`, `col:<name>` fields) or rows of a file
 /// (`mode=rows`); 303 to the new proposal, or the form again with the problems.
-pub async fn propose_form(
+pub(crate) async fn propose_form(
     State(st): State<AppState>,
     who: Option<Extension<Principal>>,
     auth: Option<Extension<Auth>>,
@@ -1249,7 +1282,7 @@ fn done_notice(q: Option<&str>) -> Option<String> {
 }
 
 /// `GET /changes/{id}`.
-pub async fn proposal_view(
+pub(crate) async fn proposal_view(
     State(st): State<AppState>,
     who: Option<Extension<Principal>>,
     auth: Option<Extension<Auth>>,
@@ -1273,7 +1306,7 @@ pub async fn proposal_view(
 
 /// `POST /changes/{id}/comment|approve|reject` (forms): 303 back to the proposal, or the proposal
 /// with why it was refused (409 when the base moved or another reviewer decided first).
-pub async fn act_form(
+pub(crate) async fn act_form(
     State(st): State<AppState>,
     who: Option<Extension<Principal>>,
     auth: Option<Extension<Auth>>,

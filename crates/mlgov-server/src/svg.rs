@@ -7,7 +7,7 @@ use mlgov_charts::escape;
 use crate::wire::CurvePoint;
 
 /// A line chart of one or two curves with their 95 % bands (`series`: label, points).
-pub fn curves(title: &str, series: &[(&str, &[CurvePoint])]) -> String {
+pub(crate) fn curves(title: &str, series: &[(&str, &[CurvePoint])]) -> String {
     let (w, h, l, r, top, b) = (640.0, 300.0, 56.0, 16.0, 40.0, 44.0);
     let steps =
         series.iter().flat_map(|(_, p)| p.iter().map(|c| c.step)).max().unwrap_or(1).max(1) as f64;

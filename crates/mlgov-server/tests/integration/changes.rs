@@ -421,68 +421,27 @@ async fn contributors_follow_their_own_proposals_and_all_is_audited(env: Env) {
         2,
         "a researcher sees all"
     );
-    assert_eq!(
-        env.get_as(&env.contributor_bearer, &format!("/api/v1/changes/{theirs}")).await.status,
-        404,
-        "another's proposal is not revealed"
-    );
-    assert_eq!(
-        post(
-            &env,
-            &env.contributor_bearer,
-            &format!("/api/v1/changes/{theirs}/comments"),
-            &json!({"text": "x"})
-        )
-        .await
-        .status,
-        404
-    );
-    assert_eq!(
-        post(
-            &env,
-            &env.contributor_bearer,
-            &format!("/api/v1/changes/{mine}/comments"),
-            &json!({"text": "source attached"})
-        )
-        .await
-        .status,
-        200
-    );
-    assert_eq!(
-        post(&env, &env.contributor_bearer, &format!("/api/v1/changes/{mine}/approve"), &json!({}))
-            .await
-            .status,
-        403,
-        "contributors do not decide"
-    );
-    assert_eq!(
-        env.get_as(&env.viewer_bearer, "/api/v1/changes").await.status,
-        403,
-        "viewers take no part"
-    );
-    assert_eq!(
-        post(&env, &env.admin_bearer, &format!("/api/v1/changes/{mine}/approve"), &json!({}))
-            .await
-            .status,
-        200
-    );
-    assert_eq!(
-        post(&env, &env.admin_bearer, &format!("/api/v1/changes/{mine}/approve"), &json!({}))
-            .await
-            .status,
-        409
-    );
-    assert_eq!(
-        post(
-            &env,
-            &env.admin_bearer,
-            &format!("/api/v1/changes/{theirs}/reject"),
-            &json!({"text": "duplicate"})
-        )
-        .await
-        .status,
-        200
-    );
+    // Each step in order: who, where, the JSON posted (none: a GET), the status and why.
+    let (c, v, a) = (&env.contributor_bearer, &env.viewer_bearer, &env.admin_bearer);
+    let (mine_at, theirs_at) =
+        (format!("/api/v1/changes/{mine}"), format!("/api/v1/changes/{theirs}"));
+    let steps = [
+        (c, theirs_at.clone(), None, 404, "another's proposal is not revealed"),
+        (c, format!("{theirs_at}/comments"), Some(json!({"text": "x"})), 404, "nor commented on"),
+        (c, format!("{mine_at}/comments"), Some(json!({"text": "source attached"})), 200, "own"),
+        (c, format!("{mine_at}/approve"), Some(json!({})), 403, "contributors do not decide"),
+        (v, "/api/v1/changes".to_string(), None, 403, "viewers take no part"),
+        (a, format!("{mine_at}/approve"), Some(json!({})), 200, "an administrator approves"),
+        (a, format!("{mine_at}/approve"), Some(json!({})), 409, "once"),
+        (a, format!("{theirs_at}/reject"), Some(json!({"text": "duplicate"})), 200, "or rejects"),
+    ];
+    for (bearer, path, body, want, why) in steps {
+        let got = match &body {
+            Some(body) => post(&env, bearer, &path, body).await.status,
+            None => env.get_as(bearer, &path).await.status,
+        };
+        assert_eq!(got, want, "{path}: {why}");
+    }
     let log = env.get_as(&env.admin_bearer, "/api/v1/audit?limit=50").await.json();
     let entries: Vec<String> = log
         .as_array()

@@ -46,7 +46,7 @@ fn routes_in(file: &str) -> Vec<String> {
 fn page_routes() -> Vec<String> {
     let mut all = Vec::new();
     for f in [
-        "mlgov-server/src/pages.rs",
+        "mlgov-server/src/pages/mod.rs",
         "mlgov-server/src/lib.rs",
         "mlgov-auth/src/http.rs",
         "mlgov-collect/src/http.rs",
