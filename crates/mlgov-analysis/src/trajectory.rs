@@ -276,6 +276,7 @@ pub fn timeline(kb: &KnowledgeBase, id: &Id) -> Timeline {
 
 /// Participation of a locality in one year.
 #[derive(Clone, Debug, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = YearStateOut))]
 pub struct YearState {
     /// Year.
     pub year: i32,

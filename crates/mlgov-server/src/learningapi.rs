@@ -100,14 +100,7 @@ pub fn learning_out(s: &Snapshot, id: &Id, year: i32) -> LearningOut {
     let findings = p
         .findings
         .iter()
-        .map(|g| LearningFindingOut {
-            topic: g.topic.replace('_', " "),
-            scope: g.scope.clone(),
-            finding: g.finding.clone(),
-            applies_because: g.applies_because.clone(),
-            source: g.source.clone(),
-            id: g.id.clone(),
-        })
+        .map(|g| LearningFindingOut { topic: g.topic.replace('_', " "), ..g.clone() })
         .collect();
     let international: Vec<&str> = p.international.iter().map(|i| i.id.as_str()).collect();
     let mut ties = Vec::new();

@@ -713,15 +713,7 @@ pub fn to_wire(s: &Snapshot, who: &Audience, shown: &Shown) -> SurveyOut {
                 item: c.item.clone(),
                 label: c.label.clone(),
                 total: c.total,
-                options: c
-                    .options
-                    .iter()
-                    .map(|o| SurveyOptionOut {
-                        id: o.id.clone(),
-                        label: o.label.clone(),
-                        count: o.count,
-                    })
-                    .collect(),
+                options: c.options.clone(),
             })
             .collect(),
         surveys: s
