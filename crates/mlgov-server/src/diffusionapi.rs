@@ -11,7 +11,7 @@ use mlgov_analysis::diffusion::mlgov_diffusion::{
 use mlgov_analysis::diffusion::{DiffusionGraphOptions, diffusion_graph};
 use mlgov_domain::{Id, IdKind, Resolution};
 
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, blocking};
 use crate::params::Params;
 use crate::state::{AppState, Snapshot};
 use crate::wire::*;
@@ -231,8 +231,5 @@ pub async fn get_diffusion(
     let mut p = Params::parse(q.as_deref());
     let dq = DiffusionQuery::parse(&s, &mut p);
     p.finish()?;
-    let out = tokio::task::spawn_blocking(move || run(&s, &dq))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))??;
-    Ok(Json(out))
+    Ok(Json(blocking(move || run(&s, &dq)).await?))
 }

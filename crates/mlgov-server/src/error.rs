@@ -151,6 +151,14 @@ pub fn code_for(status: StatusCode) -> &'static str {
     }
 }
 
+/// Runs `f` on the blocking pool (an analysis or a store read must not hold a runtime thread);
+/// a task that panicked is an internal error.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::Internal(e.to_string()))?
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::to_vec(&self.body()).unwrap_or_default();

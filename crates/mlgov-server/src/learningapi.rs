@@ -176,7 +176,6 @@ pub async fn get_learning(
     let mut p = Params::parse(q.as_deref());
     let year = p.int("year", 1900..=2100).unwrap_or(DEFAULT_YEAR as i64) as i32;
     p.finish()?;
-    let s = st.snapshot();
-    let id = convert::path_id(&s, &id, IdKind::Locality)?;
+    let (s, id) = crate::api::path_entity(&st, &id, IdKind::Locality)?;
     Ok(Json(learning_out(&s, &id, year)))
 }

@@ -181,10 +181,9 @@ async fn as_of(State(st): State<AppState>, req: Request, next: Next) -> Response
     };
     let st2 = st.clone();
     let v2 = value.clone();
-    let state = match tokio::task::spawn_blocking(move || st2.as_of(&v2, &at)).await {
-        Ok(Ok(state)) => state,
-        Ok(Err(e)) => return e.into_response(),
-        Err(e) => return ApiError::Internal(e.to_string()).into_response(),
+    let state = match error::blocking(move || st2.as_of(&v2, &at)).await {
+        Ok(state) => state,
+        Err(e) => return e.into_response(),
     };
     let (parts, body) = req.into_parts();
     let query = rest.join("&");

@@ -32,7 +32,7 @@ use mlgov_survey::{
 };
 
 use crate::convert;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, blocking};
 use crate::learningapi::{self, OBSERVED};
 use crate::params::Params;
 use crate::state::{AppState, Snapshot, fnv1a};
@@ -957,11 +957,7 @@ pub async fn get_survey(
     let mut p = Params::parse(q.as_deref());
     let sq = SurveyQuery::parse(&s.surveys.visible(&who), &mut p);
     p.finish()?;
-    let out = tokio::task::spawn_blocking(move || {
-        run(&s, &who, &sq).map(|shown| to_wire(&s, &who, &shown))
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))??;
+    let out = blocking(move || run(&s, &who, &sq).map(|shown| to_wire(&s, &who, &shown))).await?;
     Ok(Json(out))
 }
 
@@ -978,10 +974,6 @@ pub async fn get_locality_survey(
 ) -> Result<Json<LocalitySurveyOut>, ApiError> {
     Params::parse(q.as_deref()).finish()?;
     let who = audience(who);
-    let s = st.snapshot();
-    let id = convert::path_id(&s, &id, IdKind::Locality)?;
-    let out = tokio::task::spawn_blocking(move || locality_survey(&s, &who, &id))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))??;
-    Ok(Json(out))
+    let (s, id) = crate::api::path_entity(&st, &id, IdKind::Locality)?;
+    Ok(Json(blocking(move || locality_survey(&s, &who, &id)).await?))
 }
