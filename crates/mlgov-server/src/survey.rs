@@ -24,12 +24,10 @@ use mlgov_analysis::tables::WHOLE_COMM;
 use mlgov_auth::{Principal, Role};
 use mlgov_domain::{Id, IdKind, Property};
 use mlgov_store::{Store, StoreError, StoredSurvey, SurveyOrigin, SurveySummary};
-use mlgov_survey::publish::{PublishedChoice, PublishedFigures, PublishedTable};
+use mlgov_survey::dashboard::{self, LiveQuery};
+use mlgov_survey::publish::{PublishedChoice, PublishedFigures};
 use mlgov_survey::stored::Decoded;
-use mlgov_survey::{
-    AnalysisConfig, AnalysisKind, ClassAggregate, Dimension, Estimate, Instrument, LocalityInfo,
-    ResultRow, ResultTable, analyze,
-};
+use mlgov_survey::{AnalysisKind, Dimension, Instrument, LocalityInfo, ResultRow, ResultTable};
 
 use crate::convert;
 use crate::error::{ApiError, ErrorBody, blocking};
@@ -38,8 +36,7 @@ use crate::params::Params;
 use crate::state::{AppState, Snapshot, fnv1a};
 use crate::wire::*;
 
-/// Bootstrap resamples per live estimate (releases carry their own).
-pub const RESAMPLES: usize = 200;
+pub use mlgov_survey::dashboard::period_words;
 
 /// The answers of a survey in the catalogue: a stored dataset (decoded on first use) or the
 /// submitted answers of a collected survey.
@@ -506,101 +503,55 @@ pub fn run(s: &Snapshot, who: &Audience, q: &SurveyQuery) -> Result<Shown, ApiEr
     }
     .cloned()
     .ok_or_else(|| ApiError::NotFound(no_survey_message(who, &s.surveys)))?;
-    if view.live {
-        let d = view
-            .entry
-            .dataset
-            .as_ref()
-            .ok_or_else(|| ApiError::Internal("live view without a dataset".into()))?
-            .decoded()?;
-        let locs = view.localities(&d);
-        let cfg = AnalysisConfig {
-            group_by: vec![q.group_by],
-            periods: q.period.clone().map(|p| vec![p]),
-            roles: q.role.clone().into_iter().filter(|r| r != "all").collect(),
-            all_roles: q.role.as_deref() == Some("all"),
-            resamples: RESAMPLES,
-            seed: 1,
-            ..AnalysisConfig::default()
-        };
-        let table = analyze(q.analysis, &d.dataset, &d.instrument, &locs, &cfg)
-            .map_err(|e| ApiError::InvalidData(e.to_string(), vec![]))?;
-        Ok(Shown {
-            instrument: Some(d.instrument.clone()),
-            view,
-            table,
-            choices: Vec::new(),
-            tables: Vec::new(),
-        })
-    } else {
-        let r = view
-            .release()
-            .ok_or_else(|| ApiError::Internal("release view without a release".into()))?;
-        let published = match &q.table {
-            Some(id) => r.figures.tables.iter().find(|t| &t.id == id),
-            None => r
-                .figures
-                .tables
-                .iter()
-                .find(|t| t.analysis == AnalysisKind::ClassAggregates)
-                .or(r.figures.tables.first()),
-        }
-        .ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "release {} of survey {:?} has no such table",
-                r.number,
-                view.name()
-            ))
-        })?;
-        let table = result_table(published, &r.figures);
-        let ins = view.instrument();
-        let tables = r
-            .figures
-            .tables
-            .iter()
-            .map(|t| {
-                (
-                    t.id.clone(),
-                    format!(
-                        "{} — by {}{}",
-                        t.title,
-                        t.group_by.iter().map(|d| d.id()).collect::<Vec<_>>().join(" × "),
-                        period_words(&t.id, t.analysis, ins.as_ref())
-                    ),
-                )
-            })
-            .collect();
-        Ok(Shown {
-            instrument: ins,
-            choices: r.figures.choices.clone(),
-            view: view.clone(),
-            table,
-            tables,
-        })
-    }
+    if view.live { run_live(view, q) } else { run_release(view, q) }
 }
 
-/// The period of a published table in words, from its id's period suffix (`…_p2` → ", 2020–2023"
-/// as the instrument labels it), or the two periods a change compares; empty when neither applies.
-pub fn period_words(
-    table_id: &str,
-    analysis: AnalysisKind,
-    ins: Option<&mlgov_survey::Instrument>,
-) -> String {
-    let Some(ins) = ins else { return String::new() };
-    if analysis == AnalysisKind::Change {
-        return match (ins.periods.first(), ins.periods.last()) {
-            (Some(a), Some(b)) if a.id != b.id => {
-                format!(", {} compared with {}", b.label, a.label)
-            }
-            _ => String::new(),
-        };
-    }
-    ins.periods
-        .iter()
-        .find(|p| table_id.ends_with(&format!("_{}", p.id)))
-        .map(|p| format!(", {}", p.label))
-        .unwrap_or_default()
+/// The live figures of a view's dataset.
+fn run_live(view: View, q: &SurveyQuery) -> Result<Shown, ApiError> {
+    let d = view
+        .entry
+        .dataset
+        .as_ref()
+        .ok_or_else(|| ApiError::Internal("live view without a dataset".into()))?
+        .decoded()?;
+    let locs = view.localities(&d);
+    let live = LiveQuery {
+        analysis: q.analysis,
+        group_by: q.group_by,
+        period: q.period.as_deref(),
+        role: q.role.as_deref(),
+    };
+    let table = dashboard::live_table(&live, &d.dataset, &d.instrument, &locs)
+        .map_err(|e| ApiError::InvalidData(e.to_string(), vec![]))?;
+    Ok(Shown {
+        instrument: Some(d.instrument.clone()),
+        view,
+        table,
+        choices: Vec::new(),
+        tables: Vec::new(),
+    })
+}
+
+/// The table of a view's release the query names (or the first class-aggregate one).
+fn run_release(view: View, q: &SurveyQuery) -> Result<Shown, ApiError> {
+    let r = view
+        .release()
+        .ok_or_else(|| ApiError::Internal("release view without a release".into()))?;
+    let published = dashboard::release_table(&r.figures, q.table.as_deref()).ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "release {} of survey {:?} has no such table",
+            r.number,
+            view.name()
+        ))
+    })?;
+    let ins = view.instrument();
+    Ok(Shown {
+        table: dashboard::result_table(published, &r.figures),
+        tables: dashboard::table_titles(&r.figures, ins.as_ref()),
+        choices: r.figures.choices.clone(),
+        instrument: ins,
+        view: view.clone(),
+    })
 }
 
 /// Why nothing is shown to `who`.
@@ -614,54 +565,6 @@ pub fn no_survey_message(who: &Audience, c: &Catalog) -> String {
         m.push_str(u);
     }
     m
-}
-
-/// A published table in the form of the analyses' result tables (for charts and the wire type):
-/// suppressed cells keep no n, mean or interval.
-pub fn result_table(t: &PublishedTable, f: &PublishedFigures) -> ResultTable {
-    ResultTable {
-        analysis: t.analysis,
-        id: t.id.clone(),
-        title: t.title.clone(),
-        figure: t.figure.clone(),
-        synthetic: f.synthetic,
-        instrument: f.instrument.clone(),
-        group_by: t.group_by.clone(),
-        roles: t.roles.clone(),
-        resamples: t.resamples,
-        seed: 0,
-        confidence: t.confidence,
-        small_n: f.min_cell as usize,
-        publication_min_n: Some(f.min_cell as usize),
-        class_aggregate: t.class_aggregate.unwrap_or(ClassAggregate::Sum),
-        interval: t.interval.unwrap_or(mlgov_survey::analysis::IntervalMethod::RespondentBootstrap),
-        scale: t.scale.clone(),
-        notes: t.notes.clone(),
-        rows: t
-            .rows
-            .iter()
-            .map(|r| ResultRow {
-                group: r.group.clone(),
-                period: r.period.clone(),
-                measure: r.measure.clone(),
-                measure_label: r.measure_label.clone(),
-                class: r.class,
-                statistic: r.statistic.clone(),
-                estimate: Estimate {
-                    n: r.n.unwrap_or(0) as usize,
-                    localities: r.localities.unwrap_or(0) as usize,
-                    few_localities: r
-                        .localities
-                        .is_some_and(|l| (l as usize) < mlgov_survey::analysis::FEW_LOCALITIES),
-                    mean: r.mean,
-                    ci_low: r.ci_low,
-                    ci_high: r.ci_high,
-                    small_n: false,
-                    suppressed: r.n.is_none(),
-                },
-            })
-            .collect(),
-    }
 }
 
 /// The wire form of a result table.
@@ -746,6 +649,13 @@ const REPORT_PROPERTIES: [Property; 8] = [
 /// The dimensions a locality's group figures are shown for.
 pub const LOCALITY_GROUPINGS: [Dimension; 2] = [Dimension::Size, Dimension::Typology];
 
+/// The figures of one survey in a locality's section.
+struct Figures {
+    period: String,
+    respondents: Option<usize>,
+    groups: Vec<SurveyGroupOut>,
+}
+
 /// What the survey data say about locality `id` to `who`: the Whole-COMM report's statements about
 /// it and, in every survey `who` may see, the interactions by class of actor in the last period
 /// for the groups it belongs to (size class, typology; the size class assumed from its
@@ -755,7 +665,6 @@ pub fn locality_survey(
     who: &Audience,
     id: &Id,
 ) -> Result<LocalitySurveyOut, ApiError> {
-    let name = s.name(id);
     let report: Vec<FactOut> = convert::facts(s, id)
         .into_iter()
         .filter(|f| {
@@ -763,138 +672,18 @@ pub fn locality_survey(
                 && REPORT_PROPERTIES.iter().any(|p| p.to_string() == f.property)
         })
         .collect();
-    let size = learningapi::size_class(s, id);
-    let typology = learningapi::attribute(s, id, Property::Typology, "typology");
-    let known: Vec<(Dimension, LearningFactorOut)> =
-        [(Dimension::Size, size), (Dimension::Typology, typology)]
-            .into_iter()
-            .filter(|(_, v)| v.status == OBSERVED || v.status == learningapi::ASSUMED)
-            .collect();
+    let known = known_groups(s, id);
     let mut surveys = Vec::new();
     let mut notes = Vec::new();
     let views = s.surveys.visible(who);
     for view in &views {
-        let mut groups = Vec::new();
-        let mut respondents = None;
-        let mut period = String::new();
-        if view.live {
-            let Some(d) = view.entry.dataset.as_ref() else { continue };
-            let d = d.decoded()?;
-            let locs = view.localities(&d);
-            let last = d.instrument.periods.last().map(|p| p.id.clone());
-            period = d.instrument.periods.last().map(|p| p.label.clone()).unwrap_or_default();
-            respondents =
-                Some(d.dataset.respondents.iter().filter(|r| r.locality == id.as_str()).count());
-            for (dim, value) in &known {
-                let cfg = AnalysisConfig {
-                    group_by: vec![*dim],
-                    periods: last.clone().map(|p| vec![p]),
-                    resamples: RESAMPLES,
-                    seed: 1,
-                    ..AnalysisConfig::default()
-                };
-                let t =
-                    analyze(AnalysisKind::ClassAggregates, &d.dataset, &d.instrument, &locs, &cfg)
-                        .map_err(|e| ApiError::Internal(e.to_string()))?;
-                let rows: Vec<SurveyRowOut> = t
-                    .rows
-                    .iter()
-                    .filter(|r| r.group.len() == 1 && r.group[0] == value.value)
-                    .map(row_wire)
-                    .collect();
-                let in_group: BTreeSet<&str> = locs
-                    .iter()
-                    .filter(|l| {
-                        if *dim == Dimension::Size { &l.size_class } else { &l.typology }.as_deref()
-                            == Some(value.value.as_str())
-                    })
-                    .map(|l| l.id.as_str())
-                    .collect();
-                let n_resp = d
-                    .dataset
-                    .respondents
-                    .iter()
-                    .filter(|r| in_group.contains(r.locality.as_str()))
-                    .count();
-                if rows.is_empty() {
-                    notes.push(format!("Survey {:?} has no respondents with {} {}, so it has no group figures for it.", view.name(), dim.id(), value.value.replace('_', " ")));
-                    continue;
-                }
-                let localities = d
-                    .dataset
-                    .respondents
-                    .iter()
-                    .filter(|r| in_group.contains(r.locality.as_str()))
-                    .map(|r| r.locality.as_str())
-                    .collect::<BTreeSet<_>>()
-                    .len();
-                groups.push(SurveyGroupOut {
-                    dimension: dim.id().into(),
-                    value: value.value.clone(),
-                    status: value.status.clone(),
-                    source: value.source.clone(),
-                    localities: Some(localities),
-                    respondents: Some(n_resp),
-                    rows,
-                });
-            }
-        } else if let Some(r) = view.release() {
-            let ins = view.instrument();
-            period = r
-                .figures
-                .tables
-                .iter()
-                .find_map(|t| t.rows.first()?.period.clone())
-                .map(|p| {
-                    ins.as_ref()
-                        .and_then(|i| i.periods.iter().find(|x| x.id == p))
-                        .map_or(p.clone(), |x| x.label.clone())
-                })
-                .unwrap_or_default();
-            // Published class-aggregate tables over all roles whose groups are exactly the
-            // locality's values on every grouping dimension.
-            // (Releases before issue 16 left `roles` empty for that population; later ones name it.)
-            let default_population = |roles: &[String]| {
-                roles.is_empty()
-                    || roles.iter().map(String::as_str).eq(mlgov_survey::analysis::REPORT_ROLES)
-            };
-            for t in r.figures.tables.iter().filter(|t| {
-                t.analysis == AnalysisKind::ClassAggregates && default_population(&t.roles)
-            }) {
-                let values: Option<Vec<&LearningFactorOut>> = t
-                    .group_by
-                    .iter()
-                    .map(|d| known.iter().find(|(k, _)| k == d).map(|(_, v)| v))
-                    .collect();
-                let Some(values) = values else { continue };
-                let want: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
-                let rt = result_table(t, &r.figures);
-                let rows: Vec<SurveyRowOut> = rt
-                    .rows
-                    .iter()
-                    .filter(|x| x.group.iter().map(String::as_str).eq(want.iter().copied()))
-                    .map(row_wire)
-                    .collect();
-                if rows.is_empty() {
-                    notes.push(format!("Release {} of survey {:?} publishes no group {} (fewer than {} respondents, or none).", r.number, view.name(), want.join(" · ").replace('_', " "), r.figures.min_cell));
-                    continue;
-                }
-                groups.push(SurveyGroupOut {
-                    dimension: t.group_by.iter().map(|d| d.id()).collect::<Vec<_>>().join(" × "),
-                    value: want.join(" · "),
-                    status: values
-                        .iter()
-                        .map(|v| v.status.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" · "),
-                    source: values.iter().map(|v| v.source.as_str()).collect::<Vec<_>>().join("; "),
-                    localities: None,
-                    respondents: None,
-                    rows,
-                });
-            }
-        }
-        if groups.is_empty() && respondents.unwrap_or(0) == 0 {
+        let figures = match view.release() {
+            _ if view.live => live_figures(view, id, &known, &mut notes)?,
+            Some(r) => Some(release_figures(view, r, &known, &mut notes)),
+            None => None,
+        };
+        let Some(f) = figures else { continue };
+        if f.groups.is_empty() && f.respondents.unwrap_or(0) == 0 {
             continue;
         }
         surveys.push(LocalitySurveyFiguresOut {
@@ -903,26 +692,16 @@ pub fn locality_survey(
             source: view.source().into(),
             release: view.release().map(|r| r.number),
             synthetic: view.synthetic(),
-            period,
-            respondents,
-            groups,
+            period: f.period,
+            respondents: f.respondents,
+            groups: f.groups,
             notice: view.notice(),
         });
     }
     let measure = "Interactions aggregated by class of actor (Whole-COMM report, Figures 2–4): for each respondent, the mean interaction frequency with the actors of a class (sums in releases made before issue 16); the mean over the respondents of a group, with its n, its localities and a 95 % interval that treats localities as clusters.".to_string();
     let no_data = report.is_empty() && surveys.is_empty();
-    if no_data {
-        notes.insert(
-            0,
-            if known.is_empty() {
-                format!("No survey data for {name}: the Whole-COMM report makes no statement about it, and neither its size class nor its typology is known, so no group figures apply.")
-            } else {
-                format!("No survey data for {name}: the Whole-COMM report makes no statement about it, and no survey visible here has figures for its groups.")
-            },
-        );
-    } else if report.is_empty() {
-        notes.push(format!("The Whole-COMM report makes no statement about {name}."));
-    }
+    let name = s.name(id);
+    section_notes(&name, &report, no_data, known.is_empty(), &mut notes);
     if views.is_empty() {
         notes.push(no_survey_message(who, &s.surveys));
     }
@@ -935,6 +714,111 @@ pub fn locality_survey(
         no_data,
         notes,
     })
+}
+
+/// The groups of locality `id` whose figures apply: its size class and typology, when observed
+/// or assumed.
+fn known_groups(s: &Snapshot, id: &Id) -> Vec<(Dimension, LearningFactorOut)> {
+    let size = learningapi::size_class(s, id);
+    let typology = learningapi::attribute(s, id, Property::Typology, "typology");
+    [(Dimension::Size, size), (Dimension::Typology, typology)]
+        .into_iter()
+        .filter(|(_, v)| v.status == OBSERVED || v.status == learningapi::ASSUMED)
+        .collect()
+}
+
+/// The live figures of a locality's groups in a view's dataset (None without a dataset).
+fn live_figures(
+    view: &View,
+    id: &Id,
+    known: &[(Dimension, LearningFactorOut)],
+    notes: &mut Vec<String>,
+) -> Result<Option<Figures>, ApiError> {
+    let Some(d) = view.entry.dataset.as_ref() else { return Ok(None) };
+    let d = d.decoded()?;
+    let locs = view.localities(&d);
+    let period = d.instrument.periods.last().map(|p| p.label.clone()).unwrap_or_default();
+    let respondents = Some(dashboard::respondents_of(&d.dataset, id.as_str()));
+    let mut groups = Vec::new();
+    for (dim, value) in known {
+        let group = dashboard::live_group(&d.dataset, &d.instrument, &locs, *dim, &value.value)
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let Some(g) = group else {
+            notes.push(format!(
+                "Survey {:?} has no respondents with {} {}, so it has no group figures for it.",
+                view.name(),
+                dim.id(),
+                value.value.replace('_', " ")
+            ));
+            continue;
+        };
+        groups.push(SurveyGroupOut {
+            dimension: dim.id().into(),
+            value: value.value.clone(),
+            status: value.status.clone(),
+            source: value.source.clone(),
+            localities: Some(g.localities),
+            respondents: Some(g.respondents),
+            rows: g.rows.iter().map(row_wire).collect(),
+        });
+    }
+    Ok(Some(Figures { period, respondents, groups }))
+}
+
+/// The published figures of a locality's groups in a view's release: the class-aggregate tables
+/// over the report's population whose groups are exactly the locality's values on every
+/// grouping dimension.
+fn release_figures(
+    view: &View,
+    r: &ReleaseEntry,
+    known: &[(Dimension, LearningFactorOut)],
+    notes: &mut Vec<String>,
+) -> Figures {
+    let period = dashboard::release_period(&r.figures, view.instrument().as_ref());
+    let mut groups = Vec::new();
+    for t in dashboard::population_tables(&r.figures) {
+        let values: Option<Vec<&LearningFactorOut>> =
+            t.group_by.iter().map(|d| known.iter().find(|(k, _)| k == d).map(|(_, v)| v)).collect();
+        let Some(values) = values else { continue };
+        let want: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+        let rows = dashboard::group_rows(&dashboard::result_table(t, &r.figures), &want);
+        if rows.is_empty() {
+            notes.push(format!("Release {} of survey {:?} publishes no group {} (fewer than {} respondents, or none).", r.number, view.name(), want.join(" · ").replace('_', " "), r.figures.min_cell));
+            continue;
+        }
+        groups.push(SurveyGroupOut {
+            dimension: t.group_by.iter().map(|d| d.id()).collect::<Vec<_>>().join(" × "),
+            value: want.join(" · "),
+            status: values.iter().map(|v| v.status.as_str()).collect::<Vec<_>>().join(" · "),
+            source: values.iter().map(|v| v.source.as_str()).collect::<Vec<_>>().join("; "),
+            localities: None,
+            respondents: None,
+            rows: rows.iter().map(row_wire).collect(),
+        });
+    }
+    Figures { period, respondents: None, groups }
+}
+
+/// The notes of a locality's section about what it lacks.
+fn section_notes(
+    name: &str,
+    report: &[FactOut],
+    no_data: bool,
+    groups_unknown: bool,
+    notes: &mut Vec<String>,
+) {
+    if no_data {
+        notes.insert(
+            0,
+            if groups_unknown {
+                format!("No survey data for {name}: the Whole-COMM report makes no statement about it, and neither its size class nor its typology is known, so no group figures apply.")
+            } else {
+                format!("No survey data for {name}: the Whole-COMM report makes no statement about it, and no survey visible here has figures for its groups.")
+            },
+        );
+    } else if report.is_empty() {
+        notes.push(format!("The Whole-COMM report makes no statement about {name}."));
+    }
 }
 
 /// A survey analysis: live figures of a stored dataset for its project's researchers, or the
