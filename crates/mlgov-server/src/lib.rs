@@ -78,7 +78,23 @@ pub enum ServeError {
 /// edge layer ([`edge::layer`]: request ids, the one error envelope, 5xx logs, security headers,
 /// compression), as [`Server::run`] composes it.
 pub fn app(state: AppState) -> Router {
-    let api = Router::new()
+    let cached = pages::routes(api_routes())
+        .route_layer(middleware::from_fn_with_state(state.clone(), conditional_get))
+        .route_layer(middleware::from_fn_with_state(state.clone(), as_of))
+        .route_layer(cors());
+    Router::new()
+        .merge(cached)
+        .merge(post_routes())
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi::ApiDoc::openapi()))
+        .route("/assets/{*path}", get(assets::serve_asset))
+        .route("/static/{*path}", get(assets::serve_static))
+        .fallback(not_found)
+        .with_state(state)
+}
+
+/// The GET routes of the API (cached, with `?as_of=` and CORS, beside the explorer's pages).
+fn api_routes() -> Router<AppState> {
+    Router::new()
         .route("/api/v1", get(api::get_overview))
         .route("/api/v1/search", get(api::search))
         .route("/api/v1/localities", get(api::list_localities))
@@ -118,12 +134,16 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/conflicts", get(api::list_conflicts))
         .route("/api/v1/graph", get(graphapi::get_graph))
         .route("/api/v1/survey", get(survey::get_survey))
-        .route("/api/v1/diffusion", get(diffusionapi::get_diffusion));
+        .route("/api/v1/diffusion", get(diffusionapi::get_diffusion))
+}
+
+/// CORS of the API's public reads.
+fn cors() -> tower_http::cors::CorsLayer {
     // Public reads of the API may be made from any origin (a notebook, an Observable page): CORS
     // for GET and HEAD of /api/ only (outside the page cache, which rebuilds responses), without
     // credentials and without allowing the Authorization header, so that authenticated and
     // state-changing requests stay same-origin; explorer pages are not shared.
-    let cors = tower_http::cors::CorsLayer::new()
+    tower_http::cors::CorsLayer::new()
         .allow_origin(tower_http::cors::AllowOrigin::predicate(
             |_, parts: &axum::http::request::Parts| parts.uri.path().starts_with("/api/"),
         ))
@@ -134,12 +154,13 @@ pub fn app(state: AppState) -> Router {
             header::LINK,
             header::CONTENT_DISPOSITION,
             axum::http::HeaderName::from_static("x-mlgov-as-of"),
-        ]);
-    let cached = pages::routes(api)
-        .route_layer(middleware::from_fn_with_state(state.clone(), conditional_get))
-        .route_layer(middleware::from_fn_with_state(state.clone(), as_of))
-        .route_layer(cors);
-    let posts = Router::new()
+        ])
+}
+
+/// The routes that change things (proposals, reload, a comparison in a body), under the body
+/// limit.
+fn post_routes() -> Router<AppState> {
+    Router::new()
         .route("/api/v1/reload", post(api::reload))
         .route("/api/v1/changes", post(changes::propose).get(changes::list))
         .route("/api/v1/changes/{id}", get(changes::get))
@@ -150,15 +171,7 @@ pub fn app(state: AppState) -> Router {
         .route("/changes", get(changes::changes_page).post(changes::propose_form))
         .route("/changes/{id}", get(changes::proposal_view))
         .route("/changes/{id}/{action}", post(changes::act_form))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
-    Router::new()
-        .merge(cached)
-        .merge(posts)
-        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi::ApiDoc::openapi()))
-        .route("/assets/{*path}", get(assets::serve_asset))
-        .route("/static/{*path}", get(assets::serve_static))
-        .fallback(not_found)
-        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
 }
 
 /// `?as_of=` on every GET of the API and the explorer: the request is answered by the same
@@ -267,36 +280,9 @@ async fn conditional_get(State(st): State<AppState>, req: Request, next: Next) -
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return next.run(req).await;
     }
-    // What a page shows can depend on who asks (survey figures: live for a project's
-    // researchers, releases for everyone else), so the audience is part of the cache key and of
-    // the ETag, and responses to signed-in members are private.
-    let audience = survey::Audience::of(req.extensions().get::<mlgov_auth::Principal>());
-    let private = audience != survey::Audience::Public;
-    let url = req
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| req.uri().path().to_string());
-    let csv = req.uri().path().starts_with("/api/") && listing::accept_prefers_csv(req.headers());
-    let key = format!("{url}#{}{}", audience.cache_key(), if csv { "#csv" } else { "" });
+    let (key, private) = cache_key(&req);
     let snap = st.snapshot();
     let etag = snap.etag(&key);
-    let inm = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
-    let matches = inm.is_some_and(|v| {
-        v.split(',')
-            .map(str::trim)
-            .any(|t| t == "*" || t == etag || t.strip_prefix("W/") == Some(etag.as_str()))
-    });
-    // If-Modified-Since counts only without If-None-Match (RFC 9110 §13.2.2); HTTP dates have
-    // whole seconds.
-    let modified = httpdate::unix_seconds(snap.loaded_at);
-    let not_modified_since = inm.is_none()
-        && req
-            .headers()
-            .get(header::IF_MODIFIED_SINCE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(httpdate::parse)
-            .is_some_and(|t| modified <= httpdate::unix_seconds(t));
     let validators = Validators {
         etag: HeaderValue::from_str(&etag).expect("ETag is ASCII"),
         last_modified: HeaderValue::from_str(&httpdate::format(snap.loaded_at))
@@ -307,7 +293,7 @@ async fn conditional_get(State(st): State<AppState>, req: Request, next: Next) -
             "no-cache"
         }),
     };
-    if matches || not_modified_since {
+    if not_modified(&req, &etag, snap.loaded_at) {
         let mut r = StatusCode::NOT_MODIFIED.into_response();
         validators.apply(&mut r);
         return r;
@@ -319,6 +305,54 @@ async fn conditional_get(State(st): State<AppState>, req: Request, next: Next) -
     if resp.status() != StatusCode::OK {
         return resp;
     }
+    kept_response(&snap, key, resp, validators).await
+}
+
+/// The cache key of a request, and whether its answer is private. What a page shows can depend
+/// on who asks (survey figures: live for a project's researchers, releases for everyone else),
+/// so the audience is part of the cache key and of the ETag, and responses to signed-in members
+/// are private.
+fn cache_key(req: &Request) -> (String, bool) {
+    let audience = survey::Audience::of(req.extensions().get::<mlgov_auth::Principal>());
+    let private = audience != survey::Audience::Public;
+    let url = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| req.uri().path().to_string());
+    let csv = req.uri().path().starts_with("/api/") && listing::accept_prefers_csv(req.headers());
+    (format!("{url}#{}{}", audience.cache_key(), if csv { "#csv" } else { "" }), private)
+}
+
+/// Whether the client's copy is current: its If-None-Match names `etag`, or (only without
+/// If-None-Match, RFC 9110 §13.2.2) its If-Modified-Since is not before `loaded_at` (HTTP dates
+/// have whole seconds).
+fn not_modified(req: &Request, etag: &str, loaded_at: std::time::SystemTime) -> bool {
+    let inm = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
+    let matches = inm.is_some_and(|v| {
+        v.split(',')
+            .map(str::trim)
+            .any(|t| t == "*" || t == etag || t.strip_prefix("W/") == Some(etag))
+    });
+    let modified = httpdate::unix_seconds(loaded_at);
+    let not_modified_since = inm.is_none()
+        && req
+            .headers()
+            .get(header::IF_MODIFIED_SINCE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(httpdate::parse)
+            .is_some_and(|t| modified <= httpdate::unix_seconds(t));
+    matches || not_modified_since
+}
+
+/// A fresh 200 answer with its validators, kept in the snapshot's cache when it is JSON, HTML,
+/// CSV or GeoJSON and not a download.
+async fn kept_response(
+    snap: &state::Snapshot,
+    key: String,
+    resp: Response,
+    validators: Validators,
+) -> Response {
     let content_type = match resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok())
     {
         Some(t) if t.starts_with("application/json") => "application/json",
