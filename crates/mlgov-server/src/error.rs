@@ -1,9 +1,9 @@
 //! The one error body of the API, `{"error": {"code", "message", "fields": [...], "request_id"}}`,
 //! and its mapping onto HTTP status codes (400 bad parameters, 404, 413, 422 invalid data, 500).
-//! The request id is filled in by the edge layer ([`crate::edge`]), which also gives this
-//! envelope to every error no handler produced (the router's 404 and 405, the body limit's 413,
-//! extractor rejections, panics); a server error says only "internal error", its cause goes to the
-//! log through the response's [`crate::edge::ErrorCause`].
+//! The request id is filled in by the edge layer (`edge.rs`, above this file), which also gives
+//! this envelope to every error no handler produced (the router's 404 and 405, the body limit's
+//! 413, extractor rejections, panics); a server error says only "internal error", its cause goes
+//! to the log through the response's `mlgov_auth::http::ErrorCause`.
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};

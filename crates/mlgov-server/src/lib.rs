@@ -14,10 +14,12 @@ pub mod accounts;
 pub mod api;
 pub mod assets;
 pub mod bulk;
+mod catalog;
 pub mod changes;
 pub mod convert;
 pub mod derived;
 pub mod diffusionapi;
+mod digest;
 pub mod edge;
 pub mod error;
 pub mod graphapi;
@@ -174,6 +176,17 @@ fn post_routes() -> Router<AppState> {
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
 }
 
+/// `router` under the edge layer ([`edge::layer`]) with the explorer's HTML error pages: what
+/// [`Server::run`] serves, and what tests compose the same way.
+pub fn layer(router: Router) -> Router {
+    edge::layer(router, error_page)
+}
+
+/// The explorer's page for an error of a request that wants HTML.
+fn error_page(status: StatusCode, message: String) -> Response {
+    pages::PageError(ApiError::Status(status, message)).into_response()
+}
+
 /// `?as_of=` on every GET of the API and the explorer: the request is answered by the same
 /// application over the knowledge base as it was recorded then (`2026-03-01`, a UTC time, or
 /// `cs:12`; see docs/data-format.md), without surveys; the page cache never sees it. The
@@ -282,7 +295,7 @@ async fn conditional_get(State(st): State<AppState>, req: Request, next: Next) -
     }
     let (key, private) = cache_key(&req);
     let snap = st.snapshot();
-    let etag = snap.etag(&key);
+    let etag = state::etag(snap.content_hash, assets::build_fingerprint(), &key);
     let validators = Validators {
         etag: HeaderValue::from_str(&etag).expect("ETag is ASCII"),
         last_modified: HeaderValue::from_str(&httpdate::format(snap.loaded_at))
@@ -484,7 +497,7 @@ impl Server {
             Some(mlgov_store::Location::Sqlite(_)) | None => None,
         };
         // The edge layer goes over everything, last: no route escapes it.
-        let router = edge::layer(mlgov_collect::http::mount_at(
+        let router = layer(mlgov_collect::http::mount_at(
             app(self.state.clone()),
             self.state.db_path.as_deref().and_then(|p| p.to_str()),
         ));
@@ -512,4 +525,14 @@ impl Server {
 /// Loads the store at `db_path` and serves the explorer and API on `addr` until Ctrl-C.
 pub async fn serve(db_path: &Path, addr: SocketAddr) -> Result<(), ServeError> {
     Server::bind(db_path, addr).await?.run().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pages_render_the_templates_the_build_fingerprint_covers() {
+        assert_eq!(pages::TEMPLATES, assets::TEMPLATES);
+    }
 }
