@@ -231,3 +231,31 @@ pub fn group_rows(t: &ResultTable, want: &[&str]) -> Vec<ResultRow> {
         .cloned()
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_id_s_period_suffix_is_named_as_the_instrument_labels_it() {
+        let wc = Instrument::whole_comm();
+        let last = wc.periods.last().expect("the Whole-COMM instrument has periods");
+        let id = format!("class_aggregates_by_size_{}", last.id);
+        assert_eq!(
+            period_words(&id, AnalysisKind::ClassAggregates, Some(&wc)),
+            format!(", {}", last.label)
+        );
+        assert_eq!(period_words("frequency_by_size", AnalysisKind::Frequency, Some(&wc)), "");
+        assert_eq!(period_words(&id, AnalysisKind::ClassAggregates, None), "");
+    }
+
+    #[test]
+    fn a_change_names_the_two_periods_it_compares() {
+        let wc = Instrument::whole_comm();
+        let (first, last) = (&wc.periods[0], &wc.periods[wc.periods.len() - 1]);
+        assert_eq!(
+            period_words("change_by_size", AnalysisKind::Change, Some(&wc)),
+            format!(", {} compared with {}", last.label, first.label)
+        );
+    }
+}
