@@ -66,10 +66,29 @@ impl ListRequest {
         self.p.int("year", 1800..=2200).map(|y| y as i32)
     }
 
+    /// The `year` and `source` filters of a list of dated statements.
+    fn held(&mut self) -> Held {
+        Held { year: self.year(), source: self.p.string("source") }
+    }
+
     /// Ends the parameters (a 400 listing every problem); the snapshot and the list's answer.
     fn finish(self) -> Result<(Arc<Snapshot>, ListAnswer), ApiError> {
         self.p.finish()?;
         Ok((self.s, ListAnswer { list: self.list, uri: self.uri }))
+    }
+}
+
+/// The `year` and `source` filters of a list of dated statements (office terms, affiliations).
+struct Held {
+    year: Option<i32>,
+    source: Option<String>,
+}
+
+impl Held {
+    /// Whether a statement holding `when`, citing `citation`, is kept: dated in `year`, citing
+    /// `source` (each when given).
+    fn keeps(&self, when: &Interval, citation: &Citation) -> bool {
+        self.year.is_none_or(|y| when.dated_in(y)) && cites(citation, self.source.as_deref())
     }
 }
 
@@ -882,15 +901,13 @@ pub async fn list_terms(State(st): State<AppState>, args: ListArgs) -> ListResul
     let person = r.entity("person", &[IdKind::Person]);
     let locality = r.entity("locality", &[IdKind::Locality]);
     let office = r.p.choice("office", Office::ALL);
-    let year = r.year();
-    let source = r.p.string("source");
+    let held = r.held();
     let (s, answer) = r.finish()?;
     let keep = |t: &Term| {
         is(&person, &t.person)
             && is(&locality, &t.locality)
             && is_str(&office, t.office.as_str())
-            && year.is_none_or(|y| t.when.dated_in(y))
-            && cites(&t.citation, source.as_deref())
+            && held.keeps(&t.when, &t.citation)
     };
     let ts = sorted(kept(&s.kb.terms, keep), |a, b| {
         (&a.locality, &a.when, &a.id).cmp(&(&b.locality, &b.when, &b.id))
@@ -947,14 +964,12 @@ pub async fn list_affiliations(State(st): State<AppState>, args: ListArgs) -> Li
     let person = r.entity("person", &[IdKind::Person]);
     let organisation =
         r.entity("organisation", &[IdKind::Organisation, IdKind::Locality, IdKind::Network]);
-    let year = r.year();
-    let source = r.p.string("source");
+    let held = r.held();
     let (s, answer) = r.finish()?;
     let keep = |a: &Affiliation| {
         is(&person, &a.person)
             && is(&organisation, &a.organisation)
-            && year.is_none_or(|y| a.when.dated_in(y))
-            && cites(&a.citation, source.as_deref())
+            && held.keeps(&a.when, &a.citation)
     };
     let v = sorted(kept(&s.kb.affiliations, keep), |a, b| {
         (&a.person, &a.when, &a.id).cmp(&(&b.person, &b.when, &b.id))
