@@ -166,12 +166,7 @@ fn neighbourhood(kb: &mlgov_domain::KnowledgeBase, focus: &Id) -> mlgov_domain::
 }
 
 /// Builds the graph of the query (the same [`GraphView`] as `mlgov graph`), with centralities;
-/// centred on `focus` ([`focus_of`]) when there is one.
-pub fn build(s: &Snapshot, q: &GraphQuery) -> GraphOut {
-    build_around(s, q, None)
-}
-
-/// [`build`] around `focus`: the graph of its neighbourhood only.
+/// around `focus` ([`focus_of`]) when there is one: the graph of its neighbourhood only.
 pub fn build_around(s: &Snapshot, q: &GraphQuery, focus: Option<&Id>) -> GraphOut {
     let part;
     let kb = match focus {

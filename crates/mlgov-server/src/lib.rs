@@ -10,30 +10,39 @@
 //! answer 304 to a matching `If-None-Match`, and are kept rendered in a per-snapshot cache. A
 //! reload (endpoint or file change) swaps the snapshot atomically.
 
-pub mod accounts;
-pub mod api;
+mod accounts;
+mod api;
+// Public while tests/integration/pages.rs names `assets::build_fingerprint` and `state::etag`
+// (both also at the root, below): then private like the others.
 pub mod assets;
-pub mod bulk;
+mod bulk;
 mod catalog;
-pub mod changes;
-pub mod convert;
-pub mod derived;
-pub mod diffusionapi;
+mod changes;
+mod convert;
+mod derived;
+mod diffusionapi;
 mod digest;
-pub mod edge;
-pub mod error;
-pub mod graphapi;
+mod edge;
+mod error;
+mod graphapi;
 pub mod httpdate;
-pub mod learningapi;
-pub mod listing;
-pub mod openapi;
-pub mod pages;
+mod learningapi;
+mod listing;
+mod openapi;
+mod pages;
 pub mod params;
 pub mod state;
-pub mod survey;
-pub mod svg;
-pub mod texts;
-pub mod wire;
+mod survey;
+mod svg;
+mod texts;
+mod wire;
+
+pub use assets::build_fingerprint;
+pub use edge::{CONTENT_SECURITY_POLICY, content_security_policy, is_sane_request_id};
+pub use error::ApiError;
+pub use listing::{ListSpec, SPECS as LIST_SPECS};
+pub use openapi::json as openapi_json;
+pub use state::{AppState, etag};
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -50,9 +59,6 @@ use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-pub use state::AppState;
-
-use crate::error::ApiError;
 use crate::state::CachedResponse;
 
 /// Largest accepted request body.

@@ -355,11 +355,6 @@ impl ListQuery {
         ListQuery { spec, page, per_page, format, sort, descending, raw }
     }
 
-    /// The format asked for.
-    pub fn format(&self) -> Format {
-        self.format
-    }
-
     /// [`ListQuery::respond`] over records still to convert: a page of JSON in the stored order
     /// converts only that page (a list of a million memberships answers in what one page costs);
     /// CSV and sorted lists convert every record.

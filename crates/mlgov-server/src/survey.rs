@@ -267,9 +267,6 @@ const REPORT_PROPERTIES: [Property; 8] = [
     Property::AdministrativeRole,
 ];
 
-/// The dimensions a locality's group figures are shown for.
-pub const LOCALITY_GROUPINGS: [Dimension; 2] = [Dimension::Size, Dimension::Typology];
-
 /// The figures of one survey in a locality's section.
 struct Figures {
     period: String,
