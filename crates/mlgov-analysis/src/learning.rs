@@ -43,6 +43,7 @@ pub struct Factor {
 /// A study's finding about a class of localities this one belongs to: group-level evidence, never
 /// an observation of this locality.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = LearningFindingOut))]
 pub struct GroupFinding {
     /// Topic (isolation, enabling_officer, …).
     pub topic: String,

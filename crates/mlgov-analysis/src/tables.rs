@@ -59,6 +59,7 @@ pub const OUTCOMES: [&str; 3] = ["accommodative", "mixed", "restrictive"];
 
 /// A computed cross-tab with totals.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CrossTabOut))]
 pub struct CrossTab {
     /// Name.
     pub name: String,
@@ -246,6 +247,7 @@ pub struct CompareMembership {
 
 /// A mayoral term in the comparison.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CompareMayorOut))]
 pub struct CompareMayor {
     /// Person name.
     pub name: String,

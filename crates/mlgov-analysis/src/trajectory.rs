@@ -296,6 +296,7 @@ fn event_rows(kb: &KnowledgeBase, id: &Id, members: &[Id]) -> Vec<TimelineRow> {
 
 /// Participation of a locality in one year.
 #[derive(Clone, Debug, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = YearStateOut))]
 pub struct YearState {
     /// Year.
     pub year: i32,

@@ -45,6 +45,7 @@ pub struct Placement {
 
 /// One piece of evidence for a trait.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = EvidenceOut))]
 pub struct Evidence {
     /// What the statement says, in words.
     pub statement: String,

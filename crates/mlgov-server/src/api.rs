@@ -1,22 +1,161 @@
 //! JSON API handlers under `/api/v1`: typed extraction (with field errors) → snapshot read →
 //! analysis function → wire type → JSON. Each handler is documented for the OpenAPI document.
 
+use std::cmp::Ordering;
+use std::sync::Arc;
+
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{FromRequestParts, Path, RawQuery, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use mlgov_analysis::tables::CROSSTABS;
 use mlgov_domain::*;
+use serde::Serialize;
 
 use crate::convert;
-use crate::error::{ApiError, ErrorBody};
-use crate::listing::{self, ListQuery};
+use crate::error::{ApiError, ErrorBody, blocking};
+use crate::listing::{self, ListQuery, ListSpec};
 use crate::params::Params;
 use crate::state::{AppState, Snapshot};
 use crate::wire::*;
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 type ListResult = Result<Response, ApiError>;
+
+/// The parts of a request a list reads: its URI (page links keep its other parameters), its
+/// headers (`Accept: text/csv`) and its query.
+pub struct ListArgs {
+    uri: Uri,
+    headers: HeaderMap,
+    query: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ListArgs {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().map(str::to_string);
+        Ok(ListArgs { uri: parts.uri.clone(), headers: parts.headers.clone(), query })
+    }
+}
+
+/// What every list handler starts from: the snapshot, the query's parameters (the filters still
+/// to read from `p`) and the list's own options (page, sort, format: read first).
+struct ListRequest {
+    s: Arc<Snapshot>,
+    p: Params,
+    list: ListQuery,
+    uri: Uri,
+}
+
+impl ListRequest {
+    fn new(st: &AppState, spec: &'static ListSpec, args: ListArgs) -> ListRequest {
+        let mut p = Params::parse(args.query.as_deref());
+        let list = ListQuery::parse(spec, &mut p, &args.headers);
+        ListRequest { s: st.snapshot(), p, list, uri: args.uri }
+    }
+
+    /// An entity filter (see [`entity_param`]).
+    fn entity(&mut self, name: &'static str, kinds: &[IdKind]) -> Option<Id> {
+        entity_param(&mut self.p, &self.s, name, kinds)
+    }
+
+    /// The `year` filter.
+    fn year(&mut self) -> Option<i32> {
+        self.p.int("year", 1800..=2200).map(|y| y as i32)
+    }
+
+    /// The `year` and `source` filters of a list of dated statements.
+    fn held(&mut self) -> Held {
+        Held { year: self.year(), source: self.p.string("source") }
+    }
+
+    /// Ends the parameters (a 400 listing every problem); the snapshot and the list's answer.
+    fn finish(self) -> Result<(Arc<Snapshot>, ListAnswer), ApiError> {
+        self.p.finish()?;
+        Ok((self.s, ListAnswer { list: self.list, uri: self.uri }))
+    }
+}
+
+/// The `year` and `source` filters of a list of dated statements (office terms, affiliations).
+struct Held {
+    year: Option<i32>,
+    source: Option<String>,
+}
+
+impl Held {
+    /// Whether a statement holding `when`, citing `citation`, is kept: dated in `year`, citing
+    /// `source` (each when given).
+    fn keeps(&self, when: &Interval, citation: &Citation) -> bool {
+        self.year.is_none_or(|y| when.dated_in(y)) && cites(citation, self.source.as_deref())
+    }
+}
+
+/// The answer of a list request: a page of JSON (with its `Link` header) or CSV of every item.
+struct ListAnswer {
+    list: ListQuery,
+    uri: Uri,
+}
+
+impl ListAnswer {
+    /// Items already converted (see [`ListQuery::respond`]).
+    fn items<T: Serialize + Default, B: Serialize>(
+        &self,
+        items: Vec<T>,
+        body: impl FnOnce(PageMeta, Vec<T>) -> B,
+    ) -> ListResult {
+        Ok(self.list.respond(&self.uri, items, body))
+    }
+
+    /// Records still to convert (see [`ListQuery::respond_with`]).
+    fn records<R, T: Serialize + Default, B: Serialize>(
+        &self,
+        records: Vec<R>,
+        convert: impl Fn(R) -> T,
+        body: impl FnOnce(PageMeta, Vec<T>) -> B,
+    ) -> ListResult {
+        Ok(self.list.respond_with(&self.uri, records, convert, body))
+    }
+}
+
+/// The records of a table that `keep` keeps, in the table's order.
+fn kept<R>(all: &[R], keep: impl Fn(&R) -> bool) -> Vec<&R> {
+    all.iter().filter(|r| keep(r)).collect()
+}
+
+/// `v` sorted by `order` (stable).
+fn sorted<T>(mut v: Vec<T>, order: impl FnMut(&T, &T) -> Ordering) -> Vec<T> {
+    v.sort_by(order);
+    v
+}
+
+/// Whether `v` is the id a filter wants (any, without the filter).
+fn is(want: &Option<Id>, v: &Id) -> bool {
+    want.as_ref().is_none_or(|x| x == v)
+}
+
+/// Whether `v` is the word a filter wants (any, without the filter).
+fn is_str(want: &Option<String>, v: &str) -> bool {
+    want.as_deref().is_none_or(|x| x == v)
+}
+
+/// The message for a name that several entities answer to.
+fn ambiguous(name: &str, candidates: &[(Id, String)]) -> String {
+    let c: Vec<String> = candidates.iter().map(|(i, d)| format!("{d} ({i})")).collect();
+    format!("{name:?} is ambiguous: {}", c.join(", "))
+}
+
+/// The snapshot and the entity a path names (`/localities/{id}`): 404 when there is none.
+pub(crate) fn path_entity(
+    st: &AppState,
+    raw: &str,
+    kind: IdKind,
+) -> Result<(Arc<Snapshot>, Id), ApiError> {
+    let s = st.snapshot();
+    let id = convert::path_id(&s, raw, kind)?;
+    Ok((s, id))
+}
 
 use mlgov_analysis::filter::{
     EventFilter, MembershipFilter, NetworkNames, ORIGINS, OpenEvent, OrganisationFilter, cites,
@@ -42,13 +181,7 @@ pub fn locality_filter_with(p: &mut Params, s: &Snapshot) -> LocalityFilter {
     if let Some(name) = p.string("network") {
         match s.index.resolve(&name, &[IdKind::Network]) {
             Resolution::Found(id) => f.network = Some(id),
-            Resolution::Ambiguous(c) => p.error(
-                "network",
-                format!(
-                    "{name:?} is ambiguous: {}",
-                    c.iter().map(|(i, d)| format!("{d} ({i})")).collect::<Vec<_>>().join(", ")
-                ),
-            ),
+            Resolution::Ambiguous(c) => p.error("network", ambiguous(&name, &c)),
             Resolution::NotFound => p.error("network", format!("no network named {name:?}")),
         }
     }
@@ -120,18 +253,11 @@ pub async fn get_overview(
         ("q" = Option<String>, Query, description = "Name contains (accent-insensitive)"),
     ),
     responses((status = 200, description = "A page of localities, or CSV of all that match", body = LocalityList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_localities(
-    State(st): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ListResult {
-    let s = st.snapshot();
-    let mut p = Params::parse(q.as_deref());
-    let list = ListQuery::parse(&listing::LOCALITIES, &mut p, &headers);
-    let f = locality_filter_with(&mut p, &s);
-    p.finish()?;
-    Ok(list.respond(&uri, localities(&s, &f), |meta, items| LocalityList { meta, items }))
+pub async fn list_localities(State(st): State<AppState>, args: ListArgs) -> ListResult {
+    let mut r = ListRequest::new(&st, &listing::LOCALITIES, args);
+    let f = locality_filter_with(&mut r.p, &r.s);
+    let (s, answer) = r.finish()?;
+    answer.items(localities(&s, &f), |meta, items| LocalityList { meta, items })
 }
 
 /// One locality with facts, memberships, terms, phases, events and citations.
@@ -144,8 +270,7 @@ pub async fn get_locality(
     RawQuery(q): RawQuery,
 ) -> ApiResult<LocalityDetail> {
     Params::parse(q.as_deref()).finish()?;
-    let s = st.snapshot();
-    let id = convert::path_id(&s, &id, IdKind::Locality)?;
+    let (s, id) = path_entity(&st, &id, IdKind::Locality)?;
     Ok(Json(convert::locality_detail(&s, &id)))
 }
 
@@ -159,8 +284,7 @@ pub async fn get_timeline(
     RawQuery(q): RawQuery,
 ) -> ApiResult<TimelineOut> {
     Params::parse(q.as_deref()).finish()?;
-    let s = st.snapshot();
-    let id = convert::path_id(&s, &id, IdKind::Locality)?;
+    let (s, id) = path_entity(&st, &id, IdKind::Locality)?;
     Ok(Json(convert::timeline(&s, &id)))
 }
 
@@ -176,8 +300,7 @@ pub async fn get_trajectory(
     let mut p = Params::parse(q.as_deref());
     let until = p.int("until", 1900..=2100).unwrap_or(2020) as i32;
     p.finish()?;
-    let s = st.snapshot();
-    let id = convert::path_id(&s, &id, IdKind::Locality)?;
+    let (s, id) = path_entity(&st, &id, IdKind::Locality)?;
     Ok(Json(convert::trajectory_out(&s, &id, until)))
 }
 
@@ -192,17 +315,11 @@ pub async fn get_trajectory(
         ("q" = Option<String>, Query, description = "Name or acronym contains"),
     ),
     responses((status = 200, description = "A page of networks, or CSV of all that match", body = NetworkList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_networks(
-    State(st): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ListResult {
-    let mut p = Params::parse(q.as_deref());
-    let list = ListQuery::parse(&listing::NETWORKS, &mut p, &headers);
-    let f = network_filter(&mut p);
-    p.finish()?;
-    Ok(list.respond(&uri, networks(&st.snapshot(), &f), |meta, items| NetworkList { meta, items }))
+pub async fn list_networks(State(st): State<AppState>, args: ListArgs) -> ListResult {
+    let mut r = ListRequest::new(&st, &listing::NETWORKS, args);
+    let f = network_filter(&mut r.p);
+    let (s, answer) = r.finish()?;
+    answer.items(networks(&s, &f), |meta, items| NetworkList { meta, items })
 }
 
 /// One network with members, sponsored ↔ militant traits and assemblage.
@@ -215,8 +332,7 @@ pub async fn get_network(
     RawQuery(q): RawQuery,
 ) -> ApiResult<NetworkDetail> {
     Params::parse(q.as_deref()).finish()?;
-    let s = st.snapshot();
-    let id = convert::path_id(&s, &id, IdKind::Network)?;
+    let (s, id) = path_entity(&st, &id, IdKind::Network)?;
     Ok(Json(convert::network_detail(&s, &id)))
 }
 
@@ -230,8 +346,7 @@ pub async fn get_assemblage(
     RawQuery(q): RawQuery,
 ) -> ApiResult<AssemblageOut> {
     Params::parse(q.as_deref()).finish()?;
-    let s = st.snapshot();
-    let id = convert::path_id(&s, &id, IdKind::Network)?;
+    let (s, id) = path_entity(&st, &id, IdKind::Network)?;
     Ok(Json(convert::assemblage_out(&s, &id)))
 }
 
@@ -254,21 +369,14 @@ pub async fn list_typology(
     params(("country" = Option<String>, Query, description = "ISO code"), ("kind" = Option<String>, Query, description = "Organisation kind"),
         ("q" = Option<String>, Query, description = "Name contains (accent-insensitive)")),
     responses((status = 200, description = "A page of organisations, or CSV of all that match", body = OrganisationList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_organisations(
-    State(st): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ListResult {
-    let mut p = Params::parse(q.as_deref());
-    let list = ListQuery::parse(&listing::ORGANISATIONS, &mut p, &headers);
+pub async fn list_organisations(State(st): State<AppState>, args: ListArgs) -> ListResult {
+    let mut r = ListRequest::new(&st, &listing::ORGANISATIONS, args);
     let f = OrganisationFilter {
-        country: p.string("country").map(|c| c.to_uppercase()),
-        kind: p.choice("kind", OrganisationKind::ALL),
-        q: p.string("q"),
+        country: r.p.string("country").map(|c| c.to_uppercase()),
+        kind: r.p.choice("kind", OrganisationKind::ALL),
+        q: r.p.string("q"),
     };
-    p.finish()?;
-    let s = st.snapshot();
+    let (s, answer) = r.finish()?;
     let mut v: Vec<OrganisationSummary> =
         s.kb.organisations
             .iter()
@@ -276,7 +384,7 @@ pub async fn list_organisations(
             .map(convert::organisation_summary)
             .collect();
     v.sort_by_key(|a| fold(&a.name));
-    Ok(list.respond(&uri, v, |meta, items| OrganisationList { meta, items }))
+    answer.items(v, |meta, items| OrganisationList { meta, items })
 }
 
 /// One organisation.
@@ -289,8 +397,7 @@ pub async fn get_organisation(
     RawQuery(q): RawQuery,
 ) -> ApiResult<ActorDetail> {
     Params::parse(q.as_deref()).finish()?;
-    let s = st.snapshot();
-    let id = convert::path_id(&s, &id, IdKind::Organisation)?;
+    let (s, id) = path_entity(&st, &id, IdKind::Organisation)?;
     Ok(Json(convert::actor_detail(&s, &id)))
 }
 
@@ -298,25 +405,17 @@ pub async fn get_organisation(
 #[utoipa::path(get, path = "/api/v1/persons", operation_id = "list_persons", tag = "entities",
     params(("q" = Option<String>, Query, description = "Name contains (accent-insensitive)")),
     responses((status = 200, description = "A page of persons, or CSV of all that match", body = PersonList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_persons(
-    State(st): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ListResult {
-    let mut p = Params::parse(q.as_deref());
-    let list = ListQuery::parse(&listing::PERSONS, &mut p, &headers);
-    let name = p.string("q");
-    p.finish()?;
-    let s = st.snapshot();
+pub async fn list_persons(State(st): State<AppState>, args: ListArgs) -> ListResult {
+    let mut r = ListRequest::new(&st, &listing::PERSONS, args);
+    let name = r.p.string("q");
+    let (s, answer) = r.finish()?;
     let mut v: Vec<PersonSummary> =
-        s.kb.persons
-            .iter()
-            .filter(|x| name_has_words(&x.name, name.as_deref()))
+        kept(&s.kb.persons, |x| name_has_words(&x.name, name.as_deref()))
+            .into_iter()
             .map(|x| convert::person_summary(&s, x))
             .collect();
     v.sort_by_key(|a| fold(&a.name));
-    Ok(list.respond(&uri, v, |meta, items| PersonList { meta, items }))
+    answer.items(v, |meta, items| PersonList { meta, items })
 }
 
 /// One person.
@@ -329,8 +428,7 @@ pub async fn get_person(
     RawQuery(q): RawQuery,
 ) -> ApiResult<ActorDetail> {
     Params::parse(q.as_deref()).finish()?;
-    let s = st.snapshot();
-    let id = convert::path_id(&s, &id, IdKind::Person)?;
+    let (s, id) = path_entity(&st, &id, IdKind::Person)?;
     Ok(Json(convert::actor_detail(&s, &id)))
 }
 
@@ -338,29 +436,18 @@ pub async fn get_person(
 #[utoipa::path(get, path = "/api/v1/events", operation_id = "list_events", tag = "entities",
     params(("year" = Option<i32>, Query, description = "In progress that year"), ("country" = Option<String>, Query, description = "ISO code")),
     responses((status = 200, description = "A page of events, or CSV of all that match", body = EventList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_events(
-    State(st): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ListResult {
-    let mut p = Params::parse(q.as_deref());
-    let list = ListQuery::parse(&listing::EVENTS, &mut p, &headers);
+pub async fn list_events(State(st): State<AppState>, args: ListArgs) -> ListResult {
+    let mut r = ListRequest::new(&st, &listing::EVENTS, args);
     let f = EventFilter {
-        year: p.int("year", 1800..=2200).map(|y| y as i32),
-        country: p.string("country").map(|c| c.to_uppercase()),
+        year: r.year(),
+        country: r.p.string("country").map(|c| c.to_uppercase()),
         open: OpenEvent::InProgress,
     };
-    p.finish()?;
-    let s = st.snapshot();
-    let mut es: Vec<&Event> = s.kb.events.iter().filter(|e| f.matches(e)).collect();
-    es.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
-    Ok(list.respond_with(
-        &uri,
-        es,
-        |e| convert::event(&s, e),
-        |meta, items| EventList { meta, items },
-    ))
+    let (s, answer) = r.finish()?;
+    let es = sorted(kept(&s.kb.events, |e| f.matches(e)), |a, b| {
+        a.when.cmp(&b.when).then(a.id.cmp(&b.id))
+    });
+    answer.records(es, |e| convert::event(&s, e), |meta, items| EventList { meta, items })
 }
 
 /// Memberships with filters.
@@ -369,23 +456,16 @@ pub async fn list_events(
         ("year" = Option<i32>, Query, description = "In force that year"), ("country" = Option<String>, Query, description = "Country of the member locality"),
         ("source" = Option<String>, Query, description = "Cited source (`src:` id, with or without the prefix)")),
     responses((status = 200, description = "A page of memberships, or CSV of all that match", body = MembershipList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_memberships(
-    State(st): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ListResult {
-    let mut p = Params::parse(q.as_deref());
-    let list = ListQuery::parse(&listing::MEMBERSHIPS, &mut p, &headers);
+pub async fn list_memberships(State(st): State<AppState>, args: ListArgs) -> ListResult {
+    let mut r = ListRequest::new(&st, &listing::MEMBERSHIPS, args);
     let f = MembershipFilter {
-        network: p.string("network"),
-        member: p.string("member"),
-        year: p.int("year", 1800..=2200).map(|y| y as i32),
-        country: p.string("country").map(|c| c.to_uppercase()),
-        source: p.string("source"),
+        network: r.p.string("network"),
+        member: r.p.string("member"),
+        year: r.year(),
+        country: r.p.string("country").map(|c| c.to_uppercase()),
+        source: r.p.string("source"),
     };
-    p.finish()?;
-    let s = st.snapshot();
+    let (s, answer) = r.finish()?;
     // A network or member given by id narrows the candidates by lookup; without one, every
     // membership, already in the list's order (computed once per snapshot).
     let (candidates, sorted): (Vec<&Membership>, bool) = match f.candidates(&s.kb) {
@@ -403,32 +483,16 @@ pub async fn list_memberships(
     if !sorted {
         ms.sort_by(|a, b| a.when.cmp(&b.when).then(a.id.cmp(&b.id)));
     }
-    Ok(list.respond_with(
-        &uri,
-        ms,
-        |m| convert::membership(&s, m),
-        |meta, items| MembershipList { meta, items },
-    ))
+    answer.records(ms, |m| convert::membership(&s, m), |meta, items| MembershipList { meta, items })
 }
 
 /// Sources with the number of statements citing each.
 #[utoipa::path(get, path = "/api/v1/sources", operation_id = "list_sources", tag = "sources",
     responses((status = 200, description = "A page of sources, or CSV of all of them", body = SourceList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_sources(
-    State(st): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ListResult {
-    let mut p = Params::parse(q.as_deref());
-    let list = ListQuery::parse(&listing::SOURCES, &mut p, &headers);
-    p.finish()?;
-    let s = st.snapshot();
-    Ok(list.respond(
-        &uri,
-        s.kb.sources.iter().map(|x| convert::source_summary(&s, x)).collect(),
-        |meta, items| SourceList { meta, items },
-    ))
+pub async fn list_sources(State(st): State<AppState>, args: ListArgs) -> ListResult {
+    let (s, answer) = ListRequest::new(&st, &listing::SOURCES, args).finish()?;
+    let v = s.kb.sources.iter().map(|x| convert::source_summary(&s, x)).collect();
+    answer.items(v, |meta, items| SourceList { meta, items })
 }
 
 /// A source and the statements that cite it, a page at a time (a source of a large registry is
@@ -448,8 +512,7 @@ pub async fn get_source(
     let page = p.int("page", 1..=1_000_000).unwrap_or(1) as usize;
     let per_page = p.int("per_page", 1..=1000).unwrap_or(1000) as usize;
     p.finish()?;
-    let s = st.snapshot();
-    let id = convert::path_id(&s, &id, IdKind::Source)?;
+    let (s, id) = path_entity(&st, &id, IdKind::Source)?;
     Ok(Json(convert::source_detail_page(&s, &id, page, per_page)))
 }
 
@@ -523,13 +586,7 @@ pub fn resolve_localities(s: &Snapshot, p: &mut Params, names: Option<&str>) -> 
     for n in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
         match s.index.resolve(n, &[IdKind::Locality]) {
             Resolution::Found(id) => ids.push(id),
-            Resolution::Ambiguous(c) => p.error(
-                "localities",
-                format!(
-                    "{n:?} is ambiguous: {}",
-                    c.iter().map(|(i, d)| format!("{d} ({i})")).collect::<Vec<_>>().join(", ")
-                ),
-            ),
+            Resolution::Ambiguous(c) => p.error("localities", ambiguous(n, &c)),
             Resolution::NotFound => p.error("localities", format!("no locality named {n:?}")),
         }
     }
@@ -575,39 +632,23 @@ pub async fn get_crosstab(
 /// Countries: policy configurations and counts.
 #[utoipa::path(get, path = "/api/v1/countries", operation_id = "list_countries", tag = "analyses",
     responses((status = 200, description = "Every country of the base (not paginated), or CSV", body = CountryList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_countries(
-    State(st): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ListResult {
-    let mut p = Params::parse(q.as_deref());
-    let list = ListQuery::parse(&listing::COUNTRIES, &mut p, &headers);
-    p.finish()?;
-    Ok(list.respond(&uri, convert::countries(&st.snapshot()).countries, |_, countries| {
-        CountryList { countries }
-    }))
+pub async fn list_countries(State(st): State<AppState>, args: ListArgs) -> ListResult {
+    let (s, answer) = ListRequest::new(&st, &listing::COUNTRIES, args).finish()?;
+    answer.items(convert::countries(&s).countries, |_, countries| CountryList { countries })
 }
 
 /// Trajectory phases as the sources name them.
 #[utoipa::path(get, path = "/api/v1/phases", operation_id = "list_phases", tag = "analyses",
     params(("locality" = Option<String>, Query, description = "Only this locality's (name or id)")),
     responses((status = 200, description = "Every named phase (not paginated), or CSV", body = PhaseList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_phases(
-    State(st): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ListResult {
-    let s = st.snapshot();
-    let mut p = Params::parse(q.as_deref());
-    let list = ListQuery::parse(&listing::PHASES, &mut p, &headers);
-    let locality = entity_param(&mut p, &s, "locality", &[IdKind::Locality]);
-    p.finish()?;
-    let mut ps: Vec<&Phase> =
-        s.kb.phases.iter().filter(|x| locality.as_ref().is_none_or(|l| &x.locality == l)).collect();
-    ps.sort_by(|a, b| a.locality.cmp(&b.locality).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
-    Ok(list.respond_with(&uri, ps, |p| convert::phase(&s, p), |_, phases| PhaseList { phases }))
+pub async fn list_phases(State(st): State<AppState>, args: ListArgs) -> ListResult {
+    let mut r = ListRequest::new(&st, &listing::PHASES, args);
+    let locality = r.entity("locality", &[IdKind::Locality]);
+    let (s, answer) = r.finish()?;
+    let ps = sorted(kept(&s.kb.phases, |x| is(&locality, &x.locality)), |a, b| {
+        a.locality.cmp(&b.locality).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id))
+    });
+    answer.records(ps, |p| convert::phase(&s, p), |_, phases| PhaseList { phases })
 }
 
 /// Hypotheses H1 and H2 of Lacroix, Furri & Hombert 2022.
@@ -667,9 +708,7 @@ pub async fn reload(
         )));
     }
     let st2 = st.clone();
-    let reloaded = tokio::task::spawn_blocking(move || st2.reload())
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))??;
+    let reloaded = blocking(move || Ok(st2.reload()?)).await?;
     Ok(Json(ReloadOut { reloaded, version: format!("{:016x}", st.snapshot().content_hash) }))
 }
 
@@ -745,8 +784,7 @@ pub async fn network_members_geojson(
     let mut p = Params::parse(q.as_deref());
     let year = p.int("year", -3000..=3000).map(|y| y as i32);
     p.finish()?;
-    let s = st.snapshot();
-    let id = convert::path_id(&s, &raw, IdKind::Network)?;
+    let (s, id) = path_entity(&st, &raw, IdKind::Network)?;
     Ok(geojson_response(&s, Some(id), year, None))
 }
 
@@ -790,13 +828,7 @@ fn entity_param(p: &mut Params, s: &Snapshot, name: &'static str, kinds: &[IdKin
     match s.index.resolve(&raw, kinds) {
         Resolution::Found(id) => Some(id),
         Resolution::Ambiguous(c) => {
-            p.error(
-                name,
-                format!(
-                    "{raw:?} is ambiguous: {}",
-                    c.iter().map(|(i, d)| format!("{d} ({i})")).collect::<Vec<_>>().join(", ")
-                ),
-            );
+            p.error(name, ambiguous(&raw, &c));
             None
         }
         Resolution::NotFound => {
@@ -834,44 +866,24 @@ const ENTITIES: [IdKind; 8] = [
         ("source" = Option<String>, Query, description = "Cited source (`src:` id, with or without the prefix)"),
     ),
     responses((status = 200, description = "A page of facts, or CSV of all that match", body = FactList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_facts(
-    State(st): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ListResult {
-    let s = st.snapshot();
-    let mut p = Params::parse(q.as_deref());
-    let list = ListQuery::parse(&listing::FACTS, &mut p, &headers);
-    let subject = entity_param(&mut p, &s, "subject", &ENTITIES);
-    let property = p.choice("property", Property::ALL);
-    let value = p.string("value");
-    let source = p.string("source");
-    p.finish()?;
-    let mut fs: Vec<&Fact> =
-        s.kb.facts
-            .iter()
-            .filter(|f| {
-                subject.as_ref().is_none_or(|x| &f.subject == x)
-                    && property.as_ref().is_none_or(|x| f.property.as_str() == x)
-                    && value.as_ref().is_none_or(|x| &f.value == x)
-                    && cites(&f.citation, source.as_deref())
-                    && convert::fact_shown(&s, f)
-            })
-            .collect();
-    fs.sort_by(|a, b| {
-        a.subject
-            .cmp(&b.subject)
-            .then(a.property.cmp(&b.property))
-            .then(a.when.cmp(&b.when))
-            .then(a.id.cmp(&b.id))
+pub async fn list_facts(State(st): State<AppState>, args: ListArgs) -> ListResult {
+    let mut r = ListRequest::new(&st, &listing::FACTS, args);
+    let subject = r.entity("subject", &ENTITIES);
+    let property = r.p.choice("property", Property::ALL);
+    let value = r.p.string("value");
+    let source = r.p.string("source");
+    let (s, answer) = r.finish()?;
+    let keep = |f: &Fact| {
+        is(&subject, &f.subject)
+            && is_str(&property, f.property.as_str())
+            && is_str(&value, &f.value)
+            && cites(&f.citation, source.as_deref())
+            && convert::fact_shown(&s, f)
+    };
+    let fs = sorted(kept(&s.kb.facts, keep), |a, b| {
+        (&a.subject, &a.property, &a.when, &a.id).cmp(&(&b.subject, &b.property, &b.when, &b.id))
     });
-    Ok(list.respond_with(
-        &uri,
-        fs,
-        |f| convert::fact(&s, f),
-        |meta, items| FactList { meta, items },
-    ))
+    answer.records(fs, |f| convert::fact(&s, f), |meta, items| FactList { meta, items })
 }
 
 /// Office terms (mayors, deputy mayors, …) with party, orientation and source.
@@ -884,39 +896,23 @@ pub async fn list_facts(
         ("source" = Option<String>, Query, description = "Cited source (`src:` id, with or without the prefix)"),
     ),
     responses((status = 200, description = "A page of office terms, or CSV of all that match", body = TermList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_terms(
-    State(st): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ListResult {
-    let s = st.snapshot();
-    let mut p = Params::parse(q.as_deref());
-    let list = ListQuery::parse(&listing::TERMS, &mut p, &headers);
-    let person = entity_param(&mut p, &s, "person", &[IdKind::Person]);
-    let locality = entity_param(&mut p, &s, "locality", &[IdKind::Locality]);
-    let office = p.choice("office", Office::ALL);
-    let year = p.int("year", 1800..=2200).map(|y| y as i32);
-    let source = p.string("source");
-    p.finish()?;
-    let mut ts: Vec<&Term> =
-        s.kb.terms
-            .iter()
-            .filter(|t| {
-                person.as_ref().is_none_or(|x| &t.person == x)
-                    && locality.as_ref().is_none_or(|x| &t.locality == x)
-                    && office.as_ref().is_none_or(|x| t.office.as_str() == x)
-                    && year.is_none_or(|y| t.when.dated_in(y))
-                    && cites(&t.citation, source.as_deref())
-            })
-            .collect();
-    ts.sort_by(|a, b| a.locality.cmp(&b.locality).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
-    Ok(list.respond_with(
-        &uri,
-        ts,
-        |t| convert::term(&s, t),
-        |meta, items| TermList { meta, items },
-    ))
+pub async fn list_terms(State(st): State<AppState>, args: ListArgs) -> ListResult {
+    let mut r = ListRequest::new(&st, &listing::TERMS, args);
+    let person = r.entity("person", &[IdKind::Person]);
+    let locality = r.entity("locality", &[IdKind::Locality]);
+    let office = r.p.choice("office", Office::ALL);
+    let held = r.held();
+    let (s, answer) = r.finish()?;
+    let keep = |t: &Term| {
+        is(&person, &t.person)
+            && is(&locality, &t.locality)
+            && is_str(&office, t.office.as_str())
+            && held.keeps(&t.when, &t.citation)
+    };
+    let ts = sorted(kept(&s.kb.terms, keep), |a, b| {
+        (&a.locality, &a.when, &a.id).cmp(&(&b.locality, &b.when, &b.id))
+    });
+    answer.records(ts, |t| convert::term(&s, t), |meta, items| TermList { meta, items })
 }
 
 /// Typed relations between entities (funds, sponsors, partners_with, …) with their source.
@@ -930,41 +926,28 @@ pub async fn list_terms(
         ("source" = Option<String>, Query, description = "Cited source (`src:` id, with or without the prefix)"),
     ),
     responses((status = 200, description = "A page of relations, or CSV of all that match", body = RelationList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_relations(
-    State(st): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ListResult {
-    let s = st.snapshot();
-    let mut p = Params::parse(q.as_deref());
-    let list = ListQuery::parse(&listing::RELATIONS, &mut p, &headers);
-    let subject = entity_param(&mut p, &s, "subject", &ENTITIES);
-    let object = entity_param(&mut p, &s, "object", &ENTITIES);
-    let entity = entity_param(&mut p, &s, "entity", &ENTITIES);
-    let kind = p.choice("kind", RelationKind::ALL);
-    let network = entity_param(&mut p, &s, "network", &[IdKind::Network]);
-    let source = p.string("source");
-    p.finish()?;
-    let mut rs: Vec<&Relation> =
-        s.kb.relations
-            .iter()
-            .filter(|r| {
-                subject.as_ref().is_none_or(|x| &r.subject == x)
-                    && object.as_ref().is_none_or(|x| &r.object == x)
-                    && entity.as_ref().is_none_or(|x| &r.subject == x || &r.object == x)
-                    && network.as_ref().is_none_or(|x| &r.subject == x || &r.object == x)
-                    && kind.as_ref().is_none_or(|x| r.kind.as_str() == x)
-                    && cites(&r.citation, source.as_deref())
-            })
-            .collect();
-    rs.sort_by(|a, b| a.subject.cmp(&b.subject).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
-    Ok(list.respond_with(
-        &uri,
-        rs,
-        |r| convert::relation(&s, r),
-        |meta, items| RelationList { meta, items },
-    ))
+pub async fn list_relations(State(st): State<AppState>, args: ListArgs) -> ListResult {
+    let mut r = ListRequest::new(&st, &listing::RELATIONS, args);
+    let subject = r.entity("subject", &ENTITIES);
+    let object = r.entity("object", &ENTITIES);
+    let entity = r.entity("entity", &ENTITIES);
+    let kind = r.p.choice("kind", RelationKind::ALL);
+    let network = r.entity("network", &[IdKind::Network]);
+    let source = r.p.string("source");
+    let (s, answer) = r.finish()?;
+    let either = |want: &Option<Id>, x: &Relation| is(want, &x.subject) || is(want, &x.object);
+    let keep = |x: &Relation| {
+        is(&subject, &x.subject)
+            && is(&object, &x.object)
+            && either(&entity, x)
+            && either(&network, x)
+            && is_str(&kind, x.kind.as_str())
+            && cites(&x.citation, source.as_deref())
+    };
+    let rs = sorted(kept(&s.kb.relations, keep), |a, b| {
+        (&a.subject, &a.when, &a.id).cmp(&(&b.subject, &b.when, &b.id))
+    });
+    answer.records(rs, |x| convert::relation(&s, x), |meta, items| RelationList { meta, items })
 }
 
 /// Affiliations of persons with organisations, localities or networks, with their source.
@@ -976,42 +959,26 @@ pub async fn list_relations(
         ("source" = Option<String>, Query, description = "Cited source (`src:` id, with or without the prefix)"),
     ),
     responses((status = 200, description = "A page of affiliations, or CSV of all that match", body = AffiliationList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_affiliations(
-    State(st): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ListResult {
-    let s = st.snapshot();
-    let mut p = Params::parse(q.as_deref());
-    let list = ListQuery::parse(&listing::AFFILIATIONS, &mut p, &headers);
-    let person = entity_param(&mut p, &s, "person", &[IdKind::Person]);
-    let organisation = entity_param(
-        &mut p,
-        &s,
-        "organisation",
-        &[IdKind::Organisation, IdKind::Locality, IdKind::Network],
-    );
-    let year = p.int("year", 1800..=2200).map(|y| y as i32);
-    let source = p.string("source");
-    p.finish()?;
-    let mut v: Vec<&Affiliation> =
-        s.kb.affiliations
-            .iter()
-            .filter(|a| {
-                person.as_ref().is_none_or(|x| &a.person == x)
-                    && organisation.as_ref().is_none_or(|x| &a.organisation == x)
-                    && year.is_none_or(|y| a.when.dated_in(y))
-                    && cites(&a.citation, source.as_deref())
-            })
-            .collect();
-    v.sort_by(|a, b| a.person.cmp(&b.person).then(a.when.cmp(&b.when)).then(a.id.cmp(&b.id)));
-    Ok(list.respond_with(
-        &uri,
+pub async fn list_affiliations(State(st): State<AppState>, args: ListArgs) -> ListResult {
+    let mut r = ListRequest::new(&st, &listing::AFFILIATIONS, args);
+    let person = r.entity("person", &[IdKind::Person]);
+    let organisation =
+        r.entity("organisation", &[IdKind::Organisation, IdKind::Locality, IdKind::Network]);
+    let held = r.held();
+    let (s, answer) = r.finish()?;
+    let keep = |a: &Affiliation| {
+        is(&person, &a.person)
+            && is(&organisation, &a.organisation)
+            && held.keeps(&a.when, &a.citation)
+    };
+    let v = sorted(kept(&s.kb.affiliations, keep), |a, b| {
+        (&a.person, &a.when, &a.id).cmp(&(&b.person, &b.when, &b.id))
+    });
+    answer.records(
         v,
         |a| convert::affiliation(&s, a),
         |meta, items| AffiliationList { meta, items },
-    ))
+    )
 }
 
 /// Local practices (the units of policy diffusion), with origin, actors and number of adopters.
@@ -1024,41 +991,28 @@ pub async fn list_affiliations(
         ("source" = Option<String>, Query, description = "Cited source (`src:` id, with or without the prefix)"),
     ),
     responses((status = 200, description = "A page of practices, or CSV of all that match", body = PracticeList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_practices(
-    State(st): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ListResult {
-    let s = st.snapshot();
-    let mut p = Params::parse(q.as_deref());
-    let list = ListQuery::parse(&listing::PRACTICES, &mut p, &headers);
-    let origin = entity_param(&mut p, &s, "origin", &[IdKind::Locality]);
-    let adopter = entity_param(&mut p, &s, "adopter", &[IdKind::Locality]);
-    let area = p.string("policy_area");
-    let title = p.string("q");
-    let source = p.string("source");
-    p.finish()?;
-    let mut v: Vec<&Practice> =
-        s.kb.practices
-            .iter()
-            .filter(|x| {
-                origin.as_ref().is_none_or(|o| x.origin.as_ref() == Some(o))
-                    && adopter.as_ref().is_none_or(|l| {
-                        s.kb.adoptions.iter().any(|a| a.practice == x.id && &a.locality == l)
-                    })
-                    && area.as_ref().is_none_or(|a| x.policy_area.eq_ignore_ascii_case(a))
-                    && name_has_words(&x.title, title.as_deref())
-                    && cites(&x.citation, source.as_deref())
-            })
-            .collect();
-    v.sort_by(|a, b| fold(&a.title).cmp(&fold(&b.title)).then(a.id.cmp(&b.id)));
-    Ok(list.respond_with(
-        &uri,
-        v,
-        |x| convert::practice(&s, x),
-        |meta, items| PracticeList { meta, items },
-    ))
+pub async fn list_practices(State(st): State<AppState>, args: ListArgs) -> ListResult {
+    let mut r = ListRequest::new(&st, &listing::PRACTICES, args);
+    let origin = r.entity("origin", &[IdKind::Locality]);
+    let adopter = r.entity("adopter", &[IdKind::Locality]);
+    let area = r.p.string("policy_area");
+    let title = r.p.string("q");
+    let source = r.p.string("source");
+    let (s, answer) = r.finish()?;
+    let adopted_by = |x: &Practice, l: &Id| {
+        s.kb.adoptions.iter().any(|a| a.practice == x.id && &a.locality == l)
+    };
+    let keep = |x: &Practice| {
+        origin.as_ref().is_none_or(|o| x.origin.as_ref() == Some(o))
+            && adopter.as_ref().is_none_or(|l| adopted_by(x, l))
+            && area.as_ref().is_none_or(|a| x.policy_area.eq_ignore_ascii_case(a))
+            && name_has_words(&x.title, title.as_deref())
+            && cites(&x.citation, source.as_deref())
+    };
+    let v = sorted(kept(&s.kb.practices, keep), |a, b| {
+        fold(&a.title).cmp(&fold(&b.title)).then(a.id.cmp(&b.id))
+    });
+    answer.records(v, |x| convert::practice(&s, x), |meta, items| PracticeList { meta, items })
 }
 
 /// One practice with who adopted it (each adoption with its source) and the statements about it.
@@ -1071,8 +1025,7 @@ pub async fn get_practice(
     RawQuery(q): RawQuery,
 ) -> ApiResult<PracticeDetail> {
     Params::parse(q.as_deref()).finish()?;
-    let s = st.snapshot();
-    let id = convert::path_id(&s, &id, IdKind::Practice)?;
+    let (s, id) = path_entity(&st, &id, IdKind::Practice)?;
     Ok(Json(convert::practice_detail(&s, &id)))
 }
 
@@ -1085,44 +1038,22 @@ pub async fn get_practice(
         ("source" = Option<String>, Query, description = "Cited source (`src:` id, with or without the prefix)"),
     ),
     responses((status = 200, description = "A page of adoptions, or CSV of all that match", body = AdoptionList), (status = 400, description = "Invalid parameters", body = ErrorBody)))]
-pub async fn list_adoptions(
-    State(st): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ListResult {
-    let s = st.snapshot();
-    let mut p = Params::parse(q.as_deref());
-    let list = ListQuery::parse(&listing::ADOPTIONS, &mut p, &headers);
-    let practice = entity_param(&mut p, &s, "practice", &[IdKind::Practice]);
-    let locality = entity_param(&mut p, &s, "locality", &[IdKind::Locality]);
-    let year = p.int("year", 1800..=2200).map(|y| y as i32);
-    let source = p.string("source");
-    p.finish()?;
-    let mut v: Vec<&Adoption> =
-        s.kb.adoptions
-            .iter()
-            .filter(|a| {
-                practice.as_ref().is_none_or(|x| &a.practice == x)
-                    && locality.as_ref().is_none_or(|x| &a.locality == x)
-                    && year.is_none_or(|y| a.from.is_some_and(|d| d.year == y))
-                    && cites(&a.citation, source.as_deref())
-            })
-            .collect();
-    v.sort_by(|a, b| {
-        a.practice
-            .cmp(&b.practice)
-            .then(
-                a.from
-                    .map(|d| (d.year, d.month, d.day))
-                    .cmp(&b.from.map(|d| (d.year, d.month, d.day))),
-            )
-            .then(a.id.cmp(&b.id))
+pub async fn list_adoptions(State(st): State<AppState>, args: ListArgs) -> ListResult {
+    let mut r = ListRequest::new(&st, &listing::ADOPTIONS, args);
+    let practice = r.entity("practice", &[IdKind::Practice]);
+    let locality = r.entity("locality", &[IdKind::Locality]);
+    let year = r.year();
+    let source = r.p.string("source");
+    let (s, answer) = r.finish()?;
+    let keep = |a: &Adoption| {
+        is(&practice, &a.practice)
+            && is(&locality, &a.locality)
+            && year.is_none_or(|y| a.from.is_some_and(|d| d.year == y))
+            && cites(&a.citation, source.as_deref())
+    };
+    let from = |a: &Adoption| a.from.map(|d| (d.year, d.month, d.day));
+    let v = sorted(kept(&s.kb.adoptions, keep), |a, b| {
+        (&a.practice, from(a), &a.id).cmp(&(&b.practice, from(b), &b.id))
     });
-    Ok(list.respond_with(
-        &uri,
-        v,
-        |a| convert::adoption(&s, a),
-        |meta, items| AdoptionList { meta, items },
-    ))
+    answer.records(v, |a| convert::adoption(&s, a), |meta, items| AdoptionList { meta, items })
 }

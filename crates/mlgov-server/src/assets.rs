@@ -22,26 +22,34 @@ pub struct WebDist;
 #[folder = "static/"]
 pub struct Static;
 
+/// The page templates embedded in the binary, as (name, source): part of the build fingerprint.
+pub const TEMPLATES: [(&str, &str); 2] = [
+    ("base.html", include_str!("../templates/base.html")),
+    ("page.html", include_str!("../templates/page.html")),
+];
+
 /// The build fingerprint mixed into every page and API ETag, computed once: a hash of the
 /// embedded page templates, the embedded files (the Vite bundle and the server's CSS: paths and
 /// SHA-256 digests) and the crate version. The data snapshot's hash alone would let a client keep
 /// a page rendered by an older build after an upgrade that changed templates or assets.
 pub fn build_fingerprint() -> u64 {
     static FINGERPRINT: OnceLock<u64> = OnceLock::new();
-    *FINGERPRINT.get_or_init(|| {
-        let mut files: Vec<(String, [u8; 32])> = WebDist::iter()
-            .filter_map(|p| {
-                WebDist::get(&p).map(|f| (format!("web/{p}"), f.metadata.sha256_hash()))
-            })
-            .collect();
-        files.extend(Static::iter().filter_map(|p| {
-            Static::get(&p).map(|f| (format!("static/{p}"), f.metadata.sha256_hash()))
-        }));
-        fingerprint(&crate::pages::TEMPLATES, &files, env!("CARGO_PKG_VERSION"))
-    })
+    *FINGERPRINT
+        .get_or_init(|| fingerprint(&TEMPLATES, &embedded_files(), env!("CARGO_PKG_VERSION")))
 }
 
-/// FNV-1a ([`crate::state::fnv1a`]) over the length-prefixed template names and sources, the
+/// The embedded files (the Vite bundle and the server's CSS): paths and SHA-256 digests.
+fn embedded_files() -> Vec<(String, [u8; 32])> {
+    let mut files: Vec<(String, [u8; 32])> = WebDist::iter()
+        .filter_map(|p| WebDist::get(&p).map(|f| (format!("web/{p}"), f.metadata.sha256_hash())))
+        .collect();
+    files.extend(Static::iter().filter_map(|p| {
+        Static::get(&p).map(|f| (format!("static/{p}"), f.metadata.sha256_hash()))
+    }));
+    files
+}
+
+/// FNV-1a ([`crate::digest::fnv1a`]) over the length-prefixed template names and sources, the
 /// asset paths and digests (in path order, so the listing order does not matter) and `version`.
 /// O(total bytes of the templates).
 pub fn fingerprint(
@@ -65,7 +73,7 @@ pub fn fingerprint(
         put(digest);
     }
     put(version.as_bytes());
-    crate::state::fnv1a(&buf)
+    crate::digest::fnv1a(&buf)
 }
 
 fn file_response(data: rust_embed::EmbeddedFile, path: &str, immutable: bool) -> Response {
@@ -175,20 +183,12 @@ mod tests {
 
     #[test]
     fn the_build_fingerprint_covers_the_embedded_templates() {
-        let files: Vec<(String, [u8; 32])> = WebDist::iter()
-            .filter_map(|p| {
-                WebDist::get(&p).map(|f| (format!("web/{p}"), f.metadata.sha256_hash()))
-            })
-            .chain(Static::iter().filter_map(|p| {
-                Static::get(&p).map(|f| (format!("static/{p}"), f.metadata.sha256_hash()))
-            }))
-            .collect();
         assert_eq!(
             build_fingerprint(),
-            fingerprint(&crate::pages::TEMPLATES, &files, env!("CARGO_PKG_VERSION"))
+            fingerprint(&super::TEMPLATES, &embedded_files(), env!("CARGO_PKG_VERSION"))
         );
         assert!(
-            crate::pages::TEMPLATES
+            super::TEMPLATES
                 .iter()
                 .any(|(n, src)| *n == "page.html" && src.contains("{% block content %}"))
         );

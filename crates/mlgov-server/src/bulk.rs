@@ -27,7 +27,11 @@ pub async fn get_release_zip(
     // survey releases and the build.
     static LAST: std::sync::Mutex<Option<(String, axum::body::Bytes)>> =
         std::sync::Mutex::new(None);
-    let key = s.etag("/api/v1/release.zip");
+    let key = crate::state::etag(
+        s.content_hash,
+        crate::assets::build_fingerprint(),
+        "/api/v1/release.zip",
+    );
     if let Some((k, b)) = LAST.lock().ok().and_then(|g| g.clone())
         && k == key
     {

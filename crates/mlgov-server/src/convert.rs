@@ -345,16 +345,7 @@ pub fn typology_out(s: &Snapshot, id: &Id) -> TypologyOut {
                 name: tr.name.to_string(),
                 value: tr.value,
                 score: tr.score,
-                evidence: tr
-                    .evidence
-                    .into_iter()
-                    .map(|e| EvidenceOut {
-                        statement: e.statement,
-                        score: e.score,
-                        id: e.id,
-                        source: e.source,
-                    })
-                    .collect(),
+                evidence: tr.evidence,
             })
             .collect(),
         stated_origin: t.stated_origin,
@@ -550,17 +541,7 @@ pub fn trajectory_out(s: &Snapshot, id: &Id, until: i32) -> TrajectoryOut {
     let c = trajectory::compare_phases(&s.kb, id, until, &Default::default());
     TrajectoryOut {
         locality: eref(s, id),
-        years: c
-            .years
-            .iter()
-            .map(|y| YearStateOut {
-                year: y.year,
-                active: y.active,
-                leading: y.leading,
-                joins: y.joins,
-                exits: y.exits,
-            })
-            .collect(),
+        years: c.years.clone(),
         computed: c
             .computed
             .iter()
@@ -623,17 +604,7 @@ pub fn compare(s: &Snapshot, ids: &[Id], table3: bool) -> CompareOut {
                         })
                         .collect(),
                     mode: c.mode,
-                    mayors: c
-                        .mayors
-                        .into_iter()
-                        .map(|m| CompareMayorOut {
-                            name: m.name,
-                            party: m.party,
-                            orientation: m.orientation,
-                            from: m.from,
-                            to: m.to,
-                        })
-                        .collect(),
+                    mayors: c.mayors,
                 }
             })
             .collect(),
@@ -642,20 +613,7 @@ pub fn compare(s: &Snapshot, ids: &[Id], table3: bool) -> CompareOut {
 
 /// A cross-tab.
 pub fn crosstab(s: &Snapshot, spec: &tables::CrossTabSpec) -> CrossTabOut {
-    let c = tables::crosstab(&s.kb, spec);
-    CrossTabOut {
-        name: c.name,
-        title: c.title,
-        rows: c.rows,
-        columns: c.columns,
-        counts: c.counts,
-        members: c.members,
-        row_totals: c.row_totals,
-        column_totals: c.column_totals,
-        total: c.total,
-        unplaced: c.unplaced,
-        ambiguous: c.ambiguous,
-    }
+    tables::crosstab(&s.kb, spec)
 }
 
 /// Countries with configurations and counts.

@@ -6,7 +6,7 @@
 use mlgov_domain::{Id, KnowledgeBase, fold};
 
 use crate::convert;
-use crate::state::Snapshot;
+use crate::state::{Snapshot, WarmUp};
 use crate::wire::{LocalitySummary, NetworkSummary, Overview};
 
 /// One locality of the list: its position in the base, its summary and folded name.
@@ -31,6 +31,28 @@ pub struct NetworkRow {
     pub folded_acronym: Option<String>,
     /// Position on the sponsored (−1) ↔ militant (+1) spectrum, when the evidence places it.
     pub position: Option<f64>,
+}
+
+impl Snapshot {
+    /// The lists and overview of this snapshot's base, computed once (shared by the snapshots
+    /// that only change the surveys).
+    pub fn derived(&self) -> &Derived {
+        let cell = self.base_cell().get_or_init(|| Box::new(Derived::build(self)));
+        // Only this function fills the cell, and always with a `Derived`.
+        cell.downcast_ref::<Derived>().expect("the base cell holds the derived lists")
+    }
+
+    /// The latest year any membership statement names (the end of running memberships in counts
+    /// by year), computed once.
+    pub fn membership_horizon(&self) -> Option<i32> {
+        self.derived().membership_horizon
+    }
+}
+
+impl WarmUp for Snapshot {
+    fn warm_up(&self) {
+        self.derived().warm(self);
+    }
 }
 
 /// The aggregates of one snapshot.

@@ -11,7 +11,7 @@ use mlgov_analysis::diffusion::mlgov_diffusion::{
 use mlgov_analysis::diffusion::{DiffusionGraphOptions, diffusion_graph};
 use mlgov_domain::{Id, IdKind, Resolution};
 
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, blocking};
 use crate::params::Params;
 use crate::state::{AppState, Snapshot};
 use crate::wire::*;
@@ -96,72 +96,11 @@ impl DiffusionQuery {
 
 /// Runs the what-if.
 pub fn run(s: &Snapshot, q: &DiffusionQuery) -> Result<DiffusionOut, ApiError> {
-    let bad = |e: d::DiffusionError| ApiError::InvalidData(e.to_string(), vec![]);
     let mapping = diffusion_graph(&s.kb, &DiffusionGraphOptions::default()).map_err(bad)?;
-    let mut seeds: Vec<Id> = Vec::new();
-    if let Some(pid) = &q.practice {
-        let pr = s.kb.practices.iter().find(|x| &x.id == pid);
-        seeds.extend(pr.and_then(|x| x.origin.clone()));
-        seeds.extend(
-            s.kb.adoptions.iter().filter(|a| &a.practice == pid).map(|a| a.locality.clone()),
-        );
-    }
-    if seeds.is_empty() {
-        seeds.extend(q.seed.clone().or_else(|| DiffusionQuery::default_seed(s)));
-    }
-    seeds.retain(|k| mapping.graph.node_id(k.as_str()).is_some());
-    seeds.sort();
-    seeds.dedup();
-    if seeds.is_empty() {
-        return Err(ApiError::InvalidData(
-            "no initial adopter is a node of the diffusion graph".into(),
-            vec![],
-        ));
-    }
+    let seeds = seeds_of(s, q, &mapping.graph)?;
     let mut notes = vec!["Scenario exploration under assumed tie strengths (membership and relation frequency 3 of 5); the sources hold no adoption data.".to_string()];
-    let mut scenario_label = "as things are (baseline)".to_string();
-    let interventions = match q.scenario.as_str() {
-        "integration_officers" => {
-            scenario_label =
-                "every locality gets an official with an integration mandate".to_string();
-            let nodes: Vec<String> =
-                s.kb.localities
-                    .iter()
-                    .map(|l| l.id.to_string())
-                    .filter(|k| mapping.graph.node_id(k).is_some())
-                    .collect();
-            notes.push(format!(
-                "Every locality ({}) gets an official with an integration mandate.",
-                nodes.len()
-            ));
-            vec![Intervention::SetAttributes {
-                nodes,
-                set: EnablingFactors {
-                    integration_officer: Some(true),
-                    ..EnablingFactors::default()
-                },
-            }]
-        }
-        "join_network" => {
-            let net = q.network.clone().or_else(|| {
-                s.kb.networks
-                    .iter()
-                    .max_by_key(|n| s.kb.memberships_in(&n.id).len())
-                    .map(|n| n.id.clone())
-            });
-            let Some(net) = net else {
-                return Err(ApiError::InvalidData("no network to join".into(), vec![]));
-            };
-            notes.push(format!("{} joins {}.", s.name(&seeds[0]), s.name(&net)));
-            scenario_label = format!("{} joins {}", s.name(&seeds[0]), s.name(&net));
-            vec![Intervention::JoinNetwork {
-                locality: seeds[0].to_string(),
-                network: net.to_string(),
-                frequency: 3.0,
-            }]
-        }
-        _ => Vec::new(),
-    };
+    let (scenario_label, interventions) =
+        interventions(s, q, &mapping.graph, &seeds[0], &mut notes)?;
     let scen = Scenario { name: q.scenario.clone(), description: None, interventions };
     let graph = scen.apply(&mapping.graph).map_err(bad)?;
     let sim = SimulationConfig {
@@ -183,8 +122,111 @@ pub fn run(s: &Snapshot, q: &DiffusionQuery) -> Result<DiffusionOut, ApiError> {
             high: c.band.high,
         })
         .collect();
-    let mut adopters: Vec<AdopterOut> = r
-        .nodes
+    Ok(DiffusionOut {
+        practice: q.practice.as_ref().map(|p| crate::convert::eref(s, p)),
+        model: q.model.clone(),
+        scenario: q.scenario.clone(),
+        seeds: seeds.iter().map(|i| crate::convert::eref(s, i)).collect(),
+        runs: q.runs as usize,
+        nodes: graph.node_count(),
+        final_mean: r.final_adopters.mean,
+        final_sd: r.final_adopters.sd,
+        adopter_nodes: r.adopter_nodes,
+        scenario_label,
+        adopters: adopters_out(s, &r.nodes),
+        curve,
+        notes,
+    })
+}
+
+/// A diffusion error is a problem of the data (422).
+fn bad(e: d::DiffusionError) -> ApiError {
+    ApiError::InvalidData(e.to_string(), vec![])
+}
+
+/// The initial adopters: the practice's origin and adopters, else the chosen (or default) seed
+/// locality; only nodes of the graph, sorted; 422 when none is.
+fn seeds_of(
+    s: &Snapshot,
+    q: &DiffusionQuery,
+    graph: &d::DiffusionGraph,
+) -> Result<Vec<Id>, ApiError> {
+    let mut seeds: Vec<Id> = Vec::new();
+    if let Some(pid) = &q.practice {
+        let pr = s.kb.practices.iter().find(|x| &x.id == pid);
+        seeds.extend(pr.and_then(|x| x.origin.clone()));
+        seeds.extend(
+            s.kb.adoptions.iter().filter(|a| &a.practice == pid).map(|a| a.locality.clone()),
+        );
+    }
+    if seeds.is_empty() {
+        seeds.extend(q.seed.clone().or_else(|| DiffusionQuery::default_seed(s)));
+    }
+    seeds.retain(|k| graph.node_id(k.as_str()).is_some());
+    seeds.sort();
+    seeds.dedup();
+    if seeds.is_empty() {
+        return Err(ApiError::InvalidData(
+            "no initial adopter is a node of the diffusion graph".into(),
+            vec![],
+        ));
+    }
+    Ok(seeds)
+}
+
+/// The scenario's label and interventions (`first` is the first seed, who joins a network in
+/// `join_network`); what it changes is noted.
+fn interventions(
+    s: &Snapshot,
+    q: &DiffusionQuery,
+    graph: &d::DiffusionGraph,
+    first: &Id,
+    notes: &mut Vec<String>,
+) -> Result<(String, Vec<Intervention>), ApiError> {
+    match q.scenario.as_str() {
+        "integration_officers" => {
+            let nodes: Vec<String> =
+                s.kb.localities
+                    .iter()
+                    .map(|l| l.id.to_string())
+                    .filter(|k| graph.node_id(k).is_some())
+                    .collect();
+            notes.push(format!(
+                "Every locality ({}) gets an official with an integration mandate.",
+                nodes.len()
+            ));
+            let set =
+                EnablingFactors { integration_officer: Some(true), ..EnablingFactors::default() };
+            Ok((
+                "every locality gets an official with an integration mandate".to_string(),
+                vec![Intervention::SetAttributes { nodes, set }],
+            ))
+        }
+        "join_network" => {
+            let net = q.network.clone().or_else(|| {
+                s.kb.networks
+                    .iter()
+                    .max_by_key(|n| s.kb.memberships_in(&n.id).len())
+                    .map(|n| n.id.clone())
+            });
+            let Some(net) = net else {
+                return Err(ApiError::InvalidData("no network to join".into(), vec![]));
+            };
+            notes.push(format!("{} joins {}.", s.name(first), s.name(&net)));
+            let join = Intervention::JoinNetwork {
+                locality: first.to_string(),
+                network: net.to_string(),
+                frequency: 3.0,
+            };
+            Ok((format!("{} joins {}", s.name(first), s.name(&net)), vec![join]))
+        }
+        _ => Ok(("as things are (baseline)".to_string(), Vec::new())),
+    }
+}
+
+/// The localities that adopted in some run (not seeds or carriers), most probable first.
+fn adopters_out(s: &Snapshot, nodes: &[d::NodeAdoption]) -> Vec<AdopterOut> {
+    let mut adopters: Vec<AdopterOut> = nodes
         .iter()
         .filter(|n| !n.seed && !n.carrier && n.runs_active > 0)
         .filter_map(|n| {
@@ -197,21 +239,7 @@ pub fn run(s: &Snapshot, q: &DiffusionQuery) -> Result<DiffusionOut, ApiError> {
     adopters.sort_by(|a, b| {
         b.probability.total_cmp(&a.probability).then(a.entity.name.cmp(&b.entity.name))
     });
-    Ok(DiffusionOut {
-        practice: q.practice.as_ref().map(|p| crate::convert::eref(s, p)),
-        model: q.model.clone(),
-        scenario: q.scenario.clone(),
-        seeds: seeds.iter().map(|i| crate::convert::eref(s, i)).collect(),
-        runs: q.runs as usize,
-        nodes: graph.node_count(),
-        final_mean: r.final_adopters.mean,
-        final_sd: r.final_adopters.sd,
-        adopter_nodes: r.adopter_nodes,
-        scenario_label,
-        adopters,
-        curve,
-        notes,
-    })
+    adopters
 }
 
 /// Diffusion what-if: adoption curve with a 95 % band across Monte Carlo runs.
@@ -231,8 +259,5 @@ pub async fn get_diffusion(
     let mut p = Params::parse(q.as_deref());
     let dq = DiffusionQuery::parse(&s, &mut p);
     p.finish()?;
-    let out = tokio::task::spawn_blocking(move || run(&s, &dq))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))??;
-    Ok(Json(out))
+    Ok(Json(blocking(move || run(&s, &dq)).await?))
 }

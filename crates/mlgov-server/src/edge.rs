@@ -27,7 +27,7 @@ use std::fmt::Write as _;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -75,12 +75,16 @@ const ERROR_BODY_LIMIT: usize = 256 * 1024;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestId(pub String);
 
-/// `router` under the edge layer (see the module doc). Apply it once, to the whole application,
-/// after every route set is merged in.
-pub fn layer(router: Router) -> Router {
+/// The HTML page of an error for a request that wants HTML (the explorer's, given by the crate
+/// root: this layer sits below the pages).
+pub type ErrorPage = fn(StatusCode, String) -> Response;
+
+/// `router` under the edge layer (see the module doc), with `page` for errors of HTML requests.
+/// Apply it once, to the whole application, after every route set is merged in.
+pub fn layer(router: Router, page: ErrorPage) -> Router {
     router
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
-        .layer(middleware::from_fn(edge))
+        .layer(middleware::from_fn_with_state(page, edge))
         // The default predicate leaves small bodies and images alone.
         .layer(CompressionLayer::new())
 }
@@ -204,7 +208,7 @@ struct Shaped {
 
 /// Gives an error response (status ≥ 400) its one shape and the request id; returns the cause of
 /// a server error for the log.
-async fn shape_error(resp: Response, json: bool, request_id: &str) -> Shaped {
+async fn shape_error(resp: Response, json: bool, request_id: &str, page: ErrorPage) -> Shaped {
     let status = resp.status();
     let cause = resp.extensions().get::<ErrorCause>().map(|c| c.0.clone());
     let is_json = content_type_starts(&resp, "application/json");
@@ -252,7 +256,7 @@ async fn shape_error(resp: Response, json: bool, request_id: &str) -> Shaped {
         let body = envelope(code_for(status), &message, &field, request_id);
         Shaped { resp: with_body(parts, "application/json", body), cause }
     } else {
-        let page = crate::pages::PageError(ApiError::Status(status, message)).into_response();
+        let page = page(status, message);
         let (page_parts, page_body) = page.into_parts();
         let mut resp = with_body(parts, "text/html; charset=utf-8", page_body);
         if let Some(cc) = page_parts.headers.get(header::CACHE_CONTROL) {
@@ -263,7 +267,7 @@ async fn shape_error(resp: Response, json: bool, request_id: &str) -> Shaped {
 }
 
 /// The middleware of [`layer`].
-async fn edge(mut req: Request, next: Next) -> Response {
+async fn edge(State(page): State<ErrorPage>, mut req: Request, next: Next) -> Response {
     let request_id = req
         .headers()
         .get(&X_REQUEST_ID)
@@ -281,7 +285,7 @@ async fn edge(mut req: Request, next: Next) -> Response {
     let resp = next.run(req).await;
     let status = resp.status();
     let mut resp = if status.is_client_error() || status.is_server_error() {
-        let shaped = shape_error(resp, json, &request_id).await;
+        let shaped = shape_error(resp, json, &request_id, page).await;
         if status.is_server_error() {
             tracing::error!(
                 request_id = %request_id,

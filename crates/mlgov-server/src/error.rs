@@ -1,9 +1,9 @@
 //! The one error body of the API, `{"error": {"code", "message", "fields": [...], "request_id"}}`,
 //! and its mapping onto HTTP status codes (400 bad parameters, 404, 413, 422 invalid data, 500).
-//! The request id is filled in by the edge layer ([`crate::edge`]), which also gives this
-//! envelope to every error no handler produced (the router's 404 and 405, the body limit's 413,
-//! extractor rejections, panics); a server error says only "internal error", its cause goes to the
-//! log through the response's [`crate::edge::ErrorCause`].
+//! The request id is filled in by the edge layer (`edge.rs`, above this file), which also gives
+//! this envelope to every error no handler produced (the router's 404 and 405, the body limit's
+//! 413, extractor rejections, panics); a server error says only "internal error", its cause goes
+//! to the log through the response's `mlgov_auth::http::ErrorCause`.
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -149,6 +149,14 @@ pub fn code_for(status: StatusCode) -> &'static str {
         s if s.is_server_error() => "internal",
         _ => "bad_request",
     }
+}
+
+/// Runs `f` on the blocking pool (an analysis or a store read must not hold a runtime thread);
+/// a task that panicked is an internal error.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::Internal(e.to_string()))?
 }
 
 impl IntoResponse for ApiError {

@@ -166,12 +166,7 @@ fn neighbourhood(kb: &mlgov_domain::KnowledgeBase, focus: &Id) -> mlgov_domain::
 }
 
 /// Builds the graph of the query (the same [`GraphView`] as `mlgov graph`), with centralities;
-/// centred on `focus` ([`focus_of`]) when there is one.
-pub fn build(s: &Snapshot, q: &GraphQuery) -> GraphOut {
-    build_around(s, q, None)
-}
-
-/// [`build`] around `focus`: the graph of its neighbourhood only.
+/// around `focus` ([`focus_of`]) when there is one: the graph of its neighbourhood only.
 pub fn build_around(s: &Snapshot, q: &GraphQuery, focus: Option<&Id>) -> GraphOut {
     let part;
     let kb = match focus {
@@ -186,6 +181,36 @@ pub fn build_around(s: &Snapshot, q: &GraphQuery, focus: Option<&Id>) -> GraphOu
         full.edges().iter().map(|e| e.kind.as_str().to_string()).collect();
     let node_kinds: BTreeSet<String> =
         full.nodes().iter().map(|n| n.kind.as_str().to_string()).collect();
+    let view = graph_view(q, &full);
+    let v = view_graph(&full, &view);
+    let sub = match q.actor_type.as_deref() {
+        Some(k) => actors_of(&v.graph, k),
+        None => v.graph.clone(),
+    };
+    let config =
+        CentralityConfig { time_respecting: v.time_respecting, ..CentralityConfig::default() };
+    let report = g::centralities(&sub, &config);
+    GraphOut {
+        focus: focus.map(|f| EntityRef {
+            id: f.to_string(),
+            name: s.name(f),
+            href: crate::convert::href(f),
+        }),
+        year: v.year,
+        on: view.on.as_str().into(),
+        description: v.description.clone(),
+        undated_left_out: v.undated_left_out,
+        time_respecting: v.time_respecting,
+        centrality: q.centrality.clone(),
+        nodes: nodes_out(s, &sub, &report, &q.centrality),
+        edges: edges_out(&sub),
+        edge_kinds: edge_kinds.into_iter().collect(),
+        node_kinds: node_kinds.into_iter().collect(),
+    }
+}
+
+/// The view of the graph the query asks for (the same [`GraphView`] as `mlgov graph`).
+fn graph_view(q: &GraphQuery, full: &g::GovernanceGraph) -> GraphView {
     let on = match q.on.as_deref() {
         Some("localities") => On::Localities,
         Some("networks") => On::Networks,
@@ -202,44 +227,44 @@ pub fn build_around(s: &Snapshot, q: &GraphQuery, focus: Option<&Id>) -> GraphOu
         Some("value") => g::Weighting::Value,
         _ => g::Weighting::None,
     };
-    let year = if q.all_years { None } else { q.year.or_else(|| default_year(&full)) };
-    let view = GraphView {
+    let year = if q.all_years { None } else { q.year.or_else(|| default_year(full)) };
+    GraphView {
         on,
         layers: if on == On::Layers { layers } else { None },
         year,
         include_undated: q.include_undated,
         weighting,
+    }
+}
+
+/// The actors of kind `k` with their ties, plus the networks they are tied to, so that
+/// "persons" still shows where they act.
+fn actors_of(graph: &g::GovernanceGraph, k: &str) -> g::GovernanceGraph {
+    let mut set: BTreeSet<g::NodeKind> =
+        g::NodeKind::ALL.iter().copied().filter(|n| n.as_str() == k).collect();
+    if k != "network" {
+        set.insert(g::NodeKind::Network);
+    }
+    let spec = SubgraphSpec {
+        node_kinds: Some(set),
+        nodes: NodeSelection::Incident,
+        ..SubgraphSpec::default()
     };
-    let v = view_graph(&full, &view);
-    // The actor filter keeps the chosen kind plus the networks it is tied to, so that
-    // "persons" still shows where they act.
-    let sub = match q.actor_type.as_ref() {
-        Some(k) => {
-            let mut set: BTreeSet<g::NodeKind> =
-                g::NodeKind::ALL.iter().copied().filter(|n| n.as_str() == k).collect();
-            if k != "network" {
-                set.insert(g::NodeKind::Network);
-            }
-            g::subgraph(
-                &v.graph,
-                &SubgraphSpec {
-                    node_kinds: Some(set),
-                    nodes: NodeSelection::Incident,
-                    ..SubgraphSpec::default()
-                },
-            )
-        }
-        None => v.graph.clone(),
-    };
-    let config =
-        CentralityConfig { time_respecting: v.time_respecting, ..CentralityConfig::default() };
-    let report = g::centralities(&sub, &config);
-    let nodes = sub
-        .nodes()
+    g::subgraph(graph, &spec)
+}
+
+/// The nodes with their chosen centrality (rounded to 4 decimals).
+fn nodes_out(
+    s: &Snapshot,
+    sub: &g::GovernanceGraph,
+    report: &g::CentralityReport,
+    centrality: &str,
+) -> Vec<GraphNodeOut> {
+    sub.nodes()
         .iter()
         .zip(report.rows.iter())
         .map(|(n, r)| {
-            let c = match q.centrality.as_str() {
+            let c = match centrality {
                 "betweenness" => r.betweenness_normalized,
                 "closeness" => r.closeness,
                 "eigenvector" => r.eigenvector.unwrap_or(0.0),
@@ -257,9 +282,12 @@ pub fn build_around(s: &Snapshot, q: &GraphQuery, focus: Option<&Id>) -> GraphOu
                 href: id.as_ref().filter(|i| s.exists(i)).and_then(crate::convert::href),
             }
         })
-        .collect();
-    let edges = sub
-        .edges()
+        .collect()
+}
+
+/// The ties with their spells and weights.
+fn edges_out(sub: &g::GovernanceGraph) -> Vec<GraphEdgeOut> {
+    sub.edges()
         .iter()
         .map(|e| GraphEdgeOut {
             source: sub.nodes()[e.source].id.clone(),
@@ -272,24 +300,7 @@ pub fn build_around(s: &Snapshot, q: &GraphQuery, focus: Option<&Id>) -> GraphOu
             statements: e.statements.len(),
             weight: sub.weight(e),
         })
-        .collect();
-    GraphOut {
-        focus: focus.map(|f| EntityRef {
-            id: f.to_string(),
-            name: s.name(f),
-            href: crate::convert::href(f),
-        }),
-        year: v.year,
-        on: on.as_str().into(),
-        description: v.description.clone(),
-        undated_left_out: v.undated_left_out,
-        time_respecting: v.time_respecting,
-        centrality: q.centrality.clone(),
-        nodes,
-        edges,
-        edge_kinds: edge_kinds.into_iter().collect(),
-        node_kinds: node_kinds.into_iter().collect(),
-    }
+        .collect()
 }
 
 /// The governance graph, filtered, with a centrality per node.

@@ -63,6 +63,46 @@ fn entity(s: &Snapshot, raw: &str, fallback: &str) -> EntityRef {
 /// The learning profile of locality `id` with its ties as of `year`.
 pub fn learning_out(s: &Snapshot, id: &Id, year: i32) -> LearningOut {
     let p = learning::profile(&s.kb, id, year, None);
+    let findings = p
+        .findings
+        .iter()
+        .map(|g| LearningFindingOut { topic: g.topic.replace('_', " "), ..g.clone() })
+        .collect();
+    let peers = p
+        .peer_localities
+        .iter()
+        .map(|i| LearningPeerOut {
+            locality: entity(s, &i.id, &i.name),
+            shares: i.detail.trim_start_matches("shares ").to_string(),
+        })
+        .collect();
+    LearningOut {
+        locality: convert::eref(s, id),
+        year,
+        attributes: attributes_out(s, id, &p),
+        networks: p.networks.len(),
+        international: p.international.len(),
+        networks_without_scale: p
+            .networks
+            .iter()
+            .filter(|i| {
+                Id::parse(&i.id).is_ok_and(|n| s.kb.facts_of(&n, Property::Scale).is_empty())
+            })
+            .count(),
+        only_domestic_networks: p.only_domestic_networks,
+        vertical: p.vertical.len(),
+        horizontal: p.horizontal.len(),
+        ngo_bridges: p.ngo_bridges.len(),
+        enabling: p.enabling.iter().map(enabling_out).collect(),
+        ties: ties_out(s, &p),
+        peers,
+        findings,
+        notes: p.notes.clone(),
+    }
+}
+
+/// The locality's attributes: size class, typology, orientation, outcome and country.
+fn attributes_out(s: &Snapshot, id: &Id, p: &learning::LearningProfile) -> Vec<LearningFactorOut> {
     let mut attributes = vec![size_class(s, id)];
     attributes.push(attribute(s, id, Property::Typology, "typology (Whole-COMM)"));
     attributes.push(attribute(s, id, Property::PoliticalOrientation, "political orientation"));
@@ -74,41 +114,33 @@ pub fn learning_out(s: &Snapshot, id: &Id, year: i32) -> LearningOut {
         status: OBSERVED.into(),
         source: l.map(|l| cite_text(s, &l.citation)).unwrap_or_default(),
     });
-    let enabling = p
-        .enabling
-        .iter()
-        .map(|f| {
-            let mut source = if f.source.starts_with("needs survey answers") {
-                "needs survey answers from this locality; none are loaded".to_string()
-            } else {
-                f.source.clone()
-            };
-            if !f.group_evidence.is_empty() {
-                source.push_str(&format!(
-                    "; for localities of its class see the studies' findings ({})",
-                    f.group_evidence.len()
-                ));
-            }
-            LearningFactorOut {
-                name: f.name.clone(),
-                value: f.value.clone(),
-                status: status_of(&f.basis),
-                source,
-            }
-        })
-        .collect();
-    let findings = p
-        .findings
-        .iter()
-        .map(|g| LearningFindingOut {
-            topic: g.topic.replace('_', " "),
-            scope: g.scope.clone(),
-            finding: g.finding.clone(),
-            applies_because: g.applies_because.clone(),
-            source: g.source.clone(),
-            id: g.id.clone(),
-        })
-        .collect();
+    attributes
+}
+
+/// An enabling factor with its status and where it comes from.
+fn enabling_out(f: &learning::Factor) -> LearningFactorOut {
+    let mut source = if f.source.starts_with("needs survey answers") {
+        "needs survey answers from this locality; none are loaded".to_string()
+    } else {
+        f.source.clone()
+    };
+    if !f.group_evidence.is_empty() {
+        source.push_str(&format!(
+            "; for localities of its class see the studies' findings ({})",
+            f.group_evidence.len()
+        ));
+    }
+    LearningFactorOut {
+        name: f.name.clone(),
+        value: f.value.clone(),
+        status: status_of(&f.basis),
+        source,
+    }
+}
+
+/// The locality's ties: networks (international ones named so), vertical, horizontal and NGO
+/// bridges.
+fn ties_out(s: &Snapshot, p: &learning::LearningProfile) -> Vec<LearningTieOut> {
     let international: Vec<&str> = p.international.iter().map(|i| i.id.as_str()).collect();
     let mut ties = Vec::new();
     for i in &p.networks {
@@ -136,37 +168,7 @@ pub fn learning_out(s: &Snapshot, id: &Id, year: i32) -> LearningOut {
             });
         }
     }
-    let peers = p
-        .peer_localities
-        .iter()
-        .map(|i| LearningPeerOut {
-            locality: entity(s, &i.id, &i.name),
-            shares: i.detail.trim_start_matches("shares ").to_string(),
-        })
-        .collect();
-    LearningOut {
-        locality: convert::eref(s, id),
-        year,
-        attributes,
-        networks: p.networks.len(),
-        international: p.international.len(),
-        networks_without_scale: p
-            .networks
-            .iter()
-            .filter(|i| {
-                Id::parse(&i.id).is_ok_and(|n| s.kb.facts_of(&n, Property::Scale).is_empty())
-            })
-            .count(),
-        only_domestic_networks: p.only_domestic_networks,
-        vertical: p.vertical.len(),
-        horizontal: p.horizontal.len(),
-        ngo_bridges: p.ngo_bridges.len(),
-        enabling,
-        ties,
-        peers,
-        findings,
-        notes: p.notes.clone(),
-    }
+    ties
 }
 
 /// A locality's policy-learning profile: ties, enabling factors and NGO bridges, each with its
@@ -183,7 +185,6 @@ pub async fn get_learning(
     let mut p = Params::parse(q.as_deref());
     let year = p.int("year", 1900..=2100).unwrap_or(DEFAULT_YEAR as i64) as i32;
     p.finish()?;
-    let s = st.snapshot();
-    let id = convert::path_id(&s, &id, IdKind::Locality)?;
+    let (s, id) = crate::api::path_entity(&st, &id, IdKind::Locality)?;
     Ok(Json(learning_out(&s, &id, year)))
 }

@@ -10,28 +10,39 @@
 //! answer 304 to a matching `If-None-Match`, and are kept rendered in a per-snapshot cache. A
 //! reload (endpoint or file change) swaps the snapshot atomically.
 
-pub mod accounts;
-pub mod api;
+mod accounts;
+mod api;
+// Public while tests/integration/pages.rs names `assets::build_fingerprint` and `state::etag`
+// (both also at the root, below): then private like the others.
 pub mod assets;
-pub mod bulk;
-pub mod changes;
-pub mod convert;
-pub mod derived;
-pub mod diffusionapi;
-pub mod edge;
-pub mod error;
-pub mod graphapi;
+mod bulk;
+mod catalog;
+mod changes;
+mod convert;
+mod derived;
+mod diffusionapi;
+mod digest;
+mod edge;
+mod error;
+mod graphapi;
 pub mod httpdate;
-pub mod learningapi;
-pub mod listing;
-pub mod openapi;
-pub mod pages;
+mod learningapi;
+mod listing;
+mod openapi;
+mod pages;
 pub mod params;
 pub mod state;
-pub mod survey;
-pub mod svg;
-pub mod texts;
-pub mod wire;
+mod survey;
+mod svg;
+mod texts;
+mod wire;
+
+pub use assets::build_fingerprint;
+pub use edge::{CONTENT_SECURITY_POLICY, content_security_policy, is_sane_request_id};
+pub use error::ApiError;
+pub use listing::{ListSpec, SPECS as LIST_SPECS};
+pub use openapi::json as openapi_json;
+pub use state::{AppState, etag};
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -48,9 +59,6 @@ use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-pub use state::AppState;
-
-use crate::error::ApiError;
 use crate::state::CachedResponse;
 
 /// Largest accepted request body.
@@ -78,7 +86,23 @@ pub enum ServeError {
 /// edge layer ([`edge::layer`]: request ids, the one error envelope, 5xx logs, security headers,
 /// compression), as [`Server::run`] composes it.
 pub fn app(state: AppState) -> Router {
-    let api = Router::new()
+    let cached = pages::routes(api_routes())
+        .route_layer(middleware::from_fn_with_state(state.clone(), conditional_get))
+        .route_layer(middleware::from_fn_with_state(state.clone(), as_of))
+        .route_layer(cors());
+    Router::new()
+        .merge(cached)
+        .merge(post_routes())
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi::ApiDoc::openapi()))
+        .route("/assets/{*path}", get(assets::serve_asset))
+        .route("/static/{*path}", get(assets::serve_static))
+        .fallback(not_found)
+        .with_state(state)
+}
+
+/// The GET routes of the API (cached, with `?as_of=` and CORS, beside the explorer's pages).
+fn api_routes() -> Router<AppState> {
+    Router::new()
         .route("/api/v1", get(api::get_overview))
         .route("/api/v1/search", get(api::search))
         .route("/api/v1/localities", get(api::list_localities))
@@ -118,12 +142,16 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/conflicts", get(api::list_conflicts))
         .route("/api/v1/graph", get(graphapi::get_graph))
         .route("/api/v1/survey", get(survey::get_survey))
-        .route("/api/v1/diffusion", get(diffusionapi::get_diffusion));
+        .route("/api/v1/diffusion", get(diffusionapi::get_diffusion))
+}
+
+/// CORS of the API's public reads.
+fn cors() -> tower_http::cors::CorsLayer {
     // Public reads of the API may be made from any origin (a notebook, an Observable page): CORS
     // for GET and HEAD of /api/ only (outside the page cache, which rebuilds responses), without
     // credentials and without allowing the Authorization header, so that authenticated and
     // state-changing requests stay same-origin; explorer pages are not shared.
-    let cors = tower_http::cors::CorsLayer::new()
+    tower_http::cors::CorsLayer::new()
         .allow_origin(tower_http::cors::AllowOrigin::predicate(
             |_, parts: &axum::http::request::Parts| parts.uri.path().starts_with("/api/"),
         ))
@@ -134,12 +162,13 @@ pub fn app(state: AppState) -> Router {
             header::LINK,
             header::CONTENT_DISPOSITION,
             axum::http::HeaderName::from_static("x-mlgov-as-of"),
-        ]);
-    let cached = pages::routes(api)
-        .route_layer(middleware::from_fn_with_state(state.clone(), conditional_get))
-        .route_layer(middleware::from_fn_with_state(state.clone(), as_of))
-        .route_layer(cors);
-    let posts = Router::new()
+        ])
+}
+
+/// The routes that change things (proposals, reload, a comparison in a body), under the body
+/// limit.
+fn post_routes() -> Router<AppState> {
+    Router::new()
         .route("/api/v1/reload", post(api::reload))
         .route("/api/v1/changes", post(changes::propose).get(changes::list))
         .route("/api/v1/changes/{id}", get(changes::get))
@@ -150,15 +179,18 @@ pub fn app(state: AppState) -> Router {
         .route("/changes", get(changes::changes_page).post(changes::propose_form))
         .route("/changes/{id}", get(changes::proposal_view))
         .route("/changes/{id}/{action}", post(changes::act_form))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
-    Router::new()
-        .merge(cached)
-        .merge(posts)
-        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi::ApiDoc::openapi()))
-        .route("/assets/{*path}", get(assets::serve_asset))
-        .route("/static/{*path}", get(assets::serve_static))
-        .fallback(not_found)
-        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+}
+
+/// `router` under the edge layer ([`edge::layer`]) with the explorer's HTML error pages: what
+/// [`Server::run`] serves, and what tests compose the same way.
+pub fn layer(router: Router) -> Router {
+    edge::layer(router, error_page)
+}
+
+/// The explorer's page for an error of a request that wants HTML.
+fn error_page(status: StatusCode, message: String) -> Response {
+    pages::PageError(ApiError::Status(status, message)).into_response()
 }
 
 /// `?as_of=` on every GET of the API and the explorer: the request is answered by the same
@@ -181,10 +213,9 @@ async fn as_of(State(st): State<AppState>, req: Request, next: Next) -> Response
     };
     let st2 = st.clone();
     let v2 = value.clone();
-    let state = match tokio::task::spawn_blocking(move || st2.as_of(&v2, &at)).await {
-        Ok(Ok(state)) => state,
-        Ok(Err(e)) => return e.into_response(),
-        Err(e) => return ApiError::Internal(e.to_string()).into_response(),
+    let state = match error::blocking(move || st2.as_of(&v2, &at)).await {
+        Ok(state) => state,
+        Err(e) => return e.into_response(),
     };
     let (parts, body) = req.into_parts();
     let query = rest.join("&");
@@ -268,36 +299,9 @@ async fn conditional_get(State(st): State<AppState>, req: Request, next: Next) -
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return next.run(req).await;
     }
-    // What a page shows can depend on who asks (survey figures: live for a project's
-    // researchers, releases for everyone else), so the audience is part of the cache key and of
-    // the ETag, and responses to signed-in members are private.
-    let audience = survey::Audience::of(req.extensions().get::<mlgov_auth::Principal>());
-    let private = audience != survey::Audience::Public;
-    let url = req
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| req.uri().path().to_string());
-    let csv = req.uri().path().starts_with("/api/") && listing::accept_prefers_csv(req.headers());
-    let key = format!("{url}#{}{}", audience.cache_key(), if csv { "#csv" } else { "" });
+    let (key, private) = cache_key(&req);
     let snap = st.snapshot();
-    let etag = snap.etag(&key);
-    let inm = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
-    let matches = inm.is_some_and(|v| {
-        v.split(',')
-            .map(str::trim)
-            .any(|t| t == "*" || t == etag || t.strip_prefix("W/") == Some(etag.as_str()))
-    });
-    // If-Modified-Since counts only without If-None-Match (RFC 9110 §13.2.2); HTTP dates have
-    // whole seconds.
-    let modified = httpdate::unix_seconds(snap.loaded_at);
-    let not_modified_since = inm.is_none()
-        && req
-            .headers()
-            .get(header::IF_MODIFIED_SINCE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(httpdate::parse)
-            .is_some_and(|t| modified <= httpdate::unix_seconds(t));
+    let etag = state::etag(snap.content_hash, assets::build_fingerprint(), &key);
     let validators = Validators {
         etag: HeaderValue::from_str(&etag).expect("ETag is ASCII"),
         last_modified: HeaderValue::from_str(&httpdate::format(snap.loaded_at))
@@ -308,7 +312,7 @@ async fn conditional_get(State(st): State<AppState>, req: Request, next: Next) -
             "no-cache"
         }),
     };
-    if matches || not_modified_since {
+    if not_modified(&req, &etag, snap.loaded_at) {
         let mut r = StatusCode::NOT_MODIFIED.into_response();
         validators.apply(&mut r);
         return r;
@@ -320,6 +324,54 @@ async fn conditional_get(State(st): State<AppState>, req: Request, next: Next) -
     if resp.status() != StatusCode::OK {
         return resp;
     }
+    kept_response(&snap, key, resp, validators).await
+}
+
+/// The cache key of a request, and whether its answer is private. What a page shows can depend
+/// on who asks (survey figures: live for a project's researchers, releases for everyone else),
+/// so the audience is part of the cache key and of the ETag, and responses to signed-in members
+/// are private.
+fn cache_key(req: &Request) -> (String, bool) {
+    let audience = survey::Audience::of(req.extensions().get::<mlgov_auth::Principal>());
+    let private = audience != survey::Audience::Public;
+    let url = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| req.uri().path().to_string());
+    let csv = req.uri().path().starts_with("/api/") && listing::accept_prefers_csv(req.headers());
+    (format!("{url}#{}{}", audience.cache_key(), if csv { "#csv" } else { "" }), private)
+}
+
+/// Whether the client's copy is current: its If-None-Match names `etag`, or (only without
+/// If-None-Match, RFC 9110 §13.2.2) its If-Modified-Since is not before `loaded_at` (HTTP dates
+/// have whole seconds).
+fn not_modified(req: &Request, etag: &str, loaded_at: std::time::SystemTime) -> bool {
+    let inm = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
+    let matches = inm.is_some_and(|v| {
+        v.split(',')
+            .map(str::trim)
+            .any(|t| t == "*" || t == etag || t.strip_prefix("W/") == Some(etag))
+    });
+    let modified = httpdate::unix_seconds(loaded_at);
+    let not_modified_since = inm.is_none()
+        && req
+            .headers()
+            .get(header::IF_MODIFIED_SINCE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(httpdate::parse)
+            .is_some_and(|t| modified <= httpdate::unix_seconds(t));
+    matches || not_modified_since
+}
+
+/// A fresh 200 answer with its validators, kept in the snapshot's cache when it is JSON, HTML,
+/// CSV or GeoJSON and not a download.
+async fn kept_response(
+    snap: &state::Snapshot,
+    key: String,
+    resp: Response,
+    validators: Validators,
+) -> Response {
     let content_type = match resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok())
     {
         Some(t) if t.starts_with("application/json") => "application/json",
@@ -451,7 +503,7 @@ impl Server {
             Some(mlgov_store::Location::Sqlite(_)) | None => None,
         };
         // The edge layer goes over everything, last: no route escapes it.
-        let router = edge::layer(mlgov_collect::http::mount_at(
+        let router = layer(mlgov_collect::http::mount_at(
             app(self.state.clone()),
             self.state.db_path.as_deref().and_then(|p| p.to_str()),
         ));
@@ -479,4 +531,14 @@ impl Server {
 /// Loads the store at `db_path` and serves the explorer and API on `addr` until Ctrl-C.
 pub async fn serve(db_path: &Path, addr: SocketAddr) -> Result<(), ServeError> {
     Server::bind(db_path, addr).await?.run().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pages_render_the_templates_the_build_fingerprint_covers() {
+        assert_eq!(pages::TEMPLATES, assets::TEMPLATES);
+    }
 }

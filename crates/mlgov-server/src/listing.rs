@@ -355,14 +355,6 @@ impl ListQuery {
         ListQuery { spec, page, per_page, format, sort, descending, raw }
     }
 
-    /// The format asked for.
-    pub fn format(&self) -> Format {
-        self.format
-    }
-
-    /// Sorts `items` (stable: equal keys keep the list's own order), then answers with a JSON page
-    /// built by `body` (with a `Link` header) or with CSV of every item. `uri` is the request's,
-    /// whose other parameters the links keep.
     /// [`ListQuery::respond`] over records still to convert: a page of JSON in the stored order
     /// converts only that page (a list of a million memberships answers in what one page costs);
     /// CSV and sorted lists convert every record.
@@ -387,6 +379,9 @@ impl ListQuery {
         self.respond(uri, records.into_iter().map(convert).collect(), body)
     }
 
+    /// Sorts `items` (stable: equal keys keep the list's own order), then answers with a JSON page
+    /// built by `body` (with a `Link` header) or with CSV of every item. `uri` is the request's,
+    /// whose other parameters the links keep.
     pub fn respond<T: Serialize + Default, B: Serialize>(
         &self,
         uri: &Uri,

@@ -2,9 +2,13 @@
 //! offline at `/api/docs` (Swagger UI, vendored).
 
 use utoipa::OpenApi;
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::Object;
+use utoipa::openapi::{ContentBuilder, HeaderBuilder, ObjectBuilder, RefOr, Required, Type};
 
 use crate::api;
 use crate::error::{ErrorBody, ErrorDetail, FieldError};
+use crate::listing::ListSpec;
 use crate::wire::*;
 
 /// The API document.
@@ -71,99 +75,107 @@ struct ListParameters;
 
 impl utoipa::Modify for ListParameters {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
-        use utoipa::openapi::{
-            ContentBuilder, HeaderBuilder, ObjectBuilder, RefOr, Required, Type,
-        };
-        let string = || ObjectBuilder::new().schema_type(Type::String).build();
-        let text = |d: &str| {
-            ObjectBuilder::new().schema_type(Type::String).description(Some(d.to_string())).build()
-        };
-        let words = |w: &[&str]| {
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .enum_values(Some(w.iter().map(|x| x.to_string())))
-                .build()
-        };
-        let int = |min: f64, max: Option<f64>, default: usize| {
-            ObjectBuilder::new()
-                .schema_type(Type::Integer)
-                .minimum(Some(min))
-                .maximum(max)
-                .default(Some(default.into()))
-                .build()
-        };
         for spec in crate::listing::SPECS {
             let Some(op) = doc.paths.paths.get_mut(spec.path).and_then(|item| item.get.as_mut())
             else {
                 panic!("list {} is not in the OpenAPI document", spec.path);
             };
-            let query =
-                |name: &str, schema: utoipa::openapi::schema::Object, description: String| {
-                    ParameterBuilder::new()
-                        .name(name)
-                        .parameter_in(ParameterIn::Query)
-                        .required(Required::False)
-                        .schema(Some(schema))
-                        .description(Some(description))
-                        .build()
-                };
-            let mut common = Vec::new();
-            if spec.paginated {
-                common.push(query(
-                    "page",
-                    int(1.0, None, 1),
-                    "Page of the JSON list, from 1 (CSV gives every matching row)".into(),
-                ));
-                common.push(query(
-                    "per_page",
-                    int(1.0, Some(200.0), crate::listing::DEFAULT_PER_PAGE),
-                    "Items per JSON page, 1..=200 (CSV gives every matching row)".into(),
-                ));
-            }
-            let keys: Vec<&str> = spec.sort.iter().map(|(k, _)| *k).collect();
-            common.push(query(
-                "format",
-                words(&["json", "csv"]),
-                "json (default) or csv; without it, `Accept: text/csv` asks for CSV".into(),
-            ));
-            common.push(query("sort", words(&keys), format!("Sort by this field of the items (text accent-insensitively, absent values last; equal keys keep the list's order): {}", spec.sort_keys())));
-            common.push(query(
-                "direction",
-                words(&["asc", "desc"]),
-                "asc (default) or desc; without `sort`, desc reverses the list's own order".into(),
-            ));
-            common.push(query("raw", ObjectBuilder::new().schema_type(Type::Boolean).default(Some(false.into())).build(), "CSV only: cells as stored, without neutralising formula-like cells (`=`, `+`, `-`, `@`, tab, CR) with a leading apostrophe".into()));
             let params = op.parameters.get_or_insert_with(Vec::new);
             let filters = std::mem::take(params);
-            params.extend(common.into_iter().map(RefOr::T));
+            params.extend(list_parameters(spec).into_iter().map(RefOr::T));
             params.extend(filters);
             if let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200") {
-                ok.content.insert(
-                    "text/csv".into(),
-                    RefOr::T(
-                        ContentBuilder::new()
-                            .schema(Some(text(
-                                "One row per item; header row of flattened field names",
-                            )))
-                            .build(),
-                    ),
-                );
-                if spec.paginated {
-                    ok.headers.insert("Link".into(), RefOr::T(HeaderBuilder::new().schema(Some(string())).description(Some("RFC 8288 links to the next, prev, first and last pages (JSON), with the request's other parameters")).build()));
-                }
-                ok.headers.insert(
-                    "Last-Modified".into(),
-                    RefOr::T(
-                        HeaderBuilder::new()
-                            .schema(Some(string()))
-                            .description(Some("When this server loaded the data it answers from"))
-                            .build(),
-                    ),
-                );
+                list_response(ok, spec);
             }
         }
     }
+}
+
+/// A string schema.
+fn string() -> Object {
+    ObjectBuilder::new().schema_type(Type::String).build()
+}
+
+/// A string schema of one of `w`.
+fn words(w: &[&str]) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(w.iter().map(|x| x.to_string())))
+        .build()
+}
+
+/// An integer schema from `min` (to `max`), with its default.
+fn int(min: f64, max: Option<f64>, default: usize) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(min))
+        .maximum(max)
+        .default(Some(default.into()))
+        .build()
+}
+
+/// An optional query parameter.
+fn query(name: &str, schema: Object, description: String) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .schema(Some(schema))
+        .description(Some(description))
+        .build()
+}
+
+/// The parameters every list takes, before its own filters.
+fn list_parameters(spec: &ListSpec) -> Vec<Parameter> {
+    let mut common = Vec::new();
+    if spec.paginated {
+        common.push(query(
+            "page",
+            int(1.0, None, 1),
+            "Page of the JSON list, from 1 (CSV gives every matching row)".into(),
+        ));
+        common.push(query(
+            "per_page",
+            int(1.0, Some(200.0), crate::listing::DEFAULT_PER_PAGE),
+            "Items per JSON page, 1..=200 (CSV gives every matching row)".into(),
+        ));
+    }
+    let keys: Vec<&str> = spec.sort.iter().map(|(k, _)| *k).collect();
+    common.push(query(
+        "format",
+        words(&["json", "csv"]),
+        "json (default) or csv; without it, `Accept: text/csv` asks for CSV".into(),
+    ));
+    common.push(query("sort", words(&keys), format!("Sort by this field of the items (text accent-insensitively, absent values last; equal keys keep the list's order): {}", spec.sort_keys())));
+    common.push(query(
+        "direction",
+        words(&["asc", "desc"]),
+        "asc (default) or desc; without `sort`, desc reverses the list's own order".into(),
+    ));
+    common.push(query("raw", ObjectBuilder::new().schema_type(Type::Boolean).default(Some(false.into())).build(), "CSV only: cells as stored, without neutralising formula-like cells (`=`, `+`, `-`, `@`, tab, CR) with a leading apostrophe".into()));
+    common
+}
+
+/// What a list's 200 answer adds: CSV beside JSON, the `Link` header of pages, `Last-Modified`.
+fn list_response(ok: &mut utoipa::openapi::Response, spec: &ListSpec) {
+    let text = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some("One row per item; header row of flattened field names".to_string()))
+        .build();
+    ok.content
+        .insert("text/csv".into(), RefOr::T(ContentBuilder::new().schema(Some(text)).build()));
+    if spec.paginated {
+        ok.headers.insert("Link".into(), RefOr::T(HeaderBuilder::new().schema(Some(string())).description(Some("RFC 8288 links to the next, prev, first and last pages (JSON), with the request's other parameters")).build()));
+    }
+    ok.headers.insert(
+        "Last-Modified".into(),
+        RefOr::T(
+            HeaderBuilder::new()
+                .schema(Some(string()))
+                .description(Some("When this server loaded the data it answers from"))
+                .build(),
+        ),
+    );
 }
 
 /// Declares the `X-Request-Id` header (a reusable component) on every response of every

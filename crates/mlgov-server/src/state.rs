@@ -12,6 +12,8 @@ use axum::body::Bytes;
 use mlgov_domain::{Id, KnowledgeBase, NameIndex};
 use mlgov_store::{Location, Store, StoreError};
 
+use crate::digest::{Fnv1a, fnv1a};
+
 /// A response at least this large was computed from large intermediate structures (the whole
 /// GeoJSON layer: a spell per membership); the memory they held is handed back once it is cached.
 pub(crate) const LARGE_RESPONSE: usize = 8 << 20;
@@ -42,6 +44,17 @@ struct ResponseCache {
     bytes: usize,
 }
 
+/// What is computed once per base from a whole snapshot by a module above this one (the lists
+/// and overview of `derived.rs`): held here unseen, built on first use or by the warm-up thread.
+pub(crate) type BaseCell = std::sync::OnceLock<Box<dyn std::any::Any + Send + Sync>>;
+
+/// The warm-up of a snapshot swapped in: what is otherwise computed on first use, computed in the
+/// background before the first request needs it (implemented by `derived.rs`).
+pub(crate) trait WarmUp {
+    /// Computes it.
+    fn warm_up(&self);
+}
+
 /// One loaded version of the knowledge base with everything derived from it.
 pub struct Snapshot {
     /// The knowledge base (shared with the snapshot that only changes the surveys:
@@ -57,8 +70,8 @@ pub struct Snapshot {
     base_hash: u64,
     /// Display name per entity id (public labels for anonymised localities).
     names: Arc<HashMap<Id, String>>,
-    /// Stored survey datasets and their latest releases ([`crate::survey::Catalog`]).
-    pub surveys: crate::survey::Catalog,
+    /// Stored survey datasets and their latest releases ([`crate::catalog::Catalog`]).
+    pub surveys: crate::catalog::Catalog,
     /// Rendered responses keyed by path and query.
     cache: Mutex<ResponseCache>,
     /// Set when this snapshot is the base as recorded at an earlier moment (`?as_of=`).
@@ -66,8 +79,9 @@ pub struct Snapshot {
     /// When this content was first served by this process (the `Last-Modified` of its responses;
     /// kept across a reload that finds the same content).
     pub loaded_at: SystemTime,
-    /// Lists and overview computed once ([`crate::derived`]; they do not depend on the surveys).
-    derived: Arc<std::sync::OnceLock<crate::derived::Derived>>,
+    /// Lists and overview computed once (by `derived.rs`, above this module; they do not depend
+    /// on the surveys).
+    derived: Arc<BaseCell>,
     /// The boundary-spanner comparison of the explorer's graph page, computed once.
     spanners: Arc<std::sync::OnceLock<Option<mlgov_analysis::spanners::SpannerComparison>>>,
 }
@@ -85,11 +99,11 @@ pub struct AsOfView {
 impl Snapshot {
     /// Builds a snapshot (index, names, hash) from a knowledge base without surveys.
     pub fn new(kb: KnowledgeBase) -> Snapshot {
-        Snapshot::with_surveys(kb, crate::survey::Catalog::default())
+        Snapshot::with_surveys(kb, crate::catalog::Catalog::default())
     }
 
     /// Builds a snapshot from a knowledge base and the stored surveys.
-    pub fn with_surveys(mut kb: KnowledgeBase, surveys: crate::survey::Catalog) -> Snapshot {
+    pub fn with_surveys(mut kb: KnowledgeBase, surveys: crate::catalog::Catalog) -> Snapshot {
         // Lookups by id for every page and analysis of this snapshot (the base is read-only now),
         // built while another thread hashes the content: the content hash streams the JSON
         // serialisation through FNV-1a (no copy of the base).
@@ -140,7 +154,7 @@ impl Snapshot {
     /// This snapshot's base with other surveys: what a change of the surveys alone (an answer
     /// submitted, a survey imported or released) needs, without reading the base again. Shares
     /// the base, its index, names, lists and spanners; starts an empty response cache.
-    pub fn with_new_surveys(&self, surveys: crate::survey::Catalog) -> Snapshot {
+    pub fn with_new_surveys(&self, surveys: crate::catalog::Catalog) -> Snapshot {
         let content_hash = self.base_hash ^ surveys.fingerprint().rotate_left(31);
         let surveys = surveys.with_localities(mlgov_analysis::survey::survey_localities(&self.kb));
         Snapshot {
@@ -158,10 +172,9 @@ impl Snapshot {
         }
     }
 
-    /// The latest year any membership statement names (the end of running memberships in counts
-    /// by year), computed once.
-    pub fn membership_horizon(&self) -> Option<i32> {
-        self.derived().membership_horizon
+    /// The cell of what is computed once per base ([`BaseCell`]).
+    pub(crate) fn base_cell(&self) -> &BaseCell {
+        &self.derived
     }
 
     /// The Turin / Saint-Étienne boundary-spanner comparison (Caponio & Clément 2020) on the
@@ -182,11 +195,6 @@ impl Snapshot {
             .as_ref()
     }
 
-    /// The lists and overview of this snapshot, computed on first use.
-    pub fn derived(&self) -> &crate::derived::Derived {
-        self.derived.get_or_init(|| crate::derived::Derived::build(self))
-    }
-
     /// The display name of an id (public label for anonymised localities; the id when unknown).
     pub fn name(&self, id: &Id) -> String {
         self.names.get(id).cloned().unwrap_or_else(|| self.kb.display_name(id))
@@ -195,13 +203,6 @@ impl Snapshot {
     /// Whether an entity id exists in the base.
     pub fn exists(&self, id: &Id) -> bool {
         self.names.contains_key(id)
-    }
-
-    /// The ETag of a response identified by `key` (path and query) in this snapshot, rendered by
-    /// this build: `"<content hash>-<build fingerprint>-<key hash>"`, so that new data, new
-    /// templates or assets ([`crate::assets::build_fingerprint`]) or another URL each change it.
-    pub fn etag(&self, key: &str) -> String {
-        etag(self.content_hash, crate::assets::build_fingerprint(), key)
     }
 
     /// A cached response for `key`.
@@ -230,7 +231,9 @@ impl Snapshot {
     }
 }
 
-/// The ETag of the response at `key` given the data's content hash and the build fingerprint.
+/// The ETag of the response at `key` (path and query) given the data's content hash and the build
+/// fingerprint: `"<content hash>-<build fingerprint>-<key hash>"`, so that new data, new templates
+/// or assets, or another URL each change it.
 pub fn etag(content_hash: u64, build: u64, key: &str) -> String {
     format!("\"{content_hash:016x}-{build:016x}-{:016x}\"", fnv1a(key.as_bytes()))
 }
@@ -251,38 +254,6 @@ pub(crate) fn release_free_memory() {
             malloc_trim(0);
         }
     }
-}
-
-/// FNV-1a over everything written to it (a `std::io::Write` sink for serialisers).
-struct Fnv1a(u64);
-
-impl Default for Fnv1a {
-    fn default() -> Self {
-        Fnv1a(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::io::Write for Fnv1a {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        for b in buf {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// FNV-1a 64-bit hash (Fowler–Noll–Vo), O(n).
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
 }
 
 /// How many earlier versions of the base (`?as_of=`, one per change set) a server keeps built.
@@ -319,7 +290,7 @@ impl AppState {
         let snap = Arc::new(snap);
         let warm = snap.clone();
         std::thread::spawn(move || {
-            warm.derived().warm(&warm);
+            warm.warm_up();
             release_free_memory();
         });
         AppState {
@@ -436,7 +407,7 @@ impl AppState {
         // The lists and overview are computed in the background, before the first request needs
         // them (a request that comes first computes them itself, once).
         std::thread::spawn(move || {
-            snap.derived().warm(&snap);
+            snap.warm_up();
             release_free_memory();
         });
     }
@@ -529,13 +500,13 @@ fn load_store(db: &Path) -> Result<Snapshot, StoreError> {
 }
 
 /// The stored and collected surveys of the database.
-fn load_catalog(db: &Path, store: &dyn Store) -> Result<crate::survey::Catalog, StoreError> {
+fn load_catalog(db: &Path, store: &dyn Store) -> Result<crate::catalog::Catalog, StoreError> {
     // Collected surveys live in the collection tables of the same database.
-    let collected = crate::survey::collected_surveys(&db.to_string_lossy()).unwrap_or_else(|e| {
+    let collected = crate::catalog::collected_surveys(&db.to_string_lossy()).unwrap_or_else(|e| {
         eprintln!("warning: collected surveys are not listed in the explorer: {e}");
         Vec::new()
     });
-    crate::survey::Catalog::load(store, collected)
+    crate::catalog::Catalog::load(store, collected)
 }
 
 /// The change fingerprint of a PostgreSQL database, or the base mark of a SQLite file

@@ -15,410 +15,28 @@
 //! Whole-COMM report's statements about it and the figures of the groups it belongs to in each
 //! visible survey (never its own respondents' answers to the public).
 
-use std::collections::BTreeSet;
-use std::sync::{Arc, OnceLock};
-
 use axum::extract::{Path, RawQuery, State};
 use axum::{Extension, Json};
 use mlgov_analysis::tables::WHOLE_COMM;
-use mlgov_auth::{Principal, Role};
+use mlgov_auth::Principal;
 use mlgov_domain::{Id, IdKind, Property};
-use mlgov_store::{Store, StoreError, StoredSurvey, SurveyOrigin, SurveySummary};
-use mlgov_survey::publish::{PublishedChoice, PublishedFigures, PublishedTable};
-use mlgov_survey::stored::Decoded;
-use mlgov_survey::{
-    AnalysisConfig, AnalysisKind, ClassAggregate, Dimension, Estimate, Instrument, LocalityInfo,
-    ResultRow, ResultTable, analyze,
-};
+use mlgov_survey::dashboard::{self, LiveQuery};
+use mlgov_survey::publish::PublishedChoice;
+use mlgov_survey::{AnalysisKind, Dimension, Instrument, ResultRow, ResultTable};
 
+pub use crate::catalog::{Audience, Catalog, ReleaseEntry, View};
 use crate::convert;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, blocking};
 use crate::learningapi::{self, OBSERVED};
 use crate::params::Params;
-use crate::state::{AppState, Snapshot, fnv1a};
+use crate::state::{AppState, Snapshot};
 use crate::wire::*;
 
-/// Bootstrap resamples per live estimate (releases carry their own).
-pub const RESAMPLES: usize = 200;
-
-/// The answers of a survey in the catalogue: a stored dataset (decoded on first use) or the
-/// submitted answers of a collected survey.
-pub struct DatasetEntry {
-    /// What the store lists about it (origin `collected` for a collected survey).
-    pub summary: SurveySummary,
-    stored: Option<StoredSurvey>,
-    decoded: OnceLock<Result<Arc<Decoded>, String>>,
-}
-
-impl DatasetEntry {
-    /// A stored dataset.
-    fn stored(stored: StoredSurvey) -> DatasetEntry {
-        DatasetEntry {
-            summary: stored.summary.clone(),
-            stored: Some(stored),
-            decoded: OnceLock::new(),
-        }
-    }
-
-    /// The submitted answers of a collected survey.
-    fn collected(c: CollectedSurvey) -> DatasetEntry {
-        let summary = SurveySummary {
-            name: c.name,
-            version: 0,
-            origin: SurveyOrigin::Collected,
-            synthetic: c.dataset.synthetic,
-            project: Some(c.project),
-            source_file: String::new(),
-            instrument_id: c.instrument.id.clone(),
-            instrument_version: c.instrument.version.clone(),
-            respondents: c.dataset.len() as i64,
-            written_at: String::new(),
-        };
-        let decoded = OnceLock::new();
-        let _ = decoded.set(Ok(Arc::new(Decoded {
-            instrument: c.instrument,
-            dataset: c.dataset,
-            localities: Vec::new(),
-        })));
-        DatasetEntry { summary, stored: None, decoded }
-    }
-
-    /// The instrument alone (a release view needs it for charts; reading it never decodes the
-    /// answers).
-    pub fn instrument(&self) -> Option<Instrument> {
-        match &self.stored {
-            Some(st) => Instrument::from_toml_str(&st.instrument_toml, &st.summary.name).ok(),
-            None => self.decoded().ok().map(|d| d.instrument.clone()),
-        }
-    }
-
-    /// The instrument, answers and generated localities (decoded once per snapshot).
-    pub fn decoded(&self) -> Result<Arc<Decoded>, ApiError> {
-        self.decoded
-            .get_or_init(|| match &self.stored {
-                Some(st) => mlgov_survey::stored::decode(
-                    &st.summary.name,
-                    &st.instrument_toml,
-                    &st.localities_csv,
-                    &st.data,
-                )
-                .map(Arc::new)
-                .map_err(|e| e.to_string()),
-                None => Err(format!("survey {:?} has no answers loaded", self.summary.name)),
-            })
-            .clone()
-            .map_err(ApiError::Internal)
-    }
-}
-
-/// A collected survey (answers to invitation links) with its submitted answers, for the
-/// catalogue (`mlgov_collect::collected_dataset`).
-pub struct CollectedSurvey {
-    /// Name.
-    pub name: String,
-    /// Owning project.
-    pub project: String,
-    /// Instrument.
-    pub instrument: Instrument,
-    /// Submitted answers.
-    pub dataset: mlgov_survey::Dataset,
-}
-
-/// Every collected survey in the database at `location` with its submitted answers; none when
-/// the collection tables cannot be read (then only stored datasets and releases are listed).
-pub fn collected_surveys(location: &str) -> Result<Vec<CollectedSurvey>, String> {
-    let store = mlgov_collect::open_store(location).map_err(|e| e.to_string())?;
-    let instruments = mlgov_collect::Config::default().instruments;
-    let mut out = Vec::new();
-    for rec in store.surveys().map_err(|e| e.to_string())? {
-        let Some(ins) = instruments.iter().find(|i| i.id == rec.instrument) else { continue };
-        let dataset = mlgov_collect::collected_dataset(store.as_ref(), &rec, ins)
-            .map_err(|e| e.to_string())?;
-        out.push(CollectedSurvey {
-            name: rec.name,
-            project: rec.project,
-            instrument: ins.clone(),
-            dataset,
-        });
-    }
-    Ok(out)
-}
-
-/// The latest published release of a survey.
-pub struct ReleaseEntry {
-    /// Release number.
-    pub number: i64,
-    /// Releases published so far.
-    pub count: usize,
-    /// When it was published.
-    pub created_at: String,
-    /// Who published it.
-    pub created_by: String,
-    /// The published figures.
-    pub figures: PublishedFigures,
-}
-
-/// One survey name in the catalogue: its stored dataset (if any) and its latest release (if any).
-pub struct Entry {
-    /// Survey name.
-    pub name: String,
-    /// Stored dataset (imported or synthetic); `None` for a collected survey.
-    pub dataset: Option<DatasetEntry>,
-    /// Latest release.
-    pub release: Option<ReleaseEntry>,
-}
-
-/// The stored surveys and releases of one snapshot, with the knowledge base's locality attributes
-/// the analyses group by.
-#[derive(Default)]
-pub struct Catalog {
-    entries: Vec<Arc<Entry>>,
-    kb_localities: Arc<Vec<LocalityInfo>>,
-    /// Releases whose content could not be read (a newer format); named on the dashboards.
-    unreadable: Vec<String>,
-}
-
-impl Catalog {
-    /// Reads every stored survey and the latest release of every survey from `store`, beside the
-    /// `collected` surveys (whose names never clash with stored ones: collections refuse them).
-    pub fn load(store: &dyn Store, collected: Vec<CollectedSurvey>) -> Result<Catalog, StoreError> {
-        let mut names: BTreeSet<String> = store.surveys()?.into_iter().map(|s| s.name).collect();
-        names.extend(store.released_surveys()?);
-        names.extend(collected.iter().map(|c| c.name.clone()));
-        let mut collected: std::collections::BTreeMap<String, CollectedSurvey> =
-            collected.into_iter().map(|c| (c.name.clone(), c)).collect();
-        let mut entries = Vec::new();
-        let mut unreadable = Vec::new();
-        for name in names {
-            let dataset = match store.survey(&name)? {
-                Some(stored) => Some(DatasetEntry::stored(stored)),
-                None => collected.remove(&name).map(DatasetEntry::collected),
-            };
-            let releases = store.releases(&name)?;
-            let release = match releases.last() {
-                None => None,
-                Some(r) => match serde_json::from_str::<PublishedFigures>(&r.content) {
-                    Ok(figures) => Some(ReleaseEntry {
-                        number: r.number,
-                        count: releases.len(),
-                        created_at: r.created_at.clone(),
-                        created_by: r.created_by.clone(),
-                        figures,
-                    }),
-                    Err(e) => {
-                        unreadable.push(format!("release {} of survey {name:?} could not be read ({e}); it is not shown", r.number));
-                        None
-                    }
-                },
-            };
-            entries.push(Arc::new(Entry { name, dataset, release }));
-        }
-        Ok(Catalog { entries, kb_localities: Arc::default(), unreadable })
-    }
-
-    /// The same catalogue with the knowledge base's locality attributes.
-    pub fn with_localities(mut self, locs: Vec<LocalityInfo>) -> Catalog {
-        self.kb_localities = Arc::new(locs);
-        self
-    }
-
-    /// A hash of what the catalogue holds (names, dataset versions, release numbers), part of
-    /// every ETag so that an import or a release invalidates cached pages.
-    pub fn fingerprint(&self) -> u64 {
-        let mut text = String::new();
-        for e in &self.entries {
-            text.push_str(&format!(
-                "{}|{}|{};",
-                e.name,
-                e.dataset.as_ref().map_or(0, |d| d.summary.version),
-                e.release.as_ref().map_or(0, |r| r.number)
-            ));
-        }
-        fnv1a(text.as_bytes())
-    }
-
-    /// Every survey name in the catalogue.
-    pub fn entries(&self) -> &[Arc<Entry>] {
-        &self.entries
-    }
-
-    /// What `who` may see, one view per visible survey, by name.
-    pub fn visible(&self, who: &Audience) -> Vec<View> {
-        self.entries
-            .iter()
-            .filter_map(|e| {
-                let live = e.dataset.as_ref().is_some_and(|d| who.may_see_live(&d.summary));
-                if live {
-                    Some(View {
-                        entry: e.clone(),
-                        live: true,
-                        kb_localities: self.kb_localities.clone(),
-                    })
-                } else if e.release.is_some() {
-                    Some(View {
-                        entry: e.clone(),
-                        live: false,
-                        kb_localities: self.kb_localities.clone(),
-                    })
-                } else {
-                    None
-                }
-            })
-            .collect()
-    }
-}
-
-/// Who is asking, as far as survey figures are concerned.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Audience {
-    /// The anonymous public and viewers: published releases only.
-    Public,
-    /// A researcher or an admin.
-    Member {
-        /// Account name.
-        username: String,
-        /// Admins see every live figure.
-        admin: bool,
-        /// Projects of the account.
-        projects: Vec<String>,
-    },
-}
-
-impl Audience {
-    /// The audience of a request's principal (none = the public).
-    pub fn of(p: Option<&Principal>) -> Audience {
-        match p {
-            Some(p) if p.role == Role::Admin || p.role == Role::Researcher => Audience::Member {
-                username: p.username.clone(),
-                admin: p.role == Role::Admin,
-                projects: p.projects.clone(),
-            },
-            _ => Audience::Public,
-        }
-    }
-
-    /// Whether live figures of a stored dataset may be shown: admins always; researchers for a
-    /// dataset of one of their projects, or one without a project.
-    pub fn may_see_live(&self, s: &SurveySummary) -> bool {
-        match self {
-            Audience::Public => false,
-            Audience::Member { admin: true, .. } => true,
-            Audience::Member { projects, .. } => {
-                s.project.as_ref().is_none_or(|p| projects.contains(p))
-            }
-        }
-    }
-
-    /// The part of a cache key and ETag that separates what different audiences see.
-    pub fn cache_key(&self) -> String {
-        match self {
-            Audience::Public => "public".into(),
-            Audience::Member { username, .. } => format!("member:{username}"),
-        }
-    }
-}
+pub use mlgov_survey::dashboard::period_words;
 
 /// The audience of a request from its principal extension.
 pub fn audience(who: Option<Extension<Principal>>) -> Audience {
     Audience::of(who.as_ref().map(|e| &e.0))
-}
-
-/// One survey as one audience sees it: live figures of its dataset, or its latest release.
-#[derive(Clone)]
-pub struct View {
-    /// The catalogue entry.
-    pub entry: Arc<Entry>,
-    /// True: live figures of the stored dataset; false: the latest release.
-    pub live: bool,
-    kb_localities: Arc<Vec<LocalityInfo>>,
-}
-
-impl View {
-    /// Survey name.
-    pub fn name(&self) -> &str {
-        &self.entry.name
-    }
-
-    /// The release shown (None for live views).
-    pub fn release(&self) -> Option<&ReleaseEntry> {
-        if self.live { None } else { self.entry.release.as_ref() }
-    }
-
-    /// Whether the figures rest on synthetic answers.
-    pub fn synthetic(&self) -> bool {
-        match (self.live, &self.entry.dataset, &self.entry.release) {
-            (true, Some(d), _) => d.summary.synthetic,
-            (_, _, Some(r)) => r.figures.synthetic,
-            _ => false,
-        }
-    }
-
-    /// "live" or "release".
-    pub fn source(&self) -> &'static str {
-        if self.live { "live" } else { "release" }
-    }
-
-    /// Respondents behind the figures (None when a release suppressed the total).
-    pub fn respondents(&self) -> Option<usize> {
-        match (self.live, &self.entry.dataset, self.release()) {
-            (true, Some(d), _) => Some(d.summary.respondents.max(0) as usize),
-            (_, _, Some(r)) => r.figures.respondents.map(|n| n as usize),
-            _ => None,
-        }
-    }
-
-    /// The instrument of the figures: the dataset's own, or the shipped Whole-COMM instrument
-    /// when a release names it; None when unknown (then figures are shown as tables only).
-    pub fn instrument(&self) -> Option<Instrument> {
-        if let Some(d) = &self.entry.dataset {
-            let id = format!("{}@{}", d.summary.instrument_id, d.summary.instrument_version);
-            if self.live || self.release().is_some_and(|r| r.figures.instrument == id) {
-                return d.instrument();
-            }
-        }
-        let wc = Instrument::whole_comm();
-        let wc_id = format!("{}@{}", wc.id, wc.version);
-        self.release().filter(|r| r.figures.instrument == wc_id).map(|_| wc)
-    }
-
-    /// The summary line shown with the figures.
-    pub fn label(&self) -> String {
-        let syn = if self.synthetic() { " — SYNTHETIC" } else { "" };
-        match self.release() {
-            Some(r) => format!(
-                "{} (release {} of {}{syn})",
-                self.name(),
-                r.number,
-                r.created_at.get(..10).unwrap_or(&r.created_at)
-            ),
-            None => format!("{} (live{syn})", self.name()),
-        }
-    }
-
-    /// The localities the live analyses group by: the dataset's generated ones, then the
-    /// knowledge base's.
-    fn localities(&self, d: &Decoded) -> Vec<LocalityInfo> {
-        mlgov_analysis::survey::analysis_localities(&d.localities, &self.kb_localities)
-    }
-
-    fn notice(&self) -> String {
-        let mut parts = Vec::new();
-        if self.synthetic() {
-            parts.push("SYNTHETIC DATA — these figures are computed on generated answers (a dataset made with `mlgov survey synth`); they say nothing about real places.".to_string());
-        }
-        match self.release() {
-            Some(r) => parts.push(format!(
-                "Published release {} of survey {:?} ({} release{} so far), published {} by {}: frozen figures; every cell resting on fewer than {} respondents is suppressed and says nothing.",
-                r.number, self.name(), r.count, if r.count == 1 { "" } else { "s" }, r.created_at, r.created_by, r.figures.min_cell
-            )),
-            None => parts.push(format!(
-                "Live figures of survey {:?}, shown to its project's researchers only: the public and viewers see published releases{}.",
-                self.name(),
-                self.entry.release.as_ref().map(|r| format!(" (the latest is release {})", r.number)).unwrap_or_else(|| " (none is published yet; publish one with `mlgov survey release NAME`)".into())
-            )),
-        }
-        parts.join(" ")
-    }
 }
 
 /// Dashboard filters.
@@ -506,101 +124,55 @@ pub fn run(s: &Snapshot, who: &Audience, q: &SurveyQuery) -> Result<Shown, ApiEr
     }
     .cloned()
     .ok_or_else(|| ApiError::NotFound(no_survey_message(who, &s.surveys)))?;
-    if view.live {
-        let d = view
-            .entry
-            .dataset
-            .as_ref()
-            .ok_or_else(|| ApiError::Internal("live view without a dataset".into()))?
-            .decoded()?;
-        let locs = view.localities(&d);
-        let cfg = AnalysisConfig {
-            group_by: vec![q.group_by],
-            periods: q.period.clone().map(|p| vec![p]),
-            roles: q.role.clone().into_iter().filter(|r| r != "all").collect(),
-            all_roles: q.role.as_deref() == Some("all"),
-            resamples: RESAMPLES,
-            seed: 1,
-            ..AnalysisConfig::default()
-        };
-        let table = analyze(q.analysis, &d.dataset, &d.instrument, &locs, &cfg)
-            .map_err(|e| ApiError::InvalidData(e.to_string(), vec![]))?;
-        Ok(Shown {
-            instrument: Some(d.instrument.clone()),
-            view,
-            table,
-            choices: Vec::new(),
-            tables: Vec::new(),
-        })
-    } else {
-        let r = view
-            .release()
-            .ok_or_else(|| ApiError::Internal("release view without a release".into()))?;
-        let published = match &q.table {
-            Some(id) => r.figures.tables.iter().find(|t| &t.id == id),
-            None => r
-                .figures
-                .tables
-                .iter()
-                .find(|t| t.analysis == AnalysisKind::ClassAggregates)
-                .or(r.figures.tables.first()),
-        }
-        .ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "release {} of survey {:?} has no such table",
-                r.number,
-                view.name()
-            ))
-        })?;
-        let table = result_table(published, &r.figures);
-        let ins = view.instrument();
-        let tables = r
-            .figures
-            .tables
-            .iter()
-            .map(|t| {
-                (
-                    t.id.clone(),
-                    format!(
-                        "{} — by {}{}",
-                        t.title,
-                        t.group_by.iter().map(|d| d.id()).collect::<Vec<_>>().join(" × "),
-                        period_words(&t.id, t.analysis, ins.as_ref())
-                    ),
-                )
-            })
-            .collect();
-        Ok(Shown {
-            instrument: ins,
-            choices: r.figures.choices.clone(),
-            view: view.clone(),
-            table,
-            tables,
-        })
-    }
+    if view.live { run_live(view, q) } else { run_release(view, q) }
 }
 
-/// The period of a published table in words, from its id's period suffix (`…_p2` → ", 2020–2023"
-/// as the instrument labels it), or the two periods a change compares; empty when neither applies.
-pub fn period_words(
-    table_id: &str,
-    analysis: AnalysisKind,
-    ins: Option<&mlgov_survey::Instrument>,
-) -> String {
-    let Some(ins) = ins else { return String::new() };
-    if analysis == AnalysisKind::Change {
-        return match (ins.periods.first(), ins.periods.last()) {
-            (Some(a), Some(b)) if a.id != b.id => {
-                format!(", {} compared with {}", b.label, a.label)
-            }
-            _ => String::new(),
-        };
-    }
-    ins.periods
-        .iter()
-        .find(|p| table_id.ends_with(&format!("_{}", p.id)))
-        .map(|p| format!(", {}", p.label))
-        .unwrap_or_default()
+/// The live figures of a view's dataset.
+fn run_live(view: View, q: &SurveyQuery) -> Result<Shown, ApiError> {
+    let d = view
+        .entry
+        .dataset
+        .as_ref()
+        .ok_or_else(|| ApiError::Internal("live view without a dataset".into()))?
+        .decoded()?;
+    let locs = view.localities(&d);
+    let live = LiveQuery {
+        analysis: q.analysis,
+        group_by: q.group_by,
+        period: q.period.as_deref(),
+        role: q.role.as_deref(),
+    };
+    let table = dashboard::live_table(&live, &d.dataset, &d.instrument, &locs)
+        .map_err(|e| ApiError::InvalidData(e.to_string(), vec![]))?;
+    Ok(Shown {
+        instrument: Some(d.instrument.clone()),
+        view,
+        table,
+        choices: Vec::new(),
+        tables: Vec::new(),
+    })
+}
+
+/// The table of a view's release the query names (or the first class-aggregate one).
+fn run_release(view: View, q: &SurveyQuery) -> Result<Shown, ApiError> {
+    let r = view
+        .release()
+        .ok_or_else(|| ApiError::Internal("release view without a release".into()))?;
+    let published = dashboard::release_table(&r.figures, q.table.as_deref()).ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "release {} of survey {:?} has no such table",
+            r.number,
+            view.name()
+        ))
+    })?;
+    let ins = view.instrument();
+    Ok(Shown {
+        table: dashboard::result_table(published, &r.figures),
+        tables: dashboard::table_titles(&r.figures, ins.as_ref()),
+        choices: r.figures.choices.clone(),
+        instrument: ins,
+        view: view.clone(),
+    })
 }
 
 /// Why nothing is shown to `who`.
@@ -614,54 +186,6 @@ pub fn no_survey_message(who: &Audience, c: &Catalog) -> String {
         m.push_str(u);
     }
     m
-}
-
-/// A published table in the form of the analyses' result tables (for charts and the wire type):
-/// suppressed cells keep no n, mean or interval.
-pub fn result_table(t: &PublishedTable, f: &PublishedFigures) -> ResultTable {
-    ResultTable {
-        analysis: t.analysis,
-        id: t.id.clone(),
-        title: t.title.clone(),
-        figure: t.figure.clone(),
-        synthetic: f.synthetic,
-        instrument: f.instrument.clone(),
-        group_by: t.group_by.clone(),
-        roles: t.roles.clone(),
-        resamples: t.resamples,
-        seed: 0,
-        confidence: t.confidence,
-        small_n: f.min_cell as usize,
-        publication_min_n: Some(f.min_cell as usize),
-        class_aggregate: t.class_aggregate.unwrap_or(ClassAggregate::Sum),
-        interval: t.interval.unwrap_or(mlgov_survey::analysis::IntervalMethod::RespondentBootstrap),
-        scale: t.scale.clone(),
-        notes: t.notes.clone(),
-        rows: t
-            .rows
-            .iter()
-            .map(|r| ResultRow {
-                group: r.group.clone(),
-                period: r.period.clone(),
-                measure: r.measure.clone(),
-                measure_label: r.measure_label.clone(),
-                class: r.class,
-                statistic: r.statistic.clone(),
-                estimate: Estimate {
-                    n: r.n.unwrap_or(0) as usize,
-                    localities: r.localities.unwrap_or(0) as usize,
-                    few_localities: r
-                        .localities
-                        .is_some_and(|l| (l as usize) < mlgov_survey::analysis::FEW_LOCALITIES),
-                    mean: r.mean,
-                    ci_low: r.ci_low,
-                    ci_high: r.ci_high,
-                    small_n: false,
-                    suppressed: r.n.is_none(),
-                },
-            })
-            .collect(),
-    }
 }
 
 /// The wire form of a result table.
@@ -713,15 +237,7 @@ pub fn to_wire(s: &Snapshot, who: &Audience, shown: &Shown) -> SurveyOut {
                 item: c.item.clone(),
                 label: c.label.clone(),
                 total: c.total,
-                options: c
-                    .options
-                    .iter()
-                    .map(|o| SurveyOptionOut {
-                        id: o.id.clone(),
-                        label: o.label.clone(),
-                        count: o.count,
-                    })
-                    .collect(),
+                options: c.options.clone(),
             })
             .collect(),
         surveys: s
@@ -751,8 +267,12 @@ const REPORT_PROPERTIES: [Property; 8] = [
     Property::AdministrativeRole,
 ];
 
-/// The dimensions a locality's group figures are shown for.
-pub const LOCALITY_GROUPINGS: [Dimension; 2] = [Dimension::Size, Dimension::Typology];
+/// The figures of one survey in a locality's section.
+struct Figures {
+    period: String,
+    respondents: Option<usize>,
+    groups: Vec<SurveyGroupOut>,
+}
 
 /// What the survey data say about locality `id` to `who`: the Whole-COMM report's statements about
 /// it and, in every survey `who` may see, the interactions by class of actor in the last period
@@ -763,7 +283,6 @@ pub fn locality_survey(
     who: &Audience,
     id: &Id,
 ) -> Result<LocalitySurveyOut, ApiError> {
-    let name = s.name(id);
     let report: Vec<FactOut> = convert::facts(s, id)
         .into_iter()
         .filter(|f| {
@@ -771,138 +290,18 @@ pub fn locality_survey(
                 && REPORT_PROPERTIES.iter().any(|p| p.to_string() == f.property)
         })
         .collect();
-    let size = learningapi::size_class(s, id);
-    let typology = learningapi::attribute(s, id, Property::Typology, "typology");
-    let known: Vec<(Dimension, LearningFactorOut)> =
-        [(Dimension::Size, size), (Dimension::Typology, typology)]
-            .into_iter()
-            .filter(|(_, v)| v.status == OBSERVED || v.status == learningapi::ASSUMED)
-            .collect();
+    let known = known_groups(s, id);
     let mut surveys = Vec::new();
     let mut notes = Vec::new();
     let views = s.surveys.visible(who);
     for view in &views {
-        let mut groups = Vec::new();
-        let mut respondents = None;
-        let mut period = String::new();
-        if view.live {
-            let Some(d) = view.entry.dataset.as_ref() else { continue };
-            let d = d.decoded()?;
-            let locs = view.localities(&d);
-            let last = d.instrument.periods.last().map(|p| p.id.clone());
-            period = d.instrument.periods.last().map(|p| p.label.clone()).unwrap_or_default();
-            respondents =
-                Some(d.dataset.respondents.iter().filter(|r| r.locality == id.as_str()).count());
-            for (dim, value) in &known {
-                let cfg = AnalysisConfig {
-                    group_by: vec![*dim],
-                    periods: last.clone().map(|p| vec![p]),
-                    resamples: RESAMPLES,
-                    seed: 1,
-                    ..AnalysisConfig::default()
-                };
-                let t =
-                    analyze(AnalysisKind::ClassAggregates, &d.dataset, &d.instrument, &locs, &cfg)
-                        .map_err(|e| ApiError::Internal(e.to_string()))?;
-                let rows: Vec<SurveyRowOut> = t
-                    .rows
-                    .iter()
-                    .filter(|r| r.group.len() == 1 && r.group[0] == value.value)
-                    .map(row_wire)
-                    .collect();
-                let in_group: BTreeSet<&str> = locs
-                    .iter()
-                    .filter(|l| {
-                        if *dim == Dimension::Size { &l.size_class } else { &l.typology }.as_deref()
-                            == Some(value.value.as_str())
-                    })
-                    .map(|l| l.id.as_str())
-                    .collect();
-                let n_resp = d
-                    .dataset
-                    .respondents
-                    .iter()
-                    .filter(|r| in_group.contains(r.locality.as_str()))
-                    .count();
-                if rows.is_empty() {
-                    notes.push(format!("Survey {:?} has no respondents with {} {}, so it has no group figures for it.", view.name(), dim.id(), value.value.replace('_', " ")));
-                    continue;
-                }
-                let localities = d
-                    .dataset
-                    .respondents
-                    .iter()
-                    .filter(|r| in_group.contains(r.locality.as_str()))
-                    .map(|r| r.locality.as_str())
-                    .collect::<BTreeSet<_>>()
-                    .len();
-                groups.push(SurveyGroupOut {
-                    dimension: dim.id().into(),
-                    value: value.value.clone(),
-                    status: value.status.clone(),
-                    source: value.source.clone(),
-                    localities: Some(localities),
-                    respondents: Some(n_resp),
-                    rows,
-                });
-            }
-        } else if let Some(r) = view.release() {
-            let ins = view.instrument();
-            period = r
-                .figures
-                .tables
-                .iter()
-                .find_map(|t| t.rows.first()?.period.clone())
-                .map(|p| {
-                    ins.as_ref()
-                        .and_then(|i| i.periods.iter().find(|x| x.id == p))
-                        .map_or(p.clone(), |x| x.label.clone())
-                })
-                .unwrap_or_default();
-            // Published class-aggregate tables over all roles whose groups are exactly the
-            // locality's values on every grouping dimension.
-            // (Releases before issue 16 left `roles` empty for that population; later ones name it.)
-            let default_population = |roles: &[String]| {
-                roles.is_empty()
-                    || roles.iter().map(String::as_str).eq(mlgov_survey::analysis::REPORT_ROLES)
-            };
-            for t in r.figures.tables.iter().filter(|t| {
-                t.analysis == AnalysisKind::ClassAggregates && default_population(&t.roles)
-            }) {
-                let values: Option<Vec<&LearningFactorOut>> = t
-                    .group_by
-                    .iter()
-                    .map(|d| known.iter().find(|(k, _)| k == d).map(|(_, v)| v))
-                    .collect();
-                let Some(values) = values else { continue };
-                let want: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
-                let rt = result_table(t, &r.figures);
-                let rows: Vec<SurveyRowOut> = rt
-                    .rows
-                    .iter()
-                    .filter(|x| x.group.iter().map(String::as_str).eq(want.iter().copied()))
-                    .map(row_wire)
-                    .collect();
-                if rows.is_empty() {
-                    notes.push(format!("Release {} of survey {:?} publishes no group {} (fewer than {} respondents, or none).", r.number, view.name(), want.join(" · ").replace('_', " "), r.figures.min_cell));
-                    continue;
-                }
-                groups.push(SurveyGroupOut {
-                    dimension: t.group_by.iter().map(|d| d.id()).collect::<Vec<_>>().join(" × "),
-                    value: want.join(" · "),
-                    status: values
-                        .iter()
-                        .map(|v| v.status.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" · "),
-                    source: values.iter().map(|v| v.source.as_str()).collect::<Vec<_>>().join("; "),
-                    localities: None,
-                    respondents: None,
-                    rows,
-                });
-            }
-        }
-        if groups.is_empty() && respondents.unwrap_or(0) == 0 {
+        let figures = match view.release() {
+            _ if view.live => live_figures(view, id, &known, &mut notes)?,
+            Some(r) => Some(release_figures(view, r, &known, &mut notes)),
+            None => None,
+        };
+        let Some(f) = figures else { continue };
+        if f.groups.is_empty() && f.respondents.unwrap_or(0) == 0 {
             continue;
         }
         surveys.push(LocalitySurveyFiguresOut {
@@ -911,26 +310,16 @@ pub fn locality_survey(
             source: view.source().into(),
             release: view.release().map(|r| r.number),
             synthetic: view.synthetic(),
-            period,
-            respondents,
-            groups,
+            period: f.period,
+            respondents: f.respondents,
+            groups: f.groups,
             notice: view.notice(),
         });
     }
     let measure = "Interactions aggregated by class of actor (Whole-COMM report, Figures 2–4): for each respondent, the mean interaction frequency with the actors of a class (sums in releases made before issue 16); the mean over the respondents of a group, with its n, its localities and a 95 % interval that treats localities as clusters.".to_string();
     let no_data = report.is_empty() && surveys.is_empty();
-    if no_data {
-        notes.insert(
-            0,
-            if known.is_empty() {
-                format!("No survey data for {name}: the Whole-COMM report makes no statement about it, and neither its size class nor its typology is known, so no group figures apply.")
-            } else {
-                format!("No survey data for {name}: the Whole-COMM report makes no statement about it, and no survey visible here has figures for its groups.")
-            },
-        );
-    } else if report.is_empty() {
-        notes.push(format!("The Whole-COMM report makes no statement about {name}."));
-    }
+    let name = s.name(id);
+    section_notes(&name, &report, no_data, known.is_empty(), &mut notes);
     if views.is_empty() {
         notes.push(no_survey_message(who, &s.surveys));
     }
@@ -943,6 +332,111 @@ pub fn locality_survey(
         no_data,
         notes,
     })
+}
+
+/// The groups of locality `id` whose figures apply: its size class and typology, when observed
+/// or assumed.
+fn known_groups(s: &Snapshot, id: &Id) -> Vec<(Dimension, LearningFactorOut)> {
+    let size = learningapi::size_class(s, id);
+    let typology = learningapi::attribute(s, id, Property::Typology, "typology");
+    [(Dimension::Size, size), (Dimension::Typology, typology)]
+        .into_iter()
+        .filter(|(_, v)| v.status == OBSERVED || v.status == learningapi::ASSUMED)
+        .collect()
+}
+
+/// The live figures of a locality's groups in a view's dataset (None without a dataset).
+fn live_figures(
+    view: &View,
+    id: &Id,
+    known: &[(Dimension, LearningFactorOut)],
+    notes: &mut Vec<String>,
+) -> Result<Option<Figures>, ApiError> {
+    let Some(d) = view.entry.dataset.as_ref() else { return Ok(None) };
+    let d = d.decoded()?;
+    let locs = view.localities(&d);
+    let period = d.instrument.periods.last().map(|p| p.label.clone()).unwrap_or_default();
+    let respondents = Some(dashboard::respondents_of(&d.dataset, id.as_str()));
+    let mut groups = Vec::new();
+    for (dim, value) in known {
+        let group = dashboard::live_group(&d.dataset, &d.instrument, &locs, *dim, &value.value)
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let Some(g) = group else {
+            notes.push(format!(
+                "Survey {:?} has no respondents with {} {}, so it has no group figures for it.",
+                view.name(),
+                dim.id(),
+                value.value.replace('_', " ")
+            ));
+            continue;
+        };
+        groups.push(SurveyGroupOut {
+            dimension: dim.id().into(),
+            value: value.value.clone(),
+            status: value.status.clone(),
+            source: value.source.clone(),
+            localities: Some(g.localities),
+            respondents: Some(g.respondents),
+            rows: g.rows.iter().map(row_wire).collect(),
+        });
+    }
+    Ok(Some(Figures { period, respondents, groups }))
+}
+
+/// The published figures of a locality's groups in a view's release: the class-aggregate tables
+/// over the report's population whose groups are exactly the locality's values on every
+/// grouping dimension.
+fn release_figures(
+    view: &View,
+    r: &ReleaseEntry,
+    known: &[(Dimension, LearningFactorOut)],
+    notes: &mut Vec<String>,
+) -> Figures {
+    let period = dashboard::release_period(&r.figures, view.instrument().as_ref());
+    let mut groups = Vec::new();
+    for t in dashboard::population_tables(&r.figures) {
+        let values: Option<Vec<&LearningFactorOut>> =
+            t.group_by.iter().map(|d| known.iter().find(|(k, _)| k == d).map(|(_, v)| v)).collect();
+        let Some(values) = values else { continue };
+        let want: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+        let rows = dashboard::group_rows(&dashboard::result_table(t, &r.figures), &want);
+        if rows.is_empty() {
+            notes.push(format!("Release {} of survey {:?} publishes no group {} (fewer than {} respondents, or none).", r.number, view.name(), want.join(" · ").replace('_', " "), r.figures.min_cell));
+            continue;
+        }
+        groups.push(SurveyGroupOut {
+            dimension: t.group_by.iter().map(|d| d.id()).collect::<Vec<_>>().join(" × "),
+            value: want.join(" · "),
+            status: values.iter().map(|v| v.status.as_str()).collect::<Vec<_>>().join(" · "),
+            source: values.iter().map(|v| v.source.as_str()).collect::<Vec<_>>().join("; "),
+            localities: None,
+            respondents: None,
+            rows: rows.iter().map(row_wire).collect(),
+        });
+    }
+    Figures { period, respondents: None, groups }
+}
+
+/// The notes of a locality's section about what it lacks.
+fn section_notes(
+    name: &str,
+    report: &[FactOut],
+    no_data: bool,
+    groups_unknown: bool,
+    notes: &mut Vec<String>,
+) {
+    if no_data {
+        notes.insert(
+            0,
+            if groups_unknown {
+                format!("No survey data for {name}: the Whole-COMM report makes no statement about it, and neither its size class nor its typology is known, so no group figures apply.")
+            } else {
+                format!("No survey data for {name}: the Whole-COMM report makes no statement about it, and no survey visible here has figures for its groups.")
+            },
+        );
+    } else if report.is_empty() {
+        notes.push(format!("The Whole-COMM report makes no statement about {name}."));
+    }
 }
 
 /// A survey analysis: live figures of a stored dataset for its project's researchers, or the
@@ -965,11 +459,7 @@ pub async fn get_survey(
     let mut p = Params::parse(q.as_deref());
     let sq = SurveyQuery::parse(&s.surveys.visible(&who), &mut p);
     p.finish()?;
-    let out = tokio::task::spawn_blocking(move || {
-        run(&s, &who, &sq).map(|shown| to_wire(&s, &who, &shown))
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))??;
+    let out = blocking(move || run(&s, &who, &sq).map(|shown| to_wire(&s, &who, &shown))).await?;
     Ok(Json(out))
 }
 
@@ -986,10 +476,6 @@ pub async fn get_locality_survey(
 ) -> Result<Json<LocalitySurveyOut>, ApiError> {
     Params::parse(q.as_deref()).finish()?;
     let who = audience(who);
-    let s = st.snapshot();
-    let id = convert::path_id(&s, &id, IdKind::Locality)?;
-    let out = tokio::task::spawn_blocking(move || locality_survey(&s, &who, &id))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))??;
-    Ok(Json(out))
+    let (s, id) = crate::api::path_entity(&st, &id, IdKind::Locality)?;
+    Ok(Json(blocking(move || locality_survey(&s, &who, &id)).await?))
 }

@@ -67,6 +67,8 @@ pub struct StatementRef {
     pub locator: String,
 }
 
+// FactOut … AdoptionOut are not the domain records: ids are resolved to EntityRef (public labels
+// for anonymised localities), citations carry the short name, intervals their rendering.
 /// A typed fact with its citation.
 #[derive(Clone, Debug, Default, Serialize, ToSchema)]
 pub struct FactOut {
@@ -294,19 +296,10 @@ pub struct NetworkList {
     pub items: Vec<NetworkSummary>,
 }
 
-/// One piece of evidence for a typology trait.
-#[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct EvidenceOut {
-    /// The statement in words.
-    pub statement: String,
-    /// −1 sponsored … +1 militant.
-    pub score: f64,
-    /// Statement id.
-    pub id: String,
-    /// Source and locator.
-    pub source: String,
-}
+/// One piece of evidence for a typology trait. Served as the analysis computes it (the same JSON).
+pub use mlgov_analysis::typology::Evidence as EvidenceOut;
 
+// Not `typology::Trait`: evidence is the same type, but the name is owned for the schema.
 /// One trait of the sponsored ↔ militant typology.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct TraitOut {
@@ -320,6 +313,7 @@ pub struct TraitOut {
     pub evidence: Vec<EvidenceOut>,
 }
 
+// Not `typology::NetworkTypology`: the network as an EntityRef, without the pairwise ranking.
 /// A network's position on the sponsored ↔ militant spectrum.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct TypologyOut {
@@ -576,6 +570,7 @@ pub struct CitingStatement {
     pub about: Option<EntityRef>,
 }
 
+// Not `kb::SearchHit`: ids and kinds as strings, with the explorer page instead of the match.
 /// A search hit.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct SearchHitOut {
@@ -602,6 +597,7 @@ pub struct SearchResults {
     pub hits: Vec<SearchHitOut>,
 }
 
+// Not `trajectory::TimelineRow`: its lane is a plain string here and its typed detail stays out.
 /// One row of a locality's time line.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct TimelineRowOut {
@@ -634,20 +630,8 @@ pub struct TimelineOut {
     pub rows: Vec<TimelineRowOut>,
 }
 
-/// Participation in one year.
-#[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct YearStateOut {
-    /// Year.
-    pub year: i32,
-    /// Active memberships.
-    pub active: usize,
-    /// Leading roles.
-    pub leading: usize,
-    /// Joins.
-    pub joins: usize,
-    /// Exits.
-    pub exits: usize,
-}
+/// Participation in one year. Served as the analysis computes it (the same JSON).
+pub use mlgov_analysis::trajectory::YearState as YearStateOut;
 
 /// A computed or named phase with years.
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -664,6 +648,7 @@ pub struct PhaseSpan {
     pub source: Option<String>,
 }
 
+// Not `trajectory::PhaseComparison`: the locality as an EntityRef, named phases as PhaseSpan.
 /// Computed vs named trajectory phases of a locality.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct TrajectoryOut {
@@ -686,6 +671,7 @@ pub struct TrajectoryOut {
     pub left_out: Vec<(String, String)>,
 }
 
+// Not `tables::CompareMembership`: the network resolved to an EntityRef.
 /// A membership in the comparison.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct CompareMembershipOut {
@@ -703,20 +689,8 @@ pub struct CompareMembershipOut {
     pub source: String,
 }
 
-/// A mayor in the comparison.
-#[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct CompareMayorOut {
-    /// Name.
-    pub name: String,
-    /// Party.
-    pub party: Option<String>,
-    /// Orientation.
-    pub orientation: Option<String>,
-    /// First year.
-    pub from: Option<i32>,
-    /// Last year.
-    pub to: Option<i32>,
-}
+/// A mayor in the comparison. Served as the analysis computes it (the same JSON).
+pub use mlgov_analysis::tables::CompareMayor as CompareMayorOut;
 
 /// One locality's column of a comparison.
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -738,32 +712,8 @@ pub struct CompareOut {
     pub localities: Vec<CompareColumnOut>,
 }
 
-/// A Whole-COMM cross-tab.
-#[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct CrossTabOut {
-    /// Name (outcome-by-size, …).
-    pub name: String,
-    /// Title.
-    pub title: String,
-    /// Row labels.
-    pub rows: Vec<String>,
-    /// Column labels (policy outcomes).
-    pub columns: Vec<String>,
-    /// Counts (fractional for ambiguous localities).
-    pub counts: Vec<Vec<f64>>,
-    /// Localities per cell (public labels).
-    pub members: Vec<Vec<Vec<String>>>,
-    /// Row totals.
-    pub row_totals: Vec<f64>,
-    /// Column totals.
-    pub column_totals: Vec<f64>,
-    /// Grand total.
-    pub total: f64,
-    /// Localities that could not be placed.
-    pub unplaced: Vec<String>,
-    /// Localities split between cells.
-    pub ambiguous: Vec<String>,
-}
+/// A Whole-COMM cross-tab. Served as the analysis computes it (the same JSON).
+pub use mlgov_analysis::tables::CrossTab as CrossTabOut;
 
 /// The list of cross-tabs.
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -808,6 +758,7 @@ pub struct TypologyList {
     pub networks: Vec<TypologyOut>,
 }
 
+// Not `hypotheses::HypothesisRow`: the network is resolved to an EntityRef (with its page).
 /// One network's row in a hypothesis check.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct HypothesisRowOut {
@@ -836,6 +787,7 @@ pub struct HypothesisRowOut {
     pub explanation: Option<String>,
 }
 
+// Not `hypotheses::HypothesisCheck`: its rows are HypothesisRowOut (networks resolved).
 /// A hypothesis checked on the data.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct HypothesisOut {
@@ -883,6 +835,7 @@ pub struct ConflictStatementOut {
     pub citation: CitationOut,
 }
 
+// Not `kb::Conflict`: the subject resolved to an EntityRef, statements with rendered dates.
 /// Statements that disagree.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct ConflictOut {
@@ -1023,6 +976,7 @@ pub struct AdopterOut {
     pub probability: f64,
 }
 
+// Not `bootstrap::Estimate`: the schema of its serialised form (n, localities absent if suppressed).
 /// An estimate with its interval.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct EstimateOut {
@@ -1115,6 +1069,7 @@ pub struct SurveyRefOut {
     pub synthetic: bool,
 }
 
+// Not `publish::PublishedChoice`: the API has always put `total` before `options`.
 /// A published choice table.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct SurveyChoiceOut {
@@ -1128,16 +1083,8 @@ pub struct SurveyChoiceOut {
     pub options: Vec<SurveyOptionOut>,
 }
 
-/// One option of a published choice table.
-#[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct SurveyOptionOut {
-    /// Option id.
-    pub id: String,
-    /// Label.
-    pub label: String,
-    /// Respondents who chose it (absent when suppressed).
-    pub count: Option<u64>,
-}
+/// One option of a published choice table. Served as the analysis computes it (the same JSON).
+pub use mlgov_survey::publish::PublishedOption as SurveyOptionOut;
 
 /// One point of a diffusion curve.
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -1259,22 +1206,8 @@ pub struct LearningOut {
     pub notes: Vec<String>,
 }
 
-/// A study's finding about a class of localities the profiled one belongs to.
-#[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct LearningFindingOut {
-    /// Topic (isolation, enabling officer, pandemic, …).
-    pub topic: String,
-    /// Which localities it is about (all, size:small_town, orientation:conservative, …).
-    pub scope: String,
-    /// The finding.
-    pub finding: String,
-    /// Why it applies to this locality (its class and that value's status).
-    pub applies_because: String,
-    /// Source and locator, with the quote.
-    pub source: String,
-    /// Statement id.
-    pub id: String,
-}
+/// A study's finding about a class of localities the profiled one belongs to. The analysis's finding, served with its topic in words (`enabling officer`).
+pub use mlgov_analysis::learning::GroupFinding as LearningFindingOut;
 
 /// Group-level survey figures for the group a locality belongs to.
 #[derive(Clone, Debug, Serialize, ToSchema)]

@@ -27,6 +27,7 @@
 pub mod analysis;
 pub mod bootstrap;
 pub mod collected;
+pub mod dashboard;
 pub mod dataset;
 pub mod export;
 pub mod instrument;

@@ -182,6 +182,7 @@ pub struct PublishedChoice {
 
 /// One option of a choice table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = SurveyOptionOut))]
 pub struct PublishedOption {
     /// Option id.
     pub id: String,

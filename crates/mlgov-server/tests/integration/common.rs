@@ -155,7 +155,7 @@ impl Env {
                 },
             )
         };
-        let app = mlgov_server::edge::layer(mlgov_collect::http::mount(
+        let app = mlgov_server::layer(mlgov_collect::http::mount(
             mlgov_server::app(state.clone()),
             auth.clone(),
             collect,

@@ -12,7 +12,7 @@
 use super::common::{Env, Resp};
 use serde_json::json;
 
-const CSP: &str = mlgov_server::edge::CONTENT_SECURITY_POLICY;
+const CSP: &str = mlgov_server::CONTENT_SECURITY_POLICY;
 
 /// Every `.route("<path>", …)` in `file` (relative to the workspace's `crates/`) whose handler
 /// answers GET, as (path template).
@@ -86,10 +86,10 @@ fn header_problems(what: &str, r: &Resp) -> Vec<String> {
         other => p.push(format!("{what}: {name} is {other:?}")),
     };
     want("x-content-type-options", &|v| v == "nosniff");
-    want("x-request-id", &mlgov_server::edge::is_sane_request_id);
+    want("x-request-id", &mlgov_server::is_sane_request_id);
     let path = what.split(' ').nth(1).unwrap_or("");
     want("content-security-policy", &|v| {
-        v == mlgov_server::edge::content_security_policy(path)
+        v == mlgov_server::content_security_policy(path)
             && (v == CSP || path.starts_with("/api/docs"))
     });
     want("x-frame-options", &|v| v == "DENY");

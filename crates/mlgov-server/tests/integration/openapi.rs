@@ -5,7 +5,7 @@ use super::common::Env;
 
 #[test]
 fn openapi_document_snapshot() {
-    insta::assert_snapshot!("openapi", mlgov_server::openapi::json());
+    insta::assert_snapshot!("openapi", mlgov_server::openapi_json());
 }
 
 #[tokio::test]
@@ -42,9 +42,9 @@ async fn openapi_is_served_and_lists_every_route() {
 /// Link header; every response of every operation has a description.
 #[test]
 fn lists_document_format_sort_and_links() {
-    let doc: serde_json::Value = serde_json::from_str(&mlgov_server::openapi::json()).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&mlgov_server::openapi_json()).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
-    for spec in mlgov_server::listing::SPECS {
+    for spec in mlgov_server::LIST_SPECS {
         let op = &doc["paths"][spec.path]["get"];
         let names: Vec<&str> = op["parameters"]
             .as_array()
@@ -152,7 +152,7 @@ print("valid OpenAPI " + doc["openapi"])
 #[tokio::test]
 async fn the_account_routes_answer_as_documented() {
     let env = Env::start().await;
-    let doc: serde_json::Value = serde_json::from_str(&mlgov_server::openapi::json()).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&mlgov_server::openapi_json()).unwrap();
     let props = |schema: &str| -> Vec<String> {
         let mut k: Vec<String> = doc["components"]["schemas"][schema]["properties"]
             .as_object()
@@ -202,7 +202,7 @@ async fn the_account_routes_answer_as_documented() {
 /// reusable component).
 #[test]
 fn every_response_declares_the_request_id() {
-    let doc: serde_json::Value = serde_json::from_str(&mlgov_server::openapi::json()).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&mlgov_server::openapi_json()).unwrap();
     let detail = &doc["components"]["schemas"]["ErrorDetail"];
     assert!(detail["required"].as_array().unwrap().iter().any(|r| r == "request_id"), "{detail}");
     assert_eq!(detail["properties"]["request_id"]["type"], "string");

@@ -2,7 +2,7 @@
 //! dates, the respondent form (URL-encoded body, then the instrument's validation), and the CSV
 //! tables read back by the exporter.
 
-use mlgov_server::error::ApiError;
+use mlgov_server::ApiError;
 use mlgov_server::params::Params;
 use proptest::prelude::*;
 
