@@ -1,12 +1,13 @@
-//! The one mapping from locality time lines to the Gantt chart's input (rows of bars, markers,
-//! legend), used by the CLI's `--figure` and the explorer's pages alike; it reads the rows' typed
-//! lanes and details, never their labels.
+//! The one home of every Gantt chart's input (rows of bars, markers, legend): locality time lines
+//! (`from_timelines`, the CLI's `--figure` and the explorer's locality page) and the comparison of
+//! localities (`from_comparison`, the explorer's `/compare`); it reads typed rows, never labels.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use mlgov_charts::{Gantt, GanttBar, GanttRow, Marker};
 use mlgov_domain::{Id, Office, Orientation};
 
+use crate::tables::CityColumn;
 use crate::trajectory::{Lane, RowDetail, Timeline, TimelineRow};
 
 /// How the rows of a time line are arranged on the chart.
@@ -34,6 +35,60 @@ pub fn from_timelines(timelines: &[Timeline], layout: GanttLayout) -> Gantt {
         GanttLayout::ByNetwork { until } => by_network(timelines, until),
         GanttLayout::ByStatement => by_statement(timelines),
     }
+}
+
+/// The chart of compared localities (`tables::compare`), the explorer's `/compare`: per locality,
+/// a row per dated mayor then a row per dated membership, each locality in its own pair of colours
+/// (membership `2k`, mayor `2k + 1`), open intervals fading out. Only memberships and mayors, as
+/// the comparison (Table 3 of file 000 with `table3=true`) holds them; undated rows are left out
+/// (the page's tables list them).
+pub fn from_comparison(columns: &[CityColumn]) -> Gantt {
+    let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+    let spans = columns.iter().flat_map(|c| {
+        let ms = c.memberships.iter().map(|m| (m.from, m.to));
+        ms.chain(c.mayors.iter().map(|m| (m.from, m.to)))
+    });
+    let first = spans.clone().filter_map(|(from, _)| from).min().unwrap_or(2000);
+    let last = spans.flat_map(|(from, to)| [from, to]).flatten().max().unwrap_or(first).max(first);
+    let mut rows = Vec::new();
+    for (k, col) in columns.iter().enumerate() {
+        let name = &col.name;
+        for m in &col.mayors {
+            if let Some(from) = m.from {
+                rows.push(dated_row(&format!("{name}: mayor {}", m.name), from, m.to, 2 * k + 1));
+            }
+        }
+        for m in &col.memberships {
+            if let Some(from) = m.from {
+                let label = format!("{name}: {} ({})", m.name, m.role.replace('_', " "));
+                rows.push(dated_row(&label, from, m.to, 2 * k));
+            }
+        }
+    }
+    Gantt {
+        title: format!("{} on one timeline", names.join(", ")),
+        subtitle: Some(format!(
+            "{first}–{last}; memberships and mayors with dated starts; bars fading out are still running"
+        )),
+        synthetic: false,
+        from: first as f64,
+        to: last as f64 + 1.0,
+        rows,
+        events: vec![],
+        legend: names
+            .iter()
+            .enumerate()
+            .flat_map(|(k, n)| {
+                [(format!("{n}: membership"), 2 * k), (format!("{n}: mayor"), 2 * k + 1)]
+            })
+            .collect(),
+    }
+}
+
+/// One row of a comparison: one bar from a dated start, fading out when still running.
+fn dated_row(label: &str, from: i32, to: Option<i32>, colour: usize) -> GanttRow {
+    let bar = GanttBar { from: from as f64, to: to.map(|t| t as f64 + 1.0), label: None, colour };
+    GanttRow { label: short_label(label, 40), bars: vec![bar], markers: vec![] }
 }
 
 /// Shortens a label to `max` characters, ending in an ellipsis when it was cut.

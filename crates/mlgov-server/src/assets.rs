@@ -22,7 +22,8 @@ pub struct WebDist;
 #[folder = "static/"]
 pub struct Static;
 
-/// The page templates embedded in the binary, as (name, source): part of the build fingerprint.
+/// The page templates embedded in the binary, as (name, source): what the explorer renders
+/// (`pages::render`) and part of the build fingerprint.
 pub const TEMPLATES: [(&str, &str); 2] = [
     ("base.html", include_str!("../templates/base.html")),
     ("page.html", include_str!("../templates/page.html")),

@@ -23,7 +23,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorBody, FieldError};
+use crate::error::{ApiError, ErrorBody, FieldError, blocking};
 use crate::pages::{self, Cell, Field, Page, PostForm, Section};
 use crate::state::AppState;
 
@@ -147,12 +147,6 @@ fn open_store(st: &AppState) -> Result<Box<dyn Store + Send>, ApiError> {
         &mlgov_store::Location::from_path(db),
         mlgov_store_postgres::OpenMode::Existing,
     )?)
-}
-
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::Internal(e.to_string()))?
 }
 
 fn diagnostics(d: Vec<mlgov_interchange::Diagnostic>) -> Vec<FieldError> {

@@ -573,11 +573,21 @@ pub fn trajectory_out(s: &Snapshot, id: &Id, until: i32) -> TrajectoryOut {
 
 /// Side-by-side comparison.
 pub fn compare(s: &Snapshot, ids: &[Id], table3: bool) -> CompareOut {
+    compare_out(s, compare_columns(s, ids, table3))
+}
+
+/// The compared localities as the analysis gives them (with `table3`, only the memberships of
+/// Caponio & Clément's Table 3, without roles).
+pub fn compare_columns(s: &Snapshot, ids: &[Id], table3: bool) -> Vec<tables::CityColumn> {
     let opts = tables::CompareOptions {
         only: table3.then(|| ("src:caponio-clement-2020".to_string(), "Table 3".to_string())),
         roles: !table3,
     };
-    let cols = tables::compare(&s.kb, ids, &opts);
+    tables::compare(&s.kb, ids, &opts)
+}
+
+/// The wire form of compared localities: entities as references with links.
+pub fn compare_out(s: &Snapshot, cols: Vec<tables::CityColumn>) -> CompareOut {
     CompareOut {
         localities: cols
             .into_iter()

@@ -3,9 +3,6 @@
 use axum::extract::{RawQuery, State};
 use mlgov_domain::{Id, IdKind};
 
-use mlgov_analysis::gantt::short_label;
-use mlgov_charts::{Gantt, GanttBar, GanttRow};
-
 use crate::convert;
 use crate::params::Params;
 use crate::state::{AppState, Snapshot};
@@ -70,8 +67,10 @@ pub(super) async fn compare_page(State(st): State<AppState>, RawQuery(q): RawQue
         });
     }
     if ids.len() >= 2 {
-        let cmp = convert::compare(&s, &ids, table3);
-        page.sections.push(timeline_section(&cmp));
+        let columns = convert::compare_columns(&s, &ids, table3);
+        let chart = mlgov_analysis::gantt::from_comparison(&columns);
+        let cmp = convert::compare_out(&s, columns);
+        page.sections.push(timeline_section(&cmp, &chart));
         page.sections.push(tables_section(&cmp));
     }
     finish(&s, page, "/compare", q.as_deref(), dl)
@@ -112,11 +111,11 @@ fn compare_form(s: &Snapshot, ids: &[Id], table3: bool) -> Form {
 }
 
 /// The compared localities on one Gantt chart.
-fn timeline_section(cmp: &CompareOut) -> Section {
+fn timeline_section(cmp: &CompareOut, chart: &mlgov_charts::Gantt) -> Section {
     let names: Vec<String> = cmp.localities.iter().map(|c| c.locality.name.clone()).collect();
     let mut tl = section("timeline", "On one timeline");
     tl.figure = Some(Figure {
-        svg: strip_prolog(&compare_chart(cmp, &names).render()),
+        svg: strip_prolog(&chart.render()),
         caption: format!(
             "Memberships and mayors of {} on a shared axis (the tables below list every row, the undated included).",
             names.join(", ")
@@ -125,87 +124,6 @@ fn timeline_section(cmp: &CompareOut) -> Section {
         downloads: Vec::new(),
     });
     tl
-}
-
-/// One row of the chart: one bar from a dated start, fading out when still running.
-fn dated_row(label: &str, from: i32, to: Option<i32>, colour: usize) -> GanttRow {
-    GanttRow {
-        label: short_label(label, 40),
-        bars: vec![GanttBar {
-            from: from as f64,
-            to: to.map(|t| t as f64 + 1.0),
-            label: None,
-            colour,
-        }],
-        markers: vec![],
-    }
-}
-
-/// The chart of the compared localities: per locality, a row per dated mayor then a row per dated
-/// membership, each locality in its own pair of colours (membership `2k`, mayor `2k + 1`).
-///
-/// Built here, not by `mlgov_analysis::gantt::from_timelines`: none of its layouts colours by
-/// locality, keeps only memberships and mayors (it also draws phases, events and other office
-/// terms), labels a membership "<locality>: <network> (<role>)" and a mayor "<locality>: mayor
-/// <name>" cut at 40 characters, or filters to Table 3 (`table3=true`).
-fn compare_chart(cmp: &CompareOut, names: &[String]) -> Gantt {
-    let first = cmp
-        .localities
-        .iter()
-        .flat_map(|c| {
-            c.memberships
-                .iter()
-                .filter_map(|m| m.from)
-                .chain(c.mayors.iter().filter_map(|m| m.from))
-        })
-        .min()
-        .unwrap_or(2000);
-    let last = cmp
-        .localities
-        .iter()
-        .flat_map(|c| {
-            c.memberships
-                .iter()
-                .flat_map(|m| [m.from, m.to])
-                .chain(c.mayors.iter().flat_map(|m| [m.from, m.to]))
-        })
-        .flatten()
-        .max()
-        .unwrap_or(first)
-        .max(first);
-    let mut rows = Vec::new();
-    for (k, col) in cmp.localities.iter().enumerate() {
-        let name = &col.locality.name;
-        for m in &col.mayors {
-            if let Some(from) = m.from {
-                rows.push(dated_row(&format!("{name}: mayor {}", m.name), from, m.to, 2 * k + 1));
-            }
-        }
-        for m in &col.memberships {
-            if let Some(from) = m.from {
-                let label = format!("{name}: {} ({})", m.network.name, m.role.replace('_', " "));
-                rows.push(dated_row(&label, from, m.to, 2 * k));
-            }
-        }
-    }
-    Gantt {
-        title: format!("{} on one timeline", names.join(", ")),
-        subtitle: Some(format!(
-            "{first}–{last}; memberships and mayors with dated starts; bars fading out are still running"
-        )),
-        synthetic: false,
-        from: first as f64,
-        to: last as f64 + 1.0,
-        rows,
-        events: vec![],
-        legend: names
-            .iter()
-            .enumerate()
-            .flat_map(|(k, n)| {
-                [(format!("{n}: membership"), 2 * k), (format!("{n}: mayor"), 2 * k + 1)]
-            })
-            .collect(),
-    }
 }
 
 /// Each compared locality's memberships and mayors, as tables.

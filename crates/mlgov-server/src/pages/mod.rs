@@ -34,7 +34,7 @@ pub(crate) use download::download;
 pub(crate) use model::{Cell, Field, Page, PostForm, Section, Table};
 pub(crate) use model::{input, link, section, select, t, table};
 pub(crate) use render::html;
-pub(crate) use render::{PageError, TEMPLATES, carry_param, not_found_page};
+pub(crate) use render::{PageError, carry_param, not_found_page};
 
 /// Adds the page routes to `router`.
 pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {

@@ -11,18 +11,12 @@ use crate::state::Snapshot;
 
 use super::model::{Page, TABLE_ROWS, TablePager, Toc, figure_id, link, section, t, table};
 
-/// The page templates embedded in the binary, as (name, source); part of the build fingerprint
-/// of every ETag ([`crate::assets::build_fingerprint`]).
-pub(crate) const TEMPLATES: [(&str, &str); 2] = [
-    ("base.html", include_str!("../../templates/base.html")),
-    ("page.html", include_str!("../../templates/page.html")),
-];
-
 pub(super) fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut e = Environment::new();
-        for (name, source) in TEMPLATES {
+        // The templates the build fingerprint covers ([`crate::assets::build_fingerprint`]).
+        for (name, source) in crate::assets::TEMPLATES {
             e.add_template(name, source).expect("embedded template parses");
         }
         e

@@ -340,7 +340,7 @@ async fn a_locality_without_survey_data_says_so(env: Env) {
 async fn etags_carry_the_build_fingerprint(env: Env) {
     let r = env.get("/localities/saint-etienne").await;
     let etag = r.header("etag").expect("ETag").to_string();
-    let build = mlgov_server::assets::build_fingerprint();
+    let build = mlgov_server::build_fingerprint();
     assert!(
         etag.contains(&format!("-{build:016x}-")),
         "{etag} lacks the build fingerprint {build:016x}"
@@ -349,12 +349,12 @@ async fn etags_carry_the_build_fingerprint(env: Env) {
     // The key is the URL and the audience (anonymous visitors: `public`).
     assert_eq!(
         etag,
-        mlgov_server::state::etag(snap.content_hash, build, "/localities/saint-etienne#public")
+        mlgov_server::etag(snap.content_hash, build, "/localities/saint-etienne#public")
     );
     // Another build (changed templates or assets) gives another ETag for the same data and URL,
     // so a client holding the old one gets the new page instead of a 304.
     let other =
-        mlgov_server::state::etag(snap.content_hash, build ^ 1, "/localities/saint-etienne#public");
+        mlgov_server::etag(snap.content_hash, build ^ 1, "/localities/saint-etienne#public");
     assert_ne!(other, etag);
     assert_eq!(
         env.request("GET", "/localities/saint-etienne", &[("If-None-Match", &etag)], b"")
