@@ -547,3 +547,22 @@ pub fn zip(files: &[ReleaseFile], root: &str) -> Result<Vec<u8>, ExportError> {
     }
     Ok(w.finish()?.into_inner())
 }
+
+/// The files of a ZIP archive by path, inflated: what [`zip`] wrote, read back (the tests of the
+/// release and of the server's download check archives with it).
+///
+/// # Errors
+/// [`ExportError::Zip`] when the bytes are not a readable archive; [`ExportError::Invalid`] when
+/// an entry cannot be inflated.
+pub fn unzip(bytes: &[u8]) -> Result<std::collections::BTreeMap<String, Vec<u8>>, ExportError> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes))?;
+    let mut out = std::collections::BTreeMap::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i)?;
+        let mut b = Vec::new();
+        f.read_to_end(&mut b).map_err(|e| ExportError::Invalid(e.to_string()))?;
+        out.insert(f.name()?.to_string(), b);
+    }
+    Ok(out)
+}

@@ -2,7 +2,6 @@
 //! XLSX, the parquet crate's Arrow reader for Parquet, the zip reader and SHA-256 for the release;
 //! the bundled knowledge base is the input, plus a formula-like name to check neutralisation.
 
-use std::io::Read;
 use std::path::Path;
 
 use arrow_array::{Array, Date32Array, ListArray, StringArray};
@@ -67,15 +66,7 @@ fn kb_tables_cover_every_record_with_typed_columns() {
 }
 
 fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
-    (0..z.len())
-        .map(|i| {
-            let mut f = z.by_index(i).unwrap();
-            let mut b = Vec::new();
-            f.read_to_end(&mut b).unwrap();
-            (f.name().unwrap().to_string(), b)
-        })
-        .collect()
+    mlgov_export::release::unzip(bytes).expect("a zip archive")
 }
 
 #[test]

@@ -101,16 +101,7 @@ async fn downloads_neutralise_formula_like_cells(env: Env) {
 }
 
 fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
-    use std::io::Read;
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip archive");
-    (0..z.len())
-        .map(|i| {
-            let mut f = z.by_index(i).unwrap();
-            let mut b = Vec::new();
-            f.read_to_end(&mut b).unwrap();
-            (f.name().unwrap().to_string(), b)
-        })
-        .collect()
+    mlgov_export::release::unzip(bytes).expect("a zip archive")
 }
 
 async fn proposals_are_reviewed_before_they_apply(env: Env) {

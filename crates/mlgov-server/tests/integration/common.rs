@@ -64,17 +64,7 @@ impl Resp {
                 }
                 v.to_string()
             }
-            Err(_) => {
-                let (text, mut out) = (self.text(), String::new());
-                let mut rest = text.as_str();
-                while let Some(i) = rest.find("nonce=\"") {
-                    out.push_str(&rest[..i]);
-                    let after = &rest[i + 7..];
-                    rest = after.find('"').map_or("", |j| &after[j + 1..]);
-                }
-                out.push_str(rest);
-                out
-            }
+            Err(_) => mlgov_auth::testing::without_nonces(&self.text()),
         };
         (self.status, self.header("content-type").unwrap_or("").to_string(), body)
     }
