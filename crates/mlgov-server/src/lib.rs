@@ -2,18 +2,64 @@
 //! `/api/openapi.json`, offline docs at `/api/docs`) and a server-rendered explorer (minijinja
 //! templates embedded in the binary, progressively enhanced by the Vite bundle of `web/`).
 //!
-//! Architecture: the knowledge base is read from the SQLite store into an immutable
-//! [`state::Snapshot`] (with its name index and a content hash); handlers only read snapshots,
-//! call the pure analyses of `mlgov-analysis` (and `mlgov-survey`), convert results into wire
-//! types ([`wire`]) and render JSON or HTML. Cacheable GETs carry an ETag derived from the
-//! snapshot hash, the build fingerprint (embedded templates, web assets and version) and the URL,
-//! answer 304 to a matching `If-None-Match`, and are kept rendered in a per-snapshot cache. A
-//! reload (endpoint or file change) swaps the snapshot atomically.
+//! Architecture: the knowledge base and the stored surveys are read from the store (SQLite or
+//! PostgreSQL) into an immutable `state::Snapshot` (with its name index and a content hash);
+//! handlers only read snapshots, call the pure analyses of `mlgov-analysis` (and `mlgov-survey`),
+//! convert results into wire types (`wire`) and render JSON or HTML. Cacheable GETs carry an
+//! ETag derived from the snapshot hash, the build fingerprint (embedded templates, web assets and
+//! version) and the URL, answer 304 to a matching `If-None-Match`, and are kept rendered in a
+//! per-snapshot cache. A reload (endpoint, file change or PostgreSQL notification) swaps the
+//! snapshot atomically.
+//!
+//! ## Modules, bottom up (none imports one above it)
+//!
+//! - `error` (the one error envelope, `blocking`), `params` (query strings with field errors),
+//!   `httpdate`, `digest` (FNV-1a), `texts` (the sources' texts), `wire` (the API's types; an
+//!   analysis type is served as it is where the JSON is the same, `ToSchema` behind the
+//!   `openapi` feature of mlgov-analysis and mlgov-survey).
+//! - `edge`: the one layer over every route (request id, error envelope, logs, security headers,
+//!   compression); `assets`: the embedded bundle and templates, the build fingerprint.
+//! - `catalog`: the surveys of a snapshot and who sees what of them (`Audience`: live figures for
+//!   a project's researchers, releases for everyone else; the cache key and ETag carry it).
+//! - `state`: `Snapshot` (the frozen base, index, names, catalogue, response cache; derived lists
+//!   in an opaque cell) and `AppState` (the current snapshot, reloads, `?as_of=` versions).
+//! - `convert` (analysis result → wire type), `derived` (whole-base lists and counts computed once
+//!   per snapshot), `listing` (sorting, paging, CSV of every list).
+//! - Handlers: `api`, `graphapi`, `learningapi`, `diffusionapi`, `survey` (asks
+//!   `mlgov_survey::dashboard` and serialises), `bulk` (`release.zip`), `changes` (proposed change
+//!   sets, API and pages over one core), `pages/` (one file per page family; `pages/tables.rs` the
+//!   one table builder), `svg` (diffusion curves), `openapi`, `accounts` (the token routes'
+//!   OpenAPI).
+//!
+//! ## Design
+//!
+//! Every figure is also SVG, PNG or PDF by `?figure=<id>&format=` on its page; the Vite bundle
+//! (`web/dist`, 780 KB) is committed so the README's first command serves the map, the graph and
+//! the type-ahead without npm (`scripts/test.sh` rebuilds it and fails when the committed copy
+//! differs). `POST /api/v1/reload` is admin-only. Survey sections show only stored surveys and
+//! label every value observed / assumed / not in the data, and SYNTHETIC when it is. Proposals'
+//! pages are per-user and never cached. `?as_of=` is a middleware that answers with the same router
+//! over an `AppState` of that version (built once per change set, a few kept) and keeps the page's
+//! links in it (`pages::carry_param`).
+//!
+//! *At scale (issue 20):* a snapshot's base is frozen (`KnowledgeBase::freeze`), so a page of one
+//! locality or network costs what it has; whole-base lists are computed once per snapshot by a
+//! background thread after a load and filtered per request. A table longer than 100 rows is paged
+//! (`rows=<table>:<page>`, downloads keep every row); the graph of a base with more than 5,000 tie
+//! statements is the neighbourhood of one actor (`focus=`); the map of more than 2,000 localities
+//! shows one network at a time. A response of 8 MB or more hands its memory back once cached
+//! (`state::LARGE_RESPONSE`). A change that leaves the base's change mark as loaded (a survey
+//! answer, a release, a login) reads only the surveys and shares the base with the new snapshot
+//! (`Snapshot::with_new_surveys`).
+//!
+//! *Invariant:* no SQL; analyses and list filters come from `mlgov-analysis` and `mlgov-survey`;
+//! nothing leaves the machine (no CDN); no inline script, event handler or style in any page; a
+//! server error's cause is logged, never sent; anonymised localities appear only under their public
+//! label; the public and viewers see survey figures only from published releases, and a page
+//! rendered for one audience is never served to another.
 
 mod accounts;
 mod api;
-// Public while tests/integration/pages.rs names `assets::build_fingerprint` and `state::etag`
-// (both also at the root, below): then private like the others.
 mod assets;
 mod bulk;
 mod catalog;
