@@ -461,16 +461,6 @@ async fn lists_answer_csv_by_format_and_by_accept(env: Env) {
     assert!(j["error"]["fields"][0]["message"].as_str().unwrap().contains("csv"));
 }
 
-async fn post(env: &Env, bearer: &str, path: &str, body: serde_json::Value) -> super::common::Resp {
-    env.request(
-        "POST",
-        path,
-        &[("Authorization", bearer), ("Content-Type", "application/json")],
-        body.to_string().as_bytes(),
-    )
-    .await
-}
-
 /// A stored value a spreadsheet would run is neutralised in the API's CSV (a leading apostrophe),
 /// given as stored with `raw=true`, and untouched in JSON. The new content is dated later
 /// (Last-Modified), so If-Modified-Since does not hide it.
@@ -482,17 +472,10 @@ async fn csv_neutralises_formula_like_cells(env: Env) {
         "id,name,kind,country,source,locator\nloc:formula-town,\"{}\",municipality,IT,src:caponio-clement-2020,fixture\n",
         hostile.replace('"', "\"\"")
     );
-    let r = post(
-        &env,
-        &env.researcher_bearer,
-        "/api/v1/changes",
-        json!({"files": {"localities.csv": rows}, "note": "fixture"}),
-    )
-    .await;
-    assert_eq!(r.status, 201, "{}", r.text());
-    let id = r.json()["proposal"]["id"].as_i64().unwrap();
-    let a =
-        post(&env, &env.admin_bearer, &format!("/api/v1/changes/{id}/approve"), json!({})).await;
+    let id = env.propose(json!({"localities.csv": rows})).await;
+    let a = env
+        .post_json(&env.admin_bearer, &format!("/api/v1/changes/{id}/approve"), &json!({}))
+        .await;
     assert_eq!(a.status, 200, "{}", a.text());
     let csv = env.get("/api/v1/localities?country=IT&format=csv").await.text();
     assert!(

@@ -16,21 +16,6 @@ fn membership(id: &str, from: &str) -> serde_json::Value {
     })
 }
 
-async fn post(
-    env: &Env,
-    bearer: &str,
-    path: &str,
-    body: &serde_json::Value,
-) -> super::common::Resp {
-    env.request(
-        "POST",
-        path,
-        &[("Authorization", bearer), ("Content-Type", "application/json")],
-        body.to_string().as_bytes(),
-    )
-    .await
-}
-
 /// A stored value that a spreadsheet would run as a formula is neutralised in the explorer's
 /// downloads (CSV and CSV for Excel), and given as stored with `raw=true` (OWASP CSV injection).
 async fn downloads_neutralise_formula_like_cells(env: Env) {
@@ -39,17 +24,10 @@ async fn downloads_neutralise_formula_like_cells(env: Env) {
         "id,name,kind,country,source,locator\nloc:formula-town,\"{}\",municipality,IT,src:caponio-clement-2020,fixture\n",
         hostile.replace('"', "\"\"")
     );
-    let r = post(
-        &env,
-        &env.researcher_bearer,
-        "/api/v1/changes",
-        &json!({"files": {"localities.csv": rows}, "note": "fixture"}),
-    )
-    .await;
-    assert_eq!(r.status, 201, "{}", r.text());
-    let id = r.json()["proposal"]["id"].as_i64().unwrap();
-    let a =
-        post(&env, &env.admin_bearer, &format!("/api/v1/changes/{id}/approve"), &json!({})).await;
+    let id = env.propose(json!({"localities.csv": rows})).await;
+    let a = env
+        .post_json(&env.admin_bearer, &format!("/api/v1/changes/{id}/approve"), &json!({}))
+        .await;
     assert_eq!(a.status, 200, "{}", a.text());
     let csv = env.get("/localities?country=IT&download=localities&format=csv").await.text();
     assert!(csv.contains("\"'=HYPERLINK("), "neutralised with a leading apostrophe: {csv}");
@@ -116,13 +94,13 @@ async fn proposals_are_reviewed_before_they_apply(env: Env) {
         .await;
     assert_eq!(anon.status, 401, "{}", anon.text());
     assert_eq!(
-        post(&env, &env.viewer_bearer, "/api/v1/changes", &membership("mem:x", "2019"))
+        env.post_json(&env.viewer_bearer, "/api/v1/changes", &membership("mem:x", "2019"))
             .await
             .status,
         403
     );
     // Bad rows are refused with their file, line and field; nothing is proposed.
-    let bad = post(&env, &env.researcher_bearer, "/api/v1/changes", &json!({"files": {"memberships.csv": "id,network,member,role,source,locator\nmem:y,net:acmm,loc:turin,member,src:caponio-clement-2020,x\n"}})).await;
+    let bad = env.post_json(&env.researcher_bearer, "/api/v1/changes", &json!({"files": {"memberships.csv": "id,network,member,role,source,locator\nmem:y,net:acmm,loc:turin,member,src:caponio-clement-2020,x\n"}})).await;
     assert_eq!(bad.status, 422, "{}", bad.text());
     assert!(
         bad.text().contains("memberships.csv:2:network")
@@ -131,13 +109,13 @@ async fn proposals_are_reviewed_before_they_apply(env: Env) {
         bad.text()
     );
     // A researcher proposes; the diff shows one added row.
-    let r = post(
-        &env,
-        &env.researcher_bearer,
-        "/api/v1/changes",
-        &membership("mem:turin-acm-2019", "2019"),
-    )
-    .await;
+    let r = env
+        .post_json(
+            &env.researcher_bearer,
+            "/api/v1/changes",
+            &membership("mem:turin-acm-2019", "2019"),
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.text());
     let p = r.json();
     let id = p["proposal"]["id"].as_i64().unwrap();
@@ -152,31 +130,31 @@ async fn proposals_are_reviewed_before_they_apply(env: Env) {
         env.state.snapshot().kb.memberships.iter().all(|m| m.id.as_str() != "mem:turin-acm-2019")
     );
     // Comments, the list.
-    let c = post(
-        &env,
-        &env.researcher_bearer,
-        &format!("/api/v1/changes/{id}/comments"),
-        &json!({"text": "checked against Table 3"}),
-    )
-    .await;
+    let c = env
+        .post_json(
+            &env.researcher_bearer,
+            &format!("/api/v1/changes/{id}/comments"),
+            &json!({"text": "checked against Table 3"}),
+        )
+        .await;
     assert_eq!(c.status, 200, "{}", c.text());
     assert_eq!(c.json()["proposal"]["comments"][0]["by"], "rita");
     let list = env.get_as(&env.researcher_bearer, "/api/v1/changes").await;
     assert_eq!(list.json()["items"][0]["id"], id);
     // Only an admin decides.
     assert_eq!(
-        post(&env, &env.researcher_bearer, &format!("/api/v1/changes/{id}/approve"), &json!({}))
+        env.post_json(&env.researcher_bearer, &format!("/api/v1/changes/{id}/approve"), &json!({}))
             .await
             .status,
         403
     );
-    let a = post(
-        &env,
-        &env.admin_bearer,
-        &format!("/api/v1/changes/{id}/approve"),
-        &json!({"text": "ok"}),
-    )
-    .await;
+    let a = env
+        .post_json(
+            &env.admin_bearer,
+            &format!("/api/v1/changes/{id}/approve"),
+            &json!({"text": "ok"}),
+        )
+        .await;
     assert_eq!(a.status, 200, "{}", a.text());
     let done = a.json();
     assert_eq!(
@@ -194,18 +172,19 @@ async fn proposals_are_reviewed_before_they_apply(env: Env) {
         (1, cs, "root")
     );
     // Decided once.
-    let again =
-        post(&env, &env.admin_bearer, &format!("/api/v1/changes/{id}/approve"), &json!({})).await;
+    let again = env
+        .post_json(&env.admin_bearer, &format!("/api/v1/changes/{id}/approve"), &json!({}))
+        .await;
     assert_eq!(again.status, 409, "{}", again.text());
     let rej =
-        post(&env, &env.admin_bearer, &format!("/api/v1/changes/{id}/reject"), &json!({})).await;
+        env.post_json(&env.admin_bearer, &format!("/api/v1/changes/{id}/reject"), &json!({})).await;
     assert_eq!(rej.status, 409);
 
     // Two proposals that correct the same membership differently, approved at the same moment by
     // two reviewers: one applies, the other gets 409 and writes nothing.
     let fix = |from: &str| json!({"files": {"memberships.csv": format!("id,network,member,role,from,source,locator\nmem:turin-acm-2019,net:acm,loc:turin,member,{from},src:caponio-clement-2020,Table 3\n")}, "update": true});
-    let p1 = post(&env, &env.researcher_bearer, "/api/v1/changes", &fix("2017")).await.json()["proposal"]["id"].as_i64().unwrap();
-    let p2 = post(&env, &env.researcher_bearer, "/api/v1/changes", &fix("2018")).await.json()["proposal"]["id"].as_i64().unwrap();
+    let p1 = env.post_json(&env.researcher_bearer, "/api/v1/changes", &fix("2017")).await.json()["proposal"]["id"].as_i64().unwrap();
+    let p2 = env.post_json(&env.researcher_bearer, "/api/v1/changes", &fix("2018")).await.json()["proposal"]["id"].as_i64().unwrap();
     let d = env.get_as(&env.admin_bearer, &format!("/api/v1/changes/{p1}")).await.json();
     assert_eq!(
         (
@@ -221,8 +200,8 @@ async fn proposals_are_reviewed_before_they_apply(env: Env) {
         json!({}),
     );
     let (r1, r2) = tokio::join!(
-        post(&env, &env.admin_bearer, &path1, &empty),
-        post(&env, &env.admin_bearer, &path2, &empty)
+        env.post_json(&env.admin_bearer, &path1, &empty),
+        env.post_json(&env.admin_bearer, &path2, &empty)
     );
     let mut statuses = [r1.status, r2.status];
     statuses.sort();
@@ -261,16 +240,16 @@ async fn proposals_are_reviewed_before_they_apply(env: Env) {
 
 async fn the_api_reads_the_base_as_recorded_then(env: Env) {
     let first = env.with_store(|s| s.latest_change_set().unwrap().unwrap()).await;
-    let r = post(
-        &env,
-        &env.researcher_bearer,
-        "/api/v1/changes",
-        &membership("mem:turin-acm-asof", "2019"),
-    )
-    .await;
+    let r = env
+        .post_json(
+            &env.researcher_bearer,
+            "/api/v1/changes",
+            &membership("mem:turin-acm-asof", "2019"),
+        )
+        .await;
     let id = r.json()["proposal"]["id"].as_i64().unwrap();
     assert_eq!(
-        post(&env, &env.admin_bearer, &format!("/api/v1/changes/{id}/approve"), &json!({}))
+        env.post_json(&env.admin_bearer, &format!("/api/v1/changes/{id}/approve"), &json!({}))
             .await
             .status,
         200
@@ -349,7 +328,7 @@ async fn post_as(
     path: &str,
     body: &serde_json::Value,
 ) -> (u16, serde_json::Value) {
-    let r = post(env, bearer, path, body).await;
+    let r = env.post_json(bearer, path, body).await;
     (r.status, serde_json::from_slice(&r.body).unwrap_or(serde_json::Value::Null))
 }
 
@@ -361,7 +340,8 @@ async fn contributors_view_of(env: &Env, id: i64) -> Vec<(u16, String, String)> 
     for r in [
         env.get_as(bearer, &format!("/api/v1/changes/{id}")).await,
         env.get_as(bearer, &format!("/changes/{id}")).await,
-        post(env, bearer, &format!("/api/v1/changes/{id}/comments"), &json!({"text": "x"})).await,
+        env.post_json(bearer, &format!("/api/v1/changes/{id}/comments"), &json!({"text": "x"}))
+            .await,
     ] {
         out.push(r.comparable());
     }
@@ -428,7 +408,7 @@ async fn contributors_follow_their_own_proposals_and_all_is_audited(env: Env) {
     ];
     for (bearer, path, body, want, why) in steps {
         let got = match &body {
-            Some(body) => post(&env, bearer, &path, body).await.status,
+            Some(body) => env.post_json(bearer, &path, body).await.status,
             None => env.get_as(bearer, &path).await.status,
         };
         assert_eq!(got, want, "{path}: {why}");
@@ -671,13 +651,13 @@ async fn the_explorer_pages_propose_review_and_refuse_what_no_longer_applies(env
 /// every import shares: file, line, field, what was expected), in the note and in comments.
 async fn proposals_refuse_control_characters(env: Env) {
     let rows = "id,name,kind,country,source,locator\nloc:esc-town,\"Esc\u{1b}[31mTown\",municipality,IT,src:caponio-clement-2020,fixture\n";
-    let r = post(
-        &env,
-        &env.researcher_bearer,
-        "/api/v1/changes",
-        &json!({"files": {"localities.csv": rows}, "note": "fixture"}),
-    )
-    .await;
+    let r = env
+        .post_json(
+            &env.researcher_bearer,
+            "/api/v1/changes",
+            &json!({"files": {"localities.csv": rows}, "note": "fixture"}),
+        )
+        .await;
     assert_eq!(r.status, 422, "{}", r.text());
     let v = r.json();
     let problem = v.to_string();
@@ -689,35 +669,27 @@ async fn proposals_refuse_control_characters(env: Env) {
         "{v}"
     );
     let clean = "id,name,kind,country,source,locator\nloc:esc-town,Esc Town,municipality,IT,src:caponio-clement-2020,fixture\n";
-    let r = post(
-        &env,
-        &env.researcher_bearer,
-        "/api/v1/changes",
-        &json!({"files": {"localities.csv": clean}, "note": "see \u{202e}txt.exe"}),
-    )
-    .await;
+    let r = env
+        .post_json(
+            &env.researcher_bearer,
+            "/api/v1/changes",
+            &json!({"files": {"localities.csv": clean}, "note": "see \u{202e}txt.exe"}),
+        )
+        .await;
     assert_eq!(r.status, 422, "{}", r.text());
     assert!(
         r.text().contains("note") && r.text().contains("U+202E (RIGHT-TO-LEFT OVERRIDE)"),
         "{}",
         r.text()
     );
-    let r = post(
-        &env,
-        &env.researcher_bearer,
-        "/api/v1/changes",
-        &json!({"files": {"localities.csv": clean}, "note": "fixture"}),
-    )
-    .await;
-    assert_eq!(r.status, 201, "{}", r.text());
-    let id = r.json()["proposal"]["id"].as_i64().unwrap();
-    let c = post(
-        &env,
-        &env.researcher_bearer,
-        &format!("/api/v1/changes/{id}/comments"),
-        &json!({"text": "bell\u{7}"}),
-    )
-    .await;
+    let id = env.propose(json!({"localities.csv": clean})).await;
+    let c = env
+        .post_json(
+            &env.researcher_bearer,
+            &format!("/api/v1/changes/{id}/comments"),
+            &json!({"text": "bell\u{7}"}),
+        )
+        .await;
     assert_eq!(c.status, 422, "{}", c.text());
     assert!(c.text().contains("U+0007 (BEL)"), "{}", c.text());
 }

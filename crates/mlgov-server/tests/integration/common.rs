@@ -191,6 +191,21 @@ impl Env {
         (cookie, me["csrf_token"].as_str().expect("csrf token").to_string())
     }
 
+    /// POSTs `body` as JSON with a bearer token.
+    pub async fn post_json(&self, bearer: &str, path: &str, body: &serde_json::Value) -> Resp {
+        let headers = [("Authorization", bearer), ("Content-Type", "application/json")];
+        self.request("POST", path, &headers, body.to_string().as_bytes()).await
+    }
+
+    /// A researcher's proposed change of these `files` (CSV text by file name), noted "fixture",
+    /// which must be accepted (201); its id.
+    pub async fn propose(&self, files: serde_json::Value) -> i64 {
+        let body = serde_json::json!({"files": files, "note": "fixture"});
+        let r = self.post_json(&self.researcher_bearer, "/api/v1/changes", &body).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        r.json()["proposal"]["id"].as_i64().expect("the proposal's id")
+    }
+
     /// Sends a request and reads the whole response.
     pub async fn request(
         &self,
