@@ -1113,6 +1113,74 @@ fn detect_layout(layout: Layout, header: &[&str]) -> Layout {
     }
 }
 
+/// The columns of mlgov's own layouts, read from the header.
+enum Cols {
+    Long(LongCols),
+    Wide(Vec<WideCol>),
+}
+
+/// The columns of the long or wide layout (`Auto`: told by the header), or none after reporting
+/// what is wrong with the header.
+fn layout_columns(
+    src: &Source<'_>,
+    st: &mut State<'_>,
+    layout: Layout,
+    header: &[String],
+) -> Option<Cols> {
+    let hdr: Vec<&str> = header.iter().map(String::as_str).collect();
+    match detect_layout(layout, &hdr) {
+        Layout::Long => st.long_header(&hdr).map(Cols::Long),
+        _ => {
+            // One row per respondent and no repeated column (checked by the header and by
+            // DuplicateRespondent): no cell can be answered twice.
+            st.track_answers = false;
+            let cols = st.wide_header(&hdr);
+            if let (Some(_), Source::Csv { text, .. }) = (&cols, src) {
+                // At most one respondent per line long enough for a row (a separator per column
+                // and an id): reserve that (capped) instead of growing by doubling. Counting every
+                // line set 160 bytes aside per blank line, and 1 MB of them asked for 168 MB.
+                let rows = text
+                    .as_bytes()
+                    .split(|&b| b == b'\n')
+                    .filter(|l| l.len() >= header.len())
+                    .count();
+                st.ds.reserve(rows.saturating_sub(1).min(1 << 20));
+            }
+            cols.map(Cols::Wide)
+        }
+    }
+}
+
+/// The rows of a CSV file, fields straight from the reader's record (not copied into cells);
+/// blank rows skipped, rows of another width reported.
+fn csv_rows(
+    rows: &mut Rows<'_>,
+    st: &mut State<'_>,
+    width: usize,
+    run: &impl Fn(&mut State<'_>, usize, &[&str]),
+) {
+    while let Some(row) = rows.next_csv(st) {
+        let rec = rows.record().expect("a CSV file");
+        if rec.iter().all(|s| s.trim().is_empty()) {
+            continue;
+        }
+        if rec.len() != width {
+            st.err(
+                row,
+                None,
+                IntakeErrorKind::Unreadable(format!(
+                    "row has {} fields, the header has {}",
+                    rec.len(),
+                    width
+                )),
+            );
+            continue;
+        }
+        let fields: Vec<&str> = rec.iter().collect();
+        run(st, row, &fields);
+    }
+}
+
 /// Read mlgov's own long or wide layout from an opened file.
 fn read_layout(src: &Source<'_>, st: &mut State<'_>, layout: Layout, limits: &Limits) {
     let mut rows = src.rows(limits);
@@ -1133,60 +1201,13 @@ fn read_layout(src: &Source<'_>, st: &mut State<'_>, layout: Layout, limits: &Li
         return;
     }
     rows.set_header(&header);
-    let hdr: Vec<&str> = header.iter().map(String::as_str).collect();
-    let layout = detect_layout(layout, &hdr);
-    enum Cols {
-        Long(LongCols),
-        Wide(Vec<WideCol>),
-    }
-    let cols = match layout {
-        Layout::Long => st.long_header(&hdr).map(Cols::Long),
-        _ => {
-            // One row per respondent and no repeated column (checked by the header and by
-            // DuplicateRespondent): no cell can be answered twice.
-            st.track_answers = false;
-            let cols = st.wide_header(&hdr);
-            if let (Some(_), Source::Csv { text, .. }) = (&cols, src) {
-                // At most one respondent per line long enough for a row (a separator per column
-                // and an id): reserve that (capped) instead of growing by doubling. Counting every
-                // line set 160 bytes aside per blank line, and 1 MB of them asked for 168 MB.
-                let rows = text
-                    .as_bytes()
-                    .split(|&b| b == b'\n')
-                    .filter(|l| l.len() >= header.len())
-                    .count();
-                st.ds.reserve(rows.saturating_sub(1).min(1 << 20));
-            }
-            cols.map(Cols::Wide)
-        }
-    };
-    let Some(cols) = cols else { return };
+    let Some(cols) = layout_columns(src, st, layout, &header) else { return };
     let run = |st: &mut State<'_>, row: usize, fields: &[&str]| match &cols {
         Cols::Long(c) => st.long_row(c, row, fields),
         Cols::Wide(c) => st.wide_row(c, &header, row, fields),
     };
     if let Source::Csv { .. } = src {
-        // Fields straight from the reader's record, without copying them into `cells`.
-        while let Some(row) = rows.next_csv(st) {
-            let rec = rows.record().expect("a CSV file");
-            if rec.iter().all(|s| s.trim().is_empty()) {
-                continue;
-            }
-            if rec.len() != header.len() {
-                st.err(
-                    row,
-                    None,
-                    IntakeErrorKind::Unreadable(format!(
-                        "row has {} fields, the header has {}",
-                        rec.len(),
-                        header.len()
-                    )),
-                );
-                continue;
-            }
-            let fields: Vec<&str> = rec.iter().collect();
-            run(st, row, &fields);
-        }
+        csv_rows(&mut rows, st, header.len(), &run);
         return;
     }
     while let Some(row) = rows.next(st, &mut cells) {
