@@ -24,11 +24,7 @@ async fn downloads_neutralise_formula_like_cells(env: Env) {
         "id,name,kind,country,source,locator\nloc:formula-town,\"{}\",municipality,IT,src:caponio-clement-2020,fixture\n",
         hostile.replace('"', "\"\"")
     );
-    let id = env.propose(json!({"localities.csv": rows})).await;
-    let a = env
-        .post_json(&env.admin_bearer, &format!("/api/v1/changes/{id}/approve"), &json!({}))
-        .await;
-    assert_eq!(a.status, 200, "{}", a.text());
+    env.apply_change(json!({"localities.csv": rows})).await;
     let csv = env.get("/localities?country=IT&download=localities&format=csv").await.text();
     assert!(csv.contains("\"'=HYPERLINK("), "neutralised with a leading apostrophe: {csv}");
     assert!(

@@ -197,6 +197,16 @@ impl Env {
         self.request("POST", path, &headers, body.to_string().as_bytes()).await
     }
 
+    /// `files` proposed by a researcher and approved by an admin (both must succeed): the base
+    /// now holds them. The proposal's id.
+    pub async fn apply_change(&self, files: serde_json::Value) -> i64 {
+        let id = self.propose(files).await;
+        let path = format!("/api/v1/changes/{id}/approve");
+        let a = self.post_json(&self.admin_bearer, &path, &serde_json::json!({})).await;
+        assert_eq!(a.status, 200, "{}", a.text());
+        id
+    }
+
     /// A researcher's proposed change of these `files` (CSV text by file name), noted "fixture",
     /// which must be accepted (201); its id.
     pub async fn propose(&self, files: serde_json::Value) -> i64 {
