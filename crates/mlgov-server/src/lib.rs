@@ -378,8 +378,8 @@ async fn conditional_get(State(st): State<AppState>, req: Request, next: Next) -
 /// so the audience is part of the cache key and of the ETag, and responses to signed-in members
 /// are private.
 fn cache_key(req: &Request) -> (String, bool) {
-    let audience = survey::Audience::of(req.extensions().get::<mlgov_auth::Principal>());
-    let private = audience != survey::Audience::Public;
+    let audience = catalog::Audience::of(req.extensions().get::<mlgov_auth::Principal>());
+    let private = audience != catalog::Audience::Public;
     let url = req
         .uri()
         .path_and_query()

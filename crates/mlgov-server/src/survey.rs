@@ -24,15 +24,13 @@ use mlgov_survey::dashboard::{self, LiveQuery};
 use mlgov_survey::publish::PublishedChoice;
 use mlgov_survey::{AnalysisKind, Dimension, Instrument, ResultRow, ResultTable};
 
-pub use crate::catalog::{Audience, Catalog, ReleaseEntry, View};
+use crate::catalog::{Audience, Catalog, ReleaseEntry, View};
 use crate::convert;
 use crate::error::{ApiError, ErrorBody, blocking};
 use crate::learningapi::{self, OBSERVED};
 use crate::params::Params;
 use crate::state::{AppState, Snapshot};
 use crate::wire::*;
-
-pub use mlgov_survey::dashboard::period_words;
 
 /// The audience of a request from its principal extension.
 pub fn audience(who: Option<Extension<Principal>>) -> Audience {

@@ -120,8 +120,11 @@ fn survey_fields(sq: &survey::SurveyQuery, shown: &survey::Shown, out: &SurveyOu
 
 /// The survey's figure: its first panel drawn, the further panels named, and its notes.
 fn figure_section(shown: &survey::Shown, out: &SurveyOut, synthetic_note: &str) -> Section {
-    let period =
-        survey::period_words(&shown.table.id, shown.table.analysis, shown.instrument.as_ref());
+    let period = mlgov_survey::dashboard::period_words(
+        &shown.table.id,
+        shown.table.analysis,
+        shown.instrument.as_ref(),
+    );
     let mut fig = section("figure", format!("{}{period} ({})", out.title, out.figure));
     if let Some(ins) = &shown.instrument {
         for (i, c) in mlgov_survey::charts_for(&shown.table, ins).into_iter().enumerate() {
